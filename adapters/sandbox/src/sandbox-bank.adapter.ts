@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import {
+  AuthorizationRequest,
+  BankAdapter,
+  BankHealth,
+  BankResult,
+  ContractRequirement,
+  FollowUpRequest,
+  InquiryRequest,
+  InquiryResult,
+  RefundRequest,
+} from '@tender/core';
+import { TEST_CARDS, TestCardBehaviour, findByMaskedParts } from './test-cards';
+
+export interface SandboxOptions {
+  /** Simulated bank latency per request, in milliseconds (default 0). */
+  readonly latencyMs?: number;
+}
+
+/**
+ * The sandbox bank: answers from the test-card table, with no network and no
+ * state that matters. Every answer is a function of the request, so any number of
+ * gateway processes (and restarts) agree on it, and a retry with the same
+ * reference gets the same answer, as the BankAdapter contract requires.
+ *
+ * The timeout card is answered with `unknown`, as if the answer were lost on the
+ * way back; a later inquiry reports it approved (the bank did authorize), which
+ * is the case that punishes a gateway that guesses "failed".
+ */
+export class SandboxBankAdapter implements BankAdapter {
+  readonly code = 'sandbox';
+
+  constructor(private readonly options: SandboxOptions = {}) {}
+
+  async authorize(request: AuthorizationRequest): Promise<BankResult> {
+    await this.latency();
+    const behaviour = TEST_CARDS[request.card.number];
+    if (behaviour === undefined) {
+      return { kind: 'declined', reason: 'do_not_honor', rawCode: '05', message: 'Not a sandbox test card; test mode accepts only the documented test cards.' };
+    }
+    if (behaviour.result === 'timeout') return { kind: 'unknown', message: 'The sandbox bank did not answer (timeout test card).' };
+    return answerFor(behaviour, request.reference);
+  }
+
+  async capture(request: FollowUpRequest): Promise<BankResult> {
+    await this.latency();
+    if (request.amount > request.original.amount) {
+      return { kind: 'declined', reason: 'limit_exceeded', rawCode: '13', message: 'Capture amount exceeds the authorized amount.' };
+    }
+    return approval(request.reference);
+  }
+
+  async void(request: FollowUpRequest): Promise<BankResult> {
+    await this.latency();
+    return approval(request.reference);
+  }
+
+  async refund(request: RefundRequest): Promise<BankResult> {
+    await this.latency();
+    if (request.amount > request.original.amount) {
+      return { kind: 'declined', reason: 'limit_exceeded', rawCode: '13', message: 'Refund amount exceeds the original amount.' };
+    }
+    return approval(request.reference);
+  }
+
+  async inquire(request: InquiryRequest): Promise<InquiryResult> {
+    await this.latency();
+    const behaviour = findByMaskedParts(request.cardBin, request.cardLast4);
+    if (behaviour === undefined) return { kind: 'not_found', message: 'The sandbox bank has no record of this operation.' };
+    // The timeout card's authorization did happen; only its answer was lost.
+    if (behaviour.result === 'timeout') return approval(request.reference);
+    return answerFor(behaviour, request.reference);
+  }
+
+  async health(): Promise<BankHealth> {
+    return { ok: true, latencyMs: this.options.latencyMs ?? 0, detail: 'sandbox bank: always available' };
+  }
+
+  contractRequirements(): readonly ContractRequirement[] {
+    return [{ code: 'none', title: 'No contract', description: 'The sandbox bank serves test mode only and needs no documents.' }];
+  }
+
+  private async latency(): Promise<void> {
+    const ms = this.options.latencyMs ?? 0;
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  }
+}
+
+function answerFor(behaviour: Exclude<TestCardBehaviour, { result: 'timeout' }>, reference: string): BankResult {
+  switch (behaviour.result) {
+    case 'approve':
+      return approval(reference);
+    case 'decline':
+      return { kind: 'declined', reason: behaviour.reason, rawCode: behaviour.rawCode, message: `Declined: ${behaviour.reason}` };
+    case 'technical_failure':
+      return { kind: 'technical_failure', reason: 'processing_error', rawCode: behaviour.rawCode, message: 'System malfunction at the sandbox bank.' };
+    case 'three_d_secure':
+      // 3-D Secure arrives with the hosted payment page; until then the bank insists on it.
+      return { kind: 'declined', reason: 'authentication_required', rawCode: '1A', message: 'The issuer requires 3-D Secure authentication.' };
+  }
+}
+
+/** Approval codes derived from the reference: the same request always gets the same codes. */
+function approval(reference: string): BankResult {
+  const digest = createHash('sha256').update(reference).digest();
+  const authorizationCode = (digest.readUInt32BE(0) % 1_000_000).toString().padStart(6, '0');
+  const rrn = (digest.readBigUInt64BE(4) % 1_000_000_000_000n).toString().padStart(12, '0');
+  return { kind: 'approved', authorizationCode, rrn, bankReference: `sbx_${rrn}` };
+}

@@ -1,0 +1,152 @@
+/**
+ * EXTENSION POINT: one bank or processing centre.
+ *
+ * An adapter turns Tender's bank operations into the bank's protocol. Results are
+ * typed values, never thrown strings: `approved`, `declined` (a normalized reason
+ * plus the bank's raw code), `technical_failure` (the bank or link failed; safe to
+ * try elsewhere) and `unknown` (no answer: the outcome must be settled by an
+ * inquiry or a reversal, never guessed).
+ *
+ * Every operation carries a `reference` that Tender keeps: a retry of the same
+ * operation uses the same reference, and an adapter must treat it as the same
+ * request (answer again, never charge twice).
+ *
+ * @example
+ * ```ts
+ * class MyBankAdapter implements BankAdapter {
+ *   readonly code = 'mybank';
+ *   async authorize(req: AuthorizationRequest): Promise<BankResult> {
+ *     const answer = await this.link.send(toIsoMessage(req));
+ *     return answer.code === '00'
+ *       ? { kind: 'approved', authorizationCode: answer.authCode, rrn: answer.rrn, bankReference: answer.rrn }
+ *       : { kind: 'declined', reason: 'do_not_honor', rawCode: answer.code, message: 'Declined by issuer' };
+ *   }
+ *   // capture, void, refund, inquire, health, contractRequirements ...
+ * }
+ * ```
+ */
+export interface BankAdapter {
+  /** Unique, stable code; bank connections refer to the adapter by it. */
+  readonly code: string;
+  /** Called once at start-up; throw to refuse to start with a bad configuration. */
+  init?(): Promise<void>;
+  /** True when the bank's refund message needs the PAN again (e.g. ISO 8583 0200 refunds). */
+  readonly refundNeedsCard?: boolean;
+  /** Called at shutdown: close connections, stop timers. */
+  destroy?(): Promise<void>;
+
+  /** Authorize (capture=false) or purchase in one message (capture=true). */
+  authorize(request: AuthorizationRequest): Promise<BankResult>;
+  /** Capture all or part of an earlier authorization. */
+  capture(request: FollowUpRequest): Promise<BankResult>;
+  /** Void an uncaptured authorization (a reversal). */
+  void(request: FollowUpRequest): Promise<BankResult>;
+  /** Return money from a captured payment; may be partial and repeated. */
+  refund(request: RefundRequest): Promise<BankResult>;
+  /** What happened to an operation whose answer was lost. */
+  inquire(request: InquiryRequest): Promise<InquiryResult>;
+  health(): Promise<BankHealth>;
+  /** Documents and steps the bank requires from a merchant before it signs a contract. */
+  contractRequirements(): readonly ContractRequirement[];
+}
+
+/** Injection token under which every adapter is registered (read back with resolveAll). */
+export const BANK_ADAPTER = Symbol('BankAdapter');
+
+export interface BankConnectionTerms {
+  /** The bank's merchant id (ISO 8583 field 42) and terminal id (field 41), when contracted. */
+  readonly bankMerchantId: string | undefined;
+  readonly terminalId: string | undefined;
+}
+
+export interface CardData {
+  readonly number: string;
+  readonly expMonth: number;
+  readonly expYear: number;
+  /** Present only on the first authorization, never stored. */
+  readonly cvc: string | undefined;
+  readonly holderName: string | undefined;
+}
+
+export interface AuthorizationRequest {
+  readonly reference: string;
+  readonly paymentId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly capture: boolean;
+  readonly livemode: boolean;
+  readonly card: CardData;
+  readonly connection: BankConnectionTerms;
+}
+
+export interface FollowUpRequest {
+  readonly reference: string;
+  readonly paymentId: string;
+  /** The authorization this follows: its reference and what the bank returned. */
+  readonly original: OriginalOperation;
+  readonly amount: number;
+  readonly currency: string;
+  readonly livemode: boolean;
+  readonly connection: BankConnectionTerms;
+}
+
+export interface RefundRequest extends FollowUpRequest {
+  /** Some banks need the PAN again for a refund; revealed from the vault only then. */
+  readonly card: CardData | undefined;
+}
+
+export interface OriginalOperation {
+  readonly reference: string;
+  readonly authorizationCode: string | undefined;
+  readonly rrn: string | undefined;
+  readonly bankReference: string | undefined;
+  readonly amount: number;
+  readonly cardBin: string | undefined;
+  readonly cardLast4: string | undefined;
+}
+
+export interface InquiryRequest {
+  readonly kind: BankOperationKind;
+  readonly reference: string;
+  readonly paymentId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly livemode: boolean;
+  readonly cardBin: string | undefined;
+  readonly cardLast4: string | undefined;
+  readonly connection: BankConnectionTerms;
+}
+
+export type BankOperationKind = 'authorize' | 'sale' | 'capture' | 'void' | 'refund';
+
+/** Normalized decline reasons; the bank's own code travels beside it as rawCode. */
+export type DeclineReason =
+  | 'do_not_honor'
+  | 'insufficient_funds'
+  | 'expired_card'
+  | 'incorrect_cvc'
+  | 'invalid_card'
+  | 'card_not_supported'
+  | 'authentication_required'
+  | 'fraud_suspected'
+  | 'limit_exceeded';
+
+export type BankResult =
+  | { readonly kind: 'approved'; readonly authorizationCode: string | undefined; readonly rrn: string | undefined; readonly bankReference: string | undefined }
+  | { readonly kind: 'declined'; readonly reason: DeclineReason; readonly rawCode: string; readonly message: string }
+  | { readonly kind: 'technical_failure'; readonly reason: 'processing_error' | 'bank_unreachable'; readonly rawCode: string | undefined; readonly message: string }
+  | { readonly kind: 'unknown'; readonly message: string };
+
+export type InquiryResult = BankResult | { readonly kind: 'not_found'; readonly message: string };
+
+export interface BankHealth {
+  readonly ok: boolean;
+  readonly latencyMs: number | undefined;
+  readonly detail: string;
+}
+
+export interface ContractRequirement {
+  readonly code: string;
+  readonly title: string;
+  readonly description: string;
+}

@@ -1,0 +1,127 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Tender's one typed configuration, read from the environment and validated at
+ * start. docs/configuration.md lists every variable.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig({ PORT: '9090', DATABASE_URL: 'sqlite:/tmp/t.db' });
+ * config.database.client; // 'sqlite'
+ * ```
+ */
+export interface TenderConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly production: boolean;
+  readonly dataDir: string;
+  readonly publicUrl: string;
+  readonly database: DatabaseConfig;
+  /** The operator's bearer token; undefined means "generate one in dataDir". */
+  readonly adminToken: string | undefined;
+  /** Base64 of 32 bytes; undefined means "generate one in dataDir" (refused in production). */
+  readonly masterKey: string | undefined;
+  /** Earlier master keys still able to unwrap data keys during a rotation. */
+  readonly previousMasterKeys: readonly string[];
+  readonly plugins: readonly string[];
+  readonly logLevel: string;
+  /** How often the reconciler resolves bank operations whose outcome is unknown; 0 turns it off. */
+  readonly reconcileIntervalMs: number;
+  /** How old a pending bank operation must be before the reconciler takes it. */
+  readonly reconcileAfterMs: number;
+  /** How long an Idempotency-Key is remembered. */
+  readonly idempotencyTtlMs: number;
+  readonly createDemoMerchant: boolean;
+}
+
+export type DatabaseConfig =
+  | { readonly client: 'sqlite'; readonly filename: string; readonly embeddedDefault: boolean }
+  | { readonly client: 'mysql'; readonly url: string };
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  NODE_ENV: z.string().optional(),
+  DATABASE_URL: z.string().optional(),
+  TENDER_DATA_DIR: z.string().optional(),
+  TENDER_PUBLIC_URL: z.string().url().optional(),
+  TENDER_ADMIN_TOKEN: z.string().min(16, 'TENDER_ADMIN_TOKEN must be at least 16 characters').optional(),
+  TENDER_MASTER_KEY: z.string().optional(),
+  TENDER_PREVIOUS_MASTER_KEYS: z.string().optional(),
+  TENDER_PLUGINS: z.string().optional(),
+  TENDER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TENDER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
+  TENDER_RECONCILE_AFTER_MS: z.coerce.number().int().min(0).default(10000),
+  TENDER_IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).default(24),
+  TENDER_DEMO_MERCHANT: z.enum(['true', 'false']).optional(),
+});
+
+export class ConfigError extends Error {}
+
+export const DEFAULT_PLUGINS = ['@tender/adapter-sandbox'];
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): TenderConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.TENDER_DATA_DIR ?? 'data');
+  const port = e.PORT;
+  const database = parseDatabaseUrl(e.DATABASE_URL, dataDir);
+  if (e.TENDER_MASTER_KEY !== undefined) assertMasterKey(e.TENDER_MASTER_KEY, 'TENDER_MASTER_KEY');
+  const previous = splitList(e.TENDER_PREVIOUS_MASTER_KEYS);
+  previous.forEach((k, i) => assertMasterKey(k, `TENDER_PREVIOUS_MASTER_KEYS[${i}]`));
+  const production = e.NODE_ENV === 'production';
+  if (production && e.TENDER_MASTER_KEY === undefined) {
+    throw new ConfigError('TENDER_MASTER_KEY is required when NODE_ENV=production (base64 of 32 random bytes)');
+  }
+  if (production && e.TENDER_ADMIN_TOKEN === undefined) {
+    throw new ConfigError('TENDER_ADMIN_TOKEN is required when NODE_ENV=production');
+  }
+  return {
+    port,
+    host: e.HOST,
+    production,
+    dataDir,
+    publicUrl: (e.TENDER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    database,
+    adminToken: e.TENDER_ADMIN_TOKEN,
+    masterKey: e.TENDER_MASTER_KEY,
+    previousMasterKeys: previous,
+    plugins: e.TENDER_PLUGINS === undefined ? DEFAULT_PLUGINS : splitList(e.TENDER_PLUGINS),
+    logLevel: e.TENDER_LOG_LEVEL,
+    reconcileIntervalMs: e.TENDER_RECONCILE_INTERVAL_MS,
+    reconcileAfterMs: e.TENDER_RECONCILE_AFTER_MS,
+    idempotencyTtlMs: e.TENDER_IDEMPOTENCY_TTL_HOURS * 3600_000,
+    createDemoMerchant: e.TENDER_DEMO_MERCHANT === undefined ? database.client === 'sqlite' && database.embeddedDefault : e.TENDER_DEMO_MERCHANT === 'true',
+  };
+}
+
+export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseConfig {
+  if (url === undefined || url === '') {
+    return { client: 'sqlite', filename: path.join(dataDir, 'tender.sqlite'), embeddedDefault: true };
+  }
+  if (url.startsWith('sqlite:')) {
+    const filename = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (filename === '') throw new ConfigError('DATABASE_URL sqlite:<path> needs a path');
+    return { client: 'sqlite', filename: path.resolve(filename), embeddedDefault: false };
+  }
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
+    return { client: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') };
+  }
+  throw new ConfigError(`DATABASE_URL must start with sqlite: or mysql:// (got '${url.split(':')[0]}:')`);
+}
+
+function assertMasterKey(value: string, name: string): void {
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length !== 32 || bytes.toString('base64') !== value.trim()) {
+    throw new ConfigError(`${name} must be base64 of exactly 32 bytes (e.g. openssl rand -base64 32)`);
+  }
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { DatabaseConfig } from '../config/config';
+
+/** Injection token of the knex instance every repository uses. */
+export const DATABASE = Symbol('Database');
+
+export type Database = Knex;
+export type Transaction = Knex.Transaction;
+/** Anything a repository can run a query on: the pool or an open transaction. */
+export type Queryable = Knex | Knex.Transaction;
+
+/**
+ * Builds the knex instance for the configured dialect: MySQL/MariaDB through mysql2,
+ * or SQLite through better-sqlite3 as the embedded default.
+ *
+ * SQLite gets one connection: better-sqlite3 is synchronous, and one writer with
+ * transactions taking turns is exactly SQLite's model; WAL keeps readers from
+ * blocking on it within that process.
+ *
+ * @example
+ * ```ts
+ * const db = createDatabase({ client: 'sqlite', filename: 'data/tender.sqlite', embeddedDefault: true });
+ * ```
+ */
+export function createDatabase(config: DatabaseConfig, options: { poolMax?: number } = {}): Database {
+  if (config.client === 'sqlite') {
+    fs.mkdirSync(path.dirname(config.filename), { recursive: true });
+    return knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: config.filename },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('foreign_keys = ON');
+          conn.pragma('busy_timeout = 5000');
+          conn.pragma('synchronous = NORMAL');
+          done(null, conn);
+        },
+      },
+    });
+  }
+  const url = new URL(config.url);
+  return knexFactory({
+    client: 'mysql2',
+    connection: {
+      host: url.hostname,
+      port: url.port === '' ? 3306 : Number(url.port),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: url.pathname.replace(/^\//, ''),
+      charset: 'utf8mb4',
+      // Exact integers: BIGINT comes back as a number when it fits, else as a string.
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      timezone: 'Z',
+    },
+    pool: { min: 0, max: options.poolMax ?? 10 },
+  });
+}
+
+export function isMysql(db: Queryable): boolean {
+  return db.client.config.client === 'mysql2';
+}
+
+/**
+ * `SELECT ... FOR UPDATE` where the dialect has row locks. SQLite has none and needs
+ * none: its single connection already runs one transaction at a time.
+ */
+export function forUpdate<T extends Knex.QueryBuilder>(db: Queryable, query: T): T {
+  return isMysql(db) ? (query.forUpdate() as T) : query;
+}
+
+/** True when an insert failed on a unique index, on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; errno?: unknown };
+  return e.code === 'ER_DUP_ENTRY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.errno === 1062;
+}

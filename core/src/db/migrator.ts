@@ -1,0 +1,31 @@
+import { Knex } from 'knex';
+import * as core001 from './migrations/001-core';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * Migrations are imported modules, not files found by globbing, so the compiled
+ * gateway migrates the same way from any working directory. New migrations are
+ * appended here in order.
+ */
+const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [['001-core', core001]];
+
+class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {
+  async getMigrations(): Promise<Array<readonly [string, Migration]>> {
+    return [...MIGRATIONS];
+  }
+  getMigrationName(migration: readonly [string, Migration]): string {
+    return migration[0];
+  }
+  async getMigration(migration: readonly [string, Migration]): Promise<Migration> {
+    return migration[1];
+  }
+}
+
+/** Brings the schema up to date; safe to run from several processes at once (knex takes a lock). */
+export async function migrateToLatest(db: Knex): Promise<void> {
+  await db.migrate.latest({ migrationSource: new ListedMigrationSource(), tableName: 'tender_migrations' });
+}

@@ -1,0 +1,72 @@
+/**
+ * The one catalogue of error codes Tender's HTTP API answers with.
+ *
+ * Every error response is `{"error": {"type", "code", "message", "param"?}}`; the
+ * HTTP status and the type follow from the code. docs/errors.md documents each
+ * code, and a unit test fails when a code here is missing from that page.
+ *
+ * @example
+ * ```ts
+ * throw new TenderError('amount_too_large', { param: 'amount' });
+ * ```
+ */
+export type ErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'state_error'
+  | 'idempotency_error'
+  | 'rate_limit_error'
+  | 'bank_error'
+  | 'api_error';
+
+export interface ErrorDefinition {
+  readonly type: ErrorType;
+  readonly status: number;
+  readonly message: string;
+}
+
+export const ERROR_CATALOGUE = {
+  // 400: the request itself is wrong; nothing was changed.
+  body_invalid_json: { type: 'invalid_request_error', status: 400, message: 'The request body is not valid JSON.' },
+  parameter_missing: { type: 'invalid_request_error', status: 400, message: 'A required parameter is missing.' },
+  parameter_invalid: { type: 'invalid_request_error', status: 400, message: 'A parameter has an invalid value.' },
+  parameter_unknown: { type: 'invalid_request_error', status: 400, message: 'The request has a parameter this endpoint does not accept.' },
+  amount_invalid: { type: 'invalid_request_error', status: 400, message: 'Amounts are positive integers in the minor unit of the currency.' },
+  amount_too_large: { type: 'invalid_request_error', status: 400, message: 'The amount is larger than what is available for this operation.' },
+  currency_unsupported: { type: 'invalid_request_error', status: 400, message: 'This currency is not supported by this instance.' },
+  card_number_invalid: { type: 'invalid_request_error', status: 400, message: 'The card number is not a valid card number.' },
+  card_expiry_invalid: { type: 'invalid_request_error', status: 400, message: 'The card expiry date is invalid or in the past.' },
+  card_cvc_invalid: { type: 'invalid_request_error', status: 400, message: 'The card security code must be 3 or 4 digits.' },
+  payment_method_unsupported: { type: 'invalid_request_error', status: 400, message: 'This payment method type is not supported.' },
+  idempotency_key_invalid: { type: 'idempotency_error', status: 400, message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.' },
+  idempotency_key_reused: { type: 'idempotency_error', status: 400, message: 'This Idempotency-Key was already used with a different request.' },
+  // 401 / 403: who is asking.
+  authentication_required: { type: 'authentication_error', status: 401, message: 'Send your secret key as "Authorization: Bearer <key>".' },
+  api_key_invalid: { type: 'authentication_error', status: 401, message: 'The API key is not valid or has been revoked.' },
+  api_key_wrong_kind: { type: 'permission_error', status: 403, message: 'This key cannot be used for this request; use a secret key.' },
+  // 404: missing, or not the caller's (never 403 for another merchant's object).
+  resource_not_found: { type: 'not_found_error', status: 404, message: 'No such object.' },
+  route_not_found: { type: 'not_found_error', status: 404, message: 'No such endpoint.' },
+  // 409: the object is not in a state that allows this.
+  payment_invalid_state: { type: 'state_error', status: 409, message: 'The payment is not in a state that allows this operation.' },
+  payment_operation_in_progress: { type: 'state_error', status: 409, message: 'Another operation on this payment is in progress; retry shortly.' },
+  idempotency_key_in_use: { type: 'idempotency_error', status: 409, message: 'A request with this Idempotency-Key is still being processed; retry shortly.' },
+  // 413 / 415
+  body_too_large: { type: 'invalid_request_error', status: 413, message: 'The request body is too large.' },
+  content_type_unsupported: { type: 'invalid_request_error', status: 415, message: 'Send JSON with "Content-Type: application/json".' },
+  // 502: the bank could not be asked or did not answer; Tender keeps the operation and resolves it.
+  bank_declined: { type: 'bank_error', status: 402, message: 'The bank declined the operation.' },
+  bank_unavailable: { type: 'bank_error', status: 502, message: 'The bank could not complete the operation now; it was not applied.' },
+  bank_outcome_unknown: { type: 'bank_error', status: 502, message: 'The bank did not answer in time; Tender will resolve the outcome and report it.' },
+  no_bank_connection: { type: 'bank_error', status: 502, message: 'No bank connection can serve this payment.' },
+  // 500
+  internal_error: { type: 'api_error', status: 500, message: 'Something went wrong on our side; the request may be retried with the same Idempotency-Key.' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export function errorDefinition(code: ErrorCode): ErrorDefinition {
+  return ERROR_CATALOGUE[code];
+}

@@ -1,0 +1,183 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Express, Router } from 'express';
+import { DependencyContainer, container as rootContainer } from 'tsyringe';
+import { CLOCK, Clock, SystemClock } from './clock/clock';
+import { TenderConfig } from './config/config';
+import { ADMIN_TOKEN, CONFIG } from './config/tokens';
+import { generateAdminToken, generateMasterKey, readOrCreateSecret } from './config/local-secrets';
+import { DATABASE, Database, createDatabase } from './db/database';
+import { migrateToLatest } from './db/migrator';
+import { LOGGER, Logger, createLogger } from './logging/logger';
+import { KEY_RING, KeyRing } from './vault/key-ring';
+import { BANK_ADAPTER, BankAdapter } from './banks/bank-adapter';
+import { BankRegistry } from './banks/bank-registry';
+import { PAYMENT_METHOD, PaymentMethod, PaymentMethodRegistry } from './methods/payment-method';
+import { CardPaymentMethod } from './methods/card/card.method';
+import { PluginContext, TenderPlugin } from './plugins/plugin';
+import { loadPluginModules } from './plugins/plugin-loader';
+import { createApp, ExtraRoutes } from './http/app';
+import { PaymentService } from './payments/payment.service';
+import { BankReconciler } from './payments/bank-reconciler';
+import { RefundService } from './refunds/refund.service';
+import { IdempotencyService } from './idempotency/idempotency.service';
+import { MerchantService } from './merchants/merchant.service';
+import { ApiKeyService } from './merchants/api-keys';
+
+export interface GatewayOptions {
+  /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
+  readonly plugins?: readonly TenderPlugin[];
+  readonly clock?: Clock;
+  /** Where log lines go (default stdout). */
+  readonly logStream?: NodeJS.WritableStream;
+}
+
+/** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
+const SINGLETONS = [BankRegistry, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService] as const;
+
+/**
+ * One gateway: configuration, database, container, plugins and the HTTP app.
+ * `Gateway.create` migrates and wires everything; `listen` serves; `close` stops
+ * background work, finishes in-flight requests and closes the pool.
+ *
+ * @example
+ * ```ts
+ * const gateway = await Gateway.create(loadConfig());
+ * await gateway.listen();
+ * process.on('SIGTERM', () => gateway.close());
+ * ```
+ */
+export class Gateway {
+  private server: http.Server | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly config: TenderConfig,
+    readonly container: DependencyContainer,
+    readonly db: Database,
+    readonly logger: Logger,
+    readonly app: Express,
+    readonly adminToken: { value: string; generatedFile: string | undefined },
+    readonly masterKeySource: 'config' | 'file' | 'new-file',
+    private readonly adapters: readonly BankAdapter[],
+  ) {}
+
+  static async create(config: TenderConfig, options: GatewayOptions = {}): Promise<Gateway> {
+    const logger = createLogger(config.logLevel, options.logStream);
+    const master = resolveMasterKey(config);
+    const admin = config.adminToken !== undefined ? { value: config.adminToken, generatedFile: undefined } : (() => {
+      const s = readOrCreateSecret(config.dataDir, 'admin-token', generateAdminToken);
+      return { value: s.value, generatedFile: s.file };
+    })();
+    const db = createDatabase(config.database);
+    try {
+      await migrateToLatest(db);
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+
+    const container = rootContainer.createChildContainer();
+    container.register(CONFIG, { useValue: config });
+    container.register(CLOCK, { useValue: options.clock ?? new SystemClock() });
+    container.register(DATABASE, { useValue: db });
+    container.register(LOGGER, { useValue: logger });
+    container.register(KEY_RING, { useValue: new KeyRing(master.value, config.previousMasterKeys) });
+    container.register(ADMIN_TOKEN, { useValue: admin.value });
+    container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: new CardPaymentMethod() });
+
+    const adapters: BankAdapter[] = [];
+    const routes: ExtraRoutes[] = [];
+    const context: PluginContext = {
+      config,
+      container,
+      registerBankAdapter: (adapter) => {
+        adapters.push(adapter);
+        container.register<BankAdapter>(BANK_ADAPTER, { useValue: adapter });
+      },
+      registerPaymentMethod: (method) => container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: method }),
+      registerRoutes: (path: string, router: Router) => routes.push({ path, router }),
+    };
+    try {
+      const plugins = options.plugins ?? loadPluginModules(config.plugins);
+      for (const plugin of plugins) {
+        await plugin.register(context);
+        logger.info({ plugin: plugin.name, version: plugin.version }, 'plugin registered');
+      }
+      for (const cls of SINGLETONS) container.registerSingleton(cls as never);
+      // Resolve the registries now: duplicate or missing codes fail the start, not a payment.
+      container.resolve(BankRegistry);
+      container.resolve(PaymentMethodRegistry);
+      for (const adapter of adapters) await adapter.init?.();
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+    const app = createApp(container, routes);
+    return new Gateway(config, container, db, logger, app, admin, master.source, adapters);
+  }
+
+  /** Serves HTTP on config.port (0 picks a free port) and starts background jobs. */
+  async listen(port = this.config.port, host = this.config.host): Promise<AddressInfo> {
+    const server = http.createServer(this.app);
+    server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.server = server;
+    this.startBackgroundJobs();
+    return server.address() as AddressInfo;
+  }
+
+  /** The reconciler loop (and key purge); called by listen, or directly by a worker process. */
+  startBackgroundJobs(): void {
+    if (this.config.reconcileIntervalMs <= 0 || this.timers.length > 0) return;
+    const reconciler = this.container.resolve(BankReconciler);
+    const idempotency = this.container.resolve(IdempotencyService);
+    this.timers.push(every(this.config.reconcileIntervalMs, () => reconciler.run(), this.logger, 'reconciler'));
+    this.timers.push(every(3600_000, () => idempotency.purgeExpired(), this.logger, 'idempotency purge'));
+  }
+
+  /** Stops accepting, lets in-flight requests finish, then closes adapters and the pool. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const t of this.timers) clearInterval(t);
+      this.timers = [];
+      const server = this.server;
+      if (server !== undefined) {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+      }
+      for (const adapter of this.adapters) await adapter.destroy?.();
+      await this.db.destroy();
+    })();
+    return this.closing;
+  }
+}
+
+function resolveMasterKey(config: TenderConfig): { value: string; source: 'config' | 'file' | 'new-file' } {
+  if (config.masterKey !== undefined) return { value: config.masterKey, source: 'config' };
+  const secret = readOrCreateSecret(config.dataDir, 'master.key', generateMasterKey);
+  return { value: secret.value, source: secret.created ? 'new-file' : 'file' };
+}
+
+/** A repeating job that never overlaps itself and never keeps the process alive. */
+function every(ms: number, job: () => Promise<unknown>, logger: Logger, name: string): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    job()
+      .catch((error: unknown) => logger.error({ job: name, error: error instanceof Error ? error.message : String(error) }, 'background job failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, ms);
+  timer.unref();
+  return timer;
+}

@@ -1,0 +1,69 @@
+import { Router } from 'express';
+import { DependencyContainer } from 'tsyringe';
+import { CONFIG } from '../../config/tokens';
+import { TenderConfig } from '../../config/config';
+import { IdempotencyService } from '../../idempotency/idempotency.service';
+import { PaymentService } from '../../payments/payment.service';
+import { paymentView } from '../../payments/payment-view';
+import {
+  cancelPaymentSchema,
+  capturePaymentSchema,
+  confirmPaymentSchema,
+  createPaymentSchema,
+  listPaymentsSchema,
+} from '../../payments/payment-input';
+import { fields, parseInput } from '../validation';
+import { callerOf } from '../middleware/merchant-auth';
+import { idempotencyKeyOf, sendIdempotent } from '../respond';
+
+/** /v1/payments: create, confirm, capture, cancel, retrieve, list. */
+export function paymentRoutes(container: DependencyContainer): Router {
+  const router = Router();
+  const payments = container.resolve(PaymentService);
+  const idempotency = container.resolve(IdempotencyService);
+  const { publicUrl } = container.resolve<TenderConfig>(CONFIG);
+  const paymentId = fields.id('pay');
+  const view = (p: Parameters<typeof paymentView>[0]) => paymentView(p, publicUrl);
+
+  router.post('/payments', async (req, res) => {
+    const ctx = callerOf(res);
+    const input = parseInput(createPaymentSchema, req.body);
+    await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 201, body: view(await payments.create(ctx, input, idempotencyKeyOf(req))) }));
+  });
+
+  router.get('/payments', async (req, res) => {
+    const ctx = callerOf(res);
+    const query = parseInput(listPaymentsSchema, req.query);
+    const page = await payments.list(ctx, { orderId: query.order_id, status: query.status, limit: query.limit, startingAfter: query.starting_after });
+    res.json({ object: 'list', data: page.payments.map(view), has_more: page.hasMore });
+  });
+
+  router.get('/payments/:id', async (req, res) => {
+    const ctx = callerOf(res);
+    const id = parseInput(paymentId, req.params.id);
+    res.json(view(await payments.retrieve(ctx, id)));
+  });
+
+  router.post('/payments/:id/confirm', async (req, res) => {
+    const ctx = callerOf(res);
+    const id = parseInput(paymentId, req.params.id);
+    const input = parseInput(confirmPaymentSchema, req.body);
+    await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 200, body: view(await payments.confirm(ctx, id, input.payment_method)) }));
+  });
+
+  router.post('/payments/:id/capture', async (req, res) => {
+    const ctx = callerOf(res);
+    const id = parseInput(paymentId, req.params.id);
+    const input = parseInput(capturePaymentSchema, req.body ?? {});
+    await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 200, body: view(await payments.capture(ctx, id, input.amount)) }));
+  });
+
+  router.post('/payments/:id/cancel', async (req, res) => {
+    const ctx = callerOf(res);
+    const id = parseInput(paymentId, req.params.id);
+    parseInput(cancelPaymentSchema, req.body ?? {});
+    await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 200, body: view(await payments.cancel(ctx, id)) }));
+  });
+
+  return router;
+}

@@ -1,0 +1,37 @@
+import { Router } from 'express';
+import { DependencyContainer } from 'tsyringe';
+import { IdempotencyService } from '../../idempotency/idempotency.service';
+import { RefundService } from '../../refunds/refund.service';
+import { refundView } from '../../refunds/refund';
+import { createRefundSchema, listRefundsSchema } from '../../refunds/refund-input';
+import { fields, parseInput } from '../validation';
+import { callerOf } from '../middleware/merchant-auth';
+import { idempotencyKeyOf, sendIdempotent } from '../respond';
+
+/** /v1/refunds: create, retrieve, list for a payment. */
+export function refundRoutes(container: DependencyContainer): Router {
+  const router = Router();
+  const refunds = container.resolve(RefundService);
+  const idempotency = container.resolve(IdempotencyService);
+
+  router.post('/refunds', async (req, res) => {
+    const ctx = callerOf(res);
+    const input = parseInput(createRefundSchema, req.body);
+    await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 201, body: refundView(await refunds.create(ctx, input, idempotencyKeyOf(req))) }));
+  });
+
+  router.get('/refunds', async (req, res) => {
+    const ctx = callerOf(res);
+    const query = parseInput(listRefundsSchema, req.query);
+    const list = await refunds.listForPayment(ctx, query.payment_id, query.limit);
+    res.json({ object: 'list', data: list.map(refundView), has_more: false });
+  });
+
+  router.get('/refunds/:id', async (req, res) => {
+    const ctx = callerOf(res);
+    const id = parseInput(fields.id('ref'), req.params.id);
+    res.json(refundView(await refunds.retrieve(ctx, id)));
+  });
+
+  return router;
+}

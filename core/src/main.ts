@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { ConfigError, TenderConfig, loadConfig } from './config/config';
+import { createDatabase } from './db/database';
+import { migrateToLatest } from './db/migrator';
+import { Gateway } from './gateway';
+import { ensureDemoMerchant } from './bootstrap/demo-merchant';
+
+const USAGE = `usage: tender <command>
+
+commands:
+  start      migrate the database and serve the gateway (default)
+  migrate    migrate the database and exit
+  help       show this text
+
+Configuration comes from the environment; see docs/configuration.md.`;
+
+async function start(config: TenderConfig): Promise<void> {
+  const gateway = await Gateway.create(config);
+  const address = await gateway.listen();
+  const out: string[] = [];
+  out.push(`Tender is listening on http://${address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address}:${address.port} (public URL ${config.publicUrl})`);
+  out.push(`database: ${config.database.client === 'sqlite' ? `SQLite ${config.database.filename}` : 'MySQL/MariaDB'}`);
+  if (gateway.masterKeySource !== 'config') {
+    out.push('');
+    out.push('WARNING: TENDER_MASTER_KEY is not set. Card data is encrypted under a key kept in');
+    out.push(`WARNING: ${config.dataDir}/master.key${gateway.masterKeySource === 'new-file' ? ' (just generated)' : ''}. Back it up: without it stored cards cannot be read.`);
+    out.push('WARNING: Set TENDER_MASTER_KEY (openssl rand -base64 32) for anything but a local trial.');
+  }
+  if (gateway.adminToken.generatedFile !== undefined) {
+    out.push('');
+    out.push(`Operator token (TENDER_ADMIN_TOKEN, kept in ${gateway.adminToken.generatedFile}):`);
+    out.push(`  ${gateway.adminToken.value}`);
+  }
+  if (config.createDemoMerchant) {
+    const demo = await ensureDemoMerchant(gateway);
+    if (demo !== undefined) {
+      out.push('');
+      out.push('A demo merchant was created in test mode (also saved in ' + demo.file + '):');
+      out.push(`  test secret key: ${demo.testSecretKey}`);
+      out.push(`  ready payment:   ${demo.paymentId} (1500.00 RUB)`);
+      out.push(`  payment page:    ${demo.paymentUrl}`);
+      out.push('Pay it with a sandbox test card:');
+      out.push(`  curl -s ${config.publicUrl}/v1/payments/${demo.paymentId}/confirm \\`);
+      out.push(`    -H 'Authorization: Bearer ${demo.testSecretKey}' -H 'Content-Type: application/json' \\`);
+      out.push(`    -d '{"payment_method":{"type":"card","card":{"number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}}}'`);
+    }
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    gateway.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      gateway.logger.error('shutdown took longer than 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    gateway.close().then(
+      () => {
+        gateway.logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        gateway.logger.error({ error: String(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function migrate(config: TenderConfig): Promise<void> {
+  const db = createDatabase(config.database);
+  try {
+    await migrateToLatest(db);
+    process.stdout.write('database is up to date\n');
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const command = argv[0] ?? 'start';
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const config = loadConfig();
+  if (command === 'start') return start(config);
+  if (command === 'migrate') return migrate(config);
+  process.stderr.write(`unknown command '${command}'\n\n${USAGE}\n`);
+  process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`tender: ${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import { inject, injectable } from 'tsyringe';
+import { CLOCK, Clock } from '../clock/clock';
+import { Queryable } from '../db/database';
+import { newId } from '../ids/ids';
+
+/**
+ * The transactional outbox: an event is written by the same transaction as the
+ * change it announces, so there is never a change without its event or an event
+ * without its change. Dispatchers (webhooks, e-mail) read from here.
+ *
+ * @example
+ * ```ts
+ * await db.transaction(async (trx) => {
+ *   await payments.update(trx, payment, { status: 'captured' }, now);
+ *   await outbox.record(trx, { merchantId, livemode, type: 'payment.captured', objectType: 'payment', objectId: payment.id, data: view });
+ * });
+ * ```
+ */
+export interface NewEvent {
+  readonly merchantId: string;
+  readonly livemode: boolean;
+  readonly type: string;
+  readonly objectType: 'payment' | 'refund' | 'merchant';
+  readonly objectId: string;
+  /** The object as it is right after the change, in its API form. */
+  readonly data: unknown;
+}
+
+@injectable()
+export class EventOutbox {
+  constructor(@inject(CLOCK) private readonly clock: Clock) {}
+
+  async record(q: Queryable, event: NewEvent): Promise<string> {
+    const id = newId('evt');
+    await q('events').insert({
+      id,
+      merchant_id: event.merchantId,
+      livemode: event.livemode,
+      type: event.type,
+      object_type: event.objectType,
+      object_id: event.objectId,
+      data: JSON.stringify({ object: event.data }),
+      created_at: this.clock.now(),
+    });
+    return id;
+  }
+}

@@ -1,0 +1,119 @@
+import { inject, injectable } from 'tsyringe';
+import { CLOCK, Clock } from '../clock/clock';
+import { DATABASE, Database, Transaction } from '../db/database';
+import { inTransaction } from '../db/transaction';
+import { BankResult } from '../banks/bank-adapter';
+import { BankOperation, BankOperationRepository } from '../banks/bank-operation';
+import { EventOutbox } from '../notifications/event-outbox';
+import { Refund, RefundRepository, refundView } from '../refunds/refund';
+import { Payment, PaymentPatch } from './payment';
+import { PaymentRepository } from './payment.repository';
+import { PaymentStateWriter } from './payment-state-writer';
+import { failureOf } from './failure-messages';
+
+export interface AppliedOutcome {
+  readonly payment: Payment;
+  readonly refund: Refund | undefined;
+  /** False when another process had already settled this operation. */
+  readonly applied: boolean;
+}
+
+/**
+ * Applies a bank's answer to the operation, the payment (and the refund) in one
+ * transaction. Safe to call twice for the same operation: the second call finds
+ * the operation settled and changes nothing, which is what lets the request path
+ * and the reconciler race without double counting.
+ */
+@injectable()
+export class BankOutcomeApplier {
+  constructor(
+    @inject(DATABASE) private readonly db: Database,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(PaymentRepository) private readonly payments: PaymentRepository,
+    @inject(PaymentStateWriter) private readonly writer: PaymentStateWriter,
+    @inject(BankOperationRepository) private readonly operations: BankOperationRepository,
+    @inject(RefundRepository) private readonly refunds: RefundRepository,
+    @inject(EventOutbox) private readonly outbox: EventOutbox,
+  ) {}
+
+  apply(op: BankOperation, result: BankResult): Promise<AppliedOutcome> {
+    return inTransaction(this.db, async (trx) => {
+      const ctx = { merchantId: op.merchantId, livemode: op.livemode };
+      const payment = await this.payments.find(trx, ctx, op.paymentId, { lock: true });
+      if (payment === undefined) throw new Error(`operation ${op.id} refers to a missing payment`);
+      const current = await this.operations.find(trx, op.id, { lock: true });
+      const refund = op.refundId === null ? undefined : await this.refunds.find(trx, ctx, op.refundId, { lock: true });
+      const now = this.clock.now();
+      if (current === undefined || current.status !== 'pending') return { payment, refund, applied: false };
+      if (result.kind === 'unknown') {
+        await this.operations.touchUnknown(trx, current, result.message, now);
+        return { payment, refund, applied: false };
+      }
+      await this.operations.settle(trx, current, result, now);
+      switch (current.kind) {
+        case 'authorize':
+        case 'sale':
+          return { payment: await this.applyAuthorization(trx, payment, current, result, now), refund, applied: true };
+        case 'capture':
+          return { payment: await this.applyFollowUp(trx, payment, result, { status: 'captured', amount_captured: current.amount }, now), refund, applied: true };
+        case 'void':
+          return { payment: await this.applyFollowUp(trx, payment, result, { status: 'canceled' }, now), refund, applied: true };
+        case 'refund':
+          if (refund === undefined) throw new Error(`refund operation ${op.id} has no refund`);
+          return { ...(await this.applyRefund(trx, payment, refund, result, now)), applied: true };
+      }
+    });
+  }
+
+  private async applyAuthorization(trx: Transaction, payment: Payment, op: BankOperation, result: Exclude<BankResult, { kind: 'unknown' }>, now: number): Promise<Payment> {
+    if (result.kind === 'approved') {
+      const sale = op.kind === 'sale';
+      return this.writer.change(trx, payment, {
+        status: sale ? 'captured' : 'authorized',
+        amount_captured: sale ? op.amount : 0,
+        operation_in_progress: null,
+      }, now);
+    }
+    const failure = failureOf(result);
+    return this.writer.change(trx, payment, {
+      status: result.kind === 'declined' ? 'declined' : 'failed',
+      failure_code: failure.code,
+      failure_message: failure.message,
+      operation_in_progress: null,
+    }, now);
+  }
+
+  /** Capture and void: approval moves the payment; anything else only releases it. */
+  private async applyFollowUp(trx: Transaction, payment: Payment, result: Exclude<BankResult, { kind: 'unknown' }>, onApproval: PaymentPatch, now: number): Promise<Payment> {
+    const patch: PaymentPatch = result.kind === 'approved' ? { ...onApproval, operation_in_progress: null } : { operation_in_progress: null };
+    return this.writer.change(trx, payment, patch, now);
+  }
+
+  private async applyRefund(trx: Transaction, payment: Payment, refund: Refund, result: Exclude<BankResult, { kind: 'unknown' }>, now: number): Promise<{ payment: Payment; refund: Refund }> {
+    const pending = payment.amountRefundPending - refund.amount;
+    let settled: Refund;
+    let updated: Payment;
+    if (result.kind === 'approved') {
+      settled = await this.refunds.settle(trx, refund, { status: 'succeeded' }, now);
+      const refunded = payment.amountRefunded + refund.amount;
+      updated = await this.writer.change(trx, payment, {
+        status: refunded >= payment.amountCaptured ? 'refunded' : 'partially_refunded',
+        amount_refunded: refunded,
+        amount_refund_pending: pending,
+      }, now);
+    } else {
+      const failure = failureOf(result);
+      settled = await this.refunds.settle(trx, refund, { status: 'failed', failure_code: failure.code, failure_message: failure.message }, now);
+      updated = await this.writer.change(trx, payment, { amount_refund_pending: pending }, now);
+    }
+    await this.outbox.record(trx, {
+      merchantId: refund.merchantId,
+      livemode: refund.livemode,
+      type: `refund.${settled.status}`,
+      objectType: 'refund',
+      objectId: refund.id,
+      data: refundView(settled),
+    });
+    return { payment: updated, refund: settled };
+  }
+}

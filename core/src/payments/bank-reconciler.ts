@@ -1,0 +1,91 @@
+import { inject, injectable } from 'tsyringe';
+import { CLOCK, Clock } from '../clock/clock';
+import { CONFIG } from '../config/tokens';
+import { TenderConfig } from '../config/config';
+import { DATABASE, Database } from '../db/database';
+import { LOGGER, Logger } from '../logging/logger';
+import { BankResult, InquiryResult } from '../banks/bank-adapter';
+import { BankOperation, BankOperationRepository } from '../banks/bank-operation';
+import { BankRegistry } from '../banks/bank-registry';
+import { callBank } from '../banks/bank-call';
+import { BankRouter } from '../routing/bank-router';
+import { PaymentRepository } from './payment.repository';
+import { PaymentService } from './payment.service';
+import { BankOutcomeApplier } from './bank-outcome';
+
+/**
+ * Settles bank operations whose outcome is unknown: the bank did not answer, the
+ * adapter threw, or the process died between asking and recording. Authorizations
+ * are settled by a status inquiry (never guessed); captures, voids and refunds are
+ * sent again with the same reference, which an adapter must treat as the same
+ * request. Any number of processes may run this at once: applying an outcome is
+ * idempotent.
+ */
+@injectable()
+export class BankReconciler {
+  constructor(
+    @inject(DATABASE) private readonly db: Database,
+    @inject(CONFIG) private readonly config: TenderConfig,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(LOGGER) private readonly logger: Logger,
+    @inject(BankOperationRepository) private readonly operations: BankOperationRepository,
+    @inject(PaymentRepository) private readonly payments: PaymentRepository,
+    @inject(PaymentService) private readonly paymentService: PaymentService,
+    @inject(BankOutcomeApplier) private readonly outcomes: BankOutcomeApplier,
+    @inject(BankRegistry) private readonly banks: BankRegistry,
+    @inject(BankRouter) private readonly router: BankRouter,
+  ) {}
+
+  /** Settles what it can of the pending operations older than `olderThanMs`; returns how many were settled. */
+  async run(olderThanMs = this.config.reconcileAfterMs, limit = 100): Promise<number> {
+    const stale = await this.operations.listStalePending(this.db, this.clock.now() - olderThanMs, limit);
+    let settled = 0;
+    for (const op of stale) {
+      try {
+        const result = await this.ask(op);
+        if (result === undefined) continue;
+        if ((await this.outcomes.apply(op, result)).applied) settled++;
+      } catch (error) {
+        this.logger.error({ operation: op.id, error: error instanceof Error ? error.message : String(error) }, 'reconciling a bank operation failed');
+      }
+    }
+    return settled;
+  }
+
+  private async ask(op: BankOperation): Promise<BankResult | undefined> {
+    const adapter = this.banks.get(op.adapterCode);
+    const ctx = { merchantId: op.merchantId, livemode: op.livemode };
+    const payment = await this.payments.find(this.db, ctx, op.paymentId);
+    if (payment === undefined) return undefined;
+    await this.operations.markRetry(this.db, op, this.clock.now());
+    if (op.kind === 'authorize' || op.kind === 'sale') {
+      const answer: InquiryResult | { kind: 'unknown'; message: string } = await callBank(this.logger, 'inquire', () =>
+        adapter.inquire({
+          kind: op.kind,
+          reference: op.id,
+          paymentId: op.paymentId,
+          amount: op.amount,
+          currency: op.currency,
+          livemode: op.livemode,
+          cardBin: payment.card?.bin,
+          cardLast4: payment.card?.last4,
+          connection: this.router.route(payment).terms,
+        }),
+      );
+      // The bank never saw it: nothing was charged, so the attempt failed.
+      if (answer.kind === 'not_found') return { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: answer.message };
+      return answer;
+    }
+    const original = await this.operations.findApprovedAuthorization(this.db, op.paymentId);
+    if (original === undefined) return undefined;
+    const request = this.paymentService.followUp(payment, op, original);
+    switch (op.kind) {
+      case 'capture':
+        return callBank(this.logger, 'capture', () => adapter.capture(request));
+      case 'void':
+        return callBank(this.logger, 'void', () => adapter.void(request));
+      case 'refund':
+        return callBank(this.logger, 'refund', () => adapter.refund({ ...request, card: undefined }));
+    }
+  }
+}

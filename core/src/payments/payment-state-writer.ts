@@ -1,0 +1,70 @@
+import { inject, injectable } from 'tsyringe';
+import { CONFIG } from '../config/tokens';
+import { TenderConfig } from '../config/config';
+import { Queryable } from '../db/database';
+import { EventOutbox } from '../notifications/event-outbox';
+import { Payment, PaymentPatch } from './payment';
+import { PaymentRepository } from './payment.repository';
+import { assertTransition, eventTypeFor } from './payment-state-machine';
+import { paymentView } from './payment-view';
+
+/**
+ * The one place a payment row changes. A status change is checked against the
+ * state machine and written together with its `payment.<status>` event in the
+ * caller's transaction.
+ */
+@injectable()
+export class PaymentStateWriter {
+  constructor(
+    @inject(PaymentRepository) private readonly payments: PaymentRepository,
+    @inject(EventOutbox) private readonly outbox: EventOutbox,
+    @inject(CONFIG) private readonly config: TenderConfig,
+  ) {}
+
+  async change(trx: Queryable, payment: Payment, patch: PaymentPatch, now: number, operation?: string): Promise<Payment> {
+    const statusChanges = patch.status !== undefined && (patch.status !== payment.status || patch.status === 'partially_refunded');
+    if (patch.status !== undefined && statusChanges) assertTransition(payment.status, patch.status, operation);
+    await this.payments.update(trx, payment, patch, now);
+    const updated = merge(payment, patch, now);
+    if (statusChanges && patch.status !== undefined) {
+      await this.outbox.record(trx, {
+        merchantId: payment.merchantId,
+        livemode: payment.livemode,
+        type: eventTypeFor(patch.status),
+        objectType: 'payment',
+        objectId: payment.id,
+        data: paymentView(updated, this.config.publicUrl),
+      });
+    }
+    return updated;
+  }
+}
+
+/** The payment as it is after `patch`, without reading it back. */
+function merge(p: Payment, patch: PaymentPatch, now: number): Payment {
+  const cardChanged = patch.card_brand !== undefined;
+  return {
+    ...p,
+    status: patch.status ?? p.status,
+    amountCaptured: patch.amount_captured ?? p.amountCaptured,
+    amountRefunded: patch.amount_refunded ?? p.amountRefunded,
+    amountRefundPending: patch.amount_refund_pending ?? p.amountRefundPending,
+    failureCode: patch.failure_code !== undefined ? patch.failure_code : p.failureCode,
+    failureMessage: patch.failure_message !== undefined ? patch.failure_message : p.failureMessage,
+    cardToken: patch.card_token !== undefined ? patch.card_token : p.cardToken,
+    cardFingerprint: patch.card_fingerprint !== undefined ? patch.card_fingerprint : p.cardFingerprint,
+    card:
+      cardChanged && patch.card_brand !== null && patch.card_brand !== undefined
+        ? {
+            brand: patch.card_brand,
+            bin: patch.card_bin ?? '',
+            last4: patch.card_last4 ?? '',
+            expMonth: patch.card_exp_month ?? 0,
+            expYear: patch.card_exp_year ?? 0,
+          }
+        : p.card,
+    operationInProgress: patch.operation_in_progress !== undefined ? patch.operation_in_progress : p.operationInProgress,
+    version: p.version + 1,
+    updatedAt: now,
+  };
+}

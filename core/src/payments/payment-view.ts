@@ -1,0 +1,58 @@
+import { Payment } from './payment';
+
+/**
+ * The payment as the API shows it. Card data is brand, BIN and last 4 only.
+ *
+ * @example
+ * ```json
+ * { "id": "pay_...", "object": "payment", "status": "captured", "amount": 150000, "currency": "RUB", ... }
+ * ```
+ */
+export interface PaymentView {
+  id: string;
+  object: 'payment';
+  status: string;
+  amount: number;
+  amount_captured: number;
+  amount_refunded: number;
+  currency: string;
+  order_id: string;
+  description: string | null;
+  capture_method: string;
+  livemode: boolean;
+  payment_url: string;
+  return_url: string | null;
+  metadata: Record<string, string>;
+  failure_code: string | null;
+  failure_message: string | null;
+  card: { brand: string; bin: string; last4: string; exp_month: number; exp_year: number } | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export function paymentView(p: Payment, publicUrl: string): PaymentView {
+  return {
+    id: p.id,
+    object: 'payment',
+    status: p.status,
+    amount: p.amount,
+    amount_captured: p.amountCaptured,
+    amount_refunded: p.amountRefunded,
+    currency: p.currency,
+    order_id: p.orderId,
+    description: p.description,
+    capture_method: p.captureMethod,
+    livemode: p.livemode,
+    payment_url: `${publicUrl}/pay/${p.pageToken}`,
+    return_url: p.returnUrl,
+    metadata: p.metadata,
+    failure_code: p.failureCode,
+    failure_message: p.failureMessage,
+    card:
+      p.card === null
+        ? null
+        : { brand: p.card.brand, bin: p.card.bin, last4: p.card.last4, exp_month: p.card.expMonth, exp_year: p.card.expYear },
+    created_at: new Date(p.createdAt).toISOString(),
+    updated_at: new Date(p.updatedAt).toISOString(),
+  };
+}

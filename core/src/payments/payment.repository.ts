@@ -1,0 +1,62 @@
+import { injectable } from 'tsyringe';
+import { Queryable, forUpdate } from '../db/database';
+import { MerchantContext } from '../merchants/merchant-context';
+import { Payment, PaymentPatch, paymentFromRow } from './payment';
+import { PaymentStatus } from './payment-state-machine';
+
+export interface PaymentListFilter {
+  readonly orderId?: string | undefined;
+  readonly status?: PaymentStatus | undefined;
+  readonly limit: number;
+  readonly startingAfter?: string | undefined;
+}
+
+/**
+ * Reads and writes `payments` rows, always scoped to one merchant and mode.
+ * Writes compare the row version so a lost update cannot slip through even where
+ * a dialect has no row locks.
+ */
+@injectable()
+export class PaymentRepository {
+  async find(q: Queryable, ctx: MerchantContext, id: string, options: { lock?: boolean } = {}): Promise<Payment | undefined> {
+    const query = q('payments').where({ id, merchant_id: ctx.merchantId, livemode: ctx.livemode }).first();
+    const row = await (options.lock === true ? forUpdate(q, query) : query);
+    return row === undefined ? undefined : paymentFromRow(row);
+  }
+
+  async findByCreateKey(q: Queryable, ctx: MerchantContext, key: string): Promise<Payment | undefined> {
+    const row = await q('payments').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, create_idempotency_key: key }).first();
+    return row === undefined ? undefined : paymentFromRow(row);
+  }
+
+  async insert(q: Queryable, row: Record<string, unknown>): Promise<void> {
+    await q('payments').insert(row);
+  }
+
+  /** Applies a patch if nobody changed the row since `payment` was read. */
+  async update(q: Queryable, payment: Payment, patch: PaymentPatch, now: number): Promise<void> {
+    const changed = await q('payments')
+      .where({ id: payment.id, merchant_id: payment.merchantId, livemode: payment.livemode, version: payment.version })
+      .update({ ...patch, version: payment.version + 1, updated_at: now });
+    if (changed !== 1) throw new ConcurrentPaymentUpdateError(payment.id);
+  }
+
+  async list(q: Queryable, ctx: MerchantContext, filter: PaymentListFilter): Promise<{ payments: Payment[]; hasMore: boolean } | undefined> {
+    const query = q('payments').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode });
+    if (filter.orderId !== undefined) query.andWhere('order_id', filter.orderId);
+    if (filter.status !== undefined) query.andWhere('status', filter.status);
+    if (filter.startingAfter !== undefined) {
+      const cursor = await q('payments').select('seq').where({ id: filter.startingAfter, merchant_id: ctx.merchantId, livemode: ctx.livemode }).first();
+      if (cursor === undefined) return undefined;
+      query.andWhere('seq', '<', cursor.seq);
+    }
+    const rows = await query.orderBy('seq', 'desc').limit(filter.limit + 1);
+    return { payments: rows.slice(0, filter.limit).map(paymentFromRow), hasMore: rows.length > filter.limit };
+  }
+}
+
+export class ConcurrentPaymentUpdateError extends Error {
+  constructor(id: string) {
+    super(`payment ${id} was changed concurrently`);
+  }
+}

@@ -1,0 +1,252 @@
+import { inject, injectable } from 'tsyringe';
+import { CLOCK, Clock } from '../clock/clock';
+import { CONFIG } from '../config/tokens';
+import { TenderConfig } from '../config/config';
+import { DATABASE, Database, Transaction, isUniqueViolation } from '../db/database';
+import { inTransaction } from '../db/transaction';
+import { TenderError, notFound } from '../errors/tender-error';
+import { newId, randomToken } from '../ids/ids';
+import { LOGGER, Logger } from '../logging/logger';
+import { MerchantContext } from '../merchants/merchant-context';
+import { PaymentMethodRegistry } from '../methods/payment-method';
+import { maskedParts } from '../methods/card/card-input';
+import { BankResult, FollowUpRequest } from '../banks/bank-adapter';
+import { BankRegistry } from '../banks/bank-registry';
+import { BankOperation, BankOperationRepository } from '../banks/bank-operation';
+import { callBank } from '../banks/bank-call';
+import { BankRouter } from '../routing/bank-router';
+import { CardVault } from '../vault/card-vault';
+import { EventOutbox } from '../notifications/event-outbox';
+import { Payment } from './payment';
+import { PaymentListFilter, PaymentRepository } from './payment.repository';
+import { PaymentStateWriter } from './payment-state-writer';
+import { BankOutcomeApplier } from './bank-outcome';
+import { CreatePaymentInput } from './payment-input';
+import { assertTransition } from './payment-state-machine';
+import { paymentView } from './payment-view';
+
+/**
+ * Card payments from creation to capture or cancellation. Each operation is three
+ * steps: (1) a transaction checks the state machine, records the bank operation as
+ * pending and marks the payment busy; (2) the bank is asked outside any
+ * transaction; (3) a transaction applies the answer. A crash between steps leaves
+ * a pending operation the reconciler settles; a concurrent second request finds
+ * the payment busy or already moved and gets a 409, never a second charge.
+ *
+ * @example
+ * ```ts
+ * const payment = await payments.create(ctx, { amount: 150000, currency: 'RUB', order_id: 'A-1', capture_method: 'manual' });
+ * await payments.confirm(ctx, payment.id, { type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } });
+ * await payments.capture(ctx, payment.id, 100000); // partial capture
+ * ```
+ */
+@injectable()
+export class PaymentService {
+  constructor(
+    @inject(DATABASE) private readonly db: Database,
+    @inject(CONFIG) private readonly config: TenderConfig,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(LOGGER) private readonly logger: Logger,
+    @inject(PaymentRepository) private readonly payments: PaymentRepository,
+    @inject(PaymentStateWriter) private readonly writer: PaymentStateWriter,
+    @inject(EventOutbox) private readonly outbox: EventOutbox,
+    @inject(BankOperationRepository) private readonly operations: BankOperationRepository,
+    @inject(BankOutcomeApplier) private readonly outcomes: BankOutcomeApplier,
+    @inject(CardVault) private readonly vault: CardVault,
+    @inject(PaymentMethodRegistry) private readonly methods: PaymentMethodRegistry,
+    @inject(BankRouter) private readonly router: BankRouter,
+    @inject(BankRegistry) private readonly banks: BankRegistry,
+  ) {}
+
+  async create(ctx: MerchantContext, input: CreatePaymentInput, idempotencyKey?: string): Promise<Payment> {
+    const now = this.clock.now();
+    const row = {
+      id: newId('pay'),
+      merchant_id: ctx.merchantId,
+      livemode: ctx.livemode,
+      status: 'pending',
+      amount: input.amount,
+      amount_captured: 0,
+      amount_refunded: 0,
+      amount_refund_pending: 0,
+      currency: input.currency,
+      order_id: input.order_id,
+      description: input.description ?? null,
+      capture_method: input.capture_method,
+      return_url: input.return_url ?? null,
+      metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
+      page_token: randomToken(32),
+      create_idempotency_key: idempotencyKey ?? null,
+      version: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      return await inTransaction(this.db, async (trx) => {
+        await this.payments.insert(trx, row);
+        const payment = await this.payments.find(trx, ctx, row.id);
+        if (payment === undefined) throw new Error('payment vanished inside its own transaction');
+        await this.outbox.record(trx, {
+          merchantId: ctx.merchantId,
+          livemode: ctx.livemode,
+          type: 'payment.created',
+          objectType: 'payment',
+          objectId: payment.id,
+          data: paymentView(payment, this.config.publicUrl),
+        });
+        return payment;
+      });
+    } catch (error) {
+      // The same key already created a payment (a retry after a crash or a lost answer).
+      if (idempotencyKey !== undefined && isUniqueViolation(error)) {
+        const existing = await this.payments.findByCreateKey(this.db, ctx, idempotencyKey);
+        if (existing !== undefined) return existing;
+      }
+      throw error;
+    }
+  }
+
+  async retrieve(ctx: MerchantContext, id: string): Promise<Payment> {
+    const payment = await this.payments.find(this.db, ctx, id);
+    if (payment === undefined) throw notFound('payment', id);
+    return payment;
+  }
+
+  async list(ctx: MerchantContext, filter: PaymentListFilter): Promise<{ payments: Payment[]; hasMore: boolean }> {
+    const page = await this.payments.list(this.db, ctx, filter);
+    if (page === undefined) throw new TenderError('parameter_invalid', { param: 'starting_after', message: 'starting_after names no payment of yours.' });
+    return page;
+  }
+
+  async confirm(ctx: MerchantContext, id: string, paymentMethod: { type: string; card?: Record<string, unknown> | undefined }): Promise<Payment> {
+    const now = this.clock.now();
+    // Everything the buyer sent is checked before any row is written or any bank asked.
+    const prepared = this.methods.get(paymentMethod.type).prepare(paymentMethod.card, new Date(now));
+    const card = prepared.card;
+    const route = this.router.route(ctx);
+    const adapter = this.banks.get(route.adapterCode);
+    const { payment, op } = await inTransaction(this.db, async (trx) => {
+      const current = await this.lockForOperation(trx, ctx, id);
+      assertTransition(current.status, 'processing', 'confirm this payment');
+      const stored = await this.vault.store(trx, { merchantId: ctx.merchantId, livemode: ctx.livemode, pan: card.number });
+      const op = await this.operations.create(trx, {
+        paymentId: current.id,
+        merchantId: ctx.merchantId,
+        livemode: ctx.livemode,
+        kind: current.captureMethod === 'automatic' ? 'sale' : 'authorize',
+        adapterCode: route.adapterCode,
+        amount: current.amount,
+        currency: current.currency,
+      }, now);
+      const { bin, last4 } = maskedParts(card.number);
+      const payment = await this.writer.change(trx, current, {
+        status: 'processing',
+        card_token: stored.id,
+        card_fingerprint: stored.fingerprint,
+        card_brand: card.brand,
+        card_bin: bin,
+        card_last4: last4,
+        card_exp_month: card.expMonth,
+        card_exp_year: card.expYear,
+        failure_code: null,
+        failure_message: null,
+        operation_in_progress: op.id,
+      }, now, 'confirm this payment');
+      return { payment, op };
+    });
+    const result = await callBank(this.logger, 'authorize', () =>
+      adapter.authorize({
+        reference: op.id,
+        paymentId: payment.id,
+        amount: payment.amount,
+        currency: payment.currency,
+        capture: op.kind === 'sale',
+        livemode: payment.livemode,
+        card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, holderName: card.holderName },
+        connection: route.terms,
+      }),
+    );
+    return (await this.outcomes.apply(op, result)).payment;
+  }
+
+  async capture(ctx: MerchantContext, id: string, amount: number | undefined): Promise<Payment> {
+    const now = this.clock.now();
+    const { payment, op, original } = await inTransaction(this.db, async (trx) => {
+      const current = await this.lockForOperation(trx, ctx, id);
+      assertTransition(current.status, 'captured', 'capture this payment');
+      const captureAmount = amount ?? current.amount;
+      if (captureAmount > current.amount) {
+        throw new TenderError('amount_too_large', { param: 'amount', message: `At most ${current.amount} (the authorized amount) can be captured.` });
+      }
+      const original = await this.requireAuthorization(trx, current);
+      const op = await this.operations.create(trx, { paymentId: current.id, merchantId: ctx.merchantId, livemode: ctx.livemode, kind: 'capture', adapterCode: original.adapterCode, amount: captureAmount, currency: current.currency }, now);
+      const payment = await this.writer.change(trx, current, { operation_in_progress: op.id }, now);
+      return { payment, op, original };
+    });
+    const result = await callBank(this.logger, 'capture', () => this.banks.get(op.adapterCode).capture(this.followUp(payment, op, original)));
+    const outcome = await this.outcomes.apply(op, result);
+    return this.settledOrThrow(outcome.payment, result, 'capture');
+  }
+
+  async cancel(ctx: MerchantContext, id: string): Promise<Payment> {
+    const now = this.clock.now();
+    const step = await inTransaction(this.db, async (trx) => {
+      const current = await this.lockForOperation(trx, ctx, id);
+      assertTransition(current.status, 'canceled', 'cancel this payment');
+      if (current.status !== 'authorized') {
+        // Nothing was authorized at a bank, so there is nothing to void.
+        return { kind: 'done', payment: await this.writer.change(trx, current, { status: 'canceled' }, now, 'cancel this payment') } as const;
+      }
+      const original = await this.requireAuthorization(trx, current);
+      const op = await this.operations.create(trx, { paymentId: current.id, merchantId: ctx.merchantId, livemode: ctx.livemode, kind: 'void', adapterCode: original.adapterCode, amount: current.amount, currency: current.currency }, now);
+      const payment = await this.writer.change(trx, current, { operation_in_progress: op.id }, now);
+      return { kind: 'void', payment, op, original } as const;
+    });
+    if (step.kind === 'done') return step.payment;
+    const result = await callBank(this.logger, 'void', () => this.banks.get(step.op.adapterCode).void(this.followUp(step.payment, step.op, step.original)));
+    const outcome = await this.outcomes.apply(step.op, result);
+    return this.settledOrThrow(outcome.payment, result, 'cancel');
+  }
+
+  /** Reads the payment under a row lock and refuses when another bank operation is running on it. */
+  async lockForOperation(trx: Transaction, ctx: MerchantContext, id: string): Promise<Payment> {
+    const current = await this.payments.find(trx, ctx, id, { lock: true });
+    if (current === undefined) throw notFound('payment', id);
+    if (current.operationInProgress !== null) throw new TenderError('payment_operation_in_progress');
+    return current;
+  }
+
+  async requireAuthorization(trx: Transaction, payment: Payment): Promise<BankOperation> {
+    const original = await this.operations.findApprovedAuthorization(trx, payment.id);
+    if (original === undefined) throw new Error(`payment ${payment.id} is ${payment.status} but has no approved authorization`);
+    return original;
+  }
+
+  /** The request for a capture, void or refund that follows `original`. */
+  followUp(payment: Payment, op: BankOperation, original: BankOperation): FollowUpRequest {
+    return {
+      reference: op.id,
+      paymentId: payment.id,
+      original: {
+        reference: original.id,
+        authorizationCode: original.authorizationCode ?? undefined,
+        rrn: original.rrn ?? undefined,
+        bankReference: original.bankReference ?? undefined,
+        amount: original.amount,
+        cardBin: payment.card?.bin,
+        cardLast4: payment.card?.last4,
+      },
+      amount: op.amount,
+      currency: op.currency,
+      livemode: payment.livemode,
+      connection: this.router.route(payment).terms,
+    };
+  }
+
+  private settledOrThrow(payment: Payment, result: BankResult | { kind: 'unknown' }, what: string): Payment {
+    if (result.kind === 'approved') return payment;
+    if (result.kind === 'unknown') throw new TenderError('bank_outcome_unknown', { message: `The bank did not answer the ${what} in time; Tender will resolve it and report the outcome.` });
+    if (result.kind === 'declined') throw new TenderError('bank_declined', { message: `The bank declined the ${what} (${result.reason}).` });
+    throw new TenderError('bank_unavailable', { message: `The bank could not complete the ${what} now; it was not applied.` });
+  }
+}

@@ -1,0 +1,101 @@
+import { PaymentStatus } from './payment-state-machine';
+import { toMinorUnits } from '../money/money';
+
+export type CaptureMethod = 'automatic' | 'manual';
+
+/** The payment aggregate as the core holds it (one row of `payments`). */
+export interface Payment {
+  readonly seq: number;
+  readonly id: string;
+  readonly merchantId: string;
+  readonly livemode: boolean;
+  readonly status: PaymentStatus;
+  readonly amount: number;
+  readonly amountCaptured: number;
+  readonly amountRefunded: number;
+  readonly amountRefundPending: number;
+  readonly currency: string;
+  readonly orderId: string;
+  readonly description: string | null;
+  readonly captureMethod: CaptureMethod;
+  readonly returnUrl: string | null;
+  readonly metadata: Record<string, string>;
+  readonly pageToken: string;
+  readonly failureCode: string | null;
+  readonly failureMessage: string | null;
+  readonly card: PaymentCard | null;
+  readonly cardToken: string | null;
+  readonly cardFingerprint: string | null;
+  readonly operationInProgress: string | null;
+  readonly version: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface PaymentCard {
+  readonly brand: string;
+  readonly bin: string;
+  readonly last4: string;
+  readonly expMonth: number;
+  readonly expYear: number;
+}
+
+export type PaymentRow = Record<string, unknown>;
+
+export function paymentFromRow(row: PaymentRow): Payment {
+  const brand = row.card_brand as string | null;
+  return {
+    seq: Number(row.seq),
+    id: String(row.id),
+    merchantId: String(row.merchant_id),
+    livemode: Boolean(row.livemode),
+    status: row.status as PaymentStatus,
+    amount: toMinorUnits(row.amount),
+    amountCaptured: toMinorUnits(row.amount_captured),
+    amountRefunded: toMinorUnits(row.amount_refunded),
+    amountRefundPending: toMinorUnits(row.amount_refund_pending),
+    currency: String(row.currency),
+    orderId: String(row.order_id),
+    description: (row.description as string | null) ?? null,
+    captureMethod: row.capture_method as CaptureMethod,
+    returnUrl: (row.return_url as string | null) ?? null,
+    metadata: row.metadata === null || row.metadata === undefined ? {} : (JSON.parse(String(row.metadata)) as Record<string, string>),
+    pageToken: String(row.page_token),
+    failureCode: (row.failure_code as string | null) ?? null,
+    failureMessage: (row.failure_message as string | null) ?? null,
+    card:
+      brand === null || brand === undefined
+        ? null
+        : {
+            brand,
+            bin: String(row.card_bin),
+            last4: String(row.card_last4),
+            expMonth: Number(row.card_exp_month),
+            expYear: Number(row.card_exp_year),
+          },
+    cardToken: (row.card_token as string | null) ?? null,
+    cardFingerprint: (row.card_fingerprint as string | null) ?? null,
+    operationInProgress: (row.operation_in_progress as string | null) ?? null,
+    version: Number(row.version),
+    createdAt: toMinorUnits(row.created_at),
+    updatedAt: toMinorUnits(row.updated_at),
+  };
+}
+
+/** Columns a state change may set, in row form. */
+export interface PaymentPatch {
+  status?: PaymentStatus;
+  amount_captured?: number;
+  amount_refunded?: number;
+  amount_refund_pending?: number;
+  failure_code?: string | null;
+  failure_message?: string | null;
+  card_token?: string | null;
+  card_brand?: string | null;
+  card_bin?: string | null;
+  card_last4?: string | null;
+  card_exp_month?: number | null;
+  card_exp_year?: number | null;
+  card_fingerprint?: string | null;
+  operation_in_progress?: string | null;
+}

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '@tender/core';
+
+const key = Buffer.alloc(32, 7).toString('base64');
+
+describe('configuration (no database)', () => {
+  it('defaults to SQLite under ./data, port 8080, the sandbox plugin', () => {
+    const c = loadConfig({}, '/srv/tender');
+    assert.deepEqual(c.database, { client: 'sqlite', filename: path.join('/srv/tender/data', 'tender.sqlite'), embeddedDefault: true });
+    assert.equal(c.port, 8080);
+    assert.equal(c.publicUrl, 'http://localhost:8080');
+    assert.deepEqual(c.plugins, ['@tender/adapter-sandbox']);
+    assert.equal(c.createDemoMerchant, true);
+  });
+
+  it('reads DATABASE_URL, TENDER_DATA_DIR and TENDER_PUBLIC_URL', () => {
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' }).database, { client: 'sqlite', filename: '/tmp/x.db', embeddedDefault: false });
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'mysql://root:@127.0.0.1:3306/tender' }).database, { client: 'mysql', url: 'mysql://root:@127.0.0.1:3306/tender' });
+    assert.equal(loadConfig({ TENDER_DATA_DIR: '/var/lib/tender' }).dataDir, '/var/lib/tender');
+    assert.equal(loadConfig({ TENDER_PUBLIC_URL: 'https://pay.example.com/' }).publicUrl, 'https://pay.example.com');
+    assert.equal(loadConfig({ DATABASE_URL: 'mysql://root@h/db' }).createDemoMerchant, false);
+  });
+
+  it('refuses what it cannot use, saying why', () => {
+    assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://x' }), ConfigError);
+    assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/);
+    assert.throws(() => loadConfig({ TENDER_MASTER_KEY: 'c2hvcnQ=' }), /32 bytes/);
+    assert.throws(() => loadConfig({ TENDER_ADMIN_TOKEN: 'short' }), /TENDER_ADMIN_TOKEN/);
+  });
+
+  it('refuses to start in production without a master key or an admin token', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', TENDER_ADMIN_TOKEN: 'x'.repeat(32) }), /TENDER_MASTER_KEY is required/);
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', TENDER_MASTER_KEY: key }), /TENDER_ADMIN_TOKEN is required/);
+    assert.equal(loadConfig({ NODE_ENV: 'production', TENDER_MASTER_KEY: key, TENDER_ADMIN_TOKEN: 'x'.repeat(32) }).production, true);
+  });
+});
