@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import * as core001 from './migrations/001-core';
+import * as banks002 from './migrations/002-banks';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -11,7 +12,10 @@ interface Migration {
  * gateway migrates the same way from any working directory. New migrations are
  * appended here in order.
  */
-const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [['001-core', core001]];
+const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
+  ['001-core', core001],
+  ['002-banks', banks002],
+];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {
   async getMigrations(): Promise<Array<readonly [string, Migration]>> {
