@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrator';
 import { LOGGER, Logger, createLogger } from './logging/logger';
 import { KEY_RING, KeyRing } from './vault/key-ring';
 import { BANK_ADAPTER, BankAdapter } from './banks/bank-adapter';
+
 import { BankRegistry } from './banks/bank-registry';
 import { PAYMENT_METHOD, PaymentMethod, PaymentMethodRegistry } from './methods/payment-method';
 import { CardPaymentMethod } from './methods/card/card.method';
@@ -34,7 +35,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [BankRegistry, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService] as const;
+const SINGLETONS = [PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.
@@ -107,6 +108,10 @@ export class Gateway {
         logger.info({ plugin: plugin.name, version: plugin.version }, 'plugin registered');
       }
       for (const cls of SINGLETONS) container.registerSingleton(cls as never);
+      // An instance without any bank adapter still starts (the operator may be setting up),
+      // but says so; payments then fail with no_bank_connection.
+      if (adapters.length === 0) logger.warn('no bank adapter is registered: payments cannot be confirmed (check TENDER_PLUGINS)');
+      container.register(BankRegistry, { useValue: new BankRegistry(adapters) });
       // Resolve the registries now: duplicate or missing codes fail the start, not a payment.
       container.resolve(BankRegistry);
       container.resolve(PaymentMethodRegistry);

@@ -61,3 +61,23 @@ describe('authentication', function () {
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
   });
 });
+
+describe('a gateway without bank adapters', function () {
+  it('starts, and refuses to confirm with no_bank_connection instead of crashing', async () => {
+    const t = await startTestGateway({ plugins: [] });
+    try {
+      const shop = await t.createMerchant();
+      const p = await request(t.gateway.app).post('/v1/payments').set('Authorization', `Bearer ${shop.key}`).send({ amount: 100, currency: 'RUB', order_id: 'x' }).expect(201);
+      const res = await request(t.gateway.app)
+        .post(`/v1/payments/${p.body.id}/confirm`)
+        .set('Authorization', `Bearer ${shop.key}`)
+        .send({ payment_method: { type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' } } })
+        .expect(502);
+      assert.equal(res.body.error.code, 'no_bank_connection');
+      const after = await request(t.gateway.app).get(`/v1/payments/${p.body.id}`).set('Authorization', `Bearer ${shop.key}`).expect(200);
+      assert.equal(after.body.status, 'pending');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -35,8 +35,8 @@ describe('tenant isolation', function () {
       assert.equal(res.status, 404, JSON.stringify(res.body));
       assert.equal(res.body.error.code, 'resource_not_found');
     }
-    const list = await b.get(`/v1/refunds?payment_id=${captured.id}`).expect(200);
-    assert.deepEqual(list.body.data, []);
+    const list = await b.get(`/v1/refunds?payment_id=${captured.id}`).expect(404);
+    assert.equal(list.body.error.code, 'resource_not_found');
     const cursor = await b.get(`/v1/payments?starting_after=${pending.id}`).expect(400);
     assert.equal(cursor.body.error.param, 'starting_after');
 

@@ -39,7 +39,7 @@ describe('validation: bad input changes nothing', function () {
     ['zero amount', { ...good, amount: 0 }, 'amount_invalid', 'amount'],
     ['negative amount', { ...good, amount: -1 }, 'amount_invalid', 'amount'],
     ['huge amount', { ...good, amount: 1e15 }, 'amount_invalid', 'amount'],
-    ['missing amount', { currency: 'RUB', order_id: 'x' }, 'amount_invalid', 'amount'],
+    ['missing amount', { currency: 'RUB', order_id: 'x' }, 'parameter_missing', 'amount'],
     ['unknown currency', { ...good, currency: 'XXX' }, 'currency_unsupported', 'currency'],
     ['missing currency', { amount: 1, order_id: 'x' }, 'parameter_missing', 'currency'],
     ['missing order_id', { amount: 1, currency: 'RUB' }, 'parameter_missing', 'order_id'],
@@ -100,7 +100,7 @@ describe('validation: bad input changes nothing', function () {
         assert.equal((await shop.get(`/v1/payments/${paymentId}`)).body.status, 'pending');
       });
     }
-    it('a malformed payment id', () => expectRefused(() => shop.post('/v1/payments/not-an-id/confirm', card(CARDS.visa)), 400, 'parameter_invalid'));
+    it('a malformed payment id', () => expectRefused(() => shop.post('/v1/payments/not-an-id/confirm', card(CARDS.visa)), 400, 'parameter_invalid', 'id'));
     it('an unknown payment id', () => expectRefused(() => shop.post('/v1/payments/pay_unknown123/confirm', card(CARDS.visa)), 404, 'resource_not_found'));
   });
 
@@ -123,5 +123,6 @@ describe('validation: bad input changes nothing', function () {
   it('unknown routes are a JSON 404', async () => {
     const res = await shop.get('/v1/nothing-here').expect(404);
     assert.equal(res.body.error.code, 'route_not_found');
+    assert.match(res.body.error.message, /GET \/v1\/nothing-here/);
   });
 });

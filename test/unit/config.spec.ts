@@ -32,6 +32,8 @@ describe('configuration (no database)', () => {
   it('refuses to start in production without a master key or an admin token', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production', TENDER_ADMIN_TOKEN: 'x'.repeat(32) }), /TENDER_MASTER_KEY is required/);
     assert.throws(() => loadConfig({ NODE_ENV: 'production', TENDER_MASTER_KEY: key }), /TENDER_ADMIN_TOKEN is required/);
-    assert.equal(loadConfig({ NODE_ENV: 'production', TENDER_MASTER_KEY: key, TENDER_ADMIN_TOKEN: 'x'.repeat(32) }).production, true);
+    const production = loadConfig({ NODE_ENV: 'production', TENDER_MASTER_KEY: key, TENDER_ADMIN_TOKEN: 'x'.repeat(32) });
+    assert.equal(production.production, true);
+    assert.equal(production.createDemoMerchant, false, 'no demo merchant in production unless TENDER_DEMO_MERCHANT=true');
   });
 });

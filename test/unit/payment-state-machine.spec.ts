@@ -11,8 +11,8 @@ const EXPECTED: Record<PaymentStatus, PaymentStatus[]> = {
   captured: ['partially_refunded', 'refunded'],
   partially_refunded: ['partially_refunded', 'refunded'],
   refunded: [],
-  declined: ['processing'],
-  failed: ['processing'],
+  declined: ['processing', 'canceled'],
+  failed: ['processing', 'canceled'],
   canceled: [],
 };
 

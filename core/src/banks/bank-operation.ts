@@ -105,7 +105,7 @@ export class BankOperationRepository {
 
   /** Pending operations older than `before`: the reconciler's work list, oldest first. */
   async listStalePending(q: Queryable, before: number, limit: number): Promise<BankOperation[]> {
-    const rows = await q('bank_operations').where('status', 'pending').andWhere('updated_at', '<', before).orderBy('updated_at', 'asc').limit(limit);
+    const rows = await q('bank_operations').where('status', 'pending').andWhere('updated_at', '<=', before).orderBy('updated_at', 'asc').limit(limit);
     return rows.map(fromRow);
   }
 

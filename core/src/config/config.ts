@@ -96,7 +96,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileIntervalMs: e.TENDER_RECONCILE_INTERVAL_MS,
     reconcileAfterMs: e.TENDER_RECONCILE_AFTER_MS,
     idempotencyTtlMs: e.TENDER_IDEMPOTENCY_TTL_HOURS * 3600_000,
-    createDemoMerchant: e.TENDER_DEMO_MERCHANT === undefined ? database.client === 'sqlite' && database.embeddedDefault : e.TENDER_DEMO_MERCHANT === 'true',
+    // A demo merchant helps a newcomer on the embedded default; never in production unless asked for.
+    createDemoMerchant: e.TENDER_DEMO_MERCHANT === undefined ? !production && database.client === 'sqlite' && database.embeddedDefault : e.TENDER_DEMO_MERCHANT === 'true',
   };
 }
 

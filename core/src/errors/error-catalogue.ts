@@ -57,10 +57,11 @@ export const ERROR_CATALOGUE = {
   body_too_large: { type: 'invalid_request_error', status: 413, message: 'The request body is too large.' },
   content_type_unsupported: { type: 'invalid_request_error', status: 415, message: 'Send JSON with "Content-Type: application/json".' },
   // 502: the bank could not be asked or did not answer; Tender keeps the operation and resolves it.
-  bank_declined: { type: 'bank_error', status: 402, message: 'The bank declined the operation.' },
   bank_unavailable: { type: 'bank_error', status: 502, message: 'The bank could not complete the operation now; it was not applied.' },
   bank_outcome_unknown: { type: 'bank_error', status: 502, message: 'The bank did not answer in time; Tender will resolve the outcome and report it.' },
   no_bank_connection: { type: 'bank_error', status: 502, message: 'No bank connection can serve this payment.' },
+  // 402: the bank answered, and the answer was no (a capture, void or refund it refused).
+  bank_declined: { type: 'bank_error', status: 402, message: 'The bank declined the operation.' },
   // 500
   internal_error: { type: 'api_error', status: 500, message: 'Something went wrong on our side; the request may be retried with the same Idempotency-Key.' },
 } as const satisfies Record<string, ErrorDefinition>;

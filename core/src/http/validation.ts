@@ -32,6 +32,13 @@ export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown): z
   throw new TenderError(custom ?? 'parameter_invalid', { ...(param === '' ? {} : { param }), message });
 }
 
+/** An object id from the URL path; a malformed one is a 400 naming `id`, before any lookup. */
+export function parsePathId(prefix: string, value: unknown): string {
+  const result = fields.id(prefix).safeParse(value);
+  if (!result.success) throw new TenderError('parameter_invalid', { param: 'id', message: `The id in the path must start with ${prefix}_.` });
+  return result.data;
+}
+
 /** Reusable field rules. */
 export const fields = {
   id: (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[0-9A-Za-z]{1,40}$`), `must be an id starting with ${prefix}_`),

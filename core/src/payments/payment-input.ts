@@ -6,7 +6,9 @@ import { PAYMENT_STATUSES } from './payment-state-machine';
 
 /** An amount in minor units; anything else is `amount_invalid`. */
 export const amountField = z.unknown().superRefine((value, ctx) => {
-  if (!isValidAmount(value)) {
+  if (value === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, params: { code: 'parameter_missing' }, message: 'is required' });
+  } else if (!isValidAmount(value)) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, params: { code: 'amount_invalid' }, message: 'must be a positive integer in minor units (e.g. 10050 for 100.50)' });
   }
 }) as unknown as z.ZodType<number>;

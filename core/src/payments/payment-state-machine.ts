@@ -12,6 +12,7 @@ import { TenderError } from '../errors/tender-error';
  *    │                  │  └────> declined ──confirm again──> processing
  *    │                  └───────> failed   ──confirm again──> processing
  *    └──cancel──> canceled <──void── authorized
+ *                 canceled <──cancel── declined, failed, requires_action (the shop closes the order)
  * ```
  *
  * @example
@@ -45,8 +46,8 @@ const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
   refunded: [],
   // A decline or a technical failure ends that attempt, not the order: the buyer may
   // try again (another card), which starts a new attempt on the same payment.
-  declined: ['processing'],
-  failed: ['processing'],
+  declined: ['processing', 'canceled'],
+  failed: ['processing', 'canceled'],
   canceled: [],
 };
 

@@ -29,8 +29,10 @@ export class PaymentRepository {
     return row === undefined ? undefined : paymentFromRow(row);
   }
 
-  async insert(q: Queryable, row: Record<string, unknown>): Promise<void> {
-    await q('payments').insert(row);
+  /** Inserts a payment row and returns its seq (the insert id on both dialects). */
+  async insert(q: Queryable, row: Record<string, unknown>): Promise<number> {
+    const [seq] = await q('payments').insert(row);
+    return Number(seq);
   }
 
   /** Applies a patch if nobody changed the row since `payment` was read. */

@@ -17,13 +17,14 @@ import { callBank } from '../banks/bank-call';
 import { BankRouter } from '../routing/bank-router';
 import { CardVault } from '../vault/card-vault';
 import { EventOutbox } from '../notifications/event-outbox';
-import { Payment } from './payment';
+import { Payment, paymentFromRow } from './payment';
 import { PaymentListFilter, PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
 import { BankOutcomeApplier } from './bank-outcome';
 import { CreatePaymentInput } from './payment-input';
 import { assertTransition } from './payment-state-machine';
 import { paymentView } from './payment-view';
+import { CreateKeyRetention } from '../idempotency/create-key-retention';
 
 /**
  * Card payments from creation to capture or cancellation. Each operation is three
@@ -56,6 +57,7 @@ export class PaymentService {
     @inject(PaymentMethodRegistry) private readonly methods: PaymentMethodRegistry,
     @inject(BankRouter) private readonly router: BankRouter,
     @inject(BankRegistry) private readonly banks: BankRegistry,
+    @inject(CreateKeyRetention) private readonly createKeys: CreateKeyRetention,
   ) {}
 
   async create(ctx: MerchantContext, input: CreatePaymentInput, idempotencyKey?: string): Promise<Payment> {
@@ -81,28 +83,32 @@ export class PaymentService {
       created_at: now,
       updated_at: now,
     };
-    try {
-      return await inTransaction(this.db, async (trx) => {
-        await this.payments.insert(trx, row);
-        const payment = await this.payments.find(trx, ctx, row.id);
-        if (payment === undefined) throw new Error('payment vanished inside its own transaction');
-        await this.outbox.record(trx, {
-          merchantId: ctx.merchantId,
-          livemode: ctx.livemode,
-          type: 'payment.created',
-          objectType: 'payment',
-          objectId: payment.id,
-          data: paymentView(payment, this.config.publicUrl),
+    // At most two rounds: the second only after freeing a key older than its retention period.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await inTransaction(this.db, async (trx) => {
+          const seq = await this.payments.insert(trx, row);
+          const payment = paymentFromRow({ ...row, seq });
+          await this.outbox.record(trx, {
+            merchantId: ctx.merchantId,
+            livemode: ctx.livemode,
+            type: 'payment.created',
+            objectType: 'payment',
+            objectId: payment.id,
+            data: paymentView(payment, this.config.publicUrl),
+          });
+          return payment;
         });
-        return payment;
-      });
-    } catch (error) {
-      // The same key already created a payment (a retry after a crash or a lost answer).
-      if (idempotencyKey !== undefined && isUniqueViolation(error)) {
+      } catch (error) {
+        // The same key already created a payment (a retry after a crash or a lost answer).
+        if (idempotencyKey === undefined || !isUniqueViolation(error) || attempt > 0) throw error;
         const existing = await this.payments.findByCreateKey(this.db, ctx, idempotencyKey);
-        if (existing !== undefined) return existing;
+        if (existing === undefined) throw error;
+        if (await this.createKeys.release(ctx, 'payments', existing.id, existing.createdAt)) continue;
+        const sameRequest = existing.amount === input.amount && existing.currency === input.currency && existing.orderId === input.order_id;
+        if (!sameRequest) throw new TenderError('idempotency_key_reused');
+        return existing;
       }
-      throw error;
     }
   }
 

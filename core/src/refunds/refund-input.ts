@@ -14,4 +14,4 @@ export const createRefundSchema = z
 export type CreateRefundInput = z.output<typeof createRefundSchema>;
 
 /** GET /v1/refunds */
-export const listRefundsSchema = z.object({ payment_id: fields.id('pay'), limit: fields.limit }).strict();
+export const listRefundsSchema = z.object({ payment_id: fields.id('pay'), limit: fields.limit, starting_after: fields.id('ref').optional() }).strict();

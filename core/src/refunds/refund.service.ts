@@ -16,6 +16,7 @@ import { PaymentStateWriter } from '../payments/payment-state-writer';
 import { BankOutcomeApplier } from '../payments/bank-outcome';
 import { Refund, RefundRepository } from './refund';
 import { CreateRefundInput } from './refund-input';
+import { CreateKeyRetention } from '../idempotency/create-key-retention';
 
 /**
  * Refunds of captured payments. The refund's amount is reserved on the payment
@@ -43,47 +44,51 @@ export class RefundService {
     @inject(BankOutcomeApplier) private readonly outcomes: BankOutcomeApplier,
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(CardVault) private readonly vault: CardVault,
+    @inject(CreateKeyRetention) private readonly createKeys: CreateKeyRetention,
   ) {}
 
   async create(ctx: MerchantContext, input: CreateRefundInput, idempotencyKey?: string): Promise<Refund> {
     const now = this.clock.now();
     let step;
-    try {
-      step = await inTransaction(this.db, async (trx) => {
-        const payment = await this.payments.find(trx, ctx, input.payment_id, { lock: true });
-        if (payment === undefined) throw new TenderError('resource_not_found', { param: 'payment_id', message: `No such payment: '${input.payment_id}'.` });
-        if (payment.status !== 'captured' && payment.status !== 'partially_refunded') {
-          throw new TenderError('payment_invalid_state', { message: `Cannot refund: the payment is ${payment.status}; only captured payments can be refunded.` });
-        }
-        const available = payment.amountCaptured - payment.amountRefunded - payment.amountRefundPending;
-        const amount = input.amount ?? available;
-        if (available <= 0 || amount > available) {
-          throw new TenderError('amount_too_large', { param: 'amount', message: `At most ${Math.max(available, 0)} can still be refunded on this payment.` });
-        }
-        const original = await this.paymentService.requireAuthorization(trx, payment);
-        const refund = await this.refunds.insert(trx, {
-          id: newId('ref'),
-          payment_id: payment.id,
-          merchant_id: ctx.merchantId,
-          livemode: ctx.livemode,
-          status: 'pending',
-          amount,
-          currency: payment.currency,
-          reason: input.reason ?? null,
-          create_idempotency_key: idempotencyKey ?? null,
-          created_at: now,
-          updated_at: now,
+    for (let attempt = 0; step === undefined; attempt++) {
+      try {
+        step = await inTransaction(this.db, async (trx) => {
+          const payment = await this.payments.find(trx, ctx, input.payment_id, { lock: true });
+          if (payment === undefined) throw new TenderError('resource_not_found', { param: 'payment_id', message: `No such payment: '${input.payment_id}'.` });
+          if (payment.status !== 'captured' && payment.status !== 'partially_refunded') {
+            throw new TenderError('payment_invalid_state', { message: `Cannot refund: the payment is ${payment.status}; only captured payments can be refunded.` });
+          }
+          const available = payment.amountCaptured - payment.amountRefunded - payment.amountRefundPending;
+          const amount = input.amount ?? available;
+          if (available <= 0 || amount > available) {
+            throw new TenderError('amount_too_large', { param: 'amount', message: `At most ${Math.max(available, 0)} can still be refunded on this payment.` });
+          }
+          const original = await this.paymentService.requireAuthorization(trx, payment);
+          const refund = await this.refunds.insert(trx, {
+            id: newId('ref'),
+            payment_id: payment.id,
+            merchant_id: ctx.merchantId,
+            livemode: ctx.livemode,
+            status: 'pending',
+            amount,
+            currency: payment.currency,
+            reason: input.reason ?? null,
+            create_idempotency_key: idempotencyKey ?? null,
+            created_at: now,
+            updated_at: now,
+          });
+          const op = await this.operations.create(trx, { paymentId: payment.id, refundId: refund.id, merchantId: ctx.merchantId, livemode: ctx.livemode, kind: 'refund', adapterCode: original.adapterCode, amount, currency: payment.currency }, now);
+          const reserved = await this.writer.change(trx, payment, { amount_refund_pending: payment.amountRefundPending + amount }, now);
+          return { payment: reserved, refund, op, original };
         });
-        const op = await this.operations.create(trx, { paymentId: payment.id, refundId: refund.id, merchantId: ctx.merchantId, livemode: ctx.livemode, kind: 'refund', adapterCode: original.adapterCode, amount, currency: payment.currency }, now);
-        const reserved = await this.writer.change(trx, payment, { amount_refund_pending: payment.amountRefundPending + amount }, now);
-        return { payment: reserved, refund, op, original };
-      });
-    } catch (error) {
-      if (idempotencyKey !== undefined && isUniqueViolation(error)) {
+      } catch (error) {
+        if (idempotencyKey === undefined || !isUniqueViolation(error) || attempt > 0) throw error;
         const existing = await this.refunds.findByCreateKey(this.db, ctx, idempotencyKey);
-        if (existing !== undefined) return existing;
+        if (existing === undefined) throw error;
+        if (await this.createKeys.release(ctx, 'refunds', existing.id, existing.createdAt)) continue;
+        if (existing.paymentId !== input.payment_id || (input.amount !== undefined && input.amount !== existing.amount)) throw new TenderError('idempotency_key_reused');
+        return existing;
       }
-      throw error;
     }
     const { payment, op, original } = step;
     const adapter = this.banks.get(op.adapterCode);
@@ -103,7 +108,11 @@ export class RefundService {
     return refund;
   }
 
-  async listForPayment(ctx: MerchantContext, paymentId: string, limit: number): Promise<Refund[]> {
-    return this.refunds.listForPayment(this.db, ctx, paymentId, limit);
+  /** A payment's refunds, newest first; the payment must be the caller's (else 404). */
+  async listForPayment(ctx: MerchantContext, paymentId: string, limit: number, startingAfter?: string): Promise<{ refunds: Refund[]; hasMore: boolean }> {
+    if ((await this.payments.find(this.db, ctx, paymentId)) === undefined) throw notFound('payment', paymentId);
+    const page = await this.refunds.listForPayment(this.db, ctx, paymentId, limit, startingAfter);
+    if (page === undefined) throw new TenderError('parameter_invalid', { param: 'starting_after', message: 'starting_after names no refund of this payment.' });
+    return page;
   }
 }

@@ -83,9 +83,16 @@ export class RefundRepository {
     return row === undefined ? undefined : refundFromRow(row);
   }
 
-  async listForPayment(q: Queryable, ctx: MerchantContext, paymentId: string, limit: number): Promise<Refund[]> {
-    const rows = await q('refunds').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId }).orderBy('seq', 'desc').limit(limit);
-    return rows.map(refundFromRow);
+  /** Newest first; undefined when the cursor names no refund of this payment. */
+  async listForPayment(q: Queryable, ctx: MerchantContext, paymentId: string, limit: number, startingAfter?: string): Promise<{ refunds: Refund[]; hasMore: boolean } | undefined> {
+    const query = q('refunds').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId });
+    if (startingAfter !== undefined) {
+      const cursor = await q('refunds').select('seq').where({ id: startingAfter, merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId }).first();
+      if (cursor === undefined) return undefined;
+      query.andWhere('seq', '<', cursor.seq);
+    }
+    const rows = await query.orderBy('seq', 'desc').limit(limit + 1);
+    return { refunds: rows.slice(0, limit).map(refundFromRow), hasMore: rows.length > limit };
   }
 
   async insert(q: Queryable, row: Record<string, unknown>): Promise<Refund> {

@@ -25,7 +25,7 @@ export class BankRouter {
 
   route(payment: { livemode: boolean }): RoutedConnection {
     if (!payment.livemode) {
-      if (!this.banks.has(SANDBOX_ADAPTER_CODE)) throw new TenderError('no_bank_connection', { message: 'The sandbox bank adapter is not installed.' });
+      if (!this.banks.has(SANDBOX_ADAPTER_CODE)) throw new TenderError('no_bank_connection', { message: 'The sandbox bank adapter is not installed (TENDER_PLUGINS).' });
       return { adapterCode: SANDBOX_ADAPTER_CODE, terms: { bankMerchantId: undefined, terminalId: undefined }, reason: 'test mode uses the sandbox bank' };
     }
     throw new TenderError('no_bank_connection', { message: 'This merchant has no live bank connection yet.' });

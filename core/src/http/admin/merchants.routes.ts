@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { MerchantService, createMerchantSchema } from '../../merchants/merchant.service';
-import { fields, parseInput } from '../validation';
+import { parseInput, parsePathId } from '../validation';
 
 /** /admin/v1/merchants: the operator creates and looks up merchants. */
 export function adminMerchantRoutes(container: DependencyContainer): Router {
@@ -14,7 +14,7 @@ export function adminMerchantRoutes(container: DependencyContainer): Router {
   });
 
   router.get('/merchants/:id', async (req, res) => {
-    const id = parseInput(fields.id('mer'), req.params.id);
+    const id = parsePathId('mer', req.params.id);
     res.json(await merchants.retrieve(id));
   });
 

@@ -12,7 +12,7 @@ import {
   createPaymentSchema,
   listPaymentsSchema,
 } from '../../payments/payment-input';
-import { fields, parseInput } from '../validation';
+import { parseInput, parsePathId } from '../validation';
 import { callerOf } from '../middleware/merchant-auth';
 import { idempotencyKeyOf, sendIdempotent } from '../respond';
 
@@ -22,7 +22,6 @@ export function paymentRoutes(container: DependencyContainer): Router {
   const payments = container.resolve(PaymentService);
   const idempotency = container.resolve(IdempotencyService);
   const { publicUrl } = container.resolve<TenderConfig>(CONFIG);
-  const paymentId = fields.id('pay');
   const view = (p: Parameters<typeof paymentView>[0]) => paymentView(p, publicUrl);
 
   router.post('/payments', async (req, res) => {
@@ -40,27 +39,27 @@ export function paymentRoutes(container: DependencyContainer): Router {
 
   router.get('/payments/:id', async (req, res) => {
     const ctx = callerOf(res);
-    const id = parseInput(paymentId, req.params.id);
+    const id = parsePathId('pay', req.params.id);
     res.json(view(await payments.retrieve(ctx, id)));
   });
 
   router.post('/payments/:id/confirm', async (req, res) => {
     const ctx = callerOf(res);
-    const id = parseInput(paymentId, req.params.id);
+    const id = parsePathId('pay', req.params.id);
     const input = parseInput(confirmPaymentSchema, req.body);
     await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 200, body: view(await payments.confirm(ctx, id, input.payment_method)) }));
   });
 
   router.post('/payments/:id/capture', async (req, res) => {
     const ctx = callerOf(res);
-    const id = parseInput(paymentId, req.params.id);
+    const id = parsePathId('pay', req.params.id);
     const input = parseInput(capturePaymentSchema, req.body ?? {});
     await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 200, body: view(await payments.capture(ctx, id, input.amount)) }));
   });
 
   router.post('/payments/:id/cancel', async (req, res) => {
     const ctx = callerOf(res);
-    const id = parseInput(paymentId, req.params.id);
+    const id = parsePathId('pay', req.params.id);
     parseInput(cancelPaymentSchema, req.body ?? {});
     await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 200, body: view(await payments.cancel(ctx, id)) }));
   });

@@ -4,7 +4,7 @@ import { IdempotencyService } from '../../idempotency/idempotency.service';
 import { RefundService } from '../../refunds/refund.service';
 import { refundView } from '../../refunds/refund';
 import { createRefundSchema, listRefundsSchema } from '../../refunds/refund-input';
-import { fields, parseInput } from '../validation';
+import { parseInput, parsePathId } from '../validation';
 import { callerOf } from '../middleware/merchant-auth';
 import { idempotencyKeyOf, sendIdempotent } from '../respond';
 
@@ -23,13 +23,13 @@ export function refundRoutes(container: DependencyContainer): Router {
   router.get('/refunds', async (req, res) => {
     const ctx = callerOf(res);
     const query = parseInput(listRefundsSchema, req.query);
-    const list = await refunds.listForPayment(ctx, query.payment_id, query.limit);
-    res.json({ object: 'list', data: list.map(refundView), has_more: false });
+    const page = await refunds.listForPayment(ctx, query.payment_id, query.limit, query.starting_after);
+    res.json({ object: 'list', data: page.refunds.map(refundView), has_more: page.hasMore });
   });
 
   router.get('/refunds/:id', async (req, res) => {
     const ctx = callerOf(res);
-    const id = parseInput(fields.id('ref'), req.params.id);
+    const id = parsePathId('ref', req.params.id);
     res.json(refundView(await refunds.retrieve(ctx, id)));
   });
 

@@ -33,7 +33,7 @@ function toTenderError(error: unknown): TenderError | undefined {
 }
 
 export const routeNotFound: RequestHandler = (req, _res, next) => {
-  next(new TenderError('route_not_found', { message: `No such endpoint: ${req.method} ${req.path.slice(0, 200)}.` }));
+  next(new TenderError('route_not_found', { message: `No such endpoint: ${req.method} ${(req.baseUrl + req.path).slice(0, 200)}.` }));
 };
 
 /** JSON APIs take JSON: a POST with a body of another type is refused before any handler runs. */
