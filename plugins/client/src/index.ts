@@ -1,0 +1,4 @@
+export { TenderClient, TenderClientOptions } from './tender-client';
+export { TenderApiError, TenderConnectionError } from './errors';
+export { verifyWebhookSignature } from './webhook-signature';
+export * from './types';

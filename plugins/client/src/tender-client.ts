@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { TenderApiError, TenderConnectionError } from './errors';
+import { CardParams, CreatePaymentParams, CreateRefundParams, List, ListPaymentsParams, Payment, Refund, RequestOptions } from './types';
+
+export interface TenderClientOptions {
+  /** The merchant's secret key (sk_test_... or sk_live_...). */
+  readonly secretKey: string;
+  /** The gateway's base URL, e.g. https://pay.example.com */
+  readonly baseUrl: string;
+  /** Retries after a network error or a 5xx/409-in-use answer (default 3). */
+  readonly maxRetries?: number;
+  /** Per-attempt timeout in milliseconds (default 30 s). */
+  readonly timeoutMs?: number;
+  /** For tests and custom transports; defaults to the global fetch. */
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * A typed client for Tender's merchant API. Every POST carries an Idempotency-Key
+ * (yours, or a random one the client makes), and a retry after a network error
+ * reuses the same key, so a retried payment is never created or charged twice.
+ *
+ * @example
+ * ```ts
+ * const tender = new TenderClient({ secretKey: process.env.TENDER_SECRET_KEY!, baseUrl: 'https://pay.example.com' });
+ * const payment = await tender.payments.create({ amount: 150000, currency: 'RUB', order_id: 'A-1042' });
+ * // send the buyer to payment.payment_url
+ * ```
+ */
+export class TenderClient {
+  private readonly maxRetries: number;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: TenderClientOptions) {
+    if (!/^sk_(test|live)_/.test(options.secretKey)) throw new Error('TenderClient needs a secret key (sk_test_... or sk_live_...)');
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.maxRetries = options.maxRetries ?? 3;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  readonly payments = {
+    create: (params: CreatePaymentParams, opts?: RequestOptions): Promise<Payment> => this.request('POST', '/v1/payments', params, opts),
+    retrieve: (id: string): Promise<Payment> => this.request('GET', `/v1/payments/${encodeURIComponent(id)}`),
+    list: (params: ListPaymentsParams = {}): Promise<List<Payment>> => this.request('GET', `/v1/payments${query(params)}`),
+    confirmWithCard: (id: string, card: CardParams, opts?: RequestOptions): Promise<Payment> =>
+      this.request('POST', `/v1/payments/${encodeURIComponent(id)}/confirm`, { payment_method: { type: 'card', card } }, opts),
+    capture: (id: string, params: { amount?: number } = {}, opts?: RequestOptions): Promise<Payment> =>
+      this.request('POST', `/v1/payments/${encodeURIComponent(id)}/capture`, params, opts),
+    cancel: (id: string, opts?: RequestOptions): Promise<Payment> => this.request('POST', `/v1/payments/${encodeURIComponent(id)}/cancel`, {}, opts),
+  };
+
+  readonly refunds = {
+    create: (params: CreateRefundParams, opts?: RequestOptions): Promise<Refund> => this.request('POST', '/v1/refunds', params, opts),
+    retrieve: (id: string): Promise<Refund> => this.request('GET', `/v1/refunds/${encodeURIComponent(id)}`),
+    list: (params: { payment_id: string; limit?: number; starting_after?: string }): Promise<List<Refund>> => this.request('GET', `/v1/refunds${query(params)}`),
+  };
+
+  /** Any endpoint, for parts of the API this version of the client has no method for. */
+  async request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.options.secretKey}`, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (method === 'POST') headers['Idempotency-Key'] = opts.idempotencyKey ?? randomUUID();
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    let lastError: unknown;
+    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+      if (attempt > 0) await sleep(Math.min(2000, 100 * 2 ** (attempt - 1)) * (0.5 + Math.random()));
+      let response: Response;
+      try {
+        response = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+      } catch (error) {
+        lastError = error;
+        continue; // Network error: safe to retry, the Idempotency-Key makes it the same request.
+      }
+      const text = await response.text();
+      const json = text === '' ? undefined : (JSON.parse(text) as unknown);
+      if (response.ok) return json as T;
+      const err = (json as { error?: { type?: string; code?: string; message?: string; param?: string } } | undefined)?.error ?? {};
+      const apiError = new TenderApiError(response.status, err.type ?? 'api_error', err.code ?? 'unknown', err.message ?? response.statusText, err.param, response.headers.get('request-id') ?? undefined);
+      // Retry only what a retry can fix: our own request still running, or a server error.
+      const retriable = response.status >= 500 || err.code === 'idempotency_key_in_use' || err.code === 'payment_operation_in_progress';
+      if (!retriable || err.code === 'bank_outcome_unknown' || err.code === 'bank_declined') throw apiError;
+      lastError = apiError;
+    }
+    if (lastError instanceof TenderApiError) throw lastError;
+    throw new TenderConnectionError(`no answer from ${this.baseUrl} after ${this.maxRetries + 1} attempts`, lastError);
+  }
+}
+
+function query(params: object): string {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== null);
+  return entries.length === 0 ? '' : `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

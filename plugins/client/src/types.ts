@@ -1,0 +1,96 @@
+/**
+ * The merchant API's objects as the client returns them. They mirror docs/api.md;
+ * fields Tender adds later arrive as extra properties.
+ */
+export type PaymentStatus =
+  | 'pending'
+  | 'processing'
+  | 'requires_action'
+  | 'authorized'
+  | 'captured'
+  | 'partially_refunded'
+  | 'refunded'
+  | 'declined'
+  | 'failed'
+  | 'canceled';
+
+export interface Payment {
+  id: string;
+  object: 'payment';
+  status: PaymentStatus;
+  amount: number;
+  amount_captured: number;
+  amount_refunded: number;
+  currency: string;
+  order_id: string;
+  description: string | null;
+  capture_method: 'automatic' | 'manual';
+  livemode: boolean;
+  payment_url: string;
+  return_url: string | null;
+  metadata: Record<string, string>;
+  failure_code: string | null;
+  failure_message: string | null;
+  card: { brand: string; bin: string; last4: string; exp_month: number; exp_year: number } | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Refund {
+  id: string;
+  object: 'refund';
+  payment_id: string;
+  amount: number;
+  currency: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  reason: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  livemode: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface List<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+}
+
+export interface CreatePaymentParams {
+  amount: number;
+  currency: string;
+  order_id: string;
+  description?: string;
+  capture_method?: 'automatic' | 'manual';
+  return_url?: string;
+  metadata?: Record<string, string>;
+  [extra: string]: unknown;
+}
+
+export interface CardParams {
+  number: string;
+  exp_month: number;
+  exp_year: number;
+  cvc: string;
+  holder_name?: string;
+}
+
+export interface ListPaymentsParams {
+  order_id?: string;
+  status?: PaymentStatus;
+  limit?: number;
+  starting_after?: string;
+}
+
+export interface CreateRefundParams {
+  payment_id: string;
+  amount?: number;
+  reason?: string;
+}
+
+/** Per-call options. */
+export interface RequestOptions {
+  /** Sent as Idempotency-Key; the client makes one up for every POST that has none. */
+  idempotencyKey?: string;
+}
