@@ -24,6 +24,7 @@ import { RefundService } from './refunds/refund.service';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
 import { ApiKeyService } from './merchants/api-keys';
+import { ONBOARDING_SERVICES, registerOnboarding } from './merchants/onboarding-registration';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -87,6 +88,7 @@ export class Gateway {
     container.register(KEY_RING, { useValue: new KeyRing(master.value, config.previousMasterKeys) });
     container.register(ADMIN_TOKEN, { useValue: admin.value });
     container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: new CardPaymentMethod() });
+    registerOnboarding(container);
 
     const adapters: BankAdapter[] = [];
     const routes: ExtraRoutes[] = [];
@@ -106,7 +108,7 @@ export class Gateway {
         await plugin.register(context);
         logger.info({ plugin: plugin.name, version: plugin.version }, 'plugin registered');
       }
-      for (const cls of SINGLETONS) container.registerSingleton(cls as never);
+      for (const cls of [...SINGLETONS, ...ONBOARDING_SERVICES]) container.registerSingleton(cls as never);
       // Resolve the registries now: duplicate or missing codes fail the start, not a payment.
       container.resolve(BankRegistry);
       container.resolve(PaymentMethodRegistry);
