@@ -39,3 +39,20 @@ export async function apply(app: Express, name: string, email: string): Promise<
   const res = await request(app).post('/v1/applications').send({ name, email }).expect(201);
   return { id: res.body.id as string, key: res.body.test_secret_key as string, publishableKey: res.body.test_publishable_key as string, body: res.body };
 }
+
+/**
+ * Takes an applicant all the way to live on `bankCode` (which must exist) and
+ * returns its test and live secret keys.
+ */
+export async function makeLive(app: Express, name: string, bankCode: string, terminalId: string): Promise<{ id: string; testKey: string; liveKey: string }> {
+  const op = new OperatorClient(app);
+  const m = await apply(app, name, `${name.toLowerCase().replace(/\W+/g, '-')}@shop.example`);
+  const auth = (r: request.Test) => r.set('Authorization', `Bearer ${m.key}`);
+  await auth(request(app).post('/v1/account/registration')).send(COMPANY).expect(200);
+  await auth(request(app).post('/v1/account/bank')).send({ bank: bankCode }).expect(200);
+  await op.post(`/admin/v1/merchants/${m.id}/approve`).expect(200);
+  await op.post(`/admin/v1/merchants/${m.id}/contract`, { bank_merchant_id: `BM${terminalId}`, terminal_ids: [terminalId] }).expect(200);
+  await op.post(`/admin/v1/merchants/${m.id}/go_live`).expect(200);
+  const live = await auth(request(app).post('/v1/api_keys')).send({ livemode: true }).expect(201);
+  return { id: m.id, testKey: m.key, liveKey: live.body.secret as string };
+}

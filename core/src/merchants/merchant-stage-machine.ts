@@ -33,8 +33,9 @@ const TRANSITIONS: Readonly<Record<MerchantStage, readonly MerchantStage[]>> = {
   bank_chosen: ['bank_chosen', 'contract_signed', 'suspended'],
   contract_signed: ['live', 'suspended'],
   live: ['suspended'],
-  // Resuming returns to the stage recorded at suspension; checked by the service.
-  suspended: ['applied', 'registered', 'bank_chosen', 'contract_signed', 'live'],
+  // Nothing moves a suspended merchant on: only `resume`, which returns it to the
+  // stage recorded at suspension (OnboardingService.resume), not a move of its own.
+  suspended: [],
 };
 
 /** The event type announcing arrival in a stage. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CLOCK, Clock } from '../clock/clock';
 import { TenderConfig } from '../config/config';
 import { CONFIG } from '../config/tokens';
-import { DATABASE, Database, Transaction } from '../db/database';
+import { DATABASE, Database, Transaction, isUniqueViolation } from '../db/database';
 import { inTransaction } from '../db/transaction';
 import { TenderError } from '../errors/tender-error';
 import { AuditLog, OPERATOR_ACTOR } from '../audit/audit-log';
@@ -143,7 +143,17 @@ export class OnboardingService {
   }
 
   /** The bank signed: its merchant id and terminals become the merchant's live bank connections. */
-  recordContract(merchantId: string, input: RecordContractInput): Promise<MerchantView> {
+  async recordContract(merchantId: string, input: RecordContractInput): Promise<MerchantView> {
+    if (new Set(input.terminal_ids).size !== input.terminal_ids.length) throw new TenderError('parameter_invalid', { param: 'terminal_ids', message: 'A terminal id is listed twice.' });
+    try {
+      return await this.recordContractOnce(merchantId, input);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new TenderError('parameter_invalid', { param: 'terminal_ids', message: 'One of these terminal ids is already connected at this bank.' });
+      throw error;
+    }
+  }
+
+  private recordContractOnce(merchantId: string, input: RecordContractInput): Promise<MerchantView> {
     return this.change(merchantId, 'operator', 'merchant.record_contract', input, async (m, trx) => {
       assertStageTransition(m.stage, 'contract_signed', 'record a contract');
       if (m.approvedAt === undefined) throw new TenderError('registration_not_approved', { message: 'Approve the merchant\'s registration (POST /admin/v1/merchants/:id/approve) before recording its contract.' });
