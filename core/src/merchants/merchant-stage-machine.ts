@@ -73,7 +73,3 @@ export function stageEventType(to: MerchantStage): string {
   return EVENTS[to];
 }
 
-/** True once the merchant has given its company details (test mode no longer expires). */
-export function hasRegistered(stage: ActiveStage): boolean {
-  return stage !== 'applied';
-}
