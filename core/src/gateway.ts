@@ -25,6 +25,7 @@ import { RefundService } from './refunds/refund.service';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
 import { ApiKeyService } from './merchants/api-keys';
+import { ONBOARDING_SERVICES, registerOnboarding } from './merchants/onboarding-registration';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -88,6 +89,7 @@ export class Gateway {
     container.register(KEY_RING, { useValue: new KeyRing(master.value, config.previousMasterKeys) });
     container.register(ADMIN_TOKEN, { useValue: admin.value });
     container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: new CardPaymentMethod() });
+    registerOnboarding(container);
 
     const adapters: BankAdapter[] = [];
     const routes: ExtraRoutes[] = [];
@@ -107,7 +109,7 @@ export class Gateway {
         await plugin.register(context);
         logger.info({ plugin: plugin.name, version: plugin.version }, 'plugin registered');
       }
-      for (const cls of SINGLETONS) container.registerSingleton(cls as never);
+      for (const cls of [...SINGLETONS, ...ONBOARDING_SERVICES]) container.registerSingleton(cls as never);
       // An instance without any bank adapter still starts (the operator may be setting up),
       // but says so; payments then fail with no_bank_connection.
       if (adapters.length === 0) logger.warn('no bank adapter is registered: payments cannot be confirmed (check TENDER_PLUGINS)');

@@ -24,3 +24,6 @@ export { PaymentView } from './payments/payment-view';
 export { RefundView } from './refunds/refund';
 export { FAILURE_CODES } from './payments/failure-messages';
 export { maskPans } from './logging/logger';
+export { MERCHANT_STAGES, MerchantStage, canMoveStage, assertStageTransition, stageEventType } from './merchants/merchant-stage-machine';
+export { isValidInn } from './merchants/inn';
+export { OnboardingNotifier, OnboardingNotice, ONBOARDING_NOTIFIER } from './merchants/onboarding-notifier';

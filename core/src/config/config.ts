@@ -33,6 +33,11 @@ export interface TenderConfig {
   /** How long an Idempotency-Key is remembered. */
   readonly idempotencyTtlMs: number;
   readonly createDemoMerchant: boolean;
+  /** How long a new merchant's test mode lasts before it must register (onboarding). */
+  readonly testModeHours: number;
+  /** Where e-mail goes: an smtp(s):// URL, or undefined to write .eml files under dataDir/mail. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
 }
 
 export type DatabaseConfig =
@@ -55,6 +60,9 @@ const envSchema = z.object({
   TENDER_RECONCILE_AFTER_MS: z.coerce.number().int().min(0).default(10000),
   TENDER_IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).default(24),
   TENDER_DEMO_MERCHANT: z.enum(['true', 'false']).optional(),
+  TENDER_TEST_MODE_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
+  TENDER_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'TENDER_SMTP_URL must start with smtp:// or smtps://').optional(),
+  TENDER_MAIL_FROM: z.string().default('Tender <no-reply@tender.invalid>'),
 });
 
 export class ConfigError extends Error {}
@@ -98,6 +106,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     idempotencyTtlMs: e.TENDER_IDEMPOTENCY_TTL_HOURS * 3600_000,
     // A demo merchant helps a newcomer on the embedded default; never in production unless asked for.
     createDemoMerchant: e.TENDER_DEMO_MERCHANT === undefined ? !production && database.client === 'sqlite' && database.embeddedDefault : e.TENDER_DEMO_MERCHANT === 'true',
+    testModeHours: e.TENDER_TEST_MODE_HOURS,
+    smtpUrl: e.TENDER_SMTP_URL,
+    mailFrom: e.TENDER_MAIL_FROM,
   };
 }
 

@@ -42,10 +42,17 @@ export const ERROR_CATALOGUE = {
   payment_method_unsupported: { type: 'invalid_request_error', status: 400, message: 'This payment method type is not supported.' },
   idempotency_key_invalid: { type: 'idempotency_error', status: 400, message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.' },
   idempotency_key_reused: { type: 'idempotency_error', status: 400, message: 'This Idempotency-Key was already used with a different request.' },
+  tax_id_invalid: { type: 'invalid_request_error', status: 400, message: 'The tax id is not valid for this country (for RU: an INN of 10 or 12 digits with correct check digits).' },
+  bank_not_offered: { type: 'invalid_request_error', status: 400, message: 'The operator does not offer this bank.' },
+  bank_adapter_unknown: { type: 'invalid_request_error', status: 400, message: 'No bank adapter with this code is installed.' },
+  bank_code_taken: { type: 'invalid_request_error', status: 400, message: 'A bank with this code already exists.' },
   // 401 / 403: who is asking.
   authentication_required: { type: 'authentication_error', status: 401, message: 'Send your secret key as "Authorization: Bearer <key>".' },
   api_key_invalid: { type: 'authentication_error', status: 401, message: 'The API key is not valid or has been revoked.' },
   api_key_wrong_kind: { type: 'permission_error', status: 403, message: 'This key cannot be used for this request; use a secret key.' },
+  test_mode_expired: { type: 'permission_error', status: 403, message: 'Test mode has ended; register your company (POST /v1/account/registration) or ask the operator to extend it.' },
+  merchant_suspended: { type: 'permission_error', status: 403, message: 'This merchant is suspended; contact the operator.' },
+  csrf_token_invalid: { type: 'permission_error', status: 403, message: 'The form has expired or was not sent from this site; reload the page and try again.' },
   // 404: missing, or not the caller's (never 403 for another merchant's object).
   resource_not_found: { type: 'not_found_error', status: 404, message: 'No such object.' },
   route_not_found: { type: 'not_found_error', status: 404, message: 'No such endpoint.' },
@@ -53,9 +60,14 @@ export const ERROR_CATALOGUE = {
   payment_invalid_state: { type: 'state_error', status: 409, message: 'The payment is not in a state that allows this operation.' },
   payment_operation_in_progress: { type: 'state_error', status: 409, message: 'Another operation on this payment is in progress; retry shortly.' },
   idempotency_key_in_use: { type: 'idempotency_error', status: 409, message: 'A request with this Idempotency-Key is still being processed; retry shortly.' },
+  merchant_invalid_stage: { type: 'state_error', status: 409, message: 'The merchant is not in an onboarding stage that allows this.' },
+  contract_not_signed: { type: 'state_error', status: 409, message: 'The merchant cannot go live before its bank contract is recorded as signed.' },
+  registration_not_approved: { type: 'state_error', status: 409, message: 'The operator has not approved this merchant\'s registration yet.' },
   // 413 / 415
   body_too_large: { type: 'invalid_request_error', status: 413, message: 'The request body is too large.' },
   content_type_unsupported: { type: 'invalid_request_error', status: 415, message: 'Send JSON with "Content-Type: application/json".' },
+  // 429
+  rate_limited: { type: 'rate_limit_error', status: 429, message: 'Too many requests; retry later.' },
   // 502: the bank could not be asked or did not answer; Tender keeps the operation and resolves it.
   bank_unavailable: { type: 'bank_error', status: 502, message: 'The bank could not complete the operation now; it was not applied.' },
   bank_outcome_unknown: { type: 'bank_error', status: 502, message: 'The bank did not answer in time; Tender will resolve the outcome and report it.' },

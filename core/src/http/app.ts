@@ -12,6 +12,16 @@ import { requestLog } from './middleware/request-log';
 import { paymentRoutes } from './api/payments.routes';
 import { refundRoutes } from './api/refunds.routes';
 import { adminMerchantRoutes } from './admin/merchants.routes';
+import { adminBankRoutes } from './admin/banks.routes';
+import { adminAuditRoutes } from './admin/audit.routes';
+import { applicationRoutes } from './api/applications.routes';
+import { accountRoutes } from './api/account.routes';
+import { apiKeyRoutes } from './api/api-keys.routes';
+import { merchantStandingCheck } from './middleware/merchant-standing';
+import { signupRoutes } from './signup/signup.routes';
+import { MerchantStanding } from '../merchants/merchant-standing';
+import { CONFIG } from '../config/tokens';
+import { TenderConfig } from '../config/config';
 import { healthRoutes } from './health.routes';
 
 /** Routers plugins add, mounted after the core's own. */
@@ -42,7 +52,11 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   });
   api.use(requireJsonBody);
   api.use(express.json({ limit: '64kb', strict: true }));
+  api.use(applicationRoutes(container));
   api.use(merchantAuth(container.resolve(ApiKeyService)));
+  api.use(merchantStandingCheck(container.resolve(MerchantStanding)));
+  api.use(accountRoutes(container));
+  api.use(apiKeyRoutes(container));
   api.use(paymentRoutes(container));
   api.use(refundRoutes(container));
   api.use(routeNotFound);
@@ -56,9 +70,12 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   admin.use(adminAuth(container.resolve<string>(ADMIN_TOKEN)));
   admin.use(requireJsonBody);
   admin.use(express.json({ limit: '64kb', strict: true }));
-  admin.use(adminMerchantRoutes(container));
+  admin.use(adminMerchantRoutes(container, container.resolve<TenderConfig>(CONFIG).testModeHours));
+  admin.use(adminBankRoutes(container));
+  admin.use(adminAuditRoutes(container));
   admin.use(routeNotFound);
   app.use('/admin/v1', admin);
+  app.use(signupRoutes(container));
 
   for (const r of extra) app.use(r.path, r.router);
   app.use(routeNotFound);

@@ -61,6 +61,35 @@ export class ApiKeyService {
   }
 }
 
+/** An API key as listed: never the key itself, only its last four characters. */
+export interface ApiKeyView {
+  id: string;
+  object: 'api_key';
+  livemode: boolean;
+  kind: ApiKeyKind;
+  label: string | null;
+  display: string;
+  created_at: string;
+  /** Set while a rolled key is still accepted, or after revocation. */
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export function apiKeyView(row: Record<string, unknown>): ApiKeyView {
+  const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
+  return {
+    id: String(row.id),
+    object: 'api_key',
+    livemode: Boolean(row.livemode),
+    kind: row.kind as ApiKeyKind,
+    label: row.label === null || row.label === undefined ? null : String(row.label),
+    display: String(row.display),
+    created_at: new Date(Number(row.created_at)).toISOString(),
+    expires_at: iso(row.expires_at),
+    revoked_at: iso(row.revoked_at),
+  };
+}
+
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }

@@ -129,7 +129,7 @@ export class PaymentService {
     // Everything the buyer sent is checked before any row is written or any bank asked.
     const prepared = this.methods.get(paymentMethod.type).prepare(paymentMethod.card, new Date(now));
     const card = prepared.card;
-    const route = this.router.route(ctx);
+    const route = await this.router.plan(ctx);
     const adapter = this.banks.get(route.adapterCode);
     const { payment, op } = await inTransaction(this.db, async (trx) => {
       const current = await this.lockForOperation(trx, ctx, id);
