@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import http from 'node:http';
+import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import { Express, Router } from 'express';
 import { DependencyContainer, container as rootContainer } from 'tsyringe';
@@ -24,6 +25,7 @@ import { RefundService } from './refunds/refund.service';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
 import { ApiKeyService } from './merchants/api-keys';
+import { createGatewayServer, registerCertificates, startCertificates } from './certificates/certificates.module';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -49,7 +51,7 @@ const SINGLETONS = [BankRegistry, PaymentMethodRegistry, PaymentService, RefundS
  * ```
  */
 export class Gateway {
-  private server: http.Server | undefined;
+  private server: http.Server | https.Server | undefined;
   private timers: NodeJS.Timeout[] = [];
   private closing: Promise<void> | undefined;
 
@@ -87,6 +89,7 @@ export class Gateway {
     container.register(KEY_RING, { useValue: new KeyRing(master.value, config.previousMasterKeys) });
     container.register(ADMIN_TOKEN, { useValue: admin.value });
     container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: new CardPaymentMethod() });
+    registerCertificates(container);
 
     const adapters: BankAdapter[] = [];
     const routes: ExtraRoutes[] = [];
@@ -110,6 +113,7 @@ export class Gateway {
       // Resolve the registries now: duplicate or missing codes fail the start, not a payment.
       container.resolve(BankRegistry);
       container.resolve(PaymentMethodRegistry);
+      await startCertificates(container, config);
       for (const adapter of adapters) await adapter.init?.();
     } catch (error) {
       await db.destroy();
@@ -121,7 +125,7 @@ export class Gateway {
 
   /** Serves HTTP on config.port (0 picks a free port) and starts background jobs. */
   async listen(port = this.config.port, host = this.config.host): Promise<AddressInfo> {
-    const server = http.createServer(this.app);
+    const server = await createGatewayServer(this.app, this.config, this.container);
     server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

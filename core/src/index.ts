@@ -24,3 +24,6 @@ export { PaymentView } from './payments/payment-view';
 export { RefundView } from './refunds/refund';
 export { FAILURE_CODES } from './payments/failure-messages';
 export { maskPans } from './logging/logger';
+export { CertificateAuthority, LoadedCa } from './certificates/certificate-authority';
+export { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, CertificateAuthenticationRequest, AuthenticatedPayer } from './certificates/certificate-authenticator';
+export { SIGNATURE_HEADER } from './certificates/signed-request.authenticator';

@@ -33,6 +33,17 @@ export interface TenderConfig {
   /** How long an Idempotency-Key is remembered. */
   readonly idempotencyTtlMs: number;
   readonly createDemoMerchant: boolean;
+  /** Certificates: HTTPS served by the gateway itself, payer certificate validity, signed-request freshness. */
+  readonly certificates: CertificatesConfig;
+}
+
+export interface CertificatesConfig {
+  /** PEM files for serving HTTPS (and asking for TLS client certificates); both or neither. */
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
+  readonly validityDays: number;
+  /** How far a signed request's timestamp may be from the gateway's clock. */
+  readonly signatureMaxAgeMs: number;
 }
 
 export type DatabaseConfig =
@@ -55,6 +66,10 @@ const envSchema = z.object({
   TENDER_RECONCILE_AFTER_MS: z.coerce.number().int().min(0).default(10000),
   TENDER_IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).default(24),
   TENDER_DEMO_MERCHANT: z.enum(['true', 'false']).optional(),
+  TENDER_TLS_CERT_FILE: z.string().min(1).optional(),
+  TENDER_TLS_KEY_FILE: z.string().min(1).optional(),
+  TENDER_CERT_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  TENDER_SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
 });
 
 export class ConfigError extends Error {}
@@ -74,6 +89,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.TENDER_MASTER_KEY !== undefined) assertMasterKey(e.TENDER_MASTER_KEY, 'TENDER_MASTER_KEY');
   const previous = splitList(e.TENDER_PREVIOUS_MASTER_KEYS);
   previous.forEach((k, i) => assertMasterKey(k, `TENDER_PREVIOUS_MASTER_KEYS[${i}]`));
+  if ((e.TENDER_TLS_CERT_FILE === undefined) !== (e.TENDER_TLS_KEY_FILE === undefined)) {
+    throw new ConfigError('TENDER_TLS_CERT_FILE and TENDER_TLS_KEY_FILE go together: set both or neither');
+  }
   const production = e.NODE_ENV === 'production';
   if (production && e.TENDER_MASTER_KEY === undefined) {
     throw new ConfigError('TENDER_MASTER_KEY is required when NODE_ENV=production (base64 of 32 random bytes)');
@@ -97,6 +115,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileAfterMs: e.TENDER_RECONCILE_AFTER_MS,
     idempotencyTtlMs: e.TENDER_IDEMPOTENCY_TTL_HOURS * 3600_000,
     createDemoMerchant: e.TENDER_DEMO_MERCHANT === undefined ? database.client === 'sqlite' && database.embeddedDefault : e.TENDER_DEMO_MERCHANT === 'true',
+    certificates: {
+      tlsCertFile: e.TENDER_TLS_CERT_FILE === undefined ? undefined : path.resolve(cwd, e.TENDER_TLS_CERT_FILE),
+      tlsKeyFile: e.TENDER_TLS_KEY_FILE === undefined ? undefined : path.resolve(cwd, e.TENDER_TLS_KEY_FILE),
+      validityDays: e.TENDER_CERT_VALIDITY_DAYS,
+      signatureMaxAgeMs: e.TENDER_SIGNATURE_MAX_AGE_SECONDS * 1000,
+    },
   };
 }
 

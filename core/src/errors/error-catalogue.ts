@@ -46,6 +46,17 @@ export const ERROR_CATALOGUE = {
   authentication_required: { type: 'authentication_error', status: 401, message: 'Send your secret key as "Authorization: Bearer <key>".' },
   api_key_invalid: { type: 'authentication_error', status: 401, message: 'The API key is not valid or has been revoked.' },
   api_key_wrong_kind: { type: 'permission_error', status: 403, message: 'This key cannot be used for this request; use a secret key.' },
+  // 401: certificate authentication of a payer (personal-account payments); nothing is charged.
+  certificate_missing: { type: 'authentication_error', status: 401, message: 'No client certificate was presented: sign the request or present a TLS client certificate.' },
+  certificate_expired: { type: 'authentication_error', status: 401, message: 'The client certificate has expired.' },
+  certificate_not_yet_valid: { type: 'authentication_error', status: 401, message: 'The client certificate is not valid yet.' },
+  certificate_revoked: { type: 'authentication_error', status: 401, message: 'The client certificate has been revoked.' },
+  certificate_untrusted: { type: 'authentication_error', status: 401, message: 'The client certificate was not issued by this operator\'s certificate authority.' },
+  certificate_wrong_usage: { type: 'authentication_error', status: 401, message: 'The client certificate is not meant for client authentication (keyUsage digitalSignature and extKeyUsage clientAuth are required).' },
+  certificate_not_bound: { type: 'authentication_error', status: 401, message: 'The client certificate is bound to another payer or account.' },
+  signature_invalid: { type: 'authentication_error', status: 401, message: 'The request signature does not match the request (the body, path or signed header was changed).' },
+  signature_replayed: { type: 'authentication_error', status: 401, message: 'This signed request was already used (its nonce was seen before).' },
+  signature_stale: { type: 'authentication_error', status: 401, message: 'The signed request\'s timestamp is too far from the gateway\'s clock.' },
   // 404: missing, or not the caller's (never 403 for another merchant's object).
   resource_not_found: { type: 'not_found_error', status: 404, message: 'No such object.' },
   route_not_found: { type: 'not_found_error', status: 404, message: 'No such endpoint.' },
@@ -53,6 +64,9 @@ export const ERROR_CATALOGUE = {
   payment_invalid_state: { type: 'state_error', status: 409, message: 'The payment is not in a state that allows this operation.' },
   payment_operation_in_progress: { type: 'state_error', status: 409, message: 'Another operation on this payment is in progress; retry shortly.' },
   idempotency_key_in_use: { type: 'idempotency_error', status: 409, message: 'A request with this Idempotency-Key is still being processed; retry shortly.' },
+  account_payments_disabled: { type: 'permission_error', status: 403, message: 'This merchant does not accept payments from personal accounts.' },
+  certificate_authority_exists: { type: 'state_error', status: 409, message: 'A certificate authority already exists; Tender keeps one.' },
+  certificate_authority_missing: { type: 'state_error', status: 409, message: 'The certificate authority has not been created yet (tender ca init).' },
   // 413 / 415
   body_too_large: { type: 'invalid_request_error', status: 413, message: 'The request body is too large.' },
   content_type_unsupported: { type: 'invalid_request_error', status: 415, message: 'Send JSON with "Content-Type: application/json".' },

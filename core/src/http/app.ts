@@ -13,6 +13,9 @@ import { paymentRoutes } from './api/payments.routes';
 import { refundRoutes } from './api/refunds.routes';
 import { adminMerchantRoutes } from './admin/merchants.routes';
 import { healthRoutes } from './health.routes';
+import { caRoutes } from './ca.routes';
+import { payAccountRoutes } from './pay-account.routes';
+import { adminCertificateRoutes } from './admin/certificates.routes';
 
 /** Routers plugins add, mounted after the core's own. */
 export interface ExtraRoutes {
@@ -34,6 +37,8 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   app.use(helmet());
   app.use(requestLog(logger));
   app.use(healthRoutes(db, logger));
+  app.use(caRoutes(container));
+  app.use('/pay-account', payAccountRoutes(container));
 
   const api = Router();
   api.use((_req, res, next) => {
@@ -57,6 +62,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   admin.use(requireJsonBody);
   admin.use(express.json({ limit: '64kb', strict: true }));
   admin.use(adminMerchantRoutes(container));
+  admin.use(adminCertificateRoutes(container));
   admin.use(routeNotFound);
   app.use('/admin/v1', admin);
 
