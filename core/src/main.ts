@@ -24,7 +24,7 @@ async function start(config: TenderConfig): Promise<void> {
   const gateway = await Gateway.create(config);
   const address = await gateway.listen();
   const out: string[] = [];
-  out.push(`Tender is listening on http://${address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address}:${address.port} (public URL ${config.publicUrl})`);
+  out.push(`Tender is listening on ${config.certificates.tlsCertFile === undefined ? 'http' : 'https'}://${address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address}:${address.port} (public URL ${config.publicUrl})`);
   out.push(`database: ${config.database.client === 'sqlite' ? `SQLite ${config.database.filename}` : 'MySQL/MariaDB'}`);
   if (gateway.masterKeySource !== 'config') {
     out.push('');

@@ -47,7 +47,7 @@ export function adminCertificateRoutes(container: DependencyContainer): Router {
     const input = parseInput(initCaSchema, req.body);
     try {
       const ca = await authority.init({ commonName: input.common_name, organization: input.organization });
-      res.status(201).json({ object: 'certificate_authority', id: ca.id, subject: ca.x509.subject, certificate_pem: ca.certificatePem });
+      res.status(201).json({ object: 'certificate_authority', id: ca.id, subject: ca.x509.subject.split('\n').join(','), certificate_pem: ca.certificatePem });
     } catch (error) {
       if (error instanceof CaAlreadyExistsError) throw new TenderError('certificate_authority_exists');
       throw error;
@@ -56,7 +56,7 @@ export function adminCertificateRoutes(container: DependencyContainer): Router {
 
   router.get('/ca', async (_req, res) => {
     const ca = await authority.require();
-    res.json({ object: 'certificate_authority', id: ca.id, subject: ca.x509.subject, not_after: new Date(ca.x509.validTo).toISOString(), crl_number: ca.crlNumber, certificate_pem: ca.certificatePem });
+    res.json({ object: 'certificate_authority', id: ca.id, subject: ca.x509.subject.split('\n').join(','), not_after: new Date(ca.x509.validTo).toISOString(), crl_number: ca.crlNumber, certificate_pem: ca.certificatePem });
   });
 
   router.post('/payers', async (req, res) => {
