@@ -222,5 +222,16 @@ describe('payments from a personal account (signed requests)', function () {
       const { id, token } = await newPayment();
       await assertRefused(await confirmSigned(t.gateway.app, device, token, {}, { iat: iat() - 600 }), 'signature_stale', id);
     });
+
+    it('certificate_not_bound: the account was closed (the payer keeps another one)', async () => {
+      const added = await admin(t.gateway.app).post(`/payers/${device.payerId}/accounts`, { number: '40817840000000000001', bank: 'sandbox' }).expect(201);
+      assert.equal(added.body.accounts.length, 2);
+      const duplicate = await admin(t.gateway.app).post(`/payers/${device.payerId}/accounts`, { number: '40817840000000000001', bank: 'sandbox' }).expect(400);
+      assert.equal(duplicate.body.error.param, 'number');
+      const closed = await admin(t.gateway.app).post(`/payers/${device.payerId}/accounts/${device.accountId}/close`).expect(200);
+      assert.equal(closed.body.accounts.find((a: { id: string }) => a.id === device.accountId).status, 'closed');
+      const { id, token } = await newPayment();
+      await assertRefused(await confirmSigned(t.gateway.app, device, token, {}, { iat: iat() }), 'certificate_not_bound', id);
+    });
   });
 });

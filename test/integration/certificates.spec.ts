@@ -139,6 +139,8 @@ describe('certificate authority: issue, revoke, CRL (OpenSSL interop)', function
     const pem = await request(t.gateway.app).get('/ca/crl?format=pem').expect(200);
     assert.match(pem.text, /^-----BEGIN X509 CRL-----/);
     const viaAccept = await request(t.gateway.app).get('/ca/crl').set('Accept', 'application/x-pem-file').expect(200);
+    const bogus = await request(t.gateway.app).get('/ca/crl?format=xml').expect(400);
+    assert.equal(bogus.body.error.param, 'format');
     assert.match(viaAccept.text, /^-----BEGIN X509 CRL-----/);
     const crlPem = write('crl.pem', pem.text);
     const certFile = write('revoked.pem', issued.body.certificate_pem);

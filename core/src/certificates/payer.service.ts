@@ -8,20 +8,24 @@ import { newId } from '../ids/ids';
 import { BankRegistry } from '../banks/bank-registry';
 
 /** POST /admin/v1/payers */
+/** POST /admin/v1/payers/:id/accounts, and the `account` of a new payer. */
+export const accountSchema = z
+  .object({
+    number: z.string().regex(/^[0-9A-Za-z]{5,34}$/, 'must be 5 to 34 letters or digits'),
+    bank: z.string().min(1).max(40),
+  })
+  .strict();
+
 export const createPayerSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     email: z.string().trim().max(320).email().optional(),
-    account: z
-      .object({
-        number: z.string().regex(/^[0-9A-Za-z]{5,34}$/, 'must be 5 to 34 letters or digits'),
-        bank: z.string().min(1).max(40),
-      })
-      .strict(),
+    account: accountSchema,
   })
   .strict();
 
 export type CreatePayerInput = z.output<typeof createPayerSchema>;
+export type AccountInput = z.output<typeof accountSchema>;
 
 export interface PayerAccount {
   readonly id: string;
@@ -59,24 +63,50 @@ export class PayerService {
   ) {}
 
   async create(input: CreatePayerInput): Promise<PayerView> {
-    if (!this.banks.has(input.account.bank)) {
-      throw new TenderError('parameter_invalid', { param: 'account.bank', message: `No bank adapter '${input.account.bank.slice(0, 40)}' is installed.` });
-    }
-    if (this.banks.get(input.account.bank).debitAccount === undefined) {
-      throw new TenderError('parameter_invalid', { param: 'account.bank', message: `The bank adapter '${input.account.bank}' cannot debit personal accounts.` });
-    }
+    this.assertBank(input.account.bank, 'account.bank');
     const now = this.clock.now();
     const id = newId('pyr');
-    try {
-      await inTransaction(this.db, async (trx) => {
+    await this.insertingAccount('account.number', () =>
+      inTransaction(this.db, async (trx) => {
         await trx('payers').insert({ id, name: input.name, email: input.email ?? null, created_at: now });
-        await trx('payer_accounts').insert({ id: newId('acct'), payer_id: id, account_number: input.account.number, bank_adapter: input.account.bank, status: 'active', created_at: now });
-      });
+        await this.insertAccount(trx, id, input.account, now);
+      }),
+    );
+    return this.retrieve(id);
+  }
+
+  /** Another account for an existing payer; certificates are issued per account. */
+  async addAccount(payerId: string, input: AccountInput): Promise<PayerView> {
+    this.assertBank(input.bank, 'bank');
+    await this.retrieve(payerId);
+    await this.insertingAccount('number', () => this.insertAccount(this.db, payerId, input, this.clock.now()));
+    return this.retrieve(payerId);
+  }
+
+  /** A closed account can no longer be debited: its certificates get certificate_not_bound. */
+  async closeAccount(payerId: string, accountId: string): Promise<PayerView> {
+    await this.requireAccountOf(payerId, accountId);
+    await this.db('payer_accounts').where({ id: accountId, payer_id: payerId }).update({ status: 'closed' });
+    return this.retrieve(payerId);
+  }
+
+  private assertBank(bank: string, param: string): void {
+    if (!this.banks.has(bank) || this.banks.get(bank).debitAccount === undefined) {
+      throw new TenderError('parameter_invalid', { param, message: `No installed bank adapter '${bank.slice(0, 40)}' can debit personal accounts.` });
+    }
+  }
+
+  private async insertAccount(q: Queryable, payerId: string, input: AccountInput, now: number): Promise<void> {
+    await q('payer_accounts').insert({ id: newId('acct'), payer_id: payerId, account_number: input.number, bank_adapter: input.bank, status: 'active', created_at: now });
+  }
+
+  private async insertingAccount(param: string, insert: () => Promise<void>): Promise<void> {
+    try {
+      await insert();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new TenderError('parameter_invalid', { param: 'account.number', message: 'This account at this bank already belongs to a payer.' });
+      if (isUniqueViolation(error)) throw new TenderError('parameter_invalid', { param, message: 'This account at this bank already belongs to a payer.' });
       throw error;
     }
-    return this.retrieve(id);
   }
 
   async retrieve(id: string): Promise<PayerView> {

@@ -1,13 +1,18 @@
 import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
+import { z } from 'zod';
 import { CertificateAuthority } from '../certificates/certificate-authority';
 import { CrlPublisher } from '../certificates/crl-publisher';
 import { derToPem } from '../certificates/x509';
+import { parseInput } from './validation';
+
+// Other query parameters (cache busters) are ignored; `format` must be one of the two.
+const querySchema = z.object({ format: z.enum(['pem', 'der']).optional() });
 
 /** PEM when asked for by `?format=pem` or an Accept header naming PEM; DER otherwise. */
 function wantsPem(req: Request): boolean {
-  if (req.query.format === 'pem') return true;
-  if (req.query.format === 'der') return false;
+  const { format } = parseInput(querySchema, req.query);
+  if (format !== undefined) return format === 'pem';
   return /application\/x-pem-file|text\/plain/.test(req.headers.accept ?? '');
 }
 
@@ -28,7 +33,8 @@ export function caRoutes(container: DependencyContainer): Router {
   router.get('/ca/certificate', async (req, res) => {
     const ca = await authority.require();
     res.setHeader('Cache-Control', 'public, max-age=3600');
-    send(res, ca.x509.raw, req.query.format !== 'der' && !/application\/pkix-cert/.test(req.headers.accept ?? ''), 'application/pkix-cert', 'CERTIFICATE');
+    const { format } = parseInput(querySchema, req.query);
+    send(res, ca.x509.raw, format === undefined ? !/application\/pkix-cert/.test(req.headers.accept ?? '') : format === 'pem', 'application/pkix-cert', 'CERTIFICATE');
   });
 
   router.get('/ca/crl', async (req, res) => {

@@ -6,7 +6,7 @@ import { CaAlreadyExistsError, CertificateAuthority } from '../../certificates/c
 import { CertificateIssuer } from '../../certificates/certificate-issuer';
 import { CertificateRepository, certificateView } from '../../certificates/certificate.repository';
 import { REVOCATION_REASONS, RevocationReason } from '../../certificates/crl-builder';
-import { PayerService, createPayerSchema } from '../../certificates/payer.service';
+import { PayerService, accountSchema, createPayerSchema } from '../../certificates/payer.service';
 import { AccountPaymentSettings } from '../../methods/account/account-payment-settings';
 import { DATABASE, Database } from '../../db/database';
 import { fields, parseInput } from '../validation';
@@ -65,6 +65,18 @@ export function adminCertificateRoutes(container: DependencyContainer): Router {
 
   router.get('/payers/:id', async (req, res) => {
     res.json(await payers.retrieve(parseInput(fields.id('pyr'), req.params.id)));
+  });
+
+  router.post('/payers/:id/accounts', async (req, res) => {
+    const id = parseInput(fields.id('pyr'), req.params.id);
+    res.status(201).json(await payers.addAccount(id, parseInput(accountSchema, req.body)));
+  });
+
+  router.post('/payers/:id/accounts/:account/close', async (req, res) => {
+    const id = parseInput(fields.id('pyr'), req.params.id);
+    const account = parseInput(fields.id('acct'), req.params.account);
+    parseInput(z.object({}).strict(), req.body ?? {});
+    res.json(await payers.closeAccount(id, account));
   });
 
   router.post('/certificates', async (req, res) => {
