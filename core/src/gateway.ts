@@ -26,6 +26,7 @@ import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
 import { ApiKeyService } from './merchants/api-keys';
 import { createGatewayServer, registerCertificates, startCertificates } from './certificates/certificates.module';
+import { CERTIFICATE_AUTHENTICATOR } from './certificates/certificate-authenticator';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -101,6 +102,7 @@ export class Gateway {
         container.register<BankAdapter>(BANK_ADAPTER, { useValue: adapter });
       },
       registerPaymentMethod: (method) => container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: method }),
+      registerCertificateAuthenticator: (authenticator) => container.register(CERTIFICATE_AUTHENTICATOR, { useValue: authenticator }),
       registerRoutes: (path: string, router: Router) => routes.push({ path, router }),
     };
     try {

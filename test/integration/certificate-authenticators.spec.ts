@@ -1,6 +1,10 @@
+import assert from 'node:assert/strict';
 import forge from 'node-forge';
-import { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator } from '@tender/core';
-import { TestGateway, startTestGateway } from '../support/test-gateway';
+import { randomBytes } from 'node:crypto';
+import { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, Gateway, TenderError, loadConfig } from '@tender/core';
+import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { ADMIN_TOKEN, TestGateway, startTestGateway } from '../support/test-gateway';
+import { createTestDatabase } from '../support/test-database';
 import { admin, signRequest } from '../support/payer-app';
 import { certificateAuthenticatorConformance } from '../support/certificate-authenticator-conformance';
 
@@ -39,5 +43,25 @@ describe('the built-in certificate authenticators', function () {
       // What node:tls hands the route: the DER of the certificate the client presented.
       tlsClientCertificate: Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(device.certificatePem))).getBytes(), 'binary'),
     }),
+  });
+
+  it('a plugin authenticator whose code is taken stops the gateway at start', async () => {
+    const clash: CertificateAuthenticator = {
+      code: 'signed_request',
+      presentIn: () => false,
+      authenticate: async () => {
+        throw new TenderError('certificate_missing');
+      },
+    };
+    const database = await createTestDatabase();
+    try {
+      const config = { ...loadConfig({ TENDER_MASTER_KEY: randomBytes(32).toString('base64'), TENDER_ADMIN_TOKEN: ADMIN_TOKEN, TENDER_LOG_LEVEL: 'silent' }), database: database.config };
+      await assert.rejects(
+        Gateway.create(config, { plugins: [sandboxPlugin, { name: 'clash', version: '0.0.1', coreRange: '^0.1.0', register: (ctx) => ctx.registerCertificateAuthenticator(clash) }] }),
+        /two certificate authenticators share the code 'signed_request'/,
+      );
+    } finally {
+      await database.drop();
+    }
   });
 });
