@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import http from 'node:http';
+import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import { Express, Router } from 'express';
 import { DependencyContainer, container as rootContainer } from 'tsyringe';
@@ -26,6 +27,8 @@ import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
 import { ApiKeyService } from './merchants/api-keys';
 import { ONBOARDING_SERVICES, registerOnboarding } from './merchants/onboarding-registration';
+import { createGatewayServer, registerCertificates, startCertificates } from './certificates/certificates.module';
+import { CERTIFICATE_AUTHENTICATOR } from './certificates/certificate-authenticator';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -51,7 +54,7 @@ const SINGLETONS = [PaymentMethodRegistry, PaymentService, RefundService, BankRe
  * ```
  */
 export class Gateway {
-  private server: http.Server | undefined;
+  private server: http.Server | https.Server | undefined;
   private timers: NodeJS.Timeout[] = [];
   private closing: Promise<void> | undefined;
 
@@ -90,6 +93,7 @@ export class Gateway {
     container.register(ADMIN_TOKEN, { useValue: admin.value });
     container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: new CardPaymentMethod() });
     registerOnboarding(container);
+    registerCertificates(container);
 
     const adapters: BankAdapter[] = [];
     const routes: ExtraRoutes[] = [];
@@ -101,6 +105,7 @@ export class Gateway {
         container.register<BankAdapter>(BANK_ADAPTER, { useValue: adapter });
       },
       registerPaymentMethod: (method) => container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: method }),
+      registerCertificateAuthenticator: (authenticator) => container.register(CERTIFICATE_AUTHENTICATOR, { useValue: authenticator }),
       registerRoutes: (path: string, router: Router) => routes.push({ path, router }),
     };
     try {
@@ -117,6 +122,7 @@ export class Gateway {
       // Resolve the registries now: duplicate or missing codes fail the start, not a payment.
       container.resolve(BankRegistry);
       container.resolve(PaymentMethodRegistry);
+      await startCertificates(container, config);
       for (const adapter of adapters) await adapter.init?.();
     } catch (error) {
       await db.destroy();
@@ -128,7 +134,7 @@ export class Gateway {
 
   /** Serves HTTP on config.port (0 picks a free port) and starts background jobs. */
   async listen(port = this.config.port, host = this.config.host): Promise<AddressInfo> {
-    const server = http.createServer(this.app);
+    const server = await createGatewayServer(this.app, this.config, this.container);
     server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -27,3 +27,6 @@ export { maskPans } from './logging/logger';
 export { MERCHANT_STAGES, MerchantStage, canMoveStage, assertStageTransition, stageEventType } from './merchants/merchant-stage-machine';
 export { isValidInn } from './merchants/inn';
 export { OnboardingNotifier, OnboardingNotice, ONBOARDING_NOTIFIER } from './merchants/onboarding-notifier';
+export { CertificateAuthority, LoadedCa } from './certificates/certificate-authority';
+export { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, CertificateAuthenticationRequest, AuthenticatedPayer } from './certificates/certificate-authenticator';
+export { SIGNATURE_HEADER } from './certificates/signed-request.authenticator';

@@ -5,12 +5,17 @@ import { createDatabase } from './db/database';
 import { migrateToLatest } from './db/migrator';
 import { Gateway } from './gateway';
 import { ensureDemoMerchant } from './bootstrap/demo-merchant';
+import { TenderError } from './errors/tender-error';
+import { CA_USAGE, UsageError, caCommand } from './cli/ca.command';
+import { CERTS_USAGE, certsCommand } from './cli/certs.command';
 
 const USAGE = `usage: tender <command>
 
 commands:
   start      migrate the database and serve the gateway (default)
   migrate    migrate the database and exit
+  ca         the operator's certificate authority (init, import, show)
+  certs      payer certificates (issue, revoke, list); see docs/certificates.md
   help       show this text
 
 Configuration comes from the environment; see docs/configuration.md.`;
@@ -19,7 +24,7 @@ async function start(config: TenderConfig): Promise<void> {
   const gateway = await Gateway.create(config);
   const address = await gateway.listen();
   const out: string[] = [];
-  out.push(`Tender is listening on http://${address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address}:${address.port} (public URL ${config.publicUrl})`);
+  out.push(`Tender is listening on ${config.certificates.tlsCertFile === undefined ? 'http' : 'https'}://${address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address}:${address.port} (public URL ${config.publicUrl})`);
   out.push(`database: ${config.database.client === 'sqlite' ? `SQLite ${config.database.filename}` : 'MySQL/MariaDB'}`);
   if (gateway.masterKeySource !== 'config') {
     out.push('');
@@ -92,6 +97,23 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   if (command === 'start') return start(config);
   if (command === 'migrate') return migrate(config);
+  if (command === 'ca' || command === 'certs') {
+    try {
+      process.exitCode = await (command === 'ca' ? caCommand : certsCommand)(config, argv.slice(1), process.stdout);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (error instanceof TenderError) {
+        process.stderr.write(`tender ${command}: ${error.message}\n`);
+        process.exitCode = 1;
+      } else if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+        process.stderr.write(`tender ${command}: ${(error as Error).message}\n\nusage:\n${command === 'ca' ? CA_USAGE : CERTS_USAGE}\n`);
+        process.exitCode = 2;
+      } else {
+        throw error;
+      }
+    }
+    return;
+  }
   process.stderr.write(`unknown command '${command}'\n\n${USAGE}\n`);
   process.exitCode = 2;
 }

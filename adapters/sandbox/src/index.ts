@@ -3,6 +3,7 @@ import { SandboxBankAdapter } from './sandbox-bank.adapter';
 
 export { SandboxBankAdapter, SandboxOptions } from './sandbox-bank.adapter';
 export { TEST_CARDS, TestCardBehaviour } from './test-cards';
+export { TEST_ACCOUNTS, TestAccount } from './test-accounts';
 
 /** Registers the sandbox bank. Latency can be simulated with TENDER_SANDBOX_LATENCY_MS. */
 export const plugin: TenderPlugin = {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  AccountDebitRequest,
   AuthorizationRequest,
   BankAdapter,
   BankHealth,
@@ -11,6 +12,7 @@ import {
   RefundRequest,
 } from '@tender/core';
 import { TEST_CARDS, TestCardBehaviour, findByMaskedParts } from './test-cards';
+import { TEST_ACCOUNTS } from './test-accounts';
 
 export interface SandboxOptions {
   /** Simulated bank latency per request, in milliseconds (default 0). */
@@ -40,6 +42,17 @@ export class SandboxBankAdapter implements BankAdapter {
     }
     if (behaviour.result === 'timeout') return { kind: 'unknown', message: 'The sandbox bank did not answer (timeout test card).' };
     return answerFor(behaviour, request.reference);
+  }
+
+  /** Debits a sandbox test account: approved up to its fixed balance, in its currency, unless blocked. */
+  async debitAccount(request: AccountDebitRequest): Promise<BankResult> {
+    await this.latency();
+    const account = TEST_ACCOUNTS[request.account.number];
+    if (account === undefined) return { kind: 'declined', reason: 'do_not_honor', rawCode: '05', message: 'Not a sandbox test account.' };
+    if (account.blocked) return { kind: 'declined', reason: 'do_not_honor', rawCode: '62', message: 'The account is blocked.' };
+    if (account.currency !== request.currency) return { kind: 'declined', reason: 'card_not_supported', rawCode: '57', message: `The account is held in ${account.currency}.` };
+    if (request.amount > account.balance) return { kind: 'declined', reason: 'insufficient_funds', rawCode: '51', message: 'Insufficient funds in the account.' };
+    return approval(request.reference);
   }
 
   async capture(request: FollowUpRequest): Promise<BankResult> {

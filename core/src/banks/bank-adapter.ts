@@ -48,6 +48,24 @@ export interface BankAdapter {
   health(): Promise<BankHealth>;
   /** Documents and steps the bank requires from a merchant before it signs a contract. */
   contractRequirements(): readonly ContractRequirement[];
+  /**
+   * Optional: debit a payer's personal account at this bank (payments from a personal
+   * account, the payer proven by a client certificate). Follow-ups (capture, void,
+   * refund, inquire) use the same operations as cards. See AccountDebitRequest.
+   */
+  debitAccount?(request: AccountDebitRequest): Promise<BankResult>;
+}
+
+/** A debit of a payer's personal account; `capture` as in AuthorizationRequest. */
+export interface AccountDebitRequest {
+  readonly reference: string;
+  readonly paymentId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly capture: boolean;
+  readonly livemode: boolean;
+  readonly account: { readonly number: string; readonly payerId: string; readonly certificateSerial: string };
+  readonly connection: BankConnectionTerms;
 }
 
 /** Injection token under which every adapter is registered (read back with resolveAll). */

@@ -38,6 +38,17 @@ export interface TenderConfig {
   /** Where e-mail goes: an smtp(s):// URL, or undefined to write .eml files under dataDir/mail. */
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
+  /** Certificates: HTTPS served by the gateway itself, payer certificate validity, signed-request freshness. */
+  readonly certificates: CertificatesConfig;
+}
+
+export interface CertificatesConfig {
+  /** PEM files for serving HTTPS (and asking for TLS client certificates); both or neither. */
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
+  readonly validityDays: number;
+  /** How far a signed request's timestamp may be from the gateway's clock. */
+  readonly signatureMaxAgeMs: number;
 }
 
 export type DatabaseConfig =
@@ -63,6 +74,10 @@ const envSchema = z.object({
   TENDER_TEST_MODE_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
   TENDER_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'TENDER_SMTP_URL must start with smtp:// or smtps://').optional(),
   TENDER_MAIL_FROM: z.string().default('Tender <no-reply@tender.invalid>'),
+  TENDER_TLS_CERT_FILE: z.string().min(1).optional(),
+  TENDER_TLS_KEY_FILE: z.string().min(1).optional(),
+  TENDER_CERT_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  TENDER_SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
 });
 
 export class ConfigError extends Error {}
@@ -82,6 +97,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.TENDER_MASTER_KEY !== undefined) assertMasterKey(e.TENDER_MASTER_KEY, 'TENDER_MASTER_KEY');
   const previous = splitList(e.TENDER_PREVIOUS_MASTER_KEYS);
   previous.forEach((k, i) => assertMasterKey(k, `TENDER_PREVIOUS_MASTER_KEYS[${i}]`));
+  if ((e.TENDER_TLS_CERT_FILE === undefined) !== (e.TENDER_TLS_KEY_FILE === undefined)) {
+    throw new ConfigError('TENDER_TLS_CERT_FILE and TENDER_TLS_KEY_FILE go together: set both or neither');
+  }
   const production = e.NODE_ENV === 'production';
   if (production && e.TENDER_MASTER_KEY === undefined) {
     throw new ConfigError('TENDER_MASTER_KEY is required when NODE_ENV=production (base64 of 32 random bytes)');
@@ -109,6 +127,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     testModeHours: e.TENDER_TEST_MODE_HOURS,
     smtpUrl: e.TENDER_SMTP_URL,
     mailFrom: e.TENDER_MAIL_FROM,
+    certificates: {
+      tlsCertFile: e.TENDER_TLS_CERT_FILE === undefined ? undefined : path.resolve(cwd, e.TENDER_TLS_CERT_FILE),
+      tlsKeyFile: e.TENDER_TLS_KEY_FILE === undefined ? undefined : path.resolve(cwd, e.TENDER_TLS_KEY_FILE),
+      validityDays: e.TENDER_CERT_VALIDITY_DAYS,
+      signatureMaxAgeMs: e.TENDER_SIGNATURE_MAX_AGE_SECONDS * 1000,
+    },
   };
 }
 

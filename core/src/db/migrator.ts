@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import * as core001 from './migrations/001-core';
 import * as banks002 from './migrations/002-banks';
 import * as onboarding006 from './migrations/006-onboarding';
+import * as certificates008 from './migrations/008-certificates';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,6 +18,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['001-core', core001],
   ['002-banks', banks002],
   ['006-onboarding', onboarding006],
+  ['008-certificates', certificates008],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -53,6 +53,17 @@ export const ERROR_CATALOGUE = {
   test_mode_expired: { type: 'permission_error', status: 403, message: 'Test mode has ended; register your company (POST /v1/account/registration) or ask the operator to extend it.' },
   merchant_suspended: { type: 'permission_error', status: 403, message: 'This merchant is suspended; contact the operator.' },
   csrf_token_invalid: { type: 'permission_error', status: 403, message: 'The form has expired or was not sent from this site; reload the page and try again.' },
+  // 401: certificate authentication of a payer (personal-account payments); nothing is charged.
+  certificate_missing: { type: 'authentication_error', status: 401, message: 'No client certificate was presented: sign the request or present a TLS client certificate.' },
+  certificate_expired: { type: 'authentication_error', status: 401, message: 'The client certificate has expired.' },
+  certificate_not_yet_valid: { type: 'authentication_error', status: 401, message: 'The client certificate is not valid yet.' },
+  certificate_revoked: { type: 'authentication_error', status: 401, message: 'The client certificate has been revoked.' },
+  certificate_untrusted: { type: 'authentication_error', status: 401, message: 'The client certificate was not issued by this operator\'s certificate authority.' },
+  certificate_wrong_usage: { type: 'authentication_error', status: 401, message: 'The client certificate is not meant for client authentication (keyUsage digitalSignature and extKeyUsage clientAuth are required).' },
+  certificate_not_bound: { type: 'authentication_error', status: 401, message: 'The client certificate is bound to another payer or account.' },
+  signature_invalid: { type: 'authentication_error', status: 401, message: 'The request signature does not match the request (the body, path or signed header was changed).' },
+  signature_replayed: { type: 'authentication_error', status: 401, message: 'This signed request was already used (its nonce was seen before).' },
+  signature_stale: { type: 'authentication_error', status: 401, message: 'The signed request\'s timestamp is too far from the gateway\'s clock.' },
   // 404: missing, or not the caller's (never 403 for another merchant's object).
   resource_not_found: { type: 'not_found_error', status: 404, message: 'No such object.' },
   route_not_found: { type: 'not_found_error', status: 404, message: 'No such endpoint.' },
@@ -63,6 +74,9 @@ export const ERROR_CATALOGUE = {
   merchant_invalid_stage: { type: 'state_error', status: 409, message: 'The merchant is not in an onboarding stage that allows this.' },
   contract_not_signed: { type: 'state_error', status: 409, message: 'The merchant cannot go live before its bank contract is recorded as signed.' },
   registration_not_approved: { type: 'state_error', status: 409, message: 'The operator has not approved this merchant\'s registration yet.' },
+  account_payments_disabled: { type: 'permission_error', status: 403, message: 'This merchant does not accept payments from personal accounts.' },
+  certificate_authority_exists: { type: 'state_error', status: 409, message: 'A certificate authority already exists; Tender keeps one.' },
+  certificate_authority_missing: { type: 'state_error', status: 409, message: 'The certificate authority has not been created yet (tender ca init).' },
   // 413 / 415
   body_too_large: { type: 'invalid_request_error', status: 413, message: 'The request body is too large.' },
   content_type_unsupported: { type: 'invalid_request_error', status: 415, message: 'Send JSON with "Content-Type: application/json".' },

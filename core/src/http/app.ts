@@ -23,6 +23,9 @@ import { MerchantStanding } from '../merchants/merchant-standing';
 import { CONFIG } from '../config/tokens';
 import { TenderConfig } from '../config/config';
 import { healthRoutes } from './health.routes';
+import { caRoutes } from './ca.routes';
+import { payAccountRoutes } from './pay-account.routes';
+import { adminCertificateRoutes } from './admin/certificates.routes';
 
 /** Routers plugins add, mounted after the core's own. */
 export interface ExtraRoutes {
@@ -44,6 +47,8 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   app.use(helmet());
   app.use(requestLog(logger));
   app.use(healthRoutes(db, logger));
+  app.use(caRoutes(container));
+  app.use('/pay-account', payAccountRoutes(container));
 
   const api = Router();
   api.use((_req, res, next) => {
@@ -73,6 +78,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   admin.use(adminMerchantRoutes(container, container.resolve<TenderConfig>(CONFIG).testModeHours));
   admin.use(adminBankRoutes(container));
   admin.use(adminAuditRoutes(container));
+  admin.use(adminCertificateRoutes(container));
   admin.use(routeNotFound);
   app.use('/admin/v1', admin);
   app.use(signupRoutes(container));

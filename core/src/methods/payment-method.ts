@@ -21,7 +21,10 @@ export interface PaymentMethod {
 }
 
 /** What a validated payment method hands to the payment service. */
-export type PreparedPaymentMethod = { readonly type: 'card'; readonly card: CardInput };
+export type PreparedPaymentMethod =
+  | { readonly type: 'card'; readonly card: CardInput }
+  /** A personal account; `number` is what the payer named, checked against the certificate's binding. */
+  | { readonly type: 'account'; readonly account: { readonly number: string | undefined } };
 
 export const PAYMENT_METHOD = Symbol('PaymentMethod');
 

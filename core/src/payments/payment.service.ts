@@ -10,6 +10,7 @@ import { LOGGER, Logger } from '../logging/logger';
 import { MerchantContext } from '../merchants/merchant-context';
 import { PaymentMethodRegistry } from '../methods/payment-method';
 import { maskedParts } from '../methods/card/card-input';
+import { accountNeedsPayer } from '../methods/account/account.method';
 import { BankResult, FollowUpRequest } from '../banks/bank-adapter';
 import { BankRegistry } from '../banks/bank-registry';
 import { BankOperation, BankOperationRepository } from '../banks/bank-operation';
@@ -128,6 +129,7 @@ export class PaymentService {
     const now = this.clock.now();
     // Everything the buyer sent is checked before any row is written or any bank asked.
     const prepared = this.methods.get(paymentMethod.type).prepare(paymentMethod.card, new Date(now));
+    if (prepared.type !== 'card') throw accountNeedsPayer();
     const card = prepared.card;
     const route = await this.router.plan(ctx);
     const adapter = this.banks.get(route.adapterCode);

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { TenderConfig } from '../config/config';
 import { BankAdapter } from '../banks/bank-adapter';
 import { PaymentMethod } from '../methods/payment-method';
+import { CertificateAuthenticator } from '../certificates/certificate-authenticator';
 
 /**
  * EXTENSION POINT: a package that adds to the gateway. Its manifest says which
@@ -35,6 +36,8 @@ export interface PluginContext {
   readonly container: DependencyContainer;
   registerBankAdapter(adapter: BankAdapter): void;
   registerPaymentMethod(method: PaymentMethod): void;
+  /** Another way to prove a payer's certificate; tried after the built-in ones. */
+  registerCertificateAuthenticator(authenticator: CertificateAuthenticator): void;
   /** Mounts a router at `path` (for example a foreign protocol's endpoints). */
   registerRoutes(path: string, router: Router): void;
 }

@@ -39,6 +39,15 @@ export class KeyRing {
     return this.byVersion.get(version);
   }
 
+  /**
+   * A 256-bit key for one purpose (e.g. 'tender/ca-private-key/v1') derived from the
+   * master key of `version`, or undefined when that master key has been retired.
+   */
+  derivedKey(version: string, purpose: string): Buffer | undefined {
+    const master = this.byVersion.get(version);
+    return master === undefined ? undefined : derive(master.key, purpose);
+  }
+
   /** Keyed hash of a PAN: equal cards give equal fingerprints, and nothing leads back. */
   cardFingerprint(pan: string): string {
     return createHmac('sha256', this.fingerprintKey).update(pan).digest('hex');

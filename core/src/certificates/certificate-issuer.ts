@@ -1,0 +1,138 @@
+import { generateKeyPairSync } from 'node:crypto';
+import forge from 'node-forge';
+import { inject, injectable } from 'tsyringe';
+import { CLOCK, Clock } from '../clock/clock';
+import { CONFIG } from '../config/tokens';
+import { TenderConfig } from '../config/config';
+import { DATABASE, Database } from '../db/database';
+import { inTransaction } from '../db/transaction';
+import { TenderError, notFound } from '../errors/tender-error';
+import { CertificateAuthority } from './certificate-authority';
+import { PayerService } from './payer.service';
+import { REVOCATION_REASONS, RevocationReason } from './crl-builder';
+import { CertificateRecord, CertificateRepository } from './certificate.repository';
+import { certificateToDer, randomSerialHex, sha256Hex, subjectLine } from './x509';
+
+export interface IssueTarget {
+  readonly payerId: string;
+  readonly accountId: string;
+  /** Defaults to TENDER_CERT_VALIDITY_DAYS. */
+  readonly validityDays?: number | undefined;
+}
+
+export interface IssuedBundle {
+  readonly certificate: CertificateRecord;
+  /** DER of a PKCS#12 holding the key, the certificate and the CA certificate. */
+  readonly pkcs12: Buffer;
+}
+
+/**
+ * Issues and revokes payer certificates. The payer id is the subject's CN (and the
+ * account id its OU); keyUsage digitalSignature (critical) and extKeyUsage clientAuth
+ * are always set, whatever a CSR asked for. Serials are random 128-bit numbers.
+ *
+ * @example
+ * ```ts
+ * const cert = await issuer.issueFromCsr({ payerId: 'pyr_1', accountId: 'acct_1' }, csrPem);
+ * await issuer.revoke(cert.serial, 'keyCompromise');
+ * ```
+ */
+@injectable()
+export class CertificateIssuer {
+  constructor(
+    @inject(DATABASE) private readonly db: Database,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(CONFIG) private readonly config: TenderConfig,
+    @inject(CertificateAuthority) private readonly authority: CertificateAuthority,
+    @inject(PayerService) private readonly payers: PayerService,
+    @inject(CertificateRepository) private readonly certificates: CertificateRepository,
+  ) {}
+
+  /** Issues for a key the payer's device keeps: only its CSR (PEM, RSA) comes here. */
+  async issueFromCsr(target: IssueTarget, csrPem: string): Promise<CertificateRecord> {
+    let csr: forge.pki.CertificateSigningRequest;
+    try {
+      csr = forge.pki.certificationRequestFromPem(csrPem);
+    } catch {
+      throw new TenderError('parameter_invalid', { param: 'csr', message: 'csr must be a PEM certificate signing request with an RSA key.' });
+    }
+    if (!csr.verify() || csr.publicKey === null) {
+      throw new TenderError('parameter_invalid', { param: 'csr', message: 'The CSR is not signed by its own key.' });
+    }
+    return this.issue(target, csr.publicKey as forge.pki.rsa.PublicKey, 'csr');
+  }
+
+  /** Generates the key pair here and returns it once, in a PKCS#12 sealed with `password`. */
+  async issueWithKeyPair(target: IssueTarget, password: string): Promise<IssuedBundle> {
+    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyPem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const record = await this.issue(target, forge.pki.publicKeyFromPem(keys.publicKey.export({ type: 'spki', format: 'pem' }).toString()), 'pkcs12');
+    const ca = await this.authority.require();
+    const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keyPem), [forge.pki.certificateFromPem(record.certificatePem), ca.certificate], password, {
+      algorithm: 'aes256',
+      friendlyName: record.subject,
+      generateLocalKeyId: true,
+    });
+    return { certificate: record, pkcs12: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary') };
+  }
+
+  async revoke(serial: string, reason: RevocationReason): Promise<CertificateRecord> {
+    if (!(reason in REVOCATION_REASONS)) throw new TenderError('parameter_invalid', { param: 'reason', message: `reason must be one of ${Object.keys(REVOCATION_REASONS).join(', ')}.` });
+    const now = this.clock.now();
+    return inTransaction(this.db, async (trx) => {
+      const current = await this.certificates.findBySerial(trx, serial, { lock: true });
+      if (current === undefined) throw notFound('certificate', serial);
+      if (current.status === 'revoked') throw new TenderError('parameter_invalid', { param: 'serial', message: 'The certificate is already revoked.' });
+      await trx('payer_certificates').where({ serial: current.serial }).update({ status: 'revoked', revocation_reason: reason, revoked_at: now });
+      // Each change of the revocation list gets a new CRL number (RFC 5280 5.2.3).
+      await trx('certificate_authorities').where({ id: current.caId }).increment('crl_number', 1);
+      return { ...current, status: 'revoked', revocationReason: reason, revokedAt: now };
+    });
+  }
+
+  private async issue(target: IssueTarget, publicKey: forge.pki.rsa.PublicKey, issuedFrom: 'csr' | 'pkcs12'): Promise<CertificateRecord> {
+    const ca = await this.authority.require();
+    await this.payers.requireAccountOf(target.payerId, target.accountId);
+    const now = this.clock.now();
+    const days = target.validityDays ?? this.config.certificates.validityDays;
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = publicKey;
+    cert.serialNumber = randomSerialHex();
+    // Backdated a little: a payer's device whose clock runs slow still accepts it.
+    cert.validity.notBefore = new Date(now - 5 * 60_000);
+    cert.validity.notAfter = new Date(now + days * 86_400_000);
+    cert.setSubject([
+      { name: 'commonName', value: target.payerId },
+      { name: 'organizationalUnitName', value: target.accountId },
+    ]);
+    cert.setIssuer(ca.certificate.subject.attributes);
+    cert.setExtensions(PAYER_EXTENSIONS);
+    cert.sign(ca.forgeKey, forge.md.sha256.create());
+    const der = certificateToDer(cert);
+    const record: CertificateRecord = {
+      serial: cert.serialNumber,
+      caId: ca.id,
+      payerId: target.payerId,
+      accountId: target.accountId,
+      subject: subjectLine(cert.subject.attributes),
+      fingerprintSha256: sha256Hex(der),
+      certificatePem: forge.pki.certificateToPem(cert),
+      issuedFrom,
+      notBefore: cert.validity.notBefore.getTime(),
+      notAfter: cert.validity.notAfter.getTime(),
+      status: 'valid',
+      revocationReason: null,
+      revokedAt: null,
+      createdAt: now,
+    };
+    await this.certificates.insert(this.db, record);
+    return record;
+  }
+}
+
+const PAYER_EXTENSIONS = [
+  { name: 'basicConstraints', cA: false, critical: true },
+  { name: 'keyUsage', digitalSignature: true, critical: true },
+  { name: 'extKeyUsage', clientAuth: true },
+  { name: 'subjectKeyIdentifier' },
+];
