@@ -18,6 +18,8 @@ import { healthRoutes } from './health.routes';
 export interface ExtraRoutes {
   readonly path: string;
   readonly router: Router;
+  /** Where it is mounted: the app root (default), inside /admin/v1 or inside /v1. */
+  readonly scope?: 'root' | 'admin' | 'api';
 }
 
 /**
@@ -45,6 +47,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   api.use(merchantAuth(container.resolve(ApiKeyService)));
   api.use(paymentRoutes(container));
   api.use(refundRoutes(container));
+  for (const r of extra.filter((e) => e.scope === 'api')) api.use(r.path, r.router);
   api.use(routeNotFound);
   app.use('/v1', api);
 
@@ -57,10 +60,11 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   admin.use(requireJsonBody);
   admin.use(express.json({ limit: '64kb', strict: true }));
   admin.use(adminMerchantRoutes(container));
+  for (const r of extra.filter((e) => e.scope === 'admin')) admin.use(r.path, r.router);
   admin.use(routeNotFound);
   app.use('/admin/v1', admin);
 
-  for (const r of extra) app.use(r.path, r.router);
+  for (const r of extra.filter((e) => (e.scope ?? 'root') === 'root')) app.use(r.path, r.router);
   app.use(routeNotFound);
   app.use(errorHandler(logger));
   return app;

@@ -51,6 +51,15 @@ export class KeyRing {
     return h.digest('hex');
   }
 
+  /**
+   * A 32-byte key for one purpose (`info`, e.g. 'tender/assist-salt/v1'), derived from
+   * the current master key or from the one with `version` (to read what an earlier key sealed).
+   */
+  derivedKey(info: string, version: string = this.current.version): Buffer | undefined {
+    const master = this.byVersion.get(version);
+    return master === undefined ? undefined : derive(master.key, info);
+  }
+
   private static toMasterKey(base64: string): MasterKey {
     const key = Buffer.from(base64, 'base64');
     if (key.length !== 32) throw new Error('a master key is 32 bytes');

@@ -1,0 +1,35 @@
+import express, { ErrorRequestHandler, Router } from 'express';
+import { DependencyContainer } from 'tsyringe';
+import { LOGGER, Logger } from '@tender/core';
+import { AssistError, toAssistError } from './assist-error';
+
+/**
+ * What every Assist router shares: form and JSON bodies, and one place where an error
+ * becomes an Assist answer (unexpected ones are logged and answered as a system error).
+ */
+export function assistRouter(): Router {
+  const router = Router();
+  router.use(express.urlencoded({ extended: false, limit: '16kb' }));
+  router.use(express.json({ limit: '16kb' }));
+  return router;
+}
+
+export function assistErrorOf(container: DependencyContainer, error: unknown, path: string): AssistError {
+  const assist = toAssistError(error);
+  if (assist.code === 'system_error') {
+    const message = error instanceof Error ? error.message : String(error);
+    container.resolve<Logger>(LOGGER).error({ path, error: message }, 'assist request failed');
+  }
+  return assist;
+}
+
+/** A body that does not parse is a parameter error, answered in the route's own format. */
+export function bodyErrors(render: (error: AssistError, res: Parameters<ErrorRequestHandler>[2], req: Parameters<ErrorRequestHandler>[1]) => void): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if ((error as { type?: unknown } | null)?.type === undefined) {
+      next(error);
+      return;
+    }
+    render(new AssistError('parameter_invalid', 'The request body could not be read.'), res, req);
+  };
+}
