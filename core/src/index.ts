@@ -19,7 +19,7 @@ export { passesLuhn } from './methods/card/luhn';
 export { detectBrand, CardBrand } from './methods/card/card-brand';
 export { CURRENCIES, Currency, findCurrency } from './money/currencies';
 export { TenderPlugin, PluginContext, PluginError, BackgroundJob } from './plugins/plugin';
-export { CORE_VERSION } from './plugins/plugin-loader';
+export { CORE_VERSION, loadPluginModules } from './plugins/plugin-loader';
 export { PAYMENT_STATUSES, PaymentStatus, canTransition, allowedTransitions } from './payments/payment-state-machine';
 export { PaymentView } from './payments/payment-view';
 export { RefundView } from './refunds/refund';

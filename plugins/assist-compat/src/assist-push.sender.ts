@@ -76,7 +76,14 @@ export class AssistPushSender {
   async runOnce(): Promise<number> {
     await this.collect();
     let delivered = 0;
-    for (const push of await this.due()) if (await this.deliver(push)) delivered++;
+    // A payment's next push becomes due only once the one before it is delivered, so a round
+    // goes on while deliveries succeed (bounded, so one busy shop cannot hold the loop).
+    for (let pass = 0; pass < 10; pass++) {
+      let now = 0;
+      for (const push of await this.due()) if (await this.deliver(push)) now++;
+      delivered += now;
+      if (now === 0) break;
+    }
     return delivered;
   }
 
