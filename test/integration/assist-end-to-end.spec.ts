@@ -32,9 +32,9 @@ async function startShop(): Promise<{ url: string; pushes: Push[]; close(): Prom
 }
 
 /** Waits for what the background sender does; mocha's timeout is the only limit (no assertion on time). */
-async function until<T>(probe: () => T | undefined): Promise<T> {
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -98,7 +98,8 @@ describe('Assist protocol end to end: form POST, page, payment, push, orderstate
     assert.equal(approved.testmode, '1');
     assert.match(approved.approvalcode ?? '', /^\w{6}$/);
     assertSigned(approved);
-    const row = await t.gateway.db('assist_pushes').where({ payment_id: billnumber, status: 'delivered' }).first();
+    // The shop has answered; the sender records the delivery right after.
+    const row = await until(async () => (await t.gateway.db('assist_pushes').where({ payment_id: billnumber, status: 'delivered' }).first()) as { attempts: unknown } | undefined);
     assert.equal(Number(row.attempts), 2, 'the refused first delivery was retried');
 
     assert.equal((await orderstate(billnumber)).orderstate, 'Approved');

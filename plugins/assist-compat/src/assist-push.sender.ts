@@ -23,6 +23,8 @@ export const DEFAULT_PUSH_OPTIONS: AssistPushOptions = { intervalMs: 2000, retry
 const PUSHED_EVENTS = ['payment.authorized', 'payment.captured', 'payment.declined', 'payment.failed', 'payment.canceled', 'payment.partially_refunded', 'payment.refunded'];
 const ACCEPTED = /<pushpaymentresult\b[^>]*\bfirstcode\s*=\s*["']0["'][^>]*\bsecondcode\s*=\s*["']0["']/i;
 const BATCH = 50;
+/** No transaction stays open this long, so an event older than this has every earlier seq committed. */
+const SETTLED_MS = 10 * 60_000;
 
 /**
  * The result push: reads new payment events of merchants with Assist enabled from the
@@ -87,7 +89,8 @@ export class AssistPushSender {
     return delivered;
   }
 
-  private async collect(): Promise<void> {
+  /** Returns how many events became pushes. */
+  private async collect(): Promise<number> {
     const events = await this.db('events as e')
       .join('assist_merchants as a', function () {
         this.on('a.merchant_id', '=', 'e.merchant_id').andOn('a.livemode', '=', 'e.livemode');
@@ -117,6 +120,29 @@ export class AssistPushSender {
       } catch (error) {
         // Another gateway process recorded it first.
         if (!isUniqueViolation(error)) throw error;
+      }
+    }
+    if (events.length < BATCH) await this.advanceWatermarks(now);
+    return events.length;
+  }
+
+  /**
+   * Moves each pushing merchant's `events_after_seq` past events old enough that every
+   * transaction before them has committed, so the anti-join above reads only recent
+   * events instead of the merchant's whole history. Called only when the backlog is
+   * collected (the last batch was not full).
+   */
+  private async advanceWatermarks(now: number): Promise<void> {
+    const merchants = await this.db('assist_merchants').where({ enabled: true }).whereNotNull('result_url').select('merchant_id', 'livemode', 'events_after_seq');
+    for (const m of merchants) {
+      const row = await this.db('events')
+        .where({ merchant_id: m.merchant_id, livemode: m.livemode })
+        .andWhere('created_at', '<', now - SETTLED_MS)
+        .max({ seq: 'seq' })
+        .first();
+      const settled = Number(row?.seq ?? 0);
+      if (settled > Number(m.events_after_seq)) {
+        await this.db('assist_merchants').where({ merchant_id: m.merchant_id }).andWhere('events_after_seq', '<', settled).update({ events_after_seq: settled });
       }
     }
   }
