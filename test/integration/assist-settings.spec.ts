@@ -137,6 +137,15 @@ describe('Assist protocol: settings, refusals and isolation', function () {
     assert.deepEqual([again.body.result.firstcode, again.body.result.secondcode], [7, 1]);
   });
 
+  it('answers an unreadable body in Assist\'s terms', async () => {
+    const before = await rowCounts(t.gateway.db);
+    const json = await request(t.gateway.app).post('/pay/payrequest.cfm').set('Content-Type', 'application/json').send('{"Merchant_ID": 700123,').expect(200);
+    assert.deepEqual([json.body.result.firstcode, json.body.result.secondcode], [5, 100]);
+    const page = await request(t.gateway.app).post('/pay/order.cfm').set('Content-Type', 'application/json').send('{not json').expect(400);
+    assert.match(page.text, /firstcode=<span id="firstcode">5<\/span>/);
+    assert.deepEqual(await rowCounts(t.gateway.db), before);
+  });
+
   it('leaves /pay/<token> to the hosted page and loads by package name', async () => {
     const res = await request(t.gateway.app).get('/pay/some-token').expect(404);
     assert.equal(res.body.error.code, 'route_not_found');

@@ -3,7 +3,7 @@ import { DependencyContainer } from 'tsyringe';
 import { CLOCK, Clock, Payment } from '@tender/core';
 import { AssistError } from './assist-error';
 import { AssistFields, assistFields, merchantIdOf, parseListingDate, parseOperationAmount } from './assist-request';
-import { assistErrorOf, assistRouter, bodyErrors } from './assist-routes-support';
+import { assistBody, assistErrorOf, bodyErrors } from './assist-routes-support';
 import { AssistFormat, formatOf, sendAssistError, sendAssistResult } from './assist-result';
 import { AssistMerchant, AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
@@ -17,7 +17,7 @@ const DEFAULT_LISTING_MS = 3 * 24 * 3600_000;
  * /charge/charge.cfm (capture) and /cancel/wscancel.cfm (void or refund).
  */
 export function assistOperationRoutes(container: DependencyContainer): Router {
-  const router = assistRouter();
+  const router = Router();
   const settings = (): AssistSettingsService => container.resolve(AssistSettingsService);
   const orders = (): AssistOrderService => container.resolve(AssistOrderService);
 
@@ -52,6 +52,7 @@ export function assistOperationRoutes(container: DependencyContainer): Router {
 
   router.post(
     '/orderstate/orderstate.cfm',
+    assistBody,
     handle(async (f, merchant) => {
       if (f.billnumber !== undefined) {
         try {
@@ -71,6 +72,7 @@ export function assistOperationRoutes(container: DependencyContainer): Router {
 
   router.post(
     '/charge/charge.cfm',
+    assistBody,
     handle(async (f, merchant) => {
       const payment = await orders().byBillnumber(merchant, requireBillnumber(f));
       return [await orders().charge(merchant, payment.id, parseOperationAmount(f, payment.currency))];
@@ -79,6 +81,7 @@ export function assistOperationRoutes(container: DependencyContainer): Router {
 
   router.post(
     '/cancel/wscancel.cfm',
+    assistBody,
     handle(async (f, merchant) => {
       const payment = await orders().byBillnumber(merchant, requireBillnumber(f));
       return [await orders().cancel(merchant, payment.id, parseOperationAmount(f, payment.currency))];

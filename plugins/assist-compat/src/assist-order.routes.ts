@@ -1,8 +1,8 @@
-import { Response, Router } from 'express';
+import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { AssistError } from './assist-error';
 import { assistFields, merchantIdOf, parseOrderRequest } from './assist-request';
-import { assistErrorOf, assistRouter, bodyErrors } from './assist-routes-support';
+import { assistBody, assistErrorOf, bodyErrors } from './assist-routes-support';
 import { escapeXml, formatOf, sendAssistError, sendAssistResult } from './assist-result';
 import { AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
@@ -14,7 +14,7 @@ import { assistOrderFields } from './assist-order-fields';
  * Exact paths, so they never shadow the hosted page's /pay/:token.
  */
 export function assistOrderRoutes(container: DependencyContainer): Router {
-  const router = assistRouter();
+  const router = Router();
   const settings = (): AssistSettingsService => container.resolve(AssistSettingsService);
   const orders = (): AssistOrderService => container.resolve(AssistOrderService);
 
@@ -27,7 +27,7 @@ export function assistOrderRoutes(container: DependencyContainer): Router {
     return { url: paymentUrl, fields: { ...assistOrderFields(merchant, payment, ''), url: paymentUrl } };
   }
 
-  router.post('/pay/order.cfm', async (req, res) => {
+  router.post('/pay/order.cfm', assistBody, async (req: Request, res: Response) => {
     try {
       res.redirect(303, (await open(req.body)).url);
     } catch (error) {
@@ -35,7 +35,7 @@ export function assistOrderRoutes(container: DependencyContainer): Router {
     }
   });
 
-  router.post('/pay/payrequest.cfm', async (req, res) => {
+  router.post('/pay/payrequest.cfm', assistBody, async (req: Request, res: Response) => {
     const format = formatOf(assistFields(req.body).format ?? '5');
     if (format === undefined) {
       sendAssistError(res, 'json', new AssistError('format_unsupported'));

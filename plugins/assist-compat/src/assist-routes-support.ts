@@ -1,18 +1,15 @@
-import express, { ErrorRequestHandler, Router } from 'express';
+import express, { ErrorRequestHandler, RequestHandler } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { LOGGER, Logger } from '@tender/core';
 import { AssistError, toAssistError } from './assist-error';
 
 /**
- * What every Assist router shares: form and JSON bodies, and one place where an error
- * becomes an Assist answer (unexpected ones are logged and answered as a system error).
+ * Form and JSON bodies, parsed on the Assist paths only: the routers are mounted at the
+ * root, and must not touch requests meant for anything mounted after them.
  */
-export function assistRouter(): Router {
-  const router = Router();
-  router.use(express.urlencoded({ extended: false, limit: '16kb' }));
-  router.use(express.json({ limit: '16kb' }));
-  return router;
-}
+export const assistBody: RequestHandler[] = [express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' })];
+
+/** An error becomes an Assist answer; unexpected ones are logged and answered as a system error. */
 
 export function assistErrorOf(container: DependencyContainer, error: unknown, path: string): AssistError {
   const assist = toAssistError(error);
