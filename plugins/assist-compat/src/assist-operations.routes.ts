@@ -1,10 +1,10 @@
 import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { CLOCK, Clock, Payment } from '@tender/core';
+import { CLOCK, Clock, Payment, TenderError } from '@tender/core';
 import { AssistError } from './assist-error';
 import { AssistFields, assistFields, merchantIdOf, parseListingDate, parseOperationAmount } from './assist-request';
 import { assistBody, assistErrorOf, bodyErrors } from './assist-routes-support';
-import { AssistFormat, formatOf, sendAssistError, sendAssistResult } from './assist-result';
+import { formatOf, sendAssistError, sendAssistResult } from './assist-result';
 import { AssistMerchant, AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
 import { assistOrderFields } from './assist-order-fields';
@@ -58,7 +58,7 @@ export function assistOperationRoutes(container: DependencyContainer): Router {
         try {
           return [await orders().byBillnumber(merchant, f.billnumber)];
         } catch (error) {
-          if (error instanceof AssistError || (error as { code?: string }).code === 'resource_not_found') return [];
+          if (error instanceof AssistError || (error instanceof TenderError && error.code === 'resource_not_found')) return [];
           throw error;
         }
       }
@@ -88,7 +88,7 @@ export function assistOperationRoutes(container: DependencyContainer): Router {
     }),
   );
 
-  router.use(bodyErrors((error, res) => sendAssistError(res, 'xml' as AssistFormat, error)));
+  router.use(bodyErrors((error, res) => sendAssistError(res, 'xml', error)));
   return router;
 }
 

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { CONFIG, DATABASE, Database, Payment, PaymentService, RefundService, TenderConfig, paymentFromRow, paymentView } from '@tender/core';
+import { CONFIG, DATABASE, Database, MerchantContext, Payment, PaymentService, RefundService, TenderConfig, paymentFromRow, paymentView } from '@tender/core';
 import { AssistError } from './assist-error';
 import { AssistMerchant } from './assist-settings.service';
 
@@ -39,12 +39,12 @@ export class AssistOrderService {
 
   /** Creates the payment, or reuses the still-payable one a repeated POST of the same order made. */
   async open(merchant: AssistMerchant, input: AssistOrderInput): Promise<{ payment: Payment; paymentUrl: string }> {
-    const { payments } = await this.payments.list(merchant, { orderId: input.orderNumber, limit: 20 });
+    const { payments } = await this.payments.list(contextOf(merchant), { orderId: input.orderNumber, limit: 20 });
     const captureMethod = input.twoStage ? 'manual' : 'automatic';
     const reusable = payments.find((p) => PAYABLE.has(p.status) && p.amount === input.amount && p.currency === input.currency && p.captureMethod === captureMethod);
     const payment =
       reusable ??
-      (await this.payments.create(merchant, {
+      (await this.payments.create(contextOf(merchant), {
         amount: input.amount,
         currency: input.currency,
         order_id: input.orderNumber,
@@ -58,7 +58,7 @@ export class AssistOrderService {
 
   async byBillnumber(merchant: AssistMerchant, billnumber: string): Promise<Payment> {
     if (!/^pay_[0-9A-Za-z]{1,40}$/.test(billnumber)) throw new AssistError('payment_not_found');
-    return this.payments.retrieve(merchant, billnumber);
+    return this.payments.retrieve(contextOf(merchant), billnumber);
   }
 
   async byOrderNumber(merchant: AssistMerchant, orderNumber: string): Promise<Payment[]> {
@@ -90,7 +90,7 @@ export class AssistOrderService {
   /** charge.cfm: captures a two-stage payment, in full or in part. */
   async charge(merchant: AssistMerchant, billnumber: string, amount: number | undefined): Promise<Payment> {
     const payment = await this.byBillnumber(merchant, billnumber);
-    return this.payments.capture(merchant, payment.id, amount);
+    return this.payments.capture(contextOf(merchant), payment.id, amount);
   }
 
   /**
@@ -100,13 +100,18 @@ export class AssistOrderService {
   async cancel(merchant: AssistMerchant, billnumber: string, amount: number | undefined): Promise<Payment> {
     const payment = await this.byBillnumber(merchant, billnumber);
     if (payment.status === 'captured' || payment.status === 'partially_refunded') {
-      const refund = await this.refunds.create(merchant, { payment_id: payment.id, amount, reason: 'Assist wscancel.cfm' });
+      const refund = await this.refunds.create(contextOf(merchant), { payment_id: payment.id, amount, reason: 'Assist wscancel.cfm' });
       if (refund.status === 'failed') throw new AssistError('bank_declined');
-      return this.payments.retrieve(merchant, payment.id);
+      return this.payments.retrieve(contextOf(merchant), payment.id);
     }
     if (amount !== undefined && amount !== payment.amount) {
       throw new AssistError('amount_invalid', 'An order that is not charged is canceled in full: send its whole amount or none.');
     }
-    return this.payments.cancel(merchant, payment.id);
+    return this.payments.cancel(contextOf(merchant), payment.id);
   }
+}
+
+/** Only who is asking goes to the core services, never the SALT riding on an AssistMerchant. */
+function contextOf(merchant: AssistMerchant): MerchantContext {
+  return { merchantId: merchant.merchantId, livemode: merchant.livemode };
 }

@@ -1,6 +1,6 @@
-import express, { ErrorRequestHandler, RequestHandler } from 'express';
+import express, { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { LOGGER, Logger } from '@tender/core';
+import { LOGGER, Logger, maskPans } from '@tender/core';
 import { AssistError, toAssistError } from './assist-error';
 
 /**
@@ -9,19 +9,18 @@ import { AssistError, toAssistError } from './assist-error';
  */
 export const assistBody: RequestHandler[] = [express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' })];
 
-/** An error becomes an Assist answer; unexpected ones are logged and answered as a system error. */
-
+/** An error becomes an Assist answer; unexpected ones are logged (PANs masked) and answered as a system error. */
 export function assistErrorOf(container: DependencyContainer, error: unknown, path: string): AssistError {
   const assist = toAssistError(error);
   if (assist.code === 'system_error') {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = maskPans(error instanceof Error ? error.message : String(error));
     container.resolve<Logger>(LOGGER).error({ path, error: message }, 'assist request failed');
   }
   return assist;
 }
 
 /** A body that does not parse is a parameter error, answered in the route's own format. */
-export function bodyErrors(render: (error: AssistError, res: Parameters<ErrorRequestHandler>[2], req: Parameters<ErrorRequestHandler>[1]) => void): ErrorRequestHandler {
+export function bodyErrors(render: (error: AssistError, res: Response, req: Request) => void): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if ((error as { type?: unknown } | null)?.type === undefined) {
       next(error);
