@@ -17,7 +17,7 @@ import { BANK_ADAPTER, BankAdapter } from './banks/bank-adapter';
 import { BankRegistry } from './banks/bank-registry';
 import { PAYMENT_METHOD, PaymentMethod, PaymentMethodRegistry } from './methods/payment-method';
 import { CardPaymentMethod } from './methods/card/card.method';
-import { PluginContext, TenderPlugin } from './plugins/plugin';
+import { BackgroundJob, PluginContext, TenderPlugin } from './plugins/plugin';
 import { loadPluginModules } from './plugins/plugin-loader';
 import { createApp, ExtraRoutes } from './http/app';
 import { PaymentService } from './payments/payment.service';
@@ -67,6 +67,7 @@ export class Gateway {
     readonly adminToken: { value: string; generatedFile: string | undefined },
     readonly masterKeySource: 'config' | 'file' | 'new-file',
     private readonly adapters: readonly BankAdapter[],
+    private readonly pluginJobs: readonly BackgroundJob[] = [],
   ) {}
 
   static async create(config: TenderConfig, options: GatewayOptions = {}): Promise<Gateway> {
@@ -97,6 +98,7 @@ export class Gateway {
 
     const adapters: BankAdapter[] = [];
     const routes: ExtraRoutes[] = [];
+    const jobs: BackgroundJob[] = [];
     const context: PluginContext = {
       config,
       container,
@@ -107,6 +109,9 @@ export class Gateway {
       registerPaymentMethod: (method) => container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: method }),
       registerCertificateAuthenticator: (authenticator) => container.register(CERTIFICATE_AUTHENTICATOR, { useValue: authenticator }),
       registerRoutes: (path: string, router: Router) => routes.push({ path, router }),
+      registerAdminRoutes: (path: string, router: Router) => routes.push({ path, router, scope: 'admin' }),
+      registerApiRoutes: (path: string, router: Router) => routes.push({ path, router, scope: 'api' }),
+      registerBackgroundJob: (job) => jobs.push(job),
     };
     try {
       const plugins = options.plugins ?? loadPluginModules(config.plugins);
@@ -129,7 +134,7 @@ export class Gateway {
       throw error;
     }
     const app = createApp(container, routes);
-    return new Gateway(config, container, db, logger, app, admin, master.source, adapters);
+    return new Gateway(config, container, db, logger, app, admin, master.source, adapters, jobs);
   }
 
   /** Serves HTTP on config.port (0 picks a free port) and starts background jobs. */
@@ -145,8 +150,10 @@ export class Gateway {
     return server.address() as AddressInfo;
   }
 
-  /** The reconciler loop (and key purge); called by listen, or directly by a worker process. */
+  /** The reconciler loop (and key purge) and plugins' jobs; called by listen, or directly by a worker process. */
   startBackgroundJobs(): void {
+    // Plugin jobs have their own schedules; the core interval only governs the core's jobs.
+    for (const job of this.pluginJobs) job.start();
     if (this.config.reconcileIntervalMs <= 0 || this.timers.length > 0) return;
     const reconciler = this.container.resolve(BankReconciler);
     const idempotency = this.container.resolve(IdempotencyService);
@@ -166,6 +173,7 @@ export class Gateway {
           server.closeIdleConnections();
         });
       }
+      for (const job of this.pluginJobs) await job.stop();
       for (const adapter of this.adapters) await adapter.destroy?.();
       await this.db.destroy();
     })();

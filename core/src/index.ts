@@ -30,3 +30,20 @@ export { OnboardingNotifier, OnboardingNotice, ONBOARDING_NOTIFIER } from './mer
 export { CertificateAuthority, LoadedCa } from './certificates/certificate-authority';
 export { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, CertificateAuthenticationRequest, AuthenticatedPayer } from './certificates/certificate-authenticator';
 export { SIGNATURE_HEADER } from './certificates/signed-request.authenticator';
+// What protocol plugins (e.g. @tender/plugin-assist-compat) build on.
+export { BackgroundJob } from './plugins/plugin';
+export { loadPluginModules } from './plugins/plugin-loader';
+export { isUniqueViolation } from './db/database';
+export { inTransaction } from './db/transaction';
+export { notFound } from './errors/tender-error';
+export { LOGGER, Logger } from './logging/logger';
+export { KEY_RING, KeyRing } from './vault/key-ring';
+export { MerchantContext } from './merchants/merchant-context';
+export { MerchantService, MerchantView } from './merchants/merchant.service';
+export { callerOf } from './http/middleware/merchant-auth';
+export { parseInput, parsePathId, fields } from './http/validation';
+export { Payment, paymentFromRow } from './payments/payment';
+export { paymentView } from './payments/payment-view';
+export { PaymentService } from './payments/payment.service';
+export { RefundService } from './refunds/refund.service';
+export { MAX_AMOUNT } from './money/money';

@@ -23,7 +23,7 @@ const PURPOSE = 'tender/ca-private-key/v1';
  * ```
  */
 export function sealCaKey(ring: KeyRing, caId: string, privateKeyPem: string): SealedKey {
-  const key = ring.derivedKey(ring.current.version, PURPOSE);
+  const key = ring.derivedKey(PURPOSE, ring.current.version);
   if (key === undefined) throw new Error('the current master key is missing from the key ring');
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -33,7 +33,7 @@ export function sealCaKey(ring: KeyRing, caId: string, privateKeyPem: string): S
 }
 
 export function openCaKey(ring: KeyRing, caId: string, sealed: SealedKey): string {
-  const key = ring.derivedKey(sealed.keyVersion, PURPOSE);
+  const key = ring.derivedKey(PURPOSE, sealed.keyVersion);
   if (key === undefined) throw new Error(`the CA key is sealed under master key ${sealed.keyVersion}, which is not configured`);
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
   decipher.setAAD(Buffer.from(caId));

@@ -3,6 +3,7 @@ import * as core001 from './migrations/001-core';
 import * as banks002 from './migrations/002-banks';
 import * as onboarding006 from './migrations/006-onboarding';
 import * as certificates008 from './migrations/008-certificates';
+import * as assist009 from './migrations/009-assist';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -19,6 +20,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['002-banks', banks002],
   ['006-onboarding', onboarding006],
   ['008-certificates', certificates008],
+  ['009-assist', assist009],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

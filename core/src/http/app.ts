@@ -31,6 +31,8 @@ import { adminCertificateRoutes } from './admin/certificates.routes';
 export interface ExtraRoutes {
   readonly path: string;
   readonly router: Router;
+  /** Where it is mounted: the app root (default), inside /admin/v1 or inside /v1. */
+  readonly scope?: 'root' | 'admin' | 'api';
 }
 
 /**
@@ -64,6 +66,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   api.use(apiKeyRoutes(container));
   api.use(paymentRoutes(container));
   api.use(refundRoutes(container));
+  for (const r of extra.filter((e) => e.scope === 'api')) api.use(r.path, r.router);
   api.use(routeNotFound);
   app.use('/v1', api);
 
@@ -79,11 +82,12 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   admin.use(adminBankRoutes(container));
   admin.use(adminAuditRoutes(container));
   admin.use(adminCertificateRoutes(container));
+  for (const r of extra.filter((e) => e.scope === 'admin')) admin.use(r.path, r.router);
   admin.use(routeNotFound);
   app.use('/admin/v1', admin);
   app.use(signupRoutes(container));
 
-  for (const r of extra) app.use(r.path, r.router);
+  for (const r of extra.filter((e) => (e.scope ?? 'root') === 'root')) app.use(r.path, r.router);
   app.use(routeNotFound);
   app.use(errorHandler(logger));
   return app;

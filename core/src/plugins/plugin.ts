@@ -40,6 +40,27 @@ export interface PluginContext {
   registerCertificateAuthenticator(authenticator: CertificateAuthenticator): void;
   /** Mounts a router at `path` (for example a foreign protocol's endpoints). */
   registerRoutes(path: string, router: Router): void;
+  /** Mounts a router inside /admin/v1, behind the operator token and the JSON body parser. */
+  registerAdminRoutes(path: string, router: Router): void;
+  /** Mounts a router inside /v1, behind merchant authentication (`callerOf(res)`) and the JSON body parser. */
+  registerApiRoutes(path: string, router: Router): void;
+  /** Work that runs while the gateway serves: started with the core's background jobs, stopped on close. */
+  registerBackgroundJob(job: BackgroundJob): void;
+}
+
+/**
+ * A plugin's background work (a sender, a poller). `start` must return at once and
+ * be idempotent; `stop` resolves when nothing of the job is running any more.
+ *
+ * @example
+ * ```ts
+ * ctx.registerBackgroundJob({ name: 'acme-poller', start: () => poller.start(), stop: () => poller.stop() });
+ * ```
+ */
+export interface BackgroundJob {
+  readonly name: string;
+  start(): void;
+  stop(): Promise<void>;
 }
 
 export class PluginError extends Error {}

@@ -39,15 +39,6 @@ export class KeyRing {
     return this.byVersion.get(version);
   }
 
-  /**
-   * A 256-bit key for one purpose (e.g. 'tender/ca-private-key/v1') derived from the
-   * master key of `version`, or undefined when that master key has been retired.
-   */
-  derivedKey(version: string, purpose: string): Buffer | undefined {
-    const master = this.byVersion.get(version);
-    return master === undefined ? undefined : derive(master.key, purpose);
-  }
-
   /** Keyed hash of a PAN: equal cards give equal fingerprints, and nothing leads back. */
   cardFingerprint(pan: string): string {
     return createHmac('sha256', this.fingerprintKey).update(pan).digest('hex');
@@ -58,6 +49,15 @@ export class KeyRing {
     const h = createHmac('sha256', this.requestKey);
     for (const p of parts) h.update(String(p.length)).update(':').update(p);
     return h.digest('hex');
+  }
+
+  /**
+   * A 32-byte key for one purpose (`info`, e.g. 'tender/assist-salt/v1'), derived from
+   * the current master key or from the one with `version` (to read what an earlier key sealed).
+   */
+  derivedKey(info: string, version: string = this.current.version): Buffer | undefined {
+    const master = this.byVersion.get(version);
+    return master === undefined ? undefined : derive(master.key, info);
   }
 
   private static toMasterKey(base64: string): MasterKey {

@@ -1,0 +1,31 @@
+import express, { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { DependencyContainer } from 'tsyringe';
+import { LOGGER, Logger, maskPans } from '@tender/core';
+import { AssistError, toAssistError } from './assist-error';
+
+/**
+ * Form and JSON bodies, parsed on the Assist paths only: the routers are mounted at the
+ * root, and must not touch requests meant for anything mounted after them.
+ */
+export const assistBody: RequestHandler[] = [express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' })];
+
+/** An error becomes an Assist answer; unexpected ones are logged (PANs masked) and answered as a system error. */
+export function assistErrorOf(container: DependencyContainer, error: unknown, path: string): AssistError {
+  const assist = toAssistError(error);
+  if (assist.code === 'system_error') {
+    const message = maskPans(error instanceof Error ? error.message : String(error));
+    container.resolve<Logger>(LOGGER).error({ path, error: message }, 'assist request failed');
+  }
+  return assist;
+}
+
+/** A body that does not parse is a parameter error, answered in the route's own format. */
+export function bodyErrors(render: (error: AssistError, res: Response, req: Request) => void): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if ((error as { type?: unknown } | null)?.type === undefined) {
+      next(error);
+      return;
+    }
+    render(new AssistError('parameter_invalid', 'The request body could not be read.'), res, req);
+  };
+}

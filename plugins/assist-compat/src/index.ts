@@ -1,0 +1,11 @@
+/**
+ * @tender/plugin-assist-compat: Assist's merchant protocol on a Tender gateway.
+ */
+
+export { createAssistPlugin, plugin } from './assist.plugin';
+export { assistCheckvalue, requestCheckvalue, responseCheckvalue, checkvalueMatches } from './assist-checkvalue';
+export { parseAssistAmount, formatAssistAmount } from './assist-amount';
+export { assistOrderState, assistResponseCode, AssistOrderState } from './assist-order-state';
+export { ASSIST_ERRORS, AssistError } from './assist-error';
+export { AssistPushSender, AssistPushOptions } from './assist-push.sender';
+export { AssistSettingsService, AssistSettingsView } from './assist-settings.service';
