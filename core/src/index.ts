@@ -24,3 +24,4 @@ export { PaymentView } from './payments/payment-view';
 export { RefundView } from './refunds/refund';
 export { FAILURE_CODES } from './payments/failure-messages';
 export { maskPans } from './logging/logger';
+export * from './banks/conformance';

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import * as core001 from './migrations/001-core';
 import * as banks002 from './migrations/002-banks';
+import * as routing005 from './migrations/005-routing';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,6 +16,7 @@ interface Migration {
 const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['001-core', core001],
   ['002-banks', banks002],
+  ['005-routing', routing005],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {
