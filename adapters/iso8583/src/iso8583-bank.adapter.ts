@@ -104,12 +104,12 @@ export class Iso8583BankAdapter implements BankAdapter {
 
   async authorize(request: AuthorizationRequest): Promise<BankResult> {
     const mti = request.capture ? '0200' : '0100';
-    const entry = await this.journal.open(request.reference, mti, terminalOf(request.connection), request.amount, numericCurrency(request.currency));
+    const entry = await this.journal.open(request.reference, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency));
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
     const card = request.card;
     const fields = {
-      ...this.common(entry, request.connection, request.amount, request.currency),
+      ...this.common(entry, request.amount, request.currency),
       2: card.number,
       3: '000000',
       14: `${String(card.expYear % 100).padStart(2, '0')}${String(card.expMonth).padStart(2, '0')}`,
@@ -133,10 +133,9 @@ export class Iso8583BankAdapter implements BankAdapter {
   async inquire(request: InquiryRequest): Promise<InquiryResult> {
     const entry = await this.journal.find(request.reference);
     if (entry === undefined || entry.state === 'unsent') return { kind: 'not_found', message: 'This reference was never sent to the bank.' };
-    const settled = settledAnswer(entry);
-    if (settled !== undefined) return settled;
-    // Sent but never answered: reverse it, so the outcome is definite and nobody is charged.
-    return this.reverse(entry, request.connection);
+    if ((entry.state === 'answered' || entry.state === 'reversed') && entry.answer !== undefined) return entry.answer;
+    // Sent but never answered (or its reversal not yet acknowledged): reverse it, so the outcome is definite and nobody is charged.
+    return this.reverse(entry);
   }
 
   async health(): Promise<BankHealth> {
@@ -156,11 +155,12 @@ export class Iso8583BankAdapter implements BankAdapter {
   private async followUp(request: FollowUpRequest, mti: string, processingCode: string): Promise<BankResult> {
     const original = await this.journal.find(request.original.reference);
     if (original === undefined) return { kind: 'declined', reason: 'do_not_honor', rawCode: '25', message: 'The original authorization is unknown to this adapter.' };
-    const entry = await this.journal.open(request.reference, mti, terminalOf(request.connection), request.amount, numericCurrency(request.currency));
+    // Live follow-ups may come without terms: they belong to the authorization's terminal.
+    const entry = await this.journal.open(request.reference, mti, termsFrom(request.connection, original), request.amount, numericCurrency(request.currency));
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
     const fields = {
-      ...this.common(entry, request.connection, request.amount, request.currency),
+      ...this.common(entry, request.amount, request.currency),
       3: processingCode,
       37: original.rrn,
       38: request.original.authorizationCode,
@@ -181,7 +181,7 @@ export class Iso8583BankAdapter implements BankAdapter {
         return { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: 'No connection to the processing centre; nothing was sent.' };
       }
       if (!reverseOnTimeout) return { kind: 'unknown', message: `No answer from the processing centre (${error.reason}).` };
-      return this.reverse(entry, termsOf(message));
+      return this.reverse(entry);
     }
     const result = resultOf(answer.fields.get(39), answer.fields.get(38), answer.fields.get(37) ?? entry.rrn);
     await this.journal.setState(entry.reference, 'answered', { answer: result });
@@ -189,12 +189,12 @@ export class Iso8583BankAdapter implements BankAdapter {
   }
 
   /** 0400 the first time, 0420 on every repeat; an acknowledgement makes the outcome definite. */
-  private async reverse(entry: JournalEntry, terms: BankConnectionTerms): Promise<BankResult> {
+  private async reverse(entry: JournalEntry): Promise<BankResult> {
     const repeat = entry.reversalStan !== undefined;
     const stan = entry.reversalStan ?? (await this.journal.nextStan());
     if (!repeat) await this.journal.setState(entry.reference, 'reversal_pending', { reversalStan: stan });
     const fields = {
-      ...this.common({ ...entry, stan }, terms, entry.amount, entry.currency),
+      ...this.common({ ...entry, stan }, entry.amount, entry.currency),
       3: '000000',
       37: entry.rrn,
       90: this.originalData(entry),
@@ -216,7 +216,7 @@ export class Iso8583BankAdapter implements BankAdapter {
     let done = 0;
     try {
       for (const entry of await this.journal.listReversalsPending()) {
-        const result = await this.reverse(entry, { bankMerchantId: undefined, terminalId: entry.terminalId });
+        const result = await this.reverse(entry);
         if (result.kind !== 'unknown') done++;
       }
     } catch (error) {
@@ -225,7 +225,7 @@ export class Iso8583BankAdapter implements BankAdapter {
     return done;
   }
 
-  private common(entry: Pick<JournalEntry, 'stan' | 'rrn' | 'transmitted' | 'localTime' | 'localDate' | 'terminalId'>, terms: BankConnectionTerms, amount: number, currency: string): Record<number, string | undefined> {
+  private common(entry: Pick<JournalEntry, 'stan' | 'rrn' | 'transmitted' | 'localTime' | 'localDate' | 'terminalId' | 'bankMerchantId'>, amount: number, currency: string): Record<number, string | undefined> {
     const numeric = numericCurrency(currency);
     return {
       4: String(amount).padStart(12, '0'),
@@ -235,7 +235,7 @@ export class Iso8583BankAdapter implements BankAdapter {
       13: entry.localDate,
       37: entry.rrn,
       41: entry.terminalId,
-      42: (terms.bankMerchantId ?? '').padEnd(15, ' '),
+      42: entry.bankMerchantId.padEnd(15, ' '),
       49: numeric,
     };
   }
@@ -254,13 +254,10 @@ function numericCurrency(currency: string): string {
   return numeric;
 }
 
-function terminalOf(terms: BankConnectionTerms): string {
-  if (terms.terminalId === undefined || terms.terminalId === '') throw new Error('an ISO 8583 connection needs a terminal id');
-  return terms.terminalId;
-}
-
-function termsOf(message: IsoMessage): BankConnectionTerms {
-  return { bankMerchantId: message.fields.get(42)?.trimEnd(), terminalId: message.fields.get(41) };
+function termsFrom(terms: BankConnectionTerms, original: JournalEntry | undefined): { terminalId: string; bankMerchantId: string } {
+  const terminalId = terms.terminalId ?? original?.terminalId;
+  if (terminalId === undefined || terminalId === '') throw new Error('an ISO 8583 connection needs a terminal id');
+  return { terminalId, bankMerchantId: terms.bankMerchantId ?? original?.bankMerchantId ?? '' };
 }
 
 /** What the journal already knows for a reference, so a retry never reaches the bank twice. */

@@ -13,6 +13,8 @@ import { paymentRoutes } from './api/payments.routes';
 import { refundRoutes } from './api/refunds.routes';
 import { adminMerchantRoutes } from './admin/merchants.routes';
 import { healthRoutes } from './health.routes';
+import { merchantRoutingRoutes } from './api/routing.routes';
+import { adminRoutingRoutes } from './admin/routing.routes';
 
 /** Routers plugins add, mounted after the core's own. */
 export interface ExtraRoutes {
@@ -45,6 +47,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   api.use(merchantAuth(container.resolve(ApiKeyService)));
   api.use(paymentRoutes(container));
   api.use(refundRoutes(container));
+  api.use(merchantRoutingRoutes(container));
   api.use(routeNotFound);
   app.use('/v1', api);
 
@@ -57,6 +60,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   admin.use(requireJsonBody);
   admin.use(express.json({ limit: '64kb', strict: true }));
   admin.use(adminMerchantRoutes(container));
+  admin.use(adminRoutingRoutes(container));
   admin.use(routeNotFound);
   app.use('/admin/v1', admin);
 

@@ -21,6 +21,7 @@ import { Payment } from './payment';
 import { PaymentListFilter, PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
 import { BankOutcomeApplier } from './bank-outcome';
+import { AuthorizationAttempts } from './authorization-attempts';
 import { CreatePaymentInput } from './payment-input';
 import { assertTransition } from './payment-state-machine';
 import { paymentView } from './payment-view';
@@ -56,6 +57,7 @@ export class PaymentService {
     @inject(PaymentMethodRegistry) private readonly methods: PaymentMethodRegistry,
     @inject(BankRouter) private readonly router: BankRouter,
     @inject(BankRegistry) private readonly banks: BankRegistry,
+    @inject(AuthorizationAttempts) private readonly attempts: AuthorizationAttempts,
   ) {}
 
   async create(ctx: MerchantContext, input: CreatePaymentInput, idempotencyKey?: string): Promise<Payment> {
@@ -123,8 +125,9 @@ export class PaymentService {
     // Everything the buyer sent is checked before any row is written or any bank asked.
     const prepared = this.methods.get(paymentMethod.type).prepare(paymentMethod.card, new Date(now));
     const card = prepared.card;
-    const route = this.router.route(ctx);
-    const adapter = this.banks.get(route.adapterCode);
+    const target = await this.retrieve(ctx, id);
+    const plan = await this.router.plan(ctx, { paymentMethod: paymentMethod.type, brand: card.brand, bin: maskedParts(card.number).bin, currency: target.currency, amount: target.amount });
+    const route = plan[0]!;
     const { payment, op } = await inTransaction(this.db, async (trx) => {
       const current = await this.lockForOperation(trx, ctx, id);
       assertTransition(current.status, 'processing', 'confirm this payment');
@@ -154,19 +157,15 @@ export class PaymentService {
       }, now, 'confirm this payment');
       return { payment, op };
     });
-    const result = await callBank(this.logger, 'authorize', () =>
-      adapter.authorize({
-        reference: op.id,
-        paymentId: payment.id,
-        amount: payment.amount,
-        currency: payment.currency,
-        capture: op.kind === 'sale',
-        livemode: payment.livemode,
-        card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, holderName: card.holderName },
-        connection: route.terms,
-      }),
-    );
-    return (await this.outcomes.apply(op, result)).payment;
+    // Failover (next connection only after a technical failure) lives in AuthorizationAttempts.
+    return this.attempts.run(ctx, payment, op, plan, {
+      paymentId: payment.id,
+      amount: payment.amount,
+      currency: payment.currency,
+      capture: op.kind === 'sale',
+      livemode: payment.livemode,
+      card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, holderName: card.holderName },
+    });
   }
 
   async capture(ctx: MerchantContext, id: string, amount: number | undefined): Promise<Payment> {

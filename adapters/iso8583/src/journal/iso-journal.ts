@@ -7,6 +7,7 @@ export interface JournalEntry {
   readonly reference: string;
   readonly mti: string;
   readonly terminalId: string;
+  readonly bankMerchantId: string;
   readonly stan: string;
   readonly rrn: string;
   /** Field 7, MMDDhhmmss (UTC). */
@@ -38,6 +39,7 @@ function fromRow(row: Record<string, unknown>): JournalEntry {
     reference: String(row.reference),
     mti: String(row.mti),
     terminalId: String(row.terminal_id),
+    bankMerchantId: String(row.bank_merchant_id),
     stan: String(row.stan),
     rrn: String(row.rrn),
     transmitted: String(row.transmitted),
@@ -60,7 +62,7 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
  *
  * @example
  * ```ts
- * const entry = await journal.open('op_123', '0200', 'T0000001', 1000, '643');
+ * const entry = await journal.open('op_123', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');
  * await journal.answer('op_123', { kind: 'approved', authorizationCode: '123456', rrn: entry.rrn, bankReference: entry.rrn });
  * ```
  */
@@ -86,7 +88,7 @@ export class IsoJournal {
   }
 
   /** The entry for a reference: the existing one on a retry, or a freshly numbered one. */
-  async open(reference: string, mti: string, terminalId: string, amount: number, currency: string): Promise<JournalEntry> {
+  async open(reference: string, mti: string, terms: { terminalId: string; bankMerchantId: string }, amount: number, currency: string): Promise<JournalEntry> {
     const existing = await this.find(reference);
     if (existing !== undefined) return existing;
     const n = await this.nextNumber();
@@ -94,7 +96,8 @@ export class IsoJournal {
     const row = {
       reference,
       mti,
-      terminal_id: terminalId,
+      terminal_id: terms.terminalId,
+      bank_merchant_id: terms.bankMerchantId,
       stan: stanOf(n),
       rrn: rrnOf(n, at),
       transmitted: `${pad2(at.getUTCMonth() + 1)}${pad2(at.getUTCDate())}${pad2(at.getUTCHours())}${pad2(at.getUTCMinutes())}${pad2(at.getUTCSeconds())}`,
