@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 const bankCode = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be a bank code (lowercase letters, digits, - and _)');
-const binPrefix = z.string().regex(/^\d{6,8}$/, 'must be 6 to 8 digits');
+const binPrefix = z.string().regex(/^\d{6}$/, 'must be 6 digits (a BIN)');
 
 /**
  * One routing rule: when a payment matches every condition given, its banks are
@@ -23,7 +23,7 @@ export const routingRuleSchema = z
         payment_methods: z.array(z.string().min(1).max(40)).min(1).max(20).optional(),
         brands: z.array(z.enum(['visa', 'mastercard', 'mir'])).min(1).max(10).optional(),
         bin_ranges: z
-          .array(z.object({ from: binPrefix, to: binPrefix }).strict().refine((r) => r.from.length === r.to.length && r.from <= r.to, 'from and to must have the same length and from <= to'))
+          .array(z.object({ from: binPrefix, to: binPrefix }).strict().refine((r) => r.from <= r.to, 'from must not exceed to'))
           .min(1)
           .max(100)
           .optional(),
@@ -64,7 +64,7 @@ export function ruleMatches(rule: RoutingRule, facts: PaymentFacts): boolean {
   if (m.bin_ranges !== undefined) {
     const bin = facts.bin;
     if (bin === undefined) return false;
-    if (!m.bin_ranges.some((r) => bin.slice(0, r.from.length) >= r.from && bin.slice(0, r.to.length) <= r.to)) return false;
+    if (!m.bin_ranges.some((r) => bin >= r.from && bin <= r.to)) return false;
   }
   return true;
 }
