@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AuthorizationRequest, BankResult } from '@tender/core';
+import { Iso8583BankAdapter } from '@tender/adapter-iso8583';
 import { ISO_TERMS, IsoFixture, startIsoFixture } from '../support/iso-adapter-fixture';
 
 const CARD = '4242424242424242';
@@ -97,6 +98,20 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
     await fixture.sim.spawn();
     await until(async () => (await fixture.adapter.health()).ok, 'the link to come back');
     await fixture.adapter.repeatReversals();
+  });
+
+  it('keeps an idle link alive with echoes (0800/301)', async () => {
+    const idle = new Iso8583BankAdapter({ host: '127.0.0.1', port: fixture.sim.port, database: fixture.db, poolSize: 1, echoIntervalMs: 50 });
+    await idle.init();
+    try {
+      const start = (await fixture.sim.state()).stats.received;
+      await until(async () => (await fixture.sim.state()).stats.received >= start + 3, 'three echoes');
+      const health = await idle.health();
+      assert.equal(health.ok, true, health.detail);
+      assert.equal(typeof health.latencyMs, 'number');
+    } finally {
+      await idle.destroy();
+    }
   });
 
   it('leaves every sale in a definite state, and the bank\'s balance matches to the kopeck', async () => {

@@ -153,6 +153,8 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
     await t.gateway.container.resolve(BankReconciler).run(-1);
     const settled = (await shop.get(`/v1/payments/${payment.id}`).expect(200)).body;
     assert.equal(settled.status, 'failed');
+    const [attempt] = (await shop.get(`/v1/payments/${payment.id}/attempts`).expect(200)).body.data as Array<{ result: string; operation_status: string }>;
+    assert.deepEqual([attempt!.result, attempt!.operation_status], ['unknown', 'failed'], 'the attempt was unknown; its operation is settled now');
 
     const all = (await t.gateway.db('payments').where({ livemode: true })) as Array<{ id: string; status: string; card_last4: string; amount_captured: number | string; amount_refunded: number | string }>;
     const owed: Record<string, number> = {};

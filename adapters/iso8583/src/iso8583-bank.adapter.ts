@@ -14,6 +14,7 @@ import {
 } from '@tender/core';
 import { IsoJournal, JournalEntry } from './journal/iso-journal';
 import { ConnectionPool } from './link/connection-pool';
+import { IsoConnection } from './link/iso-connection';
 import { LinkError, LinkLog, SILENT_LOG } from './link/link-log';
 import { IsoPackager } from './packager/iso-packager';
 import { DIALECTS } from './packager/dialects';
@@ -138,10 +139,13 @@ export class Iso8583BankAdapter implements BankAdapter {
     return this.reverse(entry);
   }
 
+  /** Healthy when an echo (0800/301) is answered; its round trip is the latency. */
   async health(): Promise<BankHealth> {
-    const started = Date.now();
     const ready = this.pool.readyCount;
-    return { ok: ready > 0, latencyMs: Date.now() - started, detail: `${ready} signed-on ISO 8583 connection(s) to ${this.options.host}:${this.options.port}` };
+    const latencyMs = await this.pool.echoLatency(options(this.options).reversalDeadlineMs);
+    const where = `${this.options.host}:${this.options.port}`;
+    if (latencyMs === undefined) return { ok: false, latencyMs: undefined, detail: `no echo answered by ${where} (${ready} signed-on connection(s))` };
+    return { ok: true, latencyMs, detail: `${ready} signed-on ISO 8583 connection(s) to ${where}` };
   }
 
   contractRequirements(): readonly ContractRequirement[] {
@@ -171,9 +175,10 @@ export class Iso8583BankAdapter implements BankAdapter {
   }
 
   private async exchange(entry: JournalEntry, message: IsoMessage, reverseOnTimeout: boolean): Promise<BankResult> {
+    const connection = this.pool.pick();
     let answer: IsoMessage;
     try {
-      answer = await this.pool.request(message, options(this.options).deadlineMs);
+      answer = (await this.pool.request(message, options(this.options).deadlineMs, connection)).answer;
     } catch (error) {
       if (!(error instanceof LinkError)) throw error;
       if (!error.sent) {
@@ -181,7 +186,7 @@ export class Iso8583BankAdapter implements BankAdapter {
         return { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: 'No connection to the processing centre; nothing was sent.' };
       }
       if (!reverseOnTimeout) return { kind: 'unknown', message: `No answer from the processing centre (${error.reason}).` };
-      return this.reverse(entry);
+      return this.reverse(entry, connection);
     }
     const result = resultOf(answer.fields.get(39), answer.fields.get(38), answer.fields.get(37) ?? entry.rrn);
     await this.journal.setState(entry.reference, 'answered', { answer: result });
@@ -189,7 +194,7 @@ export class Iso8583BankAdapter implements BankAdapter {
   }
 
   /** 0400 the first time, 0420 on every repeat; an acknowledgement makes the outcome definite. */
-  private async reverse(entry: JournalEntry): Promise<BankResult> {
+  private async reverse(entry: JournalEntry, via?: IsoConnection): Promise<BankResult> {
     const repeat = entry.reversalStan !== undefined;
     const stan = entry.reversalStan ?? (await this.journal.nextStan());
     if (!repeat) await this.journal.setState(entry.reference, 'reversal_pending', { reversalStan: stan });
@@ -200,7 +205,7 @@ export class Iso8583BankAdapter implements BankAdapter {
       90: this.originalData(entry),
     };
     try {
-      const ack = await this.pool.request(isoMessage(repeat ? '0420' : '0400', fields), options(this.options).reversalDeadlineMs);
+      const { answer: ack } = await this.pool.request(isoMessage(repeat ? '0420' : '0400', fields), options(this.options).reversalDeadlineMs, via);
       const reversed: Answered = { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: ack.fields.get(39), message: 'The bank did not answer in time; the request was reversed, nothing was charged.' };
       await this.journal.setState(entry.reference, 'reversed', { answer: reversed });
       return reversed;

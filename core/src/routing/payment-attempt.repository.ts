@@ -16,6 +16,8 @@ export interface PaymentAttempt {
   readonly reason: string;
   readonly result: AttemptResult;
   readonly failureCode: string | null;
+  /** The operation's status now: an `unknown` attempt shows here how the reconciler settled it. */
+  readonly operationStatus: string | null;
   readonly createdAt: number;
 }
 
@@ -30,13 +32,14 @@ export function attemptView(a: PaymentAttempt): Record<string, unknown> {
     reason: a.reason,
     result: a.result,
     failure_code: a.failureCode,
+    operation_status: a.operationStatus,
     created: a.createdAt,
   };
 }
 
 @injectable()
 export class PaymentAttemptRepository {
-  async record(q: Queryable, ctx: MerchantContext, input: Omit<PaymentAttempt, 'id' | 'createdAt'>, now: number): Promise<void> {
+  async record(q: Queryable, ctx: MerchantContext, input: Omit<PaymentAttempt, 'id' | 'createdAt' | 'operationStatus'>, now: number): Promise<void> {
     await q('payment_attempts').insert({
       id: newId('att'),
       merchant_id: ctx.merchantId,
@@ -54,7 +57,11 @@ export class PaymentAttemptRepository {
   }
 
   async listForPayment(q: Queryable, ctx: MerchantContext, paymentId: string): Promise<PaymentAttempt[]> {
-    const rows = (await q('payment_attempts').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId }).orderBy('seq', 'asc')) as Record<string, unknown>[];
+    const rows = (await q('payment_attempts as a')
+      .leftJoin('bank_operations as o', 'o.id', 'a.operation_id')
+      .where({ 'a.merchant_id': ctx.merchantId, 'a.livemode': ctx.livemode, 'a.payment_id': paymentId })
+      .orderBy('a.seq', 'asc')
+      .select('a.*', 'o.status as operation_status')) as Record<string, unknown>[];
     return rows.map((r) => ({
       id: String(r.id),
       paymentId: String(r.payment_id),
@@ -65,6 +72,7 @@ export class PaymentAttemptRepository {
       reason: String(r.reason),
       result: r.result as AttemptResult,
       failureCode: r.failure_code === null ? null : String(r.failure_code),
+      operationStatus: r.operation_status === null || r.operation_status === undefined ? null : String(r.operation_status),
       createdAt: Number(r.created_at),
     }));
   }

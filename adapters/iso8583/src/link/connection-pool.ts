@@ -9,7 +9,7 @@ import { LinkError } from './link-log';
  * @example
  * ```ts
  * const pool = new ConnectionPool(3, options); pool.start();
- * const answer = await pool.request(isoMessage('0200', fields), 5000);
+ * const { answer } = await pool.request(isoMessage('0200', fields), 5000);
  * ```
  */
 export class ConnectionPool {
@@ -32,11 +32,27 @@ export class ConnectionPool {
     return results.some(Boolean);
   }
 
-  request(message: IsoMessage, deadlineMs: number): Promise<IsoMessage> {
-    const ready = this.connections.filter((c) => c.isReady).sort((a, b) => a.inFlight - b.inFlight);
-    const connection = ready[0];
+  /** The signed-on connection with the fewest requests in flight, or undefined when none is. */
+  pick(): IsoConnection | undefined {
+    return this.connections.filter((c) => c.isReady).sort((a, b) => a.inFlight - b.inFlight)[0];
+  }
+
+  /**
+   * Sends on `via` when it is still signed on (a reversal should follow its original
+   * down the same connection, so the bank cannot see it first), else on the least busy.
+   */
+  request(message: IsoMessage, deadlineMs: number, via?: IsoConnection): Promise<{ answer: IsoMessage; connection: IsoConnection }> {
+    const connection = via?.isReady === true ? via : this.pick();
     if (connection === undefined) return Promise.reject(new LinkError('not_connected', false));
-    return connection.request(message, deadlineMs);
+    return connection.request(message, deadlineMs).then((answer) => ({ answer, connection }));
+  }
+
+  /** Round trip of an echo (0800/301) on one connection, in milliseconds; undefined when none answers. */
+  async echoLatency(deadlineMs: number): Promise<number | undefined> {
+    const connection = this.pick();
+    if (connection === undefined) return undefined;
+    const started = Date.now();
+    return connection.echo(deadlineMs).then(() => Date.now() - started, () => undefined);
   }
 
   async close(): Promise<void> {

@@ -145,10 +145,15 @@ export class IsoConnection {
     this.echoTimer.unref();
   }
 
-  private async network(code: string, beforeSignOn: boolean): Promise<IsoMessage> {
+  /** An echo test (0800/301); resolves when answered. */
+  async echo(deadlineMs: number): Promise<void> {
+    await this.network('301', false, deadlineMs);
+  }
+
+  private async network(code: string, beforeSignOn: boolean, deadlineMs = this.options.signOnTimeoutMs): Promise<IsoMessage> {
     const now = new Date();
     const transmitted = now.toISOString().replace(/\D/g, '').slice(4, 14);
-    return this.request(isoMessage('0800', { 7: transmitted, 11: await this.options.nextStan(), 70: code }), this.options.signOnTimeoutMs, { beforeSignOn });
+    return this.request(isoMessage('0800', { 7: transmitted, 11: await this.options.nextStan(), 70: code }), deadlineMs, { beforeSignOn });
   }
 
   private onFrame(bytes: Buffer): void {
