@@ -100,6 +100,24 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
     await fixture.adapter.repeatReversals();
   });
 
+  it('carries many requests in flight on one connection, each answer matched by terminal id + STAN', async () => {
+    const single = new Iso8583BankAdapter({ host: '127.0.0.1', port: fixture.sim.port, database: fixture.db, poolSize: 1, deadlineMs: 5_000 });
+    await single.init();
+    try {
+      await fixture.sim.faults({ latencyMs: 100 });
+      const requests = Array.from({ length: 20 }, (_, i) => sale(2_000 + i));
+      // The same reference twice at once is one request at the bank: both callers get its one answer.
+      const results = await Promise.all([...requests, requests[0]!].map((r) => single.authorize(r)));
+      await fixture.sim.faults({ latencyMs: 0 });
+      assert.ok(results.every((r) => r.kind === 'approved'), JSON.stringify(results.filter((r) => r.kind !== 'approved')));
+      assert.equal(new Set(results.slice(0, 20).map((r) => (r.kind === 'approved' ? r.rrn : ''))).size, 20, 'every answer went to its own request');
+      assert.deepEqual(results[20], results[0]);
+      requests.forEach((request, i) => outcomes.push({ request, result: results[i]! }));
+    } finally {
+      await single.destroy();
+    }
+  });
+
   it('keeps an idle link alive with echoes (0800/301)', async () => {
     const idle = new Iso8583BankAdapter({ host: '127.0.0.1', port: fixture.sim.port, database: fixture.db, poolSize: 1, echoIntervalMs: 50 });
     await idle.init();

@@ -25,13 +25,19 @@ export const plugin: TenderPlugin = {
     const env = process.env;
     const host = env.TENDER_ISO8583_HOST;
     if (host === undefined || host === '') throw new Error('@tender/adapter-iso8583 needs TENDER_ISO8583_HOST and TENDER_ISO8583_PORT');
+    const number = (name: string, fallback: number, min: number, max: number): number => {
+      const raw = env[name];
+      const value = raw === undefined || raw === '' ? fallback : Number(raw);
+      if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}`);
+      return value;
+    };
     ctx.registerBankAdapter(
       new Iso8583BankAdapter({
         host,
-        port: Number(env.TENDER_ISO8583_PORT ?? '8583'),
+        port: number('TENDER_ISO8583_PORT', 8583, 1, 65535),
         ...(env.TENDER_ISO8583_DIALECT === undefined ? {} : { dialect: env.TENDER_ISO8583_DIALECT }),
-        poolSize: Number(env.TENDER_ISO8583_POOL_SIZE ?? '2'),
-        deadlineMs: Number(env.TENDER_ISO8583_DEADLINE_MS ?? '10000'),
+        poolSize: number('TENDER_ISO8583_POOL_SIZE', 2, 1, 64),
+        deadlineMs: number('TENDER_ISO8583_DEADLINE_MS', 10_000, 100, 120_000),
         database: ctx.container.resolve<Database>(DATABASE),
       }),
     );

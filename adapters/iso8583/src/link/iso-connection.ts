@@ -40,7 +40,8 @@ export class IsoConnection {
   private ready = false;
   private closed = false;
   private backoffMs: number;
-  private readonly waiting = new Map<string, Waiter>();
+  /** Waiters by match key; a retransmission of the same message waits beside the original. */
+  private readonly waiting = new Map<string, Waiter[]>();
   private echoTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readyWaiters: Array<() => void> = [];
@@ -55,6 +56,12 @@ export class IsoConnection {
 
   get inFlight(): number {
     return this.waiting.size;
+  }
+
+  private removeWaiter(key: string, waiter: Waiter): void {
+    const left = (this.waiting.get(key) ?? []).filter((w) => w !== waiter);
+    if (left.length === 0) this.waiting.delete(key);
+    else this.waiting.set(key, left);
   }
 
   start(): void {
@@ -80,11 +87,15 @@ export class IsoConnection {
     const key = matchKey(message);
     const bytes = frame(this.options.packager.pack(message));
     return new Promise<IsoMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(key);
-        reject(new LinkError('timeout', true));
-      }, deadlineMs);
-      this.waiting.set(key, { resolve, reject, timer });
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.removeWaiter(key, waiter);
+          reject(new LinkError('timeout', true));
+        }, deadlineMs),
+      };
+      this.waiting.set(key, [...(this.waiting.get(key) ?? []), waiter]);
       socket.write(bytes);
     });
   }
@@ -164,20 +175,24 @@ export class IsoConnection {
       this.options.log.warn({ error: error instanceof Error ? error.message : String(error), frame: maskPans(bytes.toString('latin1').replace(/[^\x20-\x7e]/g, '.')).slice(0, 200) }, 'malformed ISO 8583 frame dropped');
       return;
     }
-    const waiter = this.waiting.get(matchKey(message));
-    if (waiter === undefined) {
+    const key = matchKey(message);
+    const waiters = this.waiting.get(key);
+    if (waiters === undefined) {
       this.options.log.info({ mti: message.mti, stan: message.fields.get(11) }, 'ISO 8583 answer with no waiting request (late or duplicate) ignored');
       return;
     }
-    this.waiting.delete(matchKey(message));
-    clearTimeout(waiter.timer);
-    waiter.resolve(message);
+    this.waiting.delete(key);
+    for (const waiter of waiters) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(message);
+    }
   }
 
   private failAll(reason: 'disconnected' | 'closed'): void {
-    for (const [key, waiter] of this.waiting) {
+    const all = [...this.waiting.values()].flat();
+    this.waiting.clear();
+    for (const waiter of all) {
       clearTimeout(waiter.timer);
-      this.waiting.delete(key);
       waiter.reject(new LinkError(reason, true));
     }
   }
