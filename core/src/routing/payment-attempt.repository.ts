@@ -2,8 +2,10 @@ import { injectable } from 'tsyringe';
 import { Queryable } from '../db/database';
 import { newId } from '../ids/ids';
 import { MerchantContext } from '../merchants/merchant-context';
+import { BankResult } from '../banks/bank-adapter';
 
-export type AttemptResult = 'approved' | 'declined' | 'technical_failure' | 'unknown' | 'skipped';
+/** A bank result's kind, or `skipped` when an open breaker kept the connection from being asked. */
+export type AttemptResult = BankResult['kind'] | 'skipped';
 
 /** One try to authorize a payment at one connection, as the API shows it. */
 export interface PaymentAttempt {
