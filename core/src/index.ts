@@ -23,5 +23,5 @@ export { PAYMENT_STATUSES, PaymentStatus, canTransition, allowedTransitions } fr
 export { PaymentView } from './payments/payment-view';
 export { RefundView } from './refunds/refund';
 export { FAILURE_CODES } from './payments/failure-messages';
-export { maskPans } from './logging/logger';
+export { maskPans, LOGGER } from './logging/logger';
 export * from './banks/conformance';

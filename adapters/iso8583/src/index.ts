@@ -1,4 +1,5 @@
-import { DATABASE, Database, TenderPlugin } from '@tender/core';
+import { DATABASE, Database, LOGGER, TenderPlugin } from '@tender/core';
+import { LinkLog } from './link/link-log';
 import { Iso8583BankAdapter } from './iso8583-bank.adapter';
 
 export { Iso8583BankAdapter, Iso8583Options } from './iso8583-bank.adapter';
@@ -39,6 +40,8 @@ export const plugin: TenderPlugin = {
         poolSize: number('TENDER_ISO8583_POOL_SIZE', 2, 1, 64),
         deadlineMs: number('TENDER_ISO8583_DEADLINE_MS', 10_000, 100, 120_000),
         database: ctx.container.resolve<Database>(DATABASE),
+        // Malformed frames and link trouble go to the gateway's log (PANs masked by the link).
+        log: ctx.container.resolve<{ child(bindings: object): LinkLog }>(LOGGER).child({ adapter: 'iso8583', host }),
       }),
     );
   },

@@ -98,6 +98,15 @@ export class BankSimulator {
       return;
     }
     this.stats.received++;
+    try {
+      this.handle(socket, request);
+    } catch (error) {
+      // A request the simulator cannot answer must not take the simulator down.
+      this.log(`request not answered: ${maskPans(error instanceof Error ? error.message : String(error))}`);
+    }
+  }
+
+  private handle(socket: net.Socket, request: IsoMessage): void {
     const f = (n: number): string => request.fields.get(n) ?? '';
     const key = `${request.mti}:${f(41)}:${f(11)}:${f(7)}`;
     let fields = this.book.answerFor(key);
