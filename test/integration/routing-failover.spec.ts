@@ -137,6 +137,18 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
     assert.equal(await sim.charged(CARDS.mir), 25_000, 'captured 40 000, refunded 15 000: the bank agrees to the kopeck');
   });
 
+  it('sends a capture whose answer was dropped again with the same STAN, and the bank applies it once', async () => {
+    const p = await shop.pay(CARDS.mir, { capture_method: 'manual', amount: 12_000 });
+    assert.equal(p.status, 'authorized');
+    const before = await sim.charged(CARDS.mir);
+    await sim.faults({ dropNext: 1 });
+    const lost = await shop.post(`/v1/payments/${p.id}/capture`, { amount: 12_000 }).expect(502);
+    assert.equal(lost.body.error.code, 'bank_outcome_unknown');
+    await t.gateway.container.resolve(BankReconciler).run(-1);
+    assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'captured');
+    assert.equal(await sim.charged(CARDS.mir), before + 12_000, 'the retransmission was answered from the bank\'s record, not applied twice');
+  });
+
   it('settles a payment in flight when the simulator is killed, and every payment ends definite with balances matching to the kopeck', async () => {
     await sim.faults({ lateNext: 1, lateByMs: 10_000 });
     const received = (await sim.state()).stats.received;
