@@ -22,6 +22,7 @@ import { loadPluginModules } from './plugins/plugin-loader';
 import { createApp, ExtraRoutes } from './http/app';
 import { PaymentService } from './payments/payment.service';
 import { BankReconciler } from './payments/bank-reconciler';
+import { ConnectionHealth } from './routing/connection-health';
 import { RefundService } from './refunds/refund.service';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
@@ -39,7 +40,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService] as const;
+const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.

@@ -47,3 +47,4 @@ export { paymentView } from './payments/payment-view';
 export { PaymentService } from './payments/payment.service';
 export { RefundService } from './refunds/refund.service';
 export { MAX_AMOUNT } from './money/money';
+export * from './banks/conformance';

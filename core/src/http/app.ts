@@ -26,6 +26,8 @@ import { healthRoutes } from './health.routes';
 import { caRoutes } from './ca.routes';
 import { payAccountRoutes } from './pay-account.routes';
 import { adminCertificateRoutes } from './admin/certificates.routes';
+import { merchantRoutingRoutes } from './api/routing.routes';
+import { adminRoutingRoutes } from './admin/routing.routes';
 
 /** Routers plugins add, mounted after the core's own. */
 export interface ExtraRoutes {
@@ -66,6 +68,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   api.use(apiKeyRoutes(container));
   api.use(paymentRoutes(container));
   api.use(refundRoutes(container));
+  api.use(merchantRoutingRoutes(container));
   for (const r of extra.filter((e) => e.scope === 'api')) api.use(r.path, r.router);
   api.use(routeNotFound);
   app.use('/v1', api);
@@ -82,6 +85,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   admin.use(adminBankRoutes(container));
   admin.use(adminAuditRoutes(container));
   admin.use(adminCertificateRoutes(container));
+  admin.use(adminRoutingRoutes(container));
   for (const r of extra.filter((e) => e.scope === 'admin')) admin.use(r.path, r.router);
   admin.use(routeNotFound);
   app.use('/admin/v1', admin);

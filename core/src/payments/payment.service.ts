@@ -22,6 +22,7 @@ import { Payment, paymentFromRow } from './payment';
 import { PaymentListFilter, PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
 import { BankOutcomeApplier } from './bank-outcome';
+import { AuthorizationAttempts } from './authorization-attempts';
 import { CreatePaymentInput } from './payment-input';
 import { assertTransition } from './payment-state-machine';
 import { paymentView } from './payment-view';
@@ -59,6 +60,7 @@ export class PaymentService {
     @inject(BankRouter) private readonly router: BankRouter,
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(CreateKeyRetention) private readonly createKeys: CreateKeyRetention,
+    @inject(AuthorizationAttempts) private readonly attempts: AuthorizationAttempts,
   ) {}
 
   async create(ctx: MerchantContext, input: CreatePaymentInput, idempotencyKey?: string): Promise<Payment> {
@@ -131,8 +133,9 @@ export class PaymentService {
     const prepared = this.methods.get(paymentMethod.type).prepare(paymentMethod.card, new Date(now));
     if (prepared.type !== 'card') throw accountNeedsPayer();
     const card = prepared.card;
-    const route = await this.router.plan(ctx);
-    const adapter = this.banks.get(route.adapterCode);
+    const target = await this.retrieve(ctx, id);
+    const plan = await this.router.plan(ctx, { paymentMethod: paymentMethod.type, brand: card.brand, bin: maskedParts(card.number).bin, currency: target.currency, amount: target.amount });
+    const route = plan[0]!;
     const { payment, op } = await inTransaction(this.db, async (trx) => {
       const current = await this.lockForOperation(trx, ctx, id);
       assertTransition(current.status, 'processing', 'confirm this payment');
@@ -162,19 +165,15 @@ export class PaymentService {
       }, now, 'confirm this payment');
       return { payment, op };
     });
-    const result = await callBank(this.logger, 'authorize', () =>
-      adapter.authorize({
-        reference: op.id,
-        paymentId: payment.id,
-        amount: payment.amount,
-        currency: payment.currency,
-        capture: op.kind === 'sale',
-        livemode: payment.livemode,
-        card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, holderName: card.holderName },
-        connection: route.terms,
-      }),
-    );
-    return (await this.outcomes.apply(op, result)).payment;
+    // Failover (next connection only after a technical failure) lives in AuthorizationAttempts.
+    return this.attempts.run(ctx, payment, op, plan, {
+      paymentId: payment.id,
+      amount: payment.amount,
+      currency: payment.currency,
+      capture: op.kind === 'sale',
+      livemode: payment.livemode,
+      card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, holderName: card.holderName },
+    });
   }
 
   async capture(ctx: MerchantContext, id: string, amount: number | undefined): Promise<Payment> {

@@ -1,0 +1,277 @@
+import {
+  AuthorizationRequest,
+  BankAdapter,
+  BankConnectionTerms,
+  BankHealth,
+  BankResult,
+  ContractRequirement,
+  Database,
+  FollowUpRequest,
+  InquiryRequest,
+  InquiryResult,
+  RefundRequest,
+  findCurrency,
+} from '@tender/core';
+import { IsoJournal, JournalEntry } from './journal/iso-journal';
+import { ConnectionPool } from './link/connection-pool';
+import { IsoConnection } from './link/iso-connection';
+import { LinkError, LinkLog, SILENT_LOG } from './link/link-log';
+import { IsoPackager } from './packager/iso-packager';
+import { DIALECTS } from './packager/dialects';
+import { IsoMessage, isoMessage } from './packager/iso-message';
+import { resultOf } from './response-codes';
+
+export interface Iso8583Options {
+  /** The adapter code bank connections name (default `iso8583`); one instance per processing centre. */
+  readonly code?: string;
+  readonly host: string;
+  readonly port: number;
+  /** A name from DIALECTS (default `iso8583-1987-ascii`). */
+  readonly dialect?: string;
+  readonly poolSize?: number;
+  /** How long to wait for an answer before reversing (default 10 s). */
+  readonly deadlineMs?: number;
+  /** How long to wait for each reversal acknowledgement (default 5 s). */
+  readonly reversalDeadlineMs?: number;
+  /** How often unacknowledged reversals are repeated as 0420 (default 10 s). */
+  readonly reversalRepeatMs?: number;
+  readonly echoIntervalMs?: number;
+  readonly reconnectInitialMs?: number;
+  readonly reconnectMaxMs?: number;
+  /** Field 90's acquiring institution id (n11). */
+  readonly acquirerId?: string;
+  readonly database: Database;
+  readonly log?: LinkLog;
+  readonly now?: () => number;
+}
+
+type Answered = Exclude<BankResult, { kind: 'unknown' }>;
+
+/**
+ * A processing centre over ISO 8583:1987 (TCP, 2-byte length header).
+ *
+ * Messages: authorization 0100, purchase 0200 (processing code 00), capture as a
+ * completion advice 0220, void as a reversal 0400, refund as 0200 with processing
+ * code 20 naming the original by RRN (field 37) and field 90, so no PAN is needed
+ * again. Every request is written to the journal before it is sent; a retry of the
+ * same reference is a retransmission with the same STAN, which the bank answers
+ * once. A request left unanswered at its deadline is reversed (0400, field 90),
+ * and the reversal is repeated as 0420 until acknowledged: until then the outcome
+ * is `unknown`, afterwards a `technical_failure` nobody was charged for.
+ *
+ * @example
+ * ```ts
+ * ctx.registerBankAdapter(new Iso8583BankAdapter({ host: '10.0.0.5', port: 8583, database: ctx.container.resolve(DATABASE) }));
+ * ```
+ */
+export class Iso8583BankAdapter implements BankAdapter {
+  readonly code: string;
+  readonly refundNeedsCard = false;
+  private readonly pool: ConnectionPool;
+  private readonly journal: IsoJournal;
+  private readonly log: LinkLog;
+  private repeatTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: Iso8583Options) {
+    this.code = options.code ?? 'iso8583';
+    const dialect = DIALECTS[options.dialect ?? 'iso8583-1987-ascii'];
+    if (dialect === undefined) throw new Error(`unknown ISO 8583 dialect '${options.dialect ?? ''}' (known: ${Object.keys(DIALECTS).join(', ')})`);
+    this.log = options.log ?? SILENT_LOG;
+    this.journal = new IsoJournal(options.database, options.now);
+    this.pool = new ConnectionPool(options.poolSize ?? 2, {
+      host: options.host,
+      port: options.port,
+      packager: new IsoPackager(dialect),
+      log: this.log,
+      nextStan: () => this.journal.nextStan(),
+      echoIntervalMs: options.echoIntervalMs ?? 30_000,
+      signOnTimeoutMs: options.reversalDeadlineMs ?? 5_000,
+      reconnectInitialMs: options.reconnectInitialMs ?? 200,
+      reconnectMaxMs: options.reconnectMaxMs ?? 30_000,
+    });
+  }
+
+  async init(): Promise<void> {
+    this.pool.start();
+    await this.pool.waitReady(options(this.options).reversalDeadlineMs);
+    this.repeatTimer = setInterval(() => void this.repeatReversals(), options(this.options).reversalRepeatMs);
+    this.repeatTimer.unref();
+  }
+
+  async destroy(): Promise<void> {
+    clearInterval(this.repeatTimer);
+    await this.pool.close();
+  }
+
+  async authorize(request: AuthorizationRequest): Promise<BankResult> {
+    const mti = request.capture ? '0200' : '0100';
+    const entry = await this.journal.open(request.reference, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency));
+    const settled = settledAnswer(entry);
+    if (settled !== undefined) return settled;
+    const card = request.card;
+    const fields = {
+      ...this.common(entry, request.amount, request.currency),
+      2: card.number,
+      3: '000000',
+      14: `${String(card.expYear % 100).padStart(2, '0')}${String(card.expMonth).padStart(2, '0')}`,
+      22: '012',
+    };
+    return this.exchange(entry, isoMessage(mti, fields), true);
+  }
+
+  async capture(request: FollowUpRequest): Promise<BankResult> {
+    return this.followUp(request, '0220', '000000');
+  }
+
+  async void(request: FollowUpRequest): Promise<BankResult> {
+    return this.followUp(request, '0400', '000000');
+  }
+
+  async refund(request: RefundRequest): Promise<BankResult> {
+    return this.followUp(request, '0200', '200000');
+  }
+
+  async inquire(request: InquiryRequest): Promise<InquiryResult> {
+    const entry = await this.journal.find(request.reference);
+    if (entry === undefined || entry.state === 'unsent') return { kind: 'not_found', message: 'This reference was never sent to the bank.' };
+    if ((entry.state === 'answered' || entry.state === 'reversed') && entry.answer !== undefined) return entry.answer;
+    // Sent but never answered (or its reversal not yet acknowledged): reverse it, so the outcome is definite and nobody is charged.
+    return this.reverse(entry);
+  }
+
+  /** Healthy when an echo (0800/301) is answered; its round trip is the latency. */
+  async health(): Promise<BankHealth> {
+    const ready = this.pool.readyCount;
+    const latencyMs = await this.pool.echoLatency(options(this.options).reversalDeadlineMs);
+    const where = `${this.options.host}:${this.options.port}`;
+    if (latencyMs === undefined) return { ok: false, latencyMs: undefined, detail: `no echo answered by ${where} (${ready} signed-on connection(s))` };
+    return { ok: true, latencyMs, detail: `${ready} signed-on ISO 8583 connection(s) to ${where}` };
+  }
+
+  contractRequirements(): readonly ContractRequirement[] {
+    return [
+      { code: 'acquiring_agreement', title: 'Acquiring agreement', description: 'The bank\'s internet acquiring agreement, signed by the merchant.' },
+      { code: 'terminal_registration', title: 'Terminal registration', description: 'The processing centre\'s terminal id (field 41) and merchant id (field 42) issued for the shop.' },
+    ];
+  }
+
+  /** Captures, voids and refunds: one message naming the original by RRN and field 90. */
+  private async followUp(request: FollowUpRequest, mti: string, processingCode: string): Promise<BankResult> {
+    const original = await this.journal.find(request.original.reference);
+    if (original === undefined) return { kind: 'declined', reason: 'do_not_honor', rawCode: '25', message: 'The original authorization is unknown to this adapter.' };
+    // Live follow-ups may come without terms: they belong to the authorization's terminal.
+    const entry = await this.journal.open(request.reference, mti, termsFrom(request.connection, original), request.amount, numericCurrency(request.currency));
+    const settled = settledAnswer(entry);
+    if (settled !== undefined) return settled;
+    const fields = {
+      ...this.common(entry, request.amount, request.currency),
+      3: processingCode,
+      37: original.rrn,
+      38: request.original.authorizationCode,
+      90: this.originalData(original),
+    };
+    // A follow-up that goes unanswered is simply sent again by the reconciler (same STAN).
+    return this.exchange(entry, isoMessage(mti, fields), false);
+  }
+
+  private async exchange(entry: JournalEntry, message: IsoMessage, reverseOnTimeout: boolean): Promise<BankResult> {
+    const connection = this.pool.pick();
+    let answer: IsoMessage;
+    try {
+      answer = (await this.pool.request(message, options(this.options).deadlineMs, connection)).answer;
+    } catch (error) {
+      if (!(error instanceof LinkError)) throw error;
+      if (!error.sent) {
+        await this.journal.setState(entry.reference, 'unsent');
+        return { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: 'No connection to the processing centre; nothing was sent.' };
+      }
+      if (!reverseOnTimeout) return { kind: 'unknown', message: `No answer from the processing centre (${error.reason}).` };
+      return this.reverse(entry, connection);
+    }
+    const result = resultOf(answer.fields.get(39), answer.fields.get(38), answer.fields.get(37) ?? entry.rrn);
+    await this.journal.setState(entry.reference, 'answered', { answer: result });
+    return result;
+  }
+
+  /** 0400 the first time, 0420 on every repeat; an acknowledgement makes the outcome definite. */
+  private async reverse(entry: JournalEntry, via?: IsoConnection): Promise<BankResult> {
+    const repeat = entry.reversalStan !== undefined;
+    const stan = entry.reversalStan ?? (await this.journal.nextStan());
+    if (!repeat) await this.journal.setState(entry.reference, 'reversal_pending', { reversalStan: stan });
+    const fields = {
+      ...this.common({ ...entry, stan }, entry.amount, entry.currency),
+      3: '000000',
+      37: entry.rrn,
+      90: this.originalData(entry),
+    };
+    try {
+      const { answer: ack } = await this.pool.request(isoMessage(repeat ? '0420' : '0400', fields), options(this.options).reversalDeadlineMs, via);
+      const reversed: Answered = { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: ack.fields.get(39), message: 'The bank did not answer in time; the request was reversed, nothing was charged.' };
+      await this.journal.setState(entry.reference, 'reversed', { answer: reversed });
+      return reversed;
+    } catch (error) {
+      if (!(error instanceof LinkError)) throw error;
+      if (repeat) await this.journal.setState(entry.reference, 'reversal_pending');
+      return { kind: 'unknown', message: 'The bank did not answer and the reversal is not acknowledged yet; it is repeated until it is.' };
+    }
+  }
+
+  /** Repeats unacknowledged reversals (0420) in the background. */
+  async repeatReversals(): Promise<number> {
+    let done = 0;
+    try {
+      for (const entry of await this.journal.listReversalsPending()) {
+        const result = await this.reverse(entry);
+        if (result.kind !== 'unknown') done++;
+      }
+    } catch (error) {
+      this.log.error({ error: error instanceof Error ? error.message : String(error) }, 'repeating ISO 8583 reversals failed');
+    }
+    return done;
+  }
+
+  private common(entry: Pick<JournalEntry, 'stan' | 'rrn' | 'transmitted' | 'localTime' | 'localDate' | 'terminalId' | 'bankMerchantId'>, amount: number, currency: string): Record<number, string | undefined> {
+    const numeric = numericCurrency(currency);
+    return {
+      4: String(amount).padStart(12, '0'),
+      7: entry.transmitted,
+      11: entry.stan,
+      12: entry.localTime,
+      13: entry.localDate,
+      37: entry.rrn,
+      41: entry.terminalId,
+      42: entry.bankMerchantId.padEnd(15, ' '),
+      49: numeric,
+    };
+  }
+
+  /** Field 90: original MTI, STAN, transmission date-time, acquirer and forwarding institution ids. */
+  private originalData(original: JournalEntry): string {
+    const acquirer = (this.options.acquirerId ?? '0').padStart(11, '0');
+    return `${original.mti}${original.stan}${original.transmitted}${acquirer}${'0'.repeat(11)}`;
+  }
+}
+
+function numericCurrency(currency: string): string {
+  if (/^\d{3}$/.test(currency)) return currency;
+  const numeric = findCurrency(currency)?.numeric;
+  if (numeric === undefined) throw new Error(`currency ${currency} has no ISO 4217 numeric code`);
+  return numeric;
+}
+
+function termsFrom(terms: BankConnectionTerms, original: JournalEntry | undefined): { terminalId: string; bankMerchantId: string } {
+  const terminalId = terms.terminalId ?? original?.terminalId;
+  if (terminalId === undefined || terminalId === '') throw new Error('an ISO 8583 connection needs a terminal id');
+  return { terminalId, bankMerchantId: terms.bankMerchantId ?? original?.bankMerchantId ?? '' };
+}
+
+/** What the journal already knows for a reference, so a retry never reaches the bank twice. */
+function settledAnswer(entry: JournalEntry): BankResult | undefined {
+  if (entry.state === 'answered' || entry.state === 'reversed') return entry.answer;
+  if (entry.state === 'reversal_pending') return { kind: 'unknown', message: 'A reversal of this request is waiting for the bank\'s acknowledgement.' };
+  return undefined;
+}
+
+function options(o: Iso8583Options): { deadlineMs: number; reversalDeadlineMs: number; reversalRepeatMs: number } {
+  return { deadlineMs: o.deadlineMs ?? 10_000, reversalDeadlineMs: o.reversalDeadlineMs ?? 5_000, reversalRepeatMs: o.reversalRepeatMs ?? 10_000 };
+}

@@ -1,0 +1,135 @@
+import { BankResult, Database } from '@tender/core';
+
+export type JournalState = 'sent' | 'unsent' | 'answered' | 'reversal_pending' | 'reversed';
+
+/** What was sent for one operation reference; enough to retransmit it or reverse it (never the PAN). */
+export interface JournalEntry {
+  readonly reference: string;
+  readonly mti: string;
+  readonly terminalId: string;
+  readonly bankMerchantId: string;
+  readonly stan: string;
+  readonly rrn: string;
+  /** Field 7, MMDDhhmmss (UTC). */
+  readonly transmitted: string;
+  readonly localTime: string;
+  readonly localDate: string;
+  readonly amount: number;
+  /** ISO 4217 numeric. */
+  readonly currency: string;
+  readonly state: JournalState;
+  readonly answer: BankResult | undefined;
+  readonly reversalStan: string | undefined;
+}
+
+/** STAN (n6, 1..999999) and RRN (an12) numbering from one persistent counter. */
+export function stanOf(n: number): string {
+  return String(((n - 1) % 999_999) + 1).padStart(6, '0');
+}
+
+/** RRN: last digit of the year, day of the year, then the counter: unique within a day below 10^8 messages. */
+export function rrnOf(n: number, at: Date): string {
+  const start = Date.UTC(at.getUTCFullYear(), 0, 0);
+  const day = Math.floor((at.getTime() - start) / 86_400_000);
+  return `${at.getUTCFullYear() % 10}${String(day).padStart(3, '0')}${String(n % 100_000_000).padStart(8, '0')}`;
+}
+
+function fromRow(row: Record<string, unknown>): JournalEntry {
+  return {
+    reference: String(row.reference),
+    mti: String(row.mti),
+    terminalId: String(row.terminal_id),
+    bankMerchantId: String(row.bank_merchant_id),
+    stan: String(row.stan),
+    rrn: String(row.rrn),
+    transmitted: String(row.transmitted),
+    localTime: String(row.local_time),
+    localDate: String(row.local_date),
+    amount: Number(row.amount),
+    currency: String(row.currency),
+    state: row.state as JournalState,
+    answer: row.answer === null || row.answer === undefined ? undefined : (JSON.parse(String(row.answer)) as BankResult),
+    reversalStan: row.reversal_stan === null || row.reversal_stan === undefined ? undefined : String(row.reversal_stan),
+  };
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * The adapter's memory in the gateway's database (tables from migration 005):
+ * every gateway process numbers messages from the same counter and finds a
+ * reference's STAN after a restart, so retries and reversals name the original.
+ *
+ * @example
+ * ```ts
+ * const entry = await journal.open('op_123', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');
+ * await journal.answer('op_123', { kind: 'approved', authorizationCode: '123456', rrn: entry.rrn, bankReference: entry.rrn });
+ * ```
+ */
+export class IsoJournal {
+  constructor(private readonly db: Database, private readonly now: () => number = Date.now) {}
+
+  /** The next message number; one UPDATE takes the row lock, so processes never share a number. */
+  async nextNumber(): Promise<number> {
+    return this.db.transaction(async (trx) => {
+      await trx('iso8583_counters').where({ name: 'message' }).increment('value', 1);
+      const row = (await trx('iso8583_counters').where({ name: 'message' }).first()) as { value: number | string };
+      return Number(row.value);
+    });
+  }
+
+  async nextStan(): Promise<string> {
+    return stanOf(await this.nextNumber());
+  }
+
+  async find(reference: string): Promise<JournalEntry | undefined> {
+    const row = (await this.db('iso8583_journal').where({ reference }).first()) as Record<string, unknown> | undefined;
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  /** The entry for a reference: the existing one on a retry, or a freshly numbered one. */
+  async open(reference: string, mti: string, terms: { terminalId: string; bankMerchantId: string }, amount: number, currency: string): Promise<JournalEntry> {
+    const existing = await this.find(reference);
+    if (existing !== undefined) return existing;
+    const n = await this.nextNumber();
+    const at = new Date(this.now());
+    const row = {
+      reference,
+      mti,
+      terminal_id: terms.terminalId,
+      bank_merchant_id: terms.bankMerchantId,
+      stan: stanOf(n),
+      rrn: rrnOf(n, at),
+      transmitted: `${pad2(at.getUTCMonth() + 1)}${pad2(at.getUTCDate())}${pad2(at.getUTCHours())}${pad2(at.getUTCMinutes())}${pad2(at.getUTCSeconds())}`,
+      local_time: `${pad2(at.getUTCHours())}${pad2(at.getUTCMinutes())}${pad2(at.getUTCSeconds())}`,
+      local_date: `${pad2(at.getUTCMonth() + 1)}${pad2(at.getUTCDate())}`,
+      amount,
+      currency,
+      state: 'sent',
+      created_at: at.getTime(),
+      updated_at: at.getTime(),
+    };
+    try {
+      await this.db('iso8583_journal').insert(row);
+    } catch (error) {
+      // Another process opened the same reference first: use its numbers.
+      const raced = await this.find(reference);
+      if (raced !== undefined) return raced;
+      throw error;
+    }
+    return fromRow(row);
+  }
+
+  async setState(reference: string, state: JournalState, extra: { answer?: BankResult; reversalStan?: string } = {}): Promise<void> {
+    const patch: Record<string, unknown> = { state, updated_at: this.now() };
+    if (extra.answer !== undefined) patch.answer = JSON.stringify(extra.answer);
+    if (extra.reversalStan !== undefined) patch.reversal_stan = extra.reversalStan;
+    await this.db('iso8583_journal').where({ reference }).update(patch);
+  }
+
+  /** Reversals not yet acknowledged by the bank: repeated (0420) until they are. */
+  async listReversalsPending(limit = 50): Promise<JournalEntry[]> {
+    const rows = (await this.db('iso8583_journal').where({ state: 'reversal_pending' }).orderBy('updated_at', 'asc').limit(limit)) as Record<string, unknown>[];
+    return rows.map(fromRow);
+  }
+}

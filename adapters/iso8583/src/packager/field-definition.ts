@@ -1,0 +1,34 @@
+/**
+ * How one ISO 8583 field is laid out. `n` numeric, `an` alphanumeric, `ans`
+ * alphanumeric with specials, `b` binary (values are hex strings, lengths in
+ * bytes). `fixed` fields have exactly `length` characters; `LLVAR`/`LLLVAR` carry
+ * a 2- or 3-digit length prefix and at most `length` characters.
+ *
+ * @example
+ * ```ts
+ * const pan: FieldDefinition = { format: 'n', prefix: 'LLVAR', length: 19, name: 'PAN' };
+ * ```
+ */
+export interface FieldDefinition {
+  readonly name: string;
+  readonly format: 'n' | 'an' | 'ans' | 'b';
+  readonly prefix: 'fixed' | 'LLVAR' | 'LLLVAR';
+  readonly length: number;
+}
+
+/**
+ * A bank's dialect: field layouts plus how numbers, length prefixes, the MTI and
+ * the bitmap are encoded. Most processing centres differ only here.
+ */
+export interface PackagerDefinition {
+  readonly name: string;
+  readonly fields: Readonly<Record<number, FieldDefinition>>;
+  /** `n` field digits and the MTI: one ASCII byte per digit, or packed BCD (two per byte). */
+  readonly numeric: 'ascii' | 'bcd';
+  /** LL/LLL length prefixes: ASCII digits or BCD (1 byte for LL, 2 for LLL). */
+  readonly lengthPrefix: 'ascii' | 'bcd';
+  /** Bitmaps as 8 raw bytes, or as 16 ASCII hex characters. */
+  readonly bitmap: 'binary' | 'hex';
+}
+
+export class PackagerError extends Error {}

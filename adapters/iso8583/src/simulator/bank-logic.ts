@@ -1,0 +1,91 @@
+import { IsoMessage } from '../packager/iso-message';
+import { CardBook, SIMULATOR_CARDS } from './card-book';
+
+/** The answer fields for a request, or `silent` when the bank keeps quiet. */
+export type BankAnswer = { readonly fields: Record<string, string> } | 'silent';
+
+let authCounter = 0;
+
+/**
+ * What the simulated processing centre does with one request. Pure ledger logic:
+ * transport, faults and persistence live in BankSimulator.
+ */
+export function process(book: CardBook, request: IsoMessage): BankAnswer {
+  const f = (n: number): string => request.fields.get(n) ?? '';
+  const echo: Record<string, string> = {};
+  for (const n of [3, 4, 7, 11, 12, 13, 37, 41, 42, 49, 70]) if (request.fields.has(n)) echo[n] = f(n);
+  const reply = (code: string, extra: Record<string, string> = {}): BankAnswer => ({ fields: { ...echo, ...extra, 39: code } });
+  const amount = Number(f(4));
+
+  switch (request.mti) {
+    case '0800':
+      return reply('00');
+    case '0100':
+    case '0200': {
+      if (f(3).startsWith('20')) return refund(book, f(37), amount, reply);
+      const pan = f(2);
+      const behaviour = SIMULATOR_CARDS[pan] ?? '14';
+      if (behaviour !== '00' && behaviour !== 'silent') return reply(behaviour);
+      if (expired(f(14))) return reply('54');
+      const account = book.account(pan);
+      if (account.available < amount) return reply('51');
+      const sale = request.mti === '0200';
+      account.available -= amount;
+      if (sale) account.charged += amount;
+      else account.held += amount;
+      book.add({ rrn: f(37), pan, originalKey: `${request.mti}${f(11)}${f(7)}`, amount, held: sale ? 0 : amount, captured: sale ? amount : 0, refunded: 0, reversed: false });
+      if (behaviour === 'silent') return 'silent';
+      authCounter = (authCounter + 1) % 1_000_000;
+      return reply('00', { 38: String(authCounter).padStart(6, '0') });
+    }
+    case '0220': {
+      const tx = book.byRrn(f(37));
+      if (tx === undefined || tx.reversed) return reply('25');
+      if (amount > tx.held) return reply('13');
+      const account = book.account(tx.pan);
+      account.available += tx.held - amount;
+      account.held -= tx.held;
+      account.charged += amount;
+      tx.captured = amount;
+      tx.held = 0;
+      return reply('00');
+    }
+    case '0400':
+    case '0420': {
+      const tx = book.byOriginalKey(f(90).slice(0, 20));
+      // An unknown original is acknowledged too: there is nothing to undo.
+      if (tx === undefined) return reply('25');
+      if (!tx.reversed) {
+        const account = book.account(tx.pan);
+        const paid = tx.captured - tx.refunded;
+        account.available += tx.held + paid;
+        account.held -= tx.held;
+        account.charged -= paid;
+        tx.held = 0;
+        tx.reversed = true;
+      }
+      return reply('00');
+    }
+    default:
+      return reply('12');
+  }
+}
+
+function refund(book: CardBook, rrn: string, amount: number, reply: (code: string) => BankAnswer): BankAnswer {
+  const tx = book.byRrn(rrn);
+  if (tx === undefined || tx.reversed) return reply('25');
+  if (amount > tx.captured - tx.refunded) return reply('13');
+  const account = book.account(tx.pan);
+  account.available += amount;
+  account.charged -= amount;
+  tx.refunded += amount;
+  return reply('00');
+}
+
+function expired(yymm: string): boolean {
+  if (!/^\d{4}$/.test(yymm)) return false;
+  const now = new Date();
+  const year = 2000 + Number(yymm.slice(0, 2));
+  const month = Number(yymm.slice(2));
+  return year < now.getUTCFullYear() || (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1);
+}

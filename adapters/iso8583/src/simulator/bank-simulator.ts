@@ -1,0 +1,165 @@
+import net from 'node:net';
+import { maskPans } from '@tender/core';
+import { FrameDecoder, frame } from '../link/frame-decoder';
+import { IsoPackager } from '../packager/iso-packager';
+import { IsoMessage, isoMessage } from '../packager/iso-message';
+import { PackagerDefinition } from '../packager/field-definition';
+import { CardBook } from './card-book';
+import { process as processRequest } from './bank-logic';
+
+/**
+ * Faults the simulator injects into its next answers (network messages, 0800,
+ * are never affected, so the link stays signed on). Counts go down as used.
+ */
+export interface SimulatorFaults {
+  /** Added before every answer. */
+  latencyMs: number;
+  /** Process the next N requests but never answer them. */
+  dropNext: number;
+  /** Send a garbage frame before each of the next N answers. */
+  garbageNext: number;
+  /** Send each of the next N answers twice. */
+  duplicateNext: number;
+  /** Close the connection instead of answering the next N requests (after processing them). */
+  disconnectNext: number;
+  /** Answer the next N requests only after `lateByMs`. */
+  lateNext: number;
+  lateByMs: number;
+}
+
+export const NO_FAULTS: SimulatorFaults = { latencyMs: 0, dropNext: 0, garbageNext: 0, duplicateNext: 0, disconnectNext: 0, lateNext: 0, lateByMs: 0 };
+
+export interface SimulatorStats {
+  received: number;
+  answered: number;
+  malformed: number;
+}
+
+/**
+ * `tender-bank-sim`: a processing centre on TCP speaking the same dialect as the
+ * adapter. It keeps card balances (CardBook), answers the test cards' response
+ * codes, answers a retransmission (same MTI, terminal, STAN, date-time) with the
+ * answer it gave before, and injects faults on request.
+ *
+ * @example
+ * ```ts
+ * const sim = new BankSimulator(ASCII_DIALECT, new CardBook(undefined));
+ * const port = await sim.listen(0);
+ * sim.faults.dropNext = 1;
+ * ```
+ */
+export class BankSimulator {
+  readonly faults: SimulatorFaults = { ...NO_FAULTS };
+  readonly stats: SimulatorStats = { received: 0, answered: 0, malformed: 0 };
+  private readonly packager: IsoPackager;
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(dialect: PackagerDefinition, readonly book: CardBook, private readonly log: (line: string) => void = () => {}) {
+    this.packager = new IsoPackager(dialect);
+    this.server = net.createServer((socket) => this.serve(socket));
+  }
+
+  listen(port: number, host = '127.0.0.1'): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve((this.server.address() as net.AddressInfo).port));
+    });
+  }
+
+  /** Drops every open connection (the clients see a disconnect and reconnect). */
+  disconnectAll(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.disconnectAll();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private serve(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    const decoder = new FrameDecoder();
+    socket.on('data', (chunk: Buffer) => {
+      for (const bytes of decoder.push(chunk)) this.onFrame(socket, bytes);
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  private onFrame(socket: net.Socket, bytes: Buffer): void {
+    let request: IsoMessage;
+    try {
+      request = this.packager.unpack(bytes);
+    } catch (error) {
+      this.stats.malformed++;
+      this.log(`malformed request: ${error instanceof Error ? error.message : String(error)} ${maskPans(bytes.toString('latin1'))}`);
+      return;
+    }
+    this.stats.received++;
+    try {
+      this.handle(socket, request);
+    } catch (error) {
+      // A request the simulator cannot answer must not take the simulator down.
+      this.log(`request not answered: ${maskPans(error instanceof Error ? error.message : String(error))}`);
+    }
+  }
+
+  private handle(socket: net.Socket, request: IsoMessage): void {
+    const f = (n: number): string => request.fields.get(n) ?? '';
+    const key = `${request.mti}:${f(41)}:${f(11)}:${f(7)}`;
+    let fields = this.book.answerFor(key);
+    if (fields === undefined) {
+      const answer = processRequest(this.book, request);
+      if (answer !== 'silent') {
+        fields = answer.fields;
+        this.book.remember(key, fields);
+      }
+      this.book.save();
+    }
+    if (fields === undefined) return;
+    const response = frame(this.packager.pack(isoMessage(responseMti(request.mti), fields)));
+    if (request.mti === '0800') {
+      socket.write(response);
+      return;
+    }
+    this.answer(socket, response);
+  }
+
+  private answer(socket: net.Socket, response: Buffer): void {
+    const faults = this.faults;
+    if (faults.dropNext > 0) {
+      faults.dropNext--;
+      return;
+    }
+    if (faults.disconnectNext > 0) {
+      faults.disconnectNext--;
+      socket.destroy();
+      return;
+    }
+    let delay = faults.latencyMs;
+    if (faults.lateNext > 0) {
+      faults.lateNext--;
+      delay += faults.lateByMs;
+    }
+    const garbage = faults.garbageNext > 0;
+    if (garbage) faults.garbageNext--;
+    const duplicate = faults.duplicateNext > 0;
+    if (duplicate) faults.duplicateNext--;
+    const send = (): void => {
+      if (socket.destroyed) return;
+      // A well-framed message whose body is not ISO 8583 (and quotes a PAN, which the client must mask).
+      if (garbage) socket.write(frame(Buffer.from('\u0001GARBAGE 4242424242424242 \u00ff', 'latin1')));
+      socket.write(response);
+      if (duplicate) socket.write(response);
+      this.stats.answered++;
+    };
+    if (delay > 0) setTimeout(send, delay);
+    else send();
+  }
+}
+
+function responseMti(mti: string): string {
+  return `${mti.slice(0, 2)}${Number(mti[2]) + 1}${mti[3]}`;
+}

@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+
+/** What the simulator answers for a card (../shared/DOMAIN.md test cards); any other card gets 14. */
+export const SIMULATOR_CARDS: Readonly<Record<string, string>> = {
+  '4242424242424242': '00',
+  '5555555555554444': '00',
+  '2200000000000004': '00',
+  '4000000000000002': '05',
+  '4000000000009995': '51',
+  '4000000000000069': '54',
+  '4000000000000127': 'N7',
+  '4000000000000119': '96',
+  '4000000000003220': '1A',
+  // Authorized at the bank, but the answer never leaves it.
+  '4000000000000259': 'silent',
+};
+
+/** Every card starts with this balance, in minor units. */
+export const OPENING_BALANCE = 10_000_000;
+
+export interface CardAccount {
+  available: number;
+  held: number;
+  /** Captured minus refunded: what the cardholder has actually paid. */
+  charged: number;
+}
+
+export interface SimTransaction {
+  readonly rrn: string;
+  readonly pan: string;
+  readonly originalKey: string;
+  readonly amount: number;
+  held: number;
+  captured: number;
+  refunded: number;
+  reversed: boolean;
+}
+
+interface BookState {
+  accounts: Record<string, CardAccount>;
+  transactions: SimTransaction[];
+  /** Answers already given, by request key: a retransmission gets the same answer. */
+  answers: Record<string, Record<string, string>>;
+}
+
+/**
+ * The simulator's ledger: card balances, holds and transactions, optionally
+ * written to a file after every change so a killed simulator restarts knowing
+ * what it authorized (as a real bank would).
+ */
+export class CardBook {
+  private state: BookState = { accounts: {}, transactions: [], answers: {} };
+
+  constructor(private readonly file: string | undefined) {
+    if (file !== undefined && fs.existsSync(file)) this.state = JSON.parse(fs.readFileSync(file, 'utf8')) as BookState;
+  }
+
+  account(pan: string): CardAccount {
+    const existing = this.state.accounts[pan];
+    if (existing !== undefined) return existing;
+    const fresh = { available: OPENING_BALANCE, held: 0, charged: 0 };
+    this.state.accounts[pan] = fresh;
+    return fresh;
+  }
+
+  accounts(): Readonly<Record<string, CardAccount>> {
+    return this.state.accounts;
+  }
+
+  answerFor(key: string): Record<string, string> | undefined {
+    return this.state.answers[key];
+  }
+
+  remember(key: string, answer: Record<string, string>): void {
+    this.state.answers[key] = answer;
+  }
+
+  add(tx: SimTransaction): void {
+    this.state.transactions.push(tx);
+  }
+
+  byRrn(rrn: string): SimTransaction | undefined {
+    return this.state.transactions.find((t) => t.rrn === rrn);
+  }
+
+  byOriginalKey(key: string): SimTransaction | undefined {
+    return this.state.transactions.find((t) => t.originalKey === key);
+  }
+
+  save(): void {
+    if (this.file === undefined) return;
+    const tmp = `${this.file}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(this.state));
+    fs.renameSync(tmp, this.file);
+  }
+}

@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import { DependencyContainer } from 'tsyringe';
+import { RoutingService, ruleVersionView } from '../../routing/routing.service';
+import { routingRuleSetSchema } from '../../routing/routing-rules';
+import { ConnectionHealth } from '../../routing/connection-health';
+import { parseInput } from '../validation';
+
+/** /admin/v1/routing: the operator-wide routing rules (versioned) and connection health. */
+export function adminRoutingRoutes(container: DependencyContainer): Router {
+  const router = Router();
+  const routing = container.resolve(RoutingService);
+  const health = container.resolve(ConnectionHealth);
+  const operator = { kind: 'operator' as const };
+
+  router.get('/routing', async (_req, res) => {
+    res.json(ruleVersionView(await routing.current(operator)));
+  });
+
+  router.get('/routing/versions', async (_req, res) => {
+    res.json({ object: 'list', data: (await routing.versions(operator)).map(ruleVersionView) });
+  });
+
+  router.put('/routing', async (req, res) => {
+    const set = parseInput(routingRuleSetSchema, req.body);
+    res.json(ruleVersionView(await routing.replace(operator, set)));
+  });
+
+  router.get('/routing/health', (_req, res) => {
+    res.json({ object: 'list', data: health.known().map((id) => health.view(id)) });
+  });
+
+  return router;
+}

@@ -1,0 +1,114 @@
+import { inject, injectable } from 'tsyringe';
+import { CLOCK, Clock } from '../clock/clock';
+import { DATABASE, Database } from '../db/database';
+import { inTransaction } from '../db/transaction';
+import { LOGGER, Logger } from '../logging/logger';
+import { MerchantContext } from '../merchants/merchant-context';
+import { AuthorizationRequest, BankResult } from '../banks/bank-adapter';
+import { BankRegistry } from '../banks/bank-registry';
+import { BankOperation, BankOperationRepository } from '../banks/bank-operation';
+import { callBank } from '../banks/bank-call';
+import { ConnectionHealth } from '../routing/connection-health';
+import { RouteCandidate } from '../routing/bank-router';
+import { PaymentAttemptRepository } from '../routing/payment-attempt.repository';
+import { Payment } from './payment';
+import { PaymentRepository } from './payment.repository';
+import { PaymentStateWriter } from './payment-state-writer';
+import { BankOutcomeApplier } from './bank-outcome';
+
+export type AuthorizationBase = Omit<AuthorizationRequest, 'reference' | 'connection'>;
+
+/**
+ * Authorizes a payment along its route, failing over to the next connection only
+ * after a technical failure (the bank said it failed, or was never reached): never
+ * after a decline, and never after an unknown outcome, which stays pending until
+ * an inquiry or a reversal settles it (a second authorization could charge twice).
+ * Each try is its own bank operation and its own recorded attempt; the payment
+ * stays `processing` between tries and gets the last try's outcome.
+ *
+ * @example
+ * ```ts
+ * const payment = await attempts.run(ctx, processingPayment, firstOperation, plan, request);
+ * ```
+ */
+@injectable()
+export class AuthorizationAttempts {
+  constructor(
+    @inject(DATABASE) private readonly db: Database,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(LOGGER) private readonly logger: Logger,
+    @inject(PaymentRepository) private readonly payments: PaymentRepository,
+    @inject(PaymentStateWriter) private readonly writer: PaymentStateWriter,
+    @inject(BankOperationRepository) private readonly operations: BankOperationRepository,
+    @inject(BankOutcomeApplier) private readonly outcomes: BankOutcomeApplier,
+    @inject(BankRegistry) private readonly banks: BankRegistry,
+    @inject(ConnectionHealth) private readonly health: ConnectionHealth,
+    @inject(PaymentAttemptRepository) private readonly attempts: PaymentAttemptRepository,
+  ) {}
+
+  /** `first` is the operation already created (pending) for `plan[0]`. */
+  async run(ctx: MerchantContext, payment: Payment, first: BankOperation, plan: readonly RouteCandidate[], request: AuthorizationBase): Promise<Payment> {
+    let op = first;
+    for (let i = 0; i < plan.length; i++) {
+      const candidate = plan[i]!;
+      if (i > 0) op = await this.nextOperation(ctx, payment.id, op, candidate);
+      const result = await this.tryOne(candidate, op, request);
+      await this.attempts.record(this.db, ctx, {
+        paymentId: payment.id,
+        operationId: op.id,
+        connectionId: candidate.connectionId ?? null,
+        bankCode: candidate.bankCode,
+        adapterCode: candidate.adapterCode,
+        reason: candidate.reason,
+        result: result.skipped ? 'skipped' : result.answer.kind,
+        failureCode: result.answer.kind === 'declined' || result.answer.kind === 'technical_failure' ? result.answer.reason : null,
+      }, this.clock.now());
+      if (result.answer.kind === 'technical_failure' && i < plan.length - 1) {
+        await this.settleOperationOnly(op, result.answer);
+        continue;
+      }
+      return (await this.outcomes.apply(op, result.answer)).payment;
+    }
+    throw new Error('an authorization route must have at least one connection');
+  }
+
+  private async tryOne(candidate: RouteCandidate, op: BankOperation, request: AuthorizationBase): Promise<{ answer: BankResult; skipped: boolean }> {
+    // Health is tracked for contracted connections only; the sandbox is never "sick".
+    const id = candidate.connectionId;
+    if (id !== undefined && this.health.admit(id) === 'skip') {
+      return { skipped: true, answer: { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: 'Skipped: the connection\'s circuit breaker is open.' } };
+    }
+    const adapter = this.banks.get(candidate.adapterCode);
+    const started = Date.now();
+    const answer = await callBank(this.logger, 'authorize', () => adapter.authorize({ ...request, reference: op.id, connection: candidate.terms }));
+    if (id !== undefined) this.health.record(id, answer.kind === 'approved' || answer.kind === 'declined', Date.now() - started);
+    return { answer, skipped: false };
+  }
+
+  /** Closes a failed try without touching the payment, which stays processing for the next one. */
+  private async settleOperationOnly(op: BankOperation, result: Exclude<BankResult, { kind: 'unknown' }>): Promise<void> {
+    await inTransaction(this.db, async (trx) => {
+      const current = await this.operations.find(trx, op.id, { lock: true });
+      if (current !== undefined && current.status === 'pending') await this.operations.settle(trx, current, result, this.clock.now());
+    });
+  }
+
+  private async nextOperation(ctx: MerchantContext, paymentId: string, previous: BankOperation, candidate: RouteCandidate): Promise<BankOperation> {
+    return inTransaction(this.db, async (trx) => {
+      const payment = await this.payments.find(trx, ctx, paymentId, { lock: true });
+      if (payment === undefined || payment.operationInProgress !== previous.id) throw new Error(`payment ${paymentId} moved on while failing over`);
+      const now = this.clock.now();
+      const op = await this.operations.create(trx, {
+        paymentId,
+        merchantId: ctx.merchantId,
+        livemode: ctx.livemode,
+        kind: previous.kind,
+        adapterCode: candidate.adapterCode,
+        amount: previous.amount,
+        currency: previous.currency,
+      }, now);
+      await this.writer.change(trx, payment, { operation_in_progress: op.id }, now);
+      return op;
+    });
+  }
+}

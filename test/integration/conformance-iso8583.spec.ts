@@ -1,0 +1,17 @@
+import { runBankAdapterConformance } from '@tender/core';
+import { ISO_TERMS, startIsoFixture } from '../support/iso-adapter-fixture';
+
+// The adapter against tender-bank-sim in a separate process, over real TCP on loopback.
+runBankAdapterConformance({ describe, it, before, after }, {
+  name: 'iso8583 against tender-bank-sim',
+  async create() {
+    const fixture = await startIsoFixture();
+    return {
+      adapter: fixture.adapter,
+      connection: ISO_TERMS,
+      currency: 'RUB',
+      chargedTo: (card: string) => fixture.sim.charged(card),
+      close: () => fixture.close(),
+    };
+  },
+});

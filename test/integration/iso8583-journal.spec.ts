@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { Database, createDatabase, migrateToLatest } from '@tender/core';
+import { IsoJournal } from '@tender/adapter-iso8583';
+import { TestDatabase, createTestDatabase } from '../support/test-database';
+
+describe('ISO 8583 journal: STAN and RRN numbering', () => {
+  let database: TestDatabase;
+  let db: Database;
+  before(async () => {
+    database = await createTestDatabase();
+    db = createDatabase(database.config);
+    await migrateToLatest(db);
+  });
+  after(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('never hands out a number twice, across concurrent users and a restart', async () => {
+    const a = new IsoJournal(db);
+    const b = new IsoJournal(db);
+    const first = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? a : b).nextNumber()));
+    assert.equal(new Set(first).size, first.length);
+    // A restarted process (a new journal on the same database) continues after the last number.
+    const restarted = await new IsoJournal(db).nextNumber();
+    assert.ok(restarted > Math.max(...first));
+  });
+
+  it('keeps one STAN and RRN per reference, so a retry is a retransmission', async () => {
+    const journal = new IsoJournal(db);
+    const one = await journal.open('op_same', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');
+    const again = await journal.open('op_same', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');
+    const other = await journal.open('op_other', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');
+    assert.equal(again.stan, one.stan);
+    assert.equal(again.rrn, one.rrn);
+    assert.notEqual(other.stan, one.stan);
+    assert.notEqual(other.rrn, one.rrn);
+  });
+});

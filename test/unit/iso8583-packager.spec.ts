@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { ASCII_DIALECT, BCD_DIALECT, FrameDecoder, IsoPackager, PackagerError, frame, isoMessage, rrnOf, stanOf } from '@tender/adapter-iso8583';
+
+const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+const ascii = (s: string): string => Buffer.from(s, 'latin1').toString('hex');
+
+describe('ISO 8583 packager (no database)', () => {
+  it('packs an ASCII 0800 sign-on with a secondary bitmap to hand-computed bytes', () => {
+    const message = isoMessage('0800', { 7: '1127054500', 11: '000001', 70: '001' });
+    // Primary bitmap: bit 1 (secondary present), 7, 11 -> 82 20 00..; secondary: bit 70 -> 04 00..
+    const expected = hex(`${ascii('0800')} 8220000000000000 0400000000000000 ${ascii('1127054500')} ${ascii('000001')} ${ascii('001')}`);
+    const packager = new IsoPackager(ASCII_DIALECT);
+    assert.deepEqual(packager.pack(message), expected);
+    assert.deepEqual(packager.unpack(expected), message);
+  });
+
+  it('packs a BCD 0100 (packed digits, BCD length prefix, odd lengths padded left) to hand-computed bytes', () => {
+    const message = isoMessage('0100', { 2: '4242424242424242', 3: '000000', 4: '000000001000', 11: '000123', 22: '012', 41: 'T0000001', 49: '643' });
+    const expected = hex(`0100 7020040000808000 16 4242424242424242 000000 000000001000 000123 0012 ${ascii('T0000001')} 0643`);
+    const packager = new IsoPackager(BCD_DIALECT);
+    assert.deepEqual(packager.pack(message), expected);
+    assert.deepEqual(packager.unpack(expected), message);
+  });
+
+  it('packs an ASCII LLVAR with an odd-length PAN, and pads fixed fields', () => {
+    const packager = new IsoPackager(ASCII_DIALECT);
+    const bytes = packager.pack(isoMessage('0200', { 2: '2200000000000000004', 4: '1000', 41: 'T1' }));
+    // Bitmap: 2, 4 -> 0x50; 41 -> byte 5 = 0x80.
+    assert.deepEqual(bytes, hex(`${ascii('0200')} 5000000000800000 ${ascii('19')}${ascii('2200000000000000004')} ${ascii('000000001000')} ${ascii('T1      ')}`));
+    assert.equal(packager.unpack(bytes).fields.get(2), '2200000000000000004');
+  });
+
+  it('round-trips with a hex (ASCII) bitmap dialect', () => {
+    const packager = new IsoPackager({ ...ASCII_DIALECT, name: 'hex-bitmap', bitmap: 'hex' });
+    const message = isoMessage('0400', { 4: '000000005000', 11: '000777', 90: `0100${'000123'}${'1127054500'}${'0'.repeat(22)}` });
+    const bytes = packager.pack(message);
+    // Bits 1 (secondary) and 4 -> 0x90, 11 -> 0x20; secondary bitmap: bit 90 -> byte 3 = 0x40.
+    assert.equal(bytes.subarray(4, 36).toString('latin1'), '90200000000000000000004000000000');
+    assert.deepEqual(packager.unpack(bytes), message);
+  });
+
+  it('refuses malformed input with a PackagerError that never quotes the data', () => {
+    const packager = new IsoPackager(ASCII_DIALECT);
+    const good = packager.pack(isoMessage('0100', { 2: '4242424242424242', 4: '1000' }));
+    const cases = [good.subarray(0, good.length - 3), Buffer.concat([good, Buffer.from('x')]), Buffer.from('GARBAGE 4242424242424242', 'latin1'), Buffer.alloc(0)];
+    for (const bytes of cases) {
+      assert.throws(() => packager.unpack(bytes), (e: unknown) => e instanceof PackagerError && !e.message.includes('4242424242424242'));
+    }
+    assert.throws(() => packager.pack(isoMessage('0100', { 2: '42424242424242424242' })), PackagerError);
+    assert.throws(() => packager.pack(isoMessage('0100', { 4: '12a' })), PackagerError);
+    assert.throws(() => packager.pack(isoMessage('0100', { 5: '1' })), PackagerError);
+  });
+
+  it('frames with a 2-byte length header and reassembles split and joined frames', () => {
+    const a = frame(Buffer.from('hello'));
+    const b = frame(Buffer.from('world!'));
+    assert.deepEqual(a, hex(`0005 ${ascii('hello')}`));
+    const decoder = new FrameDecoder();
+    const joined = Buffer.concat([a, b]);
+    assert.deepEqual(decoder.push(joined.subarray(0, 3)), []);
+    assert.deepEqual(decoder.push(joined.subarray(3, 9)).map(String), ['hello']);
+    assert.deepEqual(decoder.push(joined.subarray(9)).map(String), ['world!']);
+  });
+
+  it('numbers STANs 000001..999999 and RRNs with the day of the year', () => {
+    assert.equal(stanOf(1), '000001');
+    assert.equal(stanOf(999_999), '999999');
+    assert.equal(stanOf(1_000_000), '000001');
+    assert.equal(rrnOf(42, new Date(Date.UTC(2026, 10, 27, 5, 45))), '633100000042');
+  });
+});
