@@ -24,6 +24,9 @@ import { RefundService } from './refunds/refund.service';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
 import { ApiKeyService } from './merchants/api-keys';
+import { MONITORING_SINGLETONS, REVIEW_EXPIRY_INTERVAL_MS, registerMonitoring } from './monitoring/register-monitoring';
+import { RiskRuleRegistry } from './monitoring/risk-rule.registry';
+import { RiskReviewService } from './monitoring/risk-review.service';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -34,7 +37,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [BankRegistry, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService] as const;
+const SINGLETONS = [BankRegistry, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, ...MONITORING_SINGLETONS] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.
@@ -87,6 +90,7 @@ export class Gateway {
     container.register(KEY_RING, { useValue: new KeyRing(master.value, config.previousMasterKeys) });
     container.register(ADMIN_TOKEN, { useValue: admin.value });
     container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: new CardPaymentMethod() });
+    registerMonitoring(container);
 
     const adapters: BankAdapter[] = [];
     const routes: ExtraRoutes[] = [];
@@ -110,6 +114,7 @@ export class Gateway {
       // Resolve the registries now: duplicate or missing codes fail the start, not a payment.
       container.resolve(BankRegistry);
       container.resolve(PaymentMethodRegistry);
+      container.resolve(RiskRuleRegistry);
       for (const adapter of adapters) await adapter.init?.();
     } catch (error) {
       await db.destroy();
@@ -139,6 +144,8 @@ export class Gateway {
     const idempotency = this.container.resolve(IdempotencyService);
     this.timers.push(every(this.config.reconcileIntervalMs, () => reconciler.run(), this.logger, 'reconciler'));
     this.timers.push(every(3600_000, () => idempotency.purgeExpired(), this.logger, 'idempotency purge'));
+    const reviews = this.container.resolve(RiskReviewService);
+    this.timers.push(every(REVIEW_EXPIRY_INTERVAL_MS, () => reviews.expireDue(), this.logger, 'risk review expiry'));
   }
 
   /** Stops accepting, lets in-flight requests finish, then closes adapters and the pool. Idempotent. */

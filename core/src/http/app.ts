@@ -12,6 +12,8 @@ import { requestLog } from './middleware/request-log';
 import { paymentRoutes } from './api/payments.routes';
 import { refundRoutes } from './api/refunds.routes';
 import { adminMerchantRoutes } from './admin/merchants.routes';
+import { riskRoutes } from './api/risk.routes';
+import { adminRiskRoutes } from './admin/risk.routes';
 import { healthRoutes } from './health.routes';
 
 /** Routers plugins add, mounted after the core's own. */
@@ -45,6 +47,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   api.use(merchantAuth(container.resolve(ApiKeyService)));
   api.use(paymentRoutes(container));
   api.use(refundRoutes(container));
+  api.use(riskRoutes(container));
   api.use(routeNotFound);
   app.use('/v1', api);
 
@@ -57,6 +60,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   admin.use(requireJsonBody);
   admin.use(express.json({ limit: '64kb', strict: true }));
   admin.use(adminMerchantRoutes(container));
+  admin.use(adminRiskRoutes(container));
   admin.use(routeNotFound);
   app.use('/admin/v1', admin);
 

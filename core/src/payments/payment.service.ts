@@ -24,6 +24,8 @@ import { BankOutcomeApplier } from './bank-outcome';
 import { CreatePaymentInput } from './payment-input';
 import { assertTransition } from './payment-state-machine';
 import { paymentView } from './payment-view';
+import { RiskEngine } from '../monitoring/risk-engine';
+import { RiskCustomer } from '../monitoring/risk-assessment';
 
 /**
  * Card payments from creation to capture or cancellation. Each operation is three
@@ -56,6 +58,7 @@ export class PaymentService {
     @inject(PaymentMethodRegistry) private readonly methods: PaymentMethodRegistry,
     @inject(BankRouter) private readonly router: BankRouter,
     @inject(BankRegistry) private readonly banks: BankRegistry,
+    @inject(RiskEngine) private readonly risk: RiskEngine,
   ) {}
 
   async create(ctx: MerchantContext, input: CreatePaymentInput, idempotencyKey?: string): Promise<Payment> {
@@ -118,22 +121,25 @@ export class PaymentService {
     return page;
   }
 
-  async confirm(ctx: MerchantContext, id: string, paymentMethod: { type: string; card?: Record<string, unknown> | undefined }): Promise<Payment> {
+  async confirm(ctx: MerchantContext, id: string, paymentMethod: { type: string; card?: Record<string, unknown> | undefined }, customer?: RiskCustomer): Promise<Payment> {
     const now = this.clock.now();
     // Everything the buyer sent is checked before any row is written or any bank asked.
     const prepared = this.methods.get(paymentMethod.type).prepare(paymentMethod.card, new Date(now));
     const card = prepared.card;
     const route = this.router.route(ctx);
     const adapter = this.banks.get(route.adapterCode);
+    // Transaction monitoring (docs/risk.md): assessed before any bank sees the card.
+    const risk = await this.risk.assess(ctx, id, { fingerprint: this.vault.fingerprint(card.number), brand: card.brand, ...maskedParts(card.number), expMonth: card.expMonth, expYear: card.expYear }, customer);
     const { payment, op } = await inTransaction(this.db, async (trx) => {
       const current = await this.lockForOperation(trx, ctx, id);
       assertTransition(current.status, 'processing', 'confirm this payment');
+      if (risk.action === 'block') return { payment: await this.risk.decline(trx, current, risk), op: undefined };
       const stored = await this.vault.store(trx, { merchantId: ctx.merchantId, livemode: ctx.livemode, pan: card.number });
       const op = await this.operations.create(trx, {
         paymentId: current.id,
         merchantId: ctx.merchantId,
         livemode: ctx.livemode,
-        kind: current.captureMethod === 'automatic' ? 'sale' : 'authorize',
+        kind: current.captureMethod === 'automatic' && risk.action !== 'review' ? 'sale' : 'authorize',
         adapterCode: route.adapterCode,
         amount: current.amount,
         currency: current.currency,
@@ -151,9 +157,12 @@ export class PaymentService {
         failure_code: null,
         failure_message: null,
         operation_in_progress: op.id,
+        ...this.risk.paymentPatch(risk),
       }, now, 'confirm this payment');
+      await this.risk.record(trx, payment, risk);
       return { payment, op };
     });
+    if (op === undefined) return this.risk.settle(payment, risk);
     const result = await callBank(this.logger, 'authorize', () =>
       adapter.authorize({
         reference: op.id,
@@ -166,7 +175,7 @@ export class PaymentService {
         connection: route.terms,
       }),
     );
-    return (await this.outcomes.apply(op, result)).payment;
+    return this.risk.settle((await this.outcomes.apply(op, result)).payment, risk);
   }
 
   async capture(ctx: MerchantContext, id: string, amount: number | undefined): Promise<Payment> {
@@ -174,6 +183,7 @@ export class PaymentService {
     const { payment, op, original } = await inTransaction(this.db, async (trx) => {
       const current = await this.lockForOperation(trx, ctx, id);
       assertTransition(current.status, 'captured', 'capture this payment');
+      await this.risk.assertCapturable(trx, current);
       const captureAmount = amount ?? current.amount;
       if (captureAmount > current.amount) {
         throw new TenderError('amount_too_large', { param: 'amount', message: `At most ${current.amount} (the authorized amount) can be captured.` });
