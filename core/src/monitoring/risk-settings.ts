@@ -50,16 +50,18 @@ export function validateRuleSet(body: unknown, registry: RiskRuleRegistry): Rule
   if (!(t.challenge <= t.review && t.review <= t.block)) {
     throw new TenderError('parameter_invalid', { param: 'thresholds', message: 'Thresholds must satisfy challenge <= review <= block.' });
   }
+  const rules: Record<string, Record<string, unknown>> = {};
   for (const [code, raw] of Object.entries(input.rules ?? {})) {
     const rule = registry.get(code);
     if (rule === undefined) {
       throw new TenderError('parameter_invalid', { param: `rules.${code}`, message: `No risk rule has the code '${code}' (known: ${registry.all().map((r) => r.code).join(', ')}).` });
     }
     const { enabled, mode, ...own } = raw;
-    prefixed(`rules.${code}`, () => parseInput(commonRuleSchema, { enabled, mode }));
-    prefixed(`rules.${code}`, () => parseInput(rule.settingsSchema, own));
+    const common = prefixed(`rules.${code}`, () => parseInput(commonRuleSchema, { enabled, mode }));
+    // The parsed form is stored, so normalisations (lower-cased e-mails) apply.
+    rules[code] = JSON.parse(JSON.stringify({ ...common, ...prefixed(`rules.${code}`, () => parseInput(rule.settingsSchema, own)) })) as Record<string, unknown>;
   }
-  return input;
+  return input.rules === undefined ? input : { ...input, rules };
 }
 
 function prefixed<T>(prefix: string, work: () => T): T {
