@@ -24,3 +24,5 @@ export { PaymentView } from './payments/payment-view';
 export { RefundView } from './refunds/refund';
 export { FAILURE_CODES } from './payments/failure-messages';
 export { maskPans } from './logging/logger';
+export { RISK_RULE, RISK_DECISIONS, RiskRule, RiskInput, RiskSignal, RiskHistory, RiskDecision, HistoryKey } from './monitoring/risk-rule';
+export { RISK_ALERT_SINK, RiskAlert, RiskAlertSink } from './monitoring/risk-alerts';

@@ -35,11 +35,14 @@ export async function up(knex: Knex): Promise<void> {
     t.string('outcome', 16).notNullable();
     t.bigInteger('created_at').notNullable();
     t.bigInteger('updated_at').notNullable();
-    t.index(['merchant_id', 'livemode', 'card_fingerprint', 'created_at'], 'risk_assessments_card');
-    t.index(['merchant_id', 'livemode', 'ip', 'created_at'], 'risk_assessments_ip');
+    // outcome last: the declines count filters on it while walking the index only.
+    t.index(['merchant_id', 'livemode', 'card_fingerprint', 'created_at', 'outcome'], 'risk_assessments_card');
+    // card_fingerprint last: distinct cards per IP are counted from the index alone.
+    t.index(['merchant_id', 'livemode', 'ip', 'created_at', 'card_fingerprint'], 'risk_assessments_ip');
     t.index(['merchant_id', 'livemode', 'email', 'created_at'], 'risk_assessments_email');
     t.index(['merchant_id', 'livemode', 'created_at'], 'risk_assessments_time');
-    t.index(['merchant_id', 'livemode', 'currency', 'created_at'], 'risk_assessments_currency');
+    // Covers the usual-ticket query (outcome and amount in the index, no row lookups).
+    t.index(['merchant_id', 'livemode', 'currency', 'outcome', 'created_at', 'amount'], 'risk_assessments_ticket');
     t.index(['merchant_id', 'livemode', 'payment_id'], 'risk_assessments_payment');
   });
 

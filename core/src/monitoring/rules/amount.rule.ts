@@ -26,7 +26,7 @@ export class AmountRule implements RiskRule<AmountSettings> {
     max_score: 100,
     unusual_multiplier: 10,
     unusual_min_samples: 20,
-    unusual_sample: 1000,
+    unusual_sample: 200,
     unusual_window_seconds: 30 * 86400,
     unusual_score: 50,
   };
