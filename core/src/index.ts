@@ -26,3 +26,4 @@ export { FAILURE_CODES } from './payments/failure-messages';
 export { maskPans } from './logging/logger';
 export { RISK_RULE, RISK_DECISIONS, RiskRule, RiskInput, RiskSignal, RiskHistory, RiskDecision, HistoryKey } from './monitoring/risk-rule';
 export { RISK_ALERT_SINK, RiskAlert, RiskAlertSink } from './monitoring/risk-alerts';
+export { riskRuleProblems } from './monitoring/risk-rule-conformance';

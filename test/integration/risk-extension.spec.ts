@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { FixedClock, RISK_RULE, RiskInput, RiskRule, RiskSignal, TenderPlugin } from '@tender/core';
+import { FixedClock, RISK_RULE, RiskInput, RiskRule, RiskSignal, TenderPlugin, riskRuleProblems } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { RiskRuleRegistry } from '@tender/core/dist/monitoring/risk-rule.registry';
 import { startTestGateway } from '../support/test-gateway';
@@ -53,6 +53,10 @@ describe('transaction monitoring: a RiskRule from a plugin', function () {
     } finally {
       await t.close();
     }
+  });
+
+  it('passes the conformance checks every rule passes', async () => {
+    assert.deepEqual(await riskRuleProblems(new NightOwlRule()), []);
   });
 
   it('two rules with one code are refused when the registry is built (at start-up)', () => {
