@@ -27,6 +27,21 @@ export function normalizeIp(ip: string): string {
  * ```
  */
 export function ipMatcher(entries: readonly string[]): (ip: string) => boolean {
+  // Rule settings are read afresh for every assessment, and building a BlockList of a
+  // few thousand ranges costs milliseconds; the same list is built once.
+  const key = entries.join(',');
+  const cached = MATCHERS.get(key);
+  if (cached !== undefined) return cached;
+  const matcher = buildMatcher(entries);
+  if (MATCHERS.size >= MAX_CACHED) MATCHERS.delete(MATCHERS.keys().next().value as string);
+  MATCHERS.set(key, matcher);
+  return matcher;
+}
+
+const MAX_CACHED = 256;
+const MATCHERS = new Map<string, (ip: string) => boolean>();
+
+function buildMatcher(entries: readonly string[]): (ip: string) => boolean {
   const list = new BlockList();
   for (const entry of entries) {
     const [address = '', bits] = entry.split('/');

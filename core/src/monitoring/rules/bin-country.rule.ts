@@ -7,7 +7,7 @@ const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 coun
 export interface BinCountrySettings {
   /** BIN prefix (4 to 6 digits) -> issuing country; the longest matching prefix wins. */
   readonly bins: Readonly<Record<string, string>>;
-  /** IP address or CIDR range -> country, as the operator maps them. */
+  /** IP address or CIDR range -> country, as the operator maps them; ranges should not overlap (the first country listed whose ranges contain the IP wins). */
   readonly ips: Readonly<Record<string, string>>;
   readonly score: number;
 }
@@ -37,7 +37,9 @@ export class BinCountryRule implements RiskRule<BinCountrySettings> {
       .sort(([a], [b]) => b.length - a.length)[0]?.[1];
     if (binCountry === undefined) return undefined;
     const ip = input.ip;
-    const ipCountry = Object.entries(s.ips).find(([range]) => ipMatcher([range])(ip))?.[1];
+    const rangesByCountry = new Map<string, string[]>();
+    for (const [range, c] of Object.entries(s.ips)) rangesByCountry.set(c, [...(rangesByCountry.get(c) ?? []), range]);
+    const ipCountry = [...rangesByCountry].find(([, ranges]) => ipMatcher(ranges)(ip))?.[0];
     if (ipCountry === undefined || ipCountry === binCountry) return undefined;
     return { score: s.score, reason: `card issued in ${binCountry}, buyer IP in ${ipCountry}` };
   }
