@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { FixedClock } from '@tender/core';
+import { BankResult, FixedClock, InquiryResult, TenderPlugin } from '@tender/core';
+import { SandboxBankAdapter } from '@tender/adapter-sandbox';
+import { BankReconciler } from '@tender/core/dist/payments/bank-reconciler';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { payAs, putMerchantRules, serialCard } from '../support/risk-helpers';
@@ -174,5 +176,35 @@ describe('transaction monitoring: a card-testing attack scripted against the API
     assert.deepEqual(results, [...Array(5).fill('do_not_honor'), ...Array(7).fill('fraud_suspected')]);
     const reachedBank = await t.gateway.db('bank_operations').whereIn('amount', [100]).count({ n: '*' }).first();
     assert.equal(Number(reachedBank?.n), 5);
+  });
+});
+
+/** Loses every authorization answer and reports a decline on inquiry: a bank link that drops replies (cannot run here for real). */
+class LostDeclineSandbox extends SandboxBankAdapter {
+  override async authorize(): Promise<BankResult> {
+    return { kind: 'unknown', message: 'answer lost' };
+  }
+  override async inquire(): Promise<InquiryResult> {
+    return { kind: 'declined', reason: 'do_not_honor', rawCode: '05', message: 'declined' };
+  }
+}
+
+describe('transaction monitoring: declines learned by the reconciler', function () {
+  it('count towards the declines rule like declines answered at once', async () => {
+    const bank: TenderPlugin = { name: 'lost-decline-sandbox', version: '0.0.0', coreRange: '*', register: (ctx) => ctx.registerBankAdapter(new LostDeclineSandbox()) };
+    const t = await startTestGateway({ plugins: [bank] });
+    try {
+      const shop = new MerchantClient(t.gateway.app, (await t.createMerchant()).key);
+      const reconciler = t.gateway.container.resolve(BankReconciler);
+      for (let i = 0; i < 5; i++) {
+        assert.equal((await payAs(shop, CARDS.visa, {})).status, 'processing');
+        await reconciler.run(-1);
+      }
+      const outcomes = await t.gateway.db('risk_assessments').select('outcome');
+      assert.deepEqual(outcomes.map((o: { outcome: string }) => o.outcome), Array(5).fill('declined'));
+      assert.equal((await payAs(shop, CARDS.visa, {})).failure_code, 'fraud_suspected');
+    } finally {
+      await t.close();
+    }
   });
 });

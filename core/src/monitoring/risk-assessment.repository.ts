@@ -33,8 +33,9 @@ export class RiskAssessmentRepository {
     await q('risk_assessments').insert(row);
   }
 
-  async setOutcome(q: Queryable, ctx: MerchantContext, id: string, outcome: AssessmentOutcome, now: number): Promise<void> {
-    await q('risk_assessments').where({ id, merchant_id: ctx.merchantId, livemode: ctx.livemode }).update({ outcome, updated_at: now });
+  /** A payment has one attempt in flight at a time, so its pending assessment is that attempt's. */
+  async settlePending(q: Queryable, ctx: MerchantContext, paymentId: string, outcome: AssessmentOutcome, now: number): Promise<void> {
+    await q('risk_assessments').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId, outcome: 'pending' }).update({ outcome, updated_at: now });
   }
 
   async forPayment(q: Queryable, ctx: MerchantContext, paymentId: string): Promise<AssessmentRow[]> {

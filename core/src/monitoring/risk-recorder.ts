@@ -11,6 +11,7 @@ import { Payment, PaymentPatch } from '../payments/payment';
 import { PaymentStateWriter } from '../payments/payment-state-writer';
 import { paymentView } from '../payments/payment-view';
 import { AssessmentOutcome, RiskAssessmentRepository } from './risk-assessment.repository';
+import { outcomeOf } from './risk-outcome-recorder';
 import { RiskAssessment } from './risk-assessment';
 import { RiskReviewRepository } from './risk-review';
 import { RISK_ALERT_SINK, RiskAlertSink } from './risk-alerts';
@@ -83,17 +84,13 @@ export class RiskRecorder {
   }
 
   async settle(payment: Payment, risk: RiskAssessment): Promise<Payment> {
-    if (risk.action !== 'block') {
-      const outcome = outcomeOf(payment);
-      if (outcome !== 'pending' || risk.action === 'review') {
-        await inTransaction(this.db, async (trx) => {
-          const now = this.clock.now();
-          if (outcome !== 'pending') await this.assessments.setOutcome(trx, payment, risk.id, outcome, now);
-          // Nothing was authorized, so there is nothing left to review.
-          const open = outcome === 'declined' || outcome === 'failed' ? await this.reviews.openForPayment(trx, payment, payment.id) : undefined;
-          if (open !== undefined) await this.reviews.decide(trx, open, 'canceled', 'system', now);
-        });
-      }
+    const outcome = outcomeOf(payment);
+    if (risk.action === 'review' && (outcome === 'declined' || outcome === 'failed')) {
+      // Nothing was authorized, so there is nothing left to review.
+      await inTransaction(this.db, async (trx) => {
+        const open = await this.reviews.openForPayment(trx, payment, payment.id);
+        if (open !== undefined) await this.reviews.decide(trx, open, 'canceled', 'system', this.clock.now());
+      });
     }
     if (risk.action === 'block' || risk.action === 'review') {
       const alert = { type: risk.action === 'block' ? 'risk.blocked' : 'risk.review_opened', merchantId: payment.merchantId, livemode: payment.livemode, paymentId: payment.id, score: risk.score, reasons: risk.reasons.map((r) => `${r.rule}: ${r.reason}`) } as const;
@@ -124,19 +121,5 @@ export class RiskRecorder {
       created_at: risk.assessedAt,
       updated_at: now,
     };
-  }
-}
-
-function outcomeOf(payment: Payment): AssessmentOutcome {
-  switch (payment.status) {
-    case 'authorized':
-    case 'captured':
-      return 'approved';
-    case 'declined':
-      return 'declined';
-    case 'failed':
-      return 'failed';
-    default:
-      return 'pending';
   }
 }
