@@ -30,6 +30,9 @@ import { ApiKeyService } from './merchants/api-keys';
 import { ONBOARDING_SERVICES, registerOnboarding } from './merchants/onboarding-registration';
 import { createGatewayServer, registerCertificates, startCertificates } from './certificates/certificates.module';
 import { CERTIFICATE_AUTHENTICATOR } from './certificates/certificate-authenticator';
+import { MONITORING_SINGLETONS, REVIEW_EXPIRY_INTERVAL_MS, registerMonitoring } from './monitoring/register-monitoring';
+import { RiskRuleRegistry } from './monitoring/risk-rule.registry';
+import { RiskReviewService } from './monitoring/risk-review.service';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -40,7 +43,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService] as const;
+const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, ...MONITORING_SINGLETONS] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.
@@ -96,6 +99,7 @@ export class Gateway {
     container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: new CardPaymentMethod() });
     registerOnboarding(container);
     registerCertificates(container);
+    registerMonitoring(container);
 
     const adapters: BankAdapter[] = [];
     const routes: ExtraRoutes[] = [];
@@ -129,6 +133,7 @@ export class Gateway {
       container.resolve(BankRegistry);
       container.resolve(PaymentMethodRegistry);
       await startCertificates(container, config);
+      container.resolve(RiskRuleRegistry);
       for (const adapter of adapters) await adapter.init?.();
     } catch (error) {
       await db.destroy();
@@ -160,6 +165,8 @@ export class Gateway {
     const idempotency = this.container.resolve(IdempotencyService);
     this.timers.push(every(this.config.reconcileIntervalMs, () => reconciler.run(), this.logger, 'reconciler'));
     this.timers.push(every(3600_000, () => idempotency.purgeExpired(), this.logger, 'idempotency purge'));
+    const reviews = this.container.resolve(RiskReviewService);
+    this.timers.push(every(REVIEW_EXPIRY_INTERVAL_MS, () => reviews.expireDue(), this.logger, 'risk review expiry'));
   }
 
   /** Stops accepting, lets in-flight requests finish, then closes adapters and the pool. Idempotent. */

@@ -48,3 +48,6 @@ export { PaymentService } from './payments/payment.service';
 export { RefundService } from './refunds/refund.service';
 export { MAX_AMOUNT } from './money/money';
 export * from './banks/conformance';
+export { RISK_RULE, RISK_DECISIONS, RiskRule, RiskInput, RiskSignal, RiskHistory, RiskDecision, HistoryKey } from './monitoring/risk-rule';
+export { RISK_ALERT_SINK, RiskAlert, RiskAlertSink } from './monitoring/risk-alerts';
+export { riskRuleProblems } from './monitoring/risk-rule-conformance';

@@ -3,6 +3,7 @@ import * as core001 from './migrations/001-core';
 import * as banks002 from './migrations/002-banks';
 import * as routing005 from './migrations/005-routing';
 import * as onboarding006 from './migrations/006-onboarding';
+import * as risk007 from './migrations/007-risk';
 import * as certificates008 from './migrations/008-certificates';
 import * as assist009 from './migrations/009-assist';
 
@@ -21,6 +22,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['002-banks', banks002],
   ['005-routing', routing005],
   ['006-onboarding', onboarding006],
+  ['007-risk', risk007],
   ['008-certificates', certificates008],
   ['009-assist', assist009],
 ];

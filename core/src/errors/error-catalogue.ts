@@ -70,6 +70,9 @@ export const ERROR_CATALOGUE = {
   // 409: the object is not in a state that allows this.
   payment_invalid_state: { type: 'state_error', status: 409, message: 'The payment is not in a state that allows this operation.' },
   payment_operation_in_progress: { type: 'state_error', status: 409, message: 'Another operation on this payment is in progress; retry shortly.' },
+  risk_review_pending: { type: 'state_error', status: 409, message: 'The payment is held for risk review; approve the review before capturing.' },
+  risk_review_closed: { type: 'state_error', status: 409, message: 'The risk review has already been decided.' },
+  risk_rules_conflict: { type: 'state_error', status: 409, message: 'The rule set was changed at the same time; read it again and retry.' },
   idempotency_key_in_use: { type: 'idempotency_error', status: 409, message: 'A request with this Idempotency-Key is still being processed; retry shortly.' },
   merchant_invalid_stage: { type: 'state_error', status: 409, message: 'The merchant is not in an onboarding stage that allows this.' },
   contract_not_signed: { type: 'state_error', status: 409, message: 'The merchant cannot go live before its bank contract is recorded as signed.' },

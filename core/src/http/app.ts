@@ -22,6 +22,8 @@ import { signupRoutes } from './signup/signup.routes';
 import { MerchantStanding } from '../merchants/merchant-standing';
 import { CONFIG } from '../config/tokens';
 import { TenderConfig } from '../config/config';
+import { riskRoutes } from './api/risk.routes';
+import { adminRiskRoutes } from './admin/risk.routes';
 import { healthRoutes } from './health.routes';
 import { caRoutes } from './ca.routes';
 import { payAccountRoutes } from './pay-account.routes';
@@ -69,6 +71,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   api.use(paymentRoutes(container));
   api.use(refundRoutes(container));
   api.use(merchantRoutingRoutes(container));
+  api.use(riskRoutes(container));
   for (const r of extra.filter((e) => e.scope === 'api')) api.use(r.path, r.router);
   api.use(routeNotFound);
   app.use('/v1', api);
@@ -86,6 +89,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   admin.use(adminAuditRoutes(container));
   admin.use(adminCertificateRoutes(container));
   admin.use(adminRoutingRoutes(container));
+  admin.use(adminRiskRoutes(container));
   for (const r of extra.filter((e) => e.scope === 'admin')) admin.use(r.path, r.router);
   admin.use(routeNotFound);
   app.use('/admin/v1', admin);

@@ -10,6 +10,7 @@ import { Payment, PaymentPatch } from './payment';
 import { PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
 import { failureOf } from './failure-messages';
+import { RiskOutcomeRecorder } from '../monitoring/risk-outcome-recorder';
 
 export interface AppliedOutcome {
   readonly payment: Payment;
@@ -34,6 +35,7 @@ export class BankOutcomeApplier {
     @inject(BankOperationRepository) private readonly operations: BankOperationRepository,
     @inject(RefundRepository) private readonly refunds: RefundRepository,
     @inject(EventOutbox) private readonly outbox: EventOutbox,
+    @inject(RiskOutcomeRecorder) private readonly riskOutcomes: RiskOutcomeRecorder,
   ) {}
 
   apply(op: BankOperation, result: BankResult): Promise<AppliedOutcome> {
@@ -52,8 +54,11 @@ export class BankOutcomeApplier {
       await this.operations.settle(trx, current, result, now);
       switch (current.kind) {
         case 'authorize':
-        case 'sale':
-          return { payment: await this.applyAuthorization(trx, payment, current, result, now), refund, applied: true };
+        case 'sale': {
+          const authorized = await this.applyAuthorization(trx, payment, current, result, now);
+          await this.riskOutcomes.authorizationApplied(trx, authorized, now);
+          return { payment: authorized, refund, applied: true };
+        }
         case 'capture':
           return { payment: await this.applyFollowUp(trx, payment, result, { status: 'captured', amount_captured: current.amount }, now), refund, applied: true };
         case 'void':

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { findCurrency } from '../money/currencies';
 import { isValidAmount } from '../money/money';
@@ -37,6 +38,15 @@ export const createPaymentSchema = z
 
 export type CreatePaymentInput = z.output<typeof createPaymentSchema>;
 
+/** The buyer as the shop saw them; transaction monitoring uses both (docs/risk.md). */
+export const customerField = z
+  .object({
+    ip: z.string().max(45).refine((ip) => isIP(ip) !== 0, 'must be an IPv4 or IPv6 address'),
+    email: z.string().max(320).email(),
+  })
+  .partial()
+  .strict();
+
 /** POST /v1/payments/:id/confirm; card fields are checked by the card payment method. */
 export const confirmPaymentSchema = z
   .object({
@@ -46,6 +56,7 @@ export const confirmPaymentSchema = z
         card: z.record(z.unknown()).optional(),
       })
       .strict(),
+    customer: customerField.optional(),
   })
   .strict();
 

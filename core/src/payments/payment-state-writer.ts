@@ -3,7 +3,7 @@ import { CONFIG } from '../config/tokens';
 import { TenderConfig } from '../config/config';
 import { Queryable } from '../db/database';
 import { EventOutbox } from '../notifications/event-outbox';
-import { Payment, PaymentPatch } from './payment';
+import { Payment, PaymentPatch, riskFromRow } from './payment';
 import { PaymentRepository } from './payment.repository';
 import { assertTransition, eventTypeFor } from './payment-state-machine';
 import { paymentView } from './payment-view';
@@ -64,6 +64,7 @@ function merge(p: Payment, patch: PaymentPatch, now: number): Payment {
           }
         : p.card,
     operationInProgress: patch.operation_in_progress !== undefined ? patch.operation_in_progress : p.operationInProgress,
+    risk: patch.risk_decision !== undefined ? riskFromRow(patch) : p.risk,
     version: p.version + 1,
     updatedAt: now,
   };

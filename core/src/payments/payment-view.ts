@@ -26,6 +26,8 @@ export interface PaymentView {
   failure_code: string | null;
   failure_message: string | null;
   card: { brand: string; bin: string; last4: string; exp_month: number; exp_year: number } | null;
+  /** Transaction monitoring's score, decision and the reasons of the rules that fired (docs/risk.md). */
+  risk: Payment['risk'];
   created_at: string;
   updated_at: string;
 }
@@ -52,6 +54,7 @@ export function paymentView(p: Payment, publicUrl: string): PaymentView {
       p.card === null
         ? null
         : { brand: p.card.brand, bin: p.card.bin, last4: p.card.last4, exp_month: p.card.expMonth, exp_year: p.card.expYear },
+    risk: p.risk,
     created_at: new Date(p.createdAt).toISOString(),
     updated_at: new Date(p.updatedAt).toISOString(),
   };

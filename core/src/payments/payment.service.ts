@@ -27,6 +27,8 @@ import { CreatePaymentInput } from './payment-input';
 import { assertTransition } from './payment-state-machine';
 import { paymentView } from './payment-view';
 import { CreateKeyRetention } from '../idempotency/create-key-retention';
+import { RiskEngine } from '../monitoring/risk-engine';
+import { RiskCustomer } from '../monitoring/risk-assessment';
 
 /**
  * Card payments from creation to capture or cancellation. Each operation is three
@@ -61,6 +63,7 @@ export class PaymentService {
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(CreateKeyRetention) private readonly createKeys: CreateKeyRetention,
     @inject(AuthorizationAttempts) private readonly attempts: AuthorizationAttempts,
+    @inject(RiskEngine) private readonly risk: RiskEngine,
   ) {}
 
   async create(ctx: MerchantContext, input: CreatePaymentInput, idempotencyKey?: string): Promise<Payment> {
@@ -127,7 +130,7 @@ export class PaymentService {
     return page;
   }
 
-  async confirm(ctx: MerchantContext, id: string, paymentMethod: { type: string; card?: Record<string, unknown> | undefined }): Promise<Payment> {
+  async confirm(ctx: MerchantContext, id: string, paymentMethod: { type: string; card?: Record<string, unknown> | undefined }, customer?: RiskCustomer): Promise<Payment> {
     const now = this.clock.now();
     // Everything the buyer sent is checked before any row is written or any bank asked.
     const prepared = this.methods.get(paymentMethod.type).prepare(paymentMethod.card, new Date(now));
@@ -136,15 +139,18 @@ export class PaymentService {
     const target = await this.retrieve(ctx, id);
     const plan = await this.router.plan(ctx, { paymentMethod: paymentMethod.type, brand: card.brand, bin: maskedParts(card.number).bin, currency: target.currency, amount: target.amount });
     const route = plan[0]!;
+    // Transaction monitoring (docs/risk.md): assessed before any bank sees the card.
+    const risk = await this.risk.assess(ctx, id, { fingerprint: this.vault.fingerprint(card.number), brand: card.brand, ...maskedParts(card.number), expMonth: card.expMonth, expYear: card.expYear }, customer);
     const { payment, op } = await inTransaction(this.db, async (trx) => {
       const current = await this.lockForOperation(trx, ctx, id);
       assertTransition(current.status, 'processing', 'confirm this payment');
+      if (risk.action === 'block') return { payment: await this.risk.decline(trx, current, risk), op: undefined };
       const stored = await this.vault.store(trx, { merchantId: ctx.merchantId, livemode: ctx.livemode, pan: card.number });
       const op = await this.operations.create(trx, {
         paymentId: current.id,
         merchantId: ctx.merchantId,
         livemode: ctx.livemode,
-        kind: current.captureMethod === 'automatic' ? 'sale' : 'authorize',
+        kind: current.captureMethod === 'automatic' && risk.action !== 'review' ? 'sale' : 'authorize',
         adapterCode: route.adapterCode,
         amount: current.amount,
         currency: current.currency,
@@ -162,11 +168,14 @@ export class PaymentService {
         failure_code: null,
         failure_message: null,
         operation_in_progress: op.id,
+        ...this.risk.paymentPatch(risk),
       }, now, 'confirm this payment');
+      await this.risk.record(trx, payment, risk);
       return { payment, op };
     });
+    if (op === undefined) return this.risk.settle(payment, risk);
     // Failover (next connection only after a technical failure) lives in AuthorizationAttempts.
-    return this.attempts.run(ctx, payment, op, plan, {
+    const settled = await this.attempts.run(ctx, payment, op, plan, {
       paymentId: payment.id,
       amount: payment.amount,
       currency: payment.currency,
@@ -174,6 +183,7 @@ export class PaymentService {
       livemode: payment.livemode,
       card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, holderName: card.holderName },
     });
+    return this.risk.settle(settled, risk);
   }
 
   async capture(ctx: MerchantContext, id: string, amount: number | undefined): Promise<Payment> {
@@ -181,6 +191,7 @@ export class PaymentService {
     const { payment, op, original } = await inTransaction(this.db, async (trx) => {
       const current = await this.lockForOperation(trx, ctx, id);
       assertTransition(current.status, 'captured', 'capture this payment');
+      await this.risk.assertCapturable(trx, current);
       const captureAmount = amount ?? current.amount;
       if (captureAmount > current.amount) {
         throw new TenderError('amount_too_large', { param: 'amount', message: `At most ${current.amount} (the authorized amount) can be captured.` });

@@ -27,6 +27,8 @@ export interface Payment {
   readonly cardToken: string | null;
   readonly cardFingerprint: string | null;
   readonly operationInProgress: string | null;
+  /** Transaction monitoring's verdict on the latest confirm attempt (null before any). */
+  readonly risk: PaymentRisk | null;
   readonly version: number;
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -38,6 +40,12 @@ export interface PaymentCard {
   readonly last4: string;
   readonly expMonth: number;
   readonly expYear: number;
+}
+
+export interface PaymentRisk {
+  readonly score: number;
+  readonly decision: string;
+  readonly reasons: ReadonlyArray<{ readonly rule: string; readonly score: number; readonly reason: string; readonly dry_run: boolean }>;
 }
 
 export type PaymentRow = Record<string, unknown>;
@@ -76,6 +84,7 @@ export function paymentFromRow(row: PaymentRow): Payment {
     cardToken: (row.card_token as string | null) ?? null,
     cardFingerprint: (row.card_fingerprint as string | null) ?? null,
     operationInProgress: (row.operation_in_progress as string | null) ?? null,
+    risk: riskFromRow(row),
     version: Number(row.version),
     createdAt: toMinorUnits(row.created_at),
     updatedAt: toMinorUnits(row.updated_at),
@@ -98,4 +107,12 @@ export interface PaymentPatch {
   card_exp_year?: number | null;
   card_fingerprint?: string | null;
   operation_in_progress?: string | null;
+  risk_score?: number | null;
+  risk_decision?: string | null;
+  risk_reasons?: string | null;
+}
+
+export function riskFromRow(row: { risk_score?: unknown; risk_decision?: unknown; risk_reasons?: unknown }): PaymentRisk | null {
+  if (row.risk_decision === null || row.risk_decision === undefined) return null;
+  return { score: Number(row.risk_score), decision: String(row.risk_decision), reasons: JSON.parse(String(row.risk_reasons ?? '[]')) as PaymentRisk['reasons'] };
 }

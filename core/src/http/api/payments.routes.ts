@@ -47,7 +47,7 @@ export function paymentRoutes(container: DependencyContainer): Router {
     const ctx = callerOf(res);
     const id = parsePathId('pay', req.params.id);
     const input = parseInput(confirmPaymentSchema, req.body);
-    await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 200, body: view(await payments.confirm(ctx, id, input.payment_method)) }));
+    await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 200, body: view(await payments.confirm(ctx, id, input.payment_method, input.customer)) }));
   });
 
   router.post('/payments/:id/capture', async (req, res) => {

@@ -1,0 +1,64 @@
+import { RiskDecision, RiskSignal } from './risk-rule';
+
+/** The card as monitoring knows it: a keyed fingerprint and the masked parts, never the PAN. */
+export interface RiskCard {
+  readonly fingerprint: string;
+  readonly brand: string;
+  readonly bin: string;
+  readonly last4: string;
+  readonly expMonth: number;
+  readonly expYear: number;
+}
+
+/** Who is paying, as the shop reports it on confirm (`customer: {ip, email}`). */
+export interface RiskCustomer {
+  readonly ip?: string | undefined;
+  readonly email?: string | undefined;
+}
+
+export interface RiskReason {
+  readonly rule: string;
+  readonly score: number;
+  readonly reason: string;
+  /** True when the rule (or the whole rule set) runs in dry-run mode: recorded, not acted on. */
+  readonly dry_run: boolean;
+}
+
+/** What Tender does with the payment: a challenge becomes one of these until 3-D Secure is available. */
+export type RiskAction = 'allow' | 'review' | 'block';
+
+/** One assessment, computed before anything is written. */
+export interface RiskAssessment {
+  readonly id: string;
+  readonly paymentId: string;
+  readonly score: number;
+  /** The decision of the enforcing rules. */
+  readonly decision: RiskDecision;
+  readonly action: RiskAction;
+  /** The decision had every rule been enforcing (what dry-run is for). */
+  readonly dryRunDecision: RiskDecision;
+  readonly reasons: readonly RiskReason[];
+  readonly ruleSetVersions: { readonly operator: number; readonly merchant: number };
+  readonly card: RiskCard;
+  readonly ip: string | undefined;
+  readonly email: string | undefined;
+  readonly review: { readonly expireAfterSeconds: number; readonly expireDecision: 'approve' | 'reject' };
+  readonly assessedAt: number;
+}
+
+/**
+ * Signals to a decision: a block verdict wins, then an allow verdict, then the
+ * summed score against the thresholds.
+ *
+ * @example
+ * ```ts
+ * combine([{ score: 60, reason: 'velocity' }], { challenge: 50, review: 75, block: 100 }); // { score: 60, decision: 'challenge' }
+ * ```
+ */
+export function combine(signals: readonly RiskSignal[], t: { challenge: number; review: number; block: number }): { score: number; decision: RiskDecision } {
+  const score = signals.reduce((sum, s) => sum + s.score, 0);
+  if (signals.some((s) => s.verdict === 'block')) return { score, decision: 'block' };
+  if (signals.some((s) => s.verdict === 'allow')) return { score, decision: 'allow' };
+  const decision: RiskDecision = score >= t.block ? 'block' : score >= t.review ? 'review' : score >= t.challenge ? 'challenge' : 'allow';
+  return { score, decision };
+}

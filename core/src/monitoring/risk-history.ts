@@ -1,0 +1,62 @@
+import { Knex } from 'knex';
+import { Queryable } from '../db/database';
+import { MerchantContext } from '../merchants/merchant-context';
+import { HistoryKey, RiskHistory } from './risk-rule';
+
+const KEY_COLUMN = { card: 'card_fingerprint', ip: 'ip', email: 'email' } as const;
+
+/**
+ * RiskHistory over `risk_assessments` (one row per assessed attempt). Each method
+ * is one query: an inner SELECT that walks an index starting with (merchant_id,
+ * livemode, key, created_at) and stops after `cap` rows, and an outer aggregate
+ * over at most those rows. A card with a million attempts costs the same as one
+ * with `cap`.
+ */
+export class SqlRiskHistory implements RiskHistory {
+  constructor(
+    private readonly db: Queryable,
+    private readonly ctx: MerchantContext,
+  ) {}
+
+  async attempts(key: HistoryKey, since: number, cap: number, currency: string): Promise<{ count: number; amount: number }> {
+    const inner = this.recent(since, cap).select(this.db.raw('CASE WHEN currency = ? THEN amount ELSE 0 END AS same_amount', [currency]));
+    if (key.kind !== 'merchant') inner.andWhere(KEY_COLUMN[key.kind], key.value);
+    const row = await this.db.from(inner.as('h')).count({ n: '*' }).sum({ total: 'same_amount' }).first();
+    return { count: Number(row?.n ?? 0), amount: Number(row?.total ?? 0) };
+  }
+
+  async declines(cardFingerprint: string, since: number, cap: number): Promise<number> {
+    const inner = this.recent(since, cap).select('id').andWhere({ card_fingerprint: cardFingerprint, outcome: 'declined' });
+    return this.countOf(inner);
+  }
+
+  async smallAttempts(ip: string, currency: string, maxAmount: number, since: number, cap: number): Promise<number> {
+    const inner = this.recent(since, cap).select('id').andWhere({ ip, currency }).andWhere('amount', '<=', maxAmount);
+    return this.countOf(inner);
+  }
+
+  async distinctCards(ip: string, exceptCard: string, since: number, cap: number): Promise<number> {
+    const inner = this.recent(since, cap).select('card_fingerprint').andWhere({ ip }).andWhereNot('card_fingerprint', exceptCard);
+    const row = await this.db.from(inner.as('h')).countDistinct({ n: 'card_fingerprint' }).first();
+    return Number(row?.n ?? 0);
+  }
+
+  async usualAmount(currency: string, since: number, sample: number): Promise<{ average: number; samples: number }> {
+    const inner = this.recent(since, sample).select('amount').andWhere({ currency, outcome: 'approved' });
+    const row = await this.db.from(inner.as('h')).count({ n: '*' }).avg({ mean: 'amount' }).first();
+    return { average: Math.round(Number(row?.mean ?? 0)), samples: Number(row?.n ?? 0) };
+  }
+
+  private recent(since: number, cap: number): Knex.QueryBuilder {
+    return this.db('risk_assessments')
+      .where({ merchant_id: this.ctx.merchantId, livemode: this.ctx.livemode })
+      .andWhere('created_at', '>=', since)
+      .orderBy('created_at', 'desc')
+      .limit(cap);
+  }
+
+  private async countOf(inner: Knex.QueryBuilder): Promise<number> {
+    const row = await this.db.from(inner.as('h')).count({ n: '*' }).first();
+    return Number(row?.n ?? 0);
+  }
+}
