@@ -101,14 +101,28 @@ describe('onboarding: from application to the first live payment', function () {
     assert.equal(bank.authorizations[0]?.connection.bankMerchantId, '000000001234567');
     assert.equal(bank.authorizations[0]?.livemode, true);
 
+    // Live follow-ups reach the same terminal as the authorization they follow.
+    await liveShop.post('/v1/refunds', { payment_id: livePayment.id, amount: 50000 }).expect(201);
+    const manual = await liveShop.pay(CARDS.visa, { amount: 9000, capture_method: 'manual' });
+    assert.equal(manual.status, 'authorized');
+    assert.equal((await liveShop.post(`/v1/payments/${manual.id}/capture`, { amount: 8000 }).expect(200)).body.amount_captured, 8000);
+    const voidable = await liveShop.pay(CARDS.visa, { amount: 100, capture_method: 'manual' });
+    assert.equal((await liveShop.post(`/v1/payments/${voidable.id}/cancel`).expect(200)).body.status, 'canceled');
+    assert.deepEqual(bank.followUps.map((f) => `${f.kind}:${f.request.connection.terminalId}:${f.request.connection.bankMerchantId}`), [
+      'refund:T0000001:000000001234567',
+      'capture:T0000001:000000001234567',
+      'void:T0000001:000000001234567',
+    ]);
+    assert.equal(bank.authorizations.length, 3);
+
     // Test mode stays alongside live, and still goes only to the sandbox.
     assert.equal((await testShop.pay(CARDS.visa)).status, 'captured');
-    assert.equal(bank.authorizations.length, 1);
+    assert.equal(bank.authorizations.length, 3);
     // Test and live never mix.
     assert.equal((await testShop.get(`/v1/payments/${livePayment.id}`).expect(404)).body.error.code, 'resource_not_found');
     await liveShop.get(`/v1/payments/${testPayment.id}`).expect(404);
     const liveList = await liveShop.get('/v1/payments?limit=100').expect(200);
-    assert.deepEqual(liveList.body.data.map((p: { id: string }) => p.id), [livePayment.id]);
+    assert.deepEqual(liveList.body.data.map((p: { id: string }) => p.id), [voidable.id, manual.id, livePayment.id]);
 
     // Every stage change is an event; every operator action is in the audit log.
     const events = await t.gateway.db('events').where({ merchant_id: applied.id, object_type: 'merchant' }).orderBy('seq', 'asc');

@@ -1,4 +1,4 @@
-import { AuthorizationRequest, BankAdapter, BankResult, ContractRequirement, InquiryResult, TenderPlugin } from '@tender/core';
+import { AuthorizationRequest, BankAdapter, BankResult, ContractRequirement, FollowUpRequest, InquiryResult, TenderPlugin } from '@tender/core';
 
 /**
  * A STAND-IN FOR A REAL BANK, for tests only: Tender's live mode needs a bank
@@ -8,18 +8,22 @@ import { AuthorizationRequest, BankAdapter, BankResult, ContractRequirement, Inq
 export class StandInBankAdapter implements BankAdapter {
   readonly code = 'standin-bank';
   readonly authorizations: AuthorizationRequest[] = [];
+  readonly followUps: Array<{ kind: 'capture' | 'void' | 'refund'; request: FollowUpRequest }> = [];
 
   async authorize(request: AuthorizationRequest): Promise<BankResult> {
     this.authorizations.push(request);
     return { kind: 'approved', authorizationCode: 'SI0001', rrn: `RRN${this.authorizations.length}`, bankReference: request.reference };
   }
-  async capture(): Promise<BankResult> {
+  async capture(request: FollowUpRequest): Promise<BankResult> {
+    this.followUps.push({ kind: 'capture', request });
     return { kind: 'approved', authorizationCode: undefined, rrn: undefined, bankReference: undefined };
   }
-  async void(): Promise<BankResult> {
+  async void(request: FollowUpRequest): Promise<BankResult> {
+    this.followUps.push({ kind: 'void', request });
     return { kind: 'approved', authorizationCode: undefined, rrn: undefined, bankReference: undefined };
   }
-  async refund(): Promise<BankResult> {
+  async refund(request: FollowUpRequest): Promise<BankResult> {
+    this.followUps.push({ kind: 'refund', request });
     return { kind: 'approved', authorizationCode: undefined, rrn: undefined, bankReference: undefined };
   }
   async inquire(): Promise<InquiryResult> {

@@ -73,6 +73,12 @@ export class BankConnectionRepository {
     return fromRow(row);
   }
 
+  /** One of the merchant's connections in one mode, whatever its status. */
+  async find(q: Queryable, ctx: MerchantContext, id: string): Promise<BankConnection | undefined> {
+    const row = await q('bank_connections').where({ id, merchant_id: ctx.merchantId, livemode: ctx.livemode }).first();
+    return row === undefined ? undefined : fromRow(row);
+  }
+
   /** The merchant's active connections in one mode, oldest first. */
   async listActive(q: Queryable, ctx: MerchantContext): Promise<BankConnection[]> {
     const rows = await q('bank_connections').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, status: 'active' }).orderBy('created_at', 'asc');

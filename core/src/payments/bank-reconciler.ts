@@ -59,6 +59,7 @@ export class BankReconciler {
     if (payment === undefined) return undefined;
     await this.operations.markRetry(this.db, op, this.clock.now());
     if (op.kind === 'authorize' || op.kind === 'sale') {
+      const connection = await this.router.termsForFollowUp(payment, op.id);
       const answer: InquiryResult | { kind: 'unknown'; message: string } = await callBank(this.logger, 'inquire', () =>
         adapter.inquire({
           kind: op.kind,
@@ -69,7 +70,7 @@ export class BankReconciler {
           livemode: op.livemode,
           cardBin: payment.card?.bin,
           cardLast4: payment.card?.last4,
-          connection: this.router.route(payment).terms,
+          connection,
         }),
       );
       // The bank never saw it: nothing was charged, so the attempt failed.
@@ -78,7 +79,7 @@ export class BankReconciler {
     }
     const original = await this.operations.findApprovedAuthorization(this.db, op.paymentId);
     if (original === undefined) return undefined;
-    const request = this.paymentService.followUp(payment, op, original);
+    const request = await this.paymentService.followUp(payment, op, original);
     switch (op.kind) {
       case 'capture':
         return callBank(this.logger, 'capture', () => adapter.capture(request));

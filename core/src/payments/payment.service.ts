@@ -201,7 +201,7 @@ export class PaymentService {
       const payment = await this.writer.change(trx, current, { operation_in_progress: op.id }, now);
       return { payment, op, original };
     });
-    const result = await callBank(this.logger, 'capture', () => this.banks.get(op.adapterCode).capture(this.followUp(payment, op, original)));
+    const result = await callBank(this.logger, 'capture', async () => this.banks.get(op.adapterCode).capture(await this.followUp(payment, op, original)));
     const outcome = await this.outcomes.apply(op, result);
     return this.settledOrThrow(outcome.payment, result, 'capture');
   }
@@ -221,7 +221,7 @@ export class PaymentService {
       return { kind: 'void', payment, op, original } as const;
     });
     if (step.kind === 'done') return step.payment;
-    const result = await callBank(this.logger, 'void', () => this.banks.get(step.op.adapterCode).void(this.followUp(step.payment, step.op, step.original)));
+    const result = await callBank(this.logger, 'void', async () => this.banks.get(step.op.adapterCode).void(await this.followUp(step.payment, step.op, step.original)));
     const outcome = await this.outcomes.apply(step.op, result);
     return this.settledOrThrow(outcome.payment, result, 'cancel');
   }
@@ -241,7 +241,7 @@ export class PaymentService {
   }
 
   /** The request for a capture, void or refund that follows `original`. */
-  followUp(payment: Payment, op: BankOperation, original: BankOperation): FollowUpRequest {
+  async followUp(payment: Payment, op: BankOperation, original: BankOperation): Promise<FollowUpRequest> {
     return {
       reference: op.id,
       paymentId: payment.id,
@@ -257,7 +257,7 @@ export class PaymentService {
       amount: op.amount,
       currency: op.currency,
       livemode: payment.livemode,
-      connection: this.router.route(payment).terms,
+      connection: await this.router.termsForFollowUp(payment, original.id),
     };
   }
 

@@ -96,7 +96,7 @@ export class RefundService {
       // The PAN leaves the vault only for a bank whose refund message carries it.
       const pan = adapter.refundNeedsCard !== true || payment.cardToken === null ? undefined : await this.vault.reveal(payment.cardToken, ctx.merchantId, ctx.livemode);
       const card = pan === undefined || payment.card === null ? undefined : { number: pan, expMonth: payment.card.expMonth, expYear: payment.card.expYear, cvc: undefined, holderName: undefined };
-      return adapter.refund({ ...this.paymentService.followUp(payment, op, original), card });
+      return adapter.refund({ ...(await this.paymentService.followUp(payment, op, original)), card });
     });
     const outcome = await this.outcomes.apply(op, result);
     return outcome.refund ?? step.refund;

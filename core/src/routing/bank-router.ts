@@ -9,6 +9,7 @@ import { ConnectionHealth } from './connection-health';
 import { RoutingRuleRepository } from './routing-rule.repository';
 import { PaymentFacts } from './routing-rules';
 import { planRoute } from './route-planner';
+import { PaymentAttemptRepository } from './payment-attempt.repository';
 
 /** The adapter that serves every test-mode payment. */
 export const SANDBOX_ADAPTER_CODE = 'sandbox';
@@ -49,7 +50,22 @@ export class BankRouter {
     @inject(BankConnectionRepository) private readonly connections: BankConnectionRepository,
     @inject(RoutingRuleRepository) private readonly rules: RoutingRuleRepository,
     @inject(ConnectionHealth) private readonly health: ConnectionHealth,
+    @inject(PaymentAttemptRepository) private readonly attempts: PaymentAttemptRepository,
   ) {}
+
+  /**
+   * The connection terms (bank merchant id, terminal id) for a request that follows
+   * the authorization `authorizationId`: the terms of the connection that
+   * authorization went through, so a capture, void, refund or inquiry reaches the
+   * same terminal. Test mode: the sandbox.
+   */
+  async termsForFollowUp(payment: { merchantId: string; livemode: boolean }, authorizationId: string): Promise<BankConnectionTerms> {
+    if (!payment.livemode) return this.route(payment).terms;
+    const ctx = { merchantId: payment.merchantId, livemode: payment.livemode };
+    const connectionId = await this.attempts.connectionOf(this.db, ctx, authorizationId);
+    const connection = connectionId === undefined ? undefined : await this.connections.find(this.db, ctx, connectionId);
+    return connection === undefined ? { bankMerchantId: undefined, terminalId: undefined } : connectionTerms(connection);
+  }
 
   async plan(ctx: MerchantContext, facts: PaymentFacts): Promise<RouteCandidate[]> {
     if (!ctx.livemode) return [{ ...this.route(ctx), connectionId: undefined, bankCode: SANDBOX_ADAPTER_CODE }];

@@ -41,6 +41,12 @@ export function attemptView(a: PaymentAttempt): Record<string, unknown> {
 
 @injectable()
 export class PaymentAttemptRepository {
+  /** The connection an operation was sent through, if routing chose one (live mode). */
+  async connectionOf(q: Queryable, ctx: MerchantContext, operationId: string): Promise<string | undefined> {
+    const row = await q('payment_attempts').select('connection_id').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, operation_id: operationId }).first();
+    return row?.connection_id === null || row?.connection_id === undefined ? undefined : String(row.connection_id);
+  }
+
   async record(q: Queryable, ctx: MerchantContext, input: Omit<PaymentAttempt, 'id' | 'createdAt' | 'operationStatus'>, now: number): Promise<void> {
     await q('payment_attempts').insert({
       id: newId('att'),
