@@ -24,6 +24,12 @@ import { RefundService } from './refunds/refund.service';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
 import { ApiKeyService } from './merchants/api-keys';
+import { EVENT_LISTENER, EventListener } from './notifications/event-listener';
+import { WebhookFanout } from './notifications/webhooks/webhook-fanout';
+import { WebhookDispatcher } from './notifications/webhooks/webhook-dispatcher';
+import { EmailNotifier } from './notifications/email/email-notifier';
+import { EmailDispatcher } from './notifications/email/email-dispatcher';
+import { PollingLoop } from './notifications/polling-loop';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -34,7 +40,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [BankRegistry, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService] as const;
+const SINGLETONS = [BankRegistry, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.
@@ -51,6 +57,7 @@ const SINGLETONS = [BankRegistry, PaymentMethodRegistry, PaymentService, RefundS
 export class Gateway {
   private server: http.Server | undefined;
   private timers: NodeJS.Timeout[] = [];
+  private loops: PollingLoop[] = [];
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -87,6 +94,9 @@ export class Gateway {
     container.register(KEY_RING, { useValue: new KeyRing(master.value, config.previousMasterKeys) });
     container.register(ADMIN_TOKEN, { useValue: admin.value });
     container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: new CardPaymentMethod() });
+    // Run in the transaction of every event: webhook fan-out and e-mail queueing.
+    container.register<EventListener>(EVENT_LISTENER, { useClass: WebhookFanout });
+    container.register<EventListener>(EVENT_LISTENER, { useClass: EmailNotifier });
 
     const adapters: BankAdapter[] = [];
     const routes: ExtraRoutes[] = [];
@@ -132,13 +142,26 @@ export class Gateway {
     return server.address() as AddressInfo;
   }
 
-  /** The reconciler loop (and key purge); called by listen, or directly by a worker process. */
-  startBackgroundJobs(): void {
-    if (this.config.reconcileIntervalMs <= 0 || this.timers.length > 0) return;
-    const reconciler = this.container.resolve(BankReconciler);
-    const idempotency = this.container.resolve(IdempotencyService);
-    this.timers.push(every(this.config.reconcileIntervalMs, () => reconciler.run(), this.logger, 'reconciler'));
-    this.timers.push(every(3600_000, () => idempotency.purgeExpired(), this.logger, 'idempotency purge'));
+  /**
+   * The reconciler loop (and key purge) and the webhook and e-mail dispatchers; called
+   * by listen, or by `tender worker` with `worker: true`, which runs the dispatchers even
+   * when TENDER_WEBHOOK_DISPATCHER=false keeps them out of the serving processes.
+   */
+  startBackgroundJobs(options: { worker?: boolean } = {}): void {
+    if (this.config.reconcileIntervalMs > 0 && this.timers.length === 0) {
+      const reconciler = this.container.resolve(BankReconciler);
+      const idempotency = this.container.resolve(IdempotencyService);
+      this.timers.push(every(this.config.reconcileIntervalMs, () => reconciler.run(), this.logger, 'reconciler'));
+      this.timers.push(every(3600_000, () => idempotency.purgeExpired(), this.logger, 'idempotency purge'));
+    }
+    const n = this.config.notifications;
+    if ((n.dispatcherInGateway || options.worker === true) && this.loops.length === 0) {
+      const webhooks = this.container.resolve(WebhookDispatcher);
+      const emails = this.container.resolve(EmailDispatcher);
+      this.loops.push(new PollingLoop('webhook dispatcher', n.pollIntervalMs, () => webhooks.runOnce(), this.logger));
+      this.loops.push(new PollingLoop('e-mail dispatcher', n.pollIntervalMs, () => emails.runOnce(), this.logger));
+      for (const loop of this.loops) loop.start();
+    }
   }
 
   /** Stops accepting, lets in-flight requests finish, then closes adapters and the pool. Idempotent. */
@@ -146,6 +169,9 @@ export class Gateway {
     this.closing ??= (async () => {
       for (const t of this.timers) clearInterval(t);
       this.timers = [];
+      await Promise.all(this.loops.map((loop) => loop.stop()));
+      this.loops = [];
+      this.container.resolve(EmailDispatcher).close();
       const server = this.server;
       if (server !== undefined) {
         await new Promise<void>((resolve) => {

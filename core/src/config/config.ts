@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { NotificationsConfig, loadNotificationsConfig } from './notifications-config';
 
 /**
  * Tender's one typed configuration, read from the environment and validated at
@@ -33,6 +34,8 @@ export interface TenderConfig {
   /** How long an Idempotency-Key is remembered. */
   readonly idempotencyTtlMs: number;
   readonly createDemoMerchant: boolean;
+  /** Webhooks and e-mail. */
+  readonly notifications: NotificationsConfig;
 }
 
 export type DatabaseConfig =
@@ -81,12 +84,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && e.TENDER_ADMIN_TOKEN === undefined) {
     throw new ConfigError('TENDER_ADMIN_TOKEN is required when NODE_ENV=production');
   }
+  const publicUrl = (e.TENDER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const notifications = loadNotificationsConfig(env, publicUrl);
+  if ('error' in notifications) throw new ConfigError(`invalid configuration:\n  ${notifications.error.join('\n  ')}`);
   return {
     port,
     host: e.HOST,
     production,
     dataDir,
-    publicUrl: (e.TENDER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl,
     database,
     adminToken: e.TENDER_ADMIN_TOKEN,
     masterKey: e.TENDER_MASTER_KEY,
@@ -97,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileAfterMs: e.TENDER_RECONCILE_AFTER_MS,
     idempotencyTtlMs: e.TENDER_IDEMPOTENCY_TTL_HOURS * 3600_000,
     createDemoMerchant: e.TENDER_DEMO_MERCHANT === undefined ? database.client === 'sqlite' && database.embeddedDefault : e.TENDER_DEMO_MERCHANT === 'true',
+    notifications,
   };
 }
 

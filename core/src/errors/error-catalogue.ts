@@ -40,6 +40,10 @@ export const ERROR_CATALOGUE = {
   card_expiry_invalid: { type: 'invalid_request_error', status: 400, message: 'The card expiry date is invalid or in the past.' },
   card_cvc_invalid: { type: 'invalid_request_error', status: 400, message: 'The card security code must be 3 or 4 digits.' },
   payment_method_unsupported: { type: 'invalid_request_error', status: 400, message: 'This payment method type is not supported.' },
+  webhook_url_scheme_unsupported: { type: 'invalid_request_error', status: 400, message: 'Webhook URLs must use http or https.' },
+  webhook_url_points_to_gateway: { type: 'invalid_request_error', status: 400, message: 'A webhook URL cannot point at this gateway.' },
+  webhook_url_private_address: { type: 'invalid_request_error', status: 400, message: 'A webhook URL cannot point at a private, loopback, link-local, multicast or reserved address.' },
+  webhook_url_unresolvable: { type: 'invalid_request_error', status: 400, message: 'The host of the webhook URL does not resolve.' },
   idempotency_key_invalid: { type: 'idempotency_error', status: 400, message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.' },
   idempotency_key_reused: { type: 'idempotency_error', status: 400, message: 'This Idempotency-Key was already used with a different request.' },
   // 401 / 403: who is asking.

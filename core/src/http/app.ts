@@ -11,6 +11,9 @@ import { errorHandler, requireJsonBody, routeNotFound } from './middleware/error
 import { requestLog } from './middleware/request-log';
 import { paymentRoutes } from './api/payments.routes';
 import { refundRoutes } from './api/refunds.routes';
+import { eventRoutes } from './api/events.routes';
+import { webhookEndpointRoutes } from './api/webhook-endpoints.routes';
+import { paymentStatusRoutes } from './status/payment-status.routes';
 import { adminMerchantRoutes } from './admin/merchants.routes';
 import { healthRoutes } from './health.routes';
 
@@ -45,6 +48,8 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   api.use(merchantAuth(container.resolve(ApiKeyService)));
   api.use(paymentRoutes(container));
   api.use(refundRoutes(container));
+  api.use(eventRoutes(container));
+  api.use(webhookEndpointRoutes(container));
   api.use(routeNotFound);
   app.use('/v1', api);
 
@@ -60,6 +65,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   admin.use(routeNotFound);
   app.use('/admin/v1', admin);
 
+  app.use('/status', paymentStatusRoutes(container));
   for (const r of extra) app.use(r.path, r.router);
   app.use(routeNotFound);
   app.use(errorHandler(logger));
