@@ -3,7 +3,7 @@ import { EventOutbox, Gateway } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { MerchantClient } from '../support/merchant-client';
-import { FAST_WEBHOOKS, WebhookReceiver } from '../support/webhook-receiver';
+import { FAST_WEBHOOKS, WebhookReceiver, eventually } from '../support/webhook-receiver';
 import { testDatabaseUrl } from '../support/test-database';
 
 const TYPES = ['payment.created', 'payment.processing', 'payment.authorized', 'payment.captured'];
@@ -49,7 +49,9 @@ describe('webhooks: two dispatcher processes on one MySQL/MariaDB database', fun
     assert.equal(receiver.concurrentDuplicates, 0, 'an attempt was made twice at once');
     assert.equal(receiver.received.length, 1000, 'every event exactly once');
     assert.deepEqual([...receiver.acknowledged()].sort(), [...expected].sort());
-    const rows = await t.gateway.db('webhook_deliveries').where({ merchant_id: m.id });
+    const db = t.gateway.db;
+    await eventually(async () => (await db('webhook_deliveries').where({ merchant_id: m.id, status: 'delivered' })).length === 1000, 'every delivery recorded');
+    const rows = await db('webhook_deliveries').where({ merchant_id: m.id });
     assert.equal(rows.length, 1000);
     assert.ok(rows.every((r: { status: string; attempt_count: number }) => r.status === 'delivered' && r.attempt_count === 1));
     // Order per endpoint held even with two dispatchers.

@@ -98,6 +98,7 @@ describe('webhooks: signed delivery through the outbox', function () {
     await receiver.until(() => receiver.acknowledged().length === 1, 'the fourth attempt acknowledged');
     // Give the dispatcher the chance to (wrongly) send again.
     await new Promise((r) => setTimeout(r, 300));
+    await eventually(async () => (await t.gateway.db('webhook_deliveries').where({ endpoint_id: endpoint.id, status: 'delivered' })).length === 1, 'the delivery recorded');
     assert.equal(receiver.received.length, 4);
     assert.equal(receiver.acknowledged().length, 1);
     assert.equal(new Set(receiver.received.map((h) => h.eventId)).size, 1, 'every attempt carries the same event id');
@@ -116,7 +117,10 @@ describe('webhooks: signed delivery through the outbox', function () {
     receiver.answer = (_hook, index) => (index === 0 ? 'hang' : 200);
     await shop.pay(CARDS.visa);
     await receiver.until(() => receiver.acknowledged().length === 1, 'the retry acknowledged');
-    const delivery = (await shop.get(`/v1/webhook_endpoints/${endpoint.id}/deliveries`).expect(200)).body.data[0];
+    // The receiver has answered; the dispatcher records the answer a moment later.
+    const deliveries = async () => (await shop.get(`/v1/webhook_endpoints/${endpoint.id}/deliveries`).expect(200)).body.data;
+    await eventually(async () => (await deliveries())[0].status === 'delivered', 'the delivery recorded');
+    const delivery = (await deliveries())[0];
     assert.equal(delivery.attempts.length, 2);
     assert.equal(delivery.attempts[1].status_code, null);
     assert.match(delivery.attempts[1].error, /no answer within 1000 ms/);
