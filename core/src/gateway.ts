@@ -33,6 +33,12 @@ import { CERTIFICATE_AUTHENTICATOR } from './certificates/certificate-authentica
 import { MONITORING_SINGLETONS, REVIEW_EXPIRY_INTERVAL_MS, registerMonitoring } from './monitoring/register-monitoring';
 import { RiskRuleRegistry } from './monitoring/risk-rule.registry';
 import { RiskReviewService } from './monitoring/risk-review.service';
+import { EVENT_LISTENER, EventListener } from './notifications/event-listener';
+import { WebhookFanout } from './notifications/webhooks/webhook-fanout';
+import { WebhookDispatcher } from './notifications/webhooks/webhook-dispatcher';
+import { EmailNotifier } from './notifications/email/email-notifier';
+import { EmailDispatcher } from './notifications/email/email-dispatcher';
+import { PollingLoop } from './notifications/polling-loop';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -43,7 +49,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, ...MONITORING_SINGLETONS] as const;
+const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.
@@ -60,6 +66,7 @@ const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, PaymentService, Ref
 export class Gateway {
   private server: http.Server | https.Server | undefined;
   private timers: NodeJS.Timeout[] = [];
+  private loops: PollingLoop[] = [];
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -100,6 +107,9 @@ export class Gateway {
     registerOnboarding(container);
     registerCertificates(container);
     registerMonitoring(container);
+    // Run in the transaction of every event: webhook fan-out and e-mail queueing.
+    container.register<EventListener>(EVENT_LISTENER, { useClass: WebhookFanout });
+    container.register<EventListener>(EVENT_LISTENER, { useClass: EmailNotifier });
 
     const adapters: BankAdapter[] = [];
     const routes: ExtraRoutes[] = [];
@@ -156,17 +166,31 @@ export class Gateway {
     return server.address() as AddressInfo;
   }
 
-  /** The reconciler loop (and key purge) and plugins' jobs; called by listen, or directly by a worker process. */
-  startBackgroundJobs(): void {
+  /**
+   * The reconciler loop (and key purge), risk-review expiry, the webhook and e-mail
+   * dispatchers and plugins' jobs; called by listen, or by `tender worker` with
+   * `worker: true`, which runs the dispatchers even when TENDER_WEBHOOK_DISPATCHER=false
+   * keeps them out of the serving processes.
+   */
+  startBackgroundJobs(options: { worker?: boolean } = {}): void {
     // Plugin jobs have their own schedules; the core interval only governs the core's jobs.
     for (const job of this.pluginJobs) job.start();
-    if (this.config.reconcileIntervalMs <= 0 || this.timers.length > 0) return;
-    const reconciler = this.container.resolve(BankReconciler);
-    const idempotency = this.container.resolve(IdempotencyService);
-    this.timers.push(every(this.config.reconcileIntervalMs, () => reconciler.run(), this.logger, 'reconciler'));
-    this.timers.push(every(3600_000, () => idempotency.purgeExpired(), this.logger, 'idempotency purge'));
-    const reviews = this.container.resolve(RiskReviewService);
-    this.timers.push(every(REVIEW_EXPIRY_INTERVAL_MS, () => reviews.expireDue(), this.logger, 'risk review expiry'));
+    if (this.config.reconcileIntervalMs > 0 && this.timers.length === 0) {
+      const reconciler = this.container.resolve(BankReconciler);
+      const idempotency = this.container.resolve(IdempotencyService);
+      const reviews = this.container.resolve(RiskReviewService);
+      this.timers.push(every(this.config.reconcileIntervalMs, () => reconciler.run(), this.logger, 'reconciler'));
+      this.timers.push(every(3600_000, () => idempotency.purgeExpired(), this.logger, 'idempotency purge'));
+      this.timers.push(every(REVIEW_EXPIRY_INTERVAL_MS, () => reviews.expireDue(), this.logger, 'risk review expiry'));
+    }
+    const n = this.config.notifications;
+    if ((n.dispatcherInGateway || options.worker === true) && this.loops.length === 0) {
+      const webhooks = this.container.resolve(WebhookDispatcher);
+      const emails = this.container.resolve(EmailDispatcher);
+      this.loops.push(new PollingLoop('webhook dispatcher', n.pollIntervalMs, () => webhooks.runOnce(), this.logger));
+      this.loops.push(new PollingLoop('e-mail dispatcher', n.pollIntervalMs, () => emails.runOnce(), this.logger));
+      for (const loop of this.loops) loop.start();
+    }
   }
 
   /** Stops accepting, lets in-flight requests finish, then closes adapters and the pool. Idempotent. */
@@ -174,6 +198,9 @@ export class Gateway {
     this.closing ??= (async () => {
       for (const t of this.timers) clearInterval(t);
       this.timers = [];
+      await Promise.all(this.loops.map((loop) => loop.stop()));
+      this.loops = [];
+      this.container.resolve(EmailDispatcher).close();
       const server = this.server;
       if (server !== undefined) {
         await new Promise<void>((resolve) => {

@@ -13,6 +13,7 @@ const USAGE = `usage: tender <command>
 
 commands:
   start      migrate the database and serve the gateway (default)
+  worker     run only background jobs (webhook and e-mail dispatch, reconciler), no HTTP
   migrate    migrate the database and exit
   ca         the operator's certificate authority (init, import, show)
   certs      payer certificates (issue, revoke, list); see docs/certificates.md
@@ -78,6 +79,22 @@ async function start(config: TenderConfig): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+async function worker(config: TenderConfig): Promise<void> {
+  const gateway = await Gateway.create(config);
+  gateway.startBackgroundJobs({ worker: true });
+  process.stdout.write(`Tender worker running (webhook and e-mail dispatch${config.reconcileIntervalMs > 0 ? ', reconciler' : ''})\n`);
+  const stop = (): void => {
+    gateway.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  // The loops' timers do not keep the process alive; this does, until a signal.
+  setInterval(() => undefined, 1 << 30);
+}
+
 async function migrate(config: TenderConfig): Promise<void> {
   const db = createDatabase(config.database);
   try {
@@ -114,6 +131,7 @@ async function main(argv: string[]): Promise<void> {
     }
     return;
   }
+  if (command === 'worker') return worker(config);
   process.stderr.write(`unknown command '${command}'\n\n${USAGE}\n`);
   process.exitCode = 2;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { NotificationsConfig, loadNotificationsConfig } from './notifications-config';
 
 /**
  * Tender's one typed configuration, read from the environment and validated at
@@ -40,6 +41,8 @@ export interface TenderConfig {
   readonly mailFrom: string;
   /** Certificates: HTTPS served by the gateway itself, payer certificate validity, signed-request freshness. */
   readonly certificates: CertificatesConfig;
+  /** Webhooks and e-mail. */
+  readonly notifications: NotificationsConfig;
 }
 
 export interface CertificatesConfig {
@@ -107,12 +110,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && e.TENDER_ADMIN_TOKEN === undefined) {
     throw new ConfigError('TENDER_ADMIN_TOKEN is required when NODE_ENV=production');
   }
+  const publicUrl = (e.TENDER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const notifications = loadNotificationsConfig(env, publicUrl);
+  if ('error' in notifications) throw new ConfigError(`invalid configuration:\n  ${notifications.error.join('\n  ')}`);
   return {
     port,
     host: e.HOST,
     production,
     dataDir,
-    publicUrl: (e.TENDER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl,
     database,
     adminToken: e.TENDER_ADMIN_TOKEN,
     masterKey: e.TENDER_MASTER_KEY,
@@ -133,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       validityDays: e.TENDER_CERT_VALIDITY_DAYS,
       signatureMaxAgeMs: e.TENDER_SIGNATURE_MAX_AGE_SECONDS * 1000,
     },
+    notifications,
   };
 }
 

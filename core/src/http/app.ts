@@ -11,6 +11,9 @@ import { errorHandler, requireJsonBody, routeNotFound } from './middleware/error
 import { requestLog } from './middleware/request-log';
 import { paymentRoutes } from './api/payments.routes';
 import { refundRoutes } from './api/refunds.routes';
+import { eventRoutes } from './api/events.routes';
+import { webhookEndpointRoutes } from './api/webhook-endpoints.routes';
+import { paymentStatusRoutes } from './status/payment-status.routes';
 import { adminMerchantRoutes } from './admin/merchants.routes';
 import { adminBankRoutes } from './admin/banks.routes';
 import { adminAuditRoutes } from './admin/audit.routes';
@@ -72,6 +75,8 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   api.use(refundRoutes(container));
   api.use(merchantRoutingRoutes(container));
   api.use(riskRoutes(container));
+  api.use(eventRoutes(container));
+  api.use(webhookEndpointRoutes(container));
   for (const r of extra.filter((e) => e.scope === 'api')) api.use(r.path, r.router);
   api.use(routeNotFound);
   app.use('/v1', api);
@@ -95,6 +100,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   app.use('/admin/v1', admin);
   app.use(signupRoutes(container));
 
+  app.use('/status', paymentStatusRoutes(container));
   for (const r of extra.filter((e) => (e.scope ?? 'root') === 'root')) app.use(r.path, r.router);
   app.use(routeNotFound);
   app.use(errorHandler(logger));

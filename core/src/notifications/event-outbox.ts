@@ -1,7 +1,8 @@
-import { inject, injectable } from 'tsyringe';
+import { inject, injectAll, injectable } from 'tsyringe';
 import { CLOCK, Clock } from '../clock/clock';
 import { Queryable } from '../db/database';
 import { newId } from '../ids/ids';
+import { EVENT_LISTENER, EventListener } from './event-listener';
 
 /**
  * The transactional outbox: an event is written by the same transaction as the
@@ -28,10 +29,14 @@ export interface NewEvent {
 
 @injectable()
 export class EventOutbox {
-  constructor(@inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    @inject(CLOCK) private readonly clock: Clock,
+    @injectAll(EVENT_LISTENER) private readonly listeners: EventListener[],
+  ) {}
 
   async record(q: Queryable, event: NewEvent): Promise<string> {
     const id = newId('evt');
+    const createdAt = this.clock.now();
     await q('events').insert({
       id,
       merchant_id: event.merchantId,
@@ -40,8 +45,12 @@ export class EventOutbox {
       object_type: event.objectType,
       object_id: event.objectId,
       data: JSON.stringify({ object: event.data }),
-      created_at: this.clock.now(),
+      created_at: createdAt,
     });
+    // Webhook fan-out and e-mail queueing commit with the event, or not at all.
+    for (const listener of this.listeners) {
+      await listener.onEvent(q, { id, merchantId: event.merchantId, livemode: event.livemode, type: event.type, objectId: event.objectId, data: event.data, createdAt });
+    }
     return id;
   }
 }

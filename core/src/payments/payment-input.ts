@@ -33,6 +33,7 @@ export const createPaymentSchema = z
     capture_method: z.enum(['automatic', 'manual']).default('automatic'),
     return_url: fields.httpUrl.optional(),
     metadata: fields.metadata,
+    customer_email: z.string().max(320).email().optional(),
   })
   .strict();
 
@@ -72,5 +73,12 @@ export const listPaymentsSchema = z
     status: z.enum(PAYMENT_STATUSES).optional(),
     limit: fields.limit,
     starting_after: fields.id('pay').optional(),
+    /** ISO 8601 time or Unix seconds: only payments changed at or after it. */
+    updated_since: z
+      .string()
+      .max(40)
+      .transform((v) => (/^\d{1,12}$/.test(v) ? Number(v) * 1000 : Date.parse(v)))
+      .refine((t) => Number.isFinite(t), 'must be an ISO 8601 time or Unix seconds')
+      .optional(),
   })
   .strict();

@@ -22,6 +22,7 @@ export interface PaymentView {
   livemode: boolean;
   payment_url: string;
   return_url: string | null;
+  customer_email: string | null;
   metadata: Record<string, string>;
   failure_code: string | null;
   failure_message: string | null;
@@ -47,6 +48,7 @@ export function paymentView(p: Payment, publicUrl: string): PaymentView {
     livemode: p.livemode,
     payment_url: `${publicUrl}/pay/${p.pageToken}`,
     return_url: p.returnUrl,
+    customer_email: p.customerEmail,
     metadata: p.metadata,
     failure_code: p.failureCode,
     failure_message: p.failureMessage,

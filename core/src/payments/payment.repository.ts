@@ -9,6 +9,8 @@ export interface PaymentListFilter {
   readonly status?: PaymentStatus | undefined;
   readonly limit: number;
   readonly startingAfter?: string | undefined;
+  /** Epoch ms: only payments whose updated_at is at or after it. */
+  readonly updatedSince?: number | undefined;
 }
 
 /**
@@ -47,6 +49,7 @@ export class PaymentRepository {
     const query = q('payments').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode });
     if (filter.orderId !== undefined) query.andWhere('order_id', filter.orderId);
     if (filter.status !== undefined) query.andWhere('status', filter.status);
+    if (filter.updatedSince !== undefined) query.andWhere('updated_at', '>=', filter.updatedSince);
     if (filter.startingAfter !== undefined) {
       const cursor = await q('payments').select('seq').where({ id: filter.startingAfter, merchant_id: ctx.merchantId, livemode: ctx.livemode }).first();
       if (cursor === undefined) return undefined;

@@ -82,6 +82,7 @@ export class PaymentService {
       description: input.description ?? null,
       capture_method: input.capture_method,
       return_url: input.return_url ?? null,
+      customer_email: input.customer_email ?? null,
       metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
       page_token: randomToken(32),
       create_idempotency_key: idempotencyKey ?? null,

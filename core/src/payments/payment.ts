@@ -19,6 +19,8 @@ export interface Payment {
   readonly description: string | null;
   readonly captureMethod: CaptureMethod;
   readonly returnUrl: string | null;
+  /** Where the receipt goes when the payment is captured. */
+  readonly customerEmail: string | null;
   readonly metadata: Record<string, string>;
   readonly pageToken: string;
   readonly failureCode: string | null;
@@ -67,6 +69,7 @@ export function paymentFromRow(row: PaymentRow): Payment {
     description: (row.description as string | null) ?? null,
     captureMethod: row.capture_method as CaptureMethod,
     returnUrl: (row.return_url as string | null) ?? null,
+    customerEmail: (row.customer_email as string | null) ?? null,
     metadata: row.metadata === null || row.metadata === undefined ? {} : (JSON.parse(String(row.metadata)) as Record<string, string>),
     pageToken: String(row.page_token),
     failureCode: (row.failure_code as string | null) ?? null,

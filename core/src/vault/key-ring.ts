@@ -60,6 +60,19 @@ export class KeyRing {
     return master === undefined ? undefined : derive(master.key, info);
   }
 
+  /**
+   * The AES-256 key that encrypts webhook signing secrets at rest, derived from the
+   * master key of that version (undefined once the version is retired).
+   */
+  webhookSecretKey(version: string): Buffer | undefined {
+    return this.derivedKey('tender/webhook-secret/v1', version);
+  }
+
+  /** Keyed hash that makes buyer status links unguessable (a link to /status/<payment>.<mac>). */
+  statusLinkMac(paymentId: string): string {
+    return createHmac('sha256', derive(this.current.key, 'tender/status-link/v1')).update(paymentId).digest('base64url').slice(0, 32);
+  }
+
   private static toMasterKey(base64: string): MasterKey {
     const key = Buffer.from(base64, 'base64');
     if (key.length !== 32) throw new Error('a master key is 32 bytes');

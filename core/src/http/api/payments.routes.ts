@@ -33,7 +33,7 @@ export function paymentRoutes(container: DependencyContainer): Router {
   router.get('/payments', async (req, res) => {
     const ctx = callerOf(res);
     const query = parseInput(listPaymentsSchema, req.query);
-    const page = await payments.list(ctx, { orderId: query.order_id, status: query.status, limit: query.limit, startingAfter: query.starting_after });
+    const page = await payments.list(ctx, { orderId: query.order_id, status: query.status, limit: query.limit, startingAfter: query.starting_after, updatedSince: query.updated_since });
     res.json({ object: 'list', data: page.payments.map(view), has_more: page.hasMore });
   });
 

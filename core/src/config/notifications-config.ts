@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * Webhook and e-mail settings (docs/webhooks.md). Retry timings are configurable so
+ * tests can run a three-day schedule in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const n = loadNotificationsConfig({ TENDER_WEBHOOK_TIMEOUT_MS: '2000' });
+ * n.webhookTimeoutMs; // 2000
+ * ```
+ */
+export interface NotificationsConfig {
+  /** Run the webhook and e-mail dispatchers inside the gateway process (`tender worker` runs them regardless). */
+  readonly dispatcherInGateway: boolean;
+  readonly pollIntervalMs: number;
+  readonly webhookTimeoutMs: number;
+  readonly webhookRetryBaseMs: number;
+  readonly webhookRetryMaxMs: number;
+  /** A delivery is retried until this long after its first attempt, then marked failed. */
+  readonly webhookRetryWindowMs: number;
+  /** How long a pending delivery holds back later events for the same endpoint. */
+  readonly webhookOrderHoldMs: number;
+  /** Test mode only: let endpoints point at loopback/private addresses. */
+  readonly webhooksAllowPrivate: boolean;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly emailLocale: string;
+  readonly emailRetryBaseMs: number;
+  readonly emailRetryMaxMs: number;
+  readonly emailRetryWindowMs: number;
+}
+
+const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const DAY = 86_400_000;
+
+const schema = z.object({
+  TENDER_WEBHOOK_DISPATCHER: z.enum(['true', 'false']).default('true'),
+  TENDER_NOTIFY_POLL_MS: ms(1000),
+  TENDER_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  TENDER_WEBHOOK_RETRY_BASE_MS: ms(60_000),
+  TENDER_WEBHOOK_RETRY_MAX_MS: ms(6 * 3600_000),
+  TENDER_WEBHOOK_RETRY_WINDOW_MS: ms(3 * DAY),
+  TENDER_WEBHOOK_ORDER_HOLD_MS: ms(3600_000),
+  TENDER_WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  TENDER_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  TENDER_MAIL_FROM: z.string().min(3).optional(),
+  TENDER_EMAIL_LOCALE: z.enum(['en', 'ru', 'ar']).default('en'),
+  TENDER_EMAIL_RETRY_BASE_MS: ms(30_000),
+  TENDER_EMAIL_RETRY_MAX_MS: ms(3600_000),
+  TENDER_EMAIL_RETRY_WINDOW_MS: ms(7 * DAY),
+});
+
+export function loadNotificationsConfig(env: Record<string, string | undefined>, publicUrl: string): NotificationsConfig | { error: string[] } {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) return { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  const e = parsed.data;
+  return {
+    dispatcherInGateway: e.TENDER_WEBHOOK_DISPATCHER === 'true',
+    pollIntervalMs: e.TENDER_NOTIFY_POLL_MS,
+    webhookTimeoutMs: e.TENDER_WEBHOOK_TIMEOUT_MS,
+    webhookRetryBaseMs: e.TENDER_WEBHOOK_RETRY_BASE_MS,
+    webhookRetryMaxMs: e.TENDER_WEBHOOK_RETRY_MAX_MS,
+    webhookRetryWindowMs: e.TENDER_WEBHOOK_RETRY_WINDOW_MS,
+    webhookOrderHoldMs: e.TENDER_WEBHOOK_ORDER_HOLD_MS,
+    webhooksAllowPrivate: e.TENDER_WEBHOOKS_ALLOW_PRIVATE === 'true',
+    smtpUrl: e.TENDER_SMTP_URL,
+    mailFrom: e.TENDER_MAIL_FROM ?? `Tender <no-reply@${new URL(publicUrl).hostname}>`,
+    emailLocale: e.TENDER_EMAIL_LOCALE,
+    emailRetryBaseMs: e.TENDER_EMAIL_RETRY_BASE_MS,
+    emailRetryMaxMs: e.TENDER_EMAIL_RETRY_MAX_MS,
+    emailRetryWindowMs: e.TENDER_EMAIL_RETRY_WINDOW_MS,
+  };
+}

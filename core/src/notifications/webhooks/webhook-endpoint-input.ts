@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { fields } from '../../http/validation';
+import { isKnownEventPattern } from '../event-types';
+
+/** POST /v1/webhook_endpoints */
+export const createEndpointSchema = z
+  .object({
+    url: z.string().min(1).max(2000),
+    events: z
+      .array(z.string().max(64).refine(isKnownEventPattern, 'must be an event type, "<prefix>.*" or "*"'))
+      .min(1)
+      .max(50),
+    description: z.string().max(500).optional(),
+  })
+  .strict();
+
+export type CreateEndpointInput = z.output<typeof createEndpointSchema>;
+
+/** POST /v1/webhook_endpoints/:id/rotate_secret: how long the old secret keeps signing. */
+export const rotateSecretSchema = z
+  .object({ expires_in_hours: z.number().int().min(0).max(168).default(24) })
+  .strict();
+
+export const listEndpointsSchema = z.object({ limit: fields.limit, starting_after: fields.id('we').optional() }).strict();
+
+export const listDeliveriesSchema = z.object({ limit: fields.limit, starting_after: fields.id('whd').optional() }).strict();
+
+export const redeliverSchema = z.object({ endpoint: fields.id('we').optional() }).strict();
