@@ -62,6 +62,28 @@ export class BenchDatabase {
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
+  /** Data + index size of this database, in MiB. */
+  async sizeMiB(): Promise<number> {
+    const rows = await this.query<{ bytes: number | string | null }[]>('SELECT SUM(data_length + index_length) AS bytes FROM information_schema.tables WHERE table_schema = ?', [this.name]);
+    return Math.round(Number(rows[0]?.bytes ?? 0) / 1024 / 1024);
+  }
+
+  /**
+   * Waits (at most `maxMs`) until InnoDB has written back most dirty pages, so a
+   * run right after a bulk load measures the gateway, not the load's flushing.
+   * Returns the seconds waited.
+   */
+  async settle(maxMs: number): Promise<number> {
+    const started = Date.now();
+    while (Date.now() - started < maxMs) {
+      const rows = await this.query<{ Variable_name: string; Value: string }[]>("SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_buffer_pool_pages_dirty', 'Innodb_buffer_pool_pages_total')");
+      const value = (name: string): number => Number(rows.find((r) => r.Variable_name === name)?.Value ?? 0);
+      if (value('Innodb_buffer_pool_pages_dirty') <= 0.05 * value('Innodb_buffer_pool_pages_total')) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    return (Date.now() - started) / 1000;
+  }
+
   async drop(): Promise<void> {
     await withConnection(this.serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS \`${this.name}\``));
   }

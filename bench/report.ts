@@ -15,6 +15,16 @@ export function headlineRatio(rows: readonly ScenarioRow[]): number | undefined 
   return card.throughput / floor.throughput;
 }
 
+/** card / floor at each concurrency level both measured: adjacent runs, so the least disturbed comparison. */
+export function ratiosByConcurrency(rows: readonly ScenarioRow[]): { concurrency: number; ratio: number }[] {
+  const measured = (scenario: string) => rows.filter((r) => r.scenario === scenario && r.status === 'measured' && r.throughput !== undefined);
+  const floors = measured('floor');
+  return measured('card-payment').flatMap((card) => {
+    const floor = floors.find((f) => f.concurrency === card.concurrency);
+    return floor?.throughput === undefined || floor.throughput === 0 || card.concurrency === undefined ? [] : [{ concurrency: card.concurrency, ratio: (card.throughput ?? 0) / floor.throughput }];
+  });
+}
+
 /** The targets. The floor is never adjusted: a missed target is reported as missed. */
 export function evaluateTargets(rows: readonly ScenarioRow[]): TargetResult[] {
   const card = bestRow(rows, 'card-payment');

@@ -1,4 +1,4 @@
-import { measureAtEachConcurrency } from './payment-run';
+import { runsAtEachConcurrency } from './payment-run';
 import { BenchScenario } from './scenario';
 
 /** Scenario 1: create + confirm with the approved sandbox card, automatic capture, at each concurrency level. */
@@ -7,5 +7,6 @@ export const cardPaymentScenario: BenchScenario = {
   id: 'card-payment',
   title: 'card payment, direct API',
   unavailable: () => undefined,
-  run: (ctx) => measureAtEachConcurrency(ctx, { number: 1, scenario: 'card-payment', title: cardPaymentScenario.title, server: 'gateway' }),
+  interleave: true,
+  plan: (ctx) => runsAtEachConcurrency(ctx, { number: 1, scenario: 'card-payment', title: cardPaymentScenario.title, server: 'gateway' }),
 };

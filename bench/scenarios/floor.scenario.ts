@@ -1,4 +1,4 @@
-import { measureAtEachConcurrency } from './payment-run';
+import { runsAtEachConcurrency } from './payment-run';
 import { BenchScenario } from './scenario';
 
 /** Scenario 2: the floor server (express + mysql2, the gateway's statements, no gateway logic) at the same levels. */
@@ -7,5 +7,6 @@ export const floorScenario: BenchScenario = {
   id: 'floor',
   title: 'the floor (express + mysql2)',
   unavailable: () => undefined,
-  run: (ctx) => measureAtEachConcurrency(ctx, { number: 2, scenario: 'floor', title: floorScenario.title, server: 'floor' }),
+  interleave: true,
+  plan: (ctx) => runsAtEachConcurrency(ctx, { number: 2, scenario: 'floor', title: floorScenario.title, server: 'floor' }),
 };

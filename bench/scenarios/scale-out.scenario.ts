@@ -7,8 +7,9 @@ export const scaleOutScenario: BenchScenario = {
   id: 'scale-out',
   title: 'scale-out (2 processes, 1 database)',
   unavailable: () => undefined,
-  async run(ctx) {
+  plan(ctx) {
     const concurrency = bestCardConcurrency(ctx);
-    return [await measurePayments(ctx, { number: 6, scenario: 'scale-out', title: this.title, variant: `2 processes, c=${concurrency}`, server: 'gateway', processes: 2, concurrency, historyPayments: 0 })];
+    const variant = `2 processes, c=${concurrency}`;
+    return [{ variant, measure: () => measurePayments(ctx, { number: 6, scenario: 'scale-out', title: scaleOutScenario.title, variant, server: 'gateway', processes: 2, concurrency, historyPayments: 0 }) }];
   },
 };

@@ -30,6 +30,8 @@ export interface ScenarioRow {
   readonly correctness?: { readonly ok: boolean; readonly detail: string };
   /** The machine's 1-minute load average when the load stopped: how busy the 2 shared cores were. */
   readonly loadAvg1m?: number;
+  /** Size of the database (data + indexes) once history was written, in MiB. */
+  readonly databaseMiB?: number;
   /** Seconds spent populating history, for the growth scenario. */
   readonly populateS?: number;
 }
@@ -43,6 +45,12 @@ export interface ScenarioContext {
   log(line: string): void;
 }
 
+/** One measured run of a scenario (one row of the table). */
+export interface BenchRun {
+  readonly variant: string;
+  measure(): Promise<ScenarioRow>;
+}
+
 /**
  * One benchmark scenario. The harness runs the list in bench/scenarios/index.ts in
  * order; a scenario whose feature is not in this build says so in `unavailable`
@@ -53,7 +61,7 @@ export interface ScenarioContext {
  * export const hostedPageScenario: BenchScenario = {
  *   number: 3, id: 'hosted-page', title: 'hosted page',
  *   unavailable: () => (fs.existsSync(PAY_ROUTES) ? undefined : 'no hosted payment page in this build (issue 3)'),
- *   run: async (ctx) => [await measurePageViews(ctx)],
+ *   plan: (ctx) => [{ variant: 'branded', measure: () => measurePageViews(ctx) }],
  * };
  * ```
  */
@@ -61,8 +69,15 @@ export interface BenchScenario {
   readonly number: number;
   readonly id: string;
   readonly title: string;
+  /**
+   * Take turns with the neighbouring scenarios that also set this: one run of each
+   * in turn (card c=8, floor c=8, card c=32, ...), so a noisy neighbour on the
+   * machine weighs on both sides of a ratio alike.
+   */
+  readonly interleave?: boolean;
   unavailable(): string | undefined;
-  run(ctx: ScenarioContext): Promise<ScenarioRow[]>;
+  /** The runs, planned when the scenario's turn comes (so they can use earlier rows). */
+  plan(ctx: ScenarioContext): BenchRun[];
 }
 
 /** The concurrency at which scenario 1 had its best throughput (the middle level if it did not run). */
