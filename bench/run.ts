@@ -73,7 +73,7 @@ async function main(): Promise<number> {
   const out = process.stdout;
   out.write(`\n${formatTable(rows, false)}\n\n`);
   const byLevel = ratiosByConcurrency(rows);
-  out.write(`HEADLINE  card payment / floor = ${ratio === undefined ? 'not measured' : `${(ratio * 100).toFixed(0)}%`} (best of each)`);
+  out.write(`HEADLINE  card payment / floor = ${ratio === undefined ? 'not measured' : `${(ratio * 100).toFixed(0)}% (best of each)`}`);
   out.write(byLevel.length === 0 ? '\n\n' : `; at each concurrency: ${byLevel.map((l) => `c=${l.concurrency} ${(l.ratio * 100).toFixed(0)}%`).join(', ')}\n\n`);
   for (const t of targets) out.write(`  [${t.verdict === 'met' ? ' met  ' : t.verdict === 'missed' ? 'MISSED' : '  --  '}] ${t.target}: ${t.detail}\n`);
   for (const r of rows.filter((x) => (x.errors ?? 0) > 0 || x.correctness?.ok === false)) {
