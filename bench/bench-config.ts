@@ -1,0 +1,54 @@
+/**
+ * How one `npm run bench` run is sized, read from the environment so a run can be
+ * shortened for a smoke test or lengthened on a quieter machine without editing code.
+ *
+ * @example
+ * ```sh
+ * BENCH_QUICK=1 npm run bench                       # a 30-second smoke test
+ * BENCH_MEASURE_S=60 BENCH_CONCURRENCY=16,32 npm run bench
+ * BENCH_SCENARIOS=card-payment,floor npm run bench  # only these scenarios
+ * ```
+ */
+export interface BenchConfig {
+  /** Seconds of load before measuring starts (JIT, pools and buffer pool warm up); excluded from the figures. */
+  readonly warmupS: number;
+  /** Seconds of load that are measured. */
+  readonly measureS: number;
+  /** Client concurrency levels tried for the card payment and floor scenarios. */
+  readonly concurrency: readonly number[];
+  /** Scenario ids to run; empty means all. */
+  readonly only: readonly string[];
+  /** Also run the growth scenario with 1 million payments of history (slow to populate). */
+  readonly history1M: boolean;
+  /** Write a V8 CPU profile of every gateway process into this directory. */
+  readonly profileDir: string | undefined;
+  /** Server URL without a database name; each run creates and drops its own database. */
+  readonly mysqlUrl: string;
+  readonly quick: boolean;
+}
+
+export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const quick = env.BENCH_QUICK === '1';
+  return {
+    warmupS: positive(env.BENCH_WARMUP_S, quick ? 2 : 10, 'BENCH_WARMUP_S', true),
+    measureS: positive(env.BENCH_MEASURE_S, quick ? 4 : 20, 'BENCH_MEASURE_S', false),
+    concurrency: list(env.BENCH_CONCURRENCY, quick ? [16] : [8, 32, 64]).map((v) => positive(v, 0, 'BENCH_CONCURRENCY', false)),
+    only: list(env.BENCH_SCENARIOS, []),
+    history1M: env.BENCH_HISTORY_1M === '1',
+    profileDir: env.BENCH_PROFILE_DIR === undefined || env.BENCH_PROFILE_DIR === '' ? undefined : env.BENCH_PROFILE_DIR,
+    mysqlUrl: (env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, ''),
+    quick,
+  };
+}
+
+function list(value: string | undefined, fallback: readonly string[] | readonly number[]): string[] {
+  if (value === undefined || value.trim() === '') return fallback.map(String);
+  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+function positive(value: string | undefined, fallback: number, name: string, zeroAllowed: boolean): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || (!zeroAllowed && n === 0)) throw new Error(`${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number (got '${value}')`);
+  return n;
+}

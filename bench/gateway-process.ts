@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { request } from 'undici';
+import { GATEWAY_MAIN, REPO_ROOT } from './bench-database';
+import { ServerProcess } from './server-process';
+
+/** Secrets shared by every gateway process of one run (scale-out needs the same master key). */
+export interface GatewaySecrets {
+  readonly masterKey: string;
+  readonly adminToken: string;
+}
+
+export function newGatewaySecrets(): GatewaySecrets {
+  return { masterKey: randomBytes(32).toString('base64'), adminToken: `bench_admin_${randomBytes(16).toString('hex')}` };
+}
+
+/**
+ * Starts `node core/dist/main.js start` as its own process on a loopback port
+ * chosen by the OS, exactly as an operator would run it (migrations included),
+ * with warn-level logs and no demo merchant.
+ */
+export function startGateway(label: string, databaseUrl: string, secrets: GatewaySecrets, profileDir?: string): Promise<ServerProcess> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bench-'));
+  if (profileDir !== undefined) fs.mkdirSync(profileDir, { recursive: true });
+  return ServerProcess.start(label, {
+    nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`],
+    script: GATEWAY_MAIN,
+    args: ['start'],
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      TENDER_LOG_LEVEL: 'warn',
+      TENDER_DEMO_MERCHANT: 'false',
+      TENDER_MASTER_KEY: secrets.masterKey,
+      TENDER_ADMIN_TOKEN: secrets.adminToken,
+      TENDER_DATA_DIR: dataDir,
+    },
+    readyPattern: /listening on http:\/\/[^:\s]+:(\d+)/,
+  });
+}
+
+/** Creates a merchant through the operator API and returns its test secret key. */
+export async function createMerchant(gatewayUrl: string, secrets: GatewaySecrets): Promise<{ merchantId: string; secretKey: string }> {
+  const response = await request(`${gatewayUrl}/admin/v1/merchants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secrets.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Benchmark shop', email: 'bench@example.com' }),
+  });
+  const body = (await response.body.json()) as { id?: string; test_secret_key?: string };
+  if (response.statusCode !== 201 || body.id === undefined || body.test_secret_key === undefined) {
+    throw new Error(`creating the benchmark merchant failed: HTTP ${response.statusCode} ${JSON.stringify(body).slice(0, 300)}`);
+  }
+  return { merchantId: body.id, secretKey: body.test_secret_key };
+}

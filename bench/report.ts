@@ -1,0 +1,127 @@
+import { ScenarioRow, bestRow } from './scenarios/scenario';
+
+/** One of the issue's targets, evaluated on this run's rows. */
+export interface TargetResult {
+  readonly target: string;
+  readonly verdict: 'met' | 'missed' | 'not measured';
+  readonly detail: string;
+}
+
+/** card throughput / floor throughput, each at its best concurrency: the headline number. */
+export function headlineRatio(rows: readonly ScenarioRow[]): number | undefined {
+  const card = bestRow(rows, 'card-payment');
+  const floor = bestRow(rows, 'floor');
+  if (card?.throughput === undefined || floor?.throughput === undefined || floor.throughput === 0) return undefined;
+  return card.throughput / floor.throughput;
+}
+
+/** card / floor at each concurrency level both measured: adjacent runs, so the least disturbed comparison. */
+export function ratiosByConcurrency(rows: readonly ScenarioRow[]): { concurrency: number; ratio: number }[] {
+  const measured = (scenario: string) => rows.filter((r) => r.scenario === scenario && r.status === 'measured' && r.throughput !== undefined);
+  const floors = measured('floor');
+  return measured('card-payment').flatMap((card) => {
+    const floor = floors.find((f) => f.concurrency === card.concurrency);
+    return floor?.throughput === undefined || floor.throughput === 0 || card.concurrency === undefined ? [] : [{ concurrency: card.concurrency, ratio: (card.throughput ?? 0) / floor.throughput }];
+  });
+}
+
+/** The issue's targets. The floor is never adjusted: a missed target is reported as missed. */
+export function evaluateTargets(rows: readonly ScenarioRow[]): TargetResult[] {
+  const card = bestRow(rows, 'card-payment');
+  const floor = bestRow(rows, 'floor');
+  const ratio = headlineRatio(rows);
+  const results: TargetResult[] = [];
+  results.push(
+    ratio === undefined || card === undefined || floor === undefined
+      ? { target: 'card payments >= 70% of the floor', verdict: 'not measured', detail: 'scenario 1 or 2 did not run' }
+      : { target: 'card payments >= 70% of the floor', verdict: ratio >= 0.7 ? 'met' : 'missed', detail: `${pct(ratio)} (${num(card.throughput)} vs ${num(floor.throughput)} payments/s, best of each)` },
+  );
+  results.push(
+    card?.requestP99Ms === undefined
+      ? { target: 'p99 < 50 ms at the best concurrency', verdict: 'not measured', detail: 'scenario 1 did not run' }
+      : {
+          target: 'p99 < 50 ms at the best concurrency',
+          verdict: card.requestP99Ms < 50 ? 'met' : 'missed',
+          detail: `request p99 ${ms(card.requestP99Ms)} at ${card.variant} (a whole payment, create + confirm: p99 ${ms(card.unitP99Ms)})`,
+        },
+  );
+  const growthRows = rows.filter((r) => r.scenario === 'growth' && r.status === 'measured');
+  const growth1M = growthRows.find((r) => r.historyPayments === 1_000_000);
+  const growth10k = growthRows.find((r) => r.historyPayments === 10_000);
+  const baseline = growthRows.find((r) => r.historyPayments === 0);
+  const loss = (r: ScenarioRow | undefined): number | undefined => (r?.throughput === undefined || baseline?.throughput === undefined ? undefined : 1 - r.throughput / baseline.throughput);
+  const l1M = loss(growth1M);
+  const l10k = loss(growth10k);
+  const tenK = l10k === undefined ? '' : `; with 10k: ${signedPct(-l10k)}`;
+  results.push(
+    l1M === undefined
+      ? { target: 'loss <= 10% with 1M payments of history', verdict: 'not measured', detail: `1M history not run (BENCH_HISTORY_1M=1)${tenK}` }
+      : { target: 'loss <= 10% with 1M payments of history', verdict: l1M <= 0.1 ? 'met' : 'missed', detail: `${signedPct(-l1M)} vs no history, run just before${tenK}` },
+  );
+  const scale = rows.find((r) => r.scenario === 'scale-out' && r.status === 'measured' && r.processes === 2);
+  const scaleBase = rows.find((r) => r.scenario === 'scale-out' && r.status === 'measured' && r.processes === 1);
+  results.push(
+    scale?.throughput === undefined || scaleBase?.throughput === undefined
+      ? { target: 'two processes faster than one, never incorrect', verdict: 'not measured', detail: 'scenario 6 did not run' }
+      : {
+          target: 'two processes faster than one, never incorrect',
+          verdict: scale.throughput > scaleBase.throughput && scale.correctness?.ok === true && scale.errors === 0 ? 'met' : 'missed',
+          detail: `${num(scale.throughput)} vs ${num(scaleBase.throughput)} payments/s with one process just before (${signedPct(scale.throughput / scaleBase.throughput - 1)}); ${scale.correctness?.ok === true ? 'correct' : 'INCORRECT'}`,
+        },
+  );
+  const measured = rows.filter((r) => r.status === 'measured');
+  const bad = measured.filter((r) => r.errors !== 0 || r.correctness?.ok !== true);
+  results.push({
+    target: 'zero errors; every payment captured and counted',
+    verdict: measured.length === 0 ? 'not measured' : bad.length === 0 ? 'met' : 'missed',
+    detail: bad.length === 0 ? `${measured.length} runs checked` : `problems in: ${bad.map((r) => `${r.scenario} ${r.variant}`).join(', ')}`,
+  });
+  return results;
+}
+
+/** The results table, as fixed-width text for the terminal and a Markdown table for the docs. */
+export function formatTable(rows: readonly ScenarioRow[], markdown: boolean): string {
+  const header = ['#', 'scenario', 'variant', 'payments/s', 'payment p50', 'payment p99', 'request p99', 'errors', 'peak RSS MiB', 'correct', 'load avg'];
+  const body = rows.map((r) =>
+    r.status === 'measured'
+      ? [
+          String(r.number),
+          r.title,
+          r.variant,
+          num(r.throughput),
+          ms(r.unitP50Ms),
+          ms(r.unitP99Ms),
+          ms(r.requestP99Ms),
+          r.errors === 0 ? '0' : `!! ${r.errors} !!`,
+          (r.peakRssMiB ?? []).join(' + '),
+          r.correctness?.ok === true ? 'yes' : '!! NO !!',
+          r.loadAvg1m === undefined ? '' : r.loadAvg1m.toFixed(2),
+        ]
+      : [String(r.number), r.title, r.variant, r.status === 'failed' ? '!! FAILED !!' : r.status === 'skipped' ? 'skipped' : 'not available yet', r.note ?? '', '', '', '', '', '', ''],
+  );
+  if (markdown) {
+    const line = (cells: string[]): string => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...body.map(line)].join('\n');
+  }
+  const measuredBody = body.filter((_b, i) => rows[i]?.status === 'measured');
+  const widths = header.map((h, i) => Math.max(h.length, ...(i < 3 ? body : measuredBody).map((b) => (b[i] ?? '').length)));
+  const fmt = (cells: string[], measured: boolean): string =>
+    (measured ? cells : [...cells.slice(0, 3), `${cells[3] ?? ''}: ${cells[4] ?? ''}`])
+      .map((c, i) => (!measured && i === 3 ? c : i >= 3 && i !== 9 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [fmt(header, true), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map((b, i) => fmt(b, rows[i]?.status === 'measured'))].join('\n');
+}
+
+function num(v: number | undefined): string {
+  return v === undefined ? '' : v.toFixed(0);
+}
+function ms(v: number | undefined): string {
+  return v === undefined ? '' : `${v.toFixed(1)} ms`;
+}
+function pct(v: number): string {
+  return `${(v * 100).toFixed(0)}%`;
+}
+function signedPct(v: number): string {
+  return `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
+}

@@ -1,0 +1,121 @@
+import os from 'node:os';
+import path from 'node:path';
+import { BenchDatabase, REPO_ROOT } from '../bench-database';
+import { createMerchant, newGatewaySecrets, startGateway } from '../gateway-process';
+import { populateHistory } from '../history-populator';
+import { runLoad } from '../load/load-client';
+import { ServerProcess } from '../server-process';
+import { BenchRun, ScenarioContext, ScenarioRow } from './scenario';
+
+export interface PaymentRunSpec {
+  readonly number: number;
+  readonly scenario: string;
+  readonly title: string;
+  readonly variant: string;
+  /** The gateway, or the floor server. */
+  readonly server: 'gateway' | 'floor';
+  /** Gateway processes on the one database; the load goes to them round-robin. */
+  readonly processes: number;
+  readonly concurrency: number;
+  /** Payments of history written before the load starts (growth scenario). */
+  readonly historyPayments: number;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * One measured run of the card-payment workload, from an empty database to the
+ * correctness check: fresh database, server process(es), merchant, optional
+ * history, warm-up + measured load, peak RSS, stop, check, drop. A run that fails
+ * becomes a `failed` row; it does not stop the other scenarios.
+ */
+export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec): Promise<ScenarioRow> {
+  const base = { number: spec.number, scenario: spec.scenario, title: spec.title, variant: spec.variant, concurrency: spec.concurrency, processes: spec.processes, historyPayments: spec.historyPayments, unit: 'payment' };
+  const label = `${spec.scenario} ${spec.variant}`;
+  const db = await BenchDatabase.create(ctx.config.mysqlUrl, spec.scenario);
+  const servers: ServerProcess[] = [];
+  try {
+    let merchant: { merchantId: string; secretKey: string };
+    if (spec.server === 'gateway') {
+      const secrets = newGatewaySecrets();
+      // One after the other: the first migrates the empty database.
+      for (let i = 1; i <= spec.processes; i++) servers.push(await startGateway(`gateway${i}`, db.url, secrets, ctx.config.profileDir));
+      merchant = await createMerchant((servers[0] as ServerProcess).url, secrets);
+    } else {
+      await db.migrate();
+      merchant = await db.insertMerchant();
+      servers.push(
+        await ServerProcess.start('floor', {
+          script: path.join(__dirname, '..', 'floor-server.js'),
+          cwd: REPO_ROOT,
+          env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: db.url, PORT: '0' },
+          readyPattern: /floor listening on http:\/\/[^:\s]+:(\d+)/,
+        }),
+      );
+    }
+    let populateS: number | undefined;
+    let databaseMiB: number | undefined;
+    if (spec.historyPayments > 0) {
+      ctx.log(`  ${label}: writing ${spec.historyPayments.toLocaleString('en')} payments of history`);
+      populateS = await populateHistory(db.url, merchant.merchantId, spec.historyPayments, (done) => ctx.log(`    ${done.toLocaleString('en')} written`));
+      databaseMiB = await db.sizeMiB();
+      // A big bulk load leaves InnoDB writing back dirty pages for a while; that is the load's cost, not the gateway's.
+      const waited = spec.historyPayments >= 100_000 ? await db.settle(60_000) : 0;
+      ctx.log(`  ${label}: history written in ${populateS.toFixed(1)} s; database ${databaseMiB} MiB; waited ${waited.toFixed(0)} s for InnoDB to write back`);
+    }
+    const orderPrefix = `bench-${spec.scenario}-`;
+    const result = await runLoad(
+      {
+        workload: 'card-payment',
+        targets: servers.map((s) => s.url),
+        secretKey: merchant.secretKey,
+        concurrency: spec.concurrency,
+        warmupMs: ctx.config.warmupS * 1000,
+        measureMs: ctx.config.measureS * 1000,
+        orderPrefix,
+      },
+      ctx.progress(label),
+    );
+    const loadAvg1m = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
+    const peakRssMiB = servers.map((s) => Math.round((s.peakRssBytes() ?? 0) / MiB));
+    const output = servers.map((s) => s.recentOutput.trim()).filter((o) => o !== '');
+    await Promise.all(servers.map((s) => s.stop()));
+    const counts = await db.statusCounts(orderPrefix);
+    const inDb = Object.values(counts).reduce((a, b) => a + b, 0);
+    const captured = counts.captured ?? 0;
+    const ok = inDb === result.totals.created2xx && captured === inDb && captured === result.totals.completed2xx;
+    const detail = `${inDb} payments in the database, ${captured} captured; the load generator saw ${result.totals.created2xx} created and ${result.totals.completed2xx} captured${ok ? '' : ` (statuses: ${JSON.stringify(counts)})`}`;
+    return {
+      ...base,
+      status: 'measured',
+      throughput: result.measured / (result.measureMs / 1000),
+      unitP50Ms: result.unitP50,
+      unitP99Ms: result.unitP99,
+      requestP50Ms: result.requestP50,
+      requestP99Ms: result.requestP99,
+      requestMaxMs: result.requestMax,
+      errors: result.totals.errors,
+      errorSamples: [...result.errorSamples, ...(result.totals.errors > 0 ? output.map((o) => `server output: ${o.slice(-600)}`) : [])],
+      peakRssMiB,
+      loadAvg1m,
+      correctness: { ok, detail },
+      ...(populateS === undefined ? {} : { populateS }),
+      ...(databaseMiB === undefined ? {} : { databaseMiB }),
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.log(`  ${label}: FAILED: ${message}`);
+    return { ...base, status: 'failed', note: message.split('\n')[0] ?? message };
+  } finally {
+    await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
+    await db.drop().catch((error: unknown) => ctx.log(`  could not drop ${db.name}: ${String(error)}`));
+  }
+}
+
+/** One run per configured concurrency level (scenarios 1 and 2). */
+export function runsAtEachConcurrency(ctx: ScenarioContext, spec: Pick<PaymentRunSpec, 'number' | 'scenario' | 'title' | 'server'>): BenchRun[] {
+  return ctx.config.concurrency.map((concurrency) => ({
+    variant: `c=${concurrency}`,
+    measure: () => measurePayments(ctx, { ...spec, variant: `c=${concurrency}`, processes: 1, concurrency, historyPayments: 0 }),
+  }));
+}

@@ -1,0 +1,95 @@
+import { BenchConfig } from '../bench-config';
+import { LoadProgress } from '../load/load-protocol';
+
+/** One line of the results table. */
+export interface ScenarioRow {
+  /** The issue's scenario number (1-6). */
+  readonly number: number;
+  readonly scenario: string;
+  readonly title: string;
+  /** What distinguishes this row within its scenario (concurrency, history size, process count). */
+  readonly variant: string;
+  readonly status: 'measured' | 'not_available' | 'skipped' | 'failed';
+  /** Why a row is not measured, or a remark on a measured one. */
+  readonly note?: string;
+  readonly concurrency?: number;
+  /** What the throughput counts: 'payment', 'page', 'authorization'. */
+  readonly unit?: string;
+  readonly throughput?: number;
+  readonly unitP50Ms?: number;
+  readonly unitP99Ms?: number;
+  readonly requestP50Ms?: number;
+  readonly requestP99Ms?: number;
+  readonly requestMaxMs?: number;
+  readonly errors?: number;
+  readonly errorSamples?: readonly string[];
+  /** Peak RSS (VmHWM) of each server process under load, in MiB. */
+  readonly peakRssMiB?: readonly number[];
+  readonly historyPayments?: number;
+  readonly processes?: number;
+  readonly correctness?: { readonly ok: boolean; readonly detail: string };
+  /** The machine's 1-minute load average when the load stopped: how busy the 2 shared cores were. */
+  readonly loadAvg1m?: number;
+  /** Size of the database (data + indexes) once history was written, in MiB. */
+  readonly databaseMiB?: number;
+  /** Seconds spent populating history, for the growth scenario. */
+  readonly populateS?: number;
+}
+
+export interface ScenarioContext {
+  readonly config: BenchConfig;
+  /** Rows measured so far in this run (later scenarios read scenario 1's best concurrency). */
+  readonly rows: readonly ScenarioRow[];
+  /** A progress callback for one load run, labelled for the display. */
+  progress(label: string): (p: LoadProgress) => void;
+  log(line: string): void;
+}
+
+/** One measured run of a scenario (one row of the table). */
+export interface BenchRun {
+  readonly variant: string;
+  measure(): Promise<ScenarioRow>;
+}
+
+/**
+ * One benchmark scenario. The harness runs the list in bench/scenarios/index.ts in
+ * order; a scenario whose feature is not in this build says so in `unavailable`
+ * and appears in the table as "not available yet" instead of failing the run.
+ *
+ * @example
+ * ```ts
+ * export const hostedPageScenario: BenchScenario = {
+ *   number: 3, id: 'hosted-page', title: 'hosted page',
+ *   unavailable: () => (fs.existsSync(PAY_ROUTES) ? undefined : 'no hosted payment page in this build (issue 3)'),
+ *   plan: (ctx) => [{ variant: 'branded', measure: () => measurePageViews(ctx) }],
+ * };
+ * ```
+ */
+export interface BenchScenario {
+  readonly number: number;
+  readonly id: string;
+  readonly title: string;
+  /**
+   * Take turns with the neighbouring scenarios that also set this: one run of each
+   * in turn (card c=8, floor c=8, card c=32, ...), so a noisy neighbour on the
+   * machine weighs on both sides of a ratio alike.
+   */
+  readonly interleave?: boolean;
+  unavailable(): string | undefined;
+  /** The runs, planned when the scenario's turn comes (so they can use earlier rows). */
+  plan(ctx: ScenarioContext): BenchRun[];
+}
+
+/** The concurrency at which scenario 1 had its best throughput (the middle level if it did not run). */
+export function bestCardConcurrency(ctx: ScenarioContext): number {
+  const best = bestRow(ctx.rows, 'card-payment');
+  if (best?.concurrency !== undefined) return best.concurrency;
+  const levels = ctx.config.concurrency;
+  return levels[Math.floor(levels.length / 2)] ?? 32;
+}
+
+export function bestRow(rows: readonly ScenarioRow[], scenario: string): ScenarioRow | undefined {
+  return rows
+    .filter((r) => r.scenario === scenario && r.status === 'measured' && r.throughput !== undefined)
+    .reduce<ScenarioRow | undefined>((best, r) => (best === undefined || (r.throughput ?? 0) > (best.throughput ?? 0) ? r : best), undefined);
+}
