@@ -88,7 +88,7 @@ export class Gateway {
       const s = readOrCreateSecret(config.dataDir, 'admin-token', generateAdminToken);
       return { value: s.value, generatedFile: s.file };
     })();
-    const db = createDatabase(config.database);
+    const db = createDatabase(config.database, { poolMax: config.dbPoolMax });
     try {
       await migrateToLatest(db);
     } catch (error) {

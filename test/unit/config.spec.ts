@@ -20,6 +20,9 @@ describe('configuration (no database)', () => {
     assert.equal(loadConfig({ TENDER_DATA_DIR: '/var/lib/tender' }).dataDir, '/var/lib/tender');
     assert.equal(loadConfig({ TENDER_PUBLIC_URL: 'https://pay.example.com/' }).publicUrl, 'https://pay.example.com');
     assert.equal(loadConfig({ DATABASE_URL: 'mysql://root@h/db' }).createDemoMerchant, false);
+    assert.equal(loadConfig({}).dbPoolMax, 10);
+    assert.equal(loadConfig({ TENDER_DB_POOL_MAX: '32' }).dbPoolMax, 32);
+    assert.throws(() => loadConfig({ TENDER_DB_POOL_MAX: '0' }), /TENDER_DB_POOL_MAX/);
   });
 
   it('refuses what it cannot use, saying why', () => {

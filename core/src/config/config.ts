@@ -31,6 +31,8 @@ export interface TenderConfig {
   readonly reconcileIntervalMs: number;
   /** How old a pending bank operation must be before the reconciler takes it. */
   readonly reconcileAfterMs: number;
+  /** Most MySQL connections one process holds (SQLite always uses one). */
+  readonly dbPoolMax: number;
   /** How long an Idempotency-Key is remembered. */
   readonly idempotencyTtlMs: number;
   readonly createDemoMerchant: boolean;
@@ -73,6 +75,7 @@ const envSchema = z.object({
   TENDER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
   TENDER_RECONCILE_AFTER_MS: z.coerce.number().int().min(0).default(10000),
   TENDER_IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).default(24),
+  TENDER_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   TENDER_DEMO_MERCHANT: z.enum(['true', 'false']).optional(),
   TENDER_TEST_MODE_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
   TENDER_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'TENDER_SMTP_URL must start with smtp:// or smtps://').optional(),
@@ -128,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileIntervalMs: e.TENDER_RECONCILE_INTERVAL_MS,
     reconcileAfterMs: e.TENDER_RECONCILE_AFTER_MS,
     idempotencyTtlMs: e.TENDER_IDEMPOTENCY_TTL_HOURS * 3600_000,
+    dbPoolMax: e.TENDER_DB_POOL_MAX,
     // A demo merchant helps a newcomer on the embedded default; never in production unless asked for.
     createDemoMerchant: e.TENDER_DEMO_MERCHANT === undefined ? !production && database.client === 'sqlite' && database.embeddedDefault : e.TENDER_DEMO_MERCHANT === 'true',
     testModeHours: e.TENDER_TEST_MODE_HOURS,
