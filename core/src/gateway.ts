@@ -24,6 +24,7 @@ import { RefundService } from './refunds/refund.service';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
 import { ApiKeyService } from './merchants/api-keys';
+import { HOSTED_PAGE_SINGLETONS } from './pages/hosted-page.module';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -34,7 +35,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [BankRegistry, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService] as const;
+const SINGLETONS = [BankRegistry, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, ...HOSTED_PAGE_SINGLETONS] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  AuthenticatedAuthorizationRequest,
   AuthorizationRequest,
   BankAdapter,
   BankHealth,
@@ -9,8 +10,10 @@ import {
   InquiryRequest,
   InquiryResult,
   RefundRequest,
+  ThreeDSecureServer,
 } from '@tender/core';
 import { TEST_CARDS, TestCardBehaviour, findByMaskedParts } from './test-cards';
+import { SandboxThreeDSecureServer, sandboxChallenge } from './sandbox-three-d-secure';
 
 export interface SandboxOptions {
   /** Simulated bank latency per request, in milliseconds (default 0). */
@@ -23,12 +26,17 @@ export interface SandboxOptions {
  * gateway processes (and restarts) agree on it, and a retry with the same
  * reference gets the same answer, as the BankAdapter contract requires.
  *
+ * The 3-D Secure card answers `action_required` with a challenge at the simulated
+ * ACS (sandbox-acs.routes.ts); `completeAuthorization` then approves an authenticated
+ * buyer and declines anyone else.
+ *
  * The timeout card is answered with `unknown`, as if the answer were lost on the
  * way back; a later inquiry reports it approved (the bank did authorize), which
  * is the case that punishes a gateway that guesses "failed".
  */
 export class SandboxBankAdapter implements BankAdapter {
   readonly code = 'sandbox';
+  readonly threeDSecure: ThreeDSecureServer = new SandboxThreeDSecureServer();
 
   constructor(private readonly options: SandboxOptions = {}) {}
 
@@ -40,6 +48,14 @@ export class SandboxBankAdapter implements BankAdapter {
     }
     if (behaviour.result === 'timeout') return { kind: 'unknown', message: 'The sandbox bank did not answer (timeout test card).' };
     return answerFor(behaviour, request.reference);
+  }
+
+  /** The 3-D Secure card after its challenge: authenticated (Y, A) is approved, anything else declined. */
+  async completeAuthorization(request: AuthenticatedAuthorizationRequest): Promise<BankResult> {
+    await this.latency();
+    const status = request.authentication.transStatus;
+    if (status === 'Y' || status === 'A') return approval(request.reference);
+    return { kind: 'declined', reason: 'authentication_failed', rawCode: `3DS-${status}`, message: `3-D Secure authentication failed (transStatus ${status}).` };
   }
 
   async capture(request: FollowUpRequest): Promise<BankResult> {
@@ -95,8 +111,8 @@ function answerFor(behaviour: Exclude<TestCardBehaviour, { result: 'timeout' }>,
     case 'technical_failure':
       return { kind: 'technical_failure', reason: 'processing_error', rawCode: behaviour.rawCode, message: 'System malfunction at the sandbox bank.' };
     case 'three_d_secure':
-      // 3-D Secure arrives with the hosted payment page; until then the bank insists on it.
-      return { kind: 'declined', reason: 'authentication_required', rawCode: '1A', message: 'The issuer requires 3-D Secure authentication.' };
+      // The bank holds the authorization until the buyer passes the simulated ACS challenge.
+      return { kind: 'action_required', challenge: sandboxChallenge(reference) };
   }
 }
 

@@ -33,6 +33,13 @@ export interface TenderConfig {
   /** How long an Idempotency-Key is remembered. */
   readonly idempotencyTtlMs: number;
   readonly createDemoMerchant: boolean;
+  /** The hosted page's theme directory (white label); default templates/default. */
+  readonly templatesDir: string;
+  /** How long a payment's page accepts a card after the payment was created. */
+  readonly pageTtlMs: number;
+  /** Card-form submissions allowed per client IP per minute, and per payment page per 10 minutes. */
+  readonly pageSubmitsPerIpPerMinute: number;
+  readonly pageSubmitsPerPayment: number;
 }
 
 export type DatabaseConfig =
@@ -55,7 +62,14 @@ const envSchema = z.object({
   TENDER_RECONCILE_AFTER_MS: z.coerce.number().int().min(0).default(10000),
   TENDER_IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).default(24),
   TENDER_DEMO_MERCHANT: z.enum(['true', 'false']).optional(),
+  TENDER_TEMPLATES_DIR: z.string().optional(),
+  TENDER_PAGE_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  TENDER_PAGE_SUBMITS_PER_PAYMENT: z.coerce.number().int().min(1).default(10),
 });
+
+/** The theme shipped in the repository's templates/ (from core/dist/config or core/src/config). */
+export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', '..', 'templates', 'default');
 
 export class ConfigError extends Error {}
 
@@ -97,6 +111,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileAfterMs: e.TENDER_RECONCILE_AFTER_MS,
     idempotencyTtlMs: e.TENDER_IDEMPOTENCY_TTL_HOURS * 3600_000,
     createDemoMerchant: e.TENDER_DEMO_MERCHANT === undefined ? database.client === 'sqlite' && database.embeddedDefault : e.TENDER_DEMO_MERCHANT === 'true',
+    templatesDir: e.TENDER_TEMPLATES_DIR === undefined ? DEFAULT_TEMPLATES_DIR : path.resolve(cwd, e.TENDER_TEMPLATES_DIR),
+    pageTtlMs: e.TENDER_PAGE_TTL_MINUTES * 60_000,
+    pageSubmitsPerIpPerMinute: e.TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE,
+    pageSubmitsPerPayment: e.TENDER_PAGE_SUBMITS_PER_PAYMENT,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import * as core001 from './migrations/001-core';
 import * as banks002 from './migrations/002-banks';
+import * as hostedPage003 from './migrations/003-hosted-page';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,6 +16,7 @@ interface Migration {
 const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['001-core', core001],
   ['002-banks', banks002],
+  ['003-hosted-page', hostedPage003],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -40,6 +40,8 @@ export const ERROR_CATALOGUE = {
   card_expiry_invalid: { type: 'invalid_request_error', status: 400, message: 'The card expiry date is invalid or in the past.' },
   card_cvc_invalid: { type: 'invalid_request_error', status: 400, message: 'The card security code must be 3 or 4 digits.' },
   payment_method_unsupported: { type: 'invalid_request_error', status: 400, message: 'This payment method type is not supported.' },
+  template_invalid: { type: 'invalid_request_error', status: 400, message: 'The page template cannot be used; the message names the line and the reason.' },
+  custom_css_invalid: { type: 'invalid_request_error', status: 400, message: 'The custom CSS uses something the payment page does not allow.' },
   idempotency_key_invalid: { type: 'idempotency_error', status: 400, message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.' },
   idempotency_key_reused: { type: 'idempotency_error', status: 400, message: 'This Idempotency-Key was already used with a different request.' },
   // 401 / 403: who is asking.

@@ -13,6 +13,9 @@ import { paymentRoutes } from './api/payments.routes';
 import { refundRoutes } from './api/refunds.routes';
 import { adminMerchantRoutes } from './admin/merchants.routes';
 import { healthRoutes } from './health.routes';
+import { brandingRoutes } from './api/branding.routes';
+import { accountRoutes } from './api/account.routes';
+import { payRoutes } from './pay/pay.routes';
 
 /** Routers plugins add, mounted after the core's own. */
 export interface ExtraRoutes {
@@ -45,8 +48,12 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   api.use(merchantAuth(container.resolve(ApiKeyService)));
   api.use(paymentRoutes(container));
   api.use(refundRoutes(container));
+  api.use(brandingRoutes(container));
+  api.use(accountRoutes(container));
   api.use(routeNotFound);
   app.use('/v1', api);
+  // The buyer's HTML pages: own parsers, CSP and error pages (pay/pay.routes.ts).
+  app.use('/pay', payRoutes(container));
 
   const admin = Router();
   admin.use((_req, res, next) => {

@@ -30,6 +30,8 @@ export const createPaymentSchema = z
     capture_method: z.enum(['automatic', 'manual']).default('automatic'),
     return_url: fields.httpUrl.optional(),
     metadata: fields.metadata,
+    /** The hosted page's language; without it the buyer's Accept-Language decides. */
+    locale: z.enum(['ru', 'en', 'ar']).optional(),
   })
   .strict();
 

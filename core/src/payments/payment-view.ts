@@ -26,6 +26,10 @@ export interface PaymentView {
   failure_code: string | null;
   failure_message: string | null;
   card: { brand: string; bin: string; last4: string; exp_month: number; exp_year: number } | null;
+  /** The hosted page's language, when the shop chose one. */
+  locale: string | null;
+  /** The 3-D Secure authentication: ECI and transStatus (Y, A, N, R, U); null when none took place. */
+  three_d_secure: { eci: string | null; status: string } | null;
   created_at: string;
   updated_at: string;
 }
@@ -52,6 +56,8 @@ export function paymentView(p: Payment, publicUrl: string): PaymentView {
       p.card === null
         ? null
         : { brand: p.card.brand, bin: p.card.bin, last4: p.card.last4, exp_month: p.card.expMonth, exp_year: p.card.expYear },
+    locale: p.locale,
+    three_d_secure: p.threeDSecure === null ? null : { eci: p.threeDSecure.eci, status: p.threeDSecure.status },
     created_at: new Date(p.createdAt).toISOString(),
     updated_at: new Date(p.updatedAt).toISOString(),
   };

@@ -75,6 +75,7 @@ export class PaymentService {
       capture_method: input.capture_method,
       return_url: input.return_url ?? null,
       metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
+      locale: input.locale ?? null,
       page_token: randomToken(32),
       create_idempotency_key: idempotencyKey ?? null,
       version: 0,

@@ -27,6 +27,12 @@ export interface Payment {
   readonly cardToken: string | null;
   readonly cardFingerprint: string | null;
   readonly operationInProgress: string | null;
+  /** The buyer's language for the hosted page (ru, en, ar), when the shop chose one. */
+  readonly locale: string | null;
+  /** The last 3-D Secure authentication: transStatus and ECI. */
+  readonly threeDSecure: { readonly status: string; readonly eci: string | null } | null;
+  /** The pending challenge (JSON) while the payment requires action. */
+  readonly threeDSecureChallenge: string | null;
   readonly version: number;
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -76,6 +82,9 @@ export function paymentFromRow(row: PaymentRow): Payment {
     cardToken: (row.card_token as string | null) ?? null,
     cardFingerprint: (row.card_fingerprint as string | null) ?? null,
     operationInProgress: (row.operation_in_progress as string | null) ?? null,
+    locale: (row.locale as string | null) ?? null,
+    threeDSecure: row.three_ds_status === null || row.three_ds_status === undefined ? null : { status: String(row.three_ds_status), eci: (row.three_ds_eci as string | null) ?? null },
+    threeDSecureChallenge: (row.three_ds_challenge as string | null) ?? null,
     version: Number(row.version),
     createdAt: toMinorUnits(row.created_at),
     updatedAt: toMinorUnits(row.updated_at),
@@ -98,4 +107,7 @@ export interface PaymentPatch {
   card_exp_year?: number | null;
   card_fingerprint?: string | null;
   operation_in_progress?: string | null;
+  three_ds_status?: string | null;
+  three_ds_eci?: string | null;
+  three_ds_challenge?: string | null;
 }
