@@ -111,7 +111,7 @@ describe('hosted payment page in headless Chromium', function () {
   }
 
   it('lays the Arabic page out right to left', async () => {
-    const { page } = await openPage({ currency: 'AED', amount: 123450 }, { width: 1280, height: 900 }, 'ar');
+    const { page } = await openPage({ currency: 'AED', amount: 123450, order_id: 'A-1042' }, { width: 1280, height: 900 }, 'ar');
     assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
     assert.equal(await page.evaluate('getComputedStyle(document.body).direction'), 'rtl');
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -120,11 +120,11 @@ describe('hosted payment page in headless Chromium', function () {
   });
 
   it('has no horizontal scroll at 360 px', async () => {
-    const { page } = await openPage({ locale: 'ru' }, { width: 360, height: 780 });
+    const { page } = await openPage({ locale: 'ru', order_id: 'A-1042' }, { width: 360, height: 780 });
     assert.ok(Number(await page.evaluate('document.documentElement.scrollWidth')) <= 360);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'payment-mobile.png'), fullPage: true });
     await page.context().close();
-    const desktop = await openPage({ locale: 'en' });
+    const desktop = await openPage({ locale: 'en', order_id: 'A-1042' });
     await desktop.page.screenshot({ path: path.join(SCREENSHOTS, 'payment-desktop.png'), fullPage: true });
     await desktop.page.context().close();
   });

@@ -15,6 +15,7 @@ import { adminMerchantRoutes } from './admin/merchants.routes';
 import { healthRoutes } from './health.routes';
 import { brandingRoutes } from './api/branding.routes';
 import { accountRoutes } from './api/account.routes';
+import { paymentLinkRoutes } from './api/payment-links.routes';
 import { payRoutes } from './pay/pay.routes';
 
 /** Routers plugins add, mounted after the core's own. */
@@ -50,6 +51,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   api.use(refundRoutes(container));
   api.use(brandingRoutes(container));
   api.use(accountRoutes(container));
+  api.use(paymentLinkRoutes(container));
   api.use(routeNotFound);
   app.use('/v1', api);
   // The buyer's HTML pages: own parsers, CSP and error pages (pay/pay.routes.ts).

@@ -5,6 +5,7 @@ import { HostedPageService } from '../../pages/hosted-page.service';
 import { PageTheme } from '../../pages/page-theme';
 import { SubmitRateLimiter } from '../../pages/submit-rate-limiter';
 import { SignedFormService } from '../../pages/signed-form.service';
+import { PaymentLinkPageService } from '../../pages/payment-link-page.service';
 import { newNonce, sendPage } from './page-response';
 
 /**
@@ -17,6 +18,7 @@ export function payRoutes(container: DependencyContainer): Router {
   const theme = container.resolve(PageTheme);
   const limiter = container.resolve(SubmitRateLimiter);
   const signedForms = container.resolve(SignedFormService);
+  const linkPages = container.resolve(PaymentLinkPageService);
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
   const requestOf = (req: Request) => ({ nonce: newNonce(), acceptLanguage: req.get('accept-language') });
 
@@ -34,6 +36,22 @@ export function payRoutes(container: DependencyContainer): Router {
       return;
     }
     sendPage(req, res, r.nonce, await signedForms.open(req.body as Record<string, unknown>, r));
+  });
+
+  router.get('/link/:token', async (req, res) => {
+    const r = requestOf(req);
+    const link = await linkPages.findByToken(req.params.token);
+    sendPage(req, res, r.nonce, link === undefined ? pages.errorPage(r, 404, 'not_found_title', 'not_found_text') : await linkPages.show(link, r));
+  });
+
+  router.post('/link/:token', form, async (req, res) => {
+    const r = requestOf(req);
+    const link = await linkPages.findByToken(req.params.token);
+    if (link === undefined || !limiter.allowFromIp(req.ip ?? '')) {
+      sendPage(req, res, r.nonce, pages.errorPage(r, link === undefined ? 404 : 429, link === undefined ? 'not_found_title' : 'rate_limited_title', link === undefined ? 'not_found_text' : 'rate_limited_text'));
+      return;
+    }
+    sendPage(req, res, r.nonce, await linkPages.open(link, (req.body as Record<string, unknown> | undefined)?.form_token));
   });
 
   router.get('/:token', async (req, res) => {
