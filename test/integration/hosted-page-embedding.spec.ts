@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { FixedClock } from '@tender/core';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { formOf, pageTokenOf, postCard } from '../support/hosted-page';
@@ -99,5 +100,39 @@ describe('hosted page: links, iframe embedding, branding, white label', () => {
       await wl.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('hosted page: expiry and submission limits', () => {
+  let t: TestGateway;
+  let shop: MerchantClient;
+  let clock: FixedClock;
+  before(async () => {
+    clock = new FixedClock(Date.UTC(2026, 0, 15, 12));
+    t = await startTestGateway({ clock, env: { TENDER_PAGE_TTL_MINUTES: '30', TENDER_PAGE_SUBMITS_PER_PAYMENT: '2' } });
+    shop = new MerchantClient(t.gateway.app, (await t.createMerchant()).key);
+  });
+  after(() => t.close());
+
+  it('stops taking cards 30 minutes after the payment was created', async () => {
+    const p = await shop.createPayment({ return_url: 'https://shop.example/r' });
+    const token = pageTokenOf(String(p.payment_url));
+    const form = formOf((await request(t.gateway.app).get(`/pay/${token}`).expect(200)).text);
+    clock.advance(31 * 60_000);
+    const expired = await request(t.gateway.app).get(`/pay/${token}`).expect(410);
+    assert.match(expired.text, /expired/);
+    await request(t.gateway.app).post(form.action).type('form').send({ form_token: form.token, number: CARDS.visa, expiry: '12/40', cvc: '123' }).expect(303);
+    assert.equal((await shop.get(`/v1/payments/${p.id}`)).body.status, 'pending');
+  });
+
+  it('limits card-form submissions per payment', async () => {
+    const p = await shop.createPayment();
+    const token = pageTokenOf(String(p.payment_url));
+    assert.equal((await postCard(t.gateway.app, token, '4242424242424241')).status, 422);
+    assert.equal((await postCard(t.gateway.app, token, '4242424242424241')).status, 422);
+    const limited = await postCard(t.gateway.app, token, CARDS.visa);
+    assert.equal(limited.status, 429);
+    assert.match(limited.text, /Too many attempts/);
+    assert.equal((await shop.get(`/v1/payments/${p.id}`)).body.status, 'pending');
   });
 });

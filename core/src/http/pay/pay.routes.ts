@@ -1,4 +1,5 @@
-import express, { Request, Router } from 'express';
+import express, { NextFunction, Request, Response, Router } from 'express';
+import { LOGGER, Logger, maskPans } from '../../logging/logger';
 import { DependencyContainer } from 'tsyringe';
 import { TenderError } from '../../errors/tender-error';
 import { HostedPageService } from '../../pages/hosted-page.service';
@@ -15,6 +16,7 @@ import { newNonce, sendPage } from './page-response';
 export function payRoutes(container: DependencyContainer): Router {
   const router = Router();
   const pages = container.resolve(HostedPageService);
+  const logger = container.resolve<Logger>(LOGGER);
   const theme = container.resolve(PageTheme);
   const limiter = container.resolve(SubmitRateLimiter);
   const signedForms = container.resolve(SignedFormService);
@@ -24,7 +26,7 @@ export function payRoutes(container: DependencyContainer): Router {
 
   router.get('/assets/:file', (req, res) => {
     const asset = /^[a-z0-9-]+\.(css|js|png|svg)$/.test(req.params.file) ? theme.asset(req.params.file) : undefined;
-    if (asset === undefined) throw new TenderError('route_not_found');
+    if (asset === undefined) throw new TenderError('route_not_found', { message: 'No such asset.' });
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.type(asset.type).send(asset.body);
   });
@@ -89,6 +91,22 @@ export function payRoutes(container: DependencyContainer): Router {
       return;
     }
     sendPage(req, res, r.nonce, await pages.completeChallenge(payment, (req.body as Record<string, unknown> | undefined)?.cres));
+  });
+
+  // A buyer gets a page, not the API's JSON: not-found stays a 404, anything else is
+  // logged here (card numbers masked) and answered with the generic error page.
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const r = requestOf(req);
+    if (error instanceof TenderError && error.status === 404) {
+      sendPage(req, res, r.nonce, pages.errorPage(r, 404, 'not_found_title', 'not_found_text'));
+      return;
+    }
+    logger.error({ method: req.method, path: '/pay', error: error instanceof Error ? maskPans(error.message) : 'non-error thrown' }, 'payment page failed');
+    sendPage(req, res, r.nonce, pages.errorPage(r, 500, 'server_error_title', 'server_error_text'));
   });
 
   return router;
