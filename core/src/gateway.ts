@@ -25,6 +25,7 @@ import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
 import { ApiKeyService } from './merchants/api-keys';
 import { HOSTED_PAGE_SINGLETONS } from './pages/hosted-page.module';
+import { FormTokenService } from './pages/form-token.service';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -140,6 +141,7 @@ export class Gateway {
     const idempotency = this.container.resolve(IdempotencyService);
     this.timers.push(every(this.config.reconcileIntervalMs, () => reconciler.run(), this.logger, 'reconciler'));
     this.timers.push(every(3600_000, () => idempotency.purgeExpired(), this.logger, 'idempotency purge'));
+    this.timers.push(every(3600_000, () => this.container.resolve(FormTokenService).purgeExpired(), this.logger, 'form token purge'));
   }
 
   /** Stops accepting, lets in-flight requests finish, then closes adapters and the pool. Idempotent. */
