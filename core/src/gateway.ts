@@ -39,6 +39,8 @@ import { WebhookDispatcher } from './notifications/webhooks/webhook-dispatcher';
 import { EmailNotifier } from './notifications/email/email-notifier';
 import { EmailDispatcher } from './notifications/email/email-dispatcher';
 import { PollingLoop } from './notifications/polling-loop';
+import { HOSTED_PAGE_SINGLETONS } from './pages/hosted-page.module';
+import { FormTokenService } from './pages/form-token.service';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -49,7 +51,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS] as const;
+const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.
@@ -182,6 +184,7 @@ export class Gateway {
       this.timers.push(every(this.config.reconcileIntervalMs, () => reconciler.run(), this.logger, 'reconciler'));
       this.timers.push(every(3600_000, () => idempotency.purgeExpired(), this.logger, 'idempotency purge'));
       this.timers.push(every(REVIEW_EXPIRY_INTERVAL_MS, () => reviews.expireDue(), this.logger, 'risk review expiry'));
+      this.timers.push(every(3600_000, () => this.container.resolve(FormTokenService).purgeExpired(), this.logger, 'form token purge'));
     }
     const n = this.config.notifications;
     if ((n.dispatcherInGateway || options.worker === true) && this.loops.length === 0) {

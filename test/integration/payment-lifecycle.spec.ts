@@ -87,8 +87,17 @@ describe('card payments end to end', function () {
     ['insufficient funds', CARDS.insufficientFunds, 'insufficient_funds'],
     ['expired card', CARDS.expiredCard, 'expired_card'],
     ['incorrect CVC', CARDS.incorrectCvc, 'incorrect_cvc'],
-    ['3-D Secure (not supported yet)', CARDS.threeDSecure, 'authentication_required'],
   ];
+
+  it('moves the 3-D Secure card to requires_action with a challenge, without a decline', async () => {
+    const p = await shop.pay(CARDS.threeDSecure);
+    assert.equal(p.status, 'requires_action');
+    assert.equal(p.failure_code, null);
+    assert.equal(p.three_d_secure, null);
+    assert.deepEqual(await eventsOf(p.id), ['payment.created', 'payment.processing', 'payment.requires_action']);
+    const ops = await t.gateway.db('bank_operations').where({ payment_id: p.id });
+    assert.deepEqual(ops.map((o) => o.status), ['action_required']);
+  });
   for (const [name, number, code] of declines) {
     it(`declines the ${name} card with failure_code ${code}`, async () => {
       const p = await shop.pay(number);

@@ -25,7 +25,9 @@ describe('sandbox bank (no database)', () => {
     assert.equal(((await auth('4000000000000127')) as { reason: string }).reason, 'incorrect_cvc');
     assert.equal((await auth('4000000000000119')).kind, 'technical_failure');
     assert.equal((await auth('4000000000000259')).kind, 'unknown');
-    assert.equal(((await auth('4000000000003220')) as { reason: string }).reason, 'authentication_required');
+    const challenge = await auth('4000000000003220');
+    assert.equal(challenge.kind, 'action_required');
+    assert.match((challenge as { challenge: { acsUrl: string } }).challenge.acsUrl, /^\/sandbox\/3ds\/challenge$/);
   });
 
   it('gives the same answer to a retry with the same reference', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   AccountDebitRequest,
+  AuthenticatedAuthorizationRequest,
   AuthorizationRequest,
   BankAdapter,
   BankHealth,
@@ -10,9 +11,11 @@ import {
   InquiryRequest,
   InquiryResult,
   RefundRequest,
+  ThreeDSecureServer,
 } from '@tender/core';
 import { TEST_CARDS, TestCardBehaviour, findByMaskedParts } from './test-cards';
 import { TEST_ACCOUNTS } from './test-accounts';
+import { SandboxThreeDSecureServer, sandboxChallenge } from './sandbox-three-d-secure';
 
 export interface SandboxOptions {
   /** Simulated bank latency per request, in milliseconds (default 0). */
@@ -25,12 +28,17 @@ export interface SandboxOptions {
  * gateway processes (and restarts) agree on it, and a retry with the same
  * reference gets the same answer, as the BankAdapter contract requires.
  *
+ * The 3-D Secure card answers `action_required` with a challenge at the simulated
+ * ACS (sandbox-acs.routes.ts); `completeAuthorization` then approves an authenticated
+ * buyer and declines anyone else.
+ *
  * The timeout card is answered with `unknown`, as if the answer were lost on the
  * way back; a later inquiry reports it approved (the bank did authorize), which
  * is the case that punishes a gateway that guesses "failed".
  */
 export class SandboxBankAdapter implements BankAdapter {
   readonly code = 'sandbox';
+  readonly threeDSecure: ThreeDSecureServer = new SandboxThreeDSecureServer();
 
   constructor(private readonly options: SandboxOptions = {}) {}
 
@@ -53,6 +61,14 @@ export class SandboxBankAdapter implements BankAdapter {
     if (account.currency !== request.currency) return { kind: 'declined', reason: 'card_not_supported', rawCode: '57', message: `The account is held in ${account.currency}.` };
     if (request.amount > account.balance) return { kind: 'declined', reason: 'insufficient_funds', rawCode: '51', message: 'Insufficient funds in the account.' };
     return approval(request.reference);
+  }
+
+  /** The 3-D Secure card after its challenge: authenticated (Y, A) is approved, anything else declined. */
+  async completeAuthorization(request: AuthenticatedAuthorizationRequest): Promise<BankResult> {
+    await this.latency();
+    const status = request.authentication.transStatus;
+    if (status === 'Y' || status === 'A') return approval(request.reference);
+    return { kind: 'declined', reason: 'authentication_failed', rawCode: `3DS-${status}`, message: `3-D Secure authentication failed (transStatus ${status}).` };
   }
 
   async capture(request: FollowUpRequest): Promise<BankResult> {
@@ -108,8 +124,8 @@ function answerFor(behaviour: Exclude<TestCardBehaviour, { result: 'timeout' }>,
     case 'technical_failure':
       return { kind: 'technical_failure', reason: 'processing_error', rawCode: behaviour.rawCode, message: 'System malfunction at the sandbox bank.' };
     case 'three_d_secure':
-      // 3-D Secure arrives with the hosted payment page; until then the bank insists on it.
-      return { kind: 'declined', reason: 'authentication_required', rawCode: '1A', message: 'The issuer requires 3-D Secure authentication.' };
+      // The bank holds the authorization until the buyer passes the simulated ACS challenge.
+      return { kind: 'action_required', challenge: sandboxChallenge(reference) };
   }
 }
 

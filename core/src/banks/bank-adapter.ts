@@ -45,6 +45,18 @@ export interface BankAdapter {
   refund(request: RefundRequest): Promise<BankResult>;
   /** What happened to an operation whose answer was lost. */
   inquire(request: InquiryRequest): Promise<InquiryResult>;
+  /**
+   * 3-D Secure, for adapters whose `authorize` can answer `action_required`: the
+   * server that verifies what the buyer's browser brings back from the issuer's
+   * challenge page (docs/hosted-page.md, "3-D Secure").
+   */
+  readonly threeDSecure?: ThreeDSecureServer;
+  /**
+   * Finishes an authorization the bank held for 3-D Secure (same `reference` as the
+   * `authorize` that answered `action_required`), with the authentication result.
+   * Never `action_required` again.
+   */
+  completeAuthorization?(request: AuthenticatedAuthorizationRequest): Promise<BankResult>;
   health(): Promise<BankHealth>;
   /** Documents and steps the bank requires from a merchant before it signs a contract. */
   contractRequirements(): readonly ContractRequirement[];
@@ -146,14 +158,70 @@ export type DeclineReason =
   | 'invalid_card'
   | 'card_not_supported'
   | 'authentication_required'
+  | 'authentication_failed'
   | 'fraud_suspected'
   | 'limit_exceeded';
 
 export type BankResult =
+  | ActionRequiredResult
   | { readonly kind: 'approved'; readonly authorizationCode: string | undefined; readonly rrn: string | undefined; readonly bankReference: string | undefined }
   | { readonly kind: 'declined'; readonly reason: DeclineReason; readonly rawCode: string; readonly message: string }
   | { readonly kind: 'technical_failure'; readonly reason: 'processing_error' | 'bank_unreachable'; readonly rawCode: string | undefined; readonly message: string }
   | { readonly kind: 'unknown'; readonly message: string };
+
+/** A bank's final answer to an operation: neither "ask the buyer first" nor "no answer". */
+export type SettledBankResult = Exclude<BankResult, { kind: 'unknown' } | ActionRequiredResult>;
+
+/**
+ * The bank holds the authorization until the cardholder authenticates: the buyer's
+ * browser must be sent to `challenge.acsUrl` (posting `creq`), and the payment
+ * waits in `requires_action`.
+ */
+export interface ActionRequiredResult {
+  readonly kind: 'action_required';
+  readonly challenge: ThreeDSecureChallenge;
+}
+
+/**
+ * A 3-D Secure challenge. `acsUrl` is absolute, or a path on the gateway itself
+ * (the sandbox's simulated ACS).
+ */
+export interface ThreeDSecureChallenge {
+  readonly acsUrl: string;
+  readonly transactionId: string;
+  /** Opaque challenge request the browser posts to the ACS as the form field `creq`. */
+  readonly creq: string;
+}
+
+/** 3-D Secure 2 transStatus: Y authenticated, A attempted, N not authenticated, R rejected, U unavailable. */
+export type TransStatus = 'Y' | 'A' | 'N' | 'R' | 'U';
+
+export interface AuthenticationResult {
+  readonly transStatus: TransStatus;
+  /** Electronic Commerce Indicator for the authorization (e.g. 05 Visa authenticated). */
+  readonly eci: string | undefined;
+}
+
+/**
+ * SEAM: the 3-D Secure server. It verifies the challenge response (CRes) the buyer's
+ * browser posts back from the ACS and returns the authoritative result; a real 3DS
+ * server would look up the RReq it received from the ACS rather than trust the
+ * browser. The sandbox's implementation checks its own signature on the CRes.
+ *
+ * @example
+ * ```ts
+ * const result = await adapter.threeDSecure.verifyChallenge({ transactionId: 'tds_1', cres });
+ * if (result.transStatus === 'Y') await adapter.completeAuthorization({ ...request, authentication: result });
+ * ```
+ */
+export interface ThreeDSecureServer {
+  verifyChallenge(input: { readonly transactionId: string; readonly cres: string }): Promise<AuthenticationResult>;
+}
+
+/** The authorization the bank held, by its reference; no card data (the bank already has it). */
+export interface AuthenticatedAuthorizationRequest extends Omit<AuthorizationRequest, 'card'> {
+  readonly authentication: AuthenticationResult;
+}
 
 export type InquiryResult = BankResult | { readonly kind: 'not_found'; readonly message: string };
 

@@ -2,9 +2,10 @@ import { injectable } from 'tsyringe';
 import { Queryable, forUpdate } from '../db/database';
 import { newId } from '../ids/ids';
 import { toMinorUnits } from '../money/money';
-import { BankOperationKind, BankResult } from './bank-adapter';
+import { BankOperationKind, SettledBankResult } from './bank-adapter';
 
-export type BankOperationStatus = 'pending' | 'succeeded' | 'declined' | 'failed';
+/** `action_required`: the bank holds the authorization until the buyer authenticates (3-D Secure). */
+export type BankOperationStatus = 'pending' | 'action_required' | 'succeeded' | 'declined' | 'failed';
 
 /**
  * One request Tender sent (or is about to send) to a bank. Written as `pending`
@@ -98,6 +99,12 @@ export class BankOperationRepository {
     return row === undefined ? undefined : fromRow(row);
   }
 
+  /** The authorization the bank holds while the buyer authenticates (3-D Secure). */
+  async findHeldForAction(q: Queryable, paymentId: string): Promise<BankOperation | undefined> {
+    const row = await q('bank_operations').where({ payment_id: paymentId, status: 'action_required' }).orderBy('seq', 'desc').first();
+    return row === undefined ? undefined : fromRow(row);
+  }
+
   async listForPayment(q: Queryable, paymentId: string): Promise<BankOperation[]> {
     const rows = await q('bank_operations').where({ payment_id: paymentId }).orderBy('seq', 'asc');
     return rows.map(fromRow);
@@ -109,7 +116,7 @@ export class BankOperationRepository {
     return rows.map(fromRow);
   }
 
-  async settle(q: Queryable, op: BankOperation, result: Exclude<BankResult, { kind: 'unknown' }>, now: number): Promise<void> {
+  async settle(q: Queryable, op: BankOperation, result: SettledBankResult, now: number): Promise<void> {
     const patch =
       result.kind === 'approved'
         ? { status: 'succeeded', authorization_code: result.authorizationCode ?? null, rrn: result.rrn ?? null, bank_reference: result.bankReference ?? null }
@@ -122,6 +129,17 @@ export class BankOperationRepository {
   /** Records that a try went unanswered; the operation stays pending for the reconciler. */
   async touchUnknown(q: Queryable, op: BankOperation, message: string, now: number): Promise<void> {
     await q('bank_operations').where({ id: op.id, status: 'pending' }).update({ failure_message: message.slice(0, 500), updated_at: now });
+  }
+
+  /** The bank answered "authenticate first": not pending (the reconciler leaves it), not settled. */
+  async holdForAction(q: Queryable, op: BankOperation, now: number): Promise<void> {
+    await q('bank_operations').where({ id: op.id, status: 'pending' }).update({ status: 'action_required', updated_at: now });
+  }
+
+  /** The buyer came back from the challenge: the operation is pending again until the bank answers. */
+  async resumeAfterAction(q: Queryable, op: BankOperation, now: number): Promise<boolean> {
+    const changed = await q('bank_operations').where({ id: op.id, status: 'action_required' }).update({ status: 'pending', updated_at: now });
+    return changed === 1;
   }
 
   /** Counts one more try before the reconciler asks the bank again. */

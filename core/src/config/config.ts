@@ -45,6 +45,13 @@ export interface TenderConfig {
   readonly certificates: CertificatesConfig;
   /** Webhooks and e-mail. */
   readonly notifications: NotificationsConfig;
+  /** The hosted page's theme directory (white label); default templates/default. */
+  readonly templatesDir: string;
+  /** How long a payment's page accepts a card after the payment was created. */
+  readonly pageTtlMs: number;
+  /** Card-form submissions allowed per client IP per minute, and per payment page per 10 minutes. */
+  readonly pageSubmitsPerIpPerMinute: number;
+  readonly pageSubmitsPerPayment: number;
 }
 
 export interface CertificatesConfig {
@@ -84,7 +91,14 @@ const envSchema = z.object({
   TENDER_TLS_KEY_FILE: z.string().min(1).optional(),
   TENDER_CERT_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   TENDER_SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
+  TENDER_TEMPLATES_DIR: z.string().optional(),
+  TENDER_PAGE_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  TENDER_PAGE_SUBMITS_PER_PAYMENT: z.coerce.number().int().min(1).default(10),
 });
+
+/** The theme shipped in the repository's templates/ (from core/dist/config or core/src/config). */
+export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', '..', 'templates', 'default');
 
 export class ConfigError extends Error {}
 
@@ -144,6 +158,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signatureMaxAgeMs: e.TENDER_SIGNATURE_MAX_AGE_SECONDS * 1000,
     },
     notifications,
+    templatesDir: e.TENDER_TEMPLATES_DIR === undefined ? DEFAULT_TEMPLATES_DIR : path.resolve(cwd, e.TENDER_TEMPLATES_DIR),
+    pageTtlMs: e.TENDER_PAGE_TTL_MINUTES * 60_000,
+    pageSubmitsPerIpPerMinute: e.TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE,
+    pageSubmitsPerPayment: e.TENDER_PAGE_SUBMITS_PER_PAYMENT,
   };
 }
 

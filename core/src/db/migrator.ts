@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import * as core001 from './migrations/001-core';
 import * as banks002 from './migrations/002-banks';
+import * as hostedPage003 from './migrations/003-hosted-page';
 import * as notifications004 from './migrations/004-notifications';
 import * as routing005 from './migrations/005-routing';
 import * as onboarding006 from './migrations/006-onboarding';
@@ -21,6 +22,7 @@ interface Migration {
 const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['001-core', core001],
   ['002-banks', banks002],
+  ['003-hosted-page', hostedPage003],
   ['004-notifications', notifications004],
   ['005-routing', routing005],
   ['006-onboarding', onboarding006],

@@ -33,6 +33,10 @@ import { payAccountRoutes } from './pay-account.routes';
 import { adminCertificateRoutes } from './admin/certificates.routes';
 import { merchantRoutingRoutes } from './api/routing.routes';
 import { adminRoutingRoutes } from './admin/routing.routes';
+import { brandingRoutes } from './api/branding.routes';
+import { accountSigningRoutes } from './api/account-signing.routes';
+import { paymentLinkRoutes } from './api/payment-links.routes';
+import { payRoutes } from './pay/pay.routes';
 
 /** Routers plugins add, mounted after the core's own. */
 export interface ExtraRoutes {
@@ -73,6 +77,9 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   api.use(apiKeyRoutes(container));
   api.use(paymentRoutes(container));
   api.use(refundRoutes(container));
+  api.use(brandingRoutes(container));
+  api.use(accountSigningRoutes(container));
+  api.use(paymentLinkRoutes(container));
   api.use(merchantRoutingRoutes(container));
   api.use(riskRoutes(container));
   api.use(eventRoutes(container));
@@ -80,6 +87,10 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   for (const r of extra.filter((e) => e.scope === 'api')) api.use(r.path, r.router);
   api.use(routeNotFound);
   app.use('/v1', api);
+  // The buyer's HTML pages: own parsers, CSP and error pages (pay/pay.routes.ts).
+  // Protocol plugins own exact paths (e.g. /pay/order.cfm), so they go before /pay/:token.
+  for (const r of extra.filter((e) => (e.scope ?? 'root') === 'root')) app.use(r.path, r.router);
+  app.use('/pay', payRoutes(container));
 
   const admin = Router();
   admin.use((_req, res, next) => {
@@ -101,7 +112,6 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   app.use(signupRoutes(container));
 
   app.use('/status', paymentStatusRoutes(container));
-  for (const r of extra.filter((e) => (e.scope ?? 'root') === 'root')) app.use(r.path, r.router);
   app.use(routeNotFound);
   app.use(errorHandler(logger));
   return app;

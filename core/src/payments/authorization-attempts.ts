@@ -81,12 +81,12 @@ export class AuthorizationAttempts {
     const adapter = this.banks.get(candidate.adapterCode);
     const started = Date.now();
     const answer = await callBank(this.logger, 'authorize', () => adapter.authorize({ ...request, reference: op.id, connection: candidate.terms }));
-    if (id !== undefined) this.health.record(id, answer.kind === 'approved' || answer.kind === 'declined', Date.now() - started);
+    if (id !== undefined) this.health.record(id, answer.kind === 'approved' || answer.kind === 'declined' || answer.kind === 'action_required', Date.now() - started);
     return { answer, skipped: false };
   }
 
   /** Closes a failed try without touching the payment, which stays processing for the next one. */
-  private async settleOperationOnly(op: BankOperation, result: Exclude<BankResult, { kind: 'unknown' }>): Promise<void> {
+  private async settleOperationOnly(op: BankOperation, result: Extract<BankResult, { kind: 'technical_failure' }>): Promise<void> {
     await inTransaction(this.db, async (trx) => {
       const current = await this.operations.find(trx, op.id, { lock: true });
       if (current !== undefined && current.status === 'pending') await this.operations.settle(trx, current, result, this.clock.now());

@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { CLOCK, Clock } from '../clock/clock';
 import { DATABASE, Database, Transaction } from '../db/database';
 import { inTransaction } from '../db/transaction';
-import { BankResult } from '../banks/bank-adapter';
+import { BankResult, SettledBankResult } from '../banks/bank-adapter';
 import { BankOperation, BankOperationRepository } from '../banks/bank-operation';
 import { EventOutbox } from '../notifications/event-outbox';
 import { Refund, RefundRepository, refundView } from '../refunds/refund';
@@ -51,6 +51,12 @@ export class BankOutcomeApplier {
         await this.operations.touchUnknown(trx, current, result.message, now);
         return { payment, refund, applied: false };
       }
+      if (result.kind === 'action_required') {
+        // 3-D Secure: the bank holds the authorization; the payment waits for the buyer.
+        await this.operations.holdForAction(trx, current, now);
+        const held = await this.writer.change(trx, payment, { status: 'requires_action', three_ds_challenge: JSON.stringify(result.challenge), operation_in_progress: null }, now);
+        return { payment: held, refund, applied: true };
+      }
       await this.operations.settle(trx, current, result, now);
       switch (current.kind) {
         case 'authorize':
@@ -70,7 +76,7 @@ export class BankOutcomeApplier {
     });
   }
 
-  private async applyAuthorization(trx: Transaction, payment: Payment, op: BankOperation, result: Exclude<BankResult, { kind: 'unknown' }>, now: number): Promise<Payment> {
+  private async applyAuthorization(trx: Transaction, payment: Payment, op: BankOperation, result: SettledBankResult, now: number): Promise<Payment> {
     if (result.kind === 'approved') {
       const sale = op.kind === 'sale';
       return this.writer.change(trx, payment, {
@@ -89,12 +95,12 @@ export class BankOutcomeApplier {
   }
 
   /** Capture and void: approval moves the payment; anything else only releases it. */
-  private async applyFollowUp(trx: Transaction, payment: Payment, result: Exclude<BankResult, { kind: 'unknown' }>, onApproval: PaymentPatch, now: number): Promise<Payment> {
+  private async applyFollowUp(trx: Transaction, payment: Payment, result: SettledBankResult, onApproval: PaymentPatch, now: number): Promise<Payment> {
     const patch: PaymentPatch = result.kind === 'approved' ? { ...onApproval, operation_in_progress: null } : { operation_in_progress: null };
     return this.writer.change(trx, payment, patch, now);
   }
 
-  private async applyRefund(trx: Transaction, payment: Payment, refund: Refund, result: Exclude<BankResult, { kind: 'unknown' }>, now: number): Promise<{ payment: Payment; refund: Refund }> {
+  private async applyRefund(trx: Transaction, payment: Payment, refund: Refund, result: SettledBankResult, now: number): Promise<{ payment: Payment; refund: Refund }> {
     const pending = payment.amountRefundPending - refund.amount;
     let settled: Refund;
     let updated: Payment;

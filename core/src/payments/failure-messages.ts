@@ -1,4 +1,4 @@
-import { BankResult, DeclineReason } from '../banks/bank-adapter';
+import { DeclineReason, SettledBankResult } from '../banks/bank-adapter';
 
 /**
  * Buyer-safe explanations of failure codes, shown as `failure_message`. The bank's
@@ -11,7 +11,8 @@ const DECLINE_MESSAGES: Readonly<Record<DeclineReason, string>> = {
   incorrect_cvc: 'The security code (CVC) is incorrect.',
   invalid_card: 'The card number is not valid at the issuing bank.',
   card_not_supported: 'This card is not supported for this payment.',
-  authentication_required: 'The issuing bank requires 3-D Secure authentication, which is not available for this payment yet.',
+  authentication_required: 'The issuing bank requires 3-D Secure authentication.',
+  authentication_failed: 'The cardholder could not be authenticated (3-D Secure).',
   fraud_suspected: 'The payment was declined as suspected fraud.',
   limit_exceeded: 'The card has exceeded its limit.',
 };
@@ -21,7 +22,7 @@ const TECHNICAL_MESSAGES = {
   bank_unreachable: 'The bank could not be reached. The payment was not charged; you may try again.',
 } as const;
 
-export function failureOf(result: Exclude<BankResult, { kind: 'approved' } | { kind: 'unknown' }>): { code: string; message: string } {
+export function failureOf(result: Exclude<SettledBankResult, { kind: 'approved' }>): { code: string; message: string } {
   return result.kind === 'declined'
     ? { code: result.reason, message: DECLINE_MESSAGES[result.reason] }
     : { code: result.reason, message: TECHNICAL_MESSAGES[result.reason] };

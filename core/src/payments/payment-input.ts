@@ -34,6 +34,8 @@ export const createPaymentSchema = z
     return_url: fields.httpUrl.optional(),
     metadata: fields.metadata,
     customer_email: z.string().max(320).email().optional(),
+    /** The hosted page's language; without it the buyer's Accept-Language decides. */
+    locale: z.enum(['ru', 'en', 'ar']).optional(),
   })
   .strict();
 

@@ -65,6 +65,9 @@ function merge(p: Payment, patch: PaymentPatch, now: number): Payment {
         : p.card,
     operationInProgress: patch.operation_in_progress !== undefined ? patch.operation_in_progress : p.operationInProgress,
     risk: patch.risk_decision !== undefined ? riskFromRow(patch) : p.risk,
+    threeDSecure:
+      patch.three_ds_status === undefined ? p.threeDSecure : patch.three_ds_status === null ? null : { status: patch.three_ds_status, eci: patch.three_ds_eci ?? null },
+    threeDSecureChallenge: patch.three_ds_challenge !== undefined ? patch.three_ds_challenge : p.threeDSecureChallenge,
     version: p.version + 1,
     updatedAt: now,
   };

@@ -29,6 +29,10 @@ export interface PaymentView {
   card: { brand: string; bin: string; last4: string; exp_month: number; exp_year: number } | null;
   /** Transaction monitoring's score, decision and the reasons of the rules that fired (docs/risk.md). */
   risk: Payment['risk'];
+  /** The hosted page's language, when the shop chose one. */
+  locale: string | null;
+  /** The 3-D Secure authentication: ECI and transStatus (Y, A, N, R, U); null when none took place. */
+  three_d_secure: { eci: string | null; status: string } | null;
   created_at: string;
   updated_at: string;
 }
@@ -57,6 +61,8 @@ export function paymentView(p: Payment, publicUrl: string): PaymentView {
         ? null
         : { brand: p.card.brand, bin: p.card.bin, last4: p.card.last4, exp_month: p.card.expMonth, exp_year: p.card.expYear },
     risk: p.risk,
+    locale: p.locale,
+    three_d_secure: p.threeDSecure === null ? null : { eci: p.threeDSecure.eci, status: p.threeDSecure.status },
     created_at: new Date(p.createdAt).toISOString(),
     updated_at: new Date(p.updatedAt).toISOString(),
   };

@@ -84,6 +84,7 @@ export class PaymentService {
       return_url: input.return_url ?? null,
       customer_email: input.customer_email ?? null,
       metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
+      locale: input.locale ?? null,
       page_token: randomToken(32),
       create_idempotency_key: idempotencyKey ?? null,
       version: 0,

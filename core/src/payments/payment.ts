@@ -31,6 +31,12 @@ export interface Payment {
   readonly operationInProgress: string | null;
   /** Transaction monitoring's verdict on the latest confirm attempt (null before any). */
   readonly risk: PaymentRisk | null;
+  /** The buyer's language for the hosted page (ru, en, ar), when the shop chose one. */
+  readonly locale: string | null;
+  /** The last 3-D Secure authentication: transStatus and ECI. */
+  readonly threeDSecure: { readonly status: string; readonly eci: string | null } | null;
+  /** The pending challenge (JSON) while the payment requires action. */
+  readonly threeDSecureChallenge: string | null;
   readonly version: number;
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -88,6 +94,9 @@ export function paymentFromRow(row: PaymentRow): Payment {
     cardFingerprint: (row.card_fingerprint as string | null) ?? null,
     operationInProgress: (row.operation_in_progress as string | null) ?? null,
     risk: riskFromRow(row),
+    locale: (row.locale as string | null) ?? null,
+    threeDSecure: row.three_ds_status === null || row.three_ds_status === undefined ? null : { status: String(row.three_ds_status), eci: (row.three_ds_eci as string | null) ?? null },
+    threeDSecureChallenge: (row.three_ds_challenge as string | null) ?? null,
     version: Number(row.version),
     createdAt: toMinorUnits(row.created_at),
     updatedAt: toMinorUnits(row.updated_at),
@@ -113,6 +122,9 @@ export interface PaymentPatch {
   risk_score?: number | null;
   risk_decision?: string | null;
   risk_reasons?: string | null;
+  three_ds_status?: string | null;
+  three_ds_eci?: string | null;
+  three_ds_challenge?: string | null;
 }
 
 export function riskFromRow(row: { risk_score?: unknown; risk_decision?: unknown; risk_reasons?: unknown }): PaymentRisk | null {

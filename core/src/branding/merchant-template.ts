@@ -1,0 +1,142 @@
+import Handlebars from 'handlebars';
+import { TenderError } from '../errors/tender-error';
+
+/** Largest merchant template accepted, in bytes of UTF-8. */
+export const MERCHANT_TEMPLATE_MAX_BYTES = 32_768;
+
+/** Partials a merchant template may include: the theme's, so the card form stays Tender's. */
+export const ALLOWED_PARTIALS: readonly string[] = ['card_form', 'order_summary', 'merchant_header'];
+/** Built-in block helpers a merchant template may use; no other helper exists for it. */
+export const ALLOWED_BLOCK_HELPERS: readonly string[] = ['if', 'unless', 'each', 'with'];
+
+const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+
+/** HTML a merchant template may not contain: scripts, handlers, other documents, forms, its own styles. */
+const FORBIDDEN_HTML: ReadonlyArray<readonly [RegExp, string]> = [
+  [/<\s*script/i, '<script> is not allowed; the page brings its own script'],
+  [/<\s*(iframe|frame|frameset|object|embed|applet|base|meta|link|form|style|svg|math)\b/i, 'this element is not allowed in a payment page template'],
+  [/\son[a-z]+\s*=/i, 'event handler attributes (on...=) are not allowed'],
+  [/\sstyle\s*=/i, 'style attributes are not allowed; use custom_css'],
+  [/\ssrcdoc\s*=/i, 'srcdoc is not allowed'],
+  [/(javascript|vbscript|data)\s*:/i, 'javascript:, vbscript: and data: URLs are not allowed'],
+];
+
+/** Runtime options for every render: no prototype properties or methods, ever. */
+export const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
+  allowProtoPropertiesByDefault: false,
+  allowProtoMethodsByDefault: false,
+};
+
+export const COMPILE_OPTIONS: CompileOptions = {
+  knownHelpers: { if: true, unless: true, each: true, with: true, lookup: false, log: false, helperMissing: false, blockHelperMissing: false },
+  knownHelpersOnly: true,
+  strict: false,
+  preventIndent: true,
+};
+
+type CompileOptions = Parameters<typeof Handlebars.compile>[1];
+
+/**
+ * Checks an untrusted (merchant) page template and compiles it in the given
+ * Handlebars environment. Refused with `template_invalid` naming the line and the
+ * reason: raw output (`{{{ }}}`), helpers outside the allow-list, partials other
+ * than the theme's, decorators, prototype names, scripts and other active HTML, or
+ * more than MERCHANT_TEMPLATE_MAX_BYTES. It must include `{{> card_form}}`.
+ *
+ * The template only ever sees the one payment's page data: nothing in the context
+ * leads to another merchant.
+ *
+ * @example
+ * ```ts
+ * const tpl = compileMerchantTemplate(env, '<main>{{> order_summary}}{{> card_form}}</main>');
+ * tpl(pageContext, RUNTIME_OPTIONS);
+ * ```
+ */
+export function compileMerchantTemplate(env: typeof Handlebars, source: string): Handlebars.TemplateDelegate {
+  if (Buffer.byteLength(source, 'utf8') > MERCHANT_TEMPLATE_MAX_BYTES) {
+    throw invalid(1, `the template is larger than ${MERCHANT_TEMPLATE_MAX_BYTES} bytes`);
+  }
+  for (const [pattern, reason] of FORBIDDEN_HTML) {
+    const match = pattern.exec(source);
+    if (match !== null) throw invalid(lineAt(source, match.index), reason);
+  }
+  let program: hbs.AST.Program;
+  try {
+    program = env.parse(source);
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    const line = /line (\d+)/.exec(text);
+    throw invalid(line === null ? 1 : Number(line[1]), text.split('\n').slice(-1)[0] ?? 'syntax error');
+  }
+  const checker = new TemplateChecker();
+  checker.accept(program);
+  if (checker.problem !== undefined) throw invalid(checker.problem.line, checker.problem.reason);
+  if (!checker.partials.has('card_form')) throw invalid(1, 'the template must include the card form: {{> card_form}}');
+  try {
+    const template = env.compile(source, COMPILE_OPTIONS);
+    // Handlebars compiles lazily; render once with no data so compile errors surface now.
+    template({}, RUNTIME_OPTIONS);
+    return template;
+  } catch (error) {
+    throw invalid(1, error instanceof Error ? error.message.split('\n')[0] ?? 'cannot compile' : 'cannot compile');
+  }
+}
+
+function invalid(line: number, reason: string): TenderError {
+  return new TenderError('template_invalid', { param: 'template', message: `Line ${line}: ${reason}.` });
+}
+
+function lineAt(source: string, index: number): number {
+  return source.slice(0, index).split('\n').length;
+}
+
+/** Walks the parsed template and records the first thing a merchant template may not do. */
+class TemplateChecker extends Handlebars.Visitor {
+  problem: { line: number; reason: string } | undefined;
+  readonly partials = new Set<string>();
+
+  private fail(node: hbs.AST.Node, reason: string): void {
+    this.problem ??= { line: node.loc?.start.line ?? 1, reason };
+  }
+
+  override MustacheStatement(node: hbs.AST.MustacheStatement): void {
+    if (!node.escaped) this.fail(node, 'raw output ({{{ }}} or {{& }}) is not allowed');
+    if (node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0) this.fail(node, 'helpers are not allowed; only {{name.path}}');
+    super.MustacheStatement(node);
+  }
+
+  override BlockStatement(node: hbs.AST.BlockStatement): void {
+    const name = node.path.type === 'PathExpression' ? (node.path as hbs.AST.PathExpression).original : '';
+    if (!ALLOWED_BLOCK_HELPERS.includes(name)) this.fail(node, `block helper '${name}' is not allowed (allowed: ${ALLOWED_BLOCK_HELPERS.join(', ')})`);
+    super.BlockStatement(node);
+  }
+
+  override PartialStatement(node: hbs.AST.PartialStatement): void {
+    const name = node.name.type === 'PathExpression' ? (node.name as hbs.AST.PathExpression).original : '';
+    if (!ALLOWED_PARTIALS.includes(name)) this.fail(node, `partial '${name}' is not allowed (allowed: ${ALLOWED_PARTIALS.join(', ')})`);
+    else if (node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0) this.fail(node, 'partials take no parameters');
+    else this.partials.add(name);
+  }
+
+  override PartialBlockStatement(node: hbs.AST.PartialBlockStatement): void {
+    this.fail(node, 'partial blocks are not allowed');
+  }
+
+  override DecoratorBlock(node: hbs.AST.DecoratorBlock): void {
+    this.fail(node, 'decorators are not allowed');
+  }
+
+  override Decorator(node: hbs.AST.Decorator): void {
+    this.fail(node, 'decorators are not allowed');
+  }
+
+  override SubExpression(node: hbs.AST.SubExpression): void {
+    this.fail(node, 'helpers are not allowed');
+  }
+
+  override PathExpression(node: hbs.AST.PathExpression): void {
+    const bad = node.parts.find((p) => FORBIDDEN_NAMES.has(p));
+    if (bad !== undefined) this.fail(node, `'${bad}' cannot be read`);
+    if (node.data && node.parts[0] !== 'index' && node.parts[0] !== 'key' && node.parts[0] !== 'first' && node.parts[0] !== 'last' && node.parts[0] !== 'root') this.fail(node, `@${node.parts[0] ?? ''} is not available`);
+  }
+}

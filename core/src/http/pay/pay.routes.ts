@@ -1,0 +1,113 @@
+import express, { NextFunction, Request, Response, Router } from 'express';
+import { LOGGER, Logger, maskPans } from '../../logging/logger';
+import { DependencyContainer } from 'tsyringe';
+import { TenderError } from '../../errors/tender-error';
+import { HostedPageService } from '../../pages/hosted-page.service';
+import { PageTheme } from '../../pages/page-theme';
+import { SubmitRateLimiter } from '../../pages/submit-rate-limiter';
+import { SignedFormService } from '../../pages/signed-form.service';
+import { PaymentLinkPageService } from '../../pages/payment-link-page.service';
+import { newNonce, sendPage } from './page-response';
+
+/**
+ * The buyer's pages under /pay (HTML, not the JSON API): the payment page, its card
+ * form POST, the 3-D Secure return, the signed shop form and the theme's assets.
+ */
+export function payRoutes(container: DependencyContainer): Router {
+  const router = Router();
+  const pages = container.resolve(HostedPageService);
+  const logger = container.resolve<Logger>(LOGGER);
+  const theme = container.resolve(PageTheme);
+  const limiter = container.resolve(SubmitRateLimiter);
+  const signedForms = container.resolve(SignedFormService);
+  const linkPages = container.resolve(PaymentLinkPageService);
+  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
+  const requestOf = (req: Request) => ({ nonce: newNonce(), acceptLanguage: req.get('accept-language') });
+
+  router.get('/assets/:file', (req, res) => {
+    const asset = /^[a-z0-9-]+\.(css|js|png|svg)$/.test(req.params.file) ? theme.asset(req.params.file) : undefined;
+    if (asset === undefined) throw new TenderError('route_not_found', { message: 'No such asset.' });
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.type(asset.type).send(asset.body);
+  });
+
+  router.post('/form', form, async (req, res) => {
+    const r = requestOf(req);
+    if (!limiter.allowFromIp(req.ip ?? '')) {
+      sendPage(req, res, r.nonce, pages.errorPage(r, 429, 'rate_limited_title', 'rate_limited_text'));
+      return;
+    }
+    sendPage(req, res, r.nonce, await signedForms.open(req.body as Record<string, unknown>, r));
+  });
+
+  router.get('/link/:token', async (req, res) => {
+    const r = requestOf(req);
+    const link = await linkPages.findByToken(req.params.token);
+    sendPage(req, res, r.nonce, link === undefined ? pages.errorPage(r, 404, 'not_found_title', 'not_found_text') : await linkPages.show(link, r));
+  });
+
+  router.post('/link/:token', form, async (req, res) => {
+    const r = requestOf(req);
+    const link = await linkPages.findByToken(req.params.token);
+    if (link === undefined || !limiter.allowFromIp(req.ip ?? '')) {
+      sendPage(req, res, r.nonce, pages.errorPage(r, link === undefined ? 404 : 429, link === undefined ? 'not_found_title' : 'rate_limited_title', link === undefined ? 'not_found_text' : 'rate_limited_text'));
+      return;
+    }
+    sendPage(req, res, r.nonce, await linkPages.open(link, (req.body as Record<string, unknown> | undefined)?.form_token));
+  });
+
+  router.get('/:token', async (req, res) => {
+    const r = requestOf(req);
+    const payment = await pages.findByToken(req.params.token);
+    if (payment === undefined) {
+      sendPage(req, res, r.nonce, pages.errorPage(r, 404, 'not_found_title', 'not_found_text'));
+      return;
+    }
+    sendPage(req, res, r.nonce, await pages.show(payment, r));
+  });
+
+  router.post('/:token', form, async (req, res) => {
+    const r = requestOf(req);
+    const payment = await pages.findByToken(req.params.token);
+    if (payment === undefined) {
+      sendPage(req, res, r.nonce, pages.errorPage(r, 404, 'not_found_title', 'not_found_text'));
+      return;
+    }
+    if (!limiter.allowSubmission(req.ip ?? '', payment.id)) {
+      sendPage(req, res, r.nonce, pages.errorPage(r, 429, 'rate_limited_title', 'rate_limited_text'));
+      return;
+    }
+    sendPage(req, res, r.nonce, await pages.submit(payment, (req.body ?? {}) as Record<string, unknown>, r));
+  });
+
+  // Posted by the issuer's ACS page (cross-site in real 3-D Secure), so it carries no
+  // form token: the CRes is verified by the adapter's ThreeDSecureServer instead, and
+  // the state machine lets only the first one through.
+  router.post('/:token/3ds', form, async (req, res) => {
+    const r = requestOf(req);
+    const payment = await pages.findByToken(req.params.token);
+    if (payment === undefined) {
+      sendPage(req, res, r.nonce, pages.errorPage(r, 404, 'not_found_title', 'not_found_text'));
+      return;
+    }
+    sendPage(req, res, r.nonce, await pages.completeChallenge(payment, (req.body as Record<string, unknown> | undefined)?.cres));
+  });
+
+  // A buyer gets a page, not the API's JSON: not-found stays a 404, anything else is
+  // logged here (card numbers masked) and answered with the generic error page.
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const r = requestOf(req);
+    if (error instanceof TenderError && error.status === 404) {
+      sendPage(req, res, r.nonce, pages.errorPage(r, 404, 'not_found_title', 'not_found_text'));
+      return;
+    }
+    logger.error({ method: req.method, path: '/pay', error: error instanceof Error ? maskPans(error.message) : 'non-error thrown' }, 'payment page failed');
+    sendPage(req, res, r.nonce, pages.errorPage(r, 500, 'server_error_title', 'server_error_text'));
+  });
+
+  return router;
+}

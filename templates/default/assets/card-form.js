@@ -1,0 +1,86 @@
+// Tender payment page: progressive enhancement only. The form works without this
+// file (the server checks everything again); no inline handlers, CSP nonce only.
+(function () {
+  'use strict';
+  var form = document.getElementById('card-form');
+  var challenge = document.getElementById('challenge-form');
+  if (challenge && challenge.getAttribute('data-autosubmit') === 'true') {
+    challenge.submit();
+    return;
+  }
+  if (!form) return;
+  var number = document.getElementById('card-number');
+  var expiry = document.getElementById('card-expiry');
+  var cvc = document.getElementById('card-cvc');
+  var brandLabel = document.getElementById('card-brand');
+  var button = document.getElementById('pay-button');
+
+  function digits(s) { return s.replace(/\D/g, ''); }
+  function brandOf(n) {
+    if (/^220[0-4]/.test(n)) return 'Mir';
+    if (/^4/.test(n)) return 'Visa';
+    if (/^(5[1-5]|2(2[2-9]|[3-6]\d|7[01]|720))/.test(n)) return 'Mastercard';
+    if (/^3[47]/.test(n)) return 'Amex';
+    if (/^(62|81)/.test(n)) return 'UnionPay';
+    if (/^35(2[89]|[3-8])/.test(n)) return 'JCB';
+    return '';
+  }
+  function luhn(n) {
+    var sum = 0;
+    for (var i = 0; i < n.length; i++) {
+      var d = +n.charAt(n.length - 1 - i);
+      if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
+      sum += d;
+    }
+    return n.length >= 12 && n.length <= 19 && sum % 10 === 0;
+  }
+  function expiryValid(v) {
+    var m = /^(\d{1,2})\s*\/?\s*(\d{2}|\d{4})$/.exec(v.trim());
+    if (!m) return false;
+    var month = +m[1];
+    var year = +m[2];
+    if (year < 100) year += 2000;
+    if (month < 1 || month > 12) return false;
+    var now = new Date();
+    return year * 12 + month - 1 >= now.getUTCFullYear() * 12 + now.getUTCMonth();
+  }
+  function setError(input, message) {
+    var out = document.getElementById(input.id + '-error');
+    var field = input.closest('.field');
+    if (out) out.textContent = message;
+    if (message) { input.setAttribute('aria-invalid', 'true'); if (field) field.classList.add('has-error'); }
+    else { input.removeAttribute('aria-invalid'); if (field) field.classList.remove('has-error'); }
+  }
+
+  number.addEventListener('input', function () {
+    var d = digits(number.value).slice(0, 19);
+    var amex = /^3[47]/.test(d);
+    var grouped = amex ? d.replace(/^(\d{4})(\d{0,6})(\d{0,5}).*/, function (_, a, b, c) { return [a, b, c].filter(Boolean).join(' '); }) : d.replace(/(\d{4})(?=\d)/g, '$1 ');
+    number.value = grouped;
+    brandLabel.textContent = brandOf(d);
+    if (number.getAttribute('aria-invalid')) setError(number, '');
+  });
+  expiry.addEventListener('input', function () {
+    var d = digits(expiry.value).slice(0, 4);
+    expiry.value = d.length > 2 ? d.slice(0, 2) + '/' + d.slice(2) : d;
+    if (expiry.getAttribute('aria-invalid')) setError(expiry, '');
+  });
+  cvc.addEventListener('input', function () {
+    cvc.value = digits(cvc.value).slice(0, 4);
+    if (cvc.getAttribute('aria-invalid')) setError(cvc, '');
+  });
+  form.addEventListener('submit', function (event) {
+    var ok = true;
+    var first = null;
+    [[number, luhn(digits(number.value))], [expiry, expiryValid(expiry.value)], [cvc, /^\d{3,4}$/.test(cvc.value)]].forEach(function (pair) {
+      var input = pair[0];
+      setError(input, pair[1] ? '' : input.getAttribute('data-error'));
+      if (!pair[1]) { ok = false; first = first || input; }
+    });
+    if (!ok) { event.preventDefault(); first.focus(); return; }
+    // One submission only: a double click must not send the form twice.
+    if (button.disabled) { event.preventDefault(); return; }
+    button.disabled = true;
+    button.textContent = button.getAttribute('data-busy');
+  });
+})();
