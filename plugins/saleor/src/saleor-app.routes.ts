@@ -16,26 +16,26 @@ const registerSchema = z.object({ auth_token: z.string().min(1).max(2000) });
  * bytes. Nothing is read from the body before the signature has been checked.
  */
 export function saleorAppRoutes(container: DependencyContainer, verifier: SaleorSignatureVerifier): Router {
-  const config = container.resolve<TenderConfig>(CONFIG);
-  const installations = container.resolve(SaleorInstallationService);
-  const transactions = container.resolve(SaleorTransactionService);
+    // Resolved at request time: the core's services are registered after the plugins.
+  const installations = (): SaleorInstallationService => container.resolve(SaleorInstallationService);
+  const transactions = (): SaleorTransactionService => container.resolve(SaleorTransactionService);
   const router = Router();
 
   router.get('/manifest', (_req, res) => {
-    res.json(saleorManifest(config.publicUrl));
+    res.json(saleorManifest(container.resolve<TenderConfig>(CONFIG).publicUrl));
   });
 
   router.post('/register', express.json({ limit: '16kb' }), async (req, res) => {
     const apiUrl = saleorApiUrlOf(req.header('saleor-api-url'));
     const input = parseInput(registerSchema, req.body ?? {});
-    await installations.register(apiUrl, input.auth_token);
+    await installations().register(apiUrl, input.auth_token);
     res.json({ success: true });
   });
 
   for (const hook of SALEOR_WEBHOOKS) {
     router.post(`/webhooks/${hook.path}`, express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
       const apiUrl = saleorApiUrlOf(req.header('saleor-api-url'));
-      const installation = await installations.byApiUrl(apiUrl);
+      const installation = await installations().byApiUrl(apiUrl);
       if (installation === undefined || !installation.registered) throw new TenderError('signature_invalid', { message: 'This Saleor store is not registered with Tender.' });
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       await verifier.verify(installation.saleorApiUrl, raw, req.header('saleor-signature') ?? '');
@@ -47,19 +47,19 @@ export function saleorAppRoutes(container: DependencyContainer, verifier: Saleor
       }
       switch (hook.event) {
         case 'TRANSACTION_INITIALIZE_SESSION':
-          res.json(await transactions.initialize(installation, parseInput(sessionPayloadSchema, body)));
+          res.json(await transactions().initialize(installation, parseInput(sessionPayloadSchema, body)));
           return;
         case 'TRANSACTION_PROCESS_SESSION':
-          res.json(await transactions.process(installation, parseInput(sessionPayloadSchema, body)));
+          res.json(await transactions().process(installation, parseInput(sessionPayloadSchema, body)));
           return;
         case 'TRANSACTION_CHARGE_REQUESTED':
-          res.json(await transactions.charge(installation, parseInput(actionPayloadSchema, body)));
+          res.json(await transactions().charge(installation, parseInput(actionPayloadSchema, body)));
           return;
         case 'TRANSACTION_REFUND_REQUESTED':
-          res.json(await transactions.refund(installation, parseInput(actionPayloadSchema, body)));
+          res.json(await transactions().refund(installation, parseInput(actionPayloadSchema, body)));
           return;
         case 'TRANSACTION_CANCELATION_REQUESTED':
-          res.json(await transactions.cancel(installation, parseInput(actionPayloadSchema, body)));
+          res.json(await transactions().cancel(installation, parseInput(actionPayloadSchema, body)));
           return;
       }
     });

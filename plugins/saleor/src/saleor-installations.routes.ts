@@ -12,7 +12,7 @@ const declareSchema = z.object({ saleor_api_url: z.string().min(1).max(500) }).s
  * Saleor store may install the app for its account, lists and removes them.
  */
 export function saleorInstallationRoutes(container: DependencyContainer): Router {
-  const installations = container.resolve(SaleorInstallationService);
+  const installations = (): SaleorInstallationService => container.resolve(SaleorInstallationService);
   const router = Router();
 
   router.post('/saleor/installations', async (req, res) => {
@@ -23,17 +23,17 @@ export function saleorInstallationRoutes(container: DependencyContainer): Router
     } catch {
       throw new TenderError('parameter_invalid', { param: 'saleor_api_url', message: 'saleor_api_url must be the http(s) URL of the store\'s GraphQL API.' });
     }
-    res.status(201).json(await installations.declare(callerOf(res), url));
+    res.status(201).json(await installations().declare(callerOf(res), url));
   });
 
   router.get('/saleor/installations', async (_req, res) => {
-    res.json({ object: 'list', data: await installations.list(callerOf(res)), has_more: false });
+    res.json({ object: 'list', data: await installations().list(callerOf(res)), has_more: false });
   });
 
   router.delete('/saleor/installations/:id', async (req, res) => {
     const id = String(req.params.id);
     if (!/^sin_[A-Za-z0-9_-]{1,40}$/.test(id)) throw new TenderError('resource_not_found', { message: `No such saleor_installation: '${id.slice(0, 60)}'.` });
-    await installations.delete(callerOf(res), id);
+    await installations().delete(callerOf(res), id);
     res.json({ id, object: 'saleor_installation', deleted: true });
   });
   return router;
