@@ -8,6 +8,7 @@ import * as onboarding006 from './migrations/006-onboarding';
 import * as risk007 from './migrations/007-risk';
 import * as certificates008 from './migrations/008-certificates';
 import * as assist009 from './migrations/009-assist';
+import * as saleor010 from './migrations/010-saleor';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -29,6 +30,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['007-risk', risk007],
   ['008-certificates', certificates008],
   ['009-assist', assist009],
+  ['010-saleor', saleor010],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

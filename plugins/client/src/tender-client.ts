@@ -1,6 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { TenderApiError, TenderConnectionError } from './errors';
-import { CardParams, CreatePaymentParams, CreateRefundParams, List, ListPaymentsParams, Payment, Refund, RequestOptions } from './types';
+import {
+  CardParams,
+  CreatePaymentParams,
+  CreateRefundParams,
+  CreateWebhookEndpointParams,
+  List,
+  ListEventsParams,
+  ListPaymentsParams,
+  Payment,
+  Refund,
+  Redelivery,
+  RequestOptions,
+  TenderEvent,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from './types';
 
 export interface TenderClientOptions {
   /** The merchant's secret key (sk_test_... or sk_live_...). */
@@ -56,6 +71,27 @@ export class TenderClient {
     create: (params: CreateRefundParams, opts?: RequestOptions): Promise<Refund> => this.request('POST', '/v1/refunds', params, opts),
     retrieve: (id: string): Promise<Refund> => this.request('GET', `/v1/refunds/${encodeURIComponent(id)}`),
     list: (params: { payment_id: string; limit?: number; starting_after?: string }): Promise<List<Refund>> => this.request('GET', `/v1/refunds${query(params)}`),
+  };
+
+  readonly events = {
+    list: (params: ListEventsParams = {}): Promise<List<TenderEvent>> => this.request('GET', `/v1/events${query(params)}`),
+    retrieve: (id: string): Promise<TenderEvent> => this.request('GET', `/v1/events/${encodeURIComponent(id)}`),
+    /** Queues the event again for every subscribed endpoint, or only for `endpoint`. */
+    redeliver: (id: string, params: { endpoint?: string } = {}, opts?: RequestOptions): Promise<Redelivery> =>
+      this.request('POST', `/v1/events/${encodeURIComponent(id)}/redeliver`, params, opts),
+  };
+
+  readonly webhookEndpoints = {
+    /** The answer is the only one that carries `secret`: store it. */
+    create: (params: CreateWebhookEndpointParams, opts?: RequestOptions): Promise<WebhookEndpoint> => this.request('POST', '/v1/webhook_endpoints', params, opts),
+    retrieve: (id: string): Promise<WebhookEndpoint> => this.request('GET', `/v1/webhook_endpoints/${encodeURIComponent(id)}`),
+    list: (): Promise<List<WebhookEndpoint>> => this.request('GET', '/v1/webhook_endpoints'),
+    delete: (id: string): Promise<WebhookEndpoint & { deleted: true }> => this.request('DELETE', `/v1/webhook_endpoints/${encodeURIComponent(id)}`),
+    /** New secret in the answer; the old one keeps signing until `previous_secret_expires_at`. */
+    rotateSecret: (id: string, params: { expires_in_hours?: number } = {}, opts?: RequestOptions): Promise<WebhookEndpoint> =>
+      this.request('POST', `/v1/webhook_endpoints/${encodeURIComponent(id)}/rotate_secret`, params, opts),
+    deliveries: (id: string, params: { limit?: number; starting_after?: string } = {}): Promise<List<WebhookDelivery>> =>
+      this.request('GET', `/v1/webhook_endpoints/${encodeURIComponent(id)}/deliveries${query(params)}`),
   };
 
   /** Any endpoint, for parts of the API this version of the client has no method for. */

@@ -94,3 +94,70 @@ export interface RequestOptions {
   /** Sent as Idempotency-Key; the client makes one up for every POST that has none. */
   idempotencyKey?: string;
 }
+
+/** An event (docs/webhooks.md): `data.object` is the payment or refund as it was then. */
+export interface TenderEvent {
+  id: string;
+  object: 'event';
+  type: string;
+  created_at: string;
+  livemode: boolean;
+  data: { object: Record<string, unknown> & { id: string; object: string } };
+}
+
+export interface ListEventsParams {
+  /** An exact type or `<prefix>.*`. */
+  type?: string;
+  object_id?: string;
+  limit?: number;
+  starting_after?: string;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  object: 'webhook_endpoint';
+  url: string;
+  events: string[];
+  description: string | null;
+  status: 'enabled' | 'disabled';
+  livemode: boolean;
+  /** Only in the answers to create and rotate_secret. */
+  secret?: string;
+  previous_secret_expires_at: string | null;
+  created_at: string;
+}
+
+export interface CreateWebhookEndpointParams {
+  url: string;
+  events: string[];
+  description?: string;
+}
+
+export interface WebhookDeliveryAttempt {
+  attempt: number;
+  started_at: string;
+  status_code: number | null;
+  latency_ms: number | null;
+  response_excerpt: string | null;
+  error: string | null;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  object: 'webhook_delivery';
+  endpoint_id: string;
+  event_id: string;
+  status: 'pending' | 'delivered' | 'failed' | 'canceled';
+  attempt_count: number;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+  created_at: string;
+  attempts: WebhookDeliveryAttempt[];
+}
+
+/** The 202 answer to `events.redeliver`: one new delivery per endpoint. */
+export interface Redelivery {
+  object: 'redelivery';
+  event_id: string;
+  delivery_ids: string[];
+}

@@ -1,0 +1,17 @@
+/**
+ * @tender/medusa-payment: Tender as a Medusa v2 payment provider.
+ *
+ * @example
+ * ```ts
+ * // medusa-config.ts: modules: [{ resolve: '@medusajs/medusa/payment', options: { providers: [
+ * //   { resolve: '@tender/medusa-payment', id: 'tender', options: { apiKey, baseUrl, webhookSecret } } ] } }]
+ * ```
+ */
+import { paymentModuleProvider } from './medusa-base';
+import { TenderPaymentProvider } from './tender-payment.provider';
+
+export { TenderPaymentProvider, TenderProviderOptions } from './tender-payment.provider';
+export { toMinorUnits, fromMinorUnits, minorUnitDigits } from './medusa-amount';
+export { PaymentActions, PaymentSessionStatus } from './medusa-contract';
+
+export default paymentModuleProvider([TenderPaymentProvider]);

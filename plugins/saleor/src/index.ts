@@ -1,0 +1,8 @@
+/**
+ * @tender/plugin-saleor: a Saleor payment app served by the Tender gateway.
+ */
+export { createSaleorPlugin, plugin, SaleorPluginOptions } from './saleor.plugin';
+export { saleorManifest, SALEOR_WEBHOOKS } from './saleor-manifest';
+export { SaleorSignatureVerifier } from './saleor-signature.verifier';
+export { toMinorUnits, fromMinorUnits } from './saleor-amount';
+export { SaleorSyncResponse, SaleorResult } from './saleor-payloads';

@@ -1,0 +1,81 @@
+import express, { Router } from 'express';
+import { DependencyContainer } from 'tsyringe';
+import { z } from 'zod';
+import { CONFIG, TenderConfig, TenderError, parseInput } from '@tender/core';
+import { SALEOR_WEBHOOKS, saleorManifest } from './saleor-manifest';
+import { SaleorInstallationService } from './saleor-installation.service';
+import { SaleorSignatureVerifier } from './saleor-signature.verifier';
+import { SaleorTransactionService } from './saleor-transaction.service';
+import { actionPayloadSchema, sessionPayloadSchema } from './saleor-payloads';
+
+const registerSchema = z.object({ auth_token: z.string().min(1).max(2000) });
+
+/**
+ * What Saleor calls (mounted at /saleor): the manifest, register, and the five sync
+ * transaction webhooks. Webhook bodies are read raw: the signature covers the exact
+ * bytes. Nothing is read from the body before the signature has been checked.
+ */
+export function saleorAppRoutes(container: DependencyContainer, verifier: SaleorSignatureVerifier): Router {
+    // Resolved at request time: the core's services are registered after the plugins.
+  const installations = (): SaleorInstallationService => container.resolve(SaleorInstallationService);
+  const transactions = (): SaleorTransactionService => container.resolve(SaleorTransactionService);
+  const router = Router();
+
+  router.get('/manifest', (_req, res) => {
+    res.json(saleorManifest(container.resolve<TenderConfig>(CONFIG).publicUrl));
+  });
+
+  router.post('/register', express.json({ limit: '16kb' }), async (req, res) => {
+    const apiUrl = saleorApiUrlOf(req.header('saleor-api-url'));
+    const input = parseInput(registerSchema, req.body ?? {});
+    await installations().register(apiUrl, input.auth_token);
+    res.json({ success: true });
+  });
+
+  for (const hook of SALEOR_WEBHOOKS) {
+    router.post(`/webhooks/${hook.path}`, express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
+      const apiUrl = saleorApiUrlOf(req.header('saleor-api-url'));
+      const installation = await installations().byApiUrl(apiUrl);
+      if (installation === undefined || !installation.registered) throw new TenderError('signature_invalid', { message: 'This Saleor store is not registered with Tender.' });
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      await verifier.verify(installation.saleorApiUrl, raw, req.header('saleor-signature') ?? '');
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new TenderError('body_invalid_json');
+      }
+      switch (hook.event) {
+        case 'TRANSACTION_INITIALIZE_SESSION':
+          res.json(await transactions().initialize(installation, parseInput(sessionPayloadSchema, body)));
+          return;
+        case 'TRANSACTION_PROCESS_SESSION':
+          res.json(await transactions().process(installation, parseInput(sessionPayloadSchema, body)));
+          return;
+        case 'TRANSACTION_CHARGE_REQUESTED':
+          res.json(await transactions().charge(installation, parseInput(actionPayloadSchema, body)));
+          return;
+        case 'TRANSACTION_REFUND_REQUESTED':
+          res.json(await transactions().refund(installation, parseInput(actionPayloadSchema, body)));
+          return;
+        case 'TRANSACTION_CANCELATION_REQUESTED':
+          res.json(await transactions().cancel(installation, parseInput(actionPayloadSchema, body)));
+          return;
+      }
+    });
+  }
+  return router;
+}
+
+function saleorApiUrlOf(header: string | undefined): string {
+  if (header === undefined || header === '') throw new TenderError('parameter_missing', { param: 'saleor-api-url' });
+  try {
+    const url = new URL(header);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
+    return url.href;
+  } catch {
+    throw new TenderError('parameter_invalid', { param: 'saleor-api-url' });
+  }
+}
+
+export { saleorApiUrlOf };

@@ -1,0 +1,46 @@
+/** The sync webhooks the app subscribes to, with the path each is delivered to. */
+export const SALEOR_WEBHOOKS = [
+  { event: 'TRANSACTION_INITIALIZE_SESSION', path: 'transaction-initialize-session', type: 'TransactionInitializeSession', session: true },
+  { event: 'TRANSACTION_PROCESS_SESSION', path: 'transaction-process-session', type: 'TransactionProcessSession', session: true },
+  { event: 'TRANSACTION_CHARGE_REQUESTED', path: 'transaction-charge-requested', type: 'TransactionChargeRequested', session: false },
+  { event: 'TRANSACTION_REFUND_REQUESTED', path: 'transaction-refund-requested', type: 'TransactionRefundRequested', session: false },
+  { event: 'TRANSACTION_CANCELATION_REQUESTED', path: 'transaction-cancelation-requested', type: 'TransactionCancelationRequested', session: false },
+] as const;
+
+function subscription(type: string, session: boolean): string {
+  const extra = session ? ' sourceObject { __typename ... on Checkout { id } ... on Order { id } } idempotencyKey data' : '';
+  return `subscription { event { ... on ${type} { action { amount currency actionType } transaction { id pspReference }${extra} } } }`;
+}
+
+/**
+ * Saleor's app manifest for this gateway (served at GET /saleor/manifest). One manifest
+ * serves every store: a store is told apart by the `saleor-api-url` header Saleor sends.
+ *
+ * @example
+ * ```ts
+ * saleorManifest('https://pay.example.com').tokenTargetUrl; // 'https://pay.example.com/saleor/register'
+ * ```
+ */
+export function saleorManifest(publicUrl: string): Record<string, unknown> {
+  const base = `${publicUrl}/saleor`;
+  return {
+    id: 'tender.payments',
+    version: '0.1.0',
+    name: 'Tender',
+    about: 'Card payments through a Tender gateway',
+    permissions: ['HANDLE_PAYMENTS'],
+    appUrl: `${base}/app`,
+    tokenTargetUrl: `${base}/register`,
+    dataPrivacyUrl: `${publicUrl}/`,
+    homepageUrl: `${publicUrl}/`,
+    supportUrl: `${publicUrl}/`,
+    brand: null,
+    webhooks: SALEOR_WEBHOOKS.map((w) => ({
+      name: `Tender ${w.event}`,
+      syncEvents: [w.event],
+      query: subscription(w.type, w.session),
+      targetUrl: `${base}/webhooks/${w.path}`,
+      isActive: true,
+    })),
+  };
+}

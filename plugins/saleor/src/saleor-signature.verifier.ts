@@ -1,0 +1,82 @@
+import { JsonWebKey, KeyObject, createPublicKey, verify } from 'node:crypto';
+import { TenderError } from '@tender/core';
+
+/** How long a store's JWKS is trusted before it is fetched again. */
+const JWKS_TTL_MS = 10 * 60_000;
+
+interface CachedKeys {
+  readonly keys: ReadonlyMap<string, KeyObject>;
+  readonly fetchedAt: number;
+}
+
+/**
+ * Verifies Saleor's `saleor-signature` header: a detached JWS (RS256) over the raw
+ * webhook body, normally with the unencoded payload of RFC 7797 (`b64: false`, as
+ * Saleor signs), also accepted with the ordinary base64url payload. The keys come
+ * from the store's JWKS at `<origin of the Saleor API URL>/.well-known/jwks.json`,
+ * cached per store; a `kid` the cache does not know, or a failed check, fetches the
+ * JWKS once more (Saleor rotated its key) before the request is refused.
+ *
+ * @example
+ * ```ts
+ * await verifier.verify('https://shop.example/graphql/', rawBody, req.header('saleor-signature') ?? '');
+ * ```
+ */
+export class SaleorSignatureVerifier {
+  private readonly cache = new Map<string, CachedKeys>();
+
+  constructor(private readonly fetchImpl: typeof fetch = fetch) {}
+
+  async verify(saleorApiUrl: string, rawBody: Buffer, header: string): Promise<void> {
+    const parts = header.split('.');
+    if (parts.length !== 3 || parts[1] !== '' || parts[0] === '' || parts[2] === '') throw invalid('saleor-signature is not a detached JWS');
+    const [protectedB64, , signatureB64] = parts as [string, string, string];
+    let jose: { alg?: unknown; kid?: unknown; b64?: unknown; crit?: unknown };
+    try {
+      jose = JSON.parse(Buffer.from(protectedB64, 'base64url').toString('utf8')) as typeof jose;
+    } catch {
+      throw invalid('the JWS header is not JSON');
+    }
+    if (jose.alg !== 'RS256') throw invalid('only RS256 is accepted');
+    const unencoded = jose.b64 === false;
+    if (unencoded && !(Array.isArray(jose.crit) && jose.crit.includes('b64'))) throw invalid('b64=false must be listed in crit');
+    const signingInput = Buffer.concat([Buffer.from(`${protectedB64}.`, 'ascii'), unencoded ? rawBody : Buffer.from(rawBody.toString('base64url'), 'ascii')]);
+    const signature = Buffer.from(signatureB64, 'base64url');
+    const kid = typeof jose.kid === 'string' ? jose.kid : undefined;
+
+    const check = (keys: ReadonlyMap<string, KeyObject>): boolean => {
+      const candidates = kid !== undefined ? [keys.get(kid)].filter((k): k is KeyObject => k !== undefined) : [...keys.values()];
+      return candidates.some((key) => verify('RSA-SHA256', signingInput, key, signature));
+    };
+    const cached = this.cache.get(saleorApiUrl);
+    if (cached !== undefined && Date.now() - cached.fetchedAt < JWKS_TTL_MS && check(cached.keys)) return;
+    if (!check(await this.refresh(saleorApiUrl))) throw invalid('the signature does not match the body');
+  }
+
+  private async refresh(saleorApiUrl: string): Promise<ReadonlyMap<string, KeyObject>> {
+    const url = new URL('/.well-known/jwks.json', saleorApiUrl);
+    let body: { keys?: unknown };
+    try {
+      const response = await this.fetchImpl(url, { signal: AbortSignal.timeout(10_000), redirect: 'error' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      body = (await response.json()) as { keys?: unknown };
+    } catch {
+      throw invalid(`the store's JWKS (${url.href}) could not be read`);
+    }
+    const keys = new Map<string, KeyObject>();
+    for (const jwk of Array.isArray(body.keys) ? (body.keys as Array<JsonWebKey & { kid?: string; use?: string }>) : []) {
+      if (jwk.kty !== 'RSA' || (jwk.use !== undefined && jwk.use !== 'sig')) continue;
+      try {
+        keys.set(jwk.kid ?? `#${keys.size}`, createPublicKey({ key: jwk, format: 'jwk' }));
+      } catch {
+        // A malformed key is skipped; the others may still verify.
+      }
+    }
+    this.cache.set(saleorApiUrl, { keys, fetchedAt: Date.now() });
+    return keys;
+  }
+}
+
+function invalid(why: string): TenderError {
+  return new TenderError('signature_invalid', { message: `The saleor-signature header was refused: ${why}.` });
+}

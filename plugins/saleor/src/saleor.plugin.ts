@@ -1,0 +1,46 @@
+import { TenderPlugin } from '@tender/core';
+import { SaleorInstallationService } from './saleor-installation.service';
+import { SaleorTransactionService } from './saleor-transaction.service';
+import { SALEOR_REPORTER_OPTIONS, SaleorReporter, SaleorReporterOptions } from './saleor-reporter';
+import { SaleorSignatureVerifier } from './saleor-signature.verifier';
+import { saleorAppRoutes } from './saleor-app.routes';
+import { saleorInstallationRoutes } from './saleor-installations.routes';
+
+export interface SaleorPluginOptions extends Partial<SaleorReporterOptions> {
+  /** For tests and custom transports (JWKS fetches); defaults to the global fetch. */
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * The Saleor payment app, served by the gateway itself at /saleor, plus
+ * /v1/saleor/installations for merchants.
+ *
+ * @example
+ * ```ts
+ * // TENDER_PLUGINS=@tender/adapter-sandbox,@tender/plugin-saleor
+ * await Gateway.create(config, { plugins: [sandboxPlugin, createSaleorPlugin({ intervalMs: 200 })] });
+ * ```
+ */
+export function createSaleorPlugin(options: SaleorPluginOptions = {}): TenderPlugin {
+  return {
+    name: '@tender/plugin-saleor',
+    version: '0.1.0',
+    coreRange: '^0.1.0',
+    register(ctx) {
+      const reporterOptions: SaleorReporterOptions = { intervalMs: options.intervalMs ?? 2000, ...(options.fetch === undefined ? {} : { fetch: options.fetch }) };
+      ctx.container.register(SALEOR_REPORTER_OPTIONS, { useValue: reporterOptions });
+      ctx.container.registerSingleton(SaleorInstallationService);
+      ctx.container.registerSingleton(SaleorTransactionService);
+      ctx.container.registerSingleton(SaleorReporter);
+      ctx.registerRoutes('/saleor', saleorAppRoutes(ctx.container, new SaleorSignatureVerifier(options.fetch)));
+      ctx.registerApiRoutes('/', saleorInstallationRoutes(ctx.container));
+      ctx.registerBackgroundJob({
+        name: 'saleor-reporter',
+        start: () => ctx.container.resolve(SaleorReporter).start(),
+        stop: () => ctx.container.resolve(SaleorReporter).stop(),
+      });
+    },
+  };
+}
+
+export const plugin: TenderPlugin = createSaleorPlugin();

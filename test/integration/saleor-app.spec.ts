@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import request from 'supertest';
+import Ajv from 'ajv';
+import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { createSaleorPlugin, toMinorUnits } from '@tender/plugin-saleor';
+import { TestGateway, startTestGateway } from '../support/test-gateway';
+import { CARDS, MerchantClient, card } from '../support/merchant-client';
+import { FakeSaleor, SALEOR_RESPONSE_SCHEMAS } from '../support/saleor-fixtures';
+import { eventually } from '../support/webhook-receiver';
+
+const PATHS: Record<string, string> = {
+  TRANSACTION_INITIALIZE_SESSION: 'transaction-initialize-session',
+  TRANSACTION_PROCESS_SESSION: 'transaction-process-session',
+  TRANSACTION_CHARGE_REQUESTED: 'transaction-charge-requested',
+  TRANSACTION_REFUND_REQUESTED: 'transaction-refund-requested',
+  TRANSACTION_CANCELATION_REQUESTED: 'transaction-cancelation-requested',
+};
+
+/**
+ * The Saleor app served by a real gateway. FakeSaleor stands in for the Saleor store
+ * (its JWKS and its GraphQL API, on loopback): Saleor itself cannot run here. Webhook
+ * payloads are signed fixtures (a test RSA key). Buyers pay through the direct confirm
+ * API with the sandbox card, since the hosted page is not part of this branch.
+ */
+describe('Saleor app (@tender/plugin-saleor)', function () {
+  this.timeout(60_000);
+  let t: TestGateway;
+  let saleor: FakeSaleor;
+  let shop: MerchantClient;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  let seq = 0;
+
+  before(async () => {
+    saleor = await new FakeSaleor().start();
+    t = await startTestGateway({ plugins: [sandboxPlugin, createSaleorPlugin({ intervalMs: 30 })] });
+    t.gateway.startBackgroundJobs();
+    shop = new MerchantClient(t.gateway.app, (await t.createMerchant('Saleor Shop')).key);
+  });
+  after(async () => {
+    await t.close();
+    await saleor.close();
+  });
+
+  function send(event: string, payload: unknown, signature?: string): request.Test {
+    const body = JSON.stringify(payload);
+    return request(t.gateway.app)
+      .post(`/saleor/webhooks/${PATHS[event]}`)
+      .set('Content-Type', 'application/json')
+      .set('saleor-api-url', saleor.apiUrl)
+      .set('saleor-event', event.toLowerCase())
+      .set('saleor-signature', signature ?? saleor.signature(body))
+      .send(body);
+  }
+
+  /** Sends a signed webhook and checks the answer against Saleor's response schema. */
+  async function hook(event: string, payload: unknown): Promise<Record<string, unknown>> {
+    const res = await send(event, payload).expect(200);
+    const validate = ajv.compile(SALEOR_RESPONSE_SCHEMAS[event]!);
+    assert.ok(validate(res.body), `${event} answer ${JSON.stringify(res.body)} breaks Saleor's schema: ${ajv.errorsText(validate.errors)}`);
+    return res.body as Record<string, unknown>;
+  }
+
+  function session(actionType: 'CHARGE' | 'AUTHORIZATION', amount: number | string, pspReference: string | null = null): Record<string, unknown> {
+    seq++;
+    return {
+      action: { amount, currency: 'RUB', actionType },
+      transaction: { id: `VHJhbnNhY3Rpb25JdGVtOj${seq}`, pspReference },
+      sourceObject: { __typename: 'Checkout', id: `Q2hlY2tvdXQ6${seq}` },
+      idempotencyKey: `idem-${seq}`,
+      data: null,
+    };
+  }
+
+  it('serves the manifest and registers the store the merchant declared, once', async () => {
+    const manifest = (await request(t.gateway.app).get('/saleor/manifest').expect(200)).body;
+    assert.equal(manifest.tokenTargetUrl, 'http://pay.tender.test/saleor/register');
+    assert.deepEqual(manifest.permissions, ['HANDLE_PAYMENTS']);
+    assert.deepEqual(manifest.webhooks.map((w: { syncEvents: string[] }) => w.syncEvents[0]).sort(), Object.keys(PATHS).sort());
+
+    await request(t.gateway.app).post('/saleor/register').set('saleor-api-url', saleor.apiUrl).send({ auth_token: 'tok' }).expect(404);
+    const declared = await shop.post('/v1/saleor/installations', { saleor_api_url: saleor.apiUrl }).expect(201);
+    assert.equal(declared.body.registered_at, null);
+    await request(t.gateway.app).post('/saleor/register').set('saleor-api-url', saleor.apiUrl).send({ auth_token: 'saleor-app-token-1' }).expect(200, { success: true });
+    // A second register (someone swapping the token) is refused; the first token stays.
+    await request(t.gateway.app).post('/saleor/register').set('saleor-api-url', saleor.apiUrl).send({ auth_token: 'intruder' }).expect(400);
+    const listed = await shop.get('/v1/saleor/installations').expect(200);
+    assert.equal(listed.body.data.length, 1);
+    assert.ok(listed.body.data[0].registered_at !== null);
+    assert.equal(JSON.stringify(listed.body).includes('saleor-app-token-1'), false);
+    const sealed = await t.gateway.db('saleor_installations').first();
+    assert.equal(JSON.stringify(sealed).includes('saleor-app-token-1'), false, 'the app token is stored sealed');
+  });
+
+  it('charge flow: initialize -> buyer pays -> transactionEventReport -> process -> refund', async () => {
+    const init = await hook('TRANSACTION_INITIALIZE_SESSION', session('CHARGE', 25.5));
+    assert.equal(init.result, 'CHARGE_ACTION_REQUIRED');
+    const data = init.data as { payment_url: string; payment_id: string };
+    assert.match(data.payment_url, /^http:\/\/pay\.tender\.test\/pay\//);
+    const paymentId = String(init.pspReference);
+    const payment = (await shop.get(`/v1/payments/${paymentId}`).expect(200)).body;
+    assert.equal(payment.amount, 2550);
+    assert.equal(payment.capture_method, 'automatic');
+
+    await shop.post(`/v1/payments/${paymentId}/confirm`, card(CARDS.visa)).expect(200);
+    await eventually(async () => saleor.calls.some((c) => c.variables.pspReference === paymentId), 'the transactionEventReport');
+    const report = saleor.calls.find((c) => c.variables.pspReference === paymentId)!;
+    assert.equal(report.authorization, 'Bearer saleor-app-token-1');
+    assert.match(report.query, /transactionEventReport\(/);
+    assert.equal(report.variables.type, 'CHARGE_SUCCESS');
+    assert.equal(report.variables.amount, 25.5);
+    assert.equal(report.variables.id, `VHJhbnNhY3Rpb25JdGVtOj${seq}`);
+
+    const processed = await hook('TRANSACTION_PROCESS_SESSION', session('CHARGE', 25.5, paymentId));
+    assert.equal(processed.result, 'CHARGE_SUCCESS');
+    const refunded = await hook('TRANSACTION_REFUND_REQUESTED', { action: { amount: 10, currency: 'RUB', actionType: 'REFUND' }, transaction: { id: 'x', pspReference: paymentId } });
+    assert.deepEqual([refunded.result, refunded.amount], ['REFUND_SUCCESS', 10]);
+    assert.equal((await shop.get(`/v1/payments/${paymentId}`).expect(200)).body.amount_refunded, 1000);
+    // Saleor learnt the refund from the answer: no second report for it.
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(saleor.calls.filter((c) => c.variables.pspReference === paymentId).length, 1);
+  });
+
+  it('authorization flow: AUTHORIZATION_ACTION_REQUIRED -> paid -> charge requested; cancel of another', async () => {
+    const init = await hook('TRANSACTION_INITIALIZE_SESSION', session('AUTHORIZATION', '120.00'));
+    assert.equal(init.result, 'AUTHORIZATION_ACTION_REQUIRED');
+    const paymentId = String(init.pspReference);
+    await shop.post(`/v1/payments/${paymentId}/confirm`, card(CARDS.visa)).expect(200);
+    const processed = await hook('TRANSACTION_PROCESS_SESSION', session('AUTHORIZATION', '120.00', paymentId));
+    assert.equal(processed.result, 'AUTHORIZATION_SUCCESS');
+    const charged = await hook('TRANSACTION_CHARGE_REQUESTED', { action: { amount: 100, currency: 'RUB', actionType: 'CHARGE' }, transaction: { id: 'x', pspReference: paymentId } });
+    assert.deepEqual([charged.result, charged.amount], ['CHARGE_SUCCESS', 100]);
+    assert.equal((await shop.get(`/v1/payments/${paymentId}`).expect(200)).body.amount_captured, 10000);
+
+    const other = await hook('TRANSACTION_INITIALIZE_SESSION', session('AUTHORIZATION', 5));
+    const otherId = String(other.pspReference);
+    await shop.post(`/v1/payments/${otherId}/confirm`, card(CARDS.visa)).expect(200);
+    const canceled = await hook('TRANSACTION_CANCELATION_REQUESTED', { action: { amount: null, actionType: 'CANCEL' }, transaction: { id: 'y', pspReference: otherId } });
+    assert.equal(canceled.result, 'CANCEL_SUCCESS');
+    assert.equal((await shop.get(`/v1/payments/${otherId}`).expect(200)).body.status, 'canceled');
+    // Charging what is canceled is a CHARGE_FAILURE answer, not an HTTP error.
+    const refused = await hook('TRANSACTION_CHARGE_REQUESTED', { action: { amount: 5, currency: 'RUB' }, transaction: { id: 'y', pspReference: otherId } });
+    assert.equal(refused.result, 'CHARGE_FAILURE');
+  });
+
+  it('a declined card is reported as CHARGE_FAILURE', async () => {
+    const init = await hook('TRANSACTION_INITIALIZE_SESSION', session('CHARGE', 7));
+    const paymentId = String(init.pspReference);
+    await shop.post(`/v1/payments/${paymentId}/confirm`, card(CARDS.doNotHonor));
+    await eventually(async () => saleor.calls.some((c) => c.variables.pspReference === paymentId), 'the failure report');
+    assert.equal(saleor.calls.find((c) => c.variables.pspReference === paymentId)!.variables.type, 'CHARGE_FAILURE');
+  });
+
+  it('refuses an amount finer than the minor unit instead of rounding it', async () => {
+    const before = Number((await t.gateway.db('payments').count({ n: '*' }).first())?.n);
+    const init = await hook('TRANSACTION_INITIALIZE_SESSION', session('CHARGE', 10.005));
+    assert.equal(init.result, 'CHARGE_FAILURE');
+    assert.equal(Number((await t.gateway.db('payments').count({ n: '*' }).first())?.n), before);
+    assert.equal(toMinorUnits('0.1', 'RUB'), 10);
+    assert.equal(toMinorUnits(19.99, 'RUB'), 1999);
+    assert.equal(toMinorUnits('100', 'JPY'), 100);
+    assert.throws(() => toMinorUnits('1.5', 'JPY'));
+  });
+
+  it('refuses a bad signature, a tampered body and another key, and writes nothing', async () => {
+    const before = Number((await t.gateway.db('payments').count({ n: '*' }).first())?.n);
+    const payload = session('CHARGE', 50);
+    const body = JSON.stringify(payload);
+    const tampered = JSON.stringify({ ...payload, action: { amount: 0.01, currency: 'RUB', actionType: 'CHARGE' } });
+    const res = await send('TRANSACTION_INITIALIZE_SESSION', JSON.parse(tampered), saleor.signature(body)).expect(401);
+    assert.equal(res.body.error.code, 'signature_invalid');
+    const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    await send('TRANSACTION_INITIALIZE_SESSION', payload, saleor.signature(body, stranger)).expect(401);
+    await send('TRANSACTION_INITIALIZE_SESSION', payload, 'not-a-jws').expect(401);
+    const unsignedAlg = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}..`;
+    await send('TRANSACTION_INITIALIZE_SESSION', payload, unsignedAlg).expect(401);
+    assert.equal(Number((await t.gateway.db('payments').count({ n: '*' }).first())?.n), before);
+  });
+
+  it('a store nobody declared is refused; another merchant cannot see the installation', async () => {
+    const res = await request(t.gateway.app)
+      .post('/saleor/webhooks/transaction-initialize-session')
+      .set('saleor-api-url', 'http://127.0.0.1:9/graphql/')
+      .set('saleor-signature', saleor.signature('{}'))
+      .send('{}')
+      .expect(401);
+    assert.equal(res.body.error.code, 'signature_invalid');
+    const other = new MerchantClient(t.gateway.app, (await t.createMerchant('Other')).key);
+    assert.deepEqual((await other.get('/v1/saleor/installations').expect(200)).body.data, []);
+    const id = (await shop.get('/v1/saleor/installations').expect(200)).body.data[0].id as string;
+    await request(t.gateway.app).delete(`/v1/saleor/installations/${id}`).set('Authorization', `Bearer ${other.key}`).expect(404);
+    await other.post('/v1/saleor/installations', { saleor_api_url: saleor.apiUrl }).expect(400);
+  });
+});

@@ -1,0 +1,112 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { KeyObject, generateKeyPairSync, sign } from 'node:crypto';
+
+/**
+ * A loopback HTTP server that stands in for a Saleor store (Saleor itself cannot run
+ * here): it serves the store's JWKS at /.well-known/jwks.json and records every
+ * GraphQL call to /graphql/, answering transactionEventReport as Saleor does.
+ */
+export class FakeSaleor {
+  readonly calls: Array<{ authorization: string | undefined; query: string; variables: Record<string, unknown> }> = [];
+  readonly kid = 'test-key-1';
+  private readonly privateKey: KeyObject;
+  private readonly jwk: Record<string, unknown>;
+  private server: http.Server | undefined;
+  port = 0;
+
+  constructor() {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.privateKey = privateKey;
+    this.jwk = { ...publicKey.export({ format: 'jwk' }), kid: this.kid, use: 'sig', alg: 'RS256' };
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/graphql/`;
+  }
+
+  async start(): Promise<this> {
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (req.method === 'GET' && req.url === '/.well-known/jwks.json') {
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: [this.jwk] }));
+          return;
+        }
+        if (req.method === 'POST' && req.url === '/graphql/') {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query: string; variables: Record<string, unknown> };
+          this.calls.push({ authorization: req.headers.authorization, query: body.query, variables: body.variables });
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ data: { transactionEventReport: { alreadyProcessed: false, errors: [] } } }));
+          return;
+        }
+        res.writeHead(404).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** Signs like Saleor: detached JWS, RS256, unencoded payload (RFC 7797, b64=false). */
+  signature(body: string, key: KeyObject = this.privateKey): string {
+    const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: this.kid, b64: false, crit: ['b64'] })).toString('base64url');
+    const sig = sign('RSA-SHA256', Buffer.concat([Buffer.from(`${header}.`), Buffer.from(body)]), key);
+    return `${header}..${sig.toString('base64url')}`;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server === undefined ? r() : this.server.close(() => r())));
+  }
+}
+
+const decimal = { type: 'number', exclusiveMinimum: -1 };
+const common = {
+  pspReference: { type: 'string', minLength: 1 },
+  amount: decimal,
+  time: { type: 'string' },
+  externalUrl: { type: 'string', pattern: '^https?://' },
+  message: { type: 'string' },
+};
+
+function sessionSchema(): Record<string, unknown> {
+  const successOrRequest = ['CHARGE_SUCCESS', 'CHARGE_REQUEST', 'AUTHORIZATION_SUCCESS', 'AUTHORIZATION_REQUEST'];
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['result', 'amount'],
+    properties: {
+      ...common,
+      data: {},
+      result: { enum: [...successOrRequest, 'CHARGE_FAILURE', 'CHARGE_ACTION_REQUIRED', 'AUTHORIZATION_FAILURE', 'AUTHORIZATION_ACTION_REQUIRED'] },
+    },
+    // Saleor requires pspReference with a success or request result.
+    if: { properties: { result: { enum: successOrRequest } } },
+    then: { required: ['pspReference'] },
+  };
+}
+
+function actionSchema(prefix: string): Record<string, unknown> {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['pspReference'],
+    properties: { ...common, result: { enum: [`${prefix}_SUCCESS`, `${prefix}_FAILURE`] } },
+  };
+}
+
+/**
+ * JSON schemas of the answers Saleor accepts from the transaction sync webhooks,
+ * written from Saleor's documentation of those webhooks' response payloads (amounts
+ * are Decimals; `result` is one of the TransactionEventType values each webhook
+ * allows; unknown fields are refused here to catch typos).
+ */
+export const SALEOR_RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
+  TRANSACTION_INITIALIZE_SESSION: sessionSchema(),
+  TRANSACTION_PROCESS_SESSION: sessionSchema(),
+  TRANSACTION_CHARGE_REQUESTED: actionSchema('CHARGE'),
+  TRANSACTION_REFUND_REQUESTED: actionSchema('REFUND'),
+  TRANSACTION_CANCELATION_REQUESTED: actionSchema('CANCEL'),
+};
