@@ -33,7 +33,8 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
 
   before(async () => {
     saleor = await new FakeSaleor().start();
-    t = await startTestGateway({ plugins: [sandboxPlugin, createSaleorPlugin({ intervalMs: 30 })] });
+    // The fake Saleor listens on loopback, which test mode allows only with this flag (as for webhooks).
+    t = await startTestGateway({ plugins: [sandboxPlugin, createSaleorPlugin({ intervalMs: 30 })], env: { TENDER_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
     t.gateway.startBackgroundJobs();
     shop = new MerchantClient(t.gateway.app, (await t.createMerchant('Saleor Shop')).key);
   });
@@ -190,5 +191,20 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
     const id = (await shop.get('/v1/saleor/installations').expect(200)).body.data[0].id as string;
     await request(t.gateway.app).delete(`/v1/saleor/installations/${id}`).set('Authorization', `Bearer ${other.key}`).expect(404);
     await other.post('/v1/saleor/installations', { saleor_api_url: saleor.apiUrl }).expect(400);
+  });
+
+  it('refuses a store API URL on a private or loopback address when private addresses are not allowed', async () => {
+    const strict = await startTestGateway({ plugins: [sandboxPlugin, createSaleorPlugin({ intervalMs: 30 })] });
+    try {
+      const merchant = new MerchantClient(strict.gateway.app, (await strict.createMerchant('Strict')).key);
+      for (const url of ['http://127.0.0.1:9/graphql/', 'http://10.0.0.5/graphql/', 'http://169.254.169.254/graphql/', 'http://[::1]/graphql/']) {
+        const res = await merchant.post('/v1/saleor/installations', { saleor_api_url: url }).expect(400);
+        assert.equal(res.body.error.param, 'saleor_api_url');
+        assert.equal(res.body.error.code, 'webhook_url_private_address', url);
+      }
+      assert.equal((await strict.gateway.db('saleor_installations')).length, 0);
+    } finally {
+      await strict.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import { CLOCK, Clock, DATABASE, Database, KEY_RING, KeyRing, MerchantContext, TenderError, isUniqueViolation, notFound } from '@tender/core';
+import { CLOCK, Clock, DATABASE, Database, KEY_RING, KeyRing, MerchantContext, TenderError, WebhookUrlGuard, isUniqueViolation, notFound } from '@tender/core';
 
 /** A merchant's Saleor store as the app knows it. */
 export interface SaleorInstallation {
@@ -44,9 +44,18 @@ export class SaleorInstallationService {
     @inject(DATABASE) private readonly db: Database,
     @inject(KEY_RING) private readonly keys: KeyRing,
     @inject(CLOCK) private readonly clock: Clock,
+    @inject(WebhookUrlGuard) private readonly urls: WebhookUrlGuard,
   ) {}
 
   async declare(ctx: MerchantContext, saleorApiUrl: string): Promise<SaleorInstallationView> {
+    // The gateway will fetch this store's JWKS and call its API: the same server-side
+    // request forgery rules as webhook URLs apply (no private, loopback or own addresses).
+    try {
+      await this.urls.checkRegistration(saleorApiUrl, ctx);
+    } catch (error) {
+      if (error instanceof TenderError) throw new TenderError(error.code, { param: 'saleor_api_url', message: error.message });
+      throw error;
+    }
     const row = { id: `sin_${randomBytes(18).toString('base64url')}`, merchant_id: ctx.merchantId, livemode: ctx.livemode, saleor_api_url: saleorApiUrl, created_at: this.clock.now() };
     try {
       await this.db('saleor_installations').insert(row);
