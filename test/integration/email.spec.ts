@@ -54,6 +54,15 @@ describe('e-mail through a real SMTP server', function () {
     await request(t.gateway.app).get(`/status/${p.id}`).expect(404);
   });
 
+  it("writes the receipt in the payment's own language when the shop chose one (Arabic, right to left)", async () => {
+    const before = smtp.messages.length;
+    await shop.pay(CARDS.visa, { customer_email: 'arabic@example.com', locale: 'ar' });
+    await eventually(async () => smtp.messages.length === before + 1, 'the Arabic receipt');
+    const mail = smtp.messages.at(-1)!;
+    assert.match(String(mail.html), /dir="rtl"/);
+    assert.match(String(mail.html), /lang="ar"/);
+  });
+
   it('sends no receipt without a customer e-mail', async () => {
     const before = smtp.messages.length;
     await shop.pay(CARDS.visa);

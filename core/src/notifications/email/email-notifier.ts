@@ -14,6 +14,8 @@ interface PaymentData {
   currency: string;
   order_id: string;
   customer_email?: string | null;
+  /** The hosted page's language for this payment, when the shop chose one. */
+  locale?: string | null;
   card: { brand: string; last4: string } | null;
 }
 
@@ -51,7 +53,8 @@ export class EmailNotifier implements EventListener {
       merchantId: event.merchantId,
       livemode: event.livemode,
       template: 'receipt',
-      locale: this.config.notifications.emailLocale,
+      // The buyer reads the receipt in the language the shop chose for the payment page.
+      locale: p.locale ?? this.config.notifications.emailLocale,
       recipient: p.customer_email,
       data: {
         merchant_name: merchant === undefined ? '' : String(merchant.name),
