@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
+import { makeLoopbackServerCertificate } from '../support/tls-server';
 import { MerchantClient } from '../support/merchant-client';
 import { PayerDevice, admin, enrolPayer, pageTokenOf } from '../support/payer-app';
 
@@ -40,10 +40,8 @@ describe('payments from a personal account (TLS client certificate, real handsha
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-tls-'));
-    const certFile = path.join(dir, 'server.pem');
-    const keyFile = path.join(dir, 'server.key');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
-    serverCert = fs.readFileSync(certFile, 'utf8');
+    const { certFile, keyFile, certificatePem } = makeLoopbackServerCertificate(dir);
+    serverCert = certificatePem;
     t = await startTestGateway({ env: { TENDER_TLS_CERT_FILE: certFile, TENDER_TLS_KEY_FILE: keyFile } });
     const merchant = await t.createMerchant();
     shop = new MerchantClient(t.gateway.app, merchant.key);

@@ -5,7 +5,7 @@ import { TenderError } from '../errors/tender-error';
 export const MERCHANT_TEMPLATE_MAX_BYTES = 32_768;
 
 /** Partials a merchant template may include: the theme's, so the card form stays Tender's. */
-export const ALLOWED_PARTIALS: readonly string[] = ['card_form', 'order_summary', 'merchant_header'];
+export const ALLOWED_PARTIALS: readonly string[] = ['card_form', 'order_summary', 'merchant_header', 'account_option'];
 /** Built-in block helpers a merchant template may use; no other helper exists for it. */
 export const ALLOWED_BLOCK_HELPERS: readonly string[] = ['if', 'unless', 'each', 'with'];
 

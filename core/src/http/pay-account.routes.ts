@@ -22,7 +22,7 @@ function payerView(p: Payment): Record<string, unknown> {
 }
 
 /** The DER of the TLS client certificate, when this request came over TLS with one. */
-function tlsClientCertificate(req: Request): Buffer | undefined {
+export function tlsClientCertificate(req: Request): Buffer | undefined {
   const socket = req.socket as Partial<TLSSocket>;
   if (socket.encrypted !== true || typeof socket.getPeerCertificate !== 'function') return undefined;
   const peer = socket.getPeerCertificate(false) as { raw?: Buffer } | null;

@@ -15,6 +15,7 @@ import { PageTheme } from './page-theme';
 import { PageLocale, chooseLocale, message } from './page-locale';
 import { CardFormContext, PageContext, basicContext, cardLabel, merchantContext, paymentContext } from './page-context';
 import { signedReturnUrl } from './return-signature';
+import { AccountFormState, AccountPageOption } from './account-page-option';
 
 /** What the HTTP layer sends: a page, or a redirect (POST-redirect-GET). */
 export type PageAnswer =
@@ -57,6 +58,7 @@ export class HostedPageService {
     @inject(BrandingService) private readonly branding: BrandingService,
     @inject(SigningSecretService) private readonly secrets: SigningSecretService,
     @inject(FormTokenService) private readonly formTokens: FormTokenService,
+    @inject(AccountPageOption) private readonly accountOption: AccountPageOption,
   ) {}
 
   /** The payment a page token opens; the token is the buyer's only credential. */
@@ -71,7 +73,7 @@ export class HostedPageService {
   }
 
   /** GET /pay/:token */
-  async show(payment: Payment, request: { nonce: string; acceptLanguage: string | undefined }, form?: Partial<CardFormContext>, status = 200): Promise<PageAnswer> {
+  async show(payment: Payment, request: { nonce: string; acceptLanguage: string | undefined }, form?: Partial<CardFormContext>, status = 200, account?: AccountFormState): Promise<PageAnswer> {
     const locale = chooseLocale(payment.locale, request.acceptLanguage);
     const ctx = { merchantId: payment.merchantId, livemode: payment.livemode };
     const branding = await this.branding.get(ctx);
@@ -106,7 +108,7 @@ export class HostedPageService {
         alert_title: failed ? t(payment.status === 'declined' ? 'declined_title' : 'failed_title') : (form?.alert_title ?? null),
         alert_retry: failed ? t('declined_retry') : null,
       };
-      return page('payment', { ...base, form: card, cancel_url: returnUrl });
+      return page('payment', { ...base, form: card, cancel_url: returnUrl, account: await this.accountOption.contextFor(payment, account) });
     }
     if (payment.status === 'requires_action') {
       const challenge = this.threeDSecure.challengeOf(payment);

@@ -2,6 +2,7 @@ import { Branding, brandingCss } from '../branding/branding';
 import { Payment } from '../payments/payment';
 import { formatAmount } from './amount-format';
 import { PageLocale, PageMessages, directionOf } from './page-locale';
+import { AccountOptionContext } from './account-page-option';
 
 /** What every page template can read. Only this payment's and this merchant's display data. */
 export interface PageContext {
@@ -19,6 +20,8 @@ export interface PageContext {
   readonly result?: { readonly tone: 'success' | 'neutral' | 'error'; readonly title: string; readonly text: string; readonly card: string | null; readonly return_url: string | null; readonly refresh: boolean };
   readonly challenge?: { readonly acs_url: string; readonly creq: string; readonly notification_url: string };
   readonly error?: { readonly title: string; readonly text: string; readonly return_url: string | null };
+  /** "Pay from personal account", when the merchant has account payments enabled. */
+  readonly account?: AccountOptionContext;
 }
 
 /**

@@ -2,12 +2,15 @@ import express, { NextFunction, Request, Response, Router } from 'express';
 import { LOGGER, Logger, maskPans } from '../../logging/logger';
 import { DependencyContainer } from 'tsyringe';
 import { TenderError } from '../../errors/tender-error';
-import { HostedPageService } from '../../pages/hosted-page.service';
+import { HostedPageService, PageAnswer } from '../../pages/hosted-page.service';
+import { Payment } from '../../payments/payment';
 import { PageTheme } from '../../pages/page-theme';
 import { SubmitRateLimiter } from '../../pages/submit-rate-limiter';
 import { SignedFormService } from '../../pages/signed-form.service';
 import { PaymentLinkPageService } from '../../pages/payment-link-page.service';
 import { newNonce, sendPage } from './page-response';
+import { AccountPageService } from '../../pages/account-page.service';
+import { tlsClientCertificate } from '../pay-account.routes';
 
 /**
  * The buyer's pages under /pay (HTML, not the JSON API): the payment page, its card
@@ -21,6 +24,7 @@ export function payRoutes(container: DependencyContainer): Router {
   const limiter = container.resolve(SubmitRateLimiter);
   const signedForms = container.resolve(SignedFormService);
   const linkPages = container.resolve(PaymentLinkPageService);
+  const accountPages = container.resolve(AccountPageService);
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
   const requestOf = (req: Request) => ({ nonce: newNonce(), acceptLanguage: req.get('accept-language') });
 
@@ -66,7 +70,8 @@ export function payRoutes(container: DependencyContainer): Router {
     sendPage(req, res, r.nonce, await pages.show(payment, r));
   });
 
-  router.post('/:token', form, async (req, res) => {
+  /** A form post about one payment: found by its page token and rate limited before `handle` sees it. */
+  const submission = (handle: (payment: Payment, fields: Record<string, unknown>, req: Request, r: ReturnType<typeof requestOf>) => Promise<PageAnswer>) => async (req: Request<{ token: string }>, res: Response) => {
     const r = requestOf(req);
     const payment = await pages.findByToken(req.params.token);
     if (payment === undefined) {
@@ -77,8 +82,13 @@ export function payRoutes(container: DependencyContainer): Router {
       sendPage(req, res, r.nonce, pages.errorPage(r, 429, 'rate_limited_title', 'rate_limited_text'));
       return;
     }
-    sendPage(req, res, r.nonce, await pages.submit(payment, (req.body ?? {}) as Record<string, unknown>, r));
-  });
+    sendPage(req, res, r.nonce, await handle(payment, (req.body ?? {}) as Record<string, unknown>, req, r));
+  };
+
+  router.post('/:token', form, submission((payment, fields, _req, r) => pages.submit(payment, fields, r)));
+
+  // "Pay from personal account": the browser's TLS client certificate proves the payer.
+  router.post('/:token/account', form, submission((payment, fields, req, r) => accountPages.submit(payment, fields, tlsClientCertificate(req), r)));
 
   // Posted by the issuer's ACS page (cross-site in real 3-D Secure), so it carries no
   // form token: the CRes is verified by the adapter's ThreeDSecureServer instead, and
