@@ -15,6 +15,7 @@ import { PageTheme } from './page-theme';
 import { PageLocale, chooseLocale, message } from './page-locale';
 import { CardFormContext, PageContext, basicContext, cardLabel, merchantContext, paymentContext } from './page-context';
 import { signedReturnUrl } from './return-signature';
+import { StatusLink } from '../notifications/status-link';
 
 /** What the HTTP layer sends: a page, or a redirect (POST-redirect-GET). */
 export type PageAnswer =
@@ -57,6 +58,7 @@ export class HostedPageService {
     @inject(BrandingService) private readonly branding: BrandingService,
     @inject(SigningSecretService) private readonly secrets: SigningSecretService,
     @inject(FormTokenService) private readonly formTokens: FormTokenService,
+    @inject(StatusLink) private readonly statusLinks: StatusLink,
   ) {}
 
   /** The payment a page token opens; the token is the buyer's only credential. */
@@ -123,7 +125,8 @@ export class HostedPageService {
       : pending
         ? { tone: 'neutral', title: t('pending_title'), text: t('pending_text'), card: null, return_url: null, refresh: true }
         : { tone: 'error', title: t('canceled_title'), text: t('canceled_text'), card: null, return_url: returnUrl, refresh: false };
-    return page('result', { ...base, result, refresh: pending });
+    // The buyer's lasting view of the payment (docs/webhooks.md, "Status page"), as in the receipt e-mail.
+    return page('result', { ...base, result: { ...result, status_url: this.statusLinks.urlFor(payment.id) }, refresh: pending });
   }
 
   /**
