@@ -154,7 +154,7 @@ export class HostedPageService {
       await this.payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode }, payment.id, {
         type: 'card',
         card: { number: fields.number, exp_month: Number(expiry?.[1]), exp_year: Number(expiry?.[2]), cvc: fields.cvc, holder_name: holderName === '' ? undefined : holderName },
-      });
+      }, undefined, { buyerPresent: true });
     } catch (error) {
       if (!(error instanceof TenderError)) throw error;
       const field = fieldOf(error);
