@@ -16,6 +16,7 @@ import { PageLocale, chooseLocale, message } from './page-locale';
 import { CardFormContext, PageContext, basicContext, cardLabel, merchantContext, paymentContext } from './page-context';
 import { signedReturnUrl } from './return-signature';
 import { StatusLink } from '../notifications/status-link';
+import { ReturnUrlChoosers } from './return-url-chooser';
 
 /** What the HTTP layer sends: a page, or a redirect (POST-redirect-GET). */
 export type PageAnswer =
@@ -59,6 +60,7 @@ export class HostedPageService {
     @inject(SigningSecretService) private readonly secrets: SigningSecretService,
     @inject(FormTokenService) private readonly formTokens: FormTokenService,
     @inject(StatusLink) private readonly statusLinks: StatusLink,
+    @inject(ReturnUrlChoosers) private readonly returnUrls: ReturnUrlChoosers,
   ) {}
 
   /** The payment a page token opens; the token is the buyer's only credential. */
@@ -79,7 +81,9 @@ export class HostedPageService {
     const branding = await this.branding.get(ctx);
     const merchantName = await this.merchantName(payment.merchantId);
     const t = (key: string): string => message(this.theme.messages, locale, key);
-    const returnUrl = payment.returnUrl === null ? null : signedReturnUrl(payment.returnUrl, await this.secrets.secretFor(payment.merchantId), { paymentId: payment.id, orderId: payment.orderId, status: payment.status });
+    // A paid payment goes back to the success URL; anything else the buyer leaves (cancel, expiry, decline) to the failure URL.
+    const target = this.returnUrls.returnUrlFor(payment, PAID_STATUSES.has(payment.status) ? 'success' : 'failure');
+    const returnUrl = target === null ? null : signedReturnUrl(target, await this.secrets.secretFor(payment.merchantId), { paymentId: payment.id, orderId: payment.orderId, status: payment.status });
     const base: PageContext = {
       ...basicContext({ locale, messages: this.theme.messages[locale], nonce: request.nonce, branding }, `${t('title')}: ${merchantName}`),
       merchant: merchantContext(merchantName, branding),
