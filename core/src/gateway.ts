@@ -41,6 +41,7 @@ import { EmailDispatcher } from './notifications/email/email-dispatcher';
 import { PollingLoop } from './notifications/polling-loop';
 import { HOSTED_PAGE_SINGLETONS } from './pages/hosted-page.module';
 import { FormTokenService } from './pages/form-token.service';
+import { RETURN_URL_CHOOSER, ReturnUrlChooser, ReturnUrlChoosers } from './pages/return-url-chooser';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -141,6 +142,7 @@ export class Gateway {
       // but says so; payments then fail with no_bank_connection.
       if (adapters.length === 0) logger.warn('no bank adapter is registered: payments cannot be confirmed (check TENDER_PLUGINS)');
       container.register(BankRegistry, { useValue: new BankRegistry(adapters) });
+      container.register(ReturnUrlChoosers, { useValue: new ReturnUrlChoosers(container.isRegistered(RETURN_URL_CHOOSER) ? container.resolveAll<ReturnUrlChooser>(RETURN_URL_CHOOSER) : []) });
       // Resolve the registries now: duplicate or missing codes fail the start, not a payment.
       container.resolve(BankRegistry);
       container.resolve(PaymentMethodRegistry);

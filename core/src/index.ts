@@ -43,6 +43,7 @@ export { MerchantService, MerchantView } from './merchants/merchant.service';
 export { callerOf } from './http/middleware/merchant-auth';
 export { parseInput, parsePathId, fields } from './http/validation';
 export { Payment, paymentFromRow } from './payments/payment';
+export { RETURN_URL_CHOOSER, ReturnUrlChooser, ReturnOutcome } from './pages/return-url-chooser';
 export { paymentView } from './payments/payment-view';
 export { PaymentService } from './payments/payment.service';
 export { RefundService } from './refunds/refund.service';

@@ -128,13 +128,13 @@ describe('transaction monitoring: rules, windows and the block path', function (
     assert.equal((await t.gateway.db('risk_assessments').where({ payment_id: whole.id }).first()).dry_run_decision, 'block');
   });
 
-  it('challenge falls back to the configured action while 3-D Secure is not available', async () => {
+  it('challenge falls back to the configured action on the API confirm path, which cannot present 3-D Secure', async () => {
     const shop = await newShop();
     await putMerchantRules(t.gateway.app, shop, { challenge_fallback: 'block', rules: { amount: { max_amounts: { RUB: 1000 }, max_score: 60 } } }).expect(200);
     const p = await payAs(shop, CARDS.visa, {}, { amount: 5000 });
     assert.equal(p.failure_code, 'fraud_suspected');
     assert.equal(p.risk.decision, 'block');
-    assert.match(p.risk.reasons.at(-1)?.reason ?? '', /challenge: 3-D Secure is not available/);
+    assert.match(p.risk.reasons.at(-1)?.reason ?? '', /challenge: 3-D Secure cannot be presented on this path/);
     const row = await t.gateway.db('risk_assessments').where({ payment_id: p.id }).first();
     assert.equal(row.decision, 'challenge');
   });

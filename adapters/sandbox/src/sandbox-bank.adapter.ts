@@ -30,7 +30,8 @@ export interface SandboxOptions {
  *
  * The 3-D Secure card answers `action_required` with a challenge at the simulated
  * ACS (sandbox-acs.routes.ts); `completeAuthorization` then approves an authenticated
- * buyer and declines anyone else.
+ * buyer and declines anyone else. With `requireAuthentication` every approving test
+ * card is challenged the same way; declining and failing cards answer as usual.
  *
  * The timeout card is answered with `unknown`, as if the answer were lost on the
  * way back; a later inquiry reports it approved (the bank did authorize), which
@@ -49,6 +50,8 @@ export class SandboxBankAdapter implements BankAdapter {
       return { kind: 'declined', reason: 'do_not_honor', rawCode: '05', message: 'Not a sandbox test card; test mode accepts only the documented test cards.' };
     }
     if (behaviour.result === 'timeout') return { kind: 'unknown', message: 'The sandbox bank did not answer (timeout test card).' };
+    // Tender asked for authentication (a risk challenge): any card the bank would approve gets a challenge.
+    if (request.requireAuthentication === true && behaviour.result === 'approve') return answerFor({ result: 'three_d_secure' }, request.reference);
     return answerFor(behaviour, request.reference);
   }
 

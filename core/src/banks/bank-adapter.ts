@@ -107,6 +107,21 @@ export interface AuthorizationRequest {
   readonly livemode: boolean;
   readonly card: CardData;
   readonly connection: BankConnectionTerms;
+  /**
+   * Tender wants the cardholder authenticated before the authorization (a risk
+   * decision `challenge`, docs/risk.md). Set only for adapters that have
+   * `threeDSecure` and `completeAuthorization`, and only when the buyer is on the
+   * hosted page. The adapter should then ask the bank/3DS server for a challenge
+   * (3DS 2 `threeDSRequestorChallengeInd` 04, "challenge requested: mandate") and
+   * answer `action_required`; a bank that still authorizes frictionlessly may answer
+   * `approved`. The sandbox challenges every approvable test card when it is set.
+   *
+   * @example
+   * ```ts
+   * await adapter.authorize({ ...request, requireAuthentication: true }); // { kind: 'action_required', challenge }
+   * ```
+   */
+  readonly requireAuthentication?: boolean;
 }
 
 export interface FollowUpRequest {

@@ -24,8 +24,17 @@ export interface RiskReason {
   readonly dry_run: boolean;
 }
 
-/** What Tender does with the payment: a challenge becomes one of these until 3-D Secure is available. */
-export type RiskAction = 'allow' | 'review' | 'block';
+/**
+ * What Tender does with the payment. `challenge` asks the bank for 3-D Secure
+ * authentication; it is chosen only when the buyer can be shown a challenge (the
+ * hosted page, an adapter with 3-D Secure), else the rule set's fallback applies.
+ */
+export type RiskAction = 'allow' | 'challenge' | 'review' | 'block';
+
+/** Whether this confirm can put a 3-D Secure challenge in front of the buyer. */
+export interface RiskAssessOptions {
+  readonly canChallenge: boolean;
+}
 
 /** One assessment, computed before anything is written. */
 export interface RiskAssessment {

@@ -11,7 +11,7 @@ import { RiskRuleSetRepository } from './risk-rule-set.repository';
 import { effectiveSettings } from './risk-settings';
 import { SqlRiskHistory } from './risk-history';
 import { RiskSignal } from './risk-rule';
-import { RiskAction, RiskAssessment, RiskCard, RiskCustomer, RiskReason, combine } from './risk-assessment';
+import { RiskAction, RiskAssessOptions, RiskAssessment, RiskCard, RiskCustomer, RiskReason, combine } from './risk-assessment';
 import { RiskRecorder } from './risk-recorder';
 import { RiskReviewRepository } from './risk-review';
 
@@ -23,7 +23,7 @@ import { RiskReviewRepository } from './risk-review';
  *
  * @example
  * ```ts
- * const risk = await engine.assess(ctx, paymentId, card, { ip: '203.0.113.7', email: 'buyer@example.com' });
+ * const risk = await engine.assess(ctx, paymentId, card, { ip: '203.0.113.7', email: 'buyer@example.com' }, { canChallenge: true });
  * // in the confirm transaction:
  * if (risk.action === 'block') return engine.decline(trx, current, risk);
  * ```
@@ -40,7 +40,7 @@ export class RiskEngine {
     @inject(RiskRecorder) private readonly recorder: RiskRecorder,
   ) {}
 
-  async assess(ctx: MerchantContext, paymentId: string, card: RiskCard, customer: RiskCustomer = {}): Promise<RiskAssessment> {
+  async assess(ctx: MerchantContext, paymentId: string, card: RiskCard, customer: RiskCustomer = {}, options: RiskAssessOptions = { canChallenge: false }): Promise<RiskAssessment> {
     const now = this.clock.now();
     const payment = await this.payments.find(this.db, ctx, paymentId);
     if (payment === undefined) throw notFound('payment', paymentId);
@@ -61,9 +61,16 @@ export class RiskEngine {
       reasons.push({ rule: rule.code, score: signal.score, reason: signal.reason, dry_run: dryRun });
     }
     const { score, decision } = combine(enforcing, settings.thresholds);
-    const action: RiskAction = decision === 'challenge' ? settings.challengeFallback : decision;
+    const action: RiskAction = decision === 'challenge' && !options.canChallenge ? settings.challengeFallback : decision;
     if (decision === 'challenge') {
-      reasons.push({ rule: 'engine', score: 0, reason: `challenge: 3-D Secure is not available here, so the configured fallback '${action}' applies`, dry_run: false });
+      reasons.push({
+        rule: 'engine',
+        score: 0,
+        reason: options.canChallenge
+          ? 'challenge: 3-D Secure authentication is requested from the bank'
+          : `challenge: 3-D Secure cannot be presented on this path (API confirm, or a bank without 3-D Secure), so the configured fallback '${action}' applies`,
+        dry_run: false,
+      });
     }
     return {
       id: newId('rsk'),

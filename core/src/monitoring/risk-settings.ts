@@ -35,7 +35,7 @@ export type RuleSetInput = z.output<typeof ruleSetSchema>;
 export interface EffectiveRiskSettings {
   readonly dryRun: boolean;
   readonly thresholds: { readonly challenge: number; readonly review: number; readonly block: number };
-  /** What a `challenge` becomes while 3-D Secure is not available to the payment. */
+  /** What a `challenge` becomes where 3-D Secure cannot be presented (API confirm, an adapter without 3-D Secure). */
   readonly challengeFallback: 'allow' | 'review' | 'block';
   readonly review: { readonly expireAfterSeconds: number; readonly expireDecision: 'approve' | 'reject' };
   readonly rules: ReadonlyArray<{ readonly rule: RiskRule; readonly mode: 'enforce' | 'dry_run'; readonly settings: object }>;

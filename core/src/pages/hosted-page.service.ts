@@ -16,6 +16,8 @@ import { PageLocale, chooseLocale, message } from './page-locale';
 import { CardFormContext, PageContext, basicContext, cardLabel, merchantContext, paymentContext } from './page-context';
 import { signedReturnUrl } from './return-signature';
 import { AccountFormState, AccountPageOption } from './account-page-option';
+import { StatusLink } from '../notifications/status-link';
+import { ReturnUrlChoosers } from './return-url-chooser';
 
 /** What the HTTP layer sends: a page, or a redirect (POST-redirect-GET). */
 export type PageAnswer =
@@ -59,6 +61,8 @@ export class HostedPageService {
     @inject(SigningSecretService) private readonly secrets: SigningSecretService,
     @inject(FormTokenService) private readonly formTokens: FormTokenService,
     @inject(AccountPageOption) private readonly accountOption: AccountPageOption,
+    @inject(StatusLink) private readonly statusLinks: StatusLink,
+    @inject(ReturnUrlChoosers) private readonly returnUrls: ReturnUrlChoosers,
   ) {}
 
   /** The payment a page token opens; the token is the buyer's only credential. */
@@ -79,7 +83,9 @@ export class HostedPageService {
     const branding = await this.branding.get(ctx);
     const merchantName = await this.merchantName(payment.merchantId);
     const t = (key: string): string => message(this.theme.messages, locale, key);
-    const returnUrl = payment.returnUrl === null ? null : signedReturnUrl(payment.returnUrl, await this.secrets.secretFor(payment.merchantId), { paymentId: payment.id, orderId: payment.orderId, status: payment.status });
+    // A paid payment goes back to the success URL; anything else the buyer leaves (cancel, expiry, decline) to the failure URL.
+    const target = this.returnUrls.returnUrlFor(payment, PAID_STATUSES.has(payment.status) ? 'success' : 'failure');
+    const returnUrl = target === null ? null : signedReturnUrl(target, await this.secrets.secretFor(payment.merchantId), { paymentId: payment.id, orderId: payment.orderId, status: payment.status });
     const base: PageContext = {
       ...basicContext({ locale, messages: this.theme.messages[locale], nonce: request.nonce, branding }, `${t('title')}: ${merchantName}`),
       merchant: merchantContext(merchantName, branding),
@@ -125,7 +131,8 @@ export class HostedPageService {
       : pending
         ? { tone: 'neutral', title: t('pending_title'), text: t('pending_text'), card: null, return_url: null, refresh: true }
         : { tone: 'error', title: t('canceled_title'), text: t('canceled_text'), card: null, return_url: returnUrl, refresh: false };
-    return page('result', { ...base, result, refresh: pending });
+    // The buyer's lasting view of the payment (docs/webhooks.md, "Status page"), as in the receipt e-mail.
+    return page('result', { ...base, result: { ...result, status_url: this.statusLinks.urlFor(payment.id) }, refresh: pending });
   }
 
   /**
@@ -153,7 +160,7 @@ export class HostedPageService {
       await this.payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode }, payment.id, {
         type: 'card',
         card: { number: fields.number, exp_month: Number(expiry?.[1]), exp_year: Number(expiry?.[2]), cvc: fields.cvc, holder_name: holderName === '' ? undefined : holderName },
-      });
+      }, undefined, { buyerPresent: true });
     } catch (error) {
       if (!(error instanceof TenderError)) throw error;
       const field = fieldOf(error);

@@ -17,7 +17,7 @@ export interface PageContext {
   readonly payment?: { readonly amount: string; readonly description: string | null; readonly order_id: string };
   readonly cancel_url?: string | null;
   readonly form?: CardFormContext | { readonly action: string; readonly token: string };
-  readonly result?: { readonly tone: 'success' | 'neutral' | 'error'; readonly title: string; readonly text: string; readonly card: string | null; readonly return_url: string | null; readonly refresh: boolean };
+  readonly result?: { readonly tone: 'success' | 'neutral' | 'error'; readonly title: string; readonly text: string; readonly card: string | null; readonly return_url: string | null; readonly refresh: boolean; readonly status_url?: string | null };
   readonly challenge?: { readonly acs_url: string; readonly creq: string; readonly notification_url: string };
   readonly error?: { readonly title: string; readonly text: string; readonly return_url: string | null };
   /** "Pay from personal account", when the merchant has account payments enabled. */

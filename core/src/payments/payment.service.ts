@@ -132,7 +132,11 @@ export class PaymentService {
     return page;
   }
 
-  async confirm(ctx: MerchantContext, id: string, paymentMethod: { type: string; card?: Record<string, unknown> | undefined }, customer?: RiskCustomer): Promise<Payment> {
+  /**
+   * `presentation.buyerPresent` is true when the buyer's browser is on Tender's own page
+   * (the hosted page), which can show a 3-D Secure challenge; the API path cannot.
+   */
+  async confirm(ctx: MerchantContext, id: string, paymentMethod: { type: string; card?: Record<string, unknown> | undefined }, customer?: RiskCustomer, presentation: { buyerPresent: boolean } = { buyerPresent: false }): Promise<Payment> {
     const now = this.clock.now();
     // Everything the buyer sent is checked before any row is written or any bank asked.
     const prepared = this.methods.get(paymentMethod.type).prepare(paymentMethod.card, new Date(now));
@@ -142,7 +146,9 @@ export class PaymentService {
     const plan = await this.router.plan(ctx, { paymentMethod: paymentMethod.type, brand: card.brand, bin: maskedParts(card.number).bin, currency: target.currency, amount: target.amount });
     const route = plan[0]!;
     // Transaction monitoring (docs/risk.md): assessed before any bank sees the card.
-    const risk = await this.risk.assess(ctx, id, { fingerprint: this.vault.fingerprint(card.number), brand: card.brand, ...maskedParts(card.number), expMonth: card.expMonth, expYear: card.expYear }, customer);
+    const adapter = this.banks.get(route.adapterCode);
+    const canChallenge = presentation.buyerPresent && adapter.threeDSecure !== undefined && adapter.completeAuthorization !== undefined;
+    const risk = await this.risk.assess(ctx, id, { fingerprint: this.vault.fingerprint(card.number), brand: card.brand, ...maskedParts(card.number), expMonth: card.expMonth, expYear: card.expYear }, customer, { canChallenge });
     const { payment, op } = await inTransaction(this.db, async (trx) => {
       const current = await this.lockForOperation(trx, ctx, id);
       assertTransition(current.status, 'processing', 'confirm this payment');
@@ -183,6 +189,8 @@ export class PaymentService {
       currency: payment.currency,
       capture: op.kind === 'sale',
       livemode: payment.livemode,
+      // A risk challenge: the bank is asked to authenticate the cardholder whatever the card.
+      ...(risk.action === 'challenge' ? { requireAuthentication: true } : {}),
       card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, holderName: card.holderName },
     });
     return this.risk.settle(settled, risk);

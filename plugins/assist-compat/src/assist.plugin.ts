@@ -1,10 +1,11 @@
-import { TenderPlugin } from '@tender/core';
+import { RETURN_URL_CHOOSER, TenderPlugin } from '@tender/core';
 import { assistOrderRoutes } from './assist-order.routes';
 import { assistOperationRoutes } from './assist-operations.routes';
 import { assistAdminRoutes, assistMerchantRoutes } from './assist-settings.routes';
 import { ASSIST_PUSH_OPTIONS, AssistPushOptions, AssistPushSender, DEFAULT_PUSH_OPTIONS } from './assist-push.sender';
 import { AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
+import { assistReturnUrls } from './assist-return-urls';
 
 /**
  * The Assist-compatible merchant protocol as a Tender plugin: a shop running an
@@ -26,6 +27,7 @@ export function createAssistPlugin(pushOptions: Partial<AssistPushOptions> = {})
       ctx.container.registerSingleton(AssistSettingsService);
       ctx.container.registerSingleton(AssistOrderService);
       ctx.container.registerSingleton(AssistPushSender);
+      ctx.container.register(RETURN_URL_CHOOSER, { useValue: assistReturnUrls });
       ctx.registerRoutes('/', assistOrderRoutes(ctx.container));
       ctx.registerRoutes('/', assistOperationRoutes(ctx.container));
       ctx.registerAdminRoutes('/', assistAdminRoutes(ctx.container));
