@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import express, { ErrorRequestHandler, Request, Response } from 'express';
 import mysql from 'mysql2/promise';
@@ -140,6 +141,13 @@ app.post('/v1/payments/:id/confirm', async (req: Request, res: Response) => {
   if (outcome === 'unauthorized') res.status(401).json({ error: { code: 'api_key_invalid' } });
   else if (outcome === 'not_found') res.status(404).json({ error: { code: 'resource_missing' } });
   else res.status(200).json({ object: 'payment', ...outcome });
+});
+
+// Scenario 3's baseline: the hosted page's HTML, read once and served as a static file (no template, no database).
+const staticPage = process.env.FLOOR_STATIC_HTML === undefined ? undefined : fs.readFileSync(process.env.FLOOR_STATIC_HTML);
+app.get('/static-page', (_req: Request, res: Response) => {
+  if (staticPage === undefined) res.status(404).end();
+  else res.status(200).type('html').send(staticPage);
 });
 
 const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {

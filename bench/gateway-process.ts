@@ -21,7 +21,7 @@ export function newGatewaySecrets(): GatewaySecrets {
  * chosen by the OS, exactly as an operator would run it (migrations included),
  * with warn-level logs and no demo merchant.
  */
-export function startGateway(label: string, databaseUrl: string, secrets: GatewaySecrets, profileDir?: string): Promise<ServerProcess> {
+export function startGateway(label: string, databaseUrl: string, secrets: GatewaySecrets, profileDir?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bench-'));
   if (profileDir !== undefined) fs.mkdirSync(profileDir, { recursive: true });
   return ServerProcess.start(label, {
@@ -41,6 +41,7 @@ export function startGateway(label: string, databaseUrl: string, secrets: Gatewa
       TENDER_MASTER_KEY: secrets.masterKey,
       TENDER_ADMIN_TOKEN: secrets.adminToken,
       TENDER_DATA_DIR: dataDir,
+      ...extraEnv,
     },
     readyPattern: /listening on http:\/\/[^:\s]+:(\d+)/,
   });
@@ -58,4 +59,21 @@ export async function createMerchant(gatewayUrl: string, secrets: GatewaySecrets
     throw new Error(`creating the benchmark merchant failed: HTTP ${response.statusCode} ${JSON.stringify(body).slice(0, 300)}`);
   }
   return { merchantId: body.id, secretKey: body.test_secret_key };
+}
+
+/**
+ * Puts the `velocity` risk rule of the key's merchant and mode in dry run. The risk
+ * assessment runs on every confirm, and velocity's default (10 attempts per card
+ * per hour) would hold every benchmark payment after the tenth for review, since
+ * the load pays with a handful of test cards. The rule is still evaluated (its
+ * statements still run), it just does not decide.
+ */
+export async function velocityInDryRun(gatewayUrl: string, secretKey: string): Promise<void> {
+  const response = await request(`${gatewayUrl}/v1/risk/rules`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ rules: { velocity: { mode: 'dry_run' } } }),
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) throw new Error(`PUT /v1/risk/rules: HTTP ${response.statusCode} ${text.slice(0, 300)}`);
 }

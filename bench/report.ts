@@ -81,14 +81,15 @@ export function evaluateTargets(rows: readonly ScenarioRow[]): TargetResult[] {
 
 /** The results table, as fixed-width text for the terminal and a Markdown table for the docs. */
 export function formatTable(rows: readonly ScenarioRow[], markdown: boolean): string {
-  const header = ['#', 'scenario', 'variant', 'payments/s', 'payment p50', 'payment p99', 'request p99', 'errors', 'peak RSS MiB', 'correct', 'load avg'];
+  const header = ['#', 'scenario', 'variant', 'units/s', 'unit p50', 'unit p99', 'request p99', 'errors', 'peak RSS MiB', 'correct', 'load avg'];
   const body = rows.map((r) =>
     r.status === 'measured'
       ? [
           String(r.number),
           r.title,
           r.variant,
-          num(r.throughput),
+          // A unit is a payment (create + confirm) unless the row says otherwise (a page view, an echo).
+          r.unit === undefined || r.unit === 'payment' ? num(r.throughput) : `${num(r.throughput)} ${r.unit}s`,
           ms(r.unitP50Ms),
           ms(r.unitP99Ms),
           ms(r.requestP99Ms),

@@ -49,7 +49,7 @@ async function runPlan(plan: LoadPlan, report: (m: LoadMessage) => void): Promis
       const t0 = performance.now();
       let outcome;
       try {
-        outcome = await workload.run(send, sequence, plan.orderPrefix);
+        outcome = await workload.run(send, sequence, plan);
       } catch (error) {
         outcome = { created: false, completed: false, error: error instanceof Error ? error.message : String(error) };
       }

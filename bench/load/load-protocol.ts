@@ -16,6 +16,8 @@ export interface LoadPlan {
   readonly measureMs: number;
   /** Order ids start with this, so the correctness check finds this run's payments. */
   readonly orderPrefix: string;
+  /** The page a `page-view` workload GETs (scenario 3): a payment's /pay/:token, or the floor's static copy. */
+  readonly path?: string;
 }
 
 export interface LoadProgress {

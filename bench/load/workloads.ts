@@ -1,4 +1,5 @@
 import { Dispatcher } from 'undici';
+import { LoadPlan } from './load-protocol';
 
 /** One HTTP exchange as a workload sees it. */
 export interface Exchange {
@@ -22,28 +23,56 @@ export interface UnitOutcome {
  */
 export interface Workload {
   readonly unit: string;
-  run(send: Send, sequence: number, orderPrefix: string): Promise<UnitOutcome>;
+  run(send: Send, sequence: number, plan: LoadPlan): Promise<UnitOutcome>;
 }
 
 const CONFIRM_BODY = { payment_method: { type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } } };
 
 /** Scenario 1 (and 2, 5, 6): create a payment, confirm it with the approved sandbox card, automatic capture. */
+/** Create + confirm with `card`, automatic capture; the unit completes when the confirm answers `captured`. */
+async function payOnce(send: Send, orderId: string, amount: number, card: string): Promise<UnitOutcome> {
+  const created = await send('POST', '/v1/payments', { amount, currency: 'RUB', order_id: orderId, description: 'benchmark order' });
+  if (created.status !== 201) return { created: false, completed: false, error: `create: HTTP ${created.status} ${created.body.slice(0, 160)}` };
+  const id = (JSON.parse(created.body) as { id?: unknown }).id;
+  if (typeof id !== 'string') return { created: true, completed: false, error: 'create: no id in the answer' };
+  const confirmed = await send('POST', `/v1/payments/${id}/confirm`, { payment_method: { type: 'card', card: { ...CONFIRM_BODY.payment_method.card, number: card } } });
+  if (confirmed.status !== 200) return { created: true, completed: false, error: `confirm: HTTP ${confirmed.status} ${confirmed.body.slice(0, 160)}` };
+  const status = (JSON.parse(confirmed.body) as { status?: unknown }).status;
+  if (status !== 'captured') return { created: true, completed: false, error: `confirm: status ${String(status)}, expected captured` };
+  return { created: true, completed: true };
+}
+
+/** Scenario 1 (and 2, 5, 6): create a payment, confirm it with the approved sandbox card, automatic capture. */
 const cardPayment: Workload = {
   unit: 'payment',
-  async run(send, sequence, orderPrefix) {
-    const created = await send('POST', '/v1/payments', { amount: 150000, currency: 'RUB', order_id: `${orderPrefix}${sequence}`, description: 'benchmark order' });
-    if (created.status !== 201) return { created: false, completed: false, error: `create: HTTP ${created.status} ${created.body.slice(0, 160)}` };
-    const id = (JSON.parse(created.body) as { id?: unknown }).id;
-    if (typeof id !== 'string') return { created: true, completed: false, error: 'create: no id in the answer' };
-    const confirmed = await send('POST', `/v1/payments/${id}/confirm`, CONFIRM_BODY);
-    if (confirmed.status !== 200) return { created: true, completed: false, error: `confirm: HTTP ${confirmed.status} ${confirmed.body.slice(0, 160)}` };
-    const status = (JSON.parse(confirmed.body) as { status?: unknown }).status;
-    if (status !== 'captured') return { created: true, completed: false, error: `confirm: status ${String(status)}, expected captured` };
+  run: (send, sequence, plan) => payOnce(send, `${plan.orderPrefix}${sequence}`, 150000, CONFIRM_BODY.payment_method.card.number),
+};
+
+/**
+ * The simulator's approved cards (tender-bank-sim's SIMULATOR_CARDS). Each starts with
+ * 100 000.00 at the simulator, so the ISO workload pays 1.00 and takes turns between
+ * them: a run of tens of thousands of payments never runs a card out of funds.
+ */
+const SIMULATOR_APPROVED_CARDS = ['4242424242424242', '5555555555554444', '2200000000000004'] as const;
+
+/** Scenario 4: the same payment in live mode, authorized through the ISO 8583 adapter (a 0200 purchase). */
+const isoCardPayment: Workload = {
+  unit: 'payment',
+  run: (send, sequence, plan) => payOnce(send, `${plan.orderPrefix}${sequence}`, 100, SIMULATOR_APPROVED_CARDS[sequence % SIMULATOR_APPROVED_CARDS.length] as string),
+};
+
+/** Scenario 3: one GET of a page (`plan.path`); it completes on a 200 with an HTML document. */
+const pageView: Workload = {
+  unit: 'page',
+  async run(send, _sequence, plan) {
+    const page = await send('GET', plan.path ?? '/');
+    if (page.status !== 200) return { created: false, completed: false, error: `GET ${plan.path ?? '/'}: HTTP ${page.status} ${page.body.slice(0, 160)}` };
+    if (!page.body.includes('</html>')) return { created: true, completed: false, error: `GET ${plan.path ?? '/'}: no complete HTML document (${page.body.length} bytes)` };
     return { created: true, completed: true };
   },
 };
 
-export const WORKLOADS: Readonly<Record<string, Workload>> = { 'card-payment': cardPayment };
+export const WORKLOADS: Readonly<Record<string, Workload>> = { 'card-payment': cardPayment, 'iso-card-payment': isoCardPayment, 'page-view': pageView };
 
 /** Reads a whole undici response body as text (it must always be consumed). */
 export async function readBody(response: Dispatcher.ResponseData): Promise<string> {

@@ -1,9 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { BenchDatabase, REPO_ROOT } from '../bench-database';
-import { createMerchant, newGatewaySecrets, startGateway } from '../gateway-process';
+import { createMerchant, newGatewaySecrets, startGateway, velocityInDryRun } from '../gateway-process';
 import { populateHistory } from '../history-populator';
 import { runLoad } from '../load/load-client';
+import { LoadResult } from '../load/load-protocol';
 import { ServerProcess } from '../server-process';
 import { BenchRun, ScenarioContext, ScenarioRow } from './scenario';
 
@@ -19,6 +20,17 @@ export interface PaymentRunSpec {
   readonly concurrency: number;
   /** Payments of history written before the load starts (growth scenario). */
   readonly historyPayments: number;
+  /** The load-generator workload (load/workloads.ts); `card-payment` when not given. */
+  readonly workload?: string;
+  /** Extra environment for the gateway process(es), e.g. a bank adapter plugin's settings. */
+  readonly gatewayEnv?: NodeJS.ProcessEnv;
+  /**
+   * Runs after the merchant is created and before the load; returns the secret key
+   * the load uses (the ISO scenario's live key). The merchant's test key when absent.
+   */
+  readonly prepare?: (gatewayUrl: string, db: BenchDatabase, merchant: { merchantId: string; secretKey: string }) => Promise<string>;
+  /** Other processes of the run (a bank simulator) whose peak RSS the row shows after the servers'. */
+  readonly companions?: readonly ServerProcess[];
 }
 
 const MiB = 1024 * 1024;
@@ -39,8 +51,9 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     if (spec.server === 'gateway') {
       const secrets = newGatewaySecrets();
       // One after the other: the first migrates the empty database.
-      for (let i = 1; i <= spec.processes; i++) servers.push(await startGateway(`gateway${i}`, db.url, secrets, ctx.config.profileDir));
+      for (let i = 1; i <= spec.processes; i++) servers.push(await startGateway(`gateway${i}`, db.url, secrets, ctx.config.profileDir, spec.gatewayEnv));
       merchant = await createMerchant((servers[0] as ServerProcess).url, secrets);
+      await velocityInDryRun((servers[0] as ServerProcess).url, merchant.secretKey);
     } else {
       await db.migrate();
       merchant = await db.insertMerchant();
@@ -63,12 +76,13 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
       const waited = spec.historyPayments >= 100_000 ? await db.settle(60_000) : 0;
       ctx.log(`  ${label}: history written in ${populateS.toFixed(1)} s; database ${databaseMiB} MiB; waited ${waited.toFixed(0)} s for InnoDB to write back`);
     }
+    const secretKey = spec.prepare === undefined ? merchant.secretKey : await spec.prepare((servers[0] as ServerProcess).url, db, merchant);
     const orderPrefix = `bench-${spec.scenario}-`;
     const result = await runLoad(
       {
-        workload: 'card-payment',
+        workload: spec.workload ?? 'card-payment',
         targets: servers.map((s) => s.url),
-        secretKey: merchant.secretKey,
+        secretKey,
         concurrency: spec.concurrency,
         warmupMs: ctx.config.warmupS * 1000,
         measureMs: ctx.config.measureS * 1000,
@@ -77,7 +91,7 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
       ctx.progress(label),
     );
     const loadAvg1m = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
-    const peakRssMiB = servers.map((s) => Math.round((s.peakRssBytes() ?? 0) / MiB));
+    const peakRssMiB = [...servers, ...(spec.companions ?? [])].map((s) => Math.round((s.peakRssBytes() ?? 0) / MiB));
     const output = servers.map((s) => s.recentOutput.trim()).filter((o) => o !== '');
     await Promise.all(servers.map((s) => s.stop()));
     const counts = await db.statusCounts(orderPrefix);
@@ -87,14 +101,7 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     const detail = `${inDb} payments in the database, ${captured} captured; the load generator saw ${result.totals.created2xx} created and ${result.totals.completed2xx} captured${ok ? '' : ` (statuses: ${JSON.stringify(counts)})`}`;
     return {
       ...base,
-      status: 'measured',
-      throughput: result.measured / (result.measureMs / 1000),
-      unitP50Ms: result.unitP50,
-      unitP99Ms: result.unitP99,
-      requestP50Ms: result.requestP50,
-      requestP99Ms: result.requestP99,
-      requestMaxMs: result.requestMax,
-      errors: result.totals.errors,
+      ...loadFigures(result),
       errorSamples: [...result.errorSamples, ...(result.totals.errors > 0 ? output.map((o) => `server output: ${o.slice(-600)}`) : [])],
       peakRssMiB,
       loadAvg1m,
@@ -110,6 +117,21 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
     await db.drop().catch((error: unknown) => ctx.log(`  could not drop ${db.name}: ${String(error)}`));
   }
+}
+
+/** A measured row's figures from the load generator's result: throughput, latencies, errors. */
+export function loadFigures(result: LoadResult): Pick<ScenarioRow, 'status' | 'throughput' | 'unitP50Ms' | 'unitP99Ms' | 'requestP50Ms' | 'requestP99Ms' | 'requestMaxMs' | 'errors' | 'errorSamples'> {
+  return {
+    status: 'measured',
+    throughput: result.measured / (result.measureMs / 1000),
+    unitP50Ms: result.unitP50,
+    unitP99Ms: result.unitP99,
+    requestP50Ms: result.requestP50,
+    requestP99Ms: result.requestP99,
+    requestMaxMs: result.requestMax,
+    errors: result.totals.errors,
+    errorSamples: result.errorSamples,
+  };
 }
 
 /** One run per configured concurrency level (scenarios 1 and 2). */
