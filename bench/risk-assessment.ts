@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       const n = hot ? i % 50 : 1_000_000 + i;
       const card = { fingerprint: fingerprintOf(n), brand: 'visa', bin: '424242', last4: '4242', expMonth: 12, expYear: 2030 };
       const t0 = performance.now();
-      await engine.assess(ctx, payment.id, card, { ip: ipOf(n), email: `buyer${n}@example.com` });
+      await engine.assess(ctx, payment, card, { ip: ipOf(n), email: `buyer${n}@example.com` });
       timings.push(performance.now() - t0);
     }
     timings.sort((a, b) => a - b);

@@ -1,11 +1,10 @@
 import { inject, injectable } from 'tsyringe';
 import { CLOCK, Clock } from '../clock/clock';
 import { DATABASE, Database, Transaction } from '../db/database';
-import { TenderError, notFound } from '../errors/tender-error';
+import { TenderError } from '../errors/tender-error';
 import { newId } from '../ids/ids';
 import { MerchantContext } from '../merchants/merchant-context';
 import { Payment, PaymentPatch } from '../payments/payment';
-import { PaymentRepository } from '../payments/payment.repository';
 import { RiskRuleRegistry } from './risk-rule.registry';
 import { RiskRuleSetRepository } from './risk-rule-set.repository';
 import { effectiveSettings } from './risk-settings';
@@ -23,7 +22,7 @@ import { RiskReviewRepository } from './risk-review';
  *
  * @example
  * ```ts
- * const risk = await engine.assess(ctx, paymentId, card, { ip: '203.0.113.7', email: 'buyer@example.com' }, { canChallenge: true });
+ * const risk = await engine.assess(ctx, payment, card, { ip: '203.0.113.7', email: 'buyer@example.com' }, { canChallenge: true });
  * // in the confirm transaction:
  * if (risk.action === 'block') return engine.decline(trx, current, risk);
  * ```
@@ -35,15 +34,13 @@ export class RiskEngine {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(RiskRuleRegistry) private readonly rules: RiskRuleRegistry,
     @inject(RiskRuleSetRepository) private readonly ruleSets: RiskRuleSetRepository,
-    @inject(PaymentRepository) private readonly payments: PaymentRepository,
     @inject(RiskReviewRepository) private readonly reviews: RiskReviewRepository,
     @inject(RiskRecorder) private readonly recorder: RiskRecorder,
   ) {}
 
-  async assess(ctx: MerchantContext, paymentId: string, card: RiskCard, customer: RiskCustomer = {}, options: RiskAssessOptions = { canChallenge: false }): Promise<RiskAssessment> {
+  /** `payment` is the caller's fresh read of the payment being confirmed (the engine does not read it again). */
+  async assess(ctx: MerchantContext, payment: Payment, card: RiskCard, customer: RiskCustomer = {}, options: RiskAssessOptions = { canChallenge: false }): Promise<RiskAssessment> {
     const now = this.clock.now();
-    const payment = await this.payments.find(this.db, ctx, paymentId);
-    if (payment === undefined) throw notFound('payment', paymentId);
     const [operator, merchant] = await Promise.all([this.ruleSets.latest(this.db, { kind: 'operator' }), this.ruleSets.latest(this.db, { kind: 'merchant', ctx })]);
     const settings = effectiveSettings(this.rules, operator?.settings ?? {}, merchant?.settings ?? {});
     const input = { payment, card: { fingerprint: card.fingerprint, bin: card.bin, brand: card.brand }, ip: customer.ip, email: customer.email?.toLowerCase(), now };
@@ -74,7 +71,7 @@ export class RiskEngine {
     }
     return {
       id: newId('rsk'),
-      paymentId,
+      paymentId: payment.id,
       score,
       decision,
       action,

@@ -5,7 +5,7 @@ import { AccountPaymentService } from '../methods/account/account-payment.servic
 import { AccountPaymentMethod } from '../methods/account/account.method';
 import { Payment } from '../payments/payment';
 import { FormTokenService } from './form-token.service';
-import { HostedPageService, PageAnswer } from './hosted-page.service';
+import { HostedPageService, OPEN_STATUSES, PageAnswer } from './hosted-page.service';
 import { PageTheme } from './page-theme';
 import { chooseLocale, message } from './page-locale';
 
@@ -59,7 +59,7 @@ export class AccountPageService {
   async submit(payment: Payment, fields: AccountFormFields, tlsClientCertificate: Buffer | undefined, request: { nonce: string; acceptLanguage: string | undefined }): Promise<PageAnswer> {
     const again: PageAnswer = { kind: 'redirect', location: `/pay/${payment.pageToken}` };
     if (!(await this.formTokens.consume(payment.id, fields.form_token))) return again;
-    if (this.pages.isExpired(payment) || !['pending', 'declined', 'failed'].includes(payment.status)) return again;
+    if (this.pages.isExpired(payment) || !OPEN_STATUSES.has(payment.status)) return again;
     const typed = typeof fields.account_number === 'string' ? fields.account_number.replace(/\s+/g, '').slice(0, 34) : '';
     try {
       if (typed === '') throw new TenderError('parameter_missing', { param: 'account.number' });

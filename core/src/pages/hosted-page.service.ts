@@ -33,7 +33,8 @@ export interface CardFormFields {
   readonly form_token?: unknown;
 }
 
-const OPEN_STATUSES: ReadonlySet<string> = new Set(['pending', 'declined', 'failed']);
+/** Statuses in which the page still takes a payment method (a new attempt). */
+export const OPEN_STATUSES: ReadonlySet<string> = new Set(['pending', 'declined', 'failed']);
 const PAID_STATUSES: ReadonlySet<string> = new Set(['authorized', 'captured', 'partially_refunded', 'refunded']);
 
 /**

@@ -148,7 +148,7 @@ export class PaymentService {
     // Transaction monitoring (docs/risk.md): assessed before any bank sees the card.
     const adapter = this.banks.get(route.adapterCode);
     const canChallenge = presentation.buyerPresent && adapter.threeDSecure !== undefined && adapter.completeAuthorization !== undefined;
-    const risk = await this.risk.assess(ctx, id, { fingerprint: this.vault.fingerprint(card.number), brand: card.brand, ...maskedParts(card.number), expMonth: card.expMonth, expYear: card.expYear }, customer, { canChallenge });
+    const risk = await this.risk.assess(ctx, target, { fingerprint: this.vault.fingerprint(card.number), brand: card.brand, ...maskedParts(card.number), expMonth: card.expMonth, expYear: card.expYear }, customer, { canChallenge });
     const { payment, op } = await inTransaction(this.db, async (trx) => {
       const current = await this.lockForOperation(trx, ctx, id);
       assertTransition(current.status, 'processing', 'confirm this payment');
