@@ -162,8 +162,7 @@ app.post('/v1/payments/:id/confirm', async (req: Request, res: Response) => {
       [id('att'), key.merchant_id, paymentId, opId, 'sandbox', 'sandbox', 'test mode uses the sandbox bank', 'approved', now],
     );
     await first(c, 'SELECT * FROM payments WHERE id = ? AND merchant_id = ? AND livemode = ? LIMIT 1 FOR UPDATE', where);
-    await first(c, 'SELECT * FROM bank_operations WHERE id = ? LIMIT 1 FOR UPDATE', [opId]);
-    await c.query('UPDATE bank_operations SET status = ?, authorization_code = ?, rrn = ?, bank_reference = ?, updated_at = ? WHERE id = ?', ['succeeded', '123456', '000000123456', 'sbx_000000123456', now, opId]);
+    await c.query('UPDATE bank_operations SET status = ?, authorization_code = ?, rrn = ?, bank_reference = ?, updated_at = ? WHERE id = ? AND status = ?', ['succeeded', '123456', '000000123456', 'sbx_000000123456', now, opId, 'pending']);
     await c.query('UPDATE payments SET status = ?, amount_captured = ?, operation_in_progress = NULL, version = ?, updated_at = ? WHERE id = ? AND merchant_id = ? AND livemode = ? AND version = ?', [
       'captured',
       current.amount,

@@ -56,10 +56,10 @@ async function main(): Promise<void> {
     const marks = await pay(url, merchant.secretKey, 'measured', () => lines.push('--- confirm'));
     gateway.db.off('query', listener);
     console.log(`--- create\n${lines.join('\n')}`);
-    const statements = lines.filter((l) => !l.startsWith('---'));
+    const statements = lines.filter((l) => !l.startsWith('---') && !/\t(BEGIN|COMMIT|ROLLBACK);?/i.test(l));
     const count = (re: RegExp): number => statements.filter((l) => re.test(l.split('\t')[1] ?? '')).length;
     const transactions = new Set(statements.map((l) => l.split('\t')[0]).filter((t) => t !== 'auto')).size;
-    console.log(`\n${statements.length} statements (${count(/^select/i)} SELECT, ${count(/^insert/i)} INSERT, ${count(/^update/i)} UPDATE, ${count(/^delete/i)} DELETE), ${transactions} transactions, ${statements.filter((l) => l.startsWith('auto')).length} autocommit; payment ${marks}`);
+    console.log(`\n${statements.length} statements (${count(/^select/i)} SELECT, ${count(/^insert/i)} INSERT, ${count(/^update/i)} UPDATE, ${count(/^delete/i)} DELETE) besides BEGIN/COMMIT, ${transactions} transactions, ${statements.filter((l) => l.startsWith('auto')).length} autocommit; payment ${marks}`);
   } finally {
     await gateway.close();
     await database.drop();
