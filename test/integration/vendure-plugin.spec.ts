@@ -13,6 +13,8 @@ import { CARDS } from '../support/merchant-client';
 import { FAST_WEBHOOKS } from '../support/webhook-receiver';
 
 const gql = parse;
+// Vendure 3.6+ reports to its vendor at start-up unless told not to; tests reach only loopback.
+process.env.VENDURE_DISABLE_TELEMETRY = 'true';
 
 const ORDER_FIELDS = `code state totalWithTax currencyCode payments { id state amount transactionId metadata refunds { id state total transactionId } }`;
 const ADD_ITEM = gql(`mutation { addItemToOrder(productVariantId: "T_1", quantity: 2) { ... on Order { code } ... on ErrorResult { message } } }`);
