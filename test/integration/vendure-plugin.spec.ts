@@ -257,6 +257,26 @@ describe('Vendure plugin (@tender/vendure-plugin)', function () {
     assert.deepEqual(settled.payments.map((p) => p.state), ['Settled']);
   });
 
+  it('with "Capture at once" the payment is captured by Tender and added as Settled', async () => {
+    const methods = await admin.query<{ paymentMethods: { items: Array<{ id: string; handler: { code: string; args: Array<{ name: string; value: string }> } }> } }>(
+      gql(`query { paymentMethods { items { id handler { code args { name value } } } } }`),
+    );
+    const method = methods.paymentMethods.items.find((m) => m.handler.code === 'tender')!;
+    const args = (autoCapture: string) => method.handler.args.map((a) => (a.name === 'autoCapture' ? { name: a.name, value: autoCapture } : a));
+    const UPDATE = gql(`mutation ($input: UpdatePaymentMethodInput!) { updatePaymentMethod(input: $input) { id } }`);
+    await admin.query(UPDATE, { input: { id: method.id, handler: { code: 'tender', arguments: args('true') } } });
+    try {
+      const code = await checkout('barbara@example.com');
+      const intent = (await shop.query<{ createTenderPaymentIntent: { tenderPaymentId: string } }>(INTENT)).createTenderPaymentIntent;
+      assert.equal((await tender.payments.retrieve(intent.tenderPaymentId)).capture_method, 'automatic');
+      await tender.payments.confirmWithCard(intent.tenderPaymentId, card);
+      const settled = await orderWhen(code, (o) => o.state === 'PaymentSettled', 'PaymentSettled');
+      assert.deepEqual(settled.payments.map((p) => [p.state, p.transactionId]), [['Settled', intent.tenderPaymentId]]);
+    } finally {
+      await admin.query(UPDATE, { input: { id: method.id, handler: { code: 'tender', arguments: args('false') } } });
+    }
+  });
+
   it('converts Vendure amounts (precision 2 for every currency) to ISO 4217 minor units exactly', () => {
     assert.equal(toTenderAmount(2550, 'EUR'), 2550);
     assert.equal(toTenderAmount(150000, 'JPY'), 1500);
