@@ -82,7 +82,7 @@ export class TenderCheckoutService {
         ...(settings.returnUrl === undefined ? {} : { return_url: settings.returnUrl.replace('{orderCode}', encodeURIComponent(order.code)) }),
       },
       // Concurrent calls that saw the same earlier payments send the same key: one payment.
-      { idempotencyKey: `vendure-${ctx.channel.token}-${order.code}-${amount}-${order.currencyCode}-${earlier.length}` },
+      { idempotencyKey: `vendure-${ctx.channel.token}-${order.code}-${amount}-${order.currencyCode}-${earlier.length}`.slice(-255) },
     );
     return { paymentUrl: payment.payment_url, tenderPaymentId: payment.id };
   }
