@@ -42,13 +42,13 @@ export class RiskReviewService {
     return review;
   }
 
-  /** `audited` (an operator's decision from the console) writes an audit entry with the decision, `decidedBy` as its actor. */
-  approve(ctx: MerchantContext, id: string, decidedBy = 'merchant', audited = false): Promise<{ review: RiskReview; payment: Payment }> {
-    return this.decide(ctx, id, 'approve', decidedBy, audited);
+  /** `auditActor` (an operator's decision from the console) also writes an audit entry naming the operator account. */
+  approve(ctx: MerchantContext, id: string, decidedBy = 'merchant', auditActor?: string): Promise<{ review: RiskReview; payment: Payment }> {
+    return this.decide(ctx, id, 'approve', decidedBy, auditActor);
   }
 
-  reject(ctx: MerchantContext, id: string, decidedBy = 'merchant', audited = false): Promise<{ review: RiskReview; payment: Payment }> {
-    return this.decide(ctx, id, 'reject', decidedBy, audited);
+  reject(ctx: MerchantContext, id: string, decidedBy = 'merchant', auditActor?: string): Promise<{ review: RiskReview; payment: Payment }> {
+    return this.decide(ctx, id, 'reject', decidedBy, auditActor);
   }
 
   /** Decides open reviews past their deadline with their default; returns how many were decided. */
@@ -67,7 +67,7 @@ export class RiskReviewService {
     return decided;
   }
 
-  private async decide(ctx: MerchantContext, id: string, verdict: 'approve' | 'reject', decidedBy: string, audited = false): Promise<{ review: RiskReview; payment: Payment }> {
+  private async decide(ctx: MerchantContext, id: string, verdict: 'approve' | 'reject', decidedBy: string, auditActor?: string): Promise<{ review: RiskReview; payment: Payment }> {
     const { review, payment } = await inTransaction(this.db, async (trx) => {
       const review = await this.reviews.find(trx, ctx, id, { lock: true });
       if (review === undefined) throw notFound('risk_review', id);
@@ -79,8 +79,8 @@ export class RiskReviewService {
         throw new TenderError('payment_invalid_state', { message: `The payment is ${payment.status}; a review is decided once the authorization is known.` });
       }
       const status: ReviewStatus = final ? 'canceled' : verdict === 'approve' ? 'approved' : 'rejected';
-      if (audited) {
-        await this.audit.record(trx, { actor: decidedBy, action: `risk_review.${verdict}`, merchantId: ctx.merchantId, objectType: 'risk_review', objectId: id, data: { payment: payment.id, livemode: ctx.livemode, status } });
+      if (auditActor !== undefined) {
+        await this.audit.record(trx, { actor: auditActor, action: `risk_review.${verdict}`, merchantId: ctx.merchantId, objectType: 'risk_review', objectId: id, data: { payment: payment.id, livemode: ctx.livemode, status } });
       }
       return { review: await this.reviews.decide(trx, review, status, decidedBy, this.clock.now()), payment };
     });

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
+import { OPERATOR_ACTOR } from '../../audit/audit-log';
 import { formatAmount } from '../../pages/amount-format';
 import { RiskReviewService } from '../../monitoring/risk-review.service';
 import { RiskRuleSetService } from '../../monitoring/risk-rule-set.service';
@@ -16,8 +17,8 @@ const reviewId = z.string().regex(/^rrv_[0-9A-Za-z]{1,40}$/);
  * /console/risk: the operator-wide rule set (edited as the JSON PUT /admin/v1/risk/rules
  * takes, validated by RiskRuleSetService against the registered rules) and the global
  * review queue. A decision runs RiskReviewService in the review's own merchant and
- * mode, exactly as the merchant's decision does, with the operator account as
- * `decided_by` and an audit entry.
+ * mode, exactly as the merchant's decision does: `decided_by` is 'operator' and the
+ * audit entry names the operator account.
  */
 export function consoleRiskRouter(container: DependencyContainer): Router {
   const router = Router();
@@ -82,8 +83,9 @@ export function consoleRiskRouter(container: DependencyContainer): Router {
     }
     const ctx = { merchantId: scope.merchantId, livemode: scope.livemode };
     try {
-      if (verdict === 'approve') await reviews.approve(ctx, id.data, consoleActor(res), true);
-      else await reviews.reject(ctx, id.data, consoleActor(res), true);
+      // decided_by says who decided in the review's terms (merchant, operator, expiry); the audit entry names the account.
+      if (verdict === 'approve') await reviews.approve(ctx, id.data, OPERATOR_ACTOR, consoleActor(res));
+      else await reviews.reject(ctx, id.data, OPERATOR_ACTOR, consoleActor(res));
     } catch (error) {
       const refused = refusal(error);
       return page(res, undefined, { reviewError: { id: id.data, message: refused.message } }, refused.status);
