@@ -10,7 +10,7 @@ export function consoleActor(res: Response): string {
 
 /** Renders templates/web/console/<view>.hbs inside the shell's layout. */
 export function renderConsole(res: Response, view: string, data: Record<string, unknown>, status?: number): void {
-  webViewsOf(res).render(res, `console/${view}`, { area: 'console', ...data }, status);
+  webViewsOf(res).render(res, `console/${view}`, data, status);
 }
 
 /** The parsed form (the shell parses urlencoded bodies before checking CSRF). */

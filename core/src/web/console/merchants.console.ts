@@ -41,8 +41,14 @@ export function consoleMerchantsRouter(container: DependencyContainer): Router {
     const parsed = listQuery.safeParse(req.query);
     const q = parsed.success ? parsed.data : {};
     const page = (await merchants.list(db, { stage: q.stage, limit: PAGE, startingAfter: q.after })) ?? (await merchants.list(db, { stage: q.stage, limit: PAGE, startingAfter: undefined }));
-    const stages = (await counts.counts()).map((c) => ({ ...c, current: c.stage === q.stage }));
-    const rows = (page?.merchants ?? []).map(merchantView).map((m) => ({ ...m, actions: actionsFor(m).filter((a) => a === 'approve' || a === 'go_live' || a === 'resume'), created: utc(Date.parse(m.created_at)) }));
+    const stages = (await counts.counts()).map((c) => ({ ...c, key: `console.stage.${c.stage}`, current: c.stage === q.stage, href: `?stage=${c.stage}` }));
+    const rows = (page?.merchants ?? []).map(merchantView).map((m) => ({
+      ...m,
+      stageKey: `console.stage.${m.stage}`,
+      // One-click moves only; those that take input (contract, suspend, extend) are on the merchant's page.
+      actions: actionsFor(m).filter((a) => a === 'approve' || a === 'go_live' || a === 'resume').map((a) => ({ action: a, key: `console.merchant.action.${a}` })),
+      created: utc(Date.parse(m.created_at)),
+    }));
     const last = rows[rows.length - 1];
     renderConsole(res, 'merchants', {
       title: 'console.merchants.title',
@@ -58,7 +64,7 @@ export function consoleMerchantsRouter(container: DependencyContainer): Router {
     const id = merchantId.safeParse(req.params.id);
     if (!id.success) return notFoundPage(res);
     const done = typeof req.query.done === 'string' && (ACTIONS as readonly string[]).includes(req.query.done) ? req.query.done : null;
-    await detail(res, id.data, { done });
+    await detail(res, id.data, { done, doneKey: done === null ? null : `console.merchant.done.${done}` });
   });
 
   router.post('/:id/:action', async (req, res) => {
@@ -101,7 +107,9 @@ export function consoleMerchantsRouter(container: DependencyContainer): Router {
     } catch (error) {
       const refused = refusal(error);
       if (refused.code === 'resource_not_found') return notFoundPage(res);
-      return detail(res, id.data, { done: null, error: { action, message: refused.message, param: refused.param ?? null }, form }, refused.status);
+      // The field a refusal names ('terminal_ids.0' -> 'terminal_ids') gets the message beside it.
+      const field = refused.param?.split('.')[0];
+      return detail(res, id.data, { done: null, error: { action, actionKey: `console.merchant.action.${action}`, message: refused.message }, errors: field === undefined ? {} : { [field]: refused.message }, form }, refused.status);
     }
     res.redirect(303, `${req.baseUrl}/${id.data}?done=${action}`);
   });
@@ -121,11 +129,14 @@ export function consoleMerchantsRouter(container: DependencyContainer): Router {
       'merchant',
       {
         title: 'console.merchant.title',
-        merchant: { ...view, created: utc(merchant.createdAt), registered: utc(merchant.registeredAt), approved: utc(merchant.approvedAt), live: utc(merchant.liveAt), testModeEnds: utc(merchant.testModeExpiresAt) },
+        merchant: { ...view, stageKey: `console.stage.${view.stage}`, resumeStageKey: view.resume_stage === null ? null : `console.stage.${view.resume_stage}`, created: utc(merchant.createdAt), registered: utc(merchant.registeredAt), approved: utc(merchant.approvedAt), live: utc(merchant.liveAt), testModeEnds: utc(merchant.testModeExpiresAt) },
         can: Object.fromEntries(actions.map((a) => [a, true])),
         connections: [...live, ...test].map((c) => ({ id: c.id, bank: c.bankCode, terminal: c.terminalId, bankMerchantId: c.bankMerchantId, currencies: c.currencies.join(', '), livemode: c.livemode, status: c.status })),
         history: (history?.entries ?? []).map((e) => ({ ...e, when: utc(e.createdAt) })),
         defaultHours: config.testModeHours,
+        doneKey: null,
+        errors: {},
+        form: {},
         ...extra,
       },
       status,

@@ -21,7 +21,7 @@ export function consoleRoutingRouter(container: DependencyContainer): Router {
   async function page(res: Parameters<typeof renderConsole>[0], rows: RoutingRuleRow[] | undefined, errors: FieldErrors, extra: Record<string, unknown>, status?: number): Promise<void> {
     const [current, versions] = await Promise.all([routing.current(OPERATOR), routing.versions(OPERATOR)]);
     const shown = rows ?? rowsOf(current?.rules ?? []);
-    const withBlank = [...shown.map((r, i) => ({ ...r, index: i, errors: errorsOf(errors, r.index) })), { ...blankRow(shown.length), errors: {}, blank: true }];
+    const withBlank = [...shown.map((r, i) => ({ ...r, index: i, number: i + 1, errors: errorsOf(errors, r.index) })), { ...blankRow(shown.length), errors: {}, blank: true }];
     renderConsole(
       res,
       'routing',
