@@ -71,7 +71,7 @@ export function consoleRiskRouter(container: DependencyContainer): Router {
       const refused = refusal(error);
       return page(res, undefined, { rulesError: { param: refused.param ?? 'settings', message: refused.message }, draft: text }, refused.status);
     }
-    res.redirect(303, `${req.baseUrl}/?done=rules`);
+    res.redirect(303, `${req.baseUrl}?done=rules`);
   });
 
   router.post('/reviews/:id/:verdict', async (req, res) => {
@@ -90,7 +90,7 @@ export function consoleRiskRouter(container: DependencyContainer): Router {
       const refused = refusal(error);
       return page(res, undefined, { reviewError: { id: id.data, message: refused.message } }, refused.status);
     }
-    res.redirect(303, `${req.baseUrl}/?done=${verdict}`);
+    res.redirect(303, `${req.baseUrl}?done=${verdict}`);
   });
 
   return router;

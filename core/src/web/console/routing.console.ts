@@ -55,7 +55,7 @@ export function consoleRoutingRouter(container: DependencyContainer): Router {
       return page(res, rowsOf(result.set.rules), {}, { stale: true, latest: current?.version ?? 0 }, 409);
     }
     const version = await routing.replace(OPERATOR, result.set, consoleActor(res));
-    res.redirect(303, `${req.baseUrl}/?saved=${version.version}`);
+    res.redirect(303, `${req.baseUrl}?saved=${version.version}`);
   });
 
   return router;
