@@ -1,5 +1,7 @@
 import { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
+import { DATABASE, Database } from '../../db/database';
+import { BankCatalogueService } from '../../banks/bank-catalogue.service';
 import { RoutingService } from '../../routing/routing.service';
 import { requireWebRole } from '../web-contract';
 import { consoleActor, formOf, renderConsole, textField, utc } from './console-page';
@@ -16,10 +18,12 @@ const OPERATOR = { kind: 'operator' as const };
 export function consoleRoutingRouter(container: DependencyContainer): Router {
   const router = Router();
   const routing = container.resolve(RoutingService);
+  const banks = container.resolve(BankCatalogueService);
+  const db = container.resolve<Database>(DATABASE);
   router.use(requireWebRole('operator'));
 
   async function page(res: Parameters<typeof renderConsole>[0], rows: RoutingRuleRow[] | undefined, errors: FieldErrors, extra: Record<string, unknown>, status?: number): Promise<void> {
-    const [current, versions] = await Promise.all([routing.current(OPERATOR), routing.versions(OPERATOR)]);
+    const [current, versions, catalogue] = await Promise.all([routing.current(OPERATOR), routing.versions(OPERATOR), banks.list(db, undefined)]);
     const shown = rows ?? rowsOf(current?.rules ?? []);
     const withBlank = [...shown.map((r, i) => ({ ...r, index: i, number: i + 1, errors: errorsOf(errors, r.index) })), { ...blankRow(shown.length), errors: {}, blank: true }];
     renderConsole(
@@ -30,6 +34,8 @@ export function consoleRoutingRouter(container: DependencyContainer): Router {
         version: current?.version ?? 0,
         rows: withBlank,
         ruleCount: withBlank.length,
+        // Routing names banks by code; the schema checks the form of a code, this list shows which exist.
+        bankCodes: catalogue.map((b) => b.code).join(', '),
         formError: errors.form ?? null,
         invalid: Object.keys(errors).length > 0,
         versions: versions.slice(0, 10).map((v) => ({ version: v.version, rules: v.rules.length, created: utc(v.createdAt) })),
