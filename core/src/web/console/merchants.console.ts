@@ -17,7 +17,7 @@ import { consoleActor, formOf, refusal, renderConsole, textField, utc } from './
 
 const PAGE = 25;
 const merchantId = z.string().regex(/^mer_[0-9A-Za-z]{1,40}$/);
-const listQuery = z.object({ stage: z.enum(MERCHANT_STAGES).optional(), after: merchantId.optional(), done: z.string().optional() }).strip();
+const listQuery = z.object({ stage: z.enum(MERCHANT_STAGES).optional(), after: merchantId.optional() }).strip();
 const hoursField = z.coerce.number().int().min(1).max(8760);
 const ACTIONS: readonly MerchantAction[] = ['approve', 'extend_test_mode', 'contract', 'go_live', 'suspend', 'resume'];
 
