@@ -16,7 +16,7 @@ export interface AuditEntry {
   /** What was done, e.g. 'merchant.suspend', 'bank.create'. */
   readonly action: string;
   readonly merchantId: string | undefined;
-  readonly objectType: 'merchant' | 'bank' | 'bank_connection' | 'routing_rules' | 'risk_rule_set' | 'risk_review';
+  readonly objectType: 'merchant' | 'bank' | 'bank_connection' | 'web_account' | 'routing_rules' | 'risk_rule_set' | 'risk_review';
   readonly objectId: string;
   /** What the action was given (never a secret). */
   readonly data: Record<string, unknown>;
