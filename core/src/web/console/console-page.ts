@@ -8,9 +8,13 @@ export function consoleActor(res: Response): string {
   return operatorAccountActor(principalOf(res).accountId);
 }
 
-/** Renders templates/web/console/<view>.hbs inside the shell's layout. */
+const STYLES = ['/web-assets/console/console.css'];
+// Only progressive enhancement (confirmations); the layout adds the CSP nonce.
+const SCRIPTS = ['/web-assets/console/console.js'];
+
+/** Renders templates/web/console/<view>.hbs inside the shell's layout, with the console's stylesheet and script. */
 export function renderConsole(res: Response, view: string, data: Record<string, unknown>, status?: number): void {
-  webViewsOf(res).render(res, `console/${view}`, data, status);
+  webViewsOf(res).render(res, `console/${view}`, { styles: STYLES, scripts: SCRIPTS, ...data }, status);
 }
 
 /** The parsed form (the shell parses urlencoded bodies before checking CSRF). */
