@@ -54,7 +54,7 @@ describe('operator console in headless Chromium', function () {
     const payer = (await admin.post('/admin/v1/payers', { name: 'Anna Ivanova', account: { number: '40817810000000000001', bank: 'sandbox' } }).expect(201)).body;
     await admin.post('/admin/v1/certificates', { payer_id: payer.id, account_id: payer.accounts[0].id, password: 'correct horse 42', validity_days: 365 }).expect(201);
     const soon = (await admin.post('/admin/v1/certificates', { payer_id: payer.id, account_id: payer.accounts[0].id, password: 'correct horse 43', validity_days: 7 }).expect(201)).body;
-    await admin.post(`/admin/v1/certificates/${soon.serial}/revoke`, { reason: 'key_compromise' }).expect(200);
+    await admin.post(`/admin/v1/certificates/${soon.serial}/revoke`, { reason: 'keyCompromise' }).expect(200);
     await admin.post('/admin/v1/certificates', { payer_id: payer.id, account_id: payer.accounts[0].id, password: 'correct horse 44', validity_days: 10 }).expect(201);
 
     operator = await createOperatorAccount(t, { email: 'ops@tender.example' });
