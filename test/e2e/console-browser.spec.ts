@@ -26,6 +26,7 @@ describe('operator console in headless Chromium', function () {
   let operator: WebUser;
   let applicantId: string;
   let heldPaymentId: string;
+  const dialogs: string[] = [];
 
   before(async () => {
     t = await startTestGateway({ plugins: [sandboxPlugin, standInBankPlugin(new StandInBankAdapter())] });
@@ -61,8 +62,11 @@ describe('operator console in headless Chromium', function () {
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    // Suspend and reject ask for confirmation (console.js); the operator says yes.
-    page.on('dialog', (dialog) => void dialog.accept());
+    // Suspend and reject ask for confirmation (the shell's data-confirm); the operator says yes.
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.accept();
+    });
     await signInPage(page, base, 'console', operator);
   });
   after(async () => {
@@ -132,6 +136,7 @@ describe('operator console in headless Chromium', function () {
     await shot('risk');
     await page.click(`tr[data-payment="${heldPaymentId}"] button[data-action="reject"]`);
     await page.waitForSelector('#console-done');
+    assert.deepEqual(dialogs, ['Reject this payment? Its authorization will be voided.'], 'asked once before rejecting');
     assert.equal(await page.$(`tr[data-payment="${heldPaymentId}"]`), null);
     const review = await t.gateway.db('risk_reviews').where({ payment_id: heldPaymentId }).first();
     assert.deepEqual([review.status, review.decided_by], ['rejected', 'operator']);

@@ -6,7 +6,7 @@ import { AuditFilter, AuditQuery } from './audit-query';
 import { renderConsole, utc } from './console-page';
 
 const PAGE = 50;
-const OBJECT_TYPES = ['merchant', 'bank', 'bank_connection', 'routing_rules', 'risk_rule_set', 'risk_review'] as const;
+const OBJECT_TYPES = ['merchant', 'bank', 'bank_connection', 'web_account', 'routing_rules', 'risk_rule_set', 'risk_review'] as const;
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'must be a date (YYYY-MM-DD)');
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 

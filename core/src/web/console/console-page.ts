@@ -9,12 +9,14 @@ export function consoleActor(res: Response): string {
 }
 
 const STYLES = ['/web-assets/console/console.css'];
-// Only progressive enhancement (confirmations); the layout adds the CSP nonce.
-const SCRIPTS = ['/web-assets/console/console.js'];
 
-/** Renders templates/web/console/<view>.hbs inside the shell's layout, with the console's stylesheet and script. */
+/**
+ * Renders templates/web/console/<view>.hbs inside the shell's layout, with the
+ * console's stylesheet. The console needs no script of its own: the shell's script
+ * asks before forms marked data-confirm (suspend, reject) submit.
+ */
 export function renderConsole(res: Response, view: string, data: Record<string, unknown>, status?: number): void {
-  webViewsOf(res).render(res, `console/${view}`, { styles: STYLES, scripts: SCRIPTS, ...data }, status);
+  webViewsOf(res).render(res, `console/${view}`, { styles: STYLES, ...data }, status);
 }
 
 /** The parsed form (the shell parses urlencoded bodies before checking CSRF). */
