@@ -37,6 +37,8 @@ import { brandingRoutes } from './api/branding.routes';
 import { accountSigningRoutes } from './api/account-signing.routes';
 import { paymentLinkRoutes } from './api/payment-links.routes';
 import { payRoutes } from './pay/pay.routes';
+import { webShellRoutes } from '../web/web-shell.routes';
+import { adminWebAccountRoutes } from '../web/admin-web-accounts.routes';
 
 /** Routers plugins add, mounted after the core's own. */
 export interface ExtraRoutes {
@@ -106,12 +108,15 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   admin.use(adminCertificateRoutes(container));
   admin.use(adminRoutingRoutes(container));
   admin.use(adminRiskRoutes(container));
+  admin.use(adminWebAccountRoutes(container));
   for (const r of extra.filter((e) => e.scope === 'admin')) admin.use(r.path, r.router);
   admin.use(routeNotFound);
   app.use('/admin/v1', admin);
   app.use(signupRoutes(container));
 
   app.use('/status', paymentStatusRoutes(container));
+  // The merchant dashboard (/dashboard) and operator console (/console): HTML, own sessions, CSRF and CSP (web/).
+  app.use(webShellRoutes(container));
   app.use(routeNotFound);
   app.use(errorHandler(logger));
   return app;
