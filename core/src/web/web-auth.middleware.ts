@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { NextFunction, Request, Response } from 'express';
+import { BrandingService } from '../branding/branding.service';
+import { FONT_STACKS } from '../branding/branding-input';
 import { WebAccountService } from './accounts/web-account.service';
 import { WebSessionStore } from './sessions/web-session.store';
 import { WebPrincipal, WebRealm, setWebPrincipal, webViewsOf } from './web-contract';
@@ -9,12 +11,15 @@ import { shellStateOf } from './web-views';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** res.locals key of the merchant's brand variables (validated values only: a hex colour, a font from a fixed list). */
+export const BRAND_CSS = 'webBrandCss';
+
 /**
  * Turns the session cookie into the WebPrincipal (res.locals) or refuses: a page
  * request goes to the sign-in page (and comes back afterwards), anything else gets
  * the 401 page. A session still waiting for its TOTP code does not count.
  */
-export function authenticate(sessions: WebSessionStore, accounts: WebAccountService, realm: WebRealm) {
+export function authenticate(sessions: WebSessionStore, accounts: WebAccountService, realm: WebRealm, branding?: BrandingService) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const state = shellStateOf(res);
     const id = readCookie(req, sessionCookieName(state.area));
@@ -40,6 +45,13 @@ export function authenticate(sessions: WebSessionStore, accounts: WebAccountServ
       locale: state.locale,
     };
     setWebPrincipal(res, principal);
+    // The merchant's brand colour and font carry over from its payment page (not its
+    // custom CSS, which targets the buyer's page).
+    if (branding !== undefined && account.merchantId !== undefined) {
+      const b = await branding.get({ merchantId: account.merchantId, livemode: session.mode === 'live' });
+      const vars = [b.primaryColor === null ? '' : `--tender-primary: ${b.primaryColor};`, b.font === null ? '' : `--tender-font: ${FONT_STACKS[b.font]};`].join(' ').trim();
+      if (vars !== '') res.locals[BRAND_CSS] = `:root { ${vars} }`;
+    }
     next();
   };
 }
