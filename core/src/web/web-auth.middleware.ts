@@ -4,7 +4,8 @@ import { BrandingService } from '../branding/branding.service';
 import { FONT_STACKS } from '../branding/branding-input';
 import { WebAccountService } from './accounts/web-account.service';
 import { WebSessionStore } from './sessions/web-session.store';
-import { WebPrincipal, WebRealm, setWebPrincipal, webViewsOf } from './web-contract';
+import { WebPrincipal, WebRealm, setWebPrincipal } from './web-contract';
+import { refuse } from './web-refusal';
 import { sessionCookieName } from './web-cookies';
 import { readCookie } from './web-locale';
 import { shellStateOf } from './web-views';
@@ -30,7 +31,7 @@ export function authenticate(sessions: WebSessionStore, accounts: WebAccountServ
         res.redirect(303, `${state.base}/signin?next=${encodeURIComponent(req.originalUrl)}`);
         return;
       }
-      webViewsOf(res).render(res, 'shell/signin-required', { title: 'shell.signin_required.title' }, 401);
+      refuse(req, res, 'web_session_required', 'shell/signin-required', { title: 'shell.signin_required.title' });
       return;
     }
     const principal: WebPrincipal = {
@@ -67,7 +68,7 @@ export function requireCsrf(req: Request, res: Response, next: NextFunction): vo
   const body = req.body as Record<string, unknown> | undefined;
   const sent = req.get('x-csrf-token') ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
   if (expected !== undefined && sent !== undefined && tokensMatch(sent, expected)) return next();
-  webViewsOf(res).render(res, 'shell/csrf', { title: 'shell.csrf.title' }, 403);
+  refuse(req, res, 'csrf_token_invalid', 'shell/csrf', { title: 'shell.csrf.title' });
 }
 
 export function tokensMatch(a: string, b: string): boolean {
