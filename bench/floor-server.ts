@@ -72,13 +72,21 @@ async function insertEvent(c: Conn, merchantId: unknown, type: string, objectId:
 
 const HOUR = 3_600_000;
 
-/** The risk assessment's reads before the confirm's first transaction: rule sets, then the history aggregates. */
-async function riskReads(c: Conn, merchantId: unknown, fingerprint: string, now: number): Promise<void> {
+/** The risk assessment's reads before the confirm's first transaction: the rule sets, and the card's lock row made sure of. */
+async function riskPreparation(c: Conn, merchantId: unknown, fingerprint: string, now: number): Promise<string> {
   await c.query('SELECT * FROM risk_rule_sets WHERE merchant_id = ? AND livemode = 0 ORDER BY version DESC LIMIT 1', ['']);
   await c.query('SELECT * FROM risk_rule_sets WHERE merchant_id = ? AND livemode = 0 ORDER BY version DESC LIMIT 1', [merchantId]);
+  const keyHash = createHash('sha256').update(`card:${fingerprint}`).digest('hex');
+  await c.query('INSERT IGNORE INTO risk_key_locks (created_at, key_hash, livemode, merchant_id) VALUES (?, ?, 0, ?)', [now, keyHash, merchantId]);
+  return keyHash;
+}
+
+/** The assessment inside the confirm's transaction: the card's lock row, then the bounded history aggregates. */
+async function riskAssessment(c: Conn, merchantId: unknown, fingerprint: string, keyHash: string, now: number): Promise<void> {
+  await c.query('SELECT key_hash FROM risk_key_locks WHERE merchant_id = ? AND livemode = 0 AND key_hash IN (?) ORDER BY key_hash ASC FOR UPDATE', [merchantId, keyHash]);
   await c.query(
-    'SELECT COUNT(*) AS n FROM (SELECT id FROM risk_assessments WHERE merchant_id = ? AND livemode = 0 AND created_at >= ? AND card_fingerprint = ? AND outcome = ? ORDER BY created_at DESC LIMIT 5) AS h',
-    [merchantId, now - HOUR, fingerprint, 'declined'],
+    "SELECT SUM(CASE WHEN outcome = 'declined' THEN 1 ELSE 0 END) AS declined, SUM(CASE WHEN outcome = 'pending' THEN 1 ELSE 0 END) AS pending FROM (SELECT outcome FROM risk_assessments WHERE merchant_id = ? AND livemode = 0 AND created_at >= ? AND card_fingerprint = ? AND outcome IN (?, ?) ORDER BY created_at DESC LIMIT 5) AS h",
+    [merchantId, now - HOUR, fingerprint, 'declined', 'pending'],
   );
   await c.query(
     'SELECT COUNT(*) AS n, SUM(same_amount) AS total FROM (SELECT CASE WHEN currency = ? THEN amount ELSE 0 END AS same_amount FROM risk_assessments WHERE merchant_id = ? AND livemode = 0 AND created_at >= ? AND card_fingerprint = ? ORDER BY created_at DESC LIMIT 10) AS h',
@@ -127,7 +135,8 @@ app.post('/v1/payments/:id/confirm', async (req: Request, res: Response) => {
     const seen = await first(c, 'SELECT * FROM payments WHERE id = ? AND merchant_id = ? AND livemode = ? LIMIT 1', where);
     if (seen === undefined) return 'not_found' as const;
     const fingerprint = createHash('sha256').update(pan).digest('hex');
-    await riskReads(c, key.merchant_id, fingerprint, now);
+    const keyHash = await riskPreparation(c, key.merchant_id, fingerprint, now);
+    await riskAssessment(c, key.merchant_id, fingerprint, keyHash, now);
     const current = await first(c, 'SELECT * FROM payments WHERE id = ? AND merchant_id = ? AND livemode = ? LIMIT 1 FOR UPDATE', where);
     if (current === undefined) return 'not_found' as const;
     const cardId = id('card');

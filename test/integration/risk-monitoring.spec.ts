@@ -144,7 +144,7 @@ describe('transaction monitoring: rules, windows and the block path', function (
     await payAs(shop, CARDS.mastercard, { ip: '203.0.113.5', email: 'pan@example.com' });
     await payAs(shop, CARDS.doNotHonor, { ip: '203.0.113.5' });
     const pans = Object.values(CARDS);
-    for (const table of ['risk_assessments', 'risk_reviews', 'risk_rule_sets', 'events']) {
+    for (const table of ['risk_assessments', 'risk_reviews', 'risk_rule_sets', 'risk_key_locks', 'risk_alert_marks', 'events', 'email_outbox']) {
       const dump = JSON.stringify(await t.gateway.db(table).select());
       for (const pan of pans) assert.ok(!dump.includes(pan), `${table} contains a PAN`);
     }

@@ -126,8 +126,14 @@ describe('transaction monitoring: rule sets through the API', function () {
     const body = (await admin().get('/admin/v1/risk/rules').set('Authorization', ADMIN).expect(200)).body;
     assert.equal(body.version, 0);
     assert.deepEqual(body.effective.thresholds, { challenge: 50, review: 75, block: 100 });
-    assert.deepEqual(body.effective.rules.declines, { enabled: true, mode: 'enforce', max_declines: 5, window_seconds: 3600, score: 100 });
+    assert.deepEqual(body.effective.rules.declines, { enabled: true, mode: 'enforce', max_declines: 5, window_seconds: 3600, score: 100, count_in_flight: true });
     assert.equal(body.effective.rules.bin_country.enabled, true);
+    assert.deepEqual(body.effective.alerts, {
+      email_merchant: true,
+      email_operator: true,
+      locale: null,
+      patterns: { card_testing: { enabled: true, window_seconds: 3600 }, declines: { enabled: true, window_seconds: 3600 }, blocks: { enabled: true, threshold: 10, window_seconds: 3600 } },
+    });
   });
 
   it('validates a rule set and writes nothing when it is invalid', async () => {

@@ -14,7 +14,7 @@ const NOW = Date.parse('2026-03-01T12:00:00Z');
 /** History answers the rules ask for, recording the windows and caps they asked with. */
 class ScriptedHistory implements RiskHistory {
   asked: Array<{ what: string; since: number; cap: number }> = [];
-  constructor(private readonly answers: { attempts?: number; amount?: number; declines?: number; small?: number; cards?: number } = {}) {}
+  constructor(private readonly answers: { attempts?: number; amount?: number; declines?: number; pending?: number; small?: number; cards?: number } = {}) {}
   async attempts(key: HistoryKey, since: number, cap: number): Promise<{ count: number; amount: number }> {
     this.asked.push({ what: `attempts:${key.kind}`, since, cap });
     return { count: this.answers.attempts ?? 0, amount: this.answers.amount ?? 0 };
@@ -22,6 +22,10 @@ class ScriptedHistory implements RiskHistory {
   async declines(_card: string, since: number, cap: number): Promise<number> {
     this.asked.push({ what: 'declines', since, cap });
     return this.answers.declines ?? 0;
+  }
+  async cardOutcomes(_card: string, since: number, cap: number): Promise<{ declined: number; pending: number }> {
+    this.asked.push({ what: 'outcomes', since, cap });
+    return { declined: this.answers.declines ?? 0, pending: this.answers.pending ?? 0 };
   }
   async smallAttempts(_ip: string, _c: string, _max: number, since: number, cap: number): Promise<number> {
     this.asked.push({ what: 'small', since, cap });
@@ -58,9 +62,17 @@ describe('risk rules (no database)', () => {
     const rule = new DeclinesRule();
     const h4 = new ScriptedHistory({ declines: 4 });
     assert.equal(await rule.evaluate(input(), rule.defaults, h4), undefined);
-    assert.deepEqual(h4.asked, [{ what: 'declines', since: NOW - 3600_000, cap: 5 }]);
+    assert.deepEqual(h4.asked, [{ what: 'outcomes', since: NOW - 3600_000, cap: 5 }]);
     const fired = await rule.evaluate(input(), { ...rule.defaults, window_seconds: 60 }, new ScriptedHistory({ declines: 5 }));
     assert.deepEqual(fired, { score: 100, reason: 'this card was declined 5 times in the last 60s' });
+  });
+
+  it('declines: attempts still waiting for the bank count as possible declines unless count_in_flight is off', async () => {
+    const rule = new DeclinesRule();
+    const inFlight = new ScriptedHistory({ declines: 4, pending: 1 });
+    assert.deepEqual(await rule.evaluate(input(), rule.defaults, inFlight), { score: 100, reason: "this card was declined 4 times in the last 3600s and 1 attempts are awaiting the bank's answer" });
+    assert.equal(await rule.evaluate(input(), { ...rule.defaults, count_in_flight: false }, inFlight), undefined);
+    assert.equal(await rule.evaluate(input(), rule.defaults, new ScriptedHistory({ declines: 0, pending: 4 })), undefined, 'four in flight are below five');
   });
 
   it('velocity: skips keys the input lacks and adds the scores of fired limits', async () => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { NotificationsConfig, loadNotificationsConfig } from './notifications-config';
+import { isIpOrRange } from '../monitoring/ip-ranges';
 
 /**
  * Tender's one typed configuration, read from the environment and validated at
@@ -49,7 +50,14 @@ export interface TenderConfig {
   /** Card-form submissions allowed per client IP per minute, and per payment page per 10 minutes. */
   readonly pageSubmitsPerIpPerMinute: number;
   readonly pageSubmitsPerPayment: number;
+  /** Express `trust proxy`: which proxies' X-Forwarded-For names the client (false: none, the socket address is the client). */
+  readonly trustProxy: TrustProxy;
+  /** Where risk alerts for the operator go (TENDER_RISK_ALERT_EMAIL); undefined: the operator gets none. */
+  readonly riskAlertEmail: string | undefined;
 }
+
+/** false, true (any proxy: only behind one you control), a hop count, or addresses/CIDR ranges/express names (`loopback`, `uniquelocal`). */
+export type TrustProxy = boolean | number | readonly string[];
 
 export interface CertificatesConfig {
   /** PEM files for serving HTTPS (and asking for TLS client certificates); both or neither. */
@@ -90,6 +98,8 @@ const envSchema = z.object({
   TENDER_PAGE_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
   TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   TENDER_PAGE_SUBMITS_PER_PAYMENT: z.coerce.number().int().min(1).default(10),
+  TENDER_TRUST_PROXY: z.string().default('false'),
+  TENDER_RISK_ALERT_EMAIL: z.string().email().max(320).optional(),
 });
 
 /** The theme shipped in the repository's templates/ (from core/dist/config or core/src/config). */
@@ -155,6 +165,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pageTtlMs: e.TENDER_PAGE_TTL_MINUTES * 60_000,
     pageSubmitsPerIpPerMinute: e.TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE,
     pageSubmitsPerPayment: e.TENDER_PAGE_SUBMITS_PER_PAYMENT,
+    trustProxy: parseTrustProxy(e.TENDER_TRUST_PROXY),
+    riskAlertEmail: e.TENDER_RISK_ALERT_EMAIL,
   };
 }
 
@@ -171,6 +183,18 @@ export function parseDatabaseUrl(url: string | undefined, dataDir: string): Data
     return { client: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') };
   }
   throw new ConfigError(`DATABASE_URL must start with sqlite: or mysql:// (got '${url.split(':')[0]}:')`);
+}
+
+/** `false` | `true` | hop count | comma-separated addresses, CIDR ranges or `loopback`, `linklocal`, `uniquelocal`. */
+export function parseTrustProxy(value: string): TrustProxy {
+  const v = value.trim();
+  if (v === 'false' || v === '') return false;
+  if (v === 'true') return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const entries = splitList(v);
+  const bad = entries.filter((entry) => !['loopback', 'linklocal', 'uniquelocal'].includes(entry) && !isIpOrRange(entry));
+  if (bad.length > 0) throw new ConfigError(`TENDER_TRUST_PROXY: not an address, CIDR range or loopback/linklocal/uniquelocal: ${bad.join(', ')}`);
+  return entries;
 }
 
 function assertMasterKey(value: string, name: string): void {

@@ -58,7 +58,8 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   const db = container.resolve<Database>(DATABASE);
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // TENDER_TRUST_PROXY: req.ip is the client behind the operator's proxies (rate limits, risk's customer.ip).
+  app.set('trust proxy', container.resolve<TenderConfig>(CONFIG).trustProxy);
   app.use(helmet());
   app.use(requestLog(logger));
   app.use(healthRoutes(db, logger));

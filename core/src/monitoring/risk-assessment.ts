@@ -1,4 +1,5 @@
 import { RiskDecision, RiskSignal } from './risk-rule';
+import { EffectiveAlertSettings } from './risk-alert-settings';
 
 /** The card as monitoring knows it: a keyed fingerprint and the masked parts, never the PAN. */
 export interface RiskCard {
@@ -10,7 +11,7 @@ export interface RiskCard {
   readonly expYear: number;
 }
 
-/** Who is paying, as the shop reports it on confirm (`customer: {ip, email}`). */
+/** Who is paying: `customer: {ip, email}` on an API confirm; on the hosted page, the buyer's request IP and the payment's customer e-mail. */
 export interface RiskCustomer {
   readonly ip?: string | undefined;
   readonly email?: string | undefined;
@@ -52,6 +53,8 @@ export interface RiskAssessment {
   readonly ip: string | undefined;
   readonly email: string | undefined;
   readonly review: { readonly expireAfterSeconds: number; readonly expireDecision: 'approve' | 'reject' };
+  /** The alert settings of the rule sets it ran with (alerts are decided after the outcome). */
+  readonly alerts: EffectiveAlertSettings;
   readonly assessedAt: number;
 }
 

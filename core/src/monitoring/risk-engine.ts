@@ -1,30 +1,50 @@
 import { inject, injectable } from 'tsyringe';
 import { CLOCK, Clock } from '../clock/clock';
-import { DATABASE, Database, Transaction } from '../db/database';
+import { DATABASE, Database, Queryable, Transaction } from '../db/database';
 import { TenderError } from '../errors/tender-error';
 import { newId } from '../ids/ids';
 import { MerchantContext } from '../merchants/merchant-context';
 import { Payment, PaymentPatch } from '../payments/payment';
 import { RiskRuleRegistry } from './risk-rule.registry';
 import { RiskRuleSetRepository } from './risk-rule-set.repository';
-import { effectiveSettings } from './risk-settings';
+import { EffectiveRiskSettings, effectiveSettings } from './risk-settings';
+import { RiskKeyLocks, lockKeysOf } from './risk-key-locks';
+import { normalizeIp } from './ip-ranges';
 import { SqlRiskHistory } from './risk-history';
-import { RiskSignal } from './risk-rule';
+import { HistoryKey, RiskSignal } from './risk-rule';
 import { RiskAction, RiskAssessOptions, RiskAssessment, RiskCard, RiskCustomer, RiskReason, combine } from './risk-assessment';
 import { RiskRecorder } from './risk-recorder';
 import { RiskReviewRepository } from './risk-review';
 
+/** What an assessment needs before it may read the history: the rule sets and the keys to serialize on. */
+export interface PreparedRisk {
+  readonly ctx: MerchantContext;
+  readonly card: RiskCard;
+  readonly ip: string | undefined;
+  readonly email: string | undefined;
+  readonly settings: EffectiveRiskSettings;
+  readonly ruleSetVersions: { readonly operator: number; readonly merchant: number };
+  /** Lock rows (risk_key_locks) of the history keys this assessment is serialized on. */
+  readonly lockKeys: readonly string[];
+}
+
 /**
  * Transaction monitoring: every confirm is assessed after its input is validated
- * and before any bank is asked. `assess` only reads (rule sets and bounded history
- * queries); what it decided is written inside the confirm transaction by
- * `record` or `decline`, so a confirm that fails writes nothing.
+ * and before any bank is asked. The confirm path runs it in two steps: `prepare`
+ * (before the transaction: rule sets, lock rows) and `assessLocked` (first thing in
+ * the confirm transaction: lock the attempt's history keys, then read the history),
+ * so simultaneous confirms with one card, IP or e-mail are assessed one after the
+ * other and thresholds hold (docs/risk.md, "Concurrency"). What it decided is written
+ * in that same transaction by `record` or `decline`, so a confirm that fails writes
+ * nothing. `assess` is the unserialized form (benchmarks, dry tooling).
  *
  * @example
  * ```ts
- * const risk = await engine.assess(ctx, payment, card, { ip: '203.0.113.7', email: 'buyer@example.com' }, { canChallenge: true });
- * // in the confirm transaction:
- * if (risk.action === 'block') return engine.decline(trx, current, risk);
+ * const prepared = await engine.prepare(ctx, card, { ip: '203.0.113.7', email: 'buyer@example.com' });
+ * await inTransaction(db, async (trx) => {
+ *   const risk = await engine.assessLocked(trx, prepared, payment, { canChallenge: true });
+ *   if (risk.action === 'block') return engine.decline(trx, current, risk);
+ * });
  * ```
  */
 @injectable()
@@ -36,19 +56,61 @@ export class RiskEngine {
     @inject(RiskRuleSetRepository) private readonly ruleSets: RiskRuleSetRepository,
     @inject(RiskReviewRepository) private readonly reviews: RiskReviewRepository,
     @inject(RiskRecorder) private readonly recorder: RiskRecorder,
+    @inject(RiskKeyLocks) private readonly locks: RiskKeyLocks,
   ) {}
 
-  /** `payment` is the caller's fresh read of the payment being confirmed (the engine does not read it again). */
-  async assess(ctx: MerchantContext, payment: Payment, card: RiskCard, customer: RiskCustomer = {}, options: RiskAssessOptions = { canChallenge: false }): Promise<RiskAssessment> {
-    const now = this.clock.now();
+  /** Reads the rule sets and makes sure the lock rows of the attempt's keys exist (outside any transaction). */
+  async prepare(ctx: MerchantContext, card: RiskCard, customer: RiskCustomer = {}): Promise<PreparedRisk> {
     const [operator, merchant] = await Promise.all([this.ruleSets.latest(this.db, { kind: 'operator' }), this.ruleSets.latest(this.db, { kind: 'merchant', ctx })]);
     const settings = effectiveSettings(this.rules, operator?.settings ?? {}, merchant?.settings ?? {});
-    const input = { payment, card: { fingerprint: card.fingerprint, bin: card.bin, brand: card.brand }, ip: customer.ip, email: customer.email?.toLowerCase(), now };
-    const history = new SqlRiskHistory(this.db, ctx);
+    const ip = customer.ip === undefined ? undefined : normalizeIp(customer.ip);
+    const email = customer.email?.toLowerCase();
+    const keys: HistoryKey[] = [{ kind: 'card', value: card.fingerprint }];
+    if (ip !== undefined) keys.push({ kind: 'ip', value: ip });
+    if (email !== undefined) keys.push({ kind: 'email', value: email });
+    if (enforcesMerchantLimit(settings)) keys.push({ kind: 'merchant' });
+    // Nothing is enforced in a dry-run rule set, so there is no threshold to hold.
+    const lockKeys = settings.dryRun ? [] : lockKeysOf(keys);
+    await this.locks.ensure(this.db, ctx, lockKeys, this.clock.now());
+    return { ctx, card, ip, email, settings, ruleSetVersions: { operator: operator?.version ?? 0, merchant: merchant?.version ?? 0 }, lockKeys };
+  }
+
+  /**
+   * Locks the prepared keys in `trx`, then assesses reading the history through
+   * `trx`. Must be the transaction's first read: on MariaDB the snapshot of a
+   * REPEATABLE READ transaction starts at its first plain read, which must come after
+   * the lock, so it sees the attempts of whoever held the lock before.
+   */
+  async assessLocked(trx: Transaction, prepared: PreparedRisk, payment: Payment, options: RiskAssessOptions = { canChallenge: false }): Promise<RiskAssessment> {
+    await this.locks.lock(trx, prepared.ctx, prepared.lockKeys);
+    return this.evaluate(trx, prepared, payment, options);
+  }
+
+  /** `payment` is the caller's fresh read of the payment being confirmed (the engine does not read it again). Not serialized. */
+  async assess(ctx: MerchantContext, payment: Payment, card: RiskCard, customer: RiskCustomer = {}, options: RiskAssessOptions = { canChallenge: false }): Promise<RiskAssessment> {
+    const [operator, merchant] = await Promise.all([this.ruleSets.latest(this.db, { kind: 'operator' }), this.ruleSets.latest(this.db, { kind: 'merchant', ctx })]);
+    const settings = effectiveSettings(this.rules, operator?.settings ?? {}, merchant?.settings ?? {});
+    const prepared: PreparedRisk = {
+      ctx,
+      card,
+      ip: customer.ip === undefined ? undefined : normalizeIp(customer.ip),
+      email: customer.email?.toLowerCase(),
+      settings,
+      ruleSetVersions: { operator: operator?.version ?? 0, merchant: merchant?.version ?? 0 },
+      lockKeys: [],
+    };
+    return this.evaluate(this.db, prepared, payment, options);
+  }
+
+  private async evaluate(q: Queryable, prepared: PreparedRisk, payment: Payment, options: RiskAssessOptions): Promise<RiskAssessment> {
+    const now = this.clock.now();
+    const { settings, card } = prepared;
+    const input = { payment, card: { fingerprint: card.fingerprint, bin: card.bin, brand: card.brand }, ip: prepared.ip, email: prepared.email, now };
+    const history = new SqlRiskHistory(q, prepared.ctx);
     const enforcing: RiskSignal[] = [];
     const all: RiskSignal[] = [];
     const reasons: RiskReason[] = [];
-    // One rule after another: each is a query or two, and SQLite has one connection anyway.
+    // One rule after another: each is a query or two, and a transaction has one connection anyway.
     for (const { rule, mode, settings: ruleSettings } of settings.rules) {
       const signal = await rule.evaluate(input, ruleSettings, history);
       if (signal === undefined) continue;
@@ -77,11 +139,12 @@ export class RiskEngine {
       action,
       dryRunDecision: combine(all, settings.thresholds).decision,
       reasons,
-      ruleSetVersions: { operator: operator?.version ?? 0, merchant: merchant?.version ?? 0 },
+      ruleSetVersions: prepared.ruleSetVersions,
       card,
-      ip: input.ip,
-      email: input.email,
+      ip: prepared.ip,
+      email: prepared.email,
       review: settings.review,
+      alerts: settings.alerts,
       assessedAt: now,
     };
   }
@@ -111,4 +174,12 @@ export class RiskEngine {
     const open = await this.reviews.openForPayment(trx, payment, payment.id);
     if (open !== undefined) throw new TenderError('risk_review_pending', { message: `The payment is held for risk review ${open.id}; approve it first.` });
   }
+}
+
+/** A merchant-wide velocity limit that is enforced makes every confirm of the merchant share one key. */
+function enforcesMerchantLimit(settings: EffectiveRiskSettings): boolean {
+  const velocity = settings.rules.find((r) => r.rule.code === 'velocity');
+  if (velocity === undefined || velocity.mode === 'dry_run') return false;
+  const limits = (velocity.settings as { limits?: ReadonlyArray<{ key: string }> }).limits ?? [];
+  return limits.some((l) => l.key === 'merchant');
 }

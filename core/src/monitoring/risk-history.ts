@@ -30,6 +30,15 @@ export class SqlRiskHistory implements RiskHistory {
     return this.countOf(inner);
   }
 
+  async cardOutcomes(cardFingerprint: string, since: number, cap: number): Promise<{ declined: number; pending: number }> {
+    const inner = this.recent(since, cap).select('outcome').andWhere({ card_fingerprint: cardFingerprint }).whereIn('outcome', ['declined', 'pending']);
+    const row = await this.db
+      .from(inner.as('h'))
+      .select(this.db.raw("SUM(CASE WHEN outcome = 'declined' THEN 1 ELSE 0 END) AS declined"), this.db.raw("SUM(CASE WHEN outcome = 'pending' THEN 1 ELSE 0 END) AS pending"))
+      .first();
+    return { declined: Number(row?.declined ?? 0), pending: Number(row?.pending ?? 0) };
+  }
+
   async smallAttempts(ip: string, currency: string, maxAmount: number, since: number, cap: number): Promise<number> {
     const inner = this.recent(since, cap).select('id').andWhere({ ip, currency }).andWhere('amount', '<=', maxAmount);
     return this.countOf(inner);

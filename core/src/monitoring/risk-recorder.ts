@@ -15,6 +15,7 @@ import { outcomeOf } from './risk-outcome-recorder';
 import { RiskAssessment } from './risk-assessment';
 import { RiskReviewRepository } from './risk-review';
 import { RISK_ALERT_SINK, RiskAlertSink } from './risk-alerts';
+import { RiskPatternAlerts } from './risk-pattern-alerts';
 
 const FRAUD_MESSAGE = 'The payment was declined as suspected fraud.';
 
@@ -31,6 +32,7 @@ export class RiskRecorder {
     @inject(RiskAssessmentRepository) private readonly assessments: RiskAssessmentRepository,
     @inject(RiskReviewRepository) private readonly reviews: RiskReviewRepository,
     @inject(RISK_ALERT_SINK) private readonly alerts: RiskAlertSink,
+    @inject(RiskPatternAlerts) private readonly patternAlerts: RiskPatternAlerts,
   ) {}
 
   async decline(trx: Transaction, current: Payment, risk: RiskAssessment, riskPatch: PaymentPatch): Promise<Payment> {
@@ -96,6 +98,8 @@ export class RiskRecorder {
       const alert = { type: risk.action === 'block' ? 'risk.blocked' : 'risk.review_opened', merchantId: payment.merchantId, livemode: payment.livemode, paymentId: payment.id, score: risk.score, reasons: risk.reasons.map((r) => `${r.rule}: ${r.reason}`) } as const;
       await this.alerts.notify(alert).catch((error: unknown) => this.logger.error({ payment: payment.id, error: error instanceof Error ? error.message : String(error) }, 'risk alert failed'));
     }
+    // Alert e-mails are a notice, not part of the payment: a failure is logged only.
+    await this.patternAlerts.observe(payment, risk).catch((error: unknown) => this.logger.error({ payment: payment.id, error: error instanceof Error ? error.message : String(error) }, 'risk alert e-mail failed'));
     return payment;
   }
 

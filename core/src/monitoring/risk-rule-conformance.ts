@@ -5,6 +5,7 @@ import { RiskHistory, RiskInput, RiskRule, RiskSignal } from './risk-rule';
 const EMPTY_HISTORY: RiskHistory = {
   attempts: async () => ({ count: 0, amount: 0 }),
   declines: async () => 0,
+  cardOutcomes: async () => ({ declined: 0, pending: 0 }),
   smallAttempts: async () => 0,
   distinctCards: async () => 0,
   usualAmount: async () => ({ average: 0, samples: 0 }),

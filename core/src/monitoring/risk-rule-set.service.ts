@@ -3,6 +3,7 @@ import { CLOCK, Clock } from '../clock/clock';
 import { DATABASE, Database } from '../db/database';
 import { inTransaction } from '../db/transaction';
 import { AuditLog } from '../audit/audit-log';
+import { TenderError } from '../errors/tender-error';
 import { RiskRuleRegistry } from './risk-rule.registry';
 import { RiskRuleSetRepository, RuleSetScope, StoredRuleSet } from './risk-rule-set.repository';
 import { EffectiveRiskSettings, RuleSetInput, effectiveSettings, validateRuleSet } from './risk-settings';
@@ -29,6 +30,9 @@ export class RiskRuleSetService {
   /** `auditActor` (operator changes) writes an audit entry in the same transaction as the new version. */
   async replace(scope: RuleSetScope, body: unknown, auditActor?: string): Promise<Record<string, unknown>> {
     const settings = validateRuleSet(body, this.registry);
+    if (scope.kind === 'merchant' && settings.alerts?.email_operator !== undefined) {
+      throw new TenderError('parameter_invalid', { param: 'alerts.email_operator', message: "Only the operator's rule set decides whether the operator is e-mailed." });
+    }
     const stored = await inTransaction(this.db, async (trx) => {
       const appended = await this.ruleSets.append(trx, scope, settings, this.clock.now());
       if (auditActor !== undefined) {
@@ -71,5 +75,11 @@ function effectiveView(e: EffectiveRiskSettings, registry: RiskRuleRegistry): Re
     challenge_fallback: e.challengeFallback,
     review: { expire_after_seconds: e.review.expireAfterSeconds, expire_decision: e.review.expireDecision },
     rules,
+    alerts: {
+      email_merchant: e.alerts.emailMerchant,
+      email_operator: e.alerts.emailOperator,
+      locale: e.alerts.locale ?? null,
+      patterns: Object.fromEntries(Object.entries(e.alerts.patterns).map(([code, p]) => [code, code === 'blocks' ? { enabled: p.enabled, threshold: p.threshold, window_seconds: p.windowSeconds } : { enabled: p.enabled, window_seconds: p.windowSeconds }])),
+    },
   };
 }

@@ -41,6 +41,12 @@ export interface RiskHistory {
   attempts(key: HistoryKey, since: number, cap: number, currency: string): Promise<{ count: number; amount: number }>;
   /** Attempts with this card the bank declined since `since`. */
   declines(cardFingerprint: string, since: number, cap: number): Promise<number>;
+  /**
+   * Attempts with this card since `since` that the bank declined, and those still
+   * waiting for the bank's answer (outcome `pending`: in flight, or unknown until the
+   * reconciler asks), counting at most `cap` of both together.
+   */
+  cardOutcomes(cardFingerprint: string, since: number, cap: number): Promise<{ declined: number; pending: number }>;
   /** Attempts from `ip` for at most `maxAmount` (in `currency`) since `since`. */
   smallAttempts(ip: string, currency: string, maxAmount: number, since: number, cap: number): Promise<number>;
   /** Distinct cards other than `exceptCard` used from `ip` since `since` (looking at `cap` attempts at most). */

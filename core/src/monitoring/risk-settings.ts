@@ -3,6 +3,7 @@ import { TenderError } from '../errors/tender-error';
 import { parseInput } from '../http/validation';
 import { RiskRule } from './risk-rule';
 import { RiskRuleRegistry } from './risk-rule.registry';
+import { EffectiveAlertSettings, alertsSchema, effectiveAlerts } from './risk-alert-settings';
 
 const commonRuleSchema = z.object({ enabled: z.boolean(), mode: z.enum(['enforce', 'dry_run']) }).partial();
 type CommonRuleSettings = z.output<typeof commonRuleSchema>;
@@ -26,6 +27,7 @@ export const ruleSetSchema = z
       .strict()
       .optional(),
     rules: z.record(z.string().max(64), z.record(z.unknown())).optional(),
+    alerts: alertsSchema.optional(),
   })
   .strict();
 
@@ -39,6 +41,8 @@ export interface EffectiveRiskSettings {
   readonly challengeFallback: 'allow' | 'review' | 'block';
   readonly review: { readonly expireAfterSeconds: number; readonly expireDecision: 'approve' | 'reject' };
   readonly rules: ReadonlyArray<{ readonly rule: RiskRule; readonly mode: 'enforce' | 'dry_run'; readonly settings: object }>;
+  /** Alert e-mails when a pattern crosses its threshold. */
+  readonly alerts: EffectiveAlertSettings;
 }
 
 export const DEFAULT_THRESHOLDS = { challenge: 50, review: 75, block: 100 } as const;
@@ -94,5 +98,6 @@ export function effectiveSettings(registry: RiskRuleRegistry, operator: RuleSetI
       expireDecision: merchant.review?.expire_decision ?? operator.review?.expire_decision ?? 'reject',
     },
     rules,
+    alerts: effectiveAlerts(operator.alerts, merchant.alerts),
   };
 }

@@ -140,9 +140,11 @@ export class HostedPageService {
    * POST /pay/:token. A used, foreign or missing form token means a double submit
    * (or a forged one): nothing is charged and the buyer is shown the payment's
    * current page. Invalid card fields come back as field errors; everything else
-   * redirects to GET, which shows the outcome.
+   * redirects to GET, which shows the outcome. Risk monitoring gets the buyer's
+   * request IP (`request.ip`, after the trust-proxy setting) and the payment's
+   * customer e-mail, as a shop's API confirm would send them in `customer`.
    */
-  async submit(payment: Payment, fields: CardFormFields, request: { nonce: string; acceptLanguage: string | undefined }): Promise<PageAnswer> {
+  async submit(payment: Payment, fields: CardFormFields, request: { nonce: string; acceptLanguage: string | undefined; ip?: string | undefined }): Promise<PageAnswer> {
     const again: PageAnswer = { kind: 'redirect', location: `/pay/${payment.pageToken}` };
     if (!(await this.formTokens.consume(payment.id, fields.form_token))) return again;
     if (this.isExpired(payment) || !OPEN_STATUSES.has(payment.status)) return again;
@@ -161,7 +163,7 @@ export class HostedPageService {
       await this.payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode }, payment.id, {
         type: 'card',
         card: { number: fields.number, exp_month: Number(expiry?.[1]), exp_year: Number(expiry?.[2]), cvc: fields.cvc, holder_name: holderName === '' ? undefined : holderName },
-      }, undefined, { buyerPresent: true });
+      }, { ip: request.ip, email: payment.customerEmail ?? undefined }, { buyerPresent: true });
     } catch (error) {
       if (!(error instanceof TenderError)) throw error;
       const field = fieldOf(error);

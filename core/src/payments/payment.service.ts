@@ -148,11 +148,14 @@ export class PaymentService {
     // Transaction monitoring (docs/risk.md): assessed before any bank sees the card.
     const adapter = this.banks.get(route.adapterCode);
     const canChallenge = presentation.buyerPresent && adapter.threeDSecure !== undefined && adapter.completeAuthorization !== undefined;
-    const risk = await this.risk.assess(ctx, target, { fingerprint: this.vault.fingerprint(card.number), brand: card.brand, ...maskedParts(card.number), expMonth: card.expMonth, expYear: card.expYear }, customer, { canChallenge });
-    const { payment, op } = await inTransaction(this.db, async (trx) => {
+    const riskInput = await this.risk.prepare(ctx, { fingerprint: this.vault.fingerprint(card.number), brand: card.brand, ...maskedParts(card.number), expMonth: card.expMonth, expYear: card.expYear }, customer);
+    const { payment, op, risk } = await inTransaction(this.db, async (trx) => {
+      // First in the transaction: confirms sharing a card, IP or e-mail are assessed one
+      // after the other, each seeing the attempts before it, so thresholds hold.
+      const risk = await this.risk.assessLocked(trx, riskInput, target, { canChallenge });
       const current = await this.lockForOperation(trx, ctx, id);
       assertTransition(current.status, 'processing', 'confirm this payment');
-      if (risk.action === 'block') return { payment: await this.risk.decline(trx, current, risk), op: undefined };
+      if (risk.action === 'block') return { payment: await this.risk.decline(trx, current, risk), op: undefined, risk };
       const stored = await this.vault.store(trx, { merchantId: ctx.merchantId, livemode: ctx.livemode, pan: card.number });
       const op = await this.operations.create(trx, {
         paymentId: current.id,
@@ -179,7 +182,7 @@ export class PaymentService {
         ...this.risk.paymentPatch(risk),
       }, now, 'confirm this payment');
       await this.risk.record(trx, payment, risk);
-      return { payment, op };
+      return { payment, op, risk };
     });
     if (op === undefined) return this.risk.settle(payment, risk);
     // Failover (next connection only after a technical failure) lives in AuthorizationAttempts.

@@ -26,7 +26,8 @@ export function payRoutes(container: DependencyContainer): Router {
   const linkPages = container.resolve(PaymentLinkPageService);
   const accountPages = container.resolve(AccountPageService);
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
-  const requestOf = (req: Request) => ({ nonce: newNonce(), acceptLanguage: req.get('accept-language') });
+  // req.ip follows TENDER_TRUST_PROXY (app.ts): the buyer's address for risk monitoring.
+  const requestOf = (req: Request) => ({ nonce: newNonce(), acceptLanguage: req.get('accept-language'), ip: req.ip });
 
   router.get('/assets/:file', (req, res) => {
     const asset = /^[a-z0-9-]+\.(css|js|png|svg)$/.test(req.params.file) ? theme.asset(req.params.file) : undefined;

@@ -7,7 +7,7 @@ import { newId } from '../../ids/ids';
 export const PRERENDERED = 'prerendered';
 
 /** The templates under templates/email/ Tender sends. */
-export type EmailTemplate = 'receipt' | 'refund_failed' | 'webhook_failing' | 'web_password_link';
+export type EmailTemplate = 'receipt' | 'refund_failed' | 'webhook_failing' | 'web_password_link' | 'risk_alert';
 
 export interface QueuedEmail {
   readonly merchantId: string;
