@@ -27,13 +27,13 @@ async function runPlan(plan: LoadPlan, report: (m: LoadMessage) => void): Promis
   let turn = 0;
   const inWindow = (t: number): boolean => t >= measureStart && t <= measureEnd;
 
-  const send: Send = async (method, path, body) => {
+  const sendAs = (secretKey: string): Send => async (method, path, body) => {
     const pool = pools[turn++ % pools.length] as Pool;
     const t0 = performance.now();
     const response = await pool.request({
       method,
       path,
-      headers: { authorization: `Bearer ${plan.secretKey}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.body.text();
@@ -43,7 +43,8 @@ async function runPlan(plan: LoadPlan, report: (m: LoadMessage) => void): Promis
     return exchange;
   };
 
-  const client = async (): Promise<void> => {
+  const client = async (index: number): Promise<void> => {
+    const send = sendAs(plan.secretKeys.length === 0 ? '' : (plan.secretKeys[index % plan.secretKeys.length] as string));
     while (performance.now() < measureEnd) {
       const sequence = next++;
       const t0 = performance.now();
@@ -78,7 +79,7 @@ async function runPlan(plan: LoadPlan, report: (m: LoadMessage) => void): Promis
     lastCount = completedTotal;
   }, 1000);
   try {
-    await Promise.all(Array.from({ length: plan.concurrency }, () => client()));
+    await Promise.all(Array.from({ length: plan.concurrency }, (_, i) => client(i)));
   } finally {
     clearInterval(ticker);
     await Promise.all(pools.map((p) => p.close()));

@@ -8,8 +8,13 @@ export interface LoadPlan {
   readonly workload: string;
   /** Base URLs; requests go to them round-robin (scale-out scenario: two gateways). */
   readonly targets: readonly string[];
-  /** Bearer secret key of the merchant the load runs as. */
-  readonly secretKey: string;
+  /**
+   * Bearer secret keys: client i runs as the merchant of key i mod n. The payment
+   * scenarios give each client its own merchant, as a gateway's traffic comes from
+   * many shops; one shop paying with the same few sandbox cards dozens of times at
+   * once would be card testing, which the risk rules stop (docs/performance.md).
+   */
+  readonly secretKeys: readonly string[];
   /** Number of clients, each running one unit of work after another. */
   readonly concurrency: number;
   readonly warmupMs: number;

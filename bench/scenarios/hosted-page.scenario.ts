@@ -66,7 +66,7 @@ async function setUp(ctx: ScenarioContext): Promise<PageSetup> {
 /** Page views against `server` at `path` (warm-up + measured), as one row. */
 async function measurePageViews(ctx: ScenarioContext, server: ServerProcess, pagePath: string, variant: string, concurrency: number, note: string): Promise<ScenarioRow> {
   const result = await runLoad(
-    { workload: 'page-view', targets: [server.url], secretKey: '', concurrency, warmupMs: ctx.config.warmupS * 1000, measureMs: ctx.config.measureS * 1000, orderPrefix: '', path: pagePath },
+    { workload: 'page-view', targets: [server.url], secretKeys: [], concurrency, warmupMs: ctx.config.warmupS * 1000, measureMs: ctx.config.measureS * 1000, orderPrefix: '', path: pagePath },
     ctx.progress(`hosted-page ${variant}`),
   );
   const ok = result.totals.errors === 0 && result.totals.completed2xx === result.totals.created2xx;

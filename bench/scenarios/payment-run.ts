@@ -25,8 +25,9 @@ export interface PaymentRunSpec {
   /** Extra environment for the gateway process(es), e.g. a bank adapter plugin's settings. */
   readonly gatewayEnv?: NodeJS.ProcessEnv;
   /**
-   * Runs after the merchant is created and before the load; returns the secret key
-   * the load uses (the ISO scenario's live key). The merchant's test key when absent.
+   * Runs for each merchant after it is created and before the load; returns the
+   * secret key the load uses for it (the ISO scenario's live key). The merchant's
+   * test key when absent.
    */
   readonly prepare?: (gatewayUrl: string, db: BenchDatabase, merchant: { merchantId: string; secretKey: string }) => Promise<string>;
   /** Other processes of the run (a bank simulator) whose peak RSS the row shows after the servers'. */
@@ -47,16 +48,20 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
   const db = await BenchDatabase.create(ctx.config.mysqlUrl, spec.scenario);
   const servers: ServerProcess[] = [];
   try {
-    let merchant: { merchantId: string; secretKey: string };
+    // One merchant per client (see LoadPlan.secretKeys).
+    const merchants: Array<{ merchantId: string; secretKey: string }> = [];
     if (spec.server === 'gateway') {
       const secrets = newGatewaySecrets();
       // One after the other: the first migrates the empty database.
       for (let i = 1; i <= spec.processes; i++) servers.push(await startGateway(`gateway${i}`, db.url, secrets, ctx.config.profileDir, spec.gatewayEnv));
-      merchant = await createMerchant((servers[0] as ServerProcess).url, secrets);
-      await velocityInDryRun((servers[0] as ServerProcess).url, merchant.secretKey);
+      for (let i = 0; i < spec.concurrency; i++) {
+        const merchant = await createMerchant((servers[0] as ServerProcess).url, secrets);
+        await velocityInDryRun((servers[0] as ServerProcess).url, merchant.secretKey);
+        merchants.push(merchant);
+      }
     } else {
       await db.migrate();
-      merchant = await db.insertMerchant();
+      for (let i = 0; i < spec.concurrency; i++) merchants.push(await db.insertMerchant());
       servers.push(
         await ServerProcess.start('floor', {
           script: path.join(__dirname, '..', 'floor-server.js'),
@@ -70,19 +75,31 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     let databaseMiB: number | undefined;
     if (spec.historyPayments > 0) {
       ctx.log(`  ${label}: writing ${spec.historyPayments.toLocaleString('en')} payments of history`);
-      populateS = await populateHistory(db.url, merchant.merchantId, spec.historyPayments, (done) => ctx.log(`    ${done.toLocaleString('en')} written`));
+      // Spread evenly over the run's merchants, so every client pays against its share.
+      const started = Date.now();
+      let written = 0;
+      for (const [i, m] of merchants.entries()) {
+        const share = Math.floor(spec.historyPayments / merchants.length) + (i < spec.historyPayments % merchants.length ? 1 : 0);
+        await populateHistory(db.url, m.merchantId, share, (done) => {
+          if ((written + done) % 100_000 < 1000) ctx.log(`    ${(written + done).toLocaleString('en')} written`);
+        });
+        written += share;
+      }
+      populateS = (Date.now() - started) / 1000;
       databaseMiB = await db.sizeMiB();
       // A big bulk load leaves InnoDB writing back dirty pages for a while; that is the load's cost, not the gateway's.
       const waited = spec.historyPayments >= 100_000 ? await db.settle(60_000) : 0;
       ctx.log(`  ${label}: history written in ${populateS.toFixed(1)} s; database ${databaseMiB} MiB; waited ${waited.toFixed(0)} s for InnoDB to write back`);
     }
-    const secretKey = spec.prepare === undefined ? merchant.secretKey : await spec.prepare((servers[0] as ServerProcess).url, db, merchant);
+    const prepare = spec.prepare;
+    const secretKeys: string[] = [];
+    for (const m of merchants) secretKeys.push(prepare === undefined ? m.secretKey : await prepare((servers[0] as ServerProcess).url, db, m));
     const orderPrefix = `bench-${spec.scenario}-`;
     const result = await runLoad(
       {
         workload: spec.workload ?? 'card-payment',
         targets: servers.map((s) => s.url),
-        secretKey,
+        secretKeys,
         concurrency: spec.concurrency,
         warmupMs: ctx.config.warmupS * 1000,
         measureMs: ctx.config.measureS * 1000,
