@@ -60,3 +60,12 @@ export { nextDelay, RetryPolicy } from './notifications/retry-schedule';
 export { EmailRenderer } from './notifications/email/email-renderer';
 export { WebhookDispatcher } from './notifications/webhooks/webhook-dispatcher';
 export { EmailDispatcher } from './notifications/email/email-dispatcher';
+// The web shell (dashboard and console): the contract screens build on, and the account services tests use.
+export * from './web/web-contract';
+export { WebAccountService } from './web/accounts/web-account.service';
+export { WebAccount, MERCHANT_USER_ROLES } from './web/accounts/web-account';
+export { WebSessionStore, SESSION_LIMITS, hashSessionId } from './web/sessions/web-session.store';
+export { TotpService } from './web/accounts/totp.service';
+export { PasswordLinkService } from './web/accounts/password-link.service';
+export { SIGNIN_LIMITS } from './web/accounts/signin-throttle';
+export { SCRYPT_PARAMS } from './web/accounts/password-hasher';

@@ -9,6 +9,7 @@ import * as risk007 from './migrations/007-risk';
 import * as certificates008 from './migrations/008-certificates';
 import * as assist009 from './migrations/009-assist';
 import * as saleor010 from './migrations/010-saleor';
+import * as webAccounts011 from './migrations/011-web-accounts';
 import * as dashboard012 from './migrations/012-dashboard';
 
 interface Migration {
@@ -32,6 +33,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['008-certificates', certificates008],
   ['009-assist', assist009],
   ['010-saleor', saleor010],
+  ['011-web-accounts', webAccounts011],
   ['012-dashboard', dashboard012],
 ];
 

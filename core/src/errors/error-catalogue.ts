@@ -59,6 +59,16 @@ export const ERROR_CATALOGUE = {
   test_mode_expired: { type: 'permission_error', status: 403, message: 'Test mode has ended; register your company (POST /v1/account/registration) or ask the operator to extend it.' },
   merchant_suspended: { type: 'permission_error', status: 403, message: 'This merchant is suspended; contact the operator.' },
   csrf_token_invalid: { type: 'permission_error', status: 403, message: 'The form has expired or was not sent from this site; reload the page and try again.' },
+  // The dashboard and the console (web/): shown on their pages; the operator API answers JSON.
+  web_signin_failed: { type: 'authentication_error', status: 401, message: 'The e-mail, password or code is not right.' },
+  web_signin_locked: { type: 'rate_limit_error', status: 429, message: 'Too many failed sign-ins; wait a while before trying again.' },
+  web_session_required: { type: 'authentication_error', status: 401, message: 'Sign in to continue.' },
+  web_role_forbidden: { type: 'permission_error', status: 403, message: 'Your role does not allow this.' },
+  web_password_weak: { type: 'invalid_request_error', status: 400, message: 'Passwords are 10 to 200 characters long.' },
+  web_password_link_invalid: { type: 'invalid_request_error', status: 400, message: 'This link has expired or was already used; ask for a new one.' },
+  web_account_exists: { type: 'state_error', status: 409, message: 'An account with this e-mail already exists.' },
+  web_last_owner: { type: 'state_error', status: 409, message: 'A merchant keeps at least one owner.' },
+  web_totp_invalid: { type: 'invalid_request_error', status: 400, message: 'The code does not match; check the time on your device and enter the current code.' },
   // 401: certificate authentication of a payer (personal-account payments); nothing is charged.
   certificate_missing: { type: 'authentication_error', status: 401, message: 'No client certificate was presented: sign the request or present a TLS client certificate.' },
   certificate_expired: { type: 'authentication_error', status: 401, message: 'The client certificate has expired.' },

@@ -37,6 +37,7 @@ import { brandingRoutes } from './api/branding.routes';
 import { accountSigningRoutes } from './api/account-signing.routes';
 import { paymentLinkRoutes } from './api/payment-links.routes';
 import { payRoutes } from './pay/pay.routes';
+import { webShellRoutes } from '../web/web-shell.routes';
 
 /** Routers plugins add, mounted after the core's own. */
 export interface ExtraRoutes {
@@ -112,6 +113,8 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   app.use(signupRoutes(container));
 
   app.use('/status', paymentStatusRoutes(container));
+  // The merchant dashboard (/dashboard) and operator console (/console): HTML, own sessions, CSRF and CSP (web/).
+  app.use(webShellRoutes(container));
   app.use(routeNotFound);
   app.use(errorHandler(logger));
   return app;

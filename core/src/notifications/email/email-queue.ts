@@ -4,7 +4,7 @@ import { Queryable } from '../../db/database';
 import { newId } from '../../ids/ids';
 
 /** The templates under templates/email/ Tender sends. */
-export type EmailTemplate = 'receipt' | 'refund_failed' | 'webhook_failing';
+export type EmailTemplate = 'receipt' | 'refund_failed' | 'webhook_failing' | 'web_password_link';
 
 export interface QueuedEmail {
   readonly merchantId: string;

@@ -1,0 +1,99 @@
+import { Request, Response, Router } from 'express';
+import { DependencyContainer } from 'tsyringe';
+import { TenderConfig } from '../config/config';
+import { CONFIG } from '../config/tokens';
+import { TenderError } from '../errors/tender-error';
+import { randomToken } from '../ids/ids';
+import { PasswordLinkService } from './accounts/password-link.service';
+import { SigninThrottle } from './accounts/signin-throttle';
+import { WebRealm, webViewsOf } from './web-contract';
+import { SIGNIN_CSRF_COOKIE, cookieOptions } from './web-cookies';
+import { tokensMatch } from './web-auth.middleware';
+import { readCookie } from './web-locale';
+import { shellStateOf } from './web-views';
+
+/**
+ * Before sign-in: /password/:token (choose a password from an e-mailed or handed-over
+ * link) and, in the dashboard, /password-link (ask for such a link). Forms carry the
+ * same double-submit token as the sign-in form.
+ */
+export function passwordLinkRoutes(container: DependencyContainer, realm: WebRealm): Router {
+  const router = Router();
+  const config = container.resolve<TenderConfig>(CONFIG);
+  const links = container.resolve(PasswordLinkService);
+  const throttle = container.resolve(SigninThrottle);
+
+  const formToken = (req: Request, res: Response): string => {
+    const token = randomToken(32);
+    res.cookie(SIGNIN_CSRF_COOKIE, token, cookieOptions(req, config.publicUrl, shellStateOf(res).base));
+    return token;
+  };
+  const formOk = (req: Request): boolean => {
+    const cookie = readCookie(req, SIGNIN_CSRF_COOKIE);
+    const field = (req.body as Record<string, unknown> | undefined)?._csrf;
+    return cookie !== undefined && typeof field === 'string' && tokensMatch(field, cookie);
+  };
+  const field = (req: Request, name: string): string => {
+    const v = (req.body as Record<string, unknown> | undefined)?.[name];
+    return typeof v === 'string' ? v : '';
+  };
+
+  router.get('/password/:token', async (req, res) => {
+    const account = await links.peek(req.params.token);
+    if (account === undefined || account.realm !== realm) {
+      webViewsOf(res).render(res, 'shell/password-link-invalid', { title: 'shell.password.title' }, 400);
+      return;
+    }
+    webViewsOf(res).render(res, 'shell/password', { title: 'shell.password.title', email: account.email, signinCsrf: formToken(req, res) });
+  });
+
+  router.post('/password/:token', async (req, res) => {
+    const account = await links.peek(req.params.token);
+    if (account === undefined || account.realm !== realm) {
+      webViewsOf(res).render(res, 'shell/password-link-invalid', { title: 'shell.password.title' }, 400);
+      return;
+    }
+    if (!formOk(req)) {
+      webViewsOf(res).render(res, 'shell/csrf', { title: 'shell.csrf.title' }, 403);
+      return;
+    }
+    const password = field(req, 'password');
+    if (password !== field(req, 'password_again')) {
+      webViewsOf(res).render(res, 'shell/password', { title: 'shell.password.title', email: account.email, signinCsrf: formToken(req, res), error: 'shell.password.mismatch' }, 400);
+      return;
+    }
+    try {
+      await links.consume(req.params.token, password);
+    } catch (error) {
+      if (error instanceof TenderError && error.code === 'web_password_weak') {
+        webViewsOf(res).render(res, 'shell/password', { title: 'shell.password.title', email: account.email, signinCsrf: formToken(req, res), error: 'shell.password.weak' }, 400);
+        return;
+      }
+      throw error;
+    }
+    res.redirect(303, `${shellStateOf(res).base}/signin?done=password`);
+  });
+
+  if (realm !== 'merchant') return router;
+
+  router.get('/password-link', (req, res) => {
+    webViewsOf(res).render(res, 'shell/password-request', { title: 'shell.password_request.title', signinCsrf: formToken(req, res) });
+  });
+
+  router.post('/password-link', async (req, res) => {
+    if (!formOk(req)) {
+      webViewsOf(res).render(res, 'shell/csrf', { title: 'shell.csrf.title' }, 403);
+      return;
+    }
+    const email = field(req, 'email').slice(0, 320);
+    // Counted like a failed sign-in: asking for links cannot flood someone's mailbox.
+    const keys = SigninThrottle.keys(realm, email.trim().toLowerCase(), req.ip ?? '');
+    if ((await throttle.lockedUntil(keys)) === undefined) {
+      await throttle.recordFailure(keys);
+      if (email.includes('@')) await links.request(email, shellStateOf(res).locale);
+    }
+    webViewsOf(res).render(res, 'shell/password-request', { title: 'shell.password_request.title', sent: true });
+  });
+
+  return router;
+}

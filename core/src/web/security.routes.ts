@@ -1,0 +1,75 @@
+import { Request, Response, Router } from 'express';
+import { DependencyContainer } from 'tsyringe';
+import { TenderError } from '../errors/tender-error';
+import { TotpService } from './accounts/totp.service';
+import { WebAccountService } from './accounts/web-account.service';
+import { WebSessionStore } from './sessions/web-session.store';
+import { principalOf, webViewsOf } from './web-contract';
+import { shellStateOf } from './web-views';
+
+/**
+ * /security in both areas: the TOTP second factor (enrol with a QR code and a
+ * confirmation code, turn off with a current code) and sign-out everywhere (every
+ * other session of this account ends; this one stays).
+ */
+export function securityRoutes(container: DependencyContainer): Router {
+  const router = Router();
+  const totp = container.resolve(TotpService);
+  const accounts = container.resolve(WebAccountService);
+  const sessions = container.resolve(WebSessionStore);
+
+  const show = async (req: Request, res: Response, status: number, extra: Record<string, unknown> = {}): Promise<void> => {
+    const principal = principalOf(res);
+    const account = await accounts.findById(principal.accountId);
+    const enrolment = account === undefined || account.totpEnabled ? undefined : await totp.pendingEnrolment(principal.accountId, principal.email);
+    webViewsOf(res).render(res, 'shell/security', {
+      title: 'shell.security.title',
+      totpEnabled: account?.totpEnabled === true,
+      enrolment,
+      qrSvg: enrolment?.qrSvg,
+      otherSessions: Math.max(0, (await sessions.countFor(principal.accountId)) - 1),
+      done: typeof req.query.done === 'string' ? `shell.security.done_${req.query.done.replace(/[^a-z_]/g, '')}` : undefined,
+      ...extra,
+    }, status);
+  };
+  const code = (req: Request): string => {
+    const v = (req.body as Record<string, unknown> | undefined)?.code;
+    return typeof v === 'string' ? v : '';
+  };
+
+  router.get('/security', (req, res) => show(req, res, 200));
+
+  router.post('/security/totp', async (_req, res) => {
+    const principal = principalOf(res);
+    if ((await totp.pendingEnrolment(principal.accountId, principal.email)) === undefined) await totp.startEnrolment(principal.accountId, principal.email);
+    res.redirect(303, `${shellStateOf(res).base}/security`);
+  });
+
+  router.post('/security/totp/confirm', async (req, res) => {
+    try {
+      await totp.confirmEnrolment(principalOf(res).accountId, code(req));
+    } catch (error) {
+      if (error instanceof TenderError && error.code === 'web_totp_invalid') return show(req, res, 400, { error: 'shell.security.code_wrong' });
+      throw error;
+    }
+    res.redirect(303, `${shellStateOf(res).base}/security?done=totp_on`);
+  });
+
+  router.post('/security/totp/disable', async (req, res) => {
+    try {
+      await totp.disable(principalOf(res).accountId, code(req));
+    } catch (error) {
+      if (error instanceof TenderError && error.code === 'web_totp_invalid') return show(req, res, 400, { error: 'shell.security.code_wrong' });
+      throw error;
+    }
+    res.redirect(303, `${shellStateOf(res).base}/security?done=totp_off`);
+  });
+
+  router.post('/security/signout-everywhere', async (_req, res) => {
+    const principal = principalOf(res);
+    await sessions.destroyAllFor(principal.accountId, principal.sessionId);
+    res.redirect(303, `${shellStateOf(res).base}/security?done=signed_out`);
+  });
+
+  return router;
+}

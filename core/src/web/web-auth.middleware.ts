@@ -1,0 +1,73 @@
+import { timingSafeEqual } from 'node:crypto';
+import { NextFunction, Request, Response } from 'express';
+import { WebAccountService } from './accounts/web-account.service';
+import { WebSessionStore } from './sessions/web-session.store';
+import { WebPrincipal, WebRealm, setWebPrincipal, webViewsOf } from './web-contract';
+import { sessionCookieName } from './web-cookies';
+import { readCookie } from './web-locale';
+import { shellStateOf } from './web-views';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Turns the session cookie into the WebPrincipal (res.locals) or refuses: a page
+ * request goes to the sign-in page (and comes back afterwards), anything else gets
+ * the 401 page. A session still waiting for its TOTP code does not count.
+ */
+export function authenticate(sessions: WebSessionStore, accounts: WebAccountService, realm: WebRealm) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const state = shellStateOf(res);
+    const id = readCookie(req, sessionCookieName(state.area));
+    const session = id === undefined ? undefined : await sessions.read(id, realm);
+    const account = session === undefined || session.stage !== 'full' ? undefined : await accounts.findById(session.accountId);
+    if (session === undefined || account === undefined || account.realm !== realm) {
+      if (SAFE_METHODS.has(req.method)) {
+        res.redirect(303, `${state.base}/signin?next=${encodeURIComponent(req.originalUrl)}`);
+        return;
+      }
+      webViewsOf(res).render(res, 'shell/signin-required', { title: 'shell.signin_required.title' }, 401);
+      return;
+    }
+    const principal: WebPrincipal = {
+      realm,
+      accountId: account.id,
+      email: account.email,
+      role: account.role,
+      merchantId: account.merchantId,
+      mode: session.mode,
+      sessionId: session.idHash,
+      csrfToken: session.csrfToken,
+      locale: state.locale,
+    };
+    setWebPrincipal(res, principal);
+    next();
+  };
+}
+
+/**
+ * The CSRF synchronizer check: every request that can change something carries the
+ * session's token as the `_csrf` form field or the `X-CSRF-Token` header. A missing
+ * or wrong token gets the 403 page before any screen's handler runs, so nothing changes.
+ */
+export function requireCsrf(req: Request, res: Response, next: NextFunction): void {
+  if (SAFE_METHODS.has(req.method)) return next();
+  const expected = (res.locals.webPrincipal as WebPrincipal | undefined)?.csrfToken;
+  const body = req.body as Record<string, unknown> | undefined;
+  const sent = req.get('x-csrf-token') ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
+  if (expected !== undefined && sent !== undefined && tokensMatch(sent, expected)) return next();
+  webViewsOf(res).render(res, 'shell/csrf', { title: 'shell.csrf.title' }, 403);
+}
+
+export function tokensMatch(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+
+/** A `next` target after sign-in: only a path inside this area, never another site. */
+export function safeNext(value: unknown, base: string): string {
+  if (typeof value !== 'string') return base;
+  if (!(value === base || value.startsWith(`${base}/`) || value.startsWith(`${base}?`))) return base;
+  if (value.includes('//') || value.includes('\\')) return base;
+  return value;
+}

@@ -1,0 +1,107 @@
+import path from 'node:path';
+import express, { NextFunction, Request, Response, Router } from 'express';
+import { DependencyContainer } from 'tsyringe';
+import { TenderConfig } from '../config/config';
+import { CONFIG } from '../config/tokens';
+import { TenderError } from '../errors/tender-error';
+import { LOGGER, Logger, maskPans } from '../logging/logger';
+import { newNonce } from '../http/pay/page-response';
+import { WebAccountService } from './accounts/web-account.service';
+import { WebSessionStore } from './sessions/web-session.store';
+import { DASHBOARD_SECTIONS } from './dashboard/sections';
+import { CONSOLE_SECTIONS } from './console/sections';
+import { WebRealm, WebRole, WebSection, principalOf, setWebViews, webViewsOf } from './web-contract';
+import { authenticate, requireCsrf } from './web-auth.middleware';
+import { chooseWebLocale } from './web-locale';
+import { HandlebarsWebViews, WEB_TEMPLATES_DIR, WebArea, setShellState } from './web-views';
+import { signinRoutes, signoutRoutes } from './signin.routes';
+import { securityRoutes } from './security.routes';
+import { homeRoutes } from './home.routes';
+import { teamRoutes } from './team.routes';
+import { passwordLinkRoutes } from './password-link.routes';
+
+const ALL_MERCHANT_ROLES: readonly WebRole[] = ['owner', 'developer', 'support'];
+
+/** The shell's own screens around the sections: home first, team and security last. */
+function navigation(area: WebArea, sections: readonly WebSection[]) {
+  const roles: readonly WebRole[] = area === 'dashboard' ? ALL_MERCHANT_ROLES : ['operator'];
+  return [
+    { path: '/', navKey: 'shell.nav.home', roles },
+    ...sections.map((s) => ({ path: s.path, navKey: s.navKey, roles: s.roles })),
+    ...(area === 'dashboard' ? [{ path: '/team', navKey: 'shell.nav.team', roles: ['owner'] as const }] : []),
+    { path: '/security', navKey: 'shell.nav.security', roles },
+  ];
+}
+
+/**
+ * The browser-facing shell: /dashboard (merchants' users) and /console (operators),
+ * and their assets under /web-assets. Each area gets its own session cookie, the
+ * locale, the CSP nonce and the WebViews, then sign-in, then authentication and the
+ * CSRF check, then the shell's screens and the sections of web/dashboard/sections.ts
+ * or web/console/sections.ts. Mounted by http/app.ts with one line.
+ *
+ * @example
+ * ```ts
+ * app.use(webShellRoutes(container));
+ * ```
+ */
+export function webShellRoutes(container: DependencyContainer): Router {
+  const views = new HandlebarsWebViews();
+  const router = Router();
+  router.use('/web-assets', webAssetRoutes());
+  router.use('/dashboard', areaRouter(container, views, 'dashboard', 'merchant', DASHBOARD_SECTIONS));
+  router.use('/console', areaRouter(container, views, 'console', 'operator', CONSOLE_SECTIONS));
+  return router;
+}
+
+function areaRouter(container: DependencyContainer, views: HandlebarsWebViews, area: WebArea, realm: WebRealm, sections: readonly WebSection[]): Router {
+  const config = container.resolve<TenderConfig>(CONFIG);
+  const logger = container.resolve<Logger>(LOGGER);
+  const base = `/${area}`;
+  const nav = navigation(area, sections);
+  const router = Router();
+  router.use((req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    setShellState(res, { area, base, nav, nonce: newNonce(), locale: chooseWebLocale(req, res, req.secure || config.publicUrl.startsWith('https:')) });
+    setWebViews(res, views);
+    next();
+  });
+  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  router.use(express.json({ limit: '64kb', strict: true }));
+  router.use(signinRoutes(container, realm));
+  router.use(passwordLinkRoutes(container, realm));
+  router.use(authenticate(container.resolve(WebSessionStore), container.resolve(WebAccountService), realm));
+  router.use(requireCsrf);
+  router.use(signoutRoutes(container));
+  router.use(securityRoutes(container));
+  router.use(homeRoutes(container, area));
+  if (area === 'dashboard') router.use(teamRoutes(container));
+  // Section routers are built once, at start, like every other router.
+  for (const section of sections) router.use(section.path, section.router(container));
+  router.use((_req, res) => webViewsOf(res).render(res, 'shell/not-found', { title: 'shell.not_found.title' }, 404));
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = error instanceof TenderError ? error.status : typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+    if (status >= 500) logger.error({ method: req.method, path: base, error: error instanceof Error ? maskPans(error.message) : 'non-error thrown' }, 'web page failed');
+    const message = error instanceof TenderError ? error.message : undefined;
+    const principal = res.locals.webPrincipal === undefined ? undefined : principalOf(res);
+    webViewsOf(res).render(res, 'shell/error', { title: 'shell.error.title', status, message: status < 500 ? message : undefined, signedIn: principal !== undefined }, status >= 400 && status < 600 ? status : 500);
+  });
+  return router;
+}
+
+/**
+ * Static files: the shell's templates/web/assets under /web-assets/, each area's
+ * templates/web/<area>/assets under /web-assets/<area>/, and the chart library from
+ * node_modules under /web-assets/vendor/ (no build step: the published files as they are).
+ */
+function webAssetRoutes(): Router {
+  const router = Router();
+  const options = { index: false, dotfiles: 'ignore' as const, fallthrough: false, maxAge: 300_000 };
+  const uplot = path.dirname(require.resolve('uplot/package.json'));
+  router.get('/vendor/uplot.iife.min.js', (_req, res) => res.sendFile(path.join(uplot, 'dist', 'uPlot.iife.min.js'), { maxAge: 300_000 }));
+  router.get('/vendor/uplot.min.css', (_req, res) => res.sendFile(path.join(uplot, 'dist', 'uPlot.min.css'), { maxAge: 300_000 }));
+  for (const area of ['dashboard', 'console']) router.use(`/${area}`, express.static(path.join(WEB_TEMPLATES_DIR, area, 'assets'), options));
+  router.use(express.static(path.join(WEB_TEMPLATES_DIR, 'assets'), options));
+  return router;
+}
