@@ -1,4 +1,4 @@
-import express, { Response, Router } from 'express';
+import { Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { Branding } from '../../branding/branding';
 import { brandingSchema } from '../../branding/branding-input';
@@ -26,13 +26,12 @@ export function brandingRouter(container: DependencyContainer): Router {
   const theme = container.resolve(PageTheme);
   const pages = container.resolve(HostedPageService);
   router.use(requireWebRole('owner', 'developer'));
-  router.use(express.urlencoded({ extended: false, limit: '128kb' }));
 
   async function renderEditor(res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
     const ctx = contextOf(res);
     const draft = await drafts.find(ctx);
     const shown = draft === undefined ? await branding.get(ctx) : await branding.merged(ctx, draft).catch(async () => branding.get(ctx));
-    renderScreen(res, 'branding', { title: 'branding.title', form: formValues(shown), hasDraft: draft !== undefined, version: Date.now().toString(36), ...extra }, status);
+    renderScreen(res, 'branding', { title: 'dash.branding.title', form: formValues(shown), hasDraft: draft !== undefined, version: Date.now().toString(36), ...extra }, status);
   }
 
   router.get('/', async (_req, res) => {
@@ -47,7 +46,7 @@ export function brandingRouter(container: DependencyContainer): Router {
       await drafts.save(ctx, input);
     } catch (error) {
       const shown = pageErrorOf(error);
-      return renderScreen(res, 'branding', { title: 'branding.title', form: formOf(req), error: shown, hasDraft: false }, shown.status);
+      return renderScreen(res, 'branding', { title: 'dash.branding.title', form: formOf(req), error: shown, hasDraft: false }, shown.status);
     }
     await renderEditor(res, { previewed: true });
   });

@@ -18,15 +18,17 @@ export function contextOf(res: Response): MerchantContext {
   return merchantContextOf(principalOf(res));
 }
 
-/** Renders `templates/web/dashboard/<view>.hbs` inside the shell's layout. */
+const DASHBOARD_CSS = '/web-assets/dashboard/dashboard.css';
+
+/** Renders `templates/web/dashboard/<view>.hbs` inside the shell's layout (which links `styles`). */
 export function renderScreen(res: Response, view: string, data: Record<string, unknown>, status = 200): void {
   res.setHeader('Cache-Control', 'no-store');
-  webViewsOf(res).render(res, `dashboard/${view}`, { principalRole: principalOf(res).role, ...data }, status);
+  webViewsOf(res).render(res, `dashboard/${view}`, { principalRole: principalOf(res).role, styles: [DASHBOARD_CSS], ...data }, status);
 }
 
 /** The same answer for "no such object" and "another merchant's object": never reveal that it exists. */
 export function renderNotFound(res: Response): void {
-  renderScreen(res, 'not-found', { title: 'screens.not_found' }, 404);
+  renderScreen(res, 'not-found', { title: 'dash.screens.not_found' }, 404);
 }
 
 /** A form's fields as strings (the shell parses urlencoded bodies; anything else counts as empty). */

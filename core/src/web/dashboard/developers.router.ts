@@ -1,4 +1,4 @@
-import express, { Request, Response, Router } from 'express';
+import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { CLOCK, Clock } from '../../clock/clock';
 import { CONFIG } from '../../config/tokens';
@@ -38,7 +38,6 @@ export function developersRouter(container: DependencyContainer): Router {
   const clock = container.resolve<Clock>(CLOCK);
   const config = container.resolve<TenderConfig>(CONFIG);
   router.use(requireWebRole('owner', 'developer'));
-  router.use(express.urlencoded({ extended: false, limit: '32kb' }));
 
   async function renderOverview(res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
     const ctx = contextOf(res);
@@ -50,7 +49,7 @@ export function developersRouter(container: DependencyContainer): Router {
       res,
       'developers',
       {
-        title: 'developers.title',
+        title: 'dash.developers.title',
         keys: keyList.map((k) => ({ ...k, active: k.revoked_at === null })),
         endpoints: endpointPage.endpoints.map((e) => ({ id: e.id, url: e.url, events: e.events.join(', '), description: e.description ?? '' })),
         links: linkRows.map((row) => {
@@ -92,7 +91,7 @@ export function developersRouter(container: DependencyContainer): Router {
   router.post('/keys/:id/revoke', async (req, res) => {
     await keyAction(req, res, async (id) => {
       await keys.revoke(contextOf(res), id);
-      return { notice: 'developers.key_revoked' };
+      return { notice: 'dash.developers.key_revoked' };
     });
   });
 
@@ -144,7 +143,7 @@ export function developersRouter(container: DependencyContainer): Router {
       res,
       'webhook-endpoint',
       {
-        title: 'developers.webhook_log',
+        title: 'dash.developers.webhook_log',
         endpoint: { id: endpoint.id, url: endpoint.url, events: endpoint.events.join(', '), status: endpoint.status },
         deliveries: log.deliveries.map((d) => ({ ...d, event_type: eventTypes.get(d.event_id) ?? '', last: d.attempts[0] ?? null })),
         now: new Date(clock.now()).toISOString(),

@@ -1,4 +1,4 @@
-import express, { Response, Router } from 'express';
+import { Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { CLOCK, Clock } from '../../clock/clock';
 import { DATABASE, Database } from '../../db/database';
@@ -26,7 +26,6 @@ export function onboardingRouter(container: DependencyContainer): Router {
   const banks = container.resolve(BankCatalogueService);
   const onboarding = container.resolve(OnboardingService);
   router.use(requireWebRole('owner', 'developer', 'support'));
-  router.use(express.urlencoded({ extended: false, limit: '8kb' }));
 
   async function renderStatus(res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
     const merchant = await merchants.find(db, contextOf(res).merchantId);
@@ -38,7 +37,7 @@ export function onboardingRouter(container: DependencyContainer): Router {
       res,
       'onboarding',
       {
-        title: 'onboarding.title',
+        title: 'dash.onboarding.title',
         status: view,
         stage: merchant.stage,
         stages: STAGES.map((s, i) => ({ code: s, done: reached >= 0 && i < reached, current: i === reached })),

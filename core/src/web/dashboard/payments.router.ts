@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import express, { Router } from 'express';
+import { Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { PaymentService } from '../../payments/payment.service';
@@ -35,7 +35,6 @@ export function paymentsRouter(container: DependencyContainer): Router {
   const timelines = container.resolve(PaymentTimelineAssembler);
   const actions = container.resolve(DashboardPaymentActions);
   const limits = container.resolve(SupportRefundLimits);
-  router.use(express.urlencoded({ extended: false, limit: '32kb' }));
   router.use(requireWebRole('owner', 'developer', 'support'));
 
   // Handlebars here has no comparison helpers: the template gets each option with its `selected` flag.
@@ -50,7 +49,7 @@ export function paymentsRouter(container: DependencyContainer): Router {
     const limit = pageSize.safeParse((req.query as Record<string, unknown>).limit);
     if (!parsed.success || !limit.success) {
       const issue = parsed.success ? undefined : parsed.error.issues[0];
-      renderScreen(res, 'payments', { title: 'payments.title', filter: {}, options: optionsFor({}), rows: [], error: issue === undefined ? 'limit' : `${issue.path.join('.')}: ${issue.message}` }, 400);
+      renderScreen(res, 'payments', { title: 'dash.payments.title', filter: {}, options: optionsFor({}), rows: [], error: issue === undefined ? 'limit' : `${issue.path.join('.')}: ${issue.message}` }, 400);
       return;
     }
     const principal = principalOf(res);
@@ -59,7 +58,7 @@ export function paymentsRouter(container: DependencyContainer): Router {
     const limitParam = limit.data === 50 ? '' : `limit=${limit.data}`;
     const join = (...parts: string[]) => parts.filter((p) => p !== '').join('&');
     renderScreen(res, 'payments', {
-      title: 'payments.title',
+      title: 'dash.payments.title',
       filter: parsed.data,
       options: optionsFor(parsed.data),
       rows: page.payments.map((p) => paymentRowView(p, principal.locale)),
@@ -118,9 +117,9 @@ export function paymentsRouter(container: DependencyContainer): Router {
     res.redirect(303, '/dashboard/payments/refund-limits');
   });
 
-  async function renderLimits(res: express.Response, error: string | undefined, status: number): Promise<void> {
+  async function renderLimits(res: Response, error: string | undefined, status: number): Promise<void> {
     const rows = (await limits.list(contextOf(res))).map((l) => ({ currency: l.currency, max_amount: minorToDecimal(l.maxAmount, l.currency) }));
-    renderScreen(res, 'refund-limits', { title: 'refund_limits.title', limits: rows, currencies: Object.keys(CURRENCIES).map((value) => ({ value, selected: false })), error }, status);
+    renderScreen(res, 'refund-limits', { title: 'dash.refund_limits.title', limits: rows, currencies: Object.keys(CURRENCIES).map((value) => ({ value, selected: false })), error }, status);
   }
 
   router.get('/:id', async (req, res) => {
@@ -128,7 +127,7 @@ export function paymentsRouter(container: DependencyContainer): Router {
     await renderPayment(req.params.id, res, { done });
   });
 
-  async function renderPayment(id: string, res: express.Response, extra: Record<string, unknown>, status = 200): Promise<void> {
+  async function renderPayment(id: string, res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
     if (!PAYMENT_ID.test(id)) return renderNotFound(res);
     const ctx = contextOf(res);
     const principal = principalOf(res);
@@ -144,7 +143,7 @@ export function paymentsRouter(container: DependencyContainer): Router {
       res,
       'payment',
       {
-        title: 'payment.title',
+        title: 'dash.payment.title',
         payment: paymentDetailView(payment, principal.locale),
         timeline: timelineView(timeline.entries, payment.currency, principal.locale),
         refunds: timeline.refunds.map((r) => refundRowView(r, principal.locale)),
@@ -176,7 +175,7 @@ export function paymentsRouter(container: DependencyContainer): Router {
       if (amount === undefined) return renderPayment(payment.id, res, { error: { code: 'amount_invalid', message: 'Enter an amount such as 150.00.' } }, 400);
     }
     renderScreen(res, 'payment-confirm', {
-      title: `payment.confirm_${action}`,
+      title: `dash.payment.confirm_${action}`,
       action,
       payment: paymentDetailView(payment, principal.locale),
       amount: amount === undefined ? '' : minorToDecimal(amount, payment.currency),

@@ -1,4 +1,4 @@
-import express, { Response, Router } from 'express';
+import { Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { TenderError } from '../../errors/tender-error';
 import { RiskReviewService } from '../../monitoring/risk-review.service';
@@ -20,7 +20,6 @@ export function riskRouter(container: DependencyContainer): Router {
   const reviews = container.resolve(RiskReviewService);
   const ruleSets = container.resolve(RiskRuleSetService);
   router.use(requireWebRole('owner', 'developer', 'support'));
-  router.use(express.urlencoded({ extended: false, limit: '64kb' }));
 
   async function renderRisk(res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
     const ctx = contextOf(res);
@@ -45,7 +44,7 @@ export function riskRouter(container: DependencyContainer): Router {
       res,
       'risk',
       {
-        title: 'risk.title',
+        title: 'dash.risk.title',
         open: open.reviews.map(row),
         decided: decided.reviews.filter((r) => r.status !== 'open').map(row),
         rulesJson: typeof extra.rulesJson === 'string' ? extra.rulesJson : JSON.stringify(rules.settings ?? {}, null, 2),

@@ -11,9 +11,9 @@ import { riskRouter } from './risk.router';
  * (requireWebRole), so a hidden link is never the only guard.
  */
 export const DASHBOARD_SECTIONS: readonly WebSection[] = [
-  { path: '/payments', navKey: 'screens.nav.payments', roles: ['owner', 'developer', 'support'], router: paymentsRouter },
-  { path: '/risk', navKey: 'screens.nav.risk', roles: ['owner', 'developer', 'support'], router: riskRouter },
-  { path: '/developers', navKey: 'screens.nav.developers', roles: ['owner', 'developer'], router: developersRouter },
-  { path: '/branding', navKey: 'screens.nav.branding', roles: ['owner', 'developer'], router: brandingRouter },
-  { path: '/onboarding', navKey: 'screens.nav.onboarding', roles: ['owner', 'developer', 'support'], router: onboardingRouter },
+  { path: '/payments', navKey: 'dash.screens.nav.payments', roles: ['owner', 'developer', 'support'], router: paymentsRouter },
+  { path: '/risk', navKey: 'dash.screens.nav.risk', roles: ['owner', 'developer', 'support'], router: riskRouter },
+  { path: '/developers', navKey: 'dash.screens.nav.developers', roles: ['owner', 'developer'], router: developersRouter },
+  { path: '/branding', navKey: 'dash.screens.nav.branding', roles: ['owner', 'developer'], router: brandingRouter },
+  { path: '/onboarding', navKey: 'dash.screens.nav.onboarding', roles: ['owner', 'developer', 'support'], router: onboardingRouter },
 ];
