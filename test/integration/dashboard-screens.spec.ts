@@ -53,6 +53,7 @@ describe('dashboard screens over HTTP', function () {
   it('finds a payment by its last 4 and shows it with its timeline', async () => {
     const page = await owner.agent.get('/dashboard/payments?q=4444').expect(200);
     assert.deepEqual(tableIds(page.text).sort(), [...seeded.mastercard].sort());
+    assert.match(page.text, /<bdi>RUB[\s\u00a0]1,500\.05<\/bdi>/, 'amounts formatted from minor units');
     const id = seeded.mastercard[0] as string;
     const detail = await owner.agent.get(`/dashboard/payments/${id}`).expect(200);
     assert.match(detail.text, /id="timeline"/);
@@ -66,6 +67,7 @@ describe('dashboard screens over HTTP', function () {
     const payment = await owner.agent.get(`/dashboard/payments/${id}`).expect(200);
     const review = await owner.agent.post(`/dashboard/payments/${id}/refund/review`).type('form').send({ _csrf: csrfOf(payment.text), amount: '120.50', reason: 'damaged cup' }).expect(200);
     assert.match(review.text, /id="confirm-button"/);
+    assert.match(review.text, /name="amount" value="120\.50"/, 'the confirmation carries the amount it confirms');
     assert.equal(await refundsOf(id), 0, 'the confirmation step changes nothing');
     const formKey = /name="form_key" value="([^"]+)"/.exec(review.text)?.[1];
     assert.ok(formKey !== undefined);

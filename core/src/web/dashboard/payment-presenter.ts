@@ -4,14 +4,18 @@ import { Refund } from '../../refunds/refund';
 import { minorToDecimal } from './decimal-amount';
 import { TimelineEntry } from './payment-timeline';
 
-/** A payment row of the table, as strings for the template. */
+/**
+ * A payment row of the table, as strings for the template. Field names avoid the
+ * shell's helper names (`amount`, `t`, `json`, ...): Handlebars calls a helper before
+ * it reads a field of the same name.
+ */
 export function paymentRowView(p: Payment, locale: string): Record<string, unknown> {
   return {
     id: p.id,
     created_at: new Date(p.createdAt).toISOString().replace('T', ' ').slice(0, 19),
     order_id: p.orderId,
     status: p.status,
-    amount: formatAmount(p.amount, p.currency, locale),
+    amount_text: formatAmount(p.amount, p.currency, locale),
     currency: p.currency,
     card: p.card === null ? '' : `${p.card.brand} •••• ${p.card.last4}`,
     email: p.customerEmail ?? '',
@@ -61,5 +65,5 @@ export function timelineView(entries: readonly TimelineEntry[], currency: string
 }
 
 export function refundRowView(r: Refund, locale: string): Record<string, unknown> {
-  return { id: r.id, status: r.status, amount: formatAmount(r.amount, r.currency, locale), reason: r.reason ?? '', created_at: new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19) };
+  return { id: r.id, status: r.status, amount_text: formatAmount(r.amount, r.currency, locale), reason: r.reason ?? '', created_at: new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19) };
 }

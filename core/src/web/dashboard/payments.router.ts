@@ -178,7 +178,7 @@ export function paymentsRouter(container: DependencyContainer): Router {
       title: `dash.payment.confirm_${action}`,
       action,
       payment: paymentDetailView(payment, principal.locale),
-      amount: amount === undefined ? '' : minorToDecimal(amount, payment.currency),
+      confirm_amount: amount === undefined ? '' : minorToDecimal(amount, payment.currency),
       amountText: amount === undefined ? '' : `${minorToDecimal(amount, payment.currency)} ${payment.currency}`,
       reason: (form.reason ?? '').slice(0, 500),
       formKey: newFormKey(),

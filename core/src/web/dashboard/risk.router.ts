@@ -33,7 +33,7 @@ export function riskRouter(container: DependencyContainer): Router {
       payment_id: r.paymentId,
       status: r.status,
       score: r.score,
-      amount: formatAmount(r.amount, r.currency, principal.locale),
+      amount_text: formatAmount(r.amount, r.currency, principal.locale),
       email: r.email ?? '',
       ip: r.ip ?? '',
       reasons: r.reasons.map((x) => `${x.rule}: ${x.reason} (+${x.score})`).join('; '),
