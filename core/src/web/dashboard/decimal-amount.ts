@@ -1,4 +1,5 @@
 import { findCurrency } from '../../money/currencies';
+import { MAX_AMOUNT } from '../../money/money';
 
 /**
  * Exact conversions between minor units and decimal strings for people (forms, CSV),
@@ -38,12 +39,12 @@ export function decimalToMinor(decimal: string, exponent: number, rounding: 'flo
   return Number(minor);
 }
 
-/** An amount field of a form (major units) in minor units, or undefined when it is not a valid positive amount. */
+/** An amount field of a form (major units) in minor units, or undefined when it is not a valid amount (positive, at most MAX_AMOUNT, no more decimals than the currency has). */
 export function parseFormAmount(value: string, currency: string): number | undefined {
   const exponent = findCurrency(currency)?.exponent;
   if (exponent === undefined || !DECIMAL_PATTERN.test(value.trim())) return undefined;
   const [, fraction = ''] = value.trim().replace(',', '.').split('.');
   if (fraction.length > exponent) return undefined;
   const minor = decimalToMinor(value.trim(), exponent, 'floor');
-  return minor > 0 && Number.isSafeInteger(minor) ? minor : undefined;
+  return minor > 0 && minor <= MAX_AMOUNT ? minor : undefined;
 }
