@@ -8,6 +8,8 @@ import { ensureDemoMerchant } from './bootstrap/demo-merchant';
 import { TenderError } from './errors/tender-error';
 import { CA_USAGE, UsageError, caCommand } from './cli/ca.command';
 import { CERTS_USAGE, certsCommand } from './cli/certs.command';
+import { OPERATOR_USAGE, operatorCommand } from './cli/operator.command';
+import { ensureDemoWebAccounts } from './bootstrap/demo-web-accounts';
 
 const USAGE = `usage: tender <command>
 
@@ -17,6 +19,7 @@ commands:
   migrate    migrate the database and exit
   ca         the operator's certificate authority (init, import, show)
   certs      payer certificates (issue, revoke, list); see docs/certificates.md
+  operator   operator console accounts (add, link, list); see docs/dashboard.md
   help       show this text
 
 Configuration comes from the environment; see docs/configuration.md.`;
@@ -50,6 +53,13 @@ async function start(config: TenderConfig): Promise<void> {
       out.push(`  curl -s ${config.publicUrl}/v1/payments/${demo.paymentId}/confirm \\`);
       out.push(`    -H 'Authorization: Bearer ${demo.testSecretKey}' -H 'Content-Type: application/json' \\`);
       out.push(`    -d '{"payment_method":{"type":"card","card":{"number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}}}'`);
+    }
+    const web = await ensureDemoWebAccounts(gateway);
+    if (web !== undefined) {
+      out.push('');
+      out.push(`Demo sign-ins (saved in ${web.file}):`);
+      out.push(`  dashboard: ${config.publicUrl}/dashboard  ${web.dashboard.email} / ${web.dashboard.password}`);
+      out.push(`  console:   ${config.publicUrl}/console  ${web.console.email} / ${web.console.password}`);
     }
   }
   process.stdout.write(`${out.join('\n')}\n`);
@@ -114,16 +124,16 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   if (command === 'start') return start(config);
   if (command === 'migrate') return migrate(config);
-  if (command === 'ca' || command === 'certs') {
+  if (command === 'ca' || command === 'certs' || command === 'operator') {
     try {
-      process.exitCode = await (command === 'ca' ? caCommand : certsCommand)(config, argv.slice(1), process.stdout);
+      process.exitCode = await (command === 'ca' ? caCommand : command === 'certs' ? certsCommand : operatorCommand)(config, argv.slice(1), process.stdout);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (error instanceof TenderError) {
         process.stderr.write(`tender ${command}: ${error.message}\n`);
         process.exitCode = 1;
       } else if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-        process.stderr.write(`tender ${command}: ${(error as Error).message}\n\nusage:\n${command === 'ca' ? CA_USAGE : CERTS_USAGE}\n`);
+        process.stderr.write(`tender ${command}: ${(error as Error).message}\n\nusage:\n${command === 'ca' ? CA_USAGE : command === 'certs' ? CERTS_USAGE : OPERATOR_USAGE}\n`);
         process.exitCode = 2;
       } else {
         throw error;

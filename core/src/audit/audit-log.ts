@@ -11,7 +11,7 @@ export interface AuditEntry {
   /** What was done, e.g. 'merchant.suspend', 'bank.create'. */
   readonly action: string;
   readonly merchantId: string | undefined;
-  readonly objectType: 'merchant' | 'bank' | 'bank_connection';
+  readonly objectType: 'merchant' | 'bank' | 'bank_connection' | 'web_account';
   readonly objectId: string;
   /** What the action was given (never a secret). */
   readonly data: Record<string, unknown>;

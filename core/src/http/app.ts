@@ -38,6 +38,7 @@ import { accountSigningRoutes } from './api/account-signing.routes';
 import { paymentLinkRoutes } from './api/payment-links.routes';
 import { payRoutes } from './pay/pay.routes';
 import { webShellRoutes } from '../web/web-shell.routes';
+import { adminWebAccountRoutes } from '../web/admin-web-accounts.routes';
 
 /** Routers plugins add, mounted after the core's own. */
 export interface ExtraRoutes {
@@ -107,6 +108,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   admin.use(adminCertificateRoutes(container));
   admin.use(adminRoutingRoutes(container));
   admin.use(adminRiskRoutes(container));
+  admin.use(adminWebAccountRoutes(container));
   for (const r of extra.filter((e) => e.scope === 'admin')) admin.use(r.path, r.router);
   admin.use(routeNotFound);
   app.use('/admin/v1', admin);

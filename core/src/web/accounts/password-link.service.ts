@@ -3,7 +3,7 @@ import { inject, injectable } from 'tsyringe';
 import { CLOCK, Clock } from '../../clock/clock';
 import { TenderConfig } from '../../config/config';
 import { CONFIG } from '../../config/tokens';
-import { DATABASE, Database } from '../../db/database';
+import { DATABASE, Database, Queryable } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
 import { TenderError } from '../../errors/tender-error';
 import { randomToken } from '../../ids/ids';
@@ -53,8 +53,9 @@ export class PasswordLinkService {
     return `${this.config.publicUrl}/${account.realm === 'operator' ? 'console' : 'dashboard'}/password/${token}`;
   }
 
-  async sendInvitation(account: WebAccount, locale: string): Promise<void> {
-    await this.send(account, locale, true);
+  /** E-mails an invitation; the link is returned too (the operator API shows it once). */
+  sendInvitation(account: WebAccount, locale: string): Promise<string | undefined> {
+    return this.send(account, locale, true);
   }
 
   /**
@@ -65,12 +66,16 @@ export class PasswordLinkService {
   async request(email: string, locale: string): Promise<void> {
     const normalized = normalizeEmail(email);
     const existing = await this.accounts.findByEmail('merchant', normalized);
-    if (existing !== undefined) return this.send(existing, locale, false);
+    if (existing !== undefined) {
+      await this.send(existing, locale, false);
+      return;
+    }
     const merchants = (await this.db('merchants').whereRaw('LOWER(email) = ?', [normalized]).orderBy('created_at').limit(5).select('id')) as Array<{ id: string }>;
     for (const m of merchants) {
       if ((await this.accounts.countMerchantUsers(m.id)) > 0) continue;
       const owner = await this.accounts.createMerchantUser({ merchantId: m.id, email: normalized, role: 'owner' });
-      return this.send(owner, locale, true);
+      await this.send(owner, locale, true);
+      return;
     }
   }
 
@@ -84,7 +89,7 @@ export class PasswordLinkService {
     assertPassword(password);
     const hash = await hashPassword(password);
     const accountId = await inTransaction(this.db, async (trx) => {
-      const row = await this.live(token);
+      const row = await this.live(token, trx);
       if (row === undefined) throw new TenderError('web_password_link_invalid');
       const used = await trx('web_password_links').where({ token_hash: row.token_hash }).whereNull('used_at').update({ used_at: this.clock.now() });
       if (used !== 1) throw new TenderError('web_password_link_invalid');
@@ -97,14 +102,14 @@ export class PasswordLinkService {
     return account;
   }
 
-  private async live(token: string): Promise<{ token_hash: string; account_id: string } | undefined> {
+  private async live(token: string, q: Queryable = this.db): Promise<{ token_hash: string; account_id: string } | undefined> {
     if (!/^[0-9A-Za-z]{32}$/.test(token)) return undefined;
-    const row = (await this.db('web_password_links').where({ token_hash: hashToken(token) }).whereNull('used_at').where('expires_at', '>', this.clock.now()).first()) as { token_hash: string; account_id: string } | undefined;
+    const row = (await q('web_password_links').where({ token_hash: hashToken(token) }).whereNull('used_at').where('expires_at', '>', this.clock.now()).first()) as { token_hash: string; account_id: string } | undefined;
     return row;
   }
 
-  private async send(account: WebAccount, locale: string, invitation: boolean): Promise<void> {
-    if (account.merchantId === undefined) return;
+  private async send(account: WebAccount, locale: string, invitation: boolean): Promise<string | undefined> {
+    if (account.merchantId === undefined) return undefined;
     const ttl = invitation ? PASSWORD_LINK_TTL.invitationMs : PASSWORD_LINK_TTL.resetMs;
     const merchant = (await this.db('merchants').where({ id: account.merchantId }).first('name')) as { name: string } | undefined;
     const token = randomToken(32);
@@ -120,5 +125,6 @@ export class PasswordLinkService {
         data: { url: this.urlFor(account, token), email: account.email, merchant_name: merchant?.name ?? '', invitation, hours: Math.round(ttl / 3600_000) },
       });
     });
+    return this.urlFor(account, token);
   }
 }
