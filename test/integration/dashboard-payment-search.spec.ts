@@ -131,11 +131,11 @@ describe('dashboard: payment search', function () {
       return rows.map((r) => r.detail).join(' | ');
     };
     const cases: Array<[Record<string, string>, string]> = [
-      [{}, 'payments_dash_time'],
-      [{ cursor: `${clock.now()}.5` }, 'payments_dash_time'],
+      [{}, 'payments_web_home_created_idx'],
+      [{ cursor: `${clock.now()}.5` }, 'payments_web_home_created_idx'],
       [{ status: 'captured' }, 'payments_dash_status'],
       [{ q: 'buyer@example.com' }, 'payments_dash_email'],
-      [{ from: '2026-03-01', to: '2026-03-02' }, 'payments_dash_time'],
+      [{ from: '2026-03-01', to: '2026-03-02' }, 'payments_web_home_created_idx'],
     ];
     for (const [query, index] of cases) {
       const text = await plan(query);

@@ -9,11 +9,14 @@ import { Knex } from 'knex';
  * index below starts with (merchant_id, livemode), then the column a search or
  * filter pins to one value, then the sort key: the database walks the index in
  * order and stops after one page, never sorting or skipping rows (docs/dashboard.md,
- * "Screens"). Names are explicit because MySQL limits them to 64 characters.
+ * "Screens"). The unfiltered table uses migration 011's (merchant_id, livemode,
+ * created_at): InnoDB and SQLite both end a secondary index with the primary key
+ * (seq), so it is already in (created_at, seq) order and a second copy would only
+ * slow every payment write. Names are explicit because MySQL limits them to 64
+ * characters.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('payments', (t) => {
-    t.index(['merchant_id', 'livemode', 'created_at', 'seq'], 'payments_dash_time');
     t.index(['merchant_id', 'livemode', 'status', 'created_at', 'seq'], 'payments_dash_status');
     t.index(['merchant_id', 'livemode', 'card_last4', 'created_at', 'seq'], 'payments_dash_last4');
     t.index(['merchant_id', 'livemode', 'customer_email', 'created_at', 'seq'], 'payments_dash_email');
@@ -46,7 +49,6 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('branding_drafts');
   await knex.schema.dropTableIfExists('support_refund_limits');
   await knex.schema.alterTable('payments', (t) => {
-    t.dropIndex([], 'payments_dash_time');
     t.dropIndex([], 'payments_dash_status');
     t.dropIndex([], 'payments_dash_last4');
     t.dropIndex([], 'payments_dash_email');
