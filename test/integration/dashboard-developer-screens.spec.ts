@@ -3,7 +3,7 @@ import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { FAST_WEBHOOKS, WebhookReceiver, eventually } from '../support/webhook-receiver';
 import { payAs, putMerchantRules } from '../support/risk-helpers';
-import { WebAgent, createMerchantUser, signInAgent } from '../support/web-session';
+import { WebAgent, createMerchantUser, setMode, signInAgent } from '../support/web-session';
 
 /** Developers, branding, onboarding and risk screens through HTTP, each checked against the service it drives. */
 describe('dashboard: developers, branding, onboarding and risk screens', function () {
@@ -51,6 +51,16 @@ describe('dashboard: developers, branding, onboarding and risk screens', functio
     await developer.agent.post(`/dashboard/developers/keys/${newRow.id}/revoke`).type('form').send({ _csrf: developer.csrf }).expect(200);
     await new MerchantClient(t.gateway.app, next).get('/v1/payments').expect(401);
     await developer.agent.post('/dashboard/developers/keys/key_doesnotexist/revoke').type('form').send({ _csrf: developer.csrf }).expect(404);
+  });
+
+  it('creates no live key before the merchant is live', async () => {
+    await setMode(owner, 'live');
+    const before = (await t.gateway.db('api_keys').where({ merchant_id: merchantId, livemode: true })).length;
+    const refused = await owner.agent.post('/dashboard/developers/keys').type('form').send({ _csrf: owner.csrf, label: 'too early' }).expect(409);
+    assert.match(refused.text, /merchant_invalid_stage/);
+    assert.equal((await t.gateway.db('api_keys').where({ merchant_id: merchantId, livemode: true })).length, before);
+    assert.ok(!(await owner.agent.get('/dashboard/developers').expect(200)).text.includes('Checkout server'), 'live mode lists no test keys');
+    await setMode(owner, 'test');
   });
 
   it('adds a webhook endpoint, shows its deliveries and resends one', async () => {

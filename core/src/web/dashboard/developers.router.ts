@@ -6,6 +6,7 @@ import { TenderConfig } from '../../config/config';
 import { DATABASE, Database } from '../../db/database';
 import { TenderError } from '../../errors/tender-error';
 import { ApiKeyManagementService } from '../../merchants/api-key-management.service';
+import { MerchantRepository } from '../../merchants/merchant.repository';
 import { CURRENCIES } from '../../money/currencies';
 import { formatAmount } from '../../pages/amount-format';
 import { PaymentLinkService, linkView } from '../../payment-links/payment-link.service';
@@ -31,6 +32,7 @@ const EVENT_ID = /^evt_[0-9A-Za-z]{1,40}$/;
 export function developersRouter(container: DependencyContainer): Router {
   const router = Router();
   const keys = container.resolve(ApiKeyManagementService);
+  const merchants = container.resolve(MerchantRepository);
   const endpoints = container.resolve(WebhookEndpointService);
   const deliveries = container.resolve(WebhookDeliveryLog);
   const links = container.resolve(PaymentLinkService);
@@ -75,7 +77,13 @@ export function developersRouter(container: DependencyContainer): Router {
     const form = formOf(req);
     const kind = form.kind === 'publishable' ? 'publishable' : 'secret';
     const label = (form.label ?? '').trim().slice(0, 100);
-    const issued = await keys.create(contextOf(res), { kind, label: label === '' ? undefined : label });
+    const ctx = contextOf(res);
+    // As in POST /v1/api_keys: live keys exist only once the operator has switched the merchant to production.
+    if (ctx.livemode && (await merchants.find(db, ctx.merchantId))?.liveAt === undefined) {
+      const refused = new TenderError('merchant_invalid_stage', { message: 'Live keys exist once the operator has switched you to production.' });
+      return renderOverview(res, { error: { code: refused.code, message: refused.message } }, refused.status);
+    }
+    const issued = await keys.create(ctx, { kind, label: label === '' ? undefined : label });
     await renderOverview(res, { issued: { secret: issued.secret, label: issued.label ?? '', kind: issued.kind } }, 201);
   });
 
