@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
-import { DATABASE, Database } from '../../db/database';
+import { DATABASE, Database, isMysql } from '../../db/database';
 import { MerchantContext } from '../../merchants/merchant-context';
 import { CURRENCIES } from '../../money/currencies';
 import { Payment, paymentFromRow } from '../../payments/payment';
@@ -54,7 +54,9 @@ export class PaymentSearch {
   }
 
   private scoped(ctx: MerchantContext, filter: PaymentFilter, cursor: PaymentCursor | undefined): Knex.QueryBuilder {
-    const query = this.db('payments').select('payments.*').where({ 'payments.merchant_id': ctx.merchantId, 'payments.livemode': ctx.livemode });
+    const index = isMysql(this.db) ? indexFor(filter) : undefined;
+    const from: Knex.QueryBuilder = index === undefined ? this.db('payments') : this.db.from(this.db.raw('?? FORCE INDEX (??)', ['payments', index]));
+    const query = from.select('payments.*').where({ 'payments.merchant_id': ctx.merchantId, 'payments.livemode': ctx.livemode });
     applySearch(query, filter);
     if (filter.status !== undefined) query.andWhere('payments.status', filter.status);
     if (filter.createdFrom !== undefined) query.andWhere('payments.created_at', '>=', filter.createdFrom);
@@ -63,11 +65,29 @@ export class PaymentSearch {
     applyAmountRange(query, filter);
     applyMethod(query, ctx, filter);
     if (cursor !== undefined) {
-      // Spelled out rather than a row comparison: both dialects turn this into one index range.
-      query.andWhere((w) => w.where('payments.created_at', '<', cursor.createdAt).orWhere((same) => same.where('payments.created_at', '=', cursor.createdAt).andWhere('payments.seq', '<', cursor.seq)));
+      // "Before (c, s)" written as created_at <= c AND (created_at < c OR seq < s): the first
+      // half is a plain range the optimizer starts the index walk from; the second only
+      // drops the rows of millisecond c at or after s. (The equivalent
+      // "created_at < c OR (created_at = c AND seq < s)" made MariaDB walk from the newest
+      // row down to the cursor: 1.1 s on page 2 000 of 300 000 rows instead of 4 ms.)
+      query.andWhere('payments.created_at', '<=', cursor.createdAt).andWhere((w) => w.where('payments.created_at', '<', cursor.createdAt).orWhere('payments.seq', '<', cursor.seq));
     }
     return query.orderBy([{ column: 'payments.created_at', order: 'desc' }, { column: 'payments.seq', order: 'desc' }]);
   }
+}
+
+/**
+ * The index a MySQL-family server must walk for this filter. MariaDB 10.11, given
+ * `merchant_id = ? AND livemode = ? AND created_at <= ? ORDER BY created_at DESC`,
+ * picks `ref` access on the (merchant_id, livemode) prefix and scans down from the
+ * newest row to the cursor instead of starting there (measured: 0.8 s for a page
+ * 100 000 rows deep in 300 000, 4 ms with the hint; docs/dashboard.md). The choice
+ * is the one the indexes of migrations 011 and 012 were made for; searches by id,
+ * order id or last 4 read a handful of rows and are left to the optimizer.
+ */
+function indexFor(filter: PaymentFilter): string | undefined {
+  if (filter.search !== undefined) return filter.search.kind === 'email' ? 'payments_dash_email' : undefined;
+  return filter.status !== undefined ? 'payments_dash_status' : 'payments_web_home_created_idx';
 }
 
 function applySearch(query: Knex.QueryBuilder, filter: PaymentFilter): void {
