@@ -69,3 +69,6 @@ export { TotpService } from './web/accounts/totp.service';
 export { PasswordLinkService } from './web/accounts/password-link.service';
 export { SIGNIN_LIMITS } from './web/accounts/signin-throttle';
 export { SCRYPT_PARAMS } from './web/accounts/password-hasher';
+export { hashPassword, verifyPassword, needsRehash } from './web/accounts/password-hasher';
+export { WEB_TEMPLATES_DIR } from './web/web-views';
+export { safeNext } from './web/web-auth.middleware';

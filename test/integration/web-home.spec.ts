@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import request from 'supertest';
 import { FixedClock } from '@tender/core';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
@@ -24,11 +25,12 @@ describe('web shell: the dashboard home', function () {
   const clock = new FixedClock(Date.parse('2026-03-14T10:00:00Z'));
   let t: TestGateway;
   let web: WebAgent;
+  let api: MerchantClient;
 
   before(async () => {
     t = await startTestGateway({ clock });
     const merchant = await t.createMerchant('Home Shop');
-    const api = new MerchantClient(t.gateway.app, merchant.key);
+    api = new MerchantClient(t.gateway.app, merchant.key);
     // Yesterday: one approved payment.
     await api.pay(CARDS.visa, { amount: 50000 });
     clock.advance(24 * 3600_000);
@@ -91,5 +93,12 @@ describe('web shell: the dashboard home', function () {
     assert.doesNotMatch(html, /class="test-banner"/);
     await setMode(web, 'test');
     assert.match(section((await web.agent.get('/dashboard').expect(200)).text, 'stats-today'), /data-count="8"/);
+  });
+
+  it("carries the merchant's brand colour over from its payment page", async () => {
+    const put = await request(t.gateway.app).put('/v1/branding').set('Authorization', `Bearer ${api.key}`).send({ primary_color: '#0a7d32' });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    const html = (await web.agent.get('/dashboard').expect(200)).text;
+    assert.match(html, /<style nonce="[^"]+">:root \{ --tender-primary: #0a7d32; \}<\/style>/);
   });
 });

@@ -2,6 +2,8 @@ import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { TenderConfig } from '../config/config';
 import { CONFIG } from '../config/tokens';
+import { TenderError } from '../errors/tender-error';
+import { wantsJson } from './web-refusal';
 import { randomToken } from '../ids/ids';
 import { WebAccountService } from './accounts/web-account.service';
 import { WebSignin } from './accounts/web-signin.service';
@@ -61,6 +63,10 @@ export function signinRoutes(container: DependencyContainer, realm: WebRealm): R
     }
     const result = await signin.password(realm, email, field(req, 'password').slice(0, 1000), req.ip ?? '');
     if (result.kind === 'failed' || result.kind === 'locked') {
+      if (wantsJson(req)) {
+        res.status(result.kind === 'locked' ? 429 : 401).json(new TenderError(result.kind === 'locked' ? 'web_signin_locked' : 'web_signin_failed').toJSON());
+        return;
+      }
       showForm(req, res, result.kind === 'locked' ? 429 : 401, { next, email, error: result.kind === 'locked' ? 'shell.signin.locked' : 'shell.signin.failed' });
       return;
     }

@@ -1,20 +1,26 @@
 import { timingSafeEqual } from 'node:crypto';
 import { NextFunction, Request, Response } from 'express';
+import { BrandingService } from '../branding/branding.service';
+import { FONT_STACKS } from '../branding/branding-input';
 import { WebAccountService } from './accounts/web-account.service';
 import { WebSessionStore } from './sessions/web-session.store';
-import { WebPrincipal, WebRealm, setWebPrincipal, webViewsOf } from './web-contract';
+import { WebPrincipal, WebRealm, setWebPrincipal } from './web-contract';
+import { refuse } from './web-refusal';
 import { sessionCookieName } from './web-cookies';
 import { readCookie } from './web-locale';
 import { shellStateOf } from './web-views';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** res.locals key of the merchant's brand variables (validated values only: a hex colour, a font from a fixed list). */
+export const BRAND_CSS = 'webBrandCss';
+
 /**
  * Turns the session cookie into the WebPrincipal (res.locals) or refuses: a page
  * request goes to the sign-in page (and comes back afterwards), anything else gets
  * the 401 page. A session still waiting for its TOTP code does not count.
  */
-export function authenticate(sessions: WebSessionStore, accounts: WebAccountService, realm: WebRealm) {
+export function authenticate(sessions: WebSessionStore, accounts: WebAccountService, realm: WebRealm, branding?: BrandingService) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const state = shellStateOf(res);
     const id = readCookie(req, sessionCookieName(state.area));
@@ -25,7 +31,7 @@ export function authenticate(sessions: WebSessionStore, accounts: WebAccountServ
         res.redirect(303, `${state.base}/signin?next=${encodeURIComponent(req.originalUrl)}`);
         return;
       }
-      webViewsOf(res).render(res, 'shell/signin-required', { title: 'shell.signin_required.title' }, 401);
+      refuse(req, res, 'web_session_required', 'shell/signin-required', { title: 'shell.signin_required.title' });
       return;
     }
     const principal: WebPrincipal = {
@@ -40,6 +46,13 @@ export function authenticate(sessions: WebSessionStore, accounts: WebAccountServ
       locale: state.locale,
     };
     setWebPrincipal(res, principal);
+    // The merchant's brand colour and font carry over from its payment page (not its
+    // custom CSS, which targets the buyer's page).
+    if (branding !== undefined && account.merchantId !== undefined) {
+      const b = await branding.get({ merchantId: account.merchantId, livemode: session.mode === 'live' });
+      const vars = [b.primaryColor === null ? '' : `--tender-primary: ${b.primaryColor};`, b.font === null ? '' : `--tender-font: ${FONT_STACKS[b.font]};`].join(' ').trim();
+      if (vars !== '') res.locals[BRAND_CSS] = `:root { ${vars} }`;
+    }
     next();
   };
 }
@@ -55,7 +68,7 @@ export function requireCsrf(req: Request, res: Response, next: NextFunction): vo
   const body = req.body as Record<string, unknown> | undefined;
   const sent = req.get('x-csrf-token') ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
   if (expected !== undefined && sent !== undefined && tokensMatch(sent, expected)) return next();
-  webViewsOf(res).render(res, 'shell/csrf', { title: 'shell.csrf.title' }, 403);
+  refuse(req, res, 'csrf_token_invalid', 'shell/csrf', { title: 'shell.csrf.title' });
 }
 
 export function tokensMatch(a: string, b: string): boolean {

@@ -1,5 +1,6 @@
 import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
+import { TenderError } from '../errors/tender-error';
 
 /**
  * The contract between the browser-facing shell (sign-in, sessions, CSRF, layout:
@@ -88,9 +89,15 @@ export function webViewsOf(res: Response): WebViews {
 
 /** Refuses (403 page) a principal whose role is not listed; checked on the server, whatever the page shows. */
 export function requireWebRole(...roles: WebRole[]) {
-  return (_req: Request, res: Response, next: () => void): void => {
+  return (req: Request, res: Response, next: () => void): void => {
     const principal = principalOf(res);
     if (roles.includes(principal.role)) return next();
+    // A screen's fetch (Accept: application/json) gets the catalogue's JSON error, a browser the page.
+    const accept = req.get('accept') ?? '';
+    if (accept.includes('application/json') && !accept.includes('text/html')) {
+      res.status(403).json(new TenderError('web_role_forbidden').toJSON());
+      return;
+    }
     webViewsOf(res).render(res, 'shell/forbidden', { title: 'shell.forbidden' }, 403);
   };
 }

@@ -4,6 +4,7 @@ import { DependencyContainer } from 'tsyringe';
 import { TenderConfig } from '../config/config';
 import { CONFIG } from '../config/tokens';
 import { TenderError } from '../errors/tender-error';
+import { BrandingService } from '../branding/branding.service';
 import { LOGGER, Logger, maskPans } from '../logging/logger';
 import { newNonce } from '../http/pay/page-response';
 import { WebAccountService } from './accounts/web-account.service';
@@ -70,7 +71,7 @@ function areaRouter(container: DependencyContainer, views: HandlebarsWebViews, a
   router.use(express.json({ limit: '64kb', strict: true }));
   router.use(signinRoutes(container, realm));
   router.use(passwordLinkRoutes(container, realm));
-  router.use(authenticate(container.resolve(WebSessionStore), container.resolve(WebAccountService), realm));
+  router.use(authenticate(container.resolve(WebSessionStore), container.resolve(WebAccountService), realm, realm === 'merchant' ? container.resolve(BrandingService) : undefined));
   router.use(requireCsrf);
   router.use(signoutRoutes(container));
   router.use(securityRoutes(container));

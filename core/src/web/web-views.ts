@@ -109,6 +109,7 @@ export class HandlebarsWebViews implements WebViews {
       languages: (['en', 'ru', 'ar'] as const).map((l) => ({ code: l, href: `${here}?lang=${l}`, current: l === lang })),
       isMerchant: principal?.realm === 'merchant',
       liveMode: principal?.mode === 'live',
+      brandCss: typeof res.locals.webBrandCss === 'string' ? res.locals.webBrandCss : undefined,
     };
     const body = template(context, RUNTIME);
     const html = this.layout({ ...context, body }, RUNTIME);
