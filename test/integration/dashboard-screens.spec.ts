@@ -119,6 +119,9 @@ describe('dashboard screens over HTTP', function () {
   it('lets support refund only up to the limit the owner set', async () => {
     const id = seeded.visa[0] as string; // 100.00 RUB
     const confirm = (agent: WebAgent, amount: string, key: string) => agent.agent.post(`/dashboard/payments/${id}/refund`).type('form').send({ _csrf: agent.csrf, form_key: key.padEnd(24, 'k'), amount });
+    const early = await support.agent.post(`/dashboard/payments/${id}/refund/review`).type('form').send({ _csrf: support.csrf, amount: '10.00' }).expect(403);
+    assert.match(early.text, /refund_limit_exceeded/, 'said on the review step already');
+    assert.ok(!early.text.includes('id="confirm-button"'));
     const refused = await confirm(support, '10.00', 'supportA').expect(403);
     assert.match(refused.text, /refund_limit_exceeded/);
     await owner.agent.post('/dashboard/payments/refund-limits').type('form').send({ _csrf: owner.csrf, currency: 'RUB', max_amount: '20.00' }).expect(303);

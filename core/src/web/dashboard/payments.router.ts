@@ -174,6 +174,11 @@ export function paymentsRouter(container: DependencyContainer): Router {
       amount = parseFormAmount(form.amount ?? '', payment.currency);
       if (amount === undefined) return renderPayment(payment.id, res, { error: { code: 'amount_invalid', message: 'Enter an amount such as 150.00.' } }, 400);
     }
+    // Said before the confirmation, not after it; the confirmed step checks again (DashboardPaymentActions).
+    if (action === 'refund' && principal.role === 'support' && amount !== undefined && !(await limits.allows(ctx, payment.currency, amount))) {
+      const refused = new TenderError('refund_limit_exceeded', { param: 'amount' });
+      return renderPayment(payment.id, res, { error: { code: refused.code, message: refused.message } }, refused.status);
+    }
     renderScreen(res, 'payment-confirm', {
       title: `dash.payment.confirm_${action}`,
       action,
