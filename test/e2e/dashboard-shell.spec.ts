@@ -100,6 +100,7 @@ describe('dashboard shell in headless Chromium', function () {
     await signInPage(page, base, 'dashboard', owner);
     await page.waitForSelector('#chart-approval[data-rendered="true"] canvas');
     await noHorizontalScroll(page);
+    if (process.env.TENDER_MOBILE_SHOT !== undefined) await page.screenshot({ path: process.env.TENDER_MOBILE_SHOT, fullPage: true });
     for (const screen of ['team', 'security']) {
       await page.goto(`${base}/dashboard/${screen}`);
       await noHorizontalScroll(page);

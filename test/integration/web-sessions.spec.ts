@@ -151,4 +151,18 @@ describe('web shell: sessions, sign-out everywhere, TOTP', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('changes the password with the current one, ending the other sessions', async () => {
+    const user = await createMerchantUser(t);
+    const a = await signInAgent(t.gateway.app, 'dashboard', user);
+    const b = await signInAgent(t.gateway.app, 'dashboard', user);
+    const wrong = await a.agent.post('/dashboard/security/password').type('form').send({ _csrf: a.csrf, current_password: 'not it at all', new_password: 'a brand new passphrase', new_password_again: 'a brand new passphrase' }).expect(400);
+    assert.match(wrong.text, /current password is not right/);
+    await b.agent.get('/dashboard').expect(200);
+    await a.agent.post('/dashboard/security/password').type('form').send({ _csrf: a.csrf, current_password: user.password, new_password: 'a brand new passphrase', new_password_again: 'a brand new passphrase' }).expect(303);
+    await a.agent.get('/dashboard').expect(200);
+    await b.agent.get('/dashboard').expect(303);
+    assert.equal((await postSignin(request.agent(t.gateway.app), 'dashboard', user.email, user.password)).status, 401);
+    assert.equal((await postSignin(request.agent(t.gateway.app), 'dashboard', user.email, 'a brand new passphrase')).status, 303);
+  });
 });

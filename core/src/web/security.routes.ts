@@ -3,20 +3,23 @@ import { DependencyContainer } from 'tsyringe';
 import { TenderError } from '../errors/tender-error';
 import { TotpService } from './accounts/totp.service';
 import { WebAccountService } from './accounts/web-account.service';
+import { SigninThrottle } from './accounts/signin-throttle';
 import { WebSessionStore } from './sessions/web-session.store';
 import { principalOf, webViewsOf } from './web-contract';
 import { shellStateOf } from './web-views';
 
 /**
- * /security in both areas: the TOTP second factor (enrol with a QR code and a
- * confirmation code, turn off with a current code) and sign-out everywhere (every
- * other session of this account ends; this one stays).
+ * /security in both areas: the password (change it with the current one; other
+ * sessions end), the TOTP second factor (enrol with a QR code and a confirmation code,
+ * turn off with a current code) and sign-out everywhere (every other session of this
+ * account ends; this one stays).
  */
 export function securityRoutes(container: DependencyContainer): Router {
   const router = Router();
   const totp = container.resolve(TotpService);
   const accounts = container.resolve(WebAccountService);
   const sessions = container.resolve(WebSessionStore);
+  const throttle = container.resolve(SigninThrottle);
 
   const show = async (req: Request, res: Response, status: number, extra: Record<string, unknown> = {}): Promise<void> => {
     const principal = principalOf(res);
@@ -63,6 +66,26 @@ export function securityRoutes(container: DependencyContainer): Router {
       throw error;
     }
     res.redirect(303, `${shellStateOf(res).base}/security?done=totp_off`);
+  });
+
+  router.post('/security/password', async (req, res) => {
+    const principal = principalOf(res);
+    const body = req.body as Record<string, unknown>;
+    const text = (name: string): string => (typeof body[name] === 'string' ? (body[name] as string) : '');
+    if (text('new_password') !== text('new_password_again')) return show(req, res, 400, { error: 'shell.password.mismatch' });
+    // Guessing the current password from an open session counts like guessing at sign-in.
+    const keys = SigninThrottle.keys(principal.realm, principal.email, req.ip ?? '');
+    if ((await throttle.lockedUntil(keys)) !== undefined) return show(req, res, 429, { error: 'shell.signin.locked' });
+    try {
+      if (!(await accounts.changePassword(principal.accountId, text('current_password'), text('new_password'), principal.sessionId))) {
+        await throttle.recordFailure(keys);
+        return show(req, res, 400, { error: 'shell.security.current_wrong' });
+      }
+    } catch (error) {
+      if (error instanceof TenderError && error.code === 'web_password_weak') return show(req, res, 400, { error: 'shell.password.weak' });
+      throw error;
+    }
+    res.redirect(303, `${shellStateOf(res).base}/security?done=password`);
   });
 
   router.post('/security/signout-everywhere', async (_req, res) => {

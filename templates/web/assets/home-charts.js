@@ -9,6 +9,9 @@
   var lang = document.documentElement.lang || 'en';
   var number = new Intl.NumberFormat(lang, { maximumFractionDigits: data.exponent || 0 });
   var charts = [];
+  var holder = document.querySelector('.charts');
+  var dayLabel = (holder && holder.getAttribute('data-day-label')) || 'Day';
+  var dayFormat = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', timeZone: 'UTC' });
 
   function widthOf(el) {
     return Math.max(200, Math.floor(el.getBoundingClientRect().width));
@@ -21,9 +24,11 @@
       width: widthOf(el),
       height: 220,
       legend: { show: true },
+      // Days are UTC days on the server; draw them as such whatever the browser's zone.
+      tzDate: function (ts) { return window.uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
       scales: { x: { time: true }, y: range ? { range: range } : {} },
       axes: [{}, { values: function (_u, ticks) { return ticks.map(format); }, size: 60 }],
-      series: [{}, { label: el.getAttribute('data-label') || '', stroke: color, fill: color + '22', width: 2, spanGaps: false, value: function (_u, v) { return v == null ? '—' : format(v); } }],
+      series: [{ label: dayLabel, value: function (_u, v) { return v == null ? '—' : dayFormat.format(new Date(v * 1000)); } }, { label: el.getAttribute('data-label') || '', stroke: color, fill: color + '22', width: 2, spanGaps: false, value: function (_u, v) { return v == null ? '—' : format(v); } }],
     };
     var chart = new window.uPlot(options, [data.days, values], el);
     el.setAttribute('data-rendered', 'true');

@@ -6,7 +6,7 @@ import { inTransaction } from '../../db/transaction';
 import { TenderError } from '../../errors/tender-error';
 import { newId } from '../../ids/ids';
 import { MerchantUserRole } from '../web-contract';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hashPassword } from './password-hasher';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hashPassword, verifyPassword } from './password-hasher';
 import { MERCHANT_USER_ROLES, WebAccount, WebAccountRow, normalizeEmail, webAccountFromRow } from './web-account';
 
 export const emailSchema = z.string().trim().min(3).max(320).email().transform(normalizeEmail);
@@ -65,6 +65,22 @@ export class WebAccountService {
   async setPassword(accountId: string, password: string, q: Queryable = this.db): Promise<void> {
     assertPassword(password);
     await q('web_accounts').where({ id: accountId }).update({ password_hash: await hashPassword(password), updated_at: this.clock.now() });
+  }
+
+  /**
+   * The account's own password change: the current password proves it is the person,
+   * not just their open session. Every other session ends. False when the current password is wrong.
+   */
+  async changePassword(accountId: string, current: string, next: string, keepSessionIdHash: string): Promise<boolean> {
+    assertPassword(next);
+    const row = (await this.db('web_accounts').where({ id: accountId }).first()) as WebAccountRow | undefined;
+    if (row === undefined || row.password_hash === null || !(await verifyPassword(current, row.password_hash))) return false;
+    const hash = await hashPassword(next);
+    await inTransaction(this.db, async (trx) => {
+      await trx('web_accounts').where({ id: accountId }).update({ password_hash: hash, updated_at: this.clock.now() });
+      await trx('web_sessions').where({ account_id: accountId }).whereNot({ id_hash: keepSessionIdHash }).delete();
+    });
+    return true;
   }
 
   /** Changes a user's role within its merchant; the last owner cannot stop being one. */
