@@ -49,7 +49,11 @@ async function first(c: Conn, sql: string, params: unknown[]): Promise<Row | und
 
 async function merchantOf(c: Conn, req: Request): Promise<Row | undefined> {
   const key = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-  return first(c, 'SELECT * FROM api_keys WHERE key_hash = ? LIMIT 1', [createHash('sha256').update(key).digest('hex')]);
+  return first(
+    c,
+    'SELECT k.id, k.merchant_id, k.livemode, k.kind, k.revoked_at, k.expires_at, m.stage, m.live_at, m.test_mode_expires_at FROM api_keys AS k LEFT JOIN merchants AS m ON m.id = k.merchant_id WHERE k.key_hash = ? LIMIT 1',
+    [createHash('sha256').update(key).digest('hex')],
+  );
 }
 
 async function insertEvent(c: Conn, merchantId: unknown, type: string, objectId: string, object: Row, now: number): Promise<void> {
@@ -62,6 +66,28 @@ async function insertEvent(c: Conn, merchantId: unknown, type: string, objectId:
     JSON.stringify({ object }),
     now,
   ]);
+  // The webhook fan-out's read of the merchant's endpoints, in the event's transaction.
+  await c.query('SELECT id, events FROM webhook_endpoints WHERE merchant_id = ? AND livemode = 0 AND status = ?', [merchantId, 'enabled']);
+}
+
+const HOUR = 3_600_000;
+
+/** The risk assessment's reads before the confirm's first transaction: rule sets, then the history aggregates. */
+async function riskReads(c: Conn, merchantId: unknown, fingerprint: string, now: number): Promise<void> {
+  await c.query('SELECT * FROM risk_rule_sets WHERE merchant_id = ? AND livemode = 0 ORDER BY version DESC LIMIT 1', ['']);
+  await c.query('SELECT * FROM risk_rule_sets WHERE merchant_id = ? AND livemode = 0 ORDER BY version DESC LIMIT 1', [merchantId]);
+  await c.query(
+    'SELECT COUNT(*) AS n FROM (SELECT id FROM risk_assessments WHERE merchant_id = ? AND livemode = 0 AND created_at >= ? AND card_fingerprint = ? AND outcome = ? ORDER BY created_at DESC LIMIT 5) AS h',
+    [merchantId, now - HOUR, fingerprint, 'declined'],
+  );
+  await c.query(
+    'SELECT COUNT(*) AS n, SUM(same_amount) AS total FROM (SELECT CASE WHEN currency = ? THEN amount ELSE 0 END AS same_amount FROM risk_assessments WHERE merchant_id = ? AND livemode = 0 AND created_at >= ? AND card_fingerprint = ? ORDER BY created_at DESC LIMIT 10) AS h',
+    ['RUB', merchantId, now - HOUR, fingerprint],
+  );
+  await c.query(
+    'SELECT COUNT(*) AS n, AVG(amount) AS mean FROM (SELECT amount FROM risk_assessments WHERE merchant_id = ? AND livemode = 0 AND created_at >= ? AND currency = ? AND outcome = ? ORDER BY created_at DESC LIMIT 200) AS h',
+    [merchantId, now - 30 * 24 * HOUR, 'RUB', 'approved'],
+  );
 }
 
 const app = express();
@@ -74,12 +100,11 @@ app.post('/v1/payments', async (req: Request, res: Response) => {
     const key = await merchantOf(c, req);
     if (key === undefined) return undefined;
     const paymentId = id('pay');
+    const row: Row = { id: paymentId, merchant_id: key.merchant_id, status: 'pending', amount: body.amount, currency: body.currency, order_id: body.order_id };
     await c.query(
       'INSERT INTO payments (id, merchant_id, livemode, status, amount, amount_captured, amount_refunded, amount_refund_pending, currency, order_id, description, capture_method, return_url, metadata, page_token, create_idempotency_key, version, created_at, updated_at) VALUES (?, ?, 0, ?, ?, 0, 0, 0, ?, ?, ?, ?, NULL, NULL, ?, NULL, 0, ?, ?)',
       [paymentId, key.merchant_id, 'pending', body.amount, body.currency, body.order_id, body.description ?? null, 'automatic', randomBytes(24).toString('base64url'), now, now],
     );
-    const row = await first(c, 'SELECT * FROM payments WHERE id = ? AND merchant_id = ? AND livemode = ? LIMIT 1', [paymentId, key.merchant_id, 0]);
-    if (row === undefined) throw new Error('payment vanished');
     await insertEvent(c, key.merchant_id, 'payment.created', paymentId, row, now);
     return row;
   });
@@ -98,10 +123,14 @@ app.post('/v1/payments/:id/confirm', async (req: Request, res: Response) => {
     const key = await merchantOf(c, req);
     if (key === undefined) return 'unauthorized' as const;
     const where = [paymentId, key.merchant_id, 0];
+    // Read for routing and risk, as the gateway does before its first transaction.
+    const seen = await first(c, 'SELECT * FROM payments WHERE id = ? AND merchant_id = ? AND livemode = ? LIMIT 1', where);
+    if (seen === undefined) return 'not_found' as const;
+    const fingerprint = createHash('sha256').update(pan).digest('hex');
+    await riskReads(c, key.merchant_id, fingerprint, now);
     const current = await first(c, 'SELECT * FROM payments WHERE id = ? AND merchant_id = ? AND livemode = ? LIMIT 1 FOR UPDATE', where);
     if (current === undefined) return 'not_found' as const;
     const cardId = id('card');
-    const fingerprint = createHash('sha256').update(pan).digest('hex');
     await c.query('INSERT INTO card_vault (id, merchant_id, livemode, fingerprint, key_version, wrapped_key, iv, tag, ciphertext, created_at) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?)', [
       cardId,
       key.merchant_id,
@@ -120,13 +149,20 @@ app.post('/v1/payments/:id/confirm', async (req: Request, res: Response) => {
     );
     const version = Number(current.version);
     await c.query(
-      'UPDATE payments SET status = ?, card_token = ?, card_fingerprint = ?, card_brand = ?, card_bin = ?, card_last4 = ?, card_exp_month = ?, card_exp_year = ?, failure_code = NULL, failure_message = NULL, operation_in_progress = ?, version = ?, updated_at = ? WHERE id = ? AND merchant_id = ? AND livemode = ? AND version = ?',
-      ['processing', cardId, fingerprint, 'visa', pan.slice(0, 6), pan.slice(-4), 12, 2030, opId, version + 1, now, ...where, version],
+      'UPDATE payments SET status = ?, card_token = ?, card_fingerprint = ?, card_brand = ?, card_bin = ?, card_last4 = ?, card_exp_month = ?, card_exp_year = ?, failure_code = NULL, failure_message = NULL, operation_in_progress = ?, risk_score = ?, risk_decision = ?, risk_reasons = ?, version = ?, updated_at = ? WHERE id = ? AND merchant_id = ? AND livemode = ? AND version = ?',
+      ['processing', cardId, fingerprint, 'visa', pan.slice(0, 6), pan.slice(-4), 12, 2030, opId, 0, 'allow', '[]', version + 1, now, ...where, version],
     );
     await insertEvent(c, key.merchant_id, 'payment.processing', paymentId, { ...current, status: 'processing' }, now);
+    await c.query(
+      'INSERT INTO risk_assessments (id, merchant_id, livemode, payment_id, card_fingerprint, card_bin, ip, email, amount, currency, score, decision, dry_run_decision, action, reasons, rule_set_versions, outcome, created_at, updated_at) VALUES (?, ?, 0, ?, ?, ?, NULL, NULL, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [id('rsk'), key.merchant_id, paymentId, fingerprint, pan.slice(0, 6), current.amount, current.currency, 'allow', 'allow', 'allow', '[]', 'operator:0,merchant:1', 'pending', now, now],
+    );
+    await c.query(
+      'INSERT INTO payment_attempts (id, merchant_id, livemode, payment_id, operation_id, connection_id, bank_code, adapter_code, reason, result, failure_code, created_at) VALUES (?, ?, 0, ?, ?, NULL, ?, ?, ?, ?, NULL, ?)',
+      [id('att'), key.merchant_id, paymentId, opId, 'sandbox', 'sandbox', 'test mode uses the sandbox bank', 'approved', now],
+    );
     await first(c, 'SELECT * FROM payments WHERE id = ? AND merchant_id = ? AND livemode = ? LIMIT 1 FOR UPDATE', where);
-    await first(c, 'SELECT * FROM bank_operations WHERE id = ? LIMIT 1 FOR UPDATE', [opId]);
-    await c.query('UPDATE bank_operations SET status = ?, authorization_code = ?, rrn = ?, bank_reference = ?, updated_at = ? WHERE id = ?', ['succeeded', '123456', '000000123456', 'sbx_000000123456', now, opId]);
+    await c.query('UPDATE bank_operations SET status = ?, authorization_code = ?, rrn = ?, bank_reference = ?, updated_at = ? WHERE id = ? AND status = ?', ['succeeded', '123456', '000000123456', 'sbx_000000123456', now, opId, 'pending']);
     await c.query('UPDATE payments SET status = ?, amount_captured = ?, operation_in_progress = NULL, version = ?, updated_at = ? WHERE id = ? AND merchant_id = ? AND livemode = ? AND version = ?', [
       'captured',
       current.amount,
@@ -136,6 +172,7 @@ app.post('/v1/payments/:id/confirm', async (req: Request, res: Response) => {
       version + 1,
     ]);
     await insertEvent(c, key.merchant_id, 'payment.captured', paymentId, { ...current, status: 'captured' }, now);
+    await c.query('UPDATE risk_assessments SET outcome = ?, updated_at = ? WHERE merchant_id = ? AND livemode = 0 AND payment_id = ? AND outcome = ?', ['approved', now, key.merchant_id, paymentId, 'pending']);
     return { id: paymentId, status: 'captured', amount: current.amount };
   });
   if (outcome === 'unauthorized') res.status(401).json({ error: { code: 'api_key_invalid' } });

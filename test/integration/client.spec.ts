@@ -118,6 +118,57 @@ describe('@tender/client against a live gateway', function () {
     }
   });
 
+  it('reads, updates and previews the branding', async () => {
+    const tender = new TenderClient({ secretKey: key, baseUrl: `http://127.0.0.1:${port}` });
+    const initial = await tender.branding.retrieve();
+    assert.equal(initial.object, 'branding');
+    assert.equal(initial.primary_color, null);
+    assert.deepEqual(initial.frame_ancestors, []);
+    const updated = await tender.branding.update({ primary_color: '#1f5eff', button_style: 'pill', frame_ancestors: ['https://shop.example'] });
+    assert.equal(updated.primary_color, '#1f5eff');
+    assert.equal(updated.button_style, 'pill');
+    assert.deepEqual((await tender.branding.retrieve()).frame_ancestors, ['https://shop.example']);
+    const cleared = await tender.branding.update({ button_style: null });
+    assert.equal(cleared.button_style, null);
+    assert.equal(cleared.primary_color, '#1f5eff', 'fields not sent are kept');
+
+    const html = await tender.branding.preview({ primary_color: '#00aa55' }, { locale: 'en' });
+    assert.match(html, /<html/i);
+    assert.ok(html.includes('#00aa55'), 'the preview applies the colour sent');
+    assert.ok(html.includes('PREVIEW-1001'));
+    assert.equal((await tender.branding.retrieve()).primary_color, '#1f5eff', 'a preview stores nothing');
+
+    await assert.rejects(tender.branding.update({ primary_color: 'blue' }), (e: unknown) => e instanceof TenderApiError && e.status === 400 && e.param === 'primary_color');
+    await assert.rejects(tender.branding.preview({ logo_url: 'http://insecure.example/logo.png' }), (e: unknown) => e instanceof TenderApiError && e.status === 400);
+    assert.equal((await tender.branding.retrieve()).primary_color, '#1f5eff', 'a refused update changed nothing');
+  });
+
+  it('sends the same Idempotency-Key on every attempt of one call, a new one for the next call', async () => {
+    const keys: string[] = [];
+    let failFirst = true;
+    // A transport that records each attempt and loses the first one before it is sent; the rest reach the live gateway.
+    const recording: typeof fetch = async (input, init) => {
+      keys.push(new Headers(init?.headers).get('idempotency-key') ?? '');
+      if (failFirst) {
+        failFirst = false;
+        throw new TypeError('fetch failed (simulated network error)');
+      }
+      return fetch(input, init);
+    };
+    const tender = new TenderClient({ secretKey: key, baseUrl: `http://127.0.0.1:${port}`, fetch: recording });
+    const payment = await tender.payments.create({ amount: 300, currency: 'RUB', order_id: 'idem-keys' });
+    assert.equal(keys.length, 2);
+    assert.equal(keys[0], keys[1], 'the retry reused the key');
+    assert.match(keys[0]!, /^[0-9a-f-]{36}$/);
+    await tender.payments.cancel(payment.id, { idempotencyKey: 'my-own-key' });
+    assert.equal(keys[2], 'my-own-key');
+    await tender.events.list({ object_id: payment.id });
+    assert.equal(keys[3], '', 'GETs carry no key');
+    assert.deepEqual((await tender.payments.list({ order_id: 'idem-keys', updated_since: 0 })).data.map((p) => p.id), [payment.id]);
+    await tender.payments.create({ amount: 300, currency: 'RUB', order_id: 'idem-keys-2' });
+    assert.notEqual(keys[5], keys[0], 'the next call has its own key');
+  });
+
   it('gives up with a connection error when nothing answers', async () => {
     const tender = new TenderClient({ secretKey: key, baseUrl: 'http://127.0.0.1:1', maxRetries: 1 });
     await assert.rejects(tender.payments.list(), TenderConnectionError);

@@ -34,7 +34,7 @@ function send(port: number, serverCa: string, method: 'GET' | 'POST', urlPath: s
 }
 
 function formTokenIn(html: string): string {
-  const m = /id="account-form"[\s\S]*?name="form_token" value="([0-9A-Za-z]{32})"/.exec(html);
+  const m = /id="account-form"[\s\S]*?name="form_token" value="([0-9a-f]{76})"/.exec(html);
   assert.ok(m !== null, 'the page has an account form with a form token');
   return m[1];
 }

@@ -26,6 +26,17 @@ describe('ISO 8583 journal: STAN and RRN numbering', () => {
     assert.ok(restarted > Math.max(...first));
   });
 
+  it('reserves numbers in blocks: one counter update per hundred numbers, increasing within a process', async () => {
+    const before = Number(((await db('iso8583_counters').where({ name: 'message' }).first()) as { value: number | string }).value);
+    const journal = new IsoJournal(db);
+    const numbers: number[] = [];
+    for (let i = 0; i < 150; i++) numbers.push(await journal.nextNumber());
+    assert.deepEqual(numbers, [...numbers].sort((x, y) => x - y));
+    assert.equal(new Set(numbers).size, 150);
+    const after = Number(((await db('iso8583_counters').where({ name: 'message' }).first()) as { value: number | string }).value);
+    assert.equal(after - before, 200, 'two blocks of 100 reserved for 150 numbers');
+  });
+
   it('keeps one STAN and RRN per reference, so a retry is a retransmission', async () => {
     const journal = new IsoJournal(db);
     const one = await journal.open('op_same', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');

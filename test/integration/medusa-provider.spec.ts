@@ -1,22 +1,34 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import type { IBigNumber } from '@medusajs/types';
 import { TenderClient } from '@tender/client';
-import medusaModule, { PaymentActions, PaymentSessionStatus, TenderPaymentProvider, toMinorUnits } from '@tender/medusa-payment';
+import medusaModule, { TenderPaymentProvider, toMinorUnits } from '@tender/medusa-payment';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS } from '../support/merchant-client';
 import { FAST_WEBHOOKS, ReceivedWebhook, WebhookReceiver } from '../support/webhook-receiver';
 
-/** A BigNumber as Medusa's has it (its `raw` value with 20-digit precision). */
-function bigNumber(value: string): { raw: { value: string; precision: number }; toString(): string } {
-  const [int, frac = ''] = value.split('.');
-  const text = `${int}.${frac.padEnd(20, '0')}`;
-  return { raw: { value: text, precision: 20 }, toString: () => text };
+/**
+ * The real @medusajs/utils, loaded from where @tender/medusa-payment resolves it (it is
+ * that package's dev and peer dependency and sits in plugins/medusa/node_modules: its
+ * express 4 peer cannot be hoisted next to the gateway's express 5), so this test holds
+ * the very classes the provider extends. Typed here with the parts the test uses.
+ */
+interface MedusaUtils {
+  AbstractPaymentProvider: (abstract new (...args: never[]) => object) & { isPaymentProvider(o: unknown): boolean };
+  BigNumber: new (value: string | number) => IBigNumber;
+  ModuleProvider(module: string, definition: { services: unknown[] }): unknown;
+  Modules: { PAYMENT: string };
+  PaymentActions: Record<'AUTHORIZED' | 'SUCCESSFUL' | 'FAILED' | 'CANCELED' | 'REQUIRES_MORE' | 'NOT_SUPPORTED', string>;
+  PaymentSessionStatus: Record<'AUTHORIZED' | 'CAPTURED' | 'PENDING' | 'REQUIRES_MORE' | 'ERROR' | 'CANCELED', string>;
 }
+const medusa = createRequire(require.resolve('@tender/medusa-payment'))('@medusajs/utils') as MedusaUtils;
+const { PaymentActions, PaymentSessionStatus } = medusa;
+const bigNumber = (value: string) => new medusa.BigNumber(value);
 
 /**
- * The Medusa provider against a real gateway on loopback. @medusajs/utils is not
- * installed in this workspace (see plugins/medusa/README.md), so the provider runs on
- * its standalone base and this test calls its methods in the order Medusa's payment
- * module does. The buyer pays through the direct confirm API with the sandbox card
+ * The Medusa provider, a subclass of Medusa's real AbstractPaymentProvider, against a
+ * real gateway on loopback; the test calls its methods in the order Medusa's payment
+ * module does, with Medusa's real BigNumber amounts. The buyer pays through the direct confirm API with the sandbox card
  * (the hosted page is not part of this branch); Tender's real signed webhook reaches a
  * loopback receiver and is handed to getWebhookActionAndData as Medusa's
  * /hooks/payment route would.
@@ -100,6 +112,8 @@ describe('Medusa payment provider (@tender/medusa-payment)', function () {
   it('converts fractional BigNumbers exactly and refuses what is finer than the minor unit', async () => {
     assert.equal(toMinorUnits(bigNumber('19.99'), 'eur'), 1999);
     assert.equal(toMinorUnits(19.99, 'EUR'), 1999);
+    assert.equal(toMinorUnits(new medusa.BigNumber(19.99), 'eur'), 1999, 'a BigNumber made from a float');
+    assert.equal(toMinorUnits(new medusa.BigNumber('0.1').raw!, 'usd'), 10, "a BigNumber's raw value, as Medusa stores it");
     assert.equal(toMinorUnits('0.1', 'usd'), 10);
     assert.equal(toMinorUnits(bigNumber('1500'), 'jpy'), 1500);
     assert.equal(toMinorUnits('1.234', 'kwd'), 1234);
@@ -118,6 +132,14 @@ describe('Medusa payment provider (@tender/medusa-payment)', function () {
     assert.throws(() => TenderPaymentProvider.validateOptions({ apiKey: 'sk_test_1', baseUrl: 'https://x' }));
     TenderPaymentProvider.validateOptions({ apiKey: 'sk_test_1', baseUrl: 'https://x', webhookSecret: 'whsec_1' });
     assert.equal(TenderPaymentProvider.identifier, 'tender');
-    assert.deepEqual(medusaModule, { module: 'payment', services: [TenderPaymentProvider] });
+    assert.deepEqual(medusaModule, medusa.ModuleProvider(medusa.Modules.PAYMENT, { services: [TenderPaymentProvider] }));
+  });
+
+  it("is Medusa's own AbstractPaymentProvider, as Medusa's payment module checks it", () => {
+    const provider = new TenderPaymentProvider({}, { apiKey: 'sk_test_1', baseUrl: 'https://x', webhookSecret: 'whsec_1' });
+    assert.ok(provider instanceof medusa.AbstractPaymentProvider);
+    assert.ok(medusa.AbstractPaymentProvider.isPaymentProvider(provider));
+    assert.equal(provider.getIdentifier(), 'tender');
+    assert.throws(() => new TenderPaymentProvider({}, { apiKey: 'pk_test_1', baseUrl: 'https://x', webhookSecret: 'whsec_1' }), /secret key/);
   });
 });

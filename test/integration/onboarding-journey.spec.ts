@@ -15,7 +15,9 @@ describe('onboarding: from application to the first live payment', function () {
 
   before(async () => {
     const url = await smtp.start();
-    t = await startTestGateway({ plugins: [sandboxPlugin, standInBankPlugin(bank)], env: { TENDER_SMTP_URL: url, TENDER_MAIL_FROM: 'Tender <onboarding@pay.tender.test>' } });
+    t = await startTestGateway({ plugins: [sandboxPlugin, standInBankPlugin(bank)], env: { TENDER_SMTP_URL: url, TENDER_MAIL_FROM: 'Tender <onboarding@pay.tender.test>', TENDER_NOTIFY_POLL_MS: '20' } });
+    // Onboarding e-mails go through the e-mail outbox: its dispatcher sends them.
+    t.gateway.startBackgroundJobs({ worker: true });
     op = new OperatorClient(t.gateway.app);
   });
   after(async () => {

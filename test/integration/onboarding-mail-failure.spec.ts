@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { apply } from '../support/operator-client';
+import { EmailDispatcher } from '@tender/core';
 
 /** A loopback port with nothing listening on it. */
 async function closedPort(): Promise<number> {
@@ -20,11 +21,20 @@ describe('onboarding e-mail that cannot be sent', function () {
   });
   after(() => t.close());
 
-  it('is logged and does not undo the stage change or its event', async () => {
+  it('stays queued for a retry, is logged, and does not undo the stage change or its event', async () => {
     const m = await apply(t.gateway.app, 'Mailless Shop', 'mailless@shop.example');
     const events = await t.gateway.db('events').where({ merchant_id: m.id, type: 'merchant.application_submitted' });
     assert.equal(events.length, 1);
-    assert.match(t.logs(), /onboarding e-mail not sent/);
+    // The e-mail was queued in the stage change's transaction; the dispatcher's try fails.
+    const queued = await t.gateway.db('email_outbox').where({ merchant_id: m.id });
+    assert.equal(queued.length, 1);
+    assert.equal(queued[0].recipient, 'mailless@shop.example');
+    assert.equal(await t.gateway.container.resolve(EmailDispatcher).runOnce(), 1);
+    const after = await t.gateway.db('email_outbox').where({ id: queued[0].id }).first();
+    assert.equal(after.status, 'pending', 'kept for the next try, not given up');
+    assert.ok(Number(after.next_attempt_at) > Number(queued[0].next_attempt_at));
+    assert.match(t.logs(), /e-mail not sent/);
     assert.ok(!t.logs().includes(m.key), 'the log never holds a key');
+    assert.ok(!String(after.data).includes(m.key), 'the queued e-mail never holds a key');
   });
 });

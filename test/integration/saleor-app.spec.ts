@@ -144,6 +144,49 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
     assert.equal(refused.result, 'CHARGE_FAILURE');
   });
 
+  it("reports captures, refunds and cancels made in Tender's API (outside Saleor) with transactionEventReport", async () => {
+    const init = await hook('TRANSACTION_INITIALIZE_SESSION', session('AUTHORIZATION', '120.00'));
+    const transactionId = `VHJhbnNhY3Rpb25JdGVtOj${seq}`;
+    const paymentId = String(init.pspReference);
+    const reports = () => saleor.calls.filter((c) => c.variables.id === transactionId).map((c) => [c.variables.type, c.variables.amount, String(c.variables.pspReference).slice(0, 4)]);
+    const until = (n: number, what: string) => eventually(async () => reports().length >= n, what);
+
+    await shop.post(`/v1/payments/${paymentId}/confirm`, card(CARDS.visa)).expect(200);
+    await until(1, 'AUTHORIZATION_SUCCESS');
+    await shop.post(`/v1/payments/${paymentId}/capture`, { amount: 8000 }).expect(200);
+    await until(2, 'CHARGE_SUCCESS for the capture made in Tender');
+    await shop.post('/v1/refunds', { payment_id: paymentId, amount: 1000 }).expect(201);
+    await until(3, 'the first outside refund');
+    // A second partial refund leaves the status at partially_refunded: still reported.
+    await shop.post('/v1/refunds', { payment_id: paymentId, amount: 500 }).expect(201);
+    await until(4, 'the second outside refund');
+    // A refund Saleor asked for is answered, not reported; the outside one after it is.
+    const asked = await hook('TRANSACTION_REFUND_REQUESTED', { action: { amount: 3, currency: 'RUB', actionType: 'REFUND' }, transaction: { id: transactionId, pspReference: paymentId } });
+    assert.equal(asked.result, 'REFUND_SUCCESS');
+    await shop.post('/v1/refunds', { payment_id: paymentId, amount: 200 }).expect(201);
+    await until(5, 'the third outside refund');
+    assert.deepEqual(reports(), [
+      ['AUTHORIZATION_SUCCESS', 120, 'pay_'],
+      ['CHARGE_SUCCESS', 80, 'pay_'],
+      ['REFUND_SUCCESS', 10, 'ref_'],
+      ['REFUND_SUCCESS', 5, 'ref_'],
+      ['REFUND_SUCCESS', 2, 'ref_'],
+    ]);
+    assert.equal((await shop.get(`/v1/payments/${paymentId}`).expect(200)).body.amount_refunded, 2000);
+
+    const other = await hook('TRANSACTION_INITIALIZE_SESSION', session('AUTHORIZATION', 5));
+    const otherTransaction = `VHJhbnNhY3Rpb25JdGVtOj${seq}`;
+    const otherId = String(other.pspReference);
+    await shop.post(`/v1/payments/${otherId}/confirm`, card(CARDS.visa)).expect(200);
+    await eventually(async () => saleor.calls.some((c) => c.variables.id === otherTransaction), 'AUTHORIZATION_SUCCESS');
+    await shop.post(`/v1/payments/${otherId}/cancel`).expect(200);
+    await eventually(async () => saleor.calls.filter((c) => c.variables.id === otherTransaction).length >= 2, 'CANCEL_SUCCESS for the void made in Tender');
+    assert.deepEqual(saleor.calls.filter((c) => c.variables.id === otherTransaction).map((c) => [c.variables.type, c.variables.amount]), [
+      ['AUTHORIZATION_SUCCESS', 5],
+      ['CANCEL_SUCCESS', 5],
+    ]);
+  });
+
   it('a declined card is reported as CHARGE_FAILURE', async () => {
     const init = await hook('TRANSACTION_INITIALIZE_SESSION', session('CHARGE', 7));
     const paymentId = String(init.pspReference);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FixedClock } from '@tender/core';
+import { FixedClock, EmailDispatcher } from '@tender/core';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { COMPANY, OperatorClient, apply } from '../support/operator-client';
@@ -66,7 +66,10 @@ describe('test mode: one day, then register or be extended', function () {
     assert.equal(refused.body.error.code, 'merchant_invalid_stage');
   });
 
-  it('writes the e-mails as .eml files when no SMTP server is configured', () => {
+  it('writes the e-mails as .eml files when no SMTP server is configured', async () => {
+    // Onboarding e-mails wait in the e-mail outbox; its dispatcher writes the files.
+    const dispatcher = t.gateway.container.resolve(EmailDispatcher);
+    while ((await dispatcher.runOnce()) > 0);
     const dir = path.join(t.dataDir, 'mail');
     const mails = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
     const late = mails.filter((m) => m.includes('To: late@shop.example'));

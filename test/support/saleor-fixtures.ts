@@ -9,14 +9,24 @@ import { KeyObject, generateKeyPairSync, sign } from 'node:crypto';
  */
 export class FakeSaleor {
   readonly calls: Array<{ authorization: string | undefined; query: string; variables: Record<string, unknown> }> = [];
-  readonly kid = 'test-key-1';
-  private readonly privateKey: KeyObject;
-  private readonly jwk: Record<string, unknown>;
+  kid = 'test-key-1';
+  /** How often the store's JWKS was fetched. */
+  jwksFetches = 0;
+  private privateKey: KeyObject;
+  private jwk: Record<string, unknown>;
   private server: http.Server | undefined;
   port = 0;
 
   constructor() {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.privateKey = privateKey;
+    this.jwk = { ...publicKey.export({ format: 'jwk' }), kid: this.kid, use: 'sig', alg: 'RS256' };
+  }
+
+  /** Saleor rotates its signing key: a new key under a new kid, the old one gone from the JWKS. */
+  rotateKey(): void {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.kid = `test-key-${Number(this.kid.split('-').pop()) + 1}`;
     this.privateKey = privateKey;
     this.jwk = { ...publicKey.export({ format: 'jwk' }), kid: this.kid, use: 'sig', alg: 'RS256' };
   }
@@ -31,6 +41,7 @@ export class FakeSaleor {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         if (req.method === 'GET' && req.url === '/.well-known/jwks.json') {
+          this.jwksFetches++;
           res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: [this.jwk] }));
           return;
         }
@@ -50,8 +61,8 @@ export class FakeSaleor {
   }
 
   /** Signs like Saleor: detached JWS, RS256, unencoded payload (RFC 7797, b64=false). */
-  signature(body: string, key: KeyObject = this.privateKey): string {
-    const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: this.kid, b64: false, crit: ['b64'] })).toString('base64url');
+  signature(body: string, key: KeyObject = this.privateKey, kid: string = this.kid): string {
+    const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid, b64: false, crit: ['b64'] })).toString('base64url');
     const sig = sign('RSA-SHA256', Buffer.concat([Buffer.from(`${header}.`), Buffer.from(body)]), key);
     return `${header}..${sig.toString('base64url')}`;
   }

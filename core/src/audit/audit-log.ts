@@ -3,15 +3,20 @@ import { CLOCK, Clock } from '../clock/clock';
 import { Queryable } from '../db/database';
 import { newId } from '../ids/ids';
 
-/** Who acted. The operator is one admin token today, so every operator action is 'operator'. */
+/** Who acted through the operator API: the admin token is one shared secret, so every such action is 'operator'. */
 export const OPERATOR_ACTOR = 'operator';
+
+/** Who acted through the console: the signed-in operator account, e.g. 'operator:opa_123'. */
+export function operatorAccountActor(accountId: string): string {
+  return `${OPERATOR_ACTOR}:${accountId}`;
+}
 
 export interface AuditEntry {
   readonly actor: string;
   /** What was done, e.g. 'merchant.suspend', 'bank.create'. */
   readonly action: string;
   readonly merchantId: string | undefined;
-  readonly objectType: 'merchant' | 'bank' | 'bank_connection' | 'web_account';
+  readonly objectType: 'merchant' | 'bank' | 'bank_connection' | 'web_account' | 'routing_rules' | 'risk_rule_set' | 'risk_review';
   readonly objectId: string;
   /** What the action was given (never a secret). */
   readonly data: Record<string, unknown>;

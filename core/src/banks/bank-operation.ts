@@ -116,14 +116,16 @@ export class BankOperationRepository {
     return rows.map(fromRow);
   }
 
-  async settle(q: Queryable, op: BankOperation, result: SettledBankResult, now: number): Promise<void> {
+  /** Settles a pending operation; false (and no change) when it was no longer pending. */
+  async settle(q: Queryable, op: BankOperation, result: SettledBankResult, now: number): Promise<boolean> {
     const patch =
       result.kind === 'approved'
         ? { status: 'succeeded', authorization_code: result.authorizationCode ?? null, rrn: result.rrn ?? null, bank_reference: result.bankReference ?? null }
         : result.kind === 'declined'
           ? { status: 'declined', raw_code: result.rawCode, failure_code: result.reason, failure_message: result.message.slice(0, 500) }
           : { status: 'failed', raw_code: result.rawCode ?? null, failure_code: result.reason, failure_message: result.message.slice(0, 500) };
-    await q('bank_operations').where({ id: op.id }).update({ ...patch, updated_at: now });
+    const changed = await q('bank_operations').where({ id: op.id, status: 'pending' }).update({ ...patch, updated_at: now });
+    return changed === 1;
   }
 
   /** Records that a try went unanswered; the operation stays pending for the reconciler. */
@@ -132,8 +134,9 @@ export class BankOperationRepository {
   }
 
   /** The bank answered "authenticate first": not pending (the reconciler leaves it), not settled. */
-  async holdForAction(q: Queryable, op: BankOperation, now: number): Promise<void> {
-    await q('bank_operations').where({ id: op.id, status: 'pending' }).update({ status: 'action_required', updated_at: now });
+  async holdForAction(q: Queryable, op: BankOperation, now: number): Promise<boolean> {
+    const changed = await q('bank_operations').where({ id: op.id, status: 'pending' }).update({ status: 'action_required', updated_at: now });
+    return changed === 1;
   }
 
   /** The buyer came back from the challenge: the operation is pending again until the bank answers. */

@@ -38,9 +38,6 @@ export interface TenderConfig {
   readonly createDemoMerchant: boolean;
   /** How long a new merchant's test mode lasts before it must register (onboarding). */
   readonly testModeHours: number;
-  /** Where e-mail goes: an smtp(s):// URL, or undefined to write .eml files under dataDir/mail. */
-  readonly smtpUrl: string | undefined;
-  readonly mailFrom: string;
   /** Certificates: HTTPS served by the gateway itself, payer certificate validity, signed-request freshness. */
   readonly certificates: CertificatesConfig;
   /** Webhooks and e-mail. */
@@ -85,8 +82,6 @@ const envSchema = z.object({
   TENDER_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   TENDER_DEMO_MERCHANT: z.enum(['true', 'false']).optional(),
   TENDER_TEST_MODE_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
-  TENDER_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'TENDER_SMTP_URL must start with smtp:// or smtps://').optional(),
-  TENDER_MAIL_FROM: z.string().default('Tender <no-reply@tender.invalid>'),
   TENDER_TLS_CERT_FILE: z.string().min(1).optional(),
   TENDER_TLS_KEY_FILE: z.string().min(1).optional(),
   TENDER_CERT_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
@@ -149,8 +144,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // A demo merchant helps a newcomer on the embedded default; never in production unless asked for.
     createDemoMerchant: e.TENDER_DEMO_MERCHANT === undefined ? !production && database.client === 'sqlite' && database.embeddedDefault : e.TENDER_DEMO_MERCHANT === 'true',
     testModeHours: e.TENDER_TEST_MODE_HOURS,
-    smtpUrl: e.TENDER_SMTP_URL,
-    mailFrom: e.TENDER_MAIL_FROM,
     certificates: {
       tlsCertFile: e.TENDER_TLS_CERT_FILE === undefined ? undefined : path.resolve(cwd, e.TENDER_TLS_CERT_FILE),
       tlsKeyFile: e.TENDER_TLS_KEY_FILE === undefined ? undefined : path.resolve(cwd, e.TENDER_TLS_KEY_FILE),

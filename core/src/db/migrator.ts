@@ -11,6 +11,7 @@ import * as assist009 from './migrations/009-assist';
 import * as saleor010 from './migrations/010-saleor';
 import * as webAccounts011 from './migrations/011-web-accounts';
 import * as dashboard012 from './migrations/012-dashboard';
+import * as saleorOutsideRefunds014 from './migrations/014-saleor-outside-refunds';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -35,6 +36,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['010-saleor', saleor010],
   ['011-web-accounts', webAccounts011],
   ['012-dashboard', dashboard012],
+  ['014-saleor-outside-refunds', saleorOutsideRefunds014],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -11,6 +11,19 @@ export type ApiKeyKind = 'secret' | 'publishable';
 export interface AuthenticatedKey extends MerchantContext {
   readonly keyId: string;
   readonly kind: ApiKeyKind;
+  /**
+   * The merchant's standing as read with the key (one joined lookup per request):
+   * MerchantStanding decides from it instead of reading the merchant again.
+   * Undefined when the merchant row is missing.
+   */
+  readonly standing?: MerchantStandingFacts;
+}
+
+/** What MerchantStanding needs to know about a merchant to let a request through. */
+export interface MerchantStandingFacts {
+  readonly stage: string;
+  readonly liveAt: number | undefined;
+  readonly testModeExpiresAt: number | undefined;
 }
 
 /**
@@ -52,12 +65,24 @@ export class ApiKeyService {
   /** The merchant and mode a key belongs to; a 401 for anything unknown, revoked or expired. */
   async authenticate(key: string): Promise<AuthenticatedKey> {
     if (!/^(sk|pk)_(test|live)_[0-9A-Za-z]{20,64}$/.test(key)) throw new TenderError('api_key_invalid');
-    const row = await this.db('api_keys').where({ key_hash: hashKey(key) }).first();
+    // The merchant's standing comes with the key in one statement: every API request
+    // needs both, and this is the hot path (docs/performance.md).
+    const row = (await this.db('api_keys as k')
+      .leftJoin('merchants as m', 'm.id', 'k.merchant_id')
+      .where({ 'k.key_hash': hashKey(key) })
+      .first('k.id', 'k.merchant_id', 'k.livemode', 'k.kind', 'k.revoked_at', 'k.expires_at', 'm.stage', 'm.live_at', 'm.test_mode_expires_at')) as Record<string, unknown> | undefined;
     const now = this.clock.now();
     if (row === undefined || row.revoked_at !== null || (row.expires_at !== null && Number(row.expires_at) <= now)) {
       throw new TenderError('api_key_invalid');
     }
-    return { keyId: String(row.id), merchantId: String(row.merchant_id), livemode: Boolean(row.livemode), kind: row.kind as ApiKeyKind };
+    const optional = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
+    return {
+      keyId: String(row.id),
+      merchantId: String(row.merchant_id),
+      livemode: Boolean(row.livemode),
+      kind: row.kind as ApiKeyKind,
+      ...(row.stage === null || row.stage === undefined ? {} : { standing: { stage: String(row.stage), liveAt: optional(row.live_at), testModeExpiresAt: optional(row.test_mode_expires_at) } }),
+    };
   }
 }
 

@@ -25,7 +25,8 @@ export class MerchantStanding {
   ) {}
 
   async assertMayUse(who: AuthenticatedKey, options: { accountRoute: boolean }): Promise<void> {
-    const merchant = await this.merchants.find(this.db, who.merchantId);
+    // merchantAuth read the standing with the key; other callers (pages) read it here.
+    const merchant = who.standing ?? (await this.merchants.find(this.db, who.merchantId));
     if (merchant === undefined) throw new TenderError('api_key_invalid');
     if (merchant.stage === 'suspended') throw new TenderError('merchant_suspended');
     if (who.livemode && merchant.liveAt === undefined) throw new TenderError('api_key_invalid');

@@ -14,10 +14,11 @@ export interface OnboardingNotice {
 }
 
 /**
- * The seam between onboarding and whatever delivers notifications. Today's
- * implementation writes the outbox event and sends e-mail itself; when the webhook
- * and e-mail issue lands, another implementation can be registered under the same
- * token without touching onboarding.
+ * The seam between onboarding and whatever delivers notifications. The built-in
+ * implementation (OutboxMailNotifier) writes the event and the rendered e-mail into
+ * the outboxes inside the stage change's transaction and has nothing to do after
+ * commit; another implementation can be registered under the same token without
+ * touching onboarding.
  *
  * @example
  * ```ts
@@ -31,7 +32,7 @@ export interface OnboardingNotice {
 export interface OnboardingNotifier {
   /** Inside the stage change's transaction: the event, so there is never one without the other. */
   record(q: Queryable, notice: OnboardingNotice): Promise<void>;
-  /** After commit: the e-mail. A delivery failure is logged, never thrown: the stage change stands. */
+  /** After commit: anything that must not be part of the transaction. A failure is logged, never thrown: the stage change stands. */
   deliver(notice: OnboardingNotice): Promise<void>;
 }
 

@@ -28,8 +28,8 @@ export const recordContractSchema = z
 
 export type RecordContractInput = z.output<typeof recordContractSchema>;
 
-/** Who asked for a change: the merchant itself (its API key) or the operator (the admin token). */
-type Actor = 'merchant' | 'operator';
+/** Who asked for a change: the merchant itself (its API key) or an operator (the admin token or a console account), named in the audit entry. */
+type Actor = 'merchant' | { readonly operator: string };
 
 interface Change {
   readonly changes: MerchantChanges;
@@ -80,10 +80,10 @@ export class OnboardingService {
   }
 
   /** A merchant the operator creates directly: test mode without expiry (the operator vouches for it). */
-  async createByOperator(input: CreateMerchantInput): Promise<CreatedMerchant> {
+  async createByOperator(input: CreateMerchantInput, by = OPERATOR_ACTOR): Promise<CreatedMerchant> {
     return inTransaction(this.db, async (trx) => {
       const made = await this.merchants.createIn(trx, input, undefined);
-      await this.audit.record(trx, { actor: OPERATOR_ACTOR, action: 'merchant.create', merchantId: made.id, objectType: 'merchant', objectId: made.id, data: input });
+      await this.audit.record(trx, { actor: by, action: 'merchant.create', merchantId: made.id, objectType: 'merchant', objectId: made.id, data: input });
       return made;
     });
   }
@@ -122,8 +122,8 @@ export class OnboardingService {
   }
 
   /** The operator has checked the company details; a contract can be recorded only after this. */
-  approve(merchantId: string): Promise<MerchantView> {
-    return this.change(merchantId, 'operator', 'merchant.approve', {}, (m) => {
+  approve(merchantId: string, by = OPERATOR_ACTOR): Promise<MerchantView> {
+    return this.change(merchantId, { operator: by }, 'merchant.approve', {}, (m) => {
       if (m.stage !== 'registered' && m.stage !== 'bank_chosen') {
         throw new TenderError(m.stage === 'suspended' ? 'merchant_suspended' : 'merchant_invalid_stage', { message: `Cannot approve: the merchant is in stage ${m.stage}; approval follows registration.` });
       }
@@ -132,8 +132,8 @@ export class OnboardingService {
   }
 
   /** Test mode ends `hours` after now or after its current end, whichever is later. */
-  extendTestMode(merchantId: string, hours: number): Promise<MerchantView> {
-    return this.change(merchantId, 'operator', 'merchant.extend_test_mode', { hours }, (m) => {
+  extendTestMode(merchantId: string, hours: number, by = OPERATOR_ACTOR): Promise<MerchantView> {
+    return this.change(merchantId, { operator: by }, 'merchant.extend_test_mode', { hours }, (m) => {
       if (m.testModeExpiresAt === undefined) {
         throw new TenderError('merchant_invalid_stage', { message: 'This merchant\'s test mode does not expire; there is nothing to extend.' });
       }
@@ -143,18 +143,18 @@ export class OnboardingService {
   }
 
   /** The bank signed: its merchant id and terminals become the merchant's live bank connections. */
-  async recordContract(merchantId: string, input: RecordContractInput): Promise<MerchantView> {
+  async recordContract(merchantId: string, input: RecordContractInput, by = OPERATOR_ACTOR): Promise<MerchantView> {
     if (new Set(input.terminal_ids).size !== input.terminal_ids.length) throw new TenderError('parameter_invalid', { param: 'terminal_ids', message: 'A terminal id is listed twice.' });
     try {
-      return await this.recordContractOnce(merchantId, input);
+      return await this.recordContractOnce(merchantId, input, by);
     } catch (error) {
       if (isUniqueViolation(error)) throw new TenderError('parameter_invalid', { param: 'terminal_ids', message: 'One of these terminal ids is already connected at this bank.' });
       throw error;
     }
   }
 
-  private recordContractOnce(merchantId: string, input: RecordContractInput): Promise<MerchantView> {
-    return this.change(merchantId, 'operator', 'merchant.record_contract', input, async (m, trx) => {
+  private recordContractOnce(merchantId: string, input: RecordContractInput, by: string): Promise<MerchantView> {
+    return this.change(merchantId, { operator: by }, 'merchant.record_contract', input, async (m, trx) => {
       assertStageTransition(m.stage, 'contract_signed', 'record a contract');
       if (m.approvedAt === undefined) throw new TenderError('registration_not_approved', { message: 'Approve the merchant\'s registration (POST /admin/v1/merchants/:id/approve) before recording its contract.' });
       const bank = await this.banks.get(trx, m.chosenBankCode ?? '');
@@ -172,23 +172,23 @@ export class OnboardingService {
   }
 
   /** Production: live mode opens (the merchant then creates its live keys, shown once). */
-  goLive(merchantId: string): Promise<MerchantView> {
-    return this.change(merchantId, 'operator', 'merchant.go_live', {}, (m) => {
+  goLive(merchantId: string, by = OPERATOR_ACTOR): Promise<MerchantView> {
+    return this.change(merchantId, { operator: by }, 'merchant.go_live', {}, (m) => {
       assertStageTransition(m.stage, 'live', 'go live');
       return { to: 'live', template: 'live', changes: { stage: 'live', live_at: this.clock.now() } };
     });
   }
 
   /** Every API request of the merchant is refused until resumed; nothing is deleted. */
-  suspend(merchantId: string, reason: string | undefined): Promise<MerchantView> {
-    return this.change(merchantId, 'operator', 'merchant.suspend', { reason: reason ?? null }, (m) => {
+  suspend(merchantId: string, reason: string | undefined, by = OPERATOR_ACTOR): Promise<MerchantView> {
+    return this.change(merchantId, { operator: by }, 'merchant.suspend', { reason: reason ?? null }, (m) => {
       assertStageTransition(m.stage, 'suspended', 'suspend');
       return { to: 'suspended', template: 'suspended', mailData: { reason: reason ?? '' }, changes: { stage: 'suspended', resume_stage: m.stage as ActiveStage } };
     });
   }
 
-  resume(merchantId: string): Promise<MerchantView> {
-    return this.change(merchantId, 'operator', 'merchant.resume', {}, (m) => {
+  resume(merchantId: string, by = OPERATOR_ACTOR): Promise<MerchantView> {
+    return this.change(merchantId, { operator: by }, 'merchant.resume', {}, (m) => {
       if (m.stage !== 'suspended' || m.resumeStage === undefined) throw new TenderError('merchant_invalid_stage', { message: `Cannot resume: the merchant is in stage ${m.stage}, not suspended.` });
       return { to: m.resumeStage, template: 'resumed', changes: { stage: m.resumeStage, resume_stage: null } };
     });
@@ -206,8 +206,8 @@ export class OnboardingService {
       const change = await decide(before, trx);
       const after = await this.repo.update(trx, before, change.changes, this.clock.now());
       const v = merchantView(after);
-      if (actor === 'operator') {
-        await this.audit.record(trx, { actor: OPERATOR_ACTOR, action, merchantId, objectType: 'merchant', objectId: merchantId, data: { ...auditData, from_stage: before.stage, to_stage: after.stage } });
+      if (actor !== 'merchant') {
+        await this.audit.record(trx, { actor: actor.operator, action, merchantId, objectType: 'merchant', objectId: merchantId, data: { ...auditData, from_stage: before.stage, to_stage: after.stage } });
       }
       let n: OnboardingNotice | undefined;
       if (change.to !== undefined && change.template !== undefined) {

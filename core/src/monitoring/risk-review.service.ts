@@ -4,6 +4,7 @@ import { DATABASE, Database } from '../db/database';
 import { inTransaction } from '../db/transaction';
 import { TenderError, notFound } from '../errors/tender-error';
 import { LOGGER, Logger } from '../logging/logger';
+import { AuditLog } from '../audit/audit-log';
 import { MerchantContext } from '../merchants/merchant-context';
 import { Payment } from '../payments/payment';
 import { PaymentRepository } from '../payments/payment.repository';
@@ -26,6 +27,7 @@ export class RiskReviewService {
     @inject(RiskReviewRepository) private readonly reviews: RiskReviewRepository,
     @inject(PaymentRepository) private readonly payments: PaymentRepository,
     @inject(PaymentService) private readonly paymentService: PaymentService,
+    @inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
   async list(ctx: MerchantContext, filter: { status: ReviewStatus | undefined; limit: number; startingAfter: string | undefined }): Promise<{ reviews: RiskReview[]; hasMore: boolean }> {
@@ -40,12 +42,13 @@ export class RiskReviewService {
     return review;
   }
 
-  approve(ctx: MerchantContext, id: string, decidedBy = 'merchant'): Promise<{ review: RiskReview; payment: Payment }> {
-    return this.decide(ctx, id, 'approve', decidedBy);
+  /** `auditActor` (an operator's decision from the console) also writes an audit entry naming the operator account. */
+  approve(ctx: MerchantContext, id: string, decidedBy = 'merchant', auditActor?: string): Promise<{ review: RiskReview; payment: Payment }> {
+    return this.decide(ctx, id, 'approve', decidedBy, auditActor);
   }
 
-  reject(ctx: MerchantContext, id: string, decidedBy = 'merchant'): Promise<{ review: RiskReview; payment: Payment }> {
-    return this.decide(ctx, id, 'reject', decidedBy);
+  reject(ctx: MerchantContext, id: string, decidedBy = 'merchant', auditActor?: string): Promise<{ review: RiskReview; payment: Payment }> {
+    return this.decide(ctx, id, 'reject', decidedBy, auditActor);
   }
 
   /** Decides open reviews past their deadline with their default; returns how many were decided. */
@@ -64,7 +67,7 @@ export class RiskReviewService {
     return decided;
   }
 
-  private async decide(ctx: MerchantContext, id: string, verdict: 'approve' | 'reject', decidedBy: string): Promise<{ review: RiskReview; payment: Payment }> {
+  private async decide(ctx: MerchantContext, id: string, verdict: 'approve' | 'reject', decidedBy: string, auditActor?: string): Promise<{ review: RiskReview; payment: Payment }> {
     const { review, payment } = await inTransaction(this.db, async (trx) => {
       const review = await this.reviews.find(trx, ctx, id, { lock: true });
       if (review === undefined) throw notFound('risk_review', id);
@@ -76,6 +79,9 @@ export class RiskReviewService {
         throw new TenderError('payment_invalid_state', { message: `The payment is ${payment.status}; a review is decided once the authorization is known.` });
       }
       const status: ReviewStatus = final ? 'canceled' : verdict === 'approve' ? 'approved' : 'rejected';
+      if (auditActor !== undefined) {
+        await this.audit.record(trx, { actor: auditActor, action: `risk_review.${verdict}`, merchantId: ctx.merchantId, objectType: 'risk_review', objectId: id, data: { payment: payment.id, livemode: ctx.livemode, status } });
+      }
       return { review: await this.reviews.decide(trx, review, status, decidedBy, this.clock.now()), payment };
     });
     if (review.status === 'approved' && payment.captureMethod === 'automatic') return { review, payment: await this.paymentService.capture(ctx, payment.id, undefined) };

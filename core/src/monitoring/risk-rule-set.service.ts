@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { CLOCK, Clock } from '../clock/clock';
 import { DATABASE, Database } from '../db/database';
 import { inTransaction } from '../db/transaction';
+import { AuditLog } from '../audit/audit-log';
 import { RiskRuleRegistry } from './risk-rule.registry';
 import { RiskRuleSetRepository, RuleSetScope, StoredRuleSet } from './risk-rule-set.repository';
 import { EffectiveRiskSettings, RuleSetInput, effectiveSettings, validateRuleSet } from './risk-settings';
@@ -17,6 +18,7 @@ export class RiskRuleSetService {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(RiskRuleRegistry) private readonly registry: RiskRuleRegistry,
     @inject(RiskRuleSetRepository) private readonly ruleSets: RiskRuleSetRepository,
+    @inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
   async current(scope: RuleSetScope): Promise<Record<string, unknown>> {
@@ -24,9 +26,17 @@ export class RiskRuleSetService {
     return this.view(scope, own ?? { version: 0, settings: {}, createdAt: 0 });
   }
 
-  async replace(scope: RuleSetScope, body: unknown): Promise<Record<string, unknown>> {
+  /** `auditActor` (operator changes) writes an audit entry in the same transaction as the new version. */
+  async replace(scope: RuleSetScope, body: unknown, auditActor?: string): Promise<Record<string, unknown>> {
     const settings = validateRuleSet(body, this.registry);
-    const stored = await inTransaction(this.db, (trx) => this.ruleSets.append(trx, scope, settings, this.clock.now()));
+    const stored = await inTransaction(this.db, async (trx) => {
+      const appended = await this.ruleSets.append(trx, scope, settings, this.clock.now());
+      if (auditActor !== undefined) {
+        const merchantId = scope.kind === 'merchant' ? scope.ctx.merchantId : undefined;
+        await this.audit.record(trx, { actor: auditActor, action: 'risk_rules.replace', merchantId, objectType: 'risk_rule_set', objectId: merchantId ?? 'operator', data: { version: appended.version, settings } });
+      }
+      return appended;
+    });
     return this.view(scope, stored);
   }
 

@@ -108,7 +108,7 @@ export class HostedPageService {
       const failure = payment.failureCode === null ? 'other' : payment.failureCode;
       const card: CardFormContext = {
         action: `/pay/${payment.pageToken}`,
-        token: await this.formTokens.issue(payment.id),
+        token: this.formTokens.issue(payment.id),
         holder_name: form?.holder_name ?? '',
         errors: form?.errors ?? {},
         alert: failed ? `${message(this.theme.messages, locale, `failure.${failure}`)}${cardLabel(payment) === null ? '' : ` (${cardLabel(payment) ?? ''})`}` : (form?.alert ?? null),

@@ -34,7 +34,7 @@ export class PaymentLinkPageService {
       ...basicContext({ locale, messages: this.theme.messages[locale], nonce: request.nonce, branding }, `${message(this.theme.messages, locale, 'link_title')}: ${name}`),
       merchant: merchantContext(name, branding),
       payment: paymentContext({ amount: link.amount, currency: link.currency, description: link.description, orderId: '' }, locale),
-      form: { action: `/pay/link/${link.token}`, token: await this.formTokens.issue(link.id) },
+      form: { action: `/pay/link/${link.token}`, token: this.formTokens.issue(link.id) },
     });
     return { kind: 'page', status: 200, html, frameAncestors: branding.frameAncestors, formActions: [] };
   }

@@ -43,21 +43,24 @@ export class BankOutcomeApplier {
       const ctx = { merchantId: op.merchantId, livemode: op.livemode };
       const payment = await this.payments.find(trx, ctx, op.paymentId, { lock: true });
       if (payment === undefined) throw new Error(`operation ${op.id} refers to a missing payment`);
-      const current = await this.operations.find(trx, op.id, { lock: true });
       const refund = op.refundId === null ? undefined : await this.refunds.find(trx, ctx, op.refundId, { lock: true });
       const now = this.clock.now();
-      if (current === undefined || current.status !== 'pending') return { payment, refund, applied: false };
+      // The operation is not read: its kind and amount never change, and each change
+      // below is conditional on `status = 'pending'`, so the UPDATE's own row lock
+      // decides which of two settlers (request path, reconciler) wins; the loser
+      // changes nothing. One statement instead of a locking read and an update.
+      const current = op;
       if (result.kind === 'unknown') {
         await this.operations.touchUnknown(trx, current, result.message, now);
         return { payment, refund, applied: false };
       }
       if (result.kind === 'action_required') {
         // 3-D Secure: the bank holds the authorization; the payment waits for the buyer.
-        await this.operations.holdForAction(trx, current, now);
+        if (!(await this.operations.holdForAction(trx, current, now))) return { payment, refund, applied: false };
         const held = await this.writer.change(trx, payment, { status: 'requires_action', three_ds_challenge: JSON.stringify(result.challenge), operation_in_progress: null }, now);
         return { payment: held, refund, applied: true };
       }
-      await this.operations.settle(trx, current, result, now);
+      if (!(await this.operations.settle(trx, current, result, now))) return { payment, refund, applied: false };
       switch (current.kind) {
         case 'authorize':
         case 'sale': {

@@ -3,6 +3,7 @@ import { CLOCK, Clock } from '../clock/clock';
 import { DATABASE, Database, isUniqueViolation } from '../db/database';
 import { inTransaction } from '../db/transaction';
 import { notFound } from '../errors/tender-error';
+import { AuditLog } from '../audit/audit-log';
 import { MerchantContext } from '../merchants/merchant-context';
 import { PaymentRepository } from '../payments/payment.repository';
 import { PaymentAttempt, PaymentAttemptRepository } from './payment-attempt.repository';
@@ -30,6 +31,7 @@ export class RoutingService {
     @inject(RoutingRuleRepository) private readonly rules: RoutingRuleRepository,
     @inject(PaymentRepository) private readonly payments: PaymentRepository,
     @inject(PaymentAttemptRepository) private readonly attempts: PaymentAttemptRepository,
+    @inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
   current(scope: RoutingScope): Promise<RoutingRuleVersion | undefined> {
@@ -40,11 +42,21 @@ export class RoutingService {
     return this.rules.versions(this.db, scope);
   }
 
-  /** Adds a version. Two concurrent PUTs both land, one after the other (the last one is current). */
-  async replace(scope: RoutingScope, set: RoutingRuleSet): Promise<RoutingRuleVersion> {
+  /**
+   * Adds a version. Two concurrent PUTs both land, one after the other (the last one is current).
+   * `auditActor` (operator changes) writes an audit entry in the same transaction.
+   */
+  async replace(scope: RoutingScope, set: RoutingRuleSet, auditActor?: string): Promise<RoutingRuleVersion> {
     for (let tries = 1; ; tries++) {
       try {
-        return await inTransaction(this.db, (trx) => this.rules.put(trx, scope, set.rules, this.clock.now()));
+        return await inTransaction(this.db, async (trx) => {
+          const version = await this.rules.put(trx, scope, set.rules, this.clock.now());
+          if (auditActor !== undefined) {
+            const merchantId = scope.kind === 'merchant' ? scope.merchantId : undefined;
+            await this.audit.record(trx, { actor: auditActor, action: 'routing.replace', merchantId, objectType: 'routing_rules', objectId: merchantId ?? 'operator', data: { version: version.version, rules: set.rules } });
+          }
+          return version;
+        });
       } catch (error) {
         if (tries >= 5 || !isUniqueViolation(error)) throw error;
       }

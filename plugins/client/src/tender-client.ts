@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TenderApiError, TenderConnectionError } from './errors';
 import {
+  Branding,
   CardParams,
   CreatePaymentParams,
   CreateRefundParams,
@@ -13,6 +14,7 @@ import {
   Redelivery,
   RequestOptions,
   TenderEvent,
+  UpdateBrandingParams,
   WebhookDelivery,
   WebhookEndpoint,
 } from './types';
@@ -94,8 +96,27 @@ export class TenderClient {
       this.request('GET', `/v1/webhook_endpoints/${encodeURIComponent(id)}/deliveries${query(params)}`),
   };
 
+  readonly branding = {
+    /** The merchant's payment-page branding (fields never set are null). */
+    retrieve: (): Promise<Branding> => this.request('GET', '/v1/branding'),
+    /** Replaces the fields sent; `null` clears one. Applies to every payment page from now on. */
+    update: (params: UpdateBrandingParams): Promise<Branding> => this.request('PUT', '/v1/branding', params),
+    /** The payment page (HTML) with sample data as it would look with `params` applied; stores nothing. */
+    preview: (params: UpdateBrandingParams = {}, options: { locale?: 'ru' | 'en' | 'ar' } = {}): Promise<string> =>
+      this.send('POST', `/v1/branding/preview${query(options)}`, params, {}).then((r) => r.text),
+  };
+
   /** Any endpoint, for parts of the API this version of the client has no method for. */
-  async request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  async request<T>(method: HttpMethod, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+    const { text } = await this.send(method, path, body, opts);
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  /**
+   * One call with retries. The Idempotency-Key is chosen once, before the first
+   * attempt, so every retry of a POST is the same request to the gateway.
+   */
+  private async send(method: HttpMethod, path: string, body: unknown, opts: RequestOptions): Promise<{ status: number; text: string }> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.options.secretKey}`, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (method === 'POST') headers['Idempotency-Key'] = opts.idempotencyKey ?? randomUUID();
@@ -111,9 +132,8 @@ export class TenderClient {
         continue; // Network error: safe to retry, the Idempotency-Key makes it the same request.
       }
       const text = await response.text();
-      const json = text === '' ? undefined : (JSON.parse(text) as unknown);
-      if (response.ok) return json as T;
-      const err = (json as { error?: { type?: string; code?: string; message?: string; param?: string } } | undefined)?.error ?? {};
+      if (response.ok) return { status: response.status, text };
+      const err = errorBody(text);
       const apiError = new TenderApiError(response.status, err.type ?? 'api_error', err.code ?? 'unknown', err.message ?? response.statusText, err.param, response.headers.get('request-id') ?? undefined);
       // Retry only what a retry can fix: our own request still running, or a server error.
       const retriable = response.status >= 500 || err.code === 'idempotency_key_in_use' || err.code === 'payment_operation_in_progress';
@@ -122,6 +142,17 @@ export class TenderClient {
     }
     if (lastError instanceof TenderApiError) throw lastError;
     throw new TenderConnectionError(`no answer from ${this.baseUrl} after ${this.maxRetries + 1} attempts`, lastError);
+  }
+}
+
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** The catalogue error of a non-2xx answer; a proxy's HTML error page gives an empty one. */
+function errorBody(text: string): { type?: string; code?: string; message?: string; param?: string } {
+  try {
+    return (JSON.parse(text) as { error?: { type?: string; code?: string; message?: string; param?: string } } | null)?.error ?? {};
+  } catch {
+    return {};
   }
 }
 

@@ -81,6 +81,8 @@ export interface ListPaymentsParams {
   status?: PaymentStatus;
   limit?: number;
   starting_after?: string;
+  /** ISO 8601 time or Unix seconds: only payments changed at or after it (for polling). */
+  updated_since?: string | number;
 }
 
 export interface CreateRefundParams {
@@ -161,3 +163,30 @@ export interface Redelivery {
   event_id: string;
   delivery_ids: string[];
 }
+
+/** The merchant's payment-page branding (docs/branding.md); null means Tender's default. */
+export interface Branding {
+  object: 'branding';
+  logo_url: string | null;
+  primary_color: string | null;
+  background_color: string | null;
+  text_color: string | null;
+  font: 'system' | 'serif' | 'rounded' | 'monospace' | null;
+  button_style: 'rounded' | 'square' | 'pill' | null;
+  custom_css: string | null;
+  template: string | null;
+  /** Origins allowed to show the page in an iframe. */
+  frame_ancestors: string[];
+  updated_at: string | null;
+}
+
+/**
+ * PUT /v1/branding and the preview: every field optional; a field sent replaces the
+ * stored one, `null` clears it. Colours are `#rrggbb`; `logo_url` must be https.
+ *
+ * @example
+ * ```ts
+ * await tender.branding.update({ primary_color: '#1f5eff', button_style: 'pill', logo_url: null });
+ * ```
+ */
+export type UpdateBrandingParams = Partial<{ [K in Exclude<keyof Branding, 'object' | 'updated_at'>]: Branding[K] }>;

@@ -7,11 +7,10 @@
  * //   { resolve: '@tender/medusa-payment', id: 'tender', options: { apiKey, baseUrl, webhookSecret } } ] } }]
  * ```
  */
-import { paymentModuleProvider } from './medusa-base';
+import { ModuleProvider, Modules } from '@medusajs/utils';
 import { TenderPaymentProvider } from './tender-payment.provider';
 
 export { TenderPaymentProvider, TenderProviderOptions } from './tender-payment.provider';
 export { toMinorUnits, fromMinorUnits, minorUnitDigits } from './medusa-amount';
-export { PaymentActions, PaymentSessionStatus } from './medusa-contract';
 
-export default paymentModuleProvider([TenderPaymentProvider]);
+export default ModuleProvider(Modules.PAYMENT, { services: [TenderPaymentProvider] });

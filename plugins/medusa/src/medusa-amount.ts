@@ -1,4 +1,4 @@
-import { BigNumberInput } from './medusa-contract';
+import type { BigNumberInput } from '@medusajs/types';
 
 const ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
 const THREE_DECIMAL = new Set(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND']);
@@ -43,12 +43,15 @@ export function fromMinorUnits(minor: number, currency: string): number {
 
 function decimalText(amount: BigNumberInput): string {
   if (typeof amount === 'number') {
-    if (!Number.isFinite(amount)) return String(amount);
     // String() of a JS number is the shortest text that reads back to it: 0.1 -> "0.1".
-    return String(amount);
+    return Number.isFinite(amount) && Math.abs(amount) < 1e21 && (amount === 0 || Math.abs(amount) >= 1e-6) ? String(amount) : 'not a plain decimal';
   }
   if (typeof amount === 'string') return amount.trim();
-  if ('raw' in amount && amount.raw !== undefined) return String(amount.raw.value).trim();
-  if ('value' in amount) return String(amount.value).trim();
-  return amount.toString().trim();
+  const value = amount as unknown as Record<string, unknown>;
+  // Medusa's BigNumber keeps its exact decimal text in `raw.value`; a raw value is `{ value }`.
+  const raw = typeof value.raw === 'object' && value.raw !== null ? (value.raw as Record<string, unknown>).value : value.value;
+  if (typeof raw === 'string' || typeof raw === 'number') return String(raw).trim();
+  // bignumber.js: toFixed() never uses exponent notation, unlike toString().
+  if (typeof value.toFixed === 'function') return String((value.toFixed as () => string)()).trim();
+  return String(amount).trim();
 }

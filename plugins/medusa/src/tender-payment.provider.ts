@@ -1,20 +1,31 @@
-import { Payment, TenderApiError, TenderClient, verifyWebhookSignature } from '@tender/client';
-import { medusaProviderBase } from './medusa-base';
-import {
-  DataOutput,
+import type {
+  AuthorizePaymentInput,
+  AuthorizePaymentOutput,
+  CancelPaymentInput,
+  CancelPaymentOutput,
+  CapturePaymentInput,
+  CapturePaymentOutput,
+  DeletePaymentInput,
+  DeletePaymentOutput,
+  GetPaymentStatusInput,
+  GetPaymentStatusOutput,
   InitiatePaymentInput,
   InitiatePaymentOutput,
-  PaymentActions,
-  PaymentData,
-  PaymentInput,
-  PaymentSessionStatus,
+  PaymentProviderInput,
   ProviderWebhookPayload,
   RefundPaymentInput,
-  StatusOutput,
+  RefundPaymentOutput,
+  RetrievePaymentInput,
+  RetrievePaymentOutput,
   UpdatePaymentInput,
+  UpdatePaymentOutput,
   WebhookActionResult,
-} from './medusa-contract';
+} from '@medusajs/types';
+import { AbstractPaymentProvider, PaymentActions, PaymentSessionStatus } from '@medusajs/utils';
+import { Payment, TenderApiError, TenderClient, verifyWebhookSignature } from '@tender/client';
 import { fromMinorUnits, toMinorUnits } from './medusa-amount';
+
+type PaymentData = Record<string, unknown>;
 
 /** The provider's options in medusa-config (`options` of the provider entry). */
 export interface TenderProviderOptions {
@@ -32,8 +43,6 @@ export interface TenderProviderOptions {
   fetch?: typeof fetch;
 }
 
-const Base = medusaProviderBase();
-
 /**
  * Tender as a Medusa v2 payment provider. A payment session is a Tender payment with
  * manual capture: initiatePayment creates it (the buyer pays at `data.payment_url`),
@@ -47,27 +56,23 @@ const Base = medusaProviderBase();
  * session.data?.payment_url; // send the buyer here
  * ```
  */
-export class TenderPaymentProvider extends Base {
+export class TenderPaymentProvider extends AbstractPaymentProvider<TenderProviderOptions> {
   static identifier = 'tender';
 
   private readonly client: TenderClient;
   private readonly options: TenderProviderOptions;
 
-  static validateOptions(options: Record<string, unknown>): void {
+  static override validateOptions(options: Record<string, unknown>): void {
     if (typeof options.apiKey !== 'string' || !/^sk_(test|live)_/.test(options.apiKey)) throw new Error('Tender: options.apiKey must be a secret key (sk_test_... or sk_live_...)');
     if (typeof options.baseUrl !== 'string' || !/^https?:\/\//.test(options.baseUrl)) throw new Error('Tender: options.baseUrl must be the gateway URL (https://...)');
     if (typeof options.webhookSecret !== 'string' || !options.webhookSecret.startsWith('whsec_')) throw new Error('Tender: options.webhookSecret must be the webhook endpoint secret (whsec_...)');
   }
 
   constructor(cradle: Record<string, unknown>, options: TenderProviderOptions) {
-    super(cradle, options as unknown as Record<string, unknown>);
+    super(cradle, options);
     TenderPaymentProvider.validateOptions(options as unknown as Record<string, unknown>);
     this.options = options;
     this.client = new TenderClient({ secretKey: options.apiKey, baseUrl: options.baseUrl, ...(options.fetch === undefined ? {} : { fetch: options.fetch }) });
-  }
-
-  getIdentifier(): string {
-    return TenderPaymentProvider.identifier;
   }
 
   async initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
@@ -87,39 +92,39 @@ export class TenderPaymentProvider extends Base {
     return { id: payment.id, data: snapshot(payment), status: sessionStatus(payment) };
   }
 
-  async authorizePayment(input: PaymentInput): Promise<StatusOutput> {
+  async authorizePayment(input: AuthorizePaymentInput): Promise<AuthorizePaymentOutput> {
     return this.getPaymentStatus(input);
   }
 
-  async getPaymentStatus(input: PaymentInput): Promise<StatusOutput> {
+  async getPaymentStatus(input: GetPaymentStatusInput): Promise<GetPaymentStatusOutput> {
     const payment = await this.client.payments.retrieve(paymentIdOf(input.data));
     return { data: snapshot(payment), status: sessionStatus(payment) };
   }
 
-  async retrievePayment(input: PaymentInput): Promise<DataOutput> {
+  async retrievePayment(input: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
     return { data: snapshot(await this.client.payments.retrieve(paymentIdOf(input.data))) };
   }
 
-  async capturePayment(input: PaymentInput): Promise<DataOutput> {
+  async capturePayment(input: CapturePaymentInput): Promise<CapturePaymentOutput> {
     const current = await this.client.payments.retrieve(paymentIdOf(input.data));
     if (current.status !== 'authorized') return { data: snapshot(current) };
     return { data: snapshot(await this.client.payments.capture(current.id, {}, idempotency(input))) };
   }
 
-  async cancelPayment(input: PaymentInput): Promise<DataOutput> {
+  async cancelPayment(input: CancelPaymentInput): Promise<CancelPaymentOutput> {
     const current = await this.client.payments.retrieve(paymentIdOf(input.data));
     if (current.status === 'canceled') return { data: snapshot(current) };
     return { data: snapshot(await this.client.payments.cancel(current.id, idempotency(input))) };
   }
 
-  async refundPayment(input: RefundPaymentInput): Promise<DataOutput> {
+  async refundPayment(input: RefundPaymentInput): Promise<RefundPaymentOutput> {
     const current = await this.client.payments.retrieve(paymentIdOf(input.data));
     await this.client.refunds.create({ payment_id: current.id, amount: toMinorUnits(input.amount, current.currency) }, idempotency(input));
     return { data: snapshot(await this.client.payments.retrieve(current.id)) };
   }
 
   /** A deleted session's payment is closed if the buyer has not paid it. */
-  async deletePayment(input: PaymentInput): Promise<DataOutput> {
+  async deletePayment(input: DeletePaymentInput): Promise<DeletePaymentOutput> {
     const current = await this.client.payments.retrieve(paymentIdOf(input.data));
     if (current.status !== 'pending') return { data: snapshot(current) };
     try {
@@ -131,7 +136,7 @@ export class TenderPaymentProvider extends Base {
   }
 
   /** Tender payments have a fixed amount: a changed cart gets a new payment (the old unpaid one is closed). */
-  async updatePayment(input: UpdatePaymentInput): Promise<StatusOutput> {
+  async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
     const current = await this.client.payments.retrieve(paymentIdOf(input.data));
     const amount = toMinorUnits(input.amount, input.currency_code);
     if (current.amount === amount && current.currency === input.currency_code.toUpperCase()) return { data: snapshot(current), status: sessionStatus(current) };
@@ -146,7 +151,7 @@ export class TenderPaymentProvider extends Base {
    * raw body; a forged, altered or stale event is NOT_SUPPORTED (Medusa changes
    * nothing), never FAILED, so a forger cannot fail a buyer's payment either.
    */
-  async getWebhookActionAndData(payload: ProviderWebhookPayload): Promise<WebhookActionResult> {
+  async getWebhookActionAndData(payload: ProviderWebhookPayload['payload']): Promise<WebhookActionResult> {
     const header = payload.headers['tender-signature'];
     if (typeof header !== 'string' || !verifyWebhookSignature(payload.rawData, header, this.options.webhookSecret, this.options.webhookToleranceSeconds ?? 300)) {
       return { action: PaymentActions.NOT_SUPPORTED };
@@ -180,7 +185,7 @@ function paymentIdOf(data: PaymentData | undefined): string {
   return id;
 }
 
-function idempotency(input: PaymentInput): { idempotencyKey?: string } {
+function idempotency(input: PaymentProviderInput): { idempotencyKey?: string } {
   return input.context?.idempotency_key === undefined ? {} : { idempotencyKey: input.context.idempotency_key };
 }
 

@@ -3,6 +3,19 @@ import { TenderError } from '@tender/core';
 
 /** How long a store's JWKS is trusted before it is fetched again. */
 const JWKS_TTL_MS = 10 * 60_000;
+/**
+ * The least time between two fetches of one store's JWKS on account of an unknown key
+ * id: anybody can send a signature with a made-up kid, and each must not make the
+ * gateway call the store.
+ */
+const JWKS_MIN_REFETCH_MS = 5_000;
+
+export interface SaleorSignatureVerifierOptions {
+  readonly fetch?: typeof fetch;
+  /** Milliseconds since the epoch; for tests. */
+  readonly now?: () => number;
+  readonly minRefetchMs?: number;
+}
 
 interface CachedKeys {
   readonly keys: ReadonlyMap<string, KeyObject>;
@@ -14,8 +27,9 @@ interface CachedKeys {
  * webhook body, normally with the unencoded payload of RFC 7797 (`b64: false`, as
  * Saleor signs), also accepted with the ordinary base64url payload. The keys come
  * from the store's JWKS at `<origin of the Saleor API URL>/.well-known/jwks.json`,
- * cached per store; a `kid` the cache does not know, or a failed check, fetches the
- * JWKS once more (Saleor rotated its key) before the request is refused.
+ * cached per store for 10 minutes. A `kid` the cache does not know fetches the JWKS
+ * again (Saleor rotated its key), at most once per 5 s per store; a signature that
+ * fails with a known `kid` is refused without a fetch (a rotated key has a new kid).
  *
  * @example
  * ```ts
@@ -24,8 +38,15 @@ interface CachedKeys {
  */
 export class SaleorSignatureVerifier {
   private readonly cache = new Map<string, CachedKeys>();
+  private readonly fetchImpl: typeof fetch;
+  private readonly now: () => number;
+  private readonly minRefetchMs: number;
 
-  constructor(private readonly fetchImpl: typeof fetch = fetch) {}
+  constructor(options: SaleorSignatureVerifierOptions = {}) {
+    this.fetchImpl = options.fetch ?? fetch;
+    this.now = options.now ?? Date.now;
+    this.minRefetchMs = options.minRefetchMs ?? JWKS_MIN_REFETCH_MS;
+  }
 
   async verify(saleorApiUrl: string, rawBody: Buffer, header: string): Promise<void> {
     const parts = header.split('.');
@@ -49,7 +70,12 @@ export class SaleorSignatureVerifier {
       return candidates.some((key) => verify('RSA-SHA256', signingInput, key, signature));
     };
     const cached = this.cache.get(saleorApiUrl);
-    if (cached !== undefined && Date.now() - cached.fetchedAt < JWKS_TTL_MS && check(cached.keys)) return;
+    const age = cached === undefined ? Infinity : this.now() - cached.fetchedAt;
+    if (cached !== undefined && age < JWKS_TTL_MS) {
+      if (check(cached.keys)) return;
+      const unknownKid = kid === undefined || !cached.keys.has(kid);
+      if (!unknownKid || age < this.minRefetchMs) throw invalid('the signature does not match the body');
+    }
     if (!check(await this.refresh(saleorApiUrl))) throw invalid('the signature does not match the body');
   }
 
@@ -72,7 +98,7 @@ export class SaleorSignatureVerifier {
         // A malformed key is skipped; the others may still verify.
       }
     }
-    this.cache.set(saleorApiUrl, { keys, fetchedAt: Date.now() });
+    this.cache.set(saleorApiUrl, { keys, fetchedAt: this.now() });
     return keys;
   }
 }

@@ -4,6 +4,9 @@ import { fromMinorUnits, toMinorUnits } from './saleor-amount';
 import { SaleorInstallation } from './saleor-installation.service';
 import { SaleorActionPayload, SaleorSessionPayload, SaleorSyncResponse } from './saleor-payloads';
 
+/** The reason on refunds Saleor asked for; the reporter reports only the others. */
+export const SALEOR_REFUND_REASON = 'Saleor TRANSACTION_REFUND_REQUESTED';
+
 /**
  * The five transaction webhooks, answered with Saleor's result enums. The Tender
  * payment id is the transaction's pspReference. Outcomes the buyer brings about later
@@ -82,7 +85,7 @@ export class SaleorTransactionService {
   /** TRANSACTION_REFUND_REQUESTED */
   async refund(inst: SaleorInstallation, p: SaleorActionPayload): Promise<SaleorSyncResponse> {
     return this.act(inst, p, 'REFUND', async (ctx, payment, amount) => {
-      const refund = await this.refunds.create(ctx, { payment_id: payment.id, amount, reason: 'Saleor TRANSACTION_REFUND_REQUESTED' });
+      const refund = await this.refunds.create(ctx, { payment_id: payment.id, amount, reason: SALEOR_REFUND_REASON });
       return { payment: await this.payments.retrieve(ctx, payment.id), ok: refund.status === 'succeeded', pending: refund.status === 'pending' };
     });
   }

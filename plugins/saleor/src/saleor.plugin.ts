@@ -32,7 +32,7 @@ export function createSaleorPlugin(options: SaleorPluginOptions = {}): TenderPlu
       ctx.container.registerSingleton(SaleorInstallationService);
       ctx.container.registerSingleton(SaleorTransactionService);
       ctx.container.registerSingleton(SaleorReporter);
-      ctx.registerRoutes('/saleor', saleorAppRoutes(ctx.container, new SaleorSignatureVerifier(options.fetch)));
+      ctx.registerRoutes('/saleor', saleorAppRoutes(ctx.container, new SaleorSignatureVerifier(options.fetch === undefined ? {} : { fetch: options.fetch })));
       ctx.registerApiRoutes('/', saleorInstallationRoutes(ctx.container));
       ctx.registerBackgroundJob({
         name: 'saleor-reporter',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DependencyContainer } from 'tsyringe';
 import { RiskRuleSetService } from '../../monitoring/risk-rule-set.service';
 import { fields, parseInput } from '../validation';
+import { OPERATOR_ACTOR } from '../../audit/audit-log';
 
 const versionsSchema = z.object({ limit: fields.limit }).strict();
 
@@ -16,7 +17,7 @@ export function adminRiskRoutes(container: DependencyContainer): Router {
   });
 
   router.put('/risk/rules', async (req, res) => {
-    res.json(await ruleSets.replace({ kind: 'operator' }, req.body));
+    res.json(await ruleSets.replace({ kind: 'operator' }, req.body, OPERATOR_ACTOR));
   });
 
   router.get('/risk/rules/versions', async (req, res) => {

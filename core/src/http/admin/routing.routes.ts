@@ -4,6 +4,7 @@ import { RoutingService, ruleVersionView } from '../../routing/routing.service';
 import { routingRuleSetSchema } from '../../routing/routing-rules';
 import { ConnectionHealth } from '../../routing/connection-health';
 import { parseInput } from '../validation';
+import { OPERATOR_ACTOR } from '../../audit/audit-log';
 
 /** /admin/v1/routing: the operator-wide routing rules (versioned) and connection health. */
 export function adminRoutingRoutes(container: DependencyContainer): Router {
@@ -22,7 +23,7 @@ export function adminRoutingRoutes(container: DependencyContainer): Router {
 
   router.put('/routing', async (req, res) => {
     const set = parseInput(routingRuleSetSchema, req.body);
-    res.json(ruleVersionView(await routing.replace(operator, set)));
+    res.json(ruleVersionView(await routing.replace(operator, set, OPERATOR_ACTOR)));
   });
 
   router.get('/routing/health', (_req, res) => {

@@ -1,55 +1,47 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import nodemailer, { Transporter } from 'nodemailer';
 import { inject, injectable } from 'tsyringe';
 import { TenderConfig } from '../../config/config';
 import { CONFIG } from '../../config/tokens';
-import { randomToken } from '../../ids/ids';
 
 /** templates/email/onboarding at the repository root, wherever the gateway runs from. */
 export const ONBOARDING_MAIL_TEMPLATES = path.resolve(__dirname, '..', '..', '..', '..', 'templates', 'email', 'onboarding');
 
+/** An onboarding e-mail, rendered: what goes into the e-mail outbox. */
+export interface OnboardingMail {
+  readonly subject: string;
+  readonly text: string;
+}
+
 /**
- * Sends onboarding e-mails: plain text rendered from a Handlebars template whose
- * first line is `Subject: ...`. With TENDER_SMTP_URL set it speaks SMTP; without,
- * each message is written as an .eml file under <dataDir>/mail, so a fresh install
- * loses nothing and an operator can read what would have been sent.
+ * Renders onboarding e-mails: plain text from a Handlebars template whose first line
+ * is `Subject: ...`. Rendering happens in the stage change's transaction and the
+ * result is queued in the e-mail outbox (EmailQueue.enqueueRendered), so the
+ * notifications e-mail dispatcher sends it, retries it while SMTP refuses, and
+ * writes .eml files under <dataDir>/mail when no TENDER_SMTP_URL is set.
  *
  * @example
  * ```ts
- * await mailer.send('shop@example.com', 'live', { name: 'Shop', publicUrl: 'https://pay.example' });
+ * const mail = mailer.render('live', { merchant, publicUrl: 'https://pay.example' });
+ * await emails.enqueueRendered(trx, { merchantId, livemode: false, recipient, ...mail });
  * ```
  */
 @injectable()
 export class OnboardingMailer {
   private readonly handlebars = Handlebars.create();
   private readonly compiled = new Map<string, HandlebarsTemplateDelegate>();
-  private readonly transport: Transporter;
-  private readonly mailDir: string | undefined;
 
   constructor(@inject(CONFIG) private readonly config: TenderConfig) {
     // Numbered lists in plain text (the bank's plan of documents).
     this.handlebars.registerHelper('add1', (i: unknown) => Number(i) + 1);
-    if (config.smtpUrl !== undefined) {
-      this.transport = nodemailer.createTransport(config.smtpUrl);
-      this.mailDir = undefined;
-    } else {
-      this.transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-      this.mailDir = path.join(config.dataDir, 'mail');
-    }
   }
 
-  async send(to: string, template: string, data: Record<string, unknown>): Promise<void> {
+  render(template: string, data: Record<string, unknown>): OnboardingMail {
     const rendered = this.template(template)({ ...data, publicUrl: this.config.publicUrl });
     const [first = '', ...rest] = rendered.split('\n');
     const subject = /^Subject:\s*(.*)$/.exec(first)?.[1] ?? 'Tender';
-    const info: { message?: unknown } = await this.transport.sendMail({ from: this.config.mailFrom, to, subject, text: rest.join('\n').replace(/^\n+/, '') });
-    if (this.mailDir !== undefined && Buffer.isBuffer(info.message)) {
-      fs.mkdirSync(this.mailDir, { recursive: true });
-      // Time first so a directory listing reads in sending order.
-      fs.writeFileSync(path.join(this.mailDir, `${Date.now()}-${randomToken(8)}.eml`), info.message, { mode: 0o600 });
-    }
+    return { subject, text: rest.join('\n').replace(/^\n+/, '') };
   }
 
   private template(name: string): HandlebarsTemplateDelegate {

@@ -1,38 +1,38 @@
 import { inject, injectable } from 'tsyringe';
 import { Queryable } from '../../db/database';
-import { LOGGER, Logger } from '../../logging/logger';
 import { EventOutbox } from '../../notifications/event-outbox';
+import { EmailQueue } from '../../notifications/email/email-queue';
 import { OnboardingNotice, OnboardingNotifier } from '../onboarding-notifier';
 import { OnboardingMailer } from './onboarding-mailer';
 
 /**
- * Today's OnboardingNotifier: the event goes to the transactional outbox (where the
- * webhook dispatcher will find it) and the e-mail is sent directly.
+ * Onboarding's notifier: in the stage change's transaction, the event goes to the
+ * event outbox (webhooks) and the rendered e-mail to the e-mail outbox, so a stage
+ * change, its event and its e-mail commit together and the e-mail is retried while
+ * the SMTP server refuses it.
  */
 @injectable()
 export class OutboxMailNotifier implements OnboardingNotifier {
   constructor(
     @inject(EventOutbox) private readonly outbox: EventOutbox,
+    @inject(EmailQueue) private readonly emails: EmailQueue,
     @inject(OnboardingMailer) private readonly mailer: OnboardingMailer,
-    @inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async record(q: Queryable, notice: OnboardingNotice): Promise<void> {
+    const livemode = notice.merchant.mode === 'live';
     await this.outbox.record(q, {
       merchantId: notice.merchant.id,
-      livemode: notice.merchant.mode === 'live',
+      livemode,
       type: notice.type,
       objectType: 'merchant',
       objectId: notice.merchant.id,
       data: notice.merchant,
     });
+    const mail = this.mailer.render(notice.template, { merchant: notice.merchant, ...notice.data });
+    await this.emails.enqueueRendered(q, { merchantId: notice.merchant.id, livemode, recipient: notice.merchant.email, ...mail });
   }
 
-  async deliver(notice: OnboardingNotice): Promise<void> {
-    try {
-      await this.mailer.send(notice.merchant.email, notice.template, { merchant: notice.merchant, ...notice.data });
-    } catch (error) {
-      this.logger.error({ merchant: notice.merchant.id, event: notice.type, error: error instanceof Error ? error.message : String(error) }, 'onboarding e-mail not sent');
-    }
-  }
+  /** Nothing after commit: the e-mail dispatcher sends what record() queued. */
+  async deliver(): Promise<void> {}
 }

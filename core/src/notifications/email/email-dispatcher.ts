@@ -6,7 +6,7 @@ import { DATABASE, Database, isMysql } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
 import { LOGGER, Logger } from '../../logging/logger';
 import { nextDelay } from '../retry-schedule';
-import { EmailTemplate } from './email-queue';
+import { EmailTemplate, PRERENDERED } from './email-queue';
 import { EmailRenderer } from './email-renderer';
 import { MailTransport, createMailTransport } from './mail-transport';
 
@@ -15,7 +15,7 @@ const LEASE_MS = 120_000;
 
 interface ClaimedEmail {
   readonly id: string;
-  readonly template: EmailTemplate;
+  readonly template: EmailTemplate | typeof PRERENDERED;
   readonly locale: string;
   readonly recipient: string;
   readonly data: Record<string, unknown>;
@@ -72,7 +72,7 @@ export class EmailDispatcher {
         await trx('email_outbox').where({ id: row.id }).update({ attempt_count: attempt, locked_until: now + LEASE_MS });
         claimed.push({
           id: String(row.id),
-          template: row.template as EmailTemplate,
+          template: row.template as EmailTemplate | typeof PRERENDERED,
           locale: String(row.locale),
           recipient: String(row.recipient),
           data: JSON.parse(String(row.data)) as Record<string, unknown>,
@@ -87,7 +87,7 @@ export class EmailDispatcher {
   private async send(email: ClaimedEmail): Promise<void> {
     const n = this.config.notifications;
     try {
-      const rendered = this.renderer.render(email.template, email.locale, email.data);
+      const rendered = email.template === PRERENDERED ? prerendered(email.data) : this.renderer.render(email.template, email.locale, email.data);
       this.transport ??= createMailTransport(n.smtpUrl, this.config.dataDir);
       await this.transport.send({ id: email.id, from: n.mailFrom, to: email.recipient, ...rendered });
       await this.db('email_outbox').where({ id: email.id, attempt_count: email.attempt }).update({ status: 'sent', sent_at: this.clock.now(), locked_until: null, last_error: null });
@@ -109,4 +109,9 @@ export class EmailDispatcher {
       this.logger.warn({ email: email.id, attempt: email.attempt, error: message, gaveUp: giveUp }, 'e-mail not sent');
     }
   }
+}
+
+/** A plain-text message queued already rendered (onboarding): sent as text only. */
+function prerendered(data: Record<string, unknown>): { subject: string; text: string } {
+  return { subject: String(data.subject ?? 'Tender'), text: String(data.text ?? '') };
 }

@@ -3,6 +3,9 @@ import { CLOCK, Clock } from '../../clock/clock';
 import { Queryable } from '../../db/database';
 import { newId } from '../../ids/ids';
 
+/** The template name of a message queued already rendered (EmailQueue.enqueueRendered). */
+export const PRERENDERED = 'prerendered';
+
 /** The templates under templates/email/ Tender sends. */
 export type EmailTemplate = 'receipt' | 'refund_failed' | 'webhook_failing' | 'web_password_link';
 
@@ -29,7 +32,20 @@ export interface QueuedEmail {
 export class EmailQueue {
   constructor(@inject(CLOCK) private readonly clock: Clock) {}
 
+  /**
+   * Queues a message its sender has already rendered (onboarding's plain-text mails):
+   * stored as template `prerendered` with the subject and text, sent and retried like
+   * every other e-mail.
+   */
+  async enqueueRendered(q: Queryable, email: Omit<QueuedEmail, 'template' | 'locale' | 'data'> & { readonly subject: string; readonly text: string }): Promise<string> {
+    return this.insert(q, { merchantId: email.merchantId, livemode: email.livemode, template: PRERENDERED, locale: 'en', recipient: email.recipient, data: { subject: email.subject, text: email.text } });
+  }
+
   async enqueue(q: Queryable, email: QueuedEmail): Promise<string> {
+    return this.insert(q, email);
+  }
+
+  private async insert(q: Queryable, email: Omit<QueuedEmail, 'template'> & { readonly template: EmailTemplate | typeof PRERENDERED }): Promise<string> {
     const id = newId('eml');
     const now = this.clock.now();
     await q('email_outbox').insert({

@@ -7,7 +7,8 @@ export interface OutgoingMail {
   readonly from: string;
   readonly to: string;
   readonly subject: string;
-  readonly html: string;
+  /** Absent for plain-text mail (onboarding). */
+  readonly html?: string;
   readonly text: string;
 }
 

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MERCHANT_STAGES } from '@tender/core/dist/merchants/merchant-stage-machine';
+import { CONSOLE_SECTIONS } from '@tender/core/dist/web/console/sections';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', 'templates', 'web');
+
+function flatten(node: Record<string, unknown>, prefix = ''): Set<string> {
+  const out = new Set<string>();
+  for (const [k, v] of Object.entries(node)) {
+    if (typeof v === 'string') out.add(prefix + k);
+    else for (const key of flatten(v as Record<string, unknown>, `${prefix}${k}.`)) out.add(key);
+  }
+  return out;
+}
+
+function templates(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? templates(path.join(dir, e.name)) : e.name.endsWith('.hbs') ? [path.join(dir, e.name)] : []));
+}
+
+describe('console locales', () => {
+  const locales = Object.fromEntries(['en', 'ru', 'ar'].map((l) => [l, flatten(JSON.parse(fs.readFileSync(path.join(ROOT, 'locales', 'console', `${l}.json`), 'utf8')) as Record<string, unknown>)]));
+
+  it('has the same keys in en, ru and ar', () => {
+    assert.deepEqual([...locales.ru!].sort(), [...locales.en!].sort());
+    assert.deepEqual([...locales.ar!].sort(), [...locales.en!].sort());
+  });
+
+  it('has every key the console templates and screens use', () => {
+    const used = new Set<string>();
+    for (const file of templates(path.join(ROOT, 'console'))) {
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(/(?:t|label=)\s*"(console\.[a-z_.]+)"/g)) used.add(m[1] ?? '');
+    }
+    for (const stage of MERCHANT_STAGES) used.add(`console.stage.${stage}`);
+    for (const action of ['approve', 'extend_test_mode', 'contract', 'go_live', 'suspend', 'resume']) {
+      used.add(`console.merchant.action.${action}`);
+      used.add(`console.merchant.done.${action}`);
+    }
+    for (const state of ['closed', 'open', 'half_open']) used.add(`console.breaker.${state}`);
+    for (const s of CONSOLE_SECTIONS) if (s.navKey !== undefined) used.add(s.navKey);
+    for (const title of ['merchants', 'merchant', 'banks', 'routing', 'risk', 'audit', 'certificates', 'not_found']) used.add(`console.${title}.title`);
+    const missing = [...used].filter((k) => !locales.en!.has(k));
+    assert.deepEqual(missing, []);
+    assert.ok(used.size > 100);
+  });
+
+  it('lists every console section for operators only', () => {
+    assert.deepEqual(CONSOLE_SECTIONS.map((s) => s.path), ['/merchants', '/banks', '/routing', '/risk', '/audit', '/certificates']);
+    for (const s of CONSOLE_SECTIONS) assert.deepEqual(s.roles, ['operator']);
+  });
+});
