@@ -10,6 +10,7 @@ import * as certificates008 from './migrations/008-certificates';
 import * as assist009 from './migrations/009-assist';
 import * as saleor010 from './migrations/010-saleor';
 import * as webAccounts011 from './migrations/011-web-accounts';
+import * as dashboard012 from './migrations/012-dashboard';
 import * as riskGuards013 from './migrations/013-risk-guards';
 import * as saleorOutsideRefunds014 from './migrations/014-saleor-outside-refunds';
 
@@ -35,6 +36,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['009-assist', assist009],
   ['010-saleor', saleor010],
   ['011-web-accounts', webAccounts011],
+  ['012-dashboard', dashboard012],
   ['013-risk-guards', riskGuards013],
   ['014-saleor-outside-refunds', saleorOutsideRefunds014],
 ];

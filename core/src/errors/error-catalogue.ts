@@ -94,6 +94,7 @@ export const ERROR_CATALOGUE = {
   contract_not_signed: { type: 'state_error', status: 409, message: 'The merchant cannot go live before its bank contract is recorded as signed.' },
   registration_not_approved: { type: 'state_error', status: 409, message: 'The operator has not approved this merchant\'s registration yet.' },
   account_payments_disabled: { type: 'permission_error', status: 403, message: 'This merchant does not accept payments from personal accounts.' },
+  refund_limit_exceeded: { type: 'permission_error', status: 403, message: 'This refund is above what a support user may refund; ask an owner.' },
   certificate_authority_exists: { type: 'state_error', status: 409, message: 'A certificate authority already exists; Tender keeps one.' },
   certificate_authority_missing: { type: 'state_error', status: 409, message: 'The certificate authority has not been created yet (tender ca init).' },
   // 413 / 415

@@ -1,0 +1,133 @@
+import { Response, Router } from 'express';
+import { DependencyContainer } from 'tsyringe';
+import { Branding } from '../../branding/branding';
+import { brandingSchema } from '../../branding/branding-input';
+import { BrandingService } from '../../branding/branding.service';
+import { parseInput } from '../../http/validation';
+import { newNonce, sendPage } from '../../http/pay/page-response';
+import { basicContext, merchantContext, paymentContext } from '../../pages/page-context';
+import { HostedPageService } from '../../pages/hosted-page.service';
+import { isPageLocale, message } from '../../pages/page-locale';
+import { PageTheme } from '../../pages/page-theme';
+import { principalOf, requireWebRole } from '../web-contract';
+import { contextOf, formOf, pageErrorOf, renderScreen } from './dashboard-page';
+import { BrandingDrafts } from './branding-drafts';
+
+/**
+ * /dashboard/branding (owner, developer): the payment page editor. "Preview" checks
+ * the form with the same schema and template compiler as PUT /v1/branding and keeps
+ * it as a draft; two frames show the real hosted page renderer with the draft at a
+ * desktop and a phone width. "Publish" stores the draft as the branding buyers see.
+ */
+export function brandingRouter(container: DependencyContainer): Router {
+  const router = Router();
+  const branding = container.resolve(BrandingService);
+  const drafts = container.resolve(BrandingDrafts);
+  const theme = container.resolve(PageTheme);
+  const pages = container.resolve(HostedPageService);
+  router.use(requireWebRole('owner', 'developer'));
+
+  async function renderEditor(res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
+    const ctx = contextOf(res);
+    const draft = await drafts.find(ctx);
+    const shown = draft === undefined ? await branding.get(ctx) : await branding.merged(ctx, draft).catch(async () => branding.get(ctx));
+    renderScreen(res, 'branding', { title: 'dash.branding.title', form: formValues(shown), hasDraft: draft !== undefined, version: Date.now().toString(36), ...extra }, status);
+  }
+
+  router.get('/', async (_req, res) => {
+    await renderEditor(res, {});
+  });
+
+  router.post('/preview', async (req, res) => {
+    const ctx = contextOf(res);
+    try {
+      const input = parseInput(brandingSchema, inputOf(formOf(req)));
+      await branding.merged(ctx, input);
+      await drafts.save(ctx, input);
+    } catch (error) {
+      const shown = pageErrorOf(error);
+      return renderScreen(res, 'branding', { title: 'dash.branding.title', form: formOf(req), error: shown, hasDraft: false }, shown.status);
+    }
+    await renderEditor(res, { previewed: true });
+  });
+
+  router.post('/publish', async (_req, res) => {
+    const ctx = contextOf(res);
+    const draft = await drafts.find(ctx);
+    try {
+      if (draft !== undefined) await branding.update(ctx, draft);
+    } catch (error) {
+      return renderEditor(res, { error: pageErrorOf(error) }, 400);
+    }
+    await drafts.discard(ctx);
+    await renderEditor(res, { published: true });
+  });
+
+  router.post('/discard', async (_req, res) => {
+    await drafts.discard(contextOf(res));
+    res.redirect(303, '/dashboard/branding');
+  });
+
+  // The preview frame: the hosted page renderer with sample data, framed only by the dashboard itself.
+  router.get('/frame', async (req, res) => {
+    const ctx = contextOf(res);
+    const draft = await drafts.find(ctx);
+    let next: Branding;
+    try {
+      next = draft === undefined ? await branding.get(ctx) : await branding.merged(ctx, draft);
+    } catch {
+      next = await branding.get(ctx);
+    }
+    const wanted = typeof req.query.locale === 'string' ? req.query.locale : principalOf(res).locale;
+    const locale = isPageLocale(wanted) ? wanted : 'en';
+    const nonce = newNonce();
+    const name = await pages.merchantName(ctx.merchantId);
+    const html = theme.render(
+      'payment',
+      {
+        ...basicContext({ locale, messages: theme.messages[locale], nonce, branding: next }, `${message(theme.messages, locale, 'title')}: ${name}`),
+        merchant: merchantContext(name, next),
+        payment: paymentContext({ amount: 150000, currency: 'RUB', description: 'Sample order: 2 items', orderId: 'PREVIEW-1001' }, locale),
+        form: { action: '#', token: 'preview', holder_name: '', errors: {}, alert: null, alert_title: null, alert_retry: null },
+      },
+      next.template,
+    );
+    sendPage(req, res, nonce, { kind: 'page', status: 200, html, frameAncestors: ["'self'"], formActions: [] });
+  });
+
+  return router;
+}
+
+/** The editor's fields; blank means "none" (null), as PUT /v1/branding takes it. */
+function inputOf(form: Record<string, string>): Record<string, unknown> {
+  const text = (name: string): string | null => {
+    const value = (form[name] ?? '').trim();
+    return value === '' ? null : value;
+  };
+  const origins = (form.frame_ancestors ?? '').split(/\s+/).filter((o) => o !== '');
+  return {
+    logo_url: text('logo_url'),
+    primary_color: text('primary_color'),
+    background_color: text('background_color'),
+    text_color: text('text_color'),
+    font: text('font'),
+    button_style: text('button_style'),
+    custom_css: text('custom_css'),
+    template: text('template'),
+    frame_ancestors: origins,
+  };
+}
+
+function formValues(b: Branding): Record<string, string> {
+  return {
+    logo_url: b.logoUrl ?? '',
+    primary_color: b.primaryColor ?? '',
+    background_color: b.backgroundColor ?? '',
+    text_color: b.textColor ?? '',
+    font: b.font ?? '',
+    button_style: b.buttonStyle ?? '',
+    custom_css: b.customCss ?? '',
+    template: b.template ?? '',
+    frame_ancestors: b.frameAncestors.join('\n'),
+  };
+}
