@@ -20,11 +20,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import mysql from 'mysql2/promise';
 import { Gateway, loadConfig } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { PaymentService } from '@tender/core/dist/payments/payment.service';
 import { RiskRuleSetService } from '@tender/core/dist/monitoring/risk-rule-set.service';
+import { createMysqlDatabase, ipOf } from './risk-bench-support';
 
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 1_000_000);
 const CONFIRMS = Number(process.env.BENCH_CONFIRMS ?? 400);
@@ -34,7 +34,7 @@ const DAY = 86_400_000;
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bench-confirm-'));
   const url = process.env.BENCH_DATABASE_URL;
-  const dropMysql = url === undefined ? undefined : await createMysqlDatabase(url);
+  const dropMysql = url === undefined ? undefined : await createMysqlDatabase(url, 'tender_bench_confirm');
   const config = loadConfig({
     TENDER_DATA_DIR: dataDir,
     TENDER_MASTER_KEY: randomBytes(32).toString('base64'),
@@ -143,25 +143,6 @@ function serialCard(serial: number): string {
     sum += d;
   }
   return body + String((10 - (sum % 10)) % 10);
-}
-
-function ipOf(n: number): string {
-  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-}
-
-async function createMysqlDatabase(url: string): Promise<() => Promise<void>> {
-  const server = new URL(url);
-  const name = server.pathname.replace(/^\//, '') || 'tender_bench_confirm';
-  const connect = () => mysql.createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password) });
-  const admin = await connect();
-  await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  return async () => {
-    const c = await connect();
-    await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-    await c.end();
-  };
 }
 
 main().catch((error: unknown) => {

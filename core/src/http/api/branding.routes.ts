@@ -3,10 +3,8 @@ import { DependencyContainer } from 'tsyringe';
 import { BrandingService } from '../../branding/branding.service';
 import { brandingSchema } from '../../branding/branding-input';
 import { brandingView } from '../../branding/branding';
-import { PageTheme } from '../../pages/page-theme';
-import { basicContext, merchantContext, paymentContext } from '../../pages/page-context';
-import { chooseLocale, message } from '../../pages/page-locale';
-import { HostedPageService } from '../../pages/hosted-page.service';
+import { BrandingPreview } from '../../pages/branding-preview';
+import { chooseLocale } from '../../pages/page-locale';
 import { parseInput } from '../validation';
 import { callerOf } from '../middleware/merchant-auth';
 import { newNonce, sendPage } from '../pay/page-response';
@@ -19,8 +17,7 @@ import { newNonce, sendPage } from '../pay/page-response';
 export function brandingRoutes(container: DependencyContainer): Router {
   const router = Router();
   const branding = container.resolve(BrandingService);
-  const theme = container.resolve(PageTheme);
-  const pages = container.resolve(HostedPageService);
+  const previews = container.resolve(BrandingPreview);
 
   router.get('/branding', async (_req, res) => {
     res.json(brandingView(await branding.get(callerOf(res))));
@@ -37,17 +34,7 @@ export function brandingRoutes(container: DependencyContainer): Router {
     const next = await branding.merged(ctx, input);
     const locale = chooseLocale(typeof req.query.locale === 'string' ? req.query.locale : null, req.get('accept-language'));
     const nonce = newNonce();
-    const name = await pages.merchantName(ctx.merchantId);
-    const html = theme.render(
-      'payment',
-      {
-        ...basicContext({ locale, messages: theme.messages[locale], nonce, branding: next }, `${message(theme.messages, locale, 'title')}: ${name}`),
-        merchant: merchantContext(name, next),
-        payment: paymentContext({ amount: 150000, currency: 'RUB', description: 'Sample order: 2 items', orderId: 'PREVIEW-1001' }, locale),
-        form: { action: '#', token: 'preview', holder_name: '', errors: {}, alert: null, alert_title: null, alert_retry: null },
-      },
-      next.template,
-    );
+    const html = await previews.render(ctx.merchantId, next, locale, nonce);
     sendPage(req, res, nonce, { kind: 'page', status: 200, html, frameAncestors: [], formActions: [] });
   });
 

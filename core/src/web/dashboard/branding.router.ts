@@ -5,10 +5,8 @@ import { brandingSchema } from '../../branding/branding-input';
 import { BrandingService } from '../../branding/branding.service';
 import { parseInput } from '../../http/validation';
 import { newNonce, sendPage } from '../../http/pay/page-response';
-import { basicContext, merchantContext, paymentContext } from '../../pages/page-context';
-import { HostedPageService } from '../../pages/hosted-page.service';
-import { isPageLocale, message } from '../../pages/page-locale';
-import { PageTheme } from '../../pages/page-theme';
+import { BrandingPreview } from '../../pages/branding-preview';
+import { isPageLocale } from '../../pages/page-locale';
 import { principalOf, requireWebRole } from '../web-contract';
 import { contextOf, formOf, pageErrorOf, renderScreen } from './dashboard-page';
 import { BrandingDrafts } from './branding-drafts';
@@ -23,8 +21,7 @@ export function brandingRouter(container: DependencyContainer): Router {
   const router = Router();
   const branding = container.resolve(BrandingService);
   const drafts = container.resolve(BrandingDrafts);
-  const theme = container.resolve(PageTheme);
-  const pages = container.resolve(HostedPageService);
+  const previews = container.resolve(BrandingPreview);
   router.use(requireWebRole('owner', 'developer'));
 
   async function renderEditor(res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
@@ -81,17 +78,7 @@ export function brandingRouter(container: DependencyContainer): Router {
     const wanted = typeof req.query.locale === 'string' ? req.query.locale : principalOf(res).locale;
     const locale = isPageLocale(wanted) ? wanted : 'en';
     const nonce = newNonce();
-    const name = await pages.merchantName(ctx.merchantId);
-    const html = theme.render(
-      'payment',
-      {
-        ...basicContext({ locale, messages: theme.messages[locale], nonce, branding: next }, `${message(theme.messages, locale, 'title')}: ${name}`),
-        merchant: merchantContext(name, next),
-        payment: paymentContext({ amount: 150000, currency: 'RUB', description: 'Sample order: 2 items', orderId: 'PREVIEW-1001' }, locale),
-        form: { action: '#', token: 'preview', holder_name: '', errors: {}, alert: null, alert_title: null, alert_retry: null },
-      },
-      next.template,
-    );
+    const html = await previews.render(ctx.merchantId, next, locale, nonce);
     sendPage(req, res, nonce, { kind: 'page', status: 200, html, frameAncestors: ["'self'"], formActions: [] });
   });
 
