@@ -20,11 +20,10 @@ import { Gateway, loadConfig } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { RiskEngine } from '@tender/core/dist/monitoring/risk-engine';
 import { PaymentService } from '@tender/core/dist/payments/payment.service';
-import { createMysqlDatabase, ipOf } from './risk-bench-support';
+import { createMysqlDatabase, fingerprintOf, ipOf, populateRiskHistory } from './risk-bench-support';
 
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 1_000_000);
 const ASSESSMENTS = Number(process.env.BENCH_ASSESSMENTS ?? 2000);
-const DAY = 86_400_000;
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bench-risk-'));
@@ -43,7 +42,7 @@ async function main(): Promise<void> {
     const ctx = { merchantId: 'mer_bench', livemode: false };
     await gateway.db('merchants').insert({ id: ctx.merchantId, name: 'Bench', email: 'bench@example.com', stage: 'test', created_at: Date.now(), updated_at: Date.now() });
     const started = performance.now();
-    await populate(gateway, ctx.merchantId, HISTORY);
+    await populateRiskHistory(gateway, ctx.merchantId, HISTORY);
     const populateSeconds = (performance.now() - started) / 1000;
 
     const payment = await gateway.container.resolve(PaymentService).create(ctx, { amount: 150000, currency: 'RUB', order_id: 'bench', capture_method: 'automatic' });
@@ -80,48 +79,6 @@ async function main(): Promise<void> {
     if (dropMysql !== undefined) await dropMysql();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/** Attempts of one merchant over the last 30 days: 200k cards, 50k IPs, 100k e-mails, a tenth of them declined. */
-async function populate(gateway: Gateway, merchantId: string, rows: number): Promise<void> {
-  const now = Date.now();
-  const chunk = 500;
-  for (let start = 0; start < rows; start += chunk * 20) {
-    await gateway.db.transaction(async (trx) => {
-      for (let offset = start; offset < Math.min(rows, start + chunk * 20); offset += chunk) {
-        const batch = [];
-        for (let i = offset; i < Math.min(rows, offset + chunk); i++) {
-          const created = now - Math.floor(((rows - i) / rows) * 30 * DAY);
-          batch.push({
-            id: `rsk_bench${i}`,
-            merchant_id: merchantId,
-            livemode: false,
-            payment_id: `pay_bench${i}`,
-            card_fingerprint: fingerprintOf(i % 200_000),
-            card_bin: '424242',
-            ip: ipOf(i % 50_000),
-            email: `buyer${i % 100_000}@example.com`,
-            amount: 1000 + (i % 500) * 100,
-            currency: 'RUB',
-            score: 0,
-            decision: 'allow',
-            action: 'allow',
-            dry_run_decision: 'allow',
-            reasons: '[]',
-            rule_set_versions: 'operator:0,merchant:0',
-            outcome: i % 10 === 0 ? 'declined' : 'approved',
-            created_at: created,
-            updated_at: created,
-          });
-        }
-        await trx('risk_assessments').insert(batch);
-      }
-    });
-  }
-}
-
-function fingerprintOf(n: number): string {
-  return n.toString(16).padStart(64, '0');
 }
 
 main().catch((error: unknown) => {

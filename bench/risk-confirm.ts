@@ -24,12 +24,11 @@ import { Gateway, loadConfig } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { PaymentService } from '@tender/core/dist/payments/payment.service';
 import { RiskRuleSetService } from '@tender/core/dist/monitoring/risk-rule-set.service';
-import { createMysqlDatabase, ipOf } from './risk-bench-support';
+import { createMysqlDatabase, ipOf, populateRiskHistory } from './risk-bench-support';
 
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 1_000_000);
 const CONFIRMS = Number(process.env.BENCH_CONFIRMS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const DAY = 86_400_000;
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bench-confirm-'));
@@ -50,7 +49,7 @@ async function main(): Promise<void> {
     const ctx = { merchantId: 'mer_bench', livemode: false };
     await gateway.db('merchants').insert({ id: ctx.merchantId, name: 'Bench', email: 'bench@example.com', stage: 'test', created_at: Date.now(), updated_at: Date.now() });
     const started = performance.now();
-    await populate(gateway, ctx.merchantId, HISTORY);
+    await populateRiskHistory(gateway, ctx.merchantId, HISTORY);
     const populateSeconds = (performance.now() - started) / 1000;
     // Every rule runs and enforces, with limits nobody in this traffic reaches.
     await gateway.container.resolve(RiskRuleSetService).replace({ kind: 'merchant', ctx }, {
@@ -104,29 +103,6 @@ async function main(): Promise<void> {
     await gateway.close();
     if (dropMysql !== undefined) await dropMysql();
     fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-/** Attempts of one merchant over the last 30 days: 200k cards, 50k IPs, 100k e-mails, a tenth of them declined. */
-async function populate(gateway: Gateway, merchantId: string, rows: number): Promise<void> {
-  const now = Date.now();
-  const chunk = 500;
-  for (let start = 0; start < rows; start += chunk * 20) {
-    await gateway.db.transaction(async (trx) => {
-      for (let offset = start; offset < Math.min(rows, start + chunk * 20); offset += chunk) {
-        const batch = [];
-        for (let i = offset; i < Math.min(rows, offset + chunk); i++) {
-          const created = now - Math.floor(((rows - i) / rows) * 30 * DAY);
-          batch.push({
-            id: `rsk_bench${i}`, merchant_id: merchantId, livemode: false, payment_id: `pay_bench${i}`,
-            card_fingerprint: (i % 200_000).toString(16).padStart(64, '0'), card_bin: '424242', ip: ipOf(i % 50_000), email: `buyer${i % 100_000}@example.com`,
-            amount: 1000 + (i % 500) * 100, currency: 'RUB', score: 0, decision: 'allow', action: 'allow', dry_run_decision: 'allow', reasons: '[]',
-            rule_set_versions: 'operator:0,merchant:0', outcome: i % 10 === 0 ? 'declined' : 'approved', created_at: created, updated_at: created,
-          });
-        }
-        await trx('risk_assessments').insert(batch);
-      }
-    });
   }
 }
 

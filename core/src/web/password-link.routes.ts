@@ -3,13 +3,10 @@ import { DependencyContainer } from 'tsyringe';
 import { TenderConfig } from '../config/config';
 import { CONFIG } from '../config/tokens';
 import { TenderError } from '../errors/tender-error';
-import { randomToken } from '../ids/ids';
 import { PasswordLinkService } from './accounts/password-link.service';
 import { SigninThrottle } from './accounts/signin-throttle';
 import { WebRealm, webViewsOf } from './web-contract';
-import { SIGNIN_CSRF_COOKIE, cookieOptions } from './web-cookies';
-import { tokensMatch } from './web-auth.middleware';
-import { readCookie } from './web-locale';
+import { formField, issueSigninFormToken, signinFormTokenOk } from './signin-form-token';
 import { shellStateOf } from './web-views';
 
 /**
@@ -23,20 +20,7 @@ export function passwordLinkRoutes(container: DependencyContainer, realm: WebRea
   const links = container.resolve(PasswordLinkService);
   const throttle = container.resolve(SigninThrottle);
 
-  const formToken = (req: Request, res: Response): string => {
-    const token = randomToken(32);
-    res.cookie(SIGNIN_CSRF_COOKIE, token, cookieOptions(req, config.publicUrl, shellStateOf(res).base));
-    return token;
-  };
-  const formOk = (req: Request): boolean => {
-    const cookie = readCookie(req, SIGNIN_CSRF_COOKIE);
-    const field = (req.body as Record<string, unknown> | undefined)?._csrf;
-    return cookie !== undefined && typeof field === 'string' && tokensMatch(field, cookie);
-  };
-  const field = (req: Request, name: string): string => {
-    const v = (req.body as Record<string, unknown> | undefined)?.[name];
-    return typeof v === 'string' ? v : '';
-  };
+  const formToken = (req: Request, res: Response): string => issueSigninFormToken(req, res, config.publicUrl);
 
   router.get('/password/:token', async (req, res) => {
     const account = await links.peek(req.params.token);
@@ -53,12 +37,12 @@ export function passwordLinkRoutes(container: DependencyContainer, realm: WebRea
       webViewsOf(res).render(res, 'shell/password-link-invalid', { title: 'shell.password.title' }, 400);
       return;
     }
-    if (!formOk(req)) {
+    if (!signinFormTokenOk(req)) {
       webViewsOf(res).render(res, 'shell/csrf', { title: 'shell.csrf.title' }, 403);
       return;
     }
-    const password = field(req, 'password');
-    if (password !== field(req, 'password_again')) {
+    const password = formField(req, 'password');
+    if (password !== formField(req, 'password_again')) {
       webViewsOf(res).render(res, 'shell/password', { title: 'shell.password.title', email: account.email, signinCsrf: formToken(req, res), error: 'shell.password.mismatch' }, 400);
       return;
     }
@@ -81,11 +65,11 @@ export function passwordLinkRoutes(container: DependencyContainer, realm: WebRea
   });
 
   router.post('/password-link', async (req, res) => {
-    if (!formOk(req)) {
+    if (!signinFormTokenOk(req)) {
       webViewsOf(res).render(res, 'shell/csrf', { title: 'shell.csrf.title' }, 403);
       return;
     }
-    const email = field(req, 'email').slice(0, 320);
+    const email = formField(req, 'email').slice(0, 320);
     // Counted like a failed sign-in: asking for links cannot flood someone's mailbox.
     const keys = SigninThrottle.keys(realm, email.trim().toLowerCase(), req.ip ?? '');
     if ((await throttle.lockedUntil(keys)) === undefined) {

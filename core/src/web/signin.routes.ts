@@ -4,13 +4,13 @@ import { TenderConfig } from '../config/config';
 import { CONFIG } from '../config/tokens';
 import { TenderError } from '../errors/tender-error';
 import { wantsJson } from './web-refusal';
-import { randomToken } from '../ids/ids';
 import { WebAccountService } from './accounts/web-account.service';
 import { WebSignin } from './accounts/web-signin.service';
 import { WebSessionStore, hashSessionId } from './sessions/web-session.store';
 import { WebRealm, webViewsOf } from './web-contract';
 import { SIGNIN_CSRF_COOKIE, clearCookie, cookieOptions, sessionCookieName } from './web-cookies';
 import { safeNext, tokensMatch } from './web-auth.middleware';
+import { formField, issueSigninFormToken, signinFormTokenOk } from './signin-form-token';
 import { readCookie } from './web-locale';
 import { shellStateOf } from './web-views';
 
@@ -28,19 +28,8 @@ export function signinRoutes(container: DependencyContainer, realm: WebRealm): R
   const accounts = container.resolve(WebAccountService);
 
   const showForm = (req: Request, res: Response, status: number, data: Record<string, unknown>): void => {
-    const state = shellStateOf(res);
-    const token = randomToken(32);
-    res.cookie(SIGNIN_CSRF_COOKIE, token, cookieOptions(req, config.publicUrl, state.base));
+    const token = issueSigninFormToken(req, res, config.publicUrl);
     webViewsOf(res).render(res, 'shell/signin', { title: 'shell.signin.title', signinCsrf: token, realm, showPasswordLink: realm === 'merchant', ...data }, status);
-  };
-  const formCsrfOk = (req: Request): boolean => {
-    const cookie = readCookie(req, SIGNIN_CSRF_COOKIE);
-    const field = (req.body as Record<string, unknown> | undefined)?._csrf;
-    return cookie !== undefined && typeof field === 'string' && tokensMatch(field, cookie);
-  };
-  const field = (req: Request, name: string): string => {
-    const v = (req.body as Record<string, unknown> | undefined)?.[name];
-    return typeof v === 'string' ? v : '';
   };
   const startSession = async (req: Request, res: Response, accountId: string, stage: 'password' | 'full') => {
     const old = readCookie(req, sessionCookieName(shellStateOf(res).area));
@@ -55,13 +44,13 @@ export function signinRoutes(container: DependencyContainer, realm: WebRealm): R
 
   router.post('/signin', async (req, res) => {
     const state = shellStateOf(res);
-    const next = safeNext(field(req, 'next'), state.base);
-    const email = field(req, 'email').slice(0, 320);
-    if (!formCsrfOk(req)) {
+    const next = safeNext(formField(req, 'next'), state.base);
+    const email = formField(req, 'email').slice(0, 320);
+    if (!signinFormTokenOk(req)) {
       showForm(req, res, 403, { next, email, error: 'shell.csrf.text' });
       return;
     }
-    const result = await signin.password(realm, email, field(req, 'password').slice(0, 1000), req.ip ?? '');
+    const result = await signin.password(realm, email, formField(req, 'password').slice(0, 1000), req.ip ?? '');
     if (result.kind === 'failed' || result.kind === 'locked') {
       if (wantsJson(req)) {
         res.status(result.kind === 'locked' ? 429 : 401).json(new TenderError(result.kind === 'locked' ? 'web_signin_locked' : 'web_signin_failed').toJSON());
@@ -96,13 +85,13 @@ export function signinRoutes(container: DependencyContainer, realm: WebRealm): R
 
   router.post('/signin/code', async (req, res) => {
     const state = shellStateOf(res);
-    const next = safeNext(field(req, 'next'), state.base);
+    const next = safeNext(formField(req, 'next'), state.base);
     const session = await pending(req, res);
     if (session === undefined) {
       res.redirect(303, `${state.base}/signin`);
       return;
     }
-    if (!tokensMatch(field(req, '_csrf'), session.csrfToken)) {
+    if (!tokensMatch(formField(req, '_csrf'), session.csrfToken)) {
       webViewsOf(res).render(res, 'shell/csrf', { title: 'shell.csrf.title' }, 403);
       return;
     }
@@ -111,7 +100,7 @@ export function signinRoutes(container: DependencyContainer, realm: WebRealm): R
       res.redirect(303, `${state.base}/signin`);
       return;
     }
-    const result = await signin.code(account, field(req, 'code'), req.ip ?? '');
+    const result = await signin.code(account, formField(req, 'code'), req.ip ?? '');
     if (result.kind !== 'signed_in') {
       webViewsOf(res).render(res, 'shell/signin-code', { title: 'shell.signin_code.title', next, signinCsrf: session.csrfToken, error: result.kind === 'locked' ? 'shell.signin.locked' : 'shell.signin.failed' }, result.kind === 'locked' ? 429 : 401);
       return;
