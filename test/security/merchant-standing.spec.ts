@@ -6,6 +6,7 @@ import request from 'supertest';
 import { FixedClock, PaymentService, TenderError } from '@tender/core';
 import { FormTokenService } from '@tender/core/dist/pages/form-token.service';
 import { PaymentLinkService } from '@tender/core/dist/payment-links/payment-link.service';
+import { RiskReviewService } from '@tender/core/dist/monitoring/risk-review.service';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient, card } from '../support/merchant-client';
@@ -14,6 +15,7 @@ import { StandInBankAdapter, standInBankPlugin } from '../support/standin-bank';
 import { expiry, formOf, pageTokenOf, shopHmac } from '../support/hosted-page';
 import { WebAgent, createMerchantUser, setMode, signInAgent } from '../support/web-session';
 import { assertNothingWritten, moneyRows } from '../support/money-rows';
+import { payAs, putMerchantRules } from '../support/risk-helpers';
 
 const MINUTE = 60_000;
 type Locale = 'en' | 'ru' | 'ar';
@@ -329,6 +331,27 @@ describe('merchant standing on every payment path', function () {
       const formToken = t.gateway.container.resolve(FormTokenService).issue(p.id);
       assertUnavailable(await request(app()).post(`/pay/${token}`).type('form').send({ form_token: formToken, number: CARDS.visa, expiry: expiry(), cvc: '123' }));
       await assertNothingWritten(t.gateway.db, before, 'a live page of a merchant that is not live');
+    });
+  });
+
+  describe('a payment held for risk review when its merchant is suspended', function () {
+    it('is not captured by approving the review (which stays open); rejecting it still voids', async () => {
+      const m = await t.createMerchant('Reviewed Shop');
+      const shop = new MerchantClient(app(), m.key);
+      // Amounts above 1000.00 score 80: a review under the default thresholds.
+      await putMerchantRules(app(), shop, { rules: { amount: { max_amounts: { RUB: 100000 }, max_score: 80 } }, review: { expire_after_seconds: 60, expire_decision: 'approve' } }).expect(200);
+      const held = await payAs(shop, CARDS.visa, {}, { amount: 150000 });
+      assert.equal(held.status, 'authorized');
+      const review = await t.gateway.db('risk_reviews').where({ payment_id: held.id }).first();
+      await op.post(`/admin/v1/merchants/${m.id}/suspend`, { reason: 'fraud' }).expect(200);
+      const reviews = t.gateway.container.resolve(RiskReviewService);
+      const ctx = { merchantId: m.id, livemode: false };
+      await refusedBy(reviews.approve(ctx, String(review.id)), 'merchant_suspended');
+      clock.advance(2 * MINUTE);
+      assert.equal(await reviews.expireDue(), 0, 'its default (approve) waits too');
+      assert.equal((await t.gateway.db('risk_reviews').where({ id: review.id }).first()).status, 'open');
+      assert.equal((await t.gateway.db('payments').where({ id: held.id }).first()).status, 'authorized');
+      assert.equal((await reviews.reject(ctx, String(review.id))).payment.status, 'canceled');
     });
   });
 
