@@ -82,10 +82,12 @@ describe('isolation across merchants and modes, and suspension', function () {
     const suspended = await op.post(`/admin/v1/merchants/${b.id}/suspend`, { reason: 'chargebacks under review' }).expect(200);
     assert.equal(suspended.body.stage, 'suspended');
     assert.equal(suspended.body.resume_stage, 'live');
-    for (const res of [await b.live.get(`/v1/payments/${kept.id}`), await b.test.get('/v1/payments'), await b.live.post('/v1/payments', { amount: 100, currency: 'RUB', order_id: 'o' }), await b.test.get('/v1/account/onboarding')]) {
+    for (const res of [await b.live.post('/v1/payments', { amount: 100, currency: 'RUB', order_id: 'o' }), await b.test.post('/v1/payments', { amount: 100, currency: 'RUB', order_id: 'o' }), await b.test.get('/v1/account/onboarding'), await b.live.get('/v1/api_keys')]) {
       assert.equal(res.status, 403);
       assert.equal(res.body.error.code, 'merchant_suspended');
     }
+    // Its payments can still be read (and canceled or refunded: test/security/merchant-standing.spec).
+    await b.live.get(`/v1/payments/${kept.id}`).expect(200);
     assert.equal((await op.post(`/admin/v1/merchants/${b.id}/go_live`).expect(403)).body.error.code, 'merchant_suspended');
     assert.equal((await op.post(`/admin/v1/merchants/${b.id}/suspend`).expect(403)).body.error.code, 'merchant_suspended');
     // A is unaffected.

@@ -58,6 +58,7 @@ export const ERROR_CATALOGUE = {
   api_key_wrong_kind: { type: 'permission_error', status: 403, message: 'This key cannot be used for this request; use a secret key.' },
   test_mode_expired: { type: 'permission_error', status: 403, message: 'Test mode has ended; register your company (POST /v1/account/registration) or ask the operator to extend it.' },
   merchant_suspended: { type: 'permission_error', status: 403, message: 'This merchant is suspended; contact the operator.' },
+  merchant_not_live: { type: 'permission_error', status: 403, message: 'This merchant is not live yet: live payments and live payment links are refused until the operator takes it live.' },
   csrf_token_invalid: { type: 'permission_error', status: 403, message: 'The form has expired or was not sent from this site; reload the page and try again.' },
   // The dashboard and the console (web/): shown on their pages; the operator API answers JSON.
   web_signin_failed: { type: 'authentication_error', status: 401, message: 'The e-mail, password or code is not right.' },

@@ -5,6 +5,7 @@ import { DATABASE, Database, Queryable } from '../db/database';
 import { newId, randomToken } from '../ids/ids';
 import { TenderError } from '../errors/tender-error';
 import { MerchantContext } from './merchant-context';
+import { STANDING_COLUMNS, standingFromRow } from './merchant-standing';
 
 export type ApiKeyKind = 'secret' | 'publishable';
 
@@ -70,18 +71,17 @@ export class ApiKeyService {
     const row = (await this.db('api_keys as k')
       .leftJoin('merchants as m', 'm.id', 'k.merchant_id')
       .where({ 'k.key_hash': hashKey(key) })
-      .first('k.id', 'k.merchant_id', 'k.livemode', 'k.kind', 'k.revoked_at', 'k.expires_at', 'm.stage', 'm.live_at', 'm.test_mode_expires_at')) as Record<string, unknown> | undefined;
+      .first('k.id', 'k.merchant_id', 'k.livemode', 'k.kind', 'k.revoked_at', 'k.expires_at', ...STANDING_COLUMNS.map((c) => `m.${c}`))) as Record<string, unknown> | undefined;
     const now = this.clock.now();
     if (row === undefined || row.revoked_at !== null || (row.expires_at !== null && Number(row.expires_at) <= now)) {
       throw new TenderError('api_key_invalid');
     }
-    const optional = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
     return {
       keyId: String(row.id),
       merchantId: String(row.merchant_id),
       livemode: Boolean(row.livemode),
       kind: row.kind as ApiKeyKind,
-      ...(row.stage === null || row.stage === undefined ? {} : { standing: { stage: String(row.stage), liveAt: optional(row.live_at), testModeExpiresAt: optional(row.test_mode_expires_at) } }),
+      ...(row.stage === null || row.stage === undefined ? {} : { standing: standingFromRow(row) }),
     };
   }
 }

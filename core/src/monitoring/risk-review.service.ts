@@ -6,6 +6,7 @@ import { TenderError, notFound } from '../errors/tender-error';
 import { LOGGER, Logger } from '../logging/logger';
 import { AuditLog } from '../audit/audit-log';
 import { MerchantContext } from '../merchants/merchant-context';
+import { MerchantStanding } from '../merchants/merchant-standing';
 import { Payment } from '../payments/payment';
 import { PaymentRepository } from '../payments/payment.repository';
 import { PaymentService } from '../payments/payment.service';
@@ -28,6 +29,7 @@ export class RiskReviewService {
     @inject(PaymentRepository) private readonly payments: PaymentRepository,
     @inject(PaymentService) private readonly paymentService: PaymentService,
     @inject(AuditLog) private readonly audit: AuditLog,
+    @inject(MerchantStanding) private readonly standing: MerchantStanding,
   ) {}
 
   async list(ctx: MerchantContext, filter: { status: ReviewStatus | undefined; limit: number; startingAfter: string | undefined }): Promise<{ reviews: RiskReview[]; hasMore: boolean }> {
@@ -79,6 +81,8 @@ export class RiskReviewService {
         throw new TenderError('payment_invalid_state', { message: `The payment is ${payment.status}; a review is decided once the authorization is known.` });
       }
       const status: ReviewStatus = final ? 'canceled' : verdict === 'approve' ? 'approved' : 'rejected';
+      // Approving captures below: refused before the review is decided while the merchant may not take payments.
+      if (status === 'approved' && payment.captureMethod === 'automatic') await this.standing.assertMayTakePayments(ctx, trx);
       if (auditActor !== undefined) {
         await this.audit.record(trx, { actor: auditActor, action: `risk_review.${verdict}`, merchantId: ctx.merchantId, objectType: 'risk_review', objectId: id, data: { payment: payment.id, livemode: ctx.livemode, status } });
       }

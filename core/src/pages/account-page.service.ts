@@ -58,6 +58,9 @@ export class AccountPageService {
 
   async submit(payment: Payment, fields: AccountFormFields, tlsClientCertificate: Buffer | undefined, request: { nonce: string; acceptLanguage: string | undefined }): Promise<PageAnswer> {
     const again: PageAnswer = { kind: 'redirect', location: `/pay/${payment.pageToken}` };
+    // The merchant's standing before the form token is used: a refusal writes nothing.
+    const { refused } = await this.pages.standingOf(payment, request);
+    if (refused !== undefined) return refused;
     if (!(await this.formTokens.consume(payment.id, fields.form_token))) return again;
     if (this.pages.isExpired(payment) || !OPEN_STATUSES.has(payment.status)) return again;
     const typed = typeof fields.account_number === 'string' ? fields.account_number.replace(/\s+/g, '').slice(0, 34) : '';

@@ -7,6 +7,8 @@ import { TenderError } from '../errors/tender-error';
 import { Branding, DEFAULT_BRANDING } from '../branding/branding';
 import { BrandingService } from '../branding/branding.service';
 import { SigningSecretService } from '../merchants/signing-secret.service';
+import { MerchantStandingFacts } from '../merchants/api-keys';
+import { MerchantStanding, isStandingRefusal } from '../merchants/merchant-standing';
 import { Payment, paymentFromRow } from '../payments/payment';
 import { PaymentService } from '../payments/payment.service';
 import { ThreeDSecureService } from '../three-d-secure/three-d-secure.service';
@@ -23,6 +25,12 @@ import { ReturnUrlChoosers } from './return-url-chooser';
 export type PageAnswer =
   | { readonly kind: 'page'; readonly status: number; readonly html: string; readonly frameAncestors: readonly string[]; readonly formActions: readonly string[] }
   | { readonly kind: 'redirect'; readonly location: string };
+
+/** What a page needs to know about the buyer's request. */
+export interface PageRequest {
+  readonly nonce: string;
+  readonly acceptLanguage: string | undefined;
+}
 
 /** The card form as posted (application/x-www-form-urlencoded). */
 export interface CardFormFields {
@@ -44,6 +52,11 @@ const PAID_STATUSES: ReadonlySet<string> = new Set(['authorized', 'captured', 'p
  * through PaymentService.confirm, the same path as the API: same validation, state
  * machine, vault and bank call.
  *
+ * While the merchant may not take payments (suspended, not live for a live payment,
+ * test mode over: MerchantStanding), an open payment's page is the localized
+ * "unavailable" page instead of the form, and a form post is answered with it before
+ * anything is written (not even the form token's use).
+ *
  * @example
  * ```ts
  * const answer = await pages.show(token, { nonce, acceptLanguage: req.get('accept-language') });
@@ -64,6 +77,7 @@ export class HostedPageService {
     @inject(AccountPageOption) private readonly accountOption: AccountPageOption,
     @inject(StatusLink) private readonly statusLinks: StatusLink,
     @inject(ReturnUrlChoosers) private readonly returnUrls: ReturnUrlChoosers,
+    @inject(MerchantStanding) private readonly standing: MerchantStanding,
   ) {}
 
   /** The payment a page token opens; the token is the buyer's only credential. */
@@ -82,7 +96,9 @@ export class HostedPageService {
     const locale = chooseLocale(payment.locale, request.acceptLanguage);
     const ctx = { merchantId: payment.merchantId, livemode: payment.livemode };
     const branding = await this.branding.get(ctx);
-    const merchantName = await this.merchantName(payment.merchantId);
+    // The name and the standing in one read: the page needs both.
+    const merchant = await this.standing.read(payment.merchantId);
+    const merchantName = merchant?.name ?? '';
     const t = (key: string): string => message(this.theme.messages, locale, key);
     // A paid payment goes back to the success URL; anything else the buyer leaves (cancel, expiry, decline) to the failure URL.
     const target = this.returnUrls.returnUrlFor(payment, PAID_STATUSES.has(payment.status) ? 'success' : 'failure');
@@ -104,6 +120,9 @@ export class HostedPageService {
       return page('error', { ...base, error: { title: t('expired_title'), text: t('expired_text'), return_url: returnUrl } }, 410);
     }
     if (OPEN_STATUSES.has(payment.status)) {
+      if (this.standing.refusal(merchant?.standing, payment.livemode) !== undefined) {
+        return page('error', { ...base, error: { title: t('unavailable_title'), text: t('unavailable_text'), return_url: returnUrl } }, 403);
+      }
       const failed = payment.status !== 'pending' && form?.alert === undefined;
       const failure = payment.failureCode === null ? 'other' : payment.failureCode;
       const card: CardFormContext = {
@@ -146,6 +165,8 @@ export class HostedPageService {
    */
   async submit(payment: Payment, fields: CardFormFields, request: { nonce: string; acceptLanguage: string | undefined; ip?: string | undefined }): Promise<PageAnswer> {
     const again: PageAnswer = { kind: 'redirect', location: `/pay/${payment.pageToken}` };
+    const { standing, refused } = await this.standingOf(payment, request);
+    if (refused !== undefined) return refused;
     if (!(await this.formTokens.consume(payment.id, fields.form_token))) return again;
     if (this.isExpired(payment) || !OPEN_STATUSES.has(payment.status)) return again;
     const locale = chooseLocale(payment.locale, request.acceptLanguage);
@@ -160,12 +181,14 @@ export class HostedPageService {
     };
     if (Object.keys(errors).length > 0) return fieldErrors(errors);
     try {
-      await this.payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode }, payment.id, {
+      await this.payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode, standing }, payment.id, {
         type: 'card',
         card: { number: fields.number, exp_month: Number(expiry?.[1]), exp_year: Number(expiry?.[2]), cvc: fields.cvc, holder_name: holderName === '' ? undefined : holderName },
       }, { ip: request.ip, email: payment.customerEmail ?? undefined }, { buyerPresent: true });
     } catch (error) {
       if (!(error instanceof TenderError)) throw error;
+      // The standing changed since it was read: the page says so.
+      if (isStandingRefusal(error)) return this.show(payment, request);
       const field = fieldOf(error);
       if (field !== undefined) return fieldErrors({ [field]: message(this.theme.messages, locale, `error_${field}`) });
       // A conflict is another submission that got there first: show where the payment is.
@@ -186,6 +209,23 @@ export class HostedPageService {
       if (!(error instanceof TenderError) || error.status !== 409) throw error;
     }
     return again;
+  }
+
+  /**
+   * The standing of the payment's merchant, read for a form post before anything is
+   * written: `standing` to pass on to the payment service (which then reads nothing),
+   * or `refused`, the page to answer with (the unavailable page while the payment is
+   * open, else the page of its state).
+   */
+  async standingOf(payment: Payment, request: PageRequest): Promise<{ standing: MerchantStandingFacts | undefined; refused: PageAnswer | undefined }> {
+    const merchant = await this.standing.read(payment.merchantId);
+    if (this.standing.refusal(merchant?.standing, payment.livemode) === undefined) return { standing: merchant?.standing, refused: undefined };
+    return { standing: merchant?.standing, refused: await this.show(payment, request) };
+  }
+
+  /** For a buyer whose merchant may not take payments now (suspended, not live, test mode over): nothing was taken. */
+  unavailablePage(request: PageRequest, extra: { locale?: PageLocale; branding?: Branding } = {}): PageAnswer {
+    return this.errorPage(request, 403, 'unavailable_title', 'unavailable_text', extra);
   }
 
   /** A page that is not about a particular payment state (not found, bad signature, rate limit). */

@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { TenderError } from '../errors/tender-error';
 import { ApiKeyService } from '../merchants/api-keys';
 import { SigningSecretService } from '../merchants/signing-secret.service';
+import { isStandingRefusal } from '../merchants/merchant-standing';
 import { PaymentService } from '../payments/payment.service';
 import { createPaymentSchema } from '../payments/payment-input';
 import { parseInput } from '../http/validation';
@@ -13,7 +14,8 @@ import { formSignatureString, signatureMatches } from './return-signature';
  * with the merchant's signing secret; Tender creates the payment and opens its page.
  * Nothing is created unless the publishable key is valid and the signature matches.
  * The signature doubles as the creation's idempotency key, so the same signed form
- * posted twice opens the same payment.
+ * posted twice opens the same payment. A merchant that may not take payments now
+ * (MerchantStanding) gets no payment; the buyer sees the unavailable page.
  *
  * @example
  * ```html
@@ -60,8 +62,14 @@ export class SignedFormService {
       if (error instanceof TenderError) return refuse();
       throw error;
     }
-    const ctx = { merchantId: merchant.merchantId, livemode: merchant.livemode };
-    const payment = await this.payments.create(ctx, input, `form:${String(body.signature).toLowerCase()}`);
-    return { kind: 'redirect', location: `/pay/${payment.pageToken}` };
+    // The standing came with the publishable key: the payment service reads nothing more.
+    const ctx = { merchantId: merchant.merchantId, livemode: merchant.livemode, standing: merchant.standing };
+    try {
+      const payment = await this.payments.create(ctx, input, `form:${String(body.signature).toLowerCase()}`);
+      return { kind: 'redirect', location: `/pay/${payment.pageToken}` };
+    } catch (error) {
+      if (isStandingRefusal(error)) return this.pages.unavailablePage(request);
+      throw error;
+    }
   }
 }

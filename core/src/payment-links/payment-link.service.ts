@@ -6,6 +6,8 @@ import { DATABASE, Database } from '../db/database';
 import { notFound } from '../errors/tender-error';
 import { newId, randomToken } from '../ids/ids';
 import { MerchantContext } from '../merchants/merchant-context';
+import { MerchantStandingFacts } from '../merchants/api-keys';
+import { MerchantStanding, StandingContext } from '../merchants/merchant-standing';
 import { toMinorUnits } from '../money/money';
 import { Payment } from '../payments/payment';
 import { PaymentService } from '../payments/payment.service';
@@ -52,9 +54,12 @@ export class PaymentLinkService {
     @inject(DATABASE) private readonly db: Database,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(PaymentService) private readonly payments: PaymentService,
+    @inject(MerchantStanding) private readonly standing: MerchantStanding,
   ) {}
 
-  async create(ctx: MerchantContext, input: z.output<typeof createPaymentLinkSchema>): Promise<PaymentLink> {
+  /** Refused like a payment (merchant_suspended, merchant_not_live, test_mode_expired): a link exists to take money. */
+  async create(ctx: StandingContext, input: z.output<typeof createPaymentLinkSchema>): Promise<PaymentLink> {
+    await this.standing.assertMayTakePayments(ctx);
     const row = { id: newId('plink'), merchant_id: ctx.merchantId, livemode: ctx.livemode, amount: input.amount, currency: input.currency, description: input.description, return_url: input.return_url ?? null, token: randomToken(32), active: true, created_at: this.clock.now() };
     await this.db('payment_links').insert(row);
     return fromRow(row);
@@ -72,9 +77,9 @@ export class PaymentLinkService {
     return row === undefined ? undefined : fromRow(row);
   }
 
-  /** A new payment for one visit of the link. */
-  async createPayment(link: PaymentLink): Promise<Payment> {
-    return this.payments.create({ merchantId: link.merchantId, livemode: link.livemode }, {
+  /** A new payment for one visit of the link; `standing` when the caller has just read it. */
+  async createPayment(link: PaymentLink, standing?: MerchantStandingFacts): Promise<Payment> {
+    return this.payments.create({ merchantId: link.merchantId, livemode: link.livemode, standing }, {
       amount: link.amount,
       currency: link.currency,
       order_id: `${link.id}-${randomToken(10)}`,

@@ -8,6 +8,7 @@ import { TenderError, notFound } from '../errors/tender-error';
 import { newId, randomToken } from '../ids/ids';
 import { LOGGER, Logger } from '../logging/logger';
 import { MerchantContext } from '../merchants/merchant-context';
+import { MerchantStanding, StandingContext } from '../merchants/merchant-standing';
 import { PaymentMethodRegistry } from '../methods/payment-method';
 import { maskedParts } from '../methods/card/card-input';
 import { accountNeedsPayer } from '../methods/account/account.method';
@@ -38,6 +39,12 @@ import { RiskCustomer } from '../monitoring/risk-assessment';
  * a pending operation the reconciler settles; a concurrent second request finds
  * the payment busy or already moved and gets a 409, never a second charge.
  *
+ * What takes money (create, confirm, capture) first asks MerchantStanding whether the
+ * merchant may take payments in this mode (not suspended, live if live, test mode not
+ * over), so no caller can forget it; what gives money back (cancel here, refunds in
+ * RefundService) is never refused for standing. A ctx that carries the standing read
+ * with the API key costs no extra statement.
+ *
  * @example
  * ```ts
  * const payment = await payments.create(ctx, { amount: 150000, currency: 'RUB', order_id: 'A-1', capture_method: 'manual' });
@@ -64,9 +71,11 @@ export class PaymentService {
     @inject(CreateKeyRetention) private readonly createKeys: CreateKeyRetention,
     @inject(AuthorizationAttempts) private readonly attempts: AuthorizationAttempts,
     @inject(RiskEngine) private readonly risk: RiskEngine,
+    @inject(MerchantStanding) private readonly standing: MerchantStanding,
   ) {}
 
-  async create(ctx: MerchantContext, input: CreatePaymentInput, idempotencyKey?: string): Promise<Payment> {
+  async create(ctx: StandingContext, input: CreatePaymentInput, idempotencyKey?: string): Promise<Payment> {
+    await this.standing.assertMayTakePayments(ctx);
     const now = this.clock.now();
     const row = {
       id: newId('pay'),
@@ -136,7 +145,8 @@ export class PaymentService {
    * `presentation.buyerPresent` is true when the buyer's browser is on Tender's own page
    * (the hosted page), which can show a 3-D Secure challenge; the API path cannot.
    */
-  async confirm(ctx: MerchantContext, id: string, paymentMethod: { type: string; card?: Record<string, unknown> | undefined }, customer?: RiskCustomer, presentation: { buyerPresent: boolean } = { buyerPresent: false }): Promise<Payment> {
+  async confirm(ctx: StandingContext, id: string, paymentMethod: { type: string; card?: Record<string, unknown> | undefined }, customer?: RiskCustomer, presentation: { buyerPresent: boolean } = { buyerPresent: false }): Promise<Payment> {
+    await this.standing.assertMayTakePayments(ctx);
     const now = this.clock.now();
     // Everything the buyer sent is checked before any row is written or any bank asked.
     const prepared = this.methods.get(paymentMethod.type).prepare(paymentMethod.card, new Date(now));
@@ -199,7 +209,8 @@ export class PaymentService {
     return this.risk.settle(settled, risk);
   }
 
-  async capture(ctx: MerchantContext, id: string, amount: number | undefined): Promise<Payment> {
+  async capture(ctx: StandingContext, id: string, amount: number | undefined): Promise<Payment> {
+    await this.standing.assertMayTakePayments(ctx);
     const now = this.clock.now();
     const { payment, op, original } = await inTransaction(this.db, async (trx) => {
       const current = await this.lockForOperation(trx, ctx, id);

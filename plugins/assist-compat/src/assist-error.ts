@@ -24,6 +24,7 @@ export const ASSIST_ERRORS = {
   invalid_state: { firstcode: 7, secondcode: 1, message: 'The operation is not possible in the order\'s current state.' },
   amount_too_large: { firstcode: 7, secondcode: 2, message: 'The amount is larger than what can be charged or returned.' },
   bank_declined: { firstcode: 7, secondcode: 3, message: 'The bank declined the operation.' },
+  merchant_unavailable: { firstcode: 7, secondcode: 4, message: 'The merchant cannot take payments now (suspended, not live, or its test mode has ended); nothing was charged.' },
   bank_unavailable: { firstcode: 9, secondcode: 1, message: 'The bank could not complete the operation now (AS998).' },
   system_error: { firstcode: 9, secondcode: 0, message: 'System error (AS998).' },
 } as const;
@@ -59,6 +60,10 @@ export function toAssistError(error: unknown): AssistError {
       return new AssistError('amount_too_large', error.message);
     case 'bank_declined':
       return new AssistError('bank_declined', error.message);
+    case 'merchant_suspended':
+    case 'merchant_not_live':
+    case 'test_mode_expired':
+      return new AssistError('merchant_unavailable', error.message);
     case 'bank_unavailable':
     case 'bank_outcome_unknown':
       return new AssistError('bank_unavailable', error.message);

@@ -38,18 +38,25 @@ export class SaleorTransactionService {
       return { result: `${prefix}_FAILURE`, amount: 0, message: messageOf(error) };
     }
     const returnUrl = typeof p.data?.return_url === 'string' && /^https?:\/\//.test(p.data.return_url) ? p.data.return_url : undefined;
-    const payment = await this.payments.create(
-      contextOf(inst),
-      {
-        amount,
-        currency: p.action.currency.toUpperCase(),
-        order_id: p.sourceObject?.id ?? p.transaction.id,
-        capture_method: prefix === 'AUTHORIZATION' ? 'manual' : 'automatic',
-        metadata: { saleor_transaction_id: p.transaction.id.slice(0, 500) },
-        ...(returnUrl === undefined ? {} : { return_url: returnUrl }),
-      },
-      p.idempotencyKey === undefined || p.idempotencyKey === '' ? undefined : `saleor:${p.idempotencyKey}`.slice(0, 255),
-    );
+    const payment = await this.payments
+      .create(
+        contextOf(inst),
+        {
+          amount,
+          currency: p.action.currency.toUpperCase(),
+          order_id: p.sourceObject?.id ?? p.transaction.id,
+          capture_method: prefix === 'AUTHORIZATION' ? 'manual' : 'automatic',
+          metadata: { saleor_transaction_id: p.transaction.id.slice(0, 500) },
+          ...(returnUrl === undefined ? {} : { return_url: returnUrl }),
+        },
+        p.idempotencyKey === undefined || p.idempotencyKey === '' ? undefined : `saleor:${p.idempotencyKey}`.slice(0, 255),
+      )
+      .catch((error: unknown) => {
+        // A refusal of the core (merchant_suspended, test_mode_expired, ...) is Saleor's failure result, not an HTTP error.
+        if (error instanceof TenderError) return error;
+        throw error;
+      });
+    if (payment instanceof TenderError) return { result: `${prefix}_FAILURE`, amount: fromMinorUnits(amount, p.action.currency), message: messageOf(payment) };
     const existing = await this.db('saleor_transactions').where({ payment_id: payment.id }).first();
     if (existing === undefined) {
       await this.db('saleor_transactions').insert({

@@ -11,6 +11,7 @@ import { PaymentLinkPageService } from '../../pages/payment-link-page.service';
 import { newNonce, sendPage } from './page-response';
 import { AccountPageService } from '../../pages/account-page.service';
 import { tlsClientCertificate } from '../pay-account.routes';
+import { isStandingRefusal } from '../../merchants/merchant-standing';
 
 /**
  * The buyer's pages under /pay (HTML, not the JSON API): the payment page, its card
@@ -58,7 +59,7 @@ export function payRoutes(container: DependencyContainer): Router {
       sendPage(req, res, r.nonce, pages.errorPage(r, link === undefined ? 404 : 429, link === undefined ? 'not_found_title' : 'rate_limited_title', link === undefined ? 'not_found_text' : 'rate_limited_text'));
       return;
     }
-    sendPage(req, res, r.nonce, await linkPages.open(link, (req.body as Record<string, unknown> | undefined)?.form_token));
+    sendPage(req, res, r.nonce, await linkPages.open(link, (req.body as Record<string, unknown> | undefined)?.form_token, r));
   });
 
   router.get('/:token', async (req, res) => {
@@ -114,6 +115,11 @@ export function payRoutes(container: DependencyContainer): Router {
     const r = requestOf(req);
     if (error instanceof TenderError && error.status === 404) {
       sendPage(req, res, r.nonce, pages.errorPage(r, 404, 'not_found_title', 'not_found_text'));
+      return;
+    }
+    // The services refuse what takes money for a merchant that may not take it now; never a 500 for that.
+    if (isStandingRefusal(error)) {
+      sendPage(req, res, r.nonce, pages.unavailablePage(r));
       return;
     }
     logger.error({ method: req.method, path: '/pay', error: error instanceof Error ? maskPans(error.message) : 'non-error thrown' }, 'payment page failed');

@@ -11,6 +11,7 @@ import { callBank } from '../../banks/bank-call';
 import { SANDBOX_ADAPTER_CODE } from '../../routing/bank-router';
 import { Payment, paymentFromRow } from '../../payments/payment';
 import { PaymentService } from '../../payments/payment.service';
+import { MerchantStanding } from '../../merchants/merchant-standing';
 import { PaymentStateWriter } from '../../payments/payment-state-writer';
 import { BankOutcomeApplier } from '../../payments/bank-outcome';
 import { assertTransition } from '../../payments/payment-state-machine';
@@ -24,7 +25,9 @@ import { AccountPaymentSettings } from './account-payment-settings';
  * transaction claims the signed request's nonce, moves the payment to processing and
  * records the bank operation; the payer's bank is asked to debit the account
  * (BankAdapter.debitAccount); BankOutcomeApplier applies the answer. Capture, cancel
- * and refunds then go through the ordinary services, to the same adapter.
+ * and refunds then go through the ordinary services, to the same adapter. Like a card
+ * payment, it is refused (merchant_suspended, merchant_not_live, test_mode_expired)
+ * unless the merchant may take payments (MerchantStanding).
  *
  * @example
  * ```ts
@@ -45,6 +48,7 @@ export class AccountPaymentService {
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(PayerService) private readonly payers: PayerService,
     @inject(AccountPaymentSettings) private readonly settings: AccountPaymentSettings,
+    @inject(MerchantStanding) private readonly standing: MerchantStanding,
   ) {}
 
   /** The payment behind a payment-page token, if its merchant accepts account payments. */
@@ -59,6 +63,8 @@ export class AccountPaymentService {
   async confirm(pageToken: string, payer: AuthenticatedPayer, requested: { number: string | undefined }): Promise<Payment> {
     const found = await this.findPayable(pageToken);
     const ctx = { merchantId: found.merchantId, livemode: found.livemode };
+    // Before the payer's account is looked at or the signed request's nonce claimed: a refusal writes nothing.
+    await this.standing.assertMayTakePayments(ctx);
     const account = await this.payers.findAccount(this.db, payer.accountId);
     if (account === undefined || account.payerId !== payer.payerId || account.status !== 'active' || (requested.number !== undefined && requested.number !== account.number)) {
       throw new TenderError('certificate_not_bound');

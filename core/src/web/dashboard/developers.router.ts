@@ -182,7 +182,14 @@ export function developersRouter(container: DependencyContainer): Router {
     if (amount === undefined || description === '' || description.length > 1000) {
       return renderOverview(res, { error: { code: 'parameter_invalid', message: 'A payment link needs an amount (such as 500.00), a currency and a description.' } }, 400);
     }
-    const link = await links.create(contextOf(res), { amount, currency, description });
+    let link;
+    try {
+      // Refused like the API (merchant_suspended, merchant_not_live, test_mode_expired): shown above the form.
+      link = await links.create(contextOf(res), { amount, currency, description });
+    } catch (error) {
+      const shown = pageErrorOf(error);
+      return renderOverview(res, { error: { code: shown.code, message: shown.message } }, shown.status);
+    }
     await renderOverview(res, { createdLink: linkView(link, config) }, 201);
   });
 
