@@ -14,6 +14,7 @@ import * as dashboard012 from './migrations/012-dashboard';
 import * as riskGuards013 from './migrations/013-risk-guards';
 import * as saleorOutsideRefunds014 from './migrations/014-saleor-outside-refunds';
 import * as attemptCounters015 from './migrations/015-attempt-counters';
+import * as saleorInstallSecrets015 from './migrations/015-saleor-install-secrets';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -41,6 +42,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['013-risk-guards', riskGuards013],
   ['014-saleor-outside-refunds', saleorOutsideRefunds014],
   ['015-attempt-counters', attemptCounters015],
+  ['015-saleor-install-secrets', saleorInstallSecrets015],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {
