@@ -43,6 +43,7 @@ import { HOSTED_PAGE_SINGLETONS } from './pages/hosted-page.module';
 import { FormTokenService } from './pages/form-token.service';
 import { RETURN_URL_CHOOSER, ReturnUrlChooser, ReturnUrlChoosers } from './pages/return-url-chooser';
 import { WebSessionStore } from './web/sessions/web-session.store';
+import { AttemptLimiter } from './attempts/attempt-limiter';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -189,6 +190,7 @@ export class Gateway {
       this.timers.push(every(REVIEW_EXPIRY_INTERVAL_MS, () => reviews.expireDue(), this.logger, 'risk review expiry'));
       this.timers.push(every(3600_000, () => this.container.resolve(FormTokenService).purgeExpired(), this.logger, 'form token purge'));
       this.timers.push(every(3600_000, () => this.container.resolve(WebSessionStore).purgeExpired(), this.logger, 'web session purge'));
+      this.timers.push(every(3600_000, () => this.container.resolve(AttemptLimiter).purgeExpired(), this.logger, 'attempt counter purge'));
     }
     const n = this.config.notifications;
     if ((n.dispatcherInGateway || options.worker === true) && this.loops.length === 0) {

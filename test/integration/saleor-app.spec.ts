@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
 import Ajv from 'ajv';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
-import { createSaleorPlugin, toMinorUnits } from '@tender/plugin-saleor';
+import { SaleorInstallationService, createSaleorPlugin, toMinorUnits } from '@tender/plugin-saleor';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient, card } from '../support/merchant-client';
 import { FakeSaleor, SALEOR_RESPONSE_SCHEMAS } from '../support/saleor-fixtures';
@@ -30,6 +30,8 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
   let shop: MerchantClient;
   const ajv = new Ajv({ allErrors: true, strict: false });
   let seq = 0;
+  /** The app token the store handed over at install (the reporter must use it). */
+  let installedToken = '';
 
   before(async () => {
     saleor = await new FakeSaleor().start();
@@ -73,24 +75,34 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
     };
   }
 
-  it('serves the manifest and registers the store the merchant declared, once', async () => {
+  it('serves the manifest and registers the store the merchant declared, from its install link, once', async () => {
     const manifest = (await request(t.gateway.app).get('/saleor/manifest').expect(200)).body;
     assert.equal(manifest.tokenTargetUrl, 'http://pay.tender.test/saleor/register');
     assert.deepEqual(manifest.permissions, ['HANDLE_PAYMENTS']);
     assert.deepEqual(manifest.webhooks.map((w: { syncEvents: string[] }) => w.syncEvents[0]).sort(), Object.keys(PATHS).sort());
 
-    await request(t.gateway.app).post('/saleor/register').set('saleor-api-url', saleor.apiUrl).send({ auth_token: 'tok' }).expect(404);
+    await request(t.gateway.app).post('/saleor/register').set('saleor-api-url', saleor.apiUrl).send({ auth_token: 'tok' }).expect(401);
     const declared = await shop.post('/v1/saleor/installations', { saleor_api_url: saleor.apiUrl }).expect(201);
     assert.equal(declared.body.registered_at, null);
-    await request(t.gateway.app).post('/saleor/register').set('saleor-api-url', saleor.apiUrl).send({ auth_token: 'saleor-app-token-1' }).expect(200, { success: true });
+    const link = new URL(String(declared.body.manifest_url));
+    assert.equal(`${link.origin}${link.pathname}`, 'http://pay.tender.test/saleor/manifest');
+    const own = (await request(t.gateway.app).get(`${link.pathname}${link.search}`).expect(200)).body;
+    const target = new URL(String(own.tokenTargetUrl));
+    assert.equal(target.searchParams.get('install'), link.searchParams.get('install'));
+    await request(t.gateway.app).get('/saleor/manifest?install=damaged').expect(400);
+    const token = saleor.issueAppToken();
+    installedToken = token;
+    await request(t.gateway.app).post(`${target.pathname}${target.search}`).set('saleor-api-url', saleor.apiUrl).send({ auth_token: token }).expect(200, { success: true });
+    assert.deepEqual(saleor.appIdChecks, [`Bearer ${token}`], "the token was checked with the store's API");
     // A second register (someone swapping the token) is refused; the first token stays.
-    await request(t.gateway.app).post('/saleor/register').set('saleor-api-url', saleor.apiUrl).send({ auth_token: 'intruder' }).expect(400);
+    await request(t.gateway.app).post(`${target.pathname}${target.search}`).set('saleor-api-url', saleor.apiUrl).send({ auth_token: saleor.issueAppToken() }).expect(401);
     const listed = await shop.get('/v1/saleor/installations').expect(200);
     assert.equal(listed.body.data.length, 1);
     assert.ok(listed.body.data[0].registered_at !== null);
-    assert.equal(JSON.stringify(listed.body).includes('saleor-app-token-1'), false);
+    assert.equal(listed.body.data[0].manifest_url, undefined, 'the install link is shown once');
+    assert.equal(JSON.stringify(listed.body).includes(token), false);
     const sealed = await t.gateway.db('saleor_installations').first();
-    assert.equal(JSON.stringify(sealed).includes('saleor-app-token-1'), false, 'the app token is stored sealed');
+    assert.equal(JSON.stringify(sealed).includes(token), false, 'the app token is stored sealed');
   });
 
   it('charge flow: initialize -> buyer pays -> transactionEventReport -> process -> refund', async () => {
@@ -106,7 +118,7 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
     await shop.post(`/v1/payments/${paymentId}/confirm`, card(CARDS.visa)).expect(200);
     await eventually(async () => saleor.calls.some((c) => c.variables.pspReference === paymentId), 'the transactionEventReport');
     const report = saleor.calls.find((c) => c.variables.pspReference === paymentId)!;
-    assert.equal(report.authorization, 'Bearer saleor-app-token-1');
+    assert.equal(report.authorization, `Bearer ${installedToken}`);
     assert.match(report.query, /transactionEventReport\(/);
     assert.equal(report.variables.type, 'CHARGE_SUCCESS');
     assert.equal(report.variables.amount, 25.5);
@@ -233,7 +245,10 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
     assert.deepEqual((await other.get('/v1/saleor/installations').expect(200)).body.data, []);
     const id = (await shop.get('/v1/saleor/installations').expect(200)).body.data[0].id as string;
     await request(t.gateway.app).delete(`/v1/saleor/installations/${id}`).set('Authorization', `Bearer ${other.key}`).expect(404);
-    await other.post('/v1/saleor/installations', { saleor_api_url: saleor.apiUrl }).expect(400);
+    // Another merchant may declare the same URL (nothing tells it the store is taken), but that binds nothing.
+    const squat = await other.post('/v1/saleor/installations', { saleor_api_url: saleor.apiUrl }).expect(201);
+    assert.equal(squat.body.registered_at, null);
+    assert.equal((await t.gateway.container.resolve(SaleorInstallationService).byApiUrl(saleor.apiUrl))?.id, id);
   });
 
   it('refuses a store API URL on a private or loopback address when private addresses are not allowed', async () => {

@@ -96,14 +96,14 @@ describe('web shell: sign-in and sessions', function () {
 
   it('locks an e-mail after repeated failures, whatever the password, and the lock lives in the database', async () => {
     const user = await createMerchantUser(t);
-    for (let i = 0; i < SIGNIN_LIMITS.perEmail.failures; i++) {
+    for (let i = 0; i < SIGNIN_LIMITS.perEmail.attempts; i++) {
       assert.equal((await postSignin(request.agent(t.gateway.app), 'dashboard', user.email, `wrong ${i}`)).status, 401);
     }
     const locked = await postSignin(request.agent(t.gateway.app), 'dashboard', user.email, user.password);
     assert.equal(locked.status, 429);
     assert.match(locked.text, /Too many failed attempts/);
     assert.equal(sessionCookie(locked), undefined, 'no session while locked');
-    const rows = (await t.gateway.db('web_signin_throttle').whereNotNull('locked_until')) as unknown[];
+    const rows = (await t.gateway.db('attempt_counters').where({ purpose: SIGNIN_LIMITS.perEmail.purpose }).whereNotNull('locked_until')) as unknown[];
     assert.ok(rows.length >= 1);
   });
 

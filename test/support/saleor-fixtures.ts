@@ -1,14 +1,21 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { KeyObject, generateKeyPairSync, sign } from 'node:crypto';
+import { KeyObject, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
 /**
  * A loopback HTTP server that stands in for a Saleor store (Saleor itself cannot run
  * here): it serves the store's JWKS at /.well-known/jwks.json and records every
- * GraphQL call to /graphql/, answering transactionEventReport as Saleor does.
+ * GraphQL call to /graphql/, answering transactionEventReport as Saleor does, and the
+ * `{ app { id } }` query with which an app checks the token it was given at install
+ * (the app's id for a token this store issued, `app: null` for any other, as Saleor
+ * answers an unknown token).
  */
 export class FakeSaleor {
   readonly calls: Array<{ authorization: string | undefined; query: string; variables: Record<string, unknown> }> = [];
+  /** The Authorization headers of every `{ app { id } }` query. */
+  readonly appIdChecks: Array<string | undefined> = [];
+  readonly appId = `QXBwOj${randomBytes(3).toString('hex')}`;
+  private readonly appTokens = new Set<string>();
   kid = 'test-key-1';
   /** How often the store's JWKS was fetched. */
   jwksFetches = 0;
@@ -31,6 +38,13 @@ export class FakeSaleor {
     this.jwk = { ...publicKey.export({ format: 'jwk' }), kid: this.kid, use: 'sig', alg: 'RS256' };
   }
 
+  /** Installs the app in this store: the app token Saleor would hand to the register URL. */
+  issueAppToken(): string {
+    const token = randomBytes(24).toString('base64url');
+    this.appTokens.add(token);
+    return token;
+  }
+
   get apiUrl(): string {
     return `http://127.0.0.1:${this.port}/graphql/`;
   }
@@ -47,6 +61,13 @@ export class FakeSaleor {
         }
         if (req.method === 'POST' && req.url === '/graphql/') {
           const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query: string; variables: Record<string, unknown> };
+          if (/^\s*(query\s*\w*\s*)?\{\s*app\s*\{\s*id\s*\}\s*\}\s*$/.test(body.query)) {
+            this.appIdChecks.push(req.headers.authorization);
+            const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+            const app = token !== undefined && this.appTokens.has(token) ? { id: this.appId } : null;
+            res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ data: { app } }));
+            return;
+          }
           this.calls.push({ authorization: req.headers.authorization, query: body.query, variables: body.variables });
           res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ data: { transactionEventReport: { alreadyProcessed: false, errors: [] } } }));
           return;

@@ -13,6 +13,8 @@ import * as webAccounts011 from './migrations/011-web-accounts';
 import * as dashboard012 from './migrations/012-dashboard';
 import * as riskGuards013 from './migrations/013-risk-guards';
 import * as saleorOutsideRefunds014 from './migrations/014-saleor-outside-refunds';
+import * as attemptCounters015 from './migrations/015-attempt-counters';
+import * as saleorInstallSecrets015 from './migrations/015-saleor-install-secrets';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -39,6 +41,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['012-dashboard', dashboard012],
   ['013-risk-guards', riskGuards013],
   ['014-saleor-outside-refunds', saleorOutsideRefunds014],
+  ['015-attempt-counters', attemptCounters015],
+  ['015-saleor-install-secrets', saleorInstallSecrets015],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -81,6 +81,8 @@ export const ERROR_CATALOGUE = {
   signature_invalid: { type: 'authentication_error', status: 401, message: 'The request signature does not match the request (the body, path or signed header was changed).' },
   signature_replayed: { type: 'authentication_error', status: 401, message: 'This signed request was already used (its nonce was seen before).' },
   signature_stale: { type: 'authentication_error', status: 401, message: 'The signed request\'s timestamp is too far from the gateway\'s clock.' },
+  // 401: a shop platform installing Tender's app (the Saleor app's register call).
+  saleor_install_refused: { type: 'authentication_error', status: 401, message: 'The app could not be installed: install it from the manifest URL Tender gave when the store was declared (each such URL installs once).' },
   // 404: missing, or not the caller's (never 403 for another merchant's object).
   resource_not_found: { type: 'not_found_error', status: 404, message: 'No such object.' },
   route_not_found: { type: 'not_found_error', status: 404, message: 'No such endpoint.' },

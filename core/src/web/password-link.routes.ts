@@ -4,7 +4,9 @@ import { TenderConfig } from '../config/config';
 import { CONFIG } from '../config/tokens';
 import { TenderError } from '../errors/tender-error';
 import { PasswordLinkService } from './accounts/password-link.service';
-import { SigninThrottle } from './accounts/signin-throttle';
+import { AttemptLimiter } from '../attempts/attempt-limiter';
+import { passwordLinkRequest } from './accounts/signin-limits';
+import { normalizeEmail } from './accounts/web-account';
 import { WebRealm, webViewsOf } from './web-contract';
 import { formField, issueSigninFormToken, signinFormTokenOk } from './signin-form-token';
 import { shellStateOf } from './web-views';
@@ -18,7 +20,7 @@ export function passwordLinkRoutes(container: DependencyContainer, realm: WebRea
   const router = Router();
   const config = container.resolve<TenderConfig>(CONFIG);
   const links = container.resolve(PasswordLinkService);
-  const throttle = container.resolve(SigninThrottle);
+  const limiter = container.resolve(AttemptLimiter);
 
   const formToken = (req: Request, res: Response): string => issueSigninFormToken(req, res, config.publicUrl);
 
@@ -70,12 +72,10 @@ export function passwordLinkRoutes(container: DependencyContainer, realm: WebRea
       return;
     }
     const email = formField(req, 'email').slice(0, 320);
-    // Counted like a failed sign-in: asking for links cannot flood someone's mailbox.
-    const keys = SigninThrottle.keys(realm, email.trim().toLowerCase(), req.ip ?? '');
-    if ((await throttle.lockedUntil(keys)) === undefined) {
-      await throttle.recordFailure(keys);
-      if (email.includes('@')) await links.request(email, shellStateOf(res).locale);
-    }
+    // Every request counts (per e-mail and address), so asking for links cannot flood
+    // someone's mailbox; the page says the same whether a link went out or not.
+    const attempt = await limiter.reserve(passwordLinkRequest(realm, normalizeEmail(email), req.ip));
+    if (attempt.allowed && email.includes('@')) await links.request(email, shellStateOf(res).locale);
     webViewsOf(res).render(res, 'shell/password-request', { title: 'shell.password_request.title', sent: true });
   });
 

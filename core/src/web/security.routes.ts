@@ -1,9 +1,10 @@
 import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { TenderError } from '../errors/tender-error';
+import { AttemptLimiter } from '../attempts/attempt-limiter';
 import { TotpService } from './accounts/totp.service';
-import { WebAccountService } from './accounts/web-account.service';
-import { SigninThrottle } from './accounts/signin-throttle';
+import { WebAccountService, passwordSchema } from './accounts/web-account.service';
+import { codeAttempt, passwordAttempt } from './accounts/signin-limits';
 import { WebSessionStore } from './sessions/web-session.store';
 import { principalOf, webViewsOf } from './web-contract';
 import { shellStateOf } from './web-views';
@@ -12,14 +13,15 @@ import { shellStateOf } from './web-views';
  * /security in both areas: the password (change it with the current one; other
  * sessions end), the TOTP second factor (enrol with a QR code and a confirmation code,
  * turn off with a current code) and sign-out everywhere (every other session of this
- * account ends; this one stays).
+ * account ends; this one stays). Guessing the current password or a code from an open
+ * session is limited like guessing it at sign-in (the same counters).
  */
 export function securityRoutes(container: DependencyContainer): Router {
   const router = Router();
   const totp = container.resolve(TotpService);
   const accounts = container.resolve(WebAccountService);
   const sessions = container.resolve(WebSessionStore);
-  const throttle = container.resolve(SigninThrottle);
+  const limiter = container.resolve(AttemptLimiter);
 
   const show = async (req: Request, res: Response, status: number, extra: Record<string, unknown> = {}): Promise<void> => {
     const principal = principalOf(res);
@@ -59,12 +61,16 @@ export function securityRoutes(container: DependencyContainer): Router {
   });
 
   router.post('/security/totp/disable', async (req, res) => {
+    const principal = principalOf(res);
+    const attempt = await limiter.reserve(codeAttempt(principal.accountId, req.ip));
+    if (!attempt.allowed) return show(req, res, 429, { error: 'shell.signin.locked' });
     try {
-      await totp.disable(principalOf(res).accountId, code(req));
+      await totp.disable(principal.accountId, code(req));
     } catch (error) {
       if (error instanceof TenderError && error.code === 'web_totp_invalid') return show(req, res, 400, { error: 'shell.security.code_wrong' });
       throw error;
     }
+    await limiter.succeeded(attempt.ticket);
     res.redirect(303, `${shellStateOf(res).base}/security?done=totp_off`);
   });
 
@@ -73,18 +79,14 @@ export function securityRoutes(container: DependencyContainer): Router {
     const body = req.body as Record<string, unknown>;
     const text = (name: string): string => (typeof body[name] === 'string' ? (body[name] as string) : '');
     if (text('new_password') !== text('new_password_again')) return show(req, res, 400, { error: 'shell.password.mismatch' });
-    // Guessing the current password from an open session counts like guessing at sign-in.
-    const keys = SigninThrottle.keys(principal.realm, principal.email, req.ip ?? '');
-    if ((await throttle.lockedUntil(keys)) !== undefined) return show(req, res, 429, { error: 'shell.signin.locked' });
-    try {
-      if (!(await accounts.changePassword(principal.accountId, text('current_password'), text('new_password'), principal.sessionId))) {
-        await throttle.recordFailure(keys);
-        return show(req, res, 400, { error: 'shell.security.current_wrong' });
-      }
-    } catch (error) {
-      if (error instanceof TenderError && error.code === 'web_password_weak') return show(req, res, 400, { error: 'shell.password.weak' });
-      throw error;
+    // A weak new password is refused before the current one is checked, so it costs no attempt.
+    if (!passwordSchema.safeParse(text('new_password')).success) return show(req, res, 400, { error: 'shell.password.weak' });
+    const attempt = await limiter.reserve(passwordAttempt(principal.realm, principal.email, req.ip));
+    if (!attempt.allowed) return show(req, res, 429, { error: 'shell.signin.locked' });
+    if (!(await accounts.changePassword(principal.accountId, text('current_password'), text('new_password'), principal.sessionId))) {
+      return show(req, res, 400, { error: 'shell.security.current_wrong' });
     }
+    await limiter.succeeded(attempt.ticket);
     res.redirect(303, `${shellStateOf(res).base}/security?done=password`);
   });
 

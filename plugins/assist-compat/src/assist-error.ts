@@ -14,6 +14,7 @@ import { TenderError } from '@tender/core';
 export const ASSIST_ERRORS = {
   merchant_unknown: { firstcode: 2, secondcode: 1, message: 'Unknown Merchant_ID, or the Assist protocol is not enabled for it.' },
   credentials_invalid: { firstcode: 2, secondcode: 2, message: 'Wrong Login or Password.' },
+  credentials_locked: { firstcode: 2, secondcode: 3, message: 'Too many wrong Login or Password; try again in 15 minutes.' },
   parameter_invalid: { firstcode: 5, secondcode: 100, message: 'A parameter is missing or invalid.' },
   amount_invalid: { firstcode: 5, secondcode: 101, message: 'The amount is not a positive decimal with at most as many decimals as the currency has.' },
   currency_unsupported: { firstcode: 5, secondcode: 102, message: 'The currency is not supported.' },

@@ -1,6 +1,6 @@
 import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { CLOCK, Clock, Payment, TenderError } from '@tender/core';
+import { AttemptLimiter, CLOCK, Clock, Payment, TenderError } from '@tender/core';
 import { AssistError } from './assist-error';
 import { AssistFields, assistFields, merchantIdOf, parseListingDate, parseOperationAmount } from './assist-request';
 import { assistBody, assistErrorOf, bodyErrors } from './assist-routes-support';
@@ -8,23 +8,31 @@ import { formatOf, sendAssistError, sendAssistResult } from './assist-result';
 import { AssistMerchant, AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
 import { assistOrderFields } from './assist-order-fields';
+import { assistLoginAttempt } from './assist-login-limits';
 
 const DEFAULT_LISTING_MS = 3 * 24 * 3600_000;
 
 /**
  * The shop's server-to-server calls, authenticated by Merchant_ID, Login and Password:
  * /orderstate/orderstate.cfm (one order, or the orders created in a date range),
- * /charge/charge.cfm (capture) and /cancel/wscancel.cfm (void or refund).
+ * /charge/charge.cfm (capture) and /cancel/wscancel.cfm (void or refund). The password
+ * check runs under the gateway's attempt limiter (assist-login-limits.ts): the attempt
+ * is counted before scrypt runs, so parallel guesses cannot outrun the lock.
  */
 export function assistOperationRoutes(container: DependencyContainer): Router {
   const router = Router();
   const settings = (): AssistSettingsService => container.resolve(AssistSettingsService);
   const orders = (): AssistOrderService => container.resolve(AssistOrderService);
 
-  async function authenticate(fields: AssistFields): Promise<AssistMerchant> {
+  async function authenticate(fields: AssistFields, address: string | undefined): Promise<AssistMerchant> {
     const merchant = await settings().findEnabled(merchantIdOf(fields));
     if (merchant === undefined) throw new AssistError('merchant_unknown');
+    const limiter = container.resolve(AttemptLimiter);
+    const attempt = await limiter.reserve(assistLoginAttempt(merchant.merchantId, address));
+    if (!attempt.allowed) throw new AssistError('credentials_locked');
+    // Wrong: the attempt stays counted.
     if (!(await settings().credentialsMatch(merchant, fields.login ?? '', fields.password ?? ''))) throw new AssistError('credentials_invalid');
+    await limiter.succeeded(attempt.ticket);
     return merchant;
   }
 
@@ -42,7 +50,7 @@ export function assistOperationRoutes(container: DependencyContainer): Router {
         return;
       }
       try {
-        const merchant = await authenticate(fields);
+        const merchant = await authenticate(fields, req.ip);
         sendAssistResult(res, format, await present(merchant, await operation(fields, merchant)));
       } catch (error) {
         sendAssistError(res, format, assistErrorOf(container, error, req.path));

@@ -10,10 +10,17 @@ import { actionPayloadSchema, sessionPayloadSchema } from './saleor-payloads';
 
 const registerSchema = z.object({ auth_token: z.string().min(1).max(2000) });
 
+/** The install secret of a declaration's manifest URL, passed on to the register URL. */
+const installSchema = z.string().regex(/^sis_[A-Za-z0-9_-]{43}$/);
+
 /**
  * What Saleor calls (mounted at /saleor): the manifest, register, and the five sync
  * transaction webhooks. Webhook bodies are read raw: the signature covers the exact
  * bytes. Nothing is read from the body before the signature has been checked.
+ *
+ * The manifest fetched with `?install=<secret>` (the URL a declaration returns) names
+ * `register?install=<secret>` as its token target, so Saleor's register call carries
+ * the secret of the declaration it installs; without it, register refuses.
  */
 export function saleorAppRoutes(container: DependencyContainer, verifier: SaleorSignatureVerifier): Router {
     // Resolved at request time: the core's services are registered after the plugins.
@@ -21,14 +28,16 @@ export function saleorAppRoutes(container: DependencyContainer, verifier: Saleor
   const transactions = (): SaleorTransactionService => container.resolve(SaleorTransactionService);
   const router = Router();
 
-  router.get('/manifest', (_req, res) => {
-    res.json(saleorManifest(container.resolve<TenderConfig>(CONFIG).publicUrl));
+  router.get('/manifest', (req, res) => {
+    const install = req.query.install === undefined ? undefined : installSchema.safeParse(req.query.install);
+    if (install !== undefined && !install.success) throw new TenderError('parameter_invalid', { param: 'install', message: 'This install link is damaged; copy the manifest URL again from the declaration.' });
+    res.json(saleorManifest(container.resolve<TenderConfig>(CONFIG).publicUrl, install?.data));
   });
 
   router.post('/register', express.json({ limit: '16kb' }), async (req, res) => {
     const apiUrl = saleorApiUrlOf(req.header('saleor-api-url'));
     const input = parseInput(registerSchema, req.body ?? {});
-    await installations().register(apiUrl, input.auth_token);
+    await installations().register(apiUrl, input.auth_token, typeof req.query.install === 'string' ? req.query.install : undefined);
     res.json({ success: true });
   });
 

@@ -13,15 +13,16 @@ function subscription(type: string, session: boolean): string {
 }
 
 /**
- * Saleor's app manifest for this gateway (served at GET /saleor/manifest). One manifest
- * serves every store: a store is told apart by the `saleor-api-url` header Saleor sends.
+ * Saleor's app manifest for this gateway (served at GET /saleor/manifest). The same for
+ * every store but for the token target: the manifest URL of a declaration carries its
+ * one-time install secret, which the register URL passes back to Tender.
  *
  * @example
  * ```ts
- * saleorManifest('https://pay.example.com').tokenTargetUrl; // 'https://pay.example.com/saleor/register'
+ * saleorManifest('https://pay.example.com', 'sis_...').tokenTargetUrl; // 'https://pay.example.com/saleor/register?install=sis_...'
  * ```
  */
-export function saleorManifest(publicUrl: string): Record<string, unknown> {
+export function saleorManifest(publicUrl: string, installSecret?: string): Record<string, unknown> {
   const base = `${publicUrl}/saleor`;
   return {
     id: 'tender.payments',
@@ -30,7 +31,7 @@ export function saleorManifest(publicUrl: string): Record<string, unknown> {
     about: 'Card payments through a Tender gateway',
     permissions: ['HANDLE_PAYMENTS'],
     appUrl: `${base}/app`,
-    tokenTargetUrl: `${base}/register`,
+    tokenTargetUrl: installSecret === undefined ? `${base}/register` : `${base}/register?install=${encodeURIComponent(installSecret)}`,
     dataPrivacyUrl: `${publicUrl}/`,
     homepageUrl: `${publicUrl}/`,
     supportUrl: `${publicUrl}/`,

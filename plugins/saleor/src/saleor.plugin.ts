@@ -3,11 +3,12 @@ import { SaleorInstallationService } from './saleor-installation.service';
 import { SaleorTransactionService } from './saleor-transaction.service';
 import { SALEOR_REPORTER_OPTIONS, SaleorReporter, SaleorReporterOptions } from './saleor-reporter';
 import { SaleorSignatureVerifier } from './saleor-signature.verifier';
+import { SaleorAppTokenVerifier } from './saleor-app-token.verifier';
 import { saleorAppRoutes } from './saleor-app.routes';
 import { saleorInstallationRoutes } from './saleor-installations.routes';
 
 export interface SaleorPluginOptions extends Partial<SaleorReporterOptions> {
-  /** For tests and custom transports (JWKS fetches); defaults to the global fetch. */
+  /** For tests and custom transports (JWKS fetches, the install's token check); defaults to the global fetch. */
   readonly fetch?: typeof fetch;
 }
 
@@ -29,6 +30,7 @@ export function createSaleorPlugin(options: SaleorPluginOptions = {}): TenderPlu
     register(ctx) {
       const reporterOptions: SaleorReporterOptions = { intervalMs: options.intervalMs ?? 2000, ...(options.fetch === undefined ? {} : { fetch: options.fetch }) };
       ctx.container.register(SALEOR_REPORTER_OPTIONS, { useValue: reporterOptions });
+      ctx.container.register(SaleorAppTokenVerifier, { useValue: new SaleorAppTokenVerifier(options.fetch === undefined ? {} : { fetch: options.fetch }) });
       ctx.container.registerSingleton(SaleorInstallationService);
       ctx.container.registerSingleton(SaleorTransactionService);
       ctx.container.registerSingleton(SaleorReporter);

@@ -1,8 +1,9 @@
 import { inject, injectable } from 'tsyringe';
 import { DATABASE, Database } from '../../db/database';
 import { WebRealm } from '../web-contract';
+import { AttemptLimiter } from '../../attempts/attempt-limiter';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from './password-hasher';
-import { SigninThrottle } from './signin-throttle';
+import { codeAttempt, passwordAttempt } from './signin-limits';
 import { TotpService } from './totp.service';
 import { WebAccount, WebAccountRow, normalizeEmail, webAccountFromRow } from './web-account';
 
@@ -14,8 +15,10 @@ export type SigninResult =
 
 /**
  * Checks an e-mail and password (then a TOTP code when the account has one) under the
- * throttle. The answer never says whether the e-mail exists: an unknown e-mail costs
- * a decoy scrypt and counts a failure like a wrong password.
+ * attempt limits (signin-limits.ts). Each attempt is counted before it is checked, so
+ * attempts sent in parallel cannot all pass a limit that only the finished ones would
+ * have reached; a right answer gives its attempt back. The answer never says whether
+ * the e-mail exists: an unknown e-mail costs a decoy scrypt and counts like a wrong password.
  *
  * @example
  * ```ts
@@ -27,39 +30,32 @@ export type SigninResult =
 export class WebSignin {
   constructor(
     @inject(DATABASE) private readonly db: Database,
-    @inject(SigninThrottle) private readonly throttle: SigninThrottle,
+    @inject(AttemptLimiter) private readonly limiter: AttemptLimiter,
     @inject(TotpService) private readonly totp: TotpService,
   ) {}
 
   async password(realm: WebRealm, email: string, password: string, address: string): Promise<SigninResult> {
     const normalized = normalizeEmail(email);
-    const keys = SigninThrottle.keys(realm, normalized, address);
-    const until = await this.throttle.lockedUntil(keys);
-    if (until !== undefined) return { kind: 'locked', until };
+    const attempt = await this.limiter.reserve(passwordAttempt(realm, normalized, address));
+    if (!attempt.allowed) return { kind: 'locked', until: attempt.until };
     const row = normalized === '' ? undefined : ((await this.db('web_accounts').where({ realm, email: normalized }).first()) as WebAccountRow | undefined);
     const stored = row?.password_hash ?? null;
     const ok = stored === null ? (await verifyPassword(password, await decoyHash()), false) : await verifyPassword(password, stored);
-    if (!ok || row === undefined || stored === null) {
-      await this.throttle.recordFailure(keys);
-      return { kind: 'failed' };
-    }
+    // Wrong: the attempt stays counted.
+    if (!ok || row === undefined || stored === null) return { kind: 'failed' };
+    await this.limiter.succeeded(attempt.ticket);
     if (needsRehash(stored)) await this.db('web_accounts').where({ id: row.id }).update({ password_hash: await hashPassword(password) });
     const account = webAccountFromRow(row);
-    if (account.totpEnabled) return { kind: 'totp_required', account };
-    await this.throttle.clear(keys.email);
-    return { kind: 'signed_in', account };
+    // The code has its own count (per account), so a right password is not held against it.
+    return { kind: account.totpEnabled ? 'totp_required' : 'signed_in', account };
   }
 
   /** The second step: a TOTP code for an account whose password was right. */
   async code(account: WebAccount, code: string, address: string): Promise<SigninResult> {
-    const keys = SigninThrottle.keys(account.realm, account.email, address);
-    const until = await this.throttle.lockedUntil(keys);
-    if (until !== undefined) return { kind: 'locked', until };
-    if (!(await this.totp.verifySignin(account.id, code))) {
-      await this.throttle.recordFailure(keys);
-      return { kind: 'failed' };
-    }
-    await this.throttle.clear(keys.email);
+    const attempt = await this.limiter.reserve(codeAttempt(account.id, address));
+    if (!attempt.allowed) return { kind: 'locked', until: attempt.until };
+    if (!(await this.totp.verifySignin(account.id, code))) return { kind: 'failed' };
+    await this.limiter.succeeded(attempt.ticket);
     return { kind: 'signed_in', account };
   }
 }

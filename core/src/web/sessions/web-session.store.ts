@@ -148,13 +148,12 @@ export class WebSessionStore {
 
   /**
    * Deletes what can no longer be used (run hourly; reads already refuse it): expired
-   * sessions, spent or expired set-password links, throttle counters past their window and lock.
+   * sessions, spent or expired set-password links. (Attempt counters: AttemptLimiter.purgeExpired.)
    */
   async purgeExpired(): Promise<number> {
     const now = this.clock.now();
     const sessions = await this.db('web_sessions').where('expires_at', '<=', now).orWhere('last_seen_at', '<=', now - SESSION_LIMITS.idleMs).delete();
     await this.db('web_password_links').where('expires_at', '<=', now).orWhereNotNull('used_at').delete();
-    await this.db('web_signin_throttle').where('window_started_at', '<=', now - 24 * 3600_000).where((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', now)).delete();
     return sessions;
   }
 }
