@@ -37,6 +37,7 @@ describe('tender ca / tender certs (the CLI, with an OpenSSL-made CA imported)',
     const imported = tender('ca', 'import', '--cert', file('ca.pem'), '--key', file('ca.key'));
     assert.equal(imported.status, 0, imported.stderr);
     assert.match(imported.stdout, /imported CA ca_/);
+    assert.doesNotMatch(imported.stdout, /warning/);
     assert.equal(tender('ca', 'init').status, 2);
     assert.match(tender('ca', 'show').stdout, /BEGIN CERTIFICATE/);
 

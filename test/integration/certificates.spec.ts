@@ -1,30 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { admin } from '../support/payer-app';
-
-/** OpenSSL's command line (/usr/bin/openssl) is the independent judge of what Tender's CA produces. */
-function openssl(args: string[]): { status: number; out: string } {
-  const r = spawnSync('openssl', args, { encoding: 'utf8' });
-  return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
-
-/** GET with the body kept as bytes (DER). */
-function getBinary(t: TestGateway, url: string): Promise<request.Response> {
-  return request(t.gateway.app)
-    .get(url)
-    .buffer(true)
-    .parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    })
-    .expect(200);
-}
+import { getBinary, openssl } from '../support/strict-x509';
 
 describe('certificate authority: issue, revoke, CRL (OpenSSL interop)', function () {
   let t: TestGateway;
@@ -55,7 +37,7 @@ describe('certificate authority: issue, revoke, CRL (OpenSSL interop)', function
   it('publishes the CA certificate (PEM by default, DER on request) and keeps its key sealed', async () => {
     const pem = await request(t.gateway.app).get('/ca/certificate').expect(200);
     assert.match(pem.text, /^-----BEGIN CERTIFICATE-----/);
-    const der = await getBinary(t, '/ca/certificate?format=der');
+    const der = await getBinary(t.gateway.app, '/ca/certificate?format=der');
     assert.equal(der.headers['content-type'], 'application/pkix-cert');
     const text = openssl(['x509', '-inform', 'DER', '-in', write('ca.der', der.body as Buffer), '-noout', '-text']);
     assert.match(text.out, /CA:TRUE/);
@@ -125,7 +107,7 @@ describe('certificate authority: issue, revoke, CRL (OpenSSL interop)', function
     const twice = await admin(t.gateway.app).post(`/certificates/${serial}/revoke`, { reason: 'keyCompromise' }).expect(400);
     assert.equal(twice.body.error.code, 'parameter_invalid');
 
-    const der = await getBinary(t, '/ca/crl');
+    const der = await getBinary(t.gateway.app, '/ca/crl');
     assert.equal(der.headers['content-type'], 'application/pkix-crl');
     const crlDer = write('crl.der', der.body as Buffer);
     const text = openssl(['crl', '-inform', 'DER', '-in', crlDer, '-text', '-noout']);

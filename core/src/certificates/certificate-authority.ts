@@ -7,7 +7,8 @@ import { TenderError } from '../errors/tender-error';
 import { newId } from '../ids/ids';
 import { KEY_RING, KeyRing } from '../vault/key-ring';
 import { openCaKey, sealCaKey } from './ca-key-sealer';
-import { randomSerialHex, subjectLine } from './x509';
+import { derToPem, randomSerialHex, subjectLine, wholeSecond } from './x509';
+import { KEY_USAGE, OIDS, extensions, issuerParts, keyIdentifierOf, signCertificate, utf8Name } from './x509-builder';
 
 /** The operator's CA as it signs: certificate, private key (in memory only) and CRL counter. */
 export interface LoadedCa {
@@ -15,6 +16,10 @@ export interface LoadedCa {
   readonly certificatePem: string;
   readonly certificate: forge.pki.Certificate;
   readonly x509: X509Certificate;
+  /** The CA's subject as encoded in its certificate: the issuer of all it signs, byte for byte. */
+  readonly subjectDer: Buffer;
+  /** Its subject key identifier: the keyIdentifier of every AKI it writes. */
+  readonly keyIdentifier: Buffer;
   readonly forgeKey: forge.pki.rsa.PrivateKey;
   readonly signingKey: KeyObject;
   readonly crlNumber: number;
@@ -51,27 +56,36 @@ export class CertificateAuthority {
     @inject(KEY_RING) private readonly ring: KeyRing,
   ) {}
 
-  /** Creates a new self-signed CA (RSA 3072, SHA-256). Refuses when one exists. */
+  /**
+   * Creates a new self-signed CA (RSA 3072, SHA-256). Refuses when one exists. Its
+   * names are UTF8Strings; it carries its key identifier as both SKI and AKI, and
+   * pathLenConstraint 0: it signs payer certificates, never another CA.
+   */
   async init(options: CaInitOptions): Promise<LoadedCa> {
     const now = this.clock.now();
     const keys = generateKeyPairSync('rsa', { modulusLength: 3072 });
     const keyPem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = forge.pki.publicKeyFromPem(keys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
-    cert.serialNumber = randomSerialHex();
-    cert.validity.notBefore = new Date(now - 5 * 60_000);
-    cert.validity.notAfter = new Date(now + (options.validityYears ?? 10) * 365 * 86_400_000);
-    const subject: forge.pki.CertificateField[] = [{ name: 'commonName', value: options.commonName }];
-    if (options.organization !== undefined) subject.push({ name: 'organizationName', value: options.organization });
-    cert.setSubject(subject);
-    cert.setIssuer(subject);
-    cert.setExtensions([
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-      { name: 'subjectKeyIdentifier' },
-    ]);
-    cert.sign(forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
-    return this.store(forge.pki.certificateToPem(cert), keyPem);
+    const spki = keys.publicKey.export({ type: 'spki', format: 'der' });
+    const keyId = keyIdentifierOf(spki);
+    const name = utf8Name([[OIDS.commonName, options.commonName], ...(options.organization === undefined ? [] : [[OIDS.organizationName, options.organization] as const])]);
+    const der = signCertificate(
+      {
+        serialHex: randomSerialHex(),
+        issuer: name,
+        subject: name,
+        notBefore: wholeSecond(now - 5 * 60_000),
+        notAfter: wholeSecond(now + (options.validityYears ?? 10) * 365 * 86_400_000),
+        spki,
+        extensions: [
+          extensions.basicConstraints(true, 0),
+          extensions.keyUsage([KEY_USAGE.keyCertSign, KEY_USAGE.cRLSign]),
+          extensions.subjectKeyIdentifier(keyId),
+          extensions.authorityKeyIdentifier(keyId),
+        ],
+      },
+      keys.privateKey,
+    );
+    return this.store(derToPem(der, 'CERTIFICATE'), keyPem);
   }
 
   /** Imports an existing CA (PEM certificate and unencrypted PEM private key, RSA). */
@@ -104,6 +118,8 @@ export class CertificateAuthority {
     if (this.cached?.id !== id) {
       const keyPem = openCaKey(this.ring, id, { keyVersion: String(row.key_version), iv: String(row.key_iv), tag: String(row.key_tag), ciphertext: String(row.key_ciphertext) });
       const certificatePem = String(row.certificate_pem);
+      const x509 = new X509Certificate(certificatePem);
+      const parts = issuerParts(x509.raw);
       this.cached = {
         id,
         keyPem,
@@ -111,7 +127,9 @@ export class CertificateAuthority {
           id,
           certificatePem,
           certificate: forge.pki.certificateFromPem(certificatePem),
-          x509: new X509Certificate(certificatePem),
+          x509,
+          subjectDer: parts.subject,
+          keyIdentifier: parts.keyIdentifier,
           forgeKey: forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey,
           signingKey: createPrivateKey(keyPem),
         },

@@ -11,7 +11,9 @@ import { CertificateAuthority } from './certificate-authority';
 import { PayerService } from './payer.service';
 import { REVOCATION_REASONS, RevocationReason } from './crl-builder';
 import { CertificateRecord, CertificateRepository } from './certificate.repository';
-import { certificateToDer, randomSerialHex, sha256Hex, subjectLine } from './x509';
+import { caPublicationUrls } from './ca-urls';
+import { derToPem, randomSerialHex, sha256Hex, wholeSecond } from './x509';
+import { KEY_USAGE, OIDS, extensions, keyIdentifierOf, signCertificate, utf8Name } from './x509-builder';
 
 export interface IssueTarget {
   readonly payerId: string;
@@ -28,8 +30,12 @@ export interface IssuedBundle {
 
 /**
  * Issues and revokes payer certificates. The payer id is the subject's CN (and the
- * account id its OU); keyUsage digitalSignature (critical) and extKeyUsage clientAuth
- * are always set, whatever a CSR asked for. Serials are random 128-bit numbers.
+ * account id its OU), both UTF8String; keyUsage digitalSignature (critical) and
+ * extKeyUsage clientAuth are always set, whatever a CSR asked for, with the subject
+ * again as subjectAltName (directoryName), the subject and authority key
+ * identifiers, the CRL distribution point and the CA's address (AIA caIssuers)
+ * under TENDER_CA_PUBLICATION_URL. Serials are random 128-bit numbers (positive,
+ * 16 octets).
  *
  * @example
  * ```ts
@@ -59,14 +65,19 @@ export class CertificateIssuer {
     if (!csr.verify() || csr.publicKey === null) {
       throw new TenderError('parameter_invalid', { param: 'csr', message: 'The CSR is not signed by its own key.' });
     }
-    return this.issue(target, csr.publicKey as forge.pki.rsa.PublicKey, 'csr');
+    const publicKey = csr.publicKey as forge.pki.rsa.PublicKey;
+    // Strict verifiers (RFC 5280 path validation in Python's cryptography, browsers) refuse smaller RSA keys.
+    if (publicKey.n.bitLength() < MIN_RSA_BITS) {
+      throw new TenderError('parameter_invalid', { param: 'csr', message: `The CSR's RSA key must have at least ${MIN_RSA_BITS} bits.` });
+    }
+    return this.issue(target, Buffer.from(forge.asn1.toDer(forge.pki.publicKeyToAsn1(publicKey)).getBytes(), 'binary'), 'csr');
   }
 
   /** Generates the key pair here and returns it once, in a PKCS#12 sealed with `password`. */
   async issueWithKeyPair(target: IssueTarget, password: string): Promise<IssuedBundle> {
     const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const keyPem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const record = await this.issue(target, forge.pki.publicKeyFromPem(keys.publicKey.export({ type: 'spki', format: 'pem' }).toString()), 'pkcs12');
+    const record = await this.issue(target, keys.publicKey.export({ type: 'spki', format: 'der' }), 'pkcs12');
     const ca = await this.authority.require();
     const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keyPem), [forge.pki.certificateFromPem(record.certificatePem), ca.certificate], password, {
       algorithm: 'aes256',
@@ -90,36 +101,52 @@ export class CertificateIssuer {
     });
   }
 
-  private async issue(target: IssueTarget, publicKey: forge.pki.rsa.PublicKey, issuedFrom: 'csr' | 'pkcs12'): Promise<CertificateRecord> {
+  private async issue(target: IssueTarget, spki: Buffer, issuedFrom: 'csr' | 'pkcs12'): Promise<CertificateRecord> {
     const ca = await this.authority.require();
     await this.payers.requireAccountOf(target.payerId, target.accountId);
     const now = this.clock.now();
     const days = target.validityDays ?? this.config.certificates.validityDays;
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = publicKey;
-    cert.serialNumber = randomSerialHex();
+    const serial = randomSerialHex();
     // Backdated a little: a payer's device whose clock runs slow still accepts it.
-    cert.validity.notBefore = new Date(now - 5 * 60_000);
-    cert.validity.notAfter = new Date(now + days * 86_400_000);
-    cert.setSubject([
-      { name: 'commonName', value: target.payerId },
-      { name: 'organizationalUnitName', value: target.accountId },
+    const notBefore = wholeSecond(now - 5 * 60_000);
+    const notAfter = wholeSecond(now + days * 86_400_000);
+    const urls = caPublicationUrls(this.config.certificates.publicationUrl ?? this.config.publicUrl);
+    const subject = utf8Name([
+      [OIDS.commonName, target.payerId],
+      [OIDS.organizationalUnitName, target.accountId],
     ]);
-    cert.setIssuer(ca.certificate.subject.attributes);
-    cert.setExtensions(PAYER_EXTENSIONS);
-    cert.sign(ca.forgeKey, forge.md.sha256.create());
-    const der = certificateToDer(cert);
+    const der = signCertificate(
+      {
+        serialHex: serial,
+        issuer: ca.subjectDer,
+        subject,
+        notBefore,
+        notAfter,
+        spki,
+        extensions: [
+          extensions.basicConstraints(false),
+          extensions.keyUsage([KEY_USAGE.digitalSignature]),
+          extensions.extKeyUsage([OIDS.clientAuth]),
+          extensions.subjectAltNameDirectory(subject),
+          extensions.subjectKeyIdentifier(keyIdentifierOf(spki)),
+          extensions.authorityKeyIdentifier(ca.keyIdentifier),
+          extensions.crlDistributionPoint(urls.crl),
+          extensions.caIssuers(urls.caCertificate),
+        ],
+      },
+      ca.signingKey,
+    );
     const record: CertificateRecord = {
-      serial: cert.serialNumber,
+      serial,
       caId: ca.id,
       payerId: target.payerId,
       accountId: target.accountId,
-      subject: subjectLine(cert.subject.attributes),
+      subject: `CN=${target.payerId},OU=${target.accountId}`,
       fingerprintSha256: sha256Hex(der),
-      certificatePem: forge.pki.certificateToPem(cert),
+      certificatePem: derToPem(der, 'CERTIFICATE'),
       issuedFrom,
-      notBefore: cert.validity.notBefore.getTime(),
-      notAfter: cert.validity.notAfter.getTime(),
+      notBefore,
+      notAfter,
       status: 'valid',
       revocationReason: null,
       revokedAt: null,
@@ -130,9 +157,5 @@ export class CertificateIssuer {
   }
 }
 
-const PAYER_EXTENSIONS = [
-  { name: 'basicConstraints', cA: false, critical: true },
-  { name: 'keyUsage', digitalSignature: true, critical: true },
-  { name: 'extKeyUsage', clientAuth: true },
-  { name: 'subjectKeyIdentifier' },
-];
+/** RSA keys below this size are refused in CSRs (and never generated). */
+const MIN_RSA_BITS = 2048;

@@ -58,6 +58,17 @@ export class CertificateRepository {
     return (await query).map(fromRow);
   }
 
+  /** Every certificate still in use (valid, not expired), oldest first, read in batches. */
+  async *inUse(q: Queryable, now: number, batchSize = 500): AsyncGenerator<CertificateRecord> {
+    for (let after = 0; ; ) {
+      const rows: Record<string, unknown>[] = await q('payer_certificates').where({ status: 'valid' }).where('not_after', '>', now).where('seq', '>', after).orderBy('seq').limit(batchSize);
+      for (const row of rows) yield fromRow(row);
+      const last = rows[rows.length - 1];
+      if (last === undefined || rows.length < batchSize) return;
+      after = Number(last.seq);
+    }
+  }
+
   async listRevoked(q: Queryable, caId: string): Promise<CertificateRecord[]> {
     return (await q('payer_certificates').where({ ca_id: caId, status: 'revoked' }).orderBy('seq')).map(fromRow);
   }

@@ -1,6 +1,6 @@
-import { sign } from 'node:crypto';
-import forge from 'node-forge';
 import { LoadedCa } from './certificate-authority';
+import { constructed, enumerated, integer, integerHex, octets, oid, seq, time } from './der';
+import { SIGNATURE_ALGORITHM, extensions, signed } from './x509-builder';
 
 /** RFC 5280 CRLReason values Tender accepts when revoking. */
 export const REVOCATION_REASONS = {
@@ -21,15 +21,14 @@ export interface RevokedEntry {
   readonly reason: RevocationReason;
 }
 
-const { Class, Type } = forge.asn1;
-const OID_SHA256_RSA = '1.2.840.113549.1.1.11';
 const OID_CRL_REASON = '2.5.29.21';
-const OID_CRL_NUMBER = '2.5.29.20';
 
 /**
- * Builds an X.509 v2 CRL (RFC 5280 section 5) in DER. node-forge reads and writes
- * certificates but not CRLs, so the structure is assembled here with its ASN.1
- * helpers and signed (SHA-256 with RSA) by Node's crypto with the CA key.
+ * Builds an X.509 v2 CRL (RFC 5280 section 5) in DER, signed (SHA-256 with RSA) by
+ * the CA key. The issuer is the CA's subject byte for byte; the CRL carries the
+ * Authority Key Identifier (5.2.1, a MUST) and the CRL number (5.2.3). An entry
+ * revoked for an `unspecified` reason carries no reason code (5.3.1: it SHOULD be
+ * absent rather than unspecified).
  *
  * @example
  * ```ts
@@ -37,49 +36,20 @@ const OID_CRL_NUMBER = '2.5.29.20';
  * ```
  */
 export function buildCrl(ca: LoadedCa, revoked: readonly RevokedEntry[], now: number, lifetimeMs: number): Buffer {
-  const seq = (value: forge.asn1.Asn1[]): forge.asn1.Asn1 => forge.asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, value);
-  const algorithm = seq([forge.asn1.create(Class.UNIVERSAL, Type.OID, false, forge.asn1.oidToDer(OID_SHA256_RSA).getBytes()), forge.asn1.create(Class.UNIVERSAL, Type.NULL, false, '')]);
-  const entries = revoked.map((r) =>
-    seq([
-      integer(r.serialHex),
-      time(r.revokedAt),
-      seq([seq([oid(OID_CRL_REASON), octets(forge.asn1.toDer(forge.asn1.create(Class.UNIVERSAL, Type.ENUMERATED, false, String.fromCharCode(REVOCATION_REASONS[r.reason]))).getBytes())])]),
-    ]),
-  );
-  const tbs: forge.asn1.Asn1[] = [
-    forge.asn1.create(Class.UNIVERSAL, Type.INTEGER, false, String.fromCharCode(1)),
-    algorithm,
-    forge.pki.distinguishedNameToAsn1(ca.certificate.subject),
+  const entries = revoked.map((r) => {
+    const code = REVOCATION_REASONS[r.reason];
+    const reason = code === REVOCATION_REASONS.unspecified ? [] : [seq(seq(oid(OID_CRL_REASON), octets(enumerated(code))))];
+    return seq(integerHex(r.serialHex), time(r.revokedAt), ...reason);
+  });
+  const tbs = seq(
+    integer(1),
+    SIGNATURE_ALGORITHM,
+    ca.subjectDer,
     time(now),
     time(now + lifetimeMs),
-  ];
-  if (entries.length > 0) tbs.push(seq(entries));
-  tbs.push(forge.asn1.create(Class.CONTEXT_SPECIFIC, 0, true, [seq([seq([oid(OID_CRL_NUMBER), octets(forge.asn1.toDer(integer(ca.crlNumber.toString(16))).getBytes())])])]));
-  const tbsDer = forge.asn1.toDer(seq(tbs)).getBytes();
-  const signature = sign('sha256', Buffer.from(tbsDer, 'binary'), ca.signingKey);
-  const crl = seq([forge.asn1.fromDer(tbsDer), algorithm, forge.asn1.create(Class.UNIVERSAL, Type.BITSTRING, false, String.fromCharCode(0) + signature.toString('binary'))]);
-  return Buffer.from(forge.asn1.toDer(crl).getBytes(), 'binary');
-}
-
-function oid(value: string): forge.asn1.Asn1 {
-  return forge.asn1.create(Class.UNIVERSAL, Type.OID, false, forge.asn1.oidToDer(value).getBytes());
-}
-
-function octets(bytes: string): forge.asn1.Asn1 {
-  return forge.asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, bytes);
-}
-
-/** A non-negative INTEGER from hex (a leading zero byte when the top bit is set). */
-function integer(hex: string): forge.asn1.Asn1 {
-  let h = hex.length % 2 === 0 ? hex : `0${hex}`;
-  if (parseInt(h.slice(0, 2), 16) >= 0x80) h = `00${h}`;
-  return forge.asn1.create(Class.UNIVERSAL, Type.INTEGER, false, forge.util.hexToBytes(h));
-}
-
-/** UTCTime until 2049, GeneralizedTime after, as RFC 5280 requires. */
-function time(ms: number): forge.asn1.Asn1 {
-  const date = new Date(ms);
-  return date.getUTCFullYear() < 2050
-    ? forge.asn1.create(Class.UNIVERSAL, Type.UTCTIME, false, forge.asn1.dateToUtcTime(date))
-    : forge.asn1.create(Class.UNIVERSAL, Type.GENERALIZEDTIME, false, forge.asn1.dateToGeneralizedTime(date));
+    // revokedCertificates is left out, not empty, when nothing is revoked.
+    ...(entries.length > 0 ? [seq(...entries)] : []),
+    constructed(0, seq(extensions.authorityKeyIdentifier(ca.keyIdentifier), extensions.crlNumber(ca.crlNumber))),
+  );
+  return signed(tbs, ca.signingKey);
 }

@@ -21,10 +21,6 @@ export function normalizeSerial(hex: string): string {
   return s === '' ? '0' : s;
 }
 
-export function certificateToDer(cert: forge.pki.Certificate): Buffer {
-  return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
-}
-
 export function certificateFromDer(der: Buffer): forge.pki.Certificate {
   return forge.pki.certificateFromAsn1(forge.asn1.fromDer(der.toString('binary')));
 }
@@ -41,4 +37,9 @@ export function sha256Hex(der: Buffer): string {
 /** Subject as OpenSSL prints it in one line, e.g. `CN=pyr_1,O=Tender`. */
 export function subjectLine(attributes: readonly forge.pki.CertificateField[]): string {
   return attributes.map((a) => `${a.shortName ?? a.name ?? a.type}=${String(a.value)}`).join(',');
+}
+
+/** Certificates and CRLs hold whole seconds: round down so what is stored equals what is signed. */
+export function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
 }

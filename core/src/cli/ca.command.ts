@@ -7,6 +7,7 @@ import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
 import { KeyRing } from '../vault/key-ring';
 import { CaAlreadyExistsError, CertificateAuthority } from '../certificates/certificate-authority';
+import { strictProfileProblems } from '../certificates/strict-profile';
 
 export const CA_USAGE = `tender ca init [--cn NAME] [--org ORGANIZATION] [--years N]
 tender ca import --cert CA.pem --key CA-KEY.pem
@@ -39,6 +40,9 @@ export async function caCommand(config: TenderConfig, argv: string[], out: NodeJ
       if (values.cert === undefined || values.key === undefined) throw new UsageError('tender ca import needs --cert and --key');
       const ca = await authority.importCa(fs.readFileSync(values.cert, 'utf8'), fs.readFileSync(values.key, 'utf8'));
       out.write(`imported CA ${ca.id}: ${ca.x509.subject.replace(/\n/g, ', ')}; its key is now sealed in the database, keep ${values.key} offline\n`);
+      const problems = strictProfileProblems(ca.x509.raw, 'ca');
+      // Imported as it is (it is the operator's CA), but said now rather than found by a bank later.
+      if (problems.length > 0) out.write(`warning: strict parsers will refuse this CA certificate: ${problems.join('; ')}\n`);
       return 0;
     }
     if (sub === 'show') {

@@ -66,6 +66,8 @@ export interface CertificatesConfig {
   readonly validityDays: number;
   /** How far a signed request's timestamp may be from the gateway's clock. */
   readonly signatureMaxAgeMs: number;
+  /** Base URL of /ca/... written into payer certificates (TENDER_CA_PUBLICATION_URL); undefined: publicUrl. */
+  readonly publicationUrl: string | undefined;
 }
 
 export type DatabaseConfig =
@@ -94,6 +96,11 @@ const envSchema = z.object({
   TENDER_TLS_KEY_FILE: z.string().min(1).optional(),
   TENDER_CERT_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   TENDER_SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
+  TENDER_CA_PUBLICATION_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\/[^?#]+$/.test(u), 'TENDER_CA_PUBLICATION_URL must be an http(s) URL without query or fragment')
+    .optional(),
   TENDER_TEMPLATES_DIR: z.string().optional(),
   TENDER_PAGE_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
   TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
@@ -159,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tlsKeyFile: e.TENDER_TLS_KEY_FILE === undefined ? undefined : path.resolve(cwd, e.TENDER_TLS_KEY_FILE),
       validityDays: e.TENDER_CERT_VALIDITY_DAYS,
       signatureMaxAgeMs: e.TENDER_SIGNATURE_MAX_AGE_SECONDS * 1000,
+      publicationUrl: e.TENDER_CA_PUBLICATION_URL?.replace(/\/+$/, ''),
     },
     notifications,
     templatesDir: e.TENDER_TEMPLATES_DIR === undefined ? DEFAULT_TEMPLATES_DIR : path.resolve(cwd, e.TENDER_TEMPLATES_DIR),

@@ -3,6 +3,7 @@ import { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { CertificateAuthority } from '../certificates/certificate-authority';
 import { CrlPublisher } from '../certificates/crl-publisher';
+import { CA_CERTIFICATE_DER_PATH, CA_CERTIFICATE_PATH, CRL_PATH } from '../certificates/ca-urls';
 import { derToPem } from '../certificates/x509';
 import { parseInput } from './validation';
 
@@ -23,21 +24,29 @@ function send(res: Response, der: Buffer, pem: boolean, derType: string, label: 
 
 /**
  * Public: the operator's CA certificate and its CRL, for anyone who verifies payer
- * certificates (banks, the payers' apps, OpenSSL).
+ * certificates (banks, the payers' apps, OpenSSL). Payer certificates name
+ * `/ca/crl` (CRL distribution point) and `/ca/certificate.cer` (AIA caIssuers).
  */
 export function caRoutes(container: DependencyContainer): Router {
   const router = Router();
   const authority = container.resolve(CertificateAuthority);
   const crls = container.resolve(CrlPublisher);
 
-  router.get('/ca/certificate', async (req, res) => {
+  router.get(CA_CERTIFICATE_PATH, async (req, res) => {
     const ca = await authority.require();
     res.setHeader('Cache-Control', 'public, max-age=3600');
     const { format } = parseInput(querySchema, req.query);
     send(res, ca.x509.raw, format === undefined ? !/application\/pkix-cert/.test(req.headers.accept ?? '') : format === 'pem', 'application/pkix-cert', 'CERTIFICATE');
   });
 
-  router.get('/ca/crl', async (req, res) => {
+  // The address in every payer certificate's AIA: DER, whatever the client accepts.
+  router.get(CA_CERTIFICATE_DER_PATH, async (_req, res) => {
+    const ca = await authority.require();
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    send(res, ca.x509.raw, false, 'application/pkix-cert', 'CERTIFICATE');
+  });
+
+  router.get(CRL_PATH, async (req, res) => {
     const der = await crls.currentDer();
     res.setHeader('Cache-Control', 'no-cache');
     send(res, der, wantsPem(req), 'application/pkix-crl', 'X509 CRL');
