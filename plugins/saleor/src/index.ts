@@ -3,6 +3,6 @@
  */
 export { createSaleorPlugin, plugin, SaleorPluginOptions } from './saleor.plugin';
 export { saleorManifest, SALEOR_WEBHOOKS } from './saleor-manifest';
-export { SaleorSignatureVerifier, SaleorSignatureVerifierOptions } from './saleor-signature.verifier';
+export { SaleorSignatureVerifier, SaleorSignatureVerifierOptions, SaleorStore } from './saleor-signature.verifier';
 export { toMinorUnits, fromMinorUnits } from './saleor-amount';
 export { SaleorSyncResponse, SaleorResult } from './saleor-payloads';
