@@ -44,6 +44,10 @@ import { FormTokenService } from './pages/form-token.service';
 import { RETURN_URL_CHOOSER, ReturnUrlChooser, ReturnUrlChoosers } from './pages/return-url-chooser';
 import { WebSessionStore } from './web/sessions/web-session.store';
 import { AttemptLimiter } from './attempts/attempt-limiter';
+import { registerOutbound } from './outbound/outbound.module';
+import { OutboundHttpClient } from './outbound/outbound-http-client';
+import { OutboundResolver } from './outbound/outbound-resolver';
+import { GatewaySelf } from './outbound/gateway-self';
 
 export interface GatewayOptions {
   /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
@@ -51,6 +55,8 @@ export interface GatewayOptions {
   readonly clock?: Clock;
   /** Where log lines go (default stdout). */
   readonly logStream?: NodeJS.WritableStream;
+  /** How the outbound client resolves host names (tests: a rebinding resolver); default the system's. */
+  readonly resolver?: OutboundResolver;
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
@@ -112,6 +118,7 @@ export class Gateway {
     registerOnboarding(container);
     registerCertificates(container);
     registerMonitoring(container);
+    registerOutbound(container, config, options.resolver);
     // Run in the transaction of every event: webhook fan-out and e-mail queueing.
     container.register<EventListener>(EVENT_LISTENER, { useClass: WebhookFanout });
     container.register<EventListener>(EVENT_LISTENER, { useClass: EmailNotifier });
@@ -122,6 +129,7 @@ export class Gateway {
     const context: PluginContext = {
       config,
       container,
+      outbound: container.resolve(OutboundHttpClient),
       registerBankAdapter: (adapter) => {
         adapters.push(adapter);
         container.register<BankAdapter>(BANK_ADAPTER, { useValue: adapter });
@@ -168,8 +176,10 @@ export class Gateway {
       server.listen(port, host, () => resolve());
     });
     this.server = server;
+    const address = server.address() as AddressInfo;
+    this.container.resolve(GatewaySelf).addListener(address);
     this.startBackgroundJobs();
-    return server.address() as AddressInfo;
+    return address;
   }
 
   /**

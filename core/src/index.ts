@@ -59,7 +59,15 @@ export { riskRuleProblems } from './monitoring/risk-rule-conformance';
 export { EventOutbox, NewEvent } from './notifications/event-outbox';
 export { EVENT_TYPES } from './notifications/event-types';
 export { WebhookUrlGuard } from './notifications/webhooks/webhook-url-guard';
-export { isForbiddenAddress } from './notifications/webhooks/forbidden-addresses';
+// The one outbound HTTP client (docs/security.md, section 4).
+export { OutboundHttpClient, OutboundRequest, OutboundTarget } from './outbound/outbound-http-client';
+export { OutboundResponse, OutboundRequestError, OutboundFailure } from './outbound/outbound-response';
+export { OutboundRefusal, RefusalReason } from './outbound/outbound-refusal';
+export { OutboundPurpose, OutboundPolicy, OutboundPolicies, OUTBOUND_POLICIES, defaultOutboundPolicies } from './outbound/outbound-policy';
+export { OUTBOUND_RESOLVER, OutboundResolver, ResolvedAddress, systemResolver } from './outbound/outbound-resolver';
+export { classifyAddress, describeAddress, AddressClass, AddressScope, EmbeddedIpv4 } from './outbound/ip-address-class';
+export { OutboundUrlGuard, OutboundAccess } from './outbound/outbound-url-guard';
+export { GatewaySelf } from './outbound/gateway-self';
 export { nextDelay, RetryPolicy } from './notifications/retry-schedule';
 export { EmailRenderer } from './notifications/email/email-renderer';
 export { WebhookDispatcher } from './notifications/webhooks/webhook-dispatcher';

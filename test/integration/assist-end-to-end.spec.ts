@@ -47,7 +47,7 @@ describe('Assist protocol end to end: form POST, page, payment, push, orderstate
 
   before(async () => {
     shop = await startShop();
-    t = await startTestGateway({ plugins: [sandboxPlugin, createAssistPlugin({ intervalMs: 25, retryBaseMs: 25 })] });
+    t = await startTestGateway({ plugins: [sandboxPlugin, createAssistPlugin({ intervalMs: 25, retryBaseMs: 25 })], env: { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' } });
     const merchant = await t.createMerchant();
     api = new MerchantClient(t.gateway.app, merchant.key);
     await enableAssist(t.gateway.app, merchant.id, { result_url: shop.url });

@@ -30,7 +30,7 @@ describe('Assist result push: retries, giving up, watermark', function () {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t = await startTestGateway({ clock, plugins: [sandboxPlugin, createAssistPlugin({ retryBaseMs: 1000, maxAttempts: 3 })] });
+    t = await startTestGateway({ clock, plugins: [sandboxPlugin, createAssistPlugin({ retryBaseMs: 1000, maxAttempts: 3 })], env: { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' } });
     const merchant = await t.createMerchant();
     api = new MerchantClient(t.gateway.app, merchant.key);
     await enableAssist(t.gateway.app, merchant.id, { result_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/result` });

@@ -36,7 +36,7 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
   before(async () => {
     saleor = await new FakeSaleor().start();
     // The fake Saleor listens on loopback, which test mode allows only with this flag (as for webhooks).
-    t = await startTestGateway({ plugins: [sandboxPlugin, createSaleorPlugin({ intervalMs: 30 })], env: { TENDER_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
+    t = await startTestGateway({ plugins: [sandboxPlugin, createSaleorPlugin({ intervalMs: 30 })], env: { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' } });
     t.gateway.startBackgroundJobs();
     shop = new MerchantClient(t.gateway.app, (await t.createMerchant('Saleor Shop')).key);
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
+import { OutboundHttpClient, loadConfig } from '@tender/core';
 import { SaleorSignatureVerifier } from '@tender/plugin-saleor';
 import { FakeSaleor } from '../support/saleor-fixtures';
 
@@ -19,7 +20,9 @@ describe('Saleor signatures: JWKS cache, key rotation and refetch limit', functi
   });
   afterEach(() => saleor.close());
 
-  const verifier = () => new SaleorSignatureVerifier({ now: () => now });
+  // A test-mode store on loopback: private targets allowed, as in development.
+  const client = OutboundHttpClient.create(loadConfig({ TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' }));
+  const verifier = () => new SaleorSignatureVerifier({ client, now: () => now, livemodeOf: async () => false });
 
   it('fetches the JWKS once, then again when Saleor signs with a new kid', async () => {
     const v = verifier();

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { WebhookReceiver, eventually } from '../support/webhook-receiver';
-import { WebhookUrlGuard, loadConfig } from '@tender/core';
+import { OutboundHttpClient, WebhookUrlGuard, loadConfig } from '@tender/core';
 
 describe('webhook URLs: server-side request forgery guard', function () {
   this.timeout(30_000);
   let t: TestGateway;
   let shop: MerchantClient;
   before(async () => {
-    // Private targets are NOT allowed here (TENDER_WEBHOOKS_ALLOW_PRIVATE unset).
+    // Private targets are NOT allowed here (TENDER_OUTBOUND_ALLOW_PRIVATE unset).
     t = await startTestGateway({ env: { TENDER_NOTIFY_POLL_MS: '20', TENDER_WEBHOOK_RETRY_BASE_MS: '20', TENDER_WEBHOOK_RETRY_MAX_MS: '50' } });
     shop = new MerchantClient(t.gateway.app, (await t.createMerchant()).key);
   });
@@ -69,12 +69,12 @@ describe('webhook URLs: server-side request forgery guard', function () {
     }
   });
 
-  it('allows private targets only in test mode and only with TENDER_WEBHOOKS_ALLOW_PRIVATE=true', async () => {
-    const allowing = new WebhookUrlGuard(loadConfig({ TENDER_WEBHOOKS_ALLOW_PRIVATE: 'true', TENDER_PUBLIC_URL: 'https://pay.example.com' }));
+  it('allows private targets only in test mode and only with TENDER_OUTBOUND_ALLOW_PRIVATE=true', async () => {
+    const allowing = new WebhookUrlGuard(OutboundHttpClient.create(loadConfig({ TENDER_OUTBOUND_ALLOW_PRIVATE: 'true', TENDER_PUBLIC_URL: 'https://pay.example.com' })));
     assert.equal((await allowing.checkRegistration('http://127.0.0.1:9/x', { livemode: false })).hostname, '127.0.0.1');
     await assert.rejects(allowing.checkRegistration('http://127.0.0.1:9/x', { livemode: true }), { code: 'webhook_url_private_address' });
     await assert.rejects(allowing.checkRegistration('https://pay.example.com/x', { livemode: false }), { code: 'webhook_url_points_to_gateway' });
-    const strict = new WebhookUrlGuard(loadConfig({ TENDER_PUBLIC_URL: 'https://pay.example.com' }));
+    const strict = new WebhookUrlGuard(OutboundHttpClient.create(loadConfig({ TENDER_PUBLIC_URL: 'https://pay.example.com' })));
     await assert.rejects(strict.checkRegistration('http://127.0.0.1:9/x', { livemode: false }), { code: 'webhook_url_private_address' });
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { Clock, Gateway, TenderPlugin, loadConfig } from '@tender/core';
+import { Clock, Gateway, OutboundResolver, TenderPlugin, loadConfig } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { TestDatabase, createTestDatabase } from './test-database';
 
@@ -26,6 +26,8 @@ export interface TestGatewayOptions {
   readonly plugins?: readonly TenderPlugin[];
   readonly captureLogs?: boolean;
   readonly env?: Record<string, string>;
+  /** How the gateway's outbound client resolves names (a rebinding resolver); default the system's. */
+  readonly resolver?: OutboundResolver;
 }
 
 /** A real gateway on a fresh database of this run's dialect, with the sandbox bank. */
@@ -48,6 +50,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const gateway = await Gateway.create(config, {
     plugins: options.plugins ?? [sandboxPlugin],
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
     ...(options.captureLogs === true ? { logStream: sink } : {}),
   });
   return {

@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 
 /** Fast retries so the three-day schedule runs in milliseconds; loopback receivers allowed (test mode). */
 export const FAST_WEBHOOKS = {
-  TENDER_WEBHOOKS_ALLOW_PRIVATE: 'true',
+  TENDER_OUTBOUND_ALLOW_PRIVATE: 'true',
   TENDER_NOTIFY_POLL_MS: '20',
   TENDER_WEBHOOK_RETRY_BASE_MS: '20',
   TENDER_WEBHOOK_RETRY_MAX_MS: '100',

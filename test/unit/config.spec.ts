@@ -39,4 +39,14 @@ describe('configuration (no database)', () => {
     assert.equal(production.production, true);
     assert.equal(production.createDemoMerchant, false, 'no demo merchant in production unless TENDER_DEMO_MERCHANT=true');
   });
+
+  it('reads the outbound settings, with TENDER_WEBHOOKS_ALLOW_PRIVATE as the older name of TENDER_OUTBOUND_ALLOW_PRIVATE', () => {
+    assert.deepEqual(loadConfig({}).outbound, { allowPrivate: false, connectTimeoutMs: 5000, timeoutMs: 10_000 });
+    assert.equal(loadConfig({ TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' }).outbound.allowPrivate, true);
+    assert.equal(loadConfig({ TENDER_WEBHOOKS_ALLOW_PRIVATE: 'true' }).outbound.allowPrivate, true);
+    assert.equal(loadConfig({ TENDER_OUTBOUND_ALLOW_PRIVATE: 'false', TENDER_WEBHOOKS_ALLOW_PRIVATE: 'true' }).outbound.allowPrivate, false, 'the new name wins');
+    assert.equal(loadConfig({ TENDER_OUTBOUND_TIMEOUT_MS: '2500', TENDER_OUTBOUND_CONNECT_TIMEOUT_MS: '800' }).outbound.timeoutMs, 2500);
+    assert.throws(() => loadConfig({ TENDER_OUTBOUND_ALLOW_PRIVATE: 'yes' }), /TENDER_OUTBOUND_ALLOW_PRIVATE/);
+    assert.throws(() => loadConfig({ TENDER_OUTBOUND_TIMEOUT_MS: '0' }), /TENDER_OUTBOUND_TIMEOUT_MS/);
+  });
 });

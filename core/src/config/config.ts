@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { NotificationsConfig, loadNotificationsConfig } from './notifications-config';
+import { OutboundConfig, loadOutboundConfig } from './outbound-config';
 import { isIpOrRange } from '../monitoring/ip-ranges';
 
 /**
@@ -43,6 +44,8 @@ export interface TenderConfig {
   readonly certificates: CertificatesConfig;
   /** Webhooks and e-mail. */
   readonly notifications: NotificationsConfig;
+  /** The outbound HTTP client: private targets in test mode, time limits. */
+  readonly outbound: OutboundConfig;
   /** The hosted page's theme directory (white label); default templates/default. */
   readonly templatesDir: string;
   /** How long a payment's page accepts a card after the payment was created. */
@@ -142,6 +145,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const publicUrl = (e.TENDER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const notifications = loadNotificationsConfig(env, publicUrl);
   if ('error' in notifications) throw new ConfigError(`invalid configuration:\n  ${notifications.error.join('\n  ')}`);
+  const outbound = loadOutboundConfig(env);
+  if ('error' in outbound) throw new ConfigError(`invalid configuration:\n  ${outbound.error.join('\n  ')}`);
   return {
     port,
     host: e.HOST,
@@ -169,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicationUrl: e.TENDER_CA_PUBLICATION_URL?.replace(/\/+$/, ''),
     },
     notifications,
+    outbound,
     templatesDir: e.TENDER_TEMPLATES_DIR === undefined ? DEFAULT_TEMPLATES_DIR : path.resolve(cwd, e.TENDER_TEMPLATES_DIR),
     pageTtlMs: e.TENDER_PAGE_TTL_MINUTES * 60_000,
     pageSubmitsPerIpPerMinute: e.TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE,

@@ -21,8 +21,6 @@ export interface NotificationsConfig {
   readonly webhookRetryWindowMs: number;
   /** How long a pending delivery holds back later events for the same endpoint. */
   readonly webhookOrderHoldMs: number;
-  /** Test mode only: let endpoints point at loopback/private addresses. */
-  readonly webhooksAllowPrivate: boolean;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly emailLocale: string;
@@ -42,7 +40,6 @@ const schema = z.object({
   TENDER_WEBHOOK_RETRY_MAX_MS: ms(6 * 3600_000),
   TENDER_WEBHOOK_RETRY_WINDOW_MS: ms(3 * DAY),
   TENDER_WEBHOOK_ORDER_HOLD_MS: ms(3600_000),
-  TENDER_WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   TENDER_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   TENDER_MAIL_FROM: z.string().min(3).optional(),
   TENDER_EMAIL_LOCALE: z.enum(['en', 'ru', 'ar']).default('en'),
@@ -63,7 +60,6 @@ export function loadNotificationsConfig(env: Record<string, string | undefined>,
     webhookRetryMaxMs: e.TENDER_WEBHOOK_RETRY_MAX_MS,
     webhookRetryWindowMs: e.TENDER_WEBHOOK_RETRY_WINDOW_MS,
     webhookOrderHoldMs: e.TENDER_WEBHOOK_ORDER_HOLD_MS,
-    webhooksAllowPrivate: e.TENDER_WEBHOOKS_ALLOW_PRIVATE === 'true',
     smtpUrl: e.TENDER_SMTP_URL,
     mailFrom: e.TENDER_MAIL_FROM ?? `Tender <no-reply@${new URL(publicUrl).hostname}>`,
     emailLocale: e.TENDER_EMAIL_LOCALE,

@@ -4,6 +4,7 @@ import { TenderConfig } from '../config/config';
 import { BankAdapter } from '../banks/bank-adapter';
 import { PaymentMethod } from '../methods/payment-method';
 import { CertificateAuthenticator } from '../certificates/certificate-authenticator';
+import { OutboundHttpClient } from '../outbound/outbound-http-client';
 
 /**
  * EXTENSION POINT: a package that adds to the gateway. Its manifest says which
@@ -34,6 +35,12 @@ export interface PluginContext {
   readonly config: TenderConfig;
   /** The gateway's container, for plugins that need core services. */
   readonly container: DependencyContainer;
+  /**
+   * The one client for requests the plugin makes to shops and platforms (address
+   * checks at connect time, no redirects, timeouts, size limits). A plugin never
+   * calls fetch or http.request itself.
+   */
+  readonly outbound: OutboundHttpClient;
   registerBankAdapter(adapter: BankAdapter): void;
   registerPaymentMethod(method: PaymentMethod): void;
   /** Another way to prove a payer's certificate; tried after the built-in ones. */

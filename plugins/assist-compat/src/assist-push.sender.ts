@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { CLOCK, Clock, DATABASE, Database, LOGGER, Logger, PaymentView, isUniqueViolation } from '@tender/core';
+import { CLOCK, Clock, DATABASE, Database, LOGGER, Logger, OutboundHttpClient, PaymentView, isUniqueViolation } from '@tender/core';
 import { AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
 import { AssistOrderSource, assistOrderFields } from './assist-order-fields';
@@ -32,6 +32,9 @@ const SETTLED_MS = 10 * 60_000;
  * Assist fields with their checkvalue to the shop's result URL until the shop answers
  * `<pushpaymentresult firstcode="0" secondcode="0">`, retrying with exponential backoff.
  * A payment's pushes go out in order: a later one waits while an earlier one is undelivered.
+ * Pushes go through the outbound client (purpose `merchant_push`, the settings' mode):
+ * the shop's address is checked at connect time, redirects are failed attempts, the
+ * answer is bounded in time (`timeoutMs`) and size.
  *
  * @example
  * ```ts
@@ -52,6 +55,7 @@ export class AssistPushSender {
     @inject(ASSIST_PUSH_OPTIONS) private readonly options: AssistPushOptions,
     @inject(AssistSettingsService) private readonly settings: AssistSettingsService,
     @inject(AssistOrderService) private readonly orders: AssistOrderService,
+    @inject(OutboundHttpClient) private readonly outbound: OutboundHttpClient,
   ) {}
 
   start(): void {
@@ -191,15 +195,17 @@ export class AssistPushSender {
     const order = orderSourceOfView(view);
     const fields = { merchant_id: merchant.assistMerchantId, ...assistOrderFields(merchant, order, await this.orders.approvalCode({ id: view.id, merchantId: merchant.merchantId, livemode: merchant.livemode })) };
     try {
-      const response = await fetch(merchant.resultUrl, {
+      const response = await this.outbound.request({
+        purpose: 'merchant_push',
+        livemode: merchant.livemode,
+        url: merchant.resultUrl,
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(fields).toString(),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        timeoutMs: this.options.timeoutMs,
       });
-      const body = (await response.text()).slice(0, 4096);
-      if (response.status >= 200 && response.status < 300 && ACCEPTED.test(body)) return undefined;
+      const body = response.body.subarray(0, 4096).toString('utf8');
+      if (response.ok && ACCEPTED.test(body)) return undefined;
       return `HTTP ${response.status}: the answer is not <pushpaymentresult firstcode="0" secondcode="0">`;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);

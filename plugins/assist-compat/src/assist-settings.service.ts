@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
-import { CLOCK, Clock, DATABASE, Database, KEY_RING, KeyRing, MerchantContext, MerchantService, TenderError, fields, inTransaction, isUniqueViolation, notFound } from '@tender/core';
+import { CLOCK, Clock, DATABASE, Database, KEY_RING, KeyRing, MerchantContext, MerchantService, OutboundHttpClient, OutboundRefusal, TenderError, fields, inTransaction, isUniqueViolation, notFound } from '@tender/core';
 import { hashPassword, openSalt, passwordMatches, sealSalt } from './assist-secrets';
 
 /** PUT /admin/v1/merchants/:id/assist: the whole setting, secrets included (they are never read back). */
@@ -43,7 +43,9 @@ export interface AssistMerchant extends MerchantContext {
 
 /**
  * Which Tender merchant answers to which Assist Merchant_ID, with its secret word and
- * API credentials.
+ * API credentials. The result URL is checked when it is set with the outbound
+ * client's rules (no private, reserved or own addresses, every resolved address), as
+ * webhook URLs are, and again at every push.
  *
  * @example
  * ```ts
@@ -58,10 +60,12 @@ export class AssistSettingsService {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(KEY_RING) private readonly keys: KeyRing,
     @inject(MerchantService) private readonly merchants: MerchantService,
+    @inject(OutboundHttpClient) private readonly outbound: OutboundHttpClient,
   ) {}
 
   async put(merchantId: string, input: AssistSettingsInput): Promise<AssistSettingsView> {
     await this.merchants.retrieve(merchantId);
+    if (input.result_url !== null) await this.checkResultUrl(input.result_url, !input.testmode);
     const now = this.clock.now();
     const sealed = sealSalt(this.keys, merchantId, input.salt);
     const row = {
@@ -130,6 +134,15 @@ export class AssistSettingsService {
     // Both checks always run, so a wrong login takes as long as a wrong password.
     const passwordOk = await passwordMatches(password, String(row.password_hash));
     return passwordOk && login === String(row.login);
+  }
+
+  private async checkResultUrl(url: string, livemode: boolean): Promise<void> {
+    try {
+      await this.outbound.checkUrl(url, { purpose: 'merchant_push', livemode });
+    } catch (error) {
+      if (error instanceof OutboundRefusal) throw error.toTenderError('result_url');
+      throw error;
+    }
   }
 
   private toMerchant(row: Record<string, unknown>): AssistMerchant {

@@ -3,7 +3,7 @@
  */
 export { createSaleorPlugin, plugin, SaleorPluginOptions } from './saleor.plugin';
 export { saleorManifest, SALEOR_WEBHOOKS } from './saleor-manifest';
-export { SaleorSignatureVerifier, SaleorSignatureVerifierOptions } from './saleor-signature.verifier';
+export { SaleorSignatureVerifier, SaleorSignatureVerifierOptions, SaleorStore } from './saleor-signature.verifier';
 export { SaleorAppTokenVerifier, SaleorAppTokenVerifierOptions } from './saleor-app-token.verifier';
 export { SaleorInstallationService, SaleorInstallation, SaleorInstallationView } from './saleor-installation.service';
 export { toMinorUnits, fromMinorUnits } from './saleor-amount';

@@ -110,7 +110,7 @@ export class SaleorInstallationService {
     if (row === undefined) throw refuse('unknown or used install secret');
     if (row.saleor_api_url !== saleorApiUrl) throw refuse('the install secret belongs to another store', String(row.id));
     // Asked only now: an unauthenticated caller cannot make the gateway call any URL.
-    const appId = await this.tokens.appId(saleorApiUrl, authToken);
+    const appId = await this.tokens.appId({ saleorApiUrl, livemode: Boolean(row.livemode) }, authToken);
     if (appId === undefined) throw refuse('the store did not accept the app token', String(row.id));
     const sealed = this.seal(String(row.id), authToken);
     try {

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { DATABASE, Database, LOGGER, Logger, Payment, paymentFromRow } from '@tender/core';
+import { DATABASE, Database, LOGGER, Logger, OutboundHttpClient, Payment, paymentFromRow } from '@tender/core';
 import { fromMinorUnits } from './saleor-amount';
 import { SaleorInstallationService } from './saleor-installation.service';
 import { SALEOR_REFUND_REASON } from './saleor-transaction.service';
@@ -9,7 +9,6 @@ export const SALEOR_REPORTER_OPTIONS = Symbol('SaleorReporterOptions');
 export interface SaleorReporterOptions {
   /** How often payments backing Saleor transactions are checked for news (ms). */
   readonly intervalMs: number;
-  readonly fetch?: typeof fetch;
 }
 
 const MUTATION = `mutation TenderReport($id: ID!, $type: TransactionEventTypeEnum!, $amount: PositiveDecimal!, $pspReference: String!, $message: String, $externalUrl: String) {
@@ -25,7 +24,8 @@ const MUTATION = `mutation TenderReport($id: ID!, $type: TransactionEventTypeEnu
  * initialize-session answer (paid or failed on the hosted page), and captures,
  * cancels and refunds made in Tender's API or dashboard. A transaction whose payment status differs from the last one reported is
  * reported and then marked; Saleor drops a repeated report of the same event
- * (`alreadyProcessed`), so two processes reporting at once do no harm.
+ * (`alreadyProcessed`), so two processes reporting at once do no harm. Calls go
+ * through the outbound client (purpose `platform_api`, the installation's mode).
  *
  * @example
  * ```ts
@@ -42,6 +42,7 @@ export class SaleorReporter {
     @inject(LOGGER) private readonly logger: Logger,
     @inject(SaleorInstallationService) private readonly installations: SaleorInstallationService,
     @inject(SALEOR_REPORTER_OPTIONS) private readonly options: SaleorReporterOptions,
+    @inject(OutboundHttpClient) private readonly outbound: OutboundHttpClient,
   ) {}
 
   start(): void {
@@ -129,14 +130,15 @@ export class SaleorReporter {
     const token = installation === undefined ? undefined : await this.installations.appToken(installationId);
     if (installation === undefined || token === undefined) return false;
     try {
-      const response = await (this.options.fetch ?? fetch)(installation.saleorApiUrl, {
+      const response = await this.outbound.request({
+        purpose: 'platform_api',
+        livemode: installation.livemode,
+        url: installation.saleorApiUrl,
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: `Bearer ${token}` },
         body: JSON.stringify({ query: MUTATION, variables }),
-        signal: AbortSignal.timeout(10_000),
-        redirect: 'error',
       });
-      const body = (await response.json()) as { data?: { transactionEventReport?: { errors?: unknown[] } }; errors?: unknown[] };
+      const body = (response.json() ?? {}) as { data?: { transactionEventReport?: { errors?: unknown[] } }; errors?: unknown[] };
       const errors = [...(body.errors ?? []), ...(body.data?.transactionEventReport?.errors ?? [])];
       if (!response.ok || body.data?.transactionEventReport === undefined || errors.length > 0) {
         this.logger.warn({ installation: installationId, payment: String(variables.pspReference), status: response.status, errors: JSON.stringify(errors).slice(0, 500) }, 'saleor refused a transaction report');

@@ -1,5 +1,5 @@
 import { JsonWebKey, KeyObject, createPublicKey, verify } from 'node:crypto';
-import { TenderError } from '@tender/core';
+import { OutboundHttpClient, TenderError } from '@tender/core';
 
 /** How long a store's JWKS is trusted before it is fetched again. */
 const JWKS_TTL_MS = 10 * 60_000;
@@ -11,7 +11,14 @@ const JWKS_TTL_MS = 10 * 60_000;
 const JWKS_MIN_REFETCH_MS = 5_000;
 
 export interface SaleorSignatureVerifierOptions {
-  readonly fetch?: typeof fetch;
+  /** The gateway's outbound client (`ctx.outbound`): the JWKS fetch gets its address checks and limits. */
+  readonly client: OutboundHttpClient;
+  /**
+   * The mode of the installation behind a store API URL, when `verify` is given the
+   * URL alone: a test-mode store may be on a private address if the operator allows
+   * it. Unknown counts as live (strict).
+   */
+  readonly livemodeOf?: (saleorApiUrl: string) => Promise<boolean | undefined>;
   /** Milliseconds since the epoch; for tests. */
   readonly now?: () => number;
   readonly minRefetchMs?: number;
@@ -22,6 +29,12 @@ interface CachedKeys {
   readonly fetchedAt: number;
 }
 
+/** A store as the verifier needs it: its API URL and the mode of its installation. */
+export interface SaleorStore {
+  readonly saleorApiUrl: string;
+  readonly livemode: boolean;
+}
+
 /**
  * Verifies Saleor's `saleor-signature` header: a detached JWS (RS256) over the raw
  * webhook body, normally with the unencoded payload of RFC 7797 (`b64: false`, as
@@ -30,25 +43,28 @@ interface CachedKeys {
  * cached per store for 10 minutes. A `kid` the cache does not know fetches the JWKS
  * again (Saleor rotated its key), at most once per 5 s per store; a signature that
  * fails with a known `kid` is refused without a fetch (a rotated key has a new kid).
+ * The JWKS is fetched through the outbound client (purpose `platform_api`): the
+ * store's address is checked at connect time, redirects are not followed, and the
+ * answer is bounded in time and size.
  *
  * @example
  * ```ts
- * await verifier.verify('https://shop.example/graphql/', rawBody, req.header('saleor-signature') ?? '');
+ * const verifier = new SaleorSignatureVerifier({ client: ctx.outbound });
+ * await verifier.verify(installation, rawBody, req.header('saleor-signature') ?? '');
  * ```
  */
 export class SaleorSignatureVerifier {
   private readonly cache = new Map<string, CachedKeys>();
-  private readonly fetchImpl: typeof fetch;
   private readonly now: () => number;
   private readonly minRefetchMs: number;
 
-  constructor(options: SaleorSignatureVerifierOptions = {}) {
-    this.fetchImpl = options.fetch ?? fetch;
+  constructor(private readonly options: SaleorSignatureVerifierOptions) {
     this.now = options.now ?? Date.now;
     this.minRefetchMs = options.minRefetchMs ?? JWKS_MIN_REFETCH_MS;
   }
 
-  async verify(saleorApiUrl: string, rawBody: Buffer, header: string): Promise<void> {
+  async verify(store: SaleorStore | string, rawBody: Buffer, header: string): Promise<void> {
+    const saleorApiUrl = typeof store === 'string' ? store : store.saleorApiUrl;
     const parts = header.split('.');
     if (parts.length !== 3 || parts[1] !== '' || parts[0] === '' || parts[2] === '') throw invalid('saleor-signature is not a detached JWS');
     const [protectedB64, , signatureB64] = parts as [string, string, string];
@@ -76,16 +92,18 @@ export class SaleorSignatureVerifier {
       const unknownKid = kid === undefined || !cached.keys.has(kid);
       if (!unknownKid || age < this.minRefetchMs) throw invalid('the signature does not match the body');
     }
-    if (!check(await this.refresh(saleorApiUrl))) throw invalid('the signature does not match the body');
+    if (!check(await this.refresh(store))) throw invalid('the signature does not match the body');
   }
 
-  private async refresh(saleorApiUrl: string): Promise<ReadonlyMap<string, KeyObject>> {
+  private async refresh(store: SaleorStore | string): Promise<ReadonlyMap<string, KeyObject>> {
+    const saleorApiUrl = typeof store === 'string' ? store : store.saleorApiUrl;
+    const livemode = typeof store === 'string' ? ((await this.options.livemodeOf?.(store)) ?? true) : store.livemode;
     const url = new URL('/.well-known/jwks.json', saleorApiUrl);
     let body: { keys?: unknown };
     try {
-      const response = await this.fetchImpl(url, { signal: AbortSignal.timeout(10_000), redirect: 'error' });
+      const response = await this.options.client.request({ purpose: 'platform_api', livemode, url, headers: { Accept: 'application/json' } });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      body = (await response.json()) as { keys?: unknown };
+      body = (response.json() ?? {}) as { keys?: unknown };
     } catch {
       throw invalid(`the store's JWKS (${url.href}) could not be read`);
     }

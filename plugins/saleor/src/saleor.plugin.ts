@@ -7,10 +7,8 @@ import { SaleorAppTokenVerifier } from './saleor-app-token.verifier';
 import { saleorAppRoutes } from './saleor-app.routes';
 import { saleorInstallationRoutes } from './saleor-installations.routes';
 
-export interface SaleorPluginOptions extends Partial<SaleorReporterOptions> {
-  /** For tests and custom transports (JWKS fetches, the install's token check); defaults to the global fetch. */
-  readonly fetch?: typeof fetch;
-}
+/** The plugin's options; its calls to stores go through the gateway's outbound client. */
+export type SaleorPluginOptions = Partial<SaleorReporterOptions>;
 
 /**
  * The Saleor payment app, served by the gateway itself at /saleor, plus
@@ -28,13 +26,17 @@ export function createSaleorPlugin(options: SaleorPluginOptions = {}): TenderPlu
     version: '0.1.0',
     coreRange: '^0.1.0',
     register(ctx) {
-      const reporterOptions: SaleorReporterOptions = { intervalMs: options.intervalMs ?? 2000, ...(options.fetch === undefined ? {} : { fetch: options.fetch }) };
+      const reporterOptions: SaleorReporterOptions = { intervalMs: options.intervalMs ?? 2000 };
       ctx.container.register(SALEOR_REPORTER_OPTIONS, { useValue: reporterOptions });
-      ctx.container.register(SaleorAppTokenVerifier, { useValue: new SaleorAppTokenVerifier(options.fetch === undefined ? {} : { fetch: options.fetch }) });
+      ctx.container.register(SaleorAppTokenVerifier, { useValue: new SaleorAppTokenVerifier({ client: ctx.outbound }) });
       ctx.container.registerSingleton(SaleorInstallationService);
       ctx.container.registerSingleton(SaleorTransactionService);
       ctx.container.registerSingleton(SaleorReporter);
-      ctx.registerRoutes('/saleor', saleorAppRoutes(ctx.container, new SaleorSignatureVerifier(options.fetch === undefined ? {} : { fetch: options.fetch })));
+      const verifier = new SaleorSignatureVerifier({
+        client: ctx.outbound,
+        livemodeOf: async (url) => (await ctx.container.resolve(SaleorInstallationService).byApiUrl(url))?.livemode,
+      });
+      ctx.registerRoutes('/saleor', saleorAppRoutes(ctx.container, verifier));
       ctx.registerApiRoutes('/', saleorInstallationRoutes(ctx.container));
       ctx.registerBackgroundJob({
         name: 'saleor-reporter',

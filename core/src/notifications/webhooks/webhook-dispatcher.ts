@@ -13,7 +13,7 @@ import { WebhookEndpointService } from './webhook-endpoint.service';
 import { ClaimedDelivery, WebhookDeliveryQueue } from './webhook-delivery-queue';
 import { SendResult, sendWebhook } from './webhook-sender';
 import { signatureHeader } from './webhook-signature';
-import { WebhookUrlGuard } from './webhook-url-guard';
+import { OutboundHttpClient } from '../../outbound/outbound-http-client';
 
 const BATCH = 20;
 /** A merchant hears about a failing endpoint at most this often. */
@@ -40,7 +40,7 @@ export class WebhookDispatcher {
     @inject(LOGGER) private readonly logger: Logger,
     @inject(WebhookDeliveryQueue) private readonly queue: WebhookDeliveryQueue,
     @inject(WebhookEndpointService) private readonly endpoints: WebhookEndpointService,
-    @inject(WebhookUrlGuard) private readonly guard: WebhookUrlGuard,
+    @inject(OutboundHttpClient) private readonly outbound: OutboundHttpClient,
     @inject(EmailQueue) private readonly emails: EmailQueue,
   ) {}
 
@@ -77,13 +77,6 @@ export class WebhookDispatcher {
   }
 
   private async post(endpoint: WebhookEndpoint, delivery: ClaimedDelivery, now: number): Promise<SendResult> {
-    let url: URL;
-    try {
-      // Checked again at every delivery: the rules (or the merchant's DNS) may have changed.
-      url = this.guard.checkSyntax(endpoint.url, endpoint);
-    } catch (error) {
-      return { statusCode: null, latencyMs: 0, excerpt: null, error: `refused: ${error instanceof Error ? error.message : String(error)}` };
-    }
     const eventRow = await this.db('events').where({ id: delivery.eventId, merchant_id: endpoint.merchantId, livemode: endpoint.livemode }).first();
     if (eventRow === undefined) return { statusCode: null, latencyMs: 0, excerpt: null, error: 'event not found' };
     const body = JSON.stringify(eventView(eventRow));
@@ -93,7 +86,9 @@ export class WebhookDispatcher {
       'Tender-Delivery-Id': delivery.id,
       'Tender-Delivery-Attempt': String(delivery.attempt),
     };
-    return sendWebhook(url, body, headers, { timeoutMs: this.config.notifications.webhookTimeoutMs, lookup: this.guard.lookupFor(endpoint) });
+    // The URL is checked again here, at connect time, by the outbound client: the rules
+    // (or the merchant's DNS) may have changed since registration.
+    return sendWebhook(this.outbound, endpoint, body, headers);
   }
 
   private async noticeFailure(trx: Queryable, endpoint: WebhookEndpoint, now: number): Promise<void> {

@@ -1,6 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
-import { LookupFunction } from 'node:net';
+import { OutboundHttpClient } from '../../outbound/outbound-http-client';
+import { OutboundRequestError } from '../../outbound/outbound-response';
 
 /** What one POST to a receiver came to. `statusCode` is null when no answer arrived. */
 export interface SendResult {
@@ -12,60 +11,35 @@ export interface SendResult {
 }
 
 const EXCERPT_BYTES = 512;
-const MAX_READ_BYTES = 64 * 1024;
 
 /**
- * POSTs one webhook. Redirects are not followed (a 3xx is a failed attempt: following
- * it would bypass the address checks), the answer is read only far enough for the
- * log, and the whole exchange is bounded by `timeoutMs`.
+ * POSTs one webhook through the outbound client. A 3xx is a failed attempt like any
+ * non-2xx (redirects are never followed); a refused address, a timeout or a broken
+ * connection is an attempt without a status, with the reason in `error`.
  *
  * @example
  * ```ts
- * const r = await sendWebhook(new URL('https://shop.example/hooks'), body, headers, { timeoutMs: 10_000, lookup });
+ * const r = await sendWebhook(outbound, endpoint, body, headers);
  * ```
  */
-export function sendWebhook(url: URL, body: string, headers: Record<string, string>, options: { timeoutMs: number; lookup: LookupFunction }): Promise<SendResult> {
-  const started = process.hrtime.bigint();
-  const elapsed = (): number => Number((process.hrtime.bigint() - started) / 1_000_000n);
-  const transport = url.protocol === 'https:' ? https : http;
-  return new Promise<SendResult>((resolve) => {
-    let settled = false;
-    const finish = (result: Omit<SendResult, 'latencyMs'>): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ ...result, latencyMs: elapsed() });
-    };
-    const req = transport.request(
-      url,
-      {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), 'User-Agent': 'Tender-Webhooks/1', ...headers },
-        lookup: options.lookup,
-        agent: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let read = 0;
-        res.on('data', (chunk: Buffer) => {
-          read += chunk.length;
-          if (read <= MAX_READ_BYTES) chunks.push(chunk);
-          else res.destroy();
-        });
-        const done = (): void => {
-          const excerpt = Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
-          finish({ statusCode: res.statusCode ?? null, excerpt, error: null });
-        };
-        res.on('end', done);
-        res.on('close', done);
-        res.on('error', done);
-      },
-    );
-    const timer = setTimeout(() => {
-      req.destroy();
-      finish({ statusCode: null, excerpt: null, error: `no answer within ${options.timeoutMs} ms` });
-    }, options.timeoutMs);
-    req.on('error', (error: Error) => finish({ statusCode: null, excerpt: null, error: error.message }));
-    req.end(body);
-  });
+export async function sendWebhook(
+  outbound: OutboundHttpClient,
+  endpoint: { readonly url: string; readonly livemode: boolean },
+  body: string,
+  headers: Record<string, string>,
+): Promise<SendResult> {
+  try {
+    const res = await outbound.request({
+      purpose: 'webhook',
+      livemode: endpoint.livemode,
+      url: endpoint.url,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body,
+    });
+    return { statusCode: res.status, latencyMs: res.latencyMs, excerpt: res.body.subarray(0, EXCERPT_BYTES).toString('utf8'), error: null };
+  } catch (error) {
+    const latencyMs = error instanceof OutboundRequestError ? error.latencyMs : 0;
+    return { statusCode: null, latencyMs, excerpt: null, error: error instanceof Error ? error.message : String(error) };
+  }
 }
