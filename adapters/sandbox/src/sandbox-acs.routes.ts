@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
+import { formBody } from '@tender/core';
 import { SANDBOX_ACS_PATH, SANDBOX_CHALLENGE_CODE, signedCres, transactionOfCreq } from './sandbox-three-d-secure';
 
 /**
@@ -9,7 +10,7 @@ import { SANDBOX_ACS_PATH, SANDBOX_CHALLENGE_CODE, signedCres, transactionOfCreq
  */
 export function sandboxAcsRoutes(): Router {
   const router = Router();
-  router.use(express.urlencoded({ extended: false, limit: '8kb' }));
+  router.use(formBody({ limit: '8kb', parameterLimit: 20 }));
   router.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

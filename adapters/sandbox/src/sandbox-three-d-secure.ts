@@ -47,7 +47,7 @@ export class SandboxThreeDSecureServer implements ThreeDSecureServer {
       id === input.transactionId &&
       (status === 'Y' || status === 'N') &&
       signature !== undefined &&
-      signature.length === 64 &&
+      /^[0-9a-f]{64}$/.test(signature) &&
       timingSafeEqual(Buffer.from(signature), Buffer.from(mac(id, status)));
     const transStatus: TransStatus = valid ? (status as TransStatus) : 'R';
     return { transStatus, eci: ECI[transStatus] };

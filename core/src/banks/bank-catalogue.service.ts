@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
+import { textRule } from '../http/validation';
 import { CLOCK, Clock } from '../clock/clock';
 import { DATABASE, Database, Queryable, isUniqueViolation } from '../db/database';
 import { inTransaction } from '../db/transaction';
@@ -15,8 +16,8 @@ export type BankStatus = 'active' | 'withdrawn';
 const requirementSchema = z
   .object({
     code: z.string().trim().regex(/^[a-z0-9_]{1,40}$/, 'must be lowercase letters, digits or _'),
-    title: z.string().trim().min(1).max(200),
-    description: z.string().trim().max(2000).default(''),
+    title: z.string().trim().min(1).max(200).superRefine(textRule('line')),
+    description: z.string().trim().max(2000).superRefine(textRule('multiline')).default(''),
   })
   .strict();
 
@@ -26,8 +27,8 @@ const currencyList = z.array(z.string().refine((c) => findCurrency(c) !== undefi
 export const createBankSchema = z
   .object({
     code: z.string().trim().regex(/^[a-z0-9_-]{2,40}$/, 'must be 2 to 40 lowercase letters, digits, _ or -'),
-    name: z.string().trim().min(1).max(200),
-    adapter_code: z.string().trim().min(1).max(40),
+    name: z.string().trim().min(1).max(200).superRefine(textRule('line')),
+    adapter_code: z.string().trim().min(1).max(40).superRefine(textRule('identifier')),
     currencies: currencyList,
     /** Omitted: the adapter's own contractRequirements(). */
     requirements: z.array(requirementSchema).max(50).optional(),
@@ -37,7 +38,7 @@ export const createBankSchema = z
 /** PATCH /admin/v1/banks/:code */
 export const updateBankSchema = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: z.string().trim().min(1).max(200).superRefine(textRule('line')).optional(),
     currencies: currencyList.optional(),
     requirements: z.array(requirementSchema).max(50).optional(),
     status: z.enum(['active', 'withdrawn']).optional(),

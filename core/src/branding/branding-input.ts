@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textRule } from '../http/validation';
 
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f5eff');
 
@@ -33,6 +34,7 @@ export const brandingSchema = z
       .max(2000)
       .url()
       .refine((u) => u.startsWith('https://'), 'must be an https URL')
+      .superRefine(textRule('identifier'))
       .nullable()
       .optional(),
     primary_color: color.nullable().optional(),
@@ -40,8 +42,8 @@ export const brandingSchema = z
     text_color: color.nullable().optional(),
     font: z.enum(['system', 'serif', 'rounded', 'monospace']).nullable().optional(),
     button_style: z.enum(['rounded', 'square', 'pill']).nullable().optional(),
-    custom_css: z.string().max(20_000).nullable().optional(),
-    template: z.string().max(40_000).nullable().optional(),
+    custom_css: z.string().max(20_000).superRefine(textRule('multiline')).nullable().optional(),
+    template: z.string().max(40_000).superRefine(textRule('multiline')).nullable().optional(),
     frame_ancestors: z.array(origin).max(10).nullable().optional(),
   })
   .strict();

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
+import { fields, textRule } from '../http/validation';
 import { CLOCK, Clock } from '../clock/clock';
 import { DATABASE, Database, Queryable, isUniqueViolation } from '../db/database';
 import { inTransaction } from '../db/transaction';
@@ -12,13 +13,13 @@ import { BankRegistry } from '../banks/bank-registry';
 export const accountSchema = z
   .object({
     number: z.string().regex(/^[0-9A-Za-z]{5,34}$/, 'must be 5 to 34 letters or digits'),
-    bank: z.string().min(1).max(40),
+    bank: fields.identifier(40),
   })
   .strict();
 
 export const createPayerSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(200).superRefine(textRule('line')),
     email: z.string().trim().max(320).email().optional(),
     account: accountSchema,
   })

@@ -1,5 +1,5 @@
 import { TLSSocket } from 'node:tls';
-import express, { Request, Router } from 'express';
+import { Request, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { CertificateAuthenticationRequest, CertificateAuthenticatorRegistry } from '../certificates/certificate-authenticator';
@@ -7,7 +7,7 @@ import { AccountPaymentService } from '../methods/account/account-payment.servic
 import { AccountPaymentMethod } from '../methods/account/account.method';
 import { Payment } from '../payments/payment';
 import { parseInput } from './validation';
-import { requireJsonBody } from './middleware/error-handler';
+import { jsonBody, requireBodyType } from './body-parsing';
 
 const tokenField = z.string().regex(/^[0-9A-Za-z]{20,64}$/, 'must be a payment page token');
 const confirmSchema = z.object({ account: z.record(z.unknown()).optional() }).strict();
@@ -45,9 +45,9 @@ export function payAccountRoutes(container: DependencyContainer): Router {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  router.use(requireJsonBody);
+  router.use(requireBodyType('json'));
   // The raw bytes are kept: a signature covers the body exactly as sent.
-  router.use(express.json({ limit: '16kb', strict: true, verify: (req, _res, buf) => ((req as RawBodyRequest).rawBody = Buffer.from(buf)) }));
+  router.use(jsonBody({ limit: '16kb', verify: (req, _res, buf) => ((req as RawBodyRequest).rawBody = Buffer.from(buf)) }));
 
   router.get('/:token', async (req, res) => {
     const payment = await accountPayments.findPayable(parseInput(tokenField, req.params.token));

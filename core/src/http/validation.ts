@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ErrorCode } from '../errors/error-catalogue';
 import { TenderError } from '../errors/tender-error';
+import { MAX_AMOUNT } from '../money/money';
+import { TextKind, codePointLength, hostileTextProblem } from './hostile-text';
 
 /**
  * Parses input with a zod schema and turns the first problem into a TenderError
@@ -39,17 +41,51 @@ export function parsePathId(prefix: string, value: unknown): string {
   return result.data;
 }
 
-/** Reusable field rules. */
+/**
+ * The hostile-text check of `kind` (hostile-text.ts) and a length in code points, as a
+ * refinement to add to any string schema (`z.string().email().superRefine(textRule('line'))`).
+ */
+export function textRule(kind: TextKind, limits: { min?: number; max?: number } = {}): (value: string, ctx: z.RefinementCtx) => void {
+  return (value, ctx) => {
+    const problem = hostileTextProblem(value, kind);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      return;
+    }
+    if (limits.min === undefined && limits.max === undefined) return;
+    const length = codePointLength(value);
+    if (limits.min !== undefined && length < limits.min) ctx.addIssue({ code: z.ZodIssueCode.custom, message: limits.min === 1 ? 'must not be empty' : `must be at least ${limits.min} characters` });
+    else if (limits.max !== undefined && length > limits.max) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be at most ${limits.max} characters` });
+  };
+}
+
+const text = (kind: TextKind, max: number, min: number) => z.string().superRefine(textRule(kind, { min, max }));
+
+/** Reusable field rules. Every schema that takes merchant or buyer text or a number uses these. */
 export const fields = {
   id: (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[0-9A-Za-z]{1,40}$`), `must be an id starting with ${prefix}_`),
   limit: z.coerce.number().int().min(1).max(100).default(10),
+  /** Text on one line (names, descriptions, reasons): no control characters, no bidi overrides. */
+  line: (max: number, min = 0) => text('line', max, min),
+  /** Text that may span lines (notes, templates): tab, CR and LF allowed, other controls not. */
+  multiline: (max: number, min = 0) => text('multiline', max, min),
+  /** Something that identifies (order ids, keys, codes): one line, no bidi controls, no invisible characters. */
+  identifier: (max: number, min = 1) => text('identifier', max, min),
+  /** An integer between `min` and `max`, both within ±(2^53 - 1): a float, 2^64 or 1e300 is refused. */
+  integer: (min: number, max: number) => {
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max)) throw new Error('integer bounds must be safe integers');
+    return z.number().int().min(min).max(max);
+  },
+  /** A sum of money in minor units, `min` (default 1) to MAX_AMOUNT, as amounts are (money.ts). */
+  minorUnits: (min = 1) => z.number().int().min(min).max(MAX_AMOUNT, `must be at most ${MAX_AMOUNT} minor units`),
   metadata: z
-    .record(z.string().min(1).max(40), z.string().max(500))
+    .record(text('identifier', 40, 1), text('multiline', 500, 0))
     .refine((m) => Object.keys(m).length <= 20, 'at most 20 keys')
     .optional(),
   httpUrl: z
     .string()
     .max(2000)
+    .superRefine(textRule('identifier'))
     .refine((u) => {
       try {
         const parsed = new URL(u);

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
+import { textRule } from '../http/validation';
 import { CLOCK, Clock } from '../clock/clock';
 import { DATABASE, Database, Queryable } from '../db/database';
 import { inTransaction } from '../db/transaction';
@@ -14,7 +15,7 @@ export type { MerchantView } from './merchant-view';
 /** POST /admin/v1/merchants */
 export const createMerchantSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(200).superRefine(textRule('line')),
     email: z.string().trim().max(320).email(),
   })
   .strict();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TenderError } from '../errors/tender-error';
-import { parseInput } from '../http/validation';
+import { fields, parseInput } from '../http/validation';
+import { assertAcceptableBody } from '../http/body-parsing';
 import { RiskRule } from './risk-rule';
 import { RiskRuleRegistry } from './risk-rule.registry';
 import { EffectiveAlertSettings, alertsSchema, effectiveAlerts } from './risk-alert-settings';
@@ -26,7 +27,7 @@ export const ruleSetSchema = z
       .partial()
       .strict()
       .optional(),
-    rules: z.record(z.string().max(64), z.record(z.unknown())).optional(),
+    rules: z.record(fields.identifier(64), z.record(z.unknown())).optional(),
     alerts: alertsSchema.optional(),
   })
   .strict();
@@ -49,6 +50,8 @@ export const DEFAULT_THRESHOLDS = { challenge: 50, review: 75, block: 100 } as c
 
 /** Checks a rule set against the registered rules; errors name the field, e.g. `rules.velocity.limits`. */
 export function validateRuleSet(body: unknown, registry: RiskRuleRegistry): RuleSetInput {
+  // Rule sets also come as JSON typed into the dashboard and the console, which no body parser has checked.
+  assertAcceptableBody(body);
   const input = parseInput(ruleSetSchema, body);
   const t = { ...DEFAULT_THRESHOLDS, ...input.thresholds };
   if (!(t.challenge <= t.review && t.review <= t.block)) {

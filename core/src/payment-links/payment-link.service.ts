@@ -19,7 +19,7 @@ export const createPaymentLinkSchema = z
   .object({
     amount: amountField,
     currency: currencyField,
-    description: z.string().min(1).max(1000),
+    description: fields.line(1000, 1),
     return_url: fields.httpUrl.optional(),
   })
   .strict();

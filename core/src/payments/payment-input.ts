@@ -28,8 +28,8 @@ export const createPaymentSchema = z
   .object({
     amount: amountField,
     currency: currencyField,
-    order_id: z.string().min(1).max(128).regex(/^[\x20-\x7E\u00A0-\uFFFF]+$/, 'must be printable text'),
-    description: z.string().max(1000).optional(),
+    order_id: fields.identifier(128),
+    description: fields.line(1000).optional(),
     capture_method: z.enum(['automatic', 'manual']).default('automatic'),
     return_url: fields.httpUrl.optional(),
     metadata: fields.metadata,
@@ -71,7 +71,7 @@ export const cancelPaymentSchema = z.object({}).strict();
 /** GET /v1/payments */
 export const listPaymentsSchema = z
   .object({
-    order_id: z.string().max(128).optional(),
+    order_id: fields.identifier(128, 0).optional(),
     status: z.enum(PAYMENT_STATUSES).optional(),
     limit: fields.limit,
     starting_after: fields.id('pay').optional(),

@@ -7,7 +7,7 @@ export const createRefundSchema = z
   .object({
     payment_id: fields.id('pay'),
     amount: amountField.optional(),
-    reason: z.string().max(500).optional(),
+    reason: fields.line(500).optional(),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fields } from '../http/validation';
 
 const bankCode = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be a bank code (lowercase letters, digits, - and _)');
 const binPrefix = z.string().regex(/^\d{6}$/, 'must be 6 digits (a BIN)');
@@ -17,10 +18,10 @@ const binPrefix = z.string().regex(/^\d{6}$/, 'must be 6 digits (a BIN)');
 export const routingRuleSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1 to 64 letters, digits, ., - or _'),
-    priority: z.number().int().min(0).max(1_000_000),
+    priority: fields.integer(0, 1_000_000),
     match: z
       .object({
-        payment_methods: z.array(z.string().min(1).max(40)).min(1).max(20).optional(),
+        payment_methods: z.array(fields.identifier(40)).min(1).max(20).optional(),
         brands: z.array(z.enum(['visa', 'mastercard', 'mir'])).min(1).max(10).optional(),
         bin_ranges: z
           .array(z.object({ from: binPrefix, to: binPrefix }).strict().refine((r) => r.from <= r.to, 'from must not exceed to'))
@@ -28,12 +29,12 @@ export const routingRuleSchema = z
           .max(100)
           .optional(),
         currencies: z.array(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')).min(1).max(50).optional(),
-        amount_min: z.number().int().min(0).optional(),
-        amount_max: z.number().int().min(0).optional(),
+        amount_min: fields.minorUnits(0).optional(),
+        amount_max: fields.minorUnits(0).optional(),
       })
       .strict()
       .refine((m) => m.amount_min === undefined || m.amount_max === undefined || m.amount_min <= m.amount_max, 'amount_min must not exceed amount_max'),
-    targets: z.array(z.object({ bank: bankCode, weight: z.number().int().min(1).max(1000) }).strict()).min(1).max(20),
+    targets: z.array(z.object({ bank: bankCode, weight: fields.integer(1, 1000) }).strict()).min(1).max(20),
   })
   .strict();
 

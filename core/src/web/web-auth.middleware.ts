@@ -28,7 +28,8 @@ export function authenticate(sessions: WebSessionStore, accounts: WebAccountServ
     const account = session === undefined || session.stage !== 'full' ? undefined : await accounts.findById(session.accountId);
     if (session === undefined || account === undefined || account.realm !== realm) {
       if (SAFE_METHODS.has(req.method)) {
-        res.redirect(303, `${state.base}/signin?next=${encodeURIComponent(req.originalUrl)}`);
+        // An overlong URL is not carried over: its Location header would outgrow what clients read (16 kB in Node).
+        res.redirect(303, req.originalUrl.length > 1000 ? `${state.base}/signin` : `${state.base}/signin?next=${encodeURIComponent(req.originalUrl)}`);
         return;
       }
       refuse(req, res, 'web_session_required', 'shell/signin-required', { title: 'shell.signin_required.title' });

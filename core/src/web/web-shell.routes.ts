@@ -3,7 +3,6 @@ import express, { NextFunction, Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { TenderConfig } from '../config/config';
 import { CONFIG } from '../config/tokens';
-import { TenderError } from '../errors/tender-error';
 import { BrandingService } from '../branding/branding.service';
 import { LOGGER, Logger, maskPans } from '../logging/logger';
 import { newNonce } from '../http/pay/page-response';
@@ -20,6 +19,8 @@ import { securityRoutes } from './security.routes';
 import { homeRoutes } from './home.routes';
 import { teamRoutes } from './team.routes';
 import { passwordLinkRoutes } from './password-link.routes';
+import { formBody, jsonBody, requestErrorOf } from '../http/body-parsing';
+import { loggedPathOf, requestIdOf } from '../http/middleware/request-log';
 
 const ALL_MERCHANT_ROLES: readonly WebRole[] = ['owner', 'developer', 'support'];
 
@@ -67,8 +68,8 @@ function areaRouter(container: DependencyContainer, views: HandlebarsWebViews, a
     setWebViews(res, views);
     next();
   });
-  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
-  router.use(express.json({ limit: '64kb', strict: true }));
+  router.use(formBody({ limit: '64kb', parameterLimit: 200 }));
+  router.use(jsonBody({ limit: '64kb' }));
   router.use(signinRoutes(container, realm));
   router.use(passwordLinkRoutes(container, realm));
   router.use(authenticate(container.resolve(WebSessionStore), container.resolve(WebAccountService), realm, realm === 'merchant' ? container.resolve(BrandingService) : undefined));
@@ -82,9 +83,11 @@ function areaRouter(container: DependencyContainer, views: HandlebarsWebViews, a
   router.use((_req, res) => webViewsOf(res).render(res, 'shell/not-found', { title: 'shell.not_found.title' }, 404));
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    const status = error instanceof TenderError ? error.status : typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
-    if (status >= 500) logger.error({ method: req.method, path: base, error: error instanceof Error ? maskPans(error.message) : 'non-error thrown' }, 'web page failed');
-    const message = error instanceof TenderError ? error.message : undefined;
+    // Unreadable bodies and URLs get their 4xx (body-parsing.ts); anything else is a bug, logged.
+    const refusal = requestErrorOf(error);
+    const status = refusal?.status ?? 500;
+    if (status >= 500) logger.error({ request_id: requestIdOf(res), method: req.method, path: loggedPathOf(req), error: error instanceof Error ? maskPans(error.message) : 'non-error thrown' }, 'web page failed');
+    const message = refusal?.message;
     const principal = res.locals.webPrincipal === undefined ? undefined : principalOf(res);
     webViewsOf(res).render(res, 'shell/error', { title: 'shell.error.title', status, message: status < 500 ? message : undefined, signedIn: principal !== undefined }, status >= 400 && status < 600 ? status : 500);
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findCurrency } from '@tender/core';
+import { fields, findCurrency, textRule } from '@tender/core';
 import { AssistError } from './assist-error';
 import { parseAssistAmount } from './assist-amount';
 import { checkvalueMatches, requestCheckvalue } from './assist-checkvalue';
@@ -32,10 +32,10 @@ const returnUrl = z
 
 const orderSchema = z.object({
   merchant_id: z.string().regex(/^\d{1,12}$/),
-  ordernumber: z.string().max(128).regex(/^[\x20-\x7E\u00A0-\uFFFF]+$/, 'must be printable text'),
+  ordernumber: fields.identifier(128),
   orderamount: z.string().max(32),
   ordercurrency: z.string().regex(/^[A-Za-z]{3}$/),
-  ordercomment: z.string().max(256).optional(),
+  ordercomment: fields.line(256).optional(),
   delay: z.enum(['0', '1']).optional(),
   language: z
     .string()
@@ -43,13 +43,13 @@ const orderSchema = z.object({
     .refine((l) => LOCALES[l] !== undefined, 'must be RU, EN or AR')
     .optional(),
   email: z.string().max(128).email().optional(),
-  firstname: z.string().max(70).optional(),
-  lastname: z.string().max(70).optional(),
+  firstname: fields.line(70).optional(),
+  lastname: fields.line(70).optional(),
   mobilephone: z.string().regex(/^\+?[0-9 ()-]{5,20}$/).optional(),
   url_return: returnUrl.optional(),
   url_return_ok: returnUrl.optional(),
   url_return_no: returnUrl.optional(),
-  checkvalue: z.string().max(64).optional(),
+  checkvalue: z.string().max(64).superRefine(textRule('identifier')).optional(),
 });
 
 /** The Merchant_ID a request names; without one nothing else can be checked. */

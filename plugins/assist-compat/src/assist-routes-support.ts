@@ -1,13 +1,13 @@
-import express, { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { LOGGER, Logger, maskPans } from '@tender/core';
+import { LOGGER, Logger, formBody, jsonBody, maskPans, requestErrorOf } from '@tender/core';
 import { AssistError, toAssistError } from './assist-error';
 
 /**
  * Form and JSON bodies, parsed on the Assist paths only: the routers are mounted at the
  * root, and must not touch requests meant for anything mounted after them.
  */
-export const assistBody: RequestHandler[] = [express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' })];
+export const assistBody: RequestHandler[] = [formBody({ limit: '16kb', parameterLimit: 100 }), jsonBody({ limit: '16kb' })];
 
 /** An error becomes an Assist answer; unexpected ones are logged (PANs masked) and answered as a system error. */
 export function assistErrorOf(container: DependencyContainer, error: unknown, path: string): AssistError {
@@ -19,10 +19,14 @@ export function assistErrorOf(container: DependencyContainer, error: unknown, pa
   return assist;
 }
 
-/** A body that does not parse is a parameter error, answered in the route's own format. */
+/**
+ * A body that does not parse, inflate or pass the core's checks (body-parsing.ts) is a
+ * parameter error, answered in the route's own format. The handlers answer their own
+ * errors, so whatever reaches this comes from reading the request.
+ */
 export function bodyErrors(render: (error: AssistError, res: Response, req: Request) => void): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
-    if ((error as { type?: unknown } | null)?.type === undefined) {
+    if (requestErrorOf(error) === undefined) {
       next(error);
       return;
     }

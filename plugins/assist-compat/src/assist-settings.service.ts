@@ -1,13 +1,13 @@
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
-import { CLOCK, Clock, DATABASE, Database, KEY_RING, KeyRing, MerchantContext, MerchantService, OutboundHttpClient, OutboundRefusal, TenderError, fields, inTransaction, isUniqueViolation, notFound } from '@tender/core';
+import { CLOCK, Clock, DATABASE, Database, KEY_RING, KeyRing, MerchantContext, MerchantService, OutboundHttpClient, OutboundRefusal, TenderError, fields, textRule, inTransaction, isUniqueViolation, notFound } from '@tender/core';
 import { hashPassword, openSalt, passwordMatches, sealSalt } from './assist-secrets';
 
 /** PUT /admin/v1/merchants/:id/assist: the whole setting, secrets included (they are never read back). */
 export const assistSettingsSchema = z
   .object({
     assist_merchant_id: z.coerce.number().int().min(1).max(999_999_999_999),
-    salt: z.string().min(1).max(200),
+    salt: z.string().min(1).max(200).superRefine(textRule('line')),
     login: z.string().regex(/^[A-Za-z0-9_]{3,40}$/, 'must be 3-40 Latin letters, digits or _'),
     password: z.string().min(8).max(200),
     result_url: fields.httpUrl.nullable().default(null),

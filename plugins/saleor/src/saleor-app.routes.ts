@@ -1,14 +1,14 @@
 import express, { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { CONFIG, TenderConfig, TenderError, parseInput } from '@tender/core';
+import { CONFIG, TenderConfig, TenderError, assertAcceptableBody, jsonBody, parseInput, textRule } from '@tender/core';
 import { SALEOR_WEBHOOKS, saleorManifest } from './saleor-manifest';
 import { SaleorInstallationService } from './saleor-installation.service';
 import { SaleorSignatureVerifier } from './saleor-signature.verifier';
 import { SaleorTransactionService } from './saleor-transaction.service';
 import { actionPayloadSchema, sessionPayloadSchema } from './saleor-payloads';
 
-const registerSchema = z.object({ auth_token: z.string().min(1).max(2000) });
+const registerSchema = z.object({ auth_token: z.string().min(1).max(2000).superRefine(textRule('identifier')) });
 
 /** The install secret of a declaration's manifest URL, passed on to the register URL. */
 const installSchema = z.string().regex(/^sis_[A-Za-z0-9_-]{43}$/);
@@ -34,7 +34,7 @@ export function saleorAppRoutes(container: DependencyContainer, verifier: Saleor
     res.json(saleorManifest(container.resolve<TenderConfig>(CONFIG).publicUrl, install?.data));
   });
 
-  router.post('/register', express.json({ limit: '16kb' }), async (req, res) => {
+  router.post('/register', jsonBody({ limit: '16kb' }), async (req, res) => {
     const apiUrl = saleorApiUrlOf(req.header('saleor-api-url'));
     const input = parseInput(registerSchema, req.body ?? {});
     await installations().register(apiUrl, input.auth_token, typeof req.query.install === 'string' ? req.query.install : undefined);
@@ -54,6 +54,8 @@ export function saleorAppRoutes(container: DependencyContainer, verifier: Saleor
       } catch {
         throw new TenderError('body_invalid_json');
       }
+      // The same checks as every parsed body (no NUL, no lone surrogates, no unsafe numbers, bounded depth).
+      assertAcceptableBody(body);
       switch (hook.event) {
         case 'TRANSACTION_INITIALIZE_SESSION':
           res.json(await transactions().initialize(installation, parseInput(sessionPayloadSchema, body)));

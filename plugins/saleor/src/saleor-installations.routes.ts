@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { TenderError, callerOf, parseInput } from '@tender/core';
+import { TenderError, callerOf, parseInput, textRule } from '@tender/core';
 import { SaleorInstallationService } from './saleor-installation.service';
 import { saleorApiUrlOf } from './saleor-app.routes';
 
-const declareSchema = z.object({ saleor_api_url: z.string().min(1).max(500) }).strict();
+const declareSchema = z.object({ saleor_api_url: z.string().min(1).max(500).superRefine(textRule('identifier')) }).strict();
 
 /**
  * /v1/saleor/installations (merchant API, secret key): the merchant declares which

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fields, textRule } from '@tender/core';
 
 /**
  * The parts of Saleor's webhook payloads the app reads (the subscription queries in
@@ -8,9 +9,9 @@ const amount = z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/)
 
 export const sessionPayloadSchema = z.object({
   action: z.object({ amount, currency: z.string().min(3).max(3), actionType: z.enum(['CHARGE', 'AUTHORIZATION']) }),
-  transaction: z.object({ id: z.string().min(1).max(500), pspReference: z.string().nullish() }),
-  sourceObject: z.object({ __typename: z.string().optional(), id: z.string().min(1).max(128) }).nullish(),
-  idempotencyKey: z.string().max(200).nullish(),
+  transaction: z.object({ id: z.string().min(1).max(500).superRefine(textRule('identifier')), pspReference: z.string().max(200).superRefine(textRule('identifier')).nullish() }),
+  sourceObject: z.object({ __typename: z.string().max(64).superRefine(textRule('identifier')).optional(), id: fields.identifier(128) }).nullish(),
+  idempotencyKey: z.string().max(200).superRefine(textRule('identifier')).nullish(),
   data: z.record(z.unknown()).nullish(),
 });
 

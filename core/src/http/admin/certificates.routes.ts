@@ -9,9 +9,9 @@ import { REVOCATION_REASONS, RevocationReason } from '../../certificates/crl-bui
 import { PayerService, accountSchema, createPayerSchema } from '../../certificates/payer.service';
 import { AccountPaymentSettings } from '../../methods/account/account-payment-settings';
 import { DATABASE, Database } from '../../db/database';
-import { fields, parseInput } from '../validation';
+import { fields, parseInput, textRule } from '../validation';
 
-const initCaSchema = z.object({ common_name: z.string().trim().min(1).max(64), organization: z.string().trim().min(1).max(64).optional() }).strict();
+const initCaSchema = z.object({ common_name: z.string().trim().min(1).max(64).superRefine(textRule('line')), organization: z.string().trim().min(1).max(64).superRefine(textRule('line')).optional() }).strict();
 
 const issueSchema = z
   .object({

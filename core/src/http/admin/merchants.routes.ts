@@ -9,13 +9,13 @@ import { MerchantRepository } from '../../merchants/merchant.repository';
 import { MERCHANT_STAGES } from '../../merchants/merchant-stage-machine';
 import { merchantView } from '../../merchants/merchant-view';
 import { OnboardingService, recordContractSchema } from '../../merchants/onboarding.service';
-import { fields, parseInput, parsePathId } from '../validation';
+import { fields, parseInput, parsePathId, textRule } from '../validation';
 
 const listSchema = z
   .object({ stage: z.enum(MERCHANT_STAGES).optional(), limit: fields.limit, starting_after: fields.id('mer').optional() })
   .strict();
 const extendSchema = z.object({ hours: z.number().int().min(1).max(8760).optional() }).strict();
-const suspendSchema = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
+const suspendSchema = z.object({ reason: z.string().trim().min(1).max(500).superRefine(textRule('line')).optional() }).strict();
 
 /** /admin/v1/merchants: the operator creates, lists, reviews and moves merchants through onboarding. */
 export function adminMerchantRoutes(container: DependencyContainer, testModeHours: number): Router {

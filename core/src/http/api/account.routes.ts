@@ -10,9 +10,9 @@ import { MerchantRepository } from '../../merchants/merchant.repository';
 import { OnboardingService } from '../../merchants/onboarding.service';
 import { onboardingStatusView } from '../../merchants/onboarding-status';
 import { callerOf } from '../middleware/merchant-auth';
-import { parseInput } from '../validation';
+import { parseInput, textRule } from '../validation';
 
-const chooseBankSchema = z.object({ bank: z.string().trim().min(1).max(40) }).strict();
+const chooseBankSchema = z.object({ bank: z.string().trim().min(1).max(40).superRefine(textRule('identifier')) }).strict();
 
 /**
  * /v1/account: the merchant's own onboarding. These routes stay open when test mode

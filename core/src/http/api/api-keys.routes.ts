@@ -7,12 +7,12 @@ import { ApiKeyManagementService } from '../../merchants/api-key-management.serv
 import { MerchantRepository } from '../../merchants/merchant.repository';
 import { MerchantContext } from '../../merchants/merchant-context';
 import { callerOf } from '../middleware/merchant-auth';
-import { fields, parseInput } from '../validation';
+import { fields, parseInput, textRule } from '../validation';
 
 const createKeySchema = z
   .object({
     kind: z.enum(['secret', 'publishable']).default('secret'),
-    label: z.string().trim().min(1).max(100).optional(),
+    label: z.string().trim().min(1).max(100).superRefine(textRule('line')).optional(),
     /** Omitted: the caller's mode. `true` from a test key claims the first live keys. */
     livemode: z.boolean().optional(),
   })

@@ -15,6 +15,7 @@ import {
 import { parseInput, parsePathId } from '../validation';
 import { callerOf } from '../middleware/merchant-auth';
 import { idempotencyKeyOf, sendIdempotent } from '../respond';
+import { noteRequest } from '../middleware/request-log';
 
 /** /v1/payments: create, confirm, capture, cancel, retrieve, list. */
 export function paymentRoutes(container: DependencyContainer): Router {
@@ -27,7 +28,11 @@ export function paymentRoutes(container: DependencyContainer): Router {
   router.post('/payments', async (req, res) => {
     const ctx = callerOf(res);
     const input = parseInput(createPaymentSchema, req.body);
-    await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 201, body: view(await payments.create(ctx, input, idempotencyKeyOf(req))) }));
+    await sendIdempotent(idempotency, req, res, ctx, async () => {
+      const created = await payments.create(ctx, input, idempotencyKeyOf(req));
+      noteRequest(res, { paymentId: created.id });
+      return { status: 201, body: view(created) };
+    });
   });
 
   router.get('/payments', async (req, res) => {

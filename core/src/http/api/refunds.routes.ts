@@ -7,6 +7,7 @@ import { createRefundSchema, listRefundsSchema } from '../../refunds/refund-inpu
 import { parseInput, parsePathId } from '../validation';
 import { callerOf } from '../middleware/merchant-auth';
 import { idempotencyKeyOf, sendIdempotent } from '../respond';
+import { noteRequest } from '../middleware/request-log';
 
 /** /v1/refunds: create, retrieve, list for a payment. */
 export function refundRoutes(container: DependencyContainer): Router {
@@ -17,6 +18,7 @@ export function refundRoutes(container: DependencyContainer): Router {
   router.post('/refunds', async (req, res) => {
     const ctx = callerOf(res);
     const input = parseInput(createRefundSchema, req.body);
+    noteRequest(res, { paymentId: input.payment_id });
     await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 201, body: refundView(await refunds.create(ctx, input, idempotencyKeyOf(req))) }));
   });
 

@@ -1,4 +1,4 @@
-import express, { NextFunction, Request, Response, Router } from 'express';
+import { NextFunction, Request, Response, Router } from 'express';
 import { LOGGER, Logger, maskPans } from '../../logging/logger';
 import { DependencyContainer } from 'tsyringe';
 import { TenderError } from '../../errors/tender-error';
@@ -12,6 +12,8 @@ import { newNonce, sendPage } from './page-response';
 import { AccountPageService } from '../../pages/account-page.service';
 import { tlsClientCertificate } from '../pay-account.routes';
 import { isStandingRefusal } from '../../merchants/merchant-standing';
+import { formBody, requestErrorOf, requireBodyType } from '../body-parsing';
+import { loggedPathOf, noteRequest, requestIdOf } from '../middleware/request-log';
 
 /**
  * The buyer's pages under /pay (HTML, not the JSON API): the payment page, its card
@@ -26,9 +28,12 @@ export function payRoutes(container: DependencyContainer): Router {
   const signedForms = container.resolve(SignedFormService);
   const linkPages = container.resolve(PaymentLinkPageService);
   const accountPages = container.resolve(AccountPageService);
-  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
+  const form = formBody({ limit: '16kb', parameterLimit: 20 });
   // req.ip follows TENDER_TRUST_PROXY (app.ts): the buyer's address for risk monitoring.
   const requestOf = (req: Request) => ({ nonce: newNonce(), acceptLanguage: req.get('accept-language'), ip: req.ip });
+
+  // The pages' forms post url-encoded fields; a JSON or multipart body is refused (415) before any handler.
+  router.use(requireBodyType('form'));
 
   router.get('/assets/:file', (req, res) => {
     const asset = /^[a-z0-9-]+\.(css|js|png|svg)$/.test(req.params.file) ? theme.asset(req.params.file) : undefined;
@@ -43,7 +48,7 @@ export function payRoutes(container: DependencyContainer): Router {
       sendPage(req, res, r.nonce, pages.errorPage(r, 429, 'rate_limited_title', 'rate_limited_text'));
       return;
     }
-    sendPage(req, res, r.nonce, await signedForms.open(req.body as Record<string, unknown>, r));
+    sendPage(req, res, r.nonce, await signedForms.open((req.body ?? {}) as Record<string, unknown>, r));
   });
 
   router.get('/link/:token', async (req, res) => {
@@ -69,6 +74,7 @@ export function payRoutes(container: DependencyContainer): Router {
       sendPage(req, res, r.nonce, pages.errorPage(r, 404, 'not_found_title', 'not_found_text'));
       return;
     }
+    noteRequest(res, { merchantId: payment.merchantId, paymentId: payment.id });
     sendPage(req, res, r.nonce, await pages.show(payment, r));
   });
 
@@ -80,6 +86,7 @@ export function payRoutes(container: DependencyContainer): Router {
       sendPage(req, res, r.nonce, pages.errorPage(r, 404, 'not_found_title', 'not_found_text'));
       return;
     }
+    noteRequest(res, { merchantId: payment.merchantId, paymentId: payment.id });
     if (!limiter.allowSubmission(req.ip ?? '', payment.id)) {
       sendPage(req, res, r.nonce, pages.errorPage(r, 429, 'rate_limited_title', 'rate_limited_text'));
       return;
@@ -102,18 +109,22 @@ export function payRoutes(container: DependencyContainer): Router {
       sendPage(req, res, r.nonce, pages.errorPage(r, 404, 'not_found_title', 'not_found_text'));
       return;
     }
+    noteRequest(res, { merchantId: payment.merchantId, paymentId: payment.id });
     sendPage(req, res, r.nonce, await pages.completeChallenge(payment, (req.body as Record<string, unknown> | undefined)?.cres));
   });
 
-  // A buyer gets a page, not the API's JSON: not-found stays a 404, anything else is
-  // logged here (card numbers masked) and answered with the generic error page.
+  // A buyer gets a page, not the API's JSON: not-found stays a 404, a request the
+  // gateway cannot read (body-parsing.ts) gets its 4xx and the "could not be read"
+  // page, anything else is logged here (card numbers masked) and answered with the
+  // generic error page.
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) {
       next(error);
       return;
     }
     const r = requestOf(req);
-    if (error instanceof TenderError && error.status === 404) {
+    const refusal = requestErrorOf(error);
+    if (refusal !== undefined && refusal.status === 404) {
       sendPage(req, res, r.nonce, pages.errorPage(r, 404, 'not_found_title', 'not_found_text'));
       return;
     }
@@ -122,7 +133,11 @@ export function payRoutes(container: DependencyContainer): Router {
       sendPage(req, res, r.nonce, pages.unavailablePage(r));
       return;
     }
-    logger.error({ method: req.method, path: '/pay', error: error instanceof Error ? maskPans(error.message) : 'non-error thrown' }, 'payment page failed');
+    if (refusal !== undefined && refusal.status < 500) {
+      sendPage(req, res, r.nonce, pages.errorPage(r, refusal.status, 'bad_request_title', 'bad_request_text'));
+      return;
+    }
+    logger.error({ request_id: requestIdOf(res), method: req.method, path: loggedPathOf(req), error: error instanceof Error ? maskPans(error.message) : 'non-error thrown' }, 'payment page failed');
     sendPage(req, res, r.nonce, pages.errorPage(r, 500, 'server_error_title', 'server_error_text'));
   });
 

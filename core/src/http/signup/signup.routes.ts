@@ -1,5 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
-import express, { Request, Response, Router } from 'express';
+import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { TenderConfig } from '../../config/config';
 import { CONFIG } from '../../config/tokens';
@@ -9,6 +8,9 @@ import { createMerchantSchema } from '../../merchants/merchant.service';
 import { OnboardingService } from '../../merchants/onboarding.service';
 import { applicationRateLimit } from '../api/applications.routes';
 import { SignupPages } from './signup-pages';
+import { formBody, requireBodyType } from '../body-parsing';
+import { tokensMatch } from '../../web/web-auth.middleware';
+import { readCookie } from '../../web/web-locale';
 
 const CSRF_COOKIE = 'tender_signup_csrf';
 
@@ -33,7 +35,7 @@ export function signupRoutes(container: DependencyContainer): Router {
 
   router.get('/signup', (_req, res) => sendForm(res, 200, { name: '', email: '' }, {}));
 
-  router.post('/signup', applicationRateLimit(), express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }), async (req, res) => {
+  router.post('/signup', applicationRateLimit(), requireBodyType('form'), formBody({ limit: '8kb', parameterLimit: 10 }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values = { name: typeof body.name === 'string' ? body.name : '', email: typeof body.email === 'string' ? body.email : '' };
     if (!csrfMatches(req, body._csrf)) {
@@ -56,16 +58,8 @@ export function signupRoutes(container: DependencyContainer): Router {
   return router;
 }
 
+/** The double-submit check, compared as bytes (a field of another byte length is simply a mismatch). */
 function csrfMatches(req: Request, field: unknown): boolean {
-  const cookie = readCookie(req.headers.cookie, CSRF_COOKIE);
-  if (cookie === undefined || typeof field !== 'string' || field.length !== cookie.length || field.length === 0) return false;
-  return timingSafeEqual(Buffer.from(field), Buffer.from(cookie));
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return undefined;
+  const cookie = readCookie(req, CSRF_COOKIE);
+  return cookie !== undefined && typeof field === 'string' && tokensMatch(field, cookie);
 }

@@ -1,4 +1,5 @@
 import { TenderError } from '../../errors/tender-error';
+import { hostileTextProblem } from '../../http/hostile-text';
 import { passesLuhn } from './luhn';
 import { CardBrand, detectBrand, isValidLengthForBrand } from './card-brand';
 
@@ -73,6 +74,8 @@ export function parseCardInput(raw: RawCardInput, now: Date, paramPrefix = 'paym
     if (typeof raw.holder_name !== 'string' || raw.holder_name.length > 100) {
       throw new TenderError('parameter_invalid', { param: p('holder_name'), message: 'holder_name must be a string of at most 100 characters.' });
     }
+    const problem = hostileTextProblem(raw.holder_name, 'line');
+    if (problem !== undefined) throw new TenderError('parameter_invalid', { param: p('holder_name'), message: `holder_name ${problem}.` });
     holderName = raw.holder_name.trim() || undefined;
   }
   return { number, expMonth, expYear, cvc: raw.cvc, holderName, brand };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fields } from '../../http/validation';
 import { findCurrency } from '../../money/currencies';
 import { RiskHistory, RiskInput, RiskRule, RiskSignal } from '../risk-rule';
 
@@ -34,7 +35,7 @@ export class AmountRule implements RiskRule<AmountSettings> {
     .object({
       max_amounts: z.record(
         z.string().refine((c) => findCurrency(c) !== undefined, 'must be a supported ISO 4217 currency code'),
-        z.number().int().min(1),
+        fields.minorUnits(),
       ),
       max_score: z.number().int().min(-10000).max(10000),
       unusual_multiplier: z.number().int().min(2).max(1000),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fields } from '../../http/validation';
 import { RiskHistory, RiskInput, RiskRule, RiskSignal } from '../risk-rule';
 
 export interface CardTestingSettings {
@@ -31,7 +32,7 @@ export class CardTestingRule implements RiskRule<CardTestingSettings> {
   };
   readonly settingsSchema = z
     .object({
-      small_amount: z.number().int().min(1),
+      small_amount: fields.minorUnits(),
       max_small_attempts: z.number().int().min(1).max(10000),
       small_window_seconds: z.number().int().min(1).max(30 * 86400),
       max_distinct_cards: z.number().int().min(1).max(DISTINCT_SCAN_CAP),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fields } from '../../http/validation';
 import { HistoryKey, RiskHistory, RiskInput, RiskRule, RiskSignal } from '../risk-rule';
 
 const limitSchema = z
@@ -6,7 +7,7 @@ const limitSchema = z
     key: z.enum(['card', 'ip', 'email', 'merchant']),
     window_seconds: z.number().int().min(1).max(30 * 86400),
     max_attempts: z.number().int().min(1).max(10000).optional(),
-    max_amount: z.number().int().min(1).optional(),
+    max_amount: fields.minorUnits().optional(),
     score: z.number().int().min(-10000).max(10000),
   })
   .strict()

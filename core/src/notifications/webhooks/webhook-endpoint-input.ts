@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { fields } from '../../http/validation';
+import { fields, textRule } from '../../http/validation';
 import { isKnownEventPattern } from '../event-types';
 
 /** POST /v1/webhook_endpoints */
 export const createEndpointSchema = z
   .object({
-    url: z.string().min(1).max(2000),
+    url: z.string().min(1).max(2000).superRefine(textRule('identifier')),
     events: z
       .array(z.string().max(64).refine(isKnownEventPattern, 'must be an event type, "<prefix>.*" or "*"'))
       .min(1)
       .max(50),
-    description: z.string().max(500).optional(),
+    description: fields.line(500).optional(),
   })
   .strict();
 

@@ -9,7 +9,7 @@ import { merchantView } from '../../merchants/merchant-view';
 import { OnboardingService, recordContractSchema } from '../../merchants/onboarding.service';
 import { TenderConfig } from '../../config/config';
 import { CONFIG } from '../../config/tokens';
-import { parseInput } from '../../http/validation';
+import { fields, parseInput } from '../../http/validation';
 import { requireWebRole } from '../web-contract';
 import { AuditQuery } from './audit-query';
 import { MerchantAction, MerchantStageCounts, actionsFor } from './merchant-board';
@@ -86,7 +86,7 @@ export function consoleMerchantsRouter(container: DependencyContainer): Router {
           break;
         case 'suspend': {
           const reason = textField(form, 'reason');
-          await onboarding.suspend(id.data, parseInput(z.string().max(500), reason) || undefined, by);
+          await onboarding.suspend(id.data, parseInput(fields.line(500), reason) || undefined, by);
           break;
         }
         case 'extend_test_mode': {

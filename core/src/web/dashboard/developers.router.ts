@@ -13,7 +13,7 @@ import { PaymentLinkService, linkView } from '../../payment-links/payment-link.s
 import { WebhookDeliveryLog } from '../../notifications/webhooks/webhook-delivery-log';
 import { WebhookEndpointService } from '../../notifications/webhooks/webhook-endpoint.service';
 import { createEndpointSchema } from '../../notifications/webhooks/webhook-endpoint-input';
-import { parseInput } from '../../http/validation';
+import { fields, parseInput } from '../../http/validation';
 import { requireWebRole } from '../web-contract';
 import { contextOf, formOf, pageErrorOf, renderNotFound, renderScreen } from './dashboard-page';
 import { parseFormAmount } from './decimal-amount';
@@ -76,7 +76,10 @@ export function developersRouter(container: DependencyContainer): Router {
   router.post('/keys', async (req, res) => {
     const form = formOf(req);
     const kind = form.kind === 'publishable' ? 'publishable' : 'secret';
-    const label = (form.label ?? '').trim().slice(0, 100);
+    // Checked, not cut: slicing could split an emoji into a lone surrogate.
+    const labelInput = fields.line(100).safeParse((form.label ?? '').trim());
+    if (!labelInput.success) return renderOverview(res, { error: { code: 'parameter_invalid', message: `The label ${labelInput.error.issues[0]?.message ?? 'is not valid'}.` } }, 400);
+    const label = labelInput.data;
     const ctx = contextOf(res);
     // As in POST /v1/api_keys: live keys exist only once the operator has switched the merchant to production.
     if (ctx.livemode && (await merchants.find(db, ctx.merchantId))?.liveAt === undefined) {
@@ -179,7 +182,7 @@ export function developersRouter(container: DependencyContainer): Router {
     const currency = (form.currency ?? '').toUpperCase();
     const amount = parseFormAmount(form.amount ?? '', currency);
     const description = (form.description ?? '').trim();
-    if (amount === undefined || description === '' || description.length > 1000) {
+    if (amount === undefined || !fields.line(1000, 1).safeParse(description).success) {
       return renderOverview(res, { error: { code: 'parameter_invalid', message: 'A payment link needs an amount (such as 500.00), a currency and a description.' } }, 400);
     }
     let link;

@@ -16,6 +16,7 @@ import { paymentActionsOf, paymentDetailView, paymentRowView, refundRowView, tim
 import { DashboardPaymentActions } from './payment-actions';
 import { SupportRefundLimits } from './support-refund-limits';
 import { minorToDecimal, parseFormAmount } from './decimal-amount';
+import { fields, parseInput } from '../../http/validation';
 
 const PAYMENT_ID = /^pay_[0-9A-Za-z]{1,40}$/;
 const pageSize = z.preprocess((v) => (v === undefined || v === '' ? undefined : v), z.coerce.number().int().min(1).max(100).default(50));
@@ -208,8 +209,8 @@ export function paymentsRouter(container: DependencyContainer): Router {
       else if (action === 'cancel') await actions.cancel(actor, id, formKey);
       else {
         if (amount === undefined) throw new TenderError('amount_invalid', { param: 'amount' });
-        const reason = (form.reason ?? '').trim();
-        await actions.refund(actor, id, amount, reason === '' ? undefined : reason.slice(0, 500), formKey);
+        const reason = parseInput(fields.line(500), (form.reason ?? '').trim());
+        await actions.refund(actor, id, amount, reason === '' ? undefined : reason, formKey);
       }
     } catch (error) {
       if (error instanceof TenderError && error.code === 'resource_not_found') return renderNotFound(res);
