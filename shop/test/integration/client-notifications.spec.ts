@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { TenderApiError, TenderClient, verifyWebhookSignature } from '@tender/client';
-import { TestGateway, startTestGateway } from '../support/test-gateway';
-import { CARDS } from '../support/merchant-client';
-import { FAST_WEBHOOKS, WebhookReceiver, eventually } from '../support/webhook-receiver';
+import { type TestGateway, startTestGateway, CARDS, FAST_WEBHOOKS, WebhookReceiver, eventually } from '../support/gateway-support';
 
 /**
  * The client's events and webhook-endpoint methods against a live gateway whose

@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { TenderClient } from '@tender/client';
-import { TestGateway, startTestGateway } from '../support/test-gateway';
-import { CARDS } from '../support/merchant-client';
-import { FAST_WEBHOOKS, WebhookReceiver } from '../support/webhook-receiver';
+import { type TestGateway, startTestGateway, CARDS, FAST_WEBHOOKS, WebhookReceiver } from '../support/gateway-support';
 
-const MODULE = path.resolve(__dirname, '../../../docs/examples/woocommerce-tender/tender-for-woocommerce.php');
+const MODULE = path.resolve(__dirname, '../../../woocommerce/tender-for-woocommerce.php');
 
 /**
  * Runs the WooCommerce module's two pure functions (signature check, amount
@@ -14,7 +12,7 @@ const MODULE = path.resolve(__dirname, '../../../docs/examples/woocommerce-tende
  * and WooCommerce cannot run here: `ABSPATH` and `add_action` are stubbed, so the
  * gateway class itself is only syntax-checked (php -l).
  */
-describe('WooCommerce module (docs/examples, PHP CLI)', function () {
+describe('WooCommerce module (shop/woocommerce, PHP CLI)', function () {
   this.timeout(60_000);
   let t: TestGateway;
   let receiver: WebhookReceiver;

@@ -3,15 +3,13 @@ import { createRequire } from 'node:module';
 import type { IBigNumber } from '@medusajs/types';
 import { TenderClient } from '@tender/client';
 import medusaModule, { TenderPaymentProvider, toMinorUnits } from '@tender/medusa-payment';
-import { TestGateway, startTestGateway } from '../support/test-gateway';
-import { CARDS } from '../support/merchant-client';
-import { FAST_WEBHOOKS, ReceivedWebhook, WebhookReceiver } from '../support/webhook-receiver';
+import { type TestGateway, startTestGateway, CARDS, FAST_WEBHOOKS, type ReceivedWebhook, WebhookReceiver } from '../support/gateway-support';
 
 /**
  * The real @medusajs/utils, loaded from where @tender/medusa-payment resolves it (it is
- * that package's dev and peer dependency and sits in plugins/medusa/node_modules: its
- * express 4 peer cannot be hoisted next to the gateway's express 5), so this test holds
- * the very classes the provider extends. Typed here with the parts the test uses.
+ * that package's dev and peer dependency; npm may nest it under shop/medusa/node_modules
+ * when another shop package needs another express), so this test holds the very
+ * classes the provider extends. Typed here with the parts the test uses.
  */
 interface MedusaUtils {
   AbstractPaymentProvider: (abstract new (...args: never[]) => object) & { isPaymentProvider(o: unknown): boolean };

@@ -8,9 +8,7 @@ import { LanguageCode, mergeConfig } from '@vendure/core';
 import { createTestEnvironment, registerInitializer, SimpleGraphQLClient, SqljsInitializer, TestServer, testConfig } from '@vendure/testing';
 import { TenderClient } from '@tender/client';
 import { TenderPlugin, fromTenderAmount, toTenderAmount } from '@tender/vendure-plugin';
-import { TestGateway, startTestGateway } from '../support/test-gateway';
-import { CARDS } from '../support/merchant-client';
-import { FAST_WEBHOOKS } from '../support/webhook-receiver';
+import { type TestGateway, startTestGateway, CARDS, FAST_WEBHOOKS } from '../support/gateway-support';
 
 const gql = parse;
 // Vendure 3.6+ reports to its vendor at start-up unless told not to; tests reach only loopback.

@@ -3,8 +3,7 @@ import net from 'node:net';
 import { createHmac } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { TenderApiError, TenderClient, TenderConnectionError, verifyWebhookSignature } from '@tender/client';
-import { TestGateway, startTestGateway } from '../support/test-gateway';
-import { CARDS } from '../support/merchant-client';
+import { type TestGateway, startTestGateway, CARDS } from '../support/gateway-support';
 
 /**
  * A loopback TCP proxy that forwards requests to the gateway but, for the first
