@@ -1,5 +1,6 @@
-// Tender payment page: progressive enhancement only. The form works without this
-// file (the server checks everything again); no inline handlers, CSP nonce only.
+// Tender payment form island and 3-D Secure page: progressive enhancement only. The
+// form works without this file (the server checks everything again); no inline
+// handlers, CSP nonce only.
 (function () {
   'use strict';
   var form = document.getElementById('card-form');
@@ -7,6 +8,14 @@
   if (challenge && challenge.getAttribute('data-autosubmit') === 'true') {
     challenge.submit();
     return;
+  }
+  // In the payment page's island frame: tell the page (same origin only) how tall the island is.
+  if (window.parent !== window && document.documentElement.classList.contains('island-doc')) {
+    var reportHeight = function () {
+      window.parent.postMessage({ type: 'tender:island-height', height: document.documentElement.scrollHeight }, window.location.origin);
+    };
+    reportHeight();
+    if (typeof ResizeObserver === 'function') new ResizeObserver(reportHeight).observe(document.body);
   }
   if (!form) return;
   var number = document.getElementById('card-number');
