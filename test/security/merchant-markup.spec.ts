@@ -151,6 +151,29 @@ describe('security 1: merchant templates, custom CSS and the card island (HTTP)'
     assert.doesNotMatch(String(res.headers['content-security-policy']), /unsafe|script-src[^;]*https:/);
   });
 
+  it("takes the island's sealed error state only for its own payment and never with card data in it", async () => {
+    const first = await newPage();
+    const other = await newPage();
+    const res = await request(t.gateway.app).post(first).type('form').send({ form_token: 'x'.repeat(76), number: '4242424242424241', expiry: '12/40', cvc: '7319', holder_name: 'Ann Buyer' });
+    // A forged form token is sent back to the page (303); a real one with a bad number gets the 422 with the sealed state.
+    const island = await request(t.gateway.app).get(`${first}/fields`).expect(200);
+    const token = /name="form_token" value="([0-9a-f]{76})"/.exec(island.text)?.[1] ?? '';
+    assert.equal(res.status, 303);
+    const refused = await request(t.gateway.app).post(first).type('form').send({ form_token: token, number: '4242424242424241', expiry: '12/40', cvc: '7319', holder_name: 'Ann Buyer' }).expect(422);
+    const src = (/id="payment-island" src="([^"]+)"/.exec(refused.text)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    assert.match(src, /\/fields\?state=[A-Za-z0-9_-]+$/);
+    assert.doesNotMatch(src, /4242|7319|Ann/);
+    const shown = await request(t.gateway.app).get(src).expect(200);
+    assert.match(shown.text, /value="Ann Buyer"/);
+    assert.match(shown.text, /id="card-number-error" aria-live="polite">Enter a valid card number/);
+    // The same state on another payment's island, or altered, shows a clean form.
+    const state = src.split('state=')[1] ?? '';
+    for (const url of [`${other}/fields?state=${state}`, `${first}/fields?state=${state.slice(0, -2)}AA`]) {
+      const clean = await request(t.gateway.app).get(url).expect(200);
+      assert.doesNotMatch(clean.text, /value="Ann Buyer"|aria-live="polite">Enter a valid card number/);
+    }
+  });
+
   it('parses custom CSS: https images in backgrounds and media queries pass; imports, escapes, attribute selectors and other URLs do not', async () => {
     for (const css of ['.page { background: url(https://cdn.shop.example/bg.png) no-repeat; }', '@media (min-width: 600px) { .page { padding: 40px } }', '.order-description:hover { opacity: 0.9; color: rgb(10 20 30) }']) {
       const res = await put({ custom_css: css });
