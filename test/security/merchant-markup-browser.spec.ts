@@ -167,6 +167,10 @@ describe('security 1: published XSS vectors in every merchant field, in headless
     const tally: Tally = { vectors: corpus.length, groups: 0, fieldsTried: {}, refusedByApi: {}, pageLoads: 0, paid: 0, emails: 0, dialogs: [], cspRefusals: [], outside: [], cardLeaks: [], noCardForm: [] };
     const buyer = await newContext();
     const dashboard = await newContext();
+    // The editor frames the same preview twice (desktop and phone width) and each preview frames the sample
+    // island, which holds no merchant text (only validated colours): the phone copy and the sample island are
+    // checked once (merchant-markup.spec.ts) and not loaded again for every group, which halves the documents.
+    await dashboard.page.context().route(/\/dashboard\/branding\/frame\?.*w=mobile|\/pay\/sample\/fields/, (route) => route.fulfill({ status: 204, body: '' }));
     await signInPage(dashboard.page, base, 'dashboard', owner);
     dashboard.probe.reset();
     const started = Date.now();

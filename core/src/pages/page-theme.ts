@@ -92,15 +92,17 @@ export class PageTheme {
       return this.pages.payment(context, RUNTIME_OPTIONS);
     }
     const placeholder = `<${PARTIAL_PLACEHOLDERS.card_form}></${PARTIAL_PLACEHOLDERS.card_form}>`;
-    const markup = sanitizeMerchantMarkup(template(merchantTemplateContext(context), RUNTIME_OPTIONS), [PARTIAL_PLACEHOLDERS.card_form]);
+    const rendered = template(merchantTemplateContext(context), RUNTIME_OPTIONS);
     const island = this.partial('card_form', context);
-    let placed = false;
-    return markup.split(placeholder).reduce((out, part, i) => {
-      if (i === 0) return part;
-      const frame = placed ? '' : island;
-      placed = true;
-      return `${out}${frame}${part}`;
-    }, '');
+    let parts = sanitizeMerchantMarkup(rendered, [PARTIAL_PLACEHOLDERS.card_form]).split(placeholder);
+    if (parts.length < 2) {
+      // The markup swallowed the island's place (an unclosed quote or element around it): each side of it is
+      // sanitised on its own, so nothing a merchant writes can take the card form off the page.
+      const [before, ...after] = rendered.split(placeholder);
+      parts = [sanitizeMerchantMarkup(before ?? ''), sanitizeMerchantMarkup(after.join(''))];
+    }
+    const [first, ...rest] = parts;
+    return `${first ?? ''}${island}${rest.join('')}`;
   }
 
   private partial(name: string, context: PageContext): string {

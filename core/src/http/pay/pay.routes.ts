@@ -39,6 +39,8 @@ export function payRoutes(container: DependencyContainer): Router {
     const asset = /^[a-z0-9-]+\.(css|js|png|svg)$/.test(req.params.file) ? theme.asset(req.params.file) : undefined;
     if (asset === undefined) throw new TenderError('route_not_found', { message: 'No such asset.' });
     res.setHeader('Cache-Control', 'public, max-age=300');
+    // The theme's public files: a branding preview is a sandboxed (opaque-origin) document and must load them too.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.type(asset.type).send(asset.body);
   });
 
