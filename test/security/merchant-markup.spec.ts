@@ -129,7 +129,12 @@ describe('security 1: merchant templates, custom CSS and the card island (HTTP)'
       await storeBrandingBehindTheChecks(t.gateway.db, merchantId, { template: `<main class="page">${body}{{> card_form}}</main>` });
       const page = await request(t.gateway.app).get(await newPage()).expect(200);
       for (const f of activeContentIn(page.text, nonceOf(page))) leaks.push(`vectors ${i}-${i + batch.length - 1}: ${f}`);
+      if (!elementsOf(page.text).some((e) => e.name === 'iframe' && e.attributes.id === 'payment-island')) leaks.push(`vectors ${i}-${i + batch.length - 1}: the island is gone`);
     }
+    // An unclosed quote or element before {{> card_form}} cannot take the card form off the page either.
+    await storeBrandingBehindTheChecks(t.gateway.db, merchantId, { template: `<main class="page"><p title='{{> card_form}}</main>` });
+    const swallowed = await request(t.gateway.app).get(await newPage()).expect(200);
+    assert.ok(elementsOf(swallowed.text).some((e) => e.name === 'iframe' && e.attributes.id === 'payment-island'), 'the island survives an unclosed attribute');
     assert.deepEqual(leaks, []);
   });
 
