@@ -12,7 +12,8 @@
   // In the payment page's island frame: tell the page (same origin only) how tall the island is.
   if (window.parent !== window && document.documentElement.classList.contains('island-doc')) {
     var reportHeight = function () {
-      window.parent.postMessage({ type: 'tender:island-height', height: document.documentElement.scrollHeight }, window.location.origin);
+      // The body's own height: the document's scrollHeight is never less than the frame, so it could not shrink.
+      window.parent.postMessage({ type: 'tender:island-height', height: Math.ceil(document.body.getBoundingClientRect().height) }, window.location.origin);
     };
     reportHeight();
     if (typeof ResizeObserver === 'function') new ResizeObserver(reportHeight).observe(document.body);
