@@ -111,9 +111,10 @@ describe('dashboard screens in headless Chromium', function () {
     await page.fill('#branding-form input[name="primary_color"]', '#0a7d32');
     await page.fill('#branding-form input[name="button_style"]', 'rounded');
     await Promise.all([page.waitForSelector('#branding-draft'), page.click('#branding-preview')]);
-    const mobile = page.frameLocator('#preview-mobile');
+    // The previews are sandboxed frames; the card form in each is the inert sample island, a frame inside.
+    const mobile = page.frameLocator('#preview-mobile').frameLocator('#payment-island');
     await mobile.locator('#pay-button').waitFor();
-    await page.frameLocator('#preview-desktop').locator('#pay-button').waitFor();
+    await page.frameLocator('#preview-desktop').frameLocator('#payment-island').locator('#pay-button').waitFor();
     const color = await mobile.locator('#pay-button').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
     assert.equal(color, 'rgb(10, 125, 50)', 'the draft colour in the preview');
     await shot(page, 'branding');

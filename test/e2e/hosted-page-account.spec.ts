@@ -54,9 +54,11 @@ describe('hosted page: pay from personal account in headless Chromium (TLS clien
     try {
       const page = await context.newPage();
       await page.goto(`${origin}/pay/${pageTokenOf(p)}`);
-      assert.equal(await page.textContent('#account-option-title'), 'Pay from personal account');
-      await page.fill('#account-number', device.accountNumber);
-      await Promise.all([page.waitForURL(`${origin}/pay/${pageTokenOf(p)}`), page.click('#account-pay-button')]);
+      // The option is in the payment form island (its own document); its form posts to the page (target _parent).
+      const island = page.frameLocator('#payment-island');
+      assert.equal(await island.locator('#account-option-title').textContent(), 'Pay from personal account');
+      await island.locator('#account-number').fill(device.accountNumber);
+      await Promise.all([page.waitForURL(`${origin}/pay/${pageTokenOf(p)}`), island.locator('#account-pay-button').click()]);
       assert.equal(await page.textContent('#result-title'), 'Payment successful');
     } finally {
       await context.close();
@@ -70,9 +72,10 @@ describe('hosted page: pay from personal account in headless Chromium (TLS clien
     try {
       const page = await context.newPage();
       await page.goto(`${origin}/pay/${pageTokenOf(p)}`);
-      await page.fill('#account-number', device.accountNumber);
-      await Promise.all([page.waitForLoadState('load'), page.click('#account-pay-button')]);
-      await page.waitForSelector('#account-number-error[data-code="certificate_missing"]');
+      const island = page.frameLocator('#payment-island');
+      await island.locator('#account-number').fill(device.accountNumber);
+      await Promise.all([page.waitForLoadState('load'), island.locator('#account-pay-button').click()]);
+      await island.locator('#account-number-error[data-code="certificate_missing"]').waitFor();
     } finally {
       await context.close();
     }

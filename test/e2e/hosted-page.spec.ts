@@ -43,20 +43,23 @@ describe('hosted payment page in headless Chromium', function () {
     return { page, id: p.id };
   }
 
+  /** The payment form island: the card form's own document, framed by the page. */
+  const island = (page: Page) => page.frameLocator('#payment-island');
+
   async function fillCard(page: Page, number: string): Promise<void> {
-    await page.fill('#card-number', number);
-    await page.fill('#card-expiry', expiry().replace('/', ''));
-    await page.fill('#card-cvc', '123');
-    await page.fill('#card-name', 'Ann Buyer');
+    await island(page).locator('#card-number').fill(number);
+    await island(page).locator('#card-expiry').fill(expiry().replace('/', ''));
+    await island(page).locator('#card-cvc').fill('123');
+    await island(page).locator('#card-name').fill('Ann Buyer');
   }
 
   it('pays an approved card and lands on return_url with a valid signature', async () => {
     const { page, id } = await openPage();
-    await page.fill('#card-number', CARDS.visa);
-    assert.equal(await page.inputValue('#card-number'), '4242 4242 4242 4242');
-    assert.equal(await page.textContent('#card-brand'), 'Visa');
+    await island(page).locator('#card-number').fill(CARDS.visa);
+    assert.equal(await island(page).locator('#card-number').inputValue(), '4242 4242 4242 4242');
+    assert.equal(await island(page).locator('#card-brand').textContent(), 'Visa');
     await fillCard(page, CARDS.visa);
-    await page.click('#pay-button');
+    await island(page).locator('#pay-button').click();
     await page.waitForSelector('#result-title');
     assert.match((await page.textContent('#result-title')) ?? '', /Payment successful/);
     await page.click('#return-link');
@@ -73,21 +76,21 @@ describe('hosted payment page in headless Chromium', function () {
   it('checks Luhn in the browser and announces the error next to the field', async () => {
     const { page } = await openPage();
     await fillCard(page, '4242424242424241');
-    await page.click('#pay-button');
-    assert.match((await page.textContent('#card-number-error')) ?? '', /valid card number/);
-    assert.equal(await page.getAttribute('#card-number', 'aria-invalid'), 'true');
+    await island(page).locator('#pay-button').click();
+    assert.match((await island(page).locator('#card-number-error').textContent()) ?? '', /valid card number/);
+    assert.equal(await island(page).locator('#card-number').getAttribute('aria-invalid'), 'true');
     await page.context().close();
   });
 
   it('shows a decline and lets the buyer retry', async () => {
     const { page } = await openPage();
     await fillCard(page, CARDS.doNotHonor);
-    await page.click('#pay-button');
-    await page.waitForSelector('#form-alert');
-    assert.match((await page.textContent('#form-alert')) ?? '', /Payment declined/);
-    assert.equal(await page.inputValue('#card-number'), '');
+    await island(page).locator('#pay-button').click();
+    await island(page).locator('#form-alert').waitFor();
+    assert.match((await island(page).locator('#form-alert').textContent()) ?? '', /Payment declined/);
+    assert.equal(await island(page).locator('#card-number').inputValue(), '');
     await fillCard(page, CARDS.mir);
-    await page.click('#pay-button');
+    await island(page).locator('#pay-button').click();
     await page.waitForSelector('#result-title');
     assert.match((await page.textContent('#result-card')) ?? '', /Mir •••• 0004/);
     await page.context().close();
@@ -97,13 +100,14 @@ describe('hosted payment page in headless Chromium', function () {
     it(`runs the 3-D Secure challenge with code ${code}`, async () => {
       const { page, id } = await openPage();
       await fillCard(page, CARDS.threeDSecure);
-      await page.click('#pay-button');
+      await island(page).locator('#pay-button').click();
       // The challenge page posts itself to the (simulated) ACS.
       await page.waitForSelector('#code');
       await page.fill('#code', code);
       await page.click('#acs-submit');
-      await page.waitForSelector(code === '123456' ? '#result-title' : '#form-alert');
-      assert.match((await page.textContent('main')) ?? '', outcome);
+      if (code === '123456') await page.waitForSelector('#result-title');
+      else await island(page).locator('#form-alert').waitFor();
+      assert.match((await (code === '123456' ? page.locator('main') : island(page).locator('main')).textContent()) ?? '', outcome);
       const p = (await shop.get(`/v1/payments/${id}`).expect(200)).body;
       assert.equal(p.three_d_secure.status, code === '123456' ? 'Y' : 'N');
       await page.context().close();
@@ -136,11 +140,11 @@ describe('hosted payment page in headless Chromium', function () {
     const evil = await request(t).put('/v1/branding').set('Authorization', `Bearer ${shop.key}`).send({ template: '<main>\n{{> card_form}}\n<img src=x onerror="alert(1)">\n</main>' });
     assert.equal(evil.status, 400);
     assert.equal(evil.body.error.code, 'template_invalid');
-    assert.match(evil.body.error.message, /^Line 3:/);
+    assert.match(evil.body.error.message, /^Line 3: event handler attributes \(onerror\)/);
     const { page } = await openPage();
     assert.equal(await page.textContent('#custom-heading'), 'Coffee Beans Ltd checkout');
     await fillCard(page, CARDS.visa);
-    await page.click('#pay-button');
+    await island(page).locator('#pay-button').click();
     await page.waitForSelector('#result-title');
     await page.context().close();
     await request(t).put('/v1/branding').set('Authorization', `Bearer ${shop.key}`).send({ template: null, primary_color: null }).expect(200);

@@ -8,6 +8,7 @@ import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { makeLoopbackServerCertificate } from '../support/tls-server';
 import { MerchantClient } from '../support/merchant-client';
 import { PayerDevice, admin, enrolPayer, pageTokenOf } from '../support/payer-app';
+import { islandOf } from '../support/hosted-page';
 
 interface PageReply {
   status: number;
@@ -50,8 +51,15 @@ describe('hosted page: pay from personal account (TLS client certificate, real h
   let device: PayerDevice;
   let revoked: PayerDevice;
 
-  const get = (p: string, client: ClientCertificate = undefined) => send(port, serverCert, 'GET', p, client);
-  const post = (p: string, form: Record<string, string>, client: ClientCertificate) => send(port, serverCert, 'POST', p, client, form);
+  // A payment page frames its payment form island (/pay/<token>/fields): a page answer here is the page's
+  // HTML followed by its island's, as the browser would load both.
+  const withIsland = async (answer: Awaited<ReturnType<typeof send>>, client: ClientCertificate) => {
+    const src = /id="payment-island" src="([^"]+)"/.exec(answer.html)?.[1];
+    if (src === undefined) return answer;
+    return { ...answer, html: `${answer.html}\n${(await send(port, serverCert, 'GET', src.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='), client)).html}` };
+  };
+  const get = async (p: string, client: ClientCertificate = undefined) => withIsland(await send(port, serverCert, 'GET', p, client), client);
+  const post = async (p: string, form: Record<string, string>, client: ClientCertificate) => withIsland(await send(port, serverCert, 'POST', p, client, form), client);
   const certOf = (d: PayerDevice) => ({ cert: d.certificatePem, key: d.keyPem });
 
   before(async () => {
@@ -210,10 +218,10 @@ describe('hosted page: pay from personal account when the gateway does not serve
     await admin(t.gateway.app).post(`/merchants/${merchant.id}/account-payments`, { enabled: true }).expect(200);
     const p = await new MerchantClient(t.gateway.app, merchant.key).createPayment({ amount: 4200 });
     const token = pageTokenOf(p);
-    const page = await request(t.gateway.app).get(`/pay/${token}`).expect(200);
-    assert.match(page.text, /id="account-option"/);
-    assert.doesNotMatch(page.text, /id="account-form"/);
-    assert.match(page.text, /payer app/);
-    assert.match(page.text, new RegExp(`id="account-app-path">/pay-account/${token}/confirm<`));
+    const page = await islandOf(t.gateway.app, (await request(t.gateway.app).get(`/pay/${token}`).expect(200)).text);
+    assert.match(page, /id="account-option"/);
+    assert.doesNotMatch(page, /id="account-form"/);
+    assert.match(page, /payer app/);
+    assert.match(page, new RegExp(`id="account-app-path">/pay-account/${token}/confirm<`));
   });
 });

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { FixedClock } from '@tender/core';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
-import { formOf, pageTokenOf, postCard } from '../support/hosted-page';
+import { cardFormOf, formOf, pageTokenOf, postCard } from '../support/hosted-page';
 
 describe('hosted page: links, iframe embedding, branding, white label', () => {
   let t: TestGateway;
@@ -64,8 +64,9 @@ describe('hosted page: links, iframe embedding, branding, white label', () => {
       [{ template: '<main>no form</main>' }, 'template_invalid', /must include the card form/],
       [{ template: '<main>\n\n{{#if x}}{{> card_form}}</main>' }, 'template_invalid', /^Line \d+:/],
       [{ template: `<main>{{> card_form}}${'x'.repeat(33_000)}</main>` }, 'template_invalid', /larger than/],
-      [{ custom_css: 'body {}\n.a { background: url(https://evil.example/t.gif) }' }, 'custom_css_invalid', /^Line 2: url\(\)/],
-      [{ custom_css: '</style><script>' }, 'custom_css_invalid', /'<'/],
+      [{ custom_css: 'body {}\n.a { list-style-image: url(https://evil.example/t.gif) }' }, 'custom_css_invalid', /^Line 2: the property list-style-image is not allowed/],
+      [{ custom_css: 'body {}\n.a { background: url(http://evil.example/t.gif) }' }, 'custom_css_invalid', /^Line 2: url\(\) must be an https image/],
+      [{ custom_css: '</style><script>' }, 'custom_css_invalid', /cannot be parsed/],
     ];
     for (const [body, code, message] of cases) {
       const res = await put(body).expect(400);
@@ -117,7 +118,7 @@ describe('hosted page: expiry and submission limits', () => {
   it('stops taking cards 30 minutes after the payment was created', async () => {
     const p = await shop.createPayment({ return_url: 'https://shop.example/r' });
     const token = pageTokenOf(String(p.payment_url));
-    const form = formOf((await request(t.gateway.app).get(`/pay/${token}`).expect(200)).text);
+    const form = await cardFormOf(t.gateway.app, token);
     clock.advance(31 * 60_000);
     const expired = await request(t.gateway.app).get(`/pay/${token}`).expect(410);
     assert.match(expired.text, /expired/);

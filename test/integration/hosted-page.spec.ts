@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
-import { expiry, formOf, pageTokenOf, postCard, shopHmac } from '../support/hosted-page';
+import { cardFormOf, expiry, islandOf, pageTokenOf, postCard, shopHmac } from '../support/hosted-page';
 
 describe('hosted payment page without JavaScript (plain form posts)', () => {
   let t: TestGateway;
@@ -28,15 +28,27 @@ describe('hosted payment page without JavaScript (plain form posts)', () => {
     assert.match(res.text, /Coffee Beans Ltd/);
     assert.match(res.text, /1\u00a0500,00\u00a0₽/);
     assert.match(res.text, /<html lang="ru" dir="ltr">/);
-    for (const ac of ['cc-number', 'cc-exp', 'cc-csc', 'cc-name']) assert.match(res.text, new RegExp(`autocomplete="${ac}"`));
-    for (const id of ['card-number', 'card-expiry', 'card-cvc', 'card-name']) assert.match(res.text, new RegExp(`<label for="${id}"`));
-    assert.equal(res.headers['cache-control'], 'no-store');
-    const csp = String(res.headers['content-security-policy']);
-    assert.match(csp, /script-src 'nonce-[^']+'/);
-    assert.match(csp, /frame-ancestors 'none'/);
-    assert.doesNotMatch(csp, /unsafe-inline/);
+    // The card form is the island's (its own document), framed by the page.
+    assert.doesNotMatch(res.text, /<form|<input/);
+    const src = /<iframe class="payment-island" id="payment-island" src="([^"]+)"/.exec(res.text)?.[1] ?? '';
+    assert.equal(src, `/pay/${token}/fields`);
+    const island = await request(t.gateway.app).get(src).expect(200);
+    assert.match(island.text, /<html lang="ru" dir="ltr" class="island-doc">/);
+    for (const ac of ['cc-number', 'cc-exp', 'cc-csc', 'cc-name']) assert.match(island.text, new RegExp(`autocomplete="${ac}"`));
+    for (const id of ['card-number', 'card-expiry', 'card-cvc', 'card-name']) assert.match(island.text, new RegExp(`<label for="${id}"`));
+    assert.match(island.text, /<form class="card-form" method="post" action="\/pay\/[0-9A-Za-z]{32}" target="_parent"/);
+    for (const r of [res, island]) {
+      assert.equal(r.headers['cache-control'], 'no-store');
+      const csp = String(r.headers['content-security-policy']);
+      assert.match(csp, /script-src 'nonce-[^']+'/);
+      assert.doesNotMatch(csp, /unsafe-inline/);
+      assert.doesNotMatch(r.text, /\son[a-z]+=/i);
+    }
+    assert.match(String(res.headers['content-security-policy']), /frame-ancestors 'none'/);
     assert.equal(res.headers['x-frame-options'], 'DENY');
-    assert.doesNotMatch(res.text, /\son[a-z]+=/i);
+    assert.match(String(island.headers['content-security-policy']), /frame-ancestors 'self'/);
+    assert.match(String(island.headers['content-security-policy']), /img-src 'self';/);
+    assert.equal(island.headers['x-frame-options'], 'SAMEORIGIN');
   });
 
   it('pays an approved card, redirects to the result and signs the return to the shop', async () => {
@@ -60,8 +72,7 @@ describe('hosted payment page without JavaScript (plain form posts)', () => {
 
   it('never charges twice: a re-posted form is refused before the bank is asked', async () => {
     const { id, token } = await open();
-    const page = await request(t.gateway.app).get(`/pay/${token}`).expect(200);
-    const form = formOf(page.text);
+    const form = await cardFormOf(t.gateway.app, token);
     const fields = { form_token: form.token, number: CARDS.visa, expiry: expiry(), cvc: '123' };
     const [a, b] = await Promise.all([request(t.gateway.app).post(form.action).type('form').send(fields), request(t.gateway.app).post(form.action).type('form').send(fields)]);
     assert.equal(a.status, 303);
@@ -83,23 +94,27 @@ describe('hosted payment page without JavaScript (plain form posts)', () => {
     const { id, token } = await open();
     const res = await postCard(t.gateway.app, token, '4242424242424241', { cvc: '987' });
     assert.equal(res.status, 422);
-    assert.match(res.text, /id="card-number-error" aria-live="polite">Enter a valid card number/);
-    assert.doesNotMatch(res.text, /424242424242424/);
-    // Signatures, tokens and nonces are random and may contain any three digits, so
-    // they are blanked before looking for the CVC anywhere else in the page.
-    const withoutRandomValues = res.text.replace(/[A-Za-z0-9+/_-]{16,}(&#x3D;)*/g, '');
-    assert.doesNotMatch(withoutRandomValues, /987/);
-    assert.doesNotMatch(res.text, /value="987"/);
-    assert.match(res.text, /value="Ann Buyer"/);
+    // The 422 is the payment page; its island shows the errors (sealed into the island's URL, never the card number).
+    const island = await islandOf(t.gateway.app, res.text);
+    assert.match(island, /id="card-number-error" aria-live="polite">Enter a valid card number/);
+    for (const html of [res.text, island]) {
+      assert.doesNotMatch(html, /424242424242424/);
+      // Signatures, tokens and nonces are random and may contain any three digits, so
+      // they are blanked before looking for the CVC anywhere else in the page.
+      const withoutRandomValues = html.replace(/[A-Za-z0-9+/_-]{16,}(&#x3D;)*/g, '');
+      assert.doesNotMatch(withoutRandomValues, /987/);
+      assert.doesNotMatch(html, /value="987"/);
+    }
+    assert.match(island, /value="Ann Buyer"/);
     assert.equal((await shop.get(`/v1/payments/${id}`)).body.status, 'pending');
   });
 
   it('shows a decline and lets the buyer retry with another card', async () => {
     const { token } = await open();
     assert.equal((await postCard(t.gateway.app, token, CARDS.insufficientFunds)).status, 303);
-    const declined = await request(t.gateway.app).get(`/pay/${token}`).expect(200);
-    assert.match(declined.text, /Payment declined/);
-    assert.match(declined.text, /insufficient funds/);
+    const declined = (await cardFormOf(t.gateway.app, token)).html;
+    assert.match(declined, /Payment declined/);
+    assert.match(declined, /insufficient funds/);
     assert.equal((await postCard(t.gateway.app, token, CARDS.mastercard)).status, 303);
     assert.match((await request(t.gateway.app).get(`/pay/${token}`)).text, /Payment successful/);
   });
@@ -108,7 +123,8 @@ describe('hosted payment page without JavaScript (plain form posts)', () => {
     const { token } = await open({ currency: 'USD', amount: 123456 });
     const ar = await request(t.gateway.app).get(`/pay/${token}`).set('Accept-Language', 'ar-EG,ar;q=0.9,en;q=0.5').expect(200);
     assert.match(ar.text, /<html lang="ar" dir="rtl">/);
-    assert.match(ar.text, /رقم البطاقة/);
+    const arIsland = await request(t.gateway.app).get(`/pay/${token}/fields`).set('Accept-Language', 'ar-EG,ar;q=0.9,en;q=0.5').expect(200);
+    assert.match(arIsland.text, /رقم البطاقة/);
     const en = await request(t.gateway.app).get(`/pay/${token}`).set('Accept-Language', 'de-DE,en;q=0.8').expect(200);
     assert.match(en.text, /<html lang="en" dir="ltr">/);
     assert.match(en.text, /\$1,234\.56/);

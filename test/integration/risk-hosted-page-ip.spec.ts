@@ -3,13 +3,13 @@ import request from 'supertest';
 import { Express } from 'express';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
-import { expiry, formOf, pageTokenOf } from '../support/hosted-page';
+import { cardFormOf, expiry, pageTokenOf } from '../support/hosted-page';
 import { putMerchantRules } from '../support/risk-helpers';
 
 /** Opens the page and posts the card form, as a browser would, with extra request headers. */
 async function submitCard(app: Express, paymentUrl: string, number: string, headers: Record<string, string> = {}): Promise<void> {
   const token = pageTokenOf(paymentUrl);
-  const form = formOf((await request(app).get(`/pay/${token}`).expect(200)).text);
+  const form = await cardFormOf(app, token);
   const post = request(app).post(form.action).type('form');
   for (const [name, value] of Object.entries(headers)) post.set(name, value);
   await post.send({ form_token: form.token, number, expiry: expiry(), cvc: '123', holder_name: 'Ann Buyer' }).expect(303);

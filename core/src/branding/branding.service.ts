@@ -4,7 +4,7 @@ import { DATABASE, Database, Queryable } from '../db/database';
 import { MerchantContext } from '../merchants/merchant-context';
 import { BrandingInput } from './branding-input';
 import { Branding, DEFAULT_BRANDING } from './branding';
-import { sanitizeCustomCss } from './custom-css';
+import { checkCustomCss } from './custom-css';
 import { PageTheme } from '../pages/page-theme';
 
 /**
@@ -46,7 +46,7 @@ export class BrandingService {
       textColor: pick(input.text_color, current.textColor),
       font: pick(input.font, current.font),
       buttonStyle: pick(input.button_style, current.buttonStyle),
-      customCss: customCss === null || customCss.trim() === '' ? null : sanitizeCustomCss(customCss),
+      customCss: customCss === null || customCss.trim() === '' ? null : checkCustomCss(customCss),
       frameAncestors: input.frame_ancestors === undefined ? current.frameAncestors : (input.frame_ancestors ?? []),
       template: template === null || template.trim() === '' ? null : template,
       updatedAt: this.clock.now(),

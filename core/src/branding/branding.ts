@@ -1,4 +1,5 @@
 import { BUTTON_RADII, FONT_STACKS } from './branding-input';
+import { renderableCss } from './custom-css';
 
 /** A merchant's page branding as stored (merchant_branding.settings) plus its template. */
 export interface Branding {
@@ -59,16 +60,28 @@ export function brandingView(b: Branding): BrandingView {
 
 /**
  * The CSS that applies a branding on top of the theme: custom properties, then the
- * merchant's (already sanitised) CSS. Every value here passed the input schema, so
- * nothing can close the <style> element.
+ * merchant's CSS as the CSS parser writes it back after dropping anything outside
+ * the allow-list (custom-css.ts). Colours, font and radius passed the input schema,
+ * so nothing here can close the <style> element.
  */
 export function brandingCss(b: Branding): string {
+  const css = b.customCss === null ? '' : renderableCss(b.customCss);
+  return `${islandCss(b)}${css}`;
+}
+
+/**
+ * The branding as the payment form island takes it: colours, font and button style
+ * only. The merchant's own CSS stays outside the island, so it cannot hide, move or
+ * relabel the card fields.
+ */
+export function islandCss(b: Branding): string {
   const vars: string[] = [];
-  if (b.primaryColor !== null) vars.push(`--tender-primary: ${b.primaryColor};`);
-  if (b.backgroundColor !== null) vars.push(`--tender-background: ${b.backgroundColor};`);
-  if (b.textColor !== null) vars.push(`--tender-text: ${b.textColor};`);
-  if (b.font !== null) vars.push(`--tender-font: ${FONT_STACKS[b.font]};`);
-  if (b.buttonStyle !== null) vars.push(`--tender-radius: ${BUTTON_RADII[b.buttonStyle]};`);
-  const root = vars.length === 0 ? '' : `:root { ${vars.join(' ')} }\n`;
-  return `${root}${b.customCss ?? ''}`;
+  // The schema checked these when they were stored; checked again so an older or hand-edited row cannot carry CSS.
+  const colour = (c: string | null): c is string => c !== null && /^#[0-9a-fA-F]{6}$/.test(c);
+  if (colour(b.primaryColor)) vars.push(`--tender-primary: ${b.primaryColor};`);
+  if (colour(b.backgroundColor)) vars.push(`--tender-background: ${b.backgroundColor};`);
+  if (colour(b.textColor)) vars.push(`--tender-text: ${b.textColor};`);
+  if (b.font !== null && Object.hasOwn(FONT_STACKS, b.font)) vars.push(`--tender-font: ${FONT_STACKS[b.font]};`);
+  if (b.buttonStyle !== null && Object.hasOwn(BUTTON_RADII, b.buttonStyle)) vars.push(`--tender-radius: ${BUTTON_RADII[b.buttonStyle]};`);
+  return vars.length === 0 ? '' : `:root { ${vars.join(' ')} }\n`;
 }

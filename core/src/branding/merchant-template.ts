@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { TenderError } from '../errors/tender-error';
+import { findMarkupProblem } from './merchant-markup';
 
 /** Largest merchant template accepted, in bytes of UTF-8. */
 export const MERCHANT_TEMPLATE_MAX_BYTES = 32_768;
@@ -10,16 +11,6 @@ export const ALLOWED_PARTIALS: readonly string[] = ['card_form', 'order_summary'
 export const ALLOWED_BLOCK_HELPERS: readonly string[] = ['if', 'unless', 'each', 'with'];
 
 const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
-
-/** HTML a merchant template may not contain: scripts, handlers, other documents, forms, its own styles. */
-const FORBIDDEN_HTML: ReadonlyArray<readonly [RegExp, string]> = [
-  [/<\s*script/i, '<script> is not allowed; the page brings its own script'],
-  [/<\s*(iframe|frame|frameset|object|embed|applet|base|meta|link|form|style|svg|math)\b/i, 'this element is not allowed in a payment page template'],
-  [/\son[a-z]+\s*=/i, 'event handler attributes (on...=) are not allowed'],
-  [/\sstyle\s*=/i, 'style attributes are not allowed; use custom_css'],
-  [/\ssrcdoc\s*=/i, 'srcdoc is not allowed'],
-  [/(javascript|vbscript|data)\s*:/i, 'javascript:, vbscript: and data: URLs are not allowed'],
-];
 
 /** Runtime options for every render: no prototype properties or methods, ever. */
 export const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
@@ -36,29 +27,38 @@ export const COMPILE_OPTIONS: CompileOptions = {
 
 type CompileOptions = Parameters<typeof Handlebars.compile>[1];
 
+/** The element each gateway partial stands as in a merchant template's checked output. */
+export const PARTIAL_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  card_form: 'tender-card-form',
+  order_summary: 'tender-order-summary',
+  merchant_header: 'tender-merchant-header',
+  account_option: 'tender-account-option',
+};
+
 /**
  * Checks an untrusted (merchant) page template and compiles it in the given
- * Handlebars environment. Refused with `template_invalid` naming the line and the
- * reason: raw output (`{{{ }}}`), helpers outside the allow-list, partials other
- * than the theme's, decorators, prototype names, scripts and other active HTML, or
- * more than MERCHANT_TEMPLATE_MAX_BYTES. It must include `{{> card_form}}`.
+ * Handlebars environment (the theme's merchant environment, whose partials are the
+ * gateway's). Refused with `template_invalid` naming the line and the reason: raw
+ * output (`{{{ }}}`), helpers outside the allow-list, partials other than the
+ * theme's, decorators, prototype names, more than MERCHANT_TEMPLATE_MAX_BYTES, no
+ * `{{> card_form}}`; and markup outside the allow-list of merchant-markup.ts, found
+ * by rendering the template with sample data (once with every field, once with
+ * none) and reading the HTML a browser would get, so a Handlebars comment or an
+ * expression cannot hide a tag or an attribute from the check.
  *
- * The template only ever sees the one payment's page data: nothing in the context
- * leads to another merchant.
+ * This check is for the merchant's benefit (a reason and a line instead of silently
+ * changed markup). What protects the buyer is that every render is sanitised
+ * afterwards (PageTheme.render), whatever was stored.
  *
  * @example
  * ```ts
  * const tpl = compileMerchantTemplate(env, '<main>{{> order_summary}}{{> card_form}}</main>');
- * tpl(pageContext, RUNTIME_OPTIONS);
+ * sanitizeMerchantMarkup(tpl(merchantTemplateContext(pageContext), RUNTIME_OPTIONS));
  * ```
  */
 export function compileMerchantTemplate(env: typeof Handlebars, source: string): Handlebars.TemplateDelegate {
   if (Buffer.byteLength(source, 'utf8') > MERCHANT_TEMPLATE_MAX_BYTES) {
     throw invalid(1, `the template is larger than ${MERCHANT_TEMPLATE_MAX_BYTES} bytes`);
-  }
-  for (const [pattern, reason] of FORBIDDEN_HTML) {
-    const match = pattern.exec(source);
-    if (match !== null) throw invalid(lineAt(source, match.index), reason);
   }
   let program: hbs.AST.Program;
   try {
@@ -72,22 +72,43 @@ export function compileMerchantTemplate(env: typeof Handlebars, source: string):
   checker.accept(program);
   if (checker.problem !== undefined) throw invalid(checker.problem.line, checker.problem.reason);
   if (!checker.partials.has('card_form')) throw invalid(1, 'the template must include the card form: {{> card_form}}');
+  let template: Handlebars.TemplateDelegate;
   try {
-    const template = env.compile(source, COMPILE_OPTIONS);
+    template = env.compile(source, COMPILE_OPTIONS);
     // Handlebars compiles lazily; render once with no data so compile errors surface now.
     template({}, RUNTIME_OPTIONS);
-    return template;
   } catch (error) {
     throw invalid(1, error instanceof Error ? error.message.split('\n')[0] ?? 'cannot compile' : 'cannot compile');
+  }
+  checkMarkup(source);
+  return template;
+}
+
+const checkEnv = Handlebars.create();
+for (const [name, tag] of Object.entries(PARTIAL_PLACEHOLDERS)) checkEnv.registerPartial(name, `<${tag}></${tag}>`);
+
+/** Sample data for the markup check: every field a template can read, filled. */
+const FULL_SAMPLE = {
+  lang: 'en',
+  dir: 'ltr',
+  title: 'Pay: Sample Shop',
+  merchant: { name: 'Sample Shop', logo_url: 'https://shop.example/logo.png' },
+  payment: { amount: '$15.00', description: 'Two items', order_id: 'A-1' },
+  cancel_url: 'https://shop.example/return',
+  account: true,
+};
+
+function checkMarkup(source: string): void {
+  // ignoreStandalone keeps every source line, so a problem's line is the template's line.
+  const template = checkEnv.compile(source, { ...COMPILE_OPTIONS, ignoreStandalone: true });
+  for (const sample of [FULL_SAMPLE, {}]) {
+    const problem = findMarkupProblem(template(sample, RUNTIME_OPTIONS), Object.values(PARTIAL_PLACEHOLDERS));
+    if (problem !== undefined) throw invalid(problem.line, problem.reason);
   }
 }
 
 function invalid(line: number, reason: string): TenderError {
   return new TenderError('template_invalid', { param: 'template', message: `Line ${line}: ${reason}.` });
-}
-
-function lineAt(source: string, index: number): number {
-  return source.slice(0, index).split('\n').length;
 }
 
 /** Walks the parsed template and records the first thing a merchant template may not do. */

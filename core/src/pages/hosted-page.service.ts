@@ -20,10 +20,15 @@ import { signedReturnUrl } from './return-signature';
 import { AccountFormState, AccountPageOption } from './account-page-option';
 import { StatusLink } from '../notifications/status-link';
 import { ReturnUrlChoosers } from './return-url-chooser';
+import { PaymentIsland } from './payment-island';
 
-/** What the HTTP layer sends: a page, or a redirect (POST-redirect-GET). */
+/**
+ * What the HTTP layer sends: a page, or a redirect (POST-redirect-GET). `document`
+ * picks the page's CSP (page-response.ts): a page (default), the payment form
+ * island, or a branding preview.
+ */
 export type PageAnswer =
-  | { readonly kind: 'page'; readonly status: number; readonly html: string; readonly frameAncestors: readonly string[]; readonly formActions: readonly string[] }
+  | { readonly kind: 'page'; readonly status: number; readonly html: string; readonly frameAncestors: readonly string[]; readonly formActions: readonly string[]; readonly document?: 'page' | 'island' | 'preview' }
   | { readonly kind: 'redirect'; readonly location: string };
 
 /** What a page needs to know about the buyer's request. */
@@ -78,6 +83,7 @@ export class HostedPageService {
     @inject(StatusLink) private readonly statusLinks: StatusLink,
     @inject(ReturnUrlChoosers) private readonly returnUrls: ReturnUrlChoosers,
     @inject(MerchantStanding) private readonly standing: MerchantStanding,
+    @inject(PaymentIsland) private readonly island: PaymentIsland,
   ) {}
 
   /** The payment a page token opens; the token is the buyer's only credential. */
@@ -91,8 +97,8 @@ export class HostedPageService {
     return OPEN_STATUSES.has(payment.status) && this.clock.now() > payment.createdAt + this.config.pageTtlMs;
   }
 
-  /** GET /pay/:token */
-  async show(payment: Payment, request: { nonce: string; acceptLanguage: string | undefined }, form?: Partial<CardFormContext>, status = 200, account?: AccountFormState): Promise<PageAnswer> {
+  /** GET /pay/:token, or (`view` 'fields') GET /pay/:token/fields, the payment form island framed by it. */
+  async show(payment: Payment, request: { nonce: string; acceptLanguage: string | undefined }, form?: Partial<CardFormContext>, status = 200, account?: AccountFormState, view: 'payment' | 'fields' = 'payment'): Promise<PageAnswer> {
     const locale = chooseLocale(payment.locale, request.acceptLanguage);
     const ctx = { merchantId: payment.merchantId, livemode: payment.livemode };
     const branding = await this.branding.get(ctx);
@@ -108,14 +114,19 @@ export class HostedPageService {
       merchant: merchantContext(merchantName, branding),
       payment: paymentContext(payment, locale),
     };
-    const page = (name: 'payment' | 'result' | 'challenge' | 'error', context: PageContext, code = status, formActions: readonly string[] = []): PageAnswer => ({
+    const page = (name: 'payment' | 'fields' | 'result' | 'challenge' | 'error', context: PageContext, code = status, formActions: readonly string[] = []): PageAnswer => ({
       kind: 'page',
       status: code,
       html: this.theme.render(name, context, name === 'payment' ? branding.template : null),
       frameAncestors: branding.frameAncestors,
       formActions,
+      document: name === 'fields' ? 'island' : 'page',
     });
 
+    if (view === 'fields' && (this.isExpired(payment) || !OPEN_STATUSES.has(payment.status))) {
+      // Paid or closed meanwhile (another tab): the island sends the buyer on to the page, which shows the truth.
+      return page('fields', this.island.documentContext(base, branding, { island_done: { href: `/pay/${payment.pageToken}` } }));
+    }
     if (this.isExpired(payment)) {
       return page('error', { ...base, error: { title: t('expired_title'), text: t('expired_text'), return_url: returnUrl } }, 410);
     }
@@ -134,7 +145,10 @@ export class HostedPageService {
         alert_title: failed ? t(payment.status === 'declined' ? 'declined_title' : 'failed_title') : (form?.alert_title ?? null),
         alert_retry: failed ? t('declined_retry') : null,
       };
-      return page('payment', { ...base, form: card, cancel_url: returnUrl, account: await this.accountOption.contextFor(payment, account) });
+      const accountOption = await this.accountOption.contextFor(payment, account);
+      if (view === 'fields') return page('fields', this.island.documentContext(base, branding, { form: card, cancel_url: returnUrl, account: accountOption }));
+      const island = this.island.frameFor(payment, t('card_details'), { form, account }, accountOption !== undefined);
+      return page('payment', { ...base, script: 'page.js', island, cancel_url: returnUrl, ...(accountOption === undefined ? {} : { account: accountOption }) });
     }
     if (payment.status === 'requires_action') {
       const challenge = this.threeDSecure.challengeOf(payment);

@@ -4,11 +4,13 @@ import Handlebars from 'handlebars';
 import { inject, injectable } from 'tsyringe';
 import { CONFIG } from '../config/tokens';
 import { TenderConfig } from '../config/config';
-import { COMPILE_OPTIONS, RUNTIME_OPTIONS, compileMerchantTemplate } from '../branding/merchant-template';
+import { COMPILE_OPTIONS, PARTIAL_PLACEHOLDERS, RUNTIME_OPTIONS, compileMerchantTemplate } from '../branding/merchant-template';
+import { sanitizeMerchantMarkup } from '../branding/merchant-markup';
 import { PageLocale, PageMessages, loadMessages } from './page-locale';
+import { PageContext, merchantTemplateContext } from './page-context';
 
-/** The pages every theme provides (templates/default/<name>.hbs). */
-export const PAGE_NAMES = ['payment', 'result', 'challenge', 'error', 'link'] as const;
+/** The pages every theme provides (templates/default/<name>.hbs); `fields` is the payment form island's document. */
+export const PAGE_NAMES = ['payment', 'fields', 'result', 'challenge', 'error', 'link'] as const;
 export type PageName = (typeof PAGE_NAMES)[number];
 
 /** Assets a theme serves under /pay/assets/ (templates/<theme>/assets/). */
@@ -23,6 +25,12 @@ const ASSET_TYPES: Readonly<Record<string, string>> = { '.css': 'text/css; chars
  * The Handlebars environment is private to the theme (no global helpers), templates
  * are compiled with knownHelpersOnly, and rendering never reads prototype properties.
  *
+ * A merchant template is compiled in a second environment whose `card_form` partial
+ * is only a placeholder: it renders with the allow-listed merchant context (never
+ * the nonce or a form token), its output is sanitised (merchant-markup.ts), and only
+ * then does the placeholder become the theme's `card_form` partial, the frame of the
+ * payment form island. The card fields are never in a document with merchant markup.
+ *
  * @example
  * ```ts
  * const html = theme.render('result', context);
@@ -33,6 +41,8 @@ export class PageTheme {
   readonly dir: string;
   readonly messages: Readonly<Record<PageLocale, PageMessages>>;
   private readonly env = Handlebars.create();
+  /** Where merchant templates are compiled: the theme's display partials, placeholders for the gateway's forms. */
+  private readonly merchantEnv = Handlebars.create();
   private readonly layout: Handlebars.TemplateDelegate;
   private readonly pages: Readonly<Record<PageName, Handlebars.TemplateDelegate>>;
   private readonly assets = new Map<string, { type: string; body: Buffer }>();
@@ -45,8 +55,14 @@ export class PageTheme {
     const read = (file: string): string => fs.readFileSync(path.join(this.dir, file), 'utf8');
     const partialsDir = path.join(this.dir, 'partials');
     for (const file of fs.readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
-      this.env.registerPartial(path.basename(file, '.hbs'), this.env.compile(fs.readFileSync(path.join(partialsDir, file), 'utf8'), COMPILE_OPTIONS));
+      const name = path.basename(file, '.hbs');
+      const source = fs.readFileSync(path.join(partialsDir, file), 'utf8');
+      this.env.registerPartial(name, this.env.compile(source, COMPILE_OPTIONS));
+      if (name === 'merchant_header' || name === 'order_summary') this.merchantEnv.registerPartial(name, this.merchantEnv.compile(source, COMPILE_OPTIONS));
     }
+    this.merchantEnv.registerPartial('card_form', `<${PARTIAL_PLACEHOLDERS.card_form}></${PARTIAL_PLACEHOLDERS.card_form}>`);
+    // The account option is part of the island now; the partial stays valid in older templates and renders nothing.
+    this.merchantEnv.registerPartial('account_option', '');
     this.layout = this.env.compile(read('layout.hbs'), COMPILE_OPTIONS);
     this.pages = Object.fromEntries(PAGE_NAMES.map((name) => [name, this.env.compile(read(`${name}.hbs`), COMPILE_OPTIONS)])) as Record<PageName, Handlebars.TemplateDelegate>;
     const assetsDir = path.join(this.dir, 'assets');
@@ -57,17 +73,48 @@ export class PageTheme {
   }
 
   /** A page of the theme, or the merchant's own template in place of the payment page's body. */
-  render(name: PageName, context: object, merchantTemplate?: string | null): string {
-    const page = name === 'payment' && merchantTemplate !== undefined && merchantTemplate !== null ? this.merchantTemplate(merchantTemplate) : this.pages[name];
-    const body = page(context, RUNTIME_OPTIONS);
+  render(name: PageName, context: PageContext, merchantTemplate?: string | null): string {
+    const body = name === 'payment' && merchantTemplate !== undefined && merchantTemplate !== null ? this.merchantBody(merchantTemplate, context) : this.pages[name](context, RUNTIME_OPTIONS);
     return this.layout({ ...context, body }, RUNTIME_OPTIONS);
+  }
+
+  /**
+   * A merchant template rendered with the merchant context, sanitised, then given the
+   * island's frame. A stored template that no longer compiles (checked by an older
+   * version, or a theme without one of its partials) gives the theme's own page: the
+   * buyer can always pay.
+   */
+  private merchantBody(source: string, context: PageContext): string {
+    let template: Handlebars.TemplateDelegate;
+    try {
+      template = this.merchantTemplate(source);
+    } catch {
+      return this.pages.payment(context, RUNTIME_OPTIONS);
+    }
+    const placeholder = `<${PARTIAL_PLACEHOLDERS.card_form}></${PARTIAL_PLACEHOLDERS.card_form}>`;
+    const rendered = template(merchantTemplateContext(context), RUNTIME_OPTIONS);
+    const island = this.partial('card_form', context);
+    let parts = sanitizeMerchantMarkup(rendered, [PARTIAL_PLACEHOLDERS.card_form]).split(placeholder);
+    if (parts.length < 2) {
+      // The markup swallowed the island's place (an unclosed quote or element around it): each side of it is
+      // sanitised on its own, so nothing a merchant writes can take the card form off the page.
+      const [before, ...after] = rendered.split(placeholder);
+      parts = [sanitizeMerchantMarkup(before ?? ''), sanitizeMerchantMarkup(after.join(''))];
+    }
+    const [first, ...rest] = parts;
+    return `${first ?? ''}${island}${rest.join('')}`;
+  }
+
+  private partial(name: string, context: PageContext): string {
+    const partial = this.env.partials[name] as Handlebars.TemplateDelegate | undefined;
+    return partial === undefined ? '' : partial(context, RUNTIME_OPTIONS);
   }
 
   /** Compiles (and caches) a merchant template; throws template_invalid with the line and reason. */
   merchantTemplate(source: string): Handlebars.TemplateDelegate {
     const cached = this.merchantTemplates.get(source);
     if (cached !== undefined) return cached;
-    const template = compileMerchantTemplate(this.env, source);
+    const template = compileMerchantTemplate(this.merchantEnv, source);
     if (this.merchantTemplates.size >= 500) this.merchantTemplates.clear();
     this.merchantTemplates.set(source, template);
     return template;

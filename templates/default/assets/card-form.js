@@ -1,5 +1,6 @@
-// Tender payment page: progressive enhancement only. The form works without this
-// file (the server checks everything again); no inline handlers, CSP nonce only.
+// Tender payment form island and 3-D Secure page: progressive enhancement only. The
+// form works without this file (the server checks everything again); no inline
+// handlers, CSP nonce only.
 (function () {
   'use strict';
   var form = document.getElementById('card-form');
@@ -7,6 +8,15 @@
   if (challenge && challenge.getAttribute('data-autosubmit') === 'true') {
     challenge.submit();
     return;
+  }
+  // In the payment page's island frame: tell the page (same origin only) how tall the island is.
+  if (window.parent !== window && document.documentElement.classList.contains('island-doc')) {
+    var reportHeight = function () {
+      // The body's own height: the document's scrollHeight is never less than the frame, so it could not shrink.
+      window.parent.postMessage({ type: 'tender:island-height', height: Math.ceil(document.body.getBoundingClientRect().height) }, window.location.origin);
+    };
+    reportHeight();
+    if (typeof ResizeObserver === 'function') new ResizeObserver(reportHeight).observe(document.body);
   }
   if (!form) return;
   var number = document.getElementById('card-number');

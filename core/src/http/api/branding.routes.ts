@@ -35,7 +35,7 @@ export function brandingRoutes(container: DependencyContainer): Router {
     const locale = chooseLocale(typeof req.query.locale === 'string' ? req.query.locale : null, req.get('accept-language'));
     const nonce = newNonce();
     const html = await previews.render(ctx.merchantId, next, locale, nonce);
-    sendPage(req, res, nonce, { kind: 'page', status: 200, html, frameAncestors: [], formActions: [] });
+    sendPage(req, res, nonce, { kind: 'page', status: 200, html, frameAncestors: ["'none'"], formActions: [], document: 'preview' });
   });
 
   return router;

@@ -14,9 +14,13 @@ import { tlsClientCertificate } from '../pay-account.routes';
 import { isStandingRefusal } from '../../merchants/merchant-standing';
 import { formBody, requestErrorOf, requireBodyType } from '../body-parsing';
 import { loggedPathOf, noteRequest, requestIdOf } from '../middleware/request-log';
+import { PaymentIsland } from '../../pages/payment-island';
+import { BrandingPreview } from '../../pages/branding-preview';
+import { chooseLocale } from '../../pages/page-locale';
 
 /**
- * The buyer's pages under /pay (HTML, not the JSON API): the payment page, its card
+ * The buyer's pages under /pay (HTML, not the JSON API): the payment page and its
+ * payment form island (/pay/:token/fields, the card form's own document), the card
  * form POST, the 3-D Secure return, the signed shop form and the theme's assets.
  */
 export function payRoutes(container: DependencyContainer): Router {
@@ -28,6 +32,8 @@ export function payRoutes(container: DependencyContainer): Router {
   const signedForms = container.resolve(SignedFormService);
   const linkPages = container.resolve(PaymentLinkPageService);
   const accountPages = container.resolve(AccountPageService);
+  const island = container.resolve(PaymentIsland);
+  const previews = container.resolve(BrandingPreview);
   const form = formBody({ limit: '16kb', parameterLimit: 20 });
   // req.ip follows TENDER_TRUST_PROXY (app.ts): the buyer's address for risk monitoring.
   const requestOf = (req: Request) => ({ nonce: newNonce(), acceptLanguage: req.get('accept-language'), ip: req.ip });
@@ -39,6 +45,8 @@ export function payRoutes(container: DependencyContainer): Router {
     const asset = /^[a-z0-9-]+\.(css|js|png|svg)$/.test(req.params.file) ? theme.asset(req.params.file) : undefined;
     if (asset === undefined) throw new TenderError('route_not_found', { message: 'No such asset.' });
     res.setHeader('Cache-Control', 'public, max-age=300');
+    // The theme's public files: a branding preview is a sandboxed (opaque-origin) document and must load them too.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.type(asset.type).send(asset.body);
   });
 
@@ -65,6 +73,24 @@ export function payRoutes(container: DependencyContainer): Router {
       return;
     }
     sendPage(req, res, r.nonce, await linkPages.open(link, (req.body as Record<string, unknown> | undefined)?.form_token, r));
+  });
+
+  // The branding preview's inert island: sample data, the theme variables from the query, no token.
+  router.get('/sample/fields', (req, res) => {
+    const r = requestOf(req);
+    const locale = chooseLocale(typeof req.query.locale === 'string' ? req.query.locale : null, r.acceptLanguage);
+    sendPage(req, res, r.nonce, previews.sampleIsland(req.query as Record<string, unknown>, locale, r.nonce));
+  });
+
+  router.get('/:token/fields', async (req, res) => {
+    const r = requestOf(req);
+    const payment = await pages.findByToken(req.params.token);
+    if (payment === undefined) {
+      sendPage(req, res, r.nonce, pages.errorPage(r, 404, 'not_found_title', 'not_found_text'));
+      return;
+    }
+    const state = island.stateOf(payment, req.query.state);
+    sendPage(req, res, r.nonce, await pages.show(payment, r, state.form, 200, state.account, 'fields'));
   });
 
   router.get('/:token', async (req, res) => {

@@ -65,7 +65,8 @@ export function brandingRouter(container: DependencyContainer): Router {
     res.redirect(303, '/dashboard/branding');
   });
 
-  // The preview frame: the hosted page renderer with sample data, framed only by the dashboard itself.
+  // The preview frame: the hosted page renderer with sample data, framed only by the dashboard itself, in
+  // <iframe sandbox> with a CSP sandbox of its own: a template never runs on the dashboard's origin.
   router.get('/frame', async (req, res) => {
     const ctx = contextOf(res);
     const draft = await drafts.find(ctx);
@@ -79,7 +80,7 @@ export function brandingRouter(container: DependencyContainer): Router {
     const locale = isPageLocale(wanted) ? wanted : 'en';
     const nonce = newNonce();
     const html = await previews.render(ctx.merchantId, next, locale, nonce);
-    sendPage(req, res, nonce, { kind: 'page', status: 200, html, frameAncestors: ["'self'"], formActions: [] });
+    sendPage(req, res, nonce, { kind: 'page', status: 200, html, frameAncestors: ["'self'"], formActions: [], document: 'preview' });
   });
 
   return router;
