@@ -8,7 +8,7 @@ import { SaleorTransactionService } from '@tender/plugin-saleor/dist/saleor-tran
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient, card } from '../support/merchant-client';
 import { OperatorClient } from '../support/operator-client';
-import { expiry, formOf } from '../support/hosted-page';
+import { cardFormOf, expiry } from '../support/hosted-page';
 import { ASSIST, enableAssist, postForm, signOrder } from '../support/assist-shop';
 import { admin, confirmSigned, enrolPayer, pageTokenOf } from '../support/payer-app';
 import { assertNothingWritten, moneyRows } from '../support/money-rows';
@@ -70,7 +70,7 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
       api = new MerchantClient(app(), m.key);
       await enableAssist(app(), merchantId);
       openToken = await openOrder('AS-OPEN');
-      openForm = formOf((await request(app()).get(`/pay/${openToken}`).expect(200)).text);
+      openForm = await cardFormOf(app(), openToken);
       await openOrder('AS-TWO', '1');
       twoStage = await paymentOf('AS-TWO');
       await api.post(`/v1/payments/${twoStage}/confirm`, card(CARDS.visa)).expect(200);

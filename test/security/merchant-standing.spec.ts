@@ -12,7 +12,7 @@ import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient, card } from '../support/merchant-client';
 import { COMPANY, OperatorClient, apply, makeLive } from '../support/operator-client';
 import { StandInBankAdapter, standInBankPlugin } from '../support/standin-bank';
-import { expiry, formOf, pageTokenOf, shopHmac } from '../support/hosted-page';
+import { cardFormOf, expiry, formOf, pageTokenOf, shopHmac } from '../support/hosted-page';
 import { WebAgent, createMerchantUser, setMode, signInAgent } from '../support/web-session';
 import { assertNothingWritten, moneyRows } from '../support/money-rows';
 import { payAs, putMerchantRules } from '../support/risk-helpers';
@@ -58,10 +58,11 @@ describe('merchant standing on every payment path', function () {
     assert.ok(res.text.includes(String(LOCALES[locale].unavailable_text)));
     assert.match(res.text, new RegExp(`<html lang="${locale}" dir="${locale === 'ar' ? 'rtl' : 'ltr'}">`));
     assert.doesNotMatch(res.text, /name="form_token"/, 'no form to submit');
+    assert.doesNotMatch(res.text, /payment-island/, 'no card form island framed');
   }
 
   async function pageForm(token: string): Promise<{ token: string; action: string }> {
-    return formOf((await request(app()).get(`/pay/${token}`).expect(200)).text);
+    return cardFormOf(app(), token);
   }
 
   async function linkForm(url: string): Promise<{ token: string; action: string }> {
