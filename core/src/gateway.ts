@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import http from 'node:http';
 import https from 'node:https';
 import { AddressInfo } from 'node:net';
-import { Express, Router } from 'express';
+import { Express } from 'express';
 import { DependencyContainer, container as rootContainer } from 'tsyringe';
 import { CLOCK, Clock, SystemClock } from './clock/clock';
 import { TenderConfig } from './config/config';
@@ -10,16 +10,22 @@ import { ADMIN_TOKEN, CONFIG } from './config/tokens';
 import { generateAdminToken, generateMasterKey, readOrCreateSecret } from './config/local-secrets';
 import { DATABASE, Database, createDatabase } from './db/database';
 import { migrateToLatest } from './db/migrator';
+import { migratePlugins } from './db/plugin-migrator';
 import { LOGGER, Logger, createLogger } from './logging/logger';
 import { KEY_RING, KeyRing } from './vault/key-ring';
-import { BANK_ADAPTER, BankAdapter } from './banks/bank-adapter';
+import { BankAdapter } from './banks/bank-adapter';
 
 import { BankRegistry } from './banks/bank-registry';
 import { PAYMENT_METHOD, PaymentMethod, PaymentMethodRegistry } from './methods/payment-method';
 import { CardPaymentMethod } from './methods/card/card.method';
-import { BackgroundJob, PluginContext, TenderPlugin } from './plugins/plugin';
-import { loadPluginModules } from './plugins/plugin-loader';
-import { createApp, ExtraRoutes } from './http/app';
+import { PluginError, TenderPlugin } from './plugins/plugin';
+import { checkPlugin, checkPluginSet, loadPluginModules } from './plugins/plugin-loader';
+import { resolvePluginOptions, unclaimedSettings } from './plugins/plugin-options';
+import { PluginHost } from './plugins/plugin-host';
+import { toExtraRoutes } from './plugins/plugin-routes';
+import { makeStrict } from './plugins/strict-container';
+import { registerCoreClasses } from './plugins/core-classes';
+import { createApp } from './http/app';
 import { PaymentService } from './payments/payment.service';
 import { BankReconciler } from './payments/bank-reconciler';
 import { ConnectionHealth } from './routing/connection-health';
@@ -29,7 +35,6 @@ import { MerchantService } from './merchants/merchant.service';
 import { ApiKeyService } from './merchants/api-keys';
 import { ONBOARDING_SERVICES, registerOnboarding } from './merchants/onboarding-registration';
 import { createGatewayServer, registerCertificates, startCertificates } from './certificates/certificates.module';
-import { CERTIFICATE_AUTHENTICATOR } from './certificates/certificate-authenticator';
 import { MONITORING_SINGLETONS, REVIEW_EXPIRY_INTERVAL_MS, registerMonitoring } from './monitoring/register-monitoring';
 import { RiskRuleRegistry } from './monitoring/risk-rule.registry';
 import { RiskReviewService } from './monitoring/risk-review.service';
@@ -45,12 +50,11 @@ import { RETURN_URL_CHOOSER, ReturnUrlChooser, ReturnUrlChoosers } from './pages
 import { WebSessionStore } from './web/sessions/web-session.store';
 import { AttemptLimiter } from './attempts/attempt-limiter';
 import { registerOutbound } from './outbound/outbound.module';
-import { OutboundHttpClient } from './outbound/outbound-http-client';
 import { OutboundResolver } from './outbound/outbound-resolver';
 import { GatewaySelf } from './outbound/gateway-self';
 
 export interface GatewayOptions {
-  /** Plugins to register instead of loading config.plugins by package name (tests, embedding). */
+  /** Plugins (made with definePlugin) to use instead of loading config.plugins by package name (tests, embedding); options still come from config.pluginSettings. */
   readonly plugins?: readonly TenderPlugin[];
   readonly clock?: Clock;
   /** Where log lines go (default stdout). */
@@ -88,12 +92,22 @@ export class Gateway {
     readonly app: Express,
     readonly adminToken: { value: string; generatedFile: string | undefined },
     readonly masterKeySource: 'config' | 'file' | 'new-file',
-    private readonly adapters: readonly BankAdapter[],
-    private readonly pluginJobs: readonly BackgroundJob[] = [],
+    private readonly plugins: PluginHost,
   ) {}
+
+  private get adapters(): readonly BankAdapter[] {
+    return this.plugins.adapters;
+  }
 
   static async create(config: TenderConfig, options: GatewayOptions = {}): Promise<Gateway> {
     const logger = createLogger(config.logLevel, options.logStream);
+    const plugins = options.plugins === undefined ? loadPluginModules(config.plugins) : options.plugins.map((p) => checkPlugin(p, String((p as { name?: unknown }).name)));
+    checkPluginSet(plugins);
+    // Every plugin's options are checked before the database is touched.
+    const unclaimed = unclaimedSettings(plugins, config.pluginSettings);
+    if (unclaimed.length > 0) throw new PluginError(`plugin options that no loaded plugin takes:\n  ${unclaimed.join('\n  ')}`);
+    const pluginOptions = new Map(plugins.map((p) => [p, resolvePluginOptions(p, config.pluginSettings)] as const));
+    for (const d of config.pluginSettings.deprecated) logger.warn({ variable: d.used, instead: d.instead }, 'deprecated plugin variable: set the new name instead');
     const master = resolveMasterKey(config);
     const admin = config.adminToken !== undefined ? { value: config.adminToken, generatedFile: undefined } : (() => {
       const s = readOrCreateSecret(config.dataDir, 'admin-token', generateAdminToken);
@@ -102,12 +116,14 @@ export class Gateway {
     const db = createDatabase(config.database, { poolMax: config.dbPoolMax });
     try {
       await migrateToLatest(db);
+      await migratePlugins(db, plugins);
     } catch (error) {
       await db.destroy();
       throw error;
     }
 
-    const container = rootContainer.createChildContainer();
+    // Strict: a class nobody registered is an error, not a silent new instance (plugins/strict-container.ts).
+    const container = makeStrict(rootContainer.createChildContainer());
     container.register(CONFIG, { useValue: config });
     container.register(CLOCK, { useValue: options.clock ?? new SystemClock() });
     container.register(DATABASE, { useValue: db });
@@ -122,49 +138,33 @@ export class Gateway {
     // Run in the transaction of every event: webhook fan-out and e-mail queueing.
     container.register<EventListener>(EVENT_LISTENER, { useClass: WebhookFanout });
     container.register<EventListener>(EVENT_LISTENER, { useClass: EmailNotifier });
+    // Core is complete before any plugin runs: plugins get its services, never a lazy stand-in.
+    for (const cls of [...SINGLETONS, ...ONBOARDING_SERVICES]) container.registerSingleton(cls as never);
+    registerCoreClasses(container);
 
-    const adapters: BankAdapter[] = [];
-    const routes: ExtraRoutes[] = [];
-    const jobs: BackgroundJob[] = [];
-    const context: PluginContext = {
-      config,
-      container,
-      outbound: container.resolve(OutboundHttpClient),
-      registerBankAdapter: (adapter) => {
-        adapters.push(adapter);
-        container.register<BankAdapter>(BANK_ADAPTER, { useValue: adapter });
-      },
-      registerPaymentMethod: (method) => container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: method }),
-      registerCertificateAuthenticator: (authenticator) => container.register(CERTIFICATE_AUTHENTICATOR, { useValue: authenticator }),
-      registerRoutes: (path: string, router: Router) => routes.push({ path, router }),
-      registerAdminRoutes: (path: string, router: Router) => routes.push({ path, router, scope: 'admin' }),
-      registerApiRoutes: (path: string, router: Router) => routes.push({ path, router, scope: 'api' }),
-      registerBackgroundJob: (job) => jobs.push(job),
-    };
+    const host = new PluginHost(container, logger);
     try {
-      const plugins = options.plugins ?? loadPluginModules(config.plugins);
-      for (const plugin of plugins) {
-        await plugin.register(context);
-        logger.info({ plugin: plugin.name, version: plugin.version }, 'plugin registered');
-      }
-      for (const cls of [...SINGLETONS, ...ONBOARDING_SERVICES]) container.registerSingleton(cls as never);
+      await host.register(plugins, (p) => pluginOptions.get(p) ?? {});
       // An instance without any bank adapter still starts (the operator may be setting up),
       // but says so; payments then fail with no_bank_connection.
-      if (adapters.length === 0) logger.warn('no bank adapter is registered: payments cannot be confirmed (check TENDER_PLUGINS)');
-      container.register(BankRegistry, { useValue: new BankRegistry(adapters) });
+      if (host.adapters.length === 0) logger.warn('no bank adapter is registered: payments cannot be confirmed (check TENDER_PLUGINS)');
+      container.register(BankRegistry, { useValue: new BankRegistry(host.adapters) });
       container.register(ReturnUrlChoosers, { useValue: new ReturnUrlChoosers(container.isRegistered(RETURN_URL_CHOOSER) ? container.resolveAll<ReturnUrlChooser>(RETURN_URL_CHOOSER) : []) });
       // Resolve the registries now: duplicate or missing codes fail the start, not a payment.
       container.resolve(BankRegistry);
       container.resolve(PaymentMethodRegistry);
       await startCertificates(container, config);
       container.resolve(RiskRuleRegistry);
-      for (const adapter of adapters) await adapter.init?.();
+      for (const adapter of host.adapters) await adapter.init?.();
+      // The start phase: migrations ran, the container is complete.
+      await host.start();
     } catch (error) {
+      await host.stop();
       await db.destroy();
       throw error;
     }
-    const app = createApp(container, routes);
-    return new Gateway(config, container, db, logger, app, admin, master.source, adapters, jobs);
+    const app = createApp(container, toExtraRoutes(host.routes));
+    return new Gateway(config, container, db, logger, app, admin, master.source, host);
   }
 
   /** Serves HTTP on config.port (0 picks a free port) and starts background jobs. */
@@ -190,7 +190,7 @@ export class Gateway {
    */
   startBackgroundJobs(options: { worker?: boolean } = {}): void {
     // Plugin jobs have their own schedules; the core interval only governs the core's jobs.
-    for (const job of this.pluginJobs) job.start();
+    for (const job of this.plugins.jobs) job.start();
     if (this.config.reconcileIntervalMs > 0 && this.timers.length === 0) {
       const reconciler = this.container.resolve(BankReconciler);
       const idempotency = this.container.resolve(IdempotencyService);
@@ -227,7 +227,8 @@ export class Gateway {
           server.closeIdleConnections();
         });
       }
-      for (const job of this.pluginJobs) await job.stop();
+      for (const job of this.plugins.jobs) await job.stop();
+      await this.plugins.stop();
       for (const adapter of this.adapters) await adapter.destroy?.();
       await this.db.destroy();
     })();

@@ -7,9 +7,11 @@ export * from './banks/bank-adapter';
 export { BankRegistry, UnknownBankAdapterError } from './banks/bank-registry';
 export { Clock, CLOCK, FixedClock, SystemClock } from './clock/clock';
 export { TenderConfig, loadConfig, ConfigError, DatabaseConfig } from './config/config';
+export { PluginSettings, NO_PLUGIN_SETTINGS, DEPRECATED_PLUGIN_VARIABLES } from './config/plugin-settings';
 export { CONFIG, ADMIN_TOKEN } from './config/tokens';
 export { DATABASE, Database, createDatabase } from './db/database';
 export { migrateToLatest } from './db/migrator';
+export { migratePlugins, rollbackPlugin, appliedPluginMigrations, AppliedPluginMigration, MigratingPlugin } from './db/plugin-migrator';
 export { ERROR_CATALOGUE, ErrorCode, ErrorType } from './errors/error-catalogue';
 export { TenderError } from './errors/tender-error';
 export { Gateway, GatewayOptions } from './gateway';
@@ -17,7 +19,17 @@ export { PaymentMethod, PreparedPaymentMethod, PAYMENT_METHOD } from './methods/
 export { passesLuhn } from './methods/card/luhn';
 export { detectBrand, CardBrand } from './methods/card/card-brand';
 export { CURRENCIES, Currency, findCurrency } from './money/currencies';
-export { TenderPlugin, PluginContext, PluginError } from './plugins/plugin';
+export {
+  definePlugin, TenderPlugin, PluginManifest, PluginContext, PluginLifecycle, PluginMigration, PluginOptionsSchema, PluginRouteOptions, PluginError, ServiceClass, ServiceResolver,
+} from './plugins/plugin';
+export { CoreServices } from './plugins/core-services';
+export { ScreenRegistry, ScreenDescriptor, ScreenArea, ScreenRequest, ScreenViewer, RegisteredScreen } from './plugins/screen-registry';
+export { EmailTemplateRegistry, EmailTemplateDescriptor } from './plugins/email-template-registry';
+export { shortNameOf, optionVariable, resolvePluginOptions } from './plugins/plugin-options';
+export { PLUGIN_ROUTE_PREFIX, CORE_PREFIXES } from './plugins/plugin-routes';
+export { UnregisteredServiceError } from './plugins/strict-container';
+export { ROUTING_STRATEGY } from './plugins/routing-strategies';
+export { RoutingStrategy } from './routing/routing-strategy';
 export { CORE_VERSION } from './plugins/plugin-loader';
 export { PAYMENT_STATUSES, PaymentStatus, canTransition, allowedTransitions } from './payments/payment-state-machine';
 export { PaymentView } from './payments/payment-view';
@@ -32,7 +44,7 @@ export { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, CertificateAuthent
 export { SIGNATURE_HEADER } from './certificates/signed-request.authenticator';
 // What protocol plugins (e.g. @tender/plugin-assist-compat) build on.
 export { BackgroundJob } from './plugins/plugin';
-export { loadPluginModules } from './plugins/plugin-loader';
+export { loadPluginModules, checkPlugin } from './plugins/plugin-loader';
 export { isUniqueViolation } from './db/database';
 export { inTransaction } from './db/transaction';
 // The one attempt limiter (sign-in, TOTP, Assist API logins, ...).

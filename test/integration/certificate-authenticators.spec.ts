@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import forge from 'node-forge';
 import { randomBytes } from 'node:crypto';
-import { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, Gateway, TenderError, loadConfig } from '@tender/core';
+import { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, Gateway, TenderError, loadConfig, definePlugin } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { ADMIN_TOKEN, TestGateway, startTestGateway } from '../support/test-gateway';
 import { createTestDatabase } from '../support/test-database';
@@ -57,7 +57,7 @@ describe('the built-in certificate authenticators', function () {
     try {
       const config = { ...loadConfig({ TENDER_MASTER_KEY: randomBytes(32).toString('base64'), TENDER_ADMIN_TOKEN: ADMIN_TOKEN, TENDER_LOG_LEVEL: 'silent' }), database: database.config };
       await assert.rejects(
-        Gateway.create(config, { plugins: [sandboxPlugin, { name: 'clash', version: '0.0.1', coreRange: '^0.1.0', register: (ctx) => ctx.registerCertificateAuthenticator(clash) }] }),
+        Gateway.create(config, { plugins: [sandboxPlugin, definePlugin({ name: 'clash', version: '0.0.1', coreRange: '^0.1.0', setup: (ctx) => ctx.registerCertificateAuthenticator(clash) })] }),
         /two certificate authenticators share the code 'signed_request'/,
       );
     } finally {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { Database, createDatabase, migrateToLatest } from '@tender/core';
-import { IsoJournal } from '@tender/adapter-iso8583';
+import { Database, createDatabase, migratePlugins, migrateToLatest } from '@tender/core';
+import { IsoJournal, plugin as isoPlugin } from '@tender/adapter-iso8583';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 
 describe('ISO 8583 journal: STAN and RRN numbering', () => {
@@ -10,6 +10,8 @@ describe('ISO 8583 journal: STAN and RRN numbering', () => {
     database = await createTestDatabase();
     db = createDatabase(database.config);
     await migrateToLatest(db);
+  await migratePlugins(db, [isoPlugin]);
+    await migratePlugins(db, [isoPlugin]);
   });
   after(async () => {
     await db.destroy();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BankRegistry, OutboundHttpClient } from '@tender/core';
+import { BankRegistry, NO_PLUGIN_SETTINGS, resolvePluginOptions } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { plugin as isoPlugin } from '@tender/adapter-iso8583';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
@@ -12,13 +12,10 @@ describe('the ISO 8583 plugin in a gateway (tender-bank-sim in its own process)'
 
   before(async () => {
     sim = await BankSimProcess.start();
-    process.env.TENDER_ISO8583_HOST = '127.0.0.1';
-    process.env.TENDER_ISO8583_PORT = String(sim.port);
-    t = await startTestGateway({ plugins: [sandboxPlugin, isoPlugin], captureLogs: true });
+    // The deprecated names still work (docs/configuration.md); the new ones are tested below.
+    t = await startTestGateway({ plugins: [sandboxPlugin, isoPlugin], captureLogs: true, env: { TENDER_ISO8583_HOST: '127.0.0.1', TENDER_ISO8583_PORT: String(sim.port) } });
   });
   after(async () => {
-    delete process.env.TENDER_ISO8583_HOST;
-    delete process.env.TENDER_ISO8583_PORT;
     await t.close();
     await sim.stop();
   });
@@ -38,14 +35,11 @@ describe('the ISO 8583 plugin in a gateway (tender-bank-sim in its own process)'
     assert.ok(!t.logs().includes('4242424242424242'), 'no full PAN in the gateway log');
   });
 
-  it('refuses to register without a host, or with a bad port', () => {
-    const registered: unknown[] = [];
-    const ctx = { config: t.gateway.config, container: t.gateway.container, outbound: t.gateway.container.resolve(OutboundHttpClient), registerBankAdapter: (a: unknown) => registered.push(a), registerPaymentMethod: () => {}, registerRoutes: () => {}, registerCertificateAuthenticator: () => {}, registerAdminRoutes: () => {}, registerApiRoutes: () => {}, registerBackgroundJob: () => {} };
-    delete process.env.TENDER_ISO8583_HOST;
-    assert.throws(() => isoPlugin.register(ctx), /TENDER_ISO8583_HOST/);
-    process.env.TENDER_ISO8583_HOST = '127.0.0.1';
-    process.env.TENDER_ISO8583_PORT = 'eighty';
-    assert.throws(() => isoPlugin.register(ctx), /TENDER_ISO8583_PORT must be an integer/);
-    assert.equal(registered.length, 0);
+  it('refuses options without a host, or with a bad port, naming the plugin and the option', () => {
+    assert.throws(() => resolvePluginOptions(isoPlugin, NO_PLUGIN_SETTINGS), /^Error: plugin @tender\/adapter-iso8583: option host: Required/);
+    const settings = { ...NO_PLUGIN_SETTINGS, variables: { TENDER_PLUGIN_ISO8583_HOST: '127.0.0.1', TENDER_PLUGIN_ISO8583_PORT: 'eighty' } };
+    assert.throws(() => resolvePluginOptions(isoPlugin, settings), /plugin @tender\/adapter-iso8583: option port: Expected number, received string \(TENDER_PLUGIN_ISO8583_PORT/);
+    const ok = resolvePluginOptions(isoPlugin, { ...settings, variables: { TENDER_PLUGIN_ISO8583_HOST: '127.0.0.1', TENDER_PLUGIN_ISO8583_POOL_SIZE: '3' } });
+    assert.deepEqual(ok, { host: '127.0.0.1', port: 8583, poolSize: 3, deadlineMs: 10_000 });
   });
 });

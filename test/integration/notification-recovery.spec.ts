@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { BankResult, RefundRequest, TenderPlugin } from '@tender/core';
+import { BankResult, RefundRequest, definePlugin } from '@tender/core';
 import { SandboxBankAdapter } from '@tender/adapter-sandbox';
 import { WebhookDeliveryQueue } from '@tender/core/dist/notifications/webhooks/webhook-delivery-queue';
 import { startTestGateway } from '../support/test-gateway';
@@ -48,7 +48,7 @@ describe('notifications: recovery', function () {
         return { kind: 'declined', reason: 'do_not_honor', rawCode: '05', message: 'Refund refused by the issuer.' };
       }
     }
-    const plugin: TenderPlugin = { name: 'refusing-sandbox', version: '0.0.0', coreRange: '*', register: (ctx) => ctx.registerBankAdapter(new RefusingBank()) };
+    const plugin = definePlugin({ name: 'refusing-sandbox', version: '0.0.0', coreRange: '*', setup: (ctx) => ctx.registerBankAdapter(new RefusingBank()) });
     const t = await startTestGateway({ plugins: [plugin], env: { TENDER_NOTIFY_POLL_MS: '20' } });
     try {
       t.gateway.startBackgroundJobs();

@@ -1,23 +1,23 @@
 import assert from 'node:assert/strict';
 import { Router } from 'express';
 import request from 'supertest';
-import { TenderPlugin, callerOf } from '@tender/core';
+import { callerOf, definePlugin } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { ADMIN_TOKEN, startTestGateway } from '../support/test-gateway';
 
 describe('plugin context: background jobs and scoped routes', function () {
   it('starts plugin jobs with the background jobs, stops them on close, and mounts admin and API routes behind their auth', async () => {
     const calls: string[] = [];
-    const probe: TenderPlugin = {
+    const probe = definePlugin({
       name: 'probe',
       version: '0.0.1',
       coreRange: '^0.1.0',
-      register(ctx) {
+      setup(ctx) {
         ctx.registerBackgroundJob({ name: 'probe-job', start: () => calls.push('start'), stop: async () => void calls.push('stop') });
         ctx.registerAdminRoutes('/probe', Router().get('/', (_req, res) => void res.json({ admin: true })));
         ctx.registerApiRoutes('/probe', Router().get('/', (_req, res) => void res.json({ merchant: callerOf(res).merchantId })));
       },
-    };
+    });
     const t = await startTestGateway({ plugins: [sandboxPlugin, probe] });
     try {
       assert.deepEqual(calls, [], 'nothing runs before the gateway starts its jobs');

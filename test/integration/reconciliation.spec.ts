@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AuthorizationRequest, BankResult, FollowUpRequest, TenderPlugin } from '@tender/core';
+import { AuthorizationRequest, BankResult, FollowUpRequest, definePlugin } from '@tender/core';
 import { SandboxBankAdapter } from '@tender/adapter-sandbox';
 import { BankReconciler } from '@tender/core/dist/payments/bank-reconciler';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
@@ -46,7 +46,7 @@ describe('reconciling operations whose outcome is unknown', function () {
 
   before(async () => {
     bank = new FlakySandbox();
-    const plugin: TenderPlugin = { name: 'flaky-sandbox', version: '0.0.0', coreRange: '*', register: (ctx) => ctx.registerBankAdapter(bank) };
+    const plugin = definePlugin({ name: 'flaky-sandbox', version: '0.0.0', coreRange: '*', setup: (ctx) => ctx.registerBankAdapter(bank) });
     t = await startTestGateway({ plugins: [plugin], captureLogs: true });
     shop = new MerchantClient(t.gateway.app, (await t.createMerchant()).key);
     reconciler = t.gateway.container.resolve(BankReconciler);

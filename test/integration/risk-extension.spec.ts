@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { FixedClock, RISK_RULE, RiskInput, RiskRule, RiskSignal, TenderPlugin, riskRuleProblems } from '@tender/core';
+import { FixedClock, RiskInput, RiskRule, RiskSignal, riskRuleProblems, definePlugin } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { RiskRuleRegistry } from '@tender/core/dist/monitoring/risk-rule.registry';
 import { startTestGateway } from '../support/test-gateway';
@@ -28,14 +28,14 @@ class NightOwlRule implements RiskRule<NightSettings> {
   }
 }
 
-const nightOwlPlugin: TenderPlugin = {
+const nightOwlPlugin = definePlugin({
   name: '@acme/tender-night-owl',
   version: '1.0.0',
   coreRange: '*',
-  register(ctx) {
-    ctx.container.register(RISK_RULE, { useValue: new NightOwlRule() });
+  setup(ctx) {
+    ctx.registerRiskRule(new NightOwlRule());
   },
-};
+});
 
 describe('transaction monitoring: a RiskRule from a plugin', function () {
   it('is configured through the API like a built-in and decides with the others', async () => {

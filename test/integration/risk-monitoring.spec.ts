@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BankResult, FixedClock, InquiryResult, TenderPlugin } from '@tender/core';
+import { BankResult, FixedClock, InquiryResult, definePlugin } from '@tender/core';
 import { SandboxBankAdapter } from '@tender/adapter-sandbox';
 import { BankReconciler } from '@tender/core/dist/payments/bank-reconciler';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
@@ -191,7 +191,7 @@ class LostDeclineSandbox extends SandboxBankAdapter {
 
 describe('transaction monitoring: declines learned by the reconciler', function () {
   it('count towards the declines rule like declines answered at once', async () => {
-    const bank: TenderPlugin = { name: 'lost-decline-sandbox', version: '0.0.0', coreRange: '*', register: (ctx) => ctx.registerBankAdapter(new LostDeclineSandbox()) };
+    const bank = definePlugin({ name: 'lost-decline-sandbox', version: '0.0.0', coreRange: '*', setup: (ctx) => ctx.registerBankAdapter(new LostDeclineSandbox()) });
     const t = await startTestGateway({ plugins: [bank] });
     try {
       const shop = new MerchantClient(t.gateway.app, (await t.createMerchant()).key);

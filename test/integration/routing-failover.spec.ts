@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import {
-  AuthorizationRequest, BankAdapter, BankHealth, BankResult, ContractRequirement, DATABASE, Database, FixedClock,
-  FollowUpRequest, InquiryRequest, InquiryResult, RefundRequest, TenderPlugin,
-} from '@tender/core';
+import { AuthorizationRequest, BankAdapter, BankHealth, BankResult, ContractRequirement, FixedClock, FollowUpRequest, InquiryRequest, InquiryResult, RefundRequest, TenderPlugin, definePlugin } from '@tender/core';
 import { ApiKeyService } from '@tender/core/dist/merchants/api-keys';
 import { BankConnectionRepository } from '@tender/core/dist/banks/bank-connection';
 import { BankRegistry } from '@tender/core';
 import { BankReconciler } from '@tender/core/dist/payments/bank-reconciler';
 import { SandboxBankAdapter, plugin as sandboxPlugin } from '@tender/adapter-sandbox';
-import { Iso8583BankAdapter } from '@tender/adapter-iso8583';
+import { Iso8583BankAdapter, isoLinkTables } from '@tender/adapter-iso8583';
 import { ADMIN_TOKEN, TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient, card } from '../support/merchant-client';
 import { BankSimProcess } from '../support/bank-sim-process';
@@ -53,11 +50,11 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
     sim = await BankSimProcess.start();
     const plugins: TenderPlugin[] = [
       sandboxPlugin,
-      { name: 'switchable', version: '0.0.0', coreRange: '*', register: (ctx) => ctx.registerBankAdapter(alpha) },
-      {
-        name: 'iso-to-sim', version: '0.0.0', coreRange: '*',
-        register: (ctx) => ctx.registerBankAdapter(new Iso8583BankAdapter({ host: '127.0.0.1', port: sim.port, database: ctx.container.resolve<Database>(DATABASE), deadlineMs: 2_000, reconnectInitialMs: 50 })),
-      },
+      definePlugin({ name: 'switchable', version: '0.0.0', coreRange: '*', setup: (ctx) => ctx.registerBankAdapter(alpha) }),
+      definePlugin({
+        name: 'iso-to-sim', version: '0.0.0', coreRange: '*', migrations: [isoLinkTables],
+        setup: (ctx) => ctx.registerBankAdapter(new Iso8583BankAdapter({ host: '127.0.0.1', port: sim.port, database: ctx.core.database, deadlineMs: 2_000, reconnectInitialMs: 50 })),
+      }),
     ];
     t = await startTestGateway({ plugins, clock });
     const merchant = await t.createMerchant();

@@ -1,5 +1,5 @@
-import { Database, createDatabase, migrateToLatest } from '@tender/core';
-import { Iso8583BankAdapter, Iso8583Options } from '@tender/adapter-iso8583';
+import { Database, createDatabase, migratePlugins, migrateToLatest } from '@tender/core';
+import { Iso8583BankAdapter, Iso8583Options, plugin as isoPlugin } from '@tender/adapter-iso8583';
 import { TestDatabase, createTestDatabase } from './test-database';
 import { BankSimProcess } from './bank-sim-process';
 
@@ -17,6 +17,7 @@ export async function startIsoFixture(options: Partial<Iso8583Options> = {}): Pr
   const database: TestDatabase = await createTestDatabase();
   const db = createDatabase(database.config);
   await migrateToLatest(db);
+  await migratePlugins(db, [isoPlugin]);
   const sim = await BankSimProcess.start();
   const adapter = new Iso8583BankAdapter({
     host: '127.0.0.1',

@@ -1,4 +1,4 @@
-import { AuthorizationRequest, BankAdapter, BankResult, ContractRequirement, FollowUpRequest, InquiryResult, TenderPlugin } from '@tender/core';
+import { AuthorizationRequest, BankAdapter, BankResult, ContractRequirement, FollowUpRequest, InquiryResult, TenderPlugin, definePlugin } from '@tender/core';
 
 /**
  * A STAND-IN FOR A REAL BANK, for tests only: Tender's live mode needs a bank
@@ -42,5 +42,5 @@ export class StandInBankAdapter implements BankAdapter {
 }
 
 export function standInBankPlugin(adapter: StandInBankAdapter): TenderPlugin {
-  return { name: 'test-standin-bank', version: '0.0.0', coreRange: '*', register: (ctx) => ctx.registerBankAdapter(adapter) };
+  return definePlugin({ name: 'test-standin-bank', version: '0.0.0', coreRange: '*', setup: (ctx) => ctx.registerBankAdapter(adapter) });
 }

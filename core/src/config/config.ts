@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NotificationsConfig, loadNotificationsConfig } from './notifications-config';
 import { OutboundConfig, loadOutboundConfig } from './outbound-config';
 import { isIpOrRange } from '../monitoring/ip-ranges';
+import { PluginSettings, loadPluginSettings } from './plugin-settings';
 
 /**
  * Tender's one typed configuration, read from the environment and validated at
@@ -28,6 +29,8 @@ export interface TenderConfig {
   /** Earlier master keys still able to unwrap data keys during a rotation. */
   readonly previousMasterKeys: readonly string[];
   readonly plugins: readonly string[];
+  /** Plugin options as given (TENDER_CONFIG_FILE and TENDER_PLUGIN_* variables); each plugin's schema validates its part at start. */
+  readonly pluginSettings: PluginSettings;
   readonly logLevel: string;
   /** How often the reconciler resolves bank operations whose outcome is unknown; 0 turns it off. */
   readonly reconcileIntervalMs: number;
@@ -145,6 +148,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const publicUrl = (e.TENDER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const notifications = loadNotificationsConfig(env, publicUrl);
   if ('error' in notifications) throw new ConfigError(`invalid configuration:\n  ${notifications.error.join('\n  ')}`);
+  const pluginSettings = loadPluginSettings(env, cwd);
+  if ('error' in pluginSettings) throw new ConfigError(`invalid configuration:\n  ${pluginSettings.error}`);
   const outbound = loadOutboundConfig(env);
   if ('error' in outbound) throw new ConfigError(`invalid configuration:\n  ${outbound.error.join('\n  ')}`);
   return {
@@ -158,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     masterKey: e.TENDER_MASTER_KEY,
     previousMasterKeys: previous,
     plugins: e.TENDER_PLUGINS === undefined ? DEFAULT_PLUGINS : splitList(e.TENDER_PLUGINS),
+    pluginSettings,
     logLevel: e.TENDER_LOG_LEVEL,
     reconcileIntervalMs: e.TENDER_RECONCILE_INTERVAL_MS,
     reconcileAfterMs: e.TENDER_RECONCILE_AFTER_MS,

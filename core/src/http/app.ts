@@ -1,4 +1,4 @@
-import express, { Express, Router } from 'express';
+import express, { Express, RequestHandler, Router } from 'express';
 import helmet from 'helmet';
 import { DependencyContainer } from 'tsyringe';
 import { ADMIN_TOKEN } from '../config/tokens';
@@ -44,7 +44,8 @@ import { adminWebAccountRoutes } from '../web/admin-web-accounts.routes';
 /** Routers plugins add, mounted after the core's own. */
 export interface ExtraRoutes {
   readonly path: string;
-  readonly router: Router;
+  /** A router, or a guard in front of one (plugins' public paths). */
+  readonly router: RequestHandler;
   /** Where it is mounted: the app root (default), inside /admin/v1 or inside /v1. */
   readonly scope?: 'root' | 'admin' | 'api';
 }

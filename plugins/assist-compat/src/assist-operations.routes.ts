@@ -1,5 +1,5 @@
 import { Request, Response, Router } from 'express';
-import { DependencyContainer } from 'tsyringe';
+import { ServiceResolver } from '@tender/core';
 import { AttemptLimiter, CLOCK, Clock, Payment, TenderError } from '@tender/core';
 import { AssistError } from './assist-error';
 import { AssistFields, assistFields, merchantIdOf, parseListingDate, parseOperationAmount } from './assist-request';
@@ -19,7 +19,7 @@ const DEFAULT_LISTING_MS = 3 * 24 * 3600_000;
  * check runs under the gateway's attempt limiter (assist-login-limits.ts): the attempt
  * is counted before scrypt runs, so parallel guesses cannot outrun the lock.
  */
-export function assistOperationRoutes(container: DependencyContainer): Router {
+export function assistOperationRoutes(container: ServiceResolver): Router {
   const router = Router();
   const settings = (): AssistSettingsService => container.resolve(AssistSettingsService);
   const orders = (): AssistOrderService => container.resolve(AssistOrderService);

@@ -1,5 +1,5 @@
 import { Request, Response, Router } from 'express';
-import { DependencyContainer } from 'tsyringe';
+import { ServiceResolver } from '@tender/core';
 import { AssistError } from './assist-error';
 import { assistFields, merchantIdOf, parseOrderRequest } from './assist-request';
 import { assistBody, assistErrorOf, bodyErrors } from './assist-routes-support';
@@ -13,7 +13,7 @@ import { assistOrderFields } from './assist-order-fields';
  * page) and /pay/payrequest.cfm (the same fields; answers with the page URL instead).
  * Exact paths, so they never shadow the hosted page's /pay/:token.
  */
-export function assistOrderRoutes(container: DependencyContainer): Router {
+export function assistOrderRoutes(container: ServiceResolver): Router {
   const router = Router();
   const settings = (): AssistSettingsService => container.resolve(AssistSettingsService);
   const orders = (): AssistOrderService => container.resolve(AssistOrderService);

@@ -1,5 +1,5 @@
 import { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { DependencyContainer } from 'tsyringe';
+import { ServiceResolver } from '@tender/core';
 import { LOGGER, Logger, formBody, jsonBody, maskPans, requestErrorOf } from '@tender/core';
 import { AssistError, toAssistError } from './assist-error';
 
@@ -10,7 +10,7 @@ import { AssistError, toAssistError } from './assist-error';
 export const assistBody: RequestHandler[] = [formBody({ limit: '16kb', parameterLimit: 100 }), jsonBody({ limit: '16kb' })];
 
 /** An error becomes an Assist answer; unexpected ones are logged (PANs masked) and answered as a system error. */
-export function assistErrorOf(container: DependencyContainer, error: unknown, path: string): AssistError {
+export function assistErrorOf(container: ServiceResolver, error: unknown, path: string): AssistError {
   const assist = toAssistError(error);
   if (assist.code === 'system_error') {
     const message = maskPans(error instanceof Error ? error.message : String(error));

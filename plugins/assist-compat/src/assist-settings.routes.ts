@@ -1,10 +1,10 @@
 import { Router } from 'express';
-import { DependencyContainer } from 'tsyringe';
+import { ServiceResolver } from '@tender/core';
 import { TenderError, callerOf, parseInput, parsePathId } from '@tender/core';
 import { AssistSettingsService, assistSettingsSchema } from './assist-settings.service';
 
 /** PUT/GET /admin/v1/merchants/:id/assist: the operator enables Assist for a merchant. */
-export function assistAdminRoutes(container: DependencyContainer): Router {
+export function assistAdminRoutes(container: ServiceResolver): Router {
   const router = Router();
   const settings = (): AssistSettingsService => container.resolve(AssistSettingsService);
 
@@ -21,7 +21,7 @@ export function assistAdminRoutes(container: DependencyContainer): Router {
 }
 
 /** GET /v1/assist: the merchant reads its own settings (never the SALT or the password). */
-export function assistMerchantRoutes(container: DependencyContainer): Router {
+export function assistMerchantRoutes(container: ServiceResolver): Router {
   const router = Router();
   router.get('/assist', async (_req, res) => {
     const caller = callerOf(res);

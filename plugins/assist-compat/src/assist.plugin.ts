@@ -1,4 +1,5 @@
-import { RETURN_URL_CHOOSER, TenderPlugin } from '@tender/core';
+import { definePlugin } from '@tender/core';
+import { z } from 'zod';
 import { assistOrderRoutes } from './assist-order.routes';
 import { assistOperationRoutes } from './assist-operations.routes';
 import { assistAdminRoutes, assistMerchantRoutes } from './assist-settings.routes';
@@ -6,10 +7,29 @@ import { ASSIST_PUSH_OPTIONS, AssistPushOptions, AssistPushSender, DEFAULT_PUSH_
 import { AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
 import { assistReturnUrls } from './assist-return-urls';
+import { assistTables } from './migrations/001-assist-tables';
+
+/** The URLs Assist's shop modules call; they stay where Assist has them. */
+export const ASSIST_ORDER_PATHS = ['/pay/order.cfm', '/pay/payrequest.cfm'] as const;
+export const ASSIST_OPERATION_PATHS = ['/orderstate/orderstate.cfm', '/charge/charge.cfm', '/cancel/wscancel.cfm'] as const;
+
+/** The plugin's options (the result push to shops), with these defaults. */
+export function assistOptionsSchema(defaults: AssistPushOptions = DEFAULT_PUSH_OPTIONS) {
+  const ms = (fallback: number) => z.number().int().min(1).max(24 * 3600_000).default(fallback);
+  return z.object({
+    intervalMs: ms(defaults.intervalMs),
+    retryBaseMs: ms(defaults.retryBaseMs),
+    maxDelayMs: ms(defaults.maxDelayMs),
+    maxAttempts: z.number().int().min(1).max(1000).default(defaults.maxAttempts),
+    timeoutMs: ms(defaults.timeoutMs),
+  });
+}
 
 /**
  * The Assist-compatible merchant protocol as a Tender plugin: a shop running an
- * Assist module moves to Tender by changing the host name in its settings.
+ * Assist module moves to Tender by changing the host name in its settings. Its
+ * options come from the configuration (TENDER_PLUGIN_ASSIST_COMPAT_INTERVAL_MS, ...);
+ * `defaults` only changes their defaults (tests, embedding).
  *
  * @example
  * ```ts
@@ -17,28 +37,30 @@ import { assistReturnUrls } from './assist-return-urls';
  * await Gateway.create(config, { plugins: [sandboxPlugin, createAssistPlugin({ intervalMs: 500 })] });
  * ```
  */
-export function createAssistPlugin(pushOptions: Partial<AssistPushOptions> = {}): TenderPlugin {
-  return {
+export function createAssistPlugin(defaults: Partial<AssistPushOptions> = {}) {
+  return definePlugin({
     name: '@tender/plugin-assist-compat',
     version: '0.1.0',
     coreRange: '^0.1.0',
-    register(ctx) {
-      ctx.container.register(ASSIST_PUSH_OPTIONS, { useValue: { ...DEFAULT_PUSH_OPTIONS, ...pushOptions } });
-      ctx.container.registerSingleton(AssistSettingsService);
-      ctx.container.registerSingleton(AssistOrderService);
-      ctx.container.registerSingleton(AssistPushSender);
-      ctx.container.register(RETURN_URL_CHOOSER, { useValue: assistReturnUrls });
-      ctx.registerRoutes('/', assistOrderRoutes(ctx.container));
-      ctx.registerRoutes('/', assistOperationRoutes(ctx.container));
-      ctx.registerAdminRoutes('/', assistAdminRoutes(ctx.container));
-      ctx.registerApiRoutes('/', assistMerchantRoutes(ctx.container));
+    options: assistOptionsSchema({ ...DEFAULT_PUSH_OPTIONS, ...defaults }),
+    migrations: [assistTables],
+    setup(ctx) {
+      ctx.registerValue<AssistPushOptions>(ASSIST_PUSH_OPTIONS, ctx.options);
+      ctx.registerService(AssistSettingsService);
+      ctx.registerService(AssistOrderService);
+      ctx.registerService(AssistPushSender);
+      ctx.registerReturnUrlChooser(assistReturnUrls);
+      ctx.registerRoutes('/', assistOrderRoutes(ctx), { publicPaths: ASSIST_ORDER_PATHS });
+      ctx.registerRoutes('/', assistOperationRoutes(ctx), { publicPaths: ASSIST_OPERATION_PATHS });
+      ctx.registerAdminRoutes('/', assistAdminRoutes(ctx));
+      ctx.registerApiRoutes('/', assistMerchantRoutes(ctx));
       ctx.registerBackgroundJob({
         name: 'assist-push',
-        start: () => ctx.container.resolve(AssistPushSender).start(),
-        stop: () => ctx.container.resolve(AssistPushSender).stop(),
+        start: () => ctx.resolve(AssistPushSender).start(),
+        stop: () => ctx.resolve(AssistPushSender).stop(),
       });
     },
-  };
+  });
 }
 
-export const plugin: TenderPlugin = createAssistPlugin();
+export const plugin = createAssistPlugin();

@@ -2,7 +2,8 @@
  * @tender/plugin-assist-compat: Assist's merchant protocol on a Tender gateway.
  */
 
-export { createAssistPlugin, plugin } from './assist.plugin';
+export { createAssistPlugin, plugin, assistOptionsSchema, ASSIST_ORDER_PATHS, ASSIST_OPERATION_PATHS } from './assist.plugin';
+export { assistTables } from './migrations/001-assist-tables';
 export { assistCheckvalue, requestCheckvalue, responseCheckvalue, checkvalueMatches } from './assist-checkvalue';
 export { parseAssistAmount, formatAssistAmount } from './assist-amount';
 export { assistOrderState, assistResponseCode, AssistOrderState } from './assist-order-state';

@@ -1,7 +1,10 @@
 /**
  * @tender/plugin-saleor: a Saleor payment app served by the Tender gateway.
  */
-export { createSaleorPlugin, plugin, SaleorPluginOptions } from './saleor.plugin';
+export { createSaleorPlugin, plugin, SaleorPluginOptions, SALEOR_APP_PATH } from './saleor.plugin';
+export { saleorTables } from './migrations/001-saleor-tables';
+export { saleorOutsideRefunds } from './migrations/002-saleor-outside-refunds';
+export { saleorInstallSecrets } from './migrations/003-saleor-install-secrets';
 export { saleorManifest, SALEOR_WEBHOOKS } from './saleor-manifest';
 export { SaleorSignatureVerifier, SaleorSignatureVerifierOptions, SaleorStore } from './saleor-signature.verifier';
 export { SaleorAppTokenVerifier, SaleorAppTokenVerifierOptions } from './saleor-app-token.verifier';

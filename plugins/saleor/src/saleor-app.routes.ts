@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { DependencyContainer } from 'tsyringe';
+import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
 import { CONFIG, TenderConfig, TenderError, assertAcceptableBody, jsonBody, parseInput, textRule } from '@tender/core';
 import { SALEOR_WEBHOOKS, saleorManifest } from './saleor-manifest';
@@ -22,7 +22,7 @@ const installSchema = z.string().regex(/^sis_[A-Za-z0-9_-]{43}$/);
  * `register?install=<secret>` as its token target, so Saleor's register call carries
  * the secret of the declaration it installs; without it, register refuses.
  */
-export function saleorAppRoutes(container: DependencyContainer, verifier: SaleorSignatureVerifier): Router {
+export function saleorAppRoutes(container: ServiceResolver, verifier: SaleorSignatureVerifier): Router {
     // Resolved at request time: the core's services are registered after the plugins.
   const installations = (): SaleorInstallationService => container.resolve(SaleorInstallationService);
   const transactions = (): SaleorTransactionService => container.resolve(SaleorTransactionService);

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { DependencyContainer } from 'tsyringe';
+import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
 import { TenderError, callerOf, parseInput, textRule } from '@tender/core';
 import { SaleorInstallationService } from './saleor-installation.service';
@@ -11,7 +11,7 @@ const declareSchema = z.object({ saleor_api_url: z.string().min(1).max(500).supe
  * /v1/saleor/installations (merchant API, secret key): the merchant declares which
  * Saleor store may install the app for its account, lists and removes them.
  */
-export function saleorInstallationRoutes(container: DependencyContainer): Router {
+export function saleorInstallationRoutes(container: ServiceResolver): Router {
   const installations = (): SaleorInstallationService => container.resolve(SaleorInstallationService);
   const router = Router();
 

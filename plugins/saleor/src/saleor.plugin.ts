@@ -1,4 +1,5 @@
-import { TenderPlugin } from '@tender/core';
+import { definePlugin } from '@tender/core';
+import { z } from 'zod';
 import { SaleorInstallationService } from './saleor-installation.service';
 import { SaleorTransactionService } from './saleor-transaction.service';
 import { SALEOR_REPORTER_OPTIONS, SaleorReporter, SaleorReporterOptions } from './saleor-reporter';
@@ -6,13 +7,21 @@ import { SaleorSignatureVerifier } from './saleor-signature.verifier';
 import { SaleorAppTokenVerifier } from './saleor-app-token.verifier';
 import { saleorAppRoutes } from './saleor-app.routes';
 import { saleorInstallationRoutes } from './saleor-installations.routes';
+import { saleorTables } from './migrations/001-saleor-tables';
+import { saleorOutsideRefunds } from './migrations/002-saleor-outside-refunds';
+import { saleorInstallSecrets } from './migrations/003-saleor-install-secrets';
 
 /** The plugin's options; its calls to stores go through the gateway's outbound client. */
 export type SaleorPluginOptions = Partial<SaleorReporterOptions>;
 
+/** The Saleor app's URLs, fixed in every store that installed it. */
+export const SALEOR_APP_PATH = '/saleor';
+
 /**
  * The Saleor payment app, served by the gateway itself at /saleor, plus
- * /v1/saleor/installations for merchants.
+ * /v1/saleor/installations for merchants. Option `intervalMs`
+ * (TENDER_PLUGIN_SALEOR_INTERVAL_MS): how often payments are checked for news to
+ * report; `defaults` only changes the default (tests, embedding).
  *
  * @example
  * ```ts
@@ -20,31 +29,34 @@ export type SaleorPluginOptions = Partial<SaleorReporterOptions>;
  * await Gateway.create(config, { plugins: [sandboxPlugin, createSaleorPlugin({ intervalMs: 200 })] });
  * ```
  */
-export function createSaleorPlugin(options: SaleorPluginOptions = {}): TenderPlugin {
-  return {
+export function createSaleorPlugin(defaults: SaleorPluginOptions = {}) {
+  return definePlugin({
     name: '@tender/plugin-saleor',
     version: '0.1.0',
     coreRange: '^0.1.0',
-    register(ctx) {
-      const reporterOptions: SaleorReporterOptions = { intervalMs: options.intervalMs ?? 2000 };
-      ctx.container.register(SALEOR_REPORTER_OPTIONS, { useValue: reporterOptions });
-      ctx.container.register(SaleorAppTokenVerifier, { useValue: new SaleorAppTokenVerifier({ client: ctx.outbound }) });
-      ctx.container.registerSingleton(SaleorInstallationService);
-      ctx.container.registerSingleton(SaleorTransactionService);
-      ctx.container.registerSingleton(SaleorReporter);
+    options: z.object({
+      intervalMs: z.number().int().min(1).max(24 * 3600_000).default(defaults.intervalMs ?? 2000),
+    }),
+    migrations: [saleorTables, saleorOutsideRefunds, saleorInstallSecrets],
+    setup(ctx) {
+      ctx.registerValue<SaleorReporterOptions>(SALEOR_REPORTER_OPTIONS, { intervalMs: ctx.options.intervalMs });
+      ctx.registerValue(SaleorAppTokenVerifier, new SaleorAppTokenVerifier({ client: ctx.core.outbound }));
+      ctx.registerService(SaleorInstallationService);
+      ctx.registerService(SaleorTransactionService);
+      ctx.registerService(SaleorReporter);
       const verifier = new SaleorSignatureVerifier({
-        client: ctx.outbound,
-        livemodeOf: async (url) => (await ctx.container.resolve(SaleorInstallationService).byApiUrl(url))?.livemode,
+        client: ctx.core.outbound,
+        livemodeOf: async (url) => (await ctx.resolve(SaleorInstallationService).byApiUrl(url))?.livemode,
       });
-      ctx.registerRoutes('/saleor', saleorAppRoutes(ctx.container, verifier));
-      ctx.registerApiRoutes('/', saleorInstallationRoutes(ctx.container));
+      ctx.registerRoutes(SALEOR_APP_PATH, saleorAppRoutes(ctx, verifier), { publicPaths: [SALEOR_APP_PATH] });
+      ctx.registerApiRoutes('/', saleorInstallationRoutes(ctx));
       ctx.registerBackgroundJob({
         name: 'saleor-reporter',
-        start: () => ctx.container.resolve(SaleorReporter).start(),
-        stop: () => ctx.container.resolve(SaleorReporter).stop(),
+        start: () => ctx.resolve(SaleorReporter).start(),
+        stop: () => ctx.resolve(SaleorReporter).stop(),
       });
     },
-  };
+  });
 }
 
-export const plugin: TenderPlugin = createSaleorPlugin();
+export const plugin = createSaleorPlugin();

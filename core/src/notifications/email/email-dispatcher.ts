@@ -6,7 +6,8 @@ import { DATABASE, Database, isMysql } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
 import { LOGGER, Logger } from '../../logging/logger';
 import { nextDelay } from '../retry-schedule';
-import { EmailTemplate, PRERENDERED } from './email-queue';
+import { EmailTemplate, PRERENDERED, PluginEmailTemplate } from './email-queue';
+import { EmailTemplateRegistry } from '../../plugins/email-template-registry';
 import { EmailRenderer } from './email-renderer';
 import { MailTransport, createMailTransport } from './mail-transport';
 
@@ -15,7 +16,7 @@ const LEASE_MS = 120_000;
 
 interface ClaimedEmail {
   readonly id: string;
-  readonly template: EmailTemplate | typeof PRERENDERED;
+  readonly template: EmailTemplate | PluginEmailTemplate | typeof PRERENDERED;
   readonly locale: string;
   readonly recipient: string;
   readonly data: Record<string, unknown>;
@@ -43,6 +44,7 @@ export class EmailDispatcher {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(CONFIG) private readonly config: TenderConfig,
     @inject(LOGGER) private readonly logger: Logger,
+    private readonly pluginTemplates: EmailTemplateRegistry,
   ) {}
 
   async runOnce(): Promise<number> {
@@ -72,7 +74,7 @@ export class EmailDispatcher {
         await trx('email_outbox').where({ id: row.id }).update({ attempt_count: attempt, locked_until: now + LEASE_MS });
         claimed.push({
           id: String(row.id),
-          template: row.template as EmailTemplate | typeof PRERENDERED,
+          template: row.template as EmailTemplate | PluginEmailTemplate | typeof PRERENDERED,
           locale: String(row.locale),
           recipient: String(row.recipient),
           data: JSON.parse(String(row.data)) as Record<string, unknown>,
@@ -87,7 +89,7 @@ export class EmailDispatcher {
   private async send(email: ClaimedEmail): Promise<void> {
     const n = this.config.notifications;
     try {
-      const rendered = email.template === PRERENDERED ? prerendered(email.data) : this.renderer.render(email.template, email.locale, email.data);
+      const rendered = email.template === PRERENDERED ? prerendered(email.data) : (this.pluginTemplates.render(email.template, email.locale, email.data) ?? this.renderer.render(email.template, email.locale, email.data));
       this.transport ??= createMailTransport(n.smtpUrl, this.config.dataDir);
       await this.transport.send({ id: email.id, from: n.mailFrom, to: email.recipient, ...rendered });
       await this.db('email_outbox').where({ id: email.id, attempt_count: email.attempt }).update({ status: 'sent', sent_at: this.clock.now(), locked_until: null, last_error: null });

@@ -9,10 +9,13 @@ export const PRERENDERED = 'prerendered';
 /** The templates under templates/email/ Tender sends. */
 export type EmailTemplate = 'receipt' | 'refund_failed' | 'webhook_failing' | 'web_password_link' | 'risk_alert';
 
+/** A plugin's registered template: `<short-name>.<template>` (plugins/email-template-registry.ts). */
+export type PluginEmailTemplate = `${string}.${string}`;
+
 export interface QueuedEmail {
   readonly merchantId: string;
   readonly livemode: boolean;
-  readonly template: EmailTemplate;
+  readonly template: EmailTemplate | PluginEmailTemplate;
   readonly locale: string;
   readonly recipient: string;
   /** What the template shows; plain values only, rendered when the mail is sent. */
@@ -45,7 +48,7 @@ export class EmailQueue {
     return this.insert(q, email);
   }
 
-  private async insert(q: Queryable, email: Omit<QueuedEmail, 'template'> & { readonly template: EmailTemplate | typeof PRERENDERED }): Promise<string> {
+  private async insert(q: Queryable, email: Omit<QueuedEmail, 'template'> & { readonly template: EmailTemplate | PluginEmailTemplate | typeof PRERENDERED }): Promise<string> {
     const id = newId('eml');
     const now = this.clock.now();
     await q('email_outbox').insert({

@@ -32,10 +32,12 @@ export class EmailRenderer {
 
   constructor(private readonly dir: string = EMAIL_TEMPLATES_DIR) {}
 
-  render(template: EmailTemplate, locale: string, data: Record<string, unknown>): RenderedEmail {
+  /** `template` is one of core's (EmailTemplate) or, with a plugin's directory, a plugin's registered name. */
+  render(template: EmailTemplate | string, locale: string, data: Record<string, unknown>): RenderedEmail {
     const strings = this.locale(locale);
     const textStrings: Strings = {};
-    for (const [key, value] of Object.entries(strings[template])) textStrings[key] = this.compile(`str:${locale}:${template}:${key}`, () => value, true)(data);
+    const own = (strings as unknown as Record<string, Strings | undefined>)[template] ?? {};
+    for (const [key, value] of Object.entries(own)) textStrings[key] = this.compile(`str:${locale}:${template}:${key}`, () => value, true)(data);
     const context = { ...data, s: textStrings, dir: strings.dir, lang: locale };
     return {
       subject: textStrings.subject ?? template,
