@@ -3,6 +3,8 @@ import 'reflect-metadata';
 import { ConfigError, TenderConfig, loadConfig } from './config/config';
 import { createDatabase } from './db/database';
 import { migrateToLatest } from './db/migrator';
+import { migratePlugins } from './db/plugin-migrator';
+import { loadPluginModules } from './plugins/plugin-loader';
 import { Gateway } from './gateway';
 import { ensureDemoMerchant } from './bootstrap/demo-merchant';
 import { TenderError } from './errors/tender-error';
@@ -106,9 +108,12 @@ async function worker(config: TenderConfig): Promise<void> {
 }
 
 async function migrate(config: TenderConfig): Promise<void> {
+  // The plugins in TENDER_PLUGINS bring their own tables (docs/plugins.md).
+  const plugins = loadPluginModules(config.plugins);
   const db = createDatabase(config.database);
   try {
     await migrateToLatest(db);
+    await migratePlugins(db, plugins);
     process.stdout.write('database is up to date\n');
   } finally {
     await db.destroy();

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { Database, Gateway, TenderConfig, appliedPluginMigrations, createDatabase, loadConfig } from '@tender/core';
+import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { plugin as isoPlugin } from '@tender/adapter-iso8583';
+import { createAssistPlugin } from '@tender/plugin-assist-compat';
+import { createSaleorPlugin } from '@tender/plugin-saleor';
+import { TestDatabase, createTestDatabase } from '../support/test-database';
+import { BankSimProcess } from '../support/bank-sim-process';
+import { MerchantClient, CARDS, card } from '../support/merchant-client';
+import { ASSIST, enableAssist, postForm, signOrder } from '../support/assist-shop';
+import { ADMIN_TOKEN } from '../support/test-gateway';
+import { migrateLegacy } from '../support/legacy-migrations';
+
+/** Bookkeeping of the migrators: the one thing allowed to differ between the databases. */
+const TRACKING = new Set(['tender_migrations', 'tender_migrations_lock', 'tender_plugin_migrations', 'tender_plugin_migrations_lock']);
+
+async function tablesOf(db: Database): Promise<string[]> {
+  if (db.client.config.client === 'mysql2') {
+    const [rows] = (await db.raw('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()')) as [Array<{ name: string }>];
+    return rows.map((r) => r.name).filter((n) => !TRACKING.has(n)).sort();
+  }
+  const rows: Array<{ name: string }> = await db('sqlite_master').where({ type: 'table' }).andWhereNot('name', 'like', 'sqlite_%').select('name');
+  return rows.map((r) => r.name).filter((n) => !TRACKING.has(n)).sort();
+}
+
+async function rowsOf(db: Database, table: string): Promise<string[]> {
+  const rows: Array<Record<string, unknown>> = await db(table).select();
+  return rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k] instanceof Buffer ? (r[k] as Buffer).toString('hex') : r[k]]))).sort();
+}
+
+/** Copies every data row of `from` into `to` (same tables), replacing what the migrations seeded. */
+async function copyRows(from: Database, to: Database, tables: readonly string[]): Promise<void> {
+  const mysql = to.client.config.client === 'mysql2';
+  if (!mysql) await to.raw('PRAGMA foreign_keys = OFF');
+  await to.transaction(async (trx) => {
+    if (mysql) await trx.raw('SET FOREIGN_KEY_CHECKS = 0');
+    for (const table of tables) {
+      await trx(table).delete();
+      const rows: Array<Record<string, unknown>> = await from(table).select();
+      for (let i = 0; i < rows.length; i += 20) await trx(table).insert(rows.slice(i, i + 20));
+    }
+    if (mysql) await trx.raw('SET FOREIGN_KEY_CHECKS = 1');
+  });
+  if (!mysql) await to.raw('PRAGMA foreign_keys = ON');
+}
+
+/**
+ * Upgrade in place (issue 17 item 2). The old database is made by the frozen copy of
+ * core's migrations 001-015 (test/support/legacy-migrations), which created the
+ * Assist, Saleor and ISO 8583 tables in core. Its rows are real: a gateway of this
+ * version makes them on a second database through its APIs (a merchant, a paid
+ * payment, an Assist order, a Saleor installation), and they are copied over, which
+ * also proves both schemas have the same tables and columns. Then today's gateway
+ * starts on the old database: nothing is re-created, nothing is lost, and it works.
+ * The bank is the sandbox and tender-bank-sim over loopback TCP; nothing is mocked.
+ */
+describe('plugin migrations: a database made by the old migrations 001-015 upgrades in place', function () {
+  this.timeout(120_000);
+  let sim: BankSimProcess;
+  let donorDb: TestDatabase;
+  let oldDb: TestDatabase;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-upgrade-'));
+  const masterKey = randomBytes(32).toString('base64');
+  let env: Record<string, string>;
+  const plugins = [sandboxPlugin, isoPlugin, createAssistPlugin({ intervalMs: 3600_000 }), createSaleorPlugin({ intervalMs: 3600_000 })];
+  const configFor = (db: TestDatabase): TenderConfig => ({ ...loadConfig(env), database: db.config });
+
+  before(async () => {
+    sim = await BankSimProcess.start();
+    env = {
+      TENDER_DATA_DIR: dataDir,
+      TENDER_MASTER_KEY: masterKey,
+      TENDER_ADMIN_TOKEN: ADMIN_TOKEN,
+      TENDER_PUBLIC_URL: 'http://pay.tender.test',
+      TENDER_LOG_LEVEL: 'silent',
+      TENDER_RECONCILE_INTERVAL_MS: '0',
+      TENDER_OUTBOUND_ALLOW_PRIVATE: 'true',
+      TENDER_PLUGIN_ISO8583_HOST: '127.0.0.1',
+      TENDER_PLUGIN_ISO8583_PORT: String(sim.port),
+    };
+    donorDb = await createTestDatabase();
+    oldDb = await createTestDatabase();
+  });
+  after(async () => {
+    await donorDb.drop();
+    await oldDb.drop();
+    await sim.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps every row of core and plugin tables, records the moved migrations as adopted, and serves payments, Assist and Saleor', async () => {
+    // 1. Real rows, made by this version's gateway on the donor database.
+    const donor = await Gateway.create(configFor(donorDb), { plugins });
+    let merchant: { id: string; key: string };
+    let assistBill: string;
+    try {
+      const created = await request(donor.app).post('/admin/v1/merchants').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: 'Old Shop', email: 'old@example.com' }).expect(201);
+      merchant = { id: created.body.id as string, key: created.body.test_secret_key as string };
+      const api = new MerchantClient(donor.app, merchant.key);
+      assert.equal((await api.pay(CARDS.visa)).status, 'captured');
+      await enableAssist(donor.app, merchant.id);
+      const form: Record<string, string> = { Merchant_ID: ASSIST.merchantId, OrderNumber: 'OLD-1', OrderAmount: '100.00', OrderCurrency: 'RUB', Delay: '0' };
+      form.Checkvalue = signOrder(form);
+      const location = new URL(String((await postForm(donor.app, '/pay/order.cfm', form).expect(303)).headers.location));
+      const payment = await donor.db('payments').where({ page_token: location.pathname.replace(/^\/pay\//, '') }).first();
+      assistBill = String(payment.id);
+      await api.post(`/v1/payments/${assistBill}/confirm`, card(CARDS.mastercard)).expect(200);
+      await api.post('/v1/saleor/installations', { saleor_api_url: 'http://127.0.0.1:9/graphql/' }).expect(201);
+      await donor.db('iso8583_counters').where({ name: 'message' }).update({ value: 4242 });
+    } finally {
+      await donor.close();
+    }
+
+    // 2. The old database: the frozen migrations, then the donor's rows.
+    const donorKnex = createDatabase(donorDb.config);
+    const oldKnex = createDatabase(oldDb.config);
+    let before: Map<string, string[]>;
+    try {
+      await migrateLegacy(oldKnex);
+      const tables = await tablesOf(donorKnex);
+      assert.deepEqual(await tablesOf(oldKnex), tables, 'the old migrations and core + plugin migrations make the same tables');
+      for (const table of tables) {
+        assert.deepEqual(Object.keys(await oldKnex(table).columnInfo()).sort(), Object.keys(await donorKnex(table).columnInfo()).sort(), `columns of ${table}`);
+      }
+      await copyRows(donorKnex, oldKnex, tables);
+      before = new Map();
+      for (const table of tables) before.set(table, await rowsOf(oldKnex, table));
+      assert.ok((before.get('assist_merchants') ?? []).length === 1 && (before.get('saleor_installations') ?? []).length === 1 && (before.get('payments') ?? []).length === 2);
+      const names = (await oldKnex('tender_migrations').select('name')).map((r: { name: string }) => r.name);
+      assert.ok(names.includes('009-assist') && names.includes('015-saleor-install-secrets'));
+    } finally {
+      await donorKnex.destroy();
+      await oldKnex.destroy();
+    }
+
+    // 3. Today's gateway on the old database.
+    const gateway = await Gateway.create(configFor(oldDb), { plugins });
+    try {
+      // The ISO 8583 link reserves a block of message numbers when it starts: its counter moves on, from where it was.
+      for (const [table, rows] of before) if (table !== 'iso8583_counters') assert.deepEqual(await rowsOf(gateway.db, table), rows, `rows of ${table} after the upgrade`);
+      assert.ok(Number((await gateway.db('iso8583_counters').where({ name: 'message' }).first()).value) > 4242, 'the STAN counter went on from the old value, not from a new table');
+      const core = (await gateway.db('tender_migrations').select('name')).map((r: { name: string }) => r.name);
+      assert.ok(core.includes('016-plugin-migrations') && core.includes('005-routing'));
+      for (const moved of ['009-assist', '010-saleor', '014-saleor-outside-refunds', '015-saleor-install-secrets']) assert.ok(!core.includes(moved), `${moved} left core's list`);
+      const applied = (await appliedPluginMigrations(gateway.db)).map((m) => [m.plugin, m.name, m.adoptedFrom]).sort();
+      assert.deepEqual(applied, [
+        ['@tender/adapter-iso8583', '001-iso8583-link', '005-routing'],
+        ['@tender/plugin-assist-compat', '001-assist-tables', '009-assist'],
+        ['@tender/plugin-saleor', '001-saleor-tables', '010-saleor'],
+        ['@tender/plugin-saleor', '002-saleor-outside-refunds', '014-saleor-outside-refunds'],
+        ['@tender/plugin-saleor', '003-saleor-install-secrets', '015-saleor-install-secrets'],
+      ]);
+
+      // It works: a payment created and confirmed with the old key, the old Assist order, the old Saleor installation.
+      const api = new MerchantClient(gateway.app, merchant.key);
+      const paid = await api.pay(CARDS.mir);
+      assert.equal(paid.status, 'captured');
+      const state = await postForm(gateway.app, '/orderstate/orderstate.cfm', { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: assistBill, Format: '5' }).expect(200);
+      assert.equal(state.body.result.firstcode, 0);
+      assert.equal(state.body.result.order[0].orderstate, 'Approved');
+      assert.equal(state.body.result.order[0].ordernumber, 'OLD-1');
+      const installations = (await api.get('/v1/saleor/installations').expect(200)).body as { data: Array<{ saleor_api_url: string }> };
+      assert.deepEqual(installations.data.map((i) => i.saleor_api_url), ['http://127.0.0.1:9/graphql/']);
+    } finally {
+      await gateway.close();
+    }
+
+    // 4. A second start changes nothing more.
+    const again = await Gateway.create(configFor(oldDb), { plugins });
+    try {
+      assert.equal((await appliedPluginMigrations(again.db)).length, 5);
+    } finally {
+      await again.close();
+    }
+  });
+});
