@@ -47,12 +47,20 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const sink = new PassThrough();
   const chunks: Buffer[] = [];
   sink.on('data', (c: Buffer) => chunks.push(c));
-  const gateway = await Gateway.create(config, {
-    plugins: options.plugins ?? [sandboxPlugin],
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
-    ...(options.captureLogs === true ? { logStream: sink } : {}),
-  });
+  let gateway: Gateway;
+  try {
+    gateway = await Gateway.create(config, {
+      plugins: options.plugins ?? [sandboxPlugin],
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
+      ...(options.captureLogs === true ? { logStream: sink } : {}),
+    });
+  } catch (error) {
+    // A gateway that refuses to start (tests of start-up errors) leaves no database behind.
+    await database.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     gateway,
     database,
