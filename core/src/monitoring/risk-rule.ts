@@ -84,7 +84,7 @@ export interface RiskSignal {
  *     return hour >= s.from_hour && hour < s.to_hour ? { score: s.score, reason: `attempt at ${hour}h UTC` } : undefined;
  *   }
  * }
- * // in a plugin's register(ctx): ctx.container.register(RISK_RULE, { useValue: new NightOwlRule() });
+ * // in a plugin's setup(ctx): ctx.registerRiskRule(new NightOwlRule());
  * ```
  */
 export interface RiskRule<S extends object = object> {

@@ -8,13 +8,13 @@ export type ReturnOutcome = 'success' | 'failure';
  * outcome, for payments whose protocol has more than one (for example Assist's
  * URL_RETURN_OK / URL_RETURN_NO). Answer `undefined` to leave the payment's
  * `return_url`. Whatever is chosen is signed like `return_url` (docs/hosted-page.md).
- * Plugins register one under RETURN_URL_CHOOSER; the first that answers wins.
+ * Plugins register one with `ctx.registerReturnUrlChooser`; the first that answers wins.
  *
  * @example
  * ```ts
- * ctx.container.register(RETURN_URL_CHOOSER, { useValue: {
+ * ctx.registerReturnUrlChooser({
  *   returnUrlFor: (payment, outcome) => payment.metadata[outcome === 'success' ? 'ok_url' : 'fail_url'],
- * } });
+ * });
  * ```
  */
 export interface ReturnUrlChooser {

@@ -1,6 +1,5 @@
 import { Request, Response, Router } from 'express';
-import { ServiceResolver } from '@tender/core';
-import { AttemptLimiter, CLOCK, Clock, Payment, TenderError } from '@tender/core';
+import { AttemptLimiter, CLOCK, Clock, Payment, TenderError, ServiceResolver } from '@tender/core';
 import { AssistError } from './assist-error';
 import { AssistFields, assistFields, merchantIdOf, parseListingDate, parseOperationAmount } from './assist-request';
 import { assistBody, assistErrorOf, bodyErrors } from './assist-routes-support';

@@ -1,6 +1,5 @@
 import { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { ServiceResolver } from '@tender/core';
-import { LOGGER, Logger, formBody, jsonBody, maskPans, requestErrorOf } from '@tender/core';
+import { LOGGER, Logger, formBody, jsonBody, maskPans, requestErrorOf, ServiceResolver } from '@tender/core';
 import { AssistError, toAssistError } from './assist-error';
 
 /**

@@ -1,6 +1,5 @@
 import { Router } from 'express';
-import { ServiceResolver } from '@tender/core';
-import { TenderError, callerOf, parseInput, parsePathId } from '@tender/core';
+import { TenderError, callerOf, parseInput, parsePathId, ServiceResolver } from '@tender/core';
 import { AssistSettingsService, assistSettingsSchema } from './assist-settings.service';
 
 /** PUT/GET /admin/v1/merchants/:id/assist: the operator enables Assist for a merchant. */

@@ -1,7 +1,6 @@
 import express, { Router } from 'express';
-import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
-import { CONFIG, TenderConfig, TenderError, assertAcceptableBody, jsonBody, parseInput, textRule } from '@tender/core';
+import { CONFIG, TenderConfig, TenderError, assertAcceptableBody, jsonBody, parseInput, textRule, ServiceResolver } from '@tender/core';
 import { SALEOR_WEBHOOKS, saleorManifest } from './saleor-manifest';
 import { SaleorInstallationService } from './saleor-installation.service';
 import { SaleorSignatureVerifier } from './saleor-signature.verifier';

@@ -1,7 +1,6 @@
 import { Router } from 'express';
-import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
-import { TenderError, callerOf, parseInput, textRule } from '@tender/core';
+import { TenderError, callerOf, parseInput, textRule, ServiceResolver } from '@tender/core';
 import { SaleorInstallationService } from './saleor-installation.service';
 import { saleorApiUrlOf } from './saleor-app.routes';
 
