@@ -76,15 +76,47 @@ export { nextDelay, RetryPolicy } from './notifications/retry-schedule';
 export { EmailRenderer } from './notifications/email/email-renderer';
 export { WebhookDispatcher } from './notifications/webhooks/webhook-dispatcher';
 export { EmailDispatcher } from './notifications/email/email-dispatcher';
-// The web shell (dashboard and console): the contract screens build on, and the account services tests use.
+// Web accounts and sessions (core: the CLI, the admin API and sign-up make accounts)
+// and the contract a web UI's screens build on. docs/architecture.md, "Dashboard".
 export * from './web/web-contract';
-export { WebAccountService } from './web/accounts/web-account.service';
-export { WebAccount, MERCHANT_USER_ROLES } from './web/accounts/web-account';
+export { WebAccountService, passwordSchema, emailSchema, merchantUserRoleSchema } from './web/accounts/web-account.service';
+export { WebAccount, WebAccountRow, MERCHANT_USER_ROLES, normalizeEmail, webAccountFromRow } from './web/accounts/web-account';
 export { WebSessionStore, SESSION_LIMITS, hashSessionId } from './web/sessions/web-session.store';
-export { TotpService } from './web/accounts/totp.service';
-export { PasswordLinkService } from './web/accounts/password-link.service';
-export { SIGNIN_LIMITS } from './web/accounts/signin-limits';
-export { SCRYPT_PARAMS } from './web/accounts/password-hasher';
-export { hashPassword, verifyPassword, needsRehash } from './web/accounts/password-hasher';
-export { WEB_TEMPLATES_DIR } from './web/web-views';
-export { safeNext } from './web/web-auth.middleware';
+export { PasswordLinkService, PASSWORD_LINK_TTL } from './web/accounts/password-link.service';
+export { SCRYPT_PARAMS, hashPassword, verifyPassword, needsRehash, decoyHash } from './web/accounts/password-hasher';
+export { readCookie, tokensMatch } from './http/cookies';
+export { CORE_TEMPLATES_DIR, DEFAULT_THEME_DIR } from './templates-dir';
+// What @tender/dashboard reads and changes through core's services (its screens hold no
+// business rule of their own: a refund from the dashboard is RefundService's refund).
+export { OPERATOR_ACTOR, operatorAccountActor } from './audit/audit-log';
+export { BankCatalogueService } from './banks/bank-catalogue.service';
+export { BankConnectionRepository } from './banks/bank-connection';
+export { Branding } from './branding/branding';
+export { BrandingInput, brandingSchema, FONT_STACKS } from './branding/branding-input';
+export { BrandingService } from './branding/branding.service';
+export { BrandingPreview } from './pages/branding-preview';
+export { CertificateRepository } from './certificates/certificate.repository';
+export { normalizeSerial } from './certificates/x509';
+export { isMysql } from './db/database';
+export { loggedPathOf, requestIdOf } from './http/middleware/request-log';
+export { newNonce, sendPage } from './http/pay/page-response';
+export { IdempotencyService } from './idempotency/idempotency.service';
+export { randomToken } from './ids/ids';
+export { ApiKeyManagementService } from './merchants/api-key-management.service';
+export { merchantView } from './merchants/merchant-view';
+export { MerchantRepository } from './merchants/merchant.repository';
+export { onboardingStatusView } from './merchants/onboarding-status';
+export { OnboardingService, recordContractSchema } from './merchants/onboarding.service';
+export { toMinorUnits } from './money/money';
+export { RiskReviewService } from './monitoring/risk-review.service';
+export { RiskRuleSetService } from './monitoring/risk-rule-set.service';
+export { WebhookDeliveryLog } from './notifications/webhooks/webhook-delivery-log';
+export { createEndpointSchema } from './notifications/webhooks/webhook-endpoint-input';
+export { WebhookEndpointService } from './notifications/webhooks/webhook-endpoint.service';
+export { formatAmount } from './pages/amount-format';
+export { PAGE_LOCALES, PageLocale, chooseLocale, directionOf, isPageLocale } from './pages/page-locale';
+export { PaymentLinkService, linkView } from './payment-links/payment-link.service';
+export { Refund, refundFromRow } from './refunds/refund';
+export { BREAKER, BreakerState, ConnectionHealth } from './routing/connection-health';
+export { RoutingRule, RoutingRuleSet, routingRuleSetSchema } from './routing/routing-rules';
+export { RoutingService } from './routing/routing.service';

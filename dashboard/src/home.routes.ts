@@ -1,10 +1,7 @@
 import { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { findCurrency } from '../money/currencies';
-import { formatAmount } from '../pages/amount-format';
+import { WebSessionStore, findCurrency, formatAmount, principalOf, requireWebRole, webViewsOf } from '@tender/core';
 import { PaymentStatsService, PeriodFigures } from './home/payment-stats.service';
-import { WebSessionStore } from './sessions/web-session.store';
-import { principalOf, requireWebRole, webViewsOf } from './web-contract';
 import { safeNext } from './web-auth.middleware';
 import { WebArea, shellStateOf } from './web-views';
 

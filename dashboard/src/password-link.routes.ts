@@ -1,13 +1,7 @@
 import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { TenderConfig } from '../config/config';
-import { CONFIG } from '../config/tokens';
-import { TenderError } from '../errors/tender-error';
-import { PasswordLinkService } from './accounts/password-link.service';
-import { AttemptLimiter } from '../attempts/attempt-limiter';
+import { AttemptLimiter, CONFIG, PasswordLinkService, TenderConfig, TenderError, WebRealm, normalizeEmail, webViewsOf } from '@tender/core';
 import { passwordLinkRequest } from './accounts/signin-limits';
-import { normalizeEmail } from './accounts/web-account';
-import { WebRealm, webViewsOf } from './web-contract';
 import { formField, issueSigninFormToken, signinFormTokenOk } from './signin-form-token';
 import { shellStateOf } from './web-views';
 

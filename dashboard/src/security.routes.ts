@@ -1,12 +1,8 @@
 import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { TenderError } from '../errors/tender-error';
-import { AttemptLimiter } from '../attempts/attempt-limiter';
+import { AttemptLimiter, TenderError, WebAccountService, WebSessionStore, passwordSchema, principalOf, webViewsOf } from '@tender/core';
 import { TotpService } from './accounts/totp.service';
-import { WebAccountService, passwordSchema } from './accounts/web-account.service';
 import { codeAttempt, passwordAttempt } from './accounts/signin-limits';
-import { WebSessionStore } from './sessions/web-session.store';
-import { principalOf, webViewsOf } from './web-contract';
 import { shellStateOf } from './web-views';
 
 /**

@@ -1,8 +1,6 @@
 import { Request, Response } from 'express';
-import { randomToken } from '../ids/ids';
-import { tokensMatch } from './web-auth.middleware';
+import { randomToken, readCookie, tokensMatch } from '@tender/core';
 import { SIGNIN_CSRF_COOKIE, cookieOptions } from './web-cookies';
-import { readCookie } from './web-locale';
 import { shellStateOf } from './web-views';
 
 /**

@@ -1,17 +1,11 @@
 import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { TenderConfig } from '../config/config';
-import { CONFIG } from '../config/tokens';
-import { TenderError } from '../errors/tender-error';
+import { CONFIG, TenderConfig, TenderError, WebAccountService, WebRealm, WebSessionStore, hashSessionId, readCookie, tokensMatch, webViewsOf } from '@tender/core';
 import { wantsJson } from './web-refusal';
-import { WebAccountService } from './accounts/web-account.service';
 import { WebSignin } from './accounts/web-signin.service';
-import { WebSessionStore, hashSessionId } from './sessions/web-session.store';
-import { WebRealm, webViewsOf } from './web-contract';
 import { SIGNIN_CSRF_COOKIE, clearCookie, cookieOptions, sessionCookieName } from './web-cookies';
-import { safeNext, tokensMatch } from './web-auth.middleware';
+import { safeNext } from './web-auth.middleware';
 import { formField, issueSigninFormToken, signinFormTokenOk } from './signin-form-token';
-import { readCookie } from './web-locale';
 import { shellStateOf } from './web-views';
 
 /**

@@ -1,10 +1,7 @@
 import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { TenderError } from '../errors/tender-error';
-import { WebAccountService, emailSchema, merchantUserRoleSchema } from './accounts/web-account.service';
-import { PasswordLinkService } from './accounts/password-link.service';
-import { principalOf, requireWebRole, webViewsOf } from './web-contract';
+import { PasswordLinkService, TenderError, WebAccountService, emailSchema, merchantUserRoleSchema, principalOf, requireWebRole, webViewsOf } from '@tender/core';
 import { shellStateOf } from './web-views';
 
 const addSchema = z.object({ email: emailSchema, role: merchantUserRoleSchema }).passthrough();

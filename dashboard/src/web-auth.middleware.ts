@@ -1,13 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import { NextFunction, Request, Response } from 'express';
-import { BrandingService } from '../branding/branding.service';
-import { FONT_STACKS } from '../branding/branding-input';
-import { WebAccountService } from './accounts/web-account.service';
-import { WebSessionStore } from './sessions/web-session.store';
-import { WebPrincipal, WebRealm, setWebPrincipal } from './web-contract';
+import { BrandingService, FONT_STACKS, WebAccountService, WebPrincipal, WebRealm, WebSessionStore, readCookie, setWebPrincipal, tokensMatch } from '@tender/core';
 import { refuse } from './web-refusal';
 import { sessionCookieName } from './web-cookies';
-import { readCookie } from './web-locale';
 import { shellStateOf } from './web-views';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -72,11 +66,6 @@ export function requireCsrf(req: Request, res: Response, next: NextFunction): vo
   refuse(req, res, 'csrf_token_invalid', 'shell/csrf', { title: 'shell.csrf.title' });
 }
 
-export function tokensMatch(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
-}
 
 /** A `next` target after sign-in: only a path inside this area, never another site. */
 export function safeNext(value: unknown, base: string): string {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Request, Response } from 'express';
-import { PAGE_LOCALES, PageLocale, chooseLocale, isPageLocale } from '../pages/page-locale';
+import { PAGE_LOCALES, PageLocale, chooseLocale, isPageLocale, readCookie } from '@tender/core';
 
 export const WEB_LOCALE_COOKIE = 'tender_web_lang';
 
@@ -24,7 +24,7 @@ export function chooseWebLocale(req: Request, res: Response, secure: boolean): P
 }
 
 /**
- * Every area's texts merged per locale: templates/web/locales/<area>/<lang>.json for
+ * Every area's texts merged per locale: dashboard/templates/locales/<area>/<lang>.json for
  * each area folder (shell, dashboard, console, ...). Each file is an object merged at
  * the top level, so an area keeps its keys under its own names.
  */
@@ -52,19 +52,6 @@ export function webMessage(all: Readonly<Record<PageLocale, WebMessages>>, local
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole));
 }
 
-export function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
 
 function deepMerge(a: WebMessages, b: WebMessages): WebMessages {
   const out: Record<string, string | WebMessages> = { ...a };

@@ -1,7 +1,5 @@
 import { Request, Response } from 'express';
-import { ErrorCode } from '../errors/error-catalogue';
-import { TenderError } from '../errors/tender-error';
-import { webViewsOf } from './web-contract';
+import { ErrorCode, TenderError, webViewsOf } from '@tender/core';
 
 /**
  * True when the caller is a script (a screen's fetch with `Accept: application/json`)

@@ -1,16 +1,7 @@
 import path from 'node:path';
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { TenderConfig } from '../config/config';
-import { CONFIG } from '../config/tokens';
-import { BrandingService } from '../branding/branding.service';
-import { LOGGER, Logger, maskPans } from '../logging/logger';
-import { newNonce } from '../http/pay/page-response';
-import { WebAccountService } from './accounts/web-account.service';
-import { WebSessionStore } from './sessions/web-session.store';
-import { DASHBOARD_SECTIONS } from './dashboard/sections';
-import { CONSOLE_SECTIONS } from './console/sections';
-import { WebRealm, WebRole, WebSection, principalOf, setWebViews, webViewsOf } from './web-contract';
+import { BrandingService, CONFIG, LOGGER, Logger, TenderConfig, WebAccountService, WebRealm, WebRole, WebSection, WebSessionStore, formBody, jsonBody, loggedPathOf, maskPans, newNonce, principalOf, requestErrorOf, requestIdOf, setWebViews, webViewsOf } from '@tender/core';
 import { authenticate, requireCsrf } from './web-auth.middleware';
 import { chooseWebLocale } from './web-locale';
 import { HandlebarsWebViews, WEB_TEMPLATES_DIR, WebArea, setShellState } from './web-views';
@@ -19,8 +10,6 @@ import { securityRoutes } from './security.routes';
 import { homeRoutes } from './home.routes';
 import { teamRoutes } from './team.routes';
 import { passwordLinkRoutes } from './password-link.routes';
-import { formBody, jsonBody, requestErrorOf } from '../http/body-parsing';
-import { loggedPathOf, requestIdOf } from '../http/middleware/request-log';
 
 const ALL_MERCHANT_ROLES: readonly WebRole[] = ['owner', 'developer', 'support'];
 
@@ -36,27 +25,18 @@ function navigation(area: WebArea, sections: readonly WebSection[]) {
 }
 
 /**
- * The browser-facing shell: /dashboard (merchants' users) and /console (operators),
- * and their assets under /web-assets. Each area gets its own session cookie, the
- * locale, the CSP nonce and the WebViews, then sign-in, then authentication and the
- * CSRF check, then the shell's screens and the sections of web/dashboard/sections.ts
- * or web/console/sections.ts. Mounted by http/app.ts with one line.
+ * One area of the browser-facing shell: /dashboard (merchants' users) or /console
+ * (operators). The area gets its own session cookie, the locale, the CSP nonce and the
+ * WebViews, then sign-in, then authentication and the CSRF check, then the shell's
+ * screens and the sections of dashboard/sections.ts or console/sections.ts. Mounted
+ * by the plugin (dashboard.plugin.ts) once core's services are registered.
  *
  * @example
  * ```ts
- * app.use(webShellRoutes(container));
+ * app.use('/dashboard', areaRouter(container, new HandlebarsWebViews(), 'dashboard', 'merchant', DASHBOARD_SECTIONS));
  * ```
  */
-export function webShellRoutes(container: DependencyContainer): Router {
-  const views = new HandlebarsWebViews();
-  const router = Router();
-  router.use('/web-assets', webAssetRoutes());
-  router.use('/dashboard', areaRouter(container, views, 'dashboard', 'merchant', DASHBOARD_SECTIONS));
-  router.use('/console', areaRouter(container, views, 'console', 'operator', CONSOLE_SECTIONS));
-  return router;
-}
-
-function areaRouter(container: DependencyContainer, views: HandlebarsWebViews, area: WebArea, realm: WebRealm, sections: readonly WebSection[]): Router {
+export function areaRouter(container: DependencyContainer, views: HandlebarsWebViews, area: WebArea, realm: WebRealm, sections: readonly WebSection[]): Router {
   const config = container.resolve<TenderConfig>(CONFIG);
   const logger = container.resolve<Logger>(LOGGER);
   const base = `/${area}`;
@@ -95,11 +75,11 @@ function areaRouter(container: DependencyContainer, views: HandlebarsWebViews, a
 }
 
 /**
- * Static files: the shell's templates/web/assets under /web-assets/, each area's
- * templates/web/<area>/assets under /web-assets/<area>/, and the chart library from
+ * Static files: the shell's dashboard/templates/assets under /web-assets/, each area's
+ * dashboard/templates/<area>/assets under /web-assets/<area>/, and the chart library from
  * node_modules under /web-assets/vendor/ (no build step: the published files as they are).
  */
-function webAssetRoutes(): Router {
+export function webAssetRoutes(): Router {
   const router = Router();
   const options = { index: false, dotfiles: 'ignore' as const, fallthrough: false, maxAge: 300_000 };
   const uplot = path.dirname(require.resolve('uplot/package.json'));

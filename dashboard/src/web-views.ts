@@ -3,15 +3,13 @@ import path from 'node:path';
 import { Request, Response } from 'express';
 import Handlebars from 'handlebars';
 import helmet from 'helmet';
-import { formatAmount } from '../pages/amount-format';
-import { PageLocale, directionOf, isPageLocale } from '../pages/page-locale';
-import { WebPrincipal, WebRole, WebViews } from './web-contract';
+import { PageLocale, WebPrincipal, WebRole, WebViews, directionOf, formatAmount, isPageLocale } from '@tender/core';
 import { WebMessages, loadWebMessages, webMessage } from './web-locale';
 
-/** templates/web at the repository root (from core/dist/web or core/src/web). */
-export const WEB_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', '..', 'templates', 'web');
+/** The package's own templates/ (from dashboard/dist or dashboard/src: one level below the package root). */
+export const WEB_TEMPLATES_DIR = path.resolve(__dirname, '..', 'templates');
 
-/** Folders of templates/web that hold views (and their partials/, assets/). */
+/** Folders of dashboard/templates that hold views (and their partials/, assets/). */
 export const WEB_AREAS = ['shell', 'dashboard', 'console'] as const;
 export type WebArea = 'dashboard' | 'console';
 
@@ -47,10 +45,10 @@ export function shellStateOf(res: Response): ShellRequestState {
 }
 
 /**
- * The WebViews of the shell: Handlebars views under templates/web (`dashboard/payments`
- * is templates/web/dashboard/payments.hbs) inside templates/web/layout.hbs, with the
- * locale texts of every area merged, partials from templates/web/partials (by name)
- * and templates/web/<area>/partials (as `<area>-<name>`), and a nonce-based CSP.
+ * The WebViews of the shell: Handlebars views under dashboard/templates (`dashboard/payments`
+ * is dashboard/templates/dashboard/payments.hbs) inside dashboard/templates/layout.hbs, with the
+ * locale texts of every area merged, partials from dashboard/templates/partials (by name)
+ * and dashboard/templates/<area>/partials (as `<area>-<name>`), and a nonce-based CSP.
  * Everything is compiled at start, so a broken template stops the gateway, not a page.
  *
  * Helpers: `t` (`{{t "shell.signin.title" name=value}}`, `{name}` placeholders),
@@ -83,7 +81,7 @@ export class HandlebarsWebViews implements WebViews {
     const state = shellStateOf(res);
     const principal = res.locals.webPrincipal as WebPrincipal | undefined;
     const template = this.views.get(view);
-    if (template === undefined) throw new Error(`no web view '${view}' (templates/web/${view}.hbs)`);
+    if (template === undefined) throw new Error(`no web view '${view}' (dashboard/templates/${view}.hbs)`);
     const lang = state.locale;
     const req = res.req as Request;
     const here = req.originalUrl.split('?')[0] ?? '';

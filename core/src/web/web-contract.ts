@@ -46,7 +46,7 @@ export interface WebPrincipal {
 /** Renders a view inside the shell's layout (navigation, locale, direction, CSRF token). */
 export interface WebViews {
   /**
-   * `view` is a path under templates/web without `.hbs` (e.g. 'dashboard/payments').
+   * `view` is a path under the web UI's templates (@tender/dashboard: dashboard/templates) without `.hbs` (e.g. 'dashboard/payments').
    * `data.title` is a locale key. The layout adds `principal`, `csrf`, `t` and `dir`.
    */
   render(res: Response, view: string, data: Record<string, unknown>, status?: number): void;

@@ -1,6 +1,4 @@
-import { AttemptCheck } from '../../attempts/attempt-limiter';
-import { AttemptRule } from '../../attempts/attempt-rule';
-import { clientAddressSubject } from '../../attempts/client-address';
+import { AttemptCheck, AttemptRule, clientAddressSubject } from '@tender/core';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import { KEY_RING, KeyRing } from '../../vault/key-ring';
+import { KEY_RING, KeyRing } from '@tender/core';
 
 /**
  * Seals TOTP secrets at rest (AES-256-GCM under a key derived from the master key,

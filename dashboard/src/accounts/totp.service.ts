@@ -1,11 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
-import { CLOCK, Clock } from '../../clock/clock';
-import { DATABASE, Database } from '../../db/database';
-import { TenderError } from '../../errors/tender-error';
+import { CLOCK, Clock, DATABASE, Database, TenderError, WebAccountRow } from '@tender/core';
 import { TotpSecretBox } from './totp-secret-box';
-import { WebAccountRow } from './web-account';
 
 /** RFC 6238 defaults every authenticator app understands: SHA-1, 6 digits, 30 s; one step of clock drift either way. */
 const TOTP_SETTINGS = { algorithm: 'SHA1', digits: 6, period: 30, window: 1 } as const;

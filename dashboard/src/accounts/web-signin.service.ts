@@ -1,11 +1,7 @@
 import { inject, injectable } from 'tsyringe';
-import { DATABASE, Database } from '../../db/database';
-import { WebRealm } from '../web-contract';
-import { AttemptLimiter } from '../../attempts/attempt-limiter';
-import { decoyHash, hashPassword, needsRehash, verifyPassword } from './password-hasher';
+import { AttemptLimiter, DATABASE, Database, WebAccount, WebAccountRow, WebRealm, decoyHash, hashPassword, needsRehash, normalizeEmail, verifyPassword, webAccountFromRow } from '@tender/core';
 import { codeAttempt, passwordAttempt } from './signin-limits';
 import { TotpService } from './totp.service';
-import { WebAccount, WebAccountRow, normalizeEmail, webAccountFromRow } from './web-account';
 
 export type SigninResult =
   | { readonly kind: 'signed_in'; readonly account: WebAccount }

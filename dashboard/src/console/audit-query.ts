@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { DATABASE, Database } from '../../db/database';
+import { DATABASE, Database } from '@tender/core';
 
 /** What the console's audit screen filters on; every field is optional. */
 export interface AuditFilter {

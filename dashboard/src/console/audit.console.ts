@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { requireWebRole } from '../web-contract';
+import { requireWebRole } from '@tender/core';
 import { AuditFilter, AuditQuery } from './audit-query';
 import { renderConsole, utc } from './console-page';
 

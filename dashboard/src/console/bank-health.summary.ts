@@ -1,7 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { DATABASE, Database } from '../../db/database';
-import { BankCatalogueService } from '../../banks/bank-catalogue.service';
-import { BreakerState, ConnectionHealth } from '../../routing/connection-health';
+import { BankCatalogueService, BreakerState, ConnectionHealth, DATABASE, Database } from '@tender/core';
 
 export interface ConnectionHealthRow {
   readonly connectionId: string;

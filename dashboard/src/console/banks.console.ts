@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { BREAKER } from '../../routing/connection-health';
-import { requireWebRole } from '../web-contract';
+import { BREAKER, requireWebRole } from '@tender/core';
 import { BankHealthSummary } from './bank-health.summary';
 import { renderConsole } from './console-page';
 

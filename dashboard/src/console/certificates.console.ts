@@ -1,12 +1,7 @@
 import { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { DATABASE, Database } from '../../db/database';
-import { CertificateAuthority } from '../../certificates/certificate-authority';
-import { CertificateRepository } from '../../certificates/certificate.repository';
-import { normalizeSerial } from '../../certificates/x509';
-import { CLOCK, Clock } from '../../clock/clock';
-import { requireWebRole } from '../web-contract';
+import { CLOCK, CertificateAuthority, CertificateRepository, Clock, DATABASE, Database, normalizeSerial, requireWebRole } from '@tender/core';
 import { renderConsole, utc } from './console-page';
 
 const LIMIT = 100;

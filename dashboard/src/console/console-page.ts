@@ -1,7 +1,5 @@
 import { Request, Response } from 'express';
-import { operatorAccountActor } from '../../audit/audit-log';
-import { TenderError } from '../../errors/tender-error';
-import { principalOf, webViewsOf } from '../web-contract';
+import { TenderError, operatorAccountActor, principalOf, webViewsOf } from '@tender/core';
 
 /** The audit actor of the signed-in operator: their account, not the shared admin token. */
 export function consoleActor(res: Response): string {
@@ -11,7 +9,7 @@ export function consoleActor(res: Response): string {
 const STYLES = ['/web-assets/console/console.css'];
 
 /**
- * Renders templates/web/console/<view>.hbs inside the shell's layout, with the
+ * Renders dashboard/templates/console/<view>.hbs inside the shell's layout, with the
  * console's stylesheet. The console needs no script of its own: the shell's script
  * asks before forms marked data-confirm (suspend, reject) submit.
  */

@@ -1,7 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { DATABASE, Database } from '../../db/database';
-import { MERCHANT_STAGES, MerchantStage } from '../../merchants/merchant-stage-machine';
-import { MerchantView } from '../../merchants/merchant-view';
+import { DATABASE, Database, MERCHANT_STAGES, MerchantStage, MerchantView } from '@tender/core';
 
 /** The operator actions of the onboarding API (POST /admin/v1/merchants/:id/<action>). */
 export type MerchantAction = 'approve' | 'extend_test_mode' | 'contract' | 'go_live' | 'suspend' | 'resume';

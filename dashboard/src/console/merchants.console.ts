@@ -1,16 +1,7 @@
 import { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { DATABASE, Database } from '../../db/database';
-import { BankConnectionRepository } from '../../banks/bank-connection';
-import { MerchantRepository } from '../../merchants/merchant.repository';
-import { MERCHANT_STAGES } from '../../merchants/merchant-stage-machine';
-import { merchantView } from '../../merchants/merchant-view';
-import { OnboardingService, recordContractSchema } from '../../merchants/onboarding.service';
-import { TenderConfig } from '../../config/config';
-import { CONFIG } from '../../config/tokens';
-import { fields, parseInput } from '../../http/validation';
-import { requireWebRole } from '../web-contract';
+import { BankConnectionRepository, CONFIG, DATABASE, Database, MERCHANT_STAGES, MerchantRepository, OnboardingService, TenderConfig, fields, merchantView, parseInput, recordContractSchema, requireWebRole } from '@tender/core';
 import { AuditQuery } from './audit-query';
 import { MerchantAction, MerchantStageCounts, actionsFor } from './merchant-board';
 import { consoleActor, formOf, refusal, renderConsole, textField, utc } from './console-page';

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { DATABASE, Database } from '../../db/database';
+import { DATABASE, Database } from '@tender/core';
 
 export interface QueuedReview {
   readonly id: string;

@@ -1,11 +1,7 @@
 import { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { OPERATOR_ACTOR } from '../../audit/audit-log';
-import { formatAmount } from '../../pages/amount-format';
-import { RiskReviewService } from '../../monitoring/risk-review.service';
-import { RiskRuleSetService } from '../../monitoring/risk-rule-set.service';
-import { principalOf, requireWebRole } from '../web-contract';
+import { OPERATOR_ACTOR, RiskReviewService, RiskRuleSetService, formatAmount, principalOf, requireWebRole } from '@tender/core';
 import { consoleActor, formOf, refusal, renderConsole, textField, utc } from './console-page';
 import { ReviewQueueQuery } from './review-queue.query';
 

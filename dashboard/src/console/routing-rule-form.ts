@@ -1,5 +1,5 @@
 import { ZodIssue } from 'zod';
-import { RoutingRule, RoutingRuleSet, routingRuleSetSchema } from '../../routing/routing-rules';
+import { RoutingRule, RoutingRuleSet, routingRuleSetSchema } from '@tender/core';
 
 /** One rule as the editor shows it: every field a string, lists comma-separated. */
 export interface RoutingRuleRow {

@@ -1,9 +1,6 @@
 import { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { DATABASE, Database } from '../../db/database';
-import { BankCatalogueService } from '../../banks/bank-catalogue.service';
-import { RoutingService } from '../../routing/routing.service';
-import { requireWebRole } from '../web-contract';
+import { BankCatalogueService, DATABASE, Database, RoutingService, requireWebRole } from '@tender/core';
 import { consoleActor, formOf, renderConsole, textField, utc } from './console-page';
 import { FieldErrors, RoutingRuleRow, blankRow, readRoutingForm, rowsOf } from './routing-rule-form';
 

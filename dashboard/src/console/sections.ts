@@ -1,4 +1,4 @@
-import { WebSection } from '../web-contract';
+import { WebSection } from '@tender/core';
 import { consoleAuditRouter } from './audit.console';
 import { consoleBanksRouter } from './banks.console';
 import { consoleCertificatesRouter } from './certificates.console';

@@ -1,9 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { CLOCK, Clock } from '../../clock/clock';
-import { DATABASE, Database } from '../../db/database';
-import { inTransaction } from '../../db/transaction';
-import { BrandingInput, brandingSchema } from '../../branding/branding-input';
-import { MerchantContext } from '../../merchants/merchant-context';
+import { BrandingInput, CLOCK, Clock, DATABASE, Database, MerchantContext, brandingSchema, inTransaction } from '@tender/core';
 
 /**
  * The branding editor's draft: what the merchant is previewing and has not published.

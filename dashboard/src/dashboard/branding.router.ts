@@ -1,13 +1,6 @@
 import { Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { Branding } from '../../branding/branding';
-import { brandingSchema } from '../../branding/branding-input';
-import { BrandingService } from '../../branding/branding.service';
-import { parseInput } from '../../http/validation';
-import { newNonce, sendPage } from '../../http/pay/page-response';
-import { BrandingPreview } from '../../pages/branding-preview';
-import { isPageLocale } from '../../pages/page-locale';
-import { principalOf, requireWebRole } from '../web-contract';
+import { Branding, BrandingPreview, BrandingService, brandingSchema, isPageLocale, newNonce, parseInput, principalOf, requireWebRole, sendPage } from '@tender/core';
 import { contextOf, formOf, pageErrorOf, renderScreen } from './dashboard-page';
 import { BrandingDrafts } from './branding-drafts';
 

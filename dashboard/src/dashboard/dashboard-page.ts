@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Request, Response } from 'express';
-import { TenderError } from '../../errors/tender-error';
-import { MerchantContext } from '../../merchants/merchant-context';
-import { WebPrincipal, principalOf, webViewsOf } from '../web-contract';
+import { MerchantContext, TenderError, WebPrincipal, principalOf, webViewsOf } from '@tender/core';
 
 /**
  * What every dashboard screen needs from the shell's principal: the merchant and
@@ -20,7 +18,7 @@ export function contextOf(res: Response): MerchantContext {
 
 const DASHBOARD_CSS = '/web-assets/dashboard/dashboard.css';
 
-/** Renders `templates/web/dashboard/<view>.hbs` inside the shell's layout (which links `styles`). */
+/** Renders `dashboard/templates/dashboard/<view>.hbs` inside the shell's layout (which links `styles`). */
 export function renderScreen(res: Response, view: string, data: Record<string, unknown>, status = 200): void {
   res.setHeader('Cache-Control', 'no-store');
   webViewsOf(res).render(res, `dashboard/${view}`, { principalRole: principalOf(res).role, styles: [DASHBOARD_CSS], ...data }, status);

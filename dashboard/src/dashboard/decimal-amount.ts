@@ -1,5 +1,4 @@
-import { findCurrency } from '../../money/currencies';
-import { MAX_AMOUNT } from '../../money/money';
+import { MAX_AMOUNT, findCurrency } from '@tender/core';
 
 /**
  * Exact conversions between minor units and decimal strings for people (forms, CSV),

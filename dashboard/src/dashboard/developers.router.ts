@@ -1,20 +1,6 @@
 import { Request, Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { CLOCK, Clock } from '../../clock/clock';
-import { CONFIG } from '../../config/tokens';
-import { TenderConfig } from '../../config/config';
-import { DATABASE, Database } from '../../db/database';
-import { TenderError } from '../../errors/tender-error';
-import { ApiKeyManagementService } from '../../merchants/api-key-management.service';
-import { MerchantRepository } from '../../merchants/merchant.repository';
-import { CURRENCIES } from '../../money/currencies';
-import { formatAmount } from '../../pages/amount-format';
-import { PaymentLinkService, linkView } from '../../payment-links/payment-link.service';
-import { WebhookDeliveryLog } from '../../notifications/webhooks/webhook-delivery-log';
-import { WebhookEndpointService } from '../../notifications/webhooks/webhook-endpoint.service';
-import { createEndpointSchema } from '../../notifications/webhooks/webhook-endpoint-input';
-import { fields, parseInput } from '../../http/validation';
-import { requireWebRole } from '../web-contract';
+import { ApiKeyManagementService, CLOCK, CONFIG, CURRENCIES, Clock, DATABASE, Database, MerchantRepository, PaymentLinkService, TenderConfig, TenderError, WebhookDeliveryLog, WebhookEndpointService, createEndpointSchema, fields, formatAmount, linkView, parseInput, requireWebRole } from '@tender/core';
 import { contextOf, formOf, pageErrorOf, renderNotFound, renderScreen } from './dashboard-page';
 import { parseFormAmount } from './decimal-amount';
 

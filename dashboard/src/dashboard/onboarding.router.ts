@@ -1,12 +1,6 @@
 import { Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { CLOCK, Clock } from '../../clock/clock';
-import { DATABASE, Database } from '../../db/database';
-import { BankCatalogueService } from '../../banks/bank-catalogue.service';
-import { MerchantRepository } from '../../merchants/merchant.repository';
-import { OnboardingService } from '../../merchants/onboarding.service';
-import { onboardingStatusView } from '../../merchants/onboarding-status';
-import { requireWebRole } from '../web-contract';
+import { BankCatalogueService, CLOCK, Clock, DATABASE, Database, MerchantRepository, OnboardingService, onboardingStatusView, requireWebRole } from '@tender/core';
 import { formOf, pageErrorOf, renderNotFound, renderScreen, contextOf } from './dashboard-page';
 
 /** The stages in order, for the progress bar; `suspended` is shown apart. */

@@ -1,11 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { TenderError } from '../../errors/tender-error';
-import { IdempotencyService } from '../../idempotency/idempotency.service';
-import { MerchantContext } from '../../merchants/merchant-context';
-import { PaymentService } from '../../payments/payment.service';
-import { Refund } from '../../refunds/refund';
-import { RefundService } from '../../refunds/refund.service';
-import { WebRole } from '../web-contract';
+import { IdempotencyService, MerchantContext, PaymentService, Refund, RefundService, TenderError, WebRole } from '@tender/core';
 import { SupportRefundLimits } from './support-refund-limits';
 
 /** Who acts on a payment from the dashboard: the principal's merchant, mode and role. */

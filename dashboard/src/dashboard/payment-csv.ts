@@ -1,4 +1,4 @@
-import { Payment } from '../../payments/payment';
+import { Payment } from '@tender/core';
 import { minorToDecimal } from './decimal-amount';
 
 /** The CSV columns, in order; amounts are exact decimal strings in the payment's currency. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CURRENCIES } from '../../money/currencies';
-import { PAYMENT_STATUSES, PaymentStatus } from '../../payments/payment-state-machine';
+import { CURRENCIES, PAYMENT_STATUSES, PaymentStatus } from '@tender/core';
 import { DECIMAL_PATTERN } from './decimal-amount';
 
 /** How a payment was paid, as the dashboard filters it: any card, one card brand, or a personal account. */

@@ -1,6 +1,4 @@
-import { formatAmount } from '../../pages/amount-format';
-import { Payment } from '../../payments/payment';
-import { Refund } from '../../refunds/refund';
+import { Payment, Refund, formatAmount } from '@tender/core';
 import { minorToDecimal } from './decimal-amount';
 import { TimelineEntry } from './payment-timeline';
 

@@ -1,9 +1,6 @@
 import { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
-import { DATABASE, Database, isMysql } from '../../db/database';
-import { MerchantContext } from '../../merchants/merchant-context';
-import { CURRENCIES } from '../../money/currencies';
-import { Payment, paymentFromRow } from '../../payments/payment';
+import { CURRENCIES, DATABASE, Database, MerchantContext, Payment, isMysql, paymentFromRow } from '@tender/core';
 import { decimalToMinor } from './decimal-amount';
 import { PaymentCursor, PaymentFilter, encodeCursor } from './payment-filter';
 

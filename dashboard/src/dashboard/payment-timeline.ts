@@ -1,9 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { DATABASE, Database } from '../../db/database';
-import { MerchantContext } from '../../merchants/merchant-context';
-import { toMinorUnits } from '../../money/money';
-import { Payment } from '../../payments/payment';
-import { Refund, refundFromRow } from '../../refunds/refund';
+import { DATABASE, Database, MerchantContext, Payment, Refund, refundFromRow, toMinorUnits } from '@tender/core';
 
 /** What kind of thing happened; the template picks its label and icon from it. */
 export type TimelineKind = 'created' | 'risk' | 'review' | 'attempt' | 'bank' | 'event' | 'webhook' | 'refund';

@@ -2,11 +2,7 @@ import { Readable } from 'node:stream';
 import { Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { PaymentService } from '../../payments/payment.service';
-import { CURRENCIES } from '../../money/currencies';
-import { PAYMENT_STATUSES } from '../../payments/payment-state-machine';
-import { TenderError } from '../../errors/tender-error';
-import { principalOf, requireWebRole } from '../web-contract';
+import { CURRENCIES, PAYMENT_STATUSES, PaymentService, TenderError, fields, parseInput, principalOf, requireWebRole } from '@tender/core';
 import { FORM_KEY_PATTERN, contextOf, formOf, newFormKey, pageErrorOf, renderNotFound, renderScreen } from './dashboard-page';
 import { PaymentSearch } from './payment-search';
 import { PAYMENT_METHOD_FILTERS, cursorOf, filterOf, filterQuery, paymentFilterSchema } from './payment-filter';
@@ -16,7 +12,6 @@ import { paymentActionsOf, paymentDetailView, paymentRowView, refundRowView, tim
 import { DashboardPaymentActions } from './payment-actions';
 import { SupportRefundLimits } from './support-refund-limits';
 import { minorToDecimal, parseFormAmount } from './decimal-amount';
-import { fields, parseInput } from '../../http/validation';
 
 const PAYMENT_ID = /^pay_[0-9A-Za-z]{1,40}$/;
 const pageSize = z.preprocess((v) => (v === undefined || v === '' ? undefined : v), z.coerce.number().int().min(1).max(100).default(50));

@@ -1,10 +1,6 @@
 import { Response, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { TenderError } from '../../errors/tender-error';
-import { RiskReviewService } from '../../monitoring/risk-review.service';
-import { RiskRuleSetService } from '../../monitoring/risk-rule-set.service';
-import { formatAmount } from '../../pages/amount-format';
-import { principalOf, requireWebRole } from '../web-contract';
+import { RiskReviewService, RiskRuleSetService, TenderError, formatAmount, principalOf, requireWebRole } from '@tender/core';
 import { contextOf, formOf, pageErrorOf, renderNotFound, renderScreen } from './dashboard-page';
 
 const REVIEW_ID = /^rrv_[0-9A-Za-z]{1,40}$/;

@@ -1,4 +1,4 @@
-import { WebSection } from '../web-contract';
+import { WebSection } from '@tender/core';
 import { brandingRouter } from './branding.router';
 import { developersRouter } from './developers.router';
 import { onboardingRouter } from './onboarding.router';

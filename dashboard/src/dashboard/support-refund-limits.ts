@@ -1,9 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { CLOCK, Clock } from '../../clock/clock';
-import { DATABASE, Database } from '../../db/database';
-import { inTransaction } from '../../db/transaction';
-import { MerchantContext } from '../../merchants/merchant-context';
-import { toMinorUnits } from '../../money/money';
+import { CLOCK, Clock, DATABASE, Database, MerchantContext, inTransaction, toMinorUnits } from '@tender/core';
 
 export interface SupportRefundLimit {
   readonly currency: string;

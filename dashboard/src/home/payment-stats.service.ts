@@ -1,7 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { CLOCK, Clock } from '../../clock/clock';
-import { DATABASE, Database, isMysql } from '../../db/database';
-import { PaymentStatus } from '../../payments/payment-state-machine';
+import { CLOCK, Clock, DATABASE, Database, PaymentStatus, isMysql } from '@tender/core';
 
 const DAY_MS = 86_400_000;
 /** How many days the charts cover, today included. */
