@@ -6,7 +6,7 @@ import 'reflect-metadata';
 export * from './banks/bank-adapter';
 export { BankRegistry, UnknownBankAdapterError } from './banks/bank-registry';
 export { Clock, CLOCK, FixedClock, SystemClock } from './clock/clock';
-export { TenderConfig, loadConfig, ConfigError, DatabaseConfig } from './config/config';
+export { TenderConfig, loadConfig, ConfigError, DatabaseConfig, DEFAULT_PLUGINS } from './config/config';
 export { CONFIG, ADMIN_TOKEN } from './config/tokens';
 export { DATABASE, Database, createDatabase } from './db/database';
 export { migrateToLatest } from './db/migrator';
