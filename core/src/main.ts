@@ -56,7 +56,8 @@ async function start(config: TenderConfig): Promise<void> {
       out.push(`    -H 'Authorization: Bearer ${demo.testSecretKey}' -H 'Content-Type: application/json' \\`);
       out.push(`    -d '{"payment_method":{"type":"card","card":{"number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}}}'`);
     }
-    const web = await ensureDemoWebAccounts(gateway);
+    // Sign-ins only where something serves them: API only (no @tender/dashboard) prints none.
+    const web = config.plugins.includes('@tender/dashboard') ? await ensureDemoWebAccounts(gateway) : undefined;
     if (web !== undefined) {
       out.push('');
       out.push(`Demo sign-ins (saved in ${web.file}):`);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import request from 'supertest';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
@@ -12,8 +11,8 @@ import { CARDS, MerchantClient } from '../support/merchant-client';
 import { payAs, putMerchantRules } from '../support/risk-helpers';
 import { launchChromium } from '../support/browser';
 import { WebUser, createMerchantUser, createOperatorAccount, signInPage } from '../support/web-session';
+import { saveScreenshot } from '../support/screenshots';
 
-const SCREENSHOTS = path.join(__dirname, '..', '..', '..', 'docs', 'screenshots');
 const REVIEW_ABOVE_100000 = { rules: { amount: { max_amounts: { RUB: 100000 }, max_score: 80 } } };
 
 describe('operator console in headless Chromium', function () {
@@ -74,7 +73,7 @@ describe('operator console in headless Chromium', function () {
     await t?.close();
   });
 
-  const shot = (name: string, target: Page = page): Promise<Buffer> => target.screenshot({ path: path.join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
+  const shot = (name: string, target: Page = page): Promise<void> => saveScreenshot(target, `console-${name}`, { fullPage: true });
 
   it('moves a merchant through approval, contract and go-live', async () => {
     await page.goto(`${base}/console/merchants`);

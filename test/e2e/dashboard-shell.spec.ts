@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { FixedClock } from '@tender/core';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { launchChromium } from '../support/browser';
 import { WebUser, createMerchantUser, createOperatorAccount, signInPage } from '../support/web-session';
+import { saveScreenshot } from '../support/screenshots';
 
-const SCREENSHOTS = path.join(__dirname, '..', '..', '..', 'docs', 'screenshots');
 const DAY = 86_400_000;
 
 describe('dashboard shell in headless Chromium', function () {
@@ -39,7 +37,6 @@ describe('dashboard shell in headless Chromium', function () {
     support = await createMerchantUser(t, { merchantId: merchant.id, role: 'support' });
     base = `http://127.0.0.1:${(await t.gateway.listen(0, '127.0.0.1')).port}`;
     browser = await launchChromium();
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
   });
   after(async () => {
     await browser?.close();
@@ -65,7 +62,7 @@ describe('dashboard shell in headless Chromium', function () {
     const { context, page } = await open({ width: 1280, height: 800 });
     await page.goto(`${base}/dashboard`);
     assert.match(new URL(page.url()).pathname, /^\/dashboard\/signin$/);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-signin.png') });
+    await saveScreenshot(page, 'dashboard-signin');
     await page.fill('#email', owner.email);
     await page.fill('#password', 'not the password');
     await page.click('#signin-submit');
@@ -78,7 +75,7 @@ describe('dashboard shell in headless Chromium', function () {
     assert.equal(await page.getAttribute('#stats-today', 'data-count'), '4');
     assert.match((await page.textContent('#declines')) ?? '', /Declined by the issuer/);
     assert.deepEqual(cspViolations, []);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-home.png'), fullPage: true });
+    await saveScreenshot(page, 'dashboard-home', { fullPage: true });
     await context.close();
   });
 

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { FixedClock } from '@tender/core';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
@@ -9,8 +7,8 @@ import { SeededPayments, seedPayments } from '../support/dashboard-fixtures';
 import { payAs, putMerchantRules } from '../support/risk-helpers';
 import { launchChromium } from '../support/browser';
 import { WebUser, createMerchantUser, signInPage } from '../support/web-session';
+import { saveScreenshot } from '../support/screenshots';
 
-const SCREENSHOTS = path.join(__dirname, '..', '..', '..', 'docs', 'screenshots');
 
 /** The merchant dashboard screens in headless Chromium, signed in through the shell's real form. */
 describe('dashboard screens in headless Chromium', function () {
@@ -39,7 +37,6 @@ describe('dashboard screens in headless Chromium', function () {
     owner = await createMerchantUser(t, { merchantId: merchant.id, role: 'owner', email: 'owner@coffee.example' });
     support = await createMerchantUser(t, { merchantId: merchant.id, role: 'support', email: 'support@coffee.example' });
     browser = await launchChromium();
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
   });
   after(async () => {
     for (const c of contexts) await c.close();
@@ -63,7 +60,7 @@ describe('dashboard screens in headless Chromium', function () {
     return page;
   }
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `dashboard-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string): Promise<void> => saveScreenshot(page, `dashboard-${name}`, { fullPage: true });
 
   it('finds a payment by last 4, refunds part of it after confirming, and sees the refund in the timeline', async () => {
     const page = await signedIn(owner);

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import supertest from 'supertest';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { expiry, pageTokenOf, shopHmac } from '../support/hosted-page';
 import { launchChromium, startReturnServer } from '../support/browser';
+import { saveScreenshot } from '../support/screenshots';
 
-const SCREENSHOTS = path.join(__dirname, '..', '..', '..', 'docs', 'screenshots');
 
 describe('hosted payment page in headless Chromium', function () {
   this.timeout(60_000);
@@ -118,18 +116,17 @@ describe('hosted payment page in headless Chromium', function () {
     const { page } = await openPage({ currency: 'AED', amount: 123450, order_id: 'A-1042' }, { width: 1280, height: 900 }, 'ar');
     assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
     assert.equal(await page.evaluate('getComputedStyle(document.body).direction'), 'rtl');
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'payment-ar.png'), fullPage: true });
+    await saveScreenshot(page, 'payment-ar', { fullPage: true });
     await page.context().close();
   });
 
   it('has no horizontal scroll at 360 px', async () => {
     const { page } = await openPage({ locale: 'ru', order_id: 'A-1042' }, { width: 360, height: 780 });
     assert.ok(Number(await page.evaluate('document.documentElement.scrollWidth')) <= 360);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'payment-mobile.png'), fullPage: true });
+    await saveScreenshot(page, 'payment-mobile', { fullPage: true });
     await page.context().close();
     const desktop = await openPage({ locale: 'en', order_id: 'A-1042' });
-    await desktop.page.screenshot({ path: path.join(SCREENSHOTS, 'payment-desktop.png'), fullPage: true });
+    await saveScreenshot(desktop.page, 'payment-desktop', { fullPage: true });
     await desktop.page.context().close();
   });
 

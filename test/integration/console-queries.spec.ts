@@ -8,10 +8,10 @@ import { OnboardingService } from '@tender/core/dist/merchants/onboarding.servic
 import { RiskReviewService } from '@tender/core/dist/monitoring/risk-review.service';
 import { merchantView } from '@tender/core/dist/merchants/merchant-view';
 import { MerchantRepository } from '@tender/core/dist/merchants/merchant.repository';
-import { AuditQuery } from '@tender/core/dist/web/console/audit-query';
-import { BankHealthSummary } from '@tender/core/dist/web/console/bank-health.summary';
-import { ReviewQueueQuery } from '@tender/core/dist/web/console/review-queue.query';
-import { MerchantStageCounts, actionsFor } from '@tender/core/dist/web/console/merchant-board';
+import { AuditQuery } from '@tender/dashboard/dist/console/audit-query';
+import { BankHealthSummary } from '@tender/dashboard/dist/console/bank-health.summary';
+import { ReviewQueueQuery } from '@tender/dashboard/dist/console/review-queue.query';
+import { MerchantStageCounts, actionsFor } from '@tender/dashboard/dist/console/merchant-board';
 import { ADMIN_TOKEN, TestGateway, startTestGateway } from '../support/test-gateway';
 import { COMPANY, OperatorClient, apply, makeLive } from '../support/operator-client';
 import { StandInBankAdapter, standInBankPlugin } from '../support/standin-bank';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { MerchantContext, TenderError } from '@tender/core';
-import { DashboardPaymentActions } from '@tender/core/dist/web/dashboard/payment-actions';
-import { PaymentTimelineAssembler } from '@tender/core/dist/web/dashboard/payment-timeline';
-import { SupportRefundLimits } from '@tender/core/dist/web/dashboard/support-refund-limits';
+import { DashboardPaymentActions } from '@tender/dashboard/dist/dashboard/payment-actions';
+import { PaymentTimelineAssembler } from '@tender/dashboard/dist/dashboard/payment-timeline';
+import { SupportRefundLimits } from '@tender/dashboard/dist/dashboard/support-refund-limits';
 import { PaymentService } from '@tender/core/dist/payments/payment.service';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';

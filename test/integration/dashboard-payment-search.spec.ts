@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { FixedClock, MerchantContext } from '@tender/core';
-import { PaymentSearch } from '@tender/core/dist/web/dashboard/payment-search';
-import { cursorOf, filterOf, paymentFilterSchema } from '@tender/core/dist/web/dashboard/payment-filter';
-import { paymentCsvHeader, paymentCsvLine } from '@tender/core/dist/web/dashboard/payment-csv';
+import { PaymentSearch } from '@tender/dashboard/dist/dashboard/payment-search';
+import { cursorOf, filterOf, paymentFilterSchema } from '@tender/dashboard/dist/dashboard/payment-filter';
+import { paymentCsvHeader, paymentCsvLine } from '@tender/dashboard/dist/dashboard/payment-csv';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { SeededPayments, seedPayments } from '../support/dashboard-fixtures';

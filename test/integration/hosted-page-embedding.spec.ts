@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { FixedClock } from '@tender/core';
+import { CORE_TEMPLATES_DIR, DEFAULT_THEME_DIR, FixedClock } from '@tender/core';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { cardFormOf, formOf, pageTokenOf, postCard } from '../support/hosted-page';
@@ -83,11 +83,35 @@ describe('hosted page: links, iframe embedding, branding, white label', () => {
     await put({ template: null, primary_color: null }).expect(200);
   });
 
+  it('serves an operator theme kept outside the repository without its own locales (core\'s texts are used)', async () => {
+    // A theme directory with nothing next to it: the page's texts come from @tender/core's own templates/locales.
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-operator-'));
+    const dir = path.join(outside, 'acme-theme');
+    fs.cpSync(DEFAULT_THEME_DIR, dir, { recursive: true });
+    fs.rmSync(path.join(dir, 'locales'), { recursive: true, force: true });
+    fs.writeFileSync(path.join(dir, 'payment.hbs'), '<main class="page">\n<p id="operator-brand">Outside Theme</p>\n<p>{{t.pay_to}}</p>\n{{> order_summary}}\n{{> card_form}}\n</main>\n');
+    assert.equal(path.relative(path.join(__dirname, '..', '..', '..'), dir).startsWith('..'), true);
+    const wl = await startTestGateway({ env: { TENDER_TEMPLATES_DIR: dir } });
+    try {
+      const client = new MerchantClient(wl.gateway.app, (await wl.createMerchant()).key);
+      const p = await client.createPayment();
+      const token = pageTokenOf(String(p.payment_url));
+      const english = (JSON.parse(fs.readFileSync(path.join(CORE_TEMPLATES_DIR, 'locales', 'en.json'), 'utf8')) as { pay_to: string }).pay_to;
+      const page = (await request(wl.gateway.app).get(`/pay/${token}`).set('Accept-Language', 'en').expect(200)).text;
+      assert.match(page, /Outside Theme/);
+      assert.ok(page.includes(english), 'the English pay_to text from core/templates/locales');
+      assert.equal((await postCard(wl.gateway.app, token, CARDS.visa)).status, 303);
+      assert.equal((await client.get(`/v1/payments/${p.id}`)).body.status, 'captured');
+    } finally {
+      await wl.close();
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('serves an operator theme from TENDER_TEMPLATES_DIR (white label) and still takes payments', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-theme-'));
-    const source = path.join(__dirname, '..', '..', '..', 'templates', 'default');
-    fs.cpSync(source, dir, { recursive: true });
-    fs.cpSync(path.join(source, '..', 'locales'), path.join(dir, 'locales'), { recursive: true });
+    fs.cpSync(DEFAULT_THEME_DIR, dir, { recursive: true });
+    fs.cpSync(path.join(CORE_TEMPLATES_DIR, 'locales'), path.join(dir, 'locales'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'payment.hbs'), '<main class="page white-label">\n<p id="operator-brand">Acme Payments</p>\n{{> order_summary}}\n{{> card_form}}\n</main>\n');
     const wl = await startTestGateway({ env: { TENDER_TEMPLATES_DIR: dir } });
     try {

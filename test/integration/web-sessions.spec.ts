@@ -7,6 +7,7 @@ import request from 'supertest';
 import { Secret, TOTP } from 'otpauth';
 import { FixedClock, Gateway, SESSION_LIMITS } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { dashboardPlugin } from '@tender/dashboard';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { makeLoopbackServerCertificate } from '../support/tls-server';
 import { createMerchantUser, createOperatorAccount, csrfOf, merchantAgent, postSignin, signInAgent } from '../support/web-session';
@@ -56,7 +57,7 @@ describe('web shell: sessions, sign-out everywhere, TOTP', function () {
   it('accepts a session created by one gateway process in another on the same database', async () => {
     const user = await createMerchantUser(t);
     const web = await signInAgent(t.gateway.app, 'dashboard', user);
-    const second = await Gateway.create(t.gateway.config, { plugins: [sandboxPlugin], clock });
+    const second = await Gateway.create(t.gateway.config, { plugins: [sandboxPlugin, dashboardPlugin], clock });
     try {
       const cookie = sessionCookieOf(await postSignin(request.agent(t.gateway.app), 'dashboard', user.email, user.password)) ?? '';
       const pair = cookie.split(';')[0] ?? '';

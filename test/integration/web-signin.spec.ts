@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { SIGNIN_LIMITS, hashSessionId } from '@tender/core';
+import { hashSessionId } from '@tender/core';
+import { SIGNIN_LIMITS } from '@tender/dashboard';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { WEB_PASSWORD, createMerchantUser, createOperatorAccount, csrfOf, postSignin, signInAgent } from '../support/web-session';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { FixedClock, PaymentService, TenderError } from '@tender/core';
+import { CORE_TEMPLATES_DIR, FixedClock, PaymentService, TenderError } from '@tender/core';
 import { FormTokenService } from '@tender/core/dist/pages/form-token.service';
 import { PaymentLinkService } from '@tender/core/dist/payment-links/payment-link.service';
 import { RiskReviewService } from '@tender/core/dist/monitoring/risk-review.service';
@@ -20,7 +20,7 @@ import { payAs, putMerchantRules } from '../support/risk-helpers';
 const MINUTE = 60_000;
 type Locale = 'en' | 'ru' | 'ar';
 const LOCALES = Object.fromEntries(
-  (['en', 'ru', 'ar'] as const).map((l) => [l, JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../templates/locales', `${l}.json`), 'utf8')) as Record<string, unknown>]),
+  (['en', 'ru', 'ar'] as const).map((l) => [l, JSON.parse(fs.readFileSync(path.join(CORE_TEMPLATES_DIR, 'locales', `${l}.json`), 'utf8')) as Record<string, unknown>]),
 ) as Record<Locale, Record<string, unknown>>;
 
 /**

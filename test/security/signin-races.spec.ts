@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { Secret, TOTP } from 'otpauth';
-import { FixedClock, Gateway, TotpService, verifyPassword } from '@tender/core';
+import { FixedClock, Gateway, verifyPassword } from '@tender/core';
+import { TotpService, dashboardPlugin } from '@tender/dashboard';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { WebArea, createMerchantUser, createOperatorAccount, csrfOf, postSignin } from '../support/web-session';
@@ -81,7 +82,7 @@ describe('security: sign-in lockout under parallel attempts', function () {
 
   it('console password across two gateway processes on one database: 0 sign-ins', async () => {
     const operator = await createOperatorAccount(t);
-    const second = await Gateway.create(t.gateway.config, { plugins: [sandboxPlugin], clock });
+    const second = await Gateway.create(t.gateway.config, { plugins: [sandboxPlugin, dashboardPlugin], clock });
     const secondServed = await serveCounting(second.app);
     try {
       const statuses = await passwordBurst([served, secondServed], 'console', operator.email, operator.password);

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { Clock, Gateway, OutboundResolver, TenderPlugin, loadConfig } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { dashboardPlugin } from '@tender/dashboard';
 import { TestDatabase, createTestDatabase } from './test-database';
 
 export const ADMIN_TOKEN = 'adm_test_0123456789abcdefghijklmnop';
@@ -24,13 +25,15 @@ export interface TestGateway {
 export interface TestGatewayOptions {
   readonly clock?: Clock;
   readonly plugins?: readonly TenderPlugin[];
+  /** Mount @tender/dashboard after `plugins` (default true, as the default TENDER_PLUGINS does); false: API only. */
+  readonly dashboard?: boolean;
   readonly captureLogs?: boolean;
   readonly env?: Record<string, string>;
   /** How the gateway's outbound client resolves names (a rebinding resolver); default the system's. */
   readonly resolver?: OutboundResolver;
 }
 
-/** A real gateway on a fresh database of this run's dialect, with the sandbox bank. */
+/** A real gateway on a fresh database of this run's dialect, with the sandbox bank and the dashboard. */
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const database = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-data-'));
@@ -50,7 +53,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   let gateway: Gateway;
   try {
     gateway = await Gateway.create(config, {
-      plugins: options.plugins ?? [sandboxPlugin],
+      plugins: [...(options.plugins ?? [sandboxPlugin]), ...(options.dashboard === false ? [] : [dashboardPlugin])],
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
       ...(options.captureLogs === true ? { logStream: sink } : {}),

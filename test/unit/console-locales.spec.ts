@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MERCHANT_STAGES } from '@tender/core/dist/merchants/merchant-stage-machine';
-import { CONSOLE_SECTIONS } from '@tender/core/dist/web/console/sections';
+import { CONSOLE_SECTIONS } from '@tender/dashboard/dist/console/sections';
+import { WEB_TEMPLATES_DIR } from '@tender/dashboard';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..', 'templates', 'web');
+const ROOT = WEB_TEMPLATES_DIR;
 
 function flatten(node: Record<string, unknown>, prefix = ''): Set<string> {
   const out = new Set<string>();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readRoutingForm, rowsOf } from '@tender/core/dist/web/console/routing-rule-form';
+import { readRoutingForm, rowsOf } from '@tender/dashboard/dist/console/routing-rule-form';
 
 describe('console routing editor form', () => {
   const valid = {

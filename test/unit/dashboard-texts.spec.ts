@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PAYMENT_STATUSES } from '@tender/core';
-import { DASHBOARD_SECTIONS } from '@tender/core/dist/web/dashboard/sections';
-import { PAYMENT_METHOD_FILTERS } from '@tender/core/dist/web/dashboard/payment-filter';
-import { csvCell } from '@tender/core/dist/web/dashboard/payment-csv';
-import { decimalToMinor, minorToDecimal, parseFormAmount } from '@tender/core/dist/web/dashboard/decimal-amount';
+import { WEB_TEMPLATES_DIR } from '@tender/dashboard';
+import { DASHBOARD_SECTIONS } from '@tender/dashboard/dist/dashboard/sections';
+import { PAYMENT_METHOD_FILTERS } from '@tender/dashboard/dist/dashboard/payment-filter';
+import { csvCell } from '@tender/dashboard/dist/dashboard/payment-csv';
+import { decimalToMinor, minorToDecimal, parseFormAmount } from '@tender/dashboard/dist/dashboard/decimal-amount';
 
-const WEB = path.join(__dirname, '..', '..', '..', 'templates', 'web');
+const WEB = WEB_TEMPLATES_DIR;
+const SCREENS = path.join(__dirname, '..', '..', '..', 'dashboard', 'src', 'dashboard');
 
 type Messages = { [key: string]: string | Messages };
 const load = (locale: string): Messages => JSON.parse(fs.readFileSync(path.join(WEB, 'locales', 'dashboard', `${locale}.json`), 'utf8')) as Messages;
@@ -22,8 +24,8 @@ describe('dashboard screens: texts, CSV cells and amounts', function () {
       const text = fs.readFileSync(path.join(WEB, 'dashboard', file), 'utf8');
       for (const m of text.matchAll(/\{\{t "(dash\.[\w.]+)"/g)) keys.add(m[1] as string);
     }
-    for (const file of fs.readdirSync(path.join(__dirname, '..', '..', '..', 'core', 'src', 'web', 'dashboard')).filter((f) => f.endsWith('.ts'))) {
-      const text = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'core', 'src', 'web', 'dashboard', file), 'utf8');
+    for (const file of fs.readdirSync(SCREENS).filter((f) => f.endsWith('.ts'))) {
+      const text = fs.readFileSync(path.join(SCREENS, file), 'utf8');
       for (const m of text.matchAll(/'(dash\.[\w.]+)'/g)) keys.add(m[1] as string);
     }
     // Keys the templates build with concat.

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCRYPT_PARAMS, WEB_TEMPLATES_DIR, hashPassword, needsRehash, safeNext, verifyPassword } from '@tender/core';
+import { SCRYPT_PARAMS, hashPassword, needsRehash, verifyPassword } from '@tender/core';
+import { WEB_TEMPLATES_DIR, safeNext } from '@tender/dashboard';
 
 type Messages = { [key: string]: string | Messages };
 const keysOf = (m: Messages, prefix = ''): string[] => Object.entries(m).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keysOf(v, `${prefix}${k}.`)));

@@ -4,6 +4,7 @@ import { NotificationsConfig, loadNotificationsConfig } from './notifications-co
 import { OutboundConfig, loadOutboundConfig } from './outbound-config';
 import { isIpOrRange } from '../monitoring/ip-ranges';
 import { PluginSettings, loadPluginSettings } from './plugin-settings';
+import { DEFAULT_THEME_DIR } from '../templates-dir';
 
 /**
  * Tender's one typed configuration, read from the environment and validated at
@@ -115,12 +116,13 @@ const envSchema = z.object({
   TENDER_RISK_ALERT_EMAIL: z.string().email().max(320).optional(),
 });
 
-/** The theme shipped in the repository's templates/ (from core/dist/config or core/src/config). */
-export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', '..', 'templates', 'default');
+/** The theme shipped in @tender/core's templates/default. */
+export const DEFAULT_TEMPLATES_DIR = DEFAULT_THEME_DIR;
 
 export class ConfigError extends Error {}
 
-export const DEFAULT_PLUGINS = ['@tender/adapter-sandbox'];
+/** The sandbox bank and the dashboard/console; a list without @tender/dashboard runs the gateway API-only. */
+export const DEFAULT_PLUGINS = ['@tender/adapter-sandbox', '@tender/dashboard'];
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): TenderConfig {
   const parsed = envSchema.safeParse(env);

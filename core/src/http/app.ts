@@ -38,7 +38,6 @@ import { brandingRoutes } from './api/branding.routes';
 import { accountSigningRoutes } from './api/account-signing.routes';
 import { paymentLinkRoutes } from './api/payment-links.routes';
 import { payRoutes } from './pay/pay.routes';
-import { webShellRoutes } from '../web/web-shell.routes';
 import { adminWebAccountRoutes } from '../web/admin-web-accounts.routes';
 
 /** Routers plugins add, mounted after the core's own. */
@@ -118,8 +117,6 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   app.use(signupRoutes(container));
 
   app.use('/status', paymentStatusRoutes(container));
-  // The merchant dashboard (/dashboard) and operator console (/console): HTML, own sessions, CSRF and CSP (web/).
-  app.use(webShellRoutes(container));
   app.use(routeNotFound);
   app.use(errorHandler(logger));
   return app;

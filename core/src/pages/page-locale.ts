@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { CORE_TEMPLATES_DIR } from '../templates-dir';
 
 export const PAGE_LOCALES = ['ru', 'en', 'ar'] as const;
 export type PageLocale = (typeof PAGE_LOCALES)[number];
@@ -46,12 +47,13 @@ export function directionOf(locale: PageLocale): 'rtl' | 'ltr' {
 
 /**
  * Reads the three locale files once. A theme may bring its own `locales/` folder;
- * otherwise the repository's templates/locales is used. A missing key in a locale
+ * otherwise core's templates/locales is used (not the folder next to the theme: an
+ * operator's theme lives outside the package). A missing key in a locale
  * is a start-up error rather than an empty label in front of a buyer.
  */
 export function loadMessages(themeDir: string): Readonly<Record<PageLocale, PageMessages>> {
   const own = path.join(themeDir, 'locales');
-  const dir = fs.existsSync(own) ? own : path.join(themeDir, '..', 'locales');
+  const dir = fs.existsSync(own) ? own : path.join(CORE_TEMPLATES_DIR, 'locales');
   const all = Object.fromEntries(PAGE_LOCALES.map((l) => [l, JSON.parse(fs.readFileSync(path.join(dir, `${l}.json`), 'utf8')) as PageMessages])) as Record<PageLocale, PageMessages>;
   const reference = keysOf(all.en);
   for (const l of PAGE_LOCALES) {

@@ -83,20 +83,7 @@ import { RoutingService } from '../routing/routing.service';
 import { ThreeDSecureService } from '../three-d-secure/three-d-secure.service';
 import { CardVault } from '../vault/card-vault';
 import { PasswordLinkService } from '../web/accounts/password-link.service';
-import { TotpSecretBox } from '../web/accounts/totp-secret-box';
-import { TotpService } from '../web/accounts/totp.service';
 import { WebAccountService } from '../web/accounts/web-account.service';
-import { WebSignin } from '../web/accounts/web-signin.service';
-import { AuditQuery } from '../web/console/audit-query';
-import { BankHealthSummary } from '../web/console/bank-health.summary';
-import { MerchantStageCounts } from '../web/console/merchant-board';
-import { ReviewQueueQuery } from '../web/console/review-queue.query';
-import { BrandingDrafts } from '../web/dashboard/branding-drafts';
-import { DashboardPaymentActions } from '../web/dashboard/payment-actions';
-import { PaymentSearch } from '../web/dashboard/payment-search';
-import { PaymentTimelineAssembler } from '../web/dashboard/payment-timeline';
-import { SupportRefundLimits } from '../web/dashboard/support-refund-limits';
-import { PaymentStatsService } from '../web/home/payment-stats.service';
 import { WebSessionStore } from '../web/sessions/web-session.store';
 
 /**
@@ -143,7 +130,7 @@ export const CORE_CLASSES = [
   // vault/
   CardVault,
   // web/
-  PasswordLinkService, TotpSecretBox, TotpService, WebAccountService, WebSignin, AuditQuery, BankHealthSummary, MerchantStageCounts, ReviewQueueQuery, BrandingDrafts, DashboardPaymentActions, PaymentSearch, PaymentTimelineAssembler, SupportRefundLimits, PaymentStatsService, WebSessionStore,
+  PasswordLinkService, WebAccountService, WebSessionStore,
 ] as const;
 
 /**

@@ -7,11 +7,12 @@ export const PLUGIN_ROUTE_PREFIX = '/plugins';
 
 /**
  * Prefixes core serves itself: a plugin's public path may not be one of them or lie
- * below one. `/pay` is not here: core's pages are /pay/<token> and /pay/link/<token>,
+ * below one. /dashboard, /console and /web-assets are not core's: @tender/dashboard
+ * claims them as its public paths, so two web UIs cannot both mount there. `/pay` is not here: core's pages are /pay/<token> and /pay/link/<token>,
  * whose tokens never hold a dot, so a plugin may claim file-like paths below it
  * (Assist's /pay/order.cfm) and nothing else there.
  */
-export const CORE_PREFIXES = ['/v1', '/admin', '/healthz', '/ca', '/pay-account', '/status', '/dashboard', '/console', '/signup', '/signin', '/signout', '/password', '/web-assets', '/vendor', PLUGIN_ROUTE_PREFIX] as const;
+export const CORE_PREFIXES = ['/v1', '/admin', '/healthz', '/ca', '/pay-account', '/status', '/signup', '/signin', '/signout', '/password', '/vendor', PLUGIN_ROUTE_PREFIX] as const;
 
 /** A route registration as the gateway keeps it until the app is built. */
 export interface PluginRoute {

@@ -1,5 +1,5 @@
 import { Request, Response, Router } from 'express';
-import { DependencyContainer } from 'tsyringe';
+import { ServiceResolver } from '../plugins/plugin';
 import { TenderError } from '../errors/tender-error';
 
 /**
@@ -46,7 +46,7 @@ export interface WebPrincipal {
 /** Renders a view inside the shell's layout (navigation, locale, direction, CSRF token). */
 export interface WebViews {
   /**
-   * `view` is a path under templates/web without `.hbs` (e.g. 'dashboard/payments').
+   * `view` is a path under the web UI's templates (@tender/dashboard: dashboard/templates) without `.hbs` (e.g. 'dashboard/payments').
    * `data.title` is a locale key. The layout adds `principal`, `csrf`, `t` and `dir`.
    */
   render(res: Response, view: string, data: Record<string, unknown>, status?: number): void;
@@ -60,7 +60,7 @@ export interface WebSection {
   readonly navKey: string | undefined;
   /** Roles that see it (the shell hides the link; the router must still check). */
   readonly roles: readonly WebRole[];
-  readonly router: (container: DependencyContainer) => Router;
+  readonly router: (container: ServiceResolver) => Router;
 }
 
 const PRINCIPAL = 'webPrincipal';

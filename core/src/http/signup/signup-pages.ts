@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { CORE_TEMPLATES_DIR } from '../../templates-dir';
 
 /** templates/signup at the repository root. */
-export const SIGNUP_TEMPLATES = path.resolve(__dirname, '..', '..', '..', '..', 'templates', 'signup');
+export const SIGNUP_TEMPLATES = path.join(CORE_TEMPLATES_DIR, 'signup');
 
 /**
  * The sign-up pages: Handlebars with HTML escaping on, no prototype access, and the

@@ -9,8 +9,7 @@ import { OnboardingService } from '../../merchants/onboarding.service';
 import { applicationRateLimit } from '../api/applications.routes';
 import { SignupPages } from './signup-pages';
 import { formBody, requireBodyType } from '../body-parsing';
-import { tokensMatch } from '../../web/web-auth.middleware';
-import { readCookie } from '../../web/web-locale';
+import { readCookie, tokensMatch } from '../cookies';
 
 const CSRF_COOKIE = 'tender_signup_csrf';
 

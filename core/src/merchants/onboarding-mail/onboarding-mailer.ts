@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { CORE_TEMPLATES_DIR } from '../../templates-dir';
 import { inject, injectable } from 'tsyringe';
 import { TenderConfig } from '../../config/config';
 import { CONFIG } from '../../config/tokens';
 
 /** templates/email/onboarding at the repository root, wherever the gateway runs from. */
-export const ONBOARDING_MAIL_TEMPLATES = path.resolve(__dirname, '..', '..', '..', '..', 'templates', 'email', 'onboarding');
+export const ONBOARDING_MAIL_TEMPLATES = path.join(CORE_TEMPLATES_DIR, 'email', 'onboarding');
 
 /** An onboarding e-mail, rendered: what goes into the e-mail outbox. */
 export interface OnboardingMail {

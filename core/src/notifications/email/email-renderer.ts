@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { CORE_TEMPLATES_DIR } from '../../templates-dir';
 import { EmailTemplate } from './email-queue';
 
 export interface RenderedEmail {
@@ -13,7 +14,7 @@ type Strings = Record<string, string>;
 type LocaleFile = { dir: 'ltr' | 'rtl' } & Record<EmailTemplate, Strings>;
 
 /** templates/email/ at the repository root, next to core/. */
-export const EMAIL_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'templates', 'email');
+export const EMAIL_TEMPLATES_DIR = path.join(CORE_TEMPLATES_DIR, 'email');
 
 /**
  * Renders an e-mail from templates/email/<template>.html.hbs and .txt.hbs with the

@@ -1,0 +1,59 @@
+import { Router } from 'express';
+import { ServiceResolver } from '@tender/core';
+import { z } from 'zod';
+import { CLOCK, CertificateAuthority, CertificateRepository, Clock, DATABASE, Database, normalizeSerial, requireWebRole } from '@tender/core';
+import { renderConsole, utc } from './console-page';
+
+const LIMIT = 100;
+const SOON_MS = 30 * 86_400_000;
+const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const filterSchema = z.object({ status: optional(z.enum(['valid', 'revoked'])), payer: optional(z.string().regex(/^pyr_[0-9A-Za-z]{1,40}$/, 'must be a payer id (pyr_...)')) }).strip();
+
+/** /console/certificates: the operator's CA and the payer certificates it issued (newest first), read-only. */
+export function consoleCertificatesRouter(container: ServiceResolver): Router {
+  const router = Router();
+  const db = container.resolve<Database>(DATABASE);
+  const clock = container.resolve<Clock>(CLOCK);
+  const authority = container.resolve(CertificateAuthority);
+  const certificates = container.resolve(CertificateRepository);
+  router.use(requireWebRole('operator'));
+
+  router.get('/', async (req, res) => {
+    const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    const parsed = filterSchema.safeParse(raw);
+    const errors = parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'form'), i.message]));
+    const q = parsed.success ? parsed.data : {};
+    const ca = await authority.active();
+    const now = clock.now();
+    const rows = parsed.success ? await certificates.list(db, { payerId: q.payer, status: q.status, limit: LIMIT }) : [];
+    renderConsole(
+      res,
+      'certificates',
+      {
+        title: 'console.certificates.title',
+        filter: raw,
+        errors,
+        ca: ca === undefined ? null : { id: ca.id, subject: ca.x509.subject.split('\n').join(', '), notAfter: utc(Date.parse(ca.x509.validTo)), crlNumber: ca.crlNumber },
+        certificates: rows.map((c) => ({
+          serial: normalizeSerial(c.serial),
+          payerId: c.payerId,
+          accountId: c.accountId,
+          subject: c.subject,
+          fingerprint: c.fingerprintSha256,
+          issuedFrom: c.issuedFrom,
+          notAfter: utc(c.notAfter),
+          status: c.status,
+          revoked: c.status === 'revoked',
+          expired: c.status === 'valid' && c.notAfter <= now,
+          expiresSoon: c.status === 'valid' && c.notAfter > now && c.notAfter - now <= SOON_MS,
+          revocationReason: c.revocationReason,
+          revokedAt: utc(c.revokedAt),
+        })),
+        limited: rows.length === LIMIT,
+      },
+      parsed.success ? undefined : 400,
+    );
+  });
+
+  return router;
+}

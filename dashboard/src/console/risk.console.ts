@@ -1,0 +1,93 @@
+import { Router } from 'express';
+import { ServiceResolver } from '@tender/core';
+import { z } from 'zod';
+import { OPERATOR_ACTOR, RiskReviewService, RiskRuleSetService, formatAmount, principalOf, requireWebRole } from '@tender/core';
+import { consoleActor, formOf, refusal, renderConsole, textField, utc } from './console-page';
+import { ReviewQueueQuery } from './review-queue.query';
+
+const OPERATOR = { kind: 'operator' as const };
+const PAGE = 25;
+const reviewId = z.string().regex(/^rrv_[0-9A-Za-z]{1,40}$/);
+
+/**
+ * /console/risk: the operator-wide rule set (edited as the JSON PUT /admin/v1/risk/rules
+ * takes, validated by RiskRuleSetService against the registered rules) and the global
+ * review queue. A decision runs RiskReviewService in the review's own merchant and
+ * mode, exactly as the merchant's decision does: `decided_by` is 'operator' and the
+ * audit entry names the operator account.
+ */
+export function consoleRiskRouter(container: ServiceResolver): Router {
+  const router = Router();
+  const ruleSets = container.resolve(RiskRuleSetService);
+  const reviews = container.resolve(RiskReviewService);
+  const queue = container.resolve(ReviewQueueQuery);
+  router.use(requireWebRole('operator'));
+
+  async function page(res: Parameters<typeof renderConsole>[0], after: string | undefined, extra: Record<string, unknown>, status?: number): Promise<void> {
+    const [current, versions, open] = await Promise.all([
+      ruleSets.current(OPERATOR),
+      ruleSets.versions(OPERATOR, 10),
+      queue.open({ limit: PAGE, after }).then((p) => p ?? queue.open({ limit: PAGE })),
+    ]);
+    const locale = principalOf(res).locale;
+    renderConsole(
+      res,
+      'risk',
+      {
+        title: 'console.risk.title',
+        version: current.version,
+        settings: JSON.stringify(current.settings, null, 2),
+        effective: JSON.stringify(current.effective, null, 2),
+        versions,
+        reviews: (open?.reviews ?? []).map((r) => ({ ...r, amountText: formatAmount(r.amount, r.currency, locale), expires: utc(r.expiresAt) })),
+        next: open?.next ?? null,
+        ...extra,
+      },
+      status,
+    );
+  }
+
+  router.get('/', async (req, res) => {
+    const after = reviewId.safeParse(req.query.after);
+    const done = typeof req.query.done === 'string' && /^(rules|approve|reject)$/.test(req.query.done) ? req.query.done : null;
+    await page(res, after.success ? after.data : undefined, { done });
+  });
+
+  router.post('/rules', async (req, res) => {
+    const text = textField(formOf(req), 'settings');
+    let body: unknown;
+    try {
+      body = JSON.parse(text === '' ? '{}' : text);
+    } catch (error) {
+      return page(res, undefined, { rulesError: { param: 'settings', message: error instanceof Error ? error.message : 'not JSON' }, draft: text }, 400);
+    }
+    try {
+      await ruleSets.replace(OPERATOR, body, consoleActor(res));
+    } catch (error) {
+      const refused = refusal(error);
+      return page(res, undefined, { rulesError: { param: refused.param ?? 'settings', message: refused.message }, draft: text }, refused.status);
+    }
+    res.redirect(303, `${req.baseUrl}?done=rules`);
+  });
+
+  router.post('/reviews/:id/:verdict', async (req, res) => {
+    const id = reviewId.safeParse(req.params.id);
+    const verdict = req.params.verdict;
+    const scope = id.success ? await queue.scopeOf(id.data) : undefined;
+    if (!id.success || scope === undefined || (verdict !== 'approve' && verdict !== 'reject')) {
+      return page(res, undefined, { reviewError: { id: req.params.id, message: 'No such review.' } }, 404);
+    }
+    const ctx = { merchantId: scope.merchantId, livemode: scope.livemode };
+    try {
+      // decided_by says who decided in the review's terms (merchant, operator, expiry); the audit entry names the account.
+      if (verdict === 'approve') await reviews.approve(ctx, id.data, OPERATOR_ACTOR, consoleActor(res));
+      else await reviews.reject(ctx, id.data, OPERATOR_ACTOR, consoleActor(res));
+    } catch (error) {
+      const refused = refusal(error);
+      return page(res, undefined, { reviewError: { id: id.data, message: refused.message } }, refused.status);
+    }
+    res.redirect(303, `${req.baseUrl}?done=${verdict}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Request, Response } from 'express';
+import Handlebars from 'handlebars';
+import helmet from 'helmet';
+import { PageLocale, WebPrincipal, WebViews, directionOf, formatAmount, isPageLocale } from '@tender/core';
+import { WebMessages, loadWebMessages, webMessage } from './web-locale';
+
+/** The package's own templates/ (from dashboard/dist or dashboard/src: one level below the package root). */
+export const WEB_TEMPLATES_DIR = path.resolve(__dirname, '..', 'templates');
+
+/** Folders of dashboard/templates that hold views (and their partials/, assets/). */
+export const WEB_AREAS = ['shell', 'dashboard', 'console'] as const;
+export type WebArea = 'dashboard' | 'console';
+
+const RUNTIME: Handlebars.RuntimeOptions = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
+
+/** A link of the navigation, already filtered by role. */
+export interface NavItem {
+  readonly href: string;
+  readonly label: string;
+  readonly active: boolean;
+}
+
+/** What the shell keeps on res.locals for the layout (set by the shell's middleware). */
+export interface ShellRequestState {
+  readonly area: WebArea;
+  readonly base: string;
+  readonly locale: PageLocale;
+  readonly nonce: string;
+  /** The shell's own screens plus the area's sections, in navigation order. */
+  readonly nav: ReadonlyArray<{ readonly path: string; readonly navKey: string | undefined; readonly label?: string; readonly roles: readonly string[] }>;
+}
+
+const SHELL_STATE = 'webShellState';
+
+export function setShellState(res: Response, state: ShellRequestState): void {
+  res.locals[SHELL_STATE] = state;
+}
+
+export function shellStateOf(res: Response): ShellRequestState {
+  const state = res.locals[SHELL_STATE] as ShellRequestState | undefined;
+  if (state === undefined) throw new Error('web view rendered outside the web shell');
+  return state;
+}
+
+/**
+ * The WebViews of the shell: Handlebars views under dashboard/templates (`dashboard/payments`
+ * is dashboard/templates/dashboard/payments.hbs) inside dashboard/templates/layout.hbs, with the
+ * locale texts of every area merged, partials from dashboard/templates/partials (by name)
+ * and dashboard/templates/<area>/partials (as `<area>-<name>`), and a nonce-based CSP.
+ * Everything is compiled at start, so a broken template stops the gateway, not a page.
+ *
+ * Helpers: `t` (`{{t "shell.signin.title" name=value}}`, `{name}` placeholders),
+ * `eq`, `not`, `or`, `and`, `amount` (minor units and currency), `datetime` (epoch ms,
+ * UTC), `json` (safe inside `<script type="application/json">`).
+ *
+ * @example
+ * ```ts
+ * webViewsOf(res).render(res, 'dashboard/payments', { title: 'payments.title', rows });
+ * ```
+ */
+export class HandlebarsWebViews implements WebViews {
+  readonly messages: Readonly<Record<PageLocale, WebMessages>>;
+  private readonly env = Handlebars.create();
+  private readonly layout: Handlebars.TemplateDelegate;
+  private readonly views = new Map<string, Handlebars.TemplateDelegate>();
+
+  constructor(readonly dir: string = WEB_TEMPLATES_DIR) {
+    this.messages = loadWebMessages(path.join(dir, 'locales'));
+    this.registerHelpers();
+    this.registerPartials(path.join(dir, 'partials'), '');
+    for (const area of fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !['partials', 'assets', 'locales'].includes(d.name))) {
+      this.registerPartials(path.join(dir, area.name, 'partials'), `${area.name}-`);
+      this.compileViews(path.join(dir, area.name), area.name);
+    }
+    this.layout = this.compile(path.join(dir, 'layout.hbs'));
+  }
+
+  render(res: Response, view: string, data: Record<string, unknown>, status = 200): void {
+    const state = shellStateOf(res);
+    const principal = res.locals.webPrincipal as WebPrincipal | undefined;
+    const template = this.views.get(view);
+    if (template === undefined) throw new Error(`no web view '${view}' (dashboard/templates/${view}.hbs)`);
+    const lang = state.locale;
+    const req = res.req as Request;
+    const here = req.originalUrl.split('?')[0] ?? '';
+    const nav: NavItem[] = principal === undefined ? [] : state.nav
+      .filter((s) => (s.navKey !== undefined || s.label !== undefined) && s.roles.includes(principal.role))
+      .map((s) => {
+        const href = s.path === '/' ? state.base : `${state.base}${s.path}`;
+        return { href, label: s.label ?? webMessage(this.messages, lang, s.navKey ?? ''), active: s.path === '/' ? here === state.base || here === `${state.base}/` : here === href || here.startsWith(`${href}/`) };
+      });
+    // A plugin's screen brings its title as text (titleText); the shell's own screens name a message key.
+    const title = typeof data.titleText === 'string' ? data.titleText : typeof data.title === 'string' ? webMessage(this.messages, lang, data.title) : webMessage(this.messages, lang, 'shell.product');
+    const context: Record<string, unknown> = {
+      ...data,
+      title,
+      principal,
+      csrf: principal?.csrfToken,
+      lang,
+      dir: directionOf(lang),
+      nonce: state.nonce,
+      area: state.area,
+      base: state.base,
+      nav,
+      here,
+      languages: (['en', 'ru', 'ar'] as const).map((l) => ({ code: l, href: `${here}?lang=${l}`, current: l === lang })),
+      isMerchant: principal?.realm === 'merchant',
+      liveMode: principal?.mode === 'live',
+      brandCss: typeof res.locals.webBrandCss === 'string' ? res.locals.webBrandCss : undefined,
+    };
+    const body = template(context, RUNTIME);
+    const html = this.layout({ ...context, body }, RUNTIME);
+    sendHtml(req, res, state.nonce, status, html);
+  }
+
+  /** A text in a locale (for redirects' flash messages and the like). */
+  text(locale: string, key: string, params: Record<string, unknown> = {}): string {
+    return webMessage(this.messages, isPageLocale(locale) ? locale : 'en', key, params);
+  }
+
+  hasView(view: string): boolean {
+    return this.views.has(view);
+  }
+
+  private registerHelpers(): void {
+    const messages = this.messages;
+    const langOf = (options: Handlebars.HelperOptions): PageLocale => {
+      const lang = (options.data as { root?: { lang?: unknown } } | undefined)?.root?.lang;
+      return typeof lang === 'string' && isPageLocale(lang) ? lang : 'en';
+    };
+    this.env.registerHelper('t', function (key: unknown, options: Handlebars.HelperOptions) {
+      return webMessage(messages, langOf(options), String(key), options.hash as Record<string, unknown>);
+    });
+    this.env.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
+    this.env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    this.env.registerHelper('not', (a: unknown) => !a);
+    this.env.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+    this.env.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
+    this.env.registerHelper('amount', function (minor: unknown, currency: unknown, options: Handlebars.HelperOptions) {
+      const n = typeof minor === 'number' ? minor : Number(minor);
+      return Number.isSafeInteger(n) && typeof currency === 'string' ? formatAmount(n, currency, langOf(options)) : '';
+    });
+    this.env.registerHelper('datetime', (ms: unknown) => {
+      const n = Number(ms);
+      return Number.isFinite(n) && n > 0 ? `${new Date(n).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+    });
+    this.env.registerHelper('json', (value: unknown) => new Handlebars.SafeString(safeJson(value)));
+  }
+
+  private registerPartials(dir: string, prefix: string): void {
+    if (!fs.existsSync(dir)) return;
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.hbs'))) {
+      this.env.registerPartial(`${prefix}${path.basename(file, '.hbs')}`, this.compile(path.join(dir, file)));
+    }
+  }
+
+  private compileViews(dir: string, prefix: string): void {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!['partials', 'assets'].includes(entry.name)) this.compileViews(full, `${prefix}/${entry.name}`);
+      } else if (entry.name.endsWith('.hbs')) {
+        this.views.set(`${prefix}/${path.basename(entry.name, '.hbs')}`, this.compile(full));
+      }
+    }
+  }
+
+  private compile(file: string): Handlebars.TemplateDelegate {
+    const template = this.env.compile(fs.readFileSync(file, 'utf8'), { strict: false, preventIndent: true });
+    return template;
+  }
+}
+
+/** JSON for a `<script type="application/json">` block: nothing in it can close the element. */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value ?? null)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * Sends a shell page: scripts only with the response's nonce or from the gateway,
+ * styles from the gateway (plus nonce'd inline blocks), forms post to the gateway,
+ * frames only from the gateway itself (the branding preview), never cached.
+ */
+export function sendHtml(req: Request, res: Response, nonce: string, status: number, html: string): void {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Referrer-Policy', 'same-origin');
+  helmet.contentSecurityPolicy({
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      scriptSrc: [`'nonce-${nonce}'`, "'self'"],
+      styleSrc: ["'self'", `'nonce-${nonce}'`],
+      imgSrc: ["'self'", 'data:', 'https:'],
+      fontSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameSrc: ["'self'"],
+      frameAncestors: ["'self'"],
+      baseUri: ["'none'"],
+      objectSrc: ["'none'"],
+    },
+  })(req, res, () => undefined);
+  res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+  res.status(status).type('html').send(html);
+}
+
