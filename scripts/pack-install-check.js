@@ -155,7 +155,7 @@ async function main() {
     const merchant = await request(port, 'POST', '/admin/v1/merchants', { token: adminToken, body: { name: 'Packed Shop', email: 'owner@packed.example' } });
     if (merchant.status !== 201) throw new Error(`merchant: ${merchant.status} ${merchant.text}`);
     const key = merchant.json.test_secret_key;
-    const created = await request(port, 'POST', '/v1/payments', { token: key, body: { amount: 12345, currency: 'RUB', description: 'from tarballs' } });
+    const created = await request(port, 'POST', '/v1/payments', { token: key, body: { amount: 12345, currency: 'RUB', order_id: 'pack-1', description: 'from tarballs' } });
     if (created.status !== 201 && created.status !== 200) throw new Error(`create: ${created.status} ${created.text}`);
     const confirmed = await request(port, 'POST', `/v1/payments/${created.json.id}/confirm`, {
       token: key,
