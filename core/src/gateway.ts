@@ -15,12 +15,14 @@ import { KEY_RING, KeyRing } from './vault/key-ring';
 import { BANK_ADAPTER, BankAdapter } from './banks/bank-adapter';
 
 import { BankRegistry } from './banks/bank-registry';
-import { PAYMENT_METHOD, PaymentMethod, PaymentMethodRegistry } from './methods/payment-method';
+import { PAYMENT_METHOD, PaymentMethod } from './methods/payment-method';
+import { PaymentMethodRegistry } from './methods/payment-method.registry';
 import { CardPaymentMethod } from './methods/card/card.method';
 import { BackgroundJob, PluginContext, TenderPlugin } from './plugins/plugin';
 import { loadPluginModules } from './plugins/plugin-loader';
 import { createApp, ExtraRoutes } from './http/app';
 import { PaymentService } from './payments/payment.service';
+import { MethodRouting } from './payments/method-routing';
 import { BankReconciler } from './payments/bank-reconciler';
 import { ConnectionHealth } from './routing/connection-health';
 import { RefundService } from './refunds/refund.service';
@@ -28,7 +30,7 @@ import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
 import { ApiKeyService } from './merchants/api-keys';
 import { ONBOARDING_SERVICES, registerOnboarding } from './merchants/onboarding-registration';
-import { createGatewayServer, registerCertificates, startCertificates } from './certificates/certificates.module';
+import { createGatewayServer, startCertificateAuthentication } from './certificates/gateway-server';
 import { CERTIFICATE_AUTHENTICATOR } from './certificates/certificate-authenticator';
 import { MONITORING_SINGLETONS, REVIEW_EXPIRY_INTERVAL_MS, registerMonitoring } from './monitoring/register-monitoring';
 import { RiskRuleRegistry } from './monitoring/risk-rule.registry';
@@ -60,7 +62,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS] as const;
+const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, MethodRouting, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.
@@ -114,9 +116,8 @@ export class Gateway {
     container.register(LOGGER, { useValue: logger });
     container.register(KEY_RING, { useValue: new KeyRing(master.value, config.previousMasterKeys) });
     container.register(ADMIN_TOKEN, { useValue: admin.value });
-    container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: new CardPaymentMethod() });
+    container.register<PaymentMethod>(PAYMENT_METHOD, { useClass: CardPaymentMethod });
     registerOnboarding(container);
-    registerCertificates(container);
     registerMonitoring(container);
     registerOutbound(container, config, options.resolver);
     // Run in the transaction of every event: webhook fan-out and e-mail queueing.
@@ -156,7 +157,7 @@ export class Gateway {
       // Resolve the registries now: duplicate or missing codes fail the start, not a payment.
       container.resolve(BankRegistry);
       container.resolve(PaymentMethodRegistry);
-      await startCertificates(container, config);
+      startCertificateAuthentication(container);
       container.resolve(RiskRuleRegistry);
       for (const adapter of adapters) await adapter.init?.();
     } catch (error) {

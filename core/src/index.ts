@@ -8,12 +8,20 @@ export { BankRegistry, UnknownBankAdapterError } from './banks/bank-registry';
 export { Clock, CLOCK, FixedClock, SystemClock } from './clock/clock';
 export { TenderConfig, loadConfig, ConfigError, DatabaseConfig } from './config/config';
 export { CONFIG, ADMIN_TOKEN } from './config/tokens';
-export { DATABASE, Database, createDatabase } from './db/database';
+export { DATABASE, Database, Queryable, Transaction, createDatabase, forUpdate } from './db/database';
 export { migrateToLatest } from './db/migrator';
 export { ERROR_CATALOGUE, ErrorCode, ErrorType } from './errors/error-catalogue';
 export { TenderError } from './errors/tender-error';
 export { Gateway, GatewayOptions } from './gateway';
-export { PaymentMethod, PreparedPaymentMethod, PAYMENT_METHOD } from './methods/payment-method';
+// The payment-method extension point (docs/architecture.md): contract, page part, capabilities, registry.
+export { PaymentMethod, PAYMENT_METHOD, InstrumentContext, PaymentInstrument, InstrumentRecordFacts, PaymentCardColumns } from './methods/payment-method';
+export { PaymentMethodPage, MethodPageView, MethodPartState, MethodPageRequest, MethodPageSubmission, MethodPageRefusal, MethodPageLocale } from './methods/payment-method-page';
+export { BankCapability, BankInstrument, BankPaymentBase, WELL_KNOWN_CAPABILITIES, capabilitiesOf, supportsCapability, payThrough } from './methods/bank-capability';
+export { PaymentMethodRegistry } from './methods/payment-method.registry';
+export { CardPaymentMethod } from './methods/card/card.method';
+export { CardInput, parseCardInput, maskedParts } from './methods/card/card-input';
+export { PaymentMethodInput, parseMethodInput } from './payments/payment-input';
+export { ConfirmPresentation } from './payments/payment.service';
 export { passesLuhn } from './methods/card/luhn';
 export { detectBrand, CardBrand } from './methods/card/card-brand';
 export { CURRENCIES, Currency, findCurrency } from './money/currencies';
@@ -27,9 +35,14 @@ export { maskPans } from './logging/logger';
 export { MERCHANT_STAGES, MerchantStage, canMoveStage, assertStageTransition, stageEventType } from './merchants/merchant-stage-machine';
 export { isValidInn } from './merchants/inn';
 export { OnboardingNotifier, OnboardingNotice, ONBOARDING_NOTIFIER } from './merchants/onboarding-notifier';
-export { CertificateAuthority, LoadedCa } from './certificates/certificate-authority';
-export { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, CertificateAuthenticationRequest, AuthenticatedPayer } from './certificates/certificate-authenticator';
-export { SIGNATURE_HEADER } from './certificates/signed-request.authenticator';
+// Certificate authentication: the extension point and what a provider of payer certificates plugs into.
+export { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, CertificateAuthenticationRequest, AuthenticatedPayer, CertificateAuthenticatorRegistry } from './certificates/certificate-authenticator';
+export { PAYER_CERTIFICATE_DIRECTORY, PayerCertificateDirectory, PayerCaSummary, PayerCertificateSummary } from './certificates/payer-certificate-directory';
+export { tlsClientCertificate } from './http/tls-client-certificate';
+// What a plugin's CLI commands build on (docs/plugins.md, "CLI commands").
+export { CliCommand, UsageError } from './cli/cli-command';
+export { readOrCreateSecret, generateMasterKey } from './config/local-secrets';
+export { newId, randomToken } from './ids/ids';
 // What protocol plugins (e.g. @tender/plugin-assist-compat) build on.
 export { BackgroundJob } from './plugins/plugin';
 export { loadPluginModules } from './plugins/plugin-loader';

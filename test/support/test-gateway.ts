@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { Clock, Gateway, OutboundResolver, TenderPlugin, loadConfig } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { TestDatabase, createTestDatabase } from './test-database';
 
 export const ADMIN_TOKEN = 'adm_test_0123456789abcdefghijklmnop';
@@ -48,7 +49,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const chunks: Buffer[] = [];
   sink.on('data', (c: Buffer) => chunks.push(c));
   const gateway = await Gateway.create(config, {
-    plugins: options.plugins ?? [sandboxPlugin],
+    // The gateway's default plugins (config `plugins`): the sandbox bank and personal-account payments.
+    plugins: options.plugins ?? [sandboxPlugin, accountsPlugin],
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
     ...(options.captureLogs === true ? { logStream: sink } : {}),

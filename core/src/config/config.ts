@@ -117,7 +117,7 @@ export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', '..', '
 
 export class ConfigError extends Error {}
 
-export const DEFAULT_PLUGINS = ['@tender/adapter-sandbox'];
+export const DEFAULT_PLUGINS = ['@tender/adapter-sandbox', '@tender/plugin-accounts'];
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): TenderConfig {
   const parsed = envSchema.safeParse(env);

@@ -1,10 +1,7 @@
 import { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { DATABASE, Database } from '../../db/database';
-import { CertificateAuthority } from '../../certificates/certificate-authority';
-import { CertificateRepository } from '../../certificates/certificate.repository';
-import { normalizeSerial } from '../../certificates/x509';
+import { PAYER_CERTIFICATE_DIRECTORY, PayerCertificateDirectory } from '../../certificates/payer-certificate-directory';
 import { CLOCK, Clock } from '../../clock/clock';
 import { requireWebRole } from '../web-contract';
 import { renderConsole, utc } from './console-page';
@@ -14,13 +11,15 @@ const SOON_MS = 30 * 86_400_000;
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 const filterSchema = z.object({ status: optional(z.enum(['valid', 'revoked'])), payer: optional(z.string().regex(/^pyr_[0-9A-Za-z]{1,40}$/, 'must be a payer id (pyr_...)')) }).strip();
 
-/** /console/certificates: the operator's CA and the payer certificates it issued (newest first), read-only. */
+/**
+ * /console/certificates: the operator's CA and the payer certificates it issued
+ * (newest first), read-only, from the plugin that provides them
+ * (PayerCertificateDirectory, @tender/plugin-accounts); without one, no CA.
+ */
 export function consoleCertificatesRouter(container: DependencyContainer): Router {
   const router = Router();
-  const db = container.resolve<Database>(DATABASE);
   const clock = container.resolve<Clock>(CLOCK);
-  const authority = container.resolve(CertificateAuthority);
-  const certificates = container.resolve(CertificateRepository);
+  const directory = container.isRegistered(PAYER_CERTIFICATE_DIRECTORY) ? container.resolve<PayerCertificateDirectory>(PAYER_CERTIFICATE_DIRECTORY) : undefined;
   router.use(requireWebRole('operator'));
 
   router.get('/', async (req, res) => {
@@ -28,9 +27,9 @@ export function consoleCertificatesRouter(container: DependencyContainer): Route
     const parsed = filterSchema.safeParse(raw);
     const errors = parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'form'), i.message]));
     const q = parsed.success ? parsed.data : {};
-    const ca = await authority.active();
+    const ca = await directory?.activeCa();
     const now = clock.now();
-    const rows = parsed.success ? await certificates.list(db, { payerId: q.payer, status: q.status, limit: LIMIT }) : [];
+    const rows = parsed.success && directory !== undefined ? await directory.list({ payerId: q.payer, status: q.status, limit: LIMIT }) : [];
     renderConsole(
       res,
       'certificates',
@@ -38,9 +37,9 @@ export function consoleCertificatesRouter(container: DependencyContainer): Route
         title: 'console.certificates.title',
         filter: raw,
         errors,
-        ca: ca === undefined ? null : { id: ca.id, subject: ca.x509.subject.split('\n').join(', '), notAfter: utc(Date.parse(ca.x509.validTo)), crlNumber: ca.crlNumber },
+        ca: ca === undefined ? null : { id: ca.id, subject: ca.subject.split('\n').join(', '), notAfter: utc(ca.notAfter), crlNumber: ca.crlNumber },
         certificates: rows.map((c) => ({
-          serial: normalizeSerial(c.serial),
+          serial: c.serial,
           payerId: c.payerId,
           accountId: c.accountId,
           subject: c.subject,
