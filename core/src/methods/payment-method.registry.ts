@@ -1,11 +1,13 @@
 import { injectAll, injectable } from 'tsyringe';
 import { TenderError } from '../errors/tender-error';
 import { PAYMENT_METHOD, PaymentMethod } from './payment-method';
+import { methodPartProblem } from './method-part-template';
 
 /**
  * The registered payment methods (the card method of core, then plugins' in
  * registration order: the hosted page shows their parts in that order). Checked at
- * start: a duplicate type or page path, or a malformed one, stops the gateway.
+ * start: a duplicate type or page path, a malformed one, or a page template that
+ * would show a value unescaped stops the gateway.
  *
  * @example
  * ```ts
@@ -25,6 +27,8 @@ export class PaymentMethodRegistry {
         if (!/^(|[a-z][a-z-]{0,39})$/.test(m.page.path) || ['fields', 'assets', '3ds'].includes(m.page.path)) throw new Error(`payment method ${m.type} has an unusable page path '${m.page.path}'`);
         if (paths.has(m.page.path)) throw new Error(`two payment methods post to the page path '${m.page.path}'`);
         paths.add(m.page.path);
+        const problem = methodPartProblem(m.page.template);
+        if (problem !== undefined) throw new Error(`the page template of payment method ${m.type} cannot be used: ${problem}`);
       }
       this.byType.set(m.type, m);
     }

@@ -8,7 +8,7 @@ import { COMPILE_OPTIONS, PARTIAL_PLACEHOLDERS, RUNTIME_OPTIONS, compileMerchant
 import { sanitizeMerchantMarkup } from '../branding/merchant-markup';
 import { PageLocale, PageMessages, loadMessages } from './page-locale';
 import { PageContext, merchantTemplateContext } from './page-context';
-import { methodPartProblem } from './method-part-template';
+import { methodPartProblem } from '../methods/method-part-template';
 
 /** The pages every theme provides (templates/default/<name>.hbs); `fields` is the payment form island's document. */
 export const PAGE_NAMES = ['payment', 'fields', 'result', 'challenge', 'error', 'link'] as const;
