@@ -18,6 +18,7 @@ export { PaymentMethod, PAYMENT_METHOD, InstrumentContext, PaymentInstrument, In
 export { PaymentMethodPage, MethodPageView, MethodPartState, MethodPageRequest, MethodPageSubmission, MethodPageRefusal, MethodPageLocale } from './methods/payment-method-page';
 export { BankCapability, BankInstrument, BankPaymentBase, WELL_KNOWN_CAPABILITIES, capabilitiesOf, supportsCapability, payThrough } from './methods/bank-capability';
 export { PaymentMethodRegistry } from './methods/payment-method.registry';
+export { methodPartProblem } from './methods/method-part-template';
 export { CardPaymentMethod } from './methods/card/card.method';
 export { CardInput, parseCardInput, maskedParts } from './methods/card/card-input';
 export { PaymentMethodInput, parseMethodInput } from './payments/payment-input';
