@@ -196,14 +196,26 @@ export class HostedPageService {
     const locale = chooseLocale(payment.locale, request.acceptLanguage);
     // Only the part's own fields, as strings of bounded length; anything else a form carries is dropped.
     const posted: Record<string, string> = {};
-    for (const name of part.fields) if (typeof fields[name] === 'string') posted[name] = (fields[name] as string).slice(0, 500);
+    for (const name of part.fields) {
+      const value = fields[name];
+      if (typeof value === 'string') posted[name] = value.slice(0, 500);
+    }
     const kept: Record<string, string> = {};
     for (const name of part.keep ?? []) if (posted[name] !== undefined) kept[name] = posted[name];
     const text = (key: string): string => this.methodPages.text(method, locale, key);
-    const refusedWith = (status: number, errors: Readonly<Record<string, string>> = {}, alert?: string, code?: string): Promise<PageAnswer> =>
-      this.show(payment, request, { method: method.type, values: kept, errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, text(v)])), ...(alert === undefined ? {} : { alert: text(alert) }), ...(code === undefined ? {} : { code }) }, status);
+    // The island again, with this part's kept values and its refusal in the buyer's language.
+    const refusedWith = (status: number, errors: Readonly<Record<string, string>> = {}, alert?: string, code?: string): Promise<PageAnswer> => {
+      const state: IslandState = {
+        method: method.type,
+        values: kept,
+        errors: Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, text(key)])),
+        ...(alert === undefined ? {} : { alert: text(alert) }),
+        ...(code === undefined ? {} : { code }),
+      };
+      return this.show(payment, request, state, status);
+    };
     try {
-      const submission = await part.submission(posted, { payment, tlsClientCertificate: request.tlsClientCertificate, path: part.path === '' ? `/pay/${payment.pageToken}` : `/pay/${payment.pageToken}/${part.path}` });
+      const submission = await part.submission(posted, { payment, tlsClientCertificate: request.tlsClientCertificate, path: this.methodPages.actionOf(payment, method) });
       if ('errors' in submission) return refusedWith(422, submission.errors, 'error_form');
       await this.payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode, standing }, payment.id, { type: method.type, [method.type]: submission.input }, { ip: request.ip, email: payment.customerEmail ?? undefined }, { buyerPresent: true, ...(submission.payer === undefined ? {} : { payer: submission.payer }) });
     } catch (error) {
