@@ -16,7 +16,8 @@ import { KEY_RING, KeyRing } from './vault/key-ring';
 import { BankAdapter } from './banks/bank-adapter';
 
 import { BankRegistry } from './banks/bank-registry';
-import { PAYMENT_METHOD, PaymentMethod, PaymentMethodRegistry } from './methods/payment-method';
+import { PAYMENT_METHOD, PaymentMethod } from './methods/payment-method';
+import { PaymentMethodRegistry } from './methods/payment-method.registry';
 import { CardPaymentMethod } from './methods/card/card.method';
 import { PluginError, TenderPlugin } from './plugins/plugin';
 import { checkPlugin, checkPluginSet, loadPluginModules } from './plugins/plugin-loader';
@@ -27,6 +28,7 @@ import { makeStrict } from './plugins/strict-container';
 import { registerCoreClasses } from './plugins/core-classes';
 import { createApp } from './http/app';
 import { PaymentService } from './payments/payment.service';
+import { MethodRouting } from './payments/method-routing';
 import { BankReconciler } from './payments/bank-reconciler';
 import { ConnectionHealth } from './routing/connection-health';
 import { RefundService } from './refunds/refund.service';
@@ -34,7 +36,7 @@ import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
 import { ApiKeyService } from './merchants/api-keys';
 import { ONBOARDING_SERVICES, registerOnboarding } from './merchants/onboarding-registration';
-import { createGatewayServer, registerCertificates, startCertificates } from './certificates/certificates.module';
+import { createGatewayServer, startCertificateAuthentication } from './certificates/gateway-server';
 import { MONITORING_SINGLETONS, REVIEW_EXPIRY_INTERVAL_MS, registerMonitoring } from './monitoring/register-monitoring';
 import { RiskRuleRegistry } from './monitoring/risk-rule.registry';
 import { RiskReviewService } from './monitoring/risk-review.service';
@@ -64,7 +66,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS] as const;
+const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, MethodRouting, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.
@@ -130,9 +132,8 @@ export class Gateway {
     container.register(LOGGER, { useValue: logger });
     container.register(KEY_RING, { useValue: new KeyRing(master.value, config.previousMasterKeys) });
     container.register(ADMIN_TOKEN, { useValue: admin.value });
-    container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: new CardPaymentMethod() });
+    container.register<PaymentMethod>(PAYMENT_METHOD, { useClass: CardPaymentMethod });
     registerOnboarding(container);
-    registerCertificates(container);
     registerMonitoring(container);
     registerOutbound(container, config, options.resolver);
     // Run in the transaction of every event: webhook fan-out and e-mail queueing.
@@ -153,7 +154,7 @@ export class Gateway {
       // Resolve the registries now: duplicate or missing codes fail the start, not a payment.
       container.resolve(BankRegistry);
       container.resolve(PaymentMethodRegistry);
-      await startCertificates(container, config);
+      startCertificateAuthentication(container);
       container.resolve(RiskRuleRegistry);
       for (const adapter of host.adapters) await adapter.init?.();
       // The start phase: migrations ran, the container is complete.

@@ -8,8 +8,8 @@ import { loadPluginModules } from './plugins/plugin-loader';
 import { Gateway } from './gateway';
 import { ensureDemoMerchant } from './bootstrap/demo-merchant';
 import { TenderError } from './errors/tender-error';
-import { CA_USAGE, UsageError, caCommand } from './cli/ca.command';
-import { CERTS_USAGE, certsCommand } from './cli/certs.command';
+import { CliCommand, UsageError } from './cli/cli-command';
+import { pluginCommands } from './cli/plugin-commands';
 import { OPERATOR_USAGE, operatorCommand } from './cli/operator.command';
 import { ensureDemoWebAccounts } from './bootstrap/demo-web-accounts';
 
@@ -19,8 +19,6 @@ commands:
   start      migrate the database and serve the gateway (default)
   worker     run only background jobs (webhook and e-mail dispatch, reconciler), no HTTP
   migrate    migrate the database and exit
-  ca         the operator's certificate authority (init, import, show)
-  certs      payer certificates (issue, revoke, list); see docs/certificates.md
   operator   operator console accounts (add, link, list); see docs/dashboard.md
   help       show this text
 
@@ -124,22 +122,33 @@ async function migrate(config: TenderConfig): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const command = argv[0] ?? 'start';
   if (command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(`${USAGE}\n`);
+    // Plugins' commands (e.g. `ca`, `certs` of @tender/plugin-accounts) are listed when their packages load.
+    const extra = (() => {
+      try {
+        return pluginCommands(loadConfig().plugins);
+      } catch {
+        return [];
+      }
+    })();
+    process.stdout.write(`${USAGE}${extra.length === 0 ? '' : `\n\nplugin commands:\n${extra.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}`}\n`);
     return;
   }
   const config = loadConfig();
   if (command === 'start') return start(config);
   if (command === 'migrate') return migrate(config);
-  if (command === 'ca' || command === 'certs' || command === 'operator') {
+  if (command === 'worker') return worker(config);
+  const builtIn: CliCommand = { name: 'operator', summary: '', usage: OPERATOR_USAGE, run: operatorCommand };
+  const found = command === 'operator' ? builtIn : pluginCommands(config.plugins).find((c) => c.name === command);
+  if (found !== undefined) {
     try {
-      process.exitCode = await (command === 'ca' ? caCommand : command === 'certs' ? certsCommand : operatorCommand)(config, argv.slice(1), process.stdout);
+      process.exitCode = await found.run(config, argv.slice(1), process.stdout);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      if (error instanceof TenderError) {
-        process.stderr.write(`tender ${command}: ${error.message}\n`);
+      if (error instanceof TenderError || (error as { name?: unknown }).name === 'TenderError') {
+        process.stderr.write(`tender ${command}: ${(error as Error).message}\n`);
         process.exitCode = 1;
       } else if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-        process.stderr.write(`tender ${command}: ${(error as Error).message}\n\nusage:\n${command === 'ca' ? CA_USAGE : command === 'certs' ? CERTS_USAGE : OPERATOR_USAGE}\n`);
+        process.stderr.write(`tender ${command}: ${(error as Error).message}\n\nusage:\n${found.usage}\n`);
         process.exitCode = 2;
       } else {
         throw error;
@@ -147,7 +156,6 @@ async function main(argv: string[]): Promise<void> {
     }
     return;
   }
-  if (command === 'worker') return worker(config);
   process.stderr.write(`unknown command '${command}'\n\n${USAGE}\n`);
   process.exitCode = 2;
 }

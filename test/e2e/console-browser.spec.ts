@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { operatorAccountActor } from '@tender/core/dist/audit/audit-log';
 import { ConnectionHealth } from '@tender/core/dist/routing/connection-health';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
@@ -28,7 +29,7 @@ describe('operator console in headless Chromium', function () {
   const dialogs: string[] = [];
 
   before(async () => {
-    t = await startTestGateway({ plugins: [sandboxPlugin, standInBankPlugin(new StandInBankAdapter())] });
+    t = await startTestGateway({ plugins: [sandboxPlugin, accountsPlugin, standInBankPlugin(new StandInBankAdapter())] });
     const address = await t.gateway.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${address.port}`;
     const admin = new OperatorClient(t.gateway.app);

@@ -3,6 +3,7 @@ import forge from 'node-forge';
 import { randomBytes } from 'node:crypto';
 import { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, Gateway, TenderError, loadConfig, definePlugin } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { ADMIN_TOKEN, TestGateway, startTestGateway } from '../support/test-gateway';
 import { createTestDatabase } from '../support/test-database';
 import { admin, signRequest } from '../support/payer-app';
@@ -57,7 +58,7 @@ describe('the built-in certificate authenticators', function () {
     try {
       const config = { ...loadConfig({ TENDER_MASTER_KEY: randomBytes(32).toString('base64'), TENDER_ADMIN_TOKEN: ADMIN_TOKEN, TENDER_LOG_LEVEL: 'silent' }), database: database.config };
       await assert.rejects(
-        Gateway.create(config, { plugins: [sandboxPlugin, definePlugin({ name: 'clash', version: '0.0.1', coreRange: '^0.1.0', setup: (ctx) => ctx.registerCertificateAuthenticator(clash) })] }),
+        Gateway.create(config, { plugins: [sandboxPlugin, accountsPlugin, definePlugin({ name: 'clash', version: '0.0.1', coreRange: '^0.1.0', setup: (ctx) => ctx.registerCertificateAuthenticator(clash) })] }),
         /two certificate authenticators share the code 'signed_request'/,
       );
     } finally {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Gateway, loadConfig } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { testDatabaseUrl } from '../support/test-database';
 import { ADMIN_TOKEN } from '../support/test-gateway';
 import { admin } from '../support/payer-app';
@@ -42,7 +43,7 @@ describe('tender ca / tender certs (the CLI, with an OpenSSL-made CA imported)',
     assert.match(tender('ca', 'show').stdout, /BEGIN CERTIFICATE/);
 
     // Payers are registered through the operator API.
-    const gateway = await Gateway.create({ ...loadConfig(env), reconcileIntervalMs: 0 }, { plugins: [sandboxPlugin] });
+    const gateway = await Gateway.create({ ...loadConfig(env), reconcileIntervalMs: 0 }, { plugins: [sandboxPlugin, accountsPlugin] });
     let payerId: string;
     let accountId: string;
     try {

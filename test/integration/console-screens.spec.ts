@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { AuditLog, operatorAccountActor } from '@tender/core/dist/audit/audit-log';
 import { ConnectionHealth } from '@tender/core/dist/routing/connection-health';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
@@ -45,7 +46,7 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
   let actor: string;
 
   before(async () => {
-    t = await startTestGateway({ plugins: [sandboxPlugin, standInBankPlugin(new StandInBankAdapter())] });
+    t = await startTestGateway({ plugins: [sandboxPlugin, accountsPlugin, standInBankPlugin(new StandInBankAdapter())] });
     await new OperatorClient(t.gateway.app).post('/admin/v1/banks', { code: 'alfa', name: 'Alfa', adapter_code: 'standin-bank', currencies: ['RUB', 'USD'] }).expect(201);
     op = await operatorAgent(t);
     actor = operatorAccountActor(op.user.accountId);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { FixedClock } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { createAssistPlugin } from '@tender/plugin-assist-compat';
 import { createSaleorPlugin } from '@tender/plugin-saleor';
 import { SaleorTransactionService } from '@tender/plugin-saleor/dist/saleor-transaction.service';
@@ -27,7 +28,7 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
   let op: OperatorClient;
 
   before(async () => {
-    t = await startTestGateway({ clock, plugins: [sandboxPlugin, createAssistPlugin(), createSaleorPlugin()] });
+    t = await startTestGateway({ clock, plugins: [sandboxPlugin, accountsPlugin, createAssistPlugin(), createSaleorPlugin()] });
     op = new OperatorClient(t.gateway.app);
   });
   after(() => t.close());

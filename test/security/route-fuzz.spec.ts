@@ -5,6 +5,7 @@ import { z } from 'zod';
 import fc from 'fast-check';
 import { MAX_AMOUNT, WebAccountService } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { createAssistPlugin } from '@tender/plugin-assist-compat';
 import { assistSettingsSchema } from '@tender/plugin-assist-compat/dist/assist-settings.service';
 import { createSaleorPlugin } from '@tender/plugin-saleor';
@@ -19,7 +20,7 @@ import { createMerchantSchema } from '@tender/core/dist/merchants/merchant.servi
 import { ruleSetSchema } from '@tender/core/dist/monitoring/risk-settings';
 import { routingRuleSetSchema } from '@tender/core/dist/routing/routing-rules';
 import { createBankSchema, updateBankSchema } from '@tender/core/dist/banks/bank-catalogue.service';
-import { accountSchema, createPayerSchema } from '@tender/core/dist/certificates/payer.service';
+import { accountSchema, createPayerSchema } from '@tender/plugin-accounts/dist/certificates/payer.service';
 import { recordContractSchema } from '@tender/core/dist/merchants/onboarding.service';
 import { fields } from '@tender/core/dist/http/validation';
 import { ADMIN_TOKEN, TestGateway, startTestGateway } from '../support/test-gateway';
@@ -66,7 +67,7 @@ describe('security: fuzzing every route (0 responses >= 500, 0 rows written by a
 
   before(async () => {
     saleor = await new FakeSaleor().start();
-    t = await startTestGateway({ plugins: [sandboxPlugin, createAssistPlugin({ intervalMs: 60_000 }), createSaleorPlugin({ intervalMs: 60_000 })], env: { TENDER_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
+    t = await startTestGateway({ plugins: [sandboxPlugin, accountsPlugin, createAssistPlugin({ intervalMs: 60_000 }), createSaleorPlugin({ intervalMs: 60_000 })], env: { TENDER_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
   });
   after(async () => {
     await t.close();

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { Clock, Gateway, OutboundResolver, TenderPlugin, loadConfig } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { dashboardPlugin } from '@tender/dashboard';
+import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { TestDatabase, createTestDatabase } from './test-database';
 
 export const ADMIN_TOKEN = 'adm_test_0123456789abcdefghijklmnop';
@@ -53,7 +54,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   let gateway: Gateway;
   try {
     gateway = await Gateway.create(config, {
-      plugins: [...(options.plugins ?? [sandboxPlugin]), ...(options.dashboard === false ? [] : [dashboardPlugin])],
+      // The gateway's default plugins (config `plugins`): the sandbox bank, personal-account payments, the dashboard.
+      plugins: [...(options.plugins ?? [sandboxPlugin, accountsPlugin]), ...(options.dashboard === false ? [] : [dashboardPlugin])],
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
       ...(options.captureLogs === true ? { logStream: sink } : {}),

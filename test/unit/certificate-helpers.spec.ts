@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { KeyRing } from '@tender/core/dist/vault/key-ring';
-import { openCaKey, sealCaKey } from '@tender/core/dist/certificates/ca-key-sealer';
-import { normalizeSerial, randomSerialHex } from '@tender/core/dist/certificates/x509';
-import { constructed, integer, integerHex, namedBits, oid, readTlv, seq, set, time, tlv, utf8 } from '@tender/core/dist/certificates/der';
-import { KEY_USAGE, OIDS } from '@tender/core/dist/certificates/x509-builder';
-import { strictProfileProblems } from '@tender/core/dist/certificates/strict-profile';
-import { caPublicationUrls } from '@tender/core/dist/certificates/ca-urls';
+import { openCaKey, sealCaKey } from '@tender/plugin-accounts/dist/certificates/ca-key-sealer';
+import { normalizeSerial, randomSerialHex } from '@tender/plugin-accounts/dist/certificates/x509';
+import { constructed, integer, integerHex, namedBits, oid, readTlv, seq, set, time, tlv, utf8 } from '@tender/plugin-accounts/dist/certificates/der';
+import { KEY_USAGE, OIDS } from '@tender/plugin-accounts/dist/certificates/x509-builder';
+import { strictProfileProblems } from '@tender/plugin-accounts/dist/certificates/strict-profile';
+import { caPublicationUrls } from '@tender/plugin-accounts/dist/certificates/ca-urls';
 import { loadConfig } from '@tender/core';
 
 const a = Buffer.alloc(32, 1).toString('base64');

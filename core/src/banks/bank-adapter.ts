@@ -66,6 +66,41 @@ export interface BankAdapter {
    * refund, inquire) use the same operations as cards. See AccountDebitRequest.
    */
   debitAccount?(request: AccountDebitRequest): Promise<BankResult>;
+  /**
+   * Optional: the bank capabilities this adapter offers to payment methods
+   * (core/src/methods/bank-capability.ts). Without it they follow from the
+   * operations above: `card_authorization` (authorize) and, with debitAccount,
+   * `account_debit`. With it, the list is the whole truth: an adapter that only
+   * redeems vouchers declares `['voucher_redemption']` and is never routed a card.
+   */
+  readonly capabilities?: readonly string[];
+  /**
+   * Optional: a payment with an instrument of any capability that has no operation
+   * of its own above (`redirect`, `async_confirmation`, or a plugin's own such as
+   * `voucher_redemption`). Follow-ups use capture, void, refund and inquire as for
+   * cards. The answer is a BankResult like authorize's: `unknown` is settled by
+   * inquiry (asynchronous confirmation), `action_required` sends the buyer to the
+   * bank's page (a redirect).
+   */
+  pay?(request: InstrumentPaymentRequest): Promise<BankResult>;
+}
+
+/**
+ * A payment with a method's instrument: `capability` says what is asked and
+ * `instrument` carries the method's own fields (a voucher code, a wallet token),
+ * as the method's `instrument()` made them. Never card data: cards go through
+ * `authorize` and the vault's rules.
+ */
+export interface InstrumentPaymentRequest {
+  readonly reference: string;
+  readonly paymentId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly capture: boolean;
+  readonly livemode: boolean;
+  readonly capability: string;
+  readonly instrument: Readonly<Record<string, string>>;
+  readonly connection: BankConnectionTerms;
 }
 
 /** A debit of a payer's personal account; `capture` as in AuthorizationRequest. */

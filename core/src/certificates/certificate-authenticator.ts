@@ -1,5 +1,4 @@
 import { IncomingHttpHeaders } from 'node:http';
-import { injectAll, injectable } from 'tsyringe';
 import { TenderError } from '../errors/tender-error';
 
 /** What an authenticator may look at: the request as received, before any JSON parsing changed it. */
@@ -55,11 +54,10 @@ export const CERTIFICATE_AUTHENTICATOR = Symbol('CertificateAuthenticator');
  * The registered authenticators, tried in registration order: the first whose
  * proof is present decides. No proof at all is `certificate_missing`.
  */
-@injectable()
 export class CertificateAuthenticatorRegistry {
   private readonly byCode = new Map<string, CertificateAuthenticator>();
 
-  constructor(@injectAll(CERTIFICATE_AUTHENTICATOR) authenticators: CertificateAuthenticator[]) {
+  constructor(authenticators: readonly CertificateAuthenticator[]) {
     for (const a of authenticators) {
       if (this.byCode.has(a.code)) throw new Error(`two certificate authenticators share the code '${a.code}'`);
       this.byCode.set(a.code, a);
@@ -68,6 +66,11 @@ export class CertificateAuthenticatorRegistry {
 
   codes(): string[] {
     return [...this.byCode.keys()];
+  }
+
+  /** The authenticator with this code (a form post proven by the TLS handshake only asks that one). */
+  find(code: string): CertificateAuthenticator | undefined {
+    return this.byCode.get(code);
   }
 
   async authenticate(request: CertificateAuthenticationRequest): Promise<AuthenticatedPayer> {

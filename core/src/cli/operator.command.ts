@@ -4,7 +4,7 @@ import { Gateway } from '../gateway';
 import { randomToken } from '../ids/ids';
 import { PASSWORD_LINK_TTL, PasswordLinkService } from '../web/accounts/password-link.service';
 import { WebAccountService } from '../web/accounts/web-account.service';
-import { UsageError } from './ca.command';
+import { UsageError } from './cli-command';
 
 export const OPERATOR_USAGE = `tender operator add --email EMAIL [--password PASSWORD]   (no --password: one is generated and printed once)
 tender operator link --email EMAIL                          (a one-time link to set a new password)

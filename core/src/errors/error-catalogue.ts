@@ -41,6 +41,8 @@ export const ERROR_CATALOGUE = {
   card_expiry_invalid: { type: 'invalid_request_error', status: 400, message: 'The card expiry date is invalid or in the past.' },
   card_cvc_invalid: { type: 'invalid_request_error', status: 400, message: 'The card security code must be 3 or 4 digits.' },
   payment_method_unsupported: { type: 'invalid_request_error', status: 400, message: 'This payment method type is not supported.' },
+  // The method exists, but no bank connection that serves this payment has the bank capability it needs.
+  payment_method_unavailable: { type: 'invalid_request_error', status: 400, message: 'No bank connection can take this payment method for this payment.' },
   webhook_url_scheme_unsupported: { type: 'invalid_request_error', status: 400, message: 'Webhook URLs must use http or https.' },
   webhook_url_points_to_gateway: { type: 'invalid_request_error', status: 400, message: 'A webhook URL cannot point at this gateway.' },
   webhook_url_private_address: { type: 'invalid_request_error', status: 400, message: 'A webhook URL cannot point at a private, loopback, link-local, multicast or reserved address.' },

@@ -29,9 +29,6 @@ import { TenderConfig } from '../config/config';
 import { riskRoutes } from './api/risk.routes';
 import { adminRiskRoutes } from './admin/risk.routes';
 import { healthRoutes } from './health.routes';
-import { caRoutes } from './ca.routes';
-import { payAccountRoutes } from './pay-account.routes';
-import { adminCertificateRoutes } from './admin/certificates.routes';
 import { merchantRoutingRoutes } from './api/routing.routes';
 import { adminRoutingRoutes } from './admin/routing.routes';
 import { brandingRoutes } from './api/branding.routes';
@@ -64,8 +61,6 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   app.use(helmet());
   app.use(requestLog(logger));
   app.use(healthRoutes(db, logger));
-  app.use(caRoutes(container));
-  app.use('/pay-account', payAccountRoutes(container));
 
   const api = Router();
   api.use((_req, res, next) => {
@@ -107,7 +102,6 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   admin.use(adminMerchantRoutes(container, container.resolve<TenderConfig>(CONFIG).testModeHours));
   admin.use(adminBankRoutes(container));
   admin.use(adminAuditRoutes(container));
-  admin.use(adminCertificateRoutes(container));
   admin.use(adminRoutingRoutes(container));
   admin.use(adminRiskRoutes(container));
   admin.use(adminWebAccountRoutes(container));

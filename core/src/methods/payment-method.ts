@@ -1,52 +1,130 @@
-import { injectAll, injectable } from 'tsyringe';
-import { TenderError } from '../errors/tender-error';
-import { CardInput } from './card/card-input';
+import { z } from 'zod';
+import { Transaction } from '../db/database';
+import { AuthenticatedPayer } from '../certificates/certificate-authenticator';
+import { RiskCard } from '../monitoring/risk-assessment';
+import { Payment } from '../payments/payment';
+import { BankCapability, BankInstrument } from './bank-capability';
+import { PaymentMethodPage } from './payment-method-page';
 
 /**
- * EXTENSION POINT: how a buyer pays (card today; a personal account identified by
- * a client certificate next). A method validates what the buyer sent, before any
- * row is written or any bank is asked, and says what the bank request needs.
+ * EXTENSION POINT: how a buyer pays. A method declares its `type` (the
+ * `payment_method.type` a request names), the zod schema of its input (the object
+ * under `payment_method.<type>`), the bank capability it needs (routing only offers
+ * connections whose adapter supports it, bank-capability.ts), optionally its part of
+ * the hosted page (rendered in the gateway-owned payment form island), and how a
+ * confirm turns validated input into an instrument the bank call uses.
+ *
+ * PaymentService names no method: it parses the input with `input`, asks
+ * `instrument()` (before any row is written: a throw writes nothing), routes by
+ * `capability`, and in its confirm transaction lets the instrument `claim` and
+ * `record` what the method keeps. Card (core) and personal account
+ * (@tender/plugin-accounts) are two implementations.
  *
  * @example
  * ```ts
- * const method = methods.get('card');
- * const prepared = method.prepare({ number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' }, new Date());
+ * const voucherInput = z.object({ code: z.string().regex(/^[A-Z0-9]{8}$/) }).strict();
+ *
+ * export const voucherMethod: PaymentMethod<z.output<typeof voucherInput>> = {
+ *   type: 'voucher',
+ *   input: voucherInput,
+ *   capability: 'voucher_redemption',
+ *   page: {
+ *     path: 'voucher',
+ *     fields: ['code'],
+ *     keep: ['code'],
+ *     template: '<form method="post" action="{{method.action}}" target="_parent">'
+ *       + '<input type="hidden" name="form_token" value="{{method.token}}">'
+ *       + '<input name="code" value="{{part.values.code}}"> {{part.errors.code}}'
+ *       + '<button type="submit">{{t.pay_button}} {{payment.amount}}</button></form>',
+ *     context: () => ({}),
+ *     submission: async (posted) => ({ input: { code: posted.code ?? '' } }),
+ *     refusal: (error) => (error.param?.endsWith('.code') ? { status: 422, errors: { code: 'error_form' } } : undefined),
+ *   },
+ *   async instrument(input) {
+ *     return { bank: { kind: 'fields', fields: { code: input.code } }, record: async () => undefined };
+ *   },
+ * };
+ * // in a plugin: ctx.registerPaymentMethod(voucherMethod);
  * ```
  */
-export interface PaymentMethod {
-  /** Unique code, the `payment_method.type` a request names. */
-  readonly code: string;
-  /** Validates the method's own fields; throws TenderError with `param` under `payment_method.<code>`. */
-  prepare(raw: Record<string, unknown> | undefined, now: Date): PreparedPaymentMethod;
+export interface PaymentMethod<Input = unknown> {
+  /** Unique code, the `payment_method.type` a request names; also the key of its input object. */
+  readonly type: string;
+  /**
+   * The method's input (`payment_method.<type>`). Problems become TenderErrors naming
+   * `payment_method.<type>.<field>`; a refinement picks a catalogue code with `params: { code }`.
+   */
+  readonly input: z.ZodType<Input, z.ZodTypeDef, unknown>;
+  /** What the bank must be able to do (bank-capability.ts). */
+  readonly capability: BankCapability;
+  /** The method's part of the hosted page; without it the method is API-only. */
+  readonly page?: PaymentMethodPage;
+  /**
+   * Validated input and the request's context into an instrument. Runs before any
+   * row is written or any bank is asked; a TenderError thrown here writes nothing.
+   * This is where a method refuses a caller it does not accept (e.g. a personal
+   * account without an authenticated payer).
+   */
+  instrument(input: Input, context: InstrumentContext): Promise<PaymentInstrument>;
 }
 
-/** What a validated payment method hands to the payment service. */
-export type PreparedPaymentMethod =
-  | { readonly type: 'card'; readonly card: CardInput }
-  /** A personal account; `number` is what the payer named, checked against the certificate's binding. */
-  | { readonly type: 'account'; readonly account: { readonly number: string | undefined } };
+/** What a confirm knows besides the method's input. */
+export interface InstrumentContext {
+  /** The payment being confirmed, as read before its confirm transaction. */
+  readonly payment: Payment;
+  /** Milliseconds since the epoch, from the gateway's clock. */
+  readonly now: number;
+  /** The payer proven by a CertificateAuthenticator, when the request carried a certificate. */
+  readonly payer: AuthenticatedPayer | undefined;
+  /** True when the buyer's browser is on the gateway's own page (the hosted page). */
+  readonly buyerPresent: boolean;
+}
+
+/** The card columns of a payment row (what a payment shows of its card: brand, BIN, last 4, expiry, vault token). */
+export interface PaymentCardColumns {
+  readonly card_token: string | null;
+  readonly card_fingerprint: string | null;
+  readonly card_brand: string | null;
+  readonly card_bin: string | null;
+  readonly card_last4: string | null;
+  readonly card_exp_month: number | null;
+  readonly card_exp_year: number | null;
+}
+
+/** What `record` is told: the payment (locked, before it moves to processing) and its new bank operation. */
+export interface InstrumentRecordFacts {
+  readonly payment: Payment;
+  readonly operationId: string;
+  readonly now: number;
+}
+
+/**
+ * A validated way to pay, for one confirm. It lives in memory only: whatever must
+ * be kept is written by `record` in the confirm transaction (a card goes to the
+ * vault there; the CVC is never written anywhere).
+ */
+export interface PaymentInstrument {
+  /** What the bank call carries (bank-capability.ts `payThrough`). */
+  readonly bank: BankInstrument;
+  /**
+   * The adapter code this instrument is bound to (a personal account lives at one
+   * bank): routing offers only that adapter, without a connection's terms. Test-mode
+   * payments still reach only the sandbox, live ones never.
+   */
+  readonly issuerAdapter?: string;
+  /** Facts routing rules match on (brand and BIN for cards). */
+  readonly routing?: { readonly brand?: string; readonly bin?: string };
+  /** Card facts for transaction monitoring (docs/risk.md); without them the payment is not risk-assessed. */
+  readonly risk?: RiskCard;
+  /** True when the bank may authenticate the buyer (3-D Secure) on the hosted page. */
+  readonly authenticable?: boolean;
+  /** First in the confirm transaction, before the payment is locked (e.g. claim a signed request's nonce). */
+  claim?(trx: Transaction): Promise<void>;
+  /**
+   * In the confirm transaction, after the bank operation is recorded: store what the
+   * method keeps and return the payment's card columns (undefined: no card, all null).
+   */
+  record(trx: Transaction, facts: InstrumentRecordFacts): Promise<Partial<PaymentCardColumns> | undefined>;
+}
 
 export const PAYMENT_METHOD = Symbol('PaymentMethod');
-
-@injectable()
-export class PaymentMethodRegistry {
-  private readonly byCode = new Map<string, PaymentMethod>();
-
-  constructor(@injectAll(PAYMENT_METHOD) methods: PaymentMethod[]) {
-    for (const m of methods) {
-      if (this.byCode.has(m.code)) throw new Error(`two payment methods share the code '${m.code}'`);
-      this.byCode.set(m.code, m);
-    }
-  }
-
-  get(code: string): PaymentMethod {
-    const method = this.byCode.get(code);
-    if (method === undefined) {
-      throw new TenderError('payment_method_unsupported', {
-        param: 'payment_method.type',
-        message: `Unsupported payment_method.type; supported: ${[...this.byCode.keys()].join(', ')}.`,
-      });
-    }
-    return method;
-  }
-}

@@ -2,7 +2,9 @@ import { inject, injectable } from 'tsyringe';
 import { Branding, DEFAULT_BRANDING } from '../branding/branding';
 import { BUTTON_RADII, FONT_STACKS } from '../branding/branding-input';
 import { HostedPageService, PageAnswer } from './hosted-page.service';
-import { basicContext, islandContext, merchantContext, paymentContext } from './page-context';
+import { PageContext, basicContext, islandContext, merchantContext, paymentContext } from './page-context';
+import { MethodPages } from './method-pages';
+import { Payment } from '../payments/payment';
 import { PageLocale, message } from './page-locale';
 import { PageTheme } from './page-theme';
 
@@ -31,6 +33,7 @@ export class BrandingPreview {
   constructor(
     @inject(PageTheme) private readonly theme: PageTheme,
     @inject(HostedPageService) private readonly pages: HostedPageService,
+    @inject(MethodPages) private readonly methodPages: MethodPages,
   ) {}
 
   async render(merchantId: string, branding: Branding, locale: PageLocale, nonce: string): Promise<string> {
@@ -43,14 +46,14 @@ export class BrandingPreview {
         script: null,
         merchant: merchantContext(name, branding),
         payment: paymentContext({ amount: 150000, currency: 'RUB', description: 'Sample order: 2 items', orderId: 'PREVIEW-1001' }, locale),
-        island: { src: sampleIslandUrl(branding, locale), title: message(this.theme.messages, locale, 'card_details'), tall: false },
+        island: { src: sampleIslandUrl(branding, locale), title: message(this.theme.messages, locale, 'payment_details'), tall: false },
       },
       branding.template,
     );
   }
 
   /** GET /pay/sample/fields: the inert island of a preview (no token, posts nowhere), branded from its query. */
-  sampleIsland(query: Record<string, unknown>, locale: PageLocale, nonce: string): PageAnswer {
+  async sampleIsland(query: Record<string, unknown>, locale: PageLocale, nonce: string): Promise<PageAnswer> {
     const pick = <T extends string>(value: unknown, ok: (v: string) => v is T): T | null => (typeof value === 'string' && ok(value) ? value : null);
     const colour = (v: string): v is string => /^#[0-9a-fA-F]{6}$/.test(v);
     const branding: Branding = {
@@ -62,15 +65,23 @@ export class BrandingPreview {
       buttonStyle: pick(query.button_style, (v): v is keyof typeof BUTTON_RADII => Object.hasOwn(BUTTON_RADII, v)),
     };
     const messages = this.theme.messages[locale];
-    const html = this.theme.render('fields', {
-      ...islandContext({ locale, messages, nonce, branding }, message(this.theme.messages, locale, 'card_details')),
+    const island: PageContext = {
+      ...islandContext({ locale, messages, nonce, branding }, message(this.theme.messages, locale, 'payment_details')),
       script: null,
-      payment: paymentContext({ amount: 150000, currency: 'RUB', description: null, orderId: 'PREVIEW-1001' }, locale),
-      form: { action: '#', token: 'preview', holder_name: '', errors: {}, alert: null, alert_title: null, alert_retry: null },
-    });
+      payment: paymentContext(SAMPLE_PAYMENT, locale),
+    };
+    const html = this.theme.render('fields', { ...island, island_parts: await this.methodPages.sample(island, locale, SAMPLE_PAYMENT) });
     return { kind: 'page', status: 200, html, frameAncestors: [], formActions: [], document: 'preview' };
   }
 }
+
+/** The preview's payment: an open sample order, nothing of it in the database. */
+const SAMPLE_PAYMENT: Payment = {
+  seq: 0, id: 'pay_preview', merchantId: 'mer_preview', livemode: false, status: 'pending', amount: 150000, amountCaptured: 0, amountRefunded: 0, amountRefundPending: 0,
+  currency: 'RUB', orderId: 'PREVIEW-1001', description: null, captureMethod: 'automatic', returnUrl: null, customerEmail: null, metadata: {}, pageToken: 'sample',
+  failureCode: null, failureMessage: null, card: null, cardToken: null, cardFingerprint: null, operationInProgress: null, risk: null, locale: null,
+  threeDSecure: null, threeDSecureChallenge: null, version: 0, createdAt: 0, updatedAt: 0,
+};
 
 function sampleIslandUrl(branding: Branding, locale: PageLocale): string {
   const values: Record<(typeof ISLAND_PARAMS)[number], string | null> = {

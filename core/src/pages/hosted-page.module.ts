@@ -8,6 +8,7 @@ import { SignedFormService } from './signed-form.service';
 import { SubmitRateLimiter } from './submit-rate-limiter';
 import { PaymentLinkPageService } from './payment-link-page.service';
 import { PaymentLinkService } from '../payment-links/payment-link.service';
+import { MethodPages } from './method-pages';
 
 /** The hosted page's services, built once per gateway (the theme is compiled at start; the limiter holds counts). */
-export const HOSTED_PAGE_SINGLETONS = [PageTheme, SubmitRateLimiter, FormTokenService, SigningSecretService, BrandingService, ThreeDSecureService, HostedPageService, SignedFormService, PaymentLinkService, PaymentLinkPageService] as const;
+export const HOSTED_PAGE_SINGLETONS = [PageTheme, SubmitRateLimiter, FormTokenService, SigningSecretService, BrandingService, ThreeDSecureService, MethodPages, HostedPageService, SignedFormService, PaymentLinkService, PaymentLinkPageService] as const;

@@ -15,12 +15,13 @@ import { ThreeDSecureService } from '../three-d-secure/three-d-secure.service';
 import { FormTokenService } from './form-token.service';
 import { PageTheme } from './page-theme';
 import { PageLocale, chooseLocale, message } from './page-locale';
-import { CardFormContext, PageContext, basicContext, cardLabel, merchantContext, paymentContext } from './page-context';
+import { PageContext, basicContext, cardLabel, merchantContext, paymentContext } from './page-context';
 import { signedReturnUrl } from './return-signature';
-import { AccountFormState, AccountPageOption } from './account-page-option';
 import { StatusLink } from '../notifications/status-link';
 import { ReturnUrlChoosers } from './return-url-chooser';
-import { PaymentIsland } from './payment-island';
+import { IslandState, PaymentIsland } from './payment-island';
+import { MethodPages } from './method-pages';
+import { PaymentMethod } from '../methods/payment-method';
 
 /**
  * What the HTTP layer sends: a page, or a redirect (POST-redirect-GET). `document`
@@ -37,13 +38,11 @@ export interface PageRequest {
   readonly acceptLanguage: string | undefined;
 }
 
-/** The card form as posted (application/x-www-form-urlencoded). */
-export interface CardFormFields {
-  readonly number?: unknown;
-  readonly expiry?: unknown;
-  readonly cvc?: unknown;
-  readonly holder_name?: unknown;
-  readonly form_token?: unknown;
+/** What the page knows of a form post besides its fields. */
+export interface SubmitRequest extends PageRequest {
+  readonly ip?: string | undefined;
+  /** DER of the TLS client certificate the browser presented (gateway-server.ts), if any. */
+  readonly tlsClientCertificate?: Buffer | undefined;
 }
 
 /** Statuses in which the page still takes a payment method (a new attempt). */
@@ -53,7 +52,8 @@ const PAID_STATUSES: ReadonlySet<string> = new Set(['authorized', 'captured', 'p
 /**
  * The hosted payment page for one payment, found by its unguessable page token.
  * Which page the buyer sees follows from the payment's status alone, so a reload,
- * a back button or a second tab always shows the truth. The card form's POST goes
+ * a back button or a second tab always shows the truth. The island shows the part
+ * of every payment method the payment offers (MethodPages); a part's POST goes
  * through PaymentService.confirm, the same path as the API: same validation, state
  * machine, vault and bank call.
  *
@@ -79,7 +79,7 @@ export class HostedPageService {
     @inject(BrandingService) private readonly branding: BrandingService,
     @inject(SigningSecretService) private readonly secrets: SigningSecretService,
     @inject(FormTokenService) private readonly formTokens: FormTokenService,
-    @inject(AccountPageOption) private readonly accountOption: AccountPageOption,
+    @inject(MethodPages) private readonly methodPages: MethodPages,
     @inject(StatusLink) private readonly statusLinks: StatusLink,
     @inject(ReturnUrlChoosers) private readonly returnUrls: ReturnUrlChoosers,
     @inject(MerchantStanding) private readonly standing: MerchantStanding,
@@ -97,8 +97,11 @@ export class HostedPageService {
     return OPEN_STATUSES.has(payment.status) && this.clock.now() > payment.createdAt + this.config.pageTtlMs;
   }
 
-  /** GET /pay/:token, or (`view` 'fields') GET /pay/:token/fields, the payment form island framed by it. */
-  async show(payment: Payment, request: { nonce: string; acceptLanguage: string | undefined }, form?: Partial<CardFormContext>, status = 200, account?: AccountFormState, view: 'payment' | 'fields' = 'payment'): Promise<PageAnswer> {
+  /**
+   * GET /pay/:token, or (`view` 'fields') GET /pay/:token/fields, the payment form
+   * island framed by it; `state` is what a refused post left to show again.
+   */
+  async show(payment: Payment, request: { nonce: string; acceptLanguage: string | undefined }, state: IslandState = {}, status = 200, view: 'payment' | 'fields' = 'payment'): Promise<PageAnswer> {
     const locale = chooseLocale(payment.locale, request.acceptLanguage);
     const ctx = { merchantId: payment.merchantId, livemode: payment.livemode };
     const branding = await this.branding.get(ctx);
@@ -134,21 +137,23 @@ export class HostedPageService {
       if (this.standing.refusal(merchant?.standing, payment.livemode) !== undefined) {
         return page('error', { ...base, error: { title: t('unavailable_title'), text: t('unavailable_text'), return_url: returnUrl } }, 403);
       }
-      const failed = payment.status !== 'pending' && form?.alert === undefined;
-      const failure = payment.failureCode === null ? 'other' : payment.failureCode;
-      const card: CardFormContext = {
-        action: `/pay/${payment.pageToken}`,
-        token: this.formTokens.issue(payment.id),
-        holder_name: form?.holder_name ?? '',
-        errors: form?.errors ?? {},
-        alert: failed ? `${message(this.theme.messages, locale, `failure.${failure}`)}${cardLabel(payment) === null ? '' : ` (${cardLabel(payment) ?? ''})`}` : (form?.alert ?? null),
-        alert_title: failed ? t(payment.status === 'declined' ? 'declined_title' : 'failed_title') : (form?.alert_title ?? null),
-        alert_retry: failed ? t('declined_retry') : null,
-      };
-      const accountOption = await this.accountOption.contextFor(payment, account);
-      if (view === 'fields') return page('fields', this.island.documentContext(base, branding, { form: card, cancel_url: returnUrl, account: accountOption }));
-      const island = this.island.frameFor(payment, t('card_details'), { form, account }, accountOption !== undefined);
-      return page('payment', { ...base, script: 'page.js', island, cancel_url: returnUrl, ...(accountOption === undefined ? {} : { account: accountOption }) });
+      const methods = await this.methodPages.offered(payment);
+      if (view === 'fields') {
+        // The last attempt's failure, unless a refused post has its own alert to show.
+        const failed = payment.status !== 'pending' && state.alert === undefined;
+        const failure = failed
+          ? {
+              title: t(payment.status === 'declined' ? 'declined_title' : 'failed_title'),
+              text: `${t(`failure.${payment.failureCode ?? 'other'}`)}${cardLabel(payment) === null ? '' : ` (${cardLabel(payment) ?? ''})`}`,
+              retry: t('declined_retry'),
+            }
+          : null;
+        const island = this.island.documentContext(base, branding, { cancel_url: returnUrl });
+        const parts = await this.methodPages.render(methods, payment, island, { locale, token: this.formTokens.issue(payment.id), state, failure });
+        return page('fields', { ...island, island_parts: parts });
+      }
+      const frame = this.island.frameFor(payment, t('payment_details'), state, methods.length > 1);
+      return page('payment', { ...base, script: 'page.js', island: frame, cancel_url: returnUrl, methods: Object.fromEntries(methods.map((m) => [m.type, true] as const)) });
     }
     if (payment.status === 'requires_action') {
       const challenge = this.threeDSecure.challengeOf(payment);
@@ -170,43 +175,57 @@ export class HostedPageService {
   }
 
   /**
-   * POST /pay/:token. A used, foreign or missing form token means a double submit
-   * (or a forged one): nothing is charged and the buyer is shown the payment's
-   * current page. Invalid card fields come back as field errors; everything else
-   * redirects to GET, which shows the outcome. Risk monitoring gets the buyer's
-   * request IP (`request.ip`, after the trust-proxy setting) and the payment's
-   * customer e-mail, as a shop's API confirm would send them in `customer`.
+   * POST /pay/:token (the part whose page path is '', the card's) or
+   * POST /pay/:token/<path> (another method's part). A used, foreign or missing form
+   * token means a double submit (or a forged one): nothing is charged and the buyer
+   * is shown the payment's current page. Problems the method's part explains
+   * (PaymentMethodPage.refusal: field errors, a refused certificate) come back in
+   * the island; everything else redirects to GET, which shows the outcome. Risk
+   * monitoring gets the buyer's request IP (`request.ip`, after the trust-proxy
+   * setting) and the payment's customer e-mail, as a shop's API confirm would send
+   * them in `customer`.
    */
-  async submit(payment: Payment, fields: CardFormFields, request: { nonce: string; acceptLanguage: string | undefined; ip?: string | undefined }): Promise<PageAnswer> {
+  async submit(payment: Payment, method: PaymentMethod, fields: Readonly<Record<string, unknown>>, request: SubmitRequest): Promise<PageAnswer> {
     const again: PageAnswer = { kind: 'redirect', location: `/pay/${payment.pageToken}` };
+    const part = method.page;
+    if (part === undefined) return again;
     const { standing, refused } = await this.standingOf(payment, request);
     if (refused !== undefined) return refused;
     if (!(await this.formTokens.consume(payment.id, fields.form_token))) return again;
     if (this.isExpired(payment) || !OPEN_STATUSES.has(payment.status)) return again;
     const locale = chooseLocale(payment.locale, request.acceptLanguage);
-    const holderName = typeof fields.holder_name === 'string' ? fields.holder_name.slice(0, 100) : '';
-    const fieldErrors = (errors: CardFormContext['errors']): Promise<PageAnswer> =>
-      this.show(payment, request, { holder_name: holderName, errors, alert: message(this.theme.messages, locale, 'error_form'), alert_title: null }, 422);
-    const expiry = typeof fields.expiry === 'string' ? /^\s*(\d{1,2})\s*\/?\s*(\d{2}|\d{4})\s*$/.exec(fields.expiry) : null;
-    const errors = {
-      ...(typeof fields.number !== 'string' || fields.number.trim() === '' ? { number: message(this.theme.messages, locale, 'error_number') } : {}),
-      ...(expiry === null ? { expiry: message(this.theme.messages, locale, 'error_expiry') } : {}),
-      ...(typeof fields.cvc !== 'string' || !/^\d{3,4}$/.test(fields.cvc) ? { cvc: message(this.theme.messages, locale, 'error_cvc') } : {}),
+    // Only the part's own fields, as strings of bounded length; anything else a form carries is dropped.
+    const posted: Record<string, string> = {};
+    for (const name of part.fields) {
+      const value = fields[name];
+      if (typeof value === 'string') posted[name] = value.slice(0, 500);
+    }
+    const kept: Record<string, string> = {};
+    for (const name of part.keep ?? []) if (posted[name] !== undefined) kept[name] = posted[name];
+    const text = (key: string): string => this.methodPages.text(method, locale, key);
+    // The island again, with this part's kept values and its refusal in the buyer's language.
+    const refusedWith = (status: number, errors: Readonly<Record<string, string>> = {}, alert?: string, code?: string): Promise<PageAnswer> => {
+      const state: IslandState = {
+        method: method.type,
+        values: kept,
+        errors: Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, text(key)])),
+        ...(alert === undefined ? {} : { alert: text(alert) }),
+        ...(code === undefined ? {} : { code }),
+      };
+      return this.show(payment, request, state, status);
     };
-    if (Object.keys(errors).length > 0) return fieldErrors(errors);
     try {
-      await this.payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode, standing }, payment.id, {
-        type: 'card',
-        card: { number: fields.number, exp_month: Number(expiry?.[1]), exp_year: Number(expiry?.[2]), cvc: fields.cvc, holder_name: holderName === '' ? undefined : holderName },
-      }, { ip: request.ip, email: payment.customerEmail ?? undefined }, { buyerPresent: true });
+      const submission = await part.submission(posted, { payment, tlsClientCertificate: request.tlsClientCertificate, path: this.methodPages.actionOf(payment, method) });
+      if ('errors' in submission) return refusedWith(422, submission.errors, 'error_form');
+      await this.payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode, standing }, payment.id, { type: method.type, [method.type]: submission.input }, { ip: request.ip, email: payment.customerEmail ?? undefined }, { buyerPresent: true, ...(submission.payer === undefined ? {} : { payer: submission.payer }) });
     } catch (error) {
       if (!(error instanceof TenderError)) throw error;
-      // The standing changed since it was read: the page says so.
-      if (isStandingRefusal(error)) return this.show(payment, request);
-      const field = fieldOf(error);
-      if (field !== undefined) return fieldErrors({ [field]: message(this.theme.messages, locale, `error_${field}`) });
       // A conflict is another submission that got there first: show where the payment is.
       if (error.status === 409) return again;
+      // The standing changed since it was read: the page says so.
+      if (isStandingRefusal(error)) return this.show(payment, request);
+      const refusal = part.refusal(error);
+      if (refusal !== undefined) return refusedWith(refusal.status, refusal.errors, refusal.alert, refusal.code);
       throw error;
     }
     return again;
@@ -254,22 +273,5 @@ export class HostedPageService {
   async merchantName(merchantId: string): Promise<string> {
     const row = await this.db('merchants').select('name').where({ id: merchantId }).first();
     return row === undefined ? '' : String(row.name);
-  }
-}
-
-/** Which form field a card validation error is about. */
-function fieldOf(error: TenderError): 'number' | 'expiry' | 'cvc' | 'name' | undefined {
-  switch (error.code) {
-    case 'card_number_invalid':
-      return 'number';
-    case 'card_expiry_invalid':
-      return 'expiry';
-    case 'card_cvc_invalid':
-      return 'cvc';
-    case 'parameter_missing':
-    case 'parameter_invalid':
-      return error.param?.endsWith('.number') === true ? 'number' : error.param?.endsWith('holder_name') === true ? 'name' : undefined;
-    default:
-      return undefined;
   }
 }

@@ -2,7 +2,7 @@ import { Branding, brandingCss, islandCss } from '../branding/branding';
 import { Payment } from '../payments/payment';
 import { formatAmount } from './amount-format';
 import { PageLocale, PageMessages, directionOf } from './page-locale';
-import { AccountOptionContext } from './account-page-option';
+import Handlebars from 'handlebars';
 
 /**
  * What the theme's page templates can read (the operator's theme, trusted). A
@@ -27,12 +27,15 @@ export interface PageContext {
   readonly merchant?: { readonly name: string; readonly logo_url: string | null };
   readonly payment?: { readonly amount: string; readonly description: string | null; readonly order_id: string };
   readonly cancel_url?: string | null;
-  readonly form?: CardFormContext | { readonly action: string; readonly token: string };
+  /** A gateway form outside the island (the payment link page's). */
+  readonly form?: { readonly action: string; readonly token: string };
+  /** The island document: each offered payment method's part, rendered and escaped (MethodPages). */
+  readonly island_parts?: readonly Handlebars.SafeString[];
   readonly result?: { readonly tone: 'success' | 'neutral' | 'error'; readonly title: string; readonly text: string; readonly card: string | null; readonly return_url: string | null; readonly refresh: boolean; readonly status_url?: string | null };
   readonly challenge?: { readonly acs_url: string; readonly creq: string; readonly notification_url: string };
   readonly error?: { readonly title: string; readonly text: string; readonly return_url: string | null };
-  /** "Pay from personal account", when the merchant has account payments enabled. */
-  readonly account?: AccountOptionContext;
+  /** The payment methods this page offers, by type (`methods.card`), for the theme and merchant templates. */
+  readonly methods?: Readonly<Record<string, true>>;
 }
 
 /** How the payment page frames the island: its URL, its title and whether it holds more than the card form. */
@@ -45,8 +48,9 @@ export interface PaymentIslandFrame {
 /**
  * Everything a merchant template can read, and nothing else: display data of this
  * payment and merchant, the page's texts and the way back to the shop. No nonce, no
- * form token or action, no card form state, no secrets; `account` only says whether
- * the account option is offered (the option itself lives in the island).
+ * form token or action, no card form state, no secrets; `methods` only says which
+ * payment methods the island offers (`methods.account`); `account` is the older
+ * name of `methods.account`, kept so stored templates still render.
  */
 export interface MerchantTemplateContext {
   readonly lang: PageLocale;
@@ -56,7 +60,8 @@ export interface MerchantTemplateContext {
   readonly merchant?: { readonly name: string; readonly logo_url: string | null };
   readonly payment?: { readonly amount: string; readonly description: string | null; readonly order_id: string };
   readonly cancel_url?: string | null;
-  readonly account?: boolean;
+  readonly methods: Readonly<Record<string, true>>;
+  readonly account: boolean;
 }
 
 /** The allow-listed copy of a page context that a merchant template renders with. */
@@ -69,22 +74,9 @@ export function merchantTemplateContext(c: PageContext): MerchantTemplateContext
     ...(c.merchant === undefined ? {} : { merchant: { name: c.merchant.name, logo_url: c.merchant.logo_url } }),
     ...(c.payment === undefined ? {} : { payment: { amount: c.payment.amount, description: c.payment.description, order_id: c.payment.order_id } }),
     cancel_url: c.cancel_url ?? null,
-    account: c.account !== undefined,
+    methods: c.methods ?? {},
+    account: c.methods?.account === true,
   };
-}
-
-/**
- * The card form's state. Never holds the card number or CVC: after an error the
- * buyer types them again (only the name on the card is kept).
- */
-export interface CardFormContext {
-  readonly action: string;
-  readonly token: string;
-  readonly holder_name: string;
-  readonly errors: { readonly number?: string; readonly expiry?: string; readonly cvc?: string; readonly name?: string };
-  readonly alert: string | null;
-  readonly alert_title: string | null;
-  readonly alert_retry: string | null;
 }
 
 export interface PageBasics {

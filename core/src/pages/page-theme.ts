@@ -8,6 +8,7 @@ import { COMPILE_OPTIONS, PARTIAL_PLACEHOLDERS, RUNTIME_OPTIONS, compileMerchant
 import { sanitizeMerchantMarkup } from '../branding/merchant-markup';
 import { PageLocale, PageMessages, loadMessages } from './page-locale';
 import { PageContext, merchantTemplateContext } from './page-context';
+import { methodPartProblem } from '../methods/method-part-template';
 
 /** The pages every theme provides (templates/default/<name>.hbs); `fields` is the payment form island's document. */
 export const PAGE_NAMES = ['payment', 'fields', 'result', 'challenge', 'error', 'link'] as const;
@@ -118,6 +119,19 @@ export class PageTheme {
     if (this.merchantTemplates.size >= 500) this.merchantTemplates.clear();
     this.merchantTemplates.set(source, template);
     return template;
+  }
+
+  /**
+   * A payment method's part of the payment form island (PaymentMethodPage.template),
+   * compiled in the theme's environment (its partials, known helpers only); a
+   * template with unescaped output is refused, so the gateway-owned island only
+   * ever shows escaped values. Throws at start, naming the method.
+   */
+  compilePart(source: string, methodType: string): (context: Record<string, unknown>) => Handlebars.SafeString {
+    const problem = methodPartProblem(source);
+    if (problem !== undefined) throw new Error(`the page template of payment method ${methodType} cannot be used: ${problem}`);
+    const template = this.env.compile(source, COMPILE_OPTIONS);
+    return (context) => new Handlebars.SafeString(template(context, RUNTIME_OPTIONS));
   }
 
   asset(file: string): { type: string; body: Buffer } | undefined {

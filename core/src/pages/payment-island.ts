@@ -4,18 +4,24 @@ import { CLOCK, Clock } from '../clock/clock';
 import { KEY_RING, KeyRing } from '../vault/key-ring';
 import { Branding, islandCss } from '../branding/branding';
 import { Payment } from '../payments/payment';
-import { AccountFormState } from './account-page-option';
-import { CardFormContext, PageContext, PaymentIslandFrame } from './page-context';
+import { PageContext, PaymentIslandFrame } from './page-context';
 
-/** What the island shows again after a refused post: the card form's errors and name, or the account form's refusal. */
+/**
+ * What the island shows again after a refused post, for the one method whose part
+ * was posted: the values it keeps (PaymentMethodPage.keep), field errors and an
+ * alert (localized), and the catalogue code it shows.
+ */
 export interface IslandState {
-  readonly form?: Partial<CardFormContext>;
-  readonly account?: AccountFormState;
+  readonly method?: string;
+  readonly values?: Readonly<Record<string, string>>;
+  readonly errors?: Readonly<Record<string, string>>;
+  readonly alert?: string;
+  readonly code?: string;
 }
 
 /**
- * The payment form island: the gateway-owned part of the payment page. The card
- * form (and the account option) is a document of its own, `/pay/<token>/fields`,
+ * The payment form island: the gateway-owned part of the payment page. The payment
+ * methods' parts (the card form, and any a plugin adds: MethodPages) are a document of its own, `/pay/<token>/fields`,
  * framed by the payment page; it carries its own strict CSP (no images or anything
  * else from elsewhere, scripts only the gateway's) and none of the merchant's
  * markup or CSS. Its forms post to the page's parent (`target="_parent"`), so a
@@ -24,12 +30,13 @@ export interface IslandState {
  * URL carries the errors sealed, so the island can show them.
  *
  * The sealed state (AES-256-GCM under a key derived from the master key, bound to
- * the payment, 30 minutes) holds the name on the card and the typed account number
- * at most: never a card number or CVC, which the buyer types again.
+ * the payment, 30 minutes) holds what a method keeps (the name on the card, a typed
+ * account number) and the errors shown: never a card number or CVC, which the buyer
+ * types again (the card method keeps neither).
  *
  * @example
  * ```ts
- * const frame = island.frameFor(payment, 'Card details', { form: { errors: { cvc: '...' } } }, false);
+ * const frame = island.frameFor(payment, 'Payment details', { method: 'card', errors: { cvc: '...' } }, false);
  * const state = island.stateOf(payment, req.query.state); // {} when missing, foreign or expired
  * ```
  */
@@ -47,9 +54,9 @@ export class PaymentIsland {
     this.key = key;
   }
 
-  /** The payment page's frame of the island; `tall` when it holds the account option too. */
+  /** The payment page's frame of the island; `tall` when it holds more than one method's part. */
   frameFor(payment: Payment, title: string, state: IslandState, tall: boolean): PaymentIslandFrame {
-    const sealed = state.form === undefined && state.account === undefined ? '' : `?state=${this.seal(payment.id, state)}`;
+    const sealed = state.method === undefined ? '' : `?state=${this.seal(payment.id, state)}`;
     return { src: `/pay/${payment.pageToken}/fields${sealed}`, title, tall };
   }
 
@@ -81,19 +88,17 @@ export class PaymentIsland {
   }
 }
 
-/** Only the fields the island shows, as strings: nothing else is sealed or trusted back. */
+/** Only what the island shows, as short strings: nothing else is sealed or trusted back. */
 function islandState(s: IslandState): IslandState {
+  if (typeof s.method !== 'string') return {};
   const text = (v: unknown): string | undefined => (typeof v === 'string' ? v.slice(0, 500) : undefined);
-  const out: { form?: Partial<CardFormContext>; account?: AccountFormState } = {};
-  if (s.form !== undefined) {
-    const errors = s.form.errors ?? {};
-    out.form = {
-      holder_name: text(s.form.holder_name) ?? '',
-      errors: { number: text(errors.number), expiry: text(errors.expiry), cvc: text(errors.cvc), name: text(errors.name) },
-      alert: text(s.form.alert) ?? null,
-      alert_title: text(s.form.alert_title) ?? null,
-    };
-  }
-  if (s.account !== undefined) out.account = { number: text(s.account.number) ?? '', error: text(s.account.error) ?? '', errorCode: text(s.account.errorCode) ?? '' };
-  return out;
+  const map = (m: unknown): Record<string, string> => {
+    const out: Record<string, string> = {};
+    if (m === null || typeof m !== 'object') return out;
+    for (const [k, v] of Object.entries(m).slice(0, 20)) if (/^[a-z][a-z0-9_]{0,39}$/.test(k) && typeof v === 'string') out[k] = v.slice(0, 500);
+    return out;
+  };
+  const alert = text(s.alert);
+  const code = text(s.code);
+  return { method: s.method.slice(0, 40), values: map(s.values), errors: map(s.errors), ...(alert === undefined ? {} : { alert }), ...(code === undefined ? {} : { code }) };
 }

@@ -4,7 +4,8 @@ import { DATABASE, Database } from '../db/database';
 import { inTransaction } from '../db/transaction';
 import { LOGGER, Logger } from '../logging/logger';
 import { MerchantContext } from '../merchants/merchant-context';
-import { AuthorizationRequest, BankResult } from '../banks/bank-adapter';
+import { BankResult } from '../banks/bank-adapter';
+import { BankInstrument, BankPaymentBase, payThrough } from '../methods/bank-capability';
 import { BankRegistry } from '../banks/bank-registry';
 import { BankOperation, BankOperationRepository } from '../banks/bank-operation';
 import { callBank } from '../banks/bank-call';
@@ -16,10 +17,16 @@ import { PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
 import { BankOutcomeApplier } from './bank-outcome';
 
-export type AuthorizationBase = Omit<AuthorizationRequest, 'reference' | 'connection'>;
+/** What every try of one confirm sends: the method's capability and instrument, and the payment's facts. */
+export interface AuthorizationBase {
+  readonly capability: string;
+  readonly instrument: BankInstrument;
+  readonly payment: Omit<BankPaymentBase, 'reference' | 'connection'>;
+}
 
 /**
- * Authorizes a payment along its route, failing over to the next connection only
+ * Authorizes a payment (whatever its method: the capability picks the adapter
+ * operation, bank-capability.ts) along its route, failing over to the next connection only
  * after a technical failure (the bank said it failed, or was never reached): never
  * after a decline, and never after an unknown outcome, which stays pending until
  * an inquiry or a reversal settles it (a second authorization could charge twice).
@@ -80,7 +87,7 @@ export class AuthorizationAttempts {
     }
     const adapter = this.banks.get(candidate.adapterCode);
     const started = Date.now();
-    const answer = await callBank(this.logger, 'authorize', () => adapter.authorize({ ...request, reference: op.id, connection: candidate.terms }));
+    const answer = await callBank(this.logger, request.capability === 'card_authorization' ? 'authorize' : request.capability, () => payThrough(adapter, request.capability, { ...request.payment, reference: op.id, connection: candidate.terms }, request.instrument));
     if (id !== undefined) this.health.record(id, answer.kind === 'approved' || answer.kind === 'declined' || answer.kind === 'action_required', Date.now() - started);
     return { answer, skipped: false };
   }

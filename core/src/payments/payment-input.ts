@@ -2,7 +2,9 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { findCurrency } from '../money/currencies';
 import { isValidAmount } from '../money/money';
-import { fields } from '../http/validation';
+import { fields, parseInput } from '../http/validation';
+import { TenderError } from '../errors/tender-error';
+import { PaymentMethod } from '../methods/payment-method';
 import { PAYMENT_STATUSES } from './payment-state-machine';
 
 /** An amount in minor units; anything else is `amount_invalid`. */
@@ -50,18 +52,36 @@ export const customerField = z
   .partial()
   .strict();
 
-/** POST /v1/payments/:id/confirm; card fields are checked by the card payment method. */
+/**
+ * `payment_method` of a confirm: `type` and, under the key named by the type, that
+ * method's own input (`{ type: 'card', card: {...} }`), which the method's schema
+ * checks (parseMethodInput). Other keys are parameter_unknown there.
+ */
+export const paymentMethodField = z
+  .object({ type: z.string().max(40) })
+  .catchall(z.record(z.unknown()));
+
+export type PaymentMethodInput = { readonly type: string } & Readonly<Record<string, unknown>>;
+
+/** POST /v1/payments/:id/confirm; the method's fields are checked by the payment method. */
 export const confirmPaymentSchema = z
   .object({
-    payment_method: z
-      .object({
-        type: z.string(),
-        card: z.record(z.unknown()).optional(),
-      })
-      .strict(),
+    payment_method: paymentMethodField,
     customer: customerField.optional(),
   })
   .strict();
+
+/**
+ * The method's input from `payment_method`: the object under the method's type,
+ * parsed with its schema; errors name `payment_method.<type>.<field>`.
+ */
+export function parseMethodInput<I>(method: PaymentMethod<I>, paymentMethod: PaymentMethodInput): I {
+  const stray = Object.keys(paymentMethod).find((k) => k !== 'type' && k !== method.type);
+  if (stray !== undefined) throw new TenderError('parameter_unknown', { param: `payment_method.${stray}`, message: `Unknown parameter: payment_method.${stray}.` });
+  const schema = z.object({ payment_method: z.object({ [method.type]: method.input }) });
+  const wrapped = parseInput(schema, { payment_method: { [method.type]: paymentMethod[method.type] } }) as { payment_method: Record<string, I> };
+  return wrapped.payment_method[method.type] as I;
+}
 
 /** POST /v1/payments/:id/capture */
 export const capturePaymentSchema = z.object({ amount: amountField.optional() }).strict();

@@ -9,30 +9,38 @@ import { newId, randomToken } from '../ids/ids';
 import { LOGGER, Logger } from '../logging/logger';
 import { MerchantContext } from '../merchants/merchant-context';
 import { MerchantStanding, StandingContext } from '../merchants/merchant-standing';
-import { PaymentMethodRegistry } from '../methods/payment-method';
-import { maskedParts } from '../methods/card/card-input';
-import { accountNeedsPayer } from '../methods/account/account.method';
+import { PaymentMethodRegistry } from '../methods/payment-method.registry';
+import { AuthenticatedPayer } from '../certificates/certificate-authenticator';
 import { BankResult, FollowUpRequest } from '../banks/bank-adapter';
 import { BankRegistry } from '../banks/bank-registry';
 import { BankOperation, BankOperationRepository } from '../banks/bank-operation';
 import { callBank } from '../banks/bank-call';
 import { BankRouter } from '../routing/bank-router';
-import { CardVault } from '../vault/card-vault';
 import { EventOutbox } from '../notifications/event-outbox';
 import { Payment, paymentFromRow } from './payment';
 import { PaymentListFilter, PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
 import { BankOutcomeApplier } from './bank-outcome';
 import { AuthorizationAttempts } from './authorization-attempts';
-import { CreatePaymentInput } from './payment-input';
+import { CreatePaymentInput, PaymentMethodInput, parseMethodInput } from './payment-input';
+import { MethodRouting } from './method-routing';
 import { assertTransition } from './payment-state-machine';
 import { paymentView } from './payment-view';
 import { CreateKeyRetention } from '../idempotency/create-key-retention';
 import { RiskEngine } from '../monitoring/risk-engine';
 import { RiskCustomer } from '../monitoring/risk-assessment';
 
+/** How a confirm was made: on the hosted page (the buyer present), and by which proven payer. */
+export interface ConfirmPresentation {
+  readonly buyerPresent: boolean;
+  readonly payer?: AuthenticatedPayer;
+}
+
+/** A confirm leaves no card columns from an earlier attempt; the instrument's `record` sets its own. */
+const NO_CARD = { card_token: null, card_fingerprint: null, card_brand: null, card_bin: null, card_last4: null, card_exp_month: null, card_exp_year: null } as const;
+
 /**
- * Card payments from creation to capture or cancellation. Each operation is three
+ * Payments from creation to capture or cancellation. Each operation is three
  * steps: (1) a transaction checks the state machine, records the bank operation as
  * pending and marks the payment busy; (2) the bank is asked outside any
  * transaction; (3) a transaction applies the answer. A crash between steps leaves
@@ -64,9 +72,9 @@ export class PaymentService {
     @inject(EventOutbox) private readonly outbox: EventOutbox,
     @inject(BankOperationRepository) private readonly operations: BankOperationRepository,
     @inject(BankOutcomeApplier) private readonly outcomes: BankOutcomeApplier,
-    @inject(CardVault) private readonly vault: CardVault,
     @inject(PaymentMethodRegistry) private readonly methods: PaymentMethodRegistry,
     @inject(BankRouter) private readonly router: BankRouter,
+    @inject(MethodRouting) private readonly routing: MethodRouting,
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(CreateKeyRetention) private readonly createKeys: CreateKeyRetention,
     @inject(AuthorizationAttempts) private readonly attempts: AuthorizationAttempts,
@@ -142,71 +150,84 @@ export class PaymentService {
   }
 
   /**
-   * `presentation.buyerPresent` is true when the buyer's browser is on Tender's own page
-   * (the hosted page), which can show a 3-D Secure challenge; the API path cannot.
+   * Confirms with any registered method (PaymentMethod): its input is parsed with the
+   * method's schema and turned into an instrument before any row is written or any
+   * bank asked; the route keeps the connections whose adapter supports the method's
+   * capability (MethodRouting); risk is assessed when the instrument brings card
+   * facts. `presentation.buyerPresent` is true when the buyer's browser is on
+   * Tender's own page (the hosted page), which can show a 3-D Secure challenge; the
+   * API path cannot. `presentation.payer` is the payer a CertificateAuthenticator
+   * proved, for methods that need one.
    */
-  async confirm(ctx: StandingContext, id: string, paymentMethod: { type: string; card?: Record<string, unknown> | undefined }, customer?: RiskCustomer, presentation: { buyerPresent: boolean } = { buyerPresent: false }): Promise<Payment> {
+  async confirm(ctx: StandingContext, id: string, paymentMethod: PaymentMethodInput, customer?: RiskCustomer, presentation: ConfirmPresentation = { buyerPresent: false }): Promise<Payment> {
     await this.standing.assertMayTakePayments(ctx);
     const now = this.clock.now();
     // Everything the buyer sent is checked before any row is written or any bank asked.
-    const prepared = this.methods.get(paymentMethod.type).prepare(paymentMethod.card, new Date(now));
-    if (prepared.type !== 'card') throw accountNeedsPayer();
-    const card = prepared.card;
+    const method = this.methods.get(paymentMethod.type);
+    const input = parseMethodInput(method, paymentMethod);
     const target = await this.retrieve(ctx, id);
-    const plan = await this.router.plan(ctx, { paymentMethod: paymentMethod.type, brand: card.brand, bin: maskedParts(card.number).bin, currency: target.currency, amount: target.amount });
+    const instrument = await method.instrument(input, { payment: target, now, payer: presentation.payer, buyerPresent: presentation.buyerPresent });
+    const plan = await this.routing.plan(ctx, target, method, instrument);
     const route = plan[0]!;
-    // Transaction monitoring (docs/risk.md): assessed before any bank sees the card.
     const adapter = this.banks.get(route.adapterCode);
-    const canChallenge = presentation.buyerPresent && adapter.threeDSecure !== undefined && adapter.completeAuthorization !== undefined;
-    const riskInput = await this.risk.prepare(ctx, { fingerprint: this.vault.fingerprint(card.number), brand: card.brand, ...maskedParts(card.number), expMonth: card.expMonth, expYear: card.expYear }, customer);
+    const canChallenge = presentation.buyerPresent && instrument.authenticable === true && adapter.threeDSecure !== undefined && adapter.completeAuthorization !== undefined;
+    // Transaction monitoring (docs/risk.md): assessed before any bank sees the instrument.
+    const riskInput = instrument.risk === undefined ? undefined : await this.risk.prepare(ctx, instrument.risk, customer);
     const { payment, op, risk } = await inTransaction(this.db, async (trx) => {
-      // First in the transaction: confirms sharing a card, IP or e-mail are assessed one
+      // A replayed proof (a signed request's nonce) is refused before anything else.
+      await instrument.claim?.(trx);
+      // First after that: confirms sharing a card, IP or e-mail are assessed one
       // after the other, each seeing the attempts before it, so thresholds hold.
-      const risk = await this.risk.assessLocked(trx, riskInput, target, { canChallenge });
+      const risk = riskInput === undefined ? undefined : await this.risk.assessLocked(trx, riskInput, target, { canChallenge });
       const current = await this.lockForOperation(trx, ctx, id);
       assertTransition(current.status, 'processing', 'confirm this payment');
-      if (risk.action === 'block') return { payment: await this.risk.decline(trx, current, risk), op: undefined, risk };
-      const stored = await this.vault.store(trx, { merchantId: ctx.merchantId, livemode: ctx.livemode, pan: card.number });
+      if (risk?.action === 'block') return { payment: await this.risk.decline(trx, current, risk), op: undefined, risk };
       const op = await this.operations.create(trx, {
         paymentId: current.id,
         merchantId: ctx.merchantId,
         livemode: ctx.livemode,
-        kind: current.captureMethod === 'automatic' && risk.action !== 'review' ? 'sale' : 'authorize',
+        kind: current.captureMethod === 'automatic' && risk?.action !== 'review' ? 'sale' : 'authorize',
         adapterCode: route.adapterCode,
         amount: current.amount,
         currency: current.currency,
       }, now);
-      const { bin, last4 } = maskedParts(card.number);
+      const columns = await instrument.record(trx, { payment: current, operationId: op.id, now });
       const payment = await this.writer.change(trx, current, {
         status: 'processing',
-        card_token: stored.id,
-        card_fingerprint: stored.fingerprint,
-        card_brand: card.brand,
-        card_bin: bin,
-        card_last4: last4,
-        card_exp_month: card.expMonth,
-        card_exp_year: card.expYear,
+        ...NO_CARD,
+        ...columns,
         failure_code: null,
         failure_message: null,
         operation_in_progress: op.id,
-        ...this.risk.paymentPatch(risk),
+        ...(risk === undefined ? {} : this.risk.paymentPatch(risk)),
       }, now, 'confirm this payment');
-      await this.risk.record(trx, payment, risk);
+      if (risk !== undefined) await this.risk.record(trx, payment, risk);
       return { payment, op, risk };
     });
-    if (op === undefined) return this.risk.settle(payment, risk);
+    const settle = (p: Payment): Promise<Payment> | Payment => (risk === undefined ? p : this.risk.settle(p, risk));
+    if (op === undefined) return settle(payment);
     // Failover (next connection only after a technical failure) lives in AuthorizationAttempts.
     const settled = await this.attempts.run(ctx, payment, op, plan, {
-      paymentId: payment.id,
-      amount: payment.amount,
-      currency: payment.currency,
-      capture: op.kind === 'sale',
-      livemode: payment.livemode,
-      // A risk challenge: the bank is asked to authenticate the cardholder whatever the card.
-      ...(risk.action === 'challenge' ? { requireAuthentication: true } : {}),
-      card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, holderName: card.holderName },
+      capability: method.capability,
+      instrument: instrument.bank,
+      payment: {
+        paymentId: payment.id,
+        amount: payment.amount,
+        currency: payment.currency,
+        capture: op.kind === 'sale',
+        livemode: payment.livemode,
+        // A risk challenge: the bank is asked to authenticate the cardholder whatever the card.
+        ...(risk?.action === 'challenge' ? { requireAuthentication: true } : {}),
+      },
     });
-    return this.risk.settle(settled, risk);
+    return settle(settled);
+  }
+
+  /** The payment behind a hosted-page token (the buyer's capability), for methods confirmed by the payer. */
+  async findByPageToken(token: string): Promise<Payment | undefined> {
+    if (!/^[0-9A-Za-z]{20,64}$/.test(token)) return undefined;
+    const row = await this.db('payments').where({ page_token: token }).first();
+    return row === undefined ? undefined : paymentFromRow(row);
   }
 
   async capture(ctx: StandingContext, id: string, amount: number | undefined): Promise<Payment> {

@@ -7,14 +7,6 @@ import { BankOperationRepository } from '../banks/bank-operation';
 import { BankRegistry } from '../banks/bank-registry';
 import { BrandingService } from '../branding/branding.service';
 import { CertificateAuthenticatorRegistry } from '../certificates/certificate-authenticator';
-import { CertificateAuthority } from '../certificates/certificate-authority';
-import { CertificateIssuer } from '../certificates/certificate-issuer';
-import { CertificateVerifier } from '../certificates/certificate-verifier';
-import { CertificateRepository } from '../certificates/certificate.repository';
-import { CrlPublisher } from '../certificates/crl-publisher';
-import { PayerService } from '../certificates/payer.service';
-import { SignedRequestAuthenticator } from '../certificates/signed-request.authenticator';
-import { TlsClientCertificateAuthenticator } from '../certificates/tls-client-certificate.authenticator';
 import { CreateKeyRetention } from '../idempotency/create-key-retention';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ApiKeyManagementService } from '../merchants/api-key-management.service';
@@ -26,9 +18,7 @@ import { OnboardingMailer } from '../merchants/onboarding-mail/onboarding-mailer
 import { OutboxMailNotifier } from '../merchants/onboarding-mail/outbox-mail-notifier';
 import { OnboardingService } from '../merchants/onboarding.service';
 import { SigningSecretService } from '../merchants/signing-secret.service';
-import { AccountPaymentSettings } from '../methods/account/account-payment-settings';
-import { AccountPaymentService } from '../methods/account/account-payment.service';
-import { PaymentMethodRegistry } from '../methods/payment-method';
+import { PaymentMethodRegistry } from '../methods/payment-method.registry';
 import { RiskAssessmentRepository } from '../monitoring/risk-assessment.repository';
 import { RiskEngine } from '../monitoring/risk-engine';
 import { RiskKeyLocks } from '../monitoring/risk-key-locks';
@@ -56,8 +46,6 @@ import { WebhookUrlGuard } from '../notifications/webhooks/webhook-url-guard';
 import { GatewaySelf } from '../outbound/gateway-self';
 import { OutboundHttpClient } from '../outbound/outbound-http-client';
 import { OutboundUrlGuard } from '../outbound/outbound-url-guard';
-import { AccountPageOption } from '../pages/account-page-option';
-import { AccountPageService } from '../pages/account-page.service';
 import { BrandingPreview } from '../pages/branding-preview';
 import { FormTokenService } from '../pages/form-token.service';
 import { HostedPageService } from '../pages/hosted-page.service';
@@ -102,13 +90,13 @@ export const CORE_CLASSES = [
   // branding/
   BrandingService,
   // certificates/
-  CertificateAuthenticatorRegistry, CertificateAuthority, CertificateIssuer, CertificateVerifier, CertificateRepository, CrlPublisher, PayerService, SignedRequestAuthenticator, TlsClientCertificateAuthenticator,
+  CertificateAuthenticatorRegistry,
   // idempotency/
   CreateKeyRetention, IdempotencyService,
   // merchants/
   ApiKeyManagementService, ApiKeyService, MerchantStanding, MerchantRepository, MerchantService, OnboardingMailer, OutboxMailNotifier, OnboardingService, SigningSecretService,
   // methods/
-  AccountPaymentSettings, AccountPaymentService, PaymentMethodRegistry,
+  PaymentMethodRegistry,
   // monitoring/
   RiskAssessmentRepository, RiskEngine, RiskKeyLocks, RiskOutcomeRecorder, RiskPatternAlerts, RiskRecorder, RiskReviewRepository, RiskReviewService, RiskRuleSetRepository, RiskRuleSetService, RiskRuleRegistry,
   // notifications/
@@ -116,7 +104,7 @@ export const CORE_CLASSES = [
   // outbound/
   GatewaySelf, OutboundHttpClient, OutboundUrlGuard,
   // pages/
-  AccountPageOption, AccountPageService, BrandingPreview, FormTokenService, HostedPageService, PageTheme, PaymentIsland, PaymentLinkPageService, SignedFormService, SubmitRateLimiter,
+  BrandingPreview, FormTokenService, HostedPageService, PageTheme, PaymentIsland, PaymentLinkPageService, SignedFormService, SubmitRateLimiter,
   // payment-links/
   PaymentLinkService,
   // payments/

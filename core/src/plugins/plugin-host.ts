@@ -104,6 +104,16 @@ export class PluginHost {
       open(what);
       container.register<T>(token, { useValue: value });
     };
+    // A class instead of an instance: built when its registry is first resolved (after
+    // every setup), with its constructor's dependencies; the same instance as
+    // registerService's when the plugin registered the class as a service too.
+    const addClassOrValue = <T extends object>(what: string, token: InjectionToken<T>, value: T | ServiceClass<T>): void => {
+      if (typeof value !== 'function') return add(what, token, value);
+      open(what);
+      const cls = value as ServiceClass<T>;
+      if (container.isRegistered(cls as never, true)) container.register<T>(token, { useToken: cls as never });
+      else container.register<T>(token, { useClass: cls as never });
+    };
     return {
       plugin: { name: plugin.name, version: plugin.version, shortName },
       options,
@@ -127,8 +137,8 @@ export class PluginHost {
         add('registerBankAdapter', BANK_ADAPTER, adapter);
         this.adapters.push(adapter);
       },
-      registerPaymentMethod: (method: PaymentMethod): void => add('registerPaymentMethod', PAYMENT_METHOD, method),
-      registerCertificateAuthenticator: (authenticator: CertificateAuthenticator): void => add('registerCertificateAuthenticator', CERTIFICATE_AUTHENTICATOR, authenticator),
+      registerPaymentMethod: (method: PaymentMethod | ServiceClass<PaymentMethod>): void => addClassOrValue<PaymentMethod>('registerPaymentMethod', PAYMENT_METHOD, method),
+      registerCertificateAuthenticator: (authenticator: CertificateAuthenticator | ServiceClass<CertificateAuthenticator>): void => addClassOrValue<CertificateAuthenticator>('registerCertificateAuthenticator', CERTIFICATE_AUTHENTICATOR, authenticator),
       registerRoutingStrategy: (strategy: RoutingStrategy): void => add('registerRoutingStrategy', ROUTING_STRATEGY, strategy),
       registerRiskRule: (rule: RiskRule): void => add('registerRiskRule', RISK_RULE, rule),
       registerEventListener: (listener: EventListener): void => add('registerEventListener', EVENT_LISTENER, listener),

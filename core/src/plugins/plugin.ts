@@ -98,9 +98,14 @@ export interface PluginContext<O extends object = Record<string, unknown>> {
   registerValue<T>(token: InjectionToken<T>, value: T): void;
 
   registerBankAdapter(adapter: BankAdapter): void;
-  registerPaymentMethod(method: PaymentMethod): void;
-  /** Another way to prove a payer's certificate; tried after the built-in ones. */
-  registerCertificateAuthenticator(authenticator: CertificateAuthenticator): void;
+  /**
+   * A payment method: an instance, or a class (`@injectable()`) the gateway builds at
+   * start with its dependencies (the same instance as `registerService`'s when the
+   * plugin registered it as a service too).
+   */
+  registerPaymentMethod(method: PaymentMethod | ServiceClass<PaymentMethod>): void;
+  /** Another way to prove a payer's certificate (an instance or a class, as above); tried in registration order. */
+  registerCertificateAuthenticator(authenticator: CertificateAuthenticator | ServiceClass<CertificateAuthenticator>): void;
   registerRoutingStrategy(strategy: RoutingStrategy): void;
   /** A risk rule, run by the risk engine next to the built-in ones (docs/risk.md). */
   registerRiskRule(rule: RiskRule): void;

@@ -9,8 +9,8 @@ import { SubmitRateLimiter } from '../../pages/submit-rate-limiter';
 import { SignedFormService } from '../../pages/signed-form.service';
 import { PaymentLinkPageService } from '../../pages/payment-link-page.service';
 import { newNonce, sendPage } from './page-response';
-import { AccountPageService } from '../../pages/account-page.service';
-import { tlsClientCertificate } from '../pay-account.routes';
+import { tlsClientCertificate } from '../tls-client-certificate';
+import { MethodPages } from '../../pages/method-pages';
 import { isStandingRefusal } from '../../merchants/merchant-standing';
 import { formBody, requestErrorOf, requireBodyType } from '../body-parsing';
 import { loggedPathOf, noteRequest, requestIdOf } from '../middleware/request-log';
@@ -20,8 +20,8 @@ import { chooseLocale } from '../../pages/page-locale';
 
 /**
  * The buyer's pages under /pay (HTML, not the JSON API): the payment page and its
- * payment form island (/pay/:token/fields, the card form's own document), the card
- * form POST, the 3-D Secure return, the signed shop form and the theme's assets.
+ * payment form island (/pay/:token/fields, the payment methods' own document), the
+ * methods' form POSTs, the 3-D Secure return, the signed shop form and the theme's assets.
  */
 export function payRoutes(container: DependencyContainer): Router {
   const router = Router();
@@ -31,7 +31,7 @@ export function payRoutes(container: DependencyContainer): Router {
   const limiter = container.resolve(SubmitRateLimiter);
   const signedForms = container.resolve(SignedFormService);
   const linkPages = container.resolve(PaymentLinkPageService);
-  const accountPages = container.resolve(AccountPageService);
+  const methodPages = container.resolve(MethodPages);
   const island = container.resolve(PaymentIsland);
   const previews = container.resolve(BrandingPreview);
   const form = formBody({ limit: '16kb', parameterLimit: 20 });
@@ -76,10 +76,10 @@ export function payRoutes(container: DependencyContainer): Router {
   });
 
   // The branding preview's inert island: sample data, the theme variables from the query, no token.
-  router.get('/sample/fields', (req, res) => {
+  router.get('/sample/fields', async (req, res) => {
     const r = requestOf(req);
     const locale = chooseLocale(typeof req.query.locale === 'string' ? req.query.locale : null, r.acceptLanguage);
-    sendPage(req, res, r.nonce, previews.sampleIsland(req.query as Record<string, unknown>, locale, r.nonce));
+    sendPage(req, res, r.nonce, await previews.sampleIsland(req.query as Record<string, unknown>, locale, r.nonce));
   });
 
   router.get('/:token/fields', async (req, res) => {
@@ -90,7 +90,7 @@ export function payRoutes(container: DependencyContainer): Router {
       return;
     }
     const state = island.stateOf(payment, req.query.state);
-    sendPage(req, res, r.nonce, await pages.show(payment, r, state.form, 200, state.account, 'fields'));
+    sendPage(req, res, r.nonce, await pages.show(payment, r, state, 200, 'fields'));
   });
 
   router.get('/:token', async (req, res) => {
@@ -120,10 +120,15 @@ export function payRoutes(container: DependencyContainer): Router {
     sendPage(req, res, r.nonce, await handle(payment, (req.body ?? {}) as Record<string, unknown>, req, r));
   };
 
-  router.post('/:token', form, submission((payment, fields, _req, r) => pages.submit(payment, fields, r)));
-
-  // "Pay from personal account": the browser's TLS client certificate proves the payer.
-  router.post('/:token/account', form, submission((payment, fields, req, r) => accountPages.submit(payment, fields, tlsClientCertificate(req), r)));
+  // A payment method's part of the island posts here: the card's to /pay/:token, others to /pay/:token/<path>
+  // (MethodPages); the TLS client certificate goes along for methods whose payer it proves.
+  const methodSubmission = (path: string) =>
+    submission(async (payment, fields, req, r) => {
+      const method = methodPages.byPath(path);
+      if (method === undefined) return pages.errorPage(r, 404, 'not_found_title', 'not_found_text');
+      return pages.submit(payment, method, fields, { ...r, tlsClientCertificate: tlsClientCertificate(req) });
+    });
+  router.post('/:token', form, methodSubmission(''));
 
   // Posted by the issuer's ACS page (cross-site in real 3-D Secure), so it carries no
   // form token: the CRes is verified by the adapter's ThreeDSecureServer instead, and
@@ -138,6 +143,9 @@ export function payRoutes(container: DependencyContainer): Router {
     noteRequest(res, { merchantId: payment.merchantId, paymentId: payment.id });
     sendPage(req, res, r.nonce, await pages.completeChallenge(payment, (req.body as Record<string, unknown> | undefined)?.cres));
   });
+
+  // Another method's part (e.g. /pay/:token/account of @tender/plugin-accounts); after /3ds, which is the gateway's own.
+  router.post('/:token/:path', form, (req: Request<{ token: string; path: string }>, res: Response) => methodSubmission(/^[a-z][a-z-]{0,39}$/.test(req.params.path) ? req.params.path : '-')(req, res));
 
   // A buyer gets a page, not the API's JSON: not-found stays a 404, a request the
   // gateway cannot read (body-parsing.ts) gets its 4xx and the "could not be read"

@@ -26,11 +26,11 @@ export interface RawCardInput {
 
 /**
  * Validates raw card fields; `paramPrefix` names them in errors so the caller sees
- * which field was wrong (e.g. `payment_method.card.number`). Messages never echo
- * the values.
+ * which field was wrong (e.g. `payment_method.card.number`; '' names the bare field).
+ * Messages never echo the values.
  */
 export function parseCardInput(raw: RawCardInput, now: Date, paramPrefix = 'payment_method.card'): CardInput {
-  const p = (field: string): string => `${paramPrefix}.${field}`;
+  const p = (field: string): string => (paramPrefix === '' ? field : `${paramPrefix}.${field}`);
   if (raw.number === undefined || raw.number === null || raw.number === '') {
     throw new TenderError('parameter_missing', { param: p('number'), message: 'The card number is required.' });
   }

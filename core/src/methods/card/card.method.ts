@@ -1,16 +1,48 @@
-import { TenderError } from '../../errors/tender-error';
-import { PaymentMethod, PreparedPaymentMethod } from '../payment-method';
-import { parseCardInput } from './card-input';
+import { inject, injectable } from 'tsyringe';
+import { CLOCK, Clock } from '../../clock/clock';
+import { CardVault } from '../../vault/card-vault';
+import { PaymentInstrument, PaymentMethod } from '../payment-method';
+import { CardInput, maskedParts } from './card-input';
+import { cardInputSchema } from './card-input.schema';
+import { cardPage } from './card-page';
 
-/** The simplest PaymentMethod: a bank card, checked for Luhn, expiry and CVC shape. */
-export class CardPaymentMethod implements PaymentMethod {
-  readonly code = 'card';
+/**
+ * A bank card: `payment_method.card` checked for Luhn, brand length, expiry and CVC
+ * shape; authorized through `card_authorization` (3-D Secure where the adapter has
+ * it). The instrument gives transaction monitoring the card's fingerprint and
+ * BIN/last 4, routing the brand and BIN, and stores the PAN in the vault in the
+ * confirm transaction; the CVC goes to the bank once and is never written.
+ *
+ * @example
+ * ```ts
+ * await payments.confirm(ctx, id, { type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } });
+ * ```
+ */
+@injectable()
+export class CardPaymentMethod implements PaymentMethod<CardInput> {
+  readonly type = 'card';
+  readonly capability = 'card_authorization';
+  readonly input;
+  readonly page = cardPage;
 
-  prepare(raw: Record<string, unknown> | undefined, now: Date): PreparedPaymentMethod {
-    if (raw === undefined) throw new TenderError('parameter_missing', { param: 'payment_method.card', message: 'payment_method.card is required for type card.' });
-    const known = new Set(['number', 'exp_month', 'exp_year', 'cvc', 'holder_name']);
-    const unknown = Object.keys(raw).find((k) => !known.has(k));
-    if (unknown !== undefined) throw new TenderError('parameter_unknown', { param: `payment_method.card.${unknown}`, message: `Unknown parameter: payment_method.card.${unknown}.` });
-    return { type: 'card', card: parseCardInput(raw, now) };
+  constructor(
+    @inject(CLOCK) clock: Clock,
+    @inject(CardVault) private readonly vault: CardVault,
+  ) {
+    this.input = cardInputSchema(() => clock.now());
+  }
+
+  async instrument(card: CardInput): Promise<PaymentInstrument> {
+    const { bin, last4 } = maskedParts(card.number);
+    return {
+      bank: { kind: 'card', card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, holderName: card.holderName } },
+      routing: { brand: card.brand, bin },
+      risk: { fingerprint: this.vault.fingerprint(card.number), brand: card.brand, bin, last4, expMonth: card.expMonth, expYear: card.expYear },
+      authenticable: true,
+      record: async (trx, { payment }) => {
+        const stored = await this.vault.store(trx, { merchantId: payment.merchantId, livemode: payment.livemode, pan: card.number });
+        return { card_token: stored.id, card_fingerprint: stored.fingerprint, card_brand: card.brand, card_bin: bin, card_last4: last4, card_exp_month: card.expMonth, card_exp_year: card.expYear };
+      },
+    };
   }
 }

@@ -1,0 +1,51 @@
+import { inject, injectable } from 'tsyringe';
+import { TenderError } from '../errors/tender-error';
+import { MerchantContext } from '../merchants/merchant-context';
+import { BankRegistry } from '../banks/bank-registry';
+import { BankRouter, RouteCandidate, SANDBOX_ADAPTER_CODE } from '../routing/bank-router';
+import { supportsCapability } from '../methods/bank-capability';
+import { PaymentInstrument, PaymentMethod } from '../methods/payment-method';
+import { Payment } from './payment';
+
+/**
+ * The route of a confirm, for any method: the router's plan (rules, health) kept to
+ * the connections whose adapter supports the method's bank capability. An
+ * instrument bound to one bank (`issuerAdapter`, e.g. a personal account) is routed
+ * there alone. Nothing left is a refusal before anything is written:
+ * `payment_method_unavailable` when no connection has the capability,
+ * `no_bank_connection` as the router says it otherwise.
+ *
+ * @example
+ * ```ts
+ * const plan = await routing.plan(ctx, payment, method, instrument);
+ * ```
+ */
+@injectable()
+export class MethodRouting {
+  constructor(
+    @inject(BankRouter) private readonly router: BankRouter,
+    @inject(BankRegistry) private readonly banks: BankRegistry,
+  ) {}
+
+  async plan(ctx: MerchantContext, payment: Payment, method: PaymentMethod, instrument: PaymentInstrument): Promise<RouteCandidate[]> {
+    if (instrument.issuerAdapter !== undefined) return [this.issuerRoute(ctx, method, instrument.issuerAdapter)];
+    const plan = await this.router.plan(ctx, { paymentMethod: method.type, brand: instrument.routing?.brand, bin: instrument.routing?.bin, currency: payment.currency, amount: payment.amount });
+    const able = plan.filter((c) => supportsCapability(this.banks.get(c.adapterCode), method.capability));
+    if (able.length === 0) {
+      throw new TenderError('payment_method_unavailable', {
+        param: 'payment_method.type',
+        message: `No bank connection that serves this payment can take payment_method.type '${method.type}' (it needs the bank capability '${method.capability}').`,
+      });
+    }
+    return able;
+  }
+
+  /** The instrument's own bank; test-mode payments only ever reach the sandbox, live ones never. */
+  private issuerRoute(ctx: MerchantContext, method: PaymentMethod, code: string): RouteCandidate {
+    const sandbox = code === SANDBOX_ADAPTER_CODE;
+    if (!this.banks.has(code) || sandbox === ctx.livemode || !supportsCapability(this.banks.get(code), method.capability)) {
+      throw new TenderError('no_bank_connection', { message: ctx.livemode ? 'The payer\'s bank cannot take live payments of this kind.' : 'Test-mode payments can only be paid at the sandbox bank.' });
+    }
+    return { adapterCode: code, terms: { bankMerchantId: undefined, terminalId: undefined }, reason: 'the instrument is held at this bank', connectionId: undefined, bankCode: code };
+  }
+}
