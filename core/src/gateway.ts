@@ -23,6 +23,9 @@ import { createApp, ExtraRoutes } from './http/app';
 import { PaymentService } from './payments/payment.service';
 import { BankReconciler } from './payments/bank-reconciler';
 import { ConnectionHealth } from './routing/connection-health';
+import { registerRouting } from './routing/routing.module';
+import { ROUTING_STRATEGY } from './routing/routing-strategy';
+import { RoutingStrategyRegistry } from './routing/routing-strategy.registry';
 import { RefundService } from './refunds/refund.service';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
@@ -118,6 +121,7 @@ export class Gateway {
     registerOnboarding(container);
     registerCertificates(container);
     registerMonitoring(container);
+    registerRouting(container);
     registerOutbound(container, config, options.resolver);
     // Run in the transaction of every event: webhook fan-out and e-mail queueing.
     container.register<EventListener>(EVENT_LISTENER, { useClass: WebhookFanout });
@@ -136,6 +140,7 @@ export class Gateway {
       },
       registerPaymentMethod: (method) => container.register<PaymentMethod>(PAYMENT_METHOD, { useValue: method }),
       registerCertificateAuthenticator: (authenticator) => container.register(CERTIFICATE_AUTHENTICATOR, { useValue: authenticator }),
+      registerRoutingStrategy: (strategy) => container.register(ROUTING_STRATEGY, { useValue: strategy }),
       registerRoutes: (path: string, router: Router) => routes.push({ path, router }),
       registerAdminRoutes: (path: string, router: Router) => routes.push({ path, router, scope: 'admin' }),
       registerApiRoutes: (path: string, router: Router) => routes.push({ path, router, scope: 'api' }),
@@ -156,6 +161,7 @@ export class Gateway {
       // Resolve the registries now: duplicate or missing codes fail the start, not a payment.
       container.resolve(BankRegistry);
       container.resolve(PaymentMethodRegistry);
+      container.resolve(RoutingStrategyRegistry);
       await startCertificates(container, config);
       container.resolve(RiskRuleRegistry);
       for (const adapter of adapters) await adapter.init?.();

@@ -153,7 +153,7 @@ export class PaymentService {
     if (prepared.type !== 'card') throw accountNeedsPayer();
     const card = prepared.card;
     const target = await this.retrieve(ctx, id);
-    const plan = await this.router.plan(ctx, { paymentMethod: paymentMethod.type, brand: card.brand, bin: maskedParts(card.number).bin, currency: target.currency, amount: target.amount });
+    const plan = await this.router.plan(ctx, { reference: id, paymentMethod: paymentMethod.type, brand: card.brand, bin: maskedParts(card.number).bin, currency: target.currency, amount: target.amount });
     const route = plan[0]!;
     // Transaction monitoring (docs/risk.md): assessed before any bank sees the card.
     const adapter = this.banks.get(route.adapterCode);

@@ -4,6 +4,7 @@ import { TenderConfig } from '../config/config';
 import { BankAdapter } from '../banks/bank-adapter';
 import { PaymentMethod } from '../methods/payment-method';
 import { CertificateAuthenticator } from '../certificates/certificate-authenticator';
+import { RoutingStrategyRegistration } from '../routing/routing-strategy';
 import { OutboundHttpClient } from '../outbound/outbound-http-client';
 
 /**
@@ -45,6 +46,8 @@ export interface PluginContext {
   registerPaymentMethod(method: PaymentMethod): void;
   /** Another way to prove a payer's certificate; tried after the built-in ones. */
   registerCertificateAuthenticator(authenticator: CertificateAuthenticator): void;
+  /** A routing strategy, or a wrapper of one (active when TENDER_ROUTING_STRATEGY names it). */
+  registerRoutingStrategy(strategy: RoutingStrategyRegistration): void;
   /** Mounts a router at `path` (for example a foreign protocol's endpoints). */
   registerRoutes(path: string, router: Router): void;
   /** Mounts a router inside /admin/v1, behind the operator token and the JSON body parser. */
