@@ -40,7 +40,7 @@ describe('the ISO 8583 plugin in a gateway (tender-bank-sim in its own process)'
 
   it('refuses to register without a host, or with a bad port', () => {
     const registered: unknown[] = [];
-    const ctx = { config: t.gateway.config, container: t.gateway.container, outbound: t.gateway.container.resolve(OutboundHttpClient), registerBankAdapter: (a: unknown) => registered.push(a), registerPaymentMethod: () => {}, registerRoutes: () => {}, registerCertificateAuthenticator: () => {}, registerAdminRoutes: () => {}, registerApiRoutes: () => {}, registerBackgroundJob: () => {} };
+    const ctx = { config: t.gateway.config, container: t.gateway.container, outbound: t.gateway.container.resolve(OutboundHttpClient), registerBankAdapter: (a: unknown) => registered.push(a), registerPaymentMethod: () => {}, registerRoutes: () => {}, registerCertificateAuthenticator: () => {}, registerRoutingStrategy: () => {}, registerAdminRoutes: () => {}, registerApiRoutes: () => {}, registerBackgroundJob: () => {} };
     delete process.env.TENDER_ISO8583_HOST;
     assert.throws(() => isoPlugin.register(ctx), /TENDER_ISO8583_HOST/);
     process.env.TENDER_ISO8583_HOST = '127.0.0.1';
