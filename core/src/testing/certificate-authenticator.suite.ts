@@ -98,10 +98,15 @@ export async function checkCertificateAuthenticator(subject: CertificateAuthenti
     if (payer.method !== a.code) problem(`method '${payer.method}' is not the authenticator's code`);
   });
 
-  for (const [kind, code] of [['expired', 'certificate_expired'], ['revoked', 'certificate_revoked'], ['foreign', 'certificate_untrusted']] as const) {
-    await r.check(`refuses ${kind === 'foreign' ? 'a certificate from another CA' : `an ${kind} certificate`} with ${code}`, async (problem) => {
+  const refusals = [
+    ['expired', 'an expired certificate', 'certificate_expired'],
+    ['revoked', 'a revoked certificate', 'certificate_revoked'],
+    ['foreign', 'a certificate from another CA', 'certificate_untrusted'],
+  ] as const;
+  for (const [kind, name, code] of refusals) {
+    await r.check(`refuses ${name} with ${code}`, async (problem) => {
       const c = await subject.credentials(kind);
-      await expectRefusal(`a ${kind} certificate`, code, () => a.authenticate(subject.prove(c, request)), problem);
+      await expectRefusal(name, code, () => a.authenticate(subject.prove(c, request)), problem);
     });
   }
 
