@@ -30,6 +30,12 @@ describe('@tender/core/testing, the light entry of the conformance suites', func
     assert.ok(modules.length < 25, `${modules.length} modules: ${modules.join(', ')}`);
   });
 
+  it('runs under node:test as well, imported as an ES module', () => {
+    const out = execFileSync(process.execPath, ['--test', '--test-reporter=tap', path.join(ROOT, 'test', 'fixtures', 'runners', 'node-test-suites.mjs')], { cwd: ROOT, encoding: 'utf8' });
+    assert.match(out, /# pass 2/);
+    assert.match(out, /# fail 0/);
+  });
+
   it('is a subpath of the package, while deep imports of dist keep working', () => {
     assert.ok(load('@tender/core/dist/routing/routing-strategy').exports.includes('ROUTING_STRATEGY'));
     assert.ok(load('@tender/core').modules.some((m) => /[\\/]node_modules[\\/]express[\\/]/.test(m)), 'the main entry still is the gateway');
