@@ -31,6 +31,8 @@ import { PaymentService } from './payments/payment.service';
 import { MethodRouting } from './payments/method-routing';
 import { BankReconciler } from './payments/bank-reconciler';
 import { ConnectionHealth } from './routing/connection-health';
+import { registerRouting } from './routing/routing.module';
+import { RoutingStrategyRegistry } from './routing/routing-strategy.registry';
 import { RefundService } from './refunds/refund.service';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { MerchantService } from './merchants/merchant.service';
@@ -135,6 +137,7 @@ export class Gateway {
     container.register<PaymentMethod>(PAYMENT_METHOD, { useClass: CardPaymentMethod });
     registerOnboarding(container);
     registerMonitoring(container);
+    registerRouting(container);
     registerOutbound(container, config, options.resolver);
     // Run in the transaction of every event: webhook fan-out and e-mail queueing.
     container.register<EventListener>(EVENT_LISTENER, { useClass: WebhookFanout });
@@ -154,6 +157,7 @@ export class Gateway {
       // Resolve the registries now: duplicate or missing codes fail the start, not a payment.
       container.resolve(BankRegistry);
       container.resolve(PaymentMethodRegistry);
+      container.resolve(RoutingStrategyRegistry);
       startCertificateAuthentication(container);
       container.resolve(RiskRuleRegistry);
       for (const adapter of host.adapters) await adapter.init?.();

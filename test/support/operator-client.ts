@@ -11,6 +11,10 @@ export class OperatorClient {
     return body === undefined ? r : r.send(body as object);
   }
 
+  put(path: string, body: unknown): request.Test {
+    return request(this.app).put(path).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body as object);
+  }
+
   patch(path: string, body: unknown): request.Test {
     return request(this.app).patch(path).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body as object);
   }

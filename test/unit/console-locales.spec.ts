@@ -40,14 +40,14 @@ describe('console locales', () => {
     }
     for (const state of ['closed', 'open', 'half_open']) used.add(`console.breaker.${state}`);
     for (const s of CONSOLE_SECTIONS) if (s.navKey !== undefined) used.add(s.navKey);
-    for (const title of ['merchants', 'merchant', 'banks', 'routing', 'risk', 'audit', 'certificates', 'not_found']) used.add(`console.${title}.title`);
+    for (const title of ['merchants', 'merchant', 'banks', 'routing', 'tester', 'risk', 'audit', 'certificates', 'not_found']) used.add(`console.${title}.title`);
     const missing = [...used].filter((k) => !locales.en!.has(k));
     assert.deepEqual(missing, []);
     assert.ok(used.size > 100);
   });
 
   it('lists every console section for operators only', () => {
-    assert.deepEqual(CONSOLE_SECTIONS.map((s) => s.path), ['/merchants', '/banks', '/routing', '/risk', '/audit', '/certificates']);
+    assert.deepEqual(CONSOLE_SECTIONS.map((s) => s.path), ['/merchants', '/banks', '/routing', '/routing-tester', '/risk', '/audit', '/certificates']);
     for (const s of CONSOLE_SECTIONS) assert.deepEqual(s.roles, ['operator']);
   });
 });

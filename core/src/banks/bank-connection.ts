@@ -85,6 +85,12 @@ export class BankConnectionRepository {
     return rows.map(fromRow);
   }
 
+  /** All of the merchant's connections in one mode, disabled ones too (routing says why it skips them), oldest first. */
+  async list(q: Queryable, ctx: MerchantContext): Promise<BankConnection[]> {
+    const rows = await q('bank_connections').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode }).orderBy('created_at', 'asc');
+    return rows.map(fromRow);
+  }
+
   async setStatus(q: Queryable, ctx: MerchantContext, id: string, status: BankConnectionStatus, now: number): Promise<boolean> {
     const n = await q('bank_connections').where({ id, merchant_id: ctx.merchantId, livemode: ctx.livemode }).update({ status, updated_at: now });
     return n === 1;

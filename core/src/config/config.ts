@@ -61,6 +61,8 @@ export interface TenderConfig {
   readonly trustProxy: TrustProxy;
   /** Where risk alerts for the operator go (TENDER_RISK_ALERT_EMAIL); undefined: the operator gets none. */
   readonly riskAlertEmail: string | undefined;
+  /** The active routing strategy by name (TENDER_ROUTING_STRATEGY); undefined: `rules`. */
+  readonly routingStrategy?: string;
 }
 
 /** false, true (any proxy: only behind one you control), a hop count, or addresses/CIDR ranges/express names (`loopback`, `uniquelocal`). */
@@ -114,6 +116,7 @@ const envSchema = z.object({
   TENDER_PAGE_SUBMITS_PER_PAYMENT: z.coerce.number().int().min(1).default(10),
   TENDER_TRUST_PROXY: z.string().default('false'),
   TENDER_RISK_ALERT_EMAIL: z.string().email().max(320).optional(),
+  TENDER_ROUTING_STRATEGY: z.string().min(1).optional(),
 });
 
 /** The theme shipped in @tender/core's templates/default. */
@@ -189,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pageSubmitsPerPayment: e.TENDER_PAGE_SUBMITS_PER_PAYMENT,
     trustProxy: parseTrustProxy(e.TENDER_TRUST_PROXY),
     riskAlertEmail: e.TENDER_RISK_ALERT_EMAIL,
+    routingStrategy: e.TENDER_ROUTING_STRATEGY,
   };
 }
 

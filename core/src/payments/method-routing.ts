@@ -29,15 +29,17 @@ export class MethodRouting {
 
   async plan(ctx: MerchantContext, payment: Payment, method: PaymentMethod, instrument: PaymentInstrument): Promise<RouteCandidate[]> {
     if (instrument.issuerAdapter !== undefined) return [this.issuerRoute(ctx, method, instrument.issuerAdapter)];
-    const plan = await this.router.plan(ctx, { paymentMethod: method.type, brand: instrument.routing?.brand, bin: instrument.routing?.bin, currency: payment.currency, amount: payment.amount });
-    const able = plan.filter((c) => supportsCapability(this.banks.get(c.adapterCode), method.capability));
-    if (able.length === 0) {
-      throw new TenderError('payment_method_unavailable', {
-        param: 'payment_method.type',
-        message: `No bank connection that serves this payment can take payment_method.type '${method.type}' (it needs the bank capability '${method.capability}').`,
-      });
-    }
-    return able;
+    const request = { reference: payment.id, paymentMethod: method.type, capability: method.capability, brand: instrument.routing?.brand, bin: instrument.routing?.bin, currency: payment.currency, amount: payment.amount };
+    const explanation = await this.router.explain(ctx, request);
+    // The active strategy leaves out live connections that cannot do the capability; test mode's sandbox is checked here.
+    const able = explanation.candidates.filter((c) => supportsCapability(this.banks.get(c.adapterCode), method.capability));
+    if (able.length > 0) return able;
+    const capabilityMissing = explanation.candidates.length > 0 || (explanation.skipped.length > 0 && explanation.skipped.every((s) => s.reason.includes(`cannot do ${method.capability}`)));
+    if (!capabilityMissing) return this.router.plan(ctx, request); // says no_bank_connection, with its reason
+    throw new TenderError('payment_method_unavailable', {
+      param: 'payment_method.type',
+      message: `No bank connection that serves this payment can take payment_method.type '${method.type}' (it needs the bank capability '${method.capability}').`,
+    });
   }
 
   /** The instrument's own bank; test-mode payments only ever reach the sandbox, live ones never. */

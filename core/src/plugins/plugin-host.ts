@@ -5,14 +5,13 @@ import { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator } from '../certific
 import { RISK_RULE, RiskRule } from '../monitoring/risk-rule';
 import { EVENT_LISTENER, EventListener } from '../notifications/event-listener';
 import { RETURN_URL_CHOOSER, ReturnUrlChooser } from '../pages/return-url-chooser';
-import { RoutingStrategy } from '../routing/routing-strategy';
+import { ROUTING_STRATEGY, RoutingStrategyRegistration } from '../routing/routing-strategy';
 import { Logger } from '../logging/logger';
 import { BackgroundJob, PluginContext, PluginError, PluginLifecycle, ServiceClass, TenderPlugin } from './plugin';
 import { coreServices } from './core-services';
 import { PluginRoute, checkPublicPathCollisions, pluginRoute } from './plugin-routes';
 import { ScreenRegistry } from './screen-registry';
 import { EmailTemplateRegistry } from './email-template-registry';
-import { ROUTING_STRATEGY } from './routing-strategies';
 import { shortNameOf } from './plugin-options';
 
 type Phase = 'before' | 'register' | 'started' | 'stopped';
@@ -139,7 +138,7 @@ export class PluginHost {
       },
       registerPaymentMethod: (method: PaymentMethod | ServiceClass<PaymentMethod>): void => addClassOrValue<PaymentMethod>('registerPaymentMethod', PAYMENT_METHOD, method),
       registerCertificateAuthenticator: (authenticator: CertificateAuthenticator | ServiceClass<CertificateAuthenticator>): void => addClassOrValue<CertificateAuthenticator>('registerCertificateAuthenticator', CERTIFICATE_AUTHENTICATOR, authenticator),
-      registerRoutingStrategy: (strategy: RoutingStrategy): void => add('registerRoutingStrategy', ROUTING_STRATEGY, strategy),
+      registerRoutingStrategy: (strategy: RoutingStrategyRegistration): void => add('registerRoutingStrategy', ROUTING_STRATEGY, strategy),
       registerRiskRule: (rule: RiskRule): void => add('registerRiskRule', RISK_RULE, rule),
       registerEventListener: (listener: EventListener): void => add('registerEventListener', EVENT_LISTENER, listener),
       registerReturnUrlChooser: (chooser: ReturnUrlChooser): void => add('registerReturnUrlChooser', RETURN_URL_CHOOSER, chooser),

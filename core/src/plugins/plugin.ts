@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { BankAdapter } from '../banks/bank-adapter';
 import { PaymentMethod } from '../methods/payment-method';
 import { CertificateAuthenticator } from '../certificates/certificate-authenticator';
-import { RoutingStrategy } from '../routing/routing-strategy';
+import { RoutingStrategyRegistration } from '../routing/routing-strategy';
 import { RiskRule } from '../monitoring/risk-rule';
 import { EventListener } from '../notifications/event-listener';
 import { ReturnUrlChooser } from '../pages/return-url-chooser';
@@ -106,7 +106,11 @@ export interface PluginContext<O extends object = Record<string, unknown>> {
   registerPaymentMethod(method: PaymentMethod | ServiceClass<PaymentMethod>): void;
   /** Another way to prove a payer's certificate (an instance or a class, as above); tried in registration order. */
   registerCertificateAuthenticator(authenticator: CertificateAuthenticator | ServiceClass<CertificateAuthenticator>): void;
-  registerRoutingStrategy(strategy: RoutingStrategy): void;
+  /**
+   * A routing strategy (chosen by TENDER_ROUTING_STRATEGY) or a wrapper of the active
+   * one (receives its decision and reorders or filters it); docs/routing.md.
+   */
+  registerRoutingStrategy(strategy: RoutingStrategyRegistration): void;
   /** A risk rule, run by the risk engine next to the built-in ones (docs/risk.md). */
   registerRiskRule(rule: RiskRule): void;
   /** Runs inside the transaction of every event (docs/notifications.md). */

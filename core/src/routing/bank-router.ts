@@ -1,15 +1,17 @@
+import { capabilitiesOf } from '../methods/bank-capability';
 import { inject, injectable } from 'tsyringe';
 import { DATABASE, Database } from '../db/database';
 import { TenderError } from '../errors/tender-error';
 import { MerchantContext } from '../merchants/merchant-context';
-import { BankConnectionTerms } from '../banks/bank-adapter';
+import { BankAdapter, BankConnectionTerms } from '../banks/bank-adapter';
 import { BankRegistry } from '../banks/bank-registry';
-import { BankConnectionRepository, connectionTerms } from '../banks/bank-connection';
+import { BankConnection, BankConnectionRepository, connectionTerms } from '../banks/bank-connection';
 import { ConnectionHealth } from './connection-health';
-import { RoutingRuleRepository } from './routing-rule.repository';
 import { PaymentFacts } from './routing-rules';
-import { planRoute } from './route-planner';
 import { PaymentAttemptRepository } from './payment-attempt.repository';
+import { BREAKER_OPEN_REASON, unusableBecause } from './routing-eligibility';
+import { BankCapability, RoutingConnection, RoutingInput } from './routing-strategy';
+import { RoutingStrategyRegistry } from './routing-strategy.registry';
 
 /** The adapter that serves every test-mode payment. */
 export const SANDBOX_ADAPTER_CODE = 'sandbox';
@@ -27,30 +29,56 @@ export interface RouteCandidate extends RoutedConnection {
   readonly bankCode: string;
 }
 
+/** What routing is asked about one payment: its facts, and the reference weighted splits draw from. */
+export interface RouteRequest extends PaymentFacts {
+  /** The payment's id (a dry run: any stable text). */
+  readonly reference: string;
+  /** Default: what the payment method's type needs (METHOD_CAPABILITIES). */
+  readonly capability?: BankCapability;
+}
+
+/** The whole answer for one payment, as the explain endpoint and the console's tester show it. */
+export interface RouteExplanation {
+  readonly strategy: string;
+  readonly livemode: boolean;
+  readonly candidates: readonly RouteCandidate[];
+  readonly skipped: ReadonlyArray<{ readonly connectionId: string; readonly bankCode: string; readonly reason: string }>;
+}
+
+/**
+ * The capability each built-in payment method needs. Until methods declare it
+ * themselves (issue 17 item 3), an unknown type needs card authorization.
+ */
+export const METHOD_CAPABILITIES: Readonly<Record<string, BankCapability>> = { card: 'card_authorization', account: 'account_debit' };
+
+/** What an installed adapter can do, read from the operations it implements. */
+export function adapterCapabilities(adapter: BankAdapter): BankCapability[] {
+  return [...capabilitiesOf(adapter)];
+}
+
 /**
  * Picks the bank connections for a payment. Test mode goes to the sandbox and
- * nothing else. Live mode orders the merchant's active connections by the routing
- * rules (merchant overrides, then operator defaults), leaves out connections
- * whose adapter is not installed or whose circuit breaker is open, and refuses
- * with `no_bank_connection` when nothing is left.
+ * nothing else. Live mode offers the merchant's connections in that mode, each with
+ * its health and its adapter's capabilities, to the active RoutingStrategy
+ * (TENDER_ROUTING_STRATEGY, default `rules`), then refuses any candidate that could
+ * not serve the payment whatever the strategy says (another merchant's or mode's,
+ * disabled, adapter missing, breaker open), and answers `no_bank_connection` when
+ * nothing is left.
  *
  * @example
  * ```ts
- * const plan = await router.plan(ctx, { paymentMethod: 'card', brand: 'visa', bin: '424242', currency: 'RUB', amount: 1000 });
+ * const plan = await router.plan(ctx, { reference: 'pay_1', paymentMethod: 'card', brand: 'visa', bin: '424242', currency: 'RUB', amount: 1000 });
  * ```
  */
 @injectable()
 export class BankRouter {
-  /** Draws weighted splits; replaced in tests by a seeded generator. */
-  random: () => number = Math.random;
-
   constructor(
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(DATABASE) private readonly db: Database,
     @inject(BankConnectionRepository) private readonly connections: BankConnectionRepository,
-    @inject(RoutingRuleRepository) private readonly rules: RoutingRuleRepository,
     @inject(ConnectionHealth) private readonly health: ConnectionHealth,
     @inject(PaymentAttemptRepository) private readonly attempts: PaymentAttemptRepository,
+    @inject(RoutingStrategyRegistry) private readonly strategies: RoutingStrategyRegistry,
   ) {}
 
   /**
@@ -67,21 +95,81 @@ export class BankRouter {
     return connection === undefined ? { bankMerchantId: undefined, terminalId: undefined } : connectionTerms(connection);
   }
 
-  async plan(ctx: MerchantContext, facts: PaymentFacts): Promise<RouteCandidate[]> {
-    if (!ctx.livemode) return [{ ...this.route(ctx), connectionId: undefined, bankCode: SANDBOX_ADAPTER_CODE }];
-    const [connections, merchant, operator] = await Promise.all([
-      this.connections.listActive(this.db, ctx),
-      this.rules.current(this.db, { kind: 'merchant', merchantId: ctx.merchantId, livemode: ctx.livemode }),
-      this.rules.current(this.db, { kind: 'operator' }),
-    ]);
-    const planned = planRoute(facts, connections, [{ label: 'merchant', version: merchant }, { label: 'operator', version: operator }], this.random);
-    const candidates = planned
-      .filter((p) => this.banks.has(p.connection.adapterCode) && this.health.state(p.connection.id) !== 'open')
-      .map((p) => ({ adapterCode: p.connection.adapterCode, terms: connectionTerms(p.connection), reason: p.reason, connectionId: p.connection.id, bankCode: p.connection.bankCode }));
-    if (candidates.length === 0) {
-      throw new TenderError('no_bank_connection', { message: planned.length === 0 ? 'No live bank connection of this merchant can serve this payment.' : 'Every bank connection that could serve this payment is unavailable (circuit open).' });
+  /** The candidates to try in order; `no_bank_connection` when there is none. */
+  async plan(ctx: MerchantContext, request: RouteRequest): Promise<RouteCandidate[]> {
+    const explanation = await this.explain(ctx, request);
+    if (explanation.candidates.length === 0) {
+      if (!ctx.livemode) this.route(ctx);
+      const breakerOnly = explanation.skipped.some((s) => s.reason === BREAKER_OPEN_REASON);
+      throw new TenderError('no_bank_connection', { message: breakerOnly ? 'Every bank connection that could serve this payment is unavailable (circuit open).' : 'No live bank connection of this merchant can serve this payment.' });
     }
-    return candidates;
+    return [...explanation.candidates];
+  }
+
+  /**
+   * What routing would do with this payment now, without creating or sending
+   * anything: the active strategy's candidates in order and every connection left
+   * out, each with its reason.
+   */
+  async explain(ctx: MerchantContext, request: RouteRequest): Promise<RouteExplanation> {
+    const strategy = this.strategies.active();
+    if (!ctx.livemode) {
+      const candidates = this.banks.has(SANDBOX_ADAPTER_CODE) ? [{ ...this.route(ctx), connectionId: undefined, bankCode: SANDBOX_ADAPTER_CODE }] : [];
+      return { strategy: strategy.name, livemode: false, candidates, skipped: [] };
+    }
+    const stored = await this.connections.list(this.db, ctx);
+    const input: RoutingInput = {
+      payment: { reference: request.reference, amount: request.amount, currency: request.currency },
+      method: { type: request.paymentMethod, capability: request.capability ?? METHOD_CAPABILITIES[request.paymentMethod] ?? 'card_authorization', brand: request.brand, bin: request.bin },
+      merchant: { id: ctx.merchantId, livemode: ctx.livemode },
+      connections: stored.map((c) => this.routingConnection(c)),
+    };
+    const decision = await strategy.route(input);
+    const byId = new Map(stored.map((c, i) => [c.id, { stored: c, routing: input.connections[i]! }]));
+    const offered = new Set<string>();
+    const candidates: RouteCandidate[] = [];
+    const skipped: Array<{ connectionId: string; bankCode: string; reason: string }> = [];
+    for (const choice of decision.candidates) {
+      const known = byId.get(choice.connectionId);
+      if (known === undefined || offered.has(choice.connectionId)) continue;
+      const connection = known.stored;
+      offered.add(connection.id);
+      // A plugin's strategy orders; it never widens what a payment may reach.
+      const why = unusableBecause(known.routing, input);
+      if (why !== undefined) {
+        skipped.push({ connectionId: connection.id, bankCode: connection.bankCode, reason: why === BREAKER_OPEN_REASON ? why : `refused by the gateway: ${why}` });
+        continue;
+      }
+      candidates.push({ adapterCode: connection.adapterCode, terms: connectionTerms(connection), reason: choice.reason, connectionId: connection.id, bankCode: connection.bankCode });
+    }
+    for (const skip of decision.skipped) {
+      const connection = byId.get(skip.connectionId)?.stored;
+      if (connection === undefined || offered.has(skip.connectionId)) continue;
+      offered.add(connection.id);
+      skipped.push({ connectionId: connection.id, bankCode: connection.bankCode, reason: skip.reason });
+    }
+    for (const connection of stored) {
+      if (!offered.has(connection.id)) skipped.push({ connectionId: connection.id, bankCode: connection.bankCode, reason: `not offered by strategy '${strategy.name}'` });
+    }
+    return { strategy: strategy.name, livemode: true, candidates, skipped };
+  }
+
+  private routingConnection(c: BankConnection): RoutingConnection {
+    const installed = this.banks.has(c.adapterCode);
+    const view = this.health.view(c.id);
+    return {
+      id: c.id,
+      merchantId: c.merchantId,
+      livemode: c.livemode,
+      bankCode: c.bankCode,
+      adapterCode: c.adapterCode,
+      currencies: c.currencies,
+      status: c.status,
+      createdAt: c.createdAt,
+      adapterInstalled: installed,
+      capabilities: installed ? adapterCapabilities(this.banks.get(c.adapterCode)) : [],
+      health: { state: view.state, errorRate: view.errorRate, calls: view.calls, averageLatencyMs: view.averageLatencyMs },
+    };
   }
 
   /**

@@ -1,9 +1,12 @@
-import { BankConnection } from '../banks/bank-connection';
-import { RoutingRuleVersion } from './routing-rule.repository';
+import type { BankConnection } from '../banks/bank-connection';
+import type { RoutingRuleVersion } from './routing-rule.repository';
 import { PaymentFacts, RoutingRule, ruleMatches } from './routing-rules';
 
-export interface PlannedConnection {
-  readonly connection: BankConnection;
+/** What the planner reads of a connection (a stored BankConnection or a strategy's RoutingConnection). */
+export type PlannableConnection = Pick<BankConnection, 'id' | 'bankCode' | 'currencies' | 'status'>;
+
+export interface PlannedConnection<C extends PlannableConnection = BankConnection> {
+  readonly connection: C;
   /** Why this connection is in the plan at this place; kept with the attempt. */
   readonly reason: string;
 }
@@ -26,9 +29,9 @@ export interface RuleSource {
  * const plan = planRoute(facts, connections, [{ label: 'merchant', version: mine }, { label: 'operator', version: ops }], Math.random);
  * ```
  */
-export function planRoute(facts: PaymentFacts, connections: readonly BankConnection[], sources: readonly RuleSource[], random: () => number): PlannedConnection[] {
+export function planRoute<C extends PlannableConnection>(facts: PaymentFacts, connections: readonly C[], sources: readonly RuleSource[], random: () => number): PlannedConnection<C>[] {
   const usable = connections.filter((c) => c.status === 'active' && c.currencies.includes(facts.currency));
-  const plan: PlannedConnection[] = [];
+  const plan: PlannedConnection<C>[] = [];
   const seen = new Set<string>();
   let matched = false;
   for (const source of sources) {
