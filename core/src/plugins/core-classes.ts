@@ -63,6 +63,7 @@ import { PaymentRepository } from '../payments/payment.repository';
 import { PaymentService } from '../payments/payment.service';
 import { RefundRepository } from '../refunds/refund';
 import { RefundService } from '../refunds/refund.service';
+import { RouteExplainer } from '../routing/route-explainer';
 import { BankRouter } from '../routing/bank-router';
 import { ConnectionHealth } from '../routing/connection-health';
 import { PaymentAttemptRepository } from '../routing/payment-attempt.repository';
@@ -112,7 +113,7 @@ export const CORE_CLASSES = [
   // refunds/
   RefundRepository, RefundService,
   // routing/
-  BankRouter, ConnectionHealth, PaymentAttemptRepository, RoutingRuleRepository, RoutingService,
+  BankRouter, RouteExplainer, ConnectionHealth, PaymentAttemptRepository, RoutingRuleRepository, RoutingService,
   // three-d-secure/
   ThreeDSecureService,
   // vault/

@@ -1,8 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { z } from 'zod';
 import type { PaymentMethod } from '../methods/payment-method';
-import { methodPartProblem } from '../methods/method-part-template';
-import { parseInput } from '../http/validation';
 import { ConformanceReport, ReportBuilder } from './conformance-report';
 
 /** A payment method under test, against the PaymentMethod contract (type, input schema, capability, page part). */
@@ -58,11 +55,15 @@ export async function checkPaymentMethod(subject: PaymentMethodSubject): Promise
   const prefix = `payment_method.${String(method.type)}`;
   const secrets = subject.valid.flatMap((v) => (subject.secretFields ?? []).map((f) => v[f]).filter((x): x is string => typeof x === 'string' && x.length > 0));
   const r = new ReportBuilder('PaymentMethod', String(method.type));
-  // What the API does with `payment_method.<type>` (payments/payment-input.ts).
+  // What the API does with `payment_method.<type>` (payments/payment-input.ts): the
+  // method's schema, its first problem answered as a 400 naming the field. Done here
+  // with the schema's own safeParse, so loading the suite loads no validation library.
   const parse = (raw: Record<string, unknown> | undefined): unknown => {
-    const schema = z.object({ payment_method: z.object({ [method.type]: method.input }) });
-    const parsed = parseInput(schema, { payment_method: { [method.type]: raw } }) as { payment_method: Record<string, unknown> };
-    return parsed.payment_method[method.type];
+    const result = method.input.safeParse(raw);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0];
+    const path = issue === undefined ? [] : issue.path.map(String);
+    throw Object.assign(new Error(issue?.message ?? 'invalid'), { status: 400, code: 'parameter_invalid', param: [prefix, ...path].join('.') });
   };
 
   const mustRefuse = (name: string, raw: Record<string, unknown> | undefined, problem: (text: string) => void): void => {
@@ -86,11 +87,13 @@ export async function checkPaymentMethod(subject: PaymentMethodSubject): Promise
     if (method.input === undefined || typeof method.input.safeParse !== 'function') problem('has no input schema');
   });
 
-  await r.check('has a page part that escapes what it prints', (problem) => {
+  await r.check('has a page part that escapes what it prints', async (problem) => {
     const page = method.page;
     if (page === undefined) return;
-    if (!/^[a-z][a-z0-9-]{0,39}$/.test(page.path)) problem(`page path '${page.path}' is not lower-case letters, digits and -`);
+    if (!/^([a-z][a-z0-9-]{0,39})?$/.test(page.path)) problem(`page path '${page.path}' is not empty or lower-case letters, digits and -`);
     if (page.fields.length === 0) problem('the page part posts no fields');
+    // Handlebars is loaded only when a method has a page part to check.
+    const { methodPartProblem } = await import('../methods/method-part-template');
     const unsafe = methodPartProblem(page.template);
     if (unsafe !== undefined) problem(`page template: ${unsafe}`);
   });
