@@ -3,8 +3,10 @@ import { ServiceResolver } from '../plugins/plugin';
 import { TenderError } from '../errors/tender-error';
 
 /**
- * The contract between the browser-facing shell (sign-in, sessions, CSRF, layout:
- * `core/src/web/`) and the screens mounted inside it (`web/dashboard/`, `web/console/`).
+ * The contract between the browser-facing shell (sign-in, CSRF, layout: the package
+ * @tender/dashboard) and the screens mounted inside it (its `dashboard/` and `console/`
+ * folders, or another plugin's). It lives in core, like every extension point, so a
+ * screen depends on @tender/core only.
  * Screens never read cookies or check CSRF themselves: the shell has done both before
  * a screen's router sees the request, and puts the signed-in principal on res.locals.
  *
@@ -52,7 +54,7 @@ export interface WebViews {
   render(res: Response, view: string, data: Record<string, unknown>, status?: number): void;
 }
 
-/** One screen of the dashboard or the console, listed in web/dashboard/sections.ts or web/console/sections.ts. */
+/** One screen of the dashboard or the console, listed in @tender/dashboard's dashboard/sections.ts or console/sections.ts. */
 export interface WebSection {
   /** Mount path under /dashboard or /console, e.g. '/payments'. */
   readonly path: string;
