@@ -83,6 +83,19 @@ describe('plugins: the register and start phases', function () {
     assert.deepEqual(calls.slice(-2), ['stop:second', 'stop:greeter']);
   });
 
+  it('when a start fails, stops the plugins already started (and only those) and does not start', async () => {
+    const calls: string[] = [];
+    const lifecycle = (name: string, fail = false) => definePlugin({
+      name, version: '1.0.0', coreRange: '*',
+      setup: () => ({
+        start: () => { if (fail) throw new Error('link down'); calls.push(`start:${name}`); },
+        stop: () => void calls.push(`stop:${name}`),
+      }),
+    });
+    await assert.rejects(startTestGateway({ plugins: [sandboxPlugin, lifecycle('first'), lifecycle('broken', true), lifecycle('third')] }), /^Error: plugin broken: start failed: link down/);
+    assert.deepEqual(calls, ['start:first', 'stop:first']);
+  });
+
   it('stops before touching the database when an option is bad or no loaded plugin takes a variable', async () => {
     const database = await createTestDatabase();
     try {

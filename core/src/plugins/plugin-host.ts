@@ -40,6 +40,7 @@ export class PluginHost {
   private readonly lifecycles: Array<{ readonly plugin: string; readonly lifecycle: PluginLifecycle }> = [];
   private phase: Phase = 'before';
   private current: string | undefined;
+  private startedCount = 0;
 
   constructor(
     private readonly container: DependencyContainer,
@@ -72,17 +73,19 @@ export class PluginHost {
     for (const { plugin, lifecycle } of this.lifecycles) {
       try {
         await lifecycle.start?.();
+        this.startedCount++;
       } catch (error) {
         throw new PluginError(`plugin ${plugin}: start failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }
 
-  /** Each started plugin's stop, in reverse order; a failing stop is logged, the others still run. */
+  /** The stop of each plugin whose start succeeded, in reverse order; a failing stop is logged, the others still run. */
   async stop(): Promise<void> {
     if (this.phase !== 'started') return;
     this.phase = 'stopped';
-    for (const { plugin, lifecycle } of [...this.lifecycles].reverse()) {
+    // Only those whose start returned: a plugin whose start failed, and those after it, never ran.
+    for (const { plugin, lifecycle } of this.lifecycles.slice(0, this.startedCount).reverse()) {
       try {
         await lifecycle.stop?.();
       } catch (error) {
