@@ -5,7 +5,7 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** Where the gateway's own code lives (what runs inside a Tender process). */
-const GATEWAY_SOURCES = ['core/src', 'plugins/saleor/src', 'plugins/assist-compat/src', 'adapters/sandbox/src', 'adapters/iso8583/src'];
+const GATEWAY_SOURCES = ['core/src', 'plugins/saleor/src', 'plugins/assist-compat/src', 'plugins/accounts/src', 'adapters/sandbox/src', 'adapters/iso8583/src'];
 
 /**
  * Ways to open an outbound connection or send an HTTP request. Only the outbound
@@ -27,7 +27,7 @@ const OUTBOUND_CALLS: ReadonlyArray<readonly [RegExp, string]> = [
 const ALLOWED: Record<string, string> = {
   'core/src/outbound/outbound-http-client.ts': 'the one outbound HTTP client',
   'core/src/gateway.ts#node:http(s) import': 'the gateway server (inbound)',
-  'core/src/certificates/certificates.module.ts#node:http(s) import': 'the gateway server (inbound, TLS)',
+  'core/src/certificates/gateway-server.ts#node:http(s) import': 'the gateway server (inbound, TLS)',
   'adapters/iso8583/src/simulator/control-server.ts#node:http(s) import': 'the bank simulator\'s control server (inbound, a test tool)',
   'adapters/iso8583/src/link/iso-connection.ts#a raw socket': 'the bank link: ISO 8583 over TCP to the address the operator configured',
 };

@@ -5,12 +5,12 @@ import { ConfigError, loadConfig } from '@tender/core';
 const key = Buffer.alloc(32, 7).toString('base64');
 
 describe('configuration (no database)', () => {
-  it('defaults to SQLite under ./data, port 8080, the sandbox and dashboard plugins', () => {
+  it('defaults to SQLite under ./data, port 8080, the sandbox, accounts and dashboard plugins', () => {
     const c = loadConfig({}, '/srv/tender');
     assert.deepEqual(c.database, { client: 'sqlite', filename: path.join('/srv/tender/data', 'tender.sqlite'), embeddedDefault: true });
     assert.equal(c.port, 8080);
     assert.equal(c.publicUrl, 'http://localhost:8080');
-    assert.deepEqual(c.plugins, ['@tender/adapter-sandbox', '@tender/dashboard']);
+    assert.deepEqual(c.plugins, ['@tender/adapter-sandbox', '@tender/plugin-accounts', '@tender/dashboard']);
     assert.equal(c.createDemoMerchant, true);
   });
 
