@@ -1,0 +1,82 @@
+import { request } from 'undici';
+import { WebhookDeliveryWatch } from '../webhook-delivery-watch';
+import { BenchWebhookReceiver } from '../webhook-receiver';
+import { measurePayments } from './payment-run';
+import { BenchRun, BenchScenario, ScenarioContext, ScenarioRow } from './scenario';
+
+const TITLE = 'webhooks keep pace (8 merchants, an endpoint each)';
+const CONCURRENCY = 8;
+/** The backlog needs time to show a trend: at least a minute measured unless quick. */
+const MIN_MEASURE_S = 60;
+
+async function createEndpoint(gatewayUrl: string, secretKey: string, url: string): Promise<void> {
+  const response = await request(`${gatewayUrl}/v1/webhook_endpoints`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url, events: ['*'] }),
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 201) throw new Error(`POST /v1/webhook_endpoints: HTTP ${response.statusCode} ${text.slice(0, 300)}`);
+}
+
+/** The scenario's own sizes: a longer measured window than the other scenarios. */
+function sized(ctx: ScenarioContext): ScenarioContext {
+  const measureS = ctx.config.quick ? ctx.config.measureS : Math.max(ctx.config.measureS, MIN_MEASURE_S);
+  return { ...ctx, config: { ...ctx.config, measureS } };
+}
+
+/** The same payments with no webhook endpoint: the baseline the cost is measured against. */
+function baseline(ctx: ScenarioContext): BenchRun {
+  const variant = `no endpoints, c=${CONCURRENCY}`;
+  return { variant, measure: () => measurePayments(sized(ctx), { number: 7, scenario: 'webhooks', title: TITLE, variant, server: 'gateway', processes: 1, concurrency: CONCURRENCY, historyPayments: 0 }) };
+}
+
+/**
+ * Every merchant has one endpoint subscribed to every event, pointing at a receiver
+ * on loopback that answers at once; the gateway's own dispatcher (default settings)
+ * delivers while the load runs.
+ */
+function withEndpoints(ctx: ScenarioContext): BenchRun {
+  const variant = `${CONCURRENCY} endpoints, receiver answers at once, c=${CONCURRENCY}`;
+  return {
+    variant,
+    measure: async (): Promise<ScenarioRow> => {
+      const run = sized(ctx);
+      const receiver = await BenchWebhookReceiver.start();
+      try {
+        return await measurePayments(run, {
+          number: 7,
+          scenario: 'webhooks',
+          title: TITLE,
+          variant,
+          server: 'gateway',
+          processes: 1,
+          concurrency: CONCURRENCY,
+          historyPayments: 0,
+          // Test-mode endpoints may point at loopback only with this (docs/webhooks.md).
+          gatewayEnv: { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' },
+          prepare: async (gatewayUrl, _db, merchant) => {
+            await createEndpoint(gatewayUrl, merchant.secretKey, receiver.url);
+            return merchant.secretKey;
+          },
+          observe: (db) => new WebhookDeliveryWatch(db, receiver, { warmupMs: run.config.warmupS * 1000, drainMaxMs: run.config.quick ? 30_000 : 120_000, endpoints: CONCURRENCY, log: ctx.log }),
+        });
+      } finally {
+        await receiver.close();
+      }
+    },
+  };
+}
+
+/**
+ * Scenario 7: card payments at c=8 from 8 merchants, first with no webhook endpoint,
+ * then with one endpoint each; reports the delivery backlog over time, the delivery
+ * lag and what webhooks cost in payment throughput (bench/webhook-report.ts).
+ */
+export const webhooksScenario: BenchScenario = {
+  number: 7,
+  id: 'webhooks',
+  title: TITLE,
+  unavailable: () => undefined,
+  plan: (ctx) => [baseline(ctx), withEndpoints(ctx)],
+};
