@@ -1,20 +1,28 @@
 import { ScenarioRow, WebhookFigures } from './scenarios/scenario';
 
-/** The webhooks scenario's pair of rows: payments without endpoints, then with. */
+/** The webhooks scenario's rows: payments without endpoints, and with (one pair per round). */
 export interface WebhookComparison {
-  readonly baseline: ScenarioRow | undefined;
-  readonly withWebhooks: (ScenarioRow & { readonly webhooks: WebhookFigures }) | undefined;
-  /** 1 - throughput with webhooks / throughput without; undefined when either is missing. */
+  /** Mean throughput of the runs without endpoints. */
+  readonly baselineRate: number | undefined;
+  /** Mean throughput of the runs with endpoints. */
+  readonly withRate: number | undefined;
+  /** The run with endpoints whose lag p99 was the worst: the one the verdict is judged on. */
+  readonly worst: (ScenarioRow & { readonly webhooks: WebhookFigures }) | undefined;
+  /** Every run with endpoints. */
+  readonly withRows: ReadonlyArray<ScenarioRow & { readonly webhooks: WebhookFigures }>;
+  /** 1 - mean throughput with webhooks / mean without; undefined when either is missing. */
   readonly cost: number | undefined;
 }
 
 export function webhookComparison(rows: readonly ScenarioRow[]): WebhookComparison {
   const measured = rows.filter((r) => r.scenario === 'webhooks' && r.status === 'measured' && r.throughput !== undefined);
-  const baseline = measured.find((r) => r.webhooks === undefined);
-  const found = measured.find((r) => r.webhooks !== undefined);
-  const withWebhooks = found?.webhooks === undefined ? undefined : { ...found, webhooks: found.webhooks };
-  const cost = baseline?.throughput === undefined || withWebhooks?.throughput === undefined || baseline.throughput === 0 ? undefined : 1 - withWebhooks.throughput / baseline.throughput;
-  return { baseline, withWebhooks, cost };
+  const mean = (xs: readonly ScenarioRow[]): number | undefined => (xs.length === 0 ? undefined : xs.reduce((a, r) => a + (r.throughput ?? 0), 0) / xs.length);
+  const withRows = measured.flatMap((r) => (r.webhooks === undefined ? [] : [{ ...r, webhooks: r.webhooks }]));
+  const baselineRate = mean(measured.filter((r) => r.webhooks === undefined));
+  const withRate = mean(withRows);
+  const worst = withRows.reduce<(typeof withRows)[number] | undefined>((w, r) => (w === undefined || r.webhooks.lagP99Ms > w.webhooks.lagP99Ms ? r : w), undefined);
+  const cost = baselineRate === undefined || withRate === undefined || baselineRate === 0 ? undefined : 1 - withRate / baselineRate;
+  return { baselineRate, withRate, worst, withRows, cost };
 }
 
 /**
@@ -27,12 +35,12 @@ export function backlogIsFlat(w: WebhookFigures): boolean {
 
 /** Issue 24 item 5's targets, from the webhooks scenario's rows. */
 export function webhookTargets(rows: readonly ScenarioRow[]): Array<{ target: string; verdict: 'met' | 'missed' | 'not measured'; detail: string }> {
-  const { withWebhooks, baseline, cost } = webhookComparison(rows);
+  const { worst, withRows, baselineRate, withRate, cost } = webhookComparison(rows);
   const target = 'webhooks: backlog flat, lag p99 <= 5 s, cost <= 10% of throughput';
-  if (withWebhooks === undefined || baseline === undefined || cost === undefined) return [{ target, verdict: 'not measured', detail: 'scenario 7 did not run' }];
-  const w = withWebhooks.webhooks;
-  const ok = backlogIsFlat(w) && w.lagP99Ms <= 5000 && cost <= 0.1 && w.undelivered === 0;
-  return [{ target, verdict: ok ? 'met' : 'missed', detail: webhookSummary(w, cost, withWebhooks.throughput, baseline.throughput) }];
+  if (worst === undefined || cost === undefined) return [{ target, verdict: 'not measured', detail: 'scenario 7 did not run' }];
+  const ok = cost <= 0.1 && withRows.every(({ webhooks: w }) => backlogIsFlat(w) && w.lagP99Ms <= 5000 && w.undelivered === 0);
+  const runs = withRows.length === 1 ? '' : ` (the worst of ${withRows.length} runs; cost over the means of all)`;
+  return [{ target, verdict: ok ? 'met' : 'missed', detail: `${webhookSummary(worst.webhooks, cost, withRate, baselineRate)}${runs}` }];
 }
 
 export function webhookSummary(w: WebhookFigures, cost?: number, withRate?: number, withoutRate?: number): string {

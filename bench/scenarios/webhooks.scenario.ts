@@ -25,9 +25,21 @@ function sized(ctx: ScenarioContext): ScenarioContext {
   return { ...ctx, config: { ...ctx.config, measureS } };
 }
 
+/**
+ * Pairs of runs (without, with endpoints), `BENCH_WEBHOOK_ROUNDS` of them (default 1):
+ * on a machine shared with other work, more pairs give the cost a steadier figure.
+ */
+function rounds(): number {
+  const n = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? '1');
+  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_WEBHOOK_ROUNDS must be a positive integer (got '${process.env.BENCH_WEBHOOK_ROUNDS ?? ''}')`);
+  return n;
+}
+
+const roundLabel = (round: number): string => (rounds() === 1 ? '' : `round ${round}, `);
+
 /** The same payments with no webhook endpoint: the baseline the cost is measured against. */
-function baseline(ctx: ScenarioContext): BenchRun {
-  const variant = `no endpoints, c=${CONCURRENCY}`;
+function baseline(ctx: ScenarioContext, round: number): BenchRun {
+  const variant = `${roundLabel(round)}no endpoints, c=${CONCURRENCY}`;
   return { variant, measure: () => measurePayments(sized(ctx), { number: 7, scenario: 'webhooks', title: TITLE, variant, server: 'gateway', processes: 1, concurrency: CONCURRENCY, historyPayments: 0 }) };
 }
 
@@ -36,8 +48,8 @@ function baseline(ctx: ScenarioContext): BenchRun {
  * on loopback that answers at once; the gateway's own dispatcher (default settings)
  * delivers while the load runs.
  */
-function withEndpoints(ctx: ScenarioContext): BenchRun {
-  const variant = `${CONCURRENCY} endpoints, receiver answers at once, c=${CONCURRENCY}`;
+function withEndpoints(ctx: ScenarioContext, round: number): BenchRun {
+  const variant = `${roundLabel(round)}${CONCURRENCY} endpoints, receiver answers at once, c=${CONCURRENCY}`;
   return {
     variant,
     measure: async (): Promise<ScenarioRow> => {
@@ -78,5 +90,5 @@ export const webhooksScenario: BenchScenario = {
   id: 'webhooks',
   title: TITLE,
   unavailable: () => undefined,
-  plan: (ctx) => [baseline(ctx), withEndpoints(ctx)],
+  plan: (ctx) => Array.from({ length: rounds() }, (_, i) => [baseline(ctx, i + 1), withEndpoints(ctx, i + 1)]).flat(),
 };
