@@ -1,5 +1,5 @@
-import { request } from 'undici';
 import { WebhookDeliveryWatch } from '../webhook-delivery-watch';
+import { createEndpoint, measureDrain } from '../webhook-drain';
 import { BenchWebhookReceiver } from '../webhook-receiver';
 import { measurePayments } from './payment-run';
 import { BenchRun, BenchScenario, ScenarioContext, ScenarioRow } from './scenario';
@@ -9,16 +9,6 @@ const CONCURRENCY = 8;
 /** The backlog needs time to show a trend: at least a minute measured unless quick. */
 const MIN_MEASURE_S = 60;
 
-async function createEndpoint(gatewayUrl: string, secretKey: string, url: string): Promise<void> {
-  const response = await request(`${gatewayUrl}/v1/webhook_endpoints`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ url, events: ['*'] }),
-  });
-  const text = await response.body.text();
-  if (response.statusCode !== 201) throw new Error(`POST /v1/webhook_endpoints: HTTP ${response.statusCode} ${text.slice(0, 300)}`);
-}
-
 /** The scenario's own sizes: a longer measured window than the other scenarios. */
 function sized(ctx: ScenarioContext): ScenarioContext {
   const measureS = ctx.config.quick ? ctx.config.measureS : Math.max(ctx.config.measureS, MIN_MEASURE_S);
@@ -27,11 +17,12 @@ function sized(ctx: ScenarioContext): ScenarioContext {
 
 /**
  * Pairs of runs (without, with endpoints), `BENCH_WEBHOOK_ROUNDS` of them (default 1):
- * on a machine shared with other work, more pairs give the cost a steadier figure.
+ * on a machine shared with other work, more pairs give the cost a steadier figure;
+ * 0 runs only the backlog drain.
  */
 function rounds(): number {
   const n = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? '1');
-  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_WEBHOOK_ROUNDS must be a positive integer (got '${process.env.BENCH_WEBHOOK_ROUNDS ?? ''}')`);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`BENCH_WEBHOOK_ROUNDS must be a whole number (got '${process.env.BENCH_WEBHOOK_ROUNDS ?? ''}')`);
   return n;
 }
 
@@ -83,12 +74,17 @@ function withEndpoints(ctx: ScenarioContext, round: number): BenchRun {
 /**
  * Scenario 7: card payments at c=8 from 8 merchants, first with no webhook endpoint,
  * then with one endpoint each; reports the delivery backlog over time, the delivery
- * lag and what webhooks cost in payment throughput (bench/webhook-report.ts).
+ * lag and what webhooks cost in payment throughput (bench/webhook-report.ts). Then
+ * the dispatcher's capacity: how fast it drains 20,000 deliveries made due at once.
  */
 export const webhooksScenario: BenchScenario = {
   number: 7,
   id: 'webhooks',
   title: TITLE,
   unavailable: () => undefined,
-  plan: (ctx) => Array.from({ length: rounds() }, (_, i) => [baseline(ctx, i + 1), withEndpoints(ctx, i + 1)]).flat(),
+  plan: (ctx) => [
+    ...Array.from({ length: rounds() }, (_, i) => [baseline(ctx, i + 1), withEndpoints(ctx, i + 1)]).flat(),
+    // The dispatcher's own capacity, whatever rate the payments reach on this machine today.
+    { variant: 'drain a backlog', measure: () => measureDrain(ctx, { number: 7, title: TITLE, perEndpoint: ctx.config.quick ? 250 : 2500, maxMs: ctx.config.quick ? 20_000 : 60_000 }) },
+  ],
 };

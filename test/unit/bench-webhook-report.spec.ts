@@ -70,6 +70,13 @@ describe('benchmark report: webhooks keep pace (no database)', () => {
     assert.equal(webhookTargets([...rows, row(190, figures({ backlogAtLoadEnd: 5000 }))])[0]?.verdict, 'missed');
   });
 
+  it('does not take the backlog drain (deliveries/s) for a payment baseline, and reports it', () => {
+    const drain: ScenarioRow = { ...row(900), unit: 'deliverie', variant: 'drain a backlog' };
+    const rows = [row(200), row(190, figures({})), drain];
+    assert.equal(webhookComparison(rows).baselineRate, 200);
+    assert.match(webhookTargets(rows)[0]?.detail ?? '', /capacity 900 deliveries\/s/);
+  });
+
   it('says not measured without both rows', () => {
     assert.equal(webhookTargets([row(200)])[0]?.verdict, 'not measured');
   });

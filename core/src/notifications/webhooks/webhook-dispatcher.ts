@@ -26,8 +26,12 @@ const MAX_IN_FLIGHT = 64;
  * sent again within seconds.
  */
 const LEASE_MARGIN_MS = 5000;
-/** After a claim that found less than it asked for, wait this long (at most) so due work gathers into the next one. */
-const GATHER_MS = 100;
+/**
+ * Answers recorded together: the first answer of a batch waits this long for the
+ * others, so a batch is usually one transaction rather than one for the first
+ * answer and one for the rest.
+ */
+const RECORD_LINGER_MS = 10;
 /** A merchant hears about a failing endpoint at most this often. */
 const FAILURE_NOTICE_EVERY_MS = 86_400_000;
 
@@ -54,8 +58,9 @@ interface EndpointRow {
  *
  * `pump` is the background job: it keeps up to 64 deliveries in flight (several
  * to one endpoint at once; no order is kept) and claims more as answers come back,
- * so one slow receiver holds only its own slots. `runOnce` sends one batch and
- * returns when it is recorded (tests, tools).
+ * at once while claims come back full, else after one poll interval; one slow
+ * receiver holds only its own slots. `runOnce` sends one batch and returns when it
+ * is recorded (tests, tools).
  *
  * @example
  * ```ts
@@ -65,7 +70,7 @@ interface EndpointRow {
  */
 @injectable()
 export class WebhookDispatcher {
-  private readonly writer = new GroupCommit<Settled>((items) => this.record(items));
+  private readonly writer = new GroupCommit<Settled>((items) => this.record(items), RECORD_LINGER_MS);
 
   constructor(
     @inject(DATABASE) private readonly db: Database,
@@ -108,7 +113,10 @@ export class WebhookDispatcher {
         total += started.length;
         if (started.length === want) continue;
         if (started.length === 0 && inFlight.size === 0) break;
-        await pause(Math.min(GATHER_MS, this.config.notifications.pollIntervalMs), signal);
+        // Less was due than there was room for: let due work gather for one poll
+        // interval, so each claim and each group commit carries many deliveries (at a
+        // low rate a claim per delivery would cost more statements than the payment).
+        await pause(this.config.notifications.pollIntervalMs, signal);
       }
     } finally {
       await Promise.all(inFlight);
