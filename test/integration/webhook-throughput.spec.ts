@@ -48,7 +48,7 @@ async function withEndpoint(work: (t: TestGateway, receiver: WebhookReceiver, me
 }
 
 describe('webhooks keep pace: concurrency per endpoint, recovery, leases', function () {
-  this.timeout(90_000);
+  this.timeout(180_000);
 
   it('sends many deliveries to one endpoint at once, each acknowledged once, none lost', () =>
     withEndpoint(async (t, receiver, merchantId) => {
@@ -57,7 +57,7 @@ describe('webhooks keep pace: concurrency per endpoint, recovery, leases', funct
       receiver.delayMs = 50;
       const expected = await writeEvents(t, m.id, 200);
       t.gateway.startBackgroundJobs();
-      await receiver.until(() => new Set(receiver.acknowledged()).size === 200, 'all 200 acknowledged', 60_000);
+      await receiver.until(() => new Set(receiver.acknowledged()).size === 200, 'all 200 acknowledged', 90_000);
       await eventually(async () => (await statuses(t, m.id)).delivered === 200, 'every delivery recorded');
       assert.ok(receiver.maxInFlight >= 8, `one endpoint had ${receiver.maxInFlight} deliveries in flight at most; expected several`);
       const attempts: Array<{ status_code: number | null }> = await t.gateway.db('webhook_attempts').whereIn('delivery_id', t.gateway.db('webhook_deliveries').select('id').where({ merchant_id: m.id }));
@@ -68,7 +68,8 @@ describe('webhooks keep pace: concurrency per endpoint, recovery, leases', funct
 
   it('an endpoint that was down gets its backed-off backlog as soon as it answers again, not at each backoff', async () => {
     // A 10-minute first backoff: without the pull-forward nothing would be retried within this test.
-    const t = await startTestGateway({ env: { ...FAST_WEBHOOKS, TENDER_WEBHOOK_RETRY_BASE_MS: '600000', TENDER_WEBHOOK_RETRY_MAX_MS: '600000' } });
+    // The production receiver timeout, as in withEndpoint: a late answer on a busy machine would back off ten minutes.
+    const t = await startTestGateway({ env: { ...FAST_WEBHOOKS, TENDER_WEBHOOK_TIMEOUT_MS: '10000', TENDER_WEBHOOK_RETRY_BASE_MS: '600000', TENDER_WEBHOOK_RETRY_MAX_MS: '600000' } });
     const probe = await new WebhookReceiver().start();
     const port = probe.port;
     await probe.close();
@@ -83,7 +84,7 @@ describe('webhooks keep pace: concurrency per endpoint, recovery, leases', funct
       await eventually(async () => {
         const rows: Array<{ attempt_count: number; locked_until: number | null }> = await t.gateway.db('webhook_deliveries').where({ merchant_id: m.id, status: 'pending' });
         return rows.length === 40 && rows.every((r) => Number(r.attempt_count) === 1 && r.locked_until === null);
-      }, 'all 40 deliveries failed once and backed off', 30_000);
+      }, 'all 40 deliveries failed once and backed off', 90_000);
       const endpoint = await t.gateway.db('webhook_endpoints').where({ merchant_id: m.id }).first();
       assert.notEqual(endpoint.retrying_since, null, 'the endpoint is marked as having deliveries waiting for a retry');
 
@@ -92,7 +93,7 @@ describe('webhooks keep pace: concurrency per endpoint, recovery, leases', funct
       await shop.pay(CARDS.visa);
       const events: Array<{ id: string }> = await t.gateway.db('events').select('id').where({ merchant_id: m.id, livemode: false });
       const receiver = back;
-      await receiver.until(() => new Set(receiver.acknowledged()).size === events.length, 'the backlog and the new events', 30_000);
+      await receiver.until(() => new Set(receiver.acknowledged()).size === events.length, 'the backlog and the new events', 90_000);
       for (const id of backlog) assert.ok(receiver.acknowledged().includes(id), `backlog event ${id} delivered`);
       await eventually(async () => (await statuses(t, m.id)).delivered === events.length, 'every delivery recorded');
       assert.equal((await t.gateway.db('webhook_endpoints').where({ merchant_id: m.id }).first()).retrying_since, null, 'the mark is cleared');
@@ -117,7 +118,7 @@ describe('webhooks keep pace: concurrency per endpoint, recovery, leases', funct
       assert.equal(rest.length, 10, 'only the unclaimed ten are due');
       assert.ok(rest.every((d) => !lost.some((l) => l.id === d.id)));
       t.gateway.startBackgroundJobs();
-      await receiver.until(() => new Set(receiver.acknowledged()).size === 30, 'all 30 after the leases ran out', 30_000);
+      await receiver.until(() => new Set(receiver.acknowledged()).size === 30, 'all 30 after the leases ran out', 90_000);
       await eventually(async () => (await statuses(t, m.id)).delivered === 30, 'every delivery recorded');
       const rows: Array<{ id: string; attempt_count: number }> = await t.gateway.db('webhook_deliveries').where({ merchant_id: m.id });
       for (const d of [...lost, ...rest]) assert.equal(Number(rows.find((r) => r.id === d.id)?.attempt_count), 2, 'the crashed claim counts as an attempt');

@@ -214,13 +214,23 @@ export class WebhookDispatcher {
     for (const i of items) {
       if (i.outcome.next.status === 'delivered' && i.retryingSince !== null && !retrying.includes(i.outcome.delivery.endpointId)) recovered.set(i.outcome.delivery.endpointId, i.retryingSince);
     }
-    for (const [endpointId, since] of recovered) {
+    for (const [endpointId, since] of recovered) await this.pullForward(endpointId, since, now);
+  }
+
+  /**
+   * Makes a recovered endpoint's backed-off deliveries due now. The attempts are
+   * recorded already, so a failure here is only logged: the deliveries then wait for
+   * their own backoff, as they would have anyway.
+   */
+  private async pullForward(endpointId: string, since: number, now: number): Promise<void> {
+    try {
       // Clear the mark first: a failure after this marks the endpoint again, so a later success pulls once more.
       const cleared = await this.db('webhook_endpoints').where({ id: endpointId, retrying_since: since }).update({ retrying_since: null });
-      if (cleared === 1) {
-        const pulled = await this.queue.pullForward(endpointId, now);
-        this.logger.info({ endpoint: endpointId, deliveries: pulled }, 'webhook endpoint answers again; its backed-off deliveries are due now');
-      }
+      if (cleared === 0) return;
+      const pulled = await this.queue.pullForward(endpointId, now);
+      this.logger.info({ endpoint: endpointId, deliveries: pulled }, 'webhook endpoint answers again; its backed-off deliveries are due now');
+    } catch (error) {
+      this.logger.error({ endpoint: endpointId, error: error instanceof Error ? error.message : String(error) }, 'pulling deliveries forward for a recovered endpoint failed');
     }
   }
 
