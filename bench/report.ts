@@ -1,4 +1,5 @@
 import { ScenarioRow, bestRow } from './scenarios/scenario';
+import { webhookTargets } from './webhook-report';
 
 /** One of the issue's targets, evaluated on this run's rows. */
 export interface TargetResult {
@@ -69,6 +70,7 @@ export function evaluateTargets(rows: readonly ScenarioRow[]): TargetResult[] {
           detail: `${num(scale.throughput)} vs ${num(scaleBase.throughput)} payments/s with one process just before (${signedPct(scale.throughput / scaleBase.throughput - 1)}); ${scale.correctness?.ok === true ? 'correct' : 'INCORRECT'}`,
         },
   );
+  results.push(...webhookTargets(rows));
   const measured = rows.filter((r) => r.status === 'measured');
   const bad = measured.filter((r) => r.errors !== 0 || r.correctness?.ok !== true);
   results.push({

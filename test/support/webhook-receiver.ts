@@ -28,6 +28,11 @@ export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   answer: (hook: ReceivedWebhook, index: number) => number | 'hang' = () => 200;
   concurrentDuplicates = 0;
+  /** Milliseconds each answer is held back, so that concurrent requests overlap. */
+  delayMs = 0;
+  /** The most requests this receiver was answering at one time. */
+  maxInFlight = 0;
+  private answering = 0;
   private readonly inFlight = new Set<string>();
   private server: http.Server | undefined;
   private waiters: Array<() => void> = [];
@@ -42,15 +47,22 @@ export class WebhookReceiver {
         const hook: ReceivedWebhook = { headers: req.headers, body, eventId: String(req.headers['tender-event-id']) };
         if (this.inFlight.has(hook.eventId)) this.concurrentDuplicates++;
         this.inFlight.add(hook.eventId);
+        this.answering++;
+        this.maxInFlight = Math.max(this.maxInFlight, this.answering);
         const index = this.received.length;
         this.received.push(hook);
         const status = this.answer(hook, index);
         if (status === 'hang') {
-          req.socket.on('close', () => this.inFlight.delete(hook.eventId));
+          req.socket.on('close', () => {
+            this.answering--;
+            this.inFlight.delete(hook.eventId);
+          });
           return;
         }
-        // Yield once so a concurrent duplicate, if the gateway sent one, would overlap.
-        setImmediate(() => {
+        // Yield at least once so a concurrent duplicate, if the gateway sent one, would overlap.
+        const later = (fn: () => void): unknown => (this.delayMs > 0 ? setTimeout(fn, this.delayMs) : setImmediate(fn));
+        later(() => {
+          this.answering--;
           hook.status = status;
           this.inFlight.delete(hook.eventId);
           res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status >= 200 && status < 300 ? 'ok' : `no thanks (${status})`);

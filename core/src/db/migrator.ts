@@ -12,6 +12,7 @@ import * as dashboard012 from './migrations/012-dashboard';
 import * as riskGuards013 from './migrations/013-risk-guards';
 import * as attemptCounters015 from './migrations/015-attempt-counters';
 import * as pluginMigrations016 from './migrations/016-plugin-migrations';
+import * as webhookLeases030 from './migrations/030-webhook-leases';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -39,6 +40,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['013-risk-guards', riskGuards013],
   ['015-attempt-counters', attemptCounters015],
   ['016-plugin-migrations', pluginMigrations016],
+  ['030-webhook-leases', webhookLeases030],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import { DATABASE, Database, Queryable, isMysql } from '../../db/database';
+import { DATABASE, Database, Queryable } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
 
-/** A delivery a dispatcher holds a lease on; `attempt` is its claim token. */
+/** A delivery a dispatcher holds a lease on; `attempt` and `leaseToken` are its claim. */
 export interface ClaimedDelivery {
+  readonly seq: number;
   readonly id: string;
   readonly endpointId: string;
   readonly eventId: string;
@@ -11,94 +13,177 @@ export interface ClaimedDelivery {
   readonly livemode: boolean;
   readonly attempt: number;
   readonly firstAttemptAt: number;
+  readonly leaseToken: string;
+}
+
+/** One attempt as the delivery log records it. */
+export interface AttemptRecord {
+  readonly startedAt: number;
+  readonly statusCode: number | null;
+  readonly latencyMs: number;
+  readonly excerpt: string | null;
+  readonly error: string | null;
+}
+
+/** What a delivery becomes after an attempt. */
+export type NextState = { readonly status: 'delivered' | 'failed' | 'canceled' } | { readonly status: 'pending'; readonly nextAttemptAt: number };
+
+/** One finished attempt of a claimed delivery, to be recorded. */
+export interface DeliveryOutcome {
+  readonly delivery: ClaimedDelivery;
+  readonly attempt: AttemptRecord;
+  readonly next: NextState;
 }
 
 /**
- * The `webhook_deliveries` queue. Claiming sets a lease (`locked_until`) in a short
- * transaction; the HTTP request happens outside any transaction; the outcome is
- * written only if the lease is still ours (same attempt number). A process that
- * dies after sending leaves the lease to run out, and the delivery is sent again:
- * at least once, never lost.
+ * Candidates read per delivery wanted: dispatchers reading the same oldest due rows
+ * each take a random share of a wider window, so they collide less.
+ */
+const CANDIDATE_SPREAD = 3;
+
+/**
+ * The `webhook_deliveries` queue. A delivery due now is `pending` with
+ * `next_attempt_at <= now`; claiming it sets `next_attempt_at` (and `locked_until`)
+ * to the end of a lease and writes a claim token, so while it is in flight it is out
+ * of the due range, and when a dispatcher dies with it the lease end makes it due
+ * again: at least once, never lost. The HTTP request happens outside any
+ * transaction; the outcome is written only if the lease is still ours.
  *
- * Order per endpoint: a delivery is not claimed while an earlier delivery to the
- * same endpoint is still pending, unless that earlier one has been failing for
- * longer than the ordering hold.
+ * The claim is three short statements, none in a long transaction and none that
+ * reads what it does not send:
+ * 1. a non-locking read of up to `limit * 3` row numbers from the
+ *    `(status, next_attempt_at)` index range (covering: no table row is read, no
+ *    delivered or backed-off row is met);
+ * 2. one conditional `UPDATE ... WHERE seq IN (a random `limit` of them) AND still
+ *    pending AND still due`, which locks only those rows, by primary key, for the
+ *    one statement; a row another dispatcher took first no longer matches;
+ * 3. a read of the rows that carry this claim's token.
+ * So several dispatchers on one MySQL/MariaDB database take disjoint rows without
+ * `SELECT ... FOR UPDATE`, and on SQLite the same statements run one at a time.
  *
- * On MySQL/MariaDB the claim is `SELECT ... FOR UPDATE SKIP LOCKED`, so several
- * dispatchers take disjoint rows; SQLite runs one transaction at a time anyway.
+ * No order is kept between deliveries, even to one endpoint (docs/webhooks.md).
  *
  * @example
  * ```ts
- * const batch = await queue.claim({ now, limit: 20, leaseMs: 40_000, orderHoldMs: 3600_000 });
+ * const batch = await queue.claim({ now, limit: 32, leaseMs: 15_000 });
  * ```
  */
 @injectable()
 export class WebhookDeliveryQueue {
   constructor(@inject(DATABASE) private readonly db: Database) {}
 
-  async claim(options: { now: number; limit: number; leaseMs: number; orderHoldMs: number }): Promise<ClaimedDelivery[]> {
-    const { now } = options;
-    return inTransaction(this.db, async (trx) => {
-      let query = trx('webhook_deliveries as d')
-        .select('d.id', 'd.endpoint_id', 'd.event_id', 'd.merchant_id', 'd.livemode', 'd.attempt_count', 'd.first_attempt_at')
-        .where('d.status', 'pending')
-        .andWhere('d.next_attempt_at', '<=', now)
-        .andWhere((w) => w.whereNull('d.locked_until').orWhere('d.locked_until', '<=', now))
-        .whereNotExists(function earlierPending() {
-          this.select(trx.raw('1'))
-            .from('webhook_deliveries as e')
-            .whereRaw('e.endpoint_id = d.endpoint_id')
-            .andWhere('e.status', 'pending')
-            .andWhereRaw('e.seq < d.seq')
-            .andWhere((w) => w.whereNull('e.first_attempt_at').orWhere('e.first_attempt_at', '>', now - options.orderHoldMs));
-        })
-        .orderBy('d.seq', 'asc')
-        .limit(options.limit);
-      if (isMysql(trx)) query = query.forUpdate().skipLocked();
-      const rows: Array<Record<string, unknown>> = await query;
-      const claimed: ClaimedDelivery[] = [];
-      for (const row of rows) {
-        const attempt = Number(row.attempt_count) + 1;
-        const firstAttemptAt = row.first_attempt_at === null ? now : Number(row.first_attempt_at);
-        await trx('webhook_deliveries')
-          .where({ id: row.id, attempt_count: attempt - 1 })
-          .update({ attempt_count: attempt, locked_until: now + options.leaseMs, first_attempt_at: firstAttemptAt, updated_at: now });
-        claimed.push({
-          id: String(row.id),
-          endpointId: String(row.endpoint_id),
-          eventId: String(row.event_id),
-          merchantId: String(row.merchant_id),
-          livemode: Boolean(row.livemode),
-          attempt,
-          firstAttemptAt,
-        });
-      }
-      return claimed;
-    });
+  /** `orderHoldMs` is accepted and ignored: deliveries are no longer held back for order. */
+  async claim(options: { now: number; limit: number; leaseMs: number; orderHoldMs?: number }): Promise<ClaimedDelivery[]> {
+    const { now, limit } = options;
+    const window: Array<{ seq: number | string }> = await this.db('webhook_deliveries')
+      .select('seq')
+      .where('status', 'pending')
+      .andWhere('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at', 'asc')
+      .limit(limit * CANDIDATE_SPREAD);
+    if (window.length === 0) return [];
+    const candidates = pickRandom(
+      window.map((r) => Number(r.seq)),
+      limit,
+    );
+    const leaseToken = randomBytes(12).toString('base64url');
+    const leaseEnd = now + options.leaseMs;
+    const taken = await inTransaction(this.db, (trx) =>
+      trx('webhook_deliveries')
+        .whereIn('seq', candidates)
+        .andWhere('status', 'pending')
+        .andWhere('next_attempt_at', '<=', now)
+        .update({
+          attempt_count: trx.raw('attempt_count + 1'),
+          next_attempt_at: leaseEnd,
+          locked_until: leaseEnd,
+          lease_token: leaseToken,
+          first_attempt_at: trx.raw('COALESCE(first_attempt_at, ?)', [now]),
+          updated_at: now,
+        }),
+    );
+    if (taken === 0) return [];
+    const rows: Array<Record<string, unknown>> = await this.db('webhook_deliveries')
+      .select('seq', 'id', 'endpoint_id', 'event_id', 'merchant_id', 'livemode', 'attempt_count', 'first_attempt_at')
+      .whereIn('seq', candidates)
+      .andWhere('lease_token', leaseToken);
+    return rows.map((row) => ({
+      seq: Number(row.seq),
+      id: String(row.id),
+      endpointId: String(row.endpoint_id),
+      eventId: String(row.event_id),
+      merchantId: String(row.merchant_id),
+      livemode: Boolean(row.livemode),
+      attempt: Number(row.attempt_count),
+      firstAttemptAt: Number(row.first_attempt_at),
+      leaseToken,
+    }));
   }
 
-  /** Writes the attempt to the log and the delivery's next state, if the lease is still ours. */
-  async settle(
-    trx: Queryable,
-    delivery: ClaimedDelivery,
-    attempt: { startedAt: number; statusCode: number | null; latencyMs: number; excerpt: string | null; error: string | null },
-    next: { status: 'delivered' | 'failed' | 'canceled' } | { status: 'pending'; nextAttemptAt: number },
-    now: number,
-  ): Promise<boolean> {
-    await trx('webhook_attempts').insert({
-      delivery_id: delivery.id,
-      attempt: delivery.attempt,
-      started_at: attempt.startedAt,
-      status_code: attempt.statusCode,
-      latency_ms: attempt.latencyMs,
-      response_excerpt: attempt.excerpt,
-      error: attempt.error === null ? null : attempt.error.slice(0, 300),
-    });
-    const patch =
-      next.status === 'pending'
-        ? { next_attempt_at: next.nextAttemptAt, locked_until: null, updated_at: now }
-        : { status: next.status, locked_until: null, updated_at: now, ...(next.status === 'delivered' ? { delivered_at: now } : {}) };
-    const changed = await trx('webhook_deliveries').where({ id: delivery.id, attempt_count: delivery.attempt, status: 'pending' }).update(patch);
-    return changed === 1;
+  /** Writes one attempt and the delivery's next state, if the lease is still ours. */
+  async settle(trx: Queryable, delivery: ClaimedDelivery, attempt: AttemptRecord, next: NextState, now: number): Promise<boolean> {
+    const applied = await this.settleAll(trx, [{ delivery, attempt, next }], now);
+    return applied.has(delivery.id);
   }
+
+  /**
+   * Writes many outcomes at once: every attempt in one insert, every delivered row in
+   * one update, the rest (retries, failures, cancellations: rare) one by one. Returns
+   * the ids of the rows whose state was written (the lease was still ours); a
+   * delivered row is counted among them only when it is the only one.
+   */
+  async settleAll(trx: Queryable, outcomes: readonly DeliveryOutcome[], now: number): Promise<Set<string>> {
+    const applied = new Set<string>();
+    if (outcomes.length === 0) return applied;
+    await trx('webhook_attempts').insert(
+      outcomes.map(({ delivery, attempt }) => ({
+        delivery_id: delivery.id,
+        attempt: delivery.attempt,
+        started_at: attempt.startedAt,
+        status_code: attempt.statusCode,
+        latency_ms: attempt.latencyMs,
+        response_excerpt: attempt.excerpt,
+        error: attempt.error === null ? null : attempt.error.slice(0, 300),
+      })),
+    );
+    const ours = (q: Queryable, rows: readonly ClaimedDelivery[]) =>
+      q('webhook_deliveries')
+        .whereIn('seq', rows.map((d) => d.seq))
+        .whereIn('lease_token', [...new Set(rows.map((d) => d.leaseToken))])
+        .andWhere('status', 'pending');
+    const delivered = outcomes.filter((o) => o.next.status === 'delivered').map((o) => o.delivery);
+    if (delivered.length > 0) {
+      const changed = await ours(trx, delivered).update({ status: 'delivered', delivered_at: now, locked_until: null, lease_token: null, updated_at: now });
+      if (delivered.length === 1 && changed === 1) applied.add((delivered[0] as ClaimedDelivery).id);
+    }
+    for (const { delivery, next } of outcomes) {
+      if (next.status === 'delivered') continue;
+      const patch =
+        next.status === 'pending'
+          ? { next_attempt_at: next.nextAttemptAt, locked_until: null, lease_token: null, updated_at: now }
+          : { status: next.status, locked_until: null, lease_token: null, updated_at: now };
+      if ((await ours(trx, [delivery]).update(patch)) === 1) applied.add(delivery.id);
+    }
+    return applied;
+  }
+
+  /**
+   * Makes an endpoint's backed-off deliveries due now (it answered again). Rows in
+   * flight keep their lease: they have `locked_until` set; a row put back for a
+   * retry has it cleared.
+   */
+  async pullForward(endpointId: string, now: number): Promise<number> {
+    return inTransaction(this.db, (trx) =>
+      trx('webhook_deliveries').where({ endpoint_id: endpointId, status: 'pending' }).andWhere('next_attempt_at', '>', now).whereNull('locked_until').update({ next_attempt_at: now, updated_at: now }),
+    );
+  }
+}
+
+/** `count` distinct elements of `values` chosen at random (all of them when there are no more). */
+function pickRandom(values: number[], count: number): number[] {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [values[i], values[j]] = [values[j] as number, values[i] as number];
+  }
+  return values.slice(0, count);
 }

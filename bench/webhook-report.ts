@@ -1,0 +1,58 @@
+import { ScenarioRow, WebhookFigures } from './scenarios/scenario';
+
+/** The webhooks scenario's rows: payments without endpoints, and with (one pair per round). */
+export interface WebhookComparison {
+  /** Mean throughput of the runs without endpoints. */
+  readonly baselineRate: number | undefined;
+  /** Mean throughput of the runs with endpoints. */
+  readonly withRate: number | undefined;
+  /** The run with endpoints whose lag p99 was the worst: the one the verdict is judged on. */
+  readonly worst: (ScenarioRow & { readonly webhooks: WebhookFigures }) | undefined;
+  /** Every run with endpoints. */
+  readonly withRows: ReadonlyArray<ScenarioRow & { readonly webhooks: WebhookFigures }>;
+  /** 1 - mean throughput with webhooks / mean without; undefined when either is missing. */
+  readonly cost: number | undefined;
+}
+
+export function webhookComparison(rows: readonly ScenarioRow[]): WebhookComparison {
+  const measured = rows.filter((r) => r.scenario === 'webhooks' && r.status === 'measured' && r.throughput !== undefined);
+  const mean = (xs: readonly ScenarioRow[]): number | undefined => (xs.length === 0 ? undefined : xs.reduce((a, r) => a + (r.throughput ?? 0), 0) / xs.length);
+  const withRows = measured.flatMap((r) => (r.webhooks === undefined ? [] : [{ ...r, webhooks: r.webhooks }]));
+  // The drain row counts deliveries, not payments: it is no baseline.
+  const baselineRate = mean(measured.filter((r) => r.webhooks === undefined && (r.unit ?? 'payment') === 'payment'));
+  const withRate = mean(withRows);
+  const worst = withRows.reduce<(typeof withRows)[number] | undefined>((w, r) => (w === undefined || r.webhooks.lagP99Ms > w.webhooks.lagP99Ms ? r : w), undefined);
+  const cost = baselineRate === undefined || withRate === undefined || baselineRate === 0 ? undefined : 1 - withRate / baselineRate;
+  return { baselineRate, withRate, worst, withRows, cost };
+}
+
+/**
+ * The backlog is flat when, at the end of the load, no more is pending than two
+ * seconds of events: delivery kept up with the rate events were written.
+ */
+export function backlogIsFlat(w: WebhookFigures): boolean {
+  return w.backlogAtLoadEnd <= Math.max(2 * w.eventsPerS, 50);
+}
+
+/** Issue 24 item 5's targets, from the webhooks scenario's rows. */
+export function webhookTargets(rows: readonly ScenarioRow[]): Array<{ target: string; verdict: 'met' | 'missed' | 'not measured'; detail: string }> {
+  const { worst, withRows, baselineRate, withRate, cost } = webhookComparison(rows);
+  const target = 'webhooks: backlog flat, lag p99 <= 5 s, cost <= 10% of throughput';
+  if (worst === undefined || cost === undefined) return [{ target, verdict: 'not measured', detail: 'scenario 7 did not run' }];
+  const ok = cost <= 0.1 && withRows.every(({ webhooks: w }) => backlogIsFlat(w) && w.lagP99Ms <= 5000 && w.undelivered === 0);
+  const runs = withRows.length === 1 ? '' : ` (the worst of ${withRows.length} runs; cost over the means of all)`;
+  const drain = rows.find((r) => r.scenario === 'webhooks' && r.status === 'measured' && r.unit === 'deliverie');
+  const capacity = drain?.throughput === undefined ? '' : `; dispatcher capacity ${drain.throughput.toFixed(0)} deliveries/s draining a backlog`;
+  return [{ target, verdict: ok ? 'met' : 'missed', detail: `${webhookSummary(worst.webhooks, cost, withRate, baselineRate)}${runs}${capacity}` }];
+}
+
+export function webhookSummary(w: WebhookFigures, cost?: number, withRate?: number, withoutRate?: number): string {
+  const costText = cost === undefined ? '' : `; cost ${(cost * 100).toFixed(1)}% (${(withRate ?? 0).toFixed(0)} vs ${(withoutRate ?? 0).toFixed(0)} payments/s without endpoints)`;
+  const drain = w.drainS === null ? `not drained in the wait (${w.undelivered} undelivered)` : `drained ${w.drainS.toFixed(1)} s after the load`;
+  const trend = w.backlog.map((b) => `${b.s}s:${b.pending}`).join(' ');
+  return `${w.eventsPerS.toFixed(0)} events/s; backlog ${backlogIsFlat(w) ? 'flat' : 'GROWING'} (at load end ${w.backlogAtLoadEnd}, max ${w.backlogMaxMeasured}; ${trend}); lag p50 ${ms(w.lagP50Ms)} p99 ${ms(w.lagP99Ms)} max ${ms(w.lagMaxMs)}; ${(w.deliveredByLoadEnd * 100).toFixed(0)}% delivered by load end; ${drain}; duplicates ${w.duplicates} (concurrent ${w.concurrentDuplicates})${costText}`;
+}
+
+function ms(v: number): string {
+  return v >= 10_000 ? `${(v / 1000).toFixed(0)} s` : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFixed(0)} ms`;
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type * as WebhookReport from '../../bench/webhook-report';
+import type { ScenarioRow, WebhookFigures } from '../../bench/scenarios/scenario';
+
+// bench/ is its own project (see bench-report.spec.ts): load its compiled output.
+const BENCH_DIST = path.resolve(__dirname, '..', '..', '..', 'bench', 'dist');
+const { backlogIsFlat, webhookComparison, webhookTargets } = require(path.join(BENCH_DIST, 'webhook-report')) as typeof WebhookReport;
+
+// The webhooks scenario's verdicts on made-up rows: nothing here measures time.
+const figures = (extra: Partial<WebhookFigures>): WebhookFigures => ({
+  endpoints: 8,
+  events: 30_000,
+  eventsPerS: 400,
+  backlog: [
+    { s: 5, pending: 40 },
+    { s: 10, pending: 60 },
+  ],
+  backlogAtLoadEnd: 60,
+  backlogMaxMeasured: 60,
+  lagP50Ms: 300,
+  lagP99Ms: 1200,
+  lagMaxMs: 2000,
+  deliveredByLoadEnd: 0.99,
+  drainS: 0.5,
+  undelivered: 0,
+  duplicates: 0,
+  concurrentDuplicates: 0,
+  ...extra,
+});
+const row = (throughput: number, webhooks?: WebhookFigures): ScenarioRow => ({
+  number: 7,
+  scenario: 'webhooks',
+  title: 'webhooks',
+  variant: webhooks === undefined ? 'no endpoints' : 'endpoints',
+  status: 'measured',
+  throughput,
+  errors: 0,
+  correctness: { ok: true, detail: '' },
+  ...(webhooks === undefined ? {} : { webhooks }),
+});
+
+describe('benchmark report: webhooks keep pace (no database)', () => {
+  it('a backlog is flat when what is pending at the end is under two seconds of events', () => {
+    assert.equal(backlogIsFlat(figures({ eventsPerS: 400, backlogAtLoadEnd: 800 })), true);
+    assert.equal(backlogIsFlat(figures({ eventsPerS: 400, backlogAtLoadEnd: 801 })), false);
+    // A trickle of events still tolerates a small backlog.
+    assert.equal(backlogIsFlat(figures({ eventsPerS: 1, backlogAtLoadEnd: 50 })), true);
+  });
+
+  it('measures the cost against the run without endpoints and meets the target when all three hold', () => {
+    const rows = [row(200), row(184, figures({}))];
+    assert.ok(Math.abs((webhookComparison(rows).cost ?? 0) - 0.08) < 1e-9);
+    assert.equal(webhookTargets(rows)[0]?.verdict, 'met');
+  });
+
+  it('misses the target on cost, lag, a growing backlog or anything undelivered', () => {
+    assert.equal(webhookTargets([row(200), row(170, figures({}))])[0]?.verdict, 'missed');
+    assert.equal(webhookTargets([row(200), row(190, figures({ lagP99Ms: 5001 }))])[0]?.verdict, 'missed');
+    assert.equal(webhookTargets([row(200), row(190, figures({ backlogAtLoadEnd: 5000 }))])[0]?.verdict, 'missed');
+    assert.equal(webhookTargets([row(200), row(190, figures({ undelivered: 1 }))])[0]?.verdict, 'missed');
+  });
+
+  it('judges several rounds on the worst run and the cost on the means', () => {
+    const rows = [row(200), row(190, figures({ lagP99Ms: 900 })), row(180), row(170, figures({ lagP99Ms: 4000 }))];
+    const c = webhookComparison(rows);
+    assert.equal(c.worst?.webhooks.lagP99Ms, 4000);
+    assert.ok(Math.abs((c.cost ?? 0) - (1 - 180 / 190)) < 1e-9);
+    assert.equal(webhookTargets(rows)[0]?.verdict, 'met');
+    assert.equal(webhookTargets([...rows, row(190, figures({ backlogAtLoadEnd: 5000 }))])[0]?.verdict, 'missed');
+  });
+
+  it('does not take the backlog drain (deliveries/s) for a payment baseline, and reports it', () => {
+    const drain: ScenarioRow = { ...row(900), unit: 'deliverie', variant: 'drain a backlog' };
+    const rows = [row(200), row(190, figures({})), drain];
+    assert.equal(webhookComparison(rows).baselineRate, 200);
+    assert.match(webhookTargets(rows)[0]?.detail ?? '', /capacity 900 deliveries\/s/);
+  });
+
+  it('says not measured without both rows', () => {
+    assert.equal(webhookTargets([row(200)])[0]?.verdict, 'not measured');
+  });
+});
