@@ -146,6 +146,12 @@ async function main(argv: string[]): Promise<void> {
   process.exitCode = 2;
 }
 
+// A reader of our stdout that went away (EPIPE) must not crash or stall the gateway;
+// the logs handle it in logging/stdout-destination.ts, the start banner here.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`tender: ${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
