@@ -10,6 +10,7 @@ import { CA_USAGE, UsageError, caCommand } from './cli/ca.command';
 import { CERTS_USAGE, certsCommand } from './cli/certs.command';
 import { OPERATOR_USAGE, operatorCommand } from './cli/operator.command';
 import { ensureDemoWebAccounts } from './bootstrap/demo-web-accounts';
+import { CONFIG_USAGE, ConfigUsageError, configCommand } from './cli/config.command';
 
 const USAGE = `usage: tender <command>
 
@@ -20,6 +21,7 @@ commands:
   ca         the operator's certificate authority (init, import, show)
   certs      payer certificates (issue, revoke, list); see docs/certificates.md
   operator   operator console accounts (add, link, list); see docs/dashboard.md
+  config     config check [--connect]: every problem in the configuration, by variable
   help       show this text
 
 Configuration comes from the environment; see docs/configuration.md.`;
@@ -119,6 +121,17 @@ async function main(argv: string[]): Promise<void> {
   const command = argv[0] ?? 'start';
   if (command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (command === 'config') {
+    // Before loadConfig: a configuration that does not load is what this command explains.
+    try {
+      process.exitCode = await configCommand(argv.slice(1), process.env, process.stdout, process.cwd());
+    } catch (error) {
+      if (!(error instanceof ConfigUsageError)) throw error;
+      process.stderr.write(`tender config: ${error.message}\n\nusage:\n${CONFIG_USAGE}\n`);
+      process.exitCode = 2;
+    }
     return;
   }
   const config = loadConfig();
