@@ -13,7 +13,8 @@
 #
 # Installs podman, runc and mmdebstrap with apt-get when missing.
 # Env: TENDER_CONTAINER_WORK (default /var/tmp/tender-container-test),
-#      TENDER_CONTAINER_KEEP=1 keeps the images and storage for the next run.
+#      TENDER_CONTAINER_KEEP=1 keeps the images and storage for the next run,
+#      TENDER_CONTAINER_IMAGE=<built image> skips the build and tests that image.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -38,7 +39,7 @@ export PODMAN
 pm() { $PODMAN "$@"; }
 
 base="localhost/tender-base:bookworm-node$(node -p 'process.versions.node.split(".")[0]')"
-image="localhost/tender:test"
+image="${TENDER_CONTAINER_IMAGE:-localhost/tender:test}"
 db="tender_ctr_$(date +%s)_$$"
 containers=()
 cleanup() {
@@ -51,17 +52,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! pm image exists "$base"; then
-  lap "base image ${base}: Debian bookworm minbase + node $(node --version)"
-  test/container/base-image.sh "$base" "$work"
+if [ -z "${TENDER_CONTAINER_IMAGE:-}" ]; then
+  if ! pm image exists "$base"; then
+    lap "base image ${base}: Debian bookworm minbase + node $(node --version)"
+    test/container/base-image.sh "$base" "$work"
+  fi
+  # --layers=false: one commit per stage instead of one per instruction; with vfs every
+  # commit copies the whole file system, which was most of the build's time.
+  lap "building ${image} (Dockerfile, BASE_IMAGE=${base})"
+  pm build --layers=false --network=host --build-arg BASE_IMAGE="$base" -t "$image" -f Dockerfile . >"$work/build.log" 2>&1 \
+    || { tail -50 "$work/build.log"; fail "podman build"; }
 fi
-
-# --layers=false: one commit per stage instead of one per instruction; with vfs every
-# commit copies the whole file system, which was most of the build's time.
-lap "building ${image} (Dockerfile, BASE_IMAGE=${base})"
-pm build --layers=false --network=host --build-arg BASE_IMAGE="$base" -t "$image" -f Dockerfile . >"$work/build.log" 2>&1 \
-  || { tail -50 "$work/build.log"; fail "podman build"; }
-lap "built: $(pm image inspect "$image" --format '{{.Size}}' | awk '{printf "%d MB", $1/1000000}')"
+lap "image ${image}: $(pm image inspect "$image" --format '{{.Size}}' | awk '{printf "%d MB", $1/1000000}')"
 
 # The image as shipped: an unprivileged user, no TypeScript, no sources, no compiler.
 [ "$(pm image inspect "$image" --format '{{.Config.User}}')" = "tender" ] || fail "the image does not run as the tender user"
@@ -112,6 +114,8 @@ trial() {
   pm run -d --name "$name" --network=host -e NODE_ENV=development -e PORT="$port" "$image" >/dev/null
   GATEWAY_URL="http://127.0.0.1:${port}"
   wait_healthy || { pm logs "$name" | tail -30; fail "trial: the container did not become healthy"; }
+  # The banner comes after the port opens (the demo merchant is made in between).
+  for _ in $(seq 1 60); do pm logs "$name" 2>/dev/null | grep -q 'ready payment:' && break; sleep 0.5; done
   key="$(pm logs "$name" 2>/dev/null | sed -n 's/^ *test secret key: //p')"
   payment="$(pm logs "$name" 2>/dev/null | sed -n 's/^ *ready payment: *\(pay_[A-Za-z0-9]*\).*/\1/p')"
   [ -n "$key" ] && [ -n "$payment" ] || { pm logs "$name" | head -30; fail "trial: no demo merchant in the banner"; }
