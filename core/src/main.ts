@@ -12,6 +12,7 @@ import { CliCommand, UsageError } from './cli/cli-command';
 import { pluginCommands } from './cli/plugin-commands';
 import { OPERATOR_USAGE, operatorCommand } from './cli/operator.command';
 import { ensureDemoWebAccounts } from './bootstrap/demo-web-accounts';
+import { CONFIG_USAGE, ConfigUsageError, configCommand } from './cli/config.command';
 
 const USAGE = `usage: tender <command>
 
@@ -20,6 +21,7 @@ commands:
   worker     run only background jobs (webhook and e-mail dispatch, reconciler), no HTTP
   migrate    migrate the database and exit
   operator   operator console accounts (add, link, list); see docs/dashboard.md
+  config     config check [--connect]: every problem in the configuration, by variable
   help       show this text
 
 Configuration comes from the environment; see docs/configuration.md.`;
@@ -133,6 +135,17 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}${extra.length === 0 ? '' : `\n\nplugin commands:\n${extra.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}`}\n`);
     return;
   }
+  if (command === 'config') {
+    // Before loadConfig: a configuration that does not load is what this command explains.
+    try {
+      process.exitCode = await configCommand(argv.slice(1), process.env, process.stdout, process.cwd());
+    } catch (error) {
+      if (!(error instanceof ConfigUsageError)) throw error;
+      process.stderr.write(`tender config: ${error.message}\n\nusage:\n${CONFIG_USAGE}\n`);
+      process.exitCode = 2;
+    }
+    return;
+  }
   const config = loadConfig();
   if (command === 'start') return start(config);
   if (command === 'migrate') return migrate(config);
@@ -159,6 +172,12 @@ async function main(argv: string[]): Promise<void> {
   process.stderr.write(`unknown command '${command}'\n\n${USAGE}\n`);
   process.exitCode = 2;
 }
+
+// A reader of our stdout that went away (EPIPE) must not crash or stall the gateway;
+// the logs handle it in logging/stdout-destination.ts, the start banner here.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`tender: ${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

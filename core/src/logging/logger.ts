@@ -1,4 +1,5 @@
 import pino, { Logger } from 'pino';
+import { stdoutDestination } from './stdout-destination';
 
 /** Injection token of the pino logger. */
 export const LOGGER = Symbol('Logger');
@@ -25,7 +26,8 @@ const REDACT_PATHS = [
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'tender' } };
-  return destination === undefined ? pino(options) : pino(options, destination as pino.DestinationStream);
+  // Not pino's own stdout stream: its exit flush never gives up on a stalled pipe (stdout-destination.ts).
+  return pino(options, (destination ?? stdoutDestination()) as pino.DestinationStream);
 }
 
 /** Replaces anything that looks like a PAN (12-19 digits, spaces or dashes allowed) with BIN + last 4. */
