@@ -100,6 +100,18 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
     await fixture.adapter.repeatReversals();
   });
 
+  it('keeps a reversal the bank refuses open, repeats it (0420, 0421) until approved', async () => {
+    const before = await fixture.sim.charged(CARD);
+    await fixture.sim.faults({ dropNext: 1, refuseReversalsNext: 2 });
+    const result = await run(1_009);
+    assert.equal(result.kind, 'unknown', `refused reversal: still open, ${JSON.stringify(result)}`);
+    assert.equal(await fixture.sim.charged(CARD), before + 1_009, 'the bank holds the money');
+    await fixture.adapter.repeatReversals();
+    assert.equal(await fixture.sim.charged(CARD), before + 1_009, 'refused again');
+    await fixture.adapter.repeatReversals();
+    assert.equal(await fixture.sim.charged(CARD), before, 'approved on the third try: released');
+  });
+
   it('carries many requests in flight on one connection, each answer matched by terminal id + STAN', async () => {
     const single = new Iso8583BankAdapter({ host: '127.0.0.1', port: fixture.sim.port, database: fixture.db, poolSize: 1, deadlineMs: 5_000 });
     await single.init();

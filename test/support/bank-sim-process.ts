@@ -13,6 +13,11 @@ export interface SimAccount {
   charged: number;
 }
 
+export interface SimState {
+  accounts: Record<string, SimAccount>;
+  stats: { received: number; answered: number; malformed: number; byMti: Record<string, number> };
+}
+
 /**
  * `tender-bank-sim` in its own process over real TCP on loopback, with its ledger
  * in a state file so it can be killed (SIGKILL) and started again on the same port.
@@ -59,9 +64,9 @@ export class BankSimProcess {
     if (!res.ok) throw new Error(`faults: ${res.status}`);
   }
 
-  async state(): Promise<{ accounts: Record<string, SimAccount>; stats: { received: number; answered: number } }> {
+  async state(): Promise<SimState> {
     const res = await fetch(`http://127.0.0.1:${this.controlPort}/state`);
-    return (await res.json()) as { accounts: Record<string, SimAccount>; stats: { received: number; answered: number } };
+    return (await res.json()) as SimState;
   }
 
   async charged(pan: string): Promise<number> {

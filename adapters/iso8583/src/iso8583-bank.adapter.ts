@@ -5,7 +5,6 @@ import {
   BankHealth,
   BankResult,
   ContractRequirement,
-  Database,
   FollowUpRequest,
   InquiryRequest,
   InquiryResult,
@@ -20,30 +19,7 @@ import { IsoPackager } from './packager/iso-packager';
 import { DIALECTS } from './packager/dialects';
 import { IsoMessage, isoMessage } from './packager/iso-message';
 import { resultOf } from './response-codes';
-
-export interface Iso8583Options {
-  /** The adapter code bank connections name (default `iso8583`); one instance per processing centre. */
-  readonly code?: string;
-  readonly host: string;
-  readonly port: number;
-  /** A name from DIALECTS (default `iso8583-1987-ascii`). */
-  readonly dialect?: string;
-  readonly poolSize?: number;
-  /** How long to wait for an answer before reversing (default 10 s). */
-  readonly deadlineMs?: number;
-  /** How long to wait for each reversal acknowledgement (default 5 s). */
-  readonly reversalDeadlineMs?: number;
-  /** How often unacknowledged reversals are repeated as 0420 (default 10 s). */
-  readonly reversalRepeatMs?: number;
-  readonly echoIntervalMs?: number;
-  readonly reconnectInitialMs?: number;
-  readonly reconnectMaxMs?: number;
-  /** Field 90's acquiring institution id (n11). */
-  readonly acquirerId?: string;
-  readonly database: Database;
-  readonly log?: LinkLog;
-  readonly now?: () => number;
-}
+import { Iso8583Options, timingOf } from './iso8583-options';
 
 type Answered = Exclude<BankResult, { kind: 'unknown' }>;
 
@@ -56,8 +32,10 @@ type Answered = Exclude<BankResult, { kind: 'unknown' }>;
  * again. Every request is written to the journal before it is sent; a retry of the
  * same reference is a retransmission with the same STAN, which the bank answers
  * once. A request left unanswered at its deadline is reversed (0400, field 90),
- * and the reversal is repeated as 0420 until acknowledged: until then the outcome
- * is `unknown`, afterwards a `technical_failure` nobody was charged for.
+ * and the reversal is repeated (0420, then 0421) until the bank approves it (39=00):
+ * until then the outcome is `unknown`, afterwards a `technical_failure` nobody was
+ * charged for. A reversal the bank refuses stays open and is repeated; after
+ * `reversalAlertAfter` refusals the operator is alerted.
  *
  * @example
  * ```ts
@@ -93,8 +71,8 @@ export class Iso8583BankAdapter implements BankAdapter {
 
   async init(): Promise<void> {
     this.pool.start();
-    await this.pool.waitReady(options(this.options).reversalDeadlineMs);
-    this.repeatTimer = setInterval(() => void this.repeatReversals(), options(this.options).reversalRepeatMs);
+    await this.pool.waitReady(timingOf(this.options).reversalDeadlineMs);
+    this.repeatTimer = setInterval(() => void this.repeatReversals(), timingOf(this.options).reversalRepeatMs);
     this.repeatTimer.unref();
   }
 
@@ -105,7 +83,7 @@ export class Iso8583BankAdapter implements BankAdapter {
 
   async authorize(request: AuthorizationRequest): Promise<BankResult> {
     const mti = request.capture ? '0200' : '0100';
-    const entry = await this.journal.open(request.reference, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency));
+    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency));
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
     const card = request.card;
@@ -142,7 +120,7 @@ export class Iso8583BankAdapter implements BankAdapter {
   /** Healthy when an echo (0800/301) is answered; its round trip is the latency. */
   async health(): Promise<BankHealth> {
     const ready = this.pool.readyCount;
-    const latencyMs = await this.pool.echoLatency(options(this.options).reversalDeadlineMs);
+    const latencyMs = await this.pool.echoLatency(timingOf(this.options).reversalDeadlineMs);
     const where = `${this.options.host}:${this.options.port}`;
     if (latencyMs === undefined) return { ok: false, latencyMs: undefined, detail: `no echo answered by ${where} (${ready} signed-on connection(s))` };
     return { ok: true, latencyMs, detail: `${ready} signed-on ISO 8583 connection(s) to ${where}` };
@@ -160,7 +138,7 @@ export class Iso8583BankAdapter implements BankAdapter {
     const original = await this.journal.find(request.original.reference);
     if (original === undefined) return { kind: 'declined', reason: 'do_not_honor', rawCode: '25', message: 'The original authorization is unknown to this adapter.' };
     // Live follow-ups may come without terms: they belong to the authorization's terminal.
-    const entry = await this.journal.open(request.reference, mti, termsFrom(request.connection, original), request.amount, numericCurrency(request.currency));
+    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, original), request.amount, numericCurrency(request.currency));
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
     const fields = {
@@ -178,7 +156,7 @@ export class Iso8583BankAdapter implements BankAdapter {
     const connection = this.pool.pick();
     let answer: IsoMessage;
     try {
-      answer = (await this.pool.request(message, options(this.options).deadlineMs, connection)).answer;
+      answer = (await this.pool.request(message, timingOf(this.options).deadlineMs, connection)).answer;
     } catch (error) {
       if (!(error instanceof LinkError)) throw error;
       if (!error.sent) {
@@ -193,30 +171,55 @@ export class Iso8583BankAdapter implements BankAdapter {
     return result;
   }
 
-  /** 0400 the first time, 0420 on every repeat; an acknowledgement makes the outcome definite. */
+  /**
+   * Reverses a request left unanswered: 0400 the first time, 0420 the second, 0421
+   * on every later repeat. Only an approval (39=00, or 25: the bank never saw the
+   * original, so nothing is held) makes the outcome definite; a refusal leaves the
+   * operation open, to be repeated, and alerts the operator once it was refused
+   * `reversalAlertAfter` times.
+   */
   private async reverse(entry: JournalEntry, via?: IsoConnection): Promise<BankResult> {
-    const repeat = entry.reversalStan !== undefined;
+    const tries = entry.reversalTries;
     const stan = entry.reversalStan ?? (await this.journal.nextStan());
-    if (!repeat) await this.journal.setState(entry.reference, 'reversal_pending', { reversalStan: stan });
+    const at = entry.reversalAt ?? (this.options.now ?? Date.now)();
+    await this.journal.setState(entry.reference, 'reversal_pending', { reversalStan: stan, reversalAt: at, reversalTries: tries + 1 });
+    const mti = tries === 0 ? '0400' : tries === 1 ? '0420' : '0421';
     const fields = {
       ...this.common({ ...entry, stan }, entry.amount, entry.currency),
       3: '000000',
       37: entry.rrn,
       90: this.originalData(entry),
     };
+    let code: string | undefined;
     try {
-      const { answer: ack } = await this.pool.request(isoMessage(repeat ? '0420' : '0400', fields), options(this.options).reversalDeadlineMs, via);
-      const reversed: Answered = { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: ack.fields.get(39), message: 'The bank did not answer in time; the request was reversed, nothing was charged.' };
-      await this.journal.setState(entry.reference, 'reversed', { answer: reversed });
-      return reversed;
+      const { answer: ack } = await this.pool.request(isoMessage(mti, fields), timingOf(this.options).reversalDeadlineMs, via);
+      code = ack.fields.get(39);
     } catch (error) {
       if (!(error instanceof LinkError)) throw error;
-      if (repeat) await this.journal.setState(entry.reference, 'reversal_pending');
       return { kind: 'unknown', message: 'The bank did not answer and the reversal is not acknowledged yet; it is repeated until it is.' };
     }
+    if (code === '00' || code === '25') {
+      const reversed: Answered = { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: code, message: 'The bank did not answer in time; the request was reversed, nothing was charged.' };
+      await this.journal.setState(entry.reference, 'reversed', { answer: reversed, reversalCode: code });
+      return reversed;
+    }
+    const refused = code ?? 'none';
+    await this.journal.setState(entry.reference, 'reversal_pending', { reversalCode: refused });
+    this.log.warn({ reference: entry.reference, mti, code: refused, tries: tries + 1 }, 'ISO 8583 reversal refused; it stays open and is repeated');
+    if (tries + 1 >= timingOf(this.options).reversalAlertAfter && entry.paymentId !== undefined) {
+      await this.options.alerts
+        ?.raise({
+          kind: 'reversal_refused',
+          reference: entry.reference,
+          paymentId: entry.paymentId,
+          summary: `The processing centre refused the reversal of ${entry.amount} (ISO 4217 ${entry.currency}) ${tries + 1} times (last response code ${refused}); the cardholder's money may still be held. Tender keeps repeating it (0421).`,
+        })
+        .catch((error: unknown) => this.log.error({ error: error instanceof Error ? error.message : String(error) }, 'raising an operator alert failed'));
+    }
+    return { kind: 'unknown', message: `The bank refused the reversal (response code ${refused}); it stays open and is repeated until approved.` };
   }
 
-  /** Repeats unacknowledged reversals (0420) in the background. */
+  /** Repeats unacknowledged or refused reversals (0420, 0421) in the background. */
   async repeatReversals(): Promise<number> {
     let done = 0;
     try {
@@ -268,10 +271,6 @@ function termsFrom(terms: BankConnectionTerms, original: JournalEntry | undefine
 /** What the journal already knows for a reference, so a retry never reaches the bank twice. */
 function settledAnswer(entry: JournalEntry): BankResult | undefined {
   if (entry.state === 'answered' || entry.state === 'reversed') return entry.answer;
-  if (entry.state === 'reversal_pending') return { kind: 'unknown', message: 'A reversal of this request is waiting for the bank\'s acknowledgement.' };
+  if (entry.state === 'reversal_pending') return { kind: 'unknown', message: 'A reversal of this request is waiting for the bank\'s approval.' };
   return undefined;
-}
-
-function options(o: Iso8583Options): { deadlineMs: number; reversalDeadlineMs: number; reversalRepeatMs: number } {
-  return { deadlineMs: o.deadlineMs ?? 10_000, reversalDeadlineMs: o.reversalDeadlineMs ?? 5_000, reversalRepeatMs: o.reversalRepeatMs ?? 10_000 };
 }

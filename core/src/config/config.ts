@@ -57,6 +57,10 @@ export interface TenderConfig {
   readonly trustProxy: TrustProxy;
   /** Where risk alerts for the operator go (TENDER_RISK_ALERT_EMAIL); undefined: the operator gets none. */
   readonly riskAlertEmail: string | undefined;
+  /** Where bank alerts for the operator go (TENDER_OPERATOR_ALERT_EMAIL): refused reversals, operations no bank finds. */
+  readonly operatorAlertEmail: string | undefined;
+  /** How long after it was sent a bank's "not found" for an authorization still means "not yet" (TENDER_RECONCILE_GRACE_MINUTES). */
+  readonly reconcileGraceMs: number;
 }
 
 /** false, true (any proxy: only behind one you control), a hop count, or addresses/CIDR ranges/express names (`loopback`, `uniquelocal`). */
@@ -110,6 +114,8 @@ const envSchema = z.object({
   TENDER_PAGE_SUBMITS_PER_PAYMENT: z.coerce.number().int().min(1).default(10),
   TENDER_TRUST_PROXY: z.string().default('false'),
   TENDER_RISK_ALERT_EMAIL: z.string().email().max(320).optional(),
+  TENDER_OPERATOR_ALERT_EMAIL: z.string().email().max(320).optional(),
+  TENDER_RECONCILE_GRACE_MINUTES: z.coerce.number().int().min(0).max(10080).default(15),
 });
 
 /** The theme shipped in the repository's templates/ (from core/dist/config or core/src/config). */
@@ -181,6 +187,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pageSubmitsPerPayment: e.TENDER_PAGE_SUBMITS_PER_PAYMENT,
     trustProxy: parseTrustProxy(e.TENDER_TRUST_PROXY),
     riskAlertEmail: e.TENDER_RISK_ALERT_EMAIL,
+    operatorAlertEmail: e.TENDER_OPERATOR_ALERT_EMAIL,
+    reconcileGraceMs: e.TENDER_RECONCILE_GRACE_MINUTES * 60_000,
   };
 }
 

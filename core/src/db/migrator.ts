@@ -15,6 +15,7 @@ import * as riskGuards013 from './migrations/013-risk-guards';
 import * as saleorOutsideRefunds014 from './migrations/014-saleor-outside-refunds';
 import * as attemptCounters015 from './migrations/015-attempt-counters';
 import * as saleorInstallSecrets015 from './migrations/015-saleor-install-secrets';
+import * as bankAlerts020 from './migrations/020-bank-alerts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -43,6 +44,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['014-saleor-outside-refunds', saleorOutsideRefunds014],
   ['015-attempt-counters', attemptCounters015],
   ['015-saleor-install-secrets', saleorInstallSecrets015],
+  ['020-bank-alerts', bankAlerts020],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

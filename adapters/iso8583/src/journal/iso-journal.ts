@@ -20,6 +20,14 @@ export interface JournalEntry {
   readonly state: JournalState;
   readonly answer: BankResult | undefined;
   readonly reversalStan: string | undefined;
+  /** The payment the message belongs to (for operator alerts); undefined on rows from before migration 020. */
+  readonly paymentId: string | undefined;
+  /** How many times the reversal was sent (0400, then 0420, then 0421 repeats). */
+  readonly reversalTries: number;
+  /** When the reversal was first sent (its own fields 7/12/13), epoch ms. */
+  readonly reversalAt: number | undefined;
+  /** The last field 39 the bank answered the reversal with. */
+  readonly reversalCode: string | undefined;
 }
 
 /** STAN (n6, 1..999999) and RRN (an12) numbering from one persistent counter. */
@@ -50,19 +58,23 @@ function fromRow(row: Record<string, unknown>): JournalEntry {
     state: row.state as JournalState,
     answer: row.answer === null || row.answer === undefined ? undefined : (JSON.parse(String(row.answer)) as BankResult),
     reversalStan: row.reversal_stan === null || row.reversal_stan === undefined ? undefined : String(row.reversal_stan),
+    paymentId: row.payment_id === null || row.payment_id === undefined ? undefined : String(row.payment_id),
+    reversalTries: Number(row.reversal_tries ?? 0),
+    reversalAt: row.reversal_at === null || row.reversal_at === undefined ? undefined : Number(row.reversal_at),
+    reversalCode: row.reversal_code === null || row.reversal_code === undefined ? undefined : String(row.reversal_code),
   };
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /**
- * The adapter's memory in the gateway's database (tables from migration 005):
+ * The adapter's memory in the gateway's database (tables from migrations 005 and 020):
  * every gateway process numbers messages from the same counter and finds a
  * reference's STAN after a restart, so retries and reversals name the original.
  *
  * @example
  * ```ts
- * const entry = await journal.open('op_123', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');
+ * const entry = await journal.open('op_123', 'pay_1', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');
  * await journal.answer('op_123', { kind: 'approved', authorizationCode: '123456', rrn: entry.rrn, bankReference: entry.rrn });
  * ```
  */
@@ -117,13 +129,14 @@ export class IsoJournal {
   }
 
   /** The entry for a reference: the existing one on a retry, or a freshly numbered one. */
-  async open(reference: string, mti: string, terms: { terminalId: string; bankMerchantId: string }, amount: number, currency: string): Promise<JournalEntry> {
+  async open(reference: string, paymentId: string, mti: string, terms: { terminalId: string; bankMerchantId: string }, amount: number, currency: string): Promise<JournalEntry> {
     // Insert first, read only when the reference is already there (a retry): a fresh
     // authorization, the common case, costs one statement. A retry skips one number.
     const n = await this.nextNumber();
     const at = new Date(this.now());
     const row = {
       reference,
+      payment_id: paymentId,
       mti,
       terminal_id: terms.terminalId,
       bank_merchant_id: terms.bankMerchantId,
@@ -135,6 +148,7 @@ export class IsoJournal {
       amount,
       currency,
       state: 'sent',
+      reversal_tries: 0,
       created_at: at.getTime(),
       updated_at: at.getTime(),
     };
@@ -149,14 +163,17 @@ export class IsoJournal {
     return fromRow(row);
   }
 
-  async setState(reference: string, state: JournalState, extra: { answer?: BankResult; reversalStan?: string } = {}): Promise<void> {
+  async setState(reference: string, state: JournalState, extra: { answer?: BankResult; reversalStan?: string; reversalTries?: number; reversalAt?: number; reversalCode?: string } = {}): Promise<void> {
     const patch: Record<string, unknown> = { state, updated_at: this.now() };
     if (extra.answer !== undefined) patch.answer = JSON.stringify(extra.answer);
     if (extra.reversalStan !== undefined) patch.reversal_stan = extra.reversalStan;
+    if (extra.reversalTries !== undefined) patch.reversal_tries = extra.reversalTries;
+    if (extra.reversalAt !== undefined) patch.reversal_at = extra.reversalAt;
+    if (extra.reversalCode !== undefined) patch.reversal_code = extra.reversalCode;
     await this.db('iso8583_journal').where({ reference }).update(patch);
   }
 
-  /** Reversals not yet acknowledged by the bank: repeated (0420) until they are. */
+  /** Reversals not yet approved by the bank (unanswered or refused): repeated (0420, 0421) until they are. */
   async listReversalsPending(limit = 50): Promise<JournalEntry[]> {
     const rows = (await this.db('iso8583_journal').where({ state: 'reversal_pending' }).orderBy('updated_at', 'asc').limit(limit)) as Record<string, unknown>[];
     return rows.map(fromRow);

@@ -12,9 +12,7 @@ let authCounter = 0;
  */
 export function process(book: CardBook, request: IsoMessage): BankAnswer {
   const f = (n: number): string => request.fields.get(n) ?? '';
-  const echo: Record<string, string> = {};
-  for (const n of [3, 4, 7, 11, 12, 13, 37, 41, 42, 49, 70]) if (request.fields.has(n)) echo[n] = f(n);
-  const reply = (code: string, extra: Record<string, string> = {}): BankAnswer => ({ fields: { ...echo, ...extra, 39: code } });
+  const reply = (code: string, extra: Record<string, string> = {}): BankAnswer => refusal(request, code, extra);
   const amount = Number(f(4));
 
   switch (request.mti) {
@@ -51,7 +49,9 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
       return reply('00');
     }
     case '0400':
-    case '0420': {
+    case '0401':
+    case '0420':
+    case '0421': {
       const tx = book.byOriginalKey(f(90).slice(0, 20));
       // An unknown original is acknowledged too: there is nothing to undo.
       if (tx === undefined) return reply('25');
@@ -69,6 +69,16 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
     default:
       return reply('12');
   }
+}
+
+/** An answer echoing the request's matching fields with response code `code`. */
+export function refusal(request: IsoMessage, code: string, extra: Record<string, string> = {}): { readonly fields: Record<string, string> } {
+  const echo: Record<string, string> = {};
+  for (const n of [3, 4, 7, 11, 12, 13, 37, 41, 42, 49, 70]) {
+    const value = request.fields.get(n);
+    if (value !== undefined) echo[n] = value;
+  }
+  return { fields: { ...echo, ...extra, 39: code } };
 }
 
 function refund(book: CardBook, rrn: string, amount: number, reply: (code: string) => BankAnswer): BankAnswer {

@@ -5,7 +5,7 @@ import { IsoPackager } from '../packager/iso-packager';
 import { IsoMessage, isoMessage } from '../packager/iso-message';
 import { PackagerDefinition } from '../packager/field-definition';
 import { CardBook } from './card-book';
-import { process as processRequest } from './bank-logic';
+import { process as processRequest, refusal } from './bank-logic';
 
 /**
  * Faults the simulator injects into its next answers (network messages, 0800,
@@ -25,14 +25,18 @@ export interface SimulatorFaults {
   /** Answer the next N requests only after `lateByMs`. */
   lateNext: number;
   lateByMs: number;
+  /** Refuse the next N reversals (0400/0420/0421) with 39=96, holding the money: a refusal is not remembered, so a repeat is processed afresh. */
+  refuseReversalsNext: number;
 }
 
-export const NO_FAULTS: SimulatorFaults = { latencyMs: 0, dropNext: 0, garbageNext: 0, duplicateNext: 0, disconnectNext: 0, lateNext: 0, lateByMs: 0 };
+export const NO_FAULTS: SimulatorFaults = { latencyMs: 0, dropNext: 0, garbageNext: 0, duplicateNext: 0, disconnectNext: 0, lateNext: 0, lateByMs: 0, refuseReversalsNext: 0 };
 
 export interface SimulatorStats {
   received: number;
   answered: number;
   malformed: number;
+  /** Requests received per MTI (0100, 0101, 0400, 0421, ...). */
+  byMti: Record<string, number>;
 }
 
 /**
@@ -50,7 +54,7 @@ export interface SimulatorStats {
  */
 export class BankSimulator {
   readonly faults: SimulatorFaults = { ...NO_FAULTS };
-  readonly stats: SimulatorStats = { received: 0, answered: 0, malformed: 0 };
+  readonly stats: SimulatorStats = { received: 0, answered: 0, malformed: 0, byMti: {} };
   private readonly packager: IsoPackager;
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
@@ -98,6 +102,7 @@ export class BankSimulator {
       return;
     }
     this.stats.received++;
+    this.stats.byMti[request.mti] = (this.stats.byMti[request.mti] ?? 0) + 1;
     try {
       this.handle(socket, request);
     } catch (error) {
@@ -110,7 +115,10 @@ export class BankSimulator {
     const f = (n: number): string => request.fields.get(n) ?? '';
     const key = `${request.mti}:${f(41)}:${f(11)}:${f(7)}`;
     let fields = this.book.answerFor(key);
-    if (fields === undefined) {
+    if (fields === undefined && request.mti.startsWith('04') && this.faults.refuseReversalsNext > 0) {
+      this.faults.refuseReversalsNext--;
+      fields = refusal(request, '96').fields;
+    } else if (fields === undefined) {
       const answer = processRequest(this.book, request);
       if (answer !== 'silent') {
         fields = answer.fields;
@@ -160,6 +168,7 @@ export class BankSimulator {
   }
 }
 
+/** The answer to a request or its repeat (0101 → 0110, 0421 → 0430). */
 function responseMti(mti: string): string {
-  return `${mti.slice(0, 2)}${Number(mti[2]) + 1}${mti[3]}`;
+  return `${mti.slice(0, 2)}${Number(mti[2]) + 1}0`;
 }

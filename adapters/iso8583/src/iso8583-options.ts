@@ -1,0 +1,82 @@
+import { BankAlertSink, Database } from '@tender/core';
+import { LinkLog } from './link/link-log';
+
+/**
+ * Everything the ISO 8583 adapter can be configured with, and the one place its
+ * options are read (from the environment today; the plugin options system later).
+ */
+export interface Iso8583Options {
+  /** The adapter code bank connections name (default `iso8583`); one instance per processing centre. */
+  readonly code?: string;
+  readonly host: string;
+  readonly port: number;
+  /** A name from DIALECTS (default `iso8583-1987-ascii`). */
+  readonly dialect?: string;
+  readonly poolSize?: number;
+  /** How long to wait for an answer before reversing (default 10 s). */
+  readonly deadlineMs?: number;
+  /** How long to wait for each reversal acknowledgement (default 5 s). */
+  readonly reversalDeadlineMs?: number;
+  /** How often unacknowledged or refused reversals are repeated as 0420/0421 (default 10 s). */
+  readonly reversalRepeatMs?: number;
+  /** After how many refused tries of one reversal the operator is alerted (default 3); it is still repeated. */
+  readonly reversalAlertAfter?: number;
+  readonly echoIntervalMs?: number;
+  readonly reconnectInitialMs?: number;
+  readonly reconnectMaxMs?: number;
+  /** Field 90's acquiring institution id (n11). */
+  readonly acquirerId?: string;
+  readonly database: Database;
+  readonly log?: LinkLog;
+  /** Where operator alerts go (refused reversals); the gateway passes BankOperatorAlerts. */
+  readonly alerts?: BankAlertSink;
+  readonly now?: () => number;
+}
+
+/** The timing options with their defaults applied. */
+export interface Iso8583Timing {
+  readonly deadlineMs: number;
+  readonly reversalDeadlineMs: number;
+  readonly reversalRepeatMs: number;
+  readonly reversalAlertAfter: number;
+}
+
+export function timingOf(o: Iso8583Options): Iso8583Timing {
+  return {
+    deadlineMs: o.deadlineMs ?? 10_000,
+    reversalDeadlineMs: o.reversalDeadlineMs ?? 5_000,
+    reversalRepeatMs: o.reversalRepeatMs ?? 10_000,
+    reversalAlertAfter: o.reversalAlertAfter ?? 3,
+  };
+}
+
+/** The options the plugin reads from the environment (docs/iso8583.md, "Configuration"). */
+export type Iso8583EnvOptions = Pick<Iso8583Options, 'host' | 'port' | 'dialect' | 'poolSize' | 'deadlineMs' | 'reversalAlertAfter'>;
+
+/**
+ * TENDER_ISO8583_HOST, TENDER_ISO8583_PORT, TENDER_ISO8583_DIALECT,
+ * TENDER_ISO8583_POOL_SIZE, TENDER_ISO8583_DEADLINE_MS, TENDER_ISO8583_REVERSAL_ALERT_AFTER.
+ *
+ * @example
+ * ```ts
+ * const options = iso8583OptionsFromEnv(process.env); // throws on a missing host or a bad number
+ * ```
+ */
+export function iso8583OptionsFromEnv(env: NodeJS.ProcessEnv): Iso8583EnvOptions {
+  const host = env.TENDER_ISO8583_HOST;
+  if (host === undefined || host === '') throw new Error('@tender/adapter-iso8583 needs TENDER_ISO8583_HOST and TENDER_ISO8583_PORT');
+  const number = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    const value = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}`);
+    return value;
+  };
+  return {
+    host,
+    port: number('TENDER_ISO8583_PORT', 8583, 1, 65535),
+    ...(env.TENDER_ISO8583_DIALECT === undefined ? {} : { dialect: env.TENDER_ISO8583_DIALECT }),
+    poolSize: number('TENDER_ISO8583_POOL_SIZE', 2, 1, 64),
+    deadlineMs: number('TENDER_ISO8583_DEADLINE_MS', 10_000, 100, 120_000),
+    reversalAlertAfter: number('TENDER_ISO8583_REVERSAL_ALERT_AFTER', 3, 1, 1000),
+  };
+}
