@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AuthorizationRequest, BankResult } from '@tender/core';
-import { Iso8583BankAdapter } from '@tender/adapter-iso8583';
+import net from 'node:net';
+import { ASCII_DIALECT, FrameDecoder, Iso8583BankAdapter, IsoPackager, frame, isoMessage } from '@tender/adapter-iso8583';
 import { ISO_TERMS, IsoFixture, startIsoFixture } from '../support/iso-adapter-fixture';
 
 const CARD = '4242424242424242';
@@ -25,6 +26,25 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`gave up waiting for ${what}`);
+}
+
+/** One request over a fresh TCP connection to the simulator; its one answer, unpacked. */
+async function exchangeRaw(port: number, bytes: Buffer): Promise<Buffer> {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  const decoder = new FrameDecoder();
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      socket.on('data', (chunk: Buffer) => {
+        const [first] = decoder.push(chunk);
+        if (first !== undefined) resolve(first);
+      });
+      socket.on('error', reject);
+      socket.write(frame(bytes));
+      setTimeout(() => reject(new Error('no answer from the simulator')), 3_000);
+    });
+  } finally {
+    socket.destroy();
+  }
 }
 
 // tender-bank-sim runs as a separate process over real TCP; faults are set through its control port.
@@ -110,6 +130,28 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
     assert.equal(await fixture.sim.charged(CARD), before + 1_009, 'refused again');
     await fixture.adapter.repeatReversals();
     assert.equal(await fixture.sim.charged(CARD), before, 'approved on the third try: released');
+  });
+
+  it('approves an answer that carries fields the adapter does not use (32, 44, 48), instead of reversing it', async () => {
+    const before = await fixture.sim.charged(CARD);
+    await fixture.sim.faults({ unknownFieldsNext: 1 });
+    const result = await run(1_010);
+    assert.equal(result.kind, 'approved', JSON.stringify(result));
+    assert.equal(await fixture.sim.charged(CARD), before + 1_010);
+  });
+
+  it('answers a request with fields 25 and 32, and one it cannot read with 39=30', async () => {
+    const packager = new IsoPackager(ASCII_DIALECT);
+    const year = String((new Date().getUTCFullYear() + 2) % 100);
+    const base = { 3: '000000', 4: '000000000500', 7: '1127054500', 11: '900001', 12: '054500', 13: '1127', 14: `${year}12`, 22: '012', 37: '600000000001', 41: 'TRAW0001', 42: 'MERCHANT0000001', 49: '643' };
+    const withExtras = packager.unpack(await exchangeRaw(fixture.sim.port, packager.pack(isoMessage('0100', { ...base, 2: '5555555555554444', 25: '59', 32: '12345678901' }))));
+    assert.deepEqual([withExtras.mti, withExtras.fields.get(39)], ['0110', '00']);
+    const whole = packager.pack(isoMessage('0100', { ...base, 2: '5555555555554444', 11: '900002' }));
+    const truncated = packager.unpack(await exchangeRaw(fixture.sim.port, whole.subarray(0, whole.length - 2)));
+    assert.deepEqual([truncated.mti, truncated.fields.get(11), truncated.fields.get(39)], ['0110', '900002', '30']);
+    // Release the raw authorization's hold, so the card's ledger is only the sales of this spec.
+    const reversal = packager.unpack(await exchangeRaw(fixture.sim.port, packager.pack(isoMessage('0400', { ...base, 11: '900003', 90: `0100900001${base[7]}${'0'.repeat(22)}` }))));
+    assert.equal(reversal.fields.get(39), '00');
   });
 
   it('carries many requests in flight on one connection, each answer matched by terminal id + STAN', async () => {

@@ -39,6 +39,29 @@ describe('ISO 8583 packager (no database)', () => {
     assert.deepEqual(packager.unpack(bytes), message);
   });
 
+  it('reads every field of the 1987 table, those the dialect does not name included, and keeps them', () => {
+    // Fields Tender does not send: 25 (n2), 28 (x+n 8), 32 (LLVAR n..11), 35 (track 2, z..37), 44 (LLVAR), 48 (LLLVAR), 102 (LLVAR ans..28).
+    const message = isoMessage('0110', { 11: '000042', 25: '59', 28: 'D00000150', 32: '12345678901', 35: '4242424242424242=2812', 39: '00', 41: 'T0000001', 44: 'EXTRA', 48: 'PRIVATE', 102: '40817810000000000001' });
+    for (const dialect of [ASCII_DIALECT, BCD_DIALECT]) {
+      const packager = new IsoPackager(dialect);
+      assert.deepEqual(packager.unpack(packager.pack(message)), message, dialect.name);
+    }
+    // By hand, ASCII: field 32 as LL + digits, field 28 as sign + 8 digits.
+    const bytes = new IsoPackager(ASCII_DIALECT).pack(isoMessage('0110', { 28: 'C00000001', 32: '123456' }));
+    // Bitmap: bit 28 -> byte 3 = 0x10; bit 32 -> byte 3 |= 0x01.
+    assert.deepEqual(bytes, hex(`${ascii('0110')} 0000001100000000 ${ascii('C00000001')} ${ascii('06123456')}`));
+  });
+
+  it('unpacks a truncated message as far as it goes, so its STAN can be answered', () => {
+    const packager = new IsoPackager(ASCII_DIALECT);
+    const whole = packager.pack(isoMessage('0100', { 3: '000000', 11: '000777', 41: 'T0000001', 42: 'M1' }));
+    const partial = packager.unpackPartial(whole.subarray(0, whole.length - 4));
+    assert.equal(partial.mti, '0100');
+    assert.equal(partial.fields.get(11), '000777');
+    assert.equal(partial.fields.get(41), 'T0000001');
+    assert.ok(partial.error instanceof PackagerError);
+  });
+
   it('refuses malformed input with a PackagerError that never quotes the data', () => {
     const packager = new IsoPackager(ASCII_DIALECT);
     const good = packager.pack(isoMessage('0100', { 2: '4242424242424242', 4: '1000' }));
@@ -48,7 +71,7 @@ describe('ISO 8583 packager (no database)', () => {
     }
     assert.throws(() => packager.pack(isoMessage('0100', { 2: '42424242424242424242' })), PackagerError);
     assert.throws(() => packager.pack(isoMessage('0100', { 4: '12a' })), PackagerError);
-    assert.throws(() => packager.pack(isoMessage('0100', { 5: '1' })), PackagerError);
+    assert.throws(() => packager.pack(isoMessage('0100', { 129: '1' })), PackagerError);
   });
 
   it('frames with a 2-byte length header and reassembles split and joined frames', () => {

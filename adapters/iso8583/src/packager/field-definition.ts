@@ -1,7 +1,7 @@
 /**
  * How one ISO 8583 field is laid out. `n` numeric, `an` alphanumeric, `ans`
  * alphanumeric with specials, `b` binary (values are hex strings, lengths in
- * bytes). `fixed` fields have exactly `length` characters; `LLVAR`/`LLLVAR` carry
+ * bytes), `z` track 2 (digits and `=`), `xn` a `C`/`D` sign then `length` digits. `fixed` fields have exactly `length` characters; `LLVAR`/`LLLVAR` carry
  * a 2- or 3-digit length prefix and at most `length` characters.
  *
  * @example
@@ -11,7 +11,7 @@
  */
 export interface FieldDefinition {
   readonly name: string;
-  readonly format: 'n' | 'an' | 'ans' | 'b';
+  readonly format: 'n' | 'an' | 'ans' | 'b' | 'z' | 'xn';
   readonly prefix: 'fixed' | 'LLVAR' | 'LLLVAR';
   readonly length: number;
 }
@@ -22,6 +22,7 @@ export interface FieldDefinition {
  */
 export interface PackagerDefinition {
   readonly name: string;
+  /** The fields this dialect lays out its own way; every other field follows ISO8583_1987_STANDARD. */
   readonly fields: Readonly<Record<number, FieldDefinition>>;
   /** `n` field digits and the MTI: one ASCII byte per digit, or packed BCD (two per byte). */
   readonly numeric: 'ascii' | 'bcd';

@@ -67,7 +67,8 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
       return reply('00');
     }
     default:
-      return reply('12');
+      // A message type this bank does not take: format error.
+      return reply('30');
   }
 }
 

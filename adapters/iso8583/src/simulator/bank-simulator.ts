@@ -27,9 +27,11 @@ export interface SimulatorFaults {
   lateByMs: number;
   /** Refuse the next N reversals (0400/0420/0421) with 39=96, holding the money: a refusal is not remembered, so a repeat is processed afresh. */
   refuseReversalsNext: number;
+  /** Add fields Tender does not use (32, 44, 48) to the next N answers. */
+  unknownFieldsNext: number;
 }
 
-export const NO_FAULTS: SimulatorFaults = { latencyMs: 0, dropNext: 0, garbageNext: 0, duplicateNext: 0, disconnectNext: 0, lateNext: 0, lateByMs: 0, refuseReversalsNext: 0 };
+export const NO_FAULTS: SimulatorFaults = { latencyMs: 0, dropNext: 0, garbageNext: 0, duplicateNext: 0, disconnectNext: 0, lateNext: 0, lateByMs: 0, refuseReversalsNext: 0, unknownFieldsNext: 0 };
 
 export interface SimulatorStats {
   received: number;
@@ -93,22 +95,28 @@ export class BankSimulator {
   }
 
   private onFrame(socket: net.Socket, bytes: Buffer): void {
-    let request: IsoMessage;
-    try {
-      request = this.packager.unpack(bytes);
-    } catch (error) {
+    const { mti, fields, error } = this.packager.unpackPartial(bytes);
+    if (error !== undefined) {
       this.stats.malformed++;
-      this.log(`malformed request: ${error instanceof Error ? error.message : String(error)} ${maskPans(bytes.toString('latin1'))}`);
+      this.log(`malformed request: ${error.message} ${maskPans(bytes.toString('latin1'))}`);
+      // A request whose MTI and STAN came through gets a format error (39=30), so the sender is not left waiting.
+      if (mti !== undefined && /^0[1-8][0-9]0$|^0[1-8][0-9]1$/.test(mti) && fields.has(11)) this.send(socket, { mti, fields }, refusal({ mti, fields }, '30').fields);
       return;
     }
+    const request: IsoMessage = { mti: mti ?? '', fields };
     this.stats.received++;
     this.stats.byMti[request.mti] = (this.stats.byMti[request.mti] ?? 0) + 1;
     try {
       this.handle(socket, request);
-    } catch (error) {
-      // A request the simulator cannot answer must not take the simulator down.
-      this.log(`request not answered: ${maskPans(error instanceof Error ? error.message : String(error))}`);
+    } catch (failure) {
+      // A request the simulator cannot process gets a format error, and never takes the simulator down.
+      this.log(`request not processed: ${maskPans(failure instanceof Error ? failure.message : String(failure))}`);
+      this.send(socket, request, refusal(request, '30').fields);
     }
+  }
+
+  private send(socket: net.Socket, request: IsoMessage, fields: Record<string, string>): void {
+    if (!socket.destroyed) socket.write(frame(this.packager.pack(isoMessage(responseMti(request.mti), fields))));
   }
 
   private handle(socket: net.Socket, request: IsoMessage): void {
@@ -127,6 +135,10 @@ export class BankSimulator {
       this.book.save();
     }
     if (fields === undefined) return;
+    if (this.faults.unknownFieldsNext > 0 && request.mti !== '0800') {
+      this.faults.unknownFieldsNext--;
+      fields = { ...fields, 32: '12345678901', 44: 'SIM EXTRA', 48: 'PRIVATE DATA THE ACQUIRER NEED NOT READ' };
+    }
     const response = frame(this.packager.pack(isoMessage(responseMti(request.mti), fields)));
     if (request.mti === '0800') {
       socket.write(response);
