@@ -11,6 +11,8 @@ runBankAdapterConformance({ describe, it, before, after }, {
       connection: ISO_TERMS,
       currency: 'RUB',
       chargedTo: (card: string) => fixture.sim.charged(card),
+      // docs/iso8583.md, response codes.
+      declineCodes: { do_not_honor: '05', insufficient_funds: '51', expired_card: '54', incorrect_cvc: 'N7' },
       close: () => fixture.close(),
     };
   },

@@ -166,7 +166,8 @@ export class Iso8583BankAdapter implements BankAdapter {
       if (!reverseOnTimeout) return { kind: 'unknown', message: `No answer from the processing centre (${error.reason}).` };
       return this.reverse(entry, connection);
     }
-    const result = resultOf(answer.fields.get(39), answer.fields.get(38), answer.fields.get(37) ?? entry.rrn);
+    // As the journal will give it back to a retry (no undefined members), so both answers are equal.
+    const result = JSON.parse(JSON.stringify(resultOf(answer.fields.get(39), answer.fields.get(38), answer.fields.get(37) ?? entry.rrn))) as BankResult;
     await this.journal.setState(entry.reference, 'answered', { answer: result });
     return result;
   }
