@@ -8,7 +8,7 @@ import { AuthorizationRequest, BankResult } from '../banks/bank-adapter';
 import { BankRegistry } from '../banks/bank-registry';
 import { BankOperation, BankOperationRepository } from '../banks/bank-operation';
 import { callBank } from '../banks/bank-call';
-import { ConnectionHealth } from '../routing/connection-health';
+import { ConnectionHealth, breakerOutcome } from '../routing/connection-health';
 import { RouteCandidate } from '../routing/bank-router';
 import { PaymentAttemptRepository } from '../routing/payment-attempt.repository';
 import { Payment } from './payment';
@@ -81,7 +81,7 @@ export class AuthorizationAttempts {
     const adapter = this.banks.get(candidate.adapterCode);
     const started = Date.now();
     const answer = await callBank(this.logger, 'authorize', () => adapter.authorize({ ...request, reference: op.id, connection: candidate.terms }));
-    if (id !== undefined) this.health.record(id, answer.kind === 'approved' || answer.kind === 'declined' || answer.kind === 'action_required', Date.now() - started);
+    if (id !== undefined) this.health.record(id, breakerOutcome(answer), Date.now() - started);
     return { answer, skipped: false };
   }
 
