@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AuthorizationRequest, BankResult } from '@tender/core';
 import net from 'node:net';
-import { ASCII_DIALECT, FrameDecoder, Iso8583BankAdapter, IsoPackager, frame, isoMessage } from '@tender/adapter-iso8583';
+import { ASCII_DIALECT, FrameDecoder, Iso8583BankAdapter, IsoJournal, IsoPackager, frame, isoMessage } from '@tender/adapter-iso8583';
 import { ISO_TERMS, IsoFixture, startIsoFixture } from '../support/iso-adapter-fixture';
 
 const CARD = '4242424242424242';
@@ -152,6 +152,41 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
     // Release the raw authorization's hold, so the card's ledger is only the sales of this spec.
     const reversal = packager.unpack(await exchangeRaw(fixture.sim.port, packager.pack(isoMessage('0400', { ...base, 11: '900003', 90: `0100900001${base[7]}${'0'.repeat(22)}` }))));
     assert.equal(reversal.fields.get(39), '00');
+  });
+
+  it('repeats a capture whose answer was lost as 0221 with the same STAN, applied once', async () => {
+    const auth = { ...sale(1_011), capture: false };
+    const authorized = await fixture.adapter.authorize(auth);
+    assert.equal(authorized.kind, 'approved');
+    if (authorized.kind !== 'approved') return;
+    const before = await fixture.sim.state();
+    const capture = {
+      reference: `op_fault_cap_${auth.reference}`, paymentId: auth.paymentId, amount: 1_011, currency: 'RUB', livemode: true, connection: ISO_TERMS,
+      original: { reference: auth.reference, authorizationCode: authorized.authorizationCode, rrn: authorized.rrn, bankReference: authorized.bankReference, amount: 1_011, cardBin: '424242', cardLast4: '4242' },
+    };
+    await fixture.sim.faults({ dropNext: 1 });
+    assert.equal((await fixture.adapter.capture(capture)).kind, 'unknown');
+    assert.equal((await fixture.adapter.capture(capture)).kind, 'approved');
+    const after = await fixture.sim.state();
+    assert.equal((after.stats.byMti['0220'] ?? 0) - (before.stats.byMti['0220'] ?? 0), 1);
+    assert.equal((after.stats.byMti['0221'] ?? 0) - (before.stats.byMti['0221'] ?? 0), 1, 'the retry went out as the repeat 0221');
+    assert.equal(after.accounts[CARD]!.charged - before.accounts[CARD]!.charged, 1_011, 'captured once');
+    outcomes.push({ request: { ...auth, capture: true }, result: authorized });
+  });
+
+  it('sends an authorization that may already have reached the bank as the repeat 0101', async () => {
+    const request = { ...sale(1_012), capture: false };
+    // As after a crash between writing the journal and hearing back: the row is there, state "sent".
+    await new IsoJournal(fixture.db).open(request.reference, request.paymentId, '0100', ISO_TERMS, request.amount, '643');
+    const before = (await fixture.sim.state()).stats.byMti['0101'] ?? 0;
+    const result = await fixture.adapter.authorize(request);
+    assert.equal(result.kind, 'approved', JSON.stringify(result));
+    assert.equal((await fixture.sim.state()).stats.byMti['0101'], before + 1);
+    // Release the hold so the card's ledger is only the sales of this spec.
+    if (result.kind === 'approved') {
+      const original = { reference: request.reference, authorizationCode: result.authorizationCode, rrn: result.rrn, bankReference: result.bankReference, amount: 1_012, cardBin: '424242', cardLast4: '4242' };
+      assert.equal((await fixture.adapter.void({ reference: `op_fault_void_${request.reference}`, paymentId: request.paymentId, amount: 1_012, currency: 'RUB', livemode: true, connection: ISO_TERMS, original })).kind, 'approved');
+    }
   });
 
   it('carries many requests in flight on one connection, each answer matched by terminal id + STAN', async () => {

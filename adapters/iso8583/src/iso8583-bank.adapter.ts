@@ -94,7 +94,7 @@ export class Iso8583BankAdapter implements BankAdapter {
       14: `${String(card.expYear % 100).padStart(2, '0')}${String(card.expMonth).padStart(2, '0')}`,
       22: '012',
     };
-    return this.exchange(entry, isoMessage(mti, fields), true);
+    return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), true);
   }
 
   async capture(request: FollowUpRequest): Promise<BankResult> {
@@ -149,7 +149,7 @@ export class Iso8583BankAdapter implements BankAdapter {
       90: this.originalData(original),
     };
     // A follow-up that goes unanswered is simply sent again by the reconciler (same STAN).
-    return this.exchange(entry, isoMessage(mti, fields), false);
+    return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), false);
   }
 
   private async exchange(entry: JournalEntry, message: IsoMessage, reverseOnTimeout: boolean): Promise<BankResult> {
@@ -267,6 +267,15 @@ function termsFrom(terms: BankConnectionTerms, original: JournalEntry | undefine
   const terminalId = terms.terminalId ?? original?.terminalId;
   if (terminalId === undefined || terminalId === '') throw new Error('an ISO 8583 connection needs a terminal id');
   return { terminalId, bankMerchantId: terms.bankMerchantId ?? original?.bankMerchantId ?? '' };
+}
+
+/**
+ * The MTI to send: the original's the first time (or when it was never written to
+ * the link), its repeat (0101, 0201, 0221, 0401, 0421) when the same message may
+ * already have reached the bank, so the bank treats it as a retransmission.
+ */
+export function sendingMti(entry: { readonly fresh: boolean; readonly state: string }, mti: string): string {
+  return entry.fresh || entry.state === 'unsent' ? mti : `${mti.slice(0, 3)}1`;
 }
 
 /** What the journal already knows for a reference, so a retry never reaches the bank twice. */

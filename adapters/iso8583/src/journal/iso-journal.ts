@@ -128,8 +128,8 @@ export class IsoJournal {
     return row === undefined ? undefined : fromRow(row);
   }
 
-  /** The entry for a reference: the existing one on a retry, or a freshly numbered one. */
-  async open(reference: string, paymentId: string, mti: string, terms: { terminalId: string; bankMerchantId: string }, amount: number, currency: string): Promise<JournalEntry> {
+  /** The entry for a reference: the existing one on a retry (`fresh: false`), or a freshly numbered one. */
+  async open(reference: string, paymentId: string, mti: string, terms: { terminalId: string; bankMerchantId: string }, amount: number, currency: string): Promise<JournalEntry & { readonly fresh: boolean }> {
     // Insert first, read only when the reference is already there (a retry): a fresh
     // authorization, the common case, costs one statement. A retry skips one number.
     const n = await this.nextNumber();
@@ -157,10 +157,10 @@ export class IsoJournal {
     } catch (error) {
       // A retry, or another process opened the same reference first: use its numbers.
       const raced = await this.find(reference);
-      if (raced !== undefined) return raced;
+      if (raced !== undefined) return { ...raced, fresh: false };
       throw error;
     }
-    return fromRow(row);
+    return { ...fromRow(row), fresh: true };
   }
 
   async setState(reference: string, state: JournalState, extra: { answer?: BankResult; reversalStan?: string; reversalTries?: number; reversalAt?: number; reversalCode?: string } = {}): Promise<void> {

@@ -49,9 +49,7 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
       return reply('00');
     }
     case '0400':
-    case '0401':
-    case '0420':
-    case '0421': {
+    case '0420': {
       const tx = book.byOriginalKey(f(90).slice(0, 20));
       // An unknown original is acknowledged too: there is nothing to undo.
       if (tx === undefined) return reply('25');

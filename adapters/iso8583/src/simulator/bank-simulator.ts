@@ -121,13 +121,15 @@ export class BankSimulator {
 
   private handle(socket: net.Socket, request: IsoMessage): void {
     const f = (n: number): string => request.fields.get(n) ?? '';
-    const key = `${request.mti}:${f(41)}:${f(11)}:${f(7)}`;
+    // A repeat (0101, 0221, 0421, ...) is the same message as its original: same key, same answer.
+    const base = `${request.mti.slice(0, 3)}0`;
+    const key = `${base}:${f(41)}:${f(11)}:${f(7)}`;
     let fields = this.book.answerFor(key);
     if (fields === undefined && request.mti.startsWith('04') && this.faults.refuseReversalsNext > 0) {
       this.faults.refuseReversalsNext--;
       fields = refusal(request, '96').fields;
     } else if (fields === undefined) {
-      const answer = processRequest(this.book, request);
+      const answer = processRequest(this.book, { mti: base, fields: request.fields });
       if (answer !== 'silent') {
         fields = answer.fields;
         this.book.remember(key, fields);
