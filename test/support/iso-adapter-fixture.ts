@@ -1,9 +1,11 @@
-import { Database, createDatabase, migrateToLatest } from '@tender/core';
+import { randomBytes } from 'node:crypto';
+import { Database, KeyRing, createDatabase, migrateToLatest } from '@tender/core';
 import { Iso8583BankAdapter, Iso8583Options } from '@tender/adapter-iso8583';
 import { TestDatabase, createTestDatabase } from './test-database';
 import { BankSimProcess } from './bank-sim-process';
 
 export const ISO_TERMS = { bankMerchantId: 'MERCHANT0000001', terminalId: 'T0000001' } as const;
+export const ISO_ACQUIRER_ID = '12345678901';
 
 export interface IsoFixture {
   readonly sim: BankSimProcess;
@@ -28,6 +30,10 @@ export async function startIsoFixture(options: Partial<Iso8583Options> = {}): Pr
     reversalRepeatMs: 60_000,
     reconnectInitialMs: 50,
     reconnectMaxMs: 500,
+    // A real key ring seals the PAN in the journal, so reversals and refunds carry field 2.
+    keyRing: new KeyRing(randomBytes(32).toString('base64')),
+    acquirerId: ISO_ACQUIRER_ID,
+    timeZone: 'Europe/Moscow',
     ...options,
   });
   await adapter.init();

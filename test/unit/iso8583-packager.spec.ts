@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { localTime } from '@tender/adapter-iso8583/dist/journal/message-times';
 import { ASCII_DIALECT, BCD_DIALECT, FrameDecoder, IsoPackager, PackagerError, frame, isoMessage, rrnOf, stanOf } from '@tender/adapter-iso8583';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -72,6 +73,11 @@ describe('ISO 8583 packager (no database)', () => {
     assert.throws(() => packager.pack(isoMessage('0100', { 2: '42424242424242424242' })), PackagerError);
     assert.throws(() => packager.pack(isoMessage('0100', { 4: '12a' })), PackagerError);
     assert.throws(() => packager.pack(isoMessage('0100', { 129: '1' })), PackagerError);
+  });
+
+  it('writes fields 12/13 in the card acceptor\'s local time, not UTC', () => {
+    assert.deepEqual(localTime(Date.UTC(2026, 10, 27, 22, 30, 5), 'Europe/Moscow'), { time: '013005', date: '1128' });
+    assert.deepEqual(localTime(Date.UTC(2026, 0, 1, 3, 0, 0), 'America/New_York'), { time: '220000', date: '1231' });
   });
 
   it('frames with a 2-byte length header and reassembles split and joined frames', () => {

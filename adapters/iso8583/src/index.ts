@@ -1,4 +1,4 @@
-import { BankOperatorAlerts, DATABASE, Database, LOGGER, TenderPlugin } from '@tender/core';
+import { BankOperatorAlerts, DATABASE, Database, KEY_RING, KeyRing, LOGGER, TenderPlugin } from '@tender/core';
 import { LinkLog } from './link/link-log';
 import { Iso8583BankAdapter } from './iso8583-bank.adapter';
 import { iso8583OptionsFromEnv } from './iso8583-options';
@@ -27,6 +27,7 @@ export const plugin: TenderPlugin = {
         ...options,
         database: ctx.container.resolve<Database>(DATABASE),
         alerts: ctx.container.resolve(BankOperatorAlerts),
+        keyRing: ctx.container.resolve<KeyRing>(KEY_RING),
         // Malformed frames and link trouble go to the gateway's log (PANs masked by the link).
         log: ctx.container.resolve<{ child(bindings: object): LinkLog }>(LOGGER).child({ adapter: 'iso8583', host: options.host }),
       }),

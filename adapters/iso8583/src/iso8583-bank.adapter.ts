@@ -20,6 +20,8 @@ import { DIALECTS } from './packager/dialects';
 import { IsoMessage, isoMessage } from './packager/iso-message';
 import { resultOf } from './response-codes';
 import { Iso8583Options, timingOf } from './iso8583-options';
+import { Sealer } from './security/sealer';
+import { isTimeZone, localTime, transmissionTime } from './journal/message-times';
 
 type Answered = Exclude<BankResult, { kind: 'unknown' }>;
 
@@ -49,19 +51,27 @@ export class Iso8583BankAdapter implements BankAdapter {
   private readonly journal: IsoJournal;
   private readonly log: LinkLog;
   private repeatTimer: NodeJS.Timeout | undefined;
+  private readonly panSealer: Sealer | undefined;
+  private readonly timeZone: string;
 
   constructor(private readonly options: Iso8583Options) {
     this.code = options.code ?? 'iso8583';
     const dialect = DIALECTS[options.dialect ?? 'iso8583-1987-ascii'];
     if (dialect === undefined) throw new Error(`unknown ISO 8583 dialect '${options.dialect ?? ''}' (known: ${Object.keys(DIALECTS).join(', ')})`);
     this.log = options.log ?? SILENT_LOG;
-    this.journal = new IsoJournal(options.database, options.now);
+    const timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!isTimeZone(timeZone)) throw new Error(`unknown time zone '${timeZone}' for ISO 8583 fields 12/13`);
+    if (options.acquirerId !== undefined && !/^\d{1,11}$/.test(options.acquirerId)) throw new Error('the ISO 8583 acquirer id (field 32) is 1 to 11 digits');
+    this.timeZone = timeZone;
+    this.journal = new IsoJournal(options.database, options.now, undefined, timeZone);
+    this.panSealer = options.keyRing === undefined ? undefined : new Sealer(options.keyRing, 'tender/iso8583-journal-pan/v1');
     this.pool = new ConnectionPool(options.poolSize ?? 2, {
       host: options.host,
       port: options.port,
       packager: new IsoPackager(dialect),
       log: this.log,
       nextStan: () => this.journal.nextStan(),
+      ...(options.acquirerId === undefined ? {} : { institutionId: options.acquirerId }),
       echoIntervalMs: options.echoIntervalMs ?? 30_000,
       signOnTimeoutMs: options.reversalDeadlineMs ?? 5_000,
       reconnectInitialMs: options.reconnectInitialMs ?? 200,
@@ -83,10 +93,11 @@ export class Iso8583BankAdapter implements BankAdapter {
 
   async authorize(request: AuthorizationRequest): Promise<BankResult> {
     const mti = request.capture ? '0200' : '0100';
-    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency));
+    const card = request.card;
+    const sealed = this.panSealer?.seal(card.number, request.reference);
+    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency), sealed);
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
-    const card = request.card;
     const fields = {
       ...this.common(entry, request.amount, request.currency),
       2: card.number,
@@ -97,16 +108,19 @@ export class Iso8583BankAdapter implements BankAdapter {
     return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), true);
   }
 
+  /** A completion advice naming the authorization by its RRN (37), approval code (38) and field 90. */
   async capture(request: FollowUpRequest): Promise<BankResult> {
-    return this.followUp(request, '0220', '000000');
+    return this.followUp(request, '0220', '000000', (original) => ({ 37: original.rrn }));
   }
 
+  /** A reversal requested by the merchant: the authorization's RRN, its PAN, reason 17 (customer cancellation). */
   async void(request: FollowUpRequest): Promise<BankResult> {
-    return this.followUp(request, '0400', '000000');
+    return this.followUp(request, '0400', '000000', (original) => ({ 2: this.panOf(original), 37: original.rrn, 39: '17' }));
   }
 
+  /** A refund is a transaction of its own: its own RRN, the PAN again, the purchase named in field 90. */
   async refund(request: RefundRequest): Promise<BankResult> {
-    return this.followUp(request, '0200', '200000');
+    return this.followUp(request, '0200', '200000', (original) => ({ 2: request.card?.number ?? this.panOf(original) }));
   }
 
   async inquire(request: InquiryRequest): Promise<InquiryResult> {
@@ -133,8 +147,13 @@ export class Iso8583BankAdapter implements BankAdapter {
     ];
   }
 
-  /** Captures, voids and refunds: one message naming the original by RRN and field 90. */
-  private async followUp(request: FollowUpRequest, mti: string, processingCode: string): Promise<BankResult> {
+  /** The authorization's PAN from the journal, when the key ring sealed it there. */
+  private panOf(original: JournalEntry): string | undefined {
+    return original.panSealed === undefined ? undefined : this.panSealer?.open(original.panSealed, original.reference);
+  }
+
+  /** Captures, voids and refunds: one message naming the original by field 90 (plus `own` fields per operation). */
+  private async followUp(request: FollowUpRequest, mti: string, processingCode: string, own: (original: JournalEntry) => Record<number, string | undefined>): Promise<BankResult> {
     const original = await this.journal.find(request.original.reference);
     if (original === undefined) return { kind: 'declined', reason: 'do_not_honor', rawCode: '25', message: 'The original authorization is unknown to this adapter.' };
     // Live follow-ups may come without terms: they belong to the authorization's terminal.
@@ -144,9 +163,9 @@ export class Iso8583BankAdapter implements BankAdapter {
     const fields = {
       ...this.common(entry, request.amount, request.currency),
       3: processingCode,
-      37: original.rrn,
       38: request.original.authorizationCode,
       90: this.originalData(original),
+      ...own(original),
     };
     // A follow-up that goes unanswered is simply sent again by the reconciler (same STAN).
     return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), false);
@@ -185,10 +204,15 @@ export class Iso8583BankAdapter implements BankAdapter {
     const at = entry.reversalAt ?? (this.options.now ?? Date.now)();
     await this.journal.setState(entry.reference, 'reversal_pending', { reversalStan: stan, reversalAt: at, reversalTries: tries + 1 });
     const mti = tries === 0 ? '0400' : tries === 1 ? '0420' : '0421';
+    // The reversal is a message of its own: its own times (7/12/13), the original's RRN
+    // and PAN, the reason (39 = 68, response received too late) and field 90.
+    const local = localTime(at, this.timeZone);
     const fields = {
-      ...this.common({ ...entry, stan }, entry.amount, entry.currency),
+      ...this.common({ ...entry, stan, transmitted: transmissionTime(at), localTime: local.time, localDate: local.date }, entry.amount, entry.currency),
+      2: this.panOf(entry),
       3: '000000',
       37: entry.rrn,
+      39: '68',
       90: this.originalData(entry),
     };
     let code: string | undefined;
@@ -242,6 +266,7 @@ export class Iso8583BankAdapter implements BankAdapter {
       11: entry.stan,
       12: entry.localTime,
       13: entry.localDate,
+      32: this.options.acquirerId,
       37: entry.rrn,
       41: entry.terminalId,
       42: entry.bankMerchantId.padEnd(15, ' '),

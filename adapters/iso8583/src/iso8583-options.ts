@@ -1,4 +1,4 @@
-import { BankAlertSink, Database } from '@tender/core';
+import { BankAlertSink, Database, KeyRing } from '@tender/core';
 import { LinkLog } from './link/link-log';
 
 /**
@@ -24,8 +24,12 @@ export interface Iso8583Options {
   readonly echoIntervalMs?: number;
   readonly reconnectInitialMs?: number;
   readonly reconnectMaxMs?: number;
-  /** Field 90's acquiring institution id (n11). */
+  /** The acquiring institution id (n..11): field 32 of every message (0800 included) and part of field 90. */
   readonly acquirerId?: string;
+  /** The card acceptor's time zone (IANA) for fields 12/13; default the process's. */
+  readonly timeZone?: string;
+  /** Seals the PAN in the journal so reversals and refunds carry field 2; without it they go without. */
+  readonly keyRing?: KeyRing;
   readonly database: Database;
   readonly log?: LinkLog;
   /** Where operator alerts go (refused reversals); the gateway passes BankOperatorAlerts. */
@@ -51,11 +55,12 @@ export function timingOf(o: Iso8583Options): Iso8583Timing {
 }
 
 /** The options the plugin reads from the environment (docs/iso8583.md, "Configuration"). */
-export type Iso8583EnvOptions = Pick<Iso8583Options, 'host' | 'port' | 'dialect' | 'poolSize' | 'deadlineMs' | 'reversalAlertAfter'>;
+export type Iso8583EnvOptions = Pick<Iso8583Options, 'host' | 'port' | 'dialect' | 'poolSize' | 'deadlineMs' | 'reversalAlertAfter' | 'acquirerId' | 'timeZone'>;
 
 /**
  * TENDER_ISO8583_HOST, TENDER_ISO8583_PORT, TENDER_ISO8583_DIALECT,
- * TENDER_ISO8583_POOL_SIZE, TENDER_ISO8583_DEADLINE_MS, TENDER_ISO8583_REVERSAL_ALERT_AFTER.
+ * TENDER_ISO8583_POOL_SIZE, TENDER_ISO8583_DEADLINE_MS, TENDER_ISO8583_REVERSAL_ALERT_AFTER,
+ * TENDER_ISO8583_ACQUIRER_ID, TENDER_ISO8583_TIME_ZONE.
  *
  * @example
  * ```ts
@@ -78,5 +83,7 @@ export function iso8583OptionsFromEnv(env: NodeJS.ProcessEnv): Iso8583EnvOptions
     poolSize: number('TENDER_ISO8583_POOL_SIZE', 2, 1, 64),
     deadlineMs: number('TENDER_ISO8583_DEADLINE_MS', 10_000, 100, 120_000),
     reversalAlertAfter: number('TENDER_ISO8583_REVERSAL_ALERT_AFTER', 3, 1, 1000),
+    ...(env.TENDER_ISO8583_ACQUIRER_ID === undefined || env.TENDER_ISO8583_ACQUIRER_ID === '' ? {} : { acquirerId: env.TENDER_ISO8583_ACQUIRER_ID }),
+    ...(env.TENDER_ISO8583_TIME_ZONE === undefined || env.TENDER_ISO8583_TIME_ZONE === '' ? {} : { timeZone: env.TENDER_ISO8583_TIME_ZONE }),
   };
 }

@@ -1,4 +1,5 @@
 import { BankResult, Database } from '@tender/core';
+import { localTime, transmissionTime } from './message-times';
 
 export type JournalState = 'sent' | 'unsent' | 'answered' | 'reversal_pending' | 'reversed';
 
@@ -28,6 +29,8 @@ export interface JournalEntry {
   readonly reversalAt: number | undefined;
   /** The last field 39 the bank answered the reversal with. */
   readonly reversalCode: string | undefined;
+  /** The card's PAN sealed with the key ring (authorizations only; Sealer with the reference as AAD). */
+  readonly panSealed: string | undefined;
 }
 
 /** STAN (n6, 1..999999) and RRN (an12) numbering from one persistent counter. */
@@ -62,10 +65,9 @@ function fromRow(row: Record<string, unknown>): JournalEntry {
     reversalTries: Number(row.reversal_tries ?? 0),
     reversalAt: row.reversal_at === null || row.reversal_at === undefined ? undefined : Number(row.reversal_at),
     reversalCode: row.reversal_code === null || row.reversal_code === undefined ? undefined : String(row.reversal_code),
+    panSealed: row.pan_sealed === null || row.pan_sealed === undefined ? undefined : String(row.pan_sealed),
   };
 }
-
-const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /**
  * The adapter's memory in the gateway's database (tables from migrations 005 and 020):
@@ -94,6 +96,8 @@ export class IsoJournal {
     private readonly db: Database,
     private readonly now: () => number = Date.now,
     private readonly blockSize = 100,
+    /** The card acceptor's time zone for fields 12/13 (IANA). */
+    private readonly timeZone = 'UTC',
   ) {}
 
   /** The next message number: unique across processes (each reserves its own blocks), increasing within one. */
@@ -129,11 +133,12 @@ export class IsoJournal {
   }
 
   /** The entry for a reference: the existing one on a retry (`fresh: false`), or a freshly numbered one. */
-  async open(reference: string, paymentId: string, mti: string, terms: { terminalId: string; bankMerchantId: string }, amount: number, currency: string): Promise<JournalEntry & { readonly fresh: boolean }> {
+  async open(reference: string, paymentId: string, mti: string, terms: { terminalId: string; bankMerchantId: string }, amount: number, currency: string, panSealed?: string): Promise<JournalEntry & { readonly fresh: boolean }> {
     // Insert first, read only when the reference is already there (a retry): a fresh
     // authorization, the common case, costs one statement. A retry skips one number.
     const n = await this.nextNumber();
     const at = new Date(this.now());
+    const local = localTime(at.getTime(), this.timeZone);
     const row = {
       reference,
       payment_id: paymentId,
@@ -142,13 +147,14 @@ export class IsoJournal {
       bank_merchant_id: terms.bankMerchantId,
       stan: stanOf(n),
       rrn: rrnOf(n, at),
-      transmitted: `${pad2(at.getUTCMonth() + 1)}${pad2(at.getUTCDate())}${pad2(at.getUTCHours())}${pad2(at.getUTCMinutes())}${pad2(at.getUTCSeconds())}`,
-      local_time: `${pad2(at.getUTCHours())}${pad2(at.getUTCMinutes())}${pad2(at.getUTCSeconds())}`,
-      local_date: `${pad2(at.getUTCMonth() + 1)}${pad2(at.getUTCDate())}`,
+      transmitted: transmissionTime(at.getTime()),
+      local_time: local.time,
+      local_date: local.date,
       amount,
       currency,
       state: 'sent',
       reversal_tries: 0,
+      pan_sealed: panSealed ?? null,
       created_at: at.getTime(),
       updated_at: at.getTime(),
     };

@@ -12,6 +12,8 @@ export interface IsoConnectionOptions {
   readonly log: LinkLog;
   /** A fresh STAN for sign-on and echo messages. */
   nextStan(): Promise<string>;
+  /** Field 32 of network messages: the acquiring institution signing on. */
+  readonly institutionId?: string;
   readonly echoIntervalMs: number;
   readonly signOnTimeoutMs: number;
   readonly reconnectInitialMs: number;
@@ -164,7 +166,7 @@ export class IsoConnection {
   private async network(code: string, beforeSignOn: boolean, deadlineMs = this.options.signOnTimeoutMs): Promise<IsoMessage> {
     const now = new Date();
     const transmitted = now.toISOString().replace(/\D/g, '').slice(4, 14);
-    return this.request(isoMessage('0800', { 7: transmitted, 11: await this.options.nextStan(), 70: code }), deadlineMs, { beforeSignOn });
+    return this.request(isoMessage('0800', { 7: transmitted, 11: await this.options.nextStan(), 32: this.options.institutionId, 70: code }), deadlineMs, { beforeSignOn });
   }
 
   private onFrame(bytes: Buffer): void {

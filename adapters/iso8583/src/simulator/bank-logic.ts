@@ -1,5 +1,5 @@
 import { IsoMessage } from '../packager/iso-message';
-import { CardBook, SIMULATOR_CARDS } from './card-book';
+import { CardBook, SIMULATOR_CARDS, SimTransaction } from './card-book';
 
 /** The answer fields for a request, or `silent` when the bank keeps quiet. */
 export type BankAnswer = { readonly fields: Record<string, string> } | 'silent';
@@ -20,7 +20,7 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
       return reply('00');
     case '0100':
     case '0200': {
-      if (f(3).startsWith('20')) return refund(book, f(37), amount, reply);
+      if (f(3).startsWith('20')) return refund(book, book.byOriginalKey(f(90).slice(0, 20)) ?? book.byRrn(f(37)), amount, reply);
       const pan = f(2);
       const behaviour = SIMULATOR_CARDS[pan] ?? '14';
       if (behaviour !== '00' && behaviour !== 'silent') return reply(behaviour);
@@ -80,8 +80,8 @@ export function refusal(request: IsoMessage, code: string, extra: Record<string,
   return { fields: { ...echo, ...extra, 39: code } };
 }
 
-function refund(book: CardBook, rrn: string, amount: number, reply: (code: string) => BankAnswer): BankAnswer {
-  const tx = book.byRrn(rrn);
+/** A refund names its purchase in field 90 (its own RRN is its own). */
+function refund(book: CardBook, tx: SimTransaction | undefined, amount: number, reply: (code: string) => BankAnswer): BankAnswer {
   if (tx === undefined || tx.reversed) return reply('25');
   if (amount > tx.captured - tx.refunded) return reply('13');
   const account = book.account(tx.pan);
