@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { localTime } from '@tender/adapter-iso8583/dist/journal/message-times';
+import { packPrivateData, unpackPrivateData } from '@tender/adapter-iso8583/dist/packager/private-data';
 import { ASCII_DIALECT, BCD_DIALECT, FrameDecoder, IsoPackager, PackagerError, frame, isoMessage, rrnOf, stanOf } from '@tender/adapter-iso8583';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -78,6 +79,13 @@ describe('ISO 8583 packager (no database)', () => {
   it('writes fields 12/13 in the card acceptor\'s local time, not UTC', () => {
     assert.deepEqual(localTime(Date.UTC(2026, 10, 27, 22, 30, 5), 'Europe/Moscow'), { time: '013005', date: '1128' });
     assert.deepEqual(localTime(Date.UTC(2026, 0, 1, 3, 0, 0), 'America/New_York'), { time: '220000', date: '1231' });
+  });
+
+  it('packs card-not-present data (CVV2 presence, ECI, CAVV) as tag, length, value', () => {
+    assert.equal(packPrivateData({ CV: '1123', EC: '05', CA: undefined }), 'CV041123EC0205');
+    assert.equal(packPrivateData({ CV: undefined }), undefined);
+    assert.deepEqual(unpackPrivateData('CV019EC0205CA28AAABBEg0VhI0VniQEjRWAAAAAAA='), { CV: '9', EC: '05', CA: 'AAABBEg0VhI0VniQEjRWAAAAAAA=' });
+    assert.equal(unpackPrivateData('CV99'), undefined);
   });
 
   it('frames with a 2-byte length header and reassembles split and joined frames', () => {

@@ -19,7 +19,9 @@ import { IsoPackager } from './packager/iso-packager';
 import { DIALECTS } from './packager/dialects';
 import { IsoMessage, isoMessage } from './packager/iso-message';
 import { resultOf } from './response-codes';
-import { Iso8583Options, timingOf } from './iso8583-options';
+import { Iso8583Options, acceptorLocation, timingOf } from './iso8583-options';
+import { packPrivateData } from './packager/private-data';
+import { PackagerDefinition } from './packager/field-definition';
 import { Sealer } from './security/sealer';
 import { isTimeZone, localTime, transmissionTime } from './journal/message-times';
 
@@ -53,11 +55,18 @@ export class Iso8583BankAdapter implements BankAdapter {
   private repeatTimer: NodeJS.Timeout | undefined;
   private readonly panSealer: Sealer | undefined;
   private readonly timeZone: string;
+  private readonly dialect: PackagerDefinition;
+  /** Fields 18 and 43, the same in every authorization of this processing centre. */
+  private readonly acceptorFields: { readonly 18: string; readonly 43: string };
 
   constructor(private readonly options: Iso8583Options) {
     this.code = options.code ?? 'iso8583';
     const dialect = DIALECTS[options.dialect ?? 'iso8583-1987-ascii'];
     if (dialect === undefined) throw new Error(`unknown ISO 8583 dialect '${options.dialect ?? ''}' (known: ${Object.keys(DIALECTS).join(', ')})`);
+    this.dialect = dialect;
+    const mcc = options.merchantCategoryCode ?? '5999';
+    if (!/^\d{4}$/.test(mcc)) throw new Error('the merchant category code (field 18) is 4 digits');
+    this.acceptorFields = { 18: mcc, 43: acceptorLocation(options.acceptor ?? { name: 'TENDER', city: 'INTERNET', country: 'RU' }) };
     this.log = options.log ?? SILENT_LOG;
     const timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!isTimeZone(timeZone)) throw new Error(`unknown time zone '${timeZone}' for ISO 8583 fields 12/13`);
@@ -98,12 +107,19 @@ export class Iso8583BankAdapter implements BankAdapter {
     const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency), sealed);
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
+    // Card not present: e-commerce entry mode (22 = 812) and condition (25 = 59), the
+    // acceptor (18, 43), and in the dialect's private field the CVV2 presence (and value,
+    // only on the first authorization: it is never stored) and the 3-D Secure ECI/CAVV.
+    const auth = request.authentication;
     const fields = {
       ...this.common(entry, request.amount, request.currency),
+      ...this.acceptorFields,
       2: card.number,
       3: '000000',
       14: `${String(card.expYear % 100).padStart(2, '0')}${String(card.expMonth).padStart(2, '0')}`,
-      22: '012',
+      22: '812',
+      25: '59',
+      [this.dialect.privateField ?? 48]: packPrivateData({ CV: card.cvc === undefined ? '9' : `1${card.cvc}`, EC: auth?.eci, CA: auth?.authenticationValue }),
     };
     return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), true);
   }

@@ -26,6 +26,10 @@ export interface Iso8583Options {
   readonly reconnectMaxMs?: number;
   /** The acquiring institution id (n..11): field 32 of every message (0800 included) and part of field 90. */
   readonly acquirerId?: string;
+  /** Field 18, the merchant category code (n4, default 5999). */
+  readonly merchantCategoryCode?: string;
+  /** Field 43, card acceptor name (up to 25), city (up to 13) and country (2 letters). */
+  readonly acceptor?: { readonly name: string; readonly city: string; readonly country: string };
   /** The card acceptor's time zone (IANA) for fields 12/13; default the process's. */
   readonly timeZone?: string;
   /** Seals the PAN in the journal so reversals and refunds carry field 2; without it they go without. */
@@ -55,12 +59,13 @@ export function timingOf(o: Iso8583Options): Iso8583Timing {
 }
 
 /** The options the plugin reads from the environment (docs/iso8583.md, "Configuration"). */
-export type Iso8583EnvOptions = Pick<Iso8583Options, 'host' | 'port' | 'dialect' | 'poolSize' | 'deadlineMs' | 'reversalAlertAfter' | 'acquirerId' | 'timeZone'>;
+export type Iso8583EnvOptions = Pick<Iso8583Options, 'host' | 'port' | 'dialect' | 'poolSize' | 'deadlineMs' | 'reversalAlertAfter' | 'acquirerId' | 'timeZone' | 'merchantCategoryCode' | 'acceptor'>;
 
 /**
  * TENDER_ISO8583_HOST, TENDER_ISO8583_PORT, TENDER_ISO8583_DIALECT,
  * TENDER_ISO8583_POOL_SIZE, TENDER_ISO8583_DEADLINE_MS, TENDER_ISO8583_REVERSAL_ALERT_AFTER,
- * TENDER_ISO8583_ACQUIRER_ID, TENDER_ISO8583_TIME_ZONE.
+ * TENDER_ISO8583_ACQUIRER_ID, TENDER_ISO8583_TIME_ZONE, TENDER_ISO8583_MCC,
+ * TENDER_ISO8583_ACCEPTOR_NAME / _CITY / _COUNTRY.
  *
  * @example
  * ```ts
@@ -85,5 +90,24 @@ export function iso8583OptionsFromEnv(env: NodeJS.ProcessEnv): Iso8583EnvOptions
     reversalAlertAfter: number('TENDER_ISO8583_REVERSAL_ALERT_AFTER', 3, 1, 1000),
     ...(env.TENDER_ISO8583_ACQUIRER_ID === undefined || env.TENDER_ISO8583_ACQUIRER_ID === '' ? {} : { acquirerId: env.TENDER_ISO8583_ACQUIRER_ID }),
     ...(env.TENDER_ISO8583_TIME_ZONE === undefined || env.TENDER_ISO8583_TIME_ZONE === '' ? {} : { timeZone: env.TENDER_ISO8583_TIME_ZONE }),
+    ...(env.TENDER_ISO8583_MCC === undefined || env.TENDER_ISO8583_MCC === '' ? {} : { merchantCategoryCode: env.TENDER_ISO8583_MCC }),
+    ...(env.TENDER_ISO8583_ACCEPTOR_NAME === undefined || env.TENDER_ISO8583_ACCEPTOR_NAME === ''
+      ? {}
+      : { acceptor: { name: env.TENDER_ISO8583_ACCEPTOR_NAME, city: env.TENDER_ISO8583_ACCEPTOR_CITY ?? '', country: env.TENDER_ISO8583_ACCEPTOR_COUNTRY ?? '' } }),
   };
+}
+
+/**
+ * Field 43 (ans40): name in 25 characters, city in 13, country in 2; checked once at start-up.
+ *
+ * @example
+ * ```ts
+ * acceptorLocation({ name: 'Tender Shop', city: 'Moscow', country: 'RU' }); // 'Tender Shop              Moscow       RU'
+ * ```
+ */
+export function acceptorLocation(acceptor: { readonly name: string; readonly city: string; readonly country: string }): string {
+  if (!/^[\x20-\x7e]{1,25}$/.test(acceptor.name) || !/^[\x20-\x7e]{0,13}$/.test(acceptor.city) || !/^[A-Z]{2}$/.test(acceptor.country)) {
+    throw new Error('field 43 needs a printable name of up to 25 characters, a city of up to 13 and a 2-letter country code');
+  }
+  return `${acceptor.name.padEnd(25)}${acceptor.city.padEnd(13)}${acceptor.country}`;
 }

@@ -30,6 +30,11 @@ export interface PackagerDefinition {
   readonly lengthPrefix: 'ascii' | 'bcd';
   /** Bitmaps as 8 raw bytes, or as 16 ASCII hex characters. */
   readonly bitmap: 'binary' | 'hex';
+  /**
+   * The private field carrying card-not-present data as tag + 2-digit length + value
+   * (CV: CVV2 presence and value, EC: ECI, CA: CAVV); default 48.
+   */
+  readonly privateField?: number;
 }
 
 export class PackagerError extends Error {}

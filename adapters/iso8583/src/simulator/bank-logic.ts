@@ -1,5 +1,6 @@
 import { IsoMessage } from '../packager/iso-message';
 import { CardBook, SIMULATOR_CARDS, SimTransaction } from './card-book';
+import { unpackPrivateData } from '../packager/private-data';
 
 /** The answer fields for a request, or `silent` when the bank keeps quiet. */
 export type BankAnswer = { readonly fields: Record<string, string> } | 'silent';
@@ -22,6 +23,9 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
     case '0200': {
       if (f(3).startsWith('20')) return refund(book, book.byOriginalKey(f(90).slice(0, 20)) ?? book.byRrn(f(37)), amount, reply);
       const pan = f(2);
+      // Card-not-present data must parse (48: tag, length, value), and a CVV2 said present must be 3 or 4 digits.
+      const cnp = request.fields.has(48) ? unpackPrivateData(f(48)) : {};
+      if (cnp === undefined || (cnp.CV !== undefined && !/^(?:9|1\d{3,4})$/.test(cnp.CV))) return reply('30');
       const behaviour = SIMULATOR_CARDS[pan] ?? '14';
       if (behaviour !== '00' && behaviour !== 'silent') return reply(behaviour);
       if (expired(f(14))) return reply('54');

@@ -98,7 +98,8 @@ export class BankSimulator {
     const { mti, fields, error } = this.packager.unpackPartial(bytes);
     if (error !== undefined) {
       this.stats.malformed++;
-      this.log(`malformed request: ${error.message} ${maskPans(bytes.toString('latin1'))}`);
+      // Only the error, never the bytes: a request may carry a CVV2 in its private field.
+      this.log(`malformed request (${bytes.length} bytes): ${error.message}`);
       // A request whose MTI and STAN came through gets a format error (39=30), so the sender is not left waiting.
       if (mti !== undefined && /^0[1-8][0-9]0$|^0[1-8][0-9]1$/.test(mti) && fields.has(11)) this.send(socket, { mti, fields }, refusal({ mti, fields }, '30').fields);
       return;
