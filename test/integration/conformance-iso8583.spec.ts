@@ -11,6 +11,8 @@ runBankAdapterConformance({ describe, it, before, after }, {
       connection: ISO_TERMS,
       currency: 'RUB',
       chargedTo: (card: string) => fixture.sim.charged(card),
+      // tender-bank-sim's account of 100.00 (SIMULATOR_ACCOUNTS), debited in field 102.
+      account: '40817810000000000002',
       // docs/iso8583.md, response codes.
       declineCodes: { do_not_honor: '05', insufficient_funds: '51', expired_card: '54', incorrect_cvc: 'N7' },
       close: () => fixture.close(),

@@ -190,6 +190,25 @@ describe('ISO 8583 on the wire, read by an independent decoder', () => {
     assert.deepEqual(new Map([...again.fields]), new Map([...first.fields]));
   });
 
+  it('debits a personal account with field 102 and processing code 002000, refunds it with 200020', async () => {
+    const debit = { reference: `op_wire_${randomBytes(6).toString('hex')}`, paymentId: 'pay_wire_acct', amount: 2_705, currency: 'RUB', capture: true, livemode: true, connection: ISO_TERMS, account: { number: '40817810000000000001', payerId: 'pyr_1', certificateSerial: '01' } };
+    const result = await adapter.debitAccount(debit);
+    assert.equal(result.kind, 'approved', JSON.stringify(result));
+    const m = tap.of('0200').at(-1)!;
+    present(m, [3, 4, 7, 11, 12, 13, 18, 25, 32, 37, 41, 42, 43, 49, 102], 'account debit');
+    assert.equal(m.fields.get(3), '002000');
+    assert.equal(m.fields.get(102), '40817810000000000001');
+    const refund = { reference: `op_wire_${randomBytes(6).toString('hex')}`, paymentId: debit.paymentId, amount: 705, currency: 'RUB', livemode: true, connection: ISO_TERMS, card: undefined,
+      original: { reference: debit.reference, authorizationCode: undefined, rrn: undefined, bankReference: undefined, amount: 2_705, cardBin: undefined, cardLast4: undefined } };
+    assert.equal((await adapter.refund(refund)).kind, 'approved');
+    const back = tap.of('0200').at(-1)!;
+    assert.equal(back.fields.get(3), '200020');
+    assert.equal(back.fields.get(102), '40817810000000000001');
+    assert.equal(back.fields.has(2), false, 'no card field for an account');
+    const account = (await sim.state()).accounts['acct:40817810000000000001']!;
+    assert.equal(account.charged, 2_000, 'debited 27.05, 7.05 back, to the kopeck');
+  });
+
   it('decoded every frame both ways without a single error', () => {
     assert.deepEqual(tap.errors, []);
     const mtis = new Set(tap.frames.map((f) => f.message.mti));

@@ -12,7 +12,7 @@ export { IsoMessage, isoMessage } from './packager/iso-message';
 export { FrameDecoder, frame } from './link/frame-decoder';
 export { IsoJournal, stanOf, rrnOf } from './journal/iso-journal';
 export { BankSimulator, SimulatorFaults, NO_FAULTS } from './simulator/bank-simulator';
-export { CardBook, OPENING_BALANCE, SIMULATOR_CARDS } from './simulator/card-book';
+export { CardBook, OPENING_BALANCE, SIMULATOR_ACCOUNTS, SIMULATOR_CARDS, accountKey } from './simulator/card-book';
 export { resultOf } from './response-codes';
 
 /** Registers one ISO 8583 processing centre from the environment (iso8583-options.ts). */

@@ -1,4 +1,5 @@
 import {
+  AccountDebitRequest,
   AuthorizationRequest,
   BankAdapter,
   BankConnectionTerms,
@@ -104,7 +105,7 @@ export class Iso8583BankAdapter implements BankAdapter {
     const mti = request.capture ? '0200' : '0100';
     const card = request.card;
     const sealed = this.panSealer?.seal(card.number, request.reference);
-    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency), sealed);
+    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency), { ...(sealed === undefined ? {} : { panSealed: sealed }) });
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
     // Card not present: e-commerce entry mode (22 = 812) and condition (25 = 59), the
@@ -124,19 +125,40 @@ export class Iso8583BankAdapter implements BankAdapter {
     return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), true);
   }
 
+  /**
+   * Debits a payer's account at this bank: 0100 (hold) or 0200 (debit) with the
+   * account in field 102 and the dialect's account processing code, no card fields.
+   * Its capture, void, refund and inquiry are the card operations, which find the
+   * account in the journal.
+   */
+  async debitAccount(request: AccountDebitRequest): Promise<BankResult> {
+    const mti = request.capture ? '0200' : '0100';
+    const account = request.account.number;
+    if (!/^[\x21-\x7e]{1,28}$/.test(account)) return { kind: 'declined', reason: 'invalid_card', rawCode: '14', message: 'The account number does not fit field 102.' };
+    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency), { account });
+    const settled = settledAnswer(entry);
+    if (settled !== undefined) return settled;
+    const fields = { ...this.common(entry, request.amount, request.currency), ...this.acceptorFields, 3: this.accountCode(), 25: '59', 102: account };
+    return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), true);
+  }
+
+  private accountCode(): string {
+    return this.dialect.accountProcessingCode ?? '002000';
+  }
+
   /** A completion advice naming the authorization by its RRN (37), approval code (38) and field 90. */
   async capture(request: FollowUpRequest): Promise<BankResult> {
-    return this.followUp(request, '0220', '000000', (original) => ({ 37: original.rrn }));
+    return this.followUp(request, '0220', '000000', (original) => ({ 37: original.rrn, ...this.accountFields(original, false) }));
   }
 
   /** A reversal requested by the merchant: the authorization's RRN, its PAN, reason 17 (customer cancellation). */
   async void(request: FollowUpRequest): Promise<BankResult> {
-    return this.followUp(request, '0400', '000000', (original) => ({ 2: this.panOf(original), 37: original.rrn, 39: '17' }));
+    return this.followUp(request, '0400', '000000', (original) => ({ 2: this.panOf(original), 37: original.rrn, 39: '17', ...this.accountFields(original, false) }));
   }
 
   /** A refund is a transaction of its own: its own RRN, the PAN again, the purchase named in field 90. */
   async refund(request: RefundRequest): Promise<BankResult> {
-    return this.followUp(request, '0200', '200000', (original) => ({ 2: request.card?.number ?? this.panOf(original) }));
+    return this.followUp(request, '0200', '200000', (original) => ({ 2: original.account === undefined ? (request.card?.number ?? this.panOf(original)) : undefined, ...this.accountFields(original, true) }));
   }
 
   async inquire(request: InquiryRequest): Promise<InquiryResult> {
@@ -161,6 +183,13 @@ export class Iso8583BankAdapter implements BankAdapter {
       { code: 'acquiring_agreement', title: 'Acquiring agreement', description: 'The bank\'s internet acquiring agreement, signed by the merchant.' },
       { code: 'terminal_registration', title: 'Terminal registration', description: 'The processing centre\'s terminal id (field 41) and merchant id (field 42) issued for the shop.' },
     ];
+  }
+
+  /** Fields 3 and 102 of a follow-up of an account debit (none for cards); a refund credits the same account type. */
+  private accountFields(original: JournalEntry, refund: boolean): Record<number, string> {
+    if (original.account === undefined) return {};
+    const code = this.accountCode();
+    return { 3: refund ? `2000${code.slice(2, 4)}` : code, 102: original.account };
   }
 
   /** The authorization's PAN from the journal, when the key ring sealed it there. */
@@ -229,6 +258,7 @@ export class Iso8583BankAdapter implements BankAdapter {
       3: '000000',
       37: entry.rrn,
       39: '68',
+      ...this.accountFields(entry, false),
       90: this.originalData(entry),
     };
     let code: string | undefined;

@@ -31,6 +31,8 @@ export interface JournalEntry {
   readonly reversalCode: string | undefined;
   /** The card's PAN sealed with the key ring (authorizations only; Sealer with the reference as AAD). */
   readonly panSealed: string | undefined;
+  /** The payer's account (field 102) when this is an account debit. */
+  readonly account: string | undefined;
 }
 
 /** STAN (n6, 1..999999) and RRN (an12) numbering from one persistent counter. */
@@ -66,6 +68,7 @@ function fromRow(row: Record<string, unknown>): JournalEntry {
     reversalAt: row.reversal_at === null || row.reversal_at === undefined ? undefined : Number(row.reversal_at),
     reversalCode: row.reversal_code === null || row.reversal_code === undefined ? undefined : String(row.reversal_code),
     panSealed: row.pan_sealed === null || row.pan_sealed === undefined ? undefined : String(row.pan_sealed),
+    account: row.account === null || row.account === undefined ? undefined : String(row.account),
   };
 }
 
@@ -133,7 +136,7 @@ export class IsoJournal {
   }
 
   /** The entry for a reference: the existing one on a retry (`fresh: false`), or a freshly numbered one. */
-  async open(reference: string, paymentId: string, mti: string, terms: { terminalId: string; bankMerchantId: string }, amount: number, currency: string, panSealed?: string): Promise<JournalEntry & { readonly fresh: boolean }> {
+  async open(reference: string, paymentId: string, mti: string, terms: { terminalId: string; bankMerchantId: string }, amount: number, currency: string, payer: { panSealed?: string; account?: string } = {}): Promise<JournalEntry & { readonly fresh: boolean }> {
     // Insert first, read only when the reference is already there (a retry): a fresh
     // authorization, the common case, costs one statement. A retry skips one number.
     const n = await this.nextNumber();
@@ -154,7 +157,8 @@ export class IsoJournal {
       currency,
       state: 'sent',
       reversal_tries: 0,
-      pan_sealed: panSealed ?? null,
+      pan_sealed: payer.panSealed ?? null,
+      account: payer.account ?? null,
       created_at: at.getTime(),
       updated_at: at.getTime(),
     };

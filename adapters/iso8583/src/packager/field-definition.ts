@@ -35,6 +35,12 @@ export interface PackagerDefinition {
    * (CV: CVV2 presence and value, EC: ECI, CA: CAVV); default 48.
    */
   readonly privateField?: number;
+  /**
+   * Field 3 of a debit of a payer's account (field 102): transaction type 00, from
+   * account type, to account type; default `002000` (from a current account). Its
+   * refunds use `20` + `00` + the same account type as the to-account.
+   */
+  readonly accountProcessingCode?: string;
 }
 
 export class PackagerError extends Error {}

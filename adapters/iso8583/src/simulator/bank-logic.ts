@@ -1,5 +1,5 @@
 import { IsoMessage } from '../packager/iso-message';
-import { CardBook, SIMULATOR_CARDS, SimTransaction } from './card-book';
+import { CardBook, SIMULATOR_ACCOUNTS, SIMULATOR_CARDS, SimTransaction, accountKey } from './card-book';
 import { unpackPrivateData } from '../packager/private-data';
 
 /** The answer fields for a request, or `silent` when the bank keeps quiet. */
@@ -22,6 +22,7 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
     case '0100':
     case '0200': {
       if (f(3).startsWith('20')) return refund(book, book.byOriginalKey(f(90).slice(0, 20)) ?? book.byRrn(f(37)), amount, reply);
+      if (request.fields.has(102) && !request.fields.has(2)) return debitAccount(book, request, amount, reply);
       const pan = f(2);
       // Card-not-present data must parse (48: tag, length, value), and a CVV2 said present must be 3 or 4 digits.
       const cnp = request.fields.has(48) ? unpackPrivateData(f(48)) : {};
@@ -74,10 +75,29 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
   }
 }
 
+/** A debit (0200) or hold (0100) on a personal account named in field 102. */
+function debitAccount(book: CardBook, request: IsoMessage, amount: number, reply: (code: string, extra?: Record<string, string>) => BankAnswer): BankAnswer {
+  const f = (n: number): string => request.fields.get(n) ?? '';
+  const known = SIMULATOR_ACCOUNTS[f(102)];
+  if (known === undefined) return reply('14');
+  if (known.blocked) return reply('62');
+  if (known.currency !== f(49)) return reply('57');
+  const key = accountKey(f(102));
+  const account = book.account(key, known.balance);
+  if (account.available < amount) return reply('51');
+  const sale = request.mti === '0200';
+  account.available -= amount;
+  if (sale) account.charged += amount;
+  else account.held += amount;
+  book.add({ rrn: f(37), pan: key, originalKey: `${request.mti}${f(11)}${f(7)}`, amount, held: sale ? 0 : amount, captured: sale ? amount : 0, refunded: 0, reversed: false });
+  authCounter = (authCounter + 1) % 1_000_000;
+  return reply('00', { 38: String(authCounter).padStart(6, '0') });
+}
+
 /** An answer echoing the request's matching fields with response code `code`. */
 export function refusal(request: IsoMessage, code: string, extra: Record<string, string> = {}): { readonly fields: Record<string, string> } {
   const echo: Record<string, string> = {};
-  for (const n of [3, 4, 7, 11, 12, 13, 37, 41, 42, 49, 70]) {
+  for (const n of [3, 4, 7, 11, 12, 13, 37, 41, 42, 49, 70, 102]) {
     const value = request.fields.get(n);
     if (value !== undefined) echo[n] = value;
   }

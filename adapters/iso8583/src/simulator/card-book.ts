@@ -15,6 +15,23 @@ export const SIMULATOR_CARDS: Readonly<Record<string, string>> = {
   '4000000000000259': 'silent',
 };
 
+/**
+ * Personal accounts (field 102) the simulator debits, as the sandbox's test accounts
+ * (docs/certificates.md): opening balance in minor units, ISO 4217 numeric currency,
+ * and `62` for a blocked account.
+ */
+export const SIMULATOR_ACCOUNTS: Readonly<Record<string, { readonly balance: number; readonly currency: string; readonly blocked: boolean }>> = {
+  '40817810000000000001': { balance: 100_000_000, currency: '643', blocked: false },
+  '40817810000000000002': { balance: 10_000, currency: '643', blocked: false },
+  '40817810000000000003': { balance: 100_000_000, currency: '643', blocked: true },
+  '40817840000000000001': { balance: 1_000_000, currency: '840', blocked: false },
+};
+
+/** The ledger key of an account (field 102), apart from card numbers. */
+export function accountKey(number: string): string {
+  return `acct:${number}`;
+}
+
 /** Every card starts with this balance, in minor units. */
 export const OPENING_BALANCE = 10_000_000;
 
@@ -55,10 +72,11 @@ export class CardBook {
     if (file !== undefined && fs.existsSync(file)) this.state = JSON.parse(fs.readFileSync(file, 'utf8')) as BookState;
   }
 
-  account(pan: string): CardAccount {
+  /** A card's (by PAN) or a personal account's (by accountKey) balances, opened at `opening` the first time. */
+  account(pan: string, opening = OPENING_BALANCE): CardAccount {
     const existing = this.state.accounts[pan];
     if (existing !== undefined) return existing;
-    const fresh = { available: OPENING_BALANCE, held: 0, charged: 0 };
+    const fresh = { available: opening, held: 0, charged: 0 };
     this.state.accounts[pan] = fresh;
     return fresh;
   }

@@ -14,6 +14,7 @@ import { Knex } from 'knex';
  * - `iso8583_journal.reversal_tries`, `reversal_at`, `reversal_code`: how often a
  *   reversal was sent, when it was first sent (its fields 7/12/13), and the last
  *   field 39 the bank answered it with.
+ * - `iso8583_journal.account`: the payer's account (field 102) of an account debit.
  * - `iso8583_journal.pan_sealed`: the PAN of an authorization, sealed with the key
  *   ring (AES-256-GCM, bound to the reference), so its reversal and refunds carry
  *   field 2; cleared once nothing can follow the authorization any more is a later step.
@@ -37,11 +38,14 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('reversal_at');
     t.string('reversal_code', 2);
     t.string('pan_sealed', 200);
+    // The payer's account (field 102) of an account debit, for its follow-ups; not card data.
+    t.string('account', 34);
   });
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('iso8583_journal', (t) => {
+    t.dropColumn('account');
     t.dropColumn('pan_sealed');
     t.dropColumn('reversal_code');
     t.dropColumn('reversal_at');
