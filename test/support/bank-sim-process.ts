@@ -28,19 +28,19 @@ export class BankSimProcess {
   readonly stateFile: string;
   private readonly dir: string;
 
-  private constructor(readonly port: number) {
+  private constructor(readonly port: number, private readonly dialect: string) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bank-sim-'));
     this.stateFile = path.join(this.dir, 'state.json');
   }
 
-  static async start(): Promise<BankSimProcess> {
-    const sim = new BankSimProcess(await freePort());
+  static async start(dialect = 'iso8583-1987-ascii'): Promise<BankSimProcess> {
+    const sim = new BankSimProcess(await freePort(), dialect);
     await sim.spawn();
     return sim;
   }
 
   async spawn(): Promise<void> {
-    const child = spawn(process.execPath, [CLI, '--port', String(this.port), '--control-port', '0', '--state', this.stateFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CLI, '--port', String(this.port), '--control-port', '0', '--state', this.stateFile, '--dialect', this.dialect], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.child = child;
     const line = await new Promise<string>((resolve, reject) => {
       const rl = createInterface({ input: child.stdout! });

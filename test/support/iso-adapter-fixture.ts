@@ -19,7 +19,7 @@ export async function startIsoFixture(options: Partial<Iso8583Options> = {}): Pr
   const database: TestDatabase = await createTestDatabase();
   const db = createDatabase(database.config);
   await migrateToLatest(db);
-  const sim = await BankSimProcess.start();
+  const sim = await BankSimProcess.start(options.dialect);
   const adapter = new Iso8583BankAdapter({
     host: '127.0.0.1',
     port: sim.port,

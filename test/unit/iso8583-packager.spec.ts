@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { localTime } from '@tender/adapter-iso8583/dist/journal/message-times';
 import { packPrivateData, unpackPrivateData } from '@tender/adapter-iso8583/dist/packager/private-data';
-import { ASCII_DIALECT, BCD_DIALECT, FrameDecoder, IsoPackager, PackagerError, frame, isoMessage, rrnOf, stanOf } from '@tender/adapter-iso8583';
+import { ASCII4_DIALECT, BCD_TPDU_DIALECT, EBCDIC_DIALECT, ASCII_DIALECT, BCD_DIALECT, FrameDecoder, IsoPackager, PackagerError, frame, isoMessage, rrnOf, stanOf } from '@tender/adapter-iso8583';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const ascii = (s: string): string => Buffer.from(s, 'latin1').toString('hex');
@@ -86,6 +86,35 @@ describe('ISO 8583 packager (no database)', () => {
     assert.equal(packPrivateData({ CV: undefined }), undefined);
     assert.deepEqual(unpackPrivateData('CV019EC0205CA28AAABBEg0VhI0VniQEjRWAAAAAAA='), { CV: '9', EC: '05', CA: 'AAABBEg0VhI0VniQEjRWAAAAAAA=' });
     assert.equal(unpackPrivateData('CV99'), undefined);
+  });
+
+  it('packs EBCDIC (code page 037) text and digits to hand-computed bytes', () => {
+    const packager = new IsoPackager(EBCDIC_DIALECT);
+    const message = isoMessage('0800', { 11: '000001', 41: 'Tz 1    ', 70: '301' });
+    // MTI F0F8F0F0; bitmap: 1, 11 -> 80 20, 41 -> byte 5 = 80; secondary: 70 -> 04.
+    const expected = hex(`F0F8F0F0 8020000000800000 0400000000000000 F0F0F0F0F0F1 E3A940F140404040 F3F0F1`);
+    assert.deepEqual(packager.pack(message), expected);
+    assert.deepEqual(packager.unpack(expected), message);
+  });
+
+  it('puts a TPDU before the MTI and pads an odd BCD PAN with a trailing F', () => {
+    const packager = new IsoPackager(BCD_TPDU_DIALECT);
+    const message = isoMessage('0100', { 2: '2200000000000000004', 11: '000123' });
+    const expected = hex(`6000010000 0100 4020000000000000 19 2200000000000000004F 000123`);
+    assert.deepEqual(packager.pack(message), expected);
+    assert.deepEqual(packager.unpack(expected), { ...message, tpdu: '6000010000' });
+    // The same PAN in the default BCD dialect: leading 0.
+    assert.deepEqual(new IsoPackager(BCD_DIALECT).pack(isoMessage('0100', { 2: '2200000000000000004' })).subarray(10), hex('19 02200000000000000004'));
+  });
+
+  it('frames with a 4-digit ASCII length header when the dialect says so', () => {
+    assert.equal(ASCII4_DIALECT.lengthHeader, 'ascii4');
+    const framed = frame(Buffer.from('hello'), 'ascii4');
+    assert.deepEqual(framed, Buffer.from('0005hello', 'latin1'));
+    const decoder = new FrameDecoder('ascii4');
+    assert.deepEqual(decoder.push(Buffer.concat([framed, framed.subarray(0, 6)])), [Buffer.from('hello')]);
+    assert.deepEqual(decoder.push(framed.subarray(6)), [Buffer.from('hello')]);
+    assert.throws(() => new FrameDecoder('ascii4').push(Buffer.from('00x5hello')), /non-digits/);
   });
 
   it('frames with a 2-byte length header and reassembles split and joined frames', () => {

@@ -87,7 +87,7 @@ export class IsoConnection {
     const socket = this.socket;
     if (socket === undefined || this.closed || (!this.ready && options.beforeSignOn !== true)) return Promise.reject(new LinkError('not_connected', false));
     const key = matchKey(message);
-    const bytes = frame(this.options.packager.pack(message));
+    const bytes = frame(this.options.packager.pack(message), this.options.packager.definition.lengthHeader);
     return new Promise<IsoMessage>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
@@ -115,14 +115,23 @@ export class IsoConnection {
   private connect(): void {
     if (this.closed) return;
     const socket = net.connect({ host: this.options.host, port: this.options.port });
-    const decoder = new FrameDecoder();
+    const decoder = new FrameDecoder(this.options.packager.definition.lengthHeader);
     socket.setNoDelay(true);
     socket.on('connect', () => {
       this.socket = socket;
       void this.signOn();
     });
     socket.on('data', (chunk: Buffer) => {
-      for (const bytes of decoder.push(chunk)) this.onFrame(bytes);
+      let frames: Buffer[];
+      try {
+        frames = decoder.push(chunk);
+      } catch (error) {
+        // A length header that is not one: the stream cannot be resynchronised, so start over.
+        this.options.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'ISO 8583 stream out of step; reconnecting');
+        socket.destroy();
+        return;
+      }
+      for (const bytes of frames) this.onFrame(bytes);
     });
     socket.on('error', (error) => this.options.log.warn({ error: error.message }, 'ISO 8583 link error'));
     socket.on('close', () => {

@@ -41,6 +41,18 @@ export interface PackagerDefinition {
    * refunds use `20` + `00` + the same account type as the to-account.
    */
   readonly accountProcessingCode?: string;
+  /** Character data (text fields, ASCII digits and prefixes, hex bitmaps): ASCII (default) or EBCDIC code page 037. */
+  readonly charset?: 'ascii' | 'ebcdic';
+  /** How an odd count of BCD digits in a variable-length field (the PAN) is padded: leading 0 (default) or trailing F. */
+  readonly bcdPadding?: 'leading0' | 'trailingF';
+  /** The message length header: 2 bytes big-endian binary (default) or 4 ASCII digits. */
+  readonly lengthHeader?: 'binary2' | 'ascii4';
+  /**
+   * A TPDU (5 bytes, as 10 hex digits: id, destination, source) before the MTI, as
+   * hosts behind a network access controller expect. Answers come back with
+   * destination and source swapped.
+   */
+  readonly tpdu?: string;
 }
 
 export class PackagerError extends Error {}

@@ -1,6 +1,7 @@
 import { FieldDefinition, PackagerDefinition, PackagerError } from './field-definition';
 import { IsoMessage } from './iso-message';
 import { ISO8583_1987_STANDARD } from './iso8583-1987-standard';
+import { decodeText, encodeText } from './charset';
 
 /**
  * Packs and unpacks ISO 8583 messages from a packager definition, so a bank's
@@ -30,13 +31,15 @@ export class IsoPackager {
       bitmap[(f - 1) >> 3]! |= 0x80 >> ((f - 1) & 7);
       parts.push(this.packField(f, def, message.fields.get(f) ?? ''));
     }
-    return Buffer.concat([this.packDigits(message.mti, 4), this.packBitmap(bitmap), ...parts]);
+    const tpdu = message.tpdu ?? this.definition.tpdu;
+    const head = tpdu === undefined ? [] : [Buffer.from(tpdu, 'hex')];
+    return Buffer.concat([...head, this.packDigits(message.mti, 4), this.packBitmap(bitmap), ...parts]);
   }
 
   unpack(bytes: Buffer): IsoMessage {
     const partial = this.unpackPartial(bytes);
     if (partial.error !== undefined) throw partial.error;
-    return { mti: partial.mti ?? '', fields: partial.fields };
+    return { mti: partial.mti ?? '', fields: partial.fields, ...(partial.tpdu === undefined ? {} : { tpdu: partial.tpdu }) };
   }
 
   /**
@@ -44,11 +47,13 @@ export class IsoPackager {
    * that does not decode, and the error. Lets a receiver answer a message it cannot
    * fully read (39=30, format error) when its STAN and terminal id came through.
    */
-  unpackPartial(bytes: Buffer): { mti: string | undefined; fields: Map<number, string>; error: PackagerError | undefined } {
+  unpackPartial(bytes: Buffer): { mti: string | undefined; fields: Map<number, string>; tpdu: string | undefined; error: PackagerError | undefined } {
     const cursor = { at: 0 };
     const fields = new Map<number, string>();
     let mti: string | undefined;
+    let tpdu: string | undefined;
     try {
+      if (this.definition.tpdu !== undefined) tpdu = take(bytes, cursor, 5).toString('hex').toUpperCase();
       mti = this.unpackDigits(bytes, cursor, 4);
       let bitmap = this.unpackBitmap(bytes, cursor);
       if ((bitmap[0]! & 0x80) !== 0) bitmap = Buffer.concat([bitmap, this.unpackBitmap(bytes, cursor)]);
@@ -57,10 +62,10 @@ export class IsoPackager {
         fields.set(f, this.unpackField(f, this.fieldDefinition(f), bytes, cursor));
       }
       if (cursor.at !== bytes.length) throw new PackagerError(`${bytes.length - cursor.at} bytes left over after the last field`);
-      return { mti, fields, error: undefined };
+      return { mti, fields, tpdu, error: undefined };
     } catch (error) {
       if (!(error instanceof PackagerError)) throw error;
-      return { mti, fields, error };
+      return { mti, fields, tpdu, error };
     }
   }
 
@@ -93,17 +98,17 @@ export class IsoPackager {
       case 'b':
         return take(bytes, cursor, count).toString('hex').toUpperCase();
       case 'n':
-        return this.unpackDigits(bytes, cursor, count);
+        return this.unpackDigits(bytes, cursor, count, def.prefix !== 'fixed');
       case 'xn':
-        return take(bytes, cursor, 1).toString('latin1') + this.unpackDigits(bytes, cursor, count);
+        return this.text(take(bytes, cursor, 1)) + this.unpackDigits(bytes, cursor, count);
       case 'z': {
-        if (this.definition.numeric === 'ascii') return take(bytes, cursor, count).toString('latin1');
+        if (this.definition.numeric === 'ascii') return this.text(take(bytes, cursor, count));
         // Packed track 2: one nibble per character, D for the separator, an odd count padded with F.
         const hex = take(bytes, cursor, Math.ceil(count / 2)).toString('hex').toUpperCase();
         return hex.slice(0, count).replace(/D/g, '=');
       }
       default:
-        return take(bytes, cursor, count).toString('latin1');
+        return this.text(take(bytes, cursor, count));
     }
   }
 
@@ -112,55 +117,71 @@ export class IsoPackager {
       case 'b':
         return Buffer.from(v, 'hex');
       case 'n':
-        return this.packDigits(v, v.length);
+        return this.packDigits(v, v.length, def.prefix !== 'fixed');
       case 'xn':
-        return Buffer.concat([Buffer.from(v.slice(0, 1), 'latin1'), this.packDigits(v.slice(1), v.length - 1)]);
+        return Buffer.concat([this.bytes(v.slice(0, 1)), this.packDigits(v.slice(1), v.length - 1)]);
       case 'z': {
-        if (this.definition.numeric === 'ascii') return Buffer.from(v, 'latin1');
+        if (this.definition.numeric === 'ascii') return this.bytes(v);
         const nibbles = v.replace(/=/g, 'D');
         return Buffer.from(nibbles.length % 2 === 1 ? `${nibbles}F` : nibbles, 'hex');
       }
       default:
-        return Buffer.from(v, 'latin1');
+        return this.bytes(v);
     }
   }
 
-  private packDigits(digits: string, count: number): Buffer {
-    if (this.definition.numeric === 'ascii') return Buffer.from(digits, 'latin1');
-    // BCD: two digits per byte, an odd count padded with a leading zero nibble.
-    return Buffer.from((count % 2 === 1 ? '0' : '') + digits, 'hex');
+  /** Character data in the dialect's charset (ASCII, or EBCDIC 037). */
+  private bytes(text: string): Buffer {
+    return encodeText(text, this.definition.charset ?? 'ascii');
   }
 
-  private unpackDigits(bytes: Buffer, cursor: { at: number }, count: number): string {
+  private text(bytes: Buffer): string {
+    return decodeText(bytes, this.definition.charset ?? 'ascii');
+  }
+
+  /**
+   * BCD: two digits per byte; an odd count padded with a leading zero nibble, or, for
+   * variable-length fields (the PAN) in a dialect that says so, a trailing F.
+   */
+  private packDigits(digits: string, count: number, variable = false): Buffer {
+    if (this.definition.numeric === 'ascii') return this.bytes(digits);
+    if (count % 2 === 0) return Buffer.from(digits, 'hex');
+    return Buffer.from(variable && this.definition.bcdPadding === 'trailingF' ? `${digits}F` : `0${digits}`, 'hex');
+  }
+
+  private unpackDigits(bytes: Buffer, cursor: { at: number }, count: number, variable = false): string {
     if (this.definition.numeric === 'ascii') {
-      const s = take(bytes, cursor, count).toString('latin1');
+      const s = this.text(take(bytes, cursor, count));
       if (!/^\d*$/.test(s)) throw new PackagerError('numeric data holds non-digits');
       return s;
     }
     const hex = take(bytes, cursor, Math.ceil(count / 2)).toString('hex');
-    if (!/^\d*$/.test(hex)) throw new PackagerError('BCD data holds non-decimal nibbles');
-    return hex.slice(hex.length - count);
+    const trailing = count % 2 === 1 && variable && this.definition.bcdPadding === 'trailingF';
+    const digits = trailing ? hex.slice(0, count) : hex.slice(hex.length - count);
+    const pad = count % 2 === 0 ? '' : trailing ? hex.slice(count) : hex.slice(0, 1);
+    if (!/^\d*$/.test(digits) || pad !== (trailing ? 'f' : count % 2 === 0 ? '' : '0')) throw new PackagerError('BCD data holds non-decimal nibbles or wrong padding');
+    return digits;
   }
 
   private packLength(count: number, digits: 2 | 3): Buffer {
     const s = String(count).padStart(digits, '0');
-    return this.definition.lengthPrefix === 'ascii' ? Buffer.from(s, 'latin1') : Buffer.from((digits === 3 ? '0' : '') + s, 'hex');
+    return this.definition.lengthPrefix === 'ascii' ? this.bytes(s) : Buffer.from((digits === 3 ? '0' : '') + s, 'hex');
   }
 
   private unpackLength(bytes: Buffer, cursor: { at: number }, digits: 2 | 3): number {
-    const s = this.definition.lengthPrefix === 'ascii' ? take(bytes, cursor, digits).toString('latin1') : take(bytes, cursor, digits === 2 ? 1 : 2).toString('hex');
+    const s = this.definition.lengthPrefix === 'ascii' ? this.text(take(bytes, cursor, digits)) : take(bytes, cursor, digits === 2 ? 1 : 2).toString('hex');
     if (!/^\d+$/.test(s)) throw new PackagerError('length prefix holds non-digits');
     return Number(s);
   }
 
   private packBitmap(bitmap: Buffer): Buffer {
     if (this.definition.bitmap === 'binary') return bitmap;
-    return Buffer.from(bitmap.toString('hex').toUpperCase(), 'latin1');
+    return this.bytes(bitmap.toString('hex').toUpperCase());
   }
 
   private unpackBitmap(bytes: Buffer, cursor: { at: number }): Buffer {
     if (this.definition.bitmap === 'binary') return Buffer.from(take(bytes, cursor, 8));
-    const hex = take(bytes, cursor, 16).toString('latin1');
+    const hex = this.text(take(bytes, cursor, 16));
     if (!/^[0-9A-Fa-f]{16}$/.test(hex)) throw new PackagerError('hex bitmap holds non-hex characters');
     return Buffer.from(hex, 'hex');
   }

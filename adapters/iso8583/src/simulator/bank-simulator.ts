@@ -86,25 +86,32 @@ export class BankSimulator {
   private serve(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.setNoDelay(true);
-    const decoder = new FrameDecoder();
+    const decoder = new FrameDecoder(this.packager.definition.lengthHeader);
     socket.on('data', (chunk: Buffer) => {
-      for (const bytes of decoder.push(chunk)) this.onFrame(socket, bytes);
+      let frames: Buffer[];
+      try {
+        frames = decoder.push(chunk);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      for (const bytes of frames) this.onFrame(socket, bytes);
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.sockets.delete(socket));
   }
 
   private onFrame(socket: net.Socket, bytes: Buffer): void {
-    const { mti, fields, error } = this.packager.unpackPartial(bytes);
+    const { mti, fields, tpdu, error } = this.packager.unpackPartial(bytes);
     if (error !== undefined) {
       this.stats.malformed++;
       // Only the error, never the bytes: a request may carry a CVV2 in its private field.
       this.log(`malformed request (${bytes.length} bytes): ${error.message}`);
       // A request whose MTI and STAN came through gets a format error (39=30), so the sender is not left waiting.
-      if (mti !== undefined && /^0[1-8][0-9]0$|^0[1-8][0-9]1$/.test(mti) && fields.has(11)) this.send(socket, { mti, fields }, refusal({ mti, fields }, '30').fields);
+      if (mti !== undefined && /^0[1-8][0-9]0$|^0[1-8][0-9]1$/.test(mti) && fields.has(11)) this.send(socket, { mti, fields, ...(tpdu === undefined ? {} : { tpdu }) }, refusal({ mti, fields }, '30').fields);
       return;
     }
-    const request: IsoMessage = { mti: mti ?? '', fields };
+    const request: IsoMessage = { mti: mti ?? '', fields, ...(tpdu === undefined ? {} : { tpdu }) };
     this.stats.received++;
     this.stats.byMti[request.mti] = (this.stats.byMti[request.mti] ?? 0) + 1;
     try {
@@ -117,7 +124,13 @@ export class BankSimulator {
   }
 
   private send(socket: net.Socket, request: IsoMessage, fields: Record<string, string>): void {
-    if (!socket.destroyed) socket.write(frame(this.packager.pack(isoMessage(responseMti(request.mti), fields))));
+    if (!socket.destroyed) socket.write(this.framed(request, fields));
+  }
+
+  /** The answer to `request`, framed: answer MTI, and the request's TPDU with destination and source swapped. */
+  private framed(request: IsoMessage, fields: Record<string, string>): Buffer {
+    const tpdu = request.tpdu === undefined ? {} : { tpdu: `${request.tpdu.slice(0, 2)}${request.tpdu.slice(6, 10)}${request.tpdu.slice(2, 6)}` };
+    return frame(this.packager.pack({ ...isoMessage(responseMti(request.mti), fields), ...tpdu }), this.packager.definition.lengthHeader);
   }
 
   private handle(socket: net.Socket, request: IsoMessage): void {
@@ -142,7 +155,7 @@ export class BankSimulator {
       this.faults.unknownFieldsNext--;
       fields = { ...fields, 32: '12345678901', 44: 'SIM EXTRA', 48: 'PRIVATE DATA THE ACQUIRER NEED NOT READ' };
     }
-    const response = frame(this.packager.pack(isoMessage(responseMti(request.mti), fields)));
+    const response = this.framed(request, fields);
     if (request.mti === '0800') {
       socket.write(response);
       return;
@@ -173,7 +186,7 @@ export class BankSimulator {
     const send = (): void => {
       if (socket.destroyed) return;
       // A well-framed message whose body is not ISO 8583 (and quotes a PAN, which the client must mask).
-      if (garbage) socket.write(frame(Buffer.from('\u0001GARBAGE 4242424242424242 \u00ff', 'latin1')));
+      if (garbage) socket.write(frame(Buffer.from('\u0001GARBAGE 4242424242424242 \u00ff', 'latin1'), this.packager.definition.lengthHeader));
       socket.write(response);
       if (duplicate) socket.write(response);
       this.stats.answered++;
