@@ -38,14 +38,14 @@ describe('the ISO 8583 plugin in a gateway (tender-bank-sim in its own process)'
     assert.ok(!t.logs().includes('4242424242424242'), 'no full PAN in the gateway log');
   });
 
-  it('refuses to register without a host, or with a bad port', () => {
+  it('refuses to register without a host, or with a bad port', async () => {
     const registered: unknown[] = [];
     const ctx = { config: t.gateway.config, container: t.gateway.container, outbound: t.gateway.container.resolve(OutboundHttpClient), registerBankAdapter: (a: unknown) => registered.push(a), registerPaymentMethod: () => {}, registerRoutes: () => {}, registerCertificateAuthenticator: () => {}, registerAdminRoutes: () => {}, registerApiRoutes: () => {}, registerBackgroundJob: () => {} };
     delete process.env.TENDER_ISO8583_HOST;
-    assert.throws(() => isoPlugin.register(ctx), /TENDER_ISO8583_HOST/);
+    await assert.rejects(async () => isoPlugin.register(ctx), /TENDER_ISO8583_HOST/);
     process.env.TENDER_ISO8583_HOST = '127.0.0.1';
     process.env.TENDER_ISO8583_PORT = 'eighty';
-    assert.throws(() => isoPlugin.register(ctx), /TENDER_ISO8583_PORT must be an integer/);
+    await assert.rejects(async () => isoPlugin.register(ctx), /TENDER_ISO8583_PORT must be an integer/);
     assert.equal(registered.length, 0);
   });
 });

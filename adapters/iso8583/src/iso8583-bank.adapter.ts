@@ -73,7 +73,7 @@ export class Iso8583BankAdapter implements BankAdapter {
     if (!isTimeZone(timeZone)) throw new Error(`unknown time zone '${timeZone}' for ISO 8583 fields 12/13`);
     if (options.acquirerId !== undefined && !/^\d{1,11}$/.test(options.acquirerId)) throw new Error('the ISO 8583 acquirer id (field 32) is 1 to 11 digits');
     this.timeZone = timeZone;
-    this.journal = new IsoJournal(options.database, options.now, undefined, timeZone);
+    this.journal = new IsoJournal(options.database, options.now, undefined, timeZone, this.code);
     this.panSealer = options.keyRing === undefined ? undefined : new Sealer(options.keyRing, 'tender/iso8583-journal-pan/v1');
     this.pool = new ConnectionPool(options.poolSize ?? 2, {
       host: options.host,

@@ -1,5 +1,6 @@
 import { BankAlertSink, Database, KeyRing } from '@tender/core';
 import { LinkLog } from './link/link-log';
+import { Iso8583Centre } from './centres/centre-repository';
 
 /**
  * Everything the ISO 8583 adapter can be configured with, and the one place its
@@ -34,6 +35,10 @@ export interface Iso8583Options {
   readonly timeZone?: string;
   /** Seals the PAN in the journal so reversals and refunds carry field 2; without it they go without. */
   readonly keyRing?: KeyRing;
+  /** TLS on the link: verify the centre's certificate against `ca` (PEM; default the system's CAs). */
+  readonly tls?: { readonly ca?: string };
+  /** The zone master key shared with the centre (32 hex digits), under which it sends working keys (0800/0810). */
+  readonly zoneMasterKey?: string;
   readonly database: Database;
   readonly log?: LinkLog;
   /** Where operator alerts go (refused reversals); the gateway passes BankOperatorAlerts. */
@@ -72,9 +77,9 @@ export type Iso8583EnvOptions = Pick<Iso8583Options, 'host' | 'port' | 'dialect'
  * const options = iso8583OptionsFromEnv(process.env); // throws on a missing host or a bad number
  * ```
  */
-export function iso8583OptionsFromEnv(env: NodeJS.ProcessEnv): Iso8583EnvOptions {
+export function iso8583OptionsFromEnv(env: NodeJS.ProcessEnv): Iso8583EnvOptions | undefined {
   const host = env.TENDER_ISO8583_HOST;
-  if (host === undefined || host === '') throw new Error('@tender/adapter-iso8583 needs TENDER_ISO8583_HOST and TENDER_ISO8583_PORT');
+  if (host === undefined || host === '') return undefined;
   const number = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     const value = raw === undefined || raw === '' ? fallback : Number(raw);
@@ -94,6 +99,23 @@ export function iso8583OptionsFromEnv(env: NodeJS.ProcessEnv): Iso8583EnvOptions
     ...(env.TENDER_ISO8583_ACCEPTOR_NAME === undefined || env.TENDER_ISO8583_ACCEPTOR_NAME === ''
       ? {}
       : { acceptor: { name: env.TENDER_ISO8583_ACCEPTOR_NAME, city: env.TENDER_ISO8583_ACCEPTOR_CITY ?? '', country: env.TENDER_ISO8583_ACCEPTOR_COUNTRY ?? '' } }),
+  };
+}
+
+/** The adapter options of a processing centre kept in the database (iso8583_centres). */
+export function centreOptions(centre: Iso8583Centre): Omit<Iso8583Options, 'database'> {
+  return {
+    code: centre.code,
+    host: centre.host,
+    port: centre.port,
+    dialect: centre.dialect,
+    poolSize: centre.poolSize,
+    ...(centre.acquirerId === undefined ? {} : { acquirerId: centre.acquirerId }),
+    ...(centre.timeZone === undefined ? {} : { timeZone: centre.timeZone }),
+    ...(centre.merchantCategoryCode === undefined ? {} : { merchantCategoryCode: centre.merchantCategoryCode }),
+    ...(centre.acceptor === undefined ? {} : { acceptor: centre.acceptor }),
+    ...(centre.tls ? { tls: centre.tlsCa === undefined ? {} : { ca: centre.tlsCa } } : {}),
+    ...(centre.zoneMasterKey === undefined ? {} : { zoneMasterKey: centre.zoneMasterKey }),
   };
 }
 

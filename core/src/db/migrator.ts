@@ -16,6 +16,7 @@ import * as saleorOutsideRefunds014 from './migrations/014-saleor-outside-refund
 import * as attemptCounters015 from './migrations/015-attempt-counters';
 import * as saleorInstallSecrets015 from './migrations/015-saleor-install-secrets';
 import * as bankAlerts020 from './migrations/020-bank-alerts';
+import * as iso8583Centres021 from './migrations/021-iso8583-centres';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -45,6 +46,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['015-attempt-counters', attemptCounters015],
   ['015-saleor-install-secrets', saleorInstallSecrets015],
   ['020-bank-alerts', bankAlerts020],
+  ['021-iso8583-centres', iso8583Centres021],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -101,6 +101,8 @@ export class IsoJournal {
     private readonly blockSize = 100,
     /** The card acceptor's time zone for fields 12/13 (IANA). */
     private readonly timeZone = 'UTC',
+    /** The processing centre (adapter code) this journal writes for; rows are shared, reversals are repeated per centre. */
+    private readonly adapterCode = 'iso8583',
   ) {}
 
   /** The next message number: unique across processes (each reserves its own blocks), increasing within one. */
@@ -145,6 +147,7 @@ export class IsoJournal {
     const row = {
       reference,
       payment_id: paymentId,
+      adapter_code: this.adapterCode,
       mti,
       terminal_id: terms.terminalId,
       bank_merchant_id: terms.bankMerchantId,
@@ -185,7 +188,7 @@ export class IsoJournal {
 
   /** Reversals not yet approved by the bank (unanswered or refused): repeated (0420, 0421) until they are. */
   async listReversalsPending(limit = 50): Promise<JournalEntry[]> {
-    const rows = (await this.db('iso8583_journal').where({ state: 'reversal_pending' }).orderBy('updated_at', 'asc').limit(limit)) as Record<string, unknown>[];
+    const rows = (await this.db('iso8583_journal').where({ state: 'reversal_pending', adapter_code: this.adapterCode }).orderBy('updated_at', 'asc').limit(limit)) as Record<string, unknown>[];
     return rows.map(fromRow);
   }
 }

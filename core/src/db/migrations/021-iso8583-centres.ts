@@ -1,0 +1,46 @@
+import { Knex } from 'knex';
+
+/**
+ * ISO 8583 plugin (@tender/adapter-iso8583; to move into its own migrations):
+ * processing centres kept in the database, so one gateway talks to several.
+ *
+ * - `iso8583_centres`: one row per processing centre, registered as a bank adapter
+ *   under its `code` (the `adapter_code` bank connections name; their terminal and
+ *   merchant ids stay on `bank_connections`): host, port, dialect, pool size,
+ *   acquirer id, time zone, MCC and acceptor, TLS, and its zone master key sealed
+ *   with the gateway's key ring (never in clear).
+ * - `iso8583_journal.adapter_code`: which centre a message went to, so each centre
+ *   repeats only its own reversals.
+ */
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.createTable('iso8583_centres', (t) => {
+    t.string('code', 40).primary();
+    t.string('host', 255).notNullable();
+    t.integer('port').notNullable();
+    t.string('dialect', 64).notNullable();
+    t.integer('pool_size').notNullable();
+    t.string('acquirer_id', 11);
+    t.string('time_zone', 64);
+    t.string('merchant_category_code', 4);
+    t.string('acceptor_name', 25);
+    t.string('acceptor_city', 13);
+    t.string('acceptor_country', 2);
+    t.boolean('tls').notNullable().defaultTo(false);
+    // PEM of the CA that signs the centre's certificate (public data).
+    t.text('tls_ca');
+    t.string('zone_master_key_sealed', 200);
+    t.string('status', 16).notNullable();
+    t.bigInteger('created_at').notNullable();
+    t.bigInteger('updated_at').notNullable();
+  });
+  await knex.schema.alterTable('iso8583_journal', (t) => {
+    t.string('adapter_code', 40).notNullable().defaultTo('iso8583');
+  });
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('iso8583_journal', (t) => {
+    t.dropColumn('adapter_code');
+  });
+  await knex.schema.dropTableIfExists('iso8583_centres');
+}
