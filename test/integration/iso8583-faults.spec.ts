@@ -56,7 +56,8 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
   const collect = { info: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`), warn: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`), error: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`) };
 
   before(async () => {
-    fixture = await startIsoFixture({ log: collect, deadlineMs: 400, reversalDeadlineMs: 1_000 });
+    // Over a MACed link (working keys under a zone master key), so a MAC mismatch is one more fault.
+    fixture = await startIsoFixture({ log: collect, deadlineMs: 400, reversalDeadlineMs: 1_000, zoneMasterKey: '0123456789ABCDEFFEDCBA9876543210' });
   });
   after(async () => {
     await fixture.close();
@@ -189,8 +190,17 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
     }
   });
 
+  it('drops an answer with a wrong MAC and reverses the request', async () => {
+    const before = await fixture.sim.charged(CARD);
+    await fixture.sim.faults({ badMacNext: 1 });
+    const result = await run(1_013);
+    assert.equal(result.kind, 'technical_failure', JSON.stringify(result));
+    assert.ok(logs.some((l) => l.includes('wrong MAC')));
+    assert.equal(await fixture.sim.charged(CARD), before);
+  });
+
   it('carries many requests in flight on one connection, each answer matched by terminal id + STAN', async () => {
-    const single = new Iso8583BankAdapter({ host: '127.0.0.1', port: fixture.sim.port, database: fixture.db, poolSize: 1, deadlineMs: 5_000 });
+    const single = new Iso8583BankAdapter({ host: '127.0.0.1', port: fixture.sim.port, database: fixture.db, poolSize: 1, deadlineMs: 5_000, zoneMasterKey: '0123456789ABCDEFFEDCBA9876543210' });
     await single.init();
     try {
       await fixture.sim.faults({ latencyMs: 100 });
@@ -208,7 +218,7 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
   });
 
   it('keeps an idle link alive with echoes (0800/301)', async () => {
-    const idle = new Iso8583BankAdapter({ host: '127.0.0.1', port: fixture.sim.port, database: fixture.db, poolSize: 1, echoIntervalMs: 50 });
+    const idle = new Iso8583BankAdapter({ host: '127.0.0.1', port: fixture.sim.port, database: fixture.db, poolSize: 1, echoIntervalMs: 50, zoneMasterKey: '0123456789ABCDEFFEDCBA9876543210' });
     await idle.init();
     try {
       const start = (await fixture.sim.state()).stats.received;
@@ -235,5 +245,9 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
     }
     // The conformance spec uses its own simulator, so this card's ledger is only these sales.
     assert.equal(await fixture.sim.charged(CARD), reported);
+    // Day-end: the journal's batch totals and the simulator's agree (0500/0510), to the kopeck.
+    const batches = await fixture.adapter.cutover();
+    assert.ok(batches.length > 0 && batches.every((b) => b.agreed), JSON.stringify(batches));
+    assert.equal(batches.reduce((sum, b) => sum + b.tender.debitAmount - b.tender.creditAmount, 0), reported);
   });
 });

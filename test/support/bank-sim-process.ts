@@ -28,19 +28,20 @@ export class BankSimProcess {
   readonly stateFile: string;
   private readonly dir: string;
 
-  private constructor(readonly port: number, private readonly dialect: string) {
+  private constructor(readonly port: number, private readonly dialect: string, private readonly extraArgs: readonly string[]) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bank-sim-'));
     this.stateFile = path.join(this.dir, 'state.json');
   }
 
-  static async start(dialect = 'iso8583-1987-ascii'): Promise<BankSimProcess> {
-    const sim = new BankSimProcess(await freePort(), dialect);
+  /** `extraArgs`: more CLI options, e.g. `--zmk HEX`, `--tls-cert FILE --tls-key FILE`. */
+  static async start(dialect = 'iso8583-1987-ascii', extraArgs: readonly string[] = []): Promise<BankSimProcess> {
+    const sim = new BankSimProcess(await freePort(), dialect, extraArgs);
     await sim.spawn();
     return sim;
   }
 
   async spawn(): Promise<void> {
-    const child = spawn(process.execPath, [CLI, '--port', String(this.port), '--control-port', '0', '--state', this.stateFile, '--dialect', this.dialect], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CLI, '--port', String(this.port), '--control-port', '0', '--state', this.stateFile, '--dialect', this.dialect, ...this.extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.child = child;
     const line = await new Promise<string>((resolve, reject) => {
       const rl = createInterface({ input: child.stdout! });

@@ -19,7 +19,8 @@ export async function startIsoFixture(options: Partial<Iso8583Options> = {}): Pr
   const database: TestDatabase = await createTestDatabase();
   const db = createDatabase(database.config);
   await migrateToLatest(db);
-  const sim = await BankSimProcess.start(options.dialect);
+  // With a zone master key the simulator issues working keys and both sides MAC every financial message.
+  const sim = await BankSimProcess.start(options.dialect, options.zoneMasterKey === undefined ? [] : ['--zmk', options.zoneMasterKey]);
   const adapter = new Iso8583BankAdapter({
     host: '127.0.0.1',
     port: sim.port,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { localTime } from '@tender/adapter-iso8583/dist/journal/message-times';
 import { packPrivateData, unpackPrivateData } from '@tender/adapter-iso8583/dist/packager/private-data';
+import { keyCheckValue, macValid, newWorkingKey, openWorkingKey, packWithMac, x919Mac } from '@tender/adapter-iso8583/dist/security/mac';
 import { ASCII4_DIALECT, BCD_TPDU_DIALECT, EBCDIC_DIALECT, ASCII_DIALECT, BCD_DIALECT, FrameDecoder, IsoPackager, PackagerError, frame, isoMessage, rrnOf, stanOf } from '@tender/adapter-iso8583';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -115,6 +116,33 @@ describe('ISO 8583 packager (no database)', () => {
     assert.deepEqual(decoder.push(Buffer.concat([framed, framed.subarray(0, 6)])), [Buffer.from('hello')]);
     assert.deepEqual(decoder.push(framed.subarray(6)), [Buffer.from('hello')]);
     assert.throws(() => new FrameDecoder('ascii4').push(Buffer.from('00x5hello')), /non-digits/);
+  });
+
+  it('MACs with X9.19 under a working key exchanged under the zone master key', () => {
+    const key = Buffer.from('0123456789ABCDEFFEDCBA9876543210', 'hex');
+    // X9.19 with both halves equal is the single-DES CBC-MAC (X9.9); the DES known answer: key 01..01 on zeros.
+    const ones = Buffer.from('01010101010101010101010101010101', 'hex');
+    assert.equal(x919Mac(ones, Buffer.alloc(8)).toString('hex').toUpperCase(), '8CA64DE9C1B123A7');
+    const data = Buffer.from('Now is the time for all ', 'latin1');
+    const mac = x919Mac(key, data);
+    assert.equal(mac.length, 8);
+    assert.notDeepEqual(x919Mac(key, Buffer.from('Now is the time for all!', 'latin1')), mac, 'one byte changes the MAC');
+    assert.equal(keyCheckValue(ones), '8CA64D');
+    const issued = newWorkingKey(key);
+    assert.deepEqual(openWorkingKey(key, issued.underZmk, issued.kcv), issued.clear);
+    assert.equal(openWorkingKey(Buffer.from('FEDCBA98765432100123456789ABCDEF', 'hex'), issued.underZmk, issued.kcv), undefined, 'another zone master key fails the check value');
+    for (const dialect of [ASCII_DIALECT, BCD_TPDU_DIALECT]) {
+      const packager = new IsoPackager(dialect);
+      for (const message of [isoMessage('0200', { 4: '1000', 11: '000001', 41: 'T1' }), isoMessage('0400', { 11: '000002', 90: '0'.repeat(42) })]) {
+        const bytes = packWithMac(packager, message, issued.clear);
+        const unpacked = packager.unpack(bytes);
+        assert.ok(unpacked.fields.has(message.fields.has(90) ? 128 : 64), 'the MAC sits in the last bitmap\'s last field');
+        assert.equal(macValid(packager, bytes, unpacked, issued.clear), true);
+        const tampered = Buffer.from(bytes);
+        tampered[tampered.length - 12] ^= 1;
+        assert.equal(macValid(packager, tampered, packager.unpack(tampered), issued.clear), false);
+      }
+    }
   });
 
   it('frames with a 2-byte length header and reassembles split and joined frames', () => {

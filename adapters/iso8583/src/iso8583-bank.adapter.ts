@@ -28,6 +28,22 @@ import { isTimeZone, localTime, transmissionTime } from './journal/message-times
 
 type Answered = Exclude<BankResult, { kind: 'unknown' }>;
 
+interface Totals {
+  readonly debits: number;
+  readonly debitAmount: number;
+  readonly credits: number;
+  readonly creditAmount: number;
+}
+
+/** One terminal's cut-over: the journal's totals, the host's, and whether the host agreed (0510 39=00). */
+export interface CutoverResult {
+  readonly terminalId: string;
+  readonly currency: string;
+  readonly agreed: boolean;
+  readonly tender: Totals;
+  readonly host: Totals;
+}
+
 /**
  * A processing centre over ISO 8583:1987 (TCP, 2-byte length header).
  *
@@ -71,6 +87,7 @@ export class Iso8583BankAdapter implements BankAdapter {
     this.log = options.log ?? SILENT_LOG;
     const timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!isTimeZone(timeZone)) throw new Error(`unknown time zone '${timeZone}' for ISO 8583 fields 12/13`);
+    if (options.zoneMasterKey !== undefined && !/^[0-9A-Fa-f]{32}$/.test(options.zoneMasterKey)) throw new Error('the zone master key is 32 hex digits (double-length triple DES)');
     if (options.acquirerId !== undefined && !/^\d{1,11}$/.test(options.acquirerId)) throw new Error('the ISO 8583 acquirer id (field 32) is 1 to 11 digits');
     this.timeZone = timeZone;
     this.journal = new IsoJournal(options.database, options.now, undefined, timeZone, this.code);
@@ -82,6 +99,8 @@ export class Iso8583BankAdapter implements BankAdapter {
       log: this.log,
       nextStan: () => this.journal.nextStan(),
       ...(options.acquirerId === undefined ? {} : { institutionId: options.acquirerId }),
+      ...(options.zoneMasterKey === undefined ? {} : { zoneMasterKey: Buffer.from(options.zoneMasterKey, 'hex') }),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
       echoIntervalMs: options.echoIntervalMs ?? 30_000,
       signOnTimeoutMs: options.reversalDeadlineMs ?? 5_000,
       reconnectInitialMs: options.reconnectInitialMs ?? 200,
@@ -105,7 +124,7 @@ export class Iso8583BankAdapter implements BankAdapter {
     const mti = request.capture ? '0200' : '0100';
     const card = request.card;
     const sealed = this.panSealer?.seal(card.number, request.reference);
-    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency), { ...(sealed === undefined ? {} : { panSealed: sealed }) });
+    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency), { processingCode: '000000', ...(sealed === undefined ? {} : { panSealed: sealed }) });
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
     // Card not present: e-commerce entry mode (22 = 812) and condition (25 = 59), the
@@ -135,7 +154,7 @@ export class Iso8583BankAdapter implements BankAdapter {
     const mti = request.capture ? '0200' : '0100';
     const account = request.account.number;
     if (!/^[\x21-\x7e]{1,28}$/.test(account)) return { kind: 'declined', reason: 'invalid_card', rawCode: '14', message: 'The account number does not fit field 102.' };
-    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency), { account });
+    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency), { account, processingCode: this.accountCode() });
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
     const fields = { ...this.common(entry, request.amount, request.currency), ...this.acceptorFields, 3: this.accountCode(), 25: '59', 102: account };
@@ -202,7 +221,8 @@ export class Iso8583BankAdapter implements BankAdapter {
     const original = await this.journal.find(request.original.reference);
     if (original === undefined) return { kind: 'declined', reason: 'do_not_honor', rawCode: '25', message: 'The original authorization is unknown to this adapter.' };
     // Live follow-ups may come without terms: they belong to the authorization's terminal.
-    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, original), request.amount, numericCurrency(request.currency));
+    const ownFields = own(original);
+    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, original), request.amount, numericCurrency(request.currency), { processingCode: ownFields[3] ?? processingCode });
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
     const fields = {
@@ -210,7 +230,7 @@ export class Iso8583BankAdapter implements BankAdapter {
       3: processingCode,
       38: request.original.authorizationCode,
       90: this.originalData(original),
-      ...own(original),
+      ...ownFields,
     };
     // A follow-up that goes unanswered is simply sent again by the reconciler (same STAN).
     return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), false);
@@ -288,6 +308,43 @@ export class Iso8583BankAdapter implements BankAdapter {
         .catch((error: unknown) => this.log.error({ error: error instanceof Error ? error.message : String(error) }, 'raising an operator alert failed'));
     }
     return { kind: 'unknown', message: `The bank refused the reversal (response code ${refused}); it stays open and is repeated until approved.` };
+  }
+
+  /**
+   * Cut-over: for each terminal and currency with approved money movements since the
+   * last one, a 0500 with the journal's batch totals (74/76 credits and debits
+   * counted, 86/88 their amounts, 97 the net); the host answers 0510 with its own
+   * totals and 39=00 when they agree (the rows are then marked with the batch), 95
+   * when they do not (nothing is marked; the difference is logged and returned).
+   */
+  async cutover(): Promise<CutoverResult[]> {
+    const results: CutoverResult[] = [];
+    for (const batch of await this.journal.openBatches()) {
+      const stan = await this.journal.nextStan();
+      const at = (this.options.now ?? Date.now)();
+      const net = batch.debitAmount - batch.creditAmount;
+      const fields = {
+        7: transmissionTime(at),
+        11: stan,
+        15: localTime(at, this.timeZone).date,
+        32: this.options.acquirerId,
+        41: batch.terminalId,
+        42: batch.bankMerchantId.padEnd(15, ' '),
+        50: batch.currency,
+        74: String(batch.credits).padStart(10, '0'),
+        76: String(batch.debits).padStart(10, '0'),
+        86: String(batch.creditAmount).padStart(16, '0'),
+        88: String(batch.debitAmount).padStart(16, '0'),
+        97: `${net < 0 ? 'D' : 'C'}${String(Math.abs(net)).padStart(16, '0')}`,
+      };
+      const { answer } = await this.pool.request(isoMessage('0500', fields), timingOf(this.options).deadlineMs);
+      const host = { debits: Number(answer.fields.get(76) ?? NaN), debitAmount: Number(answer.fields.get(88) ?? NaN), credits: Number(answer.fields.get(74) ?? NaN), creditAmount: Number(answer.fields.get(86) ?? NaN) };
+      const agreed = answer.fields.get(39) === '00';
+      if (agreed) await this.journal.closeBatch(`${this.code}:${stan}:${fields[7]}`, batch.references);
+      else this.log.warn({ terminal: batch.terminalId, currency: batch.currency, tender: { debits: batch.debits, debitAmount: batch.debitAmount, credits: batch.credits, creditAmount: batch.creditAmount }, host }, 'ISO 8583 cut-over: batch totals disagree');
+      results.push({ terminalId: batch.terminalId, currency: batch.currency, agreed, tender: { debits: batch.debits, debitAmount: batch.debitAmount, credits: batch.credits, creditAmount: batch.creditAmount }, host });
+    }
+    return results;
   }
 
   /** Repeats unacknowledged or refused reversals (0420, 0421) in the background. */

@@ -33,6 +33,20 @@ export interface JournalEntry {
   readonly panSealed: string | undefined;
   /** The payer's account (field 102) when this is an account debit. */
   readonly account: string | undefined;
+  /** Field 3 as sent (a refund is a 0200 with 20xxxx). */
+  readonly processingCode: string | undefined;
+}
+
+/** Totals of one terminal and currency for a cut-over, and the rows they came from. */
+export interface BatchTotals {
+  readonly terminalId: string;
+  readonly bankMerchantId: string;
+  readonly currency: string;
+  readonly debits: number;
+  readonly debitAmount: number;
+  readonly credits: number;
+  readonly creditAmount: number;
+  readonly references: readonly string[];
 }
 
 /** STAN (n6, 1..999999) and RRN (an12) numbering from one persistent counter. */
@@ -69,6 +83,7 @@ function fromRow(row: Record<string, unknown>): JournalEntry {
     reversalCode: row.reversal_code === null || row.reversal_code === undefined ? undefined : String(row.reversal_code),
     panSealed: row.pan_sealed === null || row.pan_sealed === undefined ? undefined : String(row.pan_sealed),
     account: row.account === null || row.account === undefined ? undefined : String(row.account),
+    processingCode: row.processing_code === null || row.processing_code === undefined ? undefined : String(row.processing_code),
   };
 }
 
@@ -138,7 +153,7 @@ export class IsoJournal {
   }
 
   /** The entry for a reference: the existing one on a retry (`fresh: false`), or a freshly numbered one. */
-  async open(reference: string, paymentId: string, mti: string, terms: { terminalId: string; bankMerchantId: string }, amount: number, currency: string, payer: { panSealed?: string; account?: string } = {}): Promise<JournalEntry & { readonly fresh: boolean }> {
+  async open(reference: string, paymentId: string, mti: string, terms: { terminalId: string; bankMerchantId: string }, amount: number, currency: string, payer: { panSealed?: string; account?: string; processingCode?: string } = {}): Promise<JournalEntry & { readonly fresh: boolean }> {
     // Insert first, read only when the reference is already there (a retry): a fresh
     // authorization, the common case, costs one statement. A retry skips one number.
     const n = await this.nextNumber();
@@ -162,6 +177,7 @@ export class IsoJournal {
       reversal_tries: 0,
       pan_sealed: payer.panSealed ?? null,
       account: payer.account ?? null,
+      processing_code: payer.processingCode ?? null,
       created_at: at.getTime(),
       updated_at: at.getTime(),
     };
@@ -184,6 +200,40 @@ export class IsoJournal {
     if (extra.reversalAt !== undefined) patch.reversal_at = extra.reversalAt;
     if (extra.reversalCode !== undefined) patch.reversal_code = extra.reversalCode;
     await this.db('iso8583_journal').where({ reference }).update(patch);
+  }
+
+  /**
+   * The open batches of this centre: per terminal and currency, the approved debits
+   * (purchases 0200, completions 0220, account debits) and credits (refunds 0200
+   * 20xxxx) not yet in a cut-over. Authorizations (holds) and voids move no money;
+   * reversed requests were never approved.
+   */
+  async openBatches(): Promise<BatchTotals[]> {
+    const rows = (await this.db('iso8583_journal').where({ adapter_code: this.adapterCode, state: 'answered' }).whereNull('batch')) as Record<string, unknown>[];
+    const groups = new Map<string, { terminalId: string; bankMerchantId: string; currency: string; debits: number; debitAmount: number; credits: number; creditAmount: number; references: string[] }>();
+    for (const entry of rows.map(fromRow)) {
+      if (entry.answer?.kind !== 'approved') continue;
+      const credit = entry.mti === '0200' && (entry.processingCode ?? '').startsWith('20');
+      const debit = !credit && (entry.mti === '0200' || entry.mti === '0220');
+      if (!credit && !debit) continue;
+      const key = `${entry.terminalId}:${entry.currency}`;
+      const g = groups.get(key) ?? { terminalId: entry.terminalId, bankMerchantId: entry.bankMerchantId, currency: entry.currency, debits: 0, debitAmount: 0, credits: 0, creditAmount: 0, references: [] };
+      groups.set(key, g);
+      if (credit) {
+        g.credits++;
+        g.creditAmount += entry.amount;
+      } else {
+        g.debits++;
+        g.debitAmount += entry.amount;
+      }
+      g.references.push(entry.reference);
+    }
+    return [...groups.values()];
+  }
+
+  /** Marks rows as counted in the cut-over `batch`. */
+  async closeBatch(batch: string, references: readonly string[]): Promise<void> {
+    for (let i = 0; i < references.length; i += 500) await this.db('iso8583_journal').whereIn('reference', references.slice(i, i + 500)).update({ batch });
   }
 
   /** Reversals not yet approved by the bank (unanswered or refused): repeated (0420, 0421) until they are. */

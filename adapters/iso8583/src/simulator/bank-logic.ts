@@ -21,7 +21,11 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
       return reply('00');
     case '0100':
     case '0200': {
-      if (f(3).startsWith('20')) return refund(book, book.byOriginalKey(f(90).slice(0, 20)) ?? book.byRrn(f(37)), amount, reply);
+      if (f(3).startsWith('20')) {
+        const answer = refund(book, book.byOriginalKey(f(90).slice(0, 20)) ?? book.byRrn(f(37)), amount, reply);
+        if (answer !== 'silent' && answer.fields[39] === '00') book.addToBatch(f(41), f(49), 'credit', amount, 1);
+        return answer;
+      }
       if (request.fields.has(102) && !request.fields.has(2)) return debitAccount(book, request, amount, reply);
       const pan = f(2);
       // Card-not-present data must parse (48: tag, length, value), and a CVV2 said present must be 3 or 4 digits.
@@ -36,7 +40,8 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
       account.available -= amount;
       if (sale) account.charged += amount;
       else account.held += amount;
-      book.add({ rrn: f(37), pan, originalKey: `${request.mti}${f(11)}${f(7)}`, amount, held: sale ? 0 : amount, captured: sale ? amount : 0, refunded: 0, reversed: false });
+      book.add({ rrn: f(37), pan, terminal: f(41), currency: f(49), originalKey: `${request.mti}${f(11)}${f(7)}`, amount, held: sale ? 0 : amount, captured: sale ? amount : 0, refunded: 0, reversed: false });
+      if (sale) book.addToBatch(f(41), f(49), 'debit', amount, 1);
       if (behaviour === 'silent') return 'silent';
       authCounter = (authCounter + 1) % 1_000_000;
       return reply('00', { 38: String(authCounter).padStart(6, '0') });
@@ -51,6 +56,7 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
       account.charged += amount;
       tx.captured = amount;
       tx.held = 0;
+      book.addToBatch(f(41), f(49), 'debit', amount, 1);
       return reply('00');
     }
     case '0400':
@@ -61,6 +67,9 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
       if (!tx.reversed) {
         const account = book.account(tx.pan);
         const paid = tx.captured - tx.refunded;
+        // Out of the batch it went into: the debit, and what was refunded of it.
+        if (tx.captured > 0) book.addToBatch(tx.terminal ?? f(41), tx.currency ?? f(49), 'debit', -tx.captured, -1);
+        if (tx.refunded > 0) book.addToBatch(tx.terminal ?? f(41), tx.currency ?? f(49), 'credit', -tx.refunded, 0);
         account.available += tx.held + paid;
         account.held -= tx.held;
         account.charged -= paid;
@@ -68,6 +77,19 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
         tx.reversed = true;
       }
       return reply('00');
+    }
+    case '0500': {
+      // Cut-over: compare the acquirer's batch totals with ours, answer ours, begin a new batch.
+      const ours = book.batch(f(41), f(50), true);
+      const theirs = { debits: Number(f(76)), debitAmount: Number(f(88)), credits: Number(f(74)), creditAmount: Number(f(86)) };
+      const agree = ours.debits === theirs.debits && ours.debitAmount === theirs.debitAmount && ours.credits === theirs.credits && ours.creditAmount === theirs.creditAmount;
+      return refusal(request, agree ? '00' : '95', {
+        50: f(50),
+        74: String(ours.credits).padStart(10, '0'),
+        76: String(ours.debits).padStart(10, '0'),
+        86: String(ours.creditAmount).padStart(16, '0'),
+        88: String(ours.debitAmount).padStart(16, '0'),
+      });
     }
     default:
       // A message type this bank does not take: format error.
@@ -89,7 +111,8 @@ function debitAccount(book: CardBook, request: IsoMessage, amount: number, reply
   account.available -= amount;
   if (sale) account.charged += amount;
   else account.held += amount;
-  book.add({ rrn: f(37), pan: key, originalKey: `${request.mti}${f(11)}${f(7)}`, amount, held: sale ? 0 : amount, captured: sale ? amount : 0, refunded: 0, reversed: false });
+  book.add({ rrn: f(37), pan: key, terminal: f(41), currency: f(49), originalKey: `${request.mti}${f(11)}${f(7)}`, amount, held: sale ? 0 : amount, captured: sale ? amount : 0, refunded: 0, reversed: false });
+  if (sale) book.addToBatch(f(41), f(49), 'debit', amount, 1);
   authCounter = (authCounter + 1) % 1_000_000;
   return reply('00', { 38: String(authCounter).padStart(6, '0') });
 }

@@ -1,4 +1,7 @@
 import net from 'node:net';
+import tls from 'node:tls';
+import { macValid, newWorkingKey, packWithMac } from '../security/mac';
+import { packPrivateData } from '../packager/private-data';
 import { maskPans } from '@tender/core';
 import { FrameDecoder, frame } from '../link/frame-decoder';
 import { IsoPackager } from '../packager/iso-packager';
@@ -29,9 +32,19 @@ export interface SimulatorFaults {
   refuseReversalsNext: number;
   /** Add fields Tender does not use (32, 44, 48) to the next N answers. */
   unknownFieldsNext: number;
+  /** Send the next N answers with a wrong MAC (after processing them). */
+  badMacNext: number;
 }
 
-export const NO_FAULTS: SimulatorFaults = { latencyMs: 0, dropNext: 0, garbageNext: 0, duplicateNext: 0, disconnectNext: 0, lateNext: 0, lateByMs: 0, refuseReversalsNext: 0, unknownFieldsNext: 0 };
+/** Link security the simulator plays the host side of. */
+export interface SimulatorSecurity {
+  /** The zone master key (16 bytes): working keys are issued under it on 0800/161, and financial messages MACed (X9.19). */
+  readonly zoneMasterKey?: Buffer;
+  /** Serve TLS with this certificate and key (PEM). */
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
+export const NO_FAULTS: SimulatorFaults = { latencyMs: 0, dropNext: 0, garbageNext: 0, duplicateNext: 0, disconnectNext: 0, lateNext: 0, lateByMs: 0, refuseReversalsNext: 0, unknownFieldsNext: 0, badMacNext: 0 };
 
 export interface SimulatorStats {
   received: number;
@@ -60,10 +73,18 @@ export class BankSimulator {
   private readonly packager: IsoPackager;
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
+  /** The working MAC key issued on each connection (renewed by every 0800/161). */
+  private readonly macKeys = new WeakMap<net.Socket, Buffer>();
 
-  constructor(dialect: PackagerDefinition, readonly book: CardBook, private readonly log: (line: string) => void = () => {}) {
+  constructor(
+    dialect: PackagerDefinition,
+    readonly book: CardBook,
+    private readonly log: (line: string) => void = () => {},
+    private readonly security: SimulatorSecurity = {},
+  ) {
     this.packager = new IsoPackager(dialect);
-    this.server = net.createServer((socket) => this.serve(socket));
+    const tlsOptions = security.tls;
+    this.server = tlsOptions === undefined ? net.createServer((socket) => this.serve(socket)) : tls.createServer({ cert: tlsOptions.cert, key: tlsOptions.key }, (socket) => this.serve(socket));
   }
 
   listen(port: number, host = '127.0.0.1'): Promise<number> {
@@ -114,6 +135,19 @@ export class BankSimulator {
     const request: IsoMessage = { mti: mti ?? '', fields, ...(tpdu === undefined ? {} : { tpdu }) };
     this.stats.received++;
     this.stats.byMti[request.mti] = (this.stats.byMti[request.mti] ?? 0) + 1;
+    const key = this.macKeys.get(socket);
+    if (key !== undefined && !request.mti.startsWith('08') && !macValid(this.packager, bytes, request, key)) {
+      // A request whose MAC is wrong is not processed: security violation.
+      this.log(`request ${request.mti} with a wrong MAC refused`);
+      this.send(socket, request, refusal(request, '63').fields);
+      return;
+    }
+    if (request.mti === '0800' && fields.get(70) === '161' && this.security.zoneMasterKey !== undefined) {
+      const issued = newWorkingKey(this.security.zoneMasterKey);
+      this.macKeys.set(socket, issued.clear);
+      this.send(socket, request, refusal(request, '00', { 48: packPrivateData({ KM: issued.underZmk, KC: issued.kcv }) ?? '' }).fields);
+      return;
+    }
     try {
       this.handle(socket, request);
     } catch (failure) {
@@ -124,13 +158,20 @@ export class BankSimulator {
   }
 
   private send(socket: net.Socket, request: IsoMessage, fields: Record<string, string>): void {
-    if (!socket.destroyed) socket.write(this.framed(request, fields));
+    if (!socket.destroyed) socket.write(this.framed(request, fields, socket));
   }
 
   /** The answer to `request`, framed: answer MTI, and the request's TPDU with destination and source swapped. */
-  private framed(request: IsoMessage, fields: Record<string, string>): Buffer {
+  private framed(request: IsoMessage, fields: Record<string, string>, socket: net.Socket): Buffer {
     const tpdu = request.tpdu === undefined ? {} : { tpdu: `${request.tpdu.slice(0, 2)}${request.tpdu.slice(6, 10)}${request.tpdu.slice(2, 6)}` };
-    return frame(this.packager.pack({ ...isoMessage(responseMti(request.mti), fields), ...tpdu }), this.packager.definition.lengthHeader);
+    const answer = { ...isoMessage(responseMti(request.mti), fields), ...tpdu };
+    const key = this.macKeys.get(socket);
+    const body = key !== undefined && !answer.mti.startsWith('08') ? packWithMac(this.packager, answer, key) : this.packager.pack(answer);
+    if (key !== undefined && !answer.mti.startsWith('08') && this.faults.badMacNext > 0) {
+      this.faults.badMacNext--;
+      body[body.length - 1] ^= 0xff;
+    }
+    return frame(body, this.packager.definition.lengthHeader);
   }
 
   private handle(socket: net.Socket, request: IsoMessage): void {
@@ -155,7 +196,7 @@ export class BankSimulator {
       this.faults.unknownFieldsNext--;
       fields = { ...fields, 32: '12345678901', 44: 'SIM EXTRA', 48: 'PRIVATE DATA THE ACQUIRER NEED NOT READ' };
     }
-    const response = this.framed(request, fields);
+    const response = this.framed(request, fields, socket);
     if (request.mti === '0800') {
       socket.write(response);
       return;

@@ -44,6 +44,9 @@ export interface CardAccount {
 
 export interface SimTransaction {
   readonly rrn: string;
+  /** Terminal (41) and currency (49) of its batch. */
+  readonly terminal?: string;
+  readonly currency?: string;
   readonly pan: string;
   readonly originalKey: string;
   readonly amount: number;
@@ -53,9 +56,19 @@ export interface SimTransaction {
   reversed: boolean;
 }
 
+/** Batch totals of one terminal and currency since its last cut-over (0500). */
+export interface BatchTotals {
+  debits: number;
+  debitAmount: number;
+  credits: number;
+  creditAmount: number;
+}
+
 interface BookState {
   accounts: Record<string, CardAccount>;
   transactions: SimTransaction[];
+  /** Open batches by `terminal:currency`. */
+  batches?: Record<string, BatchTotals>;
   /** Answers already given, by request key: a retransmission gets the same answer. */
   answers: Record<string, Record<string, string>>;
 }
@@ -95,6 +108,28 @@ export class CardBook {
 
   add(tx: SimTransaction): void {
     this.state.transactions.push(tx);
+  }
+
+  /** Adds to the open batch of a terminal and currency (negative to take a reversed debit out). */
+  addToBatch(terminal: string, currency: string, kind: 'debit' | 'credit', amount: number, count: number): void {
+    const batches = (this.state.batches ??= {});
+    const key = `${terminal.trimEnd()}:${currency}`;
+    const b = (batches[key] ??= { debits: 0, debitAmount: 0, credits: 0, creditAmount: 0 });
+    if (kind === 'debit') {
+      b.debits += count;
+      b.debitAmount += amount;
+    } else {
+      b.credits += count;
+      b.creditAmount += amount;
+    }
+  }
+
+  /** The open batch's totals, and (when `close`) a new batch begun. */
+  batch(terminal: string, currency: string, close: boolean): BatchTotals {
+    const key = `${terminal.trimEnd()}:${currency}`;
+    const totals = this.state.batches?.[key] ?? { debits: 0, debitAmount: 0, credits: 0, creditAmount: 0 };
+    if (close && this.state.batches !== undefined) delete this.state.batches[key];
+    return totals;
   }
 
   byRrn(rrn: string): SimTransaction | undefined {

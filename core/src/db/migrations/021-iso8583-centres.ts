@@ -11,6 +11,8 @@ import { Knex } from 'knex';
  *   with the gateway's key ring (never in clear).
  * - `iso8583_journal.adapter_code`: which centre a message went to, so each centre
  *   repeats only its own reversals.
+ * - `iso8583_journal.processing_code`, `batch`: field 3 of the message (a refund is a
+ *   0200 too) and the cut-over (0500/0510) whose totals included it.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('iso8583_centres', (t) => {
@@ -35,11 +37,17 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.schema.alterTable('iso8583_journal', (t) => {
     t.string('adapter_code', 40).notNullable().defaultTo('iso8583');
+    t.string('processing_code', 6);
+    t.string('batch', 40);
+    t.index(['adapter_code', 'batch', 'state']);
   });
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('iso8583_journal', (t) => {
+    t.dropIndex(['adapter_code', 'batch', 'state']);
+    t.dropColumn('batch');
+    t.dropColumn('processing_code');
     t.dropColumn('adapter_code');
   });
   await knex.schema.dropTableIfExists('iso8583_centres');
