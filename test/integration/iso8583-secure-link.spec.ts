@@ -47,7 +47,7 @@ describe('ISO 8583 link security and day-end (TLS, MAC, key exchange, cut-over)'
   let cert: string;
   const logs: string[] = [];
   const log = { info: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`), warn: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`), error: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`) };
-  const options = () => ({ host: '127.0.0.1', port: sim.port, database: db, poolSize: 1, deadlineMs: 500, reversalDeadlineMs: 1_000, reversalRepeatMs: 600_000, reconnectInitialMs: 50, keyRing: new KeyRing(randomBytes(32).toString('base64')), tls: { ca: cert }, log });
+  const options = () => ({ host: '127.0.0.1', port: sim.port, database: db, poolSize: 1, deadlineMs: 500, reversalDeadlineMs: 1_000, reversalRepeatMs: 600_000, reconnectInitialMs: 50, reconnectMaxMs: 200, keyRing: new KeyRing(randomBytes(32).toString('base64')), tls: { ca: cert }, log });
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-iso-tls-'));
@@ -57,7 +57,7 @@ describe('ISO 8583 link security and day-end (TLS, MAC, key exchange, cut-over)'
     db = createDatabase(database.config);
     await migrateToLatest(db);
     sim = await BankSimProcess.start('iso8583-1987-ascii', ['--zmk', ZMK, '--tls-cert', made.certFile, '--tls-key', made.keyFile]);
-    adapter = new Iso8583BankAdapter({ ...options(), zoneMasterKey: ZMK });
+    adapter = new Iso8583BankAdapter({ ...options(), zoneMasterKey: ZMK, standInFloorLimit: 5_000 });
     await adapter.init();
   });
   after(async () => {
@@ -101,13 +101,31 @@ describe('ISO 8583 link security and day-end (TLS, MAC, key exchange, cut-over)'
     await untrusted.destroy();
   });
 
+  it('approves in stand-in while the centre is down, up to the floor limit, and forwards the advice (0220) once it is back', async () => {
+    await sim.kill();
+    for (let i = 0; i < 100 && (await adapter.health()).ok; i++) await new Promise((r) => setTimeout(r, 20));
+    const small = await adapter.authorize(sale(3_000));
+    assert.equal(small.kind, 'approved', JSON.stringify(small));
+    if (small.kind === 'approved') assert.match(small.authorizationCode ?? '', /^S\d{5}$/);
+    const large = await adapter.authorize(sale(6_000));
+    assert.deepEqual([large.kind, large.kind === 'technical_failure' ? large.reason : ''], ['technical_failure', 'bank_unreachable'], 'above the floor limit: not stood in');
+    await sim.spawn();
+    for (let i = 0; i < 200 && !(await adapter.health()).ok; i++) await new Promise((r) => setTimeout(r, 25));
+    const before = await sim.charged(CARD);
+    await adapter.repeatReversals();
+    assert.equal(await sim.charged(CARD), before + 3_000, 'the advice reached the bank');
+    assert.equal((await sim.state()).stats.byMti['0220'], 1);
+    await adapter.repeatReversals();
+    assert.equal((await sim.state()).stats.byMti['0221'] ?? 0, 0, 'acknowledged advices are not repeated');
+  });
+
   it('cuts over with batch totals that agree with the host to the kopeck, then begins a new batch', async () => {
     assert.equal((await adapter.authorize(sale(3_000))).kind, 'approved');
     const [batch, ...rest] = await adapter.cutover();
     assert.equal(rest.length, 0);
     assert.ok(batch !== undefined);
     assert.equal(batch.agreed, true, JSON.stringify(batch));
-    assert.deepEqual(batch.tender, { debits: 2, debitAmount: 4_500, credits: 0, creditAmount: 0 });
+    assert.deepEqual(batch.tender, { debits: 3, debitAmount: 7_500, credits: 0, creditAmount: 0 }, '1 500 + 3 000 in stand-in + 3 000');
     assert.deepEqual(batch.host, batch.tender);
     assert.equal(await sim.charged(CARD), batch.tender.debitAmount - batch.tender.creditAmount);
     assert.deepEqual(await adapter.cutover(), [], 'nothing left in the batch');

@@ -183,7 +183,7 @@ export class Iso8583BankAdapter implements BankAdapter {
   async inquire(request: InquiryRequest): Promise<InquiryResult> {
     const entry = await this.journal.find(request.reference);
     if (entry === undefined || entry.state === 'unsent') return { kind: 'not_found', message: 'This reference was never sent to the bank.' };
-    if ((entry.state === 'answered' || entry.state === 'reversed') && entry.answer !== undefined) return entry.answer;
+    if ((entry.state === 'answered' || entry.state === 'reversed' || entry.state === 'advice_pending') && entry.answer !== undefined) return entry.answer;
     // Sent but never answered (or its reversal not yet acknowledged): reverse it, so the outcome is definite and nobody is charged.
     return this.reverse(entry);
   }
@@ -244,6 +244,8 @@ export class Iso8583BankAdapter implements BankAdapter {
     } catch (error) {
       if (!(error instanceof LinkError)) throw error;
       if (!error.sent) {
+        const standIn = await this.standIn(entry, message);
+        if (standIn !== undefined) return standIn;
         await this.journal.setState(entry.reference, 'unsent');
         return { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: 'No connection to the processing centre; nothing was sent.' };
       }
@@ -254,6 +256,56 @@ export class Iso8583BankAdapter implements BankAdapter {
     const result = JSON.parse(JSON.stringify(resultOf(answer.fields.get(39), answer.fields.get(38), answer.fields.get(37) ?? entry.rrn))) as BankResult;
     await this.journal.setState(entry.reference, 'answered', { answer: result });
     return result;
+  }
+
+  /**
+   * Approves in stand-in when the centre is unreachable (nothing was sent), for a card
+   * authorization or purchase up to `standInFloorLimit`: the answer is an approval with
+   * a stand-in approval code (`S` + STAN), and the advice (0120 for an authorization,
+   * 0220 for a purchase) is sealed in the journal to be forwarded once the link is up.
+   */
+  private async standIn(entry: JournalEntry, message: IsoMessage): Promise<BankResult | undefined> {
+    const limit = this.options.standInFloorLimit;
+    if (limit === undefined || this.panSealer === undefined || entry.amount > limit) return undefined;
+    if ((message.mti !== '0100' && message.mti !== '0200') || message.fields.get(3) !== '000000' || !message.fields.has(2)) return undefined;
+    const approved: BankResult = { kind: 'approved', authorizationCode: `S${entry.stan.slice(-5)}`, rrn: entry.rrn, bankReference: entry.rrn };
+    const advice: Record<string, string> = {};
+    // The advice repeats the request (never the CVV2 in the private field) with the stand-in's answer.
+    for (const [f, v] of message.fields) if (f !== (this.dialect.privateField ?? 48)) advice[String(f)] = v;
+    advice['38'] = approved.authorizationCode ?? '';
+    advice['39'] = '00';
+    const sealed = this.panSealer.seal(JSON.stringify({ mti: message.mti === '0100' ? '0120' : '0220', fields: advice }), entry.reference);
+    await this.journal.setState(entry.reference, 'advice_pending', { answer: approved, adviceSealed: sealed });
+    this.log.warn({ reference: entry.reference, amount: entry.amount }, 'ISO 8583 centre unreachable: approved in stand-in; the advice is forwarded later');
+    return approved;
+  }
+
+  /** Forwards stand-in advices (0120/0220 the first time, 0121/0221 after) until the centre acknowledges them. */
+  private async forwardAdvices(): Promise<number> {
+    let done = 0;
+    try {
+      for (const entry of await this.journal.listAdvicesPending()) {
+        const opened = entry.adviceSealed === undefined ? undefined : this.panSealer?.open(entry.adviceSealed, entry.reference);
+        if (opened === undefined) continue;
+        const advice = JSON.parse(opened) as { mti: string; fields: Record<string, string> };
+        const mti = entry.reversalTries === 0 ? advice.mti : `${advice.mti.slice(0, 3)}1`;
+        await this.journal.setState(entry.reference, 'advice_pending', { reversalTries: entry.reversalTries + 1 });
+        try {
+          const { answer } = await this.pool.request(isoMessage(mti, advice.fields), timingOf(this.options).reversalDeadlineMs);
+          if (answer.fields.get(39) !== '00') {
+            this.log.warn({ reference: entry.reference, code: answer.fields.get(39) }, 'ISO 8583 stand-in advice not accepted; repeated');
+            continue;
+          }
+          await this.journal.setState(entry.reference, 'answered');
+          done++;
+        } catch (error) {
+          if (!(error instanceof LinkError)) throw error;
+        }
+      }
+    } catch (error) {
+      this.log.error({ error: error instanceof Error ? error.message : String(error) }, 'forwarding ISO 8583 advices failed');
+    }
+    return done;
   }
 
   /**
@@ -349,7 +401,7 @@ export class Iso8583BankAdapter implements BankAdapter {
 
   /** Repeats unacknowledged or refused reversals (0420, 0421) in the background. */
   async repeatReversals(): Promise<number> {
-    let done = 0;
+    let done = await this.forwardAdvices();
     try {
       for (const entry of await this.journal.listReversalsPending()) {
         const result = await this.reverse(entry);
@@ -408,7 +460,7 @@ export function sendingMti(entry: { readonly fresh: boolean; readonly state: str
 
 /** What the journal already knows for a reference, so a retry never reaches the bank twice. */
 function settledAnswer(entry: JournalEntry): BankResult | undefined {
-  if (entry.state === 'answered' || entry.state === 'reversed') return entry.answer;
+  if (entry.state === 'answered' || entry.state === 'reversed' || entry.state === 'advice_pending') return entry.answer;
   if (entry.state === 'reversal_pending') return { kind: 'unknown', message: 'A reversal of this request is waiting for the bank\'s approval.' };
   return undefined;
 }

@@ -37,6 +37,12 @@ export interface Iso8583Options {
   readonly keyRing?: KeyRing;
   /** TLS on the link: verify the centre's certificate against `ca` (PEM; default the system's CAs). */
   readonly tls?: { readonly ca?: string };
+  /**
+   * Stand-in: while no connection to the centre is up, approve card authorizations
+   * and purchases up to this amount (minor units) and forward them later as advices
+   * (0120/0220). Off unless set; needs `keyRing` (the advice holds the PAN, sealed).
+   */
+  readonly standInFloorLimit?: number;
   /** The zone master key shared with the centre (32 hex digits), under which it sends working keys (0800/0810). */
   readonly zoneMasterKey?: string;
   readonly database: Database;

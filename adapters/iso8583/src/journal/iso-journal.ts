@@ -1,7 +1,8 @@
 import { BankResult, Database } from '@tender/core';
 import { localTime, transmissionTime } from './message-times';
 
-export type JournalState = 'sent' | 'unsent' | 'answered' | 'reversal_pending' | 'reversed';
+/** `advice_pending`: approved in stand-in while the centre was unreachable; its advice (0120/0220) is still to be forwarded. */
+export type JournalState = 'sent' | 'unsent' | 'answered' | 'reversal_pending' | 'reversed' | 'advice_pending';
 
 /** What was sent for one operation reference; enough to retransmit it or reverse it (never the PAN). */
 export interface JournalEntry {
@@ -35,6 +36,8 @@ export interface JournalEntry {
   readonly account: string | undefined;
   /** Field 3 as sent (a refund is a 0200 with 20xxxx). */
   readonly processingCode: string | undefined;
+  /** A stand-in approval's advice fields, sealed (Sealer, the reference as AAD). */
+  readonly adviceSealed: string | undefined;
 }
 
 /** Totals of one terminal and currency for a cut-over, and the rows they came from. */
@@ -84,6 +87,7 @@ function fromRow(row: Record<string, unknown>): JournalEntry {
     panSealed: row.pan_sealed === null || row.pan_sealed === undefined ? undefined : String(row.pan_sealed),
     account: row.account === null || row.account === undefined ? undefined : String(row.account),
     processingCode: row.processing_code === null || row.processing_code === undefined ? undefined : String(row.processing_code),
+    adviceSealed: row.advice_sealed === null || row.advice_sealed === undefined ? undefined : String(row.advice_sealed),
   };
 }
 
@@ -192,13 +196,14 @@ export class IsoJournal {
     return { ...fromRow(row), fresh: true };
   }
 
-  async setState(reference: string, state: JournalState, extra: { answer?: BankResult; reversalStan?: string; reversalTries?: number; reversalAt?: number; reversalCode?: string } = {}): Promise<void> {
+  async setState(reference: string, state: JournalState, extra: { answer?: BankResult; reversalStan?: string; reversalTries?: number; reversalAt?: number; reversalCode?: string; adviceSealed?: string } = {}): Promise<void> {
     const patch: Record<string, unknown> = { state, updated_at: this.now() };
     if (extra.answer !== undefined) patch.answer = JSON.stringify(extra.answer);
     if (extra.reversalStan !== undefined) patch.reversal_stan = extra.reversalStan;
     if (extra.reversalTries !== undefined) patch.reversal_tries = extra.reversalTries;
     if (extra.reversalAt !== undefined) patch.reversal_at = extra.reversalAt;
     if (extra.reversalCode !== undefined) patch.reversal_code = extra.reversalCode;
+    if (extra.adviceSealed !== undefined) patch.advice_sealed = extra.adviceSealed;
     await this.db('iso8583_journal').where({ reference }).update(patch);
   }
 
@@ -234,6 +239,12 @@ export class IsoJournal {
   /** Marks rows as counted in the cut-over `batch`. */
   async closeBatch(batch: string, references: readonly string[]): Promise<void> {
     for (let i = 0; i < references.length; i += 500) await this.db('iso8583_journal').whereIn('reference', references.slice(i, i + 500)).update({ batch });
+  }
+
+  /** Stand-in approvals whose advice the centre has not acknowledged yet. */
+  async listAdvicesPending(limit = 50): Promise<JournalEntry[]> {
+    const rows = (await this.db('iso8583_journal').where({ state: 'advice_pending', adapter_code: this.adapterCode }).orderBy('updated_at', 'asc').limit(limit)) as Record<string, unknown>[];
+    return rows.map(fromRow);
   }
 
   /** Reversals not yet approved by the bank (unanswered or refused): repeated (0420, 0421) until they are. */

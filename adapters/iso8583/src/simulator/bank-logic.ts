@@ -46,7 +46,11 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
       authCounter = (authCounter + 1) % 1_000_000;
       return reply('00', { 38: String(authCounter).padStart(6, '0') });
     }
+    case '0120':
+      return standInAdvice(book, request, amount, reply);
     case '0220': {
+      // With a PAN and no transaction behind its RRN: the advice of a purchase approved in stand-in.
+      if (request.fields.has(2) && book.byRrn(f(37)) === undefined) return standInAdvice(book, request, amount, reply);
       const tx = book.byRrn(f(37));
       if (tx === undefined || tx.reversed) return reply('25');
       if (amount > tx.held) return reply('13');
@@ -95,6 +99,24 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
       // A message type this bank does not take: format error.
       return reply('30');
   }
+}
+
+/**
+ * An advice of what the acquirer approved in stand-in (0120 authorization, 0220
+ * purchase): the bank cannot decline it, only record it, so the hold or charge is
+ * applied whatever the balance, and acknowledged with 00.
+ */
+function standInAdvice(book: CardBook, request: IsoMessage, amount: number, reply: (code: string, extra?: Record<string, string>) => BankAnswer): BankAnswer {
+  const f = (n: number): string => request.fields.get(n) ?? '';
+  const sale = request.mti === '0220';
+  const account = book.account(f(2));
+  account.available -= amount;
+  if (sale) account.charged += amount;
+  else account.held += amount;
+  const original = sale ? '0200' : '0100';
+  book.add({ rrn: f(37), pan: f(2), terminal: f(41), currency: f(49), originalKey: `${original}${f(11)}${f(7)}`, amount, held: sale ? 0 : amount, captured: sale ? amount : 0, refunded: 0, reversed: false });
+  if (sale) book.addToBatch(f(41), f(49), 'debit', amount, 1);
+  return reply('00');
 }
 
 /** A debit (0200) or hold (0100) on a personal account named in field 102. */

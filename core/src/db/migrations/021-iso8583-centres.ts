@@ -13,6 +13,9 @@ import { Knex } from 'knex';
  *   repeats only its own reversals.
  * - `iso8583_journal.processing_code`, `batch`: field 3 of the message (a refund is a
  *   0200 too) and the cut-over (0500/0510) whose totals included it.
+ * - `iso8583_journal.advice_sealed`: a stand-in approval's advice (0120/0220) waiting
+ *   to be forwarded, its fields sealed with the key ring (they hold the PAN; never
+ *   the CVV2); its tries are counted in `reversal_tries`.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('iso8583_centres', (t) => {
@@ -39,6 +42,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('adapter_code', 40).notNullable().defaultTo('iso8583');
     t.string('processing_code', 6);
     t.string('batch', 40);
+    t.text('advice_sealed');
     t.index(['adapter_code', 'batch', 'state']);
   });
 }
@@ -46,6 +50,7 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('iso8583_journal', (t) => {
     t.dropIndex(['adapter_code', 'batch', 'state']);
+    t.dropColumn('advice_sealed');
     t.dropColumn('batch');
     t.dropColumn('processing_code');
     t.dropColumn('adapter_code');
