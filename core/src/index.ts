@@ -5,6 +5,7 @@ import 'reflect-metadata';
 
 export * from './banks/bank-adapter';
 export { BankRegistry, UnknownBankAdapterError } from './banks/bank-registry';
+export { BANK_ALERT_EVENTS, BankAlert, BankAlertKind, BankAlertSink, BankOperatorAlerts } from './banks/operator-alerts';
 export { Clock, CLOCK, FixedClock, SystemClock } from './clock/clock';
 export { TenderConfig, loadConfig, ConfigError, DatabaseConfig, DEFAULT_PLUGINS } from './config/config';
 export { PluginSettings, NO_PLUGIN_SETTINGS, DEPRECATED_PLUGIN_VARIABLES } from './config/plugin-settings';

@@ -46,7 +46,7 @@ describe('operator console in headless Chromium', function () {
     const health = t.gateway.container.resolve(ConnectionHealth);
     const connectionOf = async (merchantId: string): Promise<string> => String((await t.gateway.db('bank_connections').where({ merchant_id: merchantId }).first()).id);
     for (let i = 0; i < 12; i++) health.record(await connectionOf(live.id), i % 6 !== 0, 120 + i * 5);
-    for (let i = 0; i < 6; i++) health.record(await connectionOf(slow.id), false, 900);
+    for (let i = 0; i < 10; i++) health.record(await connectionOf(slow.id), false, 900);
     const shop = new MerchantClient(t.gateway.app, (await t.createMerchant('Gadget Store')).key);
     await putMerchantRules(t.gateway.app, shop, REVIEW_ABOVE_100000).expect(200);
     heldPaymentId = (await payAs(shop, CARDS.visa, { email: 'big.spender@example.com', ip: '203.0.113.7' }, { amount: 250000 })).id;

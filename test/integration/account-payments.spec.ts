@@ -101,13 +101,26 @@ describe('payments from a personal account (signed requests)', function () {
     assert.equal(captured.body.amount_captured, 20000);
   });
 
+  let poorDevice: PayerDevice | undefined;
+  const poorPayer = async (): Promise<PayerDevice> => (poorDevice ??= await enrolPayer(t.gateway.app, POOR));
+
   it('is declined by the bank when the account lacks funds', async () => {
-    const poor = await enrolPayer(t.gateway.app, POOR);
+    const poor = await poorPayer();
     const { id, token } = await newPayment({ amount: 10001 });
     const res = await confirmSigned(t.gateway.app, poor, token, {}, { iat: iat() }).expect(200);
     assert.equal(res.body.status, 'declined');
     assert.equal(res.body.failure_code, 'insufficient_funds');
     assert.equal((await shop.get(`/v1/payments/${id}`)).body.status, 'declined');
+  });
+
+  it('keeps the account\'s balance: 100.00 pays 27.05 three times, not a fourth (issue 19 item 10)', async () => {
+    const poor = await poorPayer();
+    const statuses: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { token } = await newPayment({ amount: 2705 });
+      statuses.push((await confirmSigned(t.gateway.app, poor, token, {}, { iat: iat() }).expect(200)).body.status);
+    }
+    assert.deepEqual(statuses, ['captured', 'captured', 'captured', 'declined'], 'the sandbox counts what the account already paid');
   });
 
   it('refuses type account on the merchant API, and merchants that have not enabled it', async () => {

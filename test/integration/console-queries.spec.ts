@@ -89,8 +89,8 @@ describe('console queries: audit pages, bank health, the global review queue, st
     const failing = await connectionOf(one.id);
     const healthy = await connectionOf(two.id);
     const health = t.gateway.container.resolve(ConnectionHealth);
-    for (let i = 0; i < 5; i++) health.record(failing, false, 300);
-    for (let i = 0; i < 15; i++) health.record(healthy, true, 100);
+    for (let i = 0; i < 10; i++) health.record(failing, false, 300);
+    for (let i = 0; i < 10; i++) health.record(healthy, true, 100);
 
     const banks = await t.gateway.container.resolve(BankHealthSummary).banks();
     assert.deepEqual(banks.map((b) => b.code), ['alfa', 'beta']);
@@ -99,8 +99,8 @@ describe('console queries: audit pages, bank health, the global review queue, st
     assert.equal(alfa.state, 'open');
     assert.equal(alfa.openBreakers, 1);
     assert.equal(alfa.calls, 20);
-    assert.equal(alfa.errorPerMille, 250);
-    assert.equal(alfa.averageLatencyMs, 150);
+    assert.equal(alfa.errorPerMille, 500);
+    assert.equal(alfa.averageLatencyMs, 200);
     const byMerchant = new Map(alfa.connections.map((c) => [c.merchantId, [c.state, c.errorPerMille, c.averageLatencyMs]]));
     assert.deepEqual(byMerchant.get(one.id), ['open', 1000, 300]);
     assert.deepEqual(byMerchant.get(two.id), ['closed', 0, 100]);

@@ -221,7 +221,7 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
   it('shows bank health and the certificate inventory', async () => {
     const connection = await t.gateway.db('bank_connections').where({ bank_code: 'alfa' }).first();
     const health = t.gateway.container.resolve(ConnectionHealth);
-    for (let i = 0; i < 6; i++) health.record(String(connection.id), false, 250);
+    for (let i = 0; i < 10; i++) health.record(String(connection.id), false, 250);
     const banks = await op.agent.get('/console/banks').expect(200);
     assert.match(banks.text, /data-bank="alfa" class="console-row-alarm"/);
     assert.match(banks.text, /data-breaker="open"/);

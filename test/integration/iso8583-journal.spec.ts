@@ -41,9 +41,9 @@ describe('ISO 8583 journal: STAN and RRN numbering', () => {
 
   it('keeps one STAN and RRN per reference, so a retry is a retransmission', async () => {
     const journal = new IsoJournal(db);
-    const one = await journal.open('op_same', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');
-    const again = await journal.open('op_same', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');
-    const other = await journal.open('op_other', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');
+    const one = await journal.open('op_same', 'pay_1', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');
+    const again = await journal.open('op_same', 'pay_1', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');
+    const other = await journal.open('op_other', 'pay_1', '0200', { terminalId: 'T0000001', bankMerchantId: 'M1' }, 1000, '643');
     assert.equal(again.stan, one.stan);
     assert.equal(again.rrn, one.rrn);
     assert.notEqual(other.stan, one.stan);

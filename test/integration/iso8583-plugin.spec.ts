@@ -35,11 +35,12 @@ describe('the ISO 8583 plugin in a gateway (tender-bank-sim in its own process)'
     assert.ok(!t.logs().includes('4242424242424242'), 'no full PAN in the gateway log');
   });
 
-  it('refuses options without a host, or with a bad port, naming the plugin and the option', () => {
-    assert.throws(() => resolvePluginOptions(isoPlugin, NO_PLUGIN_SETTINGS), /^Error: plugin @tender\/adapter-iso8583: option host: Required/);
+  it('refuses a bad port naming the plugin and the option, and takes its other options', () => {
+    // No host is not an option error: the processing centres may all be in iso8583_centres (the start then says what is missing).
+    assert.deepEqual(resolvePluginOptions(isoPlugin, NO_PLUGIN_SETTINGS), { port: 8583, poolSize: 2, deadlineMs: 10_000, reversalAlertAfter: 3 });
     const settings = { ...NO_PLUGIN_SETTINGS, variables: { TENDER_PLUGIN_ISO8583_HOST: '127.0.0.1', TENDER_PLUGIN_ISO8583_PORT: 'eighty' } };
     assert.throws(() => resolvePluginOptions(isoPlugin, settings), /plugin @tender\/adapter-iso8583: option port: Expected number, received string \(TENDER_PLUGIN_ISO8583_PORT/);
-    const ok = resolvePluginOptions(isoPlugin, { ...settings, variables: { TENDER_PLUGIN_ISO8583_HOST: '127.0.0.1', TENDER_PLUGIN_ISO8583_POOL_SIZE: '3' } });
-    assert.deepEqual(ok, { host: '127.0.0.1', port: 8583, poolSize: 3, deadlineMs: 10_000 });
+    const ok = resolvePluginOptions(isoPlugin, { ...settings, variables: { TENDER_PLUGIN_ISO8583_HOST: '127.0.0.1', TENDER_PLUGIN_ISO8583_POOL_SIZE: '3', TENDER_PLUGIN_ISO8583_MCC: '5411' } });
+    assert.deepEqual(ok, { host: '127.0.0.1', port: 8583, poolSize: 3, deadlineMs: 10_000, reversalAlertAfter: 3, mcc: '5411' });
   });
 });

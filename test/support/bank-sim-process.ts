@@ -13,6 +13,11 @@ export interface SimAccount {
   charged: number;
 }
 
+export interface SimState {
+  accounts: Record<string, SimAccount>;
+  stats: { received: number; answered: number; malformed: number; byMti: Record<string, number> };
+}
+
 /**
  * `tender-bank-sim` in its own process over real TCP on loopback, with its ledger
  * in a state file so it can be killed (SIGKILL) and started again on the same port.
@@ -23,19 +28,20 @@ export class BankSimProcess {
   readonly stateFile: string;
   private readonly dir: string;
 
-  private constructor(readonly port: number) {
+  private constructor(readonly port: number, private readonly dialect: string, private readonly extraArgs: readonly string[]) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bank-sim-'));
     this.stateFile = path.join(this.dir, 'state.json');
   }
 
-  static async start(): Promise<BankSimProcess> {
-    const sim = new BankSimProcess(await freePort());
+  /** `extraArgs`: more CLI options, e.g. `--zmk HEX`, `--tls-cert FILE --tls-key FILE`. */
+  static async start(dialect = 'iso8583-1987-ascii', extraArgs: readonly string[] = []): Promise<BankSimProcess> {
+    const sim = new BankSimProcess(await freePort(), dialect, extraArgs);
     await sim.spawn();
     return sim;
   }
 
   async spawn(): Promise<void> {
-    const child = spawn(process.execPath, [CLI, '--port', String(this.port), '--control-port', '0', '--state', this.stateFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CLI, '--port', String(this.port), '--control-port', '0', '--state', this.stateFile, '--dialect', this.dialect, ...this.extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.child = child;
     const line = await new Promise<string>((resolve, reject) => {
       const rl = createInterface({ input: child.stdout! });
@@ -59,9 +65,9 @@ export class BankSimProcess {
     if (!res.ok) throw new Error(`faults: ${res.status}`);
   }
 
-  async state(): Promise<{ accounts: Record<string, SimAccount>; stats: { received: number; answered: number } }> {
+  async state(): Promise<SimState> {
     const res = await fetch(`http://127.0.0.1:${this.controlPort}/state`);
-    return (await res.json()) as { accounts: Record<string, SimAccount>; stats: { received: number; answered: number } };
+    return (await res.json()) as SimState;
   }
 
   async charged(pan: string): Promise<number> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { FixedClock } from '@tender/core';
 import { BankConnection } from '@tender/core/dist/banks/bank-connection';
 import { planRoute } from '@tender/core/dist/routing/route-planner';
-import { ConnectionHealth, BREAKER } from '@tender/core/dist/routing/connection-health';
+import { ConnectionHealth, BREAKER, breakerOutcome } from '@tender/core/dist/routing/connection-health';
 import { RoutingRuleSet, PaymentFacts, routingRuleSetSchema } from '@tender/core/dist/routing/routing-rules';
 import { RoutingRuleVersion } from '@tender/core/dist/routing/routing-rule.repository';
 
@@ -95,6 +95,41 @@ describe('circuit breaker (no database, controlled clock)', () => {
     assert.equal(health.state('bcn_a'), 'closed');
     assert.equal(health.admit('bcn_a'), 'use');
     assert.equal(health.view('bcn_a').errorRate, 0);
+  });
+
+  it('counts only technical failures: declines are healthy, issuer-side failures say nothing', () => {
+    assert.equal(breakerOutcome({ kind: 'declined', reason: 'insufficient_funds', rawCode: '51', message: '' }), 'healthy');
+    assert.equal(breakerOutcome({ kind: 'action_required', challenge: { acsUrl: '/acs', transactionId: 't', creq: 'c' } }), 'healthy');
+    assert.equal(breakerOutcome({ kind: 'technical_failure', reason: 'processing_error', rawCode: '91', message: '' }), 'ignored');
+    assert.equal(breakerOutcome({ kind: 'technical_failure', reason: 'processing_error', rawCode: '96', message: '' }), 'failure');
+    assert.equal(breakerOutcome({ kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: '' }), 'failure');
+    assert.equal(breakerOutcome({ kind: 'unknown', message: '' }), 'failure');
+    // The reported case: 8 calls on one terminal, 4 errors of which 2 card-caused (issuer down): stays closed.
+    const health = new ConnectionHealth(new FixedClock(0));
+    const calls: Array<'healthy' | 'failure' | 'ignored'> = ['healthy', 'failure', 'ignored', 'healthy', 'failure', 'ignored', 'healthy', 'healthy'];
+    for (const c of calls) health.record('bcn_t', c, 10);
+    assert.equal(health.state('bcn_t'), 'closed');
+    assert.equal(health.view('bcn_t').calls, 6, 'issuer-side failures are not in the window');
+    // Even 4 technical errors in 8 calls are too few calls to judge.
+    const four = new ConnectionHealth(new FixedClock(0));
+    for (let i = 0; i < 8; i++) four.record('bcn_f', i % 2 === 0 ? 'failure' : 'healthy', 10);
+    assert.equal(four.state('bcn_f'), 'closed');
+  });
+
+  it('lets another payment probe when the probe\'s answer says nothing, or when the probe never reports back', () => {
+    const clock = new FixedClock(1_000_000);
+    const health = new ConnectionHealth(clock);
+    for (let i = 0; i < BREAKER.minimumCalls; i++) health.record('bcn_p', 'failure', 10);
+    clock.advance(BREAKER.openMs);
+    assert.equal(health.admit('bcn_p'), 'probe');
+    health.record('bcn_p', 'ignored', 10);
+    assert.equal(health.state('bcn_p'), 'half_open');
+    assert.equal(health.admit('bcn_p'), 'probe', 'an issuer-side failure neither closes nor reopens: the next payment probes');
+    assert.equal(health.admit('bcn_p'), 'skip');
+    clock.advance(BREAKER.openMs);
+    assert.equal(health.admit('bcn_p'), 'probe', 'a probe lost with its process is replaced');
+    health.record('bcn_p', 'healthy', 10);
+    assert.equal(health.state('bcn_p'), 'closed');
   });
 
   it('counts declines as a healthy bank', () => {

@@ -1,11 +1,11 @@
 import {
+  AccountDebitRequest,
   AuthorizationRequest,
   BankAdapter,
   BankConnectionTerms,
   BankHealth,
   BankResult,
   ContractRequirement,
-  Database,
   FollowUpRequest,
   InquiryRequest,
   InquiryResult,
@@ -20,32 +20,29 @@ import { IsoPackager } from './packager/iso-packager';
 import { DIALECTS } from './packager/dialects';
 import { IsoMessage, isoMessage } from './packager/iso-message';
 import { resultOf } from './response-codes';
-
-export interface Iso8583Options {
-  /** The adapter code bank connections name (default `iso8583`); one instance per processing centre. */
-  readonly code?: string;
-  readonly host: string;
-  readonly port: number;
-  /** A name from DIALECTS (default `iso8583-1987-ascii`). */
-  readonly dialect?: string;
-  readonly poolSize?: number;
-  /** How long to wait for an answer before reversing (default 10 s). */
-  readonly deadlineMs?: number;
-  /** How long to wait for each reversal acknowledgement (default 5 s). */
-  readonly reversalDeadlineMs?: number;
-  /** How often unacknowledged reversals are repeated as 0420 (default 10 s). */
-  readonly reversalRepeatMs?: number;
-  readonly echoIntervalMs?: number;
-  readonly reconnectInitialMs?: number;
-  readonly reconnectMaxMs?: number;
-  /** Field 90's acquiring institution id (n11). */
-  readonly acquirerId?: string;
-  readonly database: Database;
-  readonly log?: LinkLog;
-  readonly now?: () => number;
-}
+import { Iso8583Options, acceptorLocation, timingOf } from './iso8583-options';
+import { packPrivateData } from './packager/private-data';
+import { PackagerDefinition } from './packager/field-definition';
+import { Sealer } from './security/sealer';
+import { isTimeZone, localTime, transmissionTime } from './journal/message-times';
 
 type Answered = Exclude<BankResult, { kind: 'unknown' }>;
+
+interface Totals {
+  readonly debits: number;
+  readonly debitAmount: number;
+  readonly credits: number;
+  readonly creditAmount: number;
+}
+
+/** One terminal's cut-over: the journal's totals, the host's, and whether the host agreed (0510 39=00). */
+export interface CutoverResult {
+  readonly terminalId: string;
+  readonly currency: string;
+  readonly agreed: boolean;
+  readonly tender: Totals;
+  readonly host: Totals;
+}
 
 /**
  * A processing centre over ISO 8583:1987 (TCP, 2-byte length header).
@@ -56,8 +53,10 @@ type Answered = Exclude<BankResult, { kind: 'unknown' }>;
  * again. Every request is written to the journal before it is sent; a retry of the
  * same reference is a retransmission with the same STAN, which the bank answers
  * once. A request left unanswered at its deadline is reversed (0400, field 90),
- * and the reversal is repeated as 0420 until acknowledged: until then the outcome
- * is `unknown`, afterwards a `technical_failure` nobody was charged for.
+ * and the reversal is repeated (0420, then 0421) until the bank approves it (39=00):
+ * until then the outcome is `unknown`, afterwards a `technical_failure` nobody was
+ * charged for. A reversal the bank refuses stays open and is repeated; after
+ * `reversalAlertAfter` refusals the operator is alerted.
  *
  * @example
  * ```ts
@@ -71,19 +70,37 @@ export class Iso8583BankAdapter implements BankAdapter {
   private readonly journal: IsoJournal;
   private readonly log: LinkLog;
   private repeatTimer: NodeJS.Timeout | undefined;
+  private readonly panSealer: Sealer | undefined;
+  private readonly timeZone: string;
+  private readonly dialect: PackagerDefinition;
+  /** Fields 18 and 43, the same in every authorization of this processing centre. */
+  private readonly acceptorFields: { readonly 18: string; readonly 43: string };
 
   constructor(private readonly options: Iso8583Options) {
     this.code = options.code ?? 'iso8583';
     const dialect = DIALECTS[options.dialect ?? 'iso8583-1987-ascii'];
     if (dialect === undefined) throw new Error(`unknown ISO 8583 dialect '${options.dialect ?? ''}' (known: ${Object.keys(DIALECTS).join(', ')})`);
+    this.dialect = dialect;
+    const mcc = options.merchantCategoryCode ?? '5999';
+    if (!/^\d{4}$/.test(mcc)) throw new Error('the merchant category code (field 18) is 4 digits');
+    this.acceptorFields = { 18: mcc, 43: acceptorLocation(options.acceptor ?? { name: 'TENDER', city: 'INTERNET', country: 'RU' }) };
     this.log = options.log ?? SILENT_LOG;
-    this.journal = new IsoJournal(options.database, options.now);
+    const timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!isTimeZone(timeZone)) throw new Error(`unknown time zone '${timeZone}' for ISO 8583 fields 12/13`);
+    if (options.zoneMasterKey !== undefined && !/^[0-9A-Fa-f]{32}$/.test(options.zoneMasterKey)) throw new Error('the zone master key is 32 hex digits (double-length triple DES)');
+    if (options.acquirerId !== undefined && !/^\d{1,11}$/.test(options.acquirerId)) throw new Error('the ISO 8583 acquirer id (field 32) is 1 to 11 digits');
+    this.timeZone = timeZone;
+    this.journal = new IsoJournal(options.database, options.now, undefined, timeZone, this.code);
+    this.panSealer = options.keyRing === undefined ? undefined : new Sealer(options.keyRing, 'tender/iso8583-journal-pan/v1');
     this.pool = new ConnectionPool(options.poolSize ?? 2, {
       host: options.host,
       port: options.port,
       packager: new IsoPackager(dialect),
       log: this.log,
       nextStan: () => this.journal.nextStan(),
+      ...(options.acquirerId === undefined ? {} : { institutionId: options.acquirerId }),
+      ...(options.zoneMasterKey === undefined ? {} : { zoneMasterKey: Buffer.from(options.zoneMasterKey, 'hex') }),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
       echoIntervalMs: options.echoIntervalMs ?? 30_000,
       signOnTimeoutMs: options.reversalDeadlineMs ?? 5_000,
       reconnectInitialMs: options.reconnectInitialMs ?? 200,
@@ -93,8 +110,8 @@ export class Iso8583BankAdapter implements BankAdapter {
 
   async init(): Promise<void> {
     this.pool.start();
-    await this.pool.waitReady(options(this.options).reversalDeadlineMs);
-    this.repeatTimer = setInterval(() => void this.repeatReversals(), options(this.options).reversalRepeatMs);
+    await this.pool.waitReady(timingOf(this.options).reversalDeadlineMs);
+    this.repeatTimer = setInterval(() => void this.repeatReversals(), timingOf(this.options).reversalRepeatMs);
     this.repeatTimer.unref();
   }
 
@@ -105,36 +122,68 @@ export class Iso8583BankAdapter implements BankAdapter {
 
   async authorize(request: AuthorizationRequest): Promise<BankResult> {
     const mti = request.capture ? '0200' : '0100';
-    const entry = await this.journal.open(request.reference, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency));
+    const card = request.card;
+    const sealed = this.panSealer?.seal(card.number, request.reference);
+    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency), { processingCode: '000000', ...(sealed === undefined ? {} : { panSealed: sealed }) });
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
-    const card = request.card;
+    // Card not present: e-commerce entry mode (22 = 812) and condition (25 = 59), the
+    // acceptor (18, 43), and in the dialect's private field the CVV2 presence (and value,
+    // only on the first authorization: it is never stored) and the 3-D Secure ECI/CAVV.
+    const auth = request.authentication;
     const fields = {
       ...this.common(entry, request.amount, request.currency),
+      ...this.acceptorFields,
       2: card.number,
       3: '000000',
       14: `${String(card.expYear % 100).padStart(2, '0')}${String(card.expMonth).padStart(2, '0')}`,
-      22: '012',
+      22: '812',
+      25: '59',
+      [this.dialect.privateField ?? 48]: packPrivateData({ CV: card.cvc === undefined ? '9' : `1${card.cvc}`, EC: auth?.eci, CA: auth?.authenticationValue }),
     };
-    return this.exchange(entry, isoMessage(mti, fields), true);
+    return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), true);
   }
 
+  /**
+   * Debits a payer's account at this bank: 0100 (hold) or 0200 (debit) with the
+   * account in field 102 and the dialect's account processing code, no card fields.
+   * Its capture, void, refund and inquiry are the card operations, which find the
+   * account in the journal.
+   */
+  async debitAccount(request: AccountDebitRequest): Promise<BankResult> {
+    const mti = request.capture ? '0200' : '0100';
+    const account = request.account.number;
+    if (!/^[\x21-\x7e]{1,28}$/.test(account)) return { kind: 'declined', reason: 'invalid_card', rawCode: '14', message: 'The account number does not fit field 102.' };
+    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency), { account, processingCode: this.accountCode() });
+    const settled = settledAnswer(entry);
+    if (settled !== undefined) return settled;
+    const fields = { ...this.common(entry, request.amount, request.currency), ...this.acceptorFields, 3: this.accountCode(), 25: '59', 102: account };
+    return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), true);
+  }
+
+  private accountCode(): string {
+    return this.dialect.accountProcessingCode ?? '002000';
+  }
+
+  /** A completion advice naming the authorization by its RRN (37), approval code (38) and field 90. */
   async capture(request: FollowUpRequest): Promise<BankResult> {
-    return this.followUp(request, '0220', '000000');
+    return this.followUp(request, '0220', '000000', (original) => ({ 37: original.rrn, ...this.accountFields(original, false) }));
   }
 
+  /** A reversal requested by the merchant: the authorization's RRN, its PAN, reason 17 (customer cancellation). */
   async void(request: FollowUpRequest): Promise<BankResult> {
-    return this.followUp(request, '0400', '000000');
+    return this.followUp(request, '0400', '000000', (original) => ({ 2: this.panOf(original), 37: original.rrn, 39: '17', ...this.accountFields(original, false) }));
   }
 
+  /** A refund is a transaction of its own: its own RRN, the PAN again, the purchase named in field 90. */
   async refund(request: RefundRequest): Promise<BankResult> {
-    return this.followUp(request, '0200', '200000');
+    return this.followUp(request, '0200', '200000', (original) => ({ 2: original.account === undefined ? (request.card?.number ?? this.panOf(original)) : undefined, ...this.accountFields(original, true) }));
   }
 
   async inquire(request: InquiryRequest): Promise<InquiryResult> {
     const entry = await this.journal.find(request.reference);
     if (entry === undefined || entry.state === 'unsent') return { kind: 'not_found', message: 'This reference was never sent to the bank.' };
-    if ((entry.state === 'answered' || entry.state === 'reversed') && entry.answer !== undefined) return entry.answer;
+    if ((entry.state === 'answered' || entry.state === 'reversed' || entry.state === 'advice_pending') && entry.answer !== undefined) return entry.answer;
     // Sent but never answered (or its reversal not yet acknowledged): reverse it, so the outcome is definite and nobody is charged.
     return this.reverse(entry);
   }
@@ -142,7 +191,7 @@ export class Iso8583BankAdapter implements BankAdapter {
   /** Healthy when an echo (0800/301) is answered; its round trip is the latency. */
   async health(): Promise<BankHealth> {
     const ready = this.pool.readyCount;
-    const latencyMs = await this.pool.echoLatency(options(this.options).reversalDeadlineMs);
+    const latencyMs = await this.pool.echoLatency(timingOf(this.options).reversalDeadlineMs);
     const where = `${this.options.host}:${this.options.port}`;
     if (latencyMs === undefined) return { ok: false, latencyMs: undefined, detail: `no echo answered by ${where} (${ready} signed-on connection(s))` };
     return { ok: true, latencyMs, detail: `${ready} signed-on ISO 8583 connection(s) to ${where}` };
@@ -155,70 +204,204 @@ export class Iso8583BankAdapter implements BankAdapter {
     ];
   }
 
-  /** Captures, voids and refunds: one message naming the original by RRN and field 90. */
-  private async followUp(request: FollowUpRequest, mti: string, processingCode: string): Promise<BankResult> {
+  /** Fields 3 and 102 of a follow-up of an account debit (none for cards); a refund credits the same account type. */
+  private accountFields(original: JournalEntry, refund: boolean): Record<number, string> {
+    if (original.account === undefined) return {};
+    const code = this.accountCode();
+    return { 3: refund ? `2000${code.slice(2, 4)}` : code, 102: original.account };
+  }
+
+  /** The authorization's PAN from the journal, when the key ring sealed it there. */
+  private panOf(original: JournalEntry): string | undefined {
+    return original.panSealed === undefined ? undefined : this.panSealer?.open(original.panSealed, original.reference);
+  }
+
+  /** Captures, voids and refunds: one message naming the original by field 90 (plus `own` fields per operation). */
+  private async followUp(request: FollowUpRequest, mti: string, processingCode: string, own: (original: JournalEntry) => Record<number, string | undefined>): Promise<BankResult> {
     const original = await this.journal.find(request.original.reference);
     if (original === undefined) return { kind: 'declined', reason: 'do_not_honor', rawCode: '25', message: 'The original authorization is unknown to this adapter.' };
     // Live follow-ups may come without terms: they belong to the authorization's terminal.
-    const entry = await this.journal.open(request.reference, mti, termsFrom(request.connection, original), request.amount, numericCurrency(request.currency));
+    const ownFields = own(original);
+    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, original), request.amount, numericCurrency(request.currency), { processingCode: ownFields[3] ?? processingCode });
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
     const fields = {
       ...this.common(entry, request.amount, request.currency),
       3: processingCode,
-      37: original.rrn,
       38: request.original.authorizationCode,
       90: this.originalData(original),
+      ...ownFields,
     };
     // A follow-up that goes unanswered is simply sent again by the reconciler (same STAN).
-    return this.exchange(entry, isoMessage(mti, fields), false);
+    return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), false);
   }
 
   private async exchange(entry: JournalEntry, message: IsoMessage, reverseOnTimeout: boolean): Promise<BankResult> {
     const connection = this.pool.pick();
     let answer: IsoMessage;
     try {
-      answer = (await this.pool.request(message, options(this.options).deadlineMs, connection)).answer;
+      answer = (await this.pool.request(message, timingOf(this.options).deadlineMs, connection)).answer;
     } catch (error) {
       if (!(error instanceof LinkError)) throw error;
       if (!error.sent) {
+        const standIn = await this.standIn(entry, message);
+        if (standIn !== undefined) return standIn;
         await this.journal.setState(entry.reference, 'unsent');
         return { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: 'No connection to the processing centre; nothing was sent.' };
       }
       if (!reverseOnTimeout) return { kind: 'unknown', message: `No answer from the processing centre (${error.reason}).` };
       return this.reverse(entry, connection);
     }
-    const result = resultOf(answer.fields.get(39), answer.fields.get(38), answer.fields.get(37) ?? entry.rrn);
+    // As the journal will give it back to a retry (no undefined members), so both answers are equal.
+    const result = JSON.parse(JSON.stringify(resultOf(answer.fields.get(39), answer.fields.get(38), answer.fields.get(37) ?? entry.rrn))) as BankResult;
     await this.journal.setState(entry.reference, 'answered', { answer: result });
     return result;
   }
 
-  /** 0400 the first time, 0420 on every repeat; an acknowledgement makes the outcome definite. */
-  private async reverse(entry: JournalEntry, via?: IsoConnection): Promise<BankResult> {
-    const repeat = entry.reversalStan !== undefined;
-    const stan = entry.reversalStan ?? (await this.journal.nextStan());
-    if (!repeat) await this.journal.setState(entry.reference, 'reversal_pending', { reversalStan: stan });
-    const fields = {
-      ...this.common({ ...entry, stan }, entry.amount, entry.currency),
-      3: '000000',
-      37: entry.rrn,
-      90: this.originalData(entry),
-    };
-    try {
-      const { answer: ack } = await this.pool.request(isoMessage(repeat ? '0420' : '0400', fields), options(this.options).reversalDeadlineMs, via);
-      const reversed: Answered = { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: ack.fields.get(39), message: 'The bank did not answer in time; the request was reversed, nothing was charged.' };
-      await this.journal.setState(entry.reference, 'reversed', { answer: reversed });
-      return reversed;
-    } catch (error) {
-      if (!(error instanceof LinkError)) throw error;
-      if (repeat) await this.journal.setState(entry.reference, 'reversal_pending');
-      return { kind: 'unknown', message: 'The bank did not answer and the reversal is not acknowledged yet; it is repeated until it is.' };
-    }
+  /**
+   * Approves in stand-in when the centre is unreachable (nothing was sent), for a card
+   * authorization or purchase up to `standInFloorLimit`: the answer is an approval with
+   * a stand-in approval code (`S` + STAN), and the advice (0120 for an authorization,
+   * 0220 for a purchase) is sealed in the journal to be forwarded once the link is up.
+   */
+  private async standIn(entry: JournalEntry, message: IsoMessage): Promise<BankResult | undefined> {
+    const limit = this.options.standInFloorLimit;
+    if (limit === undefined || this.panSealer === undefined || entry.amount > limit) return undefined;
+    if ((message.mti !== '0100' && message.mti !== '0200') || message.fields.get(3) !== '000000' || !message.fields.has(2)) return undefined;
+    const approved: BankResult = { kind: 'approved', authorizationCode: `S${entry.stan.slice(-5)}`, rrn: entry.rrn, bankReference: entry.rrn };
+    const advice: Record<string, string> = {};
+    // The advice repeats the request (never the CVV2 in the private field) with the stand-in's answer.
+    for (const [f, v] of message.fields) if (f !== (this.dialect.privateField ?? 48)) advice[String(f)] = v;
+    advice['38'] = approved.authorizationCode ?? '';
+    advice['39'] = '00';
+    const sealed = this.panSealer.seal(JSON.stringify({ mti: message.mti === '0100' ? '0120' : '0220', fields: advice }), entry.reference);
+    await this.journal.setState(entry.reference, 'advice_pending', { answer: approved, adviceSealed: sealed });
+    this.log.warn({ reference: entry.reference, amount: entry.amount }, 'ISO 8583 centre unreachable: approved in stand-in; the advice is forwarded later');
+    return approved;
   }
 
-  /** Repeats unacknowledged reversals (0420) in the background. */
-  async repeatReversals(): Promise<number> {
+  /** Forwards stand-in advices (0120/0220 the first time, 0121/0221 after) until the centre acknowledges them. */
+  private async forwardAdvices(): Promise<number> {
     let done = 0;
+    try {
+      for (const entry of await this.journal.listAdvicesPending()) {
+        const opened = entry.adviceSealed === undefined ? undefined : this.panSealer?.open(entry.adviceSealed, entry.reference);
+        if (opened === undefined) continue;
+        const advice = JSON.parse(opened) as { mti: string; fields: Record<string, string> };
+        const mti = entry.reversalTries === 0 ? advice.mti : `${advice.mti.slice(0, 3)}1`;
+        await this.journal.setState(entry.reference, 'advice_pending', { reversalTries: entry.reversalTries + 1 });
+        try {
+          const { answer } = await this.pool.request(isoMessage(mti, advice.fields), timingOf(this.options).reversalDeadlineMs);
+          if (answer.fields.get(39) !== '00') {
+            this.log.warn({ reference: entry.reference, code: answer.fields.get(39) }, 'ISO 8583 stand-in advice not accepted; repeated');
+            continue;
+          }
+          await this.journal.setState(entry.reference, 'answered');
+          done++;
+        } catch (error) {
+          if (!(error instanceof LinkError)) throw error;
+        }
+      }
+    } catch (error) {
+      this.log.error({ error: error instanceof Error ? error.message : String(error) }, 'forwarding ISO 8583 advices failed');
+    }
+    return done;
+  }
+
+  /**
+   * Reverses a request left unanswered: 0400 the first time, 0420 the second, 0421
+   * on every later repeat. Only an approval (39=00, or 25: the bank never saw the
+   * original, so nothing is held) makes the outcome definite; a refusal leaves the
+   * operation open, to be repeated, and alerts the operator once it was refused
+   * `reversalAlertAfter` times.
+   */
+  private async reverse(entry: JournalEntry, via?: IsoConnection): Promise<BankResult> {
+    const tries = entry.reversalTries;
+    const stan = entry.reversalStan ?? (await this.journal.nextStan());
+    const at = entry.reversalAt ?? (this.options.now ?? Date.now)();
+    await this.journal.setState(entry.reference, 'reversal_pending', { reversalStan: stan, reversalAt: at, reversalTries: tries + 1 });
+    const mti = tries === 0 ? '0400' : tries === 1 ? '0420' : '0421';
+    // The reversal is a message of its own: its own times (7/12/13), the original's RRN
+    // and PAN, the reason (39 = 68, response received too late) and field 90.
+    const local = localTime(at, this.timeZone);
+    const fields = {
+      ...this.common({ ...entry, stan, transmitted: transmissionTime(at), localTime: local.time, localDate: local.date }, entry.amount, entry.currency),
+      2: this.panOf(entry),
+      3: '000000',
+      37: entry.rrn,
+      39: '68',
+      ...this.accountFields(entry, false),
+      90: this.originalData(entry),
+    };
+    let code: string | undefined;
+    try {
+      const { answer: ack } = await this.pool.request(isoMessage(mti, fields), timingOf(this.options).reversalDeadlineMs, via);
+      code = ack.fields.get(39);
+    } catch (error) {
+      if (!(error instanceof LinkError)) throw error;
+      return { kind: 'unknown', message: 'The bank did not answer and the reversal is not acknowledged yet; it is repeated until it is.' };
+    }
+    if (code === '00' || code === '25') {
+      const reversed: Answered = { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: code, message: 'The bank did not answer in time; the request was reversed, nothing was charged.' };
+      await this.journal.setState(entry.reference, 'reversed', { answer: reversed, reversalCode: code });
+      return reversed;
+    }
+    const refused = code ?? 'none';
+    await this.journal.setState(entry.reference, 'reversal_pending', { reversalCode: refused });
+    this.log.warn({ reference: entry.reference, mti, code: refused, tries: tries + 1 }, 'ISO 8583 reversal refused; it stays open and is repeated');
+    if (tries + 1 >= timingOf(this.options).reversalAlertAfter && entry.paymentId !== undefined) {
+      await this.options.alerts
+        ?.raise({
+          kind: 'reversal_refused',
+          reference: entry.reference,
+          paymentId: entry.paymentId,
+          summary: `The processing centre refused the reversal of ${entry.amount} (ISO 4217 ${entry.currency}) ${tries + 1} times (last response code ${refused}); the cardholder's money may still be held. Tender keeps repeating it (0421).`,
+        })
+        .catch((error: unknown) => this.log.error({ error: error instanceof Error ? error.message : String(error) }, 'raising an operator alert failed'));
+    }
+    return { kind: 'unknown', message: `The bank refused the reversal (response code ${refused}); it stays open and is repeated until approved.` };
+  }
+
+  /**
+   * Cut-over: for each terminal and currency with approved money movements since the
+   * last one, a 0500 with the journal's batch totals (74/76 credits and debits
+   * counted, 86/88 their amounts, 97 the net); the host answers 0510 with its own
+   * totals and 39=00 when they agree (the rows are then marked with the batch), 95
+   * when they do not (nothing is marked; the difference is logged and returned).
+   */
+  async cutover(): Promise<CutoverResult[]> {
+    const results: CutoverResult[] = [];
+    for (const batch of await this.journal.openBatches()) {
+      const stan = await this.journal.nextStan();
+      const at = (this.options.now ?? Date.now)();
+      const net = batch.debitAmount - batch.creditAmount;
+      const fields = {
+        7: transmissionTime(at),
+        11: stan,
+        15: localTime(at, this.timeZone).date,
+        32: this.options.acquirerId,
+        41: batch.terminalId,
+        42: batch.bankMerchantId.padEnd(15, ' '),
+        50: batch.currency,
+        74: String(batch.credits).padStart(10, '0'),
+        76: String(batch.debits).padStart(10, '0'),
+        86: String(batch.creditAmount).padStart(16, '0'),
+        88: String(batch.debitAmount).padStart(16, '0'),
+        97: `${net < 0 ? 'D' : 'C'}${String(Math.abs(net)).padStart(16, '0')}`,
+      };
+      const { answer } = await this.pool.request(isoMessage('0500', fields), timingOf(this.options).deadlineMs);
+      const host = { debits: Number(answer.fields.get(76) ?? NaN), debitAmount: Number(answer.fields.get(88) ?? NaN), credits: Number(answer.fields.get(74) ?? NaN), creditAmount: Number(answer.fields.get(86) ?? NaN) };
+      const agreed = answer.fields.get(39) === '00';
+      if (agreed) await this.journal.closeBatch(`${this.code}:${stan}:${fields[7]}`, batch.references);
+      else this.log.warn({ terminal: batch.terminalId, currency: batch.currency, tender: { debits: batch.debits, debitAmount: batch.debitAmount, credits: batch.credits, creditAmount: batch.creditAmount }, host }, 'ISO 8583 cut-over: batch totals disagree');
+      results.push({ terminalId: batch.terminalId, currency: batch.currency, agreed, tender: { debits: batch.debits, debitAmount: batch.debitAmount, credits: batch.credits, creditAmount: batch.creditAmount }, host });
+    }
+    return results;
+  }
+
+  /** Repeats unacknowledged or refused reversals (0420, 0421) in the background. */
+  async repeatReversals(): Promise<number> {
+    let done = await this.forwardAdvices();
     try {
       for (const entry of await this.journal.listReversalsPending()) {
         const result = await this.reverse(entry);
@@ -238,6 +421,7 @@ export class Iso8583BankAdapter implements BankAdapter {
       11: entry.stan,
       12: entry.localTime,
       13: entry.localDate,
+      32: this.options.acquirerId,
       37: entry.rrn,
       41: entry.terminalId,
       42: entry.bankMerchantId.padEnd(15, ' '),
@@ -265,13 +449,18 @@ function termsFrom(terms: BankConnectionTerms, original: JournalEntry | undefine
   return { terminalId, bankMerchantId: terms.bankMerchantId ?? original?.bankMerchantId ?? '' };
 }
 
-/** What the journal already knows for a reference, so a retry never reaches the bank twice. */
-function settledAnswer(entry: JournalEntry): BankResult | undefined {
-  if (entry.state === 'answered' || entry.state === 'reversed') return entry.answer;
-  if (entry.state === 'reversal_pending') return { kind: 'unknown', message: 'A reversal of this request is waiting for the bank\'s acknowledgement.' };
-  return undefined;
+/**
+ * The MTI to send: the original's the first time (or when it was never written to
+ * the link), its repeat (0101, 0201, 0221, 0401, 0421) when the same message may
+ * already have reached the bank, so the bank treats it as a retransmission.
+ */
+export function sendingMti(entry: { readonly fresh: boolean; readonly state: string }, mti: string): string {
+  return entry.fresh || entry.state === 'unsent' ? mti : `${mti.slice(0, 3)}1`;
 }
 
-function options(o: Iso8583Options): { deadlineMs: number; reversalDeadlineMs: number; reversalRepeatMs: number } {
-  return { deadlineMs: o.deadlineMs ?? 10_000, reversalDeadlineMs: o.reversalDeadlineMs ?? 5_000, reversalRepeatMs: o.reversalRepeatMs ?? 10_000 };
+/** What the journal already knows for a reference, so a retry never reaches the bank twice. */
+function settledAnswer(entry: JournalEntry): BankResult | undefined {
+  if (entry.state === 'answered' || entry.state === 'reversed' || entry.state === 'advice_pending') return entry.answer;
+  if (entry.state === 'reversal_pending') return { kind: 'unknown', message: 'A reversal of this request is waiting for the bank\'s approval.' };
+  return undefined;
 }

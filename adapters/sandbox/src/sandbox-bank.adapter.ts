@@ -16,6 +16,7 @@ import {
 import { TEST_CARDS, TestCardBehaviour, findByMaskedParts } from './test-cards';
 import { TEST_ACCOUNTS } from './test-accounts';
 import { SandboxThreeDSecureServer, sandboxChallenge } from './sandbox-three-d-secure';
+import { SandboxLedger } from './sandbox-ledger';
 
 export interface SandboxOptions {
   /** Simulated bank latency per request, in milliseconds (default 0). */
@@ -23,10 +24,11 @@ export interface SandboxOptions {
 }
 
 /**
- * The sandbox bank: answers from the test-card table, with no network and no
- * state that matters. Every answer is a function of the request, so any number of
- * gateway processes (and restarts) agree on it, and a retry with the same
- * reference gets the same answer, as the BankAdapter contract requires.
+ * The sandbox bank: answers from the test-card table, with no network. Approval
+ * codes are a function of the reference, so a retry gets the same answer, as the
+ * BankAdapter contract requires. It keeps a ledger (SandboxLedger): captures
+ * and refunds add up against what was authorized and paid, account debits and
+ * holds against the account's balance, voids and refunds give money back.
  *
  * The 3-D Secure card answers `action_required` with a challenge at the simulated
  * ACS (sandbox-acs.routes.ts); `completeAuthorization` then approves an authenticated
@@ -40,11 +42,21 @@ export interface SandboxOptions {
 export class SandboxBankAdapter implements BankAdapter {
   readonly code = 'sandbox';
   readonly threeDSecure: ThreeDSecureServer = new SandboxThreeDSecureServer();
+  private readonly ledger = new SandboxLedger();
 
   constructor(private readonly options: SandboxOptions = {}) {}
 
   async authorize(request: AuthorizationRequest): Promise<BankResult> {
     await this.latency();
+    const known = this.ledger.answered(request.reference);
+    if (known !== undefined) return known;
+    const result = this.answerAuthorization(request);
+    if (result.kind === 'approved') this.ledger.open(request.reference, request.capture ? 'sale' : 'authorize', request.amount, undefined);
+    // An unknown outcome (the timeout card) is not an answer: an inquiry settles it.
+    return result.kind === 'unknown' ? result : this.ledger.remember(request.reference, result);
+  }
+
+  private answerAuthorization(request: AuthorizationRequest): BankResult {
     const behaviour = TEST_CARDS[request.card.number];
     if (behaviour === undefined) {
       return { kind: 'declined', reason: 'do_not_honor', rawCode: '05', message: 'Not a sandbox test card; test mode accepts only the documented test cards.' };
@@ -55,48 +67,75 @@ export class SandboxBankAdapter implements BankAdapter {
     return answerFor(behaviour, request.reference);
   }
 
-  /** Debits a sandbox test account: approved up to its fixed balance, in its currency, unless blocked. */
+  /** Debits (or holds on) a sandbox test account: approved up to what is left of its balance, in its currency, unless blocked. */
   async debitAccount(request: AccountDebitRequest): Promise<BankResult> {
     await this.latency();
-    const account = TEST_ACCOUNTS[request.account.number];
-    if (account === undefined) return { kind: 'declined', reason: 'do_not_honor', rawCode: '05', message: 'Not a sandbox test account.' };
-    if (account.blocked) return { kind: 'declined', reason: 'do_not_honor', rawCode: '62', message: 'The account is blocked.' };
-    if (account.currency !== request.currency) return { kind: 'declined', reason: 'card_not_supported', rawCode: '57', message: `The account is held in ${account.currency}.` };
-    if (request.amount > account.balance) return { kind: 'declined', reason: 'insufficient_funds', rawCode: '51', message: 'Insufficient funds in the account.' };
-    return approval(request.reference);
+    const known = this.ledger.answered(request.reference);
+    if (known !== undefined) return known;
+    const number = request.account.number;
+    const account = TEST_ACCOUNTS[number];
+    let result: BankResult;
+    if (account === undefined) result = { kind: 'declined', reason: 'do_not_honor', rawCode: '05', message: 'Not a sandbox test account.' };
+    else if (account.blocked) result = { kind: 'declined', reason: 'do_not_honor', rawCode: '62', message: 'The account is blocked.' };
+    else if (account.currency !== request.currency) result = { kind: 'declined', reason: 'card_not_supported', rawCode: '57', message: `The account is held in ${account.currency}.` };
+    else if (request.amount > account.balance - this.ledger.spentFrom(number)) result = { kind: 'declined', reason: 'insufficient_funds', rawCode: '51', message: 'Insufficient funds in the account.' };
+    else {
+      result = approval(request.reference);
+      this.ledger.open(request.reference, request.capture ? 'debit' : 'debit_hold', request.amount, number);
+    }
+    return this.ledger.remember(request.reference, result);
   }
 
   /** The 3-D Secure card after its challenge: authenticated (Y, A) is approved, anything else declined. */
   async completeAuthorization(request: AuthenticatedAuthorizationRequest): Promise<BankResult> {
     await this.latency();
     const status = request.authentication.transStatus;
-    if (status === 'Y' || status === 'A') return approval(request.reference);
+    if (status === 'Y' || status === 'A') {
+      this.ledger.open(request.reference, request.capture ? 'sale' : 'authorize', request.amount, undefined);
+      return approval(request.reference);
+    }
     return { kind: 'declined', reason: 'authentication_failed', rawCode: `3DS-${status}`, message: `3-D Secure authentication failed (transStatus ${status}).` };
   }
 
   async capture(request: FollowUpRequest): Promise<BankResult> {
     await this.latency();
-    if (request.amount > request.original.amount) {
-      return { kind: 'declined', reason: 'limit_exceeded', rawCode: '13', message: 'Capture amount exceeds the authorized amount.' };
+    const known = this.ledger.answered(request.reference);
+    if (known !== undefined) return known;
+    const original = this.ledger.entry(request.original.reference);
+    if (request.amount > request.original.amount || original?.voided === true || (original !== undefined && original.captured > 0)) {
+      return this.ledger.remember(request.reference, { kind: 'declined', reason: 'limit_exceeded', rawCode: '13', message: 'Capture amount exceeds what is authorized and not yet captured.' });
     }
-    return approval(request.reference);
+    if (original !== undefined) original.captured = request.amount;
+    return this.ledger.remember(request.reference, approval(request.reference));
   }
 
   async void(request: FollowUpRequest): Promise<BankResult> {
     await this.latency();
-    return approval(request.reference);
+    const known = this.ledger.answered(request.reference);
+    if (known !== undefined) return known;
+    const original = this.ledger.entry(request.original.reference);
+    if (original !== undefined) original.voided = true;
+    return this.ledger.remember(request.reference, approval(request.reference));
   }
 
   async refund(request: RefundRequest): Promise<BankResult> {
     await this.latency();
-    if (request.amount > request.original.amount) {
-      return { kind: 'declined', reason: 'limit_exceeded', rawCode: '13', message: 'Refund amount exceeds the original amount.' };
+    const known = this.ledger.answered(request.reference);
+    if (known !== undefined) return known;
+    const original = this.ledger.entry(request.original.reference);
+    // Refunds add up against what was paid; an original this process never saw is held to its own amount.
+    const refundable = original === undefined ? request.original.amount : original.voided ? 0 : original.captured - original.refunded;
+    if (request.amount > refundable) {
+      return this.ledger.remember(request.reference, { kind: 'declined', reason: 'limit_exceeded', rawCode: '13', message: 'Refund amount exceeds what is left of the payment.' });
     }
-    return approval(request.reference);
+    if (original !== undefined) original.refunded += request.amount;
+    return this.ledger.remember(request.reference, approval(request.reference));
   }
 
   async inquire(request: InquiryRequest): Promise<InquiryResult> {
     await this.latency();
+    const known = this.ledger.answered(request.reference);
+    if (known !== undefined) return known;
     const behaviour = findByMaskedParts(request.cardBin, request.cardLast4);
     if (behaviour === undefined) return { kind: 'not_found', message: 'The sandbox bank has no record of this operation.' };
     // The timeout card's authorization did happen; only its answer was lost.

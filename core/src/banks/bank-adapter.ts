@@ -157,6 +157,17 @@ export interface AuthorizationRequest {
    * ```
    */
   readonly requireAuthentication?: boolean;
+  /**
+   * The cardholder was authenticated before this authorization (3-D Secure done by a
+   * 3DS server outside the adapter): the adapter passes the ECI and the CAVV
+   * (authentication value) to the bank, e.g. in an ISO 8583 dialect's private field.
+   *
+   * @example
+   * ```ts
+   * await adapter.authorize({ ...request, authentication: { transStatus: 'Y', eci: '05', authenticationValue: 'AAABBEg0VhI0VniQEjRWAAAAAAA=' } });
+   * ```
+   */
+  readonly authentication?: AuthenticationResult;
 }
 
 export interface FollowUpRequest {
@@ -250,6 +261,8 @@ export interface AuthenticationResult {
   readonly transStatus: TransStatus;
   /** Electronic Commerce Indicator for the authorization (e.g. 05 Visa authenticated). */
   readonly eci: string | undefined;
+  /** The CAVV/AAV the ACS issued (base64), when the 3DS server has one. */
+  readonly authenticationValue?: string;
 }
 
 /**

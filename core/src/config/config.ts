@@ -63,6 +63,10 @@ export interface TenderConfig {
   readonly riskAlertEmail: string | undefined;
   /** The active routing strategy by name (TENDER_ROUTING_STRATEGY); undefined: `rules`. */
   readonly routingStrategy?: string;
+  /** Where bank alerts for the operator go (TENDER_OPERATOR_ALERT_EMAIL): refused reversals, operations no bank finds. */
+  readonly operatorAlertEmail: string | undefined;
+  /** How long after it was sent a bank's "not found" for an authorization still means "not yet" (TENDER_RECONCILE_GRACE_MINUTES). */
+  readonly reconcileGraceMs: number;
 }
 
 /** false, true (any proxy: only behind one you control), a hop count, or addresses/CIDR ranges/express names (`loopback`, `uniquelocal`). */
@@ -117,6 +121,8 @@ const envSchema = z.object({
   TENDER_TRUST_PROXY: z.string().default('false'),
   TENDER_RISK_ALERT_EMAIL: z.string().email().max(320).optional(),
   TENDER_ROUTING_STRATEGY: z.string().min(1).optional(),
+  TENDER_OPERATOR_ALERT_EMAIL: z.string().email().max(320).optional(),
+  TENDER_RECONCILE_GRACE_MINUTES: z.coerce.number().int().min(0).max(10080).default(15),
 });
 
 /** The theme shipped in @tender/core's templates/default. */
@@ -193,6 +199,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: parseTrustProxy(e.TENDER_TRUST_PROXY),
     riskAlertEmail: e.TENDER_RISK_ALERT_EMAIL,
     routingStrategy: e.TENDER_ROUTING_STRATEGY,
+    operatorAlertEmail: e.TENDER_OPERATOR_ALERT_EMAIL,
+    reconcileGraceMs: e.TENDER_RECONCILE_GRACE_MINUTES * 60_000,
   };
 }
 

@@ -13,6 +13,7 @@ import * as riskGuards013 from './migrations/013-risk-guards';
 import * as attemptCounters015 from './migrations/015-attempt-counters';
 import * as pluginMigrations016 from './migrations/016-plugin-migrations';
 import * as webhookLeases030 from './migrations/030-webhook-leases';
+import * as bankAlerts020 from './migrations/020-bank-alerts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -40,6 +41,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['013-risk-guards', riskGuards013],
   ['015-attempt-counters', attemptCounters015],
   ['016-plugin-migrations', pluginMigrations016],
+  ['020-bank-alerts', bankAlerts020],
   ['030-webhook-leases', webhookLeases030],
 ];
 

@@ -6,6 +6,9 @@ export const EVENT_TYPES: readonly string[] = [
   ...PAYMENT_STATUSES.filter((s) => s !== 'pending').map((s) => `payment.${s}`),
   'refund.succeeded',
   'refund.failed',
+  // Operator alerts about a payment's bank operation (core/src/banks/operator-alerts.ts).
+  'bank_operation.reversal_refused',
+  'bank_operation.unresolved',
 ];
 
 /** Whether an endpoint subscribed to `patterns` wants an event of `type`. */

@@ -9,7 +9,7 @@ import { BankInstrument, BankPaymentBase, payThrough } from '../methods/bank-cap
 import { BankRegistry } from '../banks/bank-registry';
 import { BankOperation, BankOperationRepository } from '../banks/bank-operation';
 import { callBank } from '../banks/bank-call';
-import { ConnectionHealth } from '../routing/connection-health';
+import { ConnectionHealth, breakerOutcome } from '../routing/connection-health';
 import { RouteCandidate } from '../routing/bank-router';
 import { PaymentAttemptRepository } from '../routing/payment-attempt.repository';
 import { Payment } from './payment';
@@ -88,7 +88,7 @@ export class AuthorizationAttempts {
     const adapter = this.banks.get(candidate.adapterCode);
     const started = Date.now();
     const answer = await callBank(this.logger, request.capability === 'card_authorization' ? 'authorize' : request.capability, () => payThrough(adapter, request.capability, { ...request.payment, reference: op.id, connection: candidate.terms }, request.instrument));
-    if (id !== undefined) this.health.record(id, answer.kind === 'approved' || answer.kind === 'declined' || answer.kind === 'action_required', Date.now() - started);
+    if (id !== undefined) this.health.record(id, breakerOutcome(answer), Date.now() - started);
     return { answer, skipped: false };
   }
 

@@ -9,6 +9,7 @@ import { BankOperation, BankOperationRepository } from '../banks/bank-operation'
 import { BankRegistry } from '../banks/bank-registry';
 import { callBank } from '../banks/bank-call';
 import { BankRouter } from '../routing/bank-router';
+import { BankOperatorAlerts } from '../banks/operator-alerts';
 import { PaymentRepository } from './payment.repository';
 import { PaymentService } from './payment.service';
 import { BankOutcomeApplier } from './bank-outcome';
@@ -20,6 +21,13 @@ import { BankOutcomeApplier } from './bank-outcome';
  * sent again with the same reference, which an adapter must treat as the same
  * request. Any number of processes may run this at once: applying an outcome is
  * idempotent.
+ *
+ * An inquiry answered `not_found` is not proof that nothing was charged: a bank may
+ * not have recorded a request yet, or an adapter may not find what it sent. Within
+ * TENDER_RECONCILE_GRACE_MINUTES of the operation it is treated as unknown (asked
+ * again later); after that the operator is alerted (`bank_operation.unresolved`,
+ * e-mail) and the payment stays `processing` for a person to settle, never failed
+ * by guess.
  */
 @injectable()
 export class BankReconciler {
@@ -34,6 +42,7 @@ export class BankReconciler {
     @inject(BankOutcomeApplier) private readonly outcomes: BankOutcomeApplier,
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(BankRouter) private readonly router: BankRouter,
+    @inject(BankOperatorAlerts) private readonly alerts: BankOperatorAlerts,
   ) {}
 
   /** Settles what it can of the pending operations older than `olderThanMs`; returns how many were settled. */
@@ -73,8 +82,7 @@ export class BankReconciler {
           connection,
         }),
       );
-      // The bank never saw it: nothing was charged, so the attempt failed.
-      if (answer.kind === 'not_found') return { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: answer.message };
+      if (answer.kind === 'not_found') return this.notFound(op, answer.message);
       return answer;
     }
     const original = await this.operations.findApprovedAuthorization(this.db, op.paymentId);
@@ -88,5 +96,22 @@ export class BankReconciler {
       case 'refund':
         return callBank(this.logger, 'refund', () => adapter.refund({ ...request, card: undefined }));
     }
+  }
+
+  /** "Not found" leaves the operation pending: unknown within the grace period, escalated to the operator after it. */
+  private async notFound(op: BankOperation, message: string): Promise<undefined> {
+    const age = this.clock.now() - op.createdAt;
+    if (age < this.config.reconcileGraceMs) {
+      this.logger.info({ operation: op.id, ageMs: age }, 'bank does not find the operation yet; asking again later');
+      return undefined;
+    }
+    const raised = await this.alerts.raise({
+      kind: 'operation_unresolved',
+      reference: op.id,
+      paymentId: op.paymentId,
+      summary: `The bank (adapter ${op.adapterCode}) does not find the ${op.kind} of ${op.amount} ${op.currency} ${Math.round(age / 60_000)} minutes after it was sent ("${message.slice(0, 200)}"). The payment stays processing: check with the bank whether the cardholder was charged.`,
+    });
+    if (raised) this.logger.warn({ operation: op.id, payment: op.paymentId }, 'bank operation unresolved after the grace period; operator alerted');
+    return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { CLOCK, Clock } from '../clock/clock';
+import { BankResult } from '../banks/bank-adapter';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -15,22 +16,64 @@ interface Entry {
   outcomes: Array<{ ok: boolean; latencyMs: number }>;
   state: BreakerState;
   openedAt: number;
-  probing: boolean;
+  /** When the half-open probe was let through; undefined when none is in flight. */
+  probingSince: number | undefined;
 }
 
-/** Breaker settings: a window of recent calls, the error rate that opens it, and how long it stays open. */
-export const BREAKER = { window: 20, minimumCalls: 5, errorRate: 0.5, openMs: 30_000 } as const;
+/**
+ * Breaker settings: a window of recent calls, how many it needs before it may open,
+ * the error rate that opens it, and how long it stays open. Ten calls, not five: a
+ * single terminal's breaker opened after 4 errors in 8 calls (issue 19).
+ */
+export const BREAKER = { window: 20, minimumCalls: 10, errorRate: 0.5, openMs: 30_000 } as const;
+
+/** What a call says about the connection: it works, it failed, or it says nothing about the connection. */
+export type BreakerOutcome = 'healthy' | 'failure' | 'ignored';
 
 /**
- * Per-connection health (error rate, latency over the last calls) with a circuit
- * breaker: a connection failing too often is skipped while open; after `openMs`
- * one payment is let through as a probe, and its result closes or reopens it.
- * Declines count as healthy answers; technical failures and unknown outcomes do not.
- * Kept per process: each gateway process learns a bank's health from its own calls.
+ * Issuer-side response codes: the processing centre answered, but the card's issuer
+ * is unavailable or unroutable (ISO 8583 91, 92). The same link serves other
+ * issuers, so they say nothing about the connection.
+ */
+const ISSUER_CAUSED = new Set(['91', '92']);
+
+/**
+ * How an authorization's answer counts for the breaker. Only technical failures of
+ * the connection count as failures: no answer (`unknown`), unreachable or reversed
+ * (`bank_unreachable`), a malfunction the processing centre reports. Approvals,
+ * declines and 3-D Secure holds are healthy answers; issuer-side failures are ignored.
  *
  * @example
  * ```ts
- * if (health.admit('bcn_1') !== 'skip') { const r = await call(); health.record('bcn_1', r.kind !== 'technical_failure', 120); }
+ * breakerOutcome({ kind: 'declined', reason: 'insufficient_funds', rawCode: '51', message: '' }); // 'healthy'
+ * ```
+ */
+export function breakerOutcome(result: BankResult): BreakerOutcome {
+  switch (result.kind) {
+    case 'approved':
+    case 'declined':
+    case 'action_required':
+      return 'healthy';
+    case 'technical_failure':
+      return result.rawCode !== undefined && ISSUER_CAUSED.has(result.rawCode) ? 'ignored' : 'failure';
+    case 'unknown':
+      return 'failure';
+  }
+}
+
+/**
+ * Per-connection health (error rate, latency over the last calls) with a circuit
+ * breaker: a connection failing too often is skipped while open; after `openMs` it
+ * is half-open and one payment is let through as a probe: a healthy answer closes
+ * it, a failure reopens it, an answer that says nothing about the connection (an
+ * issuer-side failure) lets the next payment probe instead. A probe that never
+ * reports back (its process died) is replaced after another `openMs`. What counts
+ * is `breakerOutcome`. Kept per process: each gateway process learns a bank's health
+ * from its own calls.
+ *
+ * @example
+ * ```ts
+ * if (health.admit('bcn_1') !== 'skip') { const r = await call(); health.record('bcn_1', breakerOutcome(r), 120); }
  * ```
  */
 @injectable()
@@ -43,9 +86,10 @@ export class ConnectionHealth {
   admit(connectionId: string): 'use' | 'probe' | 'skip' {
     const e = this.entries.get(connectionId);
     if (e === undefined || e.state === 'closed') return 'use';
-    if (e.state === 'open' && this.clock.now() - e.openedAt >= BREAKER.openMs) e.state = 'half_open';
-    if (e.state === 'half_open' && !e.probing) {
-      e.probing = true;
+    const now = this.clock.now();
+    if (e.state === 'open' && now - e.openedAt >= BREAKER.openMs) e.state = 'half_open';
+    if (e.state === 'half_open' && (e.probingSince === undefined || now - e.probingSince >= BREAKER.openMs)) {
+      e.probingSince = now;
       return 'probe';
     }
     return 'skip';
@@ -59,12 +103,16 @@ export class ConnectionHealth {
     return e.state;
   }
 
-  record(connectionId: string, ok: boolean, latencyMs: number): void {
-    const e = this.entries.get(connectionId) ?? { outcomes: [], state: 'closed' as BreakerState, openedAt: 0, probing: false };
+  /** `true`/`false` are `healthy`/`failure`. */
+  record(connectionId: string, outcome: BreakerOutcome | boolean, latencyMs: number): void {
+    const verdict: BreakerOutcome = outcome === true ? 'healthy' : outcome === false ? 'failure' : outcome;
+    const e = this.entries.get(connectionId) ?? { outcomes: [], state: 'closed' as BreakerState, openedAt: 0, probingSince: undefined };
     this.entries.set(connectionId, e);
+    const ok = verdict === 'healthy';
     if (e.state !== 'closed') {
       // Only the probe's answer decides; anything else still in flight is ignored.
-      e.probing = false;
+      e.probingSince = undefined;
+      if (verdict === 'ignored') return;
       if (ok) {
         e.state = 'closed';
         e.outcomes = [{ ok, latencyMs }];
@@ -74,6 +122,7 @@ export class ConnectionHealth {
       }
       return;
     }
+    if (verdict === 'ignored') return;
     e.outcomes.push({ ok, latencyMs });
     if (e.outcomes.length > BREAKER.window) e.outcomes.shift();
     const failures = e.outcomes.filter((o) => !o.ok).length;

@@ -1,8 +1,11 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { maskPans } from '@tender/core';
 import { IsoPackager } from '../packager/iso-packager';
 import { IsoMessage, isoMessage } from '../packager/iso-message';
 import { FrameDecoder, frame } from './frame-decoder';
+import { macValid, openWorkingKey, packWithMac } from '../security/mac';
+import { unpackPrivateData } from '../packager/private-data';
 import { LinkError, LinkLog } from './link-log';
 
 export interface IsoConnectionOptions {
@@ -12,6 +15,16 @@ export interface IsoConnectionOptions {
   readonly log: LinkLog;
   /** A fresh STAN for sign-on and echo messages. */
   nextStan(): Promise<string>;
+  /** Field 32 of network messages: the acquiring institution signing on. */
+  readonly institutionId?: string;
+  /**
+   * The zone master key (16 bytes): after sign-on the connection asks for a working
+   * key (0800/161), receives it under this key in field 48 (KM, KC), and MACs every
+   * financial message with it (X9.19, field 64/128); answers with a wrong MAC are dropped.
+   */
+  readonly zoneMasterKey?: Buffer;
+  /** TLS on the link: the CA (PEM) the centre's certificate must chain to; undefined for plain TCP. */
+  readonly tls?: { readonly ca?: string };
   readonly echoIntervalMs: number;
   readonly signOnTimeoutMs: number;
   readonly reconnectInitialMs: number;
@@ -45,6 +58,8 @@ export class IsoConnection {
   private echoTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readyWaiters: Array<() => void> = [];
+  /** The working MAC key of this connection's session; kept only in memory, renewed at every sign-on. */
+  private macKey: Buffer | undefined;
 
   constructor(private readonly options: IsoConnectionOptions) {
     this.backoffMs = options.reconnectInitialMs;
@@ -85,7 +100,9 @@ export class IsoConnection {
     const socket = this.socket;
     if (socket === undefined || this.closed || (!this.ready && options.beforeSignOn !== true)) return Promise.reject(new LinkError('not_connected', false));
     const key = matchKey(message);
-    const bytes = frame(this.options.packager.pack(message));
+    const packager = this.options.packager;
+    const body = this.macKey !== undefined && !message.mti.startsWith('08') ? packWithMac(packager, message, this.macKey) : packager.pack(message);
+    const bytes = frame(body, packager.definition.lengthHeader);
     return new Promise<IsoMessage>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
@@ -112,15 +129,28 @@ export class IsoConnection {
 
   private connect(): void {
     if (this.closed) return;
-    const socket = net.connect({ host: this.options.host, port: this.options.port });
-    const decoder = new FrameDecoder();
+    const tlsOptions = this.options.tls;
+    const socket =
+      tlsOptions === undefined
+        ? net.connect({ host: this.options.host, port: this.options.port })
+        : tls.connect({ host: this.options.host, port: this.options.port, servername: net.isIP(this.options.host) === 0 ? this.options.host : undefined, ...(tlsOptions.ca === undefined ? {} : { ca: tlsOptions.ca }) });
+    const decoder = new FrameDecoder(this.options.packager.definition.lengthHeader);
     socket.setNoDelay(true);
-    socket.on('connect', () => {
+    socket.on(tlsOptions === undefined ? 'connect' : 'secureConnect', () => {
       this.socket = socket;
       void this.signOn();
     });
     socket.on('data', (chunk: Buffer) => {
-      for (const bytes of decoder.push(chunk)) this.onFrame(bytes);
+      let frames: Buffer[];
+      try {
+        frames = decoder.push(chunk);
+      } catch (error) {
+        // A length header that is not one: the stream cannot be resynchronised, so start over.
+        this.options.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'ISO 8583 stream out of step; reconnecting');
+        socket.destroy();
+        return;
+      }
+      for (const bytes of frames) this.onFrame(bytes);
     });
     socket.on('error', (error) => this.options.log.warn({ error: error.message }, 'ISO 8583 link error'));
     socket.on('close', () => {
@@ -146,6 +176,10 @@ export class IsoConnection {
       this.socket?.destroy();
       return;
     }
+    if (this.options.zoneMasterKey !== undefined && !(await this.exchangeKeys(this.options.zoneMasterKey))) {
+      this.socket?.destroy();
+      return;
+    }
     this.ready = true;
     this.backoffMs = this.options.reconnectInitialMs;
     for (const wake of this.readyWaiters.splice(0)) wake();
@@ -156,6 +190,20 @@ export class IsoConnection {
     this.echoTimer.unref();
   }
 
+  /** Asks for a working key (0800/161) and opens it under the zone master key; false when it does not check out. */
+  private async exchangeKeys(zoneMasterKey: Buffer): Promise<boolean> {
+    this.macKey = undefined;
+    const answer = await this.network('161', true).catch(() => undefined);
+    const tags = answer?.fields.get(39) === '00' ? unpackPrivateData(answer.fields.get(48) ?? '') : undefined;
+    const key = tags?.KM === undefined || tags.KC === undefined ? undefined : openWorkingKey(zoneMasterKey, tags.KM, tags.KC);
+    if (key === undefined) {
+      this.options.log.warn({ code: answer?.fields.get(39) }, 'ISO 8583 key exchange failed (no working key, or its check value disagrees)');
+      return false;
+    }
+    this.macKey = key;
+    return true;
+  }
+
   /** An echo test (0800/301); resolves when answered. */
   async echo(deadlineMs: number): Promise<void> {
     await this.network('301', false, deadlineMs);
@@ -164,7 +212,7 @@ export class IsoConnection {
   private async network(code: string, beforeSignOn: boolean, deadlineMs = this.options.signOnTimeoutMs): Promise<IsoMessage> {
     const now = new Date();
     const transmitted = now.toISOString().replace(/\D/g, '').slice(4, 14);
-    return this.request(isoMessage('0800', { 7: transmitted, 11: await this.options.nextStan(), 70: code }), deadlineMs, { beforeSignOn });
+    return this.request(isoMessage('0800', { 7: transmitted, 11: await this.options.nextStan(), 32: this.options.institutionId, 70: code }), deadlineMs, { beforeSignOn });
   }
 
   private onFrame(bytes: Buffer): void {
@@ -173,6 +221,10 @@ export class IsoConnection {
       message = this.options.packager.unpack(bytes);
     } catch (error) {
       this.options.log.warn({ error: error instanceof Error ? error.message : String(error), frame: maskPans(bytes.toString('latin1').replace(/[^\x20-\x7e]/g, '.')).slice(0, 200) }, 'malformed ISO 8583 frame dropped');
+      return;
+    }
+    if (this.macKey !== undefined && !message.mti.startsWith('08') && !macValid(this.options.packager, bytes, message, this.macKey)) {
+      this.options.log.warn({ mti: message.mti, stan: message.fields.get(11) }, 'ISO 8583 answer with a wrong MAC dropped');
       return;
     }
     const key = matchKey(message);

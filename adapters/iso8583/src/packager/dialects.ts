@@ -25,11 +25,22 @@ export const ISO8583_1987_FIELDS: Readonly<Record<number, FieldDefinition>> = {
   90: n('original data elements', 42),
 };
 
-/** ASCII everywhere, binary bitmap: the most common text dialect. */
+/** ASCII everywhere, binary bitmap, 2-byte binary length header: the most common text dialect. */
 export const ASCII_DIALECT: PackagerDefinition = { name: 'iso8583-1987-ascii', fields: ISO8583_1987_FIELDS, numeric: 'ascii', lengthPrefix: 'ascii', bitmap: 'binary' };
 
 /** Packed BCD numbers and length prefixes, binary bitmap: what many host processors speak. */
 export const BCD_DIALECT: PackagerDefinition = { name: 'iso8583-1987-bcd', fields: ISO8583_1987_FIELDS, numeric: 'bcd', lengthPrefix: 'bcd', bitmap: 'binary' };
 
+/** EBCDIC (code page 037) characters and digits, binary bitmap: mainframe hosts. */
+export const EBCDIC_DIALECT: PackagerDefinition = { ...ASCII_DIALECT, name: 'iso8583-1987-ebcdic', charset: 'ebcdic' };
+
+/** BCD with a TPDU before the MTI and the PAN padded with a trailing F: hosts behind a network access controller. */
+export const BCD_TPDU_DIALECT: PackagerDefinition = { ...BCD_DIALECT, name: 'iso8583-1987-bcd-tpdu', tpdu: '6000010000', bcdPadding: 'trailingF' };
+
+/** ASCII with a 4-digit ASCII length header instead of the 2-byte binary one. */
+export const ASCII4_DIALECT: PackagerDefinition = { ...ASCII_DIALECT, name: 'iso8583-1987-ascii4', lengthHeader: 'ascii4' };
+
 /** Dialects by name (the adapter's `dialect` option). */
-export const DIALECTS: Readonly<Record<string, PackagerDefinition>> = Object.freeze({ [ASCII_DIALECT.name]: ASCII_DIALECT, [BCD_DIALECT.name]: BCD_DIALECT });
+export const DIALECTS: Readonly<Record<string, PackagerDefinition>> = Object.freeze(
+  Object.fromEntries([ASCII_DIALECT, BCD_DIALECT, EBCDIC_DIALECT, BCD_TPDU_DIALECT, ASCII4_DIALECT].map((d) => [d.name, d])),
+);

@@ -5,6 +5,8 @@
 export interface IsoMessage {
   readonly mti: string;
   readonly fields: ReadonlyMap<number, string>;
+  /** The TPDU it came with or goes with (10 hex digits), in dialects that have one. */
+  readonly tpdu?: string;
 }
 
 export function isoMessage(mti: string, fields: Record<number, string | undefined>): IsoMessage {

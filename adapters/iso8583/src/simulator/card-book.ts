@@ -15,6 +15,23 @@ export const SIMULATOR_CARDS: Readonly<Record<string, string>> = {
   '4000000000000259': 'silent',
 };
 
+/**
+ * Personal accounts (field 102) the simulator debits, as the sandbox's test accounts
+ * (docs/certificates.md): opening balance in minor units, ISO 4217 numeric currency,
+ * and `62` for a blocked account.
+ */
+export const SIMULATOR_ACCOUNTS: Readonly<Record<string, { readonly balance: number; readonly currency: string; readonly blocked: boolean }>> = {
+  '40817810000000000001': { balance: 100_000_000, currency: '643', blocked: false },
+  '40817810000000000002': { balance: 10_000, currency: '643', blocked: false },
+  '40817810000000000003': { balance: 100_000_000, currency: '643', blocked: true },
+  '40817840000000000001': { balance: 1_000_000, currency: '840', blocked: false },
+};
+
+/** The ledger key of an account (field 102), apart from card numbers. */
+export function accountKey(number: string): string {
+  return `acct:${number}`;
+}
+
 /** Every card starts with this balance, in minor units. */
 export const OPENING_BALANCE = 10_000_000;
 
@@ -27,6 +44,9 @@ export interface CardAccount {
 
 export interface SimTransaction {
   readonly rrn: string;
+  /** Terminal (41) and currency (49) of its batch. */
+  readonly terminal?: string;
+  readonly currency?: string;
   readonly pan: string;
   readonly originalKey: string;
   readonly amount: number;
@@ -36,9 +56,19 @@ export interface SimTransaction {
   reversed: boolean;
 }
 
+/** Batch totals of one terminal and currency since its last cut-over (0500). */
+export interface BatchTotals {
+  debits: number;
+  debitAmount: number;
+  credits: number;
+  creditAmount: number;
+}
+
 interface BookState {
   accounts: Record<string, CardAccount>;
   transactions: SimTransaction[];
+  /** Open batches by `terminal:currency`. */
+  batches?: Record<string, BatchTotals>;
   /** Answers already given, by request key: a retransmission gets the same answer. */
   answers: Record<string, Record<string, string>>;
 }
@@ -55,10 +85,11 @@ export class CardBook {
     if (file !== undefined && fs.existsSync(file)) this.state = JSON.parse(fs.readFileSync(file, 'utf8')) as BookState;
   }
 
-  account(pan: string): CardAccount {
+  /** A card's (by PAN) or a personal account's (by accountKey) balances, opened at `opening` the first time. */
+  account(pan: string, opening = OPENING_BALANCE): CardAccount {
     const existing = this.state.accounts[pan];
     if (existing !== undefined) return existing;
-    const fresh = { available: OPENING_BALANCE, held: 0, charged: 0 };
+    const fresh = { available: opening, held: 0, charged: 0 };
     this.state.accounts[pan] = fresh;
     return fresh;
   }
@@ -77,6 +108,28 @@ export class CardBook {
 
   add(tx: SimTransaction): void {
     this.state.transactions.push(tx);
+  }
+
+  /** Adds to the open batch of a terminal and currency (negative to take a reversed debit out). */
+  addToBatch(terminal: string, currency: string, kind: 'debit' | 'credit', amount: number, count: number): void {
+    const batches = (this.state.batches ??= {});
+    const key = `${terminal.trimEnd()}:${currency}`;
+    const b = (batches[key] ??= { debits: 0, debitAmount: 0, credits: 0, creditAmount: 0 });
+    if (kind === 'debit') {
+      b.debits += count;
+      b.debitAmount += amount;
+    } else {
+      b.credits += count;
+      b.creditAmount += amount;
+    }
+  }
+
+  /** The open batch's totals, and (when `close`) a new batch begun. */
+  batch(terminal: string, currency: string, close: boolean): BatchTotals {
+    const key = `${terminal.trimEnd()}:${currency}`;
+    const totals = this.state.batches?.[key] ?? { debits: 0, debitAmount: 0, credits: 0, creditAmount: 0 };
+    if (close && this.state.batches !== undefined) delete this.state.batches[key];
+    return totals;
   }
 
   byRrn(rrn: string): SimTransaction | undefined {

@@ -13,6 +13,9 @@ export const CONFORMANCE_CARDS = {
   timeout: '4000000000000259',
 } as const;
 
+/** What ConformanceSubject.account must hold when the suite starts, in minor units of the subject's currency. */
+export const CONFORMANCE_ACCOUNT_BALANCE = 10_000;
+
 /** One card per decline kind the suite checks, with the reason it must come back as. */
 export const CONFORMANCE_DECLINES: ReadonlyArray<{ readonly number: string; readonly reason: DeclineReason }> = [
   { number: '4000000000000002', reason: 'do_not_honor' },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { AuthorizationRequest, BankAdapter, BankConnectionTerms, BankResult, FollowUpRequest, InquiryResult } from '../bank-adapter';
-import { CONFORMANCE_CARDS, CONFORMANCE_DECLINES } from './conformance-cards';
+import { AuthorizationRequest, BankAdapter, BankConnectionTerms, BankOperationKind, BankResult, DeclineReason, InquiryResult } from '../bank-adapter';
+import { CONFORMANCE_ACCOUNT_BALANCE, CONFORMANCE_CARDS, CONFORMANCE_DECLINES } from './conformance-cards';
+import { Approved, accountDebit, authorization, followUp, inquiry, newReference } from './conformance-requests';
 
 /**
  * The part of a test framework the suite needs. Pass mocha's globals
@@ -22,8 +22,15 @@ export interface ConformanceSubject {
   readonly connection: BankConnectionTerms;
   /** A currency the test bank accepts (ISO 4217 alphabetic). */
   readonly currency: string;
-  /** Optional: what the test bank has charged to a card in total, to prove retries never charge twice. */
+  /** Optional: what the test bank has charged to a card in total, to prove retries never move money twice. */
   chargedTo?(cardNumber: string): Promise<number>;
+  /**
+   * Required when the adapter can debit accounts (`debitAccount`): an account at the
+   * test bank in `currency` holding CONFORMANCE_ACCOUNT_BALANCE, used by this suite only.
+   */
+  readonly account?: string;
+  /** Optional: the raw code the adapter's documentation gives for each decline reason (e.g. ISO 8583 `51` for insufficient_funds). */
+  readonly declineCodes?: Partial<Record<DeclineReason, string>>;
   close?(): Promise<void>;
 }
 
@@ -34,11 +41,20 @@ export interface BankAdapterConformanceOptions {
   create(): Promise<ConformanceSubject>;
 }
 
+/** An operation the adapter answered, kept so the inquiry check can ask about it. */
+interface Accepted {
+  readonly kind: BankOperationKind;
+  readonly op: { reference: string; paymentId: string; amount: number };
+  readonly card: string | undefined;
+  readonly result: BankResult;
+}
+
 /**
- * Runs the BankAdapter conformance suite: approvals, each decline kind, technical
- * failure, partial capture, void, refunds, idempotent retries of one reference,
- * timeouts (an unknown outcome settled by inquiry, never an approval reported as
- * a failure), health and contract requirements.
+ * Runs the BankAdapter conformance suite: approvals, each decline kind (with the
+ * documented raw codes), technical failure, partial capture, void, cumulative
+ * partial refunds, idempotent retries of every operation (same answer, money moved
+ * once), inquiries that find everything the adapter answered (timeouts included),
+ * 3-D Secure, account debits against a balance, health and contract requirements.
  *
  * @example
  * ```ts
@@ -52,6 +68,7 @@ export interface BankAdapterConformanceOptions {
 export function runBankAdapterConformance(t: ConformanceTestApi, options: BankAdapterConformanceOptions): void {
   t.describe(`BankAdapter conformance: ${options.name}`, () => {
     let subject: ConformanceSubject;
+    const accepted: Accepted[] = [];
     t.before(async () => {
       subject = await options.create();
     });
@@ -59,12 +76,23 @@ export function runBankAdapterConformance(t: ConformanceTestApi, options: BankAd
       await subject.close?.();
     });
 
-    const authorize = (number: string, extra: Partial<AuthorizationRequest> = {}): Promise<BankResult> => subject.adapter.authorize(authorization(subject, number, extra));
-    const approved = async (number: string, extra: Partial<AuthorizationRequest> = {}): Promise<{ request: AuthorizationRequest; result: Extract<BankResult, { kind: 'approved' }> }> => {
+    const charged = async (card: string): Promise<number | undefined> => subject.chargedTo?.(card);
+    const authorize = async (number: string, extra: Partial<AuthorizationRequest> = {}): Promise<{ request: AuthorizationRequest; result: BankResult }> => {
       const request = authorization(subject, number, extra);
       const result = await subject.adapter.authorize(request);
+      accepted.push({ kind: request.capture ? 'sale' : 'authorize', op: request, card: number, result });
+      return { request, result };
+    };
+    const approved = async (number: string, extra: Partial<AuthorizationRequest> = {}): Promise<{ request: AuthorizationRequest; result: Approved }> => {
+      const { request, result } = await authorize(number, extra);
       assert.equal(result.kind, 'approved', `expected an approval, got ${JSON.stringify(result)}`);
-      return { request, result: result as Extract<BankResult, { kind: 'approved' }> };
+      return { request, result: result as Approved };
+    };
+    /** Sends an operation twice with the same reference: the same answer both times. */
+    const twice = async (what: string, call: () => Promise<BankResult>): Promise<BankResult> => {
+      const first = await call();
+      assert.deepEqual(await call(), first, `a retry of the same ${what} reference must get the same answer`);
+      return first;
     };
 
     t.it('approves the approved test cards with an authorization code and an RRN', async () => {
@@ -77,73 +105,141 @@ export function runBankAdapterConformance(t: ConformanceTestApi, options: BankAd
       }
     });
 
-    t.it('declines each decline card with the normalized reason and the raw code', async () => {
+    t.it('declines each decline card with the normalized reason and the documented raw code', async () => {
       for (const { number, reason } of CONFORMANCE_DECLINES) {
-        const result = await authorize(number);
+        const { result } = await authorize(number);
         assert.equal(result.kind, 'declined', `${reason}: ${JSON.stringify(result)}`);
         if (result.kind !== 'declined') return;
         assert.equal(result.reason, reason);
         assert.ok(result.rawCode.length > 0);
+        const documented = subject.declineCodes?.[reason];
+        if (documented !== undefined) assert.equal(result.rawCode, documented, `${reason} is documented as raw code ${documented}`);
+        assert.ok(!result.message.includes(number), 'a decline message never quotes the card number');
       }
     });
 
     t.it('reports a bank-side malfunction as a technical failure (retriable elsewhere)', async () => {
-      const result = await authorize(CONFORMANCE_CARDS.technicalFailure);
+      const { result } = await authorize(CONFORMANCE_CARDS.technicalFailure);
       assert.equal(result.kind, 'technical_failure', JSON.stringify(result));
     });
 
-    t.it('captures part of an authorization, and refuses to capture more than was authorized', async () => {
-      const { request, result } = await approved(CONFORMANCE_CARDS.approvedVisa, { amount: 10_000 });
+    t.it('captures part of an authorization once, however often the capture is retried, and refuses to capture more than was authorized', async () => {
+      const card = CONFORMANCE_CARDS.approvedVisa;
+      const { request, result } = await approved(card, { amount: 10_000 });
       const over = await subject.adapter.capture(followUp(subject, request, result, 10_001));
       assert.notEqual(over.kind, 'approved', 'a capture above the authorized amount must not be approved');
-      assert.equal((await subject.adapter.capture(followUp(subject, request, result, 6_000))).kind, 'approved');
+      const before = await charged(card);
+      const capture = followUp(subject, request, result, 6_000);
+      const answer = await twice('capture', () => subject.adapter.capture(capture));
+      assert.equal(answer.kind, 'approved', JSON.stringify(answer));
+      accepted.push({ kind: 'capture', op: capture, card, result: answer });
+      if (before !== undefined) assert.equal(await charged(card), before + 6_000, 'a retried capture moves the money once');
     });
 
-    t.it('voids an uncaptured authorization', async () => {
+    t.it('voids an uncaptured authorization, the same way when retried', async () => {
       const { request, result } = await approved(CONFORMANCE_CARDS.approvedMastercard, { amount: 5_000 });
-      assert.equal((await subject.adapter.void(followUp(subject, request, result, 5_000))).kind, 'approved');
+      const void_ = followUp(subject, request, result, 5_000);
+      const answer = await twice('void', () => subject.adapter.void(void_));
+      assert.equal(answer.kind, 'approved', JSON.stringify(answer));
+      accepted.push({ kind: 'void', op: void_, card: CONFORMANCE_CARDS.approvedMastercard, result: answer });
     });
 
-    t.it('refunds a purchase in parts, and refuses to refund more than was paid', async () => {
-      const { request, result } = await approved(CONFORMANCE_CARDS.approvedMir, { amount: 10_000, capture: true });
-      const refund = (amount: number) => subject.adapter.refund({ ...followUp(subject, request, result, amount), card: request.card });
-      assert.notEqual((await refund(10_001)).kind, 'approved', 'a refund above the paid amount must not be approved');
-      assert.equal((await refund(3_000)).kind, 'approved');
-      assert.equal((await refund(7_000)).kind, 'approved');
+    t.it('refunds a purchase in cumulative parts, each once however often retried, and never more than was paid', async () => {
+      const card = CONFORMANCE_CARDS.approvedMir;
+      const { request, result } = await approved(card, { amount: 10_000, capture: true });
+      const refund = (amount: number) => ({ ...followUp(subject, request, result, amount), card: request.card });
+      assert.notEqual((await subject.adapter.refund(refund(10_001))).kind, 'approved', 'a refund above the paid amount must not be approved');
+      const before = await charged(card);
+      const first = refund(3_000);
+      const answer = await twice('refund', () => subject.adapter.refund(first));
+      assert.equal(answer.kind, 'approved', JSON.stringify(answer));
+      accepted.push({ kind: 'refund', op: first, card, result: answer });
+      if (before !== undefined) assert.equal(await charged(card), before - 3_000, 'a retried refund moves the money once');
+      assert.notEqual((await subject.adapter.refund(refund(7_001))).kind, 'approved', 'refunds add up: 3 000 + 7 001 is more than the 10 000 paid');
+      assert.equal((await subject.adapter.refund(refund(7_000))).kind, 'approved', 'the rest of the payment can be refunded');
+      assert.notEqual((await subject.adapter.refund(refund(1))).kind, 'approved', 'nothing is left to refund');
     });
 
-    t.it('answers a retry of the same reference as the same request, never charging twice', async () => {
+    t.it('answers a retry of the same authorization reference as the same request, never charging twice', async () => {
       const card = CONFORMANCE_CARDS.approvedVisa;
-      const before = await subject.chargedTo?.(card);
+      const before = await charged(card);
       const request = authorization(subject, card, { amount: 1_234, capture: true });
-      const first = await subject.adapter.authorize(request);
-      const second = await subject.adapter.authorize(request);
+      const first = await twice('authorization', () => subject.adapter.authorize(request));
       assert.equal(first.kind, 'approved');
-      assert.deepEqual(second, first);
-      if (before !== undefined) assert.equal(await subject.chargedTo?.(card), before + 1_234);
+      if (before !== undefined) assert.equal(await charged(card), before + 1_234);
       const decline = authorization(subject, CONFORMANCE_DECLINES[0]!.number, {});
-      assert.deepEqual(await subject.adapter.authorize(decline), await subject.adapter.authorize(decline));
+      await twice('declined authorization', () => subject.adapter.authorize(decline));
     });
 
     t.it('reports an unanswered request as unknown (or as failed once reversed) and settles it by inquiry', async () => {
-      const request = authorization(subject, CONFORMANCE_CARDS.timeout, { capture: true });
-      const result = await subject.adapter.authorize(request);
+      const { request, result } = await authorize(CONFORMANCE_CARDS.timeout, { capture: true });
       assert.ok(result.kind === 'unknown' || result.kind === 'technical_failure', `a lost answer is unknown, or a failure after a reversal: ${JSON.stringify(result)}`);
-      const inquiry: InquiryResult = await subject.adapter.inquire({
-        kind: 'sale', reference: request.reference, paymentId: request.paymentId, amount: request.amount, currency: request.currency,
-        livemode: request.livemode, cardBin: request.card.number.slice(0, 6), cardLast4: request.card.number.slice(-4), connection: subject.connection,
-      });
-      assert.notEqual(inquiry.kind, 'unknown', 'an inquiry settles the outcome');
+      const answer: InquiryResult = await subject.adapter.inquire(inquiry(subject, 'sale', request, request.card.number));
+      assert.notEqual(answer.kind, 'unknown', 'an inquiry settles the outcome');
+      assert.notEqual(answer.kind, 'not_found', 'the adapter sent it, so an inquiry finds it');
       // Reported failed means never charged: the inquiry must not turn it into an approval.
-      if (result.kind === 'technical_failure') assert.notEqual(inquiry.kind, 'approved');
+      if (result.kind === 'technical_failure') assert.notEqual(answer.kind, 'approved');
+    });
+
+    t.it('finds by inquiry every operation it answered, with the answer it gave', async () => {
+      assert.ok(accepted.length >= 10, 'the checks above left operations to ask about');
+      for (const { kind, op, card, result } of accepted) {
+        if (result.kind !== 'approved' && result.kind !== 'declined') continue;
+        const answer = await subject.adapter.inquire(inquiry(subject, kind, op, card));
+        assert.equal(answer.kind, result.kind, `inquiry of a ${kind} answered ${result.kind}: ${JSON.stringify(answer)}`);
+        if (answer.kind === 'approved' && result.kind === 'approved' && result.rrn !== undefined) assert.equal(answer.rrn, result.rrn, `the ${kind}'s RRN`);
+        if (answer.kind === 'declined' && result.kind === 'declined') assert.equal(answer.reason, result.reason);
+      }
     });
 
     t.it('knows nothing of a reference it never saw', async () => {
-      const inquiry = await subject.adapter.inquire({
-        kind: 'authorize', reference: newReference(), paymentId: 'pay_conformance', amount: 100, currency: subject.currency,
-        livemode: false, cardBin: undefined, cardLast4: undefined, connection: subject.connection,
-      });
-      assert.ok(inquiry.kind === 'not_found' || inquiry.kind === 'technical_failure', JSON.stringify(inquiry));
+      const answer = await subject.adapter.inquire(inquiry(subject, 'authorize', { reference: newReference(), paymentId: 'pay_conformance', amount: 100 }, undefined));
+      assert.ok(answer.kind === 'not_found' || answer.kind === 'technical_failure', JSON.stringify(answer));
+    });
+
+    t.it('holds an authorization for 3-D Secure when asked, and finishes it by the authentication result', async () => {
+      const adapter = subject.adapter;
+      const card = CONFORMANCE_CARDS.approvedVisa;
+      if (adapter.threeDSecure === undefined || adapter.completeAuthorization === undefined) {
+        // Without a 3-D Secure server the adapter cannot hold an authorization: it must still answer.
+        const { result } = await authorize(card, { requireAuthentication: true });
+        assert.ok(result.kind === 'approved' || result.kind === 'declined', `no 3-D Secure: a definite answer, got ${JSON.stringify(result)}`);
+        return;
+      }
+      const complete = adapter.completeAuthorization.bind(adapter);
+      for (const [status, expected] of [['Y', 'approved'], ['N', 'declined']] as const) {
+        const { request, result } = await authorize(card, { requireAuthentication: true });
+        assert.equal(result.kind, 'action_required', JSON.stringify(result));
+        if (result.kind !== 'action_required') return;
+        assert.ok(result.challenge.acsUrl.length > 0 && result.challenge.creq.length > 0 && result.challenge.transactionId.length > 0);
+        const { card: _card, ...rest } = request;
+        const finished = await twice('3-D Secure completion', () => complete({ ...rest, authentication: { transStatus: status, eci: status === 'Y' ? '05' : '07' } }));
+        assert.equal(finished.kind, expected, JSON.stringify(finished));
+        if (finished.kind === 'declined') assert.equal(finished.reason, 'authentication_failed');
+      }
+    });
+
+    t.it('debits an account against its balance: holds and debits count, voids and refunds give back, retries move money once', async () => {
+      const adapter = subject.adapter;
+      if (adapter.debitAccount === undefined) return;
+      const debitAccount = adapter.debitAccount.bind(adapter);
+      const number = subject.account;
+      assert.ok(number !== undefined, 'an adapter that debits accounts must name a conformance account (ConformanceSubject.account)');
+      const part = Math.floor(CONFORMANCE_ACCOUNT_BALANCE * 0.6);
+      const first = accountDebit(subject, number, part, true);
+      const debited = await twice('account debit', () => debitAccount(first));
+      assert.equal(debited.kind, 'approved', JSON.stringify(debited));
+      const over = await debitAccount(accountDebit(subject, number, part, true));
+      assert.equal(over.kind, 'declined', `60% and 60% of the balance: the second is refused, ${JSON.stringify(over)}`);
+      if (over.kind === 'declined') assert.equal(over.reason, 'insufficient_funds');
+      const refunded = await adapter.refund({ ...followUp(subject, first, debited as Approved, part), card: undefined });
+      assert.equal(refunded.kind, 'approved', `refunding the first debit gives the money back: ${JSON.stringify(refunded)}`);
+      const hold = accountDebit(subject, number, part, false);
+      const held = await debitAccount(hold);
+      assert.equal(held.kind, 'approved', JSON.stringify(held));
+      assert.equal((await debitAccount(accountDebit(subject, number, part, true))).kind, 'declined', 'a hold counts against the balance');
+      assert.equal((await adapter.void(followUp(subject, hold, held as Approved, part))).kind, 'approved');
+      assert.equal((await debitAccount(accountDebit(subject, number, part, true))).kind, 'approved', 'the void released the hold');
     });
 
     t.it('reports its health and the contract documents it requires', async () => {
@@ -155,42 +251,4 @@ export function runBankAdapterConformance(t: ConformanceTestApi, options: BankAd
       for (const r of requirements) assert.ok(r.code.length > 0 && r.title.length > 0 && r.description.length > 0);
     });
   });
-}
-
-function newReference(): string {
-  return `op_conf_${randomBytes(8).toString('hex')}`;
-}
-
-function authorization(subject: ConformanceSubject, number: string, extra: Partial<AuthorizationRequest>): AuthorizationRequest {
-  return {
-    reference: newReference(),
-    paymentId: 'pay_conformance',
-    amount: 1_000,
-    currency: subject.currency,
-    capture: false,
-    livemode: false,
-    card: { number, expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123', holderName: undefined },
-    connection: subject.connection,
-    ...extra,
-  };
-}
-
-function followUp(subject: ConformanceSubject, request: AuthorizationRequest, result: Extract<BankResult, { kind: 'approved' }>, amount: number): FollowUpRequest {
-  return {
-    reference: newReference(),
-    paymentId: request.paymentId,
-    original: {
-      reference: request.reference,
-      authorizationCode: result.authorizationCode,
-      rrn: result.rrn,
-      bankReference: result.bankReference,
-      amount: request.amount,
-      cardBin: request.card.number.slice(0, 6),
-      cardLast4: request.card.number.slice(-4),
-    },
-    amount,
-    currency: request.currency,
-    livemode: request.livemode,
-    connection: subject.connection,
-  };
 }
