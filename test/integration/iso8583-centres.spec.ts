@@ -23,7 +23,8 @@ describe('ISO 8583: one gateway, two processing centres from the database', func
   before(async () => {
     delete process.env.TENDER_ISO8583_HOST;
     alfa = await BankSimProcess.start('iso8583-1987-ascii');
-    beta = await BankSimProcess.start('iso8583-1987-bcd-tpdu');
+    // Beta shares a zone master key with Tender: it sends working keys and both sides MAC.
+    beta = await BankSimProcess.start('iso8583-1987-bcd-tpdu', ['--zmk', ZMK]);
     // Stands in for the operator adding the centres (the plugin reads them at start-up).
     const seed: TenderPlugin = definePlugin({
       name: 'seed-centres', version: '0.0.0', coreRange: '*',

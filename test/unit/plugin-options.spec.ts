@@ -55,7 +55,7 @@ describe('plugin options: names, variables and validation', () => {
   });
 
   it('refuses bad options with an error naming the plugin, the option and where to set it', () => {
-    assert.throws(() => resolvePluginOptions(isoPlugin, NO_PLUGIN_SETTINGS), (e: Error) => e.message.startsWith('plugin @tender/adapter-iso8583: option host: Required (TENDER_PLUGIN_ISO8583_HOST or plugins["@tender/adapter-iso8583"].host in TENDER_CONFIG_FILE)'));
+    assert.throws(() => resolvePluginOptions(acme, NO_PLUGIN_SETTINGS), (e: Error) => e.message.startsWith('plugin @acme/tender-plugin-loyalty-points: option apiUrl: Required (TENDER_PLUGIN_LOYALTY_POINTS_API_URL or plugins["@acme/tender-plugin-loyalty-points"].apiUrl in TENDER_CONFIG_FILE)'));
     assert.throws(() => resolvePluginOptions(isoPlugin, settings({ TENDER_PLUGIN_ISO8583_HOST: 'h', TENDER_PLUGIN_ISO8583_POOL_SIZE: '65' })), /plugin @tender\/adapter-iso8583: option poolSize: Number must be less than or equal to 64/);
     assert.throws(() => resolvePluginOptions(acme, settings({ TENDER_PLUGIN_LOYALTY_POINTS_API_URL: 'https://l.example', TENDER_PLUGIN_LOYALTY_POINTS_ENABLED: 'maybe' })), /option enabled: Expected boolean, received string/);
     assert.throws(() => resolvePluginOptions(acme, settings({}, { [acme.name]: { apiUrl: 'https://l.example', maxPoint: 3 } })), /plugin @acme\/tender-plugin-loyalty-points: option maxPoint: unknown option/);
@@ -70,7 +70,7 @@ describe('plugin options: names, variables and validation', () => {
       const config = loadConfig({ TENDER_CONFIG_FILE: file, TENDER_ISO8583_POOL_SIZE: '4', TENDER_PLUGIN_ISO8583_DEADLINE_MS: '2000' }, dir);
       assert.equal(config.pluginSettings.file, file);
       assert.deepEqual(config.pluginSettings.deprecated, [{ used: 'TENDER_ISO8583_POOL_SIZE', instead: 'TENDER_PLUGIN_ISO8583_POOL_SIZE' }]);
-      assert.deepEqual(resolvePluginOptions(isoPlugin, config.pluginSettings), { host: '10.0.0.5', port: 9000, poolSize: 4, deadlineMs: 2000 });
+      assert.deepEqual(resolvePluginOptions(isoPlugin, config.pluginSettings), { host: '10.0.0.5', port: 9000, poolSize: 4, deadlineMs: 2000, reversalAlertAfter: 3 });
       // The new name wins over the old one.
       const both = loadConfig({ TENDER_SANDBOX_LATENCY_MS: '5', TENDER_PLUGIN_SANDBOX_LATENCY_MS: '7' }, dir);
       assert.equal(resolvePluginOptions(sandboxPlugin, both.pluginSettings).latencyMs, 7);

@@ -5,7 +5,8 @@ import { Iso8583BankAdapter } from './iso8583-bank.adapter';
 import { Iso8583Options, centreOptions } from './iso8583-options';
 import { Iso8583CentreRepository } from './centres/centre-repository';
 import { isoLinkTables } from './migrations/001-iso8583-link';
-import { isoCentres } from './migrations/002-iso8583-centres';
+import { isoReversals } from './migrations/002-iso8583-reversals';
+import { isoCentres } from './migrations/003-iso8583-centres';
 
 export { Iso8583BankAdapter } from './iso8583-bank.adapter';
 export { Iso8583Options, centreOptions, iso8583OptionsFromEnv } from './iso8583-options';
@@ -21,7 +22,8 @@ export { BankSimulator, SimulatorFaults, NO_FAULTS } from './simulator/bank-simu
 export { CardBook, OPENING_BALANCE, SIMULATOR_ACCOUNTS, SIMULATOR_CARDS, accountKey } from './simulator/card-book';
 export { resultOf } from './response-codes';
 export { isoLinkTables } from './migrations/001-iso8583-link';
-export { isoCentres } from './migrations/002-iso8583-centres';
+export { isoReversals } from './migrations/002-iso8583-reversals';
+export { isoCentres } from './migrations/003-iso8583-centres';
 
 /**
  * Registers the processing centres: one from the plugin's options (adapter code
@@ -48,7 +50,7 @@ export const plugin = definePlugin({
     acceptorCity: z.string().max(13).optional(),
     acceptorCountry: z.string().regex(/^[A-Z]{2}$/).optional(),
   }),
-  migrations: [isoLinkTables, isoCentres],
+  migrations: [isoLinkTables, isoReversals, isoCentres],
   async setup(ctx) {
     const o = ctx.options;
     const fromOptions: Array<Omit<Iso8583Options, 'database'>> = o.host === undefined ? [] : [{

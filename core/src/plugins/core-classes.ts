@@ -1,6 +1,7 @@
 import { DependencyContainer } from 'tsyringe';
 import { AttemptLimiter } from '../attempts/attempt-limiter';
 import { AuditLog } from '../audit/audit-log';
+import { BankOperatorAlerts } from '../banks/operator-alerts';
 import { BankCatalogueService } from '../banks/bank-catalogue.service';
 import { BankConnectionRepository } from '../banks/bank-connection';
 import { BankOperationRepository } from '../banks/bank-operation';
@@ -87,7 +88,7 @@ export const CORE_CLASSES = [
   // audit/
   AuditLog,
   // banks/
-  BankCatalogueService, BankConnectionRepository, BankOperationRepository, BankRegistry,
+  BankCatalogueService, BankOperatorAlerts, BankConnectionRepository, BankOperationRepository, BankRegistry,
   // branding/
   BrandingService,
   // certificates/

@@ -57,4 +57,4 @@ async function down(knex: Database): Promise<void> {
   await knex.schema.dropTableIfExists('iso8583_centres');
 }
 
-export const isoCentres: PluginMigration = { name: '002-iso8583-centres', up, down };
+export const isoCentres: PluginMigration = { name: '003-iso8583-centres', up, down };
