@@ -4,7 +4,7 @@ import { ApiKeyService } from '@tender/core/dist/merchants/api-keys';
 import { BankConnectionRepository } from '@tender/core/dist/banks/bank-connection';
 import { BankReconciler } from '@tender/core/dist/payments/bank-reconciler';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
-import { Iso8583BankAdapter, isoCentres, isoLinkTables, isoReversals } from '@tender/adapter-iso8583';
+import { ISO_LINK_MIGRATIONS, Iso8583BankAdapter } from '@tender/adapter-iso8583';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { BankSimProcess } from '../support/bank-sim-process';
@@ -26,7 +26,7 @@ describe('ISO 8583: a refused reversal stays open until the bank approves it', f
       definePlugin({
         name: 'iso-to-sim', version: '0.0.0', coreRange: '*',
         // The adapter's tables, as @tender/adapter-iso8583 (not loaded here) would make them.
-        migrations: [isoLinkTables, isoReversals, isoCentres],
+        migrations: [...ISO_LINK_MIGRATIONS],
         setup: (ctx) => ctx.registerBankAdapter(new Iso8583BankAdapter({
           host: '127.0.0.1', port: sim.port, database: ctx.core.database, deadlineMs: 500, reversalDeadlineMs: 1_000,
           reversalRepeatMs: 600_000, reversalAlertAfter: 2, reconnectInitialMs: 50, alerts: { raise: (alert) => ctx.resolve(BankOperatorAlerts).raise(alert) },

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import forge from 'node-forge';
-import { AuthorizationRequest, Database, KeyRing, createDatabase, migrateToLatest } from '@tender/core';
-import { Iso8583BankAdapter } from '@tender/adapter-iso8583';
+import { AuthorizationRequest, Database, KeyRing, createDatabase, migratePlugins, migrateToLatest } from '@tender/core';
+import { Iso8583BankAdapter, plugin as isoPlugin } from '@tender/adapter-iso8583';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 import { BankSimProcess } from '../support/bank-sim-process';
 import { ISO_TERMS } from '../support/iso-adapter-fixture';
@@ -56,6 +56,7 @@ describe('ISO 8583 link security and day-end (TLS, MAC, key exchange, cut-over)'
     database = await createTestDatabase();
     db = createDatabase(database.config);
     await migrateToLatest(db);
+    await migratePlugins(db, [isoPlugin]);
     sim = await BankSimProcess.start('iso8583-1987-ascii', ['--zmk', ZMK, '--tls-cert', made.certFile, '--tls-key', made.keyFile]);
     adapter = new Iso8583BankAdapter({ ...options(), zoneMasterKey: ZMK, standInFloorLimit: 5_000 });
     await adapter.init();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { AuthorizationRequest, BankResult, Database, FollowUpRequest, KeyRing, createDatabase, migrateToLatest } from '@tender/core';
-import { Iso8583BankAdapter, IsoJournal } from '@tender/adapter-iso8583';
+import { AuthorizationRequest, BankResult, Database, FollowUpRequest, KeyRing, createDatabase, migratePlugins, migrateToLatest } from '@tender/core';
+import { Iso8583BankAdapter, IsoJournal, plugin as isoPlugin } from '@tender/adapter-iso8583';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 import { BankSimProcess } from '../support/bank-sim-process';
 import { WireTap } from '../support/iso8583-wire-tap';
@@ -39,6 +39,7 @@ describe('ISO 8583 on the wire, read by an independent decoder', () => {
     database = await createTestDatabase();
     db = createDatabase(database.config);
     await migrateToLatest(db);
+    await migratePlugins(db, [isoPlugin]);
     sim = await BankSimProcess.start();
     const started = await WireTap.start(sim.port);
     tap = started.tap;

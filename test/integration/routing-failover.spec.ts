@@ -6,7 +6,7 @@ import { BankConnectionRepository } from '@tender/core/dist/banks/bank-connectio
 import { BankRegistry } from '@tender/core';
 import { BankReconciler } from '@tender/core/dist/payments/bank-reconciler';
 import { SandboxBankAdapter, plugin as sandboxPlugin } from '@tender/adapter-sandbox';
-import { Iso8583BankAdapter, isoLinkTables } from '@tender/adapter-iso8583';
+import { ISO_LINK_MIGRATIONS, Iso8583BankAdapter } from '@tender/adapter-iso8583';
 import { ADMIN_TOKEN, TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient, card } from '../support/merchant-client';
 import { BankSimProcess } from '../support/bank-sim-process';
@@ -52,7 +52,7 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
       sandboxPlugin,
       definePlugin({ name: 'switchable', version: '0.0.0', coreRange: '*', setup: (ctx) => ctx.registerBankAdapter(alpha) }),
       definePlugin({
-        name: 'iso-to-sim', version: '0.0.0', coreRange: '*', migrations: [isoLinkTables],
+        name: 'iso-to-sim', version: '0.0.0', coreRange: '*', migrations: [...ISO_LINK_MIGRATIONS],
         setup: (ctx) => ctx.registerBankAdapter(new Iso8583BankAdapter({ host: '127.0.0.1', port: sim.port, database: ctx.core.database, deadlineMs: 2_000, reconnectInitialMs: 50 })),
       }),
     ];

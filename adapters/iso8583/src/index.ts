@@ -25,6 +25,9 @@ export { isoLinkTables } from './migrations/001-iso8583-link';
 export { isoReversals } from './migrations/002-iso8583-reversals';
 export { isoCentres } from './migrations/003-iso8583-centres';
 
+/** The link's tables, in order: what a plugin that builds its own Iso8583BankAdapter lists as its migrations when this package's plugin is not loaded. */
+export const ISO_LINK_MIGRATIONS = [isoLinkTables, isoReversals, isoCentres] as const;
+
 /**
  * Registers the processing centres: one from the plugin's options (adapter code
  * `iso8583`; options as TENDER_PLUGIN_ISO8583_<OPTION> or in the config file, the
@@ -50,7 +53,7 @@ export const plugin = definePlugin({
     acceptorCity: z.string().max(13).optional(),
     acceptorCountry: z.string().regex(/^[A-Z]{2}$/).optional(),
   }),
-  migrations: [isoLinkTables, isoReversals, isoCentres],
+  migrations: [...ISO_LINK_MIGRATIONS],
   async setup(ctx) {
     const o = ctx.options;
     const fromOptions: Array<Omit<Iso8583Options, 'database'>> = o.host === undefined ? [] : [{
