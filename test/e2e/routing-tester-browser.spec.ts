@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
+import { saveScreenshot } from '../support/screenshots';
 import { Browser, Page } from 'playwright-core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { ConnectionHealth } from '@tender/core/dist/routing/connection-health';
@@ -10,7 +10,6 @@ import { StandInBankAdapter, standInBankPlugin } from '../support/standin-bank';
 import { launchChromium } from '../support/browser';
 import { createOperatorAccount, signInPage } from '../support/web-session';
 
-const SCREENSHOTS = path.join(__dirname, '..', '..', '..', 'docs', 'screenshots');
 
 describe('console route tester in headless Chromium', function () {
   this.timeout(90_000);
@@ -29,7 +28,8 @@ describe('console route tester in headless Chromium', function () {
     merchantId = (await makeLive(t.gateway.app, 'Coffee Beans Ltd', 'alfa', 'T0000001')).id;
     // A second contract (stands in for onboarding's), with a failing bank: its breaker is open.
     const sber = await t.gateway.container.resolve(BankConnectionRepository).create(t.gateway.db, { merchantId, livemode: true, bankCode: 'sber', adapterCode: 'standin-bank', bankMerchantId: 'BMS1', terminalId: 'T0000009', currencies: ['RUB'] }, Date.now());
-    for (let i = 0; i < 6; i++) t.gateway.container.resolve(ConnectionHealth).record(sber.id, false, 900);
+    // Ten technical failures: the breaker opens after at least 10 calls at 50 % errors (docs/routing.md).
+    for (let i = 0; i < 10; i++) t.gateway.container.resolve(ConnectionHealth).record(sber.id, false, 900);
     await admin.put('/admin/v1/routing', { rules: [{ id: 'mir-cards', priority: 10, match: { brands: ['mir'] }, targets: [{ bank: 'alfa', weight: 1 }, { bank: 'sber', weight: 1 }] }] }).expect(200);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
@@ -53,7 +53,7 @@ describe('console route tester in headless Chromium', function () {
     assert.match(candidates[0]!, /alfa[\s\S]*operator rule 'mir-cards'/);
     assert.match((await page.textContent('#tester-skipped')) ?? '', /sber[\s\S]*circuit breaker open/);
     assert.equal(await page.inputValue('input[name="merchant"]'), merchantId, 'the form keeps what was asked');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-routing-tester.png'), fullPage: true });
+    await saveScreenshot(page, 'console-routing-tester', { fullPage: true });
     assert.equal(Number((await t.gateway.db('payments').count({ n: '*' }).first())?.n), 0, 'the tester creates no payment');
   });
 
