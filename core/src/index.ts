@@ -33,6 +33,7 @@ export {
   definePlugin, TenderPlugin, PluginManifest, PluginContext, PluginLifecycle, PluginMigration, PluginOptionsSchema, PluginRouteOptions, PluginError, ServiceClass, ServiceResolver,
 } from './plugins/plugin';
 export { CoreServices } from './plugins/core-services';
+export { routerOnFirstRequest } from './plugins/router-on-first-request';
 export { ScreenRegistry, ScreenDescriptor, ScreenArea, ScreenRequest, ScreenViewer, RegisteredScreen } from './plugins/screen-registry';
 export { EmailTemplateRegistry, EmailTemplateDescriptor } from './plugins/email-template-registry';
 export { shortNameOf, optionVariable, resolvePluginOptions } from './plugins/plugin-options';

@@ -1,5 +1,4 @@
-import { NextFunction, Request, Response, Router } from 'express';
-import { PluginContext, ScreenRegistry, definePlugin } from '@tender/core';
+import { ScreenRegistry, definePlugin, routerOnFirstRequest } from '@tender/core';
 import { HandlebarsWebViews } from './web-views';
 import { areaRouter, webAssetRoutes } from './web-shell.routes';
 import { DASHBOARD_SECTIONS } from './dashboard/sections';
@@ -45,21 +44,10 @@ export const plugin = definePlugin({
     for (const service of DASHBOARD_SERVICES) ctx.registerService<object>(service, 'transient');
     const views = new HandlebarsWebViews();
     ctx.registerRoutes('/web-assets', webAssetRoutes(), { publicPaths: ['/web-assets'] });
-    ctx.registerRoutes('/dashboard', builtOnFirstRequest(ctx, (screens) => areaRouter(ctx, views, 'dashboard', 'merchant', DASHBOARD_SECTIONS, screens.list('dashboard'))), { publicPaths: ['/dashboard'] });
-    ctx.registerRoutes('/console', builtOnFirstRequest(ctx, (screens) => areaRouter(ctx, views, 'console', 'operator', CONSOLE_SECTIONS, screens.list('console'))), { publicPaths: ['/console'] });
+    ctx.registerRoutes('/dashboard', routerOnFirstRequest(() => areaRouter(ctx, views, 'dashboard', 'merchant', DASHBOARD_SECTIONS, ctx.resolve(ScreenRegistry).list('dashboard'))), { publicPaths: ['/dashboard'] });
+    ctx.registerRoutes('/console', routerOnFirstRequest(() => areaRouter(ctx, views, 'console', 'operator', CONSOLE_SECTIONS, ctx.resolve(ScreenRegistry).list('console'))), { publicPaths: ['/console'] });
   },
 });
 
 /** Same plugin, under the name a program embedding the gateway reads best. */
 export const dashboardPlugin = plugin;
-
-/** A router that builds the real one when the first request arrives (after the start phase). */
-function builtOnFirstRequest(ctx: PluginContext, build: (screens: ScreenRegistry) => Router): Router {
-  let router: Router | undefined;
-  const outer = Router();
-  outer.use((req: Request, res: Response, next: NextFunction) => {
-    router ??= build(ctx.resolve(ScreenRegistry));
-    router(req, res, next);
-  });
-  return outer;
-}

@@ -3,7 +3,7 @@ import { inject, injectable } from 'tsyringe';
 import { DATABASE, Database } from '../db/database';
 import { TenderError } from '../errors/tender-error';
 import { MerchantContext } from '../merchants/merchant-context';
-import { BankAdapter, BankConnectionTerms } from '../banks/bank-adapter';
+import { BankConnectionTerms } from '../banks/bank-adapter';
 import { BankRegistry } from '../banks/bank-registry';
 import { BankConnection, BankConnectionRepository, connectionTerms } from '../banks/bank-connection';
 import { ConnectionHealth } from './connection-health';
@@ -50,11 +50,6 @@ export interface RouteExplanation {
  * themselves (issue 17 item 3), an unknown type needs card authorization.
  */
 export const METHOD_CAPABILITIES: Readonly<Record<string, BankCapability>> = { card: 'card_authorization', account: 'account_debit' };
-
-/** What an installed adapter can do, read from the operations it implements. */
-export function adapterCapabilities(adapter: BankAdapter): BankCapability[] {
-  return [...capabilitiesOf(adapter)];
-}
 
 /**
  * Picks the bank connections for a payment. Test mode goes to the sandbox and
@@ -167,7 +162,7 @@ export class BankRouter {
       status: c.status,
       createdAt: c.createdAt,
       adapterInstalled: installed,
-      capabilities: installed ? adapterCapabilities(this.banks.get(c.adapterCode)) : [],
+      capabilities: installed ? [...capabilitiesOf(this.banks.get(c.adapterCode))] : [],
       health: { state: view.state, errorRate: view.errorRate, calls: view.calls, averageLatencyMs: view.averageLatencyMs },
     };
   }

@@ -1,5 +1,4 @@
-import { NextFunction, Request, Response, Router } from 'express';
-import { PAYER_CERTIFICATE_DIRECTORY, PayerCertificateDirectory, PluginContext, definePlugin } from '@tender/core';
+import { PAYER_CERTIFICATE_DIRECTORY, PayerCertificateDirectory, PluginContext, definePlugin, routerOnFirstRequest } from '@tender/core';
 import { AccountPaymentMethod } from './account/account.method';
 import { AccountPaymentSettings } from './account/account-payment-settings';
 import { AccountPage } from './account/account-page';
@@ -49,9 +48,9 @@ export const plugin = definePlugin({
     ctx.registerCertificateAuthenticator(TlsClientCertificateAuthenticator);
     ctx.registerValue<PayerCertificateDirectory>(PAYER_CERTIFICATE_DIRECTORY, directoryOf(ctx));
     // Built at the first request: the routers resolve services, which the start phase allows.
-    ctx.registerRoutes('/', builtOnFirstRequest(() => caRoutes(ctx)), { publicPaths: ['/ca'] });
-    ctx.registerRoutes('/pay-account', builtOnFirstRequest(() => payAccountRoutes(ctx)), { publicPaths: ['/pay-account'] });
-    ctx.registerAdminRoutes('/', builtOnFirstRequest(() => adminCertificateRoutes(ctx)));
+    ctx.registerRoutes('/', routerOnFirstRequest(() => caRoutes(ctx)), { publicPaths: ['/ca'] });
+    ctx.registerRoutes('/pay-account', routerOnFirstRequest(() => payAccountRoutes(ctx)), { publicPaths: ['/pay-account'] });
+    ctx.registerAdminRoutes('/', routerOnFirstRequest(() => adminCertificateRoutes(ctx)));
     return {
       async start() {
         const { database, publicUrl } = ctx.core.config;
@@ -70,15 +69,4 @@ function directoryOf(ctx: PluginContext): PayerCertificateDirectory {
     activeCa: () => ctx.resolve(CaDirectory).activeCa(),
     list: (filter) => ctx.resolve(CaDirectory).list(filter),
   };
-}
-
-/** A router that builds the real one when the first request arrives (after the start phase). */
-function builtOnFirstRequest(build: () => Router): Router {
-  let router: Router | undefined;
-  const outer = Router();
-  outer.use((req: Request, res: Response, next: NextFunction) => {
-    router ??= build();
-    router(req, res, next);
-  });
-  return outer;
 }
