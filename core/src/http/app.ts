@@ -36,6 +36,7 @@ import { accountSigningRoutes } from './api/account-signing.routes';
 import { paymentLinkRoutes } from './api/payment-links.routes';
 import { payRoutes } from './pay/pay.routes';
 import { adminWebAccountRoutes } from '../web/admin-web-accounts.routes';
+import { openApiRoutes } from './openapi/openapi.routes';
 
 /** Routers plugins add, mounted after the core's own. */
 export interface ExtraRoutes {
@@ -61,6 +62,7 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   app.use(helmet());
   app.use(requestLog(logger));
   app.use(healthRoutes(db, logger));
+  app.use(openApiRoutes(container));
 
   const api = Router();
   api.use((_req, res, next) => {

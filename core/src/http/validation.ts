@@ -3,6 +3,7 @@ import { ErrorCode } from '../errors/error-catalogue';
 import { TenderError } from '../errors/tender-error';
 import { MAX_AMOUNT } from '../money/money';
 import { TextKind, codePointLength, hostileTextProblem } from './hostile-text';
+import { noteJsonSchema } from './openapi/schema-notes';
 
 /**
  * Parses input with a zod schema and turns the first problem into a TenderError
@@ -59,7 +60,8 @@ export function textRule(kind: TextKind, limits: { min?: number; max?: number } 
   };
 }
 
-const text = (kind: TextKind, max: number, min: number) => z.string().superRefine(textRule(kind, { min, max }));
+// The bounds live in the refinement (code points); the note shows them in the OpenAPI document.
+const text = (kind: TextKind, max: number, min: number) => noteJsonSchema(z.string().superRefine(textRule(kind, { min, max })), { maxLength: max, ...(min > 0 ? { minLength: min } : {}) });
 
 /** Reusable field rules. Every schema that takes merchant or buyer text or a number uses these. */
 export const fields = {
@@ -82,8 +84,7 @@ export const fields = {
     .record(text('identifier', 40, 1), text('multiline', 500, 0))
     .refine((m) => Object.keys(m).length <= 20, 'at most 20 keys')
     .optional(),
-  httpUrl: z
-    .string()
+  httpUrl: noteJsonSchema(z.string(), { format: 'uri', description: 'An absolute http(s) URL.' })
     .max(2000)
     .superRefine(textRule('identifier'))
     .refine((u) => {

@@ -1,14 +1,15 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { findCurrency } from '../money/currencies';
-import { isValidAmount } from '../money/money';
+import { MAX_AMOUNT, isValidAmount } from '../money/money';
+import { noteJsonSchema } from '../http/openapi/schema-notes';
 import { fields, parseInput } from '../http/validation';
 import { TenderError } from '../errors/tender-error';
 import { PaymentMethod } from '../methods/payment-method';
 import { PAYMENT_STATUSES } from './payment-state-machine';
 
 /** An amount in minor units; anything else is `amount_invalid`. */
-export const amountField = z.unknown().superRefine((value, ctx) => {
+export const amountField = noteJsonSchema(z.unknown(), { type: 'integer', minimum: 1, maximum: MAX_AMOUNT, description: 'Minor units of the currency (10050 is 100.50).' }, 'replace').superRefine((value, ctx) => {
   if (value === undefined) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, params: { code: 'parameter_missing' }, message: 'is required' });
   } else if (!isValidAmount(value)) {
@@ -16,8 +17,7 @@ export const amountField = z.unknown().superRefine((value, ctx) => {
   }
 }) as unknown as z.ZodType<number>;
 
-export const currencyField = z
-  .string()
+export const currencyField = noteJsonSchema(z.string(), { pattern: '^[A-Za-z]{3}$', description: 'An ISO 4217 code this instance supports; lower case is accepted.' })
   .transform((c) => c.toUpperCase())
   .superRefine((c, ctx) => {
     if (findCurrency(c) === undefined) {

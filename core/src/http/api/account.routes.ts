@@ -12,7 +12,7 @@ import { onboardingStatusView } from '../../merchants/onboarding-status';
 import { callerOf } from '../middleware/merchant-auth';
 import { parseInput, textRule } from '../validation';
 
-const chooseBankSchema = z.object({ bank: z.string().trim().min(1).max(40).superRefine(textRule('identifier')) }).strict();
+export const chooseBankSchema = z.object({ bank: z.string().trim().min(1).max(40).superRefine(textRule('identifier')) }).strict();
 
 /**
  * /v1/account: the merchant's own onboarding. These routes stay open when test mode

@@ -9,7 +9,7 @@ import { MerchantContext } from '../../merchants/merchant-context';
 import { callerOf } from '../middleware/merchant-auth';
 import { fields, parseInput, textRule } from '../validation';
 
-const createKeySchema = z
+export const createKeySchema = z
   .object({
     kind: z.enum(['secret', 'publishable']).default('secret'),
     label: z.string().trim().min(1).max(100).superRefine(textRule('line')).optional(),
@@ -18,7 +18,7 @@ const createKeySchema = z
   })
   .strict();
 
-const rollSchema = z.object({ expires_in_hours: z.number().int().min(0).max(168).default(24) }).strict();
+export const rollSchema = z.object({ expires_in_hours: z.number().int().min(0).max(168).default(24) }).strict();
 
 /**
  * /v1/api_keys: the merchant's keys in the caller's mode. Responses that create a

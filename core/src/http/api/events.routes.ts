@@ -7,7 +7,7 @@ import { redeliverSchema } from '../../notifications/webhooks/webhook-endpoint-i
 import { fields, parseInput } from '../validation';
 import { callerOf } from '../middleware/merchant-auth';
 
-const listEventsSchema = z
+export const listEventsSchema = z
   .object({
     type: z.string().regex(/^(\*|[a-z_]+\.\*|[a-z_]+\.[a-z_]+)$/, 'must be an event type or "<prefix>.*"').optional(),
     object_id: z.string().max(40).optional(),

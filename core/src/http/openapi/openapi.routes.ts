@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { Router } from 'express';
+import { DependencyContainer } from 'tsyringe';
+import { CONFIG } from '../../config/tokens';
+import { TenderConfig } from '../../config/config';
+import { CORE_TEMPLATES_DIR } from '../../templates-dir';
+import { apiReferenceView } from './api-reference-view';
+import { buildOpenApiDocument } from './openapi-document';
+
+/**
+ * GET /openapi.json (the merchant API's OpenAPI 3.1 document) and GET /docs/api (the
+ * same as an HTML reference, server-rendered: no script, so the default CSP holds).
+ * Public: they describe the API, not any merchant. Built once, at start-up.
+ */
+export function openApiRoutes(container: DependencyContainer): Router {
+  const router = Router();
+  const document = buildOpenApiDocument(container.resolve<TenderConfig>(CONFIG).publicUrl);
+  const json = JSON.stringify(document);
+  const template = Handlebars.create().compile(fs.readFileSync(path.join(CORE_TEMPLATES_DIR, 'api-reference', 'reference.hbs'), 'utf8'), { strict: false });
+  const html = template(apiReferenceView(document), { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+
+  router.get('/openapi.json', (_req, res) => {
+    res.type('application/json').setHeader('Cache-Control', 'public, max-age=300');
+    res.send(json);
+  });
+  router.get('/docs/api', (_req, res) => {
+    res.type('html').setHeader('Cache-Control', 'public, max-age=300');
+    res.send(html);
+  });
+  return router;
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { ERROR_CATALOGUE, ErrorCode, ErrorType } from '../../errors/error-catalogue';
+import { PAYMENT_STATUSES } from '../../payments/payment-state-machine';
+import { EVENT_TYPES } from '../../notifications/event-types';
+
+/**
+ * The objects the merchant API answers with, as zod schemas: the OpenAPI document is
+ * generated from them (json-schema.ts) and the API description test parses real
+ * responses with them in strict mode, so a field added to a view without its
+ * schema, or the reverse, fails that test. They describe the views
+ * (payment-view.ts, refund.ts, ...) rather than replace them: the views map from
+ * the domain and these only state what comes out.
+ *
+ * @example
+ * ```ts
+ * paymentSchema.strict().parse(response.body);
+ * ```
+ */
+const timestamp = z.string().datetime().describe('ISO 8601, UTC, milliseconds.');
+const nullableText = z.string().nullable();
+
+export const paymentSchema = z
+  .object({
+    id: z.string().describe('Starts with pay_.'),
+    object: z.literal('payment'),
+    status: z.enum(PAYMENT_STATUSES),
+    amount: z.number().int().describe('Minor units.'),
+    amount_captured: z.number().int(),
+    amount_refunded: z.number().int(),
+    currency: z.string().describe('ISO 4217, upper case.'),
+    order_id: z.string(),
+    description: nullableText,
+    capture_method: z.enum(['automatic', 'manual']),
+    livemode: z.boolean(),
+    payment_url: z.string().describe('The hosted payment page; send the buyer here.'),
+    return_url: nullableText,
+    customer_email: nullableText,
+    metadata: z.record(z.string()),
+    failure_code: nullableText.describe('A code of docs/errors.md when the payment was declined or failed.'),
+    failure_message: nullableText,
+    card: z.object({ brand: z.string(), bin: z.string(), last4: z.string(), exp_month: z.number().int(), exp_year: z.number().int() }).strict().nullable().describe('Brand, BIN and last 4 only.'),
+    risk: z
+      .object({
+        score: z.number(),
+        decision: z.string(),
+        reasons: z.array(z.object({ rule: z.string(), score: z.number(), reason: z.string(), dry_run: z.boolean() }).strict()),
+      })
+      .strict()
+      .nullable()
+      .describe("Transaction monitoring's score, decision and the rules that fired (docs/risk.md)."),
+    locale: z.enum(['ru', 'en', 'ar']).nullable().describe("The hosted page's language, when the shop chose one."),
+    three_d_secure: z
+      .object({ eci: nullableText, status: z.string().describe('transStatus: Y, A, N, R or U.') })
+      .strict()
+      .nullable()
+      .describe('The 3-D Secure authentication; null when none took place.'),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .strict();
+
+export const refundSchema = z
+  .object({
+    id: z.string().describe('Starts with ref_.'),
+    object: z.literal('refund'),
+    payment_id: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    status: z.enum(['pending', 'succeeded', 'failed']),
+    reason: nullableText,
+    failure_code: nullableText,
+    failure_message: nullableText,
+    livemode: z.boolean(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .strict();
+
+const errorCodes = Object.keys(ERROR_CATALOGUE) as [ErrorCode, ...ErrorCode[]];
+const errorTypes = [...new Set(Object.values(ERROR_CATALOGUE).map((d) => d.type))] as [ErrorType, ...ErrorType[]];
+
+export const errorSchema = z
+  .object({
+    error: z
+      .object({
+        type: z.enum(errorTypes),
+        code: z.enum(errorCodes).describe('Documented in docs/errors.md; the HTTP status follows from it.'),
+        message: z.string(),
+        param: z.string().optional().describe('The parameter at fault, as a dotted path.'),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const eventSchema = z
+  .object({
+    id: z.string().describe('Starts with evt_.'),
+    object: z.literal('event'),
+    type: z.enum(EVENT_TYPES as [string, ...string[]]),
+    created_at: timestamp,
+    livemode: z.boolean(),
+    data: z.object({ object: z.object({ id: z.string(), object: z.string() }).passthrough().describe('The payment or refund right after the change.') }).strict(),
+  })
+  .strict();
+
+export const webhookEndpointSchema = z
+  .object({
+    id: z.string().describe('Starts with we_.'),
+    object: z.literal('webhook_endpoint'),
+    url: z.string(),
+    events: z.array(z.string()),
+    description: nullableText,
+    status: z.enum(['enabled', 'disabled']),
+    livemode: z.boolean(),
+    secret: z.string().optional().describe('Only in the answers to create and rotate_secret.'),
+    previous_secret_expires_at: timestamp.nullable(),
+    created_at: timestamp,
+  })
+  .strict();
+
+export const webhookDeliverySchema = z
+  .object({
+    id: z.string().describe('Starts with whd_.'),
+    object: z.literal('webhook_delivery'),
+    endpoint_id: z.string(),
+    event_id: z.string(),
+    status: z.string(),
+    attempt_count: z.number().int(),
+    next_attempt_at: timestamp.nullable(),
+    delivered_at: timestamp.nullable(),
+    created_at: timestamp,
+    attempts: z.array(
+      z
+        .object({ attempt: z.number().int(), started_at: timestamp, status_code: z.number().int().nullable(), latency_ms: z.number().int(), response_excerpt: nullableText, error: nullableText })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export const apiKeySchema = z
+  .object({
+    id: z.string().describe('Starts with key_.'),
+    object: z.literal('api_key'),
+    livemode: z.boolean(),
+    kind: z.enum(['secret', 'publishable']),
+    label: nullableText,
+    display: z.string().describe('The last characters of the key, for recognising it.'),
+    created_at: timestamp,
+    expires_at: timestamp.nullable(),
+    revoked_at: timestamp.nullable(),
+    secret: z.string().optional().describe('The key itself: only in the answers to create and roll.'),
+  })
+  .strict();
+
+/** An object this version describes by its `object` name only; its fields are in docs/api.md. */
+export const namedObject = (name: string) => z.object({ object: z.literal(name) }).passthrough();
+
+/** `{ object: 'list', data, has_more }` around any item schema. */
+export const listOf = (item: z.ZodTypeAny) => z.object({ object: z.literal('list'), data: z.array(item), has_more: z.boolean().optional() }).strict();
