@@ -84,8 +84,7 @@ export const fields = {
     .record(text('identifier', 40, 1), text('multiline', 500, 0))
     .refine((m) => Object.keys(m).length <= 20, 'at most 20 keys')
     .optional(),
-  httpUrl: noteJsonSchema(z.string(), { format: 'uri', description: 'An absolute http(s) URL.' })
-    .max(2000)
+  httpUrl: noteJsonSchema(z.string().max(2000), { format: 'uri', description: 'An absolute http(s) URL.' })
     .superRefine(textRule('identifier'))
     .refine((u) => {
       try {

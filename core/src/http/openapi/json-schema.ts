@@ -59,7 +59,9 @@ function convert(schema: ZodTypeAny, sub: (inner: ZodTypeAny) => JsonSchema): Js
     case ZodFirstPartyTypeKind.ZodRecord: {
       const record = schema as z.ZodRecord;
       const keys = sub(record.keySchema);
-      return { type: 'object', ...(Object.keys(keys).length === 0 ? {} : { propertyNames: keys }), additionalProperties: sub(record.valueSchema) };
+      // Any string key is what JSON objects have anyway: only a constrained key is worth stating.
+      const plain = Object.keys(keys).length <= 1 && (keys.type === undefined || keys.type === 'string');
+      return { type: 'object', ...(plain ? {} : { propertyNames: keys }), additionalProperties: sub(record.valueSchema) };
     }
     case ZodFirstPartyTypeKind.ZodArray: {
       const array = schema as z.ZodArray<ZodTypeAny>;
