@@ -79,7 +79,7 @@ describe('OpenAPI: /openapi.json describes every /v1 route, and real answers mat
 
   it('describes errors with the catalogue: a refused request matches the Error schema', async () => {
     const res = await shop.post('/v1/payments', { amount: 1.5, currency: 'RUB', order_id: 'x' }).expect(400);
-    const validate = ajv.getSchema('tender-openapi#/components/schemas/Error')!;
+    const validate = ajv.getSchema('tender-openapi#/components/schemas/ApiError')!;
     assert.ok(validate(res.body), JSON.stringify(validate.errors));
     assert.equal(res.body.error.code, 'amount_invalid');
   });

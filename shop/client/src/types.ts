@@ -1,55 +1,14 @@
+import type * as Api from './generated/api-types';
+
 /**
- * The merchant API's objects as the client returns them. They mirror docs/api.md;
- * fields Tender adds later arrive as extra properties.
+ * The merchant API's objects as the client returns them. The objects and request
+ * bodies are generated from the gateway's OpenAPI document (generated/api-types.ts,
+ * `npm run generate:client-types` at the repository root); fields Tender adds later
+ * arrive as extra properties.
  */
-export type PaymentStatus =
-  | 'pending'
-  | 'processing'
-  | 'requires_action'
-  | 'authorized'
-  | 'captured'
-  | 'partially_refunded'
-  | 'refunded'
-  | 'declined'
-  | 'failed'
-  | 'canceled';
-
-export interface Payment {
-  id: string;
-  object: 'payment';
-  status: PaymentStatus;
-  amount: number;
-  amount_captured: number;
-  amount_refunded: number;
-  currency: string;
-  order_id: string;
-  description: string | null;
-  capture_method: 'automatic' | 'manual';
-  livemode: boolean;
-  payment_url: string;
-  return_url: string | null;
-  metadata: Record<string, string>;
-  failure_code: string | null;
-  failure_message: string | null;
-  card: { brand: string; bin: string; last4: string; exp_month: number; exp_year: number } | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface Refund {
-  id: string;
-  object: 'refund';
-  payment_id: string;
-  amount: number;
-  currency: string;
-  status: 'pending' | 'succeeded' | 'failed';
-  reason: string | null;
-  failure_code: string | null;
-  failure_message: string | null;
-  livemode: boolean;
-  created_at: string;
-  updated_at: string;
-}
+export type Payment = Api.Payment;
+export type PaymentStatus = Payment['status'];
+export type Refund = Api.Refund;
 
 export interface List<T> {
   object: 'list';
@@ -57,14 +16,8 @@ export interface List<T> {
   has_more: boolean;
 }
 
-export interface CreatePaymentParams {
-  amount: number;
-  currency: string;
-  order_id: string;
-  description?: string;
-  capture_method?: 'automatic' | 'manual';
-  return_url?: string;
-  metadata?: Record<string, string>;
+/** The body of payments.create; extra fields are sent as given (the gateway refuses unknown ones). */
+export interface CreatePaymentParams extends Api.PostPaymentsBody {
   [extra: string]: unknown;
 }
 
@@ -85,11 +38,7 @@ export interface ListPaymentsParams {
   updated_since?: string | number;
 }
 
-export interface CreateRefundParams {
-  payment_id: string;
-  amount?: number;
-  reason?: string;
-}
+export type CreateRefundParams = Api.PostRefundsBody;
 
 /** Per-call options. */
 export interface RequestOptions {
@@ -115,47 +64,10 @@ export interface ListEventsParams {
   starting_after?: string;
 }
 
-export interface WebhookEndpoint {
-  id: string;
-  object: 'webhook_endpoint';
-  url: string;
-  events: string[];
-  description: string | null;
-  status: 'enabled' | 'disabled';
-  livemode: boolean;
-  /** Only in the answers to create and rotate_secret. */
-  secret?: string;
-  previous_secret_expires_at: string | null;
-  created_at: string;
-}
-
-export interface CreateWebhookEndpointParams {
-  url: string;
-  events: string[];
-  description?: string;
-}
-
-export interface WebhookDeliveryAttempt {
-  attempt: number;
-  started_at: string;
-  status_code: number | null;
-  latency_ms: number | null;
-  response_excerpt: string | null;
-  error: string | null;
-}
-
-export interface WebhookDelivery {
-  id: string;
-  object: 'webhook_delivery';
-  endpoint_id: string;
-  event_id: string;
-  status: 'pending' | 'delivered' | 'failed' | 'canceled';
-  attempt_count: number;
-  next_attempt_at: string | null;
-  delivered_at: string | null;
-  created_at: string;
-  attempts: WebhookDeliveryAttempt[];
-}
+export type WebhookEndpoint = Api.WebhookEndpoint;
+export type CreateWebhookEndpointParams = Api.PostWebhookEndpointsBody;
+export type WebhookDelivery = Api.WebhookDelivery;
+export type WebhookDeliveryAttempt = WebhookDelivery['attempts'][number];
 
 /** The 202 answer to `events.redeliver`: one new delivery per endpoint. */
 export interface Redelivery {
@@ -165,20 +77,7 @@ export interface Redelivery {
 }
 
 /** The merchant's payment-page branding (docs/branding.md); null means Tender's default. */
-export interface Branding {
-  object: 'branding';
-  logo_url: string | null;
-  primary_color: string | null;
-  background_color: string | null;
-  text_color: string | null;
-  font: 'system' | 'serif' | 'rounded' | 'monospace' | null;
-  button_style: 'rounded' | 'square' | 'pill' | null;
-  custom_css: string | null;
-  template: string | null;
-  /** Origins allowed to show the page in an iframe. */
-  frame_ancestors: string[];
-  updated_at: string | null;
-}
+export type Branding = Api.Branding;
 
 /**
  * PUT /v1/branding and the preview: every field optional; a field sent replaces the
@@ -189,4 +88,4 @@ export interface Branding {
  * await tender.branding.update({ primary_color: '#1f5eff', button_style: 'pill', logo_url: null });
  * ```
  */
-export type UpdateBrandingParams = Partial<{ [K in Exclude<keyof Branding, 'object' | 'updated_at'>]: Branding[K] }>;
+export type UpdateBrandingParams = Api.PutBrandingBody;

@@ -12,7 +12,7 @@ import { createRefundSchema, listRefundsSchema } from '../../refunds/refund-inpu
 import { routingRuleSetSchema } from '../../routing/routing-rules';
 import { ruleSetSchema } from '../../monitoring/risk-settings';
 import { createEndpointSchema, listDeliveriesSchema, listEndpointsSchema, redeliverSchema, rotateSecretSchema } from '../../notifications/webhooks/webhook-endpoint-input';
-import { apiKeySchema, eventSchema, listOf, namedObject, paymentSchema, refundSchema, webhookDeliverySchema, webhookEndpointSchema } from './response-schemas';
+import { apiKeySchema, brandingViewSchema, eventSchema, listOf, namedObject, paymentSchema, refundSchema, webhookDeliverySchema, webhookEndpointSchema } from './response-schemas';
 
 /**
  * One route of the merchant API as the OpenAPI document describes it. `body` and
@@ -89,8 +89,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   { method: 'post', path: '/v1/payment_links', tag: 'Payment links', summary: 'Create a reusable payment link', body: createPaymentLinkSchema, idempotent: true, status: 201, response: namedObject('payment_link') },
   { method: 'get', path: '/v1/payment_links/:id', tag: 'Payment links', summary: 'Retrieve a payment link', ids: { id: 'plink' }, status: 200, response: namedObject('payment_link') },
 
-  { method: 'get', path: '/v1/branding', tag: 'Branding', summary: 'The payment page branding', status: 200, response: namedObject('branding') },
-  { method: 'put', path: '/v1/branding', tag: 'Branding', summary: 'Change the payment page branding', body: brandingSchema, status: 200, response: namedObject('branding') },
+  { method: 'get', path: '/v1/branding', tag: 'Branding', summary: 'The payment page branding', status: 200, response: brandingViewSchema },
+  { method: 'put', path: '/v1/branding', tag: 'Branding', summary: 'Change the payment page branding', body: brandingSchema, status: 200, response: brandingViewSchema },
   { method: 'post', path: '/v1/branding/preview', tag: 'Branding', summary: 'Preview a branding on sample data (HTML, stores nothing)', body: brandingSchema, bodyOptional: true, status: 200, response: 'html' },
 
   { method: 'get', path: '/v1/routing', tag: 'Routing', summary: "The merchant's routing overrides", status: 200, response: namedObject('routing_rules') },

@@ -73,7 +73,7 @@ function operationView(path: string, method: string, op: Schema): OperationView 
   );
   const body = op.requestBody as { content: Record<string, { schema: Schema }> } | undefined;
   const responses = Object.entries(op.responses as Record<string, Schema>).map(([status, r]) => {
-    if (r.$ref !== undefined) return { status, type: 'Error' };
+    if (r.$ref !== undefined) return { status, type: 'ApiError' };
     const content = r.content as Record<string, { schema: Schema }> | undefined;
     const json = content?.['application/json']?.schema;
     return { status, type: json === undefined ? 'HTML page' : typeOf(json) };

@@ -3,7 +3,7 @@ import { ERROR_CATALOGUE } from '../../errors/error-catalogue';
 import { EVENT_TYPES } from '../../notifications/event-types';
 import { API_OPERATIONS, ApiOperation } from './api-operations';
 import { JsonSchema, SchemaRefs, isOptionalInput, toJsonSchema } from './json-schema';
-import { apiKeySchema, errorSchema, eventSchema, paymentSchema, refundSchema, webhookDeliverySchema, webhookEndpointSchema } from './response-schemas';
+import { apiKeySchema, brandingViewSchema, errorSchema, eventSchema, paymentSchema, refundSchema, webhookDeliverySchema, webhookEndpointSchema } from './response-schemas';
 
 /** The OpenAPI 3.1 document as a plain JSON object. */
 export type OpenApiDocument = { readonly openapi: '3.1.0' } & { readonly [key: string]: unknown };
@@ -16,7 +16,8 @@ const COMPONENTS: ReadonlyArray<readonly [string, ZodTypeAny]> = [
   ['WebhookEndpoint', webhookEndpointSchema],
   ['WebhookDelivery', webhookDeliverySchema],
   ['ApiKey', apiKeySchema],
-  ['Error', errorSchema],
+  ['Branding', brandingViewSchema],
+  ['ApiError', errorSchema],
 ];
 
 const refs: SchemaRefs = new Map(COMPONENTS.map(([name, schema]) => [schema, `#/components/schemas/${name}`]));
@@ -75,7 +76,7 @@ export function buildOpenApiDocument(publicUrl: string, operations: readonly Api
       responses: {
         Error: {
           description: `An error; the status and type follow from the code (docs/errors.md). Codes: ${Object.keys(ERROR_CATALOGUE).join(', ')}.`,
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
         },
       },
     },

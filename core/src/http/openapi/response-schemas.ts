@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { ERROR_CATALOGUE, ErrorCode, ErrorType } from '../../errors/error-catalogue';
 import { PAYMENT_STATUSES } from '../../payments/payment-state-machine';
 import { EVENT_TYPES } from '../../notifications/event-types';
+import type { PaymentView } from '../../payments/payment-view';
+import type { RefundView } from '../../refunds/refund';
+import type { DeliveryView } from '../../notifications/webhooks/webhook-delivery-log';
+import type { WebhookEndpointView } from '../../notifications/webhooks/webhook-endpoint';
+import type { ApiKeyView } from '../../merchants/api-keys';
 
 /**
  * The objects the merchant API answers with, as zod schemas: the OpenAPI document is
@@ -124,7 +129,7 @@ export const webhookDeliverySchema = z
     object: z.literal('webhook_delivery'),
     endpoint_id: z.string(),
     event_id: z.string(),
-    status: z.string(),
+    status: z.enum(['pending', 'delivered', 'failed', 'canceled']),
     attempt_count: z.number().int(),
     next_attempt_at: timestamp.nullable(),
     delivered_at: timestamp.nullable(),
@@ -152,8 +157,42 @@ export const apiKeySchema = z
   })
   .strict();
 
+export const brandingViewSchema = z
+  .object({
+    object: z.literal('branding'),
+    logo_url: nullableText,
+    primary_color: nullableText,
+    background_color: nullableText,
+    text_color: nullableText,
+    font: z.enum(['system', 'serif', 'rounded', 'monospace']).nullable(),
+    button_style: z.enum(['rounded', 'square', 'pill']).nullable(),
+    custom_css: nullableText,
+    template: nullableText,
+    frame_ancestors: z.array(z.string()).describe('Origins allowed to show the page in an iframe.'),
+    updated_at: timestamp.nullable(),
+  })
+  .strict()
+  .describe("The merchant's payment-page branding (docs/branding.md); null means Tender's default.");
+
 /** An object this version describes by its `object` name only; its fields are in docs/api.md. */
 export const namedObject = (name: string) => z.object({ object: z.literal(name) }).passthrough();
 
 /** `{ object: 'list', data, has_more }` around any item schema. */
 export const listOf = (item: z.ZodTypeAny) => z.object({ object: z.literal('list'), data: z.array(item), has_more: z.boolean().optional() }).strict();
+
+/**
+ * Compile-time checks that each schema states what its view returns: the same fields
+ * (one added to a view, or to a schema, without the other stops the build), and
+ * what the schema promises fits the view's types (the schema may be narrower: enums
+ * where the view says string). ReadonlyArray and arrays count as the same.
+ */
+type Loose<T> = T extends ReadonlyArray<infer U> ? Loose<U>[] : T extends object ? { -readonly [K in keyof T]: Loose<T[K]> } : T;
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+type Describes<S, V> = SameKeys<S, V> extends true ? ([Loose<S>] extends [Loose<V>] ? true : false) : false;
+export const VIEWS_MATCH_SCHEMAS: [
+  Describes<z.output<typeof paymentSchema>, PaymentView>,
+  Describes<z.output<typeof refundSchema>, RefundView>,
+  Describes<z.output<typeof webhookDeliverySchema>, DeliveryView>,
+  Describes<z.output<typeof webhookEndpointSchema>, WebhookEndpointView>,
+  Describes<Omit<z.output<typeof apiKeySchema>, 'secret'>, ApiKeyView>,
+] = [true, true, true, true, true];
