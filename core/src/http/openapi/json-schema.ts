@@ -33,12 +33,17 @@ export type SchemaRefs = ReadonlyMap<ZodTypeAny, string>;
 
 /** Whether a client may leave the field out. */
 export function isOptionalInput(schema: ZodTypeAny): boolean {
-  return schema.isOptional() || schema instanceof z.ZodDefault;
+  return schema.isOptional() || kindOf(schema) === ZodFirstPartyTypeKind.ZodDefault;
+}
+
+/** By name rather than instanceof: a plugin's schemas may come from another copy of zod. */
+function kindOf(schema: ZodTypeAny): ZodFirstPartyTypeKind {
+  return (schema._def as { typeName: ZodFirstPartyTypeKind }).typeName;
 }
 
 function convert(schema: ZodTypeAny, sub: (inner: ZodTypeAny) => JsonSchema): JsonSchema {
-  const def = schema._def as { typeName: ZodFirstPartyTypeKind };
-  switch (def.typeName) {
+  const kind = kindOf(schema);
+  switch (kind) {
     case ZodFirstPartyTypeKind.ZodString:
       return stringSchema(schema as z.ZodString);
     case ZodFirstPartyTypeKind.ZodNumber:
@@ -97,7 +102,7 @@ function convert(schema: ZodTypeAny, sub: (inner: ZodTypeAny) => JsonSchema): Js
     case ZodFirstPartyTypeKind.ZodLazy:
       return sub((schema as z.ZodLazy<ZodTypeAny>).schema);
     default:
-      throw new Error(`toJsonSchema: zod kind ${def.typeName} is not described; add it to json-schema.ts`);
+      throw new Error(`toJsonSchema: zod kind ${kind} is not described; add it to json-schema.ts`);
   }
 }
 
@@ -140,6 +145,6 @@ function objectSchema(schema: z.AnyZodObject, sub: (inner: ZodTypeAny) => JsonSc
   const catchall = schema._def.catchall as ZodTypeAny;
   // strip and passthrough both accept other keys; only strict refuses them (parameter_unknown).
   const closed = schema._def.unknownKeys === 'strict' ? { additionalProperties: false } : {};
-  const additional = catchall instanceof z.ZodNever ? closed : { additionalProperties: sub(catchall) };
+  const additional = kindOf(catchall) === ZodFirstPartyTypeKind.ZodNever ? closed : { additionalProperties: sub(catchall) };
   return { type: 'object', properties, ...(required.length === 0 ? {} : { required }), ...additional };
 }

@@ -7,7 +7,13 @@ import { CONFIG } from '../../config/tokens';
 import { TenderConfig } from '../../config/config';
 import { CORE_TEMPLATES_DIR } from '../../templates-dir';
 import { apiReferenceView } from './api-reference-view';
-import { buildOpenApiDocument } from './openapi-document';
+import { OpenApiDocument, buildOpenApiDocument } from './openapi-document';
+
+/** The HTML reference of a document: Handlebars with escaping on and no prototype access. */
+export function renderApiReference(document: OpenApiDocument): string {
+  const template = Handlebars.create().compile(fs.readFileSync(path.join(CORE_TEMPLATES_DIR, 'api-reference', 'reference.hbs'), 'utf8'), { strict: false });
+  return template(apiReferenceView(document), { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+}
 
 /**
  * GET /openapi.json (the merchant API's OpenAPI 3.1 document) and GET /docs/api (the
@@ -18,8 +24,7 @@ export function openApiRoutes(container: DependencyContainer): Router {
   const router = Router();
   const document = buildOpenApiDocument(container.resolve<TenderConfig>(CONFIG).publicUrl);
   const json = JSON.stringify(document);
-  const template = Handlebars.create().compile(fs.readFileSync(path.join(CORE_TEMPLATES_DIR, 'api-reference', 'reference.hbs'), 'utf8'), { strict: false });
-  const html = template(apiReferenceView(document), { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+  const html = renderApiReference(document);
 
   router.get('/openapi.json', (_req, res) => {
     res.type('application/json').setHeader('Cache-Control', 'public, max-age=300');
