@@ -71,7 +71,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     path: '/v1/payments/:id/confirm',
     tag: 'Payments',
     summary: 'Confirm with a payment method (server-to-server)',
-    description: '`payment_method.type` names the method; its fields are under the key of that name (`{"type": "card", "card": {...}}`) and are checked by the method.',
+    description:
+      '`payment_method.type` names the method; its fields are under the key of that name and are checked by the method. A card: `{"type": "card", "card": {"number", "exp_month", "exp_year", "cvc", "holder_name"?}}`; other methods come with plugins (docs/api.md). The CVC is used for this call only and never stored.',
     ids: { id: 'pay' },
     body: confirmPaymentSchema,
     idempotent: true,
