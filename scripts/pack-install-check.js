@@ -163,6 +163,11 @@ async function main() {
     });
     if (confirmed.json === undefined || confirmed.json.status !== 'captured') throw new Error(`confirm: ${confirmed.status} ${confirmed.text}`);
     process.stdout.write(`paid ${created.json.id}: ${confirmed.json.amount} ${confirmed.json.currency}, ${confirmed.json.status}\n`);
+    // The API description is built from the installed package and its reference page read from the tarball's templates.
+    const described = await request(port, 'GET', '/openapi.json');
+    if (described.json === undefined || described.json.openapi !== '3.1.0' || described.json.paths['/v1/payments'] === undefined) throw new Error(`openapi.json: ${described.status} ${described.text.slice(0, 200)}`);
+    const reference = await request(port, 'GET', '/docs/api');
+    if (reference.status !== 200 || !reference.text.includes('/v1/payments')) throw new Error(`docs/api: ${reference.status}`);
   } catch (error) {
     process.stderr.write(output);
     child.kill('SIGKILL');
