@@ -56,7 +56,7 @@ describe('OpenAPI: /openapi.json describes every /v1 route, and real answers mat
     assert.deepEqual(phantom, [], 'documented operations no route answers');
   });
 
-  it('payments, refunds, events and webhook endpoints answer exactly as described (no field missing or undocumented)', async () => {
+  it('payments, refunds, events, webhook endpoints, keys and branding answer exactly as described (no field missing or undocumented)', async () => {
     const created = await shop.post('/v1/payments', { amount: 150000, currency: 'rub', order_id: 'oa-1', customer_email: 'buyer@example.com', locale: 'en', metadata: { cart: '7' } }).expect(201);
     assertDescribed('post', '/v1/payments', 201, created.body);
     const confirmed = await shop.post(`/v1/payments/${created.body.id}/confirm`, card(CARDS.visa)).expect(200);
@@ -73,8 +73,19 @@ describe('OpenAPI: /openapi.json describes every /v1 route, and real answers mat
     const endpoint = await shop.post('/v1/webhook_endpoints', { url: 'http://127.0.0.1:9/hooks', events: ['payment.*'] }).expect(201);
     assertDescribed('post', '/v1/webhook_endpoints', 201, endpoint.body);
     assertDescribed('get', '/v1/webhook_endpoints/{id}/deliveries', 200, (await shop.get(`/v1/webhook_endpoints/${endpoint.body.id}/deliveries`).expect(200)).body);
+    const rotated = await shop.post(`/v1/webhook_endpoints/${endpoint.body.id}/rotate_secret`, {}).expect(200);
+    assertDescribed('post', '/v1/webhook_endpoints/{id}/rotate_secret', 200, rotated.body);
+    const deleted = await request(t.gateway.app).delete(`/v1/webhook_endpoints/${endpoint.body.id}`).set('Authorization', `Bearer ${shop.key}`).expect(200);
+    assertDescribed('delete', '/v1/webhook_endpoints/{id}', 200, deleted.body);
     const key = await shop.post('/v1/api_keys', { label: 'reporting' }).expect(201);
     assertDescribed('post', '/v1/api_keys', 201, key.body);
+    assertDescribed('get', '/v1/api_keys', 200, (await shop.get('/v1/api_keys').expect(200)).body);
+    assertDescribed('post', '/v1/api_keys/{id}/roll', 201, (await shop.post(`/v1/api_keys/${key.body.id}/roll`, {}).expect(201)).body);
+    assertDescribed('get', '/v1/branding', 200, (await shop.get('/v1/branding').expect(200)).body);
+    const branded = await request(t.gateway.app).put('/v1/branding').set('Authorization', `Bearer ${shop.key}`).send({ primary_color: '#1f5eff', button_style: 'pill' }).expect(200);
+    assertDescribed('put', '/v1/branding', 200, branded.body);
+    const redelivered = await shop.post(`/v1/events/${events.body.data[0].id}/redeliver`, {}).expect(202);
+    assertDescribed('post', '/v1/events/{id}/redeliver', 202, redelivered.body);
   });
 
   it('describes errors with the catalogue: a refused request matches the Error schema', async () => {

@@ -115,7 +115,7 @@ export const webhookEndpointSchema = z
     url: z.string(),
     events: z.array(z.string()),
     description: nullableText,
-    status: z.enum(['enabled', 'disabled']),
+    status: z.enum(['enabled', 'deleted']).describe('deleted only in the answer to DELETE.'),
     livemode: z.boolean(),
     secret: z.string().optional().describe('Only in the answers to create and rotate_secret.'),
     previous_secret_expires_at: timestamp.nullable(),

@@ -101,7 +101,8 @@ export interface WebhookEndpoint {
   url: string;
   events: string[];
   description: string | null;
-  status: "enabled" | "disabled";
+  /** deleted only in the answer to DELETE. */
+  status: "enabled" | "deleted";
   livemode: boolean;
   /** Only in the answers to create and rotate_secret. */
   secret?: string;
