@@ -28,6 +28,31 @@ Configuration comes from the environment; see docs/configuration.md.`;
 
 async function start(config: TenderConfig): Promise<void> {
   const gateway = await Gateway.create(config);
+  // Signals are handled from the moment the gateway exists: the demo bootstrap below
+  // hashes passwords (slow scrypt), and a stop that arrives meanwhile must still be graceful.
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    gateway.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      gateway.logger.error('shutdown took longer than 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    gateway.close().then(
+      () => {
+        gateway.logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        gateway.logger.error({ error: String(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   const address = await gateway.listen();
   const out: string[] = [];
   out.push(`Tender is listening on ${config.certificates.tlsCertFile === undefined ? 'http' : 'https'}://${address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address}:${address.port} (public URL ${config.publicUrl})`);
@@ -67,29 +92,6 @@ async function start(config: TenderConfig): Promise<void> {
   }
   process.stdout.write(`${out.join('\n')}\n`);
 
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    gateway.logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    const force = setTimeout(() => {
-      gateway.logger.error('shutdown took longer than 15 s; exiting');
-      process.exit(1);
-    }, 15_000);
-    force.unref();
-    gateway.close().then(
-      () => {
-        gateway.logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        gateway.logger.error({ error: String(error) }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 async function worker(config: TenderConfig): Promise<void> {
