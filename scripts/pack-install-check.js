@@ -16,77 +16,12 @@ const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const http = require('node:http');
-const net = require('node:net');
 
-const root = path.resolve(__dirname, '..');
+const { packGateway, freePort, request } = require('./lib/pack-gateway');
 
 function fail(message) {
   process.stderr.write(`pack-install-check: ${message}\n`);
   process.exit(1);
-}
-
-/** The gateway side's workspaces, from the root package.json (globs of one level). */
-function gatewayWorkspaces() {
-  const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const dirs = [];
-  for (const pattern of rootPkg.workspaces) {
-    if (pattern.endsWith('/*')) {
-      const base = path.join(root, pattern.slice(0, -2));
-      for (const name of fs.readdirSync(base)) {
-        if (fs.existsSync(path.join(base, name, 'package.json'))) dirs.push(path.join(base, name));
-      }
-    } else {
-      dirs.push(path.join(root, pattern));
-    }
-  }
-  return dirs;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function request(port, method, pathname, { token, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: pathname,
-        headers: {
-          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => {
-          let json;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode, json, text });
-        });
-      },
-    );
-    req.on('error', reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
 }
 
 async function waitForHealth(port, child, output) {
@@ -114,18 +49,7 @@ async function main() {
   fs.mkdirSync(app);
 
   const dependencies = {};
-  for (const dir of gatewayWorkspaces()) {
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-    if (pkg.private === true) continue;
-    for (const required of ['LICENSE', 'README.md']) {
-      if (!fs.existsSync(path.join(dir, required))) fail(`${pkg.name} has no ${required}`);
-    }
-    if (pkg.exports === undefined) fail(`${pkg.name} has no exports map`);
-    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', tarballs], { cwd: dir, encoding: 'utf8' });
-    const [packed] = JSON.parse(out);
-    dependencies[pkg.name] = `file:${path.join(tarballs, packed.filename)}`;
-    process.stdout.write(`packed ${pkg.name}: ${packed.entryCount} files, ${packed.size} bytes\n`);
-  }
+  for (const [name, tarball] of Object.entries(packGateway(tarballs, fail))) dependencies[name] = `file:${tarball}`;
 
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'tender-from-tarballs', private: true, dependencies, allowScripts: { 'better-sqlite3': true } }, null, 2));
   process.stdout.write(`installing into ${app} (production dependencies only)\n`);
