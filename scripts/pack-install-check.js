@@ -12,33 +12,15 @@
  * Run after `npm run build` (the tarballs hold each package's dist/).
  */
 'use strict';
-const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { packGateway, freePort, request } = require('./lib/pack-gateway');
+const { packGateway, request, installTarballs, withInstalledGateway, testMerchant } = require('./lib/pack-gateway');
 
 function fail(message) {
   process.stderr.write(`pack-install-check: ${message}\n`);
   process.exit(1);
-}
-
-async function waitForHealth(port, child, output) {
-  for (let i = 0; i < 240; i += 1) {
-    if (child.exitCode !== null) {
-      process.stderr.write(output());
-      fail(`the gateway exited with ${child.exitCode} before answering`);
-    }
-    try {
-      const res = await request(port, 'GET', '/healthz');
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  fail('the gateway did not answer /healthz within 60 s');
 }
 
 async function main() {
@@ -47,38 +29,10 @@ async function main() {
   const app = path.join(work, 'app');
   fs.mkdirSync(tarballs);
   fs.mkdirSync(app);
+  installTarballs(app, 'tender-from-tarballs', packGateway(tarballs, fail));
 
-  const dependencies = {};
-  for (const [name, tarball] of Object.entries(packGateway(tarballs, fail))) dependencies[name] = `file:${tarball}`;
-
-  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'tender-from-tarballs', private: true, dependencies, allowScripts: { 'better-sqlite3': true } }, null, 2));
-  process.stdout.write(`installing into ${app} (production dependencies only)\n`);
-  execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund'], { cwd: app, stdio: 'inherit' });
-
-  const port = await freePort();
-  const adminToken = 'adm_pack_install_check_0123456789';
-  const bin = path.join(app, 'node_modules', '.bin', 'tender');
-  const child = spawn(bin, ['start'], {
-    cwd: app,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TENDER_DATA_DIR: path.join(app, 'data'),
-      TENDER_ADMIN_TOKEN: adminToken,
-      TENDER_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c) => (output += c));
-  child.stderr.on('data', (c) => (output += c));
-  try {
-    await waitForHealth(port, child, () => output);
-    const merchant = await request(port, 'POST', '/admin/v1/merchants', { token: adminToken, body: { name: 'Packed Shop', email: 'owner@packed.example' } });
-    if (merchant.status !== 201) throw new Error(`merchant: ${merchant.status} ${merchant.text}`);
-    const key = merchant.json.test_secret_key;
+  await withInstalledGateway(app, {}, async ({ port, adminToken }) => {
+    const key = await testMerchant(port, adminToken, 'Packed Shop');
     const created = await request(port, 'POST', '/v1/payments', { token: key, body: { amount: 12345, currency: 'RUB', order_id: 'pack-1', description: 'from tarballs' } });
     if (created.status !== 201 && created.status !== 200) throw new Error(`create: ${created.status} ${created.text}`);
     const confirmed = await request(port, 'POST', `/v1/payments/${created.json.id}/confirm`, {
@@ -87,17 +41,7 @@ async function main() {
     });
     if (confirmed.json === undefined || confirmed.json.status !== 'captured') throw new Error(`confirm: ${confirmed.status} ${confirmed.text}`);
     process.stdout.write(`paid ${created.json.id}: ${confirmed.json.amount} ${confirmed.json.currency}, ${confirmed.json.status}\n`);
-  } catch (error) {
-    process.stderr.write(output);
-    child.kill('SIGKILL');
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  child.kill('SIGTERM');
-  const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? s)));
-  if (code !== 0) {
-    process.stderr.write(output);
-    fail(`the gateway ended with ${code} after SIGTERM`);
-  }
+  }, fail);
   fs.rmSync(work, { recursive: true, force: true });
   process.stdout.write('pack-install-check: the packed gateway installed, started, took a payment and stopped\n');
 }

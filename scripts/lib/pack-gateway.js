@@ -6,7 +6,7 @@
  * against the packed packages, outside the repository).
  */
 'use strict';
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
@@ -100,4 +100,84 @@ function request(port, method, pathname, { token, body } = {}) {
   });
 }
 
-module.exports = { root, gatewayWorkspaces, packGateway, freePort, request };
+/**
+ * Writes a package.json into the empty folder `app` that depends on `tarballs`
+ * (name -> path) and installs them with their production dependencies only, from
+ * the npm registry, as an operator would.
+ */
+function installTarballs(app, name, tarballs) {
+  const dependencies = {};
+  for (const [pkg, tarball] of Object.entries(tarballs)) dependencies[pkg] = `file:${tarball}`;
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name, private: true, dependencies, allowScripts: { 'better-sqlite3': true } }, null, 2));
+  process.stdout.write(`installing into ${app} (production dependencies only)\n`);
+  execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund'], { cwd: app, stdio: 'inherit' });
+}
+
+async function waitForHealth(port, child, output, fail) {
+  for (let i = 0; i < 240; i += 1) {
+    if (child.exitCode !== null) {
+      process.stderr.write(output());
+      fail(`the gateway exited with ${child.exitCode} before answering`);
+    }
+    try {
+      const res = await request(port, 'GET', '/healthz');
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  fail('the gateway did not answer /healthz within 60 s');
+}
+
+/**
+ * Starts `tender start` from the installed folder `app` on a free loopback port,
+ * on an embedded SQLite database in app/data, with `env` added (TENDER_PLUGINS, a
+ * plugin's options), and runs `exercise({ port, adminToken })` against it. A failure
+ * prints the gateway's output and fails; afterwards the gateway must stop cleanly on
+ * SIGTERM.
+ */
+async function withInstalledGateway(app, env, exercise, fail) {
+  const port = await freePort();
+  const adminToken = 'adm_pack_install_check_0123456789';
+  const child = spawn(path.join(app, 'node_modules', '.bin', 'tender'), ['start'], {
+    cwd: app,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TENDER_DATA_DIR: path.join(app, 'data'),
+      TENDER_ADMIN_TOKEN: adminToken,
+      TENDER_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
+  try {
+    await waitForHealth(port, child, () => output, fail);
+    await exercise({ port, adminToken });
+  } catch (error) {
+    process.stderr.write(output);
+    child.kill('SIGKILL');
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  child.kill('SIGTERM');
+  const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? s)));
+  if (code !== 0) {
+    process.stderr.write(output);
+    fail(`the gateway ended with ${code} after SIGTERM`);
+  }
+}
+
+/** A merchant made through the admin API; resolves its test secret key. */
+async function testMerchant(port, adminToken, name) {
+  const merchant = await request(port, 'POST', '/admin/v1/merchants', { token: adminToken, body: { name, email: 'owner@packed.example' } });
+  if (merchant.status !== 201) throw new Error(`merchant: ${merchant.status} ${merchant.text}`);
+  return merchant.json.test_secret_key;
+}
+
+module.exports = { root, gatewayWorkspaces, packGateway, freePort, request, installTarballs, withInstalledGateway, testMerchant };
