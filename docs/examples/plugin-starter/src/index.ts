@@ -12,6 +12,7 @@ export { VoucherPaymentMethod, VoucherLookup, voucherInput } from './vouchers/vo
 export { VoucherPage } from './vouchers/voucher-page';
 export { newVoucherCode, normalizeVoucherCode } from './vouchers/voucher-code';
 export { voucherRoutes, voucherView } from './vouchers/vouchers.routes';
+export { issueSchema, minorUnitsOf, IssueInput } from './vouchers/voucher-issue';
 export { preferredBanks } from './routing/preferred-banks.strategy';
 export { vouchersScreen, renderVouchers } from './screens/vouchers.screen';
 export { escapeHtml } from './screens/html';

@@ -34,6 +34,6 @@ export const plugin = definePlugin({
     ctx.registerPaymentMethod(new VoucherPaymentMethod(ledger, new VoucherPage(ctx.options.currencies)));
     ctx.registerRoutingStrategy(preferredBanks(ctx.options.preferredBanks));
     ctx.registerApiRoutes('/vouchers', voucherRoutes(ledger, ctx.options));
-    ctx.registerScreen(vouchersScreen(ledger));
+    ctx.registerScreen(vouchersScreen(ledger, ctx.options));
   },
 });

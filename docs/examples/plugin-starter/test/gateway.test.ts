@@ -11,10 +11,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Gateway, ScreenRegistry, TenderConfig, loadConfig } from '@tender/core';
+import { Gateway, MerchantUserRole, ScreenRegistry, TenderConfig, WebAccountService, loadConfig } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { dashboardPlugin } from '@tender/dashboard';
-import { plugin as starterPlugin, renderVouchers, VoucherLedger } from '../src';
+import { plugin as starterPlugin, renderVouchers, starterOptions, VoucherLedger } from '../src';
 
 const ADMIN_TOKEN = 'adm_starter_test_0123456789abcdef';
 
@@ -85,6 +85,36 @@ describe('a gateway with the starter plugin', () => {
   async function balanceOf(id: string): Promise<number> {
     const row = (await gateway.db('starter_vouchers').where({ id }).first()) as { balance: number | string };
     return Number(row.balance);
+  }
+
+  /**
+   * A merchant user of this shop signed in to the dashboard through its real sign-in
+   * form, with the session's cookies kept (a small cookie jar over fetch).
+   */
+  async function signIn(role: MerchantUserRole): Promise<{ get(p: string): Promise<Answer>; post(p: string, form: Record<string, string>): Promise<Answer> }> {
+    const email = `${role}-${randomBytes(4).toString('hex')}@voucher-shop.example`;
+    const password = 'correct horse battery staple';
+    await gateway.container.resolve(WebAccountService).createMerchantUser({ merchantId, email, role, password });
+    const jar = new Map<string, string>();
+    const send = async (method: string, pathname: string, form?: Record<string, string>): Promise<Answer> => {
+      const res = await fetch(`${base}${pathname}`, {
+        method,
+        redirect: 'manual',
+        headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), ...(form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }) },
+        ...(form === undefined ? {} : { body: new URLSearchParams(form).toString() }),
+      });
+      for (const cookie of res.headers.getSetCookie()) {
+        const [pair = ''] = cookie.split(';');
+        const at = pair.indexOf('=');
+        jar.set(pair.slice(0, at), pair.slice(at + 1));
+      }
+      return { status: res.status, body: {}, text: await res.text(), location: res.headers.get('location') };
+    };
+    const form = await send('GET', '/dashboard/signin');
+    const token = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] ?? '';
+    const signedIn = await send('POST', '/dashboard/signin', { _csrf: token, email, password });
+    assert.equal(signedIn.status, 303, signedIn.text);
+    return { get: (p) => send('GET', p), post: (p, f) => send('POST', p, f) };
   }
 
   before(async () => {
@@ -215,22 +245,52 @@ describe('a gateway with the starter plugin', () => {
     assert.equal(await balanceOf(voucher.id), 500);
   });
 
-  test('its dashboard screen lists only the merchant\'s vouchers in the mode shown, escaped, behind the sign-in', async () => {
+  test('its dashboard screen lists only the merchant\'s vouchers in the mode shown, escaped, and lets owners issue one', async () => {
     const screen = gateway.container.resolve(ScreenRegistry).list('dashboard').find((s) => s.path === '/vouchers');
     assert.equal(screen?.plugin, 'tender-plugin-starter');
     assert.deepEqual(screen?.roles, ['owner', 'developer']);
+    assert.equal((await fetch(`${base}/dashboard/vouchers`, { redirect: 'manual' })).status, 303, 'behind the sign-in');
+
+    const owner = await signIn('owner');
+    const page = await owner.get('/dashboard/vouchers?last4=%22%3E%3Cb%3E');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<code>&quot;&gt;&lt;b&gt;<\/code>/);
+    assert.doesNotMatch(page.text, /"><b>/);
+    const count = async (): Promise<number> => (await gateway.db('starter_vouchers').where({ merchant_id: merchantId, livemode: false })).length;
+    const listed = (await owner.get('/dashboard/vouchers')).text;
+    assert.equal((listed.match(/<tr><td>/g) ?? []).length, await count(), 'every test-mode voucher of this merchant, no other');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(listed)?.[1] ?? '';
+
+    const before = await ledgerRows();
+    assert.equal((await owner.post('/dashboard/vouchers', { amount: '10' })).status, 403, 'no CSRF token');
+    const bad = await owner.post('/dashboard/vouchers', { _csrf: csrf, amount: '<b>1', currency: 'RUB' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /id="voucher-problem"/);
+    assert.doesNotMatch(bad.text, /<b>1/);
+    assert.equal((await owner.post('/dashboard/vouchers', { _csrf: csrf, amount: '50000.01', currency: 'RUB' })).status, 400, 'above maxVoucherAmount');
+    assert.deepEqual(await ledgerRows(), before);
+
+    const issued = await owner.post('/dashboard/vouchers', { _csrf: csrf, amount: '12.34', currency: 'RUB' });
+    assert.equal(issued.status, 201, issued.text);
+    const code = /<code id="voucher-new-code">([0-9A-Z-]+)<\/code>/.exec(issued.text)?.[1] ?? '';
+    assert.match(code, /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    const p = await payment(1234);
+    assert.equal((await confirmWith(p.id, code)).body.status, 'captured', 'the code shown once pays');
+    assert.doesNotMatch((await owner.get('/dashboard/vouchers')).text, new RegExp(code), 'and is not shown again');
+
+    const developer = await signIn('developer');
+    const seen = await developer.get('/dashboard/vouchers');
+    assert.equal(seen.status, 200);
+    assert.doesNotMatch(seen.text, /voucher-issue-form/);
+    const developerCsrf = /<meta name="csrf-token" content="([^"]+)">/.exec(seen.text)?.[1] ?? '';
+    const refused = await developer.post('/dashboard/vouchers', { _csrf: developerCsrf, amount: '1', currency: 'RUB' });
+    assert.equal(refused.status, 403);
+    assert.match(refused.text, /Only owners issue vouchers/);
+    assert.equal((await (await signIn('support')).get('/dashboard/vouchers')).status, 403);
+
     const ledger = new VoucherLedger(gateway.db, { now: () => Date.now() });
-    const viewer = { realm: 'merchant', accountId: 'wac_1', role: 'owner', merchantId, mode: 'test', locale: 'en' } as const;
-    const mine = await renderVouchers(ledger, { viewer, query: { last4: '"><b>' } });
-    assert.match(mine, /<code>&quot;&gt;&lt;b&gt;<\/code>/);
-    assert.doesNotMatch(mine, /<b>/);
-    const listed = await renderVouchers(ledger, { viewer, query: {} });
-    const count = (await gateway.db('starter_vouchers').where({ merchant_id: merchantId, livemode: false })).length;
-    assert.equal((listed.match(/<tr><td>/g) ?? []).length, count);
-    const live = await renderVouchers(ledger, { viewer: { ...viewer, mode: 'live' }, query: {} });
-    assert.match(live, /id="voucher-empty"/);
-    const anonymous = await fetch(`${base}/dashboard/vouchers`, { redirect: 'manual' });
-    assert.equal(anonymous.status, 303);
+    const viewer = { realm: 'merchant', accountId: 'wac_1', role: 'owner', merchantId, mode: 'live', locale: 'en' } as const;
+    assert.match(await renderVouchers(ledger, starterOptions.parse({}), { viewer, query: {}, csrfToken: 't' }, undefined), /id="voucher-empty"/, 'live mode shows no test voucher');
   });
 
   test('a bad option stops the start, naming the plugin and the option, before anything is written', async () => {

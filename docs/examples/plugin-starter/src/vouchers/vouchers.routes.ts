@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { TenderError, callerOf, notFound, parseInput } from '@tender/core';
-import { z } from 'zod';
 import { StarterOptions } from '../options';
+import { issueSchema } from './voucher-issue';
 import { Voucher, VoucherLedger } from './voucher-ledger';
 
 /** The API's view of a voucher; the code itself only in the answer that issued it. */
@@ -34,16 +34,11 @@ export function voucherView(voucher: Voucher, code?: string): Record<string, unk
  * ```
  */
 export function voucherRoutes(ledger: VoucherLedger, options: StarterOptions): Router {
-  const issueSchema = z
-    .object({
-      amount: z.number().int().positive().max(options.maxVoucherAmount, `must be at most ${options.maxVoucherAmount} (maxVoucherAmount)`),
-      currency: z.string().refine((c) => options.currencies.includes(c), `must be one of ${options.currencies.join(', ')}`),
-    })
-    .strict();
+  const schema = issueSchema(options);
   const router = Router();
 
   router.post('/', async (req, res) => {
-    const input = parseInput(issueSchema, req.body);
+    const input = parseInput(schema, req.body);
     const { merchantId, livemode } = callerOf(res);
     const { voucher, code } = await ledger.issue({ merchantId, livemode }, input);
     res.status(201).json(voucherView(voucher, code));
