@@ -119,9 +119,12 @@ async function waitForHealth(port, child, output, fail) {
       process.stderr.write(output());
       fail(`the gateway exited with ${child.exitCode} before answering`);
     }
+    // `tender start` prints its banner after the first start's demo merchant and
+    // sign-ins, and only then handles SIGTERM: wait for both, so the stop at the end
+    // finds the graceful shutdown in place.
     try {
       const res = await request(port, 'GET', '/healthz');
-      if (res.status === 200) return;
+      if (res.status === 200 && output().includes('Tender is listening on')) return;
     } catch {
       // not listening yet
     }
