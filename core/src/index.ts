@@ -34,7 +34,7 @@ export {
 } from './plugins/plugin';
 export { CoreServices } from './plugins/core-services';
 export { routerOnFirstRequest } from './plugins/router-on-first-request';
-export { ScreenRegistry, ScreenDescriptor, ScreenArea, ScreenRequest, ScreenViewer, RegisteredScreen } from './plugins/screen-registry';
+export { ScreenRegistry, ScreenDescriptor, ScreenArea, ScreenRequest, ScreenViewer, ScreenSubmission, ScreenSubmitResult, RegisteredScreen } from './plugins/screen-registry';
 export { EmailTemplateRegistry, EmailTemplateDescriptor } from './plugins/email-template-registry';
 export { shortNameOf, optionVariable, resolvePluginOptions } from './plugins/plugin-options';
 export { PLUGIN_ROUTE_PREFIX, CORE_PREFIXES } from './plugins/plugin-routes';

@@ -61,7 +61,10 @@ export function areaRouter(container: ServiceResolver, views: HandlebarsWebViews
   if (area === 'dashboard') router.use(teamRoutes(container));
   // Section routers are built once, at start, like every other router.
   for (const section of sections) router.use(section.path, section.router(container));
-  for (const screen of screens) router.get(screen.path, pluginScreenHandler(screen, area));
+  for (const screen of screens) {
+    router.get(screen.path, pluginScreenHandler(screen, area));
+    if (screen.submit !== undefined) router.post(screen.path, pluginScreenHandler(screen, area));
+  }
   router.use((_req, res) => webViewsOf(res).render(res, 'shell/not-found', { title: 'shell.not_found.title' }, 404));
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
@@ -92,9 +95,18 @@ export function webAssetRoutes(): Router {
   return router;
 }
 
+/** The text fields of a parsed query or form body; anything else (arrays, objects) is dropped. */
+function textFields(source: unknown): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (typeof source !== 'object' || source === null) return fields;
+  for (const [key, value] of Object.entries(source)) if (typeof value === 'string') fields[key] = value;
+  return fields;
+}
+
 /**
  * A plugin's screen (ctx.registerScreen) inside the shell: behind the same sign-in,
- * CSRF check and CSP nonce as the built-in screens, its roles checked on the server.
+ * CSRF check and CSP nonce as the built-in screens, its roles checked on the server,
+ * for its page (GET) and, when it has `submit`, its form posts (POST).
  * The fragment is placed as the plugin rendered it (plugins are code the operator
  * installed; their fragments must escape what they interpolate, and the page's CSP
  * refuses inline scripts without the nonce whatever they hold).
@@ -108,13 +120,23 @@ function pluginScreenHandler(screen: RegisteredScreen, area: WebArea) {
         webViewsOf(res).render(res, 'shell/forbidden', { title: 'shell.forbidden' }, 403);
         return;
       }
-      const query: Record<string, string> = {};
-      for (const [key, value] of Object.entries(req.query)) if (typeof value === 'string') query[key] = value;
-      const html = await screen.render({
-        viewer: { realm: principal.realm, accountId: principal.accountId, role: principal.role, merchantId: principal.merchantId, mode: principal.mode, locale: principal.locale },
-        query,
-      });
-      webViewsOf(res).render(res, 'shell/plugin-screen', { titleText: screen.title, screenHtml: html, plugin: screen.plugin });
+      const query = textFields(req.query);
+      const viewer = { realm: principal.realm, accountId: principal.accountId, role: principal.role, merchantId: principal.merchantId, mode: principal.mode, locale: principal.locale };
+      const show = (html: string, status = 200): void => webViewsOf(res).render(res, 'shell/plugin-screen', { titleText: screen.title, screenHtml: html, plugin: screen.plugin }, status);
+      if (req.method !== 'POST' || screen.submit === undefined) {
+        show(await screen.render({ viewer, query, csrfToken: principal.csrfToken }));
+        return;
+      }
+      // The CSRF check (requireCsrf) and the roles above have passed; the token is not the screen's to see as a field.
+      const form = textFields(req.body);
+      delete form._csrf;
+      const result = await screen.submit({ viewer, query, form, csrfToken: principal.csrfToken });
+      if ('html' in result) {
+        show(result.html, result.status ?? 200);
+        return;
+      }
+      const search = new URLSearchParams(result.query).toString();
+      res.redirect(303, `/${area}${screen.path}${search === '' ? '' : `?${search}`}`);
     } catch (error) {
       next(error);
     }

@@ -10,6 +10,9 @@ import { merchantAgent, operatorAgent } from '../support/web-session';
  * navigation of their area, behind its sign-in, roles checked on the server, and
  * the fragment inside the shell's layout.
  */
+/** What the payouts screen's submit was given, in order. */
+const submissions: Array<{ merchantId: string | undefined; form: Record<string, string> }> = [];
+
 const screensPlugin = definePlugin({
   name: '@acme/tender-screens',
   version: '1.0.0',
@@ -26,7 +29,13 @@ const screensPlugin = definePlugin({
       path: '/acme-payouts',
       title: 'Acme payouts',
       roles: ['owner'],
-      render: ({ viewer }) => `<p id="acme-merchant">${viewer.merchantId ?? ''}</p>`,
+      render: ({ viewer, query, csrfToken }) =>
+        `<p id="acme-merchant">${viewer.merchantId ?? ''}</p><p id="acme-done">${(query.done ?? '').replace(/[^a-z0-9]/gi, '')}</p>`
+        + `<form method="post"><input type="hidden" name="_csrf" value="${csrfToken}"><input name="amount"></form>`,
+      submit: ({ viewer, form }) => {
+        submissions.push({ merchantId: viewer.merchantId, form: { ...form } });
+        return form.show === 'once' ? { html: '<p id="acme-once">shown once</p>', status: 201 } : { query: { done: 'yes' } };
+      },
     });
   },
 });
@@ -60,5 +69,27 @@ describe('plugin screens in the dashboard and the console', function () {
     assert.doesNotMatch(refused.text, /acme-merchant/);
     const nav = await support.agent.get('/dashboard').expect(200);
     assert.doesNotMatch(nav.text, /Acme payouts/);
+  });
+
+  it('hands a form post to the screen\'s submit after the CSRF check and the roles, then redirects or shows its answer', async () => {
+    const owner = await merchantAgent(t, { role: 'owner' });
+    const page = await owner.agent.get('/dashboard/acme-payouts').expect(200);
+    assert.match(page.text, new RegExp(`name="_csrf" value="${owner.csrf}"`));
+    const before = submissions.length;
+    const redirected = await owner.agent.post('/dashboard/acme-payouts').type('form').send({ _csrf: owner.csrf, amount: '500', tags: ['a', 'b'] }).expect(303);
+    assert.equal(redirected.headers.location, '/dashboard/acme-payouts?done=yes');
+    assert.deepEqual(submissions.slice(before), [{ merchantId: owner.user.merchantId, form: { amount: '500' } }]);
+    const once = await owner.agent.post('/dashboard/acme-payouts').type('form').send({ _csrf: owner.csrf, show: 'once' }).expect(201);
+    assert.match(once.text, /<p id="acme-once">shown once<\/p>/);
+    const count = submissions.length;
+    // No token, a wrong token, a role the screen does not allow: refused before submit runs.
+    await owner.agent.post('/dashboard/acme-payouts').type('form').send({ amount: '1' }).expect(403);
+    await owner.agent.post('/dashboard/acme-payouts').type('form').send({ _csrf: 'x'.repeat(43), amount: '1' }).expect(403);
+    const support = await merchantAgent(t, { role: 'support', merchantId: owner.user.merchantId });
+    await support.agent.post('/dashboard/acme-payouts').type('form').send({ _csrf: support.csrf, amount: '1' }).expect(403);
+    assert.equal(submissions.length, count);
+    // A screen without submit takes no posts.
+    const operator = await operatorAgent(t);
+    await operator.agent.post('/console/acme-transfers').type('form').send({ _csrf: operator.csrf }).expect(404);
   });
 });

@@ -18,7 +18,7 @@ const voucherInput = z.object({ code: z.string().regex(/^[A-Z0-9]{8,16}$/, 'must
  * start with GIFT and refuses EMPTY ones, and records what it was asked.
  */
 export class VoucherBank implements BankAdapter {
-  readonly code = 'voucherbank';
+  readonly code: string = 'voucherbank';
   readonly capabilities = [VOUCHER_CAPABILITY];
   readonly redeemed: InstrumentPaymentRequest[] = [];
 
@@ -61,8 +61,12 @@ export const VOUCHER_TEMPLATE = `<section class="voucher-option" id="voucher-opt
   </form>
 </section>`;
 
-/** The voucher method; `template` lets a test hand in a page part the gateway must refuse. */
-export function voucherMethod(template = VOUCHER_TEMPLATE): PaymentMethod<z.output<typeof voucherInput>> {
+/**
+ * The voucher method; `template` lets a test hand in a page part the gateway must
+ * refuse; `issuer` binds every instrument to that adapter (a voucher held at its
+ * issuer, as a personal account is held at its bank).
+ */
+export function voucherMethod(template = VOUCHER_TEMPLATE, issuer?: string): PaymentMethod<z.output<typeof voucherInput>> {
   return {
     type: 'voucher',
     input: voucherInput,
@@ -82,20 +86,30 @@ export function voucherMethod(template = VOUCHER_TEMPLATE): PaymentMethod<z.outp
         error.param === 'payment_method.voucher.code' ? { status: 422, errors: { code: 'm.code_invalid' }, alert: 'error_form', code: error.code } : undefined,
     },
     async instrument(input): Promise<PaymentInstrument> {
-      return { bank: { kind: 'fields', fields: { code: input.code } }, record: async () => undefined };
+      return { bank: { kind: 'fields', fields: { code: input.code } }, ...(issuer === undefined ? {} : { issuerAdapter: issuer }), record: async () => undefined };
     },
   };
 }
 
 /** A plugin with the voucher method and, when given, the stand-in voucher bank. */
-export function voucherPlugin(options: { bank?: VoucherBank; template?: string } = {}): TenderPlugin {
+export function voucherPlugin(options: { bank?: VoucherBank; template?: string; issuer?: string } = {}): TenderPlugin {
   return definePlugin({
     name: 'test-vouchers',
     version: '0.0.1',
     coreRange: '^0.1.0',
     setup(ctx) {
       if (options.bank !== undefined) ctx.registerBankAdapter(options.bank);
-      ctx.registerPaymentMethod(voucherMethod(options.template));
+      ctx.registerPaymentMethod(voucherMethod(options.template, options.issuer));
     },
   });
+}
+
+/**
+ * A voucher issuer that is its own ledger (`ownLedger`): no money leaves the
+ * gateway, test and live vouchers kept apart, so test-mode payments bound to it may
+ * reach it (MethodRouting.issuerRoute).
+ */
+export class LedgerVoucherBank extends VoucherBank {
+  override readonly code: string = 'voucherledger';
+  readonly ownLedger = true;
 }

@@ -75,6 +75,26 @@ export interface BankAdapter {
    */
   readonly capabilities?: readonly string[];
   /**
+   * Optional: true when the adapter is its own ledger and moves no money outside the
+   * gateway (a plugin's prepaid vouchers or gift codes), keeping test-mode operations
+   * (`livemode: false`) apart from live ones. A test-mode payment whose instrument is
+   * bound to it (`PaymentInstrument.issuerAdapter`) may then reach it; without it,
+   * test mode reaches only the sandbox, so a method whose capability the sandbox
+   * lacks could not be tried in test mode at all. A real bank's adapter leaves this
+   * unset. Routing by connections (no issuer) still sends test mode to the sandbox.
+   *
+   * @example
+   * ```ts
+   * class VoucherLedgerAdapter implements BankAdapter {
+   *   readonly code = 'voucher';
+   *   readonly capabilities = ['voucher_redemption'];
+   *   readonly ownLedger = true; // test vouchers are rows with livemode = false
+   *   // pay, capture, void, refund, inquire, ...
+   * }
+   * ```
+   */
+  readonly ownLedger?: boolean;
+  /**
    * Optional: a payment with an instrument of any capability that has no operation
    * of its own above (`redirect`, `async_confirmation`, or a plugin's own such as
    * `voucher_redemption`). Follow-ups use capture, void, refund and inquire as for

@@ -42,10 +42,15 @@ export class MethodRouting {
     });
   }
 
-  /** The instrument's own bank; test-mode payments only ever reach the sandbox, live ones never. */
+  /**
+   * The instrument's own bank; test-mode payments only ever reach the sandbox, live
+   * ones never, except at an adapter that is its own ledger (`ownLedger`: no money
+   * leaves the gateway, test and live kept apart), which takes both.
+   */
   private issuerRoute(ctx: MerchantContext, method: PaymentMethod, code: string): RouteCandidate {
-    const sandbox = code === SANDBOX_ADAPTER_CODE;
-    if (!this.banks.has(code) || sandbox === ctx.livemode || !supportsCapability(this.banks.get(code), method.capability)) {
+    const adapter = this.banks.has(code) ? this.banks.get(code) : undefined;
+    const modeAllowed = adapter?.ownLedger === true || (code === SANDBOX_ADAPTER_CODE) !== ctx.livemode;
+    if (adapter === undefined || !modeAllowed || !supportsCapability(adapter, method.capability)) {
       throw new TenderError('no_bank_connection', { message: ctx.livemode ? 'The payer\'s bank cannot take live payments of this kind.' : 'Test-mode payments can only be paid at the sandbox bank.' });
     }
     return { adapterCode: code, terms: { bankMerchantId: undefined, terminalId: undefined }, reason: 'the instrument is held at this bank', connectionId: undefined, bankCode: code };
