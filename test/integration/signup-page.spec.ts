@@ -56,7 +56,7 @@ describe('the public sign-up page', function () {
 
   it('signs a shop up and shows its working test keys once', async () => {
     const form = await loadForm(t);
-    const res = await request(t.gateway.app).post('/signup').set('Cookie', form.cookie).type('form').send({ name: 'Page Shop', email: 'page@shop.example', _csrf: form.token }).expect(201);
+    const res = await request(t.gateway.app).post('/signup').set('Cookie', form.cookie).type('form').send({ name: 'Page Shop', email: 'page@shop.example', password: 'page shop password', _csrf: form.token }).expect(201);
     assert.equal(res.headers['cache-control'], 'no-store');
     const key = /id="test-secret-key">(sk_test_[0-9A-Za-z]+)</.exec(res.text)?.[1];
     assert.ok(key !== undefined);
