@@ -106,6 +106,8 @@ export const ERROR_CATALOGUE = {
   // 413 / 415
   body_too_large: { type: 'invalid_request_error', status: 413, message: 'The request body is too large.' },
   content_type_unsupported: { type: 'invalid_request_error', status: 415, message: 'Send JSON with "Content-Type: application/json".' },
+  document_too_large: { type: 'invalid_request_error', status: 413, message: 'Documents are at most 10 MB.' },
+  document_type_unsupported: { type: 'invalid_request_error', status: 415, message: 'Send a PDF, JPEG or PNG file.' },
   // 429
   rate_limited: { type: 'rate_limit_error', status: 429, message: 'Too many requests; retry later.' },
   // 502: the bank could not be asked or did not answer; Tender keeps the operation and resolves it.
