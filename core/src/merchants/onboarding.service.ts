@@ -210,6 +210,14 @@ export class OnboardingService {
     });
   }
 
+  /** The owner's language and time zone (dashboard); not a stage move, so no event and no e-mail. */
+  async setPreferences(merchantId: string, preferences: { locale: 'en' | 'ru' | 'ar'; timeZone: string }): Promise<void> {
+    await inTransaction(this.db, async (trx) => {
+      const m = await this.repo.lock(trx, merchantId);
+      await this.repo.update(trx, m, { locale: preferences.locale, time_zone: preferences.timeZone }, this.clock.now());
+    });
+  }
+
   private async change(
     merchantId: string,
     actor: Actor,
