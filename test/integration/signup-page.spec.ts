@@ -26,7 +26,7 @@ describe('the public sign-up page', function () {
 
   it('is an accessible, mobile-friendly form with labels and a CSRF token', async () => {
     const { html } = await loadForm(t);
-    assert.match(html, /<html lang="en">/);
+    assert.match(html, /<html lang="en" dir="ltr">/);
     assert.match(html, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
     for (const field of ['name', 'email']) {
       assert.match(html, new RegExp(`<label for="${field}">`));

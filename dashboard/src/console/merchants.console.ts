@@ -79,7 +79,7 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
           break;
         case 'go_live':
           // Going live opens real payments: the operator confirms on the merchant's page first.
-          if (form.confirm !== 'yes') return detail(res, id.data, { done: null, confirmGoLive: true });
+          if (form.confirm !== 'yes' && (await merchants.find(db, id.data))?.stage === 'contract_signed') return detail(res, id.data, { done: null, confirmGoLive: true });
           await onboarding.goLive(id.data, by);
           break;
         case 'resume':
