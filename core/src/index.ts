@@ -136,7 +136,7 @@ export { merchantView } from './merchants/merchant-view';
 export { MerchantRepository } from './merchants/merchant.repository';
 export { onboardingStatusView } from './merchants/onboarding-status';
 export { OnboardingService, recordContractSchema, ApplyOptions } from './merchants/onboarding.service';
-export { OnboardingDocuments, OnboardingDocument, DocumentType, DOCUMENT_MAX_BYTES, sniffDocumentType, safeFileName } from './merchants/onboarding-documents';
+export { OnboardingDocuments, OnboardingDocument, DocumentType, DOCUMENT_MAX_BYTES, sniffDocumentType, safeFileName, isHostileFileName } from './merchants/onboarding-documents';
 export { BusinessCalendar, businessDaysBetween, parseBusinessCalendar } from './merchants/business-calendar';
 export { formatInZone, isTimeZone, OFFERED_TIME_ZONES } from './merchants/merchant-time';
 export { companyDetailsSchema, CompanyDetailsInput } from './merchants/company-details';

@@ -31,6 +31,7 @@ export const ERROR_CATALOGUE = {
   // 400: the request itself is wrong; nothing was changed.
   body_invalid_json: { type: 'invalid_request_error', status: 400, message: 'The request body is not valid JSON.' },
   body_unreadable: { type: 'invalid_request_error', status: 400, message: 'The request body could not be read: it does not match its Content-Encoding or Content-Length.' },
+  document_name_invalid: { type: 'invalid_request_error', status: 400, message: 'The file name is not acceptable: rename the file (no paths, no control characters, at most 200 characters).' },
   parameter_missing: { type: 'invalid_request_error', status: 400, message: 'A required parameter is missing.' },
   parameter_invalid: { type: 'invalid_request_error', status: 400, message: 'A parameter has an invalid value.' },
   parameter_unknown: { type: 'invalid_request_error', status: 400, message: 'The request has a parameter this endpoint does not accept.' },

@@ -39,7 +39,7 @@ export interface DocumentUpload {
 /**
  * The documents a merchant uploads for its bank's contract (the bank's list of
  * requirements says "upload them here"). Limits: PDF, JPEG or PNG by magic bytes, at
- * most DOCUMENT_MAX_BYTES, only while the contract is being prepared (bank chosen,
+ * most DOCUMENT_MAX_BYTES, a file name that is not a path or a trick (isHostileFileName), only while the contract is being prepared (bank chosen,
  * contract signed), and for one of the chosen bank's requirements. The content is
  * sealed with AES-256-GCM under a key derived from the master key, the document id
  * and merchant bound in as associated data, so a row copied to another merchant does
@@ -64,7 +64,7 @@ export class OnboardingDocuments {
     if (upload.bytes.length > DOCUMENT_MAX_BYTES) throw new TenderError('document_too_large', { param: 'file' });
     const type = sniffDocumentType(upload.bytes);
     if (type === undefined) throw new TenderError('document_type_unsupported', { param: 'file' });
-    if (!requirements.includes(upload.requirement)) throw new TenderError('parameter_invalid', { param: 'requirement', message: 'Choose one of the documents your bank asks for.' });
+    if (isHostileFileName(upload.fileName)) throw new TenderError('document_name_invalid', { param: 'file' });
     const id = newId('doc');
     const version = this.keys.current.version;
     const sealed = this.seal(id, merchantId, version, upload.bytes);
@@ -74,6 +74,7 @@ export class OnboardingDocuments {
       if (m.stage !== 'bank_chosen' && m.stage !== 'contract_signed') {
         throw new TenderError(m.stage === 'suspended' ? 'merchant_suspended' : 'merchant_invalid_stage', { message: 'Documents go to the bank once a bank is chosen and until you are live.' });
       }
+      if (!requirements.includes(upload.requirement)) throw new TenderError('parameter_invalid', { param: 'requirement', message: 'Choose one of the documents your bank asks for.' });
       await trx('onboarding_documents').insert({
         id,
         merchant_id: merchantId,
@@ -153,6 +154,21 @@ export function sniffDocumentType(bytes: Buffer): DocumentType | undefined {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
   if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
   return undefined;
+}
+
+/**
+ * A name no browser sends for an ordinary file: a path (separators or `..`), control
+ * or invisible formatting characters (a right-to-left override can make `exe.pdf`
+ * read as `fdp.exe`), or over 200 characters. Refused rather than repaired.
+ *
+ * @example
+ * ```ts
+ * isHostileFileName('../../etc/passwd'); // true
+ * isHostileFileName('Устав ООО.pdf');     // false
+ * ```
+ */
+export function isHostileFileName(raw: string): boolean {
+  return raw.length > 200 || /[\/]/.test(raw) || raw.includes('..') || /[\p{Cc}\p{Cf}]/u.test(raw);
 }
 
 /**

@@ -12,8 +12,9 @@ export interface ReceivedUpload {
  * Reads a multipart/form-data upload of one file of at most `maxBytes`. A larger file
  * (by Content-Length up front, or by counting while it streams) is `document_too_large`
  * and its bytes are dropped as they arrive; a second file, many fields or long field
- * values are cut off by the parser's limits. Nothing is written anywhere: the caller
- * decides what to keep.
+ * values are cut off by the parser's limits. The file name comes as sent, path and all
+ * (preservePath), so the caller can refuse a hostile one instead of silently trimming it.
+ * Nothing is written anywhere: the caller decides what to keep.
  *
  * @example
  * ```ts
@@ -27,7 +28,7 @@ export function receiveUpload(req: Request, maxBytes: number): Promise<ReceivedU
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 8, fieldSize: 1024, fileSize: maxBytes, parts: 10 } });
+      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', preservePath: true, limits: { files: 1, fields: 8, fieldSize: 1024, fileSize: maxBytes, parts: 10 } });
     } catch {
       reject(new TenderError('document_type_unsupported', { param: 'file' }));
       return;
