@@ -168,7 +168,7 @@ export function sniffDocumentType(bytes: Buffer): DocumentType | undefined {
  * ```
  */
 export function isHostileFileName(raw: string): boolean {
-  return raw.length > 200 || /[\/]/.test(raw) || raw.includes('..') || /[\p{Cc}\p{Cf}]/u.test(raw);
+  return raw.length > 200 || /[\\/]/.test(raw) || raw.includes('..') || /[\p{Cc}\p{Cf}]/u.test(raw);
 }
 
 /**
