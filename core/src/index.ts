@@ -121,6 +121,7 @@ export { CORE_TEMPLATES_DIR, DEFAULT_THEME_DIR } from './templates-dir';
 // What @tender/dashboard reads and changes through core's services (its screens hold no
 // business rule of their own: a refund from the dashboard is RefundService's refund).
 export { OPERATOR_ACTOR, operatorAccountActor } from './audit/audit-log';
+export { AuditLog } from './audit/audit-log';
 export { BankCatalogueService } from './banks/bank-catalogue.service';
 export { BankConnectionRepository } from './banks/bank-connection';
 export { Branding } from './branding/branding';

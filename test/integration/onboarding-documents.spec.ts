@@ -121,6 +121,8 @@ describe('onboarding documents: limits, sealing and isolation', function () {
     assert.doesNotMatch((await b.owner.agent.get('/dashboard/onboarding').expect(200)).text, new RegExp(doc.id));
     const op = await operatorAgent(t);
     await op.agent.get(`/console/merchants/${a.id}/documents/${doc.id}`).expect(200);
+    const read = await t.gateway.db('audit_log').where({ action: 'merchant.document_read', merchant_id: a.id }).first();
+    assert.match(read.data, new RegExp(doc.id), 'the operator\'s reading is audited');
     await op.agent.get(`/console/merchants/${b.id}/documents/${doc.id}`).expect(404);
     assert.match((await op.agent.get(`/console/merchants/${a.id}`).expect(200)).text, new RegExp(`/documents/${doc.id}`));
     // A dashboard session is not an operator: the console refuses it.

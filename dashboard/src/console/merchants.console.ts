@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
-import { BankConnectionRepository, CLOCK, CONFIG, Clock, DATABASE, Database, MERCHANT_STAGES, MerchantRepository, OnboardingDocuments, OnboardingService, TenderConfig, TenderError, fields, merchantView, parseInput, recordContractSchema, requireWebRole } from '@tender/core';
+import { AuditLog, BankConnectionRepository, CLOCK, CONFIG, Clock, DATABASE, Database, MERCHANT_STAGES, MerchantRepository, OnboardingDocuments, OnboardingService, TenderConfig, TenderError, fields, merchantView, parseInput, recordContractSchema, requireWebRole } from '@tender/core';
 import { sendDocument } from '../dashboard/onboarding.router';
 import { AuditQuery } from './audit-query';
 import { ApplicationsQueue, CONNECTION_TARGET_DAYS, MerchantAction, MerchantStageCounts, actionsFor } from './merchant-board';
@@ -29,6 +29,7 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
   const audit = container.resolve(AuditQuery);
   const queue = container.resolve(ApplicationsQueue);
   const documents = container.resolve(OnboardingDocuments);
+  const auditLog = container.resolve(AuditLog);
   const clock = container.resolve<Clock>(CLOCK);
   router.use(requireWebRole('operator'));
 
@@ -122,6 +123,8 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
     try {
       const { document, bytes } = await documents.read(doc, 'operator');
       if (document.merchantId !== id.data) return notFoundPage(res);
+      // A merchant's company papers: who read them is on the record.
+      await auditLog.record(db, { actor: consoleActor(res), action: 'merchant.document_read', merchantId: id.data, objectType: 'merchant', objectId: id.data, data: { document: document.id, requirement: document.requirement, file_name: document.fileName } });
       sendDocument(res, document.fileName, document.contentType, bytes);
     } catch (error) {
       if (error instanceof TenderError && error.code === 'resource_not_found') return notFoundPage(res);
