@@ -114,7 +114,8 @@ export function onboardingRouter(container: ServiceResolver): Router {
     try {
       await onboarding.register(contextOf(res).merchantId, parsed.data);
     } catch (error) {
-      return renderStatus(res, { values, error: pageErrorOf(error) }, pageErrorOf(error).status);
+      const shown = pageErrorOf(error);
+      return renderStatus(res, { values, error: shown }, shown.status);
     }
     res.redirect(303, '/dashboard/onboarding?done=registered');
   });
