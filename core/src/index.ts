@@ -121,6 +121,7 @@ export { CORE_TEMPLATES_DIR, DEFAULT_THEME_DIR } from './templates-dir';
 // What @tender/dashboard reads and changes through core's services (its screens hold no
 // business rule of their own: a refund from the dashboard is RefundService's refund).
 export { OPERATOR_ACTOR, operatorAccountActor } from './audit/audit-log';
+export { AuditLog } from './audit/audit-log';
 export { BankCatalogueService } from './banks/bank-catalogue.service';
 export { BankConnectionRepository } from './banks/bank-connection';
 export { Branding } from './branding/branding';
@@ -135,7 +136,11 @@ export { ApiKeyManagementService } from './merchants/api-key-management.service'
 export { merchantView } from './merchants/merchant-view';
 export { MerchantRepository } from './merchants/merchant.repository';
 export { onboardingStatusView } from './merchants/onboarding-status';
-export { OnboardingService, recordContractSchema } from './merchants/onboarding.service';
+export { OnboardingService, recordContractSchema, ApplyOptions } from './merchants/onboarding.service';
+export { OnboardingDocuments, OnboardingDocument, DocumentType, DOCUMENT_MAX_BYTES, sniffDocumentType, safeFileName, isHostileFileName } from './merchants/onboarding-documents';
+export { BusinessCalendar, businessDaysBetween, parseBusinessCalendar } from './merchants/business-calendar';
+export { formatInZone, isTimeZone, OFFERED_TIME_ZONES } from './merchants/merchant-time';
+export { companyDetailsSchema, CompanyDetailsInput } from './merchants/company-details';
 export { toMinorUnits } from './money/money';
 export { RiskReviewService } from './monitoring/risk-review.service';
 export { RiskRuleSetService } from './monitoring/risk-rule-set.service';

@@ -12,13 +12,13 @@ import { BrandingDrafts } from './dashboard/branding-drafts';
 import { PaymentTimelineAssembler } from './dashboard/payment-timeline';
 import { DashboardPaymentActions } from './dashboard/payment-actions';
 import { PaymentSearch } from './dashboard/payment-search';
-import { MerchantStageCounts } from './console/merchant-board';
+import { ApplicationsQueue, MerchantStageCounts } from './console/merchant-board';
 import { ReviewQueueQuery } from './console/review-queue.query';
 import { BankHealthSummary } from './console/bank-health.summary';
 import { AuditQuery } from './console/audit-query';
 
 /** The dashboard's own services; the gateway's strict container builds only what is registered. */
-const DASHBOARD_SERVICES = [PaymentStatsService, WebSignin, TotpSecretBox, TotpService, SupportRefundLimits, BrandingDrafts, PaymentTimelineAssembler, DashboardPaymentActions, PaymentSearch, MerchantStageCounts, ReviewQueueQuery, BankHealthSummary, AuditQuery] as const;
+const DASHBOARD_SERVICES = [PaymentStatsService, WebSignin, TotpSecretBox, TotpService, SupportRefundLimits, BrandingDrafts, PaymentTimelineAssembler, DashboardPaymentActions, PaymentSearch, MerchantStageCounts, ApplicationsQueue, ReviewQueueQuery, BankHealthSummary, AuditQuery] as const;
 
 /**
  * The merchant dashboard (/dashboard), the operator console (/console) and their

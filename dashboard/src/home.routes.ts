@@ -56,8 +56,16 @@ export function homeRoutes(container: ServiceResolver, area: WebArea): Router {
     const principal = principalOf(res);
     const body = req.body as Record<string, unknown>;
     const mode = body.mode === 'live' ? 'live' : 'test';
+    const back = safeNext(body.back, shellStateOf(res).base);
+    if (mode === 'live' && principal.mode !== 'live') {
+      // Live mode only for a merchant in production, and only after saying what it means.
+      if (res.locals.webMerchantLive !== true) return res.redirect(303, back);
+      if (body.confirmed !== 'yes') {
+        return webViewsOf(res).render(res, 'dashboard/mode-confirm', { title: 'journey.mode_confirm.title', back, styles: ['/web-assets/dashboard/dashboard.css'] });
+      }
+    }
     await sessions.setMode(principal.sessionId, mode);
-    res.redirect(303, safeNext(body.back, shellStateOf(res).base));
+    res.redirect(303, back);
   });
 
   return router;

@@ -1,5 +1,5 @@
 import { NextFunction, Request, Response } from 'express';
-import { BrandingService, FONT_STACKS, WebAccountService, WebPrincipal, WebRealm, WebSessionStore, readCookie, setWebPrincipal, tokensMatch } from '@tender/core';
+import { BrandingService, DATABASE, Database, FONT_STACKS, ServiceResolver, WebAccountService, WebPrincipal, WebRealm, WebSessionStore, readCookie, setWebPrincipal, tokensMatch } from '@tender/core';
 import { refuse } from './web-refusal';
 import { sessionCookieName } from './web-cookies';
 import { shellStateOf } from './web-views';
@@ -61,7 +61,10 @@ export function requireCsrf(req: Request, res: Response, next: NextFunction): vo
   if (SAFE_METHODS.has(req.method)) return next();
   const expected = (res.locals.webPrincipal as WebPrincipal | undefined)?.csrfToken;
   const body = req.body as Record<string, unknown> | undefined;
-  const sent = req.get('x-csrf-token') ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
+  // A file upload (multipart/form-data) is not parsed before its screen reads it, so a
+  // plain HTML upload form carries the token in its action's query (`?_csrf=`) instead.
+  const inQuery = req.is('multipart/form-data') === 'multipart/form-data' && typeof req.query._csrf === 'string' ? req.query._csrf : undefined;
+  const sent = req.get('x-csrf-token') ?? (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? inQuery;
   if (expected !== undefined && sent !== undefined && tokensMatch(sent, expected)) return next();
   refuse(req, res, 'csrf_token_invalid', 'shell/csrf', { title: 'shell.csrf.title' });
 }
@@ -73,4 +76,23 @@ export function safeNext(value: unknown, base: string): string {
   if (!(value === base || value.startsWith(`${base}/`) || value.startsWith(`${base}?`))) return base;
   if (value.includes('//') || value.includes('\\')) return base;
   return value;
+}
+
+/**
+ * Whether the signed-in merchant has been switched to production (merchants.live_at),
+ * on res.locals for the header: the Live side of the mode switch is offered only then.
+ */
+export function merchantLiveLocals(container: ServiceResolver): (req: Request, res: Response, next: NextFunction) => void {
+  const db = container.resolve<Database>(DATABASE);
+  return (_req, res, next) => {
+    const merchantId = (res.locals.webPrincipal as WebPrincipal | undefined)?.merchantId;
+    if (merchantId === undefined) return next();
+    db('merchants').where({ id: merchantId }).first('live_at').then(
+      (row: { live_at?: unknown } | undefined) => {
+        res.locals.webMerchantLive = row?.live_at !== null && row?.live_at !== undefined;
+        next();
+      },
+      next,
+    );
+  };
 }

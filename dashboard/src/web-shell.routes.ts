@@ -2,7 +2,7 @@ import path from 'node:path';
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { RegisteredScreen, ServiceResolver } from '@tender/core';
 import { BrandingService, CONFIG, LOGGER, Logger, TenderConfig, WebAccountService, WebRealm, WebRole, WebSection, WebSessionStore, formBody, jsonBody, loggedPathOf, maskPans, newNonce, principalOf, requestErrorOf, requestIdOf, setWebViews, webViewsOf } from '@tender/core';
-import { authenticate, requireCsrf } from './web-auth.middleware';
+import { authenticate, merchantLiveLocals, requireCsrf } from './web-auth.middleware';
 import { chooseWebLocale } from './web-locale';
 import { HandlebarsWebViews, WEB_TEMPLATES_DIR, WebArea, setShellState } from './web-views';
 import { signinRoutes, signoutRoutes } from './signin.routes';
@@ -55,6 +55,7 @@ export function areaRouter(container: ServiceResolver, views: HandlebarsWebViews
   router.use(passwordLinkRoutes(container, realm));
   router.use(authenticate(container.resolve(WebSessionStore), container.resolve(WebAccountService), realm, realm === 'merchant' ? container.resolve(BrandingService) : undefined));
   router.use(requireCsrf);
+  if (realm === 'merchant') router.use(merchantLiveLocals(container));
   router.use(signoutRoutes(container));
   router.use(securityRoutes(container));
   router.use(homeRoutes(container, area));

@@ -108,6 +108,8 @@ export class HandlebarsWebViews implements WebViews {
       languages: (['en', 'ru', 'ar'] as const).map((l) => ({ code: l, href: `${here}?lang=${l}`, current: l === lang })),
       isMerchant: principal?.realm === 'merchant',
       liveMode: principal?.mode === 'live',
+      // The Live side of the mode switch: only for a merchant in production (or a session already in live mode, to switch back).
+      canUseLive: principal?.mode === 'live' || res.locals.webMerchantLive === true,
       brandCss: typeof res.locals.webBrandCss === 'string' ? res.locals.webBrandCss : undefined,
     };
     const body = template(context, RUNTIME);

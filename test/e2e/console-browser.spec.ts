@@ -95,6 +95,8 @@ describe('operator console in headless Chromium', function () {
     await page.waitForSelector('#console-done');
     assert.equal(await page.getAttribute('#merchant-stage', 'data-stage'), 'contract_signed');
     await page.click('button[data-action="go_live"]');
+    // Going live asks for a confirmation first.
+    await page.click('#go-live-confirmed');
     await page.waitForSelector('#console-done');
     assert.equal(await page.getAttribute('#merchant-stage', 'data-stage'), 'live');
     await shot('merchant');

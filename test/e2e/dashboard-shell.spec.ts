@@ -4,7 +4,7 @@ import { FixedClock } from '@tender/core';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { launchChromium } from '../support/browser';
-import { WebUser, createMerchantUser, createOperatorAccount, signInPage } from '../support/web-session';
+import { WebUser, createMerchantUser, createOperatorAccount, markLive, signInPage } from '../support/web-session';
 import { saveScreenshot } from '../support/screenshots';
 
 const DAY = 86_400_000;
@@ -35,6 +35,8 @@ describe('dashboard shell in headless Chromium', function () {
     await api.pay(CARDS.doNotHonor, { amount: 40000 });
     owner = await createMerchantUser(t, { merchantId: merchant.id, role: 'owner', email: 'anna@coffeebeans.example' });
     support = await createMerchantUser(t, { merchantId: merchant.id, role: 'support' });
+    // Live mode is offered only to a merchant in production.
+    await markLive(t, merchant.id);
     base = `http://127.0.0.1:${(await t.gateway.listen(0, '127.0.0.1')).port}`;
     browser = await launchChromium();
   });
@@ -122,7 +124,9 @@ describe('dashboard shell in headless Chromium', function () {
     const { context, page } = await open();
     await signInPage(page, base, 'dashboard', owner);
     assert.ok((await page.$('.test-banner')) !== null);
-    await Promise.all([page.waitForURL(`${base}/dashboard`), page.click('button[data-mode="live"]')]);
+    await page.click('button[data-mode="live"]');
+    // Going live asks first: real money from here on.
+    await Promise.all([page.waitForURL(`${base}/dashboard`), page.click('#confirm-live')]);
     assert.equal(await page.$('.test-banner'), null);
     assert.equal(await page.getAttribute('#stats-today', 'data-count'), '0');
     await page.click('.web-account summary');

@@ -80,7 +80,11 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
 
     assert.equal((await post(`/console/merchants/${id}/approve`, {}).expect(303)).headers.location, `/console/merchants/${id}?done=approve`);
     await post(`/console/merchants/${id}/contract`, { bank_merchant_id: 'BM0042', terminal_ids: 'T0000042, T0000043', currencies: 'rub' }).expect(303);
-    await post(`/console/merchants/${id}/go_live`, {}).expect(303);
+    // Going live asks first: the first press shows the confirmation and changes nothing.
+    const asked = await post(`/console/merchants/${id}/go_live`, {}).expect(200);
+    assert.match(asked.text, /id="go-live-confirm"/);
+    assert.equal((await t.gateway.db('merchants').where({ id }).first()).stage, 'contract_signed');
+    await post(`/console/merchants/${id}/go_live`, { confirm: 'yes' }).expect(303);
     const page = await op.agent.get(`/console/merchants/${id}?done=go_live`).expect(200);
     assert.match(page.text, /data-stage="live"/);
     assert.match(page.text, /id="console-done"/);

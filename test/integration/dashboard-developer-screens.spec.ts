@@ -53,8 +53,13 @@ describe('dashboard: developers, branding, onboarding and risk screens', functio
     await developer.agent.post('/dashboard/developers/keys/key_doesnotexist/revoke').type('form').send({ _csrf: developer.csrf }).expect(404);
   });
 
-  it('creates no live key before the merchant is live', async () => {
+  it('offers no live mode and creates no live key before the merchant is live', async () => {
     await setMode(owner, 'live');
+    const page = (await owner.agent.get('/dashboard/developers').expect(200)).text;
+    assert.doesNotMatch(page, /data-mode="live"/, 'the header offers no Live switch');
+    assert.match(page, /pk_test_/, 'the switch was refused: still test mode');
+    // A session left in live mode (set before this rule) still gets no live key.
+    await t.gateway.db('web_sessions').where({ account_id: owner.user.accountId }).update({ mode: 'live' });
     const before = (await t.gateway.db('api_keys').where({ merchant_id: merchantId, livemode: true })).length;
     const refused = await owner.agent.post('/dashboard/developers/keys').type('form').send({ _csrf: owner.csrf, label: 'too early' }).expect(409);
     assert.match(refused.text, /merchant_invalid_stage/);

@@ -40,6 +40,7 @@ describe('the sign-up page in headless Chromium', function () {
     assert.equal(await page.getByLabel('Shop name').inputValue(), 'Browser Shop', 'what was typed is kept');
 
     await email.fill('browser@shop.example');
+    await page.getByLabel('Password for your dashboard').fill('browser shop password');
     await page.getByRole('button', { name: 'Get test keys' }).click();
     await page.getByRole('heading', { name: 'Welcome, Browser Shop' }).waitFor();
     const key = (await page.locator('#test-secret-key').textContent()) ?? '';

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { FixedClock } from '@tender/core';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
-import { WebAgent, merchantAgent, setMode } from '../support/web-session';
+import { WebAgent, markLive, merchantAgent, setMode } from '../support/web-session';
 
 interface ChartData {
   currency: string | null;
@@ -86,6 +86,7 @@ describe('web shell: the dashboard home', function () {
   });
 
   it('switches to live mode, where this merchant has no payments, and remembers it in the session', async () => {
+    await markLive(t, web.user.merchantId ?? '');
     await setMode(web, 'live');
     const html = (await web.agent.get('/dashboard').expect(200)).text;
     assert.match(section(html, 'stats-today'), /data-count="0"/);

@@ -83,9 +83,14 @@ export async function operatorAgent(t: TestGateway): Promise<WebAgent> {
   return signInAgent(t.gateway.app, 'console', await createOperatorAccount(t));
 }
 
-/** Switches a dashboard session between test and live (the header's switch). */
+/** Switches a dashboard session between test and live (the header's switch, confirmed; live only for a merchant in production). */
 export async function setMode(web: WebAgent, mode: 'test' | 'live'): Promise<void> {
-  await web.agent.post('/dashboard/mode').type('form').send({ _csrf: web.csrf, mode, back: '/dashboard' }).expect(303);
+  await web.agent.post('/dashboard/mode').type('form').send({ _csrf: web.csrf, mode, back: '/dashboard', confirmed: 'yes' }).expect(303);
+}
+
+/** Marks a merchant as switched to production (live_at set), as the operator's go-live would, for screens that need live mode. */
+export async function markLive(t: TestGateway, merchantId: string): Promise<void> {
+  await t.gateway.db('merchants').where({ id: merchantId }).update({ stage: 'live', live_at: Date.now(), contract_signed_at: Date.now() });
 }
 
 /** A one-time set-password link for an account, as the e-mail would carry it (path only). */

@@ -1,3 +1,4 @@
+import { BusinessCalendar, parseBusinessCalendar } from '../merchants/business-calendar';
 import path from 'node:path';
 import { z } from 'zod';
 import { NotificationsConfig, loadNotificationsConfig } from './notifications-config';
@@ -67,6 +68,8 @@ export interface TenderConfig {
   readonly operatorAlertEmail: string | undefined;
   /** How long after it was sent a bank's "not found" for an authorization still means "not yet" (TENDER_RECONCILE_GRACE_MINUTES). */
   readonly reconcileGraceMs: number;
+  /** The operator's working calendar for the one-business-day onboarding target (TENDER_BUSINESS_*). */
+  readonly businessCalendar: BusinessCalendar;
 }
 
 /** false, true (any proxy: only behind one you control), a hop count, or addresses/CIDR ranges/express names (`loopback`, `uniquelocal`). */
@@ -123,6 +126,9 @@ const envSchema = z.object({
   TENDER_ROUTING_STRATEGY: z.string().min(1).optional(),
   TENDER_OPERATOR_ALERT_EMAIL: z.string().email().max(320).optional(),
   TENDER_RECONCILE_GRACE_MINUTES: z.coerce.number().int().min(0).max(10080).default(15),
+  TENDER_BUSINESS_WEEKEND: z.string().max(100).default('sat,sun'),
+  TENDER_BUSINESS_HOLIDAYS: z.string().max(20_000).default(''),
+  TENDER_BUSINESS_TIME_ZONE: z.string().max(64).default('UTC'),
 });
 
 /** The theme shipped in @tender/core's templates/default. */
@@ -161,6 +167,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ('error' in notifications) throw new ConfigError(`invalid configuration:\n  ${notifications.error.join('\n  ')}`);
   const pluginSettings = loadPluginSettings(env, cwd);
   if ('error' in pluginSettings) throw new ConfigError(`invalid configuration:\n  ${pluginSettings.error}`);
+  const businessCalendar = parseBusinessCalendar(e.TENDER_BUSINESS_WEEKEND, e.TENDER_BUSINESS_HOLIDAYS, e.TENDER_BUSINESS_TIME_ZONE);
+  if ('error' in businessCalendar) throw new ConfigError(`invalid configuration:\n  ${businessCalendar.error}`);
   const outbound = loadOutboundConfig(env);
   if ('error' in outbound) throw new ConfigError(`invalid configuration:\n  ${outbound.error.join('\n  ')}`);
   return {
@@ -201,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     routingStrategy: e.TENDER_ROUTING_STRATEGY,
     operatorAlertEmail: e.TENDER_OPERATOR_ALERT_EMAIL,
     reconcileGraceMs: e.TENDER_RECONCILE_GRACE_MINUTES * 60_000,
+    businessCalendar,
   };
 }
 

@@ -14,6 +14,8 @@ import * as attemptCounters015 from './migrations/015-attempt-counters';
 import * as pluginMigrations016 from './migrations/016-plugin-migrations';
 import * as webhookLeases030 from './migrations/030-webhook-leases';
 import * as bankAlerts020 from './migrations/020-bank-alerts';
+import * as onboardingStages032 from './migrations/032-onboarding-stages';
+import * as onboardingDocuments033 from './migrations/033-onboarding-documents';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -43,6 +45,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['016-plugin-migrations', pluginMigrations016],
   ['020-bank-alerts', bankAlerts020],
   ['030-webhook-leases', webhookLeases030],
+  ['032-onboarding-stages', onboardingStages032],
+  ['033-onboarding-documents', onboardingDocuments033],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -31,6 +31,7 @@ export const ERROR_CATALOGUE = {
   // 400: the request itself is wrong; nothing was changed.
   body_invalid_json: { type: 'invalid_request_error', status: 400, message: 'The request body is not valid JSON.' },
   body_unreadable: { type: 'invalid_request_error', status: 400, message: 'The request body could not be read: it does not match its Content-Encoding or Content-Length.' },
+  document_name_invalid: { type: 'invalid_request_error', status: 400, message: 'The file name is not acceptable: rename the file (no paths, no control characters, at most 200 characters).' },
   parameter_missing: { type: 'invalid_request_error', status: 400, message: 'A required parameter is missing.' },
   parameter_invalid: { type: 'invalid_request_error', status: 400, message: 'A parameter has an invalid value.' },
   parameter_unknown: { type: 'invalid_request_error', status: 400, message: 'The request has a parameter this endpoint does not accept.' },
@@ -106,6 +107,8 @@ export const ERROR_CATALOGUE = {
   // 413 / 415
   body_too_large: { type: 'invalid_request_error', status: 413, message: 'The request body is too large.' },
   content_type_unsupported: { type: 'invalid_request_error', status: 415, message: 'Send JSON with "Content-Type: application/json".' },
+  document_too_large: { type: 'invalid_request_error', status: 413, message: 'Documents are at most 10 MB.' },
+  document_type_unsupported: { type: 'invalid_request_error', status: 415, message: 'Send a PDF, JPEG or PNG file.' },
   // 429
   rate_limited: { type: 'rate_limit_error', status: 429, message: 'Too many requests; retry later.' },
   // 502: the bank could not be asked or did not answer; Tender keeps the operation and resolves it.

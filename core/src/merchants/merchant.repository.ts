@@ -32,6 +32,12 @@ export interface Merchant {
   readonly registeredAt: number | undefined;
   readonly approvedAt: number | undefined;
   readonly liveAt: number | undefined;
+  /** The latest bank choice and the contract's signature: with registeredAt and liveAt, the times the operator's queue measures. */
+  readonly bankChosenAt: number | undefined;
+  readonly contractSignedAt: number | undefined;
+  /** The owner's language (en, ru, ar) and the IANA time zone its dates are shown in. */
+  readonly locale: string;
+  readonly timeZone: string;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -75,6 +81,10 @@ export function merchantFromRow(row: Record<string, unknown>): Merchant {
     registeredAt: optionalNumber(row.registered_at),
     approvedAt: optionalNumber(row.approved_at),
     liveAt: optionalNumber(row.live_at),
+    bankChosenAt: optionalNumber(row.bank_chosen_at),
+    contractSignedAt: optionalNumber(row.contract_signed_at),
+    locale: optionalString(row.locale) ?? 'en',
+    timeZone: optionalString(row.time_zone) ?? 'UTC',
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
@@ -96,6 +106,10 @@ export interface MerchantChanges {
   registered_at?: number;
   approved_at?: number;
   live_at?: number;
+  bank_chosen_at?: number;
+  contract_signed_at?: number;
+  locale?: string;
+  time_zone?: string;
 }
 
 @injectable()

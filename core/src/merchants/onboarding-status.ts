@@ -12,10 +12,12 @@ export interface OnboardingStatusView {
   next_step: string;
 }
 
+// The dashboard is where a shop owner does each step (dashboard/onboarding); the API
+// calls stay available to shops that automate, and are named after it.
 const NEXT_STEP: Readonly<Record<string, string>> = {
-  applied: 'Register your company: POST /v1/account/registration.',
-  registered: 'Choose a bank: GET /v1/account/banks, then POST /v1/account/bank.',
-  bank_chosen: 'Send the bank the documents listed under bank.requirements; the operator records the signed contract.',
+  applied: 'Register your company in your dashboard (Onboarding), or with POST /v1/account/registration.',
+  registered: 'Choose a bank in your dashboard (Onboarding), or with POST /v1/account/bank.',
+  bank_chosen: 'Upload the documents listed under bank.requirements in your dashboard (Onboarding); the operator records the signed contract.',
   contract_signed: 'The operator switches you to production; you will get an e-mail.',
   live: 'You are live: create your live keys with POST /v1/api_keys {"livemode": true} and take real payments.',
   suspended: 'Your account is suspended; contact the operator.',

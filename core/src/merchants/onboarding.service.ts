@@ -28,6 +28,14 @@ export const recordContractSchema = z
 
 export type RecordContractInput = z.output<typeof recordContractSchema>;
 
+/** What the sign-up page adds to an application (OnboardingService.apply). */
+export interface ApplyOptions {
+  readonly locale?: 'en' | 'ru' | 'ar';
+  /** An IANA zone (checked by the caller with isTimeZone). */
+  readonly timeZone?: string;
+  readonly within?: (trx: Transaction, merchantId: string) => Promise<void>;
+}
+
 /** Who asked for a change: the merchant itself (its API key) or an operator (the admin token or a console account), named in the audit entry. */
 type Actor = 'merchant' | { readonly operator: string };
 
@@ -66,11 +74,19 @@ export class OnboardingService {
     @inject(ONBOARDING_NOTIFIER) private readonly notifier: OnboardingNotifier,
   ) {}
 
-  /** A public application: the merchant exists at once, in test mode for config.testModeHours. */
-  async apply(input: CreateMerchantInput): Promise<CreatedMerchant> {
+  /**
+   * A public application: the merchant exists at once, in test mode for config.testModeHours.
+   * `options` carries what the sign-up page asks besides: the owner's language and time
+   * zone, and `within`, work that must commit or fail with the merchant (the owner's
+   * dashboard account).
+   */
+  async apply(input: CreateMerchantInput, options: ApplyOptions = {}): Promise<CreatedMerchant> {
     const expiresAt = this.clock.now() + this.config.testModeHours * 3600_000;
     const { created, notice } = await inTransaction(this.db, async (trx) => {
       const made = await this.merchants.createIn(trx, input, expiresAt);
+      const preferences: MerchantChanges = { ...(options.locale === undefined ? {} : { locale: options.locale }), ...(options.timeZone === undefined ? {} : { time_zone: options.timeZone }) };
+      if (Object.keys(preferences).length > 0) await trx('merchants').where({ id: made.id }).update(preferences);
+      await options.within?.(trx, made.id);
       const n: OnboardingNotice = { type: stageEventType('applied'), merchant: stripKeys(made), template: 'application', data: { testModeHours: this.config.testModeHours } };
       await this.notifier.record(trx, n);
       return { created: made, notice: n };
@@ -117,7 +133,7 @@ export class OnboardingService {
     return this.change(merchantId, 'merchant', 'choose_bank', { bank: bankCode }, async (m, trx) => {
       const bank = await this.banks.offered(trx, bankCode);
       assertStageTransition(m.stage, 'bank_chosen', 'choose a bank');
-      return { to: 'bank_chosen', template: 'bank-chosen', mailData: { bank: { name: bank.name, requirements: bank.requirements } }, changes: { stage: 'bank_chosen', chosen_bank_code: bank.code } };
+      return { to: 'bank_chosen', template: 'bank-chosen', mailData: { bank: { name: bank.name, requirements: bank.requirements } }, changes: { stage: 'bank_chosen', chosen_bank_code: bank.code, bank_chosen_at: this.clock.now() } };
     });
   }
 
@@ -167,7 +183,7 @@ export class OnboardingService {
       for (const [i, terminalId] of input.terminal_ids.entries()) {
         await this.connections.create(trx, { merchantId: m.id, livemode: true, bankCode: bank.code, adapterCode: bank.adapterCode, bankMerchantId: input.bank_merchant_id, terminalId, currencies }, now + i);
       }
-      return { to: 'contract_signed', template: 'contract-signed', mailData: { bank: { name: bank.name } }, changes: { stage: 'contract_signed' } };
+      return { to: 'contract_signed', template: 'contract-signed', mailData: { bank: { name: bank.name } }, changes: { stage: 'contract_signed', contract_signed_at: now } };
     });
   }
 
@@ -191,6 +207,14 @@ export class OnboardingService {
     return this.change(merchantId, { operator: by }, 'merchant.resume', {}, (m) => {
       if (m.stage !== 'suspended' || m.resumeStage === undefined) throw new TenderError('merchant_invalid_stage', { message: `Cannot resume: the merchant is in stage ${m.stage}, not suspended.` });
       return { to: m.resumeStage, template: 'resumed', changes: { stage: m.resumeStage, resume_stage: null } };
+    });
+  }
+
+  /** The owner's language and time zone (dashboard); not a stage move, so no event and no e-mail. */
+  async setPreferences(merchantId: string, preferences: { locale: 'en' | 'ru' | 'ar'; timeZone: string }): Promise<void> {
+    await inTransaction(this.db, async (trx) => {
+      const m = await this.repo.lock(trx, merchantId);
+      await this.repo.update(trx, m, { locale: preferences.locale, time_zone: preferences.timeZone }, this.clock.now());
     });
   }
 

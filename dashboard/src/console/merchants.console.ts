@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
-import { BankConnectionRepository, CONFIG, DATABASE, Database, MERCHANT_STAGES, MerchantRepository, OnboardingService, TenderConfig, fields, merchantView, parseInput, recordContractSchema, requireWebRole } from '@tender/core';
+import { AuditLog, BankConnectionRepository, CLOCK, CONFIG, Clock, DATABASE, Database, MERCHANT_STAGES, MerchantRepository, OnboardingDocuments, OnboardingService, TenderConfig, TenderError, fields, merchantView, parseInput, recordContractSchema, requireWebRole } from '@tender/core';
+import { sendDocument } from '../dashboard/onboarding.router';
 import { AuditQuery } from './audit-query';
-import { MerchantAction, MerchantStageCounts, actionsFor } from './merchant-board';
+import { ApplicationsQueue, CONNECTION_TARGET_DAYS, MerchantAction, MerchantStageCounts, actionsFor } from './merchant-board';
 import { consoleActor, formOf, refusal, renderConsole, textField, utc } from './console-page';
 
 const PAGE = 25;
@@ -26,6 +27,10 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
   const connections = container.resolve(BankConnectionRepository);
   const counts = container.resolve(MerchantStageCounts);
   const audit = container.resolve(AuditQuery);
+  const queue = container.resolve(ApplicationsQueue);
+  const documents = container.resolve(OnboardingDocuments);
+  const auditLog = container.resolve(AuditLog);
+  const clock = container.resolve<Clock>(CLOCK);
   router.use(requireWebRole('operator'));
 
   router.get('/', async (req, res) => {
@@ -41,7 +46,11 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
       created: utc(Date.parse(m.created_at)),
     }));
     const last = rows[rows.length - 1];
+    const waiting = (await queue.list(clock.now())).map((a) => ({ ...a, stageKey: `console.stage.${a.stage}`, days: a.businessDays.toFixed(1), sinceText: utc(a.since) }));
     renderConsole(res, 'merchants', {
+      queue: waiting,
+      targetDays: CONNECTION_TARGET_DAYS,
+      overdueCount: waiting.filter((a) => a.overdue).length,
       title: 'console.merchants.title',
       stages,
       stage: q.stage ?? null,
@@ -70,6 +79,8 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
           await onboarding.approve(id.data, by);
           break;
         case 'go_live':
+          // Going live opens real payments: the operator confirms on the merchant's page first.
+          if (form.confirm !== 'yes' && (await merchants.find(db, id.data))?.stage === 'contract_signed') return detail(res, id.data, { done: null, confirmGoLive: true });
           await onboarding.goLive(id.data, by);
           break;
         case 'resume':
@@ -105,14 +116,31 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
     res.redirect(303, `${req.baseUrl}/${id.data}?done=${action}`);
   });
 
+  router.get('/:id/documents/:doc', async (req, res) => {
+    const id = merchantId.safeParse(req.params.id);
+    const doc = typeof req.params.doc === 'string' && /^doc_[0-9A-Za-z]{1,40}$/.test(req.params.doc) ? req.params.doc : undefined;
+    if (!id.success || doc === undefined) return notFoundPage(res);
+    try {
+      const { document, bytes } = await documents.read(doc, 'operator');
+      if (document.merchantId !== id.data) return notFoundPage(res);
+      // A merchant's company papers: who read them is on the record.
+      await auditLog.record(db, { actor: consoleActor(res), action: 'merchant.document_read', merchantId: id.data, objectType: 'merchant', objectId: id.data, data: { document: document.id, requirement: document.requirement, file_name: document.fileName } });
+      sendDocument(res, document.fileName, document.contentType, bytes);
+    } catch (error) {
+      if (error instanceof TenderError && error.code === 'resource_not_found') return notFoundPage(res);
+      throw error;
+    }
+  });
+
   async function detail(res: Parameters<typeof renderConsole>[0], id: string, extra: Record<string, unknown>, status?: number): Promise<void> {
     const merchant = await merchants.find(db, id);
     if (merchant === undefined) return notFoundPage(res);
     const view = merchantView(merchant);
-    const [live, test, history] = await Promise.all([
+    const [live, test, history, docs] = await Promise.all([
       connections.listActive(db, { merchantId: id, livemode: true }),
       connections.listActive(db, { merchantId: id, livemode: false }),
       audit.page({ merchantId: id }, { limit: 10 }),
+      documents.list(id),
     ]);
     const actions = actionsFor(view);
     renderConsole(
@@ -124,6 +152,9 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
         can: Object.fromEntries(actions.map((a) => [a, true])),
         connections: [...live, ...test].map((c) => ({ id: c.id, bank: c.bankCode, terminal: c.terminalId, bankMerchantId: c.bankMerchantId, currencies: c.currencies.join(', '), livemode: c.livemode, status: c.status })),
         history: (history?.entries ?? []).map((e) => ({ ...e, when: utc(e.createdAt) })),
+        documents: docs.map((d) => ({ id: d.id, requirement: d.requirement, name: d.fileName, type: d.contentType, size: `${Math.max(1, Math.round(d.size / 1024))} KB`, when: utc(d.createdAt) })),
+        stageTimes: { bankChosen: utc(merchant.bankChosenAt), contractSigned: utc(merchant.contractSignedAt) },
+        confirmGoLive: false,
         defaultHours: config.testModeHours,
         doneKey: null,
         errors: {},

@@ -47,7 +47,7 @@ export function developersRouter(container: ServiceResolver): Router {
           );
           return { ...view, amount_text: formatAmount(Number(row.amount), String(row.currency), 'en') };
         }),
-        snippet: snippetOf(config.publicUrl, publishable?.display ?? 'pk_test_...'),
+        snippet: snippetOf(config.publicUrl, publishable?.display ?? (ctx.livemode ? 'pk_live_...' : 'pk_test_...')),
         currencies: Object.keys(CURRENCIES),
         ...extra,
       },

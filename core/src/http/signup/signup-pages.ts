@@ -2,36 +2,66 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { CORE_TEMPLATES_DIR } from '../../templates-dir';
+import { PAGE_LOCALES, PageLocale, directionOf } from '../../pages/page-locale';
 
 /** templates/signup at the repository root. */
 export const SIGNUP_TEMPLATES = path.join(CORE_TEMPLATES_DIR, 'signup');
 
+type Messages = { readonly [key: string]: string | Messages };
+
+/** Each language named in itself, for the language links and the sign-up's choice. */
+export const LANGUAGE_NAMES: Readonly<Record<PageLocale, string>> = { ru: 'Русский', en: 'English', ar: 'العربية' };
+
 /**
  * The sign-up pages: Handlebars with HTML escaping on, no prototype access, and the
- * page's own minimal layout. Templates are read once.
+ * page's own minimal layout, in ru, en or ar (templates/signup/locales/<lang>.json;
+ * a missing text falls back to English). Templates are read once.
  */
 export class SignupPages {
   private readonly hbs = Handlebars.create();
   private readonly layout: HandlebarsTemplateDelegate;
   private readonly formPage: HandlebarsTemplateDelegate;
   private readonly donePage: HandlebarsTemplateDelegate;
+  private readonly messages = new Map<PageLocale, Messages>();
 
   constructor(dir = SIGNUP_TEMPLATES) {
     const load = (name: string) => this.hbs.compile(fs.readFileSync(path.join(dir, `${name}.hbs`), 'utf8'), { strict: false });
+    for (const locale of PAGE_LOCALES) {
+      const file = path.join(dir, 'locales', `${locale}.json`);
+      this.messages.set(locale, fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Messages) : {});
+    }
+    this.hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => {
+      const locale = (options.data as { root?: { lang?: PageLocale } }).root?.lang ?? 'en';
+      return this.text(locale, key, options.hash as Record<string, unknown>);
+    });
     this.layout = load('layout');
     this.formPage = load('signup');
     this.donePage = load('signup-done');
   }
 
-  form(data: Record<string, unknown>): string {
-    return this.page('Sign up', this.formPage(data));
+  /** A text by dotted key, `{name}` placeholders filled; English, then the key, when missing. */
+  text(locale: PageLocale, key: string, params: Record<string, unknown> = {}): string {
+    const find = (m: Messages | undefined): string | undefined => {
+      const v = key.split('.').reduce<string | Messages | undefined>((node, part) => (node === undefined || typeof node === 'string' || !Object.prototype.hasOwnProperty.call(node, part) ? undefined : node[part]), m);
+      return typeof v === 'string' ? v : undefined;
+    };
+    const text = find(this.messages.get(locale)) ?? find(this.messages.get('en')) ?? key;
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole));
   }
 
-  done(data: Record<string, unknown>): string {
-    return this.page('Your test keys', this.donePage(data));
+  form(locale: PageLocale, data: Record<string, unknown>): string {
+    return this.page(locale, 'signup.title', this.formPage({ ...data, lang: locale }));
   }
 
-  private page(title: string, body: string): string {
-    return this.layout({ title, body: new Handlebars.SafeString(body) }, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+  done(locale: PageLocale, data: Record<string, unknown>): string {
+    return this.page(locale, 'signup.done_title', this.donePage({ ...data, lang: locale }));
+  }
+
+  private page(locale: PageLocale, titleKey: string, body: string): string {
+    const languages = PAGE_LOCALES.map((code) => ({ code, name: LANGUAGE_NAMES[code], current: code === locale }));
+    return this.layout(
+      { title: this.text(locale, titleKey), lang: locale, dir: directionOf(locale), languages, body: new Handlebars.SafeString(body) },
+      { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false },
+    );
   }
 }

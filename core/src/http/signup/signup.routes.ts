@@ -6,55 +6,119 @@ import { TenderError } from '../../errors/tender-error';
 import { randomToken } from '../../ids/ids';
 import { createMerchantSchema } from '../../merchants/merchant.service';
 import { OnboardingService } from '../../merchants/onboarding.service';
+import { OFFERED_TIME_ZONES, formatInZone, isTimeZone } from '../../merchants/merchant-time';
+import { PAGE_LOCALES, PageLocale, chooseLocale, isPageLocale } from '../../pages/page-locale';
+import { WebAccountService, passwordSchema } from '../../web/accounts/web-account.service';
 import { applicationRateLimit } from '../api/applications.routes';
-import { SignupPages } from './signup-pages';
+import { LANGUAGE_NAMES, SignupPages } from './signup-pages';
 import { formBody, requireBodyType } from '../body-parsing';
 import { readCookie, tokensMatch } from '../cookies';
 
 const CSRF_COOKIE = 'tender_signup_csrf';
+/** The dashboard's language cookie (dashboard/src/web-locale.ts): the language chosen here opens the dashboard. */
+const WEB_LOCALE_COOKIE = 'tender_web_lang';
+
+interface FormValues {
+  name: string;
+  email: string;
+  locale: PageLocale;
+  time_zone: string;
+}
 
 /**
- * GET/POST /signup: the public sign-up page, server-rendered. CSRF protection is a
- * double-submit token: a random value in a SameSite=Strict, HttpOnly cookie and the
- * same value in a hidden field; a cross-site form cannot read or set the cookie.
+ * GET/POST /signup: the public sign-up page, server-rendered, in ru, en or ar
+ * (`?lang=`, else Accept-Language). It creates the merchant (test mode) and its
+ * owner's dashboard account with the chosen password, language and time zone, and
+ * sends the owner on to the dashboard: every later step is a form there.
+ *
+ * CSRF protection is a double-submit token: a random value in a SameSite=Strict,
+ * HttpOnly cookie and the same value in a hidden field; a cross-site form cannot
+ * read or set the cookie.
  */
 export function signupRoutes(container: DependencyContainer): Router {
   const router = Router();
   const config = container.resolve<TenderConfig>(CONFIG);
   const onboarding = container.resolve(OnboardingService);
+  const accounts = container.resolve(WebAccountService);
   const pages = new SignupPages();
   const secure = config.publicUrl.startsWith('https:');
 
-  const sendForm = (res: Response, status: number, values: { name: string; email: string }, errors: Record<string, string>, summary?: string): void => {
+  const sendForm = (res: Response, status: number, values: FormValues, errors: Record<string, string>, summary?: string): void => {
     const token = randomToken(32);
     res.cookie(CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/signup' });
     res.status(status).type('html').setHeader('Cache-Control', 'no-store');
-    res.send(pages.form({ csrf: token, values, errors, summary, testModeHours: config.testModeHours }));
+    res.send(
+      pages.form(values.locale, {
+        csrf: token,
+        values,
+        errors,
+        summary,
+        testModeHours: config.testModeHours,
+        languages: PAGE_LOCALES.map((code) => ({ code, name: LANGUAGE_NAMES[code], selected: code === values.locale })),
+        zones: OFFERED_TIME_ZONES.map((code) => ({ code, selected: code === values.time_zone })),
+      }),
+    );
   };
 
-  router.get('/signup', (_req, res) => sendForm(res, 200, { name: '', email: '' }, {}));
+  router.get('/signup', (req, res) => {
+    const locale = pageLocaleOf(req);
+    sendForm(res, 200, { name: '', email: '', locale, time_zone: locale === 'ru' ? 'Europe/Moscow' : 'UTC' }, {});
+  });
 
-  router.post('/signup', applicationRateLimit(), requireBodyType('form'), formBody({ limit: '8kb', parameterLimit: 10 }), async (req, res) => {
+  router.post('/signup', applicationRateLimit(), requireBodyType('form'), formBody({ limit: '8kb', parameterLimit: 12 }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = { name: typeof body.name === 'string' ? body.name : '', email: typeof body.email === 'string' ? body.email : '' };
+    const str = (k: string): string => (typeof body[k] === 'string' ? (body[k] as string) : '');
+    const asked = str('locale');
+    const values: FormValues = { name: str('name'), email: str('email'), locale: isPageLocale(asked) ? asked : pageLocaleOf(req), time_zone: str('time_zone') || 'UTC' };
+    const password = str('password');
+    const say = (key: string): string => pages.text(values.locale, key);
     if (!csrfMatches(req, body._csrf)) {
       sendForm(res, 403, values, {}, new TenderError('csrf_token_invalid').message);
       return;
     }
-    const parsed = createMerchantSchema.safeParse(values);
+    const parsed = createMerchantSchema.safeParse({ name: values.name, email: values.email });
+    const errors: Record<string, string> = {};
     if (!parsed.success) {
-      const errors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.path[0] === 'email' ? 'Enter an e-mail address like owner@shop.example.' : 'Enter your shop\'s name.';
-      sendForm(res, 400, values, errors, 'Please correct the fields marked below.');
+      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.path[0] === 'email' ? say('signup.error_email') : say('signup.error_name');
+    }
+    if (!passwordSchema.safeParse(password).success) errors.password = say('signup.error_password');
+    if (!isTimeZone(values.time_zone)) {
+      errors.time_zone = say('signup.error_time_zone');
+      values.time_zone = 'UTC';
+    }
+    if (!parsed.success || Object.keys(errors).length > 0) {
+      sendForm(res, 400, values, errors, say('signup.summary'));
       return;
     }
-    const created = await onboarding.apply(parsed.data);
+    let created;
+    try {
+      created = await onboarding.apply(parsed.data, {
+        locale: values.locale,
+        timeZone: values.time_zone,
+        within: async (trx, merchantId) => {
+          await accounts.createMerchantUser({ merchantId, email: parsed.data.email, role: 'owner', password }, trx);
+        },
+      });
+    } catch (error) {
+      if (error instanceof TenderError && error.code === 'web_account_exists') {
+        sendForm(res, 409, values, { email: say('signup.error_exists') }, say('signup.summary'));
+        return;
+      }
+      throw error;
+    }
     res.clearCookie(CSRF_COOKIE, { path: '/signup' });
+    res.cookie(WEB_LOCALE_COOKIE, values.locale, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 365 * 24 * 3600_000 });
     res.status(201).type('html').setHeader('Cache-Control', 'no-store');
-    res.send(pages.done({ merchant: created, testModeHours: config.testModeHours }));
+    const until = created.test_mode_expires_at === null ? '' : formatInZone(Date.parse(created.test_mode_expires_at), values.time_zone, values.locale);
+    res.send(pages.done(values.locale, { merchant: created, testModeUntil: until, dashboardUrl: `/dashboard/signin?lang=${values.locale}` }));
   });
 
   return router;
+}
+
+function pageLocaleOf(req: Request): PageLocale {
+  const asked = typeof req.query.lang === 'string' ? req.query.lang : null;
+  return chooseLocale(asked, req.get('accept-language'));
 }
 
 /** The double-submit check, compared as bytes (a field of another byte length is simply a mismatch). */
