@@ -67,6 +67,8 @@ export interface TenderConfig {
   readonly operatorAlertEmail: string | undefined;
   /** How long after it was sent a bank's "not found" for an authorization still means "not yet" (TENDER_RECONCILE_GRACE_MINUTES). */
   readonly reconcileGraceMs: number;
+  /** Bearer token for GET /metrics (TENDER_METRICS_TOKEN); undefined: /metrics answers direct loopback connections only. */
+  readonly metricsToken?: string | undefined;
 }
 
 /** false, true (any proxy: only behind one you control), a hop count, or addresses/CIDR ranges/express names (`loopback`, `uniquelocal`). */
@@ -95,6 +97,7 @@ const envSchema = z.object({
   TENDER_DATA_DIR: z.string().optional(),
   TENDER_PUBLIC_URL: z.string().url().optional(),
   TENDER_ADMIN_TOKEN: z.string().min(16, 'TENDER_ADMIN_TOKEN must be at least 16 characters').optional(),
+  TENDER_METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,512}$/, 'TENDER_METRICS_TOKEN must be 16 to 512 printable characters without spaces').optional(),
   TENDER_MASTER_KEY: z.string().optional(),
   TENDER_PREVIOUS_MASTER_KEYS: z.string().optional(),
   TENDER_PLUGINS: z.string().optional(),
@@ -201,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     routingStrategy: e.TENDER_ROUTING_STRATEGY,
     operatorAlertEmail: e.TENDER_OPERATOR_ALERT_EMAIL,
     reconcileGraceMs: e.TENDER_RECONCILE_GRACE_MINUTES * 60_000,
+    metricsToken: e.TENDER_METRICS_TOKEN,
   };
 }
 

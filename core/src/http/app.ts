@@ -36,6 +36,10 @@ import { accountSigningRoutes } from './api/account-signing.routes';
 import { paymentLinkRoutes } from './api/payment-links.routes';
 import { payRoutes } from './pay/pay.routes';
 import { adminWebAccountRoutes } from '../web/admin-web-accounts.routes';
+import { TenderMetrics } from '../observability/metrics';
+import { httpMetrics } from '../observability/http-metrics';
+import { observabilityRoutes } from '../observability/observability.routes';
+import { READINESS_CHECK, ReadinessCheck } from '../observability/readiness';
 
 /** Routers plugins add, mounted after the core's own. */
 export interface ExtraRoutes {
@@ -60,7 +64,10 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   app.set('trust proxy', container.resolve<TenderConfig>(CONFIG).trustProxy);
   app.use(helmet());
   app.use(requestLog(logger));
+  const metrics = container.resolve(TenderMetrics);
+  app.use(httpMetrics(metrics));
   app.use(healthRoutes(db, logger));
+  app.use(observabilityRoutes({ metrics, metricsToken: container.resolve<TenderConfig>(CONFIG).metricsToken, readiness: () => container.resolveAll<ReadinessCheck>(READINESS_CHECK), logger }));
 
   const api = Router();
   api.use((_req, res, next) => {
