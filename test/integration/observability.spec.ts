@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { Request } from 'express';
+import { Request, Router } from 'express';
 import { Gateway, definePlugin, loadConfig } from '@tender/core';
 import { ConnectionHealth } from '@tender/core/dist/routing/connection-health';
 import { metricsAccess } from '@tender/core/dist/observability/metrics-access';
@@ -284,10 +284,39 @@ describe('observability: metrics, readiness, request ids', function () {
 
   describe('request ids', () => {
     let t: TestGateway;
+    // A plugin route that logs while it serves: its line must carry the request's id too.
+    const loggingPlugin = definePlugin({
+      name: 'tender-plugin-logs-a-line',
+      version: '0.1.0',
+      coreRange: '^0.1.0',
+      setup(ctx) {
+        ctx.registerRoutes(
+          '/hello',
+          Router().get('/', async (_req, res) => {
+            await new Promise((r) => setTimeout(r, 5));
+            ctx.core.logger.info({ marker: 'plugin-line' }, 'plugin handled a request');
+            res.json({ ok: true });
+          }),
+        );
+      },
+    });
     before(async () => {
-      t = await startTestGateway({ dashboard: false });
+      t = await startTestGateway({ dashboard: false, captureLogs: true, plugins: [sandboxPlugin, loggingPlugin] });
     });
     after(() => t.close());
+
+    it('puts the id on every line logged while the request is served, and on none after', async () => {
+      const res = await request(t.gateway.app).get('/plugins/logs-a-line/hello').set('X-Request-Id', 'plugin-req-1').expect(200);
+      assert.equal(res.headers['x-request-id'], 'plugin-req-1');
+      const lines = t.logs().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; request_id?: string; marker?: string });
+      const pluginLine = lines.find((l) => l.marker === 'plugin-line');
+      assert.equal(pluginLine?.request_id, 'plugin-req-1');
+      assert.equal(lines.find((l) => l.msg === 'request' && l.request_id === 'plugin-req-1')?.request_id, 'plugin-req-1');
+      t.gateway.logger.info({ marker: 'outside' }, 'not in a request');
+      const outside = t.logs().split('\n').filter((l) => l.includes('"marker":"outside"')).map((l) => JSON.parse(l) as { request_id?: string });
+      assert.equal(outside.length, 1);
+      assert.equal(outside[0]!.request_id, undefined);
+    });
 
     it('echoes a sane X-Request-Id, generates one otherwise, and puts it in error bodies', async () => {
       const echoed = await request(t.gateway.app).get('/v1/payments').set('X-Request-Id', 'lb-7f3a.42:x_y-z').expect(401);
