@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { Request, Router } from 'express';
@@ -331,6 +335,46 @@ describe('observability: metrics, readiness, request ids', function () {
         assert.equal(res.body.error.request_id, res.headers['x-request-id']);
       }
     });
+  });
+});
+
+describe('observability: tender worker with TENDER_WORKER_METRICS_PORT', function () {
+  this.timeout(90_000);
+  const MAIN = path.join(__dirname, '..', '..', '..', 'core', 'dist', 'main.js');
+
+  it('serves /healthz, /readyz and /metrics (nothing else) on its own port, and stops on SIGTERM', async () => {
+    // The process is under test, not the database: the embedded SQLite in a fresh data directory.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-worker-'));
+    const child = spawn(process.execPath, [MAIN, 'worker'], {
+      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', TENDER_WORKER_METRICS_PORT: '0', TENDER_LOG_LEVEL: 'warn', TENDER_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      let out = '';
+      const base = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /probes and metrics on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m !== null) resolve(m[1]!);
+        });
+        child.once('exit', () => reject(new Error(`the worker did not start:\n${out}`)));
+      });
+      assert.equal((await fetch(`${base}/healthz`)).status, 200);
+      const ready = await fetch(`${base}/readyz`);
+      assert.equal(ready.status, 200, await ready.clone().text());
+      const metrics = await fetch(`${base}/metrics`);
+      assert.equal(metrics.status, 200);
+      assert.ok((await metrics.text()).includes('# TYPE tender_outbox_backlog gauge'));
+      assert.equal((await fetch(`${base}/metrics`, { headers: { 'X-Forwarded-For': '203.0.113.9' } })).status, 404);
+      assert.equal((await fetch(`${base}/v1/payments`)).status, 404);
+    } finally {
+      child.kill('SIGTERM');
+      const stuck = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      assert.equal(await exited, 0);
+      clearTimeout(stuck);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
