@@ -56,6 +56,7 @@ import { AttemptLimiter } from './attempts/attempt-limiter';
 import { registerOutbound } from './outbound/outbound.module';
 import { OutboundResolver } from './outbound/outbound-resolver';
 import { GatewaySelf } from './outbound/gateway-self';
+import { registerObservability } from './observability/observability.module';
 
 export interface GatewayOptions {
   /** Plugins (made with definePlugin) to use instead of loading config.plugins by package name (tests, embedding); options still come from config.pluginSettings. */
@@ -145,6 +146,7 @@ export class Gateway {
     // Core is complete before any plugin runs: plugins get its services, never a lazy stand-in.
     for (const cls of [...SINGLETONS, ...ONBOARDING_SERVICES]) container.registerSingleton(cls as never);
     registerCoreClasses(container);
+    registerObservability(container, config, plugins);
 
     const host = new PluginHost(container, logger);
     try {

@@ -59,6 +59,8 @@ export { readOrCreateSecret, generateMasterKey } from './config/local-secrets';
 export { newId, randomToken } from './ids/ids';
 // What protocol plugins (e.g. @tender/plugin-assist-compat) build on.
 export { BackgroundJob } from './plugins/plugin';
+export { ReadinessCheck, ReadinessOutcome, READINESS_CHECK } from './observability/readiness';
+export { TenderMetrics } from './observability/metrics';
 export { loadPluginModules, checkPlugin } from './plugins/plugin-loader';
 export { isUniqueViolation } from './db/database';
 export { inTransaction } from './db/transaction';

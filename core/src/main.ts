@@ -13,12 +13,14 @@ import { pluginCommands } from './cli/plugin-commands';
 import { OPERATOR_USAGE, operatorCommand } from './cli/operator.command';
 import { ensureDemoWebAccounts } from './bootstrap/demo-web-accounts';
 import { CONFIG_USAGE, ConfigUsageError, configCommand } from './cli/config.command';
+import { listenProbes } from './observability/probe-server';
 
 const USAGE = `usage: tender <command>
 
 commands:
   start      migrate the database and serve the gateway (default)
-  worker     run only background jobs (webhook and e-mail dispatch, reconciler), no HTTP
+  worker     run only background jobs (webhook and e-mail dispatch, reconciler), no API
+             (TENDER_WORKER_METRICS_PORT: /healthz, /readyz and /metrics on that port)
   migrate    migrate the database and exit
   operator   operator console accounts (add, link, list); see docs/dashboard.md
   config     config check [--connect]: every problem in the configuration, by variable
@@ -97,8 +99,12 @@ async function start(config: TenderConfig): Promise<void> {
 async function worker(config: TenderConfig): Promise<void> {
   const gateway = await Gateway.create(config);
   gateway.startBackgroundJobs({ worker: true });
-  process.stdout.write(`Tender worker running (webhook and e-mail dispatch${config.reconcileIntervalMs > 0 ? ', reconciler' : ''})\n`);
+  // No API, but its counters (webhooks, e-mails, reconciler) and readiness can be scraped.
+  const probes = config.workerMetricsPort === undefined ? undefined : await listenProbes(gateway.container, config.workerMetricsPort, config.host);
+  process.stdout.write(`Tender worker running (webhook and e-mail dispatch${config.reconcileIntervalMs > 0 ? ', reconciler' : ''})${probes === undefined ? '' : `; probes and metrics on http://${probes.address.address}:${probes.address.port}`}\n`);
   const stop = (): void => {
+    probes?.server.close();
+    probes?.server.closeAllConnections();
     gateway.close().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -70,6 +70,10 @@ export interface TenderConfig {
   readonly reconcileGraceMs: number;
   /** The operator's working calendar for the one-business-day onboarding target (TENDER_BUSINESS_*). */
   readonly businessCalendar: BusinessCalendar;
+  /** Bearer token for GET /metrics (TENDER_METRICS_TOKEN); undefined: /metrics answers direct loopback connections only. */
+  readonly metricsToken?: string | undefined;
+  /** Where `tender worker` serves /healthz, /readyz and /metrics (TENDER_WORKER_METRICS_PORT); undefined: nowhere. */
+  readonly workerMetricsPort?: number | undefined;
 }
 
 /** false, true (any proxy: only behind one you control), a hop count, or addresses/CIDR ranges/express names (`loopback`, `uniquelocal`). */
@@ -98,6 +102,8 @@ const envSchema = z.object({
   TENDER_DATA_DIR: z.string().optional(),
   TENDER_PUBLIC_URL: z.string().url().optional(),
   TENDER_ADMIN_TOKEN: z.string().min(16, 'TENDER_ADMIN_TOKEN must be at least 16 characters').optional(),
+  TENDER_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  TENDER_METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,512}$/, 'TENDER_METRICS_TOKEN must be 16 to 512 printable characters without spaces').optional(),
   TENDER_MASTER_KEY: z.string().optional(),
   TENDER_PREVIOUS_MASTER_KEYS: z.string().optional(),
   TENDER_PLUGINS: z.string().optional(),
@@ -210,6 +216,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     operatorAlertEmail: e.TENDER_OPERATOR_ALERT_EMAIL,
     reconcileGraceMs: e.TENDER_RECONCILE_GRACE_MINUTES * 60_000,
     businessCalendar,
+    metricsToken: e.TENDER_METRICS_TOKEN,
+    workerMetricsPort: e.TENDER_WORKER_METRICS_PORT,
   };
 }
 

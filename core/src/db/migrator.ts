@@ -69,3 +69,9 @@ class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Mi
 export async function migrateToLatest(db: Knex): Promise<void> {
   await db.migrate.latest({ migrationSource: new ListedMigrationSource(), tableName: 'tender_migrations', disableMigrationsListValidation: true });
 }
+
+/** Core migrations this database has not recorded, in order (none once `migrateToLatest` has run). */
+export async function pendingCoreMigrations(db: Knex): Promise<string[]> {
+  const done = new Set((await db('tender_migrations').select('name')).map((r: { name: string }) => r.name));
+  return MIGRATIONS.map(([name]) => name).filter((name) => !done.has(name));
+}

@@ -104,3 +104,10 @@ async function withLock(db: Knex, work: () => Promise<void>): Promise<void> {
     await db(LOCK).where({ id: 1 }).update({ locked_at: null });
   }
 }
+
+/** Each loaded plugin's migrations this database has not recorded, as `<plugin>: <migration>`. */
+export async function pendingPluginMigrations(db: Knex, plugins: readonly MigratingPlugin[]): Promise<string[]> {
+  if (!plugins.some((p) => (p.migrations ?? []).length > 0)) return [];
+  const done = new Set((await db(TABLE).select('plugin', 'name')).map((r: { plugin: string; name: string }) => `${r.plugin}: ${r.name}`));
+  return plugins.flatMap((p) => (p.migrations ?? []).map((m) => `${p.name}: ${m.name}`)).filter((key) => !done.has(key));
+}

@@ -2,7 +2,6 @@ import express, { Express, RequestHandler, Router } from 'express';
 import helmet from 'helmet';
 import { DependencyContainer } from 'tsyringe';
 import { ADMIN_TOKEN } from '../config/tokens';
-import { DATABASE, Database } from '../db/database';
 import { LOGGER, Logger } from '../logging/logger';
 import { ApiKeyService } from '../merchants/api-keys';
 import { adminAuth } from './middleware/admin-auth';
@@ -28,7 +27,6 @@ import { CONFIG } from '../config/tokens';
 import { TenderConfig } from '../config/config';
 import { riskRoutes } from './api/risk.routes';
 import { adminRiskRoutes } from './admin/risk.routes';
-import { healthRoutes } from './health.routes';
 import { merchantRoutingRoutes } from './api/routing.routes';
 import { adminRoutingRoutes } from './admin/routing.routes';
 import { brandingRoutes } from './api/branding.routes';
@@ -37,6 +35,9 @@ import { paymentLinkRoutes } from './api/payment-links.routes';
 import { payRoutes } from './pay/pay.routes';
 import { adminWebAccountRoutes } from '../web/admin-web-accounts.routes';
 import { openApiRoutes } from './openapi/openapi.routes';
+import { TenderMetrics } from '../observability/metrics';
+import { httpMetrics } from '../observability/http-metrics';
+import { probeRoutes } from '../observability/probe-server';
 
 /** Routers plugins add, mounted after the core's own. */
 export interface ExtraRoutes {
@@ -54,14 +55,15 @@ export interface ExtraRoutes {
  */
 export function createApp(container: DependencyContainer, extra: readonly ExtraRoutes[] = []): Express {
   const logger = container.resolve<Logger>(LOGGER);
-  const db = container.resolve<Database>(DATABASE);
   const app = express();
   app.disable('x-powered-by');
   // TENDER_TRUST_PROXY: req.ip is the client behind the operator's proxies (rate limits, risk's customer.ip).
   app.set('trust proxy', container.resolve<TenderConfig>(CONFIG).trustProxy);
   app.use(helmet());
   app.use(requestLog(logger));
-  app.use(healthRoutes(db, logger));
+  app.use(httpMetrics(container.resolve(TenderMetrics)));
+  // /healthz, /readyz, /metrics (observability/probe-server.ts).
+  app.use(probeRoutes(container));
   app.use(openApiRoutes(container));
 
   const api = Router();

@@ -1,5 +1,6 @@
 import pino, { Logger } from 'pino';
 import { stdoutDestination } from './stdout-destination';
+import { requestLogFields } from '../observability/request-context';
 
 /** Injection token of the pino logger. */
 export const LOGGER = Symbol('Logger');
@@ -25,7 +26,8 @@ const REDACT_PATHS = [
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'tender' } };
+  // The mixin adds request_id to every line written while a request is served (observability/request-context.ts).
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'tender' }, mixin: requestLogFields };
   // Not pino's own stdout stream: its exit flush never gives up on a stalled pipe (stdout-destination.ts).
   return pino(options, (destination ?? stdoutDestination()) as pino.DestinationStream);
 }

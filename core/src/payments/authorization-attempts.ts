@@ -15,11 +15,14 @@ import { PaymentAttemptRepository } from '../routing/payment-attempt.repository'
 import { Payment } from './payment';
 import { PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
+import { TenderMetrics } from '../observability/metrics';
 import { BankOutcomeApplier } from './bank-outcome';
 
 /** What every try of one confirm sends: the method's capability and instrument, and the payment's facts. */
 export interface AuthorizationBase {
   readonly capability: string;
+  /** The payment method's type (`card`, `account`), for metrics. */
+  readonly method?: string;
   readonly instrument: BankInstrument;
   readonly payment: Omit<BankPaymentBase, 'reference' | 'connection'>;
 }
@@ -51,6 +54,7 @@ export class AuthorizationAttempts {
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(ConnectionHealth) private readonly health: ConnectionHealth,
     @inject(PaymentAttemptRepository) private readonly attempts: PaymentAttemptRepository,
+    @inject(TenderMetrics) private readonly metrics: TenderMetrics,
   ) {}
 
   /** `first` is the operation already created (pending) for `plan[0]`. */
@@ -74,7 +78,9 @@ export class AuthorizationAttempts {
         await this.settleOperationOnly(op, result.answer);
         continue;
       }
-      return (await this.outcomes.apply(op, result.answer)).payment;
+      const settled = (await this.outcomes.apply(op, result.answer)).payment;
+      this.metrics.confirmation({ status: settled.status, method: request.method ?? request.capability, bank: candidate.bankCode });
+      return settled;
     }
     throw new Error('an authorization route must have at least one connection');
   }
@@ -87,7 +93,7 @@ export class AuthorizationAttempts {
     }
     const adapter = this.banks.get(candidate.adapterCode);
     const started = Date.now();
-    const answer = await callBank(this.logger, request.capability === 'card_authorization' ? 'authorize' : request.capability, () => payThrough(adapter, request.capability, { ...request.payment, reference: op.id, connection: candidate.terms }, request.instrument));
+    const answer = await callBank(this.logger, request.capability === 'card_authorization' ? 'authorize' : request.capability, () => payThrough(adapter, request.capability, { ...request.payment, reference: op.id, connection: candidate.terms }, request.instrument), { observer: this.metrics, target: { adapter: candidate.adapterCode, connection: id } });
     if (id !== undefined) this.health.record(id, breakerOutcome(answer), Date.now() - started);
     return { answer, skipped: false };
   }

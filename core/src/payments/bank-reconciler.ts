@@ -13,6 +13,7 @@ import { BankOperatorAlerts } from '../banks/operator-alerts';
 import { PaymentRepository } from './payment.repository';
 import { PaymentService } from './payment.service';
 import { BankOutcomeApplier } from './bank-outcome';
+import { TenderMetrics } from '../observability/metrics';
 
 /**
  * Settles bank operations whose outcome is unknown: the bank did not answer, the
@@ -43,6 +44,7 @@ export class BankReconciler {
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(BankRouter) private readonly router: BankRouter,
     @inject(BankOperatorAlerts) private readonly alerts: BankOperatorAlerts,
+    @inject(TenderMetrics) private readonly metrics: TenderMetrics,
   ) {}
 
   /** Settles what it can of the pending operations older than `olderThanMs`; returns how many were settled. */
@@ -63,6 +65,7 @@ export class BankReconciler {
 
   private async ask(op: BankOperation): Promise<BankResult | undefined> {
     const adapter = this.banks.get(op.adapterCode);
+    const watch = { observer: this.metrics, target: { adapter: op.adapterCode } };
     const ctx = { merchantId: op.merchantId, livemode: op.livemode };
     const payment = await this.payments.find(this.db, ctx, op.paymentId);
     if (payment === undefined) return undefined;
@@ -81,6 +84,7 @@ export class BankReconciler {
           cardLast4: payment.card?.last4,
           connection,
         }),
+        watch,
       );
       if (answer.kind === 'not_found') return this.notFound(op, answer.message);
       return answer;
@@ -90,11 +94,11 @@ export class BankReconciler {
     const request = await this.paymentService.followUp(payment, op, original);
     switch (op.kind) {
       case 'capture':
-        return callBank(this.logger, 'capture', () => adapter.capture(request));
+        return callBank(this.logger, 'capture', () => adapter.capture(request), watch);
       case 'void':
-        return callBank(this.logger, 'void', () => adapter.void(request));
+        return callBank(this.logger, 'void', () => adapter.void(request), watch);
       case 'refund':
-        return callBank(this.logger, 'refund', () => adapter.refund({ ...request, card: undefined }));
+        return callBank(this.logger, 'refund', () => adapter.refund({ ...request, card: undefined }), watch);
     }
   }
 

@@ -29,6 +29,7 @@ import { paymentView } from './payment-view';
 import { CreateKeyRetention } from '../idempotency/create-key-retention';
 import { RiskEngine } from '../monitoring/risk-engine';
 import { RiskCustomer } from '../monitoring/risk-assessment';
+import { TenderMetrics } from '../observability/metrics';
 
 /** How a confirm was made: on the hosted page (the buyer present), and by which proven payer. */
 export interface ConfirmPresentation {
@@ -80,6 +81,7 @@ export class PaymentService {
     @inject(AuthorizationAttempts) private readonly attempts: AuthorizationAttempts,
     @inject(RiskEngine) private readonly risk: RiskEngine,
     @inject(MerchantStanding) private readonly standing: MerchantStanding,
+    @inject(TenderMetrics) private readonly metrics: TenderMetrics,
   ) {}
 
   async create(ctx: StandingContext, input: CreatePaymentInput, idempotencyKey?: string): Promise<Payment> {
@@ -205,10 +207,15 @@ export class PaymentService {
       return { payment, op, risk };
     });
     const settle = (p: Payment): Promise<Payment> | Payment => (risk === undefined ? p : this.risk.settle(p, risk));
-    if (op === undefined) return settle(payment);
+    if (op === undefined) {
+      // Blocked by risk before any bank saw it.
+      this.metrics.confirmation({ status: payment.status, method: method.type, bank: undefined });
+      return settle(payment);
+    }
     // Failover (next connection only after a technical failure) lives in AuthorizationAttempts.
     const settled = await this.attempts.run(ctx, payment, op, plan, {
       capability: method.capability,
+      method: method.type,
       instrument: instrument.bank,
       payment: {
         paymentId: payment.id,
@@ -246,7 +253,7 @@ export class PaymentService {
       const payment = await this.writer.change(trx, current, { operation_in_progress: op.id }, now);
       return { payment, op, original };
     });
-    const result = await callBank(this.logger, 'capture', async () => this.banks.get(op.adapterCode).capture(await this.followUp(payment, op, original)));
+    const result = await callBank(this.logger, 'capture', async () => this.banks.get(op.adapterCode).capture(await this.followUp(payment, op, original)), { observer: this.metrics, target: { adapter: op.adapterCode } });
     const outcome = await this.outcomes.apply(op, result);
     return this.settledOrThrow(outcome.payment, result, 'capture');
   }
@@ -266,7 +273,7 @@ export class PaymentService {
       return { kind: 'void', payment, op, original } as const;
     });
     if (step.kind === 'done') return step.payment;
-    const result = await callBank(this.logger, 'void', async () => this.banks.get(step.op.adapterCode).void(await this.followUp(step.payment, step.op, step.original)));
+    const result = await callBank(this.logger, 'void', async () => this.banks.get(step.op.adapterCode).void(await this.followUp(step.payment, step.op, step.original)), { observer: this.metrics, target: { adapter: step.op.adapterCode } });
     const outcome = await this.outcomes.apply(step.op, result);
     return this.settledOrThrow(outcome.payment, result, 'cancel');
   }

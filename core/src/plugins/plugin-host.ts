@@ -13,6 +13,8 @@ import { PluginRoute, checkPublicPathCollisions, pluginRoute } from './plugin-ro
 import { ScreenRegistry } from './screen-registry';
 import { EmailTemplateRegistry } from './email-template-registry';
 import { shortNameOf } from './plugin-options';
+import { READINESS_CHECK, ReadinessCheck, readinessCheckNameProblem } from '../observability/readiness';
+import { CORE_READINESS_CHECKS } from '../observability/core-readiness';
 
 type Phase = 'before' | 'register' | 'started' | 'stopped';
 
@@ -41,6 +43,8 @@ export class PluginHost {
   private phase: Phase = 'before';
   private current: string | undefined;
   private startedCount = 0;
+  /** Core's check names are taken; plugins' must differ from them and from each other. */
+  private readonly readinessNames = new Set(CORE_READINESS_CHECKS);
 
   constructor(
     private readonly container: DependencyContainer,
@@ -169,6 +173,14 @@ export class PluginHost {
         open('registerBackgroundJob');
         if (typeof job?.name !== 'string' || typeof job.start !== 'function' || typeof job.stop !== 'function') throw new PluginError(`plugin ${plugin.name}: a background job needs a name, start and stop`);
         this.jobs.push(job);
+      },
+      registerReadinessCheck: (check: ReadinessCheck): void => {
+        open('registerReadinessCheck');
+        const problem = typeof check?.check === 'function' ? readinessCheckNameProblem(check.name) : 'a readiness check needs a name and a check function';
+        if (problem !== undefined) throw new PluginError(`plugin ${plugin.name}: ${problem}`);
+        if (this.readinessNames.has(check.name)) throw new PluginError(`plugin ${plugin.name}: a readiness check named '${check.name}' is registered already`);
+        this.readinessNames.add(check.name);
+        container.register<ReadinessCheck>(READINESS_CHECK, { useValue: check });
       },
     };
   }

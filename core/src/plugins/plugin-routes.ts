@@ -12,7 +12,7 @@ export const PLUGIN_ROUTE_PREFIX = '/plugins';
  * whose tokens never hold a dot, so a plugin may claim file-like paths below it
  * (Assist's /pay/order.cfm) and nothing else there.
  */
-export const CORE_PREFIXES = ['/v1', '/admin', '/healthz', '/status', '/signup', '/signin', '/signout', '/password', '/vendor', PLUGIN_ROUTE_PREFIX] as const;
+export const CORE_PREFIXES = ['/v1', '/admin', '/healthz', '/readyz', '/metrics', '/status', '/signup', '/signin', '/signout', '/password', '/vendor', PLUGIN_ROUTE_PREFIX] as const;
 
 /** A route registration as the gateway keeps it until the app is built. */
 export interface PluginRoute {

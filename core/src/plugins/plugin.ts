@@ -12,6 +12,7 @@ import { ReturnUrlChooser } from '../pages/return-url-chooser';
 import { CoreServices } from './core-services';
 import { ScreenDescriptor } from './screen-registry';
 import { EmailTemplateDescriptor } from './email-template-registry';
+import { ReadinessCheck } from '../observability/readiness';
 
 /** A plugin's options: a zod object; every key is one option (docs/plugins.md). */
 export type PluginOptionsSchema = z.AnyZodObject;
@@ -129,6 +130,18 @@ export interface PluginContext<O extends object = Record<string, unknown>> {
   registerEmailTemplate(template: EmailTemplateDescriptor): void;
   /** Work that runs while the gateway serves: started with the core's background jobs, stopped on close. */
   registerBackgroundJob(job: BackgroundJob): void;
+  /**
+   * Something the gateway needs before it should get traffic, checked at every
+   * `GET /readyz` next to core's (database, migrations, key ring): the instance
+   * answers 503 naming the check while it fails. Cheap, bounded, no secrets in the
+   * reason (ReadinessCheck); the name is unique in the gateway.
+   *
+   * @example
+   * ```ts
+   * ctx.registerReadinessCheck({ name: 'acme_link', check: () => (link.up() ? { ready: true } : { ready: false, reason: 'link down' }) });
+   * ```
+   */
+  registerReadinessCheck(check: ReadinessCheck): void;
 }
 
 /**

@@ -17,6 +17,7 @@ import { BankOutcomeApplier } from '../payments/bank-outcome';
 import { Refund, RefundRepository } from './refund';
 import { CreateRefundInput } from './refund-input';
 import { CreateKeyRetention } from '../idempotency/create-key-retention';
+import { TenderMetrics } from '../observability/metrics';
 
 /**
  * Refunds of captured payments. The refund's amount is reserved on the payment
@@ -45,6 +46,7 @@ export class RefundService {
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(CardVault) private readonly vault: CardVault,
     @inject(CreateKeyRetention) private readonly createKeys: CreateKeyRetention,
+    @inject(TenderMetrics) private readonly metrics: TenderMetrics,
   ) {}
 
   async create(ctx: MerchantContext, input: CreateRefundInput, idempotencyKey?: string): Promise<Refund> {
@@ -97,7 +99,7 @@ export class RefundService {
       const pan = adapter.refundNeedsCard !== true || payment.cardToken === null ? undefined : await this.vault.reveal(payment.cardToken, ctx.merchantId, ctx.livemode);
       const card = pan === undefined || payment.card === null ? undefined : { number: pan, expMonth: payment.card.expMonth, expYear: payment.card.expYear, cvc: undefined, holderName: undefined };
       return adapter.refund({ ...(await this.paymentService.followUp(payment, op, original)), card });
-    });
+    }, { observer: this.metrics, target: { adapter: op.adapterCode } });
     const outcome = await this.outcomes.apply(op, result);
     return outcome.refund ?? step.refund;
   }

@@ -15,6 +15,7 @@ import { PaymentRepository } from '../payments/payment.repository';
 import { PaymentStateWriter } from '../payments/payment-state-writer';
 import { BankOutcomeApplier } from '../payments/bank-outcome';
 import { assertTransition } from '../payments/payment-state-machine';
+import { TenderMetrics } from '../observability/metrics';
 
 /**
  * The second half of a 3-D Secure payment: the buyer is back from the issuer's
@@ -42,6 +43,7 @@ export class ThreeDSecureService {
     @inject(BankOutcomeApplier) private readonly outcomes: BankOutcomeApplier,
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(BankRouter) private readonly router: BankRouter,
+    @inject(TenderMetrics) private readonly metrics: TenderMetrics,
   ) {}
 
   /** The challenge the buyer must answer, while the payment requires action. */
@@ -90,6 +92,7 @@ export class ThreeDSecureService {
         authentication,
         connection: this.router.route(payment).terms,
       }),
+      { observer: this.metrics, target: { adapter: op.adapterCode } },
     );
     // An adapter must not ask for a second challenge; treat it as no answer (the reconciler inquires).
     const settled = result.kind === 'action_required' ? { kind: 'unknown' as const, message: 'the bank asked for a second challenge' } : result;

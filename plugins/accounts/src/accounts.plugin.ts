@@ -25,8 +25,8 @@ const SINGLETONS = [CertificateAuthority, CertificateRepository, CertificateIssu
  * hosted page), the two certificate authenticators (signed request, TLS client
  * certificate), the CA's public routes (/ca/...), the payer's confirm route
  * (/pay-account/...), the operator API (/admin/v1/ca, payers, certificates,
- * merchants/:id/account-payments) and core's view of the CA
- * (PAYER_CERTIFICATE_DIRECTORY). On the embedded SQLite default it creates a CA at
+ * merchants/:id/account-payments), core's view of the CA
+ * (PAYER_CERTIFICATE_DIRECTORY) and the `certificate_authority` readiness check. On the embedded SQLite default it creates a CA at
  * first start. Its CLI commands (`tender ca`, `tender certs`) are the package's
  * `commands` export.
  *
@@ -51,6 +51,7 @@ export const plugin = definePlugin({
     ctx.registerRoutes('/', routerOnFirstRequest(() => caRoutes(ctx)), { publicPaths: ['/ca'] });
     ctx.registerRoutes('/pay-account', routerOnFirstRequest(() => payAccountRoutes(ctx)), { publicPaths: ['/pay-account'] });
     ctx.registerAdminRoutes('/', routerOnFirstRequest(() => adminCertificateRoutes(ctx)));
+    ctx.registerReadinessCheck({ name: 'certificate_authority', check: () => ctx.resolve(CertificateAuthority).readiness() });
     return {
       async start() {
         const { database, publicUrl } = ctx.core.config;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Request, RequestHandler, Response } from 'express';
 import { Logger } from '../../logging/logger';
 import { redactPath } from '../../logging/path-redaction';
+import { withRequestId } from '../../observability/request-context';
 
 /** What a handler learned about the request that its log line should carry. */
 export interface RequestLogFields {
@@ -53,7 +54,7 @@ export function requestLog(logger: Logger): RequestHandler {
     res.setHeader('Request-Id', id);
     // Building the line costs CPU on the hot path; skip it when nobody reads it.
     if (!logger.isLevelEnabled('info')) {
-      next();
+      withRequestId(id, next);
       return;
     }
     res.on('finish', () => {
@@ -75,7 +76,8 @@ export function requestLog(logger: Logger): RequestHandler {
         'request',
       );
     });
-    next();
+    // Every line logged while the request is served carries its id (the logger's mixin).
+    withRequestId(id, next);
   };
 }
 

@@ -10,6 +10,7 @@ import { EmailTemplate, PRERENDERED, PluginEmailTemplate } from './email-queue';
 import { EmailTemplateRegistry } from '../../plugins/email-template-registry';
 import { EmailRenderer } from './email-renderer';
 import { MailTransport, createMailTransport } from './mail-transport';
+import { TenderMetrics } from '../../observability/metrics';
 
 const BATCH = 10;
 const LEASE_MS = 120_000;
@@ -45,6 +46,7 @@ export class EmailDispatcher {
     @inject(CONFIG) private readonly config: TenderConfig,
     @inject(LOGGER) private readonly logger: Logger,
     private readonly pluginTemplates: EmailTemplateRegistry,
+    @inject(TenderMetrics) private readonly metrics: TenderMetrics,
   ) {}
 
   async runOnce(): Promise<number> {
@@ -93,6 +95,7 @@ export class EmailDispatcher {
       this.transport ??= createMailTransport(n.smtpUrl, this.config.dataDir);
       await this.transport.send({ id: email.id, from: n.mailFrom, to: email.recipient, ...rendered });
       await this.db('email_outbox').where({ id: email.id, attempt_count: email.attempt }).update({ status: 'sent', sent_at: this.clock.now(), locked_until: null, last_error: null });
+      this.metrics.emailSends.inc({ outcome: 'sent' });
     } catch (error) {
       const now = this.clock.now();
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 300);
@@ -106,6 +109,7 @@ export class EmailDispatcher {
               : { next_attempt_at: now + nextDelay(email.attempt, { baseMs: n.emailRetryBaseMs, maxMs: n.emailRetryMaxMs }), locked_until: null, last_error: message },
           ),
       );
+      this.metrics.emailSends.inc({ outcome: giveUp ? 'failed' : 'retry' });
       // A refusing server may have closed the pooled connection; start afresh next time.
       this.close();
       this.logger.warn({ email: email.id, attempt: email.attempt, error: message, gaveUp: giveUp }, 'e-mail not sent');

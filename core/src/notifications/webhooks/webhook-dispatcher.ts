@@ -15,6 +15,7 @@ import { SendResult, sendWebhook } from './webhook-sender';
 import { signatureHeader } from './webhook-signature';
 import { OutboundHttpClient } from '../../outbound/outbound-http-client';
 import { GroupCommit } from './group-commit';
+import { TenderMetrics } from '../../observability/metrics';
 
 /** Deliveries claimed at once. */
 const BATCH = 32;
@@ -81,6 +82,7 @@ export class WebhookDispatcher {
     @inject(WebhookEndpointService) private readonly endpoints: WebhookEndpointService,
     @inject(OutboundHttpClient) private readonly outbound: OutboundHttpClient,
     @inject(EmailQueue) private readonly emails: EmailQueue,
+    @inject(TenderMetrics) private readonly metrics: TenderMetrics,
   ) {}
 
   async runOnce(): Promise<number> {
@@ -162,6 +164,7 @@ export class WebhookDispatcher {
     if (endpoint === undefined || endpoint.status !== 'enabled') {
       const attempt = { startedAt, statusCode: null, latencyMs: 0, excerpt: null, error: 'endpoint deleted' };
       await this.writer.add({ outcome: { delivery, attempt, next: { status: 'canceled' } }, endpoint, retryingSince: null });
+      this.metrics.webhookAttempts.inc({ outcome: 'canceled' });
       return;
     }
     const result: SendResult = eventRow === undefined ? { statusCode: null, latencyMs: 0, excerpt: null, error: 'event not found' } : await this.post(endpoint, delivery, eventRow, startedAt);
@@ -175,6 +178,7 @@ export class WebhookDispatcher {
         ? ({ status: 'failed' } as const)
         : ({ status: 'pending', nextAttemptAt: now + nextDelay(delivery.attempt, { baseMs: n.webhookRetryBaseMs, maxMs: n.webhookRetryMaxMs }) } as const);
     await this.writer.add({ outcome: { delivery, attempt: { startedAt, ...result }, next }, endpoint, retryingSince: row?.retryingSince ?? null });
+    this.metrics.webhookAttempts.inc({ outcome: next.status === 'pending' ? 'retry' : next.status });
     if (!ok) this.logger.info({ delivery: delivery.id, endpoint: endpoint.id, attempt: delivery.attempt, status: result.statusCode, next: next.status }, 'webhook attempt failed');
   }
 

@@ -1,7 +1,7 @@
 import { KeyObject, X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import forge from 'node-forge';
 import { inject, injectable } from 'tsyringe';
-import { CLOCK, DATABASE, KEY_RING, Clock, Database, KeyRing, newId, TenderError } from '@tender/core';
+import { CLOCK, DATABASE, KEY_RING, Clock, Database, KeyRing, ReadinessOutcome, newId, TenderError } from '@tender/core';
 import { openCaKey, sealCaKey } from './ca-key-sealer';
 import { derToPem, randomSerialHex, subjectLine, wholeSecond } from './x509';
 import { KEY_USAGE, OIDS, extensions, issuerParts, keyIdentifierOf, signCertificate, utf8Name } from './x509-builder';
@@ -105,6 +105,19 @@ export class CertificateAuthority {
     const ca = await this.active();
     if (ca === undefined) throw new TenderError('certificate_authority_missing');
     return ca;
+  }
+
+  /**
+   * For `/readyz`: an active CA exists and its key opens with this process's key
+   * ring (a CA sealed under a master key the process lacks cannot sign).
+   */
+  async readiness(): Promise<ReadinessOutcome> {
+    const row = await this.activeRow();
+    if (row === undefined) return { ready: false, reason: 'no certificate authority: run tender ca init or tender ca import' };
+    if (this.ring.find(String(row.key_version)) === undefined) return { ready: false, reason: 'the certificate authority\'s key is sealed under a master key this process does not have' };
+    // Opens the key (once per process; cached after): a key that does not open throws, which /readyz reports as failed.
+    await this.active();
+    return { ready: true };
   }
 
   async active(): Promise<LoadedCa | undefined> {
