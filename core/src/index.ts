@@ -108,6 +108,8 @@ export { nextDelay, RetryPolicy } from './notifications/retry-schedule';
 export { EmailRenderer } from './notifications/email/email-renderer';
 export { WebhookDispatcher } from './notifications/webhooks/webhook-dispatcher';
 export { EmailDispatcher } from './notifications/email/email-dispatcher';
+export { ScheduledNotices } from './merchants/onboarding-mail/scheduled-notices';
+export { MerchantMail, formatMoment } from './merchants/onboarding-mail/merchant-mail';
 // Web accounts and sessions (core: the CLI, the admin API and sign-up make accounts)
 // and the contract a web UI's screens build on. docs/architecture.md, "Dashboard".
 export * from './web/web-contract';

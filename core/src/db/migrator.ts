@@ -14,6 +14,7 @@ import * as attemptCounters015 from './migrations/015-attempt-counters';
 import * as pluginMigrations016 from './migrations/016-plugin-migrations';
 import * as webhookLeases030 from './migrations/030-webhook-leases';
 import * as bankAlerts020 from './migrations/020-bank-alerts';
+import * as sentNotices035 from './migrations/035-sent-notices';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -43,6 +44,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['016-plugin-migrations', pluginMigrations016],
   ['020-bank-alerts', bankAlerts020],
   ['030-webhook-leases', webhookLeases030],
+  ['035-sent-notices', sentNotices035],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -6,11 +6,11 @@ import { MerchantRepository } from './merchant.repository';
 import { MerchantStanding } from './merchant-standing';
 import { OnboardingService } from './onboarding.service';
 import { ONBOARDING_NOTIFIER, OnboardingNotifier } from './onboarding-notifier';
-import { OnboardingMailer } from './onboarding-mail/onboarding-mailer';
+import { MerchantMail } from './onboarding-mail/merchant-mail';
 import { OutboxMailNotifier } from './onboarding-mail/outbox-mail-notifier';
 
-/** Onboarding's services, built once per gateway (the mailer holds an SMTP pool). */
-export const ONBOARDING_SERVICES = [OnboardingService, OnboardingMailer, MerchantRepository, MerchantStanding, ApiKeyManagementService, BankCatalogueService, AuditLog] as const;
+/** Onboarding's services, built once per gateway. */
+export const ONBOARDING_SERVICES = [OnboardingService, MerchantMail, MerchantRepository, MerchantStanding, ApiKeyManagementService, BankCatalogueService, AuditLog] as const;
 
 /**
  * The default OnboardingNotifier. Registered before plugins run, so a plugin (or the

@@ -15,7 +15,8 @@ import { ApiKeyService } from '../merchants/api-keys';
 import { MerchantStanding } from '../merchants/merchant-standing';
 import { MerchantRepository } from '../merchants/merchant.repository';
 import { MerchantService } from '../merchants/merchant.service';
-import { OnboardingMailer } from '../merchants/onboarding-mail/onboarding-mailer';
+import { MerchantMail } from '../merchants/onboarding-mail/merchant-mail';
+import { ScheduledNotices } from '../merchants/onboarding-mail/scheduled-notices';
 import { OutboxMailNotifier } from '../merchants/onboarding-mail/outbox-mail-notifier';
 import { OnboardingService } from '../merchants/onboarding.service';
 import { SigningSecretService } from '../merchants/signing-secret.service';
@@ -96,7 +97,7 @@ export const CORE_CLASSES = [
   // idempotency/
   CreateKeyRetention, IdempotencyService,
   // merchants/
-  ApiKeyManagementService, ApiKeyService, MerchantStanding, MerchantRepository, MerchantService, OnboardingMailer, OutboxMailNotifier, OnboardingService, SigningSecretService,
+  ApiKeyManagementService, ApiKeyService, MerchantStanding, MerchantRepository, MerchantService, MerchantMail, OutboxMailNotifier, ScheduledNotices, OnboardingService, SigningSecretService,
   // methods/
   PaymentMethodRegistry,
   // monitoring/
