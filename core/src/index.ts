@@ -140,6 +140,7 @@ export { onboardingStatusView } from './merchants/onboarding-status';
 export { OnboardingService, recordContractSchema } from './merchants/onboarding.service';
 export { toMinorUnits } from './money/money';
 export { RiskReviewService } from './monitoring/risk-review.service';
+export type { RiskReview } from './monitoring/risk-review';
 export { RiskRuleSetService } from './monitoring/risk-rule-set.service';
 export { WebhookDeliveryLog } from './notifications/webhooks/webhook-delivery-log';
 export { createEndpointSchema } from './notifications/webhooks/webhook-endpoint-input';

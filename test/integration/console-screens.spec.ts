@@ -155,13 +155,24 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     assert.ok(reviewId, 'the review is in the global queue');
     assert.match(page.text, /1,500\.00/, 'the amount in the locale of the operator (en)');
 
-    assert.equal((await post(`/console/risk/reviews/${reviewId}/approve`, {}).expect(303)).headers.location, '/console/risk?done=approve');
+    assert.match(page.text, /id="review-deadline-note"/, 'the queue says undecided reviews are decided at their deadline');
+    // One click decides nothing: the decision needs its confirmation page's field.
+    const unconfirmed = await post(`/console/risk/reviews/${reviewId}/approve`, {}).expect(400);
+    assert.match(unconfirmed.text, /Confirm the decision on its confirmation page/);
+    assert.equal((await shop.get(`/v1/payments/${held.id}`).expect(200)).body.status, 'authorized');
+    const confirmPage = await post(`/console/risk/reviews/${reviewId}/approve/review`, {}).expect(200);
+    assert.match(confirmPage.text, /id="review-consequence"/);
+    assert.match(confirmPage.text, /name="confirm" value="yes"/);
+    assert.equal((await shop.get(`/v1/payments/${held.id}`).expect(200)).body.status, 'authorized', 'the confirmation page changes nothing');
+    const decided = await post(`/console/risk/reviews/${reviewId}/approve`, { confirm: 'yes' }).expect(303);
+    assert.equal(decided.headers.location, `/console/risk?done=approve&review=${reviewId}&payment_status=captured`);
+    assert.match((await op.agent.get(decided.headers.location).expect(200)).text, new RegExp(`id="console-done">[^<]*Review ${reviewId}: approved; the payment is now captured`));
     assert.equal((await shop.get(`/v1/payments/${held.id}`).expect(200)).body.status, 'captured');
     const review = (await shop.get(`/v1/risk/reviews/${reviewId}`).expect(200)).body;
     assert.equal(review.decided_by, 'operator');
     const entry = await t.gateway.db('audit_log').where({ object_id: reviewId }).first();
     assert.deepEqual([entry.action, entry.actor], ['risk_review.approve', actor]);
-    const again = await post(`/console/risk/reviews/${reviewId}/reject`, {}).expect(409);
+    const again = await post(`/console/risk/reviews/${reviewId}/reject`, { confirm: 'yes' }).expect(409);
     assert.match(again.text, /already approved/);
 
     const before = await snapshot(t);
