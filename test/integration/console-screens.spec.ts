@@ -224,6 +224,16 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     assert.match(second.text, /<code>b0<\/code>/);
     assert.match(second.text, /id="audit-newer"/);
     assert.doesNotMatch(second.text, /id="audit-older"/);
+    // People, not ids: the signed-in operator by e-mail (also as a filter), the admin token by its label.
+    await log.record(t.gateway.db, { actor, action: 'bank.update', merchantId: undefined, objectType: 'bank', objectId: 'by-account', data: {} });
+    await log.record(t.gateway.db, { actor: 'operator', action: 'bank.update', merchantId: undefined, objectType: 'bank', objectId: 'by-token', data: {} });
+    const byEmail = await op.agent.get(`/console/audit?actor=${encodeURIComponent(op.user.email)}`).expect(200);
+    assert.match(byEmail.text, new RegExp(`data-kind="account"><bdi>${op.user.email.replace(/[.+]/g, '\\$&')}</bdi>`));
+    assert.match(byEmail.text, /<code>by-account<\/code>/);
+    assert.doesNotMatch(byEmail.text, /<code>by-token<\/code>/);
+    const byToken = await op.agent.get('/console/audit?actor=operator').expect(200);
+    assert.match(byToken.text, /data-kind="token">Operator API \(shared admin token\)/);
+    assert.equal([...(await op.agent.get('/console/audit?actor=nobody%40example.com').expect(200)).text.matchAll(/data-entry="/g)].length, 0);
     const bad = await op.agent.get('/console/audit?merchant=nope&from=2026-13-45').expect(400);
     assert.match(bad.text, /id="f-merchant-error">must be a merchant id/);
     assert.match(bad.text, /id="f-from-error">must be a date/);

@@ -3,6 +3,8 @@ import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
 import { BankConnectionRepository, CONFIG, DATABASE, Database, MERCHANT_STAGES, MerchantRepository, OnboardingService, TenderConfig, fields, merchantView, parseInput, recordContractSchema, requireWebRole } from '@tender/core';
 import { AuditQuery } from './audit-query';
+import { AuditPeople } from './audit-people';
+import { withPeople } from './audit.console';
 import { MerchantAction, MerchantStageCounts, actionsFor } from './merchant-board';
 import { consoleActor, formOf, refusal, renderConsole, textField, utc } from './console-page';
 
@@ -26,6 +28,7 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
   const connections = container.resolve(BankConnectionRepository);
   const counts = container.resolve(MerchantStageCounts);
   const audit = container.resolve(AuditQuery);
+  const people = container.resolve(AuditPeople);
   router.use(requireWebRole('operator'));
 
   router.get('/', async (req, res) => {
@@ -123,7 +126,7 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
         merchant: { ...view, stageKey: `console.stage.${view.stage}`, resumeStageKey: view.resume_stage === null ? null : `console.stage.${view.resume_stage}`, created: utc(merchant.createdAt), registered: utc(merchant.registeredAt), approved: utc(merchant.approvedAt), live: utc(merchant.liveAt), testModeEnds: utc(merchant.testModeExpiresAt) },
         can: Object.fromEntries(actions.map((a) => [a, true])),
         connections: [...live, ...test].map((c) => ({ id: c.id, bank: c.bankCode, terminal: c.terminalId, bankMerchantId: c.bankMerchantId, currencies: c.currencies.join(', '), livemode: c.livemode, status: c.status })),
-        history: (history?.entries ?? []).map((e) => ({ ...e, when: utc(e.createdAt) })),
+        history: await withPeople(people, history?.entries ?? []),
         defaultHours: config.testModeHours,
         doneKey: null,
         errors: {},
