@@ -60,7 +60,7 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
       ['/console/merchants', 'console-heading'],
       ['/console/banks', 'bank-table'],
       ['/console/routing', 'routing-form'],
-      ['/console/risk', 'risk-rules-form'],
+      ['/console/risk', 'rules-form'],
       ['/console/audit', 'audit-filters'],
       ['/console/certificates', 'console-heading'],
     ];
@@ -176,12 +176,13 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     assert.match(again.text, /already approved/);
 
     const before = await snapshot(t);
-    const bad = await post('/console/risk/rules', { settings: '{"thresholds": {"challenge": 90, "review": 10}}' }).expect(400);
-    assert.match(bad.text, /id="settings-error"><code>thresholds<\/code>: Thresholds must satisfy/);
-    const notJson = await post('/console/risk/rules', { settings: '{"dry_run": tru' }).expect(400);
-    assert.match(notJson.text, /id="settings-error"><code>settings<\/code>/);
+    const bad = await post('/console/risk/rules', { 'thresholds.challenge': '90', 'thresholds.review': '10' }).expect(400);
+    assert.match(bad.text, /id="rules-refused">[^<]*Thresholds must satisfy challenge &lt;&#x3D; review/);
+    assert.match(bad.text, /name="thresholds.challenge" value="90"/, 'what was typed stays in the form');
+    const notJson = await post('/console/risk/rules', { 'rules.velocity.limits': '[{"key": tru' }).expect(400);
+    assert.match(notJson.text, /id="rf-rules.velocity.limits-error">must be JSON/);
     assert.equal(await snapshot(t), before);
-    await post('/console/risk/rules', { settings: '{"dry_run": false}' }).expect(303);
+    await post('/console/risk/rules', { dry_run: 'false' }).expect(303);
     assert.equal((await t.gateway.db('audit_log').where({ action: 'risk_rules.replace' }).orderBy('seq', 'desc').first()).actor, actor);
   });
 

@@ -135,10 +135,11 @@ describe('dashboard: developers, branding, onboarding and risk screens', functio
     assert.equal(decided.headers.location, `/dashboard/risk?decided=${reviewId}&result=approved&payment_status=captured`);
     assert.match((await support.agent.get(decided.headers.location).expect(200)).text, /id="review-done">Review approved; the payment is now captured/);
     assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'captured');
-    await support.agent.post('/dashboard/risk/rules').type('form').send({ _csrf: support.csrf, rules: '{}' }).expect(403);
-    const bad = await owner.agent.post('/dashboard/risk/rules').type('form').send({ _csrf: owner.csrf, rules: '{"thresholds":{"review":"high"}}' });
+    await support.agent.post('/dashboard/risk/rules').type('form').send({ _csrf: support.csrf, dry_run: 'true' }).expect(403);
+    const bad = await owner.agent.post('/dashboard/risk/rules').type('form').send({ _csrf: owner.csrf, 'thresholds.review': 'high' });
     assert.equal(bad.status, 400);
-    await owner.agent.post('/dashboard/risk/rules').type('form').send({ _csrf: owner.csrf, rules: '{"dry_run": true}' }).expect(303);
+    assert.match(bad.text, /id="rf-thresholds.review-error">must be a whole number/);
+    await owner.agent.post('/dashboard/risk/rules').type('form').send({ _csrf: owner.csrf, dry_run: 'true' }).expect(303);
     assert.equal((await shop.get('/v1/risk/rules').expect(200)).body.settings.dry_run, true);
   });
 });

@@ -32,6 +32,7 @@ import { RiskReviewService } from '../monitoring/risk-review.service';
 import { RiskRuleSetRepository } from '../monitoring/risk-rule-set.repository';
 import { RiskRuleSetService } from '../monitoring/risk-rule-set.service';
 import { RiskRuleRegistry } from '../monitoring/risk-rule.registry';
+import { RiskRulePreview } from '../monitoring/risk-rule-preview';
 import { EmailDispatcher } from '../notifications/email/email-dispatcher';
 import { EmailNotifier } from '../notifications/email/email-notifier';
 import { EmailQueue } from '../notifications/email/email-queue';
@@ -101,7 +102,7 @@ export const CORE_CLASSES = [
   // methods/
   PaymentMethodRegistry,
   // monitoring/
-  RiskAssessmentRepository, RiskEngine, RiskKeyLocks, RiskOutcomeRecorder, RiskPatternAlerts, RiskRecorder, RiskReviewRepository, RiskReviewService, RiskRuleSetRepository, RiskRuleSetService, RiskRuleRegistry,
+  RiskAssessmentRepository, RiskEngine, RiskKeyLocks, RiskOutcomeRecorder, RiskPatternAlerts, RiskRecorder, RiskReviewRepository, RiskReviewService, RiskRuleSetRepository, RiskRuleSetService, RiskRuleRegistry, RiskRulePreview,
   // notifications/
   EmailDispatcher, EmailNotifier, EmailQueue, EventOutbox, EventRepository, StatusLink, WebhookDeliveryLog, WebhookDeliveryQueue, WebhookDispatcher, WebhookEndpointService, WebhookFanout, WebhookSecretBox, WebhookUrlGuard,
   // outbound/

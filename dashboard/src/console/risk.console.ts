@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
-import { OPERATOR_ACTOR, RiskReviewService, RiskRuleSetService, TenderError, formatAmount, principalOf, requireWebRole } from '@tender/core';
-import { consoleActor, formOf, refusal, renderConsole, textField, utc } from './console-page';
+import { OPERATOR_ACTOR, RiskReviewService, RiskRulePreview, RiskRuleRegistry, RiskRuleSetService, TenderError, formatAmount, principalOf, requireWebRole } from '@tender/core';
+import { consoleActor, formOf, refusal, renderConsole, utc } from './console-page';
 import { ReviewQueueQuery } from './review-queue.query';
 import { isConfirmed, reviewDecisionOf, reviewRowView } from '../review-decision';
+import { ruleSections } from '../risk-rules-form';
+import { submitRules } from '../risk-rules-submit';
 
 const OPERATOR = { kind: 'operator' as const };
 const PAGE = 25;
@@ -24,6 +26,9 @@ export function consoleRiskRouter(container: ServiceResolver): Router {
   const ruleSets = container.resolve(RiskRuleSetService);
   const reviews = container.resolve(RiskReviewService);
   const queue = container.resolve(ReviewQueueQuery);
+  const registry = container.resolve(RiskRuleRegistry);
+  const preview = container.resolve(RiskRulePreview);
+  const shapes = () => registry.all().map((r) => ({ code: r.code, defaults: r.defaults }));
   router.use(requireWebRole('operator'));
 
   async function page(res: Parameters<typeof renderConsole>[0], after: string | undefined, extra: Record<string, unknown>, status?: number): Promise<void> {
@@ -40,6 +45,7 @@ export function consoleRiskRouter(container: ServiceResolver): Router {
         title: 'console.risk.title',
         version: current.version,
         settings: JSON.stringify(current.settings, null, 2),
+        ruleSections: ruleSections((current.settings ?? {}) as Record<string, unknown>, shapes(), extra.typed as Record<string, string> | undefined, (extra.rulesErrors ?? {}) as Record<string, string>),
         effective: JSON.stringify(current.effective, null, 2),
         versions,
         reviews: (open?.reviews ?? []).map((r) => ({ ...r, amountText: formatAmount(r.amount, r.currency, locale), expires: utc(r.expiresAt) })),
@@ -94,21 +100,13 @@ export function consoleRiskRouter(container: ServiceResolver): Router {
     res.redirect(303, `${req.baseUrl}?done=${verdict}&review=${id.data}&payment_status=${outcome.payment.status}`);
   });
 
+  // The rules form: a dry run on the last payments of every merchant (intent=preview) or a new audited version.
   router.post('/rules', async (req, res) => {
-    const text = textField(formOf(req), 'settings');
-    let body: unknown;
-    try {
-      body = JSON.parse(text === '' ? '{}' : text);
-    } catch (error) {
-      return page(res, undefined, { rulesError: { param: 'settings', message: error instanceof Error ? error.message : 'not JSON' }, draft: text }, 400);
-    }
-    try {
-      await ruleSets.replace(OPERATOR, body, consoleActor(res));
-    } catch (error) {
-      const refused = refusal(error);
-      return page(res, undefined, { rulesError: { param: refused.param ?? 'settings', message: refused.message }, draft: text }, refused.status);
-    }
-    res.redirect(303, `${req.baseUrl}?done=rules`);
+    const form = stringFields(formOf(req));
+    const outcome = await submitRules(form, { scope: OPERATOR, rules: shapes(), ruleSets, preview, locale: principalOf(res).locale, auditActor: consoleActor(res) });
+    if (outcome.kind === 'saved') return res.redirect(303, `${req.baseUrl}?done=rules`);
+    if (outcome.kind === 'refused') return page(res, undefined, { typed: form, rulesErrors: outcome.errors }, outcome.status);
+    await page(res, undefined, { typed: form, rulesPreview: outcome.preview, previewLimit: form.preview_limit ?? '' });
   });
 
   router.post('/reviews/:id/:verdict', async (req, res) => {
@@ -131,4 +129,9 @@ export function consoleRiskRouter(container: ServiceResolver): Router {
   });
 
   return router;
+}
+
+/** The form's string fields (the console's parser may hand over other shapes; they count as absent). */
+function stringFields(form: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }

@@ -1,8 +1,10 @@
 import { Response, Router } from 'express';
 import { CONFIG, ServiceResolver, TenderConfig } from '@tender/core';
-import { RiskReviewService, RiskRuleSetService, TenderError, principalOf, requireWebRole } from '@tender/core';
+import { RiskReviewService, RiskRulePreview, RiskRuleRegistry, RiskRuleSetService, TenderError, principalOf, requireWebRole } from '@tender/core';
 import { contextOf, formOf, pageErrorOf, renderNotFound, renderScreen } from './dashboard-page';
 import { REVIEW_ID, isConfirmed, reviewDecisionOf, reviewRowView } from '../review-decision';
+import { ruleSections } from '../risk-rules-form';
+import { submitRules } from '../risk-rules-submit';
 
 /** What the page says after a decision: `?decided=<review>&result=approved|rejected&payment_status=<status>`. */
 const RESULT = /^(approved|rejected|canceled)$/;
@@ -22,6 +24,9 @@ export function riskRouter(container: ServiceResolver): Router {
   const reviews = container.resolve(RiskReviewService);
   const ruleSets = container.resolve(RiskRuleSetService);
   const timeZone = container.resolve<TenderConfig>(CONFIG).notifications.timeZone;
+  const registry = container.resolve(RiskRuleRegistry);
+  const preview = container.resolve(RiskRulePreview);
+  const shapes = () => registry.all().map((r) => ({ code: r.code, defaults: r.defaults }));
   router.use(requireWebRole('owner', 'developer', 'support'));
 
   async function renderRisk(res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
@@ -40,7 +45,9 @@ export function riskRouter(container: ServiceResolver): Router {
         title: 'dash.risk.title',
         open: open.reviews.map(row),
         decided: decided.reviews.filter((r) => r.status !== 'open').map(row),
-        rulesJson: typeof extra.rulesJson === 'string' ? extra.rulesJson : JSON.stringify(rules.settings ?? {}, null, 2),
+        rulesJson: JSON.stringify(rules.settings ?? {}, null, 2),
+        ruleSections: ruleSections((rules.settings ?? {}) as Record<string, unknown>, shapes(), extra.typed as Record<string, string> | undefined, (extra.rulesErrors ?? {}) as Record<string, string>),
+        rulesAction: '/dashboard/risk/rules',
         effectiveJson: JSON.stringify(rules.effective ?? {}, null, 2),
         rulesVersion: String(rules.version ?? 0),
         expireHours: Math.round((effective?.review?.expire_after_seconds ?? 86400) / 360) / 10,
@@ -57,7 +64,7 @@ export function riskRouter(container: ServiceResolver): Router {
     const decided = typeof req.query.decided === 'string' && REVIEW_ID.test(req.query.decided) ? req.query.decided : undefined;
     const result = typeof req.query.result === 'string' && RESULT.test(req.query.result) ? req.query.result : undefined;
     const paymentStatus = typeof req.query.payment_status === 'string' && PAYMENT_STATUS.test(req.query.payment_status) ? req.query.payment_status : '';
-    await renderRisk(res, decided !== undefined && result !== undefined ? { decidedFlash: { id: decided, result, paymentStatus } } : {});
+    await renderRisk(res, { saved: req.query.saved === 'rules', ...(decided !== undefined && result !== undefined ? { decidedFlash: { id: decided, result, paymentStatus } } : {}) });
   });
 
   // Step 1: what the decision will do, with the review's facts. Nothing changes yet.
@@ -94,21 +101,13 @@ export function riskRouter(container: ServiceResolver): Router {
     res.redirect(303, `/dashboard/risk?decided=${id}&result=${outcome.review.status}&payment_status=${outcome.payment.status}`);
   });
 
+  // The rules form: a dry run on recent payments (intent=preview) or a new version; bad fields change nothing.
   router.post('/rules', requireWebRole('owner', 'developer'), async (req, res) => {
-    const text = formOf(req).rules ?? '';
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return renderRisk(res, { rulesJson: text, error: { code: 'body_invalid_json', message: 'The rules are not valid JSON.' } }, 400);
-    }
-    try {
-      await ruleSets.replace({ kind: 'merchant', ctx: contextOf(res) }, body);
-    } catch (error) {
-      const shown = pageErrorOf(error);
-      return renderRisk(res, { rulesJson: text, error: shown }, shown.status);
-    }
-    res.redirect(303, '/dashboard/risk?saved=rules');
+    const form = formOf(req);
+    const outcome = await submitRules(form, { scope: { kind: 'merchant', ctx: contextOf(res) }, rules: shapes(), ruleSets, preview, locale: principalOf(res).locale });
+    if (outcome.kind === 'saved') return res.redirect(303, '/dashboard/risk?saved=rules');
+    if (outcome.kind === 'refused') return renderRisk(res, { typed: form, rulesErrors: outcome.errors, error: { code: 'parameter_invalid', message: Object.entries(outcome.errors).map(([k, v]) => `${k}: ${v}`).join('; ') } }, outcome.status);
+    await renderRisk(res, { typed: form, rulesPreview: outcome.preview, previewLimit: form.preview_limit ?? '' });
   });
 
   return router;
