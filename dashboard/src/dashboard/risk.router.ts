@@ -1,5 +1,5 @@
 import { Response, Router } from 'express';
-import { CONFIG, ServiceResolver, TenderConfig } from '@tender/core';
+import { DATABASE, Database, MerchantMail, ServiceResolver } from '@tender/core';
 import { RiskReviewService, RiskRulePreview, RiskRuleRegistry, RiskRuleSetService, TenderError, principalOf, requireWebRole } from '@tender/core';
 import { contextOf, formOf, pageErrorOf, renderNotFound, renderScreen } from './dashboard-page';
 import { REVIEW_ID, isConfirmed, reviewDecisionOf, reviewRowView } from '../review-decision';
@@ -23,7 +23,10 @@ export function riskRouter(container: ServiceResolver): Router {
   const router = Router();
   const reviews = container.resolve(RiskReviewService);
   const ruleSets = container.resolve(RiskRuleSetService);
-  const timeZone = container.resolve<TenderConfig>(CONFIG).notifications.timeZone;
+  const mail = container.resolve(MerchantMail);
+  const db = container.resolve<Database>(DATABASE);
+  // Deadlines in the merchant's time zone, as its e-mails show them (else the operator's).
+  const zoneOf = async (res: Response): Promise<string> => (await mail.merchant(db, contextOf(res).merchantId))?.timeZone ?? 'UTC';
   const registry = container.resolve(RiskRuleRegistry);
   const preview = container.resolve(RiskRulePreview);
   const shapes = () => registry.all().map((r) => ({ code: r.code, defaults: r.defaults }));
@@ -36,6 +39,7 @@ export function riskRouter(container: ServiceResolver): Router {
     const decided = await reviews.list(ctx, { status: undefined, limit: 20, startingAfter: undefined });
     const rules = await ruleSets.current({ kind: 'merchant', ctx });
     const versions = await ruleSets.versions({ kind: 'merchant', ctx }, 10);
+    const timeZone = await zoneOf(res);
     const row = (r: (typeof open.reviews)[number]) => reviewRowView(r, principal.locale, timeZone);
     const effective = rules.effective as { review?: { expire_after_seconds?: number; expire_decision?: string } } | undefined;
     renderScreen(
@@ -80,7 +84,7 @@ export function riskRouter(container: ServiceResolver): Router {
       throw error;
     }
     if (review.status !== 'open') return renderRisk(res, { error: { code: 'risk_review_closed', message: `The review is already ${review.status}.` } }, 409);
-    renderScreen(res, 'review-confirm', { title: `dash.review.confirm_title_${decision}`, decision, review: reviewRowView(review, principalOf(res).locale, timeZone) });
+    renderScreen(res, 'review-confirm', { title: `dash.review.confirm_title_${decision}`, decision, review: reviewRowView(review, principalOf(res).locale, await zoneOf(res)) });
   });
 
   // Step 2: the confirmed decision.
