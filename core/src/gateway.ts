@@ -113,6 +113,8 @@ export class Gateway {
     if (unclaimed.length > 0) throw new PluginError(`plugin options that no loaded plugin takes:\n  ${unclaimed.join('\n  ')}`);
     const pluginOptions = new Map(plugins.map((p) => [p, resolvePluginOptions(p, config.pluginSettings)] as const));
     for (const d of config.pluginSettings.deprecated) logger.warn({ variable: d.used, instead: d.instead }, 'deprecated plugin variable: set the new name instead');
+    // Merchant e-mails come from a no-reply sender: without a support address they name no one to contact.
+    if (config.notifications.smtpUrl !== undefined && config.notifications.supportEmail === undefined) logger.warn('TENDER_SUPPORT_EMAIL is not set: merchant e-mails carry no support contact and no Reply-To');
     const master = resolveMasterKey(config);
     const admin = config.adminToken !== undefined ? { value: config.adminToken, generatedFile: undefined } : (() => {
       const s = readOrCreateSecret(config.dataDir, 'admin-token', generateAdminToken);
