@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { EmailDispatcher, FixedClock, ScheduledNotices } from '@tender/core';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { SmtpCapture, CapturedMail } from '../support/smtp-capture';
-import { COMPANY, OperatorClient, apply } from '../support/operator-client';
+import { COMPANY, OperatorClient, apply, makeLive } from '../support/operator-client';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { payAs, putMerchantRules } from '../support/risk-helpers';
 
@@ -143,6 +143,24 @@ describe('onboarding e-mails and notices', function () {
     assert.match(plan.html, /<ol><li>/);
     const alert = await sent(/Bank Shop выбрал банк Alfa Test Bank/);
     assert.equal(alert.to, 'ops@tender.test');
+  });
+
+  it('mails the contract, going live (next step: live keys) and a suspension with the support contact (ru)', async () => {
+    const from = smtp.messages.length;
+    const m = await makeLive(t.gateway.app, 'Live Shop', 'alfa', 'T0000099');
+    const signed = await sent(/Договор с банком Alfa Test Bank подписан/, from);
+    assertMerchantMail(signed, 'live-shop@shop.example', `${DASHBOARD}/onboarding`, 'ru');
+    const live = await sent(/Реальные платежи в Tender включены/, from);
+    assertMerchantMail(live, 'live-shop@shop.example', `${DASHBOARD}/developers`, 'ru');
+    assert.match(live.text, /Следующий шаг: переключите личный кабинет в боевой режим/);
+    assert.doesNotMatch(live.text, /sk_(live|test)_/);
+    await op.post(`/admin/v1/merchants/${m.id}/suspend`, { reason: 'документы просрочены' }).expect(200);
+    const suspended = await sent(/Ваш аккаунт Tender приостановлен/, from);
+    assertMerchantMail(suspended, 'live-shop@shop.example', DASHBOARD, 'ru');
+    assert.match(suspended.text, /приостановлен: документы просрочены/);
+    assert.match(suspended.text, /свяжитесь с нашей поддержкой[\s\S]*support@tender\.test/);
+    await op.post(`/admin/v1/merchants/${m.id}/resume`).expect(200);
+    assertMerchantMail(await sent(/Ваш аккаунт Tender снова активен/, from), 'live-shop@shop.example', DASHBOARD, 'ru');
   });
 
   it('alerts the merchant once when a payment is held for review, linking to the Risk screen', async () => {
