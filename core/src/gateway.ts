@@ -48,6 +48,7 @@ import { WebhookDispatcher } from './notifications/webhooks/webhook-dispatcher';
 import { EmailNotifier } from './notifications/email/email-notifier';
 import { EmailDispatcher } from './notifications/email/email-dispatcher';
 import { PollingLoop } from './notifications/polling-loop';
+import { NOTICE_INTERVAL_MS, ScheduledNotices } from './merchants/onboarding-mail/scheduled-notices';
 import { HOSTED_PAGE_SINGLETONS } from './pages/hosted-page.module';
 import { FormTokenService } from './pages/form-token.service';
 import { RETURN_URL_CHOOSER, ReturnUrlChooser, ReturnUrlChoosers } from './pages/return-url-chooser';
@@ -113,6 +114,8 @@ export class Gateway {
     if (unclaimed.length > 0) throw new PluginError(`plugin options that no loaded plugin takes:\n  ${unclaimed.join('\n  ')}`);
     const pluginOptions = new Map(plugins.map((p) => [p, resolvePluginOptions(p, config.pluginSettings)] as const));
     for (const d of config.pluginSettings.deprecated) logger.warn({ variable: d.used, instead: d.instead }, 'deprecated plugin variable: set the new name instead');
+    // Merchant e-mails come from a no-reply sender: without a support address they name no one to contact.
+    if (config.notifications.smtpUrl !== undefined && config.notifications.supportEmail === undefined) logger.warn('TENDER_SUPPORT_EMAIL is not set: merchant e-mails carry no support contact and no Reply-To');
     const master = resolveMasterKey(config);
     const admin = config.adminToken !== undefined ? { value: config.adminToken, generatedFile: undefined } : (() => {
       const s = readOrCreateSecret(config.dataDir, 'admin-token', generateAdminToken);
@@ -190,7 +193,7 @@ export class Gateway {
   }
 
   /**
-   * The reconciler loop (and key purge), risk-review expiry, the webhook and e-mail
+   * The reconciler loop (and key purge), risk-review expiry, scheduled notices, the webhook and e-mail
    * dispatchers and plugins' jobs; called by listen, or by `tender worker` with
    * `worker: true`, which runs the dispatchers even when TENDER_WEBHOOK_DISPATCHER=false
    * keeps them out of the serving processes.
@@ -205,6 +208,9 @@ export class Gateway {
       this.timers.push(every(this.config.reconcileIntervalMs, () => reconciler.run(), this.logger, 'reconciler'));
       this.timers.push(every(3600_000, () => idempotency.purgeExpired(), this.logger, 'idempotency purge'));
       this.timers.push(every(REVIEW_EXPIRY_INTERVAL_MS, () => reviews.expireDue(), this.logger, 'risk review expiry'));
+      // Test-mode warnings and ends, held-review alerts: in every process, each notice claimed once.
+      const notices = this.container.resolve(ScheduledNotices);
+      this.timers.push(every(NOTICE_INTERVAL_MS, () => notices.runOnce(), this.logger, 'scheduled notices'));
       this.timers.push(every(3600_000, () => this.container.resolve(FormTokenService).purgeExpired(), this.logger, 'form token purge'));
       this.timers.push(every(3600_000, () => this.container.resolve(WebSessionStore).purgeExpired(), this.logger, 'web session purge'));
       this.timers.push(every(3600_000, () => this.container.resolve(AttemptLimiter).purgeExpired(), this.logger, 'attempt counter purge'));

@@ -110,6 +110,8 @@ export { nextDelay, RetryPolicy } from './notifications/retry-schedule';
 export { EmailRenderer } from './notifications/email/email-renderer';
 export { WebhookDispatcher } from './notifications/webhooks/webhook-dispatcher';
 export { EmailDispatcher } from './notifications/email/email-dispatcher';
+export { ScheduledNotices } from './merchants/onboarding-mail/scheduled-notices';
+export { MerchantMail, formatMoment } from './merchants/onboarding-mail/merchant-mail';
 // Web accounts and sessions (core: the CLI, the admin API and sign-up make accounts)
 // and the contract a web UI's screens build on. docs/architecture.md, "Dashboard".
 export * from './web/web-contract';
@@ -145,7 +147,11 @@ export { formatInZone, isTimeZone, OFFERED_TIME_ZONES } from './merchants/mercha
 export { companyDetailsSchema, CompanyDetailsInput } from './merchants/company-details';
 export { toMinorUnits } from './money/money';
 export { RiskReviewService } from './monitoring/risk-review.service';
+export type { RiskReview } from './monitoring/risk-review';
 export { RiskRuleSetService } from './monitoring/risk-rule-set.service';
+export { RiskRulePreview, PreviewedPayment, PREVIEW_MAX } from './monitoring/risk-rule-preview';
+export { RiskRuleRegistry } from './monitoring/risk-rule.registry';
+export type { RiskVerdict } from './monitoring/risk-engine';
 export { WebhookDeliveryLog } from './notifications/webhooks/webhook-delivery-log';
 export { createEndpointSchema } from './notifications/webhooks/webhook-endpoint-input';
 export { WebhookEndpointService } from './notifications/webhooks/webhook-endpoint.service';

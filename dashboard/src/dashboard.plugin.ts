@@ -16,9 +16,10 @@ import { ApplicationsQueue, MerchantStageCounts } from './console/merchant-board
 import { ReviewQueueQuery } from './console/review-queue.query';
 import { BankHealthSummary } from './console/bank-health.summary';
 import { AuditQuery } from './console/audit-query';
+import { AuditPeople } from './console/audit-people';
 
 /** The dashboard's own services; the gateway's strict container builds only what is registered. */
-const DASHBOARD_SERVICES = [PaymentStatsService, WebSignin, TotpSecretBox, TotpService, SupportRefundLimits, BrandingDrafts, PaymentTimelineAssembler, DashboardPaymentActions, PaymentSearch, MerchantStageCounts, ApplicationsQueue, ReviewQueueQuery, BankHealthSummary, AuditQuery] as const;
+const DASHBOARD_SERVICES = [PaymentStatsService, WebSignin, TotpSecretBox, TotpService, SupportRefundLimits, BrandingDrafts, PaymentTimelineAssembler, DashboardPaymentActions, PaymentSearch, MerchantStageCounts, ApplicationsQueue, ReviewQueueQuery, BankHealthSummary, AuditQuery, AuditPeople] as const;
 
 /**
  * The merchant dashboard (/dashboard), the operator console (/console) and their

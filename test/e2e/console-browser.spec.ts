@@ -137,8 +137,13 @@ describe('operator console in headless Chromium', function () {
     await page.waitForSelector(`tr[data-payment="${heldPaymentId}"]`);
     await shot('risk');
     await page.click(`tr[data-payment="${heldPaymentId}"] button[data-action="reject"]`);
+    // A confirmation page, not a browser dialog: it says what rejecting does, and nothing is decided yet.
+    await page.waitForSelector('#review-consequence');
+    assert.equal((await t.gateway.db('risk_reviews').where({ payment_id: heldPaymentId }).first()).status, 'open');
+    await page.click('#review-confirm-button');
     await page.waitForSelector('#console-done');
-    assert.deepEqual(dialogs, ['Reject this payment? Its authorization will be voided.'], 'asked once before rejecting');
+    assert.match((await page.textContent('#console-done')) ?? '', /rejected; the payment is now canceled/);
+    assert.deepEqual(dialogs, [], 'the confirmation is a page of its own');
     assert.equal(await page.$(`tr[data-payment="${heldPaymentId}"]`), null);
     const review = await t.gateway.db('risk_reviews').where({ payment_id: heldPaymentId }).first();
     assert.deepEqual([review.status, review.decided_by], ['rejected', 'operator']);

@@ -125,6 +125,18 @@ describe('dashboard screens in headless Chromium', function () {
     await page.goto(`${base}/dashboard/risk`);
     await page.waitForSelector('#review-queue tr[data-review-id]');
     await shot(page, 'risk');
+    // The rules form in a real browser: a bad amount is refused beside its field, a dry run shows before saving.
+    const rulesBefore = (await shop.get('/v1/risk/rules').expect(200)).body.version;
+    await page.fill('[name="rules.amount.max_amounts"]', 'RUB 15000.005');
+    await Promise.all([page.waitForSelector('#rules-refused'), page.click('#rules-save-button')]);
+    assert.match((await page.textContent('[id="rf-rules.amount.max_amounts-error"]')) ?? '', /at most 2 decimals/);
+    assert.equal((await shop.get('/v1/risk/rules').expect(200)).body.version, rulesBefore, 'a refused form saves nothing');
+    await page.fill('[name="rules.amount.max_amounts"]', 'RUB 1000.00');
+    await Promise.all([page.waitForSelector('#rules-preview'), page.click('#rules-preview-button')]);
+    assert.match((await page.textContent('#rules-preview-summary')) ?? '', /Of the last \d+ payments/);
+    assert.equal((await shop.get('/v1/risk/rules').expect(200)).body.version, rulesBefore, 'a preview saves nothing');
+    await Promise.all([page.waitForSelector('#rules-saved'), page.click('#rules-save-button')]);
+    assert.deepEqual((await shop.get('/v1/risk/rules').expect(200)).body.settings.rules.amount.max_amounts, { RUB: 100000 });
   });
 
   it('is usable on a phone in Arabic (right to left)', async () => {

@@ -60,7 +60,7 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
       ['/console/merchants', 'console-heading'],
       ['/console/banks', 'bank-table'],
       ['/console/routing', 'routing-form'],
-      ['/console/risk', 'risk-rules-form'],
+      ['/console/risk', 'rules-form'],
       ['/console/audit', 'audit-filters'],
       ['/console/certificates', 'console-heading'],
     ];
@@ -159,22 +159,34 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     assert.ok(reviewId, 'the review is in the global queue');
     assert.match(page.text, /1,500\.00/, 'the amount in the locale of the operator (en)');
 
-    assert.equal((await post(`/console/risk/reviews/${reviewId}/approve`, {}).expect(303)).headers.location, '/console/risk?done=approve');
+    assert.match(page.text, /id="review-deadline-note"/, 'the queue says undecided reviews are decided at their deadline');
+    // One click decides nothing: the decision needs its confirmation page's field.
+    const unconfirmed = await post(`/console/risk/reviews/${reviewId}/approve`, {}).expect(400);
+    assert.match(unconfirmed.text, /Confirm the decision on its confirmation page/);
+    assert.equal((await shop.get(`/v1/payments/${held.id}`).expect(200)).body.status, 'authorized');
+    const confirmPage = await post(`/console/risk/reviews/${reviewId}/approve/review`, {}).expect(200);
+    assert.match(confirmPage.text, /id="review-consequence"/);
+    assert.match(confirmPage.text, /name="confirm" value="yes"/);
+    assert.equal((await shop.get(`/v1/payments/${held.id}`).expect(200)).body.status, 'authorized', 'the confirmation page changes nothing');
+    const decided = await post(`/console/risk/reviews/${reviewId}/approve`, { confirm: 'yes' }).expect(303);
+    assert.equal(decided.headers.location, `/console/risk?done=approve&review=${reviewId}&payment_status=captured`);
+    assert.match((await op.agent.get(decided.headers.location).expect(200)).text, new RegExp(`id="console-done">[^<]*Review ${reviewId}: approved; the payment is now captured`));
     assert.equal((await shop.get(`/v1/payments/${held.id}`).expect(200)).body.status, 'captured');
     const review = (await shop.get(`/v1/risk/reviews/${reviewId}`).expect(200)).body;
     assert.equal(review.decided_by, 'operator');
     const entry = await t.gateway.db('audit_log').where({ object_id: reviewId }).first();
     assert.deepEqual([entry.action, entry.actor], ['risk_review.approve', actor]);
-    const again = await post(`/console/risk/reviews/${reviewId}/reject`, {}).expect(409);
+    const again = await post(`/console/risk/reviews/${reviewId}/reject`, { confirm: 'yes' }).expect(409);
     assert.match(again.text, /already approved/);
 
     const before = await snapshot(t);
-    const bad = await post('/console/risk/rules', { settings: '{"thresholds": {"challenge": 90, "review": 10}}' }).expect(400);
-    assert.match(bad.text, /id="settings-error"><code>thresholds<\/code>: Thresholds must satisfy/);
-    const notJson = await post('/console/risk/rules', { settings: '{"dry_run": tru' }).expect(400);
-    assert.match(notJson.text, /id="settings-error"><code>settings<\/code>/);
+    const bad = await post('/console/risk/rules', { 'thresholds.challenge': '90', 'thresholds.review': '10' }).expect(400);
+    assert.match(bad.text, /id="rules-refused">[^<]*Thresholds must satisfy challenge &lt;&#x3D; review/);
+    assert.match(bad.text, /name="thresholds.challenge" value="90"/, 'what was typed stays in the form');
+    const notJson = await post('/console/risk/rules', { 'rules.velocity.limits': '[{"key": tru' }).expect(400);
+    assert.match(notJson.text, /id="rf-rules.velocity.limits-error">must be JSON/);
     assert.equal(await snapshot(t), before);
-    await post('/console/risk/rules', { settings: '{"dry_run": false}' }).expect(303);
+    await post('/console/risk/rules', { dry_run: 'false' }).expect(303);
     assert.equal((await t.gateway.db('audit_log').where({ action: 'risk_rules.replace' }).orderBy('seq', 'desc').first()).actor, actor);
   });
 
@@ -217,6 +229,16 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     assert.match(second.text, /<code>b0<\/code>/);
     assert.match(second.text, /id="audit-newer"/);
     assert.doesNotMatch(second.text, /id="audit-older"/);
+    // People, not ids: the signed-in operator by e-mail (also as a filter), the admin token by its label.
+    await log.record(t.gateway.db, { actor, action: 'bank.update', merchantId: undefined, objectType: 'bank', objectId: 'by-account', data: {} });
+    await log.record(t.gateway.db, { actor: 'operator', action: 'bank.update', merchantId: undefined, objectType: 'bank', objectId: 'by-token', data: {} });
+    const byEmail = await op.agent.get(`/console/audit?actor=${encodeURIComponent(op.user.email)}`).expect(200);
+    assert.match(byEmail.text, new RegExp(`data-kind="account"><bdi>${op.user.email.replace(/[.+]/g, '\\$&')}</bdi>`));
+    assert.match(byEmail.text, /<code>by-account<\/code>/);
+    assert.doesNotMatch(byEmail.text, /<code>by-token<\/code>/);
+    const byToken = await op.agent.get('/console/audit?actor=operator').expect(200);
+    assert.match(byToken.text, /data-kind="token">Operator API \(shared admin token\)/);
+    assert.equal([...(await op.agent.get('/console/audit?actor=nobody%40example.com').expect(200)).text.matchAll(/data-entry="/g)].length, 0);
     const bad = await op.agent.get('/console/audit?merchant=nope&from=2026-13-45').expect(400);
     assert.match(bad.text, /id="f-merchant-error">must be a merchant id/);
     assert.match(bad.text, /id="f-from-error">must be a date/);

@@ -127,12 +127,24 @@ describe('dashboard: developers, branding, onboarding and risk screens', functio
     const reviewId = new RegExp(`data-review-id="(rrv_[0-9A-Za-z]+)"[\\s\\S]*?${p.id}`).exec(page.text)?.[1];
     assert.ok(reviewId !== undefined);
     assert.ok(!page.text.includes('id="rules-form"'));
-    await support.agent.post(`/dashboard/risk/reviews/${reviewId}/approve`).type('form').send({ _csrf: support.csrf }).expect(303);
+    assert.match(page.text, /id="review-deadline-note">A review nobody decides is rejected 24 h after it opens/);
+    assert.match(page.text, /above the limit RUB\s1,000\.00/, 'the reason in major units, as the amounts');
+    // One click decides nothing; the confirmation page says what will happen, then the decision shows its result.
+    const unconfirmed = await support.agent.post(`/dashboard/risk/reviews/${reviewId}/approve`).type('form').send({ _csrf: support.csrf }).expect(400);
+    assert.match(unconfirmed.text, /confirmation_required/);
+    assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'authorized');
+    const confirmPage = await support.agent.post(`/dashboard/risk/reviews/${reviewId}/approve/review`).type('form').send({ _csrf: support.csrf }).expect(200);
+    assert.match(confirmPage.text, /id="review-consequence">Approving captures the payment/);
+    assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'authorized');
+    const decided = await support.agent.post(`/dashboard/risk/reviews/${reviewId}/approve`).type('form').send({ _csrf: support.csrf, confirm: 'yes' }).expect(303);
+    assert.equal(decided.headers.location, `/dashboard/risk?decided=${reviewId}&result=approved&payment_status=captured`);
+    assert.match((await support.agent.get(decided.headers.location).expect(200)).text, /id="review-done">Review approved; the payment is now captured/);
     assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'captured');
-    await support.agent.post('/dashboard/risk/rules').type('form').send({ _csrf: support.csrf, rules: '{}' }).expect(403);
-    const bad = await owner.agent.post('/dashboard/risk/rules').type('form').send({ _csrf: owner.csrf, rules: '{"thresholds":{"review":"high"}}' });
+    await support.agent.post('/dashboard/risk/rules').type('form').send({ _csrf: support.csrf, dry_run: 'true' }).expect(403);
+    const bad = await owner.agent.post('/dashboard/risk/rules').type('form').send({ _csrf: owner.csrf, 'thresholds.review': 'high' });
     assert.equal(bad.status, 400);
-    await owner.agent.post('/dashboard/risk/rules').type('form').send({ _csrf: owner.csrf, rules: '{"dry_run": true}' }).expect(303);
+    assert.match(bad.text, /id="rf-thresholds.review-error">must be a whole number/);
+    await owner.agent.post('/dashboard/risk/rules').type('form').send({ _csrf: owner.csrf, dry_run: 'true' }).expect(303);
     assert.equal((await shop.get('/v1/risk/rules').expect(200)).body.settings.dry_run, true);
   });
 });

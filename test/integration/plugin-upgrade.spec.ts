@@ -20,10 +20,10 @@ import { migrateLegacy } from '../support/legacy-migrations';
 const TRACKING = new Set(['tender_migrations', 'tender_migrations_lock', 'tender_plugin_migrations', 'tender_plugin_migrations_lock']);
 
 /**
- * What migrations after 015 added (core 020, 030, 032 and 033, the ISO plugin's 002 and 003):
+ * What migrations after 015 added (core 020, 030, 032, 033 and 035, the ISO plugin's 002 and 003):
  * the old database does not have them before the upgrade, and the upgrade adds them.
  */
-const ADDED_TABLES = new Set(['bank_operator_alerts', 'iso8583_centres', 'onboarding_documents']);
+const ADDED_TABLES = new Set(['bank_operator_alerts', 'iso8583_centres', 'onboarding_documents', 'sent_notices']);
 const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   iso8583_journal: ['payment_id', 'reversal_tries', 'reversal_at', 'reversal_code', 'pan_sealed', 'account', 'adapter_code', 'processing_code', 'batch', 'advice_sealed'],
   webhook_deliveries: ['lease_token'],

@@ -6,6 +6,10 @@ export interface CapturedMail {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
+  /** The HTML part, when the message has one. */
+  readonly html: string;
+  /** The Reply-To address, '' when none. */
+  readonly replyTo: string;
 }
 
 /**
@@ -23,7 +27,8 @@ export class SmtpCapture {
       simpleParser(stream)
         .then((mail: ParsedMail) => {
           const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '');
-          this.messages.push({ to, subject: mail.subject ?? '', text: mail.text ?? '' });
+          const html = typeof mail.html === 'string' ? mail.html : '';
+          this.messages.push({ to, subject: mail.subject ?? '', text: mail.text ?? '', html, replyTo: mail.replyTo?.text ?? '' });
           for (const w of this.waiters.splice(0)) w();
           callback();
         })

@@ -12,7 +12,12 @@ const WEB = WEB_TEMPLATES_DIR;
 const SCREENS = path.join(__dirname, '..', '..', '..', 'dashboard', 'src', 'dashboard');
 
 type Messages = { [key: string]: string | Messages };
-const load = (locale: string): Messages => JSON.parse(fs.readFileSync(path.join(WEB, 'locales', 'dashboard', `${locale}.json`), 'utf8')) as Messages;
+const read = (area: string, locale: string): Messages => JSON.parse(fs.readFileSync(path.join(WEB, 'locales', area, `${locale}.json`), 'utf8')) as Messages;
+/** The dashboard's texts with the `dash` block of the review area (review decisions), merged as the web views merge areas. */
+const load = (locale: string): Messages => {
+  const own = read('dashboard', locale);
+  return { ...own, dash: { ...(own.dash as Messages), ...(read('review', locale).dash as Messages) } };
+};
 const has = (m: Messages, key: string): boolean => typeof key.split('.').reduce<string | Messages | undefined>((node, part) => (node === undefined || typeof node === 'string' ? undefined : node[part]), m) === 'string';
 
 describe('dashboard screens: texts, CSV cells and amounts', function () {
@@ -41,6 +46,8 @@ describe('dashboard screens: texts, CSV cells and amounts', function () {
       keys.add(`dash.onboarding.next.${stage}`);
     }
     for (const s of DASHBOARD_SECTIONS) if (s.navKey !== undefined) keys.add(s.navKey);
+    for (const d of ['approve', 'reject']) for (const g of ['confirm_title_', 'confirm_warning_', 'confirm_button_']) keys.add(`dash.review.${g}${d}`);
+    for (const r of ['approved', 'rejected', 'canceled']) keys.add(`dash.review.done_${r}`);
     assert.ok(keys.size > 100);
     for (const [locale, messages] of Object.entries(locales)) {
       const missing = [...keys].filter((k) => !has({ dash: messages.dash as Messages }, k));

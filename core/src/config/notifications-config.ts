@@ -27,6 +27,17 @@ export interface NotificationsConfig {
   readonly emailRetryBaseMs: number;
   readonly emailRetryMaxMs: number;
   readonly emailRetryWindowMs: number;
+  /** The merchant dashboard's address: every e-mail's next-step link points under it (TENDER_DASHBOARD_URL). */
+  readonly dashboardUrl: string;
+  /** The operator console's address, for the operator's alerts (TENDER_CONSOLE_URL). */
+  readonly consoleUrl: string;
+  /** The operator's support contact, shown in every merchant e-mail and set as its Reply-To (TENDER_SUPPORT_EMAIL, TENDER_SUPPORT_PHONE). */
+  readonly supportEmail: string | undefined;
+  readonly supportPhone: string | undefined;
+  /** The operator's time zone: dates in e-mails are shown in it when the merchant has none of its own (TENDER_TIME_ZONE). */
+  readonly timeZone: string;
+  /** How long before test mode ends the merchant is warned (TENDER_TEST_MODE_WARNING_HOURS; 0: no warning). */
+  readonly testModeWarningMs: number;
 }
 
 const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -46,7 +57,23 @@ const schema = z.object({
   TENDER_EMAIL_RETRY_BASE_MS: ms(30_000),
   TENDER_EMAIL_RETRY_MAX_MS: ms(3600_000),
   TENDER_EMAIL_RETRY_WINDOW_MS: ms(7 * DAY),
+  TENDER_DASHBOARD_URL: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').optional(),
+  TENDER_CONSOLE_URL: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').optional(),
+  TENDER_SUPPORT_EMAIL: z.string().email().max(320).optional(),
+  TENDER_SUPPORT_PHONE: z.string().regex(/^\+?[0-9 ()-]{5,30}$/, 'must be a phone number (digits, spaces, + ( ) -)').optional(),
+  TENDER_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Moscow').default('UTC'),
+  TENDER_TEST_MODE_WARNING_HOURS: z.coerce.number().int().min(0).max(720).default(24),
 });
+
+/** True for a time zone this Node's Intl knows (an IANA name such as Europe/Moscow, or UTC). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function loadNotificationsConfig(env: Record<string, string | undefined>, publicUrl: string): NotificationsConfig | { error: string[] } {
   const parsed = schema.safeParse(env);
@@ -66,5 +93,11 @@ export function loadNotificationsConfig(env: Record<string, string | undefined>,
     emailRetryBaseMs: e.TENDER_EMAIL_RETRY_BASE_MS,
     emailRetryMaxMs: e.TENDER_EMAIL_RETRY_MAX_MS,
     emailRetryWindowMs: e.TENDER_EMAIL_RETRY_WINDOW_MS,
+    dashboardUrl: (e.TENDER_DASHBOARD_URL ?? `${publicUrl}/dashboard`).replace(/\/+$/, ''),
+    consoleUrl: (e.TENDER_CONSOLE_URL ?? `${publicUrl}/console`).replace(/\/+$/, ''),
+    supportEmail: e.TENDER_SUPPORT_EMAIL,
+    supportPhone: e.TENDER_SUPPORT_PHONE,
+    timeZone: e.TENDER_TIME_ZONE,
+    testModeWarningMs: e.TENDER_TEST_MODE_WARNING_HOURS * 3600_000,
   };
 }

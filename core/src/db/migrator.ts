@@ -16,6 +16,7 @@ import * as webhookLeases030 from './migrations/030-webhook-leases';
 import * as bankAlerts020 from './migrations/020-bank-alerts';
 import * as onboardingStages032 from './migrations/032-onboarding-stages';
 import * as onboardingDocuments033 from './migrations/033-onboarding-documents';
+import * as sentNotices035 from './migrations/035-sent-notices';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -47,6 +48,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['030-webhook-leases', webhookLeases030],
   ['032-onboarding-stages', onboardingStages032],
   ['033-onboarding-documents', onboardingDocuments033],
+  ['035-sent-notices', sentNotices035],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -48,6 +48,8 @@ export const ERROR_CATALOGUE = {
   webhook_url_points_to_gateway: { type: 'invalid_request_error', status: 400, message: 'A webhook URL cannot point at this gateway.' },
   webhook_url_private_address: { type: 'invalid_request_error', status: 400, message: 'A webhook URL cannot point at a private, loopback, link-local, multicast or reserved address.' },
   webhook_url_unresolvable: { type: 'invalid_request_error', status: 400, message: 'The host of the webhook URL does not resolve.' },
+  // A dashboard or console decision (approve or reject a review) sent without its confirmation page's field.
+  confirmation_required: { type: 'invalid_request_error', status: 400, message: 'Confirm the decision on its confirmation page; nothing was changed.' },
   template_invalid: { type: 'invalid_request_error', status: 400, message: 'The page template cannot be used; the message names the line and the reason.' },
   custom_css_invalid: { type: 'invalid_request_error', status: 400, message: 'The custom CSS uses something the payment page does not allow.' },
   idempotency_key_invalid: { type: 'idempotency_error', status: 400, message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.' },

@@ -7,11 +7,11 @@ import { MerchantStanding } from './merchant-standing';
 import { OnboardingService } from './onboarding.service';
 import { OnboardingDocuments } from './onboarding-documents';
 import { ONBOARDING_NOTIFIER, OnboardingNotifier } from './onboarding-notifier';
-import { OnboardingMailer } from './onboarding-mail/onboarding-mailer';
+import { MerchantMail } from './onboarding-mail/merchant-mail';
 import { OutboxMailNotifier } from './onboarding-mail/outbox-mail-notifier';
 
-/** Onboarding's services, built once per gateway (the mailer holds an SMTP pool). */
-export const ONBOARDING_SERVICES = [OnboardingService, OnboardingDocuments, OnboardingMailer, MerchantRepository, MerchantStanding, ApiKeyManagementService, BankCatalogueService, AuditLog] as const;
+/** Onboarding's services, built once per gateway. */
+export const ONBOARDING_SERVICES = [OnboardingService, OnboardingDocuments, MerchantMail, MerchantRepository, MerchantStanding, ApiKeyManagementService, BankCatalogueService, AuditLog] as const;
 
 /**
  * The default OnboardingNotifier. Registered before plugins run, so a plugin (or the

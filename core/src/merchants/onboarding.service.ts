@@ -15,6 +15,7 @@ import { Merchant, MerchantChanges, MerchantRepository } from './merchant.reposi
 import { ActiveStage, MerchantStage, assertStageTransition, stageEventType } from './merchant-stage-machine';
 import { MerchantView, merchantView } from './merchant-view';
 import { ONBOARDING_NOTIFIER, OnboardingNotice, OnboardingNotifier } from './onboarding-notifier';
+import { ScheduledNotices } from './onboarding-mail/scheduled-notices';
 
 /** POST /admin/v1/merchants/:id/contract */
 export const recordContractSchema = z
@@ -45,6 +46,8 @@ interface Change {
   readonly to: MerchantStage | undefined;
   readonly template: string | undefined;
   readonly mailData?: Record<string, unknown>;
+  /** More to write in the change's transaction once it is made (a notice that is not a stage move). */
+  readonly alsoWrite?: (trx: Transaction) => Promise<unknown>;
 }
 
 /**
@@ -72,6 +75,7 @@ export class OnboardingService {
     @inject(BankConnectionRepository) private readonly connections: BankConnectionRepository,
     @inject(AuditLog) private readonly audit: AuditLog,
     @inject(ONBOARDING_NOTIFIER) private readonly notifier: OnboardingNotifier,
+    @inject(ScheduledNotices) private readonly notices: ScheduledNotices,
   ) {}
 
   /**
@@ -153,8 +157,8 @@ export class OnboardingService {
       if (m.testModeExpiresAt === undefined) {
         throw new TenderError('merchant_invalid_stage', { message: 'This merchant\'s test mode does not expire; there is nothing to extend.' });
       }
-      const from = Math.max(this.clock.now(), m.testModeExpiresAt);
-      return { to: undefined, template: undefined, changes: { test_mode_expires_at: from + hours * 3600_000 } };
+      const until = Math.max(this.clock.now(), m.testModeExpiresAt) + hours * 3600_000;
+      return { to: undefined, template: undefined, changes: { test_mode_expires_at: until }, alsoWrite: (trx) => this.notices.extended(trx, merchantId, until) };
     });
   }
 
@@ -230,6 +234,7 @@ export class OnboardingService {
       const change = await decide(before, trx);
       const after = await this.repo.update(trx, before, change.changes, this.clock.now());
       const v = merchantView(after);
+      await change.alsoWrite?.(trx);
       if (actor !== 'merchant') {
         await this.audit.record(trx, { actor: actor.operator, action, merchantId, objectType: 'merchant', objectId: merchantId, data: { ...auditData, from_stage: before.stage, to_stage: after.stage } });
       }

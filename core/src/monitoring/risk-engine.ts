@@ -11,10 +11,52 @@ import { EffectiveRiskSettings, effectiveSettings } from './risk-settings';
 import { RiskKeyLocks, lockKeysOf } from './risk-key-locks';
 import { normalizeIp } from './ip-ranges';
 import { SqlRiskHistory } from './risk-history';
-import { HistoryKey, RiskSignal } from './risk-rule';
+import { HistoryKey, RiskInput, RiskSignal } from './risk-rule';
 import { RiskAction, RiskAssessOptions, RiskAssessment, RiskCard, RiskCustomer, RiskReason, combine } from './risk-assessment';
 import { RiskRecorder } from './risk-recorder';
 import { RiskReviewRepository } from './risk-review';
+
+/** What the rules of `settings` decide for one attempt. */
+export interface RiskVerdict {
+  readonly score: number;
+  readonly decision: RiskAssessment['decision'];
+  readonly action: RiskAction;
+  readonly dryRunDecision: RiskAssessment['decision'];
+  readonly reasons: RiskReason[];
+}
+
+/**
+ * The rules of `settings` over one attempt, reading the merchant's history through
+ * `q` and writing nothing: the engine's assessment and the rule-set preview
+ * (RiskRulePreview) both decide through it.
+ */
+export async function decideWith(q: Queryable, ctx: MerchantContext, settings: EffectiveRiskSettings, input: RiskInput, options: RiskAssessOptions): Promise<RiskVerdict> {
+  const history = new SqlRiskHistory(q, ctx);
+  const enforcing: RiskSignal[] = [];
+  const all: RiskSignal[] = [];
+  const reasons: RiskReason[] = [];
+  for (const { rule, mode, settings: ruleSettings } of settings.rules) {
+    const signal = await rule.evaluate(input, ruleSettings, history);
+    if (signal === undefined) continue;
+    const dryRun = settings.dryRun || mode === 'dry_run';
+    all.push(signal);
+    if (!dryRun) enforcing.push(signal);
+    reasons.push({ rule: rule.code, score: signal.score, reason: signal.reason, dry_run: dryRun });
+  }
+  const { score, decision } = combine(enforcing, settings.thresholds);
+  const action: RiskAction = decision === 'challenge' && !options.canChallenge ? settings.challengeFallback : decision;
+  if (decision === 'challenge') {
+    reasons.push({
+      rule: 'engine',
+      score: 0,
+      reason: options.canChallenge
+        ? 'challenge: 3-D Secure authentication is requested from the bank'
+        : `challenge: 3-D Secure cannot be presented on this path (API confirm, or a bank without 3-D Secure), so the configured fallback '${action}' applies`,
+      dry_run: false,
+    });
+  }
+  return { score, decision, action, dryRunDecision: combine(all, settings.thresholds).decision, reasons };
+}
 
 /** What an assessment needs before it may read the history: the rule sets and the keys to serialize on. */
 export interface PreparedRisk {
@@ -106,38 +148,14 @@ export class RiskEngine {
     const now = this.clock.now();
     const { settings, card } = prepared;
     const input = { payment, card: { fingerprint: card.fingerprint, bin: card.bin, brand: card.brand }, ip: prepared.ip, email: prepared.email, now };
-    const history = new SqlRiskHistory(q, prepared.ctx);
-    const enforcing: RiskSignal[] = [];
-    const all: RiskSignal[] = [];
-    const reasons: RiskReason[] = [];
-    // One rule after another: each is a query or two, and a transaction has one connection anyway.
-    for (const { rule, mode, settings: ruleSettings } of settings.rules) {
-      const signal = await rule.evaluate(input, ruleSettings, history);
-      if (signal === undefined) continue;
-      const dryRun = settings.dryRun || mode === 'dry_run';
-      all.push(signal);
-      if (!dryRun) enforcing.push(signal);
-      reasons.push({ rule: rule.code, score: signal.score, reason: signal.reason, dry_run: dryRun });
-    }
-    const { score, decision } = combine(enforcing, settings.thresholds);
-    const action: RiskAction = decision === 'challenge' && !options.canChallenge ? settings.challengeFallback : decision;
-    if (decision === 'challenge') {
-      reasons.push({
-        rule: 'engine',
-        score: 0,
-        reason: options.canChallenge
-          ? 'challenge: 3-D Secure authentication is requested from the bank'
-          : `challenge: 3-D Secure cannot be presented on this path (API confirm, or a bank without 3-D Secure), so the configured fallback '${action}' applies`,
-        dry_run: false,
-      });
-    }
+    const { score, decision, action, dryRunDecision, reasons } = await decideWith(q, prepared.ctx, settings, input, options);
     return {
       id: newId('rsk'),
       paymentId: payment.id,
       score,
       decision,
       action,
-      dryRunDecision: combine(all, settings.thresholds).decision,
+      dryRunDecision,
       reasons,
       ruleSetVersions: prepared.ruleSetVersions,
       card,

@@ -15,7 +15,8 @@ import { ApiKeyService } from '../merchants/api-keys';
 import { MerchantStanding } from '../merchants/merchant-standing';
 import { MerchantRepository } from '../merchants/merchant.repository';
 import { MerchantService } from '../merchants/merchant.service';
-import { OnboardingMailer } from '../merchants/onboarding-mail/onboarding-mailer';
+import { MerchantMail } from '../merchants/onboarding-mail/merchant-mail';
+import { ScheduledNotices } from '../merchants/onboarding-mail/scheduled-notices';
 import { OutboxMailNotifier } from '../merchants/onboarding-mail/outbox-mail-notifier';
 import { OnboardingService } from '../merchants/onboarding.service';
 import { SigningSecretService } from '../merchants/signing-secret.service';
@@ -31,6 +32,7 @@ import { RiskReviewService } from '../monitoring/risk-review.service';
 import { RiskRuleSetRepository } from '../monitoring/risk-rule-set.repository';
 import { RiskRuleSetService } from '../monitoring/risk-rule-set.service';
 import { RiskRuleRegistry } from '../monitoring/risk-rule.registry';
+import { RiskRulePreview } from '../monitoring/risk-rule-preview';
 import { EmailDispatcher } from '../notifications/email/email-dispatcher';
 import { EmailNotifier } from '../notifications/email/email-notifier';
 import { EmailQueue } from '../notifications/email/email-queue';
@@ -96,11 +98,11 @@ export const CORE_CLASSES = [
   // idempotency/
   CreateKeyRetention, IdempotencyService,
   // merchants/
-  ApiKeyManagementService, ApiKeyService, MerchantStanding, MerchantRepository, MerchantService, OnboardingMailer, OutboxMailNotifier, OnboardingService, SigningSecretService,
+  ApiKeyManagementService, ApiKeyService, MerchantStanding, MerchantRepository, MerchantService, MerchantMail, OutboxMailNotifier, ScheduledNotices, OnboardingService, SigningSecretService,
   // methods/
   PaymentMethodRegistry,
   // monitoring/
-  RiskAssessmentRepository, RiskEngine, RiskKeyLocks, RiskOutcomeRecorder, RiskPatternAlerts, RiskRecorder, RiskReviewRepository, RiskReviewService, RiskRuleSetRepository, RiskRuleSetService, RiskRuleRegistry,
+  RiskAssessmentRepository, RiskEngine, RiskKeyLocks, RiskOutcomeRecorder, RiskPatternAlerts, RiskRecorder, RiskReviewRepository, RiskReviewService, RiskRuleSetRepository, RiskRuleSetService, RiskRuleRegistry, RiskRulePreview,
   // notifications/
   EmailDispatcher, EmailNotifier, EmailQueue, EventOutbox, EventRepository, StatusLink, WebhookDeliveryLog, WebhookDeliveryQueue, WebhookDispatcher, WebhookEndpointService, WebhookFanout, WebhookSecretBox, WebhookUrlGuard,
   // outbound/

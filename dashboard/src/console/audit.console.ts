@@ -3,6 +3,7 @@ import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
 import { requireWebRole } from '@tender/core';
 import { AuditFilter, AuditQuery } from './audit-query';
+import { AuditPeople } from './audit-people';
 import { renderConsole, utc } from './console-page';
 
 const PAGE = 50;
@@ -23,10 +24,15 @@ const filterSchema = z
   })
   .strip();
 
-/** /console/audit: the audit log with filters (actor, action, merchant, object, dates in UTC) and keyset pages. */
+/**
+ * /console/audit: the audit log with filters (actor, action, merchant, object, dates in UTC) and keyset pages.
+ * Entries name their people: an operator account by its e-mail (the actor filter takes
+ * the e-mail too), the shared admin token by a label saying so.
+ */
 export function consoleAuditRouter(container: ServiceResolver): Router {
   const router = Router();
   const audit = container.resolve(AuditQuery);
+  const people = container.resolve(AuditPeople);
   router.use(requireWebRole('operator'));
 
   router.get('/', async (req, res) => {
@@ -37,8 +43,10 @@ export function consoleAuditRouter(container: ServiceResolver): Router {
       return renderConsole(res, 'audit', { title: 'console.audit.title', filter: raw, errors, objectTypes: OBJECT_TYPES, entries: [] }, 400);
     }
     const q = parsed.data;
+    // An e-mail stands for its operator account; one that names no account matches nothing.
+    const actor = q.actor !== undefined && q.actor.includes('@') ? ((await people.actorOf(q.actor)) ?? 'operator:-') : q.actor;
     const filter: AuditFilter = {
-      actor: q.actor,
+      actor,
       action: q.action,
       merchantId: q.merchant,
       objectType: q.object_type,
@@ -59,11 +67,17 @@ export function consoleAuditRouter(container: ServiceResolver): Router {
       filter: raw,
       errors: {},
       objectTypes: OBJECT_TYPES,
-      entries: page.entries.map((e) => ({ ...e, when: utc(e.createdAt) })),
+      entries: await withPeople(people, page.entries),
       older: link('before', page.older),
       newer: link('after', page.newer),
     });
   });
 
   return router;
+}
+
+/** Entries with their people (`who`) and their time in UTC, for the audit table and a merchant's history. */
+export async function withPeople<E extends { actor: string; createdAt: number }>(people: AuditPeople, entries: readonly E[]): Promise<Array<E & { when: string; who: unknown }>> {
+  const who = await people.resolve(entries.map((e) => e.actor));
+  return entries.map((e) => ({ ...e, when: utc(e.createdAt), who: who.get(e.actor) }));
 }

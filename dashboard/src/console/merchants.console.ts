@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { AuditLog, BankConnectionRepository, CLOCK, CONFIG, Clock, DATABASE, Database, MERCHANT_STAGES, MerchantRepository, OnboardingDocuments, OnboardingService, TenderConfig, TenderError, fields, merchantView, parseInput, recordContractSchema, requireWebRole } from '@tender/core';
 import { sendDocument } from '../dashboard/onboarding.router';
 import { AuditQuery } from './audit-query';
+import { AuditPeople } from './audit-people';
+import { withPeople } from './audit.console';
 import { ApplicationsQueue, CONNECTION_TARGET_DAYS, MerchantAction, MerchantStageCounts, actionsFor } from './merchant-board';
 import { consoleActor, formOf, refusal, renderConsole, textField, utc } from './console-page';
 
@@ -31,6 +33,7 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
   const documents = container.resolve(OnboardingDocuments);
   const auditLog = container.resolve(AuditLog);
   const clock = container.resolve<Clock>(CLOCK);
+  const people = container.resolve(AuditPeople);
   router.use(requireWebRole('operator'));
 
   router.get('/', async (req, res) => {
@@ -151,7 +154,7 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
         merchant: { ...view, stageKey: `console.stage.${view.stage}`, resumeStageKey: view.resume_stage === null ? null : `console.stage.${view.resume_stage}`, created: utc(merchant.createdAt), registered: utc(merchant.registeredAt), approved: utc(merchant.approvedAt), live: utc(merchant.liveAt), testModeEnds: utc(merchant.testModeExpiresAt) },
         can: Object.fromEntries(actions.map((a) => [a, true])),
         connections: [...live, ...test].map((c) => ({ id: c.id, bank: c.bankCode, terminal: c.terminalId, bankMerchantId: c.bankMerchantId, currencies: c.currencies.join(', '), livemode: c.livemode, status: c.status })),
-        history: (history?.entries ?? []).map((e) => ({ ...e, when: utc(e.createdAt) })),
+        history: await withPeople(people, history?.entries ?? []),
         documents: docs.map((d) => ({ id: d.id, requirement: d.requirement, name: d.fileName, type: d.contentType, size: `${Math.max(1, Math.round(d.size / 1024))} KB`, when: utc(d.createdAt) })),
         stageTimes: { bankChosen: utc(merchant.bankChosenAt), contractSigned: utc(merchant.contractSignedAt) },
         confirmGoLive: false,

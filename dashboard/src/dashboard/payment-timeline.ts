@@ -68,7 +68,11 @@ export class PaymentTimelineAssembler {
       });
     }
     for (const r of reviews) {
-      entries.push({ at: toMinorUnits(r.created_at), kind: 'review', title: `review: ${str(r.status)}`, detail: { review_id: str(r.id), decided_by: str(r.decided_by) } });
+      // The opening at its time, the decision at the time it was decided (risk_reviews.decided_at), not when the review opened.
+      entries.push({ at: toMinorUnits(r.created_at), kind: 'review', title: 'review: opened', detail: { review_id: str(r.id), deadline: new Date(toMinorUnits(r.expires_at)).toISOString(), then: str(r.expire_decision) } });
+      if (r.decided_at !== null && r.decided_at !== undefined) {
+        entries.push({ at: toMinorUnits(r.decided_at), kind: 'review', title: `review: ${str(r.status)}`, detail: { review_id: str(r.id), decided_by: str(r.decided_by) } });
+      }
     }
     for (const a of attempts) {
       entries.push({

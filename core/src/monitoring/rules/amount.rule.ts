@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fields } from '../../http/validation';
 import { findCurrency } from '../../money/currencies';
+import { formatAmount } from '../../pages/amount-format';
 import { RiskHistory, RiskInput, RiskRule, RiskSignal } from '../risk-rule';
 
 export interface AmountSettings {
@@ -51,12 +52,17 @@ export class AmountRule implements RiskRule<AmountSettings> {
     const { amount, currency } = input.payment;
     const limit = s.max_amounts[currency];
     if (limit !== undefined && amount > limit) {
-      return { score: s.max_score, reason: `amount ${amount} ${currency} is above the limit ${limit}` };
+      return { score: s.max_score, reason: `amount ${money(amount, currency)} is above the limit ${money(limit, currency)}` };
     }
     const usual = await history.usualAmount(currency, input.now - s.unusual_window_seconds * 1000, s.unusual_sample);
     if (usual.samples >= s.unusual_min_samples && amount > usual.average * s.unusual_multiplier) {
-      return { score: s.unusual_score, reason: `amount ${amount} ${currency} is more than ${s.unusual_multiplier}x the usual ${usual.average}` };
+      return { score: s.unusual_score, reason: `amount ${money(amount, currency)} is more than ${s.unusual_multiplier}x the usual ${money(Math.round(usual.average), currency)}` };
     }
     return undefined;
   }
+}
+
+/** A reason's amount in major units, as the screens show amounts ("RUB 15,000.00"); reasons are stored in English. */
+export function money(minor: number, currency: string): string {
+  return formatAmount(minor, currency, 'en');
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fields } from '../../http/validation';
 import { RiskHistory, RiskInput, RiskRule, RiskSignal } from '../risk-rule';
+import { money } from './amount.rule';
 
 export interface CardTestingSettings {
   /** At most this amount (minor units of the payment's currency) counts as a "small" authorization. */
@@ -48,7 +49,7 @@ export class CardTestingRule implements RiskRule<CardTestingSettings> {
     if (payment.amount <= s.small_amount) {
       const small = await history.smallAttempts(input.ip, payment.currency, s.small_amount, input.now - s.small_window_seconds * 1000, s.max_small_attempts);
       if (small >= s.max_small_attempts) {
-        return { score: s.score, reason: `${small} small attempts (<= ${s.small_amount}) from this IP in the last ${s.small_window_seconds}s` };
+        return { score: s.score, reason: `${small} small attempts (<= ${money(s.small_amount, input.payment.currency)}) from this IP in the last ${s.small_window_seconds}s` };
       }
     }
     const cards = await history.distinctCards(input.ip, input.card.fingerprint, input.now - s.distinct_window_seconds * 1000, DISTINCT_SCAN_CAP);

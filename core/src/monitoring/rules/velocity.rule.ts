@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fields } from '../../http/validation';
 import { HistoryKey, RiskHistory, RiskInput, RiskRule, RiskSignal } from '../risk-rule';
+import { money } from './amount.rule';
 
 const limitSchema = z
   .object({
@@ -52,7 +53,7 @@ export class VelocityRule implements RiskRule<VelocitySettings> {
         reasons.push(`${seen.count} attempts per ${limit.key} in the last ${limit.window_seconds}s (limit ${limit.max_attempts})`);
       } else if (limit.max_amount !== undefined && seen.amount + input.payment.amount > limit.max_amount) {
         score += limit.score;
-        reasons.push(`${seen.amount + input.payment.amount} ${input.payment.currency} per ${limit.key} in the last ${limit.window_seconds}s (limit ${limit.max_amount})`);
+        reasons.push(`${money(seen.amount + input.payment.amount, input.payment.currency)} per ${limit.key} in the last ${limit.window_seconds}s (limit ${money(limit.max_amount, input.payment.currency)})`);
       }
     }
     return reasons.length === 0 ? undefined : { score, reason: reasons.join('; ') };

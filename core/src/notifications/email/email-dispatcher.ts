@@ -93,7 +93,9 @@ export class EmailDispatcher {
     try {
       const rendered = email.template === PRERENDERED ? prerendered(email.data) : (this.pluginTemplates.render(email.template, email.locale, email.data) ?? this.renderer.render(email.template, email.locale, email.data));
       this.transport ??= createMailTransport(n.smtpUrl, this.config.dataDir);
-      await this.transport.send({ id: email.id, from: n.mailFrom, to: email.recipient, ...rendered });
+      // Merchant e-mails come from a no-reply sender: a reply reaches the operator's support.
+      const replyTo = n.supportEmail !== undefined && String(email.template).startsWith('onboarding/') && !String(email.template).startsWith('onboarding/operator-') ? n.supportEmail : undefined;
+      await this.transport.send({ id: email.id, from: n.mailFrom, to: email.recipient, ...(replyTo === undefined ? {} : { replyTo }), ...rendered });
       await this.db('email_outbox').where({ id: email.id, attempt_count: email.attempt }).update({ status: 'sent', sent_at: this.clock.now(), locked_until: null, last_error: null });
       this.metrics.emailSends.inc({ outcome: 'sent' });
     } catch (error) {

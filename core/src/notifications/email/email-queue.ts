@@ -7,7 +7,13 @@ import { newId } from '../../ids/ids';
 export const PRERENDERED = 'prerendered';
 
 /** The templates under templates/email/ Tender sends. */
-export type EmailTemplate = 'receipt' | 'refund_failed' | 'webhook_failing' | 'web_password_link' | 'risk_alert';
+export type EmailTemplate = 'receipt' | 'refund_failed' | 'webhook_failing' | 'web_password_link' | 'risk_alert' | OnboardingEmailTemplate;
+
+/** Onboarding's e-mails and notices to merchants and the operator (templates/email/onboarding/, one layout). */
+export type OnboardingEmailTemplate = `onboarding/${string}`;
+
+/** What a queued template may show: JSON values (a bank's list of documents is an array). */
+export type EmailValue = string | number | boolean | null | readonly EmailValue[] | { readonly [key: string]: EmailValue };
 
 /** A plugin's registered template: `<short-name>.<template>` (plugins/email-template-registry.ts). */
 export type PluginEmailTemplate = `${string}.${string}`;
@@ -18,8 +24,8 @@ export interface QueuedEmail {
   readonly template: EmailTemplate | PluginEmailTemplate;
   readonly locale: string;
   readonly recipient: string;
-  /** What the template shows; plain values only, rendered when the mail is sent. */
-  readonly data: Record<string, string | number | boolean | null>;
+  /** What the template shows, rendered when the mail is sent. */
+  readonly data: Readonly<Record<string, EmailValue>>;
 }
 
 /**

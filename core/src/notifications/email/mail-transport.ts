@@ -7,6 +7,8 @@ export interface OutgoingMail {
   readonly from: string;
   readonly to: string;
   readonly subject: string;
+  /** Where a reply goes (the operator's support address on merchant e-mails, which come from a no-reply sender). */
+  readonly replyTo?: string;
   /** Absent for plain-text mail (onboarding). */
   readonly html?: string;
   readonly text: string;
@@ -32,7 +34,7 @@ export function createMailTransport(smtpUrl: string | undefined, dataDir: string
     const smtp = nodemailer.createTransport(smtpUrl);
     return {
       async send(mail) {
-        await smtp.sendMail({ from: mail.from, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${mail.id}@tender>` });
+        await smtp.sendMail({ from: mail.from, to: mail.to, replyTo: mail.replyTo, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${mail.id}@tender>` });
       },
       close: () => smtp.close(),
     };
@@ -41,7 +43,7 @@ export function createMailTransport(smtpUrl: string | undefined, dataDir: string
   const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(mail) {
-      const info = await stream.sendMail({ from: mail.from, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${mail.id}@tender>` });
+      const info = await stream.sendMail({ from: mail.from, to: mail.to, replyTo: mail.replyTo, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${mail.id}@tender>` });
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.id}.eml`), info.message as Buffer);
     },
