@@ -85,7 +85,7 @@ export { RefundService } from './refunds/refund.service';
 export { MAX_AMOUNT } from './money/money';
 export * from './banks/conformance';
 export * from './routing/routing-strategy';
-export { unusableBecause, BREAKER_OPEN_REASON } from './routing/routing-eligibility';
+export { ineligibility, Ineligibility, unusableBecause, BREAKER_OPEN_REASON } from './routing/routing-eligibility';
 export { RuleRoutingStrategy, RoutingRuleSources } from './routing/rule-routing-strategy';
 export { RoutingStrategyRegistry, RoutingStrategyInfo, RoutingStrategyError } from './routing/routing-strategy.registry';
 export { RouteExplainer, explainRequestSchema } from './routing/route-explainer';

@@ -89,6 +89,8 @@ describe('routing strategies: a plugin wrapper, the dry run and the console test
     assert.match(res.body.candidates[0].reason, /^beta preferred; no routing rule matched/);
     const skipped = Object.fromEntries(res.body.skipped.map((s: { bank: string; reason: string }) => [s.bank, s.reason]));
     assert.deepEqual(skipped, { gamma: "adapter 'absent-adapter' is not installed", delta: 'connection disabled' });
+    const kinds = Object.fromEntries(res.body.skipped.map((s: { bank: string; kind: string }) => [s.bank, s.kind]));
+    assert.deepEqual(kinds, { gamma: 'adapter_missing', delta: 'disabled' });
     assert.equal(await writes(t), before);
   });
 
@@ -153,6 +155,8 @@ describe('routing strategies: what the gateway enforces whatever the strategy', 
       assert.deepEqual(res.body.candidates.map((c: { bank: string }) => c.bank), ['alpha', 'beta']);
       const skipped = Object.fromEntries(res.body.skipped.map((s: { bank: string; reason: string }) => [s.bank, s.reason]));
       assert.deepEqual(skipped, { delta: 'refused by the gateway: connection disabled', gamma: "refused by the gateway: adapter 'absent-adapter' is not installed" });
+      const kinds = Object.fromEntries(res.body.skipped.map((s: { bank: string; kind: string }) => [s.bank, s.kind]));
+      assert.deepEqual(kinds, { delta: 'disabled', gamma: 'adapter_missing' });
       const paid = await m.shop.pay(CARDS.visa);
       assert.equal(paid.status, 'captured');
     } finally {
