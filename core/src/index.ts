@@ -22,6 +22,7 @@ export { PaymentMethodPage, MethodPageView, MethodPartState, MethodPageRequest, 
 export { BankCapability, BankInstrument, BankPaymentBase, WELL_KNOWN_CAPABILITIES, capabilitiesOf, supportsCapability, payThrough } from './methods/bank-capability';
 export { PaymentMethodRegistry } from './methods/payment-method.registry';
 export { methodPartProblem } from './methods/method-part-template';
+export { methodStylesProblem } from './methods/method-part-styles';
 export { CardPaymentMethod } from './methods/card/card.method';
 export { CardInput, parseCardInput, maskedParts } from './methods/card/card-input';
 export { PaymentMethodInput, parseMethodInput } from './payments/payment-input';

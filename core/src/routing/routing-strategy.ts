@@ -128,14 +128,13 @@ export interface RoutingDecision {
  * const lowestLatency: RoutingStrategy = {
  *   name: 'lowest-latency',
  *   async route(input) {
- *     const usable = input.connections.filter((c) => c.merchantId === input.merchant.id && c.livemode === input.merchant.livemode
- *       && c.status === 'active' && c.adapterInstalled && c.capabilities.includes(input.method.capability)
- *       && c.currencies.includes(input.payment.currency) && c.health.state !== 'open');
+ *     // The gateway's own test (merchant and mode, status, adapter, capability, currency, breaker).
+ *     const usable = input.connections.filter((c) => ineligibility(c, input) === undefined);
  *     const ordered = [...usable].sort((a, b) => (a.health.averageLatencyMs ?? 0) - (b.health.averageLatencyMs ?? 0) || a.id.localeCompare(b.id));
  *     return {
  *       candidates: ordered.map((c) => ({ connectionId: c.id, reason: `latency ${c.health.averageLatencyMs ?? 0} ms` })),
- *       // ineligibility (from @tender/core/testing or @tender/core) gives the kind and words the gateway uses.
- *       skipped: input.connections.filter((c) => !usable.includes(c)).map((c) => ({ connectionId: c.id, ...ineligibility(c, input)! })),
+ *       // ineligibility (@tender/core, @tender/core/testing) also says why, as the gateway would: kind and words.
+ *       skipped: input.connections.flatMap((c) => { const why = ineligibility(c, input); return why === undefined ? [] : [{ connectionId: c.id, ...why }]; }),
  *     };
  *   },
  * };
