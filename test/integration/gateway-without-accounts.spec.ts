@@ -6,6 +6,7 @@ import { filterOf, paymentFilterSchema } from '@tender/dashboard/dist/dashboard/
 import { TestGateway, startTestGateway, ADMIN_TOKEN } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { pageTokenOf, postCard } from '../support/hosted-page';
+import { createMerchantUser, signInAgent } from '../support/web-session';
 
 /** The accounts plugin's tables (its migration 001-accounts-tables; core's 008 made them until core 0.1). */
 const ACCOUNT_TABLES = ['certificate_authorities', 'payers', 'payer_accounts', 'payer_certificates', 'signed_request_nonces', 'account_payments', 'merchant_account_payments'];
@@ -57,6 +58,13 @@ describe('the gateway without @tender/plugin-accounts', function () {
     assert.equal((await ids({ method: 'mir' })).length, 1);
     assert.deepEqual(await ids({ method: 'account' }), []);
     assert.equal((await ids({ method: 'card', status: 'captured' })).length, 1);
+    // The screen offers no 'account' filter without a method of that type; a link that asks for it finds nothing.
+    const owner = await signInAgent(t.gateway.app, 'dashboard', await createMerchantUser(t, { merchantId, role: 'owner' }));
+    const screen = (await owner.agent.get('/dashboard/payments').expect(200)).text;
+    assert.match(screen, /<option value="card"/);
+    assert.doesNotMatch(screen, /<option value="account"/);
+    const byLink = (await owner.agent.get('/dashboard/payments?method=account').expect(200)).text;
+    assert.doesNotMatch(byLink, /pay_[0-9A-Za-z]{10,}/);
   });
 
   it('answers 404 on the plugin\'s routes', async () => {
