@@ -22,6 +22,7 @@ export { PaymentMethodPage, MethodPageView, MethodPartState, MethodPageRequest, 
 export { BankCapability, BankInstrument, BankPaymentBase, WELL_KNOWN_CAPABILITIES, capabilitiesOf, supportsCapability, payThrough } from './methods/bank-capability';
 export { PaymentMethodRegistry } from './methods/payment-method.registry';
 export { methodPartProblem } from './methods/method-part-template';
+export { methodStylesProblem } from './methods/method-part-styles';
 export { CardPaymentMethod } from './methods/card/card.method';
 export { CardInput, parseCardInput, maskedParts } from './methods/card/card-input';
 export { PaymentMethodInput, parseMethodInput } from './payments/payment-input';
@@ -87,7 +88,7 @@ export { RefundService } from './refunds/refund.service';
 export { MAX_AMOUNT } from './money/money';
 export * from './banks/conformance';
 export * from './routing/routing-strategy';
-export { unusableBecause, BREAKER_OPEN_REASON } from './routing/routing-eligibility';
+export { ineligibility, Ineligibility, unusableBecause, BREAKER_OPEN_REASON } from './routing/routing-eligibility';
 export { RuleRoutingStrategy, RoutingRuleSources } from './routing/rule-routing-strategy';
 export { RoutingStrategyRegistry, RoutingStrategyInfo, RoutingStrategyError } from './routing/routing-strategy.registry';
 export { RouteExplainer, explainRequestSchema } from './routing/route-explainer';

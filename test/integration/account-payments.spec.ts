@@ -79,6 +79,8 @@ describe('payments from a personal account (signed requests)', function () {
     assert.equal(link.payer_id, device.payerId);
     assert.equal(link.certificate_serial, device.serial);
     assert.equal(link.authenticated_by, 'signed_request');
+    // Core records how it was paid in its own column (the dashboard's method filter reads it).
+    assert.equal((await t.gateway.db('payments').where({ id }).first()).method_type, 'account');
 
     const refund = await shop.post('/v1/refunds', { payment_id: id }).expect(201);
     assert.equal(refund.body.status, 'succeeded');

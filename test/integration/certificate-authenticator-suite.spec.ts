@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { X509Certificate, generateKeyPairSync } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
-import { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, FixedClock, TenderError } from '@tender/core';
+import { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, FixedClock, Gateway, TenderError, definePlugin, loadConfig } from '@tender/core';
+import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { CertificateAuthenticationRequest, CertificateAuthenticatorSubject, CredentialKind, PayerCredentials, assertConforms, checkCertificateAuthenticator } from '@tender/core/testing';
-import { TestGateway, startTestGateway } from '../support/test-gateway';
+import { ADMIN_TOKEN, TestGateway, startTestGateway } from '../support/test-gateway';
+import { createTestDatabase } from '../support/test-database';
 import { admin, enrolPayer, issueFor, signRequest } from '../support/payer-app';
 
 const DAY = 86_400_000;
@@ -106,5 +109,24 @@ describe('CertificateAuthenticator conformance from @tender/core/testing', funct
       assert.ok(report.problems.some((p) => p.includes(expected)), `${expected}:\n${report.problems.join('\n')}`);
     }
     assert.throws(() => assertConforms(report), /CertificateAuthenticator conformance: lazy_header/);
+  });
+  it('a plugin authenticator whose code is taken stops the gateway at start', async () => {
+    const clash: CertificateAuthenticator = {
+      code: 'signed_request',
+      presentIn: () => false,
+      authenticate: async () => {
+        throw new TenderError('certificate_missing');
+      },
+    };
+    const database = await createTestDatabase();
+    try {
+      const config = { ...loadConfig({ TENDER_MASTER_KEY: randomBytes(32).toString('base64'), TENDER_ADMIN_TOKEN: ADMIN_TOKEN, TENDER_LOG_LEVEL: 'silent' }), database: database.config };
+      await assert.rejects(
+        Gateway.create(config, { plugins: [sandboxPlugin, accountsPlugin, definePlugin({ name: 'clash', version: '0.0.1', coreRange: '^0.1.0', setup: (ctx) => ctx.registerCertificateAuthenticator(clash) })] }),
+        /two certificate authenticators share the code 'signed_request'/,
+      );
+    } finally {
+      await database.drop();
+    }
   });
 });

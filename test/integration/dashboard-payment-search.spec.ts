@@ -65,14 +65,22 @@ describe('dashboard: payment search', function () {
     assert.deepEqual(await ids({ currency: 'JPY' }), [seeded.jpy]);
   });
 
-  it('finds payments paid from a personal account', async () => {
+  it('finds payments paid from a personal account by the method type core records, naming no plugin table', async () => {
     const id = seeded.visa[0] as string;
-    // A fixture row: the account flow itself is tested in account-payments.spec; here only the filter's join is.
-    await t.gateway.db('account_payments').insert({ payment_id: id, merchant_id: ctx.merchantId, livemode: false, bank_operation_id: 'op_fixture1', payer_id: 'payer_x', account_id: 'acct_x', certificate_serial: '01', authenticated_by: 'fixture', created_at: clock.now() });
-    await t.gateway.db('account_payments').insert({ payment_id: id, merchant_id: other.merchantId, livemode: false, bank_operation_id: 'op_fixture2', payer_id: 'payer_x', account_id: 'acct_x', certificate_serial: '01', authenticated_by: 'fixture', created_at: clock.now() });
-    assert.deepEqual(await ids({ method: 'account' }), [id]);
-    assert.deepEqual(await ids({ method: 'account' }, other), [], "a row naming another merchant's payment does not make it the other's");
-    await t.gateway.db('account_payments').whereIn('bank_operation_id', ['op_fixture1', 'op_fixture2']).delete();
+    // A fixture: the account flow itself (which records method_type 'account') is tested in account-payments.spec.
+    const [before] = await t.gateway.db('payments').where({ id }).select('method_type');
+    assert.equal(before?.method_type, 'card', 'a card confirm records its method type');
+    await t.gateway.db('payments').where({ id }).update({ method_type: 'account' });
+    // A plugin's row naming the payment for another merchant does not change anything any more.
+    await t.gateway.db('account_payments').insert({ payment_id: otherPayment, merchant_id: ctx.merchantId, livemode: false, bank_operation_id: 'op_fixture1', payer_id: 'payer_x', account_id: 'acct_x', certificate_serial: '01', authenticated_by: 'fixture', created_at: clock.now() });
+    try {
+      assert.deepEqual(await ids({ method: 'account' }), [id]);
+      assert.deepEqual(await ids({ method: 'account' }, other), [], "another merchant's search does not see it");
+      assert.ok(!(await ids({ method: 'card' })).includes(id));
+    } finally {
+      await t.gateway.db('payments').where({ id }).update({ method_type: 'card' });
+      await t.gateway.db('account_payments').where({ bank_operation_id: 'op_fixture1' }).delete();
+    }
   });
 
   it('pages newest first with a keyset cursor: every row exactly once, ties on the same millisecond included', async () => {

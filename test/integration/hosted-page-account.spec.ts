@@ -95,6 +95,12 @@ describe('hosted page: pay from personal account (TLS client certificate, real h
     assert.match(on.html, /id="card-form"/);
     assert.match(on.html, /id="account-form"/);
     assert.match(on.html, /Pay from personal account/);
+    // The option's look is the plugin's style sheet, in the island under its CSP nonce; the theme has none of it.
+    assert.match(on.html, /<style nonce="[^"]+">[^<]*\.account-option \{/);
+    const theme = await get('/pay/assets/theme.css');
+    assert.equal(theme.status, 200);
+    assert.match(theme.html, /\.pay-button/);
+    assert.doesNotMatch(theme.html, /account-option/);
     const off = await get(`/pay/${pageTokenOf(await otherShop.createPayment({ amount: 4200 }))}`);
     assert.equal(off.status, 200);
     assert.match(off.html, /id="card-form"/);

@@ -11,7 +11,7 @@ import { createTestDatabase } from '../support/test-database';
 import { MerchantClient, CARDS, card } from '../support/merchant-client';
 import { formOf, islandOf, pageTokenOf } from '../support/hosted-page';
 import { RowCounter } from '../support/row-counts';
-import { VoucherBank, voucherPlugin } from '../support/voucher-plugin';
+import { VOUCHER_STYLES, VoucherBank, voucherPlugin } from '../support/voucher-plugin';
 
 /**
  * Issue 17, item 3: a third payment method (gift vouchers: support/voucher-plugin.ts)
@@ -107,6 +107,11 @@ describe('a payment method added by a plugin (vouchers)', function () {
     const island = await islandOf(t.gateway.app, page);
     assert.match(island, /id="card-form"/);
     assert.match(island, /<h2 id="voucher-title">Pay with a gift voucher<\/h2>/);
+    // Its own style sheet comes with its part, under the island's CSP nonce, as written (> not escaped); the payment page has none of it.
+    const nonce = /<style nonce="([^"]+)">/.exec(island)?.[1];
+    assert.ok(nonce !== undefined);
+    assert.ok(island.includes(`<style nonce="${nonce}">${VOUCHER_STYLES}</style>`), island.slice(0, 1500));
+    assert.ok(!page.includes('voucher-option >'));
     const voucherForm = formOf(island.slice(island.indexOf('id="voucher-option"')));
     assert.equal(voucherForm.action, `/pay/${token}/voucher`);
     const res = await request(t.gateway.app).post(voucherForm.action).type('form').send({ form_token: voucherForm.token, code: 'GIFT20261203', number: '4242424242424242' }).expect(303);
@@ -132,7 +137,7 @@ describe('a payment method added by a plugin (vouchers)', function () {
     assert.equal((await live.get(`/v1/payments/${payment.id}`).expect(200)).body.status, 'pending');
   });
 
-  it('stops the gateway at start when a method\'s page part would show a value unescaped', async () => {
+  it('stops the gateway at start when a method\'s page part would show a value unescaped or bring unsafe styles', async () => {
     const database = await createTestDatabase();
     try {
       const config = { ...loadConfig({ TENDER_MASTER_KEY: randomBytes(32).toString('base64'), TENDER_ADMIN_TOKEN: ADMIN_TOKEN, TENDER_LOG_LEVEL: 'silent' }), database: database.config };
@@ -140,6 +145,10 @@ describe('a payment method added by a plugin (vouchers)', function () {
         Gateway.create(config, { plugins: [sandboxPlugin, voucherPlugin({ template: '<p>{{{part.values.code}}}</p>' })] }),
         /page template of payment method voucher cannot be used: raw output/,
       );
+      // A style sheet that could close its <style> element, or load from elsewhere, is refused the same way.
+      for (const [styles, why] of [['</style><script>alert(1)</script>', /contains </], ['@import "https://evil.example/x.css";', /@import/], ['.v { background: url(https://evil.example/p.png); }', /url\(\)/]] as const) {
+        await assert.rejects(Gateway.create(config, { plugins: [sandboxPlugin, voucherPlugin({ styles })] }), (e: Error) => /page styles of payment method voucher cannot be used/.test(e.message) && why.test(e.message));
+      }
     } finally {
       await database.drop();
     }

@@ -9,18 +9,24 @@ import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { plugin as isoPlugin } from '@tender/adapter-iso8583';
 import { createAssistPlugin } from '@tender/plugin-assist-compat';
 import { createSaleorPlugin } from '@tender/plugin-saleor';
+import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 import { BankSimProcess } from '../support/bank-sim-process';
 import { MerchantClient, CARDS, card } from '../support/merchant-client';
 import { ASSIST, enableAssist, postForm, signOrder } from '../support/assist-shop';
 import { ADMIN_TOKEN } from '../support/test-gateway';
 import { migrateLegacy } from '../support/legacy-migrations';
+import { PayerDevice, admin, confirmSigned, enrolPayer, pageTokenOf } from '../support/payer-app';
 
 /** Bookkeeping of the migrators: the one thing allowed to differ between the databases. */
 const TRACKING = new Set(['tender_migrations', 'tender_migrations_lock', 'tender_plugin_migrations', 'tender_plugin_migrations_lock']);
 
+/** The accounts plugin's tables, made by core's 008-certificates in the old database. */
+const ACCOUNT_TABLES = ['certificate_authorities', 'payers', 'payer_accounts', 'payer_certificates', 'signed_request_nonces', 'account_payments', 'merchant_account_payments'];
+const ACCOUNT_NUMBER = '40817810000000000001';
+
 /**
- * What migrations after 015 added (core 020, 030, 032, 033 and 035, the ISO plugin's 002 and 003):
+ * What migrations after 015 added (core 020, 030, 032, 033, 034 and 035, the ISO plugin's 002 and 003):
  * the old database does not have them before the upgrade, and the upgrade adds them.
  */
 const ADDED_TABLES = new Set(['bank_operator_alerts', 'iso8583_centres', 'onboarding_documents', 'sent_notices']);
@@ -29,6 +35,7 @@ const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   webhook_deliveries: ['lease_token'],
   webhook_endpoints: ['retrying_since'],
   merchants: ['bank_chosen_at', 'contract_signed_at', 'locale', 'time_zone'],
+  payments: ['method_type'],
 };
 
 async function oldColumnsOf(db: Database, table: string): Promise<string[]> {
@@ -69,11 +76,14 @@ async function copyRows(from: Database, to: Database, tables: readonly string[])
 /**
  * Upgrade in place (issue 17 item 2). The old database is made by the frozen copy of
  * core's migrations 001-015 (test/support/legacy-migrations), which created the
- * Assist, Saleor and ISO 8583 tables in core. Its rows are real: a gateway of this
- * version makes them on a second database through its APIs (a merchant, a paid
- * payment, an Assist order, a Saleor installation), and they are copied over, which
- * also proves both schemas have the same tables and columns. Then today's gateway
- * starts on the old database: nothing is re-created, nothing is lost, and it works.
+ * Assist, Saleor, ISO 8583 and personal-account tables in core. Its rows are real: a
+ * gateway of this version makes them on a second database through its APIs (a
+ * merchant, a paid card payment, a payment from a personal account with the payer,
+ * the CA and the certificate behind it, an Assist order, a Saleor installation), and
+ * they are copied over, which also proves both schemas have the same tables and
+ * columns. Then today's gateway starts on the old database: nothing is re-created,
+ * nothing is lost, the method type of the old payments is backfilled, and it works
+ * (the old payer's certificate pays again).
  * The bank is the sandbox and tender-bank-sim over loopback TCP; nothing is mocked.
  */
 describe('plugin migrations: a database made by the old migrations 001-015 upgrades in place', function () {
@@ -84,7 +94,7 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-upgrade-'));
   const masterKey = randomBytes(32).toString('base64');
   let env: Record<string, string>;
-  const plugins = [sandboxPlugin, isoPlugin, createAssistPlugin({ intervalMs: 3600_000 }), createSaleorPlugin({ intervalMs: 3600_000 })];
+  const plugins = [sandboxPlugin, isoPlugin, accountsPlugin, createAssistPlugin({ intervalMs: 3600_000 }), createSaleorPlugin({ intervalMs: 3600_000 })];
   const configFor = (db: TestDatabase): TenderConfig => ({ ...loadConfig(env), database: db.config });
 
   before(async () => {
@@ -110,16 +120,29 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps every row of core and plugin tables, records the moved migrations as adopted, and serves payments, Assist and Saleor', async () => {
+  it('keeps every row of core and plugin tables, records the moved migrations as adopted, and serves card and personal-account payments, Assist and Saleor', async () => {
     // 1. Real rows, made by this version's gateway on the donor database.
     const donor = await Gateway.create(configFor(donorDb), { plugins });
     let merchant: { id: string; key: string };
     let assistBill: string;
+    let device: PayerDevice;
+    let cardPayment: string;
+    let accountPayment: string;
+    let caPem: string;
     try {
       const created = await request(donor.app).post('/admin/v1/merchants').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: 'Old Shop', email: 'old@example.com' }).expect(201);
       merchant = { id: created.body.id as string, key: created.body.test_secret_key as string };
       const api = new MerchantClient(donor.app, merchant.key);
-      assert.equal((await api.pay(CARDS.visa)).status, 'captured');
+      const paidByCard = await api.pay(CARDS.visa);
+      assert.equal(paidByCard.status, 'captured');
+      cardPayment = String(paidByCard.id);
+      // A payment from a personal account: the CA, a payer with an account, its certificate, the signed confirm.
+      caPem = String((await admin(donor.app).post('/ca', { common_name: 'Old payer CA' }).expect(201)).body.certificate_pem);
+      await admin(donor.app).post(`/merchants/${merchant.id}/account-payments`, { enabled: true }).expect(200);
+      device = await enrolPayer(donor.app, ACCOUNT_NUMBER);
+      const forAccount = await api.createPayment({ amount: 25000 });
+      accountPayment = String(forAccount.id);
+      assert.equal((await confirmSigned(donor.app, device, pageTokenOf(forAccount), { account: { number: ACCOUNT_NUMBER } }).expect(200)).body.status, 'captured');
       await enableAssist(donor.app, merchant.id);
       const form: Record<string, string> = { Merchant_ID: ASSIST.merchantId, OrderNumber: 'OLD-1', OrderAmount: '100.00', OrderCurrency: 'RUB', Delay: '0' };
       form.Checkvalue = signOrder(form);
@@ -147,9 +170,10 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
       await copyRows(donorKnex, oldKnex, tables);
       before = new Map();
       for (const table of tables) before.set(table, await rowsOf(oldKnex, table));
-      assert.ok((before.get('assist_merchants') ?? []).length === 1 && (before.get('saleor_installations') ?? []).length === 1 && (before.get('payments') ?? []).length === 2);
+      assert.ok((before.get('assist_merchants') ?? []).length === 1 && (before.get('saleor_installations') ?? []).length === 1 && (before.get('payments') ?? []).length === 3);
+      for (const table of ACCOUNT_TABLES) assert.ok((before.get(table) ?? []).length >= 1, `the old database has rows in ${table}`);
       const names = (await oldKnex('tender_migrations').select('name')).map((r: { name: string }) => r.name);
-      assert.ok(names.includes('009-assist') && names.includes('015-saleor-install-secrets'));
+      assert.ok(names.includes('008-certificates') && names.includes('009-assist') && names.includes('015-saleor-install-secrets'));
     } finally {
       await donorKnex.destroy();
       await oldKnex.destroy();
@@ -163,14 +187,20 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
       for (const table of ADDED_TABLES) assert.ok(await gateway.db.schema.hasTable(table), `${table} added by the upgrade`);
       assert.ok(Number((await gateway.db('iso8583_counters').where({ name: 'message' }).first()).value) > 4242, 'the STAN counter went on from the old value, not from a new table');
       const core = (await gateway.db('tender_migrations').select('name')).map((r: { name: string }) => r.name);
-      assert.ok(core.includes('016-plugin-migrations') && core.includes('005-routing'));
-      for (const moved of ['009-assist', '010-saleor', '014-saleor-outside-refunds', '015-saleor-install-secrets']) assert.ok(!core.includes(moved), `${moved} left core's list`);
+      assert.ok(core.includes('016-plugin-migrations') && core.includes('005-routing') && core.includes('031-accounts-plugin-tables'));
+      for (const moved of ['008-certificates', '009-assist', '010-saleor', '014-saleor-outside-refunds', '015-saleor-install-secrets']) assert.ok(!core.includes(moved), `${moved} left core's list`);
+      // 032 backfilled how the old payments were paid: the card columns, the accounts plugin's account_payments.
+      const methodOf = async (id: string) => (await gateway.db('payments').where({ id }).first()).method_type as string | null;
+      assert.equal(await methodOf(cardPayment), 'card');
+      assert.equal(await methodOf(accountPayment), 'account');
+      assert.equal(await methodOf(assistBill), 'card');
       const applied = (await appliedPluginMigrations(gateway.db)).map((m) => [m.plugin, m.name, m.adoptedFrom]).sort();
       assert.deepEqual(applied, [
         ['@tender/adapter-iso8583', '001-iso8583-link', '005-routing'],
         // Newer than the old database: applied by the upgrade, not adopted.
         ['@tender/adapter-iso8583', '002-iso8583-reversals', null],
         ['@tender/adapter-iso8583', '003-iso8583-centres', null],
+        ['@tender/plugin-accounts', '001-accounts-tables', '008-certificates'],
         ['@tender/plugin-assist-compat', '001-assist-tables', '009-assist'],
         ['@tender/plugin-saleor', '001-saleor-tables', '010-saleor'],
         ['@tender/plugin-saleor', '002-saleor-outside-refunds', '014-saleor-outside-refunds'],
@@ -187,6 +217,11 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
       assert.equal(state.body.result.order[0].ordernumber, 'OLD-1');
       const installations = (await api.get('/v1/saleor/installations').expect(200)).body as { data: Array<{ saleor_api_url: string }> };
       assert.deepEqual(installations.data.map((i) => i.saleor_api_url), ['http://127.0.0.1:9/graphql/']);
+      // The old CA, payer and certificate: the CA is the same and the old certificate pays a new payment.
+      assert.equal(String((await admin(gateway.app).get('/ca').expect(200)).body.certificate_pem), caPem);
+      const next = await api.createPayment({ amount: 1000 });
+      assert.equal((await confirmSigned(gateway.app, device, pageTokenOf(next), { account: { number: ACCOUNT_NUMBER } }).expect(200)).body.status, 'captured');
+      assert.equal(await methodOf(String(next.id)), 'account');
     } finally {
       await gateway.close();
     }
@@ -194,9 +229,42 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
     // 4. A second start changes nothing more.
     const again = await Gateway.create(configFor(oldDb), { plugins });
     try {
-      assert.equal((await appliedPluginMigrations(again.db)).length, 7);
+      assert.equal((await appliedPluginMigrations(again.db)).length, 8);
     } finally {
       await again.close();
+    }
+  });
+  it('adopts the accounts tables when the upgraded gateway runs without @tender/plugin-accounts, and the plugin added later finds them', async () => {
+    const bare = await createTestDatabase();
+    // Without the ISO 8583 plugin, its options would name no loaded plugin.
+    const bareEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('TENDER_PLUGIN_ISO8583_')));
+    const bareConfig: TenderConfig = { ...loadConfig(bareEnv), database: bare.config };
+    try {
+      const knex = createDatabase(bare.config);
+      try {
+        await migrateLegacy(knex);
+        await knex('payers').insert({ id: 'pyr_old', name: 'Old Payer', email: null, created_at: 1 });
+      } finally {
+        await knex.destroy();
+      }
+      const without = await Gateway.create(bareConfig, { plugins: [sandboxPlugin] });
+      try {
+        for (const table of ACCOUNT_TABLES) assert.ok(await without.db.schema.hasTable(table), `${table} kept`);
+        assert.deepEqual((await appliedPluginMigrations(without.db)).filter((m) => m.plugin === '@tender/plugin-accounts').map((m) => [m.name, m.adoptedFrom]), [['001-accounts-tables', '008-certificates']]);
+        assert.equal((await without.db('tender_migrations').where({ name: '008-certificates' })).length, 0);
+        assert.equal((await new MerchantClient(without.app, (await request(without.app).post('/admin/v1/merchants').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: 'Shop', email: 'shop@example.com' }).expect(201)).body.test_secret_key as string).pay(CARDS.visa)).status, 'captured');
+      } finally {
+        await without.close();
+      }
+      const withIt = await Gateway.create(bareConfig, { plugins: [sandboxPlugin, accountsPlugin] });
+      try {
+        assert.equal((await appliedPluginMigrations(withIt.db)).filter((m) => m.plugin === '@tender/plugin-accounts').length, 1, 'not run again');
+        assert.equal(String((await admin(withIt.app).get('/payers/pyr_old').expect(200)).body.name), 'Old Payer');
+      } finally {
+        await withIt.close();
+      }
+    } finally {
+      await bare.drop();
     }
   });
 });

@@ -89,6 +89,8 @@ describe('routing strategies: a plugin wrapper, the dry run and the console test
     assert.match(res.body.candidates[0].reason, /^beta preferred; no routing rule matched/);
     const skipped = Object.fromEntries(res.body.skipped.map((s: { bank: string; reason: string }) => [s.bank, s.reason]));
     assert.deepEqual(skipped, { gamma: "adapter 'absent-adapter' is not installed", delta: 'connection disabled' });
+    const kinds = Object.fromEntries(res.body.skipped.map((s: { bank: string; kind: string }) => [s.bank, s.kind]));
+    assert.deepEqual(kinds, { gamma: 'adapter_missing', delta: 'disabled' });
     assert.equal(await writes(t), before);
   });
 
@@ -132,10 +134,11 @@ describe('routing strategies: a plugin wrapper, the dry run and the console test
     const before = await writes(t);
     const form = { _csrf: op.csrf, merchant: m.id, mode: 'live', amount: '5000', currency: 'rub', payment_method: 'card', card_bin: '424242' };
     const res = await op.agent.post('/console/routing-tester').type('form').send(form).expect(200);
-    const candidates = [...res.text.matchAll(/<li data-connection="(bcn_\w+)"><strong>(\w+)<\/strong>/g)].map((x) => x[2]);
+    const candidates = [...res.text.matchAll(/<li data-connection="(bcn_\w+)"(?: data-kind="\w+")?><strong>(\w+)<\/strong>/g)].map((x) => x[2]);
     assert.deepEqual(candidates, ['beta', 'alpha', 'gamma', 'delta']);
     assert.match(res.text, /id="tester-candidates"[\s\S]*beta preferred; no routing rule matched/);
     assert.match(res.text, /id="tester-skipped"[\s\S]*connection disabled/);
+    assert.match(res.text, /id="tester-skipped"[\s\S]*data-kind="disabled"/);
     const bad = await op.agent.post('/console/routing-tester').type('form').send({ ...form, amount: 'ten' }).expect(400);
     assert.match(bad.text, /id="console-error"><code>amount<\/code>/);
     assert.equal(await writes(t), before);
@@ -153,6 +156,8 @@ describe('routing strategies: what the gateway enforces whatever the strategy', 
       assert.deepEqual(res.body.candidates.map((c: { bank: string }) => c.bank), ['alpha', 'beta']);
       const skipped = Object.fromEntries(res.body.skipped.map((s: { bank: string; reason: string }) => [s.bank, s.reason]));
       assert.deepEqual(skipped, { delta: 'refused by the gateway: connection disabled', gamma: "refused by the gateway: adapter 'absent-adapter' is not installed" });
+      const kinds = Object.fromEntries(res.body.skipped.map((s: { bank: string; kind: string }) => [s.bank, s.kind]));
+      assert.deepEqual(kinds, { delta: 'disabled', gamma: 'adapter_missing' });
       const paid = await m.shop.pay(CARDS.visa);
       assert.equal(paid.status, 'captured');
     } finally {

@@ -12,7 +12,7 @@ import { OperatorClient } from '../support/operator-client';
 import { cardFormOf, expiry } from '../support/hosted-page';
 import { ASSIST, enableAssist, postForm, signOrder } from '../support/assist-shop';
 import { admin, confirmSigned, enrolPayer, pageTokenOf } from '../support/payer-app';
-import { assertNothingWritten, moneyRows } from '../support/money-rows';
+import { ACCOUNT_MONEY_TABLES, assertNothingWritten, moneyRows } from '../support/money-rows';
 
 /**
  * Issue 16, item 0, the plugin paths: a suspended merchant takes no new money through
@@ -82,7 +82,7 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
     });
 
     it('order.cfm and payrequest.cfm start no payment; the buyer gets Assist\'s error page, not a 500', async () => {
-      const before = await moneyRows(t.gateway.db, ['assist_pushes']);
+      const before = await moneyRows(t.gateway.db, [...ACCOUNT_MONEY_TABLES, 'assist_pushes']);
       const page = await postForm(app(), '/pay/order.cfm', order('AS-NEW'));
       assert.ok(page.status >= 400 && page.status < 500, `order.cfm answered ${page.status}`);
       assert.match(page.text, /id="firstcode">7</);
@@ -94,7 +94,7 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
     });
 
     it('the payment page of an order opened earlier takes nothing, also when the order is posted again', async () => {
-      const before = await moneyRows(t.gateway.db, ['assist_pushes']);
+      const before = await moneyRows(t.gateway.db, [...ACCOUNT_MONEY_TABLES, 'assist_pushes']);
       assertUnavailablePage(await request(app()).get(`/pay/${openToken}`));
       assertUnavailablePage(await request(app()).post(openForm.action).type('form').send({ form_token: openForm.token, number: CARDS.visa, expiry: expiry(), cvc: '123' }));
       // The same order again: Assist reuses its open payment; wherever it leads, nothing is taken.
@@ -152,7 +152,7 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
     });
 
     it('TRANSACTION_INITIALIZE_SESSION answers CHARGE_FAILURE with the reason and creates no payment', async () => {
-      const before = await moneyRows(t.gateway.db, ['saleor_transactions']);
+      const before = await moneyRows(t.gateway.db, [...ACCOUNT_MONEY_TABLES, 'saleor_transactions']);
       const answer = await transactions().initialize(inst, session('CHARGE'));
       assert.equal(answer.result, 'CHARGE_FAILURE', JSON.stringify(answer));
       assert.match(String(answer.message), /merchant_suspended/);
@@ -187,7 +187,7 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
     });
 
     it('a signed confirmation from the payer\'s app is refused with merchant_suspended; nothing is debited or written', async () => {
-      const before = await moneyRows(t.gateway.db);
+      const before = await moneyRows(t.gateway.db, ACCOUNT_MONEY_TABLES);
       const res = await confirmSigned(app(), device, token, {}, { iat: Math.floor(clock.now() / 1000) });
       assert.equal(res.status, 403, JSON.stringify(res.body));
       assert.equal(res.body.error.code, 'merchant_suspended');
@@ -196,7 +196,7 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
     });
 
     it('the page\'s account form shows the unavailable page', async () => {
-      const before = await moneyRows(t.gateway.db);
+      const before = await moneyRows(t.gateway.db, ACCOUNT_MONEY_TABLES);
       const formToken = /name="form_token" value="([0-9a-f]+)"/.exec((await request(app()).get(`/pay/${token}`)).text)?.[1] ?? '';
       assertUnavailablePage(await request(app()).post(`/pay/${token}/account`).type('form').send({ form_token: formToken, account_number: '40817810000000000001' }));
       await assertNothingWritten(t.gateway.db, before, 'the account form of a suspended merchant');

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { Database } from '@tender/core';
 
 /**
- * Every table a payment attempt, a refund, a payment link or an account payment
- * writes to: a refused request must leave all of them as they were.
+ * Every core table a payment attempt, a refund or a payment link writes to: a
+ * refused request must leave all of them as they were.
  */
 export const MONEY_TABLES = [
   'payments',
@@ -16,9 +16,10 @@ export const MONEY_TABLES = [
   'payment_links',
   'refunds',
   'idempotency_keys',
-  'account_payments',
-  'signed_request_nonces',
 ] as const;
+
+/** What an account payment writes besides core's tables (@tender/plugin-accounts' own tables). */
+export const ACCOUNT_MONEY_TABLES = ['account_payments', 'signed_request_nonces'] as const;
 
 /** Row counts of MONEY_TABLES (plus any plugin tables named in `extra`). */
 export async function moneyRows(db: Database, extra: readonly string[] = []): Promise<Record<string, number>> {

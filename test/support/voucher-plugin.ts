@@ -61,18 +61,22 @@ export const VOUCHER_TEMPLATE = `<section class="voucher-option" id="voucher-opt
   </form>
 </section>`;
 
+/** The voucher part's own style sheet (the theme knows nothing of .voucher-option). */
+export const VOUCHER_STYLES = '.voucher-option > h2 { letter-spacing: 0.02em; }';
+
 /**
- * The voucher method; `template` lets a test hand in a page part the gateway must
- * refuse; `issuer` binds every instrument to that adapter (a voucher held at its
- * issuer, as a personal account is held at its bank).
+ * The voucher method; `template` and `styles` let a test hand in a page part the
+ * gateway must refuse; `issuer` binds every instrument to that adapter (a voucher held
+ * at its issuer, as a personal account is held at its bank).
  */
-export function voucherMethod(template = VOUCHER_TEMPLATE, issuer?: string): PaymentMethod<z.output<typeof voucherInput>> {
+export function voucherMethod(template = VOUCHER_TEMPLATE, styles = VOUCHER_STYLES, issuer?: string): PaymentMethod<z.output<typeof voucherInput>> {
   return {
     type: 'voucher',
     input: voucherInput,
     capability: VOUCHER_CAPABILITY,
     page: {
       template,
+      styles,
       path: 'voucher',
       fields: ['code'],
       keep: ['code'],
@@ -92,14 +96,14 @@ export function voucherMethod(template = VOUCHER_TEMPLATE, issuer?: string): Pay
 }
 
 /** A plugin with the voucher method and, when given, the stand-in voucher bank. */
-export function voucherPlugin(options: { bank?: VoucherBank; template?: string; issuer?: string } = {}): TenderPlugin {
+export function voucherPlugin(options: { bank?: VoucherBank; template?: string; styles?: string; issuer?: string } = {}): TenderPlugin {
   return definePlugin({
     name: 'test-vouchers',
     version: '0.0.1',
     coreRange: '^0.1.0',
     setup(ctx) {
       if (options.bank !== undefined) ctx.registerBankAdapter(options.bank);
-      ctx.registerPaymentMethod(voucherMethod(options.template, options.issuer));
+      ctx.registerPaymentMethod(voucherMethod(options.template, options.styles, options.issuer));
     },
   });
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
-  CardInput, CardPaymentMethod, FixedClock, KeyRing, Payment, PaymentMethod, TenderError, loadConfig, methodPartProblem,
+  CardInput, CardPaymentMethod, FixedClock, KeyRing, Payment, PaymentMethod, TenderError, loadConfig, methodPartProblem, methodStylesProblem,
 } from '@tender/core';
 import { CardVault } from '@tender/core/dist/vault/card-vault';
 import { AccountPage, AccountPaymentMethod, AccountPaymentSettings, TlsClientCertificateAuthenticator } from '@tender/plugin-accounts';
@@ -26,6 +26,8 @@ function contractProblems(method: PaymentMethod): string[] {
     if (!/^(|[a-z][a-z-]{0,39})$/.test(page.path)) problems.push(`page path '${page.path}'`);
     const problem = methodPartProblem(page.template);
     if (problem !== undefined) problems.push(`template: ${problem}`);
+    const styles = page.styles === undefined ? undefined : methodStylesProblem(page.styles);
+    if (styles !== undefined) problems.push(`styles: ${styles}`);
     if (page.fields.includes('form_token')) problems.push('form_token is the gateway\'s field');
     for (const k of page.keep ?? []) if (!page.fields.includes(k)) problems.push(`keeps '${k}', which it does not post`);
   }
@@ -146,5 +148,13 @@ describe('payment methods against the PaymentMethod contract (no database)', () 
     assert.match(methodPartProblem('<p>{{{part.values.code}}}</p>') ?? '', /raw output/);
     assert.match(methodPartProblem('<p>{{& part.values.code}}</p>') ?? '', /raw output/);
     assert.equal(methodPartProblem('<p>{{part.values.code}}</p>'), undefined);
+  });
+
+  it('a page part\'s style sheet that could close its element or load from elsewhere breaks the contract', () => {
+    assert.match(methodStylesProblem('</style><script>alert(1)</script>') ?? '', /contains </);
+    assert.match(methodStylesProblem('@IMPORT "x.css";') ?? '', /@import/);
+    assert.match(methodStylesProblem('.v { background: URL (x.png) }') ?? '', /url\(\)/);
+    assert.match(methodStylesProblem('.v{}'.repeat(6000)) ?? '', /longer than/);
+    assert.equal(methodStylesProblem('.voucher-option > h2 { margin: 0; }'), undefined);
   });
 });

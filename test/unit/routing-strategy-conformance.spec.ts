@@ -7,12 +7,12 @@ import { RoutingStrategy, RoutingStrategyWrapper, assertConforms, checkRoutingSt
 const rulesStrategy = (rules: RoutingRuleSet['rules']): RuleRoutingStrategy =>
   new RuleRoutingStrategy({ rulesFor: async () => [{ label: 'operator', version: { version: 1, rules: routingRuleSetSchema.parse({ rules }).rules, createdAt: 0 } }] });
 
-/** Deliberately lazy: the merchant's active connections in the order given; health, adapter, capability and currency unread. */
+/** Deliberately lazy: the merchant's active connections in the order given; health, adapter, capability and currency unread; every skip called 'disabled'. */
 const lazy: RoutingStrategy = {
   name: 'lazy',
   async route(input) {
     const mine = input.connections.filter((c) => c.merchantId === input.merchant.id && c.livemode === input.merchant.livemode && c.status === 'active');
-    return { candidates: mine.map((c) => ({ connectionId: c.id, reason: 'active' })), skipped: input.connections.filter((c) => !mine.includes(c)).map((c) => ({ connectionId: c.id, reason: 'not mine or disabled' })) };
+    return { candidates: mine.map((c) => ({ connectionId: c.id, reason: 'active' })), skipped: input.connections.filter((c) => !mine.includes(c)).map((c) => ({ connectionId: c.id, kind: 'disabled' as const, reason: 'not mine or disabled' })) };
   },
 };
 
@@ -45,6 +45,9 @@ describe('RoutingStrategy conformance (no database)', () => {
     assert.throws(() => assertConforms(report), (e: Error) => e.name === 'AssertionError' && /RoutingStrategy conformance: lazy/.test(e.message));
     assert.ok(report.problems.some((p) => p.includes('first choice bcn_failing is unusable (circuit breaker open')), report.problems.join('\n'));
     assert.ok(!report.problems.some((p) => p.includes('another merchant')), report.problems.join('\n'));
+    // Its skips' kind is not the fact: another merchant's connection is not 'disabled'.
+    assert.ok(report.problems.some((p) => p.includes("skipped bcn_foreign as 'disabled', not 'other_merchant_or_mode'")), report.problems.join('\n'));
+    assert.ok(!report.problems.some((p) => p.includes('skipped bcn_disabled')), report.problems.join('\n'));
   });
 
   it('rejects a strategy that offers another merchant\'s or mode\'s connections', async () => {

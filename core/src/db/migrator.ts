@@ -6,7 +6,6 @@ import * as notifications004 from './migrations/004-notifications';
 import * as routing005 from './migrations/005-routing';
 import * as onboarding006 from './migrations/006-onboarding';
 import * as risk007 from './migrations/007-risk';
-import * as certificates008 from './migrations/008-certificates';
 import * as webAccounts011 from './migrations/011-web-accounts';
 import * as dashboard012 from './migrations/012-dashboard';
 import * as riskGuards013 from './migrations/013-risk-guards';
@@ -14,6 +13,8 @@ import * as attemptCounters015 from './migrations/015-attempt-counters';
 import * as pluginMigrations016 from './migrations/016-plugin-migrations';
 import * as webhookLeases030 from './migrations/030-webhook-leases';
 import * as bankAlerts020 from './migrations/020-bank-alerts';
+import * as accountsPluginTables031 from './migrations/031-accounts-plugin-tables';
+import * as paymentMethodType034 from './migrations/034-payment-method-type';
 import * as onboardingStages032 from './migrations/032-onboarding-stages';
 import * as onboardingDocuments033 from './migrations/033-onboarding-documents';
 import * as sentNotices035 from './migrations/035-sent-notices';
@@ -29,6 +30,7 @@ interface Migration {
  * migrates the same way from any working directory. New migrations are appended
  * here in order. 009, 010, 014 and 015-saleor-install-secrets left this list for the
  * Assist and Saleor plugins; 016 moves their records on databases that ran them.
+ * 008-certificates left it for the accounts plugin; 031 moves its record.
  */
 const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['001-core', core001],
@@ -38,7 +40,6 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['005-routing', routing005],
   ['006-onboarding', onboarding006],
   ['007-risk', risk007],
-  ['008-certificates', certificates008],
   ['011-web-accounts', webAccounts011],
   ['012-dashboard', dashboard012],
   ['013-risk-guards', riskGuards013],
@@ -46,6 +47,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['016-plugin-migrations', pluginMigrations016],
   ['020-bank-alerts', bankAlerts020],
   ['030-webhook-leases', webhookLeases030],
+  ['031-accounts-plugin-tables', accountsPluginTables031],
+  ['034-payment-method-type', paymentMethodType034],
   ['032-onboarding-stages', onboardingStages032],
   ['033-onboarding-documents', onboardingDocuments033],
   ['035-sent-notices', sentNotices035],

@@ -21,13 +21,20 @@ export type MethodPageLocale = 'ru' | 'en' | 'ar';
  * `part` (the state after a refusal: `values`, `errors`, `code`, `alert`) and
  * whatever `context` returns.
  *
+ * The part may use the theme's classes (`field`, `hint`, `pay-button`, ...) and the
+ * branding's CSS variables (`--tender-primary`, `--tender-muted`, ...); what is its
+ * own it styles with `styles`, a style sheet the island document carries while the
+ * part is offered (in a `<style>` element under the page's CSP nonce). The theme
+ * never styles a method's own markup.
+ *
  * @example
  * ```ts
  * const page: PaymentMethodPage = {
  *   path: 'voucher',
  *   fields: ['code'],
  *   keep: ['code'],
- *   template: '<form method="post" action="{{method.action}}" target="_parent">...</form>',
+ *   template: '<section class="voucher-option"><form method="post" action="{{method.action}}" target="_parent">...</form></section>',
+ *   styles: '.voucher-option { margin-block-start: 24px; }',
  *   messages: { en: { title: 'Pay with a voucher' }, ru: { title: 'Оплата ваучером' } },
  *   context: () => ({}),
  *   submission: async (posted) => ({ input: { code: posted.code ?? '' } }),
@@ -44,6 +51,13 @@ export interface PaymentMethodPage {
   readonly fields: readonly string[];
   /** Posted fields shown again after a refusal (sealed in the island's URL for 30 minutes); never secrets such as a PAN or CVC. */
   readonly keep?: readonly string[];
+  /**
+   * The part's own CSS (its classes, prefixed with the method's type by convention:
+   * `.voucher-option`), added to the island document while the part is offered. No
+   * `<`, `@import` or `url()`, at most 20 000 characters (methodStylesProblem):
+   * checked at start.
+   */
+  readonly styles?: string;
   /** The method's own texts, per locale: `{{m.key}}` in the template, `m.key` as a message key in `refusal`. */
   readonly messages?: Partial<Record<MethodPageLocale, Readonly<Record<string, unknown>>>>;
   /** Whether this payment's page offers the method (e.g. a merchant setting); default yes. */

@@ -2,6 +2,7 @@ import { injectAll, injectable } from 'tsyringe';
 import { TenderError } from '../errors/tender-error';
 import { PAYMENT_METHOD, PaymentMethod } from './payment-method';
 import { methodPartProblem } from './method-part-template';
+import { methodStylesProblem } from './method-part-styles';
 
 /**
  * The registered payment methods (the card method of core, then plugins' in
@@ -29,6 +30,8 @@ export class PaymentMethodRegistry {
         paths.add(m.page.path);
         const problem = methodPartProblem(m.page.template);
         if (problem !== undefined) throw new Error(`the page template of payment method ${m.type} cannot be used: ${problem}`);
+        const styles = m.page.styles === undefined ? undefined : methodStylesProblem(m.page.styles);
+        if (styles !== undefined) throw new Error(`the page styles of payment method ${m.type} cannot be used: the style sheet ${styles}`);
       }
       this.byType.set(m.type, m);
     }

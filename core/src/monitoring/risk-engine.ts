@@ -85,7 +85,7 @@ export interface PreparedRisk {
  * const prepared = await engine.prepare(ctx, card, { ip: '203.0.113.7', email: 'buyer@example.com' });
  * await inTransaction(db, async (trx) => {
  *   const risk = await engine.assessLocked(trx, prepared, payment, { canChallenge: true });
- *   if (risk.action === 'block') return engine.decline(trx, current, risk);
+ *   if (risk.action === 'block') return engine.decline(trx, current, risk, method.type);
  * });
  * ```
  */
@@ -172,9 +172,13 @@ export class RiskEngine {
     return { risk_score: risk.score, risk_decision: risk.action, risk_reasons: JSON.stringify(risk.reasons) };
   }
 
-  /** Block: pending -> processing -> declined (fraud_suspected), with events, in the confirm transaction. No bank is asked. */
-  decline(trx: Transaction, current: Payment, risk: RiskAssessment): Promise<Payment> {
-    return this.recorder.decline(trx, current, risk, this.paymentPatch(risk));
+  /**
+   * Block: pending -> processing -> declined (fraud_suspected), with events, in the
+   * confirm transaction. No bank is asked. `methodType`: the confirming method's type,
+   * recorded on the payment as every confirm records it.
+   */
+  decline(trx: Transaction, current: Payment, risk: RiskAssessment, methodType: string): Promise<Payment> {
+    return this.recorder.decline(trx, current, risk, { ...this.paymentPatch(risk), method_type: methodType });
   }
 
   /** Allow or review: records the assessment (and opens the review) in the confirm transaction. */

@@ -150,7 +150,7 @@ export class HostedPageService {
           : null;
         const island = this.island.documentContext(base, branding, { cancel_url: returnUrl });
         const parts = await this.methodPages.render(methods, payment, island, { locale, token: this.formTokens.issue(payment.id), state, failure });
-        return page('fields', { ...island, island_parts: parts });
+        return page('fields', { ...island, island_parts: parts, method_css: this.methodPages.stylesOf(methods) });
       }
       const frame = this.island.frameFor(payment, t('payment_details'), state, methods.length > 1);
       return page('payment', { ...base, script: 'page.js', island: frame, cancel_url: returnUrl, methods: Object.fromEntries(methods.map((m) => [m.type, true] as const)) });

@@ -50,6 +50,14 @@ export class MethodPages {
     return offered;
   }
 
+  /**
+   * The style sheets of these methods' parts (PaymentMethodPage.styles, checked at
+   * start), for the island document's head; empty when none brings one.
+   */
+  stylesOf(methods: readonly PaymentMethod[]): string {
+    return methods.map((m) => m.page?.styles ?? '').filter((css) => css !== '').join('\n');
+  }
+
   /** The method whose part posts to `path` ('' for `/pay/<token>`). */
   byPath(path: string): PaymentMethod | undefined {
     return this.methods.byPagePath(path);

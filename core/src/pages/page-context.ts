@@ -31,6 +31,8 @@ export interface PageContext {
   readonly form?: { readonly action: string; readonly token: string };
   /** The island document: each offered payment method's part, rendered and escaped (MethodPages). */
   readonly island_parts?: readonly Handlebars.SafeString[];
+  /** The island document: the offered parts' own style sheets (PaymentMethodPage.styles, checked at start). */
+  readonly method_css?: string;
   readonly result?: { readonly tone: 'success' | 'neutral' | 'error'; readonly title: string; readonly text: string; readonly card: string | null; readonly return_url: string | null; readonly refresh: boolean; readonly status_url?: string | null };
   readonly challenge?: { readonly acs_url: string; readonly creq: string; readonly notification_url: string };
   readonly error?: { readonly title: string; readonly text: string; readonly return_url: string | null };

@@ -34,7 +34,7 @@ export class MethodRouting {
     // The active strategy leaves out live connections that cannot do the capability; test mode's sandbox is checked here.
     const able = explanation.candidates.filter((c) => supportsCapability(this.banks.get(c.adapterCode), method.capability));
     if (able.length > 0) return able;
-    const capabilityMissing = explanation.candidates.length > 0 || (explanation.skipped.length > 0 && explanation.skipped.every((s) => s.reason.includes(`cannot do ${method.capability}`)));
+    const capabilityMissing = explanation.candidates.length > 0 || (explanation.skipped.length > 0 && explanation.skipped.every((s) => s.kind === 'capability_missing'));
     if (!capabilityMissing) return this.router.plan(ctx, request); // says no_bank_connection, with its reason
     throw new TenderError('payment_method_unavailable', {
       param: 'payment_method.type',

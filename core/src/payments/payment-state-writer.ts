@@ -51,6 +51,7 @@ function merge(p: Payment, patch: PaymentPatch, now: number): Payment {
     amountRefundPending: patch.amount_refund_pending ?? p.amountRefundPending,
     failureCode: patch.failure_code !== undefined ? patch.failure_code : p.failureCode,
     failureMessage: patch.failure_message !== undefined ? patch.failure_message : p.failureMessage,
+    methodType: patch.method_type ?? p.methodType,
     cardToken: patch.card_token !== undefined ? patch.card_token : p.cardToken,
     cardFingerprint: patch.card_fingerprint !== undefined ? patch.card_fingerprint : p.cardFingerprint,
     card:

@@ -183,7 +183,7 @@ export class PaymentService {
       const risk = riskInput === undefined ? undefined : await this.risk.assessLocked(trx, riskInput, target, { canChallenge });
       const current = await this.lockForOperation(trx, ctx, id);
       assertTransition(current.status, 'processing', 'confirm this payment');
-      if (risk?.action === 'block') return { payment: await this.risk.decline(trx, current, risk), op: undefined, risk };
+      if (risk?.action === 'block') return { payment: await this.risk.decline(trx, current, risk, method.type), op: undefined, risk };
       const op = await this.operations.create(trx, {
         paymentId: current.id,
         merchantId: ctx.merchantId,
@@ -196,6 +196,8 @@ export class PaymentService {
       const columns = await instrument.record(trx, { payment: current, operationId: op.id, now });
       const payment = await this.writer.change(trx, current, {
         status: 'processing',
+        // Core's record of how the payment was paid (the dashboard filters by it).
+        method_type: method.type,
         ...NO_CARD,
         ...columns,
         failure_code: null,

@@ -25,6 +25,11 @@ export interface Payment {
   readonly pageToken: string;
   readonly failureCode: string | null;
   readonly failureMessage: string | null;
+  /**
+   * The type of the PaymentMethod of the latest confirm ('card', 'account', a
+   * plugin's own), null before any; written by PaymentService (migration 032).
+   */
+  readonly methodType: string | null;
   readonly card: PaymentCard | null;
   readonly cardToken: string | null;
   readonly cardFingerprint: string | null;
@@ -80,6 +85,7 @@ export function paymentFromRow(row: PaymentRow): Payment {
     pageToken: String(row.page_token),
     failureCode: (row.failure_code as string | null) ?? null,
     failureMessage: (row.failure_message as string | null) ?? null,
+    methodType: (row.method_type as string | null | undefined) ?? null,
     card:
       brand === null || brand === undefined
         ? null
@@ -111,6 +117,7 @@ export interface PaymentPatch {
   amount_refund_pending?: number;
   failure_code?: string | null;
   failure_message?: string | null;
+  method_type?: string;
   card_token?: string | null;
   card_brand?: string | null;
   card_bin?: string | null;

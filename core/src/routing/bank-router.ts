@@ -9,8 +9,8 @@ import { BankConnection, BankConnectionRepository, connectionTerms } from '../ba
 import { ConnectionHealth } from './connection-health';
 import { PaymentFacts } from './routing-rules';
 import { PaymentAttemptRepository } from './payment-attempt.repository';
-import { BREAKER_OPEN_REASON, unusableBecause } from './routing-eligibility';
-import { BankCapability, RoutingConnection, RoutingInput } from './routing-strategy';
+import { ineligibility } from './routing-eligibility';
+import { BankCapability, RoutingConnection, RoutingInput, RoutingSkipKind } from './routing-strategy';
 import { RoutingStrategyRegistry } from './routing-strategy.registry';
 
 /** The adapter that serves every test-mode payment. */
@@ -42,7 +42,15 @@ export interface RouteExplanation {
   readonly strategy: string;
   readonly livemode: boolean;
   readonly candidates: readonly RouteCandidate[];
-  readonly skipped: ReadonlyArray<{ readonly connectionId: string; readonly bankCode: string; readonly reason: string }>;
+  readonly skipped: readonly RouteSkip[];
+}
+
+/** A connection left out of a payment's route: why as data (RoutingSkipKind) and in words. */
+export interface RouteSkip {
+  readonly connectionId: string;
+  readonly bankCode: string;
+  readonly kind: RoutingSkipKind;
+  readonly reason: string;
 }
 
 /**
@@ -95,7 +103,7 @@ export class BankRouter {
     const explanation = await this.explain(ctx, request);
     if (explanation.candidates.length === 0) {
       if (!ctx.livemode) this.route(ctx);
-      const breakerOnly = explanation.skipped.some((s) => s.reason === BREAKER_OPEN_REASON);
+      const breakerOnly = explanation.skipped.some((s) => s.kind === 'breaker_open');
       throw new TenderError('no_bank_connection', { message: breakerOnly ? 'Every bank connection that could serve this payment is unavailable (circuit open).' : 'No live bank connection of this merchant can serve this payment.' });
     }
     return [...explanation.candidates];
@@ -123,28 +131,32 @@ export class BankRouter {
     const byId = new Map(stored.map((c, i) => [c.id, { stored: c, routing: input.connections[i]! }]));
     const offered = new Set<string>();
     const candidates: RouteCandidate[] = [];
-    const skipped: Array<{ connectionId: string; bankCode: string; reason: string }> = [];
+    const skipped: RouteSkip[] = [];
     for (const choice of decision.candidates) {
       const known = byId.get(choice.connectionId);
       if (known === undefined || offered.has(choice.connectionId)) continue;
       const connection = known.stored;
       offered.add(connection.id);
       // A plugin's strategy orders; it never widens what a payment may reach.
-      const why = unusableBecause(known.routing, input);
+      const why = ineligibility(known.routing, input);
       if (why !== undefined) {
-        skipped.push({ connectionId: connection.id, bankCode: connection.bankCode, reason: why === BREAKER_OPEN_REASON ? why : `refused by the gateway: ${why}` });
+        skipped.push({ connectionId: connection.id, bankCode: connection.bankCode, kind: why.kind, reason: why.kind === 'breaker_open' ? why.reason : `refused by the gateway: ${why.reason}` });
         continue;
       }
       candidates.push({ adapterCode: connection.adapterCode, terms: connectionTerms(connection), reason: choice.reason, connectionId: connection.id, bankCode: connection.bankCode });
     }
     for (const skip of decision.skipped) {
-      const connection = byId.get(skip.connectionId)?.stored;
-      if (connection === undefined || offered.has(skip.connectionId)) continue;
+      const known = byId.get(skip.connectionId);
+      if (known === undefined || offered.has(skip.connectionId)) continue;
+      const connection = known.stored;
       offered.add(connection.id);
-      skipped.push({ connectionId: connection.id, bankCode: connection.bankCode, reason: skip.reason });
+      // The kind is checked, not trusted: what the gateway itself finds wrong with the
+      // connection, else the strategy's own choice (callers decide on the kind).
+      const kind = ineligibility(known.routing, input)?.kind ?? 'not_chosen';
+      skipped.push({ connectionId: connection.id, bankCode: connection.bankCode, kind, reason: skip.reason });
     }
     for (const connection of stored) {
-      if (!offered.has(connection.id)) skipped.push({ connectionId: connection.id, bankCode: connection.bankCode, reason: `not offered by strategy '${strategy.name}'` });
+      if (!offered.has(connection.id)) skipped.push({ connectionId: connection.id, bankCode: connection.bankCode, kind: 'not_offered', reason: `not offered by strategy '${strategy.name}'` });
     }
     return { strategy: strategy.name, livemode: true, candidates, skipped };
   }

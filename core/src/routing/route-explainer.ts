@@ -71,6 +71,6 @@ export function explanationView(request: ExplainRequest, reference: string, bran
     mode: e.livemode ? 'live' : 'test',
     payment: { amount: request.amount, currency: request.currency, payment_method: request.payment_method, card_bin: request.card_bin ?? null, brand: brand ?? null, reference },
     candidates: e.candidates.map((c, i) => ({ position: i + 1, bank_connection: c.connectionId ?? null, bank: c.bankCode, adapter: c.adapterCode, reason: c.reason })),
-    skipped: e.skipped.map((s) => ({ bank_connection: s.connectionId, bank: s.bankCode, reason: s.reason })),
+    skipped: e.skipped.map((s) => ({ bank_connection: s.connectionId, bank: s.bankCode, kind: s.kind, reason: s.reason })),
   };
 }

@@ -70,9 +70,38 @@ export interface RoutingChoice {
   readonly reason: string;
 }
 
-/** A connection a strategy left out, and why. */
+/**
+ * Why a connection was left out, as data (the `reason` says it in words). The first
+ * six are facts the gateway checks itself (routing-eligibility.ts): a strategy that
+ * leaves out an unusable connection gives the kind the gateway would give, and one
+ * that leaves out a usable connection by its own choice gives `not_chosen`.
+ *
+ * - `other_merchant_or_mode`: another merchant's connection, or the other mode's
+ * - `disabled`: the connection is disabled
+ * - `adapter_missing`: its adapter is not installed in this gateway
+ * - `capability_missing`: its adapter cannot do what the payment method needs
+ * - `currency_not_accepted`: its contract does not take the payment's currency
+ * - `breaker_open`: its circuit breaker is open (failing)
+ * - `not_chosen`: usable, but the strategy chose others (e.g. the rules name other banks)
+ * - `not_offered`: given by the gateway only, for a connection the strategy did not mention
+ */
+export type RoutingSkipKind =
+  | 'other_merchant_or_mode'
+  | 'disabled'
+  | 'adapter_missing'
+  | 'capability_missing'
+  | 'currency_not_accepted'
+  | 'breaker_open'
+  | 'not_chosen'
+  | 'not_offered';
+
+/** The kinds that say a connection cannot serve the payment at all (what the gateway checks). */
+export type RoutingIneligibleKind = Exclude<RoutingSkipKind, 'not_chosen' | 'not_offered'>;
+
+/** A connection a strategy left out: why as data (`kind`) and in words (`reason`, shown and kept with attempts). */
 export interface RoutingSkip {
   readonly connectionId: string;
+  readonly kind: RoutingSkipKind;
   readonly reason: string;
 }
 
@@ -99,13 +128,13 @@ export interface RoutingDecision {
  * const lowestLatency: RoutingStrategy = {
  *   name: 'lowest-latency',
  *   async route(input) {
- *     const usable = input.connections.filter((c) => c.merchantId === input.merchant.id && c.livemode === input.merchant.livemode
- *       && c.status === 'active' && c.adapterInstalled && c.capabilities.includes(input.method.capability)
- *       && c.currencies.includes(input.payment.currency) && c.health.state !== 'open');
+ *     // The gateway's own test (merchant and mode, status, adapter, capability, currency, breaker).
+ *     const usable = input.connections.filter((c) => ineligibility(c, input) === undefined);
  *     const ordered = [...usable].sort((a, b) => (a.health.averageLatencyMs ?? 0) - (b.health.averageLatencyMs ?? 0) || a.id.localeCompare(b.id));
  *     return {
  *       candidates: ordered.map((c) => ({ connectionId: c.id, reason: `latency ${c.health.averageLatencyMs ?? 0} ms` })),
- *       skipped: input.connections.filter((c) => !usable.includes(c)).map((c) => ({ connectionId: c.id, reason: 'not usable' })),
+ *       // ineligibility (@tender/core, @tender/core/testing) also says why, as the gateway would: kind and words.
+ *       skipped: input.connections.flatMap((c) => { const why = ineligibility(c, input); return why === undefined ? [] : [{ connectionId: c.id, ...why }]; }),
  *     };
  *   },
  * };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { planRoute, RuleSource } from './route-planner';
-import { unusableBecause } from './routing-eligibility';
+import { ineligibility } from './routing-eligibility';
 import { DEFAULT_ROUTING_STRATEGY, RoutingChoice, RoutingConnection, RoutingDecision, RoutingInput, RoutingSkip, RoutingStrategy } from './routing-strategy';
 
 /** Where the rules strategy reads the rules that apply to a merchant: its own overrides first, then the operator's. */
@@ -29,9 +29,9 @@ export class RuleRoutingStrategy implements RoutingStrategy {
     const skipped: RoutingSkip[] = [];
     const usable: RoutingConnection[] = [];
     for (const c of input.connections) {
-      const why = unusableBecause(c, input);
+      const why = ineligibility(c, input);
       if (why === undefined) usable.push(c);
-      else skipped.push({ connectionId: c.id, reason: why });
+      else skipped.push({ connectionId: c.id, ...why });
     }
     // The fallback is "oldest contract first": sort here so the answer does not depend on the caller's order.
     usable.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -39,7 +39,7 @@ export class RuleRoutingStrategy implements RoutingStrategy {
     const planned = planRoute(facts, usable, await this.sources.rulesFor(input.merchant), seededRandom(input.payment.reference));
     const candidates: RoutingChoice[] = planned.map((p) => ({ connectionId: p.connection.id, reason: p.reason }));
     const chosen = new Set(candidates.map((c) => c.connectionId));
-    for (const c of usable) if (!chosen.has(c.id)) skipped.push({ connectionId: c.id, reason: 'the matching rules name other banks' });
+    for (const c of usable) if (!chosen.has(c.id)) skipped.push({ connectionId: c.id, kind: 'not_chosen', reason: 'the matching rules name other banks' });
     return { candidates, skipped };
   }
 }

@@ -12,8 +12,9 @@ export { PaymentMethodSubject, checkPaymentMethod } from './payment-method.suite
 export { CertificateAuthenticatorSubject, CredentialKind, PayerCredentials, checkCertificateAuthenticator } from './certificate-authenticator.suite';
 export { runBankAdapterConformance, BankAdapterConformanceOptions, ConformanceSubject, ConformanceTestApi, CONFORMANCE_CARDS, CONFORMANCE_DECLINES } from '../banks/conformance';
 // The contracts the suites check, so a plugin's tests need nothing else from core.
-export type { RoutingStrategy, RoutingStrategyWrapper, RoutingInput, RoutingDecision, RoutingConnection, RoutingChoice, RoutingSkip, BankCapability } from '../routing/routing-strategy';
-export { unusableBecause } from '../routing/routing-eligibility';
+export type { RoutingStrategy, RoutingStrategyWrapper, RoutingInput, RoutingDecision, RoutingConnection, RoutingChoice, RoutingSkip, RoutingSkipKind, RoutingIneligibleKind, BankCapability } from '../routing/routing-strategy';
+export { ineligibility, unusableBecause } from '../routing/routing-eligibility';
+export type { Ineligibility } from '../routing/routing-eligibility';
 export type { RiskRule, RiskInput, RiskSignal, RiskHistory } from '../monitoring/risk-rule';
 export type { PaymentMethod, PaymentInstrument } from '../methods/payment-method';
 export type { CertificateAuthenticator, CertificateAuthenticationRequest, AuthenticatedPayer } from '../certificates/certificate-authenticator';

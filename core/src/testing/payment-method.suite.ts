@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { PaymentMethod } from '../methods/payment-method';
 import { ConformanceReport, ReportBuilder } from './conformance-report';
+import { methodStylesProblem } from '../methods/method-part-styles';
 
 /** A payment method under test, against the PaymentMethod contract (type, input schema, capability, page part). */
 export interface PaymentMethodSubject {
@@ -87,7 +88,7 @@ export async function checkPaymentMethod(subject: PaymentMethodSubject): Promise
     if (method.input === undefined || typeof method.input.safeParse !== 'function') problem('has no input schema');
   });
 
-  await r.check('has a page part that escapes what it prints', async (problem) => {
+  await r.check('has a page part that escapes what it prints and styles only itself', async (problem) => {
     const page = method.page;
     if (page === undefined) return;
     if (!/^([a-z][a-z0-9-]{0,39})?$/.test(page.path)) problem(`page path '${page.path}' is not empty or lower-case letters, digits and -`);
@@ -96,6 +97,8 @@ export async function checkPaymentMethod(subject: PaymentMethodSubject): Promise
     const { methodPartProblem } = await import('../methods/method-part-template');
     const unsafe = methodPartProblem(page.template);
     if (unsafe !== undefined) problem(`page template: ${unsafe}`);
+    const styles = page.styles === undefined ? undefined : methodStylesProblem(page.styles);
+    if (styles !== undefined) problem(`page styles: the style sheet ${styles}`);
   });
 
   await r.check('accepts the valid inputs, the same way twice, without changing them', (problem) => {

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { unusableBecause } from '../routing/routing-eligibility';
+import { ineligibility, unusableBecause } from '../routing/routing-eligibility';
 import type { RoutingConnection, RoutingDecision, RoutingInput, RoutingStrategy } from '../routing/routing-strategy';
 import { ConformanceReport, ReportBuilder } from './conformance-report';
 
@@ -72,8 +72,9 @@ function scenarios(): Array<{ name: string; input: RoutingInput }> {
  * mode (nor one it was not given), never puts an unusable connection (disabled,
  * breaker open, adapter missing, wrong capability or currency) first while a usable
  * one exists, answers the same input the same way, gives a reason for every
- * connection it chose or skipped and accounts for each once, leaves its input
- * unchanged, and answers "no candidates" without throwing.
+ * connection it chose or skipped and accounts for each once, skips each with the
+ * kind the gateway would give (`ineligibility`, else `not_chosen`), leaves its
+ * input unchanged, and answers "no candidates" without throwing.
  *
  * @example
  * ```ts
@@ -107,6 +108,19 @@ export async function checkRoutingStrategy(subject: RoutingStrategySubject): Pro
       for (const entry of [...d.candidates, ...d.skipped]) {
         if (typeof entry.reason !== 'string' || entry.reason.trim() === '') problem(`${s.name}: ${entry.connectionId} has no reason`);
         else if (entry.reason.length > 500) problem(`${s.name}: ${entry.connectionId}'s reason is longer than 500 characters (attempts keep 500)`);
+      }
+    }
+  });
+
+  await r.check('says why it skipped each connection with the kind the gateway would give', async (problem) => {
+    for (const s of scenarios()) {
+      const d = await answer(s.name, s.input);
+      for (const skip of d.skipped ?? []) {
+        const given = s.input.connections.find((x) => x.id === skip.connectionId);
+        if (given === undefined) continue;
+        // Callers act on the kind (a payment method no bank can serve is refused as such), so it must be the fact.
+        const expected = ineligibility(given, s.input)?.kind ?? 'not_chosen';
+        if (skip.kind !== expected) problem(`${s.name}: skipped ${skip.connectionId} as '${String(skip.kind)}', not '${expected}'`);
       }
     }
   });

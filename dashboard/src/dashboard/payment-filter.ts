@@ -6,6 +6,13 @@ import { DECIMAL_PATTERN } from './decimal-amount';
 export const PAYMENT_METHOD_FILTERS = ['card', 'visa', 'mastercard', 'mir', 'account'] as const;
 export type PaymentMethodFilter = (typeof PAYMENT_METHOD_FILTERS)[number];
 
+/** The filters that are payment method types (`payments.method_type`); the others are card brands. */
+const METHOD_TYPES: ReadonlySet<PaymentMethodFilter> = new Set<PaymentMethodFilter>(['card', 'account']);
+
+export function isMethodType(method: PaymentMethodFilter): boolean {
+  return METHOD_TYPES.has(method);
+}
+
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((d) => Number.isFinite(Date.parse(`${d}T00:00:00Z`)), 'must be a real date');

@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { CURRENCIES, DATABASE, Database, MerchantContext, Payment, isMysql, paymentFromRow } from '@tender/core';
 import { decimalToMinor } from './decimal-amount';
-import { PaymentCursor, PaymentFilter, encodeCursor } from './payment-filter';
+import { PaymentCursor, PaymentFilter, encodeCursor, isMethodType } from './payment-filter';
 
 /** One page of the payments table, newest first; `nextCursor` is undefined on the last page. */
 export interface PaymentPage {
@@ -60,7 +60,7 @@ export class PaymentSearch {
     if (filter.createdBefore !== undefined) query.andWhere('payments.created_at', '<', filter.createdBefore);
     if (filter.currency !== undefined) query.andWhere('payments.currency', filter.currency);
     applyAmountRange(query, filter);
-    applyMethod(query, ctx, filter);
+    applyMethod(query, filter);
     if (cursor !== undefined) {
       // "Before (c, s)" written as created_at <= c AND (created_at < c OR seq < s): the first
       // half is a plain range the optimizer starts the index walk from; the second only
@@ -126,20 +126,14 @@ function applyAmountRange(query: Knex.QueryBuilder, filter: PaymentFilter): void
   });
 }
 
-function applyMethod(query: Knex.QueryBuilder, ctx: MerchantContext, filter: PaymentFilter): void {
+/**
+ * "Any card" and a personal account are payment method types, read from core's
+ * `payments.method_type` (set at confirm from the registered method's type), so the
+ * search names no plugin's table; a card brand is the card column.
+ */
+function applyMethod(query: Knex.QueryBuilder, filter: PaymentFilter): void {
   const method = filter.method;
   if (method === undefined) return;
-  if (method === 'card') {
-    query.whereNotNull('payments.card_brand');
-  } else if (method === 'account') {
-    query.whereExists((sub) =>
-      sub
-        .select(sub.client.raw('1'))
-        .from('account_payments')
-        .where({ 'account_payments.merchant_id': ctx.merchantId, 'account_payments.livemode': ctx.livemode })
-        .andWhereRaw('account_payments.payment_id = payments.id'),
-    );
-  } else {
-    query.andWhere('payments.card_brand', method);
-  }
+  if (isMethodType(method)) query.andWhere('payments.method_type', method);
+  else query.andWhere('payments.card_brand', method);
 }

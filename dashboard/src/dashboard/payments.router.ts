@@ -2,10 +2,10 @@ import { Readable } from 'node:stream';
 import { Response, Router } from 'express';
 import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
-import { CURRENCIES, PAYMENT_STATUSES, PaymentService, TenderError, fields, parseInput, principalOf, requireWebRole } from '@tender/core';
+import { CURRENCIES, PAYMENT_STATUSES, PaymentMethodRegistry, PaymentService, TenderError, fields, parseInput, principalOf, requireWebRole } from '@tender/core';
 import { FORM_KEY_PATTERN, contextOf, formOf, newFormKey, pageErrorOf, renderNotFound, renderScreen } from './dashboard-page';
 import { PaymentSearch } from './payment-search';
-import { PAYMENT_METHOD_FILTERS, cursorOf, filterOf, filterQuery, paymentFilterSchema } from './payment-filter';
+import { PAYMENT_METHOD_FILTERS, cursorOf, filterOf, filterQuery, isMethodType, paymentFilterSchema } from './payment-filter';
 import { paymentCsvHeader, paymentCsvLine } from './payment-csv';
 import { PaymentTimelineAssembler } from './payment-timeline';
 import { paymentActionsOf, paymentDetailView, paymentRowView, refundRowView, timelineView } from './payment-presenter';
@@ -31,12 +31,15 @@ export function paymentsRouter(container: ServiceResolver): Router {
   const timelines = container.resolve(PaymentTimelineAssembler);
   const actions = container.resolve(DashboardPaymentActions);
   const limits = container.resolve(SupportRefundLimits);
+  // A method type is offered as a filter only when a registered payment method has it (no 'account' without the plugin).
+  const registered = new Set(container.resolve(PaymentMethodRegistry).all().map((m) => m.type));
+  const methodFilters = PAYMENT_METHOD_FILTERS.filter((value) => !isMethodType(value) || registered.has(value));
   router.use(requireWebRole('owner', 'developer', 'support'));
 
   // Handlebars here has no comparison helpers: the template gets each option with its `selected` flag.
   const optionsFor = (filter: Partial<Record<'status' | 'method' | 'currency', string>>) => ({
     statuses: PAYMENT_STATUSES.map((value) => ({ value, selected: filter.status === value })),
-    methods: PAYMENT_METHOD_FILTERS.map((value) => ({ value, selected: filter.method === value })),
+    methods: methodFilters.map((value) => ({ value, selected: filter.method === value })),
     currencies: Object.keys(CURRENCIES).map((value) => ({ value, selected: filter.currency === value })),
   });
 

@@ -14,6 +14,7 @@ import { CaDirectory } from './certificates/payer-certificate-directory.provider
 import { caRoutes } from './http/ca.routes';
 import { payAccountRoutes } from './http/pay-account.routes';
 import { adminCertificateRoutes } from './http/admin-certificates.routes';
+import { accountsTables } from './migrations/001-accounts-tables';
 
 /** This plugin's services, one instance each per gateway (the CA caches its key; the verifier its CRL state). */
 const SINGLETONS = [CertificateAuthority, CertificateRepository, CertificateIssuer, CertificateVerifier, CrlPublisher, PayerService, AccountPaymentSettings, AccountPage, AccountPaymentMethod, SignedRequestAuthenticator, TlsClientCertificateAuthenticator, CaDirectory] as const;
@@ -40,6 +41,8 @@ export const plugin = definePlugin({
   name: '@tender/plugin-accounts',
   version: '0.1.0',
   coreRange: '^0.1.0',
+  // Its own tables (core's 008-certificates created them until core 0.1; core's 031 adopts them).
+  migrations: [accountsTables],
   setup(ctx) {
     for (const cls of SINGLETONS) ctx.registerService<object>(cls);
     ctx.registerPaymentMethod(AccountPaymentMethod);

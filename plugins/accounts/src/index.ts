@@ -4,6 +4,7 @@
  */
 export { plugin, plugin as default } from './accounts.plugin';
 export { commands } from './cli/commands';
+export { accountsTables } from './migrations/001-accounts-tables';
 export { AccountPaymentMethod, AccountInput, accountInputSchema, accountNeedsPayer } from './account/account.method';
 export { AccountPage } from './account/account-page';
 export { AccountPaymentSettings } from './account/account-payment-settings';

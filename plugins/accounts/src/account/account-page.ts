@@ -28,7 +28,8 @@ const EXPLAINED = new Set([
 
 /**
  * "Pay from personal account" on the hosted page, the account method's part of the
- * payment form island (templates/account-option.hbs, texts in locales/). Offered when
+ * payment form island (templates/account-option.hbs, its style sheet
+ * account-option.css, texts in locales/). Offered when
  * the merchant has `account_payments_enabled`. Its form (`/pay/<token>/account`) is
  * there only when the gateway serves HTTPS itself, because only then can the browser
  * present its certificate in the TLS handshake, which proves the payer (the TLS
@@ -45,6 +46,8 @@ const EXPLAINED = new Set([
 @injectable()
 export class AccountPage implements PaymentMethodPage {
   readonly template = fs.readFileSync(path.join(PACKAGE_DIR, 'templates', 'account-option.hbs'), 'utf8');
+  /** Its own look (the theme styles only its shared classes: field, hint, pay-button). */
+  readonly styles = fs.readFileSync(path.join(PACKAGE_DIR, 'templates', 'account-option.css'), 'utf8');
   readonly path = 'account';
   readonly fields = ['account_number'];
   readonly keep = ['account_number'];

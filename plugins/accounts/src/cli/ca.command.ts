@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createDatabase, generateMasterKey, KeyRing, migrateToLatest, readOrCreateSecret, SystemClock, TenderConfig, UsageError } from '@tender/core';
+import { createDatabase, generateMasterKey, KeyRing, migratePlugins, migrateToLatest, readOrCreateSecret, SystemClock, TenderConfig, UsageError } from '@tender/core';
+import { plugin } from '../accounts.plugin';
 import { CaAlreadyExistsError, CertificateAuthority } from '../certificates/certificate-authority';
 import { strictProfileProblems } from '../certificates/strict-profile';
 
@@ -10,7 +11,8 @@ tender ca show`;
 
 /**
  * `tender ca`: create, import or print the operator's CA. It works on the database
- * directly (no gateway, no plugins), so it also runs before the first start.
+ * directly (no gateway, no other plugin), so it also runs before the first start:
+ * it brings core's and this plugin's migrations up to date first.
  */
 export async function caCommand(config: TenderConfig, argv: string[], out: NodeJS.WritableStream): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -21,7 +23,9 @@ export async function caCommand(config: TenderConfig, argv: string[], out: NodeJ
   const sub = positionals[0];
   const db = createDatabase(config.database);
   try {
+    // Core's tables, then this plugin's own (the CA's table is the plugin's migration).
     await migrateToLatest(db);
+    await migratePlugins(db, [plugin]);
     const master = config.masterKey ?? readOrCreateSecret(config.dataDir, 'master.key', generateMasterKey).value;
     const authority = new CertificateAuthority(db, new SystemClock(), new KeyRing(master, config.previousMasterKeys));
     if (sub === 'init') {

@@ -8,7 +8,6 @@ import { CertificateRepository, certificateView } from '../certificates/certific
 import { REVOCATION_REASONS, RevocationReason } from '../certificates/crl-builder';
 import { PayerService, accountSchema, createPayerSchema } from '../certificates/payer.service';
 import { AccountPaymentSettings } from '../account/account-payment-settings';
-import { lazy } from '../lazy';
 
 const initCaSchema = z.object({ common_name: z.string().trim().min(1).max(64).superRefine(textRule('line')), organization: z.string().trim().min(1).max(64).superRefine(textRule('line')).optional() }).strict();
 
@@ -36,9 +35,9 @@ const settingSchema = z.object({ enabled: z.boolean() }).strict();
 export function adminCertificateRoutes(container: ServiceResolver): Router {
   const router = Router();
   const authority = container.resolve(CertificateAuthority);
-  const issuer = lazy(() => container.resolve(CertificateIssuer));
+  const issuer = container.resolve(CertificateIssuer);
   const certificates = container.resolve(CertificateRepository);
-  const payers = lazy(() => container.resolve(PayerService));
+  const payers = container.resolve(PayerService);
   const settings = container.resolve(AccountPaymentSettings);
   const db = container.resolve<Database>(DATABASE);
 
@@ -59,33 +58,33 @@ export function adminCertificateRoutes(container: ServiceResolver): Router {
   });
 
   router.post('/payers', async (req, res) => {
-    res.status(201).json(await payers().create(parseInput(createPayerSchema, req.body)));
+    res.status(201).json(await payers.create(parseInput(createPayerSchema, req.body)));
   });
 
   router.get('/payers/:id', async (req, res) => {
-    res.json(await payers().retrieve(parseInput(fields.id('pyr'), req.params.id)));
+    res.json(await payers.retrieve(parseInput(fields.id('pyr'), req.params.id)));
   });
 
   router.post('/payers/:id/accounts', async (req, res) => {
     const id = parseInput(fields.id('pyr'), req.params.id);
-    res.status(201).json(await payers().addAccount(id, parseInput(accountSchema, req.body)));
+    res.status(201).json(await payers.addAccount(id, parseInput(accountSchema, req.body)));
   });
 
   router.post('/payers/:id/accounts/:account/close', async (req, res) => {
     const id = parseInput(fields.id('pyr'), req.params.id);
     const account = parseInput(fields.id('acct'), req.params.account);
     parseInput(z.object({}).strict(), req.body ?? {});
-    res.json(await payers().closeAccount(id, account));
+    res.json(await payers.closeAccount(id, account));
   });
 
   router.post('/certificates', async (req, res) => {
     const input = parseInput(issueSchema, req.body);
     const target = { payerId: input.payer_id, accountId: input.account_id, validityDays: input.validity_days };
     if (input.csr !== undefined) {
-      res.status(201).json(certificateView(await issuer().issueFromCsr(target, input.csr)));
+      res.status(201).json(certificateView(await issuer.issueFromCsr(target, input.csr)));
       return;
     }
-    const bundle = await issuer().issueWithKeyPair(target, input.password ?? '');
+    const bundle = await issuer.issueWithKeyPair(target, input.password ?? '');
     res.status(201).json({ ...certificateView(bundle.certificate), pkcs12: bundle.pkcs12.toString('base64') });
   });
 
@@ -105,7 +104,7 @@ export function adminCertificateRoutes(container: ServiceResolver): Router {
   router.post('/certificates/:serial/revoke', async (req, res) => {
     const serial = parseInput(serialField, req.params.serial);
     const input = parseInput(revokeSchema, req.body ?? {});
-    res.json(certificateView(await issuer().revoke(serial, input.reason)));
+    res.json(certificateView(await issuer.revoke(serial, input.reason)));
   });
 
   router.post('/merchants/:id/account-payments', async (req, res) => {

@@ -7,7 +7,6 @@ import {
 } from '@tender/core';
 import { AccountPaymentSettings } from '../account/account-payment-settings';
 import { accountInputSchema } from '../account/account.method';
-import { lazy } from '../lazy';
 
 const tokenField = z.string().regex(/^[0-9A-Za-z]{20,64}$/, 'must be a payment page token');
 const confirmSchema = z.object({ account: accountInputSchema }).strict();
@@ -33,12 +32,12 @@ export function payAccountRoutes(container: ServiceResolver): Router {
   const router = Router();
   const db = container.resolve<Database>(DATABASE);
   const settings = container.resolve(AccountPaymentSettings);
-  const payments = lazy(() => container.resolve(PaymentService));
-  const authenticators = lazy(() => container.resolve(CertificateAuthenticatorRegistry));
+  const payments = container.resolve(PaymentService);
+  const authenticators = container.resolve(CertificateAuthenticatorRegistry);
 
   /** The payment behind a page token, if its merchant accepts account payments. */
   const findPayable = async (token: string): Promise<Payment> => {
-    const payment = await payments().findByPageToken(token);
+    const payment = await payments.findByPageToken(token);
     if (payment === undefined) throw new TenderError('resource_not_found', { message: 'No such payment.' });
     if (!(await settings.enabled(db, payment.merchantId))) throw new TenderError('account_payments_disabled');
     return payment;
@@ -54,7 +53,7 @@ export function payAccountRoutes(container: ServiceResolver): Router {
 
   router.get('/:token', async (req, res) => {
     const payment = await findPayable(parseInput(tokenField, req.params.token));
-    res.json({ ...payerView(payment), account_payments_enabled: true, confirm_path: `${req.baseUrl}/${payment.pageToken}/confirm`, authentication: authenticators().codes() });
+    res.json({ ...payerView(payment), account_payments_enabled: true, confirm_path: `${req.baseUrl}/${payment.pageToken}/confirm`, authentication: authenticators.codes() });
   });
 
   router.post('/:token/confirm', async (req: RawBodyRequest, res) => {
@@ -68,8 +67,8 @@ export function payAccountRoutes(container: ServiceResolver): Router {
       rawBody: req.rawBody ?? Buffer.alloc(0),
       tlsClientCertificate: tlsClientCertificate(req),
     };
-    const payer = await authenticators().authenticate(authRequest);
-    const confirmed = await payments().confirm({ merchantId: payment.merchantId, livemode: payment.livemode }, payment.id, { type: 'account', account: input.account }, undefined, { buyerPresent: false, payer });
+    const payer = await authenticators.authenticate(authRequest);
+    const confirmed = await payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode }, payment.id, { type: 'account', account: input.account }, undefined, { buyerPresent: false, payer });
     res.json(payerView(confirmed));
   });
 

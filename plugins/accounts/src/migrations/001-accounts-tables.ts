@@ -1,14 +1,16 @@
-import { Knex } from 'knex';
+import { Database, PluginMigration } from '@tender/core';
 
 /**
- * The operator's certificate authority, the payers it certifies and their personal
- * accounts, the certificates it issued, and the nonces of signed requests.
+ * Personal-account payments (@tender/plugin-accounts): the operator's certificate
+ * authority, the payers it certifies and their personal accounts, the certificates
+ * it issued, the nonces of signed requests, which payer paid which payment, and
+ * each merchant's switch for account payments.
  *
  * Payers and certificates belong to the operator, not to a merchant: one payer pays
  * many shops. The CA private key is stored only sealed (AES-256-GCM under a key
  * derived from the master key; `key_version` names that master key).
  */
-export async function up(knex: Knex): Promise<void> {
+async function up(knex: Database): Promise<void> {
   await knex.schema.createTable('certificate_authorities', (t) => {
     t.string('id', 40).primary();
     t.string('subject', 500).notNullable();
@@ -93,8 +95,14 @@ export async function up(knex: Knex): Promise<void> {
   });
 }
 
-export async function down(knex: Knex): Promise<void> {
+async function down(knex: Database): Promise<void> {
   for (const table of ['merchant_account_payments', 'account_payments', 'signed_request_nonces', 'payer_certificates', 'payer_accounts', 'payers', 'certificate_authorities']) {
     await knex.schema.dropTableIfExists(table);
   }
 }
+
+/**
+ * Until core 0.1 these tables were core migration 008-certificates; core migration
+ * 031-accounts-plugin-tables records this one as adopted on databases that ran it.
+ */
+export const accountsTables: PluginMigration = { name: '001-accounts-tables', up, down };
