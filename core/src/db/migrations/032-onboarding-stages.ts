@@ -9,7 +9,8 @@ import { Knex } from 'knex';
  *   already exist (006); `contract_signed_at` is new.
  * - `merchants.locale` and `merchants.time_zone`: the language the owner chose at
  *   sign-up (en, ru, ar; changeable in the dashboard) and the IANA zone its dates are
- *   shown in (test mode's end). Existing merchants get en and UTC.
+ *   shown in (test mode's end). Null where nobody chose: existing merchants and
+ *   applications over the API, which the operator's default language and zone serve.
  *
  * Earlier merchants already past a stage get the best time known: bank_chosen_at
  * from registered_at, contract_signed_at from live_at; both stay null otherwise.
@@ -18,8 +19,10 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('merchants', (t) => {
     t.bigInteger('bank_chosen_at');
     t.bigInteger('contract_signed_at');
-    t.string('locale', 5).notNullable().defaultTo('en');
-    t.string('time_zone', 64).notNullable().defaultTo('UTC');
+    // Null until the owner chooses (an application over the API chooses nothing): e-mails
+    // then use the operator's defaults (TENDER_EMAIL_LOCALE, TENDER_TIME_ZONE).
+    t.string('locale', 5).nullable();
+    t.string('time_zone', 64).nullable();
   });
   await knex('merchants').whereIn('stage', ['bank_chosen', 'contract_signed', 'live']).whereNull('bank_chosen_at').update({ bank_chosen_at: knex.ref('registered_at') });
   await knex('merchants').where({ stage: 'live' }).whereNull('contract_signed_at').update({ contract_signed_at: knex.ref('live_at') });
