@@ -92,6 +92,7 @@ export const errorSchema = z
         code: z.enum(errorCodes).describe('Documented in docs/errors.md; the HTTP status follows from it.'),
         message: z.string(),
         param: z.string().optional().describe('The parameter at fault, as a dotted path.'),
+        request_id: z.string().optional().describe('The request id also sent in the X-Request-Id header; quote it when asking the operator about this answer.'),
       })
       .strict(),
   })
