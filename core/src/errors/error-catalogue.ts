@@ -44,6 +44,12 @@ export const ERROR_CATALOGUE = {
   payment_method_unsupported: { type: 'invalid_request_error', status: 400, message: 'This payment method type is not supported.' },
   // The method exists, but no bank connection that serves this payment has the bank capability it needs.
   payment_method_unavailable: { type: 'invalid_request_error', status: 400, message: 'No bank connection can take this payment method for this payment.' },
+  // Saved cards and merchant-initiated payments (a card-on-file plugin such as @tender/plugin-saved-cards).
+  payment_method_expired: { type: 'invalid_request_error', status: 400, message: 'The saved card has expired; the buyer must give a new card.' },
+  payment_method_customer_mismatch: { type: 'invalid_request_error', status: 400, message: 'This saved payment method belongs to another customer; pass the customer it was saved for.' },
+  payment_method_off_session_not_allowed: { type: 'invalid_request_error', status: 400, message: 'The buyer agreed to this card being used only while present (setup_future_usage on_session); it cannot be charged off session.' },
+  payment_method_cvc_required: { type: 'invalid_request_error', status: 400, message: 'The merchant asks for the CVC again when a buyer pays with a saved card.' },
+  card_test_number_live: { type: 'invalid_request_error', status: 400, message: 'This is a sandbox test card; live payments take real cards only.' },
   webhook_url_scheme_unsupported: { type: 'invalid_request_error', status: 400, message: 'Webhook URLs must use http or https.' },
   webhook_url_points_to_gateway: { type: 'invalid_request_error', status: 400, message: 'A webhook URL cannot point at this gateway.' },
   webhook_url_private_address: { type: 'invalid_request_error', status: 400, message: 'A webhook URL cannot point at a private, loopback, link-local, multicast or reserved address.' },
@@ -104,6 +110,7 @@ export const ERROR_CATALOGUE = {
   registration_not_approved: { type: 'state_error', status: 409, message: 'The operator has not approved this merchant\'s registration yet.' },
   account_payments_disabled: { type: 'permission_error', status: 403, message: 'This merchant does not accept payments from personal accounts.' },
   refund_limit_exceeded: { type: 'permission_error', status: 403, message: 'This refund is above what a support user may refund; ask an owner.' },
+  schedule_not_active: { type: 'state_error', status: 409, message: 'The schedule is canceled or finished; nothing more will be charged.' },
   certificate_authority_exists: { type: 'state_error', status: 409, message: 'A certificate authority already exists; Tender keeps one.' },
   certificate_authority_missing: { type: 'state_error', status: 409, message: 'The certificate authority has not been created yet (tender ca init).' },
   // 413 / 415
