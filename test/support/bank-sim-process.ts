@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { ReceivedAuthorization } from '@tender/adapter-iso8583';
 
 const CLI = path.resolve(__dirname, '../../../adapters/iso8583/dist/simulator/cli.js');
 
@@ -16,6 +17,8 @@ export interface SimAccount {
 export interface SimState {
   accounts: Record<string, SimAccount>;
   stats: { received: number; answered: number; malformed: number; byMti: Record<string, number> };
+  /** Card authorizations and purchases received, with their card-on-file facts (never a PAN or CVV2). */
+  authorizations: ReceivedAuthorization[];
 }
 
 /**

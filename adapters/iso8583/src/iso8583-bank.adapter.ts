@@ -21,7 +21,8 @@ import { DIALECTS } from './packager/dialects';
 import { IsoMessage, isoMessage } from './packager/iso-message';
 import { resultOf } from './response-codes';
 import { Iso8583Options, acceptorLocation, timingOf } from './iso8583-options';
-import { packPrivateData } from './packager/private-data';
+import { packPrivateData, unpackPrivateData } from './packager/private-data';
+import { POS_CONDITION_ACCOUNT_VERIFICATION, POS_CONDITION_ECOMMERCE, fitsOriginalReference, posEntryMode, storedCredentialIndicator } from './card-on-file';
 import { PackagerDefinition } from './packager/field-definition';
 import { Sealer } from './security/sealer';
 import { isTimeZone, localTime, transmissionTime } from './journal/message-times';
@@ -73,6 +74,8 @@ export class Iso8583BankAdapter implements BankAdapter {
   private readonly panSealer: Sealer | undefined;
   private readonly timeZone: string;
   private readonly dialect: PackagerDefinition;
+  /** The field card-not-present and card-on-file data go in (the dialect's `privateField`, 48 by default). */
+  private readonly privateField: number;
   /** Fields 18 and 43, the same in every authorization of this processing centre. */
   private readonly acceptorFields: { readonly 18: string; readonly 43: string };
 
@@ -81,6 +84,7 @@ export class Iso8583BankAdapter implements BankAdapter {
     const dialect = DIALECTS[options.dialect ?? 'iso8583-1987-ascii'];
     if (dialect === undefined) throw new Error(`unknown ISO 8583 dialect '${options.dialect ?? ''}' (known: ${Object.keys(DIALECTS).join(', ')})`);
     this.dialect = dialect;
+    this.privateField = dialect.privateField ?? 48;
     const mcc = options.merchantCategoryCode ?? '5999';
     if (!/^\d{4}$/.test(mcc)) throw new Error('the merchant category code (field 18) is 4 digits');
     this.acceptorFields = { 18: mcc, 43: acceptorLocation(options.acceptor ?? { name: 'TENDER', city: 'INTERNET', country: 'RU' }) };
@@ -120,28 +124,52 @@ export class Iso8583BankAdapter implements BankAdapter {
     await this.pool.close();
   }
 
+  /**
+   * A card authorization (0100) or purchase (0200). Card on file: a stored credential
+   * used again goes as credential on file (22 = 102) and the private field says who
+   * initiated it and why (`SC`) and names the first payment's network reference
+   * (`OR`); a merchant-initiated one carries no CVV2 and no 3-D Secure data. A
+   * verification is an account verification: 0100 with a zero amount and 25 = 51,
+   * nothing held, so its void needs no reversal at the host.
+   */
   async authorize(request: AuthorizationRequest): Promise<BankResult> {
-    const mti = request.capture ? '0200' : '0100';
+    const verification = request.verification === true;
+    const mti = request.capture && !verification ? '0200' : '0100';
+    const amount = verification ? 0 : request.amount;
     const card = request.card;
+    const stored = card.storedCredential;
+    const merchantInitiated = stored?.initiator === 'merchant';
+    if (stored?.originalReference !== undefined && !fitsOriginalReference(stored.originalReference)) {
+      return { kind: 'declined', reason: 'do_not_honor', rawCode: '30', message: 'The stored credential\'s original network reference does not fit the private field (1-40 printable characters); nothing was sent.' };
+    }
     const sealed = this.panSealer?.seal(card.number, request.reference);
-    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency), { processingCode: '000000', ...(sealed === undefined ? {} : { panSealed: sealed }) });
+    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), amount, numericCurrency(request.currency), { processingCode: '000000', ...(sealed === undefined ? {} : { panSealed: sealed }) });
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
-    // Card not present: e-commerce entry mode (22 = 812) and condition (25 = 59), the
-    // acceptor (18, 43), and in the dialect's private field the CVV2 presence (and value,
-    // only on the first authorization: it is never stored) and the 3-D Secure ECI/CAVV.
-    const auth = request.authentication;
+    // Card not present: entry mode (22: e-commerce 812, or credential on file 102) and
+    // condition (25: e-commerce 59, or account verification 51), the acceptor (18, 43),
+    // and in the dialect's private field the CVV2 presence (and value, only on the first
+    // authorization: it is never stored), the 3-D Secure ECI/CAVV and the stored credential.
+    // A merchant-initiated payment has no cardholder to give a CVV2 or to authenticate.
+    const auth = merchantInitiated ? undefined : request.authentication;
     const fields = {
-      ...this.common(entry, request.amount, request.currency),
+      ...this.common(entry, amount, request.currency),
       ...this.acceptorFields,
       2: card.number,
       3: '000000',
       14: `${String(card.expYear % 100).padStart(2, '0')}${String(card.expMonth).padStart(2, '0')}`,
-      22: '812',
-      25: '59',
-      [this.dialect.privateField ?? 48]: packPrivateData({ CV: card.cvc === undefined ? '9' : `1${card.cvc}`, EC: auth?.eci, CA: auth?.authenticationValue }),
+      22: posEntryMode(stored),
+      25: verification ? POS_CONDITION_ACCOUNT_VERIFICATION : POS_CONDITION_ECOMMERCE,
+      [this.privateField]: packPrivateData({
+        CV: merchantInitiated ? undefined : card.cvc === undefined ? '9' : `1${card.cvc}`,
+        EC: auth?.eci,
+        CA: auth?.authenticationValue,
+        SC: stored === undefined ? undefined : storedCredentialIndicator(stored),
+        OR: stored?.originalReference,
+      }),
     };
-    return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), true);
+    // Stand-in only for what a cardholder started: the issuer alone can verify an account, and a merchant-initiated charge can wait.
+    return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), true, !verification && !merchantInitiated);
   }
 
   /**
@@ -167,11 +195,23 @@ export class Iso8583BankAdapter implements BankAdapter {
 
   /** A completion advice naming the authorization by its RRN (37), approval code (38) and field 90. */
   async capture(request: FollowUpRequest): Promise<BankResult> {
+    const original = await this.journal.find(request.original.reference);
+    if (original !== undefined && isAccountVerification(original)) {
+      return { kind: 'declined', reason: 'do_not_honor', rawCode: '12', message: 'An account verification holds no money and cannot be captured; nothing was sent.' };
+    }
     return this.followUp(request, '0220', '000000', (original) => ({ 37: original.rrn, ...this.accountFields(original, false) }));
   }
 
-  /** A reversal requested by the merchant: the authorization's RRN, its PAN, reason 17 (customer cancellation). */
+  /**
+   * A reversal requested by the merchant: the authorization's RRN, its PAN, reason 17
+   * (customer cancellation). An approved account verification held nothing, so its void
+   * is approved here without a 0400: there is nothing at the host to release.
+   */
   async void(request: FollowUpRequest): Promise<BankResult> {
+    const original = await this.journal.find(request.original.reference);
+    if (original !== undefined && isAccountVerification(original)) {
+      return { kind: 'approved', authorizationCode: request.original.authorizationCode, rrn: original.rrn, bankReference: original.rrn };
+    }
     return this.followUp(request, '0400', '000000', (original) => ({ 2: this.panOf(original), 37: original.rrn, 39: '17', ...this.accountFields(original, false) }));
   }
 
@@ -236,7 +276,8 @@ export class Iso8583BankAdapter implements BankAdapter {
     return this.exchange(entry, isoMessage(sendingMti(entry, mti), fields), false);
   }
 
-  private async exchange(entry: JournalEntry, message: IsoMessage, reverseOnTimeout: boolean): Promise<BankResult> {
+  /** `standIn`: a card request that may be approved in stand-in when it cannot be sent (see standIn). */
+  private async exchange(entry: JournalEntry, message: IsoMessage, reverseOnTimeout: boolean, standIn = false): Promise<BankResult> {
     const connection = this.pool.pick();
     let answer: IsoMessage;
     try {
@@ -244,8 +285,8 @@ export class Iso8583BankAdapter implements BankAdapter {
     } catch (error) {
       if (!(error instanceof LinkError)) throw error;
       if (!error.sent) {
-        const standIn = await this.standIn(entry, message);
-        if (standIn !== undefined) return standIn;
+        const approvedInStandIn = standIn ? await this.standIn(entry, message) : undefined;
+        if (approvedInStandIn !== undefined) return approvedInStandIn;
         await this.journal.setState(entry.reference, 'unsent');
         return { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: 'No connection to the processing centre; nothing was sent.' };
       }
@@ -253,9 +294,17 @@ export class Iso8583BankAdapter implements BankAdapter {
       return this.reverse(entry, connection);
     }
     // As the journal will give it back to a retry (no undefined members), so both answers are equal.
-    const result = JSON.parse(JSON.stringify(resultOf(answer.fields.get(39), answer.fields.get(38), answer.fields.get(37) ?? entry.rrn))) as BankResult;
+    const result = JSON.parse(JSON.stringify(resultOf(answer.fields.get(39), answer.fields.get(38), answer.fields.get(37) ?? entry.rrn, this.networkReferenceIn(answer)))) as BankResult;
     await this.journal.setState(entry.reference, 'answered', { answer: result });
     return result;
+  }
+
+  /** The network's reference of an approved card payment (`NR` in the answer's private field), for stored credentials. */
+  private networkReferenceIn(answer: IsoMessage): string | undefined {
+    const data = answer.fields.get(this.privateField);
+    // A private field this adapter cannot read (some hosts put other data there) just has no reference.
+    const reference = data === undefined ? undefined : unpackPrivateData(data)?.NR;
+    return reference !== undefined && fitsOriginalReference(reference) ? reference : undefined;
   }
 
   /**
@@ -270,8 +319,11 @@ export class Iso8583BankAdapter implements BankAdapter {
     if ((message.mti !== '0100' && message.mti !== '0200') || message.fields.get(3) !== '000000' || !message.fields.has(2)) return undefined;
     const approved: BankResult = { kind: 'approved', authorizationCode: `S${entry.stan.slice(-5)}`, rrn: entry.rrn, bankReference: entry.rrn };
     const advice: Record<string, string> = {};
-    // The advice repeats the request (never the CVV2 in the private field) with the stand-in's answer.
-    for (const [f, v] of message.fields) if (f !== (this.dialect.privateField ?? 48)) advice[String(f)] = v;
+    // The advice repeats the request with the stand-in's answer; of the private field it
+    // keeps the 3-D Secure and stored-credential tags, never the CVV2.
+    for (const [f, v] of message.fields) if (f !== this.privateField) advice[String(f)] = v;
+    const kept = packPrivateData({ ...unpackPrivateData(message.fields.get(this.privateField) ?? ''), CV: undefined });
+    if (kept !== undefined) advice[String(this.privateField)] = kept;
     advice['38'] = approved.authorizationCode ?? '';
     advice['39'] = '00';
     const sealed = this.panSealer.seal(JSON.stringify({ mti: message.mti === '0100' ? '0120' : '0220', fields: advice }), entry.reference);
@@ -456,6 +508,15 @@ function termsFrom(terms: BankConnectionTerms, original: JournalEntry | undefine
  */
 export function sendingMti(entry: { readonly fresh: boolean; readonly state: string }, mti: string): string {
   return entry.fresh || entry.state === 'unsent' ? mti : `${mti.slice(0, 3)}1`;
+}
+
+/**
+ * An approved account verification (a card 0100 sent with a zero amount): the host
+ * verified the card and holds nothing. Any other state (unanswered, being reversed)
+ * goes through the normal void, which settles it at the host.
+ */
+function isAccountVerification(entry: JournalEntry): boolean {
+  return entry.mti === '0100' && entry.amount === 0 && entry.account === undefined && entry.state === 'answered' && entry.answer?.kind === 'approved';
 }
 
 /** What the journal already knows for a reference, so a retry never reaches the bank twice. */

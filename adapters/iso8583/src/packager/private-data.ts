@@ -1,5 +1,5 @@
 /**
- * Card-not-present data in a dialect's private field (48 by default) as a list of
+ * Card-not-present and card-on-file data in a dialect's private field (48 by default) as a list of
  * tag (2 characters) + length (2 digits) + value:
  *
  * | tag | value |
@@ -7,6 +7,9 @@
  * | `CV` | CVV2 presence indicator (`1` present, then the value; `9` not provided by the cardholder) |
  * | `EC` | ECI from 3-D Secure (2 digits) |
  * | `CA` | CAVV/AAV from 3-D Secure (base64, up to 40 characters) |
+ * | `SC` | stored credential: initiator `C`/`M`, sequence `F`/`S`, reason `R`/`U`/`0` (card-on-file.ts) |
+ * | `OR` | the first payment's network reference, on a stored credential used again (1-40 printable) |
+ * | `NR` | in an approval: the network reference of this payment (the simulator's: 15 digits) |
  *
  * @example
  * ```ts

@@ -1,6 +1,7 @@
 import { IsoMessage } from '../packager/iso-message';
-import { CardBook, SIMULATOR_ACCOUNTS, SIMULATOR_CARDS, SimTransaction, accountKey } from './card-book';
-import { unpackPrivateData } from '../packager/private-data';
+import { CardBook, SIMULATOR_ACCOUNTS, SIMULATOR_CARDS, SIMULATOR_CARDS_MERCHANT_INITIATED, SimTransaction, accountKey } from './card-book';
+import { packPrivateData, unpackPrivateData } from '../packager/private-data';
+import { checkCardOnFile, newNetworkReference } from './card-on-file-rules';
 
 /** The answer fields for a request, or `silent` when the bank keeps quiet. */
 export type BankAnswer = { readonly fields: Record<string, string> } | 'silent';
@@ -27,24 +28,7 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
         return answer;
       }
       if (request.fields.has(102) && !request.fields.has(2)) return debitAccount(book, request, amount, reply);
-      const pan = f(2);
-      // Card-not-present data must parse (48: tag, length, value), and a CVV2 said present must be 3 or 4 digits.
-      const cnp = request.fields.has(48) ? unpackPrivateData(f(48)) : {};
-      if (cnp === undefined || (cnp.CV !== undefined && !/^(?:9|1\d{3,4})$/.test(cnp.CV))) return reply('30');
-      const behaviour = SIMULATOR_CARDS[pan] ?? '14';
-      if (behaviour !== '00' && behaviour !== 'silent') return reply(behaviour);
-      if (expired(f(14))) return reply('54');
-      const account = book.account(pan);
-      if (account.available < amount) return reply('51');
-      const sale = request.mti === '0200';
-      account.available -= amount;
-      if (sale) account.charged += amount;
-      else account.held += amount;
-      book.add({ rrn: f(37), pan, terminal: f(41), currency: f(49), originalKey: `${request.mti}${f(11)}${f(7)}`, amount, held: sale ? 0 : amount, captured: sale ? amount : 0, refunded: 0, reversed: false });
-      if (sale) book.addToBatch(f(41), f(49), 'debit', amount, 1);
-      if (behaviour === 'silent') return 'silent';
-      authCounter = (authCounter + 1) % 1_000_000;
-      return reply('00', { 38: String(authCounter).padStart(6, '0') });
+      return cardPayment(book, request, amount, reply);
     }
     case '0120':
       return standInAdvice(book, request, amount, reply);
@@ -99,6 +83,59 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
       // A message type this bank does not take: format error.
       return reply('30');
   }
+}
+
+/**
+ * A card authorization (0100) or purchase (0200): card-not-present data, card on file
+ * and account verification checked (card-on-file-rules.ts), then the card's behaviour,
+ * expiry and balance. An approval carries a new network reference (`NR` in field 48)
+ * that later merchant-initiated payments name in `OR`; an account verification holds
+ * nothing. Every such request is recorded (`authorizations`).
+ */
+function cardPayment(book: CardBook, request: IsoMessage, amount: number, reply: (code: string, extra?: Record<string, string>) => BankAnswer): BankAnswer {
+  const f = (n: number): string => request.fields.get(n) ?? '';
+  const pan = f(2);
+  // Card-not-present data must parse (48: tag, length, value), and a CVV2 said present must be 3 or 4 digits.
+  const cnp = request.fields.has(48) ? unpackPrivateData(f(48)) : {};
+  if (cnp === undefined || (cnp.CV !== undefined && !/^(?:9|1\d{3,4})$/.test(cnp.CV))) return reply('30');
+  const onFile = checkCardOnFile(request.mti, amount, f(22), f(25), cnp);
+  const record = (code: string, networkReference?: string): void =>
+    book.recordAuthorization({
+      mti: request.mti, stan: f(11), rrn: f(37), last4: pan.slice(-4), amount, posEntryMode: f(22), posCondition: f(25),
+      cvv2: cnp.CV === undefined ? 'absent' : cnp.CV === '9' ? 'not_given' : 'present',
+      threeDSecure: cnp.EC !== undefined || cnp.CA !== undefined,
+      ...(onFile.ok && onFile.storedCredential !== undefined ? { storedCredential: onFile.storedCredential } : {}),
+      verification: onFile.ok && onFile.verification,
+      responseCode: code,
+      ...(networkReference === undefined ? {} : { networkReference }),
+    });
+  const refuse = (code: string): BankAnswer => {
+    record(code);
+    return reply(code);
+  };
+  if (!onFile.ok) return refuse(onFile.code);
+  const stored = onFile.storedCredential;
+  // An original reference must be one this bank gave an approved payment with the same card.
+  if (stored?.originalReference !== undefined && book.byNetworkReference(stored.originalReference)?.pan !== pan) return refuse('12');
+  const merchantInitiated = stored?.initiator === 'merchant';
+  const listed = (merchantInitiated ? SIMULATOR_CARDS_MERCHANT_INITIATED[pan] : undefined) ?? SIMULATOR_CARDS[pan] ?? '14';
+  // An issuer asking for authentication (1A) is satisfied by a 3-D Secure result (a CAVV) in the request.
+  const behaviour = listed === '1A' && cnp.CA !== undefined ? '00' : listed;
+  if (behaviour !== '00' && behaviour !== 'silent') return refuse(behaviour);
+  if (expired(f(14))) return refuse('54');
+  const account = book.account(pan);
+  if (account.available < amount) return refuse('51');
+  const sale = request.mti === '0200';
+  account.available -= amount;
+  if (sale) account.charged += amount;
+  else account.held += amount;
+  const networkReference = newNetworkReference();
+  book.add({ rrn: f(37), pan, terminal: f(41), currency: f(49), originalKey: `${request.mti}${f(11)}${f(7)}`, amount, held: sale ? 0 : amount, captured: sale ? amount : 0, refunded: 0, reversed: false, networkReference });
+  if (sale) book.addToBatch(f(41), f(49), 'debit', amount, 1);
+  record('00', networkReference);
+  if (behaviour === 'silent') return 'silent';
+  authCounter = (authCounter + 1) % 1_000_000;
+  return reply('00', { 38: String(authCounter).padStart(6, '0'), 48: packPrivateData({ NR: networkReference }) ?? '' });
 }
 
 /**

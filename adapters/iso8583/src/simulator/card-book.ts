@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 
-/** What the simulator answers for a card (../shared/DOMAIN.md test cards); any other card gets 14. */
+/**
+ * What the simulator answers for a card (the sandbox's test cards); any other card
+ * gets 14. A `1A` card (authentication required) is approved when the request carries
+ * a 3-D Secure result (a CAVV in the private field).
+ */
 export const SIMULATOR_CARDS: Readonly<Record<string, string>> = {
   '4242424242424242': '00',
   '5555555555554444': '00',
@@ -10,9 +14,17 @@ export const SIMULATOR_CARDS: Readonly<Record<string, string>> = {
   '4000000000000069': '54',
   '4000000000000127': 'N7',
   '4000000000000119': '96',
+  // The issuer asks for 3-D Secure on buyer-present payments (merchant-initiated ones are approved: SIMULATOR_CARDS_MERCHANT_INITIATED).
   '4000000000003220': '1A',
+  // The issuer asks for authentication on every payment, merchant-initiated ones included.
+  '4000000000003184': '1A',
   // Authorized at the bank, but the answer never leaves it.
   '4000000000000259': 'silent',
+};
+
+/** What the simulator answers instead for a merchant-initiated payment (no cardholder to authenticate). */
+export const SIMULATOR_CARDS_MERCHANT_INITIATED: Readonly<Record<string, string>> = {
+  '4000000000003220': '00',
 };
 
 /**
@@ -54,6 +66,32 @@ export interface SimTransaction {
   captured: number;
   refunded: number;
   reversed: boolean;
+  /** The network reference the simulator gave the approved card payment (`NR`), which later merchant-initiated payments name. */
+  readonly networkReference?: string;
+}
+
+/**
+ * One card authorization or purchase (0100/0200, not a refund or a repeat) as the
+ * simulator received it, for tests to read (`GET /state`, `authorizations`): never the
+ * PAN (last 4 digits) nor the CVV2 (whether one came).
+ */
+export interface ReceivedAuthorization {
+  readonly mti: string;
+  readonly stan: string;
+  readonly rrn: string;
+  readonly last4: string;
+  readonly amount: number;
+  /** Field 22 and field 25 as received. */
+  readonly posEntryMode: string;
+  readonly posCondition: string;
+  /** `present` (CV 1 + value), `not_given` (CV 9), `absent` (no CV tag). */
+  readonly cvv2: 'present' | 'not_given' | 'absent';
+  /** The request carried 3-D Secure data (EC/CA). */
+  readonly threeDSecure: boolean;
+  readonly storedCredential?: { readonly initiator: string; readonly sequence: string; readonly reason: string | undefined; readonly originalReference: string | undefined };
+  readonly verification: boolean;
+  readonly responseCode: string;
+  readonly networkReference?: string;
 }
 
 /** Batch totals of one terminal and currency since its last cut-over (0500). */
@@ -71,6 +109,8 @@ interface BookState {
   batches?: Record<string, BatchTotals>;
   /** Answers already given, by request key: a retransmission gets the same answer. */
   answers: Record<string, Record<string, string>>;
+  /** Card authorizations and purchases received, in order (card on file, verification). */
+  authorizations?: ReceivedAuthorization[];
 }
 
 /**
@@ -134,6 +174,19 @@ export class CardBook {
 
   byRrn(rrn: string): SimTransaction | undefined {
     return this.state.transactions.find((t) => t.rrn === rrn);
+  }
+
+  /** The approved card payment that got this network reference. */
+  byNetworkReference(reference: string): SimTransaction | undefined {
+    return this.state.transactions.find((t) => t.networkReference === reference);
+  }
+
+  recordAuthorization(received: ReceivedAuthorization): void {
+    (this.state.authorizations ??= []).push(received);
+  }
+
+  authorizations(): readonly ReceivedAuthorization[] {
+    return this.state.authorizations ?? [];
   }
 
   byOriginalKey(key: string): SimTransaction | undefined {

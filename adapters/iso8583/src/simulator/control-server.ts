@@ -3,7 +3,8 @@ import { BankSimulator, SimulatorFaults } from './bank-simulator';
 
 /**
  * The simulator's control channel (HTTP on loopback), so tests drive a simulator
- * running in another process: `GET /state` (balances, stats, faults),
+ * running in another process: `GET /state` (balances, stats, faults, and the card
+ * authorizations received with their card-on-file facts),
  * `POST /faults` (a JSON object of SimulatorFaults fields to set).
  */
 export function startControlServer(sim: BankSimulator, port: number, host = '127.0.0.1'): Promise<http.Server> {
@@ -15,7 +16,7 @@ export function startControlServer(sim: BankSimulator, port: number, host = '127
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (req.method === 'GET' && req.url === '/state') return send(200, { accounts: sim.book.accounts(), stats: sim.stats, faults: sim.faults });
+      if (req.method === 'GET' && req.url === '/state') return send(200, { accounts: sim.book.accounts(), stats: sim.stats, faults: sim.faults, authorizations: sim.book.authorizations() });
       if (req.method === 'POST' && req.url === '/faults') {
         let patch: Partial<Record<keyof SimulatorFaults, unknown>>;
         try {
