@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { AuthorizationRequest, BankResult, Database, FollowUpRequest, KeyRing, StoredCredential, createDatabase, migratePlugins, migrateToLatest } from '@tender/core';
-import { Iso8583BankAdapter, IsoJournal, ReceivedAuthorization, plugin as isoPlugin } from '@tender/adapter-iso8583';
-import { TestDatabase, createTestDatabase } from '../support/test-database';
-import { BankSimProcess } from '../support/bank-sim-process';
-import { WireTap } from '../support/iso8583-wire-tap';
+import { AuthorizationRequest, BankResult, FollowUpRequest, StoredCredential } from '@tender/core';
+import { IsoJournal, ReceivedAuthorization } from '@tender/adapter-iso8583';
 import { DecodedMessage } from '../support/iso8583-reference-decoder';
-import { ISO_ACQUIRER_ID, ISO_TERMS } from '../support/iso-adapter-fixture';
+import { ISO_TERMS } from '../support/iso-adapter-fixture';
+import { TappedIsoFixture, startTappedIsoFixture } from '../support/iso-tapped-fixture';
 
 const CARD = '4242424242424242';
 const OTHER_CARD = '5555555555554444';
@@ -25,33 +23,11 @@ type Approved = Extract<BankResult, { kind: 'approved' }>;
 // own process, real TCP on loopback) is read through a tap by the independent reference
 // decoder, and the simulator's own record of what it received is read over its control port.
 describe('ISO 8583 stored credentials and account verification on the wire', () => {
-  let database: TestDatabase;
-  let db: Database;
-  let sim: BankSimProcess;
-  let tap: WireTap;
-  let adapter: Iso8583BankAdapter;
-
+  let io: TappedIsoFixture;
   before(async () => {
-    database = await createTestDatabase();
-    db = createDatabase(database.config);
-    await migrateToLatest(db);
-    await migratePlugins(db, [isoPlugin]);
-    sim = await BankSimProcess.start();
-    const started = await WireTap.start(sim.port);
-    tap = started.tap;
-    adapter = new Iso8583BankAdapter({
-      host: '127.0.0.1', port: started.port, database: db, poolSize: 1, deadlineMs: 2_000, reversalDeadlineMs: 2_000, reversalRepeatMs: 600_000,
-      keyRing: new KeyRing(randomBytes(32).toString('base64')), acquirerId: ISO_ACQUIRER_ID, timeZone: 'Europe/Moscow',
-    });
-    await adapter.init();
+    io = await startTappedIsoFixture({ deadlineMs: 2_000, reversalDeadlineMs: 2_000 });
   });
-  after(async () => {
-    await adapter.destroy();
-    await tap.close();
-    await sim.stop();
-    await db.destroy();
-    await database.drop();
-  });
+  after(() => io.close());
 
   const request = (card: string, storedCredential: StoredCredential | undefined, extra: Partial<AuthorizationRequest> = {}, cvc: string | undefined = '737'): AuthorizationRequest => ({
     reference: `op_cof_${randomBytes(6).toString('hex')}`, paymentId: `pay_cof_${randomBytes(4).toString('hex')}`, amount: 1_990, currency: 'RUB', capture: false, livemode: true,
@@ -62,22 +38,22 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     original: { reference: auth.reference, authorizationCode: result.authorizationCode, rrn: result.rrn, bankReference: result.bankReference, amount: auth.amount, cardBin: auth.card.number.slice(0, 6), cardLast4: auth.card.number.slice(-4) },
   });
   const sentFor = (r: AuthorizationRequest, mti = r.capture && r.verification !== true ? '0200' : '0100'): DecodedMessage => {
-    const stan = tap.of(mti).filter((m) => m.fields.get(2) === r.card.number).at(-1);
-    assert.ok(stan !== undefined, `no ${mti} for the card on the wire`);
-    return stan;
+    const sent = io.tap.of(mti).filter((m) => m.fields.get(2) === r.card.number).at(-1);
+    assert.ok(sent !== undefined, `no ${mti} for the card on the wire`);
+    return sent;
   };
   const answerTo = (sent: DecodedMessage): DecodedMessage => {
-    const answer = tap.frames.find((f) => f.direction === 'to_tender' && f.message.fields.get(11) === sent.fields.get(11) && f.message.mti === `${sent.mti.slice(0, 2)}${Number(sent.mti[2]) + 1}0`);
+    const answer = io.tap.frames.find((f) => f.direction === 'to_tender' && f.message.fields.get(11) === sent.fields.get(11) && f.message.mti === `${sent.mti.slice(0, 2)}${Number(sent.mti[2]) + 1}0`);
     assert.ok(answer !== undefined, `no answer to ${sent.mti} ${sent.fields.get(11) ?? ''}`);
     return answer.message;
   };
   const received = async (sent: DecodedMessage): Promise<ReceivedAuthorization> => {
-    const found = (await sim.state()).authorizations.find((a) => a.stan === sent.fields.get(11) && a.rrn === sent.fields.get(37));
+    const found = (await io.sim.state()).authorizations.find((a) => a.stan === sent.fields.get(11) && a.rrn === sent.fields.get(37));
     assert.ok(found !== undefined, 'the simulator recorded the request');
     return found;
   };
   const approve = async (r: AuthorizationRequest): Promise<Approved> => {
-    const result = await adapter.authorize(r);
+    const result = await io.adapter.authorize(r);
     assert.equal(result.kind, 'approved', JSON.stringify(result));
     return result as Approved;
   };
@@ -105,7 +81,7 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
 
   it('sends a merchant-initiated payment as credential on file with the indicator and the first payment\'s reference, without CVV2 or 3-D Secure data', async () => {
     const original = await firstPayment(CARD);
-    const before = await sim.charged(CARD);
+    const before = await io.sim.charged(CARD);
     // Even if a caller passed a CVC and an authentication result, an MIT has no cardholder to give them.
     const mit = request(CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: original }, { capture: true, amount: 4_500, authentication: THREE_DS });
     const result = await approve(mit);
@@ -121,7 +97,7 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     assert.deepEqual(seen.storedCredential, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: original });
     assert.equal(seen.cvv2, 'absent');
     assert.equal(seen.threeDSecure, false);
-    assert.equal(await sim.charged(CARD), before + 4_500, 'charged once, to the kopeck');
+    assert.equal(await io.sim.charged(CARD), before + 4_500, 'charged once, to the kopeck');
 
     const unscheduled = request(CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'unscheduled', originalReference: original }, {}, undefined);
     await approve(unscheduled);
@@ -138,9 +114,9 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
   });
 
   it('refuses a merchant-initiated payment without the original reference (30, format error) and one naming another card\'s payment (12), holding nothing', async () => {
-    const before = (await sim.state()).accounts[CARD];
+    const before = (await io.sim.state()).accounts[CARD];
     const bare = request(CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring' }, { capture: true }, undefined);
-    const refused = await adapter.authorize(bare);
+    const refused = await io.adapter.authorize(bare);
     assert.deepEqual({ kind: refused.kind, rawCode: refused.kind === 'declined' ? refused.rawCode : undefined }, { kind: 'declined', rawCode: '30' });
     const sent = sentFor(bare);
     assert.equal(sent.fields.get(48), 'SC03MSR', 'sent as the merchant gave it: the host decides');
@@ -150,20 +126,20 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
 
     const otherCards = await firstPayment(OTHER_CARD);
     const foreign = request(CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'unscheduled', originalReference: otherCards }, {}, undefined);
-    const wrong = await adapter.authorize(foreign);
+    const wrong = await io.adapter.authorize(foreign);
     assert.deepEqual({ kind: wrong.kind, rawCode: wrong.kind === 'declined' ? wrong.rawCode : undefined }, { kind: 'declined', rawCode: '12' });
-    assert.deepEqual((await sim.state()).accounts[CARD], before, 'nothing held or charged');
+    assert.deepEqual((await io.sim.state()).accounts[CARD], before, 'nothing held or charged');
   });
 
   it('refuses locally, sending nothing, an original reference that cannot travel in the private field', async () => {
-    const frames = tap.frames.length;
-    const result = await adapter.authorize(request(CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: 'has a space' }, {}, undefined));
+    const frames = io.tap.frames.length;
+    const result = await io.adapter.authorize(request(CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: 'has a space' }, {}, undefined));
     assert.equal(result.kind, 'declined');
-    assert.equal(tap.frames.length, frames, 'nothing on the wire');
+    assert.equal(io.tap.frames.length, frames, 'nothing on the wire');
   });
 
   it('sends a verification as an account verification (0100, zero amount, 25=51) that holds nothing, and voids it without a 0400', async () => {
-    const before = (await sim.state()).accounts[OTHER_CARD];
+    const before = (await io.sim.state()).accounts[OTHER_CARD];
     const verify = request(OTHER_CARD, { initiator: 'cardholder', sequence: 'first' }, { amount: 100, capture: true, verification: true });
     const result = await approve(verify);
     const sent = sentFor(verify);
@@ -176,22 +152,22 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     const seen = await received(sent);
     assert.equal(seen.verification, true);
     assert.equal(seen.amount, 0);
-    assert.deepEqual((await sim.state()).accounts[OTHER_CARD], before, 'nothing held');
+    assert.deepEqual((await io.sim.state()).accounts[OTHER_CARD], before, 'nothing held');
 
-    const reversals = tap.of('0400').length;
-    const voided = await adapter.void(followUp(verify, result, 100));
+    const reversals = io.tap.of('0400').length;
+    const voided = await io.adapter.void(followUp(verify, result, 100));
     assert.equal(voided.kind, 'approved', 'nothing was held, so there is nothing to release at the host');
-    assert.equal(tap.of('0400').length, reversals, 'no 0400 on the wire');
-    const captures = tap.of('0220').length;
-    assert.equal((await adapter.capture(followUp(verify, result, 100))).kind, 'declined', 'a verification cannot be captured');
-    assert.equal(tap.of('0220').length, captures);
+    assert.equal(io.tap.of('0400').length, reversals, 'no 0400 on the wire');
+    const captures = io.tap.of('0220').length;
+    assert.equal((await io.adapter.capture(followUp(verify, result, 100))).kind, 'declined', 'a verification cannot be captured');
+    assert.equal(io.tap.of('0220').length, captures);
 
     const later = request(OTHER_CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'unscheduled', originalReference: result.networkReference }, {}, undefined);
     await approve(later);
   });
 
   it('has the simulator refuse a zero amount that is not an account verification (13)', async () => {
-    const result = await adapter.authorize(request(CARD, undefined, { amount: 0 }));
+    const result = await io.adapter.authorize(request(CARD, undefined, { amount: 0 }));
     assert.deepEqual({ kind: result.kind, rawCode: result.kind === 'declined' ? result.rawCode : undefined }, { kind: 'declined', rawCode: '13' });
   });
 
@@ -200,17 +176,17 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     const mit = request(CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: original }, { amount: 777 }, undefined);
     const first = await approve(mit);
     const sent = sentFor(mit);
-    const held = (await sim.state()).accounts[CARD]!.held;
-    const recorded = (await sim.state()).authorizations.length;
+    const held = (await io.sim.state()).accounts[CARD]!.held;
+    const recorded = (await io.sim.state()).authorizations.length;
     // The process died after the request went out, before the answer was written.
-    await new IsoJournal(db).setState(mit.reference, 'sent');
+    await new IsoJournal(io.db).setState(mit.reference, 'sent');
     const again = await approve(mit);
     const repeat = sentFor(mit, '0101');
     assert.deepEqual(new Map([...repeat.fields]), new Map([...sent.fields]), 'the repeat is the request again: indicator, reference, STAN, RRN');
     assert.equal(answerTo(repeat).fields.get(39), '00');
     assert.equal(again.networkReference, first.networkReference, 'the host answers the repeat from its record');
-    assert.equal((await sim.state()).accounts[CARD]!.held, held, 'held once');
-    assert.equal((await sim.state()).authorizations.length, recorded, 'not processed twice');
+    assert.equal((await io.sim.state()).accounts[CARD]!.held, held, 'held once');
+    assert.equal((await io.sim.state()).authorizations.length, recorded, 'not processed twice');
   });
 
   it('approves a merchant-initiated payment on a card that challenges buyer-present payments only, and declines (1A) one whose issuer always asks', async () => {
@@ -218,11 +194,11 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     const buyerPresentOnly = await firstPayment(CHALLENGES_BUYER_PRESENT, { authentication: THREE_DS });
     const always = await firstPayment(CHALLENGES_ALWAYS, { authentication: THREE_DS });
     await approve(request(CHALLENGES_BUYER_PRESENT, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: buyerPresentOnly }, {}, undefined));
-    const asked = await adapter.authorize(request(CHALLENGES_ALWAYS, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: always }, {}, undefined));
+    const asked = await io.adapter.authorize(request(CHALLENGES_ALWAYS, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: always }, {}, undefined));
     assert.deepEqual({ kind: asked.kind, reason: asked.kind === 'declined' ? asked.reason : undefined }, { kind: 'declined', reason: 'authentication_required' });
   });
 
   it('decoded every frame both ways without a single error', () => {
-    assert.deepEqual(tap.errors, []);
+    assert.deepEqual(io.tap.errors, []);
   });
 });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { AuthorizationRequest, BankResult, Database, FollowUpRequest, KeyRing, createDatabase, migratePlugins, migrateToLatest } from '@tender/core';
-import { Iso8583BankAdapter, IsoJournal, plugin as isoPlugin } from '@tender/adapter-iso8583';
-import { TestDatabase, createTestDatabase } from '../support/test-database';
+import { AuthorizationRequest, BankResult, Database, FollowUpRequest } from '@tender/core';
+import { Iso8583BankAdapter, IsoJournal } from '@tender/adapter-iso8583';
 import { BankSimProcess } from '../support/bank-sim-process';
 import { WireTap } from '../support/iso8583-wire-tap';
 import { DecodedMessage } from '../support/iso8583-reference-decoder';
 import { ISO_ACQUIRER_ID, ISO_TERMS } from '../support/iso-adapter-fixture';
+import { TappedIsoFixture, startTappedIsoFixture } from '../support/iso-tapped-fixture';
 
 const CARD = '5555555555554444';
 const TZ_OFFSET_MOSCOW_MS = 3 * 3_600_000;
@@ -29,34 +29,17 @@ function present(message: DecodedMessage, expected: readonly number[], what: str
 // (test/support/iso8583-reference-decoder.ts), not by the adapter's packager. The tap is a
 // TCP proxy on loopback between the adapter and tender-bank-sim (its own process).
 describe('ISO 8583 on the wire, read by an independent decoder', () => {
-  let database: TestDatabase;
+  let fixture: TappedIsoFixture;
   let db: Database;
   let sim: BankSimProcess;
   let tap: WireTap;
   let adapter: Iso8583BankAdapter;
 
   before(async () => {
-    database = await createTestDatabase();
-    db = createDatabase(database.config);
-    await migrateToLatest(db);
-    await migratePlugins(db, [isoPlugin]);
-    sim = await BankSimProcess.start();
-    const started = await WireTap.start(sim.port);
-    tap = started.tap;
-    adapter = new Iso8583BankAdapter({
-      host: '127.0.0.1', port: started.port, database: db, poolSize: 1, deadlineMs: 600, reversalDeadlineMs: 1_000, reversalRepeatMs: 600_000,
-      keyRing: new KeyRing(randomBytes(32).toString('base64')), acquirerId: ISO_ACQUIRER_ID, timeZone: 'Europe/Moscow',
-      merchantCategoryCode: '5732', acceptor: { name: 'Tender Test Shop', city: 'Moscow', country: 'RU' },
-    });
-    await adapter.init();
+    fixture = await startTappedIsoFixture({ merchantCategoryCode: '5732', acceptor: { name: 'Tender Test Shop', city: 'Moscow', country: 'RU' } });
+    ({ db, sim, tap, adapter } = fixture);
   });
-  after(async () => {
-    await adapter.destroy();
-    await tap.close();
-    await sim.stop();
-    await db.destroy();
-    await database.drop();
-  });
+  after(() => fixture.close());
 
   const request = (extra: Partial<AuthorizationRequest> = {}): AuthorizationRequest => ({
     reference: `op_wire_${randomBytes(6).toString('hex')}`, paymentId: 'pay_wire', amount: 12_345, currency: 'RUB', capture: false, livemode: true,
