@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { AuthorizationRequest, BankResult, FollowUpRequest, StoredCredential } from '@tender/core';
 import { IsoJournal, ReceivedAuthorization } from '@tender/adapter-iso8583';
 import { DecodedMessage } from '../support/iso8583-reference-decoder';
-import { ISO_TERMS } from '../support/iso-adapter-fixture';
+import { ISO_TERMS, IsoFixture, startIsoFixture } from '../support/iso-adapter-fixture';
 import { TappedIsoFixture, startTappedIsoFixture } from '../support/iso-tapped-fixture';
 
 const CARD = '4242424242424242';
@@ -202,3 +202,30 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     assert.deepEqual(io.tap.errors, []);
   });
 });
+
+// The same card-on-file exchange in every shipped dialect (BCD, EBCDIC, TPDU, 4-digit
+// header): the private field and its `NR` answer travel in each encoding.
+for (const dialect of ['iso8583-1987-bcd', 'iso8583-1987-ebcdic', 'iso8583-1987-bcd-tpdu', 'iso8583-1987-ascii4']) {
+  describe(`ISO 8583 stored credentials in the ${dialect} dialect`, () => {
+    let fixture: IsoFixture;
+    before(async () => {
+      fixture = await startIsoFixture({ dialect });
+    });
+    after(() => fixture.close());
+
+    it('returns the first payment\'s network reference, sends an MIT naming it, and verifies a card with a zero amount', async () => {
+      const base = { paymentId: 'pay_cof_dialect', currency: 'RUB', capture: false, livemode: true, connection: ISO_TERMS };
+      const cardData = { number: CARD, expMonth: 7, expYear: 2031, holderName: undefined };
+      const first = await fixture.adapter.authorize({ ...base, reference: `op_cof_${randomBytes(6).toString('hex')}`, amount: 500, card: { ...cardData, cvc: '737', storedCredential: { initiator: 'cardholder', sequence: 'first' } } });
+      assert.equal(first.kind, 'approved');
+      const originalReference = first.kind === 'approved' ? first.networkReference : undefined;
+      assert.match(originalReference ?? '', /^\d{15}$/);
+      const mit = await fixture.adapter.authorize({ ...base, reference: `op_cof_${randomBytes(6).toString('hex')}`, amount: 700, capture: true, card: { ...cardData, cvc: undefined, storedCredential: { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', ...(originalReference === undefined ? {} : { originalReference }) } } });
+      assert.equal(mit.kind, 'approved', JSON.stringify(mit));
+      const verified = await fixture.adapter.authorize({ ...base, reference: `op_cof_${randomBytes(6).toString('hex')}`, amount: 100, verification: true, card: { ...cardData, cvc: '737' } });
+      assert.equal(verified.kind, 'approved');
+      const [cit, charged, verification] = (await fixture.sim.state()).authorizations;
+      assert.deepEqual([cit?.storedCredential?.sequence, charged?.storedCredential?.originalReference, charged?.posEntryMode, verification?.amount, verification?.posCondition], ['first', originalReference, '102', 0, '51']);
+    });
+  });
+}
