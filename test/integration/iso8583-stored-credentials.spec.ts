@@ -187,6 +187,9 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     assert.equal(again.networkReference, first.networkReference, 'the host answers the repeat from its record');
     assert.equal((await io.sim.state()).accounts[CARD]!.held, held, 'held once');
     assert.equal((await io.sim.state()).authorizations.length, recorded, 'not processed twice');
+    const frames = io.tap.frames.length;
+    assert.equal((await approve(mit)).networkReference, first.networkReference, 'a retry of the answered request: the journal\'s answer, network reference included');
+    assert.equal(io.tap.frames.length, frames, 'not sent again');
   });
 
   it('approves a merchant-initiated payment on a card that challenges buyer-present payments only, and declines (1A) one whose issuer always asks', async () => {
