@@ -11,7 +11,7 @@ const OTHER_CARD = '5555555555554444';
 /** Challenges buyer-present payments only (SIMULATOR_CARDS_MERCHANT_INITIATED). */
 const CHALLENGES_BUYER_PRESENT = '4000000000003220';
 /** The issuer asks for authentication on every payment, merchant-initiated ones included. */
-const CHALLENGES_ALWAYS = '4000000000003184';
+const CHALLENGES_ALWAYS = '4000002760003184';
 const THREE_DS = { transStatus: 'Y', eci: '05', authenticationValue: 'AAABBEg0VhI0VniQEjRWAAAAAAA=' } as const;
 /** Fields of every card authorization or purchase (docs/iso8583.md, "Messages"). */
 const CARD_FIELDS = [2, 3, 4, 7, 11, 12, 13, 14, 18, 22, 25, 32, 37, 41, 42, 43, 48, 49];

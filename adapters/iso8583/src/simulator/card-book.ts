@@ -17,7 +17,7 @@ export const SIMULATOR_CARDS: Readonly<Record<string, string>> = {
   // The issuer asks for 3-D Secure on buyer-present payments (merchant-initiated ones are approved: SIMULATOR_CARDS_MERCHANT_INITIATED).
   '4000000000003220': '1A',
   // The issuer asks for authentication on every payment, merchant-initiated ones included.
-  '4000000000003184': '1A',
+  '4000002760003184': '1A',
   // Authorized at the bank, but the answer never leaves it.
   '4000000000000259': 'silent',
 };
