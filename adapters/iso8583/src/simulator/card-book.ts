@@ -44,6 +44,9 @@ export function accountKey(number: string): string {
   return `acct:${number}`;
 }
 
+/** How many received card authorizations the simulator keeps for tests to read (the most recent). */
+const RECEIVED_KEPT = 10_000;
+
 /** Every card starts with this balance, in minor units. */
 export const OPENING_BALANCE = 10_000_000;
 
@@ -181,8 +184,11 @@ export class CardBook {
     return this.state.transactions.find((t) => t.networkReference === reference);
   }
 
+  /** Keeps the last RECEIVED_KEPT requests, so a long benchmark run does not grow the state without end. */
   recordAuthorization(received: ReceivedAuthorization): void {
-    (this.state.authorizations ??= []).push(received);
+    const list = (this.state.authorizations ??= []);
+    list.push(received);
+    if (list.length > RECEIVED_KEPT) list.splice(0, list.length - RECEIVED_KEPT);
   }
 
   authorizations(): readonly ReceivedAuthorization[] {
