@@ -1,5 +1,8 @@
 import { definePlugin } from '@tender/core';
 import { savedCardsTables } from './migrations/001-saved-cards-tables';
+import { schedulesTables } from './migrations/002-schedules';
+import { registerSchedules } from './schedules/register-schedules';
+import { savedCardsDeps } from './saved-cards-deps';
 import { SAVED_CARDS_OPTIONS, SavedCardsOptions, savedCardsOptions } from './options';
 
 /**
@@ -22,11 +25,13 @@ export const plugin = definePlugin({
   options: savedCardsOptions,
   migrations: [
     savedCardsTables,
-    // 002-schedules (src/schedules/) is appended here.
+    schedulesTables,
   ],
   setup(ctx) {
     ctx.registerValue<SavedCardsOptions>(SAVED_CARDS_OPTIONS, ctx.options);
 
-    // ---- schedules (src/schedules/): registerSchedules(ctx, ...) is called here. ----
+    // Until helper C's setup lands here: the deps its services share.
+    const deps = savedCardsDeps(ctx.core, ctx.options);
+    registerSchedules(ctx, deps);
   },
 });
