@@ -1,4 +1,5 @@
 import { MerchantMail, PluginContext, routerOnFirstRequest } from '@tender/core';
+import { periodicJob } from '../periodic-job';
 import { SavedCardsDeps } from '../saved-cards-deps';
 import { parseRetryDays } from './retry-policy';
 import { ScheduleCharger } from './schedule-charger';
@@ -45,7 +46,6 @@ export function registerSchedules(ctx: PluginContext<ScheduleOptions>, deps: Sav
   const merchantMail = (): MerchantMail => ctx.resolve(MerchantMail);
   const schedules = new ScheduleService(deps, repository, merchantMail);
   const mail = new ScheduleMail(() => deps.core.emails, merchantMail);
-  const pollMs = (): number => deps.core.config.notifications.pollIntervalMs;
   const charger = new ScheduleCharger(deps, repository, mail, {
     retryDays,
     upcomingNoticeDays: ctx.options.upcomingNoticeDays ?? 3,
@@ -53,11 +53,11 @@ export function registerSchedules(ctx: PluginContext<ScheduleOptions>, deps: Sav
     recheckMs: 60_000,
     deferMs: DEFER_MS,
     batch: 50,
-  }, pollMs);
+  });
 
   ctx.registerApiRoutes('/', routerOnFirstRequest(() => scheduleRoutes(ctx, schedules)));
   for (const name of Object.values(SCHEDULE_EMAILS)) ctx.registerEmailTemplate({ name, dir: SCHEDULE_EMAIL_DIR });
-  ctx.registerBackgroundJob({ name: 'saved-cards-schedules', start: () => charger.start(), stop: () => charger.stop() });
+  ctx.registerBackgroundJob(periodicJob('saved-cards-schedules', deps.core.config.notifications.pollIntervalMs, () => charger.runOnce(), () => deps.core.logger));
   deps.hooks.add({
     name: 'schedules',
     erase: (trx, mctx, customer, now) => schedules.cancelAllFor(trx, mctx, customer, now),

@@ -48,82 +48,44 @@ export interface ChargerSettings {
  *
  * @example
  * ```ts
- * ctx.registerBackgroundJob({ name: 'saved-cards-schedules', start: () => charger.start(), stop: () => charger.stop() });
+ * ctx.registerBackgroundJob(periodicJob('saved-cards-schedules', pollMs, () => charger.runOnce(), logger));
  * ```
  */
 export class ScheduleCharger {
   /** This process's name in claims. */
   readonly owner = `chg_${randomToken(20)}`;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  /** Set by stop(): a round in progress ends after the schedule it is on. */
-  private closing = false;
 
   constructor(
     private readonly deps: SavedCardsDeps,
     private readonly repository: ScheduleRepository,
     private readonly mail: ScheduleMail,
     private readonly settings: ChargerSettings,
-    private readonly intervalMs: () => number,
   ) {}
 
   private get logger(): Logger {
     return this.deps.core.logger;
   }
 
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.closing = false;
-    this.schedule(0);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.closing = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.round().finally(() => {
-        this.running = undefined;
-      });
-    }, ms);
-    this.timer.unref();
-  }
-
-  private async round(): Promise<void> {
-    let worked = 0;
-    try {
-      worked = await this.runOnce();
-    } catch (error) {
-      this.logger.error({ job: 'saved-cards-schedules', error: error instanceof Error ? error.message : String(error) }, 'schedule round failed');
-    }
-    // A full batch: more may be due at once; otherwise wait.
-    this.schedule(worked >= this.settings.batch ? 0 : this.intervalMs());
-  }
-
-  /** One round: due charges, then upcoming-charge notices. Returns how many schedules it worked on. */
+  /**
+   * One round: the due charges (batch after batch while batches come full, at most
+   * ten), then the upcoming-charge notices. Returns how many attempts it worked on.
+   */
   async runOnce(): Promise<number> {
     const db = this.deps.core.database;
-    const now = this.deps.core.clock.now();
-    const due = await this.repository.dueIds(db, now, this.settings.batch);
     let worked = 0;
-    for (const { id, ctx } of due) {
-      if (this.closing) break;
-      try {
-        if (await this.chargeNext(ctx, id)) worked++;
-      } catch (error) {
-        // The claim's lease runs out and the attempt is taken up again, by this process or another.
-        this.logger.error({ job: 'saved-cards-schedules', schedule: id, error: error instanceof Error ? error.message : String(error) }, 'schedule charge failed');
+    for (let batch = 0; batch < 10; batch++) {
+      const due = await this.repository.dueIds(db, this.deps.core.clock.now(), this.settings.batch);
+      for (const { id, ctx } of due) {
+        try {
+          if (await this.chargeNext(ctx, id)) worked++;
+        } catch (error) {
+          // The claim's lease runs out and the attempt is taken up again, by this process or another.
+          this.logger.error({ job: 'saved-cards-schedules', schedule: id, error: error instanceof Error ? error.message : String(error) }, 'schedule charge failed');
+        }
       }
+      if (due.length < this.settings.batch) break;
     }
-    if (this.settings.upcomingNoticeDays > 0) await this.announceUpcoming(now);
+    if (this.settings.upcomingNoticeDays > 0) await this.announceUpcoming(this.deps.core.clock.now());
     return worked;
   }
 
