@@ -39,6 +39,22 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
   const del = (path: string) => request(t.gateway.app).delete(path).set('Authorization', `Bearer ${shop.key}`);
   const paymentsOf = async (id: string) => (await t.gateway.db('payments').where('order_id', 'like', `${id}-%`).orderBy('seq', 'asc')) as Array<{ id: string; order_id: string; status: string; failure_code: string | null; off_session: number | boolean; customer_id: string | null; payment_method_id: string | null }>;
 
+  /**
+   * A schedule starting tomorrow, and what a process wrote before it died at the start
+   * of that day: the claim (a lease of 10 minutes) and the attempt's row, no payment.
+   * Then the clock moves to tomorrow noon, inside the dead process's lease.
+   */
+  const diedWhileCharging = async (email: string, chargeId: string): Promise<{ buyer: CustomerWithCard; id: string }> => {
+    const buyer = await customerWithCard(shop, { email });
+    const date = new Date(clock.now() + DAY).toISOString().slice(0, 10);
+    const id = await schedule(buyer, { start_date: date });
+    const dueAt = Date.parse(`${date}T00:00:00Z`);
+    await t.gateway.db('charge_schedules').where({ id }).update({ lease_owner: 'chg_dead', lease_until: clock.now() + DAY + 10 * MINUTE });
+    await t.gateway.db('schedule_charges').insert({ id: chargeId, merchant_id: merchantId, livemode: false, schedule_id: id, period_index: 0, attempt: 0, due_at: dueAt, status: 'processing', created_at: dueAt });
+    clock.advance(DAY);
+    return { buyer, id };
+  };
+
   before(async () => {
     smtp = new SmtpCapture();
     hooks = await new WebhookReceiver().start();
@@ -84,13 +100,7 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
   });
 
   it('resumes an attempt whose process died before making the payment: one payment, made by the next process after the lease', async () => {
-    const buyer = await customerWithCard(shop, { email: 'crash1@example.com' });
-    const id = await schedule(buyer, { start_date: new Date(clock.now() + DAY).toISOString().slice(0, 10) });
-    // What a process wrote before it died, at the start of the day: the claim (its lease) and the attempt's row, no payment yet.
-    const dueAt = Date.parse(`${new Date(clock.now() + DAY).toISOString().slice(0, 10)}T00:00:00Z`);
-    await t.gateway.db('charge_schedules').where({ id }).update({ lease_owner: 'chg_dead', lease_until: clock.now() + DAY + 10 * MINUTE });
-    await t.gateway.db('schedule_charges').insert({ id: 'schc_dead1', merchant_id: merchantId, livemode: false, schedule_id: id, period_index: 0, attempt: 0, due_at: dueAt, status: 'processing', created_at: dueAt });
-    clock.advance(DAY);
+    const { id } = await diedWhileCharging('crash1@example.com', 'schc_dead1');
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(await paymentsOf(id), [], 'nothing is done while the dead process\'s lease holds');
     clock.advance(10 * MINUTE);
@@ -103,12 +113,7 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
   });
 
   it('resumes an attempt whose process died after the bank approved it: the payment is found, not made again', async () => {
-    const buyer = await customerWithCard(shop, { email: 'crash2@example.com' });
-    const id = await schedule(buyer, { start_date: new Date(clock.now() + DAY).toISOString().slice(0, 10) });
-    const dueAt = Date.parse(`${new Date(clock.now() + DAY).toISOString().slice(0, 10)}T00:00:00Z`);
-    await t.gateway.db('charge_schedules').where({ id }).update({ lease_owner: 'chg_dead', lease_until: clock.now() + DAY + 10 * MINUTE });
-    await t.gateway.db('schedule_charges').insert({ id: 'schc_dead2', merchant_id: merchantId, livemode: false, schedule_id: id, period_index: 0, attempt: 0, due_at: dueAt, status: 'processing', created_at: dueAt });
-    clock.advance(DAY);
+    const { buyer, id } = await diedWhileCharging('crash2@example.com', 'schc_dead2');
     // The payment the dead process made: the same request the charger sends, under the same idempotency key.
     const paid = await shop.post('/v1/payments', {
       amount: 25000, currency: 'RUB', order_id: chargeOrderId(id, 0), capture_method: 'automatic',
