@@ -106,7 +106,7 @@ describe('payment methods against the PaymentMethod contract (no database)', () 
     });
 
     it('refuses a sandbox test number on a live payment where the operator refuses them (card_test_number_live), and takes it where allowed', async () => {
-      const input = method.input.parse({ number: '4000000000003184', exp_month: 12, exp_year: 2030, cvc: '123' }) as CardInput;
+      const input = method.input.parse({ number: '4000002760003184', exp_month: 12, exp_year: 2030, cvc: '123' }) as CardInput;
       const livePayment = { ...payment, livemode: true } as Payment;
       const error = await rejection(method.instrument(input, context({ payment: livePayment })));
       assert.equal(error.code, 'card_test_number_live');

@@ -38,8 +38,8 @@ export interface SandboxOptions {
  *
  * Stored credentials (card on file): a merchant-initiated authorization
  * (`storedCredential.initiator` 'merchant') needs no CVC and is never challenged,
- * except with the card that asks for authentication on every payment (4000 0000
- * 0000 3184); the 3-D Secure card (3220) challenges buyer-present payments only. A
+ * except with the card that asks for authentication on every payment (4000 0027
+ * 6000 3184); the 3-D Secure card (3220) challenges buyer-present payments only. A
  * cardholder payment with no stored credential and no CVC is declined (N7).
  * Approved authorizations carry a `networkReference` (`sbxnt_` + 16 hex, a function
  * of the reference). What each authorization told the bank (initiator, sequence,

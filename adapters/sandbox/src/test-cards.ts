@@ -25,7 +25,7 @@ export const TEST_CARDS: Readonly<Record<string, TestCardBehaviour>> = {
   '4000000000000127': { result: 'decline', reason: 'incorrect_cvc', rawCode: 'N7' },
   '4000000000000119': { result: 'technical_failure', rawCode: '96' },
   '4000000000003220': { result: 'three_d_secure' },
-  '4000000000003184': { result: 'authenticate_always' },
+  '4000002760003184': { result: 'authenticate_always' },
   '4000000000000259': { result: 'timeout' },
 };
 
