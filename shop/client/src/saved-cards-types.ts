@@ -1,0 +1,255 @@
+/*
+ * The objects of the saved-cards plugin (@tender/plugin-saved-cards, loaded by
+ * default): customers, their saved payment methods, setup attempts and charge
+ * schedules (docs/saved-cards.md). The plugin's routes are not in core's OpenAPI
+ * document, so these types are written by hand, next to the generated ones; the
+ * shop suite's saved-cards spec reads every one of them from a live gateway.
+ */
+
+/**
+ * A merchant's customer (`cus_...`): the owner of saved cards and schedules. After
+ * erasure (`customers.delete`) the personal fields are null.
+ *
+ * @example
+ * ```ts
+ * const customer = await tender.customers.create({ email: 'anna@example.com', name: 'Anna Petrova' });
+ * customer.id; // 'cus_...'
+ * ```
+ */
+export interface Customer {
+  /** Starts with cus_. */
+  id: string;
+  object: 'customer';
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  description: string | null;
+  metadata: Record<string, string>;
+  livemode: boolean;
+  /** ISO 8601, UTC. */
+  created_at: string;
+}
+
+/** The answer to `customers.delete`: the customer is erased (cards deleted, schedules canceled). */
+export interface DeletedCustomer {
+  id: string;
+  object: 'customer';
+  deleted: true;
+}
+
+/**
+ * Body of `customers.create` and `customers.update`; every field optional. On update a
+ * field sent replaces the stored one.
+ *
+ * @example
+ * ```ts
+ * await tender.customers.update('cus_123', { phone: '+79990001122', metadata: { crm_id: '42' } });
+ * ```
+ */
+export interface CustomerParams {
+  email?: string;
+  name?: string;
+  phone?: string;
+  description?: string;
+  metadata?: Record<string, string>;
+}
+
+/** Query of `customers.list`: newest first, `starting_after` a customer id of the previous page. */
+export interface ListCustomersParams {
+  email?: string;
+  limit?: number;
+  starting_after?: string;
+}
+
+/**
+ * How the buyer agreed to the card being saved: on the hosted page (the checkbox,
+ * with the text's version, the time and the buyer's IP) or declared by the merchant
+ * over the API.
+ */
+export interface CardConsent {
+  source: 'hosted_page' | 'api';
+  text_version: string | null;
+  /** ISO 8601, UTC. */
+  recorded_at: string;
+  ip: string | null;
+}
+
+/**
+ * A saved card (`pm_...`) of a customer. Only brand, last 4 and expiry are ever shown;
+ * the card number stays in the gateway's vault and is deleted with the payment method.
+ *
+ * @example
+ * ```ts
+ * const { data } = await tender.customers.paymentMethods('cus_123');
+ * data.map((pm) => `${pm.card.brand} •••• ${pm.card.last4} ${pm.card.exp_month}/${pm.card.exp_year}`);
+ * ```
+ */
+export interface SavedPaymentMethod {
+  /** Starts with pm_. Pass it as `payment_method` of a payment or a schedule. */
+  id: string;
+  object: 'payment_method';
+  type: 'card';
+  /** The customer's id (cus_...). */
+  customer: string;
+  card: { brand: string; last4: string; exp_month: number; exp_year: number };
+  /** `off_session`: the merchant may charge it without the buyer (merchant-initiated); `on_session`: only with the buyer present. */
+  usage: 'on_session' | 'off_session';
+  consent: CardConsent | null;
+  /** ISO 8601, UTC. */
+  created_at: string;
+}
+
+/** The answer to `paymentMethods.delete`: the card and its vault entry are gone. */
+export interface DeletedPaymentMethod {
+  id: string;
+  object: 'payment_method';
+  deleted: true;
+}
+
+/**
+ * A card check without a charge (`POST /v1/setup_attempts`): the gateway verifies the
+ * card with the bank (an account verification or a small authorization reversed at
+ * once) and saves it for the customer. Fields beyond those here arrive as extra
+ * properties.
+ */
+export interface SetupAttempt {
+  id: string;
+  object: 'setup_attempt';
+  status: string;
+  customer: string;
+  usage: 'on_session' | 'off_session';
+  /** The saved card, once the check succeeded. */
+  payment_method: string | null;
+  /** The hosted setup page, when the buyer enters the card there. */
+  setup_url?: string | null;
+  failure_code?: string | null;
+  failure_message?: string | null;
+  livemode: boolean;
+  created_at: string;
+  [extra: string]: unknown;
+}
+
+/**
+ * Body of `setupAttempts.create`: `customer` and `usage` at least; with the buyer's
+ * card data and `confirm: true` the check runs in this request, otherwise the answer
+ * carries the hosted setup page to send the buyer to.
+ *
+ * @example
+ * ```ts
+ * const attempt = await tender.setupAttempts.create({ customer: 'cus_123', usage: 'off_session', return_url: 'https://shop.example/account' });
+ * ```
+ */
+export interface CreateSetupAttemptParams {
+  customer: string;
+  usage?: 'on_session' | 'off_session';
+  [extra: string]: unknown;
+}
+
+/** A charge interval of a schedule. */
+export type ScheduleInterval = 'day' | 'week' | 'month' | 'year';
+
+/**
+ * A recurring charge on a saved card (`sch_...`). The gateway charges each period once
+ * (merchant-initiated), retries soft declines on its policy and stops on a hard decline.
+ *
+ * @example
+ * ```ts
+ * const s = await tender.schedules.create({ customer: 'cus_123', payment_method: 'pm_456', amount: 99000, currency: 'RUB', interval: 'month', start_date: '2027-01-01' });
+ * s.next_charge_at; // '2027-01-01T...'
+ * ```
+ */
+export interface Schedule {
+  /** Starts with sch_. */
+  id: string;
+  object: 'schedule';
+  status: 'active' | 'past_due' | 'canceled' | 'completed';
+  customer: string;
+  payment_method: string;
+  /** Minor units. */
+  amount: number;
+  /** ISO 4217, upper case. */
+  currency: string;
+  interval: ScheduleInterval;
+  interval_count: number;
+  /** How many charges in all, when the schedule has a count. */
+  count: number | null;
+  end_date: string | null;
+  start_date: string;
+  /** ISO 8601; null once the schedule ended. */
+  next_charge_at: string | null;
+  charges_made: number;
+  description: string | null;
+  metadata: Record<string, string>;
+  livemode: boolean;
+  created_at: string;
+  [extra: string]: unknown;
+}
+
+/**
+ * Body of `schedules.create`. `amount` is in minor units and above zero; give `count` or
+ * `end_date` (neither: until canceled); `start_date` (YYYY-MM-DD) is the first charge.
+ */
+export interface CreateScheduleParams {
+  customer: string;
+  payment_method: string;
+  amount: number;
+  currency: string;
+  interval: ScheduleInterval;
+  interval_count?: number;
+  count?: number;
+  end_date?: string;
+  start_date: string;
+  description?: string;
+  metadata?: Record<string, string>;
+}
+
+/** Query of `schedules.list`. */
+export interface ListSchedulesParams {
+  customer?: string;
+  status?: Schedule['status'];
+  limit?: number;
+  starting_after?: string;
+}
+
+/** One charge of a schedule (a period, with its retries). */
+export interface ScheduleCharge {
+  id: string;
+  object: 'schedule_charge';
+  schedule: string;
+  /** The payment made for this period, once one was attempted. */
+  payment: string | null;
+  status: string;
+  /** ISO 8601. */
+  due_at: string;
+  attempts: number;
+  failure_code: string | null;
+  [extra: string]: unknown;
+}
+
+/**
+ * `customers.export`: everything the gateway holds about one customer, for a data
+ * subject's request; keys beyond `customer` and `payment_methods` (consents,
+ * schedules, payments) arrive as the gateway sends them.
+ */
+export interface CustomerExport {
+  customer: Customer;
+  payment_methods: SavedPaymentMethod[];
+  [section: string]: unknown;
+}
+
+/**
+ * Body of `payments.chargeSavedCard`: a payment's usual fields with the customer and
+ * its saved card; the client adds `off_session: true` and `confirm: true`.
+ */
+export interface ChargeSavedCardParams {
+  customer: string;
+  /** The saved card, pm_... */
+  payment_method: string;
+  amount: number;
+  currency: string;
+  order_id: string;
+  description?: string;
+  capture_method?: 'automatic' | 'manual';
+  metadata?: Record<string, string>;
+  [extra: string]: unknown;
+}
