@@ -18,6 +18,13 @@ export { TenderError } from './errors/tender-error';
 export { Gateway, GatewayOptions } from './gateway';
 // The payment-method extension point (docs/architecture.md): contract, page part, capabilities, registry.
 export { PaymentMethod, PAYMENT_METHOD, InstrumentContext, PaymentInstrument, InstrumentRecordFacts, PaymentCardColumns } from './methods/payment-method';
+// Fields a plugin adds to another method's part of the hosted page (docs/plugins.md).
+export { MethodPartAddon, AddonSubmission, AddonSubmissionFacts } from './methods/method-part-addon';
+export { MethodPartAddonRegistry } from './methods/method-part-addon.registry';
+// The merchant's customers, known to a plugin (payments carry the id only).
+export { CustomerDirectory, CustomerDirectorySlot } from './customers/customer-directory';
+export { EventTypeRegistry } from './notifications/event-type-registry';
+export { CardVault, StoredCard } from './vault/card-vault';
 export { PaymentMethodPage, MethodPageView, MethodPartState, MethodPageRequest, MethodPageSubmission, MethodPageRefusal, MethodPageLocale } from './methods/payment-method-page';
 export { BankCapability, BankInstrument, BankPaymentBase, WELL_KNOWN_CAPABILITIES, capabilitiesOf, supportsCapability, payThrough } from './methods/bank-capability';
 export { PaymentMethodRegistry } from './methods/payment-method.registry';
@@ -80,7 +87,7 @@ export { TextKind, hostileTextProblem, codePointLength } from './http/hostile-te
 export { BodyParser, MAX_BODY_DEPTH, assertAcceptableBody, bodyProblem, formBody, jsonBody, requestErrorOf, requireBodyType } from './http/body-parsing';
 export { noteRequest } from './http/middleware/request-log';
 export { redactPath } from './logging/path-redaction';
-export { Payment, paymentFromRow } from './payments/payment';
+export { Payment, PaymentCard, SetupFutureUsage, CaptureMethod, paymentFromRow } from './payments/payment';
 export { RETURN_URL_CHOOSER, ReturnUrlChooser, ReturnOutcome } from './pages/return-url-chooser';
 export { paymentView } from './payments/payment-view';
 export { PaymentService } from './payments/payment.service';

@@ -123,7 +123,7 @@ describe('payment methods against the PaymentMethod contract (no database)', () 
     });
 
     it('refuses without a proven payer before reading anything (the merchant API)', async () => {
-      const error = await rejection(method.instrument({ number: undefined }, { payment, now: clock.now(), payer: undefined, buyerPresent: false }));
+      const error = await rejection(method.instrument({ number: undefined }, { payment, now: clock.now(), payer: undefined, buyerPresent: false, offSession: false, setupFutureUsage: null, verification: false }));
       assert.equal(error.code, 'payment_method_unsupported');
       assert.match(error.message, /\/pay-account\/<token>\/confirm/);
     });

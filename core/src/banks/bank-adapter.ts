@@ -144,13 +144,40 @@ export interface BankConnectionTerms {
   readonly terminalId: string | undefined;
 }
 
+/**
+ * Card-on-file facts for the bank (stored credentials; CIT = cardholder-initiated,
+ * MIT = merchant-initiated). An adapter marks the authorization accordingly (the
+ * ISO 8583 dialect's POS entry mode and stored-credential indicator, a 3DS
+ * requestor's `threeDSRequestorAuthenticationInd`); without it the payment is an
+ * ordinary one with a card typed in.
+ *
+ * @example
+ * ```ts
+ * // The payment that saves the card (the buyer consented on the hosted page):
+ * const first: StoredCredential = { initiator: 'cardholder', sequence: 'first' };
+ * // A monthly charge later, the buyer absent:
+ * const later: StoredCredential = { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: 'sbxnt_0123456789abcdef' };
+ * ```
+ */
+export interface StoredCredential {
+  readonly initiator: 'cardholder' | 'merchant';
+  /** 'first': the payment that stores the card; 'subsequent': a payment with a card stored earlier. */
+  readonly sequence: 'first' | 'subsequent';
+  /** Why a merchant-initiated payment is made; only with initiator 'merchant'. */
+  readonly reason?: 'recurring' | 'unscheduled';
+  /** The first payment's network reference (BankResult approved `networkReference`), on subsequent payments. */
+  readonly originalReference?: string;
+}
+
 export interface CardData {
   readonly number: string;
   readonly expMonth: number;
   readonly expYear: number;
-  /** Present only on the first authorization, never stored. */
+  /** Present only on the first authorization, never stored; a merchant-initiated payment has none. */
   readonly cvc: string | undefined;
   readonly holderName: string | undefined;
+  /** The card is (or is being) stored on file: who initiates and which payment of the series this is. */
+  readonly storedCredential?: StoredCredential;
 }
 
 export interface AuthorizationRequest {
@@ -188,6 +215,18 @@ export interface AuthorizationRequest {
    * ```
    */
   readonly authentication?: AuthenticationResult;
+  /**
+   * Authorize only to verify the card (a setup that charges nothing): the adapter may
+   * send an account verification (a zero-amount authorization, ISO 8583 processing
+   * code 18 or the dialect's equivalent) instead of authorizing `amount`. An approval
+   * is voided by core at once; nothing is captured.
+   *
+   * @example
+   * ```ts
+   * await adapter.authorize({ ...request, capture: false, verification: true }); // { kind: 'approved', networkReference: '...' }
+   * ```
+   */
+  readonly verification?: boolean;
 }
 
 export interface FollowUpRequest {
@@ -245,10 +284,25 @@ export type DeclineReason =
 
 export type BankResult =
   | ActionRequiredResult
-  | { readonly kind: 'approved'; readonly authorizationCode: string | undefined; readonly rrn: string | undefined; readonly bankReference: string | undefined }
+  | ApprovedResult
   | { readonly kind: 'declined'; readonly reason: DeclineReason; readonly rawCode: string; readonly message: string }
   | { readonly kind: 'technical_failure'; readonly reason: 'processing_error' | 'bank_unreachable'; readonly rawCode: string | undefined; readonly message: string }
   | { readonly kind: 'unknown'; readonly message: string };
+
+/** The bank approved the operation. */
+export interface ApprovedResult {
+  readonly kind: 'approved';
+  readonly authorizationCode: string | undefined;
+  readonly rrn: string | undefined;
+  readonly bankReference: string | undefined;
+  /**
+   * The card network's transaction identifier of an approved authorization (Visa's
+   * transaction id, Mastercard's trace id): kept on the payment
+   * (`payments.network_reference`) and sent as `StoredCredential.originalReference`
+   * on later merchant-initiated payments with the same stored card.
+   */
+  readonly networkReference?: string;
+}
 
 /** A bank's final answer to an operation: neither "ask the buyer first" nor "no answer". */
 export type SettledBankResult = Exclude<BankResult, { kind: 'unknown' } | ActionRequiredResult>;

@@ -18,6 +18,7 @@ import * as paymentMethodType034 from './migrations/034-payment-method-type';
 import * as onboardingStages032 from './migrations/032-onboarding-stages';
 import * as onboardingDocuments033 from './migrations/033-onboarding-documents';
 import * as sentNotices035 from './migrations/035-sent-notices';
+import * as cardOnFile036 from './migrations/036-card-on-file';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -52,6 +53,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['032-onboarding-stages', onboardingStages032],
   ['033-onboarding-documents', onboardingDocuments033],
   ['035-sent-notices', sentNotices035],
+  ['036-card-on-file', cardOnFile036],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

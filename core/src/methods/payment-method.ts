@@ -60,6 +60,20 @@ export interface PaymentMethod<Input = unknown> {
   /** The method's part of the hosted page; without it the method is API-only. */
   readonly page?: PaymentMethodPage;
   /**
+   * Optional: the prefix of the ids of objects that stand for this method (e.g. 'pm'
+   * for saved payment methods `pm_...`). A request may then name the object by its id
+   * alone: `payment_method: "pm_123"` is this method with the input `{ id: "pm_123" }`.
+   * Lower-case letters and digits, unique among the registered methods.
+   *
+   * @example
+   * ```ts
+   * // POST /v1/payments { ..., payment_method: 'pm_123', confirm: true }
+   * // is the same as { type: 'saved_card', saved_card: { id: 'pm_123' } }
+   * const savedCard: PaymentMethod<{ id: string; cvc?: string }> = { type: 'saved_card', referencePrefix: 'pm', ... };
+   * ```
+   */
+  readonly referencePrefix?: string;
+  /**
    * Validated input and the request's context into an instrument. Runs before any
    * row is written or any bank is asked; a TenderError thrown here writes nothing.
    * This is where a method refuses a caller it does not accept (e.g. a personal
@@ -78,6 +92,18 @@ export interface InstrumentContext {
   readonly payer: AuthenticatedPayer | undefined;
   /** True when the buyer's browser is on the gateway's own page (the hosted page). */
   readonly buyerPresent: boolean;
+  /**
+   * True for a merchant-initiated payment (created with `off_session: true`): the
+   * buyer is absent and cannot be asked anything (no CVC, no challenge page).
+   */
+  readonly offSession: boolean;
+  /**
+   * What this confirm asks to keep the card for: what a hosted page add-on collected
+   * (the buyer's consent), else the payment's own `setupFutureUsage`; null: nothing.
+   */
+  readonly setupFutureUsage: 'on_session' | 'off_session' | null;
+  /** True when the confirm only verifies the method (a setup charging nothing, AuthorizationRequest.verification). */
+  readonly verification: boolean;
 }
 
 /** The card columns of a payment row (what a payment shows of its card: brand, BIN, last 4, expiry, vault token). */
@@ -118,6 +144,12 @@ export interface PaymentInstrument {
   readonly risk?: RiskCard;
   /** True when the bank may authenticate the buyer (3-D Secure) on the hosted page. */
   readonly authenticable?: boolean;
+  /**
+   * The id of a stored payment method this instrument pays with (a saved card's
+   * `pm_...`), kept by core in `payments.payment_method_id` and shown as
+   * `payment_method` on the payment.
+   */
+  readonly paymentMethodId?: string;
   /** First in the confirm transaction, before the payment is locked (e.g. claim a signed request's nonce). */
   claim?(trx: Transaction): Promise<void>;
   /**

@@ -33,6 +33,14 @@ export interface PaymentView {
   locale: string | null;
   /** The 3-D Secure authentication: ECI and transStatus (Y, A, N, R, U); null when none took place. */
   three_d_secure: { eci: string | null; status: string } | null;
+  /** The customer the payment is for (`cus_...`), when the shop named one. */
+  customer: string | null;
+  /** Keep the card after a successful payment: buyer-present payments only (on_session) or merchant-initiated too (off_session). */
+  setup_future_usage: 'on_session' | 'off_session' | null;
+  /** A merchant-initiated payment (the buyer absent). */
+  off_session: boolean;
+  /** The saved payment method (`pm_...`) it was paid with. */
+  payment_method: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -63,6 +71,10 @@ export function paymentView(p: Payment, publicUrl: string): PaymentView {
     risk: p.risk,
     locale: p.locale,
     three_d_secure: p.threeDSecure === null ? null : { eci: p.threeDSecure.eci, status: p.threeDSecure.status },
+    customer: p.customerId,
+    setup_future_usage: p.setupFutureUsage,
+    off_session: p.offSession,
+    payment_method: p.paymentMethodId,
     created_at: new Date(p.createdAt).toISOString(),
     updated_at: new Date(p.updatedAt).toISOString(),
   };

@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { CLOCK, Clock } from '../clock/clock';
 import { CONFIG } from '../config/tokens';
 import { TenderConfig } from '../config/config';
-import { DATABASE, Database, Transaction, isUniqueViolation } from '../db/database';
+import { DATABASE, Database, Queryable, Transaction, isUniqueViolation } from '../db/database';
 import { inTransaction } from '../db/transaction';
 import { TenderError, notFound } from '../errors/tender-error';
 import { newId, randomToken } from '../ids/ids';
@@ -30,11 +30,19 @@ import { CreateKeyRetention } from '../idempotency/create-key-retention';
 import { RiskEngine } from '../monitoring/risk-engine';
 import { RiskCustomer } from '../monitoring/risk-assessment';
 import { TenderMetrics } from '../observability/metrics';
+import { AddonSubmission } from '../methods/method-part-addon';
 
 /** How a confirm was made: on the hosted page (the buyer present), and by which proven payer. */
 export interface ConfirmPresentation {
   readonly buyerPresent: boolean;
   readonly payer?: AuthenticatedPayer;
+  /**
+   * Authorize only to verify the method (a setup that charges nothing): the bank is
+   * asked with `AuthorizationRequest.verification`; the caller voids the approval.
+   */
+  readonly verification?: boolean;
+  /** What the hosted page's method-part add-ons made of the buyer's post (MethodPartAddon). */
+  readonly addons?: readonly AddonSubmission[];
 }
 
 /** A confirm leaves no card columns from an earlier attempt; the instrument's `record` sets its own. */
@@ -145,6 +153,19 @@ export class PaymentService {
     return payment;
   }
 
+  /**
+   * The payment as the caller's transaction (or connection) sees it, e.g. inside an
+   * EventListener, where a read through the pool would not see the uncommitted row.
+   *
+   * @example
+   * ```ts
+   * ctx.registerEventListener({ async onEvent(q, event) { const payment = await payments.findIn(q, event, event.objectId); } });
+   * ```
+   */
+  async findIn(q: Queryable, ctx: MerchantContext, id: string): Promise<Payment | undefined> {
+    return this.payments.find(q, ctx, id);
+  }
+
   async list(ctx: MerchantContext, filter: PaymentListFilter): Promise<{ payments: Payment[]; hasMore: boolean }> {
     const page = await this.payments.list(this.db, ctx, filter);
     if (page === undefined) throw new TenderError('parameter_invalid', { param: 'starting_after', message: 'starting_after names no payment of yours.' });
@@ -168,7 +189,15 @@ export class PaymentService {
     const method = this.methods.get(paymentMethod.type);
     const input = parseMethodInput(method, paymentMethod);
     const target = await this.retrieve(ctx, id);
-    const instrument = await method.instrument(input, { payment: target, now, payer: presentation.payer, buyerPresent: presentation.buyerPresent });
+    const instrument = await method.instrument(input, {
+      payment: target,
+      now,
+      payer: presentation.payer,
+      buyerPresent: presentation.buyerPresent,
+      offSession: target.offSession,
+      setupFutureUsage: presentation.addons?.find((a) => a.setupFutureUsage !== undefined)?.setupFutureUsage ?? target.setupFutureUsage,
+      verification: presentation.verification === true,
+    });
     const plan = await this.routing.plan(ctx, target, method, instrument);
     const route = plan[0]!;
     const adapter = this.banks.get(route.adapterCode);

@@ -3,6 +3,9 @@ import { toMinorUnits } from '../money/money';
 
 export type CaptureMethod = 'automatic' | 'manual';
 
+/** What a payment asks to keep its card for (setup_future_usage). */
+export type SetupFutureUsage = 'on_session' | 'off_session';
+
 /** The payment aggregate as the core holds it (one row of `payments`). */
 export interface Payment {
   readonly seq: number;
@@ -42,6 +45,16 @@ export interface Payment {
   readonly threeDSecure: { readonly status: string; readonly eci: string | null } | null;
   /** The pending challenge (JSON) while the payment requires action. */
   readonly threeDSecureChallenge: string | null;
+  /** The customer the payment is for (an id a registered CustomerDirectory knows), migration 036. */
+  readonly customerId: string | null;
+  /** Keep the card after this payment for later payments: buyer present only, or merchant-initiated too. */
+  readonly setupFutureUsage: SetupFutureUsage | null;
+  /** A merchant-initiated payment (created with `off_session: true`): the buyer is absent. */
+  readonly offSession: boolean;
+  /** The stored payment method it was paid with (PaymentInstrument.paymentMethodId), e.g. a saved card's `pm_...`. */
+  readonly paymentMethodId: string | null;
+  /** The card network's reference of the approved authorization (ApprovedResult.networkReference). */
+  readonly networkReference: string | null;
   readonly version: number;
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -103,6 +116,11 @@ export function paymentFromRow(row: PaymentRow): Payment {
     locale: (row.locale as string | null) ?? null,
     threeDSecure: row.three_ds_status === null || row.three_ds_status === undefined ? null : { status: String(row.three_ds_status), eci: (row.three_ds_eci as string | null) ?? null },
     threeDSecureChallenge: (row.three_ds_challenge as string | null) ?? null,
+    customerId: (row.customer_id as string | null | undefined) ?? null,
+    setupFutureUsage: (row.setup_future_usage as SetupFutureUsage | null | undefined) ?? null,
+    offSession: Boolean(row.off_session ?? false),
+    paymentMethodId: (row.payment_method_id as string | null | undefined) ?? null,
+    networkReference: (row.network_reference as string | null | undefined) ?? null,
     version: Number(row.version),
     createdAt: toMinorUnits(row.created_at),
     updatedAt: toMinorUnits(row.updated_at),
@@ -132,6 +150,9 @@ export interface PaymentPatch {
   three_ds_status?: string | null;
   three_ds_eci?: string | null;
   three_ds_challenge?: string | null;
+  setup_future_usage?: SetupFutureUsage | null;
+  payment_method_id?: string | null;
+  network_reference?: string | null;
 }
 
 export function riskFromRow(row: { risk_score?: unknown; risk_decision?: unknown; risk_reasons?: unknown }): PaymentRisk | null {

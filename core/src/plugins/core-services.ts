@@ -13,6 +13,7 @@ import { EventOutbox } from '../notifications/event-outbox';
 import { AttemptLimiter } from '../attempts/attempt-limiter';
 import { EmailQueue } from '../notifications/email/email-queue';
 import { PluginError } from './plugin';
+import { CardVault } from '../vault/card-vault';
 
 /**
  * Core's services as a plugin sees them. All are registered before any plugin
@@ -49,6 +50,12 @@ export interface CoreServices {
   readonly attempts: AttemptLimiter;
   /** From the start phase on: queues e-mails (core's templates or a registered plugin template). */
   readonly emails: EmailQueue;
+  /**
+   * The card vault: PANs encrypted at rest (`store`), revealed for a bank request
+   * only (`reveal`), compared by `fingerprint`, removed for good (`delete`).
+   * Usable in `setup` (it needs only the database and the key ring).
+   */
+  readonly vault: CardVault;
 }
 
 /** Typed accessors over the gateway's container; `started()` tells whether the registries are closed. */
@@ -70,5 +77,6 @@ export function coreServices(container: DependencyContainer, started: () => bool
     get events() { return late('events', () => container.resolve(EventOutbox)); },
     get attempts() { return late('attempts', () => container.resolve(AttemptLimiter)); },
     get emails() { return late('emails', () => container.resolve(EmailQueue)); },
+    get vault() { return container.resolve(CardVault); },
   };
 }

@@ -15,6 +15,10 @@ import { EmailTemplateRegistry } from './email-template-registry';
 import { shortNameOf } from './plugin-options';
 import { READINESS_CHECK, ReadinessCheck, readinessCheckNameProblem } from '../observability/readiness';
 import { CORE_READINESS_CHECKS } from '../observability/core-readiness';
+import { EventTypeRegistry } from '../notifications/event-type-registry';
+import { CustomerDirectory, CustomerDirectorySlot } from '../customers/customer-directory';
+import { MethodPartAddon } from '../methods/method-part-addon';
+import { MethodPartAddonRegistry } from '../methods/method-part-addon.registry';
 
 type Phase = 'before' | 'register' | 'started' | 'stopped';
 
@@ -39,6 +43,9 @@ export class PluginHost {
   readonly jobs: BackgroundJob[] = [];
   readonly screens = new ScreenRegistry();
   readonly emailTemplates = new EmailTemplateRegistry();
+  readonly eventTypes = new EventTypeRegistry();
+  readonly customerDirectory = new CustomerDirectorySlot();
+  readonly methodPartAddons = new MethodPartAddonRegistry();
   private readonly lifecycles: Array<{ readonly plugin: string; readonly lifecycle: PluginLifecycle }> = [];
   private phase: Phase = 'before';
   private current: string | undefined;
@@ -52,6 +59,9 @@ export class PluginHost {
   ) {
     container.register(ScreenRegistry, { useValue: this.screens });
     container.register(EmailTemplateRegistry, { useValue: this.emailTemplates });
+    container.register(EventTypeRegistry, { useValue: this.eventTypes });
+    container.register(CustomerDirectorySlot, { useValue: this.customerDirectory });
+    container.register(MethodPartAddonRegistry, { useValue: this.methodPartAddons });
   }
 
   get started(): boolean {
@@ -181,6 +191,19 @@ export class PluginHost {
         if (this.readinessNames.has(check.name)) throw new PluginError(`plugin ${plugin.name}: a readiness check named '${check.name}' is registered already`);
         this.readinessNames.add(check.name);
         container.register<ReadinessCheck>(READINESS_CHECK, { useValue: check });
+      },
+      registerEventTypes: (types: readonly string[]): void => {
+        open('registerEventTypes');
+        if (!Array.isArray(types)) throw new PluginError(`plugin ${plugin.name}: registerEventTypes takes a list of event types`);
+        this.wrap(plugin.name, () => this.eventTypes.add(types));
+      },
+      registerCustomerDirectory: (directory: CustomerDirectory): void => {
+        open('registerCustomerDirectory');
+        this.wrap(plugin.name, () => this.customerDirectory.set(plugin.name, directory));
+      },
+      registerMethodPartAddon: (addon: MethodPartAddon): void => {
+        open('registerMethodPartAddon');
+        this.wrap(plugin.name, () => this.methodPartAddons.add(shortName, addon));
       },
     };
   }

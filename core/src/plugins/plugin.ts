@@ -13,6 +13,8 @@ import { CoreServices } from './core-services';
 import { ScreenDescriptor } from './screen-registry';
 import { EmailTemplateDescriptor } from './email-template-registry';
 import { ReadinessCheck } from '../observability/readiness';
+import { CustomerDirectory } from '../customers/customer-directory';
+import { MethodPartAddon } from '../methods/method-part-addon';
 
 /** A plugin's options: a zod object; every key is one option (docs/plugins.md). */
 export type PluginOptionsSchema = z.AnyZodObject;
@@ -142,6 +144,30 @@ export interface PluginContext<O extends object = Record<string, unknown>> {
    * ```
    */
   registerReadinessCheck(check: ReadinessCheck): void;
+  /**
+   * Event types the plugin records with `ctx.core.events` (lower-case `<object>.<what>`,
+   * not core's own): webhook endpoints may then subscribe to them, by name or with a
+   * `<prefix>.*` pattern. Core's `EVENT_TYPES` stays core's list.
+   *
+   * @example
+   * ```ts
+   * ctx.registerEventTypes(['customer.created', 'customer.deleted']);
+   * // later, in a transaction: await ctx.core.events.record(trx, { type: 'customer.created', ... });
+   * ```
+   */
+  registerEventTypes(types: readonly string[]): void;
+  /**
+   * The directory of the merchant's customers (at most one in the gateway): with it,
+   * `POST /v1/payments` accepts `customer` (an id it knows for the merchant and mode);
+   * without it, `customer` is parameter_unknown. See CustomerDirectory.
+   */
+  registerCustomerDirectory(directory: CustomerDirectory): void;
+  /**
+   * Fields added to another method's part of the hosted page (e.g. a consent checkbox
+   * on the card form); its submission runs before the confirm, its `record` in the
+   * confirm transaction. See MethodPartAddon.
+   */
+  registerMethodPartAddon(addon: MethodPartAddon): void;
 }
 
 /**

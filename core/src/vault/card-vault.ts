@@ -60,6 +60,22 @@ export class CardVault {
     return { id, fingerprint };
   }
 
+  /**
+   * Removes a stored card for good (the row, not a flag): nothing can reveal it
+   * afterwards. Scoped by merchant and mode; false when no such row was there. A
+   * payment that named the card keeps its brand, BIN and last 4 (its own columns).
+   *
+   * @example
+   * ```ts
+   * await vault.delete(trx, 'card_...', merchantId, livemode); // true
+   * await vault.reveal('card_...', merchantId, livemode); // undefined
+   * ```
+   */
+  async delete(q: Queryable, id: string, merchantId: string, livemode: boolean): Promise<boolean> {
+    const removed = await q('card_vault').where({ id, merchant_id: merchantId, livemode }).delete();
+    return Number(removed) > 0;
+  }
+
   /** Decrypts a stored PAN for a bank request. Scoped by merchant and mode like every read. */
   async reveal(id: string, merchantId: string, livemode: boolean, q: Queryable = this.db): Promise<string | undefined> {
     const row = await q('card_vault').where({ id, merchant_id: merchantId, livemode }).first();

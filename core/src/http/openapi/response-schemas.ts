@@ -59,6 +59,10 @@ export const paymentSchema = z
       .strict()
       .nullable()
       .describe('The 3-D Secure authentication; null when none took place.'),
+    customer: nullableText.describe('The customer the payment is for (an id such as cus_...), when the shop named one.'),
+    setup_future_usage: z.enum(['on_session', 'off_session']).nullable().describe('Keep the card after a successful payment: for payments with the buyer present (on_session) or merchant-initiated ones too (off_session).'),
+    off_session: z.boolean().describe('A merchant-initiated payment: created and confirmed with the buyer absent.'),
+    payment_method: nullableText.describe('The saved payment method (pm_...) it was paid with, when it was.'),
     created_at: timestamp,
     updated_at: timestamp,
   })

@@ -66,6 +66,8 @@ async function up(knex: Database): Promise<void> {
     t.string('payment_id', 40).notNullable();
     t.string('customer_id', 40).notNullable();
     t.string('usage', 16).notNullable();
+    // False: the hosted page asked and the buyer left the box unticked (the card is not saved).
+    t.boolean('granted').notNullable();
     t.string('source', 16).notNullable();
     t.string('text_version', 40);
     t.string('locale', 8);

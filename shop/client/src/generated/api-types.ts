@@ -52,6 +52,14 @@ export interface Payment {
     /** transStatus: Y, A, N, R or U. */
     status: string;
   } | null;
+  /** The customer the payment is for (an id such as cus_...), when the shop named one. */
+  customer: string | null;
+  /** Keep the card after a successful payment: for payments with the buyer present (on_session) or merchant-initiated ones too (off_session). */
+  setup_future_usage: "on_session" | "off_session" | null;
+  /** A merchant-initiated payment: created and confirmed with the buyer absent. */
+  off_session: boolean;
+  /** The saved payment method (pm_...) it was paid with, when it was. */
+  payment_method: string | null;
   /** ISO 8601, UTC, milliseconds. */
   created_at: string;
   /** ISO 8601, UTC, milliseconds. */
