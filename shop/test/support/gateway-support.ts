@@ -32,6 +32,21 @@ export type TestGateway = TestGatewaySupport.TestGateway;
 export type ReceivedWebhook = WebhookSupport.ReceivedWebhook;
 export type WebhookReceiver = WebhookSupport.WebhookReceiver;
 
+/** The saved-cards plugin from the root's build (plugins/saved-cards/dist), for specs that start a gateway with it. */
+type GatewayPlugin = NonNullable<TestGatewaySupport.TestGatewayOptions['plugins']>[number];
+const PLUGINS_DIR = path.resolve(__dirname, '../../../../plugins');
+const ADAPTERS_DIR = path.resolve(__dirname, '../../../../adapters');
+
+/**
+ * A gateway with the default plugins and the saved-cards plugin (customers, saved cards,
+ * schedules: docs/saved-cards.md), whether or not the test gateway's defaults hold it.
+ */
+export async function startSavedCardsGateway(options: TestGatewaySupport.TestGatewayOptions = {}): Promise<TestGatewaySupport.TestGateway> {
+  const load = (dir: string): GatewayPlugin => (require(path.join(dir, 'dist', 'index.js')) as { plugin: GatewayPlugin }).plugin;
+  const plugins = [load(path.join(ADAPTERS_DIR, 'sandbox')), load(path.join(PLUGINS_DIR, 'accounts')), load(path.join(PLUGINS_DIR, 'saved-cards'))];
+  return testGateway.startTestGateway({ ...options, plugins });
+}
+
 export const mochaHooks = setup.mochaHooks;
 export const startTestGateway = testGateway.startTestGateway;
 export const CARDS = merchant.CARDS;
