@@ -1,6 +1,16 @@
-import { definePlugin } from '@tender/core';
+import { definePlugin, routerOnFirstRequest } from '@tender/core';
+import { CardSaver } from './cards/card-saver';
+import { consentAddon } from './cards/consent-addon';
+import { paymentMethodRoutes } from './cards/payment-methods.routes';
+import { SavedCardService } from './cards/saved-card.service';
+import { customerDirectory } from './customers/customer-directory';
+import { CustomerService } from './customers/customer.service';
+import { customerRoutes } from './customers/customers.routes';
+import { SAVED_CARDS_EVENT_TYPES } from './events/saved-cards-events';
+import { SavedCardPaymentMethod } from './method/saved-card.method';
 import { savedCardsTables } from './migrations/001-saved-cards-tables';
 import { SAVED_CARDS_OPTIONS, SavedCardsOptions, savedCardsOptions } from './options';
+import { savedCardsDeps } from './saved-cards-deps';
 
 /**
  * @tender/plugin-saved-cards: saved cards and recurring payments (docs/saved-cards.md).
@@ -26,7 +36,21 @@ export const plugin = definePlugin({
   ],
   setup(ctx) {
     ctx.registerValue<SavedCardsOptions>(SAVED_CARDS_OPTIONS, ctx.options);
+    const deps = savedCardsDeps(ctx.core, ctx.options);
+    const cards = new SavedCardService(deps);
+    const customers = new CustomerService(deps, cards);
+    const saver = new CardSaver(deps);
+
+    ctx.registerEventTypes(SAVED_CARDS_EVENT_TYPES);
+    ctx.registerCustomerDirectory(customerDirectory(deps.customers));
+    ctx.registerPaymentMethod(new SavedCardPaymentMethod(deps));
+    ctx.registerMethodPartAddon(consentAddon(deps));
+    // Saves the card in the transaction that records the payment's approval.
+    ctx.registerEventListener({ onEvent: (q, event) => saver.onEvent(q, event) });
+    ctx.registerApiRoutes('/', routerOnFirstRequest(() => customerRoutes(ctx, customers, cards)));
+    ctx.registerApiRoutes('/', paymentMethodRoutes(cards));
 
     // ---- schedules (src/schedules/): registerSchedules(ctx, ...) is called here. ----
+    // deps.hooks.add(...) puts the schedules into customer erasure and export.
   },
 });
