@@ -11,6 +11,7 @@ import { SavedCardPaymentMethod } from './method/saved-card.method';
 import { savedCardsTables } from './migrations/001-saved-cards-tables';
 import { SAVED_CARDS_OPTIONS, SavedCardsOptions, savedCardsOptions } from './options';
 import { savedCardsDeps } from './saved-cards-deps';
+import { customerScreenSource, registerSavedCardScreens } from './screens';
 
 /**
  * @tender/plugin-saved-cards: saved cards and recurring payments (docs/saved-cards.md).
@@ -49,6 +50,7 @@ export const plugin = definePlugin({
     ctx.registerEventListener({ onEvent: (q, event) => saver.onEvent(q, event) });
     ctx.registerApiRoutes('/', routerOnFirstRequest(() => customerRoutes(ctx, customers, cards)));
     ctx.registerApiRoutes('/', paymentMethodRoutes(cards));
+    registerSavedCardScreens(ctx, { customers: () => customerScreenSource(customers, cards) });
 
     // ---- schedules (src/schedules/): registerSchedules(ctx, ...) is called here. ----
     // deps.hooks.add(...) puts the schedules into customer erasure and export.

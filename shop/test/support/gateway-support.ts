@@ -3,6 +3,7 @@ import type * as Setup from '../../../test/support/setup';
 import type * as TestGatewaySupport from '../../../test/support/test-gateway';
 import type * as MerchantSupport from '../../../test/support/merchant-client';
 import type * as WebhookSupport from '../../../test/support/webhook-receiver';
+import type * as SavedCardsSupport from '../../../test/support/saved-cards';
 
 /*
  * The shop suite's one way to a gateway: the gateway suite's own support (a real
@@ -27,25 +28,11 @@ const setup = gatewaySupport<typeof Setup>('setup.js');
 const testGateway = gatewaySupport<typeof TestGatewaySupport>('test-gateway.js');
 const merchant = gatewaySupport<typeof MerchantSupport>('merchant-client.js');
 const webhooks = gatewaySupport<typeof WebhookSupport>('webhook-receiver.js');
+const savedCards = gatewaySupport<typeof SavedCardsSupport>('saved-cards.js');
 
 export type TestGateway = TestGatewaySupport.TestGateway;
 export type ReceivedWebhook = WebhookSupport.ReceivedWebhook;
 export type WebhookReceiver = WebhookSupport.WebhookReceiver;
-
-/** The saved-cards plugin from the root's build (plugins/saved-cards/dist), for specs that start a gateway with it. */
-type GatewayPlugin = NonNullable<TestGatewaySupport.TestGatewayOptions['plugins']>[number];
-const PLUGINS_DIR = path.resolve(__dirname, '../../../../plugins');
-const ADAPTERS_DIR = path.resolve(__dirname, '../../../../adapters');
-
-/**
- * A gateway with the default plugins and the saved-cards plugin (customers, saved cards,
- * schedules: docs/saved-cards.md), whether or not the test gateway's defaults hold it.
- */
-export async function startSavedCardsGateway(options: TestGatewaySupport.TestGatewayOptions = {}): Promise<TestGatewaySupport.TestGateway> {
-  const load = (dir: string): GatewayPlugin => (require(path.join(dir, 'dist', 'index.js')) as { plugin: GatewayPlugin }).plugin;
-  const plugins = [load(path.join(ADAPTERS_DIR, 'sandbox')), load(path.join(PLUGINS_DIR, 'accounts')), load(path.join(PLUGINS_DIR, 'saved-cards'))];
-  return testGateway.startTestGateway({ ...options, plugins });
-}
 
 export const mochaHooks = setup.mochaHooks;
 export const startTestGateway = testGateway.startTestGateway;
@@ -53,3 +40,5 @@ export const CARDS = merchant.CARDS;
 export const FAST_WEBHOOKS = webhooks.FAST_WEBHOOKS;
 export const WebhookReceiver = webhooks.WebhookReceiver;
 export const eventually = webhooks.eventually;
+/** A gateway with the default plugins and @tender/plugin-saved-cards (customers, saved cards, schedules). */
+export const startSavedCardsGateway = savedCards.startSavedCardsGateway;

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { TestGateway } from '../support/test-gateway';
+import { createCustomer, saveCardViaApi, startSavedCardsGateway } from '../support/saved-cards';
+import { CARDS, MerchantClient } from '../support/merchant-client';
+import { putMerchantRules } from '../support/risk-helpers';
+import { WebAgent, createMerchantUser, signInAgent } from '../support/web-session';
+
+const HOSTILE_NAME = '<img src=x onerror=alert(1)>"\'Anna';
+const EXP_YEAR = new Date().getUTCFullYear() + 3;
+
+/** Handlebars escapes `=` and `&` in attributes and text; a browser decodes them, so does this. */
+function decoded(href: string): string {
+  return href.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+}
+
+/**
+ * The saved-cards plugin's dashboard screens (/dashboard/customers, /dashboard/schedules)
+ * through HTTP: the shell's real sign-in, session and CSRF check; customers, cards and
+ * schedules made through the merchant API (a payment with `setup_future_usage` saves
+ * the card, as a shop would), so every row is the plugin's own.
+ */
+describe('saved cards dashboard screens over HTTP', function () {
+  this.timeout(60_000);
+  let t: TestGateway;
+  let shop: MerchantClient;
+  let owner: WebAgent;
+  let support: WebAgent;
+  let stranger: WebAgent;
+  let customerId: string;
+  let cardId: string;
+
+  /** A customer of `client` with the visa card saved by a first payment made with consent. */
+  async function customerWithCard(client: MerchantClient, name: string, email: string): Promise<{ customer: string; card: string }> {
+    const customer = await createCustomer(client, { name, email });
+    const { pm } = await saveCardViaApi(client, customer, CARDS.visa, 'off_session', { exp_month: 9, exp_year: EXP_YEAR });
+    return { customer, card: pm };
+  }
+
+  before(async () => {
+    t = await startSavedCardsGateway();
+    const merchant = await t.createMerchant('Box Shop');
+    shop = new MerchantClient(t.gateway.app, merchant.key);
+    await putMerchantRules(t.gateway.app, shop, { dry_run: true }).expect(200);
+    ({ customer: customerId, card: cardId } = await customerWithCard(shop, HOSTILE_NAME, 'anna@example.com'));
+    owner = await signInAgent(t.gateway.app, 'dashboard', await createMerchantUser(t, { merchantId: merchant.id, role: 'owner' }));
+    support = await signInAgent(t.gateway.app, 'dashboard', await createMerchantUser(t, { merchantId: merchant.id, role: 'support' }));
+    const other = await t.createMerchant('Other Shop');
+    const otherShop = new MerchantClient(t.gateway.app, other.key);
+    await putMerchantRules(t.gateway.app, otherShop, { dry_run: true }).expect(200);
+    await customerWithCard(otherShop, 'Boris', 'boris@example.com');
+    stranger = await signInAgent(t.gateway.app, 'dashboard', await createMerchantUser(t, { merchantId: other.id, role: 'owner' }));
+  });
+  after(() => t.close());
+
+  it('lists the merchant\'s customers in the navigation and the table, names escaped', async () => {
+    const home = await support.agent.get('/dashboard').expect(200);
+    assert.match(home.text, /href="\/dashboard\/customers"/);
+    const page = await owner.agent.get('/dashboard/customers').expect(200);
+    assert.match(page.text, new RegExp(`<tr data-customer-id="${customerId}">`));
+    assert.ok(page.text.includes('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;&quot;&#x27;Anna'), 'the name is shown, escaped');
+    assert.doesNotMatch(page.text, /<img src=x/);
+    assert.doesNotMatch(page.text, /Boris/, 'another merchant\'s customer is not listed');
+    const filtered = await owner.agent.get('/dashboard/customers?email=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E').expect(200);
+    assert.doesNotMatch(filtered.text, /<script>alert/);
+    assert.match(filtered.text, /id="no-customers"/);
+  });
+
+  it('shows a customer with the saved card as brand, last 4 and expiry, with the consent\'s source and time; never the number', async () => {
+    const page = await support.agent.get(`/dashboard/customers?id=${customerId}`).expect(200);
+    assert.match(page.text, new RegExp(`<tr data-payment-method-id="${cardId}">`));
+    assert.match(page.text, /visa •••• 4242/);
+    assert.match(page.text, new RegExp(`09/${EXP_YEAR}`));
+    assert.match(page.text, /API, \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/, 'consent source and time');
+    assert.doesNotMatch(page.text, /4242424242424242|424242\d{6}4242/);
+    assert.doesNotMatch(page.text, /<img src=x/);
+  });
+
+  it('answers 404 for another merchant\'s customer and an unknown or malformed id, and deletes nothing for them', async () => {
+    const foreign = await stranger.agent.get(`/dashboard/customers?id=${customerId}`);
+    assert.equal(foreign.status, 404);
+    assert.doesNotMatch(foreign.text, /4242/);
+    assert.equal((await owner.agent.get('/dashboard/customers?id=cus_doesnotexist1').expect(404)).status, 404);
+    assert.equal((await owner.agent.get('/dashboard/customers?id=%3Cscript%3E').expect(404)).status, 404);
+    const post = await stranger.agent.post(`/dashboard/customers?id=${customerId}`).type('form').send({ _csrf: stranger.csrf, action: 'delete_card', payment_method: cardId });
+    assert.equal(post.status, 404);
+    assert.equal((await shop.get(`/v1/payment_methods/${cardId}`).expect(200)).body.id, cardId, 'the card is still there');
+  });
+
+  it('deletes a card after a confirmation, only with the session\'s CSRF token; the vault row goes with it', async () => {
+    const { customer, card } = await customerWithCard(shop, 'Vera', 'vera@example.com');
+    const vaultId = (await t.gateway.db('customer_payment_methods').where({ id: card }).first()).vault_id as string;
+    assert.equal((await t.gateway.db('card_vault').where({ id: vaultId })).length, 1);
+    const detail = await owner.agent.get(`/dashboard/customers?id=${customer}`).expect(200);
+    const confirmHref = new RegExp(`id="delete-${card}" href="([^"]+)"`).exec(detail.text)?.[1];
+    assert.ok(confirmHref !== undefined, 'the card has a Delete link');
+    const confirm = await owner.agent.get(decoded(confirmHref)).expect(200);
+    assert.match(confirm.text, /Delete this saved card\?/);
+    assert.match(confirm.text, new RegExp(`name="_csrf" value="${owner.csrf}"`));
+
+    const forged = await owner.agent.post(`/dashboard/customers?id=${customer}`).type('form').send({ action: 'delete_card', payment_method: card });
+    assert.equal(forged.status, 403, 'a post without the CSRF token is refused');
+    const wrongCustomer = await owner.agent.post(`/dashboard/customers?id=${customerId}`).type('form').send({ _csrf: owner.csrf, action: 'delete_card', payment_method: card });
+    assert.equal(wrongCustomer.status, 404, 'a card of another customer is not deleted from this one\'s page');
+    assert.equal((await t.gateway.db('card_vault').where({ id: vaultId })).length, 1, 'nothing deleted by the refused posts');
+
+    const done = await owner.agent.post(`/dashboard/customers?id=${customer}`).type('form').send({ _csrf: owner.csrf, action: 'delete_card', payment_method: card }).expect(303);
+    assert.equal(done.headers.location, `/dashboard/customers?id=${customer}&deleted=${card}`);
+    const after = await owner.agent.get(done.headers.location as string).expect(200);
+    assert.match(after.text, /id="action-done"/);
+    assert.match(after.text, /id="no-saved-cards"/);
+    assert.equal((await t.gateway.db('card_vault').where({ id: vaultId })).length, 0, 'the vault row is deleted');
+    assert.equal((await t.gateway.db('customer_payment_methods').where({ id: card }).first()).status, 'deleted');
+    const again = await owner.agent.post(`/dashboard/customers?id=${customer}`).type('form').send({ _csrf: owner.csrf, action: 'delete_card', payment_method: card });
+    assert.equal(again.status, 404, 'a second post finds nothing to delete');
+  });
+});
