@@ -16,13 +16,17 @@ export function headlineRatio(rows: readonly ScenarioRow[]): number | undefined 
   return card.throughput / floor.throughput;
 }
 
-/** card / floor at each concurrency level both measured: adjacent runs, so the least disturbed comparison. */
-export function ratiosByConcurrency(rows: readonly ScenarioRow[]): { concurrency: number; ratio: number }[] {
-  const measured = (scenario: string) => rows.filter((r) => r.scenario === scenario && r.status === 'measured' && r.throughput !== undefined);
-  const floors = measured('floor');
-  return measured('card-payment').flatMap((card) => {
-    const floor = floors.find((f) => f.concurrency === card.concurrency);
-    return floor?.throughput === undefined || floor.throughput === 0 || card.concurrency === undefined ? [] : [{ concurrency: card.concurrency, ratio: (card.throughput ?? 0) / floor.throughput }];
+/**
+ * `scenario` / `base` (default card / floor) at each concurrency level both measured:
+ * adjacent runs, so the least disturbed comparison. Merchant-initiated charges use
+ * it against card payments ('mit-payment', 'card-payment').
+ */
+export function ratiosByConcurrency(rows: readonly ScenarioRow[], scenario = 'card-payment', base = 'floor'): { concurrency: number; ratio: number }[] {
+  const measured = (id: string) => rows.filter((r) => r.scenario === id && r.status === 'measured' && r.throughput !== undefined);
+  const bases = measured(base);
+  return measured(scenario).flatMap((row) => {
+    const other = bases.find((f) => f.concurrency === row.concurrency);
+    return other?.throughput === undefined || other.throughput === 0 || row.concurrency === undefined ? [] : [{ concurrency: row.concurrency, ratio: (row.throughput ?? 0) / other.throughput }];
   });
 }
 

@@ -76,13 +76,15 @@ async function main(): Promise<number> {
   const byLevel = ratiosByConcurrency(rows);
   out.write(`HEADLINE  card payment / floor = ${ratio === undefined ? 'not measured' : `${(ratio * 100).toFixed(0)}% (best of each)`}`);
   out.write(byLevel.length === 0 ? '\n\n' : `; at each concurrency: ${byLevel.map((l) => `c=${l.concurrency} ${(l.ratio * 100).toFixed(0)}%`).join(', ')}\n\n`);
+  const mitByLevel = ratiosByConcurrency(rows, 'mit-payment', 'card-payment');
+  if (mitByLevel.length > 0) out.write(`merchant-initiated (saved card, 1 request) / card payment (create + confirm): ${mitByLevel.map((l) => `c=${l.concurrency} ${(l.ratio * 100).toFixed(0)}%`).join(', ')}\n\n`);
   for (const t of targets) out.write(`  [${t.verdict === 'met' ? ' met  ' : t.verdict === 'missed' ? 'MISSED' : '  --  '}] ${t.target}: ${t.detail}\n`);
   for (const r of rows.filter((x) => (x.errors ?? 0) > 0 || x.correctness?.ok === false)) {
     out.write(`\n!! ${r.scenario} ${r.variant}: ${r.errors ?? 0} errors; ${r.correctness?.detail ?? ''}\n${(r.errorSamples ?? []).map((e) => `   ${e}`).join('\n')}\n`);
   }
 
   const finishedAt = new Date();
-  const report = { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), machine: { ...machine, loadAvgAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) }, config, headlineRatio: ratio, ratiosByConcurrency: byLevel, targets, rows };
+  const report = { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), machine: { ...machine, loadAvgAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) }, config, headlineRatio: ratio, ratiosByConcurrency: byLevel, mitToCardByConcurrency: mitByLevel, targets, rows };
   const dir = path.join(REPO_ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);

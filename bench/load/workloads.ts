@@ -72,7 +72,55 @@ const pageView: Workload = {
   },
 };
 
-export const WORKLOADS: Readonly<Record<string, Workload>> = { 'card-payment': cardPayment, 'iso-card-payment': isoCardPayment, 'page-view': pageView };
+/** A client's customer and the card saved for it (merchant-initiated workload). */
+interface SavedCardOnFile {
+  readonly customer: string;
+  readonly paymentMethod: string;
+}
+
+/**
+ * Once per client (its first unit, in the warm-up): a customer, and the approved
+ * sandbox card saved for merchant-initiated payments by a paid payment with
+ * `setup_future_usage: "off_session"`. Its order id is outside the run's prefix, so
+ * the correctness check counts only the merchant-initiated charges.
+ */
+async function saveCardOnce(send: Send, plan: LoadPlan): Promise<SavedCardOnFile> {
+  const customer = await send('POST', '/v1/customers', { email: 'bench-buyer@example.com', name: 'Benchmark buyer' });
+  if (customer.status !== 201) throw new Error(`customer: HTTP ${customer.status} ${customer.body.slice(0, 160)}`);
+  const customerId = String((JSON.parse(customer.body) as { id?: unknown }).id);
+  const first = await send('POST', '/v1/payments', { amount: 100, currency: 'RUB', order_id: `setup-${plan.orderPrefix}${customerId}`, customer: customerId, setup_future_usage: 'off_session', confirm: true, payment_method: CONFIRM_BODY.payment_method });
+  if (first.status !== 201) throw new Error(`saving payment: HTTP ${first.status} ${first.body.slice(0, 160)}`);
+  const methods = await send('GET', `/v1/customers/${customerId}/payment_methods`);
+  const saved = (JSON.parse(methods.body) as { data?: Array<{ id?: unknown }> }).data?.[0]?.id;
+  if (methods.status !== 200 || typeof saved !== 'string') throw new Error(`the card was not saved: HTTP ${methods.status} ${methods.body.slice(0, 160)}`);
+  return { customer: customerId, paymentMethod: saved };
+}
+
+const onFile = new WeakMap<Send, Promise<SavedCardOnFile>>();
+
+/**
+ * Scenario 8: a merchant-initiated charge of a saved card, one request (create with
+ * `customer`, `payment_method: "pm_..."`, `off_session: true`, `confirm: true`),
+ * automatic capture; the unit completes when it answers `captured`.
+ */
+const mitPayment: Workload = {
+  unit: 'payment',
+  async run(send, sequence, plan) {
+    let saved = onFile.get(send);
+    if (saved === undefined) {
+      saved = saveCardOnce(send, plan);
+      onFile.set(send, saved);
+    }
+    const { customer, paymentMethod } = await saved;
+    const charged = await send('POST', '/v1/payments', { amount: 150000, currency: 'RUB', order_id: `${plan.orderPrefix}${sequence}`, description: 'benchmark renewal', customer, payment_method: paymentMethod, off_session: true, confirm: true });
+    if (charged.status !== 201) return { created: false, completed: false, error: `charge: HTTP ${charged.status} ${charged.body.slice(0, 160)}` };
+    const status = (JSON.parse(charged.body) as { status?: unknown }).status;
+    if (status !== 'captured') return { created: true, completed: false, error: `charge: status ${String(status)}, expected captured` };
+    return { created: true, completed: true };
+  },
+};
+
+export const WORKLOADS: Readonly<Record<string, Workload>> = { 'card-payment': cardPayment, 'iso-card-payment': isoCardPayment, 'page-view': pageView, 'mit-payment': mitPayment };
 
 /** Reads a whole undici response body as text (it must always be consumed). */
 export async function readBody(response: Dispatcher.ResponseData): Promise<string> {

@@ -26,6 +26,8 @@ export const savedCardsOptions = z.object({
   verificationAmount: z.number().int().min(0).max(100_000).default(100),
   /** How often (ms) the expiry job looks for cards to announce. */
   expiryScanIntervalMs: z.number().int().min(1000).max(86_400_000).default(3_600_000),
+  /** How often (ms) approved setup verifications left by the hosted page are voided. */
+  setupSweepIntervalMs: z.number().int().min(200).max(3_600_000).default(5000),
 });
 
 export type SavedCardsOptions = z.infer<typeof savedCardsOptions>;

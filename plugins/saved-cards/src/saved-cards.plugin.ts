@@ -6,7 +6,13 @@ import { SavedCardService } from './cards/saved-card.service';
 import { customerDirectory } from './customers/customer-directory';
 import { CustomerService } from './customers/customer.service';
 import { customerRoutes } from './customers/customers.routes';
+import { ActionRequiredMail } from './emails/action-required-mail';
+import { registerCustomerEmails } from './emails/customer-mail';
 import { SAVED_CARDS_EVENT_TYPES } from './events/saved-cards-events';
+import { ExpiryNotices } from './expiry/expiry-notices';
+import { periodicJob } from './periodic-job';
+import { SetupAttemptService } from './setup/setup-attempt.service';
+import { setupAttemptRoutes } from './setup/setup-attempts.routes';
 import { SavedCardPaymentMethod } from './method/saved-card.method';
 import { savedCardsTables } from './migrations/001-saved-cards-tables';
 import { SAVED_CARDS_OPTIONS, SavedCardsOptions, savedCardsOptions } from './options';
@@ -41,16 +47,26 @@ export const plugin = definePlugin({
     const cards = new SavedCardService(deps);
     const customers = new CustomerService(deps, cards);
     const saver = new CardSaver(deps);
+    const actionMail = new ActionRequiredMail(deps);
+    const setups = new SetupAttemptService(deps);
+    const notices = new ExpiryNotices(deps);
+    const logger = () => ctx.core.logger;
 
     ctx.registerEventTypes(SAVED_CARDS_EVENT_TYPES);
+    registerSavedCardScreens(ctx, { customers: () => customerScreenSource(customers, cards) });
     ctx.registerCustomerDirectory(customerDirectory(deps.customers));
     ctx.registerPaymentMethod(new SavedCardPaymentMethod(deps));
     ctx.registerMethodPartAddon(consentAddon(deps));
     // Saves the card in the transaction that records the payment's approval.
     ctx.registerEventListener({ onEvent: (q, event) => saver.onEvent(q, event) });
+    // E-mails the customer the payment's page when a merchant-initiated payment needs authentication.
+    ctx.registerEventListener({ onEvent: (q, event) => actionMail.onEvent(q, event) });
+    registerCustomerEmails(ctx);
     ctx.registerApiRoutes('/', routerOnFirstRequest(() => customerRoutes(ctx, customers, cards)));
     ctx.registerApiRoutes('/', paymentMethodRoutes(cards));
-    registerSavedCardScreens(ctx, { customers: () => customerScreenSource(customers, cards) });
+    ctx.registerApiRoutes('/', routerOnFirstRequest(() => setupAttemptRoutes(ctx, setups)));
+    ctx.registerBackgroundJob(periodicJob('saved-cards-expiry-notices', ctx.options.expiryScanIntervalMs, () => notices.runOnce(), logger));
+    ctx.registerBackgroundJob(periodicJob('saved-cards-setup-sweeper', ctx.options.setupSweepIntervalMs, () => setups.sweep(), logger));
 
     // ---- schedules (src/schedules/): registerSchedules(ctx, ...) is called here. ----
     // deps.hooks.add(...) puts the schedules into customer erasure and export.

@@ -1,18 +1,11 @@
 import { MerchantContext, Payment, Queryable } from '@tender/core';
+import { ListenedEvent, paymentOfEvent } from '../events/payment-event';
 import { recordEvent } from '../events/saved-cards-events';
 import { SavedCardsDeps } from '../saved-cards-deps';
 import { SavedCard, savedCardView } from './saved-card';
 
 /** The events after which a payment's card is saved: the bank approved it. */
 const SAVING_EVENTS = new Set(['payment.authorized', 'payment.captured']);
-
-/** What core's event listener hands over (EventListener.onEvent's event). */
-interface ApprovedPaymentEvent {
-  readonly merchantId: string;
-  readonly livemode: boolean;
-  readonly type: string;
-  readonly objectId: string;
-}
 
 /**
  * Saves a payment's card for its customer when the bank approves the payment and
@@ -35,11 +28,11 @@ interface ApprovedPaymentEvent {
 export class CardSaver {
   constructor(private readonly deps: SavedCardsDeps) {}
 
-  async onEvent(q: Queryable, event: ApprovedPaymentEvent): Promise<void> {
-    if (!SAVING_EVENTS.has(event.type)) return;
-    const ctx: MerchantContext = { merchantId: event.merchantId, livemode: event.livemode };
-    const payment = await this.deps.core.payments.findIn(q, ctx, event.objectId);
-    if (payment === undefined || payment.customerId === null || payment.cardToken === null || payment.card === null) return;
+  async onEvent(q: Queryable, event: ListenedEvent): Promise<void> {
+    const found = await paymentOfEvent(this.deps, q, event, SAVING_EVENTS);
+    if (found === undefined) return;
+    const { ctx, payment } = found;
+    if (payment.customerId === null || payment.cardToken === null || payment.card === null) return;
     // A payment made with a saved card already is not saved again.
     if (payment.paymentMethodId !== null) return;
     const consent = await this.deps.consents.stateForPayment(q, ctx, payment.id);

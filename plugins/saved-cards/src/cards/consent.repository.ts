@@ -78,6 +78,12 @@ export class ConsentRepository {
     return row.usage === 'off_session' ? 'off_session' : 'on_session';
   }
 
+  /** The card the payment's granted consent saved, if any. */
+  async paymentMethodOf(q: Queryable, ctx: MerchantContext, paymentId: string): Promise<string | null> {
+    const row = await q('card_consents').select('payment_method_id').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId, granted: true }).whereNotNull('payment_method_id').first();
+    return row === undefined ? null : String(row.payment_method_id);
+  }
+
   /** Ties the payment's consents to the card they saved. */
   async attach(q: Queryable, ctx: MerchantContext, paymentId: string, paymentMethodId: string): Promise<void> {
     await q('card_consents').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId, granted: true }).whereNull('payment_method_id').update({ payment_method_id: paymentMethodId });

@@ -3,8 +3,9 @@ import { Database, PluginMigration } from '@tender/core';
 /**
  * The saved-cards plugin's own tables: merchant-scoped customers, the cards saved
  * for them (`customer_payment_methods`; the PAN stays in core's vault, a row here
- * names its vault row and shows only brand, last 4 and expiry), and the buyers'
- * consents to saving (`card_consents`, with time, IP and the consent text's version).
+ * names its vault row and shows only brand, last 4 and expiry), the buyers'
+ * consents to saving (`card_consents`, with time, IP and the consent text's version)
+ * and setups without charging (`setup_attempts`).
  *
  * Every index that serves merchant queries starts with merchant_id and livemode.
  * Times are milliseconds since the epoch, like core's.
@@ -77,9 +78,29 @@ async function up(knex: Database): Promise<void> {
     t.index(['merchant_id', 'livemode', 'payment_method_id']);
     t.index(['merchant_id', 'livemode', 'customer_id']);
   });
+
+  // Setup without charging: each attempt is a verification payment of core's, voided once approved.
+  await knex.schema.createTable('setup_attempts', (t) => {
+    t.bigIncrements('seq').primary();
+    t.string('id', 40).notNullable().unique();
+    t.string('merchant_id', 40).notNullable();
+    t.boolean('livemode').notNullable();
+    t.string('customer_id', 40).notNullable();
+    t.string('payment_id', 40).notNullable();
+    t.string('usage', 16).notNullable();
+    // pending -> voiding (claimed by one process) -> succeeded | failed
+    t.string('status', 16).notNullable();
+    t.string('payment_method_id', 40);
+    t.string('failure_code', 60);
+    t.bigInteger('created_at').notNullable();
+    t.bigInteger('updated_at').notNullable();
+    t.index(['merchant_id', 'livemode', 'customer_id']);
+    t.index(['status', 'updated_at']);
+  });
 }
 
 async function down(knex: Database): Promise<void> {
+  await knex.schema.dropTableIfExists('setup_attempts');
   await knex.schema.dropTableIfExists('card_consents');
   await knex.schema.dropTableIfExists('customer_payment_methods');
   await knex.schema.dropTableIfExists('customers');

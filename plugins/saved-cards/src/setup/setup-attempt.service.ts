@@ -1,0 +1,157 @@
+import { MerchantContext, Payment, TenderError, inTransaction, newId, notFound, parseCardInput, paymentView } from '@tender/core';
+import { SavedCardsDeps } from '../saved-cards-deps';
+import { SetupAttempt, SetupAttemptView, setupAttemptFromRow } from './setup-attempt';
+import { CreateSetupAttemptInput } from './setup-attempt-input';
+
+/** A claim on a voiding attempt older than this is taken as left by a process that died. */
+const VOID_LEASE_MS = 60_000;
+/** Payment states after which the verification payment can no longer succeed. */
+const FAILED_STATES = new Set(['declined', 'failed', 'canceled']);
+
+/**
+ * Setup without charging, built from core's public services: a verification payment
+ * (manual capture, the operator's `verificationAmount`, `setup_future_usage` set,
+ * for the customer) confirmed with `verification: true` (the bank may verify with a
+ * zero-amount account verification), then voided at once. The card saver saves the
+ * card when the payment is authorized, exactly as for a paying customer; the
+ * setup attempt records which card it became.
+ *
+ * With card data the whole setup happens in the request. Without it, `setup_url` is
+ * the verification payment's hosted page (card form with the consent box); the
+ * approval is voided by `settle`, which the background sweep and every read of the
+ * attempt run. Two processes settling the same attempt: one conditional update
+ * claims the void.
+ *
+ * @example
+ * ```ts
+ * const setup = await setups.create(ctx, { customer: 'cus_...', currency: 'RUB', usage: 'off_session', payment_method: { type: 'card', card } });
+ * setup.status; // 'succeeded'; setup.payment_method: 'pm_...'
+ * ```
+ */
+export class SetupAttemptService {
+  constructor(private readonly deps: SavedCardsDeps) {}
+
+  async create(ctx: MerchantContext, input: CreateSetupAttemptInput): Promise<SetupAttemptView> {
+    const { core } = this.deps;
+    // Everything the request can get wrong is refused before anything is written.
+    if (input.payment_method !== undefined) parseCardInput(input.payment_method.card, new Date(core.clock.now()));
+    if ((await this.deps.customers.find(core.database, ctx, input.customer)) === undefined) throw notFound('customer', input.customer);
+    const request = {
+      amount: Math.max(1, this.deps.options.verificationAmount),
+      currency: input.currency,
+      order_id: `setup-${newId('seti').slice(5, 21)}`,
+      description: 'Card verification (voided at once)',
+      capture_method: 'manual' as const,
+      customer: input.customer,
+      setup_future_usage: input.usage,
+      ...(input.return_url === undefined ? {} : { return_url: input.return_url }),
+      ...(input.locale === undefined ? {} : { locale: input.locale }),
+      ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
+    };
+    const payment = await core.payments.create(ctx, request);
+    const id = newId('seti');
+    const now = core.clock.now();
+    await core.database('setup_attempts').insert({
+      id,
+      merchant_id: ctx.merchantId,
+      livemode: ctx.livemode,
+      customer_id: input.customer,
+      payment_id: payment.id,
+      usage: input.usage,
+      status: 'pending',
+      created_at: now,
+      updated_at: now,
+    });
+    if (input.payment_method !== undefined) {
+      try {
+        await core.payments.confirm(ctx, payment.id, input.payment_method, undefined, { buyerPresent: false, verification: true });
+      } catch (error) {
+        // A bank that refuses leaves a declined or failed payment: the attempt failed, the answer says why.
+        if (!(error instanceof TenderError)) throw error;
+      }
+    }
+    return this.retrieve(ctx, id);
+  }
+
+  /** The attempt, settled first (an approved verification is voided now rather than at the next sweep). */
+  async retrieve(ctx: MerchantContext, id: string): Promise<SetupAttemptView> {
+    const attempt = await this.find(ctx, id);
+    if (attempt === undefined) throw notFound('setup_attempt', id);
+    const settled = await this.settle(attempt);
+    return this.view(settled, await this.deps.core.payments.retrieve(ctx, settled.paymentId));
+  }
+
+  /** One sweep: settles every pending attempt whose payment moved on (at most 50). */
+  async sweep(): Promise<number> {
+    const now = this.deps.core.clock.now();
+    const rows: Array<Record<string, unknown>> = await this.deps.core
+      .database('setup_attempts')
+      .where((w) => w.where({ status: 'pending' }).orWhere((v) => v.where({ status: 'voiding' }).andWhere('updated_at', '<', now - VOID_LEASE_MS)))
+      .orderBy('seq', 'asc')
+      .limit(50);
+    let settled = 0;
+    for (const attempt of rows.map(setupAttemptFromRow)) {
+      if ((await this.settle(attempt)).status !== attempt.status) settled += 1;
+    }
+    return settled;
+  }
+
+  /** Voids an approved verification (claimed by one process), or records the failure. */
+  private async settle(attempt: SetupAttempt): Promise<SetupAttempt> {
+    if (attempt.status === 'succeeded' || attempt.status === 'failed') return attempt;
+    const ctx: MerchantContext = { merchantId: attempt.merchantId, livemode: attempt.livemode };
+    const { core } = this.deps;
+    const payment = await core.payments.retrieve(ctx, attempt.paymentId);
+    const now = core.clock.now();
+    if (payment.status === 'authorized') {
+      const claimed = await core
+        .database('setup_attempts')
+        .where({ id: attempt.id, merchant_id: ctx.merchantId, livemode: ctx.livemode })
+        .where((w) => w.where({ status: 'pending' }).orWhere((v) => v.where({ status: 'voiding' }).andWhere('updated_at', '<', now - VOID_LEASE_MS)))
+        .update({ status: 'voiding', updated_at: now });
+      if (claimed !== 1) return (await this.find(ctx, attempt.id)) ?? attempt;
+      await core.payments.cancel(ctx, payment.id);
+      return this.finish(ctx, attempt, 'succeeded', null);
+    }
+    if (payment.status === 'canceled' && attempt.status === 'voiding') return this.finish(ctx, attempt, 'succeeded', null);
+    if (FAILED_STATES.has(payment.status)) return this.finish(ctx, attempt, 'failed', payment.failureCode ?? payment.status);
+    return attempt;
+  }
+
+  private async finish(ctx: MerchantContext, attempt: SetupAttempt, status: 'succeeded' | 'failed', failureCode: string | null): Promise<SetupAttempt> {
+    await inTransaction(this.deps.core.database, async (trx) => {
+      const paymentMethodId = await this.deps.consents.paymentMethodOf(trx, ctx, attempt.paymentId);
+      // An approval that saved no card (the buyer left the consent box unticked, or the customer was erased meanwhile) is no setup.
+      const outcome = status === 'succeeded' && paymentMethodId === null ? { status: 'failed', failure_code: 'card_not_saved' } : { status, failure_code: failureCode };
+      await trx('setup_attempts')
+        .where({ id: attempt.id, merchant_id: ctx.merchantId, livemode: ctx.livemode })
+        .whereIn('status', ['pending', 'voiding'])
+        .update({ ...outcome, payment_method_id: paymentMethodId, updated_at: this.deps.core.clock.now() });
+    });
+    return (await this.find(ctx, attempt.id)) ?? attempt;
+  }
+
+  private async find(ctx: MerchantContext, id: string): Promise<SetupAttempt | undefined> {
+    const row = await this.deps.core.database('setup_attempts').where({ id, merchant_id: ctx.merchantId, livemode: ctx.livemode }).first();
+    return row === undefined ? undefined : setupAttemptFromRow(row);
+  }
+
+  private view(a: SetupAttempt, payment: Payment): SetupAttemptView {
+    const open = a.status === 'pending' && (payment.status === 'pending' || payment.status === 'requires_action');
+    const status: SetupAttemptView['status'] =
+      a.status === 'succeeded' || a.status === 'failed' ? a.status : payment.status === 'pending' ? 'requires_payment_method' : payment.status === 'requires_action' ? 'requires_action' : 'processing';
+    return {
+      id: a.id,
+      object: 'setup_attempt',
+      customer: a.customerId,
+      usage: a.usage,
+      status,
+      payment_method: a.paymentMethodId,
+      payment: a.paymentId,
+      setup_url: open ? paymentView(payment, this.deps.core.config.publicUrl).payment_url : null,
+      failure_code: a.failureCode,
+      livemode: a.livemode,
+      created_at: new Date(a.createdAt).toISOString(),
+    };
+  }
+}
