@@ -108,41 +108,53 @@ export interface DeletedPaymentMethod {
 
 /**
  * A card check without a charge (`POST /v1/setup_attempts`): the gateway verifies the
- * card with the bank (an account verification or a small authorization reversed at
- * once) and saves it for the customer. Fields beyond those here arrive as extra
- * properties.
+ * card with the bank (a verification payment of the operator's small amount, voided at
+ * once, never captured) and saves it for the customer.
+ *
+ * `status`: `requires_payment_method`, send the buyer to `setup_url`;
+ * `requires_action`, the bank's challenge waits at `setup_url`; `processing`;
+ * `succeeded` (`payment_method` is the saved card); `failed` (`failure_code`).
  */
 export interface SetupAttempt {
+  /** Starts with seti_. */
   id: string;
   object: 'setup_attempt';
-  status: string;
   customer: string;
   usage: 'on_session' | 'off_session';
-  /** The saved card, once the check succeeded. */
+  status: 'requires_payment_method' | 'requires_action' | 'processing' | 'succeeded' | 'failed';
+  /** The saved card (pm_...), once the check succeeded. */
   payment_method: string | null;
-  /** The hosted setup page, when the buyer enters the card there. */
-  setup_url?: string | null;
-  failure_code?: string | null;
-  failure_message?: string | null;
+  /** The verification payment (pay_...), voided once approved. */
+  payment: string;
+  /** The hosted setup page, while the buyer still has something to do there. */
+  setup_url: string | null;
+  failure_code: string | null;
   livemode: boolean;
+  /** ISO 8601, UTC. */
   created_at: string;
-  [extra: string]: unknown;
 }
 
 /**
- * Body of `setupAttempts.create`: `customer` and `usage` at least; with the buyer's
- * card data and `confirm: true` the check runs in this request, otherwise the answer
- * carries the hosted setup page to send the buyer to.
+ * Body of `setupAttempts.create`. With `payment_method` (the buyer's card data, the
+ * buyer absent) the card is checked in this request; without it the answer's
+ * `setup_url` is the hosted page where the buyer enters the card and agrees to keep it.
  *
  * @example
  * ```ts
- * const attempt = await tender.setupAttempts.create({ customer: 'cus_123', usage: 'off_session', return_url: 'https://shop.example/account' });
+ * const attempt = await tender.setupAttempts.create({ customer: 'cus_123', currency: 'RUB', return_url: 'https://shop.example/account' });
+ * // send the buyer to attempt.setup_url
  * ```
  */
 export interface CreateSetupAttemptParams {
   customer: string;
+  /** ISO 4217: the currency of the verification authorization. */
+  currency: string;
+  /** Default off_session: the shop may charge the card without the buyer. */
   usage?: 'on_session' | 'off_session';
-  [extra: string]: unknown;
+  payment_method?: { type: 'card'; card: { number: string; exp_month: number; exp_year: number; cvc: string; holder_name?: string } };
+  return_url?: string;
+  locale?: 'ru' | 'en' | 'ar';
+  metadata?: Record<string, string>;
 }
 
 /** A charge interval of a schedule. */

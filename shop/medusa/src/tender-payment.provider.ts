@@ -52,6 +52,8 @@ export interface TenderProviderOptions {
   webhookSecret: string;
   /** Where the payment page sends the buyer back (the storefront's checkout step). */
   returnUrl?: string;
+  /** The currency (ISO 4217) of the small verification a saved card's check makes, when Medusa's data names none (savePaymentMethod). */
+  setupCurrency?: string;
   /** Replay window for webhook signatures in seconds (default 300). */
   webhookToleranceSeconds?: number;
   /** For tests and custom transports. */
@@ -217,13 +219,16 @@ export class TenderPaymentProvider extends AbstractPaymentProvider<TenderProvide
    * (the card checked with the bank, nothing charged). Its `data` carries the hosted
    * setup page (`setup_url`) to send the buyer to; the saved card then appears in
    * listPaymentMethods. `data.usage` ('off_session' by default) says whether the shop
-   * may charge the card without the buyer.
+   * may charge the card without the buyer; `data.currency_code` (else the
+   * `setupCurrency` option) is the verification's currency (voided at once).
    */
   async savePaymentMethod(input: SavePaymentMethodInput): Promise<SavePaymentMethodOutput> {
     const customer = requireTenderCustomer(input.context);
     const usage = input.data?.usage === 'on_session' ? 'on_session' : 'off_session';
+    const currency = typeof input.data?.currency_code === 'string' ? input.data.currency_code.toUpperCase() : this.options.setupCurrency;
+    if (currency === undefined) throw new Error('Tender: savePaymentMethod needs data.currency_code or the setupCurrency option (the verification\'s currency)');
     const attempt = await this.client.setupAttempts.create(
-      { customer, usage, ...(this.options.returnUrl === undefined ? {} : { return_url: this.options.returnUrl }) },
+      { customer, currency, usage, ...(this.options.returnUrl === undefined ? {} : { return_url: this.options.returnUrl }) },
       idempotency(input),
     );
     return { id: attempt.payment_method ?? attempt.id, data: { ...attempt } };

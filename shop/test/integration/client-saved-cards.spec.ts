@@ -88,6 +88,22 @@ describe('@tender/client: customers, saved cards and schedules against a live ga
     assert.equal((await tender.payments.list({ order_id: 'renewal-2' })).data.length, before, 'a refused charge creates no payment');
   });
 
+  it('checks and saves a card without a charge (setup attempt), or hands out the setup page', async () => {
+    const customer = await tender.customers.create({ email: 'setup@example.com' });
+    const checked = await tender.setupAttempts.create({ customer: customer.id, currency: 'RUB', payment_method: { type: 'card', card } });
+    assert.match(checked.id, /^seti_/);
+    assert.equal(checked.object, 'setup_attempt');
+    assert.equal(checked.status, 'succeeded');
+    assert.match(checked.payment_method ?? '', /^pm_/);
+    assert.equal((await tender.payments.retrieve(checked.payment)).amount_captured, 0, 'nothing charged');
+    assert.deepEqual((await tender.customers.paymentMethods(customer.id)).data.map((p) => p.id), [checked.payment_method]);
+    assert.equal((await tender.setupAttempts.retrieve(checked.id)).status, 'succeeded');
+    const hosted = await tender.setupAttempts.create({ customer: customer.id, currency: 'RUB', usage: 'on_session' });
+    assert.equal(hosted.status, 'requires_payment_method');
+    assert.match(hosted.setup_url ?? '', /^http/);
+    assert.equal(hosted.payment_method, null);
+  });
+
   it('creates, reads, lists and cancels a schedule on a saved card', async () => {
     const { customer, pm } = await customerWithCard('subscriber@example.com');
     const start = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
