@@ -49,7 +49,7 @@ describe('@tender/client: customers, saved cards and schedules against a live ga
     assert.deepEqual(exported.payment_methods, []);
     const erased = await tender.customers.delete(created.id);
     assert.deepEqual(erased, { id: created.id, object: 'customer', deleted: true });
-    assert.equal((await tender.customers.retrieve(created.id)).email, null, 'personal fields blanked');
+    await assert.rejects(tender.customers.retrieve(created.id), (e: unknown) => e instanceof TenderApiError && e.status === 404, 'an erased customer is gone');
   });
 
   it('another merchant\'s customer and card are TenderApiError 404', async () => {
