@@ -15,6 +15,8 @@ import { SetupAttemptService } from './setup/setup-attempt.service';
 import { setupAttemptRoutes } from './setup/setup-attempts.routes';
 import { SavedCardPaymentMethod } from './method/saved-card.method';
 import { savedCardsTables } from './migrations/001-saved-cards-tables';
+import { schedulesTables } from './migrations/002-schedules';
+import { registerSchedules } from './schedules/register-schedules';
 import { SAVED_CARDS_OPTIONS, SavedCardsOptions, savedCardsOptions } from './options';
 import { savedCardsDeps } from './saved-cards-deps';
 import { customerScreenSource, registerSavedCardScreens } from './screens';
@@ -39,7 +41,7 @@ export const plugin = definePlugin({
   options: savedCardsOptions,
   migrations: [
     savedCardsTables,
-    // 002-schedules (src/schedules/) is appended here.
+    schedulesTables,
   ],
   setup(ctx) {
     ctx.registerValue<SavedCardsOptions>(SAVED_CARDS_OPTIONS, ctx.options);
@@ -68,7 +70,6 @@ export const plugin = definePlugin({
     ctx.registerBackgroundJob(periodicJob('saved-cards-expiry-notices', ctx.options.expiryScanIntervalMs, () => notices.runOnce(), logger));
     ctx.registerBackgroundJob(periodicJob('saved-cards-setup-sweeper', ctx.options.setupSweepIntervalMs, () => setups.sweep(), logger));
 
-    // ---- schedules (src/schedules/): registerSchedules(ctx, ...) is called here. ----
-    // deps.hooks.add(...) puts the schedules into customer erasure and export.
+    registerSchedules(ctx, deps);
   },
 });
