@@ -4,6 +4,7 @@ import { createCustomer, saveCardViaApi, startSavedCardsGateway } from '../suppo
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { putMerchantRules } from '../support/risk-helpers';
 import { WebAgent, createMerchantUser, signInAgent } from '../support/web-session';
+import { eventually } from '../support/webhook-receiver';
 
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>"\'Anna';
 const EXP_YEAR = new Date().getUTCFullYear() + 3;
@@ -28,6 +29,7 @@ describe('saved cards dashboard screens over HTTP', function () {
   let stranger: WebAgent;
   let customerId: string;
   let cardId: string;
+  let merchantId: string;
 
   /** A customer of `client` with the visa card saved by a first payment made with consent. */
   async function customerWithCard(client: MerchantClient, name: string, email: string): Promise<{ customer: string; card: string }> {
@@ -39,6 +41,7 @@ describe('saved cards dashboard screens over HTTP', function () {
   before(async () => {
     t = await startSavedCardsGateway();
     const merchant = await t.createMerchant('Box Shop');
+    merchantId = merchant.id;
     shop = new MerchantClient(t.gateway.app, merchant.key);
     await putMerchantRules(t.gateway.app, shop, { dry_run: true }).expect(200);
     ({ customer: customerId, card: cardId } = await customerWithCard(shop, HOSTILE_NAME, 'anna@example.com'));
@@ -49,6 +52,8 @@ describe('saved cards dashboard screens over HTTP', function () {
     await putMerchantRules(t.gateway.app, otherShop, { dry_run: true }).expect(200);
     await customerWithCard(otherShop, 'Boris', 'boris@example.com');
     stranger = await signInAgent(t.gateway.app, 'dashboard', await createMerchantUser(t, { merchantId: other.id, role: 'owner' }));
+    // The schedules' charger runs as a background job, as in `tender start`.
+    t.gateway.startBackgroundJobs();
   });
   after(() => t.close());
 
@@ -112,5 +117,61 @@ describe('saved cards dashboard screens over HTTP', function () {
     assert.equal((await t.gateway.db('customer_payment_methods').where({ id: card }).first()).status, 'deleted');
     const again = await owner.agent.post(`/dashboard/customers?id=${customer}`).type('form').send({ _csrf: owner.csrf, action: 'delete_card', payment_method: card });
     assert.equal(again.status, 404, 'a second post finds nothing to delete');
+  });
+
+  /** A schedule of 49.00 RUB a month on the card, from `daysAhead` days from today (0: due now). */
+  async function schedule(customer: string, card: string, daysAhead: number, description: string): Promise<{ id: string; next_charge_at: string }> {
+    const start = new Date(Date.now() + daysAhead * 86_400_000).toISOString().slice(0, 10);
+    return (await shop.post('/v1/schedules', { customer, payment_method: card, amount: 4900, currency: 'RUB', interval: 'month', count: 6, start_date: start, description }).expect(201)).body;
+  }
+
+  it('lists schedules with the next charge, and shows one with its history of charges', async () => {
+    const { customer, card } = await customerWithCard(shop, 'Subscriber', 'subscriber@example.com');
+    const later = await schedule(customer, card, 7, '<b>Tea</b> club');
+    const due = await schedule(customer, card, 0, 'Coffee club');
+    const charges = async () => (await shop.get(`/v1/schedules/${due.id}/charges`).expect(200)).body.data as Array<{ status: string; payment: string | null }>;
+    await eventually(async () => (await charges()).some((c) => c.status === 'succeeded'), 'the due period charged');
+
+    const list = await support.agent.get('/dashboard/schedules').expect(200);
+    const row = new RegExp(`<tr data-schedule-id="${later.id}">[\\s\\S]*?</tr>`).exec(list.text)?.[0] ?? '';
+    assert.ok(row.includes(`${later.next_charge_at.slice(0, 10)} ${later.next_charge_at.slice(11, 16)} UTC`), 'the next charge is shown');
+    assert.match(row, /RUB[\s\u00a0]49\.00/);
+    assert.match(row, /every month/);
+    assert.ok(row.includes('&lt;b&gt;Tea&lt;/b&gt; club'), 'the description is escaped');
+    assert.doesNotMatch(list.text, /<b>Tea/);
+
+    const detail = await support.agent.get(`/dashboard/schedules?id=${due.id}`).expect(200);
+    const paid = (await charges()).find((c) => c.status === 'succeeded');
+    assert.ok(paid?.payment !== null && paid?.payment !== undefined);
+    assert.match(detail.text, new RegExp(`<a href="/dashboard/payments/${paid.payment}">`), 'the history links the charge\'s payment');
+    assert.match(detail.text, /id="schedule-status">active</);
+    assert.match(detail.text, /id="cancel-schedule"/);
+
+    const customerPage = await support.agent.get(`/dashboard/customers?id=${customer}`).expect(200);
+    assert.match(customerPage.text, new RegExp(`href="/dashboard/schedules\\?id=${later.id}"`));
+  });
+
+  it('cancels a schedule after a confirmation, only with the CSRF token and only the merchant\'s own', async () => {
+    const { customer, card } = await customerWithCard(shop, 'Leaver', 'leaver@example.com');
+    const s = await schedule(customer, card, 10, 'Wine club');
+    const confirm = await owner.agent.get(`/dashboard/schedules?id=${s.id}&cancel=1`).expect(200);
+    assert.match(confirm.text, /Cancel this schedule\?/);
+    assert.match(confirm.text, new RegExp(`name="_csrf" value="${owner.csrf}"`));
+    const status = async () => (await shop.get(`/v1/schedules/${s.id}`).expect(200)).body.status as string;
+
+    assert.equal((await owner.agent.post(`/dashboard/schedules?id=${s.id}`).type('form').send({ action: 'cancel' })).status, 403, 'no CSRF token: refused');
+    assert.equal((await stranger.agent.get(`/dashboard/schedules?id=${s.id}`)).status, 404);
+    assert.equal((await stranger.agent.post(`/dashboard/schedules?id=${s.id}`).type('form').send({ _csrf: stranger.csrf, action: 'cancel' })).status, 404);
+    assert.equal(await status(), 'active', 'nothing changed by the refused posts');
+
+    const done = await support.agent.post(`/dashboard/schedules?id=${s.id}`).type('form').send({ _csrf: support.csrf, action: 'cancel' }).expect(303);
+    assert.equal(done.headers.location, `/dashboard/schedules?id=${s.id}&canceled=1`);
+    assert.equal(await status(), 'canceled');
+    const page = await support.agent.get(done.headers.location as string).expect(200);
+    assert.match(page.text, /id="action-done"/);
+    assert.match(page.text, /id="schedule-status">canceled</);
+    assert.doesNotMatch(page.text, /id="cancel-schedule"/);
+    await support.agent.post(`/dashboard/schedules?id=${s.id}`).type('form').send({ _csrf: support.csrf, action: 'cancel' }).expect(303);
+    assert.equal((await t.gateway.db('events').where({ merchant_id: merchantId, type: 'schedule.canceled', object_id: s.id })).length, 1, 'a second post cancels nothing more');
   });
 });

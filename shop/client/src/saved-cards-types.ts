@@ -167,14 +167,13 @@ export type ScheduleInterval = 'day' | 'week' | 'month' | 'year';
  * @example
  * ```ts
  * const s = await tender.schedules.create({ customer: 'cus_123', payment_method: 'pm_456', amount: 99000, currency: 'RUB', interval: 'month', start_date: '2027-01-01' });
- * s.next_charge_at; // '2027-01-01T...'
+ * s.next_charge_at; // '2027-01-01T00:00:00.000Z'
  * ```
  */
 export interface Schedule {
   /** Starts with sch_. */
   id: string;
   object: 'schedule';
-  status: 'active' | 'past_due' | 'canceled' | 'completed';
   customer: string;
   payment_method: string;
   /** Minor units. */
@@ -185,16 +184,29 @@ export interface Schedule {
   interval_count: number;
   /** How many charges in all, when the schedule has a count. */
   count: number | null;
-  end_date: string | null;
+  /** YYYY-MM-DD: the first charge's date. */
   start_date: string;
-  /** ISO 8601; null once the schedule ended. */
-  next_charge_at: string | null;
-  charges_made: number;
+  /** YYYY-MM-DD, when the schedule ends on a date. */
+  end_date: string | null;
+  /** The zone the dates are days of (charges fall at its midnight). */
+  time_zone: string;
+  /** The language of the customer's e-mails, when set. */
+  locale: 'ru' | 'en' | 'ar' | null;
   description: string | null;
   metadata: Record<string, string>;
+  status: 'active' | 'past_due' | 'canceled' | 'completed';
+  charges_made: number;
+  /** The period the next charge is for (1-based); null once the schedule is final. */
+  next_period: number | null;
+  /** 0 for the charge on its date, 1.. for retries after a soft decline. */
+  next_attempt: number | null;
+  /** ISO 8601; null once the schedule is final. */
+  next_charge_at: string | null;
+  cancellation_reason: string | null;
+  canceled_at: string | null;
+  completed_at: string | null;
   livemode: boolean;
   created_at: string;
-  [extra: string]: unknown;
 }
 
 /**
@@ -213,9 +225,10 @@ export interface CreateScheduleParams {
   start_date: string;
   description?: string;
   metadata?: Record<string, string>;
+  locale?: 'ru' | 'en' | 'ar';
 }
 
-/** Query of `schedules.list`. */
+/** Query of `schedules.list`: newest first. */
 export interface ListSchedulesParams {
   customer?: string;
   status?: Schedule['status'];
@@ -223,19 +236,24 @@ export interface ListSchedulesParams {
   starting_after?: string;
 }
 
-/** One charge of a schedule (a period, with its retries). */
+/** One attempt at a schedule's charge: one per period, more where a soft decline was retried (oldest first). */
 export interface ScheduleCharge {
+  /** Starts with schc_. */
   id: string;
   object: 'schedule_charge';
   schedule: string;
-  /** The payment made for this period, once one was attempted. */
+  /** The period charged, 1-based. */
+  period: number;
+  /** 0 for the charge on its date, 1.. for retries. */
+  attempt: number;
+  status: 'processing' | 'succeeded' | 'failed';
+  /** The payment made for this attempt. */
   payment: string | null;
-  status: string;
-  /** ISO 8601. */
-  due_at: string;
-  attempts: number;
   failure_code: string | null;
-  [extra: string]: unknown;
+  failure_message: string | null;
+  due_at: string;
+  created_at: string;
+  finished_at: string | null;
 }
 
 /**

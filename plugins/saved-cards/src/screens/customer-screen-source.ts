@@ -1,7 +1,7 @@
-import { TenderError } from '@tender/core';
 import { SavedCardService } from '../cards/saved-card.service';
 import { CustomerService } from '../customers/customer.service';
 import { CustomerScreenSource } from './screen-sources';
+import { orMissing } from './screen-format';
 
 /**
  * The customers screen's source over the plugin's own services (the ones behind
@@ -24,14 +24,4 @@ export function customerScreenSource(customers: CustomerService, cards: SavedCar
     paymentMethods: (ctx, customerId) => cards.listForCustomer(ctx, customerId),
     deletePaymentMethod: (ctx, id) => orMissing(cards.delete(ctx, id).then(() => true), false),
   };
-}
-
-/** The answer, or `missing` when the service says the object does not exist for this merchant (404). */
-async function orMissing<T, M>(work: Promise<T>, missing: M): Promise<T | M> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof TenderError && error.code === 'resource_not_found') return missing;
-    throw error;
-  }
 }

@@ -7,6 +7,7 @@ import { SavedCardScreenViews } from './screen-views';
 export { CustomerScreenSource, ScheduleScreenSource, SavedCardScreenSources, ScreenCustomer, ScreenPaymentMethod, ScreenSchedule, ScreenScheduleCharge, ScreenPage } from './screen-sources';
 export { SavedCardScreenViews, SCREEN_TEMPLATES_DIR } from './screen-views';
 export { customerScreenSource } from './customer-screen-source';
+export { scheduleScreenSource } from './schedule-screen-source';
 
 /**
  * What the screens read through: functions that return the sources, called at

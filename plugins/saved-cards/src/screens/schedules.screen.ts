@@ -47,7 +47,7 @@ async function renderSchedules(schedules: ScheduleScreenSource, views: SavedCard
     return views.render('schedule', {
       ...shown,
       canCancel: cancelable,
-      charges: charges.map((c) => ({ id: c.id, status: c.status, attempts: c.attempts ?? '', payment: c.payment, failure_code: c.failure_code ?? undefined, due: shownTime(c.due_at ?? c.created_at) })),
+      charges: charges.map((c) => ({ id: c.id, period: c.period, retry: c.attempt === 0 ? undefined : c.attempt, status: c.status, payment: c.payment, failure_code: c.failure_code ?? undefined, failure_message: c.failure_message ?? undefined, due: shownTime(c.due_at) })),
       ...(query.canceled === '1' ? { done: 'The schedule was canceled; no further charge will be made.' } : {}),
       ...notice,
     });

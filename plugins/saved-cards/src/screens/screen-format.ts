@@ -43,3 +43,13 @@ export function linkWith(base: string, params: Readonly<Record<string, string | 
   const entries = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
   return entries.length === 0 ? base : `${base}?${new URLSearchParams(entries).toString()}`;
 }
+
+/** The service's answer, or `missing` when it says the object does not exist for this merchant and mode (its 404). */
+export async function orMissing<T, M>(work: Promise<T>, missing: M): Promise<T | M> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof TenderError && error.code === 'resource_not_found') return missing;
+    throw error;
+  }
+}

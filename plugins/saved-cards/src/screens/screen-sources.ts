@@ -43,15 +43,18 @@ export interface ScreenSchedule {
   readonly created_at: string;
 }
 
-/** One charge of a schedule, as the API's charges list shows it; fields beyond these are ignored. */
+/** One attempt of a schedule's charge, as the API's charges list shows it (oldest first). */
 export interface ScreenScheduleCharge {
   readonly id: string;
-  readonly payment: string | null;
+  /** The period it charges, 1-based. */
+  readonly period: number;
+  /** 0 for the charge on its date, 1.. for the retries after a soft decline. */
+  readonly attempt: number;
   readonly status: string;
-  readonly due_at?: string | null;
-  readonly attempts?: number;
-  readonly failure_code?: string | null;
-  readonly created_at?: string;
+  readonly payment: string | null;
+  readonly failure_code: string | null;
+  readonly failure_message: string | null;
+  readonly due_at: string;
 }
 
 /** A page of a list, newest first; `startingAfter` of the next page is the last id. */
