@@ -29,6 +29,7 @@ import { registerCoreClasses } from './plugins/core-classes';
 import { createApp } from './http/app';
 import { PaymentService } from './payments/payment.service';
 import { MethodRouting } from './payments/method-routing';
+import { ConfirmPreparation } from './payments/confirm-preparation';
 import { BankReconciler } from './payments/bank-reconciler';
 import { ConnectionHealth } from './routing/connection-health';
 import { registerRouting } from './routing/routing.module';
@@ -70,7 +71,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, MethodRouting, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS] as const;
+const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, MethodRouting, ConfirmPreparation, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
-  CardInput, CardPaymentMethod, FixedClock, KeyRing, Payment, PaymentMethod, TenderError, loadConfig, methodPartProblem, methodStylesProblem,
+  CardInput, CardPaymentMethod, FixedClock, InstrumentContext, KeyRing, Payment, PaymentMethod, TenderConfig, TenderError, loadConfig, methodPartProblem, methodStylesProblem,
 } from '@tender/core';
 import { CardVault } from '@tender/core/dist/vault/card-vault';
+import { isTestCardNumber } from '@tender/core/dist/methods/card/test-card-numbers';
+import { TEST_CARDS } from '@tender/adapter-sandbox';
 import { AccountPage, AccountPaymentMethod, AccountPaymentSettings, TlsClientCertificateAuthenticator } from '@tender/plugin-accounts';
 
 /** A dependency the code under test must not touch here: any use fails the test. */
@@ -51,7 +53,8 @@ const view = { payment, action: '/pay/x', token: 'tok', state: { values: {}, err
 describe('payment methods against the PaymentMethod contract (no database)', () => {
   describe('card (core)', () => {
     const vault = new CardVault(new KeyRing(randomBytes(32).toString('base64')), clock, untouched('database'));
-    const method = new CardPaymentMethod(clock, vault);
+    const method = new CardPaymentMethod(clock, vault, { liveTestCards: 'refuse' } as TenderConfig);
+    const context = (overrides: Partial<InstrumentContext> = {}): InstrumentContext => ({ payment, now: clock.now(), payer: undefined, buyerPresent: false, offSession: false, setupFutureUsage: null, verification: false, ...overrides });
 
     it('declares type, capability and a page part that keeps no secret', () => {
       assert.deepEqual(contractProblems(method), []);
@@ -83,7 +86,7 @@ describe('payment methods against the PaymentMethod contract (no database)', () 
 
     it('makes an instrument for authorize, risk, routing and 3-D Secure without writing anything', async () => {
       const input = method.input.parse({ number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' }) as CardInput;
-      const instrument = await method.instrument(input);
+      const instrument = await method.instrument(input, context());
       assert.deepEqual(instrument.bank, { kind: 'card', card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123', holderName: undefined } });
       assert.deepEqual(instrument.routing, { brand: 'visa', bin: '424242' });
       assert.equal(instrument.authenticable, true);
@@ -91,6 +94,31 @@ describe('payment methods against the PaymentMethod contract (no database)', () 
       assert.equal(instrument.claim, undefined);
       assert.deepEqual({ ...instrument.risk, fingerprint: undefined }, { fingerprint: undefined, brand: 'visa', bin: '424242', last4: '4242', expMonth: 12, expYear: 2030 });
       assert.doesNotMatch(JSON.stringify(instrument.risk), /4242424242424242|"123"/);
+    });
+
+    it('tells the bank the card is being stored (first, cardholder-initiated) when the confirm saves it', async () => {
+      const input = method.input.parse({ number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' }) as CardInput;
+      for (const usage of ['on_session', 'off_session'] as const) {
+        const instrument = await method.instrument(input, context({ setupFutureUsage: usage }));
+        assert.ok(instrument.bank.kind === 'card');
+        assert.deepEqual(instrument.bank.card.storedCredential, { initiator: 'cardholder', sequence: 'first' });
+      }
+    });
+
+    it('refuses a sandbox test number on a live payment where the operator refuses them (card_test_number_live), and takes it where allowed', async () => {
+      const input = method.input.parse({ number: '4000002760003184', exp_month: 12, exp_year: 2030, cvc: '123' }) as CardInput;
+      const livePayment = { ...payment, livemode: true } as Payment;
+      const error = await rejection(method.instrument(input, context({ payment: livePayment })));
+      assert.equal(error.code, 'card_test_number_live');
+      assert.equal(error.param, 'payment_method.card.number');
+      assert.doesNotMatch(error.message, /3184/);
+      await method.instrument(input, context());
+      const allowing = new CardPaymentMethod(clock, vault, { liveTestCards: 'allow' } as TenderConfig);
+      await allowing.instrument(input, context({ payment: livePayment }));
+    });
+
+    it('knows every sandbox test card as a test number (the core list covers the sandbox table)', () => {
+      for (const number of Object.keys(TEST_CARDS)) assert.ok(isTestCardNumber(number), `${number} is missing from core's TEST_CARD_NUMBERS`);
     });
 
     it('turns the posted form into its input, and explains field refusals', async () => {

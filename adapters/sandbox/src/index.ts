@@ -5,6 +5,7 @@ import { sandboxAcsRoutes } from './sandbox-acs.routes';
 import { SANDBOX_ACS_PATH } from './sandbox-three-d-secure';
 
 export { SandboxBankAdapter, SandboxOptions } from './sandbox-bank.adapter';
+export { SandboxAuthorizationFacts } from './sandbox-ledger';
 export { TEST_CARDS, TestCardBehaviour } from './test-cards';
 export { TEST_ACCOUNTS, TestAccount } from './test-accounts';
 export { SANDBOX_ACS_PATH, SANDBOX_CHALLENGE_CODE, SandboxThreeDSecureServer, signedCres } from './sandbox-three-d-secure';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   AccountDebitRequest,
+  ApprovedResult,
   AuthenticatedAuthorizationRequest,
   AuthorizationRequest,
   BankAdapter,
@@ -16,7 +17,7 @@ import {
 import { TEST_CARDS, TestCardBehaviour, findByMaskedParts } from './test-cards';
 import { TEST_ACCOUNTS } from './test-accounts';
 import { SandboxThreeDSecureServer, sandboxChallenge } from './sandbox-three-d-secure';
-import { SandboxLedger } from './sandbox-ledger';
+import { SandboxAuthorizationFacts, SandboxLedger } from './sandbox-ledger';
 
 export interface SandboxOptions {
   /** Simulated bank latency per request, in milliseconds (default 0). */
@@ -35,6 +36,16 @@ export interface SandboxOptions {
  * buyer and declines anyone else. With `requireAuthentication` every approving test
  * card is challenged the same way; declining and failing cards answer as usual.
  *
+ * Stored credentials (card on file): a merchant-initiated authorization
+ * (`storedCredential.initiator` 'merchant') needs no CVC and is never challenged,
+ * except with the card that asks for authentication on every payment (4000 0027
+ * 6000 3184); the 3-D Secure card (3220) challenges buyer-present payments only. A
+ * cardholder payment with no stored credential and no CVC is declined (N7).
+ * Approved authorizations carry a `networkReference` (`sbxnt_` + 16 hex, a function
+ * of the reference). What each authorization told the bank (initiator, sequence,
+ * reason, original reference, verification; never card data) is kept for tests:
+ * `authorizations()`.
+ *
  * The timeout card is answered with `unknown`, as if the answer were lost on the
  * way back; a later inquiry reports it approved (the bank did authorize), which
  * is the case that punishes a gateway that guesses "failed".
@@ -46,8 +57,27 @@ export class SandboxBankAdapter implements BankAdapter {
 
   constructor(private readonly options: SandboxOptions = {}) {}
 
+  /** What the authorizations told the bank, oldest first (for tests: stored-credential facts, verification). */
+  authorizations(): readonly SandboxAuthorizationFacts[] {
+    return this.ledger.authorizations();
+  }
+
   async authorize(request: AuthorizationRequest): Promise<BankResult> {
     await this.latency();
+    const stored = request.card.storedCredential;
+    this.ledger.tell({
+      reference: request.reference,
+      paymentId: request.paymentId,
+      amount: request.amount,
+      capture: request.capture,
+      last4: request.card.number.slice(-4),
+      cvcGiven: request.card.cvc !== undefined,
+      initiator: stored?.initiator,
+      sequence: stored?.sequence,
+      reason: stored?.reason,
+      originalReference: stored?.originalReference,
+      verification: request.verification === true,
+    });
     const known = this.ledger.answered(request.reference);
     if (known !== undefined) return known;
     const result = this.answerAuthorization(request);
@@ -62,6 +92,13 @@ export class SandboxBankAdapter implements BankAdapter {
       return { kind: 'declined', reason: 'do_not_honor', rawCode: '05', message: 'Not a sandbox test card; test mode accepts only the documented test cards.' };
     }
     if (behaviour.result === 'timeout') return { kind: 'unknown', message: 'The sandbox bank did not answer (timeout test card).' };
+    const stored = request.card.storedCredential;
+    const merchantInitiated = stored?.initiator === 'merchant';
+    if (stored === undefined && request.card.cvc === undefined) {
+      return { kind: 'declined', reason: 'incorrect_cvc', rawCode: 'N7', message: 'Declined: a card typed in needs its CVC.' };
+    }
+    // Merchant-initiated: the buyer is absent, so no challenge, except from the issuer that authenticates every payment.
+    if (merchantInitiated) return answerFor(behaviour.result === 'three_d_secure' ? { result: 'approve' } : behaviour, request.reference);
     // Tender asked for authentication (a risk challenge): any card the bank would approve gets a challenge.
     if (request.requireAuthentication === true && behaviour.result === 'approve') return answerFor({ result: 'three_d_secure' }, request.reference);
     return answerFor(behaviour, request.reference);
@@ -92,7 +129,7 @@ export class SandboxBankAdapter implements BankAdapter {
     const status = request.authentication.transStatus;
     if (status === 'Y' || status === 'A') {
       this.ledger.open(request.reference, request.capture ? 'sale' : 'authorize', request.amount, undefined);
-      return approval(request.reference);
+      return authorizationApproval(request.reference);
     }
     return { kind: 'declined', reason: 'authentication_failed', rawCode: `3DS-${status}`, message: `3-D Secure authentication failed (transStatus ${status}).` };
   }
@@ -139,7 +176,7 @@ export class SandboxBankAdapter implements BankAdapter {
     const behaviour = findByMaskedParts(request.cardBin, request.cardLast4);
     if (behaviour === undefined) return { kind: 'not_found', message: 'The sandbox bank has no record of this operation.' };
     // The timeout card's authorization did happen; only its answer was lost.
-    if (behaviour.result === 'timeout') return approval(request.reference);
+    if (behaviour.result === 'timeout') return request.kind === 'authorize' || request.kind === 'sale' ? authorizationApproval(request.reference) : approval(request.reference);
     return answerFor(behaviour, request.reference);
   }
 
@@ -160,19 +197,26 @@ export class SandboxBankAdapter implements BankAdapter {
 function answerFor(behaviour: Exclude<TestCardBehaviour, { result: 'timeout' }>, reference: string): BankResult {
   switch (behaviour.result) {
     case 'approve':
-      return approval(reference);
+      return authorizationApproval(reference);
     case 'decline':
       return { kind: 'declined', reason: behaviour.reason, rawCode: behaviour.rawCode, message: `Declined: ${behaviour.reason}` };
     case 'technical_failure':
       return { kind: 'technical_failure', reason: 'processing_error', rawCode: behaviour.rawCode, message: 'System malfunction at the sandbox bank.' };
     case 'three_d_secure':
+    case 'authenticate_always':
       // The bank holds the authorization until the buyer passes the simulated ACS challenge.
       return { kind: 'action_required', challenge: sandboxChallenge(reference) };
   }
 }
 
+/** An approved authorization: approval codes and the network's reference, all derived from the reference. */
+function authorizationApproval(reference: string): BankResult {
+  const networkReference = `sbxnt_${createHash('sha256').update(`network:${reference}`).digest('hex').slice(0, 16)}`;
+  return { ...approval(reference), networkReference };
+}
+
 /** Approval codes derived from the reference: the same request always gets the same codes. */
-function approval(reference: string): BankResult {
+function approval(reference: string): ApprovedResult {
   const digest = createHash('sha256').update(reference).digest();
   const authorizationCode = (digest.readUInt32BE(0) % 1_000_000).toString().padStart(6, '0');
   const rrn = (digest.readBigUInt64BE(4) % 1_000_000_000_000n).toString().padStart(12, '0');

@@ -1,4 +1,23 @@
-import { BankResult } from '@tender/core';
+import { BankResult, StoredCredential } from '@tender/core';
+
+/**
+ * What the sandbox bank was told with an authorization, for tests to read: the
+ * stored-credential facts, whether it only verifies the card, whether a CVC came
+ * (never the CVC itself, nor the PAN: only its last 4).
+ */
+export interface SandboxAuthorizationFacts {
+  readonly reference: string;
+  readonly paymentId: string;
+  readonly amount: number;
+  readonly capture: boolean;
+  readonly last4: string;
+  readonly cvcGiven: boolean;
+  readonly initiator: StoredCredential['initiator'] | undefined;
+  readonly sequence: StoredCredential['sequence'] | undefined;
+  readonly reason: StoredCredential['reason'] | undefined;
+  readonly originalReference: string | undefined;
+  readonly verification: boolean;
+}
 
 /** One operation the sandbox bank answered with money in it. */
 interface Entry {
@@ -29,6 +48,17 @@ interface Entry {
 export class SandboxLedger {
   private readonly answers = new Map<string, BankResult>();
   private readonly entries = new Map<string, Entry>();
+  private readonly told = new Map<string, SandboxAuthorizationFacts>();
+
+  /** Keeps what an authorization told the bank (the first time a reference is seen). */
+  tell(facts: SandboxAuthorizationFacts): void {
+    if (!this.told.has(facts.reference)) this.told.set(facts.reference, facts);
+  }
+
+  /** The authorizations this bank was asked for, oldest first. */
+  authorizations(): readonly SandboxAuthorizationFacts[] {
+    return [...this.told.values()];
+  }
 
   answered(reference: string): BankResult | undefined {
     return this.answers.get(reference);

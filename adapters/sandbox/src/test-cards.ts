@@ -9,7 +9,10 @@ export type TestCardBehaviour =
   | { readonly result: 'approve' }
   | { readonly result: 'decline'; readonly reason: DeclineReason; readonly rawCode: string }
   | { readonly result: 'technical_failure'; readonly rawCode: string }
+  /** Challenged when the cardholder is present (3-D Secure); approved without a challenge for merchant-initiated payments. */
   | { readonly result: 'three_d_secure' }
+  /** The issuer asks for authentication on every payment, merchant-initiated ones included. */
+  | { readonly result: 'authenticate_always' }
   | { readonly result: 'timeout' };
 
 export const TEST_CARDS: Readonly<Record<string, TestCardBehaviour>> = {
@@ -22,6 +25,7 @@ export const TEST_CARDS: Readonly<Record<string, TestCardBehaviour>> = {
   '4000000000000127': { result: 'decline', reason: 'incorrect_cvc', rawCode: 'N7' },
   '4000000000000119': { result: 'technical_failure', rawCode: '96' },
   '4000000000003220': { result: 'three_d_secure' },
+  '4000002760003184': { result: 'authenticate_always' },
   '4000000000000259': { result: 'timeout' },
 };
 

@@ -43,6 +43,13 @@ export interface TenderConfig {
   /** How long an Idempotency-Key is remembered. */
   readonly idempotencyTtlMs: number;
   readonly createDemoMerchant: boolean;
+  /**
+   * Whether a live payment may be paid with one of the sandbox's test card numbers
+   * (`card_test_number_live` when refused): 'refuse' by default with
+   * NODE_ENV=production, else 'allow' (a trial's or the test suite's live mode runs
+   * against tender-bank-sim, which knows the same numbers). TENDER_LIVE_TEST_CARDS.
+   */
+  readonly liveTestCards: 'refuse' | 'allow';
   /** How long a new merchant's test mode lasts before it must register (onboarding). */
   readonly testModeHours: number;
   /** Certificates: HTTPS served by the gateway itself, payer certificate validity, signed-request freshness. */
@@ -113,6 +120,7 @@ const envSchema = z.object({
   TENDER_IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).default(24),
   TENDER_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   TENDER_DEMO_MERCHANT: z.enum(['true', 'false']).optional(),
+  TENDER_LIVE_TEST_CARDS: z.enum(['refuse', 'allow']).optional(),
   TENDER_TEST_MODE_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
   TENDER_TLS_CERT_FILE: z.string().min(1).optional(),
   TENDER_TLS_KEY_FILE: z.string().min(1).optional(),
@@ -197,6 +205,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // A demo merchant helps a newcomer on the embedded default; never in production unless asked for.
     createDemoMerchant: e.TENDER_DEMO_MERCHANT === undefined ? !production && database.client === 'sqlite' && database.embeddedDefault : e.TENDER_DEMO_MERCHANT === 'true',
     testModeHours: e.TENDER_TEST_MODE_HOURS,
+    // Production refuses the sandbox's test card numbers on live payments; a trial's live mode against tender-bank-sim uses them.
+    liveTestCards: e.TENDER_LIVE_TEST_CARDS ?? (production ? 'refuse' : 'allow'),
     certificates: {
       tlsCertFile: e.TENDER_TLS_CERT_FILE === undefined ? undefined : path.resolve(cwd, e.TENDER_TLS_CERT_FILE),
       tlsKeyFile: e.TENDER_TLS_KEY_FILE === undefined ? undefined : path.resolve(cwd, e.TENDER_TLS_KEY_FILE),

@@ -52,6 +52,8 @@ export interface BankPaymentBase {
   readonly connection: BankConnectionTerms;
   /** A risk challenge asked for cardholder authentication (card_authorization only). */
   readonly requireAuthentication?: boolean;
+  /** Only verify the card, charging nothing (card_authorization only; AuthorizationRequest.verification). */
+  readonly verification?: boolean;
 }
 
 /**
@@ -64,7 +66,7 @@ export function payThrough(adapter: BankAdapter, capability: string, base: BankP
     if (instrument.kind !== 'card') throw new Error(`capability ${capability} needs a card instrument, got ${instrument.kind}`);
     return adapter.authorize({ ...base, card: instrument.card });
   }
-  const { requireAuthentication: _unused, ...rest } = base;
+  const { requireAuthentication: _unused, verification: _card, ...rest } = base;
   if (capability === 'account_debit') {
     if (instrument.kind !== 'account') throw new Error(`capability ${capability} needs an account instrument, got ${instrument.kind}`);
     const debit = adapter.debitAccount?.bind(adapter);

@@ -2,7 +2,8 @@ import Handlebars from 'handlebars';
 
 /**
  * Why a payment method's page template cannot be used, or undefined. Every value
- * it shows must be escaped (no `{{{ }}}` or `{{& }}`), and it may not define
+ * it shows must be escaped (no `{{{ }}}` or `{{& }}`, except `{{{part.addons}}}`,
+ * the method-part add-ons' fragments, themselves checked here), and it may not define
  * partials or decorators that would change the theme around it.
  *
  * @example
@@ -30,7 +31,9 @@ class PartChecker extends Handlebars.Visitor {
   }
 
   override MustacheStatement(node: hbs.AST.MustacheStatement): void {
-    if (!node.escaped) this.fail(node, 'raw output ({{{ }}} or {{& }})');
+    // `{{{part.addons}}}` is the one raw output a part may have: the add-ons' HTML, itself checked like this (MethodPartAddon).
+    const addons = node.path.type === 'PathExpression' && (node.path as hbs.AST.PathExpression).original === 'part.addons' && node.params.length === 0;
+    if (!node.escaped && !addons) this.fail(node, 'raw output ({{{ }}} or {{& }})');
     super.MustacheStatement(node);
   }
 

@@ -18,6 +18,7 @@ import { methodStylesProblem } from './method-part-styles';
 @injectable()
 export class PaymentMethodRegistry {
   private readonly byType = new Map<string, PaymentMethod>();
+  private readonly byPrefix = new Map<string, PaymentMethod>();
 
   constructor(@injectAll(PAYMENT_METHOD) methods: PaymentMethod[]) {
     const paths = new Set<string>();
@@ -33,8 +34,32 @@ export class PaymentMethodRegistry {
         const styles = m.page.styles === undefined ? undefined : methodStylesProblem(m.page.styles);
         if (styles !== undefined) throw new Error(`the page styles of payment method ${m.type} cannot be used: the style sheet ${styles}`);
       }
+      if (m.referencePrefix !== undefined) {
+        if (!/^[a-z][a-z0-9]{0,15}$/.test(m.referencePrefix)) throw new Error(`payment method ${m.type} has an unusable reference prefix '${m.referencePrefix}' (lower-case letters and digits)`);
+        if (this.byPrefix.has(m.referencePrefix)) throw new Error(`two payment methods claim the reference prefix '${m.referencePrefix}'`);
+        this.byPrefix.set(m.referencePrefix, m);
+      }
       this.byType.set(m.type, m);
     }
+  }
+
+  /**
+   * The method a reference string (`"pm_..."`) stands for: the one whose
+   * `referencePrefix` is the part before the first `_`; parameter_invalid when none
+   * claims it.
+   */
+  byReference(reference: string): PaymentMethod {
+    const prefix = reference.slice(0, Math.max(0, reference.indexOf('_')));
+    const method = this.byPrefix.get(prefix);
+    if (method === undefined) {
+      throw new TenderError('parameter_invalid', {
+        param: 'payment_method',
+        message: this.byPrefix.size === 0
+          ? 'payment_method must be an object { type, <type>: {...} }: no payment method here takes a reference.'
+          : `payment_method names no payment method this gateway knows (references start with ${[...this.byPrefix.keys()].map((k) => `${k}_`).join(', ')}).`,
+      });
+    }
+    return method;
   }
 
   get(type: string): PaymentMethod {

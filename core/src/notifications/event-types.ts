@@ -16,8 +16,10 @@ export function eventMatches(patterns: readonly string[], type: string): boolean
   return patterns.some((p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
 }
 
-export function isKnownEventPattern(pattern: string): boolean {
-  if (pattern === '*') return true;
-  if (pattern.endsWith('.*')) return EVENT_TYPES.some((t) => t.startsWith(pattern.slice(0, -1)));
-  return EVENT_TYPES.includes(pattern);
+/**
+ * Whether `pattern` looks like an event type, `<prefix>.*` or `*`. Whether a type
+ * exists (core's or a plugin's) is EventTypeRegistry's to say.
+ */
+export function isEventPatternShape(pattern: string): boolean {
+  return /^(\*|[a-z][a-z0-9_]{0,30}(\.[a-z][a-z0-9_]{0,30}){0,2}(\.\*)?)$/.test(pattern);
 }

@@ -22,6 +22,7 @@ import { ReturnUrlChoosers } from './return-url-chooser';
 import { IslandState, PaymentIsland } from './payment-island';
 import { MethodPages } from './method-pages';
 import { PaymentMethod } from '../methods/payment-method';
+import { AddonSubmission } from '../methods/method-part-addon';
 
 /**
  * What the HTTP layer sends: a page, or a redirect (POST-redirect-GET). `document`
@@ -217,7 +218,15 @@ export class HostedPageService {
     try {
       const submission = await part.submission(posted, { payment, tlsClientCertificate: request.tlsClientCertificate, path: this.methodPages.actionOf(payment, method) });
       if ('errors' in submission) return refusedWith(422, submission.errors, 'error_form');
-      await this.payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode, standing }, payment.id, { type: method.type, [method.type]: submission.input }, { ip: request.ip, email: payment.customerEmail ?? undefined }, { buyerPresent: true, ...(submission.payer === undefined ? {} : { payer: submission.payer }) });
+      const addons = await this.addonSubmissions(payment, method, fields, request.ip, locale).catch((error: unknown) => error);
+      // An add-on's refusal (MethodPartAddon.submission): the part again, nothing written.
+      if (addons instanceof TenderError) return refusedWith(addons.status < 500 ? addons.status : 422, {}, 'error_form', addons.code);
+      if (!Array.isArray(addons)) throw addons;
+      await this.payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode, standing }, payment.id, { type: method.type, [method.type]: submission.input }, { ip: request.ip, email: payment.customerEmail ?? undefined }, {
+        buyerPresent: true,
+        ...(submission.payer === undefined ? {} : { payer: submission.payer }),
+        ...(addons.length === 0 ? {} : { addons }),
+      });
     } catch (error) {
       if (!(error instanceof TenderError)) throw error;
       // A conflict is another submission that got there first: show where the payment is.
@@ -229,6 +238,23 @@ export class HostedPageService {
       throw error;
     }
     return again;
+  }
+
+  /**
+   * What the add-ons shown in this part (MethodPartAddon) make of the post, each
+   * given only its own fields (strings, at most 500 characters), before the confirm.
+   */
+  private async addonSubmissions(payment: Payment, method: PaymentMethod, fields: Readonly<Record<string, unknown>>, ip: string | undefined, locale: PageLocale): Promise<AddonSubmission[]> {
+    const submissions: AddonSubmission[] = [];
+    for (const { addon } of await this.methodPages.addonsShown(method, payment, locale)) {
+      const posted: Record<string, string> = {};
+      for (const name of addon.fields) {
+        const value = fields[name];
+        if (typeof value === 'string') posted[name] = value.slice(0, 500);
+      }
+      submissions.push(await addon.submission(posted, { payment, ip, locale, now: this.clock.now() }));
+    }
+    return submissions;
   }
 
   /** POST /pay/:token/3ds: the buyer is back from the issuer's challenge. */

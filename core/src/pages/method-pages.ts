@@ -8,6 +8,8 @@ import { PageTheme } from './page-theme';
 import { PageLocale, message } from './page-locale';
 import { PageContext } from './page-context';
 import { IslandState } from './payment-island';
+import { MethodPartAddon } from '../methods/method-part-addon';
+import { MethodPartAddonRegistry } from '../methods/method-part-addon.registry';
 
 /** What every part of one island render shares. */
 export interface PartsRender {
@@ -33,12 +35,25 @@ export interface PartsRender {
 @injectable()
 export class MethodPages {
   private readonly templates = new Map<string, (context: Record<string, unknown>) => Handlebars.SafeString>();
+  private readonly addonTemplates = new Map<string, (context: Record<string, unknown>) => Handlebars.SafeString>();
 
   constructor(
     @inject(PageTheme) private readonly theme: PageTheme,
     @inject(PaymentMethodRegistry) private readonly methods: PaymentMethodRegistry,
+    @inject(MethodPartAddonRegistry) private readonly addons: MethodPartAddonRegistry,
   ) {
     for (const m of methods.all()) if (m.page !== undefined) this.templates.set(m.type, theme.compilePart(m.page.template, m.type));
+    for (const a of addons.all()) this.addonTemplates.set(a.name, theme.compilePart(a.template, `add-on ${a.name}`));
+  }
+
+  /** The add-ons shown in `method`'s part for this payment, with their template context (MethodPartAddon.context). */
+  async addonsShown(method: PaymentMethod, payment: Payment, locale: PageLocale): Promise<Array<{ readonly addon: MethodPartAddon; readonly context: Record<string, unknown> }>> {
+    const shown: Array<{ readonly addon: MethodPartAddon; readonly context: Record<string, unknown> }> = [];
+    for (const addon of this.addons.forMethod(method.type)) {
+      const context = await addon.context(payment, locale);
+      if (context !== undefined) shown.push({ addon, context });
+    }
+    return shown;
   }
 
   /** The methods with a page part that this payment's page offers, in registration order. */
@@ -84,7 +99,14 @@ export class MethodPages {
       };
       const action = this.actionOf(payment, method);
       const own = await page.context({ payment, action, token: r.token, state, failure: r.failure });
-      parts.push(template({ ...island, m: this.messagesOf(method, r.locale), method: { type: method.type, action, token: r.token }, part: state, ...own }));
+      const methodFacts = { type: method.type, action, token: r.token };
+      // The add-ons' fragments, each from a checked template (every value escaped), placed where the part has {{{part.addons}}}.
+      const fragments: string[] = [];
+      for (const { addon, context } of await this.addonsShown(method, payment, r.locale)) {
+        const render = this.addonTemplates.get(addon.name);
+        if (render !== undefined) fragments.push(render({ ...island, m: addon.messages[r.locale] ?? addon.messages.en, method: methodFacts, part: state, addon: context }).toString());
+      }
+      parts.push(template({ ...island, m: this.messagesOf(method, r.locale), method: methodFacts, part: { ...state, addons: new Handlebars.SafeString(fragments.join('\n')) }, ...own }));
     }
     return parts;
   }

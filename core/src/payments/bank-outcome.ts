@@ -86,6 +86,8 @@ export class BankOutcomeApplier {
         status: sale ? 'captured' : 'authorized',
         amount_captured: sale ? op.amount : 0,
         operation_in_progress: null,
+        // The network's reference of the approval, for later merchant-initiated payments with this card.
+        ...(result.networkReference === undefined ? {} : { network_reference: result.networkReference.slice(0, 64) }),
       }, now);
     }
     const failure = failureOf(result);

@@ -25,23 +25,6 @@ export const currencyField = noteJsonSchema(z.string(), { pattern: '^[A-Za-z]{3}
     }
   });
 
-/** POST /v1/payments */
-export const createPaymentSchema = z
-  .object({
-    amount: amountField,
-    currency: currencyField,
-    order_id: fields.identifier(128),
-    description: fields.line(1000).optional(),
-    capture_method: z.enum(['automatic', 'manual']).default('automatic'),
-    return_url: fields.httpUrl.optional(),
-    metadata: fields.metadata,
-    customer_email: z.string().max(320).email().optional(),
-    /** The hosted page's language; without it the buyer's Accept-Language decides. */
-    locale: z.enum(['ru', 'en', 'ar']).optional(),
-  })
-  .strict();
-
-export type CreatePaymentInput = z.output<typeof createPaymentSchema>;
 
 /** The buyer as the shop saw them; transaction monitoring uses both (docs/risk.md). */
 export const customerField = z
@@ -61,21 +44,77 @@ export const paymentMethodField = z
   .object({ type: z.string().max(40) })
   .catchall(z.record(z.unknown()));
 
-export type PaymentMethodInput = { readonly type: string } & Readonly<Record<string, unknown>>;
+/**
+ * `payment_method` as the id of an object that stands for a method (a saved card's
+ * `pm_...`): the method whose `referencePrefix` is the part before `_` takes it as
+ * `{ id: <the reference> }`.
+ */
+export const paymentMethodReference = z
+  .string()
+  .max(64)
+  .regex(/^[a-z][a-z0-9]{0,15}_[0-9A-Za-z]{1,47}$/, 'must be a method object { type, <type>: {...} } or a reference such as pm_...');
+
+/** `payment_method`: the object, or a reference string. */
+export const paymentMethodOrReference = z.union([paymentMethodReference, paymentMethodField]);
+
+export type PaymentMethodObject = { readonly type: string } & Readonly<Record<string, unknown>>;
+/** The method object, or a reference string naming a stored method (`"pm_..."`). */
+export type PaymentMethodInput = PaymentMethodObject | string;
 
 /** POST /v1/payments/:id/confirm; the method's fields are checked by the payment method. */
 export const confirmPaymentSchema = z
   .object({
-    payment_method: paymentMethodField,
+    payment_method: paymentMethodOrReference,
     customer: customerField.optional(),
   })
   .strict();
+
+/** An id of an object a plugin keeps (a customer's `cus_...`): prefix, `_`, letters and digits; at most 40. */
+const objectId = z.string().max(40).regex(/^[a-z][a-z0-9]{0,15}_[0-9A-Za-z]{1,36}$/, 'must be an id such as cus_...');
+
+/**
+ * POST /v1/payments. With `confirm: true` the payment is created and confirmed in
+ * one request (`payment_method` required; the buyer is not present). `customer`
+ * (checked against the registered CustomerDirectory), `setup_future_usage` (needs
+ * `customer`), `off_session` (needs `customer` and `confirm: true`).
+ */
+export const createPaymentSchema = z
+  .object({
+    amount: amountField,
+    currency: currencyField,
+    order_id: fields.identifier(128),
+    description: fields.line(1000).optional(),
+    capture_method: z.enum(['automatic', 'manual']).default('automatic'),
+    return_url: fields.httpUrl.optional(),
+    metadata: fields.metadata,
+    customer_email: z.string().max(320).email().optional(),
+    /** The hosted page's language; without it the buyer's Accept-Language decides. */
+    locale: z.enum(['ru', 'en', 'ar']).optional(),
+    customer: objectId.optional(),
+    setup_future_usage: z.enum(['on_session', 'off_session']).optional(),
+    off_session: z.boolean().optional(),
+    confirm: z.boolean().optional(),
+    payment_method: paymentMethodOrReference.optional(),
+  })
+  .strict()
+  .superRefine((input, ctx) => {
+    const needs = (field: string, what: string, message: string): void => {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [what], params: { code: 'parameter_missing' }, message: `is required with ${field}: ${message}` });
+    };
+    if (input.setup_future_usage !== undefined && input.customer === undefined) needs('setup_future_usage', 'customer', 'a card is saved for a customer');
+    if (input.off_session === true && input.customer === undefined) needs('off_session', 'customer', 'a merchant-initiated payment is made for a customer');
+    if (input.off_session === true && input.confirm !== true) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['confirm'], params: { code: 'parameter_invalid' }, message: 'must be true with off_session: a merchant-initiated payment is created and confirmed at once' });
+    if (input.payment_method !== undefined && input.confirm !== true) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['confirm'], params: { code: 'parameter_invalid' }, message: 'must be true with payment_method (or confirm later with POST /v1/payments/:id/confirm)' });
+    if (input.confirm === true && input.payment_method === undefined) needs('confirm', 'payment_method', 'a payment is confirmed with a payment method');
+  });
+
+export type CreatePaymentInput = z.output<typeof createPaymentSchema>;
 
 /**
  * The method's input from `payment_method`: the object under the method's type,
  * parsed with its schema; errors name `payment_method.<type>.<field>`.
  */
-export function parseMethodInput<I>(method: PaymentMethod<I>, paymentMethod: PaymentMethodInput): I {
+export function parseMethodInput<I>(method: PaymentMethod<I>, paymentMethod: PaymentMethodObject): I {
   const stray = Object.keys(paymentMethod).find((k) => k !== 'type' && k !== method.type);
   if (stray !== undefined) throw new TenderError('parameter_unknown', { param: `payment_method.${stray}`, message: `Unknown parameter: payment_method.${stray}.` });
   const schema = z.object({ payment_method: z.object({ [method.type]: method.input }) });

@@ -9,7 +9,6 @@ import { newId, randomToken } from '../ids/ids';
 import { LOGGER, Logger } from '../logging/logger';
 import { MerchantContext } from '../merchants/merchant-context';
 import { MerchantStanding, StandingContext } from '../merchants/merchant-standing';
-import { PaymentMethodRegistry } from '../methods/payment-method.registry';
 import { AuthenticatedPayer } from '../certificates/certificate-authenticator';
 import { BankResult, FollowUpRequest } from '../banks/bank-adapter';
 import { BankRegistry } from '../banks/bank-registry';
@@ -22,8 +21,7 @@ import { PaymentListFilter, PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
 import { BankOutcomeApplier } from './bank-outcome';
 import { AuthorizationAttempts } from './authorization-attempts';
-import { CreatePaymentInput, PaymentMethodInput, parseMethodInput } from './payment-input';
-import { MethodRouting } from './method-routing';
+import { CreatePaymentInput, PaymentMethodInput } from './payment-input';
 import { assertTransition } from './payment-state-machine';
 import { paymentView } from './payment-view';
 import { CreateKeyRetention } from '../idempotency/create-key-retention';
@@ -31,6 +29,9 @@ import { RiskEngine } from '../monitoring/risk-engine';
 import { RiskCustomer } from '../monitoring/risk-assessment';
 import { TenderMetrics } from '../observability/metrics';
 import { AddonSubmission } from '../methods/method-part-addon';
+import { CustomerDirectorySlot } from '../customers/customer-directory';
+import { RiskAssessment } from '../monitoring/risk-assessment';
+import { ConfirmPreparation, PreparedConfirm } from './confirm-preparation';
 
 /** How a confirm was made: on the hosted page (the buyer present), and by which proven payer. */
 export interface ConfirmPresentation {
@@ -43,6 +44,13 @@ export interface ConfirmPresentation {
   readonly verification?: boolean;
   /** What the hosted page's method-part add-ons made of the buyer's post (MethodPartAddon). */
   readonly addons?: readonly AddonSubmission[];
+}
+
+/** The confirm's first transaction's result: the payment, its pending operation (none when risk blocked it), risk's verdict. */
+interface ConfirmStep {
+  readonly payment: Payment;
+  readonly op: BankOperation | undefined;
+  readonly risk: RiskAssessment | undefined;
 }
 
 /** A confirm leaves no card columns from an earlier attempt; the instrument's `record` sets its own. */
@@ -81,20 +89,31 @@ export class PaymentService {
     @inject(EventOutbox) private readonly outbox: EventOutbox,
     @inject(BankOperationRepository) private readonly operations: BankOperationRepository,
     @inject(BankOutcomeApplier) private readonly outcomes: BankOutcomeApplier,
-    @inject(PaymentMethodRegistry) private readonly methods: PaymentMethodRegistry,
     @inject(BankRouter) private readonly router: BankRouter,
-    @inject(MethodRouting) private readonly routing: MethodRouting,
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(CreateKeyRetention) private readonly createKeys: CreateKeyRetention,
     @inject(AuthorizationAttempts) private readonly attempts: AuthorizationAttempts,
     @inject(RiskEngine) private readonly risk: RiskEngine,
     @inject(MerchantStanding) private readonly standing: MerchantStanding,
     @inject(TenderMetrics) private readonly metrics: TenderMetrics,
+    @inject(ConfirmPreparation) private readonly preparation: ConfirmPreparation,
+    @inject(CustomerDirectorySlot) private readonly customers: CustomerDirectorySlot,
   ) {}
 
+  /**
+   * Creates a payment; with `confirm: true` also confirms it in the same request
+   * (the buyer not present, `off_session` for a merchant-initiated payment). The
+   * confirm's checks (the method's input, the instrument built against the payment
+   * about to be inserted, the route, `customer` against the CustomerDirectory) run
+   * before anything is written: a refusal writes nothing, not even the payment.
+   * The row, its `payment.created` event and the confirm's first step share one
+   * transaction.
+   */
   async create(ctx: StandingContext, input: CreatePaymentInput, idempotencyKey?: string): Promise<Payment> {
     await this.standing.assertMayTakePayments(ctx);
     const now = this.clock.now();
+    const chosen = input.confirm === true && input.payment_method !== undefined ? this.preparation.methodOf(input.payment_method) : undefined;
+    if (input.customer !== undefined) await this.assertCustomer(ctx, input.customer);
     const row = {
       id: newId('pay'),
       merchant_id: ctx.merchantId,
@@ -112,16 +131,21 @@ export class PaymentService {
       customer_email: input.customer_email ?? null,
       metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
       locale: input.locale ?? null,
+      customer_id: input.customer ?? null,
+      setup_future_usage: input.setup_future_usage ?? null,
+      off_session: input.off_session === true,
       page_token: randomToken(32),
       create_idempotency_key: idempotencyKey ?? null,
       version: 0,
       created_at: now,
       updated_at: now,
     };
+    // The confirm is prepared against the payment as it will be inserted.
+    const prepared = chosen === undefined ? undefined : await this.preparation.prepare(ctx, paymentFromRow({ ...row, seq: 0 }), chosen, undefined, { buyerPresent: false }, now);
     // At most two rounds: the second only after freeing a key older than its retention period.
     for (let attempt = 0; ; attempt++) {
       try {
-        return await inTransaction(this.db, async (trx) => {
+        const step = await inTransaction(this.db, async (trx) => {
           const seq = await this.payments.insert(trx, row);
           const payment = paymentFromRow({ ...row, seq });
           await this.outbox.record(trx, {
@@ -132,19 +156,27 @@ export class PaymentService {
             objectId: payment.id,
             data: paymentView(payment, this.config.publicUrl),
           });
-          return payment;
+          return prepared === undefined ? { payment, op: undefined, risk: undefined } : this.beginConfirm(trx, ctx, payment, prepared, now);
         });
+        return prepared === undefined ? step.payment : await this.finishConfirm(ctx, step, prepared);
       } catch (error) {
         // The same key already created a payment (a retry after a crash or a lost answer).
         if (idempotencyKey === undefined || !isUniqueViolation(error) || attempt > 0) throw error;
         const existing = await this.payments.findByCreateKey(this.db, ctx, idempotencyKey);
         if (existing === undefined) throw error;
         if (await this.createKeys.release(ctx, 'payments', existing.id, existing.createdAt)) continue;
-        const sameRequest = existing.amount === input.amount && existing.currency === input.currency && existing.orderId === input.order_id;
+        const sameRequest = existing.amount === input.amount && existing.currency === input.currency && existing.orderId === input.order_id && existing.customerId === (input.customer ?? null) && existing.offSession === (input.off_session === true);
         if (!sameRequest) throw new TenderError('idempotency_key_reused');
         return existing;
       }
     }
+  }
+
+  /** `customer` must be one the registered CustomerDirectory knows for this merchant and mode. */
+  private async assertCustomer(ctx: MerchantContext, id: string): Promise<void> {
+    const directory = this.customers.directory;
+    if (directory === undefined) throw new TenderError('parameter_unknown', { param: 'customer', message: 'Unknown parameter: customer (no plugin keeps customers here).' });
+    if (!(await directory.exists(this.db, { merchantId: ctx.merchantId, livemode: ctx.livemode }, id))) throw notFound('customer', id);
   }
 
   async retrieve(ctx: MerchantContext, id: string): Promise<Payment> {
@@ -186,64 +218,63 @@ export class PaymentService {
     await this.standing.assertMayTakePayments(ctx);
     const now = this.clock.now();
     // Everything the buyer sent is checked before any row is written or any bank asked.
-    const method = this.methods.get(paymentMethod.type);
-    const input = parseMethodInput(method, paymentMethod);
+    const chosen = this.preparation.methodOf(paymentMethod);
     const target = await this.retrieve(ctx, id);
-    const instrument = await method.instrument(input, {
-      payment: target,
-      now,
-      payer: presentation.payer,
-      buyerPresent: presentation.buyerPresent,
-      offSession: target.offSession,
-      setupFutureUsage: presentation.addons?.find((a) => a.setupFutureUsage !== undefined)?.setupFutureUsage ?? target.setupFutureUsage,
-      verification: presentation.verification === true,
-    });
-    const plan = await this.routing.plan(ctx, target, method, instrument);
-    const route = plan[0]!;
-    const adapter = this.banks.get(route.adapterCode);
-    const canChallenge = presentation.buyerPresent && instrument.authenticable === true && adapter.threeDSecure !== undefined && adapter.completeAuthorization !== undefined;
-    // Transaction monitoring (docs/risk.md): assessed before any bank sees the instrument.
-    const riskInput = instrument.risk === undefined ? undefined : await this.risk.prepare(ctx, instrument.risk, customer);
-    const { payment, op, risk } = await inTransaction(this.db, async (trx) => {
-      // A replayed proof (a signed request's nonce) is refused before anything else.
-      await instrument.claim?.(trx);
-      // First after that: confirms sharing a card, IP or e-mail are assessed one
-      // after the other, each seeing the attempts before it, so thresholds hold.
-      const risk = riskInput === undefined ? undefined : await this.risk.assessLocked(trx, riskInput, target, { canChallenge });
-      const current = await this.lockForOperation(trx, ctx, id);
-      assertTransition(current.status, 'processing', 'confirm this payment');
-      if (risk?.action === 'block') return { payment: await this.risk.decline(trx, current, risk, method.type), op: undefined, risk };
-      const op = await this.operations.create(trx, {
-        paymentId: current.id,
-        merchantId: ctx.merchantId,
-        livemode: ctx.livemode,
-        kind: current.captureMethod === 'automatic' && risk?.action !== 'review' ? 'sale' : 'authorize',
-        adapterCode: route.adapterCode,
-        amount: current.amount,
-        currency: current.currency,
-      }, now);
-      const columns = await instrument.record(trx, { payment: current, operationId: op.id, now });
-      const payment = await this.writer.change(trx, current, {
-        status: 'processing',
-        // Core's record of how the payment was paid (the dashboard filters by it).
-        method_type: method.type,
-        ...NO_CARD,
-        ...columns,
-        failure_code: null,
-        failure_message: null,
-        operation_in_progress: op.id,
-        ...(risk === undefined ? {} : this.risk.paymentPatch(risk)),
-      }, now, 'confirm this payment');
-      if (risk !== undefined) await this.risk.record(trx, payment, risk);
-      return { payment, op, risk };
-    });
+    const prepared = await this.preparation.prepare(ctx, target, chosen, customer, presentation, now);
+    const step = await inTransaction(this.db, (trx) => this.beginConfirm(trx, ctx, target, prepared, now));
+    return this.finishConfirm(ctx, step, prepared);
+  }
+
+  /** The confirm's first transaction: claim, risk, the pending bank operation, what the instrument and add-ons record. */
+  private async beginConfirm(trx: Transaction, ctx: MerchantContext, target: Payment, prepared: PreparedConfirm, now: number): Promise<ConfirmStep> {
+    const { method, instrument, plan } = prepared;
+    // A replayed proof (a signed request's nonce) is refused before anything else.
+    await instrument.claim?.(trx);
+    // First after that: confirms sharing a card, IP or e-mail are assessed one
+    // after the other, each seeing the attempts before it, so thresholds hold.
+    const risk = prepared.risk === undefined ? undefined : await this.risk.assessLocked(trx, prepared.risk, target, { canChallenge: prepared.canChallenge });
+    const locked = await this.lockForOperation(trx, ctx, target.id);
+    assertTransition(locked.status, 'processing', 'confirm this payment');
+    if (risk?.action === 'block') return { payment: await this.risk.decline(trx, locked, risk, method.type), op: undefined, risk };
+    const op = await this.operations.create(trx, {
+      paymentId: locked.id,
+      merchantId: ctx.merchantId,
+      livemode: ctx.livemode,
+      kind: locked.captureMethod === 'automatic' && risk?.action !== 'review' ? 'sale' : 'authorize',
+      adapterCode: plan[0]!.adapterCode,
+      amount: locked.amount,
+      currency: locked.currency,
+    }, now);
+    const facts = { payment: locked, operationId: op.id, now };
+    const columns = await instrument.record(trx, facts);
+    for (const addon of prepared.presentation.addons ?? []) await addon.record?.(trx, facts);
+    const payment = await this.writer.change(trx, locked, {
+      status: 'processing',
+      // Core's record of how the payment was paid (the dashboard filters by it).
+      method_type: method.type,
+      ...NO_CARD,
+      ...columns,
+      payment_method_id: instrument.paymentMethodId ?? null,
+      ...(prepared.addonSetupFutureUsage === undefined ? {} : { setup_future_usage: prepared.addonSetupFutureUsage }),
+      failure_code: null,
+      failure_message: null,
+      operation_in_progress: op.id,
+      ...(risk === undefined ? {} : this.risk.paymentPatch(risk)),
+    }, now, 'confirm this payment');
+    if (risk !== undefined) await this.risk.record(trx, payment, risk);
+    return { payment, op, risk };
+  }
+
+  /** After the first transaction: the bank along the route (failover in AuthorizationAttempts), then risk's settling. */
+  private async finishConfirm(ctx: MerchantContext, step: ConfirmStep, prepared: PreparedConfirm): Promise<Payment> {
+    const { payment, op, risk } = step;
+    const { method, instrument, plan, presentation } = prepared;
     const settle = (p: Payment): Promise<Payment> | Payment => (risk === undefined ? p : this.risk.settle(p, risk));
     if (op === undefined) {
       // Blocked by risk before any bank saw it.
       this.metrics.confirmation({ status: payment.status, method: method.type, bank: undefined });
       return settle(payment);
     }
-    // Failover (next connection only after a technical failure) lives in AuthorizationAttempts.
     const settled = await this.attempts.run(ctx, payment, op, plan, {
       capability: method.capability,
       method: method.type,
@@ -256,6 +287,7 @@ export class PaymentService {
         livemode: payment.livemode,
         // A risk challenge: the bank is asked to authenticate the cardholder whatever the card.
         ...(risk?.action === 'challenge' ? { requireAuthentication: true } : {}),
+        ...(presentation.verification === true ? { verification: true } : {}),
       },
     });
     return settle(settled);

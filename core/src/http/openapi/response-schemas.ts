@@ -106,7 +106,7 @@ export const eventSchema = z
   .object({
     id: z.string().describe('Starts with evt_.'),
     object: z.literal('event'),
-    type: z.enum(EVENT_TYPES as [string, ...string[]]),
+    type: z.string().describe(`One of core's event types (${EVENT_TYPES.join(', ')}) or one a plugin registered (docs/plugins.md, "Event types").`),
     created_at: timestamp,
     livemode: z.boolean(),
     data: z.object({ object: z.object({ id: z.string(), object: z.string() }).passthrough().describe('The payment or refund right after the change.') }).strict(),

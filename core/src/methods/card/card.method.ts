@@ -1,7 +1,12 @@
 import { inject, injectable } from 'tsyringe';
 import { CLOCK, Clock } from '../../clock/clock';
 import { CardVault } from '../../vault/card-vault';
-import { PaymentInstrument, PaymentMethod } from '../payment-method';
+import { CONFIG } from '../../config/tokens';
+import { TenderConfig } from '../../config/config';
+import { TenderError } from '../../errors/tender-error';
+import { StoredCredential } from '../../banks/bank-adapter';
+import { InstrumentContext, PaymentInstrument, PaymentMethod } from '../payment-method';
+import { isTestCardNumber } from './test-card-numbers';
 import { CardInput, maskedParts } from './card-input';
 import { cardInputSchema } from './card-input.schema';
 import { cardPage } from './card-page';
@@ -12,6 +17,12 @@ import { cardPage } from './card-page';
  * it). The instrument gives transaction monitoring the card's fingerprint and
  * BIN/last 4, routing the brand and BIN, and stores the PAN in the vault in the
  * confirm transaction; the CVC goes to the bank once and is never written.
+ *
+ * When the confirm will keep the card for later (`setupFutureUsage`, from the
+ * payment or the hosted page's consent add-on), the bank is told this is the first
+ * payment of a stored credential (`{ initiator: 'cardholder', sequence: 'first' }`).
+ * A live payment with one of the sandbox's test numbers is refused
+ * (`card_test_number_live`) unless the operator allows it (TENDER_LIVE_TEST_CARDS).
  *
  * @example
  * ```ts
@@ -28,14 +39,20 @@ export class CardPaymentMethod implements PaymentMethod<CardInput> {
   constructor(
     @inject(CLOCK) clock: Clock,
     @inject(CardVault) private readonly vault: CardVault,
+    @inject(CONFIG) private readonly config: TenderConfig,
   ) {
     this.input = cardInputSchema(() => clock.now());
   }
 
-  async instrument(card: CardInput): Promise<PaymentInstrument> {
+  async instrument(card: CardInput, context: InstrumentContext): Promise<PaymentInstrument> {
+    if (context.payment.livemode && this.config.liveTestCards === 'refuse' && isTestCardNumber(card.number)) {
+      throw new TenderError('card_test_number_live', { param: 'payment_method.card.number' });
+    }
     const { bin, last4 } = maskedParts(card.number);
+    const saving = context.setupFutureUsage !== null;
+    const storedCredential: StoredCredential | undefined = saving ? { initiator: 'cardholder', sequence: 'first' } : undefined;
     return {
-      bank: { kind: 'card', card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, holderName: card.holderName } },
+      bank: { kind: 'card', card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, holderName: card.holderName, ...(storedCredential === undefined ? {} : { storedCredential }) } },
       routing: { brand: card.brand, bin },
       risk: { fingerprint: this.vault.fingerprint(card.number), brand: card.brand, bin, last4, expMonth: card.expMonth, expYear: card.expYear },
       authenticable: true,

@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { fields, textRule } from '../../http/validation';
-import { isKnownEventPattern } from '../event-types';
+import { isEventPatternShape } from '../event-types';
+
+export const EVENT_PATTERN_RULE = 'must be an event type, "<prefix>.*" or "*"';
 
 /** POST /v1/webhook_endpoints */
 export const createEndpointSchema = z
   .object({
     url: z.string().min(1).max(2000).superRefine(textRule('identifier')),
     events: z
-      .array(z.string().max(64).refine(isKnownEventPattern, 'must be an event type, "<prefix>.*" or "*"'))
+      // The shape here; whether the type exists (core's or a plugin's) is checked by WebhookEndpointService.
+      .array(z.string().max(64).refine(isEventPatternShape, EVENT_PATTERN_RULE))
       .min(1)
       .max(50),
     description: fields.line(500).optional(),

@@ -6,7 +6,8 @@ import { TenderError } from '../../errors/tender-error';
 import { newId, randomToken } from '../../ids/ids';
 import { MerchantContext } from '../../merchants/merchant-context';
 import { WebhookEndpoint, endpointFromRow } from './webhook-endpoint';
-import { CreateEndpointInput } from './webhook-endpoint-input';
+import { CreateEndpointInput, EVENT_PATTERN_RULE } from './webhook-endpoint-input';
+import { EventTypeRegistry } from '../event-type-registry';
 import { WebhookSecretBox } from './webhook-secret-box';
 import { WebhookUrlGuard } from './webhook-url-guard';
 
@@ -27,9 +28,13 @@ export class WebhookEndpointService {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(WebhookSecretBox) private readonly box: WebhookSecretBox,
     @inject(WebhookUrlGuard) private readonly guard: WebhookUrlGuard,
+    @inject(EventTypeRegistry) private readonly eventTypes: EventTypeRegistry,
   ) {}
 
   async create(ctx: MerchantContext, input: CreateEndpointInput): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    // Core's event types and those plugins registered (ctx.registerEventTypes).
+    const unknown = input.events.findIndex((e) => !this.eventTypes.isKnownPattern(e));
+    if (unknown >= 0) throw new TenderError('parameter_invalid', { param: `events.${unknown}`, message: `Invalid events.${unknown}: ${EVENT_PATTERN_RULE}` });
     const url = await this.guard.checkRegistration(input.url, ctx);
     const id = newId('we');
     const secret = `whsec_${randomToken(32)}`;

@@ -88,7 +88,8 @@ export interface Event {
   /** Starts with evt_. */
   id: string;
   object: "event";
-  type: "payment.created" | "payment.processing" | "payment.requires_action" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.declined" | "payment.failed" | "payment.canceled" | "refund.succeeded" | "refund.failed" | "bank_operation.reversal_refused" | "bank_operation.unresolved";
+  /** One of core's event types (payment.created, payment.processing, payment.requires_action, payment.authorized, payment.captured, payment.partially_refunded, payment.refunded, payment.declined, payment.failed, payment.canceled, refund.succeeded, refund.failed, bank_operation.reversal_refused, bank_operation.unresolved) or one a plugin registered (docs/plugins.md, "Event types"). */
+  type: string;
   /** ISO 8601, UTC, milliseconds. */
   created_at: string;
   livemode: boolean;
@@ -245,6 +246,14 @@ export interface PostPaymentsBody {
   metadata?: Record<string, string>;
   customer_email?: string;
   locale?: "ru" | "en" | "ar";
+  customer?: string;
+  setup_future_usage?: "on_session" | "off_session";
+  off_session?: boolean;
+  confirm?: boolean;
+  payment_method?: string | {
+    type: string;
+    [key: string]: unknown;
+  };
 }
 
 /** The query of GET /v1/payments. */
@@ -258,7 +267,7 @@ export interface GetPaymentsQuery {
 
 /** The body of POST /v1/payments/{id}/confirm. */
 export interface PostPaymentsIdConfirmBody {
-  payment_method: {
+  payment_method: string | {
     type: string;
     [key: string]: unknown;
   };
