@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
-import { CardVault, Gateway, inTransaction } from '@tender/core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { CardVault, Clock, Gateway, TenderPlugin, inTransaction, loadConfig } from '@tender/core';
 import { MerchantClient, card } from './merchant-client';
+import { TestDatabase, createTestDatabase } from './test-database';
+import { ADMIN_TOKEN } from './test-gateway';
 
 /** A customer of the merchant with one saved card. */
 export interface CustomerWithCard {
@@ -50,4 +56,63 @@ export async function pointSavedCardAt(gateway: Gateway, merchantId: string, pay
     const changed = await trx('customer_payment_methods').where({ id: paymentMethod, merchant_id: merchantId, livemode: false }).update({ vault_id: stored.id });
     assert.equal(changed, 1, `no saved card ${paymentMethod}`);
   });
+}
+
+/**
+ * Gateway processes sharing one database, as a deployment with several instances
+ * runs: each its own Gateway (own pool, own container, own background job loops),
+ * all on the same configuration (master key, data directory) and on one clock the
+ * test moves. `restart(i)` closes instance i (it finishes what it was doing, as on
+ * SIGTERM) and starts a new one in its place.
+ */
+export class GatewayCluster {
+  private constructor(
+    readonly database: TestDatabase,
+    private readonly dataDir: string,
+    private readonly start: () => Promise<Gateway>,
+    readonly instances: Gateway[],
+  ) {}
+
+  static async create(size: number, options: { clock: Clock; plugins: readonly TenderPlugin[]; env?: Record<string, string> }): Promise<GatewayCluster> {
+    const database = await createTestDatabase();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-cluster-'));
+    const config = {
+      ...loadConfig({
+        TENDER_DATA_DIR: dataDir,
+        TENDER_MASTER_KEY: randomBytes(32).toString('base64'),
+        TENDER_ADMIN_TOKEN: ADMIN_TOKEN,
+        TENDER_PUBLIC_URL: 'http://pay.tender.test',
+        TENDER_LOG_LEVEL: 'silent',
+        TENDER_RECONCILE_INTERVAL_MS: '0',
+        ...options.env,
+      }),
+      database: database.config,
+    };
+    const start = async (): Promise<Gateway> => {
+      const gateway = await Gateway.create(config, { plugins: options.plugins, clock: options.clock });
+      gateway.startBackgroundJobs();
+      return gateway;
+    };
+    const instances: Gateway[] = [];
+    // One after the other: the first migrates, the others find the schema in place.
+    for (let i = 0; i < size; i++) instances.push(await start());
+    return new GatewayCluster(database, dataDir, start, instances);
+  }
+
+  get(i: number): Gateway {
+    const g = this.instances[i];
+    if (g === undefined) throw new Error(`no instance ${i}`);
+    return g;
+  }
+
+  async restart(i: number): Promise<void> {
+    await this.get(i).close();
+    this.instances[i] = await this.start();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.instances.map((g) => g.close()));
+    await this.database.drop();
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
 }
