@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { FixedClock } from '@tender/core';
+import { BankRegistry, FixedClock } from '@tender/core';
+import { SandboxBankAdapter } from '@tender/adapter-sandbox';
 import { TestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { RowCounter } from '../support/row-counts';
@@ -97,6 +98,14 @@ describe('saved cards over the API: saving, merchant-initiated payments, refusal
     assert.equal(res.body.card.last4, '4242');
     const firstRow = await t.gateway.db('payments').where({ id: first.id as string }).first();
     assert.match(String(firstRow.network_reference), /^sbxnt_/);
+    // What the sandbox bank was told: the first payment stored the card (cardholder, first), the charge is merchant-initiated with the first reference and no CVC.
+    const sandbox = t.gateway.container.resolve(BankRegistry).get('sandbox') as SandboxBankAdapter;
+    const told = (id: string) => sandbox.authorizations().filter((a) => a.paymentId === id);
+    assert.deepEqual(told(first.id as string).map((a) => [a.initiator, a.sequence, a.cvcGiven]), [['cardholder', 'first', true]]);
+    assert.deepEqual(
+      told(res.body.id as string).map((a) => ({ initiator: a.initiator, sequence: a.sequence, reason: a.reason, originalReference: a.originalReference, cvcGiven: a.cvcGiven, last4: a.last4 })),
+      [{ initiator: 'merchant', sequence: 'subsequent', reason: 'unscheduled', originalReference: firstRow.network_reference, cvcGiven: false, last4: '4242' }],
+    );
     const saved = await t.gateway.db('customer_payment_methods').where({ id: pm }).first();
     assert.equal(saved.network_reference, firstRow.network_reference);
     // The reference string and the object form are the same method.

@@ -26,7 +26,8 @@ export async function createCustomer(shop: MerchantClient, body: Record<string, 
  */
 export async function saveCardViaApi(shop: MerchantClient, customer: string, number: string, usage: 'on_session' | 'off_session' = 'off_session', extra: Record<string, unknown> = {}): Promise<{ payment: Record<string, unknown>; pm: string }> {
   const created = await shop.createPayment({ amount: 1000, customer, setup_future_usage: usage });
-  const paid = await shop.post(`/v1/payments/${created.id}/confirm`, { payment_method: cardMethod(number, extra) }).expect(200);
+  const paid = await shop.post(`/v1/payments/${created.id}/confirm`, { payment_method: cardMethod(number, extra) });
+  if (paid.status !== 200) throw new Error(`confirming the saving payment: ${paid.status} ${JSON.stringify(paid.body)}`);
   const list = await shop.get(`/v1/customers/${customer}/payment_methods`).expect(200);
   const last4 = number.slice(-4);
   const found = (list.body.data as Array<{ id: string; card: { last4: string } }>).find((m) => m.card.last4 === last4);

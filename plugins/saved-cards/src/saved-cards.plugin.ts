@@ -9,7 +9,7 @@ import { customerRoutes } from './customers/customers.routes';
 import { ActionRequiredMail } from './emails/action-required-mail';
 import { registerCustomerEmails } from './emails/customer-mail';
 import { SAVED_CARDS_EVENT_TYPES } from './events/saved-cards-events';
-import { ExpiryNotices } from './expiry/expiry-notices';
+import { EXPIRY_NOTICES, ExpiryNotices } from './expiry/expiry-notices';
 import { periodicJob } from './periodic-job';
 import { SetupAttemptService } from './setup/setup-attempt.service';
 import { setupAttemptRoutes } from './setup/setup-attempts.routes';
@@ -53,6 +53,7 @@ export const plugin = definePlugin({
     const setups = new SetupAttemptService(deps);
     const notices = new ExpiryNotices(deps);
     const logger = () => ctx.core.logger;
+    ctx.registerValue(EXPIRY_NOTICES, notices);
 
     ctx.registerEventTypes(SAVED_CARDS_EVENT_TYPES);
     ctx.registerCustomerDirectory(customerDirectory(deps.customers));

@@ -5,6 +5,9 @@ import { SavedCardsDeps } from '../saved-cards-deps';
 import { SavedCard, expiresAt, savedCardFromRow, savedCardView } from '../cards/saved-card';
 
 const DAY_MS = 86_400_000;
+
+/** The gateway's ExpiryNotices in its container (operators' tools and tests run a round with it). */
+export const EXPIRY_NOTICES = Symbol('SavedCardsExpiryNotices');
 /** Cards looked at per round; the next round takes the rest. */
 const BATCH = 100;
 
