@@ -1,6 +1,8 @@
 import { MerchantContext, Payment, PaymentService, TenderError } from '@tender/core';
 import { Schedule, ScheduleCharge } from './schedule';
 
+type CreateInput = Parameters<PaymentService['create']>[1];
+
 /** What one attempt came to, as far as the charger can tell now. */
 export type AttemptResult =
   | { readonly kind: 'succeeded'; readonly payment: Payment }
@@ -64,7 +66,8 @@ export class ChargeAttempt {
           customer: schedule.customerId,
           off_session: true,
           confirm: true,
-          payment_method: this.method(schedule),
+          // zod types the method object as `{ type } & { [key]: object }`, which no literal fits; this is the value POST /v1/payments parses to.
+          payment_method: this.method(schedule) as unknown as CreateInput['payment_method'],
         }, chargeIdempotencyKey(schedule.id, charge.periodIndex, charge.attempt));
       } catch (error) {
         if (!(error instanceof TenderError)) throw error;
@@ -78,9 +81,9 @@ export class ChargeAttempt {
     return resultOf(payment);
   }
 
-  /** The saved card, told that this is a recurring merchant-initiated payment. */
-  private method(schedule: Schedule): { type: string; saved_card: { id: string; reason: 'recurring' } } {
-    return { type: 'saved_card', saved_card: { id: schedule.paymentMethodId, reason: 'recurring' } };
+  /** The saved card, told that this is a recurring merchant-initiated payment (`{ type, saved_card }`, as in POST /v1/payments). */
+  private method(schedule: Schedule): { type: string } & { saved_card: { id: string; reason: 'recurring' } } {
+    return Object.assign({ type: 'saved_card' }, { saved_card: { id: schedule.paymentMethodId, reason: 'recurring' as const } });
   }
 
   /** A payment created but never confirmed (the process stopped between the two): confirmed now. */
