@@ -75,9 +75,15 @@ describe('saved cards dashboard screens over HTTP', function () {
     assert.match(page.text, new RegExp(`<tr data-payment-method-id="${cardId}">`));
     assert.match(page.text, /visa •••• 4242/);
     assert.match(page.text, new RegExp(`09/${EXP_YEAR}`));
-    assert.match(page.text, /API, \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/, 'consent source and time');
+    assert.match(page.text, /API, <bdi>\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/bdi>/, 'consent source and time');
     assert.doesNotMatch(page.text, /4242424242424242|424242\d{6}4242/);
     assert.doesNotMatch(page.text, /<img src=x/);
+    const russian = await support.agent.get(`/dashboard/customers?id=${customerId}&lang=ru`).expect(200);
+    assert.match(russian.text, /<h3>Сохранённые карты<\/h3>/);
+    assert.match(russian.text, /списания без покупателя/);
+    const arabic = await support.agent.get(`/dashboard/customers?id=${customerId}&lang=ar`).expect(200);
+    assert.match(arabic.text, /<h3>البطاقات المحفوظة<\/h3>/);
+    await support.agent.get('/dashboard/customers?lang=en').expect(200);
   });
 
   it('answers 404 for another merchant\'s customer and an unknown or malformed id, and deletes nothing for them', async () => {

@@ -33,11 +33,6 @@ export function expiryOf(card: { readonly exp_month: number; readonly exp_year: 
   return { expiry: `${String(card.exp_month).padStart(2, '0')}/${card.exp_year}`, expired };
 }
 
-/** A schedule's period in words: `every month`, `every 2 weeks`. */
-export function periodOf(schedule: { readonly interval: string; readonly interval_count: number }): string {
-  return schedule.interval_count === 1 ? `every ${schedule.interval}` : `every ${schedule.interval_count} ${schedule.interval}s`;
-}
-
 /** The query string of a list page's link, without empty values. */
 export function linkWith(base: string, params: Readonly<Record<string, string | undefined>>): string {
   const entries = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
