@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { BankRegistry, CardVault, FixedClock, PaymentService } from '@tender/core';
 import { ApiKeyService } from '@tender/core/dist/merchants/api-keys';
+import { BankReconciler } from '@tender/core/dist/payments/bank-reconciler';
 import { SandboxBankAdapter, plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
@@ -294,6 +295,29 @@ describe('card on file: core extension points', function () {
       const changed = RowCounter.changed(before, await counter.counts()).filter((c) => !c.startsWith('page_form_tokens'));
       assert.deepEqual(changed, []);
       assert.equal((await shop.get(`/v1/payments/${payment.id}`).expect(200)).body.status, 'pending');
+    });
+  });
+
+  describe('network references and verification', () => {
+    it('keeps the network reference of an approval the reconciler found by inquiry', async () => {
+      const p = await shop.pay(CARDS.timeout);
+      assert.equal(p.status, 'processing');
+      assert.equal(await t.gateway.container.resolve(BankReconciler).run(-1), 1);
+      const row = await t.gateway.db('payments').where({ id: p.id }).first();
+      assert.equal(row.status, 'captured');
+      assert.match(String(row.network_reference), /^sbxnt_[0-9a-f]{16}$/);
+    });
+
+    it('asks the bank only to verify the card when the confirm says so (a setup charging nothing), which the caller voids', async () => {
+      const payments = t.gateway.container.resolve(PaymentService);
+      const ctx = { merchantId, livemode: false };
+      const customer = await addCustomer(t.gateway.db, merchantId);
+      const created = await payments.create(ctx, { amount: 100, currency: 'RUB', order_id: order(), capture_method: 'manual', customer, setup_future_usage: 'off_session' });
+      const verified = await payments.confirm(ctx, created.id, card(CARDS.visa).payment_method as never, undefined, { buyerPresent: false, verification: true });
+      assert.equal(verified.status, 'authorized');
+      const told = toldFor(created.id)[0];
+      assert.deepEqual([told?.verification, told?.initiator, told?.sequence], [true, 'cardholder', 'first']);
+      assert.equal((await payments.cancel(ctx, created.id)).status, 'canceled');
     });
   });
 
