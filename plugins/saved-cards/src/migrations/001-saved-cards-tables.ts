@@ -7,7 +7,8 @@ import { Database, PluginMigration } from '@tender/core';
  * consents to saving (`card_consents`, with time, IP and the consent text's version)
  * and setups without charging (`setup_attempts`).
  *
- * Every index that serves merchant queries starts with merchant_id and livemode.
+ * Every index that serves merchant queries starts with merchant_id and livemode;
+ * indexes are named (knex's generated names pass MariaDB's 64-character limit).
  * Times are milliseconds since the epoch, like core's.
  */
 async function up(knex: Database): Promise<void> {
@@ -26,8 +27,8 @@ async function up(knex: Database): Promise<void> {
     t.bigInteger('updated_at').notNullable();
     // Set when the customer was erased: personal fields blanked, cards deleted.
     t.bigInteger('erased_at');
-    t.index(['merchant_id', 'livemode', 'seq']);
-    t.index(['merchant_id', 'livemode', 'email']);
+    t.index(['merchant_id', 'livemode', 'seq'], 'customers_merchant_seq');
+    t.index(['merchant_id', 'livemode', 'email'], 'customers_merchant_email');
   });
 
   await knex.schema.createTable('customer_payment_methods', (t) => {
@@ -52,9 +53,9 @@ async function up(knex: Database): Promise<void> {
     t.bigInteger('deleted_at');
     // Claimed by the expiry notice job (one conditional update), so two processes never both notify.
     t.bigInteger('expiring_notified_at');
-    t.index(['merchant_id', 'livemode', 'customer_id', 'status']);
-    t.index(['merchant_id', 'livemode', 'customer_id', 'fingerprint']);
-    t.index(['status', 'exp_year', 'exp_month']);
+    t.index(['merchant_id', 'livemode', 'customer_id', 'status'], 'cpm_customer_status');
+    t.index(['merchant_id', 'livemode', 'customer_id', 'fingerprint'], 'cpm_customer_fingerprint');
+    t.index(['status', 'exp_year', 'exp_month'], 'cpm_status_expiry');
   });
 
   await knex.schema.createTable('card_consents', (t) => {
@@ -74,9 +75,9 @@ async function up(knex: Database): Promise<void> {
     t.string('locale', 8);
     t.string('ip', 64);
     t.bigInteger('recorded_at').notNullable();
-    t.index(['merchant_id', 'livemode', 'payment_id']);
-    t.index(['merchant_id', 'livemode', 'payment_method_id']);
-    t.index(['merchant_id', 'livemode', 'customer_id']);
+    t.index(['merchant_id', 'livemode', 'payment_id'], 'card_consents_payment');
+    t.index(['merchant_id', 'livemode', 'payment_method_id'], 'card_consents_payment_method');
+    t.index(['merchant_id', 'livemode', 'customer_id'], 'card_consents_customer');
   });
 
   // Setup without charging: each attempt is a verification payment of core's, voided once approved.
@@ -94,8 +95,8 @@ async function up(knex: Database): Promise<void> {
     t.string('failure_code', 60);
     t.bigInteger('created_at').notNullable();
     t.bigInteger('updated_at').notNullable();
-    t.index(['merchant_id', 'livemode', 'customer_id']);
-    t.index(['status', 'updated_at']);
+    t.index(['merchant_id', 'livemode', 'customer_id'], 'setup_attempts_customer');
+    t.index(['status', 'updated_at'], 'setup_attempts_status');
   });
 }
 
