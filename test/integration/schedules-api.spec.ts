@@ -41,7 +41,7 @@ describe('schedules API: create, read, list, history, cancel; bad input writes n
     other = new MerchantClient(t.gateway.app, (await t.createMerchant('Other Shop')).key);
     buyer = await customerWithCard(shop, { email: 'buyer@example.com' });
   });
-  after(() => t.close());
+  after(() => t?.close());
 
   it('creates a monthly schedule on a card saved for merchant-initiated payments, with its first charge on the start date', async () => {
     const res = await shop.post('/v1/schedules', valid()).expect(201);

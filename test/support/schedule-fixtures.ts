@@ -24,11 +24,11 @@ export interface CustomerWithCard {
  * const { customer, paymentMethod } = await customerWithCard(shop, { email: 'buyer@example.com' });
  * ```
  */
-export async function customerWithCard(shop: MerchantClient, options: { email?: string; number?: string; usage?: 'off_session' | 'on_session'; expYear?: number } = {}): Promise<CustomerWithCard> {
+export async function customerWithCard(shop: MerchantClient, options: { email?: string; number?: string; usage?: 'off_session' | 'on_session'; expYear?: number; amount?: number } = {}): Promise<CustomerWithCard> {
   const customer = (await shop.post('/v1/customers', { email: options.email ?? 'buyer@example.com', name: 'Buyer' }).expect(201)).body as { id: string };
   const method = card(options.number ?? '4242424242424242', options.expYear === undefined ? {} : { exp_year: options.expYear });
   const paid = await shop.post('/v1/payments', {
-    amount: 100,
+    amount: options.amount ?? 20000,
     currency: 'RUB',
     order_id: `save-${customer.id}`,
     customer: customer.id,

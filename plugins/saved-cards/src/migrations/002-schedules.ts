@@ -50,11 +50,11 @@ async function up(knex: Database): Promise<void> {
     t.bigInteger('lease_until');
     t.bigInteger('created_at').notNullable();
     t.bigInteger('updated_at').notNullable();
-    t.index(['merchant_id', 'livemode', 'seq']);
-    t.index(['merchant_id', 'livemode', 'customer_id']);
-    t.index(['merchant_id', 'livemode', 'payment_method_id']);
+    t.index(['merchant_id', 'livemode', 'seq'], 'charge_schedules_merchant_seq');
+    t.index(['merchant_id', 'livemode', 'customer_id'], 'charge_schedules_customer');
+    t.index(['merchant_id', 'livemode', 'payment_method_id'], 'charge_schedules_payment_method');
     // The charger's scan: live schedules by due time.
-    t.index(['status', 'next_charge_at']);
+    t.index(['status', 'next_charge_at'], 'charge_schedules_due');
   });
 
   await knex.schema.createTable('schedule_charges', (t) => {
@@ -73,8 +73,8 @@ async function up(knex: Database): Promise<void> {
     t.string('failure_message', 500);
     t.bigInteger('created_at').notNullable();
     t.bigInteger('finished_at');
-    t.unique(['schedule_id', 'period_index', 'attempt']);
-    t.index(['merchant_id', 'livemode', 'schedule_id', 'seq']);
+    t.unique(['schedule_id', 'period_index', 'attempt'], { indexName: 'schedule_charges_attempt' });
+    t.index(['merchant_id', 'livemode', 'schedule_id', 'seq'], 'schedule_charges_schedule_seq');
   });
 }
 

@@ -7,7 +7,7 @@ type CreateInput = Parameters<PaymentService['create']>[1];
 export type AttemptResult =
   | { readonly kind: 'succeeded'; readonly payment: Payment }
   | { readonly kind: 'failed'; readonly code: string; readonly message: string | null; readonly payment: Payment | null }
-  /** The payment is still at the bank or waits for the buyer (3-D Secure): look again later. */
+  /** The payment is still at the bank, waits for the buyer (3-D Secure) or for a risk review: look again later. */
   | { readonly kind: 'waiting'; readonly payment: Payment }
   /** Refused for a reason that passes (the merchant may not take payments now, no bank): nothing was made; try later, no attempt spent. */
   | { readonly kind: 'deferred'; readonly code: string };
@@ -17,8 +17,9 @@ const DEFERRING_REFUSALS: ReadonlySet<string> = new Set([
   'merchant_suspended', 'merchant_not_live', 'test_mode_expired', 'no_bank_connection', 'bank_unavailable', 'rate_limited', 'payment_operation_in_progress', 'internal_error',
 ]);
 
-const PAID = new Set(['authorized', 'captured', 'partially_refunded', 'refunded']);
-const OPEN = new Set(['pending', 'processing', 'requires_action']);
+const PAID = new Set(['captured', 'partially_refunded', 'refunded']);
+/** Not settled yet: at the bank, waiting for the buyer's 3-D Secure, or authorized and held for risk review (captured when approved). */
+const OPEN = new Set(['pending', 'processing', 'requires_action', 'authorized']);
 
 /** The payment's order id: the schedule and the period (from 1); every attempt of a period shares it. */
 export function chargeOrderId(scheduleId: string, periodIndex: number): string {
