@@ -70,6 +70,25 @@ describe('saved cards dashboard screens over HTTP', function () {
     assert.match(filtered.text, /id="no-customers"/);
   });
 
+  it('pages through the customers, 50 a page, newest first', async () => {
+    const other = await t.createMerchant('Many Customers');
+    const many = new MerchantClient(t.gateway.app, other.key);
+    const ids: string[] = [];
+    for (let i = 0; i < 52; i++) ids.push(await createCustomer(many, { name: `Customer ${i}`, email: `c${i}@example.com` }));
+    const web = await signInAgent(t.gateway.app, 'dashboard', await createMerchantUser(t, { merchantId: other.id, role: 'support' }));
+    const rows = (html: string) => [...html.matchAll(/<tr data-customer-id="(cus_[0-9A-Za-z]+)">/g)].map((m) => m[1]);
+    const first = await web.agent.get('/dashboard/customers').expect(200);
+    assert.deepEqual(rows(first.text), [...ids].reverse().slice(0, 50));
+    const next = /id="next-page" rel="next" href="([^"]+)"/.exec(first.text)?.[1];
+    assert.ok(next !== undefined);
+    const second = await web.agent.get(decoded(next)).expect(200);
+    assert.deepEqual(rows(second.text), [ids[1], ids[0]]);
+    assert.doesNotMatch(second.text, /id="next-page"/);
+    assert.match(second.text, /id="first-page"/);
+    const byEmail = await web.agent.get('/dashboard/customers?email=C7%40Example.com').expect(200);
+    assert.deepEqual(rows(byEmail.text), [ids[7]], 'the e-mail filter ignores case');
+  });
+
   it('shows a customer with the saved card as brand, last 4 and expiry, with the consent\'s source and time; never the number', async () => {
     const page = await support.agent.get(`/dashboard/customers?id=${customerId}`).expect(200);
     assert.match(page.text, new RegExp(`<tr data-payment-method-id="${cardId}">`));

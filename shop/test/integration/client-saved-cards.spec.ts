@@ -81,6 +81,12 @@ describe('@tender/client: customers, saved cards and schedules against a live ga
     assert.equal(charged.payment_method, pm.id);
     assert.equal(charged.card?.last4, '4242');
 
+    const oneClick = await tender.payments.create({ amount: 700, currency: 'RUB', order_id: 'one-click-1', customer: customer.id });
+    const paidOnce = await tender.payments.confirmWithSavedCard(oneClick.id, pm.id);
+    assert.equal(paidOnce.status, 'captured', 'the buyer paid with the saved card');
+    assert.equal(paidOnce.payment_method, pm.id);
+    assert.equal(paidOnce.off_session, false);
+
     assert.deepEqual(await tender.paymentMethods.delete(pm.id), { id: pm.id, object: 'payment_method', deleted: true });
     assert.deepEqual((await tender.customers.paymentMethods(customer.id)).data, []);
     const before = (await tender.payments.list({ order_id: 'renewal-2' })).data.length;
