@@ -167,7 +167,9 @@ export class TenderPaymentProvider extends AbstractPaymentProvider<TenderProvide
     if (current.amount === amount && current.currency === input.currency_code.toUpperCase()) return { data: snapshot(current), status: sessionStatus(current) };
     await this.deletePayment(input);
     const sessionId = typeof current.metadata.medusa_session_id === 'string' ? current.metadata.medusa_session_id : undefined;
-    const next = await this.initiatePayment({ amount: input.amount, currency_code: input.currency_code, data: sessionId === undefined ? {} : { session_id: sessionId } });
+    // The new payment is the same buyer's: the account holder (one-click, saving) and the wish to save the card carry over.
+    const data = { ...(sessionId === undefined ? {} : { session_id: sessionId }), ...(current.setup_future_usage === null ? {} : { setup_future_usage: current.setup_future_usage }) };
+    const next = await this.initiatePayment({ amount: input.amount, currency_code: input.currency_code, data, ...(input.context === undefined ? {} : { context: input.context }) });
     return { data: next.data ?? {}, status: next.status ?? PaymentSessionStatus.PENDING };
   }
 

@@ -79,6 +79,18 @@ describe('Medusa payment provider: account holders and saved payment methods', f
     assert.deepEqual(await provider.deletePaymentMethod({ data: { id: saved.id } }), {}, 'deleting again is not an error');
   });
 
+  it('a changed cart\'s new payment stays the account holder\'s, still saving the card', async () => {
+    const holder = await accountHolder();
+    const session = await provider.initiatePayment({ amount: new medusa.BigNumber('20.00'), currency_code: 'rub', data: { session_id: 'payses_cart', setup_future_usage: 'on_session' }, context: { account_holder: holder } });
+    const updated = await provider.updatePayment({ amount: new medusa.BigNumber('25.00'), currency_code: 'rub', data: session.data ?? {}, context: { account_holder: holder } });
+    const next = await client.payments.retrieve(String(updated.data?.id));
+    assert.notEqual(next.id, session.id);
+    assert.equal(next.amount, 2500);
+    assert.equal(next.customer, holder.data.id);
+    assert.equal(next.setup_future_usage, 'on_session');
+    assert.equal((await client.payments.retrieve(session.id)).status, 'canceled', 'the old unpaid payment is closed');
+  });
+
   it('saves a card without a purchase through a setup attempt', async () => {
     const holder = await accountHolder();
     const saved = await provider.savePaymentMethod({ data: { usage: 'off_session' }, context: { account_holder: holder } });
