@@ -97,7 +97,7 @@ async function submitCustomer(sources: SavedCardScreenSources, views: SavedCardS
 }
 
 function customerRow(c: ScreenCustomer): Record<string, unknown> {
-  return { id: c.id, name: c.name ?? '', email: c.email ?? '', erased: c.name === null && c.email === null && c.phone === null, created: shownTime(c.created_at) };
+  return { id: c.id, name: c.name ?? '', email: c.email ?? '', created: shownTime(c.created_at) };
 }
 
 function cardRow(c: ScreenPaymentMethod, now: number, texts: ScreenMessages, locale: ScreenLocale): Record<string, unknown> {
