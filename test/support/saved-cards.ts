@@ -1,3 +1,5 @@
+import request from 'supertest';
+import { Express } from 'express';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { plugin as savedCardsPlugin } from '@tender/plugin-saved-cards';
@@ -33,4 +35,20 @@ export async function saveCardViaApi(shop: MerchantClient, customer: string, num
   const found = (list.body.data as Array<{ id: string; card: { last4: string } }>).find((m) => m.card.last4 === last4);
   if (found === undefined) throw new Error(`card ${last4} was not saved: ${JSON.stringify(paid.body)}`);
   return { payment: paid.body, pm: found.id };
+}
+
+/**
+ * The buyer at a payment's page passes the sandbox's 3-D Secure challenge (code
+ * 123456 passes), as the hosted page runs it: page -> simulated ACS -> notification.
+ */
+export async function passChallenge(app: Express, paymentUrl: string, code = '123456'): Promise<void> {
+  const token = paymentUrl.split('/pay/')[1] ?? '';
+  const challenge = await request(app).get(`/pay/${token}`).expect(200);
+  const creq = /name="creq" value="([^"]+)"/.exec(challenge.text)?.[1];
+  const notification = /name="notification_url" value="([^"]+)"/.exec(challenge.text)?.[1];
+  if (creq === undefined || notification === undefined) throw new Error(`no 3-D Secure challenge on the page:\n${challenge.text.slice(0, 1500)}`);
+  await request(app).post('/sandbox/3ds/challenge').type('form').send({ creq, notification_url: notification }).expect(200);
+  const answer = await request(app).post('/sandbox/3ds/answer').type('form').send({ creq, notification_url: notification, code }).expect(200);
+  const cres = /name="cres" value="([^"]+)"/.exec(answer.text)?.[1] ?? '';
+  await request(app).post(notification).type('form').send({ cres }).expect(303);
 }

@@ -7,7 +7,7 @@ const ACTION_EVENTS = new Set(['payment.requires_action']);
 
 /**
  * When a merchant-initiated payment goes to requires_action (the issuer wants the
- * buyer to authenticate, e.g. test card 4000 0000 0000 3184), the customer gets an
+ * buyer to authenticate, e.g. test card 4000 0027 6000 3184), the customer gets an
  * e-mail with the payment's page (`payment_url`), where the 3-D Secure challenge
  * waits. Queued in the transaction that records `payment.requires_action`, so the
  * state change and the e-mail commit together; the e-mail dispatcher sends it.
