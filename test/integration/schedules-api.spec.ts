@@ -185,3 +185,12 @@ describe('schedules API: create, read, list, history, cancel; bad input writes n
     assert.ok(clock.now() - saved < DAY);
   });
 });
+
+describe('schedules: the retryDays option', () => {
+  it('stops the start on retry days that do not increase, naming the option', async () => {
+    await assert.rejects(
+      startTestGateway({ plugins: [sandboxPlugin, accountsPlugin, savedCardsPlugin], env: { TENDER_PLUGIN_SAVED_CARDS_RETRY_DAYS: '3,1' } }),
+      /option retryDays: retryDays: the days must increase/,
+    );
+  });
+});

@@ -7,7 +7,7 @@ import { plugin as savedCardsPlugin } from '@tender/plugin-saved-cards';
 import { ADMIN_TOKEN } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { SmtpCapture } from '../support/smtp-capture';
-import { CustomerWithCard, GatewayCluster, customerWithCard, pointSavedCardAt } from '../support/schedule-fixtures';
+import { CustomerWithCard, GatewayCluster, customerWithCard, pointSavedCardAt, schedulesSettled } from '../support/schedule-fixtures';
 import { eventually } from '../support/webhook-receiver';
 
 const DAY = 86_400_000;
@@ -55,25 +55,7 @@ describe('schedules: 13 simulated months, two gateway processes, a restart in th
     await smtp?.stop();
   });
 
-  /** Nothing due is left undone at the clock's time: no due charge, no attempt open, no upcoming notice or e-mail pending. */
-  async function quiet(what: string): Promise<void> {
-    const db = cluster.get(0).db;
-    await eventually(async () => {
-      const now = clock.now();
-      const due = await db('charge_schedules').whereIn('status', ['active', 'past_due']).andWhere('next_charge_at', '<=', now).count({ n: '*' }).first();
-      const open = await db('schedule_charges').where({ status: 'processing' }).count({ n: '*' }).first();
-      const notices = await db('charge_schedules')
-        .where({ status: 'active', next_attempt: 0 })
-        .andWhere('next_charge_at', '>', now)
-        .andWhere('next_charge_at', '<=', now + 3 * DAY)
-        .andWhereRaw('upcoming_noticed_period < next_period')
-        .count({ n: '*' })
-        .first();
-      // E-mails too: a message still being sent when the clock jumps a day would outlive its lease and be sent again by the other instance.
-      const mail = await db('email_outbox').where({ status: 'pending' }).count({ n: '*' }).first();
-      return Number(due?.n) === 0 && Number(open?.n) === 0 && Number(notices?.n) === 0 && Number(mail?.n) === 0;
-    }, what, 60_000);
-  }
+  const quiet = (what: string): Promise<void> => schedulesSettled(cluster.get(0).db, clock, what);
 
   it('charges every period exactly once; soft declines are retried after 1, 3 and 5 days and recover; hard declines stop; nothing is lost or doubled', async () => {
     const buyers: Record<string, CustomerWithCard> = {};

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CardVault, Clock, Gateway, TenderPlugin, inTransaction, loadConfig } from '@tender/core';
+import { Knex } from 'knex';
+import { CardVault, Clock, Database, Gateway, TenderPlugin, inTransaction, loadConfig } from '@tender/core';
 import { MerchantClient, card } from './merchant-client';
 import { TestDatabase, createTestDatabase } from './test-database';
 import { ADMIN_TOKEN } from './test-gateway';
@@ -114,5 +115,29 @@ export class GatewayCluster {
     await Promise.all(this.instances.map((g) => g.close()));
     await this.database.drop();
     fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Waits until nothing due at the clock's time is left undone: no live schedule whose
+ * next attempt is due, no attempt open, no upcoming-charge notice pending, no e-mail
+ * waiting to be sent (a message still being sent when the test moves the clock a day
+ * would outlive its lease and be sent again by another instance).
+ */
+export async function schedulesSettled(db: Database, clock: Clock, what: string, timeoutMs = 60_000): Promise<void> {
+  const day = 86_400_000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = clock.now();
+    const count = async (q: Knex.QueryBuilder): Promise<number> => Number(((await q.count({ n: '*' }).first()) as { n: unknown } | undefined)?.n);
+    const due = await count(db('charge_schedules').whereIn('status', ['active', 'past_due']).andWhere('next_charge_at', '<=', now));
+    const open = await count(db('schedule_charges').where({ status: 'processing' }));
+    const notices = await count(
+      db('charge_schedules').where({ status: 'active', next_attempt: 0 }).andWhere('next_charge_at', '>', now).andWhere('next_charge_at', '<=', now + 3 * day).andWhereRaw('upcoming_noticed_period < next_period'),
+    );
+    const mail = await count(db('email_outbox').where({ status: 'pending' }));
+    if (due + open + notices + mail === 0) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${due} due, ${open} open, ${notices} notices, ${mail} e-mails`);
+    await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -1,3 +1,4 @@
+import { SavedCardsEventType } from '../events/saved-cards-events';
 import { Cadence, CalendarDate, addDays, compareDates, periodDate, startOfDay } from './schedule-calendar';
 import { decideAfterFailure } from './retry-policy';
 import { CancellationReason, ScheduleStatus, canMoveSchedule } from './schedule-state';
@@ -24,17 +25,8 @@ export interface ScheduleProgress {
   readonly cancellationReason: CancellationReason | null;
 }
 
-/** The schedule's events, each recorded in the transaction of the change. */
-export const SCHEDULE_EVENT_TYPES = [
-  'schedule.created',
-  'schedule.canceled',
-  'schedule.completed',
-  'schedule.charge_succeeded',
-  'schedule.charge_failed',
-  'schedule.retry_scheduled',
-  'schedule.past_due',
-] as const;
-export type ScheduleEventType = (typeof SCHEDULE_EVENT_TYPES)[number];
+/** The schedule's events (registered with the plugin's others), each recorded in the transaction of the change. */
+export type ScheduleEventType = Extract<SavedCardsEventType, `schedule.${string}`>;
 
 const DAY_MS = 86_400_000;
 

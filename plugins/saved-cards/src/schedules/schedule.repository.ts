@@ -1,20 +1,11 @@
 import { MerchantContext, Queryable, forUpdate, newId } from '@tender/core';
 import { formatCalendarDate } from './schedule-calendar';
-import { ScheduleProgress, ScheduleTerms } from './schedule-progress';
+import { ScheduleProgress } from './schedule-progress';
 import { LIVE_SCHEDULE_STATUSES, ScheduleStatus } from './schedule-state';
 import { Schedule, ScheduleCharge, progressColumns, scheduleChargeFromRow, scheduleFromRow } from './schedule';
 
 /** What creating a schedule writes, besides its progress. */
-export interface NewSchedule {
-  readonly customerId: string;
-  readonly paymentMethodId: string;
-  readonly amount: number;
-  readonly currency: string;
-  readonly terms: ScheduleTerms;
-  readonly locale: string | null;
-  readonly description: string | null;
-  readonly metadata: Record<string, string> | undefined;
-}
+export type NewSchedule = Pick<Schedule, 'customerId' | 'paymentMethodId' | 'amount' | 'currency' | 'terms' | 'locale' | 'description'> & { readonly metadata: Record<string, string> | undefined };
 
 /** A claim the charger holds on a schedule's next attempt. */
 export interface ScheduleClaim {
