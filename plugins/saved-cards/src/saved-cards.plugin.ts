@@ -19,6 +19,7 @@ import { schedulesTables } from './migrations/002-schedules';
 import { registerSchedules } from './schedules/register-schedules';
 import { SAVED_CARDS_OPTIONS, SavedCardsOptions, savedCardsOptions } from './options';
 import { savedCardsDeps } from './saved-cards-deps';
+import { customerScreenSource, registerSavedCardScreens, scheduleScreenSource } from './screens';
 
 /**
  * @tender/plugin-saved-cards: saved cards and recurring payments (docs/saved-cards.md).
@@ -69,6 +70,7 @@ export const plugin = definePlugin({
     ctx.registerBackgroundJob(periodicJob('saved-cards-expiry-notices', ctx.options.expiryScanIntervalMs, () => notices.runOnce(), logger));
     ctx.registerBackgroundJob(periodicJob('saved-cards-setup-sweeper', ctx.options.setupSweepIntervalMs, () => setups.sweep(), logger));
 
-    registerSchedules(ctx, deps);
+    const schedules = registerSchedules(ctx, deps);
+    registerSavedCardScreens(ctx, { customers: () => customerScreenSource(customers, cards), schedules: () => scheduleScreenSource(schedules) });
   },
 });

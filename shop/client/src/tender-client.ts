@@ -18,6 +18,22 @@ import {
   WebhookDelivery,
   WebhookEndpoint,
 } from './types';
+import {
+  ChargeSavedCardParams,
+  CreateScheduleParams,
+  CreateSetupAttemptParams,
+  Customer,
+  CustomerExport,
+  CustomerParams,
+  DeletedCustomer,
+  DeletedPaymentMethod,
+  ListCustomersParams,
+  ListSchedulesParams,
+  SavedPaymentMethod,
+  Schedule,
+  ScheduleCharge,
+  SetupAttempt,
+} from './saved-cards-types';
 
 export interface TenderClientOptions {
   /** The merchant's secret key (sk_test_... or sk_live_...). */
@@ -67,6 +83,63 @@ export class TenderClient {
     capture: (id: string, params: { amount?: number } = {}, opts?: RequestOptions): Promise<Payment> =>
       this.request('POST', `/v1/payments/${encodeURIComponent(id)}/capture`, params, opts),
     cancel: (id: string, opts?: RequestOptions): Promise<Payment> => this.request('POST', `/v1/payments/${encodeURIComponent(id)}/cancel`, {}, opts),
+    /** Pays a pending payment with a saved card (`pm_...`) of the payment's customer, the buyer present; `cvc` when the gateway asks for it again. */
+    confirmWithSavedCard: (id: string, paymentMethod: string, options: { cvc?: string } = {}, opts?: RequestOptions): Promise<Payment> =>
+      this.request('POST', `/v1/payments/${encodeURIComponent(id)}/confirm`, { payment_method: options.cvc === undefined ? paymentMethod : { type: 'saved_card', saved_card: { id: paymentMethod, cvc: options.cvc } } }, opts),
+    /**
+     * A merchant-initiated charge of a saved card, the buyer absent: created and confirmed
+     * in one request (`confirm: true`, `off_session: true`). Refused input (an expired,
+     * deleted or foreign card) creates no payment; a bank that still wants the buyer's
+     * authentication leaves it `requires_action`.
+     *
+     * @example
+     * ```ts
+     * const p = await tender.payments.chargeSavedCard({ customer: 'cus_123', payment_method: 'pm_456', amount: 99000, currency: 'RUB', order_id: 'renewal-7' });
+     * ```
+     */
+    chargeSavedCard: (params: ChargeSavedCardParams, opts?: RequestOptions): Promise<Payment> =>
+      this.request('POST', '/v1/payments', { ...params, off_session: true, confirm: true }, opts),
+  };
+
+  /** Customers of the saved-cards plugin (docs/saved-cards.md): the owners of saved cards and schedules. */
+  readonly customers = {
+    create: (params: CustomerParams = {}, opts?: RequestOptions): Promise<Customer> => this.request('POST', '/v1/customers', params, opts),
+    retrieve: (id: string): Promise<Customer> => this.request('GET', `/v1/customers/${encodeURIComponent(id)}`),
+    update: (id: string, params: CustomerParams, opts?: RequestOptions): Promise<Customer> => this.request('POST', `/v1/customers/${encodeURIComponent(id)}`, params, opts),
+    list: (params: ListCustomersParams = {}): Promise<List<Customer>> => this.request('GET', `/v1/customers${query(params)}`),
+    /** Erases the customer: every saved card's vault entry deleted, schedules canceled, personal fields blanked. */
+    delete: (id: string): Promise<DeletedCustomer> => this.request('DELETE', `/v1/customers/${encodeURIComponent(id)}`),
+    /** Everything held about the customer, as JSON (a data subject's access request). */
+    export: (id: string): Promise<CustomerExport> => this.request('GET', `/v1/customers/${encodeURIComponent(id)}/export`),
+    /** The customer's saved cards (brand, last 4, expiry, usage, consent). */
+    paymentMethods: (id: string): Promise<List<SavedPaymentMethod>> => this.request('GET', `/v1/customers/${encodeURIComponent(id)}/payment_methods`),
+  };
+
+  /** Saved cards (`pm_...`) by id. */
+  readonly paymentMethods = {
+    /** A customer's saved cards; the same as `customers.paymentMethods(customer)`. */
+    list: (params: { customer: string }): Promise<List<SavedPaymentMethod>> => this.customers.paymentMethods(params.customer),
+    retrieve: (id: string): Promise<SavedPaymentMethod> => this.request('GET', `/v1/payment_methods/${encodeURIComponent(id)}`),
+    /** Deletes the card and its vault entry (the number is gone, not hidden). */
+    delete: (id: string): Promise<DeletedPaymentMethod> => this.request('DELETE', `/v1/payment_methods/${encodeURIComponent(id)}`),
+  };
+
+  /** Card checks without a charge that save the card for a customer. */
+  readonly setupAttempts = {
+    create: (params: CreateSetupAttemptParams, opts?: RequestOptions): Promise<SetupAttempt> => this.request('POST', '/v1/setup_attempts', params, opts),
+    retrieve: (id: string): Promise<SetupAttempt> => this.request('GET', `/v1/setup_attempts/${encodeURIComponent(id)}`),
+  };
+
+  /** Recurring charges on a saved card. */
+  readonly schedules = {
+    create: (params: CreateScheduleParams, opts?: RequestOptions): Promise<Schedule> => this.request('POST', '/v1/schedules', params, opts),
+    retrieve: (id: string): Promise<Schedule> => this.request('GET', `/v1/schedules/${encodeURIComponent(id)}`),
+    list: (params: ListSchedulesParams = {}): Promise<List<Schedule>> => this.request('GET', `/v1/schedules${query(params)}`),
+    /** The schedule's charges so far (each period with its payment and retries). */
+    charges: (id: string, params: { limit?: number; starting_after?: string } = {}): Promise<List<ScheduleCharge>> =>
+      this.request('GET', `/v1/schedules/${encodeURIComponent(id)}/charges${query(params)}`),
+    /** Stops the schedule: no further charge is made. */
+    cancel: (id: string, opts?: RequestOptions): Promise<Schedule> => this.request('POST', `/v1/schedules/${encodeURIComponent(id)}/cancel`, {}, opts),
   };
 
   readonly refunds = {

@@ -5,6 +5,20 @@ import type {
   CancelPaymentOutput,
   CapturePaymentInput,
   CapturePaymentOutput,
+  CreateAccountHolderInput,
+  CreateAccountHolderOutput,
+  DeleteAccountHolderInput,
+  DeleteAccountHolderOutput,
+  DeletePaymentMethodInput,
+  DeletePaymentMethodOutput,
+  ListPaymentMethodsInput,
+  ListPaymentMethodsOutput,
+  RetrieveAccountHolderInput,
+  RetrieveAccountHolderOutput,
+  SavePaymentMethodInput,
+  SavePaymentMethodOutput,
+  UpdateAccountHolderInput,
+  UpdateAccountHolderOutput,
   DeletePaymentInput,
   DeletePaymentOutput,
   GetPaymentStatusInput,
@@ -24,6 +38,7 @@ import type {
 import { AbstractPaymentProvider, PaymentActions, PaymentSessionStatus } from '@medusajs/utils';
 import { Payment, TenderApiError, TenderClient, verifyWebhookSignature } from '@tender/client';
 import { fromMinorUnits, toMinorUnits } from './medusa-amount';
+import { customerParamsOf, requireTenderCustomer, savedCardData, savedCardFieldsOf, tenderCustomerOf } from './medusa-saved-cards';
 
 type PaymentData = Record<string, unknown>;
 
@@ -37,6 +52,8 @@ export interface TenderProviderOptions {
   webhookSecret: string;
   /** Where the payment page sends the buyer back (the storefront's checkout step). */
   returnUrl?: string;
+  /** The currency (ISO 4217) of the small verification a saved card's check makes, when Medusa's data names none (savePaymentMethod). */
+  setupCurrency?: string;
   /** Replay window for webhook signatures in seconds (default 300). */
   webhookToleranceSeconds?: number;
   /** For tests and custom transports. */
@@ -78,6 +95,10 @@ export class TenderPaymentProvider extends AbstractPaymentProvider<TenderProvide
   async initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
     const currency = input.currency_code.toUpperCase();
     const sessionId = typeof input.data?.session_id === 'string' ? input.data.session_id : undefined;
+    // A signed-in customer's account holder makes the payment theirs (one-click on the payment page, saving the card).
+    const customer = tenderCustomerOf(input.context);
+    const saved = savedCardFieldsOf(input.data);
+    if (customer === undefined && (saved.setup_future_usage !== undefined || saved.payment_method !== undefined)) throw new Error('Tender: saving or paying with a saved card needs the customer\'s account holder');
     const payment = await this.client.payments.create(
       {
         amount: toMinorUnits(input.amount, currency),
@@ -86,6 +107,10 @@ export class TenderPaymentProvider extends AbstractPaymentProvider<TenderProvide
         capture_method: 'manual',
         metadata: sessionId === undefined ? {} : { medusa_session_id: sessionId },
         ...(this.options.returnUrl === undefined ? {} : { return_url: this.options.returnUrl }),
+        ...(customer === undefined ? {} : { customer }),
+        ...(saved.setup_future_usage === undefined ? {} : { setup_future_usage: saved.setup_future_usage }),
+        // A saved card is charged in the same request (confirm), marked merchant-initiated when the buyer is absent.
+        ...(saved.payment_method === undefined ? {} : { payment_method: saved.payment_method, confirm: true, off_session: saved.off_session ?? false }),
       },
       input.context?.idempotency_key === undefined ? {} : { idempotencyKey: input.context.idempotency_key },
     );
@@ -142,8 +167,83 @@ export class TenderPaymentProvider extends AbstractPaymentProvider<TenderProvide
     if (current.amount === amount && current.currency === input.currency_code.toUpperCase()) return { data: snapshot(current), status: sessionStatus(current) };
     await this.deletePayment(input);
     const sessionId = typeof current.metadata.medusa_session_id === 'string' ? current.metadata.medusa_session_id : undefined;
-    const next = await this.initiatePayment({ amount: input.amount, currency_code: input.currency_code, data: sessionId === undefined ? {} : { session_id: sessionId } });
+    // The new payment is the same buyer's: the account holder (one-click, saving) and the wish to save the card carry over.
+    const data = { ...(sessionId === undefined ? {} : { session_id: sessionId }), ...(current.setup_future_usage === null ? {} : { setup_future_usage: current.setup_future_usage }) };
+    const next = await this.initiatePayment({ amount: input.amount, currency_code: input.currency_code, data, ...(input.context === undefined ? {} : { context: input.context }) });
     return { data: next.data ?? {}, status: next.status ?? PaymentSessionStatus.PENDING };
+  }
+
+  /** A Medusa customer's account holder: a Tender customer (cus_...), named by Medusa's customer id in its metadata. */
+  async createAccountHolder(input: CreateAccountHolderInput): Promise<CreateAccountHolderOutput> {
+    const existing = tenderCustomerOf(input.context);
+    if (existing !== undefined) return { id: existing, data: { ...(await this.client.customers.retrieve(existing)) } };
+    const customer = await this.client.customers.create(customerParamsOf(input.context.customer), idempotency(input));
+    return { id: customer.id, data: { ...customer } };
+  }
+
+  async retrieveAccountHolder(input: RetrieveAccountHolderInput): Promise<RetrieveAccountHolderOutput> {
+    const customer = await this.client.customers.retrieve(input.id);
+    return { id: customer.id, data: { ...customer } };
+  }
+
+  /** Medusa's customer changed: the Tender customer's e-mail, name and phone follow. */
+  async updateAccountHolder(input: UpdateAccountHolderInput): Promise<UpdateAccountHolderOutput> {
+    const id = requireTenderCustomer(input.context);
+    if (input.context.customer === undefined) return { data: input.context.account_holder.data };
+    return { data: { ...(await this.client.customers.update(id, customerParamsOf(input.context.customer), idempotency(input))) } };
+  }
+
+  /**
+   * The account holder is deleted with Medusa's customer: Tender erases the customer
+   * (every saved card's number deleted from the vault, schedules canceled). An
+   * account holder Tender no longer knows is already gone.
+   */
+  async deleteAccountHolder(input: DeleteAccountHolderInput): Promise<DeleteAccountHolderOutput> {
+    const data = input.context.account_holder.data;
+    const id = typeof data?.id === 'string' ? data.id : input.context.account_holder.external_id;
+    if (typeof id !== 'string' || !id.startsWith('cus_')) return {};
+    try {
+      await this.client.customers.delete(id);
+    } catch (error) {
+      if (!(error instanceof TenderApiError && error.code === 'resource_not_found')) throw error;
+    }
+    return {};
+  }
+
+  /** The account holder's saved cards (brand, last 4, expiry). */
+  async listPaymentMethods(input: ListPaymentMethodsInput): Promise<ListPaymentMethodsOutput> {
+    const cards = await this.client.customers.paymentMethods(requireTenderCustomer(input.context));
+    return cards.data.map((pm) => ({ id: pm.id, data: savedCardData(pm) }));
+  }
+
+  /**
+   * Saving a card without a purchase: a Tender setup attempt for the account holder
+   * (the card checked with the bank, nothing charged). Its `data` carries the hosted
+   * setup page (`setup_url`) to send the buyer to; the saved card then appears in
+   * listPaymentMethods. `data.usage` ('off_session' by default) says whether the shop
+   * may charge the card without the buyer; `data.currency_code` (else the
+   * `setupCurrency` option) is the verification's currency (voided at once).
+   */
+  async savePaymentMethod(input: SavePaymentMethodInput): Promise<SavePaymentMethodOutput> {
+    const customer = requireTenderCustomer(input.context);
+    const usage = input.data?.usage === 'on_session' ? 'on_session' : 'off_session';
+    const currency = typeof input.data?.currency_code === 'string' ? input.data.currency_code.toUpperCase() : this.options.setupCurrency;
+    if (currency === undefined) throw new Error('Tender: savePaymentMethod needs data.currency_code or the setupCurrency option (the verification\'s currency)');
+    const attempt = await this.client.setupAttempts.create(
+      { customer, currency, usage, ...(this.options.returnUrl === undefined ? {} : { return_url: this.options.returnUrl }) },
+      idempotency(input),
+    );
+    return { id: attempt.payment_method ?? attempt.id, data: { ...attempt } };
+  }
+
+  /** Deletes the saved card in Tender: its number leaves the vault. */
+  async deletePaymentMethod(input: DeletePaymentMethodInput): Promise<DeletePaymentMethodOutput> {
+    try {
+      await this.client.paymentMethods.delete(input.data.id);
+    } catch (error) {
+      if (!(error instanceof TenderApiError && error.code === 'resource_not_found')) throw error;
+    }
+    return {};
   }
 
   /**

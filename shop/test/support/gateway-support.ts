@@ -3,6 +3,7 @@ import type * as Setup from '../../../test/support/setup';
 import type * as TestGatewaySupport from '../../../test/support/test-gateway';
 import type * as MerchantSupport from '../../../test/support/merchant-client';
 import type * as WebhookSupport from '../../../test/support/webhook-receiver';
+import type * as SavedCardsSupport from '../../../test/support/saved-cards';
 
 /*
  * The shop suite's one way to a gateway: the gateway suite's own support (a real
@@ -27,6 +28,7 @@ const setup = gatewaySupport<typeof Setup>('setup.js');
 const testGateway = gatewaySupport<typeof TestGatewaySupport>('test-gateway.js');
 const merchant = gatewaySupport<typeof MerchantSupport>('merchant-client.js');
 const webhooks = gatewaySupport<typeof WebhookSupport>('webhook-receiver.js');
+const savedCards = gatewaySupport<typeof SavedCardsSupport>('saved-cards.js');
 
 export type TestGateway = TestGatewaySupport.TestGateway;
 export type ReceivedWebhook = WebhookSupport.ReceivedWebhook;
@@ -38,3 +40,5 @@ export const CARDS = merchant.CARDS;
 export const FAST_WEBHOOKS = webhooks.FAST_WEBHOOKS;
 export const WebhookReceiver = webhooks.WebhookReceiver;
 export const eventually = webhooks.eventually;
+/** A gateway with the default plugins and @tender/plugin-saved-cards (customers, saved cards, schedules). */
+export const startSavedCardsGateway = savedCards.startSavedCardsGateway;
