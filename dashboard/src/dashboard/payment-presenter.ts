@@ -1,4 +1,4 @@
-import { Payment, Refund, formatAmount } from '@tender/core';
+import { Payment, Refund, cardBrandLabel, formatAmount } from '@tender/core';
 import { minorToDecimal } from './decimal-amount';
 import { TimelineEntry } from './payment-timeline';
 
@@ -15,7 +15,7 @@ export function paymentRowView(p: Payment, locale: string): Record<string, unkno
     status: p.status,
     amount_text: formatAmount(p.amount, p.currency, locale),
     currency: p.currency,
-    card: p.card === null ? '' : `${p.card.brand} •••• ${p.card.last4}`,
+    card: p.card === null ? '' : `${cardBrandLabel(p.card.brand)} •••• ${p.card.last4}`,
     email: p.customerEmail ?? '',
   };
 }
