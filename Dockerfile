@@ -12,34 +12,28 @@ ARG BASE_IMAGE=node:20-bookworm-slim
 # instead of downloading them when better-sqlite3 has to be compiled.
 ARG NODE_HEADERS_DIR=/usr/local
 
-# --- toolchain: what compiles better-sqlite3 when no prebuilt binary fits ---------------
-FROM ${BASE_IMAGE} AS toolchain
+# --- build: compiled once, then pruned to production dependencies ------------------------
+# One stage does it all: each committed stage costs a copy of the whole file system on
+# some storage drivers (podman's vfs), and better-sqlite3 (native) compiles only once.
+# `npm prune --omit=dev` leaves exactly what `npm ci --omit=dev` would install from the
+# same lock file, without downloading or compiling anything again.
+FROM ${BASE_IMAGE} AS build
 ARG NODE_HEADERS_DIR
 ENV npm_config_nodedir=${NODE_HEADERS_DIR}
+# Python, make and g++ compile better-sqlite3 when no prebuilt binary fits or the
+# download is blocked.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# The workspaces' manifests first: the dependency layers survive source changes.
-COPY package.json package-lock.json ./
-COPY core/package.json core/
-COPY adapters/sandbox/package.json adapters/sandbox/
-COPY adapters/iso8583/package.json adapters/iso8583/
-COPY plugins/assist-compat/package.json plugins/assist-compat/
-COPY plugins/saleor/package.json plugins/saleor/
-
-# --- build: every dependency (TypeScript is a dev dependency), compiled once ------------
-FROM toolchain AS build
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.base.json tsconfig.gateway.json ./
-COPY core core
-COPY adapters adapters
-COPY plugins plugins
-RUN npm run build:gateway
-
-# --- prod-deps: production dependencies only, from the same lock file --------------------
-FROM toolchain AS prod-deps
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The whole gateway (every workspace: core, dashboard, adapters/*, plugins/*) as
+# .dockerignore filters it: sources and manifests, no node_modules, dist, tests or docs.
+COPY . .
+RUN npm ci --no-audit --no-fund \
+ && npm run build:gateway \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && npm cache clean --force \
+ && node scripts/image-slim.js
 
 # --- runtime: no compiler, no TypeScript, no sources --------------------------------------
 FROM ${BASE_IMAGE}
@@ -50,14 +44,9 @@ RUN groupadd --system --gid 10001 tender \
  && chmod 700 /var/lib/tender
 WORKDIR /app
 # node_modules holds links to the workspaces (node_modules/@tender/core -> ../../core):
-# the workspaces sit at the same paths here, with their manifests and built dist/.
-COPY --from=prod-deps /src /app
-COPY --from=build /src/core/dist core/dist
-COPY --from=build /src/adapters/sandbox/dist adapters/sandbox/dist
-COPY --from=build /src/adapters/iso8583/dist adapters/iso8583/dist
-COPY --from=build /src/plugins/assist-compat/dist plugins/assist-compat/dist
-COPY --from=build /src/plugins/saleor/dist plugins/saleor/dist
-COPY templates templates
+# the workspaces sit at the same paths here, each with its manifest and the files it
+# publishes (dist/, templates/, locales/).
+COPY --from=build /src /app
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \

@@ -52,6 +52,7 @@ import { PollingLoop } from './notifications/polling-loop';
 import { NOTICE_INTERVAL_MS, ScheduledNotices } from './merchants/onboarding-mail/scheduled-notices';
 import { HOSTED_PAGE_SINGLETONS } from './pages/hosted-page.module';
 import { FormTokenService } from './pages/form-token.service';
+import { PageTheme } from './pages/page-theme';
 import { RETURN_URL_CHOOSER, ReturnUrlChooser, ReturnUrlChoosers } from './pages/return-url-chooser';
 import { WebSessionStore } from './web/sessions/web-session.store';
 import { AttemptLimiter } from './attempts/attempt-limiter';
@@ -151,6 +152,15 @@ export class Gateway {
     for (const cls of [...SINGLETONS, ...ONBOARDING_SERVICES]) container.registerSingleton(cls as never);
     registerCoreClasses(container);
     registerObservability(container, config, plugins);
+
+    // The theme (the operator's over the default, file by file) is read and compiled before anything
+    // uses it: a missing or broken file stops the start with its name, not a dependency-injection trace.
+    try {
+      container.resolve(PageTheme);
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
 
     const host = new PluginHost(container, logger);
     try {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { ConfigError, TenderConfig, loadConfig } from './config/config';
+import { ThemeFileError } from './pages/theme-files';
 import { createDatabase } from './db/database';
 import { migrateToLatest } from './db/migrator';
 import { migratePlugins } from './db/plugin-migrator';
@@ -188,6 +189,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`tender: ${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`tender: ${error instanceof ConfigError || error instanceof ThemeFileError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { ScreenRegistry, definePlugin, routerOnFirstRequest } from '@tender/core';
-import { HandlebarsWebViews } from './web-views';
+import { HandlebarsWebViews, themedWebFiles } from './web-views';
 import { areaRouter, webAssetRoutes } from './web-shell.routes';
 import { DASHBOARD_SECTIONS } from './dashboard/sections';
 import { CONSOLE_SECTIONS } from './console/sections';
@@ -43,8 +43,10 @@ export const plugin = definePlugin({
   coreRange: '^0.1.0',
   setup(ctx) {
     for (const service of DASHBOARD_SERVICES) ctx.registerService<object>(service, 'transient');
-    const views = new HandlebarsWebViews();
-    ctx.registerRoutes('/web-assets', webAssetRoutes(), { publicPaths: ['/web-assets'] });
+    // The operator's theme (TENDER_TEMPLATES_DIR/dashboard) over the package's templates, and its brand.
+    const config = ctx.core.config;
+    const views = new HandlebarsWebViews(themedWebFiles(config.templatesDir), config.brand);
+    ctx.registerRoutes('/web-assets', webAssetRoutes(config.templatesDir), { publicPaths: ['/web-assets'] });
     ctx.registerRoutes('/dashboard', routerOnFirstRequest(() => areaRouter(ctx, views, 'dashboard', 'merchant', DASHBOARD_SECTIONS, ctx.resolve(ScreenRegistry).list('dashboard'))), { publicPaths: ['/dashboard'] });
     ctx.registerRoutes('/console', routerOnFirstRequest(() => areaRouter(ctx, views, 'console', 'operator', CONSOLE_SECTIONS, ctx.resolve(ScreenRegistry).list('console'))), { publicPaths: ['/console'] });
   },

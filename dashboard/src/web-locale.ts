@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { Request, Response } from 'express';
-import { PAGE_LOCALES, PageLocale, chooseLocale, isPageLocale, readCookie } from '@tender/core';
+import { PAGE_LOCALES, PageLocale, ThemeFiles, chooseLocale, isPageLocale, readCookie } from '@tender/core';
 
 export const WEB_LOCALE_COOKIE = 'tender_web_lang';
 
@@ -24,22 +23,27 @@ export function chooseWebLocale(req: Request, res: Response, secure: boolean): P
 }
 
 /**
- * Every area's texts merged per locale: dashboard/templates/locales/<area>/<lang>.json for
- * each area folder (shell, dashboard, console, ...). Each file is an object merged at
- * the top level, so an area keeps its keys under its own names.
+ * Every area's texts merged per locale: templates/locales/<area>/<lang>.json for each
+ * area folder (shell, dashboard, console, ...) of any layer, an operator theme's file
+ * (dashboard/locales/<area>/<lang>.json) merged over the package's key by key. Each file
+ * is an object merged at the top level, so an area keeps its keys under its own names.
+ * `{brand}` in a text becomes the operator's brand name.
  */
-export function loadWebMessages(localesDir: string): Readonly<Record<PageLocale, WebMessages>> {
-  const areas = fs.existsSync(localesDir) ? fs.readdirSync(localesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
+export function loadWebMessages(files: ThemeFiles, brandName = 'Tender'): Readonly<Record<PageLocale, WebMessages>> {
+  const areas = files.folders('locales');
   const out = {} as Record<PageLocale, WebMessages>;
   for (const locale of PAGE_LOCALES) {
     let merged: WebMessages = {};
     for (const area of areas) {
-      const file = path.join(localesDir, area, `${locale}.json`);
-      if (fs.existsSync(file)) merged = deepMerge(merged, JSON.parse(fs.readFileSync(file, 'utf8')) as WebMessages);
+      for (const layer of files.jsonLayers<WebMessages>(path.join('locales', area, `${locale}.json`))) merged = deepMerge(merged, layer);
     }
-    out[locale] = merged;
+    out[locale] = withBrand(merged, brandName);
   }
   return out;
+}
+
+function withBrand(m: WebMessages, brandName: string): WebMessages {
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v.replace(/\{brand\}/g, brandName) : withBrand(v, brandName)]));
 }
 
 /** A text by dotted key in the locale, falling back to English, then to the key itself. */

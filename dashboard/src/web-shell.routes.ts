@@ -85,9 +85,15 @@ export function areaRouter(container: ServiceResolver, views: HandlebarsWebViews
  * dashboard/templates/<area>/assets under /web-assets/<area>/, and the chart library from
  * node_modules under /web-assets/vendor/ (no build step: the published files as they are).
  */
-export function webAssetRoutes(): Router {
+export function webAssetRoutes(themeDir?: string): Router {
   const router = Router();
   const options = { index: false, dotfiles: 'ignore' as const, fallthrough: false, maxAge: 300_000 };
+  // An operator theme's dashboard/assets (and dashboard/<area>/assets) first; what it lacks comes from the package.
+  if (themeDir !== undefined) {
+    const own = { ...options, fallthrough: true };
+    for (const area of ['dashboard', 'console']) router.use(`/${area}`, express.static(path.join(themeDir, 'dashboard', area, 'assets'), own));
+    router.use(express.static(path.join(themeDir, 'dashboard', 'assets'), own));
+  }
   const uplot = path.dirname(require.resolve('uplot/package.json'));
   router.get('/vendor/uplot.iife.min.js', (_req, res) => res.sendFile(path.join(uplot, 'dist', 'uPlot.iife.min.js'), { maxAge: 300_000 }));
   router.get('/vendor/uplot.min.css', (_req, res) => res.sendFile(path.join(uplot, 'dist', 'uPlot.min.css'), { maxAge: 300_000 }));

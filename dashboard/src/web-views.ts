@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { Request, Response } from 'express';
 import Handlebars from 'handlebars';
 import helmet from 'helmet';
-import { PageLocale, WebPrincipal, WebViews, directionOf, formatAmount, isPageLocale } from '@tender/core';
+import { DEFAULT_BRAND, OperatorBrand, PageLocale, ThemeFiles, WebPrincipal, WebViews, brandTemplateData, directionOf, formatAmount, isPageLocale } from '@tender/core';
 import { WebMessages, loadWebMessages, webMessage } from './web-locale';
 
 /** The package's own templates/ (from dashboard/dist or dashboard/src: one level below the package root). */
@@ -13,6 +12,7 @@ export const WEB_TEMPLATES_DIR = path.resolve(__dirname, '..', 'templates');
 export const WEB_AREAS = ['shell', 'dashboard', 'console'] as const;
 export type WebArea = 'dashboard' | 'console';
 
+const COMPILE: CompileOptions = { strict: false, preventIndent: true };
 const RUNTIME: Handlebars.RuntimeOptions = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
 
 /** A link of the navigation, already filtered by role. */
@@ -66,15 +66,22 @@ export class HandlebarsWebViews implements WebViews {
   private readonly layout: Handlebars.TemplateDelegate;
   private readonly views = new Map<string, Handlebars.TemplateDelegate>();
 
-  constructor(readonly dir: string = WEB_TEMPLATES_DIR) {
-    this.messages = loadWebMessages(path.join(dir, 'locales'));
+  private readonly operator: Readonly<Record<string, string | null>>;
+
+  /**
+   * `files`: the package's templates, or an operator's theme over them (themedWebFiles),
+   * file by file; `brand`: the operator's name, logo, colour and support contacts.
+   */
+  constructor(readonly files: ThemeFiles = new ThemeFiles([WEB_TEMPLATES_DIR]), brand: OperatorBrand = DEFAULT_BRAND) {
+    this.operator = brandTemplateData(brand);
+    this.messages = loadWebMessages(files, brand.name);
     this.registerHelpers();
-    this.registerPartials(path.join(dir, 'partials'), '');
-    for (const area of fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !['partials', 'assets', 'locales'].includes(d.name))) {
-      this.registerPartials(path.join(dir, area.name, 'partials'), `${area.name}-`);
-      this.compileViews(path.join(dir, area.name), area.name);
+    this.registerPartials('partials', '');
+    for (const area of files.folders('').filter((name) => !['partials', 'assets', 'locales'].includes(name))) {
+      this.registerPartials(path.join(area, 'partials'), `${area}-`);
+      this.compileViews(area, area);
     }
-    this.layout = this.compile(path.join(dir, 'layout.hbs'));
+    this.layout = this.files.compile(this.env, 'layout.hbs', COMPILE);
   }
 
   render(res: Response, view: string, data: Record<string, unknown>, status = 200): void {
@@ -110,6 +117,7 @@ export class HandlebarsWebViews implements WebViews {
       liveMode: principal?.mode === 'live',
       // The Live side of the mode switch: only for a merchant in production (or a session already in live mode, to switch back).
       canUseLive: principal?.mode === 'live' || res.locals.webMerchantLive === true,
+      operator: this.operator,
       brandCss: typeof res.locals.webBrandCss === 'string' ? res.locals.webBrandCss : undefined,
     };
     const body = template(context, RUNTIME);
@@ -152,27 +160,20 @@ export class HandlebarsWebViews implements WebViews {
   }
 
   private registerPartials(dir: string, prefix: string): void {
-    if (!fs.existsSync(dir)) return;
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.hbs'))) {
-      this.env.registerPartial(`${prefix}${path.basename(file, '.hbs')}`, this.compile(path.join(dir, file)));
+    for (const file of this.files.list(dir, '.hbs')) {
+      this.env.registerPartial(`${prefix}${path.basename(file, '.hbs')}`, this.files.compile(this.env, path.join(dir, file), COMPILE));
     }
   }
 
   private compileViews(dir: string, prefix: string): void {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!['partials', 'assets'].includes(entry.name)) this.compileViews(full, `${prefix}/${entry.name}`);
-      } else if (entry.name.endsWith('.hbs')) {
-        this.views.set(`${prefix}/${path.basename(entry.name, '.hbs')}`, this.compile(full));
-      }
-    }
+    for (const file of this.files.list(dir, '.hbs')) this.views.set(`${prefix}/${path.basename(file, '.hbs')}`, this.files.compile(this.env, path.join(dir, file), COMPILE));
+    for (const sub of this.files.folders(dir).filter((name) => !['partials', 'assets'].includes(name))) this.compileViews(path.join(dir, sub), `${prefix}/${sub}`);
   }
+}
 
-  private compile(file: string): Handlebars.TemplateDelegate {
-    const template = this.env.compile(fs.readFileSync(file, 'utf8'), { strict: false, preventIndent: true });
-    return template;
-  }
+/** The package's templates with an operator theme's `dashboard/` folder (TENDER_TEMPLATES_DIR) over them, file by file. */
+export function themedWebFiles(themeDir: string): ThemeFiles {
+  return ThemeFiles.over(path.join(themeDir, 'dashboard'), WEB_TEMPLATES_DIR);
 }
 
 /** JSON for a `<script type="application/json">` block: nothing in it can close the element. */

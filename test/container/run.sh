@@ -48,6 +48,7 @@ cleanup() {
   if [ -z "${TENDER_CONTAINER_KEEP:-}" ]; then
     pm rmi -a -f >/dev/null 2>&1 || true
     rm -rf "$work"
+    lap "removed its podman storage (${work})"
   fi
 }
 trap cleanup EXIT
@@ -58,7 +59,8 @@ if [ -z "${TENDER_CONTAINER_IMAGE:-}" ]; then
     test/container/base-image.sh "$base" "$work"
   fi
   # --layers=false: one commit per stage instead of one per instruction; with vfs every
-  # commit copies the whole file system, which was most of the build's time.
+  # commit copies the whole file system, which was most of the build's time (the
+  # Dockerfile has two stages for the same reason).
   lap "building ${image} (Dockerfile, BASE_IMAGE=${base})"
   pm build --layers=false --network=host --build-arg BASE_IMAGE="$base" -t "$image" -f Dockerfile . >"$work/build.log" 2>&1 \
     || { tail -50 "$work/build.log"; fail "podman build"; }

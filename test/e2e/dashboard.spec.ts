@@ -146,6 +146,11 @@ describe('dashboard screens in headless Chromium', function () {
     await page.waitForSelector('#payments-table');
     const overflow = await page.evaluate(() => { const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number }; return g.document.documentElement.scrollWidth - g.innerWidth; });
     assert.ok(overflow <= 1, `no sideways scrolling on a phone (${overflow}px)`);
+    // Ids are laid out whole (one line box each), and the Arabic labels never wrap inside a word.
+    const brokenIds = await page.$$eval('#payments-table .payment-link', (links) => links.filter((a) => a.getClientRects().length !== 1).map((a) => a.textContent ?? ''));
+    assert.deepEqual(brokenIds, [], 'payment ids are not cut on a phone');
+    const labelWraps = await page.$$eval('#payments-table td', (cells) => cells.map((td) => (globalThis as unknown as { getComputedStyle(e: unknown, pseudo: string): { whiteSpace: string } }).getComputedStyle(td, '::before').whiteSpace).filter((w) => w !== 'nowrap'));
+    assert.deepEqual(labelWraps, [], 'column labels keep their words whole');
     await shot(page, 'payments-mobile-ar');
   });
 });

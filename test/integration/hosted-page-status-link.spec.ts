@@ -25,7 +25,7 @@ describe('hosted page result: link to the buyer status page', () => {
     const url = new URL(href);
     assert.match(url.pathname, new RegExp(`^/status/${String(p.id)}\\.`));
     const status = await request(t.gateway.app).get(url.pathname).expect(200);
-    assert.match(status.text, /visa •••• 4242/);
+    assert.match(status.text, /Visa •••• 4242/);
     assert.doesNotMatch(status.text, /424242/);
     assert.doesNotMatch(status.text, /4242424242424242/);
     // A forged MAC opens nothing.

@@ -99,7 +99,7 @@ describe('transaction monitoring: alert e-mails through a real SMTP server', fun
     const mails = await delivered();
     assert.equal(mails.length, 2);
     const merchantMail = mails.find((m) => (m.to as { text: string }).text === 'shop@example.com');
-    assert.equal(merchantMail?.subject, 'Risk alert for Book Corner: repeated declines of visa •••• 0002', 'TENDER_EMAIL_LOCALE (en) without an alert locale');
+    assert.equal(merchantMail?.subject, 'Risk alert for Book Corner: repeated declines of Visa •••• 0002', 'TENDER_EMAIL_LOCALE (en) without an alert locale');
     for (const mail of mails) assert.ok(!visibleText(mail).includes(CARDS.doNotHonor) && !visibleText(mail).includes('400000'));
   });
 

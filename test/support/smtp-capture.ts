@@ -10,6 +10,10 @@ export interface CapturedMail {
   readonly html: string;
   /** The Reply-To address, '' when none. */
   readonly replyTo: string;
+  /** The From header as sent (`Acme Pay <no-reply@acme.example>`). */
+  readonly from: string;
+  /** The Message-ID header (`<eml_...@acme.example>`). */
+  readonly messageId: string;
 }
 
 /**
@@ -28,7 +32,7 @@ export class SmtpCapture {
         .then((mail: ParsedMail) => {
           const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '');
           const html = typeof mail.html === 'string' ? mail.html : '';
-          this.messages.push({ to, subject: mail.subject ?? '', text: mail.text ?? '', html, replyTo: mail.replyTo?.text ?? '' });
+          this.messages.push({ to, subject: mail.subject ?? '', text: mail.text ?? '', html, replyTo: mail.replyTo?.text ?? '', from: mail.from?.text ?? '', messageId: mail.messageId ?? '' });
           for (const w of this.waiters.splice(0)) w();
           callback();
         })

@@ -1,8 +1,13 @@
 import fs from 'node:fs';
+import Handlebars from 'handlebars';
 import path from 'node:path';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { TenderConfig } from '../config/config';
 import { ConfigProblem } from './config-problems';
+import { PageTheme } from '../pages/page-theme';
+import { ThemeFileError, ThemeFiles } from '../pages/theme-files';
+import { SignupPages, themedSignupFiles } from '../http/signup/signup-pages';
+import { themedEmailFiles } from '../notifications/email/email-renderer';
 
 /** What a valid configuration still needs from the machine, as errors and warnings. */
 export interface SurroundingsReport {
@@ -34,7 +39,7 @@ export function checkSurroundings(config: TenderConfig, env: Readonly<Record<str
     const file = config.database.filename;
     check('DATABASE_URL', () => (fs.existsSync(file) ? writableFile(file) : writableDirectory(path.dirname(file))));
   }
-  check('TENDER_TEMPLATES_DIR', () => (fs.existsSync(path.join(config.templatesDir, 'layout.hbs')) ? undefined : `${config.templatesDir} holds no layout.hbs (not a theme directory)`));
+  check('TENDER_TEMPLATES_DIR', () => themeProblem(config));
   const { tlsCertFile, tlsKeyFile } = config.certificates;
   if (tlsCertFile !== undefined && tlsKeyFile !== undefined) {
     const certificate = readPem('TENDER_TLS_CERT_FILE', tlsCertFile, errors, (pem) => new X509Certificate(pem));
@@ -109,5 +114,28 @@ function resolvable(name: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The operator's theme as `tender start` reads it: a directory whose files (over the default theme's) all parse. */
+function themeProblem(config: TenderConfig): string | undefined {
+  if (!fs.existsSync(config.templatesDir) || !fs.statSync(config.templatesDir).isDirectory()) return `${config.templatesDir} is not a directory`;
+  try {
+    new PageTheme(config);
+    loadThemedTemplateSets(config);
+    return undefined;
+  } catch (error) {
+    return error instanceof ThemeFileError ? error.message : `the theme cannot be loaded: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** The sign-up pages and the e-mails as the theme overrides them: every file the operator brings parses. */
+function loadThemedTemplateSets(config: TenderConfig): void {
+  new SignupPages(themedSignupFiles(config.templatesDir), config.brand);
+  const email = themedEmailFiles(config.templatesDir);
+  const own = new ThemeFiles([email.layers[0] ?? '']);
+  for (const file of own.list('locales', '.json')) email.jsonLayers(path.join('locales', file));
+  for (const folder of ['', ...own.folders('')]) {
+    for (const file of own.list(folder, '.hbs')) own.compile(Handlebars.create(), path.join(folder, file));
   }
 }

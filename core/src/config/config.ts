@@ -2,6 +2,7 @@ import { BusinessCalendar, parseBusinessCalendar } from '../merchants/business-c
 import path from 'node:path';
 import { z } from 'zod';
 import { NotificationsConfig, loadNotificationsConfig } from './notifications-config';
+import { OperatorBrand, loadBrandConfig } from './brand-config';
 import { OutboundConfig, loadOutboundConfig } from './outbound-config';
 import { isIpOrRange } from '../monitoring/ip-ranges';
 import { PluginSettings, loadPluginSettings } from './plugin-settings';
@@ -56,6 +57,8 @@ export interface TenderConfig {
   readonly certificates: CertificatesConfig;
   /** Webhooks and e-mail. */
   readonly notifications: NotificationsConfig;
+  /** The operator's brand on the dashboard, console, sign-up and status pages and in e-mails (white label). */
+  readonly brand: OperatorBrand;
   /** The outbound HTTP client: private targets in test mode, time limits. */
   readonly outbound: OutboundConfig;
   /** The hosted page's theme directory (white label); default templates/default. */
@@ -177,7 +180,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('TENDER_ADMIN_TOKEN is required when NODE_ENV=production');
   }
   const publicUrl = (e.TENDER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
-  const notifications = loadNotificationsConfig(env, publicUrl);
+  const brand = loadBrandConfig(env, publicUrl);
+  if ('error' in brand) throw new ConfigError(`invalid configuration:\n  ${brand.error.join('\n  ')}`);
+  const notifications = loadNotificationsConfig(env, publicUrl, brand);
   if ('error' in notifications) throw new ConfigError(`invalid configuration:\n  ${notifications.error.join('\n  ')}`);
   const pluginSettings = loadPluginSettings(env, cwd);
   if ('error' in pluginSettings) throw new ConfigError(`invalid configuration:\n  ${pluginSettings.error}`);
@@ -215,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicationUrl: e.TENDER_CA_PUBLICATION_URL?.replace(/\/+$/, ''),
     },
     notifications,
+    brand,
     outbound,
     templatesDir: e.TENDER_TEMPLATES_DIR === undefined ? DEFAULT_TEMPLATES_DIR : path.resolve(cwd, e.TENDER_TEMPLATES_DIR),
     pageTtlMs: e.TENDER_PAGE_TTL_MINUTES * 60_000,

@@ -75,7 +75,8 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-export function loadNotificationsConfig(env: Record<string, string | undefined>, publicUrl: string): NotificationsConfig | { error: string[] } {
+/** `brand` names the default sender (`<brand> <no-reply@<brand domain>>`); without it, Tender at the public URL's host. */
+export function loadNotificationsConfig(env: Record<string, string | undefined>, publicUrl: string, brand?: { readonly name: string; readonly domain: string }): NotificationsConfig | { error: string[] } {
   const parsed = schema.safeParse(env);
   if (!parsed.success) return { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
   const e = parsed.data;
@@ -88,7 +89,7 @@ export function loadNotificationsConfig(env: Record<string, string | undefined>,
     webhookRetryWindowMs: e.TENDER_WEBHOOK_RETRY_WINDOW_MS,
     webhookOrderHoldMs: e.TENDER_WEBHOOK_ORDER_HOLD_MS,
     smtpUrl: e.TENDER_SMTP_URL,
-    mailFrom: e.TENDER_MAIL_FROM ?? `Tender <no-reply@${new URL(publicUrl).hostname}>`,
+    mailFrom: e.TENDER_MAIL_FROM ?? `${displayName(brand?.name ?? 'Tender')} <no-reply@${brand?.domain ?? new URL(publicUrl).hostname}>`,
     emailLocale: e.TENDER_EMAIL_LOCALE,
     emailRetryBaseMs: e.TENDER_EMAIL_RETRY_BASE_MS,
     emailRetryMaxMs: e.TENDER_EMAIL_RETRY_MAX_MS,
@@ -100,4 +101,9 @@ export function loadNotificationsConfig(env: Record<string, string | undefined>,
     timeZone: e.TENDER_TIME_ZONE,
     testModeWarningMs: e.TENDER_TEST_MODE_WARNING_HOURS * 3600_000,
   };
+}
+
+/** A display name for a From header: as is when it is plain words, else quoted (a brand name holds no `"`). */
+function displayName(name: string): string {
+  return /^[A-Za-z0-9 !#$%&'*+/=?^_`{|}~-]+$/.test(name) ? name : `"${name}"`;
 }

@@ -1,3 +1,4 @@
+import { cardBrandLabel } from '../pages/card-brand-label';
 import { createHash } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { CLOCK, Clock } from '../clock/clock';
@@ -60,7 +61,7 @@ export class RiskPatternAlerts {
     }
     const declines = fired('declines');
     if (a.patterns.declines.enabled && declines !== undefined) {
-      crossings.push({ pattern: 'declines', subject: risk.card.fingerprint, windowSeconds: a.patterns.declines.windowSeconds, data: { card: `${risk.card.brand} •••• ${risk.card.last4}`, reason: declines } });
+      crossings.push({ pattern: 'declines', subject: risk.card.fingerprint, windowSeconds: a.patterns.declines.windowSeconds, data: { card: `${cardBrandLabel(risk.card.brand)} •••• ${risk.card.last4}`, reason: declines } });
     }
     if (a.patterns.blocks.enabled && risk.action === 'block') {
       const { threshold, windowSeconds } = a.patterns.blocks;

@@ -1,3 +1,4 @@
+import { cardBrandLabel } from './card-brand-label';
 import { Branding, brandingCss, islandCss } from '../branding/branding';
 import { Payment } from '../payments/payment';
 import { formatAmount } from './amount-format';
@@ -119,6 +120,5 @@ export function paymentContext(payment: Pick<Payment, 'amount' | 'currency' | 'd
 /** "Visa •••• 4242": brand and last 4, the most a page ever shows of a card. */
 export function cardLabel(payment: Payment): string | null {
   if (payment.card === null) return null;
-  const brand = payment.card.brand.charAt(0).toUpperCase() + payment.card.brand.slice(1);
-  return `${brand} •••• ${payment.card.last4}`;
+  return `${cardBrandLabel(payment.card.brand)} •••• ${payment.card.last4}`;
 }

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { CORE_TEMPLATES_DIR } from '../templates-dir';
+import { ThemeFiles } from './theme-files';
 
 export const PAGE_LOCALES = ['ru', 'en', 'ar'] as const;
 export type PageLocale = (typeof PAGE_LOCALES)[number];
@@ -46,21 +46,30 @@ export function directionOf(locale: PageLocale): 'rtl' | 'ltr' {
 }
 
 /**
- * Reads the three locale files once. A theme may bring its own `locales/` folder;
- * otherwise core's templates/locales is used (not the folder next to the theme: an
- * operator's theme lives outside the package). A missing key in a locale
- * is a start-up error rather than an empty label in front of a buyer.
+ * Reads the three locale files once: core's templates/locales, with the theme's own
+ * `locales/<lang>.json` (when it has one) merged over it key by key, so a theme that
+ * changes a few texts, or brings only some languages, still has every text. A key
+ * missing in a locale is a start-up error rather than an empty label in front of a buyer.
  */
 export function loadMessages(themeDir: string): Readonly<Record<PageLocale, PageMessages>> {
-  const own = path.join(themeDir, 'locales');
-  const dir = fs.existsSync(own) ? own : path.join(CORE_TEMPLATES_DIR, 'locales');
-  const all = Object.fromEntries(PAGE_LOCALES.map((l) => [l, JSON.parse(fs.readFileSync(path.join(dir, `${l}.json`), 'utf8')) as PageMessages])) as Record<PageLocale, PageMessages>;
+  const files = ThemeFiles.over(path.join(themeDir, 'locales'), path.join(CORE_TEMPLATES_DIR, 'locales'));
+  const all = Object.fromEntries(PAGE_LOCALES.map((l) => [l, files.jsonLayers<PageMessages>(`${l}.json`).reduce(mergeMessages, {})])) as Record<PageLocale, PageMessages>;
   const reference = keysOf(all.en);
   for (const l of PAGE_LOCALES) {
     const missing = reference.filter((k) => !keysOf(all[l]).includes(k));
-    if (missing.length > 0) throw new Error(`locale ${l} in ${dir} lacks ${missing.join(', ')}`);
+    if (missing.length > 0) throw new Error(`locale ${l} in ${files.layers.join(' over ')} lacks ${missing.join(', ')}`);
   }
   return all;
+}
+
+/** `over`'s texts replace `base`'s, nested objects merged. */
+export function mergeMessages(base: PageMessages, over: PageMessages): PageMessages {
+  const out: Record<string, string | PageMessages> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const prev = out[k];
+    out[k] = typeof v === 'object' && typeof prev === 'object' ? mergeMessages(prev, v) : v;
+  }
+  return out;
 }
 
 function keysOf(m: PageMessages, prefix = ''): string[] {

@@ -9,6 +9,8 @@ import { sanitizeMerchantMarkup } from '../branding/merchant-markup';
 import { PageLocale, PageMessages, loadMessages } from './page-locale';
 import { PageContext, merchantTemplateContext } from './page-context';
 import { methodPartProblem } from '../methods/method-part-template';
+import { DEFAULT_THEME_DIR } from '../templates-dir';
+import { ThemeFiles } from './theme-files';
 
 /** The pages every theme provides (templates/default/<name>.hbs); `fields` is the payment form island's document. */
 export const PAGE_NAMES = ['payment', 'fields', 'result', 'challenge', 'error', 'link'] as const;
@@ -52,24 +54,24 @@ export class PageTheme {
 
   constructor(@inject(CONFIG) config: TenderConfig) {
     this.dir = config.templatesDir;
+    // The operator's theme over the default one, file by file: a theme holds what it changes.
+    const files = ThemeFiles.over(this.dir, DEFAULT_THEME_DIR);
     this.messages = loadMessages(this.dir);
-    const read = (file: string): string => fs.readFileSync(path.join(this.dir, file), 'utf8');
-    const partialsDir = path.join(this.dir, 'partials');
-    for (const file of fs.readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
+    for (const file of files.list('partials', '.hbs')) {
       const name = path.basename(file, '.hbs');
-      const source = fs.readFileSync(path.join(partialsDir, file), 'utf8');
-      this.env.registerPartial(name, this.env.compile(source, COMPILE_OPTIONS));
+      const source = files.read(`partials/${file}`);
+      this.env.registerPartial(name, files.compile(this.env, `partials/${file}`, COMPILE_OPTIONS));
       if (name === 'merchant_header' || name === 'order_summary') this.merchantEnv.registerPartial(name, this.merchantEnv.compile(source, COMPILE_OPTIONS));
     }
     this.merchantEnv.registerPartial('card_form', `<${PARTIAL_PLACEHOLDERS.card_form}></${PARTIAL_PLACEHOLDERS.card_form}>`);
     // The account option is part of the island now; the partial stays valid in older templates and renders nothing.
     this.merchantEnv.registerPartial('account_option', '');
-    this.layout = this.env.compile(read('layout.hbs'), COMPILE_OPTIONS);
-    this.pages = Object.fromEntries(PAGE_NAMES.map((name) => [name, this.env.compile(read(`${name}.hbs`), COMPILE_OPTIONS)])) as Record<PageName, Handlebars.TemplateDelegate>;
-    const assetsDir = path.join(this.dir, 'assets');
-    for (const file of fs.readdirSync(assetsDir)) {
+    this.layout = files.compile(this.env, 'layout.hbs', COMPILE_OPTIONS);
+    this.pages = Object.fromEntries(PAGE_NAMES.map((name) => [name, files.compile(this.env, `${name}.hbs`, COMPILE_OPTIONS)])) as Record<PageName, Handlebars.TemplateDelegate>;
+    for (const file of files.list('assets')) {
       const type = ASSET_TYPES[path.extname(file)];
-      if (type !== undefined) this.assets.set(file, { type, body: fs.readFileSync(path.join(assetsDir, file)) });
+      const found = files.find(`assets/${file}`);
+      if (type !== undefined && found !== undefined) this.assets.set(file, { type, body: fs.readFileSync(found) });
     }
   }
 

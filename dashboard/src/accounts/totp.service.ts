@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
-import { CLOCK, Clock, DATABASE, Database, TenderError, WebAccountRow } from '@tender/core';
+import { CLOCK, CONFIG, Clock, DATABASE, Database, TenderConfig, TenderError, WebAccountRow } from '@tender/core';
 import { TotpSecretBox } from './totp-secret-box';
 
 /** RFC 6238 defaults every authenticator app understands: SHA-1, 6 digits, 30 s; one step of clock drift either way. */
@@ -32,9 +32,15 @@ export class TotpService {
     @inject(DATABASE) private readonly db: Database,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(TotpSecretBox) private readonly box: TotpSecretBox,
+    @inject(CONFIG) private readonly config: TenderConfig,
   ) {}
 
-  async startEnrolment(accountId: string, email: string, issuer = 'Tender'): Promise<TotpEnrolment> {
+  /** The name authenticator apps list the code under: the operator's brand (TENDER_BRAND_NAME). */
+  private get issuer(): string {
+    return this.config.brand.name;
+  }
+
+  async startEnrolment(accountId: string, email: string, issuer = this.issuer): Promise<TotpEnrolment> {
     const secret = new Secret({ size: 20 }).base32;
     const sealed = this.box.seal(accountId, secret);
     const changed = await this.db('web_accounts').where({ id: accountId, totp_enabled: false }).update({ totp_key_version: sealed.version, totp_secret_box: sealed.box, totp_last_step: null, updated_at: this.clock.now() });
@@ -43,7 +49,7 @@ export class TotpService {
   }
 
   /** The pending enrolment again (the page is reloaded before the code is typed). */
-  async pendingEnrolment(accountId: string, email: string, issuer = 'Tender'): Promise<TotpEnrolment | undefined> {
+  async pendingEnrolment(accountId: string, email: string, issuer = this.issuer): Promise<TotpEnrolment | undefined> {
     const row = (await this.db('web_accounts').where({ id: accountId }).first()) as WebAccountRow | undefined;
     if (row === undefined || Boolean(row.totp_enabled) || row.totp_secret_box === null || row.totp_key_version === null) return undefined;
     return this.describe(this.box.open(accountId, row.totp_key_version, row.totp_secret_box), email, issuer);
@@ -70,7 +76,7 @@ export class TotpService {
     if (!/^[0-9]{6}$/.test(token)) return false;
     const row = (await this.db('web_accounts').where({ id: accountId }).first()) as WebAccountRow | undefined;
     if (row === undefined || Boolean(row.totp_enabled) !== enabled || row.totp_secret_box === null || row.totp_key_version === null) return false;
-    const totp = this.totp(this.box.open(accountId, row.totp_key_version, row.totp_secret_box), row.email, 'Tender');
+    const totp = this.totp(this.box.open(accountId, row.totp_key_version, row.totp_secret_box), row.email, this.issuer);
     const timestamp = this.clock.now();
     const delta = totp.validate({ token, timestamp, window: TOTP_SETTINGS.window });
     if (delta === null) return false;

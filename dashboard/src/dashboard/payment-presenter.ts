@@ -1,21 +1,22 @@
-import { Payment, Refund, formatAmount } from '@tender/core';
+import { Payment, Refund, cardBrandLabel, formatAmount } from '@tender/core';
 import { minorToDecimal } from './decimal-amount';
 import { TimelineEntry } from './payment-timeline';
+import { dashboardMoment } from './merchant-time';
 
 /**
  * A payment row of the table, as strings for the template. Field names avoid the
  * shell's helper names (`amount`, `t`, `json`, ...): Handlebars calls a helper before
  * it reads a field of the same name.
  */
-export function paymentRowView(p: Payment, locale: string): Record<string, unknown> {
+export function paymentRowView(p: Payment, locale: string, timeZone: string): Record<string, unknown> {
   return {
     id: p.id,
-    created_at: new Date(p.createdAt).toISOString().replace('T', ' ').slice(0, 19),
+    created_at: dashboardMoment(p.createdAt, locale, timeZone),
     order_id: p.orderId,
     status: p.status,
     amount_text: formatAmount(p.amount, p.currency, locale),
     currency: p.currency,
-    card: p.card === null ? '' : `${p.card.brand} •••• ${p.card.last4}`,
+    card: p.card === null ? '' : `${cardBrandLabel(p.card.brand)} •••• ${p.card.last4}`,
     email: p.customerEmail ?? '',
   };
 }
@@ -31,10 +32,12 @@ export function paymentActionsOf(p: Payment): { capture: boolean; cancel: boolea
   };
 }
 
-export function paymentDetailView(p: Payment, locale: string): Record<string, unknown> {
+export function paymentDetailView(p: Payment, locale: string, timeZone: string): Record<string, unknown> {
   const actions = paymentActionsOf(p);
   return {
-    ...paymentRowView(p, locale),
+    ...paymentRowView(p, locale, timeZone),
+    created_at: dashboardMoment(p.createdAt, locale, timeZone, true),
+    time_zone: timeZone,
     description: p.description ?? '',
     livemode: p.livemode,
     capture_method: p.captureMethod,
@@ -51,9 +54,10 @@ export function paymentDetailView(p: Payment, locale: string): Record<string, un
   };
 }
 
-export function timelineView(entries: readonly TimelineEntry[], currency: string, locale: string): Array<Record<string, unknown>> {
+export function timelineView(entries: readonly TimelineEntry[], currency: string, locale: string, timeZone: string): Array<Record<string, unknown>> {
   return entries.map((e) => ({
-    at: new Date(e.at).toISOString().replace('T', ' ').slice(0, 23),
+    at: dashboardMoment(e.at, locale, timeZone, true),
+    at_iso: new Date(e.at).toISOString(),
     kind: e.kind,
     title: e.title,
     detail: Object.entries(e.detail)
@@ -62,6 +66,6 @@ export function timelineView(entries: readonly TimelineEntry[], currency: string
   }));
 }
 
-export function refundRowView(r: Refund, locale: string): Record<string, unknown> {
-  return { id: r.id, status: r.status, amount_text: formatAmount(r.amount, r.currency, locale), reason: r.reason ?? '', created_at: new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19) };
+export function refundRowView(r: Refund, locale: string, timeZone: string): Record<string, unknown> {
+  return { id: r.id, status: r.status, amount_text: formatAmount(r.amount, r.currency, locale), reason: r.reason ?? '', created_at: dashboardMoment(r.createdAt, locale, timeZone) };
 }

@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { DATABASE, Database, MerchantContext, Payment, Refund, refundFromRow, toMinorUnits } from '@tender/core';
 
 /** What kind of thing happened; the template picks its label and icon from it. */
-export type TimelineKind = 'created' | 'risk' | 'review' | 'attempt' | 'bank' | 'event' | 'webhook' | 'refund';
+export type TimelineKind = 'created' | 'risk' | 'review' | 'attempt' | 'bank' | 'three_ds' | 'event' | 'webhook' | 'refund';
 
 /**
  * One line of a payment's story. `detail` holds plain strings for the template
@@ -27,7 +27,10 @@ export interface PaymentTimeline {
 
 type Row = Record<string, unknown>;
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
-const ORDER: Record<TimelineKind, number> = { created: 0, risk: 1, review: 2, attempt: 3, bank: 4, refund: 5, event: 6, webhook: 7 };
+const ORDER: Record<TimelineKind, number> = { created: 0, risk: 1, review: 2, attempt: 3, bank: 4, three_ds: 5, refund: 6, event: 7, webhook: 8 };
+
+/** What the transStatus of a 3-D Secure authentication means, for people. */
+const THREE_DS_OUTCOME: Readonly<Record<string, string>> = { Y: 'authenticated', A: 'attempted', N: 'not authenticated', R: 'rejected', U: 'could not be performed', C: 'challenge required' };
 
 /**
  * Everything the gateway recorded about one payment, oldest first: routing
@@ -56,11 +59,24 @@ export class PaymentTimelineAssembler {
     const deliveries: Row[] = events.length === 0 ? [] : await this.db('webhook_deliveries').where(scope).whereIn('event_id', events.map((e) => String(e.id))).orderBy('seq');
     const webhookAttempts: Row[] = deliveries.length === 0 ? [] : await this.db('webhook_attempts').whereIn('delivery_id', deliveries.map((d) => String(d.id))).orderBy('seq');
     const eventTypes = new Map(events.map((e) => [String(e.id), String(e.type)]));
+    const eventSeqs = new Map(events.map((e) => [String(e.id), Number(e.seq)]));
 
-    const entries: TimelineEntry[] = [{ at: payment.createdAt, kind: 'created', title: 'payment created', detail: { order_id: payment.orderId, capture_method: payment.captureMethod } }];
+    // A 3-D Secure payment's story has three phases: up to the challenge, the challenge, after it. Within one
+    // millisecond (or under a test clock) the phase keeps the order that caused things, not the kinds' order.
+    const challengeEvent = events.find((e) => e.object_id === payment.id && e.type === 'payment.requires_action');
+    const challengeSeq = challengeEvent === undefined ? undefined : Number(challengeEvent.seq);
+    const resumedEvent = challengeSeq === undefined ? undefined : events.find((e) => e.object_id === payment.id && Number(e.seq) > challengeSeq);
+    const phaseOfEvent = (seq: number): number => (challengeSeq === undefined || seq <= challengeSeq ? 0 : 2);
+    const phases = new Map<TimelineEntry, number>();
+    const push = (entry: TimelineEntry, phase = 0): void => {
+      entries.push(entry);
+      phases.set(entry, phase);
+    };
+    const entries: TimelineEntry[] = [];
+    push({ at: payment.createdAt, kind: 'created', title: 'payment created', detail: { order_id: payment.orderId, capture_method: payment.captureMethod } });
     for (const a of assessments) {
       const reasons = JSON.parse(str(a.reasons) || '[]') as Array<{ rule?: string; reason?: string; score?: number }>;
-      entries.push({
+      push({
         at: toMinorUnits(a.created_at),
         kind: 'risk',
         title: `risk: ${str(a.decision)} (score ${str(a.score)})`,
@@ -69,13 +85,13 @@ export class PaymentTimelineAssembler {
     }
     for (const r of reviews) {
       // The opening at its time, the decision at the time it was decided (risk_reviews.decided_at), not when the review opened.
-      entries.push({ at: toMinorUnits(r.created_at), kind: 'review', title: 'review: opened', detail: { review_id: str(r.id), deadline: new Date(toMinorUnits(r.expires_at)).toISOString(), then: str(r.expire_decision) } });
+      push({ at: toMinorUnits(r.created_at), kind: 'review', title: 'review: opened', detail: { review_id: str(r.id), deadline: new Date(toMinorUnits(r.expires_at)).toISOString(), then: str(r.expire_decision) } });
       if (r.decided_at !== null && r.decided_at !== undefined) {
-        entries.push({ at: toMinorUnits(r.decided_at), kind: 'review', title: `review: ${str(r.status)}`, detail: { review_id: str(r.id), decided_by: str(r.decided_by) } });
+        push({ at: toMinorUnits(r.decided_at), kind: 'review', title: `review: ${str(r.status)}`, detail: { review_id: str(r.id), decided_by: str(r.decided_by) } });
       }
     }
     for (const a of attempts) {
-      entries.push({
+      push({
         at: toMinorUnits(a.created_at),
         kind: 'attempt',
         title: `attempt via ${str(a.bank_code)}: ${str(a.result)}`,
@@ -83,31 +99,40 @@ export class PaymentTimelineAssembler {
       });
     }
     for (const op of operations) {
-      entries.push({
-        at: toMinorUnits(op.created_at),
-        kind: 'bank',
-        title: `${str(op.kind)}: ${str(op.status)}`,
-        detail: {
-          amount_minor: str(op.amount),
-          adapter: str(op.adapter_code),
-          auth_code: str(op.authorization_code),
-          rrn: str(op.rrn),
-          bank_code: str(op.raw_code),
-          failure: [str(op.failure_code), str(op.failure_message)].filter((s) => s !== '').join(': '),
-          tries: str(op.tries),
-        },
-      });
+      const detail = {
+        amount_minor: str(op.amount),
+        adapter: str(op.adapter_code),
+        auth_code: str(op.authorization_code),
+        rrn: str(op.rrn),
+        bank_code: str(op.raw_code),
+        failure: [str(op.failure_code), str(op.failure_message)].filter((s) => s !== '').join(': '),
+        tries: str(op.tries),
+      };
+      const challenged = challengeEvent !== undefined && (op.refund_id === null || op.refund_id === undefined) && (op.kind === 'sale' || op.kind === 'authorize');
+      if (!challenged) {
+        push({ at: toMinorUnits(op.created_at), kind: 'bank', title: `${str(op.kind)}: ${str(op.status)}`, detail });
+        continue;
+      }
+      // The bank asked for 3-D Secure: its request, the buyer's challenge, then the bank's answer (the same
+      // operation, resumed after the challenge, answered at updated_at).
+      push({ at: toMinorUnits(op.created_at), kind: 'bank', title: `${str(op.kind)}: action_required`, detail: { amount_minor: detail.amount_minor, adapter: detail.adapter } });
+      push({ at: toMinorUnits(challengeEvent.created_at), kind: 'three_ds', title: '3-D Secure: challenge sent to the buyer', detail: {} }, 1);
+      if (payment.threeDSecure !== null && resumedEvent !== undefined) {
+        const outcome = THREE_DS_OUTCOME[payment.threeDSecure.status] ?? payment.threeDSecure.status;
+        push({ at: toMinorUnits(resumedEvent.created_at), kind: 'three_ds', title: `3-D Secure: ${outcome}`, detail: { trans_status: payment.threeDSecure.status, eci: payment.threeDSecure.eci ?? '' } }, 1);
+      }
+      if (op.status !== 'action_required') push({ at: toMinorUnits(op.updated_at), kind: 'bank', title: `${str(op.kind)}: ${str(op.status)}`, detail }, 2);
     }
     for (const r of refunds) {
-      entries.push({ at: r.createdAt, kind: 'refund', title: `refund ${r.id}: ${r.status}`, detail: { amount_minor: String(r.amount), reason: r.reason ?? '', failure: r.failureCode ?? '' } });
+      push({ at: r.createdAt, kind: 'refund', title: `refund ${r.id}: ${r.status}`, detail: { amount_minor: String(r.amount), reason: r.reason ?? '', failure: r.failureCode ?? '' } }, 2);
     }
     for (const e of events) {
-      entries.push({ at: toMinorUnits(e.created_at), kind: 'event', title: str(e.type), detail: { event_id: str(e.id) } });
+      push({ at: toMinorUnits(e.created_at), kind: 'event', title: str(e.type), detail: { event_id: str(e.id) } }, phaseOfEvent(Number(e.seq)));
     }
     for (const d of deliveries) {
       const tries = webhookAttempts.filter((a) => a.delivery_id === d.id);
       const last = tries[tries.length - 1];
-      entries.push({
+      push({
         at: toMinorUnits(d.created_at),
         kind: 'webhook',
         title: `webhook ${eventTypes.get(str(d.event_id)) ?? ''}: ${str(d.status)}`,
@@ -117,9 +142,9 @@ export class PaymentTimelineAssembler {
           attempts: str(d.attempt_count),
           last_status: last === undefined ? '' : str(last.status_code ?? last.error),
         },
-      });
+      }, phaseOfEvent(eventSeqs.get(str(d.event_id)) ?? 0));
     }
-    entries.sort((a, b) => a.at - b.at || ORDER[a.kind] - ORDER[b.kind]);
+    entries.sort((a, b) => a.at - b.at || (phases.get(a) ?? 0) - (phases.get(b) ?? 0) || ORDER[a.kind] - ORDER[b.kind]);
     return { entries, refunds };
   }
 }

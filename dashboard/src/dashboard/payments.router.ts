@@ -10,6 +10,7 @@ import { paymentCsvHeader, paymentCsvLine } from './payment-csv';
 import { PaymentTimelineAssembler } from './payment-timeline';
 import { paymentActionsOf, paymentDetailView, paymentRowView, refundRowView, timelineView } from './payment-presenter';
 import { DashboardPaymentActions } from './payment-actions';
+import { merchantTimeZoneOf } from './merchant-time';
 import { SupportRefundLimits } from './support-refund-limits';
 import { minorToDecimal, parseFormAmount } from './decimal-amount';
 
@@ -28,6 +29,8 @@ export function paymentsRouter(container: ServiceResolver): Router {
   const router = Router();
   const search = container.resolve(PaymentSearch);
   const payments = container.resolve(PaymentService);
+  // Times in the merchant's time zone (else the operator's), in the screen's language.
+  const zoneOf = merchantTimeZoneOf(container);
   const timelines = container.resolve(PaymentTimelineAssembler);
   const actions = container.resolve(DashboardPaymentActions);
   const limits = container.resolve(SupportRefundLimits);
@@ -52,6 +55,7 @@ export function paymentsRouter(container: ServiceResolver): Router {
       return;
     }
     const principal = principalOf(res);
+    const timeZone = await zoneOf(res);
     const page = await search.page(contextOf(res), filterOf(parsed.data), cursorOf(parsed.data), limit.data);
     const query = filterQuery(parsed.data);
     const limitParam = limit.data === 50 ? '' : `limit=${limit.data}`;
@@ -60,7 +64,8 @@ export function paymentsRouter(container: ServiceResolver): Router {
       title: 'dash.payments.title',
       filter: parsed.data,
       options: optionsFor(parsed.data),
-      rows: page.payments.map((p) => paymentRowView(p, principal.locale)),
+      rows: page.payments.map((p) => paymentRowView(p, principal.locale, timeZone)),
+      time_zone: timeZone,
       nextLink: page.nextCursor === undefined ? undefined : `?${join(query, limitParam, `cursor=${page.nextCursor}`)}`,
       firstLink: parsed.data.cursor === undefined ? undefined : `?${join(query, limitParam)}`,
       exportLink: `/dashboard/payments/export.csv${query === '' ? '' : `?${query}`}`,
@@ -138,14 +143,15 @@ export function paymentsRouter(container: ServiceResolver): Router {
       throw error;
     }
     const timeline = await timelines.assemble(ctx, payment);
+    const timeZone = await zoneOf(res);
     renderScreen(
       res,
       'payment',
       {
         title: 'dash.payment.title',
-        payment: paymentDetailView(payment, principal.locale),
-        timeline: timelineView(timeline.entries, payment.currency, principal.locale),
-        refunds: timeline.refunds.map((r) => refundRowView(r, principal.locale)),
+        payment: paymentDetailView(payment, principal.locale, timeZone),
+        timeline: timelineView(timeline.entries, payment.currency, principal.locale, timeZone),
+        refunds: timeline.refunds.map((r) => refundRowView(r, principal.locale, timeZone)),
         ...extra,
       },
       status,
@@ -181,7 +187,7 @@ export function paymentsRouter(container: ServiceResolver): Router {
     renderScreen(res, 'payment-confirm', {
       title: `dash.payment.confirm_${action}`,
       action,
-      payment: paymentDetailView(payment, principal.locale),
+      payment: paymentDetailView(payment, principal.locale, await zoneOf(res)),
       confirm_amount: amount === undefined ? '' : minorToDecimal(amount, payment.currency),
       amountText: amount === undefined ? '' : `${minorToDecimal(amount, payment.currency)} ${payment.currency}`,
       reason: (form.reason ?? '').slice(0, 500),

@@ -1,8 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { CORE_TEMPLATES_DIR } from '../../templates-dir';
-import { PAGE_LOCALES, PageLocale, directionOf } from '../../pages/page-locale';
+import { PAGE_LOCALES, PageLocale, directionOf, mergeMessages } from '../../pages/page-locale';
+import { ThemeFiles } from '../../pages/theme-files';
+import { DEFAULT_BRAND, OperatorBrand, brandTemplateData } from '../../config/brand-config';
 
 /** templates/signup at the repository root. */
 export const SIGNUP_TEMPLATES = path.join(CORE_TEMPLATES_DIR, 'signup');
@@ -24,11 +25,17 @@ export class SignupPages {
   private readonly donePage: HandlebarsTemplateDelegate;
   private readonly messages = new Map<PageLocale, Messages>();
 
-  constructor(dir = SIGNUP_TEMPLATES) {
-    const load = (name: string) => this.hbs.compile(fs.readFileSync(path.join(dir, `${name}.hbs`), 'utf8'), { strict: false });
+  private readonly operator: Readonly<Record<string, string | null>>;
+
+  /**
+   * `files`: core's sign-up templates, or an operator's theme over them (themedSignupFiles);
+   * `brand` names the service in the texts (`{brand}`) and the layout (`{{operator.name}}`).
+   */
+  constructor(files: ThemeFiles = new ThemeFiles([SIGNUP_TEMPLATES]), private readonly brand: OperatorBrand = DEFAULT_BRAND) {
+    this.operator = brandTemplateData(brand);
+    const load = (name: string) => files.compile(this.hbs, `${name}.hbs`, { strict: false });
     for (const locale of PAGE_LOCALES) {
-      const file = path.join(dir, 'locales', `${locale}.json`);
-      this.messages.set(locale, fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Messages) : {});
+      this.messages.set(locale, files.jsonLayers<Messages>(path.join('locales', `${locale}.json`)).reduce(mergeMessages, {}));
     }
     this.hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => {
       const locale = (options.data as { root?: { lang?: PageLocale } }).root?.lang ?? 'en';
@@ -46,7 +53,8 @@ export class SignupPages {
       return typeof v === 'string' ? v : undefined;
     };
     const text = find(this.messages.get(locale)) ?? find(this.messages.get('en')) ?? key;
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole));
+    const values: Record<string, unknown> = { brand: this.brand.name, ...params };
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole));
   }
 
   form(locale: PageLocale, data: Record<string, unknown>): string {
@@ -60,8 +68,13 @@ export class SignupPages {
   private page(locale: PageLocale, titleKey: string, body: string): string {
     const languages = PAGE_LOCALES.map((code) => ({ code, name: LANGUAGE_NAMES[code], current: code === locale }));
     return this.layout(
-      { title: this.text(locale, titleKey), lang: locale, dir: directionOf(locale), languages, body: new Handlebars.SafeString(body) },
+      { title: this.text(locale, titleKey), lang: locale, dir: directionOf(locale), languages, operator: this.operator, body: new Handlebars.SafeString(body) },
       { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false },
     );
   }
+}
+
+/** core's sign-up templates with an operator theme's `signup/` folder (TENDER_TEMPLATES_DIR) over them, file by file. */
+export function themedSignupFiles(themeDir: string): ThemeFiles {
+  return ThemeFiles.over(path.join(themeDir, 'signup'), SIGNUP_TEMPLATES);
 }

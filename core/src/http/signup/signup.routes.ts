@@ -10,7 +10,7 @@ import { OFFERED_TIME_ZONES, formatInZone, isTimeZone } from '../../merchants/me
 import { PAGE_LOCALES, PageLocale, chooseLocale, isPageLocale } from '../../pages/page-locale';
 import { WebAccountService, passwordSchema } from '../../web/accounts/web-account.service';
 import { applicationRateLimit } from '../api/applications.routes';
-import { LANGUAGE_NAMES, SignupPages } from './signup-pages';
+import { LANGUAGE_NAMES, SignupPages, themedSignupFiles } from './signup-pages';
 import { formBody, requireBodyType } from '../body-parsing';
 import { readCookie, tokensMatch } from '../cookies';
 
@@ -40,7 +40,7 @@ export function signupRoutes(container: DependencyContainer): Router {
   const config = container.resolve<TenderConfig>(CONFIG);
   const onboarding = container.resolve(OnboardingService);
   const accounts = container.resolve(WebAccountService);
-  const pages = new SignupPages();
+  const pages = new SignupPages(themedSignupFiles(config.templatesDir), config.brand);
   const secure = config.publicUrl.startsWith('https:');
 
   const sendForm = (res: Response, status: number, values: FormValues, errors: Record<string, string>, summary?: string): void => {

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import Handlebars from 'handlebars';
 import { DependencyContainer } from 'tsyringe';
@@ -6,16 +8,12 @@ import { TenderError } from '../../errors/tender-error';
 import { paymentFromRow } from '../../payments/payment';
 import { formatAmount } from '../../notifications/email/email-notifier';
 import { StatusLink } from '../../notifications/status-link';
-
-const PAGE = Handlebars.compile(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>Payment status</title>
-<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#222}dt{color:#666;margin-top:.8rem}dd{margin:0;font-size:1.2rem}</style></head>
-<body><h1>Payment status</h1><dl>
-<dt>Amount</dt><dd data-field="amount">{{amount}}</dd>
-<dt>Status</dt><dd data-field="status">{{status}}</dd>
-{{#if card}}<dt>Card</dt><dd data-field="card">{{card}}</dd>{{/if}}
-</dl></body></html>`);
+import { CONFIG } from '../../config/tokens';
+import { TenderConfig } from '../../config/config';
+import { brandTemplateData } from '../../config/brand-config';
+import { CORE_TEMPLATES_DIR } from '../../templates-dir';
+import { ThemeFiles } from '../../pages/theme-files';
+import { cardBrandLabel } from '../../pages/card-brand-label';
 
 const LABELS: Record<string, string> = {
   pending: 'Awaiting payment',
@@ -39,6 +37,10 @@ export function paymentStatusRoutes(container: DependencyContainer): Router {
   const router = Router();
   const db = container.resolve<Database>(DATABASE);
   const links = container.resolve(StatusLink);
+  const config = container.resolve<TenderConfig>(CONFIG);
+  // core/templates/status, or the operator theme's status/ folder over it (TENDER_TEMPLATES_DIR).
+  const page = ThemeFiles.over(path.join(config.templatesDir, 'status'), path.join(CORE_TEMPLATES_DIR, 'status')).compile(Handlebars.create(), 'status.hbs');
+  const operator = brandTemplateData(config.brand);
 
   router.get('/:token', async (req, res) => {
     const id = links.paymentIdOf(String(req.params.token).slice(0, 120));
@@ -47,11 +49,16 @@ export function paymentStatusRoutes(container: DependencyContainer): Router {
     const p = paymentFromRow(row);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    // The page's only style element carries a fresh nonce; nothing else may run or load but the operator's logo.
+    const nonce = randomBytes(16).toString('base64');
+    res.setHeader('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'; img-src https: 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`);
     res.type('html').send(
-      PAGE({
+      page({
+        nonce,
+        operator,
         amount: formatAmount(p.amountCaptured > 0 ? p.amountCaptured : p.amount, p.currency),
         status: LABELS[p.status] ?? p.status,
-        card: p.card === null ? null : `${p.card.brand} •••• ${p.card.last4}`,
+        card: p.card === null ? null : `${cardBrandLabel(p.card.brand)} •••• ${p.card.last4}`,
       }),
     );
   });

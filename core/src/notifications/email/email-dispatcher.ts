@@ -8,7 +8,7 @@ import { LOGGER, Logger } from '../../logging/logger';
 import { nextDelay } from '../retry-schedule';
 import { EmailTemplate, PRERENDERED, PluginEmailTemplate } from './email-queue';
 import { EmailTemplateRegistry } from '../../plugins/email-template-registry';
-import { EmailRenderer } from './email-renderer';
+import { EmailRenderer, themedEmailFiles } from './email-renderer';
 import { MailTransport, createMailTransport } from './mail-transport';
 import { TenderMetrics } from '../../observability/metrics';
 
@@ -38,7 +38,7 @@ interface ClaimedEmail {
 @injectable()
 export class EmailDispatcher {
   private transport: MailTransport | undefined;
-  private readonly renderer = new EmailRenderer();
+  private readonly renderer: EmailRenderer;
 
   constructor(
     @inject(DATABASE) private readonly db: Database,
@@ -47,7 +47,10 @@ export class EmailDispatcher {
     @inject(LOGGER) private readonly logger: Logger,
     private readonly pluginTemplates: EmailTemplateRegistry,
     @inject(TenderMetrics) private readonly metrics: TenderMetrics,
-  ) {}
+  ) {
+    // The operator's theme may override any e-mail template or text (<theme>/email/); the brand fills {{operator.*}}.
+    this.renderer = new EmailRenderer(themedEmailFiles(config.templatesDir), config.brand);
+  }
 
   async runOnce(): Promise<number> {
     const batch = await this.claim(this.clock.now());
@@ -92,7 +95,7 @@ export class EmailDispatcher {
     const n = this.config.notifications;
     try {
       const rendered = email.template === PRERENDERED ? prerendered(email.data) : (this.pluginTemplates.render(email.template, email.locale, email.data) ?? this.renderer.render(email.template, email.locale, email.data));
-      this.transport ??= createMailTransport(n.smtpUrl, this.config.dataDir);
+      this.transport ??= createMailTransport(n.smtpUrl, this.config.dataDir, this.config.brand.domain);
       // Merchant e-mails come from a no-reply sender: a reply reaches the operator's support.
       const replyTo = n.supportEmail !== undefined && String(email.template).startsWith('onboarding/') && !String(email.template).startsWith('onboarding/operator-') ? n.supportEmail : undefined;
       await this.transport.send({ id: email.id, from: n.mailFrom, to: email.recipient, ...(replyTo === undefined ? {} : { replyTo }), ...rendered });

@@ -1,3 +1,4 @@
+import { cardBrandLabel } from '../../pages/card-brand-label';
 import { inject, injectable } from 'tsyringe';
 import { CONFIG } from '../../config/tokens';
 import { TenderConfig } from '../../config/config';
@@ -61,7 +62,7 @@ export class EmailNotifier implements EventListener {
         amount: formatAmount(p.amount_captured, p.currency),
         order_id: p.order_id,
         payment_id: p.id,
-        card: p.card === null ? null : `${p.card.brand} •••• ${p.card.last4}`,
+        card: p.card === null ? null : `${cardBrandLabel(p.card.brand)} •••• ${p.card.last4}`,
         status_url: this.links.urlFor(p.id),
         livemode: event.livemode,
       },

@@ -1,8 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { CORE_TEMPLATES_DIR } from '../../templates-dir';
 import { EmailTemplate } from './email-queue';
+import { ThemeFileError, ThemeFiles } from '../../pages/theme-files';
+import { PageMessages, mergeMessages } from '../../pages/page-locale';
+import { DEFAULT_BRAND, OperatorBrand, brandTemplateData } from '../../config/brand-config';
 
 export interface RenderedEmail {
   readonly subject: string;
@@ -39,7 +41,14 @@ export class EmailRenderer {
   private readonly hbs = Handlebars.create();
   private readonly cache = new Map<string, HandlebarsTemplateDelegate>();
 
-  constructor(private readonly dir: string = EMAIL_TEMPLATES_DIR) {
+  private readonly files: ThemeFiles;
+  /** `{{operator.name}}` and the rest of the brand, in every string and template. */
+  private readonly operator: Readonly<Record<string, string | null>>;
+
+  /** `files`: a folder of templates, or an operator's theme over core's (themedEmailFiles). */
+  constructor(files: ThemeFiles | string = EMAIL_TEMPLATES_DIR, brand?: OperatorBrand) {
+    this.files = typeof files === 'string' ? new ThemeFiles([files]) : files;
+    this.operator = brandTemplateData(brand ?? DEFAULT_BRAND);
     // Numbered lists in plain text (a bank's plan of documents).
     this.hbs.registerHelper('add1', (i: unknown) => Number(i) + 1);
   }
@@ -47,12 +56,13 @@ export class EmailRenderer {
   /** `template` is one of core's (EmailTemplate) or, with a plugin's directory, a plugin's registered name. */
   render(template: EmailTemplate | string, locale: string, data: Record<string, unknown>): RenderedEmail {
     const strings = this.locale(locale);
+    const withOperator = { operator: this.operator, ...data };
     const textStrings: Strings = {};
     const blocks = strings as unknown as Record<string, Strings | undefined>;
     const family = FAMILY.exec(template)?.[1];
     const own = { ...(family === undefined ? {} : blocks[`${family}/common`]), ...blocks[template] };
-    for (const [key, value] of Object.entries(own)) textStrings[key] = this.compile(`str:${locale}:${template}:${key}`, () => value, true)(data);
-    const context = { ...data, s: textStrings, dir: strings.dir, lang: locale };
+    for (const [key, value] of Object.entries(own)) textStrings[key] = this.compile(`str:${locale}:${template}:${key}`, () => value, true)(withOperator);
+    const context = { ...withOperator, s: textStrings, dir: strings.dir, lang: locale };
     return {
       subject: textStrings.subject ?? template,
       html: this.compile(`${template}.html`, () => this.source(template, family, 'html'), false)(context),
@@ -61,22 +71,36 @@ export class EmailRenderer {
   }
 
   private source(template: string, family: string | undefined, kind: 'html' | 'txt'): string {
-    const own = path.join(this.dir, `${template}.${kind}.hbs`);
-    const file = family !== undefined && !fs.existsSync(own) ? path.join(this.dir, family, `_layout.${kind}.hbs`) : own;
-    return fs.readFileSync(file, 'utf8');
+    const own = `${template}.${kind}.hbs`;
+    return this.files.read(family !== undefined && this.files.find(own) === undefined ? path.join(family, `_layout.${kind}.hbs`) : own);
   }
 
+  /** The locale's strings (English for an unknown one), an operator's file merged over core's key by key. */
   private locale(locale: string): LocaleFile {
-    const file = path.join(this.dir, 'locales', `${/^[a-z]{2}$/.test(locale) ? locale : 'en'}.json`);
-    return JSON.parse(fs.readFileSync(fs.existsSync(file) ? file : path.join(this.dir, 'locales', 'en.json'), 'utf8')) as LocaleFile;
+    const name = `${/^[a-z]{2}$/.test(locale) ? locale : 'en'}.json`;
+    const file = path.join('locales', this.files.find(path.join('locales', name)) === undefined ? 'en.json' : name);
+    const layers = this.files.jsonLayers<PageMessages>(file);
+    if (layers.length === 0) this.files.read(file);
+    return layers.reduce(mergeMessages, {}) as unknown as LocaleFile;
   }
 
   private compile(key: string, source: () => string, plain: boolean): HandlebarsTemplateDelegate {
     let t = this.cache.get(key);
     if (t === undefined) {
-      t = this.hbs.compile(source(), { noEscape: plain, strict: false });
+      const text = source();
+      try {
+        this.hbs.parse(text);
+      } catch (error) {
+        throw new ThemeFileError(`${this.files.layers[0] ?? ''} (${key})`, `is not a valid Handlebars template (${(error as Error).message.split('\n')[0] ?? ''})`);
+      }
+      t = this.hbs.compile(text, { noEscape: plain, strict: false });
       this.cache.set(key, t);
     }
     return t;
   }
+}
+
+/** core's e-mail templates with an operator theme's `email/` folder (TENDER_TEMPLATES_DIR) over them, file by file. */
+export function themedEmailFiles(themeDir: string): ThemeFiles {
+  return ThemeFiles.over(path.join(themeDir, 'email'), EMAIL_TEMPLATES_DIR);
 }

@@ -29,12 +29,13 @@ export interface MailTransport {
   close(): void;
 }
 
-export function createMailTransport(smtpUrl: string | undefined, dataDir: string): MailTransport {
+/** `messageIdDomain`: the right side of every Message-ID (the operator's brand domain, TENDER_BRAND_DOMAIN). */
+export function createMailTransport(smtpUrl: string | undefined, dataDir: string, messageIdDomain = 'tender'): MailTransport {
   if (smtpUrl !== undefined) {
     const smtp = nodemailer.createTransport(smtpUrl);
     return {
       async send(mail) {
-        await smtp.sendMail({ from: mail.from, to: mail.to, replyTo: mail.replyTo, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${mail.id}@tender>` });
+        await smtp.sendMail({ from: mail.from, to: mail.to, replyTo: mail.replyTo, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${mail.id}@${messageIdDomain}>` });
       },
       close: () => smtp.close(),
     };
@@ -43,7 +44,7 @@ export function createMailTransport(smtpUrl: string | undefined, dataDir: string
   const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(mail) {
-      const info = await stream.sendMail({ from: mail.from, to: mail.to, replyTo: mail.replyTo, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${mail.id}@tender>` });
+      const info = await stream.sendMail({ from: mail.from, to: mail.to, replyTo: mail.replyTo, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${mail.id}@${messageIdDomain}>` });
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.id}.eml`), info.message as Buffer);
     },
