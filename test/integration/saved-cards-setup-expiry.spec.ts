@@ -112,6 +112,22 @@ describe('saved cards: setup without charging, and expiry notices', function () 
     assert.equal(setup.status, 'succeeded');
   });
 
+  it('gives up a hosted setup the buyer never finishes after a day: the payment is canceled, the attempt fails with setup_expired', async () => {
+    const customer = await createCustomer(shop);
+    const res = await shop.post('/v1/setup_attempts', { customer, currency: 'RUB' }).expect(201);
+    assert.equal((await shop.get(`/v1/setup_attempts/${res.body.id}`).expect(200)).body.status, 'requires_payment_method');
+    clock.advance(DAY + 1000);
+    try {
+      const setup = (await shop.get(`/v1/setup_attempts/${res.body.id}`).expect(200)).body;
+      assert.equal(setup.status, 'failed');
+      assert.equal(setup.failure_code, 'setup_expired');
+      assert.equal(setup.setup_url, null);
+      assert.equal((await shop.get(`/v1/payments/${res.body.payment}`).expect(200)).body.status, 'canceled');
+    } finally {
+      clock.advance(-(DAY + 1000));
+    }
+  });
+
   it('records card.expiring 30 days before expiry and e-mails the customer, once, with two rounds racing', async () => {
     const customer = await createCustomer(shop, { email: 'expiring@example.com', name: 'Soon Expired' });
     const today = new Date(clock.now());
