@@ -26,7 +26,9 @@ export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown): z
     const full = param === '' ? key : `${param}.${key}`;
     throw new TenderError('parameter_unknown', { param: full, message: `Unknown parameter: ${full}.` });
   }
-  if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') {
+  // A missing value where one of several shapes is accepted (a union): missing, not invalid.
+  const missingUnion = issue.code === z.ZodIssueCode.invalid_union && issue.unionErrors.every((e) => e.issues[0]?.code === z.ZodIssueCode.invalid_type && e.issues[0].received === 'undefined');
+  if ((issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') || missingUnion) {
     if (param === '') throw new TenderError('parameter_missing', { message: 'A JSON object body is required.' });
     throw new TenderError('parameter_missing', { param, message: `Missing required parameter: ${param}.` });
   }

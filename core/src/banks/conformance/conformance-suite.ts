@@ -54,7 +54,8 @@ interface Accepted {
  * documented raw codes), technical failure, partial capture, void, cumulative
  * partial refunds, idempotent retries of every operation (same answer, money moved
  * once), inquiries that find everything the adapter answered (timeouts included),
- * 3-D Secure, account debits against a balance, health and contract requirements.
+ * 3-D Secure, stored credentials (a merchant-initiated payment without CVC, a card
+ * verification), account debits against a balance, health and contract requirements.
  *
  * @example
  * ```ts
@@ -217,6 +218,21 @@ export function runBankAdapterConformance(t: ConformanceTestApi, options: BankAd
         assert.equal(finished.kind, expected, JSON.stringify(finished));
         if (finished.kind === 'declined') assert.equal(finished.reason, 'authentication_failed');
       }
+    });
+
+    t.it('takes stored credentials: the payment that stores a card, a merchant-initiated one without CVC referring to it, a verification voided at once', async () => {
+      const card = CONFORMANCE_CARDS.approvedVisa;
+      const first = await approved(card, { capture: true, card: { ...authorization(subject, card).card, storedCredential: { initiator: 'cardholder', sequence: 'first' } } });
+      const reference = first.result.networkReference;
+      if (reference !== undefined) assert.ok(reference.length > 0 && reference.length <= 64, `a network reference is 1 to 64 characters, got '${reference}'`);
+      const stored = { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', ...(reference === undefined ? {} : { originalReference: reference }) } as const;
+      const later = authorization(subject, card, { capture: true });
+      const mit = await twice('merchant-initiated authorization', () => subject.adapter.authorize({ ...later, card: { ...later.card, cvc: undefined, storedCredential: stored } }));
+      assert.equal(mit.kind, 'approved', `a merchant-initiated payment with a stored card needs no CVC and no buyer: ${JSON.stringify(mit)}`);
+      accepted.push({ kind: 'sale', op: later, card, result: mit });
+      const verification = await approved(card, { capture: false, verification: true });
+      const voided = await subject.adapter.void(followUp(subject, verification.request, verification.result, verification.request.amount));
+      assert.equal(voided.kind, 'approved', `a verification is voided at once: ${JSON.stringify(voided)}`);
     });
 
     t.it('debits an account against its balance: holds and debits count, voids and refunds give back, retries move money once', async () => {

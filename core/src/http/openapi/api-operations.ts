@@ -63,7 +63,18 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   { method: 'delete', path: '/v1/api_keys/:id', tag: 'API keys', summary: 'Revoke a key', ids: { id: 'key' }, status: 200, response: apiKeySchema },
   { method: 'post', path: '/v1/api_keys/:id/roll', tag: 'API keys', summary: 'Roll a key: a new one, the old one expiring', ids: { id: 'key' }, body: rollSchema, bodyOptional: true, status: 201, response: rolledKey },
 
-  { method: 'post', path: '/v1/payments', tag: 'Payments', summary: 'Create a payment', body: createPaymentSchema, idempotent: true, status: 201, response: paymentSchema },
+  {
+    method: 'post',
+    path: '/v1/payments',
+    tag: 'Payments',
+    summary: 'Create a payment (and confirm it at once with confirm: true)',
+    description:
+      'With `confirm: true` and `payment_method` (the confirm endpoint\'s object, or a reference such as `"pm_..."` naming a saved payment method) the payment is created and confirmed in one request, the buyer not present; a refusal of the method, the card or the route writes nothing, not even the payment. `customer` names a customer a plugin keeps (404 when unknown; parameter_unknown when no plugin keeps customers); `setup_future_usage` (needs `customer`) keeps the card after a successful payment; `off_session: true` (needs `customer` and `confirm: true`) makes a merchant-initiated payment (docs/api.md).',
+    body: createPaymentSchema,
+    idempotent: true,
+    status: 201,
+    response: paymentSchema,
+  },
   { method: 'get', path: '/v1/payments', tag: 'Payments', summary: 'List payments, newest first', query: listPaymentsSchema, status: 200, response: listOf(paymentSchema) },
   { method: 'get', path: '/v1/payments/:id', tag: 'Payments', summary: 'Retrieve a payment', ids: { id: 'pay' }, status: 200, response: paymentSchema },
   {
@@ -72,7 +83,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     tag: 'Payments',
     summary: 'Confirm with a payment method (server-to-server)',
     description:
-      '`payment_method.type` names the method; its fields are under the key of that name and are checked by the method. A card: `{"type": "card", "card": {"number", "exp_month", "exp_year", "cvc", "holder_name"?}}`; other methods come with plugins (docs/api.md). The CVC is used for this call only and never stored.',
+      '`payment_method.type` names the method; its fields are under the key of that name and are checked by the method. A card: `{"type": "card", "card": {"number", "exp_month", "exp_year", "cvc", "holder_name"?}}`; other methods come with plugins (docs/api.md). `payment_method` may also be a reference string such as `"pm_..."`, naming a saved payment method of a plugin. The CVC is used for this call only and never stored.',
     ids: { id: 'pay' },
     body: confirmPaymentSchema,
     idempotent: true,
