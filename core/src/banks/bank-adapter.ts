@@ -217,8 +217,9 @@ export interface AuthorizationRequest {
   readonly authentication?: AuthenticationResult;
   /**
    * Authorize only to verify the card (a setup that charges nothing): the adapter may
-   * send an account verification (a zero-amount authorization, ISO 8583 processing
-   * code 18 or the dialect's equivalent) instead of authorizing `amount`. An approval
+   * send an account verification (a zero-amount authorization; Tender's ISO 8583
+   * adapter sends an 0100 with amount zero and POS condition 51) instead of
+   * authorizing `amount`. An approval
    * is voided by core at once; nothing is captured.
    *
    * @example

@@ -21,7 +21,11 @@ export interface NewEvent {
   readonly merchantId: string;
   readonly livemode: boolean;
   readonly type: string;
-  readonly objectType: 'payment' | 'refund' | 'merchant';
+  /**
+   * The API object the event is about: core's 'payment', 'refund', 'merchant', or a
+   * plugin's own ('customer', 'schedule', ...); at most 24 characters (events.object_type).
+   */
+  readonly objectType: 'payment' | 'refund' | 'merchant' | (string & Record<never, never>);
   readonly objectId: string;
   /** The object as it is right after the change, in its API form. */
   readonly data: unknown;

@@ -43,7 +43,5 @@ export interface SavedCardsEvent {
  * ```
  */
 export async function recordEvent(events: EventOutbox, q: Queryable, event: SavedCardsEvent): Promise<string> {
-  // Core's NewEvent names core's object types only; events.object_type is a plain column,
-  // and the outbox writes the value as given. Core's type is widened in cof-core; until then this one cast.
-  return events.record(q, event as unknown as Parameters<EventOutbox['record']>[1]);
+  return events.record(q, event);
 }
