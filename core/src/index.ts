@@ -147,6 +147,7 @@ export { isMysql } from './db/database';
 export { loggedPathOf, requestIdOf } from './http/middleware/request-log';
 export { newNonce, sendPage } from './http/pay/page-response';
 export { IdempotencyService } from './idempotency/idempotency.service';
+export { sendIdempotent, idempotencyKeyOf } from './http/respond';
 export { ApiKeyManagementService } from './merchants/api-key-management.service';
 export { merchantView } from './merchants/merchant-view';
 export { MerchantRepository } from './merchants/merchant.repository';

@@ -5,7 +5,12 @@ import { MerchantContext } from '../merchants/merchant-context';
 /**
  * Runs a POST handler under the request's Idempotency-Key and sends the (possibly
  * replayed) response. Call it after the body has been validated: a request that
- * fails validation never claims its key.
+ * fails validation never claims its key. Plugins' API routes use it too (from `@tender/core`).
+ *
+ * @example
+ * ```ts
+ * await sendIdempotent(idempotency, req, res, callerOf(res), async () => ({ status: 201, body: await customers.create(ctx, input) }));
+ * ```
  */
 export async function sendIdempotent(
   idempotency: IdempotencyService,

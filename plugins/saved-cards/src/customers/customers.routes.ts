@@ -1,7 +1,6 @@
-import { IdempotencyService, PluginContext, callerOf, parseInput, parsePathId } from '@tender/core';
+import { IdempotencyService, PluginContext, callerOf, parseInput, parsePathId, sendIdempotent } from '@tender/core';
 import { Router } from 'express';
 import { SavedCardService } from '../cards/saved-card.service';
-import { sendIdempotent } from '../http/send-idempotent';
 import { createCustomerSchema, listCustomersSchema, updateCustomerSchema } from './customer-input';
 import { CustomerService } from './customer.service';
 

@@ -1,6 +1,5 @@
-import { IdempotencyService, PluginContext, callerOf, parseInput, parsePathId } from '@tender/core';
+import { IdempotencyService, PluginContext, callerOf, parseInput, parsePathId, sendIdempotent } from '@tender/core';
 import { Router } from 'express';
-import { sendIdempotent } from '../http/send-idempotent';
 import { cancelScheduleSchema, createScheduleSchema, listChargesSchema, listSchedulesSchema } from './schedule-input';
 import { ScheduleService } from './schedule.service';
 
