@@ -212,6 +212,7 @@ describe('saved cards over the API: saving, merchant-initiated payments, refusal
     const exported = await shop.get(`/v1/customers/${customer}/export`).expect(200);
     assert.deepEqual(exported.body.payment_methods.map((m: { id: string }) => m.id).sort(), [a.pm, b.pm].sort());
     assert.equal(exported.body.consents.length, 2);
+    assert.deepEqual(exported.body.payments.map((p: { id: string }) => p.id).sort(), [a.payment.id, b.payment.id].sort());
     assert.equal(/4242424242424242|5555555555554444/.test(JSON.stringify(exported.body)), false);
     const vaultIds = (await t.gateway.db('customer_payment_methods').whereIn('id', [a.pm, b.pm])).map((r: { vault_id: string }) => r.vault_id);
     await request(t.gateway.app).delete(`/v1/customers/${customer}`).set('Authorization', `Bearer ${shop.key}`).expect(200);

@@ -1,18 +1,10 @@
-import { MerchantContext, MethodPageLocale, Payment } from '@tender/core';
+import { AddonSubmission, AddonSubmissionFacts, MerchantContext, MethodPageLocale, MethodPartAddon, Payment, Transaction } from '@tender/core';
 import { SavedCardsDeps } from '../saved-cards-deps';
 import { CardUsage } from './saved-card';
 import { readLocale, readTemplate } from '../page-files';
 
 function consentTexts(locale: MethodPageLocale): Readonly<Record<string, string>> {
   return readLocale<Record<string, string>>(`consent.${locale}.json`);
-}
-
-/** The add-on's submission facts (MethodPartAddon.submission's second argument). */
-interface ConsentFacts {
-  readonly payment: Payment;
-  readonly ip: string | undefined;
-  readonly locale: MethodPageLocale;
-  readonly now: number;
 }
 
 /**
@@ -30,11 +22,11 @@ interface ConsentFacts {
  * ctx.registerMethodPartAddon(consentAddon(deps));
  * ```
  */
-export function consentAddon(deps: SavedCardsDeps) {
+export function consentAddon(deps: SavedCardsDeps): MethodPartAddon {
   return {
     name: 'saved-cards-consent',
-    methods: ['card'] as const,
-    fields: ['save_card'] as const,
+    methods: ['card'],
+    fields: ['save_card'],
     template: readTemplate('save-card-consent.hbs'),
     messages: { en: consentTexts('en'), ru: consentTexts('ru'), ar: consentTexts('ar') },
 
@@ -46,7 +38,7 @@ export function consentAddon(deps: SavedCardsDeps) {
       return { usage, offSession: usage === 'off_session' };
     },
 
-    async submission(posted: Readonly<Record<string, string>>, facts: ConsentFacts) {
+    async submission(posted: Readonly<Record<string, string>>, facts: AddonSubmissionFacts): Promise<AddonSubmission> {
       const { payment } = facts;
       const customerId = payment.customerId;
       if (customerId === null) return {};
@@ -56,7 +48,7 @@ export function consentAddon(deps: SavedCardsDeps) {
       const consent = { paymentId: payment.id, customerId, usage, granted, source: 'hosted_page' as const, textVersion: deps.options.consentTextVersion, locale: facts.locale, ip: facts.ip ?? null };
       return {
         ...(granted ? { setupFutureUsage: usage } : {}),
-        record: async (trx: Parameters<typeof deps.consents.insert>[0]) => deps.consents.insert(trx, ctx, consent, facts.now),
+        record: async (trx: Transaction) => deps.consents.insert(trx, ctx, consent, facts.now),
       };
     },
   };

@@ -1,4 +1,4 @@
-import { MerchantContext, inTransaction, notFound, TenderError } from '@tender/core';
+import { MerchantContext, Queryable, TenderError, inTransaction, notFound, paymentView } from '@tender/core';
 import { SavedCardService } from '../cards/saved-card.service';
 import { savedCardView } from '../cards/saved-card';
 import { recordEvent } from '../events/saved-cards-events';
@@ -78,12 +78,20 @@ export class CustomerService {
       if (customer === undefined) throw notFound('customer', id);
       const cards = await this.deps.cards.listAllForCustomer(trx, ctx, id);
       const consents = await this.deps.consents.listForCustomer(trx, ctx, id);
+      // The payments the plugin knows the customer by: those that saved a card or asked to (core lists payments by merchant, not by customer).
+      const paymentIds = [...new Set([...consents.map((c) => c.payment), ...cards.flatMap((c) => (c.firstPaymentId === null ? [] : [c.firstPaymentId]))])];
+      const payments = [];
+      for (const paymentId of paymentIds) {
+        const payment = await this.deps.core.payments.findIn(trx, ctx, paymentId);
+        if (payment !== undefined) payments.push(paymentView(payment, this.deps.core.config.publicUrl));
+      }
       const out: Record<string, unknown> = {
         object: 'customer_export',
         exported_at: new Date(this.deps.core.clock.now()).toISOString(),
         customer: { ...customerView(customer), updated_at: new Date(customer.updatedAt).toISOString() },
         payment_methods: cards.map((c) => ({ ...savedCardView(c, null), status: c.status, deleted_at: c.deletedAt === null ? null : new Date(c.deletedAt).toISOString() })),
         consents,
+        payments,
       };
       for (const section of this.deps.hooks.list()) out[section.name] = await section.export(trx, ctx, customer);
       return out;
@@ -96,7 +104,7 @@ export class CustomerService {
     return customer;
   }
 
-  private async record(trx: Parameters<typeof recordEvent>[1], customer: Customer, type: 'customer.created' | 'customer.updated' | 'customer.deleted', data: unknown): Promise<void> {
+  private async record(trx: Queryable, customer: Customer, type: 'customer.created' | 'customer.updated' | 'customer.deleted', data: unknown): Promise<void> {
     await recordEvent(this.deps.core.events, trx, { merchantId: customer.merchantId, livemode: customer.livemode, type, objectType: 'customer', objectId: customer.id, data });
   }
 }

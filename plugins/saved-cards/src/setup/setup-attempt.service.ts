@@ -36,19 +36,18 @@ export class SetupAttemptService {
     // Everything the request can get wrong is refused before anything is written.
     if (input.payment_method !== undefined) parseCardInput(input.payment_method.card, new Date(core.clock.now()));
     if ((await this.deps.customers.find(core.database, ctx, input.customer)) === undefined) throw notFound('customer', input.customer);
-    const request = {
+    const payment = await core.payments.create(ctx, {
       amount: Math.max(1, this.deps.options.verificationAmount),
       currency: input.currency,
       order_id: `setup-${newId('seti').slice(5, 21)}`,
       description: 'Card verification (voided at once)',
-      capture_method: 'manual' as const,
+      capture_method: 'manual',
       customer: input.customer,
       setup_future_usage: input.usage,
       ...(input.return_url === undefined ? {} : { return_url: input.return_url }),
       ...(input.locale === undefined ? {} : { locale: input.locale }),
       ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
-    };
-    const payment = await core.payments.create(ctx, request);
+    });
     const id = newId('seti');
     const now = core.clock.now();
     await core.database('setup_attempts').insert({
