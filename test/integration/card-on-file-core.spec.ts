@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { BankRegistry, CardVault, FixedClock, PaymentService } from '@tender/core';
+import { z } from 'zod';
+import { BankRegistry, CardVault, FixedClock, MethodPartAddon, PaymentMethod, PaymentService, definePlugin } from '@tender/core';
 import { ApiKeyService } from '@tender/core/dist/merchants/api-keys';
 import { BankReconciler } from '@tender/core/dist/payments/bank-reconciler';
 import { SandboxBankAdapter, plugin as sandboxPlugin } from '@tender/adapter-sandbox';
@@ -373,5 +374,44 @@ describe('card on file: a gateway without a customer directory', function () {
   it('refuses a plugin event type for webhook endpoints when no plugin registered it', async () => {
     const res = await shop.post('/v1/webhook_endpoints', { url: 'https://shop.example/hooks', events: ['tsm_customer.created'] }).expect(400);
     assert.equal(res.body.error.param, 'events.0');
+  });
+});
+
+describe('card on file: registrations the gateway refuses at start', function () {
+  const refusedStart = async (setup: Parameters<typeof definePlugin>[0]['setup'], why: RegExp): Promise<void> => {
+    const bad = definePlugin({ name: '@tender-test/plugin-bad-cof', version: '0.0.1', coreRange: '^0.1.0', setup });
+    await assert.rejects(startTestGateway({ plugins: [sandboxPlugin, bad], dashboard: false }), why);
+  };
+  const addon = (overrides: Partial<MethodPartAddon> = {}): MethodPartAddon => ({
+    name: 'bad-cof-box', methods: ['card'], fields: ['box'], template: '<input name="box">', messages: { en: {}, ru: {}, ar: {} },
+    context: async () => ({}), submission: async () => ({}), ...overrides,
+  });
+
+  it('a second customer directory', async () => {
+    await refusedStart((ctx) => {
+      ctx.registerCustomerDirectory({ exists: async () => true });
+      ctx.registerCustomerDirectory({ exists: async () => true });
+    }, /a customer directory is registered already/);
+  });
+
+  it('an event type that is core\'s, malformed, or registered twice', async () => {
+    await refusedStart((ctx) => ctx.registerEventTypes(['payment.captured']), /event type 'payment.captured' is registered already/);
+    await refusedStart((ctx) => ctx.registerEventTypes(['Customer Created']), /must be lower-case <object>.<what>/);
+    await refusedStart((ctx) => ctx.registerEventTypes(['thing.done', 'thing.done']), /registered already/);
+  });
+
+  it('an add-on that prints a value unescaped, is not named after its plugin, lacks a locale, or takes the form token', async () => {
+    await refusedStart((ctx) => ctx.registerMethodPartAddon(addon({ template: '<p>{{{addon.html}}}</p>' })), /raw output/);
+    await refusedStart((ctx) => ctx.registerMethodPartAddon(addon({ name: 'someone-else-box' })), /must be named after its plugin/);
+    await refusedStart((ctx) => ctx.registerMethodPartAddon(addon({ messages: { en: {}, ru: {} } as MethodPartAddon['messages'] })), /no texts for the locale 'ar'/);
+    await refusedStart((ctx) => ctx.registerMethodPartAddon(addon({ fields: ['form_token'] })), /form_token/);
+  });
+
+  it('a reference prefix two methods claim', async () => {
+    const method = (type: string): PaymentMethod => ({ type, referencePrefix: 'dup', input: z.object({ id: z.string() }), capability: 'card_authorization', instrument: async () => { throw new Error('not used'); } });
+    await refusedStart((ctx) => {
+      ctx.registerPaymentMethod(method('first_kind'));
+      ctx.registerPaymentMethod(method('second_kind'));
+    }, /two payment methods claim the reference prefix 'dup'/);
   });
 });

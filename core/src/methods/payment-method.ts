@@ -94,7 +94,8 @@ export interface InstrumentContext {
   readonly buyerPresent: boolean;
   /**
    * True for a merchant-initiated payment (created with `off_session: true`): the
-   * buyer is absent and cannot be asked anything (no CVC, no challenge page).
+   * buyer is absent and cannot be asked anything (no CVC, no challenge page). False
+   * when the buyer confirms such a payment again on the hosted page.
    */
   readonly offSession: boolean;
   /**

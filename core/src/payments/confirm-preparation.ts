@@ -70,7 +70,8 @@ export class ConfirmPreparation {
       now,
       payer: presentation.payer,
       buyerPresent: presentation.buyerPresent,
-      offSession: payment.offSession,
+      // A buyer back on the page (a new attempt after a decline) is present, whatever the payment was created as.
+      offSession: payment.offSession && !presentation.buyerPresent,
       setupFutureUsage: addonSetupFutureUsage ?? payment.setupFutureUsage,
       verification: presentation.verification === true,
     });
