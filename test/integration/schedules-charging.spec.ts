@@ -212,6 +212,29 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
     const view = (await shop.get(`/v1/schedules/${id}`).expect(200)).body as Record<string, unknown>;
     assert.deepEqual([view.status, view.charges_made, view.next_period], ['active', 1, 2]);
     assert.deepEqual((await paymentsOf(id)).map((p) => p.status), ['captured']);
+    await shop.post(`/v1/schedules/${id}/cancel`).expect(200);
+  });
+
+  it('records a charge that was waiting for the buyer when the merchant canceled: the payment stands, the schedule stays canceled', async () => {
+    const buyer = await customerWithCard(shop, { email: 'late-confirm@example.com' });
+    const id = await schedule(buyer, { start_date: new Date(clock.now() + DAY).toISOString().slice(0, 10) });
+    await pointSavedCardAt(t.gateway, merchantId, buyer.paymentMethod, '4000002760003184');
+    clock.advance(DAY);
+    await eventually(async () => (await paymentsOf(id)).some((p) => p.status === 'requires_action'), 'the charge waiting for the buyer');
+    const canceled = (await shop.post(`/v1/schedules/${id}/cancel`).expect(200)).body as Record<string, unknown>;
+    assert.deepEqual([canceled.status, canceled.charges_made], ['canceled', 0]);
+    const [waiting] = await paymentsOf(id);
+    await passChallenge(t.gateway.app, (await shop.get(`/v1/payments/${waiting!.id}`).expect(200)).body.payment_url as string);
+    clock.advance(11 * MINUTE);
+    await settled('the late confirmation recorded');
+    const after = (await shop.get(`/v1/schedules/${id}`).expect(200)).body as Record<string, unknown>;
+    assert.deepEqual([after.status, after.charges_made, after.next_charge_at], ['canceled', 1, null]);
+    const history = (await shop.get(`/v1/schedules/${id}/charges`).expect(200)).body as { data: Array<{ status: string; payment: string }> };
+    assert.deepEqual(history.data.map((c) => [c.status, c.payment]), [['succeeded', waiting!.id]]);
+    assert.equal((await t.gateway.db('events').where({ object_id: id, type: 'schedule.charge_succeeded' })).length, 1);
+    clock.advance(40 * DAY);
+    await settled('nothing more');
+    assert.equal((await paymentsOf(id)).length, 1, 'nothing more is charged');
   });
 
   it('charges at midnight in the merchant\'s time zone', async () => {
