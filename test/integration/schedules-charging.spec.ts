@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { FixedClock } from '@tender/core';
-import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { BankRegistry, FixedClock } from '@tender/core';
+import { SandboxBankAdapter, plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { plugin as savedCardsPlugin } from '@tender/plugin-saved-cards';
 import { chargeIdempotencyKey, chargeOrderId } from '@tender/plugin-saved-cards/dist/schedules/charge-attempt';
@@ -10,6 +10,7 @@ import { CARDS, MerchantClient } from '../support/merchant-client';
 import { SmtpCapture } from '../support/smtp-capture';
 import { FAST_WEBHOOKS, WebhookReceiver, eventually } from '../support/webhook-receiver';
 import { CustomerWithCard, customerWithCard, pointSavedCardAt, schedulesSettled } from '../support/schedule-fixtures';
+import { passChallenge } from '../support/saved-cards';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -84,6 +85,13 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
     const [p] = await paymentsOf(id);
     assert.ok(p !== undefined);
     assert.deepEqual([p.order_id, p.status, Boolean(p.off_session), p.customer_id, p.payment_method_id], [`${id}-1`, 'captured', true, buyer.customer, buyer.paymentMethod]);
+    // What the bank was told: a recurring merchant-initiated payment quoting the first payment's reference, no CVC.
+    const saved = await t.gateway.db('customer_payment_methods').where({ id: buyer.paymentMethod }).first();
+    const sandbox = t.gateway.container.resolve(BankRegistry).get('sandbox') as SandboxBankAdapter;
+    assert.deepEqual(
+      sandbox.authorizations().filter((a) => a.paymentId === p.id).map((a) => [a.initiator, a.sequence, a.reason, a.originalReference, a.cvcGiven]),
+      [['merchant', 'subsequent', 'recurring', saved.network_reference, false]],
+    );
     const view = (await shop.get(`/v1/schedules/${id}`).expect(200)).body as Record<string, unknown>;
     assert.deepEqual([view.status, view.charges_made, view.next_period, view.next_charge_at], ['active', 1, 2, '2027-02-20T00:00:00.000Z']);
     const history = (await shop.get(`/v1/schedules/${id}/charges`).expect(200)).body as { data: Array<Record<string, unknown>> };
@@ -177,6 +185,56 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
     assert.deepEqual([after.status, after.cancellation_reason], ['canceled', 'customer_deleted']);
     await day(6);
     assert.deepEqual(await paymentsOf(live), []);
+  });
+
+  it('waits while the issuer asks the absent buyer to authenticate (4000 0027 6000 3184), and moves on once the buyer has', async () => {
+    const buyer = await customerWithCard(shop, { email: 'authenticate@example.com' });
+    const id = await schedule(buyer, { start_date: new Date(clock.now() + DAY).toISOString().slice(0, 10) });
+    await pointSavedCardAt(t.gateway, merchantId, buyer.paymentMethod, '4000002760003184');
+    const from = smtp.messages.length;
+    clock.advance(DAY);
+    await eventually(async () => (await paymentsOf(id)).length === 1, 'the charge');
+    const [waiting] = await paymentsOf(id);
+    await eventually(async () => (await t.gateway.db('payments').where({ id: waiting!.id }).first()).status === 'requires_action', 'requires_action');
+    const mail = await smtp.waitFor(/^Confirm your payment/, from);
+    assert.equal(mail.to, 'authenticate@example.com');
+    // The schedule waits for the buyer: the attempt stays open, no second payment, however often the charger looks.
+    for (let i = 0; i < 3; i++) {
+      clock.advance(2 * MINUTE);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal((await paymentsOf(id)).length, 1);
+    assert.deepEqual(((await shop.get(`/v1/schedules/${id}/charges`).expect(200)).body as { data: Array<{ status: string }> }).data.map((c) => c.status), ['processing']);
+    const url = (await shop.get(`/v1/payments/${waiting!.id}`).expect(200)).body.payment_url as string;
+    await passChallenge(t.gateway.app, url);
+    clock.advance(2 * MINUTE);
+    await settled('the authenticated charge');
+    const view = (await shop.get(`/v1/schedules/${id}`).expect(200)).body as Record<string, unknown>;
+    assert.deepEqual([view.status, view.charges_made, view.next_period], ['active', 1, 2]);
+    assert.deepEqual((await paymentsOf(id)).map((p) => p.status), ['captured']);
+    await shop.post(`/v1/schedules/${id}/cancel`).expect(200);
+  });
+
+  it('records a charge that was waiting for the buyer when the merchant canceled: the payment stands, the schedule stays canceled', async () => {
+    const buyer = await customerWithCard(shop, { email: 'late-confirm@example.com' });
+    const id = await schedule(buyer, { start_date: new Date(clock.now() + DAY).toISOString().slice(0, 10) });
+    await pointSavedCardAt(t.gateway, merchantId, buyer.paymentMethod, '4000002760003184');
+    clock.advance(DAY);
+    await eventually(async () => (await paymentsOf(id)).some((p) => p.status === 'requires_action'), 'the charge waiting for the buyer');
+    const canceled = (await shop.post(`/v1/schedules/${id}/cancel`).expect(200)).body as Record<string, unknown>;
+    assert.deepEqual([canceled.status, canceled.charges_made], ['canceled', 0]);
+    const [waiting] = await paymentsOf(id);
+    await passChallenge(t.gateway.app, (await shop.get(`/v1/payments/${waiting!.id}`).expect(200)).body.payment_url as string);
+    clock.advance(11 * MINUTE);
+    await settled('the late confirmation recorded');
+    const after = (await shop.get(`/v1/schedules/${id}`).expect(200)).body as Record<string, unknown>;
+    assert.deepEqual([after.status, after.charges_made, after.next_charge_at], ['canceled', 1, null]);
+    const history = (await shop.get(`/v1/schedules/${id}/charges`).expect(200)).body as { data: Array<{ status: string; payment: string }> };
+    assert.deepEqual(history.data.map((c) => [c.status, c.payment]), [['succeeded', waiting!.id]]);
+    assert.equal((await t.gateway.db('events').where({ object_id: id, type: 'schedule.charge_succeeded' })).length, 1);
+    clock.advance(40 * DAY);
+    await settled('nothing more');
+    assert.equal((await paymentsOf(id)).length, 1, 'nothing more is charged');
   });
 
   it('charges at midnight in the merchant\'s time zone', async () => {

@@ -82,6 +82,16 @@ export class ChargeAttempt {
     return resultOf(payment);
   }
 
+  /**
+   * What an attempt of a schedule that stopped meanwhile came to, without making
+   * anything: its payment's state, or, when it made none, a failure `schedule_canceled`.
+   */
+  async look(schedule: Schedule, charge: ScheduleCharge): Promise<AttemptResult> {
+    const ctx: MerchantContext = { merchantId: schedule.merchantId, livemode: schedule.livemode };
+    const payment = charge.paymentId === null ? await this.madeBefore(ctx, schedule, charge) : await this.payments.retrieve(ctx, charge.paymentId);
+    return payment === undefined ? { kind: 'failed', code: 'schedule_canceled', message: null, payment: null } : resultOf(payment);
+  }
+
   /** The saved card, told that this is a recurring merchant-initiated payment (`{ type, saved_card }`, as in POST /v1/payments). */
   private method(schedule: Schedule): { type: string } & { saved_card: { id: string; reason: 'recurring' } } {
     return Object.assign({ type: 'saved_card' }, { saved_card: { id: schedule.paymentMethodId, reason: 'recurring' as const } });

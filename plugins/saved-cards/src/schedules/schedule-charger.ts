@@ -85,8 +85,35 @@ export class ScheduleCharger {
       }
       if (due.length < this.settings.batch) break;
     }
+    for (const { id, ctx } of await this.repository.openOnStopped(db, this.deps.core.clock.now(), this.settings.batch)) {
+      try {
+        await this.finishStopped(ctx, id);
+      } catch (error) {
+        this.logger.error({ job: 'saved-cards-schedules', schedule: id, error: error instanceof Error ? error.message : String(error) }, 'schedule charge check failed');
+      }
+    }
     if (this.settings.upcomingNoticeDays > 0) await this.announceUpcoming(this.deps.core.clock.now());
     return worked;
+  }
+
+  /**
+   * Records how the open attempts of a schedule that stopped meanwhile ended (a charge
+   * that waited for the buyer's 3-D Secure or a review when the merchant canceled):
+   * their payments stand, so the history and `charges_made` must say so. Nothing is
+   * charged here.
+   */
+  private async finishStopped(ctx: MerchantContext, id: string): Promise<void> {
+    const db = this.deps.core.database;
+    const now = this.deps.core.clock.now();
+    const schedule = await this.repository.find(db, ctx, id);
+    if (schedule === undefined || !(await this.repository.claimStopped(db, schedule, { owner: this.owner, until: now + this.settings.leaseMs }, now))) return;
+    let waiting = false;
+    for (const charge of await this.repository.openCharges(db, schedule)) {
+      const result = await new ChargeAttempt(this.deps.core.payments).look(schedule, charge);
+      if (result.kind === 'waiting') waiting = true;
+      else await this.settle(schedule, charge, result);
+    }
+    await this.repository.release(db, schedule, this.owner, waiting ? now + this.settings.recheckMs : null);
   }
 
   /** Claims and makes the schedule's next attempt; false when another process has it or it is not due. */

@@ -116,6 +116,39 @@ export class ScheduleRepository {
     return changed === 1;
   }
 
+  /**
+   * Attempts left open on schedules that stopped while they ran (canceled with a
+   * charge waiting for the buyer or a review), whose schedule no process holds.
+   */
+  async openOnStopped(q: Queryable, now: number, limit: number): Promise<Array<{ id: string; ctx: MerchantContext }>> {
+    const rows = await q('schedule_charges as c')
+      .join('charge_schedules as s', function () {
+        this.on('s.id', '=', 'c.schedule_id').andOn('s.merchant_id', '=', 'c.merchant_id').andOn('s.livemode', '=', 'c.livemode');
+      })
+      .distinct('s.id', 's.merchant_id', 's.livemode')
+      .where('c.status', 'processing')
+      .whereNotIn('s.status', LIVE_SCHEDULE_STATUSES)
+      .andWhere((w) => void w.whereNull('s.lease_until').orWhere('s.lease_until', '<=', now))
+      .limit(limit);
+    return rows.map((r: Record<string, unknown>) => ({ id: String(r.id), ctx: { merchantId: String(r.merchant_id), livemode: Boolean(r.livemode) } }));
+  }
+
+  /** Claims a stopped schedule to look at its open attempts (one conditional update, as `claim`). */
+  async claimStopped(q: Queryable, s: Schedule, claim: ScheduleClaim, now: number): Promise<boolean> {
+    const changed = await q('charge_schedules')
+      .where({ id: s.id, merchant_id: s.merchantId, livemode: s.livemode })
+      .whereNotIn('status', LIVE_SCHEDULE_STATUSES)
+      .andWhere((w) => void w.whereNull('lease_until').orWhere('lease_until', '<=', now))
+      .update({ lease_owner: claim.owner, lease_until: claim.until });
+    return changed === 1;
+  }
+
+  /** The schedule's attempts still open (at most a few). */
+  async openCharges(q: Queryable, s: Schedule): Promise<ScheduleCharge[]> {
+    const rows = await q('schedule_charges').where({ schedule_id: s.id, merchant_id: s.merchantId, livemode: s.livemode, status: 'processing' }).orderBy('seq', 'asc');
+    return rows.map(scheduleChargeFromRow);
+  }
+
   /** Gives a claim back (nothing more to do now); only the holder's claim. */
   async release(q: Queryable, s: Schedule, owner: string, until: number | null): Promise<void> {
     await q('charge_schedules').where({ id: s.id, merchant_id: s.merchantId, livemode: s.livemode, lease_owner: owner }).update({ lease_owner: null, lease_until: until });

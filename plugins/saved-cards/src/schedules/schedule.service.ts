@@ -127,7 +127,8 @@ export class ScheduleService {
 
   private async stop(trx: Transaction, schedule: Schedule, reason: CancellationReason, now: number): Promise<ScheduleView> {
     const progress = canceledProgress(schedule, reason);
-    await this.repository.saveProgress(trx, schedule, progress, now, { canceled_at: now, lease_owner: null, lease_until: null });
+    // A claim stays: an attempt already at the bank finishes and is recorded by its process (or by a takeover after its lease).
+    await this.repository.saveProgress(trx, schedule, progress, now, { canceled_at: now });
     const view = scheduleView({ ...schedule, ...progress, canceledAt: now, updatedAt: now });
     await this.record(trx, schedule, 'schedule.canceled', view);
     return view;
