@@ -7,6 +7,7 @@ import { CARDS, MerchantClient } from '../support/merchant-client';
 import { RowCounter } from '../support/row-counts';
 import { SmtpCapture } from '../support/smtp-capture';
 import { expiry, islandOf, pageTokenOf } from '../support/hosted-page';
+import { eventually } from '../support/webhook-receiver';
 import { EXPIRY_NOTICES, ExpiryNotices } from '@tender/plugin-saved-cards';
 import { cardMethod, createCustomer, saveCardViaApi, startSavedCardsGateway } from '../support/saved-cards';
 
@@ -103,13 +104,33 @@ describe('saved cards: setup without charging, and expiry notices', function () 
     const action = /<form[^>]*action="([^"]+)"[^>]*id="card-form"/.exec(island)?.[1];
     assert.ok(token !== undefined && action !== undefined);
     await request(t.gateway.app).post(action.replace(/&amp;/g, '&')).type('form').send({ form_token: token, number: CARDS.mastercard, expiry: expiry(), cvc: '123', holder_name: 'Ann Buyer', save_card: 'yes' });
-    // The sweep (every 200 ms here) voids the approval; the read settles it too.
+    // The sweep (every 200 ms here) voids the approval, or the read does; while the sweep holds the claim the read says processing.
     let setup = (await shop.get(`/v1/setup_attempts/${res.body.id}`).expect(200)).body;
+    await eventually(async () => {
+      setup = (await shop.get(`/v1/setup_attempts/${res.body.id}`).expect(200)).body;
+      return setup.status !== 'processing';
+    }, 'the setup settled');
     assert.equal(setup.status, 'succeeded', JSON.stringify(setup));
     assert.match(setup.payment_method, /^pm_/);
     assert.equal((await shop.get(`/v1/payments/${setup.payment}`).expect(200)).body.status, 'canceled');
     setup = (await shop.get(`/v1/setup_attempts/${res.body.id}`).expect(200)).body;
     assert.equal(setup.status, 'succeeded');
+  });
+
+  it('gives up a hosted setup the buyer never finishes after a day: the payment is canceled, the attempt fails with setup_expired', async () => {
+    const customer = await createCustomer(shop);
+    const res = await shop.post('/v1/setup_attempts', { customer, currency: 'RUB' }).expect(201);
+    assert.equal((await shop.get(`/v1/setup_attempts/${res.body.id}`).expect(200)).body.status, 'requires_payment_method');
+    clock.advance(DAY + 1000);
+    try {
+      const setup = (await shop.get(`/v1/setup_attempts/${res.body.id}`).expect(200)).body;
+      assert.equal(setup.status, 'failed');
+      assert.equal(setup.failure_code, 'setup_expired');
+      assert.equal(setup.setup_url, null);
+      assert.equal((await shop.get(`/v1/payments/${res.body.payment}`).expect(200)).body.status, 'canceled');
+    } finally {
+      clock.advance(-(DAY + 1000));
+    }
   });
 
   it('records card.expiring 30 days before expiry and e-mails the customer, once, with two rounds racing', async () => {

@@ -58,12 +58,13 @@ describe('PaymentMethod conformance from @tender/core/testing (no database)', ()
     const lazy: PaymentMethod = {
       type: 'voucher',
       capability: '',
+      referencePrefix: 'PM-',
       input: z.any(),
       page: { path: 'voucher', fields: ['code'], keep: [], template: '<p>{{{part.values.code}}}</p>', styles: 'p{}</style><script>alert(1)</script>', context: () => ({}), submission: async () => ({ input: {} }), refusal: () => undefined },
       instrument: async () => ({ bank: { kind: 'fields', fields: {} }, record: async () => undefined }),
     };
     const report = await checkPaymentMethod({ method: lazy, valid: [{ code: 'V-1234' }], requiresInput: true });
-    for (const expected of ['declares no bank capability', 'page template', 'page styles: the style sheet contains <', 'accepted no input', 'accepted an unknown field', 'accepted code as an object', 'accepted code as 10 000 characters']) {
+    for (const expected of ['declares no bank capability', "reference prefix 'PM-'", 'page template', 'page styles: the style sheet contains <', 'accepted no input', 'accepted an unknown field', 'accepted code as an object', 'accepted code as 10 000 characters']) {
       assert.ok(report.problems.some((p) => p.includes(expected)), `${expected}:\n${report.problems.join('\n')}`);
     }
   });

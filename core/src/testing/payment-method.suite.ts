@@ -86,6 +86,8 @@ export async function checkPaymentMethod(subject: PaymentMethodSubject): Promise
     if (typeof method.capability !== 'string' || method.capability.trim() === '') problem('declares no bank capability');
     if (typeof method.instrument !== 'function') problem('has no instrument()');
     if (method.input === undefined || typeof method.input.safeParse !== 'function') problem('has no input schema');
+    // A reference (`"pm_..."`) becomes the input `{ id: <reference> }`: the prefix must be usable and the schema must take that shape.
+    if (method.referencePrefix !== undefined && !/^[a-z][a-z0-9]{0,15}$/.test(method.referencePrefix)) problem(`reference prefix '${method.referencePrefix}' is not 1 to 16 lower-case letters and digits`);
   });
 
   await r.check('has a page part that escapes what it prints and styles only itself', async (problem) => {

@@ -5,6 +5,10 @@ import { CreateSetupAttemptInput } from './setup-attempt-input';
 
 /** A claim on a voiding attempt older than this is taken as left by a process that died. */
 const VOID_LEASE_MS = 60_000;
+/** A setup the buyer has not finished after this long is given up (its payment canceled). */
+const SETUP_TTL_MS = 24 * 3600_000;
+/** Payment states while the buyer has still to act. */
+const WAITING_STATES = new Set(['pending', 'requires_action']);
 /** Payment states after which the verification payment can no longer succeed. */
 const FAILED_STATES = new Set(['declined', 'failed', 'canceled']);
 
@@ -80,13 +84,17 @@ export class SetupAttemptService {
     return this.view(settled, await this.deps.core.payments.retrieve(ctx, settled.paymentId));
   }
 
-  /** One sweep: settles every pending attempt whose payment moved on (at most 50). */
+  /**
+   * One sweep: settles up to 50 open attempts, least recently looked at first (each
+   * look moves an attempt to the back, so attempts the buyer never finishes do not
+   * hold the others up; after a day they are given up).
+   */
   async sweep(): Promise<number> {
     const now = this.deps.core.clock.now();
     const rows: Array<Record<string, unknown>> = await this.deps.core
       .database('setup_attempts')
       .where((w) => w.where({ status: 'pending' }).orWhere((v) => v.where({ status: 'voiding' }).andWhere('updated_at', '<', now - VOID_LEASE_MS)))
-      .orderBy('seq', 'asc')
+      .orderBy('updated_at', 'asc')
       .limit(50);
     let settled = 0;
     for (const attempt of rows.map(setupAttemptFromRow)) {
@@ -114,6 +122,21 @@ export class SetupAttemptService {
     }
     if (payment.status === 'canceled' && attempt.status === 'voiding') return this.finish(ctx, attempt, 'succeeded', null);
     if (FAILED_STATES.has(payment.status)) return this.finish(ctx, attempt, 'failed', payment.failureCode ?? payment.status);
+    if (attempt.status === 'pending' && WAITING_STATES.has(payment.status)) {
+      if (now - attempt.createdAt < SETUP_TTL_MS) {
+        await core.database('setup_attempts').where({ id: attempt.id, merchant_id: ctx.merchantId, livemode: ctx.livemode, status: 'pending' }).update({ updated_at: now });
+        return attempt;
+      }
+      // Abandoned: the payment is canceled (a later confirm cannot charge it) and the attempt fails.
+      try {
+        await core.payments.cancel(ctx, payment.id);
+      } catch (error) {
+        // Not cancelable just now (the buyer is confirming): the next sweep looks again.
+        if (error instanceof TenderError) return attempt;
+        throw error;
+      }
+      return this.finish(ctx, attempt, 'failed', 'setup_expired');
+    }
     return attempt;
   }
 
