@@ -22,6 +22,8 @@ export const savedCardsOptions = z.object({
   retryDays: dayList.default('1,3,5'),
   /** How many days before a saved card expires the `card.expiring` event and e-mail go out. */
   expiringNoticeDays: z.number().int().min(1).max(365).default(30),
+  /** Schedules: days before a charge the customer is e-mailed about it; 0: never. */
+  upcomingNoticeDays: z.number().int().min(0).max(30).default(3),
   /** The amount (minor units) of the verification authorization a setup attempt makes when the bank cannot verify with zero. */
   verificationAmount: z.number().int().min(0).max(100_000).default(100),
   /** How often (ms) the expiry job looks for cards to announce. */

@@ -8,10 +8,10 @@ import { ScheduleRepository } from './schedule.repository';
 import { ScheduleService } from './schedule.service';
 import { scheduleRoutes } from './schedules.routes';
 
-/** The schedules' options, read from the plugin's (upcomingNoticeDays is optional there: default 3). */
+/** The schedules' options, read from the plugin's. */
 export interface ScheduleOptions {
   readonly retryDays: string;
-  readonly upcomingNoticeDays?: number;
+  readonly upcomingNoticeDays: number;
 }
 
 /** Core's standard waits for the charger, in the gateway's clock. */
@@ -48,7 +48,7 @@ export function registerSchedules(ctx: PluginContext<ScheduleOptions>, deps: Sav
   const mail = new ScheduleMail(() => deps.core.emails, merchantMail);
   const charger = new ScheduleCharger(deps, repository, mail, {
     retryDays,
-    upcomingNoticeDays: ctx.options.upcomingNoticeDays ?? 3,
+    upcomingNoticeDays: ctx.options.upcomingNoticeDays,
     leaseMs: LEASE_MS,
     recheckMs: 60_000,
     deferMs: DEFER_MS,
