@@ -15,6 +15,8 @@ const PATHS: Record<string, string> = {
   TRANSACTION_CHARGE_REQUESTED: 'transaction-charge-requested',
   TRANSACTION_REFUND_REQUESTED: 'transaction-refund-requested',
   TRANSACTION_CANCELATION_REQUESTED: 'transaction-cancelation-requested',
+  LIST_STORED_PAYMENT_METHODS: 'list-stored-payment-methods',
+  STORED_PAYMENT_METHOD_DELETE_REQUESTED: 'stored-payment-method-delete-requested',
 };
 
 /**
@@ -205,6 +207,19 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
     await shop.post(`/v1/payments/${paymentId}/confirm`, card(CARDS.doNotHonor));
     await eventually(async () => saleor.calls.some((c) => c.variables.pspReference === paymentId), 'the failure report');
     assert.equal(saleor.calls.find((c) => c.variables.pspReference === paymentId)!.variables.type, 'CHARGE_FAILURE');
+  });
+
+  it('without @tender/plugin-saved-cards: stored payment methods are an empty list, deletions and saved-card payments fail, nothing written', async () => {
+    const user = { id: 'VXNlcjo5OQ==' };
+    assert.deepEqual(await hook('LIST_STORED_PAYMENT_METHODS', { user, channel: { slug: 'default-channel' } }), { paymentMethods: [] });
+    const deleted = await hook('STORED_PAYMENT_METHOD_DELETE_REQUESTED', { user, paymentMethodId: 'pm_abc', channel: { slug: 'default-channel' } });
+    assert.equal(deleted.result, 'FAILED_TO_DELETE');
+    const before = (await t.gateway.db('payments').count({ n: '*' }).first())?.n;
+    const payload = { ...session('CHARGE', 10), sourceObject: { __typename: 'Checkout', id: 'Q2hlY2tvdXQ6OTk=', user }, data: { payment_method: 'pm_abc' } };
+    const refused = await hook('TRANSACTION_INITIALIZE_SESSION', payload);
+    assert.equal(refused.result, 'CHARGE_FAILURE');
+    assert.match(String(refused.message), /Saved cards are not enabled/);
+    assert.equal((await t.gateway.db('payments').count({ n: '*' }).first())?.n, before);
   });
 
   it('refuses an amount finer than the minor unit instead of rounding it', async () => {

@@ -130,6 +130,48 @@ function actionSchema(prefix: string): Record<string, unknown> {
 }
 
 /**
+ * Saleor's ListStoredPaymentMethodsSchema (saleor/webhook/response_schemas/payment.py):
+ * `paymentMethods` of `{ id, supportedPaymentFlows, type, name?, data?, creditCardInfo? }`,
+ * creditCardInfo `{ brand, lastDigits, expMonth, expYear, firstDigits? }`. Here
+ * `firstDigits` and `data` are refused too: the app shows brand, last 4 and expiry only.
+ */
+const listStoredSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['paymentMethods'],
+  properties: {
+    paymentMethods: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'type', 'supportedPaymentFlows'],
+        properties: {
+          id: { type: 'string', pattern: '^pm_' },
+          supportedPaymentFlows: { type: 'array', items: { enum: ['INTERACTIVE'] } },
+          type: { type: 'string' },
+          name: { type: 'string' },
+          creditCardInfo: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['brand', 'lastDigits', 'expMonth', 'expYear'],
+            properties: { brand: { type: 'string' }, lastDigits: { type: 'string', pattern: '^[0-9]{4}$' }, expMonth: { type: 'integer', minimum: 1, maximum: 12 }, expYear: { type: 'integer' } },
+          },
+        },
+      },
+    },
+  },
+};
+
+/** Saleor's StoredPaymentMethodDeleteRequestedSchema: `result` by the enum's name, an optional `error`. */
+const deleteStoredSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['result'],
+  properties: { result: { enum: ['SUCCESSFULLY_DELETED', 'FAILED_TO_DELETE', 'FAILED_TO_DELIVER'] }, error: { type: 'string' } },
+};
+
+/**
  * JSON schemas of the answers Saleor accepts from the transaction sync webhooks,
  * written from Saleor's documentation of those webhooks' response payloads (amounts
  * are Decimals; `result` is one of the TransactionEventType values each webhook
@@ -141,4 +183,6 @@ export const SALEOR_RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = 
   TRANSACTION_CHARGE_REQUESTED: actionSchema('CHARGE'),
   TRANSACTION_REFUND_REQUESTED: actionSchema('REFUND'),
   TRANSACTION_CANCELATION_REQUESTED: actionSchema('CANCEL'),
+  LIST_STORED_PAYMENT_METHODS: listStoredSchema,
+  STORED_PAYMENT_METHOD_DELETE_REQUESTED: deleteStoredSchema,
 };

@@ -5,6 +5,8 @@ export { createSaleorPlugin, plugin, SaleorPluginOptions, SALEOR_APP_PATH } from
 export { saleorTables } from './migrations/001-saleor-tables';
 export { saleorOutsideRefunds } from './migrations/002-saleor-outside-refunds';
 export { saleorInstallSecrets } from './migrations/003-saleor-install-secrets';
+export { saleorCustomers } from './migrations/004-saleor-customers';
+export { SaleorSavedCards, SaleorStoredPaymentMethod, SaleorDeleteAnswer } from './saleor-saved-cards';
 export { saleorManifest, SALEOR_WEBHOOKS } from './saleor-manifest';
 export { SaleorSignatureVerifier, SaleorSignatureVerifierOptions, SaleorStore } from './saleor-signature.verifier';
 export { SaleorAppTokenVerifier, SaleorAppTokenVerifierOptions } from './saleor-app-token.verifier';

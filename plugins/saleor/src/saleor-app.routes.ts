@@ -5,7 +5,8 @@ import { SALEOR_WEBHOOKS, saleorManifest } from './saleor-manifest';
 import { SaleorInstallationService } from './saleor-installation.service';
 import { SaleorSignatureVerifier } from './saleor-signature.verifier';
 import { SaleorTransactionService } from './saleor-transaction.service';
-import { actionPayloadSchema, sessionPayloadSchema } from './saleor-payloads';
+import { actionPayloadSchema, deleteStoredPaymentMethodSchema, listStoredPaymentMethodsSchema, sessionPayloadSchema } from './saleor-payloads';
+import { SaleorSavedCards } from './saleor-saved-cards';
 
 const registerSchema = z.object({ auth_token: z.string().min(1).max(2000).superRefine(textRule('identifier')) });
 
@@ -13,8 +14,8 @@ const registerSchema = z.object({ auth_token: z.string().min(1).max(2000).superR
 const installSchema = z.string().regex(/^sis_[A-Za-z0-9_-]{43}$/);
 
 /**
- * What Saleor calls (mounted at /saleor): the manifest, register, and the five sync
- * transaction webhooks. Webhook bodies are read raw: the signature covers the exact
+ * What Saleor calls (mounted at /saleor): the manifest, register, the five sync
+ * transaction webhooks and the two stored-payment-method ones. Webhook bodies are read raw: the signature covers the exact
  * bytes. Nothing is read from the body before the signature has been checked.
  *
  * The manifest fetched with `?install=<secret>` (the URL a declaration returns) names
@@ -25,6 +26,7 @@ export function saleorAppRoutes(container: ServiceResolver, verifier: SaleorSign
     // Resolved at request time: the core's services are registered after the plugins.
   const installations = (): SaleorInstallationService => container.resolve(SaleorInstallationService);
   const transactions = (): SaleorTransactionService => container.resolve(SaleorTransactionService);
+  const savedCards = (): SaleorSavedCards => container.resolve(SaleorSavedCards);
   const router = Router();
 
   router.get('/manifest', (req, res) => {
@@ -71,6 +73,14 @@ export function saleorAppRoutes(container: ServiceResolver, verifier: SaleorSign
         case 'TRANSACTION_CANCELATION_REQUESTED':
           res.json(await transactions().cancel(installation, parseInput(actionPayloadSchema, body)));
           return;
+        case 'LIST_STORED_PAYMENT_METHODS':
+          res.json(await savedCards().list(installation, parseInput(listStoredPaymentMethodsSchema, body).user.id));
+          return;
+        case 'STORED_PAYMENT_METHOD_DELETE_REQUESTED': {
+          const input = parseInput(deleteStoredPaymentMethodSchema, body);
+          res.json(await savedCards().delete(installation, input.user.id, input.paymentMethodId));
+          return;
+        }
       }
     });
   }

@@ -5,10 +5,14 @@ export const SALEOR_WEBHOOKS = [
   { event: 'TRANSACTION_CHARGE_REQUESTED', path: 'transaction-charge-requested', type: 'TransactionChargeRequested', session: false },
   { event: 'TRANSACTION_REFUND_REQUESTED', path: 'transaction-refund-requested', type: 'TransactionRefundRequested', session: false },
   { event: 'TRANSACTION_CANCELATION_REQUESTED', path: 'transaction-cancelation-requested', type: 'TransactionCancelationRequested', session: false },
+  { event: 'LIST_STORED_PAYMENT_METHODS', path: 'list-stored-payment-methods', type: 'ListStoredPaymentMethods', session: false },
+  { event: 'STORED_PAYMENT_METHOD_DELETE_REQUESTED', path: 'stored-payment-method-delete-requested', type: 'StoredPaymentMethodDeleteRequested', session: false },
 ] as const;
 
 function subscription(type: string, session: boolean): string {
-  const extra = session ? ' sourceObject { __typename ... on Checkout { id } ... on Order { id } } idempotencyKey data' : '';
+  if (type === 'ListStoredPaymentMethods') return `subscription { event { ... on ${type} { user { id } channel { slug } } } }`;
+  if (type === 'StoredPaymentMethodDeleteRequested') return `subscription { event { ... on ${type} { user { id } paymentMethodId channel { slug } } } }`;
+  const extra = session ? ' sourceObject { __typename ... on Checkout { id user { id } } ... on Order { id user { id } } } idempotencyKey data' : '';
   return `subscription { event { ... on ${type} { action { amount currency actionType } transaction { id pspReference }${extra} } } }`;
 }
 

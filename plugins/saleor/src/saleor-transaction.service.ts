@@ -1,8 +1,9 @@
 import { inject, injectable } from 'tsyringe';
-import { CLOCK, CONFIG, Clock, DATABASE, Database, MerchantContext, Payment, PaymentService, RefundService, TenderConfig, TenderError, paymentView } from '@tender/core';
+import { CLOCK, CONFIG, Clock, DATABASE, Database, MerchantContext, Payment, PaymentService, RefundService, TenderConfig, TenderError, parseInput, paymentView } from '@tender/core';
 import { fromMinorUnits, toMinorUnits } from './saleor-amount';
 import { SaleorInstallation } from './saleor-installation.service';
-import { SaleorActionPayload, SaleorSessionPayload, SaleorSyncResponse } from './saleor-payloads';
+import { SaleorActionPayload, SaleorSessionPayload, SaleorSyncResponse, sessionDataSchema } from './saleor-payloads';
+import { SaleorSavedCards } from './saleor-saved-cards';
 
 /** The reason on refunds Saleor asked for; the reporter reports only the others. */
 export const SALEOR_REFUND_REASON = 'Saleor TRANSACTION_REFUND_REQUESTED';
@@ -26,15 +27,25 @@ export class SaleorTransactionService {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(PaymentService) private readonly payments: PaymentService,
     @inject(RefundService) private readonly refunds: RefundService,
+    @inject(SaleorSavedCards) private readonly savedCards: SaleorSavedCards,
   ) {}
 
-  /** TRANSACTION_INITIALIZE_SESSION: creates the payment, sends the buyer to the hosted page. */
+  /**
+   * TRANSACTION_INITIALIZE_SESSION: creates the payment, sends the buyer to the hosted
+   * page. With `data.payment_method` (one of the signed-in user's saved cards) the
+   * payment is confirmed with it at once, the buyer present; with
+   * `data.setup_future_usage` the card the buyer pays with on the page is saved for
+   * the user (when they tick the consent box). A refusal writes nothing.
+   */
   async initialize(inst: SaleorInstallation, p: SaleorSessionPayload): Promise<SaleorSyncResponse> {
     const prefix = p.action.actionType === 'AUTHORIZATION' ? 'AUTHORIZATION' : 'CHARGE';
     let amount: number;
+    let cards: { customer: string; payment_method?: string; setup_future_usage?: 'on_session' | 'off_session' } | undefined;
     try {
       amount = toMinorUnits(p.action.amount, p.action.currency);
+      cards = await this.savedCardsOf(inst, p);
     } catch (error) {
+      if (!(error instanceof TenderError)) throw error;
       return { result: `${prefix}_FAILURE`, amount: 0, message: messageOf(error) };
     }
     const returnUrl = typeof p.data?.return_url === 'string' && /^https?:\/\//.test(p.data.return_url) ? p.data.return_url : undefined;
@@ -48,6 +59,9 @@ export class SaleorTransactionService {
           capture_method: prefix === 'AUTHORIZATION' ? 'manual' : 'automatic',
           metadata: { saleor_transaction_id: p.transaction.id.slice(0, 500) },
           ...(returnUrl === undefined ? {} : { return_url: returnUrl }),
+          ...(cards === undefined ? {} : { customer: cards.customer }),
+          ...(cards?.setup_future_usage === undefined ? {} : { setup_future_usage: cards.setup_future_usage }),
+          ...(cards?.payment_method === undefined ? {} : { confirm: true, payment_method: cards.payment_method }),
         },
         p.idempotencyKey === undefined || p.idempotencyKey === '' ? undefined : `saleor:${p.idempotencyKey}`.slice(0, 255),
       )
@@ -71,6 +85,15 @@ export class SaleorTransactionService {
       });
     }
     return this.sessionAnswer(payment, prefix);
+  }
+
+  /** The saved-card part of the session's `data`, with the user's customer; undefined when there is none. */
+  private async savedCardsOf(inst: SaleorInstallation, p: SaleorSessionPayload): Promise<{ customer: string; payment_method?: string; setup_future_usage?: 'on_session' | 'off_session' } | undefined> {
+    const data = parseInput(sessionDataSchema, { payment_method: p.data?.payment_method, setup_future_usage: p.data?.setup_future_usage });
+    if (data.payment_method === undefined && data.setup_future_usage === undefined) return undefined;
+    const need = { savedCard: data.payment_method !== undefined, save: data.setup_future_usage !== undefined };
+    const customer = await this.savedCards.customerForSession(inst, p.sourceObject?.user?.id ?? undefined, need);
+    return { customer, ...data };
   }
 
   /** TRANSACTION_PROCESS_SESSION: the storefront asks where the payment stands. */

@@ -1,4 +1,5 @@
 import { definePlugin } from '@tender/core';
+import { SAVED_CARDS, SavedCardsAccess } from '@tender/plugin-saved-cards';
 import { z } from 'zod';
 import { SaleorInstallationService } from './saleor-installation.service';
 import { SaleorTransactionService } from './saleor-transaction.service';
@@ -10,6 +11,8 @@ import { saleorInstallationRoutes } from './saleor-installations.routes';
 import { saleorTables } from './migrations/001-saleor-tables';
 import { saleorOutsideRefunds } from './migrations/002-saleor-outside-refunds';
 import { saleorInstallSecrets } from './migrations/003-saleor-install-secrets';
+import { saleorCustomers } from './migrations/004-saleor-customers';
+import { SaleorSavedCards } from './saleor-saved-cards';
 
 /** The plugin's options; its calls to stores go through the gateway's outbound client. */
 export type SaleorPluginOptions = Partial<SaleorReporterOptions>;
@@ -37,10 +40,12 @@ export function createSaleorPlugin(defaults: SaleorPluginOptions = {}) {
     options: z.object({
       intervalMs: z.number().int().min(1).max(24 * 3600_000).default(defaults.intervalMs ?? 2000),
     }),
-    migrations: [saleorTables, saleorOutsideRefunds, saleorInstallSecrets],
+    migrations: [saleorTables, saleorOutsideRefunds, saleorInstallSecrets, saleorCustomers],
     setup(ctx) {
       ctx.registerValue<SaleorReporterOptions>(SALEOR_REPORTER_OPTIONS, { intervalMs: ctx.options.intervalMs });
       ctx.registerValue(SaleorAppTokenVerifier, new SaleorAppTokenVerifier({ client: ctx.core.outbound }));
+      const savedCards = new SaleorSavedCards(() => ctx.core.database, () => ctx.core.clock.now());
+      ctx.registerValue(SaleorSavedCards, savedCards);
       ctx.registerService(SaleorInstallationService);
       ctx.registerService(SaleorTransactionService);
       ctx.registerService(SaleorReporter);
@@ -55,6 +60,18 @@ export function createSaleorPlugin(defaults: SaleorPluginOptions = {}) {
         start: () => ctx.resolve(SaleorReporter).start(),
         stop: () => ctx.resolve(SaleorReporter).stop(),
       });
+      return {
+        // Saved cards are the saved-cards plugin's: used when it is loaded (it registers SAVED_CARDS), else lists are empty.
+        start() {
+          let access: SavedCardsAccess | undefined;
+          try {
+            access = ctx.resolve<SavedCardsAccess>(SAVED_CARDS);
+          } catch {
+            access = undefined;
+          }
+          savedCards.use(access);
+        },
+      };
     },
   });
 }

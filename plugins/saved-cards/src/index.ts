@@ -13,3 +13,4 @@ export { SavedCardsDeps } from './saved-cards-deps';
 export { SAVED_CARDS_EVENT_TYPES, SavedCardsEventType, recordEvent } from './events/saved-cards-events';
 export { Customer, CustomerView, customerView } from './customers/customer';
 export { SavedCard, SavedCardView, savedCardView, isExpired, expiresAt } from './cards/saved-card';
+export { SAVED_CARDS, SavedCardsAccess, SavedCardSummary } from './saved-cards-access';

@@ -19,6 +19,7 @@ import { schedulesTables } from './migrations/002-schedules';
 import { registerSchedules } from './schedules/register-schedules';
 import { SAVED_CARDS_OPTIONS, SavedCardsOptions, savedCardsOptions } from './options';
 import { savedCardsDeps } from './saved-cards-deps';
+import { SAVED_CARDS, SavedCardsAccess, savedCardsAccess } from './saved-cards-access';
 import { customerScreenSource, registerSavedCardScreens, scheduleScreenSource } from './screens';
 
 /**
@@ -54,6 +55,8 @@ export const plugin = definePlugin({
     const notices = new ExpiryNotices(deps);
     const logger = () => ctx.core.logger;
     ctx.registerValue(EXPIRY_NOTICES, notices);
+    // The public service other plugins (the Saleor app) resolve when this plugin is loaded.
+    ctx.registerValue<SavedCardsAccess>(SAVED_CARDS, savedCardsAccess(deps, customers, cards));
 
     ctx.registerEventTypes(SAVED_CARDS_EVENT_TYPES);
     ctx.registerCustomerDirectory(customerDirectory(deps.customers));
