@@ -29,7 +29,7 @@ const ACCOUNT_NUMBER = '40817810000000000001';
  * What migrations after 015 added (core 020, 030, 032, 033, 034, 035 and 036, the ISO plugin's 002 and 003):
  * the old database does not have them before the upgrade, and the upgrade adds them.
  */
-const ADDED_TABLES = new Set(['bank_operator_alerts', 'iso8583_centres', 'onboarding_documents', 'sent_notices']);
+const ADDED_TABLES = new Set(['bank_operator_alerts', 'iso8583_centres', 'onboarding_documents', 'saleor_customers', 'sent_notices']);
 const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   iso8583_journal: ['payment_id', 'reversal_tries', 'reversal_at', 'reversal_code', 'pan_sealed', 'account', 'adapter_code', 'processing_code', 'batch', 'advice_sealed'],
   webhook_deliveries: ['lease_token'],
@@ -205,6 +205,7 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
         ['@tender/plugin-saleor', '001-saleor-tables', '010-saleor'],
         ['@tender/plugin-saleor', '002-saleor-outside-refunds', '014-saleor-outside-refunds'],
         ['@tender/plugin-saleor', '003-saleor-install-secrets', '015-saleor-install-secrets'],
+        ['@tender/plugin-saleor', '004-saleor-customers', null],
       ]);
 
       // It works: a payment created and confirmed with the old key, the old Assist order, the old Saleor installation.
@@ -229,7 +230,7 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
     // 4. A second start changes nothing more.
     const again = await Gateway.create(configFor(oldDb), { plugins });
     try {
-      assert.equal((await appliedPluginMigrations(again.db)).length, 8);
+      assert.equal((await appliedPluginMigrations(again.db)).length, 9);
     } finally {
       await again.close();
     }
