@@ -1,5 +1,5 @@
 import { definePlugin } from '@tender/core';
-import { SAVED_CARDS, SavedCardsAccess } from '@tender/plugin-saved-cards';
+import type { SavedCardsAccess } from '@tender/plugin-saved-cards';
 import { z } from 'zod';
 import { SaleorInstallationService } from './saleor-installation.service';
 import { SaleorTransactionService } from './saleor-transaction.service';
@@ -13,6 +13,13 @@ import { saleorOutsideRefunds } from './migrations/002-saleor-outside-refunds';
 import { saleorInstallSecrets } from './migrations/003-saleor-install-secrets';
 import { saleorCustomers } from './migrations/004-saleor-customers';
 import { SaleorSavedCards } from './saleor-saved-cards';
+
+/**
+ * The saved-cards plugin's public service token (its SAVED_CARDS, a Symbol.for key):
+ * named here rather than imported so that this plugin loads without that package
+ * installed (an optional peer dependency); only its types are imported.
+ */
+const SAVED_CARDS = Symbol.for('@tender/plugin-saved-cards/SavedCardsAccess');
 
 /** The plugin's options; its calls to stores go through the gateway's outbound client. */
 export type SaleorPluginOptions = Partial<SaleorReporterOptions>;
