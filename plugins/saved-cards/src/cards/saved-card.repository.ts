@@ -1,20 +1,9 @@
 import { MerchantContext, Queryable, forUpdate, newId } from '@tender/core';
 import { injectable } from 'tsyringe';
-import { CardUsage, SavedCard, savedCardFromRow } from './saved-card';
+import { SavedCard, savedCardFromRow } from './saved-card';
 
-/** What saving a card writes (the vault row exists already). */
-export interface NewSavedCard {
-  readonly customerId: string;
-  readonly vaultId: string;
-  readonly fingerprint: string;
-  readonly brand: string;
-  readonly last4: string;
-  readonly expMonth: number;
-  readonly expYear: number;
-  readonly usage: CardUsage;
-  readonly networkReference: string | null;
-  readonly firstPaymentId: string | null;
-}
+/** What saving a card writes (the vault row exists already); the rest is set here. */
+export type NewSavedCard = Pick<SavedCard, 'customerId' | 'fingerprint' | 'brand' | 'last4' | 'expMonth' | 'expYear' | 'usage' | 'networkReference' | 'firstPaymentId'> & { readonly vaultId: string };
 
 /**
  * `customer_payment_methods` rows, always for one merchant and mode. A deleted card
