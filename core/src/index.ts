@@ -32,7 +32,7 @@ export { methodPartProblem } from './methods/method-part-template';
 export { methodStylesProblem } from './methods/method-part-styles';
 export { CardPaymentMethod } from './methods/card/card.method';
 export { CardInput, parseCardInput, maskedParts } from './methods/card/card-input';
-export { PaymentMethodInput, parseMethodInput } from './payments/payment-input';
+export { PaymentMethodInput, parseMethodInput, currencyField } from './payments/payment-input';
 export { ConfirmPresentation } from './payments/payment.service';
 export { passesLuhn } from './methods/card/luhn';
 export { detectBrand, CardBrand } from './methods/card/card-brand';

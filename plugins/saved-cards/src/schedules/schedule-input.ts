@@ -1,4 +1,4 @@
-import { MAX_AMOUNT, fields, findCurrency } from '@tender/core';
+import { MAX_AMOUNT, currencyField, fields } from '@tender/core';
 import { z } from 'zod';
 import { MAX_INTERVAL_COUNT, SCHEDULE_INTERVALS, compareDates, parseCalendarDate } from './schedule-calendar';
 import { SCHEDULE_STATUSES } from './schedule-state';
@@ -17,14 +17,6 @@ const amount = z.unknown().superRefine((v, ctx) => {
   else if (v > MAX_AMOUNT) ctx.addIssue({ code: z.ZodIssueCode.custom, params: { code: 'amount_too_large' }, message: `must be at most ${MAX_AMOUNT} minor units` });
 }) as unknown as z.ZodType<number>;
 
-const currency = z
-  .string()
-  .max(8)
-  .transform((c) => c.toUpperCase())
-  .superRefine((c, ctx) => {
-    if (findCurrency(c) === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, params: { code: 'currency_unsupported' }, message: `'${c.slice(0, 8)}' is not a supported ISO 4217 currency` });
-  });
-
 /**
  * `POST /v1/schedules`. `count` (how many charges) and `end_date` (the last date a
  * charge may fall on) exclude each other; without either the schedule runs until
@@ -40,7 +32,7 @@ export const createScheduleSchema = z
     customer: fields.id('cus'),
     payment_method: fields.id('pm'),
     amount,
-    currency,
+    currency: currencyField,
     interval: z.enum(SCHEDULE_INTERVALS),
     interval_count: fields.integer(1, 365).default(1),
     count: fields.integer(1, MAX_SCHEDULE_COUNT).optional(),

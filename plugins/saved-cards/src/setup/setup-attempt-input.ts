@@ -1,4 +1,4 @@
-import { fields, findCurrency } from '@tender/core';
+import { currencyField, fields } from '@tender/core';
 import { z } from 'zod';
 
 /**
@@ -16,13 +16,7 @@ export const createSetupAttemptSchema = z
   .object({
     customer: fields.id('cus'),
     /** The currency of the verification authorization (the amount is the operator's `verificationAmount`, voided at once). */
-    currency: z
-      .string()
-      .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code')
-      .transform((c) => c.toUpperCase())
-      .superRefine((c, ctx) => {
-        if (findCurrency(c) === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, params: { code: 'currency_unsupported' }, message: `'${c}' is not a supported ISO 4217 currency` });
-      }),
+    currency: currencyField,
     usage: z.enum(['on_session', 'off_session']).default('off_session'),
     payment_method: z.object({ type: z.literal('card'), card: z.record(z.unknown()) }).strict().optional(),
     return_url: fields.httpUrl.optional(),
