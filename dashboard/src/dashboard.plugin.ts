@@ -15,11 +15,12 @@ import { PaymentSearch } from './dashboard/payment-search';
 import { ApplicationsQueue, MerchantStageCounts } from './console/merchant-board';
 import { ReviewQueueQuery } from './console/review-queue.query';
 import { BankHealthSummary } from './console/bank-health.summary';
+import { ConsoleOverviewService } from './console/console-overview.service';
 import { AuditQuery } from './console/audit-query';
 import { AuditPeople } from './console/audit-people';
 
 /** The dashboard's own services; the gateway's strict container builds only what is registered. */
-const DASHBOARD_SERVICES = [PaymentStatsService, WebSignin, TotpSecretBox, TotpService, SupportRefundLimits, BrandingDrafts, PaymentTimelineAssembler, DashboardPaymentActions, PaymentSearch, MerchantStageCounts, ApplicationsQueue, ReviewQueueQuery, BankHealthSummary, AuditQuery, AuditPeople] as const;
+const DASHBOARD_SERVICES = [PaymentStatsService, WebSignin, TotpSecretBox, TotpService, SupportRefundLimits, BrandingDrafts, PaymentTimelineAssembler, DashboardPaymentActions, PaymentSearch, MerchantStageCounts, ApplicationsQueue, ReviewQueueQuery, BankHealthSummary, ConsoleOverviewService, AuditQuery, AuditPeople] as const;
 
 /**
  * The merchant dashboard (/dashboard), the operator console (/console) and their

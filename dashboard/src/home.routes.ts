@@ -4,18 +4,25 @@ import { WebSessionStore, findCurrency, formatAmount, principalOf, requireWebRol
 import { PaymentStatsService, PeriodFigures } from './home/payment-stats.service';
 import { safeNext } from './web-auth.middleware';
 import { WebArea, shellStateOf } from './web-views';
+import { ConsoleOverviewService } from './console/console-overview.service';
+import { presentOverview } from './console/console-overview.view';
+import { renderConsole } from './console/console-page';
 
 /**
  * The area's home page and, in the dashboard, the test/live switch (kept in the
  * session, so every screen reads principal.mode). The dashboard home shows the
- * selected mode's figures (web/home/payment-stats.service.ts) with two uPlot charts.
+ * selected mode's figures (web/home/payment-stats.service.ts) with two uPlot charts;
+ * the console home is the operator's overview (console/console-overview.service.ts).
  */
 export function homeRoutes(container: ServiceResolver, area: WebArea): Router {
   const router = Router();
   const sessions = container.resolve(WebSessionStore);
 
   if (area === 'console') {
-    router.get('/', (_req, res) => webViewsOf(res).render(res, 'shell/console-home', { title: 'shell.console_home.title' }));
+    router.get('/', async (_req, res) => {
+      const overview = await container.resolve(ConsoleOverviewService).overview();
+      renderConsole(res, 'overview', { title: 'shell.console_home.title', ...presentOverview(overview, principalOf(res).locale) });
+    });
     return router;
   }
 

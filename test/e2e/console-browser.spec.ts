@@ -150,8 +150,13 @@ describe('operator console in headless Chromium', function () {
     assert.equal((await t.gateway.db('payments').where({ id: heldPaymentId }).first()).status, 'canceled');
   });
 
-  it('shows banks, the audit log of these actions and the certificate inventory', async () => {
-    await page.goto(`${base}/console/banks`);
+  it('opens on the overview, then shows banks, the audit log of these actions and the certificate inventory', async () => {
+    await page.goto(`${base}/console`);
+    assert.equal(await page.getAttribute('#overview-banks', 'data-troubled'), '1');
+    assert.equal(await page.getAttribute('#overview-banks li[data-bank="alfa"] .console-badge', 'class'), 'console-badge console-breaker-open');
+    await shot('overview');
+    await page.click('#overview-banks h2 a');
+    await page.waitForURL(`${base}/console/banks`);
     assert.equal(await page.getAttribute('tr[data-bank="alfa"] [data-breaker]', 'data-breaker'), 'open');
     await shot('banks');
     await page.goto(`${base}/console/audit`);

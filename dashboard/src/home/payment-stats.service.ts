@@ -1,34 +1,13 @@
 import { inject, injectable } from 'tsyringe';
+import type { Knex } from 'knex';
 import { CLOCK, Clock, DATABASE, Database, PaymentStatus, isMysql } from '@tender/core';
+import { APPROVED, DECLINED, PeriodFigures, periodFigures, sum } from './period-figures';
 
-const DAY_MS = 86_400_000;
+export { CurrencyFigures, PeriodFigures } from './period-figures';
+
+export const DAY_MS = 86_400_000;
 /** How many days the charts cover, today included. */
 export const CHART_DAYS = 30;
-
-/** The bank said yes (whatever happened after). */
-const APPROVED: readonly PaymentStatus[] = ['authorized', 'captured', 'partially_refunded', 'refunded'];
-/** The bank, or the way to it, said no. */
-const DECLINED: readonly PaymentStatus[] = ['declined', 'failed'];
-
-/** Figures of one currency in one period. Amounts in minor units. */
-export interface CurrencyFigures {
-  readonly currency: string;
-  /** Sum of the amounts of approved payments. */
-  readonly volume: number;
-  /** Payments created in the period, whatever their status. */
-  readonly count: number;
-  readonly approved: number;
-  readonly declined: number;
-}
-
-export interface PeriodFigures {
-  readonly from: number;
-  readonly to: number;
-  readonly currencies: readonly CurrencyFigures[];
-  readonly count: number;
-  /** approved / (approved + declined), in basis points (0..10000); undefined without any decided payment. */
-  readonly approvalBasisPoints: number | undefined;
-}
 
 export interface DailyPoint {
   /** Start of the UTC day, epoch ms. */
@@ -83,7 +62,7 @@ export class PaymentStatsService {
     const chartStart = todayStart - (CHART_DAYS - 1) * DAY_MS;
     const from = Math.min(monthStart, chartStart);
 
-    const day = isMysql(this.db) ? this.db.raw('FLOOR(created_at / ?)', [DAY_MS]) : this.db.raw('CAST(created_at / ? AS INTEGER)', [DAY_MS]);
+    const day = dayNumber(this.db);
     const rows = (await this.db('payments')
       .where({ merchant_id: merchantId, livemode })
       .where('created_at', '>=', from)
@@ -113,33 +92,15 @@ export class PaymentStatsService {
       daily.push({ day: t, volume, approved: sum(inDay.filter((x) => APPROVED.includes(x.status)).map((x) => x.n)), declined: sum(inDay.filter((x) => DECLINED.includes(x.status)).map((x) => x.n)) });
     }
     return {
-      today: period(buckets, todayStart, tomorrow),
-      month: period(buckets, monthStart, tomorrow),
+      today: periodFigures(buckets, todayStart, tomorrow),
+      month: periodFigures(buckets, monthStart, tomorrow),
       daily,
       topDeclines: declines.map((r) => ({ code: r.failure_code ?? 'other', count: Number(r.n) })),
     };
   }
 }
 
-function period(buckets: ReadonlyArray<{ day: number; currency: string; status: PaymentStatus; n: number; total: number }>, from: number, to: number): PeriodFigures {
-  const inside = buckets.filter((b) => b.day >= from && b.day < to);
-  const byCurrency = new Map<string, { volume: number; count: number; approved: number; declined: number }>();
-  for (const b of inside) {
-    const c = byCurrency.get(b.currency) ?? { volume: 0, count: 0, approved: 0, declined: 0 };
-    c.count += b.n;
-    if (APPROVED.includes(b.status)) {
-      c.approved += b.n;
-      c.volume += b.total;
-    }
-    if (DECLINED.includes(b.status)) c.declined += b.n;
-    byCurrency.set(b.currency, c);
-  }
-  const currencies = [...byCurrency.entries()].map(([currency, c]) => ({ currency, ...c })).sort((a, b) => b.count - a.count || a.currency.localeCompare(b.currency));
-  const approved = sum(currencies.map((c) => c.approved));
-  const decided = approved + sum(currencies.map((c) => c.declined));
-  return { from, to, currencies, count: sum(currencies.map((c) => c.count)), approvalBasisPoints: decided === 0 ? undefined : Math.round((approved * 10_000) / decided) };
-}
-
-function sum(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0);
+/** The UTC day number of `created_at` (days since the epoch), in the database's own dialect. */
+export function dayNumber(db: Database): Knex.Raw {
+  return isMysql(db) ? db.raw('FLOOR(created_at / ?)', [DAY_MS]) : db.raw('CAST(created_at / ? AS INTEGER)', [DAY_MS]);
 }
