@@ -132,6 +132,7 @@ export { readCookie, tokensMatch } from './http/cookies';
 export { CORE_TEMPLATES_DIR, DEFAULT_THEME_DIR } from './templates-dir';
 export { ThemeFiles, ThemeFileError } from './pages/theme-files';
 export { cardBrandLabel } from './pages/card-brand-label';
+export { brandMarkUrl } from './pages/card-brand-mark';
 export { OperatorBrand, DEFAULT_BRAND, brandTemplateData } from './config/brand-config';
 // What @tender/dashboard reads and changes through core's services (its screens hold no
 // business rule of their own: a refund from the dashboard is RefundService's refund).

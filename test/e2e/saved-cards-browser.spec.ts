@@ -56,7 +56,7 @@ describe('saved cards on the hosted page in headless Chromium: consent checkbox,
     const second = await open({ customer });
     const choice = island(second.page).locator(`input[name="payment_method"][value="${cards[0].id}"]`);
     assert.equal(await choice.isChecked(), true);
-    assert.match((await island(second.page).locator('#saved-card-option').textContent()) ?? '', /visa\s*•••• 4242/);
+    assert.match((await island(second.page).locator('#saved-card-option').textContent()) ?? '', /Visa\s*•••• 4242/);
     await island(second.page).locator('#saved-card-pay-button').click();
     await second.page.waitForSelector('#result-title');
     assert.match((await second.page.textContent('#result-title')) ?? '', /Payment successful/);

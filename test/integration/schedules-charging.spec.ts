@@ -76,9 +76,9 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
     const buyer = await customerWithCard(shop, { email: 'webhooks@example.com' });
     const id = await schedule(buyer, { start_date: '2027-01-20', count: 2, description: 'Green tea' });
     await day(7); // Jan 17: three days before
-    const upcoming = await smtp.waitFor(/will charge 250\.00 RUB on 20 January 2027/);
+    const upcoming = await smtp.waitFor(/will charge RUB\u00a0250\.00 on 20 January 2027/);
     assert.equal(upcoming.to, 'webhooks@example.com');
-    assert.match(upcoming.text, /visa •••• 4242/);
+    assert.match(upcoming.text, /Visa •••• 4242/);
     assert.match(upcoming.text, /Green tea/);
     assert.deepEqual(await paymentsOf(id), []);
     await day(3); // Jan 20

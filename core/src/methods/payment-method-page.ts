@@ -60,6 +60,11 @@ export interface PaymentMethodPage {
   readonly styles?: string;
   /** The method's own texts, per locale: `{{m.key}}` in the template, `m.key` as a message key in `refusal`. */
   readonly messages?: Partial<Record<MethodPageLocale, Readonly<Record<string, unknown>>>>;
+  /**
+   * Shown before the parts that do not lead (which keep their registration order), e.g.
+   * a recognised buyer's saved cards above the card form; default false.
+   */
+  readonly leads?: boolean;
   /** Whether this payment's page offers the method (e.g. a merchant setting); default yes. */
   offered?(payment: Payment): Promise<boolean>;
   /** Extra template context for this payment (merged over the island's). */

@@ -1,21 +1,35 @@
 import { findCurrency } from '../money/currencies';
 
 /**
- * An amount in minor units for people to read, in the page's locale. Exact for any
- * size: the decimal string is built from the integer, never through a float, and
- * Intl.NumberFormat formats decimal strings exactly (ECMA-402 NumberFormat v3).
+ * The exact decimal string of an amount in minor units ("-1234.50" for -123450 with
+ * exponent 2), built from the integer's digits: never through a float.
+ */
+function decimalOf(minor: number | bigint, exponent: number): string {
+  const whole = BigInt(minor);
+  const digits = (whole < 0n ? -whole : whole).toString().padStart(exponent + 1, '0');
+  const unsigned = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+  return whole < 0n ? `-${unsigned}` : unsigned;
+}
+
+/**
+ * An amount in minor units for people to read, in the locale of a page or an e-mail
+ * (`ru`, `en`, `ar`, or any BCP 47 tag), with the currency's own number of decimals
+ * (0 for JPY, 3 for KWD, 2 for most). Exact for any size: the decimal string is built
+ * from the integer, never through a float, and Intl.NumberFormat formats decimal
+ * strings exactly (ECMA-402 NumberFormat v3, Node >= 19).
  *
  * @example
  * ```ts
- * formatAmount(150000, 'RUB', 'ru'); // '1 500,00 ₽'
+ * formatAmount(249900, 'RUB', 'ru'); // '2 499,00 ₽'
+ * formatAmount(249900, 'RUB', 'en'); // 'RUB 2,499.00'
  * formatAmount(1500, 'JPY', 'en');   // '¥1,500'
+ * formatAmount(1500, 'KWD', 'en');   // 'KWD 1.500'
  * ```
  */
-export function formatAmount(minor: number, currency: string, locale: string): string {
+export function formatAmount(minor: number | bigint, currency: string, locale: string): string {
+  if (typeof minor === 'number' && !Number.isSafeInteger(minor)) throw new RangeError(`not an exact amount in minor units: ${minor}`);
   const exponent = findCurrency(currency)?.exponent ?? 2;
-  const digits = BigInt(minor).toString().padStart(exponent + 1, '0');
-  const decimal = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
   const format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent });
   // lib ES2022 types format() as number|bigint only; the runtime (Node >= 19) takes a decimal string.
-  return (format.format as unknown as (value: string) => string)(decimal);
+  return (format.format as unknown as (value: string) => string)(decimalOf(minor, exponent));
 }

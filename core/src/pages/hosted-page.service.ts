@@ -23,6 +23,7 @@ import { IslandState, PaymentIsland } from './payment-island';
 import { MethodPages } from './method-pages';
 import { PaymentMethod } from '../methods/payment-method';
 import { AddonSubmission } from '../methods/method-part-addon';
+import { PaymentReceipts } from './payment-receipt';
 
 /**
  * What the HTTP layer sends: a page, or a redirect (POST-redirect-GET). `document`
@@ -85,6 +86,7 @@ export class HostedPageService {
     @inject(ReturnUrlChoosers) private readonly returnUrls: ReturnUrlChoosers,
     @inject(MerchantStanding) private readonly standing: MerchantStanding,
     @inject(PaymentIsland) private readonly island: PaymentIsland,
+    @inject(PaymentReceipts) private readonly receipts: PaymentReceipts,
   ) {}
 
   /** The payment a page token opens; the token is the buyer's only credential. */
@@ -172,7 +174,8 @@ export class HostedPageService {
         ? { tone: 'neutral', title: t('pending_title'), text: t('pending_text'), card: null, return_url: null, refresh: true }
         : { tone: 'error', title: t('canceled_title'), text: t('canceled_text'), card: null, return_url: returnUrl, refresh: false };
     // The buyer's lasting view of the payment (docs/webhooks.md, "Status page"), as in the receipt e-mail.
-    return page('result', { ...base, result: { ...result, status_url: this.statusLinks.urlFor(payment.id) }, refresh: pending });
+    const receipt = await this.receipts.of(payment, merchantName, locale, paid);
+    return page('result', { ...base, result: { ...result, status_url: this.statusLinks.urlFor(payment.id), receipt }, refresh: pending });
   }
 
   /**

@@ -56,13 +56,14 @@ export class MethodPages {
     return shown;
   }
 
-  /** The methods with a page part that this payment's page offers, in registration order. */
+  /** The methods with a page part that this payment's page offers: the leading ones, then the rest, each in registration order. */
   async offered(payment: Payment): Promise<PaymentMethod[]> {
     const offered: PaymentMethod[] = [];
     for (const m of this.methods.all()) {
       if (m.page !== undefined && (m.page.offered === undefined || (await m.page.offered(payment)))) offered.push(m);
     }
-    return offered;
+    // Leading parts first (PaymentMethodPage.leads); the sort is stable, so each group keeps the registration order.
+    return offered.sort((a, b) => Number(b.page?.leads === true) - Number(a.page?.leads === true));
   }
 
   /**

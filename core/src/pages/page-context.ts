@@ -4,6 +4,7 @@ import { Payment } from '../payments/payment';
 import { formatAmount } from './amount-format';
 import { PageLocale, PageMessages, directionOf } from './page-locale';
 import Handlebars from 'handlebars';
+import type { PageReceipt } from './payment-receipt';
 
 /**
  * What the theme's page templates can read (the operator's theme, trusted). A
@@ -34,7 +35,7 @@ export interface PageContext {
   readonly island_parts?: readonly Handlebars.SafeString[];
   /** The island document: the offered parts' own style sheets (PaymentMethodPage.styles, checked at start). */
   readonly method_css?: string;
-  readonly result?: { readonly tone: 'success' | 'neutral' | 'error'; readonly title: string; readonly text: string; readonly card: string | null; readonly return_url: string | null; readonly refresh: boolean; readonly status_url?: string | null };
+  readonly result?: { readonly tone: 'success' | 'neutral' | 'error'; readonly title: string; readonly text: string; readonly card: string | null; readonly return_url: string | null; readonly refresh: boolean; readonly status_url?: string | null; readonly receipt?: PageReceipt };
   readonly challenge?: { readonly acs_url: string; readonly creq: string; readonly notification_url: string };
   readonly error?: { readonly title: string; readonly text: string; readonly return_url: string | null };
   /** The payment methods this page offers, by type (`methods.card`), for the theme and merchant templates. */

@@ -54,6 +54,7 @@ import { FormTokenService } from '../pages/form-token.service';
 import { HostedPageService } from '../pages/hosted-page.service';
 import { PageTheme } from '../pages/page-theme';
 import { PaymentIsland } from '../pages/payment-island';
+import { PaymentReceipts } from '../pages/payment-receipt';
 import { PaymentLinkPageService } from '../pages/payment-link-page.service';
 import { SignedFormService } from '../pages/signed-form.service';
 import { SubmitRateLimiter } from '../pages/submit-rate-limiter';
@@ -108,7 +109,7 @@ export const CORE_CLASSES = [
   // outbound/
   GatewaySelf, OutboundHttpClient, OutboundUrlGuard,
   // pages/
-  BrandingPreview, FormTokenService, HostedPageService, PageTheme, PaymentIsland, PaymentLinkPageService, SignedFormService, SubmitRateLimiter,
+  BrandingPreview, FormTokenService, HostedPageService, PageTheme, PaymentIsland, PaymentLinkPageService, PaymentReceipts, SignedFormService, SubmitRateLimiter,
   // payment-links/
   PaymentLinkService,
   // payments/

@@ -6,7 +6,7 @@ import { DependencyContainer } from 'tsyringe';
 import { DATABASE, Database } from '../../db/database';
 import { TenderError } from '../../errors/tender-error';
 import { paymentFromRow } from '../../payments/payment';
-import { formatAmount } from '../../notifications/email/email-notifier';
+import { formatAmount } from '../../pages/amount-format';
 import { StatusLink } from '../../notifications/status-link';
 import { CONFIG } from '../../config/tokens';
 import { TenderConfig } from '../../config/config';
@@ -56,7 +56,7 @@ export function paymentStatusRoutes(container: DependencyContainer): Router {
       page({
         nonce,
         operator,
-        amount: formatAmount(p.amountCaptured > 0 ? p.amountCaptured : p.amount, p.currency),
+        amount: formatAmount(p.amountCaptured > 0 ? p.amountCaptured : p.amount, p.currency, 'en'),
         status: LABELS[p.status] ?? p.status,
         card: p.card === null ? null : `${cardBrandLabel(p.card.brand)} •••• ${p.card.last4}`,
       }),

@@ -3,7 +3,7 @@ import { inject, injectable } from 'tsyringe';
 import { CONFIG } from '../../config/tokens';
 import { TenderConfig } from '../../config/config';
 import { Queryable } from '../../db/database';
-import { findCurrency } from '../../money/currencies';
+import { formatAmount } from '../../pages/amount-format';
 import { EventListener, RecordedEvent } from '../event-listener';
 import { StatusLink } from '../status-link';
 import { EmailQueue } from './email-queue';
@@ -59,7 +59,7 @@ export class EmailNotifier implements EventListener {
       recipient: p.customer_email,
       data: {
         merchant_name: merchant === undefined ? '' : String(merchant.name),
-        amount: formatAmount(p.amount_captured, p.currency),
+        amount: formatAmount(p.amount_captured, p.currency, p.locale ?? this.config.notifications.emailLocale),
         order_id: p.order_id,
         payment_id: p.id,
         card: p.card === null ? null : `${cardBrandLabel(p.card.brand)} •••• ${p.card.last4}`,
@@ -79,15 +79,7 @@ export class EmailNotifier implements EventListener {
       template: 'refund_failed',
       locale: this.config.notifications.emailLocale,
       recipient: String(merchant.email),
-      data: { merchant_name: String(merchant.name), refund_id: r.id, payment_id: r.payment_id, amount: formatAmount(r.amount, r.currency), reason: r.failure_message, livemode: event.livemode },
+      data: { merchant_name: String(merchant.name), refund_id: r.id, payment_id: r.payment_id, amount: formatAmount(r.amount, r.currency, this.config.notifications.emailLocale), reason: r.failure_message, livemode: event.livemode },
     });
   }
-}
-
-/** 150000 RUB -> "1500.00 RUB": integer arithmetic on minor units, no floats. */
-export function formatAmount(minor: number, currency: string): string {
-  const exponent = findCurrency(currency)?.exponent ?? 2;
-  if (exponent === 0) return `${minor} ${currency}`;
-  const digits = String(Math.abs(minor)).padStart(exponent + 1, '0');
-  return `${minor < 0 ? '-' : ''}${digits.slice(0, -exponent)}.${digits.slice(-exponent)} ${currency}`;
 }

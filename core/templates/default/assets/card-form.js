@@ -22,7 +22,9 @@
   var number = document.getElementById('card-number');
   var expiry = document.getElementById('card-expiry');
   var cvc = document.getElementById('card-cvc');
-  var brandLabel = document.getElementById('card-brand');
+  var brandName = document.getElementById('card-brand-name');
+  var brandMark = document.getElementById('card-brand-mark');
+  var brandMarks = document.querySelectorAll('#brand-marks img[data-brand]');
   var button = document.getElementById('pay-button');
 
   function digits(s) { return s.replace(/\D/g, ''); }
@@ -34,6 +36,22 @@
     if (/^(62|81)/.test(n)) return 'UnionPay';
     if (/^35(2[89]|[3-8])/.test(n)) return 'JCB';
     return '';
+  }
+  // The detected brand: its name (read out by screen readers), its mark in the field, and the matching mark of the row lit.
+  function showBrand(name) {
+    var code = name.toLowerCase();
+    var marked = false;
+    for (var i = 0; i < brandMarks.length; i++) {
+      var mark = brandMarks[i];
+      var match = mark.getAttribute('data-brand') === code;
+      if (match) marked = true;
+      if (name && !match) mark.setAttribute('data-dim', 'true'); else mark.removeAttribute('data-dim');
+    }
+    if (brandName) brandName.textContent = name;
+    if (brandMark) {
+      if (marked) { brandMark.src = '/pay/assets/brand-' + code + '.svg'; brandMark.hidden = false; }
+      else brandMark.hidden = true;
+    }
   }
   function luhn(n) {
     var sum = 0;
@@ -67,7 +85,7 @@
     var amex = /^3[47]/.test(d);
     var grouped = amex ? d.replace(/^(\d{4})(\d{0,6})(\d{0,5}).*/, function (_, a, b, c) { return [a, b, c].filter(Boolean).join(' '); }) : d.replace(/(\d{4})(?=\d)/g, '$1 ');
     number.value = grouped;
-    brandLabel.textContent = brandOf(d);
+    showBrand(brandOf(d));
     if (number.getAttribute('aria-invalid')) setError(number, '');
   });
   expiry.addEventListener('input', function () {

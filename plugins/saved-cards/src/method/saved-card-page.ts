@@ -1,4 +1,4 @@
-import { MerchantContext, MethodPageRefusal, MethodPageSubmission, MethodPageView, Payment, PaymentMethodPage, TenderError } from '@tender/core';
+import { MerchantContext, MethodPageRefusal, MethodPageSubmission, MethodPageView, Payment, PaymentMethodPage, TenderError, brandMarkUrl, cardBrandLabel } from '@tender/core';
 import { SavedCardsDeps } from '../saved-cards-deps';
 import { SavedCard, isExpired } from '../cards/saved-card';
 import { readLocale, readTemplate } from '../page-files';
@@ -10,8 +10,9 @@ const CARD_ERRORS: Readonly<Record<string, string>> = {
 };
 
 /**
- * One click on the hosted page: the customer's saved cards (brand, last 4, expiry),
- * offered when the payment names a customer who has a card that has not expired.
+ * One click on the hosted page: the customer's saved cards (brand mark and name,
+ * last 4, expiry), above the card form (`leads`), offered when the payment names a
+ * customer who has a card that has not expired.
  * With the option `requireCvc` the buyer types the CVC again (it goes to the bank
  * once and is never kept). Posts to `/pay/<token>/saved-card` and goes through the
  * same confirm as the API, buyer present.
@@ -25,6 +26,8 @@ export class SavedCardPage implements PaymentMethodPage {
   readonly template = readTemplate('saved-card-part.hbs');
   readonly styles = readTemplate('saved-card-part.css');
   readonly path = 'saved-card';
+  // A recognised buyer sees their cards first; the card form follows for another card.
+  readonly leads = true;
   readonly fields = ['payment_method', 'cvc'];
   // The chosen card is shown again after a refusal; the CVC never.
   readonly keep = ['payment_method'];
@@ -41,7 +44,7 @@ export class SavedCardPage implements PaymentMethodPage {
     const chosen = view.state.values.payment_method ?? cards[0]?.id;
     return {
       saved: {
-        cards: cards.map((c) => ({ id: c.id, brand: c.brand, last4: c.last4, expiry: `${String(c.expMonth).padStart(2, '0')}/${String(c.expYear).slice(-2)}`, checked: c.id === chosen })),
+        cards: cards.map((c) => ({ id: c.id, brand: cardBrandLabel(c.brand), mark: brandMarkUrl(c.brand), last4: c.last4, expiry: `${String(c.expMonth).padStart(2, '0')}/${String(c.expYear).slice(-2)}`, checked: c.id === chosen })),
         askCvc: this.deps.options.requireCvc,
         errors: view.state.errors,
         code: view.state.code,

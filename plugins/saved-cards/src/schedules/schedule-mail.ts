@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CoreServices, MerchantMail, Queryable, findCurrency } from '@tender/core';
+import { CoreServices, MerchantMail, Queryable, cardBrandLabel, formatAmount } from '@tender/core';
 import { SavedCard } from '../cards/saved-card';
 import { Customer } from '../customers/customer';
 import { dateIn, formatCalendarDate } from './schedule-calendar';
@@ -56,9 +56,9 @@ export class ScheduleMail {
     const data: Record<string, string | number | boolean | null> = {
       merchant_name: merchant?.name ?? '',
       customer_name: customer?.name ?? '',
-      amount: formatMoney(schedule.amount, schedule.currency),
+      amount: formatAmount(schedule.amount, schedule.currency, locale),
       description: schedule.description ?? '',
-      card: card === undefined ? '' : `${card.brand} •••• ${card.last4}`,
+      card: card === undefined ? '' : `${cardBrandLabel(card.brand)} •••• ${card.last4}`,
       schedule_id: schedule.id,
       livemode: schedule.livemode,
     };
@@ -66,13 +66,6 @@ export class ScheduleMail {
     await this.emails().enqueue(q, { merchantId: schedule.merchantId, livemode: schedule.livemode, template: template as `${string}.${string}`, locale, recipient, data });
     return true;
   }
-}
-
-/** 99000 RUB -> "990.00 RUB": integer arithmetic on minor units, no floats. */
-export function formatMoney(minor: number, currency: string): string {
-  const exponent = findCurrency(currency)?.exponent ?? 2;
-  const digits = BigInt(minor).toString().padStart(exponent + 1, '0');
-  return exponent === 0 ? `${digits} ${currency}` : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)} ${currency}`;
 }
 
 /** A day for people, in the zone and language ("31 January 2027"); ISO date if the runtime lacks the locale. */
