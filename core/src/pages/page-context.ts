@@ -4,6 +4,7 @@ import { Payment } from '../payments/payment';
 import { formatAmount } from './amount-format';
 import { PageLocale, PageMessages, directionOf } from './page-locale';
 import Handlebars from 'handlebars';
+import { NextActionPageContext } from './next-action-page';
 
 /**
  * What the theme's page templates can read (the operator's theme, trusted). A
@@ -36,6 +37,8 @@ export interface PageContext {
   readonly method_css?: string;
   readonly result?: { readonly tone: 'success' | 'neutral' | 'error'; readonly title: string; readonly text: string; readonly card: string | null; readonly return_url: string | null; readonly refresh: boolean; readonly status_url?: string | null };
   readonly challenge?: { readonly acs_url: string; readonly creq: string; readonly notification_url: string };
+  /** A payment the buyer completes elsewhere: the QR code or the link to show (next-action-page.ts). */
+  readonly next_action?: NextActionPageContext;
   readonly error?: { readonly title: string; readonly text: string; readonly return_url: string | null };
   /** The payment methods this page offers, by type (`methods.card`), for the theme and merchant templates. */
   readonly methods?: Readonly<Record<string, true>>;
