@@ -164,6 +164,11 @@ export class BankOperationRepository {
     return changed === 1;
   }
 
+  /** A payment made after expiry was sent back: later copies of its notification find nothing to do. */
+  async markLateReturned(q: Queryable, op: BankOperation, now: number): Promise<void> {
+    await q('bank_operations').where({ id: op.id, status: 'failed', failure_code: EXPIRED_ACTION_CODE }).update({ failure_code: 'late_payment_returned', failure_message: 'Paid after it had expired or closed; the money was returned.', updated_at: now });
+  }
+
   /** Counts one more try before the reconciler asks the bank again. */
   async markRetry(q: Queryable, op: BankOperation, now: number): Promise<void> {
     await q('bank_operations').where({ id: op.id, status: 'pending' }).update({ tries: op.tries + 1, updated_at: now });

@@ -31,6 +31,26 @@ import { BankOutcomeApplier } from './bank-outcome';
  */
 export type AwaitedSettlement = 'applied' | 'already_settled' | 'accepted_late' | 'returned_late' | 'unknown_reference';
 
+/** What a bank or wallet notified, after the plugin checked its signature. */
+export interface VerifiedNotification {
+  /** The adapter the notification endpoint belongs to: a notification may only settle that adapter's operations. */
+  readonly adapterCode: string;
+  /** Tender's reference the payment was registered with. */
+  readonly reference: string;
+  /** What was paid, in minor units, and its currency. */
+  readonly amount: number;
+  readonly currency: string;
+  readonly outcome: 'paid' | 'refused';
+  /** The bank's or wallet's own id of the payment, kept on the operation. */
+  readonly bankReference?: string | undefined;
+}
+
+/** The answer for the notifier: 2xx stops its retries. */
+export interface NotificationAnswer {
+  readonly status: 200 | 404 | 422;
+  readonly body: { readonly outcome?: AwaitedSettlement; readonly error?: string };
+}
+
 /** Statuses in which a payment paid late has taken no money otherwise and may still take it. */
 const ACCEPTS_LATE: ReadonlySet<string> = new Set(['failed', 'declined']);
 
@@ -75,6 +95,29 @@ export class AwaitedPaymentSettler {
   async operation(reference: string): Promise<BankOperation | undefined> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(reference)) return undefined;
     return this.operations.find(this.db, reference);
+  }
+
+  /**
+   * A notification whose signature the plugin has verified: it must name an
+   * operation of `adapterCode` (else 404, nothing changes) for exactly the
+   * operation's amount and currency (else 422: a notification for another sum is
+   * not this payment's), then it is settled. The answer is what to send back to the
+   * bank or wallet: 200 also for a duplicate, so it stops resending.
+   *
+   * @example
+   * ```ts
+   * const answer = await settler.settleNotification({ adapterCode: 'sbp-sandbox', reference, amount: 249900, currency: 'RUB', outcome: 'paid', bankReference: 'sbpop_1' });
+   * res.status(answer.status).json(answer.body);
+   * ```
+   */
+  async settleNotification(notice: VerifiedNotification): Promise<NotificationAnswer> {
+    const op = await this.operation(notice.reference);
+    if (op === undefined || op.adapterCode !== notice.adapterCode) return { status: 404, body: { error: 'unknown_reference' } };
+    if (notice.amount !== op.amount || notice.currency !== op.currency) return { status: 422, body: { error: 'amount_mismatch' } };
+    const { outcome } = await this.settle(notice.reference, notice.outcome === 'paid'
+      ? { kind: 'approved', authorizationCode: undefined, rrn: undefined, bankReference: notice.bankReference }
+      : { kind: 'declined', reason: 'do_not_honor', rawCode: 'refused', message: 'The buyer or their bank refused the payment.' });
+    return { status: 200, body: { outcome } };
   }
 
   /** Applies a verified answer about the operation `reference` (see AwaitedSettlement). */
@@ -223,6 +266,7 @@ export class AwaitedPaymentSettler {
         : `The buyer paid ${op.amount} ${op.currency} after the payment had expired or closed (it is ${payment.status}); returning it through ${op.adapterCode} failed (${answer.kind}): return it by hand.`,
     });
     if (!returned) throw new Error(`returning the late payment of operation ${op.id} failed: ${answer.kind}`);
+    await this.operations.markLateReturned(this.db, op, this.clock.now());
   }
 }
 
