@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { AwaitedPaymentSettler, FixedClock, signNotification } from '@tender/core';
 import { assertConforms, checkPaymentMethod } from '@tender/core/testing';
-import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
-import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { SANDBOX_SBP_SIGNATURE_HEADER, SandboxSbpBank, SbpPaymentMethod, plugin as sbpPlugin, runSbpBankConformance } from '@tender/plugin-sbp';
-import { TestGateway, startTestGateway } from '../support/test-gateway';
+import { TestGateway } from '../support/test-gateway';
+import { startAwaitedMethodGateway } from '../support/awaited-method-gateway';
 import { MerchantClient } from '../support/merchant-client';
 
 const SECRET = 'sbp-sandbox-test-secret-0123456789abcdef';
@@ -26,10 +25,7 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
   let clock: FixedClock;
 
   before(async () => {
-    clock = new FixedClock(Date.now());
-    t = await startTestGateway({ clock, plugins: [sandboxPlugin, accountsPlugin, sbpPlugin], env: { TENDER_PLUGIN_SBP_SANDBOX_SECRET: SECRET } });
-    const merchant = await t.createMerchant();
-    api = new MerchantClient(t.gateway.app, merchant.key);
+    ({ t, api, clock } = await startAwaitedMethodGateway(sbpPlugin, { TENDER_PLUGIN_SBP_SANDBOX_SECRET: SECRET }));
   });
   after(async () => t.close());
 
