@@ -144,6 +144,19 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
     assert.equal(alerts.length, 1);
   });
 
+  it('confirmed again while waiting: the old QR code paid is returned, the new one settles the payment', async () => {
+    const first = await qrPayment();
+    const second = (await api.post(`/v1/payments/${first.id}/confirm`, { payment_method: { type: 'sbp' } }).expect(200)).body as PaymentBody;
+    assert.notEqual(referenceOf(second), referenceOf(first));
+    await request(t.gateway.app).post(`/plugins/sbp/sandbox/qr/${referenceOf(first)}/approve`).send({}).expect(200);
+    assert.equal((await payment(first.id)).status, 'requires_action', 'the old code does not settle the newer offer');
+    assert.equal((await request(t.gateway.app).get(`/plugins/sbp/sandbox/api/qr/${referenceOf(first)}`).expect(200)).body.refunded, 249900);
+    await request(t.gateway.app).post(`/plugins/sbp/sandbox/qr/${referenceOf(second)}/approve`).send({}).expect(200);
+    const paid = await payment(first.id);
+    assert.equal(paid.status, 'captured');
+    assert.equal(paid.amount_captured, 249900);
+  });
+
   it('refunds by return transfer, partially and in full, never more than paid', async () => {
     const p = await qrPayment();
     const ref = referenceOf(p);

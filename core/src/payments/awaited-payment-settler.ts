@@ -192,8 +192,9 @@ export class AwaitedPaymentSettler {
       const now = this.clock.now();
       const payment = await this.payments.find(trx, contextOf(op), op.paymentId, { lock: true });
       if (payment === undefined) throw new Error(`operation ${op.id} refers to a missing payment`);
-      // The shop closed the payment (or the buyer started again) while this one waited.
-      const waiting = payment.status === 'requires_action' && payment.operationInProgress === null;
+      // The shop closed the payment, or it was confirmed again (a newer offer waits), while this one waited.
+      const latest = await this.operations.findHeldForAction(trx, payment.id);
+      const waiting = payment.status === 'requires_action' && payment.operationInProgress === null && latest?.id === op.id;
       if (!(await this.operations.resumeAfterAction(trx, op, now))) return { payment, raced: true, orphan: false };
       if (!waiting) return { payment, raced: false, orphan: true };
       const processing = await this.writer.change(trx, payment, { status: 'processing', next_action: null, next_action_expires_at: null, operation_in_progress: op.id }, now, 'settle this payment');
