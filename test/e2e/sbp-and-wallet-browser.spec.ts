@@ -88,8 +88,10 @@ describe('SBP QR page and e-wallet redirect in headless Chromium', function () {
     const { page, id } = await open({ locale: 'en' });
     await island(page).locator('#e-wallet-pay-button').click();
     await page.waitForSelector('#next-action-redirect');
+    await saveScreenshot(page, 'wallet-redirect-en-1280', { fullPage: true });
     await page.click('#next-action-redirect');
     await page.waitForSelector('#pay');
+    await saveScreenshot(page, 'wallet-sandbox-en-1280', { fullPage: true });
     assert.match((await page.textContent('#sum')) ?? '', /2,?499\.00/);
     await page.click('#pay');
     await page.waitForSelector('#result-title');
