@@ -31,6 +31,7 @@ import { PaymentService } from './payments/payment.service';
 import { MethodRouting } from './payments/method-routing';
 import { ConfirmPreparation } from './payments/confirm-preparation';
 import { BankReconciler } from './payments/bank-reconciler';
+import { AwaitedPaymentSettler } from './payments/awaited-payment-settler';
 import { ConnectionHealth } from './routing/connection-health';
 import { registerRouting } from './routing/routing.module';
 import { RoutingStrategyRegistry } from './routing/routing-strategy.registry';
@@ -72,7 +73,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, MethodRouting, ConfirmPreparation, PaymentService, RefundService, BankReconciler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS] as const;
+const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, MethodRouting, ConfirmPreparation, PaymentService, RefundService, BankReconciler, AwaitedPaymentSettler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.
@@ -217,6 +218,9 @@ export class Gateway {
       const idempotency = this.container.resolve(IdempotencyService);
       const reviews = this.container.resolve(RiskReviewService);
       this.timers.push(every(this.config.reconcileIntervalMs, () => reconciler.run(), this.logger, 'reconciler'));
+      // Payments the buyer completes elsewhere (SBP, wallets): asked about, settled or expired.
+      const awaited = this.container.resolve(AwaitedPaymentSettler);
+      this.timers.push(every(this.config.reconcileIntervalMs, () => awaited.runDue(), this.logger, 'awaited payments'));
       this.timers.push(every(3600_000, () => idempotency.purgeExpired(), this.logger, 'idempotency purge'));
       this.timers.push(every(REVIEW_EXPIRY_INTERVAL_MS, () => reviews.expireDue(), this.logger, 'risk review expiry'));
       // Test-mode warnings and ends, held-review alerts: in every process, each notice claimed once.

@@ -175,3 +175,9 @@ export { Refund, refundFromRow } from './refunds/refund';
 export { BREAKER, BreakerState, ConnectionHealth } from './routing/connection-health';
 export { RoutingRule, RoutingRuleSet, routingRuleSetSchema } from './routing/routing-rules';
 export { RoutingService } from './routing/routing.service';
+// Payments the buyer completes elsewhere (QR codes, wallets): settled by verified notifications or inquiries, expired in time.
+export { AwaitedPaymentSettler, AwaitedSettlement, NotificationAnswer, VerifiedNotification } from './payments/awaited-payment-settler';
+export { BankOperation, EXPIRED_ACTION_CODE } from './banks/bank-operation';
+export { webUrl } from './pages/next-action-page';
+export { ButtonMethodPage, ButtonPartOptions, ButtonPartTexts } from './methods/button-method-page';
+export { signNotification, verifyNotificationSignature } from './payments/notification-signature';

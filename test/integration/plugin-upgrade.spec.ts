@@ -26,7 +26,7 @@ const ACCOUNT_TABLES = ['certificate_authorities', 'payers', 'payer_accounts', '
 const ACCOUNT_NUMBER = '40817810000000000001';
 
 /**
- * What migrations after 015 added (core 020, 030, 032, 033, 034, 035 and 036, the ISO plugin's 002 and 003):
+ * What migrations after 015 added (core 020, 030, 032, 033, 034, 035, 036 and 039, the ISO plugin's 002 and 003):
  * the old database does not have them before the upgrade, and the upgrade adds them.
  */
 const ADDED_TABLES = new Set(['bank_operator_alerts', 'iso8583_centres', 'onboarding_documents', 'saleor_customers', 'sent_notices']);
@@ -35,7 +35,7 @@ const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   webhook_deliveries: ['lease_token'],
   webhook_endpoints: ['retrying_since'],
   merchants: ['bank_chosen_at', 'contract_signed_at', 'locale', 'time_zone'],
-  payments: ['method_type', 'customer_id', 'setup_future_usage', 'off_session', 'payment_method_id', 'network_reference'],
+  payments: ['method_type', 'customer_id', 'setup_future_usage', 'off_session', 'payment_method_id', 'network_reference', 'next_action', 'next_action_expires_at'],
 };
 
 async function oldColumnsOf(db: Database, table: string): Promise<string[]> {

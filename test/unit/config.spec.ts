@@ -10,7 +10,7 @@ describe('configuration (no database)', () => {
     assert.deepEqual(c.database, { client: 'sqlite', filename: path.join('/srv/tender/data', 'tender.sqlite'), embeddedDefault: true });
     assert.equal(c.port, 8080);
     assert.equal(c.publicUrl, 'http://localhost:8080');
-    assert.deepEqual(c.plugins, ['@tender/adapter-sandbox', '@tender/plugin-accounts', '@tender/plugin-saved-cards', '@tender/dashboard']);
+    assert.deepEqual(c.plugins, ['@tender/adapter-sandbox', '@tender/plugin-accounts', '@tender/plugin-saved-cards', '@tender/dashboard', '@tender/plugin-sbp']);
     assert.equal(c.createDemoMerchant, true);
   });
 

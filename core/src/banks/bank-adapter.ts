@@ -309,14 +309,65 @@ export interface ApprovedResult {
 export type SettledBankResult = Exclude<BankResult, { kind: 'unknown' } | ActionRequiredResult>;
 
 /**
+ * The payment waits in `requires_action` for the buyer: either a 3-D Secure
+ * challenge (ChallengeRequiredResult) or a payment the buyer completes elsewhere,
+ * in a bank's app or a wallet's page (BuyerActionRequiredResult).
+ */
+export type ActionRequiredResult = ChallengeRequiredResult | BuyerActionRequiredResult;
+
+/**
  * The bank holds the authorization until the cardholder authenticates: the buyer's
  * browser must be sent to `challenge.acsUrl` (posting `creq`), and the payment
  * waits in `requires_action`.
  */
-export interface ActionRequiredResult {
+export interface ChallengeRequiredResult {
   readonly kind: 'action_required';
   readonly challenge: ThreeDSecureChallenge;
+  readonly nextAction?: undefined;
 }
+
+/**
+ * The buyer completes the payment outside Tender (scans a QR code in a bank's app,
+ * pays on a wallet's page) before `expiresAt`. The payment waits in
+ * `requires_action` showing `nextAction` (API `next_action`, and the hosted page);
+ * the operation stays held until the adapter's plugin reports a verified
+ * notification (AwaitedPaymentSettler.settle) or a status inquiry
+ * (`inquire`, asked by the settler's job) answers it. At `expiresAt` the settler
+ * asks once more and, still unpaid, fails the payment (`failure_code`
+ * `action_expired`). See docs/bank-adapters.md, "Payments the buyer completes elsewhere".
+ *
+ * @example
+ * ```ts
+ * return { kind: 'action_required', expiresAt: now + 15 * 60_000,
+ *   nextAction: { type: 'display_qr', qr: { payload: 'https://qr.nspk.ru/AD10...', image_data_url: 'data:image/png;base64,...' } } };
+ * ```
+ */
+export interface BuyerActionRequiredResult {
+  readonly kind: 'action_required';
+  readonly nextAction: NextAction;
+  /** When the offer lapses (ms since the epoch); the bank must not accept the payment after it. */
+  readonly expiresAt: number;
+  readonly challenge?: undefined;
+}
+
+/**
+ * What the buyer must do to finish a payment outside Tender.
+ *
+ * - `display_qr`: show a QR code (its `payload`, the text encoded, and a rendered
+ *   image as a `data:image/png;base64,` or `data:image/svg+xml;base64,` URL); on a
+ *   phone, `mobile_url` opens the payment in a bank's or wallet's app.
+ * - `redirect_to_url`: send the buyer's browser to `url` (absolute https, or http
+ *   on a loopback sandbox).
+ *
+ * @example
+ * ```ts
+ * const qr: NextAction = { type: 'display_qr', qr: { payload: 'https://qr.nspk.ru/AD1000...', image_data_url: 'data:image/png;base64,iVBOR...' }, mobile_url: 'https://qr.nspk.ru/AD1000...' };
+ * const wallet: NextAction = { type: 'redirect_to_url', url: 'https://wallet.example/pay/w_123' };
+ * ```
+ */
+export type NextAction =
+  | { readonly type: 'display_qr'; readonly qr: { readonly payload: string; readonly image_data_url: string }; readonly mobile_url?: string }
+  | { readonly type: 'redirect_to_url'; readonly url: string };
 
 /**
  * A 3-D Secure challenge. `acsUrl` is absolute, or a path on the gateway itself

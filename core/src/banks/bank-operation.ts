@@ -5,6 +5,9 @@ import { toMinorUnits } from '../money/money';
 import { BankOperationKind, SettledBankResult } from './bank-adapter';
 
 /** `action_required`: the bank holds the authorization until the buyer authenticates (3-D Secure). */
+/** The failure code of a held operation whose buyer did not finish in time (and of its payment). */
+export const EXPIRED_ACTION_CODE = 'action_expired';
+
 export type BankOperationStatus = 'pending' | 'action_required' | 'succeeded' | 'declined' | 'failed';
 
 /**
@@ -143,6 +146,27 @@ export class BankOperationRepository {
   async resumeAfterAction(q: Queryable, op: BankOperation, now: number): Promise<boolean> {
     const changed = await q('bank_operations').where({ id: op.id, status: 'action_required' }).update({ status: 'pending', updated_at: now });
     return changed === 1;
+  }
+
+  /**
+   * The buyer did not finish a payment elsewhere in time: the held operation fails
+   * with `action_expired`. False when it was no longer held (a notification won).
+   */
+  async expireHeld(q: Queryable, op: BankOperation, now: number): Promise<boolean> {
+    const changed = await q('bank_operations').where({ id: op.id, status: 'action_required' })
+      .update({ status: 'failed', failure_code: EXPIRED_ACTION_CODE, failure_message: 'The buyer did not complete the payment before it expired.', updated_at: now });
+    return changed === 1;
+  }
+
+  /** A payment made after its expiry is accepted: the expired operation is pending again until the late answer is applied. */
+  async reopenExpired(q: Queryable, op: BankOperation, now: number): Promise<boolean> {
+    const changed = await q('bank_operations').where({ id: op.id, status: 'failed', failure_code: EXPIRED_ACTION_CODE }).update({ status: 'pending', failure_code: null, failure_message: null, updated_at: now });
+    return changed === 1;
+  }
+
+  /** A payment made after expiry was sent back: later copies of its notification find nothing to do. */
+  async markLateReturned(q: Queryable, op: BankOperation, now: number): Promise<void> {
+    await q('bank_operations').where({ id: op.id, status: 'failed', failure_code: EXPIRED_ACTION_CODE }).update({ failure_code: 'late_payment_returned', failure_message: 'Paid after it had expired or closed; the money was returned.', updated_at: now });
   }
 
   /** Counts one more try before the reconciler asks the bank again. */

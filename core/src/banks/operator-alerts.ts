@@ -9,7 +9,8 @@ import { EmailQueue } from '../notifications/email/email-queue';
 import { EventOutbox } from '../notifications/event-outbox';
 
 /** What the operator must look at: money a bank keeps holding, or an operation no bank can find. */
-export type BankAlertKind = 'reversal_refused' | 'operation_unresolved';
+/** `late_payment_returned`: a buyer paid elsewhere after the payment had expired or closed, and the money was sent back. */
+export type BankAlertKind = 'reversal_refused' | 'operation_unresolved' | 'late_payment_returned';
 
 export interface BankAlert {
   readonly kind: BankAlertKind;
@@ -30,6 +31,7 @@ export interface BankAlertSink {
 export const BANK_ALERT_EVENTS: Readonly<Record<BankAlertKind, string>> = {
   reversal_refused: 'bank_operation.reversal_refused',
   operation_unresolved: 'bank_operation.unresolved',
+  late_payment_returned: 'bank_operation.late_payment_returned',
 };
 
 /**
@@ -73,7 +75,7 @@ export class BankOperatorAlerts implements BankAlertSink {
             livemode,
             recipient: to,
             subject: `Tender bank alert: ${alert.kind.replace('_', ' ')} (payment ${alert.paymentId})`,
-            text: `${summary}\n\nPayment: ${alert.paymentId} (merchant ${merchantId}, ${livemode ? 'live' : 'test'} mode)\nBank operation: ${alert.reference}\n\nSee docs/iso8583.md ("Refused reversals") and docs/api.md ("When the bank does not answer").\n`,
+            text: `${summary}\n\nPayment: ${alert.paymentId} (merchant ${merchantId}, ${livemode ? 'live' : 'test'} mode)\nBank operation: ${alert.reference}\n\nSee docs/iso8583.md ("Refused reversals"), docs/api.md ("When the bank does not answer") and docs/bank-adapters.md ("Payments the buyer completes elsewhere").\n`,
           });
         }
         return true;

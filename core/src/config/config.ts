@@ -154,7 +154,7 @@ export const DEFAULT_TEMPLATES_DIR = DEFAULT_THEME_DIR;
 export class ConfigError extends Error {}
 
 /** The sandbox bank, personal-account payments and the dashboard/console; a list without @tender/dashboard runs the gateway API-only. */
-export const DEFAULT_PLUGINS = ['@tender/adapter-sandbox', '@tender/plugin-accounts', '@tender/plugin-saved-cards', '@tender/dashboard'];
+export const DEFAULT_PLUGINS = ['@tender/adapter-sandbox', '@tender/plugin-accounts', '@tender/plugin-saved-cards', '@tender/dashboard', '@tender/plugin-sbp'];
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): TenderConfig {
   const parsed = envSchema.safeParse(env);

@@ -9,6 +9,7 @@ export const EVENT_TYPES: readonly string[] = [
   // Operator alerts about a payment's bank operation (core/src/banks/operator-alerts.ts).
   'bank_operation.reversal_refused',
   'bank_operation.unresolved',
+  'bank_operation.late_payment_returned',
 ];
 
 /** Whether an endpoint subscribed to `patterns` wants an event of `type`. */

@@ -24,6 +24,7 @@ import { MethodPages } from './method-pages';
 import { PaymentMethod } from '../methods/payment-method';
 import { AddonSubmission } from '../methods/method-part-addon';
 import { PaymentReceipts } from './payment-receipt';
+import { nextActionPage } from './next-action-page';
 
 /**
  * What the HTTP layer sends: a page, or a redirect (POST-redirect-GET). `document`
@@ -120,7 +121,7 @@ export class HostedPageService {
       merchant: merchantContext(merchantName, branding),
       payment: paymentContext(payment, locale),
     };
-    const page = (name: 'payment' | 'fields' | 'result' | 'challenge' | 'error', context: PageContext, code = status, formActions: readonly string[] = []): PageAnswer => ({
+    const page = (name: 'payment' | 'fields' | 'result' | 'challenge' | 'error' | 'next-action', context: PageContext, code = status, formActions: readonly string[] = []): PageAnswer => ({
       kind: 'page',
       status: code,
       html: this.theme.render(name, context, name === 'payment' ? branding.template : null),
@@ -164,6 +165,10 @@ export class HostedPageService {
         const acs = challenge.acsUrl;
         const formActions = acs.startsWith('/') ? [] : [new URL(acs).origin];
         return page('challenge', { ...base, challenge: { acs_url: acs, creq: challenge.creq, notification_url: `/pay/${payment.pageToken}/3ds` } }, status, formActions);
+      }
+      if (payment.nextAction !== null) {
+        // Paid elsewhere (a QR code, a wallet): the page refreshes until a notification or an inquiry settles it.
+        return page('next-action', { ...base, next_action: nextActionPage(payment.nextAction, payment.nextActionExpiresAt, locale), cancel_url: returnUrl, refresh: true });
       }
     }
     const paid = PAID_STATUSES.has(payment.status);

@@ -5,6 +5,7 @@ import { formatAmount } from './amount-format';
 import { PageLocale, PageMessages, directionOf } from './page-locale';
 import Handlebars from 'handlebars';
 import type { PageReceipt } from './payment-receipt';
+import { NextActionPageContext } from './next-action-page';
 
 /**
  * What the theme's page templates can read (the operator's theme, trusted). A
@@ -37,6 +38,8 @@ export interface PageContext {
   readonly method_css?: string;
   readonly result?: { readonly tone: 'success' | 'neutral' | 'error'; readonly title: string; readonly text: string; readonly card: string | null; readonly return_url: string | null; readonly refresh: boolean; readonly status_url?: string | null; readonly receipt?: PageReceipt };
   readonly challenge?: { readonly acs_url: string; readonly creq: string; readonly notification_url: string };
+  /** A payment the buyer completes elsewhere: the QR code or the link to show (next-action-page.ts). */
+  readonly next_action?: NextActionPageContext;
   readonly error?: { readonly title: string; readonly text: string; readonly return_url: string | null };
   /** The payment methods this page offers, by type (`methods.card`), for the theme and merchant templates. */
   readonly methods?: Readonly<Record<string, true>>;

@@ -13,7 +13,7 @@ import { DEFAULT_THEME_DIR } from '../templates-dir';
 import { ThemeFiles } from './theme-files';
 
 /** The pages every theme provides (templates/default/<name>.hbs); `fields` is the payment form island's document. */
-export const PAGE_NAMES = ['payment', 'fields', 'result', 'challenge', 'error', 'link'] as const;
+export const PAGE_NAMES = ['payment', 'fields', 'result', 'challenge', 'error', 'link', 'next-action'] as const;
 export type PageName = (typeof PAGE_NAMES)[number];
 
 /** Assets a theme serves under /pay/assets/ (templates/<theme>/assets/). */

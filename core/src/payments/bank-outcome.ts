@@ -55,9 +55,13 @@ export class BankOutcomeApplier {
         return { payment, refund, applied: false };
       }
       if (result.kind === 'action_required') {
-        // 3-D Secure: the bank holds the authorization; the payment waits for the buyer.
+        // The bank holds the operation; the payment waits for the buyer: a 3-D Secure
+        // challenge here, or a payment finished elsewhere (AwaitedPaymentSettler).
         if (!(await this.operations.holdForAction(trx, current, now))) return { payment, refund, applied: false };
-        const held = await this.writer.change(trx, payment, { status: 'requires_action', three_ds_challenge: JSON.stringify(result.challenge), operation_in_progress: null }, now);
+        const waiting = result.challenge !== undefined
+          ? { three_ds_challenge: JSON.stringify(result.challenge) }
+          : { next_action: JSON.stringify(result.nextAction), next_action_expires_at: result.expiresAt };
+        const held = await this.writer.change(trx, payment, { status: 'requires_action', ...waiting, operation_in_progress: null }, now);
         return { payment: held, refund, applied: true };
       }
       if (!(await this.operations.settle(trx, current, result, now))) return { payment, refund, applied: false };

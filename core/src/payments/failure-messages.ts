@@ -28,4 +28,5 @@ export function failureOf(result: Exclude<SettledBankResult, { kind: 'approved' 
     : { code: result.reason, message: TECHNICAL_MESSAGES[result.reason] };
 }
 
-export const FAILURE_CODES: readonly string[] = [...Object.keys(DECLINE_MESSAGES), ...Object.keys(TECHNICAL_MESSAGES)];
+/** `action_expired`: the buyer did not finish a payment elsewhere (a QR code, a wallet) in time (AwaitedPaymentSettler). */
+export const FAILURE_CODES: readonly string[] = [...Object.keys(DECLINE_MESSAGES), ...Object.keys(TECHNICAL_MESSAGES), 'action_expired'];

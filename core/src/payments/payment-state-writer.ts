@@ -7,6 +7,7 @@ import { Payment, PaymentPatch, riskFromRow } from './payment';
 import { PaymentRepository } from './payment.repository';
 import { assertTransition, eventTypeFor } from './payment-state-machine';
 import { paymentView } from './payment-view';
+import { NextAction } from '../banks/bank-adapter';
 
 /**
  * The one place a payment row changes. A status change is checked against the
@@ -69,6 +70,8 @@ function merge(p: Payment, patch: PaymentPatch, now: number): Payment {
     threeDSecure:
       patch.three_ds_status === undefined ? p.threeDSecure : patch.three_ds_status === null ? null : { status: patch.three_ds_status, eci: patch.three_ds_eci ?? null },
     threeDSecureChallenge: patch.three_ds_challenge !== undefined ? patch.three_ds_challenge : p.threeDSecureChallenge,
+    nextAction: patch.next_action === undefined ? p.nextAction : patch.next_action === null ? null : (JSON.parse(patch.next_action) as NextAction),
+    nextActionExpiresAt: patch.next_action_expires_at !== undefined ? patch.next_action_expires_at : p.nextActionExpiresAt,
     version: p.version + 1,
     updatedAt: now,
   };

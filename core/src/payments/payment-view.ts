@@ -1,4 +1,5 @@
 import { Payment } from './payment';
+import { NextAction } from '../banks/bank-adapter';
 
 /**
  * The payment as the API shows it. Card data is brand, BIN and last 4 only.
@@ -41,6 +42,12 @@ export interface PaymentView {
   off_session: boolean;
   /** The saved payment method (`pm_...`) it was paid with. */
   payment_method: string | null;
+  /**
+   * While `requires_action` for a payment the buyer completes elsewhere: what to
+   * show or where to send the buyer (`display_qr`, `redirect_to_url`) and until when.
+   * Null otherwise (a 3-D Secure challenge is the hosted page's business).
+   */
+  next_action: (NextAction & { expires_at: string | null }) | null;
   created_at: string;
   updated_at: string;
 }
@@ -75,6 +82,7 @@ export function paymentView(p: Payment, publicUrl: string): PaymentView {
     setup_future_usage: p.setupFutureUsage,
     off_session: p.offSession,
     payment_method: p.paymentMethodId,
+    next_action: p.status !== 'requires_action' || p.nextAction === null ? null : { ...p.nextAction, expires_at: p.nextActionExpiresAt === null ? null : new Date(p.nextActionExpiresAt).toISOString() },
     created_at: new Date(p.createdAt).toISOString(),
     updated_at: new Date(p.updatedAt).toISOString(),
   };

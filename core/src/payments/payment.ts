@@ -1,5 +1,6 @@
 import { PaymentStatus } from './payment-state-machine';
 import { toMinorUnits } from '../money/money';
+import { NextAction } from '../banks/bank-adapter';
 
 export type CaptureMethod = 'automatic' | 'manual';
 
@@ -45,6 +46,10 @@ export interface Payment {
   readonly threeDSecure: { readonly status: string; readonly eci: string | null } | null;
   /** The pending challenge (JSON) while the payment requires action. */
   readonly threeDSecureChallenge: string | null;
+  /** What the buyer must do elsewhere while the payment requires action (a QR code, a wallet's page), migration 039. */
+  readonly nextAction: NextAction | null;
+  /** When that offer lapses (ms since the epoch); the payment then fails with `action_expired`. */
+  readonly nextActionExpiresAt: number | null;
   /** The customer the payment is for (an id a registered CustomerDirectory knows), migration 036. */
   readonly customerId: string | null;
   /** Keep the card after this payment for later payments: buyer present only, or merchant-initiated too. */
@@ -116,6 +121,8 @@ export function paymentFromRow(row: PaymentRow): Payment {
     locale: (row.locale as string | null) ?? null,
     threeDSecure: row.three_ds_status === null || row.three_ds_status === undefined ? null : { status: String(row.three_ds_status), eci: (row.three_ds_eci as string | null) ?? null },
     threeDSecureChallenge: (row.three_ds_challenge as string | null) ?? null,
+    nextAction: row.next_action === null || row.next_action === undefined ? null : (JSON.parse(String(row.next_action)) as NextAction),
+    nextActionExpiresAt: row.next_action_expires_at === null || row.next_action_expires_at === undefined ? null : Number(row.next_action_expires_at),
     customerId: (row.customer_id as string | null | undefined) ?? null,
     setupFutureUsage: (row.setup_future_usage as SetupFutureUsage | null | undefined) ?? null,
     offSession: Boolean(row.off_session ?? false),
@@ -150,6 +157,9 @@ export interface PaymentPatch {
   three_ds_status?: string | null;
   three_ds_eci?: string | null;
   three_ds_challenge?: string | null;
+  /** JSON of a NextAction; null clears it. */
+  next_action?: string | null;
+  next_action_expires_at?: number | null;
   setup_future_usage?: SetupFutureUsage | null;
   payment_method_id?: string | null;
   network_reference?: string | null;

@@ -62,6 +62,7 @@ import { PaymentLinkService } from '../payment-links/payment-link.service';
 import { AuthorizationAttempts } from '../payments/authorization-attempts';
 import { BankOutcomeApplier } from '../payments/bank-outcome';
 import { BankReconciler } from '../payments/bank-reconciler';
+import { AwaitedPaymentSettler } from '../payments/awaited-payment-settler';
 import { PaymentStateWriter } from '../payments/payment-state-writer';
 import { PaymentRepository } from '../payments/payment.repository';
 import { PaymentService } from '../payments/payment.service';
@@ -113,7 +114,7 @@ export const CORE_CLASSES = [
   // payment-links/
   PaymentLinkService,
   // payments/
-  AuthorizationAttempts, BankOutcomeApplier, BankReconciler, PaymentStateWriter, PaymentRepository, PaymentService,
+  AuthorizationAttempts, AwaitedPaymentSettler, BankOutcomeApplier, BankReconciler, PaymentStateWriter, PaymentRepository, PaymentService,
   // refunds/
   RefundRepository, RefundService,
   // routing/

@@ -9,6 +9,7 @@ export { ConformanceCheck, ConformanceReport, assertConforms } from './conforman
 export { RoutingStrategySubject, checkRoutingStrategy } from './routing-strategy.suite';
 export { RiskRuleSubject, checkRiskRule } from './risk-rule.suite';
 export { PaymentMethodSubject, checkPaymentMethod } from './payment-method.suite';
+export { AwaitedPaymentAdapterSubject, checkAwaitedPaymentAdapter } from './awaited-payment-adapter.suite';
 export { CertificateAuthenticatorSubject, CredentialKind, PayerCredentials, checkCertificateAuthenticator } from './certificate-authenticator.suite';
 export { runBankAdapterConformance, BankAdapterConformanceOptions, ConformanceSubject, ConformanceTestApi, CONFORMANCE_CARDS, CONFORMANCE_DECLINES } from '../banks/conformance';
 // The contracts the suites check, so a plugin's tests need nothing else from core.

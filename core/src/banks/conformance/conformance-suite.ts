@@ -211,7 +211,7 @@ export function runBankAdapterConformance(t: ConformanceTestApi, options: BankAd
       for (const [status, expected] of [['Y', 'approved'], ['N', 'declined']] as const) {
         const { request, result } = await authorize(card, { requireAuthentication: true });
         assert.equal(result.kind, 'action_required', JSON.stringify(result));
-        if (result.kind !== 'action_required') return;
+        if (result.kind !== 'action_required' || result.challenge === undefined) return assert.fail('a 3-D Secure card must answer a challenge');
         assert.ok(result.challenge.acsUrl.length > 0 && result.challenge.creq.length > 0 && result.challenge.transactionId.length > 0);
         const { card: _card, ...rest } = request;
         const finished = await twice('3-D Secure completion', () => complete({ ...rest, authentication: { transStatus: status, eci: status === 'Y' ? '05' : '07' } }));

@@ -63,6 +63,18 @@ export const paymentSchema = z
     setup_future_usage: z.enum(['on_session', 'off_session']).nullable().describe('Keep the card after a successful payment: for payments with the buyer present (on_session) or merchant-initiated ones too (off_session).'),
     off_session: z.boolean().describe('A merchant-initiated payment: created and confirmed with the buyer absent.'),
     payment_method: nullableText.describe('The saved payment method (pm_...) it was paid with, when it was.'),
+    next_action: z
+      .union([
+        z.object({
+          type: z.literal('display_qr'),
+          qr: z.object({ payload: z.string().describe('The text the QR code encodes (for SBP a https://qr.nspk.ru/... link).'), image_data_url: z.string().describe('The QR code as a data:image/png;base64 or data:image/svg+xml;base64 URL.') }).strict(),
+          mobile_url: z.string().optional().describe('On a phone: opens the payment in a bank\'s app.'),
+          expires_at: timestamp.nullable(),
+        }).strict(),
+        z.object({ type: z.literal('redirect_to_url'), url: z.string().describe('Where to send the buyer (the wallet\'s page).'), expires_at: timestamp.nullable() }).strict(),
+      ])
+      .nullable()
+      .describe('While requires_action for a payment the buyer completes elsewhere (SBP, e-wallet): what to show or where to send the buyer, and until when.'),
     created_at: timestamp,
     updated_at: timestamp,
   })

@@ -60,6 +60,26 @@ export interface Payment {
   off_session: boolean;
   /** The saved payment method (pm_...) it was paid with, when it was. */
   payment_method: string | null;
+  /** While requires_action for a payment the buyer completes elsewhere (SBP, e-wallet): what to show or where to send the buyer, and until when. */
+  next_action: {
+    type: "display_qr";
+    qr: {
+      /** The text the QR code encodes (for SBP a https://qr.nspk.ru/... link). */
+      payload: string;
+      /** The QR code as a data:image/png;base64 or data:image/svg+xml;base64 URL. */
+      image_data_url: string;
+    };
+    /** On a phone: opens the payment in a bank's app. */
+    mobile_url?: string;
+    /** ISO 8601, UTC, milliseconds. */
+    expires_at: string | null;
+  } | {
+    type: "redirect_to_url";
+    /** Where to send the buyer (the wallet's page). */
+    url: string;
+    /** ISO 8601, UTC, milliseconds. */
+    expires_at: string | null;
+  } | null;
   /** ISO 8601, UTC, milliseconds. */
   created_at: string;
   /** ISO 8601, UTC, milliseconds. */
@@ -88,7 +108,7 @@ export interface Event {
   /** Starts with evt_. */
   id: string;
   object: "event";
-  /** One of core's event types (payment.created, payment.processing, payment.requires_action, payment.authorized, payment.captured, payment.partially_refunded, payment.refunded, payment.declined, payment.failed, payment.canceled, refund.succeeded, refund.failed, bank_operation.reversal_refused, bank_operation.unresolved) or one a plugin registered (docs/plugins.md, "Event types"). */
+  /** One of core's event types (payment.created, payment.processing, payment.requires_action, payment.authorized, payment.captured, payment.partially_refunded, payment.refunded, payment.declined, payment.failed, payment.canceled, refund.succeeded, refund.failed, bank_operation.reversal_refused, bank_operation.unresolved, bank_operation.late_payment_returned) or one a plugin registered (docs/plugins.md, "Event types"). */
   type: string;
   /** ISO 8601, UTC, milliseconds. */
   created_at: string;
