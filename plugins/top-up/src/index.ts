@@ -11,3 +11,8 @@ export { feeFor, TopUpSettings, OperatorSettings, topUpSettingsSchema } from './
 export { TopUpOptions } from './options';
 import { plugin as topUpPlugin } from './top-up.plugin';
 export default topUpPlugin;
+export { NumberVelocityRule } from './risk/number-velocity.rule';
+export { CardDailyLimitRule } from './risk/card-daily-limit.rule';
+/** The codes of the plugin's risk rules, for rule sets (`rules.<code>`). */
+export const NumberVelocityRuleCode = 'top_up_number_velocity';
+export const CardDailyLimitRuleCode = 'top_up_card_daily_limit';

@@ -53,7 +53,7 @@ export function createTopUpPlugin(custom?: TopUpPluginOptions): TenderPlugin<typ
 
       registerReceiptTemplate(ctx);
       ctx.registerEventListener({ onEvent: (q, event) => onPaymentEvent(q, event) });
-      ctx.registerRiskRule(new NumberVelocityRule(() => core.database));
+      ctx.registerRiskRule(new NumberVelocityRule());
       ctx.registerRiskRule(new CardDailyLimitRule(settings));
       ctx.registerRoutes('/', topUpPublicRoutes(() => core, () => service, () => pages));
       ctx.registerAdminRoutes('/top-up', topUpAdminRoutes(settings, plan));

@@ -15,7 +15,11 @@ export class TopUpPages {
   private readonly css = read('templates/layout-style.css');
   private readonly messages = Object.fromEntries(PAGE_LOCALES.map((l) => [l, JSON.parse(read(`locales/${l}.json`)) as PageMessages])) as Record<PageLocale, PageMessages>;
 
-  constructor(private readonly brand: OperatorBrand) {}
+  constructor(private readonly brand: OperatorBrand) {
+    // Handlebars compiles on first use: render once now, so a broken template stops the start.
+    this.renderForm('en', '', { action: '', values: {} });
+    this.renderStatus('en', '', {});
+  }
 
   /** `?lang=` first, then the browser's Accept-Language. */
   localeOf(query: unknown, acceptLanguage: string | undefined): PageLocale {

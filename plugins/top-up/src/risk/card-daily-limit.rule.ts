@@ -20,8 +20,8 @@ export class CardDailyLimitRule implements RiskRule<CardDailyLimitSettings> {
   constructor(private readonly settings: TopUpSettingsStore) {}
 
   async evaluate(input: RiskInput, _s: CardDailyLimitSettings, history: RiskHistory): Promise<RiskSignal | undefined> {
-    if (input.payment.metadata.top_up === undefined) return undefined;
-    const settings = await this.settings.read();
+    if (input.payment.metadata.top_up === undefined || history.connection === undefined) return undefined;
+    const settings = await this.settings.read(history.connection);
     if (settings === undefined || settings.merchant_id !== input.payment.merchantId) return undefined;
     const earlier = await history.attempts({ kind: 'card', value: input.card.fingerprint }, input.now - DAY_MS, 1000, input.payment.currency);
     const total = earlier.amount + input.payment.amount;

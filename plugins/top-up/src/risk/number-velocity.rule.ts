@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Database, RiskInput, RiskRule, RiskSignal } from '@tender/core';
+import { RiskHistory, RiskInput, RiskRule, RiskSignal } from '@tender/core';
 
 export interface NumberVelocitySettings { score: number; max_count: number; window_seconds: number }
 
@@ -14,14 +14,13 @@ export class NumberVelocityRule implements RiskRule<NumberVelocitySettings> {
   readonly defaults = { score: 60, max_count: 3, window_seconds: 3600 };
   readonly settingsSchema = z.object({ score: z.number().int().min(-100).max(1000), max_count: z.number().int().min(1).max(1000), window_seconds: z.number().int().min(60).max(30 * 86400) }).partial().strict();
 
-  constructor(private readonly db: () => Database) {}
-
-  async evaluate(input: RiskInput, s: NumberVelocitySettings): Promise<RiskSignal | undefined> {
+  async evaluate(input: RiskInput, s: NumberVelocitySettings, history: RiskHistory): Promise<RiskSignal | undefined> {
     const id = input.payment.metadata.top_up;
-    if (id === undefined) return undefined;
-    const topUp = (await this.db()('top_ups').where({ id, merchant_id: input.payment.merchantId, livemode: input.payment.livemode }).first('phone')) as { phone: string } | undefined;
+    const q = history.connection;
+    if (id === undefined || q === undefined) return undefined;
+    const topUp = (await q('top_ups').where({ id, merchant_id: input.payment.merchantId, livemode: input.payment.livemode }).first('phone')) as { phone: string } | undefined;
     if (topUp === undefined) return undefined;
-    const rows = (await this.db()('top_ups').where({ phone: topUp.phone }).whereNot({ id }).whereNot({ status: 'canceled' })
+    const rows = (await q('top_ups').where({ phone: topUp.phone }).whereNot({ id }).whereNot({ status: 'canceled' })
       .andWhere('created_at', '>', input.now - s.window_seconds * 1000).limit(s.max_count).select('id')) as unknown[];
     return rows.length >= s.max_count ? { score: s.score, reason: `${rows.length} other top-ups of this number within ${s.window_seconds} s` } : undefined;
   }

@@ -103,8 +103,11 @@ export class TopUpDelivery {
 
   private async refund(topUp: TopUp): Promise<void> {
     if (topUp.paymentId === null) return;
+    const ctx = { merchantId: topUp.merchantId, livemode: topUp.livemode };
     try {
-      const refund = await this.core.refunds.create({ merchantId: topUp.merchantId, livemode: topUp.livemode }, { payment_id: topUp.paymentId, reason: 'Mobile top-up rejected by the operator' }, `top-up-refund-${topUp.id}`);
+      // A refund made before a crash (or by the operator by hand) already gave the money back: never a second one.
+      const earlier = (await this.core.refunds.listForPayment(ctx, topUp.paymentId, 10)).refunds.find((r) => r.status !== 'failed');
+      const refund = earlier ?? await this.core.refunds.create(ctx, { payment_id: topUp.paymentId, reason: 'Mobile top-up rejected by the operator' }, `top-up-refund-${topUp.id}`);
       await this.write(topUp, { status: 'refunded', refund_id: refund.id });
     } catch (error) {
       this.logger.warn({ err: error, topUp: topUp.id }, 'top-up refund failed; retried later');
