@@ -232,3 +232,25 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
     assert.match((await request(app()).get('/plugins/top-up/?lang=en').expect(200)).text, /Mobile top-up/);
   });
 });
+
+describe('mobile top-up: top-ups opened per address', function () {
+  this.timeout(60_000);
+
+  it('refuses an address that opened too many top-ups, leaving no top-up behind', async () => {
+    const t = await startTestGateway({ plugins: [sandboxPlugin, topUpPlugin], dashboard: false, env: { ...TOP_UP_TEST_OPTIONS, TENDER_PLUGIN_TOP_UP_CREATES_PER_ADDRESS_PER_HOUR: '2' } });
+    try {
+      const { id } = await t.createMerchant('Top-ups');
+      await putTopUpSettings(t.gateway.app, topUpSettings(id)).expect(200);
+      const open = () => request(t.gateway.app).post('/plugins/top-up/api/top-ups').send({ phone: TOP_UP_NUMBERS.accepts, amount: 1000 });
+      // Refusals do not count: three bad numbers first.
+      for (let i = 0; i < 3; i++) await request(t.gateway.app).post('/plugins/top-up/api/top-ups').send({ phone: 'nope', amount: 1000 }).expect(400);
+      await open().expect(201);
+      await open().expect(201);
+      assert.equal((await open().expect(429)).body.error.code, 'rate_limited');
+      assert.equal((await t.gateway.db('top_ups')).length, 2);
+      assert.equal((await t.gateway.db('payments')).length, 2);
+    } finally {
+      await t.close();
+    }
+  });
+});

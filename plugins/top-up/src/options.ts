@@ -13,6 +13,8 @@ export const topUpOptions = z.object({
   leaseMs: z.number().int().min(1000).default(60000),
   /** Wait before asking again about an unknown or pending top-up, or retrying a refund. */
   retryMs: z.number().int().min(0).default(10000),
+  /** Top-ups one IP address may open in an hour (each opens a payment); refused ones do not count. */
+  createsPerAddressPerHour: z.number().int().min(1).default(30),
   /** The sandbox provider: how long `...0003` holds its answer, and after how long `...0004` is settled. */
   sandboxHangMs: z.number().int().min(0).default(60000),
   sandboxLaterMs: z.number().int().min(0).default(5000),

@@ -48,7 +48,7 @@ export function createTopUpPlugin(custom?: TopUpPluginOptions): TenderPlugin<typ
       const plan = new NumberingPlanFile(ctx.options.numberingPlanFile);
       const provider = custom?.provider(core, ctx.options) ?? new SandboxTopUpProvider(() => core.database, now, { hangMs: ctx.options.sandboxHangMs, laterMs: ctx.options.sandboxLaterMs });
       const pages = new TopUpPages(core.config.brand);
-      const service = new TopUpService(core, settings, plan);
+      const service = new TopUpService(core, settings, plan, ctx.options.createsPerAddressPerHour);
       const delivery = new TopUpDelivery(core, provider, new ReceiptMail(core), ctx.options);
 
       registerReceiptTemplate(ctx);

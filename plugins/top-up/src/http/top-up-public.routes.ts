@@ -36,7 +36,7 @@ export function topUpPublicRoutes(core: () => CoreServices, service: () => TopUp
       const amount = rublesToKopecks(values.amount);
       if (amount === undefined || amount === 0) throw new TenderError('amount_invalid', { param: 'amount' });
       const input = parseInput(topUpRequestSchema, { phone: values.phone, amount, locale, ...(values.email === '' ? {} : { email: values.email }) });
-      const { paymentUrl } = await service().create(input);
+      const { paymentUrl } = await service().create(input, req.ip);
       res.redirect(303, paymentUrl);
     } catch (error) {
       if (!(error instanceof TenderError)) throw error;
@@ -56,7 +56,7 @@ export function topUpPublicRoutes(core: () => CoreServices, service: () => TopUp
 
   router.post('/api/top-ups', jsonBody({ limit: '4kb' }), async (req, res) => {
     const input = parseInput(topUpRequestSchema, req.body);
-    const { topUp, paymentUrl } = await service().create(input);
+    const { topUp, paymentUrl } = await service().create(input, req.ip);
     res.status(201).json(topUpView(topUp, core().config.publicUrl, paymentUrl));
   });
 

@@ -15,7 +15,7 @@ export class NumberVelocityRule implements RiskRule<NumberVelocitySettings> {
   readonly settingsSchema = z.object({ score: z.number().int().min(-100).max(1000), max_count: z.number().int().min(1).max(1000), window_seconds: z.number().int().min(60).max(30 * 86400) }).partial().strict();
 
   async evaluate(input: RiskInput, s: NumberVelocitySettings, history: RiskHistory): Promise<RiskSignal | undefined> {
-    const id = input.payment.metadata.top_up;
+    const id = (input.payment.metadata ?? {}).top_up;
     const q = history.connection;
     if (id === undefined || q === undefined) return undefined;
     const topUp = (await q('top_ups').where({ id, merchant_id: input.payment.merchantId, livemode: input.payment.livemode }).first('phone')) as { phone: string } | undefined;

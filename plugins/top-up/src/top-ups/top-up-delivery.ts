@@ -73,7 +73,8 @@ export class TopUpDelivery {
     // Recorded before the call: whoever finds `sending` later knows a send may have taken effect.
     if (!(await this.write(topUp, { status: 'sending', attempts: topUp.attempts + 1 }))) return;
     const outcome = await this.call((signal) => this.provider.send({ reference: topUp.id, phone: topUp.phone, operatorInn: topUp.operatorInn, amount: topUp.amount, currency: topUp.currency }, signal));
-    await this.apply(topUp, outcome ?? { status: 'pending' }, outcome === undefined ? 'unknown' : undefined);
+    // No answer in time: like `pending`, it becomes `unknown` and is asked about, never resent blindly.
+    await this.apply(topUp, outcome ?? { status: 'pending' });
   }
 
   private async inquire(topUp: TopUp): Promise<void> {
@@ -84,7 +85,7 @@ export class TopUpDelivery {
     await this.apply(topUp, outcome);
   }
 
-  private async apply(topUp: TopUp, outcome: TopUpOutcome, unknown?: 'unknown'): Promise<void> {
+  private async apply(topUp: TopUp, outcome: TopUpOutcome): Promise<void> {
     const now = this.core.clock.now();
     if (outcome.status === 'accepted') {
       await this.core.database.transaction(async (trx) => {
@@ -98,7 +99,7 @@ export class TopUpDelivery {
       if (await this.write(topUp, { status: 'refund_pending', failure_reason: outcome.reason.slice(0, 200), next_attempt_at: now }, true)) await this.refund({ ...topUp, status: 'refund_pending' });
       return;
     }
-    await this.write(topUp, { status: unknown ?? 'unknown', next_attempt_at: now + this.options.retryMs });
+    await this.write(topUp, { status: 'unknown', next_attempt_at: now + this.options.retryMs });
   }
 
   private async refund(topUp: TopUp): Promise<void> {

@@ -1,4 +1,4 @@
-import { CoreServices, Payment, TenderError, forUpdate, inTransaction, isUniqueViolation, newId, paymentView, randomToken } from '@tender/core';
+import { AttemptRule, CoreServices, Payment, TenderError, clientAddressSubject, forUpdate, inTransaction, isUniqueViolation, newId, paymentView, randomToken } from '@tender/core';
 import { NumberingPlanFile } from '../numbering/numbering-plan-file';
 import { maskPhone } from '../phone/phone-number';
 import { TopUpSettingsStore } from '../settings/top-up-settings.store';
@@ -15,9 +15,18 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Tender payment of the operator's top-up merchant are made, paid on the hosted page.
  */
 export class TopUpService {
-  constructor(private readonly core: CoreServices, private readonly settings: TopUpSettingsStore, private readonly plan: NumberingPlanFile) {}
+  private readonly perAddress: AttemptRule;
 
-  async create(input: TopUpRequestInput): Promise<{ topUp: TopUp; paymentUrl: string }> {
+  constructor(private readonly core: CoreServices, private readonly settings: TopUpSettingsStore, private readonly plan: NumberingPlanFile, createsPerAddressPerHour: number) {
+    this.perAddress = { purpose: 'top_up.create', attempts: createsPerAddressPerHour, windowMs: 3600_000, lockMs: 3600_000, onSuccess: 'keep' };
+  }
+
+  /**
+   * `address` is the buyer's IP: top-ups opened from one address are limited
+   * (`createsPerAddressPerHour`), since each opens a payment. Only top-ups that pass
+   * every check count, so a refused request still writes nothing.
+   */
+  async create(input: TopUpRequestInput, address: string | undefined): Promise<{ topUp: TopUp; paymentUrl: string }> {
     const settings = await this.settings.read();
     if (settings === undefined) throw new TenderError('top_up_not_configured');
     const quote = quoteTopUp(await this.plan.plan(), settings, input.phone, input.amount);
@@ -39,6 +48,11 @@ export class TopUpService {
       if (already + quote.amount > settings.daily_limit_per_number) throw new TenderError('top_up_limit_exceeded', { param: 'amount', message: 'This number has reached its daily top-up limit; try a smaller amount or tomorrow.' });
       await trx('top_ups').insert(row);
     });
+    const allowed = await this.core.attempts.reserve([{ rule: this.perAddress, subject: clientAddressSubject(address) }]);
+    if (!allowed.allowed) {
+      await db('top_ups').where({ id, payment_id: null }).delete();
+      throw new TenderError('rate_limited', { message: 'Too many top-ups from this address; try again later.' });
+    }
     let payment: Payment;
     try {
       payment = await this.core.payments.create({ merchantId: settings.merchant_id, livemode: settings.livemode }, {
