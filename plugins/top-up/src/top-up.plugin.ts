@@ -16,7 +16,14 @@ import { ReceiptMail, registerReceiptTemplate } from './top-ups/receipt-mail';
 import { TopUpService } from './top-ups/top-up.service';
 import { deliveryJob } from './top-ups/delivery-job';
 
-/** How a plugin built on this one supplies its provider (the sandbox is the default). */
+/**
+ * How a plugin built on this one supplies its provider (the sandbox is the default).
+ *
+ * @example
+ * ```ts
+ * createTopUpPlugin({ name: '@acme/tender-top-up-acme', provider: (core) => new AcmeTopUpProvider(core.outbound) });
+ * ```
+ */
 export interface TopUpPluginOptions {
   readonly name?: string;
   provider(core: CoreServices, options: TopUpOptions): TopUpProvider;

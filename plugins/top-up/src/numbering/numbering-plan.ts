@@ -1,6 +1,13 @@
 import { PhoneNumber } from '../phone/phone-number';
 
-/** One allocation of the register: numbers `def` + `from`..`to` belong to the operator with this INN. */
+/**
+ * One allocation of the register: numbers `def` + `from`..`to` belong to the operator with this INN.
+ *
+ * @example
+ * ```ts
+ * { def: '916', from: 0, to: 9999999, operatorName: 'ПАО "Мобильные ТелеСистемы"', operatorInn: '7740000076', region: 'г. Москва и Московская область' }
+ * ```
+ */
 export interface NumberRange {
   readonly def: string;
   readonly from: number;
@@ -10,7 +17,14 @@ export interface NumberRange {
   readonly region: string;
 }
 
-/** Where the ranges came from, shown to the operator (admin API) and in docs. */
+/**
+ * Where the ranges came from, shown to the operator (admin API) and in docs.
+ *
+ * @example
+ * ```ts
+ * { source: 'Минцифры России, DEF-9xx.csv', date: '2026-12-01' }
+ * ```
+ */
 export interface NumberingPlanSource {
   readonly source: string;
   readonly date: string;

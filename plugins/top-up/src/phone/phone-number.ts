@@ -2,6 +2,12 @@
  * A Russian mobile number in E.164 form: `+7`, then `9`, then nine digits. The buyer
  * may type spaces, dashes, brackets and a leading `8` (the domestic trunk prefix);
  * anything else (letters, another country, a fixed-line `+7 495`) is refused.
+ *
+ * @example
+ * ```ts
+ * parseRussianMobile('8 (916) 123-45-67'); // { e164: '+79161234567', def: '916', subscriber: '1234567' }
+ * parseRussianMobile('+7 495 123-45-67');  // undefined
+ * ```
  */
 export interface PhoneNumber {
   /** `+79161234567` */

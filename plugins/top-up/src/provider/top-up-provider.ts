@@ -1,4 +1,11 @@
-/** One top-up as the provider receives it. */
+/**
+ * One top-up as the provider receives it.
+ *
+ * @example
+ * ```ts
+ * { reference: 'tu_5aUJtLi7ewO1O3i9hHTlVYDj', phone: '+79161230001', operatorInn: '7740000076', amount: 10050, currency: 'RUB' }
+ * ```
+ */
 export interface TopUpRequest {
   /**
    * The idempotency reference (the top-up's id, `tu_...`): the same for every send and
