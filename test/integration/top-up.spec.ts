@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { FixedClock } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
@@ -220,6 +223,16 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
     assert.match(await riskOf(String(payment.id)), new RegExp(NumberVelocityRuleCode));
   });
 
+  it('a top-up whose payment is canceled is canceled and never sent', async () => {
+    const created = (await create({ phone: '+79161230041', amount: 1000 }).expect(201)).body as Created;
+    const paymentId = String((await row(created.id)).payment_id);
+    await request(app()).post(`/v1/payments/${paymentId}/cancel`).set('Authorization', `Bearer ${merchantKey}`).expect(200);
+    assert.equal((await row(created.id)).status, 'canceled');
+    await delivery.runOnce();
+    assert.equal(await calls(created.id, 'send'), 0);
+    assert.match((await request(app()).get(`/plugins/top-up/status/${created.status_url.split('/status/')[1]}?lang=en`).expect(200)).text, /nothing was charged/);
+  });
+
   it('serves a phone-first, white-labelled page in ru, en and ar', async () => {
     const ru = await request(app()).get('/plugins/top-up/').set('Accept-Language', 'ru-RU,ru;q=0.9').expect(200);
     assert.match(ru.text, /<html lang="ru" dir="ltr">/);
@@ -230,6 +243,40 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
     assert.match(ru.headers['content-security-policy'] ?? '', /default-src 'none'/);
     assert.match((await request(app()).get('/plugins/top-up/?lang=ar').expect(200)).text, /<html lang="ar" dir="rtl">/);
     assert.match((await request(app()).get('/plugins/top-up/?lang=en').expect(200)).text, /Mobile top-up/);
+  });
+});
+
+describe('mobile top-up: the operator replaces the numbering plan file', function () {
+  this.timeout(60_000);
+
+  it('a reload takes a good file and refuses a broken one, keeping the plan in use', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'top-up-plan-'));
+    const file = path.join(dir, 'DEF-9xx.csv');
+    const sample = fs.readFileSync(path.join(path.dirname(require.resolve('@tender/plugin-top-up/package.json')), 'data', 'numbering-plan.csv'), 'utf8');
+    fs.writeFileSync(file, sample);
+    fs.writeFileSync(path.join(dir, 'DEF-9xx.meta.json'), JSON.stringify({ source: 'Минцифры России, DEF-9xx.csv (test copy)', date: '2026-12-01' }));
+    const t = await startTestGateway({ plugins: [sandboxPlugin, topUpPlugin], dashboard: false, env: { ...TOP_UP_TEST_OPTIONS, TENDER_PLUGIN_TOP_UP_NUMBERING_PLAN_FILE: file } });
+    const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    try {
+      const { id } = await t.createMerchant('Top-ups');
+      await putTopUpSettings(t.gateway.app, topUpSettings(id)).expect(200);
+      const open = (phone: string) => request(t.gateway.app).post('/plugins/top-up/api/top-ups').send({ phone, amount: 1000 });
+      assert.equal((await open('+79991230001').expect(400)).body.error.code, 'top_up_operator_unknown');
+
+      fs.writeFileSync(file, `${sample.trimEnd()}\n999;1000000;1999999;1000000;ПАО "Мобильные ТелеСистемы";Test;7740000076\n`);
+      const reloaded = (await request(t.gateway.app).post('/admin/v1/top-up/numbering-plan/reload').set(auth).expect(200)).body;
+      assert.deepEqual([reloaded.ranges, reloaded.date], [9, '2026-12-01']);
+      await open('+79991230001').expect(201);
+
+      fs.writeFileSync(file, `${sample.trimEnd()}\n999;oops\n`);
+      assert.match((await request(t.gateway.app).post('/admin/v1/top-up/numbering-plan/reload').set(auth).expect(400)).body.error.message, /line 10/);
+      assert.equal((await request(t.gateway.app).get('/admin/v1/top-up/numbering-plan').set(auth).expect(200)).body.ranges, 9, 'the old plan stays in use');
+      await open('+79991230002').expect(201);
+      await request(t.gateway.app).post('/admin/v1/top-up/numbering-plan/reload').expect(401);
+    } finally {
+      await t.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
