@@ -64,6 +64,12 @@ export const ERROR_CATALOGUE = {
   bank_not_offered: { type: 'invalid_request_error', status: 400, message: 'The operator does not offer this bank.' },
   bank_adapter_unknown: { type: 'invalid_request_error', status: 400, message: 'No bank adapter with this code is installed.' },
   bank_code_taken: { type: 'invalid_request_error', status: 400, message: 'A bank with this code already exists.' },
+  // Mobile top-up (@tender/plugin-top-up, docs/top-up.md): refused before anything is written.
+  phone_number_invalid: { type: 'invalid_request_error', status: 400, message: 'The phone number is not a Russian mobile number in E.164 form (+7 9XX XXX-XX-XX).' },
+  top_up_operator_unknown: { type: 'invalid_request_error', status: 400, message: 'The numbering plan gives this number no operator that top-ups are offered for.' },
+  top_up_amount_out_of_range: { type: 'invalid_request_error', status: 400, message: 'The amount is outside the limits set for this mobile operator.' },
+  top_up_limit_exceeded: { type: 'permission_error', status: 403, message: 'This number has reached its daily top-up limit.' },
+  top_up_not_configured: { type: 'state_error', status: 409, message: 'Top-ups are not configured on this gateway yet (PUT /admin/v1/top-up/settings).' },
   // 401 / 403: who is asking.
   authentication_required: { type: 'authentication_error', status: 401, message: 'Send your secret key as "Authorization: Bearer <key>".' },
   api_key_invalid: { type: 'authentication_error', status: 401, message: 'The API key is not valid or has been revoked.' },

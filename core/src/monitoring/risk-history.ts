@@ -18,6 +18,11 @@ export class SqlRiskHistory implements RiskHistory {
     private readonly ctx: MerchantContext,
   ) {}
 
+  /** RiskHistory.connection: the same connection the history's own queries use. */
+  get connection(): Queryable {
+    return this.db;
+  }
+
   async attempts(key: HistoryKey, since: number, cap: number, currency: string): Promise<{ count: number; amount: number }> {
     const inner = this.recent(since, cap).select(this.db.raw('CASE WHEN currency = ? THEN amount ELSE 0 END AS same_amount', [currency]));
     if (key.kind !== 'merchant') inner.andWhere(KEY_COLUMN[key.kind], key.value);

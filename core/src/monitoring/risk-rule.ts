@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Queryable } from '../db/database';
 import { Payment } from '../payments/payment';
 
 /** Injection token under which every RiskRule is registered (read back with `resolveAll`). */
@@ -37,6 +38,13 @@ export type HistoryKey =
  * history: a rule asks "at least N?" by passing cap = N.
  */
 export interface RiskHistory {
+  /**
+   * The connection this assessment reads on (the confirm's transaction when there is
+   * one), for a rule that reads its own plugin's tables: read through it, never through
+   * the pool (on SQLite the pool's one connection is held by that transaction), and
+   * never write. Absent in the conformance suite's histories: a rule then says nothing.
+   */
+  readonly connection?: Queryable;
   /** Attempts (assessed confirms, blocked ones included) since `since`, and their total in `currency`. */
   attempts(key: HistoryKey, since: number, cap: number, currency: string): Promise<{ count: number; amount: number }>;
   /** Attempts with this card the bank declined since `since`. */
