@@ -1,4 +1,4 @@
-import { ZodType } from 'zod';
+import { ZodType, ZodTypeDef } from 'zod';
 import { Transaction } from '../db/database';
 import { MerchantContext } from '../merchants/merchant-context';
 import { Payment } from './payment';
@@ -38,7 +38,7 @@ export interface AmountAdjuster<Input = unknown> {
   /** The key under `adjustments` on confirm; lower-case letters, digits and `-`, starting with the plugin's short name. */
   readonly name: string;
   /** The input's schema (an object schema; `.strict()` recommended). */
-  readonly input: ZodType<Input>;
+  readonly input: ZodType<Input, ZodTypeDef, unknown>;
   /** Before anything is written: check the input against the payment; throw a TenderError to refuse. */
   prepare(input: Input, facts: AdjustmentFacts): Promise<PreparedAdjustment>;
 }
@@ -68,5 +68,7 @@ export interface PreparedAdjustment {
 export interface AdjustmentDue {
   readonly payment: Payment;
   readonly amountDue: number;
+  /** The keyed fingerprint of the card being paid with, when the method is a card (recognises a linked loyalty card). */
+  readonly cardFingerprint: string | undefined;
   readonly now: number;
 }

@@ -241,7 +241,7 @@ export class PaymentService {
     if (risk?.action === 'block') return { payment: await this.risk.decline(trx, locked, risk, method.type), op: undefined, risk };
     // Every confirm starts from what the merchant asked for; the adjustments' writes share this transaction.
     let amountDue = locked.amountGross;
-    for (const adjustment of prepared.adjustments) amountDue -= checkedDiscount(await adjustment.apply(trx, { payment: locked, amountDue, now }), amountDue);
+    for (const adjustment of prepared.adjustments) amountDue -= checkedDiscount(await adjustment.apply(trx, { payment: locked, amountDue, cardFingerprint: instrument.risk?.fingerprint, now }), amountDue);
     const op = await this.operations.create(trx, {
       paymentId: locked.id,
       merchantId: ctx.merchantId,
