@@ -215,6 +215,7 @@ export class HostedPageService {
       };
       return this.show(payment, request, state, status);
     };
+    let addonAdjusted = false;
     try {
       const submission = await part.submission(posted, { payment, tlsClientCertificate: request.tlsClientCertificate, path: this.methodPages.actionOf(payment, method) });
       if ('errors' in submission) return refusedWith(422, submission.errors, 'error_form');
@@ -222,6 +223,7 @@ export class HostedPageService {
       // An add-on's refusal (MethodPartAddon.submission): the part again, nothing written.
       if (addons instanceof TenderError) return refusedWith(addons.status < 500 ? addons.status : 422, {}, 'error_form', addons.code);
       if (!Array.isArray(addons)) throw addons;
+      addonAdjusted = addons.some((a) => a.adjustment !== undefined);
       await this.payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode, standing }, payment.id, { type: method.type, [method.type]: submission.input }, { ip: request.ip, email: payment.customerEmail ?? undefined }, {
         buyerPresent: true,
         ...(submission.payer === undefined ? {} : { payer: submission.payer }),
@@ -235,6 +237,8 @@ export class HostedPageService {
       if (isStandingRefusal(error)) return this.show(payment, request);
       const refusal = part.refusal(error);
       if (refusal !== undefined) return refusedWith(refusal.status, refusal.errors, refusal.alert, refusal.code);
+      // An add-on's amount adjustment refused in the confirm transaction (points spent meanwhile): nothing was written.
+      if (error.status === 400 && addonAdjusted) return refusedWith(422, {}, 'error_form', error.code);
       throw error;
     }
     return again;
