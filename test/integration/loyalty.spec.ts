@@ -133,6 +133,23 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     assert.equal(await balanceOf(shop, number), 10);
   });
 
+  it('expires the points of an idle card to the program, once', async () => {
+    const { number } = await programWithCard(shop, { expiry_days: 30 });
+    const { number: active } = await programWithCard(shop, { expiry_days: 30 });
+    await grantPoints(t.gateway.db, number, 75);
+    await grantPoints(t.gateway.db, active, 5);
+    const card = await t.gateway.db('loyalty_cards').where({ number }).first();
+    await t.gateway.db('loyalty_accounts').where({ id: card.account_id }).update({ last_activity_at: Date.now() - 31 * 86_400_000 });
+    const expire = () => request(t.gateway.app).post('/admin/v1/loyalty/expire').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
+    assert.equal((await expire()).body.expired, 1);
+    assert.equal((await expire()).body.expired, 0);
+    assert.equal(await balanceOf(shop, number), 0);
+    assert.equal(await balanceOf(shop, active), 5);
+    const sink = await t.gateway.db('loyalty_accounts').where({ system_key: `${card.program_id}:expired` }).first();
+    assert.equal(Number(sink.balance), 75);
+    await assertLedgerInvariants(t.gateway.db);
+  });
+
   it('runs an operator program across merchants and recognises a linked payment card', async () => {
     const admin = (path: string) => request(t.gateway.app).post(path).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
     const program = (await admin('/admin/v1/loyalty/programs').send({ name: 'City card', currency: 'RUB', point_value: 100, base_bps: 1000, max_redeem_bps: 3000 }).expect(201)).body;

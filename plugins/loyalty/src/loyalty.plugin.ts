@@ -1,4 +1,4 @@
-import { Request, Response } from 'express';
+import { Request, Response, Router } from 'express';
 import { MerchantContext, callerOf, definePlugin, routerOnFirstRequest } from '@tender/core';
 import { loyaltyRoutes } from './api/loyalty.routes';
 import { loyaltyAdjuster } from './checkout/loyalty-adjuster';
@@ -8,6 +8,8 @@ import { PointsLedger } from './ledger/points-ledger';
 import { loyaltyTables } from './migrations';
 import { LoyaltyStore, ProgramOwner } from './programs/loyalty-store';
 import { registerLoyaltyScreens } from './screens/loyalty-screens';
+import { PointsExpiry, expiryJob } from './ledger/points-expiry';
+import { loyaltyOptions } from './options';
 
 /**
  * @tender/plugin-loyalty: loyalty programs (docs/loyalty.md). Programs run by the
@@ -27,6 +29,7 @@ export const plugin = definePlugin({
   name: '@tender/plugin-loyalty',
   version: '0.1.0',
   coreRange: '^0.1.0',
+  options: loyaltyOptions,
   migrations: [loyaltyTables],
   setup(ctx) {
     const db = () => ctx.core.database;
@@ -45,5 +48,8 @@ export const plugin = definePlugin({
     ctx.registerApiRoutes('/loyalty', routerOnFirstRequest(() => loyaltyRoutes(merchantOwner, store, () => ctx.core.clock, fingerprintOf)));
     ctx.registerAdminRoutes('/loyalty', routerOnFirstRequest(() => loyaltyRoutes(operatorOwner, store, () => ctx.core.clock)));
     registerLoyaltyScreens(ctx, store);
+    const expiry = new PointsExpiry(db, ledger);
+    ctx.registerBackgroundJob(expiryJob(expiry, ctx.options.expiryScanIntervalMs, () => ctx.core.clock.now(), () => ctx.core.logger));
+    ctx.registerAdminRoutes('/loyalty/expire', Router().post('/', async (_req, res) => void res.json({ expired: await expiry.runOnce(ctx.core.clock.now()) })));
   },
 });

@@ -1,4 +1,4 @@
-import { Queryable, TenderError, forUpdate, newId, toMinorUnits } from '@tender/core';
+import { Queryable, TenderError, forUpdate, isUniqueViolation, newId, toMinorUnits } from '@tender/core';
 
 /** A program's own accounts: the other side of members' points. */
 export type SystemAccountKind = 'issued' | 'redeemed' | 'expired' | 'written_off';
@@ -44,6 +44,23 @@ export class PointsLedger {
     if (legs.reduce((sum, l) => sum + l.points, 0) !== 0 || legs.some((l) => !Number.isSafeInteger(l.points))) throw new Error('a movement\'s entries must be integers summing to zero');
     if (await q('loyalty_movements').where({ idempotency_key: facts.idempotencyKey }).first()) return false;
     const id = newId('lm');
+    try {
+      await this.insertMovement(q, id, facts);
+    } catch (error) {
+      // The same movement recorded meanwhile by a concurrent handler: nothing more to do.
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+    // Locks in a stable order (by id), so two movements on the same accounts cannot deadlock.
+    for (const leg of [...legs].sort((a, b) => a.accountId.localeCompare(b.accountId))) {
+      if (leg.points === 0) continue;
+      await this.move(q, leg, facts);
+      await q('loyalty_entries').insert({ movement_id: id, account_id: leg.accountId, points: leg.points });
+    }
+    return true;
+  }
+
+  private async insertMovement(q: Queryable, id: string, facts: MovementFacts): Promise<void> {
     await q('loyalty_movements').insert({
       id,
       program_id: facts.programId,
@@ -58,13 +75,6 @@ export class PointsLedger {
       idempotency_key: facts.idempotencyKey,
       created_at: facts.now,
     });
-    // Locks in a stable order (by id), so two movements on the same accounts cannot deadlock.
-    for (const leg of [...legs].sort((a, b) => a.accountId.localeCompare(b.accountId))) {
-      if (leg.points === 0) continue;
-      await this.move(q, leg, facts);
-      await q('loyalty_entries').insert({ movement_id: id, account_id: leg.accountId, points: leg.points });
-    }
-    return true;
   }
 
   private async move(q: Queryable, leg: LedgerLeg, facts: MovementFacts): Promise<void> {
