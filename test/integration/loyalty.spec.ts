@@ -77,8 +77,13 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     const p = await shop.createPayment({ amount: 10000 });
     const res = await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.doNotHonor), adjustments: { loyalty: { card: number, redeem_points: 40 } } });
     assert.ok([200, 402].includes(res.status), `${res.status}`);
-    assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'declined');
+    const declined = (await shop.get(`/v1/payments/${p.id}`).expect(200)).body;
+    assert.equal(declined.status, 'declined');
     assert.equal(await balanceOf(shop, number), 50);
+    // The buyer may try again: the page shows the order's amount, which the next attempt starts from.
+    const page = (await request(t.gateway.app).get(new URL(String(declined.payment_url)).pathname).expect(200)).text;
+    assert.match(page, /100[.,]00/);
+    assert.doesNotMatch(page, /\b60[.,]00/);
   });
 
   it('never spends one balance twice under concurrent confirms', async () => {

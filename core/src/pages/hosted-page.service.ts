@@ -24,6 +24,9 @@ import { MethodPages } from './method-pages';
 import { PaymentMethod } from '../methods/payment-method';
 import { AddonSubmission } from '../methods/method-part-addon';
 
+
+/** Statuses in which the buyer may start a new confirm (not requires_action: that attempt is still running). */
+const OPEN_FOR_ATTEMPT: ReadonlySet<string> = new Set(['pending', 'declined', 'failed']);
 /**
  * What the HTTP layer sends: a page, or a redirect (POST-redirect-GET). `document`
  * picks the page's CSP (page-response.ts): a page (default), the payment form
@@ -116,7 +119,8 @@ export class HostedPageService {
     const base: PageContext = {
       ...basicContext({ locale, messages: this.theme.messages[locale], nonce: request.nonce, branding }, `${t('title')}: ${merchantName}`),
       merchant: merchantContext(merchantName, branding),
-      payment: paymentContext(payment, locale),
+      // A payment open for a new attempt shows what the merchant asked for: each confirm's adjustments (AmountAdjuster) start again from it.
+      payment: paymentContext(OPEN_FOR_ATTEMPT.has(payment.status) ? { ...payment, amount: payment.amountGross } : payment, locale),
     };
     const page = (name: 'payment' | 'fields' | 'result' | 'challenge' | 'error', context: PageContext, code = status, formActions: readonly string[] = []): PageAnswer => ({
       kind: 'page',
