@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { TestGateway } from '../support/test-gateway';
-import { MerchantClient } from '../support/merchant-client';
+import { CARDS, MerchantClient, card } from '../support/merchant-client';
 import { grantPoints, startLoyaltyGateway } from '../support/loyalty';
 import { createMerchantUser, merchantAgent, operatorAgent, signInAgent } from '../support/web-session';
 
@@ -40,6 +40,12 @@ describe('loyalty screens: dashboard settings, member lookup and ledger; console
     // Support may look, not create.
     await support.agent.post('/dashboard/loyalty').type('form').send({ _csrf: support.csrf, name: 'Nope', currency: 'RUB', point_value: '100', base_bps: '1', max_redeem_bps: '1' }).expect(303);
     assert.equal(await t.gateway.db('loyalty_programs').where({ name: 'Nope' }).first(), undefined);
+    // A payment paid partly with points: the dashboard's payment page shows the order amount and the discount.
+    const pay = await shop.createPayment({ amount: 100000 });
+    await shop.post(`/v1/payments/${pay.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 40 } } }).expect(200);
+    const detail = (await web.agent.get(`/dashboard/payments/${pay.id}`).expect(200)).text;
+    assert.match(detail, /id="amount-gross"><bdi>[^<]*1[\s\u00a0 ,]?000[.,]00/);
+    assert.match(detail, /id="amount-discount"><bdi>[^<]*40[.,]00/);
     // Another merchant finds neither the program nor the card.
     assert.equal((await other.agent.get('/dashboard/loyalty').expect(200)).text.includes(program.id), false);
     assert.match((await other.agent.get(`/dashboard/loyalty-members?number=${number}`).expect(200)).text, /id="member-not-found"/);
