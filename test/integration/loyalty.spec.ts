@@ -99,6 +99,29 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     await assertLedgerInvariants(t.gateway.db);
   });
 
+  it('keeps the ledger exact under concurrent confirms, captures and partial refunds on one card', async () => {
+    const { number } = await programWithCard(shop, { base_bps: 900 });
+    await grantPoints(t.gateway.db, number, 1000);
+    const amounts = [10007, 23451, 99999, 5003, 77777, 31313];
+    const created = await Promise.all(amounts.map((amount) => shop.createPayment({ amount, capture_method: 'manual' })));
+    const confirmed = await Promise.all(created.map((p, i) => shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 10 + i } } })));
+    for (const r of confirmed) assert.equal(r.status, 200, JSON.stringify(r.body));
+    await Promise.all(created.map((p) => shop.post(`/v1/payments/${p.id}/capture`, {}).expect(200)));
+    // Two partial refunds on each payment at once, then the rest: every payment refunded in full.
+    const nets = confirmed.map((r) => r.body.amount as number);
+    await Promise.all(created.flatMap((p, i) => [shop.post('/v1/refunds', { payment_id: p.id, amount: Math.floor(nets[i]! / 3) }), shop.post('/v1/refunds', { payment_id: p.id, amount: Math.floor(nets[i]! / 7) })]).map((r) => r.expect(201)));
+    await Promise.all(created.map((p, i) => shop.post('/v1/refunds', { payment_id: p.id, amount: nets[i]! - Math.floor(nets[i]! / 3) - Math.floor(nets[i]! / 7) }).expect(201)));
+    for (const p of created) {
+      const moves = await t.gateway.db('loyalty_movements').where({ payment_id: p.id });
+      const total = (kind: string) => moves.filter((m) => m.kind === kind).reduce((sum, m) => sum + Number(m.points), 0);
+      assert.ok(total('accrual') > 0);
+      assert.equal(total('reversal'), total('accrual'), `payment ${p.id}: reversals equal the accrual`);
+      assert.equal(total('return'), total('redemption'), `payment ${p.id}: spent points all back`);
+    }
+    assert.equal(await balanceOf(shop, number), 1000);
+    await assertLedgerInvariants(t.gateway.db);
+  });
+
   it('refuses bad input with nothing written', async () => {
     const { number } = await programWithCard(shop);
     await grantPoints(t.gateway.db, number, 110);

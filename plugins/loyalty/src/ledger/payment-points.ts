@@ -40,8 +40,10 @@ export class PaymentPoints {
     const rules = await this.store.rules(q, program.id);
     const fixed = Math.min(fixedDiscount(rules, { merchantId: payment.merchantId, category: payment.metadata.category, amount: amountDue }), amountDue - 1);
     if (points > maxRedeemablePoints(program, amountDue, fixed)) throw new TenderError('loyalty_redeem_too_large', { param: 'redeem_points' });
-    await q('loyalty_payment_cards').where({ payment_id: payment.id }).delete();
-    await q('loyalty_payment_cards').insert({ payment_id: payment.id, card_id: card.id, merchant_id: payment.merchantId, livemode: payment.livemode });
+    // Read, then update or insert: a delete of a missing key would take gap locks on MariaDB, which concurrent confirms' inserts deadlock on.
+    const linked = await q('loyalty_payment_cards').where({ payment_id: payment.id }).first();
+    if (linked === undefined) await q('loyalty_payment_cards').insert({ payment_id: payment.id, card_id: card.id, merchant_id: payment.merchantId, livemode: payment.livemode });
+    else await q('loyalty_payment_cards').where({ payment_id: payment.id }).update({ card_id: card.id });
     if (points > 0) {
       const redeemed = await this.ledger.systemAccount(q, program.id, 'redeemed', now);
       await this.ledger.post(q, { ...this.about(payment, card, program, now), kind: 'redemption', points, discount: points * program.pointValue, idempotencyKey: `redeem:${payment.id}:${payment.version}` }, [
