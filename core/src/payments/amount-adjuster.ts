@@ -43,7 +43,14 @@ export interface AmountAdjuster<Input = unknown> {
   prepare(input: Input, facts: AdjustmentFacts): Promise<PreparedAdjustment>;
 }
 
-/** What an adjuster's `prepare` is told. */
+/**
+ * What an adjuster's `prepare` is told.
+ *
+ * @example
+ * ```ts
+ * async prepare(input, facts) { if (facts.payment.currency !== 'RUB') throw new TenderError('parameter_invalid', { param: 'adjustments.acme' }); ... }
+ * ```
+ */
 export interface AdjustmentFacts {
   readonly merchant: MerchantContext;
   /** The payment as it is before the confirm (its `amountGross` is what adjustments start from). */
@@ -53,7 +60,14 @@ export interface AdjustmentFacts {
   readonly now: number;
 }
 
-/** An adjustment ready to be applied in the confirm transaction. */
+/**
+ * An adjustment ready to be applied in the confirm transaction.
+ *
+ * @example
+ * ```ts
+ * const prepared: PreparedAdjustment = { apply: async (trx, due) => Math.min(500, due.amountDue - 1) };
+ * ```
+ */
 export interface PreparedAdjustment {
   /**
    * In the confirm transaction, the payment locked: write what the adjustment
@@ -64,7 +78,14 @@ export interface PreparedAdjustment {
   apply(trx: Transaction, due: AdjustmentDue): Promise<number>;
 }
 
-/** What `apply` is told: the locked payment, the amount still due after earlier adjustments. */
+/**
+ * What `apply` is told: the locked payment, the amount still due after earlier adjustments.
+ *
+ * @example
+ * ```ts
+ * apply: async (trx, { payment, amountDue }) => { await spend(trx, payment.id); return Math.floor(amountDue / 10); }
+ * ```
+ */
 export interface AdjustmentDue {
   readonly payment: Payment;
   readonly amountDue: number;
