@@ -40,6 +40,15 @@ describe('loyalty screens: dashboard settings, member lookup and ledger; console
     // Support may look, not create.
     await support.agent.post('/dashboard/loyalty').type('form').send({ _csrf: support.csrf, name: 'Nope', currency: 'RUB', point_value: '100', base_bps: '1', max_redeem_bps: '1' }).expect(303);
     assert.equal(await t.gateway.db('loyalty_programs').where({ name: 'Nope' }).first(), undefined);
+    // The owner pauses the program and resumes it; another merchant's post changes nothing.
+    await web.agent.post('/dashboard/loyalty').type('form').send({ _csrf: web.csrf, action: 'pause', program: program.id }).expect(303);
+    assert.equal((await t.gateway.db('loyalty_programs').where({ id: program.id }).first()).status, 'paused');
+    await web.agent.post('/dashboard/loyalty').type('form').send({ _csrf: web.csrf, action: 'resume', program: program.id }).expect(303);
+    assert.equal((await t.gateway.db('loyalty_programs').where({ id: program.id }).first()).status, 'active');
+    const intruder = await merchantAgent(t, { role: 'owner' });
+    const refused = await intruder.agent.post('/dashboard/loyalty').type('form').send({ _csrf: intruder.csrf, action: 'pause', program: program.id });
+    assert.notEqual(refused.status, 303);
+    assert.equal((await t.gateway.db('loyalty_programs').where({ id: program.id }).first()).status, 'active');
     // A payment paid partly with points: the dashboard's payment page shows the order amount and the discount.
     const pay = await shop.createPayment({ amount: 100000 });
     await shop.post(`/v1/payments/${pay.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 40 } } }).expect(200);

@@ -13,10 +13,16 @@ function ownerOf(viewer: ScreenViewer): ProgramOwner {
   return { kind: 'merchant', ctx: { merchantId: viewer.merchantId, livemode: viewer.mode === 'live' } };
 }
 
-function programRows(programs: readonly LoyaltyProgram[], withOwner: boolean): string {
+/** The programs as a table; `actions` adds a pause/resume form per row (the dashboard's owners). */
+function programRows(programs: readonly LoyaltyProgram[], withOwner: boolean, actions?: { readonly csrf: string }): string {
   if (programs.length === 0) return '<p class="empty">No loyalty programs yet.</p>';
-  const head = `<tr><th>ID</th>${withOwner ? '<th>Owner</th>' : ''}<th>Name</th><th>Currency</th><th class="num">Point value</th><th class="num">Accrual (bps)</th><th class="num">Max paid by points (bps)</th><th>Status</th></tr>`;
-  const rows = programs.map((p) => `<tr data-program-id="${esc(p.id)}"><td><code>${esc(p.id)}</code></td>${withOwner ? `<td>${esc(p.merchantId ?? 'operator')} (${p.livemode ? 'live' : 'test'})</td>` : ''}<td>${esc(p.name)}</td><td>${esc(p.currency)}</td><td class="num">${esc(p.pointValue)}</td><td class="num">${esc(p.baseBps)}</td><td class="num">${esc(p.maxRedeemBps)}</td><td>${esc(p.status)}</td></tr>`);
+  const head = `<tr><th>ID</th>${withOwner ? '<th>Owner</th>' : ''}<th>Name</th><th>Currency</th><th class="num">Point value</th><th class="num">Accrual (bps)</th><th class="num">Max paid by points (bps)</th><th>Status</th>${actions === undefined ? '' : '<th></th>'}</tr>`;
+  const action = (p: LoyaltyProgram): string => {
+    if (actions === undefined) return '';
+    const next = p.status === 'active' ? 'pause' : 'resume';
+    return `<td><form method="post"><input type="hidden" name="_csrf" value="${esc(actions.csrf)}"><input type="hidden" name="program" value="${esc(p.id)}"><button type="submit" name="action" value="${next}">${next === 'pause' ? 'Pause' : 'Resume'}</button></form></td>`;
+  };
+  const rows = programs.map((p) => `<tr data-program-id="${esc(p.id)}"><td><code>${esc(p.id)}</code></td>${withOwner ? `<td>${esc(p.merchantId ?? 'operator')} (${p.livemode ? 'live' : 'test'})</td>` : ''}<td>${esc(p.name)}</td><td>${esc(p.currency)}</td><td class="num">${esc(p.pointValue)}</td><td class="num">${esc(p.baseBps)}</td><td class="num">${esc(p.maxRedeemBps)}</td><td>${esc(p.status)}</td>${action(p)}</tr>`);
   return `<table class="list">${head}${rows.join('')}</table>`;
 }
 
@@ -30,8 +36,8 @@ const CREATE_FORM = (csrf: string) => `<h2>New program</h2><form method="post" c
 <button type="submit">Create</button></form>`;
 
 /**
- * The loyalty screens: `/dashboard/loyalty` (the merchant's programs and a form
- * for a new one), `/dashboard/loyalty-members` (member lookup by card number, with
+ * The loyalty screens: `/dashboard/loyalty` (the merchant's programs, a form for
+ * a new one, pause and resume for owners), `/dashboard/loyalty-members` (member lookup by card number, with
  * the card's ledger), `/console/loyalty` (every program across merchants, for the
  * operator). Everything printed is escaped.
  *
@@ -45,10 +51,16 @@ export function registerLoyaltyScreens(ctx: PluginContext, store: LoyaltyStore):
     area: 'dashboard',
     path: '/loyalty',
     title: 'Loyalty programs',
-    render: async ({ viewer, csrfToken, query }) => `<h1>Loyalty programs</h1>${query.error === undefined ? '' : `<p class="alert" role="alert">${esc(query.error)}</p>`}${programRows(await store.programs(ownerOf(viewer)), false)}${viewer.role === 'owner' ? CREATE_FORM(csrfToken) : ''}`,
+    render: async ({ viewer, csrfToken, query }) => `<h1>Loyalty programs</h1>${query.error === undefined ? '' : `<p class="alert" role="alert">${esc(query.error)}</p>`}${programRows(await store.programs(ownerOf(viewer)), false, viewer.role === 'owner' ? { csrf: csrfToken } : undefined)}${viewer.role === 'owner' ? CREATE_FORM(csrfToken) : ''}`,
     submit: async ({ viewer, form }) => {
       // Viewing is for every role; only owners change the programs.
       if (viewer.role !== 'owner') return { query: { error: 'Only owners create loyalty programs.' } };
+      if (form.action === 'pause' || form.action === 'resume') {
+        // Another merchant's program id is not found: setStatus reads it with this merchant and mode.
+        await store.setStatus(ownerOf(viewer), String(form.program ?? ''), form.action === 'pause' ? 'paused' : 'active', ctx.core.clock.now());
+        const done: Record<string, string> = {};
+        return { query: done };
+      }
       const parsed = programSchema.safeParse({ name: form.name, currency: form.currency, point_value: Number(form.point_value), base_bps: Number(form.base_bps), max_redeem_bps: Number(form.max_redeem_bps) });
       if (!parsed.success) return { query: { error: `${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}` } };
       await store.createProgram(ownerOf(viewer), parsed.data, ctx.core.clock.now());
