@@ -4,6 +4,7 @@ import { CARDS, MerchantClient, card } from '../support/merchant-client';
 import { assertLedgerInvariants, balanceOf, grantPoints, programWithCard, startLoyaltyGateway } from '../support/loyalty';
 import { ADMIN_TOKEN } from '../support/test-gateway';
 import request from 'supertest';
+import { putMerchantRules } from '../support/risk-helpers';
 
 /** Row counts of the loyalty tables and payments' operations: a refused request changes none. */
 async function counts(t: TestGateway): Promise<Record<string, number>> {
@@ -22,6 +23,8 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     t = await startLoyaltyGateway();
     shop = new MerchantClient(t.gateway.app, (await t.createMerchant('Tea House')).key);
     other = new MerchantClient(t.gateway.app, (await t.createMerchant('Other Shop')).key);
+    // One test card pays many times here: transaction monitoring only records (it would hold them for review).
+    for (const m of [shop, other]) await putMerchantRules(t.gateway.app, m, { dry_run: true }).expect(200);
   });
   after(async () => {
     if (t !== undefined) {
@@ -71,6 +74,28 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     await assertLedgerInvariants(t.gateway.db);
   });
 
+  it('applies rules: a category bonus, a tier once earned, and a fixed discount on large orders', async () => {
+    const { number } = await programWithCard(shop, {
+      base_bps: 100,
+      rules: [{ kind: 'bonus', category: 'books', bps: 400 }, { kind: 'fixed_discount', amount: 5000, min_amount: 200000 }],
+      tiers: [{ name: 'Gold', min_points: 1000, bonus_bps: 1000 }],
+    });
+    // 1 % base + 4 % for books on 1 000.00: 50 points.
+    const books = await shop.createPayment({ amount: 100000, metadata: { category: 'books' } });
+    await shop.post(`/v1/payments/${books.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number } } }).expect(200);
+    assert.equal(await balanceOf(shop, number), 50);
+    // Once 1 000 points were earned, the Gold tier adds 10 %: 1 % + 10 % of 1 000.00 = 110.
+    await grantPoints(t.gateway.db, number, 1000);
+    await t.gateway.db('loyalty_accounts').where({ id: (await t.gateway.db('loyalty_cards').where({ number }).first()).account_id }).update({ lifetime_points: 1050 });
+    const gold = await shop.createPayment({ amount: 100000 });
+    await shop.post(`/v1/payments/${gold.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number } } }).expect(200);
+    assert.equal(await balanceOf(shop, number), 1050 + 110);
+    // 2 500.00 reaches the fixed discount of 50.00, with no points spent.
+    const large = await shop.createPayment({ amount: 250000 });
+    const body = (await shop.post(`/v1/payments/${large.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number } } }).expect(200)).body;
+    assert.deepEqual([body.amount_gross, body.amount_discount, body.amount], [250000, 5000, 245000]);
+  });
+
   it('gives the points back when the bank declines', async () => {
     const { number } = await programWithCard(shop);
     await grantPoints(t.gateway.db, number, 50);
@@ -106,7 +131,8 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     const created = await Promise.all(amounts.map((amount) => shop.createPayment({ amount, capture_method: 'manual' })));
     const confirmed = await Promise.all(created.map((p, i) => shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 10 + i } } })));
     for (const r of confirmed) assert.equal(r.status, 200, JSON.stringify(r.body));
-    await Promise.all(created.map((p) => shop.post(`/v1/payments/${p.id}/capture`, {}).expect(200)));
+    const captures = await Promise.all(created.map((p) => shop.post(`/v1/payments/${p.id}/capture`, {})));
+    for (const r of captures) assert.equal(r.status, 200, JSON.stringify(r.body));
     // Two partial refunds on each payment at once, then the rest: every payment refunded in full.
     const nets = confirmed.map((r) => r.body.amount as number);
     await Promise.all(created.flatMap((p, i) => [shop.post('/v1/refunds', { payment_id: p.id, amount: Math.floor(nets[i]! / 3) }), shop.post('/v1/refunds', { payment_id: p.id, amount: Math.floor(nets[i]! / 7) })]).map((r) => r.expect(201)));
