@@ -76,10 +76,12 @@ describe('loyalty points on the hosted page in headless Chromium', function () {
     await fillCard(page);
     await island(page).locator('#loyalty-card').fill(number);
     await island(page).locator('#loyalty-spend').fill('20');
+    await island(page).locator('#loyalty-link').check();
     await island(page).locator('#pay-button').click();
     await page.waitForSelector('#result-title');
     await page.context().close();
     const paid = (await shop.get(`/v1/payments/${id}`).expect(200)).body;
     assert.deepEqual([paid.status, paid.amount_discount, paid.amount], ['captured', 2000, 98000]);
+    assert.equal((await shop.get(`/v1/loyalty/cards/${number}`).expect(200)).body.linked_card, true, 'the buyer asked to be recognised by this card');
   });
 });

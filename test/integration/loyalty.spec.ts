@@ -187,6 +187,21 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     assert.equal(await balanceOf(shop, number), 10);
   });
 
+  it('links the paying card when the buyer asks, and recognises it on the next payment', async () => {
+    const { number } = await programWithCard(shop, { base_bps: 1000 });
+    const first = await shop.createPayment({ amount: 10000 });
+    await shop.post(`/v1/payments/${first.id}/confirm`, { ...card(CARDS.mir), adjustments: { loyalty: { card: number, link_card: true } } }).expect(200);
+    assert.equal(await balanceOf(shop, number), 10);
+    assert.equal((await shop.get(`/v1/loyalty/cards/${number}`).expect(200)).body.linked_card, true);
+    // No loyalty input at all: the same bank card earns to the linked loyalty card.
+    await shop.pay(CARDS.mir, { amount: 20000 });
+    assert.equal(await balanceOf(shop, number), 30);
+    // And pays with its points when only the points are named.
+    const third = await shop.createPayment({ amount: 10000 });
+    const body = (await shop.post(`/v1/payments/${third.id}/confirm`, { ...card(CARDS.mir), adjustments: { loyalty: { redeem_points: 5 } } }).expect(200)).body;
+    assert.equal(body.amount_discount, 500);
+  });
+
   it('expires the points of an idle card to the program, once', async () => {
     const { number } = await programWithCard(shop, { expiry_days: 30 });
     const { number: active } = await programWithCard(shop, { expiry_days: 30 });

@@ -8,6 +8,8 @@ export const loyaltyAdjustmentInput = z
   .object({
     card: z.string().max(24).regex(/^[0-9 -]+$/, 'must be the loyalty card number').optional(),
     redeem_points: z.number().int().min(0).max(1_000_000_000).default(0),
+    /** Link the paying card to the loyalty card, so later payments with it are recognised. */
+    link_card: z.boolean().default(false),
   })
   .strict();
 
@@ -34,13 +36,13 @@ export function loyaltyAdjuster(db: () => Database, store: LoyaltyStore, points:
     async prepare(input, facts) {
       // Checked now so that a wrong number is refused before anything is written.
       await store.cardForPayment(db(), facts.payment, { number: input.card, fingerprint: facts.cardFingerprint });
-      return loyaltyAdjustment(store, points, input.card, input.redeem_points);
+      return loyaltyAdjustment(store, points, input.card, input.redeem_points, input.link_card);
     },
   };
 }
 
 /** The adjustment both the API and the hosted page's add-on apply in the confirm transaction. */
-export function loyaltyAdjustment(store: LoyaltyStore, points: PaymentPoints, card: string | undefined, redeemPoints: number): PreparedAdjustment {
+export function loyaltyAdjustment(store: LoyaltyStore, points: PaymentPoints, card: string | undefined, redeemPoints: number, linkCard = false): PreparedAdjustment {
   return {
     async apply(trx, due) {
       const found = await store.cardForPayment(trx, due.payment, { number: card, fingerprint: due.cardFingerprint });
@@ -48,6 +50,7 @@ export function loyaltyAdjustment(store: LoyaltyStore, points: PaymentPoints, ca
         if (redeemPoints > 0) throw new TenderError('loyalty_card_invalid', { param: 'card', message: 'Points can be spent only with a loyalty card: enter its number.' });
         return 0;
       }
+      if (linkCard && due.cardFingerprint !== undefined) await store.linkFingerprintIn(trx, found.card, due.cardFingerprint);
       return points.redeem(trx, due.payment, found, redeemPoints, due.amountDue, due.now);
     },
   };

@@ -10,15 +10,16 @@ const TEMPLATE = `<fieldset class="field loyalty-points" id="loyalty-points">
   <p id="loyalty-balance">{{m.card}} <bdi>{{addon.masked}}</bdi>: {{addon.balance}} {{m.points_unit}}. {{m.up_to}} <bdi>{{addon.max_discount}}</bdi> ({{addon.max_points}} {{m.points_unit}}).</p>
   {{else}}
   <label class="field">{{m.number}} <input name="loyalty_card" id="loyalty-card" inputmode="numeric" autocomplete="off" maxlength="24" value=""></label>
+  <label class="field"><input type="checkbox" name="loyalty_link" id="loyalty-link" value="yes"> {{m.link}}</label>
   {{/if}}
   <label class="field">{{m.spend}} <input name="loyalty_points" id="loyalty-spend" inputmode="numeric" autocomplete="off" maxlength="10" value="0"></label>
   <p class="hint">{{m.hint}}</p>
 </fieldset>`;
 
 const MESSAGES = {
-  en: { title: 'Loyalty card', card: 'Card', points_unit: 'points', up_to: 'Points can pay up to', number: 'Loyalty card number (optional)', spend: 'Points to spend', hint: 'Points are taken only if the payment succeeds; a refused or canceled payment gives them back.' },
-  ru: { title: 'Карта лояльности', card: 'Карта', points_unit: 'баллов', up_to: 'Баллами можно оплатить до', number: 'Номер карты лояльности (необязательно)', spend: 'Списать баллов', hint: 'Баллы списываются только при успешной оплате; при отказе или отмене они возвращаются.' },
-  ar: { title: 'بطاقة الولاء', card: 'البطاقة', points_unit: 'نقطة', up_to: 'يمكن أن تدفع النقاط حتى', number: 'رقم بطاقة الولاء (اختياري)', spend: 'النقاط المراد استخدامها', hint: 'تُخصم النقاط فقط إذا نجح الدفع؛ وتُعاد إذا رُفض أو أُلغي.' },
+  en: { title: 'Loyalty card', card: 'Card', points_unit: 'points', up_to: 'Points can pay up to', number: 'Loyalty card number (optional)', spend: 'Points to spend', hint: 'Points are taken only if the payment succeeds; a refused or canceled payment gives them back.', link: 'Recognise me by this bank card next time' },
+  ru: { title: 'Карта лояльности', card: 'Карта', points_unit: 'баллов', up_to: 'Баллами можно оплатить до', number: 'Номер карты лояльности (необязательно)', spend: 'Списать баллов', hint: 'Баллы списываются только при успешной оплате; при отказе или отмене они возвращаются.', link: 'Узнавать меня по этой банковской карте' },
+  ar: { title: 'بطاقة الولاء', card: 'البطاقة', points_unit: 'نقطة', up_to: 'يمكن أن تدفع النقاط حتى', number: 'رقم بطاقة الولاء (اختياري)', spend: 'النقاط المراد استخدامها', hint: 'تُخصم النقاط فقط إذا نجح الدفع؛ وتُعاد إذا رُفض أو أُلغي.', link: 'تعرّف عليّ بهذه البطاقة المصرفية في المرة القادمة' },
 } as const;
 
 /**
@@ -39,7 +40,7 @@ export function pointsAddon(db: () => Database, store: LoyaltyStore, points: Pay
   return {
     name: 'loyalty-points',
     methods: ['card'],
-    fields: ['loyalty_card', 'loyalty_points'],
+    fields: ['loyalty_card', 'loyalty_points', 'loyalty_link'],
     template: TEMPLATE,
     messages: MESSAGES,
 
@@ -74,7 +75,7 @@ export function pointsAddon(db: () => Database, store: LoyaltyStore, points: Pay
       // Checked before the confirm, so a wrong number or too many points show the form again with nothing written.
       const found = await store.cardForPayment(db(), facts.payment, { number });
       if (found !== undefined && redeem > found.card.balance) throw new TenderError('loyalty_insufficient_points', { param: 'loyalty_points' });
-      return { adjustment: loyaltyAdjustment(store, points, number, redeem) };
+      return { adjustment: loyaltyAdjustment(store, points, number, redeem, typed !== '' && posted.loyalty_link === 'yes') };
     },
   };
 }

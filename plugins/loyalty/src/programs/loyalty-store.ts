@@ -150,6 +150,17 @@ export class LoyaltyStore {
     await this.db()('loyalty_cards').where({ id: card.id }).update({ card_fingerprint: fingerprint });
   }
 
+  /**
+   * In the confirm transaction: links the paying card when the loyalty card has none
+   * yet and no other card of the program has this one (a card is recognised for one
+   * member only); otherwise leaves things as they are.
+   */
+  async linkFingerprintIn(q: Queryable, card: LoyaltyCard, fingerprint: string): Promise<void> {
+    if (card.cardFingerprint !== null) return;
+    if ((await q('loyalty_cards').where({ program_id: card.programId, card_fingerprint: fingerprint }).first()) !== undefined) return;
+    await q('loyalty_cards').where({ id: card.id }).whereNull('card_fingerprint').update({ card_fingerprint: fingerprint });
+  }
+
   async entries(card: LoyaltyCard, limit: number): Promise<Array<Record<string, unknown>>> {
     return this.db()('loyalty_movements').where({ card_id: card.id }).orderBy('created_at', 'desc').orderBy('id').limit(limit);
   }
