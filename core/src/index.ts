@@ -23,6 +23,8 @@ export { MethodPartAddon, AddonSubmission, AddonSubmissionFacts } from './method
 export { MethodPartAddonRegistry } from './methods/method-part-addon.registry';
 // The merchant's customers, known to a plugin (payments carry the id only).
 export { CustomerDirectory, CustomerDirectorySlot } from './customers/customer-directory';
+export { AmountAdjuster, AdjustmentFacts, AdjustmentDue, PreparedAdjustment } from './payments/amount-adjuster';
+export { AmountAdjusterRegistry } from './payments/amount-adjuster.registry';
 export { EventTypeRegistry } from './notifications/event-type-registry';
 export { CardVault, StoredCard } from './vault/card-vault';
 export { PaymentMethodPage, MethodPageView, MethodPartState, MethodPageRequest, MethodPageSubmission, MethodPageRefusal, MethodPageLocale } from './methods/payment-method-page';

@@ -19,6 +19,7 @@ import * as onboardingStages032 from './migrations/032-onboarding-stages';
 import * as onboardingDocuments033 from './migrations/033-onboarding-documents';
 import * as sentNotices035 from './migrations/035-sent-notices';
 import * as cardOnFile036 from './migrations/036-card-on-file';
+import * as amountAdjustments037 from './migrations/037-amount-adjustments';
 import * as nextAction039 from './migrations/039-next-action';
 
 interface Migration {
@@ -55,6 +56,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['033-onboarding-documents', onboardingDocuments033],
   ['035-sent-notices', sentNotices035],
   ['036-card-on-file', cardOnFile036],
+  ['037-amount-adjustments', amountAdjustments037],
   ['039-next-action', nextAction039],
 ];
 

@@ -124,6 +124,12 @@ export const ERROR_CATALOGUE = {
   content_type_unsupported: { type: 'invalid_request_error', status: 415, message: 'Send JSON with "Content-Type: application/json".' },
   document_too_large: { type: 'invalid_request_error', status: 413, message: 'Documents are at most 10 MB.' },
   document_type_unsupported: { type: 'invalid_request_error', status: 415, message: 'Send a PDF, JPEG or PNG file.' },
+  // The loyalty plugin (@tender/plugin-loyalty, docs/loyalty.md).
+  loyalty_card_invalid: { type: 'invalid_request_error', status: 400, message: 'This is not a loyalty card number: check the digits (the last one is a check digit).' },
+  loyalty_card_not_accepted: { type: 'invalid_request_error', status: 400, message: 'This loyalty card cannot be used for this payment (another program, merchant, mode or currency).' },
+  loyalty_insufficient_points: { type: 'invalid_request_error', status: 400, message: 'The loyalty card does not have that many points.' },
+  loyalty_redeem_too_large: { type: 'invalid_request_error', status: 400, message: 'That many points would pay more of this payment than the program allows.' },
+  loyalty_ledger_busy: { type: 'state_error', status: 409, message: 'The loyalty account changed while this request ran; retry.' },
   // 429
   rate_limited: { type: 'rate_limit_error', status: 429, message: 'Too many requests; retry later.' },
   // 502: the bank could not be asked or did not answer; Tender keeps the operation and resolves it.

@@ -1,5 +1,6 @@
 import { Transaction } from '../db/database';
 import { Payment } from '../payments/payment';
+import { PreparedAdjustment } from '../payments/amount-adjuster';
 import { InstrumentRecordFacts } from './payment-method';
 import { MethodPageLocale } from './payment-method-page';
 
@@ -59,6 +60,8 @@ export interface AddonSubmissionFacts {
 export interface AddonSubmission {
   /** The buyer consented to saving the card for later payments. */
   readonly setupFutureUsage?: 'on_session' | 'off_session';
+  /** An amount off the payment (AmountAdjuster's prepared form), applied in the confirm transaction (e.g. points spent). */
+  readonly adjustment?: PreparedAdjustment;
   /** In the confirm transaction, after the bank operation is recorded (e.g. the consent row). */
   record?(trx: Transaction, facts: InstrumentRecordFacts): Promise<void>;
 }

@@ -77,7 +77,7 @@ export class BrandingPreview {
 
 /** The preview's payment: an open sample order, nothing of it in the database. */
 const SAMPLE_PAYMENT: Payment = {
-  seq: 0, id: 'pay_preview', merchantId: 'mer_preview', livemode: false, status: 'pending', amount: 150000, amountCaptured: 0, amountRefunded: 0, amountRefundPending: 0,
+  seq: 0, id: 'pay_preview', merchantId: 'mer_preview', livemode: false, status: 'pending', amount: 150000, amountGross: 150000, amountDiscount: 0, amountCaptured: 0, amountRefunded: 0, amountRefundPending: 0,
   currency: 'RUB', orderId: 'PREVIEW-1001', description: null, captureMethod: 'automatic', returnUrl: null, customerEmail: null, metadata: {}, pageToken: 'sample',
   failureCode: null, failureMessage: null, methodType: null, card: null, cardToken: null, cardFingerprint: null, operationInProgress: null, risk: null, locale: null,
   threeDSecure: null, threeDSecureChallenge: null, customerId: null, setupFutureUsage: null, offSession: false, paymentMethodId: null, networkReference: null, nextAction: null, nextActionExpiresAt: null,

@@ -26,6 +26,9 @@ import { AddonSubmission } from '../methods/method-part-addon';
 import { PaymentReceipts } from './payment-receipt';
 import { nextActionPage } from './next-action-page';
 
+
+/** Statuses in which the buyer may start a new confirm (not requires_action: that attempt is still running). */
+const OPEN_FOR_ATTEMPT: ReadonlySet<string> = new Set(['pending', 'declined', 'failed']);
 /**
  * What the HTTP layer sends: a page, or a redirect (POST-redirect-GET). `document`
  * picks the page's CSP (page-response.ts): a page (default), the payment form
@@ -119,7 +122,8 @@ export class HostedPageService {
     const base: PageContext = {
       ...basicContext({ locale, messages: this.theme.messages[locale], nonce: request.nonce, branding }, `${t('title')}: ${merchantName}`),
       merchant: merchantContext(merchantName, branding),
-      payment: paymentContext(payment, locale),
+      // A payment open for a new attempt shows what the merchant asked for: each confirm's adjustments (AmountAdjuster) start again from it.
+      payment: paymentContext(OPEN_FOR_ATTEMPT.has(payment.status) ? { ...payment, amount: payment.amountGross } : payment, locale),
     };
     const page = (name: 'payment' | 'fields' | 'result' | 'challenge' | 'error' | 'next-action', context: PageContext, code = status, formActions: readonly string[] = []): PageAnswer => ({
       kind: 'page',
@@ -223,6 +227,7 @@ export class HostedPageService {
       };
       return this.show(payment, request, state, status);
     };
+    let addonAdjusted = false;
     try {
       const submission = await part.submission(posted, { payment, tlsClientCertificate: request.tlsClientCertificate, path: this.methodPages.actionOf(payment, method) });
       if ('errors' in submission) return refusedWith(422, submission.errors, 'error_form');
@@ -230,6 +235,7 @@ export class HostedPageService {
       // An add-on's refusal (MethodPartAddon.submission): the part again, nothing written.
       if (addons instanceof TenderError) return refusedWith(addons.status < 500 ? addons.status : 422, {}, 'error_form', addons.code);
       if (!Array.isArray(addons)) throw addons;
+      addonAdjusted = addons.some((a) => a.adjustment !== undefined);
       await this.payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode, standing }, payment.id, { type: method.type, [method.type]: submission.input }, { ip: request.ip, email: payment.customerEmail ?? undefined }, {
         buyerPresent: true,
         ...(submission.payer === undefined ? {} : { payer: submission.payer }),
@@ -243,6 +249,8 @@ export class HostedPageService {
       if (isStandingRefusal(error)) return this.show(payment, request);
       const refusal = part.refusal(error);
       if (refusal !== undefined) return refusedWith(refusal.status, refusal.errors, refusal.alert, refusal.code);
+      // An add-on's amount adjustment refused in the confirm transaction (points spent meanwhile): nothing was written.
+      if (error.status === 400 && addonAdjusted) return refusedWith(422, {}, 'error_form', error.code);
       throw error;
     }
     return again;

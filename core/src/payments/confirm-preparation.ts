@@ -10,6 +10,8 @@ import { MethodRouting } from './method-routing';
 import { Payment } from './payment';
 import { PaymentMethodInput, parseMethodInput } from './payment-input';
 import type { ConfirmPresentation } from './payment.service';
+import { PreparedAdjustment } from './amount-adjuster';
+import { AmountAdjusterRegistry } from './amount-adjuster.registry';
 
 /** A method and its parsed input, from `payment_method` (an object or a reference string). */
 export interface ChosenMethod {
@@ -28,6 +30,8 @@ export interface PreparedConfirm {
   readonly presentation: ConfirmPresentation;
   /** What a hosted-page add-on asked to keep the card for in this confirm (written to the payment). */
   readonly addonSetupFutureUsage: 'on_session' | 'off_session' | undefined;
+  /** The API's and the add-ons' amount adjustments, applied in the confirm transaction in this order. */
+  readonly adjustments: readonly PreparedAdjustment[];
 }
 
 /**
@@ -51,6 +55,7 @@ export class ConfirmPreparation {
     @inject(MethodRouting) private readonly routing: MethodRouting,
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(RiskEngine) private readonly risk: RiskEngine,
+    @inject(AmountAdjusterRegistry) private readonly adjusters: AmountAdjusterRegistry,
   ) {}
 
   methodOf(paymentMethod: PaymentMethodInput): ChosenMethod {
@@ -80,6 +85,11 @@ export class ConfirmPreparation {
     const canChallenge = presentation.buyerPresent && instrument.authenticable === true && adapter.threeDSecure !== undefined && adapter.completeAuthorization !== undefined;
     // Transaction monitoring (docs/risk.md): assessed before any bank sees the instrument.
     const risk = instrument.risk === undefined ? undefined : await this.risk.prepare(ctx, instrument.risk, customer);
-    return { method, instrument, plan, canChallenge, risk, presentation, addonSetupFutureUsage };
+    const adjustmentFacts = { merchant: ctx, payment, cardFingerprint: instrument.risk?.fingerprint, now };
+    const adjustments = [
+      ...(await this.adjusters.prepareAll(presentation.adjustments ?? {}, adjustmentFacts)),
+      ...(presentation.addons ?? []).flatMap((a) => (a.adjustment === undefined ? [] : [a.adjustment])),
+    ];
+    return { method, instrument, plan, canChallenge, risk, presentation, addonSetupFutureUsage, adjustments };
   }
 }

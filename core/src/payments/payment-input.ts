@@ -66,6 +66,8 @@ export const confirmPaymentSchema = z
   .object({
     payment_method: paymentMethodOrReference,
     customer: customerField.optional(),
+    /** Input for registered AmountAdjusters by name (e.g. `{ "loyalty": { "card": "...", "redeem_points": 500 } }`); each is parsed by its adjuster. */
+    adjustments: z.record(z.string().max(60), z.unknown()).optional(),
   })
   .strict();
 

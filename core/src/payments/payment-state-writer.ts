@@ -47,6 +47,9 @@ function merge(p: Payment, patch: PaymentPatch, now: number): Payment {
   return {
     ...p,
     status: patch.status ?? p.status,
+    amount: patch.amount ?? p.amount,
+    amountGross: patch.amount_gross ?? p.amountGross,
+    amountDiscount: patch.amount_discount ?? p.amountDiscount,
     amountCaptured: patch.amount_captured ?? p.amountCaptured,
     amountRefunded: patch.amount_refunded ?? p.amountRefunded,
     amountRefundPending: patch.amount_refund_pending ?? p.amountRefundPending,

@@ -13,7 +13,12 @@ export interface PaymentView {
   id: string;
   object: 'payment';
   status: string;
+  /** What the bank is asked for (net): the amount captures and refunds are limited by. */
   amount: number;
+  /** What the merchant asked for, before a confirm's adjustments (a loyalty discount). */
+  amount_gross: number;
+  /** The discount the adjustments took off: `amount_gross - amount`. */
+  amount_discount: number;
   amount_captured: number;
   amount_refunded: number;
   currency: string;
@@ -58,6 +63,8 @@ export function paymentView(p: Payment, publicUrl: string): PaymentView {
     object: 'payment',
     status: p.status,
     amount: p.amount,
+    amount_gross: p.amountGross,
+    amount_discount: p.amountDiscount,
     amount_captured: p.amountCaptured,
     amount_refunded: p.amountRefunded,
     currency: p.currency,

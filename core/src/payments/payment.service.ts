@@ -32,6 +32,7 @@ import { AddonSubmission } from '../methods/method-part-addon';
 import { CustomerDirectorySlot } from '../customers/customer-directory';
 import { RiskAssessment } from '../monitoring/risk-assessment';
 import { ConfirmPreparation, PreparedConfirm } from './confirm-preparation';
+import { checkedDiscount } from './amount-adjuster.registry';
 
 /** How a confirm was made: on the hosted page (the buyer present), and by which proven payer. */
 export interface ConfirmPresentation {
@@ -44,6 +45,8 @@ export interface ConfirmPresentation {
   readonly verification?: boolean;
   /** What the hosted page's method-part add-ons made of the buyer's post (MethodPartAddon). */
   readonly addons?: readonly AddonSubmission[];
+  /** The API's `adjustments` on confirm: input for registered AmountAdjusters by name. */
+  readonly adjustments?: Readonly<Record<string, unknown>>;
 }
 
 /** The confirm's first transaction's result: the payment, its pending operation (none when risk blocked it), risk's verdict. */
@@ -165,7 +168,7 @@ export class PaymentService {
         const existing = await this.payments.findByCreateKey(this.db, ctx, idempotencyKey);
         if (existing === undefined) throw error;
         if (await this.createKeys.release(ctx, 'payments', existing.id, existing.createdAt)) continue;
-        const sameRequest = existing.amount === input.amount && existing.currency === input.currency && existing.orderId === input.order_id && existing.customerId === (input.customer ?? null) && existing.offSession === (input.off_session === true);
+        const sameRequest = existing.amountGross === input.amount && existing.currency === input.currency && existing.orderId === input.order_id && existing.customerId === (input.customer ?? null) && existing.offSession === (input.off_session === true);
         if (!sameRequest) throw new TenderError('idempotency_key_reused');
         return existing;
       }
@@ -236,13 +239,16 @@ export class PaymentService {
     const locked = await this.lockForOperation(trx, ctx, target.id);
     assertTransition(locked.status, 'processing', 'confirm this payment');
     if (risk?.action === 'block') return { payment: await this.risk.decline(trx, locked, risk, method.type), op: undefined, risk };
+    // Every confirm starts from what the merchant asked for; the adjustments' writes share this transaction.
+    let amountDue = locked.amountGross;
+    for (const adjustment of prepared.adjustments) amountDue -= checkedDiscount(await adjustment.apply(trx, { payment: locked, amountDue, cardFingerprint: instrument.risk?.fingerprint, now }), amountDue);
     const op = await this.operations.create(trx, {
       paymentId: locked.id,
       merchantId: ctx.merchantId,
       livemode: ctx.livemode,
       kind: locked.captureMethod === 'automatic' && risk?.action !== 'review' ? 'sale' : 'authorize',
       adapterCode: plan[0]!.adapterCode,
-      amount: locked.amount,
+      amount: amountDue,
       currency: locked.currency,
     }, now);
     const facts = { payment: locked, operationId: op.id, now };
@@ -250,6 +256,9 @@ export class PaymentService {
     for (const addon of prepared.presentation.addons ?? []) await addon.record?.(trx, facts);
     const payment = await this.writer.change(trx, locked, {
       status: 'processing',
+      amount: amountDue,
+      amount_gross: locked.amountGross,
+      amount_discount: locked.amountGross - amountDue,
       // Core's record of how the payment was paid (the dashboard filters by it).
       method_type: method.type,
       ...NO_CARD,

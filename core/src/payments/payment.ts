@@ -14,7 +14,12 @@ export interface Payment {
   readonly merchantId: string;
   readonly livemode: boolean;
   readonly status: PaymentStatus;
+  /** What the bank is asked for: the net amount, after a confirm's adjustments (AmountAdjuster). */
   readonly amount: number;
+  /** What the merchant asked for, before adjustments (equals `amount` when there were none). */
+  readonly amountGross: number;
+  /** The discount the latest confirm's adjustments took off `amountGross` (`amountGross - amount`). */
+  readonly amountDiscount: number;
   readonly amountCaptured: number;
   readonly amountRefunded: number;
   readonly amountRefundPending: number;
@@ -90,6 +95,8 @@ export function paymentFromRow(row: PaymentRow): Payment {
     livemode: Boolean(row.livemode),
     status: row.status as PaymentStatus,
     amount: toMinorUnits(row.amount),
+    amountGross: toMinorUnits(row.amount_gross ?? row.amount),
+    amountDiscount: toMinorUnits(row.amount_discount ?? 0),
     amountCaptured: toMinorUnits(row.amount_captured),
     amountRefunded: toMinorUnits(row.amount_refunded),
     amountRefundPending: toMinorUnits(row.amount_refund_pending),
@@ -137,6 +144,10 @@ export function paymentFromRow(row: PaymentRow): Payment {
 /** Columns a state change may set, in row form. */
 export interface PaymentPatch {
   status?: PaymentStatus;
+  /** Set only by a confirm's adjustments (with amount_gross and amount_discount). */
+  amount?: number;
+  amount_gross?: number;
+  amount_discount?: number;
   amount_captured?: number;
   amount_refunded?: number;
   amount_refund_pending?: number;

@@ -19,6 +19,8 @@ import { EventTypeRegistry } from '../notifications/event-type-registry';
 import { CustomerDirectory, CustomerDirectorySlot } from '../customers/customer-directory';
 import { MethodPartAddon } from '../methods/method-part-addon';
 import { MethodPartAddonRegistry } from '../methods/method-part-addon.registry';
+import { AmountAdjusterRegistry } from '../payments/amount-adjuster.registry';
+import { AmountAdjuster } from '../payments/amount-adjuster';
 
 type Phase = 'before' | 'register' | 'started' | 'stopped';
 
@@ -46,6 +48,7 @@ export class PluginHost {
   readonly eventTypes = new EventTypeRegistry();
   readonly customerDirectory = new CustomerDirectorySlot();
   readonly methodPartAddons = new MethodPartAddonRegistry();
+  readonly amountAdjusters = new AmountAdjusterRegistry();
   private readonly lifecycles: Array<{ readonly plugin: string; readonly lifecycle: PluginLifecycle }> = [];
   private phase: Phase = 'before';
   private current: string | undefined;
@@ -62,6 +65,7 @@ export class PluginHost {
     container.register(EventTypeRegistry, { useValue: this.eventTypes });
     container.register(CustomerDirectorySlot, { useValue: this.customerDirectory });
     container.register(MethodPartAddonRegistry, { useValue: this.methodPartAddons });
+    container.register(AmountAdjusterRegistry, { useValue: this.amountAdjusters });
   }
 
   get started(): boolean {
@@ -204,6 +208,10 @@ export class PluginHost {
       registerMethodPartAddon: (addon: MethodPartAddon): void => {
         open('registerMethodPartAddon');
         this.wrap(plugin.name, () => this.methodPartAddons.add(shortName, addon));
+      },
+      registerAmountAdjuster: <I>(adjuster: AmountAdjuster<I>): void => {
+        open('registerAmountAdjuster');
+        this.wrap(plugin.name, () => this.amountAdjusters.add(shortName, adjuster as AmountAdjuster));
       },
     };
   }

@@ -15,6 +15,7 @@ import { EmailTemplateDescriptor } from './email-template-registry';
 import { ReadinessCheck } from '../observability/readiness';
 import { CustomerDirectory } from '../customers/customer-directory';
 import { MethodPartAddon } from '../methods/method-part-addon';
+import { AmountAdjuster } from '../payments/amount-adjuster';
 
 /** A plugin's options: a zod object; every key is one option (docs/plugins.md). */
 export type PluginOptionsSchema = z.AnyZodObject;
@@ -168,6 +169,12 @@ export interface PluginContext<O extends object = Record<string, unknown>> {
    * confirm transaction. See MethodPartAddon.
    */
   registerMethodPartAddon(addon: MethodPartAddon): void;
+  /**
+   * Something that takes an amount off a payment at confirm (a loyalty discount):
+   * named under `adjustments` on the confirm API, applied in the confirm
+   * transaction. See AmountAdjuster.
+   */
+  registerAmountAdjuster<I>(adjuster: AmountAdjuster<I>): void;
 }
 
 /**

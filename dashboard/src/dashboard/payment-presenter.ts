@@ -41,6 +41,9 @@ export function paymentDetailView(p: Payment, locale: string, timeZone: string):
     description: p.description ?? '',
     livemode: p.livemode,
     capture_method: p.captureMethod,
+    // A confirm's adjustments (a loyalty discount): the order's amount and what was taken off it.
+    amount_gross: p.amountDiscount === 0 ? '' : formatAmount(p.amountGross, p.currency, locale),
+    amount_discount: p.amountDiscount === 0 ? '' : formatAmount(p.amountDiscount, p.currency, locale),
     amount_captured: formatAmount(p.amountCaptured, p.currency, locale),
     amount_refunded: formatAmount(p.amountRefunded, p.currency, locale),
     amount_pending: p.amountRefundPending === 0 ? '' : formatAmount(p.amountRefundPending, p.currency, locale),

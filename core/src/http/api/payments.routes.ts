@@ -52,7 +52,7 @@ export function paymentRoutes(container: DependencyContainer): Router {
     const ctx = callerOf(res);
     const id = parsePathId('pay', req.params.id);
     const input = parseInput(confirmPaymentSchema, req.body);
-    await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 200, body: view(await payments.confirm(ctx, id, input.payment_method, input.customer)) }));
+    await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 200, body: view(await payments.confirm(ctx, id, input.payment_method, input.customer, { buyerPresent: false, ...(input.adjustments === undefined ? {} : { adjustments: input.adjustments }) })) }));
   });
 
   router.post('/payments/:id/capture', async (req, res) => {

@@ -7,8 +7,12 @@ export interface Payment {
   id: string;
   object: "payment";
   status: "pending" | "processing" | "requires_action" | "authorized" | "captured" | "partially_refunded" | "refunded" | "declined" | "failed" | "canceled";
-  /** Minor units. */
+  /** Minor units: what the bank is asked for (net of amount_discount); captures and refunds are limited by it. */
   amount: number;
+  /** What the merchant asked for, before a confirm's adjustments (a loyalty discount). */
+  amount_gross: number;
+  /** What the adjustments took off: amount_gross - amount. */
+  amount_discount: number;
   amount_captured: number;
   amount_refunded: number;
   /** ISO 4217, upper case. */
@@ -295,6 +299,7 @@ export interface PostPaymentsIdConfirmBody {
     ip?: string;
     email?: string;
   };
+  adjustments?: Record<string, unknown>;
 }
 
 /** The body of POST /v1/payments/{id}/capture. */
