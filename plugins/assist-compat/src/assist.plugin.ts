@@ -8,6 +8,8 @@ import { AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
 import { assistReturnUrls } from './assist-return-urls';
 import { assistTables } from './migrations/001-assist-tables';
+import { assistOrders } from './migrations/002-assist-orders';
+import { AssistOrderBook } from './assist-order-book';
 
 /** The URLs Assist's shop modules call; they stay where Assist has them. */
 export const ASSIST_ORDER_PATHS = ['/pay/order.cfm', '/pay/payrequest.cfm'] as const;
@@ -43,10 +45,11 @@ export function createAssistPlugin(defaults: Partial<AssistPushOptions> = {}) {
     version: '0.1.0',
     coreRange: '^0.1.0',
     options: assistOptionsSchema({ ...DEFAULT_PUSH_OPTIONS, ...defaults }),
-    migrations: [assistTables],
+    migrations: [assistTables, assistOrders],
     setup(ctx) {
       ctx.registerValue<AssistPushOptions>(ASSIST_PUSH_OPTIONS, ctx.options);
       ctx.registerService(AssistSettingsService);
+      ctx.registerService(AssistOrderBook);
       ctx.registerService(AssistOrderService);
       ctx.registerService(AssistPushSender);
       ctx.registerReturnUrlChooser(assistReturnUrls);
