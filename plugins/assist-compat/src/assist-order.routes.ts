@@ -7,6 +7,7 @@ import { escapeXml, formatOf, sendAssistError, sendAssistResult } from './assist
 import { AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
 import { assistOrderFields } from './assist-order-fields';
+import { AssistRecurringService } from './assist-recurring.service';
 
 /**
  * /pay/order.cfm (the shop's form POST: create the payment, 303 to Tender's payment
@@ -23,7 +24,8 @@ export function assistOrderRoutes(container: ServiceResolver): Router {
     const merchant = await settings().findEnabled(merchantIdOf(fields));
     if (merchant === undefined) throw new AssistError('merchant_unknown');
     const input = parseOrderRequest(fields, merchant);
-    const { payment, paymentUrl } = await orders().open(merchant, input);
+    const recurring = container.resolve(AssistRecurringService);
+    const { payment, paymentUrl } = await orders().open(merchant, input, input.recurring ? () => recurring.customerForFirstOrder(merchant, input.orderNumber) : undefined);
     return { url: paymentUrl, fields: { ...assistOrderFields(merchant, payment, ''), url: paymentUrl } };
   }
 

@@ -45,14 +45,16 @@ export class AssistOrderService {
    * The order's one payment (assist-order-book.ts): made by the first post of the
    * order number, shown again to a repeat with the same terms while it can still be
    * paid; a repeat of a paid (or canceled) order is refused, as is one with another
-   * amount, currency or Delay. With `customer` (RecurringIndicator=1) the card is
+   * amount, currency or Delay. With `customerFor` (RecurringIndicator=1) the card is
    * saved for merchant-initiated payments (rp.cfm) once the payment succeeds.
    */
-  async open(merchant: AssistMerchant, input: AssistOrderInput, customer?: string): Promise<{ payment: Payment; paymentUrl: string }> {
+  async open(merchant: AssistMerchant, input: AssistOrderInput, customerFor?: () => Promise<string>): Promise<{ payment: Payment; paymentUrl: string }> {
     const ctx = contextOf(merchant);
     const terms = { orderNumber: input.orderNumber, amount: input.amount, currency: input.currency, twoStage: input.twoStage, kind: 'order' as const };
-    const { payment } = await this.book.paymentFor(ctx, terms, (marker, key) =>
-      this.payments.create(
+    const { payment } = await this.book.paymentFor(ctx, terms, async (marker, key) => {
+      // Only the post that makes the payment makes its customer.
+      const customer = customerFor === undefined ? undefined : await customerFor();
+      return this.payments.create(
         ctx,
         {
           amount: input.amount,
@@ -65,8 +67,8 @@ export class AssistOrderService {
           ...(customer === undefined ? {} : { customer, setup_future_usage: 'off_session' as const }),
         },
         key,
-      ),
-    );
+      );
+    });
     if (PAID.has(payment.status)) throw new AssistError('order_paid', `Its payment ${payment.id} is ${payment.status}.`);
     if (payment.status === 'canceled') throw new AssistError('order_closed');
     return { payment, paymentUrl: paymentView(payment, this.config.publicUrl).payment_url };
