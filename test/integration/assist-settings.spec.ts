@@ -49,7 +49,7 @@ describe('Assist protocol: settings, refusals and isolation', function () {
     await request(t.gateway.app).put(`/admin/v1/merchants/${merchant.id}/assist`).send({}).expect(401);
 
     const view = await enableAssist(t.gateway.app, merchant.id, { result_url: 'https://93.184.216.34/assist-result' });
-    assert.deepEqual(Object.keys(view).sort(), ['assist_merchant_id', 'checkvalue_required', 'created_at', 'enabled', 'login', 'merchant_id', 'object', 'result_url', 'testmode', 'updated_at']);
+    assert.deepEqual(Object.keys(view).sort(), ['assist_merchant_id', 'checkvalue_required', 'created_at', 'currencies', 'enabled', 'login', 'merchant_id', 'object', 'result_url', 'return_url_hosts', 'testmode', 'updated_at']);
     assert.equal(view.assist_merchant_id, 700123);
     assert.equal(view.testmode, true);
 
