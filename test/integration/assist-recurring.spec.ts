@@ -158,4 +158,18 @@ describe('Assist rp.cfm without the saved-cards plugin', function () {
     assert.deepEqual(await rowCounts(t.gateway.db), before);
     assert.equal(Number((await t.gateway.db('assist_orders').count({ n: '*' }).first())?.n), 0);
   });
+
+  it('wrong passwords lock the API login of the merchant from that address, rp.cfm and orderstate.cfm alike', async () => {
+    const call = (path: string, password: string) =>
+      postForm(t.gateway.app, path, { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: password, Format: '5', BillNumber: 'pay_abc', OrderNumber: 'L-1', OrderAmount: '10.00', Currency: 'RUB' }).expect(200);
+    for (let i = 0; i < 10; i++) {
+      const wrong = answerOf((await call('/recurrent/rp.cfm', `wrong-${i}`)).body);
+      assert.deepEqual([wrong.firstcode, wrong.secondcode], [2, 2]);
+    }
+    const locked = answerOf((await call('/recurrent/rp.cfm', ASSIST.password)).body);
+    assert.deepEqual([locked.firstcode, locked.secondcode], [2, 3], 'even the right password waits for the lock to pass');
+    const state = await call('/orderstate/orderstate.cfm', ASSIST.password);
+    assert.match(state.text, /"firstcode":"?2"?/);
+    assert.match(state.text, /"secondcode":"?3"?/);
+  });
 });
