@@ -173,28 +173,37 @@ function toObject(node: XmlNode): AssistOrder {
   return out;
 }
 
-/** Format 1: `;`-separated, a header line, quotes doubled inside quoted cells. */
+/** Format 1: one line per record of `name:value` pairs joined by `; ` (a quoted value may hold `;`, quotes doubled). */
 export function parseCsv(text: string): AssistOrder[] {
-  const lines = text.split('\r\n').filter((l) => l !== '');
-  const cells = (line: string): string[] => {
-    const out: string[] = [];
-    let cur = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i]!;
-      if (quoted && ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = !quoted;
-      else if (ch === ';' && !quoted) {
-        out.push(cur);
-        cur = '';
-      } else cur += ch;
-    }
-    out.push(cur);
-    return out;
-  };
-  const [header, ...rows] = lines.map(cells);
-  if (header?.[0] === 'firstcode') throw new AssistApiError(Number(rows[0]?.[0]), Number(rows[0]?.[1]), rows[0]?.[2] ?? '');
-  return rows.map((r) => Object.fromEntries((header ?? []).map((h, i) => [h, r[i] ?? ''])));
+  const records = text
+    .split('\r\n')
+    .filter((l) => l !== '')
+    .map((line) => {
+      const out: AssistOrder = {};
+      let i = 0;
+      while (i < line.length) {
+        const colon = line.indexOf(':', i);
+        const name = line.slice(i, colon);
+        let value = '';
+        let j = colon + 1;
+        if (line[j] === '"') {
+          j++;
+          while (j < line.length && !(line[j] === '"' && line[j + 1] !== '"')) {
+            value += line[j];
+            j += line[j] === '"' ? 2 : 1;
+          }
+          j++;
+        } else {
+          const end = line.indexOf('; ', j);
+          value = line.slice(j, end === -1 ? line.length : end);
+          j = end === -1 ? line.length : end;
+        }
+        out[name] = value;
+        i = line.startsWith('; ', j) ? j + 2 : line.length;
+      }
+      return out;
+    });
+  const first = records[0];
+  if (first !== undefined && 'firstcode' in first && first.firstcode !== '0') throw new AssistApiError(Number(first.firstcode), Number(first.secondcode), String(first.message));
+  return records;
 }

@@ -35,7 +35,7 @@ interface Outcome {
 /**
  * The shop's server-to-server calls, authenticated by Merchant_ID, Login and Password:
  * /orderstate/orderstate.cfm (one order, or the orders created in a date range, paged),
- * /orderresult/orderresult.cfm (the orders whose result changed in a period, paged),
+ * /orderresult/orderresult.cfm (the results, with every operation, of the orders of a period or one order number, paged),
  * /charge/charge.cfm (capture) and /cancel/wscancel.cfm (void or refund). Anything else
  * under these paths, any other method, and any failure is answered Assist-style
  * (firstcode/secondcode), never with Tender's JSON errors. The password check runs
@@ -117,7 +117,8 @@ export function assistOperationRoutes(container: ServiceResolver): Router {
     handle('orderresult', async (f, merchant) => {
       const paging = parsePaging(f);
       const { start, end } = period(f);
-      return reads().page(merchant, { changedFrom: start, changedTo: end }, paging);
+      // The reference selects by order date; Ordernumber narrows it to one order's payments.
+      return reads().page(merchant, { orderNumber: f.ordernumber, createdFrom: start, createdTo: end }, paging);
     }),
   );
 

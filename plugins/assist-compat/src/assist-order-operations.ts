@@ -4,8 +4,12 @@ import { AssistOperationFacts } from './answers/assist-order-record';
 import { AssistPaging, pagingHead } from './answers/assist-paging';
 import { AssistMerchant } from './assist-settings.service';
 
-/** Which orders a listing holds: one order number's, those created in [start, end), or those whose result changed in it. */
-export type AssistListing = { readonly orderNumber: string } | { readonly createdFrom: number; readonly createdTo: number } | { readonly changedFrom: number; readonly changedTo: number };
+/** Which orders a listing holds: those of one order number, those created in [createdFrom, createdTo), or both at once. */
+export interface AssistListing {
+  readonly orderNumber?: string;
+  readonly createdFrom?: number;
+  readonly createdTo?: number;
+}
 
 /**
  * The reads behind the web-service answers, always within one Assist merchant's
@@ -24,9 +28,10 @@ export class AssistOrderOperations {
   async page(merchant: AssistMerchant, listing: AssistListing, paging: AssistPaging): Promise<{ payments: Payment[]; head: Record<string, number> }> {
     const query = () => {
       const q = this.db('payments').where({ merchant_id: merchant.merchantId, livemode: merchant.livemode });
-      if ('orderNumber' in listing) return q.andWhere({ order_id: listing.orderNumber });
-      if ('createdFrom' in listing) return q.andWhere('created_at', '>=', listing.createdFrom).andWhere('created_at', '<', listing.createdTo);
-      return q.andWhere('updated_at', '>=', listing.changedFrom).andWhere('updated_at', '<', listing.changedTo);
+      if (listing.orderNumber !== undefined) q.andWhere({ order_id: listing.orderNumber });
+      if (listing.createdFrom !== undefined) q.andWhere('created_at', '>=', listing.createdFrom);
+      if (listing.createdTo !== undefined) q.andWhere('created_at', '<', listing.createdTo);
+      return q;
     };
     const total = Number((await query().count({ n: '*' }).first())?.n ?? 0);
     const rows = await query()

@@ -1,4 +1,4 @@
-import { Request, Response, Router } from 'express';
+import { NextFunction, Request, Response, Router } from 'express';
 import { CONFIG, ServiceResolver, TenderConfig } from '@tender/core';
 import { AssistError } from './assist-error';
 import { assistFields, merchantIdOf, parseOrderRequest } from './assist-request';
@@ -48,12 +48,14 @@ export function assistOrderRoutes(container: ServiceResolver): Router {
     }
   });
 
-  router.use(
-    bodyErrors((error, res, req) => {
-      if (req.path === '/pay/order.cfm') sendErrorPage(res, error);
-      else sendAssistFailure(res, 'json', error, PAYREQUEST_SHAPE, PAYREQUEST_REFUSED);
-    }),
-  );
+  const refuse = (error: AssistError, res: Response, req: Request): void => {
+    if (req.path === '/pay/order.cfm') sendErrorPage(res, error);
+    else sendAssistFailure(res, 'json', error, PAYREQUEST_SHAPE, PAYREQUEST_REFUSED);
+  };
+  // GET and the like: still an Assist answer (the buyer's page or the codes), never Tender's JSON 404.
+  router.use((req: Request, res: Response) => refuse(new AssistError('operation_unknown', `Only POST is served (${req.method} ${req.path}).`), res, req));
+  router.use(bodyErrors(refuse));
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => refuse(assistErrorOf(container, error, req.path), res, req));
   return router;
 }
 

@@ -28,8 +28,8 @@ export interface AssistLayout {
  * XML is `<result head-attributes>` holding the records (`<order>`, or `<orders><order>`);
  * a list field `xs` is `<xs><x>..</x></xs>`, a record field `<x>..</x>`.
  * JSON is `{root: {...head, record-or-container: [records]}}` with the same nesting
- * (lists as arrays). CSV is a header line and one `;`-separated line per record, the
- * nested fields left out (CSV has no nesting).
+ * (lists as arrays). CSV is one line of `name:value; ...` per record, the nested
+ * fields left out (CSV has no nesting).
  */
 export function renderAssist(format: AssistFormat, layout: AssistLayout, head: AssistHead, records: readonly AssistRecord[]): string {
   switch (format) {
@@ -77,23 +77,18 @@ function singular(name: string): string {
 }
 
 /**
- * CSV: a failure is `firstcode;secondcode;message` and its values; a success is the
- * records' text fields (header line, then one line per record). CRLF line ends.
+ * Format 1 as the reference writes it ("fields with delimiters"): one line per record,
+ * `name:value` pairs joined by `; `, CRLF line ends; a failure is one line of
+ * `firstcode:..; secondcode:..; message:..`. The reference does not say how a value
+ * holding `;` or a line break is written: Tender quotes such a value (`"..."`, quotes doubled).
  */
 function csv(records: readonly AssistRecord[], head: AssistHead): string {
-  const line = (values: readonly string[]): string => values.map(csvCell).join(';');
-  if (Number(head.firstcode) !== 0) {
-    return `${line(['firstcode', 'secondcode', 'message'])}\r\n${line([String(head.firstcode), String(head.secondcode), String(head.message ?? '')])}\r\n`;
-  }
-  const names = [...new Set(records.flatMap((r) => Object.keys(r).filter((k) => typeof r[k] === 'string')))];
-  const text = (r: AssistRecord, n: string): string => {
-    const v = r[n];
-    return typeof v === 'string' ? v : '';
-  };
-  return [line(names), ...records.map((r) => line(names.map((n) => text(r, n))))].map((l) => `${l}\r\n`).join('');
+  const line = (pairs: ReadonlyArray<readonly [string, string]>): string => `${pairs.map(([k, v]) => `${k}:${csvValue(v)}`).join('; ')}\r\n`;
+  if (Number(head.firstcode) !== 0) return line([['firstcode', String(head.firstcode)], ['secondcode', String(head.secondcode)], ['message', String(head.message ?? '')]]);
+  return records.map((r) => line(Object.entries(r).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as const] : [])))).join('');
 }
 
-function csvCell(value: string): string {
+function csvValue(value: string): string {
   return /[;"\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
