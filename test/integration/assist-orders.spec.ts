@@ -104,6 +104,18 @@ describe('Assist orders: one order number, one payment; currencies and return UR
     assert.equal(Number((await t.gateway.db('assist_orders').where({ order_number: racing.OrderNumber }).count({ n: '*' }).first())?.n), 1);
   });
 
+  it('after a crash between making the payment and recording it, a repeat finds that payment instead of making another', async () => {
+    const form = order({ OrderAmount: '42.00' });
+    const first = await postForm(t.gateway.app, '/pay/order.cfm', form).expect(303);
+    // What a process that stopped right after core's create leaves: the claim without its payment.
+    await t.gateway.db('assist_orders').where({ order_number: form.OrderNumber }).update({ payment_id: null });
+    const again = await postForm(t.gateway.app, '/pay/order.cfm', form).expect(303);
+    assert.equal(again.headers.location, first.headers.location);
+    assert.equal((await paymentsOf(form.OrderNumber!)).length, 1);
+    const claim = await t.gateway.db('assist_orders').where({ order_number: form.OrderNumber }).first();
+    assert.equal(claim.payment_id, (await paymentsOf(form.OrderNumber!))[0]!.id);
+  });
+
   it('a post refused before its payment is written leaves no claim: the order can be posted again with other terms', async () => {
     await request(t.gateway.app).post(`/admin/v1/merchants/${merchant.id}/suspend`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ reason: 'test' }).expect(200);
     const form = order({ OrderAmount: '30.00' });

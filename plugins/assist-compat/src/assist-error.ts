@@ -20,7 +20,8 @@ export const ASSIST_ERRORS = {
   currency_unsupported: { firstcode: 5, secondcode: 102, message: 'The currency is not supported.' },
   checkvalue_invalid: { firstcode: 5, secondcode: 103, message: 'Wrong Checkvalue.' },
   checkvalue_missing: { firstcode: 5, secondcode: 104, message: 'Checkvalue is required for this merchant.' },
-  format_unsupported: { firstcode: 5, secondcode: 105, message: 'Format must be 3 (XML) or 5 (JSON).' },
+  format_unsupported: { firstcode: 5, secondcode: 105, message: 'Format must be 1 (CSV), 3 (XML) or 5 (JSON).' },
+  operation_unknown: { firstcode: 5, secondcode: 106, message: 'No such Assist operation here.' },
   payment_not_found: { firstcode: 7, secondcode: 400, message: 'No such payment (AS400).' },
   invalid_state: { firstcode: 7, secondcode: 1, message: 'The operation is not possible in the order\'s current state.' },
   amount_too_large: { firstcode: 7, secondcode: 2, message: 'The amount is larger than what can be charged or returned.' },
@@ -65,7 +66,8 @@ export function toAssistError(error: unknown): AssistError {
     case 'payment_operation_in_progress':
       return new AssistError('invalid_state', error.message);
     case 'amount_too_large':
-      return new AssistError('amount_too_large', error.message);
+      // Core's message counts minor units; the Assist operations check amounts first and say it in major units.
+      return new AssistError('amount_too_large');
     case 'bank_declined':
       return new AssistError('bank_declined', error.message);
     case 'merchant_suspended':

@@ -12,13 +12,14 @@ export interface AssistOrderTerms {
   readonly kind: 'order' | 'recurring';
 }
 
-/** Makes the order's one payment. `marker` goes into the payment's metadata as `assist_order`; `idempotencyKey` to core's create. */
-export type AssistPaymentMaker = (marker: string, idempotencyKey: string) => Promise<Payment>;
+/** Makes the order's one payment, created with this idempotency key (core's create). */
+export type AssistPaymentMaker = (idempotencyKey: string) => Promise<Payment>;
 
 interface OrderRow {
   readonly seq: number;
   readonly terms: AssistOrderTerms;
   readonly paymentId: string | null;
+  readonly createdAt: number;
 }
 
 /**
@@ -27,13 +28,13 @@ interface OrderRow {
  * its amount, currency and payment mode; every later post, however concurrent, reads
  * that claim: other terms are refused (order_changed), the same terms get the same
  * payment. The payment itself is created with an idempotency key made of the order
- * number and is marked with the claim's seq, so a crash between creating it and
- * recording it never leads to a second one.
+ * number, and a claim without its payment first looks for one made under that key, so
+ * a crash between creating it and recording it never leads to a second one.
  *
  * @example
  * ```ts
  * const { payment } = await book.paymentFor(ctx, { orderNumber: 'A-1', amount: 150000, currency: 'RUB', twoStage: false, kind: 'order' },
- *   (marker, key) => payments.create(ctx, { ..., metadata: { assist_order: marker } }, key));
+ *   (key) => payments.create(ctx, { amount: 150000, currency: 'RUB', order_id: 'A-1', capture_method: 'automatic' }, key));
  * ```
  */
 @injectable()
@@ -50,7 +51,7 @@ export class AssistOrderBook {
     const left = await this.markedPayment(ctx, row);
     if (left !== undefined) return { payment: await this.record(ctx, row, left), created: false };
     try {
-      const payment = await make(String(row.seq), `assist-order:${terms.orderNumber}`);
+      const payment = await make(keyOf(terms.orderNumber));
       return { payment: await this.record(ctx, row, payment), created: true };
     } catch (error) {
       await this.release(ctx, row);
@@ -93,14 +94,23 @@ export class AssistOrderBook {
     return {
       seq: Number(row.seq),
       paymentId: row.payment_id === null ? null : String(row.payment_id),
+      createdAt: Number(row.created_at),
       terms: { orderNumber, amount: Number(row.amount), currency: String(row.currency), twoStage: Boolean(row.two_stage), kind: row.kind === 'recurring' ? 'recurring' : 'order' },
     };
   }
 
-  /** A payment this claim made before the process stopped, not yet recorded. */
+  /**
+   * A payment this claim made before the process stopped, not yet recorded: the one
+   * under the order's idempotency key, or (core frees a key after its retention
+   * period) one of this order number created since the claim with its key freed.
+   */
   private async markedPayment(ctx: MerchantContext, row: OrderRow): Promise<Payment | undefined> {
-    const rows = await this.db('payments').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, order_id: row.terms.orderNumber }).orderBy('seq', 'asc').limit(100);
-    return rows.map(paymentFromRow).find((p) => p.metadata.assist_order === String(row.seq));
+    const found = await this.db('payments')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, order_id: row.terms.orderNumber })
+      .andWhere((q) => q.where({ create_idempotency_key: keyOf(row.terms.orderNumber) }).orWhere((freed) => freed.whereNull('create_idempotency_key').andWhere('created_at', '>=', row.createdAt)))
+      .orderBy('seq', 'asc')
+      .first();
+    return found === undefined ? undefined : paymentFromRow(found);
   }
 
   private async record(ctx: MerchantContext, row: OrderRow, payment: Payment): Promise<Payment> {
@@ -129,6 +139,11 @@ export class AssistOrderBook {
     if (row === undefined) throw new AssistError('payment_not_found');
     return paymentFromRow(row);
   }
+}
+
+/** Core's idempotency key of an order's payment: one per order number, whoever posts it. */
+function keyOf(orderNumber: string): string {
+  return `assist-order:${orderNumber}`;
 }
 
 function termsOfPayment(p: Payment, kind: AssistOrderTerms['kind']): AssistOrderTerms {

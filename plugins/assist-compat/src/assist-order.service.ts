@@ -51,7 +51,7 @@ export class AssistOrderService {
   async open(merchant: AssistMerchant, input: AssistOrderInput, customerFor?: () => Promise<string>): Promise<{ payment: Payment; paymentUrl: string }> {
     const ctx = contextOf(merchant);
     const terms = { orderNumber: input.orderNumber, amount: input.amount, currency: input.currency, twoStage: input.twoStage, kind: 'order' as const };
-    const { payment } = await this.book.paymentFor(ctx, terms, async (marker, key) => {
+    const { payment } = await this.book.paymentFor(ctx, terms, async (key) => {
       // Only the post that makes the payment makes its customer.
       const customer = customerFor === undefined ? undefined : await customerFor();
       return this.payments.create(
@@ -63,7 +63,7 @@ export class AssistOrderService {
           description: input.comment,
           capture_method: input.twoStage ? 'manual' : 'automatic',
           return_url: input.returnUrl,
-          metadata: { ...input.metadata, assist_order: marker },
+          metadata: input.metadata,
           ...(customer === undefined ? {} : { customer, setup_future_usage: 'off_session' as const }),
         },
         key,

@@ -5,14 +5,18 @@ import { assistFields } from './assist-request';
 import { assistBody, assistErrorOf, bodyErrors } from './assist-routes-support';
 import { AssistFormat, assistFormatOf, sendAssistAnswer, sendAssistFailure } from './assist-answer';
 import { assistLogin } from './assist-login-limits';
-import { assistOrderFields } from './assist-order-fields';
-import { AssistOrderService } from './assist-order.service';
+import { assistOrderRecord } from './answers/assist-order-record';
+import { AssistOrderOperations } from './assist-order-operations';
 import { AssistRecurringService } from './assist-recurring.service';
 
 /** Where Assist has rp.cfm; the shop's modules post there. */
 export const ASSIST_RECURRING_PATH = '/recurrent/rp.cfm';
 
-/** The answer: `<result firstcode secondcode count><order>..</order></result>` (Format 3, the default), or its JSON / CSV. */
+/**
+ * The answer: `<result firstcode secondcode count><order>..</order></result>` (Format 3,
+ * the default), or its JSON / CSV; the order with the fields orderstate shows (card,
+ * codes, operations), which the reference's recurring answer reads.
+ */
 const SHAPE = { root: 'result', record: 'order' } as const;
 
 /**
@@ -30,8 +34,8 @@ export function assistRecurringRoutes(container: ServiceResolver): Router {
       format = assistFormatOf(fields.format, 'xml');
       const merchant = await assistLogin(container, fields, req.ip);
       const payment = await container.resolve(AssistRecurringService).charge(merchant, fields);
-      const approval = await container.resolve(AssistOrderService).approvalCode(payment);
-      sendAssistAnswer(res, format, SHAPE, [{ ...assistOrderFields(merchant, payment, approval) }]);
+      const operations = await container.resolve(AssistOrderOperations).operationsOf([payment]);
+      sendAssistAnswer(res, format, SHAPE, [assistOrderRecord(merchant, payment, operations.get(payment.id) ?? [])]);
     } catch (error) {
       sendAssistFailure(res, format, assistErrorOf(container, error, req.path), SHAPE.root);
     }

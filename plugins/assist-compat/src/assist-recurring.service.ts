@@ -83,7 +83,7 @@ export class AssistRecurringService {
     const first = await this.orders.byBillnumber(merchant, f.billnumber);
     const terms = { orderNumber: f.ordernumber, amount, currency, twoStage: false, kind: 'recurring' as const };
     // The card is looked up only to make the payment: a repeat of a made one answers it as it is.
-    const { payment } = await this.book.paymentFor(ctx, terms, async (marker, key) =>
+    const { payment } = await this.book.paymentFor(ctx, terms, async (key) =>
       this.payments.create(
         ctx,
         {
@@ -92,7 +92,7 @@ export class AssistRecurringService {
           order_id: f.ordernumber,
           description: f.ordercomment,
           capture_method: 'automatic',
-          metadata: { assist_order: marker, assist_recurring_of: first.id },
+          metadata: { assist_recurring_of: first.id },
           customer: first.customerId ?? undefined,
           off_session: true,
           confirm: true,

@@ -8,6 +8,8 @@ import { ASSIST_PUSH_OPTIONS, AssistPushOptions, AssistPushSender, DEFAULT_PUSH_
 import { AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
 import { assistReturnUrls } from './assist-return-urls';
+import { AssistMoneyOperations } from './assist-money-operations';
+import { AssistOrderOperations } from './assist-order-operations';
 import { assistTables } from './migrations/001-assist-tables';
 import { assistOrders } from './migrations/002-assist-orders';
 import { AssistOrderBook } from './assist-order-book';
@@ -22,7 +24,8 @@ const SAVED_CARDS = Symbol.for('@tender/plugin-saved-cards/SavedCardsAccess');
 
 /** The URLs Assist's shop modules call; they stay where Assist has them. */
 export const ASSIST_ORDER_PATHS = ['/pay/order.cfm', '/pay/payrequest.cfm'] as const;
-export const ASSIST_OPERATION_PATHS = ['/orderstate/orderstate.cfm', '/charge/charge.cfm', '/cancel/wscancel.cfm'] as const;
+/** Whole folders: anything below them is answered Assist-style (an unknown file too), never by Tender's JSON 404. */
+export const ASSIST_OPERATION_PATHS = ['/orderstate', '/orderresult', '/charge', '/cancel'] as const;
 
 /** The plugin's options (the result push to shops), with these defaults. */
 export function assistOptionsSchema(defaults: AssistPushOptions = DEFAULT_PUSH_OPTIONS) {
@@ -64,6 +67,8 @@ export function createAssistPlugin(defaults: Partial<AssistPushOptions> = {}) {
       ctx.registerValue(AssistSavedCards, savedCards);
       ctx.registerService(AssistRecurringService);
       ctx.registerService(AssistPushSender);
+      ctx.registerService(AssistMoneyOperations);
+      ctx.registerService(AssistOrderOperations);
       ctx.registerReturnUrlChooser(assistReturnUrls);
       ctx.registerRoutes('/', assistOrderRoutes(ctx), { publicPaths: ASSIST_ORDER_PATHS });
       ctx.registerRoutes('/', assistOperationRoutes(ctx), { publicPaths: ASSIST_OPERATION_PATHS });

@@ -11,53 +11,54 @@ export interface AssistRecord {
   readonly [field: string]: AssistValue;
 }
 
-interface Head {
-  readonly firstcode: string;
-  readonly secondcode: string;
-  readonly count?: string;
-  readonly message?: string;
+/** The codes and counters every answer starts with (XML attributes of `<result>`, numbers in JSON). */
+export type AssistHead = Readonly<Record<string, number | string>>;
+
+/** Where the records go: straight under the root (`order`), or in a container (`orders` holding `order`). */
+export interface AssistLayout {
+  readonly root: string;
+  readonly record: string;
+  readonly container: string | undefined;
+  /** One record whose fields are the answer itself (payrequest.cfm): no record element. */
+  readonly flat: boolean;
 }
 
 /**
- * The text of an answer. XML: `<result firstcode secondcode count>` holding one element
- * per record; a list field is written as repeated elements named in the singular
- * (`operations` -> `<operation>`). JSON: `{root: {firstcode, secondcode, count, record: [...]}}`.
- * CSV: a header line and one line per record, `;`-separated, nested fields left out.
+ * The text of an answer. One rule for all endpoints, so that XML and JSON say the same:
+ * XML is `<result head-attributes>` holding the records (`<order>`, or `<orders><order>`);
+ * a list field `xs` is `<xs><x>..</x></xs>`, a record field `<x>..</x>`.
+ * JSON is `{root: {...head, record-or-container: [records]}}` with the same nesting
+ * (lists as arrays). CSV is one line of `name:value; ...` per record, the nested
+ * fields left out (CSV has no nesting).
  */
-export function renderAssistAnswer(format: AssistFormat, root: string, record: string, records: readonly AssistRecord[], extra: Readonly<Record<string, string>>): string {
-  const head: Head = { firstcode: '0', secondcode: '0', count: String(records.length) };
+export function renderAssist(format: AssistFormat, layout: AssistLayout, head: AssistHead, records: readonly AssistRecord[]): string {
   switch (format) {
     case 'json':
-      return JSON.stringify({ [root]: { ...head, ...extra, [record]: records } });
-    case 'xml':
-      return xmlDocument(head, records.map((r) => xmlElement(record, r)).join('') + xmlFields(extra));
+      return JSON.stringify(layout.flat ? { ...(records[0] ?? {}), ...head } : { [layout.root]: { ...head, [layout.container ?? layout.record]: records } });
+    case 'xml': {
+      const items = layout.flat ? xmlFields(records[0] ?? {}) : records.map((r) => xmlElement(layout.record, r)).join('');
+      const body = layout.container === undefined || layout.flat ? items : `<${layout.container}>${items}</${layout.container}>`;
+      return `<?xml version="1.0" encoding="UTF-8"?>\n<result${xmlAttributes(head)}>${body}</result>`;
+    }
     case 'csv':
-      return csv(records);
+      return csv(records.length === 0 ? [] : records, head);
   }
 }
 
-export function renderAssistFailure(format: AssistFormat, root: string, error: AssistError): string {
-  const head: Head = { firstcode: String(error.firstcode), secondcode: String(error.secondcode), count: '0', message: error.message };
-  switch (format) {
-    case 'json':
-      return JSON.stringify({ [root]: head });
-    case 'xml':
-      return xmlDocument(head, '');
-    case 'csv':
-      return csv([{ firstcode: head.firstcode, secondcode: head.secondcode, message: error.message }]);
-  }
+/** A refusal: the codes and the message, nothing else (`count` 0). */
+export function failureHead(error: AssistError): AssistHead {
+  return { firstcode: error.firstcode, secondcode: error.secondcode, count: 0, message: error.message };
 }
 
-function xmlDocument(head: Head, body: string): string {
-  const attrs = Object.entries(head)
+function xmlAttributes(head: AssistHead): string {
+  return Object.entries(head)
     .map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`)
     .join('');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<result${attrs}>${body}</result>`;
 }
 
 function xmlElement(name: string, value: AssistValue): string {
   if (typeof value === 'string') return `<${name}>${escapeXml(value)}</${name}>`;
-  if (isList(value)) return value.map((item) => xmlElement(singular(name), item)).join('');
+  if (isList(value)) return `<${name}>${value.map((item) => xmlElement(singular(name), item)).join('')}</${name}>`;
   return `<${name}>${xmlFields(value)}</${name}>`;
 }
 
@@ -72,16 +73,22 @@ function isList(value: AssistValue): value is readonly AssistRecord[] {
 }
 
 function singular(name: string): string {
-  return name.endsWith('s') ? name.slice(0, -1) : name;
+  return name.endsWith('s') ? name.slice(0, -1) : `${name}_item`;
 }
 
-function csv(records: readonly AssistRecord[]): string {
-  const names = [...new Set(records.flatMap((r) => Object.keys(r).filter((k) => typeof r[k] === 'string')))];
-  const line = (values: readonly string[]): string => values.map(csvCell).join(';');
-  return [line(names), ...records.map((r) => line(names.map((n) => { const v = r[n]; return typeof v === 'string' ? v : ''; })))].join('\r\n') + '\r\n';
+/**
+ * Format 1 as the reference writes it ("fields with delimiters"): one line per record,
+ * `name:value` pairs joined by `; `, CRLF line ends; a failure is one line of
+ * `firstcode:..; secondcode:..; message:..`. The reference does not say how a value
+ * holding `;` or a line break is written: Tender quotes such a value (`"..."`, quotes doubled).
+ */
+function csv(records: readonly AssistRecord[], head: AssistHead): string {
+  const line = (pairs: ReadonlyArray<readonly [string, string]>): string => `${pairs.map(([k, v]) => `${k}:${csvValue(v)}`).join('; ')}\r\n`;
+  if (Number(head.firstcode) !== 0) return line([['firstcode', String(head.firstcode)], ['secondcode', String(head.secondcode)], ['message', String(head.message ?? '')]]);
+  return records.map((r) => line(Object.entries(r).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as const] : [])))).join('');
 }
 
-function csvCell(value: string): string {
+function csvValue(value: string): string {
   return /[;"\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
