@@ -87,6 +87,12 @@ describe('Assist rp.cfm: recurring payments on the card the first order saved', 
     const ops = await t.gateway.db('bank_operations').whereIn('payment_id', [String(payment!.id), String((await charges('SUB-1-3'))[0]!.id)]).whereIn('kind', ['sale', 'authorize', 'capture']);
     assert.equal(ops.length, 2, 'one charge per order number');
 
+    // A process that stopped between the charge and recording it: the repeat finds the charge.
+    await t.gateway.db('assist_orders').where({ order_number: 'SUB-1-2' }).update({ payment_id: null });
+    const afterCrash = await rp({ BillNumber: bill, OrderNumber: 'SUB-1-2', OrderAmount: '990.00', Currency: 'RUB' });
+    assert.equal(afterCrash.order?.billnumber, answer.order?.billnumber);
+    assert.equal((await charges('SUB-1-2')).length, 1);
+
     // Another amount under an order number already used is refused.
     const changed = await rp({ BillNumber: bill, OrderNumber: 'SUB-1-2', OrderAmount: '10.00', Currency: 'RUB' });
     assert.deepEqual([changed.firstcode, changed.secondcode], [7, 6]);
