@@ -29,13 +29,14 @@ const ACCOUNT_NUMBER = '40817810000000000001';
  * What migrations after 015 added (core 020, 030, 032, 033, 034, 035 and 036, the ISO plugin's 002 and 003):
  * the old database does not have them before the upgrade, and the upgrade adds them.
  */
-const ADDED_TABLES = new Set(['bank_operator_alerts', 'iso8583_centres', 'onboarding_documents', 'saleor_customers', 'sent_notices']);
+const ADDED_TABLES = new Set(['assist_orders', 'bank_operator_alerts', 'iso8583_centres', 'onboarding_documents', 'saleor_customers', 'sent_notices']);
 const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   iso8583_journal: ['payment_id', 'reversal_tries', 'reversal_at', 'reversal_code', 'pan_sealed', 'account', 'adapter_code', 'processing_code', 'batch', 'advice_sealed'],
   webhook_deliveries: ['lease_token'],
   webhook_endpoints: ['retrying_since'],
   merchants: ['bank_chosen_at', 'contract_signed_at', 'locale', 'time_zone'],
   payments: ['method_type', 'customer_id', 'setup_future_usage', 'off_session', 'payment_method_id', 'network_reference'],
+  assist_merchants: ['currencies', 'return_url_hosts'],
 };
 
 async function oldColumnsOf(db: Database, table: string): Promise<string[]> {
@@ -202,6 +203,7 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
         ['@tender/adapter-iso8583', '003-iso8583-centres', null],
         ['@tender/plugin-accounts', '001-accounts-tables', '008-certificates'],
         ['@tender/plugin-assist-compat', '001-assist-tables', '009-assist'],
+        ['@tender/plugin-assist-compat', '002-assist-orders', null],
         ['@tender/plugin-saleor', '001-saleor-tables', '010-saleor'],
         ['@tender/plugin-saleor', '002-saleor-outside-refunds', '014-saleor-outside-refunds'],
         ['@tender/plugin-saleor', '003-saleor-install-secrets', '015-saleor-install-secrets'],
