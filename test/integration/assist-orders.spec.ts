@@ -133,14 +133,14 @@ describe('Assist orders: one order number, one payment; currencies and return UR
     // The checkvalue does not cover the return URLs: a signed form re-posted with a phishing one is refused.
     const signed = order();
     for (const field of ['URL_RETURN', 'URL_RETURN_OK', 'URL_RETURN_NO']) {
-      await refusedAs({ ...signed, [field]: 'https://shop.example.evil.test/ok' }, 5, 106);
-      await refusedAs({ ...signed, [field]: 'https://evil.test/shop.example' }, 5, 106);
-      await refusedAs({ ...signed, [field]: 'https://shop.example@evil.test/' }, 5, 106);
+      await refusedAs({ ...signed, [field]: 'https://shop.example.evil.test/ok' }, 5, 107);
+      await refusedAs({ ...signed, [field]: 'https://evil.test/shop.example' }, 5, 107);
+      await refusedAs({ ...signed, [field]: 'https://shop.example@evil.test/' }, 5, 107);
     }
     await postForm(t.gateway.app, '/pay/order.cfm', { ...signed, URL_RETURN_OK: 'https://SHOP.example/ok' }).expect(303);
 
     await admin('patch', `/admin/v1/merchants/${merchant.id}/assist`).send({ return_url_hosts: ['*.shop.example'] }).expect(200);
-    await refusedAs({ ...order(), URL_RETURN: 'https://shop.example/back' }, 5, 106);
+    await refusedAs({ ...order(), URL_RETURN: 'https://shop.example/back' }, 5, 107);
     await postForm(t.gateway.app, '/pay/order.cfm', { ...order(), URL_RETURN: 'https://pay.shop.example/back' }).expect(303);
     await admin('patch', `/admin/v1/merchants/${merchant.id}/assist`).send({ currencies: ['RUB', 'JPY', 'KWD', 'USD', 'EUR'], return_url_hosts: ['shop.example'] }).expect(200);
   });

@@ -215,9 +215,9 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
       const paid = await api.pay(CARDS.mir);
       assert.equal(paid.status, 'captured');
       const state = await postForm(gateway.app, '/orderstate/orderstate.cfm', { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: assistBill, Format: '5' }).expect(200);
-      assert.equal(state.body.result.firstcode, 0);
-      assert.equal(state.body.result.order[0].orderstate, 'Approved');
-      assert.equal(state.body.result.order[0].ordernumber, 'OLD-1');
+      assert.equal(state.body.orderstate.firstcode, 0);
+      assert.equal(state.body.orderstate.order[0].orderstate, 'Approved');
+      assert.equal(state.body.orderstate.order[0].ordernumber, 'OLD-1');
       const installations = (await api.get('/v1/saleor/installations').expect(200)).body as { data: Array<{ saleor_api_url: string }> };
       assert.deepEqual(installations.data.map((i) => i.saleor_api_url), ['http://127.0.0.1:9/graphql/']);
       // The old CA, payer and certificate: the CA is the same and the old certificate pays a new payment.

@@ -33,7 +33,7 @@ export const ASSIST_ERRORS = {
   order_paid: { firstcode: 7, secondcode: 5, message: 'This OrderNumber is already paid; an order is paid once. Use a new OrderNumber for a new payment.' },
   order_changed: { firstcode: 7, secondcode: 6, message: 'This OrderNumber was posted before with other terms; an order\'s amount, currency and Delay cannot change. Post it unchanged, or use a new OrderNumber.' },
   order_closed: { firstcode: 7, secondcode: 7, message: 'This OrderNumber was canceled; use a new OrderNumber.' },
-  return_url_refused: { firstcode: 5, secondcode: 106, message: 'The return URL points to a host the merchant has not listed in its Assist settings (return_url_hosts).' },
+  return_url_refused: { firstcode: 5, secondcode: 107, message: 'The return URL points to a host the merchant has not listed in its Assist settings (return_url_hosts).' },
   recurring_unavailable: { firstcode: 7, secondcode: 8, message: 'Recurring payments (rp.cfm) are not available: this gateway does not keep saved cards.' },
   recurring_not_allowed: { firstcode: 7, secondcode: 9, message: 'The first order did not save its card for recurring payments, the card is no longer saved, or the payment is outside the limits agreed with the buyer.' },
 } as const;
