@@ -232,7 +232,7 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
     // 4. A second start changes nothing more.
     const again = await Gateway.create(configFor(oldDb), { plugins });
     try {
-      assert.equal((await appliedPluginMigrations(again.db)).length, 9);
+      assert.equal((await appliedPluginMigrations(again.db)).length, 10);
     } finally {
       await again.close();
     }
