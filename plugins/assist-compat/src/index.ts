@@ -13,5 +13,5 @@ export { AssistSettingsService, AssistSettingsView } from './assist-settings.ser
 export { assistOrders } from './migrations/002-assist-orders';
 export { ASSIST_RECURRING_PATH } from './assist-recurring.routes';
 export { AssistOrderBook, AssistOrderTerms } from './assist-order-book';
-export { AssistMerchantLimits, assistLimitsSchema } from './assist-merchant-limits';
+export { AssistMerchantLimits, assistLimitsSchema, returnHostAllowed } from './assist-merchant-limits';
 export { pushAccepted } from './assist-push-answer';
