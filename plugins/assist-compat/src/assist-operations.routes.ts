@@ -16,7 +16,7 @@ import { parsePaging } from './answers/assist-paging';
 
 const DEFAULT_LISTING_MS = 3 * 24 * 3600_000;
 
-/** Each endpoint's answer as the reference shapes it (docs/assist-migration.md, "Answers"). */
+/** Each endpoint's answer as the reference shapes it (docs/assist-migration.md, "How the answers are written"). */
 const SHAPES = {
   orderstate: { root: 'orderstate' },
   orderresult: { root: 'orderresult', container: 'orders' },
