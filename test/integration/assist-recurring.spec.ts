@@ -133,6 +133,17 @@ describe('Assist rp.cfm: recurring payments on the card the first order saved', 
     assert.equal(ok.order?.orderstate, 'Approved');
   });
 
+  it('RecurringPeriod: a second recurring payment within the period is refused; a repeat of the first is still answered', async () => {
+    const bill = await firstOrder('SUB-5', { RecurringPeriod: '30' });
+    const first = await rp({ BillNumber: bill, OrderNumber: 'SUB-5-2', OrderAmount: '990.00', Currency: 'RUB' });
+    assert.equal(first.order?.orderstate, 'Approved');
+    const soon = await rp({ BillNumber: bill, OrderNumber: 'SUB-5-3', OrderAmount: '990.00', Currency: 'RUB' });
+    assert.deepEqual([soon.firstcode, soon.secondcode], [7, 9]);
+    assert.equal((await charges('SUB-5-3')).length, 0);
+    const repeat = await rp({ BillNumber: bill, OrderNumber: 'SUB-5-2', OrderAmount: '990.00', Currency: 'RUB' });
+    assert.equal(repeat.order?.billnumber, first.order?.billnumber);
+  });
+
   it('a card deleted since the first order is refused, and the refusal leaves the order number free', async () => {
     const bill = await firstOrder('SUB-3');
     const pm = await t.gateway.db('customer_payment_methods').where({ merchant_id: merchantId, first_payment_id: bill }).first();

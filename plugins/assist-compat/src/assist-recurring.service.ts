@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import type { SavedCardsAccess } from '@tender/plugin-saved-cards';
-import { CLOCK, Clock, Payment, PaymentService, fields } from '@tender/core';
+import { CLOCK, Clock, DATABASE, Database, Payment, PaymentService, fields } from '@tender/core';
 import { AssistError } from './assist-error';
 import { AssistFields } from './assist-request';
 import { parseAssistAmount } from './assist-amount';
@@ -54,6 +54,7 @@ const PAID_FIRST = new Set(['captured', 'partially_refunded', 'authorized']);
 @injectable()
 export class AssistRecurringService {
   constructor(
+    @inject(DATABASE) private readonly db: Database,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(PaymentService) private readonly payments: PaymentService,
     @inject(AssistOrderBook) private readonly book: AssistOrderBook,
@@ -125,8 +126,27 @@ export class AssistRecurringService {
     if (terms.assist_recurring_min !== undefined && amount < Number(terms.assist_recurring_min)) refuse('The amount is below RecurringMinAmount.');
     if (terms.assist_recurring_max !== undefined && amount > Number(terms.assist_recurring_max)) refuse('The amount is above RecurringMaxAmount.');
     if (terms.assist_recurring_max_date !== undefined && this.clock.now() >= Date.parse(`${terms.assist_recurring_max_date}T00:00:00Z`) + 24 * 3600_000) refuse('RecurringMaxDate has passed.');
+    if (terms.assist_recurring_period_days !== undefined && (await this.tooSoon(first, Number(terms.assist_recurring_period_days)))) {
+      refuse(`RecurringPeriod: the last recurring payment was less than ${terms.assist_recurring_period_days} days ago.`);
+    }
     const card = await access.cardSavedBy({ merchantId: first.merchantId, livemode: first.livemode }, first.id);
     if (card === undefined || card.usage !== 'off_session') return refuse('The card of the first order is no longer saved for merchant-initiated payments.');
     return card.id;
+  }
+
+  /**
+   * Whether a recurring payment of this first order that went through (or is still
+   * under way) was made less than `days` ago. The first order's customer was made for
+   * it alone, so its merchant-initiated payments are exactly its recurring ones; a
+   * declined or failed one does not count, so the shop may try again.
+   */
+  private async tooSoon(first: Payment, days: number): Promise<boolean> {
+    const last = await this.db('payments')
+      .where({ merchant_id: first.merchantId, livemode: first.livemode, customer_id: first.customerId, off_session: true })
+      .whereNotIn('status', ['declined', 'failed', 'canceled'])
+      .max({ at: 'created_at' })
+      .first();
+    const at = last?.at === null || last?.at === undefined ? undefined : Number(last.at);
+    return at !== undefined && this.clock.now() < at + days * 24 * 3600_000;
   }
 }
