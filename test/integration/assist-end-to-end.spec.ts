@@ -69,8 +69,8 @@ describe('Assist protocol end to end: form POST, page, payment, push, orderstate
 
   async function orderstate(billnumber: string): Promise<Record<string, string>> {
     const res = await postForm(t.gateway.app, '/orderstate/orderstate.cfm', { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: billnumber, Format: '5' }).expect(200);
-    assert.equal(res.body.result.firstcode, 0);
-    return res.body.result.order[0];
+    assert.equal(res.body.orderstate.firstcode, 0);
+    return res.body.orderstate.order[0];
   }
 
   async function openOrder(orderNumber: string, delay: '0' | '1'): Promise<string> {
@@ -105,7 +105,7 @@ describe('Assist protocol end to end: form POST, page, payment, push, orderstate
     assert.equal((await orderstate(billnumber)).orderstate, 'Approved');
 
     const cancel = await postForm(t.gateway.app, '/cancel/wscancel.cfm', { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: billnumber, Format: '5' }).expect(200);
-    assert.equal(cancel.body.result.order[0].orderstate, 'Canceled');
+    assert.equal(cancel.body.wscancel.order[0].orderstate, 'Canceled');
     assertSigned(await until(() => pushFor(billnumber, 'Canceled')));
   });
 
@@ -116,9 +116,9 @@ describe('Assist protocol end to end: form POST, page, payment, push, orderstate
     assert.equal((await orderstate(billnumber)).orderstate, 'Delayed');
 
     const charge = await postForm(t.gateway.app, '/charge/charge.cfm', { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: billnumber, Amount: '1000.25', Currency: 'RUB', Format: '5' }).expect(200);
-    assert.equal(charge.body.result.firstcode, 0);
-    assert.equal(charge.body.result.order[0].orderstate, 'PartialApproved');
-    assert.equal(charge.body.result.order[0].amount, '1000.25');
+    assert.equal(charge.body.charge.firstcode, 0);
+    assert.equal(charge.body.charge.orders[0].orderstate, 'PartialApproved');
+    assert.equal(charge.body.charge.orders[0].amount, '1000.25');
     const partial = await until(() => pushFor(billnumber, 'PartialApproved'));
     assert.equal(partial.amount, '1000.25');
     assertSigned(partial);

@@ -6,7 +6,6 @@ import { FixedClock } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { createAssistPlugin } from '@tender/plugin-assist-compat';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
-import { CARDS, MerchantClient, card } from '../support/merchant-client';
 import { enableAssist, rowCounts } from '../support/assist-shop';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'assist');
@@ -30,9 +29,8 @@ function fill(text: string, values: Record<string, string>): string {
   });
 }
 
-describe('Assist protocol: golden request/response pairs', function () {
+describe('Assist protocol: golden order.cfm requests', function () {
   let t: TestGateway;
-  let shop: MerchantClient;
   const values: Record<string, string> = {};
 
   function send(name: string): request.Test {
@@ -41,20 +39,9 @@ describe('Assist protocol: golden request/response pairs', function () {
     return req.json !== undefined ? r.send(req.json) : r.type('form').send(req.form ?? {});
   }
 
-  async function expectXml(name: string): Promise<void> {
-    const res = await send(name).expect(200).expect('Content-Type', /application\/xml/);
-    assert.equal(res.text, fill(fixture(`${name}.response.xml`), values).trimEnd());
-  }
-
-  async function expectJson(name: string): Promise<void> {
-    const res = await send(name).expect(200).expect('Content-Type', /application\/json/);
-    assert.deepEqual(res.body, JSON.parse(fill(fixture(`${name}.response.json`), values)));
-  }
-
   before(async () => {
     t = await startTestGateway({ clock: new FixedClock(Date.parse('2026-11-20T10:30:00Z')), plugins: [sandboxPlugin, createAssistPlugin()] });
     const merchant = await t.createMerchant();
-    shop = new MerchantClient(t.gateway.app, merchant.key);
     await enableAssist(t.gateway.app, merchant.id, { result_url: null });
   });
   after(() => t.close());
@@ -87,45 +74,5 @@ describe('Assist protocol: golden request/response pairs', function () {
     assert.deepEqual(await rowCounts(t.gateway.db), before);
   });
 
-  it('payrequest.cfm: creates a two-stage payment and answers its page URL (Format 5)', async () => {
-    const res = await send('payrequest-cfm').expect(200);
-    const order = res.body.result.order[0];
-    values.billnumber = String(order.billnumber);
-    values.url = String(order.url);
-    assert.match(values.url, /^http:\/\/pay\.tender\.test\/pay\//);
-    assert.deepEqual(res.body, JSON.parse(fill(fixture('payrequest-cfm.response.json'), values)));
-    const payment = await t.gateway.db('payments').where({ id: values.billnumber }).first();
-    assert.equal(payment.capture_method, 'manual');
-    assert.equal(JSON.parse(String(payment.metadata)).locale, 'ru');
-  });
-
-  it('orderstate.cfm Format 3: the authorized order is Delayed', async () => {
-    // The buyer pays through Tender's confirm API: the hosted page is not part of this branch.
-    await shop.post(`/v1/payments/${values.billnumber}/confirm`, card(CARDS.visa)).expect(200);
-    const op = await t.gateway.db('bank_operations').where({ payment_id: values.billnumber, kind: 'authorize' }).first();
-    values.approvalcode = String(op.authorization_code);
-    assert.match(values.approvalcode, /^\w{6}$/);
-    await expectXml('orderstate-xml');
-  });
-
-  it('charge.cfm: a partial charge makes it PartialApproved', async () => {
-    await expectXml('charge-cfm');
-  });
-
-  it('orderstate.cfm Format 5 by Billnumber', async () => {
-    await expectJson('orderstate-json');
-  });
-
-  it('wscancel.cfm: a partial refund makes it PartialCanceled', async () => {
-    await expectXml('wscancel-cfm');
-  });
-
-  it('orderstate.cfm: the date-range listing', async () => {
-    await expectXml('orderstate-listing');
-  });
-
-  it('refuses a wrong password with 2/2 and an unknown Billnumber with 7/400', async () => {
-    await expectXml('orderstate-bad-password');
-    await expectJson('charge-unknown-bill');
-  });
+  // The web-service answers (payrequest, orderstate, charge, wscancel, orderresult) have their golden texts in assist-golden-answers.spec.ts.
 });

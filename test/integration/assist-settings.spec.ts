@@ -49,7 +49,7 @@ describe('Assist protocol: settings, refusals and isolation', function () {
     await request(t.gateway.app).put(`/admin/v1/merchants/${merchant.id}/assist`).send({}).expect(401);
 
     const view = await enableAssist(t.gateway.app, merchant.id, { result_url: 'https://93.184.216.34/assist-result' });
-    assert.deepEqual(Object.keys(view).sort(), ['assist_merchant_id', 'checkvalue_required', 'created_at', 'enabled', 'login', 'merchant_id', 'object', 'result_url', 'testmode', 'updated_at']);
+    assert.deepEqual(Object.keys(view).sort(), ['assist_merchant_id', 'checkvalue_required', 'created_at', 'currencies', 'enabled', 'login', 'merchant_id', 'object', 'result_url', 'return_url_hosts', 'testmode', 'updated_at']);
     assert.equal(view.assist_merchant_id, 700123);
     assert.equal(view.testmode, true);
 
@@ -109,13 +109,13 @@ describe('Assist protocol: settings, refusals and isolation', function () {
     await admin().put(`/admin/v1/merchants/${other.id}/assist`).send({ assist_merchant_id: 800001, salt: 'other-salt', login: 'other_api', password: 'password-other' }).expect(200);
     const creds = { Merchant_ID: '800001', Login: 'other_api', Password: 'password-other', Billnumber: payment.id, Format: '5' };
     const state = await postForm(t.gateway.app, '/orderstate/orderstate.cfm', creds).expect(200);
-    assert.deepEqual(state.body.result, { firstcode: 0, secondcode: 0, count: 0, order: [] });
+    assert.deepEqual([state.body.orderstate.firstcode, state.body.orderstate.count, state.body.orderstate.order], [0, 0, []]);
     const charge = await postForm(t.gateway.app, '/charge/charge.cfm', creds).expect(200);
-    assert.equal(charge.body.result.firstcode, 7);
-    assert.equal(charge.body.result.secondcode, 400);
+    assert.equal(charge.body.charge.firstcode, 7);
+    assert.equal(charge.body.charge.secondcode, 400);
     // The right merchant with another merchant's password is refused too.
     const wrong = await postForm(t.gateway.app, '/charge/charge.cfm', { ...creds, Merchant_ID: ASSIST.merchantId }).expect(200);
-    assert.equal(wrong.body.result.firstcode, 2);
+    assert.equal(wrong.body.charge.firstcode, 2);
     assert.equal((await new MerchantClient(t.gateway.app, merchant.key).get(`/v1/payments/${payment.id}`)).body.status, 'authorized');
   });
 
@@ -123,24 +123,26 @@ describe('Assist protocol: settings, refusals and isolation', function () {
     const payment = await new MerchantClient(t.gateway.app, merchant.key).pay(CARDS.visa, { capture_method: 'manual', amount: 5000 });
     const creds = { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: payment.id, Format: '5' };
     const tooMuch = await postForm(t.gateway.app, '/charge/charge.cfm', { ...creds, Amount: '50.01', Currency: 'RUB' }).expect(200);
-    assert.deepEqual([tooMuch.body.result.firstcode, tooMuch.body.result.secondcode], [7, 2]);
+    assert.deepEqual([tooMuch.body.charge.firstcode, tooMuch.body.charge.secondcode], [7, 2]);
+    assert.match(tooMuch.body.charge.message, /At most 50\.00 RUB/);
     const otherCurrency = await postForm(t.gateway.app, '/charge/charge.cfm', { ...creds, Amount: '10.00', Currency: 'USD' }).expect(200);
-    assert.deepEqual([otherCurrency.body.result.firstcode, otherCurrency.body.result.secondcode], [5, 102]);
+    assert.deepEqual([otherCurrency.body.charge.firstcode, otherCurrency.body.charge.secondcode], [5, 102]);
     const partialVoid = await postForm(t.gateway.app, '/cancel/wscancel.cfm', { ...creds, Amount: '10.00', Currency: 'RUB' }).expect(200);
-    assert.deepEqual([partialVoid.body.result.firstcode, partialVoid.body.result.secondcode], [5, 101]);
-    const format = await postForm(t.gateway.app, '/orderstate/orderstate.cfm', { ...creds, Format: '1' }).expect(200);
+    assert.deepEqual([partialVoid.body.wscancel.firstcode, partialVoid.body.wscancel.secondcode], [5, 101]);
+    assert.match(partialVoid.body.wscancel.message, /Partial voids are not possible/);
+    const format = await postForm(t.gateway.app, '/orderstate/orderstate.cfm', { ...creds, Format: '4' }).expect(200);
     assert.match(format.text, /<result firstcode="5" secondcode="105"/);
 
     const voided = await postForm(t.gateway.app, '/cancel/wscancel.cfm', creds).expect(200);
-    assert.equal(voided.body.result.order[0].orderstate, 'Canceled');
+    assert.equal(voided.body.wscancel.order[0].orderstate, 'Canceled');
     const again = await postForm(t.gateway.app, '/charge/charge.cfm', creds).expect(200);
-    assert.deepEqual([again.body.result.firstcode, again.body.result.secondcode], [7, 1]);
+    assert.deepEqual([again.body.charge.firstcode, again.body.charge.secondcode], [7, 1]);
   });
 
   it('answers an unreadable body in Assist\'s terms', async () => {
     const before = await rowCounts(t.gateway.db);
     const json = await request(t.gateway.app).post('/pay/payrequest.cfm').set('Content-Type', 'application/json').send('{"Merchant_ID": 700123,').expect(200);
-    assert.deepEqual([json.body.result.firstcode, json.body.result.secondcode], [5, 100]);
+    assert.deepEqual([json.body.firstcode, json.body.secondcode, json.body.url], [5, 100, '']);
     const page = await request(t.gateway.app).post('/pay/order.cfm').set('Content-Type', 'application/json').send('{not json').expect(400);
     assert.match(page.text, /firstcode=<span id="firstcode">5<\/span>/);
     assert.deepEqual(await rowCounts(t.gateway.db), before);
@@ -150,7 +152,9 @@ describe('Assist protocol: settings, refusals and isolation', function () {
     // The hosted page answers for tokens (an HTML page, not the plugin and not JSON).
     const res = await request(t.gateway.app).get('/pay/some-token').expect(404);
     assert.match(String(res.headers['content-type']), /text\/html/);
-    await request(t.gateway.app).get('/pay/order.cfm').expect(404);
+    // Assist's own URLs answer any method Assist-style (the buyer's error page), never Tender's 404.
+    const get = await request(t.gateway.app).get('/pay/order.cfm').expect(400);
+    assert.match(get.text, /firstcode=<span id="firstcode">5<\/span> secondcode=<span id="secondcode">106<\/span>/);
     const [loaded] = loadPluginModules(['@tender/plugin-assist-compat']);
     assert.equal(loaded?.name, '@tender/plugin-assist-compat');
   });

@@ -29,13 +29,14 @@ const ACCOUNT_NUMBER = '40817810000000000001';
  * What migrations after 015 added (core 020, 030, 032, 033, 034, 035, 036 and 039, the ISO plugin's 002 and 003):
  * the old database does not have them before the upgrade, and the upgrade adds them.
  */
-const ADDED_TABLES = new Set(['bank_operator_alerts', 'iso8583_centres', 'onboarding_documents', 'saleor_customers', 'sent_notices']);
+const ADDED_TABLES = new Set(['assist_orders', 'bank_operator_alerts', 'iso8583_centres', 'onboarding_documents', 'saleor_customers', 'sent_notices']);
 const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   iso8583_journal: ['payment_id', 'reversal_tries', 'reversal_at', 'reversal_code', 'pan_sealed', 'account', 'adapter_code', 'processing_code', 'batch', 'advice_sealed'],
   webhook_deliveries: ['lease_token'],
   webhook_endpoints: ['retrying_since'],
   merchants: ['bank_chosen_at', 'contract_signed_at', 'locale', 'time_zone'],
   payments: ['method_type', 'customer_id', 'setup_future_usage', 'off_session', 'payment_method_id', 'network_reference', 'amount_gross', 'amount_discount', 'next_action', 'next_action_expires_at'],
+  assist_merchants: ['currencies', 'return_url_hosts'],
 };
 
 async function oldColumnsOf(db: Database, table: string): Promise<string[]> {
@@ -202,6 +203,7 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
         ['@tender/adapter-iso8583', '003-iso8583-centres', null],
         ['@tender/plugin-accounts', '001-accounts-tables', '008-certificates'],
         ['@tender/plugin-assist-compat', '001-assist-tables', '009-assist'],
+        ['@tender/plugin-assist-compat', '002-assist-orders', null],
         ['@tender/plugin-saleor', '001-saleor-tables', '010-saleor'],
         ['@tender/plugin-saleor', '002-saleor-outside-refunds', '014-saleor-outside-refunds'],
         ['@tender/plugin-saleor', '003-saleor-install-secrets', '015-saleor-install-secrets'],
@@ -213,9 +215,9 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
       const paid = await api.pay(CARDS.mir);
       assert.equal(paid.status, 'captured');
       const state = await postForm(gateway.app, '/orderstate/orderstate.cfm', { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: assistBill, Format: '5' }).expect(200);
-      assert.equal(state.body.result.firstcode, 0);
-      assert.equal(state.body.result.order[0].orderstate, 'Approved');
-      assert.equal(state.body.result.order[0].ordernumber, 'OLD-1');
+      assert.equal(state.body.orderstate.firstcode, 0);
+      assert.equal(state.body.orderstate.order[0].orderstate, 'Approved');
+      assert.equal(state.body.orderstate.order[0].ordernumber, 'OLD-1');
       const installations = (await api.get('/v1/saleor/installations').expect(200)).body as { data: Array<{ saleor_api_url: string }> };
       assert.deepEqual(installations.data.map((i) => i.saleor_api_url), ['http://127.0.0.1:9/graphql/']);
       // The old CA, payer and certificate: the CA is the same and the old certificate pays a new payment.
@@ -230,7 +232,7 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
     // 4. A second start changes nothing more.
     const again = await Gateway.create(configFor(oldDb), { plugins });
     try {
-      assert.equal((await appliedPluginMigrations(again.db)).length, 9);
+      assert.equal((await appliedPluginMigrations(again.db)).length, 10);
     } finally {
       await again.close();
     }

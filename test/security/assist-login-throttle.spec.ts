@@ -48,7 +48,8 @@ describe('security: Assist API Login/Password throttling', function () {
       .type('form')
       .send({ Merchant_ID: merchantId, Login: ASSIST.login, Password: password, Format: '5', ...extra })
       .expect(200)
-      .then((r) => r.body.result as AssistAnswer);
+      // JSON answers sit under the endpoint's own root (orderstate, charge, wscancel).
+      .then((r) => Object.values(r.body as Record<string, AssistAnswer>)[0] as AssistAnswer);
   }
 
   it('25 wrong passwords in a row lock the Merchant_ID: then the right one is refused on every operation', async () => {
@@ -69,7 +70,7 @@ describe('security: Assist API Login/Password throttling', function () {
     const id = await assistMerchant();
     const post = (password: string): FormPost => ({ target: served, path: '/orderstate/orderstate.cfm', form: { Merchant_ID: id, Login: ASSIST.login, Password: password, Format: '5' } });
     const raw = await burstPastTheLimit(Array.from({ length: 49 }, (_, i) => post(`wrong-password-${i}`)), post(ASSIST.password));
-    const answers = raw.map((a) => (JSON.parse(a.body) as { result: AssistAnswer }).result);
+    const answers = raw.map((a) => (JSON.parse(a.body) as { orderstate: AssistAnswer }).orderstate);
     const checked = answers.filter((a) => a.secondcode !== 3).length;
     assert.ok(checked <= PER_MERCHANT_AND_ADDRESS, `${checked} passwords were checked; at most ${PER_MERCHANT_AND_ADDRESS} may be`);
     assert.equal(answers.filter((a) => a.firstcode === 0).length, 0, 'no call succeeds past the limit');

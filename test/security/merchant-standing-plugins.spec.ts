@@ -88,8 +88,8 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
       assert.match(page.text, /id="firstcode">7</);
       assert.match(page.text, /id="secondcode">4</);
       const json = await postForm(app(), '/pay/payrequest.cfm', { ...order('AS-NEW-2'), Format: '5' });
-      assert.equal(json.body.result.firstcode, 7, JSON.stringify(json.body));
-      assert.equal(json.body.result.secondcode, 4);
+      assert.equal(json.body.firstcode, 7, JSON.stringify(json.body));
+      assert.equal(json.body.secondcode, 4);
       await assertNothingWritten(t.gateway.db, before, 'an Assist order of a suspended merchant');
     });
 
@@ -106,13 +106,13 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
 
     it('charge.cfm captures nothing; wscancel.cfm still refunds and voids', async () => {
       const charge = await operation('/charge/charge.cfm', twoStage);
-      assert.equal(charge.body.result.firstcode, 7, JSON.stringify(charge.body));
-      assert.equal(charge.body.result.secondcode, 4);
+      assert.equal(charge.body.charge.firstcode, 7, JSON.stringify(charge.body));
+      assert.equal(charge.body.charge.secondcode, 4);
       assert.equal((await t.gateway.db('payments').where({ id: twoStage }).first()).status, 'authorized');
       const voided = await operation('/cancel/wscancel.cfm', twoStage);
-      assert.equal(voided.body.result.firstcode, 0, JSON.stringify(voided.body));
+      assert.equal(voided.body.wscancel.firstcode, 0, JSON.stringify(voided.body));
       const refunded = await operation('/cancel/wscancel.cfm', paid);
-      assert.equal(refunded.body.result.firstcode, 0, JSON.stringify(refunded.body));
+      assert.equal(refunded.body.wscancel.firstcode, 0, JSON.stringify(refunded.body));
       assert.equal((await t.gateway.db('payments').where({ id: twoStage }).first()).status, 'canceled');
       assert.equal((await t.gateway.db('payments').where({ id: paid }).first()).status, 'refunded');
     });

@@ -26,12 +26,15 @@ export function signOrder(form: Record<string, string>, salt: string = ASSIST.sa
   return independentCheckvalue(salt, `${form.Merchant_ID};${form.OrderNumber};${form.OrderAmount};${form.OrderCurrency}`);
 }
 
+/** The currencies and return URL hosts the specs' shop uses (a new merchant gets RUB and no hosts). */
+export const ASSIST_LIMITS = { currencies: ['RUB', 'JPY', 'KWD', 'USD', 'EUR'], return_url_hosts: ['shop.example'] } as const;
+
 /** The operator enables Assist for a merchant. */
 export async function enableAssist(app: Express, merchantId: string, overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const res = await request(app)
     .put(`/admin/v1/merchants/${merchantId}/assist`)
     .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
-    .send({ assist_merchant_id: Number(ASSIST.merchantId), salt: ASSIST.salt, login: ASSIST.login, password: ASSIST.password, ...overrides })
+    .send({ assist_merchant_id: Number(ASSIST.merchantId), salt: ASSIST.salt, login: ASSIST.login, password: ASSIST.password, ...ASSIST_LIMITS, ...overrides })
     .expect(200);
   return res.body;
 }

@@ -1,9 +1,12 @@
-import { AttemptCheck, AttemptRule, clientAddressSubject } from '@tender/core';
+import { AttemptCheck, AttemptLimiter, AttemptRule, ServiceResolver, clientAddressSubject } from '@tender/core';
+import { AssistError } from './assist-error';
+import { AssistFields, merchantIdOf } from './assist-request';
+import { AssistMerchant, AssistSettingsService } from './assist-settings.service';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
 /**
- * Limits on the Login/Password of the Assist API calls (orderstate, charge, wscancel),
+ * Limits on the Login/Password of the Assist API calls (orderstate, charge, wscancel, rp.cfm),
  * kept by the gateway's AttemptLimiter like dashboard sign-in. Only wrong passwords add
  * up: a right one clears the count of its Merchant_ID and address and gives its attempt
  * back to the others, so a shop that polls all day is never locked.
@@ -36,4 +39,26 @@ export function assistLoginAttempt(merchantId: string, address: string | undefin
     { rule: ASSIST_LOGIN_LIMITS.perMerchant, subject: merchantId },
     { rule: ASSIST_LOGIN_LIMITS.perAddress, subject: ip },
   ];
+}
+
+/**
+ * The Login/Password check of an API call, under the limits above: the attempt is
+ * counted before scrypt runs, so parallel guesses cannot outrun the lock; a wrong
+ * password stays counted, a right one clears or releases it.
+ *
+ * @example
+ * ```ts
+ * const merchant = await assistLogin(container, fields, req.ip); // throws AssistError on an unknown merchant, a wrong or locked login
+ * ```
+ */
+export async function assistLogin(container: ServiceResolver, fields: AssistFields, address: string | undefined): Promise<AssistMerchant> {
+  const settings = container.resolve(AssistSettingsService);
+  const merchant = await settings.findEnabled(merchantIdOf(fields));
+  if (merchant === undefined) throw new AssistError('merchant_unknown');
+  const limiter = container.resolve(AttemptLimiter);
+  const attempt = await limiter.reserve(assistLoginAttempt(merchant.merchantId, address));
+  if (!attempt.allowed) throw new AssistError('credentials_locked');
+  if (!(await settings.credentialsMatch(merchant, fields.login ?? '', fields.password ?? ''))) throw new AssistError('credentials_invalid');
+  await limiter.succeeded(attempt.ticket);
+  return merchant;
 }

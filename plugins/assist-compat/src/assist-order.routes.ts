@@ -1,12 +1,15 @@
-import { Request, Response, Router } from 'express';
-import { ServiceResolver } from '@tender/core';
+import { NextFunction, Request, Response, Router } from 'express';
+import { CONFIG, ServiceResolver, TenderConfig } from '@tender/core';
 import { AssistError } from './assist-error';
 import { assistFields, merchantIdOf, parseOrderRequest } from './assist-request';
 import { assistBody, assistErrorOf, bodyErrors } from './assist-routes-support';
-import { escapeXml, formatOf, sendAssistError, sendAssistResult } from './assist-result';
+import { escapeXml } from './assist-result';
+import { AssistFormat, assistFormatOf, sendAssistAnswer, sendAssistFailure } from './assist-answer';
+import { PAYREQUEST_REFUSED, PAYREQUEST_SHAPE, payrequestRecord } from './answers/payrequest-answer';
 import { AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
-import { assistOrderFields } from './assist-order-fields';
+import { AssistRecurringService } from './assist-recurring.service';
+import { AssistRecord } from './answers/assist-answer-render';
 
 /**
  * /pay/order.cfm (the shop's form POST: create the payment, 303 to Tender's payment
@@ -18,13 +21,15 @@ export function assistOrderRoutes(container: ServiceResolver): Router {
   const settings = (): AssistSettingsService => container.resolve(AssistSettingsService);
   const orders = (): AssistOrderService => container.resolve(AssistOrderService);
 
-  async function open(body: unknown): Promise<{ url: string; fields: Record<string, string> }> {
+  async function open(body: unknown): Promise<{ url: string; fields: AssistRecord }> {
     const fields = assistFields(body);
     const merchant = await settings().findEnabled(merchantIdOf(fields));
     if (merchant === undefined) throw new AssistError('merchant_unknown');
     const input = parseOrderRequest(fields, merchant);
-    const { payment, paymentUrl } = await orders().open(merchant, input);
-    return { url: paymentUrl, fields: { ...assistOrderFields(merchant, payment, ''), url: paymentUrl } };
+    const recurring = container.resolve(AssistRecurringService);
+    const { payment, paymentUrl } = await orders().open(merchant, input, input.recurring ? () => recurring.customerForFirstOrder(merchant, input.orderNumber) : undefined);
+    const expiresAt = payment.createdAt + container.resolve<TenderConfig>(CONFIG).pageTtlMs;
+    return { url: paymentUrl, fields: payrequestRecord(merchant, payment, paymentUrl, expiresAt) };
   }
 
   router.post('/pay/order.cfm', assistBody, async (req: Request, res: Response) => {
@@ -36,24 +41,23 @@ export function assistOrderRoutes(container: ServiceResolver): Router {
   });
 
   router.post('/pay/payrequest.cfm', assistBody, async (req: Request, res: Response) => {
-    const format = formatOf(assistFields(req.body).format ?? '5');
-    if (format === undefined) {
-      sendAssistError(res, 'json', new AssistError('format_unsupported'));
-      return;
-    }
+    let format: AssistFormat = 'json';
     try {
-      sendAssistResult(res, format, [(await open(req.body)).fields]);
+      format = assistFormatOf(assistFields(req.body).format, 'json');
+      sendAssistAnswer(res, format, PAYREQUEST_SHAPE, [(await open(req.body)).fields]);
     } catch (error) {
-      sendAssistError(res, format, assistErrorOf(container, error, req.path));
+      sendAssistFailure(res, format, assistErrorOf(container, error, req.path), PAYREQUEST_SHAPE, PAYREQUEST_REFUSED);
     }
   });
 
-  router.use(
-    bodyErrors((error, res, req) => {
-      if (req.path === '/pay/order.cfm') sendErrorPage(res, error);
-      else sendAssistError(res, 'json', error);
-    }),
-  );
+  const refuse = (error: AssistError, res: Response, req: Request): void => {
+    if (req.path === '/pay/order.cfm') sendErrorPage(res, error);
+    else sendAssistFailure(res, 'json', error, PAYREQUEST_SHAPE, PAYREQUEST_REFUSED);
+  };
+  // GET and the like: still an Assist answer (the buyer's page or the codes), never Tender's JSON 404.
+  router.use((req: Request, res: Response) => refuse(new AssistError('operation_unknown', `Only POST is served (${req.method} ${req.path}).`), res, req));
+  router.use(bodyErrors(refuse));
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => refuse(assistErrorOf(container, error, req.path), res, req));
   return router;
 }
 

@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { CONFIG, DATABASE, Database, MerchantContext, Payment, PaymentService, RefundService, TenderConfig, paymentFromRow, paymentView } from '@tender/core';
 import { AssistError } from './assist-error';
 import { AssistMerchant } from './assist-settings.service';
+import { AssistOrderBook } from './assist-order-book';
 
 /** An order as order.cfm and payrequest.cfm take it, already checked and converted. */
 export interface AssistOrderInput {
@@ -12,10 +13,12 @@ export interface AssistOrderInput {
   readonly twoStage: boolean;
   readonly returnUrl: string | undefined;
   readonly metadata: Record<string, string>;
+  /** RecurringIndicator=1: save the card for rp.cfm (its limits are in `metadata`). */
+  readonly recurring: boolean;
 }
 
-/** Statuses in which the buyer can still pay: a new form POST for the same order reuses the payment. */
-const PAYABLE = new Set(['pending', 'declined', 'failed']);
+/** Statuses in which the order's money is taken (or was, and given back): a repeat is refused. */
+const PAID = new Set(['authorized', 'captured', 'partially_refunded', 'refunded']);
 const LISTING_LIMIT = 1000;
 
 /**
@@ -35,24 +38,39 @@ export class AssistOrderService {
     @inject(CONFIG) private readonly config: TenderConfig,
     @inject(PaymentService) private readonly payments: PaymentService,
     @inject(RefundService) private readonly refunds: RefundService,
+    @inject(AssistOrderBook) private readonly book: AssistOrderBook,
   ) {}
 
-  /** Creates the payment, or reuses the still-payable one a repeated POST of the same order made. */
-  async open(merchant: AssistMerchant, input: AssistOrderInput): Promise<{ payment: Payment; paymentUrl: string }> {
-    const { payments } = await this.payments.list(contextOf(merchant), { orderId: input.orderNumber, limit: 20 });
-    const captureMethod = input.twoStage ? 'manual' : 'automatic';
-    const reusable = payments.find((p) => PAYABLE.has(p.status) && p.amount === input.amount && p.currency === input.currency && p.captureMethod === captureMethod);
-    const payment =
-      reusable ??
-      (await this.payments.create(contextOf(merchant), {
-        amount: input.amount,
-        currency: input.currency,
-        order_id: input.orderNumber,
-        description: input.comment,
-        capture_method: captureMethod,
-        return_url: input.returnUrl,
-        metadata: input.metadata,
-      }));
+  /**
+   * The order's one payment (assist-order-book.ts): made by the first post of the
+   * order number, shown again to a repeat with the same terms while it can still be
+   * paid; a repeat of a paid (or canceled) order is refused, as is one with another
+   * amount, currency or Delay. With `customerFor` (RecurringIndicator=1) the card is
+   * saved for merchant-initiated payments (rp.cfm) once the payment succeeds.
+   */
+  async open(merchant: AssistMerchant, input: AssistOrderInput, customerFor?: () => Promise<string>): Promise<{ payment: Payment; paymentUrl: string }> {
+    const ctx = contextOf(merchant);
+    const terms = { orderNumber: input.orderNumber, amount: input.amount, currency: input.currency, twoStage: input.twoStage, kind: 'order' as const };
+    const { payment } = await this.book.paymentFor(ctx, terms, async (key) => {
+      // Only the post that makes the payment makes its customer.
+      const customer = customerFor === undefined ? undefined : await customerFor();
+      return this.payments.create(
+        ctx,
+        {
+          amount: input.amount,
+          currency: input.currency,
+          order_id: input.orderNumber,
+          description: input.comment,
+          capture_method: input.twoStage ? 'manual' : 'automatic',
+          return_url: input.returnUrl,
+          metadata: input.metadata,
+          ...(customer === undefined ? {} : { customer, setup_future_usage: 'off_session' as const }),
+        },
+        key,
+      );
+    });
+    if (PAID.has(payment.status)) throw new AssistError('order_paid', `Its payment ${payment.id} is ${payment.status}.`);
+    if (payment.status === 'canceled') throw new AssistError('order_closed');
     return { payment, paymentUrl: paymentView(payment, this.config.publicUrl).payment_url };
   }
 
@@ -112,6 +130,6 @@ export class AssistOrderService {
 }
 
 /** Only who is asking goes to the core services, never the SALT riding on an AssistMerchant. */
-function contextOf(merchant: AssistMerchant): MerchantContext {
+export function contextOf(merchant: AssistMerchant): MerchantContext {
   return { merchantId: merchant.merchantId, livemode: merchant.livemode };
 }

@@ -3,6 +3,7 @@ import { CLOCK, Clock, DATABASE, Database, LOGGER, Logger, OutboundHttpClient, P
 import { AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
 import { AssistOrderSource, assistOrderFields } from './assist-order-fields';
+import { pushAccepted } from './assist-push-answer';
 
 export const ASSIST_PUSH_OPTIONS = Symbol('AssistPushOptions');
 
@@ -21,7 +22,6 @@ export const DEFAULT_PUSH_OPTIONS: AssistPushOptions = { intervalMs: 2000, retry
 
 /** Payment events whose new state the shop is told about. */
 const PUSHED_EVENTS = ['payment.authorized', 'payment.captured', 'payment.declined', 'payment.failed', 'payment.canceled', 'payment.partially_refunded', 'payment.refunded'];
-const ACCEPTED = /<pushpaymentresult\b[^>]*\bfirstcode\s*=\s*["']0["'][^>]*\bsecondcode\s*=\s*["']0["']/i;
 const BATCH = 50;
 /** No transaction stays open this long, so an event older than this has every earlier seq committed. */
 const SETTLED_MS = 10 * 60_000;
@@ -30,7 +30,7 @@ const SETTLED_MS = 10 * 60_000;
  * The result push: reads new payment events of merchants with Assist enabled from the
  * core's outbox (`events`), records one `assist_pushes` row per event, and POSTs the
  * Assist fields with their checkvalue to the shop's result URL until the shop answers
- * `<pushpaymentresult firstcode="0" secondcode="0">`, retrying with exponential backoff.
+ * `<pushpaymentresult firstcode="0" secondcode="0">` (read as XML: assist-push-answer.ts), retrying with exponential backoff.
  * A payment's pushes go out in order: a later one waits while an earlier one is undelivered.
  * Pushes go through the outbound client (purpose `merchant_push`, the settings' mode):
  * the shop's address is checked at connect time, redirects are failed attempts, the
@@ -205,7 +205,7 @@ export class AssistPushSender {
         timeoutMs: this.options.timeoutMs,
       });
       const body = response.body.subarray(0, 4096).toString('utf8');
-      if (response.ok && ACCEPTED.test(body)) return undefined;
+      if (response.ok && pushAccepted(body)) return undefined;
       return `HTTP ${response.status}: the answer is not <pushpaymentresult firstcode="0" secondcode="0">`;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);

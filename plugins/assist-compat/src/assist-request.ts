@@ -5,6 +5,7 @@ import { parseAssistAmount } from './assist-amount';
 import { checkvalueMatches, requestCheckvalue } from './assist-checkvalue';
 import { AssistMerchant } from './assist-settings.service';
 import { AssistOrderInput } from './assist-order.service';
+import { returnHostAllowed } from './assist-merchant-limits';
 
 /**
  * An Assist request's fields with lowercase names (modules spell them `OrderNumber`,
@@ -50,6 +51,11 @@ const orderSchema = z.object({
   url_return_ok: returnUrl.optional(),
   url_return_no: returnUrl.optional(),
   checkvalue: z.string().max(64).superRefine(textRule('identifier')).optional(),
+  recurringindicator: z.enum(['0', '1']).optional(),
+  recurringminamount: z.string().max(32).optional(),
+  recurringmaxamount: z.string().max(32).optional(),
+  recurringperiod: z.string().regex(/^\d{1,4}$/, 'must be a number of days').optional(),
+  recurringmaxdate: z.string().regex(/^\d{2}\.\d{2}\.\d{4}$/, 'must be a date as dd.mm.yyyy').optional(),
 });
 
 /** The Merchant_ID a request names; without one nothing else can be checked. */
@@ -85,8 +91,13 @@ export function parseOrderRequest(fields: AssistFields, merchant: AssistMerchant
   const f = parsed.data;
   const currency = f.ordercurrency.toUpperCase();
   if (findCurrency(currency) === undefined) throw new AssistError('currency_unsupported');
+  if (!merchant.currencies.includes(currency)) throw new AssistError('currency_unsupported', `This merchant accepts ${merchant.currencies.join(', ')}.`);
   const amount = parseAssistAmount(f.orderamount, currency);
   if (amount === undefined) throw new AssistError('amount_invalid');
+  // The checkvalue does not cover the return URLs: without this a signed form could be re-posted with a phishing one.
+  for (const [name, url] of [['URL_RETURN', f.url_return], ['URL_RETURN_OK', f.url_return_ok], ['URL_RETURN_NO', f.url_return_no]] as const) {
+    if (url !== undefined && !returnHostAllowed(merchant, url)) throw new AssistError('return_url_refused', `${name} is on ${new URL(url).hostname}.`);
+  }
   const metadata: Record<string, string> = {};
   const put = (key: string, value: string | undefined): void => {
     if (value !== undefined) metadata[key] = value;
@@ -98,6 +109,7 @@ export function parseOrderRequest(fields: AssistFields, merchant: AssistMerchant
   put('assist_mobilephone', f.mobilephone);
   put('assist_url_return_ok', f.url_return_ok);
   put('assist_url_return_no', f.url_return_no);
+  if (f.recurringindicator === '1') Object.assign(metadata, recurringTerms(f, currency));
   return {
     orderNumber: f.ordernumber,
     amount,
@@ -106,7 +118,37 @@ export function parseOrderRequest(fields: AssistFields, merchant: AssistMerchant
     twoStage: f.delay === '1',
     returnUrl: f.url_return ?? f.url_return_ok,
     metadata,
+    recurring: f.recurringindicator === '1',
   };
+}
+
+/**
+ * RecurringIndicator=1: the buyer agrees to later merchant-initiated payments on this
+ * card, within RecurringMinAmount..RecurringMaxAmount, at most every RecurringPeriod
+ * days, until RecurringMaxDate (each optional). Kept in the first payment's metadata
+ * (minor units, ISO date), where rp.cfm reads them.
+ */
+function recurringTerms(f: z.output<typeof orderSchema>, currency: string): Record<string, string> {
+  const terms: Record<string, string> = { assist_recurring: '1' };
+  const amount = (text: string | undefined, name: string): number | undefined => {
+    if (text === undefined) return undefined;
+    const minor = parseAssistAmount(text, currency);
+    if (minor === undefined) throw new AssistError('amount_invalid', `${name} is not a valid amount.`);
+    return minor;
+  };
+  const min = amount(f.recurringminamount, 'RecurringMinAmount');
+  const max = amount(f.recurringmaxamount, 'RecurringMaxAmount');
+  if (min !== undefined && max !== undefined && min > max) throw new AssistError('parameter_invalid', 'RecurringMinAmount is larger than RecurringMaxAmount.');
+  if (min !== undefined) terms.assist_recurring_min = String(min);
+  if (max !== undefined) terms.assist_recurring_max = String(max);
+  if (f.recurringperiod !== undefined) terms.assist_recurring_period_days = String(Number(f.recurringperiod));
+  if (f.recurringmaxdate !== undefined) {
+    const [day, month, year] = f.recurringmaxdate.split('.').map(Number) as [number, number, number];
+    const ms = Date.UTC(year, month - 1, day);
+    if (new Date(ms).getUTCDate() !== day || new Date(ms).getUTCMonth() !== month - 1) throw new AssistError('parameter_invalid', 'RecurringMaxDate is not a valid date.');
+    terms.assist_recurring_max_date = new Date(ms).toISOString().slice(0, 10);
+  }
+  return terms;
 }
 
 /** Amount and Currency of charge.cfm / wscancel.cfm: both or neither, in the payment's currency. */

@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import { CLOCK, Clock, DATABASE, Database, KEY_RING, KeyRing, MerchantContext, MerchantService, OutboundHttpClient, OutboundRefusal, TenderError, fields, textRule, inTransaction, isUniqueViolation, notFound } from '@tender/core';
 import { hashPassword, openSalt, passwordMatches, sealSalt } from './assist-secrets';
+import { AssistLimitsInput, AssistMerchantLimits, DEFAULT_LIMITS, assistLimitsSchema, currenciesOf, hostsOf, limitsRow } from './assist-merchant-limits';
 
 /** PUT /admin/v1/merchants/:id/assist: the whole setting, secrets included (they are never read back). */
 export const assistSettingsSchema = z
@@ -15,6 +16,7 @@ export const assistSettingsSchema = z
     checkvalue_required: z.boolean().default(true),
     enabled: z.boolean().default(true),
   })
+  .merge(assistLimitsSchema)
   .strict();
 
 export type AssistSettingsInput = z.output<typeof assistSettingsSchema>;
@@ -29,12 +31,16 @@ export interface AssistSettingsView {
   checkvalue_required: boolean;
   login: string;
   result_url: string | null;
+  /** The currencies order.cfm, payrequest.cfm and rp.cfm accept for this merchant. */
+  currencies: string[];
+  /** The hosts URL_RETURN, URL_RETURN_OK and URL_RETURN_NO may point to (`*.` for subdomains). */
+  return_url_hosts: string[];
   created_at: string;
   updated_at: string;
 }
 
 /** An enabled Assist merchant, with its SALT in clear, for one request. */
-export interface AssistMerchant extends MerchantContext {
+export interface AssistMerchant extends MerchantContext, AssistMerchantLimits {
   readonly assistMerchantId: string;
   readonly salt: string;
   readonly checkvalueRequired: boolean;
@@ -80,6 +86,7 @@ export class AssistSettingsService {
       login: input.login,
       password_hash: await hashPassword(input.password),
       result_url: input.result_url,
+      ...limitsRow(input),
       updated_at: now,
     };
     try {
@@ -88,13 +95,24 @@ export class AssistSettingsService {
         if (updated === 0) {
           // Only what happens from now on is pushed, not the merchant's history.
           const last = await trx('events').max({ seq: 'seq' }).first();
-          await trx('assist_merchants').insert({ ...row, merchant_id: merchantId, events_after_seq: Number(last?.seq ?? 0), created_at: now });
+          await trx('assist_merchants').insert({ ...limitsRow(DEFAULT_LIMITS), ...row, merchant_id: merchantId, events_after_seq: Number(last?.seq ?? 0), created_at: now });
         }
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new TenderError('parameter_invalid', { param: 'assist_merchant_id', message: 'This Assist Merchant_ID belongs to another merchant.' });
       throw error;
     }
+    return this.view(merchantId);
+  }
+
+  /**
+   * PATCH: only the currencies and the return URL hosts, each replaced when given;
+   * the rest (secrets included) stays as it is.
+   */
+  async updateLimits(merchantId: string, input: AssistLimitsInput): Promise<AssistSettingsView> {
+    await this.view(merchantId);
+    const patch = limitsRow(input);
+    if (Object.keys(patch).length > 0) await this.db('assist_merchants').where({ merchant_id: merchantId }).update({ ...patch, updated_at: this.clock.now() });
     return this.view(merchantId);
   }
 
@@ -110,6 +128,8 @@ export class AssistSettingsService {
       checkvalue_required: Boolean(row.checkvalue_required),
       login: String(row.login),
       result_url: (row.result_url as string | null) ?? null,
+      currencies: [...currenciesOf(row)],
+      return_url_hosts: [...hostsOf(row)],
       created_at: new Date(Number(row.created_at)).toISOString(),
       updated_at: new Date(Number(row.updated_at)).toISOString(),
     };
@@ -154,6 +174,8 @@ export class AssistSettingsService {
       salt: openSalt(this.keys, merchantId, { keyVersion: String(row.salt_key_version), iv: String(row.salt_iv), tag: String(row.salt_tag), ciphertext: String(row.salt_ciphertext) }),
       checkvalueRequired: Boolean(row.checkvalue_required),
       resultUrl: (row.result_url as string | null) ?? null,
+      currencies: currenciesOf(row),
+      returnUrlHosts: hostsOf(row),
     };
   }
 }

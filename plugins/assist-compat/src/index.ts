@@ -10,3 +10,8 @@ export { assistOrderState, assistResponseCode, AssistOrderState } from './assist
 export { ASSIST_ERRORS, AssistError } from './assist-error';
 export { AssistPushSender, AssistPushOptions } from './assist-push.sender';
 export { AssistSettingsService, AssistSettingsView } from './assist-settings.service';
+export { assistOrders } from './migrations/002-assist-orders';
+export { ASSIST_RECURRING_PATH } from './assist-recurring.routes';
+export { AssistOrderBook, AssistOrderTerms } from './assist-order-book';
+export { AssistMerchantLimits, assistLimitsSchema, returnHostAllowed } from './assist-merchant-limits';
+export { pushAccepted } from './assist-push-answer';

@@ -1,6 +1,6 @@
 import { MerchantContext } from '@tender/core';
 import { SavedCardService } from './cards/saved-card.service';
-import { isExpired } from './cards/saved-card';
+import { SavedCard, isExpired } from './cards/saved-card';
 import { CustomerService } from './customers/customer.service';
 import { SavedCardsDeps } from './saved-cards-deps';
 
@@ -33,6 +33,7 @@ export interface SavedCardSummary {
  * const customer = await cards.createCustomer(ctx, { description: 'Saleor user VXNlcjox' });
  * await cards.listCards(ctx, customer); // [] until a payment saves a card
  * await cards.deleteCard(ctx, customer, 'pm_...'); // false: not this customer's card, nothing changed
+ * await cards.cardSavedBy(ctx, 'pay_...'); // the card that payment saved, or undefined
  * ```
  */
 export interface SavedCardsAccess {
@@ -47,6 +48,16 @@ export interface SavedCardsAccess {
    * an active card of this customer; false, with nothing changed, otherwise.
    */
   deleteCard(ctx: MerchantContext, customerId: string, paymentMethodId: string): Promise<boolean>;
+  /**
+   * The active, unexpired card the payment saved (or found already saved for its
+   * customer), or undefined: how a protocol that names the first payment (Assist's
+   * rp.cfm BillNumber) finds the card to charge.
+   */
+  cardSavedBy(ctx: MerchantContext, paymentId: string): Promise<SavedCardSummary | undefined>;
+}
+
+function summaryOf(c: SavedCard): SavedCardSummary {
+  return { id: c.id, brand: c.brand, last4: c.last4, expMonth: c.expMonth, expYear: c.expYear, usage: c.usage };
 }
 
 export function savedCardsAccess(deps: SavedCardsDeps, customers: CustomerService, cards: SavedCardService): SavedCardsAccess {
@@ -63,7 +74,12 @@ export function savedCardsAccess(deps: SavedCardsDeps, customers: CustomerServic
       const now = deps.core.clock.now();
       return (await deps.cards.listForCustomer(db, ctx, customerId))
         .filter((c) => !isExpired(c, now))
-        .map((c) => ({ id: c.id, brand: c.brand, last4: c.last4, expMonth: c.expMonth, expYear: c.expYear, usage: c.usage }));
+        .map(summaryOf);
+    },
+    async cardSavedBy(ctx, paymentId) {
+      const id = await deps.consents.paymentMethodOf(db, ctx, paymentId);
+      const card = id === null ? undefined : await deps.cards.find(db, ctx, id);
+      return card === undefined || isExpired(card, deps.core.clock.now()) ? undefined : summaryOf(card);
     },
     async deleteCard(ctx, customerId, paymentMethodId) {
       const card = await deps.cards.find(db, ctx, paymentMethodId);
