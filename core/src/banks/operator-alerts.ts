@@ -74,7 +74,7 @@ export class BankOperatorAlerts implements BankAlertSink {
             merchantId,
             livemode,
             recipient: to,
-            subject: `Tender bank alert: ${alert.kind.replace('_', ' ')} (payment ${alert.paymentId})`,
+            subject: `Tender bank alert: ${alert.kind.replaceAll('_', ' ')} (payment ${alert.paymentId})`,
             text: `${summary}\n\nPayment: ${alert.paymentId} (merchant ${merchantId}, ${livemode ? 'live' : 'test'} mode)\nBank operation: ${alert.reference}\n\nSee docs/iso8583.md ("Refused reversals"), docs/api.md ("When the bank does not answer") and docs/bank-adapters.md ("Payments the buyer completes elsewhere").\n`,
           });
         }
