@@ -19,6 +19,7 @@ import * as onboardingStages032 from './migrations/032-onboarding-stages';
 import * as onboardingDocuments033 from './migrations/033-onboarding-documents';
 import * as sentNotices035 from './migrations/035-sent-notices';
 import * as cardOnFile036 from './migrations/036-card-on-file';
+import * as cardTokens040 from './migrations/040-card-tokens';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -54,6 +55,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['033-onboarding-documents', onboardingDocuments033],
   ['035-sent-notices', sentNotices035],
   ['036-card-on-file', cardOnFile036],
+  ['040-card-tokens', cardTokens040],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -35,7 +35,7 @@ export interface PageContext {
   /** The island document: the offered parts' own style sheets (PaymentMethodPage.styles, checked at start). */
   readonly method_css?: string;
   readonly result?: { readonly tone: 'success' | 'neutral' | 'error'; readonly title: string; readonly text: string; readonly card: string | null; readonly return_url: string | null; readonly refresh: boolean; readonly status_url?: string | null };
-  readonly challenge?: { readonly acs_url: string; readonly creq: string; readonly notification_url: string };
+  readonly challenge?: { readonly acs_url: string; readonly creq: string; readonly notification_url: string; readonly frame_url: string };
   readonly error?: { readonly title: string; readonly text: string; readonly return_url: string | null };
   /** The payment methods this page offers, by type (`methods.card`), for the theme and merchant templates. */
   readonly methods?: Readonly<Record<string, true>>;

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { TestGateway, startTestGateway } from '../support/test-gateway';
+import { CARDS, MerchantClient } from '../support/merchant-client';
+import { RowCounter } from '../support/row-counts';
+import { pageTokenOf } from '../support/hosted-page';
+
+const SHOP_ORIGIN = 'http://127.0.0.1:9999';
+
+describe('card tokens (embedded fields): POST /v1/tokens and confirm with tok_', () => {
+  let t: TestGateway;
+  let shop: MerchantClient;
+  let pk: string;
+  let sk: string;
+
+  before(async () => {
+    t = await startTestGateway();
+    const m = await t.createMerchant('Fields Shop');
+    sk = m.key;
+    pk = m.publishableKey;
+    shop = new MerchantClient(t.gateway.app, m.key);
+    await request(t.gateway.app).put('/v1/branding').set('Authorization', `Bearer ${sk}`).send({ frame_ancestors: [SHOP_ORIGIN] }).expect(200);
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  const card = (number: string = CARDS.visa, cvc = '123') => ({ number, exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc });
+  const tokenize = (body: unknown, key = pk) => request(t.gateway.app).post('/v1/tokens').set('Authorization', `Bearer ${key}`).send(body as object);
+
+  it('makes a token with a publishable key that pays one payment, once; the CVC is nowhere in the database', async () => {
+    const tok = (await tokenize({ card: card(), origin: SHOP_ORIGIN }).expect(201)).body;
+    assert.match(tok.id, /^tok_[0-9A-Za-z]{24}$/);
+    assert.deepEqual(tok.card, { brand: 'visa', bin: '424242', last4: '4242', exp_month: 12, exp_year: card().exp_year });
+    assert.equal(JSON.stringify(tok).includes(CARDS.visa), false);
+    const row = await t.gateway.db('card_tokens').where({ id: tok.id }).first();
+    assert.equal(JSON.stringify(row).includes('123"') || Object.values(row as object).some((v) => v === '123'), false);
+    assert.equal(JSON.stringify(row).includes(CARDS.visa), false);
+
+    const p = await shop.createPayment();
+    const paid = (await shop.post(`/v1/payments/${p.id}/confirm`, { payment_method: tok.id }).expect(200)).body;
+    assert.equal(paid.status, 'captured');
+    assert.deepEqual([paid.card.brand, paid.card.last4], ['visa', '4242']);
+    assert.equal((await t.gateway.db('card_tokens').where({ id: tok.id }).first()).payment_id, p.id);
+
+    const other = await shop.createPayment();
+    const again = await shop.post(`/v1/payments/${other.id}/confirm`, { payment_method: tok.id }).expect(400);
+    assert.equal(again.body.error.code, 'card_token_used');
+    assert.equal((await shop.get(`/v1/payments/${other.id}`).expect(200)).body.status, 'pending');
+  });
+
+  it('lets exactly one of two racing confirms spend a token', async () => {
+    const tok = (await tokenize({ card: card() }).expect(201)).body;
+    const a = await shop.createPayment();
+    const b = await shop.createPayment();
+    const [ra, rb] = await Promise.all([shop.post(`/v1/payments/${a.id}/confirm`, { payment_method: tok.id }), shop.post(`/v1/payments/${b.id}/confirm`, { payment_method: tok.id })]);
+    const statuses = [ra.status, rb.status].sort();
+    assert.deepEqual(statuses, [200, 400]);
+    const captured = (await t.gateway.db('payments').whereIn('id', [a.id, b.id]).where({ status: 'captured' })).length;
+    assert.equal(captured, 1);
+  });
+
+  it('refuses bad input, a secret key, an unregistered origin and another merchant\'s token, writing nothing', async () => {
+    const counter = await RowCounter.of(t.gateway.db);
+    const before = await counter.counts();
+    for (const [body, code] of [
+      [{ card: card('4242424242424241') }, 'card_number_invalid'],
+      [{ card: { ...card(), exp_month: 13 } }, 'card_expiry_invalid'],
+      [{ card: card(CARDS.visa, '12') }, 'card_cvc_invalid'],
+      [{ card: card(), origin: 'https://evil.example' }, 'token_origin_not_allowed'],
+      [{ card: card(), extra: 1 }, 'parameter_unknown'],
+    ] as const) {
+      const r = await tokenize(body).expect((res) => assert.ok(res.status >= 400 && res.status < 500));
+      assert.equal(r.body.error.code, code);
+      assert.equal(JSON.stringify(r.body).includes('424242424242'), false);
+    }
+    assert.equal((await tokenize({ card: card() }, sk).expect(403)).body.error.code, 'api_key_wrong_kind');
+    assert.deepEqual(RowCounter.changed(before, await counter.counts()), []);
+
+    const tok = (await tokenize({ card: card() }).expect(201)).body;
+    const stranger = await t.createMerchant('Other Shop');
+    const theirs = new MerchantClient(t.gateway.app, stranger.key);
+    const p = await theirs.createPayment();
+    assert.equal((await theirs.post(`/v1/payments/${p.id}/confirm`, { payment_method: tok.id }).expect(404)).body.error.code, 'resource_not_found');
+    assert.equal((await t.gateway.db('card_tokens').where({ id: tok.id }).first()).used_at, null);
+  });
+
+  it('confirms by client secret from the fields (POST /elements/confirm) and asks for 3-D Secure in a frame', async () => {
+    const tok = (await tokenize({ card: card(CARDS.threeDSecure) }).expect(201)).body;
+    const p = await shop.createPayment();
+    const secret = pageTokenOf(String(p.payment_url));
+    const r = await request(t.gateway.app).post('/elements/confirm').send({ client_secret: secret, token: tok.id }).expect(200);
+    assert.equal(r.body.payment.status, 'requires_action');
+    assert.equal(r.body.next_action.url, `/elements/challenge/${secret}`);
+    const frame = await request(t.gateway.app).get(r.body.next_action.url).expect(200);
+    assert.match(String(frame.headers['content-security-policy']), new RegExp(`frame-ancestors 'self' ${SHOP_ORIGIN.replace(/[.]/g, '\\.')}`));
+    const creq = /name="creq" value="([^"]+)"/.exec(frame.text)?.[1] ?? '';
+    const notification = /name="notification_url" value="([^"]+)"/.exec(frame.text)?.[1] ?? '';
+    assert.equal(notification, `/elements/challenge/${secret}/return`);
+    const answer = await request(t.gateway.app).post('/sandbox/3ds/answer').type('form').send({ creq, notification_url: notification, code: '123456' }).expect(200);
+    const cres = /name="cres" value="([^"]+)"/.exec(answer.text)?.[1] ?? '';
+    const done = await request(t.gateway.app).post(notification).type('form').send({ cres }).expect(200);
+    assert.match(done.text, /data-status="captured"/);
+    assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'captured');
+    // A wrong client secret finds nothing.
+    await request(t.gateway.app).post('/elements/confirm').send({ client_secret: 'x'.repeat(32), token: tok.id }).expect(404);
+  });
+
+  it('serves the field frame only for a publishable key and a registered origin, framed by that origin alone', async () => {
+    const q = (o: string, key = pk) => `/elements/field?field=number&key=${key}&origin=${encodeURIComponent(o)}&session=abcdefabcdefabcdef`;
+    const ok = await request(t.gateway.app).get(q(SHOP_ORIGIN)).expect(200);
+    assert.match(String(ok.headers['content-security-policy']), new RegExp(`frame-ancestors ${SHOP_ORIGIN.replace(/[.]/g, '\\.')}(;|$)`));
+    assert.match(ok.text, /<label for="tender-input"[^>]*>Card number<\/label>/);
+    await request(t.gateway.app).get(q('https://evil.example')).expect(403);
+    await request(t.gateway.app).get(q(SHOP_ORIGIN, sk)).expect(403);
+    const js = await request(t.gateway.app).get('/js/tender.js').expect(200);
+    assert.match(String(js.headers['content-type']), /javascript/);
+  });
+});
