@@ -134,7 +134,7 @@ ${url.searchParams.has('evil') ? `<iframe id="evil" src="${evilOrigin}/evil"></i
     assert.equal(await number.locator('#tender-brand').textContent(), 'visa');
     await saveScreenshot(w.page, 'fields-checkout-1280', { fullPage: true });
     await w.page.click('#token');
-    await w.page.waitForFunction("document.getElementById('out').textContent !== ''");
+    await w.page.locator('#out:not(:empty)').waitFor();
     const out = JSON.parse((await w.page.textContent('#out')) ?? '{}');
     assert.match(out.token.id, /^tok_/);
     assert.equal(out.token.card.last4, '4242');
@@ -173,7 +173,7 @@ ${url.searchParams.has('evil') ? `<iframe id="evil" src="${evilOrigin}/evil"></i
     await saveScreenshot(w.page, 'fields-3ds-modal-360');
     await modal.locator('#code').fill('123456');
     await modal.locator('#acs-submit').click();
-    await w.page.waitForFunction("document.getElementById('out').textContent !== ''");
+    await w.page.locator('#out:not(:empty)').waitFor();
     const out = JSON.parse((await w.page.textContent('#out')) ?? '{}');
     assert.deepEqual(out.payment, { id: p.id, status: 'captured' });
     assert.equal(await w.page.locator('.tender-challenge-overlay').count(), 0);

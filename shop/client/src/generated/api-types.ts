@@ -184,9 +184,9 @@ export interface Branding {
 
 export interface ApiError {
   error: {
-    type: "invalid_request_error" | "idempotency_error" | "authentication_error" | "permission_error" | "rate_limit_error" | "state_error" | "not_found_error" | "bank_error" | "api_error";
+    type: "invalid_request_error" | "permission_error" | "idempotency_error" | "authentication_error" | "rate_limit_error" | "state_error" | "not_found_error" | "bank_error" | "api_error";
     /** Documented in docs/errors.md; the HTTP status follows from it. */
-    code: "body_invalid_json" | "body_unreadable" | "document_name_invalid" | "parameter_missing" | "parameter_invalid" | "parameter_unknown" | "amount_invalid" | "amount_too_large" | "currency_unsupported" | "card_number_invalid" | "card_expiry_invalid" | "card_cvc_invalid" | "payment_method_unsupported" | "payment_method_unavailable" | "payment_method_expired" | "payment_method_customer_mismatch" | "payment_method_off_session_not_allowed" | "payment_method_cvc_required" | "card_test_number_live" | "webhook_url_scheme_unsupported" | "webhook_url_points_to_gateway" | "webhook_url_private_address" | "webhook_url_unresolvable" | "confirmation_required" | "template_invalid" | "custom_css_invalid" | "idempotency_key_invalid" | "idempotency_key_reused" | "tax_id_invalid" | "bank_not_offered" | "bank_adapter_unknown" | "bank_code_taken" | "authentication_required" | "api_key_invalid" | "api_key_wrong_kind" | "test_mode_expired" | "merchant_suspended" | "merchant_not_live" | "csrf_token_invalid" | "web_signin_failed" | "web_signin_locked" | "web_session_required" | "web_role_forbidden" | "web_password_weak" | "web_password_link_invalid" | "web_account_exists" | "web_last_owner" | "web_totp_invalid" | "certificate_missing" | "certificate_expired" | "certificate_not_yet_valid" | "certificate_revoked" | "certificate_untrusted" | "certificate_wrong_usage" | "certificate_not_bound" | "signature_invalid" | "signature_replayed" | "signature_stale" | "saleor_install_refused" | "resource_not_found" | "route_not_found" | "payment_invalid_state" | "payment_operation_in_progress" | "risk_review_pending" | "risk_review_closed" | "risk_rules_conflict" | "idempotency_key_in_use" | "merchant_invalid_stage" | "contract_not_signed" | "registration_not_approved" | "account_payments_disabled" | "refund_limit_exceeded" | "schedule_not_active" | "certificate_authority_exists" | "certificate_authority_missing" | "body_too_large" | "content_type_unsupported" | "document_too_large" | "document_type_unsupported" | "rate_limited" | "bank_unavailable" | "bank_outcome_unknown" | "no_bank_connection" | "bank_declined" | "internal_error";
+    code: "body_invalid_json" | "body_unreadable" | "document_name_invalid" | "parameter_missing" | "parameter_invalid" | "parameter_unknown" | "amount_invalid" | "amount_too_large" | "currency_unsupported" | "card_number_invalid" | "card_expiry_invalid" | "card_cvc_invalid" | "payment_method_unsupported" | "payment_method_unavailable" | "payment_method_expired" | "payment_method_customer_mismatch" | "payment_method_off_session_not_allowed" | "payment_method_cvc_required" | "card_token_used" | "card_token_expired" | "token_origin_not_allowed" | "card_test_number_live" | "webhook_url_scheme_unsupported" | "webhook_url_points_to_gateway" | "webhook_url_private_address" | "webhook_url_unresolvable" | "confirmation_required" | "template_invalid" | "custom_css_invalid" | "idempotency_key_invalid" | "idempotency_key_reused" | "tax_id_invalid" | "bank_not_offered" | "bank_adapter_unknown" | "bank_code_taken" | "authentication_required" | "api_key_invalid" | "api_key_wrong_kind" | "test_mode_expired" | "merchant_suspended" | "merchant_not_live" | "csrf_token_invalid" | "web_signin_failed" | "web_signin_locked" | "web_session_required" | "web_role_forbidden" | "web_password_weak" | "web_password_link_invalid" | "web_account_exists" | "web_last_owner" | "web_totp_invalid" | "certificate_missing" | "certificate_expired" | "certificate_not_yet_valid" | "certificate_revoked" | "certificate_untrusted" | "certificate_wrong_usage" | "certificate_not_bound" | "signature_invalid" | "signature_replayed" | "signature_stale" | "saleor_install_refused" | "resource_not_found" | "route_not_found" | "payment_invalid_state" | "payment_operation_in_progress" | "risk_review_pending" | "risk_review_closed" | "risk_rules_conflict" | "idempotency_key_in_use" | "merchant_invalid_stage" | "contract_not_signed" | "registration_not_approved" | "account_payments_disabled" | "refund_limit_exceeded" | "schedule_not_active" | "certificate_authority_exists" | "certificate_authority_missing" | "body_too_large" | "content_type_unsupported" | "document_too_large" | "document_type_unsupported" | "rate_limited" | "bank_unavailable" | "bank_outcome_unknown" | "no_bank_connection" | "bank_declined" | "internal_error";
     message: string;
     /** The parameter at fault, as a dotted path. */
     param?: string;
@@ -199,6 +199,18 @@ export interface ApiError {
 export interface PostApplicationsBody {
   name: string;
   email: string;
+}
+
+/** The body of POST /v1/tokens. */
+export interface PostTokensBody {
+  card: {
+    number?: unknown;
+    exp_month?: unknown;
+    exp_year?: unknown;
+    cvc?: unknown;
+    holder_name?: unknown;
+  };
+  origin?: string;
 }
 
 /** The body of POST /v1/account/registration. */
