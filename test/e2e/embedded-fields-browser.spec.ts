@@ -18,7 +18,14 @@ const tender = Tender(document.body.dataset.key);
 const card = tender.cardFields({ style: { fontSize: '16px' } }).mount({ number: '#number', expiry: '#expiry', cvc: '#cvc' });
 window.changes = [];
 window.messages = [];
-window.addEventListener('message', (e) => window.messages.push(JSON.stringify(e.data)));
+window.addEventListener('message', (e) => window.messages.push(JSON.stringify({ origin: e.origin, data: e.data })));
+const evil = document.getElementById('load-evil');
+if (evil) evil.addEventListener('click', () => {
+  const f = document.createElement('iframe');
+  f.id = 'evil';
+  f.src = document.body.dataset.evil;
+  document.body.appendChild(f);
+});
 card.on('change', (e) => window.changes.push(e));
 document.getElementById('token').addEventListener('click', async () => {
   const r = await tender.createToken(card);
@@ -30,9 +37,13 @@ document.getElementById('pay').addEventListener('click', async () => {
 });
 `;
 const EVIL_JS = `
-for (let i = 0; i < parent.frames.length; i++) parent.frames[i].postMessage({ type: 'tender:submit', requestId: 'forged', mode: 'token' }, '*');
-parent.postMessage({ type: 'tender:change', field: 'number', complete: true, empty: false }, '*');
+for (let i = 0; i < parent.frames.length; i++) {
+  parent.frames[i].postMessage({ type: 'tender:submit', requestId: 'forged', mode: 'token' }, '*');
+  parent.frames[i].postMessage({ type: 'tender:clear' }, '*');
+}
+parent.postMessage({ type: 'tender:change', field: 'cvc', complete: true, empty: false, brand: 'forged' }, '*');
 parent.postMessage({ type: 'tender:result', requestId: 'forged', token: { id: 'tok_forged' } }, '*');
+parent.postMessage({ type: 'evil:done' }, '*');
 `;
 
 function serve(handler: (url: URL, res: http.ServerResponse) => void): Promise<{ origin: string; close(): Promise<void> }> {
@@ -76,10 +87,10 @@ describe('embedded card fields in headless Chromium on a shop origin other than 
       // The CSP docs/embedded-fields.md asks a shop for: the gateway as script and frame source, nothing inline.
       res.setHeader('Content-Security-Policy', `default-src 'self'; script-src 'self' ${gateway}; frame-src ${gateway}${url.searchParams.has('evil') ? ` ${evilOrigin}` : ''}; style-src 'self'; connect-src 'self'`);
       res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Coffee shop checkout</title></head>
-<body data-key="${pk}" data-secret="${secretForPage}"><main><h1>Checkout</h1><p>Two bags of coffee: 1 500,00 ₽</p>
+<body data-key="${pk}" data-secret="${secretForPage}" data-evil="${evilOrigin}/evil"><main><h1>Checkout</h1><p>Two bags of coffee: 1 500,00 ₽</p>
 <div id="number"></div><div id="expiry"></div><div id="cvc"></div>
-<button id="token" type="button">Save card</button> <button id="pay" type="button">Pay</button><pre id="out"></pre>
-${url.searchParams.has('evil') ? `<iframe id="evil" src="${evilOrigin}/evil"></iframe>` : ''}</main>
+${url.searchParams.has('evil') ? '<button id="load-evil" type="button">Load a third-party frame</button>' : ''}<button id="token" type="button">Save card</button> <button id="pay" type="button">Pay</button><pre id="out"></pre>
+</main>
 <script src="${gateway}/js/tender.js"></script><script src="/shop.js"></script></body></html>`);
     });
     await request(t.gateway.app).put('/v1/branding').set('Authorization', `Bearer ${m.key}`).send({ frame_ancestors: [shopServer.origin], primary_color: '#0a7d4f' }).expect(200);
@@ -148,16 +159,27 @@ ${url.searchParams.has('evil') ? `<iframe id="evil" src="${evilOrigin}/evil"></i
   });
 
   it('ignores messages from any origin but the gateway\'s and the registered shop\'s', async () => {
-    const before = (await t.gateway.db('card_tokens').count({ n: '*' }))[0]?.n;
+    const count = async (): Promise<number> => Number((await t.gateway.db('card_tokens').count({ n: '*' }))[0]?.n);
+    const before = await count();
     const w = await openShop(1280, '?evil=1');
-    await w.page.frameLocator('#evil').locator('script').first().waitFor({ state: 'attached' });
     await type(w.page, CARDS.visa);
-    // A forged submit from another origin makes no token; forged results/changes never reach the shop's handlers.
-    await w.page.waitForTimeout(300);
-    assert.equal((await t.gateway.db('card_tokens').count({ n: '*' }))[0]?.n, before);
+    // A frame of a third origin, loaded after the card was typed, forges a submit and a clear to every frame and answers to the page.
+    await w.page.click('#load-evil');
+    await w.page.frameLocator('#evil').locator('script').first().waitFor({ state: 'attached' });
+    for (let i = 0; i < 100 && !String(await w.page.evaluate('JSON.stringify(window.messages)')).includes('evil:done'); i++) await w.page.waitForTimeout(50);
+    // The real token: the number frame still has the card (the forged clear was ignored) and answers only the shop.
+    await w.page.click('#token');
+    await w.page.locator('#out:not(:empty)').waitFor();
+    const out = JSON.parse((await w.page.textContent('#out')) ?? '{}');
+    assert.match(out.token.id, /^tok_[0-9A-Za-z]{24}$/);
+    assert.equal(await count(), before + 1);
+    const messages = JSON.parse(String(await w.page.evaluate('JSON.stringify(window.messages)'))) as string[];
+    // No frame answered the forged submit: the only 'forged' result the page saw is the attacker's own.
+    const forgedResults = messages.filter((m) => m.includes('"requestId":"forged"'));
+    assert.ok(forgedResults.every((m) => m.includes('tok_forged') && !m.includes(`"origin":"${gateway}"`)));
     const changes = String(await w.page.evaluate('JSON.stringify(window.changes)'));
-    assert.equal(changes.includes('"allComplete":true') && !changes.includes('"field":"cvc"'), false);
-    assert.equal(await w.page.textContent('#out'), '');
+    assert.equal(changes.includes('forged'), false);
+    await assertNoCardData(w, CARDS.visa);
     await w.page.context().close();
   });
 
