@@ -4,6 +4,7 @@ import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { RowCounter } from '../support/row-counts';
 import { pageTokenOf } from '../support/hosted-page';
+import { FixedClock } from '@tender/core';
 
 const SHOP_ORIGIN = 'http://127.0.0.1:9999';
 
@@ -115,5 +116,60 @@ describe('card tokens (embedded fields): POST /v1/tokens and confirm with tok_',
     await request(t.gateway.app).get(q(SHOP_ORIGIN, sk)).expect(403);
     const js = await request(t.gateway.app).get('/js/tender.js').expect(200);
     assert.match(String(js.headers['content-type']), /javascript/);
+  });
+
+  it('refuses a bad confirm from the fields (POST /elements/confirm) writing nothing', async () => {
+    const p = await shop.createPayment();
+    const secret = pageTokenOf(String(p.payment_url));
+    const stranger = await t.createMerchant('Stranger Shop');
+    await request(t.gateway.app).put('/v1/branding').set('Authorization', `Bearer ${stranger.key}`).send({ frame_ancestors: [SHOP_ORIGIN] }).expect(200);
+    const theirToken = (await request(t.gateway.app).post('/v1/tokens').set('Authorization', `Bearer ${stranger.publishableKey}`).send({ card: card() }).expect(201)).body.id as string;
+    const counter = await RowCounter.of(t.gateway.db);
+    const before = await counter.counts();
+    await request(t.gateway.app).post('/elements/confirm').send({ client_secret: secret, token: theirToken }).expect(404);
+    await request(t.gateway.app).post('/elements/confirm').send({ client_secret: secret, token: 'tok_x' }).expect(400);
+    await request(t.gateway.app).post('/elements/confirm').send({ client_secret: secret, token: theirToken, card: card() }).expect(400);
+    await request(t.gateway.app).post('/elements/confirm').type('form').send({ client_secret: secret, token: theirToken }).expect(415);
+    assert.deepEqual(RowCounter.changed(before, await counter.counts()), []);
+    assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'pending');
+  });
+});
+
+describe('card tokens expire with their CVC', () => {
+  let t: TestGateway;
+  let shop: MerchantClient;
+  let pk: string;
+  const clock = new FixedClock(Date.now());
+
+  before(async () => {
+    t = await startTestGateway({ clock });
+    const m = await t.createMerchant('Slow Shop');
+    pk = m.publishableKey;
+    shop = new MerchantClient(t.gateway.app, m.key);
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  const tokenize = async (): Promise<string> => (await request(t.gateway.app).post('/v1/tokens').set('Authorization', `Bearer ${pk}`).send({ card: { number: CARDS.visa, exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' } }).expect(201)).body.id as string;
+
+  it('refuses a token after 10 minutes (card_token_expired) and leaves the payment and the token as they were', async () => {
+    const tok = await tokenize();
+    clock.advance(10 * 60_000 + 1);
+    const p = await shop.createPayment();
+    assert.equal((await shop.post(`/v1/payments/${p.id}/confirm`, { payment_method: tok }).expect(400)).body.error.code, 'card_token_expired');
+    assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'pending');
+    assert.equal((await t.gateway.db('card_tokens').where({ id: tok }).first()).used_at, null);
+  });
+
+  it('refuses a token whose CVC this process does not hold (another process, a restart): the buyer types the card again', async () => {
+    const tok = await tokenize();
+    // The row as another gateway process would have written it: its CVC is in that process's memory, not this one's.
+    const row = await t.gateway.db('card_tokens').where({ id: tok }).first();
+    const copy = { ...row, id: `tok_${'A'.repeat(24)}` };
+    await t.gateway.db('card_tokens').insert(copy);
+    const p = await shop.createPayment();
+    assert.equal((await shop.post(`/v1/payments/${p.id}/confirm`, { payment_method: copy.id }).expect(400)).body.error.code, 'card_token_expired');
+    assert.equal((await shop.post(`/v1/payments/${p.id}/confirm`, { payment_method: tok }).expect(200)).body.status, 'captured');
   });
 });
