@@ -15,7 +15,7 @@ describe('card tokens (embedded fields): POST /v1/tokens and confirm with tok_',
   let sk: string;
 
   before(async () => {
-    t = await startTestGateway();
+    t = await startTestGateway({ captureLogs: true });
     const m = await t.createMerchant('Fields Shop');
     sk = m.key;
     pk = m.publishableKey;
@@ -116,6 +116,16 @@ describe('card tokens (embedded fields): POST /v1/tokens and confirm with tok_',
     await request(t.gateway.app).get(q(SHOP_ORIGIN, sk)).expect(403);
     const js = await request(t.gateway.app).get('/js/tender.js').expect(200);
     assert.match(String(js.headers['content-type']), /javascript/);
+  });
+
+  it('never logs a card number or a CVC, whatever the token requests carried', async () => {
+    await tokenize({ card: card(CARDS.mastercard, '9183') }).expect(201);
+    await tokenize({ card: card('5555555555554443', '9184') }).expect(400);
+    await tokenize({ card: { ...card(CARDS.mastercard, '9185'), exp_year: 1999 } }).expect(400);
+    await request(t.gateway.app).post('/v1/tokens').set('Authorization', `Bearer ${pk}`).type('json').send('{"card": {"number": "5555555555554444", "cvc": "9186"').expect(400);
+    const logs = t.logs();
+    assert.ok(logs.length > 0);
+    for (const secret of [CARDS.mastercard, '5555555555554443', '9183', '9184', '9185', '9186']) assert.equal(logs.includes(secret), false, secret);
   });
 
   it('refuses a bad confirm from the fields (POST /elements/confirm) writing nothing', async () => {
