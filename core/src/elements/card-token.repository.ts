@@ -3,7 +3,15 @@ import { Queryable } from '../db/database';
 import { MerchantContext } from '../merchants/merchant-context';
 import { CardBrand } from '../methods/card/card-brand';
 
-/** A card token as stored: what a payment may show of the card, never the PAN or CVC. */
+/**
+ * A card token as stored: what a payment may show of the card, never the PAN or CVC.
+ *
+ * @example
+ * ```ts
+ * const token = await repository.find(db, { merchantId, livemode: false }, 'tok_...');
+ * token?.usedAt; // null until a confirm spends it
+ * ```
+ */
 export interface CardToken {
   readonly id: string;
   readonly merchantId: string;
@@ -22,7 +30,14 @@ export interface CardToken {
   readonly paymentId: string | null;
 }
 
-/** The token as the API shows it (`POST /v1/tokens`). */
+/**
+ * The token as the API shows it (`POST /v1/tokens`).
+ *
+ * @example
+ * ```ts
+ * res.status(201).json(cardTokenView(token)); // { id: 'tok_...', object: 'token', card: { brand: 'visa', last4: '4242', ... } }
+ * ```
+ */
 export interface CardTokenView {
   id: string;
   object: 'token';

@@ -16,7 +16,14 @@ import { CardVault } from '../vault/card-vault';
 import { CardToken, CardTokenRepository } from './card-token.repository';
 import { CARD_TOKEN_TTL_MS, CvcMemory } from './cvc-memory';
 
-/** What `POST /v1/tokens` takes: the card as the fields collected it, and the shop's origin. */
+/**
+ * What `POST /v1/tokens` takes: the card as the fields collected it, and the shop's origin.
+ *
+ * @example
+ * ```ts
+ * const request: CardTokenRequest = { card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' }, origin: 'https://shop.example' };
+ * ```
+ */
 export interface CardTokenRequest {
   readonly card: RawCardInput;
   /** The origin of the shop page the fields ran on; must be one of the merchant's registered origins. */

@@ -16,7 +16,14 @@ const WORDS: Readonly<Record<PageLocale, Readonly<Record<string, string>>>> = {
   ar: { number: 'رقم البطاقة', expiry: 'تاريخ الانتهاء (شهر/سنة)', cvc: 'رمز الأمان (CVC)', invalid_number: 'أدخل رقم بطاقة صحيحًا.', invalid_expiry: 'أدخل تاريخ انتهاء صحيحًا.', invalid_cvc: 'أدخل الرمز المكون من 3 أو 4 أرقام.', challenge_title: 'أكّد الدفع لدى بنكك', challenge_text: 'يطلب منك بنكك تأكيد هذا الدفع.', challenge_button: 'تابع إلى بنكك', challenge_done: 'تم. يمكنك إغلاق هذه النافذة.' },
 };
 
-/** What a field frame shows. */
+/**
+ * What a field frame shows.
+ *
+ * @example
+ * ```ts
+ * pages.fieldPage({ field: 'number', locale: 'en', nonce, css: islandCss(branding), key: 'pk_test_...', origin: 'https://shop.example', session });
+ * ```
+ */
 export interface FieldPageContext {
   readonly field: FieldKind;
   readonly locale: PageLocale;
