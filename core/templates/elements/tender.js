@@ -129,13 +129,17 @@
         frame.style.border = '0'; frame.style.width = '100%'; frame.style.height = '100%';
         box.appendChild(frame);
         overlay.appendChild(box);
+        var before = document.activeElement;
         document.body.appendChild(overlay);
+        // Keyboard and screen-reader users land in the bank's page, and come back to where they were.
+        frame.focus();
         var listener = function (event) {
           if (event.source !== frame.contentWindow) return;
           var m = event.data || {};
           if (m.type !== 'tender:challenge_done') return;
           listeners.splice(listeners.indexOf(listener), 1);
           overlay.remove();
+          if (before && typeof before.focus === 'function') before.focus();
           resolve({ payment: m.payment });
         };
         listeners.push(listener);
