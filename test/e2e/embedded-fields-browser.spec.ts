@@ -183,6 +183,24 @@ ${url.searchParams.has('evil') ? '<button id="load-evil" type="button">Load a th
     await w.page.context().close();
   });
 
+  it('cannot be framed by another origin, even one that names the shop\'s origin in the frame\'s URL', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const blocked: string[] = [];
+    page.on('console', (m) => blocked.push(m.text()));
+    // A third origin's page frames the number field and claims to be the registered shop.
+    const evilOrigin = evilServer.origin.replace('localhost', '127.0.0.1');
+    await page.goto(`${evilOrigin}/evil-host`);
+    const src = `${gateway}/elements/field?field=number&key=${pk}&origin=${encodeURIComponent(shopServer.origin)}&session=abcdefabcdefabcdef`;
+    await page.evaluate(`new Promise((resolve) => { const f = document.createElement('iframe'); f.id = 'stolen'; f.src = ${JSON.stringify(src)}; f.onload = () => resolve(); document.body.appendChild(f); })`);
+    // The browser refuses to render it (CSP frame-ancestors names the shop alone): no input ever exists in that frame.
+    const frame = page.frames().find((f) => f.url().includes('/elements/field'));
+    const inputs = frame === undefined ? 0 : await frame.locator('#tender-input').count().catch(() => 0);
+    assert.equal(inputs, 0);
+    assert.ok(blocked.some((line) => /frame-ancestors/.test(line)), blocked.join('\n'));
+    await context.close();
+  });
+
   it('confirms a payment by its client secret and runs 3-D Secure in a modal with the sandbox challenge card', async () => {
     const p = await shop.createPayment();
     secretForPage = String(p.payment_url);
