@@ -22,8 +22,8 @@ export type CardTokenInput = z.output<typeof cardTokenInputSchema>;
  * one already spent (card_token_used) or expired, or whose CVC this process no
  * longer holds (card_token_expired). Single use is enforced in the confirm
  * transaction (`claim`: a conditional UPDATE), so two confirms racing with one
- * token charge once. The CVC is read from CvcMemory and forgotten when the
- * payment's card is recorded.
+ * token charge once. The CVC is read from CvcMemory and removed from it when the
+ * confirm spends the token.
  *
  * @example
  * ```ts
@@ -51,11 +51,11 @@ export class CardTokenPaymentMethod implements PaymentMethod<CardTokenInput> {
     const token = await this.tokens.find(this.db, ctx, input.id);
     if (token === undefined) throw notFound('card_token', input.id);
     if (token.usedAt !== null) throw new TenderError('card_token_used', { param: 'payment_method' });
-    if (token.expiresAt <= context.now || !this.cvcs.has(token.id)) throw new TenderError('card_token_expired', { param: 'payment_method' });
+    // Peeked, not taken: a confirm refused before its transaction (bad state, risk, standing) leaves the token usable.
+    const cvc = this.cvcs.peek(token.id);
+    if (token.expiresAt <= context.now || cvc === undefined) throw new TenderError('card_token_expired', { param: 'payment_method' });
     const pan = await this.vault.reveal(token.vaultId, ctx.merchantId, ctx.livemode);
     if (pan === undefined) throw notFound('card_token', input.id);
-    const cvc = this.cvcs.take(token.id);
-    if (cvc === undefined) throw new TenderError('card_token_expired', { param: 'payment_method' });
     return {
       bank: { kind: 'card', card: { number: pan, expMonth: token.expMonth, expYear: token.expYear, cvc, holderName: undefined, ...(context.setupFutureUsage === null ? {} : { storedCredential: { initiator: 'cardholder', sequence: 'first' } }) } },
       routing: { brand: token.brand, bin: token.bin },
@@ -64,6 +64,8 @@ export class CardTokenPaymentMethod implements PaymentMethod<CardTokenInput> {
       claim: async (trx) => {
         // Single use, decided in the confirm transaction: the loser of a race rolls back and charges nothing.
         if (!(await this.tokens.spend(trx, ctx, token.id, payment.id, this.clock.now()))) throw new TenderError('card_token_used', { param: 'payment_method' });
+        // Spent: the CVC leaves memory (back only if this transaction rolls back); this instrument's bank call is the only one to carry it.
+        this.cvcs.takeFor(token.id, trx);
       },
       // The token's vault row becomes the payment's card: the token is spent, nothing else refers to it.
       record: async () => ({ card_token: token.vaultId, card_fingerprint: token.fingerprint, card_brand: token.brand, card_bin: token.bin, card_last4: token.last4, card_exp_month: token.expMonth, card_exp_year: token.expYear }),

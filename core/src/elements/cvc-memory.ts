@@ -8,14 +8,16 @@ export const CARD_TOKEN_TTL_MS = 10 * 60_000;
  * The CVC of each unspent card token, in this process's memory only, never written
  * anywhere (database, log, error). PCI DSS forbids storing the CVC after
  * authorization and the card vault must not hold it even before: the gateway keeps
- * it just long enough for the shop to confirm the token (CARD_TOKEN_TTL_MS), and
- * `take` removes it on first read, so a token's CVC reaches a bank at most once.
+ * it just long enough for the shop to confirm the token (CARD_TOKEN_TTL_MS). The
+ * confirm that spends the token removes it (`take`, in its transaction), so a
+ * token's CVC reaches a bank at most once.
  * A token whose CVC is gone (expired, another gateway process, a restart) cannot
  * pay: the buyer types the card again (docs/embedded-fields.md).
  *
  * @example
  * ```ts
  * memory.keep('tok_...', '123');
+ * memory.peek('tok_...'); // '123' (still kept)
  * memory.take('tok_...'); // '123'
  * memory.take('tok_...'); // undefined
  * ```
@@ -31,16 +33,34 @@ export class CvcMemory {
     this.entries.set(tokenId, { cvc, until: this.clock.now() + CARD_TOKEN_TTL_MS });
   }
 
-  /** Whether a CVC is waiting for the token (without taking it). */
-  has(tokenId: string): boolean {
-    const entry = this.entries.get(tokenId);
-    return entry !== undefined && entry.until > this.clock.now();
-  }
-
-  take(tokenId: string): string | undefined {
+  /**
+   * Takes the CVC for a transaction that spends its token, and puts it back (with
+   * its original expiry) if that transaction rolls back: a confirm that did not
+   * spend the token leaves it usable.
+   */
+  takeFor(tokenId: string, trx: { readonly executionPromise: Promise<unknown> }): void {
     const entry = this.entries.get(tokenId);
     this.entries.delete(tokenId);
+    if (entry === undefined) return;
+    trx.executionPromise.then(
+      () => undefined,
+      () => {
+        if (entry.until > this.clock.now()) this.entries.set(tokenId, entry);
+      },
+    );
+  }
+
+  /** The token's CVC, left in place: a confirm refused before it spends the token can be retried. */
+  peek(tokenId: string): string | undefined {
+    const entry = this.entries.get(tokenId);
     return entry !== undefined && entry.until > this.clock.now() ? entry.cvc : undefined;
+  }
+
+  /** The token's CVC, removed: whoever takes it is the only one to have it. */
+  take(tokenId: string): string | undefined {
+    const cvc = this.peek(tokenId);
+    this.entries.delete(tokenId);
+    return cvc;
   }
 
   /** Forgets expired CVCs, so memory is bounded by the tokens of the last TTL. */
