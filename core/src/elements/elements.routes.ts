@@ -17,7 +17,7 @@ import { newNonce } from '../http/pay/page-response';
 import { formBody, jsonBody, requireBodyType } from '../http/body-parsing';
 import { parseInput } from '../http/validation';
 import { Payment } from '../payments/payment';
-import { ElementsPages, FIELD_KINDS, FieldKind } from './elements-pages';
+import { ElementsPages, FIELD_KINDS } from './elements-pages';
 import { CardTokenService } from './card-token.service';
 
 /** The shop's style options a field frame takes (tender.js `style`): checked shapes only, so nothing can close the <style>. */
@@ -79,9 +79,10 @@ export function elementsRoutes(container: DependencyContainer): Router {
     const s = style.success ? style.data : {};
     const shopCss = [s.color === undefined ? '' : `--tender-text: ${s.color};`, s.background === undefined ? '' : `--tender-field-background: ${s.background};`, s.font_size === undefined ? '' : `--tender-font-size: ${s.font_size};`].join(' ');
     const css = `${islandCss(await branding.get(ctx))}:root { ${shopCss} }`;
-    const locale = isPageLocale(typeof q.locale === 'string' ? q.locale : null) ? (q.locale as 'en' | 'ru' | 'ar') : chooseLocale(null, req.get('accept-language'));
+    const requested = typeof q.locale === 'string' ? q.locale : null;
+    const locale = isPageLocale(requested) ? requested : chooseLocale(null, req.get('accept-language'));
     const nonce = newNonce();
-    sendFrame(req, res, nonce, [origin], [], pages.fieldPage({ field: field as FieldKind, locale, nonce, css, key, origin, session }));
+    sendFrame(req, res, nonce, [origin], [], pages.fieldPage({ field, locale, nonce, css, key, origin, session }));
   });
 
   router.post('/elements/confirm', requireBodyType('json'), jsonBody({ limit: '4kb' }), async (req, res) => {
