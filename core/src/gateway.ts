@@ -19,6 +19,8 @@ import { BankRegistry } from './banks/bank-registry';
 import { PAYMENT_METHOD, PaymentMethod } from './methods/payment-method';
 import { PaymentMethodRegistry } from './methods/payment-method.registry';
 import { CardPaymentMethod } from './methods/card/card.method';
+import { CardTokenPaymentMethod } from './elements/card-token.method';
+import { ELEMENTS_SINGLETONS } from './elements/elements.module';
 import { PluginError, TenderPlugin } from './plugins/plugin';
 import { checkPlugin, checkPluginSet, loadPluginModules } from './plugins/plugin-loader';
 import { resolvePluginOptions, unclaimedSettings } from './plugins/plugin-options';
@@ -73,7 +75,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, MethodRouting, ConfirmPreparation, PaymentService, RefundService, BankReconciler, AwaitedPaymentSettler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS] as const;
+const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, MethodRouting, ConfirmPreparation, PaymentService, RefundService, BankReconciler, AwaitedPaymentSettler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS, ...ELEMENTS_SINGLETONS] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.
@@ -142,6 +144,7 @@ export class Gateway {
     container.register(KEY_RING, { useValue: new KeyRing(master.value, config.previousMasterKeys) });
     container.register(ADMIN_TOKEN, { useValue: admin.value });
     container.register<PaymentMethod>(PAYMENT_METHOD, { useClass: CardPaymentMethod });
+    container.register<PaymentMethod>(PAYMENT_METHOD, { useClass: CardTokenPaymentMethod });
     registerOnboarding(container);
     registerMonitoring(container);
     registerRouting(container);

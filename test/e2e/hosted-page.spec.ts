@@ -99,10 +99,11 @@ describe('hosted payment page in headless Chromium', function () {
       const { page, id } = await openPage();
       await fillCard(page, CARDS.threeDSecure);
       await island(page).locator('#pay-button').click();
-      // The challenge page posts itself to the (simulated) ACS.
-      await page.waitForSelector('#code');
-      await page.fill('#code', code);
-      await page.click('#acs-submit');
+      // The challenge runs in a modal frame over the page (the simulated ACS inside it).
+      const acs = page.frameLocator('#challenge-frame');
+      await acs.locator('#code').waitFor();
+      await acs.locator('#code').fill(code);
+      await acs.locator('#acs-submit').click();
       if (code === '123456') await page.waitForSelector('#result-title');
       else await island(page).locator('#form-alert').waitFor();
       assert.match((await (code === '123456' ? page.locator('main') : island(page).locator('main')).textContent()) ?? '', outcome);

@@ -5,6 +5,7 @@ import { RISK_RULE } from '@tender/core';
 import { registerBuiltInRiskRules } from '@tender/core/dist/monitoring/rules/built-in-rules';
 import { cardInputSchema } from '@tender/core/dist/methods/card/card-input.schema';
 import { cardPage } from '@tender/core/dist/methods/card/card-page';
+import { cardTokenInputSchema } from '@tender/core/dist/elements/card-token.method';
 import { PaymentMethod, RiskRule, assertConforms, checkPaymentMethod, checkRiskRule } from '@tender/core/testing';
 
 const VALID_CARD = { number: '4242424242424242', exp_month: 12, exp_year: 2031, cvc: '739', holder_name: 'IVAN PETROV' };
@@ -52,6 +53,11 @@ describe('PaymentMethod conformance from @tender/core/testing (no database)', ()
       requiresInput: true,
       secretFields: ['number', 'cvc'],
     }));
+  });
+
+  it('the card token method (embedded fields) conforms', async () => {
+    const token: PaymentMethod = { type: 'card_token', referencePrefix: 'tok', capability: 'card_authorization', input: cardTokenInputSchema, instrument: card.instrument };
+    assertConforms(await checkPaymentMethod({ method: token, valid: [{ id: `tok_${'a1B2'.repeat(6)}` }], invalid: [{ id: 'tok_short' }, { id: `pm_${'a'.repeat(24)}` }], requiresInput: true }));
   });
 
   it('rejects a lazy method that accepts anything, prints a value unescaped and styles with a sheet that closes its element', async () => {

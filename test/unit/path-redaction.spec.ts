@@ -6,6 +6,8 @@ describe('request log paths (no database)', () => {
     ['/v1/payments/pay_4fJ2aB9xQ/capture?amount=1', '/v1/payments/pay_4fJ2aB9xQ/capture'],
     ['/pay/zgdl7BJAB0NSdcLGPMwc7wQJ', '/pay/[redacted]'],
     ['/pay/zgdl7BJAB0NSdcLGPMwc7wQJ/3ds', '/pay/[redacted]/3ds'],
+    ['/elements/challenge/abcdefghijklmnopqrstuvwxyzabcdef/return', '/elements/challenge/[redacted]/return'],
+    ['/elements/field?field=number&key=pk_test_x', '/elements/field'],
     ['/pay/form', '/pay/form'],
     ['/pay/assets/page.css', '/pay/assets/page.css'],
     ['/pay/order.cfm', '/pay/order.cfm'],

@@ -21,6 +21,7 @@ import * as sentNotices035 from './migrations/035-sent-notices';
 import * as cardOnFile036 from './migrations/036-card-on-file';
 import * as amountAdjustments037 from './migrations/037-amount-adjustments';
 import * as nextAction039 from './migrations/039-next-action';
+import * as cardTokens040 from './migrations/040-card-tokens';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -58,6 +59,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['036-card-on-file', cardOnFile036],
   ['037-amount-adjustments', amountAdjustments037],
   ['039-next-action', nextAction039],
+  ['040-card-tokens', cardTokens040],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -49,6 +49,10 @@ export const ERROR_CATALOGUE = {
   payment_method_customer_mismatch: { type: 'invalid_request_error', status: 400, message: 'This saved payment method belongs to another customer; pass the customer it was saved for.' },
   payment_method_off_session_not_allowed: { type: 'invalid_request_error', status: 400, message: 'The buyer agreed to this card being used only while present (setup_future_usage on_session); it cannot be charged off session.' },
   payment_method_cvc_required: { type: 'invalid_request_error', status: 400, message: 'The merchant asks for the CVC again when a buyer pays with a saved card.' },
+  // Embedded card fields (docs/embedded-fields.md): single-use card tokens tok_...
+  card_token_used: { type: 'invalid_request_error', status: 400, message: 'This card token has already paid a payment; card tokens are single use.' },
+  card_token_expired: { type: 'invalid_request_error', status: 400, message: 'This card token has expired; the buyer must enter the card again.' },
+  token_origin_not_allowed: { type: 'permission_error', status: 403, message: 'This origin is not one of the merchant\'s registered shop origins (branding frame_ancestors).' },
   card_test_number_live: { type: 'invalid_request_error', status: 400, message: 'This is a sandbox test card; live payments take real cards only.' },
   webhook_url_scheme_unsupported: { type: 'invalid_request_error', status: 400, message: 'Webhook URLs must use http or https.' },
   webhook_url_points_to_gateway: { type: 'invalid_request_error', status: 400, message: 'A webhook URL cannot point at this gateway.' },

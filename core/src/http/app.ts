@@ -33,6 +33,8 @@ import { brandingRoutes } from './api/branding.routes';
 import { accountSigningRoutes } from './api/account-signing.routes';
 import { paymentLinkRoutes } from './api/payment-links.routes';
 import { payRoutes } from './pay/pay.routes';
+import { tokenRoutes } from '../elements/token.routes';
+import { elementsRoutes } from '../elements/elements.routes';
 import { adminWebAccountRoutes } from '../web/admin-web-accounts.routes';
 import { openApiRoutes } from './openapi/openapi.routes';
 import { TenderMetrics } from '../observability/metrics';
@@ -74,6 +76,8 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   api.use(requireBodyType('json'));
   api.use(jsonBody({ limit: '64kb' }));
   api.use(applicationRoutes(container));
+  // POST /v1/tokens takes a publishable key (the embedded fields' frames), so it comes before merchantAuth.
+  api.use(tokenRoutes(container));
   api.use(merchantAuth(container.resolve(ApiKeyService)));
   api.use(merchantStandingCheck(container.resolve(MerchantStanding)));
   api.use(accountRoutes(container));
@@ -93,6 +97,8 @@ export function createApp(container: DependencyContainer, extra: readonly ExtraR
   // The buyer's HTML pages: own parsers, CSP and error pages (pay/pay.routes.ts).
   // Protocol plugins own exact paths (e.g. /pay/order.cfm), so they go before /pay/:token.
   for (const r of extra.filter((e) => (e.scope ?? 'root') === 'root')) app.use(r.path, r.router);
+  // /js/tender.js and the embedded card fields' frames (elements/elements.routes.ts).
+  app.use(elementsRoutes(container));
   app.use('/pay', payRoutes(container));
 
   const admin = Router();

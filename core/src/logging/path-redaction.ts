@@ -10,6 +10,8 @@ const TOKEN_POSITIONS: readonly RegExp[] = [
   /^(\/pay\/link\/)([^/]+)/,
   /^(\/pay\/)(?!(?:assets|form|link|order\.cfm|payrequest\.cfm)(?:\/|$))([^/]+)/,
   /^(\/pay-account\/)([^/]+)/,
+  // The 3-D Secure frame of the embedded fields and the hosted page: the payment page's token (elements.routes.ts).
+  /^(\/elements\/challenge\/)([^/]+)/,
   // The status link is `<payment id>.<MAC>`: the id stays, the MAC goes.
   /^(\/status\/(?:pay_[0-9A-Za-z]{1,40}\.)?)([^/]+)/,
   /^(\/(?:dashboard|console)\/password\/)([^/]+)/,

@@ -168,7 +168,7 @@ export class HostedPageService {
       if (challenge !== undefined) {
         const acs = challenge.acsUrl;
         const formActions = acs.startsWith('/') ? [] : [new URL(acs).origin];
-        return page('challenge', { ...base, challenge: { acs_url: acs, creq: challenge.creq, notification_url: `/pay/${payment.pageToken}/3ds` } }, status, formActions);
+        return page('challenge', { ...base, challenge: { acs_url: acs, creq: challenge.creq, notification_url: `/pay/${payment.pageToken}/3ds`, frame_url: `/elements/challenge/${payment.pageToken}` } }, status, formActions);
       }
       if (payment.nextAction !== null) {
         // Paid elsewhere (a QR code, a wallet): the page refreshes until a notification or an inquiry settles it.

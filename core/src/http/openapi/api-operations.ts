@@ -12,6 +12,8 @@ import { createRefundSchema, listRefundsSchema } from '../../refunds/refund-inpu
 import { routingRuleSetSchema } from '../../routing/routing-rules';
 import { ruleSetSchema } from '../../monitoring/risk-settings';
 import { createEndpointSchema, listDeliveriesSchema, listEndpointsSchema, redeliverSchema, rotateSecretSchema } from '../../notifications/webhooks/webhook-endpoint-input';
+import { createTokenSchema } from '../../elements/token.routes';
+import { cardTokenSchema } from '../../elements/card-token.schema';
 import { apiKeySchema, brandingViewSchema, eventSchema, listOf, namedObject, paymentSchema, refundSchema, webhookDeliverySchema, webhookEndpointSchema } from './response-schemas';
 
 /**
@@ -52,6 +54,7 @@ const deletedEndpoint = webhookEndpointSchema.extend({ deleted: z.literal(true) 
 /** Every route core mounts under /v1 (plugins' /v1 routes are theirs to describe). */
 export const API_OPERATIONS: readonly ApiOperation[] = [
   { method: 'post', path: '/v1/applications', tag: 'Account', summary: 'Apply for an account (no key; rate-limited)', description: 'Answers the new merchant with its test keys, shown only here.', body: createMerchantSchema, public: true, status: 201, response: namedObject('merchant') },
+  { method: 'post', path: '/v1/tokens', tag: 'Payments', summary: 'Create a single-use card token (publishable key, from the embedded fields)', description: 'Authenticated with a publishable key (pk_...): the embedded card fields call it from the gateway-origin frames (docs/embedded-fields.md). The card is checked as a card confirm checks it; the PAN goes to the vault, the CVC to the process memory only (10 minutes). Confirm a payment with `payment_method: "tok_..."`; a token pays once.', body: createTokenSchema, status: 201, response: cardTokenSchema },
   { method: 'get', path: '/v1/account', tag: 'Account', summary: 'Who the key belongs to, and the signing secret', status: 200, response: namedObject('account') },
   { method: 'get', path: '/v1/account/onboarding', tag: 'Account', summary: 'Onboarding status', status: 200, response: namedObject('onboarding_status') },
   { method: 'post', path: '/v1/account/registration', tag: 'Account', summary: 'Register the company', body: companyDetailsSchema, status: 200, response: namedObject('onboarding_status') },

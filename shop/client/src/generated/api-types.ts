@@ -225,6 +225,18 @@ export interface PostApplicationsBody {
   email: string;
 }
 
+/** The body of POST /v1/tokens. */
+export interface PostTokensBody {
+  card: {
+    number?: unknown;
+    exp_month?: unknown;
+    exp_year?: unknown;
+    cvc?: unknown;
+    holder_name?: unknown;
+  };
+  origin?: string;
+}
+
 /** The body of POST /v1/account/registration. */
 export interface PostAccountRegistrationBody {
   legal_name: string;
