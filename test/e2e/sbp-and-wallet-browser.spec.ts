@@ -113,4 +113,20 @@ describe('SBP QR page and e-wallet redirect in headless Chromium', function () {
       }
     }
   });
+
+  it('the e-wallet redirect page in ru, en and ar at 1280 and 360 px (docs/screenshots/wallet-*)', async () => {
+    for (const locale of ['ru', 'en', 'ar'] as const) {
+      for (const width of [1280, 360]) {
+        const { page, id } = await open({ locale }, width);
+        await shop.post(`/v1/payments/${id}/confirm`, { payment_method: { type: 'e_wallet' } }).expect(200);
+        await page.reload();
+        await page.waitForSelector('#next-action-redirect');
+        assert.equal(await page.getAttribute('html', 'dir'), locale === 'ar' ? 'rtl' : 'ltr');
+        const overflow = Number(await page.evaluate('document.scrollingElement.scrollWidth - window.innerWidth'));
+        assert.ok(overflow <= 0, `the wallet page fits ${width} px (${overflow}px too wide)`);
+        await saveScreenshot(page, `wallet-redirect-${locale}-${width}`, { fullPage: true });
+        await page.context().close();
+      }
+    }
+  });
 });

@@ -29,7 +29,7 @@ const ACCOUNT_NUMBER = '40817810000000000001';
  * What migrations after 015 added (core 020, 030, 032, 033, 034, 035, 036 and 039, the ISO plugin's 002 and 003):
  * the old database does not have them before the upgrade, and the upgrade adds them.
  */
-const ADDED_TABLES = new Set(['assist_orders', 'bank_operator_alerts', 'iso8583_centres', 'onboarding_documents', 'saleor_customers', 'sent_notices']);
+const ADDED_TABLES = new Set(['assist_orders', 'bank_operator_alerts', 'card_tokens', 'iso8583_centres', 'onboarding_documents', 'saleor_customers', 'sent_notices']);
 const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   iso8583_journal: ['payment_id', 'reversal_tries', 'reversal_at', 'reversal_code', 'pan_sealed', 'account', 'adapter_code', 'processing_code', 'batch', 'advice_sealed'],
   webhook_deliveries: ['lease_token'],
