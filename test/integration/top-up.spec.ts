@@ -252,7 +252,7 @@ describe('mobile top-up: the operator replaces the numbering plan file', functio
   it('a reload takes a good file and refuses a broken one, keeping the plan in use', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'top-up-plan-'));
     const file = path.join(dir, 'DEF-9xx.csv');
-    const sample = fs.readFileSync(path.join(path.dirname(require.resolve('@tender/plugin-top-up/package.json')), 'data', 'numbering-plan.csv'), 'utf8');
+    const sample = fs.readFileSync(path.join(path.dirname(require.resolve('@tender/plugin-top-up/package.json')), 'numbering-plan', 'numbering-plan.csv'), 'utf8');
     fs.writeFileSync(file, sample);
     fs.writeFileSync(path.join(dir, 'DEF-9xx.meta.json'), JSON.stringify({ source: 'Минцифры России, DEF-9xx.csv (test copy)', date: '2026-12-01' }));
     const t = await startTestGateway({ plugins: [sandboxPlugin, topUpPlugin], dashboard: false, env: { ...TOP_UP_TEST_OPTIONS, TENDER_PLUGIN_TOP_UP_NUMBERING_PLAN_FILE: file } });

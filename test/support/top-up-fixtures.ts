@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Express } from 'express';
 import { ADMIN_TOKEN } from './test-gateway';
 
-/** Operators by INN as the sample numbering plan names them (plugins/top-up/data/numbering-plan.csv). */
+/** Operators by INN as the sample numbering plan names them (plugins/top-up/numbering-plan/numbering-plan.csv). */
 export const OPERATOR_INNS = { mts: '7740000076', megafon: '7812014560', beeline: '7713076301', t2: '7743895280' } as const;
 
 /** Test numbers: MTS (916 in the sample plan); the last four digits choose the sandbox provider's answer. */

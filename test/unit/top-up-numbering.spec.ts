@@ -29,9 +29,9 @@ describe('top-up: phone numbers, the numbering plan and fees', () => {
 
   it('the shipped sample parses and says what it is', () => {
     const dir = path.dirname(require.resolve('@tender/plugin-top-up/package.json'));
-    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'data', 'numbering-plan.meta.json'), 'utf8')) as { source: string; date: string; note: string };
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'numbering-plan', 'numbering-plan.meta.json'), 'utf8')) as { source: string; date: string; note: string };
     assert.match(meta.note, /SAMPLE/);
-    assert.equal(NumberingPlan.parse(fs.readFileSync(path.join(dir, 'data', 'numbering-plan.csv'), 'utf8'), meta).size, 8);
+    assert.equal(NumberingPlan.parse(fs.readFileSync(path.join(dir, 'numbering-plan', 'numbering-plan.csv'), 'utf8'), meta).size, 8);
   });
 
   it('rounds the percentage fee half up to a kopeck, in integers', () => {

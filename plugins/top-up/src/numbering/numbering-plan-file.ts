@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NumberingPlan, NumberingPlanSource } from './numbering-plan';
 
-/** The sample shipped with the package (data/numbering-plan.csv and its .meta.json). */
-export const SAMPLE_PLAN_FILE = path.join(__dirname, '..', '..', 'data', 'numbering-plan.csv');
+/** The sample shipped with the package (numbering-plan/numbering-plan.csv and its .meta.json). */
+export const SAMPLE_PLAN_FILE = path.join(__dirname, '..', '..', 'numbering-plan', 'numbering-plan.csv');
 
 /**
  * The plan the gateway uses, read from `file` (and `<file minus .csv>.meta.json` for its
