@@ -1,4 +1,5 @@
-import { Request, Response } from 'express';
+import { CookieOptions, Request, Response } from 'express';
+import { clearWebCookie, webCookieOptions } from '@tender/core';
 import { WebArea } from './web-views';
 
 /** The session cookie of each area; scoped by path so the dashboard and the console never see each other's. */
@@ -9,21 +10,13 @@ export function sessionCookieName(area: WebArea): string {
 export const SIGNIN_CSRF_COOKIE = 'tender_signin_csrf';
 
 /**
- * Cookies are Secure when the request came over TLS (the gateway serving HTTPS itself;
- * `trust proxy` is off, so a forwarded header cannot fake it) or when the public URL is
- * https (TLS ends at a proxy in front). HttpOnly always; SameSite=Lax so a link from an
- * e-mail still arrives signed in, while cross-site POSTs carry no cookie.
+ * The shell's cookies are core's web cookies (HttpOnly, SameSite=Lax so a link from an
+ * e-mail still arrives signed in, Secure behind TLS) scoped to the area's path.
  */
-export function cookieOptions(req: Request, publicUrl: string, base: string, maxAgeMs?: number) {
-  return {
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: req.secure || publicUrl.startsWith('https:'),
-    path: base,
-    ...(maxAgeMs === undefined ? {} : { maxAge: maxAgeMs }),
-  };
+export function cookieOptions(req: Request, publicUrl: string, base: string, maxAgeMs?: number): CookieOptions {
+  return webCookieOptions(req, { publicUrl, path: base, ...(maxAgeMs === undefined ? {} : { maxAgeMs }) });
 }
 
 export function clearCookie(req: Request, res: Response, name: string, publicUrl: string, base: string): void {
-  res.clearCookie(name, cookieOptions(req, publicUrl, base));
+  clearWebCookie(req, res, name, { publicUrl, path: base });
 }

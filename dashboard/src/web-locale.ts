@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Request, Response } from 'express';
-import { PAGE_LOCALES, PageLocale, ThemeFiles, chooseLocale, isPageLocale, readCookie } from '@tender/core';
+import { PAGE_LOCALES, PageLocale, ThemeFiles, WEB_LOCALE_MAX_AGE_MS, chooseLocale, isPageLocale, readCookie, setWebCookie } from '@tender/core';
 
 export const WEB_LOCALE_COOKIE = 'tender_web_lang';
 
@@ -11,15 +11,20 @@ export type WebMessages = { readonly [key: string]: string | WebMessages };
  * cookie, else Accept-Language, else English; the same three locales as the payment
  * page (ar is right to left).
  */
-export function chooseWebLocale(req: Request, res: Response, secure: boolean): PageLocale {
+export function chooseWebLocale(req: Request, res: Response, publicUrl: string): PageLocale {
   const asked = typeof req.query.lang === 'string' ? req.query.lang : undefined;
   if (isPageLocale(asked)) {
-    res.cookie(WEB_LOCALE_COOKIE, asked, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 365 * 24 * 3600_000 });
+    rememberWebLocale(req, res, asked, publicUrl);
     return asked;
   }
   const remembered = readCookie(req, WEB_LOCALE_COOKIE);
   if (isPageLocale(remembered)) return remembered;
   return chooseLocale(null, req.get('accept-language'));
+}
+
+/** Remembers the web language for the whole site (the sign-up page, the dashboard and the console share it). */
+export function rememberWebLocale(req: Request, res: Response, locale: PageLocale, publicUrl: string): void {
+  setWebCookie(req, res, WEB_LOCALE_COOKIE, locale, { publicUrl, path: '/', maxAgeMs: WEB_LOCALE_MAX_AGE_MS });
 }
 
 /**

@@ -45,7 +45,7 @@ export function areaRouter(container: ServiceResolver, views: HandlebarsWebViews
   const router = Router();
   router.use((req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
-    setShellState(res, { area, base, nav, nonce: newNonce(), locale: chooseWebLocale(req, res, req.secure || config.publicUrl.startsWith('https:')) });
+    setShellState(res, { area, base, nav, nonce: newNonce(), locale: chooseWebLocale(req, res, config.publicUrl) });
     setWebViews(res, views);
     next();
   });

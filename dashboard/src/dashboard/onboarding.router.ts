@@ -1,10 +1,10 @@
 import { Request, Response, Router } from 'express';
 import { ServiceResolver } from '@tender/core';
 import {
-  BankCatalogueService, CLOCK, Clock, DATABASE, DOCUMENT_MAX_BYTES, Database, MerchantRepository, OFFERED_TIME_ZONES, OnboardingDocuments, OnboardingService, TenderError,
-  companyDetailsSchema, formatInZone, isPageLocale, isTimeZone, onboardingStatusView, principalOf, requireWebRole,
+  BankCatalogueService, CLOCK, CONFIG, Clock, DATABASE, DOCUMENT_MAX_BYTES, Database, MerchantRepository, OFFERED_TIME_ZONES, OnboardingDocuments, OnboardingService, TenderError,
+  TenderConfig, companyDetailsSchema, formatInZone, isPageLocale, isTimeZone, onboardingStatusView, principalOf, requireWebRole,
 } from '@tender/core';
-import { WEB_LOCALE_COOKIE } from '../web-locale';
+import { rememberWebLocale } from '../web-locale';
 import { formOf, pageErrorOf, renderNotFound, renderScreen, contextOf } from './dashboard-page';
 import { receiveUpload } from './document-upload';
 
@@ -38,6 +38,7 @@ export function onboardingRouter(container: ServiceResolver): Router {
   const banks = container.resolve(BankCatalogueService);
   const onboarding = container.resolve(OnboardingService);
   const documents = container.resolve(OnboardingDocuments);
+  const publicUrl = container.resolve<TenderConfig>(CONFIG).publicUrl;
   router.use(requireWebRole('owner', 'developer', 'support'));
 
   async function renderStatus(res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
@@ -168,7 +169,7 @@ export function onboardingRouter(container: ServiceResolver): Router {
       return renderStatus(res, { error: { code: 'parameter_invalid', messageKey: 'journey.preferences.invalid' } }, 400);
     }
     await onboarding.setPreferences(contextOf(res).merchantId, { locale, timeZone: zone });
-    res.cookie(WEB_LOCALE_COOKIE, locale, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: 365 * 24 * 3600_000 });
+    rememberWebLocale(req, res, locale, publicUrl);
     res.redirect(303, `/dashboard/onboarding?lang=${locale}&done=preferences`);
   });
 

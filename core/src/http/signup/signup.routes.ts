@@ -12,7 +12,7 @@ import { WebAccountService, passwordSchema } from '../../web/accounts/web-accoun
 import { applicationRateLimit } from '../api/applications.routes';
 import { LANGUAGE_NAMES, SignupPages, themedSignupFiles } from './signup-pages';
 import { formBody, requireBodyType } from '../body-parsing';
-import { readCookie, tokensMatch } from '../cookies';
+import { WEB_LOCALE_MAX_AGE_MS, clearWebCookie, readCookie, setWebCookie, tokensMatch } from '../cookies';
 
 const CSRF_COOKIE = 'tender_signup_csrf';
 /** The dashboard's language cookie (dashboard/src/web-locale.ts): the language chosen here opens the dashboard. */
@@ -41,11 +41,11 @@ export function signupRoutes(container: DependencyContainer): Router {
   const onboarding = container.resolve(OnboardingService);
   const accounts = container.resolve(WebAccountService);
   const pages = new SignupPages(themedSignupFiles(config.templatesDir), config.brand);
-  const secure = config.publicUrl.startsWith('https:');
+  const csrfScope = { publicUrl: config.publicUrl, path: '/signup', sameSite: 'strict' } as const;
 
-  const sendForm = (res: Response, status: number, values: FormValues, errors: Record<string, string>, summary?: string): void => {
+  const sendForm = (req: Request, res: Response, status: number, values: FormValues, errors: Record<string, string>, summary?: string): void => {
     const token = randomToken(32);
-    res.cookie(CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/signup' });
+    setWebCookie(req, res, CSRF_COOKIE, token, csrfScope);
     res.status(status).type('html').setHeader('Cache-Control', 'no-store');
     res.send(
       pages.form(values.locale, {
@@ -62,7 +62,7 @@ export function signupRoutes(container: DependencyContainer): Router {
 
   router.get('/signup', (req, res) => {
     const locale = pageLocaleOf(req);
-    sendForm(res, 200, { name: '', email: '', locale, time_zone: locale === 'ru' ? 'Europe/Moscow' : 'UTC' }, {});
+    sendForm(req, res, 200, { name: '', email: '', locale, time_zone: locale === 'ru' ? 'Europe/Moscow' : 'UTC' }, {});
   });
 
   router.post('/signup', applicationRateLimit(), requireBodyType('form'), formBody({ limit: '8kb', parameterLimit: 12 }), async (req, res) => {
@@ -73,7 +73,7 @@ export function signupRoutes(container: DependencyContainer): Router {
     const password = str('password');
     const say = (key: string): string => pages.text(values.locale, key);
     if (!csrfMatches(req, body._csrf)) {
-      sendForm(res, 403, values, {}, new TenderError('csrf_token_invalid').message);
+      sendForm(req, res, 403, values, {}, new TenderError('csrf_token_invalid').message);
       return;
     }
     const parsed = createMerchantSchema.safeParse({ name: values.name, email: values.email });
@@ -87,7 +87,7 @@ export function signupRoutes(container: DependencyContainer): Router {
       values.time_zone = 'UTC';
     }
     if (!parsed.success || Object.keys(errors).length > 0) {
-      sendForm(res, 400, values, errors, say('signup.summary'));
+      sendForm(req, res, 400, values, errors, say('signup.summary'));
       return;
     }
     let created;
@@ -101,13 +101,13 @@ export function signupRoutes(container: DependencyContainer): Router {
       });
     } catch (error) {
       if (error instanceof TenderError && error.code === 'web_account_exists') {
-        sendForm(res, 409, values, { email: say('signup.error_exists') }, say('signup.summary'));
+        sendForm(req, res, 409, values, { email: say('signup.error_exists') }, say('signup.summary'));
         return;
       }
       throw error;
     }
-    res.clearCookie(CSRF_COOKIE, { path: '/signup' });
-    res.cookie(WEB_LOCALE_COOKIE, values.locale, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 365 * 24 * 3600_000 });
+    clearWebCookie(req, res, CSRF_COOKIE, csrfScope);
+    setWebCookie(req, res, WEB_LOCALE_COOKIE, values.locale, { publicUrl: config.publicUrl, path: '/', maxAgeMs: WEB_LOCALE_MAX_AGE_MS });
     res.status(201).type('html').setHeader('Cache-Control', 'no-store');
     const until = created.test_mode_expires_at === null ? '' : formatInZone(Date.parse(created.test_mode_expires_at), values.time_zone, values.locale);
     res.send(pages.done(values.locale, { merchant: created, testModeUntil: until, dashboardUrl: `/dashboard/signin?lang=${values.locale}` }));

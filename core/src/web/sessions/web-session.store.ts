@@ -53,7 +53,7 @@ export function hashSessionId(id: string): string {
  * @example
  * ```ts
  * const { id } = await sessions.create(account.id, 'merchant', 'full', 'test');
- * res.cookie('tender_dashboard', id, { httpOnly: true, sameSite: 'lax' });
+ * setWebCookie(req, res, 'tender_dashboard_session', id, { publicUrl, path: '/dashboard' });
  * const session = await sessions.read(id); // undefined once expired or signed out
  * ```
  */
