@@ -184,3 +184,4 @@ export { webUrl } from './pages/next-action-page';
 export { ButtonMethodPage, ButtonPartOptions, ButtonPartTexts } from './methods/button-method-page';
 export { signNotification, verifyNotificationSignature } from './payments/notification-signature';
 export { COOKIE_LIMITS, WEB_LOCALE_MAX_AGE_MS, WebCookieScope, clearWebCookie, parseCookieHeader, setWebCookie, webCookieOptions } from './http/cookies';
+export { CSRF_FIELD, CSRF_HEADER, FormTokenCookie, csrfTokenOk, formTokenOk, issueFormToken, retireFormToken, submittedCsrfToken } from './web/csrf';

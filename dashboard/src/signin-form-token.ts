@@ -1,12 +1,12 @@
 import { Request, Response } from 'express';
-import { randomToken, readCookie, tokensMatch } from '@tender/core';
-import { SIGNIN_CSRF_COOKIE, cookieOptions } from './web-cookies';
+import { formTokenOk, issueFormToken } from '@tender/core';
+import { SIGNIN_CSRF_COOKIE } from './web-cookies';
 import { shellStateOf } from './web-views';
 
 /**
  * CSRF for the forms shown before there is a session (sign-in, choosing a password,
- * asking for a link): a double-submit token, set as a cookie scoped to the area and
- * put into the form; a post is accepted only when both are present and equal.
+ * asking for a link): core's form token (web/csrf.ts), its cookie scoped to the area;
+ * a post is accepted only when the cookie and the `_csrf` field are present and equal.
  *
  * @example
  * ```ts
@@ -15,15 +15,11 @@ import { shellStateOf } from './web-views';
  * ```
  */
 export function issueSigninFormToken(req: Request, res: Response, publicUrl: string): string {
-  const token = randomToken(32);
-  res.cookie(SIGNIN_CSRF_COOKIE, token, cookieOptions(req, publicUrl, shellStateOf(res).base));
-  return token;
+  return issueFormToken(req, res, { name: SIGNIN_CSRF_COOKIE, publicUrl, path: shellStateOf(res).base });
 }
 
 export function signinFormTokenOk(req: Request): boolean {
-  const cookie = readCookie(req, SIGNIN_CSRF_COOKIE);
-  const field = (req.body as Record<string, unknown> | undefined)?._csrf;
-  return cookie !== undefined && typeof field === 'string' && tokensMatch(field, cookie);
+  return formTokenOk(req, SIGNIN_CSRF_COOKIE);
 }
 
 /** A urlencoded form field as a string ('' when absent or not a string). */

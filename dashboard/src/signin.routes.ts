@@ -1,6 +1,6 @@
 import { Request, Response, Router } from 'express';
 import { ServiceResolver } from '@tender/core';
-import { CONFIG, TenderConfig, TenderError, WebAccountService, WebRealm, WebSessionStore, hashSessionId, readCookie, tokensMatch, webViewsOf } from '@tender/core';
+import { CONFIG, TenderConfig, TenderError, WebAccountService, WebRealm, WebSessionStore, hashSessionId, csrfTokenOk, readCookie, webViewsOf } from '@tender/core';
 import { wantsJson } from './web-refusal';
 import { WebSignin } from './accounts/web-signin.service';
 import { SIGNIN_CSRF_COOKIE, clearCookie, cookieOptions, sessionCookieName } from './web-cookies';
@@ -85,7 +85,7 @@ export function signinRoutes(container: ServiceResolver, realm: WebRealm): Route
       res.redirect(303, `${state.base}/signin`);
       return;
     }
-    if (!tokensMatch(formField(req, '_csrf'), session.csrfToken)) {
+    if (!csrfTokenOk(req, session.csrfToken)) {
       webViewsOf(res).render(res, 'shell/csrf', { title: 'shell.csrf.title' }, 403);
       return;
     }

@@ -1,5 +1,5 @@
 import { NextFunction, Request, Response } from 'express';
-import { BrandingService, DATABASE, Database, FONT_STACKS, ServiceResolver, WebAccountService, WebPrincipal, WebRealm, WebSessionStore, readCookie, setWebPrincipal, tokensMatch } from '@tender/core';
+import { BrandingService, DATABASE, Database, FONT_STACKS, ServiceResolver, WebAccountService, WebPrincipal, WebRealm, WebSessionStore, csrfTokenOk, readCookie, setWebPrincipal } from '@tender/core';
 import { refuse } from './web-refusal';
 import { sessionCookieName } from './web-cookies';
 import { shellStateOf } from './web-views';
@@ -59,13 +59,8 @@ export function authenticate(sessions: WebSessionStore, accounts: WebAccountServ
  */
 export function requireCsrf(req: Request, res: Response, next: NextFunction): void {
   if (SAFE_METHODS.has(req.method)) return next();
-  const expected = (res.locals.webPrincipal as WebPrincipal | undefined)?.csrfToken;
-  const body = req.body as Record<string, unknown> | undefined;
-  // A file upload (multipart/form-data) is not parsed before its screen reads it, so a
-  // plain HTML upload form carries the token in its action's query (`?_csrf=`) instead.
-  const inQuery = req.is('multipart/form-data') === 'multipart/form-data' && typeof req.query._csrf === 'string' ? req.query._csrf : undefined;
-  const sent = req.get('x-csrf-token') ?? (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? inQuery;
-  if (expected !== undefined && sent !== undefined && tokensMatch(sent, expected)) return next();
+  // Core's one CSRF mechanism (web/csrf.ts), bound to the session.
+  if (csrfTokenOk(req, (res.locals.webPrincipal as WebPrincipal | undefined)?.csrfToken)) return next();
   refuse(req, res, 'csrf_token_invalid', 'shell/csrf', { title: 'shell.csrf.title' });
 }
 

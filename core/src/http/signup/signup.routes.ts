@@ -3,7 +3,6 @@ import { DependencyContainer } from 'tsyringe';
 import { TenderConfig } from '../../config/config';
 import { CONFIG } from '../../config/tokens';
 import { TenderError } from '../../errors/tender-error';
-import { randomToken } from '../../ids/ids';
 import { createMerchantSchema } from '../../merchants/merchant.service';
 import { OnboardingService } from '../../merchants/onboarding.service';
 import { OFFERED_TIME_ZONES, formatInZone, isTimeZone } from '../../merchants/merchant-time';
@@ -12,7 +11,8 @@ import { WebAccountService, passwordSchema } from '../../web/accounts/web-accoun
 import { applicationRateLimit } from '../api/applications.routes';
 import { LANGUAGE_NAMES, SignupPages, themedSignupFiles } from './signup-pages';
 import { formBody, requireBodyType } from '../body-parsing';
-import { WEB_LOCALE_MAX_AGE_MS, clearWebCookie, readCookie, setWebCookie, tokensMatch } from '../cookies';
+import { WEB_LOCALE_MAX_AGE_MS, setWebCookie } from '../cookies';
+import { FormTokenCookie, formTokenOk, issueFormToken, retireFormToken } from '../../web/csrf';
 
 const CSRF_COOKIE = 'tender_signup_csrf';
 /** The dashboard's language cookie (dashboard/src/web-locale.ts): the language chosen here opens the dashboard. */
@@ -31,9 +31,8 @@ interface FormValues {
  * owner's dashboard account with the chosen password, language and time zone, and
  * sends the owner on to the dashboard: every later step is a form there.
  *
- * CSRF protection is a double-submit token: a random value in a SameSite=Strict,
- * HttpOnly cookie and the same value in a hidden field; a cross-site form cannot
- * read or set the cookie.
+ * CSRF protection is core's one mechanism (web/csrf.ts): a form token kept in a
+ * SameSite=Strict, HttpOnly cookie scoped to /signup and the same value in a hidden field.
  */
 export function signupRoutes(container: DependencyContainer): Router {
   const router = Router();
@@ -41,11 +40,10 @@ export function signupRoutes(container: DependencyContainer): Router {
   const onboarding = container.resolve(OnboardingService);
   const accounts = container.resolve(WebAccountService);
   const pages = new SignupPages(themedSignupFiles(config.templatesDir), config.brand);
-  const csrfScope = { publicUrl: config.publicUrl, path: '/signup', sameSite: 'strict' } as const;
+  const csrfCookie: FormTokenCookie = { name: CSRF_COOKIE, publicUrl: config.publicUrl, path: '/signup', sameSite: 'strict' };
 
   const sendForm = (req: Request, res: Response, status: number, values: FormValues, errors: Record<string, string>, summary?: string): void => {
-    const token = randomToken(32);
-    setWebCookie(req, res, CSRF_COOKIE, token, csrfScope);
+    const token = issueFormToken(req, res, csrfCookie);
     res.status(status).type('html').setHeader('Cache-Control', 'no-store');
     res.send(
       pages.form(values.locale, {
@@ -72,7 +70,7 @@ export function signupRoutes(container: DependencyContainer): Router {
     const values: FormValues = { name: str('name'), email: str('email'), locale: isPageLocale(asked) ? asked : pageLocaleOf(req), time_zone: str('time_zone') || 'UTC' };
     const password = str('password');
     const say = (key: string): string => pages.text(values.locale, key);
-    if (!csrfMatches(req, body._csrf)) {
+    if (!formTokenOk(req, CSRF_COOKIE)) {
       sendForm(req, res, 403, values, {}, new TenderError('csrf_token_invalid').message);
       return;
     }
@@ -106,7 +104,7 @@ export function signupRoutes(container: DependencyContainer): Router {
       }
       throw error;
     }
-    clearWebCookie(req, res, CSRF_COOKIE, csrfScope);
+    retireFormToken(req, res, csrfCookie);
     setWebCookie(req, res, WEB_LOCALE_COOKIE, values.locale, { publicUrl: config.publicUrl, path: '/', maxAgeMs: WEB_LOCALE_MAX_AGE_MS });
     res.status(201).type('html').setHeader('Cache-Control', 'no-store');
     const until = created.test_mode_expires_at === null ? '' : formatInZone(Date.parse(created.test_mode_expires_at), values.time_zone, values.locale);
@@ -119,10 +117,4 @@ export function signupRoutes(container: DependencyContainer): Router {
 function pageLocaleOf(req: Request): PageLocale {
   const asked = typeof req.query.lang === 'string' ? req.query.lang : null;
   return chooseLocale(asked, req.get('accept-language'));
-}
-
-/** The double-submit check, compared as bytes (a field of another byte length is simply a mismatch). */
-function csrfMatches(req: Request, field: unknown): boolean {
-  const cookie = readCookie(req, CSRF_COOKIE);
-  return cookie !== undefined && typeof field === 'string' && tokensMatch(field, cookie);
 }
