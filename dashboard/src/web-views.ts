@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { Request, Response } from 'express';
-import Handlebars from 'handlebars';
 import helmet from 'helmet';
-import { DEFAULT_BRAND, OperatorBrand, PageLocale, ThemeFiles, WebPrincipal, WebViews, brandTemplateData, directionOf, formatAmount, isPageLocale } from '@tender/core';
+import { DEFAULT_BRAND, OperatorBrand, PageLocale, TemplateEnv, ThemeFiles, WebPrincipal, WebViews, brandTemplateData, createTemplateEnv, directionOf, isPageLocale, safeJson } from '@tender/core';
 import { WebMessages, loadWebMessages, webMessage } from './web-locale';
 
 /** The package's own templates/ (from dashboard/dist or dashboard/src: one level below the package root). */
@@ -13,7 +12,6 @@ export const WEB_AREAS = ['shell', 'dashboard', 'console'] as const;
 export type WebArea = 'dashboard' | 'console';
 
 const COMPILE: CompileOptions = { strict: false, preventIndent: true };
-const RUNTIME: Handlebars.RuntimeOptions = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
 
 /** A link of the navigation, already filtered by role. */
 export interface NavItem {
@@ -62,9 +60,9 @@ export function shellStateOf(res: Response): ShellRequestState {
  */
 export class HandlebarsWebViews implements WebViews {
   readonly messages: Readonly<Record<PageLocale, WebMessages>>;
-  private readonly env = Handlebars.create();
-  private readonly layout: Handlebars.TemplateDelegate;
-  private readonly views = new Map<string, Handlebars.TemplateDelegate>();
+  private readonly env: TemplateEnv;
+  private readonly layout: HandlebarsTemplateDelegate;
+  private readonly views = new Map<string, HandlebarsTemplateDelegate>();
 
   private readonly operator: Readonly<Record<string, string | null>>;
 
@@ -75,7 +73,11 @@ export class HandlebarsWebViews implements WebViews {
   constructor(readonly files: ThemeFiles = new ThemeFiles([WEB_TEMPLATES_DIR]), brand: OperatorBrand = DEFAULT_BRAND) {
     this.operator = brandTemplateData(brand);
     this.messages = loadWebMessages(files, brand.name);
-    this.registerHelpers();
+    const messages = this.messages;
+    this.env = createTemplateEnv({
+      helpers: ['concat', 'eq', 'not', 'or', 'and', 'amount', 'datetime', 'json'],
+      texts: (locale, key, params) => webMessage(messages, locale as PageLocale, key, params),
+    });
     this.registerPartials('partials', '');
     for (const area of files.folders('').filter((name) => !['partials', 'assets', 'locales'].includes(name))) {
       this.registerPartials(path.join(area, 'partials'), `${area}-`);
@@ -120,8 +122,8 @@ export class HandlebarsWebViews implements WebViews {
       operator: this.operator,
       brandCss: typeof res.locals.webBrandCss === 'string' ? res.locals.webBrandCss : undefined,
     };
-    const body = template(context, RUNTIME);
-    const html = this.layout({ ...context, body }, RUNTIME);
+    const body = template(context);
+    const html = this.layout({ ...context, body });
     sendHtml(req, res, state.nonce, status, html);
   }
 
@@ -132,31 +134,6 @@ export class HandlebarsWebViews implements WebViews {
 
   hasView(view: string): boolean {
     return this.views.has(view);
-  }
-
-  private registerHelpers(): void {
-    const messages = this.messages;
-    const langOf = (options: Handlebars.HelperOptions): PageLocale => {
-      const lang = (options.data as { root?: { lang?: unknown } } | undefined)?.root?.lang;
-      return typeof lang === 'string' && isPageLocale(lang) ? lang : 'en';
-    };
-    this.env.registerHelper('t', function (key: unknown, options: Handlebars.HelperOptions) {
-      return webMessage(messages, langOf(options), String(key), options.hash as Record<string, unknown>);
-    });
-    this.env.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
-    this.env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-    this.env.registerHelper('not', (a: unknown) => !a);
-    this.env.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
-    this.env.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
-    this.env.registerHelper('amount', function (minor: unknown, currency: unknown, options: Handlebars.HelperOptions) {
-      const n = typeof minor === 'number' ? minor : Number(minor);
-      return Number.isSafeInteger(n) && typeof currency === 'string' ? formatAmount(n, currency, langOf(options)) : '';
-    });
-    this.env.registerHelper('datetime', (ms: unknown) => {
-      const n = Number(ms);
-      return Number.isFinite(n) && n > 0 ? `${new Date(n).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
-    });
-    this.env.registerHelper('json', (value: unknown) => new Handlebars.SafeString(safeJson(value)));
   }
 
   private registerPartials(dir: string, prefix: string): void {
@@ -176,15 +153,8 @@ export function themedWebFiles(themeDir: string): ThemeFiles {
   return ThemeFiles.over(path.join(themeDir, 'dashboard'), WEB_TEMPLATES_DIR);
 }
 
-/** JSON for a `<script type="application/json">` block: nothing in it can close the element. */
-export function safeJson(value: unknown): string {
-  return JSON.stringify(value ?? null)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-}
+/** JSON for a `<script type="application/json">` block: core's (the `json` helper's). */
+export { safeJson };
 
 /**
  * Sends a shell page: scripts only with the response's nonce or from the gateway,

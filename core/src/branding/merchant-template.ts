@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { TenderError } from '../errors/tender-error';
 import { findMarkupProblem } from './merchant-markup';
+import { TEMPLATE_RUNTIME, createTemplateEnv } from '../templating/template-env';
 
 /** Largest merchant template accepted, in bytes of UTF-8. */
 export const MERCHANT_TEMPLATE_MAX_BYTES = 32_768;
@@ -13,10 +14,7 @@ export const ALLOWED_BLOCK_HELPERS: readonly string[] = ['if', 'unless', 'each',
 const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
 
 /** Runtime options for every render: no prototype properties or methods, ever. */
-export const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
-  allowProtoPropertiesByDefault: false,
-  allowProtoMethodsByDefault: false,
-};
+export const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = TEMPLATE_RUNTIME;
 
 export const COMPILE_OPTIONS: CompileOptions = {
   knownHelpers: { if: true, unless: true, each: true, with: true, lookup: false, log: false, helperMissing: false, blockHelperMissing: false },
@@ -84,7 +82,7 @@ export function compileMerchantTemplate(env: typeof Handlebars, source: string):
   return template;
 }
 
-const checkEnv = Handlebars.create();
+const checkEnv = createTemplateEnv();
 for (const [name, tag] of Object.entries(PARTIAL_PLACEHOLDERS)) checkEnv.registerPartial(name, `<${tag}></${tag}>`);
 
 /** Sample data for the markup check: every field a template can read, filled. */

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import Handlebars from 'handlebars';
 import path from 'node:path';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { TenderConfig } from '../config/config';
 import { ConfigProblem } from './config-problems';
 import { PageTheme } from '../pages/page-theme';
 import { ThemeFileError, ThemeFiles } from '../pages/theme-files';
+import { createTemplateEnv } from '../templating/template-env';
 import { SignupPages, themedSignupFiles } from '../http/signup/signup-pages';
 import { themedEmailFiles } from '../notifications/email/email-renderer';
 
@@ -136,6 +136,6 @@ function loadThemedTemplateSets(config: TenderConfig): void {
   const own = new ThemeFiles([email.layers[0] ?? '']);
   for (const file of own.list('locales', '.json')) email.jsonLayers(path.join('locales', file));
   for (const folder of ['', ...own.folders('')]) {
-    for (const file of own.list(folder, '.hbs')) own.compile(Handlebars.create(), path.join(folder, file));
+    for (const file of own.list(folder, '.hbs')) own.compile(createTemplateEnv(), path.join(folder, file));
   }
 }

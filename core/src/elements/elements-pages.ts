@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
 import { injectable } from 'tsyringe';
 import { CORE_TEMPLATES_DIR } from '../templates-dir';
+import { TEMPLATE_COMPILE, createTemplateEnv } from '../templating/template-env';
 import { PageLocale } from '../pages/page-locale';
 
 /** The embedded fields' three inputs. */
@@ -42,7 +42,7 @@ export interface FieldPageContext {
  */
 @injectable()
 export class ElementsPages {
-  private readonly env = Handlebars.create();
+  private readonly env = createTemplateEnv();
   private readonly field = this.compile('field.hbs');
   private readonly challenge = this.compile('challenge-frame.hbs');
   private readonly done = this.compile('challenge-done.hbs');
@@ -64,7 +64,7 @@ export class ElementsPages {
     return this.done({ ...c, dir: c.locale === 'ar' ? 'rtl' : 'ltr', t: WORDS[c.locale], origins: c.origins.join(' ') });
   }
 
-  private compile(file: string): Handlebars.TemplateDelegate {
-    return this.env.compile(fs.readFileSync(path.join(CORE_TEMPLATES_DIR, 'elements', file), 'utf8'), { strict: false, noEscape: false });
+  private compile(file: string): HandlebarsTemplateDelegate {
+    return this.env.compile(fs.readFileSync(path.join(CORE_TEMPLATES_DIR, 'elements', file), 'utf8'), TEMPLATE_COMPILE);
   }
 }

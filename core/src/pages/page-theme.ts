@@ -11,6 +11,7 @@ import { PageContext, merchantTemplateContext } from './page-context';
 import { methodPartProblem } from '../methods/method-part-template';
 import { DEFAULT_THEME_DIR } from '../templates-dir';
 import { ThemeFiles } from './theme-files';
+import { createTemplateEnv } from '../templating/template-env';
 
 /** The pages every theme provides (templates/default/<name>.hbs); `fields` is the payment form island's document. */
 export const PAGE_NAMES = ['payment', 'fields', 'result', 'challenge', 'error', 'link', 'next-action'] as const;
@@ -43,9 +44,9 @@ const ASSET_TYPES: Readonly<Record<string, string>> = { '.css': 'text/css; chars
 export class PageTheme {
   readonly dir: string;
   readonly messages: Readonly<Record<PageLocale, PageMessages>>;
-  private readonly env = Handlebars.create();
+  private readonly env = createTemplateEnv();
   /** Where merchant templates are compiled: the theme's display partials, placeholders for the gateway's forms. */
-  private readonly merchantEnv = Handlebars.create();
+  private readonly merchantEnv = createTemplateEnv();
   private readonly layout: Handlebars.TemplateDelegate;
   private readonly pages: Readonly<Record<PageName, Handlebars.TemplateDelegate>>;
   private readonly assets = new Map<string, { type: string; body: Buffer }>();

@@ -1,18 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
 import { Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { CONFIG } from '../../config/tokens';
 import { TenderConfig } from '../../config/config';
 import { CORE_TEMPLATES_DIR } from '../../templates-dir';
+import { compileTemplate } from '../../templating/template-env';
 import { apiReferenceView } from './api-reference-view';
 import { OpenApiDocument, buildOpenApiDocument } from './openapi-document';
 
 /** The HTML reference of a document: Handlebars with escaping on and no prototype access. */
 export function renderApiReference(document: OpenApiDocument): string {
-  const template = Handlebars.create().compile(fs.readFileSync(path.join(CORE_TEMPLATES_DIR, 'api-reference', 'reference.hbs'), 'utf8'), { strict: false });
-  return template(apiReferenceView(document), { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+  const template = compileTemplate(fs.readFileSync(path.join(CORE_TEMPLATES_DIR, 'api-reference', 'reference.hbs'), 'utf8'));
+  return template(apiReferenceView(document));
 }
 
 /**

@@ -4,6 +4,7 @@ import { CORE_TEMPLATES_DIR } from '../../templates-dir';
 import { PAGE_LOCALES, PageLocale, directionOf, mergeMessages } from '../../pages/page-locale';
 import { ThemeFiles } from '../../pages/theme-files';
 import { DEFAULT_BRAND, OperatorBrand, brandTemplateData } from '../../config/brand-config';
+import { TEMPLATE_COMPILE, createTemplateEnv } from '../../templating/template-env';
 
 /** templates/signup at the repository root. */
 export const SIGNUP_TEMPLATES = path.join(CORE_TEMPLATES_DIR, 'signup');
@@ -19,7 +20,7 @@ export const LANGUAGE_NAMES: Readonly<Record<PageLocale, string>> = { ru: 'Ру�
  * a missing text falls back to English). Templates are read once.
  */
 export class SignupPages {
-  private readonly hbs = Handlebars.create();
+  private readonly hbs = createTemplateEnv({ texts: (locale, key, params) => this.text(locale as PageLocale, key, params) });
   private readonly layout: HandlebarsTemplateDelegate;
   private readonly formPage: HandlebarsTemplateDelegate;
   private readonly donePage: HandlebarsTemplateDelegate;
@@ -33,14 +34,10 @@ export class SignupPages {
    */
   constructor(files: ThemeFiles = new ThemeFiles([SIGNUP_TEMPLATES]), private readonly brand: OperatorBrand = DEFAULT_BRAND) {
     this.operator = brandTemplateData(brand);
-    const load = (name: string) => files.compile(this.hbs, `${name}.hbs`, { strict: false });
+    const load = (name: string) => files.compile(this.hbs, `${name}.hbs`, TEMPLATE_COMPILE);
     for (const locale of PAGE_LOCALES) {
       this.messages.set(locale, files.jsonLayers<Messages>(path.join('locales', `${locale}.json`)).reduce(mergeMessages, {}));
     }
-    this.hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => {
-      const locale = (options.data as { root?: { lang?: PageLocale } }).root?.lang ?? 'en';
-      return this.text(locale, key, options.hash as Record<string, unknown>);
-    });
     this.layout = load('layout');
     this.formPage = load('signup');
     this.donePage = load('signup-done');

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import Handlebars from 'handlebars';
 import { DependencyContainer } from 'tsyringe';
 import { DATABASE, Database } from '../../db/database';
 import { TenderError } from '../../errors/tender-error';
@@ -13,6 +12,7 @@ import { TenderConfig } from '../../config/config';
 import { brandTemplateData } from '../../config/brand-config';
 import { CORE_TEMPLATES_DIR } from '../../templates-dir';
 import { ThemeFiles } from '../../pages/theme-files';
+import { createTemplateEnv } from '../../templating/template-env';
 import { cardBrandLabel } from '../../pages/card-brand-label';
 
 const LABELS: Record<string, string> = {
@@ -39,7 +39,7 @@ export function paymentStatusRoutes(container: DependencyContainer): Router {
   const links = container.resolve(StatusLink);
   const config = container.resolve<TenderConfig>(CONFIG);
   // core/templates/status, or the operator theme's status/ folder over it (TENDER_TEMPLATES_DIR).
-  const page = ThemeFiles.over(path.join(config.templatesDir, 'status'), path.join(CORE_TEMPLATES_DIR, 'status')).compile(Handlebars.create(), 'status.hbs');
+  const page = ThemeFiles.over(path.join(config.templatesDir, 'status'), path.join(CORE_TEMPLATES_DIR, 'status')).compile(createTemplateEnv(), 'status.hbs');
   const operator = brandTemplateData(config.brand);
 
   router.get('/:token', async (req, res) => {

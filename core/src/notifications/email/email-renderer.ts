@@ -1,6 +1,6 @@
 import path from 'node:path';
-import Handlebars from 'handlebars';
 import { CORE_TEMPLATES_DIR } from '../../templates-dir';
+import { createTemplateEnv } from '../../templating/template-env';
 import { EmailTemplate } from './email-queue';
 import { ThemeFileError, ThemeFiles } from '../../pages/theme-files';
 import { PageMessages, mergeMessages } from '../../pages/page-locale';
@@ -38,7 +38,7 @@ export const EMAIL_TEMPLATES_DIR = path.join(CORE_TEMPLATES_DIR, 'email');
  * ```
  */
 export class EmailRenderer {
-  private readonly hbs = Handlebars.create();
+  private readonly hbs = createTemplateEnv({ helpers: ['add1'] });
   private readonly cache = new Map<string, HandlebarsTemplateDelegate>();
 
   private readonly files: ThemeFiles;
@@ -49,8 +49,6 @@ export class EmailRenderer {
   constructor(files: ThemeFiles | string = EMAIL_TEMPLATES_DIR, brand?: OperatorBrand) {
     this.files = typeof files === 'string' ? new ThemeFiles([files]) : files;
     this.operator = brandTemplateData(brand ?? DEFAULT_BRAND);
-    // Numbered lists in plain text (a bank's plan of documents).
-    this.hbs.registerHelper('add1', (i: unknown) => Number(i) + 1);
   }
 
   /** `template` is one of core's (EmailTemplate) or, with a plugin's directory, a plugin's registered name. */

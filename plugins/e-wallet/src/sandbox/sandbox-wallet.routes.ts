@@ -1,9 +1,8 @@
 import express, { Response, Router } from 'express';
-import Handlebars from 'handlebars';
-import { formatAmount } from '@tender/core';
+import { compileTemplate, formatAmount } from '@tender/core';
 import { SandboxWallet, SandboxWalletPayment } from './sandbox-wallet';
 
-const WALLET_PAGE = Handlebars.compile(`<!doctype html>
+const WALLET_PAGE = compileTemplate(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sandbox wallet</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;background:#f3f0ff;margin:0}main{max-width:420px;margin:32px auto;background:#fff;border-radius:16px;padding:24px;box-shadow:0 2px 12px #0002}

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
+import { TEMPLATE_COMPILE, createTemplateEnv } from '@tender/core';
 import { ScreenLocale, ScreenMessages } from './screen-messages';
 
 /** The screens' templates: plugins/saved-cards/templates/screens (from dist/screens or src/screens). */
@@ -26,28 +26,25 @@ const VIEWS: readonly ScreenView[] = ['customers', 'customer', 'card-delete-conf
  * ```
  */
 export class SavedCardScreenViews {
-  private readonly env = Handlebars.create();
-  private readonly views = new Map<ScreenView, Handlebars.TemplateDelegate>();
+  private readonly env;
+  private readonly views = new Map<ScreenView, HandlebarsTemplateDelegate>();
   readonly messages: ScreenMessages;
 
   constructor(dir: string = SCREEN_TEMPLATES_DIR) {
     this.messages = new ScreenMessages(path.join(dir, 'locales'));
     const messages = this.messages;
-    this.env.registerHelper('t', function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
-      const locale = (options.data as { root?: { locale?: ScreenLocale } } | undefined)?.root?.locale ?? 'en';
-      return messages.text(locale, String(key), options.hash as Record<string, string | number>);
-    });
+    this.env = createTemplateEnv({ texts: (locale, key, params) => messages.text(locale as ScreenLocale, key, params as Record<string, string | number>) });
     for (const view of VIEWS) {
       const file = path.join(dir, `${view}.hbs`);
       const source = fs.readFileSync(file, 'utf8');
       if (source.includes('{{{') || /\{\{\s*&/.test(source)) throw new Error(`saved-cards screen template ${file} prints a value unescaped`);
-      this.views.set(view, this.env.compile(source, { strict: false, noEscape: false }));
+      this.views.set(view, this.env.compile(source, TEMPLATE_COMPILE));
     }
   }
 
   render(view: ScreenView, locale: ScreenLocale, data: Record<string, unknown>): string {
     const template = this.views.get(view);
     if (template === undefined) throw new Error(`no saved-cards screen template ${view}`);
-    return template({ ...data, locale }, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+    return template({ ...data, locale });
   }
 }

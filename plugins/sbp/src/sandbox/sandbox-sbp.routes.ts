@@ -1,9 +1,8 @@
 import express, { Response, Router } from 'express';
-import Handlebars from 'handlebars';
-import { formatAmount } from '@tender/core';
+import { compileTemplate, formatAmount } from '@tender/core';
 import { SandboxQr, SandboxSbpBank } from './sandbox-sbp-bank';
 
-const PAGE = Handlebars.compile(`<!doctype html>
+const PAGE = compileTemplate(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sandbox SBP bank</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:420px;margin:24px auto;padding:0 16px;color:#1b1f24}

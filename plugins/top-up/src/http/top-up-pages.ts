@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
-import { OperatorBrand, PAGE_LOCALES, PageLocale, brandTemplateData, chooseLocale, directionOf, isPageLocale } from '@tender/core';
+import { OperatorBrand, PAGE_LOCALES, PageLocale, brandTemplateData, chooseLocale, compileTemplate, directionOf, isPageLocale } from '@tender/core';
 
 const PACKAGE_DIR = path.join(__dirname, '..', '..');
 const read = (file: string): string => fs.readFileSync(path.join(PACKAGE_DIR, file), 'utf8');
@@ -10,8 +9,8 @@ export type PageMessages = Readonly<Record<string, string>>;
 
 /** The page templates, their style sheet and the ru/en/ar texts, read once at start. */
 export class TopUpPages {
-  private readonly form = Handlebars.compile(read('templates/top-up-page.hbs'), { strict: false });
-  private readonly status = Handlebars.compile(read('templates/top-up-status.hbs'), { strict: false });
+  private readonly form = compileTemplate(read('templates/top-up-page.hbs'));
+  private readonly status = compileTemplate(read('templates/top-up-status.hbs'));
   private readonly css = read('templates/layout-style.css');
   private readonly messages = Object.fromEntries(PAGE_LOCALES.map((l) => [l, JSON.parse(read(`locales/${l}.json`)) as PageMessages])) as Record<PageLocale, PageMessages>;
 
