@@ -186,3 +186,4 @@ export { signNotification, verifyNotificationSignature } from './payments/notifi
 export { COOKIE_LIMITS, WEB_LOCALE_MAX_AGE_MS, WebCookieScope, clearWebCookie, parseCookieHeader, setWebCookie, webCookieOptions } from './http/cookies';
 export { CSRF_FIELD, CSRF_HEADER, FormTokenCookie, csrfTokenOk, formTokenOk, issueFormToken, retireFormToken, submittedCsrfToken } from './web/csrf';
 export { SharedHelper, TEMPLATE_COMPILE, TEMPLATE_RUNTIME, TemplateEnv, TemplateEnvOptions, compileTemplate, createTemplateEnv, safeJson } from './templating/template-env';
+export { DECIMAL_PATTERN, DecimalAmountRules, Money, currencyExponent, decimalText, decimalToMinor, minorToDecimal, parseDecimalAmount } from './money/decimal-amount';

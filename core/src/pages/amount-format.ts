@@ -1,15 +1,5 @@
 import { findCurrency } from '../money/currencies';
-
-/**
- * The exact decimal string of an amount in minor units ("-1234.50" for -123450 with
- * exponent 2), built from the integer's digits: never through a float.
- */
-function decimalOf(minor: number | bigint, exponent: number): string {
-  const whole = BigInt(minor);
-  const digits = (whole < 0n ? -whole : whole).toString().padStart(exponent + 1, '0');
-  const unsigned = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
-  return whole < 0n ? `-${unsigned}` : unsigned;
-}
+import { decimalText } from '../money/decimal-amount';
 
 /**
  * An amount in minor units for people to read, in the locale of a page or an e-mail
@@ -31,5 +21,5 @@ export function formatAmount(minor: number | bigint, currency: string, locale: s
   const exponent = findCurrency(currency)?.exponent ?? 2;
   const format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent });
   // lib ES2022 types format() as number|bigint only; the runtime (Node >= 19) takes a decimal string.
-  return (format.format as unknown as (value: string) => string)(decimalOf(minor, exponent));
+  return (format.format as unknown as (value: string) => string)(decimalText(minor, exponent));
 }

@@ -1,10 +1,11 @@
-import { TenderError, findCurrency } from '@tender/core';
+import { TenderError, findCurrency, minorToDecimal, parseDecimalAmount } from '@tender/core';
 
 /**
  * Saleor sends amounts as decimals in the major unit (25.5 RUB); Tender counts integer
- * minor units. The conversion goes through the decimal text, never through float
- * arithmetic, and an amount finer than the currency's minor unit is refused rather
- * than rounded: a shop must not be charged a different amount than Saleor shows.
+ * minor units. The conversion is core's (parseDecimalAmount, minorToDecimal), through
+ * the decimal text, never through float arithmetic, and an amount finer than the
+ * currency's minor unit is refused rather than rounded: a shop must not be charged a
+ * different amount than Saleor shows.
  *
  * @example
  * ```ts
@@ -16,20 +17,19 @@ import { TenderError, findCurrency } from '@tender/core';
 export function toMinorUnits(amount: number | string, currency: string): number {
   const exponent = exponentOf(currency);
   const text = typeof amount === 'number' ? String(amount) : amount.trim();
-  const match = /^(\d{1,15})(?:\.(\d{1,20}))?$/.exec(text);
-  if (match === null) throw new TenderError('amount_invalid', { param: 'action.amount' });
-  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  const minor = parseDecimalAmount(text, currency, { trailingZeros: true });
+  if (minor !== undefined) return minor;
+  const fraction = (/^\d{1,15}\.(\d{1,20})$/.exec(text)?.[1] ?? '').replace(/0+$/, '');
   if (fraction.length > exponent) {
     throw new TenderError('amount_invalid', { param: 'action.amount', message: `${currency} amounts have at most ${exponent} decimal places; got ${text}.` });
   }
-  const minor = Number(match[1]) * 10 ** exponent + Number(fraction.padEnd(exponent, '0') || '0');
-  if (!Number.isSafeInteger(minor) || minor <= 0) throw new TenderError('amount_invalid', { param: 'action.amount' });
-  return minor;
+  throw new TenderError('amount_invalid', { param: 'action.amount' });
 }
 
+/** Saleor's JSON number for an amount: the exact decimal text read as a number (Saleor's own API type). */
 export function fromMinorUnits(minor: number, currency: string): number {
-  const exponent = exponentOf(currency);
-  return Number(`${Math.trunc(minor / 10 ** exponent)}.${String(minor % 10 ** exponent).padStart(exponent, '0')}`);
+  exponentOf(currency);
+  return Number(minorToDecimal(minor, currency));
 }
 
 function exponentOf(currency: string): number {
