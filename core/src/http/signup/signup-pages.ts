@@ -15,7 +15,7 @@ type Messages = { readonly [key: string]: string | Messages };
 export const LANGUAGE_NAMES: Readonly<Record<PageLocale, string>> = { ru: 'Русский', en: 'English', ar: 'العربية' };
 
 /**
- * The sign-up pages: Handlebars with HTML escaping on, no prototype access, and the
+ * The sign-up pages: core's Handlebars setup (escaping on, no prototype access), and the
  * page's own minimal layout, in ru, en or ar (templates/signup/locales/<lang>.json;
  * a missing text falls back to English). Templates are read once.
  */
@@ -64,10 +64,7 @@ export class SignupPages {
 
   private page(locale: PageLocale, titleKey: string, body: string): string {
     const languages = PAGE_LOCALES.map((code) => ({ code, name: LANGUAGE_NAMES[code], current: code === locale }));
-    return this.layout(
-      { title: this.text(locale, titleKey), lang: locale, dir: directionOf(locale), languages, operator: this.operator, body: new Handlebars.SafeString(body) },
-      { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false },
-    );
+    return this.layout({ title: this.text(locale, titleKey), lang: locale, dir: directionOf(locale), languages, operator: this.operator, body: new Handlebars.SafeString(body) });
   }
 }
 
