@@ -183,3 +183,5 @@ export { BankOperation, EXPIRED_ACTION_CODE } from './banks/bank-operation';
 export { webUrl } from './pages/next-action-page';
 export { ButtonMethodPage, ButtonPartOptions, ButtonPartTexts } from './methods/button-method-page';
 export { signNotification, verifyNotificationSignature } from './payments/notification-signature';
+export { AwaitedSandbox, AwaitedSandboxSchema, SandboxNotifier, SandboxRow } from './payments/awaited-sandbox';
+export { AwaitedMethodAdapter, AwaitedMethodTexts, AwaitedPaymentStatus, AwaitedRefundStatus } from './payments/awaited-method-adapter';
