@@ -187,3 +187,5 @@ export { COOKIE_LIMITS, WEB_LOCALE_MAX_AGE_MS, WebCookieScope, clearWebCookie, p
 export { CSRF_FIELD, CSRF_HEADER, FormTokenCookie, csrfTokenOk, formTokenOk, issueFormToken, retireFormToken, submittedCsrfToken } from './web/csrf';
 export { SharedHelper, TEMPLATE_COMPILE, TEMPLATE_RUNTIME, TemplateEnv, TemplateEnvOptions, compileTemplate, createTemplateEnv, safeJson } from './templating/template-env';
 export { DECIMAL_PATTERN, DecimalAmountRules, Money, currencyExponent, decimalText, decimalToMinor, minorToDecimal, parseDecimalAmount } from './money/decimal-amount';
+export { AwaitedSandbox, AwaitedSandboxSchema, SandboxNotifier, SandboxRow } from './payments/awaited-sandbox';
+export { AwaitedMethodAdapter, AwaitedMethodTexts, AwaitedPaymentStatus, AwaitedRefundStatus } from './payments/awaited-method-adapter';

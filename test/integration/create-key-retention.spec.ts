@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { FixedClock } from '@tender/core';
+import { FixedClock, RefundService } from '@tender/core';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 
@@ -11,12 +11,15 @@ import { CARDS, MerchantClient } from '../support/merchant-client';
 describe('create keys after a crash and after their retention period', function () {
   let t: TestGateway;
   let shop: MerchantClient;
+  let merchantId: string;
   const clock = new FixedClock(Date.now());
   const DAY = 24 * 3600_000;
 
   before(async () => {
     t = await startTestGateway({ clock });
-    shop = new MerchantClient(t.gateway.app, (await t.createMerchant()).key);
+    const merchant = await t.createMerchant();
+    merchantId = merchant.id;
+    shop = new MerchantClient(t.gateway.app, merchant.key);
   });
   after(() => t.close());
 
@@ -53,5 +56,26 @@ describe('create keys after a crash and after their retention period', function 
     const later = await shop.post('/v1/refunds', { payment_id: p.id, amount: 200 }, 'refund-key').expect(201);
     assert.notEqual(later.body.id, r.body.id);
     assert.equal((await shop.get(`/v1/payments/${p.id}`)).body.amount_refunded, 300);
+  });
+
+  it('a refund that used up the payment is replayed by its key, not refused as 409', async () => {
+    const p = await shop.pay(CARDS.visa, { amount: 3000 });
+    const full = await shop.post('/v1/refunds', { payment_id: p.id }, 'full-refund-key').expect(201);
+    assert.equal((await shop.get(`/v1/payments/${p.id}`)).body.status, 'refunded');
+    await forgetResponses();
+    // The stored response is lost (a crash): the key on the refund still answers it, with or without the amount.
+    const again = await shop.post('/v1/refunds', { payment_id: p.id }, 'full-refund-key').expect(201);
+    assert.deepEqual(again.body, full.body);
+    await forgetResponses();
+    assert.equal((await shop.post('/v1/refunds', { payment_id: p.id, amount: 3000 }, 'full-refund-key').expect(201)).body.id, full.body.id);
+    await forgetResponses();
+    // Another amount under the same key is still a reused key; a new key on the refunded payment is still refused.
+    assert.equal((await shop.post('/v1/refunds', { payment_id: p.id, amount: 10 }, 'full-refund-key').expect(400)).body.error.code, 'idempotency_key_reused');
+    assert.equal((await shop.post('/v1/refunds', { payment_id: p.id }, 'another-key').expect(409)).body.error.code, 'payment_invalid_state');
+    // Through the service, as plugins call it (no HTTP idempotency layer at all).
+    const ctx = { merchantId, livemode: false };
+    const direct = await t.gateway.container.resolve(RefundService).create(ctx, { payment_id: p.id }, 'full-refund-key');
+    assert.equal(direct.id, full.body.id);
+    assert.equal((await t.gateway.db('refunds').where({ payment_id: p.id })).length, 1);
   });
 });

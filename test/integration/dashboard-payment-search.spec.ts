@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { FixedClock, MerchantContext } from '@tender/core';
 import { PaymentSearch } from '@tender/dashboard/dist/dashboard/payment-search';
-import { cursorOf, filterOf, paymentFilterSchema } from '@tender/dashboard/dist/dashboard/payment-filter';
+import { cursorOf, filterOf, methodTypesOf, paymentFilterSchema } from '@tender/dashboard/dist/dashboard/payment-filter';
 import { paymentCsvHeader, paymentCsvLine } from '@tender/dashboard/dist/dashboard/payment-csv';
+import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { plugin as accountsPlugin } from '@tender/plugin-accounts';
+import { plugin as savedCardsPlugin } from '@tender/plugin-saved-cards';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient } from '../support/merchant-client';
 import { SeededPayments, seedPayments } from '../support/dashboard-fixtures';
@@ -81,6 +84,46 @@ describe('dashboard: payment search', function () {
       await t.gateway.db('payments').where({ id }).update({ method_type: 'card' });
       await t.gateway.db('account_payments').where({ bank_operation_id: 'op_fixture1' }).delete();
     }
+  });
+
+  it('"any card" covers every card-based method: a typed card, an embedded-fields token, a saved card', async () => {
+    const [tokenPaid, savedPaid] = [seeded.visa[0] as string, seeded.mir[0] as string];
+    // Fixtures: those flows themselves (which record these method types) are tested in their own specs.
+    await t.gateway.db('payments').where({ id: tokenPaid }).update({ method_type: 'card_token' });
+    await t.gateway.db('payments').where({ id: savedPaid }).update({ method_type: 'saved_card' });
+    try {
+      const cards = await ids({ method: 'card' });
+      assert.ok(cards.includes(tokenPaid), 'a card_token payment is a card payment');
+      assert.equal(cards.length, seeded.all.length - seeded.pending.length - 1);
+      // The saved-cards plugin is not loaded here: its type is matched when a registered method declares it card-based.
+      assert.ok(!cards.includes(savedPaid), 'no registered method is saved_card in this gateway');
+      assert.deepEqual(await ids({ method: 'card' }, other), [otherPayment], "another merchant's search does not see them");
+      assert.ok(!(await ids({ method: 'account' })).includes(tokenPaid));
+    } finally {
+      await t.gateway.db('payments').whereIn('id', [tokenPaid, savedPaid]).update({ method_type: 'card' });
+    }
+  });
+
+  it('with the saved-cards plugin loaded, its saved_card payments are card payments too', async () => {
+    const withSaved = await startTestGateway({ plugins: [sandboxPlugin, accountsPlugin, savedCardsPlugin] });
+    try {
+      const m = await withSaved.createMerchant('Shop S');
+      const scope = { merchantId: m.id, livemode: false };
+      const paid = await new MerchantClient(withSaved.gateway.app, m.key).pay(CARDS.visa, { amount: 1000 });
+      await withSaved.gateway.db('payments').where({ id: paid.id }).update({ method_type: 'saved_card' });
+      const found = await withSaved.gateway.container.resolve(PaymentSearch).page(scope, filter({ method: 'card' }), undefined, 10);
+      assert.deepEqual(found.payments.map((p) => p.id), [paid.id]);
+    } finally {
+      await withSaved.close();
+    }
+  });
+
+  it('derives the card method types from the methods that declare themselves card-based', () => {
+    const methods = [{ type: 'card', capability: 'card_authorization' }, { type: 'card_token', capability: 'card_authorization' }, { type: 'saved_card', capability: 'card_authorization' }, { type: 'sbp', capability: 'sbp_qr' }, { type: 'account', capability: 'account_debit' }];
+    assert.deepEqual(methodTypesOf('card', methods), ['card', 'card_token', 'saved_card']);
+    assert.deepEqual(methodTypesOf('account', methods), ['account']);
+    assert.equal(methodTypesOf('visa', methods), undefined);
+    assert.deepEqual(methodTypesOf('card', []), ['card']);
   });
 
   it('pages newest first with a keyset cursor: every row exactly once, ties on the same millisecond included', async () => {

@@ -30,6 +30,8 @@ const ACCOUNT_NUMBER = '40817810000000000001';
  * the old database does not have them before the upgrade, and the upgrade adds them.
  */
 const ADDED_TABLES = new Set(['assist_orders', 'bank_operator_alerts', 'card_tokens', 'iso8583_centres', 'onboarding_documents', 'saleor_customers', 'sent_notices']);
+// Core 045: the returns of late payments (LatePaymentReturns).
+ADDED_TABLES.add('late_payment_returns');
 const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   iso8583_journal: ['payment_id', 'reversal_tries', 'reversal_at', 'reversal_code', 'pan_sealed', 'account', 'adapter_code', 'processing_code', 'batch', 'advice_sealed'],
   webhook_deliveries: ['lease_token'],

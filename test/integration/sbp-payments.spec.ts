@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { AwaitedPaymentSettler, FixedClock, signNotification } from '@tender/core';
+import { AwaitedPaymentSettler, BankRegistry, FixedClock, signNotification } from '@tender/core';
+import { LATE_RETURN_POLICY, lateReturnDelay } from '@tender/core/dist/payments/late-payment-returns';
 import { assertConforms, checkPaymentMethod } from '@tender/core/testing';
-import { SANDBOX_SBP_SIGNATURE_HEADER, SandboxSbpBank, SbpPaymentMethod, plugin as sbpPlugin, runSbpBankConformance } from '@tender/plugin-sbp';
+import { SANDBOX_SBP_SIGNATURE_HEADER, SandboxSbpBank, SbpBankAdapter, SbpPaymentMethod, plugin as sbpPlugin, runSbpBankConformance } from '@tender/plugin-sbp';
 import { TestGateway } from '../support/test-gateway';
 import { startAwaitedMethodGateway } from '../support/awaited-method-gateway';
 import { MerchantClient } from '../support/merchant-client';
@@ -126,14 +127,37 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
     assert.deepEqual((await events(p.id)).slice(-3), ['payment.failed', 'payment.processing', 'payment.captured']);
   });
 
-  it('paid late after the shop canceled: the money goes back by return transfer and the operator is alerted', async () => {
+  /** The sandbox bank's return transfers fail (a bank outage: the call throws) while `failing` says so; counts the calls. */
+  function outage(): { failing: boolean; calls: number; restore(): void } {
+    const bank = (t.gateway.container.resolve(BankRegistry).get('sbp-sandbox') as SbpBankAdapter).bank as SandboxSbpBank;
+    const refund = bank.refund.bind(bank);
+    const state = {
+      failing: true,
+      calls: 0,
+      restore: () => void (bank.refund = refund),
+    };
+    bank.refund = async (request) => {
+      state.calls++;
+      if (state.failing) throw new Error('connection reset by the bank');
+      return refund(request);
+    };
+    return state;
+  }
+
+  /** A QR payment that lapsed, was canceled by the shop, and then paid at the bank: its return is owed. */
+  async function paidAfterCancel(): Promise<{ p: PaymentBody; ref: string }> {
     const p = await qrPayment();
     clock.advance(15 * 60_000 + 1);
     await settler().runDue();
     await api.post(`/v1/payments/${p.id}/cancel`, {}).expect(200);
     const ref = referenceOf(p);
-    // The buyer's bank paid the lapsed QR (its clock behind ours) and notifies.
     await t.gateway.db('sbp_sandbox_qrs').where({ reference: ref }).update({ status: 'paid' });
+    return { p, ref };
+  }
+
+  it('paid late after the shop canceled: the money goes back by return transfer and the operator is alerted', async () => {
+    // The buyer's bank paid the lapsed QR (its clock behind ours) and notifies.
+    const { p, ref } = await paidAfterCancel();
     const late = await notify({ reference: ref, status: 'paid', amount: 249900, currency: 'RUB', operation_id: 'sbpop_late' }).expect(200);
     assert.equal(late.body.outcome, 'returned_late');
     assert.equal((await payment(p.id)).status, 'canceled');
@@ -142,6 +166,66 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
     assert.equal(settled.body.outcome, 'already_settled');
     const alerts = await t.gateway.db('bank_operator_alerts').where({ payment_id: p.id, kind: 'late_payment_returned' });
     assert.equal(alerts.length, 1);
+  });
+
+  it('a late payment whose return the bank fails is retried with backoff, with the same reference, until it goes back', async () => {
+    const { p, ref } = await paidAfterCancel();
+    const bank = outage();
+    try {
+      const late = await notify({ reference: ref, status: 'paid', amount: 249900, currency: 'RUB', operation_id: 'sbpop_retry' }).expect(200);
+      assert.equal(late.body.outcome, 'returned_late');
+      const op = String((await t.gateway.db('late_payment_returns').where({ payment_id: p.id }).first()).operation_id);
+      const owed = async () => t.gateway.db('late_payment_returns').where({ operation_id: op }).first();
+      assert.deepEqual([(await owed()).status, Number((await owed()).attempts)], ['pending', 1]);
+      assert.equal((await request(t.gateway.app).get(`/plugins/sbp/sandbox/api/qr/${ref}`).expect(200)).body.refunded, 0);
+      assert.equal((await t.gateway.db('bank_operator_alerts').where({ payment_id: p.id })).length, 0, 'no alert while the return is still being tried');
+      // Not due yet: the job does not ask the bank again.
+      await settler().runDue();
+      assert.equal(bank.calls, 1);
+      clock.advance(lateReturnDelay(1));
+      await settler().runDue();
+      assert.deepEqual([bank.calls, Number((await owed()).attempts)], [2, 2]);
+      // The bank is back: the next due try returns the money, once.
+      bank.failing = false;
+      clock.advance(lateReturnDelay(2));
+      await settler().runDue();
+      assert.equal((await owed()).status, 'returned');
+      assert.equal((await request(t.gateway.app).get(`/plugins/sbp/sandbox/api/qr/${ref}`).expect(200)).body.refunded, 249900);
+      assert.deepEqual((await t.gateway.db('sbp_sandbox_returns').where({ qr_reference: ref })).map((r: { reference: string }) => r.reference), [`${op}_return`]);
+      const alerts = await t.gateway.db('bank_operator_alerts').where({ payment_id: p.id });
+      assert.deepEqual(alerts.map((a: { kind: string }) => a.kind), ['late_payment_returned']);
+      assert.match(String(alerts[0].summary), /on try 3/);
+      clock.advance(LATE_RETURN_POLICY.maxDelayMs);
+      await settler().runDue();
+      assert.equal(bank.calls, 3, 'a returned payment is never asked for again');
+      assert.equal((await payment(p.id)).status, 'canceled');
+    } finally {
+      bank.restore();
+    }
+  });
+
+  it('a late return that fails on every try stops after the last one and alerts the operator to return it by hand', async () => {
+    const { p, ref } = await paidAfterCancel();
+    const bank = outage();
+    try {
+      await notify({ reference: ref, status: 'paid', amount: 249900, currency: 'RUB' }).expect(200);
+      for (let attempts = 1; attempts < LATE_RETURN_POLICY.maxAttempts; attempts++) {
+        clock.advance(lateReturnDelay(attempts));
+        await settler().runDue();
+      }
+      const owed = await t.gateway.db('late_payment_returns').where({ payment_id: p.id }).first();
+      assert.deepEqual([owed.status, Number(owed.attempts)], ['failed', LATE_RETURN_POLICY.maxAttempts]);
+      assert.match(String(owed.last_error), /connection reset/);
+      const alerts = await t.gateway.db('bank_operator_alerts').where({ payment_id: p.id });
+      assert.deepEqual(alerts.map((a: { kind: string }) => a.kind), ['late_payment_return_failed']);
+      assert.match(String(alerts[0].summary), /return it by hand/);
+      assert.ok((await events(p.id)).includes('bank_operation.late_payment_return_failed'));
+      clock.advance(LATE_RETURN_POLICY.maxDelayMs);
+      await settler().runDue();
+      assert.equal(bank.calls, LATE_RETURN_POLICY.maxAttempts, 'bounded: no try after the last');
+    } finally {
+      bank.restore();
+    }
   });
 
   it('confirmed again while waiting: the old QR code paid is returned, the new one settles the payment', async () => {

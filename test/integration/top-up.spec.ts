@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { FixedClock } from '@tender/core';
+import { FixedClock, RefundService } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { plugin as accountsPlugin } from '@tender/plugin-accounts';
 import { CardDailyLimitRuleCode, NumberVelocityRuleCode, TOP_UP_DELIVERY, TopUpDelivery, plugin as topUpPlugin } from '@tender/plugin-top-up';
@@ -190,6 +190,17 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
     assert.equal((await row(created.id)).status, 'refunded');
     const status = await request(app()).get(`/plugins/top-up/status/${created.status_url.split('/status/')[1]}?lang=ru`).expect(200);
     assert.match(status.text, /платёж возвращён на карту/);
+  });
+
+  it('a rejected top-up whose payment the operator already refunded by hand records that refund, never a second one', async () => {
+    const created = await paidTopUp(TOP_UP_NUMBERS.rejects);
+    const paymentId = String((await row(created.id)).payment_id);
+    const byHand = await t.gateway.container.resolve(RefundService).create({ merchantId, livemode: false }, { payment_id: paymentId, reason: 'by hand' });
+    await delivery.runOnce();
+    const r = await row(created.id);
+    assert.equal(r.status, 'refunded');
+    assert.equal(r.refund_id, byHand.id);
+    assert.equal((await t.gateway.db('refunds').where({ payment_id: paymentId })).length, 1);
   });
 
   it('keeps the daily limit per number, counting unpaid top-ups; a refused one writes nothing', async () => {

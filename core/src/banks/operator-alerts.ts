@@ -10,7 +10,8 @@ import { EventOutbox } from '../notifications/event-outbox';
 
 /** What the operator must look at: money a bank keeps holding, or an operation no bank can find. */
 /** `late_payment_returned`: a buyer paid elsewhere after the payment had expired or closed, and the money was sent back. */
-export type BankAlertKind = 'reversal_refused' | 'operation_unresolved' | 'late_payment_returned';
+/** `late_payment_return_failed`: sending such money back failed on every try (LatePaymentReturns): the operator returns it by hand. */
+export type BankAlertKind = 'reversal_refused' | 'operation_unresolved' | 'late_payment_returned' | 'late_payment_return_failed';
 
 export interface BankAlert {
   readonly kind: BankAlertKind;
@@ -32,6 +33,7 @@ export const BANK_ALERT_EVENTS: Readonly<Record<BankAlertKind, string>> = {
   reversal_refused: 'bank_operation.reversal_refused',
   operation_unresolved: 'bank_operation.unresolved',
   late_payment_returned: 'bank_operation.late_payment_returned',
+  late_payment_return_failed: 'bank_operation.late_payment_return_failed',
 };
 
 /**

@@ -10,6 +10,7 @@ export const EVENT_TYPES: readonly string[] = [
   'bank_operation.reversal_refused',
   'bank_operation.unresolved',
   'bank_operation.late_payment_returned',
+  'bank_operation.late_payment_return_failed',
 ];
 
 /** Whether an endpoint subscribed to `patterns` wants an event of `type`. */

@@ -7,13 +7,13 @@ import { ApprovedResult, InquiryResult, SettledBankResult } from '../banks/bank-
 import { BankOperation, BankOperationRepository, EXPIRED_ACTION_CODE } from '../banks/bank-operation';
 import { BankRegistry } from '../banks/bank-registry';
 import { callBank } from '../banks/bank-call';
-import { BankOperatorAlerts } from '../banks/operator-alerts';
 import { BankRouter } from '../routing/bank-router';
 import { TenderMetrics } from '../observability/metrics';
 import { Payment } from './payment';
 import { PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
 import { BankOutcomeApplier } from './bank-outcome';
+import { LatePaymentReturns } from './late-payment-returns';
 
 /**
  * What a notification or an inquiry did to a payment the buyer completes elsewhere:
@@ -26,7 +26,9 @@ import { BankOutcomeApplier } from './bank-outcome';
  *   captured, with their events);
  * - `returned_late`: paid after the payment had expired and been paid by another
  *   attempt or closed by the shop: the money is sent back through the adapter's
- *   `refund` and the operator alerted (`bank_operation.late_payment_returned`);
+ *   `refund` (retried with backoff when the bank fails it, LatePaymentReturns) and
+ *   the operator alerted (`bank_operation.late_payment_returned`, or
+ *   `bank_operation.late_payment_return_failed` when every try failed);
  * - `unknown_reference`: no operation has this reference.
  */
 export type AwaitedSettlement = 'applied' | 'already_settled' | 'accepted_late' | 'returned_late' | 'unknown_reference';
@@ -87,8 +89,8 @@ export class AwaitedPaymentSettler {
     @inject(BankOutcomeApplier) private readonly outcomes: BankOutcomeApplier,
     @inject(BankRegistry) private readonly banks: BankRegistry,
     @inject(BankRouter) private readonly router: BankRouter,
-    @inject(BankOperatorAlerts) private readonly alerts: BankOperatorAlerts,
     @inject(TenderMetrics) private readonly metrics: TenderMetrics,
+    @inject(LatePaymentReturns) private readonly returns: LatePaymentReturns,
   ) {}
 
   /** The operation a bank reference names (the `reference` Tender sent with `pay`), for a plugin checking a notification's amount. */
@@ -134,8 +136,10 @@ export class AwaitedPaymentSettler {
     return { outcome: 'already_settled', payment: await this.payments.find(this.db, contextOf(op), op.paymentId) };
   }
 
-  /** The job: asks about every waiting payment, settles what is answered, expires what has lapsed. Returns how many changed. */
+  /** The job: retries due returns of late payments, asks about every waiting payment, settles what is answered, expires what has lapsed. Returns how many payments changed. */
   async runDue(limit = 100): Promise<number> {
+    // Late payments whose return the bank failed before: asked again when due (not counted: no payment changes).
+    await this.returns.retryDue();
     const rows = await this.db('payments').where({ status: 'requires_action' }).whereNotNull('next_action_expires_at').orderBy('next_action_expires_at', 'asc').limit(limit).select('id', 'merchant_id', 'livemode');
     let changed = 0;
     for (const row of rows) {
@@ -238,36 +242,13 @@ export class AwaitedPaymentSettler {
   }
 
   /**
-   * Sends money Tender does not count back to the buyer: the adapter's `refund` of
-   * the whole operation, with a reference derived from it (a repeated notification
-   * asks again with the same reference, which the adapter treats as the same
-   * return), and an operator alert. A refusal throws, so the plugin answers the
-   * notification with an error and the bank sends it again.
+   * Sends money Tender does not count back to the buyer (LatePaymentReturns): the
+   * return is recorded as owed and asked for at once; one the bank fails is retried
+   * by the job with backoff, with the same reference (the bank makes it once), and
+   * the operator is alerted when it went back or, after the last try, failed.
    */
   private async returnLate(op: BankOperation, payment: Payment, result: ApprovedResult): Promise<void> {
-    const adapter = this.banks.get(op.adapterCode);
-    const connection = await this.router.termsForFollowUp(payment, op.id);
-    const answer = await callBank(this.logger, 'refund', () => adapter.refund({
-      reference: `${op.id}_return`.slice(0, 64),
-      paymentId: payment.id,
-      original: { reference: op.id, authorizationCode: result.authorizationCode, rrn: result.rrn, bankReference: result.bankReference, amount: op.amount, cardBin: undefined, cardLast4: undefined },
-      amount: op.amount,
-      currency: op.currency,
-      livemode: op.livemode,
-      connection,
-      card: undefined,
-    }), { observer: this.metrics, target: { adapter: op.adapterCode } });
-    const returned = answer.kind === 'approved';
-    await this.alerts.raise({
-      kind: 'late_payment_returned',
-      reference: op.id,
-      paymentId: payment.id,
-      summary: returned
-        ? `The buyer paid ${op.amount} ${op.currency} after the payment had expired or closed (it is ${payment.status}); the money was returned through ${op.adapterCode}.`
-        : `The buyer paid ${op.amount} ${op.currency} after the payment had expired or closed (it is ${payment.status}); returning it through ${op.adapterCode} failed (${answer.kind}): return it by hand.`,
-    });
-    if (!returned) throw new Error(`returning the late payment of operation ${op.id} failed: ${answer.kind}`);
-    await this.operations.markLateReturned(this.db, op, this.clock.now());
+    await this.returns.start(op, payment, result);
   }
 }
 

@@ -63,6 +63,7 @@ import { AuthorizationAttempts } from '../payments/authorization-attempts';
 import { BankOutcomeApplier } from '../payments/bank-outcome';
 import { BankReconciler } from '../payments/bank-reconciler';
 import { AwaitedPaymentSettler } from '../payments/awaited-payment-settler';
+import { LatePaymentReturns } from '../payments/late-payment-returns';
 import { PaymentStateWriter } from '../payments/payment-state-writer';
 import { PaymentRepository } from '../payments/payment.repository';
 import { PaymentService } from '../payments/payment.service';
@@ -114,7 +115,7 @@ export const CORE_CLASSES = [
   // payment-links/
   PaymentLinkService,
   // payments/
-  AuthorizationAttempts, AwaitedPaymentSettler, BankOutcomeApplier, BankReconciler, PaymentStateWriter, PaymentRepository, PaymentService,
+  AuthorizationAttempts, AwaitedPaymentSettler, LatePaymentReturns, BankOutcomeApplier, BankReconciler, PaymentStateWriter, PaymentRepository, PaymentService,
   // refunds/
   RefundRepository, RefundService,
   // routing/

@@ -120,6 +120,9 @@ export class PluginHost {
         throw new PluginError(`plugin ${plugin.name}: ${what} is a registration, accepted only while its setup runs`);
       }
     };
+    const started = (what: string): void => {
+      if (!this.started) throw new PluginError(`plugin ${plugin.name}: ${what} is available from the start phase on (the registries are still open during setup)`);
+    };
     const add = <T>(what: string, token: InjectionToken<T>, value: T): void => {
       open(what);
       container.register<T>(token, { useValue: value });
@@ -139,8 +142,13 @@ export class PluginHost {
       options,
       core: coreServices(container, () => this.started, plugin.name),
       resolve: <T>(token: InjectionToken<T>): T => {
-        if (!this.started) throw new PluginError(`plugin ${plugin.name}: resolve is available from the start phase on (the registries are still open during setup)`);
+        started('resolve');
         return container.resolve<T>(token);
+      },
+      resolveOptional: <T>(token: InjectionToken<T>): T | undefined => {
+        started('resolveOptional');
+        // Checked before resolving: a registered service whose construction throws must surface, not read as "absent".
+        return container.isRegistered(token, true) ? container.resolve<T>(token) : undefined;
       },
       registerService: <T>(service: ServiceClass<T>, lifecycle: 'singleton' | 'transient' = 'singleton'): void => {
         open('registerService');

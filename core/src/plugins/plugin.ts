@@ -95,6 +95,24 @@ export interface PluginContext<O extends object = Record<string, unknown>> {
    * `setup` the registries are still open, so resolving would freeze them.
    */
   resolve<T>(token: InjectionToken<T>): T;
+  /**
+   * A service that may or may not be there: the same as `resolve` when something is
+   * registered under `token` (in the gateway's container or above it), `undefined`
+   * when nothing is — for a service of another plugin that need not be loaded. Only
+   * from the start phase on, like `resolve`; a service that is registered but fails
+   * to build still throws (that is a bug, not an absence).
+   *
+   * @example
+   * ```ts
+   * return {
+   *   start() {
+   *     // The saved-cards plugin is optional: without it, recurring payments are off.
+   *     recurring.use(ctx.resolveOptional<SavedCardsAccess>(SAVED_CARDS));
+   *   },
+   * };
+   * ```
+   */
+  resolveOptional<T>(token: InjectionToken<T>): T | undefined;
 
   /** Makes a class (with tsyringe `@injectable()` constructor injection) resolvable; one instance per gateway unless `transient`. */
   registerService<T>(service: ServiceClass<T>, lifecycle?: 'singleton' | 'transient'): void;

@@ -51,6 +51,11 @@ export class RefundService {
 
   async create(ctx: MerchantContext, input: CreateRefundInput, idempotencyKey?: string): Promise<Refund> {
     const now = this.clock.now();
+    // A replay answers the refund the key made, before any check of the payment: after a
+    // full refund the payment is 'refunded' with nothing left, and checking it first
+    // would answer a retry of a request that succeeded with 409.
+    const replayed = idempotencyKey === undefined ? undefined : await this.replay(ctx, input, idempotencyKey);
+    if (replayed !== undefined) return replayed;
     let step;
     for (let attempt = 0; step === undefined; attempt++) {
       try {
@@ -84,12 +89,10 @@ export class RefundService {
           return { payment: reserved, refund, op, original };
         });
       } catch (error) {
+        // A concurrent request with the same key won the insert: answer its refund (or retry once if its key just expired).
         if (idempotencyKey === undefined || !isUniqueViolation(error) || attempt > 0) throw error;
-        const existing = await this.refunds.findByCreateKey(this.db, ctx, idempotencyKey);
-        if (existing === undefined) throw error;
-        if (await this.createKeys.release(ctx, 'refunds', existing.id, existing.createdAt)) continue;
-        if (existing.paymentId !== input.payment_id || (input.amount !== undefined && input.amount !== existing.amount)) throw new TenderError('idempotency_key_reused');
-        return existing;
+        const existing = await this.replay(ctx, input, idempotencyKey);
+        if (existing !== undefined) return existing;
       }
     }
     const { payment, op, original } = step;
@@ -102,6 +105,18 @@ export class RefundService {
     }, { observer: this.metrics, target: { adapter: op.adapterCode } });
     const outcome = await this.outcomes.apply(op, result);
     return outcome.refund ?? step.refund;
+  }
+
+  /**
+   * The refund an earlier request with this key created, in its current state; undefined
+   * when there is none or its key is past retention (released: the request is a new one).
+   * The same key with another payment or amount is idempotency_key_reused.
+   */
+  private async replay(ctx: MerchantContext, input: CreateRefundInput, idempotencyKey: string): Promise<Refund | undefined> {
+    const existing = await this.refunds.findByCreateKey(this.db, ctx, idempotencyKey);
+    if (existing === undefined || (await this.createKeys.release(ctx, 'refunds', existing.id, existing.createdAt))) return undefined;
+    if (existing.paymentId !== input.payment_id || (input.amount !== undefined && input.amount !== existing.amount)) throw new TenderError('idempotency_key_reused');
+    return existing;
   }
 
   async retrieve(ctx: MerchantContext, id: string): Promise<Refund> {

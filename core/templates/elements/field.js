@@ -21,25 +21,10 @@
   // The number frame is the controller: it keeps the sibling fields' values and makes the token.
   var values = { number: '', expiry: '', cvc: '' };
 
-  function digits(s) { return s.replace(/\D/g, ''); }
-  function brandOf(n) {
-    if (/^220[0-4]/.test(n)) return 'mir';
-    if (/^4/.test(n)) return 'visa';
-    if (/^(5[1-5]|2(2[2-9]|[3-6]\d|7[01]|720))/.test(n)) return 'mastercard';
-    if (/^3[47]/.test(n)) return 'amex';
-    if (/^62/.test(n)) return 'unionpay';
-    if (/^(50|5[6-9]|6)/.test(n)) return 'maestro';
-    return 'unknown';
-  }
-  function luhn(n) {
-    var sum = 0, double = false;
-    for (var i = n.length - 1; i >= 0; i--) {
-      var d = n.charCodeAt(i) - 48;
-      if (double) { d *= 2; if (d > 9) d -= 9; }
-      sum += d; double = !double;
-    }
-    return sum % 10 === 0;
-  }
+  // The brand and Luhn rules live in /pay/assets/card-checks.js (shared with the hosted card form), loaded just before this file.
+  var checks = window.TenderCardChecks;
+  var digits = checks.digits;
+  var brandOf = checks.brandOf;
   function expiryParts(v) {
     var d = digits(v);
     return { month: Number(d.slice(0, 2)), year: d.length >= 4 ? 2000 + Number(d.slice(2, 4)) : NaN };
@@ -47,8 +32,7 @@
   function check(kind, v) {
     var d = digits(v);
     if (kind === 'number') {
-      var lengthOk = brandOf(d) === 'amex' ? d.length === 15 : d.length >= 16 && d.length <= 19;
-      return { empty: d.length === 0, complete: lengthOk && luhn(d) };
+      return { empty: d.length === 0, complete: checks.completeNumber(d) };
     }
     if (kind === 'expiry') {
       var p = expiryParts(v), now = new Date();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CURRENCIES, PAYMENT_STATUSES, PaymentStatus } from '@tender/core';
+import { CURRENCIES, PAYMENT_STATUSES, PaymentMethod, PaymentStatus } from '@tender/core';
 import { DECIMAL_PATTERN } from './decimal-amount';
 
 /** How a payment was paid, as the dashboard filters it: any card, one card brand, or a personal account. */
@@ -11,6 +11,31 @@ const METHOD_TYPES: ReadonlySet<PaymentMethodFilter> = new Set<PaymentMethodFilt
 
 export function isMethodType(method: PaymentMethodFilter): boolean {
   return METHOD_TYPES.has(method);
+}
+
+/** The bank capability a payment method declares when it pays with a card (core's `card`, `card_token`, saved cards...). */
+const CARD_CAPABILITY = 'card_authorization';
+
+/**
+ * The `payments.method_type` values a method filter matches, from the registered
+ * payment methods: "any card" is every method that declares itself card-based (its
+ * bank capability is `card_authorization`: a typed card, an embedded-fields token, a
+ * saved card, and any plugin's card method), so no list here has to follow the
+ * plugins; `account` is that method type alone. A card brand is no method type
+ * (undefined: it filters `card_brand`).
+ *
+ * @example
+ * ```ts
+ * methodTypesOf('card', registry.all()); // ['card', 'card_token', 'saved_card'] with the saved-cards plugin
+ * methodTypesOf('visa', registry.all()); // undefined
+ * ```
+ */
+export function methodTypesOf(method: PaymentMethodFilter, methods: readonly Pick<PaymentMethod, 'type' | 'capability'>[]): readonly string[] | undefined {
+  if (!isMethodType(method)) return undefined;
+  if (method !== 'card') return [method];
+  const types = methods.filter((m) => m.capability === CARD_CAPABILITY).map((m) => m.type);
+  // Core registers `card` itself; it stays matched even in a registry built without it (a test's).
+  return types.includes('card') ? types : ['card', ...types];
 }
 
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);

@@ -1,8 +1,8 @@
 import { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
-import { CURRENCIES, DATABASE, Database, MerchantContext, Payment, isMysql, paymentFromRow } from '@tender/core';
+import { CURRENCIES, DATABASE, Database, MerchantContext, Payment, PaymentMethodRegistry, isMysql, paymentFromRow } from '@tender/core';
 import { decimalToMinor } from './decimal-amount';
-import { PaymentCursor, PaymentFilter, encodeCursor, isMethodType } from './payment-filter';
+import { PaymentCursor, PaymentFilter, encodeCursor, methodTypesOf } from './payment-filter';
 
 /** One page of the payments table, newest first; `nextCursor` is undefined on the last page. */
 export interface PaymentPage {
@@ -24,7 +24,7 @@ export interface PaymentPage {
  */
 @injectable()
 export class PaymentSearch {
-  constructor(@inject(DATABASE) private readonly db: Database) {}
+  constructor(@inject(DATABASE) private readonly db: Database, private readonly methods: PaymentMethodRegistry) {}
 
   async page(ctx: MerchantContext, filter: PaymentFilter, cursor: PaymentCursor | undefined, limit: number): Promise<PaymentPage> {
     const rows = await this.scoped(ctx, filter, cursor).limit(limit + 1);
@@ -60,7 +60,7 @@ export class PaymentSearch {
     if (filter.createdBefore !== undefined) query.andWhere('payments.created_at', '<', filter.createdBefore);
     if (filter.currency !== undefined) query.andWhere('payments.currency', filter.currency);
     applyAmountRange(query, filter);
-    applyMethod(query, filter);
+    applyMethod(query, filter, this.methods);
     if (cursor !== undefined) {
       // "Before (c, s)" written as created_at <= c AND (created_at < c OR seq < s): the first
       // half is a plain range the optimizer starts the index walk from; the second only
@@ -129,11 +129,13 @@ function applyAmountRange(query: Knex.QueryBuilder, filter: PaymentFilter): void
 /**
  * "Any card" and a personal account are payment method types, read from core's
  * `payments.method_type` (set at confirm from the registered method's type), so the
- * search names no plugin's table; a card brand is the card column.
+ * search names no plugin's table: "any card" is every registered card-based method
+ * (methodTypesOf). A card brand is the card column.
  */
-function applyMethod(query: Knex.QueryBuilder, filter: PaymentFilter): void {
+function applyMethod(query: Knex.QueryBuilder, filter: PaymentFilter, methods: PaymentMethodRegistry): void {
   const method = filter.method;
   if (method === undefined) return;
-  if (isMethodType(method)) query.andWhere('payments.method_type', method);
-  else query.andWhere('payments.card_brand', method);
+  const types = methodTypesOf(method, methods.all());
+  if (types === undefined) query.andWhere('payments.card_brand', method);
+  else query.whereIn('payments.method_type', [...types]);
 }

@@ -83,13 +83,7 @@ export function createAssistPlugin(defaults: Partial<AssistPushOptions> = {}) {
       return {
         // Recurring payments need the saved-cards plugin; without it RecurringIndicator=1 and rp.cfm answer recurring_unavailable.
         start() {
-          let access: SavedCardsAccess | undefined;
-          try {
-            access = ctx.resolve<SavedCardsAccess>(SAVED_CARDS);
-          } catch {
-            access = undefined;
-          }
-          savedCards.use(access);
+          savedCards.use(ctx.resolveOptional<SavedCardsAccess>(SAVED_CARDS));
         },
       };
     },

@@ -70,13 +70,7 @@ export function createSaleorPlugin(defaults: SaleorPluginOptions = {}) {
       return {
         // Saved cards are the saved-cards plugin's: used when it is loaded (it registers SAVED_CARDS), else lists are empty.
         start() {
-          let access: SavedCardsAccess | undefined;
-          try {
-            access = ctx.resolve<SavedCardsAccess>(SAVED_CARDS);
-          } catch {
-            access = undefined;
-          }
-          savedCards.use(access);
+          savedCards.use(ctx.resolveOptional<SavedCardsAccess>(SAVED_CARDS));
         },
       };
     },

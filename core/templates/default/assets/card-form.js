@@ -18,7 +18,8 @@
     reportHeight();
     if (typeof ResizeObserver === 'function') new ResizeObserver(reportHeight).observe(document.body);
   }
-  if (!form) return;
+  // Without the shared checks (a theme layout that does not load card-checks.js) the form still works: the server checks.
+  if (!form || !window.TenderCardChecks) return;
   var number = document.getElementById('card-number');
   var expiry = document.getElementById('card-expiry');
   var cvc = document.getElementById('card-cvc');
@@ -27,16 +28,9 @@
   var brandMarks = document.querySelectorAll('#brand-marks img[data-brand]');
   var button = document.getElementById('pay-button');
 
-  function digits(s) { return s.replace(/\D/g, ''); }
-  function brandOf(n) {
-    if (/^220[0-4]/.test(n)) return 'Mir';
-    if (/^4/.test(n)) return 'Visa';
-    if (/^(5[1-5]|2(2[2-9]|[3-6]\d|7[01]|720))/.test(n)) return 'Mastercard';
-    if (/^3[47]/.test(n)) return 'Amex';
-    if (/^(62|81)/.test(n)) return 'UnionPay';
-    if (/^35(2[89]|[3-8])/.test(n)) return 'JCB';
-    return '';
-  }
+  // The brand and Luhn rules live in card-checks.js (shared with the embedded fields), loaded just before this file.
+  var checks = window.TenderCardChecks;
+  var digits = checks.digits;
   // The detected brand: its name (read out by screen readers), its mark in the field, and the matching mark of the row lit.
   function showBrand(name) {
     var code = name.toLowerCase();
@@ -52,15 +46,6 @@
       if (marked) { brandMark.src = '/pay/assets/brand-' + code + '.svg'; brandMark.hidden = false; }
       else brandMark.hidden = true;
     }
-  }
-  function luhn(n) {
-    var sum = 0;
-    for (var i = 0; i < n.length; i++) {
-      var d = +n.charAt(n.length - 1 - i);
-      if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
-      sum += d;
-    }
-    return n.length >= 12 && n.length <= 19 && sum % 10 === 0;
   }
   function expiryValid(v) {
     var m = /^(\d{1,2})\s*\/?\s*(\d{2}|\d{4})$/.exec(v.trim());
@@ -85,7 +70,7 @@
     var amex = /^3[47]/.test(d);
     var grouped = amex ? d.replace(/^(\d{4})(\d{0,6})(\d{0,5}).*/, function (_, a, b, c) { return [a, b, c].filter(Boolean).join(' '); }) : d.replace(/(\d{4})(?=\d)/g, '$1 ');
     number.value = grouped;
-    showBrand(brandOf(d));
+    showBrand(checks.brandName(checks.brandOf(d)));
     if (number.getAttribute('aria-invalid')) setError(number, '');
   });
   expiry.addEventListener('input', function () {
@@ -100,7 +85,7 @@
   form.addEventListener('submit', function (event) {
     var ok = true;
     var first = null;
-    [[number, luhn(digits(number.value))], [expiry, expiryValid(expiry.value)], [cvc, /^\d{3,4}$/.test(cvc.value)]].forEach(function (pair) {
+    [[number, checks.luhn(digits(number.value))], [expiry, expiryValid(expiry.value)], [cvc, /^\d{3,4}$/.test(cvc.value)]].forEach(function (pair) {
       var input = pair[0];
       setError(input, pair[1] ? '' : input.getAttribute('data-error'));
       if (!pair[1]) { ok = false; first = first || input; }

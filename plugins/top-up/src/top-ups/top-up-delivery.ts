@@ -1,4 +1,4 @@
-import { CoreServices, Logger, randomToken } from '@tender/core';
+import { CoreServices, Logger, TenderError, randomToken } from '@tender/core';
 import { TopUpOutcome, TopUpProvider } from '../provider/top-up-provider';
 import { TopUp, topUpFromRow } from './top-up';
 import { ReceiptMail } from './receipt-mail';
@@ -106,11 +106,16 @@ export class TopUpDelivery {
     if (topUp.paymentId === null) return;
     const ctx = { merchantId: topUp.merchantId, livemode: topUp.livemode };
     try {
-      // A refund made before a crash (or by the operator by hand) already gave the money back: never a second one.
-      const earlier = (await this.core.refunds.listForPayment(ctx, topUp.paymentId, 10)).refunds.find((r) => r.status !== 'failed');
-      const refund = earlier ?? await this.core.refunds.create(ctx, { payment_id: topUp.paymentId, reason: 'Mobile top-up rejected by the operator' }, `top-up-refund-${topUp.id}`);
+      // The key makes a second pass (after a crash between refund and status write) answer the same refund, never a second one.
+      const refund = await this.core.refunds.create(ctx, { payment_id: topUp.paymentId, reason: 'Mobile top-up rejected by the operator' }, `top-up-refund-${topUp.id}`);
       await this.write(topUp, { status: 'refunded', refund_id: refund.id });
     } catch (error) {
+      // Nothing left to refund: the operator gave the money back by hand; record their refund, never a second one.
+      const byHand = isNothingToRefund(error) ? (await this.core.refunds.listForPayment(ctx, topUp.paymentId, 10)).refunds.find((r) => r.status !== 'failed') : undefined;
+      if (byHand !== undefined) {
+        await this.write(topUp, { status: 'refunded', refund_id: byHand.id });
+        return;
+      }
       this.logger.warn({ err: error, topUp: topUp.id }, 'top-up refund failed; retried later');
       await this.write(topUp, { status: 'refund_pending', next_attempt_at: this.core.clock.now() + this.options.retryMs });
     }
@@ -141,4 +146,9 @@ export class TopUpDelivery {
   private async release(topUp: TopUp): Promise<void> {
     await this.write(topUp, {});
   }
+}
+
+/** A refund refused because the payment has no refundable amount left (fully refunded already). */
+function isNothingToRefund(error: unknown): boolean {
+  return error instanceof TenderError && (error.code === 'payment_invalid_state' || error.code === 'amount_too_large');
 }

@@ -112,7 +112,7 @@ export interface Event {
   /** Starts with evt_. */
   id: string;
   object: "event";
-  /** One of core's event types (payment.created, payment.processing, payment.requires_action, payment.authorized, payment.captured, payment.partially_refunded, payment.refunded, payment.declined, payment.failed, payment.canceled, refund.succeeded, refund.failed, bank_operation.reversal_refused, bank_operation.unresolved, bank_operation.late_payment_returned) or one a plugin registered (docs/plugins.md, "Event types"). */
+  /** One of core's event types (payment.created, payment.processing, payment.requires_action, payment.authorized, payment.captured, payment.partially_refunded, payment.refunded, payment.declined, payment.failed, payment.canceled, refund.succeeded, refund.failed, bank_operation.reversal_refused, bank_operation.unresolved, bank_operation.late_payment_returned, bank_operation.late_payment_return_failed) or one a plugin registered (docs/plugins.md, "Event types"). */
   type: string;
   /** ISO 8601, UTC, milliseconds. */
   created_at: string;
