@@ -21,7 +21,7 @@ import { PaymentMethodRegistry } from './methods/payment-method.registry';
 import { CardPaymentMethod } from './methods/card/card.method';
 import { CardTokenPaymentMethod } from './elements/card-token.method';
 import { ELEMENTS_SINGLETONS } from './elements/elements.module';
-import { PluginError, TenderPlugin } from './plugins/plugin';
+import { BackgroundJob, PluginError, TenderPlugin } from './plugins/plugin';
 import { checkPlugin, checkPluginSet, loadPluginModules } from './plugins/plugin-loader';
 import { resolvePluginOptions, unclaimedSettings } from './plugins/plugin-options';
 import { PluginHost } from './plugins/plugin-host';
@@ -35,6 +35,8 @@ import { ConfirmPreparation } from './payments/confirm-preparation';
 import { BankReconciler } from './payments/bank-reconciler';
 import { AwaitedPaymentSettler } from './payments/awaited-payment-settler';
 import { ConnectionHealth } from './routing/connection-health';
+import { BREAKER_REFRESH_MS, SharedBreakers } from './routing/shared-breakers';
+import { RateCounter } from './attempts/rate-counter';
 import { registerRouting } from './routing/routing.module';
 import { RoutingStrategyRegistry } from './routing/routing-strategy.registry';
 import { RefundService } from './refunds/refund.service';
@@ -43,22 +45,18 @@ import { MerchantService } from './merchants/merchant.service';
 import { ApiKeyService } from './merchants/api-keys';
 import { ONBOARDING_SERVICES, registerOnboarding } from './merchants/onboarding-registration';
 import { createGatewayServer, startCertificateAuthentication } from './certificates/gateway-server';
-import { MONITORING_SINGLETONS, REVIEW_EXPIRY_INTERVAL_MS, registerMonitoring } from './monitoring/register-monitoring';
+import { MONITORING_SINGLETONS, registerMonitoring } from './monitoring/register-monitoring';
 import { RiskRuleRegistry } from './monitoring/risk-rule.registry';
-import { RiskReviewService } from './monitoring/risk-review.service';
 import { EVENT_LISTENER, EventListener } from './notifications/event-listener';
 import { WebhookFanout } from './notifications/webhooks/webhook-fanout';
 import { WebhookDispatcher } from './notifications/webhooks/webhook-dispatcher';
 import { EmailNotifier } from './notifications/email/email-notifier';
 import { EmailDispatcher } from './notifications/email/email-dispatcher';
-import { PollingLoop } from './notifications/polling-loop';
-import { NOTICE_INTERVAL_MS, ScheduledNotices } from './merchants/onboarding-mail/scheduled-notices';
+import { JobScheduler } from './scheduling/job-scheduler';
+import { coreJobs } from './scheduling/core-jobs';
 import { HOSTED_PAGE_SINGLETONS } from './pages/hosted-page.module';
-import { FormTokenService } from './pages/form-token.service';
 import { PageTheme } from './pages/page-theme';
 import { RETURN_URL_CHOOSER, ReturnUrlChooser, ReturnUrlChoosers } from './pages/return-url-chooser';
-import { WebSessionStore } from './web/sessions/web-session.store';
-import { AttemptLimiter } from './attempts/attempt-limiter';
 import { registerOutbound } from './outbound/outbound.module';
 import { OutboundResolver } from './outbound/outbound-resolver';
 import { GatewaySelf } from './outbound/gateway-self';
@@ -75,7 +73,7 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, MethodRouting, ConfirmPreparation, PaymentService, RefundService, BankReconciler, AwaitedPaymentSettler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS, ...ELEMENTS_SINGLETONS] as const;
+const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, MethodRouting, ConfirmPreparation, PaymentService, RefundService, BankReconciler, AwaitedPaymentSettler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, JobScheduler, SharedBreakers, RateCounter, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS, ...ELEMENTS_SINGLETONS] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.
@@ -91,8 +89,7 @@ const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, MethodRouting, Conf
  */
 export class Gateway {
   private server: http.Server | https.Server | undefined;
-  private timers: NodeJS.Timeout[] = [];
-  private loops: PollingLoop[] = [];
+  private jobs: BackgroundJob[] = [];
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -180,6 +177,8 @@ export class Gateway {
       container.resolve(RoutingStrategyRegistry);
       startCertificateAuthentication(container);
       container.resolve(RiskRuleRegistry);
+      // Breaker transitions go to the database from the first payment on.
+      container.resolve(SharedBreakers);
       for (const adapter of host.adapters) await adapter.init?.();
       // The start phase: migrations ran, the container is complete.
       await host.start();
@@ -208,48 +207,38 @@ export class Gateway {
   }
 
   /**
-   * The reconciler loop (and key purge), risk-review expiry, scheduled notices, the webhook and e-mail
-   * dispatchers and plugins' jobs; called by listen, or by `tender worker` with
-   * `worker: true`, which runs the dispatchers even when TENDER_WEBHOOK_DISPATCHER=false
-   * keeps them out of the serving processes.
+   * The core's background jobs and the plugins', all run by the JobScheduler
+   * (docs/schedules.md): the reconciler, awaited payments, the purges, risk-review
+   * expiry and the bank-breaker refresh run in one process at a time under a lease in
+   * the database; scheduled notices and the webhook and e-mail dispatchers run in every
+   * process (they claim their rows themselves). Called by listen, or by `tender worker`
+   * with `worker: true`, which runs the dispatchers even when
+   * TENDER_WEBHOOK_DISPATCHER=false keeps them out of the serving processes.
    */
   startBackgroundJobs(options: { worker?: boolean } = {}): void {
-    // Plugin jobs have their own schedules; the core interval only governs the core's jobs.
-    for (const job of this.plugins.jobs) job.start();
-    if (this.config.reconcileIntervalMs > 0 && this.timers.length === 0) {
-      const reconciler = this.container.resolve(BankReconciler);
-      const idempotency = this.container.resolve(IdempotencyService);
-      const reviews = this.container.resolve(RiskReviewService);
-      this.timers.push(every(this.config.reconcileIntervalMs, () => reconciler.run(), this.logger, 'reconciler'));
-      // Payments the buyer completes elsewhere (SBP, wallets): asked about, settled or expired.
-      const awaited = this.container.resolve(AwaitedPaymentSettler);
-      this.timers.push(every(this.config.reconcileIntervalMs, () => awaited.runDue(), this.logger, 'awaited payments'));
-      this.timers.push(every(3600_000, () => idempotency.purgeExpired(), this.logger, 'idempotency purge'));
-      this.timers.push(every(REVIEW_EXPIRY_INTERVAL_MS, () => reviews.expireDue(), this.logger, 'risk review expiry'));
-      // Test-mode warnings and ends, held-review alerts: in every process, each notice claimed once.
-      const notices = this.container.resolve(ScheduledNotices);
-      this.timers.push(every(NOTICE_INTERVAL_MS, () => notices.runOnce(), this.logger, 'scheduled notices'));
-      this.timers.push(every(3600_000, () => this.container.resolve(FormTokenService).purgeExpired(), this.logger, 'form token purge'));
-      this.timers.push(every(3600_000, () => this.container.resolve(WebSessionStore).purgeExpired(), this.logger, 'web session purge'));
-      this.timers.push(every(3600_000, () => this.container.resolve(AttemptLimiter).purgeExpired(), this.logger, 'attempt counter purge'));
+    if (this.jobs.length === 0) {
+      const scheduler = this.container.resolve(JobScheduler);
+      // Every process reads the breakers the others changed (docs/operations.md, "Several processes").
+      const breakers = this.container.resolve(SharedBreakers);
+      this.jobs.push(scheduler.job({ name: 'bank breaker refresh', intervalMs: BREAKER_REFRESH_MS, concurrency: 'parallel', run: () => breakers.refresh() }));
+      if (this.config.reconcileIntervalMs > 0) this.jobs.push(...coreJobs(this.container, this.config.reconcileIntervalMs).map((job) => scheduler.job(job)));
+      const n = this.config.notifications;
+      if (n.dispatcherInGateway || options.worker === true) {
+        const webhooks = this.container.resolve(WebhookDispatcher);
+        const emails = this.container.resolve(EmailDispatcher);
+        this.jobs.push(scheduler.job({ name: 'webhook dispatcher', intervalMs: n.pollIntervalMs, concurrency: 'parallel', run: (signal) => webhooks.pump(signal) }));
+        this.jobs.push(scheduler.job({ name: 'e-mail dispatcher', intervalMs: n.pollIntervalMs, concurrency: 'parallel', run: () => emails.runOnce() }));
+      }
+      // Plugin jobs have their own schedules; the core interval only governs the core's jobs.
+      this.jobs.push(...this.plugins.jobs);
     }
-    const n = this.config.notifications;
-    if ((n.dispatcherInGateway || options.worker === true) && this.loops.length === 0) {
-      const webhooks = this.container.resolve(WebhookDispatcher);
-      const emails = this.container.resolve(EmailDispatcher);
-      this.loops.push(new PollingLoop('webhook dispatcher', n.pollIntervalMs, (signal) => webhooks.pump(signal), this.logger));
-      this.loops.push(new PollingLoop('e-mail dispatcher', n.pollIntervalMs, () => emails.runOnce(), this.logger));
-      for (const loop of this.loops) loop.start();
-    }
+    for (const job of this.jobs) job.start();
   }
 
   /** Stops accepting, lets in-flight requests finish, then closes adapters and the pool. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      for (const t of this.timers) clearInterval(t);
-      this.timers = [];
-      await Promise.all(this.loops.map((loop) => loop.stop()));
-      this.loops = [];
+      await Promise.all(this.jobs.map((job) => job.stop()));
       this.container.resolve(EmailDispatcher).close();
       const server = this.server;
       if (server !== undefined) {
@@ -258,7 +247,6 @@ export class Gateway {
           server.closeIdleConnections();
         });
       }
-      for (const job of this.plugins.jobs) await job.stop();
       await this.plugins.stop();
       for (const adapter of this.adapters) await adapter.destroy?.();
       await this.db.destroy();
@@ -271,20 +259,4 @@ function resolveMasterKey(config: TenderConfig): { value: string; source: 'confi
   if (config.masterKey !== undefined) return { value: config.masterKey, source: 'config' };
   const secret = readOrCreateSecret(config.dataDir, 'master.key', generateMasterKey);
   return { value: secret.value, source: secret.created ? 'new-file' : 'file' };
-}
-
-/** A repeating job that never overlaps itself and never keeps the process alive. */
-function every(ms: number, job: () => Promise<unknown>, logger: Logger, name: string): NodeJS.Timeout {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    job()
-      .catch((error: unknown) => logger.error({ job: name, error: error instanceof Error ? error.message : String(error) }, 'background job failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, ms);
-  timer.unref();
-  return timer;
 }

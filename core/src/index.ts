@@ -189,3 +189,5 @@ export { SharedHelper, TEMPLATE_COMPILE, TEMPLATE_RUNTIME, TemplateEnv, Template
 export { DECIMAL_PATTERN, DecimalAmountRules, Money, currencyExponent, decimalText, decimalToMinor, minorToDecimal, parseDecimalAmount } from './money/decimal-amount';
 export { AwaitedSandbox, AwaitedSandboxSchema, SandboxNotifier, SandboxRow } from './payments/awaited-sandbox';
 export { AwaitedMethodAdapter, AwaitedMethodTexts, AwaitedPaymentStatus, AwaitedRefundStatus } from './payments/awaited-method-adapter';
+export { JobScheduler } from './scheduling/job-scheduler';
+export { ScheduledJob } from './scheduling/scheduled-job';

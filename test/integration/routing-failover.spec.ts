@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { AuthorizationRequest, BankAdapter, BankHealth, BankResult, ContractRequirement, FixedClock, FollowUpRequest, InquiryRequest, InquiryResult, RefundRequest, TenderPlugin, definePlugin } from '@tender/core';
+import { FixedClock, TenderPlugin, definePlugin } from '@tender/core';
 import { ApiKeyService } from '@tender/core/dist/merchants/api-keys';
 import { BankConnectionRepository } from '@tender/core/dist/banks/bank-connection';
 import { BankRegistry } from '@tender/core';
 import { BankReconciler } from '@tender/core/dist/payments/bank-reconciler';
-import { SandboxBankAdapter, plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { SwitchableBank } from '../support/switchable-bank';
 import { ISO_LINK_MIGRATIONS, Iso8583BankAdapter } from '@tender/adapter-iso8583';
 import { ADMIN_TOKEN, TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient, card } from '../support/merchant-client';
@@ -16,21 +17,6 @@ import { BankSimProcess } from '../support/bank-sim-process';
  * answers, plus a switch that makes it fail technically (a bank that is down).
  * Bank "beta" is real: the ISO 8583 adapter over TCP to tender-bank-sim in its own process.
  */
-class SwitchableBank implements BankAdapter {
-  readonly code = 'switchable';
-  down = false;
-  private readonly inner = new SandboxBankAdapter();
-  async authorize(r: AuthorizationRequest): Promise<BankResult> {
-    return this.down ? { kind: 'technical_failure', reason: 'processing_error', rawCode: '96', message: 'bank down' } : this.inner.authorize(r);
-  }
-  capture(r: FollowUpRequest): Promise<BankResult> { return this.inner.capture(r); }
-  void(r: FollowUpRequest): Promise<BankResult> { return this.inner.void(r); }
-  refund(r: RefundRequest): Promise<BankResult> { return this.inner.refund(r); }
-  inquire(r: InquiryRequest): Promise<InquiryResult> { return this.inner.inquire(r); }
-  health(): Promise<BankHealth> { return this.inner.health(); }
-  contractRequirements(): readonly ContractRequirement[] { return this.inner.contractRequirements(); }
-}
-
 describe('routing: rules, failover and the circuit breaker (live mode)', function () {
   let t: TestGateway;
   let sim: BankSimProcess;

@@ -22,6 +22,7 @@ import * as cardOnFile036 from './migrations/036-card-on-file';
 import * as amountAdjustments037 from './migrations/037-amount-adjustments';
 import * as nextAction039 from './migrations/039-next-action';
 import * as cardTokens040 from './migrations/040-card-tokens';
+import * as sharedState041 from './migrations/041-shared-state';
 import * as latePaymentReturns045 from './migrations/045-late-payment-returns';
 
 interface Migration {
@@ -61,6 +62,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['037-amount-adjustments', amountAdjustments037],
   ['039-next-action', nextAction039],
   ['040-card-tokens', cardTokens040],
+  ['041-shared-state', sharedState041],
   ['045-late-payment-returns', latePaymentReturns045],
 ];
 

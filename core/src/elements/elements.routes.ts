@@ -90,7 +90,7 @@ export function elementsRoutes(container: DependencyContainer): Router {
     const input = parseInput(confirmSchema, req.body);
     const payment = PAGE_TOKEN.test(input.client_secret) ? await hosted.findByToken(input.client_secret) : undefined;
     if (payment === undefined) throw new TenderError('resource_not_found', { param: 'client_secret', message: 'No payment has this client secret.' });
-    if (!limiter.allowSubmission(req.ip ?? '', payment.id)) throw new TenderError('rate_limited');
+    if (!(await limiter.allowSubmission(req.ip ?? '', payment.id))) throw new TenderError('rate_limited');
     if (hosted.isExpired(payment) || !OPEN_STATUSES.has(payment.status)) throw new TenderError('payment_invalid_state', { message: 'This payment no longer takes a payment method.' });
     const merchant = await standing.read(payment.merchantId);
     const confirmed = await payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode, standing: merchant?.standing }, payment.id, input.token, { ip: req.ip, email: payment.customerEmail ?? undefined }, { buyerPresent: true });

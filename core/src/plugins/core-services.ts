@@ -13,6 +13,7 @@ import { EventOutbox } from '../notifications/event-outbox';
 import { AttemptLimiter } from '../attempts/attempt-limiter';
 import { EmailQueue } from '../notifications/email/email-queue';
 import { PluginError } from './plugin';
+import { JobScheduler } from '../scheduling/job-scheduler';
 import { CardVault } from '../vault/card-vault';
 
 /**
@@ -56,6 +57,8 @@ export interface CoreServices {
    * Usable in `setup` (it needs only the database and the key ring).
    */
   readonly vault: CardVault;
+  /** The gateway's one scheduler of background jobs (leases in the database); usable in `setup`. */
+  readonly scheduler: JobScheduler;
 }
 
 /** Typed accessors over the gateway's container; `started()` tells whether the registries are closed. */
@@ -78,5 +81,6 @@ export function coreServices(container: DependencyContainer, started: () => bool
     get attempts() { return late('attempts', () => container.resolve(AttemptLimiter)); },
     get emails() { return late('emails', () => container.resolve(EmailQueue)); },
     get vault() { return container.resolve(CardVault); },
+    get scheduler() { return container.resolve(JobScheduler); },
   };
 }

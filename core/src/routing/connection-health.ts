@@ -18,6 +18,17 @@ interface Entry {
   openedAt: number;
   /** When the half-open probe was let through; undefined when none is in flight. */
   probingSince: number | undefined;
+  /** The shared state's version this entry was last written or adopted at (0: never shared). */
+  version: number;
+}
+
+/** A breaker transition, as shared between processes: the connection is now open (since `openedAt`) or closed. */
+export interface BreakerTransition {
+  readonly connectionId: string;
+  readonly state: 'open' | 'closed';
+  readonly openedAt: number;
+  /** The version the transition replaces; the new one is this + 1. */
+  readonly fromVersion: number;
 }
 
 /**
@@ -68,8 +79,14 @@ export function breakerOutcome(result: BankResult): BreakerOutcome {
  * it, a failure reopens it, an answer that says nothing about the connection (an
  * issuer-side failure) lets the next payment probe instead. A probe that never
  * reports back (its process died) is replaced after another `openMs`. What counts
- * is `breakerOutcome`. Kept per process: each gateway process learns a bank's health
- * from its own calls.
+ * is `breakerOutcome`.
+ *
+ * Each process counts its own calls (the error-rate window is per process), but the
+ * breaker's state is shared: every transition goes to `transitions` (SharedBreakers
+ * writes it to the database) and a transition made by another process arrives through
+ * `adopt`, so a breaker opened in one process is open in all of them within the
+ * refresh interval, and a probe's success closes it everywhere. The payment path
+ * itself reads only this memory: no statement is added to a payment.
  *
  * @example
  * ```ts
@@ -79,8 +96,36 @@ export function breakerOutcome(result: BankResult): BreakerOutcome {
 @injectable()
 export class ConnectionHealth {
   private readonly entries = new Map<string, Entry>();
+  /** Told of every transition this process makes (set by SharedBreakers); none in a lone unit. */
+  private sink: ((transition: BreakerTransition) => void) | undefined;
 
   constructor(@inject(CLOCK) private readonly clock: Clock) {}
+
+  /** Where this process's transitions go (SharedBreakers: the database). */
+  shareTransitions(sink: (transition: BreakerTransition) => void): void {
+    this.sink = sink;
+  }
+
+  /**
+   * A transition another process made (read from the database). Newer versions only;
+   * a breaker closed elsewhere starts a fresh window here, so failures counted before
+   * the probe succeeded do not reopen it at once. `force`: also an equal or older version
+   * (this process's own write lost to another's, so its version is not the database's).
+   */
+  adopt(connectionId: string, shared: { state: 'open' | 'closed'; openedAt: number; version: number }, options: { force?: boolean } = {}): void {
+    const e = this.entries.get(connectionId) ?? this.fresh(connectionId);
+    if (shared.version <= e.version && options.force !== true) return;
+    e.version = shared.version;
+    if (shared.state === 'closed') {
+      if (e.state !== 'closed') e.outcomes = [];
+      e.state = 'closed';
+      e.probingSince = undefined;
+      return;
+    }
+    if (e.state === 'closed' || e.openedAt !== shared.openedAt) e.probingSince = undefined;
+    e.state = 'open';
+    e.openedAt = shared.openedAt;
+  }
 
   /** Whether a payment may use the connection now: normally, as the probe of an open breaker, or not at all. */
   admit(connectionId: string): 'use' | 'probe' | 'skip' {
@@ -106,8 +151,7 @@ export class ConnectionHealth {
   /** `true`/`false` are `healthy`/`failure`. */
   record(connectionId: string, outcome: BreakerOutcome | boolean, latencyMs: number): void {
     const verdict: BreakerOutcome = outcome === true ? 'healthy' : outcome === false ? 'failure' : outcome;
-    const e = this.entries.get(connectionId) ?? { outcomes: [], state: 'closed' as BreakerState, openedAt: 0, probingSince: undefined };
-    this.entries.set(connectionId, e);
+    const e = this.entries.get(connectionId) ?? this.fresh(connectionId);
     const ok = verdict === 'healthy';
     if (e.state !== 'closed') {
       // Only the probe's answer decides; anything else still in flight is ignored.
@@ -120,6 +164,7 @@ export class ConnectionHealth {
         e.state = 'open';
         e.openedAt = this.clock.now();
       }
+      this.share(connectionId, e);
       return;
     }
     if (verdict === 'ignored') return;
@@ -129,7 +174,22 @@ export class ConnectionHealth {
     if (e.outcomes.length >= BREAKER.minimumCalls && failures / e.outcomes.length >= BREAKER.errorRate) {
       e.state = 'open';
       e.openedAt = this.clock.now();
+      this.share(connectionId, e);
     }
+  }
+
+  private fresh(connectionId: string): Entry {
+    const e: Entry = { outcomes: [], state: 'closed', openedAt: 0, probingSince: undefined, version: 0 };
+    this.entries.set(connectionId, e);
+    return e;
+  }
+
+  /** Hands a transition of this process to the sink; the entry takes the version it will have once written. */
+  private share(connectionId: string, e: Entry): void {
+    if (this.sink === undefined) return;
+    const fromVersion = e.version;
+    e.version = fromVersion + 1;
+    this.sink({ connectionId, state: e.state === 'closed' ? 'closed' : 'open', openedAt: e.openedAt, fromVersion });
   }
 
   view(connectionId: string): ConnectionHealthView {

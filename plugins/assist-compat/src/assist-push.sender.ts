@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { CLOCK, Clock, DATABASE, Database, LOGGER, Logger, OutboundHttpClient, PaymentView, isUniqueViolation } from '@tender/core';
+import { BackgroundJob, CLOCK, Clock, DATABASE, Database, JobScheduler, LOGGER, Logger, OutboundHttpClient, PaymentView, isUniqueViolation } from '@tender/core';
 import { AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
 import { AssistOrderSource, assistOrderFields } from './assist-order-fields';
@@ -45,8 +45,7 @@ const SETTLED_MS = 10 * 60_000;
  */
 @injectable()
 export class AssistPushSender {
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | undefined;
+  private job: BackgroundJob | undefined;
 
   constructor(
     @inject(DATABASE) private readonly db: Database,
@@ -56,26 +55,21 @@ export class AssistPushSender {
     @inject(AssistSettingsService) private readonly settings: AssistSettingsService,
     @inject(AssistOrderService) private readonly orders: AssistOrderService,
     @inject(OutboundHttpClient) private readonly outbound: OutboundHttpClient,
+    @inject(JobScheduler) private readonly scheduler: JobScheduler,
   ) {}
 
+  /**
+   * Starts the sender as an exclusive job of the gateway's scheduler: one process at a
+   * time sends (a payment's pushes stay in order and are not sent twice at once), and
+   * another takes over within the lease if that process dies.
+   */
   start(): void {
-    if (this.timer !== undefined) return;
-    this.timer = setInterval(() => {
-      if (this.round !== undefined) return;
-      this.round = this.runOnce()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.error({ job: 'assist-push', error: error instanceof Error ? error.message : String(error) }, 'background job failed'))
-        .finally(() => {
-          this.round = undefined;
-        });
-    }, this.options.intervalMs);
-    this.timer.unref();
+    this.job ??= this.scheduler.job({ name: 'assist-push', intervalMs: this.options.intervalMs, runAtStart: false, run: () => this.runOnce() });
+    this.job.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.round;
+    await this.job?.stop();
   }
 
   /** One round: new events become pushes, due pushes are sent. Returns how many were delivered. */

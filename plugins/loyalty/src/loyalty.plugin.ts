@@ -49,7 +49,7 @@ export const plugin = definePlugin({
     ctx.registerAdminRoutes('/loyalty', routerOnFirstRequest(() => loyaltyRoutes(operatorOwner, store, () => ctx.core.clock)));
     registerLoyaltyScreens(ctx, store);
     const expiry = new PointsExpiry(db, ledger);
-    ctx.registerBackgroundJob(expiryJob(expiry, ctx.options.expiryScanIntervalMs, () => ctx.core.clock.now(), () => ctx.core.logger));
+    ctx.registerBackgroundJob(expiryJob(expiry, ctx.options.expiryScanIntervalMs, () => ctx.core.clock.now(), ctx.core.scheduler));
     ctx.registerAdminRoutes('/loyalty/expire', Router().post('/', async (_req, res) => void res.json({ expired: await expiry.runOnce(ctx.core.clock.now()) })));
   },
 });

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { DATABASE, Database, LOGGER, Logger, OutboundHttpClient, Payment, paymentFromRow } from '@tender/core';
+import { BackgroundJob, DATABASE, Database, JobScheduler, LOGGER, Logger, OutboundHttpClient, Payment, paymentFromRow } from '@tender/core';
 import { fromMinorUnits } from './saleor-amount';
 import { SaleorInstallationService } from './saleor-installation.service';
 import { SALEOR_REFUND_REASON } from './saleor-transaction.service';
@@ -34,8 +34,7 @@ const MUTATION = `mutation TenderReport($id: ID!, $type: TransactionEventTypeEnu
  */
 @injectable()
 export class SaleorReporter {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private job: BackgroundJob | undefined;
 
   constructor(
     @inject(DATABASE) private readonly db: Database,
@@ -43,24 +42,17 @@ export class SaleorReporter {
     @inject(SaleorInstallationService) private readonly installations: SaleorInstallationService,
     @inject(SALEOR_REPORTER_OPTIONS) private readonly options: SaleorReporterOptions,
     @inject(OutboundHttpClient) private readonly outbound: OutboundHttpClient,
+    @inject(JobScheduler) private readonly scheduler: JobScheduler,
   ) {}
 
+  /** Starts reporting as an exclusive job of the gateway's scheduler: one process reports at a time. */
   start(): void {
-    if (this.timer !== undefined) return;
-    this.timer = setInterval(() => {
-      if (this.running !== undefined) return;
-      this.running = this.runOnce()
-        .catch((error: unknown) => this.logger.warn({ error: String(error) }, 'saleor report round failed'))
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, this.options.intervalMs);
+    this.job ??= this.scheduler.job({ name: 'saleor-reporter', intervalMs: this.options.intervalMs, runAtStart: false, run: () => this.runOnce() });
+    this.job.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.job?.stop();
   }
 
   /** One round: reports every changed transaction it finds (at most 50). */

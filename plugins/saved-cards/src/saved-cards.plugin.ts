@@ -10,7 +10,6 @@ import { ActionRequiredMail } from './emails/action-required-mail';
 import { registerCustomerEmails } from './emails/customer-mail';
 import { SAVED_CARDS_EVENT_TYPES } from './events/saved-cards-events';
 import { EXPIRY_NOTICES, ExpiryNotices } from './expiry/expiry-notices';
-import { periodicJob } from './periodic-job';
 import { SetupAttemptService } from './setup/setup-attempt.service';
 import { setupAttemptRoutes } from './setup/setup-attempts.routes';
 import { SavedCardPaymentMethod } from './method/saved-card.method';
@@ -53,7 +52,6 @@ export const plugin = definePlugin({
     const actionMail = new ActionRequiredMail(deps);
     const setups = new SetupAttemptService(deps);
     const notices = new ExpiryNotices(deps);
-    const logger = () => ctx.core.logger;
     ctx.registerValue(EXPIRY_NOTICES, notices);
     // The public service other plugins (the Saleor app) resolve when this plugin is loaded.
     ctx.registerValue<SavedCardsAccess>(SAVED_CARDS, savedCardsAccess(deps, customers, cards));
@@ -70,8 +68,9 @@ export const plugin = definePlugin({
     ctx.registerApiRoutes('/', routerOnFirstRequest(() => customerRoutes(ctx, customers, cards)));
     ctx.registerApiRoutes('/', paymentMethodRoutes(cards));
     ctx.registerApiRoutes('/', routerOnFirstRequest(() => setupAttemptRoutes(ctx, setups)));
-    ctx.registerBackgroundJob(periodicJob('saved-cards-expiry-notices', ctx.options.expiryScanIntervalMs, () => notices.runOnce(), logger));
-    ctx.registerBackgroundJob(periodicJob('saved-cards-setup-sweeper', ctx.options.setupSweepIntervalMs, () => setups.sweep(), logger));
+    // One process at a time (leases in the database), on a schedule shared by all of them.
+    ctx.registerBackgroundJob(ctx.core.scheduler.job({ name: 'saved-cards-expiry-notices', intervalMs: ctx.options.expiryScanIntervalMs, run: () => notices.runOnce() }));
+    ctx.registerBackgroundJob(ctx.core.scheduler.job({ name: 'saved-cards-setup-sweeper', intervalMs: ctx.options.setupSweepIntervalMs, run: async () => void (await setups.sweep()) }));
 
     const schedules = registerSchedules(ctx, deps);
     registerSavedCardScreens(ctx, { customers: () => customerScreenSource(customers, cards), schedules: () => scheduleScreenSource(schedules) });

@@ -1,7 +1,8 @@
-import { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { RequestHandler, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
 import { TenderError } from '../../errors/tender-error';
+import { RateCounter } from '../../attempts/rate-counter';
+import { clientAddressSubject } from '../../attempts/client-address';
 import { createMerchantSchema } from '../../merchants/merchant.service';
 import { OnboardingService } from '../../merchants/onboarding.service';
 import { parseInput } from '../validation';
@@ -10,17 +11,21 @@ import { parseInput } from '../validation';
 export const APPLICATION_RATE_LIMIT = { windowMs: 3600_000, limit: 20 } as const;
 
 /**
- * A limiter for public sign-up endpoints, one per app so gateways in one process
- * (tests) do not share counts. In memory: a burst split across gateway processes
- * gets each process's allowance, which is acceptable for a sign-up form.
+ * The limiter of the public sign-up endpoints (POST /v1/applications, POST /signup):
+ * counted in the database (RateCounter), so a burst split across gateway processes
+ * gets one allowance, not one per process. Both endpoints count together per address.
  */
-export function applicationRateLimit(): ReturnType<typeof rateLimit> {
-  return rateLimit({
-    ...APPLICATION_RATE_LIMIT,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new TenderError('rate_limited', { message: 'Too many applications from this address; retry in an hour.' })),
-  });
+export function applicationRateLimit(container: DependencyContainer): RequestHandler {
+  const counter = container.resolve(RateCounter);
+  return (req, res, next) => {
+    counter
+      .hit({ name: 'signup_address', ...APPLICATION_RATE_LIMIT }, clientAddressSubject(req.ip))
+      .then((allowed) => {
+        if (allowed) return next();
+        res.setHeader('Retry-After', String(Math.ceil(APPLICATION_RATE_LIMIT.windowMs / 1000)));
+        next(new TenderError('rate_limited', { message: 'Too many applications from this address; retry in an hour.' }));
+      }, next);
+  };
 }
 
 /**
@@ -30,7 +35,7 @@ export function applicationRateLimit(): ReturnType<typeof rateLimit> {
 export function applicationRoutes(container: DependencyContainer): Router {
   const router = Router();
   const onboarding = container.resolve(OnboardingService);
-  router.post('/applications', applicationRateLimit(), async (req, res) => {
+  router.post('/applications', applicationRateLimit(container), async (req, res) => {
     const input = parseInput(createMerchantSchema, req.body);
     res.status(201).json(await onboarding.apply(input));
   });

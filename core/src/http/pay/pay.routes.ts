@@ -52,7 +52,7 @@ export function payRoutes(container: DependencyContainer): Router {
 
   router.post('/form', form, async (req, res) => {
     const r = requestOf(req);
-    if (!limiter.allowFromIp(req.ip ?? '')) {
+    if (!(await limiter.allowFromIp(req.ip ?? ''))) {
       sendPage(req, res, r.nonce, pages.errorPage(r, 429, 'rate_limited_title', 'rate_limited_text'));
       return;
     }
@@ -68,7 +68,7 @@ export function payRoutes(container: DependencyContainer): Router {
   router.post('/link/:token', form, async (req, res) => {
     const r = requestOf(req);
     const link = await linkPages.findByToken(req.params.token);
-    if (link === undefined || !limiter.allowFromIp(req.ip ?? '')) {
+    if (link === undefined || !(await limiter.allowFromIp(req.ip ?? ''))) {
       sendPage(req, res, r.nonce, pages.errorPage(r, link === undefined ? 404 : 429, link === undefined ? 'not_found_title' : 'rate_limited_title', link === undefined ? 'not_found_text' : 'rate_limited_text'));
       return;
     }
@@ -113,7 +113,7 @@ export function payRoutes(container: DependencyContainer): Router {
       return;
     }
     noteRequest(res, { merchantId: payment.merchantId, paymentId: payment.id });
-    if (!limiter.allowSubmission(req.ip ?? '', payment.id)) {
+    if (!(await limiter.allowSubmission(req.ip ?? '', payment.id))) {
       sendPage(req, res, r.nonce, pages.errorPage(r, 429, 'rate_limited_title', 'rate_limited_text'));
       return;
     }

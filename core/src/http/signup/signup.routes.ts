@@ -63,7 +63,7 @@ export function signupRoutes(container: DependencyContainer): Router {
     sendForm(req, res, 200, { name: '', email: '', locale, time_zone: locale === 'ru' ? 'Europe/Moscow' : 'UTC' }, {});
   });
 
-  router.post('/signup', applicationRateLimit(), requireBodyType('form'), formBody({ limit: '8kb', parameterLimit: 12 }), async (req, res) => {
+  router.post('/signup', applicationRateLimit(container), requireBodyType('form'), formBody({ limit: '8kb', parameterLimit: 12 }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const str = (k: string): string => (typeof body[k] === 'string' ? (body[k] as string) : '');
     const asked = str('locale');

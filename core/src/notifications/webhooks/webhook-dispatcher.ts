@@ -66,7 +66,7 @@ interface EndpointRow {
  * @example
  * ```ts
  * const sent = await dispatcher.runOnce(); // number of deliveries attempted
- * const loop = new PollingLoop('webhooks', 1000, (signal) => dispatcher.pump(signal), logger);
+ * scheduler.job({ name: 'webhook dispatcher', intervalMs: 1000, concurrency: 'parallel', run: (signal) => dispatcher.pump(signal) }).start();
  * ```
  */
 @injectable()

@@ -1,4 +1,4 @@
-import { BackgroundJob, Database, Logger, forUpdate, inTransaction, toMinorUnits } from '@tender/core';
+import { BackgroundJob, Database, JobScheduler, forUpdate, inTransaction, toMinorUnits } from '@tender/core';
 import { PointsLedger } from './points-ledger';
 
 const DAY_MS = 86_400_000;
@@ -44,28 +44,8 @@ export class PointsExpiry {
 }
 
 /** Runs the expiry every `intervalMs` (0: never; the operator's `POST /admin/v1/loyalty/expire` still runs it). */
-export function expiryJob(expiry: PointsExpiry, intervalMs: number, now: () => number, logger: () => Logger): BackgroundJob {
-  let timer: NodeJS.Timeout | undefined;
-  let round: Promise<unknown> = Promise.resolve();
-  let stopped = true;
-  const schedule = (): void => {
-    if (stopped || intervalMs === 0) return;
-    timer = setTimeout(() => {
-      round = expiry.runOnce(now()).catch((error: unknown) => logger().warn({ error: String(error) }, 'loyalty: expiry round failed')).finally(schedule);
-    }, intervalMs);
-    timer.unref();
-  };
-  return {
-    name: 'loyalty-points-expiry',
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      schedule();
-    },
-    async stop() {
-      stopped = true;
-      if (timer !== undefined) clearTimeout(timer);
-      await round;
-    },
-  };
+export function expiryJob(expiry: PointsExpiry, intervalMs: number, now: () => number, scheduler: JobScheduler): BackgroundJob {
+  if (intervalMs === 0) return { name: 'loyalty-points-expiry', start: () => undefined, stop: async () => undefined };
+  // Exclusive: one process expires points at a time, on a schedule all processes share.
+  return scheduler.job({ name: 'loyalty-points-expiry', intervalMs, runAtStart: false, run: async () => void (await expiry.runOnce(now())) });
 }

@@ -1,5 +1,4 @@
 import { MerchantMail, PluginContext, routerOnFirstRequest } from '@tender/core';
-import { periodicJob } from '../periodic-job';
 import { SavedCardsDeps } from '../saved-cards-deps';
 import { parseRetryDays } from './retry-policy';
 import { ScheduleCharger } from './schedule-charger';
@@ -25,7 +24,8 @@ const DEFER_MS = 6 * 3_600_000;
  * registered with the plugin's others (SAVED_CARDS_EVENT_TYPES).
  *
  * The charger runs in every process that runs background jobs (`tender start`,
- * `tender worker`): claims in the database keep them from charging a period twice.
+ * `tender worker`), a `parallel` job of the JobScheduler: claims in the database keep
+ * them from charging a period twice.
  * It looks for due charges as often as the outbox dispatchers poll
  * (TENDER_NOTIFY_POLL_MS, default 1 s).
  *
@@ -57,7 +57,8 @@ export function registerSchedules(ctx: PluginContext<ScheduleOptions>, deps: Sav
 
   ctx.registerApiRoutes('/', routerOnFirstRequest(() => scheduleRoutes(ctx, schedules)));
   for (const name of Object.values(SCHEDULE_EMAILS)) ctx.registerEmailTemplate({ name, dir: SCHEDULE_EMAIL_DIR });
-  ctx.registerBackgroundJob(periodicJob('saved-cards-schedules', deps.core.config.notifications.pollIntervalMs, () => charger.runOnce(), () => deps.core.logger));
+  // Parallel: the charger claims each schedule with its own lease, so more processes charge more at once.
+  ctx.registerBackgroundJob(ctx.core.scheduler.job({ name: 'saved-cards-schedules', intervalMs: deps.core.config.notifications.pollIntervalMs, concurrency: 'parallel', run: async () => void (await charger.runOnce()) }));
   deps.hooks.add({
     name: 'schedules',
     erase: (trx, mctx, customer, now) => schedules.cancelAllFor(trx, mctx, customer, now),

@@ -48,7 +48,7 @@ export interface ChargerSettings {
  *
  * @example
  * ```ts
- * ctx.registerBackgroundJob(periodicJob('saved-cards-schedules', pollMs, () => charger.runOnce(), logger));
+ * ctx.registerBackgroundJob(ctx.core.scheduler.job({ name: 'saved-cards-schedules', intervalMs: pollMs, concurrency: 'parallel', run: () => charger.runOnce() }));
  * ```
  */
 export class ScheduleCharger {

@@ -1,4 +1,4 @@
-import { CoreServices, Logger, TenderError, randomToken } from '@tender/core';
+import { BackgroundJob, CoreServices, Logger, TenderError, randomToken } from '@tender/core';
 import { TopUpOutcome, TopUpProvider } from '../provider/top-up-provider';
 import { TopUp, topUpFromRow } from './top-up';
 import { ReceiptMail } from './receipt-mail';
@@ -29,6 +29,11 @@ export class TopUpDelivery {
   constructor(private readonly core: CoreServices, private readonly provider: TopUpProvider, private readonly receipts: ReceiptMail, private readonly options: DeliveryOptions) {}
 
   private get logger(): Logger { return this.core.logger; }
+
+  /** The delivery loop as a scheduler job (loop wiring): parallel, the claims keep each top-up single. */
+  job(intervalMs: number): BackgroundJob {
+    return this.core.scheduler.job({ name: 'top-up-delivery', intervalMs, concurrency: 'parallel', run: async () => void (await this.runOnce()) });
+  }
 
   /** One pass: claims and works on due top-ups one by one; returns how many it worked on. */
   async runOnce(limit = 20): Promise<number> {
