@@ -70,9 +70,18 @@ export class ServerProcess {
 
   /** Peak resident set size in bytes (VmHWM), or undefined where /proc is not available. */
   peakRssBytes(): number | undefined {
+    return this.statusBytes('VmHWM');
+  }
+
+  /** Resident set size now (VmRSS), in bytes, or undefined where /proc is not available. */
+  rssBytes(): number | undefined {
+    return this.statusBytes('VmRSS');
+  }
+
+  private statusBytes(field: 'VmHWM' | 'VmRSS'): number | undefined {
     try {
       const status = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
-      const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
+      const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
       return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;
     } catch {
       return undefined;

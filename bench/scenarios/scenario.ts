@@ -36,6 +36,23 @@ export interface ScenarioRow {
   readonly populateS?: number;
   /** Webhook delivery during and after the load (the webhooks scenario). */
   readonly webhooks?: WebhookFigures;
+  /** Throughput per minute and memory over time (the soak scenario). */
+  readonly soak?: SoakFigures;
+  /** Galera nodes the gateways connect to (the Galera scenario); absent: one standalone server. */
+  readonly clusterNodes?: number;
+}
+
+/**
+ * A long run's steadiness: payments in each whole minute of the measured window, the
+ * last minute against the first, and the gateway's resident memory sampled over time.
+ */
+export interface SoakFigures {
+  /** Payments completed in each whole minute of the measured window, in order. */
+  readonly perMinute: readonly number[];
+  /** last / first - 1 (0.05: the last minute was 5 % faster); undefined under two minutes. */
+  readonly lastVsFirst: number | undefined;
+  /** The gateway's RSS (VmRSS), seconds since the load started. */
+  readonly rssMiB: ReadonlyArray<{ readonly s: number; readonly mib: number }>;
 }
 
 /**
