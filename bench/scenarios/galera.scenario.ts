@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../bench-database';
-import { measurePayments } from './payment-run';
+import { LoadResult } from '../load/load-protocol';
+import { processCpuSeconds } from '../server-process';
+import { RunObserver, measurePayments } from './payment-run';
 import { BenchRun, BenchScenario, ScenarioContext, ScenarioRow } from './scenario';
 
 const run = promisify(execFile);
@@ -20,14 +22,28 @@ const PROVIDER = process.env.GALERA_PROVIDER ?? '/usr/lib/galera/libgalera_smm.s
  */
 class Cluster {
   private started: Promise<readonly string[]> | undefined;
+  private readonly dir: string;
 
   constructor(
     private readonly basePort: number,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.dir = process.env.GALERA_DIR ?? `/tmp/tender-bench-galera-${basePort}`;
+  }
 
   private env(): NodeJS.ProcessEnv {
-    return { ...process.env, GALERA_BASE_PORT: String(this.basePort), GALERA_DIR: process.env.GALERA_DIR ?? `/tmp/tender-bench-galera-${this.basePort}` };
+    return { ...process.env, GALERA_BASE_PORT: String(this.basePort), GALERA_DIR: this.dir };
+  }
+
+  /** The three mariadbd processes' ids (cluster.sh keeps them in node<n>/mariadbd.pid). */
+  nodePids(): number[] {
+    return [1, 2, 3].map((n) => {
+      try {
+        return Number(fs.readFileSync(path.join(this.dir, `node${n}`, 'mariadbd.pid'), 'utf8').trim());
+      } catch {
+        return -1;
+      }
+    });
   }
 
   /** The nodes' server URLs (no database), once all three are synced. */
@@ -50,6 +66,27 @@ class Cluster {
     if (this.started === undefined) return;
     this.started = undefined;
     await run(CLUSTER_SCRIPT, ['stop'], { env: this.env(), timeout: 180_000 }).catch((error: unknown) => this.log(`  cluster.sh stop failed: ${String(error)}`));
+  }
+}
+
+/**
+ * CPU milliseconds each node spent per payment over the load: the nodes serve only this
+ * run, so unlike the shared standalone server their CPU is the payments' alone.
+ */
+class NodeCpuWatch implements RunObserver {
+  private readonly before: (number | undefined)[];
+
+  constructor(private readonly pids: readonly number[]) {
+    this.before = pids.map(processCpuSeconds);
+  }
+
+  finish(result: LoadResult): Promise<Partial<ScenarioRow>> {
+    const done = result.totals.completed2xx;
+    const perUnit = this.pids.map((pid, i) => {
+      const [a, b] = [this.before[i], processCpuSeconds(pid)];
+      return a === undefined || b === undefined || done === 0 ? 0 : Math.round(((b - a) * 1000 * 100) / done) / 100;
+    });
+    return Promise.resolve({ databaseCpuMsPerUnit: perUnit });
   }
 }
 
@@ -77,7 +114,7 @@ export const galeraScenario: BenchScenario = {
           try {
             const nodes = await cluster.nodes();
             const used = nodes.slice(0, gateways);
-            const row = await measurePayments(ctx, { ...spec, variant, processes: gateways, mysqlUrl: used[0], gatewayServers: used });
+            const row = await measurePayments(ctx, { ...spec, variant, processes: gateways, mysqlUrl: used[0], gatewayServers: used, observe: () => new NodeCpuWatch(cluster.nodePids()) });
             return { ...row, clusterNodes: gateways };
           } catch (error) {
             const message = error instanceof Error ? error.message : String(error);

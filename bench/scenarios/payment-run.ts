@@ -51,7 +51,8 @@ export interface PaymentRunSpec {
 export interface RunObserver {
   /** Every progress message of the load (about one a second), warm-up included. */
   onProgress?(p: LoadProgress): void;
-  finish(): Promise<Partial<ScenarioRow>>;
+  /** Right after the load, with its result, while the servers still run. */
+  finish(result: LoadResult): Promise<Partial<ScenarioRow>>;
 }
 
 const MiB = 1024 * 1024;
@@ -120,6 +121,7 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     const secretKeys: string[] = [];
     for (const m of merchants) secretKeys.push(prepare === undefined ? m.secretKey : await prepare((servers[0] as ServerProcess).url, db, m));
     const orderPrefix = `bench-${spec.scenario}-`;
+    const cpuBefore = servers.map((s) => s.cpuSeconds());
     const observer = spec.observe?.(db, servers);
     const shown = ctx.progress(label);
     const result = await runLoad(
@@ -137,7 +139,11 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
         observer?.onProgress?.(p);
       },
     );
-    const observed = (await observer?.finish()) ?? {};
+    const cpuMsPerUnit = servers.map((s, i) => {
+      const [before, after] = [cpuBefore[i], s.cpuSeconds()];
+      return before === undefined || after === undefined || result.totals.completed2xx === 0 ? 0 : Math.round(((after - before) * 1000 * 100) / result.totals.completed2xx) / 100;
+    });
+    const observed = (await observer?.finish(result)) ?? {};
     const loadAvg1m = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
     const peakRssMiB = [...servers, ...(spec.companions ?? [])].map((s) => Math.round((s.peakRssBytes() ?? 0) / MiB));
     const output = servers.map((s) => s.recentOutput.trim()).filter((o) => o !== '');
@@ -152,6 +158,7 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
       ...loadFigures(result),
       errorSamples: [...result.errorSamples, ...(result.totals.errors > 0 ? output.map((o) => `server output: ${o.slice(-600)}`) : [])],
       peakRssMiB,
+      cpuMsPerUnit,
       loadAvg1m,
       correctness: { ok, detail },
       ...(populateS === undefined ? {} : { populateS }),

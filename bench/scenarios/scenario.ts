@@ -23,6 +23,13 @@ export interface ScenarioRow {
   readonly requestMaxMs?: number;
   readonly errors?: number;
   readonly errorSamples?: readonly string[];
+  /**
+   * CPU milliseconds each server process spent per completed unit over the whole load
+   * (warm-up included): 1000 / this is what one core of that process would carry.
+   */
+  readonly cpuMsPerUnit?: readonly number[];
+  /** The same for each database server the run used (the Galera scenario's nodes, whose only clients are the run's). */
+  readonly databaseCpuMsPerUnit?: readonly number[];
   /** Peak RSS (VmHWM) of each server process under load, in MiB. */
   readonly peakRssMiB?: readonly number[];
   readonly historyPayments?: number;
