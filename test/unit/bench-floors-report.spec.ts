@@ -105,6 +105,26 @@ describe('the fixed floors (bench/floors/*.json)', () => {
     assert.deepEqual(planCounts(readPlan('physical.json')), { statements: 7, selects: 3, commits: 2 });
   });
 
+  it('hold the reference floor to the statements the gateway sent on 5 Dec 2026, statement for statement', () => {
+    // Each statement as verb + table: the captured `npm run bench:statements` output against the JSON.
+    const shape = (sql: string): string => {
+      const verb = (/^\s*(select|insert ignore|insert|update|delete)/i.exec(sql)?.[1] ?? '?').toLowerCase();
+      const table = /\b(?:from|into|update)\s+`?(\w+)`?/i.exec(sql)?.[1] ?? '?';
+      return `${verb} ${table}`;
+    };
+    const captured = fs
+      .readFileSync(path.join(BENCH, 'floors', 'reference-dec-2026.statements.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => /^(auto|tx\d+)\t/.test(l) && !/\t(BEGIN|COMMIT|ROLLBACK);?$/i.test(l))
+      .map((l) => shape(l.split('\t')[1] ?? ''));
+    const plan = readPlan('reference-dec-2026.json');
+    const replayed = [plan.create, plan.confirm].flatMap((r) => r.steps.flatMap((st) => st.statements.map((x) => shape(x.sql))));
+    assert.equal(captured.length, 27);
+    assert.equal(captured.filter((c) => c === 'select risk_assessments').length, 3);
+    // Same statements; the floor of that day wrote the card before the bank operation, the gateway after.
+    assert.deepEqual([...replayed].sort(), [...captured].sort());
+  });
+
   it('resolves references per request: ids kept or fresh, rows, arithmetic, JSON and spreads', () => {
     const scope = newScope('h', { amount: 150000, payment_method: { card: { number: '4242424242424242' } } }, 'pay_1', 1_000_000);
     scope.rows.set('payment', { version: 3, currency: 'RUB' });
