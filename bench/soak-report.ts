@@ -15,20 +15,39 @@ type Verdict = 'met' | 'missed' | 'not measured';
  * ```
  */
 export function perMinuteCounts(samples: ReadonlyArray<{ readonly elapsedMs: number; readonly measured: number }>, warmupMs: number, measureMs: number): number[] {
+  return perMinute(samples, warmupMs, measureMs, (s) => s.measured);
+}
+
+/**
+ * The gateway's CPU milliseconds per payment in each whole minute of the measured
+ * window (`cpuS`: its CPU seconds at each sample). Unlike payments per minute it does
+ * not move with the neighbours' load much, so it shows whether a payment costs more
+ * as the run goes on. 0 for a minute without payments.
+ */
+export function cpuMsPerPaymentPerMinute(samples: ReadonlyArray<{ readonly elapsedMs: number; readonly measured: number; readonly cpuS: number }>, warmupMs: number, measureMs: number): number[] {
+  const payments = perMinute(samples, warmupMs, measureMs, (s) => s.measured);
+  const cpu = perMinute(samples, warmupMs, measureMs, (s) => s.cpuS);
+  return payments.map((n, i) => (n === 0 ? 0 : Math.round(((cpu[i] ?? 0) * 1000 * 100) / n) / 100));
+}
+
+/** A running value's increase over each whole minute, each end read from the last sample at or before it. */
+function perMinute<S extends { readonly elapsedMs: number }>(samples: readonly S[], warmupMs: number, measureMs: number, value: (s: S) => number): number[] {
   const at = (t: number): number | undefined => {
-    let count: number | undefined;
-    for (const s of samples) if (s.elapsedMs <= t + 500) count = s.measured;
-    return count;
+    let found: number | undefined;
+    for (const s of samples) if (s.elapsedMs <= t + 500) found = value(s);
+    return found;
   };
   const last = samples.reduce((m, s) => Math.max(m, s.elapsedMs), 0);
+  // The measured count starts at 0 with the window; other values (CPU) start where the warm-up left them.
+  const start = at(warmupMs) ?? 0;
   const minutes = Math.floor(measureMs / 60_000);
-  const counts: number[] = [];
+  const deltas: number[] = [];
   for (let i = 0; i < minutes; i++) {
     const end = warmupMs + (i + 1) * 60_000;
     if (last + 500 < end) break;
-    counts.push((at(end) ?? 0) - (i === 0 ? 0 : (at(end - 60_000) ?? 0)));
+    deltas.push((at(end) ?? 0) - (i === 0 ? start : (at(end - 60_000) ?? 0)));
   }
-  return counts;
+  return deltas;
 }
 
 /** last minute / first minute - 1; undefined with fewer than two minutes or an empty first one. */
@@ -48,11 +67,13 @@ export function soakTarget(rows: readonly ScenarioRow[]): { target: string; verd
   const minutes = soak.soak.perMinute.length;
   const rss = soak.soak.rssMiB;
   const rssText = rss.length === 0 ? '' : `; RSS ${rss[0]?.mib ?? '?'} -> ${rss[rss.length - 1]?.mib ?? '?'} MiB (max ${Math.max(...rss.map((r) => r.mib))})`;
+  const cpu = soak.soak.cpuMsPerPayment ?? [];
+  const cpuText = cpu.length < 2 ? '' : `; gateway CPU per payment ${cpu[0]} -> ${cpu[cpu.length - 1]} ms (${cpu.join(', ')})`;
   const long = minutes >= 10;
   return {
     target,
     verdict: long && Math.abs(change) <= 0.1 && soak.errors === 0 && soak.correctness?.ok === true ? 'met' : 'missed',
-    detail: `${minutes} min; per minute ${soak.soak.perMinute.join(', ')}; last vs first ${signedPct(change)}${rssText}${long ? '' : ' (shorter than 10 minutes)'}`,
+    detail: `${minutes} min; per minute ${soak.soak.perMinute.join(', ')}; last vs first ${signedPct(change)}${cpuText}${rssText}${long ? '' : ' (shorter than 10 minutes)'}`,
   };
 }
 

@@ -58,6 +58,8 @@ export interface SoakFigures {
   readonly perMinute: readonly number[];
   /** last / first - 1 (0.05: the last minute was 5 % faster); undefined under two minutes. */
   readonly lastVsFirst: number | undefined;
+  /** The gateway's CPU ms per payment in each of those minutes: whether a payment costs more as the run goes on. */
+  readonly cpuMsPerPayment?: readonly number[];
   /** The gateway's RSS (VmRSS), seconds since the load started. */
   readonly rssMiB: ReadonlyArray<{ readonly s: number; readonly mib: number }>;
 }

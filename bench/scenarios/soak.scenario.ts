@@ -1,6 +1,6 @@
 import { LoadProgress } from '../load/load-protocol';
 import { ServerProcess } from '../server-process';
-import { lastVsFirst, perMinuteCounts } from '../soak-report';
+import { cpuMsPerPaymentPerMinute, lastVsFirst, perMinuteCounts } from '../soak-report';
 import { RunObserver, measurePayments } from './payment-run';
 import { BenchScenario, ScenarioContext, ScenarioRow } from './scenario';
 
@@ -12,7 +12,7 @@ const RSS_EVERY_MS = 15_000;
 
 /** Records the load's progress (for payments per minute) and samples the gateway's RSS. */
 class SoakWatch implements RunObserver {
-  private readonly samples: { elapsedMs: number; measured: number }[] = [];
+  private readonly samples: { elapsedMs: number; measured: number; cpuS: number }[] = [];
   private readonly rss: { s: number; mib: number }[] = [];
   private readonly started = Date.now();
   private readonly timer: NodeJS.Timeout;
@@ -27,7 +27,7 @@ class SoakWatch implements RunObserver {
   }
 
   onProgress(p: LoadProgress): void {
-    this.samples.push({ elapsedMs: p.elapsedMs, measured: p.measured });
+    this.samples.push({ elapsedMs: p.elapsedMs, measured: p.measured, cpuS: this.gateway?.cpuSeconds() ?? 0 });
   }
 
   private sampleRss(): void {
@@ -39,7 +39,8 @@ class SoakWatch implements RunObserver {
     this.sampleRss();
     clearInterval(this.timer);
     const perMinute = perMinuteCounts(this.samples, this.warmupMs, this.measureMs);
-    return Promise.resolve({ soak: { perMinute, lastVsFirst: lastVsFirst(perMinute), rssMiB: this.rss } });
+    const cpuMsPerPayment = cpuMsPerPaymentPerMinute(this.samples, this.warmupMs, this.measureMs);
+    return Promise.resolve({ soak: { perMinute, lastVsFirst: lastVsFirst(perMinute), cpuMsPerPayment, rssMiB: this.rss } });
   }
 }
 
@@ -47,8 +48,9 @@ class SoakWatch implements RunObserver {
  * Scenario 11 (opt-in: BENCH_SOAK=1 or BENCH_SCENARIOS=soak): card payments at c=8
  * for BENCH_SOAK_S seconds (default 600), 8 merchants each paying with one card from
  * one address, as a shop's server-side integration does. Reports payments per
- * minute, whether the last minute is within 10 % of the first, and the gateway's
- * RSS over time: the cost of a payment must not grow as the hour fills.
+ * minute, whether the last minute is within 10 % of the first, the gateway's CPU per
+ * payment in each minute and its RSS over time: the cost of a payment must not grow as
+ * the hour fills.
  */
 export const soakScenario: BenchScenario = {
   number: 11,

@@ -11,7 +11,7 @@ import type { ScenarioRow } from '../../bench/scenarios/scenario';
 const BENCH = path.resolve(__dirname, '..', '..', '..', 'bench');
 const load = <T>(file: string): T => require(path.join(BENCH, 'dist', file)) as T;
 const { evaluateTargets, floorRatios } = load<typeof Report>('report');
-const { galeraComparison, galeraTarget, lastVsFirst, perMinuteCounts, soakTarget } = load<typeof SoakReport>('soak-report');
+const { cpuMsPerPaymentPerMinute, galeraComparison, galeraTarget, lastVsFirst, perMinuteCounts, soakTarget } = load<typeof SoakReport>('soak-report');
 const { newScope, planCounts, resolve } = load<typeof Plan>('floors/statement-plan');
 const readPlan = (file: string): Plan.StatementPlan => JSON.parse(fs.readFileSync(path.join(BENCH, 'floors', file), 'utf8')) as Plan.StatementPlan;
 
@@ -69,6 +69,9 @@ describe('benchmark report: three floors, the soak and Galera (no database)', ()
     // A minute the samples never reached is left out, not counted as zero.
     assert.deepEqual(perMinuteCounts(samples.slice(0, 5), 10_000, 180_000), [600]);
     assert.equal(lastVsFirst([600, 550, 450]), -0.25);
+    // CPU per payment per minute: the CPU spent in the warm-up (2 s here) is not the first minute's.
+    const withCpu = samples.map((x, i) => ({ ...x, cpuS: [0, 2, 5, 8, 11, 14, 17, 22.5, 22.5][i] ?? 0 }));
+    assert.deepEqual(cpuMsPerPaymentPerMinute(withCpu, 10_000, 180_000), [10, 10.91, 15.45]);
     assert.equal(lastVsFirst([600]), undefined);
     assert.equal(lastVsFirst([0, 5]), undefined);
   });
@@ -83,6 +86,9 @@ describe('benchmark report: three floors, the soak and Galera (no database)', ()
     assert.match(soakTarget(soak([100, 100])).detail, /shorter than 10 minutes/);
     assert.equal(soakTarget(soak(ten(100, 100), { errors: 1 })).verdict, 'missed');
     assert.match(soakTarget(soak(ten(100, 95))).detail, /-5\.0%; RSS 120 -> 200 MiB \(max 200\)/);
+    const costly = soak(ten(100, 95));
+    const withCost = [{ ...costly[0], soak: { ...(costly[0]?.soak as NonNullable<ScenarioRow['soak']>), cpuMsPerPayment: [6, 6.5, 9] } } as ScenarioRow];
+    assert.match(soakTarget(withCost).detail, /gateway CPU per payment 6 -> 9 ms \(6, 6\.5, 9\)/);
     assert.equal(soakTarget([row('soak', { status: 'skipped' })]).verdict, 'not measured');
   });
 
