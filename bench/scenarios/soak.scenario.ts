@@ -1,4 +1,4 @@
-import { LoadProgress } from '../load/load-protocol';
+import { LoadProgress, LoadResult } from '../load/load-protocol';
 import { ServerProcess } from '../server-process';
 import { cpuMsPerPaymentPerMinute, lastVsFirst, perMinuteCounts } from '../soak-report';
 import { RunObserver, measurePayments } from './payment-run';
@@ -35,9 +35,12 @@ class SoakWatch implements RunObserver {
     if (bytes !== undefined) this.rss.push({ s: Math.round((Date.now() - this.started) / 1000), mib: Math.round(bytes / MiB) });
   }
 
-  finish(): Promise<Partial<ScenarioRow>> {
+  finish(result: LoadResult): Promise<Partial<ScenarioRow>> {
     this.sampleRss();
     clearInterval(this.timer);
+    // The window's end, exactly: the once-a-second progress may have stopped just short of
+    // it (the last minute would then be left out); the result's count is the window's.
+    this.samples.push({ elapsedMs: this.warmupMs + this.measureMs, measured: result.measured, cpuS: this.gateway?.cpuSeconds() ?? 0 });
     const perMinute = perMinuteCounts(this.samples, this.warmupMs, this.measureMs);
     const cpuMsPerPayment = cpuMsPerPaymentPerMinute(this.samples, this.warmupMs, this.measureMs);
     return Promise.resolve({ soak: { perMinute, lastVsFirst: lastVsFirst(perMinute), cpuMsPerPayment, rssMiB: this.rss } });
