@@ -25,6 +25,12 @@ export interface BenchConfig {
   /** Server URL without a database name; each run creates and drops its own database. */
   readonly mysqlUrl: string;
   readonly quick: boolean;
+  /** Run the soak scenario (BENCH_SOAK=1, or `soak` named in BENCH_SCENARIOS). */
+  readonly soak: boolean;
+  /** Seconds the soak measures (BENCH_SOAK_S, default 600: the issue's 10 minutes). */
+  readonly soakS: number;
+  /** GALERA_BASE_PORT for the Galera scenario's own cluster (default 4710: node n uses 4710+n, +100+n, +200+n and +300+n, all clear of the cluster tests' 4310 family; 4410 would take 4310's group ports 4411-4413). */
+  readonly galeraBasePort: number;
 }
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
@@ -38,6 +44,9 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     profileDir: env.BENCH_PROFILE_DIR === undefined || env.BENCH_PROFILE_DIR === '' ? undefined : env.BENCH_PROFILE_DIR,
     mysqlUrl: (env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, ''),
     quick,
+    soak: env.BENCH_SOAK === '1' || list(env.BENCH_SCENARIOS, []).includes('soak'),
+    soakS: positive(env.BENCH_SOAK_S, 600, 'BENCH_SOAK_S', false),
+    galeraBasePort: positive(env.BENCH_GALERA_BASE_PORT, 4710, 'BENCH_GALERA_BASE_PORT', false),
   };
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import express, { ErrorRequestHandler, Request, Response } from 'express';
-import mysql from 'mysql2/promise';
+import { Conn, Row, first, floorPool, inTransaction as inPoolTransaction, newId, serveFloor } from './floor-kit';
 
 /**
  * The floor (scenario 2): the least a server on this machine must do to take a card
@@ -10,42 +10,18 @@ import mysql from 'mysql2/promise';
  * as the gateway, and each request runs the same SQL statements as the gateway's
  * (same tables, same rows, same locks; see docs/performance.md for the list) inside
  * one transaction. No validation, no state machine, no encryption, no DI, no logging.
+ * This floor follows the gateway: when `npm run bench:statements` changes, so does
+ * this file. The fixed lists (the reference floor of Dec 2026 and the physical floor)
+ * are data in bench/floors/, replayed by statement-replay-server.ts.
  *
  * Run by the harness as its own process: `node bench/dist/floor-server.js` with
  * DATABASE_URL (a database migrated by `tender migrate`) and PORT (0 = any).
  */
-const pool = mysql.createPool({ uri: required('DATABASE_URL'), connectionLimit: 10, supportBigNumbers: true, bigNumberStrings: false, charset: 'utf8mb4' });
+const pool = floorPool();
 
-type Conn = mysql.PoolConnection;
-type Row = Record<string, unknown>;
+const id = newId;
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') throw new Error(`${name} is required`);
-  return value;
-}
-
-const id = (prefix: string): string => `${prefix}_${randomBytes(18).toString('base64url')}`;
-
-async function inTransaction<T>(work: (c: Conn) => Promise<T>): Promise<T> {
-  const c = await pool.getConnection();
-  try {
-    await c.query('BEGIN');
-    const result = await work(c);
-    await c.query('COMMIT');
-    return result;
-  } catch (error) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    c.release();
-  }
-}
-
-async function first(c: Conn, sql: string, params: unknown[]): Promise<Row | undefined> {
-  const [rows] = await c.query(sql, params);
-  return (rows as Row[])[0];
-}
+const inTransaction = <T>(work: (c: Conn) => Promise<T>): Promise<T> => inPoolTransaction(pool, work);
 
 async function merchantOf(c: Conn, req: Request): Promise<Row | undefined> {
   const key = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
@@ -203,14 +179,4 @@ const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
 };
 app.use(onError);
 
-const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  const address = server.address();
-  process.stdout.write(`floor listening on http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}\n`);
-});
-
-process.on('SIGTERM', () => {
-  server.close(() => {
-    pool.end().then(() => process.exit(0), () => process.exit(1));
-  });
-  server.closeIdleConnections();
-});
+serveFloor(app, pool, 'floor');

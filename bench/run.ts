@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadBenchConfig } from './bench-config';
 import { GATEWAY_MAIN, REPO_ROOT, withConnection } from './bench-database';
 import { LoadProgress } from './load/load-protocol';
-import { evaluateTargets, formatTable, headlineRatio, ratiosByConcurrency } from './report';
+import { FLOOR_NAMES, evaluateTargets, floorRatios, formatTable, headlineRatio, ratiosByConcurrency } from './report';
 import { SCENARIOS } from './scenarios';
 import { webhookSummary } from './webhook-report';
 import { BenchRun, BenchScenario, ScenarioContext, ScenarioRow } from './scenarios/scenario';
@@ -76,6 +76,12 @@ async function main(): Promise<number> {
   const byLevel = ratiosByConcurrency(rows);
   out.write(`HEADLINE  card payment / floor = ${ratio === undefined ? 'not measured' : `${(ratio * 100).toFixed(0)}% (best of each)`}`);
   out.write(byLevel.length === 0 ? '\n\n' : `; at each concurrency: ${byLevel.map((l) => `c=${l.concurrency} ${(l.ratio * 100).toFixed(0)}%`).join(', ')}\n\n`);
+  const floors = floorRatios(rows);
+  if (floors.length > 0) {
+    out.write('card payment against each floor (best of each; at each concurrency, runs taken in turn):\n');
+    for (const f of floors) out.write(`  / ${FLOOR_NAMES[f.floor].padEnd(27)} ${(f.best * 100).toFixed(0).padStart(4)}%   ${f.byLevel.map((l) => `c=${l.concurrency} ${(l.ratio * 100).toFixed(0)}%`).join(', ')}\n`);
+    out.write('\n');
+  }
   const mitByLevel = ratiosByConcurrency(rows, 'mit-payment', 'card-payment');
   if (mitByLevel.length > 0) out.write(`merchant-initiated (saved card, 1 request) / card payment (create + confirm): ${mitByLevel.map((l) => `c=${l.concurrency} ${(l.ratio * 100).toFixed(0)}%`).join(', ')}\n\n`);
   for (const t of targets) out.write(`  [${t.verdict === 'met' ? ' met  ' : t.verdict === 'missed' ? 'MISSED' : '  --  '}] ${t.target}: ${t.detail}\n`);
@@ -84,7 +90,7 @@ async function main(): Promise<number> {
   }
 
   const finishedAt = new Date();
-  const report = { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), machine: { ...machine, loadAvgAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) }, config, headlineRatio: ratio, ratiosByConcurrency: byLevel, mitToCardByConcurrency: mitByLevel, targets, rows };
+  const report = { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), machine: { ...machine, loadAvgAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) }, config, headlineRatio: ratio, ratiosByConcurrency: byLevel, floorRatios: floors, mitToCardByConcurrency: mitByLevel, targets, rows };
   const dir = path.join(REPO_ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -103,7 +109,7 @@ function summary(r: ScenarioRow): string {
   if (r.status !== 'measured') return `  ${r.status}${r.note === undefined ? '' : ` (${r.note})`}`;
   const errors = r.errors === 0 ? 'errors 0' : `!! ERRORS ${r.errors} !!`;
   const webhooks = r.webhooks === undefined ? '' : `\n  webhooks: ${webhookSummary(r.webhooks)}`;
-  return `  ${(r.throughput ?? 0).toFixed(0)} ${r.unit ?? 'payment'}s/s, ${r.unit ?? 'payment'} p50 ${(r.unitP50Ms ?? 0).toFixed(1)} ms p99 ${(r.unitP99Ms ?? 0).toFixed(1)} ms, request p99 ${(r.requestP99Ms ?? 0).toFixed(1)} ms, ${errors}, peak RSS ${(r.peakRssMiB ?? []).join('+')} MiB, ${r.correctness?.ok === true ? 'correct' : `!! INCORRECT: ${r.correctness?.detail ?? ''}`}${webhooks}`;
+  return `  ${(r.throughput ?? 0).toFixed(0)} ${r.unit ?? 'payment'}s/s, ${r.unit ?? 'payment'} p50 ${(r.unitP50Ms ?? 0).toFixed(1)} ms p99 ${(r.unitP99Ms ?? 0).toFixed(1)} ms, request p99 ${(r.requestP99Ms ?? 0).toFixed(1)} ms, ${errors}, peak RSS ${(r.peakRssMiB ?? []).join('+')} MiB, CPU ${(r.cpuMsPerUnit ?? []).join('+')} ms/${r.unit ?? 'payment'}${r.databaseCpuMsPerUnit === undefined ? '' : ` (database nodes ${r.databaseCpuMsPerUnit.join('+')})`}, ${r.correctness?.ok === true ? 'correct' : `!! INCORRECT: ${r.correctness?.detail ?? ''}`}${webhooks}`;
 }
 
 /** One updating status line on a terminal; a line every 5 s otherwise (CI logs). */

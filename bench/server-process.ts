@@ -70,9 +70,23 @@ export class ServerProcess {
 
   /** Peak resident set size in bytes (VmHWM), or undefined where /proc is not available. */
   peakRssBytes(): number | undefined {
+    return this.statusBytes('VmHWM');
+  }
+
+  /** Resident set size now (VmRSS), in bytes, or undefined where /proc is not available. */
+  rssBytes(): number | undefined {
+    return this.statusBytes('VmRSS');
+  }
+
+  /** CPU time the process has used so far (user + system), in seconds; see processCpuSeconds. */
+  cpuSeconds(): number | undefined {
+    return processCpuSeconds(this.pid);
+  }
+
+  private statusBytes(field: 'VmHWM' | 'VmRSS'): number | undefined {
     try {
       const status = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
-      const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
+      const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
       return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;
     } catch {
       return undefined;
@@ -91,5 +105,21 @@ export class ServerProcess {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
+  }
+}
+
+/**
+ * CPU time a process has used so far (user + system), in seconds, from
+ * /proc/<pid>/stat (clock ticks of 1/100 s on Linux); undefined where /proc is not
+ * available or the process is gone.
+ */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / 100 : undefined;
+  } catch {
+    return undefined;
   }
 }

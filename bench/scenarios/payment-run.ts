@@ -1,10 +1,10 @@
 import os from 'node:os';
-import path from 'node:path';
 import { BenchDatabase, REPO_ROOT } from '../bench-database';
+import { FloorKind, floorServer } from '../floors/floor-kinds';
 import { createMerchant, newGatewaySecrets, startGateway, velocityInDryRun } from '../gateway-process';
 import { populateHistory } from '../history-populator';
 import { runLoad } from '../load/load-client';
-import { LoadResult } from '../load/load-protocol';
+import { LoadProgress, LoadResult } from '../load/load-protocol';
 import { ServerProcess } from '../server-process';
 import { BenchRun, ScenarioContext, ScenarioRow } from './scenario';
 
@@ -13,8 +13,15 @@ export interface PaymentRunSpec {
   readonly scenario: string;
   readonly title: string;
   readonly variant: string;
-  /** The gateway, or the floor server. */
-  readonly server: 'gateway' | 'floor';
+  /** The gateway, or one of the floor servers (floors/floor-kinds.ts). */
+  readonly server: 'gateway' | FloorKind;
+  /**
+   * The server the run's database is created on, checked and dropped (default: the
+   * configured BENCH_MYSQL_URL). The Galera scenario names a cluster node.
+   */
+  readonly mysqlUrl?: string;
+  /** Per gateway process, the server it connects to (same database name); default: all on `mysqlUrl`. */
+  readonly gatewayServers?: readonly string[];
   /** Gateway processes on the one database; the load goes to them round-robin. */
   readonly processes: number;
   readonly concurrency: number;
@@ -37,12 +44,15 @@ export interface PaymentRunSpec {
    * servers still run (the webhooks scenario samples the delivery backlog and waits
    * for it to drain); what `finish` returns joins the row.
    */
-  readonly observe?: (db: BenchDatabase) => RunObserver;
+  readonly observe?: (db: BenchDatabase, servers: readonly ServerProcess[]) => RunObserver;
 }
 
 /** See PaymentRunSpec.observe. */
 export interface RunObserver {
-  finish(): Promise<Partial<ScenarioRow>>;
+  /** Every progress message of the load (about one a second), warm-up included. */
+  onProgress?(p: LoadProgress): void;
+  /** Right after the load, with its result, while the servers still run. */
+  finish(result: LoadResult): Promise<Partial<ScenarioRow>>;
 }
 
 const MiB = 1024 * 1024;
@@ -56,7 +66,8 @@ const MiB = 1024 * 1024;
 export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec): Promise<ScenarioRow> {
   const base = { number: spec.number, scenario: spec.scenario, title: spec.title, variant: spec.variant, concurrency: spec.concurrency, processes: spec.processes, historyPayments: spec.historyPayments, unit: 'payment' };
   const label = `${spec.scenario} ${spec.variant}`;
-  const db = await BenchDatabase.create(ctx.config.mysqlUrl, spec.scenario);
+  const serverUrl = spec.mysqlUrl ?? ctx.config.mysqlUrl;
+  const db = await BenchDatabase.create(serverUrl, spec.scenario);
   const servers: ServerProcess[] = [];
   try {
     // One merchant per client (see LoadPlan.secretKeys).
@@ -64,7 +75,10 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     if (spec.server === 'gateway') {
       const secrets = newGatewaySecrets();
       // One after the other: the first migrates the empty database.
-      for (let i = 1; i <= spec.processes; i++) servers.push(await startGateway(`gateway${i}`, db.url, secrets, ctx.config.profileDir, spec.gatewayEnv));
+      for (let i = 1; i <= spec.processes; i++) {
+        const server = spec.gatewayServers?.[(i - 1) % spec.gatewayServers.length] ?? serverUrl;
+        servers.push(await startGateway(`gateway${i}`, `${server}/${db.name}`, secrets, ctx.config.profileDir, spec.gatewayEnv));
+      }
       for (let i = 0; i < spec.concurrency; i++) {
         const merchant = await createMerchant((servers[0] as ServerProcess).url, secrets);
         await velocityInDryRun((servers[0] as ServerProcess).url, merchant.secretKey);
@@ -73,11 +87,12 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     } else {
       await db.migrate();
       for (let i = 0; i < spec.concurrency; i++) merchants.push(await db.insertMerchant());
+      const floor = floorServer(spec.server);
       servers.push(
-        await ServerProcess.start('floor', {
-          script: path.join(__dirname, '..', 'floor-server.js'),
+        await ServerProcess.start(spec.server, {
+          script: floor.script,
           cwd: REPO_ROOT,
-          env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: db.url, PORT: '0' },
+          env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: db.url, PORT: '0', ...floor.env },
           readyPattern: /floor listening on http:\/\/[^:\s]+:(\d+)/,
         }),
       );
@@ -106,7 +121,9 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     const secretKeys: string[] = [];
     for (const m of merchants) secretKeys.push(prepare === undefined ? m.secretKey : await prepare((servers[0] as ServerProcess).url, db, m));
     const orderPrefix = `bench-${spec.scenario}-`;
-    const observer = spec.observe?.(db);
+    const cpuBefore = servers.map((s) => s.cpuSeconds());
+    const observer = spec.observe?.(db, servers);
+    const shown = ctx.progress(label);
     const result = await runLoad(
       {
         workload: spec.workload ?? 'card-payment',
@@ -117,9 +134,16 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
         measureMs: ctx.config.measureS * 1000,
         orderPrefix,
       },
-      ctx.progress(label),
+      (p) => {
+        shown(p);
+        observer?.onProgress?.(p);
+      },
     );
-    const observed = (await observer?.finish()) ?? {};
+    const cpuMsPerUnit = servers.map((s, i) => {
+      const [before, after] = [cpuBefore[i], s.cpuSeconds()];
+      return before === undefined || after === undefined || result.totals.completed2xx === 0 ? 0 : Math.round(((after - before) * 1000 * 100) / result.totals.completed2xx) / 100;
+    });
+    const observed = (await observer?.finish(result)) ?? {};
     const loadAvg1m = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
     const peakRssMiB = [...servers, ...(spec.companions ?? [])].map((s) => Math.round((s.peakRssBytes() ?? 0) / MiB));
     const output = servers.map((s) => s.recentOutput.trim()).filter((o) => o !== '');
@@ -134,6 +158,7 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
       ...loadFigures(result),
       errorSamples: [...result.errorSamples, ...(result.totals.errors > 0 ? output.map((o) => `server output: ${o.slice(-600)}`) : [])],
       peakRssMiB,
+      cpuMsPerUnit,
       loadAvg1m,
       correctness: { ok, detail },
       ...(populateS === undefined ? {} : { populateS }),

@@ -23,6 +23,13 @@ export interface ScenarioRow {
   readonly requestMaxMs?: number;
   readonly errors?: number;
   readonly errorSamples?: readonly string[];
+  /**
+   * CPU milliseconds each server process spent per completed unit over the whole load
+   * (warm-up included): 1000 / this is what one core of that process would carry.
+   */
+  readonly cpuMsPerUnit?: readonly number[];
+  /** The same for each database server the run used (the Galera scenario's nodes, whose only clients are the run's). */
+  readonly databaseCpuMsPerUnit?: readonly number[];
   /** Peak RSS (VmHWM) of each server process under load, in MiB. */
   readonly peakRssMiB?: readonly number[];
   readonly historyPayments?: number;
@@ -36,6 +43,25 @@ export interface ScenarioRow {
   readonly populateS?: number;
   /** Webhook delivery during and after the load (the webhooks scenario). */
   readonly webhooks?: WebhookFigures;
+  /** Throughput per minute and memory over time (the soak scenario). */
+  readonly soak?: SoakFigures;
+  /** Galera nodes the gateways connect to (the Galera scenario); absent: one standalone server. */
+  readonly clusterNodes?: number;
+}
+
+/**
+ * A long run's steadiness: payments in each whole minute of the measured window, the
+ * last minute against the first, and the gateway's resident memory sampled over time.
+ */
+export interface SoakFigures {
+  /** Payments completed in each whole minute of the measured window, in order. */
+  readonly perMinute: readonly number[];
+  /** last / first - 1 (0.05: the last minute was 5 % faster); undefined under two minutes. */
+  readonly lastVsFirst: number | undefined;
+  /** The gateway's CPU ms per payment in each of those minutes: whether a payment costs more as the run goes on. */
+  readonly cpuMsPerPayment?: readonly number[];
+  /** The gateway's RSS (VmRSS), seconds since the load started. */
+  readonly rssMiB: ReadonlyArray<{ readonly s: number; readonly mib: number }>;
 }
 
 /**
