@@ -78,7 +78,8 @@ export class AuthorizationAttempts {
         await this.settleOperationOnly(op, result.answer);
         continue;
       }
-      const settled = (await this.outcomes.apply(op, result.answer)).payment;
+      // `payment` is what the first transaction wrote: the outcome needs no locking read while it still holds.
+      const settled = (await this.outcomes.apply(op, result.answer, payment)).payment;
       this.metrics.confirmation({ status: settled.status, method: request.method ?? request.capability, bank: candidate.bankCode });
       return settled;
     }
