@@ -22,6 +22,7 @@ import * as cardOnFile036 from './migrations/036-card-on-file';
 import * as amountAdjustments037 from './migrations/037-amount-adjustments';
 import * as nextAction039 from './migrations/039-next-action';
 import * as cardTokens040 from './migrations/040-card-tokens';
+import * as leanPath043 from './migrations/043-lean-path';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -60,6 +61,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['037-amount-adjustments', amountAdjustments037],
   ['039-next-action', nextAction039],
   ['040-card-tokens', cardTokens040],
+  ['043-lean-path', leanPath043],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {
