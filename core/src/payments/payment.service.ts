@@ -15,6 +15,7 @@ import { BankRegistry } from '../banks/bank-registry';
 import { BankOperation, BankOperationRepository } from '../banks/bank-operation';
 import { callBank } from '../banks/bank-call';
 import { BankRouter } from '../routing/bank-router';
+import { attemptRoute } from '../routing/payment-attempt.repository';
 import { EventOutbox } from '../notifications/event-outbox';
 import { Payment, paymentFromRow } from './payment';
 import { PaymentListFilter, PaymentRepository } from './payment.repository';
@@ -254,7 +255,7 @@ export class PaymentService {
       adapterCode: plan[0]!.adapterCode,
       amount: amountDue,
       currency: locked.currency,
-    }, now);
+    }, now, attemptRoute(plan[0]!));
     const facts = { payment: locked, operationId: op.id, now };
     const columns = await instrument.record(trx, facts);
     for (const addon of prepared.presentation.addons ?? []) await addon.record?.(trx, facts);
