@@ -20,6 +20,7 @@ import { createMerchant, velocityInDryRun } from './gateway-process';
  * The gateway runs in this process (so knex's `query` events can be heard), on a
  * fresh database, exactly as the benchmark configures it: velocity in dry run, no
  * Idempotency-Key. One payment warms caches first; the second is printed.
+ * STATEMENTS_ONE_REQUEST=1 pays with one request instead (`confirm: true` on create).
  */
 async function main(): Promise<void> {
   const serverUrl = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -59,7 +60,18 @@ async function main(): Promise<void> {
     const statements = lines.filter((l) => !l.startsWith('---') && !/\t(BEGIN|COMMIT|ROLLBACK);?/i.test(l));
     const count = (re: RegExp): number => statements.filter((l) => re.test(l.split('\t')[1] ?? '')).length;
     const transactions = new Set(statements.map((l) => l.split('\t')[0]).filter((t) => t !== 'auto')).size;
+    // Commits that write (an fsync each with innodb_flush_log_at_trx_commit=1): transactions
+    // with a write, and autocommit writes. An INSERT IGNORE of a row that exists writes nothing,
+    // so it is counted apart.
+    const writes = /^(insert|update|delete)/i;
+    const ignore = /^insert ignore/i;
+    const sqlOf = (l: string): string => l.split('\t')[1] ?? '';
+    const writingTransactions = new Set(statements.filter((l) => !l.startsWith('auto') && writes.test(sqlOf(l))).map((l) => l.split('\t')[0])).size;
+    const autoWrites = statements.filter((l) => l.startsWith('auto') && writes.test(sqlOf(l)));
+    const ignores = autoWrites.filter((l) => ignore.test(sqlOf(l))).length;
+    const commits = writingTransactions + autoWrites.length - ignores;
     console.log(`\n${statements.length} statements (${count(/^select/i)} SELECT, ${count(/^insert/i)} INSERT, ${count(/^update/i)} UPDATE, ${count(/^delete/i)} DELETE) besides BEGIN/COMMIT, ${transactions} transactions, ${statements.filter((l) => l.startsWith('auto')).length} autocommit; payment ${marks}`);
+    console.log(`${commits} commits that write (${writingTransactions} transactions, ${autoWrites.length - ignores} autocommit writes)${ignores > 0 ? `, plus ${ignores} autocommit INSERT IGNORE that writes only the first time` : ''}`);
   } finally {
     await gateway.close();
     await database.drop();
@@ -67,7 +79,25 @@ async function main(): Promise<void> {
   }
 }
 
+/** The approved sandbox card, as a confirm's `payment_method`. */
+function cardMethod(): Record<string, unknown> {
+  return { type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' } };
+}
+
+/** STATEMENTS_ONE_REQUEST=1: create and confirm in one request (`confirm: true`), as a server-side integration may. */
+async function payInOneRequest(url: string, key: string, label: string): Promise<string> {
+  const created = await request(`${url}/v1/payments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ amount: 150000, currency: 'RUB', order_id: `stmt-${label}-${randomBytes(4).toString('hex')}`, description: 'benchmark order', confirm: true, payment_method: cardMethod() }),
+  });
+  const body = (await created.body.json()) as { id?: string; status?: string };
+  if (created.statusCode !== 201 || body.id === undefined || body.status !== 'captured') throw new Error(`create+confirm: HTTP ${created.statusCode} ${JSON.stringify(body)}`);
+  return body.id;
+}
+
 async function pay(url: string, key: string, label: string, between?: () => void): Promise<string> {
+  if (process.env.STATEMENTS_ONE_REQUEST === '1') return payInOneRequest(url, key, label);
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const created = await request(`${url}/v1/payments`, {
     method: 'POST',
@@ -80,7 +110,7 @@ async function pay(url: string, key: string, label: string, between?: () => void
   const confirmed = await request(`${url}/v1/payments/${payment.id}/confirm`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ payment_method: { type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' } } }),
+    body: JSON.stringify({ payment_method: cardMethod() }),
   });
   const body = (await confirmed.body.json()) as { status?: string };
   if (confirmed.statusCode !== 200 || body.status !== 'captured') throw new Error(`confirm: HTTP ${confirmed.statusCode} ${JSON.stringify(body)}`);

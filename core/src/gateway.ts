@@ -48,7 +48,6 @@ import { createGatewayServer, startCertificateAuthentication } from './certifica
 import { MONITORING_SINGLETONS, registerMonitoring } from './monitoring/register-monitoring';
 import { RiskRuleRegistry } from './monitoring/risk-rule.registry';
 import { EVENT_LISTENER, EventListener } from './notifications/event-listener';
-import { WebhookFanout } from './notifications/webhooks/webhook-fanout';
 import { WebhookDispatcher } from './notifications/webhooks/webhook-dispatcher';
 import { EmailNotifier } from './notifications/email/email-notifier';
 import { EmailDispatcher } from './notifications/email/email-dispatcher';
@@ -146,8 +145,7 @@ export class Gateway {
     registerMonitoring(container);
     registerRouting(container);
     registerOutbound(container, config, options.resolver);
-    // Run in the transaction of every event: webhook fan-out and e-mail queueing.
-    container.register<EventListener>(EVENT_LISTENER, { useClass: WebhookFanout });
+    // Runs in the transaction of every event: e-mail queueing (webhooks fan out at dispatch: WebhookFanout).
     container.register<EventListener>(EVENT_LISTENER, { useClass: EmailNotifier });
     // Core is complete before any plugin runs: plugins get its services, never a lazy stand-in.
     for (const cls of [...SINGLETONS, ...ONBOARDING_SERVICES]) container.registerSingleton(cls as never);

@@ -191,3 +191,4 @@ export { AwaitedSandbox, AwaitedSandboxSchema, SandboxNotifier, SandboxRow } fro
 export { AwaitedMethodAdapter, AwaitedMethodTexts, AwaitedPaymentStatus, AwaitedRefundStatus } from './payments/awaited-method-adapter';
 export { JobScheduler } from './scheduling/job-scheduler';
 export { ScheduledJob } from './scheduling/scheduled-job';
+export { PaymentAttempt, PaymentAttemptRepository } from './routing/payment-attempt.repository';

@@ -39,6 +39,8 @@ const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   merchants: ['bank_chosen_at', 'contract_signed_at', 'locale', 'time_zone'],
   payments: ['method_type', 'customer_id', 'setup_future_usage', 'off_session', 'payment_method_id', 'network_reference', 'amount_gross', 'amount_discount', 'next_action', 'next_action_expires_at'],
   assist_merchants: ['currencies', 'return_url_hosts'],
+  events: ['fanout'],
+  bank_operations: ['connection_id', 'bank_code', 'route_reason', 'attempt_result'],
 };
 
 async function oldColumnsOf(db: Database, table: string): Promise<string[]> {

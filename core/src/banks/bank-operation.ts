@@ -66,6 +66,8 @@ export class BankOperationRepository {
     q: Queryable,
     input: { paymentId: string; refundId?: string; merchantId: string; livemode: boolean; kind: BankOperationKind; adapterCode: string; amount: number; currency: string },
     now: number,
+    /** An authorization's route: the operation row is also its attempt (PaymentAttemptRepository). */
+    route?: { readonly connectionId: string | null; readonly bankCode: string; readonly reason: string },
   ): Promise<BankOperation> {
     const row = {
       id: newId('op'),
@@ -82,7 +84,7 @@ export class BankOperationRepository {
       created_at: now,
       updated_at: now,
     };
-    await q('bank_operations').insert(row);
+    await q('bank_operations').insert(route === undefined ? row : { ...row, connection_id: route.connectionId, bank_code: route.bankCode, route_reason: route.reason.slice(0, 500) });
     return fromRow(row);
   }
 

@@ -7,7 +7,9 @@ import { EVENT_LISTENER, EventListener } from './event-listener';
 /**
  * The transactional outbox: an event is written by the same transaction as the
  * change it announces, so there is never a change without its event or an event
- * without its change. Dispatchers (webhooks, e-mail) read from here.
+ * without its change. Dispatchers (webhooks, e-mail) read from here; the webhook
+ * dispatcher makes the deliveries of new events itself (WebhookFanout), so recording
+ * an event costs one INSERT whatever endpoints the merchant has.
  *
  * @example
  * ```ts
@@ -50,8 +52,11 @@ export class EventOutbox {
       object_id: event.objectId,
       data: JSON.stringify({ object: event.data }),
       created_at: createdAt,
+      // Waiting for the webhook dispatcher's fan-out (WebhookFanout), which reads the
+      // endpoints then: not a statement in this (the payment's) transaction.
+      fanout: 0,
     });
-    // Webhook fan-out and e-mail queueing commit with the event, or not at all.
+    // E-mail queueing and plugins' listeners commit with the event, or not at all.
     for (const listener of this.listeners) {
       await listener.onEvent(q, { id, merchantId: event.merchantId, livemode: event.livemode, type: event.type, objectId: event.objectId, data: event.data, createdAt });
     }

@@ -11,7 +11,7 @@ import { BankOperation, BankOperationRepository } from '../banks/bank-operation'
 import { callBank } from '../banks/bank-call';
 import { ConnectionHealth, breakerOutcome } from '../routing/connection-health';
 import { RouteCandidate } from '../routing/bank-router';
-import { PaymentAttemptRepository } from '../routing/payment-attempt.repository';
+import { PaymentAttemptRepository, attemptRoute } from '../routing/payment-attempt.repository';
 import { Payment } from './payment';
 import { PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
@@ -64,21 +64,17 @@ export class AuthorizationAttempts {
       const candidate = plan[i]!;
       if (i > 0) op = await this.nextOperation(ctx, payment.id, op, candidate);
       const result = await this.tryOne(candidate, op, request);
-      await this.attempts.record(this.db, ctx, {
-        paymentId: payment.id,
-        operationId: op.id,
-        connectionId: candidate.connectionId ?? null,
-        bankCode: candidate.bankCode,
-        adapterCode: candidate.adapterCode,
-        reason: candidate.reason,
-        result: result.skipped ? 'skipped' : result.answer.kind,
-        failureCode: result.answer.kind === 'declined' || result.answer.kind === 'technical_failure' ? result.answer.reason : null,
-      }, this.clock.now());
+      // The attempt is the operation row (written with its route before the bank was
+      // asked); its result is the operation's status, written here only where that
+      // status would not say it.
+      const kind = result.skipped ? 'skipped' : result.answer.kind;
+      if (kind === 'skipped' || kind === 'unknown' || kind === 'action_required') await this.attempts.markResult(this.db, op.id, kind);
       if (result.answer.kind === 'technical_failure' && i < plan.length - 1) {
         await this.settleOperationOnly(op, result.answer);
         continue;
       }
-      const settled = (await this.outcomes.apply(op, result.answer)).payment;
+      // `payment` is what the first transaction wrote: the outcome needs no locking read while it still holds.
+      const settled = (await this.outcomes.apply(op, result.answer, payment)).payment;
       this.metrics.confirmation({ status: settled.status, method: request.method ?? request.capability, bank: candidate.bankCode });
       return settled;
     }
@@ -119,7 +115,7 @@ export class AuthorizationAttempts {
         adapterCode: candidate.adapterCode,
         amount: previous.amount,
         currency: previous.currency,
-      }, now);
+      }, now, attemptRoute(candidate));
       await this.writer.change(trx, payment, { operation_in_progress: op.id }, now);
       return op;
     });

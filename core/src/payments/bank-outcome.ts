@@ -7,7 +7,7 @@ import { BankOperation, BankOperationRepository } from '../banks/bank-operation'
 import { EventOutbox } from '../notifications/event-outbox';
 import { Refund, RefundRepository, refundView } from '../refunds/refund';
 import { Payment, PaymentPatch } from './payment';
-import { PaymentRepository } from './payment.repository';
+import { ConcurrentPaymentUpdateError, PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
 import { failureOf } from './failure-messages';
 import { RiskOutcomeRecorder } from '../monitoring/risk-outcome-recorder';
@@ -38,7 +38,56 @@ export class BankOutcomeApplier {
     @inject(RiskOutcomeRecorder) private readonly riskOutcomes: RiskOutcomeRecorder,
   ) {}
 
-  apply(op: BankOperation, result: BankResult): Promise<AppliedOutcome> {
+  /**
+   * `known` is the payment as the caller last wrote it (the request path: the row its
+   * own first transaction marked busy with this operation). With it, an answer is
+   * applied without a locking read: the payment's UPDATE is conditional on that
+   * version (taking the row lock, so the order is payment then operation, as below),
+   * then the operation's on `status = 'pending'`. If either no longer matches (the
+   * reconciler or another writer came first) that transaction is rolled back and the
+   * general path below runs. Under Galera, where row locks are not held across nodes,
+   * these two conditions are what keep the outcome applied once.
+   */
+  async apply(op: BankOperation, result: BankResult, known?: Payment): Promise<AppliedOutcome> {
+    if (known !== undefined && known.id === op.paymentId && known.operationInProgress === op.id && op.refundId === null && result.kind !== 'unknown') {
+      try {
+        return await inTransaction(this.db, (trx) => this.applyToKnown(trx, op, result, known));
+      } catch (error) {
+        if (!(error instanceof ConcurrentPaymentUpdateError) && !(error instanceof OperationTakenError)) throw error;
+      }
+    }
+    return this.applyLocked(op, result);
+  }
+
+  /** The request path's answer, with no read: see `apply`. Throws (rolling back) when the payment or operation moved. */
+  private async applyToKnown(trx: Transaction, op: BankOperation, result: Exclude<BankResult, { kind: 'unknown' }>, payment: Payment): Promise<AppliedOutcome> {
+    const now = this.clock.now();
+    if (result.kind === 'action_required') {
+      const held = await this.writer.change(trx, payment, { status: 'requires_action', ...waitingPatch(result), operation_in_progress: null }, now);
+      if (!(await this.operations.holdForAction(trx, op, now))) throw new OperationTakenError(op.id);
+      return { payment: held, refund: undefined, applied: true };
+    }
+    let updated: Payment;
+    switch (op.kind) {
+      case 'authorize':
+      case 'sale':
+        updated = await this.applyAuthorization(trx, payment, op, result, now);
+        break;
+      case 'capture':
+        updated = await this.applyFollowUp(trx, payment, result, { status: 'captured', amount_captured: op.amount }, now);
+        break;
+      case 'void':
+        updated = await this.applyFollowUp(trx, payment, result, { status: 'canceled' }, now);
+        break;
+      case 'refund':
+        throw new OperationTakenError(op.id);
+    }
+    if (!(await this.operations.settle(trx, op, result, now))) throw new OperationTakenError(op.id);
+    if (op.kind === 'authorize' || op.kind === 'sale') await this.riskOutcomes.authorizationApplied(trx, updated, now);
+    return { payment: updated, refund: undefined, applied: true };
+  }
+
+  private applyLocked(op: BankOperation, result: BankResult): Promise<AppliedOutcome> {
     return inTransaction(this.db, async (trx) => {
       const ctx = { merchantId: op.merchantId, livemode: op.livemode };
       const payment = await this.payments.find(trx, ctx, op.paymentId, { lock: true });
@@ -58,10 +107,7 @@ export class BankOutcomeApplier {
         // The bank holds the operation; the payment waits for the buyer: a 3-D Secure
         // challenge here, or a payment finished elsewhere (AwaitedPaymentSettler).
         if (!(await this.operations.holdForAction(trx, current, now))) return { payment, refund, applied: false };
-        const waiting = result.challenge !== undefined
-          ? { three_ds_challenge: JSON.stringify(result.challenge) }
-          : { next_action: JSON.stringify(result.nextAction), next_action_expires_at: result.expiresAt };
-        const held = await this.writer.change(trx, payment, { status: 'requires_action', ...waiting, operation_in_progress: null }, now);
+        const held = await this.writer.change(trx, payment, { status: 'requires_action', ...waitingPatch(result), operation_in_progress: null }, now);
         return { payment: held, refund, applied: true };
       }
       if (!(await this.operations.settle(trx, current, result, now))) return { payment, refund, applied: false };
@@ -135,5 +181,19 @@ export class BankOutcomeApplier {
       data: refundView(settled),
     });
     return { payment: updated, refund: settled };
+  }
+}
+
+/** What a payment waiting for its buyer records: a 3-D Secure challenge, or a payment finished elsewhere. */
+function waitingPatch(result: Extract<BankResult, { kind: 'action_required' }>): PaymentPatch {
+  return result.challenge !== undefined
+    ? { three_ds_challenge: JSON.stringify(result.challenge) }
+    : { next_action: JSON.stringify(result.nextAction), next_action_expires_at: result.expiresAt };
+}
+
+/** The operation was no longer pending when the request path came to settle it: someone else did. */
+class OperationTakenError extends Error {
+  constructor(id: string) {
+    super(`operation ${id} was settled by another process`);
   }
 }

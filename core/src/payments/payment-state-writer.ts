@@ -44,6 +44,7 @@ export class PaymentStateWriter {
 /** The payment as it is after `patch`, without reading it back. */
 function merge(p: Payment, patch: PaymentPatch, now: number): Payment {
   const cardChanged = patch.card_brand !== undefined;
+  // Every PaymentPatch column has its field here (the request path trusts this object).
   return {
     ...p,
     status: patch.status ?? p.status,
@@ -58,16 +59,17 @@ function merge(p: Payment, patch: PaymentPatch, now: number): Payment {
     methodType: patch.method_type ?? p.methodType,
     cardToken: patch.card_token !== undefined ? patch.card_token : p.cardToken,
     cardFingerprint: patch.card_fingerprint !== undefined ? patch.card_fingerprint : p.cardFingerprint,
-    card:
-      cardChanged && patch.card_brand !== null && patch.card_brand !== undefined
-        ? {
+    card: !cardChanged
+      ? p.card
+      : patch.card_brand === null || patch.card_brand === undefined
+        ? null
+        : {
             brand: patch.card_brand,
             bin: patch.card_bin ?? '',
             last4: patch.card_last4 ?? '',
             expMonth: patch.card_exp_month ?? 0,
             expYear: patch.card_exp_year ?? 0,
-          }
-        : p.card,
+          },
     operationInProgress: patch.operation_in_progress !== undefined ? patch.operation_in_progress : p.operationInProgress,
     risk: patch.risk_decision !== undefined ? riskFromRow(patch) : p.risk,
     threeDSecure:
@@ -75,6 +77,10 @@ function merge(p: Payment, patch: PaymentPatch, now: number): Payment {
     threeDSecureChallenge: patch.three_ds_challenge !== undefined ? patch.three_ds_challenge : p.threeDSecureChallenge,
     nextAction: patch.next_action === undefined ? p.nextAction : patch.next_action === null ? null : (JSON.parse(patch.next_action) as NextAction),
     nextActionExpiresAt: patch.next_action_expires_at !== undefined ? patch.next_action_expires_at : p.nextActionExpiresAt,
+    // Complete: the request path applies the bank's answer to this object without reading the row again.
+    setupFutureUsage: patch.setup_future_usage !== undefined ? patch.setup_future_usage : p.setupFutureUsage,
+    paymentMethodId: patch.payment_method_id !== undefined ? patch.payment_method_id : p.paymentMethodId,
+    networkReference: patch.network_reference !== undefined ? patch.network_reference : p.networkReference,
     version: p.version + 1,
     updatedAt: now,
   };

@@ -15,6 +15,7 @@ import { BankRegistry } from '../banks/bank-registry';
 import { BankOperation, BankOperationRepository } from '../banks/bank-operation';
 import { callBank } from '../banks/bank-call';
 import { BankRouter } from '../routing/bank-router';
+import { attemptRoute } from '../routing/payment-attempt.repository';
 import { EventOutbox } from '../notifications/event-outbox';
 import { Payment, paymentFromRow } from './payment';
 import { PaymentListFilter, PaymentRepository } from './payment.repository';
@@ -236,7 +237,11 @@ export class PaymentService {
     // First after that: confirms sharing a card, IP or e-mail are assessed one
     // after the other, each seeing the attempts before it, so thresholds hold.
     const risk = prepared.risk === undefined ? undefined : await this.risk.assessLocked(trx, prepared.risk, target, { canChallenge: prepared.canChallenge });
-    const locked = await this.lockForOperation(trx, ctx, target.id);
+    // No locking read: `target` was read before this transaction (or inserted by it),
+    // and the payment's UPDATE below is conditional on its version, so a confirm that
+    // raced another change rolls back with 409 (ConcurrentPaymentUpdateError). That
+    // condition, not a row lock, is the guarantee (row locks do not span Galera nodes).
+    const locked = this.assertFree(target);
     assertTransition(locked.status, 'processing', 'confirm this payment');
     if (risk?.action === 'block') return { payment: await this.risk.decline(trx, locked, risk, method.type), op: undefined, risk };
     // Every confirm starts from what the merchant asked for; the adjustments' writes share this transaction.
@@ -250,7 +255,7 @@ export class PaymentService {
       adapterCode: plan[0]!.adapterCode,
       amount: amountDue,
       currency: locked.currency,
-    }, now);
+    }, now, attemptRoute(plan[0]!));
     const facts = { payment: locked, operationId: op.id, now };
     const columns = await instrument.record(trx, facts);
     for (const addon of prepared.presentation.addons ?? []) await addon.record?.(trx, facts);
@@ -326,7 +331,7 @@ export class PaymentService {
       return { payment, op, original };
     });
     const result = await callBank(this.logger, 'capture', async () => this.banks.get(op.adapterCode).capture(await this.followUp(payment, op, original)), { observer: this.metrics, target: { adapter: op.adapterCode } });
-    const outcome = await this.outcomes.apply(op, result);
+    const outcome = await this.outcomes.apply(op, result, payment);
     return this.settledOrThrow(outcome.payment, result, 'capture');
   }
 
@@ -346,7 +351,7 @@ export class PaymentService {
     });
     if (step.kind === 'done') return step.payment;
     const result = await callBank(this.logger, 'void', async () => this.banks.get(step.op.adapterCode).void(await this.followUp(step.payment, step.op, step.original)), { observer: this.metrics, target: { adapter: step.op.adapterCode } });
-    const outcome = await this.outcomes.apply(step.op, result);
+    const outcome = await this.outcomes.apply(step.op, result, step.payment);
     return this.settledOrThrow(outcome.payment, result, 'cancel');
   }
 
@@ -354,8 +359,13 @@ export class PaymentService {
   async lockForOperation(trx: Transaction, ctx: MerchantContext, id: string): Promise<Payment> {
     const current = await this.payments.find(trx, ctx, id, { lock: true });
     if (current === undefined) throw notFound('payment', id);
-    if (current.operationInProgress !== null) throw new TenderError('payment_operation_in_progress');
-    return current;
+    return this.assertFree(current);
+  }
+
+  /** Refuses a payment another bank operation is running on. */
+  private assertFree(payment: Payment): Payment {
+    if (payment.operationInProgress !== null) throw new TenderError('payment_operation_in_progress');
+    return payment;
   }
 
   async requireAuthorization(trx: Transaction, payment: Payment): Promise<BankOperation> {

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { DATABASE, Database, MerchantContext, Payment, Refund, refundFromRow, toMinorUnits } from '@tender/core';
+import { DATABASE, Database, MerchantContext, Payment, PaymentAttemptRepository, Refund, refundFromRow, toMinorUnits } from '@tender/core';
 
 /** What kind of thing happened; the template picks its label and icon from it. */
 export type TimelineKind = 'created' | 'risk' | 'review' | 'attempt' | 'bank' | 'three_ds' | 'event' | 'webhook' | 'refund';
@@ -42,13 +42,17 @@ const THREE_DS_OUTCOME: Readonly<Record<string, string>> = { Y: 'authenticated',
  */
 @injectable()
 export class PaymentTimelineAssembler {
-  constructor(@inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @inject(DATABASE) private readonly db: Database,
+    @inject(PaymentAttemptRepository) private readonly attemptRecords: PaymentAttemptRepository,
+  ) {}
 
   async assemble(ctx: MerchantContext, payment: Payment): Promise<PaymentTimeline> {
     const scope = { merchant_id: ctx.merchantId, livemode: ctx.livemode };
     const [operations, attempts, assessments, reviews, refundRows] = await Promise.all([
       this.db('bank_operations').where({ ...scope, payment_id: payment.id }).orderBy('seq') as Promise<Row[]>,
-      this.db('payment_attempts').where({ ...scope, payment_id: payment.id }).orderBy('seq') as Promise<Row[]>,
+      // Attempts live on their bank operation rows since migration 043 (older ones in payment_attempts): read as the API reads them.
+      this.attemptRecords.listForPayment(this.db, ctx, payment.id),
       this.db('risk_assessments').where({ ...scope, payment_id: payment.id }).orderBy('seq') as Promise<Row[]>,
       this.db('risk_reviews').where({ ...scope, payment_id: payment.id }).orderBy('seq') as Promise<Row[]>,
       this.db('refunds').where({ ...scope, payment_id: payment.id }).orderBy('seq') as Promise<Row[]>,
@@ -92,10 +96,10 @@ export class PaymentTimelineAssembler {
     }
     for (const a of attempts) {
       push({
-        at: toMinorUnits(a.created_at),
+        at: a.createdAt,
         kind: 'attempt',
-        title: `attempt via ${str(a.bank_code)}: ${str(a.result)}`,
-        detail: { connection: str(a.connection_id), reason: str(a.reason), failure_code: str(a.failure_code) },
+        title: `attempt via ${a.bankCode}: ${a.result}`,
+        detail: { connection: str(a.connectionId), reason: a.reason, failure_code: str(a.failureCode) },
       });
     }
     for (const op of operations) {

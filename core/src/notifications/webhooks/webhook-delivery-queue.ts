@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { DATABASE, Database, Queryable } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
+import { WebhookFanout } from './webhook-fanout';
 
 /** A delivery a dispatcher holds a lease on; `attempt` and `leaseToken` are its claim. */
 export interface ClaimedDelivery {
@@ -49,7 +50,8 @@ const CANDIDATE_SPREAD = 3;
  * again: at least once, never lost. The HTTP request happens outside any
  * transaction; the outcome is written only if the lease is still ours.
  *
- * The claim is three short statements, none in a long transaction and none that
+ * Deliveries are made from new events first (WebhookFanout: exactly once per event,
+ * in its own short transaction). The claim is then three short statements, none in a long transaction and none that
  * reads what it does not send:
  * 1. a non-locking read of up to `limit * 3` row numbers from the
  *    `(status, next_attempt_at)` index range (covering: no table row is read, no
@@ -70,11 +72,18 @@ const CANDIDATE_SPREAD = 3;
  */
 @injectable()
 export class WebhookDeliveryQueue {
-  constructor(@inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @inject(DATABASE) private readonly db: Database,
+    @inject(WebhookFanout) private readonly fanout: WebhookFanout,
+  ) {}
 
-  /** `orderHoldMs` is accepted and ignored: deliveries are no longer held back for order. */
+  /**
+   * Fans out the events written since the last claim (WebhookFanout), then claims.
+   * `orderHoldMs` is accepted and ignored: deliveries are no longer held back for order.
+   */
   async claim(options: { now: number; limit: number; leaseMs: number; orderHoldMs?: number }): Promise<ClaimedDelivery[]> {
     const { now, limit } = options;
+    await this.fanout.run(now);
     const window: Array<{ seq: number | string }> = await this.db('webhook_deliveries')
       .select('seq')
       .where('status', 'pending')

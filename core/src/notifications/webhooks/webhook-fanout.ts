@@ -1,23 +1,84 @@
-import { injectable } from 'tsyringe';
-import { Queryable } from '../../db/database';
+import { randomInt } from 'node:crypto';
+import { inject, injectable } from 'tsyringe';
+import { DATABASE, Database, Queryable } from '../../db/database';
+import { inTransaction } from '../../db/transaction';
 import { newId } from '../../ids/ids';
-import { EventListener, RecordedEvent } from '../event-listener';
 import { eventMatches } from '../event-types';
 
+/** Events fanned out per transaction. */
+const BATCH = 200;
+/** Batches per call at most, so one call cannot hold a dispatcher for long. */
+const MAX_BATCHES = 10;
+
 /**
- * Queues one delivery per subscribed endpoint in the transaction that writes the
- * event, so an event can neither be delivered without having happened nor happen
- * without being queued.
+ * Makes the webhook deliveries of new events, at dispatch time rather than in the
+ * transaction that writes the event (so a payment's transaction sends no
+ * `webhook_endpoints` read, whatever endpoints the merchant has). The outbox writes
+ * each event with `events.fanout = 0`; `run` then, in one transaction per batch:
+ * 1. takes the batch with one conditional `UPDATE events SET fanout = <random token>
+ *    WHERE seq IN (...) AND fanout = 0` (candidates from an index range read);
+ *    a row another dispatcher took first no longer matches, so each event is taken
+ *    once however many dispatchers run (on Galera a conflicting commit fails
+ *    certification and the transaction runs again, finding nothing left);
+ * 2. reads the rows carrying its token and the enabled endpoints of their merchants;
+ * 3. inserts one pending delivery per endpoint that subscribes to the event's type
+ *    and already existed when the event was written.
+ * The claim and the deliveries commit together: a crash rolls both back and the
+ * events wait for the next run. Never lost, never fanned out twice.
+ *
+ * What an endpoint receives is decided at fan-out, not at the event: one disabled
+ * or deleted in between gets nothing, one re-enabled in between gets the event.
+ *
+ * @example
+ * ```ts
+ * const events = await fanout.run(Date.now()); // called by WebhookDeliveryQueue.claim
+ * ```
  */
 @injectable()
-export class WebhookFanout implements EventListener {
-  async onEvent(q: Queryable, event: RecordedEvent): Promise<void> {
-    const endpoints = await q('webhook_endpoints').select('id', 'events').where({ merchant_id: event.merchantId, livemode: event.livemode, status: 'enabled' });
-    const rows = endpoints
-      .filter((e: { events: string }) => eventMatches(JSON.parse(e.events) as string[], event.type))
-      .map((e: { id: string }) => newDeliveryRow(e.id, event, event.createdAt));
-    if (rows.length > 0) await q('webhook_deliveries').insert(rows);
+export class WebhookFanout {
+  constructor(@inject(DATABASE) private readonly db: Database) {}
+
+  /** Fans out the waiting events (up to a bound); returns how many were taken. */
+  async run(now: number): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < MAX_BATCHES; i++) {
+      const waiting: Array<{ seq: number | string }> = await this.db('events').select('seq').where('fanout', 0).orderBy('seq', 'asc').limit(BATCH);
+      if (waiting.length === 0) break;
+      total += await inTransaction(this.db, (trx) => this.fanOut(trx, waiting.map((r) => Number(r.seq)), now));
+      if (waiting.length < BATCH) break;
+    }
+    return total;
   }
+
+  private async fanOut(trx: Queryable, seqs: readonly number[], now: number): Promise<number> {
+    // 2^47: far beyond any chance of two claims drawing the same token.
+    const token = randomInt(1, 2 ** 47);
+    const taken = await trx('events').whereIn('seq', seqs).andWhere('fanout', 0).update({ fanout: token });
+    if (taken === 0) return 0;
+    const events: Array<Record<string, unknown>> = await trx('events').select('id', 'merchant_id', 'livemode', 'type', 'created_at').whereIn('seq', seqs).andWhere('fanout', token);
+    const scopes = new Map(events.map((e) => [scopeKey(e), [String(e.merchant_id), Boolean(e.livemode)] as [string, boolean]]));
+    const endpoints: Array<Record<string, unknown>> = await trx('webhook_endpoints')
+      .select('id', 'merchant_id', 'livemode', 'events', 'created_at')
+      .where('status', 'enabled')
+      .whereIn(['merchant_id', 'livemode'], [...scopes.values()]);
+    const byScope = new Map<string, Array<Record<string, unknown>>>();
+    for (const e of endpoints) byScope.set(scopeKey(e), [...(byScope.get(scopeKey(e)) ?? []), e]);
+    const rows: Array<Record<string, unknown>> = [];
+    for (const event of events) {
+      const createdAt = Number(event.created_at);
+      const type = String(event.type);
+      for (const endpoint of byScope.get(scopeKey(event)) ?? []) {
+        if (Number(endpoint.created_at) > createdAt || !eventMatches(JSON.parse(String(endpoint.events)) as string[], type)) continue;
+        rows.push({ ...newDeliveryRow(String(endpoint.id), { id: String(event.id), merchantId: String(event.merchant_id), livemode: Boolean(event.livemode) }, now), created_at: createdAt });
+      }
+    }
+    for (let i = 0; i < rows.length; i += 500) await trx('webhook_deliveries').insert(rows.slice(i, i + 500));
+    return events.length;
+  }
+}
+
+function scopeKey(row: Record<string, unknown>): string {
+  return `${String(row.merchant_id)}/${Boolean(row.livemode) ? 1 : 0}`;
 }
 
 /** A pending delivery of `event` to one endpoint, due now. */
@@ -35,4 +96,3 @@ export function newDeliveryRow(endpointId: string, event: { id: string; merchant
     updated_at: now,
   };
 }
-
