@@ -95,7 +95,8 @@ describe('Tender on a 3-node Galera cluster', function () {
       assert.equal(created.status, 201, JSON.stringify(created.body));
       const confirmed = await post(gw, key, `/v1/payments/${created.body.id!}/confirm`, card(CARDS.visa));
       count('confirm', confirmed);
-      assert.equal(confirmed.body.status, 'authorized', JSON.stringify(confirmed.body));
+      if (confirmed.body.status !== 'authorized') await sleep(1_000); // the gateways' log lines, for the message
+      assert.equal(confirmed.body.status, 'authorized', `${JSON.stringify(confirmed.body)}\n${gateways.map((g) => g.recentOutput).join('\n')}`);
       ids.push(created.body.id!);
     });
 

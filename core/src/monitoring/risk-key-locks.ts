@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { injectable } from 'tsyringe';
-import { Database, Transaction, isMysql, lockRowsForCluster } from '../db/database';
+import { Database, Transaction, isMysql } from '../db/database';
 import { MerchantContext } from '../merchants/merchant-context';
 import { HistoryKey } from './risk-rule';
 
@@ -38,11 +38,12 @@ export class RiskKeyLocks {
 
   async lock(trx: Transaction, ctx: MerchantContext, keyHashes: readonly string[]): Promise<void> {
     if (!isMysql(trx) || keyHashes.length === 0) return;
-    // A write, not FOR UPDATE: on a Galera cluster row locks are not held across nodes,
-    // but two assessments that both wrote a key row conflict at COMMIT and the loser
-    // re-runs, counting the winner's attempt (docs/galera.md). On one server the UPDATE
-    // takes the same exclusive locks, in the primary key's order.
-    await lockRowsForCluster(trx, trx('risk_key_locks').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode }).whereIn('key_hash', [...keyHashes]), 'created_at');
+    await trx('risk_key_locks')
+      .select('key_hash')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode })
+      .whereIn('key_hash', [...keyHashes])
+      .orderBy('key_hash')
+      .forUpdate();
   }
 }
 
