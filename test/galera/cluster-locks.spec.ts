@@ -78,7 +78,9 @@ describe('locks on a Galera cluster', function () {
       const id = `lw${round}`;
       const outcome = await race(id, (trx) => lockRowsForCluster(trx, trx('guards').where({ id }), 'updated_at'));
       assert.equal(outcome.children, 1, `round ${round}`);
-      assert.equal(outcome.runs, 3, `round ${round}: one transaction ran twice`);
+      // At least one re-run; another if the re-run started before the winner's write set
+      // was applied on its node (it then conflicts again).
+      assert.ok(outcome.runs >= 3, `round ${round}: ${outcome.runs} runs`);
     }
   });
 });
