@@ -192,3 +192,4 @@ export { AwaitedMethodAdapter, AwaitedMethodTexts, AwaitedPaymentStatus, Awaited
 export { JobScheduler } from './scheduling/job-scheduler';
 export { ScheduledJob } from './scheduling/scheduled-job';
 export { PaymentAttempt, PaymentAttemptRepository } from './routing/payment-attempt.repository';
+export { lockRowsForCluster } from './db/database';

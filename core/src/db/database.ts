@@ -81,3 +81,27 @@ export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: unknown; errno?: unknown };
   return e.code === 'ER_DUP_ENTRY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.errno === 1062;
 }
+
+/**
+ * Locks the rows `query` matches so that the lock also holds on a Galera cluster:
+ * an UPDATE that adds 1 to `column` (a bigint such as `updated_at`, moved by one
+ * millisecond) of every matched row, instead of `SELECT ... FOR UPDATE`. On one
+ * server it blocks a second locker exactly like FOR UPDATE. On Galera, where row
+ * locks are not held across nodes and a plain FOR UPDATE is not certified, the
+ * changed rows enter the write set: two transactions taking the same lock on two
+ * nodes conflict at COMMIT, the loser gets 1213 and `inTransaction` runs it again,
+ * now seeing the winner's writes. SQLite serializes transactions already: no write.
+ *
+ * Use it where the locked rows themselves are not written afterwards (a guard row, a
+ * parent whose children are checked); a row the transaction updates anyway is
+ * certified without it.
+ *
+ * @example
+ * ```ts
+ * await lockRowsForCluster(trx, trx('web_accounts').where({ merchant_id: id, role: 'owner' }), 'updated_at');
+ * ```
+ */
+export async function lockRowsForCluster(db: Queryable, query: Knex.QueryBuilder, column: string): Promise<number> {
+  if (!isMysql(db)) return 0;
+  return query.increment(column, 1);
+}

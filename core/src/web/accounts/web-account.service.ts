@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import { CLOCK, Clock } from '../../clock/clock';
-import { DATABASE, Database, Queryable, forUpdate, isUniqueViolation } from '../../db/database';
+import { DATABASE, Database, Queryable, isUniqueViolation, lockRowsForCluster } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
 import { TenderError } from '../../errors/tender-error';
 import { newId } from '../../ids/ids';
@@ -104,8 +104,9 @@ export class WebAccountService {
   }
 
   private async lockedMember(trx: Queryable, merchantId: string, accountId: string): Promise<WebAccount> {
-    // Owner rows are locked so two owners removing each other at once cannot leave none.
-    await forUpdate(trx, trx('web_accounts').where({ realm: 'merchant', merchant_id: merchantId, role: 'owner' }).select('id'));
+    // Owner rows are locked so two owners removing each other at once cannot leave none;
+    // by a write, so the lock also holds between two nodes of a Galera cluster.
+    await lockRowsForCluster(trx, trx('web_accounts').where({ realm: 'merchant', merchant_id: merchantId, role: 'owner' }), 'updated_at');
     const row = (await trx('web_accounts').where({ id: accountId, realm: 'merchant', merchant_id: merchantId }).first()) as WebAccountRow | undefined;
     if (row === undefined) throw new TenderError('resource_not_found', { message: 'No such user.' });
     return webAccountFromRow(row);

@@ -1,4 +1,4 @@
-import { MerchantContext, MerchantMail, Queryable, TenderError, Transaction, inTransaction, notFound } from '@tender/core';
+import { MerchantContext, MerchantMail, Queryable, TenderError, Transaction, inTransaction, lockRowsForCluster, notFound } from '@tender/core';
 import { isExpired } from '../cards/saved-card';
 import { Customer } from '../customers/customer';
 import { recordEvent } from '../events/saved-cards-events';
@@ -42,6 +42,10 @@ export class ScheduleService {
     return inTransaction(this.deps.core.database, async (trx) => {
       const customer = await this.deps.customers.find(trx, ctx, input.customer, { forUpdate: true });
       if (customer === undefined) throw notFound('customer', input.customer);
+      // Erasure writes the customer row; writing it here too makes an erasure on another
+      // Galera node conflict with this schedule (one of them re-runs and sees the other),
+      // where FOR UPDATE alone would let a live schedule outlive its erased customer.
+      await lockRowsForCluster(trx, trx('customers').where({ id: customer.id, merchant_id: ctx.merchantId, livemode: ctx.livemode }), 'updated_at');
       const card = await this.deps.cards.find(trx, ctx, input.payment_method);
       if (card === undefined || card.vaultId === null) throw notFound('payment_method', input.payment_method);
       if (card.customerId !== customer.id) throw new TenderError('payment_method_customer_mismatch', { param: 'payment_method', message: `The saved card ${card.id} belongs to another customer.` });

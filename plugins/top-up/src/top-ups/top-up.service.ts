@@ -1,4 +1,4 @@
-import { AttemptRule, CoreServices, Payment, TenderError, clientAddressSubject, forUpdate, inTransaction, isUniqueViolation, newId, paymentView, randomToken } from '@tender/core';
+import { AttemptRule, CoreServices, Payment, TenderError, clientAddressSubject, inTransaction, newId, paymentView, randomToken } from '@tender/core';
 import { NumberingPlanFile } from '../numbering/numbering-plan-file';
 import { maskPhone } from '../phone/phone-number';
 import { TopUpSettingsStore } from '../settings/top-up-settings.store';
@@ -41,8 +41,11 @@ export class TopUpService {
     };
     await inTransaction(db, async (trx) => {
       // Serialises top-ups of one number, so two at once cannot both pass the daily limit.
-      await trx('top_up_number_locks').insert({ phone: row.phone }).catch((error: unknown) => { if (!isUniqueViolation(error)) throw error; });
-      await forUpdate(trx, trx('top_up_number_locks').where({ phone: row.phone }));
+      // The lock row is deleted and written again (not read FOR UPDATE), so it is in this
+      // transaction's write set: two top-ups on two Galera nodes conflict at COMMIT and
+      // the loser re-runs (docs/galera.md); on one server the delete blocks the second.
+      await trx('top_up_number_locks').where({ phone: row.phone }).delete();
+      await trx('top_up_number_locks').insert({ phone: row.phone });
       const sum = await trx('top_ups').where({ phone: row.phone }).whereIn('status', COUNTED_STATUSES).andWhere('created_at', '>', now - DAY_MS).sum({ total: 'amount' }).first();
       const already = Number((sum as { total?: unknown } | undefined)?.total ?? 0);
       if (already + quote.amount > settings.daily_limit_per_number) throw new TenderError('top_up_limit_exceeded', { param: 'amount', message: 'This number has reached its daily top-up limit; try a smaller amount or tomorrow.' });

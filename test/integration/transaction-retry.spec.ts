@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { Database, createDatabase, inTransaction } from '@tender/core';
+import { TestDatabase, createTestDatabase } from '../support/test-database';
+
+/**
+ * inTransaction runs a transaction again when the database rolled it back for
+ * losing a race (deadlock here; certification failure on a Galera cluster, which
+ * MariaDB reports with the same error 1213). A real deadlock on MariaDB: two
+ * transactions lock two rows in opposite orders.
+ */
+describe('transaction retry after a deadlock', function () {
+  let database: TestDatabase;
+  let db: Database;
+
+  before(async function () {
+    database = await createTestDatabase();
+    if (database.dialect !== 'mysql') {
+      await database.drop();
+      this.skip(); // SQLite runs one transaction at a time: it cannot deadlock.
+    }
+    db = createDatabase(database.config, { poolMax: 4 });
+    await db.schema.createTable('retry_rows', (t) => {
+      t.string('id').primary();
+      t.integer('n').notNullable();
+    });
+    await db('retry_rows').insert([{ id: 'a', n: 0 }, { id: 'b', n: 0 }]);
+  });
+  after(async () => {
+    if (db !== undefined) await db.destroy();
+    if (database?.dialect === 'mysql') await database.drop();
+  });
+
+  it('re-runs the victim from the start, so both increments land exactly once', async () => {
+    let bothHoldFirstLock: () => void = () => undefined;
+    const firstLocksHeld = new Promise<void>((resolve) => (bothHoldFirstLock = resolve));
+    let holding = 0;
+    const runs = { ab: 0, ba: 0 };
+
+    const lockInOrder = (first: string, second: string, key: 'ab' | 'ba') =>
+      inTransaction(db, async (trx) => {
+        runs[key] += 1;
+        await trx('retry_rows').where({ id: first }).increment('n', 1);
+        if (runs[key] === 1) {
+          // Only the first run waits for the other: the retry must go straight through.
+          holding += 1;
+          if (holding === 2) bothHoldFirstLock();
+          await firstLocksHeld;
+        }
+        await trx('retry_rows').where({ id: second }).increment('n', 1);
+        return key;
+      });
+
+    const results = await Promise.all([lockInOrder('a', 'b', 'ab'), lockInOrder('b', 'a', 'ba')]);
+    assert.deepEqual(results, ['ab', 'ba']);
+    // One of the two was the deadlock victim and ran twice; the other ran once.
+    assert.deepEqual([runs.ab, runs.ba].sort(), [1, 2]);
+    const rows = await db('retry_rows').orderBy('id');
+    assert.deepEqual(rows.map((r: { n: number }) => r.n), [2, 2], 'the rolled-back attempt left nothing behind');
+  });
+
+  it('does not retry an error that is not a lost race', async () => {
+    let runs = 0;
+    await assert.rejects(
+      inTransaction(db, async (trx) => {
+        runs += 1;
+        await trx('retry_rows').insert({ id: 'a', n: 1 });
+      }),
+      (error: { errno?: number }) => error.errno === 1062,
+    );
+    assert.equal(runs, 1);
+  });
+
+  it('gives up after a bounded number of attempts', async () => {
+    let runs = 0;
+    await assert.rejects(
+      inTransaction(db, async () => {
+        runs += 1;
+        throw Object.assign(new Error('WSREP detected deadlock/conflict and aborted the transaction. Try restarting the transaction'), { errno: 1213 });
+      }),
+      /WSREP detected deadlock/,
+    );
+    assert.equal(runs, 6);
+  });
+});
