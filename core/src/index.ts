@@ -183,3 +183,4 @@ export { BankOperation, EXPIRED_ACTION_CODE } from './banks/bank-operation';
 export { webUrl } from './pages/next-action-page';
 export { ButtonMethodPage, ButtonPartOptions, ButtonPartTexts } from './methods/button-method-page';
 export { signNotification, verifyNotificationSignature } from './payments/notification-signature';
+export type { DbBoolean, InsertRow } from './db/tables';
