@@ -66,8 +66,8 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
       // One after the other: the first migrates the empty database.
       for (let i = 1; i <= spec.processes; i++) servers.push(await startGateway(`gateway${i}`, db.url, secrets, ctx.config.profileDir, spec.gatewayEnv));
       for (let i = 0; i < spec.concurrency; i++) {
-        const merchant = await createMerchant((servers[0] as ServerProcess).url, secrets);
-        await velocityInDryRun((servers[0] as ServerProcess).url, merchant.secretKey);
+        const merchant = await createMerchant((servers[0]).url, secrets);
+        await velocityInDryRun((servers[0]).url, merchant.secretKey);
         merchants.push(merchant);
       }
     } else {
@@ -104,7 +104,7 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     }
     const prepare = spec.prepare;
     const secretKeys: string[] = [];
-    for (const m of merchants) secretKeys.push(prepare === undefined ? m.secretKey : await prepare((servers[0] as ServerProcess).url, db, m));
+    for (const m of merchants) secretKeys.push(prepare === undefined ? m.secretKey : await prepare((servers[0]).url, db, m));
     const orderPrefix = `bench-${spec.scenario}-`;
     const observer = spec.observe?.(db);
     const result = await runLoad(

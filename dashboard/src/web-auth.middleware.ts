@@ -58,14 +58,14 @@ export function authenticate(sessions: WebSessionStore, accounts: WebAccountServ
  * or wrong token gets the 403 page before any screen's handler runs, so nothing changes.
  */
 export function requireCsrf(req: Request, res: Response, next: NextFunction): void {
-  if (SAFE_METHODS.has(req.method)) return next();
+  if (SAFE_METHODS.has(req.method)) { next(); return; }
   const expected = (res.locals.webPrincipal as WebPrincipal | undefined)?.csrfToken;
   const body = req.body as Record<string, unknown> | undefined;
   // A file upload (multipart/form-data) is not parsed before its screen reads it, so a
   // plain HTML upload form carries the token in its action's query (`?_csrf=`) instead.
   const inQuery = req.is('multipart/form-data') === 'multipart/form-data' && typeof req.query._csrf === 'string' ? req.query._csrf : undefined;
   const sent = req.get('x-csrf-token') ?? (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? inQuery;
-  if (expected !== undefined && sent !== undefined && tokensMatch(sent, expected)) return next();
+  if (expected !== undefined && sent !== undefined && tokensMatch(sent, expected)) { next(); return; }
   refuse(req, res, 'csrf_token_invalid', 'shell/csrf', { title: 'shell.csrf.title' });
 }
 
@@ -86,7 +86,7 @@ export function merchantLiveLocals(container: ServiceResolver): (req: Request, r
   const db = container.resolve<Database>(DATABASE);
   return (_req, res, next) => {
     const merchantId = (res.locals.webPrincipal as WebPrincipal | undefined)?.merchantId;
-    if (merchantId === undefined) return next();
+    if (merchantId === undefined) { next(); return; }
     db('merchants').where({ id: merchantId }).first('live_at').then(
       (row: { live_at?: unknown } | undefined) => {
         res.locals.webMerchantLive = row?.live_at !== null && row?.live_at !== undefined;

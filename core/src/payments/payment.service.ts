@@ -247,7 +247,7 @@ export class PaymentService {
       merchantId: ctx.merchantId,
       livemode: ctx.livemode,
       kind: locked.captureMethod === 'automatic' && risk?.action !== 'review' ? 'sale' : 'authorize',
-      adapterCode: plan[0]!.adapterCode,
+      adapterCode: plan[0].adapterCode,
       amount: amountDue,
       currency: locked.currency,
     }, now);

@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { Queryable } from '../../db/database';
+import type { InsertRow } from '../../db/tables';
 import { newId } from '../../ids/ids';
 import { EventListener, RecordedEvent } from '../event-listener';
 import { eventMatches } from '../event-types';
@@ -21,7 +22,7 @@ export class WebhookFanout implements EventListener {
 }
 
 /** A pending delivery of `event` to one endpoint, due now. */
-export function newDeliveryRow(endpointId: string, event: { id: string; merchantId: string; livemode: boolean }, now: number): Record<string, unknown> {
+export function newDeliveryRow(endpointId: string, event: { id: string; merchantId: string; livemode: boolean }, now: number): InsertRow<'webhook_deliveries'> {
   return {
     id: newId('whd'),
     endpoint_id: endpointId,
