@@ -173,7 +173,7 @@ app.get('/static-page', (_req: Request, res: Response) => {
 });
 
 const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-  void _next;
+  _next;
   process.stderr.write(`floor: ${error instanceof Error ? error.message : String(error)}\n`);
   res.status(500).json({ error: { code: 'internal_error' } });
 };

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
           for (let i = next++; i < CONFIRMS; i = next++) {
             const number = serialCard(serial++);
             const s = performance.now();
-            await payments.confirm(ctx, ids[i]!, { type: 'card', card: { number, exp_month: 12, exp_year: 2031, cvc: '123' } }, customerOf(i));
+            await payments.confirm(ctx, ids[i], { type: 'card', card: { number, exp_month: 12, exp_year: 2031, cvc: '123' } }, customerOf(i));
             timings.push(performance.now() - s);
           }
         }),

@@ -40,7 +40,7 @@ async function main(): Promise<number> {
   const selected = SCENARIOS.filter((s) => config.only.length === 0 || config.only.includes(s.id));
   for (let i = 0; i < selected.length; ) {
     // Neighbouring scenarios that interleave take turns, one run each (see BenchScenario.interleave).
-    const first = selected[i] as BenchScenario;
+    const first = selected[i];
     let end = i + 1;
     while (first.interleave === true && end < selected.length && selected[end]?.interleave === true) end++;
     const group = selected.slice(i, end);
@@ -114,7 +114,7 @@ function summary(r: ScenarioRow): string {
 
 /** One updating status line on a terminal; a line every 5 s otherwise (CI logs). */
 function progressDisplay(label: string): (p: LoadProgress) => void {
-  const tty = process.stderr.isTTY === true;
+  const tty = process.stderr.isTTY;
   let lastPrinted = -Infinity;
   return (p) => {
     const text = `  ${label}  ${p.phase.padEnd(7)} ${(p.elapsedMs / 1000).toFixed(0).padStart(3)}/${(p.totalMs / 1000).toFixed(0)} s  ${String(p.rate).padStart(5)}/s  measured ${p.measured}  errors ${p.errors}`;

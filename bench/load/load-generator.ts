@@ -28,7 +28,7 @@ async function runPlan(plan: LoadPlan, report: (m: LoadMessage) => void): Promis
   const inWindow = (t: number): boolean => t >= measureStart && t <= measureEnd;
 
   const sendAs = (secretKey: string): Send => async (method, path, body) => {
-    const pool = pools[turn++ % pools.length] as Pool;
+    const pool = pools[turn++ % pools.length];
     const t0 = performance.now();
     const response = await pool.request({
       method,
@@ -44,7 +44,7 @@ async function runPlan(plan: LoadPlan, report: (m: LoadMessage) => void): Promis
   };
 
   const client = async (index: number): Promise<void> => {
-    const send = sendAs(plan.secretKeys.length === 0 ? '' : (plan.secretKeys[index % plan.secretKeys.length] as string));
+    const send = sendAs(plan.secretKeys.length === 0 ? '' : (plan.secretKeys[index % plan.secretKeys.length]));
     while (performance.now() < measureEnd) {
       const sequence = next++;
       const t0 = performance.now();
@@ -94,7 +94,7 @@ async function runPlan(plan: LoadPlan, report: (m: LoadMessage) => void): Promis
     unitP99: percentile(unitLatencies, 99),
     requestP50: percentile(requestLatencies, 50),
     requestP99: percentile(requestLatencies, 99),
-    requestMax: requestLatencies.length === 0 ? 0 : (requestLatencies[requestLatencies.length - 1] as number),
+    requestMax: requestLatencies.length === 0 ? 0 : (requestLatencies[requestLatencies.length - 1]),
     totals: { created2xx, completed2xx, errors },
     errorSamples,
   });

@@ -58,7 +58,7 @@ const SIMULATOR_APPROVED_CARDS = ['4242424242424242', '5555555555554444', '22000
 /** Scenario 4: the same payment in live mode, authorized through the ISO 8583 adapter (a 0200 purchase). */
 const isoCardPayment: Workload = {
   unit: 'payment',
-  run: (send, sequence, plan) => payOnce(send, `${plan.orderPrefix}${sequence}`, 100, SIMULATOR_APPROVED_CARDS[sequence % SIMULATOR_APPROVED_CARDS.length] as string),
+  run: (send, sequence, plan) => payOnce(send, `${plan.orderPrefix}${sequence}`, 100, SIMULATOR_APPROVED_CARDS[sequence % SIMULATOR_APPROVED_CARDS.length]),
 };
 
 /** Scenario 3: one GET of a page (`plan.path`); it completes on a 200 with an HTML document. */

@@ -80,8 +80,8 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
         servers.push(await startGateway(`gateway${i}`, `${server}/${db.name}`, secrets, ctx.config.profileDir, spec.gatewayEnv));
       }
       for (let i = 0; i < spec.concurrency; i++) {
-        const merchant = await createMerchant((servers[0] as ServerProcess).url, secrets);
-        await velocityInDryRun((servers[0] as ServerProcess).url, merchant.secretKey);
+        const merchant = await createMerchant((servers[0]).url, secrets);
+        await velocityInDryRun((servers[0]).url, merchant.secretKey);
         merchants.push(merchant);
       }
     } else {
@@ -119,7 +119,7 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     }
     const prepare = spec.prepare;
     const secretKeys: string[] = [];
-    for (const m of merchants) secretKeys.push(prepare === undefined ? m.secretKey : await prepare((servers[0] as ServerProcess).url, db, m));
+    for (const m of merchants) secretKeys.push(prepare === undefined ? m.secretKey : await prepare((servers[0]).url, db, m));
     const orderPrefix = `bench-${spec.scenario}-`;
     const cpuBefore = servers.map((s) => s.cpuSeconds());
     const observer = spec.observe?.(db, servers);

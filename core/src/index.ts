@@ -193,3 +193,4 @@ export { JobScheduler } from './scheduling/job-scheduler';
 export { ScheduledJob } from './scheduling/scheduled-job';
 export { PaymentAttempt, PaymentAttemptRepository } from './routing/payment-attempt.repository';
 export { lockRowsForCluster } from './db/database';
+export type { DbBoolean, InsertRow } from './db/tables';

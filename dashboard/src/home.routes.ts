@@ -66,9 +66,9 @@ export function homeRoutes(container: ServiceResolver, area: WebArea): Router {
     const back = safeNext(body.back, shellStateOf(res).base);
     if (mode === 'live' && principal.mode !== 'live') {
       // Live mode only for a merchant in production, and only after saying what it means.
-      if (res.locals.webMerchantLive !== true) return res.redirect(303, back);
+      if (res.locals.webMerchantLive !== true) { res.redirect(303, back); return; }
       if (body.confirmed !== 'yes') {
-        return webViewsOf(res).render(res, 'dashboard/mode-confirm', { title: 'journey.mode_confirm.title', back, styles: ['/web-assets/dashboard/dashboard.css'] });
+        webViewsOf(res).render(res, 'dashboard/mode-confirm', { title: 'journey.mode_confirm.title', back, styles: ['/web-assets/dashboard/dashboard.css'] }); return;
       }
     }
     await sessions.setMode(principal.sessionId, mode);

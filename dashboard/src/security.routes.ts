@@ -73,7 +73,7 @@ export function securityRoutes(container: ServiceResolver): Router {
   router.post('/security/password', async (req, res) => {
     const principal = principalOf(res);
     const body = req.body as Record<string, unknown>;
-    const text = (name: string): string => (typeof body[name] === 'string' ? (body[name] as string) : '');
+    const text = (name: string): string => (typeof body[name] === 'string' ? (body[name]) : '');
     if (text('new_password') !== text('new_password_again')) return show(req, res, 400, { error: 'shell.password.mismatch' });
     // A weak new password is refused before the current one is checked, so it costs no attempt.
     if (!passwordSchema.safeParse(text('new_password')).success) return show(req, res, 400, { error: 'shell.password.weak' });

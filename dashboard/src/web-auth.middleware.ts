@@ -58,9 +58,9 @@ export function authenticate(sessions: WebSessionStore, accounts: WebAccountServ
  * or wrong token gets the 403 page before any screen's handler runs, so nothing changes.
  */
 export function requireCsrf(req: Request, res: Response, next: NextFunction): void {
-  if (SAFE_METHODS.has(req.method)) return next();
+  if (SAFE_METHODS.has(req.method)) { next(); return; }
   // Core's one CSRF mechanism (web/csrf.ts), bound to the session.
-  if (csrfTokenOk(req, (res.locals.webPrincipal as WebPrincipal | undefined)?.csrfToken)) return next();
+  if (csrfTokenOk(req, (res.locals.webPrincipal as WebPrincipal | undefined)?.csrfToken)) { next(); return; }
   refuse(req, res, 'csrf_token_invalid', 'shell/csrf', { title: 'shell.csrf.title' });
 }
 
@@ -81,7 +81,7 @@ export function merchantLiveLocals(container: ServiceResolver): (req: Request, r
   const db = container.resolve<Database>(DATABASE);
   return (_req, res, next) => {
     const merchantId = (res.locals.webPrincipal as WebPrincipal | undefined)?.merchantId;
-    if (merchantId === undefined) return next();
+    if (merchantId === undefined) { next(); return; }
     db('merchants').where({ id: merchantId }).first('live_at').then(
       (row: { live_at?: unknown } | undefined) => {
         res.locals.webMerchantLive = row?.live_at !== null && row?.live_at !== undefined;

@@ -68,7 +68,7 @@ export function areaRouter(container: ServiceResolver, views: HandlebarsWebViews
   }
   router.use((_req, res) => webViewsOf(res).render(res, 'shell/not-found', { title: 'shell.not_found.title' }, 404));
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(error);
+    if (res.headersSent) { next(error); return; }
     // Unreadable bodies and URLs get their 4xx (body-parsing.ts); anything else is a bug, logged.
     const refusal = requestErrorOf(error);
     const status = refusal?.status ?? 500;

@@ -44,7 +44,7 @@ describe('operator console in headless Chromium', function () {
     await request(t.gateway.app).post('/v1/account/bank').set('Authorization', `Bearer ${m.key}`).send({ bank: 'alfa' }).expect(200);
     applicantId = m.id;
     const health = t.gateway.container.resolve(ConnectionHealth);
-    const connectionOf = async (merchantId: string): Promise<string> => String((await t.gateway.db('bank_connections').where({ merchant_id: merchantId }).first()).id);
+    const connectionOf = async (merchantId: string): Promise<string> => String((await t.gateway.db('bank_connections').where({ merchant_id: merchantId }).first())!.id);
     for (let i = 0; i < 12; i++) health.record(await connectionOf(live.id), i % 6 !== 0, 120 + i * 5);
     for (let i = 0; i < 10; i++) health.record(await connectionOf(slow.id), false, 900);
     const shop = new MerchantClient(t.gateway.app, (await t.createMerchant('Gadget Store')).key);
@@ -139,15 +139,15 @@ describe('operator console in headless Chromium', function () {
     await page.click(`tr[data-payment="${heldPaymentId}"] button[data-action="reject"]`);
     // A confirmation page, not a browser dialog: it says what rejecting does, and nothing is decided yet.
     await page.waitForSelector('#review-consequence');
-    assert.equal((await t.gateway.db('risk_reviews').where({ payment_id: heldPaymentId }).first()).status, 'open');
+    assert.equal((await t.gateway.db('risk_reviews').where({ payment_id: heldPaymentId }).first())!.status, 'open');
     await page.click('#review-confirm-button');
     await page.waitForSelector('#console-done');
     assert.match((await page.textContent('#console-done')) ?? '', /rejected; the payment is now canceled/);
     assert.deepEqual(dialogs, [], 'the confirmation is a page of its own');
     assert.equal(await page.$(`tr[data-payment="${heldPaymentId}"]`), null);
     const review = await t.gateway.db('risk_reviews').where({ payment_id: heldPaymentId }).first();
-    assert.deepEqual([review.status, review.decided_by], ['rejected', 'operator']);
-    assert.equal((await t.gateway.db('payments').where({ id: heldPaymentId }).first()).status, 'canceled');
+    assert.deepEqual([review!.status, review!.decided_by], ['rejected', 'operator']);
+    assert.equal((await t.gateway.db('payments').where({ id: heldPaymentId }).first())!.status, 'canceled');
   });
 
   it('opens on the overview, then shows banks, the audit log of these actions and the certificate inventory', async () => {

@@ -70,7 +70,7 @@ describe('dashboard screens in headless Chromium', function () {
     await page.fill('#payment-search', '4444');
     await Promise.all([page.waitForURL(/q=4444/), page.click('#apply-filters')]);
     const rows = await page.$$eval('#payments-table tbody tr[data-payment-id]', (trs) => trs.map((tr) => tr.getAttribute('data-payment-id')));
-    const id = seeded.mastercard[0] as string;
+    const id = seeded.mastercard[0];
     assert.ok(rows.includes(id), `found by last 4: ${rows.join(', ')}`);
     await Promise.all([page.waitForURL(`**/dashboard/payments/${id}`), page.click(`a.payment-link[href="/dashboard/payments/${id}"]`)]);
     await page.fill('#refund-amount', '500.00');

@@ -36,7 +36,7 @@ describe('onboarding journey in Russian, sign-up to a live payment, in headless 
     await t?.close();
   });
 
-  const merchantRow = async (email: string): Promise<Record<string, unknown>> => t.gateway.db('merchants').where({ email }).first();
+  const merchantRow = async (email: string): Promise<Record<string, unknown>> => (await t.gateway.db('merchants').where({ email }).first())!;
 
   it('signs up, registers, chooses and changes the bank, uploads documents, goes live and takes a live payment', async () => {
     const email = 'owner@romashka.example';
@@ -175,8 +175,8 @@ describe('onboarding journey in Russian, sign-up to a live payment, in headless 
     await island.locator('#pay-button').click();
     await buyer.waitForSelector('#result-title');
     const payment = await t.gateway.db('payments').where({ merchant_id: merchantId, livemode: true }).first();
-    assert.equal(payment.status, 'captured');
-    assert.equal(Number(payment.amount), 250000);
+    assert.equal(payment!.status, 'captured');
+    assert.equal(Number(payment!.amount), 250000);
     assert.equal(bank.authorizations.length, 1, 'the live payment went to the contracted bank');
     assert.equal(bank.authorizations[0]?.connection.terminalId, 'T0000001');
     assert.deepEqual(apiCalls, [], 'the merchant made no API call');

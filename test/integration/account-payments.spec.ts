@@ -80,7 +80,7 @@ describe('payments from a personal account (signed requests)', function () {
     assert.equal(link.certificate_serial, device.serial);
     assert.equal(link.authenticated_by, 'signed_request');
     // Core records how it was paid in its own column (the dashboard's method filter reads it).
-    assert.equal((await t.gateway.db('payments').where({ id }).first()).method_type, 'account');
+    assert.equal((await t.gateway.db('payments').where({ id }).first())!.method_type, 'account');
 
     const refund = await shop.post('/v1/refunds', { payment_id: id }).expect(201);
     assert.equal(refund.body.status, 'succeeded');
@@ -172,7 +172,7 @@ describe('payments from a personal account (signed requests)', function () {
     it('certificate_untrusted: issued by another CA', async () => {
       const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const subject = [{ name: 'commonName', value: 'Test payer CA' }];
-      const forged = craftCertificate({ key: forge.pki.privateKeyFromPem(keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey, subject }, [
+      const forged = craftCertificate({ key: forge.pki.privateKeyFromPem(keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()), subject }, [
         { name: 'keyUsage', digitalSignature: true, critical: true },
         { name: 'extKeyUsage', clientAuth: true },
       ], device.payerId);

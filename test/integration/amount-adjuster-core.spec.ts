@@ -53,7 +53,7 @@ describe('core: amount adjustments at confirm (AmountAdjuster)', function () {
     const p = await shop.createPayment({ amount: 5000, capture_method: 'manual' });
     const body = (await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { coupons: { off: 1200 } } }).expect(200)).body;
     assert.deepEqual([body.amount, body.amount_gross, body.amount_discount], [3800, 5000, 1200]);
-    assert.equal(Number((await t.gateway.db('bank_operations').where({ payment_id: p.id }).first()).amount), 3800);
+    assert.equal(Number((await t.gateway.db('bank_operations').where({ payment_id: p.id }).first())!.amount), 3800);
     await shop.post(`/v1/payments/${p.id}/capture`, { amount: 3801 }).expect(400);
     assert.equal((await shop.post(`/v1/payments/${p.id}/capture`, {}).expect(200)).body.amount_captured, 3800);
   });

@@ -53,9 +53,9 @@ describe('docs/api.md: every curl example runs as written', function () {
     const admin = (method: 'post' | 'put', url: string, body: object) => request(t.gateway.app)[method](url).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body);
     await admin('post', '/admin/v1/ca', { common_name: 'Docs CA', organization: 'Tender docs' }).expect(201);
     await admin('put', `/admin/v1/merchants/${merchant.id}/assist`, { assist_merchant_id: 700123, salt: 'docs-salt', login: 'shop_api', password: 'correct-horse-9', result_url: 'http://127.0.0.1:3000/assist/result' }).expect(200);
-    const statusUrl = t.gateway.container.resolve(StatusLink).urlFor(captured[0]!.id);
+    const statusUrl = t.gateway.container.resolve(StatusLink).urlFor(captured[0].id);
     stands.set('mer_3UseN5CZ9Ckr', merchant.id);
-    stands.set('pay_UYeYPusIST98', captured[0]!.id);
+    stands.set('pay_UYeYPusIST98', captured[0].id);
     stands.set('pay_qh0bfibPGyA0', toCancel.id);
     stands.set('pay_Ra7Kc2mVx9Qe', authorized.id);
     stands.set('Y69TgM2WMoYAaSkJUGQCfyhp4nrG7UzE', String(forPayer.payment_url).split('/').pop()!);

@@ -37,7 +37,7 @@ describe('applications queue: time in stage against the one-business-day target'
     await onboarding.register(early.id, COMPANY);
     await onboarding.chooseBank(early.id, 'standin'); // Monday 09:00
     const chosen = await t.gateway.db('merchants').where({ id: early.id }).first();
-    assert.equal(Number(chosen.bank_chosen_at), clock.now());
+    assert.equal(Number(chosen!.bank_chosen_at), clock.now());
 
     clock.advance(6 * HOUR); // Monday 15:00
     const later = await onboarding.apply({ name: 'Later Shop', email: 'later@shop.example' });

@@ -80,8 +80,8 @@ describe('Assist protocol end to end: form POST, page, payment, push, orderstate
     const location = new URL(String(res.headers.location));
     const token = location.pathname.replace(/^\/pay\//, '');
     const payment = await t.gateway.db('payments').where({ page_token: token }).first();
-    assert.equal(payment.order_id, orderNumber);
-    return String(payment.id);
+    assert.equal(payment!.order_id, orderNumber);
+    return String(payment!.id);
   }
 
   it('one-stage: pays, pushes Approved (after one refused push), shows Approved, refunds on wscancel', async () => {

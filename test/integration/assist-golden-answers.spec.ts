@@ -88,42 +88,42 @@ describe('Assist answers: golden texts, driven by the reference client', functio
   it('orderstate.cfm in CSV, XML and JSON, with the card, approval and operations', async () => {
     await shop.post(`/v1/payments/${values.bill}/confirm`, card(CARDS.visa)).expect(200);
     const op = await t.gateway.db('bank_operations').where({ payment_id: values.bill, kind: 'authorize' }).first();
-    values.approval = String(op.authorization_code);
+    values.approval = String(op!.authorization_code);
     golden('orderstate.xml', await raw('/orderstate/orderstate.cfm', { Billnumber: values.bill, Format: '3' }));
     golden('orderstate.json', await raw('/orderstate/orderstate.cfm', { Billnumber: values.bill, Format: '5' }));
     golden('orderstate.csv', await raw('/orderstate/orderstate.cfm', { Billnumber: values.bill, Format: '1' }));
     for (const format of ['1', '3', '5'] as const) {
       const { orders } = await client.orderstate({ Ordernumber: 'G-1' }, format);
       assert.equal(orders.length, 1);
-      assert.equal(orders[0]!.orderstate, 'Delayed');
-      assert.equal(orders[0]!.meannumber, '424242****4242');
-      assert.equal(orders[0]!.meantypename, 'VISA');
+      assert.equal(orders[0].orderstate, 'Delayed');
+      assert.equal(orders[0].meannumber, '424242****4242');
+      assert.equal(orders[0].meantypename, 'VISA');
     }
   });
 
   it('charge.cfm answers result/orders/order; a retry after a timeout charges nothing more', async () => {
-    const before = await counts(values.bill!);
-    const charged = await raw('/charge/charge.cfm', { Billnumber: values.bill!, Amount: '600.00', Currency: 'RUB', Format: '3' });
+    const before = await counts(values.bill);
+    const charged = await raw('/charge/charge.cfm', { Billnumber: values.bill, Amount: '600.00', Currency: 'RUB', Format: '3' });
     await noteApprovalCodes();
     golden('charge.xml', charged);
-    const retried = await client.charge(values.bill!, { Amount: '600.00', Currency: 'RUB' }, '5');
+    const retried = await client.charge(values.bill, { Amount: '600.00', Currency: 'RUB' }, '5');
     assert.equal(retried.orderstate, 'PartialApproved');
-    assert.deepEqual(await counts(values.bill!), { ...before, capture: 1 });
-    golden('charge.json', await raw('/charge/charge.cfm', { Billnumber: values.bill!, Amount: '600.00', Currency: 'RUB', Format: '5' }));
+    assert.deepEqual(await counts(values.bill), { ...before, capture: 1 });
+    golden('charge.json', await raw('/charge/charge.cfm', { Billnumber: values.bill, Amount: '600.00', Currency: 'RUB', Format: '5' }));
   });
 
   it('wscancel.cfm answers wscancel.order with checkdata; a retry refunds nothing more', async () => {
-    const canceled = await raw('/cancel/wscancel.cfm', { Billnumber: values.bill!, Amount: '250.00', Currency: 'RUB', Format: '5' });
+    const canceled = await raw('/cancel/wscancel.cfm', { Billnumber: values.bill, Amount: '250.00', Currency: 'RUB', Format: '5' });
     await noteApprovalCodes();
     golden('wscancel.json', canceled);
-    const again = await client.wscancel(values.bill!, { Amount: '250.00', Currency: 'RUB' }, '3');
+    const again = await client.wscancel(values.bill, { Amount: '250.00', Currency: 'RUB' }, '3');
     assert.equal(again.orderstate, 'PartialCanceled');
-    assert.equal((await counts(values.bill!)).refunds, 1);
-    golden('wscancel.xml', await raw('/cancel/wscancel.cfm', { Billnumber: values.bill!, Amount: '250.00', Currency: 'RUB', Format: '3' }));
+    assert.equal((await counts(values.bill)).refunds, 1);
+    golden('wscancel.xml', await raw('/cancel/wscancel.cfm', { Billnumber: values.bill, Amount: '250.00', Currency: 'RUB', Format: '3' }));
   });
 
   it('refusals say what went wrong in major units: too much to return, a partial void', async () => {
-    await assert.rejects(client.wscancel(values.bill!, { Amount: '400.00', Currency: 'RUB' }), (e: AssistApiError) => e.firstcode === 7 && e.secondcode === 2 && /At most 350\.00 RUB can still be returned/.test(e.message));
+    await assert.rejects(client.wscancel(values.bill, { Amount: '400.00', Currency: 'RUB' }), (e: AssistApiError) => e.firstcode === 7 && e.secondcode === 2 && /At most 350\.00 RUB can still be returned/.test(e.message));
     const p = await client.payrequest({ OrderNumber: 'G-2', OrderAmount: '300.00', OrderCurrency: 'RUB', Delay: '1' });
     await shop.post(`/v1/payments/${p.billnumber}/confirm`, card(CARDS.visa)).expect(200);
     const before = await rowCounts(t.gateway.db);
@@ -147,12 +147,12 @@ describe('Assist answers: golden texts, driven by the reference client', functio
   });
 
   it('any failure under an Assist path is answered Assist-style, never Tender\'s JSON 404', async () => {
-    golden('bad-password.xml', await raw('/orderstate/orderstate.cfm', { Billnumber: values.bill!, Password: 'wrong-horse-9' }));
+    golden('bad-password.xml', await raw('/orderstate/orderstate.cfm', { Billnumber: values.bill, Password: 'wrong-horse-9' }));
     golden('unknown-bill.json', await raw('/charge/charge.cfm', { Billnumber: 'pay_doesnotexist', Format: '5' }));
     golden('unknown-operation.xml', await raw('/orderstate/whatever.cfm', {}));
     const get = await request(t.gateway.app).get('/charge/charge.cfm').expect(200).expect('Content-Type', /application\/xml/);
     golden('get-charge.xml', get.text);
-    const format = await raw('/orderstate/orderstate.cfm', { Billnumber: values.bill!, Format: '4' });
+    const format = await raw('/orderstate/orderstate.cfm', { Billnumber: values.bill, Format: '4' });
     assert.match(format, /firstcode="5" secondcode="105"/);
   });
 });

@@ -35,8 +35,8 @@ describe('Assist answers: hostile values and bad listing requests', function () 
     for (const format of ['1', '3', '5'] as const) {
       const { orders } = await client.orderstate({ Billnumber: bill }, format);
       assert.equal(orders.length, 1);
-      assert.equal(orders[0]!.ordercomment, COMMENT, `Format ${format}`);
-      assert.equal(orders[0]!.orderstate, 'In Process', `Format ${format}`);
+      assert.equal(orders[0].ordercomment, COMMENT, `Format ${format}`);
+      assert.equal(orders[0].orderstate, 'In Process', `Format ${format}`);
     }
     const xml = parseXml(await client.post('/orderstate/orderstate.cfm', { Billnumber: bill, Format: '3' }));
     assert.equal(xml.children.length, 1, 'one <order>, nothing injected beside it');

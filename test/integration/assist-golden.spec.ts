@@ -51,11 +51,11 @@ describe('Assist protocol: golden order.cfm requests', function () {
     const location = String(res.headers.location);
     assert.match(location, /^http:\/\/pay\.tender\.test\/pay\/[A-Za-z0-9_-]+$/);
     const payment = await t.gateway.db('payments').where({ order_id: 'A-1000' }).first();
-    assert.equal(location.endsWith(`/pay/${String(payment.page_token)}`), true);
-    assert.equal(Number(payment.amount), 150000);
-    assert.equal(payment.capture_method, 'automatic');
-    assert.equal(payment.return_url, 'https://shop.example/return');
-    assert.deepEqual(JSON.parse(String(payment.metadata)), {
+    assert.equal(location.endsWith(`/pay/${String(payment!.page_token)}`), true);
+    assert.equal(Number(payment!.amount), 150000);
+    assert.equal(payment!.capture_method, 'automatic');
+    assert.equal(payment!.return_url, 'https://shop.example/return');
+    assert.deepEqual(JSON.parse(String(payment!.metadata)), {
       locale: 'en',
       assist_email: 'anna@example.com',
       assist_firstname: 'Anna',
@@ -64,7 +64,7 @@ describe('Assist protocol: golden order.cfm requests', function () {
       assist_url_return_ok: 'https://shop.example/ok',
       assist_url_return_no: 'https://shop.example/no',
     });
-    values.billnumber_1000 = String(payment.id);
+    values.billnumber_1000 = String(payment!.id);
   });
 
   it('order.cfm: a wrong Checkvalue (a tampered amount) is refused with 5/103 and creates nothing', async () => {

@@ -44,10 +44,10 @@ describe('Assist rp.cfm: recurring payments on the card the first order saved', 
     form.Checkvalue = signOrder(form);
     await postForm(t.gateway.app, '/pay/order.cfm', form).expect(303);
     const payment = await t.gateway.db('payments').where({ merchant_id: merchantId, order_id: orderNumber }).first();
-    assert.notEqual(payment.customer_id, null, 'the first order is made for a customer');
-    assert.equal(payment.setup_future_usage, 'off_session');
-    await api.post(`/v1/payments/${String(payment.id)}/confirm`, card(cardNumber)).expect(200);
-    return String(payment.id);
+    assert.notEqual(payment!.customer_id, null, 'the first order is made for a customer');
+    assert.equal(payment!.setup_future_usage, 'off_session');
+    await api.post(`/v1/payments/${String(payment!.id)}/confirm`, card(cardNumber)).expect(200);
+    return String(payment!.id);
   }
 
   async function rp(fields: Record<string, string>): Promise<Answer> {
@@ -72,10 +72,10 @@ describe('Assist rp.cfm: recurring payments on the card the first order saved', 
     assert.equal(answer.order?.checkvalue, independentCheckvalue(ASSIST.salt, x));
 
     const [payment] = await charges('SUB-1-2');
-    assert.equal(payment!.status, 'captured');
-    assert.equal(Boolean(payment!.off_session), true);
-    assert.equal(payment!.payment_method_id, saved.id);
-    assert.equal(Number(payment!.amount), 99000);
+    assert.equal(payment.status, 'captured');
+    assert.equal(Boolean(payment.off_session), true);
+    assert.equal(payment.payment_method_id, saved.id);
+    assert.equal(Number(payment.amount), 99000);
 
     // The shop retries after a timeout: the same order is answered, not charged again.
     const again = await rp({ BillNumber: bill, OrderNumber: 'SUB-1-2', OrderAmount: '990.00', Currency: 'RUB' });
@@ -84,7 +84,7 @@ describe('Assist rp.cfm: recurring payments on the card the first order saved', 
     assert.equal((await charges('SUB-1-2')).length, 1);
     assert.equal((await charges('SUB-1-3')).length, 1);
     assert.equal(concurrent.filter((a) => a.firstcode === 0).length >= 1, true);
-    const ops = await t.gateway.db('bank_operations').whereIn('payment_id', [String(payment!.id), String((await charges('SUB-1-3'))[0]!.id)]).whereIn('kind', ['sale', 'authorize', 'capture']);
+    const ops = await t.gateway.db('bank_operations').whereIn('payment_id', [String(payment.id), String((await charges('SUB-1-3'))[0].id)]).whereIn('kind', ['sale', 'authorize', 'capture']);
     assert.equal(ops.length, 2, 'one charge per order number');
 
     // A process that stopped between the charge and recording it: the repeat finds the charge.
@@ -101,7 +101,7 @@ describe('Assist rp.cfm: recurring payments on the card the first order saved', 
   it('refuses, writing nothing: no RecurringIndicator, limits, another currency, bad input, wrong password', async () => {
     const plain = { Merchant_ID: ASSIST.merchantId, OrderNumber: 'PLAIN-1', OrderAmount: '50.00', OrderCurrency: 'RUB' };
     await postForm(t.gateway.app, '/pay/order.cfm', { ...plain, Checkvalue: signOrder(plain) }).expect(303);
-    const plainBill = String((await t.gateway.db('payments').where({ merchant_id: merchantId, order_id: 'PLAIN-1' }).first()).id);
+    const plainBill = String((await t.gateway.db('payments').where({ merchant_id: merchantId, order_id: 'PLAIN-1' }).first())!.id);
     await api.post(`/v1/payments/${plainBill}/confirm`, card(CARDS.visa)).expect(200);
     const bill = await firstOrder('SUB-2', { RecurringMinAmount: '100.00', RecurringMaxAmount: '1000.00', RecurringMaxDate: '31.12.2099' });
 

@@ -100,8 +100,8 @@ describe('Assist protocol: settings, refusals and isolation', function () {
 
     await postForm(t.gateway.app, '/pay/order.cfm', order({ OrderAmount: '1500', OrderCurrency: 'jpy', Delay: '1' })).expect(303);
     const jpy = await t.gateway.db('payments').where({ merchant_id: merchant.id, currency: 'JPY' }).first();
-    assert.equal(Number(jpy.amount), 1500);
-    assert.equal(jpy.capture_method, 'manual');
+    assert.equal(Number(jpy!.amount), 1500);
+    assert.equal(jpy!.capture_method, 'manual');
   });
 
   it('another merchant cannot see or touch this merchant\'s payments', async () => {

@@ -62,8 +62,8 @@ describe('card on file: core extension points', function () {
       assert.equal(created.off_session, false);
       assert.equal(created.payment_method, null);
       const row = await t.gateway.db('payments').where({ id: created.id }).first();
-      assert.equal(row.customer_id, customer);
-      assert.equal(Boolean(row.off_session), false);
+      assert.equal(row!.customer_id, customer);
+      assert.equal(Boolean(row!.off_session), false);
     });
 
     it('refuses each bad combination with nothing written', async () => {
@@ -100,7 +100,7 @@ describe('card on file: core extension points', function () {
       assert.equal(told.length, 1);
       assert.equal(told[0]?.initiator, undefined, 'no stored credential when nothing is saved');
       const row = await t.gateway.db('payments').where({ id: res.id }).first();
-      assert.match(String(row.network_reference), /^sbxnt_[0-9a-f]{16}$/);
+      assert.match(String(row!.network_reference), /^sbxnt_[0-9a-f]{16}$/);
     });
 
     it('writes nothing when the card, the method or the route is refused on create-and-confirm', async () => {
@@ -137,7 +137,7 @@ describe('card on file: core extension points', function () {
       const again = (await shop.post('/v1/payments', body, 'cof-retry-1').expect(201)).body;
       assert.equal(again.id, first.id);
       assert.equal(again.status, 'captured');
-      assert.equal(await t.gateway.db('payments').where({ order_id: body.order_id }).count({ n: '*' }).first().then((r) => Number(r?.n)), 1);
+      assert.equal(await t.gateway.db('payments').where({ order_id: String(body.order_id) }).count({ n: '*' }).first().then((r) => Number(r?.n)), 1);
       assert.equal(await t.gateway.db('bank_operations').where({ payment_id: first.id }).count({ n: '*' }).first().then((r) => Number(r?.n)), 1);
       // The service's own replay (a lost answer whose key the API layer no longer holds) is the same payment.
       const replay = await t.gateway.container.resolve(PaymentService).create({ merchantId, livemode: false }, { amount: 150000, currency: 'RUB', order_id: String(body.order_id), capture_method: 'automatic' }, 'cof-retry-1');
@@ -172,10 +172,10 @@ describe('card on file: core extension points', function () {
       const told = toldFor(res.id)[0];
       assert.deepEqual({ initiator: told?.initiator, sequence: told?.sequence, reason: told?.reason, originalReference: told?.originalReference, cvcGiven: told?.cvcGiven }, { initiator: 'merchant', sequence: 'subsequent', reason: 'unscheduled', originalReference: 'sbxnt_0123456789abcdef', cvcGiven: false });
       const row = await t.gateway.db('payments').where({ id: res.id }).first();
-      assert.equal(row.payment_method_id, saved.id);
-      assert.match(String(row.network_reference), /^sbxnt_[0-9a-f]{16}$/);
+      assert.equal(row!.payment_method_id, saved.id);
+      assert.match(String(row!.network_reference), /^sbxnt_[0-9a-f]{16}$/);
       // The listener read the payment inside the event's transaction (findIn): captured, with its network reference.
-      assert.ok(stored.seen.some((s) => s.event === 'payment.captured' && s.status === 'captured' && s.networkReference === row.network_reference));
+      assert.ok(stored.seen.some((s) => s.event === 'payment.captured' && s.status === 'captured' && s.networkReference === row!.network_reference));
     });
 
     it('the same reference as the method object (type and { id }) is the same thing', async () => {
@@ -235,7 +235,7 @@ describe('card on file: core extension points', function () {
       assert.equal(done.status, 'captured');
       assert.deepEqual(done.three_d_secure, { eci: '05', status: 'Y' });
       const row = await t.gateway.db('payments').where({ id: res.id }).first();
-      assert.match(String(row.network_reference), /^sbxnt_[0-9a-f]{16}$/, 'the completed authentication\'s approval keeps its network reference');
+      assert.match(String(row!.network_reference), /^sbxnt_[0-9a-f]{16}$/, 'the completed authentication\'s approval keeps its network reference');
     });
   });
 
@@ -270,7 +270,7 @@ describe('card on file: core extension points', function () {
       const consents = await t.gateway.db('tsm_consents').where({ payment_id: payment.id });
       assert.equal(consents.length, 1);
       const op = await t.gateway.db('bank_operations').where({ payment_id: payment.id }).first();
-      assert.equal(consents[0].operation_id, op.id);
+      assert.equal(consents[0].operation_id, op!.id);
       assert.deepEqual([toldFor(payment.id)[0]?.initiator, toldFor(payment.id)[0]?.sequence], ['cardholder', 'first']);
     });
 
@@ -305,8 +305,8 @@ describe('card on file: core extension points', function () {
       assert.equal(p.status, 'processing');
       assert.equal(await t.gateway.container.resolve(BankReconciler).run(-1), 1);
       const row = await t.gateway.db('payments').where({ id: p.id }).first();
-      assert.equal(row.status, 'captured');
-      assert.match(String(row.network_reference), /^sbxnt_[0-9a-f]{16}$/);
+      assert.equal(row!.status, 'captured');
+      assert.match(String(row!.network_reference), /^sbxnt_[0-9a-f]{16}$/);
     });
 
     it('asks the bank only to verify the card when the confirm says so (a setup charging nothing), which the caller voids', async () => {

@@ -42,7 +42,7 @@ describe('card tokens (embedded fields): POST /v1/tokens and confirm with tok_',
     const paid = (await shop.post(`/v1/payments/${p.id}/confirm`, { payment_method: tok.id }).expect(200)).body;
     assert.equal(paid.status, 'captured');
     assert.deepEqual([paid.card.brand, paid.card.last4], ['visa', '4242']);
-    assert.equal((await t.gateway.db('card_tokens').where({ id: tok.id }).first()).payment_id, p.id);
+    assert.equal((await t.gateway.db('card_tokens').where({ id: tok.id }).first())!.payment_id, p.id);
 
     const other = await shop.createPayment();
     const again = await shop.post(`/v1/payments/${other.id}/confirm`, { payment_method: tok.id }).expect(400);
@@ -56,7 +56,7 @@ describe('card tokens (embedded fields): POST /v1/tokens and confirm with tok_',
     const tok = (await tokenize({ card: card() }).expect(201)).body;
     const refused = await shop.post(`/v1/payments/${paid.id}/confirm`, { payment_method: tok.id });
     assert.ok(refused.status >= 400 && refused.status < 500);
-    assert.equal((await t.gateway.db('card_tokens').where({ id: tok.id }).first()).used_at, null);
+    assert.equal((await t.gateway.db('card_tokens').where({ id: tok.id }).first())!.used_at, null);
     const p = await shop.createPayment();
     assert.equal((await shop.post(`/v1/payments/${p.id}/confirm`, { payment_method: tok.id }).expect(200)).body.status, 'captured');
   });
@@ -94,7 +94,7 @@ describe('card tokens (embedded fields): POST /v1/tokens and confirm with tok_',
     const theirs = new MerchantClient(t.gateway.app, stranger.key);
     const p = await theirs.createPayment();
     assert.equal((await theirs.post(`/v1/payments/${p.id}/confirm`, { payment_method: tok.id }).expect(404)).body.error.code, 'resource_not_found');
-    assert.equal((await t.gateway.db('card_tokens').where({ id: tok.id }).first()).used_at, null);
+    assert.equal((await t.gateway.db('card_tokens').where({ id: tok.id }).first())!.used_at, null);
   });
 
   it('confirms by client secret from the fields (POST /elements/confirm) and asks for 3-D Secure in a frame', async () => {
@@ -183,14 +183,14 @@ describe('card tokens expire with their CVC', () => {
     const p = await shop.createPayment();
     assert.equal((await shop.post(`/v1/payments/${p.id}/confirm`, { payment_method: tok }).expect(400)).body.error.code, 'card_token_expired');
     assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'pending');
-    assert.equal((await t.gateway.db('card_tokens').where({ id: tok }).first()).used_at, null);
+    assert.equal((await t.gateway.db('card_tokens').where({ id: tok }).first())!.used_at, null);
   });
 
   it('refuses a token whose CVC this process does not hold (another process, a restart): the buyer types the card again', async () => {
     const tok = await tokenize();
     // The row as another gateway process would have written it: its CVC is in that process's memory, not this one's.
     const row = await t.gateway.db('card_tokens').where({ id: tok }).first();
-    const copy = { ...row, id: `tok_${'A'.repeat(24)}` };
+    const copy = { ...row!, id: `tok_${'A'.repeat(24)}` };
     await t.gateway.db('card_tokens').insert(copy);
     const p = await shop.createPayment();
     assert.equal((await shop.post(`/v1/payments/${p.id}/confirm`, { payment_method: copy.id }).expect(400)).body.error.code, 'card_token_expired');

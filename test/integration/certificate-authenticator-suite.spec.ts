@@ -23,7 +23,7 @@ function foreignCertificate(payerId: string): { keyPem: string; certificatePem: 
   cert.setSubject([{ name: 'commonName', value: payerId }]);
   cert.setIssuer([{ name: 'commonName', value: 'Self-made CA' }]);
   cert.setExtensions([{ name: 'keyUsage', digitalSignature: true }, { name: 'extKeyUsage', clientAuth: true }]);
-  cert.sign(forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  cert.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
   return { keyPem, certificatePem: forge.pki.certificateToPem(cert), serial: cert.serialNumber };
 }
 
@@ -38,7 +38,7 @@ const lazy: CertificateAuthenticator = {
   presentIn: (r) => typeof r.headers['tender-signature'] === 'string',
   async authenticate(r: CertificateAuthenticationRequest) {
     const header = String(r.headers['tender-signature']);
-    const jose = JSON.parse(Buffer.from(header.split('.')[0]!, 'base64url').toString('utf8')) as { x5c?: string[] };
+    const jose = JSON.parse(Buffer.from(header.split('.')[0], 'base64url').toString('utf8')) as { x5c?: string[] };
     if (jose.x5c?.[0] === undefined) throw new TenderError('certificate_missing');
     const cert = new X509Certificate(Buffer.from(jose.x5c[0], 'base64'));
     return { payerId: /CN=([^\n]+)/.exec(cert.subject)?.[1] ?? '', accountId: 'acc_unknown', certificateSerial: cert.serialNumber, method: 'lazy_header', nonce: undefined };

@@ -24,7 +24,7 @@ describe('the hosted page for a recognised buyer: only their own usable saved ca
   async function island(paymentUrl: string): Promise<string> {
     return islandOf(t.gateway.app, (await request(t.gateway.app).get(`/pay/${pageTokenOf(paymentUrl)}`).expect(200)).text);
   }
-  const offeredIds = (html: string): string[] => [...html.matchAll(/name="payment_method" value="(pm_[0-9A-Za-z]+)"/g)].map((m) => m[1] as string).sort();
+  const offeredIds = (html: string): string[] => [...html.matchAll(/name="payment_method" value="(pm_[0-9A-Za-z]+)"/g)].map((m) => m[1]).sort();
 
   it('offers the payment\'s own customer\'s cards only: never another customer\'s of the same shop, nor another merchant\'s', async () => {
     const anna = await createCustomer(shop, { email: 'anna@example.com' });

@@ -86,7 +86,7 @@ describe('operator console home: the overview', function () {
   it('shows banks with open breakers, open risk reviews and bank alerts', async () => {
     const connection = await t.gateway.db('bank_connections').where({ bank_code: 'alfa' }).first();
     const health = t.gateway.container.resolve(ConnectionHealth);
-    for (let i = 0; i < 10; i++) health.record(String(connection.id), false, 250);
+    for (let i = 0; i < 10; i++) health.record(String(connection!.id), false, 250);
 
     // A review: a test payment above the merchant's review threshold (reviews wait in both modes).
     const shop = await apply(t.gateway.app, 'Review Shop', 'review-shop@shop.example');
@@ -96,7 +96,7 @@ describe('operator console home: the overview', function () {
     await client.post(`/v1/payments/${held.id}/confirm`, card(CARDS.visa)).expect(200);
     const payment = await t.gateway.db('payments').where({ id: held.id }).first();
 
-    await t.gateway.container.resolve(BankOperatorAlerts).raise({ kind: 'reversal_refused', reference: 'op_overview_1', paymentId: String(payment.id), summary: 'reversal refused 3 times (96) <script>' });
+    await t.gateway.container.resolve(BankOperatorAlerts).raise({ kind: 'reversal_refused', reference: 'op_overview_1', paymentId: String(payment!.id), summary: 'reversal refused 3 times (96) <script>' });
 
     const home = await op.agent.get('/console').expect(200);
     assert.equal(dataOf(home.text, 'overview-banks', 'troubled'), '1');

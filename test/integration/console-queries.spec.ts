@@ -85,7 +85,7 @@ describe('console queries: audit pages, bank health, the global review queue, st
     await op.post('/admin/v1/banks', { code: 'beta', name: 'Beta', adapter_code: 'sandbox', currencies: ['RUB'] }).expect(201);
     const one = await makeLive(t.gateway.app, 'Health One', 'alfa', 'T0000001');
     const two = await makeLive(t.gateway.app, 'Health Two', 'alfa', 'T0000002');
-    const connectionOf = async (merchantId: string): Promise<string> => String((await t.gateway.db('bank_connections').where({ merchant_id: merchantId }).first()).id);
+    const connectionOf = async (merchantId: string): Promise<string> => String((await t.gateway.db('bank_connections').where({ merchant_id: merchantId }).first())!.id);
     const failing = await connectionOf(one.id);
     const healthy = await connectionOf(two.id);
     const health = t.gateway.container.resolve(ConnectionHealth);
@@ -133,9 +133,9 @@ describe('console queries: audit pages, bank health, the global review queue, st
     assert.equal(decided.review.decidedBy, 'operator');
     assert.equal(decided.payment.status, 'canceled');
     const entry = await t.gateway.db('audit_log').where({ object_type: 'risk_review', object_id: target.id }).first();
-    assert.equal(entry.actor, actor);
-    assert.equal(entry.action, 'risk_review.reject');
-    assert.equal(entry.merchant_id, scope.merchantId);
+    assert.equal(entry!.actor, actor);
+    assert.equal(entry!.action, 'risk_review.reject');
+    assert.equal(entry!.merchant_id, scope.merchantId);
     assert.deepEqual((await queue.open({ limit: 10 }))?.reviews.map((r) => r.paymentId), [earlySecond.id]);
     // A merchant's own decision stays out of the operator's audit log.
     const own = (await early.get('/v1/risk/reviews?status=open').expect(200)).body.data[0] as { id: string };
@@ -169,7 +169,7 @@ describe('console queries: audit pages, bank health, the global review queue, st
     const repo = t.gateway.container.resolve(MerchantRepository);
     const actionsOf = async (stage: string): Promise<string[]> => {
       const row = await t.gateway.db('merchants').where({ stage }).first();
-      const m = await repo.find(t.gateway.db, String(row.id));
+      const m = await repo.find(t.gateway.db, String(row!.id));
       assert.ok(m);
       return actionsFor(merchantView(m));
     };

@@ -83,7 +83,7 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     // Going live asks first: the first press shows the confirmation and changes nothing.
     const asked = await post(`/console/merchants/${id}/go_live`, {}).expect(200);
     assert.match(asked.text, /id="go-live-confirm"/);
-    assert.equal((await t.gateway.db('merchants').where({ id }).first()).stage, 'contract_signed');
+    assert.equal((await t.gateway.db('merchants').where({ id }).first())!.stage, 'contract_signed');
     await post(`/console/merchants/${id}/go_live`, { confirm: 'yes' }).expect(303);
     const page = await op.agent.get(`/console/merchants/${id}?done=go_live`).expect(200);
     assert.match(page.text, /data-stage="live"/);
@@ -141,7 +141,7 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     const admin = await new OperatorClient(t.gateway.app).get('/admin/v1/routing').expect(200);
     assert.deepEqual(admin.body.rules, [{ id: 'rub', priority: 1, match: { currencies: ['RUB'] }, targets: [{ bank: 'alfa', weight: 3 }, { bank: 'sandbox', weight: 1 }] }]);
     const entry = await t.gateway.db('audit_log').where({ action: 'routing.replace' }).orderBy('seq', 'desc').first();
-    assert.equal(entry.actor, actor);
+    assert.equal(entry!.actor, actor);
 
     // Someone else's version 1 is current; a form opened on version 0 must not overwrite it unseen.
     const beforeStale = await snapshot(t);
@@ -175,7 +175,7 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     const review = (await shop.get(`/v1/risk/reviews/${reviewId}`).expect(200)).body;
     assert.equal(review.decided_by, 'operator');
     const entry = await t.gateway.db('audit_log').where({ object_id: reviewId }).first();
-    assert.deepEqual([entry.action, entry.actor], ['risk_review.approve', actor]);
+    assert.deepEqual([entry!.action, entry!.actor], ['risk_review.approve', actor]);
     const again = await post(`/console/risk/reviews/${reviewId}/reject`, { confirm: 'yes' }).expect(409);
     assert.match(again.text, /already approved/);
 
@@ -187,7 +187,7 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     assert.match(notJson.text, /id="rf-rules.velocity.limits-error">must be JSON/);
     assert.equal(await snapshot(t), before);
     await post('/console/risk/rules', { dry_run: 'false' }).expect(303);
-    assert.equal((await t.gateway.db('audit_log').where({ action: 'risk_rules.replace' }).orderBy('seq', 'desc').first()).actor, actor);
+    assert.equal((await t.gateway.db('audit_log').where({ action: 'risk_rules.replace' }).orderBy('seq', 'desc').first())!.actor, actor);
   });
 
   it('refuses a POST without the CSRF token and changes nothing', async () => {
@@ -247,7 +247,7 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
   it('shows bank health and the certificate inventory', async () => {
     const connection = await t.gateway.db('bank_connections').where({ bank_code: 'alfa' }).first();
     const health = t.gateway.container.resolve(ConnectionHealth);
-    for (let i = 0; i < 10; i++) health.record(String(connection.id), false, 250);
+    for (let i = 0; i < 10; i++) health.record(String(connection!.id), false, 250);
     const banks = await op.agent.get('/console/banks').expect(200);
     assert.match(banks.text, /data-bank="alfa" class="console-row-alarm"/);
     assert.match(banks.text, /data-breaker="open"/);

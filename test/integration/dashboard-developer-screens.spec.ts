@@ -48,7 +48,7 @@ describe('dashboard: developers, branding, onboarding and risk screens', functio
     assert.ok(next !== undefined && next !== secret);
     await new MerchantClient(t.gateway.app, next).get('/v1/payments').expect(200);
     const newRow = await t.gateway.db('api_keys').where({ merchant_id: merchantId, label: 'Checkout server' }).whereNull('expires_at').first();
-    await developer.agent.post(`/dashboard/developers/keys/${newRow.id}/revoke`).type('form').send({ _csrf: developer.csrf }).expect(200);
+    await developer.agent.post(`/dashboard/developers/keys/${newRow!.id}/revoke`).type('form').send({ _csrf: developer.csrf }).expect(200);
     await new MerchantClient(t.gateway.app, next).get('/v1/payments').expect(401);
     await developer.agent.post('/dashboard/developers/keys/key_doesnotexist/revoke').type('form').send({ _csrf: developer.csrf }).expect(404);
   });
@@ -77,10 +77,10 @@ describe('dashboard: developers, branding, onboarding and risk screens', functio
     const log = await owner.agent.get(`/dashboard/developers/webhooks/${endpointId}`).expect(200);
     assert.match(log.text, /payment\.captured/);
     const event = await t.gateway.db('events').where({ object_id: p.id, type: 'payment.captured' }).first();
-    const before = (await t.gateway.db('webhook_deliveries').where({ event_id: event.id })).length;
-    await owner.agent.post(`/dashboard/developers/webhooks/${endpointId}/resend`).type('form').send({ _csrf: owner.csrf, event_id: event.id }).expect(303);
-    assert.equal((await t.gateway.db('webhook_deliveries').where({ event_id: event.id })).length, before + 1);
-    await eventually(async () => receiver.received.filter((h) => h.eventId === event.id).length >= 2, 'the resent event arrives');
+    const before = (await t.gateway.db('webhook_deliveries').where({ event_id: event!.id })).length;
+    await owner.agent.post(`/dashboard/developers/webhooks/${endpointId}/resend`).type('form').send({ _csrf: owner.csrf, event_id: event!.id }).expect(303);
+    assert.equal((await t.gateway.db('webhook_deliveries').where({ event_id: event!.id })).length, before + 1);
+    await eventually(async () => receiver.received.filter((h) => h.eventId === event!.id).length >= 2, 'the resent event arrives');
     const bad = await owner.agent.post('/dashboard/developers/webhooks').type('form').send({ _csrf: owner.csrf, url: 'ftp://nope', events: '*' });
     assert.equal(bad.status, 400);
   });
@@ -89,7 +89,7 @@ describe('dashboard: developers, branding, onboarding and risk screens', functio
     const created = await owner.agent.post('/dashboard/developers/links').type('form').send({ _csrf: owner.csrf, description: 'Gift card', amount: '500.00', currency: 'RUB' }).expect(201);
     assert.match(created.text, /id="created-link"/);
     const link = await t.gateway.db('payment_links').where({ merchant_id: merchantId }).first();
-    assert.equal(Number(link.amount), 50000);
+    assert.equal(Number(link!.amount), 50000);
     assert.match(created.text, /id="html-snippet"/);
     assert.match(created.text, /\/pay\/form/);
     await owner.agent.post('/dashboard/developers/links').type('form').send({ _csrf: owner.csrf, description: 'Bad', amount: '5.001', currency: 'RUB' }).expect(400);

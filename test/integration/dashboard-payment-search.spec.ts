@@ -41,7 +41,7 @@ describe('dashboard: payment search', function () {
 
   it('finds by last 4, payment id, e-mail and order id, only within the merchant', async () => {
     assert.deepEqual(sorted(await ids({ q: '4444' })), sorted(seeded.mastercard));
-    assert.deepEqual(await ids({ q: seeded.mir[0] as string }), seeded.mir);
+    assert.deepEqual(await ids({ q: seeded.mir[0] }), seeded.mir);
     assert.deepEqual(await ids({ q: seeded.byEmail.email }), [seeded.byEmail.id]);
     assert.deepEqual(await ids({ q: '=HYPERLINK("http://evil.example","x")' }), [seeded.formula]);
     assert.deepEqual(await ids({ q: otherPayment }), [], "another merchant's payment id finds nothing");
@@ -60,16 +60,16 @@ describe('dashboard: payment search', function () {
     assert.equal((await ids({ to: '2026-03-02' })).length, seeded.all.length - seeded.secondDay.length);
     // Bounds are major units: 1500 is 150000 kopecks (no RUB payment is exactly that) and 1500 yen (exponent 0).
     assert.deepEqual(await ids({ amount_min: '1500', amount_max: '1500' }), [seeded.jpy]);
-    assert.deepEqual(sorted(await ids({ amount_min: '1500', amount_max: '1500.05' })), sorted([seeded.jpy, seeded.mastercard[0] as string]));
+    assert.deepEqual(sorted(await ids({ amount_min: '1500', amount_max: '1500.05' })), sorted([seeded.jpy, seeded.mastercard[0]]));
     // 1.234 KWD has three decimals; 1500.05 RUB needs both bounds exact to the cent.
     assert.deepEqual(await ids({ amount_min: '1.234', amount_max: '1.234' }), [seeded.kwd]);
-    assert.deepEqual(await ids({ amount_min: '1500.05', amount_max: '1500.05' }), [seeded.mastercard[0] as string]);
+    assert.deepEqual(await ids({ amount_min: '1500.05', amount_max: '1500.05' }), [seeded.mastercard[0]]);
     assert.deepEqual(await ids({ amount_min: '1500.051', amount_max: '1500.059' }), [], 'a bound between two cents excludes both');
     assert.deepEqual(await ids({ currency: 'JPY' }), [seeded.jpy]);
   });
 
   it('finds payments paid from a personal account by the method type core records, naming no plugin table', async () => {
-    const id = seeded.visa[0] as string;
+    const id = seeded.visa[0];
     // A fixture: the account flow itself (which records method_type 'account') is tested in account-payments.spec.
     const [before] = await t.gateway.db('payments').where({ id }).select('method_type');
     assert.equal(before?.method_type, 'card', 'a card confirm records its method type');
@@ -166,8 +166,8 @@ describe('dashboard: payment search', function () {
       assert.ok(p);
       return paymentCsvLine(p).split('","')[4];
     };
-    assert.equal(await amounts(seeded.mastercard[0] as string), '1500.05');
-    assert.equal(await amounts(seeded.mastercard[1] as string), '0.99');
+    assert.equal(await amounts(seeded.mastercard[0]), '1500.05');
+    assert.equal(await amounts(seeded.mastercard[1]), '0.99');
     assert.equal(await amounts(seeded.jpy), '1500');
     assert.equal(await amounts(seeded.kwd), '1.234');
     assert.equal(paymentCsvHeader().split(',')[0], '"id"');

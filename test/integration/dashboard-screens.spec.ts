@@ -7,7 +7,7 @@ import { WebAgent, createMerchantUser, csrfOf, signInAgent } from '../support/we
 
 /** Every `data-payment-id` of a payments table page, in order. */
 function tableIds(html: string): string[] {
-  return [...html.matchAll(/<tr data-payment-id="(pay_[0-9A-Za-z]+)"/g)].map((m) => m[1] as string);
+  return [...html.matchAll(/<tr data-payment-id="(pay_[0-9A-Za-z]+)"/g)].map((m) => m[1]);
 }
 
 function nextLink(html: string): string | undefined {
@@ -20,7 +20,7 @@ function nextLink(html: string): string | undefined {
 function csvIds(text: string): string[] {
   const lines = text.replace(/^\uFEFF/, '').split('\r\n').filter((l) => l !== '');
   assert.equal(lines[0]?.split(',')[0], '"id"');
-  return lines.slice(1).map((l) => JSON.parse(l.split(',')[0] as string) as string);
+  return lines.slice(1).map((l) => JSON.parse(l.split(',')[0]) as string);
 }
 
 /** The merchant dashboard screens through HTTP: the shell's real sign-in, sessions and CSRF, then the screens. */
@@ -54,7 +54,7 @@ describe('dashboard screens over HTTP', function () {
     const page = await owner.agent.get('/dashboard/payments?q=4444').expect(200);
     assert.deepEqual(tableIds(page.text).sort(), [...seeded.mastercard].sort());
     assert.match(page.text, /<bdi>RUB[\s\u00a0]1,500\.05<\/bdi>/, 'amounts formatted from minor units');
-    const id = seeded.mastercard[0] as string;
+    const id = seeded.mastercard[0];
     const detail = await owner.agent.get(`/dashboard/payments/${id}`).expect(200);
     assert.match(detail.text, /id="timeline"/);
     assert.match(detail.text, /payment\.captured/);
@@ -63,7 +63,7 @@ describe('dashboard screens over HTTP', function () {
   });
 
   it('refunds part of a payment after a confirmation step, and the refund is in the timeline', async () => {
-    const id = seeded.visa[2] as string; // 300.00 RUB captured
+    const id = seeded.visa[2]; // 300.00 RUB captured
     const payment = await owner.agent.get(`/dashboard/payments/${id}`).expect(200);
     const review = await owner.agent.post(`/dashboard/payments/${id}/refund/review`).type('form').send({ _csrf: csrfOf(payment.text), amount: '120.50', reason: 'damaged cup' }).expect(200);
     assert.match(review.text, /id="confirm-button"/);
@@ -87,7 +87,7 @@ describe('dashboard screens over HTTP', function () {
   });
 
   it('refuses a POST without the CSRF token and changes nothing', async () => {
-    const id = seeded.visa[1] as string;
+    const id = seeded.visa[1];
     const review = await owner.agent.post(`/dashboard/payments/${id}/refund/review`).type('form').send({ _csrf: owner.csrf, amount: '10.00' }).expect(200);
     const formKey = /name="form_key" value="([^"]+)"/.exec(review.text)?.[1] ?? '';
     const refused = await owner.agent.post(`/dashboard/payments/${id}/refund`).type('form').send({ form_key: formKey, amount: '10.00' }).expect(403);
@@ -105,7 +105,7 @@ describe('dashboard screens over HTTP', function () {
     const page = await support.agent.get('/dashboard/developers').expect(403);
     assert.ok(!/sk_test_|pk_test_/.test(page.text), 'no key, not even its display form');
     await support.agent.post('/dashboard/developers/keys').type('form').send({ _csrf: support.csrf, label: 'support key' }).expect(403);
-    const keyId = (await t.gateway.db('api_keys').first()).id as string;
+    const keyId = (await t.gateway.db('api_keys').first())!.id;
     await support.agent.post(`/dashboard/developers/keys/${keyId}/roll`).type('form').send({ _csrf: support.csrf }).expect(403);
     await support.agent.post(`/dashboard/developers/keys/${keyId}/revoke`).type('form').send({ _csrf: support.csrf }).expect(403);
     await support.agent.get('/dashboard/branding').expect(403);
@@ -117,7 +117,7 @@ describe('dashboard screens over HTTP', function () {
   });
 
   it('lets support refund only up to the limit the owner set', async () => {
-    const id = seeded.visa[0] as string; // 100.00 RUB
+    const id = seeded.visa[0]; // 100.00 RUB
     const confirm = (agent: WebAgent, amount: string, key: string) => agent.agent.post(`/dashboard/payments/${id}/refund`).type('form').send({ _csrf: agent.csrf, form_key: key.padEnd(24, 'k'), amount });
     const early = await support.agent.post(`/dashboard/payments/${id}/refund/review`).type('form').send({ _csrf: support.csrf, amount: '10.00' }).expect(403);
     assert.match(early.text, /refund_limit_exceeded/, 'said on the review step already');

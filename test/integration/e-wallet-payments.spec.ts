@@ -54,7 +54,7 @@ describe('e-wallet payments (@tender/plugin-e-wallet)', function () {
     const p = await walletPayment();
     assert.equal(p.status, 'requires_action');
     assert.equal(p.next_action?.type, 'redirect_to_url');
-    assert.match(p.next_action!.url, /^http:\/\/pay\.tender\.test\/plugins\/e-wallet\/sandbox\/pay\/[A-Za-z0-9_]+$/);
+    assert.match(p.next_action.url, /^http:\/\/pay\.tender\.test\/plugins\/e-wallet\/sandbox\/pay\/[A-Za-z0-9_]+$/);
     const page = await request(t.gateway.app).get(walletPath(p)).expect(200);
     assert.match(page.text, /500\.00/);
     const back = await request(t.gateway.app).post(walletPath(p)).type('form').send({ decision: 'succeeded' }).expect(303);

@@ -31,7 +31,7 @@ describe('e-mail through a real SMTP server', function () {
     const p = await shop.pay(CARDS.visa, { customer_email: 'buyer@example.com', order_id: 'ORDER-SECRET-77' });
     assert.equal(p.status, 'captured');
     await eventually(async () => smtp.messages.length === 1, 'the receipt');
-    const mail = smtp.messages[0]!;
+    const mail = smtp.messages[0];
     assert.equal(mail.subject, 'Your payment of RUB\u00a01,500.00 to Book Shop');
     assert.equal((mail.to as { text: string }).text, 'buyer@example.com');
     assert.match(mail.from!.text, /no-reply@pay\.tender\.test/);
@@ -41,9 +41,9 @@ describe('e-mail through a real SMTP server', function () {
     assert.ok(!`${mail.text}${html}`.includes(CARDS.visa) && !`${mail.text}${html}`.includes('424242'), 'no PAN or BIN in the e-mail');
     const link = /http:\/\/pay\.tender\.test(\/status\/[^"\s<]+)/.exec(html)?.[1];
     assert.ok(link !== undefined, 'the receipt links the status page');
-    assert.ok((mail.text ?? '').includes(link!));
+    assert.ok((mail.text ?? '').includes(link));
 
-    const page = await request(t.gateway.app).get(link!).expect(200);
+    const page = await request(t.gateway.app).get(link).expect(200);
     assert.match(page.headers['content-type'], /text\/html/);
     assert.match(page.text, /RUB\u00a01,500\.00/);
     assert.match(page.text, /Paid/);
@@ -79,9 +79,9 @@ describe('e-mail through a real SMTP server', function () {
     assert.equal((smtp.messages.at(-1)!.to as { text: string }).text, 'patient@example.com');
     // The server has accepted it; the dispatcher records that a moment later.
     const db = t.gateway.db;
-    await eventually(async () => (await db('email_outbox').where({ recipient: 'patient@example.com' }).first()).status === 'sent', 'the message marked sent');
+    await eventually(async () => (await db('email_outbox').where({ recipient: 'patient@example.com' }).first())!.status === 'sent', 'the message marked sent');
     const row = await db('email_outbox').where({ recipient: 'patient@example.com' }).first();
-    assert.equal(Number(row.attempt_count), 3);
+    assert.equal(Number(row!.attempt_count), 3);
   });
 });
 
@@ -100,7 +100,7 @@ describe('e-mail without SMTP: .eml files, and the failing-endpoint notice', fun
       await shop.createPayment();
       const dir = path.join(t.dataDir, 'mail');
       await eventually(async () => fs.existsSync(dir) && fs.readdirSync(dir).length === 1, 'one .eml file');
-      const file = fs.readdirSync(dir)[0]!;
+      const file = fs.readdirSync(dir)[0];
       assert.match(file, /\.eml$/);
       const mail = await simpleParser(fs.readFileSync(path.join(dir, file)));
       assert.equal((mail.to as { text: string }).text, 'shop@example.com');

@@ -181,7 +181,7 @@ describe('hosted payment page without JavaScript (plain form posts)', () => {
       const res = await request(t.gateway.app).post('/pay/form').type('form').send({ ...f, signature: sign(f) }).expect(303);
       const again = await request(t.gateway.app).post('/pay/form').type('form').send({ ...f, signature: sign(f) }).expect(303);
       assert.equal(res.headers.location, again.headers.location);
-      const page = await request(t.gateway.app).get(res.headers.location as string).expect(200);
+      const page = await request(t.gateway.app).get(res.headers.location).expect(200);
       assert.match(page.text, /Form Shop/);
       assert.match(page.text, /Tea/);
     });

@@ -171,7 +171,7 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
     const after = await fixture.sim.state();
     assert.equal((after.stats.byMti['0220'] ?? 0) - (before.stats.byMti['0220'] ?? 0), 1);
     assert.equal((after.stats.byMti['0221'] ?? 0) - (before.stats.byMti['0221'] ?? 0), 1, 'the retry went out as the repeat 0221');
-    assert.equal(after.accounts[CARD]!.charged - before.accounts[CARD]!.charged, 1_011, 'captured once');
+    assert.equal(after.accounts[CARD].charged - before.accounts[CARD].charged, 1_011, 'captured once');
     outcomes.push({ request: { ...auth, capture: true }, result: authorized });
   });
 
@@ -206,12 +206,12 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
       await fixture.sim.faults({ latencyMs: 100 });
       const requests = Array.from({ length: 20 }, (_, i) => sale(2_000 + i));
       // The same reference twice at once is one request at the bank: both callers get its one answer.
-      const results = await Promise.all([...requests, requests[0]!].map((r) => single.authorize(r)));
+      const results = await Promise.all([...requests, requests[0]].map((r) => single.authorize(r)));
       await fixture.sim.faults({ latencyMs: 0 });
       assert.ok(results.every((r) => r.kind === 'approved'), JSON.stringify(results.filter((r) => r.kind !== 'approved')));
       assert.equal(new Set(results.slice(0, 20).map((r) => (r.kind === 'approved' ? r.rrn : ''))).size, 20, 'every answer went to its own request');
       assert.deepEqual(results[20], results[0]);
-      requests.forEach((request, i) => outcomes.push({ request, result: results[i]! }));
+      requests.forEach((request, i) => outcomes.push({ request, result: results[i] }));
     } finally {
       await single.destroy();
     }

@@ -75,7 +75,7 @@ describe('ISO 8583: a saved card charged merchant-initiated through the gateway'
 
     const methods = (await shop.get(`/v1/customers/${customer.id}/payment_methods`).expect(200)).body as { data: Array<{ id: string; usage: string; card: { last4: string } }> };
     assert.equal(methods.data.length, 1);
-    const saved = methods.data[0]!;
+    const saved = methods.data[0];
     assert.equal(saved.usage, 'off_session');
     assert.equal(saved.card.last4, '4242');
 

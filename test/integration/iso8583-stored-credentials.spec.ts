@@ -55,7 +55,7 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
   const approve = async (r: AuthorizationRequest): Promise<Approved> => {
     const result = await io.adapter.authorize(r);
     assert.equal(result.kind, 'approved', JSON.stringify(result));
-    return result as Approved;
+    return result;
   };
   const firstPayment = async (card: string, extra: Partial<AuthorizationRequest> = {}): Promise<string> => {
     const result = await approve(request(card, { initiator: 'cardholder', sequence: 'first' }, extra));
@@ -176,7 +176,7 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     const mit = request(CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: original }, { amount: 777 }, undefined);
     const first = await approve(mit);
     const sent = sentFor(mit);
-    const held = (await io.sim.state()).accounts[CARD]!.held;
+    const held = (await io.sim.state()).accounts[CARD].held;
     const recorded = (await io.sim.state()).authorizations.length;
     // The process died after the request went out, before the answer was written.
     await new IsoJournal(io.db).setState(mit.reference, 'sent');
@@ -185,7 +185,7 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     assert.deepEqual(new Map([...repeat.fields]), new Map([...sent.fields]), 'the repeat is the request again: indicator, reference, STAN, RRN');
     assert.equal(answerTo(repeat).fields.get(39), '00');
     assert.equal(again.networkReference, first.networkReference, 'the host answers the repeat from its record');
-    assert.equal((await io.sim.state()).accounts[CARD]!.held, held, 'held once');
+    assert.equal((await io.sim.state()).accounts[CARD].held, held, 'held once');
     assert.equal((await io.sim.state()).authorizations.length, recorded, 'not processed twice');
     const frames = io.tap.frames.length;
     assert.equal((await approve(mit)).networkReference, first.networkReference, 'a retry of the answered request: the journal\'s answer, network reference included');

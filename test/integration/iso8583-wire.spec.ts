@@ -52,12 +52,12 @@ describe('ISO 8583 on the wire, read by an independent decoder', () => {
   const last = (mti: string): DecodedMessage => {
     const all = tap.of(mti);
     assert.ok(all.length > 0, `no ${mti} on the wire`);
-    return all[all.length - 1]!;
+    return all[all.length - 1];
   };
   const approve = async (r: AuthorizationRequest): Promise<Approved> => {
     const result = await adapter.authorize(r);
     assert.equal(result.kind, 'approved', JSON.stringify(result));
-    return result as Approved;
+    return result;
   };
 
   it('signs on with 0800/0810 carrying field 32, and echoes', async () => {
@@ -189,7 +189,7 @@ describe('ISO 8583 on the wire, read by an independent decoder', () => {
     assert.equal(back.fields.get(3), '200020');
     assert.equal(back.fields.get(102), '40817810000000000001');
     assert.equal(back.fields.has(2), false, 'no card field for an account');
-    const account = (await sim.state()).accounts['acct:40817810000000000001']!;
+    const account = (await sim.state()).accounts['acct:40817810000000000001'];
     assert.equal(account.charged, 2_000, 'debited 27.05, 7.05 back, to the kopeck');
   });
 

@@ -43,13 +43,13 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     assert.equal(confirmed.amount_discount, 20000);
     assert.equal(confirmed.amount, 80000, 'the bank is asked for the net');
     const op = await t.gateway.db('bank_operations').where({ payment_id: p.id, kind: 'authorize' }).first();
-    assert.equal(Number(op.amount), 80000);
+    assert.equal(Number(op!.amount), 80000);
     assert.equal(await balanceOf(shop, number), 100);
     await shop.post(`/v1/payments/${p.id}/capture`, {}).expect(200);
     // 5 % of 800.00 at 1.00 a point.
     assert.equal(await balanceOf(shop, number), 140);
     const event = await t.gateway.db('events').where({ object_id: p.id, type: 'payment.captured' }).first();
-    const parsed = JSON.parse(String(event.data));
+    const parsed = JSON.parse(String(event!.data));
     const data = parsed.amount_gross === undefined ? (parsed.object ?? parsed.data?.object ?? parsed) : parsed;
     assert.equal(data.amount_gross, 100000);
     assert.equal(data.amount_discount, 20000);
@@ -135,8 +135,8 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     for (const r of captures) assert.equal(r.status, 200, JSON.stringify(r.body));
     // Two partial refunds on each payment at once, then the rest: every payment refunded in full.
     const nets = confirmed.map((r) => r.body.amount as number);
-    await Promise.all(created.flatMap((p, i) => [shop.post('/v1/refunds', { payment_id: p.id, amount: Math.floor(nets[i]! / 3) }), shop.post('/v1/refunds', { payment_id: p.id, amount: Math.floor(nets[i]! / 7) })]).map((r) => r.expect(201)));
-    await Promise.all(created.map((p, i) => shop.post('/v1/refunds', { payment_id: p.id, amount: nets[i]! - Math.floor(nets[i]! / 3) - Math.floor(nets[i]! / 7) }).expect(201)));
+    await Promise.all(created.flatMap((p, i) => [shop.post('/v1/refunds', { payment_id: p.id, amount: Math.floor(nets[i] / 3) }), shop.post('/v1/refunds', { payment_id: p.id, amount: Math.floor(nets[i] / 7) })]).map((r) => r.expect(201)));
+    await Promise.all(created.map((p, i) => shop.post('/v1/refunds', { payment_id: p.id, amount: nets[i] - Math.floor(nets[i] / 3) - Math.floor(nets[i] / 7) }).expect(201)));
     for (const p of created) {
       const moves = await t.gateway.db('loyalty_movements').where({ payment_id: p.id });
       const total = (kind: string) => moves.filter((m) => m.kind === kind).reduce((sum, m) => sum + Number(m.points), 0);
@@ -228,7 +228,7 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     const first = await other.pay(CARDS.mastercard, { amount: 5000 });
     await other.post(`/v1/loyalty/cards/${number}/link`, { payment: first.id }).expect(404); // only a merchant's own program's card is linked by the merchant
     const before = await t.gateway.db('loyalty_cards').where({ number }).first();
-    await t.gateway.db('loyalty_cards').where({ id: before.id }).update({ card_fingerprint: (await t.gateway.db('payments').where({ id: first.id }).first()).card_fingerprint });
+    await t.gateway.db('loyalty_cards').where({ id: before.id }).update({ card_fingerprint: (await t.gateway.db('payments').where({ id: first.id }).first())!.card_fingerprint });
     // Paid at two merchants with the linked card, no loyalty input: points accrue to the operator's card.
     await shop.pay(CARDS.mastercard, { amount: 20000 });
     await other.pay(CARDS.mastercard, { amount: 10000 });

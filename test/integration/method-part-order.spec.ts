@@ -11,7 +11,7 @@ import { voucherMethod } from '../support/voucher-plugin';
 function leadingVoucher(): PaymentMethod {
   const method = voucherMethod();
   if (method.page === undefined) throw new Error('the voucher method has a page part');
-  return { ...method, page: { ...method.page, leads: true } } as PaymentMethod;
+  return { ...method, page: { ...method.page, leads: true } };
 }
 
 describe('the order of payment methods\' parts in the island (PaymentMethodPage.leads)', function () {

@@ -28,14 +28,14 @@ describe('notifications: recovery', function () {
       t.gateway.startBackgroundJobs();
       await receiver.until(() => receiver.acknowledged().length === 1, 'the delivery after the lease ran out');
       const db = t.gateway.db;
-      await eventually(async () => (await db('webhook_deliveries').where({ id: lost.id }).first()).status === 'delivered', 'delivered recorded');
+      await eventually(async () => (await db('webhook_deliveries').where({ id: lost.id }).first())!.status === 'delivered', 'delivered recorded');
       const row = await db('webhook_deliveries').where({ id: lost.id }).first();
-      assert.equal(Number(row.attempt_count), 2, 'the second claim is a new attempt');
+      assert.equal(Number(row!.attempt_count), 2, 'the second claim is a new attempt');
       // A late answer from the crashed process cannot overwrite the newer attempt.
       const applied = await db.transaction((trx) => queue.settle(trx, lost, { startedAt: Date.now(), statusCode: 500, latencyMs: 1, excerpt: null, error: null }, { status: 'pending', nextAttemptAt: Date.now() }, Date.now()));
       assert.equal(applied, false);
-      assert.equal((await db('webhook_deliveries').where({ id: lost.id }).first()).status, 'delivered');
-      assert.equal(endpoint.id, row.endpoint_id);
+      assert.equal((await db('webhook_deliveries').where({ id: lost.id }).first())!.status, 'delivered');
+      assert.equal(endpoint.id, row!.endpoint_id);
     } finally {
       await receiver.close();
       await t.close();
@@ -58,7 +58,7 @@ describe('notifications: recovery', function () {
       await shop.post('/v1/refunds', { payment_id: p.id, amount: 5000 });
       const dir = path.join(t.dataDir, 'mail');
       await eventually(async () => fs.existsSync(dir) && fs.readdirSync(dir).length === 1, 'the notice as an .eml file');
-      const mail = await simpleParser(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!)));
+      const mail = await simpleParser(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0])));
       assert.equal((mail.to as { text: string }).text, 'shop@example.com');
       assert.equal(mail.subject, 'A refund of RUB\u00a050.00 failed');
       assert.ok((mail.text ?? '').includes(p.id));

@@ -25,8 +25,8 @@ function samples(text: string): Array<{ name: string; labels: Record<string, str
       const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
       assert.ok(m !== null, `not a sample line: ${line}`);
       const labels: Record<string, string> = {};
-      for (const pair of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]!] = pair[2]!;
-      return { name: m[1]!, labels, value: Number(m[3]) };
+      for (const pair of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]] = pair[2]!;
+      return { name: m[1], labels, value: Number(m[3]) };
     });
 }
 
@@ -319,7 +319,7 @@ describe('observability: metrics, readiness, request ids', function () {
       t.gateway.logger.info({ marker: 'outside' }, 'not in a request');
       const outside = t.logs().split('\n').filter((l) => l.includes('"marker":"outside"')).map((l) => JSON.parse(l) as { request_id?: string });
       assert.equal(outside.length, 1);
-      assert.equal(outside[0]!.request_id, undefined);
+      assert.equal(outside[0].request_id, undefined);
     });
 
     it('echoes a sane X-Request-Id, generates one otherwise, and puts it in error bodies', async () => {
@@ -356,7 +356,7 @@ describe('observability: tender worker with TENDER_WORKER_METRICS_PORT', functio
         child.stdout.on('data', (chunk: Buffer) => {
           out += chunk.toString();
           const m = /probes and metrics on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (m !== null) resolve(m[1]!);
+          if (m !== null) resolve(m[1]);
         });
         child.once('exit', () => reject(new Error(`the worker did not start:\n${out}`)));
       });

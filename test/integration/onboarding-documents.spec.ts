@@ -39,12 +39,12 @@ describe('onboarding documents: limits, sealing and isolation', function () {
   it('stores a PDF sealed at rest, lists it and gives it back to its owner as a download', async () => {
     await upload(a.owner, PDF, 'Устав ООО.pdf').expect(303);
     const row = await t.gateway.db('onboarding_documents').where({ merchant_id: a.id }).first();
-    assert.equal(row.file_name, 'Устав ООО.pdf');
-    assert.equal(row.content_type, 'application/pdf');
-    assert.ok(!Buffer.from(row.sealed).includes(Buffer.from('a charter, in clear')), 'the content is not in the database in clear');
+    assert.equal(row!.file_name, 'Устав ООО.pdf');
+    assert.equal(row!.content_type, 'application/pdf');
+    assert.ok(!Buffer.from(row!.sealed).includes(Buffer.from('a charter, in clear')), 'the content is not in the database in clear');
     const page = await a.owner.agent.get('/dashboard/onboarding').expect(200);
-    assert.match(page.text, new RegExp(`/dashboard/onboarding/documents/${row.id}`));
-    const download = await a.owner.agent.get(`/dashboard/onboarding/documents/${row.id}`).buffer(true).parse((res, done) => {
+    assert.match(page.text, new RegExp(`/dashboard/onboarding/documents/${row!.id}`));
+    const download = await a.owner.agent.get(`/dashboard/onboarding/documents/${row!.id}`).buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => done(null, Buffer.concat(chunks)));
@@ -99,7 +99,7 @@ describe('onboarding documents: limits, sealing and isolation', function () {
     assert.equal(await count(), before);
     await upload(a.owner, PNG, '<img src=x onerror=alert(1)>.png', 'director_id', 'image/png').expect(303);
     const row = await t.gateway.db('onboarding_documents').where({ merchant_id: a.id, requirement: 'director_id' }).first();
-    assert.equal(row.file_name, 'img src_x onerror_alert(1).png');
+    assert.equal(row!.file_name, 'img src_x onerror_alert(1).png');
     assert.doesNotMatch((await a.owner.agent.get('/dashboard/onboarding').expect(200)).text, /<img src=x/);
   });
 
@@ -117,16 +117,16 @@ describe('onboarding documents: limits, sealing and isolation', function () {
 
   it('keeps merchants apart: B cannot fetch A\'s document; the operator can, under A only', async () => {
     const doc = await t.gateway.db('onboarding_documents').where({ merchant_id: a.id }).first();
-    await b.owner.agent.get(`/dashboard/onboarding/documents/${doc.id}`).expect(404);
-    assert.doesNotMatch((await b.owner.agent.get('/dashboard/onboarding').expect(200)).text, new RegExp(doc.id));
+    await b.owner.agent.get(`/dashboard/onboarding/documents/${doc!.id}`).expect(404);
+    assert.doesNotMatch((await b.owner.agent.get('/dashboard/onboarding').expect(200)).text, new RegExp(doc!.id));
     const op = await operatorAgent(t);
-    await op.agent.get(`/console/merchants/${a.id}/documents/${doc.id}`).expect(200);
+    await op.agent.get(`/console/merchants/${a.id}/documents/${doc!.id}`).expect(200);
     const read = await t.gateway.db('audit_log').where({ action: 'merchant.document_read', merchant_id: a.id }).first();
-    assert.match(read.data, new RegExp(doc.id), 'the operator\'s reading is audited');
-    await op.agent.get(`/console/merchants/${b.id}/documents/${doc.id}`).expect(404);
-    assert.match((await op.agent.get(`/console/merchants/${a.id}`).expect(200)).text, new RegExp(`/documents/${doc.id}`));
+    assert.match(read!.data, new RegExp(doc!.id), 'the operator\'s reading is audited');
+    await op.agent.get(`/console/merchants/${b.id}/documents/${doc!.id}`).expect(404);
+    assert.match((await op.agent.get(`/console/merchants/${a.id}`).expect(200)).text, new RegExp(`/documents/${doc!.id}`));
     // A dashboard session is not an operator: the console refuses it.
-    const refused = await b.owner.agent.get(`/console/merchants/${a.id}/documents/${doc.id}`);
+    const refused = await b.owner.agent.get(`/console/merchants/${a.id}/documents/${doc!.id}`);
     assert.notEqual(refused.status, 200);
   });
 });

@@ -65,7 +65,7 @@ describe('isolation across merchants and modes, and suspension', function () {
     }
     assert.equal((await a.live.get(`/v1/payments/${live.id}`)).body.status, 'authorized');
     const testList = await a.test.get('/v1/payments?limit=100').expect(200);
-    assert.ok(testList.body.data.every((p: { livemode: boolean }) => p.livemode === false));
+    assert.ok(testList.body.data.every((p: { livemode: boolean }) => !p.livemode));
     // Keys are per mode too: a live key lists live keys only.
     const liveKeys = await a.live.get('/v1/api_keys').expect(200);
     assert.ok(liveKeys.body.data.length > 0 && liveKeys.body.data.every((k: { livemode: boolean }) => k.livemode));
@@ -73,7 +73,7 @@ describe('isolation across merchants and modes, and suspension', function () {
     assert.ok(bank.authorizations.length > 0);
     for (const req of bank.authorizations) {
       const payment = await t.gateway.db('payments').where({ id: req.paymentId }).first();
-      assert.equal(req.connection.terminalId, payment.merchant_id === a.id ? 'TA000001' : 'TB000001');
+      assert.equal(req.connection.terminalId, payment!.merchant_id === a.id ? 'TA000001' : 'TB000001');
     }
   });
 

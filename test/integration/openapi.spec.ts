@@ -40,7 +40,7 @@ describe('OpenAPI: /openapi.json describes every /v1 route, and real answers mat
     assert.equal(doc.openapi, '3.1.0');
     const text = JSON.stringify(doc);
     for (const [, ref] of text.matchAll(/"\$ref":"#\/([^"]+)"/g)) {
-      const target = ref!.split('/').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
+      const target = ref.split('/').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
       assert.ok(target !== undefined, `dangling $ref #/${ref}`);
     }
     assert.ok(Object.keys(doc.webhooks).includes('payment.captured'));

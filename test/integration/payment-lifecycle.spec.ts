@@ -114,8 +114,8 @@ describe('card payments end to end', function () {
     assert.equal(p.status, 'failed');
     assert.equal(p.failure_code, 'processing_error');
     const op = await t.gateway.db('bank_operations').where({ payment_id: p.id }).first();
-    assert.equal(op.status, 'failed');
-    assert.equal(op.raw_code, '96');
+    assert.equal(op!.status, 'failed');
+    assert.equal(op!.raw_code, '96');
   });
 
   it('lets the buyer try again with another card after a decline', async () => {
@@ -131,7 +131,7 @@ describe('card payments end to end', function () {
     assert.equal(p.status, 'processing');
     assert.equal(p.failure_code, null);
     const op = await t.gateway.db('bank_operations').where({ payment_id: p.id }).first();
-    assert.equal(op.status, 'pending');
+    assert.equal(op!.status, 'pending');
   });
 
   it('retrieves and lists payments newest first with cursor pagination and filters', async () => {

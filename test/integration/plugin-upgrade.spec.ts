@@ -153,7 +153,7 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
       form.Checkvalue = signOrder(form);
       const location = new URL(String((await postForm(donor.app, '/pay/order.cfm', form).expect(303)).headers.location));
       const payment = await donor.db('payments').where({ page_token: location.pathname.replace(/^\/pay\//, '') }).first();
-      assistBill = String(payment.id);
+      assistBill = String(payment!.id);
       await api.post(`/v1/payments/${assistBill}/confirm`, card(CARDS.mastercard)).expect(200);
       await api.post('/v1/saleor/installations', { saleor_api_url: 'http://127.0.0.1:9/graphql/' }).expect(201);
       await donor.db('iso8583_counters').where({ name: 'message' }).update({ value: 4242 });
@@ -195,7 +195,7 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
       assert.ok(core.includes('016-plugin-migrations') && core.includes('005-routing') && core.includes('031-accounts-plugin-tables'));
       for (const moved of ['008-certificates', '009-assist', '010-saleor', '014-saleor-outside-refunds', '015-saleor-install-secrets']) assert.ok(!core.includes(moved), `${moved} left core's list`);
       // 032 backfilled how the old payments were paid: the card columns, the accounts plugin's account_payments.
-      const methodOf = async (id: string) => (await gateway.db('payments').where({ id }).first()).method_type as string | null;
+      const methodOf = async (id: string) => (await gateway.db('payments').where({ id }).first())!.method_type;
       assert.equal(await methodOf(cardPayment), 'card');
       assert.equal(await methodOf(accountPayment), 'account');
       assert.equal(await methodOf(assistBill), 'card');

@@ -135,9 +135,9 @@ describe('transaction monitoring: alert e-mails through a real SMTP server', fun
     try {
       const merchant = await t.createMerchant('Twin Shop');
       const shops = [new MerchantClient(t.gateway.app, merchant.key), new MerchantClient(second.app, merchant.key)];
-      await putMerchantRules(t.gateway.app, shops[0]!, { rules: { lists: { block: { ips: ['203.0.113.0/24'] } } }, alerts: { patterns: { blocks: { threshold: 2 } } } }).expect(200);
-      const payments = await Promise.all(Array.from({ length: 6 }, () => shops[0]!.createPayment()));
-      const confirm = (i: number) => shops[i % 2]!.post(`/v1/payments/${payments[i]!.id}/confirm`, { payment_method: { type: 'card', card: { number: CARDS.visa, exp_month: 12, exp_year: 2031, cvc: '123' } }, customer: { ip: `203.0.113.${i + 1}` } }).expect(200);
+      await putMerchantRules(t.gateway.app, shops[0], { rules: { lists: { block: { ips: ['203.0.113.0/24'] } } }, alerts: { patterns: { blocks: { threshold: 2 } } } }).expect(200);
+      const payments = await Promise.all(Array.from({ length: 6 }, () => shops[0].createPayment()));
+      const confirm = (i: number) => shops[i % 2].post(`/v1/payments/${payments[i].id}/confirm`, { payment_method: { type: 'card', card: { number: CARDS.visa, exp_month: 12, exp_year: 2031, cvc: '123' } }, customer: { ip: `203.0.113.${i + 1}` } }).expect(200);
       // MariaDB: all at once through both processes; SQLite (one writer per file): one after another, alternating.
       if (t.database.dialect === 'mysql') await Promise.all(payments.map((_, i) => confirm(i)));
       else for (let i = 0; i < payments.length; i++) await confirm(i);

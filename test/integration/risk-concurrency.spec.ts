@@ -68,7 +68,7 @@ describe('transaction monitoring: thresholds hold under simultaneous confirms (M
     const shop = await shopWith({ rules: { card_testing: { max_distinct_cards: 1 }, velocity: { limits: [{ key: 'card', window_seconds: 3600, max_attempts: 1, score: 100 }] } } });
     const cards = [CARDS.visa, CARDS.mastercard, CARDS.mir];
     const payments = await Promise.all(cards.map(() => shop.createPayment()));
-    const answers = await Promise.all(payments.map((p, i) => shop.post(`/v1/payments/${p.id}/confirm`, { payment_method: { type: 'card', card: { number: cards[i]!, exp_month: 12, exp_year: 2031, cvc: '123' } }, customer: { ip: `192.0.2.${i + 1}`, email: `b${i}@example.com` } }).expect(200)));
+    const answers = await Promise.all(payments.map((p, i) => shop.post(`/v1/payments/${p.id}/confirm`, { payment_method: { type: 'card', card: { number: cards[i], exp_month: 12, exp_year: 2031, cvc: '123' } }, customer: { ip: `192.0.2.${i + 1}`, email: `b${i}@example.com` } }).expect(200)));
     assert.deepEqual(answers.map((a) => a.body.status), ['captured', 'captured', 'captured']);
   });
 });

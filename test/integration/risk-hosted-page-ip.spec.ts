@@ -36,8 +36,8 @@ describe("transaction monitoring: the hosted page passes the buyer's IP and e-ma
       assert.deepEqual(after.risk.reasons.map((r: { rule: string; reason: string }) => `${r.rule}: ${r.reason}`), ['lists: the IP is on the block list']);
       assert.deepEqual(await t.gateway.db('bank_operations').where({ payment_id: payment.id }), []);
       const row = await t.gateway.db('risk_assessments').where({ payment_id: payment.id }).first();
-      assert.equal(row.ip, '127.0.0.1', 'an IPv4-mapped socket address is kept as IPv4');
-      assert.equal(row.email, 'page.buyer@example.com', "the payment's customer e-mail is the buyer's");
+      assert.equal(row!.ip, '127.0.0.1', 'an IPv4-mapped socket address is kept as IPv4');
+      assert.equal(row!.email, 'page.buyer@example.com', "the payment's customer e-mail is the buyer's");
     });
 
     it('ignores X-Forwarded-For: a buyer cannot choose the IP monitoring sees', async () => {
@@ -45,7 +45,7 @@ describe("transaction monitoring: the hosted page passes the buyer's IP and e-ma
       const payment = await shop.createPayment();
       await submitCard(t.gateway.app, String(payment.payment_url), CARDS.visa, { 'X-Forwarded-For': '203.0.113.50' });
       assert.equal((await shop.get(`/v1/payments/${payment.id}`).expect(200)).body.status, 'captured');
-      assert.equal((await t.gateway.db('risk_assessments').where({ payment_id: payment.id }).first()).ip, '127.0.0.1');
+      assert.equal((await t.gateway.db('risk_assessments').where({ payment_id: payment.id }).first())!.ip, '127.0.0.1');
     });
   });
 
@@ -65,7 +65,7 @@ describe("transaction monitoring: the hosted page passes the buyer's IP and e-ma
       await submitCard(t.gateway.app, String(payment.payment_url), CARDS.visa, { 'X-Forwarded-For': '203.0.113.50' });
       const after = (await shop.get(`/v1/payments/${payment.id}`).expect(200)).body;
       assert.equal(after.failure_code, 'fraud_suspected');
-      assert.equal((await t.gateway.db('risk_assessments').where({ payment_id: payment.id }).first()).ip, '203.0.113.50');
+      assert.equal((await t.gateway.db('risk_assessments').where({ payment_id: payment.id }).first())!.ip, '203.0.113.50');
     });
 
     it('lets a buyer from another forwarded address pay', async () => {

@@ -34,7 +34,7 @@ describe('transaction monitoring: lists and BIN country', function () {
   it('blocks e-mails, BIN prefixes and card fingerprints; the allow list beats scores but not a block', async () => {
     const shop = await newShop();
     const first = await payAs(shop, CARDS.mastercard, {});
-    const fingerprint = String((await t.gateway.db('risk_assessments').where({ payment_id: first.id }).first()).card_fingerprint);
+    const fingerprint = String((await t.gateway.db('risk_assessments').where({ payment_id: first.id }).first())!.card_fingerprint);
     await putMerchantRules(t.gateway.app, shop, {
       rules: {
         lists: { block: { emails: ['Fraud@Example.com'], bins: ['2200'], cards: [fingerprint] }, allow: { emails: ['vip@example.com'] } },

@@ -118,14 +118,14 @@ describe('transaction monitoring: rules, windows and the block path', function (
     assert.equal(p.risk.score, 0);
     assert.deepEqual(p.risk.reasons.map((r) => [r.rule, r.dry_run]), [['amount', true]]);
     const row = await t.gateway.db('risk_assessments').where({ payment_id: p.id }).first();
-    assert.equal(row.dry_run_decision, 'block');
-    assert.equal(row.action, 'allow');
-    assert.equal(row.outcome, 'approved');
+    assert.equal(row!.dry_run_decision, 'block');
+    assert.equal(row!.action, 'allow');
+    assert.equal(row!.outcome, 'approved');
 
     await putMerchantRules(t.gateway.app, shop, { dry_run: true, rules: { amount: { max_amounts: { RUB: 1000 } } } }).expect(200);
     const whole = await payAs(shop, CARDS.visa, {}, { amount: 5000 });
     assert.equal(whole.status, 'captured', 'a dry-run rule set acts on nothing');
-    assert.equal((await t.gateway.db('risk_assessments').where({ payment_id: whole.id }).first()).dry_run_decision, 'block');
+    assert.equal((await t.gateway.db('risk_assessments').where({ payment_id: whole.id }).first())!.dry_run_decision, 'block');
   });
 
   it('challenge falls back to the configured action on the API confirm path, which cannot present 3-D Secure', async () => {
@@ -136,7 +136,7 @@ describe('transaction monitoring: rules, windows and the block path', function (
     assert.equal(p.risk.decision, 'block');
     assert.match(p.risk.reasons.at(-1)?.reason ?? '', /challenge: 3-D Secure cannot be presented on this path/);
     const row = await t.gateway.db('risk_assessments').where({ payment_id: p.id }).first();
-    assert.equal(row.decision, 'challenge');
+    assert.equal(row!.decision, 'challenge');
   });
 
   it('stores no PAN anywhere the engine writes', async () => {

@@ -26,7 +26,7 @@ describe('transaction monitoring: the review queue', function () {
     const list = (await shop.get('/v1/risk/reviews?status=open&limit=100').expect(200)).body.data as Array<{ id: string; payment: string; status: string }>;
     const review = list.find((r) => r.payment === paymentId);
     assert.ok(review, 'no open review for the payment');
-    return review as Record<string, unknown> & { id: string; status: string };
+    return review;
   }
 
   it('authorizes a reviewed payment but holds its capture; approving captures it', async () => {
@@ -114,7 +114,7 @@ describe('transaction monitoring: the review queue', function () {
 
 describe('transaction monitoring: rule sets through the API', function () {
   let t: TestGateway;
-  const admin = (): request.SuperTest<request.Test> => request(t.gateway.app) as unknown as request.SuperTest<request.Test>;
+  const admin = (): request.SuperTest => request(t.gateway.app) as unknown as request.SuperTest;
   const ADMIN = 'Bearer adm_test_0123456789abcdefghijklmnop';
 
   before(async () => {

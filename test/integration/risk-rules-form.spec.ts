@@ -91,11 +91,11 @@ describe('risk rules form, dry run, and the review decision on the timeline', fu
     clock.advance(3 * 3600_000);
     const decidedAt = clock.now();
     const ctx = { merchantId, livemode: false };
-    await t.gateway.container.resolve(RiskReviewService).approve(ctx, String(review.id));
+    await t.gateway.container.resolve(RiskReviewService).approve(ctx, String(review!.id));
     const payment = await t.gateway.container.resolve(PaymentRepository).find(t.gateway.db, ctx, held.id);
     assert.ok(payment);
     const timeline = await t.gateway.container.resolve(PaymentTimelineAssembler).assemble(ctx, payment);
     const entries = timeline.entries.filter((e) => e.kind === 'review');
-    assert.deepEqual(entries.map((e) => [e.title, e.at]), [['review: opened', Number(review.created_at)], ['review: approved', decidedAt]]);
+    assert.deepEqual(entries.map((e) => [e.title, e.at]), [['review: opened', Number(review!.created_at)], ['review: approved', decidedAt]]);
   });
 });

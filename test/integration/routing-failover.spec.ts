@@ -80,7 +80,7 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
     assert.equal(p.status, 'captured');
     const tried = await attempts(p.id);
     assert.deepEqual(tried.map((a) => [a.bank, a.result]), [['alpha', 'technical_failure'], ['beta', 'approved']]);
-    assert.match(tried[0]!.reason, /no routing rule matched/);
+    assert.match(tried[0].reason, /no routing rule matched/);
     assert.equal(await sim.charged(CARDS.visa), 150000);
     alpha.down = false;
   });
@@ -116,7 +116,7 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
     assert.equal(p.status, 'authorized');
     const tried = await attempts(p.id);
     assert.deepEqual(tried.map((a) => a.bank), ['beta']);
-    assert.match(tried[0]!.reason, /merchant rule 'mir-to-beta'/);
+    assert.match(tried[0].reason, /merchant rule 'mir-to-beta'/);
     assert.equal((await shop.post(`/v1/payments/${p.id}/capture`, { amount: 40_000 }).expect(200)).body.status, 'captured');
     await shop.post('/v1/refunds', { payment_id: p.id, amount: 15_000 }).expect(201);
     assert.equal(await sim.charged(CARDS.mir), 25_000, 'captured 40 000, refunded 15 000: the bank agrees to the kopeck');
@@ -151,7 +151,7 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
     const settled = (await shop.get(`/v1/payments/${payment.id}`).expect(200)).body;
     assert.equal(settled.status, 'failed');
     const [attempt] = (await shop.get(`/v1/payments/${payment.id}/attempts`).expect(200)).body.data as Array<{ result: string; operation_status: string }>;
-    assert.deepEqual([attempt!.result, attempt!.operation_status], ['unknown', 'failed'], 'the attempt was unknown; its operation is settled now');
+    assert.deepEqual([attempt.result, attempt.operation_status], ['unknown', 'failed'], 'the attempt was unknown; its operation is settled now');
 
     const all = (await t.gateway.db('payments').where({ livemode: true })) as Array<{ id: string; status: string; card_last4: string; amount_captured: number | string; amount_refunded: number | string }>;
     const owed: Record<string, number> = {};

@@ -47,9 +47,9 @@ async function liveMerchant(t: TestGateway): Promise<{ id: string; shop: Merchan
   const base = { merchantId: merchant.id, livemode: true, currencies: ['RUB'] };
   const ids: Record<string, string> = {};
   for (const [i, [bank, adapter]] of [['alpha', 'standin-bank'], ['beta', 'standin-bank'], ['gamma', 'absent-adapter'], ['delta', 'standin-bank']].entries()) {
-    ids[bank!] = (await repo.create(t.gateway.db, { ...base, bankCode: bank!, adapterCode: adapter!, bankMerchantId: `M-${bank}`, terminalId: `T000000${i}` }, 1_000 + i)).id;
+    ids[bank] = (await repo.create(t.gateway.db, { ...base, bankCode: bank, adapterCode: adapter, bankMerchantId: `M-${bank}`, terminalId: `T000000${i}` }, 1_000 + i)).id;
   }
-  await repo.setStatus(t.gateway.db, { merchantId: merchant.id, livemode: true }, ids.delta!, 'disabled', 2_000);
+  await repo.setStatus(t.gateway.db, { merchantId: merchant.id, livemode: true }, ids.delta, 'disabled', 2_000);
   return { id: merchant.id, shop: new MerchantClient(t.gateway.app, live.key), ids };
 }
 
@@ -99,7 +99,7 @@ describe('routing strategies: a plugin wrapper, the dry run and the console test
     assert.equal(paid.status, 'captured');
     const attempts = (await m.shop.get(`/v1/payments/${paid.id}/attempts`).expect(200)).body.data as Array<{ bank: string; reason: string }>;
     assert.deepEqual(attempts.map((a) => a.bank), ['beta']);
-    assert.match(attempts[0]!.reason, /^beta preferred/);
+    assert.match(attempts[0].reason, /^beta preferred/);
   });
 
   it('explains a test-mode payment as the sandbox, whatever the rules say', async () => {

@@ -61,7 +61,7 @@ describe('Saleor app: stored payment methods (saved cards)', function () {
       .set('saleor-signature', store.signature(body))
       .send(body)
       .expect(200);
-    const validate = ajv.compile(SALEOR_RESPONSE_SCHEMAS[event]!);
+    const validate = ajv.compile(SALEOR_RESPONSE_SCHEMAS[event]);
     assert.ok(validate(res.body), `${event} answer ${JSON.stringify(res.body)} breaks Saleor's schema: ${ajv.errorsText(validate.errors)}`);
     return res.body as Record<string, unknown>;
   }
@@ -118,12 +118,12 @@ describe('Saleor app: stored payment methods (saved cards)', function () {
 
   it('pays with a saved card at once (buyer present) and answers CHARGE_SUCCESS', async () => {
     const [first] = (await list(storeA, anna)).paymentMethods as Array<{ id: string }>;
-    const init = await hook(storeA, 'TRANSACTION_INITIALIZE_SESSION', initialize(anna, { payment_method: first!.id }));
+    const init = await hook(storeA, 'TRANSACTION_INITIALIZE_SESSION', initialize(anna, { payment_method: first.id }));
     assert.equal(init.result, 'CHARGE_SUCCESS');
     assert.equal(init.amount, 12.5);
     const payment = (await shopA.get(`/v1/payments/${String(init.pspReference)}`).expect(200)).body;
     assert.equal(payment.status, 'captured');
-    assert.equal(payment.payment_method, first!.id);
+    assert.equal(payment.payment_method, first.id);
     assert.equal(payment.off_session, false);
     const link = await t.gateway.db('saleor_transactions').where({ payment_id: payment.id }).first();
     assert.equal(link.reported_status, 'captured', 'Saleor heard the result in the answer; the reporter will not repeat it');
@@ -159,15 +159,15 @@ describe('Saleor app: stored payment methods (saved cards)', function () {
 
   it('deletes the user\'s card on STORED_PAYMENT_METHOD_DELETE_REQUESTED: the vault row is gone', async () => {
     const [card] = (await list(storeA, anna)).paymentMethods as Array<{ id: string }>;
-    const row = await t.gateway.db('customer_payment_methods').where({ id: card!.id }).first();
+    const row = await t.gateway.db('customer_payment_methods').where({ id: card.id }).first();
     assert.ok(await t.gateway.db('card_vault').where({ id: row.vault_id }).first());
-    const answer = await hook(storeA, 'STORED_PAYMENT_METHOD_DELETE_REQUESTED', { user: anna, paymentMethodId: card!.id, channel: { slug: 'default-channel' } });
+    const answer = await hook(storeA, 'STORED_PAYMENT_METHOD_DELETE_REQUESTED', { user: anna, paymentMethodId: card.id, channel: { slug: 'default-channel' } });
     assert.deepEqual(answer, { result: 'SUCCESSFULLY_DELETED' });
     assert.equal(await t.gateway.db('card_vault').where({ id: row.vault_id }).first(), undefined);
     assert.deepEqual(await list(storeA, anna), { paymentMethods: [] });
-    const again = await hook(storeA, 'STORED_PAYMENT_METHOD_DELETE_REQUESTED', { user: anna, paymentMethodId: card!.id, channel: { slug: 'default-channel' } });
+    const again = await hook(storeA, 'STORED_PAYMENT_METHOD_DELETE_REQUESTED', { user: anna, paymentMethodId: card.id, channel: { slug: 'default-channel' } });
     assert.equal(again.result, 'FAILED_TO_DELETE');
-    const pay = await hook(storeA, 'TRANSACTION_INITIALIZE_SESSION', initialize(anna, { payment_method: card!.id }));
+    const pay = await hook(storeA, 'TRANSACTION_INITIALIZE_SESSION', initialize(anna, { payment_method: card.id }));
     assert.equal(pay.result, 'CHARGE_FAILURE');
   });
 

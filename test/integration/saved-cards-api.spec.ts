@@ -58,7 +58,7 @@ describe('saved cards over the API: saving, merchant-initiated payments, refusal
     assert.equal(JSON.stringify(got.body).includes('424242424242'), false, 'never the PAN');
     const row = await t.gateway.db('customer_payment_methods').where({ id: pm }).first();
     const paymentRow = await t.gateway.db('payments').where({ id: payment.id as string }).first();
-    assert.notEqual(row.vault_id, paymentRow.card_token, 'the saved card has its own vault row');
+    assert.notEqual(row.vault_id, paymentRow!.card_token, 'the saved card has its own vault row');
     assert.ok(await t.gateway.db('card_vault').where({ id: row.vault_id }).first());
     assert.equal(row.first_payment_id, payment.id);
     const attached = await t.gateway.db('events').where({ merchant_id: merchantId, type: 'payment_method.attached', object_id: pm });
@@ -97,17 +97,17 @@ describe('saved cards over the API: saving, merchant-initiated payments, refusal
     assert.equal(res.body.customer, customer);
     assert.equal(res.body.card.last4, '4242');
     const firstRow = await t.gateway.db('payments').where({ id: first.id as string }).first();
-    assert.match(String(firstRow.network_reference), /^sbxnt_/);
+    assert.match(String(firstRow!.network_reference), /^sbxnt_/);
     // What the sandbox bank was told: the first payment stored the card (cardholder, first), the charge is merchant-initiated with the first reference and no CVC.
     const sandbox = t.gateway.container.resolve(BankRegistry).get('sandbox') as SandboxBankAdapter;
     const told = (id: string) => sandbox.authorizations().filter((a) => a.paymentId === id);
     assert.deepEqual(told(first.id as string).map((a) => [a.initiator, a.sequence, a.cvcGiven]), [['cardholder', 'first', true]]);
     assert.deepEqual(
       told(res.body.id as string).map((a) => ({ initiator: a.initiator, sequence: a.sequence, reason: a.reason, originalReference: a.originalReference, cvcGiven: a.cvcGiven, last4: a.last4 })),
-      [{ initiator: 'merchant', sequence: 'subsequent', reason: 'unscheduled', originalReference: firstRow.network_reference, cvcGiven: false, last4: '4242' }],
+      [{ initiator: 'merchant', sequence: 'subsequent', reason: 'unscheduled', originalReference: firstRow!.network_reference, cvcGiven: false, last4: '4242' }],
     );
     const saved = await t.gateway.db('customer_payment_methods').where({ id: pm }).first();
-    assert.equal(saved.network_reference, firstRow.network_reference);
+    assert.equal(saved.network_reference, firstRow!.network_reference);
     // The reference string and the object form are the same method.
     const objectForm = await mit(customer, { type: 'saved_card', saved_card: { id: pm } }).expect(201);
     assert.equal(objectForm.body.status, 'captured');

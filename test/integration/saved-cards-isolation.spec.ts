@@ -40,9 +40,9 @@ describe('saved cards: merchants and modes are isolated; live payments take no t
     assert.equal(res.body.livemode, true);
     const sent = bank.authorizations.slice(before);
     assert.equal(sent.length, 1);
-    assert.equal(sent[0]!.card.storedCredential?.initiator, 'merchant');
-    assert.equal(sent[0]!.card.storedCredential?.sequence, 'subsequent');
-    assert.equal(sent[0]!.card.cvc, undefined);
+    assert.equal(sent[0].card.storedCredential?.initiator, 'merchant');
+    assert.equal(sent[0].card.storedCredential?.sequence, 'subsequent');
+    assert.equal(sent[0].card.cvc, undefined);
   });
 
   it('refuses a sandbox test card on a live payment (card_test_number_live), saving nothing and writing nothing', async () => {

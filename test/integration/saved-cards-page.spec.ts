@@ -18,7 +18,7 @@ async function islandOfPayment(app: Express, paymentUrl: string, locale?: string
 function form(html: string, id: string): { action: string; token: string } {
   const m = new RegExp(`<form[^>]*action="([^"]+)"[^>]*id="${id}"[\\s\\S]*?name="form_token" value="([0-9A-Za-z]+)"`).exec(html) ?? new RegExp(`<form[^>]*id="${id}"[^>]*action="([^"]+)"[\\s\\S]*?name="form_token" value="([0-9A-Za-z]+)"`).exec(html);
   if (m === null) throw new Error(`no form #${id} in:\n${html.slice(0, 3000)}`);
-  return { action: (m[1] as string).replace(/&amp;/g, '&'), token: m[2] as string };
+  return { action: (m[1]).replace(/&amp;/g, '&'), token: m[2] };
 }
 
 describe('saved cards on the hosted page: the consent checkbox and one click', function () {

@@ -135,7 +135,7 @@ describe('saved cards dashboard screens over HTTP', function () {
 
     const done = await owner.agent.post(`/dashboard/customers?id=${customer}`).type('form').send({ _csrf: owner.csrf, action: 'delete_card', payment_method: card }).expect(303);
     assert.equal(done.headers.location, `/dashboard/customers?id=${customer}&deleted=${card}`);
-    const after = await owner.agent.get(done.headers.location as string).expect(200);
+    const after = await owner.agent.get(done.headers.location).expect(200);
     assert.match(after.text, /id="action-done"/);
     assert.match(after.text, /id="no-saved-cards"/);
     assert.equal((await t.gateway.db('card_vault').where({ id: vaultId })).length, 0, 'the vault row is deleted');
@@ -192,7 +192,7 @@ describe('saved cards dashboard screens over HTTP', function () {
     const done = await support.agent.post(`/dashboard/schedules?id=${s.id}`).type('form').send({ _csrf: support.csrf, action: 'cancel' }).expect(303);
     assert.equal(done.headers.location, `/dashboard/schedules?id=${s.id}&canceled=1`);
     assert.equal(await status(), 'canceled');
-    const page = await support.agent.get(done.headers.location as string).expect(200);
+    const page = await support.agent.get(done.headers.location).expect(200);
     assert.match(page.text, /id="action-done"/);
     assert.match(page.text, /id="schedule-status">canceled</);
     assert.doesNotMatch(page.text, /id="cancel-schedule"/);

@@ -50,10 +50,10 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
     const p = await qrPayment();
     assert.equal(p.status, 'requires_action');
     assert.equal(p.next_action?.type, 'display_qr');
-    assert.match(p.next_action!.qr.payload, /\/plugins\/sbp\/sandbox\/qr\/[A-Za-z0-9_]+$/);
-    assert.match(p.next_action!.qr.image_data_url, /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
-    assert.equal(p.next_action!.mobile_url, p.next_action!.qr.payload);
-    assert.equal(Date.parse(p.next_action!.expires_at), clock.now() + 15 * 60_000);
+    assert.match(p.next_action.qr.payload, /\/plugins\/sbp\/sandbox\/qr\/[A-Za-z0-9_]+$/);
+    assert.match(p.next_action.qr.image_data_url, /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
+    assert.equal(p.next_action.mobile_url, p.next_action.qr.payload);
+    assert.equal(Date.parse(p.next_action.expires_at), clock.now() + 15 * 60_000);
   });
 
   it('the tester approves: captured, through the state machine with its events; a duplicate changes nothing', async () => {

@@ -78,7 +78,7 @@ describe('schedules API: create, read, list, history, cancel; bad input writes n
       },
     );
     assert.deepEqual((await shop.get(`/v1/schedules/${String(s.id)}`).expect(200)).body, s);
-    const events = await t.gateway.db('events').where({ merchant_id: merchantId, type: 'schedule.created', object_id: s.id });
+    const events = await t.gateway.db('events').where({ merchant_id: merchantId, type: 'schedule.created', object_id: String(s.id) });
     assert.equal(events.length, 1, 'schedule.created recorded with the schedule');
     assert.deepEqual((await shop.get(`/v1/schedules/${String(s.id)}/charges`).expect(200)).body, { object: 'list', data: [], has_more: false });
   });

@@ -116,7 +116,7 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
     const made = await paymentsOf(id);
     assert.deepEqual(made.map((p) => [p.order_id, p.status]), [[`${id}-1`, 'captured']]);
     const rows = await t.gateway.db('schedule_charges').where({ schedule_id: id });
-    assert.deepEqual(rows.map((r: { id: string; status: string; payment_id: string }) => [r.id, r.status, r.payment_id]), [['schc_dead1', 'succeeded', made[0]!.id]]);
+    assert.deepEqual(rows.map((r: { id: string; status: string; payment_id: string }) => [r.id, r.status, r.payment_id]), [['schc_dead1', 'succeeded', made[0].id]]);
     assert.equal((await t.gateway.db('events').where({ object_id: id, type: 'schedule.charge_succeeded' })).length, 1);
   });
 
@@ -195,7 +195,7 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
     clock.advance(DAY);
     await eventually(async () => (await paymentsOf(id)).length === 1, 'the charge');
     const [waiting] = await paymentsOf(id);
-    await eventually(async () => (await t.gateway.db('payments').where({ id: waiting!.id }).first()).status === 'requires_action', 'requires_action');
+    await eventually(async () => (await t.gateway.db('payments').where({ id: waiting.id }).first())!.status === 'requires_action', 'requires_action');
     const mail = await smtp.waitFor(/^Confirm your payment/, from);
     assert.equal(mail.to, 'authenticate@example.com');
     // The schedule waits for the buyer: the attempt stays open, no second payment, however often the charger looks.
@@ -205,7 +205,7 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
     }
     assert.equal((await paymentsOf(id)).length, 1);
     assert.deepEqual(((await shop.get(`/v1/schedules/${id}/charges`).expect(200)).body as { data: Array<{ status: string }> }).data.map((c) => c.status), ['processing']);
-    const url = (await shop.get(`/v1/payments/${waiting!.id}`).expect(200)).body.payment_url as string;
+    const url = (await shop.get(`/v1/payments/${waiting.id}`).expect(200)).body.payment_url as string;
     await passChallenge(t.gateway.app, url);
     clock.advance(2 * MINUTE);
     await settled('the authenticated charge');
@@ -224,13 +224,13 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
     const canceled = (await shop.post(`/v1/schedules/${id}/cancel`).expect(200)).body as Record<string, unknown>;
     assert.deepEqual([canceled.status, canceled.charges_made], ['canceled', 0]);
     const [waiting] = await paymentsOf(id);
-    await passChallenge(t.gateway.app, (await shop.get(`/v1/payments/${waiting!.id}`).expect(200)).body.payment_url as string);
+    await passChallenge(t.gateway.app, (await shop.get(`/v1/payments/${waiting.id}`).expect(200)).body.payment_url as string);
     clock.advance(11 * MINUTE);
     await settled('the late confirmation recorded');
     const after = (await shop.get(`/v1/schedules/${id}`).expect(200)).body as Record<string, unknown>;
     assert.deepEqual([after.status, after.charges_made, after.next_charge_at], ['canceled', 1, null]);
     const history = (await shop.get(`/v1/schedules/${id}/charges`).expect(200)).body as { data: Array<{ status: string; payment: string }> };
-    assert.deepEqual(history.data.map((c) => [c.status, c.payment]), [['succeeded', waiting!.id]]);
+    assert.deepEqual(history.data.map((c) => [c.status, c.payment]), [['succeeded', waiting.id]]);
     assert.equal((await t.gateway.db('events').where({ object_id: id, type: 'schedule.charge_succeeded' })).length, 1);
     clock.advance(40 * DAY);
     await settled('nothing more');

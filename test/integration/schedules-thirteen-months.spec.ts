@@ -61,7 +61,7 @@ describe('schedules: 13 simulated months, two gateway processes, a restart in th
     const buyers: Record<string, CustomerWithCard> = {};
     for (const name of ['steady', 'soft', 'exhausted', 'hard', 'daily', 'until']) buyers[name] = await customerWithCard(shop, { email: `${name}@example.com` });
     const create = async (name: string, body: Record<string, unknown>): Promise<string> => {
-      const b = buyers[name]!;
+      const b = buyers[name];
       const res = await shop.post('/v1/schedules', { customer: b.customer, payment_method: b.paymentMethod, currency: 'RUB', description: `${name} plan`, ...body });
       assert.equal(res.status, 201, JSON.stringify(res.body));
       return String(res.body.id);
@@ -87,7 +87,7 @@ describe('schedules: 13 simulated months, two gateway processes, a restart in th
     let restarted = false;
     await quiet('the schedules created');
     while (clock.now() < END) {
-      for (const [name, pan] of bankChanges[utcDate(clock.now())] ?? []) await pointSavedCardAt(g0, merchantId, buyers[name]!.paymentMethod, pan);
+      for (const [name, pan] of bankChanges[utcDate(clock.now())] ?? []) await pointSavedCardAt(g0, merchantId, buyers[name].paymentMethod, pan);
       clock.advance(DAY);
       const today = utcDate(clock.now());
       if (today === '2027-07-31' && !restarted) {
@@ -174,8 +174,8 @@ describe('schedules: 13 simulated months, two gateway processes, a restart in th
     const to = (who: string, subject: RegExp) => smtp.messages.filter((m) => m.to.includes(`${who}@example.com`) && subject.test(m.subject));
     await eventually(async () => to('soft', /did not go through/).length === 3 && to('exhausted', /did not go through/).length === 4 && to('hard', /did not go through/).length === 1, 'the failed-charge e-mails');
     assert.deepEqual(to('soft', /did not go through/).map((m) => /We will try again on ([^.]+)\./.exec(m.text)?.[1]), ['16 March 2027', '18 March 2027', '20 March 2027']);
-    assert.match(to('hard', /did not go through/)[0]!.text, /No more attempts will be made/);
-    assert.match(to('hard', /did not go through/)[0]!.text, /visa •••• 4242|•••• 4242/);
+    assert.match(to('hard', /did not go through/)[0].text, /No more attempts will be made/);
+    assert.match(to('hard', /did not go through/)[0].text, /visa •••• 4242|•••• 4242/);
     await eventually(async () => to('steady', /will charge/).length === 13, 'the upcoming-charge e-mails of the monthly schedule', 30_000);
     assert.equal(to('daily', /will charge/).length, 1, 'a daily schedule announces only its first charge');
     for (const m of smtp.messages) assert.ok(!m.text.includes('4242424242424242') && !m.html.includes('424242424242'), 'no card number in an e-mail');

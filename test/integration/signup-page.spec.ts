@@ -66,7 +66,7 @@ describe('the public sign-up page', function () {
     assert.equal(status.body.merchant.name, 'Page Shop');
     assert.equal(status.body.merchant.stage, 'applied');
     const owner = await t.gateway.db('web_accounts').where({ email: 'page@shop.example', realm: 'merchant' }).first();
-    assert.equal(owner.role, 'owner', 'the sign-up makes the owner\'s dashboard account');
+    assert.equal(owner!.role, 'owner', 'the sign-up makes the owner\'s dashboard account');
     assert.match(res.text, /id="open-dashboard" href="\/dashboard\/signin\?lang(=|&#x3D;)en"/);
     assert.doesNotMatch(res.text, /POST \/v1\/account\/registration/, 'the next step is the dashboard, not an API call');
   });
@@ -95,7 +95,7 @@ describe('the public sign-up page', function () {
     assert.match(res.text, /Тестовый режим действует до .+ \(Europe\/Samara\)/);
     assert.match(String(res.headers['set-cookie']), /tender_web_lang=ru/);
     const row = await t.gateway.db('merchants').where({ email: 'tea@shop.example' }).first();
-    assert.deepEqual([row.locale, row.time_zone], ['ru', 'Europe/Samara']);
+    assert.deepEqual([row!.locale, row!.time_zone], ['ru', 'Europe/Samara']);
   });
 });
 

@@ -117,8 +117,8 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
     // MTS: 500 fixed + round_half_up(10050 * 150 / 10000 = 150.75) = 651.
     assert.deepEqual([created.fee, created.total, created.phone, created.operator, created.status], [651, 10_701, '+7 916 ***-**-01', 'MTS', 'awaiting_payment']);
     const pay = await t.gateway.db('payments').where({ order_id: created.id, merchant_id: merchantId }).first();
-    assert.equal(Number(pay.amount), 10_701);
-    assert.equal(pay.return_url, created.status_url);
+    assert.equal(Number(pay!.amount), 10_701);
+    assert.equal(pay!.return_url, created.status_url);
     await postCard(app(), pageTokenOf(created.payment_url), CARDS.visa);
     assert.equal((await row(created.id)).status, 'paid');
 
@@ -127,14 +127,14 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
     assert.equal(await delivery.runOnce(), 0, 'nothing left to do');
     assert.equal(await calls(created.id, 'send'), 1);
     assert.equal((await effects(created.id)).length, 1);
-    assert.equal(Number((await effects(created.id))[0]!.amount), 10_050, 'the provider credits the amount, not the fee');
+    assert.equal(Number((await effects(created.id))[0].amount), 10_050, 'the provider credits the amount, not the fee');
 
     await eventually(async () => smtp.messages.some((m) => m.subject?.includes('+7 916 ***-**-01')), 'the receipt');
     const mail = smtp.messages.find((m) => m.subject?.includes('+7 916 ***-**-01'))!;
     assert.match(mail.text ?? '', /Credited: RUB\s100\.50/u);
     assert.ok(!(mail.text ?? '').includes('9161230001'), 'the full number is not in the receipt');
 
-    const token = created.status_url.split('/status/')[1]!;
+    const token = created.status_url.split('/status/')[1];
     const status = await request(app()).get(`/plugins/top-up/status/${token}`).expect(200);
     assert.match(status.text, /data-status="delivered"/);
     assert.match(status.text, /the money is on your phone account/);
@@ -178,15 +178,15 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
     await delivery.runOnce();
     const r = await row(created.id);
     assert.equal(r.status, 'refunded');
-    const refunds = await t.gateway.db('refunds').where({ payment_id: r.payment_id });
+    const refunds = await t.gateway.db('refunds').where({ payment_id: String(r.payment_id) });
     assert.equal(refunds.length, 1);
     assert.equal(Number(refunds[0].amount), created.total, 'the fee is refunded too');
-    const payment = await t.gateway.db('payments').where({ id: r.payment_id }).first();
-    assert.equal(payment.status, 'refunded');
+    const payment = await t.gateway.db('payments').where({ id: String(r.payment_id) }).first();
+    assert.equal(payment!.status, 'refunded');
     // A second pass after a crash between refund and status write reuses the refund's idempotency key.
     await t.gateway.db('top_ups').where({ id: created.id }).update({ status: 'refund_pending' });
     await delivery.runOnce();
-    assert.equal((await t.gateway.db('refunds').where({ payment_id: r.payment_id })).length, 1);
+    assert.equal((await t.gateway.db('refunds').where({ payment_id: String(r.payment_id) })).length, 1);
     assert.equal((await row(created.id)).status, 'refunded');
     const status = await request(app()).get(`/plugins/top-up/status/${created.status_url.split('/status/')[1]}?lang=ru`).expect(200);
     assert.match(status.text, /платёж возвращён на карту/);
@@ -221,8 +221,8 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
       const second = (await create({ phone: '+79161230022', amount: 10_000 }).expect(201)).body as Created;
       await postCard(app(), pageTokenOf(second.payment_url), CARDS.visa);
       const payment = await t.gateway.db('payments').where({ order_id: second.id }).first();
-      assert.equal(payment.failure_code, 'fraud_suspected');
-      assert.match(await riskOf(String(payment.id)), new RegExp(CardDailyLimitRuleCode));
+      assert.equal(payment!.failure_code, 'fraud_suspected');
+      assert.match(await riskOf(String(payment!.id)), new RegExp(CardDailyLimitRuleCode));
       assert.equal((await row(second.id)).status, 'awaiting_payment');
     } finally {
       await putTopUpSettings(app(), topUpSettings(merchantId)).expect(200);
@@ -231,7 +231,7 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
     const fourth = (await create({ phone: '+79161230031', amount: 1000 }).expect(201)).body as Created;
     await postCard(app(), pageTokenOf(fourth.payment_url), CARDS.mastercard);
     const payment = await t.gateway.db('payments').where({ order_id: fourth.id }).first();
-    assert.match(await riskOf(String(payment.id)), new RegExp(NumberVelocityRuleCode));
+    assert.match(await riskOf(String(payment!.id)), new RegExp(NumberVelocityRuleCode));
   });
 
   it('a top-up whose payment is canceled is canceled and never sent', async () => {

@@ -40,7 +40,7 @@ describe('web shell: CSRF', function () {
     await owner.agent.post('/dashboard/security/totp').type('form').send({}).expect(403);
     assert.equal(await count(t, 'web_sessions', { account_id: owner.user.accountId }), sessions);
     const account = await t.gateway.db('web_accounts').where({ id: owner.user.accountId }).first();
-    assert.equal(account.totp_secret_box, null);
+    assert.equal(account!.totp_secret_box, null);
     const page = await owner.agent.get('/dashboard').expect(200);
     assert.match(page.text, /class="test-banner"/, 'still in test mode');
   });

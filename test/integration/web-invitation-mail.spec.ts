@@ -27,7 +27,7 @@ describe('web shell: the invitation e-mail through a real SMTP server', function
     await owner.agent.get('/dashboard/team?lang=ru').expect(200);
     await owner.agent.post('/dashboard/team').type('form').send({ _csrf: owner.csrf, email: 'helper@shop.example', role: 'support' }).expect(303);
     await eventually(async () => smtp.messages.length === 1, 'the invitation');
-    const mail = smtp.messages[0]!;
+    const mail = smtp.messages[0];
     assert.equal((mail.to as { text: string }).text, 'helper@shop.example');
     assert.equal(mail.subject, 'Пароль для панели Tender');
     const url = /(http:\/\/pay\.tender\.test\/dashboard\/password\/[0-9A-Za-z]{32})/.exec(mail.text ?? '')?.[1];

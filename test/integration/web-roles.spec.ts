@@ -28,22 +28,22 @@ describe('web shell: roles, the team screen and set-password links', function ()
       await web.agent.post(`/dashboard/team/${owner.user.accountId}/remove`).type('form').send({ _csrf: web.csrf }).expect(403);
       await web.agent.post(`/dashboard/team/${web.user.accountId}/role`).type('form').send({ _csrf: web.csrf, role: 'owner' }).expect(403);
       assert.equal(Number((await t.gateway.db('web_accounts').count({ n: '*' }).first())?.n), before);
-      assert.equal((await t.gateway.db('web_accounts').where({ id: web.user.accountId }).first()).role, role);
+      assert.equal((await t.gateway.db('web_accounts').where({ id: web.user.accountId }).first())!.role, role);
     }
   });
 
   it('lets an owner invite a user, who sets a password from the e-mailed link and signs in', async () => {
     await owner.agent.post('/dashboard/team').type('form').send({ _csrf: owner.csrf, email: 'New.Dev@Example.com', role: 'developer' }).expect(303);
     const account = await t.gateway.db('web_accounts').where({ realm: 'merchant', email: 'new.dev@example.com' }).first();
-    assert.equal(account.merchant_id, merchantId);
-    assert.equal(account.role, 'developer');
-    assert.equal(account.password_hash, null);
+    assert.equal(account!.merchant_id, merchantId);
+    assert.equal(account!.role, 'developer');
+    assert.equal(account!.password_hash, null);
     const mail = await t.gateway.db('email_outbox').where({ recipient: 'new.dev@example.com', template: 'web_password_link' }).first();
     assert.ok(mail !== undefined, 'the invitation is in the e-mail outbox');
-    const url = (JSON.parse(mail.data as string) as { url: string }).url;
+    const url = (JSON.parse(mail.data) as { url: string }).url;
     assert.match(url, /^http:\/\/pay\.tender\.test\/dashboard\/password\/[0-9A-Za-z]{32}$/);
     const linkPath = new URL(url).pathname;
-    assert.equal((await t.gateway.db('web_password_links').where({ account_id: account.id }).first()).token_hash.length, 64);
+    assert.equal((await t.gateway.db('web_password_links').where({ account_id: account!.id }).first())!.token_hash.length, 64);
 
     const agent = request.agent(t.gateway.app);
     const form = await agent.get(linkPath).expect(200);
@@ -61,10 +61,10 @@ describe('web shell: roles, the team screen and set-password links', function ()
     assert.match(res.text, /already has a dashboard account/);
     const lastOwner = await owner.agent.post(`/dashboard/team/${owner.user.accountId}/role`).type('form').send({ _csrf: owner.csrf, role: 'support' }).expect(409);
     assert.match(lastOwner.text, /at least one owner/);
-    assert.equal((await t.gateway.db('web_accounts').where({ id: owner.user.accountId }).first()).role, 'owner');
+    assert.equal((await t.gateway.db('web_accounts').where({ id: owner.user.accountId }).first())!.role, 'owner');
     const support = await createMerchantUser(t, { merchantId, role: 'support' });
     await owner.agent.post(`/dashboard/team/${support.accountId}/role`).type('form').send({ _csrf: owner.csrf, role: 'developer' }).expect(303);
-    assert.equal((await t.gateway.db('web_accounts').where({ id: support.accountId }).first()).role, 'developer');
+    assert.equal((await t.gateway.db('web_accounts').where({ id: support.accountId }).first())!.role, 'developer');
   });
 
   it('removes a user and ends their sessions; another merchant\'s user cannot be touched', async () => {
@@ -84,8 +84,8 @@ describe('web shell: roles, the team screen and set-password links', function ()
     const sent = await agent.post('/dashboard/password-link').type('form').send({ _csrf: csrfOf(form.text), email: 'founder@fresh.example' }).expect(200);
     assert.match(sent.text, /id="link-sent"/);
     const owner = await t.gateway.db('web_accounts').where({ realm: 'merchant', email: 'founder@fresh.example' }).first();
-    assert.equal(owner.merchant_id, res.body.id);
-    assert.equal(owner.role, 'owner');
+    assert.equal(owner!.merchant_id, res.body.id);
+    assert.equal(owner!.role, 'owner');
     // An unknown address gets the same page and creates nothing.
     const form2 = await agent.get('/dashboard/password-link').expect(200);
     const unknown = await agent.post('/dashboard/password-link').type('form').send({ _csrf: csrfOf(form2.text), email: 'stranger@nowhere.example' }).expect(200);

@@ -40,7 +40,7 @@ describe('webhooks: three dispatcher processes on one MySQL/MariaDB database', f
       await t.gateway.db.transaction(async (trx) => {
         for (let i = 0; i < 100; i++) {
           const n = chunk * 100 + i;
-          expected.push(await outbox.record(trx, { merchantId: m.id, livemode: false, type: TYPES[n % 4]!, objectType: 'payment', objectId: `pay_synthetic${n}`, data: { n } }));
+          expected.push(await outbox.record(trx, { merchantId: m.id, livemode: false, type: TYPES[n % 4], objectType: 'payment', objectId: `pay_synthetic${n}`, data: { n } }));
         }
       });
     }

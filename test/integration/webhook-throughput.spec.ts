@@ -86,7 +86,7 @@ describe('webhooks keep pace: concurrency per endpoint, recovery, leases', funct
         return rows.length === 40 && rows.every((r) => Number(r.attempt_count) === 1 && r.locked_until === null);
       }, 'all 40 deliveries failed once and backed off', 90_000);
       const endpoint = await t.gateway.db('webhook_endpoints').where({ merchant_id: m.id }).first();
-      assert.notEqual(endpoint.retrying_since, null, 'the endpoint is marked as having deliveries waiting for a retry');
+      assert.notEqual(endpoint!.retrying_since, null, 'the endpoint is marked as having deliveries waiting for a retry');
 
       back = await new WebhookReceiver().start(port);
       // A new payment: its events go out at once, succeed, and pull the backlog forward.
@@ -96,7 +96,7 @@ describe('webhooks keep pace: concurrency per endpoint, recovery, leases', funct
       await receiver.until(() => new Set(receiver.acknowledged()).size === events.length, 'the backlog and the new events', 90_000);
       for (const id of backlog) assert.ok(receiver.acknowledged().includes(id), `backlog event ${id} delivered`);
       await eventually(async () => (await statuses(t, m.id)).delivered === events.length, 'every delivery recorded');
-      assert.equal((await t.gateway.db('webhook_endpoints').where({ merchant_id: m.id }).first()).retrying_since, null, 'the mark is cleared');
+      assert.equal((await t.gateway.db('webhook_endpoints').where({ merchant_id: m.id }).first())!.retrying_since, null, 'the mark is cleared');
       assert.equal(receiver.concurrentDuplicates, 0);
     } finally {
       await back?.close();
@@ -124,7 +124,7 @@ describe('webhooks keep pace: concurrency per endpoint, recovery, leases', funct
       for (const d of [...lost, ...rest]) assert.equal(Number(rows.find((r) => r.id === d.id)?.attempt_count), 2, 'the crashed claim counts as an attempt');
       assert.deepEqual([...new Set(receiver.acknowledged())].sort(), [...expected].sort());
       // A late answer from the dead process cannot overwrite the newer attempt.
-      const late = lost[0]!;
+      const late = lost[0];
       const applied = await t.gateway.db.transaction((trx) => queue.settle(trx, late, { startedAt: Date.now(), statusCode: 500, latencyMs: 1, excerpt: null, error: null }, { status: 'pending', nextAttemptAt: Date.now() }, Date.now()));
       assert.equal(applied, false);
     }));

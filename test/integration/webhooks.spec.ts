@@ -63,7 +63,7 @@ describe('webhooks: signed delivery through the outbox', function () {
     assert.match(endpoint.secret, /^whsec_[0-9A-Za-z]{32}$/);
     const p = await shop.pay(CARDS.visa);
     await receiver.until(() => receiver.acknowledged().length === 1, 'one acknowledged delivery');
-    const hook = receiver.received[0]!;
+    const hook = receiver.received[0];
     const event = JSON.parse(hook.body);
     assert.equal(event.object, 'event');
     assert.equal(event.type, 'payment.captured');
@@ -151,18 +151,18 @@ describe('webhooks: signed delivery through the outbox', function () {
     await receiver.until(() => receiver.acknowledged().length === 1, 'the decline delivered');
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(receiver.received.length, 1);
-    assert.equal(JSON.parse(receiver.received[0]!.body).data.object.id, declined.id);
+    assert.equal(JSON.parse(receiver.received[0].body).data.object.id, declined.id);
   });
 
   it('redelivers an event on request', async () => {
     const { shop, endpoint } = await shopWithEndpoint();
     await shop.pay(CARDS.visa);
     await receiver.until(() => receiver.acknowledged().length === 1, 'first delivery');
-    const eventId = receiver.received[0]!.eventId;
+    const eventId = receiver.received[0].eventId;
     const res = await shop.post(`/v1/events/${eventId}/redeliver`, {}).expect(202);
     assert.equal(res.body.delivery_ids.length, 1);
     await receiver.until(() => receiver.acknowledged().length === 2, 'redelivery');
-    assert.equal(receiver.received[1]!.eventId, eventId);
+    assert.equal(receiver.received[1].eventId, eventId);
     const log = (await shop.get(`/v1/webhook_endpoints/${endpoint.id}/deliveries`).expect(200)).body;
     assert.equal(log.data.length, 2);
     // Another merchant cannot redeliver it.
@@ -177,7 +177,7 @@ describe('webhooks: signed delivery through the outbox', function () {
     assert.ok(rotated.previous_secret_expires_at !== null);
     await shop.pay(CARDS.visa);
     await receiver.until(() => receiver.acknowledged().length === 1, 'delivery after rotation');
-    const hook = receiver.received[0]!;
+    const hook = receiver.received[0];
     const signature = String(hook.headers['tender-signature']);
     assert.match(signature, /^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
     assert.ok(verify(signature, hook.body, rotated.secret), 'the new secret verifies');
@@ -205,11 +205,11 @@ describe('webhooks: signed delivery through the outbox', function () {
   it('refuses unknown event types and writes nothing', async () => {
     const m = await t.createMerchant();
     const shop = new MerchantClient(t.gateway.app, m.key);
-    const before = (await t.gateway.db('webhook_endpoints').count({ n: '*' }))[0]!.n;
+    const before = (await t.gateway.db('webhook_endpoints').count({ n: '*' }))[0].n;
     const res = await shop.post('/v1/webhook_endpoints', { url: receiver.url(), events: ['payment.exploded'] }).expect(400);
     assert.equal(res.body.error.code, 'parameter_invalid');
     assert.equal(res.body.error.param, 'events.0');
-    assert.equal((await t.gateway.db('webhook_endpoints').count({ n: '*' }))[0]!.n, before);
+    assert.equal((await t.gateway.db('webhook_endpoints').count({ n: '*' }))[0].n, before);
   });
 });
 

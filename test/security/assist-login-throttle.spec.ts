@@ -49,7 +49,7 @@ describe('security: Assist API Login/Password throttling', function () {
       .send({ Merchant_ID: merchantId, Login: ASSIST.login, Password: password, Format: '5', ...extra })
       .expect(200)
       // JSON answers sit under the endpoint's own root (orderstate, charge, wscancel).
-      .then((r) => Object.values(r.body as Record<string, AssistAnswer>)[0] as AssistAnswer);
+      .then((r) => Object.values(r.body as Record<string, AssistAnswer>)[0]);
   }
 
   it('25 wrong passwords in a row lock the Merchant_ID: then the right one is refused on every operation', async () => {

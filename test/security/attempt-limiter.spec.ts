@@ -37,8 +37,8 @@ describe('security: the attempt limiter holds under concurrency, across processe
     const decisions = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? a : b).reserve([{ rule: r, subject: 'victim@example.com' }])));
     assert.equal(decisions.filter((d) => d.allowed).length, 7);
     const row = await first('attempt_counters').where({ purpose: 'test_burst' }).first();
-    assert.equal(Number(row.attempts), 7);
-    assert.ok(row.locked_until !== null, 'the attempt that took the last one set the lock');
+    assert.equal(Number(row!.attempts), 7);
+    assert.ok(row!.locked_until !== null, 'the attempt that took the last one set the lock');
     assert.equal(JSON.stringify(row).includes('victim'), false, 'the subject is stored hashed');
   });
 
@@ -80,7 +80,7 @@ describe('security: the attempt limiter holds under concurrency, across processe
     const perAddress = rule({ purpose: 'test_address', attempts: 1 });
     assert.ok((await a.reserve([{ rule: perAccount, subject: 'acct' }, { rule: perAddress, subject: 'addr' }])).allowed);
     for (let i = 0; i < 5; i++) assert.equal((await b.reserve([{ rule: perAccount, subject: 'acct' }, { rule: perAddress, subject: 'addr' }])).allowed, false);
-    assert.equal(Number((await first('attempt_counters').where({ purpose: 'test_account' }).first()).attempts), 1);
+    assert.equal(Number((await first('attempt_counters').where({ purpose: 'test_account' }).first())!.attempts), 1);
   });
 
   it('counts IPv4-mapped addresses as IPv4 and an IPv6 address with its /64', () => {

@@ -287,7 +287,7 @@ function legacyCertificate(caPem: string, caKeyPem: string, payerId: string, acc
     { name: 'extKeyUsage', clientAuth: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(forge.pki.privateKeyFromPem(caKeyPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  cert.sign(forge.pki.privateKeyFromPem(caKeyPem), forge.md.sha256.create());
   return forge.pki.certificateToPem(cert);
 }
 
@@ -440,7 +440,7 @@ describe('security: a CA made by an earlier `tender ca init` keeps serving after
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
       { name: 'subjectKeyIdentifier' },
     ]);
-    old.sign(forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+    old.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
     const caPem = forge.pki.certificateToPem(old);
     await t.gateway.container.resolve(CertificateAuthority).importCa(caPem, keyPem);
 

@@ -49,7 +49,7 @@ function activeContentIn(html: string, nonce: string): string[] {
   const found: string[] = [];
   for (const e of elementsOf(html)) {
     const a = e.attributes;
-    if (e.name === 'script' && !(a.src?.startsWith('/pay/assets/') === true && a.nonce === nonce && e.text.trim() === '')) found.push(`<script ${JSON.stringify(a)}>${e.text.slice(0, 60)}`);
+    if (e.name === 'script' && !((a.src?.startsWith('/pay/assets/')) && a.nonce === nonce && e.text.trim() === '')) found.push(`<script ${JSON.stringify(a)}>${e.text.slice(0, 60)}`);
     if (['form', 'input', 'button', 'textarea', 'select', 'object', 'embed', 'base', 'frame', 'frameset', 'svg', 'math', 'applet'].includes(e.name)) found.push(`<${e.name}>`);
     if (e.name === 'iframe' && !(a.id === 'payment-island' && /^\/pay\/[0-9A-Za-z]{32}\/fields/.test(a.src ?? ''))) found.push(`<iframe src=${a.src ?? ''}>`);
     if (e.name === 'meta' && a['http-equiv'] !== undefined) found.push(`<meta http-equiv=${a['http-equiv']}>`);

@@ -108,13 +108,13 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
       const charge = await operation('/charge/charge.cfm', twoStage);
       assert.equal(charge.body.charge.firstcode, 7, JSON.stringify(charge.body));
       assert.equal(charge.body.charge.secondcode, 4);
-      assert.equal((await t.gateway.db('payments').where({ id: twoStage }).first()).status, 'authorized');
+      assert.equal((await t.gateway.db('payments').where({ id: twoStage }).first())!.status, 'authorized');
       const voided = await operation('/cancel/wscancel.cfm', twoStage);
       assert.equal(voided.body.wscancel.firstcode, 0, JSON.stringify(voided.body));
       const refunded = await operation('/cancel/wscancel.cfm', paid);
       assert.equal(refunded.body.wscancel.firstcode, 0, JSON.stringify(refunded.body));
-      assert.equal((await t.gateway.db('payments').where({ id: twoStage }).first()).status, 'canceled');
-      assert.equal((await t.gateway.db('payments').where({ id: paid }).first()).status, 'refunded');
+      assert.equal((await t.gateway.db('payments').where({ id: twoStage }).first())!.status, 'canceled');
+      assert.equal((await t.gateway.db('payments').where({ id: paid }).first())!.status, 'refunded');
     });
   });
 
@@ -163,7 +163,7 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
       const charge = await transactions().charge(inst, action(authorized));
       assert.equal(charge.result, 'CHARGE_FAILURE', JSON.stringify(charge));
       assert.match(String(charge.message), /merchant_suspended/);
-      assert.equal((await t.gateway.db('payments').where({ id: authorized }).first()).status, 'authorized');
+      assert.equal((await t.gateway.db('payments').where({ id: authorized }).first())!.status, 'authorized');
       assert.equal((await transactions().refund(inst, action(charged, 25.5))).result, 'REFUND_SUCCESS');
       assert.equal((await transactions().cancel(inst, action(authorizedToCancel))).result, 'CANCEL_SUCCESS');
     });
@@ -191,7 +191,7 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
       const res = await confirmSigned(app(), device, token, {}, { iat: Math.floor(clock.now() / 1000) });
       assert.equal(res.status, 403, JSON.stringify(res.body));
       assert.equal(res.body.error.code, 'merchant_suspended');
-      assert.equal((await t.gateway.db('payments').where({ id: paymentId }).first()).status, 'pending');
+      assert.equal((await t.gateway.db('payments').where({ id: paymentId }).first())!.status, 'pending');
       await assertNothingWritten(t.gateway.db, before, 'an account payment to a suspended merchant');
     });
 

@@ -144,7 +144,7 @@ describe('merchant standing on every payment path', function () {
         assertUnavailable(await request(app()).get(`/pay/${open.token}`).set('Accept-Language', locale), locale);
       }
       assertUnavailable(await postCard(openForm));
-      assert.equal((await t.gateway.db('payments').where({ id: open.id }).first()).status, 'pending');
+      assert.equal((await t.gateway.db('payments').where({ id: open.id }).first())!.status, 'pending');
       assert.equal(bank.authorizations.length, seen, 'the bank was not asked');
       await assertNothingWritten(t.gateway.db, before, 'the card form of a suspended merchant');
     });
@@ -170,7 +170,7 @@ describe('merchant standing on every payment path', function () {
       const capture = await owner.agent.post(`/dashboard/payments/${forDashboard.id}/capture`).type('form').send({ _csrf: owner.csrf, form_key: formKey(), amount: '' });
       assert.equal(capture.status, 403, capture.text.slice(0, 300));
       assert.match(capture.text, /merchant_suspended/);
-      assert.equal((await t.gateway.db('payments').where({ id: forDashboard.id }).first()).status, 'authorized');
+      assert.equal((await t.gateway.db('payments').where({ id: forDashboard.id }).first())!.status, 'authorized');
       await assertNothingWritten(t.gateway.db, before, 'a dashboard action of a suspended merchant');
     });
 
@@ -259,7 +259,7 @@ describe('merchant standing on every payment path', function () {
       assertUnavailable(await request(app()).get(new URL(link.url).pathname).set('Accept-Language', 'ar'), 'ar');
       assertUnavailable(await request(app()).post(linkPage.action).type('form').send({ form_token: linkPage.token }));
       assertUnavailable(await postSignedForm(publishableKey, secret, 'signed-late'));
-      assert.equal((await t.gateway.db('payments').where({ id: open.id }).first()).status, 'pending');
+      assert.equal((await t.gateway.db('payments').where({ id: open.id }).first())!.status, 'pending');
       await assertNothingWritten(t.gateway.db, before, 'the pages of a merchant whose test mode ended');
     });
 
@@ -351,12 +351,12 @@ describe('merchant standing on every payment path', function () {
       await op.post(`/admin/v1/merchants/${m.id}/suspend`, { reason: 'fraud' }).expect(200);
       const reviews = t.gateway.container.resolve(RiskReviewService);
       const ctx = { merchantId: m.id, livemode: false };
-      await refusedBy(reviews.approve(ctx, String(review.id)), 'merchant_suspended');
+      await refusedBy(reviews.approve(ctx, String(review!.id)), 'merchant_suspended');
       clock.advance(2 * MINUTE);
       assert.equal(await reviews.expireDue(), 0, 'its default (approve) waits too');
-      assert.equal((await t.gateway.db('risk_reviews').where({ id: review.id }).first()).status, 'open');
-      assert.equal((await t.gateway.db('payments').where({ id: held.id }).first()).status, 'authorized');
-      assert.equal((await reviews.reject(ctx, String(review.id))).payment.status, 'canceled');
+      assert.equal((await t.gateway.db('risk_reviews').where({ id: review!.id }).first())!.status, 'open');
+      assert.equal((await t.gateway.db('payments').where({ id: held.id }).first())!.status, 'authorized');
+      assert.equal((await reviews.reject(ctx, String(review!.id))).payment.status, 'canceled');
     });
   });
 

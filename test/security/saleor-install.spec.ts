@@ -85,8 +85,8 @@ describe('security: Saleor app installation cannot be hijacked', function () {
     const withoutId = (body: { error?: Record<string, unknown> }): unknown => ({ ...body, error: { ...body.error, request_id: undefined } });
     for (const res of answers) {
       assert.notEqual(res.status, 200);
-      assert.equal(res.status, answers[0]!.status);
-      assert.deepEqual(withoutId(res.body), withoutId(answers[0]!.body));
+      assert.equal(res.status, answers[0].status);
+      assert.deepEqual(withoutId(res.body), withoutId(answers[0].body));
     }
   });
 

@@ -43,8 +43,8 @@ describe('security: sign-in lockout under parallel attempts', function () {
   }
 
   async function passwordBurst(targets: readonly ServedApp[], area: WebArea, email: string, right: string): Promise<number[]> {
-    const wrong = await Promise.all(Array.from({ length: 49 }, (_, i) => signinPost(targets[i % targets.length]!, area, email, `wrong password ${i}`)));
-    const answers = await burstPastTheLimit(wrong, await signinPost(targets[49 % targets.length]!, area, email, right));
+    const wrong = await Promise.all(Array.from({ length: 49 }, (_, i) => signinPost(targets[i % targets.length], area, email, `wrong password ${i}`)));
+    const answers = await burstPastTheLimit(wrong, await signinPost(targets[49 % targets.length], area, email, right));
     return answers.map((a) => a.status);
   }
 
@@ -122,12 +122,12 @@ describe('security: sign-in lockout under parallel attempts', function () {
     const statuses = (await burstPastTheLimit(Array.from({ length: 49 }, (_, i) => post(`wrong current ${i}`)), post(user.password))).map((a) => a.status);
     assertHeld(statuses, PER_ACCOUNT);
     const row = await t.gateway.db('web_accounts').where({ id: user.accountId }).first();
-    assert.ok(await verifyPassword(user.password, String(row.password_hash)), 'the password is unchanged');
+    assert.ok(await verifyPassword(user.password, String(row!.password_hash)), 'the password is unchanged');
   });
 
   it('one password sprayed over 50 e-mails from one address: at most the per-address limit is checked', async () => {
     const posts = await Promise.all(Array.from({ length: 50 }, (_, i) => signinPost(served, 'dashboard', `spray-${i}@example.com`, 'Summer2026!Summer')));
-    const statuses = (await burstPastTheLimit(posts.slice(0, 49), posts[49]!)).map((a) => a.status);
+    const statuses = (await burstPastTheLimit(posts.slice(0, 49), posts[49])).map((a) => a.status);
     const checked = statuses.filter((s) => s !== 429).length;
     assert.ok(checked <= PER_ADDRESS, `${checked} attempts were checked; at most ${PER_ADDRESS} may be`);
     assert.equal(statuses.filter((s) => s === 429).length, 50 - checked);

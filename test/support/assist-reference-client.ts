@@ -81,10 +81,10 @@ export class AssistReferenceClient {
     if (format === '5') {
       const o = (JSON.parse(text) as { charge: Record<string, unknown> }).charge;
       this.checkCodes(o);
-      return this.verified(o.orders as AssistOrder[])[0]!;
+      return this.verified(o.orders as AssistOrder[])[0];
     }
     const orders = this.xmlResult(text).children.find((c) => c.name === 'orders');
-    return this.verified((orders?.children ?? []).map(toObject))[0]!;
+    return this.verified((orders?.children ?? []).map(toObject))[0];
   }
 
   /** wscancel.cfm: `wscancel.order` with its `checkdata`, which must say what the order says. */

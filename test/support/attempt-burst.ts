@@ -113,14 +113,14 @@ function bytesOf(post: FormPost): string {
  */
 export async function burstPastTheLimit(wrong: readonly FormPost[], right: FormPost): Promise<Array<{ status: number; body: string }>> {
   const all = [...wrong, right];
-  const arrived = (): number => all.reduce((seen, p) => (seen.includes(p.target) ? seen : [...seen, p.target]), [] as ServedApp[]).reduce((n, s) => n + s.arrivals('POST', right.path.split('?')[0] ?? ''), 0);
+  const arrived = (): number => all.reduce<ServedApp[]>((seen, p) => (seen.includes(p.target) ? seen : [...seen, p.target]), []).reduce((n, s) => n + s.arrivals('POST', right.path.split('?')[0] ?? ''), 0);
   const before = arrived();
   const connections = await Promise.all(all.map((p) => connect(p.target)));
   // Written in one synchronous loop: the gateway reads them as one burst.
-  for (let i = 0; i < wrong.length; i++) connections[i]!.socket.write(bytesOf(wrong[i]!));
+  for (let i = 0; i < wrong.length; i++) connections[i].socket.write(bytesOf(wrong[i]));
   // Polled every turn of the event loop: the right secret follows the moment the last
   // wrong one has arrived, while they are all still being checked.
   while (arrived() - before < wrong.length) await new Promise((r) => setImmediate(r));
-  connections[wrong.length]!.socket.write(bytesOf(right));
+  connections[wrong.length].socket.write(bytesOf(right));
   return Promise.all(connections.map((c) => c.answer));
 }

@@ -47,7 +47,7 @@ export class BankSimProcess {
     const child = spawn(process.execPath, [CLI, '--port', String(this.port), '--control-port', '0', '--state', this.stateFile, '--dialect', this.dialect, ...this.extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.child = child;
     const line = await new Promise<string>((resolve, reject) => {
-      const rl = createInterface({ input: child.stdout! });
+      const rl = createInterface({ input: child.stdout });
       rl.once('line', resolve);
       child.once('exit', (code) => reject(new Error(`tender-bank-sim exited with ${String(code)}`)));
     });

@@ -55,7 +55,7 @@ export async function seedPayments(app: Express, shop: MerchantClient, clock: Fi
   clock.advance(86_400_000);
   const secondDayDate = new Date(clock.now()).toISOString().slice(0, 10);
   const secondDay = [await pay(CARDS.visa, { amount: 160000 }), await created({ amount: 1700, currency: 'RUB' })];
-  pending.push(secondDay[1] as string);
-  visa.push(secondDay[0] as string);
+  pending.push(secondDay[1]);
+  visa.push(secondDay[0]);
   return { all, visa, mastercard, mir, declined, pending, authorized, byEmail, formula, jpy, kwd, secondDayDate, secondDay };
 }

@@ -20,11 +20,11 @@ export function curlExamples(markdown: string): CurlExample[] {
   const lines = markdown.split('\n');
   const blocks: { lang: string; start: number; end: number; body: string[] }[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\w*)\s*$/.exec(lines[i]!);
+    const open = /^```(\w*)\s*$/.exec(lines[i]);
     if (open === null) continue;
     const start = i;
     const body: string[] = [];
-    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
+    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i]);
     blocks.push({ lang: open[1] ?? '', start, end: i, body });
   }
   const out: CurlExample[] = [];
@@ -32,7 +32,7 @@ export function curlExamples(markdown: string): CurlExample[] {
     if (block.lang !== 'sh' || !block.body.some((l) => /^curl\b/.test(l))) return;
     const commands: { line: number; command: string; status?: number; errorCode?: string }[] = [];
     for (let j = 0; j < block.body.length; j++) {
-      const text = block.body[j]!;
+      const text = block.body[j];
       if (/^curl\b/.test(text)) {
         const line = block.start + j + 2;
         let command = text;
@@ -40,7 +40,7 @@ export function curlExamples(markdown: string): CurlExample[] {
         const unfinished = () => command.endsWith('\\') || (command.match(/'/g)?.length ?? 0) % 2 === 1;
         while (unfinished() && j + 1 < block.body.length) {
           j++;
-          command = command.endsWith('\\') ? `${command.slice(0, -1).trimEnd()} ${block.body[j]!.trim()}` : `${command}\n${block.body[j]!}`;
+          command = command.endsWith('\\') ? `${command.slice(0, -1).trimEnd()} ${block.body[j].trim()}` : `${command}\n${block.body[j]}`;
         }
         commands.push({ line, command });
         continue;

@@ -51,7 +51,7 @@ export function decodeIso8583(bytes: Buffer): DecodedMessage {
   const bits: number[] = [];
   const readBitmap = (offset: number): void => {
     const map = take(8);
-    for (let i = 0; i < 64; i++) if ((map[i >> 3]! >> (7 - (i & 7))) & 1) bits.push(offset + i + 1);
+    for (let i = 0; i < 64; i++) if ((map[i >> 3] >> (7 - (i & 7))) & 1) bits.push(offset + i + 1);
   };
   readBitmap(0);
   if (bits[0] === 1) readBitmap(64);

@@ -26,7 +26,7 @@ export function makeCsr(keyPem: string, publicKeyPem: string, cn = 'my phone'): 
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
   csr.setSubject([{ name: 'commonName', value: cn }]);
-  csr.sign(forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  csr.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
   return forge.pki.certificationRequestToPem(csr);
 }
 

@@ -41,7 +41,7 @@ export async function customerWithCard(shop: MerchantClient, options: { email?: 
   assert.equal(paid.body.status, 'captured', JSON.stringify(paid.body));
   const methods = (await shop.get(`/v1/customers/${customer.id}/payment_methods`).expect(200)).body as { data: Array<{ id: string }> };
   assert.equal(methods.data.length, 1, 'the card was saved');
-  return { customer: customer.id, paymentMethod: methods.data[0]!.id };
+  return { customer: customer.id, paymentMethod: methods.data[0].id };
 }
 
 /**

@@ -89,7 +89,7 @@ export function nameAttributes(name: pkijs.RelativeDistinguishedNames): NameAttr
   return name.typesAndValues.map((tv) => {
     const value = tv.value as asn1js.BaseStringBlock;
     const tag = value.idBlock.tagClass === 1 ? (STRING_TAGS[value.idBlock.tagNumber] ?? `[UNIVERSAL ${value.idBlock.tagNumber}]`) : 'not a universal string';
-    return { type: tv.type, encoding: tag, value: value.valueBlock.value as string };
+    return { type: tv.type, encoding: tag, value: value.valueBlock.value };
   });
 }
 

@@ -24,7 +24,7 @@ export class VoucherBank implements BankAdapter {
 
   async pay(request: InstrumentPaymentRequest): Promise<BankResult> {
     this.redeemed.push(request);
-    if (request.instrument.code?.startsWith('EMPTY') === true) return { kind: 'declined', reason: 'insufficient_funds', rawCode: 'V51', message: 'Voucher balance too low' };
+    if (request.instrument.code?.startsWith('EMPTY')) return { kind: 'declined', reason: 'insufficient_funds', rawCode: 'V51', message: 'Voucher balance too low' };
     return { kind: 'approved', authorizationCode: 'V00001', rrn: undefined, bankReference: `vch-${request.reference}` };
   }
   async authorize(): Promise<BankResult> {

@@ -24,7 +24,7 @@ describe('RiskRule conformance from @tender/core/testing (no database)', () => {
       defaults: { score: 10 },
       settingsSchema: z.object({ score: z.number().int() }).partial().strict(),
       // Reads the e-mail as if it were always sent, and scores by call count.
-      evaluate: async (input, s) => ({ score: s.score + (calls++ % 3), reason: `mail at ${input.email!.split('@')[1]!}` }),
+      evaluate: async (input, s) => ({ score: s.score + (calls++ % 3), reason: `mail at ${input.email!.split('@')[1]}` }),
     };
     const report = await checkRiskRule({ rule: lazy });
     assert.ok(report.problems.some((p) => p.includes('no IP, no e-mail: evaluate threw')), report.problems.join('\n'));

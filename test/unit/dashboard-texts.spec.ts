@@ -27,11 +27,11 @@ describe('dashboard screens: texts, CSV cells and amounts', function () {
     const keys = new Set<string>();
     for (const file of fs.readdirSync(path.join(WEB, 'dashboard')).filter((f) => f.endsWith('.hbs'))) {
       const text = fs.readFileSync(path.join(WEB, 'dashboard', file), 'utf8');
-      for (const m of text.matchAll(/\{\{t "(dash\.[\w.]+)"/g)) keys.add(m[1] as string);
+      for (const m of text.matchAll(/\{\{t "(dash\.[\w.]+)"/g)) keys.add(m[1]);
     }
     for (const file of fs.readdirSync(SCREENS).filter((f) => f.endsWith('.ts'))) {
       const text = fs.readFileSync(path.join(SCREENS, file), 'utf8');
-      for (const m of text.matchAll(/'(dash\.[\w.]+)'/g)) keys.add(m[1] as string);
+      for (const m of text.matchAll(/'(dash\.[\w.]+)'/g)) keys.add(m[1]);
     }
     // Keys the templates build with concat.
     for (const s of PAYMENT_STATUSES) keys.add(`dash.statuses.${s}`);
@@ -50,7 +50,7 @@ describe('dashboard screens: texts, CSV cells and amounts', function () {
     for (const r of ['approved', 'rejected', 'canceled']) keys.add(`dash.review.done_${r}`);
     assert.ok(keys.size > 100);
     for (const [locale, messages] of Object.entries(locales)) {
-      const missing = [...keys].filter((k) => !has({ dash: messages.dash as Messages }, k));
+      const missing = [...keys].filter((k) => !has({ dash: messages.dash }, k));
       assert.deepEqual(missing, [], `${locale} lacks texts`);
     }
   });

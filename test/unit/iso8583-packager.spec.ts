@@ -35,7 +35,7 @@ describe('ISO 8583 packager (no database)', () => {
 
   it('round-trips with a hex (ASCII) bitmap dialect', () => {
     const packager = new IsoPackager({ ...ASCII_DIALECT, name: 'hex-bitmap', bitmap: 'hex' });
-    const message = isoMessage('0400', { 4: '000000005000', 11: '000777', 90: `0100${'000123'}${'1127054500'}${'0'.repeat(22)}` });
+    const message = isoMessage('0400', { 4: '000000005000', 11: '000777', 90: `01000001231127054500${'0'.repeat(22)}` });
     const bytes = packager.pack(message);
     // Bits 1 (secondary) and 4 -> 0x90, 11 -> 0x20; secondary bitmap: bit 90 -> byte 3 = 0x40.
     assert.equal(bytes.subarray(4, 36).toString('latin1'), '90200000000000000000004000000000');

@@ -33,7 +33,7 @@ describe('saved cards screens: texts and templates (no database)', function () {
     const used = fs
       .readdirSync(SCREEN_TEMPLATES_DIR)
       .filter((f) => f.endsWith('.hbs'))
-      .flatMap((f) => [...fs.readFileSync(path.join(SCREEN_TEMPLATES_DIR, f), 'utf8').matchAll(/\{\{t "([a-z_.]+)"/g)].map((m) => m[1] as string));
+      .flatMap((f) => [...fs.readFileSync(path.join(SCREEN_TEMPLATES_DIR, f), 'utf8').matchAll(/\{\{t "([a-z_.]+)"/g)].map((m) => m[1]));
     assert.ok(used.length > 40, 'the templates use the texts');
     assert.deepEqual(used.filter((k) => !enKeys.has(k)), []);
   });

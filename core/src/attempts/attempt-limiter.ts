@@ -129,7 +129,7 @@ export class AttemptLimiter {
         if (now - windowStartedAt >= rule.windowMs && lockOver) {
           // A new window, started by whichever attempt gets here first (the window it saw is the condition).
           const started = await this.counter(rule.purpose, subjectHash)
-            .where({ window_started_at: row.window_started_at })
+            .where({ window_started_at: windowStartedAt })
             .update({ attempts: 1, window_started_at: now, locked_until: lockFrom(1) });
           if (started === 1) return { windowStartedAt: now };
           continue;
@@ -138,7 +138,7 @@ export class AttemptLimiter {
         // locked_until is assigned first: MySQL evaluates SET left to right with the new
         // values, SQLite with the old ones; this way both read the old attempts.
         const counted = await this.counter(rule.purpose, subjectHash)
-          .where({ window_started_at: row.window_started_at })
+          .where({ window_started_at: windowStartedAt })
           .where('attempts', '<', rule.attempts)
           .update({
             locked_until: this.db.raw('CASE WHEN attempts + 1 >= ? THEN ? ELSE locked_until END', [rule.attempts, now + rule.lockMs]),

@@ -125,13 +125,13 @@ class TemplateChecker extends Handlebars.Visitor {
   }
 
   override BlockStatement(node: hbs.AST.BlockStatement): void {
-    const name = node.path.type === 'PathExpression' ? (node.path as hbs.AST.PathExpression).original : '';
+    const name = node.path.type === 'PathExpression' ? (node.path).original : '';
     if (!ALLOWED_BLOCK_HELPERS.includes(name)) this.fail(node, `block helper '${name}' is not allowed (allowed: ${ALLOWED_BLOCK_HELPERS.join(', ')})`);
     super.BlockStatement(node);
   }
 
   override PartialStatement(node: hbs.AST.PartialStatement): void {
-    const name = node.name.type === 'PathExpression' ? (node.name as hbs.AST.PathExpression).original : '';
+    const name = node.name.type === 'PathExpression' ? (node.name).original : '';
     if (!ALLOWED_PARTIALS.includes(name)) this.fail(node, `partial '${name}' is not allowed (allowed: ${ALLOWED_PARTIALS.join(', ')})`);
     else if (node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0) this.fail(node, 'partials take no parameters');
     else this.partials.add(name);

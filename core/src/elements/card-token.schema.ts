@@ -16,4 +16,4 @@ export const cardTokenSchema = z
 
 // Compile-time check that the schema and the view agree (as response-schemas.ts does for the other views).
 const viewMatches: (v: CardTokenView) => z.input<typeof cardTokenSchema> = (v) => v;
-void viewMatches;
+viewMatches;

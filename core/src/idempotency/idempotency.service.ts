@@ -82,6 +82,7 @@ export class IdempotencyService {
         });
         if (typeof seq === 'number' && seq > 0) return seq;
         const row = await this.db('idempotency_keys').select('seq').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, idem_key: key }).first();
+        if (row === undefined) throw new Error('idempotency key row missing right after its insert');
         return Number(row.seq);
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;

@@ -60,7 +60,7 @@ export function createStdoutDestination(fd: number): LogDestination {
       closed = true;
       boom.destroy();
     }
-    void error;
+    error;
   });
   process.once('exit', () => {
     exiting = true;

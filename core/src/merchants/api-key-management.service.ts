@@ -35,7 +35,7 @@ export class ApiKeyManagementService {
     return inTransaction(this.db, async (trx) => {
       const issued = await this.apiKeys.issue(trx, { merchantId: ctx.merchantId, livemode: ctx.livemode, kind: input.kind, ...(input.label === undefined ? {} : { label: input.label }) });
       const row = await trx('api_keys').where({ id: issued.id }).first();
-      return { ...apiKeyView(row), secret: issued.key };
+      return { ...apiKeyView(requireRow(row)), secret: issued.key };
     });
   }
 
@@ -49,7 +49,7 @@ export class ApiKeyManagementService {
     return inTransaction(this.db, async (trx) => {
       const row = await this.lockLive(trx, ctx, id);
       await trx('api_keys').where({ id: row.id }).update({ revoked_at: this.clock.now() });
-      return apiKeyView(await trx('api_keys').where({ id: row.id }).first());
+      return apiKeyView(requireRow(await trx('api_keys').where({ id: row.id }).first()));
     });
   }
 
@@ -63,7 +63,7 @@ export class ApiKeyManagementService {
       if (old.expires_at === null || Number(old.expires_at) > expiresAt) await trx('api_keys').where({ id: old.id }).update({ expires_at: expiresAt });
       const issued = await this.apiKeys.issue(trx, { merchantId: ctx.merchantId, livemode: ctx.livemode, kind: old.kind as ApiKeyKind, ...(old.label === null ? {} : { label: String(old.label) }) });
       const row = await trx('api_keys').where({ id: issued.id }).first();
-      return { key: { ...apiKeyView(row), secret: issued.key }, previous: apiKeyView(await trx('api_keys').where({ id: old.id }).first()) };
+      return { key: { ...apiKeyView(requireRow(row)), secret: issued.key }, previous: apiKeyView(requireRow(await trx('api_keys').where({ id: old.id }).first())) };
     });
   }
 
@@ -77,4 +77,10 @@ export class ApiKeyManagementService {
     if (row === undefined || row.revoked_at !== null || (row.expires_at !== null && Number(row.expires_at) <= this.clock.now())) throw notFound('api key', id);
     return row;
   }
+}
+
+/** A key row this transaction has just written or locked: missing means a broken invariant. */
+function requireRow<T>(row: T | undefined): T {
+  if (row === undefined) throw new Error('api key row missing inside its own transaction');
+  return row;
 }

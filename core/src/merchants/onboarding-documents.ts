@@ -93,7 +93,7 @@ export class OnboardingDocuments {
 
   /** A merchant's documents, newest first. */
   async list(merchantId: string): Promise<OnboardingDocument[]> {
-    const rows = await this.db('onboarding_documents').where({ merchant_id: merchantId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).select(LIST_COLUMNS);
+    const rows = await this.db('onboarding_documents').where({ merchant_id: merchantId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).select(...LIST_COLUMNS);
     return rows.map(documentFromRow);
   }
 
@@ -133,7 +133,7 @@ export class OnboardingDocuments {
   }
 }
 
-const LIST_COLUMNS = ['id', 'merchant_id', 'requirement', 'file_name', 'content_type', 'size', 'uploaded_by', 'created_at'];
+const LIST_COLUMNS = ['id', 'merchant_id', 'requirement', 'file_name', 'content_type', 'size', 'uploaded_by', 'created_at'] as const;
 
 function documentFromRow(row: Record<string, unknown>): OnboardingDocument {
   return {

@@ -1,6 +1,7 @@
 import { injectable } from 'tsyringe';
 import { Queryable } from '../db/database';
 import { MerchantContext } from '../merchants/merchant-context';
+import type { DbBoolean } from '../db/tables';
 
 export type AssessmentOutcome = 'pending' | 'blocked' | 'approved' | 'declined' | 'failed';
 
@@ -8,7 +9,7 @@ export type AssessmentOutcome = 'pending' | 'blocked' | 'approved' | 'declined' 
 export interface AssessmentRow {
   readonly id: string;
   readonly merchant_id: string;
-  readonly livemode: boolean;
+  readonly livemode: DbBoolean;
   readonly payment_id: string;
   readonly card_fingerprint: string;
   readonly card_bin: string;
@@ -39,6 +40,7 @@ export class RiskAssessmentRepository {
   }
 
   async forPayment(q: Queryable, ctx: MerchantContext, paymentId: string): Promise<AssessmentRow[]> {
-    return q('risk_assessments').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId }).orderBy('seq', 'asc');
+    // outcome is one of AssessmentOutcome: only RiskRecorder writes the column.
+    return (await q('risk_assessments').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId }).orderBy('seq', 'asc')) as AssessmentRow[];
   }
 }

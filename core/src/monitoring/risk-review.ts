@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { Queryable, forUpdate } from '../db/database';
+import type { InsertRow } from '../db/tables';
 import { MerchantContext } from '../merchants/merchant-context';
 
 export const REVIEW_STATUSES = ['open', 'approved', 'rejected', 'canceled'] as const;
@@ -54,7 +55,7 @@ export function riskReviewView(r: RiskReview, paymentStatus?: string): Record<st
 
 @injectable()
 export class RiskReviewRepository {
-  async insert(q: Queryable, row: Record<string, unknown>): Promise<void> {
+  async insert(q: Queryable, row: InsertRow<'risk_reviews'>): Promise<void> {
     await q('risk_reviews').insert(row);
   }
 

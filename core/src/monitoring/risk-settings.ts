@@ -88,7 +88,7 @@ export function effectiveSettings(registry: RiskRuleRegistry, operator: RuleSetI
   const rules = registry.all().flatMap((rule) => {
     const { enabled: oe, mode: om, ...oRest } = (operator.rules?.[rule.code] ?? {}) as CommonRuleSettings & Record<string, unknown>;
     const { enabled: me, mode: mm, ...mRest } = (merchant.rules?.[rule.code] ?? {}) as CommonRuleSettings & Record<string, unknown>;
-    if ((me ?? oe ?? true) === false) return [];
+    if (!(me ?? oe ?? true)) return [];
     const combined = rule.combine !== undefined ? rule.combine(oRest, mRest) : { ...oRest, ...mRest };
     return [{ rule, mode: mm ?? om ?? 'enforce', settings: { ...rule.defaults, ...combined } }];
   });

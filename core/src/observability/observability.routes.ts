@@ -26,10 +26,10 @@ export function observabilityRoutes(deps: {
   router.get('/metrics', async (req, res, next) => {
     const access = metricsAccess(req, deps.metricsToken);
     res.setHeader('Cache-Control', 'no-store');
-    if (access === 'hidden') return next(new TenderError('route_not_found', { message: 'No such endpoint: GET /metrics.' }));
+    if (access === 'hidden') { next(new TenderError('route_not_found', { message: 'No such endpoint: GET /metrics.' })); return; }
     if (access === 'unauthorized') {
       res.setHeader('WWW-Authenticate', 'Bearer realm="tender-metrics"');
-      return next(new TenderError('authentication_required', { message: 'GET /metrics needs Authorization: Bearer <TENDER_METRICS_TOKEN>.' }));
+      next(new TenderError('authentication_required', { message: 'GET /metrics needs Authorization: Bearer <TENDER_METRICS_TOKEN>.' })); return;
     }
     try {
       const text = await deps.metrics.exposition();

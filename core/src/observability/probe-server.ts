@@ -31,7 +31,7 @@ export function probeApp(container: DependencyContainer): Express {
   // Errors (a refused /metrics) and unknown paths: a status, no body worth parsing.
   app.use((_req, res) => void res.status(404).json({ status: 'not_found' }));
   app.use((error: { status?: unknown }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    void _next;
+    _next;
     res.status(typeof error.status === 'number' ? error.status : 500).json({ status: 'error' });
   });
   return app;

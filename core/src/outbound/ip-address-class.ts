@@ -111,7 +111,7 @@ function classifyIpv6(ip: ipaddr.IPv6): AddressClass {
  */
 function embeddedIpv4(ip: ipaddr.IPv6, range: string): { form: EmbeddedIpv4['form']; range: string; floor: AddressScope; ipv4: ipaddr.IPv4 } | undefined {
   const p = ip.parts;
-  const last32 = (): ipaddr.IPv4 => fromWords(p[6]!, p[7]!);
+  const last32 = (): ipaddr.IPv4 => fromWords(p[6], p[7]);
   switch (range) {
     case 'ipv4Mapped':
       return { form: 'ipv4-mapped', range, floor: 'public', ipv4: last32() };
@@ -122,13 +122,13 @@ function embeddedIpv4(ip: ipaddr.IPv6, range: string): { form: EmbeddedIpv4['for
         ? { form: 'nat64-local', range: 'nat64Local', floor: 'private', ipv4: last32() }
         : { form: 'nat64', range, floor: 'public', ipv4: last32() };
     case '6to4':
-      return { form: '6to4', range, floor: 'forbidden', ipv4: fromWords(p[1]!, p[2]!) };
+      return { form: '6to4', range, floor: 'forbidden', ipv4: fromWords(p[1], p[2]) };
     case 'teredo':
       // The client's address is stored inverted in the last 32 bits.
-      return { form: 'teredo', range, floor: 'forbidden', ipv4: fromWords(~p[6]! & 0xffff, ~p[7]! & 0xffff) };
+      return { form: 'teredo', range, floor: 'forbidden', ipv4: fromWords(~p[6] & 0xffff, ~p[7] & 0xffff) };
     default:
       // ::a.b.c.d (IPv4-compatible, deprecated by RFC 4291); :: and ::1 are not.
-      if (p.slice(0, 6).every((w) => w === 0) && (p[6] !== 0 || p[7]! > 1)) return { form: 'ipv4-compatible', range: 'ipv4Compatible', floor: 'forbidden', ipv4: last32() };
+      if (p.slice(0, 6).every((w) => w === 0) && (p[6] !== 0 || p[7] > 1)) return { form: 'ipv4-compatible', range: 'ipv4Compatible', floor: 'forbidden', ipv4: last32() };
       return undefined;
   }
 }

@@ -103,14 +103,14 @@ export class OutboundUrlGuard {
           const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : Number(options.family ?? 0);
           const usable = family === 4 || family === 6 ? answers.filter((a) => a.family === family) : [...answers];
           const first = usable[0];
-          if (first === undefined) return callback(Object.assign(new Error(`${hostname} has no IPv${family} address`), { code: 'ENOTFOUND' }), '');
-          if (options.all === true) return callback(null, usable.map((a) => ({ address: a.address, family: a.family })));
-          return callback(null, first.address, first.family);
+          if (first === undefined) { callback(Object.assign(new Error(`${hostname} has no IPv${family} address`), { code: 'ENOTFOUND' }), ''); return; }
+          if (options.all === true) { callback(null, usable.map((a) => ({ address: a.address, family: a.family }))); return; }
+          callback(null, first.address, first.family);
         },
         (error: Error) => callback(error, ''),
       );
     };
-    return lookup as unknown as LookupFunction;
+    return lookup;
   }
 }
 

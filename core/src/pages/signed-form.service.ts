@@ -35,7 +35,7 @@ export class SignedFormService {
 
   async open(body: Record<string, unknown>, request: { nonce: string; acceptLanguage: string | undefined }): Promise<PageAnswer> {
     const refuse = (): PageAnswer => this.pages.errorPage(request, 400, 'signature_invalid_title', 'signature_invalid_text');
-    const field = (name: string): string => (typeof body[name] === 'string' ? (body[name] as string) : '');
+    const field = (name: string): string => (typeof body[name] === 'string' ? (body[name]) : '');
     const key = field('key');
     if (!key.startsWith('pk_')) return refuse();
     let merchant;

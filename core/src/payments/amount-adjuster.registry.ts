@@ -35,7 +35,7 @@ export class AmountAdjusterRegistry {
       if (adjuster === undefined) throw new TenderError('parameter_unknown', { param: `adjustments.${name}`, message: `No amount adjuster named '${name}' is loaded.` });
       const parsed = adjuster.input.safeParse(raw);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
+        const issue = parsed.error.issues[0];
         const param = ['adjustments', name, ...issue.path.map(String)].join('.');
         throw new TenderError('parameter_invalid', { param, message: `${param}: ${issue.message}` });
       }

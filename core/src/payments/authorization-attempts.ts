@@ -61,7 +61,7 @@ export class AuthorizationAttempts {
   async run(ctx: MerchantContext, payment: Payment, first: BankOperation, plan: readonly RouteCandidate[], request: AuthorizationBase): Promise<Payment> {
     let op = first;
     for (let i = 0; i < plan.length; i++) {
-      const candidate = plan[i]!;
+      const candidate = plan[i];
       if (i > 0) op = await this.nextOperation(ctx, payment.id, op, candidate);
       const result = await this.tryOne(candidate, op, request);
       // The attempt is the operation row (written with its route before the bank was

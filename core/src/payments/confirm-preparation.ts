@@ -81,7 +81,7 @@ export class ConfirmPreparation {
       verification: presentation.verification === true,
     });
     const plan = await this.routing.plan(ctx, payment, method, instrument);
-    const adapter = this.banks.get(plan[0]!.adapterCode);
+    const adapter = this.banks.get(plan[0].adapterCode);
     const canChallenge = presentation.buyerPresent && instrument.authenticable === true && adapter.threeDSecure !== undefined && adapter.completeAuthorization !== undefined;
     // Transaction monitoring (docs/risk.md): assessed before any bank sees the instrument.
     const risk = instrument.risk === undefined ? undefined : await this.risk.prepare(ctx, instrument.risk, customer);

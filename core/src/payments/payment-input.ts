@@ -121,7 +121,7 @@ export function parseMethodInput<I>(method: PaymentMethod<I>, paymentMethod: Pay
   if (stray !== undefined) throw new TenderError('parameter_unknown', { param: `payment_method.${stray}`, message: `Unknown parameter: payment_method.${stray}.` });
   const schema = z.object({ payment_method: z.object({ [method.type]: method.input }) });
   const wrapped = parseInput(schema, { payment_method: { [method.type]: paymentMethod[method.type] } }) as { payment_method: Record<string, I> };
-  return wrapped.payment_method[method.type] as I;
+  return wrapped.payment_method[method.type];
 }
 
 /** POST /v1/payments/:id/capture */

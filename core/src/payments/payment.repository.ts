@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { Queryable, forUpdate } from '../db/database';
+import type { InsertRow } from '../db/tables';
 import { MerchantContext } from '../merchants/merchant-context';
 import { Payment, PaymentPatch, paymentFromRow } from './payment';
 import { PaymentStatus } from './payment-state-machine';
@@ -32,7 +33,7 @@ export class PaymentRepository {
   }
 
   /** Inserts a payment row and returns its seq (the insert id on both dialects). */
-  async insert(q: Queryable, row: Record<string, unknown>): Promise<number> {
+  async insert(q: Queryable, row: InsertRow<'payments'>): Promise<number> {
     const [seq] = await q('payments').insert(row);
     return Number(seq);
   }

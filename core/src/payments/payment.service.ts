@@ -252,7 +252,7 @@ export class PaymentService {
       merchantId: ctx.merchantId,
       livemode: ctx.livemode,
       kind: locked.captureMethod === 'automatic' && risk?.action !== 'review' ? 'sale' : 'authorize',
-      adapterCode: plan[0]!.adapterCode,
+      adapterCode: plan[0].adapterCode,
       amount: amountDue,
       currency: locked.currency,
     }, now, attemptRoute(plan[0]!));

@@ -51,8 +51,8 @@ export function checkPublicPathCollisions(routes: readonly PluginRoute[]): void 
   const claims = routes.flatMap((r) => r.publicPaths.map((p) => ({ plugin: r.plugin, path: p })));
   for (let i = 0; i < claims.length; i++) {
     for (let j = i + 1; j < claims.length; j++) {
-      const a = claims[i]!;
-      const b = claims[j]!;
+      const a = claims[i];
+      const b = claims[j];
       if (within(a.path, b.path) || within(b.path, a.path)) {
         throw new PluginError(`public path '${b.path}' of plugin ${b.plugin} overlaps '${a.path}' of plugin ${a.plugin}`);
       }

@@ -267,7 +267,7 @@ export function isDefinedPlugin(candidate: unknown): candidate is TenderPlugin {
   return typeof candidate === 'object' && candidate !== null && (candidate as Record<symbol, unknown>)[DEFINED] === true;
 }
 
-function manifestProblem(m: PluginManifest<PluginOptionsSchema>): string | undefined {
+function manifestProblem(m: PluginManifest): string | undefined {
   const label = typeof m?.name === 'string' ? `plugin ${m.name}` : 'a plugin';
   if (typeof m !== 'object' || m === null) return 'definePlugin needs a manifest object';
   if (typeof m.name !== 'string' || m.name === '') return 'a plugin manifest needs a name';

@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { Queryable, forUpdate } from '../db/database';
+import type { InsertRow } from '../db/tables';
 import { MerchantContext } from '../merchants/merchant-context';
 import { toMinorUnits } from '../money/money';
 
@@ -95,7 +96,7 @@ export class RefundRepository {
     return { refunds: rows.slice(0, limit).map(refundFromRow), hasMore: rows.length > limit };
   }
 
-  async insert(q: Queryable, row: Record<string, unknown>): Promise<Refund> {
+  async insert(q: Queryable, row: InsertRow<'refunds'>): Promise<Refund> {
     await q('refunds').insert(row);
     return refundFromRow(row);
   }

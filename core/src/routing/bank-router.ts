@@ -128,7 +128,7 @@ export class BankRouter {
       connections: stored.map((c) => this.routingConnection(c)),
     };
     const decision = await strategy.route(input);
-    const byId = new Map(stored.map((c, i) => [c.id, { stored: c, routing: input.connections[i]! }]));
+    const byId = new Map(stored.map((c, i) => [c.id, { stored: c, routing: input.connections[i] }]));
     const offered = new Set<string>();
     const candidates: RouteCandidate[] = [];
     const skipped: RouteSkip[] = [];

@@ -67,7 +67,7 @@ export async function checkAwaitedPaymentAdapter(subject: AwaitedPaymentAdapterS
   await report.check('pay answers action_required with a well-formed next action and a future expiry, the same for the same reference', async (problem) => {
     const ref = reference();
     const first = await pay(ref);
-    if (first.kind !== 'action_required' || first.nextAction === undefined) return problem(`answered ${first.kind}${first.kind === 'action_required' ? ' with a 3-D Secure challenge' : ''}`);
+    if (first.kind !== 'action_required' || first.nextAction === undefined) { problem(`answered ${first.kind}${first.kind === 'action_required' ? ' with a 3-D Secure challenge' : ''}`); return; }
     if (first.nextAction.type !== subject.nextActionType) problem(`next action ${first.nextAction.type}, expected ${subject.nextActionType}`);
     if (!(first.expiresAt > Date.now())) problem('expiresAt is not in the future');
     const action = first.nextAction;
@@ -106,7 +106,7 @@ export async function checkAwaitedPaymentAdapter(subject: AwaitedPaymentAdapterS
     await subject.complete(ref, 'paid');
     const first = reference();
     const partial = await refund(first, ref, 4_000);
-    if (partial.kind !== 'approved') return problem(`partial refund: ${partial.kind}`);
+    if (partial.kind !== 'approved') { problem(`partial refund: ${partial.kind}`); return; }
     const repeated = await refund(first, ref, 4_000);
     if (repeated.kind !== 'approved') problem(`the same refund reference again: ${repeated.kind}`);
     const tooMuch = await refund(reference(), ref, 6_001);

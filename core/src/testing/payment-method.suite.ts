@@ -74,9 +74,9 @@ export async function checkPaymentMethod(subject: PaymentMethodSubject): Promise
     } catch (caught) {
       error = caught;
     }
-    if (error === undefined) return problem(`accepted ${name}`);
+    if (error === undefined) { problem(`accepted ${name}`); return; }
     const e = clientError(error);
-    if (e === undefined) return problem(`${name}: threw something that is not a 4xx error with a code (${error instanceof Error ? error.message : String(error)})`);
+    if (e === undefined) { problem(`${name}: threw something that is not a 4xx error with a code (${error instanceof Error ? error.message : String(error)})`); return; }
     if (e.param === undefined || !(e.param === prefix || e.param.startsWith(`${prefix}.`))) problem(`${name}: param '${String(e.param)}' is not under '${prefix}'`);
     for (const s of secrets) if (e.message.includes(s) || (e.param ?? '').includes(s)) problem(`${name}: the error repeats a secret value`);
   };

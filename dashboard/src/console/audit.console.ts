@@ -40,7 +40,7 @@ export function consoleAuditRouter(container: ServiceResolver): Router {
     const parsed = filterSchema.safeParse(raw);
     if (!parsed.success) {
       const errors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'form'), i.message]));
-      return renderConsole(res, 'audit', { title: 'console.audit.title', filter: raw, errors, objectTypes: OBJECT_TYPES, entries: [] }, 400);
+      renderConsole(res, 'audit', { title: 'console.audit.title', filter: raw, errors, objectTypes: OBJECT_TYPES, entries: [] }, 400); return;
     }
     const q = parsed.data;
     // An e-mail stands for its operator account; one that names no account matches nothing.

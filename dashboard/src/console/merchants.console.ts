@@ -65,7 +65,7 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
 
   router.get('/:id', async (req, res) => {
     const id = merchantId.safeParse(req.params.id);
-    if (!id.success) return notFoundPage(res);
+    if (!id.success) { notFoundPage(res); return; }
     const done = typeof req.query.done === 'string' && (ACTIONS as readonly string[]).includes(req.query.done) ? req.query.done : null;
     await detail(res, id.data, { done, doneKey: done === null ? null : `console.merchant.done.${done}` });
   });
@@ -73,7 +73,7 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
   router.post('/:id/:action', async (req, res) => {
     const id = merchantId.safeParse(req.params.id);
     const action = req.params.action as MerchantAction;
-    if (!id.success || !ACTIONS.includes(action)) return notFoundPage(res);
+    if (!id.success || !ACTIONS.includes(action)) { notFoundPage(res); return; }
     const form = formOf(req);
     const by = consoleActor(res);
     try {
@@ -111,7 +111,7 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
       }
     } catch (error) {
       const refused = refusal(error);
-      if (refused.code === 'resource_not_found') return notFoundPage(res);
+      if (refused.code === 'resource_not_found') { notFoundPage(res); return; }
       // The field a refusal names ('terminal_ids.0' -> 'terminal_ids') gets the message beside it.
       const field = refused.param?.split('.')[0];
       return detail(res, id.data, { done: null, error: { action, actionKey: `console.merchant.action.${action}`, message: refused.message }, errors: field === undefined ? {} : { [field]: refused.message }, form }, refused.status);
@@ -122,22 +122,22 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
   router.get('/:id/documents/:doc', async (req, res) => {
     const id = merchantId.safeParse(req.params.id);
     const doc = typeof req.params.doc === 'string' && /^doc_[0-9A-Za-z]{1,40}$/.test(req.params.doc) ? req.params.doc : undefined;
-    if (!id.success || doc === undefined) return notFoundPage(res);
+    if (!id.success || doc === undefined) { notFoundPage(res); return; }
     try {
       const { document, bytes } = await documents.read(doc, 'operator');
-      if (document.merchantId !== id.data) return notFoundPage(res);
+      if (document.merchantId !== id.data) { notFoundPage(res); return; }
       // A merchant's company papers: who read them is on the record.
       await auditLog.record(db, { actor: consoleActor(res), action: 'merchant.document_read', merchantId: id.data, objectType: 'merchant', objectId: id.data, data: { document: document.id, requirement: document.requirement, file_name: document.fileName } });
       sendDocument(res, document.fileName, document.contentType, bytes);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') return notFoundPage(res);
+      if (error instanceof TenderError && error.code === 'resource_not_found') { notFoundPage(res); return; }
       throw error;
     }
   });
 
   async function detail(res: Parameters<typeof renderConsole>[0], id: string, extra: Record<string, unknown>, status?: number): Promise<void> {
     const merchant = await merchants.find(db, id);
-    if (merchant === undefined) return notFoundPage(res);
+    if (merchant === undefined) { notFoundPage(res); return; }
     const view = merchantView(merchant);
     const [live, test, history, docs] = await Promise.all([
       connections.listActive(db, { merchantId: id, livemode: true }),

@@ -104,7 +104,7 @@ export function consoleRiskRouter(container: ServiceResolver): Router {
   router.post('/rules', async (req, res) => {
     const form = stringFields(formOf(req));
     const outcome = await submitRules(form, { scope: OPERATOR, rules: shapes(), ruleSets, preview, locale: principalOf(res).locale, auditActor: consoleActor(res) });
-    if (outcome.kind === 'saved') return res.redirect(303, `${req.baseUrl}?done=rules`);
+    if (outcome.kind === 'saved') { res.redirect(303, `${req.baseUrl}?done=rules`); return; }
     if (outcome.kind === 'refused') return page(res, undefined, { typed: form, rulesErrors: outcome.errors }, outcome.status);
     await page(res, undefined, { typed: form, rulesPreview: outcome.preview, previewLimit: form.preview_limit ?? '' });
   });

@@ -36,7 +36,7 @@ export function brandingRouter(container: ServiceResolver): Router {
       await drafts.save(ctx, input);
     } catch (error) {
       const shown = pageErrorOf(error);
-      return renderScreen(res, 'branding', { title: 'dash.branding.title', form: formOf(req), error: shown, hasDraft: false }, shown.status);
+      renderScreen(res, 'branding', { title: 'dash.branding.title', form: formOf(req), error: shown, hasDraft: false }, shown.status); return;
     }
     await renderEditor(res, { previewed: true });
   });

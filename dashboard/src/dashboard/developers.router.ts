@@ -94,12 +94,12 @@ export function developersRouter(container: ServiceResolver): Router {
 
   async function keyAction(req: Request, res: Response, work: (id: string) => Promise<Record<string, unknown>>): Promise<void> {
     const id = String(req.params.id);
-    if (!KEY_ID.test(id)) return renderNotFound(res);
+    if (!KEY_ID.test(id)) { renderNotFound(res); return; }
     try {
       await renderOverview(res, await work(id));
     } catch (error) {
       const shown = pageErrorOf(error);
-      if (shown.code === 'resource_not_found') return renderNotFound(res);
+      if (shown.code === 'resource_not_found') { renderNotFound(res); return; }
       await renderOverview(res, { error: shown }, shown.status);
     }
   }
@@ -123,13 +123,13 @@ export function developersRouter(container: ServiceResolver): Router {
 
   async function renderEndpoint(req: Request, res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
     const id = String(req.params.id);
-    if (!ENDPOINT_ID.test(id)) return renderNotFound(res);
+    if (!ENDPOINT_ID.test(id)) { renderNotFound(res); return; }
     const ctx = contextOf(res);
     let endpoint;
     try {
       endpoint = await endpoints.retrieve(ctx, id);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') return renderNotFound(res);
+      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
       throw error;
     }
     const log = await deliveries.list(ctx, id, { limit: 50 });
@@ -153,11 +153,11 @@ export function developersRouter(container: ServiceResolver): Router {
   router.post('/webhooks/:id/resend', async (req, res) => {
     const id = String(req.params.id);
     const eventId = formOf(req).event_id ?? '';
-    if (!ENDPOINT_ID.test(id) || !EVENT_ID.test(eventId)) return renderNotFound(res);
+    if (!ENDPOINT_ID.test(id) || !EVENT_ID.test(eventId)) { renderNotFound(res); return; }
     try {
       await deliveries.redeliver(contextOf(res), eventId, id);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') return renderNotFound(res);
+      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
       throw error;
     }
     res.redirect(303, `/dashboard/developers/webhooks/${id}?resent=${eventId}`);

@@ -43,7 +43,7 @@ export function onboardingRouter(container: ServiceResolver): Router {
 
   async function renderStatus(res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
     const merchant = await merchants.find(db, contextOf(res).merchantId);
-    if (merchant === undefined) return renderNotFound(res);
+    if (merchant === undefined) { renderNotFound(res); return; }
     const locale = principalOf(res).locale;
     const bank = merchant.chosenBankCode === undefined ? undefined : await banks.get(db, merchant.chosenBankCode).catch(() => undefined);
     const view = onboardingStatusView(merchant, bank, clock.now(), merchant.approvedAt !== undefined);
@@ -151,12 +151,12 @@ export function onboardingRouter(container: ServiceResolver): Router {
 
   router.get('/documents/:id', async (req, res) => {
     const id = typeof req.params.id === 'string' && /^doc_[0-9A-Za-z]{1,40}$/.test(req.params.id) ? req.params.id : undefined;
-    if (id === undefined) return renderNotFound(res);
+    if (id === undefined) { renderNotFound(res); return; }
     try {
       const { document, bytes } = await documents.read(id, { merchantId: contextOf(res).merchantId });
       sendDocument(res, document.fileName, document.contentType, bytes);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') return renderNotFound(res);
+      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
       throw error;
     }
   });

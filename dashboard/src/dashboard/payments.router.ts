@@ -132,14 +132,14 @@ export function paymentsRouter(container: ServiceResolver): Router {
   });
 
   async function renderPayment(id: string, res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
-    if (!PAYMENT_ID.test(id)) return renderNotFound(res);
+    if (!PAYMENT_ID.test(id)) { renderNotFound(res); return; }
     const ctx = contextOf(res);
     const principal = principalOf(res);
     let payment;
     try {
       payment = await payments.retrieve(ctx, id);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') return renderNotFound(res);
+      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
       throw error;
     }
     const timeline = await timelines.assemble(ctx, payment);
@@ -161,14 +161,14 @@ export function paymentsRouter(container: ServiceResolver): Router {
   // Step 1 of each action: a confirmation page that says exactly what will happen. Nothing changes yet.
   router.post('/:id/:action/review', async (req, res) => {
     const action = req.params.action as PaymentAction;
-    if (!ACTIONS.includes(action) || !PAYMENT_ID.test(req.params.id)) return renderNotFound(res);
+    if (!ACTIONS.includes(action) || !PAYMENT_ID.test(req.params.id)) { renderNotFound(res); return; }
     const ctx = contextOf(res);
     const principal = principalOf(res);
     let payment;
     try {
       payment = await payments.retrieve(ctx, req.params.id);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') return renderNotFound(res);
+      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
       throw error;
     }
     const form = formOf(req);
@@ -198,7 +198,7 @@ export function paymentsRouter(container: ServiceResolver): Router {
   // Step 2: the confirmed action, through the payment and refund services.
   router.post('/:id/:action', async (req, res) => {
     const action = req.params.action as PaymentAction;
-    if (!ACTIONS.includes(action) || !PAYMENT_ID.test(req.params.id)) return renderNotFound(res);
+    if (!ACTIONS.includes(action) || !PAYMENT_ID.test(req.params.id)) { renderNotFound(res); return; }
     const id = req.params.id;
     const form = formOf(req);
     const formKey = form.form_key ?? '';
@@ -217,7 +217,7 @@ export function paymentsRouter(container: ServiceResolver): Router {
         await actions.refund(actor, id, amount, reason === '' ? undefined : reason, formKey);
       }
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') return renderNotFound(res);
+      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
       const shown = pageErrorOf(error);
       return renderPayment(id, res, { error: shown }, shown.status);
     }

@@ -75,12 +75,12 @@ export function riskRouter(container: ServiceResolver): Router {
   router.post('/reviews/:id/:decision/review', async (req, res) => {
     const id = String(req.params.id);
     const decision = reviewDecisionOf(req.params.decision);
-    if (!REVIEW_ID.test(id) || decision === undefined) return renderNotFound(res);
+    if (!REVIEW_ID.test(id) || decision === undefined) { renderNotFound(res); return; }
     let review;
     try {
       review = await reviews.retrieve(contextOf(res), id);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') return renderNotFound(res);
+      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
       throw error;
     }
     if (review.status !== 'open') return renderRisk(res, { error: { code: 'risk_review_closed', message: `The review is already ${review.status}.` } }, 409);
@@ -91,14 +91,14 @@ export function riskRouter(container: ServiceResolver): Router {
   router.post('/reviews/:id/:decision', async (req, res) => {
     const id = String(req.params.id);
     const decision = reviewDecisionOf(req.params.decision);
-    if (!REVIEW_ID.test(id) || decision === undefined) return renderNotFound(res);
+    if (!REVIEW_ID.test(id) || decision === undefined) { renderNotFound(res); return; }
     if (!isConfirmed(formOf(req))) return renderRisk(res, { error: { code: 'confirmation_required', message: new TenderError('confirmation_required').message } }, 400);
     const ctx = contextOf(res);
     let outcome;
     try {
       outcome = decision === 'approve' ? await reviews.approve(ctx, id, 'merchant') : await reviews.reject(ctx, id, 'merchant');
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') return renderNotFound(res);
+      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
       const shown = pageErrorOf(error);
       return renderRisk(res, { error: shown }, shown.status);
     }
@@ -109,7 +109,7 @@ export function riskRouter(container: ServiceResolver): Router {
   router.post('/rules', requireWebRole('owner', 'developer'), async (req, res) => {
     const form = formOf(req);
     const outcome = await submitRules(form, { scope: { kind: 'merchant', ctx: contextOf(res) }, rules: shapes(), ruleSets, preview, locale: principalOf(res).locale });
-    if (outcome.kind === 'saved') return res.redirect(303, '/dashboard/risk?saved=rules');
+    if (outcome.kind === 'saved') { res.redirect(303, '/dashboard/risk?saved=rules'); return; }
     if (outcome.kind === 'refused') return renderRisk(res, { typed: form, rulesErrors: outcome.errors, error: { code: 'parameter_invalid', message: Object.entries(outcome.errors).map(([k, v]) => `${k}: ${v}`).join('; ') } }, outcome.status);
     await renderRisk(res, { typed: form, rulesPreview: outcome.preview, previewLimit: form.preview_limit ?? '' });
   });

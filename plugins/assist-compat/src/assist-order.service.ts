@@ -102,7 +102,7 @@ export class AssistOrderService {
       .whereIn('kind', ['authorize', 'sale'])
       .orderBy('seq', 'desc')
       .first();
-    return (row?.authorization_code as string | null | undefined) ?? '';
+    return (row?.authorization_code) ?? '';
   }
 
   /** charge.cfm: captures a two-stage payment, in full or in part. */

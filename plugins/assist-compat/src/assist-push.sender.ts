@@ -184,7 +184,8 @@ export class AssistPushSender {
   private async send(push: Record<string, unknown>): Promise<string | undefined> {
     const merchant = await this.settings.findByMerchant({ merchantId: String(push.merchant_id), livemode: Boolean(push.livemode) });
     if (merchant === undefined || merchant.resultUrl === null) return 'the merchant has no Assist result URL any more';
-    const event = await this.db('events').where({ seq: push.event_seq }).first();
+    const event = await this.db('events').where({ seq: Number(push.event_seq) }).first();
+    if (event === undefined) return 'the payment event of this push is gone';
     const view = (JSON.parse(String(event.data)) as { object: PaymentView }).object;
     const order = orderSourceOfView(view);
     const fields = { merchant_id: merchant.assistMerchantId, ...assistOrderFields(merchant, order, await this.orders.approvalCode({ id: view.id, merchantId: merchant.merchantId, livemode: merchant.livemode })) };

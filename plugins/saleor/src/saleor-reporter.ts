@@ -84,7 +84,7 @@ export class SaleorReporter {
         const total = refunds.reduce((sum, r) => sum + Number(r.amount), 0);
         if (total > outside) {
           // One event for what Saleor has not heard of yet, under the newest refund's id.
-          reports.push({ type: 'REFUND_SUCCESS', amount: total - outside, pspReference: String(refunds[refunds.length - 1]!.id), message: 'Refunded in Tender, outside Saleor' });
+          reports.push({ type: 'REFUND_SUCCESS', amount: total - outside, pspReference: String(refunds[refunds.length - 1].id), message: 'Refunded in Tender, outside Saleor' });
           outside = total;
         }
       }

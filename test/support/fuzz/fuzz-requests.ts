@@ -151,7 +151,7 @@ function jsonBodyArb(key: string, ctx: FuzzContext): fc.Arbitrary<BodySpec> {
       weight: 5,
       arbitrary: fc.tuple(base, fc.nat(), hostileValue, fc.constantFrom('replace', 'add')).map(([value, i, bad, how]) => {
         const paths = pathsOf(value);
-        if (how === 'add' || paths.length === 0) return json(value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...(value as object), [FIELD_NAMES[i % FIELD_NAMES.length] ?? 'x']: bad } : bad);
+        if (how === 'add' || paths.length === 0) return json(value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...(value), [FIELD_NAMES[i % FIELD_NAMES.length] ?? 'x']: bad } : bad);
         return json(replaceAt(value, paths[i % paths.length] ?? [], bad));
       }),
     });

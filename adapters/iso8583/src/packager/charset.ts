@@ -16,7 +16,7 @@ const FROM_EBCDIC = new Map<number, number>(EBCDIC_037.map((e, i) => [e, 0x20 + 
 export function encodeText(text: string, charset: 'ascii' | 'ebcdic'): Buffer {
   const bytes = Buffer.from(text, 'latin1');
   if (charset === 'ascii') return bytes;
-  return Buffer.from(bytes.map((c) => (c >= 0x20 && c <= 0x7e ? EBCDIC_037[c - 0x20]! : 0x3f)));
+  return Buffer.from(bytes.map((c) => (c >= 0x20 && c <= 0x7e ? EBCDIC_037[c - 0x20] : 0x3f)));
 }
 
 /** Bytes back to text; an EBCDIC byte with no printable ASCII counterpart becomes U+001A (so format checks refuse it). */

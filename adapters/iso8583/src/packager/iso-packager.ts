@@ -28,7 +28,7 @@ export class IsoPackager {
     for (const f of numbers) {
       if (f < 2 || f > 128) throw new PackagerError(`field ${f} is out of range`);
       const def = this.fieldDefinition(f);
-      bitmap[(f - 1) >> 3]! |= 0x80 >> ((f - 1) & 7);
+      bitmap[(f - 1) >> 3] |= 0x80 >> ((f - 1) & 7);
       parts.push(this.packField(f, def, message.fields.get(f) ?? ''));
     }
     const tpdu = message.tpdu ?? this.definition.tpdu;
@@ -56,9 +56,9 @@ export class IsoPackager {
       if (this.definition.tpdu !== undefined) tpdu = take(bytes, cursor, 5).toString('hex').toUpperCase();
       mti = this.unpackDigits(bytes, cursor, 4);
       let bitmap = this.unpackBitmap(bytes, cursor);
-      if ((bitmap[0]! & 0x80) !== 0) bitmap = Buffer.concat([bitmap, this.unpackBitmap(bytes, cursor)]);
+      if ((bitmap[0] & 0x80) !== 0) bitmap = Buffer.concat([bitmap, this.unpackBitmap(bytes, cursor)]);
       for (let f = 2; f <= bitmap.length * 8; f++) {
-        if ((bitmap[(f - 1) >> 3]! & (0x80 >> ((f - 1) & 7))) === 0) continue;
+        if ((bitmap[(f - 1) >> 3] & (0x80 >> ((f - 1) & 7))) === 0) continue;
         fields.set(f, this.unpackField(f, this.fieldDefinition(f), bytes, cursor));
       }
       if (cursor.at !== bytes.length) throw new PackagerError(`${bytes.length - cursor.at} bytes left over after the last field`);

@@ -35,7 +35,7 @@ export function x919Mac(key: Buffer, data: Buffer): Buffer {
   const padded = Buffer.concat([data, Buffer.alloc((8 - (data.length % 8)) % 8)]);
   let chain: Buffer = Buffer.alloc(8);
   for (let at = 0; at < padded.length; at += 8) {
-    const block = Buffer.from(padded.subarray(at, at + 8).map((b, i) => b ^ chain[i]!));
+    const block = Buffer.from(padded.subarray(at, at + 8).map((b, i) => b ^ chain[i]));
     chain = des(kl, block);
   }
   return des(kl, des(kr, chain, true));

@@ -16,25 +16,25 @@ export function startControlServer(sim: BankSimulator, port: number, host = '127
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (req.method === 'GET' && req.url === '/state') return send(200, { accounts: sim.book.accounts(), stats: sim.stats, faults: sim.faults, authorizations: sim.book.authorizations() });
+      if (req.method === 'GET' && req.url === '/state') { send(200, { accounts: sim.book.accounts(), stats: sim.stats, faults: sim.faults, authorizations: sim.book.authorizations() }); return; }
       if (req.method === 'POST' && req.url === '/faults') {
         let patch: Partial<Record<keyof SimulatorFaults, unknown>>;
         try {
           patch = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Partial<Record<keyof SimulatorFaults, unknown>>;
         } catch {
-          return send(400, { error: 'body is not JSON' });
+          send(400, { error: 'body is not JSON' }); return;
         }
         for (const name of Object.keys(sim.faults) as Array<keyof SimulatorFaults>) {
           const value = patch[name];
           if (typeof value === 'number' && Number.isInteger(value) && value >= 0) sim.faults[name] = value;
         }
-        return send(200, sim.faults);
+        send(200, sim.faults); return;
       }
       if (req.method === 'POST' && req.url === '/disconnect') {
         sim.disconnectAll();
-        return send(200, { ok: true });
+        send(200, { ok: true }); return;
       }
-      return send(404, { error: 'not found' });
+      send(404, { error: 'not found' });
     });
   });
   return new Promise((resolve, reject) => {

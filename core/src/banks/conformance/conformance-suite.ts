@@ -87,7 +87,7 @@ export function runBankAdapterConformance(t: ConformanceTestApi, options: BankAd
     const approved = async (number: string, extra: Partial<AuthorizationRequest> = {}): Promise<{ request: AuthorizationRequest; result: Approved }> => {
       const { request, result } = await authorize(number, extra);
       assert.equal(result.kind, 'approved', `expected an approval, got ${JSON.stringify(result)}`);
-      return { request, result: result as Approved };
+      return { request, result: result };
     };
     /** Sends an operation twice with the same reference: the same answer both times. */
     const twice = async (what: string, call: () => Promise<BankResult>): Promise<BankResult> => {
@@ -168,7 +168,7 @@ export function runBankAdapterConformance(t: ConformanceTestApi, options: BankAd
       const first = await twice('authorization', () => subject.adapter.authorize(request));
       assert.equal(first.kind, 'approved');
       if (before !== undefined) assert.equal(await charged(card), before + 1_234);
-      const decline = authorization(subject, CONFORMANCE_DECLINES[0]!.number, {});
+      const decline = authorization(subject, CONFORMANCE_DECLINES[0].number, {});
       await twice('declined authorization', () => subject.adapter.authorize(decline));
     });
 
@@ -248,13 +248,13 @@ export function runBankAdapterConformance(t: ConformanceTestApi, options: BankAd
       const over = await debitAccount(accountDebit(subject, number, part, true));
       assert.equal(over.kind, 'declined', `60% and 60% of the balance: the second is refused, ${JSON.stringify(over)}`);
       if (over.kind === 'declined') assert.equal(over.reason, 'insufficient_funds');
-      const refunded = await adapter.refund({ ...followUp(subject, first, debited as Approved, part), card: undefined });
+      const refunded = await adapter.refund({ ...followUp(subject, first, debited, part), card: undefined });
       assert.equal(refunded.kind, 'approved', `refunding the first debit gives the money back: ${JSON.stringify(refunded)}`);
       const hold = accountDebit(subject, number, part, false);
       const held = await debitAccount(hold);
       assert.equal(held.kind, 'approved', JSON.stringify(held));
       assert.equal((await debitAccount(accountDebit(subject, number, part, true))).kind, 'declined', 'a hold counts against the balance');
-      assert.equal((await adapter.void(followUp(subject, hold, held as Approved, part))).kind, 'approved');
+      assert.equal((await adapter.void(followUp(subject, hold, held, part))).kind, 'approved');
       assert.equal((await debitAccount(accountDebit(subject, number, part, true))).kind, 'approved', 'the void released the hold');
     });
 

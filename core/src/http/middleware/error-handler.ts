@@ -13,7 +13,7 @@ import { loggedPathOf, requestIdOf } from './request-log';
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    void _next;
+    _next;
     const tender = toTenderError(error);
     if (tender === undefined) {
       const message = error instanceof Error ? maskPans(error.message) : 'non-error thrown';

@@ -61,7 +61,7 @@ export function apiReferenceView(doc: OpenApiDocument): ApiReferenceView {
     server: servers[0]?.url ?? '',
     tags,
     schemas: Object.entries(schemas).map(([name, schema]) => ({ name, fields: fieldRows(schema, '', 0) })),
-    webhooks: Object.keys((doc.webhooks ?? {}) as object),
+    webhooks: Object.keys((doc.webhooks ?? {})),
   };
 }
 
@@ -121,7 +121,7 @@ export function typeOf(schema: JsonSchema | undefined): string {
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (Array.isArray(schema.enum)) return `one of: ${schema.enum.join(', ')}`;
   const properties = schema.properties as Record<string, Schema> | undefined;
-  if (properties?.object?.const === 'list') return `list of ${typeOf((properties.data as Schema).items as Schema)}`;
+  if (properties?.object?.const === 'list') return `list of ${typeOf((properties.data).items as Schema)}`;
   if (properties?.object?.const !== undefined && Object.keys(properties).length === 1) return `${String(properties.object.const)} object`;
   switch (schema.type) {
     case 'string': {

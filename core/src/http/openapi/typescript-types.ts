@@ -54,7 +54,7 @@ export function typeScriptTypes(doc: OpenApiDocument): string {
 function declaration(name: string, schema: Schema, fallbackDoc?: string): string {
   const doc = typeof schema.description === 'string' ? schema.description : fallbackDoc;
   const comment = doc === undefined ? '' : `/** ${doc.replace(/\*\//g, '*\\/')} */\n`;
-  if (schema.type === 'object' && Object.keys((schema.properties ?? {}) as object).length > 0 && schema.additionalProperties === false) {
+  if (schema.type === 'object' && Object.keys((schema.properties ?? {})).length > 0 && schema.additionalProperties === false) {
     return `${comment}export interface ${name} ${objectType(schema, '')}\n`;
   }
   return `${comment}export type ${name} = ${typeOf(schema, '')};\n`;

@@ -79,7 +79,7 @@ export function payRoutes(container: DependencyContainer): Router {
   router.get('/sample/fields', async (req, res) => {
     const r = requestOf(req);
     const locale = chooseLocale(typeof req.query.locale === 'string' ? req.query.locale : null, r.acceptLanguage);
-    sendPage(req, res, r.nonce, await previews.sampleIsland(req.query as Record<string, unknown>, locale, r.nonce));
+    sendPage(req, res, r.nonce, await previews.sampleIsland(req.query, locale, r.nonce));
   });
 
   router.get('/:token/fields', async (req, res) => {

@@ -65,7 +65,7 @@ export function signupRoutes(container: DependencyContainer): Router {
 
   router.post('/signup', applicationRateLimit(container), requireBodyType('form'), formBody({ limit: '8kb', parameterLimit: 12 }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const str = (k: string): string => (typeof body[k] === 'string' ? (body[k] as string) : '');
+    const str = (k: string): string => (typeof body[k] === 'string' ? (body[k]) : '');
     const asked = str('locale');
     const values: FormValues = { name: str('name'), email: str('email'), locale: isPageLocale(asked) ? asked : pageLocaleOf(req), time_zone: str('time_zone') || 'UTC' };
     const password = str('password');

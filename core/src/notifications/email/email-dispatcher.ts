@@ -76,7 +76,7 @@ export class EmailDispatcher {
       const claimed: ClaimedEmail[] = [];
       for (const row of rows) {
         const attempt = Number(row.attempt_count) + 1;
-        await trx('email_outbox').where({ id: row.id }).update({ attempt_count: attempt, locked_until: now + LEASE_MS });
+        await trx('email_outbox').where({ id: String(row.id) }).update({ attempt_count: attempt, locked_until: now + LEASE_MS });
         claimed.push({
           id: String(row.id),
           template: row.template as EmailTemplate | PluginEmailTemplate | typeof PRERENDERED,

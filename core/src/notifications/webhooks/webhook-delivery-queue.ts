@@ -163,7 +163,7 @@ export class WebhookDeliveryQueue {
     const delivered = outcomes.filter((o) => o.next.status === 'delivered').map((o) => o.delivery);
     if (delivered.length > 0) {
       const changed = await ours(trx, delivered).update({ status: 'delivered', delivered_at: now, locked_until: null, lease_token: null, updated_at: now });
-      if (delivered.length === 1 && changed === 1) applied.add((delivered[0] as ClaimedDelivery).id);
+      if (delivered.length === 1 && changed === 1) applied.add((delivered[0]).id);
     }
     for (const { delivery, next } of outcomes) {
       if (next.status === 'delivered') continue;
@@ -192,7 +192,7 @@ export class WebhookDeliveryQueue {
 function pickRandom(values: number[], count: number): number[] {
   for (let i = values.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
-    [values[i], values[j]] = [values[j] as number, values[i] as number];
+    [values[i], values[j]] = [values[j], values[i]];
   }
   return values.slice(0, count);
 }

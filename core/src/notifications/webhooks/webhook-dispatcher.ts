@@ -265,7 +265,7 @@ function unique(tuples: ReadonlyArray<Array<string | boolean>>): Array<Array<str
 /** Resolves after `ms`, or at once when `signal` is aborted. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
+    if (signal.aborted) { resolve(); return; }
     const done = (): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);

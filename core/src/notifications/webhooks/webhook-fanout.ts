@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { DATABASE, Database, Queryable } from '../../db/database';
+import type { InsertRow } from '../../db/tables';
 import { inTransaction } from '../../db/transaction';
 import { newId } from '../../ids/ids';
 import { eventMatches } from '../event-types';
@@ -82,7 +83,7 @@ function scopeKey(row: Record<string, unknown>): string {
 }
 
 /** A pending delivery of `event` to one endpoint, due now. */
-export function newDeliveryRow(endpointId: string, event: { id: string; merchantId: string; livemode: boolean }, now: number): Record<string, unknown> {
+export function newDeliveryRow(endpointId: string, event: { id: string; merchantId: string; livemode: boolean }, now: number): InsertRow<'webhook_deliveries'> {
   return {
     id: newId('whd'),
     endpoint_id: endpointId,

@@ -1,4 +1,5 @@
 import { MerchantUserRole, WebRealm, WebRole } from '../web-contract';
+import type { WebAccountsTable } from '../../db/tables';
 
 export const MERCHANT_USER_ROLES: readonly MerchantUserRole[] = ['owner', 'developer', 'support'];
 
@@ -14,20 +15,8 @@ export interface WebAccount {
   readonly createdAt: number;
 }
 
-export interface WebAccountRow {
-  id: string;
-  realm: string;
-  merchant_id: string | null;
-  email: string;
-  role: string;
-  password_hash: string | null;
-  totp_key_version: string | null;
-  totp_secret_box: string | null;
-  totp_enabled: number | boolean;
-  totp_last_step: number | string | null;
-  created_at: number | string;
-  updated_at: number | string;
-}
+/** A row of web_accounts, as core's table declaration has it. */
+export type WebAccountRow = WebAccountsTable;
 
 export function webAccountFromRow(row: WebAccountRow): WebAccount {
   return {

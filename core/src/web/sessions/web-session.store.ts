@@ -5,6 +5,7 @@ import { DATABASE, Database } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
 import { randomToken } from '../../ids/ids';
 import { WebRealm } from '../web-contract';
+import type { WebSessionsTable } from '../../db/tables';
 
 /**
  * Session lifetimes. Idle: signed out after 30 minutes without a request. Absolute:
@@ -28,17 +29,7 @@ export interface WebSession {
   readonly expiresAt: number;
 }
 
-interface SessionRow {
-  id_hash: string;
-  account_id: string;
-  realm: string;
-  csrf_token: string;
-  mode: string;
-  stage: string;
-  created_at: number | string;
-  last_seen_at: number | string;
-  expires_at: number | string;
-}
+type SessionRow = WebSessionsTable;
 
 /** Only this hash of a session id is stored; the id itself lives in the browser's cookie. */
 export function hashSessionId(id: string): string {

@@ -139,7 +139,7 @@ export class CertificateAuthority {
           x509,
           subjectDer: parts.subject,
           keyIdentifier: parts.keyIdentifier,
-          forgeKey: forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey,
+          forgeKey: forge.pki.privateKeyFromPem(keyPem),
           signingKey: createPrivateKey(keyPem),
         },
       };

@@ -41,7 +41,7 @@ export function sandboxWalletRoutes(wallet: SandboxWallet): Router {
   router.get('/sandbox/pay/:reference', async (req, res, next) => {
     try {
       const payment = await wallet.find(req.params.reference);
-      if (payment === undefined) return void send(res, 404, '<!doctype html><title>Not found</title><p>No such wallet payment.</p>');
+      if (payment === undefined) { send(res, 404, '<!doctype html><title>Not found</title><p>No such wallet payment.</p>'); return; }
       send(res, 200, WALLET_PAGE({ payment, sum: formatAmount(payment.amount, payment.currency, 'en'), waiting: payment.status === 'waiting', action: `/plugins/e-wallet/sandbox/pay/${encodeURIComponent(payment.reference)}` }));
     } catch (error) {
       next(error);
@@ -50,9 +50,9 @@ export function sandboxWalletRoutes(wallet: SandboxWallet): Router {
   router.post('/sandbox/pay/:reference', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res, next) => {
     try {
       const decision = (req.body as Record<string, unknown> | undefined)?.decision;
-      if (decision !== 'succeeded' && decision !== 'canceled') return void send(res, 400, '<!doctype html><title>Bad request</title><p>Choose to pay or to cancel.</p>');
+      if (decision !== 'succeeded' && decision !== 'canceled') { send(res, 400, '<!doctype html><title>Bad request</title><p>Choose to pay or to cancel.</p>'); return; }
       const decided = await wallet.decide(req.params.reference, decision);
-      if (decided === undefined) return void send(res, 404, '<!doctype html><title>Not found</title><p>No such wallet payment.</p>');
+      if (decided === undefined) { send(res, 404, '<!doctype html><title>Not found</title><p>No such wallet payment.</p>'); return; }
       res.redirect(303, returnPath(decided.payment));
     } catch (error) {
       next(error);

@@ -62,7 +62,7 @@ export function registerLoyaltyScreens(ctx: PluginContext, store: LoyaltyStore):
         return { query: done };
       }
       const parsed = programSchema.safeParse({ name: form.name, currency: form.currency, point_value: Number(form.point_value), base_bps: Number(form.base_bps), max_redeem_bps: Number(form.max_redeem_bps) });
-      if (!parsed.success) return { query: { error: `${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}` } };
+      if (!parsed.success) return { query: { error: `${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}` } };
       await store.createProgram(ownerOf(viewer), parsed.data, ctx.core.clock.now());
       const none: Record<string, string> = {};
       return { query: none };

@@ -20,7 +20,7 @@ export class SavedCardService {
     const db = this.deps.core.database;
     const card = await this.deps.cards.find(db, ctx, id);
     if (card === undefined) throw notFound('payment_method', id);
-    return (await this.views(db, ctx, [card]))[0] as SavedCardView;
+    return (await this.views(db, ctx, [card]))[0];
   }
 
   /** The customer's active cards; the customer must be this merchant's (else 404). */

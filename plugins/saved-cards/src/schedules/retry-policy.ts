@@ -75,7 +75,7 @@ export function parseRetryDays(text: string): readonly number[] {
     return n;
   });
   numbers.forEach((n, i) => {
-    if (i > 0 && n <= numbers[i - 1]!) throw new RangeError('retryDays: the days must increase (e.g. 1,3,5)');
+    if (i > 0 && n <= numbers[i - 1]) throw new RangeError('retryDays: the days must increase (e.g. 1,3,5)');
   });
   return numbers;
 }

@@ -130,7 +130,7 @@ export function startOfDay(date: CalendarDate, timeZone: string): number {
   const exact = candidates.find((t) => wall - zoneOffset(t, timeZone) === t);
   if (exact !== undefined) return exact;
   // Midnight skipped by a clock change: the first candidate that falls inside the day.
-  return candidates.find((t) => compareDates(dateIn(t, timeZone), date) === 0) ?? candidates[candidates.length - 1]!;
+  return candidates.find((t) => compareDates(dateIn(t, timeZone), date) === 0) ?? candidates[candidates.length - 1];
 }
 
 /** The calendar date in `timeZone` at instant `ms`. */

@@ -68,7 +68,7 @@ export function scheduleFromRow(row: Record<string, unknown>): Schedule {
     locale: text(row.locale),
     description: text(row.description),
     metadata: row.metadata === null || row.metadata === undefined ? {} : (JSON.parse(String(row.metadata)) as Record<string, string>),
-    status: status as ScheduleStatus,
+    status: status,
     chargesMade: Number(row.charges_made),
     nextPeriod: Number(row.next_period),
     nextAttempt: Number(row.next_attempt),

@@ -45,7 +45,7 @@ export function sandboxSbpRoutes(bank: SandboxSbpBank): Router {
   router.get('/sandbox/qr/:reference', async (req, res, next) => {
     try {
       const qr = await bank.find(req.params.reference);
-      if (qr === undefined) return void sendPage(res, 404, '<!doctype html><title>Not found</title><p>No such QR code at the sandbox SBP bank.</p>');
+      if (qr === undefined) { sendPage(res, 404, '<!doctype html><title>Not found</title><p>No such QR code at the sandbox SBP bank.</p>'); return; }
       page(res, qr);
     } catch (error) {
       next(error);
@@ -66,7 +66,7 @@ export function sandboxSbpRoutes(bank: SandboxSbpBank): Router {
         const decided = await bank.decide(req.params.reference, decision);
         const fromPage = req.is('application/x-www-form-urlencoded') !== false;
         if (decided === undefined) return void (fromPage ? sendPage(res, 404, '<!doctype html><title>Not found</title><p>No such QR code.</p>') : res.status(404).json({ error: 'not_found' }));
-        if (fromPage) return void page(res, decided.qr);
+        if (fromPage) { page(res, decided.qr); return; }
         res.json({ ...qrView(decided.qr), notified: decided.notified });
       } catch (error) {
         next(error);

@@ -29,7 +29,7 @@ export function topUpPublicRoutes(core: () => CoreServices, service: () => TopUp
 
   router.post('/', formBody({ limit: '4kb', parameterLimit: 10 }), async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    const field = (k: string): string => (typeof body[k] === 'string' ? (body[k] as string).slice(0, 320) : '');
+    const field = (k: string): string => (typeof body[k] === 'string' ? (body[k]).slice(0, 320) : '');
     const locale = pages().localeOf(field('locale'), req.get('accept-language'));
     const values = { phone: field('phone'), amount: field('amount'), email: field('email') };
     try {
@@ -49,7 +49,7 @@ export function topUpPublicRoutes(core: () => CoreServices, service: () => TopUp
   router.get('/status/:token', async (req, res) => {
     const topUp = await service().byToken(req.params.token);
     const locale = pages().localeOf(req.query.lang ?? topUp?.locale, req.get('accept-language'));
-    if (topUp === undefined) return page(req, res, 404, (nonce) => pages().renderStatus(locale, nonce, { statusText: pages().text(locale, 'not_found'), home: `${core().config.publicUrl}/plugins/top-up/` }));
+    if (topUp === undefined) { page(req, res, 404, (nonce) => pages().renderStatus(locale, nonce, { statusText: pages().text(locale, 'not_found'), home: `${core().config.publicUrl}/plugins/top-up/` })); return; }
     const paymentUrl = await service().paymentUrlOf(topUp);
     page(req, res, 200, (nonce) => pages().renderStatus(locale, nonce, statusView(topUp, locale, paymentUrl, pages(), core().config.publicUrl)));
   });

@@ -52,17 +52,17 @@ export class NumberingPlan {
       const cells = line.split(';').map((c) => c.trim());
       const [def, from, to, , operatorName, region, operatorInn] = cells;
       const lineNo = index + 2;
-      if (cells.length < 7 || !/^\d{3}$/.test(def!) || !/^\d{7}$/.test(from!) || !/^\d{7}$/.test(to!) || Number(from) > Number(to) || !/^\d{10}$/.test(operatorInn!) || operatorName === '') {
+      if (cells.length < 7 || !/^\d{3}$/.test(def) || !/^\d{7}$/.test(from) || !/^\d{7}$/.test(to) || Number(from) > Number(to) || !/^\d{10}$/.test(operatorInn) || operatorName === '') {
         throw new Error(`numbering plan: line ${lineNo} is not a range (DEF;from;to;capacity;operator;region;INN)`);
       }
-      const list = byDef.get(def!) ?? [];
-      list.push({ def: def!, from: Number(from), to: Number(to), operatorName: operatorName!, operatorInn: operatorInn!, region: region ?? '' });
-      byDef.set(def!, list);
+      const list = byDef.get(def) ?? [];
+      list.push({ def: def, from: Number(from), to: Number(to), operatorName: operatorName, operatorInn: operatorInn, region: region ?? '' });
+      byDef.set(def, list);
       size++;
     });
     for (const [def, list] of byDef) {
       list.sort((a, b) => a.from - b.from);
-      for (let i = 1; i < list.length; i++) if (list[i]!.from <= list[i - 1]!.to) throw new Error(`numbering plan: ranges of DEF ${def} overlap at ${String(list[i]!.from).padStart(7, '0')}`);
+      for (let i = 1; i < list.length; i++) if (list[i].from <= list[i - 1].to) throw new Error(`numbering plan: ranges of DEF ${def} overlap at ${String(list[i].from).padStart(7, '0')}`);
     }
     return new NumberingPlan(byDef, source, size);
   }
@@ -76,7 +76,7 @@ export class NumberingPlan {
     let hi = list.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const range = list[mid]!;
+      const range = list[mid];
       if (n < range.from) hi = mid - 1;
       else if (n > range.to) lo = mid + 1;
       else return range;

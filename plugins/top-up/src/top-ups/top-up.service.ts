@@ -47,7 +47,7 @@ export class TopUpService {
       await trx('top_up_number_locks').where({ phone: row.phone }).delete();
       await trx('top_up_number_locks').insert({ phone: row.phone });
       const sum = await trx('top_ups').where({ phone: row.phone }).whereIn('status', COUNTED_STATUSES).andWhere('created_at', '>', now - DAY_MS).sum({ total: 'amount' }).first();
-      const already = Number((sum as { total?: unknown } | undefined)?.total ?? 0);
+      const already = Number((sum)?.total ?? 0);
       if (already + quote.amount > settings.daily_limit_per_number) throw new TenderError('top_up_limit_exceeded', { param: 'amount', message: 'This number has reached its daily top-up limit; try a smaller amount or tomorrow.' });
       await trx('top_ups').insert(row);
     });
