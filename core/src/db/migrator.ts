@@ -22,6 +22,7 @@ import * as cardOnFile036 from './migrations/036-card-on-file';
 import * as amountAdjustments037 from './migrations/037-amount-adjustments';
 import * as nextAction039 from './migrations/039-next-action';
 import * as cardTokens040 from './migrations/040-card-tokens';
+import * as riskBuckets042 from './migrations/042-risk-buckets';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -60,6 +61,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['037-amount-adjustments', amountAdjustments037],
   ['039-next-action', nextAction039],
   ['040-card-tokens', cardTokens040],
+  ['042-risk-buckets', riskBuckets042],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -1,6 +1,7 @@
 import { injectable } from 'tsyringe';
 import { Queryable } from '../db/database';
 import { MerchantContext } from '../merchants/merchant-context';
+import { RiskKeyBuckets } from './risk-buckets';
 
 export type AssessmentOutcome = 'pending' | 'blocked' | 'approved' | 'declined' | 'failed';
 
@@ -29,13 +30,26 @@ export interface AssessmentRow {
 
 @injectable()
 export class RiskAssessmentRepository {
+  // Stateless, built here rather than registered (the class registry is another area's).
+  private readonly buckets = new RiskKeyBuckets();
+
   async insert(q: Queryable, row: AssessmentRow): Promise<void> {
     await q('risk_assessments').insert(row);
   }
 
   /** A payment has one attempt in flight at a time, so its pending assessment is that attempt's. */
+  /**
+   * Also moves the attempt out of its card's `pending` counter (into `declined` when
+   * the bank declined), by the row's id and a conditional UPDATE, so an answer
+   * applied twice counts once.
+   */
   async settlePending(q: Queryable, ctx: MerchantContext, paymentId: string, outcome: AssessmentOutcome, now: number): Promise<void> {
-    await q('risk_assessments').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId, outcome: 'pending' }).update({ outcome, updated_at: now });
+    const scope = { merchant_id: ctx.merchantId, livemode: ctx.livemode };
+    const pending: Array<Record<string, unknown>> = await q('risk_assessments').select('id', 'card_fingerprint', 'currency', 'created_at').where({ ...scope, payment_id: paymentId, outcome: 'pending' });
+    for (const row of pending) {
+      const settled = await q('risk_assessments').where({ ...scope, id: row.id, outcome: 'pending' }).update({ outcome, updated_at: now });
+      if (settled > 0) await this.buckets.settle(q, ctx, String(row.card_fingerprint), String(row.currency), Number(row.created_at), outcome === 'declined');
+    }
   }
 
   async forPayment(q: Queryable, ctx: MerchantContext, paymentId: string): Promise<AssessmentRow[]> {

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { injectable } from 'tsyringe';
 import { Database, Transaction, isMysql } from '../db/database';
 import { MerchantContext } from '../merchants/merchant-context';
 import { HistoryKey } from './risk-rule';
+import { keyHashOf } from './risk-buckets';
 
 /**
  * Serializes assessments that share a history key. Rules count earlier attempts; two
@@ -15,7 +15,8 @@ import { HistoryKey } from './risk-rule';
  *
  * Rows are created beforehand outside the transaction (`ensure`, an INSERT IGNORE in
  * autocommit), so the transaction only takes exclusive locks on existing rows, in
- * key order (one statement): no shared-then-exclusive upgrade, no lock-order cycle.
+ * key order (one UPDATE of `seq` through the primary key): no shared-then-exclusive
+ * upgrade, no lock-order cycle, and a write Galera certifies across nodes.
  * SQLite has one connection and one writer, so transactions are serialized already
  * and neither step sends anything.
  *
@@ -38,17 +39,18 @@ export class RiskKeyLocks {
 
   async lock(trx: Transaction, ctx: MerchantContext, keyHashes: readonly string[]): Promise<void> {
     if (!isMysql(trx) || keyHashes.length === 0) return;
+    // An UPDATE, not SELECT ... FOR UPDATE: on one server it waits like the select; on
+    // a Galera cluster the write is certified, so two nodes assessing one key at once
+    // cannot both commit (the loser gets 1213 and its transaction is retried).
     await trx('risk_key_locks')
-      .select('key_hash')
       .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode })
       .whereIn('key_hash', [...keyHashes])
-      .orderBy('key_hash')
-      .forUpdate();
+      .update({ seq: trx.raw('seq + 1') });
   }
 }
 
 /** The lock row names of these history keys, sorted and without duplicates. */
 export function lockKeysOf(keys: readonly HistoryKey[]): string[] {
-  const hashes = keys.map((k) => createHash('sha256').update(k.kind === 'merchant' ? 'merchant' : `${k.kind}:${k.value}`).digest('hex'));
+  const hashes = keys.map((k) => (k.kind === 'merchant' ? keyHashOf('merchant') : keyHashOf(k.kind, k.value)));
   return [...new Set(hashes)].sort();
 }
