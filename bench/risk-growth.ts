@@ -17,6 +17,7 @@
  *
  * The buckets are built from the filled rows by the migration's backfill.
  */
+import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { Gateway } from '@tender/core';
 import { RiskEngine } from '@tender/core/dist/monitoring/risk-engine';

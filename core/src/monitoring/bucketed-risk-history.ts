@@ -4,6 +4,13 @@ import { BucketRow, RiskKeyBuckets, firstBucketOf, keyHashOf } from './risk-buck
 import { SqlRiskHistory } from './risk-history';
 import { HistoryKey, RiskHistory } from './risk-rule';
 
+/** The usual-ticket sample the amount rule will ask for (read in the same statement as the buckets). */
+export interface UsualSample {
+  readonly currency: string;
+  readonly since: number;
+  readonly sample: number;
+}
+
 /** The keys of one attempt whose buckets an assessment reads. */
 export interface BucketKeys {
   readonly card: string;
@@ -19,10 +26,11 @@ export interface BucketKeys {
  * (at most one row per minute, currency and, for an IP, card), never on how many
  * attempts the window holds.
  *
- * What buckets cannot answer goes to the row history (SqlRiskHistory): the
- * merchant-wide key (its bucket would be one row every confirm of the merchant
- * writes), the usual ticket (the mean of the last N approved attempts, a sample, not
- * a count; bounded by N), and a window older than what was read.
+ * What buckets cannot answer comes from the row history (SqlRiskHistory): the
+ * usual ticket (the mean of the last N approved attempts, a sample, not a count;
+ * bounded by N) is read in the same statement as the buckets; the merchant-wide key
+ * (its bucket would be one row every confirm of the merchant writes) and a window
+ * older than what was read are asked separately.
  *
  * Counts are clamped to the caller's `cap`, as the row history's are.
  *
@@ -39,16 +47,24 @@ export class BucketedRiskHistory implements RiskHistory {
     private readonly loadedKeys: ReadonlySet<string>,
     private readonly now: number,
     private readonly rowHistory: SqlRiskHistory,
+    private readonly usual: { readonly of: UsualSample; readonly average: number; readonly samples: number } | undefined,
   ) {}
 
-  /** One statement: the buckets of these keys covering every window that starts at or after `widestSince`. */
-  static async load(q: Queryable, ctx: MerchantContext, keys: BucketKeys, widestSince: number, now: number, buckets = new RiskKeyBuckets()): Promise<BucketedRiskHistory> {
+  /**
+   * One statement: the buckets of these keys covering every window that starts at or
+   * after `widestSince`, and (UNION ALL) the usual-ticket sample when one is asked for,
+   * as one extra row with an empty key (count in `attempts`, sum in `amount`).
+   */
+  static async load(q: Queryable, ctx: MerchantContext, keys: BucketKeys, widestSince: number, now: number, usual?: UsualSample): Promise<BucketedRiskHistory> {
     const hashes = [keyHashOf('card', keys.card)];
     if (keys.ip !== undefined) hashes.push(keyHashOf('ip', keys.ip));
     if (keys.email !== undefined) hashes.push(keyHashOf('email', keys.email));
     const from = firstBucketOf(widestSince, now);
-    const rows = await buckets.read(q, ctx, hashes, from);
-    return new BucketedRiskHistory(rows, from, new Set(hashes), now, new SqlRiskHistory(q, ctx));
+    const rowHistory = new SqlRiskHistory(q, ctx);
+    const rows = await new RiskKeyBuckets().read(q, ctx, hashes, from, usual === undefined ? undefined : rowHistory.usualSampleRow(usual.currency, usual.since, usual.sample));
+    const sampled = rows.find((r) => r.key_hash === '');
+    const usualLoaded = usual === undefined || sampled === undefined ? undefined : { of: usual, average: sampled.attempts === 0 ? 0 : Math.round(sampled.amount / sampled.attempts), samples: sampled.attempts };
+    return new BucketedRiskHistory(rows, from, new Set(hashes), now, rowHistory, usualLoaded);
   }
 
   get connection(): Queryable {
@@ -99,7 +115,9 @@ export class BucketedRiskHistory implements RiskHistory {
     return Math.min(cards.size, cap);
   }
 
-  usualAmount(currency: string, since: number, sample: number): Promise<{ average: number; samples: number }> {
+  async usualAmount(currency: string, since: number, sample: number): Promise<{ average: number; samples: number }> {
+    const u = this.usual;
+    if (u !== undefined && u.of.currency === currency && u.of.since === since && u.of.sample === sample) return { average: u.average, samples: u.samples };
     return this.rowHistory.usualAmount(currency, since, sample);
   }
 

@@ -1,7 +1,7 @@
 import { injectable } from 'tsyringe';
-import { Queryable } from '../db/database';
+import { Queryable, isMysql } from '../db/database';
 import { MerchantContext } from '../merchants/merchant-context';
-import { RiskKeyBuckets } from './risk-buckets';
+import { BUCKET_MS, RiskKeyBuckets } from './risk-buckets';
 
 export type AssessmentOutcome = 'pending' | 'blocked' | 'approved' | 'declined' | 'failed';
 
@@ -40,11 +40,24 @@ export class RiskAssessmentRepository {
   /** A payment has one attempt in flight at a time, so its pending assessment is that attempt's. */
   /**
    * Also moves the attempt out of its card's `pending` counter (into `declined` when
-   * the bank declined), by the row's id and a conditional UPDATE, so an answer
-   * applied twice counts once.
+   * the bank declined). Conditional on `outcome = 'pending'`, so an answer applied
+   * twice counts once. On MySQL/MariaDB one multi-table UPDATE joins the assessment to
+   * its card's bucket (the key hash computed by SHA2, as keyHashOf does); SQLite, which
+   * has no multi-table UPDATE, reads the row, updates it and then the bucket.
    */
   async settlePending(q: Queryable, ctx: MerchantContext, paymentId: string, outcome: AssessmentOutcome, now: number): Promise<void> {
     const scope = { merchant_id: ctx.merchantId, livemode: ctx.livemode };
+    if (isMysql(q)) {
+      await q.raw(
+        `UPDATE risk_assessments a LEFT JOIN risk_key_buckets b
+           ON b.merchant_id = a.merchant_id AND b.livemode = a.livemode AND b.key_hash = SHA2(CONCAT('card:', a.card_fingerprint), 256)
+          AND b.bucket_start = a.created_at - MOD(a.created_at, ${BUCKET_MS}) AND b.currency = a.currency AND b.card_fingerprint = ''
+         SET a.outcome = ?, a.updated_at = ?, b.pending = GREATEST(b.pending - 1, 0), b.declined = b.declined + ?
+         WHERE a.merchant_id = ? AND a.livemode = ? AND a.payment_id = ? AND a.outcome = 'pending'`,
+        [outcome, now, outcome === 'declined' ? 1 : 0, ctx.merchantId, ctx.livemode, paymentId],
+      );
+      return;
+    }
     const pending: Array<Record<string, unknown>> = await q('risk_assessments').select('id', 'card_fingerprint', 'currency', 'created_at').where({ ...scope, payment_id: paymentId, outcome: 'pending' });
     for (const row of pending) {
       const settled = await q('risk_assessments').where({ ...scope, id: row.id, outcome: 'pending' }).update({ outcome, updated_at: now });

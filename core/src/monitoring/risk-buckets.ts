@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Knex } from 'knex';
 import { Queryable, isMysql } from '../db/database';
 import { MerchantContext } from '../merchants/merchant-context';
 
@@ -107,13 +108,9 @@ export class RiskKeyBuckets {
   }
 
   /** Every bucket of these keys from `firstBucket` on: one range read of the primary key per key. */
-  async read(q: Queryable, ctx: MerchantContext, keyHashes: readonly string[], firstBucket: number): Promise<BucketRow[]> {
-    if (keyHashes.length === 0) return [];
-    const rows: Array<Record<string, unknown>> = await q('risk_key_buckets')
-      .select('key_hash', 'bucket_start', 'currency', 'card_fingerprint', 'attempts', 'amount', 'pending', 'declined', 'small')
-      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode })
-      .whereIn('key_hash', [...keyHashes])
-      .andWhere('bucket_start', '>=', firstBucket);
+  async read(q: Queryable, ctx: MerchantContext, keyHashes: readonly string[], firstBucket: number, extra?: Knex.QueryBuilder): Promise<BucketRow[]> {
+    const query = this.query(q, ctx, keyHashes, firstBucket);
+    const rows: Array<Record<string, unknown>> = await (extra === undefined ? query : query.unionAll(extra));
     return rows.map((r) => ({
       key_hash: String(r.key_hash),
       bucket_start: Number(r.bucket_start),
@@ -126,4 +123,16 @@ export class RiskKeyBuckets {
       small: Number(r.small),
     }));
   }
+
+  /** The SELECT of `read`, whose columns (BUCKET_COLUMNS) another SELECT can be united with. */
+  private query(q: Queryable, ctx: MerchantContext, keyHashes: readonly string[], firstBucket: number): Knex.QueryBuilder {
+    return q('risk_key_buckets')
+      .select(...BUCKET_COLUMNS)
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode })
+      .whereIn('key_hash', keyHashes.length === 0 ? [''] : [...keyHashes])
+      .andWhere('bucket_start', '>=', firstBucket);
+  }
 }
+
+/** The columns of a bucket row, in the order `read` selects them. */
+export const BUCKET_COLUMNS = ['key_hash', 'bucket_start', 'currency', 'card_fingerprint', 'attempts', 'amount', 'pending', 'declined', 'small'] as const;

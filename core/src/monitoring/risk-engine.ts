@@ -11,7 +11,7 @@ import { EffectiveRiskSettings, effectiveSettings } from './risk-settings';
 import { RiskKeyLocks, lockKeysOf } from './risk-key-locks';
 import { normalizeIp } from './ip-ranges';
 import { BucketedRiskHistory } from './bucketed-risk-history';
-import { smallAmountOf, widestWindowMs } from './risk-windows';
+import { smallAmountOf, usualSampleOf, widestWindowMs } from './risk-windows';
 import { HistoryKey, RiskInput, RiskSignal } from './risk-rule';
 import { RiskAction, RiskAssessOptions, RiskAssessment, RiskCard, RiskCustomer, RiskReason, combine } from './risk-assessment';
 import { RiskRecorder } from './risk-recorder';
@@ -33,7 +33,9 @@ export interface RiskVerdict {
  */
 export async function decideWith(q: Queryable, ctx: MerchantContext, settings: EffectiveRiskSettings, input: RiskInput, options: RiskAssessOptions): Promise<RiskVerdict> {
   // One read of the attempt's buckets over the widest window; the rules ask it in memory.
-  const history = await BucketedRiskHistory.load(q, ctx, { card: input.card.fingerprint, ip: input.ip, email: input.email }, input.now - widestWindowMs(settings), input.now);
+  const usual = usualSampleOf(settings);
+  const sample = usual === undefined ? undefined : { currency: input.payment.currency, since: input.now - usual.windowMs, sample: usual.sample };
+  const history = await BucketedRiskHistory.load(q, ctx, { card: input.card.fingerprint, ip: input.ip, email: input.email }, input.now - widestWindowMs(settings), input.now, sample);
   const enforcing: RiskSignal[] = [];
   const all: RiskSignal[] = [];
   const reasons: RiskReason[] = [];

@@ -1,5 +1,5 @@
 import { injectable } from 'tsyringe';
-import { Database, Transaction, isMysql } from '../db/database';
+import { Database, Queryable, Transaction, isMysql } from '../db/database';
 import { MerchantContext } from '../merchants/merchant-context';
 import { HistoryKey } from './risk-rule';
 import { keyHashOf } from './risk-buckets';
@@ -29,12 +29,19 @@ import { keyHashOf } from './risk-buckets';
  */
 @injectable()
 export class RiskKeyLocks {
+  /**
+   * Key rows this process has made sure of. Rows are never deleted, so a key seen
+   * once needs no INSERT IGNORE again; bounded, oldest forgotten first. Should a row
+   * be missing all the same, `lock` notices (it updated fewer rows) and creates it.
+   */
+  private readonly known = new Set<string>();
+
   async ensure(db: Database, ctx: MerchantContext, keyHashes: readonly string[], now: number): Promise<void> {
     if (!isMysql(db) || keyHashes.length === 0) return;
-    await db('risk_key_locks')
-      .insert(keyHashes.map((key_hash) => ({ merchant_id: ctx.merchantId, livemode: ctx.livemode, key_hash, created_at: now })))
-      .onConflict(['merchant_id', 'livemode', 'key_hash'])
-      .ignore();
+    const missing = keyHashes.filter((k) => !this.known.has(knownKey(ctx, k)));
+    if (missing.length === 0) return;
+    await this.insertMissing(db, ctx, missing, now);
+    for (const k of missing) this.remember(knownKey(ctx, k));
   }
 
   async lock(trx: Transaction, ctx: MerchantContext, keyHashes: readonly string[]): Promise<void> {
@@ -42,11 +49,42 @@ export class RiskKeyLocks {
     // An UPDATE, not SELECT ... FOR UPDATE: on one server it waits like the select; on
     // a Galera cluster the write is certified, so two nodes assessing one key at once
     // cannot both commit (the loser gets 1213 and its transaction is retried).
-    await trx('risk_key_locks')
+    const locked = await this.update(trx, ctx, keyHashes);
+    if (locked < keyHashes.length) {
+      // A key remembered by this process has no row (a restored database): create and lock it now.
+      await this.insertMissing(trx, ctx, keyHashes, Date.now());
+      await this.update(trx, ctx, keyHashes);
+    }
+  }
+
+  private update(trx: Transaction, ctx: MerchantContext, keyHashes: readonly string[]): Promise<number> {
+    return trx('risk_key_locks')
       .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode })
       .whereIn('key_hash', [...keyHashes])
       .update({ seq: trx.raw('seq + 1') });
   }
+
+  private async insertMissing(q: Queryable, ctx: MerchantContext, keyHashes: readonly string[], now: number): Promise<void> {
+    await q('risk_key_locks')
+      .insert(keyHashes.map((key_hash) => ({ merchant_id: ctx.merchantId, livemode: ctx.livemode, key_hash, created_at: now })))
+      .onConflict(['merchant_id', 'livemode', 'key_hash'])
+      .ignore();
+  }
+
+  private remember(key: string): void {
+    if (this.known.size >= KNOWN_KEYS_MAX) {
+      const oldest = this.known.values().next();
+      if (oldest.done !== true) this.known.delete(oldest.value);
+    }
+    this.known.add(key);
+  }
+}
+
+/** How many key rows one process remembers as existing (about 10 MB at most). */
+const KNOWN_KEYS_MAX = 100_000;
+
+function knownKey(ctx: MerchantContext, keyHash: string): string {
+  return `${ctx.merchantId}:${ctx.livemode ? 1 : 0}:${keyHash}`;
 }
 
 /** The lock row names of these history keys, sorted and without duplicates. */

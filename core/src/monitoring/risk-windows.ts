@@ -2,6 +2,7 @@ import type { EffectiveRiskSettings } from './risk-settings';
 import type { CardTestingSettings } from './rules/card-testing.rule';
 import type { DeclinesSettings } from './rules/declines.rule';
 import type { VelocitySettings } from './rules/velocity.rule';
+import type { AmountSettings } from './rules/amount.rule';
 
 /** The small_amount a fresh install uses (CardTestingRule's default). */
 const DEFAULT_SMALL_AMOUNT = 500;
@@ -31,4 +32,12 @@ export function widestWindowMs(settings: EffectiveRiskSettings): number {
 export function smallAmountOf(settings: EffectiveRiskSettings): number {
   const testing = settings.rules.find((r) => r.rule.code === 'card_testing');
   return testing === undefined ? DEFAULT_SMALL_AMOUNT : (testing.settings as CardTestingSettings).small_amount;
+}
+
+/** The usual-ticket sample the amount rule will ask for, when the rule runs: its window and size. */
+export function usualSampleOf(settings: EffectiveRiskSettings): { windowMs: number; sample: number } | undefined {
+  const amount = settings.rules.find((r) => r.rule.code === 'amount');
+  if (amount === undefined) return undefined;
+  const s = amount.settings as AmountSettings;
+  return { windowMs: s.unusual_window_seconds * 1000, sample: s.unusual_sample };
 }
