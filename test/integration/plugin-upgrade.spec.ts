@@ -37,7 +37,10 @@ const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   merchants: ['bank_chosen_at', 'contract_signed_at', 'locale', 'time_zone'],
   payments: ['method_type', 'customer_id', 'setup_future_usage', 'off_session', 'payment_method_id', 'network_reference', 'amount_gross', 'amount_discount', 'next_action', 'next_action_expires_at'],
   assist_merchants: ['currencies', 'return_url_hosts'],
+  risk_key_locks: ['seq'],
 };
+// 042-risk-buckets (a line of its own, so later migrations add theirs beside it).
+ADDED_TABLES.add('risk_key_buckets');
 
 async function oldColumnsOf(db: Database, table: string): Promise<string[]> {
   const added = new Set(ADDED_COLUMNS[table] ?? []);
