@@ -17,13 +17,24 @@ const BACKFILL_SMALL_AMOUNT = 500;
  * ```
  */
 export async function backfillRiskBuckets(knex: Knex, now: number): Promise<void> {
-  // A day at a time (bucket-aligned), so memory stays bounded whatever the history.
-  for (let from = bucketOf(now - BACKFILL_MS); from <= now; from += DAY_MS) await backfillRange(knex, from, from + DAY_MS);
+  const since = bucketOf(now - BACKFILL_MS);
+  const scopes: Array<{ merchant_id: string; livemode: unknown }> = await knex('risk_assessments').distinct('merchant_id', 'livemode');
+  for (const scope of scopes) {
+    const where = { merchant_id: scope.merchant_id, livemode: scope.livemode };
+    // Chunks of about CHUNK_ROWS attempts, cut on minute boundaries, through the index
+    // (merchant_id, livemode, created_at): small groups in memory, whatever the history.
+    for (let from = since; from <= now; ) {
+      const edge = await knex('risk_assessments').select('created_at').where(where).andWhere('created_at', '>=', from).orderBy('created_at').offset(CHUNK_ROWS).limit(1).first();
+      const until = edge === undefined ? now + BUCKET_MS : Math.max(bucketOf(Number(edge.created_at)), from + BUCKET_MS);
+      await backfillRange(knex, where, from, until);
+      from = until;
+    }
+  }
 }
 
-const DAY_MS = 86_400_000;
+const CHUNK_ROWS = 5000;
 
-async function backfillRange(knex: Knex, since: number, until: number): Promise<void> {
+async function backfillRange(knex: Knex, scope: { merchant_id: string; livemode: unknown }, since: number, until: number): Promise<void> {
   const mysql = knex.client.config.client === 'mysql2';
   const bucket = mysql ? `(created_at DIV ${BUCKET_MS}) * ${BUCKET_MS}` : `(created_at / ${BUCKET_MS}) * ${BUCKET_MS}`;
   const kinds = [
@@ -38,7 +49,8 @@ async function backfillRange(knex: Knex, since: number, until: number): Promise<
       .sum({ amount: 'amount' })
       .select(knex.raw(`SUM(CASE WHEN outcome = 'pending' THEN 1 ELSE 0 END) AS pending`), knex.raw(`SUM(CASE WHEN outcome = 'declined' THEN 1 ELSE 0 END) AS declined`))
       .select(knex.raw(`SUM(CASE WHEN amount <= ${BACKFILL_SMALL_AMOUNT} THEN 1 ELSE 0 END) AS small`))
-      .where('created_at', '>=', since)
+      .where(scope)
+      .andWhere('created_at', '>=', since)
       .andWhere('created_at', '<', until)
       .whereNotNull(k.column)
       .groupBy('merchant_id', 'livemode', k.column, knex.raw(bucket), 'currency', knex.raw(k.card));
