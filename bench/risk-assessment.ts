@@ -11,36 +11,19 @@
  * database is created and dropped by the script.
  */
 import 'reflect-metadata';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Gateway, loadConfig } from '@tender/core';
-import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { RiskEngine } from '@tender/core/dist/monitoring/risk-engine';
 import { PaymentService } from '@tender/core/dist/payments/payment.service';
-import { createMysqlDatabase, fingerprintOf, ipOf, populateRiskHistory } from './risk-bench-support';
+import { openRiskBench, fingerprintOf, ipOf, populateRiskHistory } from './risk-bench-support';
 
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 1_000_000);
 const ASSESSMENTS = Number(process.env.BENCH_ASSESSMENTS ?? 2000);
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bench-risk-'));
-  const url = process.env.BENCH_DATABASE_URL;
-  const dropMysql = url === undefined ? undefined : await createMysqlDatabase(url, 'tender_bench_risk');
-  const config = loadConfig({
-    TENDER_DATA_DIR: dataDir,
-    TENDER_MASTER_KEY: randomBytes(32).toString('base64'),
-    TENDER_ADMIN_TOKEN: 'adm_bench_0123456789abcdefghij',
-    TENDER_LOG_LEVEL: 'silent',
-    TENDER_RECONCILE_INTERVAL_MS: '0',
-    DATABASE_URL: url ?? `sqlite:${path.join(dataDir, 'bench.sqlite')}`,
-  });
-  const gateway = await Gateway.create(config, { plugins: [sandboxPlugin] });
+  const ctx = { merchantId: 'mer_bench', livemode: false };
+  const bench = await openRiskBench('risk', ctx.merchantId);
+  const { gateway } = bench;
   try {
-    const ctx = { merchantId: 'mer_bench', livemode: false };
-    await gateway.db('merchants').insert({ id: ctx.merchantId, name: 'Bench', email: 'bench@example.com', stage: 'test', created_at: Date.now(), updated_at: Date.now() });
     const started = performance.now();
     await populateRiskHistory(gateway, ctx.merchantId, HISTORY);
     const populateSeconds = (performance.now() - started) / 1000;
@@ -63,7 +46,7 @@ async function main(): Promise<void> {
     const pct = (p: number): string => (timings[Math.min(timings.length - 1, Math.floor(timings.length * p))] ?? 0).toFixed(2);
     const mean = timings.reduce((s, x) => s + x, 0) / timings.length;
     const result = {
-      database: url === undefined ? 'sqlite' : 'mysql/mariadb',
+      database: bench.database,
       history_rows: HISTORY,
       populate_seconds: Number(populateSeconds.toFixed(1)),
       assessments: ASSESSMENTS,
@@ -75,9 +58,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    await gateway.close();
-    if (dropMysql !== undefined) await dropMysql();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

@@ -15,39 +15,20 @@
  * Reports latency per confirm, throughput and SQL statements per confirm.
  */
 import 'reflect-metadata';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Gateway, loadConfig } from '@tender/core';
-import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { PaymentService } from '@tender/core/dist/payments/payment.service';
 import { RiskRuleSetService } from '@tender/core/dist/monitoring/risk-rule-set.service';
-import { createMysqlDatabase, ipOf, populateRiskHistory } from './risk-bench-support';
+import { openRiskBench, ipOf, populateRiskHistory } from './risk-bench-support';
 
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 1_000_000);
 const CONFIRMS = Number(process.env.BENCH_CONFIRMS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bench-confirm-'));
-  const url = process.env.BENCH_DATABASE_URL;
-  const dropMysql = url === undefined ? undefined : await createMysqlDatabase(url, 'tender_bench_confirm');
-  const config = loadConfig({
-    TENDER_DATA_DIR: dataDir,
-    TENDER_MASTER_KEY: randomBytes(32).toString('base64'),
-    TENDER_ADMIN_TOKEN: 'adm_bench_0123456789abcdefghij',
-    TENDER_LOG_LEVEL: 'silent',
-    TENDER_RECONCILE_INTERVAL_MS: '0',
-    TENDER_WEBHOOK_DISPATCHER: 'false',
-    TENDER_DB_POOL_MAX: String(CONCURRENCY + 2),
-    DATABASE_URL: url ?? `sqlite:${path.join(dataDir, 'bench.sqlite')}`,
-  });
-  const gateway = await Gateway.create(config, { plugins: [sandboxPlugin] });
+  const ctx = { merchantId: 'mer_bench', livemode: false };
+  const bench = await openRiskBench('confirm', ctx.merchantId, { TENDER_WEBHOOK_DISPATCHER: 'false', TENDER_DB_POOL_MAX: String(CONCURRENCY + 2) });
+  const { gateway } = bench;
   try {
-    const ctx = { merchantId: 'mer_bench', livemode: false };
-    await gateway.db('merchants').insert({ id: ctx.merchantId, name: 'Bench', email: 'bench@example.com', stage: 'test', created_at: Date.now(), updated_at: Date.now() });
     const started = performance.now();
     await populateRiskHistory(gateway, ctx.merchantId, HISTORY);
     const populateSeconds = (performance.now() - started) / 1000;
@@ -97,12 +78,10 @@ async function main(): Promise<void> {
         ms_p99: pct(0.99),
       };
     }
-    const summary = { database: url === undefined ? 'sqlite' : 'mysql/mariadb', history_rows: HISTORY, populate_seconds: Number(populateSeconds.toFixed(1)), confirms: CONFIRMS, concurrency: CONCURRENCY, ...results };
+    const summary = { database: bench.database, history_rows: HISTORY, populate_seconds: Number(populateSeconds.toFixed(1)), confirms: CONFIRMS, concurrency: CONCURRENCY, ...results };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } finally {
-    await gateway.close();
-    if (dropMysql !== undefined) await dropMysql();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

@@ -41,7 +41,10 @@ const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   assist_merchants: ['currencies', 'return_url_hosts'],
   events: ['fanout'],
   bank_operations: ['connection_id', 'bank_code', 'route_reason', 'attempt_result'],
+  risk_key_locks: ['seq'],
 };
+// 042-risk-buckets (a line of its own, so later migrations add theirs beside it).
+ADDED_TABLES.add('risk_key_buckets');
 
 async function oldColumnsOf(db: Database, table: string): Promise<string[]> {
   const added = new Set(ADDED_COLUMNS[table] ?? []);

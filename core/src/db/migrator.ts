@@ -23,6 +23,7 @@ import * as amountAdjustments037 from './migrations/037-amount-adjustments';
 import * as nextAction039 from './migrations/039-next-action';
 import * as cardTokens040 from './migrations/040-card-tokens';
 import * as sharedState041 from './migrations/041-shared-state';
+import * as riskBuckets042 from './migrations/042-risk-buckets';
 import * as leanPath043 from './migrations/043-lean-path';
 import * as latePaymentReturns045 from './migrations/045-late-payment-returns';
 
@@ -64,6 +65,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['039-next-action', nextAction039],
   ['040-card-tokens', cardTokens040],
   ['041-shared-state', sharedState041],
+  ['042-risk-buckets', riskBuckets042],
   ['043-lean-path', leanPath043],
   ['045-late-payment-returns', latePaymentReturns045],
 ];

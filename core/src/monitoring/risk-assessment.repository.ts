@@ -1,7 +1,8 @@
 import { injectable } from 'tsyringe';
-import { Queryable } from '../db/database';
+import { Queryable, isMysql } from '../db/database';
 import { MerchantContext } from '../merchants/merchant-context';
 import type { DbBoolean } from '../db/tables';
+import { BUCKET_MS, RiskKeyBuckets } from './risk-buckets';
 
 export type AssessmentOutcome = 'pending' | 'blocked' | 'approved' | 'declined' | 'failed';
 
@@ -30,13 +31,39 @@ export interface AssessmentRow {
 
 @injectable()
 export class RiskAssessmentRepository {
+  // Stateless, built here rather than registered (the class registry is another area's).
+  private readonly buckets = new RiskKeyBuckets();
+
   async insert(q: Queryable, row: AssessmentRow): Promise<void> {
     await q('risk_assessments').insert(row);
   }
 
   /** A payment has one attempt in flight at a time, so its pending assessment is that attempt's. */
+  /**
+   * Also moves the attempt out of its card's `pending` counter (into `declined` when
+   * the bank declined). Conditional on `outcome = 'pending'`, so an answer applied
+   * twice counts once. On MySQL/MariaDB one multi-table UPDATE joins the assessment to
+   * its card's bucket (the key hash computed by SHA2, as keyHashOf does); SQLite, which
+   * has no multi-table UPDATE, reads the row, updates it and then the bucket.
+   */
   async settlePending(q: Queryable, ctx: MerchantContext, paymentId: string, outcome: AssessmentOutcome, now: number): Promise<void> {
-    await q('risk_assessments').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId, outcome: 'pending' }).update({ outcome, updated_at: now });
+    const scope = { merchant_id: ctx.merchantId, livemode: ctx.livemode };
+    if (isMysql(q)) {
+      await q.raw(
+        `UPDATE risk_assessments a LEFT JOIN risk_key_buckets b
+           ON b.merchant_id = a.merchant_id AND b.livemode = a.livemode AND b.key_hash = SHA2(CONCAT('card:', a.card_fingerprint), 256)
+          AND b.bucket_start = a.created_at - MOD(a.created_at, ${BUCKET_MS}) AND b.currency = a.currency AND b.card_fingerprint = ''
+         SET a.outcome = ?, a.updated_at = ?, b.pending = GREATEST(b.pending - 1, 0), b.declined = b.declined + ?
+         WHERE a.merchant_id = ? AND a.livemode = ? AND a.payment_id = ? AND a.outcome = 'pending'`,
+        [outcome, now, outcome === 'declined' ? 1 : 0, ctx.merchantId, ctx.livemode, paymentId],
+      );
+      return;
+    }
+    const pending: Array<Record<string, unknown>> = await q('risk_assessments').select('id', 'card_fingerprint', 'currency', 'created_at').where({ ...scope, payment_id: paymentId, outcome: 'pending' });
+    for (const row of pending) {
+      const settled = await q('risk_assessments').where({ ...scope, id: row.id, outcome: 'pending' }).update({ outcome, updated_at: now });
+      if (settled > 0) await this.buckets.settle(q, ctx, String(row.card_fingerprint), String(row.currency), Number(row.created_at), outcome === 'declined');
+    }
   }
 
   async forPayment(q: Queryable, ctx: MerchantContext, paymentId: string): Promise<AssessmentRow[]> {

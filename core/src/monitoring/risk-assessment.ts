@@ -55,6 +55,8 @@ export interface RiskAssessment {
   readonly review: { readonly expireAfterSeconds: number; readonly expireDecision: 'approve' | 'reject' };
   /** The alert settings of the rule sets it ran with (alerts are decided after the outcome). */
   readonly alerts: EffectiveAlertSettings;
+  /** The card_testing rule's `small_amount` it ran with: the attempt's buckets count it as small at or under it. */
+  readonly smallAmount: number;
   readonly assessedAt: number;
 }
 

@@ -10,7 +10,8 @@ import { RiskRuleSetRepository } from './risk-rule-set.repository';
 import { EffectiveRiskSettings, effectiveSettings } from './risk-settings';
 import { RiskKeyLocks, lockKeysOf } from './risk-key-locks';
 import { normalizeIp } from './ip-ranges';
-import { SqlRiskHistory } from './risk-history';
+import { BucketedRiskHistory } from './bucketed-risk-history';
+import { smallAmountOf, usualSampleOf, widestWindowMs } from './risk-windows';
 import { HistoryKey, RiskInput, RiskSignal } from './risk-rule';
 import { RiskAction, RiskAssessOptions, RiskAssessment, RiskCard, RiskCustomer, RiskReason, combine } from './risk-assessment';
 import { RiskRecorder } from './risk-recorder';
@@ -31,7 +32,10 @@ export interface RiskVerdict {
  * (RiskRulePreview) both decide through it.
  */
 export async function decideWith(q: Queryable, ctx: MerchantContext, settings: EffectiveRiskSettings, input: RiskInput, options: RiskAssessOptions): Promise<RiskVerdict> {
-  const history = new SqlRiskHistory(q, ctx);
+  // One read of the attempt's buckets over the widest window; the rules ask it in memory.
+  const usual = usualSampleOf(settings);
+  const sample = usual === undefined ? undefined : { currency: input.payment.currency, since: input.now - usual.windowMs, sample: usual.sample };
+  const history = await BucketedRiskHistory.load(q, ctx, { card: input.card.fingerprint, ip: input.ip, email: input.email }, input.now - widestWindowMs(settings), input.now, sample);
   const enforcing: RiskSignal[] = [];
   const all: RiskSignal[] = [];
   const reasons: RiskReason[] = [];
@@ -103,7 +107,7 @@ export class RiskEngine {
 
   /** Reads the rule sets and makes sure the lock rows of the attempt's keys exist (outside any transaction). */
   async prepare(ctx: MerchantContext, card: RiskCard, customer: RiskCustomer = {}): Promise<PreparedRisk> {
-    const [operator, merchant] = await Promise.all([this.ruleSets.latest(this.db, { kind: 'operator' }), this.ruleSets.latest(this.db, { kind: 'merchant', ctx })]);
+    const { operator, merchant } = await this.ruleSets.latestBoth(this.db, ctx);
     const settings = effectiveSettings(this.rules, operator?.settings ?? {}, merchant?.settings ?? {});
     const ip = customer.ip === undefined ? undefined : normalizeIp(customer.ip);
     const email = customer.email?.toLowerCase();
@@ -130,7 +134,7 @@ export class RiskEngine {
 
   /** `payment` is the caller's fresh read of the payment being confirmed (the engine does not read it again). Not serialized. */
   async assess(ctx: MerchantContext, payment: Payment, card: RiskCard, customer: RiskCustomer = {}, options: RiskAssessOptions = { canChallenge: false }): Promise<RiskAssessment> {
-    const [operator, merchant] = await Promise.all([this.ruleSets.latest(this.db, { kind: 'operator' }), this.ruleSets.latest(this.db, { kind: 'merchant', ctx })]);
+    const { operator, merchant } = await this.ruleSets.latestBoth(this.db, ctx);
     const settings = effectiveSettings(this.rules, operator?.settings ?? {}, merchant?.settings ?? {});
     const prepared: PreparedRisk = {
       ctx,
@@ -163,6 +167,7 @@ export class RiskEngine {
       email: prepared.email,
       review: settings.review,
       alerts: settings.alerts,
+      smallAmount: smallAmountOf(settings),
       assessedAt: now,
     };
   }

@@ -61,6 +61,28 @@ export class SqlRiskHistory implements RiskHistory {
     return { average: Math.round(Number(row?.mean ?? 0)), samples: Number(row?.n ?? 0) };
   }
 
+  /**
+   * The usual-ticket sample as one row shaped like a bucket row (BUCKET_COLUMNS):
+   * empty key, the sample's size in `attempts` and its sum in `amount`, so it can be
+   * read in the statement that reads the buckets.
+   */
+  usualSampleRow(currency: string, since: number, sample: number): Knex.QueryBuilder {
+    const inner = this.recent(since, sample).select('amount').andWhere({ currency, outcome: 'approved' });
+    return this.db
+      .from(inner.as('u'))
+      .select(
+        this.db.raw("'' AS key_hash"),
+        this.db.raw('0 AS bucket_start'),
+        this.db.raw('? AS currency', [currency]),
+        this.db.raw("'' AS card_fingerprint"),
+        this.db.raw('COUNT(*) AS attempts'),
+        this.db.raw('COALESCE(SUM(amount), 0) AS amount'),
+        this.db.raw('0 AS pending'),
+        this.db.raw('0 AS declined'),
+        this.db.raw('0 AS small'),
+      );
+  }
+
   private recent(since: number, cap: number): Knex.QueryBuilder {
     return this.db('risk_assessments')
       .where({ merchant_id: this.ctx.merchantId, livemode: this.ctx.livemode })

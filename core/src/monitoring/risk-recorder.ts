@@ -16,6 +16,7 @@ import { RiskAssessment } from './risk-assessment';
 import { RiskReviewRepository } from './risk-review';
 import { RISK_ALERT_SINK, RiskAlertSink } from './risk-alerts';
 import { RiskPatternAlerts } from './risk-pattern-alerts';
+import { BucketAttempt, RiskKeyBuckets } from './risk-buckets';
 
 const FRAUD_MESSAGE = 'The payment was declined as suspected fraud.';
 
@@ -35,6 +36,8 @@ export class RiskRecorder {
     @inject(RiskPatternAlerts) private readonly patternAlerts: RiskPatternAlerts,
   ) {}
 
+  private readonly buckets = new RiskKeyBuckets();
+
   async decline(trx: Transaction, current: Payment, risk: RiskAssessment, riskPatch: PaymentPatch): Promise<Payment> {
     const now = this.clock.now();
     const { card } = risk;
@@ -53,6 +56,7 @@ export class RiskRecorder {
     }, now, 'confirm this payment');
     const declined = await this.writer.change(trx, processing, { status: 'declined', failure_code: 'fraud_suspected', failure_message: FRAUD_MESSAGE }, now);
     await this.assessments.insert(trx, this.row(declined, risk, 'blocked', now));
+    await this.buckets.add(trx, declined, this.attempt(declined, risk, false));
     await this.outbox.record(trx, { merchantId: declined.merchantId, livemode: declined.livemode, type: 'risk.blocked', objectType: 'payment', objectId: declined.id, data: paymentView(declined, this.config.publicUrl) });
     return declined;
   }
@@ -60,6 +64,7 @@ export class RiskRecorder {
   async record(trx: Transaction, payment: Payment, risk: RiskAssessment): Promise<void> {
     const now = this.clock.now();
     await this.assessments.insert(trx, this.row(payment, risk, 'pending', now));
+    await this.buckets.add(trx, payment, this.attempt(payment, risk, true));
     if (risk.action !== 'review') return;
     // The hold exists from the start, so a capture can never slip in, even when the
     // authorization's outcome is only learned later by the reconciler.
@@ -101,6 +106,11 @@ export class RiskRecorder {
     // Alert e-mails are a notice, not part of the payment: a failure is logged only.
     await this.patternAlerts.observe(payment, risk).catch((error: unknown) => this.logger.error({ payment: payment.id, error: error instanceof Error ? error.message : String(error) }, 'risk alert e-mail failed'));
     return payment;
+  }
+
+  /** What the attempt adds to its keys' counters, in the transaction that writes its assessment. */
+  private attempt(payment: Payment, risk: RiskAssessment, pending: boolean): BucketAttempt {
+    return { cardFingerprint: risk.card.fingerprint, ip: risk.ip, email: risk.email, amount: payment.amount, currency: payment.currency, pending, small: payment.amount <= risk.smallAmount, at: risk.assessedAt };
   }
 
   private row(payment: Payment, risk: RiskAssessment, outcome: AssessmentOutcome, now: number) {

@@ -25,6 +25,20 @@ export class RiskRuleSetRepository {
     return row === undefined ? undefined : fromRow(row);
   }
 
+  /**
+   * The operator's and the merchant's latest sets in one statement (each scope's
+   * highest version, through the unique (merchant_id, livemode, version) index).
+   */
+  async latestBoth(q: Queryable, ctx: MerchantContext): Promise<{ operator: StoredRuleSet | undefined; merchant: StoredRuleSet | undefined }> {
+    const rows: Array<Record<string, unknown>> = await q('risk_rule_sets as s')
+      .select('s.merchant_id', 's.version', 's.settings', 's.created_at')
+      .where((w) => w.where({ 's.merchant_id': '', 's.livemode': false }).orWhere({ 's.merchant_id': ctx.merchantId, 's.livemode': ctx.livemode }))
+      .andWhere('s.version', '=', q('risk_rule_sets as l').max('l.version').whereRaw('?? = ??', ['l.merchant_id', 's.merchant_id']).andWhereRaw('?? = ??', ['l.livemode', 's.livemode']));
+    const operator = rows.find((r) => r.merchant_id === '');
+    const merchant = ctx.merchantId === '' ? undefined : rows.find((r) => r.merchant_id === ctx.merchantId);
+    return { operator: operator === undefined ? undefined : fromRow(operator), merchant: merchant === undefined ? undefined : fromRow(merchant) };
+  }
+
   async versions(q: Queryable, scope: RuleSetScope, limit: number): Promise<StoredRuleSet[]> {
     const rows = await q('risk_rule_sets').where(keyOf(scope)).orderBy('version', 'desc').limit(limit);
     return rows.map(fromRow);
