@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
-import { Gateway, loadConfig } from '@tender/core';
+import { Gateway, InsertRow, loadConfig } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { backfillRiskBuckets } from '@tender/core/dist/monitoring/risk-bucket-backfill';
 
@@ -97,7 +97,7 @@ export interface BenchAttempt {
 }
 
 /** A `risk_assessments` row as the engine writes it, for filling a history without confirming. */
-export function assessmentRow(a: BenchAttempt): Record<string, unknown> {
+export function assessmentRow(a: BenchAttempt): InsertRow<'risk_assessments'> {
   return {
     id: `rsk_bench${a.n}`,
     merchant_id: a.merchantId,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { FixedClock } from '@tender/core';
+import { FixedClock, InsertRow } from '@tender/core';
 import { RiskEngine } from '@tender/core/dist/monitoring/risk-engine';
 import { RiskAssessmentRepository } from '@tender/core/dist/monitoring/risk-assessment.repository';
 import { backfillRiskBuckets } from '@tender/core/dist/monitoring/risk-bucket-backfill';
@@ -33,7 +33,7 @@ describe('transaction monitoring: per-key history buckets', function () {
     await backfillRiskBuckets(t.gateway.db, clock.now());
   }
 
-  function historyRow(merchantId: string, n: number, card: string, outcome: string, at: number): Record<string, unknown> {
+  function historyRow(merchantId: string, n: number, card: string, outcome: string, at: number): InsertRow<'risk_assessments'> {
     return {
       id: `rsk_hist${merchantId.slice(-8)}${n}`, merchant_id: merchantId, livemode: false, payment_id: `pay_hist${n}`, card_fingerprint: card, card_bin: '400000',
       ip: '198.51.100.77', email: 'history@example.com', amount: 150000, currency: 'RUB', score: 0, decision: 'allow', action: 'allow', dry_run_decision: 'allow',
@@ -49,23 +49,23 @@ describe('transaction monitoring: per-key history buckets', function () {
     const card = String(assessment.card_fingerprint);
     const rows = await t.gateway.db('risk_key_buckets').where({ merchant_id: merchantId }).orderBy('key_hash');
     assert.equal(rows.length, 3, 'card, IP (with its card) and e-mail');
-    const cardRow = rows.find((r: { key_hash: string }) => r.key_hash === keyHashOf('card', card));
+    const cardRow = rows.find((r: { key_hash: string }) => r.key_hash === keyHashOf('card', card))!;
     assert.deepEqual([cardRow.attempts, cardRow.pending, cardRow.declined, cardRow.small, Number(cardRow.amount)], [1, 0, 1, 1, 300]);
-    const ipRow = rows.find((r: { key_hash: string }) => r.key_hash === keyHashOf('ip', '203.0.113.40'));
+    const ipRow = rows.find((r: { key_hash: string }) => r.key_hash === keyHashOf('ip', '203.0.113.40'))!;
     assert.equal(ipRow.card_fingerprint, card);
     assert.equal(Number(ipRow.bucket_start) % MINUTE, 0);
 
     // The answer applied again (a reconciler pass after the request path) changes nothing.
     const payment = await t.gateway.container.resolve(PaymentService).retrieve({ merchantId, livemode: false }, declined.id);
     await t.gateway.container.resolve(RiskAssessmentRepository).settlePending(t.gateway.db, payment, payment.id, 'declined', clock.now());
-    const again = await t.gateway.db('risk_key_buckets').where({ merchant_id: merchantId, key_hash: keyHashOf('card', card) }).first();
+    const again = (await t.gateway.db('risk_key_buckets').where({ merchant_id: merchantId, key_hash: keyHashOf('card', card) }).first())!;
     assert.deepEqual([again.pending, again.declined], [0, 1]);
   });
 
   it('history written before the buckets existed counts once migration 042 has backfilled it', async () => {
     const { shop, merchantId } = await newShop();
     assert.equal((await payAs(shop, CARDS.doNotHonor, {})).failure_code, 'do_not_honor');
-    const card = String((await t.gateway.db('risk_assessments').where({ merchant_id: merchantId }).first()).card_fingerprint);
+    const card = String((await t.gateway.db('risk_assessments').where({ merchant_id: merchantId }).first())!.card_fingerprint);
     // Four older declines of the card in the hour, as a database from before 042 holds them (no buckets).
     await t.gateway.db('risk_assessments').insert([1, 2, 3, 4].map((n) => historyRow(merchantId, n, card, 'declined', clock.now() - n * 10 * MINUTE)));
     assert.equal((await payAs(shop, CARDS.doNotHonor, {})).failure_code, 'do_not_honor', 'without their buckets the rows are not counted');

@@ -174,8 +174,8 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
     try {
       const late = await notify({ reference: ref, status: 'paid', amount: 249900, currency: 'RUB', operation_id: 'sbpop_retry' }).expect(200);
       assert.equal(late.body.outcome, 'returned_late');
-      const op = String((await t.gateway.db('late_payment_returns').where({ payment_id: p.id }).first()).operation_id);
-      const owed = async () => t.gateway.db('late_payment_returns').where({ operation_id: op }).first();
+      const op = String((await t.gateway.db('late_payment_returns').where({ payment_id: p.id }).first())!.operation_id);
+      const owed = async () => (await t.gateway.db('late_payment_returns').where({ operation_id: op }).first())!;
       assert.deepEqual([(await owed()).status, Number((await owed()).attempts)], ['pending', 1]);
       assert.equal((await request(t.gateway.app).get(`/plugins/sbp/sandbox/api/qr/${ref}`).expect(200)).body.refunded, 0);
       assert.equal((await t.gateway.db('bank_operator_alerts').where({ payment_id: p.id })).length, 0, 'no alert while the return is still being tried');
@@ -213,7 +213,7 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
         clock.advance(lateReturnDelay(attempts));
         await settler().runDue();
       }
-      const owed = await t.gateway.db('late_payment_returns').where({ payment_id: p.id }).first();
+      const owed = (await t.gateway.db('late_payment_returns').where({ payment_id: p.id }).first())!;
       assert.deepEqual([owed.status, Number(owed.attempts)], ['failed', LATE_RETURN_POLICY.maxAttempts]);
       assert.match(String(owed.last_error), /connection reset/);
       const alerts = await t.gateway.db('bank_operator_alerts').where({ payment_id: p.id });

@@ -79,6 +79,10 @@ export type BankOperationsTable = {
   tries: number;
   created_at: number;
   updated_at: number;
+  connection_id: string | null;
+  bank_code: string | null;
+  route_reason: string | null;
+  attempt_result: string | null;
 };
 
 /** A row of `bank_operator_alerts`. */
@@ -110,6 +114,16 @@ export type BrandingDraftsTable = {
   merchant_id: string;
   livemode: DbBoolean;
   input: string;
+  updated_at: number;
+};
+
+/** A row of `breaker_states`. */
+export type BreakerStatesTable = {
+  connection_id: string;
+  state: string;
+  opened_at: number;
+  probing_since: number | null;
+  version: number;
   updated_at: number;
 };
 
@@ -176,6 +190,7 @@ export type EventsTable = {
   object_id: string;
   data: string;
   created_at: number;
+  fanout: number | null;
 };
 
 /** A row of `idempotency_keys`. */
@@ -190,6 +205,32 @@ export type IdempotencyKeysTable = {
   response_body: string | null;
   locked_until: number;
   created_at: number;
+};
+
+/** A row of `job_leases`. */
+export type JobLeasesTable = {
+  job: string;
+  holder: string | null;
+  lease_until: number;
+  next_run_at: number;
+  last_run_at: number | null;
+};
+
+/** A row of `late_payment_returns`. */
+export type LatePaymentReturnsTable = {
+  operation_id: string;
+  payment_id: string;
+  merchant_id: string;
+  livemode: DbBoolean;
+  status: string;
+  authorization_code: string | null;
+  rrn: string | null;
+  bank_reference: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
 };
 
 /** A row of `merchant_branding`. */
@@ -336,6 +377,14 @@ export type PaymentsTable = {
   next_action_expires_at: number | null;
 };
 
+/** A row of `rate_counters`. */
+export type RateCountersTable = {
+  name: string;
+  subject_hash: string;
+  window_start: number;
+  hits: number;
+};
+
 /** A row of `refunds`. */
 export type RefundsTable = {
   seq: number;
@@ -388,12 +437,28 @@ export type RiskAssessmentsTable = {
   updated_at: number;
 };
 
+/** A row of `risk_key_buckets`. */
+export type RiskKeyBucketsTable = {
+  merchant_id: string;
+  livemode: DbBoolean;
+  key_hash: string;
+  bucket_start: number;
+  currency: string;
+  card_fingerprint: string;
+  attempts: number;
+  amount: number;
+  pending: number;
+  declined: number;
+  small: number;
+};
+
 /** A row of `risk_key_locks`. */
 export type RiskKeyLocksTable = {
   merchant_id: string;
   livemode: DbBoolean;
   key_hash: string;
   created_at: number;
+  seq: number;
 };
 
 /** A row of `risk_reviews`. */
@@ -569,15 +634,18 @@ declare module 'knex/types/tables' {
     attempt_counters: Knex.CompositeTableType<AttemptCountersTable, Insert<AttemptCountersTable, 'locked_until'>, Partial<Writable<AttemptCountersTable>>>;
     audit_log: Knex.CompositeTableType<AuditLogTable, Insert<AuditLogTable, 'seq' | 'merchant_id'>, Partial<Writable<AuditLogTable>>>;
     bank_connections: Knex.CompositeTableType<BankConnectionsTable, Writable<BankConnectionsTable>, Partial<Writable<BankConnectionsTable>>>;
-    bank_operations: Knex.CompositeTableType<BankOperationsTable, Insert<BankOperationsTable, 'seq' | 'refund_id' | 'authorization_code' | 'rrn' | 'bank_reference' | 'raw_code' | 'failure_code' | 'failure_message' | 'tries'>, Partial<Writable<BankOperationsTable>>>;
+    bank_operations: Knex.CompositeTableType<BankOperationsTable, Insert<BankOperationsTable, 'seq' | 'refund_id' | 'authorization_code' | 'rrn' | 'bank_reference' | 'raw_code' | 'failure_code' | 'failure_message' | 'tries' | 'connection_id' | 'bank_code' | 'route_reason' | 'attempt_result'>, Partial<Writable<BankOperationsTable>>>;
     bank_operator_alerts: Knex.CompositeTableType<BankOperatorAlertsTable, Writable<BankOperatorAlertsTable>, Partial<Writable<BankOperatorAlertsTable>>>;
     banks: Knex.CompositeTableType<BanksTable, Writable<BanksTable>, Partial<Writable<BanksTable>>>;
     branding_drafts: Knex.CompositeTableType<BrandingDraftsTable, Writable<BrandingDraftsTable>, Partial<Writable<BrandingDraftsTable>>>;
+    breaker_states: Knex.CompositeTableType<BreakerStatesTable, Insert<BreakerStatesTable, 'probing_since'>, Partial<Writable<BreakerStatesTable>>>;
     card_tokens: Knex.CompositeTableType<CardTokensTable, Insert<CardTokensTable, 'origin' | 'used_at' | 'payment_id'>, Partial<Writable<CardTokensTable>>>;
     card_vault: Knex.CompositeTableType<CardVaultTable, Writable<CardVaultTable>, Partial<Writable<CardVaultTable>>>;
     email_outbox: Knex.CompositeTableType<EmailOutboxTable, Insert<EmailOutboxTable, 'seq' | 'attempt_count' | 'locked_until' | 'last_error' | 'sent_at'>, Partial<Writable<EmailOutboxTable>>>;
-    events: Knex.CompositeTableType<EventsTable, Insert<EventsTable, 'seq'>, Partial<Writable<EventsTable>>>;
+    events: Knex.CompositeTableType<EventsTable, Insert<EventsTable, 'seq' | 'fanout'>, Partial<Writable<EventsTable>>>;
     idempotency_keys: Knex.CompositeTableType<IdempotencyKeysTable, Insert<IdempotencyKeysTable, 'seq' | 'response_status' | 'response_body'>, Partial<Writable<IdempotencyKeysTable>>>;
+    job_leases: Knex.CompositeTableType<JobLeasesTable, Insert<JobLeasesTable, 'holder' | 'last_run_at'>, Partial<Writable<JobLeasesTable>>>;
+    late_payment_returns: Knex.CompositeTableType<LatePaymentReturnsTable, Insert<LatePaymentReturnsTable, 'authorization_code' | 'rrn' | 'bank_reference' | 'last_error'>, Partial<Writable<LatePaymentReturnsTable>>>;
     merchant_branding: Knex.CompositeTableType<MerchantBrandingTable, Insert<MerchantBrandingTable, 'template'>, Partial<Writable<MerchantBrandingTable>>>;
     merchants: Knex.CompositeTableType<MerchantsTable, Insert<MerchantsTable, 'signing_secret' | 'test_mode_expires_at' | 'resume_stage' | 'legal_name' | 'tax_id' | 'country' | 'address' | 'website' | 'contact_name' | 'contact_phone' | 'chosen_bank_code' | 'registered_at' | 'approved_at' | 'live_at' | 'bank_chosen_at' | 'contract_signed_at' | 'locale' | 'time_zone'>, Partial<Writable<MerchantsTable>>>;
     onboarding_documents: Knex.CompositeTableType<OnboardingDocumentsTable, Writable<OnboardingDocumentsTable>, Partial<Writable<OnboardingDocumentsTable>>>;
@@ -585,10 +653,12 @@ declare module 'knex/types/tables' {
     payment_attempts: Knex.CompositeTableType<PaymentAttemptsTable, Insert<PaymentAttemptsTable, 'seq' | 'connection_id' | 'failure_code'>, Partial<Writable<PaymentAttemptsTable>>>;
     payment_links: Knex.CompositeTableType<PaymentLinksTable, Insert<PaymentLinksTable, 'seq' | 'description' | 'return_url'>, Partial<Writable<PaymentLinksTable>>>;
     payments: Knex.CompositeTableType<PaymentsTable, Insert<PaymentsTable, 'seq' | 'amount_captured' | 'amount_refunded' | 'amount_refund_pending' | 'description' | 'return_url' | 'metadata' | 'failure_code' | 'failure_message' | 'card_token' | 'card_brand' | 'card_bin' | 'card_last4' | 'card_exp_month' | 'card_exp_year' | 'card_fingerprint' | 'operation_in_progress' | 'create_idempotency_key' | 'version' | 'locale' | 'three_ds_status' | 'three_ds_eci' | 'three_ds_challenge' | 'customer_email' | 'risk_score' | 'risk_decision' | 'risk_reasons' | 'method_type' | 'customer_id' | 'setup_future_usage' | 'off_session' | 'payment_method_id' | 'network_reference' | 'amount_gross' | 'amount_discount' | 'next_action' | 'next_action_expires_at'>, Partial<Writable<PaymentsTable>>>;
+    rate_counters: Knex.CompositeTableType<RateCountersTable, Writable<RateCountersTable>, Partial<Writable<RateCountersTable>>>;
     refunds: Knex.CompositeTableType<RefundsTable, Insert<RefundsTable, 'seq' | 'reason' | 'failure_code' | 'failure_message' | 'create_idempotency_key'>, Partial<Writable<RefundsTable>>>;
     risk_alert_marks: Knex.CompositeTableType<RiskAlertMarksTable, Writable<RiskAlertMarksTable>, Partial<Writable<RiskAlertMarksTable>>>;
     risk_assessments: Knex.CompositeTableType<RiskAssessmentsTable, Insert<RiskAssessmentsTable, 'seq' | 'ip' | 'email'>, Partial<Writable<RiskAssessmentsTable>>>;
-    risk_key_locks: Knex.CompositeTableType<RiskKeyLocksTable, Writable<RiskKeyLocksTable>, Partial<Writable<RiskKeyLocksTable>>>;
+    risk_key_buckets: Knex.CompositeTableType<RiskKeyBucketsTable, Writable<RiskKeyBucketsTable>, Partial<Writable<RiskKeyBucketsTable>>>;
+    risk_key_locks: Knex.CompositeTableType<RiskKeyLocksTable, Insert<RiskKeyLocksTable, 'seq'>, Partial<Writable<RiskKeyLocksTable>>>;
     risk_reviews: Knex.CompositeTableType<RiskReviewsTable, Insert<RiskReviewsTable, 'seq' | 'ip' | 'email' | 'decided_by' | 'decided_at'>, Partial<Writable<RiskReviewsTable>>>;
     risk_rule_sets: Knex.CompositeTableType<RiskRuleSetsTable, Insert<RiskRuleSetsTable, 'seq'>, Partial<Writable<RiskRuleSetsTable>>>;
     routing_rule_versions: Knex.CompositeTableType<RoutingRuleVersionsTable, Writable<RoutingRuleVersionsTable>, Partial<Writable<RoutingRuleVersionsTable>>>;

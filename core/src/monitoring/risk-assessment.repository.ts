@@ -61,7 +61,7 @@ export class RiskAssessmentRepository {
     }
     const pending: Array<Record<string, unknown>> = await q('risk_assessments').select('id', 'card_fingerprint', 'currency', 'created_at').where({ ...scope, payment_id: paymentId, outcome: 'pending' });
     for (const row of pending) {
-      const settled = await q('risk_assessments').where({ ...scope, id: row.id, outcome: 'pending' }).update({ outcome, updated_at: now });
+      const settled = await q('risk_assessments').where({ ...scope, id: String(row.id), outcome: 'pending' }).update({ outcome, updated_at: now });
       if (settled > 0) await this.buckets.settle(q, ctx, String(row.card_fingerprint), String(row.currency), Number(row.created_at), outcome === 'declined');
     }
   }

@@ -114,7 +114,7 @@ export class LatePaymentReturns {
     if (row === undefined) throw new Error(`no late return is owed for operation ${operationId}`);
     if (row.status !== 'pending' || Number(row.next_attempt_at) > now) return row.status;
     // Claimed by moving the next try on: of two processes, one asks the bank (the bank would make it once anyway).
-    const claimed = await this.db('late_payment_returns').where({ operation_id: operationId, status: 'pending', next_attempt_at: row.next_attempt_at }).update({ next_attempt_at: now + CLAIM_MS, updated_at: now });
+    const claimed = await this.db('late_payment_returns').where({ operation_id: operationId, status: 'pending', next_attempt_at: Number(row.next_attempt_at) }).update({ next_attempt_at: now + CLAIM_MS, updated_at: now });
     if (claimed !== 1) return 'pending';
     return this.attempt(row, now);
   }

@@ -64,7 +64,7 @@ export class WebhookFanout {
       .whereIn(['merchant_id', 'livemode'], [...scopes.values()]);
     const byScope = new Map<string, Array<Record<string, unknown>>>();
     for (const e of endpoints) byScope.set(scopeKey(e), [...(byScope.get(scopeKey(e)) ?? []), e]);
-    const rows: Array<Record<string, unknown>> = [];
+    const rows: Array<InsertRow<'webhook_deliveries'>> = [];
     for (const event of events) {
       const createdAt = Number(event.created_at);
       const type = String(event.type);
