@@ -1,7 +1,7 @@
 import { runsAtEachConcurrency } from './payment-run';
 import { BenchScenario } from './scenario';
 
-/** Scenario 2: the floor server (express + mysql2, the gateway's statements, no gateway logic) at the same levels. */
+/** Scenario 2: the same-statement floor (express + mysql2 replaying bench/floors/same-statement.json: the gateway's statements, no gateway logic) at the same levels. */
 export const floorScenario: BenchScenario = {
   number: 2,
   id: 'floor',
