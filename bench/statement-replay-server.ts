@@ -53,7 +53,6 @@ app.post('/v1/payments', (req: Request, res: Response) => replay(plan.create, re
 app.post('/v1/payments/:id/confirm', (req: Request, res: Response) => replay(plan.confirm, req, res));
 
 const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-  void _next;
   process.stderr.write(`${plan.name}: ${error instanceof Error ? error.message : String(error)}\n`);
   res.status(500).json({ error: { code: 'internal_error' } });
 };

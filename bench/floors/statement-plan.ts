@@ -61,7 +61,8 @@ export function newScope(keyHash: string, body: unknown, routeId: string, now = 
 /** The PAN of a confirm's body, or '' (the floors do not validate). */
 function panOf(scope: RequestScope): string {
   const method = scope.body.payment_method as { card?: { number?: unknown } } | undefined;
-  return String(method?.card?.number ?? '');
+  const number = method?.card?.number;
+  return typeof number === 'string' || typeof number === 'number' ? String(number) : '';
 }
 
 /**
@@ -76,7 +77,7 @@ export function resolve(template: Template, scope: RequestScope): unknown {
   if (Array.isArray(template)) return template.map((t: Template) => resolve(t, scope));
   if (template !== null && typeof template === 'object') {
     const object = template as { readonly [key: string]: Template };
-    if ('$json' in object) return JSON.stringify(resolve(object.$json as Template, scope));
+    if ('$json' in object) return JSON.stringify(resolve(object.$json, scope));
     const out: Row = {};
     for (const [key, value] of Object.entries(object)) {
       if (key === '...') Object.assign(out, resolve(value, scope));

@@ -104,7 +104,7 @@ export const galeraScenario: BenchScenario = {
   title: TITLE,
   unavailable: () => (!fs.existsSync(CLUSTER_SCRIPT) ? 'needs test/galera/cluster.sh (issue 24 item 1)' : !fs.existsSync(PROVIDER) ? `no Galera provider at ${PROVIDER} (apt-get install galera-4 rsync)` : undefined),
   plan(ctx: ScenarioContext): BenchRun[] {
-    const cluster = new Cluster(ctx.config.galeraBasePort, ctx.log);
+    const cluster = new Cluster(ctx.config.galeraBasePort, (line) => ctx.log(line));
     const spec = { number: 12, scenario: 'galera', title: TITLE, server: 'gateway' as const, concurrency: CONCURRENCY, historyPayments: 0 };
     const onCluster = (gateways: number, last: boolean): BenchRun => {
       const variant = gateways === 1 ? `1 gateway on 1 node, c=${CONCURRENCY}` : `${gateways} gateways on ${gateways} nodes, c=${CONCURRENCY}`;

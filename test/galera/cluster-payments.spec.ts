@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import type * as GatewayProcessModule from '../../bench/gateway-process';
@@ -8,7 +9,9 @@ import { FAST_WEBHOOKS, WebhookReceiver } from '../support/webhook-receiver';
 import { ApiAnswer, bankCalls, cluster, clusterSynced, inPool, nodePort, post, sleep } from './cluster-support';
 
 const BENCH_DIST = path.resolve(__dirname, '..', '..', '..', 'bench', 'dist');
-const { startGateway, newGatewaySecrets, createMerchant, velocityInDryRun } = require(path.join(BENCH_DIST, 'gateway-process')) as typeof GatewayProcessModule;
+// bench/ is its own project, loaded from its compiled output at run time (not a package test depends on).
+const benchRequire = createRequire(__filename);
+const { startGateway, newGatewaySecrets, createMerchant, velocityInDryRun } = benchRequire(path.join(BENCH_DIST, 'gateway-process')) as typeof GatewayProcessModule;
 
 const PAYMENTS = Number(process.env.GALERA_PAYMENTS ?? 1000);
 const AMOUNT = 10_000;
@@ -139,7 +142,7 @@ describe('Tender on a 3-node Galera cluster', function () {
         `SELECT COUNT(*) AS n FROM payments WHERE merchant_id = ? AND (operation_in_progress IS NOT NULL OR amount_refund_pending <> 0 OR status NOT IN ('captured','partially_refunded','refunded'))`,
         [merchant.merchantId],
       );
-      open = Number(rows[0]!.n);
+      open = Number(rows[0].n);
       if (open !== 0) await sleep(500);
     }
 

@@ -61,7 +61,7 @@ export async function bankCalls(baseUrl: string): Promise<Map<string, number>> {
   for (const line of text.split('\n')) {
     const match = /^tender_bank_calls_total\{([^}]*)\} (\d+)/.exec(line);
     if (match === null) continue;
-    const labels = Object.fromEntries([...match[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const labels = Object.fromEntries([...match[1].matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     const key = `${labels.operation}/${labels.outcome}`;
     sums.set(key, (sums.get(key) ?? 0) + Number(match[2]));
   }
@@ -74,7 +74,7 @@ export async function inPool<T>(items: readonly T[], concurrency: number, task: 
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const index = next++;
-      await task(items[index]!, index);
+      await task(items[index], index);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -87,7 +87,7 @@ describe('dashboard: payment search', function () {
   });
 
   it('"any card" covers every card-based method: a typed card, an embedded-fields token, a saved card', async () => {
-    const [tokenPaid, savedPaid] = [seeded.visa[0] as string, seeded.mir[0] as string];
+    const [tokenPaid, savedPaid] = [seeded.visa[0], seeded.mir[0]];
     // Fixtures: those flows themselves (which record these method types) are tested in their own specs.
     await t.gateway.db('payments').where({ id: tokenPaid }).update({ method_type: 'card_token' });
     await t.gateway.db('payments').where({ id: savedPaid }).update({ method_type: 'saved_card' });

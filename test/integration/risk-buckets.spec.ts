@@ -92,7 +92,9 @@ describe('transaction monitoring: per-key history buckets', function () {
 
     const statementsOf = async (fingerprint: string, customer: { ip: string; email: string }) => {
       let statements = 0;
-      const count = (): void => void statements++;
+      const count = (): void => {
+        statements++;
+      };
       t.gateway.db.on('query', count);
       try {
         return { risk: await engine.assess(ctx, payment, cardOf(fingerprint), customer), statements };

@@ -129,7 +129,10 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
 
   /** The sandbox bank's return transfers fail (a bank outage: the call throws) while `failing` says so; counts the calls. */
   function outage(): { failing: boolean; calls: number; restore(): void } {
-    const bank = (t.gateway.container.resolve(BankRegistry).get('sbp-sandbox') as SbpBankAdapter).bank as SandboxSbpBank;
+    const adapter = t.gateway.container.resolve(BankRegistry).get('sbp-sandbox');
+    assert.ok(adapter instanceof SbpBankAdapter, 'the sandbox SBP bank is registered');
+    const bank = adapter.bank;
+    assert.ok(bank instanceof SandboxSbpBank, 'behind the sandbox SBP bank');
     const refund = bank.refund.bind(bank);
     const state = {
       failing: true,

@@ -42,7 +42,7 @@ describe('shared state: rate counters, job leases and breaker rows under concurr
     const holders = Array.from({ length: 8 }, (_, i) => ({ leases: new JobLeases(t.gateway.db), name: `proc-${i}` }));
     const claims = await Promise.all(holders.map((h) => h.leases.claim('contended job', h.name, 60_000, { firstRunAt: Date.now() })));
     assert.equal(claims.filter(Boolean).length, 1);
-    const winner = holders[claims.indexOf(true)]!;
+    const winner = holders[claims.indexOf(true)];
     const other = holders.find((h) => h !== winner)!;
     assert.equal(await other.leases.claim('contended job', other.name, 60_000, { firstRunAt: Date.now() }), false, 'held');
     assert.equal(await other.leases.renew('contended job', other.name, 60_000), false, 'only the holder renews');

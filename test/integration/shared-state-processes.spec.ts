@@ -100,7 +100,7 @@ describe('several gateway processes on one database share their state', function
     // on SQLite a payment's transaction in one process is refused, not delayed, by another process's write).
     await Promise.all([a.stop(), b.stop()]);
     [a, b] = await Promise.all([GatewayChild.start({ ...env, PROBE_JOB: '1' }), GatewayChild.start({ ...env, PROBE_JOB: '1' })]);
-    const runs = async () => (await t.gateway.db('probe_runs').orderBy('started_at', 'asc').orderBy('id', 'asc').select('pid', 'started_at', 'ended_at')) as Array<{ pid: number; started_at: number | string; ended_at: number | string | null }>;
+    const runs = async () => await t.gateway.db('probe_runs').orderBy('started_at', 'asc').orderBy('id', 'asc').select<Array<{ pid: number; started_at: number | string; ended_at: number | string | null }>>('pid', 'started_at', 'ended_at');
     await until('the job ran', async () => (await runs()).some((r) => r.ended_at !== null));
     // Kill the process running a round right now: its lease is held and its round never ends.
     let holder: GatewayChild | undefined;
@@ -116,13 +116,13 @@ describe('several gateway processes on one database share their state', function
     const all = await runs();
     const finished = all.filter((r) => r.ended_at !== null);
     for (let i = 1; i < finished.length; i++) {
-      assert.ok(Number(finished[i]!.started_at) >= Number(finished[i - 1]!.ended_at), `round ${i} (pid ${finished[i]!.pid}) overlapped the one before (pid ${finished[i - 1]!.pid})`);
+      assert.ok(Number(finished[i].started_at) >= Number(finished[i - 1].ended_at), `round ${i} (pid ${finished[i].pid}) overlapped the one before (pid ${finished[i - 1].pid})`);
     }
     const dead = all.filter((r) => r.ended_at === null && r.pid === holder!.pid);
     assert.equal(dead.length, 1, 'the killed round stays unfinished');
-    assert.ok(finished.filter((r) => Number(r.started_at) > Number(dead[0]!.started_at)).every((r) => r.pid === survivor.pid), 'after the kill only the survivor runs the job');
-    const next = finished.find((r) => Number(r.started_at) > Number(dead[0]!.started_at));
+    assert.ok(finished.filter((r) => Number(r.started_at) > Number(dead[0].started_at)).every((r) => r.pid === survivor.pid), 'after the kill only the survivor runs the job');
+    const next = finished.find((r) => Number(r.started_at) > Number(dead[0].started_at));
     // The killed round would have lasted 300 ms: the survivor waited for its lease instead of running alongside it.
-    assert.ok(Number(next!.started_at) >= Number(dead[0]!.started_at) + 300, 'the survivor took the job over only after the lease');
+    assert.ok(Number(next!.started_at) >= Number(dead[0].started_at) + 300, 'the survivor took the job over only after the lease');
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as Report from '../../bench/report';
 import type * as SoakReport from '../../bench/soak-report';
@@ -9,10 +10,11 @@ import type { ScenarioRow } from '../../bench/scenarios/scenario';
 // bench/ is its own project, not a package: its compiled output sits at bench/dist
 // (see bench-report.spec.ts). The fixed floors' statement lists are data in bench/floors/.
 const BENCH = path.resolve(__dirname, '..', '..', '..', 'bench');
-const load = <T>(file: string): T => require(path.join(BENCH, 'dist', file)) as T;
-const { evaluateTargets, floorRatios } = load<typeof Report>('report');
-const { cpuMsPerPaymentPerMinute, galeraComparison, galeraTarget, lastVsFirst, perMinuteCounts, soakTarget } = load<typeof SoakReport>('soak-report');
-const { newScope, planCounts, resolve } = load<typeof Plan>('floors/statement-plan');
+const benchRequire = createRequire(__filename);
+const load = (file: string): unknown => benchRequire(path.join(BENCH, 'dist', file));
+const { evaluateTargets, floorRatios } = load('report') as typeof Report;
+const { cpuMsPerPaymentPerMinute, galeraComparison, galeraTarget, lastVsFirst, perMinuteCounts, soakTarget } = load('soak-report') as typeof SoakReport;
+const { newScope, planCounts, resolve } = load('floors/statement-plan') as typeof Plan;
 const readPlan = (file: string): Plan.StatementPlan => JSON.parse(fs.readFileSync(path.join(BENCH, 'floors', file), 'utf8')) as Plan.StatementPlan;
 
 // Issue 24 item 6's report arithmetic on made-up rows: nothing here measures time.
@@ -100,8 +102,8 @@ describe('benchmark report: three floors, the soak and Galera (no database)', ()
     const target = galeraTarget(rows);
     assert.equal(target.verdict, 'met');
     assert.match(target.detail, /120 vs 1 gateway on 1 node 150 payments\/s \(-20\.0%\)/);
-    assert.equal(galeraTarget([rows[0] as ScenarioRow, rows[1] as ScenarioRow]).verdict, 'not measured');
-    assert.equal(galeraTarget([rows[1] as ScenarioRow, row('galera', { throughput: 1, clusterNodes: 2, correctness: { ok: false, detail: '' } })]).verdict, 'missed');
+    assert.equal(galeraTarget([rows[0], rows[1]]).verdict, 'not measured');
+    assert.equal(galeraTarget([rows[1], row('galera', { throughput: 1, clusterNodes: 2, correctness: { ok: false, detail: '' } })]).verdict, 'missed');
   });
 });
 

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { isMysql } from '../db/database';
 import { BUCKET_MS, bucketOf, keyHashOf } from './risk-buckets';
 
 /** Longest window a rule may set (30 days): older attempts are never counted, so never backfilled. */
@@ -35,7 +36,7 @@ export async function backfillRiskBuckets(knex: Knex, now: number): Promise<void
 const CHUNK_ROWS = 5000;
 
 async function backfillRange(knex: Knex, scope: { merchant_id: string; livemode: unknown }, since: number, until: number): Promise<void> {
-  const mysql = knex.client.config.client === 'mysql2';
+  const mysql = isMysql(knex);
   const bucket = mysql ? `(created_at DIV ${BUCKET_MS}) * ${BUCKET_MS}` : `(created_at / ${BUCKET_MS}) * ${BUCKET_MS}`;
   const kinds = [
     { kind: 'card', column: 'card_fingerprint', card: "''", outcomes: true },

@@ -110,7 +110,7 @@ export class RiskKeyBuckets {
   /** Every bucket of these keys from `firstBucket` on: one range read of the primary key per key. */
   async read(q: Queryable, ctx: MerchantContext, keyHashes: readonly string[], firstBucket: number, extra?: Knex.QueryBuilder): Promise<BucketRow[]> {
     const query = this.query(q, ctx, keyHashes, firstBucket);
-    const rows: Array<Record<string, unknown>> = await (extra === undefined ? query : query.unionAll(extra));
+    const rows = await (extra === undefined ? query : query.unionAll(extra));
     return rows.map((r) => ({
       key_hash: String(r.key_hash),
       bucket_start: Number(r.bucket_start),
@@ -125,7 +125,7 @@ export class RiskKeyBuckets {
   }
 
   /** The SELECT of `read`, whose columns (BUCKET_COLUMNS) another SELECT can be united with. */
-  private query(q: Queryable, ctx: MerchantContext, keyHashes: readonly string[], firstBucket: number): Knex.QueryBuilder {
+  private query(q: Queryable, ctx: MerchantContext, keyHashes: readonly string[], firstBucket: number) {
     return q('risk_key_buckets')
       .select(...BUCKET_COLUMNS)
       .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode })

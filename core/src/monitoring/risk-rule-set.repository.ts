@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { Queryable, isUniqueViolation } from '../db/database';
+import type { RiskRuleSetsTable } from '../db/tables';
 import { TenderError } from '../errors/tender-error';
 import { MerchantContext } from '../merchants/merchant-context';
 import { RuleSetInput } from './risk-settings';
@@ -30,8 +31,8 @@ export class RiskRuleSetRepository {
    * highest version, through the unique (merchant_id, livemode, version) index).
    */
   async latestBoth(q: Queryable, ctx: MerchantContext): Promise<{ operator: StoredRuleSet | undefined; merchant: StoredRuleSet | undefined }> {
-    const rows: Array<Record<string, unknown>> = await q('risk_rule_sets as s')
-      .select('s.merchant_id', 's.version', 's.settings', 's.created_at')
+    const rows = await q('risk_rule_sets as s')
+      .select<Array<Pick<RiskRuleSetsTable, 'merchant_id' | 'version' | 'settings' | 'created_at'>>>('s.merchant_id', 's.version', 's.settings', 's.created_at')
       .where((w) => w.where({ 's.merchant_id': '', 's.livemode': false }).orWhere({ 's.merchant_id': ctx.merchantId, 's.livemode': ctx.livemode }))
       .andWhere('s.version', '=', q('risk_rule_sets as l').max('l.version').whereRaw('?? = ??', ['l.merchant_id', 's.merchant_id']).andWhereRaw('?? = ??', ['l.livemode', 's.livemode']));
     const operator = rows.find((r) => r.merchant_id === '');

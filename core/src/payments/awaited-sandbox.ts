@@ -9,6 +9,24 @@ export type SandboxNotifier = (raw: Buffer, header: (name: string) => string | u
 /** A row of a sandbox's own table, as knex reads it. */
 export type SandboxRow = Record<string, unknown>;
 
+/** The payments table's shared columns that `returnOnce` reads (see AwaitedSandboxSchema). */
+interface SandboxPaymentColumns {
+  reference: string;
+  amount: number;
+  currency: string;
+  status: string;
+  refunded: number;
+  updated_at: number;
+}
+
+/** The returns table's shared columns (the paid payment's reference is in `paymentColumn`). */
+interface SandboxReturnColumns {
+  reference: string;
+  amount: number;
+  status: string;
+  created_at: number;
+}
+
 /**
  * Where a sandbox keeps its payments and returns, and the words it uses. The payments
  * table has `reference` (primary key), `amount`, `currency`, `status`, `refunded`,
@@ -81,14 +99,14 @@ export abstract class AwaitedSandbox {
   protected async returnOnce(request: { readonly reference: string; readonly originalReference: string; readonly amount: number; readonly currency: string }): Promise<string> {
     const { payments, returns, paymentColumn, paid, returned, notReturned } = this.schema;
     return inTransaction(this.db, async (trx) => {
-      const earlier = await trx(returns).where({ reference: request.reference }).first();
+      const earlier = await trx<SandboxReturnColumns>(returns).where({ reference: request.reference }).first();
       if (earlier !== undefined) return String(earlier.status);
-      const payment = await trx(payments).where({ reference: request.originalReference }).forUpdate().first();
+      const payment = await trx<SandboxPaymentColumns>(payments).where({ reference: request.originalReference }).forUpdate().first();
       const left = payment?.status === paid ? Number(payment.amount) - Number(payment.refunded) : 0;
       const ok = request.amount > 0 && request.amount <= left && payment?.currency === request.currency;
       const now = this.clock.now();
-      await trx(returns).insert({ reference: request.reference, [paymentColumn]: request.originalReference, amount: request.amount, status: ok ? returned : notReturned, created_at: now });
-      if (ok) await trx(payments).where({ reference: request.originalReference }).update({ refunded: Number(payment.refunded) + request.amount, updated_at: now });
+      await trx<SandboxReturnColumns>(returns).insert({ reference: request.reference, [paymentColumn]: request.originalReference, amount: request.amount, status: ok ? returned : notReturned, created_at: now });
+      if (ok && payment !== undefined) await trx<SandboxPaymentColumns>(payments).where({ reference: request.originalReference }).update({ refunded: Number(payment.refunded) + request.amount, updated_at: now });
       return ok ? returned : notReturned;
     });
   }

@@ -104,7 +104,7 @@ export class LatePaymentReturns {
 
   /** Where the return of `operationId` stands, or undefined when nothing was owed. */
   async statusOf(operationId: string): Promise<LateReturnStatus | undefined> {
-    const row = (await this.db('late_payment_returns').where({ operation_id: operationId }).first('status')) as { status: LateReturnStatus } | undefined;
+    const row = await this.db('late_payment_returns').where({ operation_id: operationId }).first<{ status: LateReturnStatus } | undefined>('status');
     return row?.status;
   }
 

@@ -255,7 +255,7 @@ export class PaymentService {
       adapterCode: plan[0].adapterCode,
       amount: amountDue,
       currency: locked.currency,
-    }, now, attemptRoute(plan[0]!));
+    }, now, attemptRoute(plan[0]));
     const facts = { payment: locked, operationId: op.id, now };
     const columns = await instrument.record(trx, facts);
     for (const addon of prepared.presentation.addons ?? []) await addon.record?.(trx, facts);

@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { Queryable } from '../db/database';
+import type { PaymentAttemptsTable } from '../db/tables';
 import { MerchantContext } from '../merchants/merchant-context';
 import { BankResult } from '../banks/bank-adapter';
 
@@ -70,10 +71,10 @@ export class PaymentAttemptRepository {
       .leftJoin('payment_attempts as a', function () {
         this.on('a.operation_id', '=', 'o.id').andOn('a.merchant_id', '=', 'o.merchant_id');
       })
-      .select('o.connection_id as own', 'a.connection_id as legacy')
+      .select<Array<{ own: string | null; legacy: string | null }>>('o.connection_id as own', 'a.connection_id as legacy')
       .where({ 'o.id': operationId, 'o.merchant_id': ctx.merchantId, 'o.livemode': ctx.livemode })
       .first();
-    const id: unknown = row?.own ?? row?.legacy;
+    const id = row?.own ?? row?.legacy;
     return id === null || id === undefined ? undefined : String(id);
   }
 
@@ -88,11 +89,11 @@ export class PaymentAttemptRepository {
         .leftJoin('bank_operations as o', 'o.id', 'a.operation_id')
         .where({ 'a.merchant_id': ctx.merchantId, 'a.livemode': ctx.livemode, 'a.payment_id': paymentId })
         .orderBy('a.seq', 'asc')
-        .select('a.*', 'o.status as operation_status') as Promise<Array<Record<string, unknown>>>,
+        .select<Array<PaymentAttemptsTable & { operation_status: string | null }>>('a.*', 'o.status as operation_status'),
       q('bank_operations')
         .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId })
         .whereNotNull('bank_code')
-        .orderBy('seq', 'asc') as Promise<Array<Record<string, unknown>>>,
+        .orderBy('seq', 'asc'),
     ]);
     const old = legacy.map((r) => ({
       id: String(r.id),

@@ -52,7 +52,7 @@ export class SharedBreakers {
   /** Reads breakers changed by any process since the last refresh; returns how many rows it read. */
   async refresh(): Promise<number> {
     const since = this.seenUntil;
-    const rows = (await this.db('breaker_states').where('updated_at', '>=', since).select('connection_id', 'state', 'opened_at', 'version', 'updated_at')) as BreakerRow[];
+    const rows = await this.db('breaker_states').where('updated_at', '>=', since).select<BreakerRow[]>('connection_id', 'state', 'opened_at', 'version', 'updated_at');
     for (const row of rows) {
       this.adopt(row);
       // Five seconds back: a row written by a process whose clock is a little behind is still read.

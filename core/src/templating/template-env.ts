@@ -42,7 +42,7 @@ const SHARED_HELPERS = {
   /** `{{add1 @index}}`: numbered lists. */
   add1: (i: unknown) => Number(i) + 1,
   /** `{{amount minor currency}}`: integer minor units formatted for the render's locale ('' for anything else). */
-  amount(minor: unknown, currency: unknown, options: Handlebars.HelperOptions) {
+  amount: (minor: unknown, currency: unknown, options: Handlebars.HelperOptions) => {
     const n = typeof minor === 'number' ? minor : Number(minor);
     return Number.isSafeInteger(n) && typeof currency === 'string' ? formatAmount(n, currency, renderLocale(options)) : '';
   },

@@ -70,7 +70,7 @@ export const plugin = definePlugin({
     ctx.registerApiRoutes('/', routerOnFirstRequest(() => setupAttemptRoutes(ctx, setups)));
     // One process at a time (leases in the database), on a schedule shared by all of them.
     ctx.registerBackgroundJob(ctx.core.scheduler.job({ name: 'saved-cards-expiry-notices', intervalMs: ctx.options.expiryScanIntervalMs, run: () => notices.runOnce() }));
-    ctx.registerBackgroundJob(ctx.core.scheduler.job({ name: 'saved-cards-setup-sweeper', intervalMs: ctx.options.setupSweepIntervalMs, run: async () => void (await setups.sweep()) }));
+    ctx.registerBackgroundJob(ctx.core.scheduler.job({ name: 'saved-cards-setup-sweeper', intervalMs: ctx.options.setupSweepIntervalMs, run: async () => { await setups.sweep(); } }));
 
     const schedules = registerSchedules(ctx, deps);
     registerSavedCardScreens(ctx, { customers: () => customerScreenSource(customers, cards), schedules: () => scheduleScreenSource(schedules) });

@@ -21,7 +21,7 @@ export function applicationRateLimit(container: DependencyContainer): RequestHan
     counter
       .hit({ name: 'signup_address', ...APPLICATION_RATE_LIMIT }, clientAddressSubject(req.ip))
       .then((allowed) => {
-        if (allowed) return next();
+        if (allowed) { next(); return; }
         res.setHeader('Retry-After', String(Math.ceil(APPLICATION_RATE_LIMIT.windowMs / 1000)));
         next(new TenderError('rate_limited', { message: 'Too many applications from this address; retry in an hour.' }));
       }, next);

@@ -79,7 +79,7 @@ export class WebhookFanout {
 }
 
 function scopeKey(row: Record<string, unknown>): string {
-  return `${String(row.merchant_id)}/${Boolean(row.livemode) ? 1 : 0}`;
+  return `${String(row.merchant_id)}/${row.livemode ? 1 : 0}`;
 }
 
 /** A pending delivery of `event` to one endpoint, due now. */

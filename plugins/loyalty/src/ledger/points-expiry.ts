@@ -47,5 +47,5 @@ export class PointsExpiry {
 export function expiryJob(expiry: PointsExpiry, intervalMs: number, now: () => number, scheduler: JobScheduler): BackgroundJob {
   if (intervalMs === 0) return { name: 'loyalty-points-expiry', start: () => undefined, stop: async () => undefined };
   // Exclusive: one process expires points at a time, on a schedule all processes share.
-  return scheduler.job({ name: 'loyalty-points-expiry', intervalMs, runAtStart: false, run: async () => void (await expiry.runOnce(now())) });
+  return scheduler.job({ name: 'loyalty-points-expiry', intervalMs, runAtStart: false, run: async () => { await expiry.runOnce(now()); } });
 }

@@ -32,7 +32,7 @@ export class TopUpDelivery {
 
   /** The delivery loop as a scheduler job (loop wiring): parallel, the claims keep each top-up single. */
   job(intervalMs: number): BackgroundJob {
-    return this.core.scheduler.job({ name: 'top-up-delivery', intervalMs, concurrency: 'parallel', run: async () => void (await this.runOnce()) });
+    return this.core.scheduler.job({ name: 'top-up-delivery', intervalMs, concurrency: 'parallel', run: async () => { await this.runOnce(); } });
   }
 
   /** One pass: claims and works on due top-ups one by one; returns how many it worked on. */
@@ -84,9 +84,15 @@ export class TopUpDelivery {
 
   private async inquire(topUp: TopUp): Promise<void> {
     const outcome = await this.call((signal) => this.provider.inquire(topUp.id, signal));
-    if (outcome === undefined) return void (await this.write(topUp, { status: 'unknown', next_attempt_at: this.core.clock.now() + this.options.retryMs }));
+    if (outcome === undefined) {
+      await this.write(topUp, { status: 'unknown', next_attempt_at: this.core.clock.now() + this.options.retryMs });
+      return;
+    }
     // The provider never saw it (the process died before the request left): sending now is the first send.
-    if (outcome.status === 'not_found') return void (await this.write(topUp, { status: 'paid', next_attempt_at: this.core.clock.now() }));
+    if (outcome.status === 'not_found') {
+      await this.write(topUp, { status: 'paid', next_attempt_at: this.core.clock.now() });
+      return;
+    }
     await this.apply(topUp, outcome);
   }
 
