@@ -73,7 +73,7 @@ export { ReadinessCheck, ReadinessOutcome, READINESS_CHECK } from './observabili
 export { TenderMetrics } from './observability/metrics';
 export { loadPluginModules, checkPlugin } from './plugins/plugin-loader';
 export { isUniqueViolation } from './db/database';
-export { inTransaction } from './db/transaction';
+export { TRANSACTION_ATTEMPTS, inTransaction } from './db/transaction';
 // The one attempt limiter (sign-in, TOTP, Assist API logins, ...).
 export { AttemptLimiter, AttemptCheck, AttemptDecision, AttemptTicket } from './attempts/attempt-limiter';
 export { AttemptRule, MAX_ATTEMPT_WINDOW_MS } from './attempts/attempt-rule';

@@ -96,8 +96,16 @@ describe('Tender on a 3-node Galera cluster', function () {
       const created = await post(gw, key, '/v1/payments', { amount: AMOUNT, currency: 'RUB', order_id: `galera-${i}`, capture_method: 'manual' });
       count('create', created);
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      const confirmed = await post(gw, key, `/v1/payments/${created.body.id!}/confirm`, card(CARDS.visa));
+      // Every payment uses the one sandbox card, so confirms on the two nodes keep writing
+      // the card's risk rows at once: a confirm may lose certification 10 times and answer
+      // write_conflict (503, nothing written), which a client retries as it would any 503.
+      let confirmed = await post(gw, key, `/v1/payments/${created.body.id!}/confirm`, card(CARDS.visa));
       count('confirm', confirmed);
+      for (let retry = 0; retry < 5 && confirmed.status === 503 && confirmed.body.error?.code === 'write_conflict'; retry++) {
+        await sleep(200);
+        confirmed = await post(gw, key, `/v1/payments/${created.body.id!}/confirm`, card(CARDS.visa));
+        count('confirm (retried)', confirmed);
+      }
       if (confirmed.body.status !== 'authorized') await sleep(1_000); // the gateways' log lines, for the message
       assert.equal(confirmed.body.status, 'authorized', `${JSON.stringify(confirmed.body)}\n${gateways.map((g) => g.recentOutput).join('\n')}`);
       ids.push(created.body.id!);
@@ -232,7 +240,8 @@ describe('Tender on a 3-node Galera cluster', function () {
     assert.equal(calls.get('capture/approved') ?? 0, capturedPayments, 'the bank approved exactly one capture per captured payment');
     assert.equal(calls.get('refund/approved') ?? 0, refundsSucceeded.length, 'the bank approved exactly the refunds Tender recorded');
     assert.equal(capturedPayments, PAYMENTS, 'every payment was captured once');
-    assert.equal([...statuses.keys()].filter((k) => / (0|5\d\d)( |$)/.test(k)).length, 0, `no 5xx or network error: ${JSON.stringify([...statuses])}`);
+    // write_conflict (503) is the one retryable 5xx: the request lost its race and wrote nothing.
+    assert.equal([...statuses.keys()].filter((k) => / (0|5\d\d)( |$)/.test(k) && !k.endsWith(' write_conflict')).length, 0, `no 5xx but write_conflict, no network error: ${JSON.stringify([...statuses])}`);
     assert.equal(lost, 0, 'no webhook lost');
     assert.equal(new Set(fingerprints).size, 1, `nodes agree: ${fingerprints.join(' ')}`);
   });

@@ -1,7 +1,8 @@
+import { TenderError } from '../errors/tender-error';
 import { Database, Transaction } from './database';
 
 /** How many times a transaction runs at most before its conflict reaches the caller. */
-export const TRANSACTION_ATTEMPTS = 6;
+export const TRANSACTION_ATTEMPTS = 10;
 
 /**
  * ER_LOCK_DEADLOCK (1213): chosen as a deadlock victim, or, on a Galera cluster,
@@ -34,12 +35,13 @@ export function isTransactionConflict(error: unknown): boolean {
 
 /**
  * The pause before attempt `attempt + 1`: exponential with full jitter (0 to
- * 10 ms · 2^(attempt-1), at most 320 ms), so two transactions that keep colliding
- * on the same row (two gateways on two Galera nodes refunding one payment) stop
- * retrying in lockstep.
+ * 10 ms · 2^(attempt-1), at most 1 s), so two transactions that keep colliding
+ * on the same row (two gateways on two Galera nodes refunding one payment, or
+ * paying with one card at once) stop retrying in lockstep. Ten attempts wait at
+ * most about 3.3 s in all.
  */
 export function conflictBackoffMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(320, 10 * 2 ** (attempt - 1));
+  const ceiling = Math.min(1000, 10 * 2 ** (attempt - 1));
   return Math.floor(random() * ceiling) + 1;
 }
 
@@ -47,7 +49,9 @@ export function conflictBackoffMs(attempt: number, random: () => number = Math.r
  * Runs `work` in one transaction, and runs it again from the start (a new
  * transaction, fresh reads) when the database reports that it lost a conflict
  * (deadlock, lock wait timeout, Galera certification failure): up to
- * TRANSACTION_ATTEMPTS times, with jittered backoff in between.
+ * TRANSACTION_ATTEMPTS times, with jittered backoff in between. When the last
+ * attempt loses too, the caller gets `write_conflict` (503, retryable: nothing was
+ * written) rather than an internal error.
  *
  * `work` may therefore run more than once, so it must have no effect outside the
  * transaction: no bank call, no HTTP request, no e-mail. Tender keeps those after
@@ -72,7 +76,8 @@ export async function inTransaction<T>(db: Database, work: (trx: Transaction) =>
     try {
       return await db.transaction(work);
     } catch (error) {
-      if (nested || attempt >= TRANSACTION_ATTEMPTS || !isTransactionConflict(error)) throw error;
+      if (nested || !isTransactionConflict(error)) throw error;
+      if (attempt >= TRANSACTION_ATTEMPTS) throw new TenderError('write_conflict');
       await new Promise((resolve) => setTimeout(resolve, conflictBackoffMs(attempt)));
     }
   }

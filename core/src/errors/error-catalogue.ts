@@ -142,6 +142,8 @@ export const ERROR_CATALOGUE = {
   no_bank_connection: { type: 'bank_error', status: 502, message: 'No bank connection can serve this payment.' },
   // 402: the bank answered, and the answer was no (a capture, void or refund it refused).
   bank_declined: { type: 'bank_error', status: 402, message: 'The bank declined the operation.' },
+  // 503: the request lost a write race too many times; nothing of it was written.
+  write_conflict: { type: 'api_error', status: 503, message: 'The request kept colliding with others changing the same records and was not applied; retry shortly (with the same Idempotency-Key).' },
   // 500
   internal_error: { type: 'api_error', status: 500, message: 'Something went wrong on our side; the request may be retried with the same Idempotency-Key.' },
 } as const satisfies Record<string, ErrorDefinition>;
