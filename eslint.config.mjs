@@ -44,10 +44,7 @@ export default defineConfig(
       '@typescript-eslint/no-unused-vars': 'off',
       // Template literals with numbers and booleans are deliberate and readable
       // (`${amount} ${currency}`); objects, nullish values and `any` stay forbidden.
-      '@typescript-eslint/restrict-template-expressions': [
-        'error',
-        { allowNumber: true, allowBoolean: true, allowNullish: false, allowAny: false },
-      ],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNullish: false, allowAny: false }],
       // Class-based tsyringe services with static helpers and empty marker classes are
       // how the DI container works.
       '@typescript-eslint/no-extraneous-class': 'off',

@@ -52,12 +52,16 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
 
 function list(value: string | undefined, fallback: readonly string[] | readonly number[]): string[] {
   if (value === undefined || value.trim() === '') return fallback.map(String);
-  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function positive(value: string | undefined, fallback: number, name: string, zeroAllowed: boolean): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || (!zeroAllowed && n === 0)) throw new Error(`${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number (got '${value}')`);
+  if (!Number.isFinite(n) || n < 0 || (!zeroAllowed && n === 0))
+    throw new Error(`${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number (got '${value}')`);
   return n;
 }

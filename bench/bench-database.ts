@@ -42,7 +42,14 @@ export class BenchDatabase {
     const secretKey = `sk_test_${randomBytes(16).toString('hex')}`;
     const now = Date.now();
     await withConnection(this.url, async (c) => {
-      await c.query('INSERT INTO merchants (id, name, email, stage, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [merchantId, 'Floor', 'floor@example.com', 'test', now, now]);
+      await c.query('INSERT INTO merchants (id, name, email, stage, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        merchantId,
+        'Floor',
+        'floor@example.com',
+        'test',
+        now,
+        now,
+      ]);
       await c.query('INSERT INTO api_keys (id, merchant_id, livemode, kind, key_hash, display, label, created_at) VALUES (?, ?, 0, ?, ?, ?, ?, ?)', [
         `key_floor${randomBytes(8).toString('hex')}`,
         merchantId,
@@ -58,14 +65,19 @@ export class BenchDatabase {
 
   /** How this run's payments ended up: status -> count, for order ids starting with `orderPrefix`. */
   async statusCounts(orderPrefix: string): Promise<Record<string, number>> {
-    const rows = await this.query<{ status: string; n: number }[]>('SELECT status, COUNT(*) AS n FROM payments WHERE order_id LIKE ? GROUP BY status', [`${orderPrefix}%`]);
+    const rows = await this.query<{ status: string; n: number }[]>('SELECT status, COUNT(*) AS n FROM payments WHERE order_id LIKE ? GROUP BY status', [
+      `${orderPrefix}%`,
+    ]);
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
   /** Data + index size of this database, in MiB (after ANALYZE: InnoDB's statistics lag behind a bulk load). */
   async sizeMiB(): Promise<number> {
     await this.query('ANALYZE TABLE payments, card_vault, bank_operations, events');
-    const rows = await this.query<{ bytes: number | string | null }[]>('SELECT SUM(data_length + index_length) AS bytes FROM information_schema.tables WHERE table_schema = ?', [this.name]);
+    const rows = await this.query<{ bytes: number | string | null }[]>(
+      'SELECT SUM(data_length + index_length) AS bytes FROM information_schema.tables WHERE table_schema = ?',
+      [this.name],
+    );
     return Math.round(Number(rows[0]?.bytes ?? 0) / 1024 / 1024);
   }
 
@@ -77,7 +89,9 @@ export class BenchDatabase {
   async settle(maxMs: number): Promise<number> {
     const started = Date.now();
     while (Date.now() - started < maxMs) {
-      const rows = await this.query<{ Variable_name: string; Value: string }[]>("SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_buffer_pool_pages_dirty', 'Innodb_buffer_pool_pages_total')");
+      const rows = await this.query<{ Variable_name: string; Value: string }[]>(
+        "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_buffer_pool_pages_dirty', 'Innodb_buffer_pool_pages_total')",
+      );
       const value = (name: string): number => Number(rows.find((r) => r.Variable_name === name)?.Value ?? 0);
       if (value('Innodb_buffer_pool_pages_dirty') <= 0.05 * value('Innodb_buffer_pool_pages_total')) break;
       await new Promise((r) => setTimeout(r, 1000));

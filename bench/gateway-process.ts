@@ -21,7 +21,13 @@ export function newGatewaySecrets(): GatewaySecrets {
  * chosen by the OS, exactly as an operator would run it (migrations included),
  * with warn-level logs and no demo merchant.
  */
-export function startGateway(label: string, databaseUrl: string, secrets: GatewaySecrets, profileDir?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+export function startGateway(
+  label: string,
+  databaseUrl: string,
+  secrets: GatewaySecrets,
+  profileDir?: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<ServerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bench-'));
   if (profileDir !== undefined) fs.mkdirSync(profileDir, { recursive: true });
   return ServerProcess.start(label, {

@@ -43,7 +43,9 @@ export function ratiosByConcurrency(rows: readonly ScenarioRow[], scenario = 'ca
   const bases = measured(base);
   return measured(scenario).flatMap((row) => {
     const other = bases.find((f) => f.concurrency === row.concurrency);
-    return other?.throughput === undefined || other.throughput === 0 || row.concurrency === undefined ? [] : [{ concurrency: row.concurrency, ratio: (row.throughput ?? 0) / other.throughput }];
+    return other?.throughput === undefined || other.throughput === 0 || row.concurrency === undefined
+      ? []
+      : [{ concurrency: row.concurrency, ratio: (row.throughput ?? 0) / other.throughput }];
   });
 }
 
@@ -56,7 +58,11 @@ export function evaluateTargets(rows: readonly ScenarioRow[]): TargetResult[] {
   results.push(
     ratio === undefined || card === undefined || floor === undefined
       ? { target: 'card payments >= 85% of the same-statement floor', verdict: 'not measured', detail: 'scenario 1 or 2 did not run' }
-      : { target: 'card payments >= 85% of the same-statement floor', verdict: ratio >= 0.85 ? 'met' : 'missed', detail: `${pct(ratio)} (${num(card.throughput)} vs ${num(floor.throughput)} payments/s, best of each)` },
+      : {
+          target: 'card payments >= 85% of the same-statement floor',
+          verdict: ratio >= 0.85 ? 'met' : 'missed',
+          detail: `${pct(ratio)} (${num(card.throughput)} vs ${num(floor.throughput)} payments/s, best of each)`,
+        },
   );
   const reference = bestRow(rows, 'reference-floor');
   const referenceRatio = headlineRatio(rows, 'reference-floor');
@@ -83,14 +89,19 @@ export function evaluateTargets(rows: readonly ScenarioRow[]): TargetResult[] {
   const growth1M = growthRows.find((r) => r.historyPayments === 1_000_000);
   const growth10k = growthRows.find((r) => r.historyPayments === 10_000);
   const baseline = growthRows.find((r) => r.historyPayments === 0);
-  const loss = (r: ScenarioRow | undefined): number | undefined => (r?.throughput === undefined || baseline?.throughput === undefined ? undefined : 1 - r.throughput / baseline.throughput);
+  const loss = (r: ScenarioRow | undefined): number | undefined =>
+    r?.throughput === undefined || baseline?.throughput === undefined ? undefined : 1 - r.throughput / baseline.throughput;
   const l1M = loss(growth1M);
   const l10k = loss(growth10k);
   const tenK = l10k === undefined ? '' : `; with 10k: ${signedPct(-l10k)}`;
   results.push(
     l1M === undefined
       ? { target: 'loss <= 10% with 1M payments of history', verdict: 'not measured', detail: `1M history not run (BENCH_HISTORY_1M=1)${tenK}` }
-      : { target: 'loss <= 10% with 1M payments of history', verdict: l1M <= 0.1 ? 'met' : 'missed', detail: `${signedPct(-l1M)} vs no history, run just before${tenK}` },
+      : {
+          target: 'loss <= 10% with 1M payments of history',
+          verdict: l1M <= 0.1 ? 'met' : 'missed',
+          detail: `${signedPct(-l1M)} vs no history, run just before${tenK}`,
+        },
   );
   const scale = rows.find((r) => r.scenario === 'scale-out' && r.status === 'measured' && r.processes === 2);
   const scaleBase = rows.find((r) => r.scenario === 'scale-out' && r.status === 'measured' && r.processes === 1);
@@ -133,7 +144,19 @@ export function formatTable(rows: readonly ScenarioRow[], markdown: boolean): st
           r.correctness?.ok === true ? 'yes' : '!! NO !!',
           r.loadAvg1m === undefined ? '' : r.loadAvg1m.toFixed(2),
         ]
-      : [String(r.number), r.title, r.variant, r.status === 'failed' ? '!! FAILED !!' : r.status === 'skipped' ? 'skipped' : 'not available yet', r.note ?? '', '', '', '', '', '', ''],
+      : [
+          String(r.number),
+          r.title,
+          r.variant,
+          r.status === 'failed' ? '!! FAILED !!' : r.status === 'skipped' ? 'skipped' : 'not available yet',
+          r.note ?? '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+        ],
   );
   if (markdown) {
     const line = (cells: string[]): string => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;

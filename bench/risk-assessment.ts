@@ -28,7 +28,9 @@ async function main(): Promise<void> {
     await populateRiskHistory(gateway, ctx.merchantId, HISTORY);
     const populateSeconds = (performance.now() - started) / 1000;
 
-    const payment = await gateway.container.resolve(PaymentService).create(ctx, { amount: 150000, currency: 'RUB', order_id: 'bench', capture_method: 'automatic' });
+    const payment = await gateway.container
+      .resolve(PaymentService)
+      .create(ctx, { amount: 150000, currency: 'RUB', order_id: 'bench', capture_method: 'automatic' });
     const engine = gateway.container.resolve(RiskEngine);
     let statements = 0;
     gateway.db.on('query', () => statements++);

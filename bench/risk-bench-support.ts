@@ -28,7 +28,13 @@ export function ipOf(n: number): string {
 export async function createMysqlDatabase(url: string, fallbackName: string): Promise<() => Promise<void>> {
   const server = new URL(url);
   const name = server.pathname.replace(/^\//, '') || fallbackName;
-  const connect = () => mysql.createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password) });
+  const connect = () =>
+    mysql.createConnection({
+      host: server.hostname,
+      port: Number(server.port || 3306),
+      user: decodeURIComponent(server.username),
+      password: decodeURIComponent(server.password),
+    });
   const admin = await connect();
   await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -72,7 +78,9 @@ export async function openRiskBench(name: string, merchantId: string, env: Recor
     DATABASE_URL: url ?? `sqlite:${path.join(dataDir, 'bench.sqlite')}`,
   });
   const gateway = await Gateway.create(config, { plugins: [sandboxPlugin] });
-  await gateway.db('merchants').insert({ id: merchantId, name: 'Bench', email: 'bench@example.com', stage: 'test', created_at: Date.now(), updated_at: Date.now() });
+  await gateway
+    .db('merchants')
+    .insert({ id: merchantId, name: 'Bench', email: 'bench@example.com', stage: 'test', created_at: Date.now(), updated_at: Date.now() });
   return {
     gateway,
     database: url === undefined ? 'sqlite' : 'mysql/mariadb',
@@ -137,7 +145,18 @@ export async function populateRiskHistory(gateway: Gateway, merchantId: string, 
         const batch = [];
         for (let i = offset; i < Math.min(rows, offset + chunk); i++) {
           const created = now - Math.floor(((rows - i) / rows) * 30 * DAY);
-          batch.push(assessmentRow({ n: i, merchantId, card: fingerprintOf(i % 200_000), ip: ipOf(i % 50_000), email: `buyer${i % 100_000}@example.com`, amount: 1000 + (i % 500) * 100, outcome: i % 10 === 0 ? 'declined' : 'approved', at: created }));
+          batch.push(
+            assessmentRow({
+              n: i,
+              merchantId,
+              card: fingerprintOf(i % 200_000),
+              ip: ipOf(i % 50_000),
+              email: `buyer${i % 100_000}@example.com`,
+              amount: 1000 + (i % 500) * 100,
+              outcome: i % 10 === 0 ? 'declined' : 'approved',
+              at: created,
+            }),
+          );
         }
         await trx('risk_assessments').insert(batch);
       }

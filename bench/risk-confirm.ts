@@ -33,20 +33,33 @@ async function main(): Promise<void> {
     await populateRiskHistory(gateway, ctx.merchantId, HISTORY);
     const populateSeconds = (performance.now() - started) / 1000;
     // Every rule runs and enforces, with limits nobody in this traffic reaches.
-    await gateway.container.resolve(RiskRuleSetService).replace({ kind: 'merchant', ctx }, {
-      rules: {
-        velocity: { limits: [{ key: 'card', window_seconds: 3600, max_attempts: 10000, score: 50 }, { key: 'ip', window_seconds: 3600, max_attempts: 10000, score: 50 }, { key: 'email', window_seconds: 3600, max_attempts: 10000, score: 50 }] },
-        card_testing: { max_small_attempts: 10000, max_distinct_cards: 1000 },
-        declines: { max_declines: 1000 },
+    await gateway.container.resolve(RiskRuleSetService).replace(
+      { kind: 'merchant', ctx },
+      {
+        rules: {
+          velocity: {
+            limits: [
+              { key: 'card', window_seconds: 3600, max_attempts: 10000, score: 50 },
+              { key: 'ip', window_seconds: 3600, max_attempts: 10000, score: 50 },
+              { key: 'email', window_seconds: 3600, max_attempts: 10000, score: 50 },
+            ],
+          },
+          card_testing: { max_small_attempts: 10000, max_distinct_cards: 1000 },
+          declines: { max_declines: 1000 },
+        },
       },
-    });
+    );
     const payments = gateway.container.resolve(PaymentService);
-    const shapes = { distinct: (i: number) => ({ ip: ipOf(2_000_000 + i), email: `new${i}@example.com` }), one_ip: (i: number) => ({ ip: ipOf(7), email: `new${i}@example.com` }) };
+    const shapes = {
+      distinct: (i: number) => ({ ip: ipOf(2_000_000 + i), email: `new${i}@example.com` }),
+      one_ip: (i: number) => ({ ip: ipOf(7), email: `new${i}@example.com` }),
+    };
     const results: Record<string, unknown> = {};
     let serial = 0;
     for (const [shape, customerOf] of Object.entries(shapes)) {
       const ids: string[] = [];
-      for (let i = 0; i < CONFIRMS; i++) ids.push((await payments.create(ctx, { amount: 150000, currency: 'RUB', order_id: `bench-${shape}-${i}`, capture_method: 'automatic' })).id);
+      for (let i = 0; i < CONFIRMS; i++)
+        ids.push((await payments.create(ctx, { amount: 150000, currency: 'RUB', order_id: `bench-${shape}-${i}`, capture_method: 'automatic' })).id);
       let statements = 0;
       const count = (): void => {
         statements++;
@@ -78,7 +91,14 @@ async function main(): Promise<void> {
         ms_p99: pct(0.99),
       };
     }
-    const summary = { database: bench.database, history_rows: HISTORY, populate_seconds: Number(populateSeconds.toFixed(1)), confirms: CONFIRMS, concurrency: CONCURRENCY, ...results };
+    const summary = {
+      database: bench.database,
+      history_rows: HISTORY,
+      populate_seconds: Number(populateSeconds.toFixed(1)),
+      confirms: CONFIRMS,
+      concurrency: CONCURRENCY,
+      ...results,
+    };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } finally {
     await bench.close();

@@ -37,7 +37,11 @@ interface Buyer {
   readonly email: string;
 }
 
-const buyer = (n: number): Buyer => ({ card: { fingerprint: fingerprintOf(n), brand: 'visa', bin: '424242', last4: '4242', expMonth: 12, expYear: 2030 }, ip: `10.0.0.${n}`, email: `buyer${n}@example.com` });
+const buyer = (n: number): Buyer => ({
+  card: { fingerprint: fingerprintOf(n), brand: 'visa', bin: '424242', last4: '4242', expMonth: 12, expYear: 2030 },
+  ip: `10.0.0.${n}`,
+  email: `buyer${n}@example.com`,
+});
 
 async function main(): Promise<void> {
   const ctx = { merchantId: 'mer_growth', livemode: false };
@@ -52,7 +56,9 @@ async function main(): Promise<void> {
     await rebuildRiskBuckets(gateway);
     const fillSeconds = (performance.now() - started) / 1000;
 
-    const payment = await gateway.container.resolve(PaymentService).create(ctx, { amount: 150000, currency: 'RUB', order_id: 'bench', capture_method: 'automatic' });
+    const payment = await gateway.container
+      .resolve(PaymentService)
+      .create(ctx, { amount: 150000, currency: 'RUB', order_id: 'bench', capture_method: 'automatic' });
     const engine = gateway.container.resolve(RiskEngine);
     const registry = gateway.container.resolve(RiskRuleRegistry);
     const settings = effectiveSettings(registry, {}, {});
@@ -99,7 +105,18 @@ async function fillKey(gateway: Gateway, merchantId: string, b: Buyer, count: nu
   for (let start = 0; start < count; start += 500) {
     const batch = [];
     for (let i = start; i < Math.min(count, start + 500); i++) {
-      batch.push(assessmentRow({ n: i, merchantId, card: b.card.fingerprint, ip: b.ip, email: b.email, amount: 150000, outcome: 'approved', at: now - HOUR + Math.floor((i / count) * HOUR) + 1 }));
+      batch.push(
+        assessmentRow({
+          n: i,
+          merchantId,
+          card: b.card.fingerprint,
+          ip: b.ip,
+          email: b.email,
+          amount: 150000,
+          outcome: 'approved',
+          at: now - HOUR + Math.floor((i / count) * HOUR) + 1,
+        }),
+      );
     }
     await gateway.db('risk_assessments').insert(batch);
   }
@@ -108,7 +125,6 @@ async function fillKey(gateway: Gateway, merchantId: string, b: Buyer, count: nu
 function round(x: number): number {
   return Number(x.toFixed(3));
 }
-
 
 main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -17,9 +17,11 @@ import { BenchRun, BenchScenario, ScenarioContext, ScenarioRow } from './scenari
 async function main(): Promise<number> {
   const config = loadBenchConfig();
   if (!fs.existsSync(GATEWAY_MAIN)) throw new Error(`${GATEWAY_MAIN} is missing: run npm run build first`);
-  const mariadb = await withConnection(config.mysqlUrl, async (c) => ((await c.query('SELECT VERSION() AS v'))[0] as { v: string }[])[0]?.v ?? '?').catch((error: unknown) => {
-    throw new Error(`MariaDB/MySQL is not reachable at ${config.mysqlUrl} (${error instanceof Error ? error.message : String(error)}); set BENCH_MYSQL_URL`);
-  });
+  const mariadb = await withConnection(config.mysqlUrl, async (c) => ((await c.query('SELECT VERSION() AS v'))[0] as { v: string }[])[0]?.v ?? '?').catch(
+    (error: unknown) => {
+      throw new Error(`MariaDB/MySQL is not reachable at ${config.mysqlUrl} (${error instanceof Error ? error.message : String(error)}); set BENCH_MYSQL_URL`);
+    },
+  );
   const startedAt = new Date();
   const machine = {
     cpus: os.cpus().length,
@@ -32,13 +34,17 @@ async function main(): Promise<number> {
   const say = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };
-  say(`Tender benchmark: ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, MariaDB ${mariadb}, load average ${machine.loadAvgAtStart.join(' ')}`);
-  say(`per run: ${config.warmupS} s warm-up (not measured) + ${config.measureS} s measured; concurrency ${config.concurrency.join(', ')}${config.quick ? ' (quick mode)' : ''}`);
+  say(
+    `Tender benchmark: ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, MariaDB ${mariadb}, load average ${machine.loadAvgAtStart.join(' ')}`,
+  );
+  say(
+    `per run: ${config.warmupS} s warm-up (not measured) + ${config.measureS} s measured; concurrency ${config.concurrency.join(', ')}${config.quick ? ' (quick mode)' : ''}`,
+  );
 
   const rows: ScenarioRow[] = [];
   const ctx: ScenarioContext = { config, rows, progress: progressDisplay, log: say };
   const selected = SCENARIOS.filter((s) => config.only.length === 0 || config.only.includes(s.id));
-  for (let i = 0; i < selected.length; ) {
+  for (let i = 0; i < selected.length;) {
     // Neighbouring scenarios that interleave take turns, one run each (see BenchScenario.interleave).
     const first = selected[i];
     let end = i + 1;
@@ -79,18 +85,37 @@ async function main(): Promise<number> {
   const floors = floorRatios(rows);
   if (floors.length > 0) {
     out.write('card payment against each floor (best of each; at each concurrency, runs taken in turn):\n');
-    for (const f of floors) out.write(`  / ${FLOOR_NAMES[f.floor].padEnd(27)} ${(f.best * 100).toFixed(0).padStart(4)}%   ${f.byLevel.map((l) => `c=${l.concurrency} ${(l.ratio * 100).toFixed(0)}%`).join(', ')}\n`);
+    for (const f of floors)
+      out.write(
+        `  / ${FLOOR_NAMES[f.floor].padEnd(27)} ${(f.best * 100).toFixed(0).padStart(4)}%   ${f.byLevel.map((l) => `c=${l.concurrency} ${(l.ratio * 100).toFixed(0)}%`).join(', ')}\n`,
+      );
     out.write('\n');
   }
   const mitByLevel = ratiosByConcurrency(rows, 'mit-payment', 'card-payment');
-  if (mitByLevel.length > 0) out.write(`merchant-initiated (saved card, 1 request) / card payment (create + confirm): ${mitByLevel.map((l) => `c=${l.concurrency} ${(l.ratio * 100).toFixed(0)}%`).join(', ')}\n\n`);
+  if (mitByLevel.length > 0)
+    out.write(
+      `merchant-initiated (saved card, 1 request) / card payment (create + confirm): ${mitByLevel.map((l) => `c=${l.concurrency} ${(l.ratio * 100).toFixed(0)}%`).join(', ')}\n\n`,
+    );
   for (const t of targets) out.write(`  [${t.verdict === 'met' ? ' met  ' : t.verdict === 'missed' ? 'MISSED' : '  --  '}] ${t.target}: ${t.detail}\n`);
   for (const r of rows.filter((x) => (x.errors ?? 0) > 0 || x.correctness?.ok === false)) {
-    out.write(`\n!! ${r.scenario} ${r.variant}: ${r.errors ?? 0} errors; ${r.correctness?.detail ?? ''}\n${(r.errorSamples ?? []).map((e) => `   ${e}`).join('\n')}\n`);
+    out.write(
+      `\n!! ${r.scenario} ${r.variant}: ${r.errors ?? 0} errors; ${r.correctness?.detail ?? ''}\n${(r.errorSamples ?? []).map((e) => `   ${e}`).join('\n')}\n`,
+    );
   }
 
   const finishedAt = new Date();
-  const report = { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), machine: { ...machine, loadAvgAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) }, config, headlineRatio: ratio, ratiosByConcurrency: byLevel, floorRatios: floors, mitToCardByConcurrency: mitByLevel, targets, rows };
+  const report = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    machine: { ...machine, loadAvgAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) },
+    config,
+    headlineRatio: ratio,
+    ratiosByConcurrency: byLevel,
+    floorRatios: floors,
+    mitToCardByConcurrency: mitByLevel,
+    targets,
+    rows,
+  };
   const dir = path.join(REPO_ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);

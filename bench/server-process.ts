@@ -28,7 +28,18 @@ export class ServerProcess {
    * Spawns `node <nodeArgs> <script> <args>` and waits until stdout matches
    * `readyPattern`, whose first group is the port.
    */
-  static start(label: string, options: { nodeArgs?: readonly string[]; script: string; args?: readonly string[]; env: NodeJS.ProcessEnv; cwd: string; readyPattern: RegExp; timeoutMs?: number }): Promise<ServerProcess> {
+  static start(
+    label: string,
+    options: {
+      nodeArgs?: readonly string[];
+      script: string;
+      args?: readonly string[];
+      env: NodeJS.ProcessEnv;
+      cwd: string;
+      readyPattern: RegExp;
+      timeoutMs?: number;
+    },
+  ): Promise<ServerProcess> {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script, ...(options.args ?? [])], {
       cwd: options.cwd,
       env: options.env,

@@ -14,7 +14,11 @@ type Verdict = 'met' | 'missed' | 'not measured';
  * perMinuteCounts([{ elapsedMs: 10_000, measured: 0 }, { elapsedMs: 70_000, measured: 600 }], 10_000, 60_000); // [600]
  * ```
  */
-export function perMinuteCounts(samples: ReadonlyArray<{ readonly elapsedMs: number; readonly measured: number }>, warmupMs: number, measureMs: number): number[] {
+export function perMinuteCounts(
+  samples: ReadonlyArray<{ readonly elapsedMs: number; readonly measured: number }>,
+  warmupMs: number,
+  measureMs: number,
+): number[] {
   return perMinute(samples, warmupMs, measureMs, (s) => s.measured);
 }
 
@@ -24,7 +28,11 @@ export function perMinuteCounts(samples: ReadonlyArray<{ readonly elapsedMs: num
  * not move with the neighbours' load much, so it shows whether a payment costs more
  * as the run goes on. 0 for a minute without payments.
  */
-export function cpuMsPerPaymentPerMinute(samples: ReadonlyArray<{ readonly elapsedMs: number; readonly measured: number; readonly cpuS: number }>, warmupMs: number, measureMs: number): number[] {
+export function cpuMsPerPaymentPerMinute(
+  samples: ReadonlyArray<{ readonly elapsedMs: number; readonly measured: number; readonly cpuS: number }>,
+  warmupMs: number,
+  measureMs: number,
+): number[] {
   const payments = perMinute(samples, warmupMs, measureMs, (s) => s.measured);
   const cpu = perMinute(samples, warmupMs, measureMs, (s) => s.cpuS);
   return payments.map((n, i) => (n === 0 ? 0 : Math.round(((cpu[i] ?? 0) * 1000 * 100) / n) / 100));
@@ -82,12 +90,19 @@ export function soakTarget(rows: readonly ScenarioRow[]): { target: string; verd
  * cluster against one gateway on one node of the same cluster, run just before
  * (the cost of going multi-primary), and against one gateway on the standalone server.
  */
-export function galeraComparison(rows: readonly ScenarioRow[]): { one?: ScenarioRow; two?: ScenarioRow; standalone?: ScenarioRow; twoVsOne?: number; oneVsStandalone?: number } {
+export function galeraComparison(rows: readonly ScenarioRow[]): {
+  one?: ScenarioRow;
+  two?: ScenarioRow;
+  standalone?: ScenarioRow;
+  twoVsOne?: number;
+  oneVsStandalone?: number;
+} {
   const measured = rows.filter((r) => r.scenario === 'galera' && r.status === 'measured' && r.throughput !== undefined && r.throughput > 0);
   const one = measured.find((r) => r.clusterNodes === 1);
   const two = measured.find((r) => r.clusterNodes === 2);
   const standalone = measured.find((r) => r.clusterNodes === undefined);
-  const ratio = (a: ScenarioRow | undefined, b: ScenarioRow | undefined): number | undefined => (a?.throughput === undefined || b?.throughput === undefined ? undefined : a.throughput / b.throughput);
+  const ratio = (a: ScenarioRow | undefined, b: ScenarioRow | undefined): number | undefined =>
+    a?.throughput === undefined || b?.throughput === undefined ? undefined : a.throughput / b.throughput;
   return { one, two, standalone, twoVsOne: ratio(two, one), oneVsStandalone: ratio(one, standalone) };
 }
 
@@ -95,9 +110,13 @@ export function galeraComparison(rows: readonly ScenarioRow[]): { one?: Scenario
 export function galeraTarget(rows: readonly ScenarioRow[]): { target: string; verdict: Verdict; detail: string } {
   const target = 'Galera: 2 gateways on 2 nodes, correct; cost vs one node reported';
   const g = galeraComparison(rows);
-  if (g.one === undefined || g.two === undefined || g.twoVsOne === undefined) return { target, verdict: 'not measured', detail: 'scenario 12 did not run (needs test/galera/cluster.sh and galera-4)' };
+  if (g.one === undefined || g.two === undefined || g.twoVsOne === undefined)
+    return { target, verdict: 'not measured', detail: 'scenario 12 did not run (needs test/galera/cluster.sh and galera-4)' };
   const clean = [g.one, g.two].every((r) => r.errors === 0 && r.correctness?.ok === true);
-  const standalone = g.oneVsStandalone === undefined || g.standalone === undefined ? '' : `; one cluster node vs the standalone server ${num(g.one.throughput)} vs ${num(g.standalone.throughput)} (${signedPct(g.oneVsStandalone - 1)})`;
+  const standalone =
+    g.oneVsStandalone === undefined || g.standalone === undefined
+      ? ''
+      : `; one cluster node vs the standalone server ${num(g.one.throughput)} vs ${num(g.standalone.throughput)} (${signedPct(g.oneVsStandalone - 1)})`;
   return {
     target,
     verdict: clean ? 'met' : 'missed',

@@ -51,7 +51,9 @@ async function main(): Promise<void> {
     const full = process.env.STATEMENTS_FULL === '1';
     const listener = (q: { sql: string; bindings?: unknown[]; __knexTxId?: string }): void => {
       const sql = q.sql.replace(/\s+/g, ' ');
-      lines.push(`${q.__knexTxId === undefined ? 'auto' : q.__knexTxId.replace(/^trx/, 'tx')}\t${full ? `${sql}\n\t\t${JSON.stringify(q.bindings ?? []).slice(0, 400)}` : sql.slice(0, 160)}`);
+      lines.push(
+        `${q.__knexTxId === undefined ? 'auto' : q.__knexTxId.replace(/^trx/, 'tx')}\t${full ? `${sql}\n\t\t${JSON.stringify(q.bindings ?? []).slice(0, 400)}` : sql.slice(0, 160)}`,
+      );
     };
     gateway.db.on('query', listener);
     const marks = await pay(url, merchant.secretKey, 'measured', () => lines.push('--- confirm'));
@@ -70,8 +72,12 @@ async function main(): Promise<void> {
     const autoWrites = statements.filter((l) => l.startsWith('auto') && writes.test(sqlOf(l)));
     const ignores = autoWrites.filter((l) => ignore.test(sqlOf(l))).length;
     const commits = writingTransactions + autoWrites.length - ignores;
-    console.log(`\n${statements.length} statements (${count(/^select/i)} SELECT, ${count(/^insert/i)} INSERT, ${count(/^update/i)} UPDATE, ${count(/^delete/i)} DELETE) besides BEGIN/COMMIT, ${transactions} transactions, ${statements.filter((l) => l.startsWith('auto')).length} autocommit; payment ${marks}`);
-    console.log(`${commits} commits that write (${writingTransactions} transactions, ${autoWrites.length - ignores} autocommit writes)${ignores > 0 ? `, plus ${ignores} autocommit INSERT IGNORE that writes only the first time` : ''}`);
+    console.log(
+      `\n${statements.length} statements (${count(/^select/i)} SELECT, ${count(/^insert/i)} INSERT, ${count(/^update/i)} UPDATE, ${count(/^delete/i)} DELETE) besides BEGIN/COMMIT, ${transactions} transactions, ${statements.filter((l) => l.startsWith('auto')).length} autocommit; payment ${marks}`,
+    );
+    console.log(
+      `${commits} commits that write (${writingTransactions} transactions, ${autoWrites.length - ignores} autocommit writes)${ignores > 0 ? `, plus ${ignores} autocommit INSERT IGNORE that writes only the first time` : ''}`,
+    );
   } finally {
     await gateway.close();
     await database.drop();
@@ -89,10 +95,18 @@ async function payInOneRequest(url: string, key: string, label: string): Promise
   const created = await request(`${url}/v1/payments`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ amount: 150000, currency: 'RUB', order_id: `stmt-${label}-${randomBytes(4).toString('hex')}`, description: 'benchmark order', confirm: true, payment_method: cardMethod() }),
+    body: JSON.stringify({
+      amount: 150000,
+      currency: 'RUB',
+      order_id: `stmt-${label}-${randomBytes(4).toString('hex')}`,
+      description: 'benchmark order',
+      confirm: true,
+      payment_method: cardMethod(),
+    }),
   });
   const body = (await created.body.json()) as { id?: string; status?: string };
-  if (created.statusCode !== 201 || body.id === undefined || body.status !== 'captured') throw new Error(`create+confirm: HTTP ${created.statusCode} ${JSON.stringify(body)}`);
+  if (created.statusCode !== 201 || body.id === undefined || body.status !== 'captured')
+    throw new Error(`create+confirm: HTTP ${created.statusCode} ${JSON.stringify(body)}`);
   return body.id;
 }
 

@@ -25,7 +25,10 @@ class NoRow extends Error {
 
 async function runStatements(c: Conn | typeof pool, statements: RequestPlan['steps'][number]['statements'], scope: RequestScope): Promise<void> {
   for (const statement of statements) {
-    const [rows] = await c.query(statement.sql, statement.params.map((p) => resolve(p, scope)));
+    const [rows] = await c.query(
+      statement.sql,
+      statement.params.map((p) => resolve(p, scope)),
+    );
     const row = Array.isArray(rows) ? (rows[0] as Record<string, unknown> | undefined) : undefined;
     if (row === undefined && statement.orFail !== undefined) throw new NoRow(statement.orFail);
     if (statement.as !== undefined && row !== undefined) scope.rows.set(statement.as, row);

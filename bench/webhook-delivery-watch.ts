@@ -61,7 +61,10 @@ export class WebhookDeliveryWatch implements RunObserver {
     }
     // Receipts answered just now may still be on their way to the database; the tally is the receiver's.
     const waitedUntil = Date.now();
-    const events = await this.db.query<Array<{ id: string; created_at: number | string }>>('SELECT id, created_at FROM events WHERE created_at >= ? AND created_at <= ?', [this.startedAt, loadEnd]);
+    const events = await this.db.query<Array<{ id: string; created_at: number | string }>>(
+      'SELECT id, created_at FROM events WHERE created_at >= ? AND created_at <= ?',
+      [this.startedAt, loadEnd],
+    );
     const tally = this.receiver.tally();
     const lags: number[] = [];
     let measuredEvents = 0;

@@ -46,7 +46,10 @@ async function writeBacklog(databaseUrl: string, endpoints: ReadonlyArray<{ id: 
           deliveries.push([`whd_d${suffix}`, e.id, `evt_d${suffix}`, e.merchantId, 0, 'pending', 0, later, now, now]);
         }
         await c.query('INSERT INTO events (id, merchant_id, livemode, type, object_type, object_id, data, created_at) VALUES ?', [events]);
-        await c.query('INSERT INTO webhook_deliveries (id, endpoint_id, event_id, merchant_id, livemode, status, attempt_count, next_attempt_at, created_at, updated_at) VALUES ?', [deliveries]);
+        await c.query(
+          'INSERT INTO webhook_deliveries (id, endpoint_id, event_id, merchant_id, livemode, status, attempt_count, next_attempt_at, created_at, updated_at) VALUES ?',
+          [deliveries],
+        );
       }
     }
   } finally {
@@ -84,7 +87,8 @@ export async function measureDrain(ctx: ScenarioContext, spec: { number: number;
     }
     ctx.log(`  webhooks ${variant}: writing the backlog`);
     await writeBacklog(db.url, endpoints, spec.perEndpoint);
-    const pending = async (): Promise<number> => Number((await db.query<{ n: number }[]>("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'"))[0]?.n ?? 0);
+    const pending = async (): Promise<number> =>
+      Number((await db.query<{ n: number }[]>("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'"))[0]?.n ?? 0);
     const started = Date.now();
     await db.query("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE status = 'pending'", [started]);
     let left = total;

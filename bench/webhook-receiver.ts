@@ -81,7 +81,13 @@ export class BenchWebhookReceiver {
   }
 
   tally(): ReceiverTally {
-    return { firstLagMs: this.lag, createdAt: this.created, duplicates: this.duplicates, concurrentDuplicates: this.concurrentDuplicates, requests: this.requests };
+    return {
+      firstLagMs: this.lag,
+      createdAt: this.created,
+      duplicates: this.duplicates,
+      concurrentDuplicates: this.concurrentDuplicates,
+      requests: this.requests,
+    };
   }
 
   async close(): Promise<void> {

@@ -21,7 +21,10 @@ export function webhookComparison(rows: readonly ScenarioRow[]): WebhookComparis
   // The drain row counts deliveries, not payments: it is no baseline.
   const baselineRate = mean(measured.filter((r) => r.webhooks === undefined && (r.unit ?? 'payment') === 'payment'));
   const withRate = mean(withRows);
-  const worst = withRows.reduce<(typeof withRows)[number] | undefined>((w, r) => (w === undefined || r.webhooks.lagP99Ms > w.webhooks.lagP99Ms ? r : w), undefined);
+  const worst = withRows.reduce<(typeof withRows)[number] | undefined>(
+    (w, r) => (w === undefined || r.webhooks.lagP99Ms > w.webhooks.lagP99Ms ? r : w),
+    undefined,
+  );
   const cost = baselineRate === undefined || withRate === undefined || baselineRate === 0 ? undefined : 1 - withRate / baselineRate;
   return { baselineRate, withRate, worst, withRows, cost };
 }
@@ -47,7 +50,10 @@ export function webhookTargets(rows: readonly ScenarioRow[]): Array<{ target: st
 }
 
 export function webhookSummary(w: WebhookFigures, cost?: number, withRate?: number, withoutRate?: number): string {
-  const costText = cost === undefined ? '' : `; cost ${(cost * 100).toFixed(1)}% (${(withRate ?? 0).toFixed(0)} vs ${(withoutRate ?? 0).toFixed(0)} payments/s without endpoints)`;
+  const costText =
+    cost === undefined
+      ? ''
+      : `; cost ${(cost * 100).toFixed(1)}% (${(withRate ?? 0).toFixed(0)} vs ${(withoutRate ?? 0).toFixed(0)} payments/s without endpoints)`;
   const drain = w.drainS === null ? `not drained in the wait (${w.undelivered} undelivered)` : `drained ${w.drainS.toFixed(1)} s after the load`;
   const trend = w.backlog.map((b) => `${b.s}s:${b.pending}`).join(' ');
   return `${w.eventsPerS.toFixed(0)} events/s; backlog ${backlogIsFlat(w) ? 'flat' : 'GROWING'} (at load end ${w.backlogAtLoadEnd}, max ${w.backlogMaxMeasured}; ${trend}); lag p50 ${ms(w.lagP50Ms)} p99 ${ms(w.lagP99Ms)} max ${ms(w.lagMaxMs)}; ${(w.deliveredByLoadEnd * 100).toFixed(0)}% delivered by load end; ${drain}; duplicates ${w.duplicates} (concurrent ${w.concurrentDuplicates})${costText}`;

@@ -22,8 +22,10 @@ try {
 
 if (tsc === undefined) {
   if (!fs.existsSync(path.join(root, 'core', 'dist', 'main.js'))) {
-    process.stderr.write('tender: core/dist/main.js is missing and TypeScript is not installed (npm ci --omit=dev).\n'
-      + 'Build once with the dev dependencies first: npm ci && npm run build:gateway && npm ci --omit=dev\n');
+    process.stderr.write(
+      'tender: core/dist/main.js is missing and TypeScript is not installed (npm ci --omit=dev).\n' +
+        'Build once with the dev dependencies first: npm ci && npm run build:gateway && npm ci --omit=dev\n',
+    );
     process.exit(1);
   }
   process.stdout.write('== production install (no TypeScript): starting the built dist/ as it is\n');

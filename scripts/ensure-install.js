@@ -20,7 +20,9 @@ if (name === undefined) {
 }
 const folder = path.resolve(__dirname, '..', name);
 const marker = path.join(folder, 'node_modules', '.tender-lock.sha256');
-const wanted = createHash('sha256').update(fs.readFileSync(path.join(folder, 'package-lock.json'))).digest('hex');
+const wanted = createHash('sha256')
+  .update(fs.readFileSync(path.join(folder, 'package-lock.json')))
+  .digest('hex');
 const installed = fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8').trim() : '';
 
 if (installed !== wanted) {

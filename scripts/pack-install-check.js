@@ -31,24 +31,33 @@ async function main() {
   fs.mkdirSync(app);
   installTarballs(app, 'tender-from-tarballs', packGateway(tarballs, fail));
 
-  await withInstalledGateway(app, {}, async ({ port, adminToken }) => {
-    const key = await testMerchant(port, adminToken, 'Packed Shop');
-    const created = await request(port, 'POST', '/v1/payments', { token: key, body: { amount: 12345, currency: 'RUB', order_id: 'pack-1', description: 'from tarballs' } });
-    if (created.status !== 201 && created.status !== 200) throw new Error(`create: ${created.status} ${created.text}`);
-    const confirmed = await request(port, 'POST', `/v1/payments/${created.json.id}/confirm`, {
-      token: key,
-      body: { payment_method: { type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' } } },
-    });
-    if (confirmed.json === undefined || confirmed.json.status !== 'captured') throw new Error(`confirm: ${confirmed.status} ${confirmed.text}`);
-    process.stdout.write(`paid ${created.json.id}: ${confirmed.json.amount} ${confirmed.json.currency}, ${confirmed.json.status}\n`);
-    // The API description is built from the installed package and its reference page read from the tarball's templates.
-    const described = await request(port, 'GET', '/openapi.json');
-    if (described.json === undefined || described.json.openapi !== '3.1.0' || described.json.paths['/v1/payments'] === undefined) throw new Error(`openapi.json: ${described.status} ${described.text.slice(0, 200)}`);
-    const reference = await request(port, 'GET', '/docs/api');
-    if (reference.status !== 200 || !reference.text.includes('/v1/payments')) throw new Error(`docs/api: ${reference.status}`);
-  }, fail);
+  await withInstalledGateway(
+    app,
+    {},
+    async ({ port, adminToken }) => {
+      const key = await testMerchant(port, adminToken, 'Packed Shop');
+      const created = await request(port, 'POST', '/v1/payments', {
+        token: key,
+        body: { amount: 12345, currency: 'RUB', order_id: 'pack-1', description: 'from tarballs' },
+      });
+      if (created.status !== 201 && created.status !== 200) throw new Error(`create: ${created.status} ${created.text}`);
+      const confirmed = await request(port, 'POST', `/v1/payments/${created.json.id}/confirm`, {
+        token: key,
+        body: { payment_method: { type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' } } },
+      });
+      if (confirmed.json === undefined || confirmed.json.status !== 'captured') throw new Error(`confirm: ${confirmed.status} ${confirmed.text}`);
+      process.stdout.write(`paid ${created.json.id}: ${confirmed.json.amount} ${confirmed.json.currency}, ${confirmed.json.status}\n`);
+      // The API description is built from the installed package and its reference page read from the tarball's templates.
+      const described = await request(port, 'GET', '/openapi.json');
+      if (described.json === undefined || described.json.openapi !== '3.1.0' || described.json.paths['/v1/payments'] === undefined)
+        throw new Error(`openapi.json: ${described.status} ${described.text.slice(0, 200)}`);
+      const reference = await request(port, 'GET', '/docs/api');
+      if (reference.status !== 200 || !reference.text.includes('/v1/payments')) throw new Error(`docs/api: ${reference.status}`);
+    },
+    fail,
+  );
   fs.rmSync(work, { recursive: true, force: true });
   process.stdout.write('pack-install-check: the packed gateway installed, started, took a payment and stopped\n');
 }
 
-main().catch((error) => fail(error instanceof Error ? error.stack ?? error.message : String(error)));
+main().catch((error) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));

@@ -52,10 +52,12 @@ function checkStandsAlone() {
   if (pkg.workspaces !== undefined) fail('the starter declares workspaces');
   for (const section of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
     for (const [name, spec] of Object.entries(pkg[section] ?? {})) {
-      if (/^(file|link|workspace|portal):/.test(spec) || spec.startsWith('.') || spec.startsWith('/')) fail(`${section}.${name} is '${spec}': the starter names registry versions only`);
+      if (/^(file|link|workspace|portal):/.test(spec) || spec.startsWith('.') || spec.startsWith('/'))
+        fail(`${section}.${name} is '${spec}': the starter names registry versions only`);
     }
   }
-  if (fs.existsSync(path.join(starterDir, 'package-lock.json'))) fail('docs/examples/plugin-starter has a package-lock.json: the starter ships none (its README says why)');
+  if (fs.existsSync(path.join(starterDir, 'package-lock.json')))
+    fail('docs/examples/plugin-starter has a package-lock.json: the starter ships none (its README says why)');
   return pkg;
 }
 
@@ -116,23 +118,35 @@ async function main() {
     TENDER_ROUTING_STRATEGY: 'starter-preferred-banks',
     TENDER_PLUGIN_STARTER_MAX_VOUCHER_AMOUNT: '20000',
   };
-  await withInstalledGateway(gatewayApp, env, async ({ port, adminToken }) => {
-    const key = await testMerchant(port, adminToken, 'Starter Shop');
-    const tooBig = await request(port, 'POST', '/v1/vouchers', { token: key, body: { amount: 20001, currency: 'RUB' } });
-    if (tooBig.status !== 400) throw new Error(`a voucher above TENDER_PLUGIN_STARTER_MAX_VOUCHER_AMOUNT: ${tooBig.status} ${tooBig.text}`);
-    const voucher = await request(port, 'POST', '/v1/vouchers', { token: key, body: { amount: 20000, currency: 'RUB' } });
-    if (voucher.status !== 201) throw new Error(`voucher: ${voucher.status} ${voucher.text}`);
-    const created = await request(port, 'POST', '/v1/payments', { token: key, body: { amount: 12345, currency: 'RUB', order_id: 'starter-1' } });
-    if (created.status !== 201) throw new Error(`create: ${created.status} ${created.text}`);
-    const confirmed = await request(port, 'POST', `/v1/payments/${created.json.id}/confirm`, { token: key, body: { payment_method: { type: 'voucher', voucher: { code: voucher.json.code } } } });
-    if (confirmed.json === undefined || confirmed.json.status !== 'captured') throw new Error(`confirm: ${confirmed.status} ${confirmed.text}`);
-    const after = await request(port, 'GET', `/v1/vouchers/${voucher.json.id}`, { token: key });
-    if (after.json === undefined || after.json.balance !== 20000 - 12345) throw new Error(`voucher after: ${after.status} ${after.text}`);
-    process.stdout.write(`paid ${created.json.id} with voucher ${voucher.json.id}: ${confirmed.json.amount} ${confirmed.json.currency}, balance left ${after.json.balance}\n`);
-  }, fail);
+  await withInstalledGateway(
+    gatewayApp,
+    env,
+    async ({ port, adminToken }) => {
+      const key = await testMerchant(port, adminToken, 'Starter Shop');
+      const tooBig = await request(port, 'POST', '/v1/vouchers', { token: key, body: { amount: 20001, currency: 'RUB' } });
+      if (tooBig.status !== 400) throw new Error(`a voucher above TENDER_PLUGIN_STARTER_MAX_VOUCHER_AMOUNT: ${tooBig.status} ${tooBig.text}`);
+      const voucher = await request(port, 'POST', '/v1/vouchers', { token: key, body: { amount: 20000, currency: 'RUB' } });
+      if (voucher.status !== 201) throw new Error(`voucher: ${voucher.status} ${voucher.text}`);
+      const created = await request(port, 'POST', '/v1/payments', { token: key, body: { amount: 12345, currency: 'RUB', order_id: 'starter-1' } });
+      if (created.status !== 201) throw new Error(`create: ${created.status} ${created.text}`);
+      const confirmed = await request(port, 'POST', `/v1/payments/${created.json.id}/confirm`, {
+        token: key,
+        body: { payment_method: { type: 'voucher', voucher: { code: voucher.json.code } } },
+      });
+      if (confirmed.json === undefined || confirmed.json.status !== 'captured') throw new Error(`confirm: ${confirmed.status} ${confirmed.text}`);
+      const after = await request(port, 'GET', `/v1/vouchers/${voucher.json.id}`, { token: key });
+      if (after.json === undefined || after.json.balance !== 20000 - 12345) throw new Error(`voucher after: ${after.status} ${after.text}`);
+      process.stdout.write(
+        `paid ${created.json.id} with voucher ${voucher.json.id}: ${confirmed.json.amount} ${confirmed.json.currency}, balance left ${after.json.balance}\n`,
+      );
+    },
+    fail,
+  );
 
   fs.rmSync(work, { recursive: true, force: true });
-  process.stdout.write('plugin-starter-check: the starter installed from the packed packages, built, passed its tests, and paid with a voucher in an installed gateway\n');
+  process.stdout.write(
+    'plugin-starter-check: the starter installed from the packed packages, built, passed its tests, and paid with a voucher in an installed gateway\n',
+  );
 }
 
-main().catch((error) => fail(error instanceof Error ? error.stack ?? error.message : String(error)));
+main().catch((error) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));

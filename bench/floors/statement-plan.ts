@@ -133,6 +133,9 @@ export function planCounts(plan: StatementPlan): { statements: number; selects: 
   const statements = all.flatMap((s) => s.statements);
   const writes = (sql: string): boolean => /^\s*(insert|update|delete)/i.test(sql);
   // A commit that writes: a transaction with a write, or an autocommit write.
-  const commits = all.reduce((n, s) => n + (s.transaction ? (s.statements.some((x) => writes(x.sql)) ? 1 : 0) : s.statements.filter((x) => writes(x.sql)).length), 0);
+  const commits = all.reduce(
+    (n, s) => n + (s.transaction ? (s.statements.some((x) => writes(x.sql)) ? 1 : 0) : s.statements.filter((x) => writes(x.sql)).length),
+    0,
+  );
   return { statements: statements.length, selects: statements.filter((s) => /^\s*select/i.test(s.sql)).length, commits };
 }

@@ -98,5 +98,14 @@ export async function runEchoLoad(plan: { port: number; concurrency: number; war
     socket.destroy();
   }
   latencies.sort((a, b) => a - b);
-  return { measured: latencies.length, measureMs: plan.measureMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? 0, answered, errors, errorSamples };
+  return {
+    measured: latencies.length,
+    measureMs: plan.measureMs,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? 0,
+    answered,
+    errors,
+    errorSamples,
+  };
 }

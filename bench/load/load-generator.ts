@@ -27,24 +27,26 @@ async function runPlan(plan: LoadPlan, report: (m: LoadMessage) => void): Promis
   let turn = 0;
   const inWindow = (t: number): boolean => t >= measureStart && t <= measureEnd;
 
-  const sendAs = (secretKey: string): Send => async (method, path, body) => {
-    const pool = pools[turn++ % pools.length];
-    const t0 = performance.now();
-    const response = await pool.request({
-      method,
-      path,
-      headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.body.text();
-    const t1 = performance.now();
-    if (inWindow(t1)) requestLatencies.push(t1 - t0);
-    const exchange: Exchange = { status: response.statusCode, body: text };
-    return exchange;
-  };
+  const sendAs =
+    (secretKey: string): Send =>
+    async (method, path, body) => {
+      const pool = pools[turn++ % pools.length];
+      const t0 = performance.now();
+      const response = await pool.request({
+        method,
+        path,
+        headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.body.text();
+      const t1 = performance.now();
+      if (inWindow(t1)) requestLatencies.push(t1 - t0);
+      const exchange: Exchange = { status: response.statusCode, body: text };
+      return exchange;
+    };
 
   const client = async (index: number): Promise<void> => {
-    const send = sendAs(plan.secretKeys.length === 0 ? '' : (plan.secretKeys[index % plan.secretKeys.length]));
+    const send = sendAs(plan.secretKeys.length === 0 ? '' : plan.secretKeys[index % plan.secretKeys.length]);
     while (performance.now() < measureEnd) {
       const sequence = next++;
       const t0 = performance.now();
@@ -94,7 +96,7 @@ async function runPlan(plan: LoadPlan, report: (m: LoadMessage) => void): Promis
     unitP99: percentile(unitLatencies, 99),
     requestP50: percentile(requestLatencies, 50),
     requestP99: percentile(requestLatencies, 99),
-    requestMax: requestLatencies.length === 0 ? 0 : (requestLatencies[requestLatencies.length - 1]),
+    requestMax: requestLatencies.length === 0 ? 0 : requestLatencies[requestLatencies.length - 1],
     totals: { created2xx, completed2xx, errors },
     errorSamples,
   });

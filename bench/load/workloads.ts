@@ -35,7 +35,9 @@ async function payOnce(send: Send, orderId: string, amount: number, card: string
   if (created.status !== 201) return { created: false, completed: false, error: `create: HTTP ${created.status} ${created.body.slice(0, 160)}` };
   const id = (JSON.parse(created.body) as { id?: unknown }).id;
   if (typeof id !== 'string') return { created: true, completed: false, error: 'create: no id in the answer' };
-  const confirmed = await send('POST', `/v1/payments/${id}/confirm`, { payment_method: { type: 'card', card: { ...CONFIRM_BODY.payment_method.card, number: card } } });
+  const confirmed = await send('POST', `/v1/payments/${id}/confirm`, {
+    payment_method: { type: 'card', card: { ...CONFIRM_BODY.payment_method.card, number: card } },
+  });
   if (confirmed.status !== 200) return { created: true, completed: false, error: `confirm: HTTP ${confirmed.status} ${confirmed.body.slice(0, 160)}` };
   const status = (JSON.parse(confirmed.body) as { status?: unknown }).status;
   if (status !== 'captured') return { created: true, completed: false, error: `confirm: status ${String(status)}, expected captured` };
@@ -67,7 +69,8 @@ const pageView: Workload = {
   async run(send, _sequence, plan) {
     const page = await send('GET', plan.path ?? '/');
     if (page.status !== 200) return { created: false, completed: false, error: `GET ${plan.path ?? '/'}: HTTP ${page.status} ${page.body.slice(0, 160)}` };
-    if (!page.body.includes('</html>')) return { created: true, completed: false, error: `GET ${plan.path ?? '/'}: no complete HTML document (${page.body.length} bytes)` };
+    if (!page.body.includes('</html>'))
+      return { created: true, completed: false, error: `GET ${plan.path ?? '/'}: no complete HTML document (${page.body.length} bytes)` };
     return { created: true, completed: true };
   },
 };
@@ -88,7 +91,15 @@ async function saveCardOnce(send: Send, plan: LoadPlan): Promise<SavedCardOnFile
   const customer = await send('POST', '/v1/customers', { email: 'bench-buyer@example.com', name: 'Benchmark buyer' });
   if (customer.status !== 201) throw new Error(`customer: HTTP ${customer.status} ${customer.body.slice(0, 160)}`);
   const customerId = String((JSON.parse(customer.body) as { id?: unknown }).id);
-  const first = await send('POST', '/v1/payments', { amount: 100, currency: 'RUB', order_id: `setup-${plan.orderPrefix}${customerId}`, customer: customerId, setup_future_usage: 'off_session', confirm: true, payment_method: CONFIRM_BODY.payment_method });
+  const first = await send('POST', '/v1/payments', {
+    amount: 100,
+    currency: 'RUB',
+    order_id: `setup-${plan.orderPrefix}${customerId}`,
+    customer: customerId,
+    setup_future_usage: 'off_session',
+    confirm: true,
+    payment_method: CONFIRM_BODY.payment_method,
+  });
   if (first.status !== 201) throw new Error(`saving payment: HTTP ${first.status} ${first.body.slice(0, 160)}`);
   const methods = await send('GET', `/v1/customers/${customerId}/payment_methods`);
   const saved = (JSON.parse(methods.body) as { data?: Array<{ id?: unknown }> }).data?.[0]?.id;
@@ -112,7 +123,16 @@ const mitPayment: Workload = {
       onFile.set(send, saved);
     }
     const { customer, paymentMethod } = await saved;
-    const charged = await send('POST', '/v1/payments', { amount: 150000, currency: 'RUB', order_id: `${plan.orderPrefix}${sequence}`, description: 'benchmark renewal', customer, payment_method: paymentMethod, off_session: true, confirm: true });
+    const charged = await send('POST', '/v1/payments', {
+      amount: 150000,
+      currency: 'RUB',
+      order_id: `${plan.orderPrefix}${sequence}`,
+      description: 'benchmark renewal',
+      customer,
+      payment_method: paymentMethod,
+      off_session: true,
+      confirm: true,
+    });
     if (charged.status !== 201) return { created: false, completed: false, error: `charge: HTTP ${charged.status} ${charged.body.slice(0, 160)}` };
     const status = (JSON.parse(charged.body) as { status?: unknown }).status;
     if (status !== 'captured') return { created: true, completed: false, error: `charge: status ${String(status)}, expected captured` };
@@ -120,7 +140,12 @@ const mitPayment: Workload = {
   },
 };
 
-export const WORKLOADS: Readonly<Record<string, Workload>> = { 'card-payment': cardPayment, 'iso-card-payment': isoCardPayment, 'page-view': pageView, 'mit-payment': mitPayment };
+export const WORKLOADS: Readonly<Record<string, Workload>> = {
+  'card-payment': cardPayment,
+  'iso-card-payment': isoCardPayment,
+  'page-view': pageView,
+  'mit-payment': mitPayment,
+};
 
 /** Reads a whole undici response body as text (it must always be consumed). */
 export async function readBody(response: Dispatcher.ResponseData): Promise<string> {

@@ -54,7 +54,10 @@ class Cluster {
       await run(CLUSTER_SCRIPT, ['stop'], { env: this.env() }).catch(() => undefined);
       const t0 = Date.now();
       const { stdout } = await run(CLUSTER_SCRIPT, ['start'], { env: this.env(), timeout: 600_000 });
-      const ports = stdout.split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l));
+      const ports = stdout
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => /^\d+$/.test(l));
       if (ports.length !== 3) throw new Error(`cluster.sh start printed ${JSON.stringify(stdout.slice(-300))}, not three ports`);
       this.log(`  cluster synced in ${((Date.now() - t0) / 1000).toFixed(0)} s: ports ${ports.join(', ')}`);
       return ports.map((p) => `mysql://root@127.0.0.1:${p}`);
@@ -65,7 +68,9 @@ class Cluster {
   async stop(): Promise<void> {
     if (this.started === undefined) return;
     this.started = undefined;
-    await run(CLUSTER_SCRIPT, ['stop'], { env: this.env(), timeout: 180_000 }).catch((error: unknown) => this.log(`  cluster.sh stop failed: ${String(error)}`));
+    await run(CLUSTER_SCRIPT, ['stop'], { env: this.env(), timeout: 180_000 }).catch((error: unknown) =>
+      this.log(`  cluster.sh stop failed: ${String(error)}`),
+    );
   }
 }
 
@@ -102,7 +107,12 @@ export const galeraScenario: BenchScenario = {
   number: 12,
   id: 'galera',
   title: TITLE,
-  unavailable: () => (!fs.existsSync(CLUSTER_SCRIPT) ? 'needs test/galera/cluster.sh (issue 24 item 1)' : !fs.existsSync(PROVIDER) ? `no Galera provider at ${PROVIDER} (apt-get install galera-4 rsync)` : undefined),
+  unavailable: () =>
+    !fs.existsSync(CLUSTER_SCRIPT)
+      ? 'needs test/galera/cluster.sh (issue 24 item 1)'
+      : !fs.existsSync(PROVIDER)
+        ? `no Galera provider at ${PROVIDER} (apt-get install galera-4 rsync)`
+        : undefined,
   plan(ctx: ScenarioContext): BenchRun[] {
     const cluster = new Cluster(ctx.config.galeraBasePort, (line) => ctx.log(line));
     const spec = { number: 12, scenario: 'galera', title: TITLE, server: 'gateway' as const, concurrency: CONCURRENCY, historyPayments: 0 };
@@ -114,7 +124,14 @@ export const galeraScenario: BenchScenario = {
           try {
             const nodes = await cluster.nodes();
             const used = nodes.slice(0, gateways);
-            const row = await measurePayments(ctx, { ...spec, variant, processes: gateways, mysqlUrl: used[0], gatewayServers: used, observe: () => new NodeCpuWatch(cluster.nodePids()) });
+            const row = await measurePayments(ctx, {
+              ...spec,
+              variant,
+              processes: gateways,
+              mysqlUrl: used[0],
+              gatewayServers: used,
+              observe: () => new NodeCpuWatch(cluster.nodePids()),
+            });
             return { ...row, clusterNodes: gateways };
           } catch (error) {
             const message = error instanceof Error ? error.message : String(error);

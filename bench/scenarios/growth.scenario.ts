@@ -15,11 +15,29 @@ export const growthScenario: BenchScenario = {
     const concurrency = bestCardConcurrency(ctx);
     const run = (history: number, label: string): BenchRun => ({
       variant: `${label} history, c=${concurrency}`,
-      measure: () => measurePayments(ctx, { number: 5, scenario: 'growth', title: growthScenario.title, variant: `${label} history, c=${concurrency}`, server: 'gateway', processes: 1, concurrency, historyPayments: history }),
+      measure: () =>
+        measurePayments(ctx, {
+          number: 5,
+          scenario: 'growth',
+          title: growthScenario.title,
+          variant: `${label} history, c=${concurrency}`,
+          server: 'gateway',
+          processes: 1,
+          concurrency,
+          historyPayments: history,
+        }),
     });
     const skipped: BenchRun = {
       variant: '1M history',
-      measure: async () => ({ number: 5, scenario: 'growth', title: growthScenario.title, variant: '1M history', status: 'skipped', note: 'opt-in: BENCH_HISTORY_1M=1 (writing 1M payments of history takes about 3 minutes here)', historyPayments: 1_000_000 }),
+      measure: async () => ({
+        number: 5,
+        scenario: 'growth',
+        title: growthScenario.title,
+        variant: '1M history',
+        status: 'skipped',
+        note: 'opt-in: BENCH_HISTORY_1M=1 (writing 1M payments of history takes about 3 minutes here)',
+        historyPayments: 1_000_000,
+      }),
     };
     // Its own baseline, run right before: scenario 1's rows are minutes old, and the machine's load moves.
     return [run(0, 'no'), run(10_000, '10k'), ctx.config.history1M ? run(1_000_000, '1M') : skipped];

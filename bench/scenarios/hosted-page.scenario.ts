@@ -34,7 +34,11 @@ interface PageSetup {
 
 async function call(url: string, secrets: GatewaySecrets | string, method: 'POST' | 'PUT', body: unknown): Promise<Record<string, unknown>> {
   const token = typeof secrets === 'string' ? secrets : secrets.adminToken;
-  const response = await request(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await request(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await response.body.text();
   if (response.statusCode >= 300) throw new Error(`${method} ${new URL(url).pathname}: HTTP ${response.statusCode} ${text.slice(0, 300)}`);
   return JSON.parse(text) as Record<string, unknown>;
@@ -48,7 +52,12 @@ async function setUp(ctx: ScenarioContext): Promise<PageSetup> {
     gateway = await startGateway('gateway1', db.url, secrets, ctx.config.profileDir);
     const merchant = await createMerchant(gateway.url, secrets);
     await call(`${gateway.url}/v1/branding`, merchant.secretKey, 'PUT', BRANDING);
-    const payment = await call(`${gateway.url}/v1/payments`, merchant.secretKey, 'POST', { amount: 150000, currency: 'RUB', order_id: 'bench-hosted-page-1', description: 'benchmark order' });
+    const payment = await call(`${gateway.url}/v1/payments`, merchant.secretKey, 'POST', {
+      amount: 150000,
+      currency: 'RUB',
+      order_id: 'bench-hosted-page-1',
+      description: 'benchmark order',
+    });
     const pagePath = new URL(String(payment.payment_url)).pathname;
     const page = await request(`${gateway.url}${pagePath}`);
     const html = await page.body.text();
@@ -64,9 +73,25 @@ async function setUp(ctx: ScenarioContext): Promise<PageSetup> {
 }
 
 /** Page views against `server` at `path` (warm-up + measured), as one row. */
-async function measurePageViews(ctx: ScenarioContext, server: ServerProcess, pagePath: string, variant: string, concurrency: number, note: string): Promise<ScenarioRow> {
+async function measurePageViews(
+  ctx: ScenarioContext,
+  server: ServerProcess,
+  pagePath: string,
+  variant: string,
+  concurrency: number,
+  note: string,
+): Promise<ScenarioRow> {
   const result = await runLoad(
-    { workload: 'page-view', targets: [server.url], secretKeys: [], concurrency, warmupMs: ctx.config.warmupS * 1000, measureMs: ctx.config.measureS * 1000, orderPrefix: '', path: pagePath },
+    {
+      workload: 'page-view',
+      targets: [server.url],
+      secretKeys: [],
+      concurrency,
+      warmupMs: ctx.config.warmupS * 1000,
+      measureMs: ctx.config.measureS * 1000,
+      orderPrefix: '',
+      path: pagePath,
+    },
     ctx.progress(`hosted-page ${variant}`),
   );
   const ok = result.totals.errors === 0 && result.totals.completed2xx === result.totals.created2xx;

@@ -106,7 +106,18 @@ async function measureGatewayIso(ctx: ScenarioContext, concurrency: number): Pro
         await db.query(
           'INSERT INTO bank_connections (id, merchant_id, livemode, bank_code, adapter_code, bank_merchant_id, terminal_id, currencies, status, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)',
           // A terminal of its own per merchant (one client each): a terminal belongs to one connection.
-          [`bcn_bench${randomBytes(8).toString('hex')}`, merchant.merchantId, 'bench-pc', 'iso8583', 'BENCH0000000001', `T${randomBytes(4).toString('hex').toUpperCase().slice(0, 7)}`, JSON.stringify(['RUB']), 'active', now, now],
+          [
+            `bcn_bench${randomBytes(8).toString('hex')}`,
+            merchant.merchantId,
+            'bench-pc',
+            'iso8583',
+            'BENCH0000000001',
+            `T${randomBytes(4).toString('hex').toUpperCase().slice(0, 7)}`,
+            JSON.stringify(['RUB']),
+            'active',
+            now,
+            now,
+          ],
         );
         const liveKey = `sk_live_${randomBytes(16).toString('hex')}`;
         await db.query('INSERT INTO api_keys (id, merchant_id, livemode, kind, key_hash, display, label, created_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?)', [

@@ -17,6 +17,17 @@ export const mitPaymentScenario: BenchScenario = {
   plan: (ctx) =>
     ctx.config.concurrency.map((concurrency) => ({
       variant: `c=${concurrency}`,
-      measure: () => measurePayments(ctx, { number: 8, scenario: 'mit-payment', title: mitPaymentScenario.title, variant: `c=${concurrency}`, server: 'gateway', processes: 1, concurrency, historyPayments: 0, workload: 'mit-payment' }),
+      measure: () =>
+        measurePayments(ctx, {
+          number: 8,
+          scenario: 'mit-payment',
+          title: mitPaymentScenario.title,
+          variant: `c=${concurrency}`,
+          server: 'gateway',
+          processes: 1,
+          concurrency,
+          historyPayments: 0,
+          workload: 'mit-payment',
+        }),
     })),
 };

@@ -64,7 +64,16 @@ const MiB = 1024 * 1024;
  * becomes a `failed` row; it does not stop the other scenarios.
  */
 export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec): Promise<ScenarioRow> {
-  const base = { number: spec.number, scenario: spec.scenario, title: spec.title, variant: spec.variant, concurrency: spec.concurrency, processes: spec.processes, historyPayments: spec.historyPayments, unit: 'payment' };
+  const base = {
+    number: spec.number,
+    scenario: spec.scenario,
+    title: spec.title,
+    variant: spec.variant,
+    concurrency: spec.concurrency,
+    processes: spec.processes,
+    historyPayments: spec.historyPayments,
+    unit: 'payment',
+  };
   const label = `${spec.scenario} ${spec.variant}`;
   const serverUrl = spec.mysqlUrl ?? ctx.config.mysqlUrl;
   const db = await BenchDatabase.create(serverUrl, spec.scenario);
@@ -80,8 +89,8 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
         servers.push(await startGateway(`gateway${i}`, `${server}/${db.name}`, secrets, ctx.config.profileDir, spec.gatewayEnv));
       }
       for (let i = 0; i < spec.concurrency; i++) {
-        const merchant = await createMerchant((servers[0]).url, secrets);
-        await velocityInDryRun((servers[0]).url, merchant.secretKey);
+        const merchant = await createMerchant(servers[0].url, secrets);
+        await velocityInDryRun(servers[0].url, merchant.secretKey);
         merchants.push(merchant);
       }
     } else {
@@ -119,7 +128,7 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     }
     const prepare = spec.prepare;
     const secretKeys: string[] = [];
-    for (const m of merchants) secretKeys.push(prepare === undefined ? m.secretKey : await prepare((servers[0]).url, db, m));
+    for (const m of merchants) secretKeys.push(prepare === undefined ? m.secretKey : await prepare(servers[0].url, db, m));
     const orderPrefix = `bench-${spec.scenario}-`;
     const cpuBefore = servers.map((s) => s.cpuSeconds());
     const observer = spec.observe?.(db, servers);
@@ -141,7 +150,9 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     );
     const cpuMsPerUnit = servers.map((s, i) => {
       const [before, after] = [cpuBefore[i], s.cpuSeconds()];
-      return before === undefined || after === undefined || result.totals.completed2xx === 0 ? 0 : Math.round(((after - before) * 1000 * 100) / result.totals.completed2xx) / 100;
+      return before === undefined || after === undefined || result.totals.completed2xx === 0
+        ? 0
+        : Math.round(((after - before) * 1000 * 100) / result.totals.completed2xx) / 100;
     });
     const observed = (await observer?.finish(result)) ?? {};
     const loadAvg1m = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
@@ -176,7 +187,9 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
 }
 
 /** A measured row's figures from the load generator's result: throughput, latencies, errors. */
-export function loadFigures(result: LoadResult): Pick<ScenarioRow, 'status' | 'throughput' | 'unitP50Ms' | 'unitP99Ms' | 'requestP50Ms' | 'requestP99Ms' | 'requestMaxMs' | 'errors' | 'errorSamples'> {
+export function loadFigures(
+  result: LoadResult,
+): Pick<ScenarioRow, 'status' | 'throughput' | 'unitP50Ms' | 'unitP99Ms' | 'requestP50Ms' | 'requestP99Ms' | 'requestMaxMs' | 'errors' | 'errorSamples'> {
   return {
     status: 'measured',
     throughput: result.measured / (result.measureMs / 1000),

@@ -4,7 +4,14 @@ import { BenchScenario } from './scenario';
 
 /** A floor server at every concurrency level, taking turns with scenario 1. */
 function fixedFloor(number: number, kind: FloorKind, title: string): BenchScenario {
-  return { number, id: kind, title, unavailable: () => undefined, interleave: true, plan: (ctx) => runsAtEachConcurrency(ctx, { number, scenario: kind, title, server: kind }) };
+  return {
+    number,
+    id: kind,
+    title,
+    unavailable: () => undefined,
+    interleave: true,
+    plan: (ctx) => runsAtEachConcurrency(ctx, { number, scenario: kind, title, server: kind }),
+  };
 }
 
 /**

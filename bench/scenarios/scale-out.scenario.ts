@@ -12,7 +12,20 @@ export const scaleOutScenario: BenchScenario = {
     // One process right before two: the baseline is measured under the same machine load.
     return [1, 2].map((processes) => {
       const variant = `${processes} process${processes === 1 ? '' : 'es'}, c=${concurrency}`;
-      return { variant, measure: () => measurePayments(ctx, { number: 6, scenario: 'scale-out', title: scaleOutScenario.title, variant, server: 'gateway', processes, concurrency, historyPayments: 0 }) };
+      return {
+        variant,
+        measure: () =>
+          measurePayments(ctx, {
+            number: 6,
+            scenario: 'scale-out',
+            title: scaleOutScenario.title,
+            variant,
+            server: 'gateway',
+            processes,
+            concurrency,
+            historyPayments: 0,
+          }),
+      };
     });
   },
 };

@@ -63,7 +63,19 @@ export const soakScenario: BenchScenario = {
   plan(ctx) {
     const variant = `${Math.round(ctx.config.soakS / 60)} min, c=${CONCURRENCY}`;
     if (!ctx.config.soak) {
-      return [{ variant, measure: async () => ({ number: 11, scenario: 'soak', title: TITLE, variant, status: 'skipped', note: 'opt-in: BENCH_SOAK=1 or BENCH_SCENARIOS=soak (10 minutes)' }) }];
+      return [
+        {
+          variant,
+          measure: async () => ({
+            number: 11,
+            scenario: 'soak',
+            title: TITLE,
+            variant,
+            status: 'skipped',
+            note: 'opt-in: BENCH_SOAK=1 or BENCH_SCENARIOS=soak (10 minutes)',
+          }),
+        },
+      ];
     }
     const run: ScenarioContext = { ...ctx, config: { ...ctx.config, measureS: ctx.config.soakS } };
     return [

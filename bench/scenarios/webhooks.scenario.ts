@@ -31,7 +31,20 @@ const roundLabel = (round: number): string => (rounds() === 1 ? '' : `round ${ro
 /** The same payments with no webhook endpoint: the baseline the cost is measured against. */
 function baseline(ctx: ScenarioContext, round: number): BenchRun {
   const variant = `${roundLabel(round)}no endpoints, c=${CONCURRENCY}`;
-  return { variant, measure: () => measurePayments(sized(ctx), { number: 7, scenario: 'webhooks', title: TITLE, variant, server: 'gateway', processes: 1, concurrency: CONCURRENCY, historyPayments: 0 }) };
+  return {
+    variant,
+    measure: () =>
+      measurePayments(sized(ctx), {
+        number: 7,
+        scenario: 'webhooks',
+        title: TITLE,
+        variant,
+        server: 'gateway',
+        processes: 1,
+        concurrency: CONCURRENCY,
+        historyPayments: 0,
+      }),
+  };
 }
 
 /**
@@ -62,7 +75,13 @@ function withEndpoints(ctx: ScenarioContext, round: number): BenchRun {
             await createEndpoint(gatewayUrl, merchant.secretKey, receiver.url);
             return merchant.secretKey;
           },
-          observe: (db) => new WebhookDeliveryWatch(db, receiver, { warmupMs: run.config.warmupS * 1000, drainMaxMs: run.config.quick ? 30_000 : 120_000, endpoints: CONCURRENCY, log: ctx.log }),
+          observe: (db) =>
+            new WebhookDeliveryWatch(db, receiver, {
+              warmupMs: run.config.warmupS * 1000,
+              drainMaxMs: run.config.quick ? 30_000 : 120_000,
+              endpoints: CONCURRENCY,
+              log: ctx.log,
+            }),
         });
       } finally {
         await receiver.close();
@@ -85,6 +104,9 @@ export const webhooksScenario: BenchScenario = {
   plan: (ctx) => [
     ...Array.from({ length: rounds() }, (_, i) => [baseline(ctx, i + 1), withEndpoints(ctx, i + 1)]).flat(),
     // The dispatcher's own capacity, whatever rate the payments reach on this machine today.
-    { variant: 'drain a backlog', measure: () => measureDrain(ctx, { number: 7, title: TITLE, perEndpoint: ctx.config.quick ? 250 : 2500, maxMs: ctx.config.quick ? 20_000 : 60_000 }) },
+    {
+      variant: 'drain a backlog',
+      measure: () => measureDrain(ctx, { number: 7, title: TITLE, perEndpoint: ctx.config.quick ? 250 : 2500, maxMs: ctx.config.quick ? 20_000 : 60_000 }),
+    },
   ],
 };

@@ -72,7 +72,27 @@ export interface GatewayOptions {
 }
 
 /** Services that hold state for the gateway's lifetime (registries) or are worth building once. */
-const SINGLETONS = [ConnectionHealth, PaymentMethodRegistry, MethodRouting, ConfirmPreparation, PaymentService, RefundService, BankReconciler, AwaitedPaymentSettler, IdempotencyService, MerchantService, ApiKeyService, WebhookDispatcher, EmailDispatcher, JobScheduler, SharedBreakers, RateCounter, ...MONITORING_SINGLETONS, ...HOSTED_PAGE_SINGLETONS, ...ELEMENTS_SINGLETONS] as const;
+const SINGLETONS = [
+  ConnectionHealth,
+  PaymentMethodRegistry,
+  MethodRouting,
+  ConfirmPreparation,
+  PaymentService,
+  RefundService,
+  BankReconciler,
+  AwaitedPaymentSettler,
+  IdempotencyService,
+  MerchantService,
+  ApiKeyService,
+  WebhookDispatcher,
+  EmailDispatcher,
+  JobScheduler,
+  SharedBreakers,
+  RateCounter,
+  ...MONITORING_SINGLETONS,
+  ...HOSTED_PAGE_SINGLETONS,
+  ...ELEMENTS_SINGLETONS,
+] as const;
 
 /**
  * One gateway: configuration, database, container, plugins and the HTTP app.
@@ -108,20 +128,26 @@ export class Gateway {
 
   static async create(config: TenderConfig, options: GatewayOptions = {}): Promise<Gateway> {
     const logger = createLogger(config.logLevel, options.logStream);
-    const plugins = options.plugins === undefined ? loadPluginModules(config.plugins) : options.plugins.map((p) => checkPlugin(p, String((p as { name?: unknown }).name)));
+    const plugins =
+      options.plugins === undefined ? loadPluginModules(config.plugins) : options.plugins.map((p) => checkPlugin(p, String((p as { name?: unknown }).name)));
     checkPluginSet(plugins);
     // Every plugin's options are checked before the database is touched.
     const unclaimed = unclaimedSettings(plugins, config.pluginSettings);
     if (unclaimed.length > 0) throw new PluginError(`plugin options that no loaded plugin takes:\n  ${unclaimed.join('\n  ')}`);
     const pluginOptions = new Map(plugins.map((p) => [p, resolvePluginOptions(p, config.pluginSettings)] as const));
-    for (const d of config.pluginSettings.deprecated) logger.warn({ variable: d.used, instead: d.instead }, 'deprecated plugin variable: set the new name instead');
+    for (const d of config.pluginSettings.deprecated)
+      logger.warn({ variable: d.used, instead: d.instead }, 'deprecated plugin variable: set the new name instead');
     // Merchant e-mails come from a no-reply sender: without a support address they name no one to contact.
-    if (config.notifications.smtpUrl !== undefined && config.notifications.supportEmail === undefined) logger.warn('TENDER_SUPPORT_EMAIL is not set: merchant e-mails carry no support contact and no Reply-To');
+    if (config.notifications.smtpUrl !== undefined && config.notifications.supportEmail === undefined)
+      logger.warn('TENDER_SUPPORT_EMAIL is not set: merchant e-mails carry no support contact and no Reply-To');
     const master = resolveMasterKey(config);
-    const admin = config.adminToken !== undefined ? { value: config.adminToken, generatedFile: undefined } : (() => {
-      const s = readOrCreateSecret(config.dataDir, 'admin-token', generateAdminToken);
-      return { value: s.value, generatedFile: s.file };
-    })();
+    const admin =
+      config.adminToken !== undefined
+        ? { value: config.adminToken, generatedFile: undefined }
+        : (() => {
+            const s = readOrCreateSecret(config.dataDir, 'admin-token', generateAdminToken);
+            return { value: s.value, generatedFile: s.file };
+          })();
     const db = createDatabase(config.database, { poolMax: config.dbPoolMax });
     try {
       await migrateToLatest(db);
@@ -168,7 +194,9 @@ export class Gateway {
       // but says so; payments then fail with no_bank_connection.
       if (host.adapters.length === 0) logger.warn('no bank adapter is registered: payments cannot be confirmed (check TENDER_PLUGINS)');
       container.register(BankRegistry, { useValue: new BankRegistry(host.adapters) });
-      container.register(ReturnUrlChoosers, { useValue: new ReturnUrlChoosers(container.isRegistered(RETURN_URL_CHOOSER) ? container.resolveAll<ReturnUrlChooser>(RETURN_URL_CHOOSER) : []) });
+      container.register(ReturnUrlChoosers, {
+        useValue: new ReturnUrlChoosers(container.isRegistered(RETURN_URL_CHOOSER) ? container.resolveAll<ReturnUrlChooser>(RETURN_URL_CHOOSER) : []),
+      });
       // Resolve the registries now: duplicate or missing codes fail the start, not a payment.
       container.resolve(BankRegistry);
       container.resolve(PaymentMethodRegistry);
@@ -224,7 +252,9 @@ export class Gateway {
       if (n.dispatcherInGateway || options.worker === true) {
         const webhooks = this.container.resolve(WebhookDispatcher);
         const emails = this.container.resolve(EmailDispatcher);
-        this.jobs.push(scheduler.job({ name: 'webhook dispatcher', intervalMs: n.pollIntervalMs, concurrency: 'parallel', run: (signal) => webhooks.pump(signal) }));
+        this.jobs.push(
+          scheduler.job({ name: 'webhook dispatcher', intervalMs: n.pollIntervalMs, concurrency: 'parallel', run: (signal) => webhooks.pump(signal) }),
+        );
         this.jobs.push(scheduler.job({ name: 'e-mail dispatcher', intervalMs: n.pollIntervalMs, concurrency: 'parallel', run: () => emails.runOnce() }));
       }
       // Plugin jobs have their own schedules; the core interval only governs the core's jobs.

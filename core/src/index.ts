@@ -27,8 +27,24 @@ export { AmountAdjuster, AdjustmentFacts, AdjustmentDue, PreparedAdjustment } fr
 export { AmountAdjusterRegistry } from './payments/amount-adjuster.registry';
 export { EventTypeRegistry } from './notifications/event-type-registry';
 export { CardVault, StoredCard } from './vault/card-vault';
-export { PaymentMethodPage, MethodPageView, MethodPartState, MethodPageRequest, MethodPageSubmission, MethodPageRefusal, MethodPageLocale } from './methods/payment-method-page';
-export { BankCapability, BankInstrument, BankPaymentBase, WELL_KNOWN_CAPABILITIES, capabilitiesOf, supportsCapability, payThrough } from './methods/bank-capability';
+export {
+  PaymentMethodPage,
+  MethodPageView,
+  MethodPartState,
+  MethodPageRequest,
+  MethodPageSubmission,
+  MethodPageRefusal,
+  MethodPageLocale,
+} from './methods/payment-method-page';
+export {
+  BankCapability,
+  BankInstrument,
+  BankPaymentBase,
+  WELL_KNOWN_CAPABILITIES,
+  capabilitiesOf,
+  supportsCapability,
+  payThrough,
+} from './methods/bank-capability';
 export { PaymentMethodRegistry } from './methods/payment-method.registry';
 export { methodPartProblem } from './methods/method-part-template';
 export { methodStylesProblem } from './methods/method-part-styles';
@@ -40,11 +56,30 @@ export { passesLuhn } from './methods/card/luhn';
 export { detectBrand, CardBrand } from './methods/card/card-brand';
 export { CURRENCIES, Currency, findCurrency } from './money/currencies';
 export {
-  definePlugin, TenderPlugin, PluginManifest, PluginContext, PluginLifecycle, PluginMigration, PluginOptionsSchema, PluginRouteOptions, PluginError, ServiceClass, ServiceResolver,
+  definePlugin,
+  TenderPlugin,
+  PluginManifest,
+  PluginContext,
+  PluginLifecycle,
+  PluginMigration,
+  PluginOptionsSchema,
+  PluginRouteOptions,
+  PluginError,
+  ServiceClass,
+  ServiceResolver,
 } from './plugins/plugin';
 export { CoreServices } from './plugins/core-services';
 export { routerOnFirstRequest } from './plugins/router-on-first-request';
-export { ScreenRegistry, ScreenDescriptor, ScreenArea, ScreenRequest, ScreenViewer, ScreenSubmission, ScreenSubmitResult, RegisteredScreen } from './plugins/screen-registry';
+export {
+  ScreenRegistry,
+  ScreenDescriptor,
+  ScreenArea,
+  ScreenRequest,
+  ScreenViewer,
+  ScreenSubmission,
+  ScreenSubmitResult,
+  RegisteredScreen,
+} from './plugins/screen-registry';
 export { EmailTemplateRegistry, EmailTemplateDescriptor } from './plugins/email-template-registry';
 export { shortNameOf, optionVariable, resolvePluginOptions } from './plugins/plugin-options';
 export { PLUGIN_ROUTE_PREFIX, CORE_PREFIXES } from './plugins/plugin-routes';
@@ -60,7 +95,13 @@ export { MERCHANT_STAGES, MerchantStage, canMoveStage, assertStageTransition, st
 export { isValidInn } from './merchants/inn';
 export { OnboardingNotifier, OnboardingNotice, ONBOARDING_NOTIFIER } from './merchants/onboarding-notifier';
 // Certificate authentication: the extension point and what a provider of payer certificates plugs into.
-export { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, CertificateAuthenticationRequest, AuthenticatedPayer, CertificateAuthenticatorRegistry } from './certificates/certificate-authenticator';
+export {
+  CERTIFICATE_AUTHENTICATOR,
+  CertificateAuthenticator,
+  CertificateAuthenticationRequest,
+  AuthenticatedPayer,
+  CertificateAuthenticatorRegistry,
+} from './certificates/certificate-authenticator';
 export { PAYER_CERTIFICATE_DIRECTORY, PayerCertificateDirectory, PayerCaSummary, PayerCertificateSummary } from './certificates/payer-certificate-directory';
 export { tlsClientCertificate } from './http/tls-client-certificate';
 // What a plugin's CLI commands build on (docs/plugins.md, "CLI commands").
@@ -156,7 +197,15 @@ export { merchantView } from './merchants/merchant-view';
 export { MerchantRepository } from './merchants/merchant.repository';
 export { onboardingStatusView } from './merchants/onboarding-status';
 export { OnboardingService, recordContractSchema, ApplyOptions } from './merchants/onboarding.service';
-export { OnboardingDocuments, OnboardingDocument, DocumentType, DOCUMENT_MAX_BYTES, sniffDocumentType, safeFileName, isHostileFileName } from './merchants/onboarding-documents';
+export {
+  OnboardingDocuments,
+  OnboardingDocument,
+  DocumentType,
+  DOCUMENT_MAX_BYTES,
+  sniffDocumentType,
+  safeFileName,
+  isHostileFileName,
+} from './merchants/onboarding-documents';
 export { BusinessCalendar, businessDaysBetween, parseBusinessCalendar } from './merchants/business-calendar';
 export { formatInZone, isTimeZone, OFFERED_TIME_ZONES } from './merchants/merchant-time';
 export { companyDetailsSchema, CompanyDetailsInput } from './merchants/company-details';
@@ -185,8 +234,26 @@ export { ButtonMethodPage, ButtonPartOptions, ButtonPartTexts } from './methods/
 export { signNotification, verifyNotificationSignature } from './payments/notification-signature';
 export { COOKIE_LIMITS, WEB_LOCALE_MAX_AGE_MS, WebCookieScope, clearWebCookie, parseCookieHeader, setWebCookie, webCookieOptions } from './http/cookies';
 export { CSRF_FIELD, CSRF_HEADER, FormTokenCookie, csrfTokenOk, formTokenOk, issueFormToken, retireFormToken, submittedCsrfToken } from './web/csrf';
-export { SharedHelper, TEMPLATE_COMPILE, TEMPLATE_RUNTIME, TemplateEnv, TemplateEnvOptions, compileTemplate, createTemplateEnv, safeJson } from './templating/template-env';
-export { DECIMAL_PATTERN, DecimalAmountRules, Money, currencyExponent, decimalText, decimalToMinor, minorToDecimal, parseDecimalAmount } from './money/decimal-amount';
+export {
+  SharedHelper,
+  TEMPLATE_COMPILE,
+  TEMPLATE_RUNTIME,
+  TemplateEnv,
+  TemplateEnvOptions,
+  compileTemplate,
+  createTemplateEnv,
+  safeJson,
+} from './templating/template-env';
+export {
+  DECIMAL_PATTERN,
+  DecimalAmountRules,
+  Money,
+  currencyExponent,
+  decimalText,
+  decimalToMinor,
+  minorToDecimal,
+  parseDecimalAmount,
+} from './money/decimal-amount';
 export { AwaitedSandbox, AwaitedSandboxSchema, SandboxNotifier, SandboxRow } from './payments/awaited-sandbox';
 export { AwaitedMethodAdapter, AwaitedMethodTexts, AwaitedPaymentStatus, AwaitedRefundStatus } from './payments/awaited-method-adapter';
 export { JobScheduler } from './scheduling/job-scheduler';

@@ -58,12 +58,16 @@ async function start(config: TenderConfig): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   const address = await gateway.listen();
   const out: string[] = [];
-  out.push(`Tender is listening on ${config.certificates.tlsCertFile === undefined ? 'http' : 'https'}://${address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address}:${address.port} (public URL ${config.publicUrl})`);
+  out.push(
+    `Tender is listening on ${config.certificates.tlsCertFile === undefined ? 'http' : 'https'}://${address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address}:${address.port} (public URL ${config.publicUrl})`,
+  );
   out.push(`database: ${config.database.client === 'sqlite' ? `SQLite ${config.database.filename}` : 'MySQL/MariaDB'}`);
   if (gateway.masterKeySource !== 'config') {
     out.push('');
     out.push('WARNING: TENDER_MASTER_KEY is not set. Card data is encrypted under a key kept in');
-    out.push(`WARNING: ${config.dataDir}/master.key${gateway.masterKeySource === 'new-file' ? ' (just generated)' : ''}. Back it up: without it stored cards cannot be read.`);
+    out.push(
+      `WARNING: ${config.dataDir}/master.key${gateway.masterKeySource === 'new-file' ? ' (just generated)' : ''}. Back it up: without it stored cards cannot be read.`,
+    );
     out.push('WARNING: Set TENDER_MASTER_KEY (openssl rand -base64 32) for anything but a local trial.');
   }
   if (gateway.adminToken.generatedFile !== undefined) {
@@ -94,7 +98,6 @@ async function start(config: TenderConfig): Promise<void> {
     }
   }
   process.stdout.write(`${out.join('\n')}\n`);
-
 }
 
 async function worker(config: TenderConfig): Promise<void> {
@@ -102,7 +105,9 @@ async function worker(config: TenderConfig): Promise<void> {
   gateway.startBackgroundJobs({ worker: true });
   // No API, but its counters (webhooks, e-mails, reconciler) and readiness can be scraped.
   const probes = config.workerMetricsPort === undefined ? undefined : await listenProbes(gateway.container, config.workerMetricsPort, config.host);
-  process.stdout.write(`Tender worker running (webhook and e-mail dispatch${config.reconcileIntervalMs > 0 ? ', reconciler' : ''})${probes === undefined ? '' : `; probes and metrics on http://${probes.address.address}:${probes.address.port}`}\n`);
+  process.stdout.write(
+    `Tender worker running (webhook and e-mail dispatch${config.reconcileIntervalMs > 0 ? ', reconciler' : ''})${probes === undefined ? '' : `; probes and metrics on http://${probes.address.address}:${probes.address.port}`}\n`,
+  );
   const stop = (): void => {
     probes?.server.close();
     probes?.server.closeAllConnections();
@@ -141,7 +146,9 @@ async function main(argv: string[]): Promise<void> {
         return [];
       }
     })();
-    process.stdout.write(`${USAGE}${extra.length === 0 ? '' : `\n\nplugin commands:\n${extra.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}`}\n`);
+    process.stdout.write(
+      `${USAGE}${extra.length === 0 ? '' : `\n\nplugin commands:\n${extra.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}`}\n`,
+    );
     return;
   }
   if (command === 'config') {
@@ -189,6 +196,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`tender: ${error instanceof ConfigError || error instanceof ThemeFileError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `tender: ${error instanceof ConfigError || error instanceof ThemeFileError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

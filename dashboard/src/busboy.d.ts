@@ -35,7 +35,14 @@ declare module 'busboy' {
     /** A file's bytes; emits 'limit' when fileSize was reached and the rest is dropped. */
     type FileStream = Readable & { readonly truncated: boolean };
     interface Busboy extends Writable {
-      on(event: 'field', listener: (name: string, value: string, info: { readonly nameTruncated: boolean; readonly valueTruncated: boolean; readonly encoding: string; readonly mimeType: string }) => void): this;
+      on(
+        event: 'field',
+        listener: (
+          name: string,
+          value: string,
+          info: { readonly nameTruncated: boolean; readonly valueTruncated: boolean; readonly encoding: string; readonly mimeType: string },
+        ) => void,
+      ): this;
       on(event: 'file', listener: (name: string, stream: FileStream, info: FileInfo) => void): this;
       on(event: 'close' | 'partsLimit' | 'filesLimit' | 'fieldsLimit', listener: () => void): this;
       on(event: 'error', listener: (error: unknown) => void): this;

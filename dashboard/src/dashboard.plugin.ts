@@ -20,7 +20,24 @@ import { AuditQuery } from './console/audit-query';
 import { AuditPeople } from './console/audit-people';
 
 /** The dashboard's own services; the gateway's strict container builds only what is registered. */
-const DASHBOARD_SERVICES = [PaymentStatsService, WebSignin, TotpSecretBox, TotpService, SupportRefundLimits, BrandingDrafts, PaymentTimelineAssembler, DashboardPaymentActions, PaymentSearch, MerchantStageCounts, ApplicationsQueue, ReviewQueueQuery, BankHealthSummary, ConsoleOverviewService, AuditQuery, AuditPeople] as const;
+const DASHBOARD_SERVICES = [
+  PaymentStatsService,
+  WebSignin,
+  TotpSecretBox,
+  TotpService,
+  SupportRefundLimits,
+  BrandingDrafts,
+  PaymentTimelineAssembler,
+  DashboardPaymentActions,
+  PaymentSearch,
+  MerchantStageCounts,
+  ApplicationsQueue,
+  ReviewQueueQuery,
+  BankHealthSummary,
+  ConsoleOverviewService,
+  AuditQuery,
+  AuditPeople,
+] as const;
 
 /**
  * The merchant dashboard (/dashboard), the operator console (/console) and their
@@ -48,8 +65,16 @@ export const plugin = definePlugin({
     const config = ctx.core.config;
     const views = new HandlebarsWebViews(themedWebFiles(config.templatesDir), config.brand);
     ctx.registerRoutes('/web-assets', webAssetRoutes(config.templatesDir), { publicPaths: ['/web-assets'] });
-    ctx.registerRoutes('/dashboard', routerOnFirstRequest(() => areaRouter(ctx, views, 'dashboard', 'merchant', DASHBOARD_SECTIONS, ctx.resolve(ScreenRegistry).list('dashboard'))), { publicPaths: ['/dashboard'] });
-    ctx.registerRoutes('/console', routerOnFirstRequest(() => areaRouter(ctx, views, 'console', 'operator', CONSOLE_SECTIONS, ctx.resolve(ScreenRegistry).list('console'))), { publicPaths: ['/console'] });
+    ctx.registerRoutes(
+      '/dashboard',
+      routerOnFirstRequest(() => areaRouter(ctx, views, 'dashboard', 'merchant', DASHBOARD_SECTIONS, ctx.resolve(ScreenRegistry).list('dashboard'))),
+      { publicPaths: ['/dashboard'] },
+    );
+    ctx.registerRoutes(
+      '/console',
+      routerOnFirstRequest(() => areaRouter(ctx, views, 'console', 'operator', CONSOLE_SECTIONS, ctx.resolve(ScreenRegistry).list('console'))),
+      { publicPaths: ['/console'] },
+    );
   },
 });
 

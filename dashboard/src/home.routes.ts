@@ -31,20 +31,23 @@ export function homeRoutes(container: ServiceResolver, area: WebArea): Router {
     const principal = principalOf(res);
     const figures = await stats.home(principal.merchantId ?? '', principal.mode === 'live');
     const locale = principal.locale;
-    const percent = (bp: number | undefined): string => (bp === undefined ? '—' : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(bp / 10_000));
+    const percent = (bp: number | undefined): string =>
+      bp === undefined ? '—' : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(bp / 10_000);
     const view = (p: PeriodFigures) => ({
       count: p.count,
       approval: percent(p.approvalBasisPoints),
-      volumes: p.currencies.filter((c) => c.volume > 0 || c.approved > 0).map((c) => ({ currency: c.currency, text: formatAmount(c.volume, c.currency, locale) })),
+      volumes: p.currencies
+        .filter((c) => c.volume > 0 || c.approved > 0)
+        .map((c) => ({ currency: c.currency, text: formatAmount(c.volume, c.currency, locale) })),
     });
     // The chart shows one currency: the month's busiest (a chart cannot add roubles to euros).
     const currency = figures.month.currencies[0]?.currency ?? figures.daily.flatMap((d) => Object.keys(d.volume))[0];
-    const exponent = currency === undefined ? 2 : findCurrency(currency)?.exponent ?? 2;
+    const exponent = currency === undefined ? 2 : (findCurrency(currency)?.exponent ?? 2);
     const chart = {
       currency: currency ?? null,
       exponent,
       days: figures.daily.map((d) => d.day / 1000),
-      volume: figures.daily.map((d) => (currency === undefined ? 0 : d.volume[currency] ?? 0)),
+      volume: figures.daily.map((d) => (currency === undefined ? 0 : (d.volume[currency] ?? 0))),
       approvalBasisPoints: figures.daily.map((d) => (d.approved + d.declined === 0 ? null : Math.round((d.approved * 10_000) / (d.approved + d.declined)))),
     };
     webViewsOf(res).render(res, 'shell/dashboard-home', {
@@ -66,9 +69,13 @@ export function homeRoutes(container: ServiceResolver, area: WebArea): Router {
     const back = safeNext(body.back, shellStateOf(res).base);
     if (mode === 'live' && principal.mode !== 'live') {
       // Live mode only for a merchant in production, and only after saying what it means.
-      if (res.locals.webMerchantLive !== true) { res.redirect(303, back); return; }
+      if (res.locals.webMerchantLive !== true) {
+        res.redirect(303, back);
+        return;
+      }
       if (body.confirmed !== 'yes') {
-        webViewsOf(res).render(res, 'dashboard/mode-confirm', { title: 'journey.mode_confirm.title', back, styles: ['/web-assets/dashboard/dashboard.css'] }); return;
+        webViewsOf(res).render(res, 'dashboard/mode-confirm', { title: 'journey.mode_confirm.title', back, styles: ['/web-assets/dashboard/dashboard.css'] });
+        return;
       }
     }
     await sessions.setMode(principal.sessionId, mode);

@@ -39,14 +39,24 @@ export function passwordLinkRoutes(container: ServiceResolver, realm: WebRealm):
     }
     const password = formField(req, 'password');
     if (password !== formField(req, 'password_again')) {
-      webViewsOf(res).render(res, 'shell/password', { title: 'shell.password.title', email: account.email, signinCsrf: formToken(req, res), error: 'shell.password.mismatch' }, 400);
+      webViewsOf(res).render(
+        res,
+        'shell/password',
+        { title: 'shell.password.title', email: account.email, signinCsrf: formToken(req, res), error: 'shell.password.mismatch' },
+        400,
+      );
       return;
     }
     try {
       await links.consume(req.params.token, password);
     } catch (error) {
       if (error instanceof TenderError && error.code === 'web_password_weak') {
-        webViewsOf(res).render(res, 'shell/password', { title: 'shell.password.title', email: account.email, signinCsrf: formToken(req, res), error: 'shell.password.weak' }, 400);
+        webViewsOf(res).render(
+          res,
+          'shell/password',
+          { title: 'shell.password.title', email: account.email, signinCsrf: formToken(req, res), error: 'shell.password.weak' },
+          400,
+        );
         return;
       }
       throw error;

@@ -48,8 +48,14 @@ const MONEY_KEYS = new Set(['max_amounts']);
  * // parsed.body: { thresholds: { review: 60 }, rules: { amount: { max_amounts: { RUB: 1500000 } } } }
  * ```
  */
-export function ruleSections(settings: Settings, rules: readonly RuleShape[], typed: Readonly<Record<string, string>> | undefined = undefined, errors: Readonly<Record<string, string>> = {}): RuleSection[] {
-  const at = (path: string): unknown => path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Settings)[key] : undefined), settings);
+export function ruleSections(
+  settings: Settings,
+  rules: readonly RuleShape[],
+  typed: Readonly<Record<string, string>> | undefined = undefined,
+  errors: Readonly<Record<string, string>> = {},
+): RuleSection[] {
+  const at = (path: string): unknown =>
+    path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Settings)[key] : undefined), settings);
   const field = (name: string, kind: RuleFieldKind, extra: Partial<RuleField> = {}): RuleField => ({
     name,
     label: name.split('.').slice(-1)[0] ?? name,
@@ -70,7 +76,10 @@ export function ruleSections(settings: Settings, rules: readonly RuleShape[], ty
   ];
   const sections: RuleSection[] = [{ code: 'general', fields: general }];
   for (const rule of rules) {
-    const fields: RuleField[] = [field(`rules.${rule.code}.enabled`, 'choice', { options: TRI }), field(`rules.${rule.code}.mode`, 'choice', { options: ['', 'enforce', 'dry_run'] })];
+    const fields: RuleField[] = [
+      field(`rules.${rule.code}.enabled`, 'choice', { options: TRI }),
+      field(`rules.${rule.code}.mode`, 'choice', { options: ['', 'enforce', 'dry_run'] }),
+    ];
     for (const [key, value] of Object.entries(rule.defaults)) {
       const name = `rules.${rule.code}.${key}`;
       if (MONEY_KEYS.has(key)) fields.push(field(name, 'money'));
@@ -134,14 +143,19 @@ function readField(kind: RuleFieldKind, raw: string): { value: unknown } | { err
 /** "RUB 15000.00" per line (or comma) to { RUB: 1500000 }: the currency's exponent, no more decimals than it has. */
 function readAmounts(raw: string): { value: Record<string, number> } | { error: string } {
   const out: Record<string, number> = {};
-  for (const line of raw.split(/[\n,;]+/).map((l) => l.trim()).filter((l) => l !== '')) {
+  for (const line of raw
+    .split(/[\n,;]+/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')) {
     const m = /^([A-Za-z]{3})\s+(\S+)$/.exec(line);
     const currency = m?.[1]?.toUpperCase() ?? '';
     const exponent = findCurrency(currency)?.exponent;
-    if (m === undefined || m === null || exponent === undefined) return { error: `"${line.slice(0, 40)}": write a currency and an amount, such as RUB 15000.00` };
+    if (m === undefined || m === null || exponent === undefined)
+      return { error: `"${line.slice(0, 40)}": write a currency and an amount, such as RUB 15000.00` };
     const amount = (m[2] ?? '').replace(',', '.');
     const [, fraction = ''] = amount.split('.');
-    if (!DECIMAL_PATTERN.test(amount) || fraction.length > exponent) return { error: `"${line.slice(0, 40)}": ${currency} takes amounts with at most ${exponent} decimals` };
+    if (!DECIMAL_PATTERN.test(amount) || fraction.length > exponent)
+      return { error: `"${line.slice(0, 40)}": ${currency} takes amounts with at most ${exponent} decimals` };
     out[currency] = decimalToMinor(amount, exponent, 'floor');
   }
   return { value: out };
@@ -150,7 +164,10 @@ function readAmounts(raw: string): { value: Record<string, number> } | { error: 
 function shown(kind: RuleFieldKind, value: unknown): string {
   if (value === undefined || value === null) return '';
   if (kind === 'hours') return typeof value === 'number' ? hoursOf(value) : '';
-  if (kind === 'money' && typeof value === 'object') return Object.entries(value as Record<string, number>).map(([c, minor]) => `${c} ${minorToDecimal(minor, c)}`).join('\n');
+  if (kind === 'money' && typeof value === 'object')
+    return Object.entries(value as Record<string, number>)
+      .map(([c, minor]) => `${c} ${minorToDecimal(minor, c)}`)
+      .join('\n');
   if (kind === 'json') return JSON.stringify(value, null, 2);
   return String(value);
 }

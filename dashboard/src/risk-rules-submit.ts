@@ -16,7 +16,16 @@ export interface RulesPreviewView {
   readonly hold: number;
   readonly decline: number;
   readonly changed: number;
-  readonly rows: ReadonlyArray<{ payment_id: string; merchant_id: string; amount_text: string; recorded: string; proposed: string; score: number; reasons: string; changed: boolean }>;
+  readonly rows: ReadonlyArray<{
+    payment_id: string;
+    merchant_id: string;
+    amount_text: string;
+    recorded: string;
+    proposed: string;
+    score: number;
+    reasons: string;
+    changed: boolean;
+  }>;
 }
 
 const DEFAULT_PREVIEW = 50;

@@ -23,15 +23,20 @@ export function securityRoutes(container: ServiceResolver): Router {
     const principal = principalOf(res);
     const account = await accounts.findById(principal.accountId);
     const enrolment = account === undefined || account.totpEnabled ? undefined : await totp.pendingEnrolment(principal.accountId, principal.email);
-    webViewsOf(res).render(res, 'shell/security', {
-      title: 'shell.security.title',
-      totpEnabled: account?.totpEnabled === true,
-      enrolment,
-      qrSvg: enrolment?.qrSvg,
-      otherSessions: Math.max(0, (await sessions.countFor(principal.accountId)) - 1),
-      done: typeof req.query.done === 'string' ? `shell.security.done_${req.query.done.replace(/[^a-z_]/g, '')}` : undefined,
-      ...extra,
-    }, status);
+    webViewsOf(res).render(
+      res,
+      'shell/security',
+      {
+        title: 'shell.security.title',
+        totpEnabled: account?.totpEnabled === true,
+        enrolment,
+        qrSvg: enrolment?.qrSvg,
+        otherSessions: Math.max(0, (await sessions.countFor(principal.accountId)) - 1),
+        done: typeof req.query.done === 'string' ? `shell.security.done_${req.query.done.replace(/[^a-z_]/g, '')}` : undefined,
+        ...extra,
+      },
+      status,
+    );
   };
   const code = (req: Request): string => {
     const v = (req.body as Record<string, unknown> | undefined)?.code;
@@ -73,7 +78,7 @@ export function securityRoutes(container: ServiceResolver): Router {
   router.post('/security/password', async (req, res) => {
     const principal = principalOf(res);
     const body = req.body as Record<string, unknown>;
-    const text = (name: string): string => (typeof body[name] === 'string' ? (body[name]) : '');
+    const text = (name: string): string => (typeof body[name] === 'string' ? body[name] : '');
     if (text('new_password') !== text('new_password_again')) return show(req, res, 400, { error: 'shell.password.mismatch' });
     // A weak new password is refused before the current one is checked, so it costs no attempt.
     if (!passwordSchema.safeParse(text('new_password')).success) return show(req, res, 400, { error: 'shell.password.weak' });

@@ -1,6 +1,17 @@
 import { Request, Response, Router } from 'express';
 import { ServiceResolver } from '@tender/core';
-import { CONFIG, TenderConfig, TenderError, WebAccountService, WebRealm, WebSessionStore, hashSessionId, csrfTokenOk, readCookie, webViewsOf } from '@tender/core';
+import {
+  CONFIG,
+  TenderConfig,
+  TenderError,
+  WebAccountService,
+  WebRealm,
+  WebSessionStore,
+  hashSessionId,
+  csrfTokenOk,
+  readCookie,
+  webViewsOf,
+} from '@tender/core';
 import { wantsJson } from './web-refusal';
 import { WebSignin } from './accounts/web-signin.service';
 import { SIGNIN_CSRF_COOKIE, clearCookie, cookieOptions, sessionCookieName } from './web-cookies';
@@ -23,7 +34,12 @@ export function signinRoutes(container: ServiceResolver, realm: WebRealm): Route
 
   const showForm = (req: Request, res: Response, status: number, data: Record<string, unknown>): void => {
     const token = issueSigninFormToken(req, res, config.publicUrl);
-    webViewsOf(res).render(res, 'shell/signin', { title: 'shell.signin.title', signinCsrf: token, realm, showPasswordLink: realm === 'merchant', ...data }, status);
+    webViewsOf(res).render(
+      res,
+      'shell/signin',
+      { title: 'shell.signin.title', signinCsrf: token, realm, showPasswordLink: realm === 'merchant', ...data },
+      status,
+    );
   };
   const startSession = async (req: Request, res: Response, accountId: string, stage: 'password' | 'full') => {
     const old = readCookie(req, sessionCookieName(shellStateOf(res).area));
@@ -33,7 +49,11 @@ export function signinRoutes(container: ServiceResolver, realm: WebRealm): Route
   };
 
   router.get('/signin', (req, res) => {
-    showForm(req, res, 200, { next: safeNext(req.query.next, shellStateOf(res).base), email: '', done: req.query.done === 'password' ? 'shell.signin.password_set' : undefined });
+    showForm(req, res, 200, {
+      next: safeNext(req.query.next, shellStateOf(res).base),
+      email: '',
+      done: req.query.done === 'password' ? 'shell.signin.password_set' : undefined,
+    });
   });
 
   router.post('/signin', async (req, res) => {
@@ -50,7 +70,11 @@ export function signinRoutes(container: ServiceResolver, realm: WebRealm): Route
         res.status(result.kind === 'locked' ? 429 : 401).json(new TenderError(result.kind === 'locked' ? 'web_signin_locked' : 'web_signin_failed').toJSON());
         return;
       }
-      showForm(req, res, result.kind === 'locked' ? 429 : 401, { next, email, error: result.kind === 'locked' ? 'shell.signin.locked' : 'shell.signin.failed' });
+      showForm(req, res, result.kind === 'locked' ? 429 : 401, {
+        next,
+        email,
+        error: result.kind === 'locked' ? 'shell.signin.locked' : 'shell.signin.failed',
+      });
       return;
     }
     const created = await startSession(req, res, result.account.id, result.kind === 'signed_in' ? 'full' : 'password');
@@ -72,7 +96,11 @@ export function signinRoutes(container: ServiceResolver, realm: WebRealm): Route
       res.redirect(303, `${state.base}/signin`);
       return;
     }
-    webViewsOf(res).render(res, 'shell/signin-code', { title: 'shell.signin_code.title', next: safeNext(req.query.next, state.base), signinCsrf: await pendingCsrf(req, res) });
+    webViewsOf(res).render(res, 'shell/signin-code', {
+      title: 'shell.signin_code.title',
+      next: safeNext(req.query.next, state.base),
+      signinCsrf: await pendingCsrf(req, res),
+    });
   });
 
   const pendingCsrf = async (req: Request, res: Response): Promise<string> => (await pending(req, res))?.csrfToken ?? '';
@@ -96,7 +124,17 @@ export function signinRoutes(container: ServiceResolver, realm: WebRealm): Route
     }
     const result = await signin.code(account, formField(req, 'code'), req.ip ?? '');
     if (result.kind !== 'signed_in') {
-      webViewsOf(res).render(res, 'shell/signin-code', { title: 'shell.signin_code.title', next, signinCsrf: session.csrfToken, error: result.kind === 'locked' ? 'shell.signin.locked' : 'shell.signin.failed' }, result.kind === 'locked' ? 429 : 401);
+      webViewsOf(res).render(
+        res,
+        'shell/signin-code',
+        {
+          title: 'shell.signin_code.title',
+          next,
+          signinCsrf: session.csrfToken,
+          error: result.kind === 'locked' ? 'shell.signin.locked' : 'shell.signin.failed',
+        },
+        result.kind === 'locked' ? 429 : 401,
+      );
       return;
     }
     const promoted = await sessions.promote(session.idHash, session, 'full');

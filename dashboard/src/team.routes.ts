@@ -1,7 +1,16 @@
 import { Request, Response, Router } from 'express';
 import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
-import { PasswordLinkService, TenderError, WebAccountService, emailSchema, merchantUserRoleSchema, principalOf, requireWebRole, webViewsOf } from '@tender/core';
+import {
+  PasswordLinkService,
+  TenderError,
+  WebAccountService,
+  emailSchema,
+  merchantUserRoleSchema,
+  principalOf,
+  requireWebRole,
+  webViewsOf,
+} from '@tender/core';
 import { shellStateOf } from './web-views';
 
 const addSchema = z.object({ email: emailSchema, role: merchantUserRoleSchema }).passthrough();
@@ -21,12 +30,17 @@ export function teamRoutes(container: ServiceResolver): Router {
   const show = async (_req: Request, res: Response, status: number, extra: Record<string, unknown> = {}): Promise<void> => {
     const principal = principalOf(res);
     const team = await accounts.team(principal.merchantId ?? '');
-    webViewsOf(res).render(res, 'shell/team', {
-      title: 'shell.team.title',
-      team: team.map((a) => ({ id: a.id, email: a.email, role: a.role, you: a.id === principal.accountId, invited: !a.hasPassword, totp: a.totpEnabled })),
-      roles: ['owner', 'developer', 'support'],
-      ...extra,
-    }, status);
+    webViewsOf(res).render(
+      res,
+      'shell/team',
+      {
+        title: 'shell.team.title',
+        team: team.map((a) => ({ id: a.id, email: a.email, role: a.role, you: a.id === principal.accountId, invited: !a.hasPassword, totp: a.totpEnabled })),
+        roles: ['owner', 'developer', 'support'],
+        ...extra,
+      },
+      status,
+    );
   };
 
   router.get('/team', ownerOnly, (req, res) => show(req, res, 200, { done: typeof req.query.done === 'string' ? req.query.done : undefined }));

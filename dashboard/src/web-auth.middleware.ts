@@ -1,5 +1,18 @@
 import { NextFunction, Request, Response } from 'express';
-import { BrandingService, DATABASE, Database, FONT_STACKS, ServiceResolver, WebAccountService, WebPrincipal, WebRealm, WebSessionStore, csrfTokenOk, readCookie, setWebPrincipal } from '@tender/core';
+import {
+  BrandingService,
+  DATABASE,
+  Database,
+  FONT_STACKS,
+  ServiceResolver,
+  WebAccountService,
+  WebPrincipal,
+  WebRealm,
+  WebSessionStore,
+  csrfTokenOk,
+  readCookie,
+  setWebPrincipal,
+} from '@tender/core';
 import { refuse } from './web-refusal';
 import { sessionCookieName } from './web-cookies';
 import { shellStateOf } from './web-views';
@@ -45,7 +58,9 @@ export function authenticate(sessions: WebSessionStore, accounts: WebAccountServ
     // custom CSS, which targets the buyer's page).
     if (branding !== undefined && account.merchantId !== undefined) {
       const b = await branding.get({ merchantId: account.merchantId, livemode: session.mode === 'live' });
-      const vars = [b.primaryColor === null ? '' : `--tender-primary: ${b.primaryColor};`, b.font === null ? '' : `--tender-font: ${FONT_STACKS[b.font]};`].join(' ').trim();
+      const vars = [b.primaryColor === null ? '' : `--tender-primary: ${b.primaryColor};`, b.font === null ? '' : `--tender-font: ${FONT_STACKS[b.font]};`]
+        .join(' ')
+        .trim();
       if (vars !== '') res.locals[BRAND_CSS] = `:root { ${vars} }`;
     }
     next();
@@ -58,12 +73,17 @@ export function authenticate(sessions: WebSessionStore, accounts: WebAccountServ
  * or wrong token gets the 403 page before any screen's handler runs, so nothing changes.
  */
 export function requireCsrf(req: Request, res: Response, next: NextFunction): void {
-  if (SAFE_METHODS.has(req.method)) { next(); return; }
+  if (SAFE_METHODS.has(req.method)) {
+    next();
+    return;
+  }
   // Core's one CSRF mechanism (web/csrf.ts), bound to the session.
-  if (csrfTokenOk(req, (res.locals.webPrincipal as WebPrincipal | undefined)?.csrfToken)) { next(); return; }
+  if (csrfTokenOk(req, (res.locals.webPrincipal as WebPrincipal | undefined)?.csrfToken)) {
+    next();
+    return;
+  }
   refuse(req, res, 'csrf_token_invalid', 'shell/csrf', { title: 'shell.csrf.title' });
 }
-
 
 /** A `next` target after sign-in: only a path inside this area, never another site. */
 export function safeNext(value: unknown, base: string): string {
@@ -81,13 +101,16 @@ export function merchantLiveLocals(container: ServiceResolver): (req: Request, r
   const db = container.resolve<Database>(DATABASE);
   return (_req, res, next) => {
     const merchantId = (res.locals.webPrincipal as WebPrincipal | undefined)?.merchantId;
-    if (merchantId === undefined) { next(); return; }
-    db('merchants').where({ id: merchantId }).first('live_at').then(
-      (row: { live_at?: unknown } | undefined) => {
+    if (merchantId === undefined) {
+      next();
+      return;
+    }
+    db('merchants')
+      .where({ id: merchantId })
+      .first('live_at')
+      .then((row: { live_at?: unknown } | undefined) => {
         res.locals.webMerchantLive = row?.live_at !== null && row?.live_at !== undefined;
         next();
-      },
-      next,
-    );
+      }, next);
   };
 }

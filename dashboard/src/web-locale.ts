@@ -52,15 +52,25 @@ function withBrand(m: WebMessages, brandName: string): WebMessages {
 }
 
 /** A text by dotted key in the locale, falling back to English, then to the key itself. */
-export function webMessage(all: Readonly<Record<PageLocale, WebMessages>>, locale: PageLocale, key: string, params: Readonly<Record<string, unknown>> = {}): string {
+export function webMessage(
+  all: Readonly<Record<PageLocale, WebMessages>>,
+  locale: PageLocale,
+  key: string,
+  params: Readonly<Record<string, unknown>> = {},
+): string {
   const find = (m: WebMessages): string | undefined => {
-    const value = key.split('.').reduce<string | WebMessages | undefined>((node, part) => (node === undefined || typeof node === 'string' ? undefined : Object.prototype.hasOwnProperty.call(node, part) ? node[part] : undefined), m);
+    const value = key
+      .split('.')
+      .reduce<string | WebMessages | undefined>(
+        (node, part) =>
+          node === undefined || typeof node === 'string' ? undefined : Object.prototype.hasOwnProperty.call(node, part) ? node[part] : undefined,
+        m,
+      );
     return typeof value === 'string' ? value : undefined;
   };
   const text = find(all[locale]) ?? find(all.en) ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole));
 }
-
 
 function deepMerge(a: WebMessages, b: WebMessages): WebMessages {
   const out: Record<string, string | WebMessages> = { ...a };

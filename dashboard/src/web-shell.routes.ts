@@ -1,7 +1,28 @@
 import path from 'node:path';
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { RegisteredScreen, ServiceResolver } from '@tender/core';
-import { BrandingService, CONFIG, LOGGER, Logger, TenderConfig, WebAccountService, WebRealm, WebRole, WebSection, WebSessionStore, formBody, jsonBody, loggedPathOf, maskPans, newNonce, principalOf, requestErrorOf, requestIdOf, setWebViews, webViewsOf } from '@tender/core';
+import {
+  BrandingService,
+  CONFIG,
+  LOGGER,
+  Logger,
+  TenderConfig,
+  WebAccountService,
+  WebRealm,
+  WebRole,
+  WebSection,
+  WebSessionStore,
+  formBody,
+  jsonBody,
+  loggedPathOf,
+  maskPans,
+  newNonce,
+  principalOf,
+  requestErrorOf,
+  requestIdOf,
+  setWebViews,
+  webViewsOf,
+} from '@tender/core';
 import { authenticate, merchantLiveLocals, requireCsrf } from './web-auth.middleware';
 import { chooseWebLocale } from './web-locale';
 import { HandlebarsWebViews, WEB_TEMPLATES_DIR, WebArea, setShellState } from './web-views';
@@ -37,7 +58,14 @@ function navigation(area: WebArea, sections: readonly WebSection[], screens: rea
  * app.use('/dashboard', areaRouter(container, new HandlebarsWebViews(), 'dashboard', 'merchant', DASHBOARD_SECTIONS));
  * ```
  */
-export function areaRouter(container: ServiceResolver, views: HandlebarsWebViews, area: WebArea, realm: WebRealm, sections: readonly WebSection[], screens: readonly RegisteredScreen[] = []): Router {
+export function areaRouter(
+  container: ServiceResolver,
+  views: HandlebarsWebViews,
+  area: WebArea,
+  realm: WebRealm,
+  sections: readonly WebSection[],
+  screens: readonly RegisteredScreen[] = [],
+): Router {
   const config = container.resolve<TenderConfig>(CONFIG);
   const logger = container.resolve<Logger>(LOGGER);
   const base = `/${area}`;
@@ -53,7 +81,14 @@ export function areaRouter(container: ServiceResolver, views: HandlebarsWebViews
   router.use(jsonBody({ limit: '64kb' }));
   router.use(signinRoutes(container, realm));
   router.use(passwordLinkRoutes(container, realm));
-  router.use(authenticate(container.resolve(WebSessionStore), container.resolve(WebAccountService), realm, realm === 'merchant' ? container.resolve(BrandingService) : undefined));
+  router.use(
+    authenticate(
+      container.resolve(WebSessionStore),
+      container.resolve(WebAccountService),
+      realm,
+      realm === 'merchant' ? container.resolve(BrandingService) : undefined,
+    ),
+  );
   router.use(requireCsrf);
   if (realm === 'merchant') router.use(merchantLiveLocals(container));
   router.use(signoutRoutes(container));
@@ -68,14 +103,31 @@ export function areaRouter(container: ServiceResolver, views: HandlebarsWebViews
   }
   router.use((_req, res) => webViewsOf(res).render(res, 'shell/not-found', { title: 'shell.not_found.title' }, 404));
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) { next(error); return; }
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
     // Unreadable bodies and URLs get their 4xx (body-parsing.ts); anything else is a bug, logged.
     const refusal = requestErrorOf(error);
     const status = refusal?.status ?? 500;
-    if (status >= 500) logger.error({ request_id: requestIdOf(res), method: req.method, path: loggedPathOf(req), error: error instanceof Error ? maskPans(error.message) : 'non-error thrown' }, 'web page failed');
+    if (status >= 500)
+      logger.error(
+        {
+          request_id: requestIdOf(res),
+          method: req.method,
+          path: loggedPathOf(req),
+          error: error instanceof Error ? maskPans(error.message) : 'non-error thrown',
+        },
+        'web page failed',
+      );
     const message = refusal?.message;
     const principal = res.locals.webPrincipal === undefined ? undefined : principalOf(res);
-    webViewsOf(res).render(res, 'shell/error', { title: 'shell.error.title', status, message: status < 500 ? message : undefined, signedIn: principal !== undefined }, status >= 400 && status < 600 ? status : 500);
+    webViewsOf(res).render(
+      res,
+      'shell/error',
+      { title: 'shell.error.title', status, message: status < 500 ? message : undefined, signedIn: principal !== undefined },
+      status >= 400 && status < 600 ? status : 500,
+    );
   });
   return router;
 }
@@ -128,8 +180,16 @@ function pluginScreenHandler(screen: RegisteredScreen, area: WebArea) {
         return;
       }
       const query = textFields(req.query);
-      const viewer = { realm: principal.realm, accountId: principal.accountId, role: principal.role, merchantId: principal.merchantId, mode: principal.mode, locale: principal.locale };
-      const show = (html: string, status = 200): void => webViewsOf(res).render(res, 'shell/plugin-screen', { titleText: screen.title, screenHtml: html, plugin: screen.plugin }, status);
+      const viewer = {
+        realm: principal.realm,
+        accountId: principal.accountId,
+        role: principal.role,
+        merchantId: principal.merchantId,
+        mode: principal.mode,
+        locale: principal.locale,
+      };
+      const show = (html: string, status = 200): void =>
+        webViewsOf(res).render(res, 'shell/plugin-screen', { titleText: screen.title, screenHtml: html, plugin: screen.plugin }, status);
       if (req.method !== 'POST' || screen.submit === undefined) {
         show(await screen.render({ viewer, query, csrfToken: principal.csrfToken }));
         return;

@@ -1,7 +1,20 @@
 import path from 'node:path';
 import { Request, Response } from 'express';
 import helmet from 'helmet';
-import { DEFAULT_BRAND, OperatorBrand, PageLocale, TemplateEnv, ThemeFiles, WebPrincipal, WebViews, brandTemplateData, createTemplateEnv, directionOf, isPageLocale, safeJson } from '@tender/core';
+import {
+  DEFAULT_BRAND,
+  OperatorBrand,
+  PageLocale,
+  TemplateEnv,
+  ThemeFiles,
+  WebPrincipal,
+  WebViews,
+  brandTemplateData,
+  createTemplateEnv,
+  directionOf,
+  isPageLocale,
+  safeJson,
+} from '@tender/core';
 import { WebMessages, loadWebMessages, webMessage } from './web-locale';
 
 /** The package's own templates/ (from dashboard/dist or dashboard/src: one level below the package root). */
@@ -70,7 +83,10 @@ export class HandlebarsWebViews implements WebViews {
    * `files`: the package's templates, or an operator's theme over them (themedWebFiles),
    * file by file; `brand`: the operator's name, logo, colour and support contacts.
    */
-  constructor(readonly files: ThemeFiles = new ThemeFiles([WEB_TEMPLATES_DIR]), brand: OperatorBrand = DEFAULT_BRAND) {
+  constructor(
+    readonly files: ThemeFiles = new ThemeFiles([WEB_TEMPLATES_DIR]),
+    brand: OperatorBrand = DEFAULT_BRAND,
+  ) {
     this.operator = brandTemplateData(brand);
     this.messages = loadWebMessages(files, brand.name);
     const messages = this.messages;
@@ -94,14 +110,26 @@ export class HandlebarsWebViews implements WebViews {
     const lang = state.locale;
     const req = res.req as Request;
     const here = req.originalUrl.split('?')[0] ?? '';
-    const nav: NavItem[] = principal === undefined ? [] : state.nav
-      .filter((s) => (s.navKey !== undefined || s.label !== undefined) && s.roles.includes(principal.role))
-      .map((s) => {
-        const href = s.path === '/' ? state.base : `${state.base}${s.path}`;
-        return { href, label: s.label ?? webMessage(this.messages, lang, s.navKey ?? ''), active: s.path === '/' ? here === state.base || here === `${state.base}/` : here === href || here.startsWith(`${href}/`) };
-      });
+    const nav: NavItem[] =
+      principal === undefined
+        ? []
+        : state.nav
+            .filter((s) => (s.navKey !== undefined || s.label !== undefined) && s.roles.includes(principal.role))
+            .map((s) => {
+              const href = s.path === '/' ? state.base : `${state.base}${s.path}`;
+              return {
+                href,
+                label: s.label ?? webMessage(this.messages, lang, s.navKey ?? ''),
+                active: s.path === '/' ? here === state.base || here === `${state.base}/` : here === href || here.startsWith(`${href}/`),
+              };
+            });
     // A plugin's screen brings its title as text (titleText); the shell's own screens name a message key.
-    const title = typeof data.titleText === 'string' ? data.titleText : typeof data.title === 'string' ? webMessage(this.messages, lang, data.title) : webMessage(this.messages, lang, 'shell.product');
+    const title =
+      typeof data.titleText === 'string'
+        ? data.titleText
+        : typeof data.title === 'string'
+          ? webMessage(this.messages, lang, data.title)
+          : webMessage(this.messages, lang, 'shell.product');
     const context: Record<string, unknown> = {
       ...data,
       title,
@@ -143,8 +171,10 @@ export class HandlebarsWebViews implements WebViews {
   }
 
   private compileViews(dir: string, prefix: string): void {
-    for (const file of this.files.list(dir, '.hbs')) this.views.set(`${prefix}/${path.basename(file, '.hbs')}`, this.files.compile(this.env, path.join(dir, file), COMPILE));
-    for (const sub of this.files.folders(dir).filter((name) => !['partials', 'assets'].includes(name))) this.compileViews(path.join(dir, sub), `${prefix}/${sub}`);
+    for (const file of this.files.list(dir, '.hbs'))
+      this.views.set(`${prefix}/${path.basename(file, '.hbs')}`, this.files.compile(this.env, path.join(dir, file), COMPILE));
+    for (const sub of this.files.folders(dir).filter((name) => !['partials', 'assets'].includes(name)))
+      this.compileViews(path.join(dir, sub), `${prefix}/${sub}`);
   }
 }
 
@@ -183,4 +213,3 @@ export function sendHtml(req: Request, res: Response, nonce: string, status: num
   res.setHeader('X-Frame-Options', 'SAMEORIGIN');
   res.status(status).type('html').send(html);
 }
-

@@ -45,7 +45,15 @@ describe('checkout that earns trust in headless Chromium: brand marks, saved car
   });
 
   async function open(overrides: Record<string, unknown>, width: number, locale: string): Promise<{ page: Page; id: string; island: Frame }> {
-    const p = await shop.createPayment({ amount: 249900, currency: 'RUB', order_id: 'A-1042', description: 'Two bags of coffee, 500 g each', return_url: 'https://shop.example/return', locale, ...overrides });
+    const p = await shop.createPayment({
+      amount: 249900,
+      currency: 'RUB',
+      order_id: 'A-1042',
+      description: 'Two bags of coffee, 500 g each',
+      return_url: 'https://shop.example/return',
+      locale,
+      ...overrides,
+    });
     const page = await (await browser.newContext({ viewport: { width, height: width === 360 ? 780 : 900 }, locale })).newPage();
     await page.goto(`${base}/pay/${pageTokenOf(String(p.payment_url))}`);
     const frame = await (await page.waitForSelector('#payment-island')).contentFrame();
@@ -73,8 +81,15 @@ describe('checkout that earns trust in headless Chromium: brand marks, saved car
   async function assertMarksLoaded(frame: Frame, selector: string, expected: readonly string[]): Promise<void> {
     const all = `Array.from(document.querySelectorAll(${JSON.stringify(selector)}))`;
     await frame.waitForFunction(`${all}.every((i) => i.complete)`);
-    const marks = (await frame.evaluate(`${all}.map((i) => ({ alt: i.alt, src: new URL(i.src).pathname, width: i.naturalWidth }))`)) as Array<{ alt: string; src: string; width: number }>;
-    assert.deepEqual(marks.map((m) => m.alt), expected);
+    const marks = (await frame.evaluate(`${all}.map((i) => ({ alt: i.alt, src: new URL(i.src).pathname, width: i.naturalWidth }))`)) as Array<{
+      alt: string;
+      src: string;
+      width: number;
+    }>;
+    assert.deepEqual(
+      marks.map((m) => m.alt),
+      expected,
+    );
     for (const m of marks) assert.ok(m.width > 0 && m.src.endsWith('.svg'), `${m.src} did not load`);
   }
 
@@ -104,7 +119,7 @@ describe('checkout that earns trust in headless Chromium: brand marks, saved car
         const text = (await island.textContent('#saved-card-option')) ?? '';
         assert.match(text, /Visa\s*•••• 4242/);
         assert.match(text, /Mir\s*•••• 0004/);
-        assert.equal(text.includes(strangersLast4), false, 'another customer\'s card is never offered');
+        assert.equal(text.includes(strangersLast4), false, "another customer's card is never offered");
         await assertMarksLoaded(island, '.saved-card-mark', ['', '']);
         // The saved cards lead; the card form follows, for another card.
         const order = await island.evaluate(`(() => {
@@ -127,7 +142,9 @@ describe('checkout that earns trust in headless Chromium: brand marks, saved car
         assert.equal(await page.textContent('#amount'), AMOUNT[locale]);
         await assertMarksLoaded(page.mainFrame(), '.receipt-card img', ['']);
         // The status link is a button-like link, not bare text.
-        const link = await page.evaluate(`(() => { const s = getComputedStyle(document.querySelector('#status-link')); return { border: s.borderTopStyle, display: s.display, decoration: s.textDecorationLine }; })()`);
+        const link = await page.evaluate(
+          `(() => { const s = getComputedStyle(document.querySelector('#status-link')); return { border: s.borderTopStyle, display: s.display, decoration: s.textDecorationLine }; })()`,
+        );
         assert.deepEqual(link, { border: 'solid', display: 'flex', decoration: 'none' });
         // Nothing overflows the phone's width.
         const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));

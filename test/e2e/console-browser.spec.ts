@@ -44,7 +44,8 @@ describe('operator console in headless Chromium', function () {
     await request(t.gateway.app).post('/v1/account/bank').set('Authorization', `Bearer ${m.key}`).send({ bank: 'alfa' }).expect(200);
     applicantId = m.id;
     const health = t.gateway.container.resolve(ConnectionHealth);
-    const connectionOf = async (merchantId: string): Promise<string> => String((await t.gateway.db('bank_connections').where({ merchant_id: merchantId }).first())!.id);
+    const connectionOf = async (merchantId: string): Promise<string> =>
+      String((await t.gateway.db('bank_connections').where({ merchant_id: merchantId }).first())!.id);
     for (let i = 0; i < 12; i++) health.record(await connectionOf(live.id), i % 6 !== 0, 120 + i * 5);
     for (let i = 0; i < 10; i++) health.record(await connectionOf(slow.id), false, 900);
     const shop = new MerchantClient(t.gateway.app, (await t.createMerchant('Gadget Store')).key);
@@ -52,11 +53,20 @@ describe('operator console in headless Chromium', function () {
     heldPaymentId = (await payAs(shop, CARDS.visa, { email: 'big.spender@example.com', ip: '203.0.113.7' }, { amount: 250000 })).id;
     await payAs(shop, CARDS.visa, { email: 'another@example.com' }, { amount: 180000 });
     await admin.post('/admin/v1/ca', { common_name: 'Tender Payer CA' }).expect(201);
-    const payer = (await admin.post('/admin/v1/payers', { name: 'Anna Ivanova', account: { number: '40817810000000000001', bank: 'sandbox' } }).expect(201)).body;
-    await admin.post('/admin/v1/certificates', { payer_id: payer.id, account_id: payer.accounts[0].id, password: 'correct horse 42', validity_days: 365 }).expect(201);
-    const soon = (await admin.post('/admin/v1/certificates', { payer_id: payer.id, account_id: payer.accounts[0].id, password: 'correct horse 43', validity_days: 7 }).expect(201)).body;
+    const payer = (await admin.post('/admin/v1/payers', { name: 'Anna Ivanova', account: { number: '40817810000000000001', bank: 'sandbox' } }).expect(201))
+      .body;
+    await admin
+      .post('/admin/v1/certificates', { payer_id: payer.id, account_id: payer.accounts[0].id, password: 'correct horse 42', validity_days: 365 })
+      .expect(201);
+    const soon = (
+      await admin
+        .post('/admin/v1/certificates', { payer_id: payer.id, account_id: payer.accounts[0].id, password: 'correct horse 43', validity_days: 7 })
+        .expect(201)
+    ).body;
     await admin.post(`/admin/v1/certificates/${soon.serial}/revoke`, { reason: 'keyCompromise' }).expect(200);
-    await admin.post('/admin/v1/certificates', { payer_id: payer.id, account_id: payer.accounts[0].id, password: 'correct horse 44', validity_days: 10 }).expect(201);
+    await admin
+      .post('/admin/v1/certificates', { payer_id: payer.id, account_id: payer.accounts[0].id, password: 'correct horse 44', validity_days: 10 })
+      .expect(201);
 
     operator = await createOperatorAccount(t, { email: 'ops@tender.example' });
     browser = await launchChromium();
@@ -101,7 +111,10 @@ describe('operator console in headless Chromium', function () {
     assert.equal(await page.getAttribute('#merchant-stage', 'data-stage'), 'live');
     await shot('merchant');
     const entries = await t.gateway.db('audit_log').where({ merchant_id: applicantId }).orderBy('seq');
-    assert.deepEqual(entries.map((e: { action: string }) => e.action), ['merchant.approve', 'merchant.record_contract', 'merchant.go_live']);
+    assert.deepEqual(
+      entries.map((e: { action: string }) => e.action),
+      ['merchant.approve', 'merchant.record_contract', 'merchant.go_live'],
+    );
     assert.ok(entries.every((e: { actor: string }) => e.actor === operatorAccountActor(operator.accountId)));
   });
 

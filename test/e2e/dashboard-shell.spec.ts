@@ -72,7 +72,10 @@ describe('dashboard shell in headless Chromium', function () {
     await signInPage(page, base, 'dashboard', owner);
     await page.waitForSelector('#chart-volume[data-rendered="true"] canvas');
     await page.waitForSelector('#chart-approval[data-rendered="true"] canvas');
-    const canvas = (await page.evaluate("(() => { const c = document.querySelector('#chart-volume canvas'); return { w: c.width, h: c.height }; })()")) as { w: number; h: number };
+    const canvas = (await page.evaluate("(() => { const c = document.querySelector('#chart-volume canvas'); return { w: c.width, h: c.height }; })()")) as {
+      w: number;
+      h: number;
+    };
     assert.ok(canvas.w > 200 && canvas.h > 100, JSON.stringify(canvas));
     assert.equal(await page.getAttribute('#stats-today', 'data-count'), '4');
     assert.match((await page.textContent('#declines')) ?? '', /Declined by the issuer/);

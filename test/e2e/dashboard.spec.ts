@@ -9,7 +9,6 @@ import { launchChromium } from '../support/browser';
 import { WebUser, createMerchantUser, signInPage } from '../support/web-session';
 import { saveScreenshot } from '../support/screenshots';
 
-
 /** The merchant dashboard screens in headless Chromium, signed in through the shell's real form. */
 describe('dashboard screens in headless Chromium', function () {
   this.timeout(90_000);
@@ -32,7 +31,10 @@ describe('dashboard screens in headless Chromium', function () {
     const merchant = await t.createMerchant('Coffee Beans Ltd');
     shop = new MerchantClient(t.gateway.app, merchant.key);
     seeded = await seedPayments(t.gateway.app, shop, clock);
-    await putMerchantRules(t.gateway.app, shop, { dry_run: false, rules: { amount: { max_amounts: { RUB: 200000 }, max_score: 80 }, velocity: { mode: 'dry_run' }, declines: { mode: 'dry_run' } } }).expect(200);
+    await putMerchantRules(t.gateway.app, shop, {
+      dry_run: false,
+      rules: { amount: { max_amounts: { RUB: 200000 }, max_score: 80 }, velocity: { mode: 'dry_run' }, declines: { mode: 'dry_run' } },
+    }).expect(200);
     await payAs(shop, CARDS.mastercard, { ip: '192.0.2.44', email: 'bulk.order@example.com' }, { amount: 350000, order_id: 'B-2044' });
     owner = await createMerchantUser(t, { merchantId: merchant.id, role: 'owner', email: 'owner@coffee.example' });
     support = await createMerchantUser(t, { merchantId: merchant.id, role: 'support', email: 'support@coffee.example' });
@@ -112,7 +114,9 @@ describe('dashboard screens in headless Chromium', function () {
     const mobile = page.frameLocator('#preview-mobile').frameLocator('#payment-island');
     await mobile.locator('#pay-button').waitFor();
     await page.frameLocator('#preview-desktop').frameLocator('#payment-island').locator('#pay-button').waitFor();
-    const color = await mobile.locator('#pay-button').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+    const color = await mobile
+      .locator('#pay-button')
+      .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
     assert.equal(color, 'rgb(10, 125, 50)', 'the draft colour in the preview');
     await shot(page, 'branding');
     await Promise.all([page.waitForSelector('#branding-published'), page.click('#branding-publish')]);
@@ -144,12 +148,24 @@ describe('dashboard screens in headless Chromium', function () {
     await page.goto(`${base}/dashboard/payments?lang=ar`);
     assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
     await page.waitForSelector('#payments-table');
-    const overflow = await page.evaluate(() => { const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number }; return g.document.documentElement.scrollWidth - g.innerWidth; });
+    const overflow = await page.evaluate(() => {
+      const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+      return g.document.documentElement.scrollWidth - g.innerWidth;
+    });
     assert.ok(overflow <= 1, `no sideways scrolling on a phone (${overflow}px)`);
     // Ids are laid out whole (one line box each), and the Arabic labels never wrap inside a word.
-    const brokenIds = await page.$$eval('#payments-table .payment-link', (links) => links.filter((a) => a.getClientRects().length !== 1).map((a) => a.textContent ?? ''));
+    const brokenIds = await page.$$eval('#payments-table .payment-link', (links) =>
+      links.filter((a) => a.getClientRects().length !== 1).map((a) => a.textContent ?? ''),
+    );
     assert.deepEqual(brokenIds, [], 'payment ids are not cut on a phone');
-    const labelWraps = await page.$$eval('#payments-table td', (cells) => cells.map((td) => (globalThis as unknown as { getComputedStyle(e: unknown, pseudo: string): { whiteSpace: string } }).getComputedStyle(td, '::before').whiteSpace).filter((w) => w !== 'nowrap'));
+    const labelWraps = await page.$$eval('#payments-table td', (cells) =>
+      cells
+        .map(
+          (td) =>
+            (globalThis as unknown as { getComputedStyle(e: unknown, pseudo: string): { whiteSpace: string } }).getComputedStyle(td, '::before').whiteSpace,
+        )
+        .filter((w) => w !== 'nowrap'),
+    );
     assert.deepEqual(labelWraps, [], 'column labels keep their words whole');
     await shot(page, 'payments-mobile-ar');
   });

@@ -48,13 +48,15 @@ parent.postMessage({ type: 'evil:done' }, '*');
 
 function serve(handler: (url: URL, res: http.ServerResponse) => void): Promise<{ origin: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => handler(new URL(req.url ?? '/', 'http://x'), res));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as AddressInfo;
-    resolve({ origin: `http://localhost:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) });
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ origin: `http://localhost:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) });
+    }),
+  );
 }
 
-describe('embedded card fields in headless Chromium on a shop origin other than the gateway\'s', function () {
+describe("embedded card fields in headless Chromium on a shop origin other than the gateway's", function () {
   this.timeout(90_000);
   let t: TestGateway;
   let gateway: string;
@@ -85,7 +87,10 @@ describe('embedded card fields in headless Chromium on a shop origin other than 
       }
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
       // The CSP docs/embedded-fields.md asks a shop for: the gateway as script and frame source, nothing inline.
-      res.setHeader('Content-Security-Policy', `default-src 'self'; script-src 'self' ${gateway}; frame-src ${gateway}${url.searchParams.has('evil') ? ` ${evilOrigin}` : ''}; style-src 'self'; connect-src 'self'`);
+      res.setHeader(
+        'Content-Security-Policy',
+        `default-src 'self'; script-src 'self' ${gateway}; frame-src ${gateway}${url.searchParams.has('evil') ? ` ${evilOrigin}` : ''}; style-src 'self'; connect-src 'self'`,
+      );
       res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Coffee shop checkout</title></head>
 <body data-key="${pk}" data-secret="${secretForPage}" data-evil="${evilOrigin}/evil"><main><h1>Checkout</h1><p>Two bags of coffee: 1 500,00 ₽</p>
 <div id="number"></div><div id="expiry"></div><div id="cvc"></div>
@@ -93,7 +98,11 @@ ${url.searchParams.has('evil') ? '<button id="load-evil" type="button">Load a th
 </main>
 <script src="${gateway}/js/tender.js"></script><script src="/shop.js"></script></body></html>`);
     });
-    await request(t.gateway.app).put('/v1/branding').set('Authorization', `Bearer ${m.key}`).send({ frame_ancestors: [shopServer.origin], primary_color: '#0a7d4f' }).expect(200);
+    await request(t.gateway.app)
+      .put('/v1/branding')
+      .set('Authorization', `Bearer ${m.key}`)
+      .send({ frame_ancestors: [shopServer.origin], primary_color: '#0a7d4f' })
+      .expect(200);
     browser = await launchChromium();
   });
   after(async () => {
@@ -103,7 +112,11 @@ ${url.searchParams.has('evil') ? '<button id="load-evil" type="button">Load a th
     await t?.close();
   });
 
-  interface Watch { page: Page; shopRequests: string[]; console: string[] }
+  interface Watch {
+    page: Page;
+    shopRequests: string[];
+    console: string[];
+  }
   async function openShop(width = 1280, query = ''): Promise<Watch> {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
@@ -120,7 +133,10 @@ ${url.searchParams.has('evil') ? '<button id="load-evil" type="button">Load a th
   }
   async function type(page: Page, number: string): Promise<void> {
     await page.frameLocator('iframe.tender-field-number').locator('#tender-input').fill(number);
-    await page.frameLocator('iframe.tender-field-expiry').locator('#tender-input').fill(`12${String((new Date().getUTCFullYear() + 2) % 100)}`);
+    await page
+      .frameLocator('iframe.tender-field-expiry')
+      .locator('#tender-input')
+      .fill(`12${String((new Date().getUTCFullYear() + 2) % 100)}`);
     await page.frameLocator('iframe.tender-field-cvc').locator('#tender-input').fill('737');
   }
   async function assertNoCardData(w: Watch, number: string): Promise<void> {
@@ -158,7 +174,7 @@ ${url.searchParams.has('evil') ? '<button id="load-evil" type="button">Load a th
     await w.page.context().close();
   });
 
-  it('ignores messages from any origin but the gateway\'s and the registered shop\'s', async () => {
+  it("ignores messages from any origin but the gateway's and the registered shop's", async () => {
     const count = async (): Promise<number> => Number((await t.gateway.db('card_tokens').count({ n: '*' }))[0]?.n);
     const before = await count();
     const w = await openShop(1280, '?evil=1');
@@ -183,7 +199,7 @@ ${url.searchParams.has('evil') ? '<button id="load-evil" type="button">Load a th
     await w.page.context().close();
   });
 
-  it('cannot be framed by another origin, even one that names the shop\'s origin in the frame\'s URL', async () => {
+  it("cannot be framed by another origin, even one that names the shop's origin in the frame's URL", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const blocked: string[] = [];
@@ -192,12 +208,23 @@ ${url.searchParams.has('evil') ? '<button id="load-evil" type="button">Load a th
     const evilOrigin = evilServer.origin.replace('localhost', '127.0.0.1');
     await page.goto(`${evilOrigin}/evil-host`);
     const src = `${gateway}/elements/field?field=number&key=${pk}&origin=${encodeURIComponent(shopServer.origin)}&session=abcdefabcdefabcdef`;
-    await page.evaluate(`new Promise((resolve) => { const f = document.createElement('iframe'); f.id = 'stolen'; f.src = ${JSON.stringify(src)}; f.onload = () => resolve(); document.body.appendChild(f); })`);
+    await page.evaluate(
+      `new Promise((resolve) => { const f = document.createElement('iframe'); f.id = 'stolen'; f.src = ${JSON.stringify(src)}; f.onload = () => resolve(); document.body.appendChild(f); })`,
+    );
     // The browser refuses to render it (CSP frame-ancestors names the shop alone): no input ever exists in that frame.
     const frame = page.frames().find((f) => f.url().includes('/elements/field'));
-    const inputs = frame === undefined ? 0 : await frame.locator('#tender-input').count().catch(() => 0);
+    const inputs =
+      frame === undefined
+        ? 0
+        : await frame
+            .locator('#tender-input')
+            .count()
+            .catch(() => 0);
     assert.equal(inputs, 0);
-    assert.ok(blocked.some((line) => /frame-ancestors/.test(line)), blocked.join('\n'));
+    assert.ok(
+      blocked.some((line) => /frame-ancestors/.test(line)),
+      blocked.join('\n'),
+    );
     await context.close();
   });
 
@@ -223,7 +250,7 @@ ${url.searchParams.has('evil') ? '<button id="load-evil" type="button">Load a th
     await w.page.context().close();
   });
 
-  it('shows the hosted page\'s 3-D Secure challenge in a modal at 1280 px', async () => {
+  it("shows the hosted page's 3-D Secure challenge in a modal at 1280 px", async () => {
     const p = await shop.createPayment();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -232,7 +259,10 @@ ${url.searchParams.has('evil') ? '<button id="load-evil" type="button">Load a th
     await island.locator('#card-number').fill(CARDS.threeDSecure);
     await island.locator('#card-expiry').fill(`12${String((new Date().getUTCFullYear() + 2) % 100)}`);
     await island.locator('#card-cvc').fill('123');
-    await island.locator('#card-name').fill('Ann Buyer').catch(() => undefined);
+    await island
+      .locator('#card-name')
+      .fill('Ann Buyer')
+      .catch(() => undefined);
     await island.locator('#pay-button').click();
     const modal = page.frameLocator('#challenge-frame');
     await modal.locator('#code').waitFor();

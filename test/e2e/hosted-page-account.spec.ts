@@ -58,7 +58,12 @@ describe('hosted page: pay from personal account in headless Chromium (TLS clien
       const island = page.frameLocator('#payment-island');
       assert.equal(await island.locator('#account-option-title').textContent(), 'Pay from personal account');
       // The plugin's own style sheet is applied (the island's CSP lets its nonce'd <style> through): the rule above the option.
-      assert.equal(await island.locator('#account-option').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopStyle: string } }).getComputedStyle(el).borderTopStyle), 'solid');
+      assert.equal(
+        await island
+          .locator('#account-option')
+          .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopStyle: string } }).getComputedStyle(el).borderTopStyle),
+        'solid',
+      );
       await island.locator('#account-number').fill(device.accountNumber);
       await Promise.all([page.waitForURL(`${origin}/pay/${pageTokenOf(p)}`), island.locator('#account-pay-button').click()]);
       assert.equal(await page.textContent('#result-title'), 'Payment successful');

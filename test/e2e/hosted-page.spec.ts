@@ -7,7 +7,6 @@ import { expiry, pageTokenOf, shopHmac } from '../support/hosted-page';
 import { launchChromium, startReturnServer } from '../support/browser';
 import { saveScreenshot } from '../support/screenshots';
 
-
 describe('hosted payment page in headless Chromium', function () {
   this.timeout(60_000);
   let t: TestGateway;
@@ -33,7 +32,11 @@ describe('hosted payment page in headless Chromium', function () {
     await t?.close();
   });
 
-  async function openPage(overrides: Record<string, unknown> = {}, viewport = { width: 1280, height: 900 }, locale?: string): Promise<{ page: Page; id: string }> {
+  async function openPage(
+    overrides: Record<string, unknown> = {},
+    viewport = { width: 1280, height: 900 },
+    locale?: string,
+  ): Promise<{ page: Page; id: string }> {
     const p = await shop.createPayment({ description: 'Two bags of coffee, 500 g each', return_url: returns.url, ...overrides });
     const context = await browser.newContext({ viewport, ...(locale === undefined ? {} : { locale }) });
     const page = await context.newPage();
@@ -94,7 +97,10 @@ describe('hosted payment page in headless Chromium', function () {
     await page.context().close();
   });
 
-  for (const [code, outcome] of [['123456', /Payment successful/], ['111111', /Payment declined/]] as const) {
+  for (const [code, outcome] of [
+    ['123456', /Payment successful/],
+    ['111111', /Payment declined/],
+  ] as const) {
     it(`runs the 3-D Secure challenge with code ${code}`, async () => {
       const { page, id } = await openPage();
       await fillCard(page, CARDS.threeDSecure);
@@ -135,7 +141,10 @@ describe('hosted payment page in headless Chromium', function () {
     const template = '<main class="page custom-shop">\n<h1 id="custom-heading">{{merchant.name}} checkout</h1>\n{{> order_summary}}\n{{> card_form}}\n</main>';
     const ok = await request(t).put('/v1/branding').set('Authorization', `Bearer ${shop.key}`).send({ template, primary_color: '#0a7d32' });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
-    const evil = await request(t).put('/v1/branding').set('Authorization', `Bearer ${shop.key}`).send({ template: '<main>\n{{> card_form}}\n<img src=x onerror="alert(1)">\n</main>' });
+    const evil = await request(t)
+      .put('/v1/branding')
+      .set('Authorization', `Bearer ${shop.key}`)
+      .send({ template: '<main>\n{{> card_form}}\n<img src=x onerror="alert(1)">\n</main>' });
     assert.equal(evil.status, 400);
     assert.equal(evil.body.error.code, 'template_invalid');
     assert.match(evil.body.error.message, /^Line 3: event handler attributes \(onerror\)/);

@@ -58,7 +58,7 @@ describe('onboarding journey in Russian, sign-up to a live payment, in headless 
     await page.getByRole('button', { name: 'Получить тестовые ключи' }).click();
     await page.getByRole('heading', { name: 'Добро пожаловать, Ромашка' }).waitFor();
     const until = (await page.textContent('#test-mode-until')) ?? '';
-    assert.match(until, /\(Asia\/Vladivostok\)/, 'the end of test mode is in the merchant\'s zone');
+    assert.match(until, /\(Asia\/Vladivostok\)/, "the end of test mode is in the merchant's zone");
     assert.doesNotMatch(until, /\d{4}-\d{2}-\d{2}T/, 'never a raw ISO timestamp');
     const created = await merchantRow(email);
     assert.equal(created.locale, 'ru');

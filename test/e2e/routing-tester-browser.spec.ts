@@ -10,7 +10,6 @@ import { StandInBankAdapter, standInBankPlugin } from '../support/standin-bank';
 import { launchChromium } from '../support/browser';
 import { createOperatorAccount, signInPage } from '../support/web-session';
 
-
 describe('console route tester in headless Chromium', function () {
   this.timeout(90_000);
   let t: TestGateway;
@@ -27,10 +26,30 @@ describe('console route tester in headless Chromium', function () {
     await admin.post('/admin/v1/banks', { code: 'sber', name: 'Sber', adapter_code: 'standin-bank', currencies: ['RUB'] }).expect(201);
     merchantId = (await makeLive(t.gateway.app, 'Coffee Beans Ltd', 'alfa', 'T0000001')).id;
     // A second contract (stands in for onboarding's), with a failing bank: its breaker is open.
-    const sber = await t.gateway.container.resolve(BankConnectionRepository).create(t.gateway.db, { merchantId, livemode: true, bankCode: 'sber', adapterCode: 'standin-bank', bankMerchantId: 'BMS1', terminalId: 'T0000009', currencies: ['RUB'] }, Date.now());
+    const sber = await t.gateway.container
+      .resolve(BankConnectionRepository)
+      .create(
+        t.gateway.db,
+        { merchantId, livemode: true, bankCode: 'sber', adapterCode: 'standin-bank', bankMerchantId: 'BMS1', terminalId: 'T0000009', currencies: ['RUB'] },
+        Date.now(),
+      );
     // Ten technical failures: the breaker opens after at least 10 calls at 50 % errors (docs/routing.md).
     for (let i = 0; i < 10; i++) t.gateway.container.resolve(ConnectionHealth).record(sber.id, false, 900);
-    await admin.put('/admin/v1/routing', { rules: [{ id: 'mir-cards', priority: 10, match: { brands: ['mir'] }, targets: [{ bank: 'alfa', weight: 1 }, { bank: 'sber', weight: 1 }] }] }).expect(200);
+    await admin
+      .put('/admin/v1/routing', {
+        rules: [
+          {
+            id: 'mir-cards',
+            priority: 10,
+            match: { brands: ['mir'] },
+            targets: [
+              { bank: 'alfa', weight: 1 },
+              { bank: 'sber', weight: 1 },
+            ],
+          },
+        ],
+      })
+      .expect(200);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await signInPage(page, base, 'console', await createOperatorAccount(t, { email: 'ops@tender.example' }));

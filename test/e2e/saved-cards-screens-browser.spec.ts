@@ -60,7 +60,7 @@ describe('saved cards dashboard screens in headless Chromium', function () {
     return page;
   }
 
-  it('shows a customer\'s saved card and deletes it through the confirmation', async () => {
+  it("shows a customer's saved card and deletes it through the confirmation", async () => {
     const customer = await createCustomer(shop, { name: '<img src=x onerror=alert(1)>Anna', email: 'anna@example.com' });
     const { pm } = await saveCardViaApi(shop, customer, CARDS.mastercard);
     const page = await signedIn(owner);
@@ -80,7 +80,9 @@ describe('saved cards dashboard screens in headless Chromium', function () {
     const customer = await createCustomer(shop, { name: 'Vera', email: 'vera@example.com' });
     const { pm } = await saveCardViaApi(shop, customer, CARDS.visa);
     const start = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
-    const schedule = (await shop.post('/v1/schedules', { customer, payment_method: pm, amount: 4900, currency: 'RUB', interval: 'week', start_date: start }).expect(201)).body as { id: string };
+    const schedule = (
+      await shop.post('/v1/schedules', { customer, payment_method: pm, amount: 4900, currency: 'RUB', interval: 'week', start_date: start }).expect(201)
+    ).body as { id: string };
     const page = await signedIn(owner);
     await page.click('.web-nav a[href="/dashboard/schedules"]');
     assert.match((await page.textContent(`tr[data-schedule-id="${schedule.id}"] .next-charge`)) ?? '', new RegExp(`^${start} 00:00 UTC$`));

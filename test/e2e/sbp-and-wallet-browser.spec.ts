@@ -31,7 +31,10 @@ describe('SBP QR page and e-wallet redirect in headless Chromium', function () {
   before(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    t = await startTestGateway({ plugins: [sandboxPlugin, accountsPlugin, sbpPlugin, walletPlugin], env: { TENDER_PUBLIC_URL: base, TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE: '1000' } });
+    t = await startTestGateway({
+      plugins: [sandboxPlugin, accountsPlugin, sbpPlugin, walletPlugin],
+      env: { TENDER_PUBLIC_URL: base, TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE: '1000' },
+    });
     await t.gateway.listen(port, '127.0.0.1');
     shop = new MerchantClient(t.gateway.app, (await t.createMerchant('Flower Shop')).key);
     browser = await launchChromium();
@@ -43,7 +46,9 @@ describe('SBP QR page and e-wallet redirect in headless Chromium', function () {
 
   async function open(overrides: Record<string, unknown>, width = 1280): Promise<{ page: Page; id: string }> {
     const p = await shop.createPayment({ amount: 249900, description: 'Bouquet of tulips', ...overrides });
-    const page = await (await browser.newContext({ viewport: { width, height: width < 600 ? 780 : 900 }, isMobile: width < 600, hasTouch: width < 600 })).newPage();
+    const page = await (
+      await browser.newContext({ viewport: { width, height: width < 600 ? 780 : 900 }, isMobile: width < 600, hasTouch: width < 600 })
+    ).newPage();
     await page.goto(`${base}/pay/${pageTokenOf(String(p.payment_url))}`);
     return { page, id: p.id };
   }

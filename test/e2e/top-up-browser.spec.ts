@@ -25,7 +25,12 @@ describe('mobile top-up in headless Chromium: phone → hosted page → card →
   before(async () => {
     t = await startTestGateway({
       plugins: [sandboxPlugin, topUpPlugin],
-      env: { ...TOP_UP_TEST_OPTIONS, TENDER_PLUGIN_TOP_UP_DELIVERY_INTERVAL_MS: '50', TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE: '1000', TENDER_BRAND_NAME: 'Acme Mobile' },
+      env: {
+        ...TOP_UP_TEST_OPTIONS,
+        TENDER_PLUGIN_TOP_UP_DELIVERY_INTERVAL_MS: '50',
+        TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE: '1000',
+        TENDER_BRAND_NAME: 'Acme Mobile',
+      },
     });
     base = `http://127.0.0.1:${(await t.gateway.listen(0, '127.0.0.1')).port}`;
     const { id } = await t.createMerchant('Top-ups');

@@ -11,7 +11,9 @@ import { ApiAnswer, bankCalls, cluster, clusterSynced, inPool, nodePort, post, s
 const BENCH_DIST = path.resolve(__dirname, '..', '..', '..', 'bench', 'dist');
 // bench/ is its own project, loaded from its compiled output at run time (not a package test depends on).
 const benchRequire = createRequire(__filename);
-const { startGateway, newGatewaySecrets, createMerchant, velocityInDryRun } = benchRequire(path.join(BENCH_DIST, 'gateway-process')) as typeof GatewayProcessModule;
+const { startGateway, newGatewaySecrets, createMerchant, velocityInDryRun } = benchRequire(
+  path.join(BENCH_DIST, 'gateway-process'),
+) as typeof GatewayProcessModule;
 
 const PAYMENTS = Number(process.env.GALERA_PAYMENTS ?? 1000);
 const AMOUNT = 10_000;
@@ -91,25 +93,29 @@ describe('Tender on a 3-node Galera cluster', function () {
 
     // 1. Authorize the payments, alternating gateways (and so nodes).
     const ids: string[] = [];
-    await inPool(Array.from({ length: PAYMENTS }, (_, i) => i), CONCURRENCY, async (i) => {
-      const gw = i % 2 === 0 ? a : b;
-      const created = await post(gw, key, '/v1/payments', { amount: AMOUNT, currency: 'RUB', order_id: `galera-${i}`, capture_method: 'manual' });
-      count('create', created);
-      assert.equal(created.status, 201, JSON.stringify(created.body));
-      // Every payment uses the one sandbox card, so confirms on the two nodes keep writing
-      // the card's risk rows at once: a confirm may lose certification 10 times and answer
-      // write_conflict (503, nothing written), which a client retries as it would any 503.
-      let confirmed = await post(gw, key, `/v1/payments/${created.body.id!}/confirm`, card(CARDS.visa));
-      count('confirm', confirmed);
-      for (let retry = 0; retry < 5 && confirmed.status === 503 && confirmed.body.error?.code === 'write_conflict'; retry++) {
-        await sleep(200);
-        confirmed = await post(gw, key, `/v1/payments/${created.body.id!}/confirm`, card(CARDS.visa));
-        count('confirm (retried)', confirmed);
-      }
-      if (confirmed.body.status !== 'authorized') await sleep(1_000); // the gateways' log lines, for the message
-      assert.equal(confirmed.body.status, 'authorized', `${JSON.stringify(confirmed.body)}\n${gateways.map((g) => g.recentOutput).join('\n')}`);
-      ids.push(created.body.id!);
-    });
+    await inPool(
+      Array.from({ length: PAYMENTS }, (_, i) => i),
+      CONCURRENCY,
+      async (i) => {
+        const gw = i % 2 === 0 ? a : b;
+        const created = await post(gw, key, '/v1/payments', { amount: AMOUNT, currency: 'RUB', order_id: `galera-${i}`, capture_method: 'manual' });
+        count('create', created);
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        // Every payment uses the one sandbox card, so confirms on the two nodes keep writing
+        // the card's risk rows at once: a confirm may lose certification 10 times and answer
+        // write_conflict (503, nothing written), which a client retries as it would any 503.
+        let confirmed = await post(gw, key, `/v1/payments/${created.body.id!}/confirm`, card(CARDS.visa));
+        count('confirm', confirmed);
+        for (let retry = 0; retry < 5 && confirmed.status === 503 && confirmed.body.error?.code === 'write_conflict'; retry++) {
+          await sleep(200);
+          confirmed = await post(gw, key, `/v1/payments/${created.body.id!}/confirm`, card(CARDS.visa));
+          count('confirm (retried)', confirmed);
+        }
+        if (confirmed.body.status !== 'authorized') await sleep(1_000); // the gateways' log lines, for the message
+        assert.equal(confirmed.body.status, 'authorized', `${JSON.stringify(confirmed.body)}\n${gateways.map((g) => g.recentOutput).join('\n')}`);
+        ids.push(created.body.id!);
+      },
+    );
 
     // 2. Per payment: a capture on each gateway at once, then three refunds at once
     //    (5,000 on A, 5,000 on B, 3,000 on A: any two of them fit, never all three).
@@ -125,7 +131,9 @@ describe('Tender on a 3-node Galera cluster', function () {
       await sleep(8_000);
       const rejoinStarted = Date.now();
       await cluster('rejoin', '3');
-      timeline.push(`node 3 rejoined (IST) at ${done} payments, ${((Date.now() - started) / 1000).toFixed(1)} s, rejoin took ${((Date.now() - rejoinStarted) / 1000).toFixed(1)} s`);
+      timeline.push(
+        `node 3 rejoined (IST) at ${done} payments, ${((Date.now() - started) / 1000).toFixed(1)} s, rejoin took ${((Date.now() - rejoinStarted) / 1000).toFixed(1)} s`,
+      );
     })();
     await inPool(ids, CONCURRENCY, async (id) => {
       const captures = await Promise.all([post(a, key, `/v1/payments/${id}/capture`, {}), post(b, key, `/v1/payments/${id}/capture`, {})]);
@@ -154,8 +162,13 @@ describe('Tender on a 3-node Galera cluster', function () {
       if (open !== 0) await sleep(500);
     }
 
-    const [payments] = await db.query<mysql.RowDataPacket[]>('SELECT id, status, amount, amount_captured, amount_refunded, amount_refund_pending FROM payments WHERE merchant_id = ?', [merchant.merchantId]);
-    const [ops] = await db.query<mysql.RowDataPacket[]>('SELECT payment_id, kind, status, amount FROM bank_operations WHERE merchant_id = ?', [merchant.merchantId]);
+    const [payments] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT id, status, amount, amount_captured, amount_refunded, amount_refund_pending FROM payments WHERE merchant_id = ?',
+      [merchant.merchantId],
+    );
+    const [ops] = await db.query<mysql.RowDataPacket[]>('SELECT payment_id, kind, status, amount FROM bank_operations WHERE merchant_id = ?', [
+      merchant.merchantId,
+    ]);
     const [refundRows] = await db.query<mysql.RowDataPacket[]>('SELECT payment_id, status, amount FROM refunds WHERE merchant_id = ?', [merchant.merchantId]);
     const byPayment = new Map<string, { captures: number; captured: number; refundOps: number; refundRows: number }>();
     for (const p of payments) byPayment.set(String(p.id), { captures: 0, captured: 0, refundOps: 0, refundRows: 0 });
@@ -175,7 +188,8 @@ describe('Tender on a 3-node Galera cluster', function () {
     for (const p of payments) {
       const e = byPayment.get(String(p.id))!;
       if (e.captures > 1 || Number(p.amount_captured) > Number(p.amount)) doubleCharges++;
-      if (e.refundOps > Number(p.amount_captured) || e.refundRows > Number(p.amount_captured) || Number(p.amount_refunded) > Number(p.amount_captured)) overRefunds++;
+      if (e.refundOps > Number(p.amount_captured) || e.refundRows > Number(p.amount_captured) || Number(p.amount_refunded) > Number(p.amount_captured))
+        overRefunds++;
       if (e.captured !== Number(p.amount_captured) || e.refundRows !== Number(p.amount_refunded) + Number(p.amount_refund_pending)) mismatches++;
     }
 
@@ -241,7 +255,11 @@ describe('Tender on a 3-node Galera cluster', function () {
     assert.equal(calls.get('refund/approved') ?? 0, refundsSucceeded.length, 'the bank approved exactly the refunds Tender recorded');
     assert.equal(capturedPayments, PAYMENTS, 'every payment was captured once');
     // write_conflict (503) is the one retryable 5xx: the request lost its race and wrote nothing.
-    assert.equal([...statuses.keys()].filter((k) => / (0|5\d\d)( |$)/.test(k) && !k.endsWith(' write_conflict')).length, 0, `no 5xx but write_conflict, no network error: ${JSON.stringify([...statuses])}`);
+    assert.equal(
+      [...statuses.keys()].filter((k) => / (0|5\d\d)( |$)/.test(k) && !k.endsWith(' write_conflict')).length,
+      0,
+      `no 5xx but write_conflict, no network error: ${JSON.stringify([...statuses])}`,
+    );
     assert.equal(lost, 0, 'no webhook lost');
     assert.equal(new Set(fingerprints).size, 1, `nodes agree: ${fingerprints.join(' ')}`);
   });

@@ -13,7 +13,11 @@ const POOR = '40817810000000000002';
 const OTHER = '40817810000000000003';
 
 /** A certificate made outside Tender's inventory, signed by `signer` (another CA, or Tender's CA with the wrong usage). */
-function craftCertificate(signer: { key: forge.pki.rsa.PrivateKey; subject: forge.pki.CertificateField[] }, extensions: object[], payerId: string): { keyPem: string; certificatePem: string } {
+function craftCertificate(
+  signer: { key: forge.pki.rsa.PrivateKey; subject: forge.pki.CertificateField[] },
+  extensions: object[],
+  payerId: string,
+): { keyPem: string; certificatePem: string } {
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(keys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
@@ -86,7 +90,10 @@ describe('payments from a personal account (signed requests)', function () {
     assert.equal(refund.body.status, 'succeeded');
     assert.equal((await shop.get(`/v1/payments/${id}`)).body.status, 'refunded');
     const events = await t.gateway.db('events').where({ object_id: id }).orderBy('seq');
-    assert.deepEqual(events.map((e: { type: string }) => e.type), ['payment.created', 'payment.processing', 'payment.captured', 'payment.refunded']);
+    assert.deepEqual(
+      events.map((e: { type: string }) => e.type),
+      ['payment.created', 'payment.processing', 'payment.captured', 'payment.refunded'],
+    );
 
     await admin(t.gateway.app).post(`/certificates/${device.serial}/revoke`, { reason: 'keyCompromise' }).expect(200);
     const next = await newPayment();
@@ -115,7 +122,7 @@ describe('payments from a personal account (signed requests)', function () {
     assert.equal((await shop.get(`/v1/payments/${id}`)).body.status, 'declined');
   });
 
-  it('keeps the account\'s balance: 100.00 pays 27.05 three times, not a fourth (issue 19 item 10)', async () => {
+  it("keeps the account's balance: 100.00 pays 27.05 three times, not a fourth (issue 19 item 10)", async () => {
     const poor = await poorPayer();
     const statuses: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -133,7 +140,9 @@ describe('payments from a personal account (signed requests)', function () {
     const other = await t.createMerchant('Other Shop');
     const otherShop = new MerchantClient(t.gateway.app, other.key);
     const p = await otherShop.createPayment({ amount: 1000 });
-    await request(t.gateway.app).get(`/pay-account/${pageTokenOf(p)}`).expect(403);
+    await request(t.gateway.app)
+      .get(`/pay-account/${pageTokenOf(p)}`)
+      .expect(403);
     const refused = await confirmSigned(t.gateway.app, device, pageTokenOf(p), {}, { iat: iat() }).expect(403);
     assert.equal(refused.body.error.code, 'account_payments_disabled');
     assert.equal((await otherShop.get(`/v1/payments/${p.id}`)).body.status, 'pending');
@@ -172,20 +181,28 @@ describe('payments from a personal account (signed requests)', function () {
     it('certificate_untrusted: issued by another CA', async () => {
       const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const subject = [{ name: 'commonName', value: 'Test payer CA' }];
-      const forged = craftCertificate({ key: forge.pki.privateKeyFromPem(keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()), subject }, [
-        { name: 'keyUsage', digitalSignature: true, critical: true },
-        { name: 'extKeyUsage', clientAuth: true },
-      ], device.payerId);
+      const forged = craftCertificate(
+        { key: forge.pki.privateKeyFromPem(keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()), subject },
+        [
+          { name: 'keyUsage', digitalSignature: true, critical: true },
+          { name: 'extKeyUsage', clientAuth: true },
+        ],
+        device.payerId,
+      );
       const { id, token } = await newPayment();
       await assertRefused(await confirmSigned(t.gateway.app, { ...device, ...forged }, token, {}, { iat: iat() }), 'certificate_untrusted', id);
     });
 
     it('certificate_wrong_usage: signed by the operator CA but for servers only', async () => {
       const ca = await t.gateway.container.resolve(CertificateAuthority).require();
-      const serverOnly = craftCertificate({ key: ca.forgeKey, subject: ca.certificate.subject.attributes }, [
-        { name: 'keyUsage', keyEncipherment: true, critical: true },
-        { name: 'extKeyUsage', serverAuth: true },
-      ], device.payerId);
+      const serverOnly = craftCertificate(
+        { key: ca.forgeKey, subject: ca.certificate.subject.attributes },
+        [
+          { name: 'keyUsage', keyEncipherment: true, critical: true },
+          { name: 'extKeyUsage', serverAuth: true },
+        ],
+        device.payerId,
+      );
       const { id, token } = await newPayment();
       await assertRefused(await confirmSigned(t.gateway.app, { ...device, ...serverOnly }, token, {}, { iat: iat() }), 'certificate_wrong_usage', id);
     });
@@ -205,7 +222,13 @@ describe('payments from a personal account (signed requests)', function () {
 
     it('signature_invalid: the body was changed after signing', async () => {
       const { id, token } = await newPayment();
-      const res = await confirmSigned(t.gateway.app, device, token, { account: { number: RICH } }, { iat: iat(), sentBody: JSON.stringify({ account: { number: OTHER } }) });
+      const res = await confirmSigned(
+        t.gateway.app,
+        device,
+        token,
+        { account: { number: RICH } },
+        { iat: iat(), sentBody: JSON.stringify({ account: { number: OTHER } }) },
+      );
       await assertRefused(res, 'signature_invalid', id);
     });
 

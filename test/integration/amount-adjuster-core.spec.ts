@@ -16,7 +16,16 @@ const couponPlugin = definePlugin({
   name: '@acme/tender-plugin-coupons',
   version: '1.0.0',
   coreRange: '^0.1.0',
-  migrations: [{ name: '001-coupon-uses', up: (db) => db.schema.createTable('coupons_uses', (t) => { t.string('payment_id', 40).notNullable(); t.bigInteger('off').notNullable(); }) }],
+  migrations: [
+    {
+      name: '001-coupon-uses',
+      up: (db) =>
+        db.schema.createTable('coupons_uses', (t) => {
+          t.string('payment_id', 40).notNullable();
+          t.bigInteger('off').notNullable();
+        }),
+    },
+  ],
   setup(ctx) {
     ctx.registerAmountAdjuster({
       name: 'coupons',
@@ -63,7 +72,10 @@ describe('core: amount adjustments at confirm (AmountAdjuster)', function () {
     const before = await uses();
     await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { coupons: { off: 1, refuse: true } } }).expect(400);
     await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { coupons: { off: 'x' } } }).expect(400);
-    assert.equal((await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { nobody: {} } }).expect(400)).body.error.param, 'adjustments.nobody');
+    assert.equal(
+      (await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { nobody: {} } }).expect(400)).body.error.param,
+      'adjustments.nobody',
+    );
     // The whole amount off: the bank is always asked for at least one minor unit, so the confirm fails and rolls back.
     await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { coupons: { off: 5000 } } }).expect(500);
     assert.equal(await uses(), before);
@@ -77,7 +89,7 @@ describe('core: amount adjustments at confirm (AmountAdjuster)', function () {
     await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.doNotHonor), adjustments: { coupons: { off: 1000 } } });
     const retried = (await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { coupons: { off: 300 } } }).expect(200)).body;
     assert.deepEqual([retried.status, retried.amount, retried.amount_discount], ['captured', 4700, 300]);
-    const again = (await shop.createPayment({ amount: 5000 }));
+    const again = await shop.createPayment({ amount: 5000 });
     await shop.post(`/v1/payments/${again.id}/confirm`, { ...card(CARDS.doNotHonor), adjustments: { coupons: { off: 1000 } } });
     const plain = (await shop.post(`/v1/payments/${again.id}/confirm`, card(CARDS.visa)).expect(200)).body;
     assert.deepEqual([plain.amount, plain.amount_discount], [5000, 0]);

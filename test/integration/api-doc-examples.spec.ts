@@ -47,12 +47,23 @@ describe('docs/api.md: every curl example runs as written', function () {
     const captured = [await shop.pay(CARDS.visa), await shop.pay(CARDS.visa)];
     const toCancel = await shop.createPayment();
     const authorized = await shop.pay(CARDS.visa, { capture_method: 'manual' });
-    await request(t.gateway.app).post(`/admin/v1/merchants/${merchant.id}/account-payments`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ enabled: true }).expect(200);
+    await request(t.gateway.app)
+      .post(`/admin/v1/merchants/${merchant.id}/account-payments`)
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ enabled: true })
+      .expect(200);
     const forPayer = await shop.createPayment({ amount: 50000 });
     // The operator has created the CA (docs/certificates.md) and set the shop's Assist credentials (docs/assist-migration.md).
-    const admin = (method: 'post' | 'put', url: string, body: object) => request(t.gateway.app)[method](url).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body);
+    const admin = (method: 'post' | 'put', url: string, body: object) =>
+      request(t.gateway.app)[method](url).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body);
     await admin('post', '/admin/v1/ca', { common_name: 'Docs CA', organization: 'Tender docs' }).expect(201);
-    await admin('put', `/admin/v1/merchants/${merchant.id}/assist`, { assist_merchant_id: 700123, salt: 'docs-salt', login: 'shop_api', password: 'correct-horse-9', result_url: 'http://127.0.0.1:3000/assist/result' }).expect(200);
+    await admin('put', `/admin/v1/merchants/${merchant.id}/assist`, {
+      assist_merchant_id: 700123,
+      salt: 'docs-salt',
+      login: 'shop_api',
+      password: 'correct-horse-9',
+      result_url: 'http://127.0.0.1:3000/assist/result',
+    }).expect(200);
     const statusUrl = t.gateway.container.resolve(StatusLink).urlFor(captured[0].id);
     stands.set('mer_3UseN5CZ9Ckr', merchant.id);
     stands.set('pay_UYeYPusIST98', captured[0].id);
@@ -97,7 +108,11 @@ describe('docs/api.md: every curl example runs as written', function () {
     for (const example of curlExamples(fs.readFileSync(API_MD, 'utf8'))) {
       // -w only adds the status after the body; the request is the one written.
       const command = substitute(example.command).replace(/^curl /, `curl -w '\\n${STATUS_MARK}%{http_code}\\n' `);
-      const { stdout, exit } = await run('bash', ['-c', command], { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, maxBuffer: 4 << 20 }).then(
+      const { stdout, exit } = await run('bash', ['-c', command], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+        maxBuffer: 4 << 20,
+      }).then(
         (r) => ({ stdout: r.stdout, exit: '' }),
         (e: { stdout?: string; message: string }) => ({ stdout: e.stdout ?? '', exit: e.message }),
       );

@@ -27,7 +27,9 @@ describe('applications queue: time in stage against the one-business-day target'
       plugins: [sandboxPlugin, standInBankPlugin(new StandInBankAdapter())],
       env: { TENDER_BUSINESS_WEEKEND: 'sat,sun', TENDER_BUSINESS_HOLIDAYS: '2026-12-08', TENDER_BUSINESS_TIME_ZONE: 'Europe/Moscow' },
     });
-    await new OperatorClient(t.gateway.app).post('/admin/v1/banks', { code: 'standin', name: 'Stand-in Bank', adapter_code: 'standin-bank', currencies: ['RUB'] }).expect(201);
+    await new OperatorClient(t.gateway.app)
+      .post('/admin/v1/banks', { code: 'standin', name: 'Stand-in Bank', adapter_code: 'standin-bank', currencies: ['RUB'] })
+      .expect(201);
     onboarding = t.gateway.container.resolve(OnboardingService);
   });
   after(() => t.close());
@@ -50,7 +52,11 @@ describe('applications queue: time in stage against the one-business-day target'
 
     const queue = await t.gateway.container.resolve(ApplicationsQueue).list(clock.now());
     const mine = queue.filter((a) => [early.id, later.id, idle.id].includes(a.id));
-    assert.deepEqual(mine.map((a) => a.id), [early.id, later.id, idle.id], 'longest wait first');
+    assert.deepEqual(
+      mine.map((a) => a.id),
+      [early.id, later.id, idle.id],
+      'longest wait first',
+    );
     const [e, l, i] = mine;
     // Mon 09:00 → Fri 12:00: Mon 15 h + Wed, Thu full + Fri 12 h = 3.125 business days.
     assert.equal(e?.businessDays, 3.125);

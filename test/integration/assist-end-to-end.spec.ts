@@ -20,7 +20,9 @@ async function startShop(): Promise<{ url: string; pushes: Push[]; close(): Prom
       pushes.push(Object.fromEntries(new URLSearchParams(body)));
       const code = refusedOnce ? '0' : '1';
       refusedOnce = true;
-      res.writeHead(200, { 'Content-Type': 'application/xml' }).end(`<?xml version="1.0"?><pushpaymentresult firstcode="${code}" secondcode="0"></pushpaymentresult>`);
+      res
+        .writeHead(200, { 'Content-Type': 'application/xml' })
+        .end(`<?xml version="1.0"?><pushpaymentresult firstcode="${code}" secondcode="0"></pushpaymentresult>`);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -47,7 +49,10 @@ describe('Assist protocol end to end: form POST, page, payment, push, orderstate
 
   before(async () => {
     shop = await startShop();
-    t = await startTestGateway({ plugins: [sandboxPlugin, createAssistPlugin({ intervalMs: 25, retryBaseMs: 25 })], env: { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' } });
+    t = await startTestGateway({
+      plugins: [sandboxPlugin, createAssistPlugin({ intervalMs: 25, retryBaseMs: 25 })],
+      env: { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' },
+    });
     const merchant = await t.createMerchant();
     api = new MerchantClient(t.gateway.app, merchant.key);
     await enableAssist(t.gateway.app, merchant.id, { result_url: shop.url });
@@ -68,13 +73,27 @@ describe('Assist protocol end to end: form POST, page, payment, push, orderstate
   }
 
   async function orderstate(billnumber: string): Promise<Record<string, string>> {
-    const res = await postForm(t.gateway.app, '/orderstate/orderstate.cfm', { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: billnumber, Format: '5' }).expect(200);
+    const res = await postForm(t.gateway.app, '/orderstate/orderstate.cfm', {
+      Merchant_ID: ASSIST.merchantId,
+      Login: ASSIST.login,
+      Password: ASSIST.password,
+      Billnumber: billnumber,
+      Format: '5',
+    }).expect(200);
     assert.equal(res.body.orderstate.firstcode, 0);
     return res.body.orderstate.order[0];
   }
 
   async function openOrder(orderNumber: string, delay: '0' | '1'): Promise<string> {
-    const form: Record<string, string> = { Merchant_ID: ASSIST.merchantId, OrderNumber: orderNumber, OrderAmount: '2500.50', OrderCurrency: 'RUB', Delay: delay, Language: 'RU', URL_RETURN: 'https://shop.example/back' };
+    const form: Record<string, string> = {
+      Merchant_ID: ASSIST.merchantId,
+      OrderNumber: orderNumber,
+      OrderAmount: '2500.50',
+      OrderCurrency: 'RUB',
+      Delay: delay,
+      Language: 'RU',
+      URL_RETURN: 'https://shop.example/back',
+    };
     form.Checkvalue = signOrder(form);
     const res = await postForm(t.gateway.app, '/pay/order.cfm', form).expect(303);
     const location = new URL(String(res.headers.location));
@@ -89,7 +108,9 @@ describe('Assist protocol end to end: form POST, page, payment, push, orderstate
     // The hosted page (GET /pay/:token) is built in another branch: the buyer's payment goes through the confirm API instead.
     await api.post(`/v1/payments/${billnumber}/confirm`, card(CARDS.visa)).expect(200);
 
-    const approved = await until(() => (shop.pushes.filter((p) => p.billnumber === billnumber && p.orderstate === 'Approved').length >= 2 ? pushFor(billnumber, 'Approved') : undefined));
+    const approved = await until(() =>
+      shop.pushes.filter((p) => p.billnumber === billnumber && p.orderstate === 'Approved').length >= 2 ? pushFor(billnumber, 'Approved') : undefined,
+    );
     assert.equal(approved.merchant_id, ASSIST.merchantId);
     assert.equal(approved.ordernumber, 'E2E-1');
     assert.equal(approved.orderamount, '2500.50');
@@ -99,12 +120,20 @@ describe('Assist protocol end to end: form POST, page, payment, push, orderstate
     assert.match(approved.approvalcode ?? '', /^\w{6}$/);
     assertSigned(approved);
     // The shop has answered; the sender records the delivery right after.
-    const row = await until(async () => (await t.gateway.db('assist_pushes').where({ payment_id: billnumber, status: 'delivered' }).first()) as { attempts: unknown } | undefined);
+    const row = await until(
+      async () => (await t.gateway.db('assist_pushes').where({ payment_id: billnumber, status: 'delivered' }).first()) as { attempts: unknown } | undefined,
+    );
     assert.equal(Number(row.attempts), 2, 'the refused first delivery was retried');
 
     assert.equal((await orderstate(billnumber)).orderstate, 'Approved');
 
-    const cancel = await postForm(t.gateway.app, '/cancel/wscancel.cfm', { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: billnumber, Format: '5' }).expect(200);
+    const cancel = await postForm(t.gateway.app, '/cancel/wscancel.cfm', {
+      Merchant_ID: ASSIST.merchantId,
+      Login: ASSIST.login,
+      Password: ASSIST.password,
+      Billnumber: billnumber,
+      Format: '5',
+    }).expect(200);
     assert.equal(cancel.body.wscancel.order[0].orderstate, 'Canceled');
     assertSigned(await until(() => pushFor(billnumber, 'Canceled')));
   });
@@ -115,7 +144,15 @@ describe('Assist protocol end to end: form POST, page, payment, push, orderstate
     assertSigned(await until(() => pushFor(billnumber, 'Delayed')));
     assert.equal((await orderstate(billnumber)).orderstate, 'Delayed');
 
-    const charge = await postForm(t.gateway.app, '/charge/charge.cfm', { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: billnumber, Amount: '1000.25', Currency: 'RUB', Format: '5' }).expect(200);
+    const charge = await postForm(t.gateway.app, '/charge/charge.cfm', {
+      Merchant_ID: ASSIST.merchantId,
+      Login: ASSIST.login,
+      Password: ASSIST.password,
+      Billnumber: billnumber,
+      Amount: '1000.25',
+      Currency: 'RUB',
+      Format: '5',
+    }).expect(200);
     assert.equal(charge.body.charge.firstcode, 0);
     assert.equal(charge.body.charge.orders[0].orderstate, 'PartialApproved');
     assert.equal(charge.body.charge.orders[0].amount, '1000.25');
@@ -124,7 +161,13 @@ describe('Assist protocol end to end: form POST, page, payment, push, orderstate
     assertSigned(partial);
     assert.equal((await orderstate(billnumber)).orderstate, 'PartialApproved');
 
-    const cancel = await postForm(t.gateway.app, '/cancel/wscancel.cfm', { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: billnumber, Format: '3' }).expect(200);
+    const cancel = await postForm(t.gateway.app, '/cancel/wscancel.cfm', {
+      Merchant_ID: ASSIST.merchantId,
+      Login: ASSIST.login,
+      Password: ASSIST.password,
+      Billnumber: billnumber,
+      Format: '3',
+    }).expect(200);
     assert.match(cancel.text, /<orderstate>Canceled<\/orderstate><responsecode>AS000<\/responsecode>/);
     await until(() => pushFor(billnumber, 'Canceled'));
     const payment = (await api.get(`/v1/payments/${billnumber}`).expect(200)).body;

@@ -69,19 +69,30 @@ describe('Assist answers: golden texts, driven by the reference client', functio
   });
   after(() => t.close());
 
-  it('payrequest.cfm answers the flat {url, expirationtime, orderstate} (expiry = the page\'s)', async () => {
+  it("payrequest.cfm answers the flat {url, expirationtime, orderstate} (expiry = the page's)", async () => {
     const res = await request(t.gateway.app)
       .post('/pay/payrequest.cfm')
       .type('form')
       .send({ Merchant_ID: ASSIST.merchantId, OrderNumber: 'G-1', OrderAmount: '1500.00', OrderCurrency: 'RUB', Delay: '1', Checkvalue: '' })
       .expect(200);
     // Checkvalue is required: refused, flat, nothing created.
-    assert.deepEqual(res.body, { url: '', expirationtime: '', orderstate: 'Declined', firstcode: 5, secondcode: 104, count: 0, message: 'Checkvalue is required for this merchant.' });
+    assert.deepEqual(res.body, {
+      url: '',
+      expirationtime: '',
+      orderstate: 'Declined',
+      firstcode: 5,
+      secondcode: 104,
+      count: 0,
+      message: 'Checkvalue is required for this merchant.',
+    });
     const order = await client.payrequest({ OrderNumber: 'G-1', OrderAmount: '1500.00', OrderCurrency: 'RUB', Delay: '1' });
     values.bill = order.billnumber;
     values.url = order.url;
     assert.equal(order.expirationtime, '20.11.2026 11:00:00', 'created at 10:30, the page lives 30 minutes');
-    const again = await request(t.gateway.app).post('/pay/payrequest.cfm').type('form').send({ Merchant_ID: ASSIST.merchantId, OrderNumber: 'G-1', OrderAmount: '1500.00', OrderCurrency: 'RUB', Delay: '1', Checkvalue: '', Format: '3' });
+    const again = await request(t.gateway.app)
+      .post('/pay/payrequest.cfm')
+      .type('form')
+      .send({ Merchant_ID: ASSIST.merchantId, OrderNumber: 'G-1', OrderAmount: '1500.00', OrderCurrency: 'RUB', Delay: '1', Checkvalue: '', Format: '3' });
     golden('payrequest-refused.xml', again.text);
   });
 
@@ -123,12 +134,21 @@ describe('Assist answers: golden texts, driven by the reference client', functio
   });
 
   it('refusals say what went wrong in major units: too much to return, a partial void', async () => {
-    await assert.rejects(client.wscancel(values.bill, { Amount: '400.00', Currency: 'RUB' }), (e: AssistApiError) => e.firstcode === 7 && e.secondcode === 2 && /At most 350\.00 RUB can still be returned/.test(e.message));
+    await assert.rejects(
+      client.wscancel(values.bill, { Amount: '400.00', Currency: 'RUB' }),
+      (e: AssistApiError) => e.firstcode === 7 && e.secondcode === 2 && /At most 350\.00 RUB can still be returned/.test(e.message),
+    );
     const p = await client.payrequest({ OrderNumber: 'G-2', OrderAmount: '300.00', OrderCurrency: 'RUB', Delay: '1' });
     await shop.post(`/v1/payments/${p.billnumber}/confirm`, card(CARDS.visa)).expect(200);
     const before = await rowCounts(t.gateway.db);
-    await assert.rejects(client.charge(p.billnumber, { Amount: '300.01', Currency: 'RUB' }), (e: AssistApiError) => e.firstcode === 7 && /At most 300\.00 RUB/.test(e.message));
-    await assert.rejects(client.wscancel(p.billnumber, { Amount: '100.00', Currency: 'RUB' }), (e: AssistApiError) => e.secondcode === 101 && /Partial voids are not possible/.test(e.message) && /300\.00 RUB/.test(e.message));
+    await assert.rejects(
+      client.charge(p.billnumber, { Amount: '300.01', Currency: 'RUB' }),
+      (e: AssistApiError) => e.firstcode === 7 && /At most 300\.00 RUB/.test(e.message),
+    );
+    await assert.rejects(
+      client.wscancel(p.billnumber, { Amount: '100.00', Currency: 'RUB' }),
+      (e: AssistApiError) => e.secondcode === 101 && /Partial voids are not possible/.test(e.message) && /300\.00 RUB/.test(e.message),
+    );
     assert.deepEqual(await rowCounts(t.gateway.db), before, 'a refusal changes nothing');
     const voided = await client.wscancel(p.billnumber);
     values.bill2 = p.billnumber;
@@ -140,17 +160,26 @@ describe('Assist answers: golden texts, driven by the reference client', functio
   it('orderresult.cfm lists the results of the period; orderstate pages a listing', async () => {
     golden('orderresult.json', await raw('/orderresult/orderresult.cfm', { StartYear: '2026', StartMonth: '11', StartDay: '20', Format: '5' }));
     const orders = await client.orderresult({ StartYear: '2026', StartMonth: '11', StartDay: '20' }, '3');
-    assert.deepEqual(orders.map((o) => o.ordernumber), ['G-1', 'G-2']);
+    assert.deepEqual(
+      orders.map((o) => o.ordernumber),
+      ['G-1', 'G-2'],
+    );
     const second = await client.orderstate({ StartYear: '2026', StartMonth: '11', StartDay: '20', PageSize: '1', Page: '2' }, '5');
-    assert.deepEqual(second.orders.map((o) => o.ordernumber), ['G-2']);
+    assert.deepEqual(
+      second.orders.map((o) => o.ordernumber),
+      ['G-2'],
+    );
     assert.deepEqual([second.head.count, second.head.page, second.head.pages, second.head.total], ['1', '2', '2', '2']);
   });
 
-  it('any failure under an Assist path is answered Assist-style, never Tender\'s JSON 404', async () => {
+  it("any failure under an Assist path is answered Assist-style, never Tender's JSON 404", async () => {
     golden('bad-password.xml', await raw('/orderstate/orderstate.cfm', { Billnumber: values.bill, Password: 'wrong-horse-9' }));
     golden('unknown-bill.json', await raw('/charge/charge.cfm', { Billnumber: 'pay_doesnotexist', Format: '5' }));
     golden('unknown-operation.xml', await raw('/orderstate/whatever.cfm', {}));
-    const get = await request(t.gateway.app).get('/charge/charge.cfm').expect(200).expect('Content-Type', /application\/xml/);
+    const get = await request(t.gateway.app)
+      .get('/charge/charge.cfm')
+      .expect(200)
+      .expect('Content-Type', /application\/xml/);
     golden('get-charge.xml', get.text);
     const format = await raw('/orderstate/orderstate.cfm', { Billnumber: values.bill, Format: '4' });
     assert.match(format, /firstcode="5" secondcode="105"/);

@@ -23,7 +23,13 @@ describe('Assist answers: hostile values and bad listing requests', function () 
     const merchant = await t.createMerchant();
     await enableAssist(t.gateway.app, merchant.id, { result_url: null });
     client = new AssistReferenceClient(t.gateway.app, { merchantId: ASSIST.merchantId, login: ASSIST.login, password: ASSIST.password, salt: ASSIST.salt });
-    const form: Record<string, string> = { Merchant_ID: ASSIST.merchantId, OrderNumber: 'H-1', OrderAmount: '10.00', OrderCurrency: 'RUB', OrderComment: COMMENT };
+    const form: Record<string, string> = {
+      Merchant_ID: ASSIST.merchantId,
+      OrderNumber: 'H-1',
+      OrderAmount: '10.00',
+      OrderCurrency: 'RUB',
+      OrderComment: COMMENT,
+    };
     form.Checkvalue = signOrder(form);
     const res = await request(t.gateway.app).post('/pay/payrequest.cfm').type('form').send(form).expect(200);
     assert.equal(res.body.firstcode, 0, JSON.stringify(res.body));
@@ -46,7 +52,14 @@ describe('Assist answers: hostile values and bad listing requests', function () 
 
   it('bad Page, PageSize, dates and Format are refused, in the asked format where it is known, and change nothing', async () => {
     const before = await rowCounts(t.gateway.db);
-    const bad: Array<Record<string, string>> = [{ Page: '0' }, { PageSize: '1001' }, { Page: '-1' }, { PageSize: 'ten' }, { StartYear: '2026', StartMonth: '2', StartDay: '30' }, { StartYear: '2026' }];
+    const bad: Array<Record<string, string>> = [
+      { Page: '0' },
+      { PageSize: '1001' },
+      { Page: '-1' },
+      { PageSize: 'ten' },
+      { StartYear: '2026', StartMonth: '2', StartDay: '30' },
+      { StartYear: '2026' },
+    ];
     for (const fields of bad) {
       await assert.rejects(client.orderstate(fields, '5'), (e: AssistApiError) => e.firstcode === 5 && e.secondcode === 100, JSON.stringify(fields));
       await assert.rejects(client.orderresult(fields, '3'), (e: AssistApiError) => e.firstcode === 5 && e.secondcode === 100, JSON.stringify(fields));
@@ -55,7 +68,7 @@ describe('Assist answers: hostile values and bad listing requests', function () 
     assert.deepEqual(await rowCounts(t.gateway.db), before);
   });
 
-  it('another merchant\'s credentials see none of these orders in any listing', async () => {
+  it("another merchant's credentials see none of these orders in any listing", async () => {
     const other = await t.createMerchant();
     await enableAssist(t.gateway.app, other.id, { assist_merchant_id: 800777 });
     const stranger = new AssistReferenceClient(t.gateway.app, { merchantId: '800777', login: ASSIST.login, password: ASSIST.password, salt: ASSIST.salt });

@@ -43,19 +43,28 @@ describe('Assist charge/cancel repeated after a timeout: never twice', function 
 
   it('two charges at once, then a third: one capture', async () => {
     const payment = await api.pay(CARDS.visa, { capture_method: 'manual', amount: 150000, currency: 'RUB' });
-    const both = await Promise.all([settled(client.charge(payment.id, { Amount: '1000.00', Currency: 'RUB' })), settled(client.charge(payment.id, { Amount: '1000.00', Currency: 'RUB' }))]);
+    const both = await Promise.all([
+      settled(client.charge(payment.id, { Amount: '1000.00', Currency: 'RUB' })),
+      settled(client.charge(payment.id, { Amount: '1000.00', Currency: 'RUB' })),
+    ]);
     assert.ok(both.some((r) => r !== 'refused' && r.orderstate === 'PartialApproved'));
     const third = await client.charge(payment.id, { Amount: '1000.00', Currency: 'RUB' }, '5');
     assert.equal(third.orderstate, 'PartialApproved');
     assert.equal(third.amount, '1000.00');
     assert.equal((await kinds(payment.id)).captures, 1);
     // A different amount is not a repeat: refused, with the reason in major units.
-    await assert.rejects(client.charge(payment.id, { Amount: '500.00', Currency: 'RUB' }), (e: AssistApiError) => e.firstcode === 7 && /PartialApproved/.test(e.message));
+    await assert.rejects(
+      client.charge(payment.id, { Amount: '500.00', Currency: 'RUB' }),
+      (e: AssistApiError) => e.firstcode === 7 && /PartialApproved/.test(e.message),
+    );
   });
 
   it('two partial refunds with the same amount at once, then a third: one refund', async () => {
     const payment = await api.pay(CARDS.visa, { amount: 90000, currency: 'RUB' });
-    const both = await Promise.all([client.wscancel(payment.id, { Amount: '100.00', Currency: 'RUB' }), client.wscancel(payment.id, { Amount: '100.00', Currency: 'RUB' })]);
+    const both = await Promise.all([
+      client.wscancel(payment.id, { Amount: '100.00', Currency: 'RUB' }),
+      client.wscancel(payment.id, { Amount: '100.00', Currency: 'RUB' }),
+    ]);
     // The call that finds the other's refund still at the bank answers the order as it stands (Approved, the refund pending).
     assert.ok(both.some((o) => o.orderstate === 'PartialCanceled'));
     assert.ok(both.every((o) => o.orderstate === 'PartialCanceled' || o.orderstate === 'Approved'));

@@ -69,7 +69,9 @@ describe('Assist protocol: golden order.cfm requests', function () {
 
   it('order.cfm: a wrong Checkvalue (a tampered amount) is refused with 5/103 and creates nothing', async () => {
     const before = await rowCounts(t.gateway.db);
-    const res = await send('order-cfm-wrong-checkvalue').expect(400).expect('Content-Type', /text\/html/);
+    const res = await send('order-cfm-wrong-checkvalue')
+      .expect(400)
+      .expect('Content-Type', /text\/html/);
     assert.match(res.text, /firstcode=<span id="firstcode">5<\/span> secondcode=<span id="secondcode">103<\/span>/);
     assert.deepEqual(await rowCounts(t.gateway.db), before);
   });

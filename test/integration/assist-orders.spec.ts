@@ -27,7 +27,13 @@ describe('Assist orders: one order number, one payment; currencies and return UR
   const admin = (method: 'put' | 'patch' | 'get', path: string) => request(t.gateway.app)[method](path).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
 
   function order(overrides: Record<string, string> = {}): Record<string, string> {
-    const form: Record<string, string> = { Merchant_ID: ASSIST.merchantId, OrderNumber: `O-${Math.random().toString(36).slice(2)}`, OrderAmount: '100.00', OrderCurrency: 'RUB', ...overrides };
+    const form: Record<string, string> = {
+      Merchant_ID: ASSIST.merchantId,
+      OrderNumber: `O-${Math.random().toString(36).slice(2)}`,
+      OrderAmount: '100.00',
+      OrderCurrency: 'RUB',
+      ...overrides,
+    };
     form.Checkvalue = signOrder(form);
     return form;
   }
@@ -39,7 +45,11 @@ describe('Assist orders: one order number, one payment; currencies and return UR
       assert.equal(res.status, 400, res.text);
       assert.match(res.text, new RegExp(`firstcode=<span id="firstcode">${firstcode}</span> secondcode=<span id="secondcode">${secondcode}</span>`));
     } else {
-      assert.deepEqual([Number(res.body.firstcode ?? res.body.result?.firstcode), Number(res.body.secondcode ?? res.body.result?.secondcode)], [firstcode, secondcode], res.text);
+      assert.deepEqual(
+        [Number(res.body.firstcode ?? res.body.result?.firstcode), Number(res.body.secondcode ?? res.body.result?.secondcode)],
+        [firstcode, secondcode],
+        res.text,
+      );
     }
     assert.deepEqual({ ...(await rowCounts(t.gateway.db)), orders: await count('assist_orders') }, before, 'a refused post writes nothing');
     return res.text;
@@ -80,7 +90,20 @@ describe('Assist orders: one order number, one payment; currencies and return UR
     const payments = await paymentsOf(form.OrderNumber);
     assert.equal(payments.length, 1);
     assert.equal(payments[0].status, 'captured');
-    assert.equal(Number((await t.gateway.db('bank_operations').where({ payment_id: String(payment.id) }).whereIn('kind', ['sale', 'capture', 'authorize']).count({ n: '*' }).first())?.n), 1, 'charged once');
+    assert.equal(
+      Number(
+        (
+          await t.gateway
+            .db('bank_operations')
+            .where({ payment_id: String(payment.id) })
+            .whereIn('kind', ['sale', 'capture', 'authorize'])
+            .count({ n: '*' })
+            .first()
+        )?.n,
+      ),
+      1,
+      'charged once',
+    );
   });
 
   it('concurrent duplicate posts of one order make one payment, and the losers of a changed amount are refused', async () => {
@@ -117,7 +140,11 @@ describe('Assist orders: one order number, one payment; currencies and return UR
   });
 
   it('a post refused before its payment is written leaves no claim: the order can be posted again with other terms', async () => {
-    await request(t.gateway.app).post(`/admin/v1/merchants/${merchant.id}/suspend`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ reason: 'test' }).expect(200);
+    await request(t.gateway.app)
+      .post(`/admin/v1/merchants/${merchant.id}/suspend`)
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ reason: 'test' })
+      .expect(200);
     const form = order({ OrderAmount: '30.00' });
     await refusedAs(form, 7, 4);
     await request(t.gateway.app).post(`/admin/v1/merchants/${merchant.id}/resume`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({}).expect(200);
@@ -125,7 +152,9 @@ describe('Assist orders: one order number, one payment; currencies and return UR
   });
 
   it('refuses currencies the merchant does not accept, and return URLs on hosts it has not listed', async () => {
-    await admin('patch', `/admin/v1/merchants/${merchant.id}/assist`).send({ currencies: ['RUB'] }).expect(200);
+    await admin('patch', `/admin/v1/merchants/${merchant.id}/assist`)
+      .send({ currencies: ['RUB'] })
+      .expect(200);
     const text = await refusedAs(order({ OrderCurrency: 'USD' }), 5, 102);
     assert.match(text, /accepts RUB/);
     await refusedAs(order({ OrderCurrency: 'EUR', Format: '5' }), 5, 102, '/pay/payrequest.cfm');
@@ -139,10 +168,14 @@ describe('Assist orders: one order number, one payment; currencies and return UR
     }
     await postForm(t.gateway.app, '/pay/order.cfm', { ...signed, URL_RETURN_OK: 'https://SHOP.example/ok' }).expect(303);
 
-    await admin('patch', `/admin/v1/merchants/${merchant.id}/assist`).send({ return_url_hosts: ['*.shop.example'] }).expect(200);
+    await admin('patch', `/admin/v1/merchants/${merchant.id}/assist`)
+      .send({ return_url_hosts: ['*.shop.example'] })
+      .expect(200);
     await refusedAs({ ...order(), URL_RETURN: 'https://shop.example/back' }, 5, 107);
     await postForm(t.gateway.app, '/pay/order.cfm', { ...order(), URL_RETURN: 'https://pay.shop.example/back' }).expect(303);
-    await admin('patch', `/admin/v1/merchants/${merchant.id}/assist`).send({ currencies: ['RUB', 'JPY', 'KWD', 'USD', 'EUR'], return_url_hosts: ['shop.example'] }).expect(200);
+    await admin('patch', `/admin/v1/merchants/${merchant.id}/assist`)
+      .send({ currencies: ['RUB', 'JPY', 'KWD', 'USD', 'EUR'], return_url_hosts: ['shop.example'] })
+      .expect(200);
   });
 
   it('settings: validated, PATCH changes only what it names, the merchant lists only its return hosts', async () => {
@@ -161,7 +194,9 @@ describe('Assist orders: one order number, one payment; currencies and return UR
       const res = await admin('patch', `/admin/v1/merchants/${merchant.id}/assist`).send(bad).expect(400);
       assert.equal(typeof res.body.error.code, 'string');
     }
-    await admin('put', `/admin/v1/merchants/${merchant.id}/assist`).send({ assist_merchant_id: 700123, salt: ASSIST.salt, login: ASSIST.login, password: ASSIST.password, currencies: ['ZZZ'] }).expect(400);
+    await admin('put', `/admin/v1/merchants/${merchant.id}/assist`)
+      .send({ assist_merchant_id: 700123, salt: ASSIST.salt, login: ASSIST.login, password: ASSIST.password, currencies: ['ZZZ'] })
+      .expect(400);
     const after = await admin('get', `/admin/v1/merchants/${merchant.id}/assist`).expect(200);
     assert.deepEqual(after.body, before.body, 'refused settings change nothing');
 
@@ -170,10 +205,22 @@ describe('Assist orders: one order number, one payment; currencies and return UR
     const kept = await admin('get', `/admin/v1/merchants/${merchant.id}/assist`).expect(200);
     assert.deepEqual([kept.body.currencies, kept.body.return_url_hosts], [before.body.currencies, before.body.return_url_hosts]);
 
-    const mine = await request(t.gateway.app).patch('/v1/assist').set('Authorization', `Bearer ${merchant.key}`).send({ return_url_hosts: ['shop.example', 'Checkout.Shop.Example'] }).expect(200);
+    const mine = await request(t.gateway.app)
+      .patch('/v1/assist')
+      .set('Authorization', `Bearer ${merchant.key}`)
+      .send({ return_url_hosts: ['shop.example', 'Checkout.Shop.Example'] })
+      .expect(200);
     assert.deepEqual(mine.body.return_url_hosts, ['shop.example', 'checkout.shop.example']);
-    await request(t.gateway.app).patch('/v1/assist').set('Authorization', `Bearer ${merchant.key}`).send({ currencies: ['USD'] }).expect(400);
+    await request(t.gateway.app)
+      .patch('/v1/assist')
+      .set('Authorization', `Bearer ${merchant.key}`)
+      .send({ currencies: ['USD'] })
+      .expect(400);
     const other = await t.createMerchant('Not Assist');
-    await request(t.gateway.app).patch('/v1/assist').set('Authorization', `Bearer ${other.key}`).send({ return_url_hosts: ['evil.test'] }).expect(404);
+    await request(t.gateway.app)
+      .patch('/v1/assist')
+      .set('Authorization', `Bearer ${other.key}`)
+      .send({ return_url_hosts: ['evil.test'] })
+      .expect(404);
   });
 });

@@ -33,7 +33,11 @@ describe('Assist result push: retries, giving up, watermark', function () {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t = await startTestGateway({ clock, plugins: [sandboxPlugin, createAssistPlugin({ retryBaseMs: 1000, maxAttempts: 3 })], env: { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' } });
+    t = await startTestGateway({
+      clock,
+      plugins: [sandboxPlugin, createAssistPlugin({ retryBaseMs: 1000, maxAttempts: 3 })],
+      env: { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' },
+    });
     const merchant = await t.createMerchant();
     api = new MerchantClient(t.gateway.app, merchant.key);
     await enableAssist(t.gateway.app, merchant.id, { result_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/result` });
@@ -68,7 +72,7 @@ describe('Assist result push: retries, giving up, watermark', function () {
     assert.equal(received, 3, 'a failed push is not sent again');
   });
 
-  it('delivers a payment\'s pushes in order once the shop accepts, and moves the watermark past settled events', async () => {
+  it("delivers a payment's pushes in order once the shop accepts, and moves the watermark past settled events", async () => {
     answer = '<?xml version="1.0"?><pushpaymentresult firstcode="0" secondcode="0"></pushpaymentresult>';
     const payment = await api.pay(CARDS.visa, { capture_method: 'manual' });
     await api.post(`/v1/payments/${payment.id}/capture`, { amount: 1000 }).expect(200);
@@ -76,7 +80,10 @@ describe('Assist result push: retries, giving up, watermark', function () {
     assert.equal(await sender.runOnce(), 2);
     assert.equal(received, before + 2);
     const pushes = await t.gateway.db('assist_pushes').where({ payment_id: payment.id }).orderBy('seq');
-    assert.deepEqual(pushes.map((p: { status: string }) => p.status), ['delivered', 'delivered']);
+    assert.deepEqual(
+      pushes.map((p: { status: string }) => p.status),
+      ['delivered', 'delivered'],
+    );
 
     const last = await t.gateway.db('events').max({ seq: 'seq' }).first();
     clock.advance(11 * 60_000);
@@ -85,7 +92,7 @@ describe('Assist result push: retries, giving up, watermark', function () {
     assert.equal(Number(settings.events_after_seq), Number(last?.seq));
   });
 
-  it('reads the shop\'s answer as XML: attributes in any order and either quote are accepted; look-alikes are retried', async () => {
+  it("reads the shop's answer as XML: attributes in any order and either quote are accepted; look-alikes are retried", async () => {
     const refusedAnswers = [
       '<html><body>pushpaymentresult firstcode="0" secondcode="0"</body></html>',
       '<!-- <pushpaymentresult firstcode="0" secondcode="0"/> --><ok/>',
@@ -134,9 +141,17 @@ describe('Assist result push: through the guarded outbound client', function () 
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     // Outside Tender: DNS. A resolver stands in for a name server that changes its answer.
-    const resolver = async (host: string): Promise<Array<{ address: string; family: 4 }>> => [{ address: host !== 'shop.rebind.test' ? '93.184.216.35' : rebound ? '127.0.0.1' : '93.184.216.34', family: 4 }];
-    t = await startTestGateway({ clock, resolver, plugins: [sandboxPlugin, standInBankPlugin(new StandInBankAdapter()), createAssistPlugin({ retryBaseMs: 1000, maxAttempts: 3 })] });
-    await new OperatorClient(t.gateway.app).post('/admin/v1/banks', { code: 'standin', name: 'Stand-in Bank', adapter_code: 'standin-bank', currencies: ['RUB'] }).expect(201);
+    const resolver = async (host: string): Promise<Array<{ address: string; family: 4 }>> => [
+      { address: host !== 'shop.rebind.test' ? '93.184.216.35' : rebound ? '127.0.0.1' : '93.184.216.34', family: 4 },
+    ];
+    t = await startTestGateway({
+      clock,
+      resolver,
+      plugins: [sandboxPlugin, standInBankPlugin(new StandInBankAdapter()), createAssistPlugin({ retryBaseMs: 1000, maxAttempts: 3 })],
+    });
+    await new OperatorClient(t.gateway.app)
+      .post('/admin/v1/banks', { code: 'standin', name: 'Stand-in Bank', adapter_code: 'standin-bank', currencies: ['RUB'] })
+      .expect(201);
     const merchant = await makeLive(t.gateway.app, 'Live Assist Shop', 'standin', 'TL000001');
     const port = (server.address() as AddressInfo).port;
     // Live mode: test mode lets pushes reach private addresses (a shop on the developer's machine).
@@ -165,7 +180,14 @@ describe('Assist result push: through the guarded outbound client', function () 
     const res = await request(t.gateway.app)
       .put(`/admin/v1/merchants/${other.id}/assist`)
       .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
-      .send({ assist_merchant_id: 700999, salt: 'x-salt', login: 'other_api', password: 'password-other', result_url: 'http://10.0.0.5/result', testmode: false })
+      .send({
+        assist_merchant_id: 700999,
+        salt: 'x-salt',
+        login: 'other_api',
+        password: 'password-other',
+        result_url: 'http://10.0.0.5/result',
+        testmode: false,
+      })
       .expect(400);
     assert.equal(res.body.error.param, 'result_url');
   });

@@ -40,7 +40,14 @@ describe('Assist rp.cfm: recurring payments on the card the first order saved', 
   const creds = { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password };
 
   async function firstOrder(orderNumber: string, extra: Record<string, string> = {}, cardNumber: string = CARDS.visa): Promise<string> {
-    const form: Record<string, string> = { Merchant_ID: ASSIST.merchantId, OrderNumber: orderNumber, OrderAmount: '990.00', OrderCurrency: 'RUB', RecurringIndicator: '1', ...extra };
+    const form: Record<string, string> = {
+      Merchant_ID: ASSIST.merchantId,
+      OrderNumber: orderNumber,
+      OrderAmount: '990.00',
+      OrderCurrency: 'RUB',
+      RecurringIndicator: '1',
+      ...extra,
+    };
     form.Checkvalue = signOrder(form);
     await postForm(t.gateway.app, '/pay/order.cfm', form).expect(303);
     const payment = await t.gateway.db('payments').where({ merchant_id: merchantId, order_id: orderNumber }).first();
@@ -84,7 +91,10 @@ describe('Assist rp.cfm: recurring payments on the card the first order saved', 
     assert.equal((await charges('SUB-1-2')).length, 1);
     assert.equal((await charges('SUB-1-3')).length, 1);
     assert.equal(concurrent.filter((a) => a.firstcode === 0).length >= 1, true);
-    const ops = await t.gateway.db('bank_operations').whereIn('payment_id', [String(payment.id), String((await charges('SUB-1-3'))[0].id)]).whereIn('kind', ['sale', 'authorize', 'capture']);
+    const ops = await t.gateway
+      .db('bank_operations')
+      .whereIn('payment_id', [String(payment.id), String((await charges('SUB-1-3'))[0].id)])
+      .whereIn('kind', ['sale', 'authorize', 'capture']);
     assert.equal(ops.length, 2, 'one charge per order number');
 
     // A process that stopped between the charge and recording it: the repeat finds the charge.
@@ -123,7 +133,14 @@ describe('Assist rp.cfm: recurring payments on the card the first order saved', 
       assert.deepEqual([answer.firstcode, answer.secondcode], [firstcode, secondcode], JSON.stringify(fields));
     }
     // Format 4 (SOAP) is not served: refused in the default format, XML.
-    const soap = await postForm(t.gateway.app, '/recurrent/rp.cfm', { ...creds, Format: '4', BillNumber: bill, OrderNumber: 'R-10', OrderAmount: '500.00', Currency: 'RUB' }).expect(200);
+    const soap = await postForm(t.gateway.app, '/recurrent/rp.cfm', {
+      ...creds,
+      Format: '4',
+      BillNumber: bill,
+      OrderNumber: 'R-10',
+      OrderAmount: '500.00',
+      Currency: 'RUB',
+    }).expect(200);
     assert.match(soap.text, /<result firstcode="5" secondcode="105"/);
     const after = { ...(await rowCounts(t.gateway.db)), orders: Number((await t.gateway.db('assist_orders').count({ n: '*' }).first())?.n) };
     assert.deepEqual(after, before);
@@ -147,13 +164,15 @@ describe('Assist rp.cfm: recurring payments on the card the first order saved', 
   it('a card deleted since the first order is refused, and the refusal leaves the order number free', async () => {
     const bill = await firstOrder('SUB-3');
     const pm = await t.gateway.db('customer_payment_methods').where({ merchant_id: merchantId, first_payment_id: bill }).first();
-    await request(t.gateway.app).delete(`/v1/payment_methods/${String(pm.id)}`).set('Authorization', `Bearer ${api.key}`).expect(200);
+    await request(t.gateway.app)
+      .delete(`/v1/payment_methods/${String(pm.id)}`)
+      .set('Authorization', `Bearer ${api.key}`)
+      .expect(200);
     const refused = await rp({ BillNumber: bill, OrderNumber: 'SUB-3-2', OrderAmount: '990.00', Currency: 'RUB' });
     assert.deepEqual([refused.firstcode, refused.secondcode], [7, 9]);
     assert.equal((await charges('SUB-3-2')).length, 0);
     assert.equal(Number((await t.gateway.db('assist_orders').where({ order_number: 'SUB-3-2' }).count({ n: '*' }).first())?.n), 0);
   });
-
 });
 
 describe('Assist rp.cfm without the saved-cards plugin', function () {
@@ -166,10 +185,25 @@ describe('Assist rp.cfm without the saved-cards plugin', function () {
   after(() => t.close());
 
   it('answers an Assist error, and a RecurringIndicator order is refused without writing anything', async () => {
-    const res = await postForm(t.gateway.app, '/recurrent/rp.cfm', { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Format: '5', BillNumber: 'pay_abc', OrderNumber: 'R-1', OrderAmount: '10.00', Currency: 'RUB' }).expect(200);
+    const res = await postForm(t.gateway.app, '/recurrent/rp.cfm', {
+      Merchant_ID: ASSIST.merchantId,
+      Login: ASSIST.login,
+      Password: ASSIST.password,
+      Format: '5',
+      BillNumber: 'pay_abc',
+      OrderNumber: 'R-1',
+      OrderAmount: '10.00',
+      Currency: 'RUB',
+    }).expect(200);
     assert.deepEqual([answerOf(res.body).firstcode, answerOf(res.body).secondcode], [7, 8]);
     const before = await rowCounts(t.gateway.db);
-    const form: Record<string, string> = { Merchant_ID: ASSIST.merchantId, OrderNumber: 'FIRST-1', OrderAmount: '10.00', OrderCurrency: 'RUB', RecurringIndicator: '1' };
+    const form: Record<string, string> = {
+      Merchant_ID: ASSIST.merchantId,
+      OrderNumber: 'FIRST-1',
+      OrderAmount: '10.00',
+      OrderCurrency: 'RUB',
+      RecurringIndicator: '1',
+    };
     const page = await postForm(t.gateway.app, '/pay/order.cfm', { ...form, Checkvalue: signOrder(form) }).expect(400);
     assert.match(page.text, /firstcode=<span id="firstcode">7<\/span> secondcode=<span id="secondcode">8<\/span>/);
     assert.deepEqual(await rowCounts(t.gateway.db), before);
@@ -178,7 +212,16 @@ describe('Assist rp.cfm without the saved-cards plugin', function () {
 
   it('wrong passwords lock the API login of the merchant from that address, rp.cfm and orderstate.cfm alike', async () => {
     const call = (path: string, password: string) =>
-      postForm(t.gateway.app, path, { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: password, Format: '5', BillNumber: 'pay_abc', OrderNumber: 'L-1', OrderAmount: '10.00', Currency: 'RUB' }).expect(200);
+      postForm(t.gateway.app, path, {
+        Merchant_ID: ASSIST.merchantId,
+        Login: ASSIST.login,
+        Password: password,
+        Format: '5',
+        BillNumber: 'pay_abc',
+        OrderNumber: 'L-1',
+        OrderAmount: '10.00',
+        Currency: 'RUB',
+      }).expect(200);
     for (let i = 0; i < 10; i++) {
       const wrong = answerOf((await call('/recurrent/rp.cfm', `wrong-${i}`)).body);
       assert.deepEqual([wrong.firstcode, wrong.secondcode], [2, 2]);

@@ -27,7 +27,15 @@ describe('Assist URL_RETURN_OK / URL_RETURN_NO / URL_RETURN through the hosted p
   after(() => t.close());
 
   async function openOrder(orderNumber: string, urls: Record<string, string>): Promise<string> {
-    const form: Record<string, string> = { Merchant_ID: ASSIST.merchantId, OrderNumber: orderNumber, OrderAmount: '100.00', OrderCurrency: 'RUB', Delay: '0', Language: 'EN', ...urls };
+    const form: Record<string, string> = {
+      Merchant_ID: ASSIST.merchantId,
+      OrderNumber: orderNumber,
+      OrderAmount: '100.00',
+      OrderCurrency: 'RUB',
+      Delay: '0',
+      Language: 'EN',
+      ...urls,
+    };
     form.Checkvalue = signOrder(form);
     const res = await postForm(t.gateway.app, '/pay/order.cfm', form).expect(303);
     return new URL(String(res.headers.location)).pathname.replace(/^\/pay\//, '');

@@ -23,7 +23,13 @@ describe('Assist protocol: settings, refusals and isolation', function () {
   const admin = () => ({ put: (path: string) => request(t.gateway.app).put(path).set('Authorization', `Bearer ${ADMIN_TOKEN}`) });
 
   function order(overrides: Record<string, string> = {}, sign = true): Record<string, string> {
-    const form: Record<string, string> = { Merchant_ID: ASSIST.merchantId, OrderNumber: `S-${Math.random().toString(36).slice(2)}`, OrderAmount: '100.00', OrderCurrency: 'RUB', ...overrides };
+    const form: Record<string, string> = {
+      Merchant_ID: ASSIST.merchantId,
+      OrderNumber: `S-${Math.random().toString(36).slice(2)}`,
+      OrderAmount: '100.00',
+      OrderCurrency: 'RUB',
+      ...overrides,
+    };
     if (sign) form.Checkvalue = signOrder(form);
     return form;
   }
@@ -37,7 +43,14 @@ describe('Assist protocol: settings, refusals and isolation', function () {
   }
 
   it('the operator sets it up; a bad setting writes nothing; secrets are never shown', async () => {
-    for (const bad of [{ salt: '' }, { password: 'short' }, { login: 'no spaces allowed' }, { assist_merchant_id: 'abc' }, { result_url: 'ftp://x' }, { extra: 1 }]) {
+    for (const bad of [
+      { salt: '' },
+      { password: 'short' },
+      { login: 'no spaces allowed' },
+      { assist_merchant_id: 'abc' },
+      { result_url: 'ftp://x' },
+      { extra: 1 },
+    ]) {
       const res = await admin()
         .put(`/admin/v1/merchants/${merchant.id}/assist`)
         .send({ assist_merchant_id: 700123, salt: ASSIST.salt, login: ASSIST.login, password: ASSIST.password, ...bad })
@@ -45,11 +58,27 @@ describe('Assist protocol: settings, refusals and isolation', function () {
       assert.equal(typeof res.body.error.code, 'string');
     }
     assert.equal(Number((await t.gateway.db('assist_merchants').count({ n: '*' }).first())?.n), 0);
-    await admin().put('/admin/v1/merchants/mer_nosuchmerchant/assist').send({ assist_merchant_id: 1, salt: 's', login: 'abc', password: 'password1' }).expect(404);
+    await admin()
+      .put('/admin/v1/merchants/mer_nosuchmerchant/assist')
+      .send({ assist_merchant_id: 1, salt: 's', login: 'abc', password: 'password1' })
+      .expect(404);
     await request(t.gateway.app).put(`/admin/v1/merchants/${merchant.id}/assist`).send({}).expect(401);
 
     const view = await enableAssist(t.gateway.app, merchant.id, { result_url: 'https://93.184.216.34/assist-result' });
-    assert.deepEqual(Object.keys(view).sort(), ['assist_merchant_id', 'checkvalue_required', 'created_at', 'currencies', 'enabled', 'login', 'merchant_id', 'object', 'result_url', 'return_url_hosts', 'testmode', 'updated_at']);
+    assert.deepEqual(Object.keys(view).sort(), [
+      'assist_merchant_id',
+      'checkvalue_required',
+      'created_at',
+      'currencies',
+      'enabled',
+      'login',
+      'merchant_id',
+      'object',
+      'result_url',
+      'return_url_hosts',
+      'testmode',
+      'updated_at',
+    ]);
     assert.equal(view.assist_merchant_id, 700123);
     assert.equal(view.testmode, true);
 
@@ -57,7 +86,10 @@ describe('Assist protocol: settings, refusals and isolation', function () {
     assert.deepEqual(mine.body, view);
     await new MerchantClient(t.gateway.app, other.key).get('/v1/assist').expect(404);
 
-    const taken = await admin().put(`/admin/v1/merchants/${other.id}/assist`).send({ assist_merchant_id: 700123, salt: 'x', login: 'other_api', password: 'password1' }).expect(400);
+    const taken = await admin()
+      .put(`/admin/v1/merchants/${other.id}/assist`)
+      .send({ assist_merchant_id: 700123, salt: 'x', login: 'other_api', password: 'password1' })
+      .expect(400);
     assert.equal(taken.body.error.param, 'assist_merchant_id');
   });
 
@@ -104,9 +136,12 @@ describe('Assist protocol: settings, refusals and isolation', function () {
     assert.equal(jpy!.capture_method, 'manual');
   });
 
-  it('another merchant cannot see or touch this merchant\'s payments', async () => {
+  it("another merchant cannot see or touch this merchant's payments", async () => {
     const payment = await new MerchantClient(t.gateway.app, merchant.key).pay(CARDS.visa, { capture_method: 'manual' });
-    await admin().put(`/admin/v1/merchants/${other.id}/assist`).send({ assist_merchant_id: 800001, salt: 'other-salt', login: 'other_api', password: 'password-other' }).expect(200);
+    await admin()
+      .put(`/admin/v1/merchants/${other.id}/assist`)
+      .send({ assist_merchant_id: 800001, salt: 'other-salt', login: 'other_api', password: 'password-other' })
+      .expect(200);
     const creds = { Merchant_ID: '800001', Login: 'other_api', Password: 'password-other', Billnumber: payment.id, Format: '5' };
     const state = await postForm(t.gateway.app, '/orderstate/orderstate.cfm', creds).expect(200);
     assert.deepEqual([state.body.orderstate.firstcode, state.body.orderstate.count, state.body.orderstate.order], [0, 0, []]);
@@ -119,7 +154,7 @@ describe('Assist protocol: settings, refusals and isolation', function () {
     assert.equal((await new MerchantClient(t.gateway.app, merchant.key).get(`/v1/payments/${payment.id}`)).body.status, 'authorized');
   });
 
-  it('refuses operations the order\'s state does not allow, and unsupported formats', async () => {
+  it("refuses operations the order's state does not allow, and unsupported formats", async () => {
     const payment = await new MerchantClient(t.gateway.app, merchant.key).pay(CARDS.visa, { capture_method: 'manual', amount: 5000 });
     const creds = { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: payment.id, Format: '5' };
     const tooMuch = await postForm(t.gateway.app, '/charge/charge.cfm', { ...creds, Amount: '50.01', Currency: 'RUB' }).expect(200);
@@ -139,7 +174,7 @@ describe('Assist protocol: settings, refusals and isolation', function () {
     assert.deepEqual([again.body.charge.firstcode, again.body.charge.secondcode], [7, 1]);
   });
 
-  it('answers an unreadable body in Assist\'s terms', async () => {
+  it("answers an unreadable body in Assist's terms", async () => {
     const before = await rowCounts(t.gateway.db);
     const json = await request(t.gateway.app).post('/pay/payrequest.cfm').set('Content-Type', 'application/json').send('{"Merchant_ID": 700123,').expect(200);
     assert.deepEqual([json.body.firstcode, json.body.secondcode, json.body.url], [5, 100, '']);

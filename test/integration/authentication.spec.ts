@@ -12,13 +12,21 @@ describe('authentication', function () {
   it('the operator API needs the admin token', async () => {
     const none = await request(t.gateway.app).post('/admin/v1/merchants').send({ name: 'X', email: 'x@example.com' }).expect(401);
     assert.equal(none.body.error.code, 'authentication_required');
-    const wrong = await request(t.gateway.app).post('/admin/v1/merchants').set('Authorization', 'Bearer adm_wrong_token_0000000000').send({ name: 'X', email: 'x@example.com' }).expect(401);
+    const wrong = await request(t.gateway.app)
+      .post('/admin/v1/merchants')
+      .set('Authorization', 'Bearer adm_wrong_token_0000000000')
+      .send({ name: 'X', email: 'x@example.com' })
+      .expect(401);
     assert.equal(wrong.body.error.code, 'api_key_invalid');
     assert.equal((await t.gateway.db('merchants')).length, 0);
   });
 
   it('creates a merchant in test mode with keys shown once and stored only as hashes', async () => {
-    const res = await request(t.gateway.app).post('/admin/v1/merchants').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: 'Shop', email: 'shop@example.com' }).expect(201);
+    const res = await request(t.gateway.app)
+      .post('/admin/v1/merchants')
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ name: 'Shop', email: 'shop@example.com' })
+      .expect(201);
     assert.equal(res.body.mode, 'test');
     assert.match(res.body.id, /^mer_/);
     assert.match(res.body.test_secret_key, /^sk_test_[0-9A-Za-z]{32}$/);
@@ -67,7 +75,11 @@ describe('a gateway without bank adapters', function () {
     const t = await startTestGateway({ plugins: [] });
     try {
       const shop = await t.createMerchant();
-      const p = await request(t.gateway.app).post('/v1/payments').set('Authorization', `Bearer ${shop.key}`).send({ amount: 100, currency: 'RUB', order_id: 'x' }).expect(201);
+      const p = await request(t.gateway.app)
+        .post('/v1/payments')
+        .set('Authorization', `Bearer ${shop.key}`)
+        .send({ amount: 100, currency: 'RUB', order_id: 'x' })
+        .expect(201);
       const res = await request(t.gateway.app)
         .post(`/v1/payments/${p.body.id}/confirm`)
         .set('Authorization', `Bearer ${shop.key}`)

@@ -31,7 +31,10 @@ describe('card on file: core extension points', function () {
   const vault = (): CardVault => t.gateway.container.resolve(CardVault);
   const order = (): string => `order-${Math.random().toString(36).slice(2)}`;
   const base = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ amount: 150000, currency: 'RUB', order_id: order(), ...extra });
-  const toldFor = (paymentId: string) => sandbox().authorizations().filter((a) => a.paymentId === paymentId);
+  const toldFor = (paymentId: string) =>
+    sandbox()
+      .authorizations()
+      .filter((a) => a.paymentId === paymentId);
 
   /** A refused request: the status and code, and not one row written anywhere. */
   async function refusedWithNothingWritten(body: Record<string, unknown>, status: number, code: string, param?: string, key?: string): Promise<void> {
@@ -44,7 +47,11 @@ describe('card on file: core extension points', function () {
 
   before(async () => {
     stored = storedMethodPlugin();
-    t = await startTestGateway({ clock, plugins: [sandboxPlugin, accountsPlugin, stored.plugin], env: { TENDER_LIVE_TEST_CARDS: 'refuse', TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' } });
+    t = await startTestGateway({
+      clock,
+      plugins: [sandboxPlugin, accountsPlugin, stored.plugin],
+      env: { TENDER_LIVE_TEST_CARDS: 'refuse', TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' },
+    });
     const merchant = await t.createMerchant('Card On File Shop');
     merchantId = merchant.id;
     shop = new MerchantClient(t.gateway.app, merchant.key);
@@ -78,7 +85,7 @@ describe('card on file: core extension points', function () {
       await refusedWithNothingWritten(base({ confirm: 'yes', ...card(CARDS.visa) }), 400, 'parameter_invalid', 'confirm');
     });
 
-    it('refuses a customer the directory does not know, or another merchant\'s, as not found, with nothing written', async () => {
+    it("refuses a customer the directory does not know, or another merchant's, as not found, with nothing written", async () => {
       await refusedWithNothingWritten(base({ customer: 'cus_nobody' }), 404, 'resource_not_found');
       const other = await t.createMerchant('Other Shop');
       const foreign = await addCustomer(t.gateway.db, other.id);
@@ -128,7 +135,15 @@ describe('card on file: core extension points', function () {
       const confirm = await live.post(`/v1/payments/${pending.id}/confirm`, card(CARDS.threeDSecure)).expect(400);
       assert.equal(confirm.body.error.code, 'card_test_number_live');
       assert.equal((await live.get(`/v1/payments/${pending.id}`).expect(200)).body.status, 'pending');
-      assert.equal(await t.gateway.db('card_vault').where({ merchant_id: merchantId, livemode: true }).count({ n: '*' }).first().then((r) => Number(r?.n)), 0);
+      assert.equal(
+        await t.gateway
+          .db('card_vault')
+          .where({ merchant_id: merchantId, livemode: true })
+          .count({ n: '*' })
+          .first()
+          .then((r) => Number(r?.n)),
+        0,
+      );
     });
 
     it('answers a retried create-and-confirm (same Idempotency-Key) with the same payment, charged once', async () => {
@@ -137,10 +152,32 @@ describe('card on file: core extension points', function () {
       const again = (await shop.post('/v1/payments', body, 'cof-retry-1').expect(201)).body;
       assert.equal(again.id, first.id);
       assert.equal(again.status, 'captured');
-      assert.equal(await t.gateway.db('payments').where({ order_id: String(body.order_id) }).count({ n: '*' }).first().then((r) => Number(r?.n)), 1);
-      assert.equal(await t.gateway.db('bank_operations').where({ payment_id: first.id }).count({ n: '*' }).first().then((r) => Number(r?.n)), 1);
+      assert.equal(
+        await t.gateway
+          .db('payments')
+          .where({ order_id: String(body.order_id) })
+          .count({ n: '*' })
+          .first()
+          .then((r) => Number(r?.n)),
+        1,
+      );
+      assert.equal(
+        await t.gateway
+          .db('bank_operations')
+          .where({ payment_id: first.id })
+          .count({ n: '*' })
+          .first()
+          .then((r) => Number(r?.n)),
+        1,
+      );
       // The service's own replay (a lost answer whose key the API layer no longer holds) is the same payment.
-      const replay = await t.gateway.container.resolve(PaymentService).create({ merchantId, livemode: false }, { amount: 150000, currency: 'RUB', order_id: String(body.order_id), capture_method: 'automatic' }, 'cof-retry-1');
+      const replay = await t.gateway.container
+        .resolve(PaymentService)
+        .create(
+          { merchantId, livemode: false },
+          { amount: 150000, currency: 'RUB', order_id: String(body.order_id), capture_method: 'automatic' },
+          'cof-retry-1',
+        );
       assert.equal(replay.id, first.id);
     });
 
@@ -157,12 +194,19 @@ describe('card on file: core extension points', function () {
   });
 
   describe('payment references (PaymentMethod.referencePrefix)', () => {
-    it('charges a stored card merchant-initiated: off_session, no CVC, the first payment\'s network reference, kept on the payment', async () => {
+    it("charges a stored card merchant-initiated: off_session, no CVC, the first payment's network reference, kept on the payment", async () => {
       const customer = await addCustomer(t.gateway.db, merchantId);
-      const first = (await shop.post('/v1/payments', base({ customer, setup_future_usage: 'off_session', confirm: true, ...card(CARDS.threeDSecure) })).expect(201)).body;
+      const first = (
+        await shop.post('/v1/payments', base({ customer, setup_future_usage: 'off_session', confirm: true, ...card(CARDS.threeDSecure) })).expect(201)
+      ).body;
       // 3220 challenges the buyer-present (API: the page) payment; a merchant-initiated one later is not challenged.
       assert.equal(first.status, 'requires_action');
-      const saved = await storeCard(t.gateway.db, vault(), { merchantId, customerId: customer, pan: CARDS.threeDSecure, networkReference: 'sbxnt_0123456789abcdef' });
+      const saved = await storeCard(t.gateway.db, vault(), {
+        merchantId,
+        customerId: customer,
+        pan: CARDS.threeDSecure,
+        networkReference: 'sbxnt_0123456789abcdef',
+      });
       const res = (await shop.post('/v1/payments', base({ customer, off_session: true, confirm: true, payment_method: saved.id })).expect(201)).body;
       assert.equal(res.status, 'captured');
       assert.equal(res.off_session, true);
@@ -170,7 +214,10 @@ describe('card on file: core extension points', function () {
       assert.equal(res.payment_method, saved.id);
       assert.equal(res.card.last4, '3220');
       const told = toldFor(res.id)[0];
-      assert.deepEqual({ initiator: told?.initiator, sequence: told?.sequence, reason: told?.reason, originalReference: told?.originalReference, cvcGiven: told?.cvcGiven }, { initiator: 'merchant', sequence: 'subsequent', reason: 'unscheduled', originalReference: 'sbxnt_0123456789abcdef', cvcGiven: false });
+      assert.deepEqual(
+        { initiator: told?.initiator, sequence: told?.sequence, reason: told?.reason, originalReference: told?.originalReference, cvcGiven: told?.cvcGiven },
+        { initiator: 'merchant', sequence: 'subsequent', reason: 'unscheduled', originalReference: 'sbxnt_0123456789abcdef', cvcGiven: false },
+      );
       const row = await t.gateway.db('payments').where({ id: res.id }).first();
       assert.equal(row!.payment_method_id, saved.id);
       assert.match(String(row!.network_reference), /^sbxnt_[0-9a-f]{16}$/);
@@ -181,7 +228,11 @@ describe('card on file: core extension points', function () {
     it('the same reference as the method object (type and { id }) is the same thing', async () => {
       const customer = await addCustomer(t.gateway.db, merchantId);
       const saved = await storeCard(t.gateway.db, vault(), { merchantId, customerId: customer, pan: CARDS.visa });
-      const res = (await shop.post('/v1/payments', base({ customer, confirm: true, payment_method: { type: 'stored_test_card', stored_test_card: { id: saved.id, cvc: '123' } } })).expect(201)).body;
+      const res = (
+        await shop
+          .post('/v1/payments', base({ customer, confirm: true, payment_method: { type: 'stored_test_card', stored_test_card: { id: saved.id, cvc: '123' } } }))
+          .expect(201)
+      ).body;
       assert.equal(res.status, 'captured');
       assert.equal(res.payment_method, saved.id);
       const told = toldFor(res.id)[0];
@@ -199,7 +250,7 @@ describe('card on file: core extension points', function () {
       assert.equal(bad.body.error.code, 'parameter_invalid');
     });
 
-    it('refuses another customer\'s stored card, an unknown one and another merchant\'s, with nothing written', async () => {
+    it("refuses another customer's stored card, an unknown one and another merchant's, with nothing written", async () => {
       const customer = await addCustomer(t.gateway.db, merchantId);
       const someoneElse = await addCustomer(t.gateway.db, merchantId);
       const theirs = await storeCard(t.gateway.db, vault(), { merchantId, customerId: someoneElse, pan: CARDS.visa });
@@ -210,12 +261,21 @@ describe('card on file: core extension points', function () {
       const foreign = await storeCard(t.gateway.db, vault(), { merchantId: other.id, customerId: foreignCustomer, pan: CARDS.visa });
       await refusedWithNothingWritten(base({ customer, off_session: true, confirm: true, payment_method: foreign.id }), 404, 'resource_not_found');
       const onSessionOnly = await storeCard(t.gateway.db, vault(), { merchantId, customerId: customer, pan: CARDS.visa, usage: 'on_session' });
-      await refusedWithNothingWritten(base({ customer, off_session: true, confirm: true, payment_method: onSessionOnly.id }), 400, 'payment_method_off_session_not_allowed');
+      await refusedWithNothingWritten(
+        base({ customer, off_session: true, confirm: true, payment_method: onSessionOnly.id }),
+        400,
+        'payment_method_off_session_not_allowed',
+      );
     });
 
     it('sends a merchant-initiated payment the issuer wants authenticated to requires_action, and its payment_url shows the 3-D Secure challenge', async () => {
       const customer = await addCustomer(t.gateway.db, merchantId);
-      const saved = await storeCard(t.gateway.db, vault(), { merchantId, customerId: customer, pan: '4000002760003184', networkReference: 'sbxnt_fedcba9876543210' });
+      const saved = await storeCard(t.gateway.db, vault(), {
+        merchantId,
+        customerId: customer,
+        pan: '4000002760003184',
+        networkReference: 'sbxnt_fedcba9876543210',
+      });
       const res = (await shop.post('/v1/payments', base({ customer, off_session: true, confirm: true, payment_method: saved.id })).expect(201)).body;
       assert.equal(res.status, 'requires_action');
       assert.equal(toldFor(res.id)[0]?.initiator, 'merchant');
@@ -228,14 +288,18 @@ describe('card on file: core extension points', function () {
       const notification = /name="notification_url" value="([^"]+)"/.exec(challenge.text)?.[1] ?? '';
       assert.notEqual(creq, '');
       await request(t.gateway.app).post('/sandbox/3ds/challenge').type('form').send({ creq, notification_url: notification }).expect(200);
-      const answer = await request(t.gateway.app).post('/sandbox/3ds/answer').type('form').send({ creq, notification_url: notification, code: '123456' }).expect(200);
+      const answer = await request(t.gateway.app)
+        .post('/sandbox/3ds/answer')
+        .type('form')
+        .send({ creq, notification_url: notification, code: '123456' })
+        .expect(200);
       const cres = /name="cres" value="([^"]+)"/.exec(answer.text)?.[1] ?? '';
       await request(t.gateway.app).post(notification).type('form').send({ cres }).expect(303);
       const done = (await shop.get(`/v1/payments/${res.id}`).expect(200)).body;
       assert.equal(done.status, 'captured');
       assert.deepEqual(done.three_d_secure, { eci: '05', status: 'Y' });
       const row = await t.gateway.db('payments').where({ id: res.id }).first();
-      assert.match(String(row!.network_reference), /^sbxnt_[0-9a-f]{16}$/, 'the completed authentication\'s approval keeps its network reference');
+      assert.match(String(row!.network_reference), /^sbxnt_[0-9a-f]{16}$/, "the completed authentication's approval keeps its network reference");
     });
   });
 
@@ -254,16 +318,23 @@ describe('card on file: core extension points', function () {
       const without = await shop.createPayment();
       const plain = await cardFormOf(t.gateway.app, pageTokenOf(String(without.payment_url)));
       assert.doesNotMatch(plain.html, /tsm-consent/);
-      const ru = await request(t.gateway.app).get(`/pay/${pageTokenOf(withCustomer.payment_url)}`).set('Accept-Language', 'ru').expect(200);
+      const ru = await request(t.gateway.app)
+        .get(`/pay/${pageTokenOf(withCustomer.payment_url)}`)
+        .set('Accept-Language', 'ru')
+        .expect(200);
       assert.ok(ru.text.length > 0);
     });
 
-    it('records the buyer\'s consent in the confirm transaction and saves the card as the first stored credential', async () => {
+    it("records the buyer's consent in the confirm transaction and saves the card as the first stored credential", async () => {
       const customer = await addCustomer(t.gateway.db, merchantId);
       const payment = (await shop.post('/v1/payments', base({ customer })).expect(201)).body;
       const form = await cardFormOf(t.gateway.app, pageTokenOf(payment.payment_url));
-      await request(t.gateway.app).post(form.action).type('form').set('X-Forwarded-For', '203.0.113.9')
-        .send({ form_token: form.token, number: CARDS.visa, expiry: expiry(), cvc: '123', holder_name: 'Ann Buyer', save_card: 'off_session' }).expect(303);
+      await request(t.gateway.app)
+        .post(form.action)
+        .type('form')
+        .set('X-Forwarded-For', '203.0.113.9')
+        .send({ form_token: form.token, number: CARDS.visa, expiry: expiry(), cvc: '123', holder_name: 'Ann Buyer', save_card: 'off_session' })
+        .expect(303);
       const done = (await shop.get(`/v1/payments/${payment.id}`).expect(200)).body;
       assert.equal(done.status, 'captured');
       assert.equal(done.setup_future_usage, 'off_session');
@@ -278,18 +349,25 @@ describe('card on file: core extension points', function () {
       const customer = await addCustomer(t.gateway.db, merchantId);
       const payment = (await shop.post('/v1/payments', base({ customer })).expect(201)).body;
       const form = await cardFormOf(t.gateway.app, pageTokenOf(payment.payment_url));
-      await request(t.gateway.app).post(form.action).type('form').send({ form_token: form.token, number: CARDS.visa, expiry: expiry(), cvc: '123' }).expect(303);
+      await request(t.gateway.app)
+        .post(form.action)
+        .type('form')
+        .send({ form_token: form.token, number: CARDS.visa, expiry: expiry(), cvc: '123' })
+        .expect(303);
       assert.equal((await t.gateway.db('tsm_consents').where({ payment_id: payment.id })).length, 0);
       assert.equal((await shop.get(`/v1/payments/${payment.id}`).expect(200)).body.setup_future_usage, null);
       assert.equal(toldFor(payment.id)[0]?.initiator, undefined);
     });
 
-    it('an add-on\'s refusal shows the part again with nothing written', async () => {
+    it("an add-on's refusal shows the part again with nothing written", async () => {
       const customer = await addCustomer(t.gateway.db, merchantId);
       const payment = (await shop.post('/v1/payments', base({ customer })).expect(201)).body;
       const form = await cardFormOf(t.gateway.app, pageTokenOf(payment.payment_url));
       const before = await counter.counts();
-      const res = await request(t.gateway.app).post(form.action).type('form').send({ form_token: form.token, number: CARDS.visa, expiry: expiry(), cvc: '123', save_card: 'refuse-me' });
+      const res = await request(t.gateway.app)
+        .post(form.action)
+        .type('form')
+        .send({ form_token: form.token, number: CARDS.visa, expiry: expiry(), cvc: '123', save_card: 'refuse-me' });
       assert.equal(res.status, 400);
       assert.match(await islandOf(t.gateway.app, res.text), /id="card-form"[\s\S]*id="form-alert"/);
       // The one-time form token was spent (as for every refused post); nothing else changed.
@@ -313,8 +391,18 @@ describe('card on file: core extension points', function () {
       const payments = t.gateway.container.resolve(PaymentService);
       const ctx = { merchantId, livemode: false };
       const customer = await addCustomer(t.gateway.db, merchantId);
-      const created = await payments.create(ctx, { amount: 100, currency: 'RUB', order_id: order(), capture_method: 'manual', customer, setup_future_usage: 'off_session' });
-      const verified = await payments.confirm(ctx, created.id, card(CARDS.visa).payment_method as never, undefined, { buyerPresent: false, verification: true });
+      const created = await payments.create(ctx, {
+        amount: 100,
+        currency: 'RUB',
+        order_id: order(),
+        capture_method: 'manual',
+        customer,
+        setup_future_usage: 'off_session',
+      });
+      const verified = await payments.confirm(ctx, created.id, card(CARDS.visa).payment_method as never, undefined, {
+        buyerPresent: false,
+        verification: true,
+      });
       assert.equal(verified.status, 'authorized');
       const told = toldFor(created.id)[0];
       assert.deepEqual([told?.verification, told?.initiator, told?.sequence], [true, 'cardholder', 'first']);
@@ -323,7 +411,7 @@ describe('card on file: core extension points', function () {
   });
 
   describe('plugin event types, vault delete', () => {
-    it('lets webhook endpoints subscribe to a plugin\'s event types by name and pattern; unknown ones stay refused', async () => {
+    it("lets webhook endpoints subscribe to a plugin's event types by name and pattern; unknown ones stay refused", async () => {
       for (const events of [[STORED_EVENT_TYPES[0]], ['tsm_customer.*'], ['payment.captured', 'tsm_customer.deleted']]) {
         const created = await shop.post('/v1/webhook_endpoints', { url: 'http://127.0.0.1:9/hooks', events });
         assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -383,8 +471,14 @@ describe('card on file: registrations the gateway refuses at start', function ()
     await assert.rejects(startTestGateway({ plugins: [sandboxPlugin, bad], dashboard: false }), why);
   };
   const addon = (overrides: Partial<MethodPartAddon> = {}): MethodPartAddon => ({
-    name: 'bad-cof-box', methods: ['card'], fields: ['box'], template: '<input name="box">', messages: { en: {}, ru: {}, ar: {} },
-    context: async () => ({}), submission: async () => ({}), ...overrides,
+    name: 'bad-cof-box',
+    methods: ['card'],
+    fields: ['box'],
+    template: '<input name="box">',
+    messages: { en: {}, ru: {}, ar: {} },
+    context: async () => ({}),
+    submission: async () => ({}),
+    ...overrides,
   });
 
   it('a second customer directory', async () => {
@@ -394,7 +488,7 @@ describe('card on file: registrations the gateway refuses at start', function ()
     }, /a customer directory is registered already/);
   });
 
-  it('an event type that is core\'s, malformed, or registered twice', async () => {
+  it("an event type that is core's, malformed, or registered twice", async () => {
     await refusedStart((ctx) => ctx.registerEventTypes(['payment.captured']), /event type 'payment.captured' is registered already/);
     await refusedStart((ctx) => ctx.registerEventTypes(['Customer Created']), /must be lower-case <object>.<what>/);
     await refusedStart((ctx) => ctx.registerEventTypes(['thing.done', 'thing.done']), /registered already/);
@@ -403,12 +497,23 @@ describe('card on file: registrations the gateway refuses at start', function ()
   it('an add-on that prints a value unescaped, is not named after its plugin, lacks a locale, or takes the form token', async () => {
     await refusedStart((ctx) => ctx.registerMethodPartAddon(addon({ template: '<p>{{{addon.html}}}</p>' })), /raw output/);
     await refusedStart((ctx) => ctx.registerMethodPartAddon(addon({ name: 'someone-else-box' })), /must be named after its plugin/);
-    await refusedStart((ctx) => ctx.registerMethodPartAddon(addon({ messages: { en: {}, ru: {} } as MethodPartAddon['messages'] })), /no texts for the locale 'ar'/);
+    await refusedStart(
+      (ctx) => ctx.registerMethodPartAddon(addon({ messages: { en: {}, ru: {} } as MethodPartAddon['messages'] })),
+      /no texts for the locale 'ar'/,
+    );
     await refusedStart((ctx) => ctx.registerMethodPartAddon(addon({ fields: ['form_token'] })), /form_token/);
   });
 
   it('a reference prefix two methods claim', async () => {
-    const method = (type: string): PaymentMethod => ({ type, referencePrefix: 'dup', input: z.object({ id: z.string() }), capability: 'card_authorization', instrument: async () => { throw new Error('not used'); } });
+    const method = (type: string): PaymentMethod => ({
+      type,
+      referencePrefix: 'dup',
+      input: z.object({ id: z.string() }),
+      capability: 'card_authorization',
+      instrument: async () => {
+        throw new Error('not used');
+      },
+    });
     await refusedStart((ctx) => {
       ctx.registerPaymentMethod(method('first_kind'));
       ctx.registerPaymentMethod(method('second_kind'));

@@ -20,14 +20,22 @@ describe('card tokens (embedded fields): POST /v1/tokens and confirm with tok_',
     sk = m.key;
     pk = m.publishableKey;
     shop = new MerchantClient(t.gateway.app, m.key);
-    await request(t.gateway.app).put('/v1/branding').set('Authorization', `Bearer ${sk}`).send({ frame_ancestors: [SHOP_ORIGIN] }).expect(200);
+    await request(t.gateway.app)
+      .put('/v1/branding')
+      .set('Authorization', `Bearer ${sk}`)
+      .send({ frame_ancestors: [SHOP_ORIGIN] })
+      .expect(200);
   });
   after(async () => {
     await t?.close();
   });
 
   const card = (number: string = CARDS.visa, cvc = '123') => ({ number, exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc });
-  const tokenize = (body: unknown, key = pk) => request(t.gateway.app).post('/v1/tokens').set('Authorization', `Bearer ${key}`).send(body as object);
+  const tokenize = (body: unknown, key = pk) =>
+    request(t.gateway.app)
+      .post('/v1/tokens')
+      .set('Authorization', `Bearer ${key}`)
+      .send(body as object);
 
   it('makes a token with a publishable key that pays one payment, once; the CVC is nowhere in the database', async () => {
     const tok = (await tokenize({ card: card(), origin: SHOP_ORIGIN }).expect(201)).body;
@@ -65,14 +73,17 @@ describe('card tokens (embedded fields): POST /v1/tokens and confirm with tok_',
     const tok = (await tokenize({ card: card() }).expect(201)).body;
     const a = await shop.createPayment();
     const b = await shop.createPayment();
-    const [ra, rb] = await Promise.all([shop.post(`/v1/payments/${a.id}/confirm`, { payment_method: tok.id }), shop.post(`/v1/payments/${b.id}/confirm`, { payment_method: tok.id })]);
+    const [ra, rb] = await Promise.all([
+      shop.post(`/v1/payments/${a.id}/confirm`, { payment_method: tok.id }),
+      shop.post(`/v1/payments/${b.id}/confirm`, { payment_method: tok.id }),
+    ]);
     const statuses = [ra.status, rb.status].sort();
     assert.deepEqual(statuses, [200, 400]);
     const captured = (await t.gateway.db('payments').whereIn('id', [a.id, b.id]).where({ status: 'captured' })).length;
     assert.equal(captured, 1);
   });
 
-  it('refuses bad input, a secret key, an unregistered origin and another merchant\'s token, writing nothing', async () => {
+  it("refuses bad input, a secret key, an unregistered origin and another merchant's token, writing nothing", async () => {
     const counter = await RowCounter.of(t.gateway.db);
     const before = await counter.counts();
     for (const [body, code] of [
@@ -109,13 +120,20 @@ describe('card tokens (embedded fields): POST /v1/tokens and confirm with tok_',
     const creq = /name="creq" value="([^"]+)"/.exec(frame.text)?.[1] ?? '';
     const notification = /name="notification_url" value="([^"]+)"/.exec(frame.text)?.[1] ?? '';
     assert.equal(notification, `/elements/challenge/${secret}/return`);
-    const answer = await request(t.gateway.app).post('/sandbox/3ds/answer').type('form').send({ creq, notification_url: notification, code: '123456' }).expect(200);
+    const answer = await request(t.gateway.app)
+      .post('/sandbox/3ds/answer')
+      .type('form')
+      .send({ creq, notification_url: notification, code: '123456' })
+      .expect(200);
     const cres = /name="cres" value="([^"]+)"/.exec(answer.text)?.[1] ?? '';
     const done = await request(t.gateway.app).post(notification).type('form').send({ cres }).expect(200);
     assert.match(done.text, /data-status="captured"/);
     assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'captured');
     // A wrong client secret finds nothing.
-    await request(t.gateway.app).post('/elements/confirm').send({ client_secret: 'x'.repeat(32), token: tok.id }).expect(404);
+    await request(t.gateway.app)
+      .post('/elements/confirm')
+      .send({ client_secret: 'x'.repeat(32), token: tok.id })
+      .expect(404);
   });
 
   it('serves the field frame only for a publishable key and a registered origin, framed by that origin alone', async () => {
@@ -133,12 +151,18 @@ describe('card tokens (embedded fields): POST /v1/tokens and confirm with tok_',
     await tokenize({ card: card(CARDS.mastercard, '9183') }).expect(201);
     await tokenize({ card: card('5555555555554443', '9184') }).expect(400);
     await tokenize({ card: { ...card(CARDS.mastercard, '9185'), exp_year: 1999 } }).expect(400);
-    await request(t.gateway.app).post('/v1/tokens').set('Authorization', `Bearer ${pk}`).type('json').send('{"card": {"number": "5555555555554444", "cvc": "9186"').expect(400);
+    await request(t.gateway.app)
+      .post('/v1/tokens')
+      .set('Authorization', `Bearer ${pk}`)
+      .type('json')
+      .send('{"card": {"number": "5555555555554444", "cvc": "9186"')
+      .expect(400);
     const logs = t.logs();
     assert.ok(logs.length > 0);
     for (const pan of [CARDS.mastercard, '5555555555554443']) assert.equal(logs.includes(pan), false, pan);
     // A 4-digit CVC may occur inside a timestamp or a duration by chance: look for it as a value, and for any cvc field.
-    for (const cvc of ['9183', '9184', '9185', '9186']) assert.equal(new RegExp(`["=:]${cvc}(?!\\d)`).test(logs.replace(/"[a-z_]*(time|ms|at|duration)[a-z_]*":\d+/gi, '')), false, cvc);
+    for (const cvc of ['9183', '9184', '9185', '9186'])
+      assert.equal(new RegExp(`["=:]${cvc}(?!\\d)`).test(logs.replace(/"[a-z_]*(time|ms|at|duration)[a-z_]*":\d+/gi, '')), false, cvc);
     assert.equal(/"cvc"/i.test(logs), false);
   });
 
@@ -146,8 +170,14 @@ describe('card tokens (embedded fields): POST /v1/tokens and confirm with tok_',
     const p = await shop.createPayment();
     const secret = pageTokenOf(String(p.payment_url));
     const stranger = await t.createMerchant('Stranger Shop');
-    await request(t.gateway.app).put('/v1/branding').set('Authorization', `Bearer ${stranger.key}`).send({ frame_ancestors: [SHOP_ORIGIN] }).expect(200);
-    const theirToken = (await request(t.gateway.app).post('/v1/tokens').set('Authorization', `Bearer ${stranger.publishableKey}`).send({ card: card() }).expect(201)).body.id as string;
+    await request(t.gateway.app)
+      .put('/v1/branding')
+      .set('Authorization', `Bearer ${stranger.key}`)
+      .send({ frame_ancestors: [SHOP_ORIGIN] })
+      .expect(200);
+    const theirToken = (
+      await request(t.gateway.app).post('/v1/tokens').set('Authorization', `Bearer ${stranger.publishableKey}`).send({ card: card() }).expect(201)
+    ).body.id as string;
     const counter = await RowCounter.of(t.gateway.db);
     const before = await counter.counts();
     await request(t.gateway.app).post('/elements/confirm').send({ client_secret: secret, token: theirToken }).expect(404);
@@ -175,7 +205,14 @@ describe('card tokens expire with their CVC', () => {
     await t?.close();
   });
 
-  const tokenize = async (): Promise<string> => (await request(t.gateway.app).post('/v1/tokens').set('Authorization', `Bearer ${pk}`).send({ card: { number: CARDS.visa, exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' } }).expect(201)).body.id as string;
+  const tokenize = async (): Promise<string> =>
+    (
+      await request(t.gateway.app)
+        .post('/v1/tokens')
+        .set('Authorization', `Bearer ${pk}`)
+        .send({ card: { number: CARDS.visa, exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' } })
+        .expect(201)
+    ).body.id as string;
 
   it('refuses a token after 10 minutes (card_token_expired) and leaves the payment and the token as they were', async () => {
     const tok = await tokenize();

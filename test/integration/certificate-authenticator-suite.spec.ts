@@ -4,7 +4,14 @@ import forge from 'node-forge';
 import { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator, FixedClock, Gateway, TenderError, definePlugin, loadConfig } from '@tender/core';
 import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
 import { plugin as accountsPlugin } from '@tender/plugin-accounts';
-import { CertificateAuthenticationRequest, CertificateAuthenticatorSubject, CredentialKind, PayerCredentials, assertConforms, checkCertificateAuthenticator } from '@tender/core/testing';
+import {
+  CertificateAuthenticationRequest,
+  CertificateAuthenticatorSubject,
+  CredentialKind,
+  PayerCredentials,
+  assertConforms,
+  checkCertificateAuthenticator,
+} from '@tender/core/testing';
 import { ADMIN_TOKEN, TestGateway, startTestGateway } from '../support/test-gateway';
 import { createTestDatabase } from '../support/test-database';
 import { admin, enrolPayer, issueFor, signRequest } from '../support/payer-app';
@@ -22,7 +29,10 @@ function foreignCertificate(payerId: string): { keyPem: string; certificatePem: 
   cert.validity.notAfter = new Date(Date.now() + DAY);
   cert.setSubject([{ name: 'commonName', value: payerId }]);
   cert.setIssuer([{ name: 'commonName', value: 'Self-made CA' }]);
-  cert.setExtensions([{ name: 'keyUsage', digitalSignature: true }, { name: 'extKeyUsage', clientAuth: true }]);
+  cert.setExtensions([
+    { name: 'keyUsage', digitalSignature: true },
+    { name: 'extKeyUsage', clientAuth: true },
+  ]);
   cert.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
   return { keyPem, certificatePem: forge.pki.certificateToPem(cert), serial: cert.serialNumber };
 }
@@ -41,7 +51,13 @@ const lazy: CertificateAuthenticator = {
     const jose = JSON.parse(Buffer.from(header.split('.')[0], 'base64url').toString('utf8')) as { x5c?: string[] };
     if (jose.x5c?.[0] === undefined) throw new TenderError('certificate_missing');
     const cert = new X509Certificate(Buffer.from(jose.x5c[0], 'base64'));
-    return { payerId: /CN=([^\n]+)/.exec(cert.subject)?.[1] ?? '', accountId: 'acc_unknown', certificateSerial: cert.serialNumber, method: 'lazy_header', nonce: undefined };
+    return {
+      payerId: /CN=([^\n]+)/.exec(cert.subject)?.[1] ?? '',
+      accountId: 'acc_unknown',
+      certificateSerial: cert.serialNumber,
+      method: 'lazy_header',
+      nonce: undefined,
+    };
   },
 };
 
@@ -71,10 +87,18 @@ describe('CertificateAuthenticator conformance from @tender/core/testing', funct
   }
 
   const signed = (authenticator: () => CertificateAuthenticator): CertificateAuthenticatorSubject => ({
-    get authenticator() { return authenticator(); },
+    get authenticator() {
+      return authenticator();
+    },
     credentials,
     proofCoversRequest: true,
-    prove: (c, r) => ({ method: r.method, path: r.path, headers: { 'tender-signature': signRequest(c.keyPem, c.certificatePem, r.path, r.body, { iat: iat() }) }, rawBody: Buffer.from(r.body), tlsClientCertificate: undefined }),
+    prove: (c, r) => ({
+      method: r.method,
+      path: r.path,
+      headers: { 'tender-signature': signRequest(c.keyPem, c.certificatePem, r.path, r.body, { iat: iat() }) },
+      rawBody: Buffer.from(r.body),
+      tlsClientCertificate: undefined,
+    }),
   });
 
   const builtIn = (code: string) => (): CertificateAuthenticator => {
@@ -94,19 +118,31 @@ describe('CertificateAuthenticator conformance from @tender/core/testing', funct
   });
 
   it('the built-in TLS client certificate authenticator conforms', async () => {
-    assertConforms(await checkCertificateAuthenticator({
-      authenticator: builtIn('tls_client_certificate')(),
-      credentials,
-      proofCoversRequest: false,
-      // What node:tls hands the route: the DER of the certificate the client presented (the handshake proved the key).
-      prove: (c, r) => ({ method: r.method, path: r.path, headers: {}, rawBody: Buffer.from(r.body), tlsClientCertificate: derOf(c.certificatePem) }),
-    }));
+    assertConforms(
+      await checkCertificateAuthenticator({
+        authenticator: builtIn('tls_client_certificate')(),
+        credentials,
+        proofCoversRequest: false,
+        // What node:tls hands the route: the DER of the certificate the client presented (the handshake proved the key).
+        prove: (c, r) => ({ method: r.method, path: r.path, headers: {}, rawBody: Buffer.from(r.body), tlsClientCertificate: derOf(c.certificatePem) }),
+      }),
+    );
   });
 
   it('rejects a lazy authenticator that believes any certificate it is shown', async () => {
     const report = await checkCertificateAuthenticator(signed(() => lazy));
-    for (const expected of ['accepted an expired certificate', 'accepted a revoked certificate', 'accepted a certificate from another CA', 'accepted a proof made with another key', 'accepted a changed body', 'accountId acc_unknown']) {
-      assert.ok(report.problems.some((p) => p.includes(expected)), `${expected}:\n${report.problems.join('\n')}`);
+    for (const expected of [
+      'accepted an expired certificate',
+      'accepted a revoked certificate',
+      'accepted a certificate from another CA',
+      'accepted a proof made with another key',
+      'accepted a changed body',
+      'accountId acc_unknown',
+    ]) {
+      assert.ok(
+        report.problems.some((p) => p.includes(expected)),
+        `${expected}:\n${report.problems.join('\n')}`,
+      );
     }
     assert.throws(() => assertConforms(report), /CertificateAuthenticator conformance: lazy_header/);
   });
@@ -120,9 +156,18 @@ describe('CertificateAuthenticator conformance from @tender/core/testing', funct
     };
     const database = await createTestDatabase();
     try {
-      const config = { ...loadConfig({ TENDER_MASTER_KEY: randomBytes(32).toString('base64'), TENDER_ADMIN_TOKEN: ADMIN_TOKEN, TENDER_LOG_LEVEL: 'silent' }), database: database.config };
+      const config = {
+        ...loadConfig({ TENDER_MASTER_KEY: randomBytes(32).toString('base64'), TENDER_ADMIN_TOKEN: ADMIN_TOKEN, TENDER_LOG_LEVEL: 'silent' }),
+        database: database.config,
+      };
       await assert.rejects(
-        Gateway.create(config, { plugins: [sandboxPlugin, accountsPlugin, definePlugin({ name: 'clash', version: '0.0.1', coreRange: '^0.1.0', setup: (ctx) => ctx.registerCertificateAuthenticator(clash) })] }),
+        Gateway.create(config, {
+          plugins: [
+            sandboxPlugin,
+            accountsPlugin,
+            definePlugin({ name: 'clash', version: '0.0.1', coreRange: '^0.1.0', setup: (ctx) => ctx.registerCertificateAuthenticator(clash) }),
+          ],
+        }),
         /two certificate authenticators share the code 'signed_request'/,
       );
     } finally {

@@ -27,14 +27,42 @@ describe('tender ca / tender certs (the CLI, with an OpenSSL-made CA imported)',
     // A command-line run on the embedded database; the services behind it run on both dialects elsewhere.
     if (testDatabaseUrl() !== undefined) this.skip();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-certs-cli-'));
-    env = { TENDER_DATA_DIR: dir, DATABASE_URL: `sqlite:${file('tender.sqlite')}`, TENDER_MASTER_KEY: randomBytes(32).toString('base64'), TENDER_ADMIN_TOKEN: ADMIN_TOKEN, TENDER_LOG_LEVEL: 'warn' };
+    env = {
+      TENDER_DATA_DIR: dir,
+      DATABASE_URL: `sqlite:${file('tender.sqlite')}`,
+      TENDER_MASTER_KEY: randomBytes(32).toString('base64'),
+      TENDER_ADMIN_TOKEN: ADMIN_TOKEN,
+      TENDER_LOG_LEVEL: 'warn',
+    };
   });
   after(() => {
     if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('imports a CA, issues from a CSR and as PKCS#12, lists and revokes', async () => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:3072', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '30', '-subj', '/CN=Imported payer CA/O=Example PSP', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:3072',
+        '-nodes',
+        '-keyout',
+        file('ca.key'),
+        '-out',
+        file('ca.pem'),
+        '-days',
+        '30',
+        '-subj',
+        '/CN=Imported payer CA/O=Example PSP',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ],
+      { stdio: 'pipe' },
+    );
     const imported = tender('ca', 'import', '--cert', file('ca.pem'), '--key', file('ca.key'));
     assert.equal(imported.status, 0, imported.stderr);
     assert.match(imported.stdout, /imported CA ca_/);
@@ -47,22 +75,44 @@ describe('tender ca / tender certs (the CLI, with an OpenSSL-made CA imported)',
     let payerId: string;
     let accountId: string;
     try {
-      const payer = await admin(gateway.app).post('/payers', { name: 'Oleg', account: { number: '40817810000000000001', bank: 'sandbox' } }).expect(201);
+      const payer = await admin(gateway.app)
+        .post('/payers', { name: 'Oleg', account: { number: '40817810000000000001', bank: 'sandbox' } })
+        .expect(201);
       payerId = payer.body.id;
       accountId = payer.body.accounts[0].id;
     } finally {
       await gateway.close();
     }
 
-    execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('device.key'), '-out', file('device.csr'), '-subj', '/CN=device'], { stdio: 'pipe' });
-    const fromCsr = tender('certs', 'issue', '--payer', payerId, '--account', accountId, '--csr', file('device.csr'), '--out', file('device.pem'), '--days', '90');
+    execFileSync(
+      'openssl',
+      ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('device.key'), '-out', file('device.csr'), '-subj', '/CN=device'],
+      { stdio: 'pipe' },
+    );
+    const fromCsr = tender(
+      'certs',
+      'issue',
+      '--payer',
+      payerId,
+      '--account',
+      accountId,
+      '--csr',
+      file('device.csr'),
+      '--out',
+      file('device.pem'),
+      '--days',
+      '90',
+    );
     assert.equal(fromCsr.status, 0, fromCsr.stderr);
     const serial = /issued ([0-9a-f]+)/.exec(fromCsr.stdout)?.[1] ?? '';
     assert.equal(execFileSync('openssl', ['verify', '-CAfile', file('ca.pem'), file('device.pem')], { encoding: 'utf8' }).trim(), `${file('device.pem')}: OK`);
 
     const p12 = tender('certs', 'issue', '--payer', payerId, '--account', accountId, '--p12', file('payer.p12'), '--password', 'cli password 1');
     assert.equal(p12.status, 0, p12.stderr);
-    assert.match(execFileSync('openssl', ['pkcs12', '-info', '-in', file('payer.p12'), '-passin', 'pass:cli password 1', '-nodes'], { encoding: 'utf8', stdio: 'pipe' }), /BEGIN PRIVATE KEY/);
+    assert.match(
+      execFileSync('openssl', ['pkcs12', '-info', '-in', file('payer.p12'), '-passin', 'pass:cli password 1', '-nodes'], { encoding: 'utf8', stdio: 'pipe' }),
+      /BEGIN PRIVATE KEY/,
+    );
 
     const listed = tender('certs', 'list', '--payer', payerId);
     assert.equal(listed.stdout.trim().split('\n').length, 2);

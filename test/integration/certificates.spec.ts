@@ -25,7 +25,9 @@ describe('certificate authority: issue, revoke, CRL (OpenSSL interop)', function
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-ca-'));
     const ca = await admin(t.gateway.app).post('/ca', { common_name: 'Test PSP payer CA', organization: 'Test PSP' }).expect(201);
     caFile = write('ca.pem', ca.body.certificate_pem);
-    const payer = await admin(t.gateway.app).post('/payers', { name: 'Anna', email: 'anna@example.com', account: { number: '40817810000000000001', bank: 'sandbox' } }).expect(201);
+    const payer = await admin(t.gateway.app)
+      .post('/payers', { name: 'Anna', email: 'anna@example.com', account: { number: '40817810000000000001', bank: 'sandbox' } })
+      .expect(201);
     payerId = payer.body.id;
     accountId = payer.body.accounts[0].id;
   });
@@ -49,7 +51,9 @@ describe('certificate authority: issue, revoke, CRL (OpenSSL interop)', function
   });
 
   it('issues a password-protected PKCS#12 that openssl opens, and a certificate openssl verifies', async () => {
-    const issued = await admin(t.gateway.app).post('/certificates', { payer_id: payerId, account_id: accountId, password: 'correct horse 42', validity_days: 30 }).expect(201);
+    const issued = await admin(t.gateway.app)
+      .post('/certificates', { payer_id: payerId, account_id: accountId, password: 'correct horse 42', validity_days: 30 })
+      .expect(201);
     const p12 = write('payer.p12', Buffer.from(issued.body.pkcs12, 'base64'));
     const info = openssl(['pkcs12', '-info', '-in', p12, '-passin', 'pass:correct horse 42', '-nodes']);
     assert.equal(info.status, 0, info.out);
@@ -73,8 +77,12 @@ describe('certificate authority: issue, revoke, CRL (OpenSSL interop)', function
   it('issues from a CSR made by `openssl req`, for the key that stays on the device', async () => {
     const keyFile = path.join(dir, 'device.key');
     const csrFile = path.join(dir, 'device.csr');
-    execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', csrFile, '-subj', '/CN=whatever the device says'], { stdio: 'pipe' });
-    const issued = await admin(t.gateway.app).post('/certificates', { payer_id: payerId, account_id: accountId, csr: fs.readFileSync(csrFile, 'utf8') }).expect(201);
+    execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', csrFile, '-subj', '/CN=whatever the device says'], {
+      stdio: 'pipe',
+    });
+    const issued = await admin(t.gateway.app)
+      .post('/certificates', { payer_id: payerId, account_id: accountId, csr: fs.readFileSync(csrFile, 'utf8') })
+      .expect(201);
     assert.equal(issued.body.issued_from, 'csr');
     assert.equal(issued.body.pkcs12, undefined);
     const certFile = write('device.pem', issued.body.certificate_pem);
@@ -88,12 +96,16 @@ describe('certificate authority: issue, revoke, CRL (OpenSSL interop)', function
 
   it('refuses a CSR that is not one, and writes nothing', async () => {
     const before = (await t.gateway.db('payer_certificates').count({ n: '*' }).first())?.n;
-    const bad = await admin(t.gateway.app).post('/certificates', { payer_id: payerId, account_id: accountId, csr: '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----' }).expect(400);
+    const bad = await admin(t.gateway.app)
+      .post('/certificates', { payer_id: payerId, account_id: accountId, csr: '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----' })
+      .expect(400);
     assert.equal(bad.body.error.code, 'parameter_invalid');
     assert.equal(bad.body.error.param, 'csr');
     const neither = await admin(t.gateway.app).post('/certificates', { payer_id: payerId, account_id: accountId }).expect(400);
     assert.equal(neither.body.error.code, 'parameter_invalid');
-    const otherAccount = await admin(t.gateway.app).post('/certificates', { payer_id: payerId, account_id: 'acct_doesnotexist', password: 'long enough' }).expect(404);
+    const otherAccount = await admin(t.gateway.app)
+      .post('/certificates', { payer_id: payerId, account_id: 'acct_doesnotexist', password: 'long enough' })
+      .expect(404);
     assert.equal(otherAccount.body.error.code, 'resource_not_found');
     assert.equal((await t.gateway.db('payer_certificates').count({ n: '*' }).first())?.n, before);
   });

@@ -22,11 +22,18 @@ describe('the hosted page for a recognised buyer: only their own usable saved ca
   after(() => t.close());
 
   async function island(paymentUrl: string): Promise<string> {
-    return islandOf(t.gateway.app, (await request(t.gateway.app).get(`/pay/${pageTokenOf(paymentUrl)}`).expect(200)).text);
+    return islandOf(
+      t.gateway.app,
+      (
+        await request(t.gateway.app)
+          .get(`/pay/${pageTokenOf(paymentUrl)}`)
+          .expect(200)
+      ).text,
+    );
   }
   const offeredIds = (html: string): string[] => [...html.matchAll(/name="payment_method" value="(pm_[0-9A-Za-z]+)"/g)].map((m) => m[1]).sort();
 
-  it('offers the payment\'s own customer\'s cards only: never another customer\'s of the same shop, nor another merchant\'s', async () => {
+  it("offers the payment's own customer's cards only: never another customer's of the same shop, nor another merchant's", async () => {
     const anna = await createCustomer(shop, { email: 'anna@example.com' });
     const annasVisa = (await saveCardViaApi(shop, anna, CARDS.visa, 'on_session')).pm;
     const annasMir = (await saveCardViaApi(shop, anna, CARDS.mir, 'off_session')).pm;
@@ -71,10 +78,14 @@ describe('the hosted page for a recognised buyer: only their own usable saved ca
     assert.match(none, /id="card-form"/);
   });
 
-  it('shows a paid payment\'s receipt (merchant, order, date in the merchant\'s zone, card, amount in the buyer\'s language), never "Amount due"', async () => {
+  it("shows a paid payment's receipt (merchant, order, date in the merchant's zone, card, amount in the buyer's language), never \"Amount due\"", async () => {
     const created = await shop.createPayment({ amount: 249900, currency: 'RUB', order_id: 'R-77', description: 'Green tea', locale: 'ru' });
     await shop.post(`/v1/payments/${created.id}/confirm`, card(CARDS.mir)).expect(200);
-    const html = (await request(t.gateway.app).get(`/pay/${pageTokenOf(String(created.payment_url))}`).expect(200)).text;
+    const html = (
+      await request(t.gateway.app)
+        .get(`/pay/${pageTokenOf(String(created.payment_url))}`)
+        .expect(200)
+    ).text;
     assert.equal(html.includes('К оплате'), false);
     assert.match(html, /<h2 id="receipt-title">Квитанция об оплате<\/h2>/);
     assert.match(html, /<dd id="receipt-merchant">Tea House<\/dd>/);
@@ -88,7 +99,11 @@ describe('the hosted page for a recognised buyer: only their own usable saved ca
   it('a canceled payment\'s page sums the order up without a date, a card or "Amount due"', async () => {
     const created = await shop.createPayment({ amount: 1500, currency: 'KWD', order_id: 'K-1', locale: 'en' });
     await shop.post(`/v1/payments/${created.id}/cancel`, {}).expect(200);
-    const html = (await request(t.gateway.app).get(`/pay/${pageTokenOf(String(created.payment_url))}`).expect(200)).text;
+    const html = (
+      await request(t.gateway.app)
+        .get(`/pay/${pageTokenOf(String(created.payment_url))}`)
+        .expect(200)
+    ).text;
     assert.equal(html.includes('Amount due'), false);
     assert.equal(html.includes('id="receipt-date"'), false);
     assert.equal(html.includes('id="result-card"'), false);

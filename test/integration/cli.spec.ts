@@ -16,7 +16,10 @@ interface Started {
 
 /** Starts `tender start` as a real process on a free port and waits for its banner. */
 async function startProcess(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [MAIN, 'start'], { env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', TENDER_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, 'start'], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', TENDER_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
@@ -89,7 +92,13 @@ describe('the tender command (embedded SQLite default)', function () {
     const s = await startProcess({ TENDER_DATA_DIR: dataDir, TENDER_SANDBOX_LATENCY_MS: '700' });
     const key = JSON.parse(fs.readFileSync(path.join(dataDir, 'demo-merchant.json'), 'utf8')).testSecretKey as string;
     const base = `http://127.0.0.1:${s.port}`;
-    const created = (await (await fetch(`${base}/v1/payments`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ amount: 100, currency: 'RUB', order_id: 'sigterm' }) })).json()) as { id: string };
+    const created = (await (
+      await fetch(`${base}/v1/payments`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ amount: 100, currency: 'RUB', order_id: 'sigterm' }),
+      })
+    ).json()) as { id: string };
     const inFlight = fetch(`${base}/v1/payments/${created.id}/confirm`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
@@ -105,7 +114,10 @@ describe('the tender command (embedded SQLite default)', function () {
   });
 
   it('refuses to start in production without a master key', async () => {
-    const child = spawn(process.execPath, [MAIN, 'start'], { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', TENDER_DATA_DIR: dataDir, TENDER_ADMIN_TOKEN: 'x'.repeat(32) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, 'start'], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', TENDER_DATA_DIR: dataDir, TENDER_ADMIN_TOKEN: 'x'.repeat(32) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const [code] = (await once(child, 'exit')) as [number | null];

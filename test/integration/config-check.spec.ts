@@ -32,7 +32,25 @@ describe('tender config check', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-config-check-'));
     // Two unrelated key pairs: a certificate with the other pair's key is a problem to report.
     for (const n of ['a', 'b']) {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${n}.example`, '-days', '30', '-keyout', path.join(dir, `${n}.key`), '-out', path.join(dir, `${n}.crt`)], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-subj',
+          `/CN=${n}.example`,
+          '-days',
+          '30',
+          '-keyout',
+          path.join(dir, `${n}.key`),
+          '-out',
+          path.join(dir, `${n}.crt`),
+        ],
+        { stdio: 'ignore' },
+      );
     }
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -67,25 +85,41 @@ describe('tender config check', function () {
     assert.equal(code, 1, out);
     const variables = errorLines(out).map((l) => /^error +(\w+):/.exec(l)?.[1]);
     // TENDER_ADMIN_TOKEN is only missing, and only production requires it: still found.
-    assert.deepEqual(variables.sort(), ['PORT', 'TENDER_ADMIN_TOKEN', 'TENDER_MASTER_KEY', 'TENDER_OUTBOUND_TIMEOUT_MS', 'TENDER_SMTP_URL', 'TENDER_TRUST_PROXY']);
+    assert.deepEqual(variables.sort(), [
+      'PORT',
+      'TENDER_ADMIN_TOKEN',
+      'TENDER_MASTER_KEY',
+      'TENDER_OUTBOUND_TIMEOUT_MS',
+      'TENDER_SMTP_URL',
+      'TENDER_TRUST_PROXY',
+    ]);
     assert.match(out, /TENDER_MASTER_KEY: must be base64 of exactly 32 bytes/);
     assert.match(out, /configuration: 6 problems/);
     // The invalid key is not echoed back.
     assert.doesNotMatch(out, /too-short/);
   });
 
-  it('checks the files the configuration names: a TLS key that is not the certificate\'s, a missing file, a plugin not installed', async () => {
-    const mismatched = await configCheck({ TENDER_DATA_DIR: path.join(dir, 'd1'), TENDER_TLS_CERT_FILE: path.join(dir, 'a.crt'), TENDER_TLS_KEY_FILE: path.join(dir, 'b.key'), TENDER_PLUGINS: '@tender/adapter-sandbox,@tender/no-such-plugin' });
+  it("checks the files the configuration names: a TLS key that is not the certificate's, a missing file, a plugin not installed", async () => {
+    const mismatched = await configCheck({
+      TENDER_DATA_DIR: path.join(dir, 'd1'),
+      TENDER_TLS_CERT_FILE: path.join(dir, 'a.crt'),
+      TENDER_TLS_KEY_FILE: path.join(dir, 'b.key'),
+      TENDER_PLUGINS: '@tender/adapter-sandbox,@tender/no-such-plugin',
+    });
     assert.equal(mismatched.code, 1, mismatched.out);
     assert.match(mismatched.out, /error +TENDER_TLS_KEY_FILE: .*b\.key is not the key of the certificate/);
     assert.match(mismatched.out, /error +TENDER_PLUGINS: not installed: @tender\/no-such-plugin\n/);
 
-    const missing = await configCheck({ TENDER_DATA_DIR: path.join(dir, 'd2'), TENDER_TLS_CERT_FILE: path.join(dir, 'none.crt'), TENDER_TLS_KEY_FILE: path.join(dir, 'a.key') });
+    const missing = await configCheck({
+      TENDER_DATA_DIR: path.join(dir, 'd2'),
+      TENDER_TLS_CERT_FILE: path.join(dir, 'none.crt'),
+      TENDER_TLS_KEY_FILE: path.join(dir, 'a.key'),
+    });
     assert.equal(missing.code, 1, missing.out);
     assert.match(missing.out, /error +TENDER_TLS_CERT_FILE: cannot read .*none\.crt: ENOENT/);
   });
 
-  it('--connect opens the database: a server that is not there is a DATABASE_URL problem; the run\'s own database passes', async () => {
+  it("--connect opens the database: a server that is not there is a DATABASE_URL problem; the run's own database passes", async () => {
     const closed = await configCheck({ TENDER_DATA_DIR: path.join(dir, 'd3'), DATABASE_URL: 'mysql://root@127.0.0.1:1/tender' }, ['check', '--connect']);
     assert.equal(closed.code, 1, closed.out);
     assert.match(closed.out, /error +DATABASE_URL: cannot connect: ECONNREFUSED/);

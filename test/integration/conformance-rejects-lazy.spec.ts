@@ -15,7 +15,10 @@ async function failedChecks(adapter: BankAdapter): Promise<string[]> {
     before: (fn) => befores.push(fn),
     after: (fn) => afters.push(fn),
   };
-  runBankAdapterConformance(api, { name: adapter.code, create: async () => ({ adapter, connection: { bankMerchantId: undefined, terminalId: undefined }, currency: 'RUB', account: '40817810000000000002' }) });
+  runBankAdapterConformance(api, {
+    name: adapter.code,
+    create: async () => ({ adapter, connection: { bankMerchantId: undefined, terminalId: undefined }, currency: 'RUB', account: '40817810000000000002' }),
+  });
   for (const fn of befores) await fn();
   const failed: string[] = [];
   for (const check of checks) {
@@ -40,7 +43,11 @@ describe('the conformance suite rejects a lazy adapter', () => {
       /settles it by inquiry/,
       /finds by inquiry every operation it answered/,
     ];
-    for (const pattern of expected) assert.ok(failed.some((t) => pattern.test(t)), `expected a failure matching ${pattern}; failed: ${JSON.stringify(failed)}`);
+    for (const pattern of expected)
+      assert.ok(
+        failed.some((t) => pattern.test(t)),
+        `expected a failure matching ${pattern}; failed: ${JSON.stringify(failed)}`,
+      );
     assert.deepEqual(await failedChecks(new SandboxBankAdapter()), [], 'the sandbox passes the same suite run the same way');
   });
 });

@@ -32,7 +32,9 @@ describe('operator console home: the overview', function () {
 
   before(async () => {
     t = await startTestGateway({ plugins: [sandboxPlugin, standInBankPlugin(new DecliningStandIn())] });
-    await new OperatorClient(t.gateway.app).post('/admin/v1/banks', { code: 'alfa', name: 'Alfa Stand-in', adapter_code: 'standin-bank', currencies: ['RUB', 'USD'] }).expect(201);
+    await new OperatorClient(t.gateway.app)
+      .post('/admin/v1/banks', { code: 'alfa', name: 'Alfa Stand-in', adapter_code: 'standin-bank', currencies: ['RUB', 'USD'] })
+      .expect(201);
     op = await operatorAgent(t);
   });
   after(() => t?.close());
@@ -96,7 +98,9 @@ describe('operator console home: the overview', function () {
     await client.post(`/v1/payments/${held.id}/confirm`, card(CARDS.visa)).expect(200);
     const payment = await t.gateway.db('payments').where({ id: held.id }).first();
 
-    await t.gateway.container.resolve(BankOperatorAlerts).raise({ kind: 'reversal_refused', reference: 'op_overview_1', paymentId: String(payment!.id), summary: 'reversal refused 3 times (96) <script>' });
+    await t.gateway.container
+      .resolve(BankOperatorAlerts)
+      .raise({ kind: 'reversal_refused', reference: 'op_overview_1', paymentId: String(payment!.id), summary: 'reversal refused 3 times (96) <script>' });
 
     const home = await op.agent.get('/console').expect(200);
     assert.equal(dataOf(home.text, 'overview-banks', 'troubled'), '1');
@@ -113,6 +117,8 @@ describe('operator console home: the overview', function () {
     const merchant = await merchantAgent(t, { role: 'owner' });
     const res = await merchant.agent.get('/console');
     assert.notEqual(res.status, 200);
-    await request(t.gateway.app).get('/console').expect((r) => assert.ok(r.status === 302 || r.status === 303 || r.status === 401, String(r.status)));
+    await request(t.gateway.app)
+      .get('/console')
+      .expect((r) => assert.ok(r.status === 302 || r.status === 303 || r.status === 401, String(r.status)));
   });
 });

@@ -39,7 +39,14 @@ describe('console queries: audit pages, bank health, the global review queue, st
     await t.gateway.db('audit_log').del();
     const write = async (action: string, merchantId: string | undefined, actor = 'operator'): Promise<void> => {
       clock.advance(3600_000);
-      await log.record(t.gateway.db, { actor, action, merchantId, objectType: merchantId === undefined ? 'bank' : 'merchant', objectId: merchantId ?? 'alfa', data: {} });
+      await log.record(t.gateway.db, {
+        actor,
+        action,
+        merchantId,
+        objectType: merchantId === undefined ? 'bank' : 'merchant',
+        objectId: merchantId ?? 'alfa',
+        data: {},
+      });
     };
     await write('bank.create', undefined); // 11:00
     await write('merchant.approve', 'mer_a'); // 12:00
@@ -51,31 +58,61 @@ describe('console queries: audit pages, bank health, the global review queue, st
 
     const p1 = await query.page({}, { limit: 3 });
     assert.ok(p1);
-    assert.deepEqual(p1.entries.map((e) => e.action), ['bank.update', 'merchant.resume', 'merchants_bogus.x']);
+    assert.deepEqual(
+      p1.entries.map((e) => e.action),
+      ['bank.update', 'merchant.resume', 'merchants_bogus.x'],
+    );
     assert.equal(p1.newer, undefined);
     const p2 = await query.page({}, { limit: 3, before: p1.older });
     assert.ok(p2);
-    assert.deepEqual(p2.entries.map((e) => e.action), ['merchant.suspend', 'merchant.go_live', 'merchant.approve']);
+    assert.deepEqual(
+      p2.entries.map((e) => e.action),
+      ['merchant.suspend', 'merchant.go_live', 'merchant.approve'],
+    );
     const p3 = await query.page({}, { limit: 3, before: p2.older });
     assert.ok(p3);
-    assert.deepEqual(p3.entries.map((e) => e.action), ['bank.create']);
+    assert.deepEqual(
+      p3.entries.map((e) => e.action),
+      ['bank.create'],
+    );
     assert.equal(p3.older, undefined);
     const back = await query.page({}, { limit: 3, after: p3.newer });
-    assert.deepEqual(back?.entries.map((e) => e.id), p2.entries.map((e) => e.id));
+    assert.deepEqual(
+      back?.entries.map((e) => e.id),
+      p2.entries.map((e) => e.id),
+    );
     const first = await query.page({}, { limit: 3, after: back?.newer });
-    assert.deepEqual(first?.entries.map((e) => e.id), p1.entries.map((e) => e.id));
+    assert.deepEqual(
+      first?.entries.map((e) => e.id),
+      p1.entries.map((e) => e.id),
+    );
     assert.equal(first?.newer, undefined);
 
     const family = await query.page({ action: 'merchant.' }, { limit: 10 });
-    assert.deepEqual(family?.entries.map((e) => e.action), ['merchant.resume', 'merchant.suspend', 'merchant.go_live', 'merchant.approve']);
+    assert.deepEqual(
+      family?.entries.map((e) => e.action),
+      ['merchant.resume', 'merchant.suspend', 'merchant.go_live', 'merchant.approve'],
+    );
     const exact = await query.page({ action: 'merchant.suspend', merchantId: 'mer_b' }, { limit: 10 });
-    assert.deepEqual(exact?.entries.map((e) => e.action), ['merchant.suspend']);
+    assert.deepEqual(
+      exact?.entries.map((e) => e.action),
+      ['merchant.suspend'],
+    );
     const byActor = await query.page({ actor: 'operator:opa_1' }, { limit: 10 });
-    assert.deepEqual(byActor?.entries.map((e) => e.action), ['merchant.resume', 'merchant.go_live']);
+    assert.deepEqual(
+      byActor?.entries.map((e) => e.action),
+      ['merchant.resume', 'merchant.go_live'],
+    );
     const window = await query.page({ from: Date.parse('2026-03-01T12:00:00Z'), to: Date.parse('2026-03-01T14:00:00Z') }, { limit: 10 });
-    assert.deepEqual(window?.entries.map((e) => e.action), ['merchant.go_live', 'merchant.approve']);
+    assert.deepEqual(
+      window?.entries.map((e) => e.action),
+      ['merchant.go_live', 'merchant.approve'],
+    );
     const bank = await query.page({ objectType: 'bank' }, { limit: 1 });
-    assert.deepEqual(bank?.entries.map((e) => e.action), ['bank.update']);
+    assert.deepEqual(
+      bank?.entries.map((e) => e.action),
+      ['bank.update'],
+    );
     assert.ok(bank?.older);
     assert.equal(await query.page({}, { limit: 3, before: 'aud_nosuchentry' }), undefined);
   });
@@ -85,7 +122,8 @@ describe('console queries: audit pages, bank health, the global review queue, st
     await op.post('/admin/v1/banks', { code: 'beta', name: 'Beta', adapter_code: 'sandbox', currencies: ['RUB'] }).expect(201);
     const one = await makeLive(t.gateway.app, 'Health One', 'alfa', 'T0000001');
     const two = await makeLive(t.gateway.app, 'Health Two', 'alfa', 'T0000002');
-    const connectionOf = async (merchantId: string): Promise<string> => String((await t.gateway.db('bank_connections').where({ merchant_id: merchantId }).first())!.id);
+    const connectionOf = async (merchantId: string): Promise<string> =>
+      String((await t.gateway.db('bank_connections').where({ merchant_id: merchantId }).first())!.id);
     const failing = await connectionOf(one.id);
     const healthy = await connectionOf(two.id);
     const health = t.gateway.container.resolve(ConnectionHealth);
@@ -93,7 +131,10 @@ describe('console queries: audit pages, bank health, the global review queue, st
     for (let i = 0; i < 10; i++) health.record(healthy, true, 100);
 
     const banks = await t.gateway.container.resolve(BankHealthSummary).banks();
-    assert.deepEqual(banks.map((b) => b.code), ['alfa', 'beta']);
+    assert.deepEqual(
+      banks.map((b) => b.code),
+      ['alfa', 'beta'],
+    );
     const [alfa, beta] = banks;
     assert.ok(alfa && beta);
     assert.equal(alfa.state, 'open');
@@ -117,9 +158,15 @@ describe('console queries: audit pages, bank health, the global review queue, st
     const queue = t.gateway.container.resolve(ReviewQueueQuery);
     const page1 = await queue.open({ limit: 1 });
     assert.ok(page1?.next);
-    assert.deepEqual(page1.reviews.map((r) => [r.paymentId, r.merchantName, r.amount, r.currency]), [[earlySecond.id, 'Early', 160000, 'RUB']]);
+    assert.deepEqual(
+      page1.reviews.map((r) => [r.paymentId, r.merchantName, r.amount, r.currency]),
+      [[earlySecond.id, 'Early', 160000, 'RUB']],
+    );
     const page2 = await queue.open({ limit: 1, after: page1.next });
-    assert.deepEqual(page2?.reviews.map((r) => r.paymentId), [lateFirst.id]);
+    assert.deepEqual(
+      page2?.reviews.map((r) => r.paymentId),
+      [lateFirst.id],
+    );
     assert.equal(page2?.next, undefined);
     assert.equal(await queue.open({ limit: 1, after: 'rrv_nosuchreview' }), undefined);
 
@@ -136,7 +183,10 @@ describe('console queries: audit pages, bank health, the global review queue, st
     assert.equal(entry!.actor, actor);
     assert.equal(entry!.action, 'risk_review.reject');
     assert.equal(entry!.merchant_id, scope.merchantId);
-    assert.deepEqual((await queue.open({ limit: 10 }))?.reviews.map((r) => r.paymentId), [earlySecond.id]);
+    assert.deepEqual(
+      (await queue.open({ limit: 10 }))?.reviews.map((r) => r.paymentId),
+      [earlySecond.id],
+    );
     // A merchant's own decision stays out of the operator's audit log.
     const own = (await early.get('/v1/risk/reviews?status=open').expect(200)).body.data[0] as { id: string };
     await early.post(`/v1/risk/reviews/${own.id}/approve`, {}).expect(200);
@@ -150,12 +200,28 @@ describe('console queries: audit pages, bank health, the global review queue, st
     await t.gateway.container.resolve(OnboardingService).approve(m.id, actor);
     await op.post(`/admin/v1/merchants/${m.id}/suspend`, { reason: 'checks' }).expect(200);
     const entries = await t.gateway.db('audit_log').where({ merchant_id: m.id }).orderBy('seq');
-    assert.deepEqual(entries.map((e: { action: string; actor: string }) => [e.action, e.actor]), [['merchant.approve', actor], ['merchant.suspend', 'operator']]);
+    assert.deepEqual(
+      entries.map((e: { action: string; actor: string }) => [e.action, e.actor]),
+      [
+        ['merchant.approve', actor],
+        ['merchant.suspend', 'operator'],
+      ],
+    );
 
-    await request(t.gateway.app).put('/admin/v1/routing').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ rules: [{ id: 'rub', priority: 1, match: { currencies: ['RUB'] }, targets: [{ bank: 'alfa', weight: 1 }] }] }).expect(200);
+    await request(t.gateway.app)
+      .put('/admin/v1/routing')
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ rules: [{ id: 'rub', priority: 1, match: { currencies: ['RUB'] }, targets: [{ bank: 'alfa', weight: 1 }] }] })
+      .expect(200);
     await putOperatorRules(t.gateway.app, { dry_run: false }).expect(200);
     const operatorWide = await t.gateway.db('audit_log').whereIn('object_type', ['routing_rules', 'risk_rule_set']).orderBy('seq');
-    assert.deepEqual(operatorWide.map((e: { action: string; actor: string; object_id: string }) => [e.action, e.actor, e.object_id]), [['routing.replace', 'operator', 'operator'], ['risk_rules.replace', 'operator', 'operator']]);
+    assert.deepEqual(
+      operatorWide.map((e: { action: string; actor: string; object_id: string }) => [e.action, e.actor, e.object_id]),
+      [
+        ['routing.replace', 'operator', 'operator'],
+        ['risk_rules.replace', 'operator', 'operator'],
+      ],
+    );
     // A refused rule set writes neither a version nor an audit entry.
     await putOperatorRules(t.gateway.app, { thresholds: { challenge: 90, review: 10 } }).expect(400);
     assert.equal(Number((await t.gateway.db('audit_log').where({ object_type: 'risk_rule_set' }).count({ n: '*' }).first())?.n), 1);
@@ -163,7 +229,10 @@ describe('console queries: audit pages, bank health, the global review queue, st
 
   it('counts merchants in every stage and offers only the moves their stage allows', async () => {
     const counts = await t.gateway.container.resolve(MerchantStageCounts).counts();
-    assert.deepEqual(counts.map((c) => c.stage), ['applied', 'registered', 'bank_chosen', 'contract_signed', 'live', 'suspended']);
+    assert.deepEqual(
+      counts.map((c) => c.stage),
+      ['applied', 'registered', 'bank_chosen', 'contract_signed', 'live', 'suspended'],
+    );
     const inDb = await t.gateway.db('merchants').select('stage').count({ n: '*' }).groupBy('stage');
     for (const row of inDb as Array<{ stage: string; n: number | string }>) assert.equal(counts.find((c) => c.stage === row.stage)?.count, Number(row.n));
     const repo = t.gateway.container.resolve(MerchantRepository);

@@ -47,13 +47,19 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
 
   before(async () => {
     t = await startTestGateway({ plugins: [sandboxPlugin, accountsPlugin, standInBankPlugin(new StandInBankAdapter())] });
-    await new OperatorClient(t.gateway.app).post('/admin/v1/banks', { code: 'alfa', name: 'Alfa', adapter_code: 'standin-bank', currencies: ['RUB', 'USD'] }).expect(201);
+    await new OperatorClient(t.gateway.app)
+      .post('/admin/v1/banks', { code: 'alfa', name: 'Alfa', adapter_code: 'standin-bank', currencies: ['RUB', 'USD'] })
+      .expect(201);
     op = await operatorAgent(t);
     actor = operatorAccountActor(op.user.accountId);
   });
   after(() => t?.close());
 
-  const post = (path: string, form: Record<string, string>): request.Test => op.agent.post(path).type('form').send({ _csrf: op.csrf, ...form });
+  const post = (path: string, form: Record<string, string>): request.Test =>
+    op.agent
+      .post(path)
+      .type('form')
+      .send({ _csrf: op.csrf, ...form });
 
   it('shows every screen to an operator', async () => {
     const screens: Array<[string, string]> = [
@@ -91,15 +97,27 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     assert.match(page.text, /T0000043/);
 
     const entries = await t.gateway.db('audit_log').where({ merchant_id: id }).orderBy('seq');
-    assert.deepEqual(entries.map((e: { action: string; actor: string }) => [e.action, e.actor]), [
-      ['merchant.approve', actor],
-      ['merchant.record_contract', actor],
-      ['merchant.go_live', actor],
-    ]);
+    assert.deepEqual(
+      entries.map((e: { action: string; actor: string }) => [e.action, e.actor]),
+      [
+        ['merchant.approve', actor],
+        ['merchant.record_contract', actor],
+        ['merchant.go_live', actor],
+      ],
+    );
     const connections = await t.gateway.db('bank_connections').where({ merchant_id: id, livemode: true }).orderBy('created_at');
-    assert.deepEqual(connections.map((c: { terminal_id: string; currencies: string }) => [c.terminal_id, JSON.parse(c.currencies)]), [['T0000042', ['RUB']], ['T0000043', ['RUB']]]);
+    assert.deepEqual(
+      connections.map((c: { terminal_id: string; currencies: string }) => [c.terminal_id, JSON.parse(c.currencies)]),
+      [
+        ['T0000042', ['RUB']],
+        ['T0000043', ['RUB']],
+      ],
+    );
     const audit = await op.agent.get(`/console/audit?actor=${encodeURIComponent(actor)}&merchant=${id}`).expect(200);
-    assert.deepEqual([...audit.text.matchAll(/data-action="([^"]+)"/g)].map((m) => m[1]), ['merchant.go_live', 'merchant.record_contract', 'merchant.approve']);
+    assert.deepEqual(
+      [...audit.text.matchAll(/data-action="([^"]+)"/g)].map((m) => m[1]),
+      ['merchant.go_live', 'merchant.record_contract', 'merchant.approve'],
+    );
   });
 
   it('refuses a move the stage machine forbids and a contract with a bad terminal, on the page, writing nothing', async () => {
@@ -136,16 +154,39 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     assert.match(invalid.text, /name="rule-0-currencies" value="RUBLES"/);
     assert.equal(await snapshot(t), before);
 
-    const saved = await post('/console/routing', { rule_count: '2', base_version: '0', 'rule-0-id': 'rub', 'rule-0-priority': '1', 'rule-0-currencies': 'RUB', 'rule-0-targets': 'alfa:3, sandbox:1' }).expect(303);
+    const saved = await post('/console/routing', {
+      rule_count: '2',
+      base_version: '0',
+      'rule-0-id': 'rub',
+      'rule-0-priority': '1',
+      'rule-0-currencies': 'RUB',
+      'rule-0-targets': 'alfa:3, sandbox:1',
+    }).expect(303);
     assert.equal(saved.headers.location, '/console/routing?saved=1');
     const admin = await new OperatorClient(t.gateway.app).get('/admin/v1/routing').expect(200);
-    assert.deepEqual(admin.body.rules, [{ id: 'rub', priority: 1, match: { currencies: ['RUB'] }, targets: [{ bank: 'alfa', weight: 3 }, { bank: 'sandbox', weight: 1 }] }]);
+    assert.deepEqual(admin.body.rules, [
+      {
+        id: 'rub',
+        priority: 1,
+        match: { currencies: ['RUB'] },
+        targets: [
+          { bank: 'alfa', weight: 3 },
+          { bank: 'sandbox', weight: 1 },
+        ],
+      },
+    ]);
     const entry = await t.gateway.db('audit_log').where({ action: 'routing.replace' }).orderBy('seq', 'desc').first();
     assert.equal(entry!.actor, actor);
 
     // Someone else's version 1 is current; a form opened on version 0 must not overwrite it unseen.
     const beforeStale = await snapshot(t);
-    const stale = await post('/console/routing', { rule_count: '1', base_version: '0', 'rule-0-id': 'usd', 'rule-0-priority': '2', 'rule-0-targets': 'alfa' }).expect(409);
+    const stale = await post('/console/routing', {
+      rule_count: '1',
+      base_version: '0',
+      'rule-0-id': 'usd',
+      'rule-0-priority': '2',
+      'rule-0-targets': 'alfa',
+    }).expect(409);
     assert.match(stale.text, /name="base_version" value="1"/);
     assert.equal(await snapshot(t), beforeStale);
   });
@@ -170,7 +211,10 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     assert.equal((await shop.get(`/v1/payments/${held.id}`).expect(200)).body.status, 'authorized', 'the confirmation page changes nothing');
     const decided = await post(`/console/risk/reviews/${reviewId}/approve`, { confirm: 'yes' }).expect(303);
     assert.equal(decided.headers.location, `/console/risk?done=approve&review=${reviewId}&payment_status=captured`);
-    assert.match((await op.agent.get(decided.headers.location).expect(200)).text, new RegExp(`id="console-done">[^<]*Review ${reviewId}: approved; the payment is now captured`));
+    assert.match(
+      (await op.agent.get(decided.headers.location).expect(200)).text,
+      new RegExp(`id="console-done">[^<]*Review ${reviewId}: approved; the payment is now captured`),
+    );
     assert.equal((await shop.get(`/v1/payments/${held.id}`).expect(200)).body.status, 'captured');
     const review = (await shop.get(`/v1/risk/reviews/${reviewId}`).expect(200)).body;
     assert.equal(review.decided_by, 'operator');
@@ -195,7 +239,10 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     const before = await snapshot(t);
     const noToken = await op.agent.post(`/console/merchants/${id}/approve`).type('form').send({});
     assert.equal(noToken.status, 403);
-    const wrongToken = await op.agent.post('/console/routing').type('form').send({ _csrf: 'forged', rule_count: '1', base_version: '1', 'rule-0-id': 'x', 'rule-0-priority': '1', 'rule-0-targets': 'alfa' });
+    const wrongToken = await op.agent
+      .post('/console/routing')
+      .type('form')
+      .send({ _csrf: 'forged', rule_count: '1', base_version: '1', 'rule-0-id': 'x', 'rule-0-priority': '1', 'rule-0-targets': 'alfa' });
     assert.equal(wrongToken.status, 403);
     assert.equal(await snapshot(t), before);
   });
@@ -204,20 +251,38 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     const merchant = await merchantAgent(t, { role: 'owner' });
     const id = await applicantAtBank(t, 'Not Yours', 'alfa');
     const before = await snapshot(t);
-    for (const path of ['/console/merchants', `/console/merchants/${id}`, '/console/banks', '/console/routing', '/console/risk', '/console/audit', '/console/certificates']) {
+    for (const path of [
+      '/console/merchants',
+      `/console/merchants/${id}`,
+      '/console/banks',
+      '/console/routing',
+      '/console/risk',
+      '/console/audit',
+      '/console/certificates',
+    ]) {
       const res = await merchant.agent.get(path);
       assert.notEqual(res.status, 200, path);
       assert.doesNotMatch(res.text, /id="merchant-table"|id="bank-table"|id="routing-form"|id="audit-filters"/, path);
     }
     const res = await merchant.agent.post(`/console/merchants/${id}/approve`).type('form').send({ _csrf: merchant.csrf });
     assert.notEqual(res.status, 303);
-    await request(t.gateway.app).get('/console/merchants').expect((r) => assert.notEqual(r.status, 200));
+    await request(t.gateway.app)
+      .get('/console/merchants')
+      .expect((r) => assert.notEqual(r.status, 200));
     assert.equal(await snapshot(t), before);
   });
 
   it('pages the audit log 50 at a time in both directions and validates filters', async () => {
     const log = t.gateway.container.resolve(AuditLog);
-    for (let i = 0; i < 60; i++) await log.record(t.gateway.db, { actor: 'operator:opa_pager', action: 'bank.update', merchantId: undefined, objectType: 'bank', objectId: `b${i}`, data: { i } });
+    for (let i = 0; i < 60; i++)
+      await log.record(t.gateway.db, {
+        actor: 'operator:opa_pager',
+        action: 'bank.update',
+        merchantId: undefined,
+        objectType: 'bank',
+        objectId: `b${i}`,
+        data: { i },
+      });
     const first = await op.agent.get('/console/audit?actor=operator:opa_pager').expect(200);
     assert.equal([...first.text.matchAll(/data-entry="/g)].length, 50);
     assert.match(first.text, /<code>b59<\/code>/);
@@ -257,7 +322,9 @@ describe('operator console over HTTP: screens, moves, refusals, roles, CSRF, aud
     const payer = (await admin.post('/admin/v1/payers', { name: 'Anna', account: { number: '40817810000000000001', bank: 'sandbox' } }).expect(201)).body;
     const accountId = payer.accounts?.[0]?.id ?? payer.account?.id;
     assert.ok(accountId, JSON.stringify(payer));
-    const issued = (await admin.post('/admin/v1/certificates', { payer_id: payer.id, account_id: accountId, password: 'correct horse 42', validity_days: 10 }).expect(201)).body;
+    const issued = (
+      await admin.post('/admin/v1/certificates', { payer_id: payer.id, account_id: accountId, password: 'correct horse 42', validity_days: 10 }).expect(201)
+    ).body;
     const page = await op.agent.get(`/console/certificates?payer=${payer.id}`).expect(200);
     assert.match(page.text, /Console Test CA/);
     assert.match(page.text, new RegExp(`data-serial="${issued.serial}"`));

@@ -33,7 +33,11 @@ describe('dashboard: developers, branding, onboarding and risk screens', functio
   });
 
   it('creates a labelled key shown once, rolls it and revokes it', async () => {
-    const created = await developer.agent.post('/dashboard/developers/keys').type('form').send({ _csrf: developer.csrf, label: 'Checkout server', kind: 'secret' }).expect(201);
+    const created = await developer.agent
+      .post('/dashboard/developers/keys')
+      .type('form')
+      .send({ _csrf: developer.csrf, label: 'Checkout server', kind: 'secret' })
+      .expect(201);
     const secret = /id="issued-secret">([^<]+)</.exec(created.text)?.[1];
     assert.ok(secret !== undefined && secret.startsWith('sk_test_'));
     await new MerchantClient(t.gateway.app, secret).get('/v1/payments').expect(200);
@@ -43,7 +47,11 @@ describe('dashboard: developers, branding, onboarding and risk screens', functio
     assert.ok(listed.text.includes('Checkout server'));
     assert.ok(!listed.text.includes(secret), 'the key is shown once, not in the list');
 
-    const rolled = await developer.agent.post(`/dashboard/developers/keys/${row.id}/roll`).type('form').send({ _csrf: developer.csrf, expires_in_hours: '0' }).expect(200);
+    const rolled = await developer.agent
+      .post(`/dashboard/developers/keys/${row.id}/roll`)
+      .type('form')
+      .send({ _csrf: developer.csrf, expires_in_hours: '0' })
+      .expect(200);
     const next = /id="issued-secret">([^<]+)</.exec(rolled.text)?.[1];
     assert.ok(next !== undefined && next !== secret);
     await new MerchantClient(t.gateway.app, next).get('/v1/payments').expect(200);
@@ -69,7 +77,11 @@ describe('dashboard: developers, branding, onboarding and risk screens', functio
   });
 
   it('adds a webhook endpoint, shows its deliveries and resends one', async () => {
-    const created = await owner.agent.post('/dashboard/developers/webhooks').type('form').send({ _csrf: owner.csrf, url: receiver.url(), events: 'payment.*' }).expect(201);
+    const created = await owner.agent
+      .post('/dashboard/developers/webhooks')
+      .type('form')
+      .send({ _csrf: owner.csrf, url: receiver.url(), events: 'payment.*' })
+      .expect(201);
     const endpointId = /id="endpoint-secret">[\s\S]*?<code>(we_[0-9A-Za-z]+)<\/code>/.exec(created.text)?.[1];
     assert.ok(endpointId !== undefined, created.text.slice(0, 2000));
     const p = await shop.pay(CARDS.visa, { amount: 2500 });
@@ -86,17 +98,29 @@ describe('dashboard: developers, branding, onboarding and risk screens', functio
   });
 
   it('creates a payment link and shows the HTML snippet', async () => {
-    const created = await owner.agent.post('/dashboard/developers/links').type('form').send({ _csrf: owner.csrf, description: 'Gift card', amount: '500.00', currency: 'RUB' }).expect(201);
+    const created = await owner.agent
+      .post('/dashboard/developers/links')
+      .type('form')
+      .send({ _csrf: owner.csrf, description: 'Gift card', amount: '500.00', currency: 'RUB' })
+      .expect(201);
     assert.match(created.text, /id="created-link"/);
     const link = await t.gateway.db('payment_links').where({ merchant_id: merchantId }).first();
     assert.equal(Number(link!.amount), 50000);
     assert.match(created.text, /id="html-snippet"/);
     assert.match(created.text, /\/pay\/form/);
-    await owner.agent.post('/dashboard/developers/links').type('form').send({ _csrf: owner.csrf, description: 'Bad', amount: '5.001', currency: 'RUB' }).expect(400);
+    await owner.agent
+      .post('/dashboard/developers/links')
+      .type('form')
+      .send({ _csrf: owner.csrf, description: 'Bad', amount: '5.001', currency: 'RUB' })
+      .expect(400);
   });
 
   it('previews branding as a draft in two widths, then publishes it', async () => {
-    await owner.agent.post('/dashboard/branding/preview').type('form').send({ _csrf: owner.csrf, primary_color: '#0a7d32', font: 'serif', button_style: 'pill' }).expect(200);
+    await owner.agent
+      .post('/dashboard/branding/preview')
+      .type('form')
+      .send({ _csrf: owner.csrf, primary_color: '#0a7d32', font: 'serif', button_style: 'pill' })
+      .expect(200);
     assert.equal((await shop.get('/v1/branding').expect(200)).body.primary_color, null, 'a preview publishes nothing');
     const editor = await owner.agent.get('/dashboard/branding').expect(200);
     assert.match(editor.text, /id="preview-desktop"/);
@@ -136,7 +160,11 @@ describe('dashboard: developers, branding, onboarding and risk screens', functio
     const confirmPage = await support.agent.post(`/dashboard/risk/reviews/${reviewId}/approve/review`).type('form').send({ _csrf: support.csrf }).expect(200);
     assert.match(confirmPage.text, /id="review-consequence">Approving captures the payment/);
     assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'authorized');
-    const decided = await support.agent.post(`/dashboard/risk/reviews/${reviewId}/approve`).type('form').send({ _csrf: support.csrf, confirm: 'yes' }).expect(303);
+    const decided = await support.agent
+      .post(`/dashboard/risk/reviews/${reviewId}/approve`)
+      .type('form')
+      .send({ _csrf: support.csrf, confirm: 'yes' })
+      .expect(303);
     assert.equal(decided.headers.location, `/dashboard/risk?decided=${reviewId}&result=approved&payment_status=captured`);
     assert.match((await support.agent.get(decided.headers.location).expect(200)).text, /id="review-done">Review approved; the payment is now captured/);
     assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'captured');

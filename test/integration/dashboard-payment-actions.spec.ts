@@ -57,20 +57,43 @@ describe('dashboard: payment actions and timeline', function () {
     assert.equal(after.status, 'partially_refunded');
     assert.equal(after.amountRefunded, 3000);
 
-    await eventually(async () => (await t.gateway.db('webhook_deliveries').where({ status: 'delivered' }).whereIn('event_id', t.gateway.db('events').select('id').where({ object_id: p.id }))).length >= 3, 'the payment events delivered');
+    await eventually(
+      async () =>
+        (
+          await t.gateway
+            .db('webhook_deliveries')
+            .where({ status: 'delivered' })
+            .whereIn('event_id', t.gateway.db('events').select('id').where({ object_id: p.id }))
+        ).length >= 3,
+      'the payment events delivered',
+    );
     const timeline = await t.gateway.container.resolve(PaymentTimelineAssembler).assemble(ctx, after);
     const kinds = new Set(timeline.entries.map((e) => e.kind));
-    for (const kind of ['created', 'risk', 'attempt', 'bank', 'refund', 'event', 'webhook'] as const) assert.ok(kinds.has(kind), `timeline has ${kind}: ${[...kinds].join(', ')}`);
+    for (const kind of ['created', 'risk', 'attempt', 'bank', 'refund', 'event', 'webhook'] as const)
+      assert.ok(kinds.has(kind), `timeline has ${kind}: ${[...kinds].join(', ')}`);
     const titles = timeline.entries.map((e) => e.title);
     assert.ok(titles.includes('payment.partially_refunded'));
     assert.ok(titles.includes('refund.succeeded'));
-    assert.ok(titles.some((title) => title.startsWith('refund: succeeded')), `the bank's refund answer: ${titles.join(' / ')}`);
-    assert.ok(titles.some((title) => /^webhook payment\.captured: delivered$/.test(title)), titles.join(' / '));
-    assert.deepEqual(timeline.refunds.map((r) => r.id), [refund.id]);
+    assert.ok(
+      titles.some((title) => title.startsWith('refund: succeeded')),
+      `the bank's refund answer: ${titles.join(' / ')}`,
+    );
+    assert.ok(
+      titles.some((title) => /^webhook payment\.captured: delivered$/.test(title)),
+      titles.join(' / '),
+    );
+    assert.deepEqual(
+      timeline.refunds.map((r) => r.id),
+      [refund.id],
+    );
     for (let i = 1; i < timeline.entries.length; i++) assert.ok((timeline.entries[i - 1]?.at ?? 0) <= (timeline.entries[i]?.at ?? 0), 'oldest first');
     // Another merchant's context reads nothing of it.
     const foreign = await t.gateway.container.resolve(PaymentTimelineAssembler).assemble(otherCtx, after);
-    assert.deepEqual(foreign.entries.map((e) => e.kind), ['created'], 'only the payment handed in; no rows of another tenant');
+    assert.deepEqual(
+      foreign.entries.map((e) => e.kind),
+      ['created'],
+      'only the payment handed in; no rows of another tenant',
+    );
   });
 
   it('a confirmation form sent twice refunds once', async () => {

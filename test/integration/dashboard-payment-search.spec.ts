@@ -75,7 +75,19 @@ describe('dashboard: payment search', function () {
     assert.equal(before?.method_type, 'card', 'a card confirm records its method type');
     await t.gateway.db('payments').where({ id }).update({ method_type: 'account' });
     // A plugin's row naming the payment for another merchant does not change anything any more.
-    await t.gateway.db('account_payments').insert({ payment_id: otherPayment, merchant_id: ctx.merchantId, livemode: false, bank_operation_id: 'op_fixture1', payer_id: 'payer_x', account_id: 'acct_x', certificate_serial: '01', authenticated_by: 'fixture', created_at: clock.now() });
+    await t.gateway
+      .db('account_payments')
+      .insert({
+        payment_id: otherPayment,
+        merchant_id: ctx.merchantId,
+        livemode: false,
+        bank_operation_id: 'op_fixture1',
+        payer_id: 'payer_x',
+        account_id: 'acct_x',
+        certificate_serial: '01',
+        authenticated_by: 'fixture',
+        created_at: clock.now(),
+      });
     try {
       assert.deepEqual(await ids({ method: 'account' }), [id]);
       assert.deepEqual(await ids({ method: 'account' }, other), [], "another merchant's search does not see it");
@@ -112,14 +124,23 @@ describe('dashboard: payment search', function () {
       const paid = await new MerchantClient(withSaved.gateway.app, m.key).pay(CARDS.visa, { amount: 1000 });
       await withSaved.gateway.db('payments').where({ id: paid.id }).update({ method_type: 'saved_card' });
       const found = await withSaved.gateway.container.resolve(PaymentSearch).page(scope, filter({ method: 'card' }), undefined, 10);
-      assert.deepEqual(found.payments.map((p) => p.id), [paid.id]);
+      assert.deepEqual(
+        found.payments.map((p) => p.id),
+        [paid.id],
+      );
     } finally {
       await withSaved.close();
     }
   });
 
   it('derives the card method types from the methods that declare themselves card-based', () => {
-    const methods = [{ type: 'card', capability: 'card_authorization' }, { type: 'card_token', capability: 'card_authorization' }, { type: 'saved_card', capability: 'card_authorization' }, { type: 'sbp', capability: 'sbp_qr' }, { type: 'account', capability: 'account_debit' }];
+    const methods = [
+      { type: 'card', capability: 'card_authorization' },
+      { type: 'card_token', capability: 'card_authorization' },
+      { type: 'saved_card', capability: 'card_authorization' },
+      { type: 'sbp', capability: 'sbp_qr' },
+      { type: 'account', capability: 'account_debit' },
+    ];
     assert.deepEqual(methodTypesOf('card', methods), ['card', 'card_token', 'saved_card']);
     assert.deepEqual(methodTypesOf('account', methods), ['account']);
     assert.equal(methodTypesOf('visa', methods), undefined);
@@ -176,7 +197,14 @@ describe('dashboard: payment search', function () {
   it('reads pages through the dashboard indexes, without sorting', async function () {
     const sqlOf = (query: Record<string, string>) => {
       const parsed = paymentFilterSchema.parse(query);
-      return (search as unknown as { scoped(c: MerchantContext, f: unknown, k: unknown): { limit(n: number): { toSQL(): { sql: string; bindings: readonly unknown[] } } } }).scoped(ctx, filterOf(parsed), cursorOf(parsed)).limit(50).toSQL();
+      return (
+        search as unknown as {
+          scoped(c: MerchantContext, f: unknown, k: unknown): { limit(n: number): { toSQL(): { sql: string; bindings: readonly unknown[] } } };
+        }
+      )
+        .scoped(ctx, filterOf(parsed), cursorOf(parsed))
+        .limit(50)
+        .toSQL();
     };
     const deep = `${clock.now()}.5`;
     const cases: Array<[Record<string, string>, string]> = [
@@ -196,7 +224,9 @@ describe('dashboard: payment search', function () {
         assert.ok(!text.includes('TEMP B-TREE'), `${JSON.stringify(query)} sorts: ${text}`);
       } else {
         // MariaDB is told the index (FORCE INDEX, see payment-search.ts): its own choice scanned from the newest row.
-        const [rows] = (await t.gateway.db.raw(`EXPLAIN ${sql.sql}`, sql.bindings as never)) as unknown as [Array<{ key: string; type: string; Extra: string | null }>];
+        const [rows] = (await t.gateway.db.raw(`EXPLAIN ${sql.sql}`, sql.bindings as never)) as unknown as [
+          Array<{ key: string; type: string; Extra: string | null }>,
+        ];
         assert.equal(rows[0]?.key, index, JSON.stringify(query));
         assert.ok(!String(rows[0]?.Extra ?? '').includes('filesort'), `${JSON.stringify(query)} sorts: ${rows[0]?.Extra}`);
         if (query.cursor !== undefined || query.from !== undefined) assert.equal(rows[0]?.type, 'range', `${JSON.stringify(query)} starts at the cursor`);

@@ -18,7 +18,10 @@ function nextLink(html: string): string | undefined {
 
 /** The ids of a CSV export (first column), header and BOM off. */
 function csvIds(text: string): string[] {
-  const lines = text.replace(/^\uFEFF/, '').split('\r\n').filter((l) => l !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split('\r\n')
+    .filter((l) => l !== '');
   assert.equal(lines[0]?.split(',')[0], '"id"');
   return lines.slice(1).map((l) => JSON.parse(l.split(',')[0]) as string);
 }
@@ -65,7 +68,11 @@ describe('dashboard screens over HTTP', function () {
   it('refunds part of a payment after a confirmation step, and the refund is in the timeline', async () => {
     const id = seeded.visa[2]; // 300.00 RUB captured
     const payment = await owner.agent.get(`/dashboard/payments/${id}`).expect(200);
-    const review = await owner.agent.post(`/dashboard/payments/${id}/refund/review`).type('form').send({ _csrf: csrfOf(payment.text), amount: '120.50', reason: 'damaged cup' }).expect(200);
+    const review = await owner.agent
+      .post(`/dashboard/payments/${id}/refund/review`)
+      .type('form')
+      .send({ _csrf: csrfOf(payment.text), amount: '120.50', reason: 'damaged cup' })
+      .expect(200);
     assert.match(review.text, /id="confirm-button"/);
     assert.match(review.text, /name="amount" value="120\.50"/, 'the confirmation carries the amount it confirms');
     assert.equal(await refundsOf(id), 0, 'the confirmation step changes nothing');
@@ -92,7 +99,11 @@ describe('dashboard screens over HTTP', function () {
     const formKey = /name="form_key" value="([^"]+)"/.exec(review.text)?.[1] ?? '';
     const refused = await owner.agent.post(`/dashboard/payments/${id}/refund`).type('form').send({ form_key: formKey, amount: '10.00' }).expect(403);
     assert.ok(!refused.text.includes('id="action-done"'));
-    await owner.agent.post(`/dashboard/payments/${id}/refund`).type('form').send({ _csrf: 'x'.repeat(owner.csrf.length), form_key: formKey, amount: '10.00' }).expect(403);
+    await owner.agent
+      .post(`/dashboard/payments/${id}/refund`)
+      .type('form')
+      .send({ _csrf: 'x'.repeat(owner.csrf.length), form_key: formKey, amount: '10.00' })
+      .expect(403);
     await owner.agent.post('/dashboard/developers/keys').type('form').send({ label: 'sneaky' }).expect(403);
     assert.equal(await refundsOf(id), 0);
     assert.equal((await t.gateway.db('api_keys').where({ label: 'sneaky' })).length, 0);
@@ -118,14 +129,22 @@ describe('dashboard screens over HTTP', function () {
 
   it('lets support refund only up to the limit the owner set', async () => {
     const id = seeded.visa[0]; // 100.00 RUB
-    const confirm = (agent: WebAgent, amount: string, key: string) => agent.agent.post(`/dashboard/payments/${id}/refund`).type('form').send({ _csrf: agent.csrf, form_key: key.padEnd(24, 'k'), amount });
+    const confirm = (agent: WebAgent, amount: string, key: string) =>
+      agent.agent
+        .post(`/dashboard/payments/${id}/refund`)
+        .type('form')
+        .send({ _csrf: agent.csrf, form_key: key.padEnd(24, 'k'), amount });
     const early = await support.agent.post(`/dashboard/payments/${id}/refund/review`).type('form').send({ _csrf: support.csrf, amount: '10.00' }).expect(403);
     assert.match(early.text, /refund_limit_exceeded/, 'said on the review step already');
     assert.ok(!early.text.includes('id="confirm-button"'));
     const refused = await confirm(support, '10.00', 'supportA').expect(403);
     assert.match(refused.text, /refund_limit_exceeded/);
     await owner.agent.post('/dashboard/payments/refund-limits').type('form').send({ _csrf: owner.csrf, currency: 'RUB', max_amount: '20.00' }).expect(303);
-    await support.agent.post('/dashboard/payments/refund-limits').type('form').send({ _csrf: support.csrf, currency: 'RUB', max_amount: '100000.00' }).expect(403);
+    await support.agent
+      .post('/dashboard/payments/refund-limits')
+      .type('form')
+      .send({ _csrf: support.csrf, currency: 'RUB', max_amount: '100000.00' })
+      .expect(403);
     assert.match((await owner.agent.get('/dashboard/payments/refund-limits').expect(200)).text, /20\.00/);
     await confirm(support, '20.01', 'supportB').expect(403);
     assert.equal(await refundsOf(id), 0);
@@ -139,7 +158,11 @@ describe('dashboard screens over HTTP', function () {
     const foreign = await owner.agent.get(`/dashboard/payments/${strangerPayment}`).expect(404);
     assert.ok(!foreign.text.includes(strangerPayment.slice(4)) || !foreign.text.includes('id="timeline"'));
     assert.deepEqual(tableIds((await owner.agent.get(`/dashboard/payments?q=${strangerPayment}`).expect(200)).text), []);
-    await owner.agent.post(`/dashboard/payments/${strangerPayment}/cancel`).type('form').send({ _csrf: owner.csrf, form_key: 'f'.repeat(24) }).expect(404);
+    await owner.agent
+      .post(`/dashboard/payments/${strangerPayment}/cancel`)
+      .type('form')
+      .send({ _csrf: owner.csrf, form_key: 'f'.repeat(24) })
+      .expect(404);
     assert.deepEqual(tableIds((await stranger.agent.get('/dashboard/payments').expect(200)).text), [strangerPayment]);
     await stranger.agent.get(`/dashboard/payments/${seeded.visa[0]}`).expect(404);
     await owner.agent.get('/dashboard/payments/not-an-id').expect(404);
@@ -159,12 +182,18 @@ describe('dashboard screens over HTTP', function () {
 
   it('exports the CSV of a filter, the same rows as the API lists for that filter', async () => {
     for (const status of ['captured', 'pending', 'declined', 'partially_refunded'] as const) {
-      const csv = await owner.agent.get(`/dashboard/payments/export.csv?status=${status}`).expect(200).expect('Content-Type', /text\/csv/);
+      const csv = await owner.agent
+        .get(`/dashboard/payments/export.csv?status=${status}`)
+        .expect(200)
+        .expect('Content-Type', /text\/csv/);
       assert.match(String(csv.headers['content-disposition']), /attachment; filename="payments-test\.csv"/);
       const api: string[] = [];
       let after: string | undefined;
       for (;;) {
-        const page = (await shop.get(`/v1/payments?status=${status}&limit=2${after === undefined ? '' : `&starting_after=${after}`}`).expect(200)).body as { data: Array<{ id: string }>; has_more: boolean };
+        const page = (await shop.get(`/v1/payments?status=${status}&limit=2${after === undefined ? '' : `&starting_after=${after}`}`).expect(200)).body as {
+          data: Array<{ id: string }>;
+          has_more: boolean;
+        };
         api.push(...page.data.map((p) => p.id));
         if (!page.has_more) break;
         after = page.data[page.data.length - 1]?.id;

@@ -8,7 +8,11 @@ import { merchantAgent } from '../support/web-session';
 
 /** The timeline's entries as the screen lists them: kind and title, oldest first. */
 function timelineOf(html: string): string[] {
-  return [...html.matchAll(/<li class="timeline-[a-z_]+" data-kind="([a-z_]+)">\s*<time datetime="[^"]+">[^<]*<\/time>\s*<span class="kind">[^<]*<\/span>\s*<strong class="what">([^<]*)<\/strong>/g)].map((m) => `${m[1] ?? ''}: ${m[2] ?? ''}`);
+  return [
+    ...html.matchAll(
+      /<li class="timeline-[a-z_]+" data-kind="([a-z_]+)">\s*<time datetime="[^"]+">[^<]*<\/time>\s*<span class="kind">[^<]*<\/span>\s*<strong class="what">([^<]*)<\/strong>/g,
+    ),
+  ].map((m) => `${m[1] ?? ''}: ${m[2] ?? ''}`);
 }
 
 /** Issue 25 item 5: the dashboard's times in the merchant's zone and language; a 3-D Secure payment's story in order. */
@@ -42,7 +46,11 @@ describe("dashboard: times in the merchant's zone, the 3-D Secure step in the ti
     assert.match(list, /Время указано в поясе Europe\/Moscow/);
     assert.match(list, />05\.12\.2026, 00:05<\/td>/);
     const detail = (await web.agent.get(`/dashboard/payments/${paid.id}?lang=ar`).expect(200)).text;
-    assert.match(detail, /id="payment-created">05\u200f?\/12\u200f?\/2026، 00:05:09 <span class="muted">\(Europe\/Moscow\)<\/span>/, 'Arabic with Latin digits');
+    assert.match(
+      detail,
+      /id="payment-created">05\u200f?\/12\u200f?\/2026، 00:05:09 <span class="muted">\(Europe\/Moscow\)<\/span>/,
+      'Arabic with Latin digits',
+    );
     assert.doesNotMatch(list, /2026-12-04 21:05/, 'no raw UTC timestamp');
   });
 
@@ -57,7 +65,11 @@ describe("dashboard: times in the merchant's zone, the 3-D Secure step in the ti
     const challenge = await request(t.gateway.app).get(`/pay/${token}`).expect(200);
     const creq = /name="creq" value="([^"]+)"/.exec(challenge.text)?.[1] ?? '';
     const notification = /name="notification_url" value="([^"]+)"/.exec(challenge.text)?.[1] ?? '';
-    const answer = await request(t.gateway.app).post('/sandbox/3ds/answer').type('form').send({ creq, notification_url: notification, code: '123456' }).expect(200);
+    const answer = await request(t.gateway.app)
+      .post('/sandbox/3ds/answer')
+      .type('form')
+      .send({ creq, notification_url: notification, code: '123456' })
+      .expect(200);
     const cres = /name="cres" value="([^"]+)"/.exec(answer.text)?.[1] ?? '';
     await request(t.gateway.app).post(notification).type('form').send({ cres }).expect(303);
     assert.equal((await shop.get(`/v1/payments/${String(created.id)}`)).body.status, 'captured');
@@ -78,6 +90,10 @@ describe("dashboard: times in the merchant's zone, the 3-D Secure step in the ti
       'bank: sale: succeeded',
       'event: payment.captured',
     ].map(index);
-    assert.deepEqual(order, [...order].sort((a, b) => a - b), steps.join(' | '));
+    assert.deepEqual(
+      order,
+      [...order].sort((a, b) => a - b),
+      steps.join(' | '),
+    );
   });
 });

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { AwaitedPaymentSettler, FixedClock, signNotification } from '@tender/core';
 import { assertConforms, checkPaymentMethod } from '@tender/core/testing';
-import { EWalletPaymentMethod, SANDBOX_WALLET_SIGNATURE_HEADER, SandboxWallet, plugin as walletPlugin, runWalletProviderConformance } from '@tender/plugin-e-wallet';
+import {
+  EWalletPaymentMethod,
+  SANDBOX_WALLET_SIGNATURE_HEADER,
+  SandboxWallet,
+  plugin as walletPlugin,
+  runWalletProviderConformance,
+} from '@tender/plugin-e-wallet';
 import { TestGateway } from '../support/test-gateway';
 import { startAwaitedMethodGateway } from '../support/awaited-method-gateway';
 import { MerchantClient } from '../support/merchant-client';
@@ -47,7 +53,11 @@ describe('e-wallet payments (@tender/plugin-e-wallet)', function () {
 
   function signed(body: unknown, secret = SECRET): request.Test {
     const raw = JSON.stringify(body);
-    return request(t.gateway.app).post(NOTIFY).set('Content-Type', 'application/json').set(SANDBOX_WALLET_SIGNATURE_HEADER, `sha256=${signNotification(secret, raw)}`).send(raw);
+    return request(t.gateway.app)
+      .post(NOTIFY)
+      .set('Content-Type', 'application/json')
+      .set(SANDBOX_WALLET_SIGNATURE_HEADER, `sha256=${signNotification(secret, raw)}`)
+      .send(raw);
   }
 
   it('redirects to the wallet; the buyer pays on its page and comes back to a paid payment', async () => {
@@ -76,10 +86,13 @@ describe('e-wallet payments (@tender/plugin-e-wallet)', function () {
     await request(t.gateway.app).post(walletPath(p)).type('form').send({ decision: 'maybe' }).expect(400);
   });
 
-  it('refuses a signed notification for another sum or another adapter\'s operation', async () => {
+  it("refuses a signed notification for another sum or another adapter's operation", async () => {
     const p = await walletPayment();
     const ref = referenceOf(p);
-    assert.equal((await signed({ event: 'payment.succeeded', object: { reference: ref, amount: 1, currency: 'RUB' } }).expect(422)).body.error, 'amount_mismatch');
+    assert.equal(
+      (await signed({ event: 'payment.succeeded', object: { reference: ref, amount: 1, currency: 'RUB' } }).expect(422)).body.error,
+      'amount_mismatch',
+    );
     await signed({ event: 'payment.succeeded', object: { reference: 'bop_notours', amount: 50000, currency: 'RUB' } }).expect(404);
     assert.equal((await get(p.id)).status, 'requires_action');
   });
@@ -87,7 +100,10 @@ describe('e-wallet payments (@tender/plugin-e-wallet)', function () {
   it('settles by status inquiry, expires the unpaid, and accepts a late payment', async () => {
     const paid = await walletPayment();
     const waiting = await walletPayment();
-    await t.gateway.db('e_wallet_sandbox_payments').where({ reference: referenceOf(paid) }).update({ status: 'succeeded' });
+    await t.gateway
+      .db('e_wallet_sandbox_payments')
+      .where({ reference: referenceOf(paid) })
+      .update({ status: 'succeeded' });
     const settler = t.gateway.container.resolve(AwaitedPaymentSettler);
     await settler.runDue();
     assert.equal((await get(paid.id)).status, 'captured');
@@ -97,26 +113,52 @@ describe('e-wallet payments (@tender/plugin-e-wallet)', function () {
     const expired = await get(waiting.id);
     assert.equal(expired.status, 'failed');
     assert.equal(expired.failure_code, 'action_expired');
-    assert.equal((await request(t.gateway.app).post(`/plugins/e-wallet/sandbox/api/payments/${referenceOf(waiting)}/succeed`).expect(200)).body.notified, 200);
+    assert.equal(
+      (
+        await request(t.gateway.app)
+          .post(`/plugins/e-wallet/sandbox/api/payments/${referenceOf(waiting)}/succeed`)
+          .expect(200)
+      ).body.notified,
+      200,
+    );
     assert.equal((await get(waiting.id)).status, 'captured');
   });
 
   it('refunds through the wallet, idempotently', async () => {
     const p = await walletPayment(30000);
-    await request(t.gateway.app).post(`/plugins/e-wallet/sandbox/api/payments/${referenceOf(p)}/succeed`).expect(200);
+    await request(t.gateway.app)
+      .post(`/plugins/e-wallet/sandbox/api/payments/${referenceOf(p)}/succeed`)
+      .expect(200);
     const first = await api.post('/v1/refunds', { payment_id: p.id, amount: 10000 }, 'wallet-refund-1').expect(201);
     const again = await api.post('/v1/refunds', { payment_id: p.id, amount: 10000 }, 'wallet-refund-1').expect(201);
     assert.equal(again.body.id, first.body.id);
     await api.post('/v1/refunds', { payment_id: p.id, amount: 20000 }).expect(201);
     const refunded = await get(p.id);
     assert.equal(refunded.status, 'refunded');
-    assert.equal((await request(t.gateway.app).get(`/plugins/e-wallet/sandbox/api/payments/${referenceOf(p)}`).expect(200)).body.refunded, 30000);
+    assert.equal(
+      (
+        await request(t.gateway.app)
+          .get(`/plugins/e-wallet/sandbox/api/payments/${referenceOf(p)}`)
+          .expect(200)
+      ).body.refunded,
+      30000,
+    );
   });
 
   it('conforms: the sandbox wallet (WalletProvider through WalletAdapter) and the e_wallet method', async () => {
     const wallet = new SandboxWallet(t.gateway.db, clock, SECRET, 'http://pay.tender.test');
     wallet.notifyTo(async () => ({ status: 200 }));
-    assertConforms(await runWalletProviderConformance({ wallet, clock, currency: 'RUB', livemode: false, complete: async (ref, outcome) => void (await wallet.decide(ref, outcome === 'paid' ? 'succeeded' : 'canceled')) }));
-    assertConforms(await checkPaymentMethod({ method: new EWalletPaymentMethod('http://pay.tender.test', ['RUB'], 'wallet-sandbox'), valid: [{}], requiresInput: false }));
+    assertConforms(
+      await runWalletProviderConformance({
+        wallet,
+        clock,
+        currency: 'RUB',
+        livemode: false,
+        complete: async (ref, outcome) => void (await wallet.decide(ref, outcome === 'paid' ? 'succeeded' : 'canceled')),
+      }),
+    );
+    assertConforms(
+      await checkPaymentMethod({ method: new EWalletPaymentMethod('http://pay.tender.test', ['RUB'], 'wallet-sandbox'), valid: [{}], requiresInput: false }),
+    );
   });
 });

@@ -14,7 +14,10 @@ describe('events API and polling for changes', () => {
   it('lists events newest first, filters by type and object, pages with starting_after', async () => {
     const p = await shop.pay(CARDS.visa);
     const all = (await shop.get(`/v1/events?object_id=${p.id}`).expect(200)).body;
-    assert.deepEqual(all.data.map((e: { type: string }) => e.type), ['payment.captured', 'payment.processing', 'payment.created']);
+    assert.deepEqual(
+      all.data.map((e: { type: string }) => e.type),
+      ['payment.captured', 'payment.processing', 'payment.created'],
+    );
     const captured = all.data[0];
     assert.equal(captured.object, 'event');
     assert.equal(captured.livemode, false);
@@ -32,7 +35,10 @@ describe('events API and polling for changes', () => {
     const first = (await shop.get(`/v1/events?object_id=${p.id}&limit=2`).expect(200)).body;
     assert.equal(first.has_more, true);
     const next = (await shop.get(`/v1/events?object_id=${p.id}&limit=2&starting_after=${first.data[1].id}`).expect(200)).body;
-    assert.deepEqual(next.data.map((e: { type: string }) => e.type), ['payment.created']);
+    assert.deepEqual(
+      next.data.map((e: { type: string }) => e.type),
+      ['payment.created'],
+    );
     assert.equal(next.has_more, false);
 
     assert.deepEqual((await shop.get(`/v1/events/${captured.id}`).expect(200)).body, captured);

@@ -9,7 +9,15 @@ import { pageTokenOf, postCard } from '../support/hosted-page';
 import { createMerchantUser, signInAgent } from '../support/web-session';
 
 /** The accounts plugin's tables (its migration 001-accounts-tables; core's 008 made them until core 0.1). */
-const ACCOUNT_TABLES = ['certificate_authorities', 'payers', 'payer_accounts', 'payer_certificates', 'signed_request_nonces', 'account_payments', 'merchant_account_payments'];
+const ACCOUNT_TABLES = [
+  'certificate_authorities',
+  'payers',
+  'payer_accounts',
+  'payer_certificates',
+  'signed_request_nonces',
+  'account_payments',
+  'merchant_account_payments',
+];
 
 /**
  * The gateway with the sandbox and the dashboard but without @tender/plugin-accounts:
@@ -28,7 +36,7 @@ describe('the gateway without @tender/plugin-accounts', function () {
   });
   after(() => t.close());
 
-  it('has none of the plugin\'s tables and no record of its migration', async () => {
+  it("has none of the plugin's tables and no record of its migration", async () => {
     for (const table of ACCOUNT_TABLES) assert.equal(await t.gateway.db.schema.hasTable(table), false, table);
     assert.equal((await t.gateway.db('tender_plugin_migrations').where({ plugin: '@tender/plugin-accounts' })).length, 0);
     const core = (await t.gateway.db('tender_migrations').select('name')).map((r: { name: string }) => r.name);
@@ -44,14 +52,18 @@ describe('the gateway without @tender/plugin-accounts', function () {
     assert.ok(!page.text.includes('pay-account'), 'no account form without the plugin');
     assert.equal((await postCard(t.gateway.app, token, CARDS.mir)).status, 303);
     await shop.post('/v1/refunds', { payment_id: p.id, amount: 100 }).expect(201);
-    const refused = await shop.post(`/v1/payments/${(await shop.createPayment()).id}/confirm`, { type: 'account', account: { number: '40817810000000000001' } });
+    const refused = await shop.post(`/v1/payments/${(await shop.createPayment()).id}/confirm`, {
+      type: 'account',
+      account: { number: '40817810000000000001' },
+    });
     assert.equal(refused.status, 400);
   });
 
   it('searches payments by method, brand and status on the dashboard', async () => {
     const search = t.gateway.container.resolve(PaymentSearch);
     const ctx = { merchantId, livemode: false };
-    const ids = async (query: Record<string, string>) => (await search.page(ctx, filterOf(paymentFilterSchema.parse(query)), undefined, 100)).payments.map((p) => p.id);
+    const ids = async (query: Record<string, string>) =>
+      (await search.page(ctx, filterOf(paymentFilterSchema.parse(query)), undefined, 100)).payments.map((p) => p.id);
     const all = await ids({});
     assert.ok(all.length >= 3);
     assert.equal((await ids({ method: 'card' })).length, 2, 'the two confirmed payments');
@@ -67,7 +79,7 @@ describe('the gateway without @tender/plugin-accounts', function () {
     assert.doesNotMatch(byLink, /pay_[0-9A-Za-z]{10,}/);
   });
 
-  it('answers 404 on the plugin\'s routes', async () => {
+  it("answers 404 on the plugin's routes", async () => {
     assert.equal((await request(t.gateway.app).get('/ca/certificate')).status, 404);
     assert.equal((await request(t.gateway.app).get('/admin/v1/payers/pyr_x').set('Authorization', `Bearer ${ADMIN_TOKEN}`)).status, 404);
   });

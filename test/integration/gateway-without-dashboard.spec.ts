@@ -6,7 +6,16 @@ import { CARDS, MerchantClient } from '../support/merchant-client';
 import { pageTokenOf, postCard } from '../support/hosted-page';
 
 /** Paths only @tender/dashboard serves. */
-const WEB_PATHS = ['/dashboard', '/dashboard/signin', '/dashboard/payments', '/console', '/console/signin', '/console/merchants', '/web-assets/shell.css', '/web-assets/vendor/uplot.iife.min.js'];
+const WEB_PATHS = [
+  '/dashboard',
+  '/dashboard/signin',
+  '/dashboard/payments',
+  '/console',
+  '/console/signin',
+  '/console/merchants',
+  '/web-assets/shell.css',
+  '/web-assets/vendor/uplot.iife.min.js',
+];
 
 describe('the gateway without @tender/dashboard (API only)', function () {
   let t: TestGateway;

@@ -19,7 +19,14 @@ interface PageReply {
 type ClientCertificate = { cert: string; key: string } | undefined;
 
 /** A real HTTPS request to the gateway on 127.0.0.1, as a browser with (or without) an installed certificate sends it. */
-function send(port: number, serverCa: string, method: 'GET' | 'POST', urlPath: string, client: ClientCertificate, form?: Record<string, string>): Promise<PageReply> {
+function send(
+  port: number,
+  serverCa: string,
+  method: 'GET' | 'POST',
+  urlPath: string,
+  client: ClientCertificate,
+  form?: Record<string, string>,
+): Promise<PageReply> {
   return new Promise((resolve, reject) => {
     const body = form === undefined ? '' : new URLSearchParams(form).toString();
     const headers = form === undefined ? {} : { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) };
@@ -59,7 +66,8 @@ describe('hosted page: pay from personal account (TLS client certificate, real h
     return { ...answer, html: `${answer.html}\n${(await send(port, serverCert, 'GET', src.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='), client)).html}` };
   };
   const get = async (p: string, client: ClientCertificate = undefined) => withIsland(await send(port, serverCert, 'GET', p, client), client);
-  const post = async (p: string, form: Record<string, string>, client: ClientCertificate) => withIsland(await send(port, serverCert, 'POST', p, client, form), client);
+  const post = async (p: string, form: Record<string, string>, client: ClientCertificate) =>
+    withIsland(await send(port, serverCert, 'POST', p, client, form), client);
   const certOf = (d: PayerDevice) => ({ cert: d.certificatePem, key: d.keyPem });
 
   before(async () => {
@@ -129,7 +137,10 @@ describe('hosted page: pay from personal account (TLS client certificate, real h
     assert.equal(link.authenticated_by, 'tls_client_certificate');
     assert.equal(link.certificate_serial, device.serial);
     const events = await t.gateway.db('events').where({ object_id: p.id }).orderBy('seq');
-    assert.deepEqual(events.map((e: { type: string }) => e.type), ['payment.created', 'payment.processing', 'payment.captured']);
+    assert.deepEqual(
+      events.map((e: { type: string }) => e.type),
+      ['payment.created', 'payment.processing', 'payment.captured'],
+    );
   });
 
   it('authorizes a manual-capture payment the same way', async () => {
@@ -166,7 +177,11 @@ describe('hosted page: pay from personal account (TLS client certificate, real h
   it('refuses a certificate bound to another account with certificate_not_bound, and a bad number as a field error', async () => {
     const p = await shop.createPayment({ amount: 4200 });
     const token = pageTokenOf(p);
-    const notBound = await post(`/pay/${token}/account`, { form_token: formTokenIn((await get(`/pay/${token}`)).html), account_number: revoked.accountNumber }, certOf(device));
+    const notBound = await post(
+      `/pay/${token}/account`,
+      { form_token: formTokenIn((await get(`/pay/${token}`)).html), account_number: revoked.accountNumber },
+      certOf(device),
+    );
     assert.equal(notBound.status, 401);
     assert.match(notBound.html, /data-code="certificate_not_bound"/);
     const bad = await post(`/pay/${token}/account`, { form_token: formTokenIn(notBound.html), account_number: '12-34' }, certOf(device));

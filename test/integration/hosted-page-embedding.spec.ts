@@ -43,11 +43,19 @@ describe('hosted page: links, iframe embedding, branding, white label', () => {
     const p = await shop.createPayment();
     const page = `/pay/${pageTokenOf(String(p.payment_url))}`;
     assert.match(String((await request(t.gateway.app).get(page)).headers['content-security-policy']), /frame-ancestors 'none'/);
-    await request(t.gateway.app).put('/v1/branding').set('Authorization', `Bearer ${shop.key}`).send({ frame_ancestors: ['https://shop.example'] }).expect(200);
+    await request(t.gateway.app)
+      .put('/v1/branding')
+      .set('Authorization', `Bearer ${shop.key}`)
+      .send({ frame_ancestors: ['https://shop.example'] })
+      .expect(200);
     const framed = await request(t.gateway.app).get(page).expect(200);
     assert.match(String(framed.headers['content-security-policy']), /frame-ancestors https:\/\/shop\.example/);
     assert.equal(framed.headers['x-frame-options'], undefined);
-    const bad = await request(t.gateway.app).put('/v1/branding').set('Authorization', `Bearer ${shop.key}`).send({ frame_ancestors: ['https://shop.example/path'] }).expect(400);
+    const bad = await request(t.gateway.app)
+      .put('/v1/branding')
+      .set('Authorization', `Bearer ${shop.key}`)
+      .send({ frame_ancestors: ['https://shop.example/path'] })
+      .expect(400);
     assert.equal(bad.body.error.param, 'frame_ancestors.0');
     await request(t.gateway.app).put('/v1/branding').set('Authorization', `Bearer ${shop.key}`).send({ frame_ancestors: null }).expect(200);
   });
@@ -64,7 +72,11 @@ describe('hosted page: links, iframe embedding, branding, white label', () => {
       [{ template: '<main>no form</main>' }, 'template_invalid', /must include the card form/],
       [{ template: '<main>\n\n{{#if x}}{{> card_form}}</main>' }, 'template_invalid', /^Line \d+:/],
       [{ template: `<main>{{> card_form}}${'x'.repeat(33_000)}</main>` }, 'template_invalid', /larger than/],
-      [{ custom_css: 'body {}\n.a { list-style-image: url(https://evil.example/t.gif) }' }, 'custom_css_invalid', /^Line 2: the property list-style-image is not allowed/],
+      [
+        { custom_css: 'body {}\n.a { list-style-image: url(https://evil.example/t.gif) }' },
+        'custom_css_invalid',
+        /^Line 2: the property list-style-image is not allowed/,
+      ],
       [{ custom_css: 'body {}\n.a { background: url(http://evil.example/t.gif) }' }, 'custom_css_invalid', /^Line 2: url\(\) must be an https image/],
       [{ custom_css: '</style><script>' }, 'custom_css_invalid', /cannot be parsed/],
     ];
@@ -76,20 +88,27 @@ describe('hosted page: links, iframe embedding, branding, white label', () => {
     const stored = (await request(t.gateway.app).get('/v1/branding').set('Authorization', `Bearer ${shop.key}`).expect(200)).body;
     assert.equal(stored.template, '<main class="mine">{{> card_form}}</main>');
     assert.equal(stored.primary_color, '#112233');
-    const preview = await request(t.gateway.app).post('/v1/branding/preview').set('Authorization', `Bearer ${shop.key}`).send({ primary_color: '#445566' }).expect(200);
+    const preview = await request(t.gateway.app)
+      .post('/v1/branding/preview')
+      .set('Authorization', `Bearer ${shop.key}`)
+      .send({ primary_color: '#445566' })
+      .expect(200);
     assert.match(preview.text, /--tender-primary: #445566/);
     assert.match(preview.text, /class="mine"/);
     assert.equal((await request(t.gateway.app).get('/v1/branding').set('Authorization', `Bearer ${shop.key}`)).body.primary_color, '#112233');
     await put({ template: null, primary_color: null }).expect(200);
   });
 
-  it('serves an operator theme kept outside the repository without its own locales (core\'s texts are used)', async () => {
+  it("serves an operator theme kept outside the repository without its own locales (core's texts are used)", async () => {
     // A theme directory with nothing next to it: the page's texts come from @tender/core's own templates/locales.
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-operator-'));
     const dir = path.join(outside, 'acme-theme');
     fs.cpSync(DEFAULT_THEME_DIR, dir, { recursive: true });
     fs.rmSync(path.join(dir, 'locales'), { recursive: true, force: true });
-    fs.writeFileSync(path.join(dir, 'payment.hbs'), '<main class="page">\n<p id="operator-brand">Outside Theme</p>\n<p>{{t.pay_to}}</p>\n{{> order_summary}}\n{{> card_form}}\n</main>\n');
+    fs.writeFileSync(
+      path.join(dir, 'payment.hbs'),
+      '<main class="page">\n<p id="operator-brand">Outside Theme</p>\n<p>{{t.pay_to}}</p>\n{{> order_summary}}\n{{> card_form}}\n</main>\n',
+    );
     assert.equal(path.relative(path.join(__dirname, '..', '..', '..'), dir).startsWith('..'), true);
     const wl = await startTestGateway({ env: { TENDER_TEMPLATES_DIR: dir } });
     try {
@@ -112,7 +131,10 @@ describe('hosted page: links, iframe embedding, branding, white label', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-theme-'));
     fs.cpSync(DEFAULT_THEME_DIR, dir, { recursive: true });
     fs.cpSync(path.join(CORE_TEMPLATES_DIR, 'locales'), path.join(dir, 'locales'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'payment.hbs'), '<main class="page white-label">\n<p id="operator-brand">Acme Payments</p>\n{{> order_summary}}\n{{> card_form}}\n</main>\n');
+    fs.writeFileSync(
+      path.join(dir, 'payment.hbs'),
+      '<main class="page white-label">\n<p id="operator-brand">Acme Payments</p>\n{{> order_summary}}\n{{> card_form}}\n</main>\n',
+    );
     const wl = await startTestGateway({ env: { TENDER_TEMPLATES_DIR: dir } });
     try {
       const client = new MerchantClient(wl.gateway.app, (await wl.createMerchant()).key);

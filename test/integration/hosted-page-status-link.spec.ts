@@ -29,7 +29,9 @@ describe('hosted page result: link to the buyer status page', () => {
     assert.doesNotMatch(status.text, /424242/);
     assert.doesNotMatch(status.text, /4242424242424242/);
     // A forged MAC opens nothing.
-    await request(t.gateway.app).get(`/status/${String(p.id)}.AAAA`).expect(404);
+    await request(t.gateway.app)
+      .get(`/status/${String(p.id)}.AAAA`)
+      .expect(404);
   });
 
   it('localises the link text', async () => {

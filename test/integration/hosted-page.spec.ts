@@ -74,7 +74,10 @@ describe('hosted payment page without JavaScript (plain form posts)', () => {
     const { id, token } = await open();
     const form = await cardFormOf(t.gateway.app, token);
     const fields = { form_token: form.token, number: CARDS.visa, expiry: expiry(), cvc: '123' };
-    const [a, b] = await Promise.all([request(t.gateway.app).post(form.action).type('form').send(fields), request(t.gateway.app).post(form.action).type('form').send(fields)]);
+    const [a, b] = await Promise.all([
+      request(t.gateway.app).post(form.action).type('form').send(fields),
+      request(t.gateway.app).post(form.action).type('form').send(fields),
+    ]);
     assert.equal(a.status, 303);
     assert.equal(b.status, 303);
     await request(t.gateway.app).post(form.action).type('form').send(fields).expect(303);
@@ -131,7 +134,10 @@ describe('hosted payment page without JavaScript (plain form posts)', () => {
   });
 
   it('runs the 3-D Secure challenge at the sandbox ACS: 123456 passes, anything else fails', async () => {
-    for (const [code, status, eci] of [['123456', 'captured', '05'], ['000000', 'declined', '07']] as const) {
+    for (const [code, status, eci] of [
+      ['123456', 'captured', '05'],
+      ['000000', 'declined', '07'],
+    ] as const) {
       const { id, token } = await open();
       assert.equal((await postCard(t.gateway.app, token, CARDS.threeDSecure)).status, 303);
       const challenge = await request(t.gateway.app).get(`/pay/${token}`).expect(200);
@@ -178,8 +184,16 @@ describe('hosted payment page without JavaScript (plain form posts)', () => {
 
     it('creates the payment once and opens its page', async () => {
       const f = fields();
-      const res = await request(t.gateway.app).post('/pay/form').type('form').send({ ...f, signature: sign(f) }).expect(303);
-      const again = await request(t.gateway.app).post('/pay/form').type('form').send({ ...f, signature: sign(f) }).expect(303);
+      const res = await request(t.gateway.app)
+        .post('/pay/form')
+        .type('form')
+        .send({ ...f, signature: sign(f) })
+        .expect(303);
+      const again = await request(t.gateway.app)
+        .post('/pay/form')
+        .type('form')
+        .send({ ...f, signature: sign(f) })
+        .expect(303);
       assert.equal(res.headers.location, again.headers.location);
       const page = await request(t.gateway.app).get(res.headers.location).expect(200);
       assert.match(page.text, /Form Shop/);
@@ -189,7 +203,11 @@ describe('hosted payment page without JavaScript (plain form posts)', () => {
     it('shows a clear error and creates nothing for a bad or missing signature', async () => {
       const before = (await t.gateway.db('payments').count({ n: '*' }).first())?.n;
       const f = fields();
-      const bad = await request(t.gateway.app).post('/pay/form').type('form').send({ ...f, amount: '1', signature: sign(f) }).expect(400);
+      const bad = await request(t.gateway.app)
+        .post('/pay/form')
+        .type('form')
+        .send({ ...f, amount: '1', signature: sign(f) })
+        .expect(400);
       assert.match(bad.text, /not signed correctly/);
       await request(t.gateway.app).post('/pay/form').type('form').send(f).expect(400);
       assert.equal((await t.gateway.db('payments').count({ n: '*' }).first())?.n, before);

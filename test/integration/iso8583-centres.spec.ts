@@ -27,12 +27,28 @@ describe('ISO 8583: one gateway, two processing centres from the database', func
     beta = await BankSimProcess.start('iso8583-1987-bcd-tpdu', ['--zmk', ZMK]);
     // Stands in for the operator adding the centres (the plugin reads them at start-up).
     const seed: TenderPlugin = definePlugin({
-      name: 'seed-centres', version: '0.0.0', coreRange: '*',
+      name: 'seed-centres',
+      version: '0.0.0',
+      coreRange: '*',
       async setup(ctx) {
         const centres = new Iso8583CentreRepository(ctx.core.database, ctx.core.keyRing);
         const common = { poolSize: 1, timeZone: 'Europe/Moscow', merchantCategoryCode: '5732', acceptor: undefined, tls: false, tlsCa: undefined };
-        await centres.save({ ...common, code: 'pc-alfa', host: '127.0.0.1', port: alfa.port, dialect: 'iso8583-1987-ascii', acquirerId: '11111111111', zoneMasterKey: undefined }, clock.now());
-        await centres.save({ ...common, code: 'pc-beta', host: '127.0.0.1', port: beta.port, dialect: 'iso8583-1987-bcd-tpdu', acquirerId: '22222222222', zoneMasterKey: ZMK }, clock.now());
+        await centres.save(
+          {
+            ...common,
+            code: 'pc-alfa',
+            host: '127.0.0.1',
+            port: alfa.port,
+            dialect: 'iso8583-1987-ascii',
+            acquirerId: '11111111111',
+            zoneMasterKey: undefined,
+          },
+          clock.now(),
+        );
+        await centres.save(
+          { ...common, code: 'pc-beta', host: '127.0.0.1', port: beta.port, dialect: 'iso8583-1987-bcd-tpdu', acquirerId: '22222222222', zoneMasterKey: ZMK },
+          clock.now(),
+        );
       },
     });
     t = await startTestGateway({ plugins: [sandboxPlugin, seed, isoPlugin], clock });
@@ -44,8 +60,11 @@ describe('ISO 8583: one gateway, two processing centres from the database', func
     const base = { merchantId: merchant.id, livemode: true, currencies: ['RUB'] };
     await repo.create(t.gateway.db, { ...base, bankCode: 'alfa', adapterCode: 'pc-alfa', bankMerchantId: 'ALFA-M-1', terminalId: 'TA000001' }, clock.now());
     await repo.create(t.gateway.db, { ...base, bankCode: 'beta', adapterCode: 'pc-beta', bankMerchantId: 'BETA-M-1', terminalId: 'TB000001' }, clock.now() + 1);
-    await request(t.gateway.app).put('/v1/routing').set('Authorization', `Bearer ${shop.key}`)
-      .send({ rules: [{ id: 'mir-to-beta', priority: 1, match: { bin_ranges: [{ from: '220000', to: '220499' }] }, targets: [{ bank: 'beta', weight: 1 }] }] }).expect(200);
+    await request(t.gateway.app)
+      .put('/v1/routing')
+      .set('Authorization', `Bearer ${shop.key}`)
+      .send({ rules: [{ id: 'mir-to-beta', priority: 1, match: { bin_ranges: [{ from: '220000', to: '220499' }] }, targets: [{ bank: 'beta', weight: 1 }] }] })
+      .expect(200);
   });
   after(async () => {
     await t.close();
@@ -59,10 +78,14 @@ describe('ISO 8583: one gateway, two processing centres from the database', func
     assert.equal((await registry.get('pc-beta').health()).ok, true);
     const row = await t.gateway.db('iso8583_centres').where({ code: 'pc-beta' }).first();
     assert.ok(!String(row.zone_master_key_sealed).includes(ZMK), 'never in clear');
-    assert.equal((await new Iso8583CentreRepository(t.gateway.db, t.gateway.container.resolve<KeyRing>(KEY_RING)).listActive()).find((c) => c.code === 'pc-beta')?.zoneMasterKey, ZMK);
+    assert.equal(
+      (await new Iso8583CentreRepository(t.gateway.db, t.gateway.container.resolve<KeyRing>(KEY_RING)).listActive()).find((c) => c.code === 'pc-beta')
+        ?.zoneMasterKey,
+      ZMK,
+    );
   });
 
-  it('sends each payment to its centre, with that centre\'s terminal, and each charges to the kopeck', async () => {
+  it("sends each payment to its centre, with that centre's terminal, and each charges to the kopeck", async () => {
     const visa = await shop.pay(CARDS.visa, { amount: 10_001 });
     const mir = await shop.pay(CARDS.mir, { amount: 20_002 });
     assert.deepEqual([visa.status, mir.status], ['captured', 'captured']);
@@ -71,10 +94,16 @@ describe('ISO 8583: one gateway, two processing centres from the database', func
     assert.equal(await alfa.charged(CARDS.mir), 0);
     assert.equal(await beta.charged(CARDS.visa), 0);
     const journal = await t.gateway.db('iso8583_journal').select('adapter_code', 'terminal_id').orderBy('created_at');
-    assert.deepEqual(journal.map((r: { adapter_code: string; terminal_id: string }) => [r.adapter_code, r.terminal_id]), [['pc-alfa', 'TA000001'], ['pc-beta', 'TB000001']]);
+    assert.deepEqual(
+      journal.map((r: { adapter_code: string; terminal_id: string }) => [r.adapter_code, r.terminal_id]),
+      [
+        ['pc-alfa', 'TA000001'],
+        ['pc-beta', 'TB000001'],
+      ],
+    );
   });
 
-  it('repeats a centre\'s reversals to that centre only', async () => {
+  it("repeats a centre's reversals to that centre only", async () => {
     await beta.faults({ dropNext: 1, refuseReversalsNext: 1 });
     const p = await shop.pay(CARDS.mir, { amount: 303 });
     assert.equal(p.status, 'processing');

@@ -53,7 +53,11 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
   const logs: string[] = [];
   /** Every sale, with what the adapter finally reported after inquiries and repeated reversals. */
   const outcomes: Array<{ request: AuthorizationRequest; result: BankResult }> = [];
-  const collect = { info: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`), warn: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`), error: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`) };
+  const collect = {
+    info: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`),
+    warn: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`),
+    error: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`),
+  };
 
   before(async () => {
     // Over a MACed link (working keys under a zone master key), so a MAC mismatch is one more fault.
@@ -144,14 +148,31 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
   it('answers a request with fields 25 and 32, and one it cannot read with 39=30', async () => {
     const packager = new IsoPackager(ASCII_DIALECT);
     const year = String((new Date().getUTCFullYear() + 2) % 100);
-    const base = { 3: '000000', 4: '000000000500', 7: '1127054500', 11: '900001', 12: '054500', 13: '1127', 14: `${year}12`, 22: '012', 37: '600000000001', 41: 'TRAW0001', 42: 'MERCHANT0000001', 49: '643' };
-    const withExtras = packager.unpack(await exchangeRaw(fixture.sim.port, packager.pack(isoMessage('0100', { ...base, 2: '5555555555554444', 25: '59', 32: '12345678901' }))));
+    const base = {
+      3: '000000',
+      4: '000000000500',
+      7: '1127054500',
+      11: '900001',
+      12: '054500',
+      13: '1127',
+      14: `${year}12`,
+      22: '012',
+      37: '600000000001',
+      41: 'TRAW0001',
+      42: 'MERCHANT0000001',
+      49: '643',
+    };
+    const withExtras = packager.unpack(
+      await exchangeRaw(fixture.sim.port, packager.pack(isoMessage('0100', { ...base, 2: '5555555555554444', 25: '59', 32: '12345678901' }))),
+    );
     assert.deepEqual([withExtras.mti, withExtras.fields.get(39)], ['0110', '00']);
     const whole = packager.pack(isoMessage('0100', { ...base, 2: '5555555555554444', 11: '900002' }));
     const truncated = packager.unpack(await exchangeRaw(fixture.sim.port, whole.subarray(0, whole.length - 2)));
     assert.deepEqual([truncated.mti, truncated.fields.get(11), truncated.fields.get(39)], ['0110', '900002', '30']);
     // Release the raw authorization's hold, so the card's ledger is only the sales of this spec.
-    const reversal = packager.unpack(await exchangeRaw(fixture.sim.port, packager.pack(isoMessage('0400', { ...base, 11: '900003', 90: `0100900001${base[7]}${'0'.repeat(22)}` }))));
+    const reversal = packager.unpack(
+      await exchangeRaw(fixture.sim.port, packager.pack(isoMessage('0400', { ...base, 11: '900003', 90: `0100900001${base[7]}${'0'.repeat(22)}` }))),
+    );
     assert.equal(reversal.fields.get(39), '00');
   });
 
@@ -162,8 +183,21 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
     if (authorized.kind !== 'approved') return;
     const before = await fixture.sim.state();
     const capture = {
-      reference: `op_fault_cap_${auth.reference}`, paymentId: auth.paymentId, amount: 1_011, currency: 'RUB', livemode: true, connection: ISO_TERMS,
-      original: { reference: auth.reference, authorizationCode: authorized.authorizationCode, rrn: authorized.rrn, bankReference: authorized.bankReference, amount: 1_011, cardBin: '424242', cardLast4: '4242' },
+      reference: `op_fault_cap_${auth.reference}`,
+      paymentId: auth.paymentId,
+      amount: 1_011,
+      currency: 'RUB',
+      livemode: true,
+      connection: ISO_TERMS,
+      original: {
+        reference: auth.reference,
+        authorizationCode: authorized.authorizationCode,
+        rrn: authorized.rrn,
+        bankReference: authorized.bankReference,
+        amount: 1_011,
+        cardBin: '424242',
+        cardLast4: '4242',
+      },
     };
     await fixture.sim.faults({ dropNext: 1 });
     assert.equal((await fixture.adapter.capture(capture)).kind, 'unknown');
@@ -185,8 +219,29 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
     assert.equal((await fixture.sim.state()).stats.byMti['0101'], before + 1);
     // Release the hold so the card's ledger is only the sales of this spec.
     if (result.kind === 'approved') {
-      const original = { reference: request.reference, authorizationCode: result.authorizationCode, rrn: result.rrn, bankReference: result.bankReference, amount: 1_012, cardBin: '424242', cardLast4: '4242' };
-      assert.equal((await fixture.adapter.void({ reference: `op_fault_void_${request.reference}`, paymentId: request.paymentId, amount: 1_012, currency: 'RUB', livemode: true, connection: ISO_TERMS, original })).kind, 'approved');
+      const original = {
+        reference: request.reference,
+        authorizationCode: result.authorizationCode,
+        rrn: result.rrn,
+        bankReference: result.bankReference,
+        amount: 1_012,
+        cardBin: '424242',
+        cardLast4: '4242',
+      };
+      assert.equal(
+        (
+          await fixture.adapter.void({
+            reference: `op_fault_void_${request.reference}`,
+            paymentId: request.paymentId,
+            amount: 1_012,
+            currency: 'RUB',
+            livemode: true,
+            connection: ISO_TERMS,
+            original,
+          })
+        ).kind,
+        'approved',
+      );
     }
   });
 
@@ -200,7 +255,14 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
   });
 
   it('carries many requests in flight on one connection, each answer matched by terminal id + STAN', async () => {
-    const single = new Iso8583BankAdapter({ host: '127.0.0.1', port: fixture.sim.port, database: fixture.db, poolSize: 1, deadlineMs: 5_000, zoneMasterKey: '0123456789ABCDEFFEDCBA9876543210' });
+    const single = new Iso8583BankAdapter({
+      host: '127.0.0.1',
+      port: fixture.sim.port,
+      database: fixture.db,
+      poolSize: 1,
+      deadlineMs: 5_000,
+      zoneMasterKey: '0123456789ABCDEFFEDCBA9876543210',
+    });
     await single.init();
     try {
       await fixture.sim.faults({ latencyMs: 100 });
@@ -208,7 +270,10 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
       // The same reference twice at once is one request at the bank: both callers get its one answer.
       const results = await Promise.all([...requests, requests[0]].map((r) => single.authorize(r)));
       await fixture.sim.faults({ latencyMs: 0 });
-      assert.ok(results.every((r) => r.kind === 'approved'), JSON.stringify(results.filter((r) => r.kind !== 'approved')));
+      assert.ok(
+        results.every((r) => r.kind === 'approved'),
+        JSON.stringify(results.filter((r) => r.kind !== 'approved')),
+      );
       assert.equal(new Set(results.slice(0, 20).map((r) => (r.kind === 'approved' ? r.rrn : ''))).size, 20, 'every answer went to its own request');
       assert.deepEqual(results[20], results[0]);
       requests.forEach((request, i) => outcomes.push({ request, result: results[i] }));
@@ -218,7 +283,14 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
   });
 
   it('keeps an idle link alive with echoes (0800/301)', async () => {
-    const idle = new Iso8583BankAdapter({ host: '127.0.0.1', port: fixture.sim.port, database: fixture.db, poolSize: 1, echoIntervalMs: 50, zoneMasterKey: '0123456789ABCDEFFEDCBA9876543210' });
+    const idle = new Iso8583BankAdapter({
+      host: '127.0.0.1',
+      port: fixture.sim.port,
+      database: fixture.db,
+      poolSize: 1,
+      echoIntervalMs: 50,
+      zoneMasterKey: '0123456789ABCDEFFEDCBA9876543210',
+    });
     await idle.init();
     try {
       const start = (await fixture.sim.state()).stats.received;
@@ -231,12 +303,22 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
     }
   });
 
-  it('leaves every sale in a definite state, and the bank\'s balance matches to the kopeck', async () => {
+  it("leaves every sale in a definite state, and the bank's balance matches to the kopeck", async () => {
     let reported = 0;
     for (const { request, result } of outcomes) {
       let final: BankResult = result;
       if (final.kind === 'unknown') {
-        const inquiry = await fixture.adapter.inquire({ kind: 'sale', reference: request.reference, paymentId: request.paymentId, amount: request.amount, currency: 'RUB', livemode: true, cardBin: '424242', cardLast4: '4242', connection: ISO_TERMS });
+        const inquiry = await fixture.adapter.inquire({
+          kind: 'sale',
+          reference: request.reference,
+          paymentId: request.paymentId,
+          amount: request.amount,
+          currency: 'RUB',
+          livemode: true,
+          cardBin: '424242',
+          cardLast4: '4242',
+          connection: ISO_TERMS,
+        });
         assert.notEqual(inquiry.kind, 'not_found');
         final = inquiry as BankResult;
       }
@@ -248,6 +330,9 @@ describe('ISO 8583 adapter under faults (tender-bank-sim in its own process)', (
     // Day-end: the journal's batch totals and the simulator's agree (0500/0510), to the kopeck.
     const batches = await fixture.adapter.cutover();
     assert.ok(batches.length > 0 && batches.every((b) => b.agreed), JSON.stringify(batches));
-    assert.equal(batches.reduce((sum, b) => sum + b.tender.debitAmount - b.tender.creditAmount, 0), reported);
+    assert.equal(
+      batches.reduce((sum, b) => sum + b.tender.debitAmount - b.tender.creditAmount, 0),
+      reported,
+    );
   });
 });

@@ -10,7 +10,7 @@ describe('ISO 8583 journal: STAN and RRN numbering', () => {
     database = await createTestDatabase();
     db = createDatabase(database.config);
     await migrateToLatest(db);
-  await migratePlugins(db, [isoPlugin]);
+    await migratePlugins(db, [isoPlugin]);
     await migratePlugins(db, [isoPlugin]);
   });
   after(async () => {
@@ -33,7 +33,10 @@ describe('ISO 8583 journal: STAN and RRN numbering', () => {
     const journal = new IsoJournal(db);
     const numbers: number[] = [];
     for (let i = 0; i < 150; i++) numbers.push(await journal.nextNumber());
-    assert.deepEqual(numbers, [...numbers].sort((x, y) => x - y));
+    assert.deepEqual(
+      numbers,
+      [...numbers].sort((x, y) => x - y),
+    );
     assert.equal(new Set(numbers).size, 150);
     const after = Number(((await db('iso8583_counters').where({ name: 'message' }).first()) as { value: number | string }).value);
     assert.equal(after - before, 200, 'two blocks of 100 reserved for 150 numbers');

@@ -24,13 +24,25 @@ describe('ISO 8583: a refused reversal stays open until the bank approves it', f
     const plugins: TenderPlugin[] = [
       sandboxPlugin,
       definePlugin({
-        name: 'iso-to-sim', version: '0.0.0', coreRange: '*',
+        name: 'iso-to-sim',
+        version: '0.0.0',
+        coreRange: '*',
         // The adapter's tables, as @tender/adapter-iso8583 (not loaded here) would make them.
         migrations: [...ISO_LINK_MIGRATIONS],
-        setup: (ctx) => ctx.registerBankAdapter(new Iso8583BankAdapter({
-          host: '127.0.0.1', port: sim.port, database: ctx.core.database, deadlineMs: 500, reversalDeadlineMs: 1_000,
-          reversalRepeatMs: 600_000, reversalAlertAfter: 2, reconnectInitialMs: 50, alerts: { raise: (alert) => ctx.resolve(BankOperatorAlerts).raise(alert) },
-        })),
+        setup: (ctx) =>
+          ctx.registerBankAdapter(
+            new Iso8583BankAdapter({
+              host: '127.0.0.1',
+              port: sim.port,
+              database: ctx.core.database,
+              deadlineMs: 500,
+              reversalDeadlineMs: 1_000,
+              reversalRepeatMs: 600_000,
+              reversalAlertAfter: 2,
+              reconnectInitialMs: 50,
+              alerts: { raise: (alert) => ctx.resolve(BankOperatorAlerts).raise(alert) },
+            }),
+          ),
       }),
     ];
     t = await startTestGateway({ plugins, clock, env: { TENDER_OPERATOR_ALERT_EMAIL: OPERATOR } });
@@ -38,7 +50,21 @@ describe('ISO 8583: a refused reversal stays open until the bank approves it', f
     await t.gateway.db('merchants').where({ id: merchant.id }).update({ stage: 'live', live_at: clock.now() });
     const live = await t.gateway.container.resolve(ApiKeyService).issue(t.gateway.db, { merchantId: merchant.id, livemode: true, kind: 'secret' });
     shop = new MerchantClient(t.gateway.app, live.key);
-    await t.gateway.container.resolve(BankConnectionRepository).create(t.gateway.db, { merchantId: merchant.id, livemode: true, currencies: ['RUB'], bankCode: 'beta', adapterCode: 'iso8583', bankMerchantId: 'BETA-M-1', terminalId: 'TB000001' }, clock.now());
+    await t.gateway.container
+      .resolve(BankConnectionRepository)
+      .create(
+        t.gateway.db,
+        {
+          merchantId: merchant.id,
+          livemode: true,
+          currencies: ['RUB'],
+          bankCode: 'beta',
+          adapterCode: 'iso8583',
+          bankMerchantId: 'BETA-M-1',
+          terminalId: 'TB000001',
+        },
+        clock.now(),
+      );
   });
   after(async () => {
     await t.close();
@@ -54,9 +80,16 @@ describe('ISO 8583: a refused reversal stays open until the bank approves it', f
     const reconciler = t.gateway.container.resolve(BankReconciler);
 
     await reconciler.run(-1);
-    assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'processing', 'refused again (0420): still open, never "failed" while the money is held');
+    assert.equal(
+      (await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status,
+      'processing',
+      'refused again (0420): still open, never "failed" while the money is held',
+    );
     const alerts = await t.gateway.db('bank_operator_alerts').where({ payment_id: p.id });
-    assert.deepEqual(alerts.map((a: { kind: string }) => a.kind), ['reversal_refused']);
+    assert.deepEqual(
+      alerts.map((a: { kind: string }) => a.kind),
+      ['reversal_refused'],
+    );
     const events = await t.gateway.db('events').where({ object_id: p.id, type: 'bank_operation.reversal_refused' });
     assert.equal(events.length, 1);
     const mails = await t.gateway.db('email_outbox').where({ recipient: OPERATOR });
@@ -67,7 +100,11 @@ describe('ISO 8583: a refused reversal stays open until the bank approves it', f
     assert.ok(!mail.text.includes(CARDS.visa), 'no PAN in the alert');
 
     await reconciler.run(-1);
-    assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'failed', 'the third try (0421) was approved: now it failed, nothing charged');
+    assert.equal(
+      (await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status,
+      'failed',
+      'the third try (0421) was approved: now it failed, nothing charged',
+    );
     assert.equal(await sim.charged(CARDS.visa), before, 'the hold is released to the kopeck');
     const byMti = (await sim.state()).stats.byMti;
     assert.deepEqual([byMti['0400'], byMti['0420'], byMti['0421']], [1, 1, 1], 'reversal, then its advice, then the advice repeated');

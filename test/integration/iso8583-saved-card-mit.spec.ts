@@ -31,12 +31,24 @@ describe('ISO 8583: a saved card charged merchant-initiated through the gateway'
       sandboxPlugin,
       savedCardsPlugin,
       definePlugin({
-        name: 'iso-to-sim', version: '0.0.0', coreRange: '*',
+        name: 'iso-to-sim',
+        version: '0.0.0',
+        coreRange: '*',
         // The adapter's tables, as @tender/adapter-iso8583 (not loaded here) would make them.
         migrations: [...ISO_LINK_MIGRATIONS],
-        setup: (ctx) => ctx.registerBankAdapter(new Iso8583BankAdapter({
-          host: '127.0.0.1', port: tapped.port, database: ctx.core.database, poolSize: 1, deadlineMs: 2_000, reversalDeadlineMs: 2_000, reversalRepeatMs: 600_000, reconnectInitialMs: 50,
-        })),
+        setup: (ctx) =>
+          ctx.registerBankAdapter(
+            new Iso8583BankAdapter({
+              host: '127.0.0.1',
+              port: tapped.port,
+              database: ctx.core.database,
+              poolSize: 1,
+              deadlineMs: 2_000,
+              reversalDeadlineMs: 2_000,
+              reversalRepeatMs: 600_000,
+              reconnectInitialMs: 50,
+            }),
+          ),
       }),
     ];
     t = await startTestGateway({ plugins, clock, dashboard: false });
@@ -44,7 +56,21 @@ describe('ISO 8583: a saved card charged merchant-initiated through the gateway'
     await t.gateway.db('merchants').where({ id: merchant.id }).update({ stage: 'live', live_at: clock.now() });
     const live = await t.gateway.container.resolve(ApiKeyService).issue(t.gateway.db, { merchantId: merchant.id, livemode: true, kind: 'secret' });
     shop = new MerchantClient(t.gateway.app, live.key);
-    await t.gateway.container.resolve(BankConnectionRepository).create(t.gateway.db, { merchantId: merchant.id, livemode: true, currencies: ['RUB'], bankCode: 'sim', adapterCode: 'iso8583', bankMerchantId: 'SIM-M-1', terminalId: 'TS000001' }, clock.now());
+    await t.gateway.container
+      .resolve(BankConnectionRepository)
+      .create(
+        t.gateway.db,
+        {
+          merchantId: merchant.id,
+          livemode: true,
+          currencies: ['RUB'],
+          bankCode: 'sim',
+          adapterCode: 'iso8583',
+          bankMerchantId: 'SIM-M-1',
+          terminalId: 'TS000001',
+        },
+        clock.now(),
+      );
   });
   after(async () => {
     await t.close();
@@ -54,7 +80,15 @@ describe('ISO 8583: a saved card charged merchant-initiated through the gateway'
 
   /** The last card authorization or purchase for the card on the wire. */
   const lastSent = (pan: string): DecodedMessage => {
-    const sent = tap.frames.filter((f) => f.direction === 'to_bank' && (f.message.mti === '0100' || f.message.mti === '0200') && f.message.fields.get(2) === pan && f.message.fields.get(3) === '000000').at(-1);
+    const sent = tap.frames
+      .filter(
+        (f) =>
+          f.direction === 'to_bank' &&
+          (f.message.mti === '0100' || f.message.mti === '0200') &&
+          f.message.fields.get(2) === pan &&
+          f.message.fields.get(3) === '000000',
+      )
+      .at(-1);
     assert.ok(sent !== undefined, 'a card authorization on the wire');
     return sent.message;
   };
@@ -73,14 +107,28 @@ describe('ISO 8583: a saved card charged merchant-initiated through the gateway'
     assert.ok(seen?.networkReference !== undefined);
     assert.equal(firstRow.network_reference, seen.networkReference, 'the network reference from the answer is kept on the payment');
 
-    const methods = (await shop.get(`/v1/customers/${customer.id}/payment_methods`).expect(200)).body as { data: Array<{ id: string; usage: string; card: { last4: string } }> };
+    const methods = (await shop.get(`/v1/customers/${customer.id}/payment_methods`).expect(200)).body as {
+      data: Array<{ id: string; usage: string; card: { last4: string } }>;
+    };
     assert.equal(methods.data.length, 1);
     const saved = methods.data[0];
     assert.equal(saved.usage, 'off_session');
     assert.equal(saved.card.last4, '4242');
 
     const before = await sim.charged(CARDS.visa);
-    const mit = (await shop.post('/v1/payments', { amount: 990, currency: 'RUB', order_id: 'renewal-1', customer: customer.id, payment_method: saved.id, off_session: true, confirm: true }).expect(201)).body as { id: string; status: string; off_session: boolean; payment_method: string };
+    const mit = (
+      await shop
+        .post('/v1/payments', {
+          amount: 990,
+          currency: 'RUB',
+          order_id: 'renewal-1',
+          customer: customer.id,
+          payment_method: saved.id,
+          off_session: true,
+          confirm: true,
+        })
+        .expect(201)
+    ).body as { id: string; status: string; off_session: boolean; payment_method: string };
     assert.equal(mit.status, 'captured');
     assert.equal(mit.off_session, true);
     assert.equal(mit.payment_method, saved.id);
@@ -91,7 +139,12 @@ describe('ISO 8583: a saved card charged merchant-initiated through the gateway'
     assert.equal(sent.fields.get(48), `SC03MSUOR15${seen.networkReference}`, 'merchant-initiated, unscheduled, naming the first payment; no CVV2');
     assert.equal(await sim.charged(CARDS.visa), before + 990, 'charged once, to the kopeck');
     const received = (await sim.state()).authorizations.at(-1)!;
-    assert.deepEqual(received.storedCredential, { initiator: 'merchant', sequence: 'subsequent', reason: 'unscheduled', originalReference: seen.networkReference });
+    assert.deepEqual(received.storedCredential, {
+      initiator: 'merchant',
+      sequence: 'subsequent',
+      reason: 'unscheduled',
+      originalReference: seen.networkReference,
+    });
     assert.equal(received.cvv2, 'absent');
     assert.deepEqual(tap.errors, []);
   });
@@ -100,7 +153,9 @@ describe('ISO 8583: a saved card charged merchant-initiated through the gateway'
     const customer = (await shop.post('/v1/customers', { email: 'setup@example.test' }).expect(201)).body as { id: string };
     const reversals = tap.frames.filter((f) => f.message.mti === '0400').length;
     const before = (await sim.state()).accounts[CARDS.mastercard];
-    const setup = (await shop.post('/v1/setup_attempts', { customer: customer.id, currency: 'RUB', usage: 'off_session', ...card(CARDS.mastercard) }).expect(201)).body as { status: string; payment_method: string };
+    const setup = (
+      await shop.post('/v1/setup_attempts', { customer: customer.id, currency: 'RUB', usage: 'off_session', ...card(CARDS.mastercard) }).expect(201)
+    ).body as { status: string; payment_method: string };
     assert.equal(setup.status, 'succeeded', JSON.stringify(setup));
     const verification = lastSent(CARDS.mastercard);
     assert.equal(verification.mti, '0100');
@@ -109,11 +164,27 @@ describe('ISO 8583: a saved card charged merchant-initiated through the gateway'
     assert.equal(verification.fields.get(48), 'CV041123SC03CF0');
     assert.equal(tap.frames.filter((f) => f.message.mti === '0400').length, reversals, 'the void needed no reversal at the host');
     const after = (await sim.state()).accounts[CARDS.mastercard];
-    assert.deepEqual({ held: after?.held, charged: after?.charged }, { held: before?.held ?? 0, charged: before?.charged ?? 0 }, 'nothing held, nothing charged');
+    assert.deepEqual(
+      { held: after?.held, charged: after?.charged },
+      { held: before?.held ?? 0, charged: before?.charged ?? 0 },
+      'nothing held, nothing charged',
+    );
     const verified = (await sim.state()).authorizations.find((a) => a.stan === verification.fields.get(11));
     assert.equal(verified?.verification, true);
 
-    const mit = (await shop.post('/v1/payments', { amount: 2_500, currency: 'RUB', order_id: 'topup-1', customer: customer.id, payment_method: setup.payment_method, off_session: true, confirm: true }).expect(201)).body as { status: string };
+    const mit = (
+      await shop
+        .post('/v1/payments', {
+          amount: 2_500,
+          currency: 'RUB',
+          order_id: 'topup-1',
+          customer: customer.id,
+          payment_method: setup.payment_method,
+          off_session: true,
+          confirm: true,
+        })
+        .expect(201)
+    ).body as { status: string };
     assert.equal(mit.status, 'captured');
     assert.equal(lastSent(CARDS.mastercard).fields.get(48), `SC03MSUOR15${verified?.networkReference ?? ''}`);
   });

@@ -24,7 +24,10 @@ function selfSigned(dir: string): { cert: string; certFile: string; keyFile: str
   const subject = [{ name: 'commonName', value: 'processing-centre.test' }];
   cert.setSubject(subject);
   cert.setIssuer(subject);
-  cert.setExtensions([{ name: 'basicConstraints', cA: true }, { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }]);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true },
+    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
+  ]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
   const pem = forge.pki.certificateToPem(cert);
   const certFile = path.join(dir, 'cert.pem');
@@ -46,8 +49,25 @@ describe('ISO 8583 link security and day-end (TLS, MAC, key exchange, cut-over)'
   let dir: string;
   let cert: string;
   const logs: string[] = [];
-  const log = { info: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`), warn: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`), error: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`) };
-  const options = () => ({ host: '127.0.0.1', port: sim.port, database: db, poolSize: 1, deadlineMs: 500, reversalDeadlineMs: 1_000, reversalRepeatMs: 600_000, reconnectInitialMs: 50, reconnectMaxMs: 200, keyRing: new KeyRing(randomBytes(32).toString('base64')), tls: { ca: cert }, log });
+  const log = {
+    info: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`),
+    warn: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`),
+    error: (d: object, m: string) => logs.push(`${m} ${JSON.stringify(d)}`),
+  };
+  const options = () => ({
+    host: '127.0.0.1',
+    port: sim.port,
+    database: db,
+    poolSize: 1,
+    deadlineMs: 500,
+    reversalDeadlineMs: 1_000,
+    reversalRepeatMs: 600_000,
+    reconnectInitialMs: 50,
+    reconnectMaxMs: 200,
+    keyRing: new KeyRing(randomBytes(32).toString('base64')),
+    tls: { ca: cert },
+    log,
+  });
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-iso-tls-'));
@@ -70,8 +90,14 @@ describe('ISO 8583 link security and day-end (TLS, MAC, key exchange, cut-over)'
   });
 
   const sale = (amount: number): AuthorizationRequest => ({
-    reference: `op_sec_${randomBytes(6).toString('hex')}`, paymentId: 'pay_sec', amount, currency: 'RUB', capture: true, livemode: true,
-    card: { number: CARD, expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123', holderName: undefined }, connection: ISO_TERMS,
+    reference: `op_sec_${randomBytes(6).toString('hex')}`,
+    paymentId: 'pay_sec',
+    amount,
+    currency: 'RUB',
+    capture: true,
+    livemode: true,
+    card: { number: CARD, expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123', holderName: undefined },
+    connection: ISO_TERMS,
   });
 
   it('signs on over TLS, takes a working key under the zone master key, and carries MACed purchases', async () => {
@@ -86,11 +112,14 @@ describe('ISO 8583 link security and day-end (TLS, MAC, key exchange, cut-over)'
     await sim.faults({ badMacNext: 1 });
     const result = await adapter.authorize(sale(2_000));
     assert.equal(result.kind, 'technical_failure', JSON.stringify(result));
-    assert.ok(logs.some((l) => l.includes('wrong MAC')), 'the mismatch is logged');
+    assert.ok(
+      logs.some((l) => l.includes('wrong MAC')),
+      'the mismatch is logged',
+    );
     assert.equal(await sim.charged(CARD), 1_500, 'reversed: not charged');
   });
 
-  it('gets no link with the wrong zone master key, nor without trusting the centre\'s certificate', async () => {
+  it("gets no link with the wrong zone master key, nor without trusting the centre's certificate", async () => {
     const wrongKey = new Iso8583BankAdapter({ ...options(), code: 'wrong-zmk', zoneMasterKey: 'FEDCBA98765432100123456789ABCDEF' });
     await wrongKey.init();
     assert.equal((await wrongKey.health()).ok, false);
@@ -109,7 +138,11 @@ describe('ISO 8583 link security and day-end (TLS, MAC, key exchange, cut-over)'
     assert.equal(small.kind, 'approved', JSON.stringify(small));
     if (small.kind === 'approved') assert.match(small.authorizationCode ?? '', /^S\d{5}$/);
     const large = await adapter.authorize(sale(6_000));
-    assert.deepEqual([large.kind, large.kind === 'technical_failure' ? large.reason : ''], ['technical_failure', 'bank_unreachable'], 'above the floor limit: not stood in');
+    assert.deepEqual(
+      [large.kind, large.kind === 'technical_failure' ? large.reason : ''],
+      ['technical_failure', 'bank_unreachable'],
+      'above the floor limit: not stood in',
+    );
     await sim.spawn();
     for (let i = 0; i < 200 && !(await adapter.health()).ok; i++) await new Promise((r) => setTimeout(r, 25));
     const before = await sim.charged(CARD);

@@ -29,21 +29,54 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
   });
   after(() => io.close());
 
-  const request = (card: string, storedCredential: StoredCredential | undefined, extra: Partial<AuthorizationRequest> = {}, cvc: string | undefined = '737'): AuthorizationRequest => ({
-    reference: `op_cof_${randomBytes(6).toString('hex')}`, paymentId: `pay_cof_${randomBytes(4).toString('hex')}`, amount: 1_990, currency: 'RUB', capture: false, livemode: true,
-    card: { number: card, expMonth: 7, expYear: 2031, cvc, holderName: undefined, ...(storedCredential === undefined ? {} : { storedCredential }) }, connection: ISO_TERMS, ...extra,
+  const request = (
+    card: string,
+    storedCredential: StoredCredential | undefined,
+    extra: Partial<AuthorizationRequest> = {},
+    cvc: string | undefined = '737',
+  ): AuthorizationRequest => ({
+    reference: `op_cof_${randomBytes(6).toString('hex')}`,
+    paymentId: `pay_cof_${randomBytes(4).toString('hex')}`,
+    amount: 1_990,
+    currency: 'RUB',
+    capture: false,
+    livemode: true,
+    card: { number: card, expMonth: 7, expYear: 2031, cvc, holderName: undefined, ...(storedCredential === undefined ? {} : { storedCredential }) },
+    connection: ISO_TERMS,
+    ...extra,
   });
   const followUp = (auth: AuthorizationRequest, result: Approved, amount: number): FollowUpRequest => ({
-    reference: `op_cof_${randomBytes(6).toString('hex')}`, paymentId: auth.paymentId, amount, currency: 'RUB', livemode: true, connection: ISO_TERMS,
-    original: { reference: auth.reference, authorizationCode: result.authorizationCode, rrn: result.rrn, bankReference: result.bankReference, amount: auth.amount, cardBin: auth.card.number.slice(0, 6), cardLast4: auth.card.number.slice(-4) },
+    reference: `op_cof_${randomBytes(6).toString('hex')}`,
+    paymentId: auth.paymentId,
+    amount,
+    currency: 'RUB',
+    livemode: true,
+    connection: ISO_TERMS,
+    original: {
+      reference: auth.reference,
+      authorizationCode: result.authorizationCode,
+      rrn: result.rrn,
+      bankReference: result.bankReference,
+      amount: auth.amount,
+      cardBin: auth.card.number.slice(0, 6),
+      cardLast4: auth.card.number.slice(-4),
+    },
   });
   const sentFor = (r: AuthorizationRequest, mti = r.capture && r.verification !== true ? '0200' : '0100'): DecodedMessage => {
-    const sent = io.tap.of(mti).filter((m) => m.fields.get(2) === r.card.number).at(-1);
+    const sent = io.tap
+      .of(mti)
+      .filter((m) => m.fields.get(2) === r.card.number)
+      .at(-1);
     assert.ok(sent !== undefined, `no ${mti} for the card on the wire`);
     return sent;
   };
   const answerTo = (sent: DecodedMessage): DecodedMessage => {
-    const answer = io.tap.frames.find((f) => f.direction === 'to_tender' && f.message.fields.get(11) === sent.fields.get(11) && f.message.mti === `${sent.mti.slice(0, 2)}${Number(sent.mti[2]) + 1}0`);
+    const answer = io.tap.frames.find(
+      (f) =>
+        f.direction === 'to_tender' &&
+        f.message.fields.get(11) === sent.fields.get(11) &&
+        f.message.mti === `${sent.mti.slice(0, 2)}${Number(sent.mti[2]) + 1}0`,
+    );
     assert.ok(answer !== undefined, `no answer to ${sent.mti} ${sent.fields.get(11) ?? ''}`);
     return answer.message;
   };
@@ -67,27 +100,37 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     const first = request(CARD, { initiator: 'cardholder', sequence: 'first' });
     const result = await approve(first);
     const sent = sentFor(first);
-    assert.deepEqual([...sent.fields.keys()].sort((a, b) => a - b), CARD_FIELDS);
+    assert.deepEqual(
+      [...sent.fields.keys()].sort((a, b) => a - b),
+      CARD_FIELDS,
+    );
     assert.equal(sent.fields.get(22), '812', 'PAN entered for e-commerce: the cardholder typed it');
     assert.equal(sent.fields.get(25), '59');
     assert.equal(sent.fields.get(48), 'CV041737SC03CF0', 'the CVV2, and the stored-credential indicator: cardholder, first');
     assert.match(result.networkReference ?? '', /^\d{15}$/);
-    assert.equal(answerTo(sent).fields.get(48), `NR15${result.networkReference ?? ''}`, 'the network reference came in the answer\'s private field');
+    assert.equal(answerTo(sent).fields.get(48), `NR15${result.networkReference ?? ''}`, "the network reference came in the answer's private field");
     const seen = await received(sent);
     assert.deepEqual(seen.storedCredential, { initiator: 'cardholder', sequence: 'first' });
     assert.equal(seen.networkReference, result.networkReference);
     assert.equal(seen.cvv2, 'present');
   });
 
-  it('sends a merchant-initiated payment as credential on file with the indicator and the first payment\'s reference, without CVV2 or 3-D Secure data', async () => {
+  it("sends a merchant-initiated payment as credential on file with the indicator and the first payment's reference, without CVV2 or 3-D Secure data", async () => {
     const original = await firstPayment(CARD);
     const before = await io.sim.charged(CARD);
     // Even if a caller passed a CVC and an authentication result, an MIT has no cardholder to give them.
-    const mit = request(CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: original }, { capture: true, amount: 4_500, authentication: THREE_DS });
+    const mit = request(
+      CARD,
+      { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: original },
+      { capture: true, amount: 4_500, authentication: THREE_DS },
+    );
     const result = await approve(mit);
     const sent = sentFor(mit);
     assert.equal(sent.mti, '0200');
-    assert.deepEqual([...sent.fields.keys()].sort((a, b) => a - b), CARD_FIELDS);
+    assert.deepEqual(
+      [...sent.fields.keys()].sort((a, b) => a - b),
+      CARD_FIELDS,
+    );
     assert.equal(sent.fields.get(22), '102', 'credential on file');
     assert.equal(sent.fields.get(25), '59');
     assert.equal(sent.fields.get(48), `SC03MSROR15${original}`, 'merchant, subsequent, recurring; the original reference; no CV, EC or CA');
@@ -113,7 +156,7 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     assert.equal(sent.fields.get(48), `CV041123SC03CS0OR15${original}`);
   });
 
-  it('refuses a merchant-initiated payment without the original reference (30, format error) and one naming another card\'s payment (12), holding nothing', async () => {
+  it("refuses a merchant-initiated payment without the original reference (30, format error) and one naming another card's payment (12), holding nothing", async () => {
     const before = (await io.sim.state()).accounts[CARD];
     const bare = request(CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring' }, { capture: true }, undefined);
     const refused = await io.adapter.authorize(bare);
@@ -133,7 +176,9 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
 
   it('refuses locally, sending nothing, an original reference that cannot travel in the private field', async () => {
     const frames = io.tap.frames.length;
-    const result = await io.adapter.authorize(request(CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: 'has a space' }, {}, undefined));
+    const result = await io.adapter.authorize(
+      request(CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: 'has a space' }, {}, undefined),
+    );
     assert.equal(result.kind, 'declined');
     assert.equal(io.tap.frames.length, frames, 'nothing on the wire');
   });
@@ -148,7 +193,7 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     assert.equal(sent.fields.get(25), '51', 'account verification without authorization');
     assert.equal(sent.fields.get(22), '812');
     assert.equal(sent.fields.get(48), 'CV041737SC03CF0', 'the CVV2 is checked, and the card will be stored');
-    assert.match(result.networkReference ?? '', /^\d{15}$/, 'the verification\'s reference serves later merchant-initiated payments');
+    assert.match(result.networkReference ?? '', /^\d{15}$/, "the verification's reference serves later merchant-initiated payments");
     const seen = await received(sent);
     assert.equal(seen.verification, true);
     assert.equal(seen.amount, 0);
@@ -162,7 +207,12 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     assert.equal((await io.adapter.capture(followUp(verify, result, 100))).kind, 'declined', 'a verification cannot be captured');
     assert.equal(io.tap.of('0220').length, captures);
 
-    const later = request(OTHER_CARD, { initiator: 'merchant', sequence: 'subsequent', reason: 'unscheduled', originalReference: result.networkReference }, {}, undefined);
+    const later = request(
+      OTHER_CARD,
+      { initiator: 'merchant', sequence: 'subsequent', reason: 'unscheduled', originalReference: result.networkReference },
+      {},
+      undefined,
+    );
     await approve(later);
   });
 
@@ -188,7 +238,11 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     assert.equal((await io.sim.state()).accounts[CARD].held, held, 'held once');
     assert.equal((await io.sim.state()).authorizations.length, recorded, 'not processed twice');
     const frames = io.tap.frames.length;
-    assert.equal((await approve(mit)).networkReference, first.networkReference, 'a retry of the answered request: the journal\'s answer, network reference included');
+    assert.equal(
+      (await approve(mit)).networkReference,
+      first.networkReference,
+      "a retry of the answered request: the journal's answer, network reference included",
+    );
     assert.equal(io.tap.frames.length, frames, 'not sent again');
   });
 
@@ -196,9 +250,21 @@ describe('ISO 8583 stored credentials and account verification on the wire', () 
     // The first payments were authenticated (a 3-D Secure result in the private field): both approved.
     const buyerPresentOnly = await firstPayment(CHALLENGES_BUYER_PRESENT, { authentication: THREE_DS });
     const always = await firstPayment(CHALLENGES_ALWAYS, { authentication: THREE_DS });
-    await approve(request(CHALLENGES_BUYER_PRESENT, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: buyerPresentOnly }, {}, undefined));
-    const asked = await io.adapter.authorize(request(CHALLENGES_ALWAYS, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: always }, {}, undefined));
-    assert.deepEqual({ kind: asked.kind, reason: asked.kind === 'declined' ? asked.reason : undefined }, { kind: 'declined', reason: 'authentication_required' });
+    await approve(
+      request(
+        CHALLENGES_BUYER_PRESENT,
+        { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: buyerPresentOnly },
+        {},
+        undefined,
+      ),
+    );
+    const asked = await io.adapter.authorize(
+      request(CHALLENGES_ALWAYS, { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', originalReference: always }, {}, undefined),
+    );
+    assert.deepEqual(
+      { kind: asked.kind, reason: asked.kind === 'declined' ? asked.reason : undefined },
+      { kind: 'declined', reason: 'authentication_required' },
+    );
   });
 
   it('decoded every frame both ways without a single error', () => {
@@ -216,19 +282,54 @@ for (const dialect of ['iso8583-1987-bcd', 'iso8583-1987-ebcdic', 'iso8583-1987-
     });
     after(() => fixture.close());
 
-    it('returns the first payment\'s network reference, sends an MIT naming it, and verifies a card with a zero amount', async () => {
+    it("returns the first payment's network reference, sends an MIT naming it, and verifies a card with a zero amount", async () => {
       const base = { paymentId: 'pay_cof_dialect', currency: 'RUB', capture: false, livemode: true, connection: ISO_TERMS };
       const cardData = { number: CARD, expMonth: 7, expYear: 2031, holderName: undefined };
-      const first = await fixture.adapter.authorize({ ...base, reference: `op_cof_${randomBytes(6).toString('hex')}`, amount: 500, card: { ...cardData, cvc: '737', storedCredential: { initiator: 'cardholder', sequence: 'first' } } });
+      const first = await fixture.adapter.authorize({
+        ...base,
+        reference: `op_cof_${randomBytes(6).toString('hex')}`,
+        amount: 500,
+        card: { ...cardData, cvc: '737', storedCredential: { initiator: 'cardholder', sequence: 'first' } },
+      });
       assert.equal(first.kind, 'approved');
       const originalReference = first.kind === 'approved' ? first.networkReference : undefined;
       assert.match(originalReference ?? '', /^\d{15}$/);
-      const mit = await fixture.adapter.authorize({ ...base, reference: `op_cof_${randomBytes(6).toString('hex')}`, amount: 700, capture: true, card: { ...cardData, cvc: undefined, storedCredential: { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', ...(originalReference === undefined ? {} : { originalReference }) } } });
+      const mit = await fixture.adapter.authorize({
+        ...base,
+        reference: `op_cof_${randomBytes(6).toString('hex')}`,
+        amount: 700,
+        capture: true,
+        card: {
+          ...cardData,
+          cvc: undefined,
+          storedCredential: {
+            initiator: 'merchant',
+            sequence: 'subsequent',
+            reason: 'recurring',
+            ...(originalReference === undefined ? {} : { originalReference }),
+          },
+        },
+      });
       assert.equal(mit.kind, 'approved', JSON.stringify(mit));
-      const verified = await fixture.adapter.authorize({ ...base, reference: `op_cof_${randomBytes(6).toString('hex')}`, amount: 100, verification: true, card: { ...cardData, cvc: '737' } });
+      const verified = await fixture.adapter.authorize({
+        ...base,
+        reference: `op_cof_${randomBytes(6).toString('hex')}`,
+        amount: 100,
+        verification: true,
+        card: { ...cardData, cvc: '737' },
+      });
       assert.equal(verified.kind, 'approved');
       const [cit, charged, verification] = (await fixture.sim.state()).authorizations;
-      assert.deepEqual([cit?.storedCredential?.sequence, charged?.storedCredential?.originalReference, charged?.posEntryMode, verification?.amount, verification?.posCondition], ['first', originalReference, '102', 0, '51']);
+      assert.deepEqual(
+        [
+          cit?.storedCredential?.sequence,
+          charged?.storedCredential?.originalReference,
+          charged?.posEntryMode,
+          verification?.amount,
+          verification?.posCondition,
+        ],
+        ['first', originalReference, '102', 0, '51'],
+      );
     });
   });
 }

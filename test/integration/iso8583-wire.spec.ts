@@ -16,13 +16,24 @@ type Approved = Extract<BankResult, { kind: 'approved' }>;
 /** Field 7 (UTC MMDDhhmmss) moved to Moscow time, as hhmmss and MMDD (Moscow has no DST). */
 function moscow(field7: string): { time: string; date: string } {
   const year = new Date().getUTCFullYear();
-  const utc = Date.UTC(year, Number(field7.slice(0, 2)) - 1, Number(field7.slice(2, 4)), Number(field7.slice(4, 6)), Number(field7.slice(6, 8)), Number(field7.slice(8, 10)));
+  const utc = Date.UTC(
+    year,
+    Number(field7.slice(0, 2)) - 1,
+    Number(field7.slice(2, 4)),
+    Number(field7.slice(4, 6)),
+    Number(field7.slice(6, 8)),
+    Number(field7.slice(8, 10)),
+  );
   const local = new Date(utc + TZ_OFFSET_MOSCOW_MS).toISOString();
   return { time: local.slice(11, 19).replace(/:/g, ''), date: local.slice(5, 10).replace('-', '') };
 }
 
 function present(message: DecodedMessage, expected: readonly number[], what: string): void {
-  assert.deepEqual([...message.fields.keys()].sort((a, b) => a - b), [...expected].sort((a, b) => a - b), `${what} ${message.mti}: fields on the wire`);
+  assert.deepEqual(
+    [...message.fields.keys()].sort((a, b) => a - b),
+    [...expected].sort((a, b) => a - b),
+    `${what} ${message.mti}: fields on the wire`,
+  );
 }
 
 // Every message type on the wire, decoded by a decoder written from the standard
@@ -42,12 +53,32 @@ describe('ISO 8583 on the wire, read by an independent decoder', () => {
   after(() => fixture.close());
 
   const request = (extra: Partial<AuthorizationRequest> = {}): AuthorizationRequest => ({
-    reference: `op_wire_${randomBytes(6).toString('hex')}`, paymentId: 'pay_wire', amount: 12_345, currency: 'RUB', capture: false, livemode: true,
-    card: { number: CARD, expMonth: 7, expYear: 2031, cvc: '737', holderName: undefined }, connection: ISO_TERMS, ...extra,
+    reference: `op_wire_${randomBytes(6).toString('hex')}`,
+    paymentId: 'pay_wire',
+    amount: 12_345,
+    currency: 'RUB',
+    capture: false,
+    livemode: true,
+    card: { number: CARD, expMonth: 7, expYear: 2031, cvc: '737', holderName: undefined },
+    connection: ISO_TERMS,
+    ...extra,
   });
   const followUp = (auth: AuthorizationRequest, result: Approved, amount: number): FollowUpRequest => ({
-    reference: `op_wire_${randomBytes(6).toString('hex')}`, paymentId: auth.paymentId, amount, currency: 'RUB', livemode: true, connection: ISO_TERMS,
-    original: { reference: auth.reference, authorizationCode: result.authorizationCode, rrn: result.rrn, bankReference: result.bankReference, amount: auth.amount, cardBin: CARD.slice(0, 6), cardLast4: CARD.slice(-4) },
+    reference: `op_wire_${randomBytes(6).toString('hex')}`,
+    paymentId: auth.paymentId,
+    amount,
+    currency: 'RUB',
+    livemode: true,
+    connection: ISO_TERMS,
+    original: {
+      reference: auth.reference,
+      authorizationCode: result.authorizationCode,
+      rrn: result.rrn,
+      bankReference: result.bankReference,
+      amount: auth.amount,
+      cardBin: CARD.slice(0, 6),
+      cardLast4: CARD.slice(-4),
+    },
   });
   const last = (mti: string): DecodedMessage => {
     const all = tap.of(mti);
@@ -66,7 +97,10 @@ describe('ISO 8583 on the wire, read by an independent decoder', () => {
     assert.ok(signOn !== undefined);
     present(signOn, [7, 11, 32, 70], 'sign-on');
     assert.equal(signOn.fields.get(32), ISO_ACQUIRER_ID);
-    assert.ok(tap.of('0800').some((m) => m.fields.get(70) === '301'), 'an echo test');
+    assert.ok(
+      tap.of('0800').some((m) => m.fields.get(70) === '301'),
+      'an echo test',
+    );
     assert.equal(last('0810').fields.get(39), '00');
   });
 
@@ -94,7 +128,12 @@ describe('ISO 8583 on the wire, read by an independent decoder', () => {
   });
 
   it('passes a 3-D Secure ECI and CAVV in the private field, and says "no CVV2" when there is none', async () => {
-    await approve(request({ card: { number: CARD, expMonth: 7, expYear: 2031, cvc: undefined, holderName: undefined }, authentication: { transStatus: 'Y', eci: '02', authenticationValue: 'AAABBEg0VhI0VniQEjRWAAAAAAA=' } }));
+    await approve(
+      request({
+        card: { number: CARD, expMonth: 7, expYear: 2031, cvc: undefined, holderName: undefined },
+        authentication: { transStatus: 'Y', eci: '02', authenticationValue: 'AAABBEg0VhI0VniQEjRWAAAAAAA=' },
+      }),
+    );
     assert.equal(last('0100').fields.get(48), 'CV019EC0202CA28AAABBEg0VhI0VniQEjRWAAAAAAA=');
   });
 
@@ -175,15 +214,40 @@ describe('ISO 8583 on the wire, read by an independent decoder', () => {
   });
 
   it('debits a personal account with field 102 and processing code 002000, refunds it with 200020', async () => {
-    const debit = { reference: `op_wire_${randomBytes(6).toString('hex')}`, paymentId: 'pay_wire_acct', amount: 2_705, currency: 'RUB', capture: true, livemode: true, connection: ISO_TERMS, account: { number: '40817810000000000001', payerId: 'pyr_1', certificateSerial: '01' } };
+    const debit = {
+      reference: `op_wire_${randomBytes(6).toString('hex')}`,
+      paymentId: 'pay_wire_acct',
+      amount: 2_705,
+      currency: 'RUB',
+      capture: true,
+      livemode: true,
+      connection: ISO_TERMS,
+      account: { number: '40817810000000000001', payerId: 'pyr_1', certificateSerial: '01' },
+    };
     const result = await adapter.debitAccount(debit);
     assert.equal(result.kind, 'approved', JSON.stringify(result));
     const m = tap.of('0200').at(-1)!;
     present(m, [3, 4, 7, 11, 12, 13, 18, 25, 32, 37, 41, 42, 43, 49, 102], 'account debit');
     assert.equal(m.fields.get(3), '002000');
     assert.equal(m.fields.get(102), '40817810000000000001');
-    const refund = { reference: `op_wire_${randomBytes(6).toString('hex')}`, paymentId: debit.paymentId, amount: 705, currency: 'RUB', livemode: true, connection: ISO_TERMS, card: undefined,
-      original: { reference: debit.reference, authorizationCode: undefined, rrn: undefined, bankReference: undefined, amount: 2_705, cardBin: undefined, cardLast4: undefined } };
+    const refund = {
+      reference: `op_wire_${randomBytes(6).toString('hex')}`,
+      paymentId: debit.paymentId,
+      amount: 705,
+      currency: 'RUB',
+      livemode: true,
+      connection: ISO_TERMS,
+      card: undefined,
+      original: {
+        reference: debit.reference,
+        authorizationCode: undefined,
+        rrn: undefined,
+        bankReference: undefined,
+        amount: 2_705,
+        cardBin: undefined,
+        cardLast4: undefined,
+      },
+    };
     assert.equal((await adapter.refund(refund)).kind, 'approved');
     const back = tap.of('0200').at(-1)!;
     assert.equal(back.fields.get(3), '200020');
@@ -196,6 +260,7 @@ describe('ISO 8583 on the wire, read by an independent decoder', () => {
   it('decoded every frame both ways without a single error', () => {
     assert.deepEqual(tap.errors, []);
     const mtis = new Set(tap.frames.map((f) => f.message.mti));
-    for (const mti of ['0800', '0810', '0100', '0101', '0110', '0200', '0210', '0220', '0221', '0230', '0400', '0410', '0420', '0421', '0430']) assert.ok(mtis.has(mti), `${mti} seen`);
+    for (const mti of ['0800', '0810', '0100', '0101', '0110', '0200', '0210', '0220', '0221', '0230', '0400', '0410', '0420', '0421', '0430'])
+      assert.ok(mtis.has(mti), `${mti} seen`);
   });
 });

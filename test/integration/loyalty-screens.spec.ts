@@ -17,7 +17,11 @@ describe('loyalty screens: dashboard settings, member lookup and ledger; console
     const merchant = await t.createMerchant('Tea House');
     const shop = new MerchantClient(t.gateway.app, merchant.key);
     const web = await signInAgent(t.gateway.app, 'dashboard', await createMerchantUser(t, { merchantId: merchant.id, role: 'owner' }));
-    await web.agent.post('/dashboard/loyalty').type('form').send({ _csrf: web.csrf, name: '<img src=x onerror=alert(1)>', currency: 'RUB', point_value: '100', base_bps: '500', max_redeem_bps: '5000' }).expect(303);
+    await web.agent
+      .post('/dashboard/loyalty')
+      .type('form')
+      .send({ _csrf: web.csrf, name: '<img src=x onerror=alert(1)>', currency: 'RUB', point_value: '100', base_bps: '500', max_redeem_bps: '5000' })
+      .expect(303);
     const page = (await web.agent.get('/dashboard/loyalty').expect(200)).text;
     assert.match(page, /&#60;img src=x onerror=alert\(1\)&#62;/);
     assert.equal(page.includes('<img src=x'), false);
@@ -25,7 +29,11 @@ describe('loyalty screens: dashboard settings, member lookup and ledger; console
     assert.ok(program !== undefined);
     // A refused form writes nothing.
     const before = Number((await t.gateway.db('loyalty_programs').count({ n: '*' }).first())?.n);
-    await web.agent.post('/dashboard/loyalty').type('form').send({ _csrf: web.csrf, name: 'x', currency: 'rub', point_value: '0', base_bps: '500', max_redeem_bps: '5000' }).expect(303);
+    await web.agent
+      .post('/dashboard/loyalty')
+      .type('form')
+      .send({ _csrf: web.csrf, name: 'x', currency: 'rub', point_value: '0', base_bps: '500', max_redeem_bps: '5000' })
+      .expect(303);
     assert.equal(Number((await t.gateway.db('loyalty_programs').count({ n: '*' }).first())?.n), before);
 
     // A card of this merchant's program, looked up on the members screen.
@@ -38,7 +46,11 @@ describe('loyalty screens: dashboard settings, member lookup and ledger; console
     assert.match(lookup, /id="member-ledger"/);
     assert.match(lookup, /accrual/);
     // Support may look, not create.
-    await support.agent.post('/dashboard/loyalty').type('form').send({ _csrf: support.csrf, name: 'Nope', currency: 'RUB', point_value: '100', base_bps: '1', max_redeem_bps: '1' }).expect(303);
+    await support.agent
+      .post('/dashboard/loyalty')
+      .type('form')
+      .send({ _csrf: support.csrf, name: 'Nope', currency: 'RUB', point_value: '100', base_bps: '1', max_redeem_bps: '1' })
+      .expect(303);
     assert.equal(await t.gateway.db('loyalty_programs').where({ name: 'Nope' }).first(), undefined);
     // The owner pauses the program and resumes it; another merchant's post changes nothing.
     await web.agent.post('/dashboard/loyalty').type('form').send({ _csrf: web.csrf, action: 'pause', program: program.id }).expect(303);

@@ -9,7 +9,8 @@ import { putMerchantRules } from '../support/risk-helpers';
 /** Row counts of the loyalty tables and payments' operations: a refused request changes none. */
 async function counts(t: TestGateway): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const table of ['loyalty_movements', 'loyalty_entries', 'loyalty_payment_cards', 'bank_operations']) out[table] = Number((await t.gateway.db(table).count({ n: '*' }).first())?.n ?? 0);
+  for (const table of ['loyalty_movements', 'loyalty_entries', 'loyalty_payment_cards', 'bank_operations'])
+    out[table] = Number((await t.gateway.db(table).count({ n: '*' }).first())?.n ?? 0);
   return out;
 }
 
@@ -37,7 +38,9 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     const { number } = await programWithCard(shop);
     await grantPoints(t.gateway.db, number, 300);
     const p = await shop.createPayment({ amount: 100000, capture_method: 'manual' });
-    const confirmed = (await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 200 } } }).expect(200)).body;
+    const confirmed = (
+      await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 200 } } }).expect(200)
+    ).body;
     assert.equal(confirmed.status, 'authorized');
     assert.equal(confirmed.amount_gross, 100000);
     assert.equal(confirmed.amount_discount, 20000);
@@ -77,7 +80,10 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
   it('applies rules: a category bonus, a tier once earned, and a fixed discount on large orders', async () => {
     const { number } = await programWithCard(shop, {
       base_bps: 100,
-      rules: [{ kind: 'bonus', category: 'books', bps: 400 }, { kind: 'fixed_discount', amount: 5000, min_amount: 200000 }],
+      rules: [
+        { kind: 'bonus', category: 'books', bps: 400 },
+        { kind: 'fixed_discount', amount: 5000, min_amount: 200000 },
+      ],
       tiers: [{ name: 'Gold', min_points: 1000, bonus_bps: 1000 }],
     });
     // 1 % base + 4 % for books on 1 000.00: 50 points.
@@ -86,7 +92,10 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     assert.equal(await balanceOf(shop, number), 50);
     // Once 1 000 points were earned, the Gold tier adds 10 %: 1 % + 10 % of 1 000.00 = 110.
     await grantPoints(t.gateway.db, number, 1000);
-    await t.gateway.db('loyalty_accounts').where({ id: (await t.gateway.db('loyalty_cards').where({ number }).first()).account_id }).update({ lifetime_points: 1050 });
+    await t.gateway
+      .db('loyalty_accounts')
+      .where({ id: (await t.gateway.db('loyalty_cards').where({ number }).first()).account_id })
+      .update({ lifetime_points: 1050 });
     const gold = await shop.createPayment({ amount: 100000 });
     await shop.post(`/v1/payments/${gold.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number } } }).expect(200);
     assert.equal(await balanceOf(shop, number), 1050 + 110);
@@ -106,7 +115,11 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     assert.equal(declined.status, 'declined');
     assert.equal(await balanceOf(shop, number), 50);
     // The buyer may try again: the page shows the order's amount, which the next attempt starts from.
-    const page = (await request(t.gateway.app).get(new URL(String(declined.payment_url)).pathname).expect(200)).text;
+    const page = (
+      await request(t.gateway.app)
+        .get(new URL(String(declined.payment_url)).pathname)
+        .expect(200)
+    ).text;
     assert.match(page, /100[.,]00/);
     assert.doesNotMatch(page, /\b60[.,]00/);
   });
@@ -115,11 +128,20 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     const { number } = await programWithCard(shop);
     await grantPoints(t.gateway.db, number, 100);
     const payments = await Promise.all([1, 2, 3, 4, 5].map(() => shop.createPayment({ amount: 20000 })));
-    const results = await Promise.all(payments.map((p) => shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 60 } } })));
+    const results = await Promise.all(
+      payments.map((p) => shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 60 } } })),
+    );
     const ok = results.filter((r) => r.status === 200);
     assert.equal(ok.length, 1, results.map((r) => `${r.status} ${r.body?.error?.code ?? ''}`).join(', '));
-    for (const r of results.filter((x) => x.status !== 200)) assert.ok(['loyalty_insufficient_points', 'loyalty_ledger_busy'].includes(r.body.error.code), JSON.stringify(r.body));
-    const redemptions = await t.gateway.db('loyalty_movements').whereIn('payment_id', payments.map((p) => p.id)).where({ kind: 'redemption' });
+    for (const r of results.filter((x) => x.status !== 200))
+      assert.ok(['loyalty_insufficient_points', 'loyalty_ledger_busy'].includes(r.body.error.code), JSON.stringify(r.body));
+    const redemptions = await t.gateway
+      .db('loyalty_movements')
+      .whereIn(
+        'payment_id',
+        payments.map((p) => p.id),
+      )
+      .where({ kind: 'redemption' });
     assert.equal(redemptions.length, 1);
     await assertLedgerInvariants(t.gateway.db);
   });
@@ -129,14 +151,27 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     await grantPoints(t.gateway.db, number, 1000);
     const amounts = [10007, 23451, 99999, 5003, 77777, 31313];
     const created = await Promise.all(amounts.map((amount) => shop.createPayment({ amount, capture_method: 'manual' })));
-    const confirmed = await Promise.all(created.map((p, i) => shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 10 + i } } })));
+    const confirmed = await Promise.all(
+      created.map((p, i) =>
+        shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 10 + i } } }),
+      ),
+    );
     for (const r of confirmed) assert.equal(r.status, 200, JSON.stringify(r.body));
     const captures = await Promise.all(created.map((p) => shop.post(`/v1/payments/${p.id}/capture`, {})));
     for (const r of captures) assert.equal(r.status, 200, JSON.stringify(r.body));
     // Two partial refunds on each payment at once, then the rest: every payment refunded in full.
     const nets = confirmed.map((r) => r.body.amount as number);
-    await Promise.all(created.flatMap((p, i) => [shop.post('/v1/refunds', { payment_id: p.id, amount: Math.floor(nets[i] / 3) }), shop.post('/v1/refunds', { payment_id: p.id, amount: Math.floor(nets[i] / 7) })]).map((r) => r.expect(201)));
-    await Promise.all(created.map((p, i) => shop.post('/v1/refunds', { payment_id: p.id, amount: nets[i] - Math.floor(nets[i] / 3) - Math.floor(nets[i] / 7) }).expect(201)));
+    await Promise.all(
+      created
+        .flatMap((p, i) => [
+          shop.post('/v1/refunds', { payment_id: p.id, amount: Math.floor(nets[i] / 3) }),
+          shop.post('/v1/refunds', { payment_id: p.id, amount: Math.floor(nets[i] / 7) }),
+        ])
+        .map((r) => r.expect(201)),
+    );
+    await Promise.all(
+      created.map((p, i) => shop.post('/v1/refunds', { payment_id: p.id, amount: nets[i] - Math.floor(nets[i] / 3) - Math.floor(nets[i] / 7) }).expect(201)),
+    );
     for (const p of created) {
       const moves = await t.gateway.db('loyalty_movements').where({ payment_id: p.id });
       const total = (kind: string) => moves.filter((m) => m.kind === kind).reduce((sum, m) => sum + Number(m.points), 0);
@@ -166,9 +201,16 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
       const res = await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: input } }).expect(400);
       assert.equal(res.body.error.code, code, JSON.stringify(input));
     }
-    assert.equal((await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { coupons: {} } }).expect(400)).body.error.code, 'parameter_unknown');
+    assert.equal(
+      (await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { coupons: {} } }).expect(400)).body.error.code,
+      'parameter_unknown',
+    );
     // Points that would pay more than half (max_redeem_bps 5000) of 1 000.00.
-    assert.equal((await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 501 } } }).expect(400)).body.error.code, 'loyalty_redeem_too_large');
+    assert.equal(
+      (await shop.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 501 } } }).expect(400))
+        .body.error.code,
+      'loyalty_redeem_too_large',
+    );
     assert.deepEqual(await counts(t), before);
     assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'pending');
     await shop.post('/v1/loyalty/programs', { name: '', currency: 'RUB' }).expect(400);
@@ -178,11 +220,16 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
   it('keeps a merchant program invisible to other merchants', async () => {
     const { program, number } = await programWithCard(shop);
     await grantPoints(t.gateway.db, number, 10);
-    assert.equal((await other.get('/v1/loyalty/programs').expect(200)).body.data.some((x: { id: string }) => x.id === program), false);
+    assert.equal(
+      (await other.get('/v1/loyalty/programs').expect(200)).body.data.some((x: { id: string }) => x.id === program),
+      false,
+    );
     await other.get(`/v1/loyalty/cards/${number}`).expect(404);
     await other.post('/v1/loyalty/cards', { program }).expect(404);
     const p = await other.createPayment({ amount: 10000 });
-    const res = await other.post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 5 } } }).expect(400);
+    const res = await other
+      .post(`/v1/payments/${p.id}/confirm`, { ...card(CARDS.visa), adjustments: { loyalty: { card: number, redeem_points: 5 } } })
+      .expect(400);
     assert.equal(res.body.error.code, 'loyalty_card_not_accepted');
     assert.equal(await balanceOf(shop, number), 10);
   });
@@ -208,27 +255,38 @@ describe('loyalty: points spent at confirm, accrued on capture, reversed on refu
     await grantPoints(t.gateway.db, number, 75);
     await grantPoints(t.gateway.db, active, 5);
     const card = await t.gateway.db('loyalty_cards').where({ number }).first();
-    await t.gateway.db('loyalty_accounts').where({ id: card.account_id }).update({ last_activity_at: Date.now() - 31 * 86_400_000 });
+    await t.gateway
+      .db('loyalty_accounts')
+      .where({ id: card.account_id })
+      .update({ last_activity_at: Date.now() - 31 * 86_400_000 });
     const expire = () => request(t.gateway.app).post('/admin/v1/loyalty/expire').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
     assert.equal((await expire()).body.expired, 1);
     assert.equal((await expire()).body.expired, 0);
     assert.equal(await balanceOf(shop, number), 0);
     assert.equal(await balanceOf(shop, active), 5);
-    const sink = await t.gateway.db('loyalty_accounts').where({ system_key: `${card.program_id}:expired` }).first();
+    const sink = await t.gateway
+      .db('loyalty_accounts')
+      .where({ system_key: `${card.program_id}:expired` })
+      .first();
     assert.equal(Number(sink.balance), 75);
     await assertLedgerInvariants(t.gateway.db);
   });
 
   it('runs an operator program across merchants and recognises a linked payment card', async () => {
     const admin = (path: string) => request(t.gateway.app).post(path).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
-    const program = (await admin('/admin/v1/loyalty/programs').send({ name: 'City card', currency: 'RUB', point_value: 100, base_bps: 1000, max_redeem_bps: 3000 }).expect(201)).body;
+    const program = (
+      await admin('/admin/v1/loyalty/programs').send({ name: 'City card', currency: 'RUB', point_value: 100, base_bps: 1000, max_redeem_bps: 3000 }).expect(201)
+    ).body;
     assert.equal(program.owner, 'operator');
     const number = (await admin('/admin/v1/loyalty/cards').send({ program: program.id }).expect(201)).body.number as string;
     // A first payment by card, then the card linked to the loyalty card by its fingerprint.
     const first = await other.pay(CARDS.mastercard, { amount: 5000 });
     await other.post(`/v1/loyalty/cards/${number}/link`, { payment: first.id }).expect(404); // only a merchant's own program's card is linked by the merchant
     const before = await t.gateway.db('loyalty_cards').where({ number }).first();
-    await t.gateway.db('loyalty_cards').where({ id: before.id }).update({ card_fingerprint: (await t.gateway.db('payments').where({ id: first.id }).first())!.card_fingerprint });
+    await t.gateway
+      .db('loyalty_cards')
+      .where({ id: before.id })
+      .update({ card_fingerprint: (await t.gateway.db('payments').where({ id: first.id }).first())!.card_fingerprint });
     // Paid at two merchants with the linked card, no loyalty input: points accrue to the operator's card.
     await shop.pay(CARDS.mastercard, { amount: 20000 });
     await other.pay(CARDS.mastercard, { amount: 10000 });

@@ -14,13 +14,18 @@ function leadingVoucher(): PaymentMethod {
   return { ...method, page: { ...method.page, leads: true } };
 }
 
-describe('the order of payment methods\' parts in the island (PaymentMethodPage.leads)', function () {
+describe("the order of payment methods' parts in the island (PaymentMethodPage.leads)", function () {
   this.timeout(60_000);
   let t: TestGateway;
   let shop: MerchantClient;
 
   before(async () => {
-    const plugin = definePlugin({ name: 'test-leading-vouchers', version: '0.0.1', coreRange: '^0.1.0', setup: (ctx) => ctx.registerPaymentMethod(leadingVoucher()) });
+    const plugin = definePlugin({
+      name: 'test-leading-vouchers',
+      version: '0.0.1',
+      coreRange: '^0.1.0',
+      setup: (ctx) => ctx.registerPaymentMethod(leadingVoucher()),
+    });
     t = await startTestGateway({ plugins: [sandboxPlugin, plugin] });
     shop = new MerchantClient(t.gateway.app, (await t.createMerchant('Gift Shop')).key);
   });
@@ -28,7 +33,14 @@ describe('the order of payment methods\' parts in the island (PaymentMethodPage.
 
   it('shows a leading part before the card form, registered after it, with "or" between the two', async () => {
     const p = await shop.createPayment({ amount: 1000 });
-    const island = await islandOf(t.gateway.app, (await request(t.gateway.app).get(`/pay/${pageTokenOf(String(p.payment_url))}`).expect(200)).text);
+    const island = await islandOf(
+      t.gateway.app,
+      (
+        await request(t.gateway.app)
+          .get(`/pay/${pageTokenOf(String(p.payment_url))}`)
+          .expect(200)
+      ).text,
+    );
     const voucher = island.indexOf('id="voucher-option"');
     const or = island.indexOf('class="island-or"');
     const cardForm = island.indexOf('id="card-form"');

@@ -32,7 +32,15 @@ describe('notifications: recovery', function () {
       const row = await db('webhook_deliveries').where({ id: lost.id }).first();
       assert.equal(Number(row!.attempt_count), 2, 'the second claim is a new attempt');
       // A late answer from the crashed process cannot overwrite the newer attempt.
-      const applied = await db.transaction((trx) => queue.settle(trx, lost, { startedAt: Date.now(), statusCode: 500, latencyMs: 1, excerpt: null, error: null }, { status: 'pending', nextAttemptAt: Date.now() }, Date.now()));
+      const applied = await db.transaction((trx) =>
+        queue.settle(
+          trx,
+          lost,
+          { startedAt: Date.now(), statusCode: 500, latencyMs: 1, excerpt: null, error: null },
+          { status: 'pending', nextAttemptAt: Date.now() },
+          Date.now(),
+        ),
+      );
       assert.equal(applied, false);
       assert.equal((await db('webhook_deliveries').where({ id: lost.id }).first())!.status, 'delivered');
       assert.equal(endpoint.id, row!.endpoint_id);

@@ -131,15 +131,19 @@ describe('observability: metrics, readiness, request ids', function () {
       await request(t.gateway.app).get('/v1/payments').set('X-Request-Id', 'x'.repeat(200)).set('Authorization', `Bearer ${shop.key}`);
       const text = await scrape(t);
       // The sample lines (HELP texts are Tender's and prom-client's own: "descriptors" holds "script").
-      const values = text.split('\n').filter((l) => !l.startsWith('#')).join('\n');
-      for (const bad of ['4111111111', '4000000000000002', 'script', 'evil', 'EVIL', '${x}', 'order-', p.id, 'xxxxxxxx']) assert.ok(!values.includes(bad), `${bad} reached /metrics`);
+      const values = text
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n');
+      for (const bad of ['4111111111', '4000000000000002', 'script', 'evil', 'EVIL', '${x}', 'order-', p.id, 'xxxxxxxx'])
+        assert.ok(!values.includes(bad), `${bad} reached /metrics`);
       for (const s of samples(text)) {
         for (const [k, v] of Object.entries(s.labels)) assert.match(v, /^[A-Za-z0-9_.:/()*|+ -]{0,100}$/, `label ${k} of ${s.name}: ${v}`);
       }
       assert.equal(sampleValue(text, 'tender_payment_confirmations_total', { status: 'declined', method: 'card', bank: 'sandbox' }), 1);
     });
 
-    it('reports each connection\'s breaker state', async () => {
+    it("reports each connection's breaker state", async () => {
       const health = t.gateway.container.resolve(ConnectionHealth);
       for (let i = 0; i < 10; i++) health.record('bcn_metrics1', false, 5);
       const text = await scrape(t);
@@ -191,7 +195,13 @@ describe('observability: metrics, readiness, request ids', function () {
       name: 'tender-plugin-readiness-flag',
       version: '0.1.0',
       coreRange: '^0.1.0',
-      migrations: [{ name: '001-flag', up: async (db) => db.schema.createTable('readiness_flag_rows', (tb) => tb.string('id', 40).primary()), down: async (db) => db.schema.dropTableIfExists('readiness_flag_rows') }],
+      migrations: [
+        {
+          name: '001-flag',
+          up: async (db) => db.schema.createTable('readiness_flag_rows', (tb) => tb.string('id', 40).primary()),
+          down: async (db) => db.schema.dropTableIfExists('readiness_flag_rows'),
+        },
+      ],
       setup(ctx) {
         ctx.registerReadinessCheck({ name: 'flag', check: () => (flagReady ? { ready: true } : { ready: false, reason: 'the flag is down' }) });
       },
@@ -203,7 +213,8 @@ describe('observability: metrics, readiness, request ids', function () {
     after(() => t.close());
 
     const readyz = (): request.Test => request(t.gateway.app).get('/readyz');
-    const failed = (body: { checks: Array<{ name: string; status: string; reason?: string }> }): string[] => body.checks.filter((c) => c.status === 'failed').map((c) => c.name);
+    const failed = (body: { checks: Array<{ name: string; status: string; reason?: string }> }): string[] =>
+      body.checks.filter((c) => c.status === 'failed').map((c) => c.name);
 
     it('answers 503 naming the missing certificate authority, then 200 once it exists; /healthz stays 200', async () => {
       const before = await readyz().expect(503);
@@ -219,7 +230,7 @@ describe('observability: metrics, readiness, request ids', function () {
       assert.equal(ready.headers['cache-control'], 'no-store');
     });
 
-    it('answers 503 when a plugin\'s check fails', async () => {
+    it("answers 503 when a plugin's check fails", async () => {
       flagReady = false;
       try {
         const res = await readyz().expect(503);
@@ -252,7 +263,16 @@ describe('observability: metrics, readiness, request ids', function () {
       const m = await t.createMerchant('Key Shop');
       await new MerchantClient(t.gateway.app, m.key).pay(CARDS.visa);
       const other = await Gateway.create(
-        { ...loadConfig({ TENDER_DATA_DIR: t.dataDir, TENDER_MASTER_KEY: randomBytes(32).toString('base64'), TENDER_ADMIN_TOKEN: 'adm_other_0123456789abcdef', TENDER_LOG_LEVEL: 'silent', TENDER_RECONCILE_INTERVAL_MS: '0' }), database: t.database.config },
+        {
+          ...loadConfig({
+            TENDER_DATA_DIR: t.dataDir,
+            TENDER_MASTER_KEY: randomBytes(32).toString('base64'),
+            TENDER_ADMIN_TOKEN: 'adm_other_0123456789abcdef',
+            TENDER_LOG_LEVEL: 'silent',
+            TENDER_RECONCILE_INTERVAL_MS: '0',
+          }),
+          database: t.database.config,
+        },
         { plugins: [sandboxPlugin, accountsPlugin, flagPlugin] },
       );
       try {
@@ -280,8 +300,16 @@ describe('observability: metrics, readiness, request ids', function () {
 
     it('refuses a plugin check named like a core one, or badly', async () => {
       const named = (name: string) =>
-        definePlugin({ name: `tender-plugin-bad-check-${name.length}`, version: '0.1.0', coreRange: '^0.1.0', setup: (ctx) => ctx.registerReadinessCheck({ name, check: () => ({ ready: true }) }) });
-      await assert.rejects(startTestGateway({ plugins: [sandboxPlugin, named('database')], dashboard: false }), /readiness check named 'database' is registered already/);
+        definePlugin({
+          name: `tender-plugin-bad-check-${name.length}`,
+          version: '0.1.0',
+          coreRange: '^0.1.0',
+          setup: (ctx) => ctx.registerReadinessCheck({ name, check: () => ({ ready: true }) }),
+        });
+      await assert.rejects(
+        startTestGateway({ plugins: [sandboxPlugin, named('database')], dashboard: false }),
+        /readiness check named 'database' is registered already/,
+      );
       await assert.rejects(startTestGateway({ plugins: [sandboxPlugin, named('Bad Name!')], dashboard: false }), /readiness check needs a name/);
     });
   });
@@ -312,12 +340,20 @@ describe('observability: metrics, readiness, request ids', function () {
     it('puts the id on every line logged while the request is served, and on none after', async () => {
       const res = await request(t.gateway.app).get('/plugins/logs-a-line/hello').set('X-Request-Id', 'plugin-req-1').expect(200);
       assert.equal(res.headers['x-request-id'], 'plugin-req-1');
-      const lines = t.logs().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; request_id?: string; marker?: string });
+      const lines = t
+        .logs()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg: string; request_id?: string; marker?: string });
       const pluginLine = lines.find((l) => l.marker === 'plugin-line');
       assert.equal(pluginLine?.request_id, 'plugin-req-1');
       assert.equal(lines.find((l) => l.msg === 'request' && l.request_id === 'plugin-req-1')?.request_id, 'plugin-req-1');
       t.gateway.logger.info({ marker: 'outside' }, 'not in a request');
-      const outside = t.logs().split('\n').filter((l) => l.includes('"marker":"outside"')).map((l) => JSON.parse(l) as { request_id?: string });
+      const outside = t
+        .logs()
+        .split('\n')
+        .filter((l) => l.includes('"marker":"outside"'))
+        .map((l) => JSON.parse(l) as { request_id?: string });
       assert.equal(outside.length, 1);
       assert.equal(outside[0].request_id, undefined);
     });

@@ -30,7 +30,9 @@ describe('onboarding documents: limits, sealing and isolation', function () {
 
   before(async () => {
     t = await startTestGateway({ plugins: [sandboxPlugin, standInBankPlugin(new StandInBankAdapter())] });
-    await new OperatorClient(t.gateway.app).post('/admin/v1/banks', { code: 'standin', name: 'Stand-in Bank', adapter_code: 'standin-bank', currencies: ['RUB'] }).expect(201);
+    await new OperatorClient(t.gateway.app)
+      .post('/admin/v1/banks', { code: 'standin', name: 'Stand-in Bank', adapter_code: 'standin-bank', currencies: ['RUB'] })
+      .expect(201);
     a = await merchantWithBank(t, 'Docs Shop A');
     b = await merchantWithBank(t, 'Docs Shop B');
   });
@@ -44,11 +46,15 @@ describe('onboarding documents: limits, sealing and isolation', function () {
     assert.ok(!Buffer.from(row!.sealed).includes(Buffer.from('a charter, in clear')), 'the content is not in the database in clear');
     const page = await a.owner.agent.get('/dashboard/onboarding').expect(200);
     assert.match(page.text, new RegExp(`/dashboard/onboarding/documents/${row!.id}`));
-    const download = await a.owner.agent.get(`/dashboard/onboarding/documents/${row!.id}`).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const download = await a.owner.agent
+      .get(`/dashboard/onboarding/documents/${row!.id}`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     assert.ok((download.body as Buffer).equals(PDF));
     assert.match(String(download.headers['content-disposition']), /^attachment; /);
     assert.equal(download.headers['x-content-type-options'], 'nosniff');
@@ -82,7 +88,9 @@ describe('onboarding documents: limits, sealing and isolation', function () {
     const boundary = 'tender-test-boundary';
     const body = Buffer.concat([
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="requirement"\r\n\r\ncharter\r\n`),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''${encodeURIComponent(name)}\r\nContent-Type: application/pdf\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''${encodeURIComponent(name)}\r\nContent-Type: application/pdf\r\n\r\n`,
+      ),
       file,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
@@ -108,21 +116,25 @@ describe('onboarding documents: limits, sealing and isolation', function () {
     assert.match((await upload(a.owner, PDF, 'x.pdf', 'not_a_requirement').expect(400)).text, /parameter_invalid/);
     const support = await signInAgent(t.gateway.app, 'dashboard', await createMerchantUser(t, { merchantId: a.id, role: 'support' }));
     await upload(support, PDF, 'x.pdf').expect(403);
-    await a.owner.agent.post('/dashboard/onboarding/documents').field('requirement', 'charter').attach('file', PDF, { filename: 'x.pdf', contentType: 'application/pdf' }).expect(403);
+    await a.owner.agent
+      .post('/dashboard/onboarding/documents')
+      .field('requirement', 'charter')
+      .attach('file', PDF, { filename: 'x.pdf', contentType: 'application/pdf' })
+      .expect(403);
     const fresh = await apply(t.gateway.app, 'Fresh Shop', 'fresh@shop.example');
     const freshOwner = await signInAgent(t.gateway.app, 'dashboard', await createMerchantUser(t, { merchantId: fresh.id, role: 'owner' }));
     assert.equal((await upload(freshOwner, PDF, 'x.pdf').expect(409)).status, 409);
     assert.equal(await count(), before);
   });
 
-  it('keeps merchants apart: B cannot fetch A\'s document; the operator can, under A only', async () => {
+  it("keeps merchants apart: B cannot fetch A's document; the operator can, under A only", async () => {
     const doc = await t.gateway.db('onboarding_documents').where({ merchant_id: a.id }).first();
     await b.owner.agent.get(`/dashboard/onboarding/documents/${doc!.id}`).expect(404);
     assert.doesNotMatch((await b.owner.agent.get('/dashboard/onboarding').expect(200)).text, new RegExp(doc!.id));
     const op = await operatorAgent(t);
     await op.agent.get(`/console/merchants/${a.id}/documents/${doc!.id}`).expect(200);
     const read = await t.gateway.db('audit_log').where({ action: 'merchant.document_read', merchant_id: a.id }).first();
-    assert.match(read!.data, new RegExp(doc!.id), 'the operator\'s reading is audited');
+    assert.match(read!.data, new RegExp(doc!.id), "the operator's reading is audited");
     await op.agent.get(`/console/merchants/${b.id}/documents/${doc!.id}`).expect(404);
     assert.match((await op.agent.get(`/console/merchants/${a.id}`).expect(200)).text, new RegExp(`/documents/${doc!.id}`));
     // A dashboard session is not an operator: the console refuses it.

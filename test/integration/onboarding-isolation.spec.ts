@@ -82,7 +82,12 @@ describe('isolation across merchants and modes, and suspension', function () {
     const suspended = await op.post(`/admin/v1/merchants/${b.id}/suspend`, { reason: 'chargebacks under review' }).expect(200);
     assert.equal(suspended.body.stage, 'suspended');
     assert.equal(suspended.body.resume_stage, 'live');
-    for (const res of [await b.live.post('/v1/payments', { amount: 100, currency: 'RUB', order_id: 'o' }), await b.test.post('/v1/payments', { amount: 100, currency: 'RUB', order_id: 'o' }), await b.test.get('/v1/account/onboarding'), await b.live.get('/v1/api_keys')]) {
+    for (const res of [
+      await b.live.post('/v1/payments', { amount: 100, currency: 'RUB', order_id: 'o' }),
+      await b.test.post('/v1/payments', { amount: 100, currency: 'RUB', order_id: 'o' }),
+      await b.test.get('/v1/account/onboarding'),
+      await b.live.get('/v1/api_keys'),
+    ]) {
       assert.equal(res.status, 403);
       assert.equal(res.body.error.code, 'merchant_suspended');
     }
@@ -93,14 +98,20 @@ describe('isolation across merchants and modes, and suspension', function () {
     // A is unaffected.
     await a.live.get('/v1/payments').expect(200);
     const listed = await op.get('/admin/v1/merchants?stage=suspended').expect(200);
-    assert.deepEqual(listed.body.data.map((m: { id: string }) => m.id), [b.id]);
+    assert.deepEqual(
+      listed.body.data.map((m: { id: string }) => m.id),
+      [b.id],
+    );
 
     const resumed = await op.post(`/admin/v1/merchants/${b.id}/resume`).expect(200);
     assert.equal(resumed.body.stage, 'live');
     assert.equal((await b.live.get(`/v1/payments/${kept.id}`).expect(200)).body.status, 'captured');
     await op.post(`/admin/v1/merchants/${b.id}/resume`).expect(409);
     const events = await t.gateway.db('events').where({ merchant_id: b.id, object_type: 'merchant' }).orderBy('seq', 'desc').limit(2);
-    assert.deepEqual(events.map((e: { type: string }) => e.type), ['merchant.resumed', 'merchant.suspended']);
+    assert.deepEqual(
+      events.map((e: { type: string }) => e.type),
+      ['merchant.resumed', 'merchant.suspended'],
+    );
   });
 
   it('never lets a public application or a merchant key reach the operator API', async () => {

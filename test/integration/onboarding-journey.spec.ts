@@ -15,7 +15,10 @@ describe('onboarding: from application to the first live payment', function () {
 
   before(async () => {
     const url = await smtp.start();
-    t = await startTestGateway({ plugins: [sandboxPlugin, standInBankPlugin(bank)], env: { TENDER_SMTP_URL: url, TENDER_MAIL_FROM: 'Tender <onboarding@pay.tender.test>', TENDER_NOTIFY_POLL_MS: '20' } });
+    t = await startTestGateway({
+      plugins: [sandboxPlugin, standInBankPlugin(bank)],
+      env: { TENDER_SMTP_URL: url, TENDER_MAIL_FROM: 'Tender <onboarding@pay.tender.test>', TENDER_NOTIFY_POLL_MS: '20' },
+    });
     // Onboarding e-mails go through the e-mail outbox: its dispatcher sends them.
     t.gateway.startBackgroundJobs({ worker: true });
     op = new OperatorClient(t.gateway.app);
@@ -41,7 +44,10 @@ describe('onboarding: from application to the first live payment', function () {
 
     // The operator offers a bank, backed by the stand-in adapter.
     const created = await op.post('/admin/v1/banks', { code: 'standin', name: 'Stand-in Bank', adapter_code: 'standin-bank', currencies: ['RUB'] }).expect(201);
-    assert.deepEqual(created.body.requirements.map((r: { code: string }) => r.code), ['charter', 'director_id', 'site_review']);
+    assert.deepEqual(
+      created.body.requirements.map((r: { code: string }) => r.code),
+      ['charter', 'director_id', 'site_review'],
+    );
 
     // Forbidden moves are refused with clear codes and change nothing.
     assert.equal((await testShop.post('/v1/account/bank', { bank: 'standin' }).expect(409)).body.error.code, 'merchant_invalid_stage');
@@ -62,7 +68,10 @@ describe('onboarding: from application to the first live payment', function () {
     assert.match(plan.text, /3\. Website review/);
     const status = await testShop.get('/v1/account/onboarding').expect(200);
     assert.equal(status.body.merchant.stage, 'bank_chosen');
-    assert.deepEqual(status.body.bank.requirements.map((r: { title: string }) => r.title), ['Company charter', "Director's passport", 'Website review']);
+    assert.deepEqual(
+      status.body.bank.requirements.map((r: { title: string }) => r.title),
+      ['Company charter', "Director's passport", 'Website review'],
+    );
 
     // 4. Contract: only after the operator approved the registration.
     const contract = { bank_merchant_id: '000000001234567', terminal_ids: ['T0000001', 'T0000002'] };
@@ -71,7 +80,13 @@ describe('onboarding: from application to the first live payment', function () {
     await op.post(`/admin/v1/merchants/${applied.id}/approve`).expect(200);
     assert.equal((await op.post(`/admin/v1/merchants/${applied.id}/contract`, contract).expect(200)).body.stage, 'contract_signed');
     const connections = await op.get(`/admin/v1/merchants/${applied.id}/bank_connections`).expect(200);
-    assert.deepEqual(connections.body.data.map((c: { terminal_id: string; livemode: boolean }) => [c.terminal_id, c.livemode]), [['T0000001', true], ['T0000002', true]]);
+    assert.deepEqual(
+      connections.body.data.map((c: { terminal_id: string; livemode: boolean }) => [c.terminal_id, c.livemode]),
+      [
+        ['T0000001', true],
+        ['T0000002', true],
+      ],
+    );
     await smtp.waitFor(/contract with Stand-in Bank is signed/);
 
     // Live keys cannot be had before going live.
@@ -110,11 +125,10 @@ describe('onboarding: from application to the first live payment', function () {
     assert.equal((await liveShop.post(`/v1/payments/${manual.id}/capture`, { amount: 8000 }).expect(200)).body.amount_captured, 8000);
     const voidable = await liveShop.pay(CARDS.visa, { amount: 100, capture_method: 'manual' });
     assert.equal((await liveShop.post(`/v1/payments/${voidable.id}/cancel`).expect(200)).body.status, 'canceled');
-    assert.deepEqual(bank.followUps.map((f) => `${f.kind}:${f.request.connection.terminalId}:${f.request.connection.bankMerchantId}`), [
-      'refund:T0000001:000000001234567',
-      'capture:T0000001:000000001234567',
-      'void:T0000001:000000001234567',
-    ]);
+    assert.deepEqual(
+      bank.followUps.map((f) => `${f.kind}:${f.request.connection.terminalId}:${f.request.connection.bankMerchantId}`),
+      ['refund:T0000001:000000001234567', 'capture:T0000001:000000001234567', 'void:T0000001:000000001234567'],
+    );
     assert.equal(bank.authorizations.length, 3);
 
     // Test mode stays alongside live, and still goes only to the sandbox.
@@ -124,7 +138,10 @@ describe('onboarding: from application to the first live payment', function () {
     assert.equal((await testShop.get(`/v1/payments/${livePayment.id}`).expect(404)).body.error.code, 'resource_not_found');
     await liveShop.get(`/v1/payments/${testPayment.id}`).expect(404);
     const liveList = await liveShop.get('/v1/payments?limit=100').expect(200);
-    assert.deepEqual(liveList.body.data.map((p: { id: string }) => p.id), [voidable.id, manual.id, livePayment.id]);
+    assert.deepEqual(
+      liveList.body.data.map((p: { id: string }) => p.id),
+      [voidable.id, manual.id, livePayment.id],
+    );
 
     // Every stage change is an event; every operator action is in the audit log.
     const events = await t.gateway.db('events').where({ merchant_id: applied.id, object_type: 'merchant' }).orderBy('seq', 'asc');
@@ -133,7 +150,10 @@ describe('onboarding: from application to the first live payment', function () {
       ['merchant.application_submitted', 'merchant.registered', 'merchant.bank_chosen', 'merchant.contract_signed', 'merchant.live'],
     );
     const audit = await op.get(`/admin/v1/audit?merchant_id=${applied.id}`).expect(200);
-    assert.deepEqual(audit.body.data.map((a: { action: string }) => a.action), ['merchant.go_live', 'merchant.record_contract', 'merchant.approve']);
+    assert.deepEqual(
+      audit.body.data.map((a: { action: string }) => a.action),
+      ['merchant.go_live', 'merchant.record_contract', 'merchant.approve'],
+    );
     for (const entry of audit.body.data) {
       assert.equal(entry.actor, 'operator');
       assert.ok(!Number.isNaN(Date.parse(entry.created_at)));

@@ -28,30 +28,50 @@ describe('operator API: banks, merchants by stage, forbidden moves, audit', func
 
   it('keeps a bank catalogue whose adapters must be installed', async () => {
     const before = await snapshot(t);
-    assert.equal((await op.post('/admin/v1/banks', { code: 'ghost', name: 'Ghost', adapter_code: 'no-such-adapter', currencies: ['RUB'] }).expect(400)).body.error.code, 'bank_adapter_unknown');
-    assert.equal((await op.post('/admin/v1/banks', { code: 'x', name: 'X', adapter_code: 'standin-bank', currencies: ['RUB'] }).expect(400)).body.error.param, 'code');
-    assert.equal((await op.post('/admin/v1/banks', { code: 'eur', name: 'E', adapter_code: 'standin-bank', currencies: ['XXX'] }).expect(400)).body.error.param, 'currencies.0');
+    assert.equal(
+      (await op.post('/admin/v1/banks', { code: 'ghost', name: 'Ghost', adapter_code: 'no-such-adapter', currencies: ['RUB'] }).expect(400)).body.error.code,
+      'bank_adapter_unknown',
+    );
+    assert.equal(
+      (await op.post('/admin/v1/banks', { code: 'x', name: 'X', adapter_code: 'standin-bank', currencies: ['RUB'] }).expect(400)).body.error.param,
+      'code',
+    );
+    assert.equal(
+      (await op.post('/admin/v1/banks', { code: 'eur', name: 'E', adapter_code: 'standin-bank', currencies: ['XXX'] }).expect(400)).body.error.param,
+      'currencies.0',
+    );
     assert.equal(await snapshot(t), before);
 
     const own = [{ code: 'charter', title: 'Charter', description: '' }];
     await op.post('/admin/v1/banks', { code: 'alfa', name: 'Alfa', adapter_code: 'standin-bank', currencies: ['RUB', 'USD'], requirements: own }).expect(201);
-    assert.equal((await op.post('/admin/v1/banks', { code: 'alfa', name: 'Again', adapter_code: 'standin-bank', currencies: ['RUB'] }).expect(400)).body.error.code, 'bank_code_taken');
+    assert.equal(
+      (await op.post('/admin/v1/banks', { code: 'alfa', name: 'Again', adapter_code: 'standin-bank', currencies: ['RUB'] }).expect(400)).body.error.code,
+      'bank_code_taken',
+    );
     await op.post('/admin/v1/banks', { code: 'beta', name: 'Beta', adapter_code: 'sandbox', currencies: ['RUB'] }).expect(201);
     const patched = await op.patch('/admin/v1/banks/alfa', { name: 'Alfa-Bank', currencies: ['RUB'] }).expect(200);
     assert.equal(patched.body.name, 'Alfa-Bank');
     assert.deepEqual(patched.body.requirements, own);
     assert.equal((await op.delete('/admin/v1/banks/beta').expect(200)).body.status, 'withdrawn');
-    assert.deepEqual((await op.get('/admin/v1/banks?status=active').expect(200)).body.data.map((b: { code: string }) => b.code), ['alfa']);
+    assert.deepEqual(
+      (await op.get('/admin/v1/banks?status=active').expect(200)).body.data.map((b: { code: string }) => b.code),
+      ['alfa'],
+    );
     await op.get('/admin/v1/banks/nope').expect(404);
 
     // Merchants see only what is offered, and cannot choose a withdrawn bank.
     const m = await apply(t.gateway.app, 'Bank Picker', 'picker@shop.example');
     const shop = new MerchantClient(t.gateway.app, m.key);
-    assert.deepEqual((await shop.get('/v1/account/banks').expect(200)).body.data.map((b: { code: string }) => b.code), ['alfa']);
+    assert.deepEqual(
+      (await shop.get('/v1/account/banks').expect(200)).body.data.map((b: { code: string }) => b.code),
+      ['alfa'],
+    );
     await shop.post('/v1/account/registration', COMPANY).expect(200);
     assert.equal((await shop.post('/v1/account/bank', { bank: 'beta' }).expect(400)).body.error.code, 'bank_not_offered');
     const audit = await op.get('/admin/v1/audit?limit=100').expect(200);
-    const bankActions = audit.body.data.filter((e: { object_type: string }) => e.object_type === 'bank').map((e: { action: string; object_id: string }) => `${e.action}:${e.object_id}`);
+    const bankActions = audit.body.data
+      .filter((e: { object_type: string }) => e.object_type === 'bank')
+      .map((e: { action: string; object_id: string }) => `${e.action}:${e.object_id}`);
     assert.deepEqual(bankActions, ['bank.withdraw:beta', 'bank.update:alfa', 'bank.create:beta', 'bank.create:alfa']);
   });
 
@@ -104,8 +124,14 @@ describe('operator API: banks, merchants by stage, forbidden moves, audit', func
     await op.post(`/admin/v1/merchants/${m.id}/approve`).expect(200);
     const mid = await snapshot(t);
     assert.equal((await op.post(`/admin/v1/merchants/${m.id}/contract`, { ...contract, currencies: ['USD'] }).expect(400)).body.error.param, 'currencies');
-    assert.equal((await op.post(`/admin/v1/merchants/${m.id}/contract`, { ...contract, terminal_ids: ['T1', 'T1'] }).expect(400)).body.error.param, 'terminal_ids');
-    assert.equal((await op.post(`/admin/v1/merchants/${m.id}/contract`, { bank_merchant_id: 'x'.repeat(16), terminal_ids: ['T1'] }).expect(400)).body.error.param, 'bank_merchant_id');
+    assert.equal(
+      (await op.post(`/admin/v1/merchants/${m.id}/contract`, { ...contract, terminal_ids: ['T1', 'T1'] }).expect(400)).body.error.param,
+      'terminal_ids',
+    );
+    assert.equal(
+      (await op.post(`/admin/v1/merchants/${m.id}/contract`, { bank_merchant_id: 'x'.repeat(16), terminal_ids: ['T1'] }).expect(400)).body.error.param,
+      'bank_merchant_id',
+    );
     assert.equal(await snapshot(t), mid);
   });
 

@@ -5,7 +5,12 @@ import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient, card } from '../support/merchant-client';
 import { routeInventory } from '../support/fuzz/route-inventory';
 
-type Doc = { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: Record<string, Record<string, unknown>>; webhooks: Record<string, unknown> };
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  components: Record<string, Record<string, unknown>>;
+  webhooks: Record<string, unknown>;
+};
 
 /** `/v1/payments/:id` → `/v1/payments/{id}`, as OpenAPI writes path parameters. */
 const openApiPath = (p: string) => p.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -20,7 +25,10 @@ describe('OpenAPI: /openapi.json describes every /v1 route, and real answers mat
   before(async () => {
     // Test-mode webhook endpoints may point at loopback, as in development (docs/configuration.md).
     t = await startTestGateway({ env: { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' } });
-    const res = await request(t.gateway.app).get('/openapi.json').expect(200).expect('Content-Type', /application\/json/);
+    const res = await request(t.gateway.app)
+      .get('/openapi.json')
+      .expect(200)
+      .expect('Content-Type', /application\/json/);
     doc = res.body as Doc;
     ajv.addSchema({ ...doc, $id: 'tender-openapi' });
     const m = await t.createMerchant();
@@ -52,12 +60,16 @@ describe('OpenAPI: /openapi.json describes every /v1 route, and real answers mat
     const undocumented = registered.filter((r) => doc.paths[openApiPath(r.path)]?.[r.method.toLowerCase()] === undefined).map((r) => `${r.method} ${r.path}`);
     assert.deepEqual(undocumented, [], 'routes missing from /openapi.json');
     const known = new Set(registered.map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path)}`));
-    const phantom = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`)).filter((op) => !known.has(op));
+    const phantom = Object.entries(doc.paths)
+      .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`))
+      .filter((op) => !known.has(op));
     assert.deepEqual(phantom, [], 'documented operations no route answers');
   });
 
   it('payments, refunds, events, webhook endpoints, keys and branding answer exactly as described (no field missing or undocumented)', async () => {
-    const created = await shop.post('/v1/payments', { amount: 150000, currency: 'rub', order_id: 'oa-1', customer_email: 'buyer@example.com', locale: 'en', metadata: { cart: '7' } }).expect(201);
+    const created = await shop
+      .post('/v1/payments', { amount: 150000, currency: 'rub', order_id: 'oa-1', customer_email: 'buyer@example.com', locale: 'en', metadata: { cart: '7' } })
+      .expect(201);
     assertDescribed('post', '/v1/payments', 201, created.body);
     const confirmed = await shop.post(`/v1/payments/${created.body.id}/confirm`, card(CARDS.visa)).expect(200);
     assertDescribed('post', '/v1/payments/{id}/confirm', 200, confirmed.body);
@@ -72,7 +84,12 @@ describe('OpenAPI: /openapi.json describes every /v1 route, and real answers mat
     assertDescribed('get', '/v1/events', 200, events.body);
     const endpoint = await shop.post('/v1/webhook_endpoints', { url: 'http://127.0.0.1:9/hooks', events: ['payment.*'] }).expect(201);
     assertDescribed('post', '/v1/webhook_endpoints', 201, endpoint.body);
-    assertDescribed('get', '/v1/webhook_endpoints/{id}/deliveries', 200, (await shop.get(`/v1/webhook_endpoints/${endpoint.body.id}/deliveries`).expect(200)).body);
+    assertDescribed(
+      'get',
+      '/v1/webhook_endpoints/{id}/deliveries',
+      200,
+      (await shop.get(`/v1/webhook_endpoints/${endpoint.body.id}/deliveries`).expect(200)).body,
+    );
     const rotated = await shop.post(`/v1/webhook_endpoints/${endpoint.body.id}/rotate_secret`, {}).expect(200);
     assertDescribed('post', '/v1/webhook_endpoints/{id}/rotate_secret', 200, rotated.body);
     const deleted = await request(t.gateway.app).delete(`/v1/webhook_endpoints/${endpoint.body.id}`).set('Authorization', `Bearer ${shop.key}`).expect(200);
@@ -82,7 +99,11 @@ describe('OpenAPI: /openapi.json describes every /v1 route, and real answers mat
     assertDescribed('get', '/v1/api_keys', 200, (await shop.get('/v1/api_keys').expect(200)).body);
     assertDescribed('post', '/v1/api_keys/{id}/roll', 201, (await shop.post(`/v1/api_keys/${key.body.id}/roll`, {}).expect(201)).body);
     assertDescribed('get', '/v1/branding', 200, (await shop.get('/v1/branding').expect(200)).body);
-    const branded = await request(t.gateway.app).put('/v1/branding').set('Authorization', `Bearer ${shop.key}`).send({ primary_color: '#1f5eff', button_style: 'pill' }).expect(200);
+    const branded = await request(t.gateway.app)
+      .put('/v1/branding')
+      .set('Authorization', `Bearer ${shop.key}`)
+      .send({ primary_color: '#1f5eff', button_style: 'pill' })
+      .expect(200);
     assertDescribed('put', '/v1/branding', 200, branded.body);
     const redelivered = await shop.post(`/v1/events/${events.body.data[0].id}/redeliver`, {}).expect(202);
     assertDescribed('post', '/v1/events/{id}/redeliver', 202, redelivered.body);
@@ -96,10 +117,17 @@ describe('OpenAPI: /openapi.json describes every /v1 route, and real answers mat
   });
 
   it('renders /docs/api from the document: every operation, escaped, no script (the CSP holds)', async () => {
-    const res = await request(t.gateway.app).get('/docs/api').expect(200).expect('Content-Type', /text\/html/);
+    const res = await request(t.gateway.app)
+      .get('/docs/api')
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     const html = res.text;
     for (const [path, ops] of Object.entries(doc.paths)) {
-      for (const method of Object.keys(ops)) assert.ok(html.includes(`<span class="method">${method.toUpperCase()}</span> <span class="path">${path}</span>`), `${method} ${path} missing from the page`);
+      for (const method of Object.keys(ops))
+        assert.ok(
+          html.includes(`<span class="method">${method.toUpperCase()}</span> <span class="path">${path}</span>`),
+          `${method} ${path} missing from the page`,
+        );
     }
     assert.doesNotMatch(html, /<script/i);
     // The confirm description quotes JSON: it arrives escaped, not as markup.

@@ -23,7 +23,9 @@ describe('an issuer that is its own ledger takes test-mode payments bound to it'
 
   it('pays a test-mode payment at the own-ledger issuer, asked in test mode', async () => {
     const payment = await merchant.createPayment({ amount: 1500 });
-    const res = await merchant.post(`/v1/payments/${payment.id}/confirm`, { payment_method: { type: 'voucher', voucher: { code: 'GIFT20261204' } } }).expect(200);
+    const res = await merchant
+      .post(`/v1/payments/${payment.id}/confirm`, { payment_method: { type: 'voucher', voucher: { code: 'GIFT20261204' } } })
+      .expect(200);
     assert.equal(res.body.status, 'captured');
     assert.equal(ledger.redeemed.at(-1)?.livemode, false);
     assert.equal(ledger.redeemed.at(-1)?.amount, 1500);
@@ -45,7 +47,9 @@ describe('an issuer outside the gateway is never reached in test mode', function
     const payment = await merchant.createPayment({ amount: 1500 });
     const counter = await RowCounter.of(t.gateway.db);
     const before = await counter.counts();
-    const res = await merchant.post(`/v1/payments/${payment.id}/confirm`, { payment_method: { type: 'voucher', voucher: { code: 'GIFT20261204' } } }).expect(502);
+    const res = await merchant
+      .post(`/v1/payments/${payment.id}/confirm`, { payment_method: { type: 'voucher', voucher: { code: 'GIFT20261204' } } })
+      .expect(502);
     assert.equal(res.body.error.code, 'no_bank_connection');
     assert.deepEqual(RowCounter.changed(before, await counter.counts()), []);
     assert.equal(outside.redeemed.length, 0);

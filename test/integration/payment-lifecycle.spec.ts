@@ -18,7 +18,14 @@ describe('card payments end to end', function () {
   }
 
   it('creates a pending payment with a payment_url and no card', async () => {
-    const p = await shop.createPayment({ amount: 150050, currency: 'rub', order_id: 'A-1', description: 'Tea', metadata: { cart: '7' }, return_url: 'https://shop.example/return' });
+    const p = await shop.createPayment({
+      amount: 150050,
+      currency: 'rub',
+      order_id: 'A-1',
+      description: 'Tea',
+      metadata: { cart: '7' },
+      return_url: 'https://shop.example/return',
+    });
     assert.equal(p.object, 'payment');
     assert.equal(p.status, 'pending');
     assert.equal(p.amount, 150050);
@@ -39,7 +46,10 @@ describe('card payments end to end', function () {
     assert.deepEqual(await eventsOf(p.id), ['payment.created', 'payment.processing', 'payment.captured']);
   });
 
-  for (const [name, number, brand] of [['Mastercard', CARDS.mastercard, 'mastercard'], ['Mir', CARDS.mir, 'mir']] as const) {
+  for (const [name, number, brand] of [
+    ['Mastercard', CARDS.mastercard, 'mastercard'],
+    ['Mir', CARDS.mir, 'mir'],
+  ] as const) {
     it(`approves the ${name} test card`, async () => {
       const p = await shop.pay(number);
       assert.equal(p.status, 'captured');
@@ -74,7 +84,10 @@ describe('card payments end to end', function () {
     assert.equal(voided.body.status, 'canceled');
     assert.deepEqual(await eventsOf(authorized.id), ['payment.created', 'payment.processing', 'payment.authorized', 'payment.canceled']);
     const ops = await t.gateway.db('bank_operations').where({ payment_id: authorized.id }).orderBy('seq');
-    assert.deepEqual(ops.map((o: { kind: string; status: string }) => `${o.kind}:${o.status}`), ['authorize:succeeded', 'void:succeeded']);
+    assert.deepEqual(
+      ops.map((o: { kind: string; status: string }) => `${o.kind}:${o.status}`),
+      ['authorize:succeeded', 'void:succeeded'],
+    );
 
     const pending = await shop.createPayment();
     const canceled = await shop.post(`/v1/payments/${pending.id}/cancel`).expect(200);
@@ -96,7 +109,10 @@ describe('card payments end to end', function () {
     assert.equal(p.three_d_secure, null);
     assert.deepEqual(await eventsOf(p.id), ['payment.created', 'payment.processing', 'payment.requires_action']);
     const ops = await t.gateway.db('bank_operations').where({ payment_id: p.id });
-    assert.deepEqual(ops.map((o) => o.status), ['action_required']);
+    assert.deepEqual(
+      ops.map((o) => o.status),
+      ['action_required'],
+    );
   });
   for (const [name, number, code] of declines) {
     it(`declines the ${name} card with failure_code ${code}`, async () => {
@@ -144,17 +160,32 @@ describe('card payments end to end', function () {
       const got = await c.get(`/v1/payments/${ids[0]}`).expect(200);
       assert.equal(got.body.id, ids[0]);
       const page1 = await c.get('/v1/payments?limit=2').expect(200);
-      assert.deepEqual(page1.body.data.map((p: { id: string }) => p.id), [ids[4], ids[3]]);
+      assert.deepEqual(
+        page1.body.data.map((p: { id: string }) => p.id),
+        [ids[4], ids[3]],
+      );
       assert.equal(page1.body.has_more, true);
       const page2 = await c.get(`/v1/payments?limit=2&starting_after=${ids[3]}`).expect(200);
-      assert.deepEqual(page2.body.data.map((p: { id: string }) => p.id), [ids[2], ids[1]]);
+      assert.deepEqual(
+        page2.body.data.map((p: { id: string }) => p.id),
+        [ids[2], ids[1]],
+      );
       const page3 = await c.get(`/v1/payments?limit=2&starting_after=${ids[1]}`).expect(200);
-      assert.deepEqual(page3.body.data.map((p: { id: string }) => p.id), [ids[0]]);
+      assert.deepEqual(
+        page3.body.data.map((p: { id: string }) => p.id),
+        [ids[0]],
+      );
       assert.equal(page3.body.has_more, false);
       const even = await c.get('/v1/payments?order_id=even').expect(200);
-      assert.deepEqual(even.body.data.map((p: { id: string }) => p.id), [ids[4], ids[2], ids[0]]);
+      assert.deepEqual(
+        even.body.data.map((p: { id: string }) => p.id),
+        [ids[4], ids[2], ids[0]],
+      );
       const captured = await c.get('/v1/payments?status=captured').expect(200);
-      assert.deepEqual(captured.body.data.map((p: { id: string }) => p.id), [ids[4]]);
+      assert.deepEqual(
+        captured.body.data.map((p: { id: string }) => p.id),
+        [ids[4]],
+      );
       const bad = await c.get('/v1/payments?status=paid').expect(400);
       assert.equal(bad.body.error.param, 'status');
     } finally {

@@ -14,8 +14,14 @@ describe('plugin context: background jobs and scoped routes', function () {
       coreRange: '^0.1.0',
       setup(ctx) {
         ctx.registerBackgroundJob({ name: 'probe-job', start: () => calls.push('start'), stop: async () => void calls.push('stop') });
-        ctx.registerAdminRoutes('/probe', Router().get('/', (_req, res) => void res.json({ admin: true })));
-        ctx.registerApiRoutes('/probe', Router().get('/', (_req, res) => void res.json({ merchant: callerOf(res).merchantId })));
+        ctx.registerAdminRoutes(
+          '/probe',
+          Router().get('/', (_req, res) => void res.json({ admin: true })),
+        );
+        ctx.registerApiRoutes(
+          '/probe',
+          Router().get('/', (_req, res) => void res.json({ merchant: callerOf(res).merchantId })),
+        );
       },
     });
     const t = await startTestGateway({ plugins: [sandboxPlugin, probe] });
@@ -27,7 +33,9 @@ describe('plugin context: background jobs and scoped routes', function () {
       assert.deepEqual((await request(t.gateway.app).get('/admin/v1/probe').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200)).body, { admin: true });
       const merchant = await t.createMerchant();
       await request(t.gateway.app).get('/v1/probe').expect(401);
-      assert.deepEqual((await request(t.gateway.app).get('/v1/probe').set('Authorization', `Bearer ${merchant.key}`).expect(200)).body, { merchant: merchant.id });
+      assert.deepEqual((await request(t.gateway.app).get('/v1/probe').set('Authorization', `Bearer ${merchant.key}`).expect(200)).body, {
+        merchant: merchant.id,
+      });
     } finally {
       await t.close();
     }

@@ -30,7 +30,10 @@ describe('plugins: the register and start phases', function () {
     fs.mkdirSync(path.join(emailDir, 'locales'));
     fs.writeFileSync(path.join(emailDir, 'greeter.welcome.html.hbs'), '<p>{{s.body}}</p>');
     fs.writeFileSync(path.join(emailDir, 'greeter.welcome.txt.hbs'), '{{s.body}}');
-    fs.writeFileSync(path.join(emailDir, 'locales', 'en.json'), JSON.stringify({ dir: 'ltr', 'greeter.welcome': { subject: 'Welcome {{name}}', body: 'Hi {{name}}' } }));
+    fs.writeFileSync(
+      path.join(emailDir, 'locales', 'en.json'),
+      JSON.stringify({ dir: 'ltr', 'greeter.welcome': { subject: 'Welcome {{name}}', body: 'Hi {{name}}' } }),
+    );
     const greeter = definePlugin({
       name: '@acme/tender-plugin-greeter',
       version: '1.0.0',
@@ -44,7 +47,10 @@ describe('plugins: the register and start phases', function () {
         assert.throws(() => ctx.core.payments, /ctx.core.payments is available from the start phase on/);
         assert.throws(() => ctx.resolve(PaymentService), /resolve is available from the start phase on/);
         ctx.registerService(GreetingService);
-        ctx.registerRoutes('/hello', Router().get('/', (_req, res) => void res.json({ greeting: ctx.resolve(GreetingService).greet('shop') })));
+        ctx.registerRoutes(
+          '/hello',
+          Router().get('/', (_req, res) => void res.json({ greeting: ctx.resolve(GreetingService).greet('shop') })),
+        );
         ctx.registerScreen({ area: 'console', path: '/greetings', title: 'Greetings', render: () => '<p>hi</p>' });
         ctx.registerEmailTemplate({ name: 'greeter.welcome', dir: emailDir });
         lateRegistration = () => ctx.registerRoutes('/late', Router());
@@ -59,7 +65,9 @@ describe('plugins: the register and start phases', function () {
       },
     });
     const second = definePlugin({
-      name: 'second', version: '1.0.0', coreRange: '*',
+      name: 'second',
+      version: '1.0.0',
+      coreRange: '*',
       setup() {
         calls.push('setup:second');
         return { start: () => void calls.push('start:second'), stop: () => void calls.push('stop:second') };
@@ -68,12 +76,18 @@ describe('plugins: the register and start phases', function () {
     const t = await startTestGateway({ plugins: [sandboxPlugin, greeter, second], env: { TENDER_PLUGIN_GREETER_GREETING: 'hej' } });
     try {
       assert.deepEqual(calls, ['setup:hej', 'setup:second', 'start:greeter', 'start:second']);
-      assert.throws(() => lateRegistration?.(), (e: Error) => e instanceof PluginError && /registerRoutes is a registration, accepted only while its setup runs/.test(e.message));
+      assert.throws(
+        () => lateRegistration?.(),
+        (e: Error) => e instanceof PluginError && /registerRoutes is a registration, accepted only while its setup runs/.test(e.message),
+      );
       // Own routes live under /plugins/<short-name>.
       assert.deepEqual((await request(t.gateway.app).get('/plugins/greeter/hello').expect(200)).body, { greeting: 'hello shop from PaymentService' });
       await request(t.gateway.app).get('/hello').expect(404);
       const screens = t.gateway.container.resolve(ScreenRegistry).list('console');
-      assert.deepEqual(screens.map((s) => [s.plugin, s.path, s.title]), [['@acme/tender-plugin-greeter', '/greetings', 'Greetings']]);
+      assert.deepEqual(
+        screens.map((s) => [s.plugin, s.path, s.title]),
+        [['@acme/tender-plugin-greeter', '/greetings', 'Greetings']],
+      );
       const mail = t.gateway.container.resolve(EmailTemplateRegistry).render('greeter.welcome', 'en', { name: '<Ann>' });
       assert.deepEqual(mail, { subject: 'Welcome <Ann>', html: '<p>Hi &lt;Ann&gt;</p>', text: 'Hi <Ann>' });
     } finally {
@@ -85,25 +99,56 @@ describe('plugins: the register and start phases', function () {
 
   it('when a start fails, stops the plugins already started (and only those) and does not start', async () => {
     const calls: string[] = [];
-    const lifecycle = (name: string, fail = false) => definePlugin({
-      name, version: '1.0.0', coreRange: '*',
-      setup: () => ({
-        start: () => { if (fail) throw new Error('link down'); calls.push(`start:${name}`); },
-        stop: () => void calls.push(`stop:${name}`),
-      }),
-    });
-    await assert.rejects(startTestGateway({ plugins: [sandboxPlugin, lifecycle('first'), lifecycle('broken', true), lifecycle('third')] }), /^Error: plugin broken: start failed: link down/);
+    const lifecycle = (name: string, fail = false) =>
+      definePlugin({
+        name,
+        version: '1.0.0',
+        coreRange: '*',
+        setup: () => ({
+          start: () => {
+            if (fail) throw new Error('link down');
+            calls.push(`start:${name}`);
+          },
+          stop: () => void calls.push(`stop:${name}`),
+        }),
+      });
+    await assert.rejects(
+      startTestGateway({ plugins: [sandboxPlugin, lifecycle('first'), lifecycle('broken', true), lifecycle('third')] }),
+      /^Error: plugin broken: start failed: link down/,
+    );
     assert.deepEqual(calls, ['start:first', 'stop:first']);
   });
 
   it('stops before touching the database when an option is bad or no loaded plugin takes a variable', async () => {
     const database = await createTestDatabase();
     try {
-      const needsUrl = definePlugin({ name: 'needs-url', version: '1.0.0', coreRange: '*', options: z.object({ url: z.string().url() }), migrations: [{ name: '001', up: (db) => db.schema.createTable('needs_url', (t) => void t.string('id').primary()) }], setup: () => undefined });
+      const needsUrl = definePlugin({
+        name: 'needs-url',
+        version: '1.0.0',
+        coreRange: '*',
+        options: z.object({ url: z.string().url() }),
+        migrations: [{ name: '001', up: (db) => db.schema.createTable('needs_url', (t) => void t.string('id').primary()) }],
+        setup: () => undefined,
+      });
       const { Gateway, loadConfig } = await import('@tender/core');
-      const config = { ...loadConfig({ TENDER_LOG_LEVEL: 'silent', TENDER_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), TENDER_ADMIN_TOKEN: 'adm_test_0123456789abcdefghijklmnop', TENDER_DATA_DIR: os.tmpdir(), TENDER_PLUGIN_NEEDS_URL_URL: 'not a url' }), database: database.config };
+      const config = {
+        ...loadConfig({
+          TENDER_LOG_LEVEL: 'silent',
+          TENDER_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+          TENDER_ADMIN_TOKEN: 'adm_test_0123456789abcdefghijklmnop',
+          TENDER_DATA_DIR: os.tmpdir(),
+          TENDER_PLUGIN_NEEDS_URL_URL: 'not a url',
+        }),
+        database: database.config,
+      };
       await assert.rejects(Gateway.create(config, { plugins: [needsUrl] }), /^Error: plugin needs-url: option url: Invalid url/);
-      const typo = { ...config, pluginSettings: { ...config.pluginSettings, variables: { TENDER_PLUGIN_NEEDS_URL_URL: 'https://x.example', TENDER_PLUGIN_NEEDS_URL_URI: 'https://x.example' } } };
+      const typo = {
+        ...config,
+        pluginSettings: {
+          ...config.pluginSettings,
+          variables: { TENDER_PLUGIN_NEEDS_URL_URL: 'https://x.example', TENDER_PLUGIN_NEEDS_URL_URI: 'https://x.example' },
+        },
+      };
       await assert.rejects(Gateway.create(typo, { plugins: [needsUrl] }), /TENDER_PLUGIN_NEEDS_URL_URI names no option of a loaded plugin/);
       if (database.sqliteFile !== undefined) assert.equal(fs.existsSync(database.sqliteFile), false, 'no database file was even created');
     } finally {
@@ -112,7 +157,13 @@ describe('plugins: the register and start phases', function () {
   });
 
   it("refuses public paths inside core's prefixes, among core's /pay/<token> pages or overlapping another plugin's", async () => {
-    const claiming = (publicPath: string) => definePlugin({ name: `claims${publicPath.replace(/[^a-z]/g, '-')}`, version: '1', coreRange: '*', setup: (ctx) => ctx.registerRoutes('/', Router(), { publicPaths: [publicPath] }) });
+    const claiming = (publicPath: string) =>
+      definePlugin({
+        name: `claims${publicPath.replace(/[^a-z]/g, '-')}`,
+        version: '1',
+        coreRange: '*',
+        setup: (ctx) => ctx.registerRoutes('/', Router(), { publicPaths: [publicPath] }),
+      });
     for (const [claim, message] of [
       ['/v1/payments', /collides with core's \/v1/],
       ['/pay/abc', /collides with core's \/pay\/<token> pages/],
@@ -121,7 +172,9 @@ describe('plugins: the register and start phases', function () {
     ] as const) {
       let t: TestGateway | undefined;
       try {
-        await assert.rejects(async () => { t = await startTestGateway({ plugins: [sandboxPlugin, claiming(claim)] }); }, message);
+        await assert.rejects(async () => {
+          t = await startTestGateway({ plugins: [sandboxPlugin, claiming(claim)] });
+        }, message);
       } finally {
         await t?.close();
       }

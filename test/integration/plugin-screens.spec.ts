@@ -30,8 +30,8 @@ const screensPlugin = definePlugin({
       title: 'Acme payouts',
       roles: ['owner'],
       render: ({ viewer, query, csrfToken }) =>
-        `<p id="acme-merchant">${viewer.merchantId ?? ''}</p><p id="acme-done">${(query.done ?? '').replace(/[^a-z0-9]/gi, '')}</p>`
-        + `<form method="post"><input type="hidden" name="_csrf" value="${csrfToken}"><input name="amount"></form>`,
+        `<p id="acme-merchant">${viewer.merchantId ?? ''}</p><p id="acme-done">${(query.done ?? '').replace(/[^a-z0-9]/gi, '')}</p>` +
+        `<form method="post"><input type="hidden" name="_csrf" value="${csrfToken}"><input name="amount"></form>`,
       submit: ({ viewer, form }) => {
         submissions.push({ merchantId: viewer.merchantId, form: { ...form } });
         return form.show === 'once' ? { html: '<p id="acme-once">shown once</p>', status: 201 } : { query: { done: 'yes' } };
@@ -57,7 +57,7 @@ describe('plugin screens in the dashboard and the console', function () {
     assert.match(page.text, /<h1>Acme transfers<\/h1>/);
   });
 
-  it('needs a sign-in, and checks the screen\'s roles on the server', async () => {
+  it("needs a sign-in, and checks the screen's roles on the server", async () => {
     const anonymous = await request(t.gateway.app).get('/console/acme-transfers');
     assert.equal(anonymous.status, 303);
     const owner = await merchantAgent(t, { role: 'owner' });
@@ -71,12 +71,16 @@ describe('plugin screens in the dashboard and the console', function () {
     assert.doesNotMatch(nav.text, /Acme payouts/);
   });
 
-  it('hands a form post to the screen\'s submit after the CSRF check and the roles, then redirects or shows its answer', async () => {
+  it("hands a form post to the screen's submit after the CSRF check and the roles, then redirects or shows its answer", async () => {
     const owner = await merchantAgent(t, { role: 'owner' });
     const page = await owner.agent.get('/dashboard/acme-payouts').expect(200);
     assert.match(page.text, new RegExp(`name="_csrf" value="${owner.csrf}"`));
     const before = submissions.length;
-    const redirected = await owner.agent.post('/dashboard/acme-payouts').type('form').send({ _csrf: owner.csrf, amount: '500', tags: ['a', 'b'] }).expect(303);
+    const redirected = await owner.agent
+      .post('/dashboard/acme-payouts')
+      .type('form')
+      .send({ _csrf: owner.csrf, amount: '500', tags: ['a', 'b'] })
+      .expect(303);
     assert.equal(redirected.headers.location, '/dashboard/acme-payouts?done=yes');
     assert.deepEqual(submissions.slice(before), [{ merchantId: owner.user.merchantId, form: { amount: '500' } }]);
     const once = await owner.agent.post('/dashboard/acme-payouts').type('form').send({ _csrf: owner.csrf, show: 'once' }).expect(201);
@@ -84,7 +88,11 @@ describe('plugin screens in the dashboard and the console', function () {
     const count = submissions.length;
     // No token, a wrong token, a role the screen does not allow: refused before submit runs.
     await owner.agent.post('/dashboard/acme-payouts').type('form').send({ amount: '1' }).expect(403);
-    await owner.agent.post('/dashboard/acme-payouts').type('form').send({ _csrf: 'x'.repeat(43), amount: '1' }).expect(403);
+    await owner.agent
+      .post('/dashboard/acme-payouts')
+      .type('form')
+      .send({ _csrf: 'x'.repeat(43), amount: '1' })
+      .expect(403);
     const support = await merchantAgent(t, { role: 'support', merchantId: owner.user.merchantId });
     await support.agent.post('/dashboard/acme-payouts').type('form').send({ _csrf: support.csrf, amount: '1' }).expect(403);
     assert.equal(submissions.length, count);

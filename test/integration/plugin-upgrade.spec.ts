@@ -22,22 +22,60 @@ import { PayerDevice, admin, confirmSigned, enrolPayer, pageTokenOf } from '../s
 const TRACKING = new Set(['tender_migrations', 'tender_migrations_lock', 'tender_plugin_migrations', 'tender_plugin_migrations_lock']);
 
 /** The accounts plugin's tables, made by core's 008-certificates in the old database. */
-const ACCOUNT_TABLES = ['certificate_authorities', 'payers', 'payer_accounts', 'payer_certificates', 'signed_request_nonces', 'account_payments', 'merchant_account_payments'];
+const ACCOUNT_TABLES = [
+  'certificate_authorities',
+  'payers',
+  'payer_accounts',
+  'payer_certificates',
+  'signed_request_nonces',
+  'account_payments',
+  'merchant_account_payments',
+];
 const ACCOUNT_NUMBER = '40817810000000000001';
 
 /**
  * What migrations after 015 added (core 020, 030, 032, 033, 034, 035, 036 and 039, the ISO plugin's 002 and 003):
  * the old database does not have them before the upgrade, and the upgrade adds them.
  */
-const ADDED_TABLES = new Set(['assist_orders', 'bank_operator_alerts', 'card_tokens', 'iso8583_centres', 'onboarding_documents', 'saleor_customers', 'sent_notices']);
+const ADDED_TABLES = new Set([
+  'assist_orders',
+  'bank_operator_alerts',
+  'card_tokens',
+  'iso8583_centres',
+  'onboarding_documents',
+  'saleor_customers',
+  'sent_notices',
+]);
 // Core 045: the returns of late payments (LatePaymentReturns).
 ADDED_TABLES.add('late_payment_returns');
 const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  iso8583_journal: ['payment_id', 'reversal_tries', 'reversal_at', 'reversal_code', 'pan_sealed', 'account', 'adapter_code', 'processing_code', 'batch', 'advice_sealed'],
+  iso8583_journal: [
+    'payment_id',
+    'reversal_tries',
+    'reversal_at',
+    'reversal_code',
+    'pan_sealed',
+    'account',
+    'adapter_code',
+    'processing_code',
+    'batch',
+    'advice_sealed',
+  ],
   webhook_deliveries: ['lease_token'],
   webhook_endpoints: ['retrying_since'],
   merchants: ['bank_chosen_at', 'contract_signed_at', 'locale', 'time_zone'],
-  payments: ['method_type', 'customer_id', 'setup_future_usage', 'off_session', 'payment_method_id', 'network_reference', 'amount_gross', 'amount_discount', 'next_action', 'next_action_expires_at'],
+  payments: [
+    'method_type',
+    'customer_id',
+    'setup_future_usage',
+    'off_session',
+    'payment_method_id',
+    'network_reference',
+    'amount_gross',
+    'amount_discount',
+    'next_action',
+    'next_action_expires_at',
+  ],
   assist_merchants: ['currencies', 'return_url_hosts'],
   events: ['fanout'],
   bank_operations: ['connection_id', 'bank_code', 'route_reason', 'attempt_result'],
@@ -48,21 +86,37 @@ ADDED_TABLES.add('risk_key_buckets');
 
 async function oldColumnsOf(db: Database, table: string): Promise<string[]> {
   const added = new Set(ADDED_COLUMNS[table] ?? []);
-  return Object.keys(await db(table).columnInfo()).filter((c) => !added.has(c)).sort();
+  return Object.keys(await db(table).columnInfo())
+    .filter((c) => !added.has(c))
+    .sort();
 }
 
 async function tablesOf(db: Database): Promise<string[]> {
   if (db.client.config.client === 'mysql2') {
     const [rows] = (await db.raw('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()')) as [Array<{ name: string }>];
-    return rows.map((r) => r.name).filter((n) => !TRACKING.has(n)).sort();
+    return rows
+      .map((r) => r.name)
+      .filter((n) => !TRACKING.has(n))
+      .sort();
   }
   const rows: Array<{ name: string }> = await db('sqlite_master').where({ type: 'table' }).andWhereNot('name', 'like', 'sqlite_%').select('name');
-  return rows.map((r) => r.name).filter((n) => !TRACKING.has(n)).sort();
+  return rows
+    .map((r) => r.name)
+    .filter((n) => !TRACKING.has(n))
+    .sort();
 }
 
 async function rowsOf(db: Database, table: string, columns?: readonly string[]): Promise<string[]> {
   const rows: Array<Record<string, unknown>> = await db(table).select(...(columns ?? ['*']));
-  return rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k] instanceof Buffer ? (r[k] as Buffer).toString('hex') : r[k]]))).sort();
+  return rows
+    .map((r) =>
+      JSON.stringify(
+        Object.keys(r)
+          .sort()
+          .map((k) => [k, r[k] instanceof Buffer ? (r[k] as Buffer).toString('hex') : r[k]]),
+      ),
+    )
+    .sort();
 }
 
 /** Copies every data row of `from` into `to` (same tables), replacing what the migrations seeded. */
@@ -138,7 +192,11 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
     let accountPayment: string;
     let caPem: string;
     try {
-      const created = await request(donor.app).post('/admin/v1/merchants').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: 'Old Shop', email: 'old@example.com' }).expect(201);
+      const created = await request(donor.app)
+        .post('/admin/v1/merchants')
+        .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+        .send({ name: 'Old Shop', email: 'old@example.com' })
+        .expect(201);
       merchant = { id: created.body.id as string, key: created.body.test_secret_key as string };
       const api = new MerchantClient(donor.app, merchant.key);
       const paidByCard = await api.pay(CARDS.visa);
@@ -150,12 +208,18 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
       device = await enrolPayer(donor.app, ACCOUNT_NUMBER);
       const forAccount = await api.createPayment({ amount: 25000 });
       accountPayment = String(forAccount.id);
-      assert.equal((await confirmSigned(donor.app, device, pageTokenOf(forAccount), { account: { number: ACCOUNT_NUMBER } }).expect(200)).body.status, 'captured');
+      assert.equal(
+        (await confirmSigned(donor.app, device, pageTokenOf(forAccount), { account: { number: ACCOUNT_NUMBER } }).expect(200)).body.status,
+        'captured',
+      );
       await enableAssist(donor.app, merchant.id);
       const form: Record<string, string> = { Merchant_ID: ASSIST.merchantId, OrderNumber: 'OLD-1', OrderAmount: '100.00', OrderCurrency: 'RUB', Delay: '0' };
       form.Checkvalue = signOrder(form);
       const location = new URL(String((await postForm(donor.app, '/pay/order.cfm', form).expect(303)).headers.location));
-      const payment = await donor.db('payments').where({ page_token: location.pathname.replace(/^\/pay\//, '') }).first();
+      const payment = await donor
+        .db('payments')
+        .where({ page_token: location.pathname.replace(/^\/pay\//, '') })
+        .first();
       assistBill = String(payment!.id);
       await api.post(`/v1/payments/${assistBill}/confirm`, card(CARDS.mastercard)).expect(200);
       await api.post('/v1/saleor/installations', { saleor_api_url: 'http://127.0.0.1:9/graphql/' }).expect(201);
@@ -178,7 +242,11 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
       await copyRows(donorKnex, oldKnex, tables);
       before = new Map();
       for (const table of tables) before.set(table, await rowsOf(oldKnex, table));
-      assert.ok((before.get('assist_merchants') ?? []).length === 1 && (before.get('saleor_installations') ?? []).length === 1 && (before.get('payments') ?? []).length === 3);
+      assert.ok(
+        (before.get('assist_merchants') ?? []).length === 1 &&
+          (before.get('saleor_installations') ?? []).length === 1 &&
+          (before.get('payments') ?? []).length === 3,
+      );
       for (const table of ACCOUNT_TABLES) assert.ok((before.get(table) ?? []).length >= 1, `the old database has rows in ${table}`);
       const names = (await oldKnex('tender_migrations').select('name')).map((r: { name: string }) => r.name);
       assert.ok(names.includes('008-certificates') && names.includes('009-assist') && names.includes('015-saleor-install-secrets'));
@@ -191,12 +259,18 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
     const gateway = await Gateway.create(configFor(oldDb), { plugins });
     try {
       // The ISO 8583 link reserves a block of message numbers when it starts: its counter moves on, from where it was.
-      for (const [table, rows] of before) if (table !== 'iso8583_counters') assert.deepEqual(await rowsOf(gateway.db, table, await oldColumnsOf(gateway.db, table)), rows, `rows of ${table} after the upgrade`);
+      for (const [table, rows] of before)
+        if (table !== 'iso8583_counters')
+          assert.deepEqual(await rowsOf(gateway.db, table, await oldColumnsOf(gateway.db, table)), rows, `rows of ${table} after the upgrade`);
       for (const table of ADDED_TABLES) assert.ok(await gateway.db.schema.hasTable(table), `${table} added by the upgrade`);
-      assert.ok(Number((await gateway.db('iso8583_counters').where({ name: 'message' }).first()).value) > 4242, 'the STAN counter went on from the old value, not from a new table');
+      assert.ok(
+        Number((await gateway.db('iso8583_counters').where({ name: 'message' }).first()).value) > 4242,
+        'the STAN counter went on from the old value, not from a new table',
+      );
       const core = (await gateway.db('tender_migrations').select('name')).map((r: { name: string }) => r.name);
       assert.ok(core.includes('016-plugin-migrations') && core.includes('005-routing') && core.includes('031-accounts-plugin-tables'));
-      for (const moved of ['008-certificates', '009-assist', '010-saleor', '014-saleor-outside-refunds', '015-saleor-install-secrets']) assert.ok(!core.includes(moved), `${moved} left core's list`);
+      for (const moved of ['008-certificates', '009-assist', '010-saleor', '014-saleor-outside-refunds', '015-saleor-install-secrets'])
+        assert.ok(!core.includes(moved), `${moved} left core's list`);
       // 032 backfilled how the old payments were paid: the card columns, the accounts plugin's account_payments.
       const methodOf = async (id: string) => (await gateway.db('payments').where({ id }).first())!.method_type;
       assert.equal(await methodOf(cardPayment), 'card');
@@ -221,12 +295,21 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
       const api = new MerchantClient(gateway.app, merchant.key);
       const paid = await api.pay(CARDS.mir);
       assert.equal(paid.status, 'captured');
-      const state = await postForm(gateway.app, '/orderstate/orderstate.cfm', { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: assistBill, Format: '5' }).expect(200);
+      const state = await postForm(gateway.app, '/orderstate/orderstate.cfm', {
+        Merchant_ID: ASSIST.merchantId,
+        Login: ASSIST.login,
+        Password: ASSIST.password,
+        Billnumber: assistBill,
+        Format: '5',
+      }).expect(200);
       assert.equal(state.body.orderstate.firstcode, 0);
       assert.equal(state.body.orderstate.order[0].orderstate, 'Approved');
       assert.equal(state.body.orderstate.order[0].ordernumber, 'OLD-1');
       const installations = (await api.get('/v1/saleor/installations').expect(200)).body as { data: Array<{ saleor_api_url: string }> };
-      assert.deepEqual(installations.data.map((i) => i.saleor_api_url), ['http://127.0.0.1:9/graphql/']);
+      assert.deepEqual(
+        installations.data.map((i) => i.saleor_api_url),
+        ['http://127.0.0.1:9/graphql/'],
+      );
       // The old CA, payer and certificate: the CA is the same and the old certificate pays a new payment.
       assert.equal(String((await admin(gateway.app).get('/ca').expect(200)).body.certificate_pem), caPem);
       const next = await api.createPayment({ amount: 1000 });
@@ -260,9 +343,26 @@ describe('plugin migrations: a database made by the old migrations 001-015 upgra
       const without = await Gateway.create(bareConfig, { plugins: [sandboxPlugin] });
       try {
         for (const table of ACCOUNT_TABLES) assert.ok(await without.db.schema.hasTable(table), `${table} kept`);
-        assert.deepEqual((await appliedPluginMigrations(without.db)).filter((m) => m.plugin === '@tender/plugin-accounts').map((m) => [m.name, m.adoptedFrom]), [['001-accounts-tables', '008-certificates']]);
+        assert.deepEqual(
+          (await appliedPluginMigrations(without.db)).filter((m) => m.plugin === '@tender/plugin-accounts').map((m) => [m.name, m.adoptedFrom]),
+          [['001-accounts-tables', '008-certificates']],
+        );
         assert.equal((await without.db('tender_migrations').where({ name: '008-certificates' })).length, 0);
-        assert.equal((await new MerchantClient(without.app, (await request(without.app).post('/admin/v1/merchants').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: 'Shop', email: 'shop@example.com' }).expect(201)).body.test_secret_key as string).pay(CARDS.visa)).status, 'captured');
+        assert.equal(
+          (
+            await new MerchantClient(
+              without.app,
+              (
+                await request(without.app)
+                  .post('/admin/v1/merchants')
+                  .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+                  .send({ name: 'Shop', email: 'shop@example.com' })
+                  .expect(201)
+              ).body.test_secret_key as string,
+            ).pay(CARDS.visa)
+          ).status,
+          'captured',
+        );
       } finally {
         await without.close();
       }

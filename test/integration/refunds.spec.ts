@@ -40,10 +40,14 @@ describe('refunds', function () {
     assert.equal(more.body.error.code, 'payment_invalid_state');
 
     const events = await t.gateway.db('events').where({ object_id: p.id }).orderBy('seq');
-    assert.deepEqual(events.map((e: { type: string }) => e.type), [
-      'payment.created', 'payment.processing', 'payment.captured', 'payment.partially_refunded', 'payment.partially_refunded', 'payment.refunded',
-    ]);
-    const refundEvents = await t.gateway.db('events').where({ object_type: 'refund', type: 'refund.succeeded' }).whereIn('object_id', [r1.body.id, rest.body.id]);
+    assert.deepEqual(
+      events.map((e: { type: string }) => e.type),
+      ['payment.created', 'payment.processing', 'payment.captured', 'payment.partially_refunded', 'payment.partially_refunded', 'payment.refunded'],
+    );
+    const refundEvents = await t.gateway
+      .db('events')
+      .where({ object_type: 'refund', type: 'refund.succeeded' })
+      .whereIn('object_id', [r1.body.id, rest.body.id]);
     assert.equal(refundEvents.length, 2);
   });
 
@@ -75,7 +79,8 @@ describe('refunds', function () {
     const answers = await Promise.all(Array.from({ length: 8 }, () => shop.post('/v1/refunds', { payment_id: p.id, amount: 3000 })));
     const ok = answers.filter((a) => a.status === 201);
     assert.equal(ok.length, 3, answers.map((a) => `${a.status} ${JSON.stringify(a.body.error ?? {})}`).join('\n'));
-    for (const a of answers.filter((x) => x.status !== 201)) assert.ok(['amount_too_large', 'payment_operation_in_progress'].includes(a.body.error.code), a.body.error.code);
+    for (const a of answers.filter((x) => x.status !== 201))
+      assert.ok(['amount_too_large', 'payment_operation_in_progress'].includes(a.body.error.code), a.body.error.code);
     const payment = (await shop.get(`/v1/payments/${p.id}`)).body;
     assert.equal(payment.amount_refunded, 9000);
     const sum = await t.gateway.db('refunds').where({ payment_id: p.id, status: 'succeeded' }).sum({ s: 'amount' }).first();
@@ -88,13 +93,22 @@ describe('refunds', function () {
     assert.equal((await shop.get(`/v1/refunds/${r.body.id}`).expect(200)).body.amount, 100);
     const r2 = await shop.post('/v1/refunds', { payment_id: p.id, amount: 200 }).expect(201);
     const list = await shop.get(`/v1/refunds?payment_id=${p.id}`).expect(200);
-    assert.deepEqual(list.body.data.map((x: { id: string }) => x.id), [r2.body.id, r.body.id]);
+    assert.deepEqual(
+      list.body.data.map((x: { id: string }) => x.id),
+      [r2.body.id, r.body.id],
+    );
     assert.equal(list.body.has_more, false);
     const first = await shop.get(`/v1/refunds?payment_id=${p.id}&limit=1`).expect(200);
-    assert.deepEqual(first.body.data.map((x: { id: string }) => x.id), [r2.body.id]);
+    assert.deepEqual(
+      first.body.data.map((x: { id: string }) => x.id),
+      [r2.body.id],
+    );
     assert.equal(first.body.has_more, true);
     const next = await shop.get(`/v1/refunds?payment_id=${p.id}&limit=1&starting_after=${r2.body.id}`).expect(200);
-    assert.deepEqual(next.body.data.map((x: { id: string }) => x.id), [r.body.id]);
+    assert.deepEqual(
+      next.body.data.map((x: { id: string }) => x.id),
+      [r.body.id],
+    );
     assert.equal(next.body.has_more, false);
     const unknown = await shop.get('/v1/refunds?payment_id=pay_doesnotexist').expect(404);
     assert.equal(unknown.body.error.code, 'resource_not_found');

@@ -52,12 +52,20 @@ describe('transaction monitoring: alert e-mails through a real SMTP server', fun
 
   it('card testing from one IP: one e-mail to the merchant (in its alert locale) and one to the operator per window; the second crossing sends nothing', async () => {
     const shop = await newShop('Tea House');
-    await putMerchantRules(t.gateway.app, shop, { rules: { card_testing: { max_distinct_cards: 3 }, velocity: { enabled: false } }, alerts: { locale: 'ru' } }).expect(200);
+    await putMerchantRules(t.gateway.app, shop, {
+      rules: { card_testing: { max_distinct_cards: 3 }, velocity: { enabled: false } },
+      alerts: { locale: 'ru' },
+    }).expect(200);
     const ip = { ip: '198.51.100.66' };
     const cards = Array.from({ length: 7 }, (_, i) => serialCard(100 + i));
     const outcomes: string[] = [];
     for (const number of cards) {
-      const p = await shop.post(`/v1/payments/${(await shop.createPayment({ amount: 100 })).id}/confirm`, { payment_method: { type: 'card', card: { number, exp_month: 12, exp_year: 2031, cvc: CVC } }, customer: ip }).expect(200);
+      const p = await shop
+        .post(`/v1/payments/${(await shop.createPayment({ amount: 100 })).id}/confirm`, {
+          payment_method: { type: 'card', card: { number, exp_month: 12, exp_year: 2031, cvc: CVC } },
+          customer: ip,
+        })
+        .expect(200);
       outcomes.push(p.body.failure_code);
     }
     assert.deepEqual(outcomes, ['do_not_honor', 'do_not_honor', 'do_not_honor', 'fraud_suspected', 'fraud_suspected', 'fraud_suspected', 'fraud_suspected']);
@@ -105,8 +113,13 @@ describe('transaction monitoring: alert e-mails through a real SMTP server', fun
 
   it('a burst of blocks: the configured threshold in the window, merchant only when the operator turned its copy off', async () => {
     const shop = await newShop('Flower Stall');
-    await putMerchantRules(t.gateway.app, shop, { rules: { lists: { block: { emails: ['fraud@example.com'] } } }, alerts: { patterns: { blocks: { threshold: 3, window_seconds: 600 } } } }).expect(200);
-    const operatorOff = await t.gateway.container.resolve((await import('@tender/core/dist/monitoring/risk-rule-set.service')).RiskRuleSetService).replace({ kind: 'operator' }, { alerts: { email_operator: false } });
+    await putMerchantRules(t.gateway.app, shop, {
+      rules: { lists: { block: { emails: ['fraud@example.com'] } } },
+      alerts: { patterns: { blocks: { threshold: 3, window_seconds: 600 } } },
+    }).expect(200);
+    const operatorOff = await t.gateway.container
+      .resolve((await import('@tender/core/dist/monitoring/risk-rule-set.service')).RiskRuleSetService)
+      .replace({ kind: 'operator' }, { alerts: { email_operator: false } });
     assert.equal((operatorOff.effective as { alerts: { email_operator: boolean } }).alerts.email_operator, false);
     try {
       const blocked = { email: 'fraud@example.com' };
@@ -115,10 +128,15 @@ describe('transaction monitoring: alert e-mails through a real SMTP server', fun
       assert.equal((await payAs(shop, CARDS.visa, blocked)).failure_code, 'fraud_suspected');
       assert.equal((await payAs(shop, CARDS.visa, blocked)).failure_code, 'fraud_suspected');
       const mails = await delivered();
-      assert.deepEqual(mails.map((m) => [(m.to as { text: string }).text, m.subject]), [['shop@example.com', 'Risk alert for Flower Stall: 3 blocked payments']]);
+      assert.deepEqual(
+        mails.map((m) => [(m.to as { text: string }).text, m.subject]),
+        [['shop@example.com', 'Risk alert for Flower Stall: 3 blocked payments']],
+      );
       assert.match(mails[0]?.text ?? '', /at most one such e-mail per 10 minutes/);
     } finally {
-      await t.gateway.container.resolve((await import('@tender/core/dist/monitoring/risk-rule-set.service')).RiskRuleSetService).replace({ kind: 'operator' }, {});
+      await t.gateway.container
+        .resolve((await import('@tender/core/dist/monitoring/risk-rule-set.service')).RiskRuleSetService)
+        .replace({ kind: 'operator' }, {});
     }
   });
 
@@ -126,7 +144,10 @@ describe('transaction monitoring: alert e-mails through a real SMTP server', fun
     const shop = await newShop('Corner Shop');
     assert.equal((await putMerchantRules(t.gateway.app, shop, { alerts: { email_operator: false } }).expect(400)).body.error.param, 'alerts.email_operator');
     assert.equal((await putMerchantRules(t.gateway.app, shop, { alerts: { locale: 'xx' } }).expect(400)).body.error.param, 'alerts.locale');
-    assert.equal((await putMerchantRules(t.gateway.app, shop, { alerts: { patterns: { blocks: { threshold: 0 } } } }).expect(400)).body.error.param, 'alerts.patterns.blocks.threshold');
+    assert.equal(
+      (await putMerchantRules(t.gateway.app, shop, { alerts: { patterns: { blocks: { threshold: 0 } } } }).expect(400)).body.error.param,
+      'alerts.patterns.blocks.threshold',
+    );
     assert.equal((await shop.get('/v1/risk/rules').expect(200)).body.version, 0);
   });
 
@@ -135,9 +156,18 @@ describe('transaction monitoring: alert e-mails through a real SMTP server', fun
     try {
       const merchant = await t.createMerchant('Twin Shop');
       const shops = [new MerchantClient(t.gateway.app, merchant.key), new MerchantClient(second.app, merchant.key)];
-      await putMerchantRules(t.gateway.app, shops[0], { rules: { lists: { block: { ips: ['203.0.113.0/24'] } } }, alerts: { patterns: { blocks: { threshold: 2 } } } }).expect(200);
+      await putMerchantRules(t.gateway.app, shops[0], {
+        rules: { lists: { block: { ips: ['203.0.113.0/24'] } } },
+        alerts: { patterns: { blocks: { threshold: 2 } } },
+      }).expect(200);
       const payments = await Promise.all(Array.from({ length: 6 }, () => shops[0].createPayment()));
-      const confirm = (i: number) => shops[i % 2].post(`/v1/payments/${payments[i].id}/confirm`, { payment_method: { type: 'card', card: { number: CARDS.visa, exp_month: 12, exp_year: 2031, cvc: '123' } }, customer: { ip: `203.0.113.${i + 1}` } }).expect(200);
+      const confirm = (i: number) =>
+        shops[i % 2]
+          .post(`/v1/payments/${payments[i].id}/confirm`, {
+            payment_method: { type: 'card', card: { number: CARDS.visa, exp_month: 12, exp_year: 2031, cvc: '123' } },
+            customer: { ip: `203.0.113.${i + 1}` },
+          })
+          .expect(200);
       // MariaDB: all at once through both processes; SQLite (one writer per file): one after another, alternating.
       if (t.database.dialect === 'mysql') await Promise.all(payments.map((_, i) => confirm(i)));
       else for (let i = 0; i < payments.length; i++) await confirm(i);

@@ -35,9 +35,25 @@ describe('transaction monitoring: per-key history buckets', function () {
 
   function historyRow(merchantId: string, n: number, card: string, outcome: string, at: number): InsertRow<'risk_assessments'> {
     return {
-      id: `rsk_hist${merchantId.slice(-8)}${n}`, merchant_id: merchantId, livemode: false, payment_id: `pay_hist${n}`, card_fingerprint: card, card_bin: '400000',
-      ip: '198.51.100.77', email: 'history@example.com', amount: 150000, currency: 'RUB', score: 0, decision: 'allow', action: 'allow', dry_run_decision: 'allow',
-      reasons: '[]', rule_set_versions: 'operator:0,merchant:0', outcome, created_at: at, updated_at: at,
+      id: `rsk_hist${merchantId.slice(-8)}${n}`,
+      merchant_id: merchantId,
+      livemode: false,
+      payment_id: `pay_hist${n}`,
+      card_fingerprint: card,
+      card_bin: '400000',
+      ip: '198.51.100.77',
+      email: 'history@example.com',
+      amount: 150000,
+      currency: 'RUB',
+      score: 0,
+      decision: 'allow',
+      action: 'allow',
+      dry_run_decision: 'allow',
+      reasons: '[]',
+      rule_set_versions: 'operator:0,merchant:0',
+      outcome,
+      created_at: at,
+      updated_at: at,
     };
   }
 
@@ -58,7 +74,10 @@ describe('transaction monitoring: per-key history buckets', function () {
     // The answer applied again (a reconciler pass after the request path) changes nothing.
     const payment = await t.gateway.container.resolve(PaymentService).retrieve({ merchantId, livemode: false }, declined.id);
     await t.gateway.container.resolve(RiskAssessmentRepository).settlePending(t.gateway.db, payment, payment.id, 'declined', clock.now());
-    const again = (await t.gateway.db('risk_key_buckets').where({ merchant_id: merchantId, key_hash: keyHashOf('card', card) }).first())!;
+    const again = (await t.gateway
+      .db('risk_key_buckets')
+      .where({ merchant_id: merchantId, key_hash: keyHashOf('card', card) })
+      .first())!;
     assert.deepEqual([again.pending, again.declined], [0, 1]);
   });
 
@@ -79,14 +98,17 @@ describe('transaction monitoring: per-key history buckets', function () {
   it('a check reads the same statements with no history and with thousands of attempts of the key, and counts them', async () => {
     const { merchantId } = await newShop();
     const ctx = { merchantId, livemode: false };
-    const payment = await t.gateway.container.resolve(PaymentService).create(ctx, { amount: 150000, currency: 'RUB', order_id: 'buckets', capture_method: 'automatic' });
+    const payment = await t.gateway.container
+      .resolve(PaymentService)
+      .create(ctx, { amount: 150000, currency: 'RUB', order_id: 'buckets', capture_method: 'automatic' });
     const engine = t.gateway.container.resolve(RiskEngine);
     const hot = 'a'.repeat(64);
     const cold = 'b'.repeat(64);
     const cardOf = (fingerprint: string) => ({ fingerprint, brand: 'visa', bin: '400000', last4: '0002', expMonth: 12, expYear: 2031 });
     // 3000 attempts of one card, IP and e-mail over the last 50 minutes: 2 declined, 3 still at the bank.
     const rows = [];
-    for (let n = 0; n < 3000; n++) rows.push(historyRow(merchantId, 100 + n, hot, n < 2 ? 'declined' : n < 5 ? 'pending' : 'approved', clock.now() - 50 * MINUTE + n * 1000));
+    for (let n = 0; n < 3000; n++)
+      rows.push(historyRow(merchantId, 100 + n, hot, n < 2 ? 'declined' : n < 5 ? 'pending' : 'approved', clock.now() - 50 * MINUTE + n * 1000));
     for (let i = 0; i < rows.length; i += 400) await t.gateway.db('risk_assessments').insert(rows.slice(i, i + 400));
     await rebuildBuckets();
 

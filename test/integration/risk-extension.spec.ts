@@ -49,7 +49,10 @@ describe('transaction monitoring: a RiskRule from a plugin', function () {
       assert.equal((await payAs(shop, CARDS.visa, {})).failure_code, 'fraud_suspected');
       clock.advance(3 * 3600_000);
       assert.equal((await payAs(shop, CARDS.visa, {})).status, 'captured');
-      assert.equal((await putMerchantRules(t.gateway.app, shop, { rules: { night_owl: { from_hour: 24 } } }).expect(400)).body.error.param, 'rules.night_owl.from_hour');
+      assert.equal(
+        (await putMerchantRules(t.gateway.app, shop, { rules: { night_owl: { from_hour: 24 } } }).expect(400)).body.error.param,
+        'rules.night_owl.from_hour',
+      );
     } finally {
       await t.close();
     }

@@ -33,7 +33,10 @@ describe("transaction monitoring: the hosted page passes the buyer's IP and e-ma
       const after = (await shop.get(`/v1/payments/${payment.id}`).expect(200)).body;
       assert.equal(after.status, 'declined');
       assert.equal(after.failure_code, 'fraud_suspected');
-      assert.deepEqual(after.risk.reasons.map((r: { rule: string; reason: string }) => `${r.rule}: ${r.reason}`), ['lists: the IP is on the block list']);
+      assert.deepEqual(
+        after.risk.reasons.map((r: { rule: string; reason: string }) => `${r.rule}: ${r.reason}`),
+        ['lists: the IP is on the block list'],
+      );
       assert.deepEqual(await t.gateway.db('bank_operations').where({ payment_id: payment.id }), []);
       const row = await t.gateway.db('risk_assessments').where({ payment_id: payment.id }).first();
       assert.equal(row!.ip, '127.0.0.1', 'an IPv4-mapped socket address is kept as IPv4');
@@ -60,7 +63,7 @@ describe("transaction monitoring: the hosted page passes the buyer's IP and e-ma
     });
     after(() => t.close());
 
-    it("blocks by the forwarded client address the proxy reports", async () => {
+    it('blocks by the forwarded client address the proxy reports', async () => {
       const payment = await shop.createPayment();
       await submitCard(t.gateway.app, String(payment.payment_url), CARDS.visa, { 'X-Forwarded-For': '203.0.113.50' });
       const after = (await shop.get(`/v1/payments/${payment.id}`).expect(200)).body;

@@ -48,7 +48,11 @@ describe('transaction monitoring: lists and BIN country', function () {
     assert.equal((await payAs(shop, CARDS.mastercard, {}, { amount: 500 })).failure_code, 'fraud_suspected', 'the card by fingerprint');
     assert.equal((await payAs(shop, CARDS.visa, {}, { amount: 5000 })).failure_code, 'fraud_suspected', 'over the amount limit');
     assert.equal((await payAs(shop, CARDS.visa, { email: 'VIP@example.com' }, { amount: 5000 })).status, 'captured', 'allow-listed');
-    assert.equal((await payAs(shop, CARDS.mastercard, { email: 'vip@example.com' }, { amount: 500 })).failure_code, 'fraud_suspected', 'a block list match wins over the allow list');
+    assert.equal(
+      (await payAs(shop, CARDS.mastercard, { email: 'vip@example.com' }, { amount: 500 })).failure_code,
+      'fraud_suspected',
+      'a block list match wins over the allow list',
+    );
   });
 
   it('operator lists apply to every merchant', async () => {
@@ -77,7 +81,12 @@ describe('transaction monitoring: lists and BIN country', function () {
   it('refuses a malformed customer on confirm and writes nothing', async () => {
     const shop = await newShop();
     const p = await shop.createPayment();
-    const bad = await shop.post(`/v1/payments/${p.id}/confirm`, { payment_method: { type: 'card', card: { number: CARDS.visa, exp_month: 12, exp_year: 2031, cvc: '123' } }, customer: { ip: '300.1.1.1' } }).expect(400);
+    const bad = await shop
+      .post(`/v1/payments/${p.id}/confirm`, {
+        payment_method: { type: 'card', card: { number: CARDS.visa, exp_month: 12, exp_year: 2031, cvc: '123' } },
+        customer: { ip: '300.1.1.1' },
+      })
+      .expect(400);
     assert.equal(bad.body.error.param, 'customer.ip');
     assert.deepEqual(await t.gateway.db('risk_assessments').where({ payment_id: p.id }), []);
     assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.risk, null);

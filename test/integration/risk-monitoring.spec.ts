@@ -39,7 +39,10 @@ describe('transaction monitoring: rules, windows and the block path', function (
     assert.equal(blocked.risk.reasons[0]?.rule, 'declines');
     assert.deepEqual(await t.gateway.db('bank_operations').where({ payment_id: blocked.id }), [], 'a blocked payment reached a bank');
     const events = await t.gateway.db('events').where({ object_id: blocked.id }).orderBy('seq');
-    assert.deepEqual(events.map((e: { type: string }) => e.type), ['payment.created', 'payment.processing', 'payment.declined', 'risk.blocked']);
+    assert.deepEqual(
+      events.map((e: { type: string }) => e.type),
+      ['payment.created', 'payment.processing', 'payment.declined', 'risk.blocked'],
+    );
     assert.equal(JSON.parse(events[2].data).object.risk.decision, 'block', 'the event carries the risk verdict');
     const viewed = (await shop.get(`/v1/payments/${blocked.id}`).expect(200)).body;
     assert.deepEqual(viewed.risk, blocked.risk);
@@ -58,15 +61,28 @@ describe('transaction monitoring: rules, windows and the block path', function (
   it('a declined payment retried with the blocked card on the same payment is blocked too (pending -> declined -> declined)', async () => {
     const shop = await newShop();
     const first = await payAs(shop, CARDS.insufficientFunds, {});
-    for (let i = 0; i < 4; i++) await shop.post(`/v1/payments/${first.id}/confirm`, { payment_method: { type: 'card', card: { number: CARDS.insufficientFunds, exp_month: 12, exp_year: 2031, cvc: '123' } } }).expect(200);
-    const sixth = (await shop.post(`/v1/payments/${first.id}/confirm`, { payment_method: { type: 'card', card: { number: CARDS.insufficientFunds, exp_month: 12, exp_year: 2031, cvc: '123' } } }).expect(200)).body;
+    for (let i = 0; i < 4; i++)
+      await shop
+        .post(`/v1/payments/${first.id}/confirm`, {
+          payment_method: { type: 'card', card: { number: CARDS.insufficientFunds, exp_month: 12, exp_year: 2031, cvc: '123' } },
+        })
+        .expect(200);
+    const sixth = (
+      await shop
+        .post(`/v1/payments/${first.id}/confirm`, {
+          payment_method: { type: 'card', card: { number: CARDS.insufficientFunds, exp_month: 12, exp_year: 2031, cvc: '123' } },
+        })
+        .expect(200)
+    ).body;
     assert.equal(sixth.failure_code, 'fraud_suspected');
     assert.equal((await t.gateway.db('bank_operations').where({ payment_id: first.id })).length, 5);
   });
 
   it('velocity: attempts per e-mail in a sliding window, thresholds and window from the merchant rule set', async () => {
     const shop = await newShop();
-    await putMerchantRules(t.gateway.app, shop, { rules: { velocity: { limits: [{ key: 'email', window_seconds: 600, max_attempts: 3, score: 100 }] } } }).expect(200);
+    await putMerchantRules(t.gateway.app, shop, {
+      rules: { velocity: { limits: [{ key: 'email', window_seconds: 600, max_attempts: 3, score: 100 }] } },
+    }).expect(200);
     const buyer = { email: 'Buyer@Example.com' };
     for (let i = 0; i < 3; i++) assert.equal((await payAs(shop, CARDS.visa, buyer)).status, 'captured');
     const fourth = await payAs(shop, CARDS.mastercard, { email: 'buyer@example.com' });
@@ -79,7 +95,9 @@ describe('transaction monitoring: rules, windows and the block path', function (
 
   it('velocity: amount per card in a window (same currency only)', async () => {
     const shop = await newShop();
-    await putMerchantRules(t.gateway.app, shop, { rules: { velocity: { limits: [{ key: 'card', window_seconds: 3600, max_amount: 300000, score: 100 }] } } }).expect(200);
+    await putMerchantRules(t.gateway.app, shop, {
+      rules: { velocity: { limits: [{ key: 'card', window_seconds: 3600, max_amount: 300000, score: 100 }] } },
+    }).expect(200);
     assert.equal((await payAs(shop, CARDS.visa, {}, { amount: 150000 })).status, 'captured');
     assert.equal((await payAs(shop, CARDS.visa, {}, { amount: 100000, currency: 'EUR' })).status, 'captured');
     assert.equal((await payAs(shop, CARDS.visa, {}, { amount: 150000 })).status, 'captured', 'exactly at the limit');
@@ -88,7 +106,9 @@ describe('transaction monitoring: rules, windows and the block path', function (
 
   it('card testing: many small attempts from one IP', async () => {
     const shop = await newShop();
-    await putMerchantRules(t.gateway.app, shop, { rules: { card_testing: { max_small_attempts: 3, small_amount: 100, small_window_seconds: 300 }, velocity: { enabled: false } } }).expect(200);
+    await putMerchantRules(t.gateway.app, shop, {
+      rules: { card_testing: { max_small_attempts: 3, small_amount: 100, small_window_seconds: 300 }, velocity: { enabled: false } },
+    }).expect(200);
     const ip = { ip: '198.51.100.9' };
     for (let i = 0; i < 3; i++) assert.equal((await payAs(shop, CARDS.visa, ip, { amount: 100 })).status, 'captured');
     assert.equal((await payAs(shop, CARDS.visa, ip, { amount: 5000 })).status, 'captured', 'a normal amount is not a small attempt');
@@ -99,7 +119,9 @@ describe('transaction monitoring: rules, windows and the block path', function (
 
   it('amount: above the merchant limit, and far above the usual ticket', async () => {
     const shop = await newShop();
-    await putMerchantRules(t.gateway.app, shop, { rules: { amount: { max_amounts: { RUB: 500000 }, unusual_min_samples: 3, unusual_multiplier: 5, unusual_score: 100 } } }).expect(200);
+    await putMerchantRules(t.gateway.app, shop, {
+      rules: { amount: { max_amounts: { RUB: 500000 }, unusual_min_samples: 3, unusual_multiplier: 5, unusual_score: 100 } },
+    }).expect(200);
     assert.equal((await payAs(shop, CARDS.visa, {}, { amount: 500001 })).failure_code, 'fraud_suspected');
     for (let i = 0; i < 3; i++) await payAs(shop, CARDS.visa, {}, { amount: 10000 });
     assert.equal((await payAs(shop, CARDS.visa, {}, { amount: 50000 })).status, 'captured', '5x the mean is not above 5x');
@@ -116,7 +138,10 @@ describe('transaction monitoring: rules, windows and the block path', function (
     assert.equal(p.status, 'captured');
     assert.equal(p.risk.decision, 'allow');
     assert.equal(p.risk.score, 0);
-    assert.deepEqual(p.risk.reasons.map((r) => [r.rule, r.dry_run]), [['amount', true]]);
+    assert.deepEqual(
+      p.risk.reasons.map((r) => [r.rule, r.dry_run]),
+      [['amount', true]],
+    );
     const row = await t.gateway.db('risk_assessments').where({ payment_id: p.id }).first();
     assert.equal(row!.dry_run_decision, 'block');
     assert.equal(row!.action, 'allow');
@@ -169,7 +194,12 @@ describe('transaction monitoring: a card-testing attack scripted against the API
       const attack = await payAs(shop, serialCard(i), attacker, { amount: 100 });
       results.push(attack.failure_code ?? attack.status);
       // Real buyers keep paying in between, each from their own address.
-      const buyer = await payAs(shop, i % 2 === 0 ? CARDS.visa : CARDS.mastercard, { ip: `192.0.2.${i + 10}`, email: `buyer${i}@example.com` }, { amount: 250000 });
+      const buyer = await payAs(
+        shop,
+        i % 2 === 0 ? CARDS.visa : CARDS.mastercard,
+        { ip: `192.0.2.${i + 10}`, email: `buyer${i}@example.com` },
+        { amount: 250000 },
+      );
       assert.equal(buyer.status, 'captured', `buyer ${i} was not served`);
     }
     // Five distinct cards reach the bank (declined there); from the sixth on, none does.
@@ -191,7 +221,12 @@ class LostDeclineSandbox extends SandboxBankAdapter {
 
 describe('transaction monitoring: declines learned by the reconciler', function () {
   it('count towards the declines rule like declines answered at once', async () => {
-    const bank = definePlugin({ name: 'lost-decline-sandbox', version: '0.0.0', coreRange: '*', setup: (ctx) => ctx.registerBankAdapter(new LostDeclineSandbox()) });
+    const bank = definePlugin({
+      name: 'lost-decline-sandbox',
+      version: '0.0.0',
+      coreRange: '*',
+      setup: (ctx) => ctx.registerBankAdapter(new LostDeclineSandbox()),
+    });
     const t = await startTestGateway({ plugins: [bank] });
     try {
       const shop = new MerchantClient(t.gateway.app, (await t.createMerchant()).key);
@@ -201,7 +236,10 @@ describe('transaction monitoring: declines learned by the reconciler', function 
         await reconciler.run(-1);
       }
       const outcomes = await t.gateway.db('risk_assessments').select('outcome');
-      assert.deepEqual(outcomes.map((o: { outcome: string }) => o.outcome), Array(5).fill('declined'));
+      assert.deepEqual(
+        outcomes.map((o: { outcome: string }) => o.outcome),
+        Array(5).fill('declined'),
+      );
       assert.equal((await payAs(shop, CARDS.visa, {})).failure_code, 'fraud_suspected');
     } finally {
       await t.close();

@@ -41,7 +41,10 @@ describe('transaction monitoring: the review queue', function () {
     const capture = await shop.post(`/v1/payments/${p.id}/capture`, {}).expect(409);
     assert.equal(capture.body.error.code, 'risk_review_pending');
     const events = await t.gateway.db('events').where({ object_id: p.id }).orderBy('seq');
-    assert.deepEqual(events.map((e: { type: string }) => e.type), ['payment.created', 'payment.processing', 'risk.review_opened', 'payment.authorized']);
+    assert.deepEqual(
+      events.map((e: { type: string }) => e.type),
+      ['payment.created', 'payment.processing', 'risk.review_opened', 'payment.authorized'],
+    );
 
     const approved = (await shop.post(`/v1/risk/reviews/${review.id}/approve`, {}).expect(200)).body;
     assert.equal(approved.status, 'approved');
@@ -66,7 +69,13 @@ describe('transaction monitoring: the review queue', function () {
     assert.equal(rejected.status, 'rejected');
     assert.equal(rejected.payment_status, 'canceled');
     const ops = await t.gateway.db('bank_operations').where({ payment_id: p.id }).orderBy('seq');
-    assert.deepEqual(ops.map((o: { kind: string; status: string }) => [o.kind, o.status]), [['authorize', 'succeeded'], ['void', 'succeeded']]);
+    assert.deepEqual(
+      ops.map((o: { kind: string; status: string }) => [o.kind, o.status]),
+      [
+        ['authorize', 'succeeded'],
+        ['void', 'succeeded'],
+      ],
+    );
   });
 
   it('a review nobody decides expires to its default when the clock passes its deadline', async () => {
@@ -126,18 +135,33 @@ describe('transaction monitoring: rule sets through the API', function () {
     const body = (await admin().get('/admin/v1/risk/rules').set('Authorization', ADMIN).expect(200)).body;
     assert.equal(body.version, 0);
     assert.deepEqual(body.effective.thresholds, { challenge: 50, review: 75, block: 100 });
-    assert.deepEqual(body.effective.rules.declines, { enabled: true, mode: 'enforce', max_declines: 5, window_seconds: 3600, score: 100, count_in_flight: true });
+    assert.deepEqual(body.effective.rules.declines, {
+      enabled: true,
+      mode: 'enforce',
+      max_declines: 5,
+      window_seconds: 3600,
+      score: 100,
+      count_in_flight: true,
+    });
     assert.equal(body.effective.rules.bin_country.enabled, true);
     assert.deepEqual(body.effective.alerts, {
       email_merchant: true,
       email_operator: true,
       locale: null,
-      patterns: { card_testing: { enabled: true, window_seconds: 3600 }, declines: { enabled: true, window_seconds: 3600 }, blocks: { enabled: true, threshold: 10, window_seconds: 3600 } },
+      patterns: {
+        card_testing: { enabled: true, window_seconds: 3600 },
+        declines: { enabled: true, window_seconds: 3600 },
+        blocks: { enabled: true, threshold: 10, window_seconds: 3600 },
+      },
     });
   });
 
   it('validates a rule set and writes nothing when it is invalid', async () => {
-    const put = (b: unknown) => admin().put('/admin/v1/risk/rules').set('Authorization', ADMIN).send(b as object);
+    const put = (b: unknown) =>
+      admin()
+        .put('/admin/v1/risk/rules')
+        .set('Authorization', ADMIN)
+        .send(b as object);
     assert.equal((await put({ rules: { nope: {} } }).expect(400)).body.error.param, 'rules.nope');
     assert.equal((await put({ rules: { declines: { max_declines: 0 } } }).expect(400)).body.error.param, 'rules.declines.max_declines');
     assert.equal((await put({ rules: { lists: { block: { ips: ['10.0.0.0/33'] } } } }).expect(400)).body.error.param, 'rules.lists.block.ips.0');
@@ -150,24 +174,43 @@ describe('transaction monitoring: rule sets through the API', function () {
   });
 
   it('versions every change; operator settings apply to every merchant and a merchant overrides its own', async () => {
-    const v1 = (await admin().put('/admin/v1/risk/rules').set('Authorization', ADMIN).send({ rules: { declines: { max_declines: 3 } } }).expect(200)).body;
+    const v1 = (
+      await admin()
+        .put('/admin/v1/risk/rules')
+        .set('Authorization', ADMIN)
+        .send({ rules: { declines: { max_declines: 3 } } })
+        .expect(200)
+    ).body;
     assert.equal(v1.version, 1);
-    const v2 = (await admin().put('/admin/v1/risk/rules').set('Authorization', ADMIN).send({ rules: { declines: { max_declines: 4 }, lists: { block: { emails: ['op@example.com'] } } } }).expect(200)).body;
+    const v2 = (
+      await admin()
+        .put('/admin/v1/risk/rules')
+        .set('Authorization', ADMIN)
+        .send({ rules: { declines: { max_declines: 4 }, lists: { block: { emails: ['op@example.com'] } } } })
+        .expect(200)
+    ).body;
     assert.equal(v2.version, 2);
     const versions = (await admin().get('/admin/v1/risk/rules/versions').set('Authorization', ADMIN).expect(200)).body.data;
-    assert.deepEqual(versions.map((v: { version: number }) => v.version), [2, 1]);
+    assert.deepEqual(
+      versions.map((v: { version: number }) => v.version),
+      [2, 1],
+    );
 
     const shop = new MerchantClient(t.gateway.app, (await t.createMerchant()).key);
     const mine = (await shop.get('/v1/risk/rules').expect(200)).body;
     assert.equal(mine.version, 0);
     assert.equal(mine.effective.rules.declines.max_declines, 4, 'the operator set applies');
-    const set = (await putMerchantRules(t.gateway.app, shop, { rules: { declines: { window_seconds: 600 }, lists: { block: { emails: ['me@example.com'] } } } }).expect(200)).body;
+    const set = (
+      await putMerchantRules(t.gateway.app, shop, { rules: { declines: { window_seconds: 600 }, lists: { block: { emails: ['me@example.com'] } } } }).expect(
+        200,
+      )
+    ).body;
     assert.equal(set.version, 1);
     assert.equal(set.effective.rules.declines.max_declines, 4);
     assert.equal(set.effective.rules.declines.window_seconds, 600);
     assert.deepEqual(set.effective.rules.lists.block.emails, ['op@example.com', 'me@example.com'], 'lists are joined');
     const other = new MerchantClient(t.gateway.app, (await t.createMerchant('Other')).key);
-    assert.equal((await other.get('/v1/risk/rules').expect(200)).body.effective.rules.declines.window_seconds, 3600, 'one merchant\'s set is its own');
+    assert.equal((await other.get('/v1/risk/rules').expect(200)).body.effective.rules.declines.window_seconds, 3600, "one merchant's set is its own");
 
     // A merchant can turn a rule off for itself.
     const off = (await putMerchantRules(t.gateway.app, shop, { rules: { declines: { enabled: false } } }).expect(200)).body;

@@ -39,17 +39,38 @@ describe('risk rules form, dry run, and the review decision on the timeline', fu
   after(() => t.close());
 
   const versions = async (): Promise<number> => (await t.gateway.db('risk_rule_sets').where({ merchant_id: merchantId })).length;
-  const submit = (fields: Record<string, string>) => owner.agent.post('/dashboard/risk/rules').type('form').send({ _csrf: owner.csrf, ...fields });
+  const submit = (fields: Record<string, string>) =>
+    owner.agent
+      .post('/dashboard/risk/rules')
+      .type('form')
+      .send({ _csrf: owner.csrf, ...fields });
 
   it('reads fields into a rule set: major units to minor units exactly, blanks left out', () => {
-    const parsed = settingsFromForm({ 'rules.amount.max_amounts': 'RUB 15000.00\nJPY 1500\nkwd 1.005', 'thresholds.review': '60', 'review.expire_after_hours': '1.5', 'rules.amount.enabled': 'true', 'rules.velocity.limits': '', dry_run: '' }, RULES);
+    const parsed = settingsFromForm(
+      {
+        'rules.amount.max_amounts': 'RUB 15000.00\nJPY 1500\nkwd 1.005',
+        'thresholds.review': '60',
+        'review.expire_after_hours': '1.5',
+        'rules.amount.enabled': 'true',
+        'rules.velocity.limits': '',
+        dry_run: '',
+      },
+      RULES,
+    );
     assert.ok('body' in parsed);
-    assert.deepEqual(parsed.body, { thresholds: { review: 60 }, review: { expire_after_seconds: 5400 }, rules: { amount: { enabled: true, max_amounts: { RUB: 1500000, JPY: 1500, KWD: 1005 } } } });
+    assert.deepEqual(parsed.body, {
+      thresholds: { review: 60 },
+      review: { expire_after_seconds: 5400 },
+      rules: { amount: { enabled: true, max_amounts: { RUB: 1500000, JPY: 1500, KWD: 1005 } } },
+    });
     // 0.29 RUB would be 28.999... through a float; the digits give 29 kopecks.
     const exact = settingsFromForm({ 'rules.amount.max_amounts': 'RUB 0.29' }, RULES);
     assert.ok('body' in exact);
     assert.deepEqual(exact.body, { rules: { amount: { max_amounts: { RUB: 29 } } } });
-    const bad = settingsFromForm({ 'rules.amount.max_amounts': 'RUB 1.005', 'thresholds.block': '1e3', 'rules.velocity.limits': '[{', 'review.expire_after_hours': '-1' }, RULES);
+    const bad = settingsFromForm(
+      { 'rules.amount.max_amounts': 'RUB 1.005', 'thresholds.block': '1e3', 'rules.velocity.limits': '[{', 'review.expire_after_hours': '-1' },
+      RULES,
+    );
     assert.ok('errors' in bad);
     assert.deepEqual(Object.keys(bad.errors).sort(), ['review.expire_after_hours', 'rules.amount.max_amounts', 'rules.velocity.limits', 'thresholds.block']);
   });
@@ -71,8 +92,13 @@ describe('risk rules form, dry run, and the review decision on the timeline', fu
   it('previews the proposed rules on the last payments without saving, then saves them', async () => {
     for (const amount of [50000, 150000, 2000000]) await payAs(shop, CARDS.visa, {}, { amount });
     const before = await versions();
-    const preview = await submit({ intent: 'preview', preview_limit: '10', 'rules.amount.max_amounts': 'RUB 1000.00', 'rules.amount.max_score': '80' }).expect(200);
-    assert.match(preview.text, /id="rules-preview-summary">Of the last 3 payments, these rules would flag 0 for 3-D Secure, hold 2 for review and decline 0; 2 would end differently/);
+    const preview = await submit({ intent: 'preview', preview_limit: '10', 'rules.amount.max_amounts': 'RUB 1000.00', 'rules.amount.max_score': '80' }).expect(
+      200,
+    );
+    assert.match(
+      preview.text,
+      /id="rules-preview-summary">Of the last 3 payments, these rules would flag 0 for 3-D Secure, hold 2 for review and decline 0; 2 would end differently/,
+    );
     assert.match(preview.text, /data-changed="yes"[^>]*>[\s\S]*?above the limit RUB\s1,000\.00/);
     assert.match(preview.text, /name="rules.amount.max_amounts"[^>]*>RUB 1000.00</, 'the form keeps what was typed');
     assert.equal(await versions(), before, 'a preview saves nothing');
@@ -96,6 +122,12 @@ describe('risk rules form, dry run, and the review decision on the timeline', fu
     assert.ok(payment);
     const timeline = await t.gateway.container.resolve(PaymentTimelineAssembler).assemble(ctx, payment);
     const entries = timeline.entries.filter((e) => e.kind === 'review');
-    assert.deepEqual(entries.map((e) => [e.title, e.at]), [['review: opened', Number(review!.created_at)], ['review: approved', decidedAt]]);
+    assert.deepEqual(
+      entries.map((e) => [e.title, e.at]),
+      [
+        ['review: opened', Number(review!.created_at)],
+        ['review: approved', decidedAt],
+      ],
+    );
   });
 });

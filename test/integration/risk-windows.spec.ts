@@ -22,7 +22,9 @@ describe('transaction monitoring: more windows with a controllable clock', funct
   }
 
   it('velocity per IP: the limit counts attempts from one address whatever the card, and slides', async () => {
-    const shop = await newShop({ rules: { velocity: { limits: [{ key: 'ip', window_seconds: 300, max_attempts: 2, score: 100 }] }, card_testing: { enabled: false } } });
+    const shop = await newShop({
+      rules: { velocity: { limits: [{ key: 'ip', window_seconds: 300, max_attempts: 2, score: 100 }] }, card_testing: { enabled: false } },
+    });
     const ip = { ip: '198.51.100.30' };
     assert.equal((await payAs(shop, CARDS.visa, ip)).status, 'captured');
     clock.advance(100_000);
@@ -37,8 +39,18 @@ describe('transaction monitoring: more windows with a controllable clock', funct
   });
 
   it('velocity per merchant: attempts and amount across all buyers of the shop', async () => {
-    const shop = await newShop({ rules: { velocity: { limits: [{ key: 'merchant', window_seconds: 600, max_attempts: 3, score: 100 }, { key: 'merchant', window_seconds: 600, max_amount: 1_000_000, score: 100 }] } } });
-    for (let i = 0; i < 3; i++) assert.equal((await payAs(shop, i % 2 === 0 ? CARDS.visa : CARDS.mastercard, { ip: `192.0.2.${i + 1}` }, { amount: 100_000 })).status, 'captured');
+    const shop = await newShop({
+      rules: {
+        velocity: {
+          limits: [
+            { key: 'merchant', window_seconds: 600, max_attempts: 3, score: 100 },
+            { key: 'merchant', window_seconds: 600, max_amount: 1_000_000, score: 100 },
+          ],
+        },
+      },
+    });
+    for (let i = 0; i < 3; i++)
+      assert.equal((await payAs(shop, i % 2 === 0 ? CARDS.visa : CARDS.mastercard, { ip: `192.0.2.${i + 1}` }, { amount: 100_000 })).status, 'captured');
     const fourth = await payAs(shop, CARDS.mir, { ip: '192.0.2.99' }, { amount: 100 });
     assert.equal(fourth.failure_code, 'fraud_suspected');
     assert.match(fourth.risk.reasons[0]?.reason ?? '', /3 attempts per merchant in the last 600s \(limit 3\)/);

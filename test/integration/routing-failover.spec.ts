@@ -24,7 +24,8 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
   const alpha = new SwitchableBank();
   const clock = new FixedClock(Date.UTC(2026, 10, 27, 6, 0));
   const admin = (method: 'get' | 'put', path: string) => request(t.gateway.app)[method](path).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
-  const attempts = async (id: string) => (await shop.get(`/v1/payments/${id}/attempts`).expect(200)).body.data as Array<{ bank: string; result: string; reason: string }>;
+  const attempts = async (id: string) =>
+    (await shop.get(`/v1/payments/${id}/attempts`).expect(200)).body.data as Array<{ bank: string; result: string; reason: string }>;
   const breakerOf = async (bank: string) => {
     const data = (await admin('get', '/admin/v1/routing/health').expect(200)).body.data as Array<{ connectionId: string; state: string }>;
     return data.find((d) => d.connectionId === connections[bank])?.state ?? 'closed';
@@ -38,8 +39,14 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
       sandboxPlugin,
       definePlugin({ name: 'switchable', version: '0.0.0', coreRange: '*', setup: (ctx) => ctx.registerBankAdapter(alpha) }),
       definePlugin({
-        name: 'iso-to-sim', version: '0.0.0', coreRange: '*', migrations: [...ISO_LINK_MIGRATIONS],
-        setup: (ctx) => ctx.registerBankAdapter(new Iso8583BankAdapter({ host: '127.0.0.1', port: sim.port, database: ctx.core.database, deadlineMs: 2_000, reconnectInitialMs: 50 })),
+        name: 'iso-to-sim',
+        version: '0.0.0',
+        coreRange: '*',
+        migrations: [...ISO_LINK_MIGRATIONS],
+        setup: (ctx) =>
+          ctx.registerBankAdapter(
+            new Iso8583BankAdapter({ host: '127.0.0.1', port: sim.port, database: ctx.core.database, deadlineMs: 2_000, reconnectInitialMs: 50 }),
+          ),
       }),
     ];
     t = await startTestGateway({ plugins, clock });
@@ -51,8 +58,20 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
     shop = new MerchantClient(t.gateway.app, live.key);
     const repo = t.gateway.container.resolve(BankConnectionRepository);
     const base = { merchantId: merchant.id, livemode: true, currencies: ['RUB'] };
-    connections.alpha = (await repo.create(t.gateway.db, { ...base, bankCode: 'alpha', adapterCode: 'switchable', bankMerchantId: 'ALPHA-M-1', terminalId: 'TA000001' }, clock.now())).id;
-    connections.beta = (await repo.create(t.gateway.db, { ...base, bankCode: 'beta', adapterCode: 'iso8583', bankMerchantId: 'BETA-M-1', terminalId: 'TB000001' }, clock.now() + 1)).id;
+    connections.alpha = (
+      await repo.create(
+        t.gateway.db,
+        { ...base, bankCode: 'alpha', adapterCode: 'switchable', bankMerchantId: 'ALPHA-M-1', terminalId: 'TA000001' },
+        clock.now(),
+      )
+    ).id;
+    connections.beta = (
+      await repo.create(
+        t.gateway.db,
+        { ...base, bankCode: 'beta', adapterCode: 'iso8583', bankMerchantId: 'BETA-M-1', terminalId: 'TB000001' },
+        clock.now() + 1,
+      )
+    ).id;
   });
   after(async () => {
     await t.close();
@@ -61,15 +80,30 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
 
   it('keeps operator rules as validated, versioned data; a bad PUT writes nothing', async () => {
     assert.equal((await admin('get', '/admin/v1/routing').expect(200)).body.version, 0);
-    const bad = await admin('put', '/admin/v1/routing').send({ rules: [{ id: 'x', priority: 1, match: { currencies: ['rub'] }, targets: [{ bank: 'alpha', weight: 1 }] }] }).expect(400);
+    const bad = await admin('put', '/admin/v1/routing')
+      .send({ rules: [{ id: 'x', priority: 1, match: { currencies: ['rub'] }, targets: [{ bank: 'alpha', weight: 1 }] }] })
+      .expect(400);
     assert.equal(bad.body.error.param, 'rules.0.match.currencies.0');
     assert.equal((await admin('get', '/admin/v1/routing/versions').expect(200)).body.data.length, 0);
-    const rules = [{ id: 'rub', priority: 10, match: { currencies: ['RUB'] }, targets: [{ bank: 'alpha', weight: 1 }, { bank: 'beta', weight: 1 }] }];
+    const rules = [
+      {
+        id: 'rub',
+        priority: 10,
+        match: { currencies: ['RUB'] },
+        targets: [
+          { bank: 'alpha', weight: 1 },
+          { bank: 'beta', weight: 1 },
+        ],
+      },
+    ];
     await admin('put', '/admin/v1/routing').send({ rules: [] }).expect(200);
     const v2 = await admin('put', '/admin/v1/routing').send({ rules }).expect(200);
     assert.equal(v2.body.version, 2);
     const versions = (await admin('get', '/admin/v1/routing/versions').expect(200)).body.data as Array<{ version: number }>;
-    assert.deepEqual(versions.map((v) => v.version), [2, 1]);
+    assert.deepEqual(
+      versions.map((v) => v.version),
+      [2, 1],
+    );
     // Back to order by contract (alpha, then beta) for the tests below: an empty rule set.
     await admin('put', '/admin/v1/routing').send({ rules: [] }).expect(200);
   });
@@ -79,7 +113,13 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
     const p = await shop.pay(CARDS.visa);
     assert.equal(p.status, 'captured');
     const tried = await attempts(p.id);
-    assert.deepEqual(tried.map((a) => [a.bank, a.result]), [['alpha', 'technical_failure'], ['beta', 'approved']]);
+    assert.deepEqual(
+      tried.map((a) => [a.bank, a.result]),
+      [
+        ['alpha', 'technical_failure'],
+        ['beta', 'approved'],
+      ],
+    );
     assert.match(tried[0].reason, /no routing rule matched/);
     assert.equal(await sim.charged(CARDS.visa), 150000);
     alpha.down = false;
@@ -88,10 +128,16 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
   it('does not fail over after a decline, nor after an unknown outcome', async () => {
     const declined = await shop.pay(CARDS.doNotHonor);
     assert.equal(declined.status, 'declined');
-    assert.deepEqual((await attempts(declined.id)).map((a) => [a.bank, a.result]), [['alpha', 'declined']]);
+    assert.deepEqual(
+      (await attempts(declined.id)).map((a) => [a.bank, a.result]),
+      [['alpha', 'declined']],
+    );
     const unknown = await shop.pay(CARDS.timeout);
     assert.equal(unknown.status, 'processing');
-    assert.deepEqual((await attempts(unknown.id)).map((a) => [a.bank, a.result]), [['alpha', 'unknown']]);
+    assert.deepEqual(
+      (await attempts(unknown.id)).map((a) => [a.bank, a.result]),
+      [['alpha', 'unknown']],
+    );
   });
 
   it('opens the breaker of a failing bank, skips it, and probes it back after the pause', async () => {
@@ -99,23 +145,36 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
     for (let i = 0; i < 10 && (await breakerOf('alpha')) !== 'open'; i++) assert.equal((await shop.pay(CARDS.visa, { amount: 100 })).status, 'captured');
     assert.equal(await breakerOf('alpha'), 'open');
     const skipped = await shop.pay(CARDS.visa, { amount: 200 });
-    assert.deepEqual((await attempts(skipped.id)).map((a) => a.bank), ['beta'], 'alpha is left out while its breaker is open');
+    assert.deepEqual(
+      (await attempts(skipped.id)).map((a) => a.bank),
+      ['beta'],
+      'alpha is left out while its breaker is open',
+    );
     alpha.down = false;
     clock.advance(30_000);
     const probe = await shop.pay(CARDS.visa, { amount: 300 });
-    assert.deepEqual((await attempts(probe.id)).map((a) => [a.bank, a.result]), [['alpha', 'approved']]);
+    assert.deepEqual(
+      (await attempts(probe.id)).map((a) => [a.bank, a.result]),
+      [['alpha', 'approved']],
+    );
     assert.equal(await breakerOf('alpha'), 'closed');
   });
 
-  it('applies a merchant BIN rule before the operator\'s, and captures and refunds through the ISO link', async () => {
+  it("applies a merchant BIN rule before the operator's, and captures and refunds through the ISO link", async () => {
     await shop.get('/v1/routing').expect(200);
-    const put = await request(t.gateway.app).put('/v1/routing').set('Authorization', `Bearer ${shop.key}`)
-      .send({ rules: [{ id: 'mir-to-beta', priority: 1, match: { bin_ranges: [{ from: '220000', to: '220499' }] }, targets: [{ bank: 'beta', weight: 1 }] }] }).expect(200);
+    const put = await request(t.gateway.app)
+      .put('/v1/routing')
+      .set('Authorization', `Bearer ${shop.key}`)
+      .send({ rules: [{ id: 'mir-to-beta', priority: 1, match: { bin_ranges: [{ from: '220000', to: '220499' }] }, targets: [{ bank: 'beta', weight: 1 }] }] })
+      .expect(200);
     assert.equal(put.body.version, 1);
     const p = await shop.pay(CARDS.mir, { capture_method: 'manual', amount: 50_000 });
     assert.equal(p.status, 'authorized');
     const tried = await attempts(p.id);
-    assert.deepEqual(tried.map((a) => a.bank), ['beta']);
+    assert.deepEqual(
+      tried.map((a) => a.bank),
+      ['beta'],
+    );
     assert.match(tried[0].reason, /merchant rule 'mir-to-beta'/);
     assert.equal((await shop.post(`/v1/payments/${p.id}/capture`, { amount: 40_000 }).expect(200)).body.status, 'captured');
     await shop.post('/v1/refunds', { payment_id: p.id, amount: 15_000 }).expect(201);
@@ -131,7 +190,7 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
     assert.equal(lost.body.error.code, 'bank_outcome_unknown');
     await t.gateway.container.resolve(BankReconciler).run(-1);
     assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'captured');
-    assert.equal(await sim.charged(CARDS.mir), before + 12_000, 'the retransmission was answered from the bank\'s record, not applied twice');
+    assert.equal(await sim.charged(CARDS.mir), before + 12_000, "the retransmission was answered from the bank's record, not applied twice");
   });
 
   it('settles a payment in flight when the simulator is killed, and every payment ends definite with balances matching to the kopeck', async () => {
@@ -153,7 +212,13 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
     const [attempt] = (await shop.get(`/v1/payments/${payment.id}/attempts`).expect(200)).body.data as Array<{ result: string; operation_status: string }>;
     assert.deepEqual([attempt.result, attempt.operation_status], ['unknown', 'failed'], 'the attempt was unknown; its operation is settled now');
 
-    const all = (await t.gateway.db('payments').where({ livemode: true })) as Array<{ id: string; status: string; card_last4: string; amount_captured: number | string; amount_refunded: number | string }>;
+    const all = (await t.gateway.db('payments').where({ livemode: true })) as Array<{
+      id: string;
+      status: string;
+      card_last4: string;
+      amount_captured: number | string;
+      amount_refunded: number | string;
+    }>;
     const owed: Record<string, number> = {};
     for (const p of all) {
       assert.ok(!['pending', 'processing'].includes(p.status), `payment ${p.id} is still ${p.status}`);
@@ -169,10 +234,13 @@ describe('routing: rules, failover and the circuit breaker (live mode)', functio
   it('sends test mode to the sandbox only, whatever the rules say', async () => {
     const testShop = new MerchantClient(t.gateway.app, testKey);
     const p = await testShop.pay(CARDS.visa);
-    assert.deepEqual((await (await testShop.get(`/v1/payments/${p.id}/attempts`).expect(200)).body.data).map((a: { bank: string; reason: string }) => [a.bank, a.reason]), [['sandbox', 'test mode uses the sandbox bank']]);
+    assert.deepEqual(
+      (await (await testShop.get(`/v1/payments/${p.id}/attempts`).expect(200)).body.data).map((a: { bank: string; reason: string }) => [a.bank, a.reason]),
+      [['sandbox', 'test mode uses the sandbox bank']],
+    );
   });
 
-  it('answers 404 for attempts of a payment that is not the caller\'s', async () => {
+  it("answers 404 for attempts of a payment that is not the caller's", async () => {
     await shop.get('/v1/payments/pay_doesnotexist/attempts').expect(404);
   });
 });

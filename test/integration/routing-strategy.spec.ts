@@ -25,15 +25,22 @@ const preferBeta: RoutingStrategyWrapper = {
 /** A strategy that does not conform: offers every connection it is given, disabled ones first. */
 const rogue: RoutingStrategy = {
   name: 'rogue',
-  route: async (input) => ({ candidates: [...input.connections].sort((a, b) => (a.status === b.status ? 0 : a.status === 'disabled' ? -1 : 1)).map((c) => ({ connectionId: c.id, reason: 'rogue pick' })), skipped: [] }),
+  route: async (input) => ({
+    candidates: [...input.connections]
+      .sort((a, b) => (a.status === b.status ? 0 : a.status === 'disabled' ? -1 : 1))
+      .map((c) => ({ connectionId: c.id, reason: 'rogue pick' })),
+    skipped: [],
+  }),
 };
 
-const strategies = (...list: Array<RoutingStrategy | RoutingStrategyWrapper>): TenderPlugin => definePlugin({ name: 'test-strategies', version: '0.0.0', coreRange: '*', setup: (ctx) => list.forEach((s) => ctx.registerRoutingStrategy(s)) });
+const strategies = (...list: Array<RoutingStrategy | RoutingStrategyWrapper>): TenderPlugin =>
+  definePlugin({ name: 'test-strategies', version: '0.0.0', coreRange: '*', setup: (ctx) => list.forEach((s) => ctx.registerRoutingStrategy(s)) });
 
 /** Everything a dry run could write, to prove it wrote nothing. */
 async function writes(t: TestGateway): Promise<string> {
   const counts: Record<string, number> = {};
-  for (const table of ['payments', 'payment_attempts', 'bank_operations', 'events', 'audit_log', 'routing_rule_versions']) counts[table] = Number((await t.gateway.db(table).count({ n: '*' }).first())?.n);
+  for (const table of ['payments', 'payment_attempts', 'bank_operations', 'events', 'audit_log', 'routing_rule_versions'])
+    counts[table] = Number((await t.gateway.db(table).count({ n: '*' }).first())?.n);
   return JSON.stringify(counts);
 }
 
@@ -46,8 +53,15 @@ async function liveMerchant(t: TestGateway): Promise<{ id: string; shop: Merchan
   const repo = t.gateway.container.resolve(BankConnectionRepository);
   const base = { merchantId: merchant.id, livemode: true, currencies: ['RUB'] };
   const ids: Record<string, string> = {};
-  for (const [i, [bank, adapter]] of [['alpha', 'standin-bank'], ['beta', 'standin-bank'], ['gamma', 'absent-adapter'], ['delta', 'standin-bank']].entries()) {
-    ids[bank] = (await repo.create(t.gateway.db, { ...base, bankCode: bank, adapterCode: adapter, bankMerchantId: `M-${bank}`, terminalId: `T000000${i}` }, 1_000 + i)).id;
+  for (const [i, [bank, adapter]] of [
+    ['alpha', 'standin-bank'],
+    ['beta', 'standin-bank'],
+    ['gamma', 'absent-adapter'],
+    ['delta', 'standin-bank'],
+  ].entries()) {
+    ids[bank] = (
+      await repo.create(t.gateway.db, { ...base, bankCode: bank, adapterCode: adapter, bankMerchantId: `M-${bank}`, terminalId: `T000000${i}` }, 1_000 + i)
+    ).id;
   }
   await repo.setStatus(t.gateway.db, { merchantId: merchant.id, livemode: true }, ids.delta, 'disabled', 2_000);
   return { id: merchant.id, shop: new MerchantClient(t.gateway.app, live.key), ids };
@@ -64,7 +78,10 @@ describe('routing strategies: a plugin wrapper, the dry run and the console test
   });
 
   before(async () => {
-    t = await startTestGateway({ plugins: [sandboxPlugin, standInBankPlugin(new StandInBankAdapter()), strategies(preferBeta, rogue)], env: { TENDER_ROUTING_STRATEGY: 'rules-prefer-beta' } });
+    t = await startTestGateway({
+      plugins: [sandboxPlugin, standInBankPlugin(new StandInBankAdapter()), strategies(preferBeta, rogue)],
+      env: { TENDER_ROUTING_STRATEGY: 'rules-prefer-beta' },
+    });
     m = await liveMerchant(t);
     op = await operatorAgent(t);
   });
@@ -81,11 +98,26 @@ describe('routing strategies: a plugin wrapper, the dry run and the console test
 
   it('explains a live payment: candidates in order with reasons, every other connection with why, and writes nothing', async () => {
     const before = await writes(t);
-    const res = await admin().post('/admin/v1/routing/explain', { merchant: m.id, mode: 'live', amount: 150_000, currency: 'RUB', payment_method: 'card', card_bin: '220000' }).expect(200);
+    const res = await admin()
+      .post('/admin/v1/routing/explain', { merchant: m.id, mode: 'live', amount: 150_000, currency: 'RUB', payment_method: 'card', card_bin: '220000' })
+      .expect(200);
     assert.equal(res.body.object, 'routing_explanation');
     assert.equal(res.body.strategy, 'rules-prefer-beta');
-    assert.deepEqual(res.body.payment, { amount: 150_000, currency: 'RUB', payment_method: 'card', card_bin: '220000', brand: 'mir', reference: 'routing-explain' });
-    assert.deepEqual(res.body.candidates.map((c: { bank: string; position: number }) => [c.position, c.bank]), [[1, 'beta'], [2, 'alpha']]);
+    assert.deepEqual(res.body.payment, {
+      amount: 150_000,
+      currency: 'RUB',
+      payment_method: 'card',
+      card_bin: '220000',
+      brand: 'mir',
+      reference: 'routing-explain',
+    });
+    assert.deepEqual(
+      res.body.candidates.map((c: { bank: string; position: number }) => [c.position, c.bank]),
+      [
+        [1, 'beta'],
+        [2, 'alpha'],
+      ],
+    );
     assert.match(res.body.candidates[0].reason, /^beta preferred; no routing rule matched/);
     const skipped = Object.fromEntries(res.body.skipped.map((s: { bank: string; reason: string }) => [s.bank, s.reason]));
     assert.deepEqual(skipped, { gamma: "adapter 'absent-adapter' is not installed", delta: 'connection disabled' });
@@ -98,13 +130,19 @@ describe('routing strategies: a plugin wrapper, the dry run and the console test
     const paid = await m.shop.pay(CARDS.visa);
     assert.equal(paid.status, 'captured');
     const attempts = (await m.shop.get(`/v1/payments/${paid.id}/attempts`).expect(200)).body.data as Array<{ bank: string; reason: string }>;
-    assert.deepEqual(attempts.map((a) => a.bank), ['beta']);
+    assert.deepEqual(
+      attempts.map((a) => a.bank),
+      ['beta'],
+    );
     assert.match(attempts[0].reason, /^beta preferred/);
   });
 
   it('explains a test-mode payment as the sandbox, whatever the rules say', async () => {
     const res = await admin().post('/admin/v1/routing/explain', { merchant: m.id, mode: 'test', amount: 100, currency: 'RUB' }).expect(200);
-    assert.deepEqual(res.body.candidates.map((c: { bank: string }) => c.bank), ['sandbox']);
+    assert.deepEqual(
+      res.body.candidates.map((c: { bank: string }) => c.bank),
+      ['sandbox'],
+    );
     assert.deepEqual(res.body.skipped, []);
   });
 
@@ -139,7 +177,11 @@ describe('routing strategies: a plugin wrapper, the dry run and the console test
     assert.match(res.text, /id="tester-candidates"[\s\S]*beta preferred; no routing rule matched/);
     assert.match(res.text, /id="tester-skipped"[\s\S]*connection disabled/);
     assert.match(res.text, /id="tester-skipped"[\s\S]*data-kind="disabled"/);
-    const bad = await op.agent.post('/console/routing-tester').type('form').send({ ...form, amount: 'ten' }).expect(400);
+    const bad = await op.agent
+      .post('/console/routing-tester')
+      .type('form')
+      .send({ ...form, amount: 'ten' })
+      .expect(400);
     assert.match(bad.text, /id="console-error"><code>amount<\/code>/);
     assert.equal(await writes(t), before);
   });
@@ -148,14 +190,27 @@ describe('routing strategies: a plugin wrapper, the dry run and the console test
 describe('routing strategies: what the gateway enforces whatever the strategy', function () {
   this.timeout(60_000);
 
-  it('refuses a non-conforming strategy\'s disabled and uninstalled candidates, keeping its order for the rest', async () => {
-    const t = await startTestGateway({ plugins: [sandboxPlugin, standInBankPlugin(new StandInBankAdapter()), strategies(rogue)], env: { TENDER_ROUTING_STRATEGY: 'rogue' } });
+  it("refuses a non-conforming strategy's disabled and uninstalled candidates, keeping its order for the rest", async () => {
+    const t = await startTestGateway({
+      plugins: [sandboxPlugin, standInBankPlugin(new StandInBankAdapter()), strategies(rogue)],
+      env: { TENDER_ROUTING_STRATEGY: 'rogue' },
+    });
     try {
       const m = await liveMerchant(t);
-      const res = await request(t.gateway.app).post('/admin/v1/routing/explain').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ merchant: m.id, amount: 100, currency: 'RUB' }).expect(200);
-      assert.deepEqual(res.body.candidates.map((c: { bank: string }) => c.bank), ['alpha', 'beta']);
+      const res = await request(t.gateway.app)
+        .post('/admin/v1/routing/explain')
+        .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+        .send({ merchant: m.id, amount: 100, currency: 'RUB' })
+        .expect(200);
+      assert.deepEqual(
+        res.body.candidates.map((c: { bank: string }) => c.bank),
+        ['alpha', 'beta'],
+      );
       const skipped = Object.fromEntries(res.body.skipped.map((s: { bank: string; reason: string }) => [s.bank, s.reason]));
-      assert.deepEqual(skipped, { delta: 'refused by the gateway: connection disabled', gamma: "refused by the gateway: adapter 'absent-adapter' is not installed" });
+      assert.deepEqual(skipped, {
+        delta: 'refused by the gateway: connection disabled',
+        gamma: "refused by the gateway: adapter 'absent-adapter' is not installed",
+      });
       const kinds = Object.fromEntries(res.body.skipped.map((s: { bank: string; kind: string }) => [s.bank, s.kind]));
       assert.deepEqual(kinds, { delta: 'disabled', gamma: 'adapter_missing' });
       const paid = await m.shop.pay(CARDS.visa);
@@ -168,8 +223,19 @@ describe('routing strategies: what the gateway enforces whatever the strategy', 
   it('stops the start when TENDER_ROUTING_STRATEGY names no registered strategy', async () => {
     const database = await createTestDatabase();
     try {
-      const config = { ...loadConfig({ TENDER_MASTER_KEY: randomBytes(32).toString('base64'), TENDER_ADMIN_TOKEN: ADMIN_TOKEN, TENDER_LOG_LEVEL: 'silent', TENDER_ROUTING_STRATEGY: 'fastest' }), database: database.config };
-      await assert.rejects(Gateway.create(config, { plugins: [sandboxPlugin] }), /TENDER_ROUTING_STRATEGY names 'fastest', but the registered strategies are: rules/);
+      const config = {
+        ...loadConfig({
+          TENDER_MASTER_KEY: randomBytes(32).toString('base64'),
+          TENDER_ADMIN_TOKEN: ADMIN_TOKEN,
+          TENDER_LOG_LEVEL: 'silent',
+          TENDER_ROUTING_STRATEGY: 'fastest',
+        }),
+        database: database.config,
+      };
+      await assert.rejects(
+        Gateway.create(config, { plugins: [sandboxPlugin] }),
+        /TENDER_ROUTING_STRATEGY names 'fastest', but the registered strategies are: rules/,
+      );
     } finally {
       await database.drop();
     }

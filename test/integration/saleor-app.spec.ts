@@ -94,10 +94,18 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
     await request(t.gateway.app).get('/saleor/manifest?install=damaged').expect(400);
     const token = saleor.issueAppToken();
     installedToken = token;
-    await request(t.gateway.app).post(`${target.pathname}${target.search}`).set('saleor-api-url', saleor.apiUrl).send({ auth_token: token }).expect(200, { success: true });
+    await request(t.gateway.app)
+      .post(`${target.pathname}${target.search}`)
+      .set('saleor-api-url', saleor.apiUrl)
+      .send({ auth_token: token })
+      .expect(200, { success: true });
     assert.deepEqual(saleor.appIdChecks, [`Bearer ${token}`], "the token was checked with the store's API");
     // A second register (someone swapping the token) is refused; the first token stays.
-    await request(t.gateway.app).post(`${target.pathname}${target.search}`).set('saleor-api-url', saleor.apiUrl).send({ auth_token: saleor.issueAppToken() }).expect(401);
+    await request(t.gateway.app)
+      .post(`${target.pathname}${target.search}`)
+      .set('saleor-api-url', saleor.apiUrl)
+      .send({ auth_token: saleor.issueAppToken() })
+      .expect(401);
     const listed = await shop.get('/v1/saleor/installations').expect(200);
     assert.equal(listed.body.data.length, 1);
     assert.ok(listed.body.data[0].registered_at !== null);
@@ -128,7 +136,10 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
 
     const processed = await hook('TRANSACTION_PROCESS_SESSION', session('CHARGE', 25.5, paymentId));
     assert.equal(processed.result, 'CHARGE_SUCCESS');
-    const refunded = await hook('TRANSACTION_REFUND_REQUESTED', { action: { amount: 10, currency: 'RUB', actionType: 'REFUND' }, transaction: { id: 'x', pspReference: paymentId } });
+    const refunded = await hook('TRANSACTION_REFUND_REQUESTED', {
+      action: { amount: 10, currency: 'RUB', actionType: 'REFUND' },
+      transaction: { id: 'x', pspReference: paymentId },
+    });
     assert.deepEqual([refunded.result, refunded.amount], ['REFUND_SUCCESS', 10]);
     assert.equal((await shop.get(`/v1/payments/${paymentId}`).expect(200)).body.amount_refunded, 1000);
     // Saleor learnt the refund from the answer: no second report for it.
@@ -143,14 +154,20 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
     await shop.post(`/v1/payments/${paymentId}/confirm`, card(CARDS.visa)).expect(200);
     const processed = await hook('TRANSACTION_PROCESS_SESSION', session('AUTHORIZATION', '120.00', paymentId));
     assert.equal(processed.result, 'AUTHORIZATION_SUCCESS');
-    const charged = await hook('TRANSACTION_CHARGE_REQUESTED', { action: { amount: 100, currency: 'RUB', actionType: 'CHARGE' }, transaction: { id: 'x', pspReference: paymentId } });
+    const charged = await hook('TRANSACTION_CHARGE_REQUESTED', {
+      action: { amount: 100, currency: 'RUB', actionType: 'CHARGE' },
+      transaction: { id: 'x', pspReference: paymentId },
+    });
     assert.deepEqual([charged.result, charged.amount], ['CHARGE_SUCCESS', 100]);
     assert.equal((await shop.get(`/v1/payments/${paymentId}`).expect(200)).body.amount_captured, 10000);
 
     const other = await hook('TRANSACTION_INITIALIZE_SESSION', session('AUTHORIZATION', 5));
     const otherId = String(other.pspReference);
     await shop.post(`/v1/payments/${otherId}/confirm`, card(CARDS.visa)).expect(200);
-    const canceled = await hook('TRANSACTION_CANCELATION_REQUESTED', { action: { amount: null, actionType: 'CANCEL' }, transaction: { id: 'y', pspReference: otherId } });
+    const canceled = await hook('TRANSACTION_CANCELATION_REQUESTED', {
+      action: { amount: null, actionType: 'CANCEL' },
+      transaction: { id: 'y', pspReference: otherId },
+    });
     assert.equal(canceled.result, 'CANCEL_SUCCESS');
     assert.equal((await shop.get(`/v1/payments/${otherId}`).expect(200)).body.status, 'canceled');
     // Charging what is canceled is a CHARGE_FAILURE answer, not an HTTP error.
@@ -162,7 +179,10 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
     const init = await hook('TRANSACTION_INITIALIZE_SESSION', session('AUTHORIZATION', '120.00'));
     const transactionId = `VHJhbnNhY3Rpb25JdGVtOj${seq}`;
     const paymentId = String(init.pspReference);
-    const reports = () => saleor.calls.filter((c) => c.variables.id === transactionId).map((c) => [c.variables.type, c.variables.amount, String(c.variables.pspReference).slice(0, 4)]);
+    const reports = () =>
+      saleor.calls
+        .filter((c) => c.variables.id === transactionId)
+        .map((c) => [c.variables.type, c.variables.amount, String(c.variables.pspReference).slice(0, 4)]);
     const until = (n: number, what: string) => eventually(async () => reports().length >= n, what);
 
     await shop.post(`/v1/payments/${paymentId}/confirm`, card(CARDS.visa)).expect(200);
@@ -175,7 +195,10 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
     await shop.post('/v1/refunds', { payment_id: paymentId, amount: 500 }).expect(201);
     await until(4, 'the second outside refund');
     // A refund Saleor asked for is answered, not reported; the outside one after it is.
-    const asked = await hook('TRANSACTION_REFUND_REQUESTED', { action: { amount: 3, currency: 'RUB', actionType: 'REFUND' }, transaction: { id: transactionId, pspReference: paymentId } });
+    const asked = await hook('TRANSACTION_REFUND_REQUESTED', {
+      action: { amount: 3, currency: 'RUB', actionType: 'REFUND' },
+      transaction: { id: transactionId, pspReference: paymentId },
+    });
     assert.equal(asked.result, 'REFUND_SUCCESS');
     await shop.post('/v1/refunds', { payment_id: paymentId, amount: 200 }).expect(201);
     await until(5, 'the third outside refund');
@@ -195,10 +218,13 @@ describe('Saleor app (@tender/plugin-saleor)', function () {
     await eventually(async () => saleor.calls.some((c) => c.variables.id === otherTransaction), 'AUTHORIZATION_SUCCESS');
     await shop.post(`/v1/payments/${otherId}/cancel`).expect(200);
     await eventually(async () => saleor.calls.filter((c) => c.variables.id === otherTransaction).length >= 2, 'CANCEL_SUCCESS for the void made in Tender');
-    assert.deepEqual(saleor.calls.filter((c) => c.variables.id === otherTransaction).map((c) => [c.variables.type, c.variables.amount]), [
-      ['AUTHORIZATION_SUCCESS', 5],
-      ['CANCEL_SUCCESS', 5],
-    ]);
+    assert.deepEqual(
+      saleor.calls.filter((c) => c.variables.id === otherTransaction).map((c) => [c.variables.type, c.variables.amount]),
+      [
+        ['AUTHORIZATION_SUCCESS', 5],
+        ['CANCEL_SUCCESS', 5],
+      ],
+    );
   });
 
   it('a declined card is reported as CHARGE_FAILURE', async () => {

@@ -55,7 +55,8 @@ describe('Saleor signatures: JWKS cache, key rotation and refetch limit', functi
     for (let i = 0; i < 3; i++) await assert.rejects(v.verify(saleor.apiUrl, body, saleor.signature(body.toString(), stranger)), /does not match/);
     assert.equal(saleor.jwksFetches, 1);
     // Made-up kids: one refetch is allowed only after 5 s.
-    for (let i = 0; i < 3; i++) await assert.rejects(v.verify(saleor.apiUrl, body, saleor.signature(body.toString(), stranger, `made-up-${i}`)), /does not match/);
+    for (let i = 0; i < 3; i++)
+      await assert.rejects(v.verify(saleor.apiUrl, body, saleor.signature(body.toString(), stranger, `made-up-${i}`)), /does not match/);
     assert.equal(saleor.jwksFetches, 1);
     now += 5_001;
     await assert.rejects(v.verify(saleor.apiUrl, body, saleor.signature(body.toString(), stranger, 'made-up-later')), /does not match/);

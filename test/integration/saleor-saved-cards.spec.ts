@@ -40,7 +40,10 @@ describe('Saleor app: stored payment methods (saved cards)', function () {
   before(async () => {
     storeA = await new FakeSaleor().start();
     storeB = await new FakeSaleor().start();
-    t = await startTestGateway({ plugins: [sandboxPlugin, savedCardsPlugin, createSaleorPlugin({ intervalMs: 60_000 })], env: { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' } });
+    t = await startTestGateway({
+      plugins: [sandboxPlugin, savedCardsPlugin, createSaleorPlugin({ intervalMs: 60_000 })],
+      env: { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' },
+    });
     shopA = new MerchantClient(t.gateway.app, (await t.createMerchant('Saleor Shop A')).key);
     shopB = new MerchantClient(t.gateway.app, (await t.createMerchant('Saleor Shop B')).key);
     await installSaleorStore(t, shopA, storeA.apiUrl);
@@ -101,17 +104,25 @@ describe('Saleor app: stored payment methods (saved cards)', function () {
     assert.match(byEvent.get('TRANSACTION_INITIALIZE_SESSION') ?? '', /on Checkout \{ id user \{ id \} \}/);
   });
 
-  it('lists the user\'s saved cards in Saleor\'s shape: brand, last digits, expiry, never more', async () => {
+  it("lists the user's saved cards in Saleor's shape: brand, last digits, expiry, never more", async () => {
     assert.deepEqual(await list(storeA, anna), { paymentMethods: [] }, 'a user with no customer yet has none');
     const pm = await saveCard(storeA, shopA, anna, CARDS.visa);
     const listed = await list(storeA, anna);
     const year = new Date().getUTCFullYear() + 3;
     assert.deepEqual(listed, {
-      paymentMethods: [{ id: pm, supportedPaymentFlows: ['INTERACTIVE'], type: 'Credit Card', name: 'visa 4242', creditCardInfo: { brand: 'visa', lastDigits: '4242', expMonth: 12, expYear: year } }],
+      paymentMethods: [
+        {
+          id: pm,
+          supportedPaymentFlows: ['INTERACTIVE'],
+          type: 'Credit Card',
+          name: 'visa 4242',
+          creditCardInfo: { brand: 'visa', lastDigits: '4242', expMonth: 12, expYear: year },
+        },
+      ],
     });
     assert.equal(JSON.stringify(listed).includes('424242'), false, 'never the PAN or the BIN');
     assert.deepEqual(await list(storeA, boris), { paymentMethods: [] }, "another user sees none of Anna's cards");
-    assert.deepEqual(await list(storeB, anna), { paymentMethods: [] }, 'the same user id in another merchant\'s store is another customer');
+    assert.deepEqual(await list(storeB, anna), { paymentMethods: [] }, "the same user id in another merchant's store is another customer");
     const mapping = await t.gateway.db('saleor_customers').where({ saleor_user_id: anna.id });
     assert.equal(mapping.length, 1);
   });
@@ -129,7 +140,7 @@ describe('Saleor app: stored payment methods (saved cards)', function () {
     assert.equal(link.reported_status, 'captured', 'Saleor heard the result in the answer; the reporter will not repeat it');
   });
 
-  it('refuses another user\'s, another merchant\'s or a made-up card, and a guest checkout, with nothing written', async () => {
+  it("refuses another user's, another merchant's or a made-up card, and a guest checkout, with nothing written", async () => {
     const borisCard = await saveCard(storeA, shopA, boris, CARDS.mastercard);
     const otherMerchantCard = await saveCard(storeB, shopB, { id: 'VXNlcjoz' }, CARDS.visa);
     const counter = await RowCounter.of(t.gateway.db);
@@ -149,7 +160,11 @@ describe('Saleor app: stored payment methods (saved cards)', function () {
     const bad = await hook(storeA, 'TRANSACTION_INITIALIZE_SESSION', initialize(anna, { payment_method: "pm_'; drop" }));
     assert.match(String(bad.message), /parameter_invalid/);
     // Deleting another user's or merchant's card: refused, the card and its vault row stay.
-    for (const [store, user, pm] of [[storeA, anna, borisCard], [storeA, anna, otherMerchantCard], [storeB, anna, borisCard]] as const) {
+    for (const [store, user, pm] of [
+      [storeA, anna, borisCard],
+      [storeA, anna, otherMerchantCard],
+      [storeB, anna, borisCard],
+    ] as const) {
       const answer = await hook(store, 'STORED_PAYMENT_METHOD_DELETE_REQUESTED', { user, paymentMethodId: pm, channel: { slug: 'default-channel' } });
       assert.equal(answer.result, 'FAILED_TO_DELETE');
     }
@@ -157,7 +172,7 @@ describe('Saleor app: stored payment methods (saved cards)', function () {
     assert.equal((await t.gateway.db('customer_payment_methods').where({ id: borisCard }).first()).status, 'active');
   });
 
-  it('deletes the user\'s card on STORED_PAYMENT_METHOD_DELETE_REQUESTED: the vault row is gone', async () => {
+  it("deletes the user's card on STORED_PAYMENT_METHOD_DELETE_REQUESTED: the vault row is gone", async () => {
     const [card] = (await list(storeA, anna)).paymentMethods as Array<{ id: string }>;
     const row = await t.gateway.db('customer_payment_methods').where({ id: card.id }).first();
     assert.ok(await t.gateway.db('card_vault').where({ id: row.vault_id }).first());
@@ -173,7 +188,18 @@ describe('Saleor app: stored payment methods (saved cards)', function () {
 
   it('refuses an unsigned or forged stored-payment-method request, with nothing deleted', async () => {
     const body = JSON.stringify({ user: boris, paymentMethodId: 'pm_x', channel: { slug: 'default-channel' } });
-    await request(t.gateway.app).post('/saleor/webhooks/stored-payment-method-delete-requested').set('Content-Type', 'application/json').set('saleor-api-url', storeA.apiUrl).send(body).expect(401);
-    await request(t.gateway.app).post('/saleor/webhooks/list-stored-payment-methods').set('Content-Type', 'application/json').set('saleor-api-url', storeA.apiUrl).set('saleor-signature', storeB.signature(body)).send(body).expect(401);
+    await request(t.gateway.app)
+      .post('/saleor/webhooks/stored-payment-method-delete-requested')
+      .set('Content-Type', 'application/json')
+      .set('saleor-api-url', storeA.apiUrl)
+      .send(body)
+      .expect(401);
+    await request(t.gateway.app)
+      .post('/saleor/webhooks/list-stored-payment-methods')
+      .set('Content-Type', 'application/json')
+      .set('saleor-api-url', storeA.apiUrl)
+      .set('saleor-signature', storeB.signature(body))
+      .send(body)
+      .expect(401);
   });
 });

@@ -24,13 +24,26 @@ describe('saved cards over the API: saving, merchant-initiated payments, refusal
   let merchantId: string;
 
   const mit = (customer: string, pm: unknown, extra: Record<string, unknown> = {}) =>
-    shop.post('/v1/payments', { amount: 4900, currency: 'RUB', order_id: `mit-${Math.random().toString(36).slice(2)}`, customer, payment_method: pm, off_session: true, confirm: true, ...extra });
+    shop.post('/v1/payments', {
+      amount: 4900,
+      currency: 'RUB',
+      order_id: `mit-${Math.random().toString(36).slice(2)}`,
+      customer,
+      payment_method: pm,
+      off_session: true,
+      confirm: true,
+      ...extra,
+    });
 
   before(async () => {
     clock = new FixedClock(Date.now());
     smtp = new SmtpCapture();
     const smtpUrl = await smtp.start();
-    t = await startSavedCardsGateway({ clock, captureLogs: true, env: { ...FAST_MAIL, TENDER_SMTP_URL: smtpUrl, TENDER_MAIL_FROM: 'Tender <no-reply@pay.tender.test>' } });
+    t = await startSavedCardsGateway({
+      clock,
+      captureLogs: true,
+      env: { ...FAST_MAIL, TENDER_SMTP_URL: smtpUrl, TENDER_MAIL_FROM: 'Tender <no-reply@pay.tender.test>' },
+    });
     t.gateway.startBackgroundJobs();
     const m = await t.createMerchant('Book Shop');
     merchantId = m.id;
@@ -57,7 +70,10 @@ describe('saved cards over the API: saving, merchant-initiated payments, refusal
     assert.equal(got.body.consent.source, 'api');
     assert.equal(JSON.stringify(got.body).includes('424242424242'), false, 'never the PAN');
     const row = await t.gateway.db('customer_payment_methods').where({ id: pm }).first();
-    const paymentRow = await t.gateway.db('payments').where({ id: payment.id as string }).first();
+    const paymentRow = await t.gateway
+      .db('payments')
+      .where({ id: payment.id as string })
+      .first();
     assert.notEqual(row.vault_id, paymentRow!.card_token, 'the saved card has its own vault row');
     assert.ok(await t.gateway.db('card_vault').where({ id: row.vault_id }).first());
     assert.equal(row.first_payment_id, payment.id);
@@ -96,15 +112,37 @@ describe('saved cards over the API: saving, merchant-initiated payments, refusal
     assert.equal(res.body.payment_method, pm);
     assert.equal(res.body.customer, customer);
     assert.equal(res.body.card.last4, '4242');
-    const firstRow = await t.gateway.db('payments').where({ id: first.id as string }).first();
+    const firstRow = await t.gateway
+      .db('payments')
+      .where({ id: first.id as string })
+      .first();
     assert.match(String(firstRow!.network_reference), /^sbxnt_/);
     // What the sandbox bank was told: the first payment stored the card (cardholder, first), the charge is merchant-initiated with the first reference and no CVC.
     const sandbox = t.gateway.container.resolve(BankRegistry).get('sandbox') as SandboxBankAdapter;
     const told = (id: string) => sandbox.authorizations().filter((a) => a.paymentId === id);
-    assert.deepEqual(told(first.id as string).map((a) => [a.initiator, a.sequence, a.cvcGiven]), [['cardholder', 'first', true]]);
     assert.deepEqual(
-      told(res.body.id as string).map((a) => ({ initiator: a.initiator, sequence: a.sequence, reason: a.reason, originalReference: a.originalReference, cvcGiven: a.cvcGiven, last4: a.last4 })),
-      [{ initiator: 'merchant', sequence: 'subsequent', reason: 'unscheduled', originalReference: firstRow!.network_reference, cvcGiven: false, last4: '4242' }],
+      told(first.id as string).map((a) => [a.initiator, a.sequence, a.cvcGiven]),
+      [['cardholder', 'first', true]],
+    );
+    assert.deepEqual(
+      told(res.body.id as string).map((a) => ({
+        initiator: a.initiator,
+        sequence: a.sequence,
+        reason: a.reason,
+        originalReference: a.originalReference,
+        cvcGiven: a.cvcGiven,
+        last4: a.last4,
+      })),
+      [
+        {
+          initiator: 'merchant',
+          sequence: 'subsequent',
+          reason: 'unscheduled',
+          originalReference: firstRow!.network_reference,
+          cvcGiven: false,
+          last4: '4242',
+        },
+      ],
     );
     const saved = await t.gateway.db('customer_payment_methods').where({ id: pm }).first();
     assert.equal(saved.network_reference, firstRow!.network_reference);
@@ -118,7 +156,17 @@ describe('saved cards over the API: saving, merchant-initiated payments, refusal
   it('sends a merchant-initiated payment the issuer wants authenticated (4000 0027 6000 3184) to requires_action, e-mails the customer its page, and the buyer finishes it there', async () => {
     const customer = await createCustomer(shop, { email: 'renewals@example.com', name: 'Renew Me' });
     // Saving it needs the buyer's authentication too: the first payment is finished on its page.
-    const first = await shop.post('/v1/payments', { amount: 1000, currency: 'RUB', order_id: 'save-3184', customer, setup_future_usage: 'off_session', confirm: true, payment_method: cardMethod(ALWAYS_AUTHENTICATE) }).expect(201);
+    const first = await shop
+      .post('/v1/payments', {
+        amount: 1000,
+        currency: 'RUB',
+        order_id: 'save-3184',
+        customer,
+        setup_future_usage: 'off_session',
+        confirm: true,
+        payment_method: cardMethod(ALWAYS_AUTHENTICATE),
+      })
+      .expect(201);
     assert.equal(first.body.status, 'requires_action');
     await passChallenge(t.gateway.app, first.body.payment_url as string);
     assert.equal((await shop.get(`/v1/payments/${first.body.id}`).expect(200)).body.status, 'captured');
@@ -149,11 +197,16 @@ describe('saved cards over the API: saving, merchant-initiated payments, refusal
     const counter = await RowCounter.of(t.gateway.db);
     const before = await counter.counts();
     const cases: Array<[string, request.Test, number, string]> = [
-      ['another customer\'s card', mit(stranger, pm), 400, 'payment_method_customer_mismatch'],
-      ['no customer', shop.post('/v1/payments', { amount: 100, currency: 'RUB', order_id: 'x-1', payment_method: pm, confirm: true }), 400, 'payment_method_customer_mismatch'],
+      ["another customer's card", mit(stranger, pm), 400, 'payment_method_customer_mismatch'],
+      [
+        'no customer',
+        shop.post('/v1/payments', { amount: 100, currency: 'RUB', order_id: 'x-1', payment_method: pm, confirm: true }),
+        400,
+        'payment_method_customer_mismatch',
+      ],
       ['an on_session card off session', mit(customer, onSession), 400, 'payment_method_off_session_not_allowed'],
-      ['another merchant\'s pm', mit(customer, theirPm), 404, 'resource_not_found'],
-      ['another merchant\'s customer', mit(theirCustomer, pm), 404, 'resource_not_found'],
+      ["another merchant's pm", mit(customer, theirPm), 404, 'resource_not_found'],
+      ["another merchant's customer", mit(theirCustomer, pm), 404, 'resource_not_found'],
       ['an unknown pm', mit(customer, 'pm_doesnotexist000000000000'), 404, 'resource_not_found'],
       ['a malformed pm', mit(customer, 'pm_../../x'), 400, 'parameter_invalid'],
       ['a malformed customer', mit('cus_<script>', pm), 400, 'parameter_invalid'],
@@ -205,7 +258,7 @@ describe('saved cards over the API: saving, merchant-initiated payments, refusal
     assert.equal((await t.gateway.db('events').where({ type: 'payment_method.detached', object_id: pm })).length, 1);
   });
 
-  it('erases a customer with every saved card\'s vault row; the export before lists cards and consents without PANs', async () => {
+  it("erases a customer with every saved card's vault row; the export before lists cards and consents without PANs", async () => {
     const customer = await createCustomer(shop, { email: 'forget-me@example.com', name: 'Forget Me' });
     const a = await saveCardViaApi(shop, customer, CARDS.visa, 'off_session');
     const b = await saveCardViaApi(shop, customer, CARDS.mastercard, 'on_session');
@@ -242,7 +295,10 @@ describe('saved cards over the API: saving, merchant-initiated payments, refusal
       }
     }
     // The CVC travels as a string: in a JSON log line it would be "8251" (numbers that merely contain the digits, a timing or a port, are not it).
-    const logged = t.logs().split('\n').filter((line) => line.includes(`"${SECRET_CVC}"`) || line.includes(`=${SECRET_CVC}`) || /"cvc"\s*:/.test(line));
+    const logged = t
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes(`"${SECRET_CVC}"`) || line.includes(`=${SECRET_CVC}`) || /"cvc"\s*:/.test(line));
     assert.deepEqual(logged, [], 'the CVC is in the logs');
     assert.equal(t.logs().includes(CARDS.visa), false, 'the PAN is in the logs');
   });

@@ -21,11 +21,23 @@ describe('saved cards: customers API (@tender/plugin-saved-cards)', function () 
   after(() => t.close());
 
   it('creates, reads, updates and lists customers, each change with its event', async () => {
-    const created = await shop.post('/v1/customers', { email: 'Anna@Example.com', name: 'Anna Petrova', phone: '+7 (900) 123-45-67', description: 'VIP', metadata: { crm: '42' } }).expect(201);
+    const created = await shop
+      .post('/v1/customers', { email: 'Anna@Example.com', name: 'Anna Petrova', phone: '+7 (900) 123-45-67', description: 'VIP', metadata: { crm: '42' } })
+      .expect(201);
     assert.match(created.body.id, /^cus_/);
     assert.deepEqual(
       { ...created.body, id: undefined, created_at: undefined },
-      { id: undefined, object: 'customer', email: 'anna@example.com', name: 'Anna Petrova', phone: '+7 (900) 123-45-67', description: 'VIP', metadata: { crm: '42' }, livemode: false, created_at: undefined },
+      {
+        id: undefined,
+        object: 'customer',
+        email: 'anna@example.com',
+        name: 'Anna Petrova',
+        phone: '+7 (900) 123-45-67',
+        description: 'VIP',
+        metadata: { crm: '42' },
+        livemode: false,
+        created_at: undefined,
+      },
     );
     const id = created.body.id as string;
     assert.equal((await shop.get(`/v1/customers/${id}`).expect(200)).body.name, 'Anna Petrova');
@@ -43,13 +55,19 @@ describe('saved cards: customers API (@tender/plugin-saved-cards)', function () 
     const next = await shop.get(`/v1/customers?limit=1&starting_after=${all.body.data[0].id}`).expect(200);
     assert.equal(next.body.data[0].id, id);
     const byEmail = await shop.get('/v1/customers?email=ANNA@example.com').expect(200);
-    assert.deepEqual(byEmail.body.data.map((c: { id: string }) => c.id), [id]);
+    assert.deepEqual(
+      byEmail.body.data.map((c: { id: string }) => c.id),
+      [id],
+    );
 
     const events = await t.gateway.db('events').where({ merchant_id: merchantId, object_id: id }).orderBy('created_at');
-    assert.deepEqual(events.map((e: { type: string }) => e.type), ['customer.created', 'customer.updated']);
+    assert.deepEqual(
+      events.map((e: { type: string }) => e.type),
+      ['customer.created', 'customer.updated'],
+    );
   });
 
-  it('answers 404 for another merchant\'s customer and for the other mode, and changes nothing', async () => {
+  it("answers 404 for another merchant's customer and for the other mode, and changes nothing", async () => {
     const id = (await shop.post('/v1/customers', { email: 'mine@example.com' }).expect(201)).body.id as string;
     const counter = await RowCounter.of(t.gateway.db);
     const before = await counter.counts();
@@ -103,7 +121,7 @@ describe('saved cards: customers API (@tender/plugin-saved-cards)', function () 
     const res = await shop.post('/v1/customers', { name, metadata: { note: '{{constructor.constructor}}' } }).expect(201);
     assert.equal(res.body.name, name);
     assert.equal((await shop.get(`/v1/customers/${res.body.id}`).expect(200)).body.metadata.note, '{{constructor.constructor}}');
-    assert.ok((await t.gateway.db('customers').count({ n: '*' }).first())!.n as number > 0);
+    assert.ok(((await t.gateway.db('customers').count({ n: '*' }).first())!.n as number) > 0);
   });
 
   it('replays an idempotent create', async () => {

@@ -35,7 +35,9 @@ describe('saved cards: merchants and modes are isolated; live payments take no t
     const customer = await createCustomer(a.live);
     const { pm } = await saveCardViaApi(a.live, customer, REAL_CARD, 'off_session');
     const before = bank.authorizations.length;
-    const res = await a.live.post('/v1/payments', { amount: 5000, currency: 'RUB', order_id: 'live-mit-1', customer, payment_method: pm, off_session: true, confirm: true }).expect(201);
+    const res = await a.live
+      .post('/v1/payments', { amount: 5000, currency: 'RUB', order_id: 'live-mit-1', customer, payment_method: pm, off_session: true, confirm: true })
+      .expect(201);
     assert.equal(res.body.status, 'captured');
     assert.equal(res.body.livemode, true);
     const sent = bank.authorizations.slice(before);
@@ -49,14 +51,22 @@ describe('saved cards: merchants and modes are isolated; live payments take no t
     const customer = await createCustomer(a.live);
     const counter = await RowCounter.of(t.gateway.db);
     const before = await counter.counts();
-    const res = await a.live.post('/v1/payments', { amount: 5000, currency: 'RUB', order_id: 'live-test-card', customer, setup_future_usage: 'off_session', confirm: true, payment_method: cardMethod(CARDS.visa) });
+    const res = await a.live.post('/v1/payments', {
+      amount: 5000,
+      currency: 'RUB',
+      order_id: 'live-test-card',
+      customer,
+      setup_future_usage: 'off_session',
+      confirm: true,
+      payment_method: cardMethod(CARDS.visa),
+    });
     assert.equal(res.status, 400, JSON.stringify(res.body));
     assert.equal(res.body.error.code, 'card_test_number_live');
     assert.deepEqual(RowCounter.changed(before, await counter.counts()), []);
     assert.deepEqual((await a.live.get(`/v1/customers/${customer}/payment_methods`).expect(200)).body.data, []);
   });
 
-  it('keeps each merchant\'s and each mode\'s customers and cards apart: another\'s is a 404, and nothing is written', async () => {
+  it("keeps each merchant's and each mode's customers and cards apart: another's is a 404, and nothing is written", async () => {
     const testCustomer = await createCustomer(a.test);
     const testPm = (await saveCardViaApi(a.test, testCustomer, CARDS.visa, 'off_session')).pm;
     const liveCustomer = await createCustomer(a.live);
@@ -64,9 +74,20 @@ describe('saved cards: merchants and modes are isolated; live payments take no t
     const before = await counter.counts();
     const refused: Array<[string, request.Test]> = [
       ['A live reads A test customer', a.live.get(`/v1/customers/${testCustomer}`)],
-      ['A live lists A test customer\'s cards', a.live.get(`/v1/customers/${testCustomer}/payment_methods`)],
+      ["A live lists A test customer's cards", a.live.get(`/v1/customers/${testCustomer}/payment_methods`)],
       ['A live reads A test card', a.live.get(`/v1/payment_methods/${testPm}`)],
-      ['A live pays with A test card', a.live.post('/v1/payments', { amount: 100, currency: 'RUB', order_id: 'x-live', customer: liveCustomer, payment_method: testPm, off_session: true, confirm: true })],
+      [
+        'A live pays with A test card',
+        a.live.post('/v1/payments', {
+          amount: 100,
+          currency: 'RUB',
+          order_id: 'x-live',
+          customer: liveCustomer,
+          payment_method: testPm,
+          off_session: true,
+          confirm: true,
+        }),
+      ],
       ['A live pays for A test customer', a.live.post('/v1/payments', { amount: 100, currency: 'RUB', order_id: 'x-live-2', customer: testCustomer })],
       ['B test reads A customer', b.test.get(`/v1/customers/${testCustomer}`)],
       ['B test exports A customer', b.test.get(`/v1/customers/${testCustomer}/export`)],

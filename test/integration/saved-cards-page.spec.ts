@@ -16,9 +16,11 @@ async function islandOfPayment(app: Express, paymentUrl: string, locale?: string
 
 /** A form of the island by its id: its action and one-time token. */
 function form(html: string, id: string): { action: string; token: string } {
-  const m = new RegExp(`<form[^>]*action="([^"]+)"[^>]*id="${id}"[\\s\\S]*?name="form_token" value="([0-9A-Za-z]+)"`).exec(html) ?? new RegExp(`<form[^>]*id="${id}"[^>]*action="([^"]+)"[\\s\\S]*?name="form_token" value="([0-9A-Za-z]+)"`).exec(html);
+  const m =
+    new RegExp(`<form[^>]*action="([^"]+)"[^>]*id="${id}"[\\s\\S]*?name="form_token" value="([0-9A-Za-z]+)"`).exec(html) ??
+    new RegExp(`<form[^>]*id="${id}"[^>]*action="([^"]+)"[\\s\\S]*?name="form_token" value="([0-9A-Za-z]+)"`).exec(html);
   if (m === null) throw new Error(`no form #${id} in:\n${html.slice(0, 3000)}`);
-  return { action: (m[1]).replace(/&amp;/g, '&'), token: m[2] };
+  return { action: m[1].replace(/&amp;/g, '&'), token: m[2] };
 }
 
 describe('saved cards on the hosted page: the consent checkbox and one click', function () {
@@ -30,7 +32,11 @@ describe('saved cards on the hosted page: the consent checkbox and one click', f
   const payOnPage = async (app: Express, paymentUrl: string, fields: Record<string, string>, forwardedFor = '203.0.113.7') => {
     const html = await islandOfPayment(app, paymentUrl);
     const f = form(html, 'card-form');
-    return request(app).post(f.action).set('X-Forwarded-For', forwardedFor).type('form').send({ form_token: f.token, number: CARDS.visa, expiry: expiry(), cvc: '123', holder_name: 'Ann Buyer', ...fields });
+    return request(app)
+      .post(f.action)
+      .set('X-Forwarded-For', forwardedFor)
+      .type('form')
+      .send({ form_token: f.token, number: CARDS.visa, expiry: expiry(), cvc: '123', holder_name: 'Ann Buyer', ...fields });
   };
 
   before(async () => {
@@ -99,7 +105,7 @@ describe('saved cards on the hosted page: the consent checkbox and one click', f
     assert.equal(paid.off_session, false);
   });
 
-  it('refuses another customer\'s or another merchant\'s card posted to the one-click form, and writes nothing', async () => {
+  it("refuses another customer's or another merchant's card posted to the one-click form, and writes nothing", async () => {
     const customer = await createCustomer(shop);
     await saveCardViaApi(shop, customer, CARDS.visa, 'on_session');
     const stranger = await createCustomer(shop);
@@ -107,7 +113,10 @@ describe('saved cards on the hosted page: the consent checkbox and one click', f
     const theirs = await createCustomer(other);
     const theirPm = (await saveCardViaApi(other, theirs, CARDS.visa, 'on_session')).pm;
     const p = await shop.createPayment({ amount: 2500, customer });
-    for (const [pm, code] of [[strangersPm, 'payment_method_customer_mismatch'], [theirPm, 'resource_not_found']] as const) {
+    for (const [pm, code] of [
+      [strangersPm, 'payment_method_customer_mismatch'],
+      [theirPm, 'resource_not_found'],
+    ] as const) {
       const html = await islandOfPayment(t.gateway.app, String(p.payment_url));
       const f = form(html, 'saved-card-form');
       const counter = await RowCounter.of(t.gateway.db);
@@ -142,7 +151,8 @@ describe('saved cards on the hosted page with requireCvc', function () {
     assert.match(html, /id="saved-card-cvc"/);
     let f = form(html, 'saved-card-form');
     const refused = await request(t.gateway.app).post(f.action).type('form').send({ form_token: f.token, payment_method: pm });
-    const shown = refused.status === 303 || refused.status === 302 ? (await request(t.gateway.app).get(String(refused.headers.location)).expect(200)).text : refused.text;
+    const shown =
+      refused.status === 303 || refused.status === 302 ? (await request(t.gateway.app).get(String(refused.headers.location)).expect(200)).text : refused.text;
     const island = shown.includes('payment-island') ? await islandOf(t.gateway.app, shown) : shown;
     assert.match(island, /Enter the card's security code|payment_method_cvc_required/);
     assert.equal((await shop.get(`/v1/payments/${p.id}`).expect(200)).body.status, 'pending');
@@ -156,7 +166,9 @@ describe('saved cards on the hosted page with requireCvc', function () {
   it('merchant-initiated payments need no CVC even with requireCvc', async () => {
     const customer = await createCustomer(shop);
     const { pm } = await saveCardViaApi(shop, customer, CARDS.visa, 'off_session');
-    const res = await shop.post('/v1/payments', { amount: 700, currency: 'RUB', order_id: 'mit-no-cvc', customer, payment_method: pm, off_session: true, confirm: true }).expect(201);
+    const res = await shop
+      .post('/v1/payments', { amount: 700, currency: 'RUB', order_id: 'mit-no-cvc', customer, payment_method: pm, off_session: true, confirm: true })
+      .expect(201);
     assert.equal(res.body.status, 'captured');
   });
 });

@@ -57,14 +57,14 @@ describe('saved cards dashboard screens over HTTP', function () {
   });
   after(() => t.close());
 
-  it('lists the merchant\'s customers in the navigation and the table, names escaped', async () => {
+  it("lists the merchant's customers in the navigation and the table, names escaped", async () => {
     const home = await support.agent.get('/dashboard').expect(200);
     assert.match(home.text, /href="\/dashboard\/customers"/);
     const page = await owner.agent.get('/dashboard/customers').expect(200);
     assert.match(page.text, new RegExp(`<tr data-customer-id="${customerId}">`));
     assert.ok(page.text.includes('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;&quot;&#x27;Anna'), 'the name is shown, escaped');
     assert.doesNotMatch(page.text, /<img src=x/);
-    assert.doesNotMatch(page.text, /Boris/, 'another merchant\'s customer is not listed');
+    assert.doesNotMatch(page.text, /Boris/, "another merchant's customer is not listed");
     const filtered = await owner.agent.get('/dashboard/customers?email=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E').expect(200);
     assert.doesNotMatch(filtered.text, /<script>alert/);
     assert.match(filtered.text, /id="no-customers"/);
@@ -89,7 +89,7 @@ describe('saved cards dashboard screens over HTTP', function () {
     assert.deepEqual(rows(byEmail.text), [ids[7]], 'the e-mail filter ignores case');
   });
 
-  it('shows a customer with the saved card as brand, last 4 and expiry, with the consent\'s source and time; never the number', async () => {
+  it("shows a customer with the saved card as brand, last 4 and expiry, with the consent's source and time; never the number", async () => {
     const page = await support.agent.get(`/dashboard/customers?id=${customerId}`).expect(200);
     assert.match(page.text, new RegExp(`<tr data-payment-method-id="${cardId}">`));
     assert.match(page.text, /visa •••• 4242/);
@@ -105,18 +105,21 @@ describe('saved cards dashboard screens over HTTP', function () {
     await support.agent.get('/dashboard/customers?lang=en').expect(200);
   });
 
-  it('answers 404 for another merchant\'s customer and an unknown or malformed id, and deletes nothing for them', async () => {
+  it("answers 404 for another merchant's customer and an unknown or malformed id, and deletes nothing for them", async () => {
     const foreign = await stranger.agent.get(`/dashboard/customers?id=${customerId}`);
     assert.equal(foreign.status, 404);
     assert.doesNotMatch(foreign.text, /4242/);
     assert.equal((await owner.agent.get('/dashboard/customers?id=cus_doesnotexist1').expect(404)).status, 404);
     assert.equal((await owner.agent.get('/dashboard/customers?id=%3Cscript%3E').expect(404)).status, 404);
-    const post = await stranger.agent.post(`/dashboard/customers?id=${customerId}`).type('form').send({ _csrf: stranger.csrf, action: 'delete_card', payment_method: cardId });
+    const post = await stranger.agent
+      .post(`/dashboard/customers?id=${customerId}`)
+      .type('form')
+      .send({ _csrf: stranger.csrf, action: 'delete_card', payment_method: cardId });
     assert.equal(post.status, 404);
     assert.equal((await shop.get(`/v1/payment_methods/${cardId}`).expect(200)).body.id, cardId, 'the card is still there');
   });
 
-  it('deletes a card after a confirmation, only with the session\'s CSRF token; the vault row goes with it', async () => {
+  it("deletes a card after a confirmation, only with the session's CSRF token; the vault row goes with it", async () => {
     const { customer, card } = await customerWithCard(shop, 'Vera', 'vera@example.com');
     const vaultId = (await t.gateway.db('customer_payment_methods').where({ id: card }).first()).vault_id as string;
     assert.equal((await t.gateway.db('card_vault').where({ id: vaultId })).length, 1);
@@ -129,25 +132,39 @@ describe('saved cards dashboard screens over HTTP', function () {
 
     const forged = await owner.agent.post(`/dashboard/customers?id=${customer}`).type('form').send({ action: 'delete_card', payment_method: card });
     assert.equal(forged.status, 403, 'a post without the CSRF token is refused');
-    const wrongCustomer = await owner.agent.post(`/dashboard/customers?id=${customerId}`).type('form').send({ _csrf: owner.csrf, action: 'delete_card', payment_method: card });
-    assert.equal(wrongCustomer.status, 404, 'a card of another customer is not deleted from this one\'s page');
+    const wrongCustomer = await owner.agent
+      .post(`/dashboard/customers?id=${customerId}`)
+      .type('form')
+      .send({ _csrf: owner.csrf, action: 'delete_card', payment_method: card });
+    assert.equal(wrongCustomer.status, 404, "a card of another customer is not deleted from this one's page");
     assert.equal((await t.gateway.db('card_vault').where({ id: vaultId })).length, 1, 'nothing deleted by the refused posts');
 
-    const done = await owner.agent.post(`/dashboard/customers?id=${customer}`).type('form').send({ _csrf: owner.csrf, action: 'delete_card', payment_method: card }).expect(303);
+    const done = await owner.agent
+      .post(`/dashboard/customers?id=${customer}`)
+      .type('form')
+      .send({ _csrf: owner.csrf, action: 'delete_card', payment_method: card })
+      .expect(303);
     assert.equal(done.headers.location, `/dashboard/customers?id=${customer}&deleted=${card}`);
     const after = await owner.agent.get(done.headers.location).expect(200);
     assert.match(after.text, /id="action-done"/);
     assert.match(after.text, /id="no-saved-cards"/);
     assert.equal((await t.gateway.db('card_vault').where({ id: vaultId })).length, 0, 'the vault row is deleted');
     assert.equal((await t.gateway.db('customer_payment_methods').where({ id: card }).first()).status, 'deleted');
-    const again = await owner.agent.post(`/dashboard/customers?id=${customer}`).type('form').send({ _csrf: owner.csrf, action: 'delete_card', payment_method: card });
+    const again = await owner.agent
+      .post(`/dashboard/customers?id=${customer}`)
+      .type('form')
+      .send({ _csrf: owner.csrf, action: 'delete_card', payment_method: card });
     assert.equal(again.status, 404, 'a second post finds nothing to delete');
   });
 
   /** A schedule of 49.00 RUB a month on the card, from `daysAhead` days from today (0: due now). */
   async function schedule(customer: string, card: string, daysAhead: number, description: string): Promise<{ id: string; next_charge_at: string }> {
     const start = new Date(Date.now() + daysAhead * 86_400_000).toISOString().slice(0, 10);
-    return (await shop.post('/v1/schedules', { customer, payment_method: card, amount: 4900, currency: 'RUB', interval: 'month', count: 6, start_date: start, description }).expect(201)).body;
+    return (
+      await shop
+        .post('/v1/schedules', { customer, payment_method: card, amount: 4900, currency: 'RUB', interval: 'month', count: 6, start_date: start, description })
+        .expect(201)
+    ).body;
   }
 
   it('lists schedules with the next charge, and shows one with its history of charges', async () => {
@@ -168,7 +185,7 @@ describe('saved cards dashboard screens over HTTP', function () {
     const detail = await support.agent.get(`/dashboard/schedules?id=${due.id}`).expect(200);
     const paid = (await charges()).find((c) => c.status === 'succeeded');
     assert.ok(paid?.payment !== null && paid?.payment !== undefined);
-    assert.match(detail.text, new RegExp(`<a href="/dashboard/payments/${paid.payment}">`), 'the history links the charge\'s payment');
+    assert.match(detail.text, new RegExp(`<a href="/dashboard/payments/${paid.payment}">`), "the history links the charge's payment");
     assert.match(detail.text, /id="schedule-status">active</);
     assert.match(detail.text, /id="cancel-schedule"/);
 
@@ -176,7 +193,7 @@ describe('saved cards dashboard screens over HTTP', function () {
     assert.match(customerPage.text, new RegExp(`href="/dashboard/schedules\\?id=${later.id}"`));
   });
 
-  it('cancels a schedule after a confirmation, only with the CSRF token and only the merchant\'s own', async () => {
+  it("cancels a schedule after a confirmation, only with the CSRF token and only the merchant's own", async () => {
     const { customer, card } = await customerWithCard(shop, 'Leaver', 'leaver@example.com');
     const s = await schedule(customer, card, 10, 'Wine club');
     const confirm = await owner.agent.get(`/dashboard/schedules?id=${s.id}&cancel=1`).expect(200);
@@ -197,6 +214,10 @@ describe('saved cards dashboard screens over HTTP', function () {
     assert.match(page.text, /id="schedule-status">canceled</);
     assert.doesNotMatch(page.text, /id="cancel-schedule"/);
     await support.agent.post(`/dashboard/schedules?id=${s.id}`).type('form').send({ _csrf: support.csrf, action: 'cancel' }).expect(303);
-    assert.equal((await t.gateway.db('events').where({ merchant_id: merchantId, type: 'schedule.canceled', object_id: s.id })).length, 1, 'a second post cancels nothing more');
+    assert.equal(
+      (await t.gateway.db('events').where({ merchant_id: merchantId, type: 'schedule.canceled', object_id: s.id })).length,
+      1,
+      'a second post cancels nothing more',
+    );
   });
 });

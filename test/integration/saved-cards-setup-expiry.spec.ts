@@ -30,7 +30,14 @@ describe('saved cards: setup without charging, and expiry notices', function () 
     const smtpUrl = await smtp.start();
     t = await startSavedCardsGateway({
       clock,
-      env: { ...FAST_MAIL, TENDER_SMTP_URL: smtpUrl, TENDER_MAIL_FROM: 'Tender <no-reply@pay.tender.test>', TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE: '1000', TENDER_PLUGIN_SAVED_CARDS_EXPIRY_SCAN_INTERVAL_MS: '86400000', TENDER_PLUGIN_SAVED_CARDS_SETUP_SWEEP_INTERVAL_MS: '200' },
+      env: {
+        ...FAST_MAIL,
+        TENDER_SMTP_URL: smtpUrl,
+        TENDER_MAIL_FROM: 'Tender <no-reply@pay.tender.test>',
+        TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE: '1000',
+        TENDER_PLUGIN_SAVED_CARDS_EXPIRY_SCAN_INTERVAL_MS: '86400000',
+        TENDER_PLUGIN_SAVED_CARDS_SETUP_SWEEP_INTERVAL_MS: '200',
+      },
     });
     t.gateway.startBackgroundJobs();
     const m = await t.createMerchant('Gym Club');
@@ -54,16 +61,32 @@ describe('saved cards: setup without charging, and expiry notices', function () 
     assert.equal(payment.status, 'canceled', 'voided, never captured');
     assert.equal(payment.amount_captured, 0);
     const sandbox = t.gateway.container.resolve(BankRegistry).get('sandbox') as SandboxBankAdapter;
-    assert.deepEqual(sandbox.authorizations().filter((a) => a.paymentId === res.body.payment).map((a) => [a.verification, a.capture]), [[true, false]]);
+    assert.deepEqual(
+      sandbox
+        .authorizations()
+        .filter((a) => a.paymentId === res.body.payment)
+        .map((a) => [a.verification, a.capture]),
+      [[true, false]],
+    );
     const card = (await shop.get(`/v1/payment_methods/${res.body.payment_method}`).expect(200)).body;
     assert.equal(card.usage, 'off_session');
     // It pays merchant-initiated afterwards.
-    const charged = await shop.post('/v1/payments', { amount: 2990, currency: 'RUB', order_id: 'after-setup', customer, payment_method: res.body.payment_method, off_session: true, confirm: true }).expect(201);
+    const charged = await shop
+      .post('/v1/payments', {
+        amount: 2990,
+        currency: 'RUB',
+        order_id: 'after-setup',
+        customer,
+        payment_method: res.body.payment_method,
+        off_session: true,
+        confirm: true,
+      })
+      .expect(201);
     assert.equal(charged.body.status, 'captured');
     assert.deepEqual((await shop.get(`/v1/setup_attempts/${res.body.id}`).expect(200)).body, res.body);
   });
 
-  it('reports a declined verification as failed with the bank\'s code, saving nothing', async () => {
+  it("reports a declined verification as failed with the bank's code, saving nothing", async () => {
     const customer = await createCustomer(shop);
     const res = await shop.post('/v1/setup_attempts', { customer, currency: 'RUB', payment_method: cardMethod(CARDS.doNotHonor) }).expect(201);
     assert.equal(res.body.status, 'failed');
@@ -98,12 +121,22 @@ describe('saved cards: setup without charging, and expiry notices', function () 
     const res = await shop.post('/v1/setup_attempts', { customer, currency: 'RUB', usage: 'off_session', locale: 'en' }).expect(201);
     assert.equal(res.body.status, 'requires_payment_method');
     assert.match(res.body.setup_url, /\/pay\//);
-    const island = await islandOf(t.gateway.app, (await request(t.gateway.app).get(`/pay/${pageTokenOf(res.body.setup_url as string)}`).expect(200)).text);
+    const island = await islandOf(
+      t.gateway.app,
+      (
+        await request(t.gateway.app)
+          .get(`/pay/${pageTokenOf(res.body.setup_url as string)}`)
+          .expect(200)
+      ).text,
+    );
     assert.match(island, /allow this shop to charge it later/);
     const token = /id="card-form"[\s\S]*?name="form_token" value="([0-9A-Za-z]+)"/.exec(island)?.[1];
     const action = /<form[^>]*action="([^"]+)"[^>]*id="card-form"/.exec(island)?.[1];
     assert.ok(token !== undefined && action !== undefined);
-    await request(t.gateway.app).post(action.replace(/&amp;/g, '&')).type('form').send({ form_token: token, number: CARDS.mastercard, expiry: expiry(), cvc: '123', holder_name: 'Ann Buyer', save_card: 'yes' });
+    await request(t.gateway.app)
+      .post(action.replace(/&amp;/g, '&'))
+      .type('form')
+      .send({ form_token: token, number: CARDS.mastercard, expiry: expiry(), cvc: '123', holder_name: 'Ann Buyer', save_card: 'yes' });
     // The sweep (every 200 ms here) voids the approval, or the read does; while the sweep holds the claim the read says processing.
     let setup = (await shop.get(`/v1/setup_attempts/${res.body.id}`).expect(200)).body;
     await eventually(async () => {
@@ -144,10 +177,20 @@ describe('saved cards: setup without charging, and expiry notices', function () 
     const from = smtp.messages.length;
     // Two rounds at once, as two gateway processes' jobs would run them: each card is claimed by one.
     const results = await Promise.all([runExpiryRound(t), runExpiryRound(t)]);
-    assert.equal(results.reduce((a, b) => a + b, 0), 1, `notified once in all: ${results.join(', ')}`);
+    assert.equal(
+      results.reduce((a, b) => a + b, 0),
+      1,
+      `notified once in all: ${results.join(', ')}`,
+    );
     const events = await t.gateway.db('events').where({ merchant_id: merchantId, type: 'card.expiring' });
-    assert.deepEqual(events.map((e: { object_id: string }) => e.object_id), [soon]);
-    assert.equal(events.some((e: { object_id: string }) => e.object_id === later), false);
+    assert.deepEqual(
+      events.map((e: { object_id: string }) => e.object_id),
+      [soon],
+    );
+    assert.equal(
+      events.some((e: { object_id: string }) => e.object_id === later),
+      false,
+    );
     const mail = await smtp.waitFor(/expires soon/, from);
     assert.equal(mail.to, 'expiring@example.com');
     assert.match(mail.text, /visa •••• 4242/);

@@ -5,7 +5,7 @@ import { CARDS, MerchantClient } from '../support/merchant-client';
 import { FAST_WEBHOOKS, WebhookReceiver } from '../support/webhook-receiver';
 import { createCustomer, saveCardViaApi, startSavedCardsGateway } from '../support/saved-cards';
 
-describe('saved cards: the plugin\'s events reach webhook endpoints', function () {
+describe("saved cards: the plugin's events reach webhook endpoints", function () {
   this.timeout(30_000);
   let t: TestGateway;
   let shop: MerchantClient;
@@ -36,6 +36,9 @@ describe('saved cards: the plugin\'s events reach webhook endpoints', function (
       assert.equal(hook.body.includes(CARDS.visa), false);
     }
     // payment.* was not subscribed: the payment's own events are not delivered here.
-    assert.equal(bodies.some((b) => b.type.startsWith('payment.')), false);
+    assert.equal(
+      bodies.some((b) => b.type.startsWith('payment.')),
+      false,
+    );
   });
 });

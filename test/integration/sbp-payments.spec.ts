@@ -11,7 +11,11 @@ import { MerchantClient } from '../support/merchant-client';
 const SECRET = 'sbp-sandbox-test-secret-0123456789abcdef';
 const NOTIFY = '/plugins/sbp/notifications/sbp-sandbox';
 
-type PaymentBody = Record<string, unknown> & { id: string; status: string; next_action: { type: string; qr: { payload: string; image_data_url: string }; mobile_url: string; expires_at: string } | null };
+type PaymentBody = Record<string, unknown> & {
+  id: string;
+  status: string;
+  next_action: { type: string; qr: { payload: string; image_data_url: string }; mobile_url: string; expires_at: string } | null;
+};
 
 /**
  * SBP end to end over the gateway's HTTP API (supertest, loopback): the sbp method,
@@ -33,7 +37,8 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
   const settler = (): AwaitedPaymentSettler => t.gateway.container.resolve(AwaitedPaymentSettler);
   const referenceOf = (p: PaymentBody): string => decodeURIComponent(p.next_action!.qr.payload.split('/').pop()!);
   const payment = async (id: string): Promise<PaymentBody> => (await api.get(`/v1/payments/${id}`).expect(200)).body as PaymentBody;
-  const events = async (id: string): Promise<string[]> => (await t.gateway.db('events').where({ object_id: id }).orderBy('seq', 'asc').select('type')).map((r: { type: string }) => r.type);
+  const events = async (id: string): Promise<string[]> =>
+    (await t.gateway.db('events').where({ object_id: id }).orderBy('seq', 'asc').select('type')).map((r: { type: string }) => r.type);
 
   async function qrPayment(overrides: Record<string, unknown> = {}): Promise<PaymentBody> {
     const created = await api.createPayment({ amount: 249900, ...overrides });
@@ -43,7 +48,11 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
 
   function notify(body: Record<string, unknown>, secret = SECRET): request.Test {
     const raw = JSON.stringify(body);
-    return request(t.gateway.app).post(NOTIFY).set('Content-Type', 'application/json').set(SANDBOX_SBP_SIGNATURE_HEADER, `sha256=${signNotification(secret, raw)}`).send(raw);
+    return request(t.gateway.app)
+      .post(NOTIFY)
+      .set('Content-Type', 'application/json')
+      .set(SANDBOX_SBP_SIGNATURE_HEADER, `sha256=${signNotification(secret, raw)}`)
+      .send(raw);
   }
 
   it('answers requires_action with the QR payload, a PNG image and its expiry', async () => {
@@ -78,7 +87,10 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
 
   it('the tester rejects: declined, and the buyer may try again with a new QR code', async () => {
     const p = await qrPayment();
-    await request(t.gateway.app).post(`/plugins/sbp/sandbox/qr/${referenceOf(p)}/reject`).send({}).expect(200);
+    await request(t.gateway.app)
+      .post(`/plugins/sbp/sandbox/qr/${referenceOf(p)}/reject`)
+      .send({})
+      .expect(200);
     const declined = await payment(p.id);
     assert.equal(declined.status, 'declined');
     assert.equal(declined.failure_code, 'do_not_honor');
@@ -94,7 +106,12 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
     await request(t.gateway.app).post(NOTIFY).set('Content-Type', 'application/json').send(JSON.stringify(body)).expect(401);
     await notify(body, 'another-secret-of-at-least-thirty-two-chars').expect(401);
     const raw = JSON.stringify(body);
-    await request(t.gateway.app).post(NOTIFY).set('Content-Type', 'application/json').set(SANDBOX_SBP_SIGNATURE_HEADER, `sha256=${signNotification(SECRET, raw)}`).send(raw.replace('249900', '100')).expect(401);
+    await request(t.gateway.app)
+      .post(NOTIFY)
+      .set('Content-Type', 'application/json')
+      .set(SANDBOX_SBP_SIGNATURE_HEADER, `sha256=${signNotification(SECRET, raw)}`)
+      .send(raw.replace('249900', '100'))
+      .expect(401);
     assert.equal((await notify({ ...body, amount: 100 }).expect(422)).body.error, 'amount_mismatch');
     assert.equal((await notify({ ...body, currency: 'EUR' }).expect(422)).body.error, 'amount_mismatch');
     await notify({ ...body, reference: 'bop_doesnotexist' }).expect(404);
@@ -106,7 +123,10 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
   it('settles by status inquiry when the notification is lost', async () => {
     const p = await qrPayment();
     // The bank took the money but its notification never arrived.
-    await t.gateway.db('sbp_sandbox_qrs').where({ reference: referenceOf(p) }).update({ status: 'paid' });
+    await t.gateway
+      .db('sbp_sandbox_qrs')
+      .where({ reference: referenceOf(p) })
+      .update({ status: 'paid' });
     assert.ok((await settler().runDue()) >= 1);
     assert.equal((await payment(p.id)).status, 'captured');
   });
@@ -120,7 +140,10 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
     assert.equal(expired.status, 'failed');
     assert.equal(expired.failure_code, 'action_expired');
     assert.equal(expired.next_action, null);
-    const late = await request(t.gateway.app).post(`/plugins/sbp/sandbox/qr/${referenceOf(p)}/approve`).send({}).expect(200);
+    const late = await request(t.gateway.app)
+      .post(`/plugins/sbp/sandbox/qr/${referenceOf(p)}/approve`)
+      .send({})
+      .expect(200);
     assert.equal(late.body.notified, 200);
     const accepted = await payment(p.id);
     assert.equal(accepted.status, 'captured');
@@ -194,9 +217,15 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
       await settler().runDue();
       assert.equal((await owed()).status, 'returned');
       assert.equal((await request(t.gateway.app).get(`/plugins/sbp/sandbox/api/qr/${ref}`).expect(200)).body.refunded, 249900);
-      assert.deepEqual((await t.gateway.db('sbp_sandbox_returns').where({ qr_reference: ref })).map((r: { reference: string }) => r.reference), [`${op}_return`]);
+      assert.deepEqual(
+        (await t.gateway.db('sbp_sandbox_returns').where({ qr_reference: ref })).map((r: { reference: string }) => r.reference),
+        [`${op}_return`],
+      );
       const alerts = await t.gateway.db('bank_operator_alerts').where({ payment_id: p.id });
-      assert.deepEqual(alerts.map((a: { kind: string }) => a.kind), ['late_payment_returned']);
+      assert.deepEqual(
+        alerts.map((a: { kind: string }) => a.kind),
+        ['late_payment_returned'],
+      );
       assert.match(String(alerts[0].summary), /on try 3/);
       clock.advance(LATE_RETURN_POLICY.maxDelayMs);
       await settler().runDue();
@@ -220,7 +249,10 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
       assert.deepEqual([owed.status, Number(owed.attempts)], ['failed', LATE_RETURN_POLICY.maxAttempts]);
       assert.match(String(owed.last_error), /connection reset/);
       const alerts = await t.gateway.db('bank_operator_alerts').where({ payment_id: p.id });
-      assert.deepEqual(alerts.map((a: { kind: string }) => a.kind), ['late_payment_return_failed']);
+      assert.deepEqual(
+        alerts.map((a: { kind: string }) => a.kind),
+        ['late_payment_return_failed'],
+      );
       assert.match(String(alerts[0].summary), /return it by hand/);
       assert.ok((await events(p.id)).includes('bank_operation.late_payment_return_failed'));
       clock.advance(LATE_RETURN_POLICY.maxDelayMs);
@@ -235,10 +267,23 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
     const first = await qrPayment();
     const second = (await api.post(`/v1/payments/${first.id}/confirm`, { payment_method: { type: 'sbp' } }).expect(200)).body as PaymentBody;
     assert.notEqual(referenceOf(second), referenceOf(first));
-    await request(t.gateway.app).post(`/plugins/sbp/sandbox/qr/${referenceOf(first)}/approve`).send({}).expect(200);
+    await request(t.gateway.app)
+      .post(`/plugins/sbp/sandbox/qr/${referenceOf(first)}/approve`)
+      .send({})
+      .expect(200);
     assert.equal((await payment(first.id)).status, 'requires_action', 'the old code does not settle the newer offer');
-    assert.equal((await request(t.gateway.app).get(`/plugins/sbp/sandbox/api/qr/${referenceOf(first)}`).expect(200)).body.refunded, 249900);
-    await request(t.gateway.app).post(`/plugins/sbp/sandbox/qr/${referenceOf(second)}/approve`).send({}).expect(200);
+    assert.equal(
+      (
+        await request(t.gateway.app)
+          .get(`/plugins/sbp/sandbox/api/qr/${referenceOf(first)}`)
+          .expect(200)
+      ).body.refunded,
+      249900,
+    );
+    await request(t.gateway.app)
+      .post(`/plugins/sbp/sandbox/qr/${referenceOf(second)}/approve`)
+      .send({})
+      .expect(200);
     const paid = await payment(first.id);
     assert.equal(paid.status, 'captured');
     assert.equal(paid.amount_captured, 249900);
@@ -260,7 +305,10 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
   });
 
   it('refuses what SBP cannot do before anything is written', async () => {
-    for (const [overrides, code] of [[{ currency: 'EUR' }, 'payment_method_unavailable'], [{ capture_method: 'manual' }, 'payment_method_unavailable']] as const) {
+    for (const [overrides, code] of [
+      [{ currency: 'EUR' }, 'payment_method_unavailable'],
+      [{ capture_method: 'manual' }, 'payment_method_unavailable'],
+    ] as const) {
       const created = await api.createPayment(overrides);
       const res = await api.post(`/v1/payments/${created.id}/confirm`, { payment_method: { type: 'sbp' } }).expect(400);
       assert.equal(res.body.error.code, code);
@@ -275,7 +323,9 @@ describe('SBP payments (@tender/plugin-sbp)', function () {
 
   it('the sandbox tester page is escaped and cannot run scripts', async () => {
     const p = await qrPayment({ description: '<script>alert(1)</script>' });
-    const page = await request(t.gateway.app).get(`/plugins/sbp/sandbox/qr/${referenceOf(p)}`).expect(200);
+    const page = await request(t.gateway.app)
+      .get(`/plugins/sbp/sandbox/qr/${referenceOf(p)}`)
+      .expect(200);
     assert.ok(!page.text.includes('<script>alert(1)</script>'));
     assert.ok(page.text.includes('&lt;script&gt;'));
     assert.match(String(page.headers['content-security-policy']), /default-src 'none'/);

@@ -84,9 +84,13 @@ describe('schedules API: create, read, list, history, cancel; bad input writes n
   });
 
   it('lists newest first, by customer and status, with a cursor', async () => {
-    const second = (await shop.post('/v1/schedules', valid({ interval: 'week', interval_count: 2, count: undefined, end_date: '2027-06-30' })).expect(201)).body as { id: string };
+    const second = (await shop.post('/v1/schedules', valid({ interval: 'week', interval_count: 2, count: undefined, end_date: '2027-06-30' })).expect(201))
+      .body as { id: string };
     const page = (await shop.get('/v1/schedules?limit=1').expect(200)).body as { data: Array<{ id: string }>; has_more: boolean };
-    assert.deepEqual(page.data.map((s) => s.id), [second.id]);
+    assert.deepEqual(
+      page.data.map((s) => s.id),
+      [second.id],
+    );
     assert.equal(page.has_more, true);
     const next = (await shop.get(`/v1/schedules?limit=10&starting_after=${second.id}`).expect(200)).body as { data: Array<{ id: string }>; has_more: boolean };
     assert.equal(next.data.length, 1);
@@ -113,7 +117,11 @@ describe('schedules API: create, read, list, history, cancel; bad input writes n
     const s = (await shop.post('/v1/schedules', valid()).expect(201)).body as { id: string };
     const counter = await RowCounter.of(t.gateway.db);
     const before = await counter.counts();
-    for (const res of [await other.get(`/v1/schedules/${s.id}`), await other.get(`/v1/schedules/${s.id}/charges`), await other.post(`/v1/schedules/${s.id}/cancel`)]) {
+    for (const res of [
+      await other.get(`/v1/schedules/${s.id}`),
+      await other.get(`/v1/schedules/${s.id}/charges`),
+      await other.post(`/v1/schedules/${s.id}/cancel`),
+    ]) {
       assert.equal(res.status, 404);
       assert.equal(res.body.error.code, 'resource_not_found');
     }
@@ -152,7 +160,13 @@ describe('schedules API: create, read, list, history, cancel; bad input writes n
       ["another merchant's card", valid({ payment_method: foreign.paymentMethod }), 404, 'resource_not_found'],
       ['unknown card', valid({ payment_method: 'pm_nosuchcard' }), 404, 'resource_not_found'],
       ["another customer's card", valid({ payment_method: second.paymentMethod }), 400, 'payment_method_customer_mismatch', 'payment_method'],
-      ['a card saved for one-click only', valid({ customer: oneClick.customer, payment_method: oneClick.paymentMethod }), 400, 'payment_method_off_session_not_allowed', 'payment_method'],
+      [
+        'a card saved for one-click only',
+        valid({ customer: oneClick.customer, payment_method: oneClick.paymentMethod }),
+        400,
+        'payment_method_off_session_not_allowed',
+        'payment_method',
+      ],
       ['a payment id for the card', valid({ payment_method: 'pay_123' }), 400, 'parameter_invalid', 'payment_method'],
     ];
     const counter = await RowCounter.of(t.gateway.db);
@@ -175,7 +189,10 @@ describe('schedules API: create, read, list, history, cancel; bad input writes n
     try {
       const counter = await RowCounter.of(t.gateway.db);
       const before = await counter.counts();
-      const res = await shop.post('/v1/schedules', valid({ customer: expiring.customer, payment_method: expiring.paymentMethod, start_date: `${nextYear + 1}-02-01` }));
+      const res = await shop.post(
+        '/v1/schedules',
+        valid({ customer: expiring.customer, payment_method: expiring.paymentMethod, start_date: `${nextYear + 1}-02-01` }),
+      );
       assert.equal(res.status, 400, JSON.stringify(res.body));
       assert.equal(res.body.error.code, 'payment_method_expired');
       assert.deepEqual(RowCounter.changed(before, await counter.counts()), []);

@@ -33,12 +33,28 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
     }
   };
   const schedule = async (b: CustomerWithCard, body: Record<string, unknown>): Promise<string> => {
-    const res = await shop.post('/v1/schedules', { customer: b.customer, payment_method: b.paymentMethod, amount: 25000, currency: 'RUB', interval: 'month', ...body });
+    const res = await shop.post('/v1/schedules', {
+      customer: b.customer,
+      payment_method: b.paymentMethod,
+      amount: 25000,
+      currency: 'RUB',
+      interval: 'month',
+      ...body,
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return String(res.body.id);
   };
   const del = (path: string) => request(t.gateway.app).delete(path).set('Authorization', `Bearer ${shop.key}`);
-  const paymentsOf = async (id: string) => (await t.gateway.db('payments').where('order_id', 'like', `${id}-%`).orderBy('seq', 'asc')) as Array<{ id: string; order_id: string; status: string; failure_code: string | null; off_session: number | boolean; customer_id: string | null; payment_method_id: string | null }>;
+  const paymentsOf = async (id: string) =>
+    (await t.gateway.db('payments').where('order_id', 'like', `${id}-%`).orderBy('seq', 'asc')) as Array<{
+      id: string;
+      order_id: string;
+      status: string;
+      failure_code: string | null;
+      off_session: number | boolean;
+      customer_id: string | null;
+      payment_method_id: string | null;
+    }>;
 
   /**
    * A schedule starting tomorrow, and what a process wrote before it died at the start
@@ -50,8 +66,23 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
     const date = new Date(clock.now() + DAY).toISOString().slice(0, 10);
     const id = await schedule(buyer, { start_date: date });
     const dueAt = Date.parse(`${date}T00:00:00Z`);
-    await t.gateway.db('charge_schedules').where({ id }).update({ lease_owner: 'chg_dead', lease_until: clock.now() + DAY + 10 * MINUTE });
-    await t.gateway.db('schedule_charges').insert({ id: chargeId, merchant_id: merchantId, livemode: false, schedule_id: id, period_index: 0, attempt: 0, due_at: dueAt, status: 'processing', created_at: dueAt });
+    await t.gateway
+      .db('charge_schedules')
+      .where({ id })
+      .update({ lease_owner: 'chg_dead', lease_until: clock.now() + DAY + 10 * MINUTE });
+    await t.gateway
+      .db('schedule_charges')
+      .insert({
+        id: chargeId,
+        merchant_id: merchantId,
+        livemode: false,
+        schedule_id: id,
+        period_index: 0,
+        attempt: 0,
+        due_at: dueAt,
+        status: 'processing',
+        created_at: dueAt,
+      });
     clock.advance(DAY);
     return { buyer, id };
   };
@@ -84,21 +115,35 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
     await day(3); // Jan 20
     const [p] = await paymentsOf(id);
     assert.ok(p !== undefined);
-    assert.deepEqual([p.order_id, p.status, Boolean(p.off_session), p.customer_id, p.payment_method_id], [`${id}-1`, 'captured', true, buyer.customer, buyer.paymentMethod]);
+    assert.deepEqual(
+      [p.order_id, p.status, Boolean(p.off_session), p.customer_id, p.payment_method_id],
+      [`${id}-1`, 'captured', true, buyer.customer, buyer.paymentMethod],
+    );
     // What the bank was told: a recurring merchant-initiated payment quoting the first payment's reference, no CVC.
     const saved = await t.gateway.db('customer_payment_methods').where({ id: buyer.paymentMethod }).first();
     const sandbox = t.gateway.container.resolve(BankRegistry).get('sandbox') as SandboxBankAdapter;
     assert.deepEqual(
-      sandbox.authorizations().filter((a) => a.paymentId === p.id).map((a) => [a.initiator, a.sequence, a.reason, a.originalReference, a.cvcGiven]),
+      sandbox
+        .authorizations()
+        .filter((a) => a.paymentId === p.id)
+        .map((a) => [a.initiator, a.sequence, a.reason, a.originalReference, a.cvcGiven]),
       [['merchant', 'subsequent', 'recurring', saved.network_reference, false]],
     );
     const view = (await shop.get(`/v1/schedules/${id}`).expect(200)).body as Record<string, unknown>;
     assert.deepEqual([view.status, view.charges_made, view.next_period, view.next_charge_at], ['active', 1, 2, '2027-02-20T00:00:00.000Z']);
     const history = (await shop.get(`/v1/schedules/${id}/charges`).expect(200)).body as { data: Array<Record<string, unknown>> };
-    assert.deepEqual(history.data.map((c) => [c.period, c.attempt, c.status, c.payment, c.due_at]), [[1, 0, 'succeeded', p.id, '2027-01-20T00:00:00.000Z']]);
-    await eventually(async () => hooks.received.some((h) => (JSON.parse(h.body) as { type: string }).type === 'schedule.charge_succeeded'), 'the charge_succeeded webhook');
+    assert.deepEqual(
+      history.data.map((c) => [c.period, c.attempt, c.status, c.payment, c.due_at]),
+      [[1, 0, 'succeeded', p.id, '2027-01-20T00:00:00.000Z']],
+    );
+    await eventually(
+      async () => hooks.received.some((h) => (JSON.parse(h.body) as { type: string }).type === 'schedule.charge_succeeded'),
+      'the charge_succeeded webhook',
+    );
     // Webhooks are delivered at least once (a delivery in flight when the test moves the clock a day is sent again): one per event id.
-    const byEvent = new Map(hooks.received.map((h) => [h.eventId, JSON.parse(h.body) as { type: string; data: { object: { id: string; latest_charge?: { payment: string } } } }]));
+    const byEvent = new Map(
+      hooks.received.map((h) => [h.eventId, JSON.parse(h.body) as { type: string; data: { object: { id: string; latest_charge?: { payment: string } } } }]),
+    );
     const types = [...byEvent.values()].filter((e) => e.data.object.id === id);
     assert.deepEqual(types.map((e) => e.type).sort(), ['schedule.charge_succeeded', 'schedule.created']);
     assert.equal(types.find((e) => e.type === 'schedule.charge_succeeded')?.data.object.latest_charge?.payment, p.id);
@@ -110,28 +155,50 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
   it('resumes an attempt whose process died before making the payment: one payment, made by the next process after the lease', async () => {
     const { id } = await diedWhileCharging('crash1@example.com', 'schc_dead1');
     await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(await paymentsOf(id), [], 'nothing is done while the dead process\'s lease holds');
+    assert.deepEqual(await paymentsOf(id), [], "nothing is done while the dead process's lease holds");
     clock.advance(10 * MINUTE);
     await settled('the takeover');
     const made = await paymentsOf(id);
-    assert.deepEqual(made.map((p) => [p.order_id, p.status]), [[`${id}-1`, 'captured']]);
+    assert.deepEqual(
+      made.map((p) => [p.order_id, p.status]),
+      [[`${id}-1`, 'captured']],
+    );
     const rows = await t.gateway.db('schedule_charges').where({ schedule_id: id });
-    assert.deepEqual(rows.map((r: { id: string; status: string; payment_id: string }) => [r.id, r.status, r.payment_id]), [['schc_dead1', 'succeeded', made[0].id]]);
+    assert.deepEqual(
+      rows.map((r: { id: string; status: string; payment_id: string }) => [r.id, r.status, r.payment_id]),
+      [['schc_dead1', 'succeeded', made[0].id]],
+    );
     assert.equal((await t.gateway.db('events').where({ object_id: id, type: 'schedule.charge_succeeded' })).length, 1);
   });
 
   it('resumes an attempt whose process died after the bank approved it: the payment is found, not made again', async () => {
     const { buyer, id } = await diedWhileCharging('crash2@example.com', 'schc_dead2');
     // The payment the dead process made: the same request the charger sends, under the same idempotency key.
-    const paid = await shop.post('/v1/payments', {
-      amount: 25000, currency: 'RUB', order_id: chargeOrderId(id, 0), capture_method: 'automatic',
-      metadata: { schedule: id, schedule_period: '1', schedule_attempt: '0' },
-      customer: buyer.customer, off_session: true, confirm: true, payment_method: { type: 'saved_card', saved_card: { id: buyer.paymentMethod, reason: 'recurring' } },
-    }, chargeIdempotencyKey(id, 0, 0)).expect(201);
+    const paid = await shop
+      .post(
+        '/v1/payments',
+        {
+          amount: 25000,
+          currency: 'RUB',
+          order_id: chargeOrderId(id, 0),
+          capture_method: 'automatic',
+          metadata: { schedule: id, schedule_period: '1', schedule_attempt: '0' },
+          customer: buyer.customer,
+          off_session: true,
+          confirm: true,
+          payment_method: { type: 'saved_card', saved_card: { id: buyer.paymentMethod, reason: 'recurring' } },
+        },
+        chargeIdempotencyKey(id, 0, 0),
+      )
+      .expect(201);
     assert.equal(paid.body.status, 'captured');
     clock.advance(10 * MINUTE);
     await settled('the takeover');
-    assert.deepEqual((await paymentsOf(id)).map((p) => p.id), [paid.body.id], 'no second payment');
+    assert.deepEqual(
+      (await paymentsOf(id)).map((p) => p.id),
+      [paid.body.id],
+      'no second payment',
+    );
     const view = (await shop.get(`/v1/schedules/${id}`).expect(200)).body as Record<string, unknown>;
     assert.deepEqual([view.charges_made, view.next_period], [1, 2]);
     assert.equal((await t.gateway.db('schedule_charges').where({ id: 'schc_dead2' }).first()).payment_id, paid.body.id);
@@ -174,12 +241,19 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
     const view = (await shop.get(`/v1/schedules/${id}`).expect(200)).body as Record<string, unknown>;
     assert.deepEqual([view.status, view.cancellation_reason], ['canceled', 'hard_decline']);
     const history = (await shop.get(`/v1/schedules/${id}/charges`).expect(200)).body as { data: Array<Record<string, unknown>> };
-    assert.deepEqual(history.data.map((c) => [c.status, c.failure_code, c.payment]), [['failed', 'resource_not_found', null]]);
+    assert.deepEqual(
+      history.data.map((c) => [c.status, c.failure_code, c.payment]),
+      [['failed', 'resource_not_found', null]],
+    );
 
     const erased = await customerWithCard(shop, { email: 'erased@example.com' });
     const live = await schedule(erased, { start_date: new Date(clock.now() + 5 * DAY).toISOString().slice(0, 10) });
     const exported = (await shop.get(`/v1/customers/${erased.customer}/export`).expect(200)).body as { schedules?: Array<{ id: string; charges: unknown[] }> };
-    assert.deepEqual(exported.schedules?.map((s) => s.id), [live], 'the export holds the schedules');
+    assert.deepEqual(
+      exported.schedules?.map((s) => s.id),
+      [live],
+      'the export holds the schedules',
+    );
     await del(`/v1/customers/${erased.customer}`).expect(200);
     const after = (await shop.get(`/v1/schedules/${live}`).expect(200)).body as Record<string, unknown>;
     assert.deepEqual([after.status, after.cancellation_reason], ['canceled', 'customer_deleted']);
@@ -204,14 +278,20 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal((await paymentsOf(id)).length, 1);
-    assert.deepEqual(((await shop.get(`/v1/schedules/${id}/charges`).expect(200)).body as { data: Array<{ status: string }> }).data.map((c) => c.status), ['processing']);
+    assert.deepEqual(
+      ((await shop.get(`/v1/schedules/${id}/charges`).expect(200)).body as { data: Array<{ status: string }> }).data.map((c) => c.status),
+      ['processing'],
+    );
     const url = (await shop.get(`/v1/payments/${waiting.id}`).expect(200)).body.payment_url as string;
     await passChallenge(t.gateway.app, url);
     clock.advance(2 * MINUTE);
     await settled('the authenticated charge');
     const view = (await shop.get(`/v1/schedules/${id}`).expect(200)).body as Record<string, unknown>;
     assert.deepEqual([view.status, view.charges_made, view.next_period], ['active', 1, 2]);
-    assert.deepEqual((await paymentsOf(id)).map((p) => p.status), ['captured']);
+    assert.deepEqual(
+      (await paymentsOf(id)).map((p) => p.status),
+      ['captured'],
+    );
     await shop.post(`/v1/schedules/${id}/cancel`).expect(200);
   });
 
@@ -230,14 +310,17 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
     const after = (await shop.get(`/v1/schedules/${id}`).expect(200)).body as Record<string, unknown>;
     assert.deepEqual([after.status, after.charges_made, after.next_charge_at], ['canceled', 1, null]);
     const history = (await shop.get(`/v1/schedules/${id}/charges`).expect(200)).body as { data: Array<{ status: string; payment: string }> };
-    assert.deepEqual(history.data.map((c) => [c.status, c.payment]), [['succeeded', waiting.id]]);
+    assert.deepEqual(
+      history.data.map((c) => [c.status, c.payment]),
+      [['succeeded', waiting.id]],
+    );
     assert.equal((await t.gateway.db('events').where({ object_id: id, type: 'schedule.charge_succeeded' })).length, 1);
     clock.advance(40 * DAY);
     await settled('nothing more');
     assert.equal((await paymentsOf(id)).length, 1, 'nothing more is charged');
   });
 
-  it('charges at midnight in the merchant\'s time zone', async () => {
+  it("charges at midnight in the merchant's time zone", async () => {
     await t.gateway.db('merchants').where({ id: merchantId }).update({ time_zone: 'Europe/Moscow' });
     try {
       const buyer = await customerWithCard(shop, { email: 'moscow@example.com' });

@@ -46,7 +46,11 @@ describe('schedules: 13 simulated months, two gateway processes, a restart in th
     smtp = new SmtpCapture();
     const smtpUrl = await smtp.start();
     cluster = await GatewayCluster.create(2, { clock, plugins: [sandboxPlugin, accountsPlugin, savedCardsPlugin], env: { ...FAST, TENDER_SMTP_URL: smtpUrl } });
-    const created = await request(cluster.get(0).app).post('/admin/v1/merchants').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: 'Tea Club', email: 'shop@example.com' }).expect(201);
+    const created = await request(cluster.get(0).app)
+      .post('/admin/v1/merchants')
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ name: 'Tea Club', email: 'shop@example.com' })
+      .expect(201);
     merchantId = String(created.body.id);
     shop = new MerchantClient(cluster.get(0).app, String(created.body.test_secret_key));
   });
@@ -62,7 +66,13 @@ describe('schedules: 13 simulated months, two gateway processes, a restart in th
     for (const name of ['steady', 'soft', 'exhausted', 'hard', 'daily', 'until']) buyers[name] = await customerWithCard(shop, { email: `${name}@example.com` });
     const create = async (name: string, body: Record<string, unknown>): Promise<string> => {
       const b = buyers[name];
-      const res = await shop.post('/v1/schedules', { customer: b.customer, payment_method: b.paymentMethod, currency: 'RUB', description: `${name} plan`, ...body });
+      const res = await shop.post('/v1/schedules', {
+        customer: b.customer,
+        payment_method: b.paymentMethod,
+        currency: 'RUB',
+        description: `${name} plan`,
+        ...body,
+      });
       assert.equal(res.status, 201, JSON.stringify(res.body));
       return String(res.body.id);
     };
@@ -108,44 +118,103 @@ describe('schedules: 13 simulated months, two gateway processes, a restart in th
       const key = `${p.order_id}/${meta(p).schedule_attempt}`;
       perAttempt.set(key, (perAttempt.get(key) ?? 0) + 1);
     }
-    assert.deepEqual([...perAttempt].filter(([, n]) => n !== 1), [], 'one payment per schedule, period and attempt');
+    assert.deepEqual(
+      [...perAttempt].filter(([, n]) => n !== 1),
+      [],
+      'one payment per schedule, period and attempt',
+    );
     const captured = (id: string): PaymentRow[] => payments.filter((p) => p.order_id.startsWith(`${id}-`) && p.status === 'captured');
-    const periodsCharged = (id: string): string[] => captured(id).map((p) => p.order_id).sort((a, b) => Number(a.split('-').pop()) - Number(b.split('-').pop()));
+    const periodsCharged = (id: string): string[] =>
+      captured(id)
+        .map((p) => p.order_id)
+        .sort((a, b) => Number(a.split('-').pop()) - Number(b.split('-').pop()));
     const expectPeriods = (id: string, n: number): void => {
-      assert.deepEqual(periodsCharged(id), Array.from({ length: n }, (_, i) => `${id}-${i + 1}`), `${id}: periods 1..${n}, each charged once`);
+      assert.deepEqual(
+        periodsCharged(id),
+        Array.from({ length: n }, (_, i) => `${id}-${i + 1}`),
+        `${id}: periods 1..${n}, each charged once`,
+      );
     };
-    const schedule = async (id: string): Promise<Record<string, unknown>> => (await shop.get(`/v1/schedules/${id}`).expect(200)).body as Record<string, unknown>;
+    const schedule = async (id: string): Promise<Record<string, unknown>> =>
+      (await shop.get(`/v1/schedules/${id}`).expect(200)).body as Record<string, unknown>;
 
-        // steady: 13 monthly charges on the 31st or the month's last day, then completed.
+    // steady: 13 monthly charges on the 31st or the month's last day, then completed.
     expectPeriods(ids.steady, 13);
     assert.deepEqual(
-      captured(ids.steady).map((p) => utcDate(Number(p.created_at))).sort(),
-      ['2026-12-31', '2027-01-31', '2027-02-28', '2027-03-31', '2027-04-30', '2027-05-31', '2027-06-30', '2027-07-31', '2027-08-31', '2027-09-30', '2027-10-31', '2027-11-30', '2027-12-31'],
+      captured(ids.steady)
+        .map((p) => utcDate(Number(p.created_at)))
+        .sort(),
+      [
+        '2026-12-31',
+        '2027-01-31',
+        '2027-02-28',
+        '2027-03-31',
+        '2027-04-30',
+        '2027-05-31',
+        '2027-06-30',
+        '2027-07-31',
+        '2027-08-31',
+        '2027-09-30',
+        '2027-10-31',
+        '2027-11-30',
+        '2027-12-31',
+      ],
     );
-    assert.deepEqual(pick(await schedule(ids.steady), ['status', 'charges_made', 'next_charge_at']), { status: 'completed', charges_made: 13, next_charge_at: null });
+    assert.deepEqual(pick(await schedule(ids.steady), ['status', 'charges_made', 'next_charge_at']), {
+      status: 'completed',
+      charges_made: 13,
+      next_charge_at: null,
+    });
 
     // soft: March failed three times (insufficient funds), the last retry on Mar 20 paid; every month charged once, still active.
     expectPeriods(ids.soft, 13);
     const march = payments.filter((p) => p.order_id === `${ids.soft}-3`).sort((a, b) => Number(a.created_at) - Number(b.created_at));
-    assert.deepEqual(march.map((p) => [utcDate(Number(p.created_at)), p.status, p.failure_code]), [
-      ['2027-03-15', 'declined', 'insufficient_funds'],
-      ['2027-03-16', 'declined', 'insufficient_funds'],
-      ['2027-03-18', 'declined', 'insufficient_funds'],
-      ['2027-03-20', 'captured', null],
-    ]);
-    assert.deepEqual(pick(await schedule(ids.soft), ['status', 'charges_made', 'next_charge_at']), { status: 'active', charges_made: 13, next_charge_at: '2028-02-15T00:00:00.000Z' });
+    assert.deepEqual(
+      march.map((p) => [utcDate(Number(p.created_at)), p.status, p.failure_code]),
+      [
+        ['2027-03-15', 'declined', 'insufficient_funds'],
+        ['2027-03-16', 'declined', 'insufficient_funds'],
+        ['2027-03-18', 'declined', 'insufficient_funds'],
+        ['2027-03-20', 'captured', null],
+      ],
+    );
+    assert.deepEqual(pick(await schedule(ids.soft), ['status', 'charges_made', 'next_charge_at']), {
+      status: 'active',
+      charges_made: 13,
+      next_charge_at: '2028-02-15T00:00:00.000Z',
+    });
 
     // exhausted: four Mondays paid, then Mar 1 and its retries on Mar 2, 4 and 6 failed: canceled.
     expectPeriods(ids.exhausted, 4);
-    assert.deepEqual(payments.filter((p) => p.order_id === `${ids.exhausted}-5`).map((p) => [utcDate(Number(p.created_at)), p.status]).sort(), [
-      ['2027-03-01', 'declined'], ['2027-03-02', 'declined'], ['2027-03-04', 'declined'], ['2027-03-06', 'declined'],
-    ]);
-    assert.deepEqual(pick(await schedule(ids.exhausted), ['status', 'cancellation_reason', 'charges_made']), { status: 'canceled', cancellation_reason: 'retries_exhausted', charges_made: 4 });
+    assert.deepEqual(
+      payments
+        .filter((p) => p.order_id === `${ids.exhausted}-5`)
+        .map((p) => [utcDate(Number(p.created_at)), p.status])
+        .sort(),
+      [
+        ['2027-03-01', 'declined'],
+        ['2027-03-02', 'declined'],
+        ['2027-03-04', 'declined'],
+        ['2027-03-06', 'declined'],
+      ],
+    );
+    assert.deepEqual(pick(await schedule(ids.exhausted), ['status', 'cancellation_reason', 'charges_made']), {
+      status: 'canceled',
+      cancellation_reason: 'retries_exhausted',
+      charges_made: 4,
+    });
 
     // hard: January to May paid; June 5 refused by the issuer: one attempt, no retry, canceled.
     expectPeriods(ids.hard, 5);
-    assert.deepEqual(payments.filter((p) => p.order_id === `${ids.hard}-6`).map((p) => [utcDate(Number(p.created_at)), p.status, p.failure_code]), [['2027-06-05', 'declined', 'do_not_honor']]);
-    assert.deepEqual(pick(await schedule(ids.hard), ['status', 'cancellation_reason', 'charges_made']), { status: 'canceled', cancellation_reason: 'hard_decline', charges_made: 5 });
+    assert.deepEqual(
+      payments.filter((p) => p.order_id === `${ids.hard}-6`).map((p) => [utcDate(Number(p.created_at)), p.status, p.failure_code]),
+      [['2027-06-05', 'declined', 'do_not_honor']],
+    );
+    assert.deepEqual(pick(await schedule(ids.hard), ['status', 'cancellation_reason', 'charges_made']), {
+      status: 'canceled',
+      cancellation_reason: 'hard_decline',
+      charges_made: 5,
+    });
 
     // daily: 40 days in a row, then completed; until: every other Wednesday through June 30.
     expectPeriods(ids.daily, 40);
@@ -158,22 +227,46 @@ describe('schedules: 13 simulated months, two gateway processes, a restart in th
       const attempts = await db('schedule_charges').where({ schedule_id: id });
       const mine = payments.filter((p) => p.order_id.startsWith(`${id}-`));
       assert.equal(attempts.length, mine.length, `${name}: one attempt row per payment`);
-      assert.ok(attempts.every((a: { payment_id: string | null }) => a.payment_id !== null && mine.some((p) => p.id === a.payment_id)), `${name}: every attempt names its payment`);
+      assert.ok(
+        attempts.every((a: { payment_id: string | null }) => a.payment_id !== null && mine.some((p) => p.id === a.payment_id)),
+        `${name}: every attempt names its payment`,
+      );
       const events = (await db('events').where({ merchant_id: merchantId, object_id: id })) as Array<{ type: string; data: string }>;
-      const succeeded = events.filter((e) => e.type === 'schedule.charge_succeeded').map((e) => (JSON.parse(e.data) as { object: { latest_charge: { period: number } } }).object.latest_charge.period);
+      const succeeded = events
+        .filter((e) => e.type === 'schedule.charge_succeeded')
+        .map((e) => (JSON.parse(e.data) as { object: { latest_charge: { period: number } } }).object.latest_charge.period);
       assert.equal(new Set(succeeded).size, succeeded.length, `${name}: one charge_succeeded per period`);
       assert.equal(succeeded.length, captured(id).length, `${name}: an event per charge`);
       assert.equal(events.filter((e) => e.type === 'schedule.charge_failed').length, mine.length - captured(id).length, `${name}: an event per failed attempt`);
     }
-    const typesOf = async (id: string): Promise<string[]> => ((await db('events').where({ object_id: id }).orderBy('seq', 'asc')) as Array<{ type: string }>).map((e) => e.type).filter((t) => t !== 'schedule.charge_succeeded');
-    assert.deepEqual(await typesOf(ids.soft), ['schedule.created', 'schedule.charge_failed', 'schedule.past_due', 'schedule.retry_scheduled', 'schedule.charge_failed', 'schedule.retry_scheduled', 'schedule.charge_failed', 'schedule.retry_scheduled']);
+    const typesOf = async (id: string): Promise<string[]> =>
+      ((await db('events').where({ object_id: id }).orderBy('seq', 'asc')) as Array<{ type: string }>)
+        .map((e) => e.type)
+        .filter((t) => t !== 'schedule.charge_succeeded');
+    assert.deepEqual(await typesOf(ids.soft), [
+      'schedule.created',
+      'schedule.charge_failed',
+      'schedule.past_due',
+      'schedule.retry_scheduled',
+      'schedule.charge_failed',
+      'schedule.retry_scheduled',
+      'schedule.charge_failed',
+      'schedule.retry_scheduled',
+    ]);
     assert.deepEqual(await typesOf(ids.hard), ['schedule.created', 'schedule.charge_failed', 'schedule.canceled']);
     assert.deepEqual(await typesOf(ids.steady), ['schedule.created', 'schedule.completed']);
 
     // The customers' e-mails, over real SMTP: failed charges (with the retry date, or that the payments stopped) and upcoming charges.
     const to = (who: string, subject: RegExp) => smtp.messages.filter((m) => m.to.includes(`${who}@example.com`) && subject.test(m.subject));
-    await eventually(async () => to('soft', /did not go through/).length === 3 && to('exhausted', /did not go through/).length === 4 && to('hard', /did not go through/).length === 1, 'the failed-charge e-mails');
-    assert.deepEqual(to('soft', /did not go through/).map((m) => /We will try again on ([^.]+)\./.exec(m.text)?.[1]), ['16 March 2027', '18 March 2027', '20 March 2027']);
+    await eventually(
+      async () =>
+        to('soft', /did not go through/).length === 3 && to('exhausted', /did not go through/).length === 4 && to('hard', /did not go through/).length === 1,
+      'the failed-charge e-mails',
+    );
+    assert.deepEqual(
+      to('soft', /did not go through/).map((m) => /We will try again on ([^.]+)\./.exec(m.text)?.[1]),
+      ['16 March 2027', '18 March 2027', '20 March 2027'],
+    );
     assert.match(to('hard', /did not go through/)[0].text, /No more attempts will be made/);
     assert.match(to('hard', /did not go through/)[0].text, /visa •••• 4242|•••• 4242/);
     await eventually(async () => to('steady', /will charge/).length === 13, 'the upcoming-charge e-mails of the monthly schedule', 30_000);

@@ -56,7 +56,9 @@ describe('shared state: rate counters, job leases and breaker rows under concurr
     const health = t.gateway.container.resolve(ConnectionHealth);
     const shared = t.gateway.container.resolve(SharedBreakers);
     const openedAt = Date.now();
-    await t.gateway.db('breaker_states').insert({ connection_id: 'bcn_elsewhere', state: 'open', opened_at: openedAt, probing_since: null, version: 1, updated_at: Date.now() });
+    await t.gateway
+      .db('breaker_states')
+      .insert({ connection_id: 'bcn_elsewhere', state: 'open', opened_at: openedAt, probing_since: null, version: 1, updated_at: Date.now() });
     assert.equal(health.state('bcn_elsewhere'), 'closed', 'not read yet');
     await shared.refresh();
     assert.notEqual(health.state('bcn_elsewhere'), 'closed');

@@ -31,16 +31,28 @@ describe('several gateway processes on one database share their state', function
   const probe = path.resolve(__dirname, '../support/shared-state-probe.js');
 
   const pay = async (url: string, amount: number): Promise<{ id: string; status: string }> => {
-    const created = await request(url).post('/v1/payments').set('Authorization', `Bearer ${liveKey}`).send({ amount, currency: 'RUB', order_id: `o-${amount}-${Math.random()}` }).expect(201);
-    const confirmed = await request(url).post(`/v1/payments/${created.body.id as string}/confirm`).set('Authorization', `Bearer ${liveKey}`).send(card(CARDS.visa));
+    const created = await request(url)
+      .post('/v1/payments')
+      .set('Authorization', `Bearer ${liveKey}`)
+      .send({ amount, currency: 'RUB', order_id: `o-${amount}-${Math.random()}` })
+      .expect(201);
+    const confirmed = await request(url)
+      .post(`/v1/payments/${created.body.id as string}/confirm`)
+      .set('Authorization', `Bearer ${liveKey}`)
+      .send(card(CARDS.visa));
     assert.equal(confirmed.status, 200, `confirm answered ${confirmed.status} ${JSON.stringify(confirmed.body)}\n--- A:\n${a.logs()}\n--- B:\n${b.logs()}`);
     return confirmed.body;
   };
   const approved = (status: string): boolean => status === 'authorized' || status === 'captured';
   const banksTried = async (url: string, id: string): Promise<string[]> =>
-    ((await request(url).get(`/v1/payments/${id}/attempts`).set('Authorization', `Bearer ${liveKey}`).expect(200)).body.data as Array<{ bank: string }>).map((x) => x.bank);
+    ((await request(url).get(`/v1/payments/${id}/attempts`).set('Authorization', `Bearer ${liveKey}`).expect(200)).body.data as Array<{ bank: string }>).map(
+      (x) => x.bank,
+    );
   const breakerIn = async (url: string, bank: string): Promise<string> => {
-    const data = (await request(url).get('/admin/v1/routing/health').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200)).body.data as Array<{ connectionId: string; state: string }>;
+    const data = (await request(url).get('/admin/v1/routing/health').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200)).body.data as Array<{
+      connectionId: string;
+      state: string;
+    }>;
     return data.find((d) => d.connectionId === connections[bank])?.state ?? 'closed';
   };
   const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
@@ -59,8 +71,12 @@ describe('several gateway processes on one database share their state', function
     liveKey = (await t.gateway.container.resolve(ApiKeyService).issue(t.gateway.db, { merchantId: merchant.id, livemode: true, kind: 'secret' })).key;
     const repo = t.gateway.container.resolve(BankConnectionRepository);
     const base = { merchantId: merchant.id, livemode: true, currencies: ['RUB'] };
-    connections.alpha = (await repo.create(t.gateway.db, { ...base, bankCode: 'alpha', adapterCode: 'switchable', bankMerchantId: 'ALPHA-M-1', terminalId: 'TA000001' }, now)).id;
-    connections.beta = (await repo.create(t.gateway.db, { ...base, bankCode: 'beta', adapterCode: 'sandbox', bankMerchantId: 'BETA-M-1', terminalId: 'TB000001' }, now + 1)).id;
+    connections.alpha = (
+      await repo.create(t.gateway.db, { ...base, bankCode: 'alpha', adapterCode: 'switchable', bankMerchantId: 'ALPHA-M-1', terminalId: 'TA000001' }, now)
+    ).id;
+    connections.beta = (
+      await repo.create(t.gateway.db, { ...base, bankCode: 'beta', adapterCode: 'sandbox', bankMerchantId: 'BETA-M-1', terminalId: 'TB000001' }, now + 1)
+    ).id;
     const config = t.database.config;
     env = {
       DATABASE_URL: config.client === 'sqlite' ? `sqlite:${config.filename}` : config.url,
@@ -76,7 +92,8 @@ describe('several gateway processes on one database share their state', function
   });
 
   it('a breaker opened by one process is open in the other, which skips the bank without calling it', async () => {
-    for (let i = 0; i < 10 && (await breakerIn(a.url, 'alpha')) !== 'open'; i++) assert.ok(approved((await pay(a.url, 100 + i)).status), 'A fails over to beta');
+    for (let i = 0; i < 10 && (await breakerIn(a.url, 'alpha')) !== 'open'; i++)
+      assert.ok(approved((await pay(a.url, 100 + i)).status), 'A fails over to beta');
     assert.equal(await breakerIn(a.url, 'alpha'), 'open');
     await until('process B sees the breaker open', async () => (await breakerIn(b.url, 'alpha')) === 'open');
     const inB = await pay(b.url, 500);
@@ -85,7 +102,10 @@ describe('several gateway processes on one database share their state', function
   });
 
   it('a rate limit counts the requests of both processes', async () => {
-    const apply = (url: string, i: number) => request(url).post('/v1/applications').send({ name: `Shop ${i}`, email: `s${i}@example.com` });
+    const apply = (url: string, i: number) =>
+      request(url)
+        .post('/v1/applications')
+        .send({ name: `Shop ${i}`, email: `s${i}@example.com` });
     for (let i = 0; i < 20; i++) assert.equal((await apply(i % 2 === 0 ? a.url : b.url, i)).status, 201, `application ${i}`);
     // 10 through each process: in-memory limits of 20 would let both of these through.
     const refusedA = await apply(a.url, 20);
@@ -100,7 +120,12 @@ describe('several gateway processes on one database share their state', function
     // on SQLite a payment's transaction in one process is refused, not delayed, by another process's write).
     await Promise.all([a.stop(), b.stop()]);
     [a, b] = await Promise.all([GatewayChild.start({ ...env, PROBE_JOB: '1' }), GatewayChild.start({ ...env, PROBE_JOB: '1' })]);
-    const runs = async () => await t.gateway.db('probe_runs').orderBy('started_at', 'asc').orderBy('id', 'asc').select<Array<{ pid: number; started_at: number | string; ended_at: number | string | null }>>('pid', 'started_at', 'ended_at');
+    const runs = async () =>
+      await t.gateway
+        .db('probe_runs')
+        .orderBy('started_at', 'asc')
+        .orderBy('id', 'asc')
+        .select<Array<{ pid: number; started_at: number | string; ended_at: number | string | null }>>('pid', 'started_at', 'ended_at');
     await until('the job ran', async () => (await runs()).some((r) => r.ended_at !== null));
     // Kill the process running a round right now: its lease is held and its round never ends.
     let holder: GatewayChild | undefined;
@@ -112,15 +137,24 @@ describe('several gateway processes on one database share their state', function
     const survivor = holder === a ? b : a;
     await holder!.kill();
     const killedAt = (await runs()).length;
-    await until('the survivor ran the job twice more', async () => (await runs()).slice(killedAt).filter((r) => r.pid === survivor.pid && r.ended_at !== null).length >= 2);
+    await until(
+      'the survivor ran the job twice more',
+      async () => (await runs()).slice(killedAt).filter((r) => r.pid === survivor.pid && r.ended_at !== null).length >= 2,
+    );
     const all = await runs();
     const finished = all.filter((r) => r.ended_at !== null);
     for (let i = 1; i < finished.length; i++) {
-      assert.ok(Number(finished[i].started_at) >= Number(finished[i - 1].ended_at), `round ${i} (pid ${finished[i].pid}) overlapped the one before (pid ${finished[i - 1].pid})`);
+      assert.ok(
+        Number(finished[i].started_at) >= Number(finished[i - 1].ended_at),
+        `round ${i} (pid ${finished[i].pid}) overlapped the one before (pid ${finished[i - 1].pid})`,
+      );
     }
     const dead = all.filter((r) => r.ended_at === null && r.pid === holder!.pid);
     assert.equal(dead.length, 1, 'the killed round stays unfinished');
-    assert.ok(finished.filter((r) => Number(r.started_at) > Number(dead[0].started_at)).every((r) => r.pid === survivor.pid), 'after the kill only the survivor runs the job');
+    assert.ok(
+      finished.filter((r) => Number(r.started_at) > Number(dead[0].started_at)).every((r) => r.pid === survivor.pid),
+      'after the kill only the survivor runs the job',
+    );
     const next = finished.find((r) => Number(r.started_at) > Number(dead[0].started_at));
     // The killed round would have lasted 300 ms: the survivor waited for its lease instead of running alongside it.
     assert.ok(Number(next!.started_at) >= Number(dead[0].started_at) + 300, 'the survivor took the job over only after the lease');

@@ -47,7 +47,9 @@ async function makeLogLines(base: string): Promise<void> {
 
 /** Sends SIGTERM and waits for the exit; a process still there after a generous wait is killed and reported. */
 async function stop(child: Gateway): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   child.kill('SIGTERM');
   const stuck = setTimeout(() => child.kill('SIGKILL'), 30_000);
   try {

@@ -19,7 +19,10 @@ describe('the gateway container is strict: resolving what nobody registered is a
   it('refuses an unregistered class, also as a dependency, and builds registered ones', () => {
     const container = makeStrict(rootContainer.createChildContainer());
     // Plain tsyringe would construct both silently.
-    assert.throws(() => container.resolve(Unlisted), (e: Error) => e instanceof UnregisteredServiceError && /class Unlisted/.test(e.message));
+    assert.throws(
+      () => container.resolve(Unlisted),
+      (e: Error) => e instanceof UnregisteredServiceError && /class Unlisted/.test(e.message),
+    );
     container.register(NeedsUnlisted, { useClass: NeedsUnlisted });
     assert.throws(() => container.resolve(NeedsUnlisted), /nothing is registered for class Unlisted/);
     assert.throws(() => container.resolveAll(Unlisted), UnregisteredServiceError);
@@ -31,7 +34,9 @@ describe('the gateway container is strict: resolving what nobody registered is a
   it('resolves every core class in a started gateway, and refuses a plugin class the plugin did not register', async () => {
     let resolveLater: (() => unknown) | undefined;
     const careless = definePlugin({
-      name: 'careless', version: '1.0.0', coreRange: '*',
+      name: 'careless',
+      version: '1.0.0',
+      coreRange: '*',
       setup(ctx) {
         resolveLater = () => ctx.resolve(Unlisted);
       },

@@ -60,7 +60,13 @@ describe('test mode: one day, then register or be extended', function () {
     const again = await op.post(`/admin/v1/merchants/${m.id}/extend_test_mode`).expect(200);
     assert.equal(again.body.test_mode_expires_at, new Date(clock.now() + 72 * HOUR).toISOString());
     const audit = await op.get(`/admin/v1/audit?merchant_id=${m.id}`).expect(200);
-    assert.deepEqual(audit.body.data.map((a: { action: string; data: { hours: number } }) => [a.action, a.data.hours]), [['merchant.extend_test_mode', 24], ['merchant.extend_test_mode', 48]]);
+    assert.deepEqual(
+      audit.body.data.map((a: { action: string; data: { hours: number } }) => [a.action, a.data.hours]),
+      [
+        ['merchant.extend_test_mode', 24],
+        ['merchant.extend_test_mode', 48],
+      ],
+    );
 
     await op.post(`/admin/v1/merchants/${m.id}/extend_test_mode`, { hours: 0 }).expect(400);
     const operatorMade = await t.createMerchant('Vouched Shop');

@@ -18,11 +18,19 @@ function post(port: number, serverCa: string, urlPath: string, client: { cert: s
   return new Promise((resolve, reject) => {
     const body = '{}';
     const req = https.request(
-      { host: '127.0.0.1', port, path: urlPath, method: 'POST', ca: serverCa, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }, ...(client ?? {}) },
+      {
+        host: '127.0.0.1',
+        port,
+        path: urlPath,
+        method: 'POST',
+        ca: serverCa,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+        ...(client ?? {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8'))}));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
       },
     );
     req.on('error', reject);

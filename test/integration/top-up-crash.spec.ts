@@ -75,7 +75,8 @@ describe('mobile top-up: exactly once across a gateway kill -9', function () {
   it('a top-up whose gateway was killed mid-call is delivered once after the restart', async () => {
     const { id: merchantId } = await t.createMerchant('Top-ups');
     await putTopUpSettings(t.gateway.app, topUpSettings(merchantId)).expect(200);
-    const created = (await request(t.gateway.app).post('/plugins/top-up/api/top-ups').send({ phone: TOP_UP_NUMBERS.timesOut, amount: 20_000 }).expect(201)).body as { id: string; status_url: string; payment_url: string };
+    const created = (await request(t.gateway.app).post('/plugins/top-up/api/top-ups').send({ phone: TOP_UP_NUMBERS.timesOut, amount: 20_000 }).expect(201))
+      .body as { id: string; status_url: string; payment_url: string };
     await postCard(t.gateway.app, pageTokenOf(created.payment_url), CARDS.visa);
     const db = t.gateway.db;
     assert.equal((await db('top_ups').where({ id: created.id }).first()).status, 'paid');
@@ -83,7 +84,10 @@ describe('mobile top-up: exactly once across a gateway kill -9', function () {
     const first = startGateway();
     await first.port;
     // The provider has the top-up (it took effect) and is holding its answer: kill the gateway now.
-    await eventually(async () => (await db('top_up_sandbox_operations').where({ reference: created.id })).length === 1, `the first gateway's send (${first.output()})`);
+    await eventually(
+      async () => (await db('top_up_sandbox_operations').where({ reference: created.id })).length === 1,
+      `the first gateway's send (${first.output()})`,
+    );
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');
     const crashed = await db('top_ups').where({ id: created.id }).first();
@@ -91,10 +95,17 @@ describe('mobile top-up: exactly once across a gateway kill -9', function () {
 
     const second = startGateway();
     const port = await second.port;
-    await eventually(async () => (await db('top_ups').where({ id: created.id }).first()).status === 'delivered', `delivery by the restarted gateway (${second.output()})`, 60_000);
+    await eventually(
+      async () => (await db('top_ups').where({ id: created.id }).first()).status === 'delivered',
+      `delivery by the restarted gateway (${second.output()})`,
+      60_000,
+    );
     const calls = (await db('top_up_sandbox_calls').where({ reference: created.id })) as Array<{ kind: string }>;
     assert.equal(calls.filter((c) => c.kind === 'send').length, 1, 'never sent twice');
-    assert.ok(calls.some((c) => c.kind === 'inquiry'), 'the restarted gateway asked instead of sending');
+    assert.ok(
+      calls.some((c) => c.kind === 'inquiry'),
+      'the restarted gateway asked instead of sending',
+    );
     assert.equal((await db('top_up_sandbox_operations').where({ reference: created.id })).length, 1, 'one top-up took effect');
     // The buyer's status, from the restarted process over a real loopback connection.
     const token = created.status_url.split('/status/')[1];

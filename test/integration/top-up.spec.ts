@@ -17,7 +17,16 @@ import { TOP_UP_NUMBERS, TOP_UP_TEST_OPTIONS, putTopUpSettings, topUpSettings } 
 
 const FAST_MAIL = { TENDER_NOTIFY_POLL_MS: '20', TENDER_EMAIL_RETRY_BASE_MS: '20', TENDER_EMAIL_RETRY_MAX_MS: '100' };
 
-interface Created { id: string; status: string; fee: number; total: number; payment_url: string; status_url: string; phone: string; operator: string }
+interface Created {
+  id: string;
+  status: string;
+  fee: number;
+  total: number;
+  payment_url: string;
+  status_url: string;
+  phone: string;
+  operator: string;
+}
 
 describe('mobile top-up (@tender/plugin-top-up)', function () {
   this.timeout(60_000);
@@ -33,7 +42,14 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
     t = await startTestGateway({
       clock,
       plugins: [sandboxPlugin, accountsPlugin, topUpPlugin],
-      env: { ...TOP_UP_TEST_OPTIONS, ...FAST_MAIL, TENDER_SMTP_URL: smtp.url(), TENDER_MAIL_FROM: 'Tender <no-reply@pay.tender.test>', TENDER_BRAND_NAME: 'Acme Mobile', TENDER_BRAND_COLOR: '#AA3300' },
+      env: {
+        ...TOP_UP_TEST_OPTIONS,
+        ...FAST_MAIL,
+        TENDER_SMTP_URL: smtp.url(),
+        TENDER_MAIL_FROM: 'Tender <no-reply@pay.tender.test>',
+        TENDER_BRAND_NAME: 'Acme Mobile',
+        TENDER_BRAND_COLOR: '#AA3300',
+      },
     });
     t.gateway.startBackgroundJobs();
     delivery = t.gateway.container.resolve<TopUpDelivery>(TOP_UP_DELIVERY);
@@ -47,8 +63,10 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
   const app = () => t.gateway.app;
   const create = (body: Record<string, unknown>) => request(app()).post('/plugins/top-up/api/top-ups').send(body);
   const row = async (id: string) => (await t.gateway.db('top_ups').where({ id }).first()) as Record<string, unknown>;
-  const calls = async (reference: string, kind: string) => Number(((await t.gateway.db('top_up_sandbox_calls').where({ reference, kind }).count({ n: '*' }).first()) as { n: unknown }).n);
-  const riskOf = async (paymentId: string) => JSON.stringify((await request(app()).get(`/v1/payments/${paymentId}`).set('Authorization', `Bearer ${merchantKey}`).expect(200)).body.risk);
+  const calls = async (reference: string, kind: string) =>
+    Number(((await t.gateway.db('top_up_sandbox_calls').where({ reference, kind }).count({ n: '*' }).first()) as { n: unknown }).n);
+  const riskOf = async (paymentId: string) =>
+    JSON.stringify((await request(app()).get(`/v1/payments/${paymentId}`).set('Authorization', `Bearer ${merchantKey}`).expect(200)).body.risk);
   const effects = async (reference: string) => (await t.gateway.db('top_up_sandbox_operations').where({ reference })) as Array<Record<string, unknown>>;
 
   /** Creates a top-up through the API and pays its payment with a card on the hosted page. */
@@ -64,9 +82,27 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
     const counter = await RowCounter.of(t.gateway.db);
     const before = await counter.counts();
     assert.equal((await create({ phone: TOP_UP_NUMBERS.accepts, amount: 10_000 }).expect(409)).body.error.code, 'top_up_not_configured');
-    assert.equal((await putTopUpSettings(app(), topUpSettings(merchantId, { daily_limit_per_number: 0.5 })).expect(400)).body.error.param, 'daily_limit_per_number');
-    assert.equal((await putTopUpSettings(app(), topUpSettings(merchantId, { operators: { '7740000076': { name: 'MTS', min_amount: 5000, max_amount: 100 } } })).expect(400)).body.error.param, 'operators.7740000076.min_amount');
-    assert.equal((await putTopUpSettings(app(), topUpSettings(merchantId, { operators: { '7740000076': { name: 'MTS', min_amount: 100, max_amount: 1000, fee_bps: 10001 } } })).expect(400)).body.error.param, 'operators.7740000076.fee_bps');
+    assert.equal(
+      (await putTopUpSettings(app(), topUpSettings(merchantId, { daily_limit_per_number: 0.5 })).expect(400)).body.error.param,
+      'daily_limit_per_number',
+    );
+    assert.equal(
+      (
+        await putTopUpSettings(app(), topUpSettings(merchantId, { operators: { '7740000076': { name: 'MTS', min_amount: 5000, max_amount: 100 } } })).expect(
+          400,
+        )
+      ).body.error.param,
+      'operators.7740000076.min_amount',
+    );
+    assert.equal(
+      (
+        await putTopUpSettings(
+          app(),
+          topUpSettings(merchantId, { operators: { '7740000076': { name: 'MTS', min_amount: 100, max_amount: 1000, fee_bps: 10001 } } }),
+        ).expect(400)
+      ).body.error.param,
+      'operators.7740000076.fee_bps',
+    );
     await request(app()).put('/admin/v1/top-up/settings').send(topUpSettings(merchantId)).expect(401);
     assert.deepEqual(RowCounter.changed(before, await counter.counts()), []);
     await putTopUpSettings(app(), topUpSettings(merchantId)).expect(200);
@@ -108,14 +144,20 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
     const page = await request(app()).post('/plugins/top-up/').type('form').send({ phone: '+7 495 <b>1', amount: '100', locale: 'ru' }).expect(400);
     assert.match(page.text, /Введите российский мобильный номер/);
     assert.ok(page.text.includes('+7 495 &lt;b&gt;1') && !page.text.includes('<b>1'));
-    assert.match((await request(app()).post('/plugins/top-up/').type('form').send({ phone: TOP_UP_NUMBERS.accepts, amount: '12,345', locale: 'en' }).expect(400)).text, /Enter the amount in rubles/);
+    assert.match(
+      (await request(app()).post('/plugins/top-up/').type('form').send({ phone: TOP_UP_NUMBERS.accepts, amount: '12,345', locale: 'en' }).expect(400)).text,
+      /Enter the amount in rubles/,
+    );
     assert.deepEqual(RowCounter.changed(before, await counter.counts()), []);
   });
 
   it('prices the fee exactly, pays on the hosted page and tops up once; the buyer gets a receipt and a status page', async () => {
     const created = (await create({ phone: '8 (916) 123-00-01', amount: 10_050, email: 'buyer@example.com', locale: 'en' }).expect(201)).body as Created;
     // MTS: 500 fixed + round_half_up(10050 * 150 / 10000 = 150.75) = 651.
-    assert.deepEqual([created.fee, created.total, created.phone, created.operator, created.status], [651, 10_701, '+7 916 ***-**-01', 'MTS', 'awaiting_payment']);
+    assert.deepEqual(
+      [created.fee, created.total, created.phone, created.operator, created.status],
+      [651, 10_701, '+7 916 ***-**-01', 'MTS', 'awaiting_payment'],
+    );
     const pay = await t.gateway.db('payments').where({ order_id: created.id, merchant_id: merchantId }).first();
     assert.equal(Number(pay!.amount), 10_701);
     assert.equal(pay!.return_url, created.status_url);
@@ -146,7 +188,10 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
   it('two delivery passes at once send a paid top-up once (the lease)', async () => {
     const created = await paidTopUp('+79161230011');
     const worked = await Promise.all([delivery.runOnce(), delivery.runOnce(), delivery.runOnce()]);
-    assert.equal(worked.reduce((a, b) => a + b, 0), 1);
+    assert.equal(
+      worked.reduce((a, b) => a + b, 0),
+      1,
+    );
     assert.equal(await calls(created.id, 'send'), 1);
     assert.equal((await row(created.id)).status, 'delivered');
   });
@@ -181,14 +226,19 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
     const refunds = await t.gateway.db('refunds').where({ payment_id: String(r.payment_id) });
     assert.equal(refunds.length, 1);
     assert.equal(Number(refunds[0].amount), created.total, 'the fee is refunded too');
-    const payment = await t.gateway.db('payments').where({ id: String(r.payment_id) }).first();
+    const payment = await t.gateway
+      .db('payments')
+      .where({ id: String(r.payment_id) })
+      .first();
     assert.equal(payment!.status, 'refunded');
     // A second pass after a crash between refund and status write reuses the refund's idempotency key.
     await t.gateway.db('top_ups').where({ id: created.id }).update({ status: 'refund_pending' });
     await delivery.runOnce();
     assert.equal((await t.gateway.db('refunds').where({ payment_id: String(r.payment_id) })).length, 1);
     assert.equal((await row(created.id)).status, 'refunded');
-    const status = await request(app()).get(`/plugins/top-up/status/${created.status_url.split('/status/')[1]}?lang=ru`).expect(200);
+    const status = await request(app())
+      .get(`/plugins/top-up/status/${created.status_url.split('/status/')[1]}?lang=ru`)
+      .expect(200);
     assert.match(status.text, /платёж возвращён на карту/);
   });
 
@@ -241,7 +291,14 @@ describe('mobile top-up (@tender/plugin-top-up)', function () {
     assert.equal((await row(created.id)).status, 'canceled');
     await delivery.runOnce();
     assert.equal(await calls(created.id, 'send'), 0);
-    assert.match((await request(app()).get(`/plugins/top-up/status/${created.status_url.split('/status/')[1]}?lang=en`).expect(200)).text, /nothing was charged/);
+    assert.match(
+      (
+        await request(app())
+          .get(`/plugins/top-up/status/${created.status_url.split('/status/')[1]}?lang=en`)
+          .expect(200)
+      ).text,
+      /nothing was charged/,
+    );
   });
 
   it('serves a phone-first, white-labelled page in ru, en and ar', async () => {
@@ -263,10 +320,17 @@ describe('mobile top-up: the operator replaces the numbering plan file', functio
   it('a reload takes a good file and refuses a broken one, keeping the plan in use', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'top-up-plan-'));
     const file = path.join(dir, 'DEF-9xx.csv');
-    const sample = fs.readFileSync(path.join(path.dirname(require.resolve('@tender/plugin-top-up/package.json')), 'numbering-plan', 'numbering-plan.csv'), 'utf8');
+    const sample = fs.readFileSync(
+      path.join(path.dirname(require.resolve('@tender/plugin-top-up/package.json')), 'numbering-plan', 'numbering-plan.csv'),
+      'utf8',
+    );
     fs.writeFileSync(file, sample);
     fs.writeFileSync(path.join(dir, 'DEF-9xx.meta.json'), JSON.stringify({ source: 'Минцифры России, DEF-9xx.csv (test copy)', date: '2026-12-01' }));
-    const t = await startTestGateway({ plugins: [sandboxPlugin, topUpPlugin], dashboard: false, env: { ...TOP_UP_TEST_OPTIONS, TENDER_PLUGIN_TOP_UP_NUMBERING_PLAN_FILE: file } });
+    const t = await startTestGateway({
+      plugins: [sandboxPlugin, topUpPlugin],
+      dashboard: false,
+      env: { ...TOP_UP_TEST_OPTIONS, TENDER_PLUGIN_TOP_UP_NUMBERING_PLAN_FILE: file },
+    });
     const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
     try {
       const { id } = await t.createMerchant('Top-ups');
@@ -295,7 +359,11 @@ describe('mobile top-up: top-ups opened per address', function () {
   this.timeout(60_000);
 
   it('refuses an address that opened too many top-ups, leaving no top-up behind', async () => {
-    const t = await startTestGateway({ plugins: [sandboxPlugin, topUpPlugin], dashboard: false, env: { ...TOP_UP_TEST_OPTIONS, TENDER_PLUGIN_TOP_UP_CREATES_PER_ADDRESS_PER_HOUR: '2' } });
+    const t = await startTestGateway({
+      plugins: [sandboxPlugin, topUpPlugin],
+      dashboard: false,
+      env: { ...TOP_UP_TEST_OPTIONS, TENDER_PLUGIN_TOP_UP_CREATES_PER_ADDRESS_PER_HOUR: '2' },
+    });
     try {
       const { id } = await t.createMerchant('Top-ups');
       await putTopUpSettings(t.gateway.app, topUpSettings(id)).expect(200);

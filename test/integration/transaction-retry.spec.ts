@@ -23,7 +23,10 @@ describe('transaction retry after a deadlock', function () {
       t.string('id').primary();
       t.integer('n').notNullable();
     });
-    await db('retry_rows').insert([{ id: 'a', n: 0 }, { id: 'b', n: 0 }]);
+    await db('retry_rows').insert([
+      { id: 'a', n: 0 },
+      { id: 'b', n: 0 },
+    ]);
   });
   after(async () => {
     if (db !== undefined) await db.destroy();
@@ -55,7 +58,11 @@ describe('transaction retry after a deadlock', function () {
     // One of the two was the deadlock victim and ran twice; the other ran once.
     assert.deepEqual([runs.ab, runs.ba].sort(), [1, 2]);
     const rows = await db('retry_rows').orderBy('id');
-    assert.deepEqual(rows.map((r: { n: number }) => r.n), [2, 2], 'the rolled-back attempt left nothing behind');
+    assert.deepEqual(
+      rows.map((r: { n: number }) => r.n),
+      [2, 2],
+      'the rolled-back attempt left nothing behind',
+    );
   });
 
   it('does not retry an error that is not a lost race', async () => {

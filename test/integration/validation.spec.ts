@@ -56,7 +56,11 @@ describe('validation: bad input changes nothing', function () {
 
   it('create payment: an array or null body', async () => {
     await expectRefused(() => shop.post('/v1/payments', []), 400, 'parameter_invalid');
-    await expectRefused(() => request(t.gateway.app).post('/v1/payments').set('Authorization', `Bearer ${shop.key}`).set('Content-Type', 'application/json').send('null'), 400, 'body_invalid_json');
+    await expectRefused(
+      () => request(t.gateway.app).post('/v1/payments').set('Authorization', `Bearer ${shop.key}`).set('Content-Type', 'application/json').send('null'),
+      400,
+      'body_invalid_json',
+    );
   });
 
   it('malformed JSON is refused without quoting the body back', async () => {
@@ -73,7 +77,11 @@ describe('validation: bad input changes nothing', function () {
   });
 
   it('a form-encoded body is refused with 415', () =>
-    expectRefused(() => request(t.gateway.app).post('/v1/payments').set('Authorization', `Bearer ${shop.key}`).type('form').send('amount=1'), 415, 'content_type_unsupported'));
+    expectRefused(
+      () => request(t.gateway.app).post('/v1/payments').set('Authorization', `Bearer ${shop.key}`).type('form').send('amount=1'),
+      415,
+      'content_type_unsupported',
+    ));
 
   it('a body over the size limit is refused with 413', () =>
     expectRefused(() => shop.post('/v1/payments', { ...good, description: 'x'.repeat(70_000) }), 413, 'body_too_large'));
@@ -115,7 +123,11 @@ describe('validation: bad input changes nothing', function () {
   });
 
   it('the operator API validates merchants', async () => {
-    const admin = (body: unknown) => request(t.gateway.app).post('/admin/v1/merchants').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body as object);
+    const admin = (body: unknown) =>
+      request(t.gateway.app)
+        .post('/admin/v1/merchants')
+        .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+        .send(body as object);
     await expectRefused(() => admin({ name: 'X', email: 'not-an-email' }), 400, 'parameter_invalid', 'email');
     await expectRefused(() => admin({ email: 'a@b.c' }), 400, 'parameter_missing', 'name');
   });

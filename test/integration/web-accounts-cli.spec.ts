@@ -38,7 +38,10 @@ describe('web accounts: tender operator, the operator API and the demo sign-ins'
     });
 
     const start = async (): Promise<{ out: string; url: string }> => {
-      const c = spawn(process.execPath, [MAIN, 'start'], { env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', TENDER_LOG_LEVEL: 'warn', TENDER_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const c = spawn(process.execPath, [MAIN, 'start'], {
+        env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', TENDER_LOG_LEVEL: 'warn', TENDER_DATA_DIR: dataDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child = c;
       let out = '';
       c.stdout?.on('data', (b: Buffer) => (out += b.toString()));
@@ -105,7 +108,10 @@ describe('web accounts: tender operator, the operator API and the demo sign-ins'
       assert.equal((await admin().post('/operators', { email: 'c@ops.example', password: 'short' }).expect(400)).body.error.code, 'web_password_weak');
       assert.equal((await admin().post('/operators', { email: 'd@ops.example', role: 'owner' }).expect(400)).body.error.code, 'parameter_unknown');
       const list = await admin().get('/operators').expect(200);
-      assert.deepEqual(list.body.data.map((o: { email: string }) => o.email), ['a@ops.example', 'b@ops.example']);
+      assert.deepEqual(
+        list.body.data.map((o: { email: string }) => o.email),
+        ['a@ops.example', 'b@ops.example'],
+      );
       const audit = await admin().get('/audit').expect(200);
       assert.ok(audit.body.data.some((e: { action: string }) => e.action === 'operator_account.create'));
     });

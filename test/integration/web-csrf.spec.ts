@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { WebAgent, createMerchantUser, merchantAgent, operatorAgent, signInAgent } from '../support/web-session';
 
-const count = async (t: TestGateway, table: string, where: Record<string, unknown> = {}): Promise<number> => Number((await t.gateway.db(table).where(where).count({ n: '*' }).first())?.n ?? 0);
+const count = async (t: TestGateway, table: string, where: Record<string, unknown> = {}): Promise<number> =>
+  Number((await t.gateway.db(table).where(where).count({ n: '*' }).first())?.n ?? 0);
 
 describe('web shell: CSRF', function () {
   let t: TestGateway;
@@ -26,7 +27,11 @@ describe('web shell: CSRF', function () {
   it('refuses a wrong token, and the token of another session', async () => {
     const other = await merchantAgent(t, { role: 'owner' });
     const users = await count(t, 'web_accounts');
-    await owner.agent.post('/dashboard/team').type('form').send({ _csrf: `${owner.csrf.slice(0, -1)}${owner.csrf.endsWith('x') ? 'y' : 'x'}`, email: 'forged@example.com', role: 'owner' }).expect(403);
+    await owner.agent
+      .post('/dashboard/team')
+      .type('form')
+      .send({ _csrf: `${owner.csrf.slice(0, -1)}${owner.csrf.endsWith('x') ? 'y' : 'x'}`, email: 'forged@example.com', role: 'owner' })
+      .expect(403);
     await owner.agent.post('/dashboard/team').type('form').send({ _csrf: other.csrf, email: 'forged@example.com', role: 'owner' }).expect(403);
     await owner.agent.post('/dashboard/team').set('X-CSRF-Token', other.csrf).send({ email: 'forged@example.com', role: 'owner' }).expect(403);
     assert.equal(await count(t, 'web_accounts'), users);
@@ -59,22 +64,44 @@ describe('web shell: CSRF', function () {
 
   it('refuses a sign-in form posted without its own token (login CSRF)', async () => {
     const user = await createMerchantUser(t);
-    const res = await (await import('supertest')).default(t.gateway.app).post('/dashboard/signin').type('form').send({ email: user.email, password: user.password }).expect(403);
-    assert.equal(([] as string[]).concat(res.headers['set-cookie'] ?? []).some((c) => c.startsWith('tender_dashboard_session=')), false);
+    const res = await (
+      await import('supertest')
+    )
+      .default(t.gateway.app)
+      .post('/dashboard/signin')
+      .type('form')
+      .send({ email: user.email, password: user.password })
+      .expect(403);
+    assert.equal(
+      ([] as string[]).concat(res.headers['set-cookie'] ?? []).some((c) => c.startsWith('tender_dashboard_session=')),
+      false,
+    );
     await signInAgent(t.gateway.app, 'dashboard', user);
   });
 
   it("answers a script's request (Accept: application/json) with the catalogue's JSON errors", async () => {
     const refused = await owner.agent.post('/dashboard/mode').set('Accept', 'application/json').send({ mode: 'live' }).expect(403);
     assert.equal(refused.body.error.code, 'csrf_token_invalid');
-    const anonymous = await (await import('supertest')).default(t.gateway.app).post('/dashboard/mode').set('Accept', 'application/json').send({ mode: 'live' }).expect(401);
+    const anonymous = await (
+      await import('supertest')
+    )
+      .default(t.gateway.app)
+      .post('/dashboard/mode')
+      .set('Accept', 'application/json')
+      .send({ mode: 'live' })
+      .expect(401);
     assert.equal(anonymous.body.error.code, 'web_session_required');
     const support = await merchantAgent(t, { role: 'support', merchantId: owner.user.merchantId });
     const forbidden = await support.agent.get('/dashboard/team').set('Accept', 'application/json').expect(403);
     assert.equal(forbidden.body.error.code, 'web_role_forbidden');
     const agent = (await import('supertest')).default.agent(t.gateway.app);
     const form = await agent.get('/dashboard/signin').expect(200);
-    const failed = await agent.post('/dashboard/signin').set('Accept', 'application/json').type('form').send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] ?? '', email: owner.user.email, password: 'wrong password' }).expect(401);
+    const failed = await agent
+      .post('/dashboard/signin')
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] ?? '', email: owner.user.email, password: 'wrong password' })
+      .expect(401);
     assert.equal(failed.body.error.code, 'web_signin_failed');
   });
 });

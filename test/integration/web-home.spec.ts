@@ -13,7 +13,8 @@ interface ChartData {
   approvalBasisPoints: Array<number | null>;
 }
 
-const chartOf = (html: string): ChartData => JSON.parse(/<script type="application\/json" id="home-chart-data"[^>]*>([^<]*)<\/script>/.exec(html)?.[1] ?? 'null') as ChartData;
+const chartOf = (html: string): ChartData =>
+  JSON.parse(/<script type="application\/json" id="home-chart-data"[^>]*>([^<]*)<\/script>/.exec(html)?.[1] ?? 'null') as ChartData;
 const section = (html: string, id: string): string => {
   const start = html.indexOf(`id="${id}"`);
   assert.ok(start >= 0, `section ${id}`);
@@ -69,7 +70,10 @@ describe('web shell: the dashboard home', function () {
   it('lists the top decline reasons of the month', async () => {
     const declines = section((await web.agent.get('/dashboard').expect(200)).text, 'declines');
     const codes = [...declines.matchAll(/data-code="([a-z_]+)"><span>([^<]+)<\/span> <span class="muted" dir="ltr">(\d+)</g)].map((m) => [m[1], m[3]]);
-    assert.deepEqual(codes.slice(0, 2), [['do_not_honor', '2'], ['insufficient_funds', '1']]);
+    assert.deepEqual(codes.slice(0, 2), [
+      ['do_not_honor', '2'],
+      ['insufficient_funds', '1'],
+    ]);
   });
 
   it('gives the charts one point per day with the day volume and approval rate', async () => {

@@ -22,7 +22,7 @@ describe('web shell: the invitation e-mail through a real SMTP server', function
     await smtp.close();
   });
 
-  it('sends the invitation in the inviting owner\'s language, and its link sets the password once', async () => {
+  it("sends the invitation in the inviting owner's language, and its link sets the password once", async () => {
     const owner = await merchantAgent(t, { role: 'owner' });
     await owner.agent.get('/dashboard/team?lang=ru').expect(200);
     await owner.agent.post('/dashboard/team').type('form').send({ _csrf: owner.csrf, email: 'helper@shop.example', role: 'support' }).expect(303);
@@ -36,7 +36,11 @@ describe('web shell: the invitation e-mail through a real SMTP server', function
     const agent = request.agent(t.gateway.app);
     const linkPath = new URL(url).pathname;
     const form = await agent.get(linkPath).expect(200);
-    await agent.post(linkPath).type('form').send({ _csrf: csrfOf(form.text), password: WEB_PASSWORD, password_again: WEB_PASSWORD }).expect(303);
+    await agent
+      .post(linkPath)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), password: WEB_PASSWORD, password_again: WEB_PASSWORD })
+      .expect(303);
     assert.equal((await postSignin(request.agent(t.gateway.app), 'dashboard', 'helper@shop.example', WEB_PASSWORD)).status, 303);
     await request(t.gateway.app).get(linkPath).expect(400);
   });

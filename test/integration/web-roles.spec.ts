@@ -24,7 +24,11 @@ describe('web shell: roles, the team screen and set-password links', function ()
       const page = await web.agent.get('/dashboard/team').expect(403);
       assert.match(page.text, /id="forbidden"/);
       const before = Number((await t.gateway.db('web_accounts').count({ n: '*' }).first())?.n);
-      await web.agent.post('/dashboard/team').type('form').send({ _csrf: web.csrf, email: `sneaky-${role}@example.com`, role: 'owner' }).expect(403);
+      await web.agent
+        .post('/dashboard/team')
+        .type('form')
+        .send({ _csrf: web.csrf, email: `sneaky-${role}@example.com`, role: 'owner' })
+        .expect(403);
       await web.agent.post(`/dashboard/team/${owner.user.accountId}/remove`).type('form').send({ _csrf: web.csrf }).expect(403);
       await web.agent.post(`/dashboard/team/${web.user.accountId}/role`).type('form').send({ _csrf: web.csrf, role: 'owner' }).expect(403);
       assert.equal(Number((await t.gateway.db('web_accounts').count({ n: '*' }).first())?.n), before);
@@ -48,9 +52,17 @@ describe('web shell: roles, the team screen and set-password links', function ()
     const agent = request.agent(t.gateway.app);
     const form = await agent.get(linkPath).expect(200);
     assert.match(form.text, /new\.dev@example\.com/);
-    await agent.post(linkPath).type('form').send({ _csrf: csrfOf(form.text), password: 'short', password_again: 'short' }).expect(400);
+    await agent
+      .post(linkPath)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), password: 'short', password_again: 'short' })
+      .expect(400);
     const again = await agent.get(linkPath).expect(200);
-    await agent.post(linkPath).type('form').send({ _csrf: csrfOf(again.text), password: WEB_PASSWORD, password_again: WEB_PASSWORD }).expect(303);
+    await agent
+      .post(linkPath)
+      .type('form')
+      .send({ _csrf: csrfOf(again.text), password: WEB_PASSWORD, password_again: WEB_PASSWORD })
+      .expect(303);
     // The link works once.
     await request(t.gateway.app).get(linkPath).expect(400);
     assert.equal((await postSignin(request.agent(t.gateway.app), 'dashboard', 'new.dev@example.com', WEB_PASSWORD)).status, 303);
@@ -59,7 +71,11 @@ describe('web shell: roles, the team screen and set-password links', function ()
   it('refuses a second account for the same e-mail, changes roles, and keeps the last owner', async () => {
     const res = await owner.agent.post('/dashboard/team').type('form').send({ _csrf: owner.csrf, email: owner.user.email, role: 'support' }).expect(409);
     assert.match(res.text, /already has a dashboard account/);
-    const lastOwner = await owner.agent.post(`/dashboard/team/${owner.user.accountId}/role`).type('form').send({ _csrf: owner.csrf, role: 'support' }).expect(409);
+    const lastOwner = await owner.agent
+      .post(`/dashboard/team/${owner.user.accountId}/role`)
+      .type('form')
+      .send({ _csrf: owner.csrf, role: 'support' })
+      .expect(409);
     assert.match(lastOwner.text, /at least one owner/);
     assert.equal((await t.gateway.db('web_accounts').where({ id: owner.user.accountId }).first())!.role, 'owner');
     const support = await createMerchantUser(t, { merchantId, role: 'support' });
@@ -67,7 +83,7 @@ describe('web shell: roles, the team screen and set-password links', function ()
     assert.equal((await t.gateway.db('web_accounts').where({ id: support.accountId }).first())!.role, 'developer');
   });
 
-  it('removes a user and ends their sessions; another merchant\'s user cannot be touched', async () => {
+  it("removes a user and ends their sessions; another merchant's user cannot be touched", async () => {
     const member = await merchantAgent(t, { role: 'support', merchantId });
     await owner.agent.post(`/dashboard/team/${member.user.accountId}/remove`).type('form').send({ _csrf: owner.csrf }).expect(303);
     await member.agent.get('/dashboard').expect(303);
@@ -78,17 +94,29 @@ describe('web shell: roles, the team screen and set-password links', function ()
   });
 
   it("makes the merchant's registered e-mail its first owner through a set-password link", async () => {
-    const res = await request(t.gateway.app).post('/admin/v1/merchants').set('Authorization', 'Bearer adm_test_0123456789abcdefghijklmnop').send({ name: 'Fresh Shop', email: 'Founder@Fresh.example' }).expect(201);
+    const res = await request(t.gateway.app)
+      .post('/admin/v1/merchants')
+      .set('Authorization', 'Bearer adm_test_0123456789abcdefghijklmnop')
+      .send({ name: 'Fresh Shop', email: 'Founder@Fresh.example' })
+      .expect(201);
     const agent = request.agent(t.gateway.app);
     const form = await agent.get('/dashboard/password-link').expect(200);
-    const sent = await agent.post('/dashboard/password-link').type('form').send({ _csrf: csrfOf(form.text), email: 'founder@fresh.example' }).expect(200);
+    const sent = await agent
+      .post('/dashboard/password-link')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), email: 'founder@fresh.example' })
+      .expect(200);
     assert.match(sent.text, /id="link-sent"/);
     const owner = await t.gateway.db('web_accounts').where({ realm: 'merchant', email: 'founder@fresh.example' }).first();
     assert.equal(owner!.merchant_id, res.body.id);
     assert.equal(owner!.role, 'owner');
     // An unknown address gets the same page and creates nothing.
     const form2 = await agent.get('/dashboard/password-link').expect(200);
-    const unknown = await agent.post('/dashboard/password-link').type('form').send({ _csrf: csrfOf(form2.text), email: 'stranger@nowhere.example' }).expect(200);
+    const unknown = await agent
+      .post('/dashboard/password-link')
+      .type('form')
+      .send({ _csrf: csrfOf(form2.text), email: 'stranger@nowhere.example' })
+      .expect(200);
     assert.match(unknown.text, /id="link-sent"/);
     assert.equal(await t.gateway.db('web_accounts').where({ email: 'stranger@nowhere.example' }).first(), undefined);
   });

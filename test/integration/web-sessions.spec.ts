@@ -12,7 +12,8 @@ import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { makeLoopbackServerCertificate } from '../support/tls-server';
 import { createMerchantUser, createOperatorAccount, csrfOf, merchantAgent, postSignin, signInAgent } from '../support/web-session';
 
-const sessionCookieOf = (res: request.Response, name = 'tender_dashboard_session'): string | undefined => ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${name}=`));
+const sessionCookieOf = (res: request.Response, name = 'tender_dashboard_session'): string | undefined =>
+  ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${name}=`));
 
 describe('web shell: sessions, sign-out everywhere, TOTP', function () {
   const clock = new FixedClock(Date.parse('2026-05-20T08:00:00Z'));
@@ -64,7 +65,12 @@ describe('web shell: sessions, sign-out everywhere, TOTP', function () {
       const res = await request(second.app).get('/dashboard/security').set('Cookie', pair).expect(200);
       assert.match(res.text, new RegExp(user.email.replace(/[.]/g, '\\.')));
       // A change made through the second process (sign-out everywhere) holds in the first.
-      await request(second.app).post('/dashboard/security/signout-everywhere').set('Cookie', pair).type('form').send({ _csrf: csrfOf(res.text) }).expect(303);
+      await request(second.app)
+        .post('/dashboard/security/signout-everywhere')
+        .set('Cookie', pair)
+        .type('form')
+        .send({ _csrf: csrfOf(res.text) })
+        .expect(303);
       await web.agent.get('/dashboard').expect(303);
       // The lockout counters are shared too.
       const victim = await createMerchantUser(t);
@@ -88,9 +94,17 @@ describe('web shell: sessions, sign-out everywhere, TOTP', function () {
     assert.ok(uri !== null && secret !== undefined);
     assert.match((uri[1] ?? uri[2] ?? '').replace(/&#x3D;/g, '=').replace(/&amp;/g, '&'), /^otpauth:\/\/totp\/Tender:.*secret=[A-Z2-7]+/);
     const totp = new TOTP({ issuer: 'Tender', label: operator.email, secret: Secret.fromBase32(secret), digits: 6, period: 30 });
-    const wrong = await web.agent.post('/console/security/totp/confirm').type('form').send({ _csrf: web.csrf, code: totp.generate({ timestamp: clock.now() + 10 * 60_000 }) }).expect(400);
+    const wrong = await web.agent
+      .post('/console/security/totp/confirm')
+      .type('form')
+      .send({ _csrf: web.csrf, code: totp.generate({ timestamp: clock.now() + 10 * 60_000 }) })
+      .expect(400);
     assert.match(wrong.text, /does not match/);
-    await web.agent.post('/console/security/totp/confirm').type('form').send({ _csrf: web.csrf, code: totp.generate({ timestamp: clock.now() }) }).expect(303);
+    await web.agent
+      .post('/console/security/totp/confirm')
+      .type('form')
+      .send({ _csrf: web.csrf, code: totp.generate({ timestamp: clock.now() }) })
+      .expect(303);
     assert.match((await web.agent.get('/console/security').expect(200)).text, /data-enabled="true"/);
     const row = await t.gateway.db('web_accounts').where({ id: operator.accountId }).first();
     assert.ok(!String(row!.totp_secret_box).includes(secret), 'the secret is sealed at rest');
@@ -104,10 +118,17 @@ describe('web shell: sessions, sign-out everywhere, TOTP', function () {
     // Half signed in is not signed in.
     await agent.get('/console').expect(303);
     const codePage = await agent.get('/console/signin/code').expect(200);
-    const bad = await agent.post('/console/signin/code').type('form').send({ _csrf: csrfOf(codePage.text), code: '000000' === totp.generate({ timestamp: clock.now() }) ? '111111' : '000000' });
+    const bad = await agent
+      .post('/console/signin/code')
+      .type('form')
+      .send({ _csrf: csrfOf(codePage.text), code: '000000' === totp.generate({ timestamp: clock.now() }) ? '111111' : '000000' });
     assert.equal(bad.status, 401);
     const code = totp.generate({ timestamp: clock.now() });
-    const good = await agent.post('/console/signin/code').type('form').send({ _csrf: csrfOf(codePage.text), code }).expect(303);
+    const good = await agent
+      .post('/console/signin/code')
+      .type('form')
+      .send({ _csrf: csrfOf(codePage.text), code })
+      .expect(303);
     const fullId = /=([^;]+)/.exec(sessionCookieOf(good, 'tender_console_session') ?? '')?.[1];
     assert.ok(pendingId !== undefined && fullId !== undefined && pendingId !== fullId, 'a new session id once the code is right');
     await agent.get('/console').expect(200);
@@ -117,7 +138,15 @@ describe('web shell: sessions, sign-out everywhere, TOTP', function () {
     const replay = request.agent(t.gateway.app);
     await postSignin(replay, 'console', operator.email, operator.password);
     const replayPage = await replay.get('/console/signin/code').expect(200);
-    assert.equal((await replay.post('/console/signin/code').type('form').send({ _csrf: csrfOf(replayPage.text), code })).status, 401);
+    assert.equal(
+      (
+        await replay
+          .post('/console/signin/code')
+          .type('form')
+          .send({ _csrf: csrfOf(replayPage.text), code })
+      ).status,
+      401,
+    );
   });
 
   it('serves Secure cookies when the gateway itself speaks TLS', async () => {
@@ -129,11 +158,30 @@ describe('web shell: sessions, sign-out everywhere, TOTP', function () {
       const { port } = await tls.gateway.listen(0, '127.0.0.1');
       const call = (method: string, urlPath: string, headers: Record<string, string>, body?: string) =>
         new Promise<{ status: number; cookies: string[]; text: string }>((resolve, reject) => {
-          const req = https.request({ host: '127.0.0.1', port, path: urlPath, method, ca: certificatePem, headers: { ...headers, ...(body === undefined ? {} : { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) }) } }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, cookies: ([] as string[]).concat(res.headers['set-cookie'] ?? []), text: Buffer.concat(chunks).toString('utf8') }));
-          });
+          const req = https.request(
+            {
+              host: '127.0.0.1',
+              port,
+              path: urlPath,
+              method,
+              ca: certificatePem,
+              headers: {
+                ...headers,
+                ...(body === undefined ? {} : { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) }),
+              },
+            },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () =>
+                resolve({
+                  status: res.statusCode ?? 0,
+                  cookies: ([] as string[]).concat(res.headers['set-cookie'] ?? []),
+                  text: Buffer.concat(chunks).toString('utf8'),
+                }),
+              );
+            },
+          );
           req.on('error', reject);
           req.end(body);
         });
@@ -157,10 +205,18 @@ describe('web shell: sessions, sign-out everywhere, TOTP', function () {
     const user = await createMerchantUser(t);
     const a = await signInAgent(t.gateway.app, 'dashboard', user);
     const b = await signInAgent(t.gateway.app, 'dashboard', user);
-    const wrong = await a.agent.post('/dashboard/security/password').type('form').send({ _csrf: a.csrf, current_password: 'not it at all', new_password: 'a brand new passphrase', new_password_again: 'a brand new passphrase' }).expect(400);
+    const wrong = await a.agent
+      .post('/dashboard/security/password')
+      .type('form')
+      .send({ _csrf: a.csrf, current_password: 'not it at all', new_password: 'a brand new passphrase', new_password_again: 'a brand new passphrase' })
+      .expect(400);
     assert.match(wrong.text, /current password is not right/);
     await b.agent.get('/dashboard').expect(200);
-    await a.agent.post('/dashboard/security/password').type('form').send({ _csrf: a.csrf, current_password: user.password, new_password: 'a brand new passphrase', new_password_again: 'a brand new passphrase' }).expect(303);
+    await a.agent
+      .post('/dashboard/security/password')
+      .type('form')
+      .send({ _csrf: a.csrf, current_password: user.password, new_password: 'a brand new passphrase', new_password_again: 'a brand new passphrase' })
+      .expect(303);
     await a.agent.get('/dashboard').expect(200);
     await b.agent.get('/dashboard').expect(303);
     assert.equal((await postSignin(request.agent(t.gateway.app), 'dashboard', user.email, user.password)).status, 401);

@@ -57,8 +57,8 @@ describe('web shell: sign-in and sessions', function () {
     for (const next of ['https://evil.example/', '//evil.example/dashboard', '/console', '/dashboard/../v1']) {
       const res = await postSignin(request.agent(t.gateway.app), 'dashboard', user.email, user.password, next);
       assert.equal(res.status, 303);
-      assert.ok(res.headers.location === '/dashboard' || (res.headers.location).startsWith('/dashboard/'), `${next} -> ${res.headers.location}`);
-      assert.ok(!(res.headers.location).includes('//'));
+      assert.ok(res.headers.location === '/dashboard' || res.headers.location.startsWith('/dashboard/'), `${next} -> ${res.headers.location}`);
+      assert.ok(!res.headers.location.includes('//'));
     }
   });
 
@@ -67,14 +67,22 @@ describe('web shell: sign-in and sessions', function () {
     const planted = 'A'.repeat(32);
     const agent = request.agent(t.gateway.app);
     const form = await agent.get('/dashboard/signin').set('Cookie', `tender_dashboard_session=${planted}`).expect(200);
-    const res = await agent.post('/dashboard/signin').set('Cookie', `tender_dashboard_session=${planted}; tender_signin_csrf=${/tender_signin_csrf=([^;]+)/.exec(cookiesOf(form).join(';'))?.[1] ?? ''}`).type('form').send({ _csrf: csrfOf(form.text), email: user.email, password: user.password }).expect(303);
+    const res = await agent
+      .post('/dashboard/signin')
+      .set('Cookie', `tender_dashboard_session=${planted}; tender_signin_csrf=${/tender_signin_csrf=([^;]+)/.exec(cookiesOf(form).join(';'))?.[1] ?? ''}`)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), email: user.email, password: user.password })
+      .expect(303);
     const cookie = sessionCookie(res);
     assert.ok(cookie !== undefined);
     const id = /^tender_dashboard_session=([^;]+)/.exec(cookie)?.[1] ?? '';
     assert.notEqual(id, planted);
     assert.match(id, /^[0-9A-Za-z]{32}$/);
     const rows = (await t.gateway.db('web_sessions').where({ account_id: user.accountId })) as Array<{ id_hash: string }>;
-    assert.deepEqual(rows.map((r) => r.id_hash), [hashSessionId(id)]);
+    assert.deepEqual(
+      rows.map((r) => r.id_hash),
+      [hashSessionId(id)],
+    );
     assert.ok(!rows.some((r) => r.id_hash === id), 'the raw id is not stored');
     // The planted id does not authenticate.
     await request(t.gateway.app).get('/dashboard').set('Cookie', `tender_dashboard_session=${planted}`).expect(303);

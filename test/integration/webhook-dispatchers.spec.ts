@@ -40,7 +40,16 @@ describe('webhooks: three dispatcher processes on one MySQL/MariaDB database', f
       await t.gateway.db.transaction(async (trx) => {
         for (let i = 0; i < 100; i++) {
           const n = chunk * 100 + i;
-          expected.push(await outbox.record(trx, { merchantId: m.id, livemode: false, type: TYPES[n % 4], objectType: 'payment', objectId: `pay_synthetic${n}`, data: { n } }));
+          expected.push(
+            await outbox.record(trx, {
+              merchantId: m.id,
+              livemode: false,
+              type: TYPES[n % 4],
+              objectType: 'payment',
+              objectId: `pay_synthetic${n}`,
+              data: { n },
+            }),
+          );
         }
       });
     }
@@ -58,8 +67,14 @@ describe('webhooks: three dispatcher processes on one MySQL/MariaDB database', f
     assert.equal(rows.length, 1000);
     assert.ok(rows.every((r: { status: string; attempt_count: number }) => r.status === 'delivered' && r.attempt_count === 1));
     // Disjoint claims: one attempt per delivery, none made twice by two processes.
-    const attempts: Array<{ delivery_id: string; status_code: number | null }> = await db('webhook_attempts').whereIn('delivery_id', rows.map((r: { id: string }) => r.id));
+    const attempts: Array<{ delivery_id: string; status_code: number | null }> = await db('webhook_attempts').whereIn(
+      'delivery_id',
+      rows.map((r: { id: string }) => r.id),
+    );
     assert.equal(attempts.length, 1000, 'one attempt per delivery');
-    assert.ok(attempts.every((a) => a.status_code === 200), 'every attempt answered 200');
+    assert.ok(
+      attempts.every((a) => a.status_code === 200),
+      'every attempt answered 200',
+    );
   });
 });

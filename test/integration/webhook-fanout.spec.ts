@@ -32,22 +32,32 @@ describe('webhooks: deliveries are made from events at dispatch time (WebhookFan
     const outbox = t.gateway.container.resolve(EventOutbox);
     const ids: string[] = [];
     await t.gateway.db.transaction(async (trx) => {
-      for (let i = 0; i < count; i++) ids.push(await outbox.record(trx, { merchantId, livemode: false, type, objectType: 'payment', objectId: `pay_fanout${i}`, data: { i } }));
+      for (let i = 0; i < count; i++)
+        ids.push(await outbox.record(trx, { merchantId, livemode: false, type, objectType: 'payment', objectId: `pay_fanout${i}`, data: { i } }));
     });
     return ids;
   }
 
-  it('writes no delivery in the event\'s transaction; concurrent runs make each (event, endpoint) exactly once', async () => {
+  it("writes no delivery in the event's transaction; concurrent runs make each (event, endpoint) exactly once", async () => {
     const all = (await shop.post('/v1/webhook_endpoints', { url: receiver.url('/all'), events: ['*'] }).expect(201)).body as { id: string };
-    const captured = (await shop.post('/v1/webhook_endpoints', { url: receiver.url('/captured'), events: ['payment.captured'] }).expect(201)).body as { id: string };
+    const captured = (await shop.post('/v1/webhook_endpoints', { url: receiver.url('/captured'), events: ['payment.captured'] }).expect(201)).body as {
+      id: string;
+    };
     await shop.post('/v1/webhook_endpoints', { url: receiver.url('/refunds'), events: ['refund.succeeded'] }).expect(201);
     const ids = [...(await record(150)), ...(await record(100, 'payment.created'))];
     assert.equal((await t.gateway.db('webhook_deliveries').whereIn('event_id', ids)).length, 0, 'nothing before the dispatcher runs');
     // Several dispatchers at once (separate pool connections on MariaDB).
     const fanouts = [0, 1, 2, 3].map(() => t.gateway.container.resolve(WebhookFanout));
     const taken = await Promise.all(fanouts.map((f) => f.run(Date.now())));
-    assert.equal(taken.reduce((a, b) => a + b, 0), 250, 'each event taken by one run');
-    const rows: Array<{ event_id: string; endpoint_id: string }> = await t.gateway.db('webhook_deliveries').whereIn('event_id', ids).select('event_id', 'endpoint_id');
+    assert.equal(
+      taken.reduce((a, b) => a + b, 0),
+      250,
+      'each event taken by one run',
+    );
+    const rows: Array<{ event_id: string; endpoint_id: string }> = await t.gateway
+      .db('webhook_deliveries')
+      .whereIn('event_id', ids)
+      .select('event_id', 'endpoint_id');
     assert.equal(rows.length, 250 + 150, 'one per subscribed endpoint');
     assert.equal(new Set(rows.map((r) => `${r.event_id}/${r.endpoint_id}`)).size, rows.length, 'no pair twice');
     assert.equal(rows.filter((r) => r.endpoint_id === all.id).length, 250);

@@ -41,7 +41,8 @@ describe('webhook URLs: server-side request forgery guard', function () {
   it('refuses IPv6 unique local', () => refused('http://[fd00::1]/hooks', 'webhook_url_private_address'));
   it('refuses IPv6 multicast', () => refused('http://[ff02::1]/hooks', 'webhook_url_private_address'));
   it('refuses IPv4-mapped IPv6 loopback', () => refused('http://[::ffff:127.0.0.1]/hooks', 'webhook_url_private_address'));
-  it('refuses a name that resolves to loopback (after DNS resolution: localhost via /etc/hosts)', () => refused('http://localhost:8080/hooks', 'webhook_url_private_address'));
+  it('refuses a name that resolves to loopback (after DNS resolution: localhost via /etc/hosts)', () =>
+    refused('http://localhost:8080/hooks', 'webhook_url_private_address'));
   it('refuses a name that does not resolve', () => refused('https://no-such-host.invalid/hooks', 'webhook_url_unresolvable'));
 
   it('accepts a public address', async () => {
@@ -58,11 +59,20 @@ describe('webhook URLs: server-side request forgery guard', function () {
       const ep = (await rebinding.post('/v1/webhook_endpoints', { url: 'https://93.184.216.34/hooks', events: ['*'] }).expect(201)).body;
       await t.gateway.db('webhook_endpoints').where({ id: ep.id }).update({ url: receiver.url() });
       const ep2 = (await rebinding.post('/v1/webhook_endpoints', { url: 'https://93.184.216.35/hooks', events: ['*'] }).expect(201)).body;
-      await t.gateway.db('webhook_endpoints').where({ id: ep2.id }).update({ url: `http://localhost:${receiver.port}/hooks` });
+      await t.gateway
+        .db('webhook_endpoints')
+        .where({ id: ep2.id })
+        .update({ url: `http://localhost:${receiver.port}/hooks` });
       t.gateway.startBackgroundJobs();
       await rebinding.pay(CARDS.visa);
-      await eventually(async () => (await t.gateway.db('webhook_attempts').where('error', 'like', 'refused%')).length > 0, 'a refused attempt (literal address)');
-      await eventually(async () => (await t.gateway.db('webhook_attempts').where('error', 'like', '%private or reserved%')).length > 0, 'a refused attempt (resolved name)');
+      await eventually(
+        async () => (await t.gateway.db('webhook_attempts').where('error', 'like', 'refused%')).length > 0,
+        'a refused attempt (literal address)',
+      );
+      await eventually(
+        async () => (await t.gateway.db('webhook_attempts').where('error', 'like', '%private or reserved%')).length > 0,
+        'a refused attempt (resolved name)',
+      );
       assert.equal(receiver.received.length, 0);
     } finally {
       await receiver.close();
@@ -70,7 +80,9 @@ describe('webhook URLs: server-side request forgery guard', function () {
   });
 
   it('allows private targets only in test mode and only with TENDER_OUTBOUND_ALLOW_PRIVATE=true', async () => {
-    const allowing = new WebhookUrlGuard(OutboundHttpClient.create(loadConfig({ TENDER_OUTBOUND_ALLOW_PRIVATE: 'true', TENDER_PUBLIC_URL: 'https://pay.example.com' })));
+    const allowing = new WebhookUrlGuard(
+      OutboundHttpClient.create(loadConfig({ TENDER_OUTBOUND_ALLOW_PRIVATE: 'true', TENDER_PUBLIC_URL: 'https://pay.example.com' })),
+    );
     assert.equal((await allowing.checkRegistration('http://127.0.0.1:9/x', { livemode: false })).hostname, '127.0.0.1');
     await assert.rejects(allowing.checkRegistration('http://127.0.0.1:9/x', { livemode: true }), { code: 'webhook_url_private_address' });
     await assert.rejects(allowing.checkRegistration('https://pay.example.com/x', { livemode: false }), { code: 'webhook_url_points_to_gateway' });

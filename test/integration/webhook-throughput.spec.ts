@@ -14,7 +14,16 @@ async function writeEvents(t: TestGateway, merchantId: string, count: number): P
   for (let chunk = 0; chunk * 50 < count; chunk++) {
     await t.gateway.db.transaction(async (trx) => {
       for (let i = chunk * 50; i < Math.min(count, (chunk + 1) * 50); i++) {
-        ids.push(await outbox.record(trx, { merchantId, livemode: false, type: 'payment.captured', objectType: 'payment', objectId: `pay_synthetic${i}`, data: { n: i } }));
+        ids.push(
+          await outbox.record(trx, {
+            merchantId,
+            livemode: false,
+            type: 'payment.captured',
+            objectType: 'payment',
+            objectId: `pay_synthetic${i}`,
+            data: { n: i },
+          }),
+        );
       }
     });
   }
@@ -60,7 +69,9 @@ describe('webhooks keep pace: concurrency per endpoint, recovery, leases', funct
       await receiver.until(() => new Set(receiver.acknowledged()).size === 200, 'all 200 acknowledged', 90_000);
       await eventually(async () => (await statuses(t, m.id)).delivered === 200, 'every delivery recorded');
       assert.ok(receiver.maxInFlight >= 8, `one endpoint had ${receiver.maxInFlight} deliveries in flight at most; expected several`);
-      const attempts: Array<{ status_code: number | null }> = await t.gateway.db('webhook_attempts').whereIn('delivery_id', t.gateway.db('webhook_deliveries').select('id').where({ merchant_id: m.id }));
+      const attempts: Array<{ status_code: number | null }> = await t.gateway
+        .db('webhook_attempts')
+        .whereIn('delivery_id', t.gateway.db('webhook_deliveries').select('id').where({ merchant_id: m.id }));
       assert.deepEqual([...new Set(attempts.map((a) => a.status_code))], [200], 'every attempt answered 200 (none timed out)');
       assert.equal(receiver.received.length, 200, 'no event sent twice');
       assert.deepEqual([...receiver.acknowledged()].sort(), [...expected].sort());
@@ -69,7 +80,9 @@ describe('webhooks keep pace: concurrency per endpoint, recovery, leases', funct
   it('an endpoint that was down gets its backed-off backlog as soon as it answers again, not at each backoff', async () => {
     // A 10-minute first backoff: without the pull-forward nothing would be retried within this test.
     // The production receiver timeout, as in withEndpoint: a late answer on a busy machine would back off ten minutes.
-    const t = await startTestGateway({ env: { ...FAST_WEBHOOKS, TENDER_WEBHOOK_TIMEOUT_MS: '10000', TENDER_WEBHOOK_RETRY_BASE_MS: '600000', TENDER_WEBHOOK_RETRY_MAX_MS: '600000' } });
+    const t = await startTestGateway({
+      env: { ...FAST_WEBHOOKS, TENDER_WEBHOOK_TIMEOUT_MS: '10000', TENDER_WEBHOOK_RETRY_BASE_MS: '600000', TENDER_WEBHOOK_RETRY_MAX_MS: '600000' },
+    });
     const probe = await new WebhookReceiver().start();
     const port = probe.port;
     await probe.close();
@@ -81,10 +94,16 @@ describe('webhooks keep pace: concurrency per endpoint, recovery, leases', funct
       const backlog = await writeEvents(t, m.id, 40);
       t.gateway.startBackgroundJobs();
       // Every delivery tried once while nobody listens, and put back ten minutes.
-      await eventually(async () => {
-        const rows: Array<{ attempt_count: number; locked_until: number | null }> = await t.gateway.db('webhook_deliveries').where({ merchant_id: m.id, status: 'pending' });
-        return rows.length === 40 && rows.every((r) => Number(r.attempt_count) === 1 && r.locked_until === null);
-      }, 'all 40 deliveries failed once and backed off', 90_000);
+      await eventually(
+        async () => {
+          const rows: Array<{ attempt_count: number; locked_until: number | null }> = await t.gateway
+            .db('webhook_deliveries')
+            .where({ merchant_id: m.id, status: 'pending' });
+          return rows.length === 40 && rows.every((r) => Number(r.attempt_count) === 1 && r.locked_until === null);
+        },
+        'all 40 deliveries failed once and backed off',
+        90_000,
+      );
       const endpoint = await t.gateway.db('webhook_endpoints').where({ merchant_id: m.id }).first();
       assert.notEqual(endpoint!.retrying_since, null, 'the endpoint is marked as having deliveries waiting for a retry');
 
@@ -125,7 +144,15 @@ describe('webhooks keep pace: concurrency per endpoint, recovery, leases', funct
       assert.deepEqual([...new Set(receiver.acknowledged())].sort(), [...expected].sort());
       // A late answer from the dead process cannot overwrite the newer attempt.
       const late = lost[0];
-      const applied = await t.gateway.db.transaction((trx) => queue.settle(trx, late, { startedAt: Date.now(), statusCode: 500, latencyMs: 1, excerpt: null, error: null }, { status: 'pending', nextAttemptAt: Date.now() }, Date.now()));
+      const applied = await t.gateway.db.transaction((trx) =>
+        queue.settle(
+          trx,
+          late,
+          { startedAt: Date.now(), statusCode: 500, latencyMs: 1, excerpt: null, error: null },
+          { status: 'pending', nextAttemptAt: Date.now() },
+          Date.now(),
+        ),
+      );
       assert.equal(applied, false);
     }));
 });

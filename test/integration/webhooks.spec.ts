@@ -11,7 +11,6 @@ function del(t: TestGateway, shop: MerchantClient, path: string): request.Test {
   return request(t.gateway.app).delete(path).set('Authorization', `Bearer ${shop.key}`);
 }
 
-
 /**
  * HMAC-SHA256 written out from its definition (RFC 2104) on top of plain SHA-256, so
  * the test checks Tender's signatures with an implementation that shares no code
@@ -98,7 +97,10 @@ describe('webhooks: signed delivery through the outbox', function () {
     await receiver.until(() => receiver.acknowledged().length === 1, 'the fourth attempt acknowledged');
     // Give the dispatcher the chance to (wrongly) send again.
     await new Promise((r) => setTimeout(r, 300));
-    await eventually(async () => (await t.gateway.db('webhook_deliveries').where({ endpoint_id: endpoint.id, status: 'delivered' })).length === 1, 'the delivery recorded');
+    await eventually(
+      async () => (await t.gateway.db('webhook_deliveries').where({ endpoint_id: endpoint.id, status: 'delivered' })).length === 1,
+      'the delivery recorded',
+    );
     assert.equal(receiver.received.length, 4);
     assert.equal(receiver.acknowledged().length, 1);
     assert.equal(new Set(receiver.received.map((h) => h.eventId)).size, 1, 'every attempt carries the same event id');
@@ -107,7 +109,10 @@ describe('webhooks: signed delivery through the outbox', function () {
     const delivery = log.data[0];
     assert.equal(delivery.status, 'delivered');
     assert.equal(delivery.attempt_count, 4);
-    assert.deepEqual(delivery.attempts.map((a: { status_code: number }) => a.status_code), [200, 500, 500, 500]);
+    assert.deepEqual(
+      delivery.attempts.map((a: { status_code: number }) => a.status_code),
+      [200, 500, 500, 500],
+    );
     assert.equal(delivery.attempts[1].response_excerpt, 'no thanks (500)');
     for (const a of delivery.attempts) assert.ok(Number.isInteger(a.latency_ms) && a.latency_ms >= 0);
   });
@@ -131,7 +136,11 @@ describe('webhooks: signed delivery through the outbox', function () {
     let createdRejected = 0;
     receiver.answer = (hook) => (JSON.parse(hook.body).type === 'payment.created' && createdRejected++ < 3 ? 503 : 200);
     const p = await shop.createPayment({ capture_method: 'manual' });
-    await shop.post(`/v1/payments/${p.id}/confirm`, { payment_method: { type: 'card', card: { number: CARDS.visa, exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' } } }).expect(200);
+    await shop
+      .post(`/v1/payments/${p.id}/confirm`, {
+        payment_method: { type: 'card', card: { number: CARDS.visa, exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' } },
+      })
+      .expect(200);
     await shop.post(`/v1/payments/${p.id}/capture`, {}).expect(200);
     await receiver.until(() => receiver.acknowledged().length === 4, 'four events acknowledged');
     const types = receiver.received.map((h) => JSON.parse(h.body).type as string);

@@ -28,7 +28,10 @@ function themeOutside(files: Record<string, string>): string {
 /** `tender start` as an operator runs it: a real process, only the environment given; ends it once it has answered or died. */
 async function startProcess(env: Record<string, string>): Promise<{ code: number | null; err: string; listening: boolean }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-wl-data-'));
-  const child = spawn(process.execPath, [MAIN, 'start'], { env: { PATH: process.env.PATH ?? '', TENDER_DATA_DIR: dataDir, PORT: '0', TENDER_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, 'start'], {
+    env: { PATH: process.env.PATH ?? '', TENDER_DATA_DIR: dataDir, PORT: '0', TENDER_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   let listening = false;
@@ -121,7 +124,10 @@ describe('white label: a theme outside the repository', function () {
   it('tender config check names the broken theme file', async () => {
     const dir = themeOutside({ 'email/receipt.html.hbs': '{{#if amount}}' });
     try {
-      const child = spawn(process.execPath, [MAIN, 'config', 'check'], { env: { PATH: process.env.PATH ?? '', TENDER_DATA_DIR: dir, TENDER_TEMPLATES_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [MAIN, 'config', 'check'], {
+        env: { PATH: process.env.PATH ?? '', TENDER_DATA_DIR: dir, TENDER_TEMPLATES_DIR: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       const [code] = (await once(child, 'exit')) as [number | null];
@@ -153,7 +159,8 @@ describe("white label: the operator's brand on every page and e-mail", function 
     theme = themeOutside({
       'dashboard/partials/footer.hbs': '<footer class="web-footer"><p id="theme-footer">Theme footer of {{operator.name}}</p></footer>\n',
       'signup/locales/en.json': JSON.stringify({ signup: { heading: 'Open an {brand} account' } }),
-      'status/status.hbs': '<!doctype html><html><body><h1 id="theme-status">{{operator.name}} status</h1><p>{{amount}} {{status}} {{card}}</p></body></html>\n',
+      'status/status.hbs':
+        '<!doctype html><html><body><h1 id="theme-status">{{operator.name}} status</h1><p>{{amount}} {{status}} {{card}}</p></body></html>\n',
       'email/locales/en.json': JSON.stringify({ receipt: { subject: 'Receipt from {{operator.name}}: {{amount}}' } }),
     });
     t = await startTestGateway({ env: { ...BRAND, TENDER_SMTP_URL: await smtp.start(), TENDER_TEMPLATES_DIR: theme } });

@@ -43,23 +43,32 @@ describe('security: Assist API Login/Password throttling', function () {
   }
 
   function call(path: string, merchantId: string, password: string, extra: Record<string, string> = {}): Promise<AssistAnswer> {
-    return request(served.url)
-      .post(path)
-      .type('form')
-      .send({ Merchant_ID: merchantId, Login: ASSIST.login, Password: password, Format: '5', ...extra })
-      .expect(200)
-      // JSON answers sit under the endpoint's own root (orderstate, charge, wscancel).
-      .then((r) => Object.values(r.body as Record<string, AssistAnswer>)[0]);
+    return (
+      request(served.url)
+        .post(path)
+        .type('form')
+        .send({ Merchant_ID: merchantId, Login: ASSIST.login, Password: password, Format: '5', ...extra })
+        .expect(200)
+        // JSON answers sit under the endpoint's own root (orderstate, charge, wscancel).
+        .then((r) => Object.values(r.body as Record<string, AssistAnswer>)[0])
+    );
   }
 
   it('25 wrong passwords in a row lock the Merchant_ID: then the right one is refused on every operation', async () => {
     const id = await assistMerchant();
     const answers: AssistAnswer[] = [];
     for (let i = 0; i < 25; i++) answers.push(await call('/orderstate/orderstate.cfm', id, `wrong-password-${i}`));
-    assert.ok(answers.every((a) => a.firstcode === 2), 'every wrong password is an access error');
+    assert.ok(
+      answers.every((a) => a.firstcode === 2),
+      'every wrong password is an access error',
+    );
     const checked = answers.filter((a) => a.secondcode === 2).length;
     assert.ok(checked <= PER_MERCHANT_AND_ADDRESS, `${checked} passwords were checked; at most ${PER_MERCHANT_AND_ADDRESS} may be`);
-    assert.deepEqual(answers.slice(PER_MERCHANT_AND_ADDRESS).map((a) => a.secondcode), Array(25 - PER_MERCHANT_AND_ADDRESS).fill(3), 'the rest are answered "locked" (2/3)');
+    assert.deepEqual(
+      answers.slice(PER_MERCHANT_AND_ADDRESS).map((a) => a.secondcode),
+      Array(25 - PER_MERCHANT_AND_ADDRESS).fill(3),
+      'the rest are answered "locked" (2/3)',
+    );
     for (const path of ['/orderstate/orderstate.cfm', '/charge/charge.cfm', '/cancel/wscancel.cfm']) {
       const locked = await call(path, id, ASSIST.password, { Billnumber: 'pay_doesnotexist' });
       assert.deepEqual([locked.firstcode, locked.secondcode], [2, 3], `${path} with the right password while locked`);
@@ -68,8 +77,15 @@ describe('security: Assist API Login/Password throttling', function () {
 
   it('50 parallel calls (49 wrong passwords, then the right one) past the limit: the right one is refused', async () => {
     const id = await assistMerchant();
-    const post = (password: string): FormPost => ({ target: served, path: '/orderstate/orderstate.cfm', form: { Merchant_ID: id, Login: ASSIST.login, Password: password, Format: '5' } });
-    const raw = await burstPastTheLimit(Array.from({ length: 49 }, (_, i) => post(`wrong-password-${i}`)), post(ASSIST.password));
+    const post = (password: string): FormPost => ({
+      target: served,
+      path: '/orderstate/orderstate.cfm',
+      form: { Merchant_ID: id, Login: ASSIST.login, Password: password, Format: '5' },
+    });
+    const raw = await burstPastTheLimit(
+      Array.from({ length: 49 }, (_, i) => post(`wrong-password-${i}`)),
+      post(ASSIST.password),
+    );
     const answers = raw.map((a) => (JSON.parse(a.body) as { orderstate: AssistAnswer }).orderstate);
     const checked = answers.filter((a) => a.secondcode !== 3).length;
     assert.ok(checked <= PER_MERCHANT_AND_ADDRESS, `${checked} passwords were checked; at most ${PER_MERCHANT_AND_ADDRESS} may be`);

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { AttemptLimiter, AttemptRule, Database, FixedClock, clientAddressSubject, createDatabase, migrateToLatest } from '@tender/core';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 
-const rule = (overrides: Partial<AttemptRule> = {}): AttemptRule => ({ purpose: 'test_attempts', attempts: 5, windowMs: 60_000, lockMs: 120_000, onSuccess: 'clear', ...overrides });
+const rule = (overrides: Partial<AttemptRule> = {}): AttemptRule => ({
+  purpose: 'test_attempts',
+  attempts: 5,
+  windowMs: 60_000,
+  lockMs: 120_000,
+  onSuccess: 'clear',
+  ...overrides,
+});
 
 /**
  * The gateway's attempt limiter on its own, against the database of this run (SQLite or
@@ -78,8 +85,24 @@ describe('security: the attempt limiter holds under concurrency, across processe
   it('is all or nothing: an attempt refused by one limit counts against none', async () => {
     const perAccount = rule({ purpose: 'test_account', attempts: 10 });
     const perAddress = rule({ purpose: 'test_address', attempts: 1 });
-    assert.ok((await a.reserve([{ rule: perAccount, subject: 'acct' }, { rule: perAddress, subject: 'addr' }])).allowed);
-    for (let i = 0; i < 5; i++) assert.equal((await b.reserve([{ rule: perAccount, subject: 'acct' }, { rule: perAddress, subject: 'addr' }])).allowed, false);
+    assert.ok(
+      (
+        await a.reserve([
+          { rule: perAccount, subject: 'acct' },
+          { rule: perAddress, subject: 'addr' },
+        ])
+      ).allowed,
+    );
+    for (let i = 0; i < 5; i++)
+      assert.equal(
+        (
+          await b.reserve([
+            { rule: perAccount, subject: 'acct' },
+            { rule: perAddress, subject: 'addr' },
+          ])
+        ).allowed,
+        false,
+      );
     assert.equal(Number((await first('attempt_counters').where({ purpose: 'test_account' }).first())!.attempts), 1);
   });
 

@@ -13,7 +13,21 @@ import { CertificateVerifier } from '@tender/plugin-accounts/dist/certificates/c
 import { certsCommand } from '@tender/plugin-accounts/dist/cli/certs.command';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { admin } from '../support/payer-app';
-import { OID, extensionOf, getBinary, hex, nameAttributes, nameDer, openssl, parseCertificate, parseCrl, pythonJudge, strictPython, uris, validateChain } from '../support/strict-x509';
+import {
+  OID,
+  extensionOf,
+  getBinary,
+  hex,
+  nameAttributes,
+  nameDer,
+  openssl,
+  parseCertificate,
+  parseCrl,
+  pythonJudge,
+  strictPython,
+  uris,
+  validateChain,
+} from '../support/strict-x509';
 
 /**
  * Issue 16, item 8: what Tender's CA issues must pass parsers that apply RFC 5280
@@ -54,16 +68,24 @@ describe('security: certificates and CRLs that strict parsers accept', function 
     t = await startTestGateway({ env: { TENDER_PUBLIC_URL: PUBLIC_URL } });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-strict-'));
     await admin(t.gateway.app).post('/ca', { common_name: CA_CN, organization: CA_O }).expect(201);
-    const payer = await admin(t.gateway.app).post('/payers', { name: 'Anna', account: { number: '40817810000000000001', bank: 'sandbox' } }).expect(201);
+    const payer = await admin(t.gateway.app)
+      .post('/payers', { name: 'Anna', account: { number: '40817810000000000001', bank: 'sandbox' } })
+      .expect(201);
     payerId = payer.body.id;
     accountId = payer.body.accounts[0].id;
     const issue = async (name: string, body: Record<string, unknown>): Promise<{ serial: string; pem: string; file: string }> => {
-      const res = await admin(t.gateway.app).post('/certificates', { payer_id: payerId, account_id: accountId, ...body }).expect(201);
+      const res = await admin(t.gateway.app)
+        .post('/certificates', { payer_id: payerId, account_id: accountId, ...body })
+        .expect(201);
       return { serial: res.body.serial, pem: res.body.certificate_pem, file: write(name, res.body.certificate_pem) };
     };
     valid.push(await issue('p12.pem', { password: 'correct horse 42' }));
     const csrFile = path.join(dir, 'device.csr');
-    execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'device.key'), '-out', csrFile, '-subj', '/CN=whatever_the device says'], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'device.key'), '-out', csrFile, '-subj', '/CN=whatever_the device says'],
+      { stdio: 'pipe' },
+    );
     valid.push(await issue('csr.pem', { csr: fs.readFileSync(csrFile, 'utf8') }));
     revokedForKey = await issue('revoked-key.pem', { password: 'revoke me please' });
     revokedUnspecified = await issue('revoked-unspecified.pem', { password: 'revoke me please' });
@@ -83,7 +105,18 @@ describe('security: certificates and CRLs that strict parsers accept', function 
 
   it('openssl verify -x509_strict -crl_check accepts every valid payer certificate and reports the revoked ones as revoked', () => {
     const strict = (file: string): { status: number; out: string } =>
-      openssl(['verify', '-x509_strict', '-crl_check', '-purpose', 'sslclient', '-CAfile', path.join(dir, 'ca.pem'), '-CRLfile', path.join(dir, 'crl.pem'), file]);
+      openssl([
+        'verify',
+        '-x509_strict',
+        '-crl_check',
+        '-purpose',
+        'sslclient',
+        '-CAfile',
+        path.join(dir, 'ca.pem'),
+        '-CRLfile',
+        path.join(dir, 'crl.pem'),
+        file,
+      ]);
     for (const cert of valid) {
       const r = strict(cert.file);
       assert.equal(r.status, 0, r.out);
@@ -140,7 +173,7 @@ describe('security: certificates and CRLs that strict parsers accept', function 
     assert.equal(hex((crlAki.parsedValue as pkijs.AuthorityKeyIdentifier).keyIdentifier?.valueBlock.valueHexView ?? new Uint8Array()), caKeyId);
   });
 
-  it('points payer certificates at the gateway\'s CRL (distribution point) and CA certificate (AIA caIssuers), and those URLs serve them in DER', async () => {
+  it("points payer certificates at the gateway's CRL (distribution point) and CA certificate (AIA caIssuers), and those URLs serve them in DER", async () => {
     for (const cert of valid) {
       const parsed = parseCertificate(pemToDer(cert.pem));
       const dp = extensionOf(parsed.extensions, OID.crlDistributionPoints);
@@ -152,7 +185,10 @@ describe('security: certificates and CRLs that strict parsers accept', function 
       const aia = extensionOf(parsed.extensions, OID.authorityInfoAccess);
       assert.ok(aia !== undefined, 'no authority information access');
       const descriptions = (aia.parsedValue as pkijs.InfoAccess).accessDescriptions;
-      assert.deepEqual(descriptions.map((d) => d.accessMethod), [OID.caIssuers]);
+      assert.deepEqual(
+        descriptions.map((d) => d.accessMethod),
+        [OID.caIssuers],
+      );
       const caUrls = uris(descriptions.map((d) => d.accessLocation));
       assert.deepEqual(caUrls, [`${PUBLIC_URL}/ca/certificate.cer`]);
 
@@ -163,9 +199,11 @@ describe('security: certificates and CRLs that strict parsers accept', function 
       const fetched = parseCrl(crl.body as Buffer);
       const published = parseCrl(crlDer);
       assert.equal(nameDer(fetched.issuer), nameDer(published.issuer));
-      const serials = (list: pkijs.CertificateRevocationList): string[] => (list.revokedCertificates ?? []).map((r) => hex(r.userCertificate.valueBlock.valueHexView)).sort();
+      const serials = (list: pkijs.CertificateRevocationList): string[] =>
+        (list.revokedCertificates ?? []).map((r) => hex(r.userCertificate.valueBlock.valueHexView)).sort();
       assert.deepEqual(serials(fetched), serials(published));
-      const crlNumber = (list: pkijs.CertificateRevocationList): string => hex(extensionOf(list.crlExtensions?.extensions, OID.crlNumber)?.extnValue.valueBlock.valueHexView ?? new Uint8Array());
+      const crlNumber = (list: pkijs.CertificateRevocationList): string =>
+        hex(extensionOf(list.crlExtensions?.extensions, OID.crlNumber)?.extnValue.valueBlock.valueHexView ?? new Uint8Array());
       assert.equal(crlNumber(fetched), crlNumber(published));
       const issuerCert = await getBinary(t.gateway.app, new URL(caUrls[0] ?? '').pathname);
       assert.equal(issuerCert.headers['content-type'], 'application/pkix-cert');
@@ -189,7 +227,10 @@ describe('security: certificates and CRLs that strict parsers accept', function 
       const serial = Buffer.from(cert.serialNumber.valueBlock.valueHexView);
       assert.ok(serial.length >= 1 && serial.length <= 20, `serial of ${serial.length} octets`);
       assert.equal((serial[0] ?? 0) & 0x80, 0, 'serial is negative');
-      assert.ok(serial.some((b) => b !== 0), 'serial is zero');
+      assert.ok(
+        serial.some((b) => b !== 0),
+        'serial is zero',
+      );
     }
     for (const cert of valid) {
       const parsed = parseCertificate(pemToDer(cert.pem));
@@ -231,21 +272,30 @@ describe('security: certificates and CRLs that strict parsers accept', function 
     fs.writeFileSync(p12, Buffer.from(issued.body.pkcs12, 'base64'));
     const fromP12 = openssl(['pkcs12', '-in', p12, '-passin', 'pass:correct horse 43', '-clcerts', '-nokeys']);
     assert.equal(fromP12.status, 0, fromP12.out);
-    assert.deepEqual(pemToDer(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(fromP12.out)?.[0] ?? ''), pemToDer(issued.body.certificate_pem));
+    assert.deepEqual(
+      pemToDer(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(fromP12.out)?.[0] ?? ''),
+      pemToDer(issued.body.certificate_pem),
+    );
   });
 
   it('refuses a CSR whose RSA key is under 2048 bits (strict verifiers refuse such a certificate), writing nothing', async () => {
     const csrFile = path.join(dir, 'small.csr');
-    execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:1024', '-nodes', '-keyout', path.join(dir, 'small.key'), '-out', csrFile, '-subj', '/CN=old phone'], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      ['req', '-new', '-newkey', 'rsa:1024', '-nodes', '-keyout', path.join(dir, 'small.key'), '-out', csrFile, '-subj', '/CN=old phone'],
+      { stdio: 'pipe' },
+    );
     const before = (await t.gateway.db('payer_certificates').count({ n: '*' }).first())?.n;
-    const res = await admin(t.gateway.app).post('/certificates', { payer_id: payerId, account_id: accountId, csr: fs.readFileSync(csrFile, 'utf8') }).expect(400);
+    const res = await admin(t.gateway.app)
+      .post('/certificates', { payer_id: payerId, account_id: accountId, csr: fs.readFileSync(csrFile, 'utf8') })
+      .expect(400);
     assert.equal(res.body.error.code, 'parameter_invalid');
     assert.equal(res.body.error.param, 'csr');
     assert.match(res.body.error.message, /2048/);
     assert.equal((await t.gateway.db('payer_certificates').count({ n: '*' }).first())?.n, before);
   });
 
-  it('passes PKI.js\'s chain engine (independent of OpenSSL) against the CA and CRL; a revoked certificate does not', async () => {
+  it("passes PKI.js's chain engine (independent of OpenSSL) against the CA and CRL; a revoked certificate does not", async () => {
     for (const cert of valid) {
       const r = await validateChain(pemToDer(cert.pem), caDer, crlDer, new Date());
       assert.equal(r.result, true, r.resultMessage);
@@ -255,13 +305,14 @@ describe('security: certificates and CRLs that strict parsers accept', function 
     assert.match(revoked.resultMessage, /revoked/i);
   });
 
-  it('is accepted by Python\'s cryptography (Rust parser and RFC 5280 client verifier), the parser the review used', function () {
+  it("is accepted by Python's cryptography (Rust parser and RFC 5280 client verifier), the parser the review used", function () {
     const python = strictPython();
     // Not a PyPI package this project may install; Debian's (38) parses names leniently and would prove nothing.
     if (python === undefined) this.skip();
     const leaves = [...valid, revokedForKey].map((c) => c.file);
     const verdict = pythonJudge(python, path.join(dir, 'ca.der'), path.join(dir, 'crl.der'), leaves);
-    for (const file of [path.join(dir, 'ca.der'), path.join(dir, 'crl.der'), ...leaves]) assert.equal(verdict.parsed[file], 'ok', `${file}: ${verdict.parsed[file]} (cryptography ${verdict.version})`);
+    for (const file of [path.join(dir, 'ca.der'), path.join(dir, 'crl.der'), ...leaves])
+      assert.equal(verdict.parsed[file], 'ok', `${file}: ${verdict.parsed[file]} (cryptography ${verdict.version})`);
     for (const leaf of leaves) assert.equal(verdict.verified[leaf], 'ok', `${leaf}: ${verdict.verified[leaf]}`);
     assert.equal(verdict.crlSignatureValid, true);
     assert.deepEqual(new Set(verdict.crlRevoked), new Set([revokedForKey.serial, revokedUnspecified.serial]));
@@ -304,9 +355,33 @@ describe('security: an imported CA, and certificates issued before the strict pr
     t = await startTestGateway({ env: { TENDER_PUBLIC_URL: PUBLIC_URL } });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-strict-import-'));
     // OpenSSL's own choices: countryName as PrintableString, the rest UTF8String, its SKI method.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:3072', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '30', '-subj', '/C=RU/O=Example PSP/CN=Imported payer CA', '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:3072',
+        '-nodes',
+        '-keyout',
+        file('ca.key'),
+        '-out',
+        file('ca.pem'),
+        '-days',
+        '30',
+        '-subj',
+        '/C=RU/O=Example PSP/CN=Imported payer CA',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE,pathlen:0',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ],
+      { stdio: 'pipe' },
+    );
     await t.gateway.container.resolve(CertificateAuthority).importCa(fs.readFileSync(file('ca.pem'), 'utf8'), fs.readFileSync(file('ca.key'), 'utf8'));
-    const payer = await admin(t.gateway.app).post('/payers', { name: 'Oleg', account: { number: '40817810000000000001', bank: 'sandbox' } }).expect(201);
+    const payer = await admin(t.gateway.app)
+      .post('/payers', { name: 'Oleg', account: { number: '40817810000000000001', bank: 'sandbox' } })
+      .expect(201);
     payerId = payer.body.id;
     accountId = payer.body.accounts[0].id;
   });
@@ -315,7 +390,7 @@ describe('security: an imported CA, and certificates issued before the strict pr
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('copies the imported CA\'s subject byte for byte as issuer and names the CA\'s own key identifier', async () => {
+  it("copies the imported CA's subject byte for byte as issuer and names the CA's own key identifier", async () => {
     const issued = await admin(t.gateway.app).post('/certificates', { payer_id: payerId, account_id: accountId, password: 'long enough 1' }).expect(201);
     strictSerial = issued.body.serial;
     fs.writeFileSync(file('payer.pem'), issued.body.certificate_pem);
@@ -329,7 +404,18 @@ describe('security: an imported CA, and certificates issued before the strict pr
     const caKeyId = extensionOf(ca.extensions, OID.subjectKeyIdentifier)?.parsedValue as { valueBlock: { valueHexView: Uint8Array } };
     const aki = extensionOf(leaf.extensions, OID.authorityKeyIdentifier)?.parsedValue as pkijs.AuthorityKeyIdentifier | undefined;
     assert.equal(hex(aki?.keyIdentifier?.valueBlock.valueHexView ?? new Uint8Array()), hex(caKeyId.valueBlock.valueHexView));
-    const r = openssl(['verify', '-x509_strict', '-crl_check', '-purpose', 'sslclient', '-CAfile', file('ca.pem'), '-CRLfile', file('crl.pem'), file('payer.pem')]);
+    const r = openssl([
+      'verify',
+      '-x509_strict',
+      '-crl_check',
+      '-purpose',
+      'sslclient',
+      '-CAfile',
+      file('ca.pem'),
+      '-CRLfile',
+      file('crl.pem'),
+      file('payer.pem'),
+    ]);
     assert.equal(r.status, 0, r.out);
   });
 
@@ -396,8 +482,12 @@ describe('security: payer certificates name TENDER_CA_PUBLICATION_URL when it is
 
   it('points the CRL distribution point and AIA at the publication URL (plain HTTP, as relying parties fetch it)', async () => {
     await admin(t.gateway.app).post('/ca', { common_name: 'Test PSP payer CA' }).expect(201);
-    const payer = await admin(t.gateway.app).post('/payers', { name: 'Ivan', account: { number: '40817810000000000001', bank: 'sandbox' } }).expect(201);
-    const issued = await admin(t.gateway.app).post('/certificates', { payer_id: payer.body.id, account_id: payer.body.accounts[0].id, password: 'long enough 2' }).expect(201);
+    const payer = await admin(t.gateway.app)
+      .post('/payers', { name: 'Ivan', account: { number: '40817810000000000001', bank: 'sandbox' } })
+      .expect(201);
+    const issued = await admin(t.gateway.app)
+      .post('/certificates', { payer_id: payer.body.id, account_id: payer.body.accounts[0].id, password: 'long enough 2' })
+      .expect(201);
     const leaf = parseCertificate(pemToDer(issued.body.certificate_pem));
     const points = (extensionOf(leaf.extensions, OID.crlDistributionPoints)?.parsedValue as pkijs.CRLDistributionPoints).distributionPoints;
     assert.deepEqual(uris(points[0]?.distributionPoint as pkijs.GeneralName[]), ['http://pki.tender.test/psp/ca/crl']);
@@ -444,8 +534,12 @@ describe('security: a CA made by an earlier `tender ca init` keeps serving after
     const caPem = forge.pki.certificateToPem(old);
     await t.gateway.container.resolve(CertificateAuthority).importCa(caPem, keyPem);
 
-    const payer = await admin(t.gateway.app).post('/payers', { name: 'Olga', account: { number: '40817810000000000001', bank: 'sandbox' } }).expect(201);
-    const issued = await admin(t.gateway.app).post('/certificates', { payer_id: payer.body.id, account_id: payer.body.accounts[0].id, password: 'long enough 3' }).expect(201);
+    const payer = await admin(t.gateway.app)
+      .post('/payers', { name: 'Olga', account: { number: '40817810000000000001', bank: 'sandbox' } })
+      .expect(201);
+    const issued = await admin(t.gateway.app)
+      .post('/certificates', { payer_id: payer.body.id, account_id: payer.body.accounts[0].id, password: 'long enough 3' })
+      .expect(201);
     const file = (n: string): string => path.join(dir, n);
     fs.writeFileSync(file('ca.pem'), caPem);
     fs.writeFileSync(file('ca.der'), pemToDer(caPem));
@@ -454,7 +548,18 @@ describe('security: a CA made by an earlier `tender ca init` keeps serving after
     fs.writeFileSync(file('crl.pem'), openssl(['crl', '-inform', 'DER', '-in', file('crl.der')]).out);
 
     assert.equal(nameDer(parseCertificate(pemToDer(issued.body.certificate_pem)).issuer), nameDer(parseCertificate(pemToDer(caPem)).subject));
-    const r = openssl(['verify', '-x509_strict', '-crl_check', '-purpose', 'sslclient', '-CAfile', file('ca.pem'), '-CRLfile', file('crl.pem'), file('payer.pem')]);
+    const r = openssl([
+      'verify',
+      '-x509_strict',
+      '-crl_check',
+      '-purpose',
+      'sslclient',
+      '-CAfile',
+      file('ca.pem'),
+      '-CRLfile',
+      file('crl.pem'),
+      file('payer.pem'),
+    ]);
     assert.equal(r.status, 0, r.out);
     const python = strictPython();
     if (python === undefined) this.skip();

@@ -4,7 +4,8 @@ import { TestGateway } from '../support/test-gateway';
 import { startLoyaltyGateway } from '../support/loyalty';
 import { createMerchantUser, csrfOf, signInAgent } from '../support/web-session';
 
-const count = async (t: TestGateway, table: string, where: Record<string, unknown> = {}): Promise<number> => Number((await t.gateway.db(table).where(where).count({ n: '*' }).first())?.n ?? 0);
+const count = async (t: TestGateway, table: string, where: Record<string, unknown> = {}): Promise<number> =>
+  Number((await t.gateway.db(table).where(where).count({ n: '*' }).first())?.n ?? 0);
 
 /** The CSRF cookie a form page set (`name=value`, without its attributes). */
 function cookieOf(res: request.Response, name: string): string {
@@ -29,7 +30,7 @@ describe('security: one CSRF mechanism on every kind of form', function () {
   });
   after(() => t?.close());
 
-  it('sign-up: refuses a missing, wrong, other browser\'s or tossed token and creates nothing', async () => {
+  it("sign-up: refuses a missing, wrong, other browser's or tossed token and creates nothing", async () => {
     const app = t.gateway.app;
     const mine = await request(app).get('/signup').expect(200);
     const theirs = await request(app).get('/signup').expect(200);
@@ -39,17 +40,41 @@ describe('security: one CSRF mechanism on every kind of form', function () {
     const merchants = await count(t, 'merchants');
     const accounts = await count(t, 'web_accounts');
     await request(app).post('/signup').set('Cookie', myCookie).type('form').send(fields).expect(403);
-    await request(app).post('/signup').set('Cookie', myCookie).type('form').send({ ...fields, _csrf: 'x'.repeat(43) }).expect(403);
-    await request(app).post('/signup').set('Cookie', myCookie).type('form').send({ ...fields, _csrf: theirToken }).expect(403);
-    await request(app).post('/signup').type('form').send({ ...fields, _csrf: theirToken }).expect(403);
+    await request(app)
+      .post('/signup')
+      .set('Cookie', myCookie)
+      .type('form')
+      .send({ ...fields, _csrf: 'x'.repeat(43) })
+      .expect(403);
+    await request(app)
+      .post('/signup')
+      .set('Cookie', myCookie)
+      .type('form')
+      .send({ ...fields, _csrf: theirToken })
+      .expect(403);
+    await request(app)
+      .post('/signup')
+      .type('form')
+      .send({ ...fields, _csrf: theirToken })
+      .expect(403);
     // A sibling site tossing its own cookie of the same name next to the real one: ambiguous, refused.
-    await request(app).post('/signup').set('Cookie', `tender_signup_csrf=tossed; ${myCookie}`).type('form').send({ ...fields, _csrf: csrfOf(mine.text) }).expect(403);
-    await request(app).post('/signup').set('Cookie', `tender_signup_csrf=tossed; ${myCookie}`).type('form').send({ ...fields, _csrf: 'tossed' }).expect(403);
+    await request(app)
+      .post('/signup')
+      .set('Cookie', `tender_signup_csrf=tossed; ${myCookie}`)
+      .type('form')
+      .send({ ...fields, _csrf: csrfOf(mine.text) })
+      .expect(403);
+    await request(app)
+      .post('/signup')
+      .set('Cookie', `tender_signup_csrf=tossed; ${myCookie}`)
+      .type('form')
+      .send({ ...fields, _csrf: 'tossed' })
+      .expect(403);
     assert.equal(await count(t, 'merchants'), merchants);
     assert.equal(await count(t, 'web_accounts'), accounts);
   });
 
-  it('sign-in: refuses a missing, other browser\'s or empty token and opens no session', async () => {
+  it("sign-in: refuses a missing, other browser's or empty token and opens no session", async () => {
     const user = await createMerchantUser(t);
     const app = t.gateway.app;
     const mine = await request(app).get('/dashboard/signin').expect(200);
@@ -58,12 +83,25 @@ describe('security: one CSRF mechanism on every kind of form', function () {
     const sessions = await count(t, 'web_sessions', { account_id: user.accountId });
     const credentials = { email: user.email, password: user.password };
     for (const token of [undefined, '', csrfOf(theirs.text)]) {
-      const res = await request(app).post('/dashboard/signin').set('Cookie', myCookie).type('form').send({ ...credentials, ...(token === undefined ? {} : { _csrf: token }) }).expect(403);
-      assert.equal(([] as string[]).concat(res.headers['set-cookie'] ?? []).some((c) => c.startsWith('tender_dashboard_session=')), false);
+      const res = await request(app)
+        .post('/dashboard/signin')
+        .set('Cookie', myCookie)
+        .type('form')
+        .send({ ...credentials, ...(token === undefined ? {} : { _csrf: token }) })
+        .expect(403);
+      assert.equal(
+        ([] as string[]).concat(res.headers['set-cookie'] ?? []).some((c) => c.startsWith('tender_dashboard_session=')),
+        false,
+      );
     }
     assert.equal(await count(t, 'web_sessions', { account_id: user.accountId }), sessions);
     // The same browser with its own token signs in.
-    await request(app).post('/dashboard/signin').set('Cookie', myCookie).type('form').send({ ...credentials, _csrf: csrfOf(mine.text) }).expect(303);
+    await request(app)
+      .post('/dashboard/signin')
+      .set('Cookie', myCookie)
+      .type('form')
+      .send({ ...credentials, _csrf: csrfOf(mine.text) })
+      .expect(303);
   });
 
   it("a plugin's screen form: refuses a missing, wrong or other session's token before the screen's submit runs", async () => {
@@ -74,13 +112,29 @@ describe('security: one CSRF mechanism on every kind of form', function () {
     const programs = await count(t, 'loyalty_programs');
     const missing = await owner.agent.post('/dashboard/loyalty').type('form').send(program).expect(403);
     assert.match(missing.text, /id="csrf-refused"/);
-    await owner.agent.post('/dashboard/loyalty').type('form').send({ ...program, _csrf: `${owner.csrf}x` }).expect(403);
-    await owner.agent.post('/dashboard/loyalty').type('form').send({ ...program, _csrf: other.csrf }).expect(403);
+    await owner.agent
+      .post('/dashboard/loyalty')
+      .type('form')
+      .send({ ...program, _csrf: `${owner.csrf}x` })
+      .expect(403);
+    await owner.agent
+      .post('/dashboard/loyalty')
+      .type('form')
+      .send({ ...program, _csrf: other.csrf })
+      .expect(403);
     await owner.agent.post('/dashboard/loyalty').set('X-CSRF-Token', other.csrf).type('form').send(program).expect(403);
     // A multipart post may carry the token in the query only when it is multipart.
-    await owner.agent.post(`/dashboard/loyalty?_csrf=${encodeURIComponent(owner.csrf)}`).type('form').send(program).expect(403);
+    await owner.agent
+      .post(`/dashboard/loyalty?_csrf=${encodeURIComponent(owner.csrf)}`)
+      .type('form')
+      .send(program)
+      .expect(403);
     assert.equal(await count(t, 'loyalty_programs'), programs);
-    await owner.agent.post('/dashboard/loyalty').type('form').send({ ...program, _csrf: owner.csrf }).expect(303);
+    await owner.agent
+      .post('/dashboard/loyalty')
+      .type('form')
+      .send({ ...program, _csrf: owner.csrf })
+      .expect(303);
     assert.equal(await count(t, 'loyalty_programs'), programs + 1);
   });
 

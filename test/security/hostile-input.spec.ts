@@ -49,46 +49,83 @@ describe('security: hostile text and unsafe integers are refused', function () {
     for (const c of ['\\u202e', '\\u202d', '\\u2066', '\\u2069', '\\u200f', '\\u200b', '\\ufeff', '\\u0007', '\\n', '\\u0085']) {
       await refusedJson('post', '/v1/payments', key, `{"amount":1000,"currency":"RUB","order_id":"A-1${c}gpj"}`, 'order_id');
     }
-    for (const c of ['\\u202e', '\\u0001', '\\u001b', '\\n', '\\u2028']) await refusedJson('post', '/v1/payments', key, payment(`,"description":"x${c}y"`), 'description');
+    for (const c of ['\\u202e', '\\u0001', '\\u001b', '\\n', '\\u2028'])
+      await refusedJson('post', '/v1/payments', key, payment(`,"description":"x${c}y"`), 'description');
     await refusedJson('post', '/v1/refunds', key, `{"payment_id":"pay_x","reason":"a\\u202eb"}`, 'reason');
   });
 
   it('text that only looks unusual is kept exactly, on both databases', async () => {
     const orderId = 'Заказ-١٢٣-🍵-ü';
     const description = 'شاي \u200f(RTL mark) — 茶, "quotes" & <tags>';
-    const res = await request(t.gateway.app).post('/v1/payments').set('Authorization', `Bearer ${key}`).send({ ...good, order_id: orderId, description, metadata: { note: 'line 1\nline 2\ttab' } });
+    const res = await request(t.gateway.app)
+      .post('/v1/payments')
+      .set('Authorization', `Bearer ${key}`)
+      .send({ ...good, order_id: orderId, description, metadata: { note: 'line 1\nline 2\ttab' } });
     assert.equal(res.status, 201, res.text);
-    const again = await request(t.gateway.app).get(`/v1/payments/${res.body.id as string}`).set('Authorization', `Bearer ${key}`).expect(200);
+    const again = await request(t.gateway.app)
+      .get(`/v1/payments/${res.body.id as string}`)
+      .set('Authorization', `Bearer ${key}`)
+      .expect(200);
     assert.equal(again.body.order_id, orderId);
     assert.equal(again.body.description, description);
     assert.equal(again.body.metadata.note, 'line 1\nline 2\ttab');
   });
 
   it('order_id counts code points: 128 emoji fit, 129 do not', async () => {
-    const ok = await request(t.gateway.app).post('/v1/payments').set('Authorization', `Bearer ${key}`).send({ ...good, order_id: '🍵'.repeat(128) });
+    const ok = await request(t.gateway.app)
+      .post('/v1/payments')
+      .set('Authorization', `Bearer ${key}`)
+      .send({ ...good, order_id: '🍵'.repeat(128) });
     assert.equal(ok.status, 201, ok.text);
     await refusedJson('post', '/v1/payments', key, JSON.stringify({ ...good, order_id: '🍵'.repeat(129) }), 'order_id');
   });
 
   it('a risk rule max_amounts of 2^64, 1e300 or above the largest amount (operator and merchant)', async () => {
-    await refusedJson('put', '/admin/v1/risk/rules', ADMIN_TOKEN, '{"rules":{"amount":{"max_amounts":{"RUB":18446744073709551616}}}}', 'rules.amount.max_amounts.RUB');
+    await refusedJson(
+      'put',
+      '/admin/v1/risk/rules',
+      ADMIN_TOKEN,
+      '{"rules":{"amount":{"max_amounts":{"RUB":18446744073709551616}}}}',
+      'rules.amount.max_amounts.RUB',
+    );
     await refusedJson('put', '/admin/v1/risk/rules', ADMIN_TOKEN, '{"rules":{"amount":{"max_amounts":{"RUB":1e300}}}}', 'rules.amount.max_amounts.RUB');
     await refusedJson('put', '/admin/v1/risk/rules', ADMIN_TOKEN, '{"rules":{"amount":{"max_amounts":{"RUB":100000000000}}}}', 'rules.amount.max_amounts.RUB');
     await refusedJson('put', '/v1/risk/rules', key, '{"rules":{"amount":{"max_amounts":{"RUB":9007199254740993}}}}', 'rules.amount.max_amounts.RUB');
     await refusedJson('put', '/v1/risk/rules', key, '{"rules":{"card_testing":{"small_amount":18446744073709551616}}}', 'rules.card_testing.small_amount');
-    await refusedJson('put', '/v1/risk/rules', key, '{"rules":{"velocity":{"limits":[{"key":"card","window_seconds":60,"max_amount":100000000000,"score":10}]}}}', 'rules.velocity.limits.0.max_amount');
+    await refusedJson(
+      'put',
+      '/v1/risk/rules',
+      key,
+      '{"rules":{"velocity":{"limits":[{"key":"card","window_seconds":60,"max_amount":100000000000,"score":10}]}}}',
+      'rules.velocity.limits.0.max_amount',
+    );
   });
 
   it('integers beyond 2^53 wherever money or counts come in', async () => {
     await refusedJson('post', '/v1/payments', key, '{"amount":9007199254740993,"currency":"RUB","order_id":"big"}', 'amount');
     await refusedJson('post', '/v1/refunds', key, '{"payment_id":"pay_x","amount":18446744073709551616}', 'amount');
-    await refusedJson('put', '/admin/v1/routing', ADMIN_TOKEN, '{"rules":[{"id":"r1","priority":1,"match":{"amount_max":18446744073709551616},"targets":[{"bank":"b1","weight":1}]}]}', 'rules.0.match.amount_max');
-    await refusedJson('put', '/admin/v1/routing', ADMIN_TOKEN, '{"rules":[{"id":"r1","priority":1,"match":{"amount_max":100000000000},"targets":[{"bank":"b1","weight":1}]}]}', 'rules.0.match.amount_max');
+    await refusedJson(
+      'put',
+      '/admin/v1/routing',
+      ADMIN_TOKEN,
+      '{"rules":[{"id":"r1","priority":1,"match":{"amount_max":18446744073709551616},"targets":[{"bank":"b1","weight":1}]}]}',
+      'rules.0.match.amount_max',
+    );
+    await refusedJson(
+      'put',
+      '/admin/v1/routing',
+      ADMIN_TOKEN,
+      '{"rules":[{"id":"r1","priority":1,"match":{"amount_max":100000000000},"targets":[{"bank":"b1","weight":1}]}]}',
+      'rules.0.match.amount_max',
+    );
     await refusedJson('post', '/v1/webhook_endpoints/we_x/rotate_secret', key, '{"expires_in_hours":1e21}', 'expires_in_hours');
   });
 
   it('a valid risk rule with a sane limit is still taken', async () => {
-    const res = await request(t.gateway.app).put('/admin/v1/risk/rules').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ rules: { amount: { max_amounts: { RUB: 99_999_999_999 } } } });
+    const res = await request(t.gateway.app)
+      .put('/admin/v1/risk/rules')
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ rules: { amount: { max_amounts: { RUB: 99_999_999_999 } } } });
     assert.equal(res.status, 200, res.text);
   });
 });

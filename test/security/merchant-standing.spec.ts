@@ -20,7 +20,10 @@ import { payAs, putMerchantRules } from '../support/risk-helpers';
 const MINUTE = 60_000;
 type Locale = 'en' | 'ru' | 'ar';
 const LOCALES = Object.fromEntries(
-  (['en', 'ru', 'ar'] as const).map((l) => [l, JSON.parse(fs.readFileSync(path.join(CORE_TEMPLATES_DIR, 'locales', `${l}.json`), 'utf8')) as Record<string, unknown>]),
+  (['en', 'ru', 'ar'] as const).map((l) => [
+    l,
+    JSON.parse(fs.readFileSync(path.join(CORE_TEMPLATES_DIR, 'locales', `${l}.json`), 'utf8')) as Record<string, unknown>,
+  ]),
 ) as Record<Locale, Record<string, unknown>>;
 
 /**
@@ -40,7 +43,11 @@ describe('merchant standing on every payment path', function () {
   let op: OperatorClient;
 
   before(async () => {
-    t = await startTestGateway({ clock, plugins: [sandboxPlugin, standInBankPlugin(bank)], env: { TENDER_TEST_MODE_HOURS: '1', TENDER_PAGE_TTL_MINUTES: '600' } });
+    t = await startTestGateway({
+      clock,
+      plugins: [sandboxPlugin, standInBankPlugin(bank)],
+      env: { TENDER_TEST_MODE_HOURS: '1', TENDER_PAGE_TTL_MINUTES: '600' },
+    });
     op = new OperatorClient(t.gateway.app);
     await op.post('/admin/v1/banks', { code: 'standin', name: 'Stand-in Bank', adapter_code: 'standin-bank', currencies: ['RUB'] }).expect(201);
   });
@@ -70,14 +77,20 @@ describe('merchant standing on every payment path', function () {
   }
 
   function postCard(form: { token: string; action: string }): request.Test {
-    return request(app()).post(form.action).type('form').send({ form_token: form.token, number: CARDS.visa, expiry: expiry(), cvc: '123', holder_name: 'Ann Buyer' });
+    return request(app())
+      .post(form.action)
+      .type('form')
+      .send({ form_token: form.token, number: CARDS.visa, expiry: expiry(), cvc: '123', holder_name: 'Ann Buyer' });
   }
 
   /** A shop's own HTML form, signed with its signing secret (docs/hosted-page.md). */
   function postSignedForm(publishableKey: string, secret: string, orderId: string): request.Test {
     const f = { key: publishableKey, order_id: orderId, amount: '150000', currency: 'RUB', description: 'Signed order', return_url: '' };
     const signature = shopHmac(secret, [f.key, f.order_id, f.amount, f.currency, f.description, f.return_url].join('\n'));
-    return request(app()).post('/pay/form').type('form').send({ ...f, signature });
+    return request(app())
+      .post('/pay/form')
+      .type('form')
+      .send({ ...f, signature });
   }
 
   async function refusedBy(promise: Promise<unknown>, code: string): Promise<void> {
@@ -137,7 +150,7 @@ describe('merchant standing on every payment path', function () {
       await assertNothingWritten(t.gateway.db, before, 'a refused API request');
     });
 
-    it('the payment page shows a clear page in the buyer\'s language, and the form loaded before takes nothing', async () => {
+    it("the payment page shows a clear page in the buyer's language, and the form loaded before takes nothing", async () => {
       const before = await moneyRows(t.gateway.db);
       const seen = bank.authorizations.length;
       for (const locale of ['en', 'ru', 'ar'] as const) {
@@ -164,10 +177,16 @@ describe('merchant standing on every payment path', function () {
 
     it('the dashboard refuses new payment links and captures', async () => {
       const before = await moneyRows(t.gateway.db);
-      const linkRes = await owner.agent.post('/dashboard/developers/links').type('form').send({ _csrf: owner.csrf, description: 'Gift card', amount: '500.00', currency: 'RUB' });
+      const linkRes = await owner.agent
+        .post('/dashboard/developers/links')
+        .type('form')
+        .send({ _csrf: owner.csrf, description: 'Gift card', amount: '500.00', currency: 'RUB' });
       assert.equal(linkRes.status, 403, linkRes.text.slice(0, 300));
       assert.match(linkRes.text, /merchant_suspended/);
-      const capture = await owner.agent.post(`/dashboard/payments/${forDashboard.id}/capture`).type('form').send({ _csrf: owner.csrf, form_key: formKey(), amount: '' });
+      const capture = await owner.agent
+        .post(`/dashboard/payments/${forDashboard.id}/capture`)
+        .type('form')
+        .send({ _csrf: owner.csrf, form_key: formKey(), amount: '' });
       assert.equal(capture.status, 403, capture.text.slice(0, 300));
       assert.match(capture.text, /merchant_suspended/);
       assert.equal((await t.gateway.db('payments').where({ id: forDashboard.id }).first())!.status, 'authorized');
@@ -180,9 +199,18 @@ describe('merchant standing on every payment path', function () {
       const input = { amount: 100, currency: 'RUB', order_id: 'core-direct', capture_method: 'automatic' as const };
       await refusedBy(payments.create({ merchantId, livemode: true }, input), 'merchant_suspended');
       await refusedBy(payments.create({ merchantId, livemode: false }, input), 'merchant_suspended');
-      await refusedBy(payments.confirm({ merchantId, livemode: true }, open.id, { type: 'card', card: { number: CARDS.visa, exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, cvc: '123' } }), 'merchant_suspended');
+      await refusedBy(
+        payments.confirm({ merchantId, livemode: true }, open.id, {
+          type: 'card',
+          card: { number: CARDS.visa, exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, cvc: '123' },
+        }),
+        'merchant_suspended',
+      );
       await refusedBy(payments.capture({ merchantId, livemode: true }, authorized.id, undefined), 'merchant_suspended');
-      await refusedBy(t.gateway.container.resolve(PaymentLinkService).create({ merchantId, livemode: true }, { amount: 100, currency: 'RUB', description: 'x' }), 'merchant_suspended');
+      await refusedBy(
+        t.gateway.container.resolve(PaymentLinkService).create({ merchantId, livemode: true }, { amount: 100, currency: 'RUB', description: 'x' }),
+        'merchant_suspended',
+      );
       await assertNothingWritten(t.gateway.db, before, 'a refused service call');
     });
 
@@ -192,7 +220,10 @@ describe('merchant standing on every payment path', function () {
       assert.equal(canceled.body.status, 'canceled');
       const refund = await shop.post('/v1/refunds', { payment_id: captured.id, amount: 50000 }).expect(201);
       assert.equal(refund.body.status, 'succeeded');
-      const dashRefund = await owner.agent.post(`/dashboard/payments/${captured.id}/refund`).type('form').send({ _csrf: owner.csrf, form_key: formKey(), amount: '100.00', reason: 'damaged' });
+      const dashRefund = await owner.agent
+        .post(`/dashboard/payments/${captured.id}/refund`)
+        .type('form')
+        .send({ _csrf: owner.csrf, form_key: formKey(), amount: '100.00', reason: 'damaged' });
       assert.equal(dashRefund.status, 303, dashRefund.text.slice(0, 300));
       const dashCancel = await owner.agent.post(`/dashboard/payments/${forDashboard.id}/cancel`).type('form').send({ _csrf: owner.csrf, form_key: formKey() });
       assert.equal(dashCancel.status, 303, dashCancel.text.slice(0, 300));
@@ -200,7 +231,10 @@ describe('merchant standing on every payment path', function () {
       const after = await shop.get(`/v1/payments/${captured.id}`).expect(200);
       assert.equal(after.body.status, 'partially_refunded');
       assert.equal(after.body.amount_refunded, 60000);
-      for (const res of [await shop.get('/v1/api_keys'), await shop.post('/v1/webhook_endpoints', { url: 'https://shop.example/hook', events: ['payment.*'] })]) {
+      for (const res of [
+        await shop.get('/v1/api_keys'),
+        await shop.post('/v1/webhook_endpoints', { url: 'https://shop.example/hook', events: ['payment.*'] }),
+      ]) {
         assert.equal(res.status, 403);
         assert.equal(res.body.error.code, 'merchant_suspended');
       }
@@ -245,7 +279,11 @@ describe('merchant standing on every payment path', function () {
 
     it('the API refuses to create, confirm or capture', async () => {
       const before = await moneyRows(t.gateway.db);
-      for (const res of [await shop.post('/v1/payments', { amount: 100, currency: 'RUB', order_id: 'late' }), await shop.post(`/v1/payments/${open.id}/confirm`, card(CARDS.visa)), await shop.post(`/v1/payments/${authorized.id}/capture`, {})]) {
+      for (const res of [
+        await shop.post('/v1/payments', { amount: 100, currency: 'RUB', order_id: 'late' }),
+        await shop.post(`/v1/payments/${open.id}/confirm`, card(CARDS.visa)),
+        await shop.post(`/v1/payments/${authorized.id}/capture`, {}),
+      ]) {
         assert.equal(res.status, 403, JSON.stringify(res.body));
         assert.equal(res.body.error.code, 'test_mode_expired');
       }
@@ -266,10 +304,16 @@ describe('merchant standing on every payment path', function () {
     it('the payment service and the dashboard refuse', async () => {
       const before = await moneyRows(t.gateway.db);
       const payments = t.gateway.container.resolve(PaymentService);
-      await refusedBy(payments.create({ merchantId, livemode: false }, { amount: 100, currency: 'RUB', order_id: 'core-late', capture_method: 'automatic' }), 'test_mode_expired');
+      await refusedBy(
+        payments.create({ merchantId, livemode: false }, { amount: 100, currency: 'RUB', order_id: 'core-late', capture_method: 'automatic' }),
+        'test_mode_expired',
+      );
       await refusedBy(payments.capture({ merchantId, livemode: false }, authorized.id, undefined), 'test_mode_expired');
       const owner = await signInAgent(app(), 'dashboard', await createMerchantUser(t, { merchantId, role: 'owner' }));
-      const res = await owner.agent.post('/dashboard/developers/links').type('form').send({ _csrf: owner.csrf, description: 'Gift card', amount: '500.00', currency: 'RUB' });
+      const res = await owner.agent
+        .post('/dashboard/developers/links')
+        .type('form')
+        .send({ _csrf: owner.csrf, description: 'Gift card', amount: '500.00', currency: 'RUB' });
       assert.equal(res.status, 403, res.text.slice(0, 300));
       assert.match(res.text, /test_mode_expired/);
       await assertNothingWritten(t.gateway.db, before, 'refused calls');
@@ -304,20 +348,48 @@ describe('merchant standing on every payment path', function () {
       assert.doesNotMatch((await owner.agent.get('/dashboard').expect(200)).text, /data-mode="live"/);
       await t.gateway.db('web_sessions').where({ account_id: owner.user.accountId }).update({ mode: 'live' });
       const before = await moneyRows(t.gateway.db);
-      const res = await owner.agent.post('/dashboard/developers/links').type('form').send({ _csrf: owner.csrf, description: 'Live gift card', amount: '500.00', currency: 'RUB' });
+      const res = await owner.agent
+        .post('/dashboard/developers/links')
+        .type('form')
+        .send({ _csrf: owner.csrf, description: 'Live gift card', amount: '500.00', currency: 'RUB' });
       assert.equal(res.status, 403, res.text.slice(0, 300));
       assert.match(res.text, /merchant_not_live/);
-      await refusedBy(t.gateway.container.resolve(PaymentLinkService).create({ merchantId, livemode: true }, { amount: 100, currency: 'RUB', description: 'x' }), 'merchant_not_live');
-      await refusedBy(t.gateway.container.resolve(PaymentService).create({ merchantId, livemode: true }, { amount: 100, currency: 'RUB', order_id: 'live-too-early', capture_method: 'automatic' }), 'merchant_not_live');
+      await refusedBy(
+        t.gateway.container.resolve(PaymentLinkService).create({ merchantId, livemode: true }, { amount: 100, currency: 'RUB', description: 'x' }),
+        'merchant_not_live',
+      );
+      await refusedBy(
+        t.gateway.container
+          .resolve(PaymentService)
+          .create({ merchantId, livemode: true }, { amount: 100, currency: 'RUB', order_id: 'live-too-early', capture_method: 'automatic' }),
+        'merchant_not_live',
+      );
       await assertNothingWritten(t.gateway.db, before, 'live objects of a merchant that is not live');
       await setMode(owner, 'test');
-      await owner.agent.post('/dashboard/developers/links').type('form').send({ _csrf: owner.csrf, description: 'Test gift card', amount: '500.00', currency: 'RUB' }).expect(201);
+      await owner.agent
+        .post('/dashboard/developers/links')
+        .type('form')
+        .send({ _csrf: owner.csrf, description: 'Test gift card', amount: '500.00', currency: 'RUB' })
+        .expect(201);
     });
 
     it('a live link made before this check shows a clear page and creates nothing (its buyers used to get a 500)', async () => {
       const id = `plink_${randomBytes(12).toString('hex')}`;
       const token = randomBytes(24).toString('base64url').replace(/[-_]/g, 'x').slice(0, 32);
-      await t.gateway.db('payment_links').insert({ id, merchant_id: merchantId, livemode: true, amount: 50000, currency: 'RUB', description: 'Made in live mode too early', return_url: null, token, active: true, created_at: clock.now() });
+      await t.gateway
+        .db('payment_links')
+        .insert({
+          id,
+          merchant_id: merchantId,
+          livemode: true,
+          amount: 50000,
+          currency: 'RUB',
+          description: 'Made in live mode too early',
+          return_url: null,
+          token,
+          active: true,
+          created_at: clock.now(),
+        });
       const before = await moneyRows(t.gateway.db);
       assertUnavailable(await request(app()).get(`/pay/link/${token}`));
       // The form token its page would have carried.
@@ -334,7 +406,9 @@ describe('merchant standing on every payment path', function () {
       const before = await moneyRows(t.gateway.db);
       assertUnavailable(await request(app()).get(`/pay/${token}`));
       const formToken = t.gateway.container.resolve(FormTokenService).issue(p.id);
-      assertUnavailable(await request(app()).post(`/pay/${token}`).type('form').send({ form_token: formToken, number: CARDS.visa, expiry: expiry(), cvc: '123' }));
+      assertUnavailable(
+        await request(app()).post(`/pay/${token}`).type('form').send({ form_token: formToken, number: CARDS.visa, expiry: expiry(), cvc: '123' }),
+      );
       await assertNothingWritten(t.gateway.db, before, 'a live page of a merchant that is not live');
     });
   });
@@ -344,7 +418,10 @@ describe('merchant standing on every payment path', function () {
       const m = await t.createMerchant('Reviewed Shop');
       const shop = new MerchantClient(app(), m.key);
       // Amounts above 1000.00 score 80: a review under the default thresholds.
-      await putMerchantRules(app(), shop, { rules: { amount: { max_amounts: { RUB: 100000 }, max_score: 80 } }, review: { expire_after_seconds: 60, expire_decision: 'approve' } }).expect(200);
+      await putMerchantRules(app(), shop, {
+        rules: { amount: { max_amounts: { RUB: 100000 }, max_score: 80 } },
+        review: { expire_after_seconds: 60, expire_decision: 'approve' },
+      }).expect(200);
       const held = await payAs(shop, CARDS.visa, {}, { amount: 150000 });
       assert.equal(held.status, 'authorized');
       const review = await t.gateway.db('risk_reviews').where({ payment_id: held.id }).first();

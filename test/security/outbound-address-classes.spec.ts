@@ -101,7 +101,8 @@ describe('security: outbound address classification (ipaddr.js ranges, unwrapped
     const wrong: string[] = [];
     for (const [address, scope, range] of ADDRESSES) {
       const c = classifyAddress(address);
-      if (c === undefined || c.scope !== scope || c.range !== range) wrong.push(`${address}: expected ${scope}/${range}, got ${c === undefined ? 'not an address' : `${c.scope}/${c.range}`}`);
+      if (c === undefined || c.scope !== scope || c.range !== range)
+        wrong.push(`${address}: expected ${scope}/${range}, got ${c === undefined ? 'not an address' : `${c.scope}/${c.range}`}`);
     }
     assert.deepEqual(wrong, []);
   });

@@ -162,7 +162,8 @@ describe('security: outbound URL table (webhook endpoints, Assist result_url)', 
         .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
         .send({ assist_merchant_id: Number(ASSIST.merchantId), salt: ASSIST.salt, login: ASSIST.login, password: ASSIST.password, result_url: url });
       const accepted = res.status === 200;
-      if (accepted !== (expected === 'accepted')) wrong.push(`${url} (${why}): expected ${expected === 'accepted' ? 'accepted' : 'refused'}, got ${res.status} ${res.body.error?.code ?? ''}`);
+      if (accepted !== (expected === 'accepted'))
+        wrong.push(`${url} (${why}): expected ${expected === 'accepted' ? 'accepted' : 'refused'}, got ${res.status} ${res.body.error?.code ?? ''}`);
       if (!accepted && res.body.error?.param !== 'result_url') wrong.push(`${url}: refused without param result_url`);
       if (!accepted) {
         const stored = await t.gateway.db('assist_merchants').where({ merchant_id: merchantId }).first();

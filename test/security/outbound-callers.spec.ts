@@ -39,7 +39,11 @@ describe('security: every outbound caller is guarded', function () {
 
   before(async () => {
     saleor = await new FakeSaleor().start();
-    const plugins = [sandboxPlugin, createSaleorPlugin({ intervalMs: 3600_000 }), createAssistPlugin({ intervalMs: 3600_000, retryBaseMs: 3600_000, maxAttempts: 1, timeoutMs: 1000 })];
+    const plugins = [
+      sandboxPlugin,
+      createSaleorPlugin({ intervalMs: 3600_000 }),
+      createAssistPlugin({ intervalMs: 3600_000, retryBaseMs: 3600_000, maxAttempts: 1, timeoutMs: 1000 }),
+    ];
     // Private addresses not allowed: a loopback target is an attack.
     strict = await startTestGateway({ plugins, env: { TENDER_NOTIFY_POLL_MS: '20' } });
     // Test mode with private addresses allowed, so loopback servers can play hostile shops.
@@ -60,10 +64,17 @@ describe('security: every outbound caller is guarded', function () {
       const target = await new HostileServer({ kind: 'answer', status: 200, body: 'ok' }).start();
       try {
         const ep = (await strictShop.post('/v1/webhook_endpoints', { url: 'https://93.184.216.34/hooks', events: ['payment.*'] }).expect(201)).body;
-        await strict.gateway.db('webhook_endpoints').where({ id: ep.id }).update({ url: `http://localhost:${target.port}/hooks` });
+        await strict.gateway
+          .db('webhook_endpoints')
+          .where({ id: ep.id })
+          .update({ url: `http://localhost:${target.port}/hooks` });
         await strictShop.pay(CARDS.visa);
         await strict.gateway.container.resolve(WebhookDispatcher).runOnce();
-        const attempts = await strict.gateway.db('webhook_attempts as a').join('webhook_deliveries as d', 'd.id', 'a.delivery_id').where('d.endpoint_id', ep.id).select('a.*');
+        const attempts = await strict.gateway
+          .db('webhook_attempts as a')
+          .join('webhook_deliveries as d', 'd.id', 'a.delivery_id')
+          .where('d.endpoint_id', ep.id)
+          .select('a.*');
         assert.ok(attempts.length > 0);
         for (const a of attempts) assert.match(String(a.error), /refused|private|reserved/);
         assert.equal(target.requests.length, 0);
@@ -100,11 +111,18 @@ describe('security: every outbound caller is guarded', function () {
     });
 
     it('Assist result push: not sent', async () => {
-      const target = await new HostileServer({ kind: 'answer', status: 200, body: '<pushpaymentresult firstcode="0" secondcode="0"></pushpaymentresult>' }).start();
+      const target = await new HostileServer({
+        kind: 'answer',
+        status: 200,
+        body: '<pushpaymentresult firstcode="0" secondcode="0"></pushpaymentresult>',
+      }).start();
       try {
         const merchant = await strict.createMerchant('Assist strict');
         await enableAssist(strict.gateway.app, merchant.id, { result_url: 'https://93.184.216.34/assist-result' });
-        await strict.gateway.db('assist_merchants').where({ merchant_id: merchant.id }).update({ result_url: `http://localhost:${target.port}/result` });
+        await strict.gateway
+          .db('assist_merchants')
+          .where({ merchant_id: merchant.id })
+          .update({ result_url: `http://localhost:${target.port}/result` });
         await new MerchantClient(strict.gateway.app, merchant.key).pay(CARDS.visa);
         await strict.gateway.container.resolve(AssistPushSender).runOnce();
         const pushes = await strict.gateway.db('assist_pushes').where({ merchant_id: merchant.id });
@@ -137,7 +155,12 @@ describe('security: every outbound caller is guarded', function () {
     let attempt: Record<string, unknown> | undefined;
     await eventually(async () => {
       await dispatcher.runOnce();
-      attempt = await open.gateway.db('webhook_attempts as a').join('webhook_deliveries as d', 'd.id', 'a.delivery_id').where('d.endpoint_id', ep.id).select('a.*').first();
+      attempt = await open.gateway
+        .db('webhook_attempts as a')
+        .join('webhook_deliveries as d', 'd.id', 'a.delivery_id')
+        .where('d.endpoint_id', ep.id)
+        .select('a.*')
+        .first();
       return attempt !== undefined;
     }, 'a webhook attempt');
     return attempt!;

@@ -11,7 +11,8 @@ import { RebindingResolver } from '../support/rebinding-resolver';
  */
 describe('security: the outbound HTTP client', function () {
   this.timeout(30_000);
-  const config = (env: Record<string, string> = {}) => loadConfig({ TENDER_PUBLIC_URL: 'https://pay.example.com', TENDER_OUTBOUND_ALLOW_PRIVATE: 'true', TENDER_OUTBOUND_TIMEOUT_MS: '1000', ...env });
+  const config = (env: Record<string, string> = {}) =>
+    loadConfig({ TENDER_PUBLIC_URL: 'https://pay.example.com', TENDER_OUTBOUND_ALLOW_PRIVATE: 'true', TENDER_OUTBOUND_TIMEOUT_MS: '1000', ...env });
   const open = OutboundHttpClient.create(config());
   const strict = OutboundHttpClient.create(config({ TENDER_OUTBOUND_ALLOW_PRIVATE: 'false' }));
   let ok: HostileServer;
@@ -24,15 +25,35 @@ describe('security: the outbound HTTP client', function () {
     const res = await open.request({ purpose: 'platform_api', livemode: false, url: ok.url('/a') });
     assert.equal(res.status, 200);
     assert.deepEqual(res.json(), { ok: true });
-    await assert.rejects(open.request({ purpose: 'platform_api', livemode: true, url: ok.url('/b') }), (e: unknown) => e instanceof OutboundRefusal && e.reason === 'private_address');
-    await assert.rejects(strict.request({ purpose: 'webhook', livemode: false, url: ok.url('/c') }), (e: unknown) => e instanceof OutboundRefusal && e.reason === 'private_address');
-    await assert.rejects(strict.request({ purpose: 'webhook', livemode: false, url: `http://localhost:${ok.port}/d` }), (e: unknown) => e instanceof OutboundRefusal && e.reason === 'private_address');
+    await assert.rejects(
+      open.request({ purpose: 'platform_api', livemode: true, url: ok.url('/b') }),
+      (e: unknown) => e instanceof OutboundRefusal && e.reason === 'private_address',
+    );
+    await assert.rejects(
+      strict.request({ purpose: 'webhook', livemode: false, url: ok.url('/c') }),
+      (e: unknown) => e instanceof OutboundRefusal && e.reason === 'private_address',
+    );
+    await assert.rejects(
+      strict.request({ purpose: 'webhook', livemode: false, url: `http://localhost:${ok.port}/d` }),
+      (e: unknown) => e instanceof OutboundRefusal && e.reason === 'private_address',
+    );
     assert.equal(ok.hits('/b') + ok.hits('/c') + ok.hits('/d'), 0);
   });
 
   it('never reaches a forbidden address, not even where private targets are allowed', async () => {
-    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://0.0.0.0:9/', 'http://[::]:9/', 'http://[fe80::1]:9/', 'http://[::ffff:0:7f00:1]:9/', 'http://100.100.100.200/']) {
-      await assert.rejects(open.request({ purpose: 'webhook', livemode: false, url }), (e: unknown) => e instanceof OutboundRefusal && e.reason === 'private_address', url);
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://0.0.0.0:9/',
+      'http://[::]:9/',
+      'http://[fe80::1]:9/',
+      'http://[::ffff:0:7f00:1]:9/',
+      'http://100.100.100.200/',
+    ]) {
+      await assert.rejects(
+        open.request({ purpose: 'webhook', livemode: false, url }),
+        (e: unknown) => e instanceof OutboundRefusal && e.reason === 'private_address',
+        url,
+      );
     }
   });
 
@@ -54,17 +75,29 @@ describe('security: the outbound HTTP client', function () {
     const dns = new RebindingResolver({ 'twice.test': { first: '127.0.0.1', then: '169.254.169.254', firstAnswers: 1 } });
     const client = OutboundHttpClient.create(config(), { resolver: dns.resolve });
     await client.request({ purpose: 'webhook', livemode: false, url: `http://twice.test:${ok.port}/first` });
-    await assert.rejects(client.request({ purpose: 'webhook', livemode: false, url: `http://twice.test:${ok.port}/second` }), /twice\.test resolved to 169\.254\.169\.254/);
-    assert.deepEqual(dns.lookups.map((l) => l.answer), ['127.0.0.1', '169.254.169.254']);
+    await assert.rejects(
+      client.request({ purpose: 'webhook', livemode: false, url: `http://twice.test:${ok.port}/second` }),
+      /twice\.test resolved to 169\.254\.169\.254/,
+    );
+    assert.deepEqual(
+      dns.lookups.map((l) => l.answer),
+      ['127.0.0.1', '169.254.169.254'],
+    );
     assert.equal(ok.hits('/first'), 1);
     assert.equal(ok.hits('/second'), 0);
   });
 
   it('never calls the gateway: its public origin, and any address and port it listens on', async () => {
     const gatewayPort = ok.port;
-    const client = OutboundHttpClient.create(loadConfig({ TENDER_PUBLIC_URL: `http://localhost:${gatewayPort}`, TENDER_OUTBOUND_ALLOW_PRIVATE: 'true', PORT: String(gatewayPort), HOST: '127.0.0.1' }));
+    const client = OutboundHttpClient.create(
+      loadConfig({ TENDER_PUBLIC_URL: `http://localhost:${gatewayPort}`, TENDER_OUTBOUND_ALLOW_PRIVATE: 'true', PORT: String(gatewayPort), HOST: '127.0.0.1' }),
+    );
     for (const url of [`http://localhost:${gatewayPort}/x`, `http://127.0.0.1:${gatewayPort}/x`, `http://[::ffff:127.0.0.1]:${gatewayPort}/x`]) {
-      await assert.rejects(client.request({ purpose: 'webhook', livemode: false, url }), (e: unknown) => e instanceof OutboundRefusal && e.reason === 'points_to_gateway', url);
+      await assert.rejects(
+        client.request({ purpose: 'webhook', livemode: false, url }),
+        (e: unknown) => e instanceof OutboundRefusal && e.reason === 'points_to_gateway',
+        url,
+      );
     }
     await assert.rejects(client.checkUrl(`http://localhost:${gatewayPort}/x`, { purpose: 'webhook', livemode: false }), /this gateway/);
     assert.equal(ok.hits('/x'), 0);
@@ -77,14 +110,28 @@ describe('security: the outbound HTTP client', function () {
     }
   });
 
-  it('where private targets are not allowed, refuses the gateway\'s host on every port, by name or by address', async () => {
+  it("where private targets are not allowed, refuses the gateway's host on every port, by name or by address", async () => {
     // The public host resolves to a public address (a load balancer in front of the gateway).
     const client = OutboundHttpClient.create(config({ TENDER_OUTBOUND_ALLOW_PRIVATE: 'false' }), {
       resolver: async (host) => (host === 'pay.example.com' ? [{ address: '93.184.216.34', family: 4 }] : []),
     });
-    for (const url of ['https://pay.example.com/x', 'https://pay.example.com:8443/admin', 'http://PAY.example.com./x', 'http://93.184.216.34:6379/', 'https://[::ffff:93.184.216.34]/x']) {
-      await assert.rejects(client.checkUrl(url, { purpose: 'webhook', livemode: true }), (e: unknown) => e instanceof OutboundRefusal && e.reason === 'points_to_gateway', url);
-      await assert.rejects(client.request({ purpose: 'webhook', livemode: true, url }), (e: unknown) => e instanceof OutboundRefusal && e.reason === 'points_to_gateway', url);
+    for (const url of [
+      'https://pay.example.com/x',
+      'https://pay.example.com:8443/admin',
+      'http://PAY.example.com./x',
+      'http://93.184.216.34:6379/',
+      'https://[::ffff:93.184.216.34]/x',
+    ]) {
+      await assert.rejects(
+        client.checkUrl(url, { purpose: 'webhook', livemode: true }),
+        (e: unknown) => e instanceof OutboundRefusal && e.reason === 'points_to_gateway',
+        url,
+      );
+      await assert.rejects(
+        client.request({ purpose: 'webhook', livemode: true, url }),
+        (e: unknown) => e instanceof OutboundRefusal && e.reason === 'points_to_gateway',
+        url,
+      );
     }
   });
 
@@ -107,7 +154,10 @@ describe('security: the outbound HTTP client', function () {
       const res = await open.request({ purpose: 'platform_api', livemode: false, url: big.url('/big') });
       assert.equal(res.truncated, true);
       assert.equal(res.body.length, open.policy('platform_api').maxResponseBytes);
-      assert.throws(() => res.json(), (e: unknown) => e instanceof OutboundRequestError && e.failure === 'response_invalid');
+      assert.throws(
+        () => res.json(),
+        (e: unknown) => e instanceof OutboundRequestError && e.failure === 'response_invalid',
+      );
       await big.idle();
       assert.equal(big.cutByClient, true);
     } finally {
@@ -120,11 +170,17 @@ describe('security: the outbound HTTP client', function () {
     const silent = http.createServer(() => undefined);
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     try {
-      await assert.rejects(open.request({ purpose: 'platform_api', livemode: false, url: slow.url('/slow') }), (e: unknown) => e instanceof OutboundRequestError && e.failure === 'timeout');
+      await assert.rejects(
+        open.request({ purpose: 'platform_api', livemode: false, url: slow.url('/slow') }),
+        (e: unknown) => e instanceof OutboundRequestError && e.failure === 'timeout',
+      );
       await slow.idle();
       assert.equal(slow.cutByClient, true);
       const port = (silent.address() as AddressInfo).port;
-      await assert.rejects(open.request({ purpose: 'merchant_push', livemode: false, url: `http://127.0.0.1:${port}/`, timeoutMs: 300 }), (e: unknown) => e instanceof OutboundRequestError && e.failure === 'timeout');
+      await assert.rejects(
+        open.request({ purpose: 'merchant_push', livemode: false, url: `http://127.0.0.1:${port}/`, timeoutMs: 300 }),
+        (e: unknown) => e instanceof OutboundRequestError && e.failure === 'timeout',
+      );
     } finally {
       silent.closeAllConnections();
       silent.close();
@@ -159,7 +215,11 @@ describe('security: the outbound HTTP client', function () {
       ['not a url', 'url_invalid'],
     ];
     for (const [url, reason] of reasons) {
-      await assert.rejects(open.request({ purpose: 'webhook', livemode: false, url }), (e: unknown) => e instanceof OutboundRefusal && e.reason === reason, url);
+      await assert.rejects(
+        open.request({ purpose: 'webhook', livemode: false, url }),
+        (e: unknown) => e instanceof OutboundRefusal && e.reason === reason,
+        url,
+      );
     }
   });
 });

@@ -28,8 +28,8 @@ const ALLOWED: Record<string, string> = {
   'core/src/outbound/outbound-http-client.ts': 'the one outbound HTTP client',
   'core/src/gateway.ts#node:http(s) import': 'the gateway server (inbound)',
   'core/src/certificates/gateway-server.ts#node:http(s) import': 'the gateway server (inbound, TLS)',
-  'core/src/observability/probe-server.ts#node:http(s) import': 'the worker\'s probe and metrics server (inbound)',
-  'adapters/iso8583/src/simulator/control-server.ts#node:http(s) import': 'the bank simulator\'s control server (inbound, a test tool)',
+  'core/src/observability/probe-server.ts#node:http(s) import': "the worker's probe and metrics server (inbound)",
+  'adapters/iso8583/src/simulator/control-server.ts#node:http(s) import': "the bank simulator's control server (inbound, a test tool)",
   'adapters/iso8583/src/link/iso-connection.ts#a raw socket': 'the bank link: ISO 8583 over TCP to the address the operator configured',
 };
 

@@ -37,7 +37,14 @@ describe('security: a webhook cannot reach the gateway itself, other ports on it
   });
 
   it('refuses the gateway by its public URL, by another name for the same host, and by address', async () => {
-    for (const url of ['http://localhost:8080/hooks', 'http://LOCALHOST:8080/x', 'http://127.0.0.1:8080/hooks', 'http://[::ffff:127.0.0.1]:8080/hooks', 'http://127.1:8080/hooks', 'http://2130706433:8080/hooks']) {
+    for (const url of [
+      'http://localhost:8080/hooks',
+      'http://LOCALHOST:8080/x',
+      'http://127.0.0.1:8080/hooks',
+      'http://[::ffff:127.0.0.1]:8080/hooks',
+      'http://127.1:8080/hooks',
+      'http://2130706433:8080/hooks',
+    ]) {
       const r = await register(url);
       assert.equal(r.code, 'webhook_url_points_to_gateway', url);
     }
@@ -57,7 +64,10 @@ describe('security: a webhook cannot reach the gateway itself, other ports on it
       const merchant = new MerchantClient(listening.gateway.app, (await listening.createMerchant('Self')).key);
       const ep = (await merchant.post('/v1/webhook_endpoints', { url: receiver.url(), events: ['payment.*'] }).expect(201)).body;
       // As if the name's DNS answer changed to the gateway's own address after registration.
-      await listening.gateway.db('webhook_endpoints').where({ id: ep.id }).update({ url: `http://localhost:${address.port}/v1/payments` });
+      await listening.gateway
+        .db('webhook_endpoints')
+        .where({ id: ep.id })
+        .update({ url: `http://localhost:${address.port}/v1/payments` });
       await merchant.pay(CARDS.visa);
       await eventually(async () => (await listening.gateway.db('webhook_attempts')).length > 0, 'an attempt');
       const attempts = await listening.gateway.db('webhook_attempts');

@@ -63,11 +63,21 @@ describe('security: DNS rebinding (public at registration, loopback at connect t
     const ep = (await shop.post('/v1/webhook_endpoints', { url, events: ['payment.*'] }).expect(201)).body;
     await shop.pay(CARDS.visa);
     await t.gateway.container.resolve(WebhookDispatcher).runOnce();
-    const attempts = await t.gateway.db('webhook_attempts as a').join('webhook_deliveries as d', 'd.id', 'a.delivery_id').where('d.endpoint_id', ep.id).select('a.*');
+    const attempts = await t.gateway
+      .db('webhook_attempts as a')
+      .join('webhook_deliveries as d', 'd.id', 'a.delivery_id')
+      .where('d.endpoint_id', ep.id)
+      .select('a.*');
     assert.ok(attempts.length > 0);
     for (const a of attempts) assert.match(String(a.error), /hooks\.rebind\.test resolved to 127\.0\.0\.1 \(loopback\), a private or reserved address/);
     assert.equal(target.hits('/hooks'), 0);
-    assert.deepEqual(dns.lookups.filter((l) => l.hostname === 'hooks.rebind.test').map((l) => l.answer).slice(0, 2), [PUBLIC, LOOPBACK]);
+    assert.deepEqual(
+      dns.lookups
+        .filter((l) => l.hostname === 'hooks.rebind.test')
+        .map((l) => l.answer)
+        .slice(0, 2),
+      [PUBLIC, LOOPBACK],
+    );
     await t.gateway.db('webhook_endpoints').where({ id: ep.id }).update({ status: 'deleted' });
   });
 

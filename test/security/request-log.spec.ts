@@ -73,7 +73,11 @@ describe('security: request logs', function () {
     const link = (await shop.post('/v1/payment_links', { amount: 500, currency: 'RUB', description: 'Tea' }).expect(201)).body as { url: string };
     const linkToken = link.url.split('/').pop() ?? '';
     const status = new URL(t.gateway.container.resolve(StatusLink).urlFor(p.id)).pathname;
-    const operator = await request(t.gateway.app).post('/admin/v1/operators').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ email: 'log-op@tender.test' }).expect(201);
+    const operator = await request(t.gateway.app)
+      .post('/admin/v1/operators')
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ email: 'log-op@tender.test' })
+      .expect(201);
     const passwordPath = new URL(String(operator.body.set_password_url)).pathname;
     const passwordToken = passwordPath.split('/').pop() ?? '';
     const secrets = [token, linkToken, status.split('.').pop() ?? '', passwordToken];
@@ -97,7 +101,10 @@ describe('security: request logs', function () {
     const logs = t.logs();
     for (const s of secrets) assert.ok(!logs.includes(s), `a secret token reached the log: ${s.slice(0, 6)}...`);
     for (const path of ['/pay/[redacted]/3ds', '/pay/link/[redacted]', '/pay-account/[redacted]', '/console/password/[redacted]']) {
-      assert.ok(lines().some((l) => l.msg === 'request' && l.path === path), `no line for ${path}`);
+      assert.ok(
+        lines().some((l) => l.msg === 'request' && l.path === path),
+        `no line for ${path}`,
+      );
     }
   });
 

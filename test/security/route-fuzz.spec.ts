@@ -63,11 +63,17 @@ describe('security: fuzzing every route (0 responses >= 500, 0 rows written by a
   this.timeout(15 * 60_000);
   let t: TestGateway;
   let saleor: FakeSaleor;
-  const sessions: Record<'dashboard' | 'console', { cookie: string; csrf: string; email: string }> = { dashboard: { cookie: '', csrf: '', email: '' }, console: { cookie: '', csrf: '', email: '' } };
+  const sessions: Record<'dashboard' | 'console', { cookie: string; csrf: string; email: string }> = {
+    dashboard: { cookie: '', csrf: '', email: '' },
+    console: { cookie: '', csrf: '', email: '' },
+  };
 
   before(async () => {
     saleor = await new FakeSaleor().start();
-    t = await startTestGateway({ plugins: [sandboxPlugin, accountsPlugin, createAssistPlugin({ intervalMs: 60_000 }), createSaleorPlugin({ intervalMs: 60_000 })], env: { TENDER_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
+    t = await startTestGateway({
+      plugins: [sandboxPlugin, accountsPlugin, createAssistPlugin({ intervalMs: 60_000 }), createSaleorPlugin({ intervalMs: 60_000 })],
+      env: { TENDER_WEBHOOKS_ALLOW_PRIVATE: 'true' },
+    });
   });
   after(async () => {
     await t.close();
@@ -77,11 +83,22 @@ describe('security: fuzzing every route (0 responses >= 500, 0 rows written by a
   /** Signs in through the real form and keeps the session cookie and CSRF token. */
   async function signIn(area: 'dashboard' | 'console'): Promise<void> {
     const form = await request(t.gateway.app).get(`/${area}/signin`).expect(200);
-    const preCookie = ([] as string[]).concat(form.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
+    const preCookie = ([] as string[])
+      .concat(form.headers['set-cookie'] ?? [])
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const token = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] ?? '';
-    const res = await request(t.gateway.app).post(`/${area}/signin`).set('Cookie', preCookie).type('form').send({ _csrf: token, email: sessions[area].email, password: WEB_PASSWORD });
+    const res = await request(t.gateway.app)
+      .post(`/${area}/signin`)
+      .set('Cookie', preCookie)
+      .type('form')
+      .send({ _csrf: token, email: sessions[area].email, password: WEB_PASSWORD });
     assert.equal(res.status, 303, `sign-in to ${area}: ${res.status}`);
-    const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0] ?? '').find((c) => c.startsWith(`tender_${area}_session=`)) ?? '';
+    const cookie =
+      ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .map((c) => c.split(';')[0] ?? '')
+        .find((c) => c.startsWith(`tender_${area}_session=`)) ?? '';
     const page = await request(t.gateway.app).get(`/${area}/security`).set('Cookie', cookie).expect(200);
     sessions[area] = { ...sessions[area], cookie, csrf: /<meta name="csrf-token" content="([^"]+)">/.exec(page.text)?.[1] ?? '' };
   }
@@ -111,10 +128,14 @@ describe('security: fuzzing every route (0 responses >= 500, 0 rows written by a
     const endpoint = (await shop.post('/v1/webhook_endpoints', { url: 'http://127.0.0.1:9/hook', events: ['*'] }).expect(201)).body as { id: string };
     const events = (await shop.get('/v1/events?limit=3').expect(200)).body as { data: Array<{ id: string }> };
     const keys = (await shop.get('/v1/api_keys').expect(200)).body as { data: Array<{ id: string }> };
-    await admin(request(app).put(`/admin/v1/merchants/${main.id}/assist`)).send({ assist_merchant_id: 770001, salt: 'fuzz-salt', login: 'fuzz_shop', password: 'fuzz-password-1', checkvalue_required: false }).expect(200);
+    await admin(request(app).put(`/admin/v1/merchants/${main.id}/assist`))
+      .send({ assist_merchant_id: 770001, salt: 'fuzz-salt', login: 'fuzz_shop', password: 'fuzz-password-1', checkvalue_required: false })
+      .expect(200);
     await shop.post('/v1/saleor/installations', { saleor_api_url: saleor.apiUrl }).expect(201);
     await request(app).post('/saleor/register').set('saleor-api-url', saleor.apiUrl).send({ auth_token: 'fuzz-app-token' });
-    const operatorLink = (await admin(request(app).post('/admin/v1/operators')).send({ email: 'fuzz-invited@tender.test' }).expect(201)).body as { set_password_url: string };
+    const operatorLink = (await admin(request(app).post('/admin/v1/operators')).send({ email: 'fuzz-invited@tender.test' }).expect(201)).body as {
+      set_password_url: string;
+    };
     const accounts = t.gateway.container.resolve(WebAccountService);
     const owner = await accounts.createMerchantUser({ merchantId: main.id, email: 'fuzz-owner@tender.test', role: 'owner', password: WEB_PASSWORD });
     await accounts.createOperator({ email: 'fuzz-operator@tender.test', password: WEB_PASSWORD });
@@ -131,7 +152,10 @@ describe('security: fuzzing every route (0 responses >= 500, 0 rows written by a
       we: [endpoint.id],
       evt: events.data.map((e) => e.id),
       mer: [victim.id],
-      key: keys.data.map((k) => k.id).filter((id) => id !== undefined).slice(-1),
+      key: keys.data
+        .map((k) => k.id)
+        .filter((id) => id !== undefined)
+        .slice(-1),
       web: [owner.id],
       bank: ['sandbox'],
       serial: ['01'],
@@ -146,11 +170,21 @@ describe('security: fuzzing every route (0 responses >= 500, 0 rows written by a
     // The forms the screens really render, as seeds.
     const routes = routeInventory(app);
     const forms: CrawledForm[] = [];
-    const fill = (path: string) => path.replace(/:id\b/, ids.pay[0] ?? 'x').replace(/:token\b/, tokens.page[0] ?? 'x').replace(/:[A-Za-z_]+/g, 'x');
+    const fill = (path: string) =>
+      path
+        .replace(/:id\b/, ids.pay[0] ?? 'x')
+        .replace(/:token\b/, tokens.page[0] ?? 'x')
+        .replace(/:[A-Za-z_]+/g, 'x');
     for (const r of routes.filter((x) => x.method === 'GET' && x.kind === 'route' && !x.path.includes('export.csv'))) {
-      const path = r.path.startsWith('/dashboard/payments/:id') ? `/dashboard/payments/${captured.id}` : r.path.startsWith('/pay/link') ? `/pay/link/${tokens.link[0] ?? ''}` : fill(r.path);
+      const path = r.path.startsWith('/dashboard/payments/:id')
+        ? `/dashboard/payments/${captured.id}`
+        : r.path.startsWith('/pay/link')
+          ? `/pay/link/${tokens.link[0] ?? ''}`
+          : fill(r.path);
       const area = path.startsWith('/dashboard') ? 'dashboard' : path.startsWith('/console') ? 'console' : undefined;
-      const res = await request(app).get(path).set('Cookie', area === undefined ? '' : sessions[area].cookie);
+      const res = await request(app)
+        .get(path)
+        .set('Cookie', area === undefined ? '' : sessions[area].cookie);
       if (/text\/html/.test(String(res.headers['content-type']))) forms.push(...formsOf(res.text, path));
     }
 
@@ -184,26 +218,88 @@ describe('security: fuzzing every route (0 responses >= 500, 0 rows written by a
       ['PUT /admin/v1/merchants/:id/assist', assistSettingsSchema],
     ]);
     const cardBody = card(CARDS.visa, { holder_name: 'A B' });
-    const saleorAction = { action: { amount: '1.00', currency: 'RUB', actionType: 'CHARGE' }, transaction: { id: 'VHJhbnNhY3Rpb246MQ==', pspReference: pending.id }, sourceObject: { __typename: 'Checkout', id: 'Q2hlY2tvdXQ6MQ==' }, idempotencyKey: 'idem-1', data: {} };
+    const saleorAction = {
+      action: { amount: '1.00', currency: 'RUB', actionType: 'CHARGE' },
+      transaction: { id: 'VHJhbnNhY3Rpb246MQ==', pspReference: pending.id },
+      sourceObject: { __typename: 'Checkout', id: 'Q2hlY2tvdXQ6MQ==' },
+      idempotencyKey: 'idem-1',
+      data: {},
+    };
     const samples = new Map<string, unknown[]>([
-      ['POST /v1/payments', [{ amount: 1500, currency: 'RUB', order_id: 'fz-1', description: 'Tea', metadata: { a: 'b' }, customer_email: 'a@shop.test', return_url: 'https://shop.test/r' }]],
+      [
+        'POST /v1/payments',
+        [
+          {
+            amount: 1500,
+            currency: 'RUB',
+            order_id: 'fz-1',
+            description: 'Tea',
+            metadata: { a: 'b' },
+            customer_email: 'a@shop.test',
+            return_url: 'https://shop.test/r',
+          },
+        ],
+      ],
       ['POST /v1/payments/:id/confirm', [cardBody, { ...cardBody, customer: { ip: '203.0.113.5', email: 'b@shop.test' } }]],
       ['POST /v1/payments/:id/capture', [{ amount: 100 }, {}]],
       ['POST /v1/refunds', [{ payment_id: captured.id, amount: 1, reason: 'fuzz' }]],
-      ['PUT /v1/risk/rules', [{ rules: { amount: { max_amounts: { RUB: 1_000_000 } }, velocity: { limits: [{ key: 'card', window_seconds: 60, max_attempts: 50, score: 10 }] } } }]],
+      [
+        'PUT /v1/risk/rules',
+        [{ rules: { amount: { max_amounts: { RUB: 1_000_000 } }, velocity: { limits: [{ key: 'card', window_seconds: 60, max_attempts: 50, score: 10 }] } } }],
+      ],
       ['PUT /admin/v1/risk/rules', [{ thresholds: { challenge: 50, review: 75, block: 100 }, rules: { card_testing: { small_amount: 100 } } }]],
-      ['PUT /admin/v1/routing', [{ rules: [{ id: 'r1', priority: 1, match: { currencies: ['RUB'], amount_max: 1000 }, targets: [{ bank: 'sandbox', weight: 1 }] }] }]],
-      ['POST /v1/account/registration', [{ legal_name: 'OOO Tea', country: 'RU', tax_id: '7707083893', address: 'Moscow, Tverskaya 1', website: 'https://shop.test', contact: { name: 'Ivan', phone: '+7 900 000 00 00' } }]],
+      [
+        'PUT /admin/v1/routing',
+        [{ rules: [{ id: 'r1', priority: 1, match: { currencies: ['RUB'], amount_max: 1000 }, targets: [{ bank: 'sandbox', weight: 1 }] }] }],
+      ],
+      [
+        'POST /v1/account/registration',
+        [
+          {
+            legal_name: 'OOO Tea',
+            country: 'RU',
+            tax_id: '7707083893',
+            address: 'Moscow, Tverskaya 1',
+            website: 'https://shop.test',
+            contact: { name: 'Ivan', phone: '+7 900 000 00 00' },
+          },
+        ],
+      ],
       ['POST /admin/v1/payers', [{ name: 'Payer One', email: 'p@shop.test', account: { number: '40817810099910004312', bank: 'sandbox' } }]],
       ['POST /pay-account/:token/confirm', [{ account: { number: '40817810099910004312' } }]],
       ['POST /saleor/register', [{ auth_token: 'tok' }]],
-      ...['transaction-initialize-session', 'transaction-process-session'].map((p): [string, unknown[]] => [`POST /saleor/webhooks/${p}`, [{ ...saleorAction, action: { ...saleorAction.action } }]]),
-      ...['transaction-charge-requested', 'transaction-refund-requested', 'transaction-cancelation-requested'].map((p): [string, unknown[]] => [`POST /saleor/webhooks/${p}`, [saleorAction]]),
+      ...['transaction-initialize-session', 'transaction-process-session'].map((p): [string, unknown[]] => [
+        `POST /saleor/webhooks/${p}`,
+        [{ ...saleorAction, action: { ...saleorAction.action } }],
+      ]),
+      ...['transaction-charge-requested', 'transaction-refund-requested', 'transaction-cancelation-requested'].map((p): [string, unknown[]] => [
+        `POST /saleor/webhooks/${p}`,
+        [saleorAction],
+      ]),
     ]);
-    const ctx: FuzzContext = { merchantKey: main.key, publishableKey: main.publishableKey, otherMerchantKey: other.key, adminToken: ADMIN_TOKEN, ids, tokens, forms, schemas, samples, zfc };
+    const ctx: FuzzContext = {
+      merchantKey: main.key,
+      publishableKey: main.publishableKey,
+      otherMerchantKey: other.key,
+      adminToken: ADMIN_TOKEN,
+      ids,
+      tokens,
+      forms,
+      schemas,
+      samples,
+      zfc,
+    };
 
     const counter = await RowCounter.of(t.gateway.db);
-    const figures = { routes: routes.length, requests: 0, unsendable: 0, byClass: {} as Record<string, number>, byAuth: {} as Record<string, number>, refusedChecked: 0, allowedWrites: 0 };
+    const figures = {
+      routes: routes.length,
+      requests: 0,
+      unsendable: 0,
+      byClass: {} as Record<string, number>,
+      byAuth: {} as Record<string, number>,
+      refusedChecked: 0,
+      allowedWrites: 0,
+    };
     const serverErrors: string[] = [];
     const refusedWrites: string[] = [];
     let counts: RowCounts = await counter.counts();
@@ -221,8 +317,17 @@ describe('security: fuzzing every route (0 responses >= 500, 0 rows written by a
         const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, substitute(v)]));
         const b = r.body;
         const bytes =
-          b.kind === 'none' ? undefined : b.kind === 'raw' ? b.bytes : b.kind === 'json' ? (JSON.stringify(b.value) === undefined ? undefined : Buffer.from(JSON.stringify(b.value))) : Buffer.from(substitute(b.text));
-        const contentType = b.kind === 'json' ? 'application/json' : b.kind === 'form' ? 'application/x-www-form-urlencoded' : b.kind === 'none' ? undefined : b.contentType;
+          b.kind === 'none'
+            ? undefined
+            : b.kind === 'raw'
+              ? b.bytes
+              : b.kind === 'json'
+                ? JSON.stringify(b.value) === undefined
+                  ? undefined
+                  : Buffer.from(JSON.stringify(b.value))
+                : Buffer.from(substitute(b.text));
+        const contentType =
+          b.kind === 'json' ? 'application/json' : b.kind === 'form' ? 'application/x-www-form-urlencoded' : b.kind === 'none' ? undefined : b.contentType;
         if (route.path.startsWith('/saleor/webhooks') && bytes !== undefined && headers['Saleor-Signature'] !== undefined) {
           headers['Saleor-Signature'] = saleor.signature(bytes.toString('utf8'));
           headers['Saleor-Api-Url'] = saleor.apiUrl;
@@ -237,7 +342,10 @@ describe('security: fuzzing every route (0 responses >= 500, 0 rows written by a
           res = bytes === undefined ? await req : await req.serialize((x: Buffer) => x as unknown as string).send(bytes);
         } catch (error) {
           // Node refuses some paths and header values before they leave the client.
-          if (error instanceof Error && /Invalid character|unescaped characters|ERR_INVALID|ERR_UNESCAPED|Timeout/i.test(`${error.message} ${(error as { code?: string }).code ?? ''}`)) {
+          if (
+            error instanceof Error &&
+            /Invalid character|unescaped characters|ERR_INVALID|ERR_UNESCAPED|Timeout/i.test(`${error.message} ${(error as { code?: string }).code ?? ''}`)
+          ) {
             figures.unsendable++;
             continue;
           }
@@ -250,8 +358,11 @@ describe('security: fuzzing every route (0 responses >= 500, 0 rows written by a
         figures.byClass[cls] = (figures.byClass[cls] ?? 0) + 1;
         figures.byAuth[r.auth] = (figures.byAuth[r.auth] ?? 0) + 1;
         // /readyz's 503 is its answer (this gateway has no payer CA, so it is not ready), not a fault.
-        const notReady = res.status === 503 && r.path.split('?')[0] === '/readyz' && (r.method === 'HEAD' || (res.body as { status?: unknown } | undefined)?.status === 'not_ready');
-        if (res.status >= 500 && !notReady) serverErrors.push(`${res.status} ${describeRequest(r, bytes)} -> ${String(res.text ?? "").slice(0, 200)}`);
+        const notReady =
+          res.status === 503 &&
+          r.path.split('?')[0] === '/readyz' &&
+          (r.method === 'HEAD' || (res.body as { status?: unknown } | undefined)?.status === 'not_ready');
+        if (res.status >= 500 && !notReady) serverErrors.push(`${res.status} ${describeRequest(r, bytes)} -> ${String(res.text ?? '').slice(0, 200)}`);
         const after = await counter.counts();
         if (res.status >= 400) {
           figures.refusedChecked++;
@@ -276,7 +387,9 @@ describe('security: fuzzing every route (0 responses >= 500, 0 rows written by a
         `${JSON.stringify(figures.byClass)}, ${figures.refusedChecked} refusals checked for writes (${figures.allowedWrites} with allowed bookkeeping), ` +
         `credentials ${JSON.stringify(figures.byAuth)}, ${forms.length} forms crawled, ${seconds} s\n`,
     );
-    process.stdout.write(`      findings: ${serverErrors.length} answers >= 500 (or unreadable), ${refusedWrites.length} refused requests that wrote rows, ${stored.length} stored values with hostile text\n`);
+    process.stdout.write(
+      `      findings: ${serverErrors.length} answers >= 500 (or unreadable), ${refusedWrites.length} refused requests that wrote rows, ${stored.length} stored values with hostile text\n`,
+    );
     const report = [
       ...serverErrors.map((e) => `answer >= 500: ${e}`),
       ...refusedWrites.map((e) => `refused but wrote: ${e}`),
@@ -302,10 +415,11 @@ async function hostileStoredText(t: TestGateway): Promise<string[]> {
         }
       }
     } else if (Array.isArray(value)) value.forEach((v) => visit(table, column, v));
-    else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) for (const [k, v] of Object.entries(value)) {
-      visit(table, `${column}.key`, k);
-      visit(table, column, v);
-    }
+    else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value))
+      for (const [k, v] of Object.entries(value)) {
+        visit(table, `${column}.key`, k);
+        visit(table, column, v);
+      }
   };
   for (const table of counter.tables) {
     const rows = (await t.gateway.db(table).select('*')) as Array<Record<string, unknown>>;

@@ -56,21 +56,24 @@ describe('security: Saleor app installation cannot be hijacked', function () {
     return t.gateway.db('saleor_installations').where({ saleor_api_url: apiUrl });
   }
 
-  it('refuses an unauthenticated register for a declared store; the merchant\'s own install then works', async () => {
+  it("refuses an unauthenticated register for a declared store; the merchant's own install then works", async () => {
     const declared = await merchantA.post('/v1/saleor/installations', { saleor_api_url: storeA.apiUrl }).expect(201);
     // The attacker knows the store URL and calls register first, with a token of its own.
     const hijack = await register(storeA.apiUrl, 'attacker-token');
     assert.notEqual(hijack.status, 200, 'an unauthenticated register must be refused');
     const forged = await register(storeA.apiUrl, storeA.issueAppToken());
     assert.notEqual(forged.status, 200, 'even a token the store issued is refused without the install link');
-    assert.ok((await installation(storeA.apiUrl)).every((row) => row.registered_at === null), 'nothing was bound');
+    assert.ok(
+      (await installation(storeA.apiUrl)).every((row) => row.registered_at === null),
+      'nothing was bound',
+    );
 
     assert.match(String(declared.body.manifest_url), /^http:\/\/pay\.tender\.test\/saleor\/manifest\?install=/);
     const token = storeA.issueAppToken();
     await installFrom(String(declared.body.manifest_url), storeA, token).then((r) => assert.equal(r.status, 200, JSON.stringify(r.body)));
     const id = String(declared.body.id);
     assert.equal(await t.gateway.container.resolve(SaleorInstallationService).appToken(id), token);
-    assert.ok(storeA.appIdChecks.includes(`Bearer ${token}`), 'the token was checked against the store\'s API');
+    assert.ok(storeA.appIdChecks.includes(`Bearer ${token}`), "the token was checked against the store's API");
   });
 
   it('answers a registered, a declared and an undeclared store URL alike (no oracle of declared stores)', async () => {
@@ -104,7 +107,10 @@ describe('security: Saleor app installation cannot be hijacked', function () {
     const listedB = (await merchantB.get('/v1/saleor/installations').expect(200)).body.data as Array<{ saleor_api_url: string; registered_at: string | null }>;
     assert.ok(listedB.some((i) => i.saleor_api_url === storeB.apiUrl && i.registered_at !== null));
     const listedA = (await merchantA.get('/v1/saleor/installations').expect(200)).body.data as Array<{ saleor_api_url: string; registered_at: string | null }>;
-    assert.ok(listedA.every((i) => i.saleor_api_url !== storeB.apiUrl || i.registered_at === null), "A's declaration of B's store stays unbound");
+    assert.ok(
+      listedA.every((i) => i.saleor_api_url !== storeB.apiUrl || i.registered_at === null),
+      "A's declaration of B's store stays unbound",
+    );
     // Even a genuine token of B's store, sent with A's install link, is refused now that B's store is bound.
     const late = await installFrom(String(squat.body.manifest_url), storeB);
     assert.notEqual(late.status, 200);
@@ -116,7 +122,9 @@ describe('security: Saleor app installation cannot be hijacked', function () {
   it('a replayed install is refused and the first token stays; an install link works for its own store only', async () => {
     const declared = await merchantB.post('/v1/saleor/installations', { saleor_api_url: storeC.apiUrl }).expect(201);
     const manifest = new URL(String(declared.body.manifest_url));
-    const target = new URL(((await request(t.gateway.app).get(`${manifest.pathname}${manifest.search}`).expect(200)).body as { tokenTargetUrl: string }).tokenTargetUrl);
+    const target = new URL(
+      ((await request(t.gateway.app).get(`${manifest.pathname}${manifest.search}`).expect(200)).body as { tokenTargetUrl: string }).tokenTargetUrl,
+    );
     const path = `${target.pathname}${target.search}`;
     // The link of this declaration, used with another store's genuine token: refused.
     assert.notEqual((await register(storeB.apiUrl, storeB.issueAppToken(), path)).status, 200);

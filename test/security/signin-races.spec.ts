@@ -53,7 +53,10 @@ describe('security: sign-in lockout under parallel attempts', function () {
     const agent = request.agent(served.url);
     const res = await postSignin(agent, 'dashboard', email, password);
     assert.equal(res.status, 303);
-    const cookie = cookieHeader(res.headers['set-cookie']).split('; ').filter((c) => c.startsWith('tender_dashboard_session=')).join('; ');
+    const cookie = cookieHeader(res.headers['set-cookie'])
+      .split('; ')
+      .filter((c) => c.startsWith('tender_dashboard_session='))
+      .join('; ');
     const page = await request(served.url).get(next).set('Cookie', cookie).expect(200);
     return { cookie, csrf: csrfOf(page.text), location: String(res.headers.location) };
   }
@@ -118,8 +121,18 @@ describe('security: sign-in lockout under parallel attempts', function () {
     const user = await createMerchantUser(t);
     const session = await signedIn(user.email, user.password, '/dashboard/security');
     const next = 'a brand new passphrase 42';
-    const post = (current: string): FormPost => ({ target: served, path: '/dashboard/security/password', cookie: session.cookie, form: { _csrf: session.csrf, current_password: current, new_password: next, new_password_again: next } });
-    const statuses = (await burstPastTheLimit(Array.from({ length: 49 }, (_, i) => post(`wrong current ${i}`)), post(user.password))).map((a) => a.status);
+    const post = (current: string): FormPost => ({
+      target: served,
+      path: '/dashboard/security/password',
+      cookie: session.cookie,
+      form: { _csrf: session.csrf, current_password: current, new_password: next, new_password_again: next },
+    });
+    const statuses = (
+      await burstPastTheLimit(
+        Array.from({ length: 49 }, (_, i) => post(`wrong current ${i}`)),
+        post(user.password),
+      )
+    ).map((a) => a.status);
     assertHeld(statuses, PER_ACCOUNT);
     const row = await t.gateway.db('web_accounts').where({ id: user.accountId }).first();
     assert.ok(await verifyPassword(user.password, String(row!.password_hash)), 'the password is unchanged');

@@ -44,11 +44,17 @@ export class AssistReferenceClient {
   ) {}
 
   /** payrequest.cfm: `{url, expirationtime, orderstate}`; orderstate is `In Process` when the order was created. */
-  async payrequest(order: { OrderNumber: string; OrderAmount: string; OrderCurrency: string; Delay?: string }): Promise<{ url: string; expirationtime: string; orderstate: string; billnumber: string }> {
+  async payrequest(order: {
+    OrderNumber: string;
+    OrderAmount: string;
+    OrderCurrency: string;
+    Delay?: string;
+  }): Promise<{ url: string; expirationtime: string; orderstate: string; billnumber: string }> {
     const form = { Merchant_ID: this.o.merchantId, ...order, Checkvalue: this.requestCheckvalue(order.OrderNumber, order.OrderAmount, order.OrderCurrency) };
     const res = await request(this.app).post('/pay/payrequest.cfm').type('form').send(form).expect(200);
     const body = res.body as Record<string, unknown>;
-    if (body.orderstate !== 'In Process' || typeof body.url !== 'string' || body.url === '') throw new AssistApiError(Number(body.firstcode), Number(body.secondcode), String(body.message));
+    if (body.orderstate !== 'In Process' || typeof body.url !== 'string' || body.url === '')
+      throw new AssistApiError(Number(body.firstcode), Number(body.secondcode), String(body.message));
     return { url: body.url, expirationtime: String(body.expirationtime), orderstate: body.orderstate, billnumber: String(body.billnumber) };
   }
 
@@ -96,11 +102,16 @@ export class AssistReferenceClient {
       this.checkCodes(o);
       order = this.verified(o.order as AssistOrder[])[0]!;
     } else {
-      order = this.verified(this.xmlResult(text).children.filter((c) => c.name === 'order').map(toObject))[0]!;
+      order = this.verified(
+        this.xmlResult(text)
+          .children.filter((c) => c.name === 'order')
+          .map(toObject),
+      )[0]!;
     }
     const check = order.checkdata as Record<string, string>;
     const x = `${check.merchant_id}${check.ordernumber}${check.orderamount}${check.ordercurrency}${check.orderstate}`;
-    if (check.checkvalue !== this.checkvalue(x) || check.orderstate !== order.orderstate || check.merchant_id !== this.o.merchantId) throw new Error('wscancel checkdata does not verify');
+    if (check.checkvalue !== this.checkvalue(x) || check.orderstate !== order.orderstate || check.merchant_id !== this.o.merchantId)
+      throw new Error('wscancel checkdata does not verify');
     return order;
   }
 
@@ -145,7 +156,11 @@ export class AssistReferenceClient {
 }
 
 function stringsOf(o: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v !== 'object').map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(o)
+      .filter(([, v]) => typeof v !== 'object')
+      .map(([k, v]) => [k, String(v)]),
+  );
 }
 
 /** XML -> a tree (htmlparser2 in XML mode: entities decoded, no HTML rules). */
@@ -153,7 +168,10 @@ export function parseXml(text: string): XmlNode {
   type Node = { type: string; name?: string; attribs?: Record<string, string>; children?: Node[]; data?: string };
   const convert = (n: Node): XmlNode => {
     const kids = (n.children ?? []).filter((c) => c.type === 'tag');
-    const text = (n.children ?? []).filter((c) => c.type === 'text').map((c) => c.data ?? '').join('');
+    const text = (n.children ?? [])
+      .filter((c) => c.type === 'text')
+      .map((c) => c.data ?? '')
+      .join('');
     return { name: n.name ?? '', attrs: n.attribs ?? {}, children: kids.map(convert), text };
   };
   const doc = parseDocument(text, { xmlMode: true, decodeEntities: true }) as unknown as Node;
@@ -204,6 +222,7 @@ export function parseCsv(text: string): AssistOrder[] {
       return out;
     });
   const first = records[0];
-  if (first !== undefined && 'firstcode' in first && first.firstcode !== '0') throw new AssistApiError(Number(first.firstcode), Number(first.secondcode), String(first.message));
+  if (first !== undefined && 'firstcode' in first && first.firstcode !== '0')
+    throw new AssistApiError(Number(first.firstcode), Number(first.secondcode), String(first.message));
   return records;
 }

@@ -45,8 +45,11 @@ export function postForm(app: Express, path: string, form: Record<string, string
 }
 
 /** Rows of the tables a refused request must not touch. */
-export async function rowCounts(db: (table: string) => { count(arg: { n: string }): { first(): Promise<{ n: unknown } | undefined> } }): Promise<Record<string, number>> {
+export async function rowCounts(
+  db: (table: string) => { count(arg: { n: string }): { first(): Promise<{ n: unknown } | undefined> } },
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const table of ['payments', 'events', 'bank_operations', 'refunds', 'assist_pushes']) out[table] = Number((await db(table).count({ n: '*' }).first())?.n ?? 0);
+  for (const table of ['payments', 'events', 'bank_operations', 'refunds', 'assist_pushes'])
+    out[table] = Number((await db(table).count({ n: '*' }).first())?.n ?? 0);
   return out;
 }

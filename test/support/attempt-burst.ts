@@ -47,7 +47,10 @@ export interface FormPost {
 
 /** The `name=value` pairs of a response's Set-Cookie headers, as a Cookie header. */
 export function cookieHeader(setCookie: string | string[] | undefined): string {
-  return ([] as string[]).concat(setCookie ?? []).map((c) => c.split(';')[0] ?? '').join('; ');
+  return ([] as string[])
+    .concat(setCookie ?? [])
+    .map((c) => c.split(';')[0] ?? '')
+    .join('; ');
 }
 
 interface Connected {
@@ -113,7 +116,10 @@ function bytesOf(post: FormPost): string {
  */
 export async function burstPastTheLimit(wrong: readonly FormPost[], right: FormPost): Promise<Array<{ status: number; body: string }>> {
   const all = [...wrong, right];
-  const arrived = (): number => all.reduce<ServedApp[]>((seen, p) => (seen.includes(p.target) ? seen : [...seen, p.target]), []).reduce((n, s) => n + s.arrivals('POST', right.path.split('?')[0] ?? ''), 0);
+  const arrived = (): number =>
+    all
+      .reduce<ServedApp[]>((seen, p) => (seen.includes(p.target) ? seen : [...seen, p.target]), [])
+      .reduce((n, s) => n + s.arrivals('POST', right.path.split('?')[0] ?? ''), 0);
   const before = arrived();
   const connections = await Promise.all(all.map((p) => connect(p.target)));
   // Written in one synchronous loop: the gateway reads them as one burst.

@@ -31,7 +31,11 @@ export class BankSimProcess {
   readonly stateFile: string;
   private readonly dir: string;
 
-  private constructor(readonly port: number, private readonly dialect: string, private readonly extraArgs: readonly string[]) {
+  private constructor(
+    readonly port: number,
+    private readonly dialect: string,
+    private readonly extraArgs: readonly string[],
+  ) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bank-sim-'));
     this.stateFile = path.join(this.dir, 'state.json');
   }
@@ -44,7 +48,11 @@ export class BankSimProcess {
   }
 
   async spawn(): Promise<void> {
-    const child = spawn(process.execPath, [CLI, '--port', String(this.port), '--control-port', '0', '--state', this.stateFile, '--dialect', this.dialect, ...this.extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [CLI, '--port', String(this.port), '--control-port', '0', '--state', this.stateFile, '--dialect', this.dialect, ...this.extraArgs],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     this.child = child;
     const line = await new Promise<string>((resolve, reject) => {
       const rl = createInterface({ input: child.stdout });

@@ -21,7 +21,11 @@ export class GatewayChild {
   private output = '';
   private readonly exited: Promise<void>;
 
-  private constructor(private readonly child: ChildProcess, readonly url: string, private readonly dataDir: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+    private readonly dataDir: string,
+  ) {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
@@ -32,7 +36,16 @@ export class GatewayChild {
   static start(env: Record<string, string>): Promise<GatewayChild> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-child-'));
     const child = spawn(process.execPath, [MAIN, 'start'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: '0', TENDER_LOG_LEVEL: 'warn', TENDER_DEMO_MERCHANT: 'false', TENDER_DATA_DIR: dataDir, ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        TENDER_LOG_LEVEL: 'warn',
+        TENDER_DEMO_MERCHANT: 'false',
+        TENDER_DATA_DIR: dataDir,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new Promise((resolve, reject) => {

@@ -17,7 +17,11 @@ export function formOf(html: string): { token: string; action: string } {
 export async function islandOf(app: Express, pageHtml: string): Promise<string> {
   const src = /<iframe class="payment-island[^"]*" id="payment-island" src="([^"]+)"/.exec(pageHtml)?.[1];
   if (src === undefined) throw new Error(`no payment form island in page:\n${pageHtml.slice(0, 2000)}`);
-  return (await request(app).get(src.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=')).expect(200)).text;
+  return (
+    await request(app)
+      .get(src.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='))
+      .expect(200)
+  ).text;
 }
 
 /** The card form of a payment page: the page's island, fetched. */
@@ -43,5 +47,8 @@ export function expiry(): string {
 /** Posts the card form the way a browser without JavaScript does. */
 export async function postCard(app: Express, token: string, number: string, extra: Record<string, string> = {}): Promise<request.Response> {
   const form = await cardFormOf(app, token);
-  return request(app).post(form.action).type('form').send({ form_token: form.token, number, expiry: expiry(), cvc: '123', holder_name: 'Ann Buyer', ...extra });
+  return request(app)
+    .post(form.action)
+    .type('form')
+    .send({ form_token: form.token, number, expiry: expiry(), cvc: '123', holder_name: 'Ann Buyer', ...extra });
 }

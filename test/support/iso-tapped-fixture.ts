@@ -28,13 +28,24 @@ export async function startTappedIsoFixture(options: Partial<Iso8583Options> = {
   const sim = await BankSimProcess.start();
   const { tap, port } = await WireTap.start(sim.port);
   const adapter = new Iso8583BankAdapter({
-    host: '127.0.0.1', port, database: db, poolSize: 1, deadlineMs: 600, reversalDeadlineMs: 1_000, reversalRepeatMs: 600_000,
-    keyRing: new KeyRing(randomBytes(32).toString('base64')), acquirerId: ISO_ACQUIRER_ID, timeZone: 'Europe/Moscow',
+    host: '127.0.0.1',
+    port,
+    database: db,
+    poolSize: 1,
+    deadlineMs: 600,
+    reversalDeadlineMs: 1_000,
+    reversalRepeatMs: 600_000,
+    keyRing: new KeyRing(randomBytes(32).toString('base64')),
+    acquirerId: ISO_ACQUIRER_ID,
+    timeZone: 'Europe/Moscow',
     ...options,
   });
   await adapter.init();
   return {
-    db, sim, tap, adapter,
+    db,
+    sim,
+    tap,
+    adapter,
     async close() {
       await adapter.destroy();
       await tap.close();

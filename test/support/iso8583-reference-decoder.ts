@@ -23,7 +23,9 @@ interface Element {
 }
 
 const ELEMENTS = new Map<number, Element>();
-for (const entry of TABLE.split(/[|\n]/).map((e) => e.trim()).filter(Boolean)) {
+for (const entry of TABLE.split(/[|\n]/)
+  .map((e) => e.trim())
+  .filter(Boolean)) {
   const [no, type, size] = entry.split(' ') as [string, string, string];
   const dots = /^\.*/.exec(size)![0].length;
   ELEMENTS.set(Number(no), { type, prefix: dots === 0 ? 0 : (dots as 2 | 3), max: Number(size.slice(dots)) });
@@ -63,11 +65,24 @@ export function decodeIso8583(bytes: Buffer): DecodedMessage {
     const length = element.prefix === 0 ? element.max : Number(take(element.prefix).toString('latin1'));
     if (!Number.isInteger(length) || length > element.max) throw new Error(`field ${f}: length ${length} exceeds ${element.max}`);
     let value: string;
-    if (element.type === 'b') value = take(element.prefix === 0 ? Math.ceil(length / 8) : length).toString('hex').toUpperCase();
+    if (element.type === 'b')
+      value = take(element.prefix === 0 ? Math.ceil(length / 8) : length)
+        .toString('hex')
+        .toUpperCase();
     else if (element.type === 'x+n') value = take(length + 1).toString('latin1');
     else value = take(length).toString('latin1');
     const valid =
-      element.type === 'n' ? /^\d*$/ : element.type === 'an' ? /^[0-9A-Za-z ]*$/ : element.type === 'x+n' ? /^[CD]\d+$/ : element.type === 'z' ? /^[0-9=]*$/ : element.type === 'b' ? /^[0-9A-F]*$/ : /^[\x20-\x7e]*$/;
+      element.type === 'n'
+        ? /^\d*$/
+        : element.type === 'an'
+          ? /^[0-9A-Za-z ]*$/
+          : element.type === 'x+n'
+            ? /^[CD]\d+$/
+            : element.type === 'z'
+              ? /^[0-9=]*$/
+              : element.type === 'b'
+                ? /^[0-9A-F]*$/
+                : /^[\x20-\x7e]*$/;
     if (!valid.test(value)) throw new Error(`field ${f} holds characters outside ${element.type}`);
     fields.set(f, value);
   }

@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { AuthorizationRequest, BankAdapter, BankHealth, BankResult, ContractRequirement, FollowUpRequest, InquiryRequest, InquiryResult, RefundRequest } from '@tender/core';
+import {
+  AuthorizationRequest,
+  BankAdapter,
+  BankHealth,
+  BankResult,
+  ContractRequirement,
+  FollowUpRequest,
+  InquiryRequest,
+  InquiryResult,
+  RefundRequest,
+} from '@tender/core';
 import { SandboxBankAdapter } from '@tender/adapter-sandbox';
 
 /**

@@ -36,7 +36,12 @@ export class MerchantClient {
   }
 
   async createPayment(overrides: Record<string, unknown> = {}): Promise<Record<string, unknown> & { id: string }> {
-    const res = await this.post('/v1/payments', { amount: 150000, currency: 'RUB', order_id: `order-${Math.random().toString(36).slice(2)}`, ...overrides }).expect(201);
+    const res = await this.post('/v1/payments', {
+      amount: 150000,
+      currency: 'RUB',
+      order_id: `order-${Math.random().toString(36).slice(2)}`,
+      ...overrides,
+    }).expect(201);
     return res.body;
   }
 

@@ -33,7 +33,12 @@ export async function moneyRows(db: Database, extra: readonly string[] = []): Pr
 
 /** Fails with the tables that changed since `before`. */
 export async function assertNothingWritten(db: Database, before: Record<string, number>, what: string): Promise<void> {
-  const now = await moneyRows(db, Object.keys(before).filter((t) => !(MONEY_TABLES as readonly string[]).includes(t)));
-  const changed = Object.keys(before).filter((t) => before[t] !== now[t]).map((t) => `${t} ${before[t]} -> ${now[t]}`);
+  const now = await moneyRows(
+    db,
+    Object.keys(before).filter((t) => !(MONEY_TABLES as readonly string[]).includes(t)),
+  );
+  const changed = Object.keys(before)
+    .filter((t) => before[t] !== now[t])
+    .map((t) => `${t} ${before[t]} -> ${now[t]}`);
   assert.deepEqual(changed, [], `${what} wrote rows`);
 }

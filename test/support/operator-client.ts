@@ -12,11 +12,17 @@ export class OperatorClient {
   }
 
   put(path: string, body: unknown): request.Test {
-    return request(this.app).put(path).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body as object);
+    return request(this.app)
+      .put(path)
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send(body as object);
   }
 
   patch(path: string, body: unknown): request.Test {
-    return request(this.app).patch(path).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body as object);
+    return request(this.app)
+      .patch(path)
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send(body as object);
   }
 
   get(path: string): request.Test {
@@ -39,7 +45,11 @@ export const COMPANY = {
 };
 
 /** Applies through the public API and returns the merchant and its test keys. */
-export async function apply(app: Express, name: string, email: string): Promise<{ id: string; key: string; publishableKey: string; body: Record<string, unknown> }> {
+export async function apply(
+  app: Express,
+  name: string,
+  email: string,
+): Promise<{ id: string; key: string; publishableKey: string; body: Record<string, unknown> }> {
   const res = await request(app).post('/v1/applications').send({ name, email }).expect(201);
   return { id: res.body.id as string, key: res.body.test_secret_key as string, publishableKey: res.body.test_publishable_key as string, body: res.body };
 }

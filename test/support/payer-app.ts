@@ -16,7 +16,11 @@ export interface PayerDevice {
 
 export function admin(app: Express) {
   return {
-    post: (path: string, body: unknown = {}) => request(app).post(`/admin/v1${path}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body as object),
+    post: (path: string, body: unknown = {}) =>
+      request(app)
+        .post(`/admin/v1${path}`)
+        .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+        .send(body as object),
     get: (path: string) => request(app).get(`/admin/v1${path}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`),
   };
 }
@@ -32,17 +36,30 @@ export function makeCsr(keyPem: string, publicKeyPem: string, cn = 'my phone'): 
 
 /** Registers a payer with an account and issues a certificate from a CSR made on the "device". */
 export async function enrolPayer(app: Express, accountNumber: string, options: { validityDays?: number } = {}): Promise<PayerDevice> {
-  const payer = await admin(app).post('/payers', { name: 'Ivan Petrov', account: { number: accountNumber, bank: 'sandbox' } }).expect(201);
+  const payer = await admin(app)
+    .post('/payers', { name: 'Ivan Petrov', account: { number: accountNumber, bank: 'sandbox' } })
+    .expect(201);
   const accountId = payer.body.accounts[0].id as string;
   return issueFor(app, payer.body.id as string, accountId, accountNumber, options);
 }
 
-export async function issueFor(app: Express, payerId: string, accountId: string, accountNumber: string, options: { validityDays?: number } = {}): Promise<PayerDevice> {
+export async function issueFor(
+  app: Express,
+  payerId: string,
+  accountId: string,
+  accountNumber: string,
+  options: { validityDays?: number } = {},
+): Promise<PayerDevice> {
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const csr = makeCsr(keyPem, keys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
   const cert = await admin(app)
-    .post('/certificates', { payer_id: payerId, account_id: accountId, csr, ...(options.validityDays === undefined ? {} : { validity_days: options.validityDays }) })
+    .post('/certificates', {
+      payer_id: payerId,
+      account_id: accountId,
+      csr,
+      ...(options.validityDays === undefined ? {} : { validity_days: options.validityDays }),
+    })
     .expect(201);
   return { payerId, accountId, accountNumber, keyPem, certificatePem: cert.body.certificate_pem as string, serial: cert.body.serial as string };
 }
@@ -72,7 +89,13 @@ export function signRequest(keyPem: string, certificatePem: string, path: string
 }
 
 /** POSTs a signed confirmation as the payer's app does; `sentBody` differs from the signed one only to test tampering. */
-export function confirmSigned(app: Express, device: PayerDevice, pageToken: string, body: object = {}, options: SignOptions & { sentBody?: string } = {}): request.Test {
+export function confirmSigned(
+  app: Express,
+  device: PayerDevice,
+  pageToken: string,
+  body: object = {},
+  options: SignOptions & { sentBody?: string } = {},
+): request.Test {
   const path = `/pay-account/${pageToken}/confirm`;
   const signed = JSON.stringify(body);
   return request(app)

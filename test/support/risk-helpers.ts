@@ -24,16 +24,29 @@ export async function payAs(
   number: string,
   customer: { ip?: string; email?: string },
   overrides: Record<string, unknown> = {},
-): Promise<Record<string, unknown> & { id: string; status: string; failure_code: string | null; risk: { score: number; decision: string; reasons: Array<{ rule: string; reason: string; dry_run: boolean }> } }> {
+): Promise<
+  Record<string, unknown> & {
+    id: string;
+    status: string;
+    failure_code: string | null;
+    risk: { score: number; decision: string; reasons: Array<{ rule: string; reason: string; dry_run: boolean }> };
+  }
+> {
   const payment = await shop.createPayment(overrides);
   const res = await shop.post(`/v1/payments/${payment.id}/confirm`, { ...card(number), customer }).expect(200);
   return res.body;
 }
 
 export function putMerchantRules(app: Express, shop: MerchantClient, body: unknown): request.Test {
-  return request(app).put('/v1/risk/rules').set('Authorization', `Bearer ${shop.key}`).send(body as object);
+  return request(app)
+    .put('/v1/risk/rules')
+    .set('Authorization', `Bearer ${shop.key}`)
+    .send(body as object);
 }
 
 export function putOperatorRules(app: Express, body: unknown): request.Test {
-  return request(app).put('/admin/v1/risk/rules').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body as object);
+  return request(app)
+    .put('/admin/v1/risk/rules')
+    .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+    .send(body as object);
 }

@@ -26,9 +26,12 @@ export class RowCounter {
     const sqlite = db.client.config.client === 'better-sqlite3' || db.client.config.client === 'sqlite3';
     const rows = sqlite
       ? ((await db.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")) as Array<{ name: string }>)
-      : (((await db.raw('select table_name as name from information_schema.tables where table_schema = database()')) as unknown as [Array<{ name: string }>])[0]);
+      : ((await db.raw('select table_name as name from information_schema.tables where table_schema = database()')) as unknown as [Array<{ name: string }>])[0];
     // rate_counters left out too: counting a refused submission is what a rate limit is for.
-    const tables = rows.map((r) => r.name).filter((n) => !n.startsWith('tender_migrations') && n !== 'rate_counters').sort();
+    const tables = rows
+      .map((r) => r.name)
+      .filter((n) => !n.startsWith('tender_migrations') && n !== 'rate_counters')
+      .sort();
     return new RowCounter(db, tables);
   }
 

@@ -69,7 +69,9 @@ export class FakeSaleor {
             return;
           }
           this.calls.push({ authorization: req.headers.authorization, query: body.query, variables: body.variables });
-          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ data: { transactionEventReport: { alreadyProcessed: false, errors: [] } } }));
+          res
+            .writeHead(200, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ data: { transactionEventReport: { alreadyProcessed: false, errors: [] } } }));
           return;
         }
         res.writeHead(404).end();
@@ -155,7 +157,12 @@ const listStoredSchema = {
             type: 'object',
             additionalProperties: false,
             required: ['brand', 'lastDigits', 'expMonth', 'expYear'],
-            properties: { brand: { type: 'string' }, lastDigits: { type: 'string', pattern: '^[0-9]{4}$' }, expMonth: { type: 'integer', minimum: 1, maximum: 12 }, expYear: { type: 'integer' } },
+            properties: {
+              brand: { type: 'string' },
+              lastDigits: { type: 'string', pattern: '^[0-9]{4}$' },
+              expMonth: { type: 'integer', minimum: 1, maximum: 12 },
+              expYear: { type: 'integer' },
+            },
           },
         },
       },

@@ -17,7 +17,10 @@ export function cardMethod(number: string, extra: Record<string, unknown> = {}):
 }
 
 /** Creates a customer over the API and returns its id. */
-export async function createCustomer(shop: MerchantClient, body: Record<string, unknown> = { email: 'buyer@example.com', name: 'Anna Buyer' }): Promise<string> {
+export async function createCustomer(
+  shop: MerchantClient,
+  body: Record<string, unknown> = { email: 'buyer@example.com', name: 'Anna Buyer' },
+): Promise<string> {
   const res = await shop.post('/v1/customers', body).expect(201);
   return res.body.id as string;
 }
@@ -26,7 +29,13 @@ export async function createCustomer(shop: MerchantClient, body: Record<string, 
  * Pays with a card and saves it for the customer (API: setup_future_usage) and
  * returns the payment and the saved card's id (`pm_...`).
  */
-export async function saveCardViaApi(shop: MerchantClient, customer: string, number: string, usage: 'on_session' | 'off_session' = 'off_session', extra: Record<string, unknown> = {}): Promise<{ payment: Record<string, unknown>; pm: string }> {
+export async function saveCardViaApi(
+  shop: MerchantClient,
+  customer: string,
+  number: string,
+  usage: 'on_session' | 'off_session' = 'off_session',
+  extra: Record<string, unknown> = {},
+): Promise<{ payment: Record<string, unknown>; pm: string }> {
   const created = await shop.createPayment({ amount: 1000, customer, setup_future_usage: usage });
   const paid = await shop.post(`/v1/payments/${created.id}/confirm`, { payment_method: cardMethod(number, extra) });
   if (paid.status !== 200) throw new Error(`confirming the saving payment: ${paid.status} ${JSON.stringify(paid.body)}`);

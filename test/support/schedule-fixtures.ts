@@ -25,7 +25,10 @@ export interface CustomerWithCard {
  * const { customer, paymentMethod } = await customerWithCard(shop, { email: 'buyer@example.com' });
  * ```
  */
-export async function customerWithCard(shop: MerchantClient, options: { email?: string; number?: string; usage?: 'off_session' | 'on_session'; expYear?: number; amount?: number } = {}): Promise<CustomerWithCard> {
+export async function customerWithCard(
+  shop: MerchantClient,
+  options: { email?: string; number?: string; usage?: 'off_session' | 'on_session'; expYear?: number; amount?: number } = {},
+): Promise<CustomerWithCard> {
   const customer = (await shop.post('/v1/customers', { email: options.email ?? 'buyer@example.com', name: 'Buyer' }).expect(201)).body as { id: string };
   const method = card(options.number ?? '4242424242424242', options.expYear === undefined ? {} : { exp_year: options.expYear });
   const paid = await shop.post('/v1/payments', {
@@ -54,7 +57,9 @@ export async function pointSavedCardAt(gateway: Gateway, merchantId: string, pay
   const vault = gateway.container.resolve(CardVault);
   await inTransaction(gateway.db, async (trx) => {
     const stored = await vault.store(trx, { merchantId, livemode: false, pan });
-    const changed = await trx('customer_payment_methods').where({ id: paymentMethod, merchant_id: merchantId, livemode: false }).update({ vault_id: stored.id });
+    const changed = await trx('customer_payment_methods')
+      .where({ id: paymentMethod, merchant_id: merchantId, livemode: false })
+      .update({ vault_id: stored.id });
     assert.equal(changed, 1, `no saved card ${paymentMethod}`);
   });
 }
@@ -133,7 +138,11 @@ export async function schedulesSettled(db: Database, clock: Clock, what: string,
     const due = await count(db('charge_schedules').whereIn('status', ['active', 'past_due']).andWhere('next_charge_at', '<=', now));
     const open = await count(db('schedule_charges').where({ status: 'processing' }));
     const notices = await count(
-      db('charge_schedules').where({ status: 'active', next_attempt: 0 }).andWhere('next_charge_at', '>', now).andWhere('next_charge_at', '<=', now + 3 * day).andWhereRaw('upcoming_noticed_period < next_period'),
+      db('charge_schedules')
+        .where({ status: 'active', next_attempt: 0 })
+        .andWhere('next_charge_at', '>', now)
+        .andWhere('next_charge_at', '<=', now + 3 * day)
+        .andWhereRaw('upcoming_noticed_period < next_period'),
     );
     const mail = await count(db('email_outbox').where({ status: 'pending' }));
     if (due + open + notices + mail === 0) return;

@@ -32,7 +32,15 @@ export class SmtpCapture {
         .then((mail: ParsedMail) => {
           const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '');
           const html = typeof mail.html === 'string' ? mail.html : '';
-          this.messages.push({ to, subject: mail.subject ?? '', text: mail.text ?? '', html, replyTo: mail.replyTo?.text ?? '', from: mail.from?.text ?? '', messageId: mail.messageId ?? '' });
+          this.messages.push({
+            to,
+            subject: mail.subject ?? '',
+            text: mail.text ?? '',
+            html,
+            replyTo: mail.replyTo?.text ?? '',
+            from: mail.from?.text ?? '',
+            messageId: mail.messageId ?? '',
+          });
           for (const w of this.waiters.splice(0)) w();
           callback();
         })

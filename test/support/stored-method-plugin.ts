@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import {
-  CardVault, Database, MethodPartAddon, PaymentInstrument, PaymentMethod, StoredCredential, TenderError, TenderPlugin, definePlugin, newId, notFound,
+  CardVault,
+  Database,
+  MethodPartAddon,
+  PaymentInstrument,
+  PaymentMethod,
+  StoredCredential,
+  TenderError,
+  TenderPlugin,
+  definePlugin,
+  newId,
+  notFound,
 } from '@tender/core';
 
 /**
@@ -16,7 +26,13 @@ export const STORED_PREFIX = 'tpm';
 export const STORED_EVENT_TYPES = ['tsm_customer.created', 'tsm_customer.deleted'] as const;
 
 const storedInput = z
-  .object({ id: z.string().regex(/^tpm_[0-9A-Za-z]{1,40}$/, 'must be a stored card id (tpm_...)'), cvc: z.string().regex(/^\d{3,4}$/).optional() })
+  .object({
+    id: z.string().regex(/^tpm_[0-9A-Za-z]{1,40}$/, 'must be a stored card id (tpm_...)'),
+    cvc: z
+      .string()
+      .regex(/^\d{3,4}$/)
+      .optional(),
+  })
   .strict();
 
 /** What the plugin's listener saw of payments, read with findIn inside each event's transaction. */
@@ -75,7 +91,12 @@ export function storedMethodPlugin(options: { readonly addonTemplate?: string } 
           return (await q('tsm_customers').where({ id, merchant_id: merchant.merchantId, livemode: merchant.livemode }).first()) !== undefined;
         },
       });
-      ctx.registerPaymentMethod(storedCardMethod(() => ctx.core.database, () => ctx.core.vault));
+      ctx.registerPaymentMethod(
+        storedCardMethod(
+          () => ctx.core.database,
+          () => ctx.core.vault,
+        ),
+      );
       ctx.registerMethodPartAddon(consentAddon(options.addonTemplate));
       ctx.registerEventListener({
         async onEvent(q, event) {
@@ -115,13 +136,21 @@ function storedCardMethod(database: () => Database, vault: () => CardVault): Pay
         routing: { brand: String(row.brand), bin: pan.slice(0, 6) },
         authenticable: true,
         paymentMethodId: input.id,
-        record: async () => ({ card_token: String(row.vault_id), card_brand: String(row.brand), card_bin: pan.slice(0, 6), card_last4: pan.slice(-4), card_exp_month: expMonth, card_exp_year: expYear }),
+        record: async () => ({
+          card_token: String(row.vault_id),
+          card_brand: String(row.brand),
+          card_bin: pan.slice(0, 6),
+          card_last4: pan.slice(-4),
+          card_exp_month: expMonth,
+          card_exp_year: expYear,
+        }),
       };
     },
   };
 }
 
-export const CONSENT_TEMPLATE = '<label class="field" id="tsm-consent" data-customer="{{addon.customer}}"><input type="checkbox" name="save_card" value="off_session"> {{m.save}} <span id="tsm-note">{{addon.note}}</span></label>';
+export const CONSENT_TEMPLATE =
+  '<label class="field" id="tsm-consent" data-customer="{{addon.customer}}"><input type="checkbox" name="save_card" value="off_session"> {{m.save}} <span id="tsm-note">{{addon.note}}</span></label>';
 
 /** The consent checkbox on the card form, shown when the payment names a customer; recorded in the confirm transaction. */
 function consentAddon(template = CONSENT_TEMPLATE): MethodPartAddon {
@@ -130,7 +159,11 @@ function consentAddon(template = CONSENT_TEMPLATE): MethodPartAddon {
     methods: ['card'],
     fields: ['save_card'],
     template,
-    messages: { en: { save: 'Save this card for later payments' }, ru: { save: 'Сохранить карту для следующих оплат' }, ar: { save: 'احفظ هذه البطاقة للمدفوعات اللاحقة' } },
+    messages: {
+      en: { save: 'Save this card for later payments' },
+      ru: { save: 'Сохранить карту для следующих оплат' },
+      ar: { save: 'احفظ هذه البطاقة للمدفوعات اللاحقة' },
+    },
     async context(payment) {
       return payment.customerId === null ? undefined : { customer: payment.customerId, note: payment.description ?? '' };
     },
@@ -155,13 +188,25 @@ export async function addCustomer(db: Database, merchantId: string, livemode = f
 }
 
 /** Stores a card for a customer the way a card-on-file plugin does: the PAN in core's vault, its facts in its own row. */
-export async function storeCard(db: Database, vault: CardVault, card: { merchantId: string; customerId: string; pan: string; livemode?: boolean; usage?: 'on_session' | 'off_session'; networkReference?: string }): Promise<{ id: string; vaultId: string }> {
+export async function storeCard(
+  db: Database,
+  vault: CardVault,
+  card: { merchantId: string; customerId: string; pan: string; livemode?: boolean; usage?: 'on_session' | 'off_session'; networkReference?: string },
+): Promise<{ id: string; vaultId: string }> {
   const livemode = card.livemode ?? false;
   const stored = await vault.store(db, { merchantId: card.merchantId, livemode, pan: card.pan });
   const id = newId(STORED_PREFIX);
   await db('tsm_cards').insert({
-    id, merchant_id: card.merchantId, livemode, customer_id: card.customerId, vault_id: stored.id, brand: 'visa',
-    exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, usage: card.usage ?? 'off_session', network_reference: card.networkReference ?? null,
+    id,
+    merchant_id: card.merchantId,
+    livemode,
+    customer_id: card.customerId,
+    vault_id: stored.id,
+    brand: 'visa',
+    exp_month: 12,
+    exp_year: new Date().getUTCFullYear() + 3,
+    usage: card.usage ?? 'off_session',
+    network_reference: card.networkReference ?? null,
   });
   return { id, vaultId: stored.id };
 }

@@ -32,7 +32,14 @@ export const OID = {
 } as const;
 
 /** ASN.1 universal tag numbers of the string types a DirectoryString may use. */
-const STRING_TAGS: Record<number, string> = { 12: 'UTF8String', 19: 'PrintableString', 20: 'TeletexString', 22: 'IA5String', 28: 'UniversalString', 30: 'BMPString' };
+const STRING_TAGS: Record<number, string> = {
+  12: 'UTF8String',
+  19: 'PrintableString',
+  20: 'TeletexString',
+  22: 'IA5String',
+  28: 'UniversalString',
+  30: 'BMPString',
+};
 
 /** OpenSSL's command line (/usr/bin/openssl): exit status and everything it printed. */
 export function openssl(args: string[]): { status: number; out: string } {
@@ -109,7 +116,12 @@ export function uris(names: pkijs.GeneralName[]): string[] {
 
 /** PKI.js's chain engine, with WebCrypto (Node's) verifying the signatures. */
 export async function validateChain(leafDer: Buffer, caDer: Buffer, crlDer: Buffer, at: Date): Promise<{ result: boolean; resultMessage: string }> {
-  const engine = new pkijs.CertificateChainValidationEngine({ trustedCerts: [parseCertificate(caDer)], certs: [parseCertificate(leafDer)], crls: [parseCrl(crlDer)], checkDate: at });
+  const engine = new pkijs.CertificateChainValidationEngine({
+    trustedCerts: [parseCertificate(caDer)],
+    certs: [parseCertificate(leafDer)],
+    crls: [parseCrl(crlDer)],
+    checkDate: at,
+  });
   const r = await engine.verify();
   return { result: r.result, resultMessage: r.resultMessage };
 }
@@ -121,7 +133,14 @@ export async function validateChain(leafDer: Buffer, caDer: Buffer, crlDer: Buff
  */
 export function strictPython(): string | undefined {
   for (const python of ['python3', '/usr/bin/python3']) {
-    const r = spawnSync(python, ['-c', 'import cryptography.x509.verification as v; assert hasattr(v.PolicyBuilder, "build_client_verifier"); import cryptography; print(cryptography.__version__)'], { encoding: 'utf8' });
+    const r = spawnSync(
+      python,
+      [
+        '-c',
+        'import cryptography.x509.verification as v; assert hasattr(v.PolicyBuilder, "build_client_verifier"); import cryptography; print(cryptography.__version__)',
+      ],
+      { encoding: 'utf8' },
+    );
     if (r.status === 0) return python;
   }
   return undefined;

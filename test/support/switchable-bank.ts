@@ -1,4 +1,14 @@
-import { AuthorizationRequest, BankAdapter, BankHealth, BankResult, ContractRequirement, FollowUpRequest, InquiryRequest, InquiryResult, RefundRequest } from '@tender/core';
+import {
+  AuthorizationRequest,
+  BankAdapter,
+  BankHealth,
+  BankResult,
+  ContractRequirement,
+  FollowUpRequest,
+  InquiryRequest,
+  InquiryResult,
+  RefundRequest,
+} from '@tender/core';
 import { SandboxBankAdapter } from '@tender/adapter-sandbox';
 
 /**
@@ -18,10 +28,22 @@ export class SwitchableBank implements BankAdapter {
   async authorize(r: AuthorizationRequest): Promise<BankResult> {
     return this.down ? { kind: 'technical_failure', reason: 'processing_error', rawCode: '96', message: 'bank down' } : this.inner.authorize(r);
   }
-  capture(r: FollowUpRequest): Promise<BankResult> { return this.inner.capture(r); }
-  void(r: FollowUpRequest): Promise<BankResult> { return this.inner.void(r); }
-  refund(r: RefundRequest): Promise<BankResult> { return this.inner.refund(r); }
-  inquire(r: InquiryRequest): Promise<InquiryResult> { return this.inner.inquire(r); }
-  health(): Promise<BankHealth> { return this.inner.health(); }
-  contractRequirements(): readonly ContractRequirement[] { return this.inner.contractRequirements(); }
+  capture(r: FollowUpRequest): Promise<BankResult> {
+    return this.inner.capture(r);
+  }
+  void(r: FollowUpRequest): Promise<BankResult> {
+    return this.inner.void(r);
+  }
+  refund(r: RefundRequest): Promise<BankResult> {
+    return this.inner.refund(r);
+  }
+  inquire(r: InquiryRequest): Promise<InquiryResult> {
+    return this.inner.inquire(r);
+  }
+  health(): Promise<BankHealth> {
+    return this.inner.health();
+  }
+  contractRequirements(): readonly ContractRequirement[] {
+    return this.inner.contractRequirements();
+  }
 }

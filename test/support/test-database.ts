@@ -38,7 +38,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const server = new URL(url);
   const base = server.pathname.replace(/^\//, '') || 'tender_test';
   const name = `${base}_${process.pid}_${randomBytes(4).toString('hex')}`.slice(0, 64);
-  const admin = await mysql.createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password) });
+  const admin = await mysql.createConnection({
+    host: server.hostname,
+    port: Number(server.port || 3306),
+    user: decodeURIComponent(server.username),
+    password: decodeURIComponent(server.password),
+  });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
   const dbUrl = new URL(url);
@@ -48,7 +53,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     dialect: 'mysql',
     sqliteFile: undefined,
     drop: async () => {
-      const conn = await mysql.createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password) });
+      const conn = await mysql.createConnection({
+        host: server.hostname,
+        port: Number(server.port || 3306),
+        user: decodeURIComponent(server.username),
+        password: decodeURIComponent(server.password),
+      });
       await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await conn.end();
     },

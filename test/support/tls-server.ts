@@ -6,6 +6,26 @@ import path from 'node:path';
 export function makeLoopbackServerCertificate(dir: string): { certFile: string; keyFile: string; certificatePem: string } {
   const certFile = path.join(dir, 'server.pem');
   const keyFile = path.join(dir, 'server.key');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'pipe' },
+  );
   return { certFile, keyFile, certificatePem: fs.readFileSync(certFile, 'utf8') };
 }

@@ -33,7 +33,10 @@ export function topUpSettings(merchantId: string, overrides: Record<string, unkn
 }
 
 export function putTopUpSettings(app: Express, body: unknown): request.Test {
-  return request(app).put('/admin/v1/top-up/settings').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body as object);
+  return request(app)
+    .put('/admin/v1/top-up/settings')
+    .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+    .send(body as object);
 }
 
 /** Fast options for a test gateway: the delivery job off (tests drive `runOnce`), a short provider timeout. */

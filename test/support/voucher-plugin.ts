@@ -1,7 +1,20 @@
 import { z } from 'zod';
 import {
-  BankAdapter, BankHealth, BankResult, ContractRequirement, FollowUpRequest, InquiryRequest, InquiryResult, InstrumentPaymentRequest,
-  MethodPageRefusal, PaymentInstrument, PaymentMethod, RefundRequest, TenderError, TenderPlugin, definePlugin,
+  BankAdapter,
+  BankHealth,
+  BankResult,
+  ContractRequirement,
+  FollowUpRequest,
+  InquiryRequest,
+  InquiryResult,
+  InstrumentPaymentRequest,
+  MethodPageRefusal,
+  PaymentInstrument,
+  PaymentMethod,
+  RefundRequest,
+  TenderError,
+  TenderPlugin,
+  definePlugin,
 } from '@tender/core';
 
 /**
@@ -24,7 +37,8 @@ export class VoucherBank implements BankAdapter {
 
   async pay(request: InstrumentPaymentRequest): Promise<BankResult> {
     this.redeemed.push(request);
-    if (request.instrument.code?.startsWith('EMPTY')) return { kind: 'declined', reason: 'insufficient_funds', rawCode: 'V51', message: 'Voucher balance too low' };
+    if (request.instrument.code?.startsWith('EMPTY'))
+      return { kind: 'declined', reason: 'insufficient_funds', rawCode: 'V51', message: 'Voucher balance too low' };
     return { kind: 'approved', authorizationCode: 'V00001', rrn: undefined, bankReference: `vch-${request.reference}` };
   }
   async authorize(): Promise<BankResult> {
@@ -90,7 +104,11 @@ export function voucherMethod(template = VOUCHER_TEMPLATE, styles = VOUCHER_STYL
         error.param === 'payment_method.voucher.code' ? { status: 422, errors: { code: 'm.code_invalid' }, alert: 'error_form', code: error.code } : undefined,
     },
     async instrument(input): Promise<PaymentInstrument> {
-      return { bank: { kind: 'fields', fields: { code: input.code } }, ...(issuer === undefined ? {} : { issuerAdapter: issuer }), record: async () => undefined };
+      return {
+        bank: { kind: 'fields', fields: { code: input.code } },
+        ...(issuer === undefined ? {} : { issuerAdapter: issuer }),
+        record: async () => undefined,
+      };
     },
   };
 }

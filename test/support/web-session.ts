@@ -37,10 +37,15 @@ const uniqueEmail = (prefix: string): string => `${prefix}-${process.pid}-${++co
  * const support = await createMerchantUser(t, { merchantId: owner.merchantId, role: 'support' });
  * ```
  */
-export async function createMerchantUser(t: TestGateway, options: { merchantId?: string; email?: string; role?: MerchantUserRole; password?: string } = {}): Promise<WebUser> {
+export async function createMerchantUser(
+  t: TestGateway,
+  options: { merchantId?: string; email?: string; role?: MerchantUserRole; password?: string } = {},
+): Promise<WebUser> {
   const merchantId = options.merchantId ?? (await t.createMerchant()).id;
   const password = options.password ?? WEB_PASSWORD;
-  const account = await t.gateway.container.resolve(WebAccountService).createMerchantUser({ merchantId, email: options.email ?? uniqueEmail(options.role ?? 'owner'), role: options.role ?? 'owner', password });
+  const account = await t.gateway.container
+    .resolve(WebAccountService)
+    .createMerchantUser({ merchantId, email: options.email ?? uniqueEmail(options.role ?? 'owner'), role: options.role ?? 'owner', password });
   return { accountId: account.id, email: account.email, password, merchantId };
 }
 
@@ -58,10 +63,19 @@ export function csrfOf(html: string): string {
 }
 
 /** Loads the sign-in form and posts it; the response of the post (303 when it worked). */
-export async function postSignin(agent: ReturnType<typeof request.agent>, area: WebArea, email: string, password: string, next?: string): Promise<request.Response> {
+export async function postSignin(
+  agent: ReturnType<typeof request.agent>,
+  area: WebArea,
+  email: string,
+  password: string,
+  next?: string,
+): Promise<request.Response> {
   const form = await agent.get(`/${area}/signin`).expect(200);
   const token = csrfOf(form.text);
-  return agent.post(`/${area}/signin`).type('form').send({ _csrf: token, email, password, ...(next === undefined ? {} : { next }) });
+  return agent
+    .post(`/${area}/signin`)
+    .type('form')
+    .send({ _csrf: token, email, password, ...(next === undefined ? {} : { next }) });
 }
 
 /** Signs `user` in through the real sign-in form; fails the test if it does not work. */

@@ -15,7 +15,10 @@ export interface XssVector {
 /** Every vector of test/fixtures/xss/*.txt, one per non-empty line. */
 export function xssCorpus(): XssVector[] {
   const vectors: XssVector[] = [];
-  for (const file of fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.txt')).sort()) {
+  for (const file of fs
+    .readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()) {
     fs.readFileSync(path.join(FIXTURES, file), 'utf8')
       .split('\n')
       .forEach((text, i) => {
@@ -30,8 +33,21 @@ export function xssCorpus(): XssVector[] {
  * what a row written before today's checks (or by a check that missed something)
  * looks like. The page must still be safe, because it sanitises when it renders.
  */
-export async function storeBrandingBehindTheChecks(db: Knex, merchantId: string, fields: { logoUrl?: string | null; customCss?: string | null; template?: string | null }): Promise<void> {
-  const settings = { logoUrl: fields.logoUrl ?? null, primaryColor: null, backgroundColor: null, textColor: null, font: null, buttonStyle: null, customCss: fields.customCss ?? null, frameAncestors: [] };
+export async function storeBrandingBehindTheChecks(
+  db: Knex,
+  merchantId: string,
+  fields: { logoUrl?: string | null; customCss?: string | null; template?: string | null },
+): Promise<void> {
+  const settings = {
+    logoUrl: fields.logoUrl ?? null,
+    primaryColor: null,
+    backgroundColor: null,
+    textColor: null,
+    font: null,
+    buttonStyle: null,
+    customCss: fields.customCss ?? null,
+    frameAncestors: [],
+  };
   const row = { merchant_id: merchantId, livemode: false, settings: JSON.stringify(settings), template: fields.template ?? null, updated_at: Date.now() };
   await db('merchant_branding').where({ merchant_id: merchantId, livemode: false }).delete();
   await db('merchant_branding').insert(row);
@@ -56,7 +72,10 @@ export interface ProbeFindings {
  * request. Requests to any host but the gateway are recorded and aborted, so nothing
  * leaves the machine (the test network is loopback only).
  */
-export async function watchContext(context: BrowserContext, gatewayOrigin: string): Promise<ProbeFindings & { reset(): ProbeFindings; attach(page: Page): void }> {
+export async function watchContext(
+  context: BrowserContext,
+  gatewayOrigin: string,
+): Promise<ProbeFindings & { reset(): ProbeFindings; attach(page: Page): void }> {
   let findings: ProbeFindings = { dialogs: [], cspRefusals: [], pageErrors: [], outside: [], inside: [] };
   await context.route('**/*', async (route) => {
     const request = route.request();
@@ -119,7 +138,8 @@ export async function provoke(page: Page): Promise<void> {
 async function provokeFrame(frame: Frame): Promise<void> {
   // A string, evaluated in the page: the test project has no DOM types.
   await frame
-    .evaluate(`(() => {
+    .evaluate(
+      `(() => {
       for (const el of Array.from(document.querySelectorAll('body *'))) {
         if (el.closest('form') !== null || el.tagName === 'IFRAME') continue;
         for (const type of ['mouseover', 'mouseenter', 'mousedown', 'mouseup', 'focus', 'focusin', 'dblclick', 'contextmenu', 'animationstart']) el.dispatchEvent(new Event(type, { bubbles: true }));
@@ -127,12 +147,18 @@ async function provokeFrame(frame: Frame): Promise<void> {
         const scripted = href !== null && !/^(https?:|mailto:|tel:|#|\\/)/i.test(href.trim());
         if (el.tagName !== 'A' || scripted) el.click?.();
       }
-    })()`)
+    })()`,
+    )
     .catch(() => undefined);
 }
 
 /** True when `text` carries any of the card values (digits with or without separators). */
 export function carriesCard(text: string, card: { number: string; cvc: string; expiry: string }): boolean {
   const digits = decodeURIComponent(text.replace(/%(?![0-9a-f]{2})/gi, '%25')).replace(/[\s+-]/g, '');
-  return digits.includes(card.number) || digits.includes(card.number.slice(0, 12)) || new RegExp(`(^|\\D)${card.cvc}(\\D|$)`).test(digits) || digits.includes(card.expiry.replace('/', ''));
+  return (
+    digits.includes(card.number) ||
+    digits.includes(card.number.slice(0, 12)) ||
+    new RegExp(`(^|\\D)${card.cvc}(\\D|$)`).test(digits) ||
+    digits.includes(card.expiry.replace('/', ''))
+  );
 }

@@ -6,14 +6,14 @@ const NBSP = '\u00a0';
 const RLM = '\u200f';
 
 describe('amount formatting for pages and e-mails (formatAmount)', () => {
-  it('writes 2 499,00 ₽ in Russian, RUB 2,499.00 in English and Intl\'s Arabic, from the integer', () => {
+  it("writes 2 499,00 ₽ in Russian, RUB 2,499.00 in English and Intl's Arabic, from the integer", () => {
     assert.equal(formatAmount(249900, 'RUB', 'ru'), `2${NBSP}499,00${NBSP}₽`);
     assert.equal(formatAmount(249900, 'RUB', 'en'), `RUB${NBSP}2,499.00`);
     assert.equal(formatAmount(249900, 'RUB', 'ar'), `${RLM}2,499.00${NBSP}RUB`);
     assert.equal(formatAmount(249900, 'USD', 'en'), '$2,499.00');
   });
 
-  it('uses the currency\'s decimals: none for JPY, three for KWD', () => {
+  it("uses the currency's decimals: none for JPY, three for KWD", () => {
     assert.equal(formatAmount(1500, 'JPY', 'en'), '¥1,500');
     assert.equal(formatAmount(1500, 'JPY', 'ru'), `1${NBSP}500${NBSP}¥`);
     assert.equal(formatAmount(1500, 'KWD', 'en'), `KWD${NBSP}1.500`);

@@ -15,7 +15,9 @@ import {
 function expected(salt: string, x: string): string {
   const saltHash = createHash('md5').update(salt, 'utf8').digest('hex');
   const xHash = createHash('md5').update(x, 'utf8').digest('hex');
-  const outer = createHash('md5').update((saltHash + xHash).toUpperCase(), 'utf8').digest('hex');
+  const outer = createHash('md5')
+    .update((saltHash + xHash).toUpperCase(), 'utf8')
+    .digest('hex');
   return outer.toUpperCase();
 }
 

@@ -55,7 +55,12 @@ describe('benchmark report: three floors, the soak and Galera (no database)', ()
   });
 
   it('judges 85 % of the same-statement floor, 100 % of the reference floor and p99 <= 25 ms at c=8', () => {
-    const rows = [row('card-payment', { concurrency: 8, throughput: 200, requestP99Ms: 25.5 }), row('card-payment', { concurrency: 32, throughput: 210, requestP99Ms: 10 }), row('floor', { throughput: 240 }), row('reference-floor', { throughput: 211 })];
+    const rows = [
+      row('card-payment', { concurrency: 8, throughput: 200, requestP99Ms: 25.5 }),
+      row('card-payment', { concurrency: 32, throughput: 210, requestP99Ms: 10 }),
+      row('floor', { throughput: 240 }),
+      row('reference-floor', { throughput: 211 }),
+    ];
     assert.equal(verdictOf(rows, 'card payments >= 85%'), 'met'); // 210 / 240 = 87.5 %
     assert.equal(verdictOf(rows, 'card payments >= 100%'), 'missed'); // 210 / 211
     // Judged at c=8 whatever the best level: 25.5 ms there, though c=32 had 10 ms.
@@ -66,7 +71,10 @@ describe('benchmark report: three floors, the soak and Galera (no database)', ()
 
   it('counts payments per whole minute of the measured window from running counts', () => {
     // 10 s warm-up, 3 minutes measured, a sample every 30 s (the load sends one a second).
-    const samples = [0, 10, 40, 70, 100, 130, 160, 190, 195].map((s, i) => ({ elapsedMs: s * 1000, measured: [0, 0, 290, 600, 880, 1150, 1420, 1700, 1700][i] ?? 0 }));
+    const samples = [0, 10, 40, 70, 100, 130, 160, 190, 195].map((s, i) => ({
+      elapsedMs: s * 1000,
+      measured: [0, 0, 290, 600, 880, 1150, 1420, 1700, 1700][i] ?? 0,
+    }));
     assert.deepEqual(perMinuteCounts(samples, 10_000, 180_000), [600, 550, 550]);
     // A minute the samples never reached is left out, not counted as zero.
     assert.deepEqual(perMinuteCounts(samples.slice(0, 5), 10_000, 180_000), [600]);
@@ -79,7 +87,19 @@ describe('benchmark report: three floors, the soak and Galera (no database)', ()
   });
 
   it('meets the soak target only for 10 minutes or more with the last minute within 10 % of the first, either way', () => {
-    const soak = (perMinute: number[], extra: Partial<ScenarioRow> = {}): ScenarioRow[] => [row('soak', { soak: { perMinute, lastVsFirst: lastVsFirst(perMinute), rssMiB: [{ s: 0, mib: 120 }, { s: 600, mib: 200 }] }, ...extra })];
+    const soak = (perMinute: number[], extra: Partial<ScenarioRow> = {}): ScenarioRow[] => [
+      row('soak', {
+        soak: {
+          perMinute,
+          lastVsFirst: lastVsFirst(perMinute),
+          rssMiB: [
+            { s: 0, mib: 120 },
+            { s: 600, mib: 200 },
+          ],
+        },
+        ...extra,
+      }),
+    ];
     const ten = (first: number, last: number): number[] => [first, 100, 100, 100, 100, 100, 100, 100, 100, last];
     assert.equal(soakTarget(soak(ten(100, 91))).verdict, 'met');
     assert.equal(soakTarget(soak(ten(100, 89))).verdict, 'missed');
@@ -95,7 +115,11 @@ describe('benchmark report: three floors, the soak and Galera (no database)', ()
   });
 
   it('reports what two gateways on two Galera nodes cost against one gateway on one node', () => {
-    const rows = [row('galera', { throughput: 200 }), row('galera', { throughput: 150, clusterNodes: 1 }), row('galera', { throughput: 120, clusterNodes: 2, processes: 2 })];
+    const rows = [
+      row('galera', { throughput: 200 }),
+      row('galera', { throughput: 150, clusterNodes: 1 }),
+      row('galera', { throughput: 120, clusterNodes: 2, processes: 2 }),
+    ];
     const g = galeraComparison(rows);
     assert.equal(g.twoVsOne, 0.8);
     assert.equal(g.oneVsStandalone, 0.75);
@@ -140,8 +164,17 @@ describe('the fixed floors (bench/floors/*.json)', () => {
     assert.equal(op1, op2);
     assert.notEqual(evt1, evt2);
     assert.match(evt1 ?? '', /^evt_/);
-    assert.deepEqual(resolve(['$now-3600', '$payment.version+1', '$payment.version', '$body.amount', '$body.missing', '$pan.bin', '$pan.last4', '$routeId', 7, null, 'literal'], scope), [996_400, 4, 3, 150000, null, '424242', '4242', 'pay_1', 7, null, 'literal']);
-    assert.equal(resolve({ $json: { object: { '...': '$payment', status: 'captured' } } }, scope), '{"object":{"version":3,"currency":"RUB","status":"captured"}}');
+    assert.deepEqual(
+      resolve(
+        ['$now-3600', '$payment.version+1', '$payment.version', '$body.amount', '$body.missing', '$pan.bin', '$pan.last4', '$routeId', 7, null, 'literal'],
+        scope,
+      ),
+      [996_400, 4, 3, 150000, null, '424242', '4242', 'pay_1', 7, null, 'literal'],
+    );
+    assert.equal(
+      resolve({ $json: { object: { '...': '$payment', status: 'captured' } } }, scope),
+      '{"object":{"version":3,"currency":"RUB","status":"captured"}}',
+    );
     assert.throws(() => resolve('$nothing.here', scope), /no row kept as 'nothing'/);
   });
 });

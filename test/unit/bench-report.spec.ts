@@ -90,7 +90,10 @@ describe('benchmark report (no database)', () => {
   });
 
   it('lists a scenario whose feature is missing as not available yet', () => {
-    const table = formatTable([{ number: 3, scenario: 'hosted-page', title: 'hosted page', variant: '', status: 'not_available', note: 'no hosted payment page in this build' }], true);
+    const table = formatTable(
+      [{ number: 3, scenario: 'hosted-page', title: 'hosted page', variant: '', status: 'not_available', note: 'no hosted payment page in this build' }],
+      true,
+    );
     assert.match(table, /not available yet \| no hosted payment page in this build/);
   });
 

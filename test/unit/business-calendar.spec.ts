@@ -4,7 +4,7 @@ import { BusinessCalendar, businessDaysBetween, parseBusinessCalendar } from '@t
 const HOUR = 3_600_000;
 const utc = (y: number, m: number, d: number, h = 0): number => Date.UTC(y, m - 1, d, h);
 
-describe('business days of the operator\'s calendar', () => {
+describe("business days of the operator's calendar", () => {
   const calendar: BusinessCalendar = { weekend: [0, 6], holidays: ['2027-01-01', '2027-01-07'], timeZone: 'UTC' };
 
   it('counts working days only, in fractions', () => {
@@ -28,7 +28,7 @@ describe('business days of the operator\'s calendar', () => {
     assert.equal(businessDaysBetween(utc(2027, 1, 6), utc(2027, 1, 8), calendar), 1);
   });
 
-  it('starts and ends days in the calendar\'s zone', () => {
+  it("starts and ends days in the calendar's zone", () => {
     const moscow: BusinessCalendar = { weekend: [0, 6], holidays: [], timeZone: 'Europe/Moscow' };
     // Friday 23:00 Moscow (20:00 UTC) to Monday 00:00 Moscow: one hour of Friday.
     assert.equal(businessDaysBetween(utc(2026, 12, 4, 20), utc(2026, 12, 6, 21), moscow), 1 / 24);
@@ -40,7 +40,11 @@ describe('business days of the operator\'s calendar', () => {
   });
 
   it('reads its settings and refuses wrong ones', () => {
-    assert.deepEqual(parseBusinessCalendar('sat,sun', '2027-01-01, 2027-01-07', 'Europe/Moscow'), { weekend: [0, 6], holidays: ['2027-01-01', '2027-01-07'], timeZone: 'Europe/Moscow' });
+    assert.deepEqual(parseBusinessCalendar('sat,sun', '2027-01-01, 2027-01-07', 'Europe/Moscow'), {
+      weekend: [0, 6],
+      holidays: ['2027-01-01', '2027-01-07'],
+      timeZone: 'Europe/Moscow',
+    });
     assert.deepEqual(parseBusinessCalendar('5, 6', '', 'Asia/Dubai'), { weekend: [5, 6], holidays: [], timeZone: 'Asia/Dubai' });
     assert.match((parseBusinessCalendar('caturday', '', 'UTC') as { error: string }).error, /TENDER_BUSINESS_WEEKEND/);
     assert.match((parseBusinessCalendar('sun', '2027-02-30', 'UTC') as { error: string }).error, /TENDER_BUSINESS_HOLIDAYS/);

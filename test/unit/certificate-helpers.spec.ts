@@ -70,7 +70,17 @@ describe('DER of the CA profile (no database)', () => {
 
   it('names the problems strict parsers have with a certificate', () => {
     const name = seq(set(seq(oid(OIDS.commonName), tlv(0x13, Buffer.from('pyr_1')))));
-    const legacy = seq(seq(constructed(0, integer(2)), integer(1), seq(oid('1.2.840.113549.1.1.11')), name, seq(time(0), time(1000)), name, seq(seq(oid('1.2.840.113549.1.1.1')), tlv(0x03, Buffer.from([0, 1])))));
+    const legacy = seq(
+      seq(
+        constructed(0, integer(2)),
+        integer(1),
+        seq(oid('1.2.840.113549.1.1.11')),
+        name,
+        seq(time(0), time(1000)),
+        name,
+        seq(seq(oid('1.2.840.113549.1.1.1')), tlv(0x03, Buffer.from([0, 1]))),
+      ),
+    );
     assert.deepEqual(strictProfileProblems(legacy), [
       'issuer CN is a PrintableString holding "_", outside its alphabet',
       'subject CN is a PrintableString holding "_", outside its alphabet',
@@ -80,7 +90,11 @@ describe('DER of the CA profile (no database)', () => {
       'no CRL distribution point',
       'no authority information access (caIssuers)',
     ]);
-    assert.deepEqual(strictProfileProblems(legacy, 'ca'), ['issuer CN is a PrintableString holding "_", outside its alphabet', 'subject CN is a PrintableString holding "_", outside its alphabet', 'no subject key identifier']);
+    assert.deepEqual(strictProfileProblems(legacy, 'ca'), [
+      'issuer CN is a PrintableString holding "_", outside its alphabet',
+      'subject CN is a PrintableString holding "_", outside its alphabet',
+      'no subject key identifier',
+    ]);
     assert.deepEqual(strictProfileProblems(Buffer.from('3000', 'hex')), ['not a certificate']);
   });
 });
@@ -90,8 +104,14 @@ describe('where payer certificates send relying parties (no database)', () => {
 
   it('follows TENDER_PUBLIC_URL unless TENDER_CA_PUBLICATION_URL names another base', () => {
     assert.equal(loadConfig(env).certificates.publicationUrl, undefined);
-    assert.equal(loadConfig({ ...env, TENDER_CA_PUBLICATION_URL: 'http://pki.example.com/tender/' }).certificates.publicationUrl, 'http://pki.example.com/tender');
-    assert.deepEqual(caPublicationUrls('http://pki.example.com/tender'), { caCertificate: 'http://pki.example.com/tender/ca/certificate.cer', crl: 'http://pki.example.com/tender/ca/crl' });
+    assert.equal(
+      loadConfig({ ...env, TENDER_CA_PUBLICATION_URL: 'http://pki.example.com/tender/' }).certificates.publicationUrl,
+      'http://pki.example.com/tender',
+    );
+    assert.deepEqual(caPublicationUrls('http://pki.example.com/tender'), {
+      caCertificate: 'http://pki.example.com/tender/ca/certificate.cer',
+      crl: 'http://pki.example.com/tender/ca/crl',
+    });
   });
 
   it('refuses a publication URL with a query, a fragment or another scheme', () => {
@@ -101,6 +121,9 @@ describe('where payer certificates send relying parties (no database)', () => {
   });
 
   it('writes an internationalised host as punycode (URIs in certificates are IA5String)', () => {
-    assert.deepEqual(caPublicationUrls('http://пример.рф/оплата'), { caCertificate: 'http://xn--e1afmkfd.xn--p1ai/%D0%BE%D0%BF%D0%BB%D0%B0%D1%82%D0%B0/ca/certificate.cer', crl: 'http://xn--e1afmkfd.xn--p1ai/%D0%BE%D0%BF%D0%BB%D0%B0%D1%82%D0%B0/ca/crl' });
+    assert.deepEqual(caPublicationUrls('http://пример.рф/оплата'), {
+      caCertificate: 'http://xn--e1afmkfd.xn--p1ai/%D0%BE%D0%BF%D0%BB%D0%B0%D1%82%D0%B0/ca/certificate.cer',
+      crl: 'http://xn--e1afmkfd.xn--p1ai/%D0%BE%D0%BF%D0%BB%D0%B0%D1%82%D0%B0/ca/crl',
+    });
   });
 });

@@ -14,7 +14,9 @@ describe('@tender/client types: generated from the OpenAPI document, committed a
       const a = committed.split('\n');
       const b = generated.split('\n');
       const line = a.findIndex((l, i) => l !== b[i]);
-      assert.fail(`api-types.ts differs from the document at line ${line + 1}: committed ${JSON.stringify(a[line])}, generated ${JSON.stringify(b[line])}. Run npm run generate:client-types.`);
+      assert.fail(
+        `api-types.ts differs from the document at line ${line + 1}: committed ${JSON.stringify(a[line])}, generated ${JSON.stringify(b[line])}. Run npm run generate:client-types.`,
+      );
     }
   });
 
@@ -24,7 +26,10 @@ describe('@tender/client types: generated from the OpenAPI document, committed a
 
   it('carries the payment fields the hand-written types had lost', () => {
     const committed = fs.readFileSync(COMMITTED, 'utf8');
-    const payment = committed.slice(committed.indexOf('export interface Payment {'), committed.indexOf('\n}\n', committed.indexOf('export interface Payment {')));
+    const payment = committed.slice(
+      committed.indexOf('export interface Payment {'),
+      committed.indexOf('\n}\n', committed.indexOf('export interface Payment {')),
+    );
     for (const field of ['customer_email', 'risk', 'locale', 'three_d_secure']) assert.match(payment, new RegExp(`\\n  ${field}: `), field);
   });
 });

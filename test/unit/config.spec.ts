@@ -10,13 +10,22 @@ describe('configuration (no database)', () => {
     assert.deepEqual(c.database, { client: 'sqlite', filename: path.join('/srv/tender/data', 'tender.sqlite'), embeddedDefault: true });
     assert.equal(c.port, 8080);
     assert.equal(c.publicUrl, 'http://localhost:8080');
-    assert.deepEqual(c.plugins, ['@tender/adapter-sandbox', '@tender/plugin-accounts', '@tender/plugin-saved-cards', '@tender/dashboard', '@tender/plugin-sbp']);
+    assert.deepEqual(c.plugins, [
+      '@tender/adapter-sandbox',
+      '@tender/plugin-accounts',
+      '@tender/plugin-saved-cards',
+      '@tender/dashboard',
+      '@tender/plugin-sbp',
+    ]);
     assert.equal(c.createDemoMerchant, true);
   });
 
   it('reads DATABASE_URL, TENDER_DATA_DIR and TENDER_PUBLIC_URL', () => {
     assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' }).database, { client: 'sqlite', filename: '/tmp/x.db', embeddedDefault: false });
-    assert.deepEqual(loadConfig({ DATABASE_URL: 'mysql://root:@127.0.0.1:3306/tender' }).database, { client: 'mysql', url: 'mysql://root:@127.0.0.1:3306/tender' });
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'mysql://root:@127.0.0.1:3306/tender' }).database, {
+      client: 'mysql',
+      url: 'mysql://root:@127.0.0.1:3306/tender',
+    });
     assert.equal(loadConfig({ TENDER_DATA_DIR: '/var/lib/tender' }).dataDir, '/var/lib/tender');
     assert.equal(loadConfig({ TENDER_PUBLIC_URL: 'https://pay.example.com/' }).publicUrl, 'https://pay.example.com');
     assert.equal(loadConfig({ DATABASE_URL: 'mysql://root@h/db' }).createDemoMerchant, false);
@@ -44,7 +53,11 @@ describe('configuration (no database)', () => {
     assert.deepEqual(loadConfig({}).outbound, { allowPrivate: false, connectTimeoutMs: 5000, timeoutMs: 10_000 });
     assert.equal(loadConfig({ TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' }).outbound.allowPrivate, true);
     assert.equal(loadConfig({ TENDER_WEBHOOKS_ALLOW_PRIVATE: 'true' }).outbound.allowPrivate, true);
-    assert.equal(loadConfig({ TENDER_OUTBOUND_ALLOW_PRIVATE: 'false', TENDER_WEBHOOKS_ALLOW_PRIVATE: 'true' }).outbound.allowPrivate, false, 'the new name wins');
+    assert.equal(
+      loadConfig({ TENDER_OUTBOUND_ALLOW_PRIVATE: 'false', TENDER_WEBHOOKS_ALLOW_PRIVATE: 'true' }).outbound.allowPrivate,
+      false,
+      'the new name wins',
+    );
     assert.equal(loadConfig({ TENDER_OUTBOUND_TIMEOUT_MS: '2500', TENDER_OUTBOUND_CONNECT_TIMEOUT_MS: '800' }).outbound.timeoutMs, 2500);
     assert.throws(() => loadConfig({ TENDER_OUTBOUND_ALLOW_PRIVATE: 'yes' }), /TENDER_OUTBOUND_ALLOW_PRIVATE/);
     assert.throws(() => loadConfig({ TENDER_OUTBOUND_TIMEOUT_MS: '0' }), /TENDER_OUTBOUND_TIMEOUT_MS/);

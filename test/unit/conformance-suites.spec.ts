@@ -27,8 +27,14 @@ describe('RiskRule conformance from @tender/core/testing (no database)', () => {
       evaluate: async (input, s) => ({ score: s.score + (calls++ % 3), reason: `mail at ${input.email!.split('@')[1]}` }),
     };
     const report = await checkRiskRule({ rule: lazy });
-    assert.ok(report.problems.some((p) => p.includes('no IP, no e-mail: evaluate threw')), report.problems.join('\n'));
-    assert.ok(report.problems.some((p) => p.includes('not deterministic')), report.problems.join('\n'));
+    assert.ok(
+      report.problems.some((p) => p.includes('no IP, no e-mail: evaluate threw')),
+      report.problems.join('\n'),
+    );
+    assert.ok(
+      report.problems.some((p) => p.includes('not deterministic')),
+      report.problems.join('\n'),
+    );
     assert.throws(() => assertConforms(report), /RiskRule conformance: lazy_email/);
   });
 });
@@ -46,18 +52,37 @@ describe('PaymentMethod conformance from @tender/core/testing (no database)', ()
   };
 
   it('the card method conforms, and never repeats the number or the CVC in an error', async () => {
-    assertConforms(await checkPaymentMethod({
-      method: card,
-      valid: [VALID_CARD, { number: '2200000000000004', exp_month: 1, exp_year: 2030, cvc: '1234' }],
-      invalid: [{ ...VALID_CARD, number: '4242424242424241' }, { ...VALID_CARD, exp_year: 2020 }, { ...VALID_CARD, cvc: '12' }],
-      requiresInput: true,
-      secretFields: ['number', 'cvc'],
-    }));
+    assertConforms(
+      await checkPaymentMethod({
+        method: card,
+        valid: [VALID_CARD, { number: '2200000000000004', exp_month: 1, exp_year: 2030, cvc: '1234' }],
+        invalid: [
+          { ...VALID_CARD, number: '4242424242424241' },
+          { ...VALID_CARD, exp_year: 2020 },
+          { ...VALID_CARD, cvc: '12' },
+        ],
+        requiresInput: true,
+        secretFields: ['number', 'cvc'],
+      }),
+    );
   });
 
   it('the card token method (embedded fields) conforms', async () => {
-    const token: PaymentMethod = { type: 'card_token', referencePrefix: 'tok', capability: 'card_authorization', input: cardTokenInputSchema, instrument: card.instrument };
-    assertConforms(await checkPaymentMethod({ method: token, valid: [{ id: `tok_${'a1B2'.repeat(6)}` }], invalid: [{ id: 'tok_short' }, { id: `pm_${'a'.repeat(24)}` }], requiresInput: true }));
+    const token: PaymentMethod = {
+      type: 'card_token',
+      referencePrefix: 'tok',
+      capability: 'card_authorization',
+      input: cardTokenInputSchema,
+      instrument: card.instrument,
+    };
+    assertConforms(
+      await checkPaymentMethod({
+        method: token,
+        valid: [{ id: `tok_${'a1B2'.repeat(6)}` }],
+        invalid: [{ id: 'tok_short' }, { id: `pm_${'a'.repeat(24)}` }],
+        requiresInput: true,
+      }),
+    );
   });
 
   it('rejects a lazy method that accepts anything, prints a value unescaped and styles with a sheet that closes its element', async () => {
@@ -66,21 +91,52 @@ describe('PaymentMethod conformance from @tender/core/testing (no database)', ()
       capability: '',
       referencePrefix: 'PM-',
       input: z.any(),
-      page: { path: 'voucher', fields: ['code'], keep: [], template: '<p>{{{part.values.code}}}</p>', styles: 'p{}</style><script>alert(1)</script>', context: () => ({}), submission: async () => ({ input: {} }), refusal: () => undefined },
+      page: {
+        path: 'voucher',
+        fields: ['code'],
+        keep: [],
+        template: '<p>{{{part.values.code}}}</p>',
+        styles: 'p{}</style><script>alert(1)</script>',
+        context: () => ({}),
+        submission: async () => ({ input: {} }),
+        refusal: () => undefined,
+      },
       instrument: async () => ({ bank: { kind: 'fields', fields: {} }, record: async () => undefined }),
     };
     const report = await checkPaymentMethod({ method: lazy, valid: [{ code: 'V-1234' }], requiresInput: true });
-    for (const expected of ['declares no bank capability', "reference prefix 'PM-'", 'page template', 'page styles: the style sheet contains <', 'accepted no input', 'accepted an unknown field', 'accepted code as an object', 'accepted code as 10 000 characters']) {
-      assert.ok(report.problems.some((p) => p.includes(expected)), `${expected}:\n${report.problems.join('\n')}`);
+    for (const expected of [
+      'declares no bank capability',
+      "reference prefix 'PM-'",
+      'page template',
+      'page styles: the style sheet contains <',
+      'accepted no input',
+      'accepted an unknown field',
+      'accepted code as an object',
+      'accepted code as 10 000 characters',
+    ]) {
+      assert.ok(
+        report.problems.some((p) => p.includes(expected)),
+        `${expected}:\n${report.problems.join('\n')}`,
+      );
     }
   });
 
   it('rejects a method whose error repeats the card number', async () => {
     const leaky: PaymentMethod = {
       ...card,
-      input: z.object({ number: z.string().refine((n) => n.length < 0, (n) => ({ message: `card ${n} refused` })) }).passthrough(),
+      input: z
+        .object({
+          number: z.string().refine(
+            (n) => n.length < 0,
+            (n) => ({ message: `card ${n} refused` }),
+          ),
+        })
+        .passthrough(),
     };
     const report = await checkPaymentMethod({ method: leaky, valid: [VALID_CARD], requiresInput: true, secretFields: ['number', 'cvc'] });
-    assert.ok(report.problems.some((p) => p.includes('repeats a secret value')), report.problems.join('\n'));
+    assert.ok(
+      report.problems.some((p) => p.includes('repeats a secret value')),
+      report.problems.join('\n'),
+    );
   });
 });

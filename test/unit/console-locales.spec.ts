@@ -17,16 +17,28 @@ function flatten(node: Record<string, unknown>, prefix = ''): Set<string> {
 }
 
 function templates(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? templates(path.join(dir, e.name)) : e.name.endsWith('.hbs') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? templates(path.join(dir, e.name)) : e.name.endsWith('.hbs') ? [path.join(dir, e.name)] : []));
 }
 
 describe('console locales', () => {
   // Every area folder's files: the console's texts, and the console blocks other areas add (review/: review decisions, audit people, the rules form).
-  const areas = fs.readdirSync(path.join(ROOT, 'locales'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-  const locales = Object.fromEntries(['en', 'ru', 'ar'].map((l) => [l, new Set(areas.flatMap((area) => {
-    const file = path.join(ROOT, 'locales', area, `${l}.json`);
-    return fs.existsSync(file) ? [...flatten(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>)] : [];
-  }))]));
+  const areas = fs
+    .readdirSync(path.join(ROOT, 'locales'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
+  const locales = Object.fromEntries(
+    ['en', 'ru', 'ar'].map((l) => [
+      l,
+      new Set(
+        areas.flatMap((area) => {
+          const file = path.join(ROOT, 'locales', area, `${l}.json`);
+          return fs.existsSync(file) ? [...flatten(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>)] : [];
+        }),
+      ),
+    ]),
+  );
 
   it('has the same keys in en, ru and ar', () => {
     assert.deepEqual([...locales.ru].sort(), [...locales.en].sort());
@@ -44,9 +56,11 @@ describe('console locales', () => {
       used.add(`console.merchant.done.${action}`);
     }
     for (const state of ['closed', 'open', 'half_open']) used.add(`console.breaker.${state}`);
-    for (const verdict of ['approve', 'reject']) for (const k of ['confirm_title_', 'confirm_warning_', 'confirm_button_']) used.add(`console.review.${k}${verdict}`);
+    for (const verdict of ['approve', 'reject'])
+      for (const k of ['confirm_title_', 'confirm_warning_', 'confirm_button_']) used.add(`console.review.${k}${verdict}`);
     for (const s of CONSOLE_SECTIONS) if (s.navKey !== undefined) used.add(s.navKey);
-    for (const title of ['merchants', 'merchant', 'banks', 'routing', 'tester', 'risk', 'audit', 'certificates', 'not_found']) used.add(`console.${title}.title`);
+    for (const title of ['merchants', 'merchant', 'banks', 'routing', 'tester', 'risk', 'audit', 'certificates', 'not_found'])
+      used.add(`console.${title}.title`);
     // `(concat "console.review.confirm_title_" verdict)` and `(concat "console.stage." stage)` name families, listed in full above.
     const missing = [...used].filter((k) => !k.endsWith('_') && !k.endsWith('.') && !locales.en.has(k));
     assert.deepEqual(missing, []);
@@ -54,7 +68,10 @@ describe('console locales', () => {
   });
 
   it('lists every console section for operators only', () => {
-    assert.deepEqual(CONSOLE_SECTIONS.map((s) => s.path), ['/merchants', '/banks', '/routing', '/routing-tester', '/risk', '/audit', '/certificates']);
+    assert.deepEqual(
+      CONSOLE_SECTIONS.map((s) => s.path),
+      ['/merchants', '/banks', '/routing', '/routing-tester', '/risk', '/audit', '/certificates'],
+    );
     for (const s of CONSOLE_SECTIONS) assert.deepEqual(s.roles, ['operator']);
   });
 });

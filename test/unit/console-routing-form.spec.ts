@@ -25,11 +25,25 @@ describe('console routing editor form', () => {
       {
         id: 'mir-to-alfa',
         priority: 10,
-        match: { brands: ['mir'], currencies: ['RUB', 'USD'], bin_ranges: [{ from: '220000', to: '220499' }, { from: '400000', to: '400000' }], amount_min: 100 },
-        targets: [{ bank: 'alfa', weight: 70 }, { bank: 'sber', weight: 30 }],
+        match: {
+          brands: ['mir'],
+          currencies: ['RUB', 'USD'],
+          bin_ranges: [
+            { from: '220000', to: '220499' },
+            { from: '400000', to: '400000' },
+          ],
+          amount_min: 100,
+        },
+        targets: [
+          { bank: 'alfa', weight: 70 },
+          { bank: 'sber', weight: 30 },
+        ],
       },
     ]);
-    assert.deepEqual(rowsOf(result.set.rules).map((r) => [r.currencies, r.bin_ranges, r.targets]), [['RUB, USD', '220000-220499, 400000-400000', 'alfa:70, sber:30']]);
+    assert.deepEqual(
+      rowsOf(result.set.rules).map((r) => [r.currencies, r.bin_ranges, r.targets]),
+      [['RUB, USD', '220000-220499, 400000-400000', 'alfa:70, sber:30']],
+    );
   });
 
   it('keys every error by the field it belongs to', () => {
@@ -55,8 +69,19 @@ describe('console routing editor form', () => {
     assert.equal(result.errors['rule-1-targets'], 'must be a bank code (lowercase letters, digits, - and _)');
     assert.equal(result.errors['rule-2-id'], 'rule ids must be unique');
     assert.match(result.errors['rule-2-targets'] ?? '', /code:weight/);
-    assert.deepEqual(result.rows.map((r) => r.id), ['a', 'b', 'a'], 'what was typed comes back for the page');
-    const onlyRange = readRoutingForm({ rule_count: '1', 'rule-0-id': 'r', 'rule-0-priority': '1', 'rule-0-amount_min': '500', 'rule-0-amount_max': '100', 'rule-0-targets': 'alfa' });
+    assert.deepEqual(
+      result.rows.map((r) => r.id),
+      ['a', 'b', 'a'],
+      'what was typed comes back for the page',
+    );
+    const onlyRange = readRoutingForm({
+      rule_count: '1',
+      'rule-0-id': 'r',
+      'rule-0-priority': '1',
+      'rule-0-amount_min': '500',
+      'rule-0-amount_max': '100',
+      'rule-0-targets': 'alfa',
+    });
     assert.equal(onlyRange.ok, false);
     if (!onlyRange.ok) assert.equal(onlyRange.errors['rule-0-amount_max'], 'amount_min must not exceed amount_max');
   });

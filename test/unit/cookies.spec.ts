@@ -16,7 +16,13 @@ describe('cookies: the one parser', () => {
 
   it('skips malformed pairs and broken encodings without throwing', () => {
     const jar = parseCookieHeader('=nameless; novalue; b@d=x; [x]=1; sp ace=1; caf\u00e9=1; ok=1; broken=%E0%A4%A; also=%zz; ;;; last=2');
-    assert.deepEqual([...jar.entries()], [['ok', '1'], ['last', '2']]);
+    assert.deepEqual(
+      [...jar.entries()],
+      [
+        ['ok', '1'],
+        ['last', '2'],
+      ],
+    );
     assert.equal(parseCookieHeader(undefined).size, 0);
     assert.equal(parseCookieHeader('').size, 0);
     assert.equal(parseCookieHeader(';;;===;').size, 0);

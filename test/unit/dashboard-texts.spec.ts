@@ -18,7 +18,9 @@ const load = (locale: string): Messages => {
   const own = read('dashboard', locale);
   return { ...own, dash: { ...(own.dash as Messages), ...(read('review', locale).dash as Messages) } };
 };
-const has = (m: Messages, key: string): boolean => typeof key.split('.').reduce<string | Messages | undefined>((node, part) => (node === undefined || typeof node === 'string' ? undefined : node[part]), m) === 'string';
+const has = (m: Messages, key: string): boolean =>
+  typeof key.split('.').reduce<string | Messages | undefined>((node, part) => (node === undefined || typeof node === 'string' ? undefined : node[part]), m) ===
+  'string';
 
 describe('dashboard screens: texts, CSV cells and amounts', function () {
   const locales = { en: load('en'), ru: load('ru'), ar: load('ar') };

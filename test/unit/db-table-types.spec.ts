@@ -24,12 +24,14 @@ export async function wrongColumnsDoNotCompile(db: Knex): Promise<void> {
   // @ts-expect-error: the column is amount_refunded
   payment?.amount_refund;
   // The right names compile, SQL included.
-  await db('payments').where({ id: 'pay_1', merchant_id: 'mer_1', livemode: true }).update({ version: db.raw('version + 1') });
+  await db('payments')
+    .where({ id: 'pay_1', merchant_id: 'mer_1', livemode: true })
+    .update({ version: db.raw('version + 1') });
   key;
 }
 
 describe('typed knex tables (core/src/db/tables.ts)', () => {
-  it('is what core\'s migrations build: npm run generate:table-types leaves it unchanged', function () {
+  it("is what core's migrations build: npm run generate:table-types leaves it unchanged", function () {
     this.timeout(60000);
     const root = path.resolve(__dirname, '..', '..', '..');
     const check = spawnSync(process.execPath, [path.join(root, 'scripts', 'generate-table-types.js'), '--check'], { encoding: 'utf8' });

@@ -3,7 +3,14 @@ import { EmailRenderer } from '@tender/core';
 
 describe('e-mail templates (no database)', () => {
   const renderer = new EmailRenderer();
-  const data = { merchant_name: 'Shop <b>', amount: '1500.00 RUB', order_id: 'A-1', card: 'visa •••• 4242', status_url: 'https://pay.example.com/status/x', livemode: false };
+  const data = {
+    merchant_name: 'Shop <b>',
+    amount: '1500.00 RUB',
+    order_id: 'A-1',
+    card: 'visa •••• 4242',
+    status_url: 'https://pay.example.com/status/x',
+    livemode: false,
+  };
 
   it('renders HTML and text parts in English, Russian and Arabic (right to left)', () => {
     const en = renderer.render('receipt', 'en', data);

@@ -31,7 +31,14 @@ describe('hosted page parts (no database)', () => {
     const secret = 'tss_exampleexampleexampleexampleexample00';
     assert.equal(returnSignatureString({ paymentId: 'pay_123', orderId: 'A-1042', status: 'captured' }), 'pay_123\nA-1042\ncaptured');
     assert.equal(hmacHex(secret, 'pay_123\nA-1042\ncaptured'), '3257ba07fae71cb5c0b9d97b2e20bbc582878749c17e52633af2f7dacd97cd21');
-    const form = { key: 'pk_test_abc', orderId: 'A-1042', amount: '150000', currency: 'RUB', description: 'Two bags of coffee', returnUrl: 'https://shop.example/return' };
+    const form = {
+      key: 'pk_test_abc',
+      orderId: 'A-1042',
+      amount: '150000',
+      currency: 'RUB',
+      description: 'Two bags of coffee',
+      returnUrl: 'https://shop.example/return',
+    };
     assert.equal(hmacHex(secret, formSignatureString(form)), 'cb006f38671496ef55e3d1dc17439bb4f3d2eab33d3124e5d83e7c406e7acb78');
     assert.ok(signatureMatches(secret, 'x', shopHmac(secret, 'x').toUpperCase()));
     assert.ok(!signatureMatches(secret, 'x', shopHmac(secret, 'y')));
@@ -46,7 +53,11 @@ describe('hosted page parts (no database)', () => {
   it('accepts plain CSS and refuses what could load, leak or escape', () => {
     assert.equal(checkCustomCss('  .pay-button { letter-spacing: 0.05em; }  '), '.pay-button { letter-spacing: 0.05em; }');
     for (const bad of ['a{background:URL(x)}', '@import "x.css";', 'a{} </style>', 'a{b:\\75rl(x)}', 'a{color:\\72 ed}', 'a{width:expression(1)}']) {
-      assert.throws(() => checkCustomCss(bad), (e: { code?: string }) => e.code === 'custom_css_invalid', bad);
+      assert.throws(
+        () => checkCustomCss(bad),
+        (e: { code?: string }) => e.code === 'custom_css_invalid',
+        bad,
+      );
     }
   });
 });

@@ -2,7 +2,20 @@ import assert from 'node:assert/strict';
 import { localTime } from '@tender/adapter-iso8583/dist/journal/message-times';
 import { packPrivateData, unpackPrivateData } from '@tender/adapter-iso8583/dist/packager/private-data';
 import { keyCheckValue, macValid, newWorkingKey, openWorkingKey, packWithMac, x919Mac } from '@tender/adapter-iso8583/dist/security/mac';
-import { ASCII4_DIALECT, BCD_TPDU_DIALECT, EBCDIC_DIALECT, ASCII_DIALECT, BCD_DIALECT, FrameDecoder, IsoPackager, PackagerError, frame, isoMessage, rrnOf, stanOf } from '@tender/adapter-iso8583';
+import {
+  ASCII4_DIALECT,
+  BCD_TPDU_DIALECT,
+  EBCDIC_DIALECT,
+  ASCII_DIALECT,
+  BCD_DIALECT,
+  FrameDecoder,
+  IsoPackager,
+  PackagerError,
+  frame,
+  isoMessage,
+  rrnOf,
+  stanOf,
+} from '@tender/adapter-iso8583';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const ascii = (s: string): string => Buffer.from(s, 'latin1').toString('hex');
@@ -29,7 +42,10 @@ describe('ISO 8583 packager (no database)', () => {
     const packager = new IsoPackager(ASCII_DIALECT);
     const bytes = packager.pack(isoMessage('0200', { 2: '2200000000000000004', 4: '1000', 41: 'T1' }));
     // Bitmap: 2, 4 -> 0x50; 41 -> byte 5 = 0x80.
-    assert.deepEqual(bytes, hex(`${ascii('0200')} 5000000000800000 ${ascii('19')}${ascii('2200000000000000004')} ${ascii('000000001000')} ${ascii('T1      ')}`));
+    assert.deepEqual(
+      bytes,
+      hex(`${ascii('0200')} 5000000000800000 ${ascii('19')}${ascii('2200000000000000004')} ${ascii('000000001000')} ${ascii('T1      ')}`),
+    );
     assert.equal(packager.unpack(bytes).fields.get(2), '2200000000000000004');
   });
 
@@ -44,7 +60,18 @@ describe('ISO 8583 packager (no database)', () => {
 
   it('reads every field of the 1987 table, those the dialect does not name included, and keeps them', () => {
     // Fields Tender does not send: 25 (n2), 28 (x+n 8), 32 (LLVAR n..11), 35 (track 2, z..37), 44 (LLVAR), 48 (LLLVAR), 102 (LLVAR ans..28).
-    const message = isoMessage('0110', { 11: '000042', 25: '59', 28: 'D00000150', 32: '12345678901', 35: '4242424242424242=2812', 39: '00', 41: 'T0000001', 44: 'EXTRA', 48: 'PRIVATE', 102: '40817810000000000001' });
+    const message = isoMessage('0110', {
+      11: '000042',
+      25: '59',
+      28: 'D00000150',
+      32: '12345678901',
+      35: '4242424242424242=2812',
+      39: '00',
+      41: 'T0000001',
+      44: 'EXTRA',
+      48: 'PRIVATE',
+      102: '40817810000000000001',
+    });
     for (const dialect of [ASCII_DIALECT, BCD_DIALECT]) {
       const packager = new IsoPackager(dialect);
       assert.deepEqual(packager.unpack(packager.pack(message)), message, dialect.name);
@@ -68,16 +95,24 @@ describe('ISO 8583 packager (no database)', () => {
   it('refuses malformed input with a PackagerError that never quotes the data', () => {
     const packager = new IsoPackager(ASCII_DIALECT);
     const good = packager.pack(isoMessage('0100', { 2: '4242424242424242', 4: '1000' }));
-    const cases = [good.subarray(0, good.length - 3), Buffer.concat([good, Buffer.from('x')]), Buffer.from('GARBAGE 4242424242424242', 'latin1'), Buffer.alloc(0)];
+    const cases = [
+      good.subarray(0, good.length - 3),
+      Buffer.concat([good, Buffer.from('x')]),
+      Buffer.from('GARBAGE 4242424242424242', 'latin1'),
+      Buffer.alloc(0),
+    ];
     for (const bytes of cases) {
-      assert.throws(() => packager.unpack(bytes), (e: unknown) => e instanceof PackagerError && !e.message.includes('4242424242424242'));
+      assert.throws(
+        () => packager.unpack(bytes),
+        (e: unknown) => e instanceof PackagerError && !e.message.includes('4242424242424242'),
+      );
     }
     assert.throws(() => packager.pack(isoMessage('0100', { 2: '42424242424242424242' })), PackagerError);
     assert.throws(() => packager.pack(isoMessage('0100', { 4: '12a' })), PackagerError);
     assert.throws(() => packager.pack(isoMessage('0100', { 129: '1' })), PackagerError);
   });
 
-  it('writes fields 12/13 in the card acceptor\'s local time, not UTC', () => {
+  it("writes fields 12/13 in the card acceptor's local time, not UTC", () => {
     assert.deepEqual(localTime(Date.UTC(2026, 10, 27, 22, 30, 5), 'Europe/Moscow'), { time: '013005', date: '1128' });
     assert.deepEqual(localTime(Date.UTC(2026, 0, 1, 3, 0, 0), 'America/New_York'), { time: '220000', date: '1231' });
   });
@@ -130,13 +165,17 @@ describe('ISO 8583 packager (no database)', () => {
     assert.equal(keyCheckValue(ones), '8CA64D');
     const issued = newWorkingKey(key);
     assert.deepEqual(openWorkingKey(key, issued.underZmk, issued.kcv), issued.clear);
-    assert.equal(openWorkingKey(Buffer.from('FEDCBA98765432100123456789ABCDEF', 'hex'), issued.underZmk, issued.kcv), undefined, 'another zone master key fails the check value');
+    assert.equal(
+      openWorkingKey(Buffer.from('FEDCBA98765432100123456789ABCDEF', 'hex'), issued.underZmk, issued.kcv),
+      undefined,
+      'another zone master key fails the check value',
+    );
     for (const dialect of [ASCII_DIALECT, BCD_TPDU_DIALECT]) {
       const packager = new IsoPackager(dialect);
       for (const message of [isoMessage('0200', { 4: '1000', 11: '000001', 41: 'T1' }), isoMessage('0400', { 11: '000002', 90: '0'.repeat(42) })]) {
         const bytes = packWithMac(packager, message, issued.clear);
         const unpacked = packager.unpack(bytes);
-        assert.ok(unpacked.fields.has(message.fields.has(90) ? 128 : 64), 'the MAC sits in the last bitmap\'s last field');
+        assert.ok(unpacked.fields.has(message.fields.has(90) ? 128 : 64), "the MAC sits in the last bitmap's last field");
         assert.equal(macValid(packager, bytes, unpacked, issued.clear), true);
         const tampered = Buffer.from(bytes);
         tampered[tampered.length - 12] ^= 1;

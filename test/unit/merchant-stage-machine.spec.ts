@@ -14,22 +14,32 @@ describe('merchant stage machine (no database)', () => {
 
   it('refuses going live without a signed contract with contract_not_signed', () => {
     for (const from of ['applied', 'registered', 'bank_chosen'] as const) {
-      assert.throws(() => assertStageTransition(from, 'live'), (e: unknown) => e instanceof TenderError && e.code === 'contract_not_signed' && e.status === 409);
+      assert.throws(
+        () => assertStageTransition(from, 'live'),
+        (e: unknown) => e instanceof TenderError && e.code === 'contract_not_signed' && e.status === 409,
+      );
     }
   });
 
   it('lets any active stage be suspended, and nothing move a suspended merchant', () => {
     for (const stage of MERCHANT_STAGES.filter((s) => s !== 'suspended')) assert.ok(canMoveStage(stage, 'suspended'), stage);
     for (const to of MERCHANT_STAGES) {
-      assert.throws(() => assertStageTransition('suspended', to), (e: unknown) => e instanceof TenderError && e.code === 'merchant_suspended');
+      assert.throws(
+        () => assertStageTransition('suspended', to),
+        (e: unknown) => e instanceof TenderError && e.code === 'merchant_suspended',
+      );
     }
   });
 
   it('names an event for every stage', () => {
-    assert.deepEqual(
-      MERCHANT_STAGES.map(stageEventType),
-      ['merchant.application_submitted', 'merchant.registered', 'merchant.bank_chosen', 'merchant.contract_signed', 'merchant.live', 'merchant.suspended'],
-    );
+    assert.deepEqual(MERCHANT_STAGES.map(stageEventType), [
+      'merchant.application_submitted',
+      'merchant.registered',
+      'merchant.bank_chosen',
+      'merchant.contract_signed',
+      'merchant.live',
+      'merchant.suspended',
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { formatInZone, isHostileFileName, isTimeZone, safeFileName, sniffDocumentType } from '@tender/core';
 
-describe('dates in the merchant\'s time zone and language', () => {
+describe("dates in the merchant's time zone and language", () => {
   const at = Date.UTC(2026, 11, 4, 21, 30);
 
   it('shows the wall clock of the zone, named, never an ISO timestamp', () => {
@@ -33,7 +33,8 @@ describe('document checks', () => {
   });
 
   it('refuses names that are paths or tricks and tidies the rest', () => {
-    for (const name of ['../x.pdf', 'a/b.pdf', 'a\\b.pdf', 'x\u202Efdp.exe', 'tab\there.pdf', 'z'.repeat(201)]) assert.equal(isHostileFileName(name), true, JSON.stringify(name));
+    for (const name of ['../x.pdf', 'a/b.pdf', 'a\\b.pdf', 'x\u202Efdp.exe', 'tab\there.pdf', 'z'.repeat(201)])
+      assert.equal(isHostileFileName(name), true, JSON.stringify(name));
     assert.equal(isHostileFileName('Устав ООО «Ромашка» №1.pdf'), false);
     assert.equal(safeFileName('Устав ООО «Ромашка» №1.PDF', 'application/pdf'), 'Устав ООО _Ромашка_ _1.pdf');
     assert.equal(safeFileName('scan.exe', 'image/png'), 'scan.png', 'the extension follows the bytes');

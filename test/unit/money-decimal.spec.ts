@@ -31,7 +31,25 @@ describe('money: minor units and decimal text', () => {
   });
 
   it('refuses hostile text: signs, exponents, spaces inside, zero, too large, unknown currency', () => {
-    for (const text of ['-1', '+1', '1e3', '1 000', '0x10', 'NaN', 'Infinity', '', '.5', '5.', '1.2.3', '١٢٣', '0', '0.00', `${MAX_AMOUNT + 1}`, '9'.repeat(16), `1.${'0'.repeat(25)}`]) {
+    for (const text of [
+      '-1',
+      '+1',
+      '1e3',
+      '1 000',
+      '0x10',
+      'NaN',
+      'Infinity',
+      '',
+      '.5',
+      '5.',
+      '1.2.3',
+      '١٢٣',
+      '0',
+      '0.00',
+      `${MAX_AMOUNT + 1}`,
+      '9'.repeat(16),
+      `1.${'0'.repeat(25)}`,
+    ]) {
       assert.equal(parseDecimalAmount(text, 'JPY', { comma: true, trailingZeros: true }), undefined, text);
     }
     assert.equal(parseDecimalAmount(`${MAX_AMOUNT}`, 'JPY'), MAX_AMOUNT);

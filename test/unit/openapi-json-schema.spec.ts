@@ -25,14 +25,25 @@ describe('OpenAPI: zod schemas as JSON Schema (what a client may send)', () => {
   });
 
   it('an amount (a custom check on unknown input) is an integer in the money range, and still required', () => {
-    assert.deepEqual({ type: toJsonSchema(amountField).type, minimum: toJsonSchema(amountField).minimum, maximum: toJsonSchema(amountField).maximum }, { type: 'integer', minimum: 1, maximum: 99_999_999_999 });
+    assert.deepEqual(
+      { type: toJsonSchema(amountField).type, minimum: toJsonSchema(amountField).minimum, maximum: toJsonSchema(amountField).maximum },
+      { type: 'integer', minimum: 1, maximum: 99_999_999_999 },
+    );
     assert.ok((toJsonSchema(createPaymentSchema).required as string[]).includes('amount'));
   });
 
   it('nullable, records, arrays, unions and enums', () => {
     assert.deepEqual(toJsonSchema(z.string().nullable()), { anyOf: [{ type: 'string' }, { type: 'null' }] });
     assert.deepEqual(toJsonSchema(z.record(z.number())), { type: 'object', additionalProperties: { type: 'number' } });
-    assert.deepEqual(toJsonSchema(z.array(z.enum(['a', 'b'])).min(1).max(3)), { type: 'array', items: { type: 'string', enum: ['a', 'b'] }, minItems: 1, maxItems: 3 });
+    assert.deepEqual(
+      toJsonSchema(
+        z
+          .array(z.enum(['a', 'b']))
+          .min(1)
+          .max(3),
+      ),
+      { type: 'array', items: { type: 'string', enum: ['a', 'b'] }, minItems: 1, maxItems: 3 },
+    );
     assert.deepEqual(toJsonSchema(z.union([z.literal('x'), z.number()])), { anyOf: [{ const: 'x' }, { type: 'number' }] });
   });
 
@@ -52,7 +63,17 @@ describe('OpenAPI: the HTML reference escapes what it shows', () => {
   it('markup in a summary, a parameter or a server URL arrives as text', () => {
     const hostile = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
     const doc = buildOpenApiDocument(`http://a/${hostile}`, [
-      { method: 'get', path: `/v1/things/:id`, tag: hostile, summary: hostile, description: hostile, ids: { id: 'thg' }, query: z.object({ [hostile]: z.string().describe(hostile) }).strict(), status: 200, response: z.object({ object: z.literal(hostile) }) },
+      {
+        method: 'get',
+        path: `/v1/things/:id`,
+        tag: hostile,
+        summary: hostile,
+        description: hostile,
+        ids: { id: 'thg' },
+        query: z.object({ [hostile]: z.string().describe(hostile) }).strict(),
+        status: 200,
+        response: z.object({ object: z.literal(hostile) }),
+      },
     ]);
     const html = renderApiReference(doc);
     assert.doesNotMatch(html, /<script|<img/i);

@@ -21,7 +21,10 @@ function packedFiles(root: string): Set<string> {
 describe('templates ship inside their package (no database)', function () {
   this.timeout(60000);
 
-  for (const [name, dir] of [['@tender/core', CORE_TEMPLATES_DIR], ['@tender/dashboard', WEB_TEMPLATES_DIR]] as const) {
+  for (const [name, dir] of [
+    ['@tender/core', CORE_TEMPLATES_DIR],
+    ['@tender/dashboard', WEB_TEMPLATES_DIR],
+  ] as const) {
     it(`${name} reads its templates from its own package root, and its tarball has every one`, () => {
       const root = packageRoot(name);
       assert.equal(dir, path.join(root, 'templates'));
@@ -33,7 +36,7 @@ describe('templates ship inside their package (no database)', function () {
     });
   }
 
-  it('defaults the hosted page theme to core/templates/default, with core\'s locales', () => {
+  it("defaults the hosted page theme to core/templates/default, with core's locales", () => {
     assert.equal(loadConfig({}).templatesDir, DEFAULT_THEME_DIR);
     assert.equal(DEFAULT_THEME_DIR, path.join(CORE_TEMPLATES_DIR, 'default'));
     for (const l of ['en', 'ru', 'ar']) assert.ok(fs.existsSync(path.join(CORE_TEMPLATES_DIR, 'locales', `${l}.json`)), l);

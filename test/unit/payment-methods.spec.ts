@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
-  CardInput, CardPaymentMethod, FixedClock, InstrumentContext, KeyRing, Payment, PaymentMethod, TenderConfig, TenderError, loadConfig, methodPartProblem, methodStylesProblem,
+  CardInput,
+  CardPaymentMethod,
+  FixedClock,
+  InstrumentContext,
+  KeyRing,
+  Payment,
+  PaymentMethod,
+  TenderConfig,
+  TenderError,
+  loadConfig,
+  methodPartProblem,
+  methodStylesProblem,
 } from '@tender/core';
 import { CardVault } from '@tender/core/dist/vault/card-vault';
 import { isTestCardNumber } from '@tender/core/dist/methods/card/test-card-numbers';
@@ -30,7 +41,7 @@ function contractProblems(method: PaymentMethod): string[] {
     if (problem !== undefined) problems.push(`template: ${problem}`);
     const styles = page.styles === undefined ? undefined : methodStylesProblem(page.styles);
     if (styles !== undefined) problems.push(`styles: ${styles}`);
-    if (page.fields.includes('form_token')) problems.push('form_token is the gateway\'s field');
+    if (page.fields.includes('form_token')) problems.push("form_token is the gateway's field");
     for (const k of page.keep ?? []) if (!page.fields.includes(k)) problems.push(`keeps '${k}', which it does not post`);
   }
   return problems;
@@ -54,7 +65,16 @@ describe('payment methods against the PaymentMethod contract (no database)', () 
   describe('card (core)', () => {
     const vault = new CardVault(new KeyRing(randomBytes(32).toString('base64')), clock, untouched('database'));
     const method = new CardPaymentMethod(clock, vault, { liveTestCards: 'refuse' } as TenderConfig);
-    const context = (overrides: Partial<InstrumentContext> = {}): InstrumentContext => ({ payment, now: clock.now(), payer: undefined, buyerPresent: false, offSession: false, setupFutureUsage: null, verification: false, ...overrides });
+    const context = (overrides: Partial<InstrumentContext> = {}): InstrumentContext => ({
+      payment,
+      now: clock.now(),
+      payer: undefined,
+      buyerPresent: false,
+      offSession: false,
+      setupFutureUsage: null,
+      verification: false,
+      ...overrides,
+    });
 
     it('declares type, capability and a page part that keeps no secret', () => {
       assert.deepEqual(contractProblems(method), []);
@@ -92,7 +112,10 @@ describe('payment methods against the PaymentMethod contract (no database)', () 
       assert.equal(instrument.authenticable, true);
       assert.equal(instrument.issuerAdapter, undefined);
       assert.equal(instrument.claim, undefined);
-      assert.deepEqual({ ...instrument.risk, fingerprint: undefined }, { fingerprint: undefined, brand: 'visa', bin: '424242', last4: '4242', expMonth: 12, expYear: 2030 });
+      assert.deepEqual(
+        { ...instrument.risk, fingerprint: undefined },
+        { fingerprint: undefined, brand: 'visa', bin: '424242', last4: '4242', expMonth: 12, expYear: 2030 },
+      );
       assert.doesNotMatch(JSON.stringify(instrument.risk), /4242424242424242|"123"/);
     });
 
@@ -122,9 +145,21 @@ describe('payment methods against the PaymentMethod contract (no database)', () 
     });
 
     it('turns the posted form into its input, and explains field refusals', async () => {
-      assert.deepEqual(await method.page.submission({ number: '', expiry: '1/2', cvc: '12' }, { payment, tlsClientCertificate: undefined, path: '/pay/x' }), { errors: { number: 'error_number', expiry: 'error_expiry', cvc: 'error_cvc' } });
-      assert.deepEqual(await method.page.submission({ number: '4242424242424242', expiry: '12 / 2030', cvc: '123', holder_name: 'Ann' }, { payment, tlsClientCertificate: undefined, path: '/pay/x' }), { input: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123', holder_name: 'Ann' } });
-      assert.deepEqual(method.page.refusal(new TenderError('card_cvc_invalid', { param: 'payment_method.card.cvc' })), { status: 422, errors: { cvc: 'error_cvc' }, alert: 'error_form' });
+      assert.deepEqual(await method.page.submission({ number: '', expiry: '1/2', cvc: '12' }, { payment, tlsClientCertificate: undefined, path: '/pay/x' }), {
+        errors: { number: 'error_number', expiry: 'error_expiry', cvc: 'error_cvc' },
+      });
+      assert.deepEqual(
+        await method.page.submission(
+          { number: '4242424242424242', expiry: '12 / 2030', cvc: '123', holder_name: 'Ann' },
+          { payment, tlsClientCertificate: undefined, path: '/pay/x' },
+        ),
+        { input: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123', holder_name: 'Ann' } },
+      );
+      assert.deepEqual(method.page.refusal(new TenderError('card_cvc_invalid', { param: 'payment_method.card.cvc' })), {
+        status: 422,
+        errors: { cvc: 'error_cvc' },
+        alert: 'error_form',
+      });
       assert.equal(method.page.refusal(new TenderError('no_bank_connection')), undefined);
       assert.doesNotMatch(JSON.stringify(method.page.context({ ...view, state: { ...view.state, values: { holder_name: 'Ann' } } })), /number"|cvc"/);
     });
@@ -132,7 +167,12 @@ describe('payment methods against the PaymentMethod contract (no database)', () 
 
   describe('personal account (@tender/plugin-accounts)', () => {
     const config = loadConfig({ TENDER_MASTER_KEY: randomBytes(32).toString('base64'), TENDER_LOG_LEVEL: 'silent' });
-    const page = new AccountPage(untouched('database'), config, untouched<AccountPaymentSettings>('settings'), untouched<TlsClientCertificateAuthenticator>('tls authenticator'));
+    const page = new AccountPage(
+      untouched('database'),
+      config,
+      untouched<AccountPaymentSettings>('settings'),
+      untouched<TlsClientCertificateAuthenticator>('tls authenticator'),
+    );
     const method = new AccountPaymentMethod(untouched('database'), untouched<AccountPaymentSettings>('settings'), page);
 
     it('declares type, capability and a page part', () => {
@@ -151,7 +191,12 @@ describe('payment methods against the PaymentMethod contract (no database)', () 
     });
 
     it('refuses without a proven payer before reading anything (the merchant API)', async () => {
-      const error = await rejection(method.instrument({ number: undefined }, { payment, now: clock.now(), payer: undefined, buyerPresent: false, offSession: false, setupFutureUsage: null, verification: false }));
+      const error = await rejection(
+        method.instrument(
+          { number: undefined },
+          { payment, now: clock.now(), payer: undefined, buyerPresent: false, offSession: false, setupFutureUsage: null, verification: false },
+        ),
+      );
       assert.equal(error.code, 'payment_method_unsupported');
       assert.match(error.message, /\/pay-account\/<token>\/confirm/);
     });
@@ -161,14 +206,29 @@ describe('payment methods against the PaymentMethod contract (no database)', () 
       assert.equal((await rejection(page.submission({ account_number: ' ' }, request))).code, 'parameter_missing');
       assert.equal((await rejection(page.submission({ account_number: 'x' }, request))).code, 'parameter_invalid');
       assert.equal((await rejection(page.submission({ account_number: '40817810000000000001' }, request))).code, 'certificate_missing');
-      assert.deepEqual(page.refusal(new TenderError('certificate_revoked')), { status: 401, errors: { account_number: 'm.error.certificate_revoked' }, code: 'certificate_revoked' });
+      assert.deepEqual(page.refusal(new TenderError('certificate_revoked')), {
+        status: 401,
+        errors: { account_number: 'm.error.certificate_revoked' },
+        code: 'certificate_revoked',
+      });
       assert.deepEqual(page.refusal(new TenderError('internal_error')).errors, { account_number: 'm.error.other' });
       for (const locale of ['en', 'ru', 'ar'] as const) {
         const errors = (page.messages[locale] as { error?: Record<string, string> }).error ?? {};
-        for (const code of ['certificate_missing', 'certificate_revoked', 'certificate_not_bound', 'account_payments_disabled', 'parameter_missing', 'other']) assert.ok(typeof errors[code] === 'string', `${locale}: ${code}`);
+        for (const code of ['certificate_missing', 'certificate_revoked', 'certificate_not_bound', 'account_payments_disabled', 'parameter_missing', 'other'])
+          assert.ok(typeof errors[code] === 'string', `${locale}: ${code}`);
       }
-      const ctx = page.context({ ...view, state: { values: { account_number: '40817' }, errors: { account_number: 'no' }, code: 'certificate_missing', alert: null } });
-      assert.deepEqual(ctx.account, { form: false, action: '/pay/x', app_path: `/pay-account/${payment.pageToken}/confirm`, number: '40817', error: 'no', error_code: 'certificate_missing' });
+      const ctx = page.context({
+        ...view,
+        state: { values: { account_number: '40817' }, errors: { account_number: 'no' }, code: 'certificate_missing', alert: null },
+      });
+      assert.deepEqual(ctx.account, {
+        form: false,
+        action: '/pay/x',
+        app_path: `/pay-account/${payment.pageToken}/confirm`,
+        number: '40817',
+        error: 'no',
+        error_code: 'certificate_missing',
+      });
     });
   });
 
@@ -178,7 +238,7 @@ describe('payment methods against the PaymentMethod contract (no database)', () 
     assert.equal(methodPartProblem('<p>{{part.values.code}}</p>'), undefined);
   });
 
-  it('a page part\'s style sheet that could close its element or load from elsewhere breaks the contract', () => {
+  it("a page part's style sheet that could close its element or load from elsewhere breaks the contract", () => {
     assert.match(methodStylesProblem('</style><script>alert(1)</script>') ?? '', /contains </);
     assert.match(methodStylesProblem('@IMPORT "x.css";') ?? '', /@import/);
     assert.match(methodStylesProblem('.v { background: URL (x.png) }') ?? '', /url\(\)/);

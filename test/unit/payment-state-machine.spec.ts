@@ -25,7 +25,10 @@ describe('payment state machine (no database)', () => {
         if (allowed) {
           assert.doesNotThrow(() => assertTransition(from, to));
         } else {
-          assert.throws(() => assertTransition(from, to, 'do it'), (e: unknown) => e instanceof TenderError && e.code === 'payment_invalid_state' && e.status === 409 && e.message.includes(from));
+          assert.throws(
+            () => assertTransition(from, to, 'do it'),
+            (e: unknown) => e instanceof TenderError && e.code === 'payment_invalid_state' && e.status === 409 && e.message.includes(from),
+          );
         }
       });
     }

@@ -26,13 +26,18 @@ describe('plugin context: resolveOptional', () => {
     const host = new PluginHost(makeStrict(rootContainer.createChildContainer()), silent);
     let ctx: PluginContext | undefined;
     const plugin = definePlugin({
-      name: 'optional-user', version: '1.0.0', coreRange: '*',
+      name: 'optional-user',
+      version: '1.0.0',
+      coreRange: '*',
       setup(context) {
         ctx = context;
         context.registerValue(OPTIONAL, { answer: 42 });
         context.registerService(Registered);
         // During setup the registries are open: resolving would freeze them.
-        assert.throws(() => context.resolveOptional(OPTIONAL), (e: Error) => e instanceof PluginError && /resolveOptional is available from the start phase on/.test(e.message));
+        assert.throws(
+          () => context.resolveOptional(OPTIONAL),
+          (e: Error) => e instanceof PluginError && /resolveOptional is available from the start phase on/.test(e.message),
+        );
       },
     });
     await host.register([plugin], () => ({}));
@@ -52,7 +57,11 @@ describe('plugin context: resolveOptional', () => {
     const host = new PluginHost(container, silent);
     let ctx: PluginContext | undefined;
     await host.register([definePlugin({ name: 'broken-user', version: '1.0.0', coreRange: '*', setup: (context) => void (ctx = context) })], () => ({}));
-    container.register(BROKEN, { useFactory: () => { throw new Error('factory exploded'); } });
+    container.register(BROKEN, {
+      useFactory: () => {
+        throw new Error('factory exploded');
+      },
+    });
     await host.start();
     assert.throws(() => ctx?.resolveOptional(BROKEN), /factory exploded/);
   });

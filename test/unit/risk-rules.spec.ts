@@ -50,12 +50,58 @@ describe('risk rules (no database)', () => {
     const t = { challenge: 50, review: 75, block: 100 };
     assert.equal(combine([], t).decision, 'allow');
     assert.equal(combine([{ score: 49, reason: '' }], t).decision, 'allow');
-    assert.equal(combine([{ score: 30, reason: '' }, { score: 20, reason: '' }], t).decision, 'challenge');
+    assert.equal(
+      combine(
+        [
+          { score: 30, reason: '' },
+          { score: 20, reason: '' },
+        ],
+        t,
+      ).decision,
+      'challenge',
+    );
     assert.equal(combine([{ score: 75, reason: '' }], t).decision, 'review');
-    assert.equal(combine([{ score: 60, reason: '' }, { score: 40, reason: '' }], t).decision, 'block');
-    assert.equal(combine([{ score: 100, reason: '' }, { score: -10, reason: '' }], t).decision, 'review', 'negative scores lower the total');
-    assert.equal(combine([{ score: 500, reason: '' }, { score: 0, reason: '', verdict: 'allow' }], t).decision, 'allow');
-    assert.equal(combine([{ score: 0, reason: '', verdict: 'block' }, { score: 0, reason: '', verdict: 'allow' }], t).decision, 'block');
+    assert.equal(
+      combine(
+        [
+          { score: 60, reason: '' },
+          { score: 40, reason: '' },
+        ],
+        t,
+      ).decision,
+      'block',
+    );
+    assert.equal(
+      combine(
+        [
+          { score: 100, reason: '' },
+          { score: -10, reason: '' },
+        ],
+        t,
+      ).decision,
+      'review',
+      'negative scores lower the total',
+    );
+    assert.equal(
+      combine(
+        [
+          { score: 500, reason: '' },
+          { score: 0, reason: '', verdict: 'allow' },
+        ],
+        t,
+      ).decision,
+      'allow',
+    );
+    assert.equal(
+      combine(
+        [
+          { score: 0, reason: '', verdict: 'block' },
+          { score: 0, reason: '', verdict: 'allow' },
+        ],
+        t,
+      ).decision,
+      'block',
+    );
   });
 
   it('declines: fires at the threshold, asks for exactly its window and no more rows than it needs', async () => {
@@ -70,7 +116,10 @@ describe('risk rules (no database)', () => {
   it('declines: attempts still waiting for the bank count as possible declines unless count_in_flight is off', async () => {
     const rule = new DeclinesRule();
     const inFlight = new ScriptedHistory({ declines: 4, pending: 1 });
-    assert.deepEqual(await rule.evaluate(input(), rule.defaults, inFlight), { score: 100, reason: "this card was declined 4 times in the last 3600s and 1 attempts are awaiting the bank's answer" });
+    assert.deepEqual(await rule.evaluate(input(), rule.defaults, inFlight), {
+      score: 100,
+      reason: "this card was declined 4 times in the last 3600s and 1 attempts are awaiting the bank's answer",
+    });
     assert.equal(await rule.evaluate(input(), { ...rule.defaults, count_in_flight: false }, inFlight), undefined);
     assert.equal(await rule.evaluate(input(), rule.defaults, new ScriptedHistory({ declines: 0, pending: 4 })), undefined, 'four in flight are below five');
   });
@@ -79,9 +128,16 @@ describe('risk rules (no database)', () => {
     const rule = new VelocityRule();
     const h = new ScriptedHistory({ attempts: 10 });
     const signal = await rule.evaluate(input({ ip: undefined }), rule.defaults, h);
-    assert.deepEqual(h.asked.map((a) => a.what), ['attempts:card', 'attempts:email']);
+    assert.deepEqual(
+      h.asked.map((a) => a.what),
+      ['attempts:card', 'attempts:email'],
+    );
     assert.equal(signal?.score, 100);
-    const amount = await rule.evaluate(input({}, 600), { limits: [{ key: 'merchant', window_seconds: 60, max_amount: 1000, score: 40 }] }, new ScriptedHistory({ attempts: 1, amount: 500 }));
+    const amount = await rule.evaluate(
+      input({}, 600),
+      { limits: [{ key: 'merchant', window_seconds: 60, max_amount: 1000, score: 40 }] },
+      new ScriptedHistory({ attempts: 1, amount: 500 }),
+    );
     assert.equal(amount?.score, 40);
   });
 

@@ -7,11 +7,31 @@ import { RoutingRuleSet, PaymentFacts, routingRuleSetSchema } from '@tender/core
 import { RoutingRuleVersion } from '@tender/core/dist/routing/routing-rule.repository';
 
 const connection = (bankCode: string, currencies = ['RUB']): BankConnection => ({
-  id: `bcn_${bankCode}`, merchantId: 'mer_1', livemode: true, bankCode, adapterCode: 'iso8583', bankMerchantId: 'M', terminalId: 'T', currencies, status: 'active', createdAt: 0,
+  id: `bcn_${bankCode}`,
+  merchantId: 'mer_1',
+  livemode: true,
+  bankCode,
+  adapterCode: 'iso8583',
+  bankMerchantId: 'M',
+  terminalId: 'T',
+  currencies,
+  status: 'active',
+  createdAt: 0,
 });
 const CONNECTIONS = [connection('alfa'), connection('sber'), connection('vtb', ['RUB', 'USD'])];
-const facts = (over: Partial<PaymentFacts> = {}): PaymentFacts => ({ paymentMethod: 'card', brand: 'visa', bin: '424242', currency: 'RUB', amount: 1000, ...over });
-const version = (rules: RoutingRuleSet['rules'], v = 1): RoutingRuleVersion => ({ version: v, rules: routingRuleSetSchema.parse({ rules }).rules, createdAt: 0 });
+const facts = (over: Partial<PaymentFacts> = {}): PaymentFacts => ({
+  paymentMethod: 'card',
+  brand: 'visa',
+  bin: '424242',
+  currency: 'RUB',
+  amount: 1000,
+  ...over,
+});
+const version = (rules: RoutingRuleSet['rules'], v = 1): RoutingRuleVersion => ({
+  version: v,
+  rules: routingRuleSetSchema.parse({ rules }).rules,
+  createdAt: 0,
+});
 const banks = (plan: ReturnType<typeof planRoute>): string[] => plan.map((p) => p.connection.bankCode);
 
 /** mulberry32: a small seeded generator, so the weight test is repeatable. */
@@ -45,13 +65,31 @@ describe('routing rules (no database)', () => {
     const plan = planRoute(facts({ brand: 'mir', bin: '220000' }), CONNECTIONS, [{ label: 'merchant', version: merchant }, ...sources], Math.random);
     assert.deepEqual(banks(plan), ['vtb', 'sber', 'alfa']);
     assert.match(plan[0].reason, /merchant rule 'mine'/);
-    assert.deepEqual(banks(planRoute(facts({ amount: 10_000 }), CONNECTIONS, [{ label: 'merchant', version: merchant }], Math.random)), ['alfa', 'sber', 'vtb'], 'no rule matched: every connection');
+    assert.deepEqual(
+      banks(planRoute(facts({ amount: 10_000 }), CONNECTIONS, [{ label: 'merchant', version: merchant }], Math.random)),
+      ['alfa', 'sber', 'vtb'],
+      'no rule matched: every connection',
+    );
     const elsewhere = version([{ id: 'gone', priority: 1, match: {}, targets: [{ bank: 'closed-bank', weight: 1 }] }]);
-    assert.deepEqual(banks(planRoute(facts(), CONNECTIONS, [{ label: 'operator', version: elsewhere }], Math.random)), [], 'a matching rule is obeyed, even when it leaves nothing');
+    assert.deepEqual(
+      banks(planRoute(facts(), CONNECTIONS, [{ label: 'operator', version: elsewhere }], Math.random)),
+      [],
+      'a matching rule is obeyed, even when it leaves nothing',
+    );
   });
 
   it('splits volume by weight (70/30 over 10 000 seeded draws, within 2 points)', () => {
-    const rules = version([{ id: 'split', priority: 1, match: {}, targets: [{ bank: 'alfa', weight: 70 }, { bank: 'sber', weight: 30 }] }]);
+    const rules = version([
+      {
+        id: 'split',
+        priority: 1,
+        match: {},
+        targets: [
+          { bank: 'alfa', weight: 70 },
+          { bank: 'sber', weight: 30 },
+        ],
+      },
+    ]);
     const random = seeded(5);
     let alfaFirst = 0;
     for (let i = 0; i < 10_000; i++) {
@@ -67,7 +105,12 @@ describe('routing rules (no database)', () => {
       { rules: [{ id: 'x', priority: 1, match: {}, targets: [] }] },
       { rules: [{ id: 'x', priority: 1, match: { bin_ranges: [{ from: '5', to: '6' }] }, targets: [{ bank: 'a', weight: 1 }] }] },
       { rules: [{ id: 'x', priority: 1, match: { amount_min: 10, amount_max: 5 }, targets: [{ bank: 'a', weight: 1 }] }] },
-      { rules: [{ id: 'x', priority: 1, match: {}, targets: [{ bank: 'a', weight: 1 }] }, { id: 'x', priority: 2, match: {}, targets: [{ bank: 'b', weight: 1 }] }] },
+      {
+        rules: [
+          { id: 'x', priority: 1, match: {}, targets: [{ bank: 'a', weight: 1 }] },
+          { id: 'x', priority: 2, match: {}, targets: [{ bank: 'b', weight: 1 }] },
+        ],
+      },
       { rules: [{ id: 'x', priority: 1, match: { colour: 'red' }, targets: [{ bank: 'a', weight: 1 }] }] },
     ];
     for (const b of bad) assert.equal(routingRuleSetSchema.safeParse(b).success, false, JSON.stringify(b));
@@ -116,7 +159,7 @@ describe('circuit breaker (no database, controlled clock)', () => {
     assert.equal(four.state('bcn_f'), 'closed');
   });
 
-  it('lets another payment probe when the probe\'s answer says nothing, or when the probe never reports back', () => {
+  it("lets another payment probe when the probe's answer says nothing, or when the probe never reports back", () => {
     const clock = new FixedClock(1_000_000);
     const health = new ConnectionHealth(clock);
     for (let i = 0; i < BREAKER.minimumCalls; i++) health.record('bcn_p', 'failure', 10);

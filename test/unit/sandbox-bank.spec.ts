@@ -37,7 +37,15 @@ describe('sandbox bank (no database)', () => {
 
   it('settles the timeout card by inquiry as approved, and knows nothing of unknown cards', async () => {
     const bank = new SandboxBankAdapter();
-    const inquiry = { kind: 'sale' as const, reference: 'op_t', paymentId: 'pay_1', amount: 1000, currency: 'RUB', livemode: false, connection: base.connection };
+    const inquiry = {
+      kind: 'sale' as const,
+      reference: 'op_t',
+      paymentId: 'pay_1',
+      amount: 1000,
+      currency: 'RUB',
+      livemode: false,
+      connection: base.connection,
+    };
     assert.equal((await bank.inquire({ ...inquiry, cardBin: '400000', cardLast4: '0259' })).kind, 'approved');
     assert.equal((await bank.inquire({ ...inquiry, cardBin: undefined, cardLast4: undefined })).kind, 'not_found');
   });

@@ -35,7 +35,10 @@ describe('saved cards screens: texts and templates (no database)', function () {
       .filter((f) => f.endsWith('.hbs'))
       .flatMap((f) => [...fs.readFileSync(path.join(SCREEN_TEMPLATES_DIR, f), 'utf8').matchAll(/\{\{t "([a-z_.]+)"/g)].map((m) => m[1]));
     assert.ok(used.length > 40, 'the templates use the texts');
-    assert.deepEqual(used.filter((k) => !enKeys.has(k)), []);
+    assert.deepEqual(
+      used.filter((k) => !enKeys.has(k)),
+      [],
+    );
   });
 
   it('refuses a template that prints a value unescaped', () => {
@@ -49,8 +52,11 @@ describe('saved cards screens: texts and templates (no database)', function () {
     }
   });
 
-  it('escapes what it renders, in the viewer\'s language', () => {
-    const html = new SavedCardScreenViews().render('customers', 'ru', { customers: [{ id: 'cus_1', name: '<script>alert(1)</script>', email: 'a@b', created: '' }], filter: { email: '"><b>' } });
+  it("escapes what it renders, in the viewer's language", () => {
+    const html = new SavedCardScreenViews().render('customers', 'ru', {
+      customers: [{ id: 'cus_1', name: '<script>alert(1)</script>', email: 'a@b', created: '' }],
+      filter: { email: '"><b>' },
+    });
     assert.doesNotMatch(html, /<script>|"><b>/);
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
     assert.match(html, />Найти</);

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import {
-  Cadence, addMonths, dateIn, formatCalendarDate, parseCalendarDate, periodDate, startOfDay, zoneOffset,
+  Cadence,
+  addMonths,
+  dateIn,
+  formatCalendarDate,
+  parseCalendarDate,
+  periodDate,
+  startOfDay,
+  zoneOffset,
 } from '@tender/plugin-saved-cards/dist/schedules/schedule-calendar';
 
 const d = (text: string) => {
@@ -25,7 +32,13 @@ describe('schedule calendar: period dates', () => {
   });
 
   it('months clamp to the month end and come back to the anchor day (Jan 31 -> Feb 28/29 -> Mar 31)', () => {
-    assert.deepEqual(dates({ interval: 'month', intervalCount: 1, anchor: d('2027-01-31') }, 5), ['2027-01-31', '2027-02-28', '2027-03-31', '2027-04-30', '2027-05-31']);
+    assert.deepEqual(dates({ interval: 'month', intervalCount: 1, anchor: d('2027-01-31') }, 5), [
+      '2027-01-31',
+      '2027-02-28',
+      '2027-03-31',
+      '2027-04-30',
+      '2027-05-31',
+    ]);
     assert.deepEqual(dates({ interval: 'month', intervalCount: 1, anchor: d('2028-01-31') }, 3), ['2028-01-31', '2028-02-29', '2028-03-31']);
     assert.deepEqual(dates({ interval: 'month', intervalCount: 3, anchor: d('2026-11-30') }, 4), ['2026-11-30', '2027-02-28', '2027-05-30', '2027-08-30']);
     assert.deepEqual(dates({ interval: 'month', intervalCount: 1, anchor: d('2026-12-15') }, 3), ['2026-12-15', '2027-01-15', '2027-02-15']);
@@ -33,14 +46,31 @@ describe('schedule calendar: period dates', () => {
   });
 
   it('years keep Feb 29 where it exists', () => {
-    assert.deepEqual(dates({ interval: 'year', intervalCount: 1, anchor: d('2028-02-29') }, 5), ['2028-02-29', '2029-02-28', '2030-02-28', '2031-02-28', '2032-02-29']);
+    assert.deepEqual(dates({ interval: 'year', intervalCount: 1, anchor: d('2028-02-29') }, 5), [
+      '2028-02-29',
+      '2029-02-28',
+      '2030-02-28',
+      '2031-02-28',
+      '2032-02-29',
+    ]);
   });
 
-  it('13 monthly periods from the 31st land on each month\'s last day or the 31st', () => {
+  it("13 monthly periods from the 31st land on each month's last day or the 31st", () => {
     const all = dates({ interval: 'month', intervalCount: 1, anchor: d('2026-12-31') }, 13);
     assert.deepEqual(all, [
-      '2026-12-31', '2027-01-31', '2027-02-28', '2027-03-31', '2027-04-30', '2027-05-31', '2027-06-30',
-      '2027-07-31', '2027-08-31', '2027-09-30', '2027-10-31', '2027-11-30', '2027-12-31',
+      '2026-12-31',
+      '2027-01-31',
+      '2027-02-28',
+      '2027-03-31',
+      '2027-04-30',
+      '2027-05-31',
+      '2027-06-30',
+      '2027-07-31',
+      '2027-08-31',
+      '2027-09-30',
+      '2027-10-31',
+      '2027-11-30',
+      '2027-12-31',
     ]);
   });
 });
@@ -68,7 +98,7 @@ describe('schedule calendar: days in a time zone', () => {
     assert.deepEqual(dateIn(start - 1000, 'America/Santiago'), d('2027-09-04'));
   });
 
-  it('dateIn is the date on the zone\'s wall clock', () => {
+  it("dateIn is the date on the zone's wall clock", () => {
     assert.deepEqual(dateIn(Date.UTC(2026, 11, 31, 21, 30), 'Europe/Moscow'), d('2027-01-01'));
     assert.deepEqual(dateIn(Date.UTC(2026, 11, 31, 21, 30), 'UTC'), d('2026-12-31'));
   });

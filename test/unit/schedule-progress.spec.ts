@@ -1,17 +1,33 @@
 import assert from 'node:assert/strict';
 import { parseCalendarDate } from '@tender/plugin-saved-cards/dist/schedules/schedule-calendar';
-import { ScheduleProgress, ScheduleTerms, afterCharge, canceledProgress, hasPeriod, initialProgress, periodDueAt } from '@tender/plugin-saved-cards/dist/schedules/schedule-progress';
+import {
+  ScheduleProgress,
+  ScheduleTerms,
+  afterCharge,
+  canceledProgress,
+  hasPeriod,
+  initialProgress,
+  periodDueAt,
+} from '@tender/plugin-saved-cards/dist/schedules/schedule-progress';
 import { SCHEDULE_STATUSES, canMoveSchedule } from '@tender/plugin-saved-cards/dist/schedules/schedule-state';
 import { upcomingNoticeDue } from '@tender/plugin-saved-cards/dist/schedules/upcoming-notice';
 
 const DAY = 86_400_000;
 const date = (text: string) => parseCalendarDate(text)!;
-const monthly = (extra: Partial<ScheduleTerms> = {}): ScheduleTerms => ({ cadence: { interval: 'month', intervalCount: 1, anchor: date('2027-01-31') }, count: null, endDate: null, timeZone: 'UTC', ...extra });
+const monthly = (extra: Partial<ScheduleTerms> = {}): ScheduleTerms => ({
+  cadence: { interval: 'month', intervalCount: 1, anchor: date('2027-01-31') },
+  count: null,
+  endDate: null,
+  timeZone: 'UTC',
+  ...extra,
+});
 const RETRIES = [1, 3, 5];
 
 describe('schedule state machine', () => {
   it('moves only along its arrows; canceled and completed are final', () => {
-    const allowed = SCHEDULE_STATUSES.flatMap((from) => SCHEDULE_STATUSES.filter((to) => from !== to && canMoveSchedule(from, to)).map((to) => `${from}->${to}`));
+    const allowed = SCHEDULE_STATUSES.flatMap((from) =>
+      SCHEDULE_STATUSES.filter((to) => from !== to && canMoveSchedule(from, to)).map((to) => `${from}->${to}`),
+    );
     assert.deepEqual(allowed, ['active->past_due', 'active->canceled', 'active->completed', 'past_due->active', 'past_due->canceled', 'past_due->completed']);
     assert.equal(canMoveSchedule('canceled', 'canceled'), false);
     assert.throws(() => canceledProgress({ ...initialProgress(monthly()), status: 'completed' }, 'requested'));
@@ -33,7 +49,14 @@ describe('schedule progress', () => {
     assert.equal(start.nextChargeAt, Date.UTC(2027, 0, 31));
     const one = afterCharge(terms, start, { kind: 'succeeded' }, RETRIES, Date.UTC(2027, 0, 31));
     assert.deepEqual(one.events, ['schedule.charge_succeeded']);
-    assert.deepEqual(one.progress, { status: 'active', nextPeriod: 1, nextAttempt: 0, nextChargeAt: Date.UTC(2027, 1, 28), chargesMade: 1, cancellationReason: null });
+    assert.deepEqual(one.progress, {
+      status: 'active',
+      nextPeriod: 1,
+      nextAttempt: 0,
+      nextChargeAt: Date.UTC(2027, 1, 28),
+      chargesMade: 1,
+      cancellationReason: null,
+    });
     const two = afterCharge(terms, one.progress, { kind: 'succeeded' }, RETRIES, Date.UTC(2027, 1, 28));
     assert.deepEqual(two.events, ['schedule.charge_succeeded', 'schedule.completed']);
     assert.equal(two.progress.status, 'completed');
@@ -62,7 +85,7 @@ describe('schedule progress', () => {
     assert.equal(last.progress.chargesMade, 0);
   });
 
-  it('a retry that succeeds makes the schedule active again, on the next period\'s own date', () => {
+  it("a retry that succeeds makes the schedule active again, on the next period's own date", () => {
     const terms = monthly();
     const due = periodDueAt(terms, 0);
     const failed = afterCharge(terms, initialProgress(terms), { kind: 'failed', code: 'insufficient_funds' }, RETRIES, due);
@@ -90,7 +113,7 @@ describe('schedule progress', () => {
     assert.equal(next.retry?.at, late + 3 * DAY);
   });
 
-  it('charges at midnight in the schedule\'s zone', () => {
+  it("charges at midnight in the schedule's zone", () => {
     assert.equal(periodDueAt(monthly({ timeZone: 'Europe/Moscow' }), 1), Date.UTC(2027, 1, 27, 21));
   });
 });

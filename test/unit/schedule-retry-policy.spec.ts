@@ -4,7 +4,17 @@ import { DEFAULT_RETRY_DAYS, decideAfterFailure, failureKind, parseRetryDays } f
 describe('schedule retry policy', () => {
   it('soft declines are retried, hard declines and unknown reasons stop', () => {
     for (const soft of ['insufficient_funds', 'limit_exceeded', 'processing_error', 'bank_unreachable']) assert.equal(failureKind(soft), 'soft', soft);
-    for (const hard of ['do_not_honor', 'expired_card', 'invalid_card', 'fraud_suspected', 'lost_card', 'stolen_card', 'payment_method_expired', 'resource_not_found', 'something_new']) {
+    for (const hard of [
+      'do_not_honor',
+      'expired_card',
+      'invalid_card',
+      'fraud_suspected',
+      'lost_card',
+      'stolen_card',
+      'payment_method_expired',
+      'resource_not_found',
+      'something_new',
+    ]) {
       assert.equal(failureKind(hard), 'hard', hard);
     }
   });

@@ -33,9 +33,14 @@ describe('templates: the one Handlebars setup', () => {
     assert.equal(page({ minor: Number.MAX_SAFE_INTEGER + 2, currency: 'RUB' }), '[]');
   });
 
-  it('looks texts up in the render\'s locale (lang, else locale, else English), escaped', () => {
+  it("looks texts up in the render's locale (lang, else locale, else English), escaped", () => {
     const seen: string[] = [];
-    const env = createTemplateEnv({ texts: (locale, key, params) => { seen.push(locale); return `${locale}:${key}:${typeof params.name === 'string' ? params.name : ''}`; } });
+    const env = createTemplateEnv({
+      texts: (locale, key, params) => {
+        seen.push(locale);
+        return `${locale}:${key}:${typeof params.name === 'string' ? params.name : ''}`;
+      },
+    });
     const page = env.compile('{{t "hello" name=who}}', TEMPLATE_COMPILE);
     assert.equal(page({ lang: 'ar', who: '<b>' }), 'ar:hello:&lt;b&gt;');
     assert.equal(page({ locale: 'ru', who: 'x' }), 'ru:hello:x');

@@ -34,13 +34,28 @@ describe('ThemeFiles: an operator theme over the default, file by file', () => {
   });
 
   it('names the file and the problem for what is missing or broken', () => {
-    assert.throws(() => theme.read('nowhere.hbs'), (e: unknown) => e instanceof ThemeFileError && /nowhere\.hbs: missing \(looked in .*operator, .*default\)/.test(e.message));
-    assert.throws(() => theme.json('broken.json'), (e: unknown) => e instanceof ThemeFileError && e.file.endsWith('operator/broken.json') && /is not valid JSON/.test(e.message));
+    assert.throws(
+      () => theme.read('nowhere.hbs'),
+      (e: unknown) => e instanceof ThemeFileError && /nowhere\.hbs: missing \(looked in .*operator, .*default\)/.test(e.message),
+    );
+    assert.throws(
+      () => theme.json('broken.json'),
+      (e: unknown) => e instanceof ThemeFileError && e.file.endsWith('operator/broken.json') && /is not valid JSON/.test(e.message),
+    );
   });
 });
 
 describe('cardBrandLabel', () => {
   it('writes each scheme as it writes itself', () => {
-    assert.deepEqual(['visa', 'mastercard', 'mir', 'unionpay', 'amex', 'jcb', 'maestro', 'newscheme'].map(cardBrandLabel), ['Visa', 'Mastercard', 'Mir', 'UnionPay', 'American Express', 'JCB', 'Maestro', 'Newscheme']);
+    assert.deepEqual(['visa', 'mastercard', 'mir', 'unionpay', 'amex', 'jcb', 'maestro', 'newscheme'].map(cardBrandLabel), [
+      'Visa',
+      'Mastercard',
+      'Mir',
+      'UnionPay',
+      'American Express',
+      'JCB',
+      'Maestro',
+      'Newscheme',
+    ]);
   });
 });

@@ -9,8 +9,10 @@ const SOURCE = { source: 'test', date: '2026-12-04' };
 
 describe('top-up: phone numbers, the numbering plan and fees', () => {
   it('accepts Russian mobile numbers as typed and refuses everything else', () => {
-    for (const typed of ['+79161234567', '+7 916 123-45-67', '8 (916) 123 45 67', '89161234567', '79161234567']) assert.equal(parseRussianMobile(typed)?.e164, '+79161234567', typed);
-    for (const bad of ['+74951234567', '+19161234567', '+7916123456', '+791612345678', '9161234567', '+7 916 123 45 6x', '', '+7'.padEnd(40, '9')]) assert.equal(parseRussianMobile(bad), undefined, bad);
+    for (const typed of ['+79161234567', '+7 916 123-45-67', '8 (916) 123 45 67', '89161234567', '79161234567'])
+      assert.equal(parseRussianMobile(typed)?.e164, '+79161234567', typed);
+    for (const bad of ['+74951234567', '+19161234567', '+7916123456', '+791612345678', '9161234567', '+7 916 123 45 6x', '', '+7'.padEnd(40, '9')])
+      assert.equal(parseRussianMobile(bad), undefined, bad);
   });
 
   it('finds the operator of a number by its range, and none outside the ranges', () => {
@@ -29,7 +31,11 @@ describe('top-up: phone numbers, the numbering plan and fees', () => {
 
   it('the shipped sample parses and says what it is', () => {
     const dir = path.dirname(require.resolve('@tender/plugin-top-up/package.json'));
-    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'numbering-plan', 'numbering-plan.meta.json'), 'utf8')) as { source: string; date: string; note: string };
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'numbering-plan', 'numbering-plan.meta.json'), 'utf8')) as {
+      source: string;
+      date: string;
+      note: string;
+    };
     assert.match(meta.note, /SAMPLE/);
     assert.equal(NumberingPlan.parse(fs.readFileSync(path.join(dir, 'numbering-plan', 'numbering-plan.csv'), 'utf8'), meta).size, 8);
   });

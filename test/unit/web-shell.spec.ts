@@ -5,7 +5,8 @@ import { SCRYPT_PARAMS, hashPassword, needsRehash, verifyPassword } from '@tende
 import { WEB_TEMPLATES_DIR, safeNext } from '@tender/dashboard';
 
 type Messages = { [key: string]: string | Messages };
-const keysOf = (m: Messages, prefix = ''): string[] => Object.entries(m).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keysOf(v, `${prefix}${k}.`)));
+const keysOf = (m: Messages, prefix = ''): string[] =>
+  Object.entries(m).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keysOf(v, `${prefix}${k}.`)));
 
 function templatesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -35,13 +36,26 @@ describe('web shell parts (no database)', () => {
     assert.equal(needsRehash(older), true);
     // The parameters are part of the hash: the same password under another cost does not match.
     assert.equal(await verifyPassword('an older passphrase', older), false);
-    assert.equal(await verifyPassword('x', 'scrypt$999999999$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='), false, 'absurd costs are refused');
+    assert.equal(
+      await verifyPassword('x', 'scrypt$999999999$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='),
+      false,
+      'absurd costs are refused',
+    );
     assert.equal(await verifyPassword('x', 'md5$abc'), false);
   });
 
   it('only lets `next` lead inside the area', () => {
     assert.equal(safeNext('/dashboard/payments?status=captured', '/dashboard'), '/dashboard/payments?status=captured');
-    for (const evil of ['https://evil.example/', '//evil.example', '/dashboardx', '/console/', '/dashboard//evil.example', '/dashboard/\\evil', 42, undefined]) {
+    for (const evil of [
+      'https://evil.example/',
+      '//evil.example',
+      '/dashboardx',
+      '/console/',
+      '/dashboard//evil.example',
+      '/dashboard/\\evil',
+      42,
+      undefined,
+    ]) {
       assert.equal(safeNext(evil, '/dashboard'), '/dashboard', String(evil));
     }
   });
@@ -57,7 +71,9 @@ describe('web shell parts (no database)', () => {
 
   it('finds every literal text key the web templates use in English', () => {
     const localesDir = path.join(WEB_TEMPLATES_DIR, 'locales');
-    const known = new Set(fs.readdirSync(localesDir).flatMap((area) => keysOf(JSON.parse(fs.readFileSync(path.join(localesDir, area, 'en.json'), 'utf8')) as Messages)));
+    const known = new Set(
+      fs.readdirSync(localesDir).flatMap((area) => keysOf(JSON.parse(fs.readFileSync(path.join(localesDir, area, 'en.json'), 'utf8')) as Messages)),
+    );
     const missing: string[] = [];
     for (const file of templatesUnder(WEB_TEMPLATES_DIR)) {
       for (const m of fs.readFileSync(file, 'utf8').matchAll(/\{\{t "([^"]+)"/g)) {

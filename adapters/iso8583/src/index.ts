@@ -19,8 +19,23 @@ export { IsoMessage, isoMessage } from './packager/iso-message';
 export { FrameDecoder, LengthHeader, frame } from './link/frame-decoder';
 export { IsoJournal, stanOf, rrnOf } from './journal/iso-journal';
 export { BankSimulator, SimulatorFaults, NO_FAULTS } from './simulator/bank-simulator';
-export { CardBook, OPENING_BALANCE, ReceivedAuthorization, SIMULATOR_ACCOUNTS, SIMULATOR_CARDS, SIMULATOR_CARDS_MERCHANT_INITIATED, accountKey } from './simulator/card-book';
-export { POS_CONDITION_ACCOUNT_VERIFICATION, POS_CONDITION_ECOMMERCE, POS_ENTRY_CREDENTIAL_ON_FILE, POS_ENTRY_ECOMMERCE, parseStoredCredentialIndicator, storedCredentialIndicator } from './card-on-file';
+export {
+  CardBook,
+  OPENING_BALANCE,
+  ReceivedAuthorization,
+  SIMULATOR_ACCOUNTS,
+  SIMULATOR_CARDS,
+  SIMULATOR_CARDS_MERCHANT_INITIATED,
+  accountKey,
+} from './simulator/card-book';
+export {
+  POS_CONDITION_ACCOUNT_VERIFICATION,
+  POS_CONDITION_ECOMMERCE,
+  POS_ENTRY_CREDENTIAL_ON_FILE,
+  POS_ENTRY_ECOMMERCE,
+  parseStoredCredentialIndicator,
+  storedCredentialIndicator,
+} from './card-on-file';
 export { packPrivateData, unpackPrivateData } from './packager/private-data';
 export { resultOf } from './response-codes';
 export { isoLinkTables } from './migrations/001-iso8583-link';
@@ -48,32 +63,47 @@ export const plugin = definePlugin({
     poolSize: z.number().int().min(1).max(64).default(2),
     deadlineMs: z.number().int().min(100).max(120_000).default(10_000),
     reversalAlertAfter: z.number().int().min(1).max(1000).default(3),
-    acquirerId: z.string().regex(/^\d{1,11}$/).optional(),
+    acquirerId: z
+      .string()
+      .regex(/^\d{1,11}$/)
+      .optional(),
     timeZone: z.string().min(1).max(64).optional(),
-    mcc: z.string().regex(/^\d{4}$/).optional(),
+    mcc: z
+      .string()
+      .regex(/^\d{4}$/)
+      .optional(),
     acceptorName: z.string().min(1).max(25).optional(),
     acceptorCity: z.string().max(13).optional(),
-    acceptorCountry: z.string().regex(/^[A-Z]{2}$/).optional(),
+    acceptorCountry: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
   }),
   migrations: [...ISO_LINK_MIGRATIONS],
   async setup(ctx) {
     const o = ctx.options;
-    const fromOptions: Array<Omit<Iso8583Options, 'database'>> = o.host === undefined ? [] : [{
-      host: o.host,
-      port: o.port,
-      ...(o.dialect === undefined ? {} : { dialect: o.dialect }),
-      poolSize: o.poolSize,
-      deadlineMs: o.deadlineMs,
-      reversalAlertAfter: o.reversalAlertAfter,
-      ...(o.acquirerId === undefined ? {} : { acquirerId: o.acquirerId }),
-      ...(o.timeZone === undefined ? {} : { timeZone: o.timeZone }),
-      ...(o.mcc === undefined ? {} : { merchantCategoryCode: o.mcc }),
-      ...(o.acceptorName === undefined ? {} : { acceptor: { name: o.acceptorName, city: o.acceptorCity ?? '', country: o.acceptorCountry ?? '' } }),
-    }];
+    const fromOptions: Array<Omit<Iso8583Options, 'database'>> =
+      o.host === undefined
+        ? []
+        : [
+            {
+              host: o.host,
+              port: o.port,
+              ...(o.dialect === undefined ? {} : { dialect: o.dialect }),
+              poolSize: o.poolSize,
+              deadlineMs: o.deadlineMs,
+              reversalAlertAfter: o.reversalAlertAfter,
+              ...(o.acquirerId === undefined ? {} : { acquirerId: o.acquirerId }),
+              ...(o.timeZone === undefined ? {} : { timeZone: o.timeZone }),
+              ...(o.mcc === undefined ? {} : { merchantCategoryCode: o.mcc }),
+              ...(o.acceptorName === undefined ? {} : { acceptor: { name: o.acceptorName, city: o.acceptorCity ?? '', country: o.acceptorCountry ?? '' } }),
+            },
+          ];
     const { database, keyRing } = ctx.core;
     const centres = (await new Iso8583CentreRepository(database, keyRing).listActive()).map(centreOptions);
     const all = [...fromOptions, ...centres];
-    if (all.length === 0) throw new Error('plugin @tender/adapter-iso8583: option host: Required (TENDER_PLUGIN_ISO8583_HOST), or a processing centre in iso8583_centres');
+    if (all.length === 0)
+      throw new Error('plugin @tender/adapter-iso8583: option host: Required (TENDER_PLUGIN_ISO8583_HOST), or a processing centre in iso8583_centres');
     const logger = ctx.core.logger as { child(bindings: object): LinkLog };
     for (const options of all) {
       ctx.registerBankAdapter(

@@ -91,7 +91,8 @@ export class Iso8583BankAdapter implements BankAdapter {
     this.log = options.log ?? SILENT_LOG;
     const timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!isTimeZone(timeZone)) throw new Error(`unknown time zone '${timeZone}' for ISO 8583 fields 12/13`);
-    if (options.zoneMasterKey !== undefined && !/^[0-9A-Fa-f]{32}$/.test(options.zoneMasterKey)) throw new Error('the zone master key is 32 hex digits (double-length triple DES)');
+    if (options.zoneMasterKey !== undefined && !/^[0-9A-Fa-f]{32}$/.test(options.zoneMasterKey))
+      throw new Error('the zone master key is 32 hex digits (double-length triple DES)');
     if (options.acquirerId !== undefined && !/^\d{1,11}$/.test(options.acquirerId)) throw new Error('the ISO 8583 acquirer id (field 32) is 1 to 11 digits');
     this.timeZone = timeZone;
     this.journal = new IsoJournal(options.database, options.now, undefined, timeZone, this.code);
@@ -140,10 +141,23 @@ export class Iso8583BankAdapter implements BankAdapter {
     const stored = card.storedCredential;
     const merchantInitiated = stored?.initiator === 'merchant';
     if (stored?.originalReference !== undefined && !fitsOriginalReference(stored.originalReference)) {
-      return { kind: 'declined', reason: 'do_not_honor', rawCode: '30', message: 'The stored credential\'s original network reference does not fit the private field (1-40 printable characters); nothing was sent.' };
+      return {
+        kind: 'declined',
+        reason: 'do_not_honor',
+        rawCode: '30',
+        message: "The stored credential's original network reference does not fit the private field (1-40 printable characters); nothing was sent.",
+      };
     }
     const sealed = this.panSealer?.seal(card.number, request.reference);
-    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), amount, numericCurrency(request.currency), { processingCode: '000000', ...(sealed === undefined ? {} : { panSealed: sealed }) });
+    const entry = await this.journal.open(
+      request.reference,
+      request.paymentId,
+      mti,
+      termsFrom(request.connection, undefined),
+      amount,
+      numericCurrency(request.currency),
+      { processingCode: '000000', ...(sealed === undefined ? {} : { panSealed: sealed }) },
+    );
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
     // Card not present: entry mode (22: e-commerce 812, or credential on file 102) and
@@ -181,8 +195,17 @@ export class Iso8583BankAdapter implements BankAdapter {
   async debitAccount(request: AccountDebitRequest): Promise<BankResult> {
     const mti = request.capture ? '0200' : '0100';
     const account = request.account.number;
-    if (!/^[\x21-\x7e]{1,28}$/.test(account)) return { kind: 'declined', reason: 'invalid_card', rawCode: '14', message: 'The account number does not fit field 102.' };
-    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, undefined), request.amount, numericCurrency(request.currency), { account, processingCode: this.accountCode() });
+    if (!/^[\x21-\x7e]{1,28}$/.test(account))
+      return { kind: 'declined', reason: 'invalid_card', rawCode: '14', message: 'The account number does not fit field 102.' };
+    const entry = await this.journal.open(
+      request.reference,
+      request.paymentId,
+      mti,
+      termsFrom(request.connection, undefined),
+      request.amount,
+      numericCurrency(request.currency),
+      { account, processingCode: this.accountCode() },
+    );
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
     const fields = { ...this.common(entry, request.amount, request.currency), ...this.acceptorFields, 3: this.accountCode(), 25: '59', 102: account };
@@ -197,7 +220,12 @@ export class Iso8583BankAdapter implements BankAdapter {
   async capture(request: FollowUpRequest): Promise<BankResult> {
     const original = await this.journal.find(request.original.reference);
     if (original !== undefined && isAccountVerification(original)) {
-      return { kind: 'declined', reason: 'do_not_honor', rawCode: '12', message: 'An account verification holds no money and cannot be captured; nothing was sent.' };
+      return {
+        kind: 'declined',
+        reason: 'do_not_honor',
+        rawCode: '12',
+        message: 'An account verification holds no money and cannot be captured; nothing was sent.',
+      };
     }
     return this.followUp(request, '0220', '000000', (original) => ({ 37: original.rrn, ...this.accountFields(original, false) }));
   }
@@ -212,12 +240,20 @@ export class Iso8583BankAdapter implements BankAdapter {
     if (original !== undefined && isAccountVerification(original)) {
       return { kind: 'approved', authorizationCode: request.original.authorizationCode, rrn: original.rrn, bankReference: original.rrn };
     }
-    return this.followUp(request, '0400', '000000', (original) => ({ 2: this.panOf(original), 37: original.rrn, 39: '17', ...this.accountFields(original, false) }));
+    return this.followUp(request, '0400', '000000', (original) => ({
+      2: this.panOf(original),
+      37: original.rrn,
+      39: '17',
+      ...this.accountFields(original, false),
+    }));
   }
 
   /** A refund is a transaction of its own: its own RRN, the PAN again, the purchase named in field 90. */
   async refund(request: RefundRequest): Promise<BankResult> {
-    return this.followUp(request, '0200', '200000', (original) => ({ 2: original.account === undefined ? (request.card?.number ?? this.panOf(original)) : undefined, ...this.accountFields(original, true) }));
+    return this.followUp(request, '0200', '200000', (original) => ({
+      2: original.account === undefined ? (request.card?.number ?? this.panOf(original)) : undefined,
+      ...this.accountFields(original, true),
+    }));
   }
 
   async inquire(request: InquiryRequest): Promise<InquiryResult> {
@@ -239,8 +275,12 @@ export class Iso8583BankAdapter implements BankAdapter {
 
   contractRequirements(): readonly ContractRequirement[] {
     return [
-      { code: 'acquiring_agreement', title: 'Acquiring agreement', description: 'The bank\'s internet acquiring agreement, signed by the merchant.' },
-      { code: 'terminal_registration', title: 'Terminal registration', description: 'The processing centre\'s terminal id (field 41) and merchant id (field 42) issued for the shop.' },
+      { code: 'acquiring_agreement', title: 'Acquiring agreement', description: "The bank's internet acquiring agreement, signed by the merchant." },
+      {
+        code: 'terminal_registration',
+        title: 'Terminal registration',
+        description: "The processing centre's terminal id (field 41) and merchant id (field 42) issued for the shop.",
+      },
     ];
   }
 
@@ -257,12 +297,26 @@ export class Iso8583BankAdapter implements BankAdapter {
   }
 
   /** Captures, voids and refunds: one message naming the original by field 90 (plus `own` fields per operation). */
-  private async followUp(request: FollowUpRequest, mti: string, processingCode: string, own: (original: JournalEntry) => Record<number, string | undefined>): Promise<BankResult> {
+  private async followUp(
+    request: FollowUpRequest,
+    mti: string,
+    processingCode: string,
+    own: (original: JournalEntry) => Record<number, string | undefined>,
+  ): Promise<BankResult> {
     const original = await this.journal.find(request.original.reference);
-    if (original === undefined) return { kind: 'declined', reason: 'do_not_honor', rawCode: '25', message: 'The original authorization is unknown to this adapter.' };
+    if (original === undefined)
+      return { kind: 'declined', reason: 'do_not_honor', rawCode: '25', message: 'The original authorization is unknown to this adapter.' };
     // Live follow-ups may come without terms: they belong to the authorization's terminal.
     const ownFields = own(original);
-    const entry = await this.journal.open(request.reference, request.paymentId, mti, termsFrom(request.connection, original), request.amount, numericCurrency(request.currency), { processingCode: ownFields[3] ?? processingCode });
+    const entry = await this.journal.open(
+      request.reference,
+      request.paymentId,
+      mti,
+      termsFrom(request.connection, original),
+      request.amount,
+      numericCurrency(request.currency),
+      { processingCode: ownFields[3] ?? processingCode },
+    );
     const settled = settledAnswer(entry);
     if (settled !== undefined) return settled;
     const fields = {
@@ -288,13 +342,20 @@ export class Iso8583BankAdapter implements BankAdapter {
         const approvedInStandIn = standIn ? await this.standIn(entry, message) : undefined;
         if (approvedInStandIn !== undefined) return approvedInStandIn;
         await this.journal.setState(entry.reference, 'unsent');
-        return { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: 'No connection to the processing centre; nothing was sent.' };
+        return {
+          kind: 'technical_failure',
+          reason: 'bank_unreachable',
+          rawCode: undefined,
+          message: 'No connection to the processing centre; nothing was sent.',
+        };
       }
       if (!reverseOnTimeout) return { kind: 'unknown', message: `No answer from the processing centre (${error.reason}).` };
       return this.reverse(entry, connection);
     }
     // As the journal will give it back to a retry (no undefined members), so both answers are equal.
-    const result = JSON.parse(JSON.stringify(resultOf(answer.fields.get(39), answer.fields.get(38), answer.fields.get(37) ?? entry.rrn, this.networkReferenceIn(answer)))) as BankResult;
+    const result = JSON.parse(
+      JSON.stringify(resultOf(answer.fields.get(39), answer.fields.get(38), answer.fields.get(37) ?? entry.rrn, this.networkReferenceIn(answer))),
+    ) as BankResult;
     await this.journal.setState(entry.reference, 'answered', { answer: result });
     return result;
   }
@@ -394,7 +455,12 @@ export class Iso8583BankAdapter implements BankAdapter {
       return { kind: 'unknown', message: 'The bank did not answer and the reversal is not acknowledged yet; it is repeated until it is.' };
     }
     if (code === '00' || code === '25') {
-      const reversed: Answered = { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: code, message: 'The bank did not answer in time; the request was reversed, nothing was charged.' };
+      const reversed: Answered = {
+        kind: 'technical_failure',
+        reason: 'bank_unreachable',
+        rawCode: code,
+        message: 'The bank did not answer in time; the request was reversed, nothing was charged.',
+      };
       await this.journal.setState(entry.reference, 'reversed', { answer: reversed, reversalCode: code });
       return reversed;
     }
@@ -442,11 +508,31 @@ export class Iso8583BankAdapter implements BankAdapter {
         97: `${net < 0 ? 'D' : 'C'}${String(Math.abs(net)).padStart(16, '0')}`,
       };
       const { answer } = await this.pool.request(isoMessage('0500', fields), timingOf(this.options).deadlineMs);
-      const host = { debits: Number(answer.fields.get(76) ?? NaN), debitAmount: Number(answer.fields.get(88) ?? NaN), credits: Number(answer.fields.get(74) ?? NaN), creditAmount: Number(answer.fields.get(86) ?? NaN) };
+      const host = {
+        debits: Number(answer.fields.get(76) ?? NaN),
+        debitAmount: Number(answer.fields.get(88) ?? NaN),
+        credits: Number(answer.fields.get(74) ?? NaN),
+        creditAmount: Number(answer.fields.get(86) ?? NaN),
+      };
       const agreed = answer.fields.get(39) === '00';
       if (agreed) await this.journal.closeBatch(`${this.code}:${stan}:${fields[7]}`, batch.references);
-      else this.log.warn({ terminal: batch.terminalId, currency: batch.currency, tender: { debits: batch.debits, debitAmount: batch.debitAmount, credits: batch.credits, creditAmount: batch.creditAmount }, host }, 'ISO 8583 cut-over: batch totals disagree');
-      results.push({ terminalId: batch.terminalId, currency: batch.currency, agreed, tender: { debits: batch.debits, debitAmount: batch.debitAmount, credits: batch.credits, creditAmount: batch.creditAmount }, host });
+      else
+        this.log.warn(
+          {
+            terminal: batch.terminalId,
+            currency: batch.currency,
+            tender: { debits: batch.debits, debitAmount: batch.debitAmount, credits: batch.credits, creditAmount: batch.creditAmount },
+            host,
+          },
+          'ISO 8583 cut-over: batch totals disagree',
+        );
+      results.push({
+        terminalId: batch.terminalId,
+        currency: batch.currency,
+        agreed,
+        tender: { debits: batch.debits, debitAmount: batch.debitAmount, credits: batch.credits, creditAmount: batch.creditAmount },
+        host,
+      });
     }
     return results;
   }
@@ -465,7 +551,11 @@ export class Iso8583BankAdapter implements BankAdapter {
     return done;
   }
 
-  private common(entry: Pick<JournalEntry, 'stan' | 'rrn' | 'transmitted' | 'localTime' | 'localDate' | 'terminalId' | 'bankMerchantId'>, amount: number, currency: string): Record<number, string | undefined> {
+  private common(
+    entry: Pick<JournalEntry, 'stan' | 'rrn' | 'transmitted' | 'localTime' | 'localDate' | 'terminalId' | 'bankMerchantId'>,
+    amount: number,
+    currency: string,
+  ): Record<number, string | undefined> {
     const numeric = numericCurrency(currency);
     return {
       4: String(amount).padStart(12, '0'),
@@ -522,6 +612,6 @@ function isAccountVerification(entry: JournalEntry): boolean {
 /** What the journal already knows for a reference, so a retry never reaches the bank twice. */
 function settledAnswer(entry: JournalEntry): BankResult | undefined {
   if (entry.state === 'answered' || entry.state === 'reversed' || entry.state === 'advice_pending') return entry.answer;
-  if (entry.state === 'reversal_pending') return { kind: 'unknown', message: 'A reversal of this request is waiting for the bank\'s approval.' };
+  if (entry.state === 'reversal_pending') return { kind: 'unknown', message: "A reversal of this request is waiting for the bank's approval." };
   return undefined;
 }

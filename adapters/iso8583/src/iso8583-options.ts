@@ -70,7 +70,10 @@ export function timingOf(o: Iso8583Options): Iso8583Timing {
 }
 
 /** The options the plugin reads from the environment (docs/iso8583.md, "Configuration"). */
-export type Iso8583EnvOptions = Pick<Iso8583Options, 'host' | 'port' | 'dialect' | 'poolSize' | 'deadlineMs' | 'reversalAlertAfter' | 'acquirerId' | 'timeZone' | 'merchantCategoryCode' | 'acceptor'>;
+export type Iso8583EnvOptions = Pick<
+  Iso8583Options,
+  'host' | 'port' | 'dialect' | 'poolSize' | 'deadlineMs' | 'reversalAlertAfter' | 'acquirerId' | 'timeZone' | 'merchantCategoryCode' | 'acceptor'
+>;
 
 /**
  * TENDER_ISO8583_HOST, TENDER_ISO8583_PORT, TENDER_ISO8583_DIALECT,
@@ -104,7 +107,13 @@ export function iso8583OptionsFromEnv(env: NodeJS.ProcessEnv): Iso8583EnvOptions
     ...(env.TENDER_ISO8583_MCC === undefined || env.TENDER_ISO8583_MCC === '' ? {} : { merchantCategoryCode: env.TENDER_ISO8583_MCC }),
     ...(env.TENDER_ISO8583_ACCEPTOR_NAME === undefined || env.TENDER_ISO8583_ACCEPTOR_NAME === ''
       ? {}
-      : { acceptor: { name: env.TENDER_ISO8583_ACCEPTOR_NAME, city: env.TENDER_ISO8583_ACCEPTOR_CITY ?? '', country: env.TENDER_ISO8583_ACCEPTOR_COUNTRY ?? '' } }),
+      : {
+          acceptor: {
+            name: env.TENDER_ISO8583_ACCEPTOR_NAME,
+            city: env.TENDER_ISO8583_ACCEPTOR_CITY ?? '',
+            country: env.TENDER_ISO8583_ACCEPTOR_COUNTRY ?? '',
+          },
+        }),
   };
 }
 

@@ -20,9 +20,18 @@ const TECHNICAL = new Set(['91', '96', '92', '68', '06']);
 
 /** The result of an answer; `networkReference` (the network's id of an approved payment, for stored credentials) only on approvals. */
 export function resultOf(code: string | undefined, authorizationCode: string | undefined, rrn: string | undefined, networkReference?: string): BankResult {
-  if (code === '00') return { kind: 'approved', authorizationCode: authorizationCode?.trimEnd(), rrn, bankReference: rrn, ...(networkReference === undefined ? {} : { networkReference }) };
-  if (code === undefined) return { kind: 'technical_failure', reason: 'processing_error', rawCode: undefined, message: 'The bank answered without a response code.' };
-  if (TECHNICAL.has(code)) return { kind: 'technical_failure', reason: 'processing_error', rawCode: code, message: `The bank reported a malfunction (response code ${code}).` };
+  if (code === '00')
+    return {
+      kind: 'approved',
+      authorizationCode: authorizationCode?.trimEnd(),
+      rrn,
+      bankReference: rrn,
+      ...(networkReference === undefined ? {} : { networkReference }),
+    };
+  if (code === undefined)
+    return { kind: 'technical_failure', reason: 'processing_error', rawCode: undefined, message: 'The bank answered without a response code.' };
+  if (TECHNICAL.has(code))
+    return { kind: 'technical_failure', reason: 'processing_error', rawCode: code, message: `The bank reported a malfunction (response code ${code}).` };
   const reason = DECLINES[code] ?? 'do_not_honor';
   return { kind: 'declined', reason, rawCode: code, message: `Declined by the bank (response code ${code}).` };
 }

@@ -15,7 +15,10 @@ export function sandboxAcsRoutes(): Router {
     res.setHeader('Cache-Control', 'no-store');
     // An issuer's challenge runs in a frame on whatever page pays (3-D Secure 2's challenge window:
     // the hosted page's modal, tender.js's modal on a shop page), so any page may frame it.
-    res.setHeader('Content-Security-Policy', "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors *");
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors *",
+    );
     res.removeHeader('X-Frame-Options');
     next();
   });
@@ -76,7 +79,6 @@ function fieldsOf(body: unknown): { creq?: string; notification_url?: string; co
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length <= 2000 ? v : undefined);
   return { creq: str(b.creq), notification_url: str(b.notification_url), code: str(b.code) };
 }
-
 
 /** Only the gateway's own return paths: the payment page's, or the 3-D Secure frame's (the modal). */
 function isGatewayPath(url: string): boolean {

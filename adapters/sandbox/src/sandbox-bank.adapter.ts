@@ -114,8 +114,10 @@ export class SandboxBankAdapter implements BankAdapter {
     let result: BankResult;
     if (account === undefined) result = { kind: 'declined', reason: 'do_not_honor', rawCode: '05', message: 'Not a sandbox test account.' };
     else if (account.blocked) result = { kind: 'declined', reason: 'do_not_honor', rawCode: '62', message: 'The account is blocked.' };
-    else if (account.currency !== request.currency) result = { kind: 'declined', reason: 'card_not_supported', rawCode: '57', message: `The account is held in ${account.currency}.` };
-    else if (request.amount > account.balance - this.ledger.spentFrom(number)) result = { kind: 'declined', reason: 'insufficient_funds', rawCode: '51', message: 'Insufficient funds in the account.' };
+    else if (account.currency !== request.currency)
+      result = { kind: 'declined', reason: 'card_not_supported', rawCode: '57', message: `The account is held in ${account.currency}.` };
+    else if (request.amount > account.balance - this.ledger.spentFrom(number))
+      result = { kind: 'declined', reason: 'insufficient_funds', rawCode: '51', message: 'Insufficient funds in the account.' };
     else {
       result = approval(request.reference);
       this.ledger.open(request.reference, request.capture ? 'debit' : 'debit_hold', request.amount, number);
@@ -131,7 +133,12 @@ export class SandboxBankAdapter implements BankAdapter {
       this.ledger.open(request.reference, request.capture ? 'sale' : 'authorize', request.amount, undefined);
       return authorizationApproval(request.reference);
     }
-    return { kind: 'declined', reason: 'authentication_failed', rawCode: `3DS-${status}`, message: `3-D Secure authentication failed (transStatus ${status}).` };
+    return {
+      kind: 'declined',
+      reason: 'authentication_failed',
+      rawCode: `3DS-${status}`,
+      message: `3-D Secure authentication failed (transStatus ${status}).`,
+    };
   }
 
   async capture(request: FollowUpRequest): Promise<BankResult> {
@@ -140,7 +147,12 @@ export class SandboxBankAdapter implements BankAdapter {
     if (known !== undefined) return known;
     const original = this.ledger.entry(request.original.reference);
     if (request.amount > request.original.amount || original?.voided === true || (original !== undefined && original.captured > 0)) {
-      return this.ledger.remember(request.reference, { kind: 'declined', reason: 'limit_exceeded', rawCode: '13', message: 'Capture amount exceeds what is authorized and not yet captured.' });
+      return this.ledger.remember(request.reference, {
+        kind: 'declined',
+        reason: 'limit_exceeded',
+        rawCode: '13',
+        message: 'Capture amount exceeds what is authorized and not yet captured.',
+      });
     }
     if (original !== undefined) original.captured = request.amount;
     return this.ledger.remember(request.reference, approval(request.reference));
@@ -163,7 +175,12 @@ export class SandboxBankAdapter implements BankAdapter {
     // Refunds add up against what was paid; an original this process never saw is held to its own amount.
     const refundable = original === undefined ? request.original.amount : original.voided ? 0 : original.captured - original.refunded;
     if (request.amount > refundable) {
-      return this.ledger.remember(request.reference, { kind: 'declined', reason: 'limit_exceeded', rawCode: '13', message: 'Refund amount exceeds what is left of the payment.' });
+      return this.ledger.remember(request.reference, {
+        kind: 'declined',
+        reason: 'limit_exceeded',
+        rawCode: '13',
+        message: 'Refund amount exceeds what is left of the payment.',
+      });
     }
     if (original !== undefined) original.refunded += request.amount;
     return this.ledger.remember(request.reference, approval(request.reference));
@@ -176,7 +193,8 @@ export class SandboxBankAdapter implements BankAdapter {
     const behaviour = findByMaskedParts(request.cardBin, request.cardLast4);
     if (behaviour === undefined) return { kind: 'not_found', message: 'The sandbox bank has no record of this operation.' };
     // The timeout card's authorization did happen; only its answer was lost.
-    if (behaviour.result === 'timeout') return request.kind === 'authorize' || request.kind === 'sale' ? authorizationApproval(request.reference) : approval(request.reference);
+    if (behaviour.result === 'timeout')
+      return request.kind === 'authorize' || request.kind === 'sale' ? authorizationApproval(request.reference) : approval(request.reference);
     return answerFor(behaviour, request.reference);
   }
 

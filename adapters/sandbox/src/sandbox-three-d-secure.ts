@@ -49,7 +49,7 @@ export class SandboxThreeDSecureServer implements ThreeDSecureServer {
       signature !== undefined &&
       /^[0-9a-f]{64}$/.test(signature) &&
       timingSafeEqual(Buffer.from(signature), Buffer.from(mac(id, status)));
-    const transStatus: TransStatus = valid ? (status) : 'R';
+    const transStatus: TransStatus = valid ? status : 'R';
     return { transStatus, eci: ECI[transStatus] };
   }
 }

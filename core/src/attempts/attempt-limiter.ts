@@ -23,8 +23,7 @@ interface ReservedSlot {
 }
 
 export type AttemptDecision =
-  | { readonly allowed: true; readonly ticket: AttemptTicket }
-  | { readonly allowed: false; readonly until: number; readonly rule: AttemptRule };
+  { readonly allowed: true; readonly ticket: AttemptTicket } | { readonly allowed: false; readonly until: number; readonly rule: AttemptRule };
 
 interface CounterRow {
   purpose: string;
@@ -116,7 +115,13 @@ export class AttemptLimiter {
         const row = (await this.counter(rule.purpose, subjectHash).first()) as CounterRow | undefined;
         if (row === undefined) {
           try {
-            await this.db('attempt_counters').insert({ purpose: rule.purpose, subject_hash: subjectHash, attempts: 1, window_started_at: now, locked_until: lockFrom(1) });
+            await this.db('attempt_counters').insert({
+              purpose: rule.purpose,
+              subject_hash: subjectHash,
+              attempts: 1,
+              window_started_at: now,
+              locked_until: lockFrom(1),
+            });
             return { windowStartedAt: now };
           } catch (error) {
             if (isUniqueViolation(error)) continue; // another attempt created it first: count on it

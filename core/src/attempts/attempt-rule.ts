@@ -38,5 +38,6 @@ const ruleSchema = z.object({
 /** Throws when a rule cannot be kept (a programming error, caught by the first test that uses it). */
 export function assertAttemptRule(rule: AttemptRule): void {
   const parsed = ruleSchema.safeParse(rule);
-  if (!parsed.success) throw new Error(`attempt rule ${JSON.stringify(rule)} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`attempt rule ${JSON.stringify(rule)} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
 }

@@ -26,7 +26,19 @@ function ipv6Groups(ip: string): string[] {
   const bare = ip.split('%')[0] ?? '';
   // A trailing dotted quad (::ffff:1.2.3.4 is handled above; 64:ff9b::1.2.3.4 here) becomes two groups.
   const dotted = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(bare)?.[1];
-  const text = dotted === undefined ? bare : bare.slice(0, -dotted.length) + dotted.split('.').map(Number).reduce<number[]>((groups, octet, i) => (i % 2 === 0 ? [...groups, octet << 8] : [...groups.slice(0, -1), (groups[groups.length - 1] ?? 0) | octet]), []).map((g) => g.toString(16)).join(':');
+  const text =
+    dotted === undefined
+      ? bare
+      : bare.slice(0, -dotted.length) +
+        dotted
+          .split('.')
+          .map(Number)
+          .reduce<number[]>(
+            (groups, octet, i) => (i % 2 === 0 ? [...groups, octet << 8] : [...groups.slice(0, -1), (groups[groups.length - 1] ?? 0) | octet]),
+            [],
+          )
+          .map((g) => g.toString(16))
+          .join(':');
   const [head = '', tail] = text.split('::');
   const left = head === '' ? [] : head.split(':');
   const right = tail === undefined || tail === '' ? [] : tail.split(':');

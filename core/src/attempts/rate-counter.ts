@@ -44,7 +44,10 @@ export class RateCounter {
     const key = { name: limit.name, subject_hash: hashSubject(subject), window_start: now - (now % limit.windowMs) };
     try {
       for (let round = 0; round < 2; round++) {
-        const counted = await this.db('rate_counters').where(key).where('hits', '<', limit.limit).update({ hits: this.db.raw('hits + 1') });
+        const counted = await this.db('rate_counters')
+          .where(key)
+          .where('hits', '<', limit.limit)
+          .update({ hits: this.db.raw('hits + 1') });
         if (counted === 1) return true;
         try {
           await this.db('rate_counters').insert({ ...key, hits: 1 });
@@ -64,12 +67,21 @@ export class RateCounter {
 
   /** Deletes the counters of windows that are over (run hourly by the scheduler). */
   async purgeExpired(now = Date.now()): Promise<number> {
-    return this.db('rate_counters').where('window_start', '<', now - 2 * MAX_RATE_WINDOW_MS).delete();
+    return this.db('rate_counters')
+      .where('window_start', '<', now - 2 * MAX_RATE_WINDOW_MS)
+      .delete();
   }
 }
 
 function assertRateLimit(limit: RateLimit): void {
-  if (!/^[a-z0-9_.]{1,48}$/.test(limit.name) || !Number.isInteger(limit.limit) || limit.limit < 1 || !Number.isInteger(limit.windowMs) || limit.windowMs < 1 || limit.windowMs > MAX_RATE_WINDOW_MS) {
+  if (
+    !/^[a-z0-9_.]{1,48}$/.test(limit.name) ||
+    !Number.isInteger(limit.limit) ||
+    limit.limit < 1 ||
+    !Number.isInteger(limit.windowMs) ||
+    limit.windowMs < 1 ||
+    limit.windowMs > MAX_RATE_WINDOW_MS
+  ) {
     throw new Error(`rate limit ${JSON.stringify(limit)} is invalid`);
   }
 }

@@ -62,8 +62,13 @@ export class AuditLog {
   }
 
   /** Newest first; `startingAfter` is an entry id (undefined result: no such entry). */
-  async list(q: Queryable, filter: { merchantId: string | undefined; limit: number; startingAfter: string | undefined }): Promise<{ entries: AuditEntryView[]; hasMore: boolean } | undefined> {
-    let query = q('audit_log').orderBy('seq', 'desc').limit(filter.limit + 1);
+  async list(
+    q: Queryable,
+    filter: { merchantId: string | undefined; limit: number; startingAfter: string | undefined },
+  ): Promise<{ entries: AuditEntryView[]; hasMore: boolean } | undefined> {
+    let query = q('audit_log')
+      .orderBy('seq', 'desc')
+      .limit(filter.limit + 1);
     if (filter.merchantId !== undefined) query = query.where({ merchant_id: filter.merchantId });
     if (filter.startingAfter !== undefined) {
       const cursor = await q('audit_log').where({ id: filter.startingAfter }).first();

@@ -287,7 +287,12 @@ export type BankResult =
   | ActionRequiredResult
   | ApprovedResult
   | { readonly kind: 'declined'; readonly reason: DeclineReason; readonly rawCode: string; readonly message: string }
-  | { readonly kind: 'technical_failure'; readonly reason: 'processing_error' | 'bank_unreachable'; readonly rawCode: string | undefined; readonly message: string }
+  | {
+      readonly kind: 'technical_failure';
+      readonly reason: 'processing_error' | 'bank_unreachable';
+      readonly rawCode: string | undefined;
+      readonly message: string;
+    }
   | { readonly kind: 'unknown'; readonly message: string };
 
 /** The bank approved the operation. */

@@ -45,7 +45,11 @@ export async function callBank<R extends BankResult | InquiryResult>(
   return answer;
 }
 
-async function answerOf<R extends BankResult | InquiryResult>(logger: Logger, what: string, call: () => Promise<R>): Promise<R | { kind: 'unknown'; message: string }> {
+async function answerOf<R extends BankResult | InquiryResult>(
+  logger: Logger,
+  what: string,
+  call: () => Promise<R>,
+): Promise<R | { kind: 'unknown'; message: string }> {
   try {
     return await call();
   } catch (error) {

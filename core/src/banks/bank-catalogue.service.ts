@@ -15,18 +15,27 @@ export type BankStatus = 'active' | 'withdrawn';
 
 const requirementSchema = z
   .object({
-    code: z.string().trim().regex(/^[a-z0-9_]{1,40}$/, 'must be lowercase letters, digits or _'),
+    code: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9_]{1,40}$/, 'must be lowercase letters, digits or _'),
     title: z.string().trim().min(1).max(200).superRefine(textRule('line')),
     description: z.string().trim().max(2000).superRefine(textRule('multiline')).default(''),
   })
   .strict();
 
-const currencyList = z.array(z.string().refine((c) => findCurrency(c) !== undefined, 'must be ISO 4217 codes this instance supports')).min(1).max(50);
+const currencyList = z
+  .array(z.string().refine((c) => findCurrency(c) !== undefined, 'must be ISO 4217 codes this instance supports'))
+  .min(1)
+  .max(50);
 
 /** POST /admin/v1/banks */
 export const createBankSchema = z
   .object({
-    code: z.string().trim().regex(/^[a-z0-9_-]{2,40}$/, 'must be 2 to 40 lowercase letters, digits, _ or -'),
+    code: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9_-]{2,40}$/, 'must be 2 to 40 lowercase letters, digits, _ or -'),
     name: z.string().trim().min(1).max(200).superRefine(textRule('line')),
     adapter_code: z.string().trim().min(1).max(40).superRefine(textRule('identifier')),
     currencies: currencyList,
@@ -100,7 +109,13 @@ export class BankCatalogueService {
 
   async create(input: z.output<typeof createBankSchema>): Promise<Bank> {
     if (!this.adapters.has(input.adapter_code)) {
-      throw new TenderError('bank_adapter_unknown', { param: 'adapter_code', message: `No bank adapter '${input.adapter_code}' is installed (installed: ${this.adapters.all().map((a) => a.code).join(', ')}).` });
+      throw new TenderError('bank_adapter_unknown', {
+        param: 'adapter_code',
+        message: `No bank adapter '${input.adapter_code}' is installed (installed: ${this.adapters
+          .all()
+          .map((a) => a.code)
+          .join(', ')}).`,
+      });
     }
     const requirements = input.requirements ?? this.adapters.get(input.adapter_code).contractRequirements();
     const now = this.clock.now();
@@ -116,7 +131,14 @@ export class BankCatalogueService {
           created_at: now,
           updated_at: now,
         });
-        await this.audit.record(trx, { actor: OPERATOR_ACTOR, action: 'bank.create', merchantId: undefined, objectType: 'bank', objectId: input.code, data: { ...input, requirements } });
+        await this.audit.record(trx, {
+          actor: OPERATOR_ACTOR,
+          action: 'bank.create',
+          merchantId: undefined,
+          objectType: 'bank',
+          objectId: input.code,
+          data: { ...input, requirements },
+        });
         return this.get(trx, input.code);
       });
     } catch (error) {
@@ -133,8 +155,17 @@ export class BankCatalogueService {
       if (input.currencies !== undefined) changes.currencies = JSON.stringify(input.currencies);
       if (input.requirements !== undefined) changes.requirements = JSON.stringify(input.requirements);
       if (input.status !== undefined) changes.status = input.status;
-      await trx('banks').where({ code }).update({ ...changes, updated_at: this.clock.now() });
-      await this.audit.record(trx, { actor: OPERATOR_ACTOR, action: input.status === 'withdrawn' ? 'bank.withdraw' : 'bank.update', merchantId: undefined, objectType: 'bank', objectId: code, data: input });
+      await trx('banks')
+        .where({ code })
+        .update({ ...changes, updated_at: this.clock.now() });
+      await this.audit.record(trx, {
+        actor: OPERATOR_ACTOR,
+        action: input.status === 'withdrawn' ? 'bank.withdraw' : 'bank.update',
+        merchantId: undefined,
+        objectType: 'bank',
+        objectId: code,
+        data: input,
+      });
       return this.get(trx, code);
     });
   }

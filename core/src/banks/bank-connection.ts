@@ -53,7 +53,15 @@ function fromRow(row: Record<string, unknown>): BankConnection {
 export class BankConnectionRepository {
   async create(
     q: Queryable,
-    input: { merchantId: string; livemode: boolean; bankCode: string; adapterCode: string; bankMerchantId: string; terminalId: string; currencies: readonly string[] },
+    input: {
+      merchantId: string;
+      livemode: boolean;
+      bankCode: string;
+      adapterCode: string;
+      bankMerchantId: string;
+      terminalId: string;
+      currencies: readonly string[];
+    },
     now: number,
   ): Promise<BankConnection> {
     const row = {

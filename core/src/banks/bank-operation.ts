@@ -64,7 +64,16 @@ function fromRow(row: Record<string, unknown>): BankOperation {
 export class BankOperationRepository {
   async create(
     q: Queryable,
-    input: { paymentId: string; refundId?: string; merchantId: string; livemode: boolean; kind: BankOperationKind; adapterCode: string; amount: number; currency: string },
+    input: {
+      paymentId: string;
+      refundId?: string;
+      merchantId: string;
+      livemode: boolean;
+      kind: BankOperationKind;
+      adapterCode: string;
+      amount: number;
+      currency: string;
+    },
     now: number,
     /** An authorization's route: the operation row is also its attempt (PaymentAttemptRepository). */
     route?: { readonly connectionId: string | null; readonly bankCode: string; readonly reason: string },
@@ -84,7 +93,9 @@ export class BankOperationRepository {
       created_at: now,
       updated_at: now,
     };
-    await q('bank_operations').insert(route === undefined ? row : { ...row, connection_id: route.connectionId, bank_code: route.bankCode, route_reason: route.reason.slice(0, 500) });
+    await q('bank_operations').insert(
+      route === undefined ? row : { ...row, connection_id: route.connectionId, bank_code: route.bankCode, route_reason: route.reason.slice(0, 500) },
+    );
     return fromRow(row);
   }
 
@@ -129,13 +140,17 @@ export class BankOperationRepository {
         : result.kind === 'declined'
           ? { status: 'declined', raw_code: result.rawCode, failure_code: result.reason, failure_message: result.message.slice(0, 500) }
           : { status: 'failed', raw_code: result.rawCode ?? null, failure_code: result.reason, failure_message: result.message.slice(0, 500) };
-    const changed = await q('bank_operations').where({ id: op.id, status: 'pending' }).update({ ...patch, updated_at: now });
+    const changed = await q('bank_operations')
+      .where({ id: op.id, status: 'pending' })
+      .update({ ...patch, updated_at: now });
     return changed === 1;
   }
 
   /** Records that a try went unanswered; the operation stays pending for the reconciler. */
   async touchUnknown(q: Queryable, op: BankOperation, message: string, now: number): Promise<void> {
-    await q('bank_operations').where({ id: op.id, status: 'pending' }).update({ failure_message: message.slice(0, 500), updated_at: now });
+    await q('bank_operations')
+      .where({ id: op.id, status: 'pending' })
+      .update({ failure_message: message.slice(0, 500), updated_at: now });
   }
 
   /** The bank answered "authenticate first": not pending (the reconciler leaves it), not settled. */
@@ -155,24 +170,36 @@ export class BankOperationRepository {
    * with `action_expired`. False when it was no longer held (a notification won).
    */
   async expireHeld(q: Queryable, op: BankOperation, now: number): Promise<boolean> {
-    const changed = await q('bank_operations').where({ id: op.id, status: 'action_required' })
-      .update({ status: 'failed', failure_code: EXPIRED_ACTION_CODE, failure_message: 'The buyer did not complete the payment before it expired.', updated_at: now });
+    const changed = await q('bank_operations')
+      .where({ id: op.id, status: 'action_required' })
+      .update({
+        status: 'failed',
+        failure_code: EXPIRED_ACTION_CODE,
+        failure_message: 'The buyer did not complete the payment before it expired.',
+        updated_at: now,
+      });
     return changed === 1;
   }
 
   /** A payment made after its expiry is accepted: the expired operation is pending again until the late answer is applied. */
   async reopenExpired(q: Queryable, op: BankOperation, now: number): Promise<boolean> {
-    const changed = await q('bank_operations').where({ id: op.id, status: 'failed', failure_code: EXPIRED_ACTION_CODE }).update({ status: 'pending', failure_code: null, failure_message: null, updated_at: now });
+    const changed = await q('bank_operations')
+      .where({ id: op.id, status: 'failed', failure_code: EXPIRED_ACTION_CODE })
+      .update({ status: 'pending', failure_code: null, failure_message: null, updated_at: now });
     return changed === 1;
   }
 
   /** A payment made after expiry was sent back: later copies of its notification find nothing to do. */
   async markLateReturned(q: Queryable, op: BankOperation, now: number): Promise<void> {
-    await q('bank_operations').where({ id: op.id, status: 'failed', failure_code: EXPIRED_ACTION_CODE }).update({ failure_code: 'late_payment_returned', failure_message: 'Paid after it had expired or closed; the money was returned.', updated_at: now });
+    await q('bank_operations')
+      .where({ id: op.id, status: 'failed', failure_code: EXPIRED_ACTION_CODE })
+      .update({ failure_code: 'late_payment_returned', failure_message: 'Paid after it had expired or closed; the money was returned.', updated_at: now });
   }
 
   /** Counts one more try before the reconciler asks the bank again. */
   async markRetry(q: Queryable, op: BankOperation, now: number): Promise<void> {
-    await q('bank_operations').where({ id: op.id, status: 'pending' }).update({ tries: op.tries + 1, updated_at: now });
+    await q('bank_operations')
+      .where({ id: op.id, status: 'pending' })
+      .update({ tries: op.tries + 1, updated_at: now });
   }
 }

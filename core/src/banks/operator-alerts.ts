@@ -59,7 +59,8 @@ export class BankOperatorAlerts implements BankAlertSink {
 
   async raise(alert: BankAlert): Promise<boolean> {
     // Looked up by id only: the alert comes from a bank operation, which carries no tenant context of its own.
-    const payment = (await this.db('payments').select('merchant_id', 'livemode').where({ id: alert.paymentId }).first()) as { merchant_id: string; livemode: unknown } | undefined;
+    const payment = (await this.db('payments').select('merchant_id', 'livemode').where({ id: alert.paymentId }).first()) as
+      { merchant_id: string; livemode: unknown } | undefined;
     if (payment === undefined) return false;
     const merchantId = String(payment.merchant_id);
     const livemode = Boolean(payment.livemode);
@@ -67,7 +68,16 @@ export class BankOperatorAlerts implements BankAlertSink {
     const summary = alert.summary.slice(0, 500);
     try {
       return await inTransaction(this.db, async (trx) => {
-        await trx('bank_operator_alerts').insert({ id: newId('bal'), kind: alert.kind, reference: alert.reference, merchant_id: merchantId, livemode, payment_id: alert.paymentId, summary, created_at: now });
+        await trx('bank_operator_alerts').insert({
+          id: newId('bal'),
+          kind: alert.kind,
+          reference: alert.reference,
+          merchant_id: merchantId,
+          livemode,
+          payment_id: alert.paymentId,
+          summary,
+          created_at: now,
+        });
         const data = { kind: alert.kind, reference: alert.reference, payment: alert.paymentId, summary };
         await this.outbox.record(trx, { merchantId, livemode, type: BANK_ALERT_EVENTS[alert.kind], objectType: 'payment', objectId: alert.paymentId, data });
         const to = this.config.operatorAlertEmail;

@@ -28,7 +28,8 @@ export async function ensureDemoWebAccounts(gateway: Gateway): Promise<DemoWebAc
   const accounts = gateway.container.resolve(WebAccountService);
   const dashboard = { email: 'owner@demo.example', password: randomToken(16) };
   const operator = { email: 'operator@demo.example', password: randomToken(16) };
-  if ((await accounts.findByEmail('merchant', dashboard.email)) !== undefined || (await accounts.findByEmail('operator', operator.email)) !== undefined) return undefined;
+  if ((await accounts.findByEmail('merchant', dashboard.email)) !== undefined || (await accounts.findByEmail('operator', operator.email)) !== undefined)
+    return undefined;
   await accounts.createMerchantUser({ merchantId, email: dashboard.email, role: 'owner', password: dashboard.password });
   await accounts.createOperator({ email: operator.email, password: operator.password });
   const demo = { dashboard, console: operator };

@@ -30,7 +30,7 @@ export class BrandingService {
     const row = await q('merchant_branding').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode }).first();
     if (row === undefined) return DEFAULT_BRANDING;
     const s = JSON.parse(String(row.settings)) as Partial<Branding>;
-    return { ...DEFAULT_BRANDING, ...s, template: (row.template) ?? null, updatedAt: Number(row.updated_at) };
+    return { ...DEFAULT_BRANDING, ...s, template: row.template ?? null, updatedAt: Number(row.updated_at) };
   }
 
   /** The branding `input` would produce, checked, without storing it (also used by the preview). */
@@ -59,7 +59,13 @@ export class BrandingService {
   async update(ctx: MerchantContext, input: BrandingInput): Promise<Branding> {
     const next = await this.merged(ctx, input);
     const { template, updatedAt, ...settings } = next;
-    const row = { merchant_id: ctx.merchantId, livemode: ctx.livemode, settings: JSON.stringify(settings), template, updated_at: updatedAt ?? this.clock.now() };
+    const row = {
+      merchant_id: ctx.merchantId,
+      livemode: ctx.livemode,
+      settings: JSON.stringify(settings),
+      template,
+      updated_at: updatedAt ?? this.clock.now(),
+    };
     await this.db('merchant_branding').insert(row).onConflict(['merchant_id', 'livemode']).merge(['settings', 'template', 'updated_at']);
     return next;
   }

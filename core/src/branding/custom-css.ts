@@ -5,38 +5,195 @@ export const CUSTOM_CSS_MAX_BYTES = 16_384;
 
 /** Properties merchant CSS may set. Nothing that positions over other parts of the page (position, z-index, inset). */
 export const CSS_PROPERTIES: ReadonlySet<string> = new Set([
-  'color', 'background', 'background-color', 'background-image', 'background-position', 'background-repeat', 'background-size', 'background-clip', 'background-origin',
-  'border', 'border-top', 'border-right', 'border-bottom', 'border-left', 'border-block', 'border-inline', 'border-block-start', 'border-block-end',
-  'border-inline-start', 'border-inline-end', 'border-color', 'border-style', 'border-width', 'border-radius',
-  'border-top-left-radius', 'border-top-right-radius', 'border-bottom-left-radius', 'border-bottom-right-radius', 'border-collapse', 'border-spacing',
-  'box-shadow', 'text-shadow', 'outline', 'outline-color', 'outline-style', 'outline-width', 'outline-offset', 'opacity',
-  'font', 'font-family', 'font-size', 'font-weight', 'font-style', 'font-variant', 'letter-spacing', 'word-spacing', 'line-height',
-  'text-align', 'text-transform', 'text-decoration', 'text-decoration-color', 'text-decoration-line', 'text-decoration-style', 'text-decoration-thickness',
-  'text-underline-offset', 'text-indent', 'text-overflow', 'white-space', 'word-break', 'overflow-wrap', 'hyphens', 'vertical-align', 'direction',
-  'margin', 'margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'margin-block', 'margin-inline', 'margin-block-start', 'margin-block-end',
-  'margin-inline-start', 'margin-inline-end',
-  'padding', 'padding-top', 'padding-right', 'padding-bottom', 'padding-left', 'padding-block', 'padding-inline', 'padding-block-start',
-  'padding-block-end', 'padding-inline-start', 'padding-inline-end',
-  'width', 'min-width', 'max-width', 'height', 'min-height', 'max-height', 'box-sizing', 'display', 'visibility', 'overflow', 'overflow-x', 'overflow-y',
-  'flex', 'flex-direction', 'flex-wrap', 'flex-grow', 'flex-shrink', 'flex-basis', 'justify-content', 'align-items', 'align-self', 'align-content', 'order',
-  'gap', 'row-gap', 'column-gap', 'grid-template-columns', 'grid-template-rows', 'grid-column', 'grid-row', 'grid-area', 'grid-template-areas',
-  'list-style-type', 'list-style-position', 'table-layout', 'caption-side', 'cursor', 'transition', 'transition-property', 'transition-duration',
-  'transition-timing-function', 'transform', 'filter', 'content', 'quotes', 'accent-color', 'aspect-ratio', 'object-fit',
+  'color',
+  'background',
+  'background-color',
+  'background-image',
+  'background-position',
+  'background-repeat',
+  'background-size',
+  'background-clip',
+  'background-origin',
+  'border',
+  'border-top',
+  'border-right',
+  'border-bottom',
+  'border-left',
+  'border-block',
+  'border-inline',
+  'border-block-start',
+  'border-block-end',
+  'border-inline-start',
+  'border-inline-end',
+  'border-color',
+  'border-style',
+  'border-width',
+  'border-radius',
+  'border-top-left-radius',
+  'border-top-right-radius',
+  'border-bottom-left-radius',
+  'border-bottom-right-radius',
+  'border-collapse',
+  'border-spacing',
+  'box-shadow',
+  'text-shadow',
+  'outline',
+  'outline-color',
+  'outline-style',
+  'outline-width',
+  'outline-offset',
+  'opacity',
+  'font',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'font-style',
+  'font-variant',
+  'letter-spacing',
+  'word-spacing',
+  'line-height',
+  'text-align',
+  'text-transform',
+  'text-decoration',
+  'text-decoration-color',
+  'text-decoration-line',
+  'text-decoration-style',
+  'text-decoration-thickness',
+  'text-underline-offset',
+  'text-indent',
+  'text-overflow',
+  'white-space',
+  'word-break',
+  'overflow-wrap',
+  'hyphens',
+  'vertical-align',
+  'direction',
+  'margin',
+  'margin-top',
+  'margin-right',
+  'margin-bottom',
+  'margin-left',
+  'margin-block',
+  'margin-inline',
+  'margin-block-start',
+  'margin-block-end',
+  'margin-inline-start',
+  'margin-inline-end',
+  'padding',
+  'padding-top',
+  'padding-right',
+  'padding-bottom',
+  'padding-left',
+  'padding-block',
+  'padding-inline',
+  'padding-block-start',
+  'padding-block-end',
+  'padding-inline-start',
+  'padding-inline-end',
+  'width',
+  'min-width',
+  'max-width',
+  'height',
+  'min-height',
+  'max-height',
+  'box-sizing',
+  'display',
+  'visibility',
+  'overflow',
+  'overflow-x',
+  'overflow-y',
+  'flex',
+  'flex-direction',
+  'flex-wrap',
+  'flex-grow',
+  'flex-shrink',
+  'flex-basis',
+  'justify-content',
+  'align-items',
+  'align-self',
+  'align-content',
+  'order',
+  'gap',
+  'row-gap',
+  'column-gap',
+  'grid-template-columns',
+  'grid-template-rows',
+  'grid-column',
+  'grid-row',
+  'grid-area',
+  'grid-template-areas',
+  'list-style-type',
+  'list-style-position',
+  'table-layout',
+  'caption-side',
+  'cursor',
+  'transition',
+  'transition-property',
+  'transition-duration',
+  'transition-timing-function',
+  'transform',
+  'filter',
+  'content',
+  'quotes',
+  'accent-color',
+  'aspect-ratio',
+  'object-fit',
 ]);
 
 /** Functions allowed in values; var() only reads the theme's own properties (--tender-*). */
 const CSS_FUNCTIONS: ReadonlySet<string> = new Set([
-  'rgb', 'rgba', 'hsl', 'hsla', 'calc', 'min', 'max', 'clamp', 'var', 'linear-gradient', 'radial-gradient', 'repeating-linear-gradient',
-  'repeating-radial-gradient', 'translate', 'translatex', 'translatey', 'scale', 'rotate', 'repeat', 'minmax', 'blur', 'brightness', 'contrast',
-  'grayscale', 'color-mix', 'cubic-bezier',
+  'rgb',
+  'rgba',
+  'hsl',
+  'hsla',
+  'calc',
+  'min',
+  'max',
+  'clamp',
+  'var',
+  'linear-gradient',
+  'radial-gradient',
+  'repeating-linear-gradient',
+  'repeating-radial-gradient',
+  'translate',
+  'translatex',
+  'translatey',
+  'scale',
+  'rotate',
+  'repeat',
+  'minmax',
+  'blur',
+  'brightness',
+  'contrast',
+  'grayscale',
+  'color-mix',
+  'cubic-bezier',
 ]);
 
 /** Properties whose url() may name an image (https only). */
 const IMAGE_PROPERTIES: ReadonlySet<string> = new Set(['background', 'background-image']);
 
 const PSEUDO_CLASSES: ReadonlySet<string> = new Set([
-  'hover', 'focus', 'focus-visible', 'focus-within', 'active', 'first-child', 'last-child', 'only-child', 'nth-child', 'nth-last-child',
-  'first-of-type', 'last-of-type', 'nth-of-type', 'empty', 'root', 'not', 'is', 'where', 'lang', 'dir',
+  'hover',
+  'focus',
+  'focus-visible',
+  'focus-within',
+  'active',
+  'first-child',
+  'last-child',
+  'only-child',
+  'nth-child',
+  'nth-last-child',
+  'first-of-type',
+  'last-of-type',
+  'nth-of-type',
+  'empty',
+  'root',
+  'not',
+  'is',
+  'where',
+  'lang',
+  'dir',
 ]);
 const PSEUDO_ELEMENTS: ReadonlySet<string> = new Set(['before', 'after', 'first-line', 'first-letter', 'marker', 'selection']);
 const AT_RULES: ReadonlySet<string> = new Set(['media']);
@@ -69,10 +226,12 @@ export function checkCustomCss(css: string): string {
     throw new TenderError('custom_css_invalid', { param: 'custom_css', message: `Custom CSS is limited to ${CUSTOM_CSS_MAX_BYTES} bytes.` });
   }
   const { ast, syntaxError } = parse(css);
-  if (syntaxError !== undefined) throw new TenderError('custom_css_invalid', { param: 'custom_css', message: `Line ${syntaxError.line}: ${syntaxError.reason}.` });
+  if (syntaxError !== undefined)
+    throw new TenderError('custom_css_invalid', { param: 'custom_css', message: `Line ${syntaxError.line}: ${syntaxError.reason}.` });
   const problems = check(ast, false);
   const first = problems[0];
-  if (first !== undefined) throw new TenderError('custom_css_invalid', { param: 'custom_css', message: `Line ${first.node.loc?.start.line ?? 1}: ${first.reason}.` });
+  if (first !== undefined)
+    throw new TenderError('custom_css_invalid', { param: 'custom_css', message: `Line ${first.node.loc?.start.line ?? 1}: ${first.reason}.` });
   return css.trim();
 }
 
@@ -143,11 +302,15 @@ function checkTopLevel(node: csstree.CssNode, problems: CssProblem[]): boolean {
     if (node.prelude !== null && !plainPrelude(node.prelude)) return fail(problems, node, `the @${name} condition may hold only media features`);
     if (node.block === null) return fail(problems, node, `@${name} needs a block`);
     let ok = true;
-    filterList(node.block.children, (child) => {
-      const kept = child.type === 'Rule' ? checkRule(child, problems) : fail(problems, child, `only rules are allowed inside @${name}`);
-      ok &&= kept;
-      return kept;
-    }, true);
+    filterList(
+      node.block.children,
+      (child) => {
+        const kept = child.type === 'Rule' ? checkRule(child, problems) : fail(problems, child, `only rules are allowed inside @${name}`);
+        ok &&= kept;
+        return kept;
+      },
+      true,
+    );
     return ok || node.block.children.size > 0;
   }
   if (node.type === 'Rule') return checkRule(node, problems);
@@ -163,7 +326,11 @@ function checkRule(rule: csstree.Rule, problems: CssProblem[]): boolean {
   });
   if (!selectorOk) return false;
   const before = problems.length;
-  filterList(rule.block.children, (d) => (d.type === 'Declaration' ? checkDeclaration(d, problems) : fail(problems, d, 'only declarations are allowed in a rule')), true);
+  filterList(
+    rule.block.children,
+    (d) => (d.type === 'Declaration' ? checkDeclaration(d, problems) : fail(problems, d, 'only declarations are allowed in a rule')),
+    true,
+  );
   return problems.length === before || rule.block.children.size > 0;
 }
 
@@ -250,7 +417,23 @@ function imageUrlProblem(value: string): string | undefined {
 function plainPrelude(prelude: csstree.AtrulePrelude | csstree.Raw): boolean {
   let ok = true;
   csstree.walk(prelude, (n) => {
-    if (['AtrulePrelude', 'MediaQueryList', 'MediaQuery', 'Condition', 'Feature', 'FeatureRange', 'MediaFeature', 'Number', 'Dimension', 'Ratio', 'Identifier', 'Parentheses', 'Comparison'].includes(n.type)) {
+    if (
+      [
+        'AtrulePrelude',
+        'MediaQueryList',
+        'MediaQuery',
+        'Condition',
+        'Feature',
+        'FeatureRange',
+        'MediaFeature',
+        'Number',
+        'Dimension',
+        'Ratio',
+        'Identifier',
+        'Parentheses',
+        'Comparison',
+      ].includes(n.type)
+    ) {
       if (n.type === 'Identifier' && !PLAIN_NAME.test(n.name)) ok = false;
       return;
     }

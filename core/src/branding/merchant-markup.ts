@@ -12,10 +12,73 @@ import { Parser } from 'htmlparser2';
  * published XSS vectors through it in Chromium.
  */
 export const MERCHANT_TAGS: readonly string[] = [
-  'a', 'abbr', 'address', 'article', 'aside', 'b', 'bdi', 'bdo', 'blockquote', 'br', 'caption', 'cite', 'code', 'col', 'colgroup',
-  'dd', 'del', 'details', 'dfn', 'div', 'dl', 'dt', 'em', 'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'header', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'main', 'mark', 'nav', 'ol', 'p', 'pre', 'q', 's', 'samp', 'section', 'small',
-  'span', 'strong', 'sub', 'summary', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'time', 'tr', 'u', 'ul', 'var', 'wbr',
+  'a',
+  'abbr',
+  'address',
+  'article',
+  'aside',
+  'b',
+  'bdi',
+  'bdo',
+  'blockquote',
+  'br',
+  'caption',
+  'cite',
+  'code',
+  'col',
+  'colgroup',
+  'dd',
+  'del',
+  'details',
+  'dfn',
+  'div',
+  'dl',
+  'dt',
+  'em',
+  'figcaption',
+  'figure',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'i',
+  'img',
+  'ins',
+  'kbd',
+  'li',
+  'main',
+  'mark',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'q',
+  's',
+  'samp',
+  'section',
+  'small',
+  'span',
+  'strong',
+  'sub',
+  'summary',
+  'sup',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'time',
+  'tr',
+  'u',
+  'ul',
+  'var',
+  'wbr',
 ];
 
 /** Attributes every allowed element may carry. */
@@ -41,7 +104,8 @@ const IMAGE_SCHEMES = ['https', 'data'];
 
 const LENGTH = /^(?:(?:-?\d*\.?\d+(?:px|em|rem|%|vh|vw|ch|ex)?|auto)\s*){1,4}$/i;
 const COLOUR = /^(?:#[0-9a-f]{3,8}|[a-z]{3,20}|rgba?\(\s*[\d.%\s,/]+\)|hsla?\(\s*[\d.%\s,/deg]+\))$/i;
-const BORDER = /^(?:(?:-?\d*\.?\d+(?:px|em|rem)?|none|solid|dashed|dotted|double|thin|medium|thick|#[0-9a-f]{3,8}|[a-z]{3,20}|rgba?\(\s*[\d.%\s,/]+\))\s*){1,3}$/i;
+const BORDER =
+  /^(?:(?:-?\d*\.?\d+(?:px|em|rem)?|none|solid|dashed|dotted|double|thin|medium|thick|#[0-9a-f]{3,8}|[a-z]{3,20}|rgba?\(\s*[\d.%\s,/]+\))\s*){1,3}$/i;
 
 /** style="" properties a merchant element may set, each with the values it takes (no url(), no functions but colours). */
 export const MERCHANT_STYLE_PROPERTIES: Readonly<Record<string, RegExp[]>> = {
@@ -55,12 +119,29 @@ export const MERCHANT_STYLE_PROPERTIES: Readonly<Record<string, RegExp[]>> = {
   'text-transform': [/^(?:none|uppercase|lowercase|capitalize)$/],
   'letter-spacing': [LENGTH, /^normal$/],
   'line-height': [LENGTH, /^normal$/, /^\d*\.?\d+$/],
-  margin: [LENGTH], 'margin-top': [LENGTH], 'margin-bottom': [LENGTH], 'margin-left': [LENGTH], 'margin-right': [LENGTH],
-  'margin-block': [LENGTH], 'margin-inline': [LENGTH],
-  padding: [LENGTH], 'padding-top': [LENGTH], 'padding-bottom': [LENGTH], 'padding-left': [LENGTH], 'padding-right': [LENGTH],
-  'padding-block': [LENGTH], 'padding-inline': [LENGTH],
-  width: [LENGTH], 'max-width': [LENGTH], 'min-width': [LENGTH], height: [LENGTH], 'max-height': [LENGTH],
-  border: [BORDER], 'border-top': [BORDER], 'border-bottom': [BORDER], 'border-radius': [LENGTH],
+  margin: [LENGTH],
+  'margin-top': [LENGTH],
+  'margin-bottom': [LENGTH],
+  'margin-left': [LENGTH],
+  'margin-right': [LENGTH],
+  'margin-block': [LENGTH],
+  'margin-inline': [LENGTH],
+  padding: [LENGTH],
+  'padding-top': [LENGTH],
+  'padding-bottom': [LENGTH],
+  'padding-left': [LENGTH],
+  'padding-right': [LENGTH],
+  'padding-block': [LENGTH],
+  'padding-inline': [LENGTH],
+  width: [LENGTH],
+  'max-width': [LENGTH],
+  'min-width': [LENGTH],
+  height: [LENGTH],
+  'max-height': [LENGTH],
+  border: [BORDER],
+  'border-top': [BORDER],
+  'border-bottom': [BORDER],
+  'border-radius': [LENGTH],
   display: [/^(?:block|inline|inline-block|flex|inline-flex|grid|none)$/],
   gap: [LENGTH],
   'vertical-align': [/^(?:top|middle|bottom|baseline)$/],
@@ -81,7 +162,24 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowedStyles: { '*': MERCHANT_STYLE_PROPERTIES },
   parseStyleAttributes: true,
   // Content of these is dropped with the element (the others keep their text, escaped).
-  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'template', 'select', 'svg', 'math', 'object', 'plaintext'],
+  nonTextTags: [
+    'script',
+    'style',
+    'textarea',
+    'option',
+    'noscript',
+    'title',
+    'xmp',
+    'iframe',
+    'noembed',
+    'noframes',
+    'template',
+    'select',
+    'svg',
+    'math',
+    'object',
+    'plaintext',
+  ],
   disallowedTagsMode: 'discard',
   allowVulnerableTags: false,
   enforceHtmlBoundary: false,
@@ -150,13 +248,15 @@ function tagProblem(name: string, attributes: Record<string, string>, placeholde
   if (placeholders.includes(name)) return undefined;
   if (!MERCHANT_TAGS.includes(name)) {
     if (name === 'script') return '<script> is not allowed; the page brings its own script';
-    if (['form', 'input', 'button', 'select', 'textarea', 'option'].includes(name)) return `<${name}> is not allowed: the payment form is the gateway's ({{> card_form}})`;
+    if (['form', 'input', 'button', 'select', 'textarea', 'option'].includes(name))
+      return `<${name}> is not allowed: the payment form is the gateway's ({{> card_form}})`;
     return `<${name}> is not allowed in a payment page template`;
   }
   const allowed = [...(ELEMENT_ATTRIBUTES[name] ?? []), ...GLOBAL_ATTRIBUTES];
   for (const [attribute, value] of Object.entries(attributes)) {
     if (/^on/i.test(attribute)) return `event handler attributes (${attribute}) are not allowed`;
-    if (!allowed.includes(attribute) && !(attribute.startsWith('aria-') && allowed.includes('aria-*'))) return `the attribute ${attribute} is not allowed on <${name}>`;
+    if (!allowed.includes(attribute) && !(attribute.startsWith('aria-') && allowed.includes('aria-*')))
+      return `the attribute ${attribute} is not allowed on <${name}>`;
     if (attribute === 'target' && value !== '_blank') return 'target may only be _blank';
     if (attribute === 'style') {
       const reason = styleProblem(value);
@@ -179,9 +279,16 @@ function styleProblem(style: string): string | undefined {
     if (declaration.trim() === '') continue;
     const colon = declaration.indexOf(':');
     const property = (colon < 0 ? declaration : declaration.slice(0, colon)).trim().toLowerCase();
-    const value = colon < 0 ? '' : declaration.slice(colon + 1).replace(/!important\s*$/i, '').trim();
+    const value =
+      colon < 0
+        ? ''
+        : declaration
+            .slice(colon + 1)
+            .replace(/!important\s*$/i, '')
+            .trim();
     const patterns = MERCHANT_STYLE_PROPERTIES[property];
-    if (patterns === undefined) return `style: the property ${property} is not allowed (allowed: ${Object.keys(MERCHANT_STYLE_PROPERTIES).join(', ')}; use custom_css for more)`;
+    if (patterns === undefined)
+      return `style: the property ${property} is not allowed (allowed: ${Object.keys(MERCHANT_STYLE_PROPERTIES).join(', ')}; use custom_css for more)`;
     if (!patterns.some((p) => p.test(value))) return `style: the value of ${property} is not allowed`;
   }
   return undefined;

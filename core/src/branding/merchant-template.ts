@@ -76,7 +76,7 @@ export function compileMerchantTemplate(env: typeof Handlebars, source: string):
     // Handlebars compiles lazily; render once with no data so compile errors surface now.
     template({}, RUNTIME_OPTIONS);
   } catch (error) {
-    throw invalid(1, error instanceof Error ? error.message.split('\n')[0] ?? 'cannot compile' : 'cannot compile');
+    throw invalid(1, error instanceof Error ? (error.message.split('\n')[0] ?? 'cannot compile') : 'cannot compile');
   }
   checkMarkup(source);
   return template;
@@ -125,13 +125,13 @@ class TemplateChecker extends Handlebars.Visitor {
   }
 
   override BlockStatement(node: hbs.AST.BlockStatement): void {
-    const name = node.path.type === 'PathExpression' ? (node.path).original : '';
+    const name = node.path.type === 'PathExpression' ? node.path.original : '';
     if (!ALLOWED_BLOCK_HELPERS.includes(name)) this.fail(node, `block helper '${name}' is not allowed (allowed: ${ALLOWED_BLOCK_HELPERS.join(', ')})`);
     super.BlockStatement(node);
   }
 
   override PartialStatement(node: hbs.AST.PartialStatement): void {
-    const name = node.name.type === 'PathExpression' ? (node.name).original : '';
+    const name = node.name.type === 'PathExpression' ? node.name.original : '';
     if (!ALLOWED_PARTIALS.includes(name)) this.fail(node, `partial '${name}' is not allowed (allowed: ${ALLOWED_PARTIALS.join(', ')})`);
     else if (node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0) this.fail(node, 'partials take no parameters');
     else this.partials.add(name);
@@ -156,6 +156,7 @@ class TemplateChecker extends Handlebars.Visitor {
   override PathExpression(node: hbs.AST.PathExpression): void {
     const bad = node.parts.find((p) => FORBIDDEN_NAMES.has(p));
     if (bad !== undefined) this.fail(node, `'${bad}' cannot be read`);
-    if (node.data && node.parts[0] !== 'index' && node.parts[0] !== 'key' && node.parts[0] !== 'first' && node.parts[0] !== 'last' && node.parts[0] !== 'root') this.fail(node, `@${node.parts[0] ?? ''} is not available`);
+    if (node.data && node.parts[0] !== 'index' && node.parts[0] !== 'key' && node.parts[0] !== 'first' && node.parts[0] !== 'last' && node.parts[0] !== 'root')
+      this.fail(node, `@${node.parts[0] ?? ''} is not available`);
   }
 }

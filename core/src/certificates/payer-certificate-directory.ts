@@ -18,7 +18,11 @@ export interface PayerCertificateDirectory {
   /** The active CA as the console shows it. */
   activeCa(): Promise<PayerCaSummary | undefined>;
   /** Issued certificates, newest first. */
-  list(filter: { readonly payerId?: string | undefined; readonly status?: 'valid' | 'revoked' | undefined; readonly limit: number }): Promise<PayerCertificateSummary[]>;
+  list(filter: {
+    readonly payerId?: string | undefined;
+    readonly status?: 'valid' | 'revoked' | undefined;
+    readonly limit: number;
+  }): Promise<PayerCertificateSummary[]>;
 }
 
 export interface PayerCaSummary {

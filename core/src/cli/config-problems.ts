@@ -27,7 +27,10 @@ const MAX_PASSES = 100;
  * const { problems } = findConfigProblems({ PORT: 'eighty', TENDER_MASTER_KEY: 'short' }, process.cwd());
  * // [{ variable: 'PORT', ... }, { variable: 'TENDER_MASTER_KEY', message: 'TENDER_MASTER_KEY must be base64 of exactly 32 bytes ...' }]
  */
-export function findConfigProblems(env: Readonly<Record<string, string | undefined>>, cwd: string): { problems: ConfigProblem[]; config: TenderConfig | undefined } {
+export function findConfigProblems(
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): { problems: ConfigProblem[]; config: TenderConfig | undefined } {
   const remaining: Record<string, string | undefined> = { ...env };
   const problems: ConfigProblem[] = [];
   const reported = new Set<string>();
@@ -83,6 +86,9 @@ function withoutName(line: string, variable: string): string {
 
 /** "invalid configuration:\n  A: ...\n  B: ..." or a single sentence. */
 function messageLines(message: string): string[] {
-  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return lines[0] === 'invalid configuration:' ? lines.slice(1) : lines;
 }

@@ -45,8 +45,10 @@ export function checkSurroundings(config: TenderConfig, env: Readonly<Record<str
     const certificate = readPem('TENDER_TLS_CERT_FILE', tlsCertFile, errors, (pem) => new X509Certificate(pem));
     const key = readPem('TENDER_TLS_KEY_FILE', tlsKeyFile, errors, (pem) => createPrivateKey(pem));
     if (certificate !== undefined && key !== undefined) {
-      if (!certificate.checkPrivateKey(key)) errors.push({ variable: 'TENDER_TLS_KEY_FILE', message: `${tlsKeyFile} is not the key of the certificate in ${tlsCertFile}` });
-      if (Date.parse(certificate.validTo) < Date.now()) errors.push({ variable: 'TENDER_TLS_CERT_FILE', message: `the certificate in ${tlsCertFile} expired on ${certificate.validTo}` });
+      if (!certificate.checkPrivateKey(key))
+        errors.push({ variable: 'TENDER_TLS_KEY_FILE', message: `${tlsKeyFile} is not the key of the certificate in ${tlsCertFile}` });
+      if (Date.parse(certificate.validTo) < Date.now())
+        errors.push({ variable: 'TENDER_TLS_CERT_FILE', message: `the certificate in ${tlsCertFile} expired on ${certificate.validTo}` });
     }
   }
   check('TENDER_PLUGINS', () => {
@@ -56,11 +58,30 @@ export function checkSurroundings(config: TenderConfig, env: Readonly<Record<str
 
   // From the environment: the loaded config may have been loaded without NODE_ENV (config-problems.ts).
   if (env.NODE_ENV === 'production') {
-    check('TENDER_PUBLIC_URL', () => (env.TENDER_PUBLIC_URL === undefined ? `not set: links in e-mails, webhooks and certificates would point to ${config.publicUrl}` : undefined), warnings);
-    check('TENDER_PUBLIC_URL', () => (env.TENDER_PUBLIC_URL !== undefined && !config.publicUrl.startsWith('https://') ? 'not https: buyers would send card data in the clear' : undefined), warnings);
-    check('DATABASE_URL', () => (config.database.client === 'sqlite' ? 'SQLite: one process only, no replication; MariaDB is the production database (docs/operations.md)' : undefined), warnings);
+    check(
+      'TENDER_PUBLIC_URL',
+      () => (env.TENDER_PUBLIC_URL === undefined ? `not set: links in e-mails, webhooks and certificates would point to ${config.publicUrl}` : undefined),
+      warnings,
+    );
+    check(
+      'TENDER_PUBLIC_URL',
+      () =>
+        env.TENDER_PUBLIC_URL !== undefined && !config.publicUrl.startsWith('https://') ? 'not https: buyers would send card data in the clear' : undefined,
+      warnings,
+    );
+    check(
+      'DATABASE_URL',
+      () =>
+        config.database.client === 'sqlite' ? 'SQLite: one process only, no replication; MariaDB is the production database (docs/operations.md)' : undefined,
+      warnings,
+    );
   } else {
-    check('NODE_ENV', () => `not production: ${env.TENDER_MASTER_KEY === undefined ? 'the master key is generated into the data directory, ' : ''}test-mode conveniences are on`, warnings);
+    check(
+      'NODE_ENV',
+      () =>
+        `not production: ${env.TENDER_MASTER_KEY === undefined ? 'the master key is generated into the data directory, ' : ''}test-mode conveniences are on`,
+      warnings,
+    );
   }
   return { errors, warnings };
 }

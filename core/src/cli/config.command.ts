@@ -20,7 +20,12 @@ export class ConfigUsageError extends Error {}
  * const code = await configCommand(['check'], { PORT: 'x' }, process.stdout, process.cwd());
  * // prints "PORT: Expected number, received nan" and returns 1
  */
-export async function configCommand(argv: string[], env: Readonly<Record<string, string | undefined>>, out: NodeJS.WritableStream, cwd: string): Promise<number> {
+export async function configCommand(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+  out: NodeJS.WritableStream,
+  cwd: string,
+): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -46,7 +51,9 @@ export async function configCommand(argv: string[], env: Readonly<Record<string,
   }
   if (config !== undefined) {
     const database = config.database.client === 'sqlite' ? `SQLite ${config.database.filename}` : `MySQL/MariaDB ${redactPassword(config.database.url)}`;
-    out.write(`configuration OK: ${config.production ? 'production' : 'not production'}, ${database}${parsed.values.connect === true ? ' (connected)' : ''}, public URL ${config.publicUrl}, listening on ${config.host}:${config.port}\n`);
+    out.write(
+      `configuration OK: ${config.production ? 'production' : 'not production'}, ${database}${parsed.values.connect === true ? ' (connected)' : ''}, public URL ${config.publicUrl}, listening on ${config.host}:${config.port}\n`,
+    );
   }
   return 0;
 }

@@ -33,7 +33,12 @@ export async function operatorCommand(config: TenderConfig, argv: string[], out:
       out.write(`${links.urlFor(account, await links.create(account.id, PASSWORD_LINK_TTL.resetMs))}\n`);
       return 0;
     }
-    const rows = (await gateway.db('web_accounts').where({ realm: 'operator' }).orderBy('created_at').limit(500).select('id', 'email', 'totp_enabled')) as Array<{ id: string; email: string; totp_enabled: number | boolean }>;
+    const rows = (await gateway
+      .db('web_accounts')
+      .where({ realm: 'operator' })
+      .orderBy('created_at')
+      .limit(500)
+      .select('id', 'email', 'totp_enabled')) as Array<{ id: string; email: string; totp_enabled: number | boolean }>;
     for (const r of rows) out.write(`${r.id}  ${r.email}${r.totp_enabled ? '  (TOTP)' : ''}\n`);
     return 0;
   } finally {

@@ -27,7 +27,14 @@ export interface OperatorBrand {
 }
 
 /** The brand of an instance that sets none (and of renderers built without a configuration). */
-export const DEFAULT_BRAND: OperatorBrand = { name: 'Tender', logoUrl: undefined, color: undefined, domain: 'localhost', supportEmail: undefined, supportPhone: undefined };
+export const DEFAULT_BRAND: OperatorBrand = {
+  name: 'Tender',
+  logoUrl: undefined,
+  color: undefined,
+  domain: 'localhost',
+  supportEmail: undefined,
+  supportPhone: undefined,
+};
 
 /** Text shown as is in pages and e-mail headers: no markup, no line breaks. */
 const plainName = z
@@ -41,13 +48,22 @@ const schema = z.object({
   TENDER_BRAND_LOGO_URL: z
     .string()
     .max(2048)
-    .refine((u) => /^https:\/\/[^\s"'<>]+$/.test(u) || /^\/(?!\/)[^\s"'<>]*$/.test(u), 'must be an https URL or a path on the gateway such as /pay/assets/logo.svg')
+    .refine(
+      (u) => /^https:\/\/[^\s"'<>]+$/.test(u) || /^\/(?!\/)[^\s"'<>]*$/.test(u),
+      'must be an https URL or a path on the gateway such as /pay/assets/logo.svg',
+    )
     .optional(),
-  TENDER_BRAND_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour #rrggbb').optional(),
+  TENDER_BRAND_COLOR: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour #rrggbb')
+    .optional(),
   TENDER_BRAND_DOMAIN: z
     .string()
     .max(253)
-    .regex(/^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/, 'must be a domain name such as pay.example.com')
+    .regex(
+      /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/,
+      'must be a domain name such as pay.example.com',
+    )
     .optional(),
   TENDER_SUPPORT_EMAIL: z.string().optional(),
   TENDER_SUPPORT_PHONE: z.string().optional(),

@@ -101,8 +101,7 @@ export interface CertificatesConfig {
 }
 
 export type DatabaseConfig =
-  | { readonly client: 'sqlite'; readonly filename: string; readonly embeddedDefault: boolean }
-  | { readonly client: 'mysql'; readonly url: string };
+  { readonly client: 'sqlite'; readonly filename: string; readonly embeddedDefault: boolean } | { readonly client: 'mysql'; readonly url: string };
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -113,7 +112,10 @@ const envSchema = z.object({
   TENDER_PUBLIC_URL: z.string().url().optional(),
   TENDER_ADMIN_TOKEN: z.string().min(16, 'TENDER_ADMIN_TOKEN must be at least 16 characters').optional(),
   TENDER_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  TENDER_METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,512}$/, 'TENDER_METRICS_TOKEN must be 16 to 512 printable characters without spaces').optional(),
+  TENDER_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,512}$/, 'TENDER_METRICS_TOKEN must be 16 to 512 printable characters without spaces')
+    .optional(),
   TENDER_MASTER_KEY: z.string().optional(),
   TENDER_PREVIOUS_MASTER_KEYS: z.string().optional(),
   TENDER_PLUGINS: z.string().optional(),
@@ -135,7 +137,12 @@ const envSchema = z.object({
     .refine((u) => /^https?:\/\/[^?#]+$/.test(u), 'TENDER_CA_PUBLICATION_URL must be an http(s) URL without query or fragment')
     .optional(),
   TENDER_TEMPLATES_DIR: z.string().optional(),
-  TENDER_PAGE_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  TENDER_PAGE_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(30),
   TENDER_PAGE_SUBMITS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   TENDER_PAGE_SUBMITS_PER_PAYMENT: z.coerce.number().int().min(1).default(10),
   TENDER_TRUST_PROXY: z.string().default('false'),
@@ -208,7 +215,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     idempotencyTtlMs: e.TENDER_IDEMPOTENCY_TTL_HOURS * 3600_000,
     dbPoolMax: e.TENDER_DB_POOL_MAX,
     // A demo merchant helps a newcomer on the embedded default; never in production unless asked for.
-    createDemoMerchant: e.TENDER_DEMO_MERCHANT === undefined ? !production && database.client === 'sqlite' && database.embeddedDefault : e.TENDER_DEMO_MERCHANT === 'true',
+    createDemoMerchant:
+      e.TENDER_DEMO_MERCHANT === undefined ? !production && database.client === 'sqlite' && database.embeddedDefault : e.TENDER_DEMO_MERCHANT === 'true',
     testModeHours: e.TENDER_TEST_MODE_HOURS,
     // Production refuses the sandbox's test card numbers on live payments; a trial's live mode against tender-bank-sim uses them.
     liveTestCards: e.TENDER_LIVE_TEST_CARDS ?? (production ? 'refuse' : 'allow'),
@@ -272,5 +280,8 @@ function assertMasterKey(value: string, name: string): void {
 }
 
 function splitList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }

@@ -51,16 +51,30 @@ const schema = z.object({
   TENDER_WEBHOOK_RETRY_MAX_MS: ms(6 * 3600_000),
   TENDER_WEBHOOK_RETRY_WINDOW_MS: ms(3 * DAY),
   TENDER_WEBHOOK_ORDER_HOLD_MS: ms(3600_000),
-  TENDER_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  TENDER_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
   TENDER_MAIL_FROM: z.string().min(3).optional(),
   TENDER_EMAIL_LOCALE: z.enum(['en', 'ru', 'ar']).default('en'),
   TENDER_EMAIL_RETRY_BASE_MS: ms(30_000),
   TENDER_EMAIL_RETRY_MAX_MS: ms(3600_000),
   TENDER_EMAIL_RETRY_WINDOW_MS: ms(7 * DAY),
-  TENDER_DASHBOARD_URL: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').optional(),
-  TENDER_CONSOLE_URL: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').optional(),
+  TENDER_DASHBOARD_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+    .optional(),
+  TENDER_CONSOLE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+    .optional(),
   TENDER_SUPPORT_EMAIL: z.string().email().max(320).optional(),
-  TENDER_SUPPORT_PHONE: z.string().regex(/^\+?[0-9 ()-]{5,30}$/, 'must be a phone number (digits, spaces, + ( ) -)').optional(),
+  TENDER_SUPPORT_PHONE: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{5,30}$/, 'must be a phone number (digits, spaces, + ( ) -)')
+    .optional(),
   TENDER_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Moscow').default('UTC'),
   TENDER_TEST_MODE_WARNING_HOURS: z.coerce.number().int().min(0).max(720).default(24),
 });
@@ -76,7 +90,11 @@ export function isTimeZone(name: string): boolean {
 }
 
 /** `brand` names the default sender (`<brand> <no-reply@<brand domain>>`); without it, Tender at the public URL's host. */
-export function loadNotificationsConfig(env: Record<string, string | undefined>, publicUrl: string, brand?: { readonly name: string; readonly domain: string }): NotificationsConfig | { error: string[] } {
+export function loadNotificationsConfig(
+  env: Record<string, string | undefined>,
+  publicUrl: string,
+  brand?: { readonly name: string; readonly domain: string },
+): NotificationsConfig | { error: string[] } {
   const parsed = schema.safeParse(env);
   if (!parsed.success) return { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
   const e = parsed.data;

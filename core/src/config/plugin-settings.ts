@@ -60,7 +60,7 @@ export function loadPluginSettings(env: Record<string, string | undefined>, cwd:
   }
   const problem = fileProblem(parsed);
   if (problem !== undefined) return { error: `TENDER_CONFIG_FILE ${file}: ${problem}` };
-  const plugins = ((parsed as { plugins?: Record<string, Record<string, unknown>> }).plugins ?? {});
+  const plugins = (parsed as { plugins?: Record<string, Record<string, unknown>> }).plugins ?? {};
   return { file, fromFile: plugins, variables, deprecated };
 }
 

@@ -83,7 +83,9 @@ export async function rollbackPlugin(db: Knex, plugin: MigratingPlugin, keep?: s
 
 /** Every recorded plugin migration, oldest record first. */
 export async function appliedPluginMigrations(db: Knex): Promise<AppliedPluginMigration[]> {
-  const rows: Array<{ plugin: string; name: string; ran_at: number | string; adopted_from: string | null }> = await db(TABLE).select().orderBy([{ column: 'ran_at' }, { column: 'plugin' }, { column: 'name' }]);
+  const rows: Array<{ plugin: string; name: string; ran_at: number | string; adopted_from: string | null }> = await db(TABLE)
+    .select()
+    .orderBy([{ column: 'ran_at' }, { column: 'plugin' }, { column: 'name' }]);
   return rows.map((r) => ({ plugin: r.plugin, name: r.name, ranAt: Number(r.ran_at), adoptedFrom: r.adopted_from }));
 }
 
@@ -95,7 +97,8 @@ async function withLock(db: Knex, work: () => Promise<void>): Promise<void> {
       .andWhere((w) => w.whereNull('locked_at').orWhere('locked_at', '<', now - STALE_LOCK_MS))
       .update({ locked_at: now });
     if (taken === 1) break;
-    if (step >= LOCK_WAIT_STEPS) throw new PluginError(`plugin migrations are locked by another process (${LOCK}); if none is running, set its locked_at to NULL`);
+    if (step >= LOCK_WAIT_STEPS)
+      throw new PluginError(`plugin migrations are locked by another process (${LOCK}); if none is running, set its locked_at to NULL`);
     await new Promise((resolve) => setTimeout(resolve, LOCK_WAIT_STEP_MS));
   }
   try {

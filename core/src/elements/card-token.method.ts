@@ -57,7 +57,17 @@ export class CardTokenPaymentMethod implements PaymentMethod<CardTokenInput> {
     const pan = await this.vault.reveal(token.vaultId, ctx.merchantId, ctx.livemode);
     if (pan === undefined) throw notFound('card_token', input.id);
     return {
-      bank: { kind: 'card', card: { number: pan, expMonth: token.expMonth, expYear: token.expYear, cvc, holderName: undefined, ...(context.setupFutureUsage === null ? {} : { storedCredential: { initiator: 'cardholder', sequence: 'first' } }) } },
+      bank: {
+        kind: 'card',
+        card: {
+          number: pan,
+          expMonth: token.expMonth,
+          expYear: token.expYear,
+          cvc,
+          holderName: undefined,
+          ...(context.setupFutureUsage === null ? {} : { storedCredential: { initiator: 'cardholder', sequence: 'first' } }),
+        },
+      },
       routing: { brand: token.brand, bin: token.bin },
       risk: { fingerprint: token.fingerprint, brand: token.brand, bin: token.bin, last4: token.last4, expMonth: token.expMonth, expYear: token.expYear },
       authenticable: true,
@@ -68,7 +78,15 @@ export class CardTokenPaymentMethod implements PaymentMethod<CardTokenInput> {
         this.cvcs.takeFor(token.id, trx);
       },
       // The token's vault row becomes the payment's card: the token is spent, nothing else refers to it.
-      record: async () => ({ card_token: token.vaultId, card_fingerprint: token.fingerprint, card_brand: token.brand, card_bin: token.bin, card_last4: token.last4, card_exp_month: token.expMonth, card_exp_year: token.expYear }),
+      record: async () => ({
+        card_token: token.vaultId,
+        card_fingerprint: token.fingerprint,
+        card_brand: token.brand,
+        card_bin: token.bin,
+        card_last4: token.last4,
+        card_exp_month: token.expMonth,
+        card_exp_year: token.expYear,
+      }),
     };
   }
 }

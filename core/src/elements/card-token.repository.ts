@@ -65,9 +65,21 @@ export function cardTokenView(t: CardToken): CardTokenView {
 export class CardTokenRepository {
   async insert(q: Queryable, t: CardToken): Promise<void> {
     await q('card_tokens').insert({
-      id: t.id, merchant_id: t.merchantId, livemode: t.livemode, vault_id: t.vaultId, fingerprint: t.fingerprint,
-      brand: t.brand, bin: t.bin, last4: t.last4, exp_month: t.expMonth, exp_year: t.expYear, origin: t.origin,
-      created_at: t.createdAt, expires_at: t.expiresAt, used_at: null, payment_id: null,
+      id: t.id,
+      merchant_id: t.merchantId,
+      livemode: t.livemode,
+      vault_id: t.vaultId,
+      fingerprint: t.fingerprint,
+      brand: t.brand,
+      bin: t.bin,
+      last4: t.last4,
+      exp_month: t.expMonth,
+      exp_year: t.expYear,
+      origin: t.origin,
+      created_at: t.createdAt,
+      expires_at: t.expiresAt,
+      used_at: null,
+      payment_id: null,
     });
   }
 

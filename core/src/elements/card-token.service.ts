@@ -73,9 +73,21 @@ export class CardTokenService {
     const token = await inTransaction(this.db, async (trx) => {
       const stored = await this.vault.store(trx, { merchantId: ctx.merchantId, livemode: ctx.livemode, pan: card.number });
       const row: CardToken = {
-        id: newId('tok'), merchantId: ctx.merchantId, livemode: ctx.livemode, vaultId: stored.id, fingerprint: stored.fingerprint,
-        brand: card.brand, bin, last4, expMonth: card.expMonth, expYear: card.expYear, origin: request.origin ?? null,
-        createdAt: now, expiresAt: now + CARD_TOKEN_TTL_MS, usedAt: null, paymentId: null,
+        id: newId('tok'),
+        merchantId: ctx.merchantId,
+        livemode: ctx.livemode,
+        vaultId: stored.id,
+        fingerprint: stored.fingerprint,
+        brand: card.brand,
+        bin,
+        last4,
+        expMonth: card.expMonth,
+        expYear: card.expYear,
+        origin: request.origin ?? null,
+        createdAt: now,
+        expiresAt: now + CARD_TOKEN_TTL_MS,
+        usedAt: null,
+        paymentId: null,
       };
       await this.repository.insert(trx, row);
       return row;

@@ -11,9 +11,42 @@ export const FIELD_KINDS: readonly FieldKind[] = ['number', 'expiry', 'cvc'];
 
 /** The fields' own words, per locale (the frames are tiny documents with a label and an error line). */
 const WORDS: Readonly<Record<PageLocale, Readonly<Record<string, string>>>> = {
-  en: { number: 'Card number', expiry: 'Expiry date (MM/YY)', cvc: 'Security code (CVC)', invalid_number: 'Enter a valid card number.', invalid_expiry: 'Enter a valid expiry date.', invalid_cvc: 'Enter the 3 or 4 digit code.', challenge_title: 'Confirm the payment with your bank', challenge_text: 'Your bank asks you to confirm this payment.', challenge_button: 'Continue to your bank', challenge_done: 'Done. You can close this window.' },
-  ru: { number: 'Номер карты', expiry: 'Срок действия (ММ/ГГ)', cvc: 'Код безопасности (CVC)', invalid_number: 'Введите правильный номер карты.', invalid_expiry: 'Введите правильный срок действия.', invalid_cvc: 'Введите код из 3 или 4 цифр.', challenge_title: 'Подтвердите оплату в банке', challenge_text: 'Ваш банк просит подтвердить этот платёж.', challenge_button: 'Перейти к банку', challenge_done: 'Готово. Окно можно закрыть.' },
-  ar: { number: 'رقم البطاقة', expiry: 'تاريخ الانتهاء (شهر/سنة)', cvc: 'رمز الأمان (CVC)', invalid_number: 'أدخل رقم بطاقة صحيحًا.', invalid_expiry: 'أدخل تاريخ انتهاء صحيحًا.', invalid_cvc: 'أدخل الرمز المكون من 3 أو 4 أرقام.', challenge_title: 'أكّد الدفع لدى بنكك', challenge_text: 'يطلب منك بنكك تأكيد هذا الدفع.', challenge_button: 'تابع إلى بنكك', challenge_done: 'تم. يمكنك إغلاق هذه النافذة.' },
+  en: {
+    number: 'Card number',
+    expiry: 'Expiry date (MM/YY)',
+    cvc: 'Security code (CVC)',
+    invalid_number: 'Enter a valid card number.',
+    invalid_expiry: 'Enter a valid expiry date.',
+    invalid_cvc: 'Enter the 3 or 4 digit code.',
+    challenge_title: 'Confirm the payment with your bank',
+    challenge_text: 'Your bank asks you to confirm this payment.',
+    challenge_button: 'Continue to your bank',
+    challenge_done: 'Done. You can close this window.',
+  },
+  ru: {
+    number: 'Номер карты',
+    expiry: 'Срок действия (ММ/ГГ)',
+    cvc: 'Код безопасности (CVC)',
+    invalid_number: 'Введите правильный номер карты.',
+    invalid_expiry: 'Введите правильный срок действия.',
+    invalid_cvc: 'Введите код из 3 или 4 цифр.',
+    challenge_title: 'Подтвердите оплату в банке',
+    challenge_text: 'Ваш банк просит подтвердить этот платёж.',
+    challenge_button: 'Перейти к банку',
+    challenge_done: 'Готово. Окно можно закрыть.',
+  },
+  ar: {
+    number: 'رقم البطاقة',
+    expiry: 'تاريخ الانتهاء (شهر/سنة)',
+    cvc: 'رمز الأمان (CVC)',
+    invalid_number: 'أدخل رقم بطاقة صحيحًا.',
+    invalid_expiry: 'أدخل تاريخ انتهاء صحيحًا.',
+    invalid_cvc: 'أدخل الرمز المكون من 3 أو 4 أرقام.',
+    challenge_title: 'أكّد الدفع لدى بنكك',
+    challenge_text: 'يطلب منك بنكك تأكيد هذا الدفع.',
+    challenge_button: 'تابع إلى بنكك',
+    challenge_done: 'تم. يمكنك إغلاق هذه النافذة.',
+  },
 };
 
 /**
@@ -53,10 +86,27 @@ export class ElementsPages {
 
   fieldPage(c: FieldPageContext): string {
     const words = WORDS[c.locale];
-    return this.field({ ...c, dir: c.locale === 'ar' ? 'rtl' : 'ltr', label: words[c.field], error_text: words[`invalid_${c.field}`], is_number: c.field === 'number', is_expiry: c.field === 'expiry', is_cvc: c.field === 'cvc' });
+    return this.field({
+      ...c,
+      dir: c.locale === 'ar' ? 'rtl' : 'ltr',
+      label: words[c.field],
+      error_text: words[`invalid_${c.field}`],
+      is_number: c.field === 'number',
+      is_expiry: c.field === 'expiry',
+      is_cvc: c.field === 'cvc',
+    });
   }
 
-  challengePage(c: { locale: PageLocale; nonce: string; css: string; merchant: string; amount: string; acsUrl: string; creq: string; notificationUrl: string }): string {
+  challengePage(c: {
+    locale: PageLocale;
+    nonce: string;
+    css: string;
+    merchant: string;
+    amount: string;
+    acsUrl: string;
+    creq: string;
+    notificationUrl: string;
+  }): string {
     return this.challenge({ ...c, dir: c.locale === 'ar' ? 'rtl' : 'ltr', t: WORDS[c.locale] });
   }
 

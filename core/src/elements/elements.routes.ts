@@ -22,9 +22,18 @@ import { CardTokenService } from './card-token.service';
 
 /** The shop's style options a field frame takes (tender.js `style`): checked shapes only, so nothing can close the <style>. */
 const styleOptions = z.object({
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
-  background: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
-  font_size: z.string().regex(/^(1[0-9]|2[0-8])px$/).optional(),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .optional(),
+  background: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .optional(),
+  font_size: z
+    .string()
+    .regex(/^(1[0-9]|2[0-8])px$/)
+    .optional(),
 });
 
 const confirmSchema = z.object({ client_secret: z.string().max(64), token: z.string().regex(/^tok_[0-9A-Za-z]{24}$/) }).strict();
@@ -70,14 +79,19 @@ export function elementsRoutes(container: DependencyContainer): Router {
     const origin = typeof q.origin === 'string' ? q.origin : '';
     const session = typeof q.session === 'string' && /^[0-9A-Za-z]{16,64}$/.test(q.session) ? q.session : undefined;
     const key = typeof q.key === 'string' ? q.key : '';
-    if (field === undefined || session === undefined) throw new TenderError('parameter_invalid', { message: 'field must be number, expiry or cvc, and session 16 to 64 letters and digits.' });
+    if (field === undefined || session === undefined)
+      throw new TenderError('parameter_invalid', { message: 'field must be number, expiry or cvc, and session 16 to 64 letters and digits.' });
     const who = await keys.authenticate(key);
     if (who.kind !== 'publishable') throw new TenderError('api_key_wrong_kind', { message: 'The fields take a publishable key (pk_...).' });
     const ctx = { merchantId: who.merchantId, livemode: who.livemode };
     if (!(await tokens.isRegisteredOrigin(ctx, origin))) throw new TenderError('token_origin_not_allowed', { param: 'origin' });
     const style = styleOptions.safeParse({ color: q.color, background: q.background, font_size: q.font_size });
     const s = style.success ? style.data : {};
-    const shopCss = [s.color === undefined ? '' : `--tender-text: ${s.color};`, s.background === undefined ? '' : `--tender-field-background: ${s.background};`, s.font_size === undefined ? '' : `--tender-font-size: ${s.font_size};`].join(' ');
+    const shopCss = [
+      s.color === undefined ? '' : `--tender-text: ${s.color};`,
+      s.background === undefined ? '' : `--tender-field-background: ${s.background};`,
+      s.font_size === undefined ? '' : `--tender-font-size: ${s.font_size};`,
+    ].join(' ');
     const css = `${islandCss(await branding.get(ctx))}:root { ${shopCss} }`;
     const requested = typeof q.locale === 'string' ? q.locale : null;
     const locale = isPageLocale(requested) ? requested : chooseLocale(null, req.get('accept-language'));
@@ -91,9 +105,16 @@ export function elementsRoutes(container: DependencyContainer): Router {
     const payment = PAGE_TOKEN.test(input.client_secret) ? await hosted.findByToken(input.client_secret) : undefined;
     if (payment === undefined) throw new TenderError('resource_not_found', { param: 'client_secret', message: 'No payment has this client secret.' });
     if (!(await limiter.allowSubmission(req.ip ?? '', payment.id))) throw new TenderError('rate_limited');
-    if (hosted.isExpired(payment) || !OPEN_STATUSES.has(payment.status)) throw new TenderError('payment_invalid_state', { message: 'This payment no longer takes a payment method.' });
+    if (hosted.isExpired(payment) || !OPEN_STATUSES.has(payment.status))
+      throw new TenderError('payment_invalid_state', { message: 'This payment no longer takes a payment method.' });
     const merchant = await standing.read(payment.merchantId);
-    const confirmed = await payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode, standing: merchant?.standing }, payment.id, input.token, { ip: req.ip, email: payment.customerEmail ?? undefined }, { buyerPresent: true });
+    const confirmed = await payments.confirm(
+      { merchantId: payment.merchantId, livemode: payment.livemode, standing: merchant?.standing },
+      payment.id,
+      input.token,
+      { ip: req.ip, email: payment.customerEmail ?? undefined },
+      { buyerPresent: true },
+    );
     const challenge = threeDSecure.challengeOf(confirmed);
     res.json({
       payment: { id: confirmed.id, status: confirmed.status, failure_code: confirmed.failureCode },
@@ -116,26 +137,54 @@ export function elementsRoutes(container: DependencyContainer): Router {
     const nonce = newNonce();
     const challenge = threeDSecure.challengeOf(payment);
     if (challenge === undefined) {
-      sendFrame(req, res, nonce, ["'self'", ...origins], [], pages.donePage({ locale, nonce, paymentId: payment.id, status: payment.status, pageUrl: `/pay/${payment.pageToken}`, origins }));
+      sendFrame(
+        req,
+        res,
+        nonce,
+        ["'self'", ...origins],
+        [],
+        pages.donePage({ locale, nonce, paymentId: payment.id, status: payment.status, pageUrl: `/pay/${payment.pageToken}`, origins }),
+      );
       return;
     }
     const acs = challenge.acsUrl;
     const merchant = await standing.read(payment.merchantId);
     const css = islandCss(await branding.get({ merchantId: payment.merchantId, livemode: payment.livemode }));
-    const html = pages.challengePage({ locale, nonce, css, merchant: merchant?.name ?? '', amount: formatAmount(payment.amount, payment.currency, locale), acsUrl: acs, creq: challenge.creq, notificationUrl: `/elements/challenge/${payment.pageToken}/return` });
+    const html = pages.challengePage({
+      locale,
+      nonce,
+      css,
+      merchant: merchant?.name ?? '',
+      amount: formatAmount(payment.amount, payment.currency, locale),
+      acsUrl: acs,
+      creq: challenge.creq,
+      notificationUrl: `/elements/challenge/${payment.pageToken}/return`,
+    });
     sendFrame(req, res, nonce, ["'self'", ...origins], acs.startsWith('/') ? [] : [new URL(acs).origin], html);
   });
 
   // Posted by the issuer's ACS inside the frame: like /pay/:token/3ds, the CRes is verified by the adapter and only the first one counts.
-  router.post('/elements/challenge/:secret/return', requireBodyType('form'), formBody({ limit: '8kb', parameterLimit: 10 }), async (req: Request<{ secret: string }>, res: Response) => {
-    const found = await challengeOf(req.params.secret);
-    if (found === undefined) throw new TenderError('resource_not_found', { message: 'No such challenge.' });
-    await hosted.completeChallenge(found.payment, (req.body as Record<string, unknown> | undefined)?.cres);
-    const payment = (await hosted.findByToken(found.payment.pageToken)) ?? found.payment;
-    const nonce = newNonce();
-    const locale = chooseLocale(payment.locale, req.get('accept-language'));
-    sendFrame(req, res, nonce, ["'self'", ...found.origins], [], pages.donePage({ locale, nonce, paymentId: payment.id, status: payment.status, pageUrl: `/pay/${payment.pageToken}`, origins: found.origins }));
-  });
+  router.post(
+    '/elements/challenge/:secret/return',
+    requireBodyType('form'),
+    formBody({ limit: '8kb', parameterLimit: 10 }),
+    async (req: Request<{ secret: string }>, res: Response) => {
+      const found = await challengeOf(req.params.secret);
+      if (found === undefined) throw new TenderError('resource_not_found', { message: 'No such challenge.' });
+      await hosted.completeChallenge(found.payment, (req.body as Record<string, unknown> | undefined)?.cres);
+      const payment = (await hosted.findByToken(found.payment.pageToken)) ?? found.payment;
+      const nonce = newNonce();
+      const locale = chooseLocale(payment.locale, req.get('accept-language'));
+      sendFrame(
+        req,
+        res,
+        nonce,
+        ["'self'", ...found.origins],
+        [],
+        pages.donePage({ locale, nonce, paymentId: payment.id, status: payment.status, pageUrl: `/pay/${payment.pageToken}`, origins: found.origins }),
+      );
+    },
+  );
 
   return router;
 }

@@ -49,6 +49,9 @@ async function publishableKeyOf(keys: ApiKeyService, header: string | undefined)
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (match === null || match[1] === undefined) throw new TenderError('authentication_required');
   const who = await keys.authenticate(match[1]);
-  if (who.kind !== 'publishable') throw new TenderError('api_key_wrong_kind', { message: 'Card tokens are created with a publishable key (pk_...), in the buyer\'s browser; a secret key never goes there.' });
+  if (who.kind !== 'publishable')
+    throw new TenderError('api_key_wrong_kind', {
+      message: "Card tokens are created with a publishable key (pk_...), in the buyer's browser; a secret key never goes there.",
+    });
   return who;
 }

@@ -71,7 +71,11 @@ export function requireBodyType(kind: 'json' | 'form'): RequestHandler {
   return (req, _res, next) => {
     const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && req.is(type) === false) {
-      next(new TenderError('content_type_unsupported', { message: kind === 'json' ? 'Send JSON with "Content-Type: application/json".' : 'Send the form as "Content-Type: application/x-www-form-urlencoded".' }));
+      next(
+        new TenderError('content_type_unsupported', {
+          message: kind === 'json' ? 'Send JSON with "Content-Type: application/json".' : 'Send the form as "Content-Type: application/x-www-form-urlencoded".',
+        }),
+      );
       return;
     }
     next();
@@ -107,7 +111,10 @@ export function checkParsedBody(req: Request, _res: Response, next: NextFunction
 export function assertAcceptableBody(value: unknown): void {
   const problem = bodyProblem(value);
   if (problem === undefined) return;
-  throw new TenderError('parameter_invalid', { ...(problem.param === '' ? {} : { param: problem.param }), message: problem.param === '' ? `The request body ${problem.message}.` : `Invalid ${problem.param}: ${problem.message}.` });
+  throw new TenderError('parameter_invalid', {
+    ...(problem.param === '' ? {} : { param: problem.param }),
+    message: problem.param === '' ? `The request body ${problem.message}.` : `Invalid ${problem.param}: ${problem.message}.`,
+  });
 }
 
 /** The first thing `checkParsedBody` refuses in `value`, with its dotted path; an iterative walk, so no depth can overflow the stack. */
@@ -120,9 +127,11 @@ export function bodyProblem(value: unknown): { param: string; message: string } 
       const p = hostileTextProblem(v, 'any');
       if (p !== undefined) return { param: item.path.join('.'), message: p };
     } else if (typeof v === 'number') {
-      if (Math.abs(v) > Number.MAX_SAFE_INTEGER) return { param: item.path.join('.'), message: 'numbers beyond ±9007199254740991 (2^53 - 1) cannot be taken exactly' };
+      if (Math.abs(v) > Number.MAX_SAFE_INTEGER)
+        return { param: item.path.join('.'), message: 'numbers beyond ±9007199254740991 (2^53 - 1) cannot be taken exactly' };
     } else if (v !== null && typeof v === 'object') {
-      if (item.depth >= MAX_BODY_DEPTH) return { param: item.path.slice(0, 8).join('.'), message: `nests objects or arrays deeper than ${MAX_BODY_DEPTH} levels` };
+      if (item.depth >= MAX_BODY_DEPTH)
+        return { param: item.path.slice(0, 8).join('.'), message: `nests objects or arrays deeper than ${MAX_BODY_DEPTH} levels` };
       for (const [key, child] of Object.entries(v as Record<string, unknown>)) {
         const path = [...item.path, key];
         const p = hostileTextProblem(key, 'any');

@@ -27,7 +27,9 @@ export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown): z
     throw new TenderError('parameter_unknown', { param: full, message: `Unknown parameter: ${full}.` });
   }
   // A missing value where one of several shapes is accepted (a union): missing, not invalid.
-  const missingUnion = issue.code === z.ZodIssueCode.invalid_union && issue.unionErrors.every((e) => e.issues[0]?.code === z.ZodIssueCode.invalid_type && e.issues[0].received === 'undefined');
+  const missingUnion =
+    issue.code === z.ZodIssueCode.invalid_union &&
+    issue.unionErrors.every((e) => e.issues[0]?.code === z.ZodIssueCode.invalid_type && e.issues[0].received === 'undefined');
   if ((issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') || missingUnion) {
     if (param === '') throw new TenderError('parameter_missing', { message: 'A JSON object body is required.' });
     throw new TenderError('parameter_missing', { param, message: `Missing required parameter: ${param}.` });
@@ -57,13 +59,16 @@ export function textRule(kind: TextKind, limits: { min?: number; max?: number } 
     }
     if (limits.min === undefined && limits.max === undefined) return;
     const length = codePointLength(value);
-    if (limits.min !== undefined && length < limits.min) ctx.addIssue({ code: z.ZodIssueCode.custom, message: limits.min === 1 ? 'must not be empty' : `must be at least ${limits.min} characters` });
-    else if (limits.max !== undefined && length > limits.max) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be at most ${limits.max} characters` });
+    if (limits.min !== undefined && length < limits.min)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: limits.min === 1 ? 'must not be empty' : `must be at least ${limits.min} characters` });
+    else if (limits.max !== undefined && length > limits.max)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be at most ${limits.max} characters` });
   };
 }
 
 // The bounds live in the refinement (code points); the note shows them in the OpenAPI document.
-const text = (kind: TextKind, max: number, min: number) => noteJsonSchema(z.string().superRefine(textRule(kind, { min, max })), { maxLength: max, ...(min > 0 ? { minLength: min } : {}) });
+const text = (kind: TextKind, max: number, min: number) =>
+  noteJsonSchema(z.string().superRefine(textRule(kind, { min, max })), { maxLength: max, ...(min > 0 ? { minLength: min } : {}) });
 
 /** Reusable field rules. Every schema that takes merchant or buyer text or a number uses these. */
 export const fields = {

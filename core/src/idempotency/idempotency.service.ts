@@ -45,7 +45,12 @@ export class IdempotencyService {
     if (key.length < 1 || key.length > 255 || !/^[\x21-\x7E]+$/.test(key)) throw new TenderError('idempotency_key_invalid');
   }
 
-  async run(ctx: MerchantContext, key: string | undefined, request: readonly string[], handler: () => Promise<{ status: number; body: string }>): Promise<StoredResponse> {
+  async run(
+    ctx: MerchantContext,
+    key: string | undefined,
+    request: readonly string[],
+    handler: () => Promise<{ status: number; body: string }>,
+  ): Promise<StoredResponse> {
     if (key === undefined) return { ...(await handler()), replayed: false };
     IdempotencyService.validateKey(key);
     const fingerprint = this.keys.requestFingerprint(request);
@@ -97,7 +102,9 @@ export class IdempotencyService {
       if (row.status === 'done') return { status: Number(row.response_status), body: String(row.response_body), replayed: true };
       if (Number(row.locked_until) > now) throw new TenderError('idempotency_key_in_use');
       // The request that held it is presumed dead; take it over if nobody else did.
-      const taken = await this.db('idempotency_keys').where({ seq: row.seq, locked_until: row.locked_until }).update({ locked_until: now + LOCK_MS });
+      const taken = await this.db('idempotency_keys')
+        .where({ seq: row.seq, locked_until: row.locked_until })
+        .update({ locked_until: now + LOCK_MS });
       if (taken === 1) return Number(row.seq);
     }
     throw new TenderError('idempotency_key_in_use');
@@ -108,6 +115,11 @@ export class IdempotencyService {
     const cutoff = this.clock.now() - this.config.idempotencyTtlMs;
     const rows = await this.db('idempotency_keys').select('seq').where('created_at', '<', cutoff).limit(limit);
     if (rows.length === 0) return 0;
-    return this.db('idempotency_keys').whereIn('seq', rows.map((r: { seq: number }) => r.seq)).delete();
+    return this.db('idempotency_keys')
+      .whereIn(
+        'seq',
+        rows.map((r: { seq: number }) => r.seq),
+      )
+      .delete();
   }
 }

@@ -29,7 +29,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   // The mixin adds request_id to every line written while a request is served (observability/request-context.ts).
   const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'tender' }, mixin: requestLogFields };
   // Not pino's own stdout stream: its exit flush never gives up on a stalled pipe (stdout-destination.ts).
-  return pino(options, (destination ?? stdoutDestination()));
+  return pino(options, destination ?? stdoutDestination());
 }
 
 /** Replaces anything that looks like a PAN (12-19 digits, spaces or dashes allowed) with BIN + last 4. */

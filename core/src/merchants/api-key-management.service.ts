@@ -33,14 +33,25 @@ export class ApiKeyManagementService {
 
   async create(ctx: MerchantContext, input: { kind: ApiKeyKind; label: string | undefined }): Promise<IssuedApiKey> {
     return inTransaction(this.db, async (trx) => {
-      const issued = await this.apiKeys.issue(trx, { merchantId: ctx.merchantId, livemode: ctx.livemode, kind: input.kind, ...(input.label === undefined ? {} : { label: input.label }) });
+      const issued = await this.apiKeys.issue(trx, {
+        merchantId: ctx.merchantId,
+        livemode: ctx.livemode,
+        kind: input.kind,
+        ...(input.label === undefined ? {} : { label: input.label }),
+      });
       const row = await trx('api_keys').where({ id: issued.id }).first();
       return { ...apiKeyView(requireRow(row)), secret: issued.key };
     });
   }
 
   async list(ctx: MerchantContext): Promise<ApiKeyView[]> {
-    const rows = await this.db('api_keys').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode }).whereNull('revoked_at').orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id', order: 'asc' }]);
+    const rows = await this.db('api_keys')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode })
+      .whereNull('revoked_at')
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ]);
     const now = this.clock.now();
     return rows.filter((r) => r.expires_at === null || Number(r.expires_at) > now).map(apiKeyView);
   }
@@ -61,9 +72,17 @@ export class ApiKeyManagementService {
       const expiresAt = now + overlapMs;
       // A key already due to expire sooner keeps its earlier end.
       if (old.expires_at === null || Number(old.expires_at) > expiresAt) await trx('api_keys').where({ id: old.id }).update({ expires_at: expiresAt });
-      const issued = await this.apiKeys.issue(trx, { merchantId: ctx.merchantId, livemode: ctx.livemode, kind: old.kind as ApiKeyKind, ...(old.label === null ? {} : { label: String(old.label) }) });
+      const issued = await this.apiKeys.issue(trx, {
+        merchantId: ctx.merchantId,
+        livemode: ctx.livemode,
+        kind: old.kind as ApiKeyKind,
+        ...(old.label === null ? {} : { label: String(old.label) }),
+      });
       const row = await trx('api_keys').where({ id: issued.id }).first();
-      return { key: { ...apiKeyView(requireRow(row)), secret: issued.key }, previous: apiKeyView(requireRow(await trx('api_keys').where({ id: old.id }).first())) };
+      return {
+        key: { ...apiKeyView(requireRow(row)), secret: issued.key },
+        previous: apiKeyView(requireRow(await trx('api_keys').where({ id: old.id }).first())),
+      };
     });
   }
 
@@ -72,7 +91,11 @@ export class ApiKeyManagementService {
     return (await this.list(ctx)).some((k) => k.kind === 'secret');
   }
 
-  private async lockLive(trx: Queryable, ctx: MerchantContext, id: string): Promise<Record<string, unknown> & { id: string; label: string | null; kind: string; expires_at: number | null }> {
+  private async lockLive(
+    trx: Queryable,
+    ctx: MerchantContext,
+    id: string,
+  ): Promise<Record<string, unknown> & { id: string; label: string | null; kind: string; expires_at: number | null }> {
     const row = await forUpdate(trx, trx('api_keys').where({ id, merchant_id: ctx.merchantId, livemode: ctx.livemode })).first();
     if (row === undefined || row.revoked_at !== null || (row.expires_at !== null && Number(row.expires_at) <= this.clock.now())) throw notFound('api key', id);
     return row;

@@ -71,7 +71,8 @@ export class ApiKeyService {
     const row = (await this.db('api_keys as k')
       .leftJoin('merchants as m', 'm.id', 'k.merchant_id')
       .where({ 'k.key_hash': hashKey(key) })
-      .first('k.id', 'k.merchant_id', 'k.livemode', 'k.kind', 'k.revoked_at', 'k.expires_at', ...STANDING_COLUMNS.map((c) => `m.${c}`))) as Record<string, unknown> | undefined;
+      .first('k.id', 'k.merchant_id', 'k.livemode', 'k.kind', 'k.revoked_at', 'k.expires_at', ...STANDING_COLUMNS.map((c) => `m.${c}`))) as
+      Record<string, unknown> | undefined;
     const now = this.clock.now();
     if (row === undefined || row.revoked_at !== null || (row.expires_at !== null && Number(row.expires_at) <= now)) {
       throw new TenderError('api_key_invalid');

@@ -59,7 +59,16 @@ function localDay(ms: number, timeZone: string): { date: string; weekday: number
 
 /** Milliseconds the zone's wall clock is ahead of UTC at `ms`. */
 function offsetOf(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(ms));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(ms));
   const n = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
   return wall - Math.floor(ms / 1000) * 1000;
@@ -71,14 +80,22 @@ function offsetOf(ms: number, timeZone: string): number {
  */
 export function parseBusinessCalendar(weekend: string, holidays: string, timeZone: string): BusinessCalendar | { error: string } {
   const days: number[] = [];
-  for (const part of weekend.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '')) {
+  for (const part of weekend
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '')) {
     const byName = WEEKDAYS.indexOf(part.slice(0, 3) as (typeof WEEKDAYS)[number]);
     const n = /^[0-6]$/.test(part) ? Number(part) : byName;
     if (n < 0) return { error: `TENDER_BUSINESS_WEEKEND: '${part}' is not a weekday (sun..sat or 0-6)` };
     days.push(n);
   }
-  const dates = holidays.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const bad = dates.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d);
+  const dates = holidays
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const bad = dates.find(
+    (d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d,
+  );
   if (bad !== undefined) return { error: `TENDER_BUSINESS_HOLIDAYS: '${bad}' is not a date YYYY-MM-DD` };
   if (!isTimeZone(timeZone)) return { error: `TENDER_BUSINESS_TIME_ZONE: '${timeZone}' is not an IANA time zone such as Europe/Moscow` };
   if (days.length >= 7) return { error: 'TENDER_BUSINESS_WEEKEND: at least one day of the week must be a working day' };

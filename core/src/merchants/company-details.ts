@@ -9,14 +9,20 @@ import { isValidInn } from './inn';
 export const companyDetailsSchema = z
   .object({
     legal_name: z.string().trim().min(2).max(200).superRefine(textRule('line')),
-    country: z.string().trim().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as RU'),
+    country: z
+      .string()
+      .trim()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as RU'),
     tax_id: z.string().trim().min(1).max(20).superRefine(textRule('identifier')),
     address: z.string().trim().min(5).max(500).superRefine(textRule('multiline')),
     website: fields.httpUrl,
     contact: z
       .object({
         name: z.string().trim().min(1).max(200).superRefine(textRule('line')),
-        phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,30}$/, 'must be a phone number'),
+        phone: z
+          .string()
+          .trim()
+          .regex(/^\+?[0-9 ()-]{5,30}$/, 'must be a phone number'),
       })
       .strict(),
   })

@@ -72,4 +72,3 @@ export function assertStageTransition(from: MerchantStage, to: MerchantStage, op
 export function stageEventType(to: MerchantStage): string {
   return EVENTS[to];
 }
-

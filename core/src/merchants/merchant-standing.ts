@@ -61,7 +61,9 @@ export class MerchantStanding {
 
   /** The merchant's name and standing in one statement (a payment page needs both); undefined for an unknown merchant. */
   async read(merchantId: string, q: Queryable = this.db): Promise<{ name: string; standing: MerchantStandingFacts } | undefined> {
-    const row = (await q('merchants').where({ id: merchantId }).first('name', ...STANDING_COLUMNS)) as Record<string, unknown> | undefined;
+    const row = (await q('merchants')
+      .where({ id: merchantId })
+      .first('name', ...STANDING_COLUMNS)) as Record<string, unknown> | undefined;
     return row === undefined ? undefined : { name: String(row.name), standing: standingFromRow(row) };
   }
 

@@ -27,9 +27,27 @@ export function isTimeZone(value: string): boolean {
 
 /** The zones offered at sign-up and in the dashboard: Russia's, its neighbours', the Gulf and UTC. */
 export const OFFERED_TIME_ZONES = [
-  'Europe/Kaliningrad', 'Europe/Moscow', 'Europe/Samara', 'Asia/Yekaterinburg', 'Asia/Omsk', 'Asia/Novosibirsk', 'Asia/Krasnoyarsk',
-  'Asia/Irkutsk', 'Asia/Yakutsk', 'Asia/Vladivostok', 'Asia/Magadan', 'Asia/Kamchatka', 'Europe/Minsk', 'Asia/Almaty', 'Asia/Tashkent',
-  'Asia/Dubai', 'Asia/Riyadh', 'Africa/Cairo', 'Europe/London', 'Europe/Berlin', 'UTC',
+  'Europe/Kaliningrad',
+  'Europe/Moscow',
+  'Europe/Samara',
+  'Asia/Yekaterinburg',
+  'Asia/Omsk',
+  'Asia/Novosibirsk',
+  'Asia/Krasnoyarsk',
+  'Asia/Irkutsk',
+  'Asia/Yakutsk',
+  'Asia/Vladivostok',
+  'Asia/Magadan',
+  'Asia/Kamchatka',
+  'Europe/Minsk',
+  'Asia/Almaty',
+  'Asia/Tashkent',
+  'Asia/Dubai',
+  'Asia/Riyadh',
+  'Africa/Cairo',
+  'Europe/London',
+  'Europe/Berlin',
+  'UTC',
 ] as const;
 
 /** Arabic with Latin digits and the Gregorian calendar, as the rest of the product shows numbers. */

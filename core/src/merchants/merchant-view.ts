@@ -42,7 +42,14 @@ export function merchantView(m: Merchant): MerchantView {
     company:
       c === undefined
         ? null
-        : { legal_name: c.legalName, tax_id: c.taxId, country: c.country, address: c.address, website: c.website, contact: { name: c.contactName, phone: c.contactPhone } },
+        : {
+            legal_name: c.legalName,
+            tax_id: c.taxId,
+            country: c.country,
+            address: c.address,
+            website: c.website,
+            contact: { name: c.contactName, phone: c.contactPhone },
+          },
     bank: m.chosenBankCode ?? null,
     registered_at: iso(m.registeredAt),
     approved_at: iso(m.approvedAt),

@@ -127,19 +127,28 @@ export class MerchantRepository {
   }
 
   async update(q: Queryable, merchant: Merchant, changes: MerchantChanges, now: number): Promise<Merchant> {
-    await q('merchants').where({ id: merchant.id }).update({ ...changes, updated_at: now });
+    await q('merchants')
+      .where({ id: merchant.id })
+      .update({ ...changes, updated_at: now });
     return this.lock(q, merchant.id);
   }
 
   /** Newest first; `startingAfter` is a merchant id (undefined result: no such merchant). */
   async list(q: Queryable, filter: MerchantListFilter): Promise<{ merchants: Merchant[]; hasMore: boolean } | undefined> {
-    let query = q('merchants').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filter.limit + 1);
+    let query = q('merchants')
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(filter.limit + 1);
     if (filter.stage !== undefined) query = query.where({ stage: filter.stage });
     if (filter.startingAfter !== undefined) {
       const cursor = await q('merchants').where({ id: filter.startingAfter }).first();
       if (cursor === undefined) return undefined;
       const at = Number(cursor.created_at);
-      query = query.where((w) => w.where('created_at', '<', at).orWhere((x) => x.where('created_at', '=', at).andWhere('id', '<', filter.startingAfter as string)));
+      query = query.where((w) =>
+        w.where('created_at', '<', at).orWhere((x) => x.where('created_at', '=', at).andWhere('id', '<', filter.startingAfter as string)),
+      );
     }
     const rows = await query;
     return { merchants: rows.slice(0, filter.limit).map(merchantFromRow), hasMore: rows.length > filter.limit };

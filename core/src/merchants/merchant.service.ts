@@ -49,7 +49,15 @@ export class MerchantService {
   /** Inside the caller's transaction; `testModeExpiresAt` undefined means test mode never ends. */
   async createIn(trx: Queryable, input: CreateMerchantInput, testModeExpiresAt: number | undefined): Promise<CreatedMerchant> {
     const now = this.clock.now();
-    const row = { id: newId('mer'), name: input.name, email: input.email, stage: 'applied', test_mode_expires_at: testModeExpiresAt ?? null, created_at: now, updated_at: now };
+    const row = {
+      id: newId('mer'),
+      name: input.name,
+      email: input.email,
+      stage: 'applied',
+      test_mode_expires_at: testModeExpiresAt ?? null,
+      created_at: now,
+      updated_at: now,
+    };
     await trx('merchants').insert(row);
     const secret = await this.apiKeys.issue(trx, { merchantId: row.id, livemode: false, kind: 'secret', label: 'default' });
     const publishable = await this.apiKeys.issue(trx, { merchantId: row.id, livemode: false, kind: 'publishable', label: 'default' });

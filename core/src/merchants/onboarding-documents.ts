@@ -68,13 +68,25 @@ export class OnboardingDocuments {
     const id = newId('doc');
     const version = this.keys.current.version;
     const sealed = this.seal(id, merchantId, version, upload.bytes);
-    const doc: OnboardingDocument = { id, merchantId, requirement: upload.requirement, fileName: safeFileName(upload.fileName, type), contentType: type, size: upload.bytes.length, uploadedBy: upload.uploadedBy, createdAt: this.clock.now() };
+    const doc: OnboardingDocument = {
+      id,
+      merchantId,
+      requirement: upload.requirement,
+      fileName: safeFileName(upload.fileName, type),
+      contentType: type,
+      size: upload.bytes.length,
+      uploadedBy: upload.uploadedBy,
+      createdAt: this.clock.now(),
+    };
     await inTransaction(this.db, async (trx) => {
       const m = await this.merchants.lock(trx, merchantId);
       if (m.stage !== 'bank_chosen' && m.stage !== 'contract_signed') {
-        throw new TenderError(m.stage === 'suspended' ? 'merchant_suspended' : 'merchant_invalid_stage', { message: 'Documents go to the bank once a bank is chosen and until you are live.' });
+        throw new TenderError(m.stage === 'suspended' ? 'merchant_suspended' : 'merchant_invalid_stage', {
+          message: 'Documents go to the bank once a bank is chosen and until you are live.',
+        });
       }
-      if (!requirements.includes(upload.requirement)) throw new TenderError('parameter_invalid', { param: 'requirement', message: 'Choose one of the documents your bank asks for.' });
+      if (!requirements.includes(upload.requirement))
+        throw new TenderError('parameter_invalid', { param: 'requirement', message: 'Choose one of the documents your bank asks for.' });
       await trx('onboarding_documents').insert({
         id,
         merchant_id: merchantId,
@@ -93,7 +105,13 @@ export class OnboardingDocuments {
 
   /** A merchant's documents, newest first. */
   async list(merchantId: string): Promise<OnboardingDocument[]> {
-    const rows = await this.db('onboarding_documents').where({ merchant_id: merchantId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).select(...LIST_COLUMNS);
+    const rows = await this.db('onboarding_documents')
+      .where({ merchant_id: merchantId })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .select(...LIST_COLUMNS);
     return rows.map(documentFromRow);
   }
 

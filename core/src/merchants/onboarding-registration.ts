@@ -11,7 +11,16 @@ import { MerchantMail } from './onboarding-mail/merchant-mail';
 import { OutboxMailNotifier } from './onboarding-mail/outbox-mail-notifier';
 
 /** Onboarding's services, built once per gateway. */
-export const ONBOARDING_SERVICES = [OnboardingService, OnboardingDocuments, MerchantMail, MerchantRepository, MerchantStanding, ApiKeyManagementService, BankCatalogueService, AuditLog] as const;
+export const ONBOARDING_SERVICES = [
+  OnboardingService,
+  OnboardingDocuments,
+  MerchantMail,
+  MerchantRepository,
+  MerchantStanding,
+  ApiKeyManagementService,
+  BankCatalogueService,
+  AuditLog,
+] as const;
 
 /**
  * The default OnboardingNotifier. Registered before plugins run, so a plugin (or the

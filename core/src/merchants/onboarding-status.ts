@@ -30,7 +30,10 @@ export function onboardingStatusView(m: Merchant, bank: Bank | undefined, now: n
   return {
     object: 'onboarding_status',
     merchant: merchantView(m),
-    test_mode: { expires_at: m.testModeExpiresAt === undefined ? null : new Date(m.testModeExpiresAt).toISOString(), expired: m.testModeExpiresAt !== undefined && now >= m.testModeExpiresAt },
+    test_mode: {
+      expires_at: m.testModeExpiresAt === undefined ? null : new Date(m.testModeExpiresAt).toISOString(),
+      expired: m.testModeExpiresAt !== undefined && now >= m.testModeExpiresAt,
+    },
     bank: bank === undefined ? null : { code: bank.code, name: bank.name, requirements: bank.requirements },
     next_step: next,
   };

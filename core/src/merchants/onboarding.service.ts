@@ -20,10 +20,25 @@ import { ScheduledNotices } from './onboarding-mail/scheduled-notices';
 /** POST /admin/v1/merchants/:id/contract */
 export const recordContractSchema = z
   .object({
-    bank_merchant_id: z.string().trim().regex(/^[0-9A-Za-z ]{1,15}$/, 'must be the bank\'s merchant id (ISO 8583 field 42: up to 15 characters)'),
-    terminal_ids: z.array(z.string().trim().regex(/^[0-9A-Za-z]{1,8}$/, 'must be terminal ids (ISO 8583 field 41: up to 8 characters)')).min(1).max(20),
+    bank_merchant_id: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Za-z ]{1,15}$/, "must be the bank's merchant id (ISO 8583 field 42: up to 15 characters)"),
+    terminal_ids: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^[0-9A-Za-z]{1,8}$/, 'must be terminal ids (ISO 8583 field 41: up to 8 characters)'),
+      )
+      .min(1)
+      .max(20),
     /** Omitted: every currency the bank serves. */
-    currencies: z.array(z.string().regex(/^[A-Z]{3}$/)).min(1).max(50).optional(),
+    currencies: z
+      .array(z.string().regex(/^[A-Z]{3}$/))
+      .min(1)
+      .max(50)
+      .optional(),
   })
   .strict();
 
@@ -88,10 +103,18 @@ export class OnboardingService {
     const expiresAt = this.clock.now() + this.config.testModeHours * 3600_000;
     const { created, notice } = await inTransaction(this.db, async (trx) => {
       const made = await this.merchants.createIn(trx, input, expiresAt);
-      const preferences: MerchantChanges = { ...(options.locale === undefined ? {} : { locale: options.locale }), ...(options.timeZone === undefined ? {} : { time_zone: options.timeZone }) };
+      const preferences: MerchantChanges = {
+        ...(options.locale === undefined ? {} : { locale: options.locale }),
+        ...(options.timeZone === undefined ? {} : { time_zone: options.timeZone }),
+      };
       if (Object.keys(preferences).length > 0) await trx('merchants').where({ id: made.id }).update(preferences);
       await options.within?.(trx, made.id);
-      const n: OnboardingNotice = { type: stageEventType('applied'), merchant: stripKeys(made), template: 'application', data: { testModeHours: this.config.testModeHours } };
+      const n: OnboardingNotice = {
+        type: stageEventType('applied'),
+        merchant: stripKeys(made),
+        template: 'application',
+        data: { testModeHours: this.config.testModeHours },
+      };
       await this.notifier.record(trx, n);
       return { created: made, notice: n };
     });
@@ -137,7 +160,12 @@ export class OnboardingService {
     return this.change(merchantId, 'merchant', 'choose_bank', { bank: bankCode }, async (m, trx) => {
       const bank = await this.banks.offered(trx, bankCode);
       assertStageTransition(m.stage, 'bank_chosen', 'choose a bank');
-      return { to: 'bank_chosen', template: 'bank-chosen', mailData: { bank: { name: bank.name, requirements: bank.requirements } }, changes: { stage: 'bank_chosen', chosen_bank_code: bank.code, bank_chosen_at: this.clock.now() } };
+      return {
+        to: 'bank_chosen',
+        template: 'bank-chosen',
+        mailData: { bank: { name: bank.name, requirements: bank.requirements } },
+        changes: { stage: 'bank_chosen', chosen_bank_code: bank.code, bank_chosen_at: this.clock.now() },
+      };
     });
   }
 
@@ -145,7 +173,9 @@ export class OnboardingService {
   approve(merchantId: string, by = OPERATOR_ACTOR): Promise<MerchantView> {
     return this.change(merchantId, { operator: by }, 'merchant.approve', {}, (m) => {
       if (m.stage !== 'registered' && m.stage !== 'bank_chosen') {
-        throw new TenderError(m.stage === 'suspended' ? 'merchant_suspended' : 'merchant_invalid_stage', { message: `Cannot approve: the merchant is in stage ${m.stage}; approval follows registration.` });
+        throw new TenderError(m.stage === 'suspended' ? 'merchant_suspended' : 'merchant_invalid_stage', {
+          message: `Cannot approve: the merchant is in stage ${m.stage}; approval follows registration.`,
+        });
       }
       return { to: undefined, template: undefined, changes: { approved_at: this.clock.now() } };
     });
@@ -155,20 +185,27 @@ export class OnboardingService {
   extendTestMode(merchantId: string, hours: number, by = OPERATOR_ACTOR): Promise<MerchantView> {
     return this.change(merchantId, { operator: by }, 'merchant.extend_test_mode', { hours }, (m) => {
       if (m.testModeExpiresAt === undefined) {
-        throw new TenderError('merchant_invalid_stage', { message: 'This merchant\'s test mode does not expire; there is nothing to extend.' });
+        throw new TenderError('merchant_invalid_stage', { message: "This merchant's test mode does not expire; there is nothing to extend." });
       }
       const until = Math.max(this.clock.now(), m.testModeExpiresAt) + hours * 3600_000;
-      return { to: undefined, template: undefined, changes: { test_mode_expires_at: until }, alsoWrite: (trx) => this.notices.extended(trx, merchantId, until) };
+      return {
+        to: undefined,
+        template: undefined,
+        changes: { test_mode_expires_at: until },
+        alsoWrite: (trx) => this.notices.extended(trx, merchantId, until),
+      };
     });
   }
 
   /** The bank signed: its merchant id and terminals become the merchant's live bank connections. */
   async recordContract(merchantId: string, input: RecordContractInput, by = OPERATOR_ACTOR): Promise<MerchantView> {
-    if (new Set(input.terminal_ids).size !== input.terminal_ids.length) throw new TenderError('parameter_invalid', { param: 'terminal_ids', message: 'A terminal id is listed twice.' });
+    if (new Set(input.terminal_ids).size !== input.terminal_ids.length)
+      throw new TenderError('parameter_invalid', { param: 'terminal_ids', message: 'A terminal id is listed twice.' });
     try {
       return await this.recordContractOnce(merchantId, input, by);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new TenderError('parameter_invalid', { param: 'terminal_ids', message: 'One of these terminal ids is already connected at this bank.' });
+      if (isUniqueViolation(error))
+        throw new TenderError('parameter_invalid', { param: 'terminal_ids', message: 'One of these terminal ids is already connected at this bank.' });
       throw error;
     }
   }
@@ -176,18 +213,39 @@ export class OnboardingService {
   private recordContractOnce(merchantId: string, input: RecordContractInput, by: string): Promise<MerchantView> {
     return this.change(merchantId, { operator: by }, 'merchant.record_contract', input, async (m, trx) => {
       assertStageTransition(m.stage, 'contract_signed', 'record a contract');
-      if (m.approvedAt === undefined) throw new TenderError('registration_not_approved', { message: 'Approve the merchant\'s registration (POST /admin/v1/merchants/:id/approve) before recording its contract.' });
+      if (m.approvedAt === undefined)
+        throw new TenderError('registration_not_approved', {
+          message: "Approve the merchant's registration (POST /admin/v1/merchants/:id/approve) before recording its contract.",
+        });
       const bank = await this.banks.get(trx, m.chosenBankCode ?? '');
       const currencies = input.currencies ?? bank.currencies;
       const foreign = currencies.filter((c) => !bank.currencies.includes(c));
-      if (foreign.length > 0) throw new TenderError('parameter_invalid', { param: 'currencies', message: `Bank '${bank.code}' does not serve ${foreign.join(', ')}.` });
+      if (foreign.length > 0)
+        throw new TenderError('parameter_invalid', { param: 'currencies', message: `Bank '${bank.code}' does not serve ${foreign.join(', ')}.` });
       const now = this.clock.now();
       // One millisecond apart, so "oldest first" keeps the operator's order: the first
       // terminal listed is the one routing tries first.
       for (const [i, terminalId] of input.terminal_ids.entries()) {
-        await this.connections.create(trx, { merchantId: m.id, livemode: true, bankCode: bank.code, adapterCode: bank.adapterCode, bankMerchantId: input.bank_merchant_id, terminalId, currencies }, now + i);
+        await this.connections.create(
+          trx,
+          {
+            merchantId: m.id,
+            livemode: true,
+            bankCode: bank.code,
+            adapterCode: bank.adapterCode,
+            bankMerchantId: input.bank_merchant_id,
+            terminalId,
+            currencies,
+          },
+          now + i,
+        );
       }
-      return { to: 'contract_signed', template: 'contract-signed', mailData: { bank: { name: bank.name } }, changes: { stage: 'contract_signed', contract_signed_at: now } };
+      return {
+        to: 'contract_signed',
+        template: 'contract-signed',
+        mailData: { bank: { name: bank.name } },
+        changes: { stage: 'contract_signed', contract_signed_at: now },
+      };
     });
   }
 
@@ -203,13 +261,19 @@ export class OnboardingService {
   suspend(merchantId: string, reason: string | undefined, by = OPERATOR_ACTOR): Promise<MerchantView> {
     return this.change(merchantId, { operator: by }, 'merchant.suspend', { reason: reason ?? null }, (m) => {
       assertStageTransition(m.stage, 'suspended', 'suspend');
-      return { to: 'suspended', template: 'suspended', mailData: { reason: reason ?? '' }, changes: { stage: 'suspended', resume_stage: m.stage as ActiveStage } };
+      return {
+        to: 'suspended',
+        template: 'suspended',
+        mailData: { reason: reason ?? '' },
+        changes: { stage: 'suspended', resume_stage: m.stage as ActiveStage },
+      };
     });
   }
 
   resume(merchantId: string, by = OPERATOR_ACTOR): Promise<MerchantView> {
     return this.change(merchantId, { operator: by }, 'merchant.resume', {}, (m) => {
-      if (m.stage !== 'suspended' || m.resumeStage === undefined) throw new TenderError('merchant_invalid_stage', { message: `Cannot resume: the merchant is in stage ${m.stage}, not suspended.` });
+      if (m.stage !== 'suspended' || m.resumeStage === undefined)
+        throw new TenderError('merchant_invalid_stage', { message: `Cannot resume: the merchant is in stage ${m.stage}, not suspended.` });
       return { to: m.resumeStage, template: 'resumed', changes: { stage: m.resumeStage, resume_stage: null } };
     });
   }
@@ -236,7 +300,14 @@ export class OnboardingService {
       const v = merchantView(after);
       await change.alsoWrite?.(trx);
       if (actor !== 'merchant') {
-        await this.audit.record(trx, { actor: actor.operator, action, merchantId, objectType: 'merchant', objectId: merchantId, data: { ...auditData, from_stage: before.stage, to_stage: after.stage } });
+        await this.audit.record(trx, {
+          actor: actor.operator,
+          action,
+          merchantId,
+          objectType: 'merchant',
+          objectId: merchantId,
+          data: { ...auditData, from_stage: before.stage, to_stage: after.stage },
+        });
       }
       let n: OnboardingNotice | undefined;
       if (change.to !== undefined && change.template !== undefined) {

@@ -22,7 +22,10 @@ export class SigningSecretService {
     const row = await this.db('merchants').select('signing_secret').where({ id: merchantId }).first();
     if (row === undefined) throw notFound('merchant', merchantId);
     if (row.signing_secret !== null && row.signing_secret !== undefined) return String(row.signing_secret);
-    await this.db('merchants').where({ id: merchantId }).whereNull('signing_secret').update({ signing_secret: `tss_${randomToken(40)}` });
+    await this.db('merchants')
+      .where({ id: merchantId })
+      .whereNull('signing_secret')
+      .update({ signing_secret: `tss_${randomToken(40)}` });
     const created = await this.db('merchants').select('signing_secret').where({ id: merchantId }).first();
     return String(created?.signing_secret);
   }

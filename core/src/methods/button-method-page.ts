@@ -72,6 +72,8 @@ export class ButtonMethodPage implements PaymentMethodPage {
   }
 
   refusal(error: TenderError): MethodPageRefusal | undefined {
-    return error.code === 'payment_method_unavailable' || error.code === 'no_bank_connection' ? { status: 422, alert: 'unavailable', code: error.code } : undefined;
+    return error.code === 'payment_method_unavailable' || error.code === 'no_bank_connection'
+      ? { status: 422, alert: 'unavailable', code: error.code }
+      : undefined;
   }
 }

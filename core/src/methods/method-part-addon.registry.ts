@@ -36,13 +36,16 @@ export class MethodPartAddonRegistry {
 }
 
 function addonProblem(shortName: string, addon: MethodPartAddon): string | undefined {
-  if (typeof addon?.name !== 'string' || !/^[a-z][a-z0-9-]{0,59}$/.test(addon.name)) return 'a method part add-on needs a name of lower-case letters, digits and dashes';
-  if (addon.name !== shortName && !addon.name.startsWith(`${shortName}-`)) return `the method part add-on '${addon.name}' must be named after its plugin ('${shortName}' or '${shortName}-...')`;
+  if (typeof addon?.name !== 'string' || !/^[a-z][a-z0-9-]{0,59}$/.test(addon.name))
+    return 'a method part add-on needs a name of lower-case letters, digits and dashes';
+  if (addon.name !== shortName && !addon.name.startsWith(`${shortName}-`))
+    return `the method part add-on '${addon.name}' must be named after its plugin ('${shortName}' or '${shortName}-...')`;
   if (!Array.isArray(addon.methods) || addon.methods.length === 0) return `the method part add-on '${addon.name}' names no method`;
   if (!Array.isArray(addon.fields) || addon.fields.some((f) => typeof f !== 'string' || !/^[a-z][a-z0-9_]{0,39}$/.test(f) || f === 'form_token')) {
     return `the method part add-on '${addon.name}' has a field that is not lower-case letters, digits and _ (or is form_token)`;
   }
-  if (typeof addon.context !== 'function' || typeof addon.submission !== 'function') return `the method part add-on '${addon.name}' needs context and submission functions`;
+  if (typeof addon.context !== 'function' || typeof addon.submission !== 'function')
+    return `the method part add-on '${addon.name}' needs context and submission functions`;
   if (typeof addon.template !== 'string') return `the method part add-on '${addon.name}' needs a template`;
   const template = methodPartProblem(addon.template);
   if (template !== undefined) return `the template of the method part add-on '${addon.name}' cannot be used: ${template}`;

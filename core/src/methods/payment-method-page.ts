@@ -108,9 +108,7 @@ export interface MethodPageRequest {
   readonly path: string;
 }
 
-export type MethodPageSubmission =
-  | { readonly input: unknown; readonly payer?: AuthenticatedPayer }
-  | { readonly errors: Readonly<Record<string, string>> };
+export type MethodPageSubmission = { readonly input: unknown; readonly payer?: AuthenticatedPayer } | { readonly errors: Readonly<Record<string, string>> };
 
 /** A refusal shown in the part: HTTP status, field errors and an alert (message keys), the catalogue code if shown. */
 export interface MethodPageRefusal {

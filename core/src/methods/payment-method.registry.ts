@@ -26,7 +26,8 @@ export class PaymentMethodRegistry {
       if (!/^[a-z][a-z0-9_]{0,39}$/.test(m.type)) throw new Error(`payment method type '${m.type}' must be lower-case letters, digits and _`);
       if (this.byType.has(m.type)) throw new Error(`two payment methods share the type '${m.type}'`);
       if (m.page !== undefined) {
-        if (!/^(|[a-z][a-z-]{0,39})$/.test(m.page.path) || ['fields', 'assets', '3ds'].includes(m.page.path)) throw new Error(`payment method ${m.type} has an unusable page path '${m.page.path}'`);
+        if (!/^(|[a-z][a-z-]{0,39})$/.test(m.page.path) || ['fields', 'assets', '3ds'].includes(m.page.path))
+          throw new Error(`payment method ${m.type} has an unusable page path '${m.page.path}'`);
         if (paths.has(m.page.path)) throw new Error(`two payment methods post to the page path '${m.page.path}'`);
         paths.add(m.page.path);
         const problem = methodPartProblem(m.page.template);
@@ -35,7 +36,8 @@ export class PaymentMethodRegistry {
         if (styles !== undefined) throw new Error(`the page styles of payment method ${m.type} cannot be used: the style sheet ${styles}`);
       }
       if (m.referencePrefix !== undefined) {
-        if (!/^[a-z][a-z0-9]{0,15}$/.test(m.referencePrefix)) throw new Error(`payment method ${m.type} has an unusable reference prefix '${m.referencePrefix}' (lower-case letters and digits)`);
+        if (!/^[a-z][a-z0-9]{0,15}$/.test(m.referencePrefix))
+          throw new Error(`payment method ${m.type} has an unusable reference prefix '${m.referencePrefix}' (lower-case letters and digits)`);
         if (this.byPrefix.has(m.referencePrefix)) throw new Error(`two payment methods claim the reference prefix '${m.referencePrefix}'`);
         this.byPrefix.set(m.referencePrefix, m);
       }
@@ -54,9 +56,10 @@ export class PaymentMethodRegistry {
     if (method === undefined) {
       throw new TenderError('parameter_invalid', {
         param: 'payment_method',
-        message: this.byPrefix.size === 0
-          ? 'payment_method must be an object { type, <type>: {...} }: no payment method here takes a reference.'
-          : `payment_method names no payment method this gateway knows (references start with ${[...this.byPrefix.keys()].map((k) => `${k}_`).join(', ')}).`,
+        message:
+          this.byPrefix.size === 0
+            ? 'payment_method must be an object { type, <type>: {...} }: no payment method here takes a reference.'
+            : `payment_method names no payment method this gateway knows (references start with ${[...this.byPrefix.keys()].map((k) => `${k}_`).join(', ')}).`,
       });
     }
     return method;

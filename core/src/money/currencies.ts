@@ -29,9 +29,7 @@ const table: Currency[] = [
   { code: 'KWD', numeric: '414', exponent: 3 },
 ];
 
-export const CURRENCIES: Readonly<Record<string, Currency>> = Object.freeze(
-  Object.fromEntries(table.map((c) => [c.code, c])),
-);
+export const CURRENCIES: Readonly<Record<string, Currency>> = Object.freeze(Object.fromEntries(table.map((c) => [c.code, c])));
 
 export function findCurrency(code: string): Currency | undefined {
   return Object.prototype.hasOwnProperty.call(CURRENCIES, code) ? CURRENCIES[code] : undefined;

@@ -61,9 +61,18 @@ export class BucketedRiskHistory implements RiskHistory {
     if (keys.email !== undefined) hashes.push(keyHashOf('email', keys.email));
     const from = firstBucketOf(widestSince, now);
     const rowHistory = new SqlRiskHistory(q, ctx);
-    const rows = await new RiskKeyBuckets().read(q, ctx, hashes, from, usual === undefined ? undefined : rowHistory.usualSampleRow(usual.currency, usual.since, usual.sample));
+    const rows = await new RiskKeyBuckets().read(
+      q,
+      ctx,
+      hashes,
+      from,
+      usual === undefined ? undefined : rowHistory.usualSampleRow(usual.currency, usual.since, usual.sample),
+    );
     const sampled = rows.find((r) => r.key_hash === '');
-    const usualLoaded = usual === undefined || sampled === undefined ? undefined : { of: usual, average: sampled.attempts === 0 ? 0 : Math.round(sampled.amount / sampled.attempts), samples: sampled.attempts };
+    const usualLoaded =
+      usual === undefined || sampled === undefined
+        ? undefined
+        : { of: usual, average: sampled.attempts === 0 ? 0 : Math.round(sampled.amount / sampled.attempts), samples: sampled.attempts };
     return new BucketedRiskHistory(rows, from, new Set(hashes), now, rowHistory, usualLoaded);
   }
 
@@ -87,14 +96,26 @@ export class BucketedRiskHistory implements RiskHistory {
   async declines(cardFingerprint: string, since: number, cap: number): Promise<number> {
     const rows = this.window(keyHashOf('card', cardFingerprint), since);
     if (rows === undefined) return this.rowHistory.declines(cardFingerprint, since, cap);
-    return Math.min(sum(rows, (r) => r.declined), cap);
+    return Math.min(
+      sum(rows, (r) => r.declined),
+      cap,
+    );
   }
 
   async cardOutcomes(cardFingerprint: string, since: number, cap: number): Promise<{ declined: number; pending: number }> {
     const rows = this.window(keyHashOf('card', cardFingerprint), since);
     if (rows === undefined) return this.rowHistory.cardOutcomes(cardFingerprint, since, cap);
-    const declined = Math.min(sum(rows, (r) => r.declined), cap);
-    return { declined, pending: Math.min(sum(rows, (r) => r.pending), cap - declined) };
+    const declined = Math.min(
+      sum(rows, (r) => r.declined),
+      cap,
+    );
+    return {
+      declined,
+      pending: Math.min(
+        sum(rows, (r) => r.pending),
+        cap - declined,
+      ),
+    };
   }
 
   /**
@@ -104,7 +125,10 @@ export class BucketedRiskHistory implements RiskHistory {
   async smallAttempts(ip: string, currency: string, maxAmount: number, since: number, cap: number): Promise<number> {
     const rows = this.window(keyHashOf('ip', ip), since);
     if (rows === undefined) return this.rowHistory.smallAttempts(ip, currency, maxAmount, since, cap);
-    return Math.min(sum(rows, (r) => (r.currency === currency ? r.small : 0)), cap);
+    return Math.min(
+      sum(rows, (r) => (r.currency === currency ? r.small : 0)),
+      cap,
+    );
   }
 
   async distinctCards(ip: string, exceptCard: string, since: number, cap: number): Promise<number> {

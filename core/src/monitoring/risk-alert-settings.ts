@@ -7,7 +7,11 @@ export const ALERT_LOCALES = ['en', 'ru', 'ar'] as const;
 export const ALERT_PATTERNS = ['card_testing', 'declines', 'blocks'] as const;
 export type AlertPattern = (typeof ALERT_PATTERNS)[number];
 
-const windowSeconds = z.number().int().min(60).max(30 * 86400);
+const windowSeconds = z
+  .number()
+  .int()
+  .min(60)
+  .max(30 * 86400);
 
 /** `alerts` in a rule set (operator-wide or one merchant's); every field optional. */
 export const alertsSchema = z
@@ -22,7 +26,10 @@ export const alertsSchema = z
       .object({
         card_testing: z.object({ enabled: z.boolean(), window_seconds: windowSeconds }).partial().strict(),
         declines: z.object({ enabled: z.boolean(), window_seconds: windowSeconds }).partial().strict(),
-        blocks: z.object({ enabled: z.boolean(), threshold: z.number().int().min(1).max(10000), window_seconds: windowSeconds }).partial().strict(),
+        blocks: z
+          .object({ enabled: z.boolean(), threshold: z.number().int().min(1).max(10000), window_seconds: windowSeconds })
+          .partial()
+          .strict(),
       })
       .partial()
       .strict(),

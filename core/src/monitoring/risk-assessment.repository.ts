@@ -59,15 +59,21 @@ export class RiskAssessmentRepository {
       );
       return;
     }
-    const pending: Array<Record<string, unknown>> = await q('risk_assessments').select('id', 'card_fingerprint', 'currency', 'created_at').where({ ...scope, payment_id: paymentId, outcome: 'pending' });
+    const pending: Array<Record<string, unknown>> = await q('risk_assessments')
+      .select('id', 'card_fingerprint', 'currency', 'created_at')
+      .where({ ...scope, payment_id: paymentId, outcome: 'pending' });
     for (const row of pending) {
-      const settled = await q('risk_assessments').where({ ...scope, id: String(row.id), outcome: 'pending' }).update({ outcome, updated_at: now });
+      const settled = await q('risk_assessments')
+        .where({ ...scope, id: String(row.id), outcome: 'pending' })
+        .update({ outcome, updated_at: now });
       if (settled > 0) await this.buckets.settle(q, ctx, String(row.card_fingerprint), String(row.currency), Number(row.created_at), outcome === 'declined');
     }
   }
 
   async forPayment(q: Queryable, ctx: MerchantContext, paymentId: string): Promise<AssessmentRow[]> {
     // outcome is one of AssessmentOutcome: only RiskRecorder writes the column.
-    return (await q('risk_assessments').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId }).orderBy('seq', 'asc')) as AssessmentRow[];
+    return (await q('risk_assessments')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId })
+      .orderBy('seq', 'asc')) as AssessmentRow[];
   }
 }

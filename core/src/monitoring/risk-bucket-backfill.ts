@@ -24,8 +24,15 @@ export async function backfillRiskBuckets(knex: Knex, now: number): Promise<void
     const where = { merchant_id: scope.merchant_id, livemode: scope.livemode };
     // Chunks of about CHUNK_ROWS attempts, cut on minute boundaries, through the index
     // (merchant_id, livemode, created_at): small groups in memory, whatever the history.
-    for (let from = since; from <= now; ) {
-      const edge = await knex('risk_assessments').select('created_at').where(where).andWhere('created_at', '>=', from).orderBy('created_at').offset(CHUNK_ROWS).limit(1).first();
+    for (let from = since; from <= now;) {
+      const edge = await knex('risk_assessments')
+        .select('created_at')
+        .where(where)
+        .andWhere('created_at', '>=', from)
+        .orderBy('created_at')
+        .offset(CHUNK_ROWS)
+        .limit(1)
+        .first();
       const until = edge === undefined ? now + BUCKET_MS : Math.max(bucketOf(Number(edge.created_at)), from + BUCKET_MS);
       await backfillRange(knex, where, from, until);
       from = until;
@@ -48,7 +55,10 @@ async function backfillRange(knex: Knex, scope: { merchant_id: string; livemode:
       .select('merchant_id', 'livemode', knex.raw(`${k.column} AS key_value`), knex.raw(`${bucket} AS bucket_start`), 'currency', knex.raw(`${k.card} AS card`))
       .count({ attempts: '*' })
       .sum({ amount: 'amount' })
-      .select(knex.raw(`SUM(CASE WHEN outcome = 'pending' THEN 1 ELSE 0 END) AS pending`), knex.raw(`SUM(CASE WHEN outcome = 'declined' THEN 1 ELSE 0 END) AS declined`))
+      .select(
+        knex.raw(`SUM(CASE WHEN outcome = 'pending' THEN 1 ELSE 0 END) AS pending`),
+        knex.raw(`SUM(CASE WHEN outcome = 'declined' THEN 1 ELSE 0 END) AS declined`),
+      )
       .select(knex.raw(`SUM(CASE WHEN amount <= ${BACKFILL_SMALL_AMOUNT} THEN 1 ELSE 0 END) AS small`))
       .where(scope)
       .andWhere('created_at', '>=', since)

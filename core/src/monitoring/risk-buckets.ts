@@ -30,7 +30,9 @@ export type BucketKeyKind = 'card' | 'ip' | 'email';
 
 /** SHA-256 of `kind:value`: the same name risk_key_locks uses for the key. */
 export function keyHashOf(kind: BucketKeyKind | 'merchant', value?: string): string {
-  return createHash('sha256').update(kind === 'merchant' ? 'merchant' : `${kind}:${value ?? ''}`).digest('hex');
+  return createHash('sha256')
+    .update(kind === 'merchant' ? 'merchant' : `${kind}:${value ?? ''}`)
+    .digest('hex');
 }
 
 /** One row of `risk_key_buckets`: what one key saw in one currency (and, for an IP, with one card) in one bucket. */
@@ -81,7 +83,15 @@ export interface BucketAttempt {
 export class RiskKeyBuckets {
   async add(q: Queryable, ctx: MerchantContext, a: BucketAttempt): Promise<void> {
     const bucket = bucketOf(a.at);
-    const base = { merchant_id: ctx.merchantId, livemode: ctx.livemode, bucket_start: bucket, currency: a.currency, attempts: 1, amount: a.amount, small: a.small ? 1 : 0 };
+    const base = {
+      merchant_id: ctx.merchantId,
+      livemode: ctx.livemode,
+      bucket_start: bucket,
+      currency: a.currency,
+      attempts: 1,
+      amount: a.amount,
+      small: a.small ? 1 : 0,
+    };
     const rows = [{ ...base, key_hash: keyHashOf('card', a.cardFingerprint), card_fingerprint: '', pending: a.pending ? 1 : 0, declined: 0 }];
     if (a.ip !== undefined) rows.push({ ...base, key_hash: keyHashOf('ip', a.ip), card_fingerprint: a.cardFingerprint, pending: 0, declined: 0 });
     if (a.email !== undefined) rows.push({ ...base, key_hash: keyHashOf('email', a.email), card_fingerprint: '', pending: 0, declined: 0 });
@@ -102,7 +112,14 @@ export class RiskKeyBuckets {
   /** The bank answered an attempt assessed at `assessedAt`: it leaves `pending` (and counts as declined when it was). */
   async settle(q: Queryable, ctx: MerchantContext, cardFingerprint: string, currency: string, assessedAt: number, declined: boolean): Promise<void> {
     await q('risk_key_buckets')
-      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, key_hash: keyHashOf('card', cardFingerprint), bucket_start: bucketOf(assessedAt), currency, card_fingerprint: '' })
+      .where({
+        merchant_id: ctx.merchantId,
+        livemode: ctx.livemode,
+        key_hash: keyHashOf('card', cardFingerprint),
+        bucket_start: bucketOf(assessedAt),
+        currency,
+        card_fingerprint: '',
+      })
       .andWhere('pending', '>', 0)
       .update({ pending: q.raw('pending - 1'), declined: q.raw(declined ? 'declined + 1' : 'declined') });
   }

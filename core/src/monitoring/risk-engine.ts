@@ -31,11 +31,24 @@ export interface RiskVerdict {
  * `q` and writing nothing: the engine's assessment and the rule-set preview
  * (RiskRulePreview) both decide through it.
  */
-export async function decideWith(q: Queryable, ctx: MerchantContext, settings: EffectiveRiskSettings, input: RiskInput, options: RiskAssessOptions): Promise<RiskVerdict> {
+export async function decideWith(
+  q: Queryable,
+  ctx: MerchantContext,
+  settings: EffectiveRiskSettings,
+  input: RiskInput,
+  options: RiskAssessOptions,
+): Promise<RiskVerdict> {
   // One read of the attempt's buckets over the widest window; the rules ask it in memory.
   const usual = usualSampleOf(settings);
   const sample = usual === undefined ? undefined : { currency: input.payment.currency, since: input.now - usual.windowMs, sample: usual.sample };
-  const history = await BucketedRiskHistory.load(q, ctx, { card: input.card.fingerprint, ip: input.ip, email: input.email }, input.now - widestWindowMs(settings), input.now, sample);
+  const history = await BucketedRiskHistory.load(
+    q,
+    ctx,
+    { card: input.card.fingerprint, ip: input.ip, email: input.email },
+    input.now - widestWindowMs(settings),
+    input.now,
+    sample,
+  );
   const enforcing: RiskSignal[] = [];
   const all: RiskSignal[] = [];
   const reasons: RiskReason[] = [];
@@ -127,13 +140,24 @@ export class RiskEngine {
    * REPEATABLE READ transaction starts at its first plain read, which must come after
    * the lock, so it sees the attempts of whoever held the lock before.
    */
-  async assessLocked(trx: Transaction, prepared: PreparedRisk, payment: Payment, options: RiskAssessOptions = { canChallenge: false }): Promise<RiskAssessment> {
+  async assessLocked(
+    trx: Transaction,
+    prepared: PreparedRisk,
+    payment: Payment,
+    options: RiskAssessOptions = { canChallenge: false },
+  ): Promise<RiskAssessment> {
     await this.locks.lock(trx, prepared.ctx, prepared.lockKeys);
     return this.evaluate(trx, prepared, payment, options);
   }
 
   /** `payment` is the caller's fresh read of the payment being confirmed (the engine does not read it again). Not serialized. */
-  async assess(ctx: MerchantContext, payment: Payment, card: RiskCard, customer: RiskCustomer = {}, options: RiskAssessOptions = { canChallenge: false }): Promise<RiskAssessment> {
+  async assess(
+    ctx: MerchantContext,
+    payment: Payment,
+    card: RiskCard,
+    customer: RiskCustomer = {},
+    options: RiskAssessOptions = { canChallenge: false },
+  ): Promise<RiskAssessment> {
     const { operator, merchant } = await this.ruleSets.latestBoth(this.db, ctx);
     const settings = effectiveSettings(this.rules, operator?.settings ?? {}, merchant?.settings ?? {});
     const prepared: PreparedRisk = {

@@ -39,7 +39,10 @@ export class SqlRiskHistory implements RiskHistory {
     const inner = this.recent(since, cap).select('outcome').andWhere({ card_fingerprint: cardFingerprint }).whereIn('outcome', ['declined', 'pending']);
     const row = await this.db
       .from(inner.as('h'))
-      .select(this.db.raw("SUM(CASE WHEN outcome = 'declined' THEN 1 ELSE 0 END) AS declined"), this.db.raw("SUM(CASE WHEN outcome = 'pending' THEN 1 ELSE 0 END) AS pending"))
+      .select(
+        this.db.raw("SUM(CASE WHEN outcome = 'declined' THEN 1 ELSE 0 END) AS declined"),
+        this.db.raw("SUM(CASE WHEN outcome = 'pending' THEN 1 ELSE 0 END) AS pending"),
+      )
       .first();
     return { declined: Number(row?.declined ?? 0), pending: Number(row?.pending ?? 0) };
   }

@@ -57,16 +57,32 @@ export class RiskPatternAlerts {
     const crossings: Crossing[] = [];
     const testing = fired('card_testing');
     if (a.patterns.card_testing.enabled && testing !== undefined && risk.ip !== undefined) {
-      crossings.push({ pattern: 'card_testing', subject: risk.ip, windowSeconds: a.patterns.card_testing.windowSeconds, data: { ip: risk.ip, reason: testing } });
+      crossings.push({
+        pattern: 'card_testing',
+        subject: risk.ip,
+        windowSeconds: a.patterns.card_testing.windowSeconds,
+        data: { ip: risk.ip, reason: testing },
+      });
     }
     const declines = fired('declines');
     if (a.patterns.declines.enabled && declines !== undefined) {
-      crossings.push({ pattern: 'declines', subject: risk.card.fingerprint, windowSeconds: a.patterns.declines.windowSeconds, data: { card: `${cardBrandLabel(risk.card.brand)} •••• ${risk.card.last4}`, reason: declines } });
+      crossings.push({
+        pattern: 'declines',
+        subject: risk.card.fingerprint,
+        windowSeconds: a.patterns.declines.windowSeconds,
+        data: { card: `${cardBrandLabel(risk.card.brand)} •••• ${risk.card.last4}`, reason: declines },
+      });
     }
     if (a.patterns.blocks.enabled && risk.action === 'block') {
       const { threshold, windowSeconds } = a.patterns.blocks;
       const blocked = await this.blockedSince(payment, now - windowSeconds * 1000, threshold);
-      if (blocked >= threshold) crossings.push({ pattern: 'blocks', subject: '', windowSeconds, data: { count: blocked, reason: `${blocked} blocked attempts in the last ${windowSeconds}s` } });
+      if (blocked >= threshold)
+        crossings.push({
+          pattern: 'blocks',
+          subject: '',
+          windowSeconds,
+          data: { count: blocked, reason: `${blocked} blocked attempts in the last ${windowSeconds}s` },
+        });
     }
     let sent = 0;
     for (const crossing of crossings) {
@@ -93,8 +109,16 @@ export class RiskPatternAlerts {
 
   /** True when this process may send the window's alert: no mark yet, or the last one is a window old. */
   private async claim(trx: Transaction, payment: Payment, crossing: Crossing, now: number): Promise<boolean> {
-    const key = { merchant_id: payment.merchantId, livemode: payment.livemode, pattern: crossing.pattern, subject_hash: createHash('sha256').update(crossing.subject).digest('hex') };
-    const updated = await trx('risk_alert_marks').where(key).andWhere('last_sent_at', '<=', now - crossing.windowSeconds * 1000).update({ last_sent_at: now });
+    const key = {
+      merchant_id: payment.merchantId,
+      livemode: payment.livemode,
+      pattern: crossing.pattern,
+      subject_hash: createHash('sha256').update(crossing.subject).digest('hex'),
+    };
+    const updated = await trx('risk_alert_marks')
+      .where(key)
+      .andWhere('last_sent_at', '<=', now - crossing.windowSeconds * 1000)
+      .update({ last_sent_at: now });
     if (updated > 0) return true;
     try {
       await trx('risk_alert_marks').insert({ ...key, last_sent_at: now, created_at: now });
@@ -106,7 +130,14 @@ export class RiskPatternAlerts {
     }
   }
 
-  private async enqueue(trx: Transaction, payment: Payment, crossing: Crossing, operatorAddress: string | undefined, toMerchant: boolean, locale: string | undefined): Promise<number> {
+  private async enqueue(
+    trx: Transaction,
+    payment: Payment,
+    crossing: Crossing,
+    operatorAddress: string | undefined,
+    toMerchant: boolean,
+    locale: string | undefined,
+  ): Promise<number> {
     const merchant = await trx('merchants').select('name', 'email').where({ id: payment.merchantId }).first();
     const data = {
       merchant_name: merchant === undefined ? payment.merchantId : String(merchant.name),
@@ -126,11 +157,21 @@ export class RiskPatternAlerts {
     const common = { merchantId: payment.merchantId, livemode: payment.livemode, template: 'risk_alert' as const };
     let queued = 0;
     if (toMerchant && merchant !== undefined) {
-      await this.emails.enqueue(trx, { ...common, locale: locale ?? this.config.notifications.emailLocale, recipient: String(merchant.email), data: { ...data, operator: false } });
+      await this.emails.enqueue(trx, {
+        ...common,
+        locale: locale ?? this.config.notifications.emailLocale,
+        recipient: String(merchant.email),
+        data: { ...data, operator: false },
+      });
       queued++;
     }
     if (operatorAddress !== undefined) {
-      await this.emails.enqueue(trx, { ...common, locale: this.config.notifications.emailLocale, recipient: operatorAddress, data: { ...data, operator: true } });
+      await this.emails.enqueue(trx, {
+        ...common,
+        locale: this.config.notifications.emailLocale,
+        recipient: operatorAddress,
+        data: { ...data, operator: true },
+      });
       queued++;
     }
     return queued;

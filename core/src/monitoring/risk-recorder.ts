@@ -41,23 +41,36 @@ export class RiskRecorder {
   async decline(trx: Transaction, current: Payment, risk: RiskAssessment, riskPatch: PaymentPatch): Promise<Payment> {
     const now = this.clock.now();
     const { card } = risk;
-    const processing = await this.writer.change(trx, current, {
-      status: 'processing',
-      card_token: null,
-      card_fingerprint: card.fingerprint,
-      card_brand: card.brand,
-      card_bin: card.bin,
-      card_last4: card.last4,
-      card_exp_month: card.expMonth,
-      card_exp_year: card.expYear,
-      failure_code: null,
-      failure_message: null,
-      ...riskPatch,
-    }, now, 'confirm this payment');
+    const processing = await this.writer.change(
+      trx,
+      current,
+      {
+        status: 'processing',
+        card_token: null,
+        card_fingerprint: card.fingerprint,
+        card_brand: card.brand,
+        card_bin: card.bin,
+        card_last4: card.last4,
+        card_exp_month: card.expMonth,
+        card_exp_year: card.expYear,
+        failure_code: null,
+        failure_message: null,
+        ...riskPatch,
+      },
+      now,
+      'confirm this payment',
+    );
     const declined = await this.writer.change(trx, processing, { status: 'declined', failure_code: 'fraud_suspected', failure_message: FRAUD_MESSAGE }, now);
     await this.assessments.insert(trx, this.row(declined, risk, 'blocked', now));
     await this.buckets.add(trx, declined, this.attempt(declined, risk, false));
-    await this.outbox.record(trx, { merchantId: declined.merchantId, livemode: declined.livemode, type: 'risk.blocked', objectType: 'payment', objectId: declined.id, data: paymentView(declined, this.config.publicUrl) });
+    await this.outbox.record(trx, {
+      merchantId: declined.merchantId,
+      livemode: declined.livemode,
+      type: 'risk.blocked',
+      objectType: 'payment',
+      objectId: declined.id,
+      data: paymentView(declined, this.config.publicUrl),
+    });
     return declined;
   }
 
@@ -87,7 +100,14 @@ export class RiskRecorder {
       created_at: now,
       updated_at: now,
     });
-    await this.outbox.record(trx, { merchantId: payment.merchantId, livemode: payment.livemode, type: 'risk.review_opened', objectType: 'payment', objectId: payment.id, data: paymentView(payment, this.config.publicUrl) });
+    await this.outbox.record(trx, {
+      merchantId: payment.merchantId,
+      livemode: payment.livemode,
+      type: 'risk.review_opened',
+      objectType: 'payment',
+      objectId: payment.id,
+      data: paymentView(payment, this.config.publicUrl),
+    });
   }
 
   async settle(payment: Payment, risk: RiskAssessment): Promise<Payment> {
@@ -100,17 +120,41 @@ export class RiskRecorder {
       });
     }
     if (risk.action === 'block' || risk.action === 'review') {
-      const alert = { type: risk.action === 'block' ? 'risk.blocked' : 'risk.review_opened', merchantId: payment.merchantId, livemode: payment.livemode, paymentId: payment.id, score: risk.score, reasons: risk.reasons.map((r) => `${r.rule}: ${r.reason}`) } as const;
-      await this.alerts.notify(alert).catch((error: unknown) => this.logger.error({ payment: payment.id, error: error instanceof Error ? error.message : String(error) }, 'risk alert failed'));
+      const alert = {
+        type: risk.action === 'block' ? 'risk.blocked' : 'risk.review_opened',
+        merchantId: payment.merchantId,
+        livemode: payment.livemode,
+        paymentId: payment.id,
+        score: risk.score,
+        reasons: risk.reasons.map((r) => `${r.rule}: ${r.reason}`),
+      } as const;
+      await this.alerts
+        .notify(alert)
+        .catch((error: unknown) =>
+          this.logger.error({ payment: payment.id, error: error instanceof Error ? error.message : String(error) }, 'risk alert failed'),
+        );
     }
     // Alert e-mails are a notice, not part of the payment: a failure is logged only.
-    await this.patternAlerts.observe(payment, risk).catch((error: unknown) => this.logger.error({ payment: payment.id, error: error instanceof Error ? error.message : String(error) }, 'risk alert e-mail failed'));
+    await this.patternAlerts
+      .observe(payment, risk)
+      .catch((error: unknown) =>
+        this.logger.error({ payment: payment.id, error: error instanceof Error ? error.message : String(error) }, 'risk alert e-mail failed'),
+      );
     return payment;
   }
 
   /** What the attempt adds to its keys' counters, in the transaction that writes its assessment. */
   private attempt(payment: Payment, risk: RiskAssessment, pending: boolean): BucketAttempt {
-    return { cardFingerprint: risk.card.fingerprint, ip: risk.ip, email: risk.email, amount: payment.amount, currency: payment.currency, pending, small: payment.amount <= risk.smallAmount, at: risk.assessedAt };
+    return {
+      cardFingerprint: risk.card.fingerprint,
+      ip: risk.ip,
+      email: risk.email,
+      amount: payment.amount,
+      currency: payment.currency,
+      pending,
+      small: payment.amount <= risk.smallAmount,
+      at: risk.assessedAt,
+    };
   }
 
   private row(payment: Payment, risk: RiskAssessment, outcome: AssessmentOutcome, now: number) {

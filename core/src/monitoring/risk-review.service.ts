@@ -32,7 +32,10 @@ export class RiskReviewService {
     @inject(MerchantStanding) private readonly standing: MerchantStanding,
   ) {}
 
-  async list(ctx: MerchantContext, filter: { status: ReviewStatus | undefined; limit: number; startingAfter: string | undefined }): Promise<{ reviews: RiskReview[]; hasMore: boolean }> {
+  async list(
+    ctx: MerchantContext,
+    filter: { status: ReviewStatus | undefined; limit: number; startingAfter: string | undefined },
+  ): Promise<{ reviews: RiskReview[]; hasMore: boolean }> {
     const page = await this.reviews.list(this.db, ctx, filter);
     if (page === undefined) throw new TenderError('parameter_invalid', { param: 'starting_after', message: 'starting_after names no review of yours.' });
     return page;
@@ -69,7 +72,13 @@ export class RiskReviewService {
     return decided;
   }
 
-  private async decide(ctx: MerchantContext, id: string, verdict: 'approve' | 'reject', decidedBy: string, auditActor?: string): Promise<{ review: RiskReview; payment: Payment }> {
+  private async decide(
+    ctx: MerchantContext,
+    id: string,
+    verdict: 'approve' | 'reject',
+    decidedBy: string,
+    auditActor?: string,
+  ): Promise<{ review: RiskReview; payment: Payment }> {
     const { review, payment } = await inTransaction(this.db, async (trx) => {
       const review = await this.reviews.find(trx, ctx, id, { lock: true });
       if (review === undefined) throw notFound('risk_review', id);
@@ -84,11 +93,19 @@ export class RiskReviewService {
       // Approving captures below: refused before the review is decided while the merchant may not take payments.
       if (status === 'approved' && payment.captureMethod === 'automatic') await this.standing.assertMayTakePayments(ctx, trx);
       if (auditActor !== undefined) {
-        await this.audit.record(trx, { actor: auditActor, action: `risk_review.${verdict}`, merchantId: ctx.merchantId, objectType: 'risk_review', objectId: id, data: { payment: payment.id, livemode: ctx.livemode, status } });
+        await this.audit.record(trx, {
+          actor: auditActor,
+          action: `risk_review.${verdict}`,
+          merchantId: ctx.merchantId,
+          objectType: 'risk_review',
+          objectId: id,
+          data: { payment: payment.id, livemode: ctx.livemode, status },
+        });
       }
       return { review: await this.reviews.decide(trx, review, status, decidedBy, this.clock.now()), payment };
     });
-    if (review.status === 'approved' && payment.captureMethod === 'automatic') return { review, payment: await this.paymentService.capture(ctx, payment.id, undefined) };
+    if (review.status === 'approved' && payment.captureMethod === 'automatic')
+      return { review, payment: await this.paymentService.capture(ctx, payment.id, undefined) };
     if (review.status === 'rejected') return { review, payment: await this.paymentService.cancel(ctx, payment.id) };
     return { review, payment };
   }

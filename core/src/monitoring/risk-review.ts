@@ -70,7 +70,11 @@ export class RiskReviewRepository {
     return row === undefined ? undefined : fromRow(row);
   }
 
-  async list(q: Queryable, ctx: MerchantContext, filter: { status: ReviewStatus | undefined; limit: number; startingAfter: string | undefined }): Promise<{ reviews: RiskReview[]; hasMore: boolean } | undefined> {
+  async list(
+    q: Queryable,
+    ctx: MerchantContext,
+    filter: { status: ReviewStatus | undefined; limit: number; startingAfter: string | undefined },
+  ): Promise<{ reviews: RiskReview[]; hasMore: boolean } | undefined> {
     const query = q('risk_reviews').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode });
     if (filter.status !== undefined) query.andWhere('status', filter.status);
     if (filter.startingAfter !== undefined) {

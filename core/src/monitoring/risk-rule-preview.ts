@@ -51,8 +51,13 @@ export class RiskRulePreview {
   async run(scope: RuleSetScope, body: unknown, limit: number): Promise<PreviewedPayment[]> {
     const proposed = validateRuleSet(body, this.registry);
     const count = Math.max(1, Math.min(PREVIEW_MAX, Math.trunc(limit)));
-    let query = this.db('risk_assessments').select('merchant_id', 'livemode', 'payment_id', 'card_fingerprint', 'card_bin', 'ip', 'email', 'action', 'created_at').limit(count);
-    query = scope.kind === 'merchant' ? query.where({ merchant_id: scope.ctx.merchantId, livemode: scope.ctx.livemode }).orderBy('created_at', 'desc') : query.orderBy('seq', 'desc');
+    let query = this.db('risk_assessments')
+      .select('merchant_id', 'livemode', 'payment_id', 'card_fingerprint', 'card_bin', 'ip', 'email', 'action', 'created_at')
+      .limit(count);
+    query =
+      scope.kind === 'merchant'
+        ? query.where({ merchant_id: scope.ctx.merchantId, livemode: scope.ctx.livemode }).orderBy('created_at', 'desc')
+        : query.orderBy('seq', 'desc');
     const rows = (await query) as Array<Record<string, unknown>>;
     const operatorSet: RuleSetInput = scope.kind === 'operator' ? proposed : ((await this.ruleSets.latest(this.db, { kind: 'operator' }))?.settings ?? {});
     const merchantSets = new Map<string, RuleSetInput>();

@@ -34,7 +34,11 @@ export class RiskRuleSetRepository {
     const rows = await q('risk_rule_sets as s')
       .select<Array<Pick<RiskRuleSetsTable, 'merchant_id' | 'version' | 'settings' | 'created_at'>>>('s.merchant_id', 's.version', 's.settings', 's.created_at')
       .where((w) => w.where({ 's.merchant_id': '', 's.livemode': false }).orWhere({ 's.merchant_id': ctx.merchantId, 's.livemode': ctx.livemode }))
-      .andWhere('s.version', '=', q('risk_rule_sets as l').max('l.version').whereRaw('?? = ??', ['l.merchant_id', 's.merchant_id']).andWhereRaw('?? = ??', ['l.livemode', 's.livemode']));
+      .andWhere(
+        's.version',
+        '=',
+        q('risk_rule_sets as l').max('l.version').whereRaw('?? = ??', ['l.merchant_id', 's.merchant_id']).andWhereRaw('?? = ??', ['l.livemode', 's.livemode']),
+      );
     const operator = rows.find((r) => r.merchant_id === '');
     const merchant = ctx.merchantId === '' ? undefined : rows.find((r) => r.merchant_id === ctx.merchantId);
     return { operator: operator === undefined ? undefined : fromRow(operator), merchant: merchant === undefined ? undefined : fromRow(merchant) };

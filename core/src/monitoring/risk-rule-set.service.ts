@@ -31,13 +31,23 @@ export class RiskRuleSetService {
   async replace(scope: RuleSetScope, body: unknown, auditActor?: string): Promise<Record<string, unknown>> {
     const settings = validateRuleSet(body, this.registry);
     if (scope.kind === 'merchant' && settings.alerts?.email_operator !== undefined) {
-      throw new TenderError('parameter_invalid', { param: 'alerts.email_operator', message: "Only the operator's rule set decides whether the operator is e-mailed." });
+      throw new TenderError('parameter_invalid', {
+        param: 'alerts.email_operator',
+        message: "Only the operator's rule set decides whether the operator is e-mailed.",
+      });
     }
     const stored = await inTransaction(this.db, async (trx) => {
       const appended = await this.ruleSets.append(trx, scope, settings, this.clock.now());
       if (auditActor !== undefined) {
         const merchantId = scope.kind === 'merchant' ? scope.ctx.merchantId : undefined;
-        await this.audit.record(trx, { actor: auditActor, action: 'risk_rules.replace', merchantId, objectType: 'risk_rule_set', objectId: merchantId ?? 'operator', data: { version: appended.version, settings } });
+        await this.audit.record(trx, {
+          actor: auditActor,
+          action: 'risk_rules.replace',
+          merchantId,
+          objectType: 'risk_rule_set',
+          objectId: merchantId ?? 'operator',
+          data: { version: appended.version, settings },
+        });
       }
       return appended;
     });
@@ -45,7 +55,12 @@ export class RiskRuleSetService {
   }
 
   async versions(scope: RuleSetScope, limit: number): Promise<Array<Record<string, unknown>>> {
-    return (await this.ruleSets.versions(this.db, scope, limit)).map((v) => ({ object: 'risk_rule_set', version: v.version, settings: v.settings, created_at: new Date(v.createdAt).toISOString() }));
+    return (await this.ruleSets.versions(this.db, scope, limit)).map((v) => ({
+      object: 'risk_rule_set',
+      version: v.version,
+      settings: v.settings,
+      created_at: new Date(v.createdAt).toISOString(),
+    }));
   }
 
   private async view(scope: RuleSetScope, own: StoredRuleSet): Promise<Record<string, unknown>> {
@@ -79,7 +94,14 @@ function effectiveView(e: EffectiveRiskSettings, registry: RiskRuleRegistry): Re
       email_merchant: e.alerts.emailMerchant,
       email_operator: e.alerts.emailOperator,
       locale: e.alerts.locale ?? null,
-      patterns: Object.fromEntries(Object.entries(e.alerts.patterns).map(([code, p]) => [code, code === 'blocks' ? { enabled: p.enabled, threshold: p.threshold, window_seconds: p.windowSeconds } : { enabled: p.enabled, window_seconds: p.windowSeconds }])),
+      patterns: Object.fromEntries(
+        Object.entries(e.alerts.patterns).map(([code, p]) => [
+          code,
+          code === 'blocks'
+            ? { enabled: p.enabled, threshold: p.threshold, window_seconds: p.windowSeconds }
+            : { enabled: p.enabled, window_seconds: p.windowSeconds },
+        ]),
+      ),
     },
   };
 }

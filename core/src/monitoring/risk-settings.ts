@@ -23,7 +23,14 @@ export const ruleSetSchema = z
       .optional(),
     challenge_fallback: z.enum(['allow', 'review', 'block']).optional(),
     review: z
-      .object({ expire_after_seconds: z.number().int().min(60).max(30 * 86400), expire_decision: z.enum(['approve', 'reject']) })
+      .object({
+        expire_after_seconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(30 * 86400),
+        expire_decision: z.enum(['approve', 'reject']),
+      })
       .partial()
       .strict()
       .optional(),
@@ -61,12 +68,21 @@ export function validateRuleSet(body: unknown, registry: RiskRuleRegistry): Rule
   for (const [code, raw] of Object.entries(input.rules ?? {})) {
     const rule = registry.get(code);
     if (rule === undefined) {
-      throw new TenderError('parameter_invalid', { param: `rules.${code}`, message: `No risk rule has the code '${code}' (known: ${registry.all().map((r) => r.code).join(', ')}).` });
+      throw new TenderError('parameter_invalid', {
+        param: `rules.${code}`,
+        message: `No risk rule has the code '${code}' (known: ${registry
+          .all()
+          .map((r) => r.code)
+          .join(', ')}).`,
+      });
     }
     const { enabled, mode, ...own } = raw;
     const common = prefixed(`rules.${code}`, () => parseInput(commonRuleSchema, { enabled, mode }));
     // The parsed form is stored, so normalisations (lower-cased e-mails) apply.
-    rules[code] = JSON.parse(JSON.stringify({ ...common, ...prefixed(`rules.${code}`, () => parseInput(rule.settingsSchema, own)) })) as Record<string, unknown>;
+    rules[code] = JSON.parse(JSON.stringify({ ...common, ...prefixed(`rules.${code}`, () => parseInput(rule.settingsSchema, own)) })) as Record<
+      string,
+      unknown
+    >;
   }
   return input.rules === undefined ? input : { ...input, rules };
 }

@@ -22,7 +22,8 @@ export function widestWindowMs(settings: EffectiveRiskSettings): number {
   let widest = 0;
   for (const { rule, settings: s } of settings.rules) {
     if (rule.code === 'declines') widest = Math.max(widest, (s as DeclinesSettings).window_seconds);
-    if (rule.code === 'card_testing') widest = Math.max(widest, (s as CardTestingSettings).small_window_seconds, (s as CardTestingSettings).distinct_window_seconds);
+    if (rule.code === 'card_testing')
+      widest = Math.max(widest, (s as CardTestingSettings).small_window_seconds, (s as CardTestingSettings).distinct_window_seconds);
     if (rule.code === 'velocity') for (const l of (s as VelocitySettings).limits) if (l.key !== 'merchant') widest = Math.max(widest, l.window_seconds);
   }
   return widest * 1000;

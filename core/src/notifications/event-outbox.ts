@@ -58,7 +58,15 @@ export class EventOutbox {
     });
     // E-mail queueing and plugins' listeners commit with the event, or not at all.
     for (const listener of this.listeners) {
-      await listener.onEvent(q, { id, merchantId: event.merchantId, livemode: event.livemode, type: event.type, objectId: event.objectId, data: event.data, createdAt });
+      await listener.onEvent(q, {
+        id,
+        merchantId: event.merchantId,
+        livemode: event.livemode,
+        type: event.type,
+        objectId: event.objectId,
+        data: event.data,
+        createdAt,
+      });
     }
     return id;
   }

@@ -32,7 +32,9 @@ export function coreReadinessChecks(db: Database, ring: KeyRing, plugins: readon
       name: 'migrations',
       async check() {
         const pending = [...(await pendingCoreMigrations(db)).map((m) => `core: ${m}`), ...(await pendingPluginMigrations(db, plugins))];
-        return pending.length === 0 ? { ready: true } : { ready: false, reason: `not applied: ${pending.slice(0, 5).join(', ')}${pending.length > 5 ? ', ...' : ''}` };
+        return pending.length === 0
+          ? { ready: true }
+          : { ready: false, reason: `not applied: ${pending.slice(0, 5).join(', ')}${pending.length > 5 ? ', ...' : ''}` };
       },
     },
     {
@@ -43,7 +45,10 @@ export function coreReadinessChecks(db: Database, ring: KeyRing, plugins: readon
         if (payment === undefined) return { ready: true };
         const card: { key_version: string } | undefined = await db('card_vault').where({ id: payment.card_token }).first('key_version');
         if (card === undefined || ring.find(card.key_version) !== undefined) return { ready: true };
-        return { ready: false, reason: 'the newest stored card was sealed with a master key this process does not have (check TENDER_MASTER_KEY and TENDER_PREVIOUS_MASTER_KEYS)' };
+        return {
+          ready: false,
+          reason: 'the newest stored card was sealed with a master key this process does not have (check TENDER_MASTER_KEY and TENDER_PREVIOUS_MASTER_KEYS)',
+        };
       },
     },
   ];

@@ -52,16 +52,39 @@ export function processMetrics(): Registry {
 export class TenderMetrics implements BankCallObserver {
   readonly registry = new Registry();
 
-  readonly httpDuration = this.histogram('tender_http_request_duration_seconds', 'HTTP requests by method, route pattern and status code.', ['method', 'route', 'status']);
-  readonly bankCalls = this.counter('tender_bank_calls_total', 'Calls to bank adapters by operation, adapter, connection and outcome.', ['operation', 'adapter', 'connection', 'outcome']);
-  readonly bankCallDuration = this.histogram('tender_bank_call_duration_seconds', 'Latency of calls to bank adapters by operation, adapter and connection.', ['operation', 'adapter', 'connection']);
-  readonly confirmations = this.counter('tender_payment_confirmations_total', 'Confirmed payments by the status the confirmation left them in, payment method and bank.', ['status', 'method', 'bank']);
-  readonly webhookAttempts = this.counter('tender_webhook_attempts_total', 'Webhook delivery attempts by outcome (delivered, retry, failed, canceled).', ['outcome']);
+  readonly httpDuration = this.histogram('tender_http_request_duration_seconds', 'HTTP requests by method, route pattern and status code.', [
+    'method',
+    'route',
+    'status',
+  ]);
+  readonly bankCalls = this.counter('tender_bank_calls_total', 'Calls to bank adapters by operation, adapter, connection and outcome.', [
+    'operation',
+    'adapter',
+    'connection',
+    'outcome',
+  ]);
+  readonly bankCallDuration = this.histogram('tender_bank_call_duration_seconds', 'Latency of calls to bank adapters by operation, adapter and connection.', [
+    'operation',
+    'adapter',
+    'connection',
+  ]);
+  readonly confirmations = this.counter(
+    'tender_payment_confirmations_total',
+    'Confirmed payments by the status the confirmation left them in, payment method and bank.',
+    ['status', 'method', 'bank'],
+  );
+  readonly webhookAttempts = this.counter('tender_webhook_attempts_total', 'Webhook delivery attempts by outcome (delivered, retry, failed, canceled).', [
+    'outcome',
+  ]);
   readonly emailSends = this.counter('tender_email_sends_total', 'E-mail send attempts by outcome (sent, retry, failed).', ['outcome']);
 
   /** One bank call's outcome and latency (called by callBank). */
   bankCall(record: BankCallRecord): void {
-    const labels = { operation: labelValue(record.operation.replace(/ /g, '_')), adapter: labelValue(record.adapter), connection: labelValue(record.connection) };
+    const labels = {
+      operation: labelValue(record.operation.replace(/ /g, '_')),
+      adapter: labelValue(record.adapter),
+      connection: labelValue(record.connection),
+    };
     this.bankCalls.inc({ ...labels, outcome: labelValue(record.outcome) });
     this.bankCallDuration.observe(labels, record.seconds);
   }

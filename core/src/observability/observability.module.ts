@@ -33,5 +33,6 @@ export function registerObservability(container: DependencyContainer, config: Te
     health: container.resolve(ConnectionHealth),
     reconcileAfterMs: config.reconcileAfterMs,
   });
-  for (const check of coreReadinessChecks(db, container.resolve<KeyRing>(KEY_RING), plugins)) container.register<ReadinessCheck>(READINESS_CHECK, { useValue: check });
+  for (const check of coreReadinessChecks(db, container.resolve<KeyRing>(KEY_RING), plugins))
+    container.register<ReadinessCheck>(READINESS_CHECK, { useValue: check });
 }

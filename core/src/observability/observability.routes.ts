@@ -26,10 +26,14 @@ export function observabilityRoutes(deps: {
   router.get('/metrics', async (req, res, next) => {
     const access = metricsAccess(req, deps.metricsToken);
     res.setHeader('Cache-Control', 'no-store');
-    if (access === 'hidden') { next(new TenderError('route_not_found', { message: 'No such endpoint: GET /metrics.' })); return; }
+    if (access === 'hidden') {
+      next(new TenderError('route_not_found', { message: 'No such endpoint: GET /metrics.' }));
+      return;
+    }
     if (access === 'unauthorized') {
       res.setHeader('WWW-Authenticate', 'Bearer realm="tender-metrics"');
-      next(new TenderError('authentication_required', { message: 'GET /metrics needs Authorization: Bearer <TENDER_METRICS_TOKEN>.' })); return;
+      next(new TenderError('authentication_required', { message: 'GET /metrics needs Authorization: Bearer <TENDER_METRICS_TOKEN>.' }));
+      return;
     }
     try {
       const text = await deps.metrics.exposition();

@@ -42,7 +42,9 @@ export interface ReadinessReport {
 
 /** A check name plugins may use: it shows up in a JSON body and in logs. */
 export function readinessCheckNameProblem(name: unknown): string | undefined {
-  return typeof name === 'string' && /^[a-z][a-z0-9_]{0,39}$/.test(name) ? undefined : 'a readiness check needs a name of 1 to 40 lowercase letters, digits or _, starting with a letter';
+  return typeof name === 'string' && /^[a-z][a-z0-9_]{0,39}$/.test(name)
+    ? undefined
+    : 'a readiness check needs a name of 1 to 40 lowercase letters, digits or _, starting with a letter';
 }
 
 /**

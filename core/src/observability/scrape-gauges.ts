@@ -60,7 +60,7 @@ export function registerScrapeGauges(metrics: TenderMetrics, sources: ScrapeSour
 
   new Gauge({
     name: 'tender_database_up',
-    help: '1 when the database answered the scrape\'s queries, else 0.',
+    help: "1 when the database answered the scrape's queries, else 0.",
     registers,
     async collect() {
       this.set((await queues()) === undefined ? 0 : 1);
@@ -83,13 +83,27 @@ export function registerScrapeGauges(metrics: TenderMetrics, sources: ScrapeSour
     g.set({ queue: 'webhooks' }, s.webhooks.pending);
     g.set({ queue: 'emails' }, s.emails.pending);
   });
-  fromQueues('tender_outbox_oldest_due_seconds', 'How long the most overdue pending webhook delivery or e-mail has been due (0 when none is due).', ['queue'], (g, s) => {
-    g.set({ queue: 'webhooks' }, s.webhooks.oldestDueSeconds);
-    g.set({ queue: 'emails' }, s.emails.oldestDueSeconds);
-  });
-  fromQueues('tender_bank_operations_pending', 'Bank operations waiting for an answer (sent, unanswered or not yet settled).', [], (g, s) => g.set(s.bankOperations.pending));
-  fromQueues('tender_reconciler_backlog', 'Pending bank operations old enough for the reconciler (older than TENDER_RECONCILE_AFTER_MS).', [], (g, s) => g.set(s.bankOperations.reconcilable));
-  fromQueues('tender_reconciler_oldest_pending_seconds', 'Age of the oldest pending bank operation since it was sent or last retried (0 when none).', [], (g, s) => g.set(s.bankOperations.oldestSeconds));
+  fromQueues(
+    'tender_outbox_oldest_due_seconds',
+    'How long the most overdue pending webhook delivery or e-mail has been due (0 when none is due).',
+    ['queue'],
+    (g, s) => {
+      g.set({ queue: 'webhooks' }, s.webhooks.oldestDueSeconds);
+      g.set({ queue: 'emails' }, s.emails.oldestDueSeconds);
+    },
+  );
+  fromQueues('tender_bank_operations_pending', 'Bank operations waiting for an answer (sent, unanswered or not yet settled).', [], (g, s) =>
+    g.set(s.bankOperations.pending),
+  );
+  fromQueues('tender_reconciler_backlog', 'Pending bank operations old enough for the reconciler (older than TENDER_RECONCILE_AFTER_MS).', [], (g, s) =>
+    g.set(s.bankOperations.reconcilable),
+  );
+  fromQueues(
+    'tender_reconciler_oldest_pending_seconds',
+    'Age of the oldest pending bank operation since it was sent or last retried (0 when none).',
+    [],
+    (g, s) => g.set(s.bankOperations.oldestSeconds),
+  );
 
   new Gauge({
     name: 'tender_db_pool_connections',
@@ -117,7 +131,7 @@ export function registerScrapeGauges(metrics: TenderMetrics, sources: ScrapeSour
 
   new Gauge({
     name: 'tender_bank_breaker_state',
-    help: 'Each bank connection\'s circuit breaker as this process sees it: 1 for its current state (closed, half_open, open), 0 for the others.',
+    help: "Each bank connection's circuit breaker as this process sees it: 1 for its current state (closed, half_open, open), 0 for the others.",
     labelNames: ['connection', 'state'] as const,
     registers,
     collect() {
@@ -141,7 +155,11 @@ async function readQueues(db: Database, now: number, reconcileAfterMs: number): 
     dueQueue(db, 'webhook_deliveries', now),
     dueQueue(db, 'email_outbox', now),
     db('bank_operations').where('status', 'pending').count({ n: '*' }).min({ oldest: 'updated_at' }).first(),
-    db('bank_operations').where('status', 'pending').andWhere('updated_at', '<=', now - reconcileAfterMs).count({ n: '*' }).first(),
+    db('bank_operations')
+      .where('status', 'pending')
+      .andWhere('updated_at', '<=', now - reconcileAfterMs)
+      .count({ n: '*' })
+      .first(),
   ]);
   const oldest = bankOperations?.oldest;
   return {
@@ -170,6 +188,12 @@ async function dueQueue(db: Database, table: 'webhook_deliveries' | 'email_outbo
 
 function poolOf(db: Database): PoolCounts | undefined {
   const pool = (db.client as { pool?: Partial<PoolCounts> }).pool;
-  if (typeof pool?.numUsed !== 'function' || typeof pool.numFree !== 'function' || typeof pool.numPendingAcquires !== 'function' || typeof pool.numPendingCreates !== 'function') return undefined;
+  if (
+    typeof pool?.numUsed !== 'function' ||
+    typeof pool.numFree !== 'function' ||
+    typeof pool.numPendingAcquires !== 'function' ||
+    typeof pool.numPendingCreates !== 'function'
+  )
+    return undefined;
   return pool as PoolCounts;
 }

@@ -86,7 +86,10 @@ export class GatewaySelf {
 
 /** Lower case, no trailing dot, no brackets: how two host names are compared. */
 export function hostKey(hostname: string): string {
-  return hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
 }
 
 export function effectivePort(url: URL): number {

@@ -128,7 +128,8 @@ function embeddedIpv4(ip: ipaddr.IPv6, range: string): { form: EmbeddedIpv4['for
       return { form: 'teredo', range, floor: 'forbidden', ipv4: fromWords(~p[6] & 0xffff, ~p[7] & 0xffff) };
     default:
       // ::a.b.c.d (IPv4-compatible, deprecated by RFC 4291); :: and ::1 are not.
-      if (p.slice(0, 6).every((w) => w === 0) && (p[6] !== 0 || p[7] > 1)) return { form: 'ipv4-compatible', range: 'ipv4Compatible', floor: 'forbidden', ipv4: last32() };
+      if (p.slice(0, 6).every((w) => w === 0) && (p[6] !== 0 || p[7] > 1))
+        return { form: 'ipv4-compatible', range: 'ipv4Compatible', floor: 'forbidden', ipv4: last32() };
       return undefined;
   }
 }

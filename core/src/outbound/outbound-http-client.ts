@@ -176,13 +176,20 @@ export class OutboundHttpClient {
         },
       );
       timers.push(setTimeout(() => fail(new OutboundRequestError('timeout', `no answer within ${timeoutMs} ms`, elapsed())), timeoutMs));
-      timers.push(setTimeout(() => fail(new OutboundRequestError('connect_timeout', `no connection within ${policy.connectTimeoutMs} ms`, elapsed())), policy.connectTimeoutMs));
+      timers.push(
+        setTimeout(
+          () => fail(new OutboundRequestError('connect_timeout', `no connection within ${policy.connectTimeoutMs} ms`, elapsed())),
+          policy.connectTimeoutMs,
+        ),
+      );
       request.on('socket', (socket: Socket) => {
         socket.once('connect', () => {
           // Second line of defence: the peer is what the lookup (or the literal check) allowed.
           const peer = socket.remoteAddress === undefined ? undefined : classifyAddress(socket.remoteAddress);
           if (peer === undefined || peer.scope === 'forbidden' || (peer.scope === 'private' && !access.allowPrivate)) {
-            fail(new OutboundRefusal('private_address', `Refused: connected to ${socket.remoteAddress ?? 'an unknown address'}, a private or reserved address.`));
+            fail(
+              new OutboundRefusal('private_address', `Refused: connected to ${socket.remoteAddress ?? 'an unknown address'}, a private or reserved address.`),
+            );
           }
         });
         socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(timers[1]));

@@ -67,7 +67,8 @@ export class OutboundUrlGuard {
     if (address.scope === 'forbidden' || (address.scope === 'private' && !access.allowPrivate)) {
       throw new OutboundRefusal('private_address', `Refused: ${where}, a private or reserved address.`);
     }
-    if (await this.self.isGateway(address.address, port, !access.allowPrivate)) throw pointsToGateway(named ? `${host} (${address.address}:${port})` : `${address.address}:${port}`);
+    if (await this.self.isGateway(address.address, port, !access.allowPrivate))
+      throw pointsToGateway(named ? `${host} (${address.address}:${port})` : `${address.address}:${port}`);
   }
 
   /** Resolves a name and checks every answer; the addresses a connection may use. */
@@ -97,14 +98,27 @@ export class OutboundUrlGuard {
    * every address passes, and hands the socket exactly the addresses it checked.
    */
   lookupFor(port: number, access: OutboundAccess): LookupFunction {
-    const lookup = (hostname: string, options: { family?: number | string; all?: boolean }, callback: (error: NodeJS.ErrnoException | null, address: string | Array<{ address: string; family: number }>, family?: number) => void): void => {
+    const lookup = (
+      hostname: string,
+      options: { family?: number | string; all?: boolean },
+      callback: (error: NodeJS.ErrnoException | null, address: string | Array<{ address: string; family: number }>, family?: number) => void,
+    ): void => {
       this.resolveChecked(hostname, port, access).then(
         (answers) => {
           const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : Number(options.family ?? 0);
           const usable = family === 4 || family === 6 ? answers.filter((a) => a.family === family) : [...answers];
           const first = usable[0];
-          if (first === undefined) { callback(Object.assign(new Error(`${hostname} has no IPv${family} address`), { code: 'ENOTFOUND' }), ''); return; }
-          if (options.all === true) { callback(null, usable.map((a) => ({ address: a.address, family: a.family }))); return; }
+          if (first === undefined) {
+            callback(Object.assign(new Error(`${hostname} has no IPv${family} address`), { code: 'ENOTFOUND' }), '');
+            return;
+          }
+          if (options.all === true) {
+            callback(
+              null,
+              usable.map((a) => ({ address: a.address, family: a.family })),
+            );
+            return;
+          }
           callback(null, first.address, first.family);
         },
         (error: Error) => callback(error, ''),

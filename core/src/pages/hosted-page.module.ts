@@ -11,4 +11,16 @@ import { PaymentLinkService } from '../payment-links/payment-link.service';
 import { MethodPages } from './method-pages';
 
 /** The hosted page's services, built once per gateway (the theme is compiled at start; the limiter holds counts). */
-export const HOSTED_PAGE_SINGLETONS = [PageTheme, SubmitRateLimiter, FormTokenService, SigningSecretService, BrandingService, ThreeDSecureService, MethodPages, HostedPageService, SignedFormService, PaymentLinkService, PaymentLinkPageService] as const;
+export const HOSTED_PAGE_SINGLETONS = [
+  PageTheme,
+  SubmitRateLimiter,
+  FormTokenService,
+  SigningSecretService,
+  BrandingService,
+  ThreeDSecureService,
+  MethodPages,
+  HostedPageService,
+  SignedFormService,
+  PaymentLinkService,
+  PaymentLinkPageService,
+] as const;

@@ -26,7 +26,6 @@ import { AddonSubmission } from '../methods/method-part-addon';
 import { PaymentReceipts } from './payment-receipt';
 import { nextActionPage } from './next-action-page';
 
-
 /** Statuses in which the buyer may start a new confirm (not requires_action: that attempt is still running). */
 const OPEN_FOR_ATTEMPT: ReadonlySet<string> = new Set(['pending', 'declined', 'failed']);
 /**
@@ -35,7 +34,14 @@ const OPEN_FOR_ATTEMPT: ReadonlySet<string> = new Set(['pending', 'declined', 'f
  * island, or a branding preview.
  */
 export type PageAnswer =
-  | { readonly kind: 'page'; readonly status: number; readonly html: string; readonly frameAncestors: readonly string[]; readonly formActions: readonly string[]; readonly document?: 'page' | 'island' | 'preview' }
+  | {
+      readonly kind: 'page';
+      readonly status: number;
+      readonly html: string;
+      readonly frameAncestors: readonly string[];
+      readonly formActions: readonly string[];
+      readonly document?: 'page' | 'island' | 'preview';
+    }
   | { readonly kind: 'redirect'; readonly location: string };
 
 /** What a page needs to know about the buyer's request. */
@@ -108,7 +114,13 @@ export class HostedPageService {
    * GET /pay/:token, or (`view` 'fields') GET /pay/:token/fields, the payment form
    * island framed by it; `state` is what a refused post left to show again.
    */
-  async show(payment: Payment, request: { nonce: string; acceptLanguage: string | undefined }, state: IslandState = {}, status = 200, view: 'payment' | 'fields' = 'payment'): Promise<PageAnswer> {
+  async show(
+    payment: Payment,
+    request: { nonce: string; acceptLanguage: string | undefined },
+    state: IslandState = {},
+    status = 200,
+    view: 'payment' | 'fields' = 'payment',
+  ): Promise<PageAnswer> {
     const locale = chooseLocale(payment.locale, request.acceptLanguage);
     const ctx = { merchantId: payment.merchantId, livemode: payment.livemode };
     const branding = await this.branding.get(ctx);
@@ -118,14 +130,26 @@ export class HostedPageService {
     const t = (key: string): string => message(this.theme.messages, locale, key);
     // A paid payment goes back to the success URL; anything else the buyer leaves (cancel, expiry, decline) to the failure URL.
     const target = this.returnUrls.returnUrlFor(payment, PAID_STATUSES.has(payment.status) ? 'success' : 'failure');
-    const returnUrl = target === null ? null : signedReturnUrl(target, await this.secrets.secretFor(payment.merchantId), { paymentId: payment.id, orderId: payment.orderId, status: payment.status });
+    const returnUrl =
+      target === null
+        ? null
+        : signedReturnUrl(target, await this.secrets.secretFor(payment.merchantId), {
+            paymentId: payment.id,
+            orderId: payment.orderId,
+            status: payment.status,
+          });
     const base: PageContext = {
       ...basicContext({ locale, messages: this.theme.messages[locale], nonce: request.nonce, branding }, `${t('title')}: ${merchantName}`),
       merchant: merchantContext(merchantName, branding),
       // A payment open for a new attempt shows what the merchant asked for: each confirm's adjustments (AmountAdjuster) start again from it.
       payment: paymentContext(OPEN_FOR_ATTEMPT.has(payment.status) ? { ...payment, amount: payment.amountGross } : payment, locale),
     };
-    const page = (name: 'payment' | 'fields' | 'result' | 'challenge' | 'error' | 'next-action', context: PageContext, code = status, formActions: readonly string[] = []): PageAnswer => ({
+    const page = (
+      name: 'payment' | 'fields' | 'result' | 'challenge' | 'error' | 'next-action',
+      context: PageContext,
+      code = status,
+      formActions: readonly string[] = [],
+    ): PageAnswer => ({
       kind: 'page',
       status: code,
       html: this.theme.render(name, context, name === 'payment' ? branding.template : null),
@@ -161,18 +185,42 @@ export class HostedPageService {
         return page('fields', { ...island, island_parts: parts, method_css: this.methodPages.stylesOf(methods) });
       }
       const frame = this.island.frameFor(payment, t('payment_details'), state, methods.length > 1);
-      return page('payment', { ...base, script: 'page.js', island: frame, cancel_url: returnUrl, methods: Object.fromEntries(methods.map((m) => [m.type, true] as const)) });
+      return page('payment', {
+        ...base,
+        script: 'page.js',
+        island: frame,
+        cancel_url: returnUrl,
+        methods: Object.fromEntries(methods.map((m) => [m.type, true] as const)),
+      });
     }
     if (payment.status === 'requires_action') {
       const challenge = this.threeDSecure.challengeOf(payment);
       if (challenge !== undefined) {
         const acs = challenge.acsUrl;
         const formActions = acs.startsWith('/') ? [] : [new URL(acs).origin];
-        return page('challenge', { ...base, challenge: { acs_url: acs, creq: challenge.creq, notification_url: `/pay/${payment.pageToken}/3ds`, frame_url: `/elements/challenge/${payment.pageToken}` } }, status, formActions);
+        return page(
+          'challenge',
+          {
+            ...base,
+            challenge: {
+              acs_url: acs,
+              creq: challenge.creq,
+              notification_url: `/pay/${payment.pageToken}/3ds`,
+              frame_url: `/elements/challenge/${payment.pageToken}`,
+            },
+          },
+          status,
+          formActions,
+        );
       }
       if (payment.nextAction !== null) {
         // Paid elsewhere (a QR code, a wallet): the page refreshes until a notification or an inquiry settles it.
-        return page('next-action', { ...base, next_action: nextActionPage(payment.nextAction, payment.nextActionExpiresAt, locale), cancel_url: returnUrl, refresh: true });
+        return page('next-action', {
+          ...base,
+          next_action: nextActionPage(payment.nextAction, payment.nextActionExpiresAt, locale),
+          cancel_url: returnUrl,
+          refresh: true,
+        });
       }
     }
     const paid = PAID_STATUSES.has(payment.status);
@@ -229,18 +277,28 @@ export class HostedPageService {
     };
     let addonAdjusted = false;
     try {
-      const submission = await part.submission(posted, { payment, tlsClientCertificate: request.tlsClientCertificate, path: this.methodPages.actionOf(payment, method) });
+      const submission = await part.submission(posted, {
+        payment,
+        tlsClientCertificate: request.tlsClientCertificate,
+        path: this.methodPages.actionOf(payment, method),
+      });
       if ('errors' in submission) return refusedWith(422, submission.errors, 'error_form');
       const addons = await this.addonSubmissions(payment, method, fields, request.ip, locale).catch((error: unknown) => error);
       // An add-on's refusal (MethodPartAddon.submission): the part again, nothing written.
       if (addons instanceof TenderError) return refusedWith(addons.status < 500 ? addons.status : 422, {}, 'error_form', addons.code);
       if (!Array.isArray(addons)) throw addons;
       addonAdjusted = addons.some((a) => a.adjustment !== undefined);
-      await this.payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode, standing }, payment.id, { type: method.type, [method.type]: submission.input }, { ip: request.ip, email: payment.customerEmail ?? undefined }, {
-        buyerPresent: true,
-        ...(submission.payer === undefined ? {} : { payer: submission.payer }),
-        ...(addons.length === 0 ? {} : { addons }),
-      });
+      await this.payments.confirm(
+        { merchantId: payment.merchantId, livemode: payment.livemode, standing },
+        payment.id,
+        { type: method.type, [method.type]: submission.input },
+        { ip: request.ip, email: payment.customerEmail ?? undefined },
+        {
+          buyerPresent: true,
+          ...(submission.payer === undefined ? {} : { payer: submission.payer }),
+          ...(addons.length === 0 ? {} : { addons }),
+        },
+      );
     } catch (error) {
       if (!(error instanceof TenderError)) throw error;
       // A conflict is another submission that got there first: show where the payment is.
@@ -260,7 +318,13 @@ export class HostedPageService {
    * What the add-ons shown in this part (MethodPartAddon) make of the post, each
    * given only its own fields (strings, at most 500 characters), before the confirm.
    */
-  private async addonSubmissions(payment: Payment, method: PaymentMethod, fields: Readonly<Record<string, unknown>>, ip: string | undefined, locale: PageLocale): Promise<AddonSubmission[]> {
+  private async addonSubmissions(
+    payment: Payment,
+    method: PaymentMethod,
+    fields: Readonly<Record<string, unknown>>,
+    ip: string | undefined,
+    locale: PageLocale,
+  ): Promise<AddonSubmission[]> {
     const submissions: AddonSubmission[] = [];
     for (const { addon } of await this.methodPages.addonsShown(method, payment, locale)) {
       const posted: Record<string, string> = {};
@@ -304,11 +368,20 @@ export class HostedPageService {
   }
 
   /** A page that is not about a particular payment state (not found, bad signature, rate limit). */
-  errorPage(request: { nonce: string; acceptLanguage: string | undefined }, status: number, titleKey: string, textKey: string, extra: { locale?: PageLocale; branding?: Branding } = {}): PageAnswer {
+  errorPage(
+    request: { nonce: string; acceptLanguage: string | undefined },
+    status: number,
+    titleKey: string,
+    textKey: string,
+    extra: { locale?: PageLocale; branding?: Branding } = {},
+  ): PageAnswer {
     const locale = extra.locale ?? chooseLocale(null, request.acceptLanguage);
     const t = (key: string): string => message(this.theme.messages, locale, key);
     const branding = extra.branding ?? DEFAULT_BRANDING;
-    const context: PageContext = { ...basicContext({ locale, messages: this.theme.messages[locale], nonce: request.nonce, branding }, t(titleKey)), error: { title: t(titleKey), text: t(textKey), return_url: null } };
+    const context: PageContext = {
+      ...basicContext({ locale, messages: this.theme.messages[locale], nonce: request.nonce, branding }, t(titleKey)),
+      error: { title: t(titleKey), text: t(textKey), return_url: null },
+    };
     return { kind: 'page', status, html: this.theme.render('error', context), frameAncestors: [], formActions: [] };
   }
 

@@ -47,7 +47,11 @@ export class MethodPages {
   }
 
   /** The add-ons shown in `method`'s part for this payment, with their template context (MethodPartAddon.context). */
-  async addonsShown(method: PaymentMethod, payment: Payment, locale: PageLocale): Promise<Array<{ readonly addon: MethodPartAddon; readonly context: Record<string, unknown> }>> {
+  async addonsShown(
+    method: PaymentMethod,
+    payment: Payment,
+    locale: PageLocale,
+  ): Promise<Array<{ readonly addon: MethodPartAddon; readonly context: Record<string, unknown> }>> {
     const shown: Array<{ readonly addon: MethodPartAddon; readonly context: Record<string, unknown> }> = [];
     for (const addon of this.addons.forMethod(method.type)) {
       const context = await addon.context(payment, locale);
@@ -71,7 +75,10 @@ export class MethodPages {
    * start), for the island document's head; empty when none brings one.
    */
   stylesOf(methods: readonly PaymentMethod[]): string {
-    return methods.map((m) => m.page?.styles ?? '').filter((css) => css !== '').join('\n');
+    return methods
+      .map((m) => m.page?.styles ?? '')
+      .filter((css) => css !== '')
+      .join('\n');
   }
 
   /** The method whose part posts to `path` ('' for `/pay/<token>`). */
@@ -105,9 +112,18 @@ export class MethodPages {
       const fragments: string[] = [];
       for (const { addon, context } of await this.addonsShown(method, payment, r.locale)) {
         const render = this.addonTemplates.get(addon.name);
-        if (render !== undefined) fragments.push(render({ ...island, m: addon.messages[r.locale] ?? addon.messages.en, method: methodFacts, part: state, addon: context }).toString());
+        if (render !== undefined)
+          fragments.push(render({ ...island, m: addon.messages[r.locale] ?? addon.messages.en, method: methodFacts, part: state, addon: context }).toString());
       }
-      parts.push(template({ ...island, m: this.messagesOf(method, r.locale), method: methodFacts, part: { ...state, addons: new Handlebars.SafeString(fragments.join('\n')) }, ...own }));
+      parts.push(
+        template({
+          ...island,
+          m: this.messagesOf(method, r.locale),
+          method: methodFacts,
+          part: { ...state, addons: new Handlebars.SafeString(fragments.join('\n')) },
+          ...own,
+        }),
+      );
     }
     return parts;
   }
@@ -136,6 +152,12 @@ export class MethodPages {
 }
 
 function lookup(messages: Readonly<Record<string, unknown>>, key: string): string | undefined {
-  const value = key.split('.').reduce<unknown>((node, part) => (node !== null && typeof node === 'object' && Object.prototype.hasOwnProperty.call(node, part) ? (node as Record<string, unknown>)[part] : undefined), messages);
+  const value = key
+    .split('.')
+    .reduce<unknown>(
+      (node, part) =>
+        node !== null && typeof node === 'object' && Object.prototype.hasOwnProperty.call(node, part) ? (node as Record<string, unknown>)[part] : undefined,
+      messages,
+    );
   return typeof value === 'string' ? value : undefined;
 }

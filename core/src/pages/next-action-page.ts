@@ -27,10 +27,16 @@ const QR_IMAGE = /^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/]+=*$/;
  */
 export function nextActionPage(action: NextAction, expiresAt: number | null, locale: PageLocale): NextActionPageContext {
   const expires = expiresAt === null ? null : new Date(expiresAt);
-  const time = expires === null ? null : new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(expires);
+  const time =
+    expires === null ? null : new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(expires);
   const common = { type: action.type, expires: time, expires_iso: expires?.toISOString() ?? null };
   if (action.type === 'display_qr') {
-    return { ...common, qr: QR_IMAGE.test(action.qr.image_data_url) ? { image_data_url: action.qr.image_data_url } : null, mobile_url: webUrl(action.mobile_url), redirect_url: null };
+    return {
+      ...common,
+      qr: QR_IMAGE.test(action.qr.image_data_url) ? { image_data_url: action.qr.image_data_url } : null,
+      mobile_url: webUrl(action.mobile_url),
+      redirect_url: null,
+    };
   }
   return { ...common, qr: null, mobile_url: null, redirect_url: webUrl(action.url) };
 }

@@ -36,7 +36,16 @@ export interface PageContext {
   readonly island_parts?: readonly Handlebars.SafeString[];
   /** The island document: the offered parts' own style sheets (PaymentMethodPage.styles, checked at start). */
   readonly method_css?: string;
-  readonly result?: { readonly tone: 'success' | 'neutral' | 'error'; readonly title: string; readonly text: string; readonly card: string | null; readonly return_url: string | null; readonly refresh: boolean; readonly status_url?: string | null; readonly receipt?: PageReceipt };
+  readonly result?: {
+    readonly tone: 'success' | 'neutral' | 'error';
+    readonly title: string;
+    readonly text: string;
+    readonly card: string | null;
+    readonly return_url: string | null;
+    readonly refresh: boolean;
+    readonly status_url?: string | null;
+    readonly receipt?: PageReceipt;
+  };
   readonly challenge?: { readonly acs_url: string; readonly creq: string; readonly notification_url: string; readonly frame_url: string };
   /** A payment the buyer completes elsewhere: the QR code or the link to show (next-action-page.ts). */
   readonly next_action?: NextActionPageContext;

@@ -53,7 +53,10 @@ export function directionOf(locale: PageLocale): 'rtl' | 'ltr' {
  */
 export function loadMessages(themeDir: string): Readonly<Record<PageLocale, PageMessages>> {
   const files = ThemeFiles.over(path.join(themeDir, 'locales'), path.join(CORE_TEMPLATES_DIR, 'locales'));
-  const all = Object.fromEntries(PAGE_LOCALES.map((l) => [l, files.jsonLayers<PageMessages>(`${l}.json`).reduce(mergeMessages, {})])) as Record<PageLocale, PageMessages>;
+  const all = Object.fromEntries(PAGE_LOCALES.map((l) => [l, files.jsonLayers<PageMessages>(`${l}.json`).reduce(mergeMessages, {})])) as Record<
+    PageLocale,
+    PageMessages
+  >;
   const reference = keysOf(all.en);
   for (const l of PAGE_LOCALES) {
     const missing = reference.filter((k) => !keysOf(all[l]).includes(k));
@@ -79,7 +82,13 @@ function keysOf(m: PageMessages, prefix = ''): string[] {
 /** A message by key (one level of nesting: `failure.do_not_honor`), falling back to English. */
 export function message(all: Readonly<Record<PageLocale, PageMessages>>, locale: PageLocale, key: string): string {
   const find = (m: PageMessages): string | undefined => {
-    const value = key.split('.').reduce<string | PageMessages | undefined>((node, part) => (node === undefined || typeof node === 'string' ? undefined : Object.prototype.hasOwnProperty.call(node, part) ? node[part] : undefined), m);
+    const value = key
+      .split('.')
+      .reduce<string | PageMessages | undefined>(
+        (node, part) =>
+          node === undefined || typeof node === 'string' ? undefined : Object.prototype.hasOwnProperty.call(node, part) ? node[part] : undefined,
+        m,
+      );
     return typeof value === 'string' ? value : undefined;
   };
   return find(all[locale]) ?? find(all.en) ?? key;

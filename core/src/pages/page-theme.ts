@@ -18,7 +18,12 @@ export const PAGE_NAMES = ['payment', 'fields', 'result', 'challenge', 'error', 
 export type PageName = (typeof PAGE_NAMES)[number];
 
 /** Assets a theme serves under /pay/assets/ (templates/<theme>/assets/). */
-const ASSET_TYPES: Readonly<Record<string, string>> = { '.css': 'text/css; charset=utf-8', '.js': 'application/javascript; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml' };
+const ASSET_TYPES: Readonly<Record<string, string>> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'application/javascript; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
 
 /**
  * The hosted page's theme: Handlebars templates and assets from the theme directory
@@ -68,7 +73,10 @@ export class PageTheme {
     // The account option is part of the island now; the partial stays valid in older templates and renders nothing.
     this.merchantEnv.registerPartial('account_option', '');
     this.layout = files.compile(this.env, 'layout.hbs', COMPILE_OPTIONS);
-    this.pages = Object.fromEntries(PAGE_NAMES.map((name) => [name, files.compile(this.env, `${name}.hbs`, COMPILE_OPTIONS)])) as Record<PageName, Handlebars.TemplateDelegate>;
+    this.pages = Object.fromEntries(PAGE_NAMES.map((name) => [name, files.compile(this.env, `${name}.hbs`, COMPILE_OPTIONS)])) as Record<
+      PageName,
+      Handlebars.TemplateDelegate
+    >;
     for (const file of files.list('assets')) {
       const type = ASSET_TYPES[path.extname(file)];
       const found = files.find(`assets/${file}`);
@@ -78,7 +86,10 @@ export class PageTheme {
 
   /** A page of the theme, or the merchant's own template in place of the payment page's body. */
   render(name: PageName, context: PageContext, merchantTemplate?: string | null): string {
-    const body = name === 'payment' && merchantTemplate !== undefined && merchantTemplate !== null ? this.merchantBody(merchantTemplate, context) : this.pages[name](context, RUNTIME_OPTIONS);
+    const body =
+      name === 'payment' && merchantTemplate !== undefined && merchantTemplate !== null
+        ? this.merchantBody(merchantTemplate, context)
+        : this.pages[name](context, RUNTIME_OPTIONS);
     return this.layout({ ...context, body }, RUNTIME_OPTIONS);
   }
 

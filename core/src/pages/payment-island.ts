@@ -83,7 +83,10 @@ export class PaymentIsland {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(paymentId));
-    const body = Buffer.concat([cipher.update(JSON.stringify({ e: this.clock.now() + PaymentIsland.STATE_TTL_MS, s: islandState(state) }), 'utf8'), cipher.final()]);
+    const body = Buffer.concat([
+      cipher.update(JSON.stringify({ e: this.clock.now() + PaymentIsland.STATE_TTL_MS, s: islandState(state) }), 'utf8'),
+      cipher.final(),
+    ]);
     return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
   }
 }
@@ -100,5 +103,11 @@ function islandState(s: IslandState): IslandState {
   };
   const alert = text(s.alert);
   const code = text(s.code);
-  return { method: s.method.slice(0, 40), values: map(s.values), errors: map(s.errors), ...(alert === undefined ? {} : { alert }), ...(code === undefined ? {} : { code }) };
+  return {
+    method: s.method.slice(0, 40),
+    values: map(s.values),
+    errors: map(s.errors),
+    ...(alert === undefined ? {} : { alert }),
+    ...(code === undefined ? {} : { code }),
+  };
 }

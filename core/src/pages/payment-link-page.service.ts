@@ -39,7 +39,10 @@ export class PaymentLinkPageService {
     if (this.standing.refusal(merchant?.standing, link.livemode) !== undefined) return this.pages.unavailablePage(request, { locale, branding });
     const name = merchant?.name ?? '';
     const html = this.theme.render('link', {
-      ...basicContext({ locale, messages: this.theme.messages[locale], nonce: request.nonce, branding }, `${message(this.theme.messages, locale, 'link_title')}: ${name}`),
+      ...basicContext(
+        { locale, messages: this.theme.messages[locale], nonce: request.nonce, branding },
+        `${message(this.theme.messages, locale, 'link_title')}: ${name}`,
+      ),
       merchant: merchantContext(name, branding),
       payment: paymentContext({ amount: link.amount, currency: link.currency, description: link.description, orderId: '' }, locale),
       form: { action: `/pay/link/${link.token}`, token: this.formTokens.issue(link.id) },

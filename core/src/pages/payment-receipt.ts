@@ -44,11 +44,16 @@ export class PaymentReceipts {
     const base = { paid, merchant: merchantName, order_id: payment.orderId, description: payment.description };
     if (!paid) return { ...base, date: null, card: null, amount: formatAmount(payment.amount, payment.currency, locale) };
     const ctx = { merchant_id: payment.merchantId, livemode: payment.livemode };
-    const event = (await this.db('events').where({ ...ctx, object_id: payment.id }).whereIn('type', PAID_EVENTS).orderBy('seq', 'asc').first('created_at')) as { created_at: unknown } | undefined;
+    const event = (await this.db('events')
+      .where({ ...ctx, object_id: payment.id })
+      .whereIn('type', PAID_EVENTS)
+      .orderBy('seq', 'asc')
+      .first('created_at')) as { created_at: unknown } | undefined;
     const merchant = (await this.db('merchants').where({ id: payment.merchantId }).first('time_zone')) as { time_zone: unknown } | undefined;
     const zone = typeof merchant?.time_zone === 'string' ? merchant.time_zone : 'UTC';
     const at = event === undefined ? payment.updatedAt : Number(event.created_at);
-    const card = payment.card === null ? null : { label: `${cardBrandLabel(payment.card.brand)} •••• ${payment.card.last4}`, mark: brandMarkUrl(payment.card.brand) };
+    const card =
+      payment.card === null ? null : { label: `${cardBrandLabel(payment.card.brand)} •••• ${payment.card.last4}`, mark: brandMarkUrl(payment.card.brand) };
     const taken = payment.amountCaptured > 0 ? payment.amountCaptured : payment.amount;
     return { ...base, date: formatInZone(at, zone, locale), card, amount: formatAmount(taken, payment.currency, locale) };
   }

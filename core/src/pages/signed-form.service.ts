@@ -35,7 +35,7 @@ export class SignedFormService {
 
   async open(body: Record<string, unknown>, request: { nonce: string; acceptLanguage: string | undefined }): Promise<PageAnswer> {
     const refuse = (): PageAnswer => this.pages.errorPage(request, 400, 'signature_invalid_title', 'signature_invalid_text');
-    const field = (name: string): string => (typeof body[name] === 'string' ? (body[name]) : '');
+    const field = (name: string): string => (typeof body[name] === 'string' ? body[name] : '');
     const key = field('key');
     if (!key.startsWith('pk_')) return refuse();
     let merchant;
@@ -46,7 +46,14 @@ export class SignedFormService {
       throw error;
     }
     const secret = await this.secrets.secretFor(merchant.merchantId);
-    const fields = { key, orderId: field('order_id'), amount: field('amount'), currency: field('currency'), description: field('description'), returnUrl: field('return_url') };
+    const fields = {
+      key,
+      orderId: field('order_id'),
+      amount: field('amount'),
+      currency: field('currency'),
+      description: field('description'),
+      returnUrl: field('return_url'),
+    };
     if (!signatureMatches(secret, formSignatureString(fields), body.signature)) return refuse();
     let input;
     try {

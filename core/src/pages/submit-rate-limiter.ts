@@ -32,7 +32,10 @@ export class SubmitRateLimiter {
   /** Both limits for one card-form submission; each is counted even when the other refuses (as before). */
   async allowSubmission(ip: string, paymentId: string): Promise<boolean> {
     const byIp = await this.allowFromIp(ip);
-    const byPayment = await this.counter.hit({ name: 'page_submit_payment', limit: this.config.pageSubmitsPerPayment, windowMs: 10 * 60_000 }, `payment:${paymentId}`);
+    const byPayment = await this.counter.hit(
+      { name: 'page_submit_payment', limit: this.config.pageSubmitsPerPayment, windowMs: 10 * 60_000 },
+      `payment:${paymentId}`,
+    );
     return byIp && byPayment;
   }
 }

@@ -60,7 +60,18 @@ export class PaymentLinkService {
   /** Refused like a payment (merchant_suspended, merchant_not_live, test_mode_expired): a link exists to take money. */
   async create(ctx: StandingContext, input: z.output<typeof createPaymentLinkSchema>): Promise<PaymentLink> {
     await this.standing.assertMayTakePayments(ctx);
-    const row = { id: newId('plink'), merchant_id: ctx.merchantId, livemode: ctx.livemode, amount: input.amount, currency: input.currency, description: input.description, return_url: input.return_url ?? null, token: randomToken(32), active: true, created_at: this.clock.now() };
+    const row = {
+      id: newId('plink'),
+      merchant_id: ctx.merchantId,
+      livemode: ctx.livemode,
+      amount: input.amount,
+      currency: input.currency,
+      description: input.description,
+      return_url: input.return_url ?? null,
+      token: randomToken(32),
+      active: true,
+      created_at: this.clock.now(),
+    };
     await this.db('payment_links').insert(row);
     return fromRow(row);
   }
@@ -79,15 +90,18 @@ export class PaymentLinkService {
 
   /** A new payment for one visit of the link; `standing` when the caller has just read it. */
   async createPayment(link: PaymentLink, standing?: MerchantStandingFacts): Promise<Payment> {
-    return this.payments.create({ merchantId: link.merchantId, livemode: link.livemode, standing }, {
-      amount: link.amount,
-      currency: link.currency,
-      order_id: `${link.id}-${randomToken(10)}`,
-      description: link.description,
-      capture_method: 'automatic',
-      ...(link.returnUrl === null ? {} : { return_url: link.returnUrl }),
-      metadata: { payment_link: link.id },
-    });
+    return this.payments.create(
+      { merchantId: link.merchantId, livemode: link.livemode, standing },
+      {
+        amount: link.amount,
+        currency: link.currency,
+        order_id: `${link.id}-${randomToken(10)}`,
+        description: link.description,
+        capture_method: 'automatic',
+        ...(link.returnUrl === null ? {} : { return_url: link.returnUrl }),
+        metadata: { payment_link: link.id },
+      },
+    );
   }
 }
 

@@ -85,11 +85,19 @@ export class AuthorizationAttempts {
     // Health is tracked for contracted connections only; the sandbox is never "sick".
     const id = candidate.connectionId;
     if (id !== undefined && this.health.admit(id) === 'skip') {
-      return { skipped: true, answer: { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: 'Skipped: the connection\'s circuit breaker is open.' } };
+      return {
+        skipped: true,
+        answer: { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: "Skipped: the connection's circuit breaker is open." },
+      };
     }
     const adapter = this.banks.get(candidate.adapterCode);
     const started = Date.now();
-    const answer = await callBank(this.logger, request.capability === 'card_authorization' ? 'authorize' : request.capability, () => payThrough(adapter, request.capability, { ...request.payment, reference: op.id, connection: candidate.terms }, request.instrument), { observer: this.metrics, target: { adapter: candidate.adapterCode, connection: id } });
+    const answer = await callBank(
+      this.logger,
+      request.capability === 'card_authorization' ? 'authorize' : request.capability,
+      () => payThrough(adapter, request.capability, { ...request.payment, reference: op.id, connection: candidate.terms }, request.instrument),
+      { observer: this.metrics, target: { adapter: candidate.adapterCode, connection: id } },
+    );
     if (id !== undefined) this.health.record(id, breakerOutcome(answer), Date.now() - started);
     return { answer, skipped: false };
   }
@@ -107,15 +115,20 @@ export class AuthorizationAttempts {
       const payment = await this.payments.find(trx, ctx, paymentId, { lock: true });
       if (payment === undefined || payment.operationInProgress !== previous.id) throw new Error(`payment ${paymentId} moved on while failing over`);
       const now = this.clock.now();
-      const op = await this.operations.create(trx, {
-        paymentId,
-        merchantId: ctx.merchantId,
-        livemode: ctx.livemode,
-        kind: previous.kind,
-        adapterCode: candidate.adapterCode,
-        amount: previous.amount,
-        currency: previous.currency,
-      }, now, attemptRoute(candidate));
+      const op = await this.operations.create(
+        trx,
+        {
+          paymentId,
+          merchantId: ctx.merchantId,
+          livemode: ctx.livemode,
+          kind: previous.kind,
+          adapterCode: candidate.adapterCode,
+          amount: previous.amount,
+          currency: previous.currency,
+        },
+        now,
+        attemptRoute(candidate),
+      );
       await this.writer.change(trx, payment, { operation_in_progress: op.id }, now);
       return op;
     });

@@ -1,4 +1,13 @@
-import { BankAdapter, BankHealth, BankResult, ContractRequirement, InquiryRequest, InquiryResult, InstrumentPaymentRequest, RefundRequest } from '../banks/bank-adapter';
+import {
+  BankAdapter,
+  BankHealth,
+  BankResult,
+  ContractRequirement,
+  InquiryRequest,
+  InquiryResult,
+  InstrumentPaymentRequest,
+  RefundRequest,
+} from '../banks/bank-adapter';
 
 /** What the bank or wallet says of a payment, in the base's words: settled either way, unknown to it, or still open (its own word in `detail`). */
 export type AwaitedPaymentStatus = { readonly kind: 'paid' | 'refused' | 'not_found' } | { readonly kind: 'open'; readonly detail: string };
@@ -56,7 +65,11 @@ export abstract class AwaitedMethodAdapter implements BankAdapter {
   /** A sandbox moves no real money: test-mode payments may reach it (BankAdapter.ownLedger). */
   readonly ownLedger: boolean;
 
-  protected constructor(provider: { readonly code: string; readonly sandbox?: boolean }, capability: string, private readonly texts: AwaitedMethodTexts) {
+  protected constructor(
+    provider: { readonly code: string; readonly sandbox?: boolean },
+    capability: string,
+    private readonly texts: AwaitedMethodTexts,
+  ) {
     this.code = provider.code;
     this.capabilities = [capability];
     this.ownLedger = provider.sandbox === true;

@@ -116,9 +116,12 @@ export class AwaitedPaymentSettler {
     const op = await this.operation(notice.reference);
     if (op === undefined || op.adapterCode !== notice.adapterCode) return { status: 404, body: { error: 'unknown_reference' } };
     if (notice.amount !== op.amount || notice.currency !== op.currency) return { status: 422, body: { error: 'amount_mismatch' } };
-    const { outcome } = await this.settle(notice.reference, notice.outcome === 'paid'
-      ? { kind: 'approved', authorizationCode: undefined, rrn: undefined, bankReference: notice.bankReference }
-      : { kind: 'declined', reason: 'do_not_honor', rawCode: 'refused', message: 'The buyer or their bank refused the payment.' });
+    const { outcome } = await this.settle(
+      notice.reference,
+      notice.outcome === 'paid'
+        ? { kind: 'approved', authorizationCode: undefined, rrn: undefined, bankReference: notice.bankReference }
+        : { kind: 'declined', reason: 'do_not_honor', rawCode: 'refused', message: 'The buyer or their bank refused the payment.' },
+    );
     return { status: 200, body: { outcome } };
   }
 
@@ -140,7 +143,12 @@ export class AwaitedPaymentSettler {
   async runDue(limit = 100): Promise<number> {
     // Late payments whose return the bank failed before: asked again when due (not counted: no payment changes).
     await this.returns.retryDue();
-    const rows = await this.db('payments').where({ status: 'requires_action' }).whereNotNull('next_action_expires_at').orderBy('next_action_expires_at', 'asc').limit(limit).select('id', 'merchant_id', 'livemode');
+    const rows = await this.db('payments')
+      .where({ status: 'requires_action' })
+      .whereNotNull('next_action_expires_at')
+      .orderBy('next_action_expires_at', 'asc')
+      .limit(limit)
+      .select('id', 'merchant_id', 'livemode');
     let changed = 0;
     for (const row of rows) {
       try {
@@ -167,9 +175,23 @@ export class AwaitedPaymentSettler {
   private async inquire(op: BankOperation, payment: Payment): Promise<InquiryResult | { kind: 'unknown'; message: string }> {
     const adapter = this.banks.get(op.adapterCode);
     const connection = await this.router.termsForFollowUp(payment, op.id);
-    return callBank(this.logger, 'inquire', () => adapter.inquire({
-      kind: op.kind, reference: op.id, paymentId: op.paymentId, amount: op.amount, currency: op.currency, livemode: op.livemode, cardBin: undefined, cardLast4: undefined, connection,
-    }), { observer: this.metrics, target: { adapter: op.adapterCode } });
+    return callBank(
+      this.logger,
+      'inquire',
+      () =>
+        adapter.inquire({
+          kind: op.kind,
+          reference: op.id,
+          paymentId: op.paymentId,
+          amount: op.amount,
+          currency: op.currency,
+          livemode: op.livemode,
+          cardBin: undefined,
+          cardLast4: undefined,
+          connection,
+        }),
+      { observer: this.metrics, target: { adapter: op.adapterCode } },
+    );
   }
 
   /** The offer lapsed: the operation fails and the payment with it (requires_action -> failed, `payment.failed`). */
@@ -179,13 +201,19 @@ export class AwaitedPaymentSettler {
       const payment = await this.payments.find(trx, contextOf(op), op.paymentId, { lock: true });
       if (payment === undefined || payment.status !== 'requires_action' || payment.operationInProgress !== null) return false;
       if (!(await this.operations.expireHeld(trx, op, now))) return false;
-      await this.writer.change(trx, payment, {
-        status: 'failed',
-        failure_code: EXPIRED_ACTION_CODE,
-        failure_message: 'The payment was not completed in time. You may try again.',
-        next_action: null,
-        next_action_expires_at: null,
-      }, now, 'expire this payment');
+      await this.writer.change(
+        trx,
+        payment,
+        {
+          status: 'failed',
+          failure_code: EXPIRED_ACTION_CODE,
+          failure_message: 'The payment was not completed in time. You may try again.',
+          next_action: null,
+          next_action_expires_at: null,
+        },
+        now,
+        'expire this payment',
+      );
       return true;
     });
   }
@@ -201,13 +229,28 @@ export class AwaitedPaymentSettler {
       const waiting = payment.status === 'requires_action' && payment.operationInProgress === null && latest?.id === op.id;
       if (!(await this.operations.resumeAfterAction(trx, op, now))) return { payment, raced: true, orphan: false };
       if (!waiting) return { payment, raced: false, orphan: true };
-      const processing = await this.writer.change(trx, payment, { status: 'processing', next_action: null, next_action_expires_at: null, operation_in_progress: op.id }, now, 'settle this payment');
+      const processing = await this.writer.change(
+        trx,
+        payment,
+        { status: 'processing', next_action: null, next_action_expires_at: null, operation_in_progress: op.id },
+        now,
+        'settle this payment',
+      );
       return { payment: processing, raced: false, orphan: false };
     });
     if (resumed.raced) return this.settle(op.id, result);
     if (resumed.orphan) {
       // Nothing waits for this operation any more: close it; money taken goes back.
-      await inTransaction(this.db, (trx) => this.operations.settle(trx, { ...op, status: 'pending' }, result.kind === 'approved' ? { kind: 'technical_failure', reason: 'processing_error', rawCode: undefined, message: 'Paid after the payment had closed; returned.' } : result, this.clock.now()));
+      await inTransaction(this.db, (trx) =>
+        this.operations.settle(
+          trx,
+          { ...op, status: 'pending' },
+          result.kind === 'approved'
+            ? { kind: 'technical_failure', reason: 'processing_error', rawCode: undefined, message: 'Paid after the payment had closed; returned.' }
+            : result,
+          this.clock.now(),
+        ),
+      );
       if (result.kind === 'approved') await this.returnLate(op, resumed.payment, result);
       return { outcome: result.kind === 'approved' ? 'returned_late' : 'already_settled', payment: resumed.payment };
     }
@@ -229,7 +272,13 @@ export class AwaitedPaymentSettler {
       const acceptable = ACCEPTS_LATE.has(payment.status) && payment.operationInProgress === null && last?.id === op.id;
       if (!acceptable) return { payment, accepted: false };
       if (!(await this.operations.reopenExpired(trx, op, now))) return { payment, accepted: false, raced: true };
-      const processing = await this.writer.change(trx, payment, { status: 'processing', failure_code: null, failure_message: null, operation_in_progress: op.id }, now, 'accept a late payment');
+      const processing = await this.writer.change(
+        trx,
+        payment,
+        { status: 'processing', failure_code: null, failure_message: null, operation_in_progress: op.id },
+        now,
+        'accept a late payment',
+      );
       return { payment: processing, accepted: true };
     });
     if ('raced' in reopened) return this.settle(op.id, result);

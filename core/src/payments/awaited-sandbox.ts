@@ -72,7 +72,12 @@ export abstract class AwaitedSandbox {
   readonly sandbox = true;
   private notifier: SandboxNotifier | undefined;
 
-  protected constructor(protected readonly db: Database, protected readonly clock: Clock, private readonly secret: string, private readonly schema: AwaitedSandboxSchema) {}
+  protected constructor(
+    protected readonly db: Database,
+    protected readonly clock: Clock,
+    private readonly secret: string,
+    private readonly schema: AwaitedSandboxSchema,
+  ) {}
 
   /** Where the decisions are notified; set once the notification handler exists. */
   notifyTo(notifier: SandboxNotifier): void {
@@ -84,7 +89,15 @@ export abstract class AwaitedSandbox {
     const existing = await this.row(reference);
     if (existing !== undefined) return Number(existing.expires_at);
     const now = this.clock.now();
-    await this.db(this.schema.payments).insert({ ...columns, reference, status: this.schema.waiting, refunded: 0, expires_at: expiresAt, created_at: now, updated_at: now });
+    await this.db(this.schema.payments).insert({
+      ...columns,
+      reference,
+      status: this.schema.waiting,
+      refunded: 0,
+      expires_at: expiresAt,
+      created_at: now,
+      updated_at: now,
+    });
     return expiresAt;
   }
 
@@ -96,7 +109,12 @@ export abstract class AwaitedSandbox {
   }
 
   /** A return, once per reference (a repeat answers the first outcome), of at most what is paid and not yet returned. */
-  protected async returnOnce(request: { readonly reference: string; readonly originalReference: string; readonly amount: number; readonly currency: string }): Promise<string> {
+  protected async returnOnce(request: {
+    readonly reference: string;
+    readonly originalReference: string;
+    readonly amount: number;
+    readonly currency: string;
+  }): Promise<string> {
     const { payments, returns, paymentColumn, paid, returned, notReturned } = this.schema;
     return inTransaction(this.db, async (trx) => {
       const earlier = await trx<SandboxReturnColumns>(returns).where({ reference: request.reference }).first();
@@ -105,8 +123,17 @@ export abstract class AwaitedSandbox {
       const left = payment?.status === paid ? Number(payment.amount) - Number(payment.refunded) : 0;
       const ok = request.amount > 0 && request.amount <= left && payment?.currency === request.currency;
       const now = this.clock.now();
-      await trx<SandboxReturnColumns>(returns).insert({ reference: request.reference, [paymentColumn]: request.originalReference, amount: request.amount, status: ok ? returned : notReturned, created_at: now });
-      if (ok && payment !== undefined) await trx<SandboxPaymentColumns>(payments).where({ reference: request.originalReference }).update({ refunded: Number(payment.refunded) + request.amount, updated_at: now });
+      await trx<SandboxReturnColumns>(returns).insert({
+        reference: request.reference,
+        [paymentColumn]: request.originalReference,
+        amount: request.amount,
+        status: ok ? returned : notReturned,
+        created_at: now,
+      });
+      if (ok && payment !== undefined)
+        await trx<SandboxPaymentColumns>(payments)
+          .where({ reference: request.originalReference })
+          .update({ refunded: Number(payment.refunded) + request.amount, updated_at: now });
       return ok ? returned : notReturned;
     });
   }
@@ -131,7 +158,9 @@ export abstract class AwaitedSandbox {
   /** The tester's decision: only a waiting payment changes (with `columns`); answers the row after it, undefined when there is none. */
   protected async decideOnce(reference: string, decision: string, columns: SandboxRow = {}): Promise<SandboxRow | undefined> {
     if ((await this.row(reference)) === undefined) return undefined;
-    await this.db(this.schema.payments).where({ reference, status: this.schema.waiting }).update({ ...columns, status: decision, updated_at: this.clock.now() });
+    await this.db(this.schema.payments)
+      .where({ reference, status: this.schema.waiting })
+      .update({ ...columns, status: decision, updated_at: this.clock.now() });
     return this.row(reference);
   }
 

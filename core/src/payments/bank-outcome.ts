@@ -119,7 +119,11 @@ export class BankOutcomeApplier {
           return { payment: authorized, refund, applied: true };
         }
         case 'capture':
-          return { payment: await this.applyFollowUp(trx, payment, result, { status: 'captured', amount_captured: current.amount }, now), refund, applied: true };
+          return {
+            payment: await this.applyFollowUp(trx, payment, result, { status: 'captured', amount_captured: current.amount }, now),
+            refund,
+            applied: true,
+          };
         case 'void':
           return { payment: await this.applyFollowUp(trx, payment, result, { status: 'canceled' }, now), refund, applied: true };
         case 'refund':
@@ -132,21 +136,31 @@ export class BankOutcomeApplier {
   private async applyAuthorization(trx: Transaction, payment: Payment, op: BankOperation, result: SettledBankResult, now: number): Promise<Payment> {
     if (result.kind === 'approved') {
       const sale = op.kind === 'sale';
-      return this.writer.change(trx, payment, {
-        status: sale ? 'captured' : 'authorized',
-        amount_captured: sale ? op.amount : 0,
-        operation_in_progress: null,
-        // The network's reference of the approval, for later merchant-initiated payments with this card.
-        ...(result.networkReference === undefined ? {} : { network_reference: result.networkReference.slice(0, 64) }),
-      }, now);
+      return this.writer.change(
+        trx,
+        payment,
+        {
+          status: sale ? 'captured' : 'authorized',
+          amount_captured: sale ? op.amount : 0,
+          operation_in_progress: null,
+          // The network's reference of the approval, for later merchant-initiated payments with this card.
+          ...(result.networkReference === undefined ? {} : { network_reference: result.networkReference.slice(0, 64) }),
+        },
+        now,
+      );
     }
     const failure = failureOf(result);
-    return this.writer.change(trx, payment, {
-      status: result.kind === 'declined' ? 'declined' : 'failed',
-      failure_code: failure.code,
-      failure_message: failure.message,
-      operation_in_progress: null,
-    }, now);
+    return this.writer.change(
+      trx,
+      payment,
+      {
+        status: result.kind === 'declined' ? 'declined' : 'failed',
+        failure_code: failure.code,
+        failure_message: failure.message,
+        operation_in_progress: null,
+      },
+      now,
+    );
   }
 
   /** Capture and void: approval moves the payment; anything else only releases it. */
@@ -155,18 +169,29 @@ export class BankOutcomeApplier {
     return this.writer.change(trx, payment, patch, now);
   }
 
-  private async applyRefund(trx: Transaction, payment: Payment, refund: Refund, result: SettledBankResult, now: number): Promise<{ payment: Payment; refund: Refund }> {
+  private async applyRefund(
+    trx: Transaction,
+    payment: Payment,
+    refund: Refund,
+    result: SettledBankResult,
+    now: number,
+  ): Promise<{ payment: Payment; refund: Refund }> {
     const pending = payment.amountRefundPending - refund.amount;
     let settled: Refund;
     let updated: Payment;
     if (result.kind === 'approved') {
       settled = await this.refunds.settle(trx, refund, { status: 'succeeded' }, now);
       const refunded = payment.amountRefunded + refund.amount;
-      updated = await this.writer.change(trx, payment, {
-        status: refunded >= payment.amountCaptured ? 'refunded' : 'partially_refunded',
-        amount_refunded: refunded,
-        amount_refund_pending: pending,
-      }, now);
+      updated = await this.writer.change(
+        trx,
+        payment,
+        {
+          status: refunded >= payment.amountCaptured ? 'refunded' : 'partially_refunded',
+          amount_refunded: refunded,
+          amount_refund_pending: pending,
+        },
+        now,
+      );
     } else {
       const failure = failureOf(result);
       settled = await this.refunds.settle(trx, refund, { status: 'failed', failure_code: failure.code, failure_message: failure.message }, now);

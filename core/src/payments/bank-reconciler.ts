@@ -72,18 +72,21 @@ export class BankReconciler {
     await this.operations.markRetry(this.db, op, this.clock.now());
     if (op.kind === 'authorize' || op.kind === 'sale') {
       const connection = await this.router.termsForFollowUp(payment, op.id);
-      const answer: InquiryResult | { kind: 'unknown'; message: string } = await callBank(this.logger, 'inquire', () =>
-        adapter.inquire({
-          kind: op.kind,
-          reference: op.id,
-          paymentId: op.paymentId,
-          amount: op.amount,
-          currency: op.currency,
-          livemode: op.livemode,
-          cardBin: payment.card?.bin,
-          cardLast4: payment.card?.last4,
-          connection,
-        }),
+      const answer: InquiryResult | { kind: 'unknown'; message: string } = await callBank(
+        this.logger,
+        'inquire',
+        () =>
+          adapter.inquire({
+            kind: op.kind,
+            reference: op.id,
+            paymentId: op.paymentId,
+            amount: op.amount,
+            currency: op.currency,
+            livemode: op.livemode,
+            cardBin: payment.card?.bin,
+            cardLast4: payment.card?.last4,
+            connection,
+          }),
         watch,
       );
       if (answer.kind === 'not_found') return this.notFound(op, answer.message);

@@ -67,7 +67,14 @@ export class ConfirmPreparation {
     return { method, input: parseMethodInput(method, paymentMethod) };
   }
 
-  async prepare(ctx: MerchantContext, payment: Payment, chosen: ChosenMethod, customer: RiskCustomer | undefined, presentation: ConfirmPresentation, now: number): Promise<PreparedConfirm> {
+  async prepare(
+    ctx: MerchantContext,
+    payment: Payment,
+    chosen: ChosenMethod,
+    customer: RiskCustomer | undefined,
+    presentation: ConfirmPresentation,
+    now: number,
+  ): Promise<PreparedConfirm> {
     const { method } = chosen;
     const addonSetupFutureUsage = presentation.addons?.find((a) => a.setupFutureUsage !== undefined)?.setupFutureUsage;
     const instrument = await method.instrument(chosen.input, {
@@ -82,7 +89,8 @@ export class ConfirmPreparation {
     });
     const plan = await this.routing.plan(ctx, payment, method, instrument);
     const adapter = this.banks.get(plan[0].adapterCode);
-    const canChallenge = presentation.buyerPresent && instrument.authenticable === true && adapter.threeDSecure !== undefined && adapter.completeAuthorization !== undefined;
+    const canChallenge =
+      presentation.buyerPresent && instrument.authenticable === true && adapter.threeDSecure !== undefined && adapter.completeAuthorization !== undefined;
     // Transaction monitoring (docs/risk.md): assessed before any bank sees the instrument.
     const risk = instrument.risk === undefined ? undefined : await this.risk.prepare(ctx, instrument.risk, customer);
     const adjustmentFacts = { merchant: ctx, payment, cardFingerprint: instrument.risk?.fingerprint, now };

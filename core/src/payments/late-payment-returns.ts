@@ -78,9 +78,19 @@ export class LatePaymentReturns {
     const now = this.clock.now();
     try {
       await this.db('late_payment_returns').insert({
-        operation_id: op.id, payment_id: payment.id, merchant_id: op.merchantId, livemode: op.livemode, status: 'pending',
-        authorization_code: result.authorizationCode ?? null, rrn: result.rrn ?? null, bank_reference: result.bankReference?.slice(0, 100) ?? null,
-        attempts: 0, next_attempt_at: now, last_error: null, created_at: now, updated_at: now,
+        operation_id: op.id,
+        payment_id: payment.id,
+        merchant_id: op.merchantId,
+        livemode: op.livemode,
+        status: 'pending',
+        authorization_code: result.authorizationCode ?? null,
+        rrn: result.rrn ?? null,
+        bank_reference: result.bankReference?.slice(0, 100) ?? null,
+        attempts: 0,
+        next_attempt_at: now,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -90,13 +100,21 @@ export class LatePaymentReturns {
 
   /** The job: every owed return whose next try is due. Returns how many went back. */
   async retryDue(limit = 50): Promise<number> {
-    const due = await this.db('late_payment_returns').where({ status: 'pending' }).andWhere('next_attempt_at', '<=', this.clock.now()).orderBy('next_attempt_at', 'asc').limit(limit).select('operation_id');
+    const due = await this.db('late_payment_returns')
+      .where({ status: 'pending' })
+      .andWhere('next_attempt_at', '<=', this.clock.now())
+      .orderBy('next_attempt_at', 'asc')
+      .limit(limit)
+      .select('operation_id');
     let returned = 0;
     for (const row of due as Array<{ operation_id: string }>) {
       try {
         if ((await this.attemptIfDue(String(row.operation_id))) === 'returned') returned++;
       } catch (error) {
-        this.logger.error({ operation: row.operation_id, error: error instanceof Error ? error.message : String(error) }, 'retrying the return of a late payment failed');
+        this.logger.error(
+          { operation: row.operation_id, error: error instanceof Error ? error.message : String(error) },
+          'retrying the return of a late payment failed',
+        );
       }
     }
     return returned;
@@ -114,7 +132,9 @@ export class LatePaymentReturns {
     if (row === undefined) throw new Error(`no late return is owed for operation ${operationId}`);
     if (row.status !== 'pending' || Number(row.next_attempt_at) > now) return row.status;
     // Claimed by moving the next try on: of two processes, one asks the bank (the bank would make it once anyway).
-    const claimed = await this.db('late_payment_returns').where({ operation_id: operationId, status: 'pending', next_attempt_at: Number(row.next_attempt_at) }).update({ next_attempt_at: now + CLAIM_MS, updated_at: now });
+    const claimed = await this.db('late_payment_returns')
+      .where({ operation_id: operationId, status: 'pending', next_attempt_at: Number(row.next_attempt_at) })
+      .update({ next_attempt_at: now + CLAIM_MS, updated_at: now });
     if (claimed !== 1) return 'pending';
     return this.attempt(row, now);
   }
@@ -124,30 +144,65 @@ export class LatePaymentReturns {
     const payment = await this.payments.find(this.db, { merchantId: row.merchant_id, livemode: Boolean(row.livemode) }, row.payment_id);
     if (op === undefined || payment === undefined) throw new Error(`late return ${row.operation_id} names a missing operation or payment`);
     const adapter = this.banks.get(op.adapterCode);
-    const answer = await callBank(this.logger, 'refund', async () => adapter.refund({
-      reference: `${op.id}_return`.slice(0, 64),
-      paymentId: payment.id,
-      original: { reference: op.id, authorizationCode: row.authorization_code ?? undefined, rrn: row.rrn ?? undefined, bankReference: row.bank_reference ?? undefined, amount: op.amount, cardBin: undefined, cardLast4: undefined },
-      amount: op.amount,
-      currency: op.currency,
-      livemode: op.livemode,
-      connection: await this.router.termsForFollowUp(payment, op.id),
-      card: undefined,
-    }), { observer: this.metrics, target: { adapter: op.adapterCode } });
+    const answer = await callBank(
+      this.logger,
+      'refund',
+      async () =>
+        adapter.refund({
+          reference: `${op.id}_return`.slice(0, 64),
+          paymentId: payment.id,
+          original: {
+            reference: op.id,
+            authorizationCode: row.authorization_code ?? undefined,
+            rrn: row.rrn ?? undefined,
+            bankReference: row.bank_reference ?? undefined,
+            amount: op.amount,
+            cardBin: undefined,
+            cardLast4: undefined,
+          },
+          amount: op.amount,
+          currency: op.currency,
+          livemode: op.livemode,
+          connection: await this.router.termsForFollowUp(payment, op.id),
+          card: undefined,
+        }),
+      { observer: this.metrics, target: { adapter: op.adapterCode } },
+    );
     const attempts = Number(row.attempts) + 1;
     const paid = `The buyer paid ${op.amount} ${op.currency} after the payment had expired or closed (it is ${payment.status})`;
     if (answer.kind === 'approved') {
       await this.db('late_payment_returns').where({ operation_id: op.id }).update({ status: 'returned', attempts, last_error: null, updated_at: now });
       await this.operations.markLateReturned(this.db, op, now);
-      await this.alerts.raise({ kind: 'late_payment_returned', reference: op.id, paymentId: payment.id, summary: `${paid}; the money was returned through ${op.adapterCode}${attempts > 1 ? ` (on try ${attempts})` : ''}.` });
+      await this.alerts.raise({
+        kind: 'late_payment_returned',
+        reference: op.id,
+        paymentId: payment.id,
+        summary: `${paid}; the money was returned through ${op.adapterCode}${attempts > 1 ? ` (on try ${attempts})` : ''}.`,
+      });
       return 'returned';
     }
     const reason = answer.kind === 'action_required' ? answer.kind : `${answer.kind}: ${answer.message}`;
     const last = attempts >= LATE_RETURN_POLICY.maxAttempts;
-    await this.db('late_payment_returns').where({ operation_id: op.id }).update({ status: last ? 'failed' : 'pending', attempts, next_attempt_at: now + lateReturnDelay(attempts), last_error: reason.slice(0, 200), updated_at: now });
-    this.logger.warn({ operation: op.id, attempts, answer: answer.kind }, last ? 'returning a late payment failed for good' : 'returning a late payment failed; retried later');
+    await this.db('late_payment_returns')
+      .where({ operation_id: op.id })
+      .update({
+        status: last ? 'failed' : 'pending',
+        attempts,
+        next_attempt_at: now + lateReturnDelay(attempts),
+        last_error: reason.slice(0, 200),
+        updated_at: now,
+      });
+    this.logger.warn(
+      { operation: op.id, attempts, answer: answer.kind },
+      last ? 'returning a late payment failed for good' : 'returning a late payment failed; retried later',
+    );
     if (last) {
-      await this.alerts.raise({ kind: 'late_payment_return_failed', reference: op.id, paymentId: payment.id, summary: `${paid}; returning it through ${op.adapterCode} failed ${attempts} times (last: ${answer.kind}): return it by hand.` });
+      await this.alerts.raise({
+        kind: 'late_payment_return_failed',
+        reference: op.id,
+        paymentId: payment.id,
+        summary: `${paid}; returning it through ${op.adapterCode} failed ${attempts} times (last: ${answer.kind}): return it by hand.`,
+      });
     }
     return last ? 'failed' : 'pending';
   }

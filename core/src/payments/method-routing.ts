@@ -29,12 +29,21 @@ export class MethodRouting {
 
   async plan(ctx: MerchantContext, payment: Payment, method: PaymentMethod, instrument: PaymentInstrument): Promise<RouteCandidate[]> {
     if (instrument.issuerAdapter !== undefined) return [this.issuerRoute(ctx, method, instrument.issuerAdapter)];
-    const request = { reference: payment.id, paymentMethod: method.type, capability: method.capability, brand: instrument.routing?.brand, bin: instrument.routing?.bin, currency: payment.currency, amount: payment.amount };
+    const request = {
+      reference: payment.id,
+      paymentMethod: method.type,
+      capability: method.capability,
+      brand: instrument.routing?.brand,
+      bin: instrument.routing?.bin,
+      currency: payment.currency,
+      amount: payment.amount,
+    };
     const explanation = await this.router.explain(ctx, request);
     // The active strategy leaves out live connections that cannot do the capability; test mode's sandbox is checked here.
     const able = explanation.candidates.filter((c) => supportsCapability(this.banks.get(c.adapterCode), method.capability));
     if (able.length > 0) return able;
-    const capabilityMissing = explanation.candidates.length > 0 || (explanation.skipped.length > 0 && explanation.skipped.every((s) => s.kind === 'capability_missing'));
+    const capabilityMissing =
+      explanation.candidates.length > 0 || (explanation.skipped.length > 0 && explanation.skipped.every((s) => s.kind === 'capability_missing'));
     if (!capabilityMissing) return this.router.plan(ctx, request); // says no_bank_connection, with its reason
     throw new TenderError('payment_method_unavailable', {
       param: 'payment_method.type',
@@ -51,8 +60,16 @@ export class MethodRouting {
     const adapter = this.banks.has(code) ? this.banks.get(code) : undefined;
     const modeAllowed = adapter?.ownLedger === true || (code === SANDBOX_ADAPTER_CODE) !== ctx.livemode;
     if (adapter === undefined || !modeAllowed || !supportsCapability(adapter, method.capability)) {
-      throw new TenderError('no_bank_connection', { message: ctx.livemode ? 'The payer\'s bank cannot take live payments of this kind.' : 'Test-mode payments can only be paid at the sandbox bank.' });
+      throw new TenderError('no_bank_connection', {
+        message: ctx.livemode ? "The payer's bank cannot take live payments of this kind." : 'Test-mode payments can only be paid at the sandbox bank.',
+      });
     }
-    return { adapterCode: code, terms: { bankMerchantId: undefined, terminalId: undefined }, reason: 'the instrument is held at this bank', connectionId: undefined, bankCode: code };
+    return {
+      adapterCode: code,
+      terms: { bankMerchantId: undefined, terminalId: undefined },
+      reason: 'the instrument is held at this bank',
+      connectionId: undefined,
+      bankCode: code,
+    };
   }
 }

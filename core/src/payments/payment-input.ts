@@ -9,27 +9,44 @@ import { PaymentMethod } from '../methods/payment-method';
 import { PAYMENT_STATUSES } from './payment-state-machine';
 
 /** An amount in minor units; anything else is `amount_invalid`. */
-export const amountField = noteJsonSchema(z.unknown(), { type: 'integer', minimum: 1, maximum: MAX_AMOUNT, description: 'Minor units of the currency (10050 is 100.50).' }, 'replace').superRefine((value, ctx) => {
+export const amountField = noteJsonSchema(
+  z.unknown(),
+  { type: 'integer', minimum: 1, maximum: MAX_AMOUNT, description: 'Minor units of the currency (10050 is 100.50).' },
+  'replace',
+).superRefine((value, ctx) => {
   if (value === undefined) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, params: { code: 'parameter_missing' }, message: 'is required' });
   } else if (!isValidAmount(value)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, params: { code: 'amount_invalid' }, message: 'must be a positive integer in minor units (e.g. 10050 for 100.50)' });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      params: { code: 'amount_invalid' },
+      message: 'must be a positive integer in minor units (e.g. 10050 for 100.50)',
+    });
   }
 }) as unknown as z.ZodType<number>;
 
-export const currencyField = noteJsonSchema(z.string(), { pattern: '^[A-Za-z]{3}$', description: 'An ISO 4217 code this instance supports; lower case is accepted.' })
+export const currencyField = noteJsonSchema(z.string(), {
+  pattern: '^[A-Za-z]{3}$',
+  description: 'An ISO 4217 code this instance supports; lower case is accepted.',
+})
   .transform((c) => c.toUpperCase())
   .superRefine((c, ctx) => {
     if (findCurrency(c) === undefined) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, params: { code: 'currency_unsupported' }, message: `'${c.slice(0, 8)}' is not a supported ISO 4217 currency` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        params: { code: 'currency_unsupported' },
+        message: `'${c.slice(0, 8)}' is not a supported ISO 4217 currency`,
+      });
     }
   });
-
 
 /** The buyer as the shop saw them; transaction monitoring uses both (docs/risk.md). */
 export const customerField = z
   .object({
-    ip: z.string().max(45).refine((ip) => isIP(ip) !== 0, 'must be an IPv4 or IPv6 address'),
+    ip: z
+      .string()
+      .max(45)
+      .refine((ip) => isIP(ip) !== 0, 'must be an IPv4 or IPv6 address'),
     email: z.string().max(320).email(),
   })
   .partial()
@@ -40,9 +57,7 @@ export const customerField = z
  * method's own input (`{ type: 'card', card: {...} }`), which the method's schema
  * checks (parseMethodInput). Other keys are parameter_unknown there.
  */
-export const paymentMethodField = z
-  .object({ type: z.string().max(40) })
-  .catchall(z.record(z.unknown()));
+export const paymentMethodField = z.object({ type: z.string().max(40) }).catchall(z.record(z.unknown()));
 
 /**
  * `payment_method` as the id of an object that stands for a method (a saved card's
@@ -72,7 +87,10 @@ export const confirmPaymentSchema = z
   .strict();
 
 /** An id of an object a plugin keeps (a customer's `cus_...`): prefix, `_`, letters and digits; at most 40. */
-const objectId = z.string().max(40).regex(/^[a-z][a-z0-9]{0,15}_[0-9A-Za-z]{1,36}$/, 'must be an id such as cus_...');
+const objectId = z
+  .string()
+  .max(40)
+  .regex(/^[a-z][a-z0-9]{0,15}_[0-9A-Za-z]{1,36}$/, 'must be an id such as cus_...');
 
 /**
  * POST /v1/payments. With `confirm: true` the payment is created and confirmed in
@@ -105,8 +123,20 @@ export const createPaymentSchema = z
     };
     if (input.setup_future_usage !== undefined && input.customer === undefined) needs('setup_future_usage', 'customer', 'a card is saved for a customer');
     if (input.off_session === true && input.customer === undefined) needs('off_session', 'customer', 'a merchant-initiated payment is made for a customer');
-    if (input.off_session === true && input.confirm !== true) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['confirm'], params: { code: 'parameter_invalid' }, message: 'must be true with off_session: a merchant-initiated payment is created and confirmed at once' });
-    if (input.payment_method !== undefined && input.confirm !== true) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['confirm'], params: { code: 'parameter_invalid' }, message: 'must be true with payment_method (or confirm later with POST /v1/payments/:id/confirm)' });
+    if (input.off_session === true && input.confirm !== true)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['confirm'],
+        params: { code: 'parameter_invalid' },
+        message: 'must be true with off_session: a merchant-initiated payment is created and confirmed at once',
+      });
+    if (input.payment_method !== undefined && input.confirm !== true)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['confirm'],
+        params: { code: 'parameter_invalid' },
+        message: 'must be true with payment_method (or confirm later with POST /v1/payments/:id/confirm)',
+      });
     if (input.confirm === true && input.payment_method === undefined) needs('confirm', 'payment_method', 'a payment is confirmed with a payment method');
   });
 
@@ -118,7 +148,8 @@ export type CreatePaymentInput = z.output<typeof createPaymentSchema>;
  */
 export function parseMethodInput<I>(method: PaymentMethod<I>, paymentMethod: PaymentMethodObject): I {
   const stray = Object.keys(paymentMethod).find((k) => k !== 'type' && k !== method.type);
-  if (stray !== undefined) throw new TenderError('parameter_unknown', { param: `payment_method.${stray}`, message: `Unknown parameter: payment_method.${stray}.` });
+  if (stray !== undefined)
+    throw new TenderError('parameter_unknown', { param: `payment_method.${stray}`, message: `Unknown parameter: payment_method.${stray}.` });
   const schema = z.object({ payment_method: z.object({ [method.type]: method.input }) });
   const wrapped = parseInput(schema, { payment_method: { [method.type]: paymentMethod[method.type] } }) as { payment_method: Record<string, I> };
   return wrapped.payment_method[method.type];

@@ -73,7 +73,11 @@ function merge(p: Payment, patch: PaymentPatch, now: number): Payment {
     operationInProgress: patch.operation_in_progress !== undefined ? patch.operation_in_progress : p.operationInProgress,
     risk: patch.risk_decision !== undefined ? riskFromRow(patch) : p.risk,
     threeDSecure:
-      patch.three_ds_status === undefined ? p.threeDSecure : patch.three_ds_status === null ? null : { status: patch.three_ds_status, eci: patch.three_ds_eci ?? null },
+      patch.three_ds_status === undefined
+        ? p.threeDSecure
+        : patch.three_ds_status === null
+          ? null
+          : { status: patch.three_ds_status, eci: patch.three_ds_eci ?? null },
     threeDSecureChallenge: patch.three_ds_challenge !== undefined ? patch.three_ds_challenge : p.threeDSecureChallenge,
     nextAction: patch.next_action === undefined ? p.nextAction : patch.next_action === null ? null : (JSON.parse(patch.next_action) as NextAction),
     nextActionExpiresAt: patch.next_action_expires_at !== undefined ? patch.next_action_expires_at : p.nextActionExpiresAt,

@@ -78,10 +78,7 @@ export function paymentView(p: Payment, publicUrl: string): PaymentView {
     metadata: p.metadata,
     failure_code: p.failureCode,
     failure_message: p.failureMessage,
-    card:
-      p.card === null
-        ? null
-        : { brand: p.card.brand, bin: p.card.bin, last4: p.card.last4, exp_month: p.card.expMonth, exp_year: p.card.expYear },
+    card: p.card === null ? null : { brand: p.card.brand, bin: p.card.bin, last4: p.card.last4, exp_month: p.card.expMonth, exp_year: p.card.expYear },
     risk: p.risk,
     locale: p.locale,
     three_d_secure: p.threeDSecure === null ? null : { eci: p.threeDSecure.eci, status: p.threeDSecure.status },
@@ -89,7 +86,10 @@ export function paymentView(p: Payment, publicUrl: string): PaymentView {
     setup_future_usage: p.setupFutureUsage,
     off_session: p.offSession,
     payment_method: p.paymentMethodId,
-    next_action: p.status !== 'requires_action' || p.nextAction === null ? null : { ...p.nextAction, expires_at: p.nextActionExpiresAt === null ? null : new Date(p.nextActionExpiresAt).toISOString() },
+    next_action:
+      p.status !== 'requires_action' || p.nextAction === null
+        ? null
+        : { ...p.nextAction, expires_at: p.nextActionExpiresAt === null ? null : new Date(p.nextActionExpiresAt).toISOString() },
     created_at: new Date(p.createdAt).toISOString(),
     updated_at: new Date(p.updatedAt).toISOString(),
   };

@@ -58,7 +58,15 @@ interface ConfirmStep {
 }
 
 /** A confirm leaves no card columns from an earlier attempt; the instrument's `record` sets its own. */
-const NO_CARD = { card_token: null, card_fingerprint: null, card_brand: null, card_bin: null, card_last4: null, card_exp_month: null, card_exp_year: null } as const;
+const NO_CARD = {
+  card_token: null,
+  card_fingerprint: null,
+  card_brand: null,
+  card_bin: null,
+  card_last4: null,
+  card_exp_month: null,
+  card_exp_year: null,
+} as const;
 
 /**
  * Payments from creation to capture or cancellation. Each operation is three
@@ -145,7 +153,10 @@ export class PaymentService {
       updated_at: now,
     };
     // The confirm is prepared against the payment as it will be inserted.
-    const prepared = chosen === undefined ? undefined : await this.preparation.prepare(ctx, paymentFromRow({ ...row, seq: 0 }), chosen, undefined, { buyerPresent: false }, now);
+    const prepared =
+      chosen === undefined
+        ? undefined
+        : await this.preparation.prepare(ctx, paymentFromRow({ ...row, seq: 0 }), chosen, undefined, { buyerPresent: false }, now);
     // At most two rounds: the second only after freeing a key older than its retention period.
     for (let attempt = 0; ; attempt++) {
       try {
@@ -169,7 +180,12 @@ export class PaymentService {
         const existing = await this.payments.findByCreateKey(this.db, ctx, idempotencyKey);
         if (existing === undefined) throw error;
         if (await this.createKeys.release(ctx, 'payments', existing.id, existing.createdAt)) continue;
-        const sameRequest = existing.amountGross === input.amount && existing.currency === input.currency && existing.orderId === input.order_id && existing.customerId === (input.customer ?? null) && existing.offSession === (input.off_session === true);
+        const sameRequest =
+          existing.amountGross === input.amount &&
+          existing.currency === input.currency &&
+          existing.orderId === input.order_id &&
+          existing.customerId === (input.customer ?? null) &&
+          existing.offSession === (input.off_session === true);
         if (!sameRequest) throw new TenderError('idempotency_key_reused');
         return existing;
       }
@@ -179,7 +195,8 @@ export class PaymentService {
   /** `customer` must be one the registered CustomerDirectory knows for this merchant and mode. */
   private async assertCustomer(ctx: MerchantContext, id: string): Promise<void> {
     const directory = this.customers.directory;
-    if (directory === undefined) throw new TenderError('parameter_unknown', { param: 'customer', message: 'Unknown parameter: customer (no plugin keeps customers here).' });
+    if (directory === undefined)
+      throw new TenderError('parameter_unknown', { param: 'customer', message: 'Unknown parameter: customer (no plugin keeps customers here).' });
     if (!(await directory.exists(this.db, { merchantId: ctx.merchantId, livemode: ctx.livemode }, id))) throw notFound('customer', id);
   }
 
@@ -218,7 +235,13 @@ export class PaymentService {
    * API path cannot. `presentation.payer` is the payer a CertificateAuthenticator
    * proved, for methods that need one.
    */
-  async confirm(ctx: StandingContext, id: string, paymentMethod: PaymentMethodInput, customer?: RiskCustomer, presentation: ConfirmPresentation = { buyerPresent: false }): Promise<Payment> {
+  async confirm(
+    ctx: StandingContext,
+    id: string,
+    paymentMethod: PaymentMethodInput,
+    customer?: RiskCustomer,
+    presentation: ConfirmPresentation = { buyerPresent: false },
+  ): Promise<Payment> {
     await this.standing.assertMayTakePayments(ctx);
     const now = this.clock.now();
     // Everything the buyer sent is checked before any row is written or any bank asked.
@@ -246,35 +269,47 @@ export class PaymentService {
     if (risk?.action === 'block') return { payment: await this.risk.decline(trx, locked, risk, method.type), op: undefined, risk };
     // Every confirm starts from what the merchant asked for; the adjustments' writes share this transaction.
     let amountDue = locked.amountGross;
-    for (const adjustment of prepared.adjustments) amountDue -= checkedDiscount(await adjustment.apply(trx, { payment: locked, amountDue, cardFingerprint: instrument.risk?.fingerprint, now }), amountDue);
-    const op = await this.operations.create(trx, {
-      paymentId: locked.id,
-      merchantId: ctx.merchantId,
-      livemode: ctx.livemode,
-      kind: locked.captureMethod === 'automatic' && risk?.action !== 'review' ? 'sale' : 'authorize',
-      adapterCode: plan[0].adapterCode,
-      amount: amountDue,
-      currency: locked.currency,
-    }, now, attemptRoute(plan[0]));
+    for (const adjustment of prepared.adjustments)
+      amountDue -= checkedDiscount(await adjustment.apply(trx, { payment: locked, amountDue, cardFingerprint: instrument.risk?.fingerprint, now }), amountDue);
+    const op = await this.operations.create(
+      trx,
+      {
+        paymentId: locked.id,
+        merchantId: ctx.merchantId,
+        livemode: ctx.livemode,
+        kind: locked.captureMethod === 'automatic' && risk?.action !== 'review' ? 'sale' : 'authorize',
+        adapterCode: plan[0].adapterCode,
+        amount: amountDue,
+        currency: locked.currency,
+      },
+      now,
+      attemptRoute(plan[0]),
+    );
     const facts = { payment: locked, operationId: op.id, now };
     const columns = await instrument.record(trx, facts);
     for (const addon of prepared.presentation.addons ?? []) await addon.record?.(trx, facts);
-    const payment = await this.writer.change(trx, locked, {
-      status: 'processing',
-      amount: amountDue,
-      amount_gross: locked.amountGross,
-      amount_discount: locked.amountGross - amountDue,
-      // Core's record of how the payment was paid (the dashboard filters by it).
-      method_type: method.type,
-      ...NO_CARD,
-      ...columns,
-      payment_method_id: instrument.paymentMethodId ?? null,
-      ...(prepared.addonSetupFutureUsage === undefined ? {} : { setup_future_usage: prepared.addonSetupFutureUsage }),
-      failure_code: null,
-      failure_message: null,
-      operation_in_progress: op.id,
-      ...(risk === undefined ? {} : this.risk.paymentPatch(risk)),
-    }, now, 'confirm this payment');
+    const payment = await this.writer.change(
+      trx,
+      locked,
+      {
+        status: 'processing',
+        amount: amountDue,
+        amount_gross: locked.amountGross,
+        amount_discount: locked.amountGross - amountDue,
+        // Core's record of how the payment was paid (the dashboard filters by it).
+        method_type: method.type,
+        ...NO_CARD,
+        ...columns,
+        payment_method_id: instrument.paymentMethodId ?? null,
+        ...(prepared.addonSetupFutureUsage === undefined ? {} : { setup_future_usage: prepared.addonSetupFutureUsage }),
+        failure_code: null,
+        failure_message: null,
+        operation_in_progress: op.id,
+        ...(risk === undefined ? {} : this.risk.paymentPatch(risk)),
+      },
+      now,
+      'confirm this payment',
+    );
     if (risk !== undefined) await this.risk.record(trx, payment, risk);
     return { payment, op, risk };
   }
@@ -326,11 +361,26 @@ export class PaymentService {
         throw new TenderError('amount_too_large', { param: 'amount', message: `At most ${current.amount} (the authorized amount) can be captured.` });
       }
       const original = await this.requireAuthorization(trx, current);
-      const op = await this.operations.create(trx, { paymentId: current.id, merchantId: ctx.merchantId, livemode: ctx.livemode, kind: 'capture', adapterCode: original.adapterCode, amount: captureAmount, currency: current.currency }, now);
+      const op = await this.operations.create(
+        trx,
+        {
+          paymentId: current.id,
+          merchantId: ctx.merchantId,
+          livemode: ctx.livemode,
+          kind: 'capture',
+          adapterCode: original.adapterCode,
+          amount: captureAmount,
+          currency: current.currency,
+        },
+        now,
+      );
       const payment = await this.writer.change(trx, current, { operation_in_progress: op.id }, now);
       return { payment, op, original };
     });
-    const result = await callBank(this.logger, 'capture', async () => this.banks.get(op.adapterCode).capture(await this.followUp(payment, op, original)), { observer: this.metrics, target: { adapter: op.adapterCode } });
+    const result = await callBank(this.logger, 'capture', async () => this.banks.get(op.adapterCode).capture(await this.followUp(payment, op, original)), {
+      observer: this.metrics,
+      target: { adapter: op.adapterCode },
+    });
     const outcome = await this.outcomes.apply(op, result, payment);
     return this.settledOrThrow(outcome.payment, result, 'capture');
   }
@@ -345,12 +395,29 @@ export class PaymentService {
         return { kind: 'done', payment: await this.writer.change(trx, current, { status: 'canceled' }, now, 'cancel this payment') } as const;
       }
       const original = await this.requireAuthorization(trx, current);
-      const op = await this.operations.create(trx, { paymentId: current.id, merchantId: ctx.merchantId, livemode: ctx.livemode, kind: 'void', adapterCode: original.adapterCode, amount: current.amount, currency: current.currency }, now);
+      const op = await this.operations.create(
+        trx,
+        {
+          paymentId: current.id,
+          merchantId: ctx.merchantId,
+          livemode: ctx.livemode,
+          kind: 'void',
+          adapterCode: original.adapterCode,
+          amount: current.amount,
+          currency: current.currency,
+        },
+        now,
+      );
       const payment = await this.writer.change(trx, current, { operation_in_progress: op.id }, now);
       return { kind: 'void', payment, op, original } as const;
     });
     if (step.kind === 'done') return step.payment;
-    const result = await callBank(this.logger, 'void', async () => this.banks.get(step.op.adapterCode).void(await this.followUp(step.payment, step.op, step.original)), { observer: this.metrics, target: { adapter: step.op.adapterCode } });
+    const result = await callBank(
+      this.logger,
+      'void',
+      async () => this.banks.get(step.op.adapterCode).void(await this.followUp(step.payment, step.op, step.original)),
+      { observer: this.metrics, target: { adapter: step.op.adapterCode } },
+    );
     const outcome = await this.outcomes.apply(step.op, result, step.payment);
     return this.settledOrThrow(outcome.payment, result, 'cancel');
   }
@@ -397,7 +464,8 @@ export class PaymentService {
 
   private settledOrThrow(payment: Payment, result: BankResult | { kind: 'unknown' }, what: string): Payment {
     if (result.kind === 'approved') return payment;
-    if (result.kind === 'unknown') throw new TenderError('bank_outcome_unknown', { message: `The bank did not answer the ${what} in time; Tender will resolve it and report the outcome.` });
+    if (result.kind === 'unknown')
+      throw new TenderError('bank_outcome_unknown', { message: `The bank did not answer the ${what} in time; Tender will resolve it and report the outcome.` });
     if (result.kind === 'declined') throw new TenderError('bank_declined', { message: `The bank declined the ${what} (${result.reason}).` });
     throw new TenderError('bank_unavailable', { message: `The bank could not complete the ${what} now; it was not applied.` });
   }

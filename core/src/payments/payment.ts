@@ -126,7 +126,10 @@ export function paymentFromRow(row: PaymentRow): Payment {
     operationInProgress: (row.operation_in_progress as string | null) ?? null,
     risk: riskFromRow(row),
     locale: (row.locale as string | null) ?? null,
-    threeDSecure: row.three_ds_status === null || row.three_ds_status === undefined ? null : { status: String(row.three_ds_status), eci: (row.three_ds_eci as string | null) ?? null },
+    threeDSecure:
+      row.three_ds_status === null || row.three_ds_status === undefined
+        ? null
+        : { status: String(row.three_ds_status), eci: (row.three_ds_eci as string | null) ?? null },
     threeDSecureChallenge: (row.three_ds_challenge as string | null) ?? null,
     nextAction: row.next_action === null || row.next_action === undefined ? null : (JSON.parse(String(row.next_action)) as NextAction),
     nextActionExpiresAt: row.next_action_expires_at === null || row.next_action_expires_at === undefined ? null : Number(row.next_action_expires_at),
@@ -178,5 +181,9 @@ export interface PaymentPatch {
 
 export function riskFromRow(row: { risk_score?: unknown; risk_decision?: unknown; risk_reasons?: unknown }): PaymentRisk | null {
   if (row.risk_decision === null || row.risk_decision === undefined) return null;
-  return { score: Number(row.risk_score), decision: String(row.risk_decision), reasons: JSON.parse(String(row.risk_reasons ?? '[]')) as PaymentRisk['reasons'] };
+  return {
+    score: Number(row.risk_score),
+    decision: String(row.risk_decision),
+    reasons: JSON.parse(String(row.risk_reasons ?? '[]')) as PaymentRisk['reasons'],
+  };
 }

@@ -93,39 +93,101 @@ export const CORE_CLASSES = [
   // audit/
   AuditLog,
   // banks/
-  BankCatalogueService, BankOperatorAlerts, BankConnectionRepository, BankOperationRepository, BankRegistry,
+  BankCatalogueService,
+  BankOperatorAlerts,
+  BankConnectionRepository,
+  BankOperationRepository,
+  BankRegistry,
   // branding/
   BrandingService,
   // certificates/
   CertificateAuthenticatorRegistry,
   // idempotency/
-  CreateKeyRetention, IdempotencyService,
+  CreateKeyRetention,
+  IdempotencyService,
   // merchants/
-  ApiKeyManagementService, ApiKeyService, MerchantStanding, MerchantRepository, MerchantService, MerchantMail, OutboxMailNotifier, ScheduledNotices, OnboardingService, SigningSecretService,
+  ApiKeyManagementService,
+  ApiKeyService,
+  MerchantStanding,
+  MerchantRepository,
+  MerchantService,
+  MerchantMail,
+  OutboxMailNotifier,
+  ScheduledNotices,
+  OnboardingService,
+  SigningSecretService,
   // methods/
   PaymentMethodRegistry,
   // monitoring/
-  RiskAssessmentRepository, RiskEngine, RiskKeyLocks, RiskOutcomeRecorder, RiskPatternAlerts, RiskRecorder, RiskReviewRepository, RiskReviewService, RiskRuleSetRepository, RiskRuleSetService, RiskRuleRegistry, RiskRulePreview,
+  RiskAssessmentRepository,
+  RiskEngine,
+  RiskKeyLocks,
+  RiskOutcomeRecorder,
+  RiskPatternAlerts,
+  RiskRecorder,
+  RiskReviewRepository,
+  RiskReviewService,
+  RiskRuleSetRepository,
+  RiskRuleSetService,
+  RiskRuleRegistry,
+  RiskRulePreview,
   // notifications/
-  EmailDispatcher, EmailNotifier, EmailQueue, EventOutbox, EventRepository, StatusLink, WebhookDeliveryLog, WebhookDeliveryQueue, WebhookDispatcher, WebhookEndpointService, WebhookFanout, WebhookSecretBox, WebhookUrlGuard,
+  EmailDispatcher,
+  EmailNotifier,
+  EmailQueue,
+  EventOutbox,
+  EventRepository,
+  StatusLink,
+  WebhookDeliveryLog,
+  WebhookDeliveryQueue,
+  WebhookDispatcher,
+  WebhookEndpointService,
+  WebhookFanout,
+  WebhookSecretBox,
+  WebhookUrlGuard,
   // outbound/
-  GatewaySelf, OutboundHttpClient, OutboundUrlGuard,
+  GatewaySelf,
+  OutboundHttpClient,
+  OutboundUrlGuard,
   // pages/
-  BrandingPreview, FormTokenService, HostedPageService, PageTheme, PaymentIsland, PaymentLinkPageService, PaymentReceipts, SignedFormService, SubmitRateLimiter,
+  BrandingPreview,
+  FormTokenService,
+  HostedPageService,
+  PageTheme,
+  PaymentIsland,
+  PaymentLinkPageService,
+  PaymentReceipts,
+  SignedFormService,
+  SubmitRateLimiter,
   // payment-links/
   PaymentLinkService,
   // payments/
-  AuthorizationAttempts, AwaitedPaymentSettler, LatePaymentReturns, BankOutcomeApplier, BankReconciler, PaymentStateWriter, PaymentRepository, PaymentService,
+  AuthorizationAttempts,
+  AwaitedPaymentSettler,
+  LatePaymentReturns,
+  BankOutcomeApplier,
+  BankReconciler,
+  PaymentStateWriter,
+  PaymentRepository,
+  PaymentService,
   // refunds/
-  RefundRepository, RefundService,
+  RefundRepository,
+  RefundService,
   // routing/
-  BankRouter, RouteExplainer, ConnectionHealth, PaymentAttemptRepository, RoutingRuleRepository, RoutingService,
+  BankRouter,
+  RouteExplainer,
+  ConnectionHealth,
+  PaymentAttemptRepository,
+  RoutingRuleRepository,
+  RoutingService,
   // three-d-secure/
   ThreeDSecureService,
   // vault/
   CardVault,
   // web/
-  PasswordLinkService, WebAccountService, WebSessionStore,
+  PasswordLinkService,
+  WebAccountService,
+  WebSessionStore,
 ] as const;
 
 /**

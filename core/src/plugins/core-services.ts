@@ -64,23 +64,54 @@ export interface CoreServices {
 /** Typed accessors over the gateway's container; `started()` tells whether the registries are closed. */
 export function coreServices(container: DependencyContainer, started: () => boolean, plugin: string): CoreServices {
   const late = <T>(what: string, get: () => T): T => {
-    if (!started()) throw new PluginError(`plugin ${plugin}: ctx.core.${what} is available from the start phase on (return { start() } from setup, or use it inside a handler)`);
+    if (!started())
+      throw new PluginError(
+        `plugin ${plugin}: ctx.core.${what} is available from the start phase on (return { start() } from setup, or use it inside a handler)`,
+      );
     return get();
   };
   return {
-    get config() { return container.resolve<TenderConfig>(CONFIG); },
-    get database() { return container.resolve<Database>(DATABASE); },
-    get logger() { return container.resolve<Logger>(LOGGER); },
-    get clock() { return container.resolve<Clock>(CLOCK); },
-    get keyRing() { return container.resolve<KeyRing>(KEY_RING); },
-    get outbound() { return container.resolve(OutboundHttpClient); },
-    get payments() { return late('payments', () => container.resolve(PaymentService)); },
-    get refunds() { return late('refunds', () => container.resolve(RefundService)); },
-    get merchants() { return late('merchants', () => container.resolve(MerchantService)); },
-    get events() { return late('events', () => container.resolve(EventOutbox)); },
-    get attempts() { return late('attempts', () => container.resolve(AttemptLimiter)); },
-    get emails() { return late('emails', () => container.resolve(EmailQueue)); },
-    get vault() { return container.resolve(CardVault); },
-    get scheduler() { return container.resolve(JobScheduler); },
+    get config() {
+      return container.resolve<TenderConfig>(CONFIG);
+    },
+    get database() {
+      return container.resolve<Database>(DATABASE);
+    },
+    get logger() {
+      return container.resolve<Logger>(LOGGER);
+    },
+    get clock() {
+      return container.resolve<Clock>(CLOCK);
+    },
+    get keyRing() {
+      return container.resolve<KeyRing>(KEY_RING);
+    },
+    get outbound() {
+      return container.resolve(OutboundHttpClient);
+    },
+    get payments() {
+      return late('payments', () => container.resolve(PaymentService));
+    },
+    get refunds() {
+      return late('refunds', () => container.resolve(RefundService));
+    },
+    get merchants() {
+      return late('merchants', () => container.resolve(MerchantService));
+    },
+    get events() {
+      return late('events', () => container.resolve(EventOutbox));
+    },
+    get attempts() {
+      return late('attempts', () => container.resolve(AttemptLimiter));
+    },
+    get emails() {
+      return late('emails', () => container.resolve(EmailQueue));
+    },
+    get vault() {
+      return container.resolve(CardVault);
+    },
+    get scheduler() {
+      return container.resolve(JobScheduler);
+    },
   };
 }

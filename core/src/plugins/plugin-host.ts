@@ -121,7 +121,8 @@ export class PluginHost {
       }
     };
     const started = (what: string): void => {
-      if (!this.started) throw new PluginError(`plugin ${plugin.name}: ${what} is available from the start phase on (the registries are still open during setup)`);
+      if (!this.started)
+        throw new PluginError(`plugin ${plugin.name}: ${what} is available from the start phase on (the registries are still open during setup)`);
     };
     const add = <T>(what: string, token: InjectionToken<T>, value: T): void => {
       open(what);
@@ -158,15 +159,18 @@ export class PluginHost {
       },
       registerValue: <T>(token: InjectionToken<T>, value: T): void => {
         open('registerValue');
-        if (container.isRegistered(token, true)) throw new PluginError(`plugin ${plugin.name}: ${String(typeof token === 'function' ? token.name : token)} is registered already`);
+        if (container.isRegistered(token, true))
+          throw new PluginError(`plugin ${plugin.name}: ${String(typeof token === 'function' ? token.name : token)} is registered already`);
         container.register<T>(token, { useValue: value });
       },
       registerBankAdapter: (adapter: BankAdapter): void => {
         add('registerBankAdapter', BANK_ADAPTER, adapter);
         this.adapters.push(adapter);
       },
-      registerPaymentMethod: (method: PaymentMethod | ServiceClass<PaymentMethod>): void => addClassOrValue<PaymentMethod>('registerPaymentMethod', PAYMENT_METHOD, method),
-      registerCertificateAuthenticator: (authenticator: CertificateAuthenticator | ServiceClass<CertificateAuthenticator>): void => addClassOrValue<CertificateAuthenticator>('registerCertificateAuthenticator', CERTIFICATE_AUTHENTICATOR, authenticator),
+      registerPaymentMethod: (method: PaymentMethod | ServiceClass<PaymentMethod>): void =>
+        addClassOrValue<PaymentMethod>('registerPaymentMethod', PAYMENT_METHOD, method),
+      registerCertificateAuthenticator: (authenticator: CertificateAuthenticator | ServiceClass<CertificateAuthenticator>): void =>
+        addClassOrValue<CertificateAuthenticator>('registerCertificateAuthenticator', CERTIFICATE_AUTHENTICATOR, authenticator),
       registerRoutingStrategy: (strategy: RoutingStrategyRegistration): void => add('registerRoutingStrategy', ROUTING_STRATEGY, strategy),
       registerRiskRule: (rule: RiskRule): void => add('registerRiskRule', RISK_RULE, rule),
       registerEventListener: (listener: EventListener): void => add('registerEventListener', EVENT_LISTENER, listener),
@@ -193,7 +197,8 @@ export class PluginHost {
       },
       registerBackgroundJob: (job: BackgroundJob): void => {
         open('registerBackgroundJob');
-        if (typeof job?.name !== 'string' || typeof job.start !== 'function' || typeof job.stop !== 'function') throw new PluginError(`plugin ${plugin.name}: a background job needs a name, start and stop`);
+        if (typeof job?.name !== 'string' || typeof job.start !== 'function' || typeof job.stop !== 'function')
+          throw new PluginError(`plugin ${plugin.name}: a background job needs a name, start and stop`);
         this.jobs.push(job);
       },
       registerReadinessCheck: (check: ReadinessCheck): void => {

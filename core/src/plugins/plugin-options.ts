@@ -14,7 +14,11 @@ import { PluginError, PluginOptionsSchema, TenderPlugin } from './plugin';
  * ```
  */
 export function shortNameOf(name: string): string {
-  const bare = name.slice(name.lastIndexOf('/') + 1).toLowerCase().replace(/^tender-/, '').replace(/^(plugin|adapter)-/, '');
+  const bare = name
+    .slice(name.lastIndexOf('/') + 1)
+    .toLowerCase()
+    .replace(/^tender-/, '')
+    .replace(/^(plugin|adapter)-/, '');
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(bare)) throw new PluginError(`plugin ${name}: its short name '${bare}' must be letters, digits and -`);
   return bare;
 }
@@ -101,7 +105,8 @@ export function resolvePluginOptions(plugin: TenderPlugin, settings: PluginSetti
   };
   const byName = settings.fromFile[plugin.name];
   const byShort = settings.fromFile[short];
-  if (byName !== undefined && byShort !== undefined && plugin.name !== short) fail([`options are given under both "${plugin.name}" and "${short}" in the config file; keep one`]);
+  if (byName !== undefined && byShort !== undefined && plugin.name !== short)
+    fail([`options are given under both "${plugin.name}" and "${short}" in the config file; keep one`]);
   const raw: Record<string, unknown> = { ...(byName ?? byShort ?? {}) };
   const unknown = Object.keys(raw).filter((k) => !(k in shape));
   if (unknown.length > 0) fail(unknown.map((k) => `option ${k}: unknown option (the config file names it; known: ${Object.keys(shape).join(', ') || 'none'})`));
@@ -111,12 +116,14 @@ export function resolvePluginOptions(plugin: TenderPlugin, settings: PluginSetti
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    fail(parsed.error.issues.map((issue) => {
-      const option = issue.path.length === 0 ? 'options' : `option ${issue.path.join('.')}`;
-      const key = String(issue.path[0] ?? '');
-      const where = key === '' ? '' : ` (${optionVariable(plugin.name, key)} or plugins["${plugin.name}"].${key} in TENDER_CONFIG_FILE)`;
-      return `${option}: ${issue.message}${where}`;
-    }));
+    fail(
+      parsed.error.issues.map((issue) => {
+        const option = issue.path.length === 0 ? 'options' : `option ${issue.path.join('.')}`;
+        const key = String(issue.path[0] ?? '');
+        const where = key === '' ? '' : ` (${optionVariable(plugin.name, key)} or plugins["${plugin.name}"].${key} in TENDER_CONFIG_FILE)`;
+        return `${option}: ${issue.message}${where}`;
+      }),
+    );
   }
   return (parsed as { data: Record<string, unknown> }).data;
 }

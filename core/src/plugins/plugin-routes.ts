@@ -12,7 +12,20 @@ export const PLUGIN_ROUTE_PREFIX = '/plugins';
  * whose tokens never hold a dot, so a plugin may claim file-like paths below it
  * (Assist's /pay/order.cfm) and nothing else there.
  */
-export const CORE_PREFIXES = ['/v1', '/admin', '/healthz', '/readyz', '/metrics', '/status', '/signup', '/signin', '/signout', '/password', '/vendor', PLUGIN_ROUTE_PREFIX] as const;
+export const CORE_PREFIXES = [
+  '/v1',
+  '/admin',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/status',
+  '/signup',
+  '/signin',
+  '/signout',
+  '/password',
+  '/vendor',
+  PLUGIN_ROUTE_PREFIX,
+] as const;
 
 /** A route registration as the gateway keeps it until the app is built. */
 export interface PluginRoute {
@@ -42,7 +55,8 @@ export function checkRoute(route: PluginRoute): void {
     if (!within(p, route.path)) fail(`public path '${p}' lies outside the router's mount path '${route.path}'`);
     const core = CORE_PREFIXES.find((prefix) => within(p, prefix) || within(prefix, p));
     if (core !== undefined) fail(`public path '${p}' collides with core's ${core}`);
-    if (p === '/pay' || (p.startsWith('/pay/') && !/\.[A-Za-z0-9]+$/.test(p))) fail(`public path '${p}' collides with core's /pay/<token> pages (only file-like paths such as /pay/order.cfm may be claimed there)`);
+    if (p === '/pay' || (p.startsWith('/pay/') && !/\.[A-Za-z0-9]+$/.test(p)))
+      fail(`public path '${p}' collides with core's /pay/<token> pages (only file-like paths such as /pay/order.cfm may be claimed there)`);
   }
 }
 
@@ -75,7 +89,14 @@ export function toExtraRoutes(routes: readonly PluginRoute[]): ExtraRoutes[] {
 }
 
 /** Builds a registration from a context call. */
-export function pluginRoute(plugin: string, shortName: string, scope: PluginRoute['scope'], path: string, router: Router, options: PluginRouteOptions = {}): PluginRoute {
+export function pluginRoute(
+  plugin: string,
+  shortName: string,
+  scope: PluginRoute['scope'],
+  path: string,
+  router: Router,
+  options: PluginRouteOptions = {},
+): PluginRoute {
   const route: PluginRoute = { plugin, shortName, scope, path, router, publicPaths: [...(options.publicPaths ?? [])] };
   checkRoute(route);
   return route;

@@ -273,7 +273,8 @@ function manifestProblem(m: PluginManifest): string | undefined {
   if (typeof m.name !== 'string' || m.name === '') return 'a plugin manifest needs a name';
   if (typeof m.version !== 'string' || typeof m.coreRange !== 'string') return `${label} needs a version and a coreRange`;
   if (typeof m.setup !== 'function') return `${label} needs a setup function`;
-  if (m.options !== undefined && (typeof m.options.safeParse !== 'function' || (m.options._def as { typeName?: unknown }).typeName !== 'ZodObject')) return `${label}: options must be a zod object schema (z.object({...}))`;
+  if (m.options !== undefined && (typeof m.options.safeParse !== 'function' || (m.options._def as { typeName?: unknown }).typeName !== 'ZodObject'))
+    return `${label}: options must be a zod object schema (z.object({...}))`;
   const names = new Set<string>();
   for (const migration of m.migrations ?? []) {
     if (typeof migration?.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(migration.name) || typeof migration.up !== 'function') {

@@ -37,9 +37,7 @@ export interface ScreenSubmission {
  * render's; for an answer shown once, such as a new secret) with `status`, or
  * redirect (303) to the screen with `query` (post, redirect, get).
  */
-export type ScreenSubmitResult =
-  | { readonly html: string; readonly status?: number }
-  | { readonly query: Readonly<Record<string, string>> };
+export type ScreenSubmitResult = { readonly html: string; readonly status?: number } | { readonly query: Readonly<Record<string, string>> };
 
 /**
  * EXTENSION POINT: a dashboard or console screen a plugin adds. The web shell (the

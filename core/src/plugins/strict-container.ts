@@ -31,7 +31,8 @@ export function makeStrict(container: DependencyContainer): DependencyContainer 
   const resolve = container.resolve.bind(container) as (token: InjectionToken<unknown>, ...rest: unknown[]) => unknown;
   const resolveAll = container.resolveAll.bind(container) as (token: InjectionToken<unknown>, ...rest: unknown[]) => unknown[];
   const check = (token: InjectionToken<unknown>): void => {
-    if (typeof token === 'function' && !container.isRegistered(token, true)) throw new UnregisteredServiceError(token.name === '' ? 'an anonymous class' : `class ${token.name}`);
+    if (typeof token === 'function' && !container.isRegistered(token, true))
+      throw new UnregisteredServiceError(token.name === '' ? 'an anonymous class' : `class ${token.name}`);
   };
   const strict = {
     resolve(token: InjectionToken<unknown>, ...rest: unknown[]): unknown {

@@ -63,7 +63,9 @@ export class RefundService {
           const payment = await this.payments.find(trx, ctx, input.payment_id, { lock: true });
           if (payment === undefined) throw new TenderError('resource_not_found', { param: 'payment_id', message: `No such payment: '${input.payment_id}'.` });
           if (payment.status !== 'captured' && payment.status !== 'partially_refunded') {
-            throw new TenderError('payment_invalid_state', { message: `Cannot refund: the payment is ${payment.status}; only captured payments can be refunded.` });
+            throw new TenderError('payment_invalid_state', {
+              message: `Cannot refund: the payment is ${payment.status}; only captured payments can be refunded.`,
+            });
           }
           const available = payment.amountCaptured - payment.amountRefunded - payment.amountRefundPending;
           const amount = input.amount ?? available;
@@ -84,7 +86,20 @@ export class RefundService {
             created_at: now,
             updated_at: now,
           });
-          const op = await this.operations.create(trx, { paymentId: payment.id, refundId: refund.id, merchantId: ctx.merchantId, livemode: ctx.livemode, kind: 'refund', adapterCode: original.adapterCode, amount, currency: payment.currency }, now);
+          const op = await this.operations.create(
+            trx,
+            {
+              paymentId: payment.id,
+              refundId: refund.id,
+              merchantId: ctx.merchantId,
+              livemode: ctx.livemode,
+              kind: 'refund',
+              adapterCode: original.adapterCode,
+              amount,
+              currency: payment.currency,
+            },
+            now,
+          );
           const reserved = await this.writer.change(trx, payment, { amount_refund_pending: payment.amountRefundPending + amount }, now);
           return { payment: reserved, refund, op, original };
         });
@@ -97,12 +112,21 @@ export class RefundService {
     }
     const { payment, op, original } = step;
     const adapter = this.banks.get(op.adapterCode);
-    const result = await callBank(this.logger, 'refund', async () => {
-      // The PAN leaves the vault only for a bank whose refund message carries it.
-      const pan = adapter.refundNeedsCard !== true || payment.cardToken === null ? undefined : await this.vault.reveal(payment.cardToken, ctx.merchantId, ctx.livemode);
-      const card = pan === undefined || payment.card === null ? undefined : { number: pan, expMonth: payment.card.expMonth, expYear: payment.card.expYear, cvc: undefined, holderName: undefined };
-      return adapter.refund({ ...(await this.paymentService.followUp(payment, op, original)), card });
-    }, { observer: this.metrics, target: { adapter: op.adapterCode } });
+    const result = await callBank(
+      this.logger,
+      'refund',
+      async () => {
+        // The PAN leaves the vault only for a bank whose refund message carries it.
+        const pan =
+          adapter.refundNeedsCard !== true || payment.cardToken === null ? undefined : await this.vault.reveal(payment.cardToken, ctx.merchantId, ctx.livemode);
+        const card =
+          pan === undefined || payment.card === null
+            ? undefined
+            : { number: pan, expMonth: payment.card.expMonth, expYear: payment.card.expYear, cvc: undefined, holderName: undefined };
+        return adapter.refund({ ...(await this.paymentService.followUp(payment, op, original)), card });
+      },
+      { observer: this.metrics, target: { adapter: op.adapterCode } },
+    );
     const outcome = await this.outcomes.apply(op, result);
     return outcome.refund ?? step.refund;
   }
@@ -115,7 +139,8 @@ export class RefundService {
   private async replay(ctx: MerchantContext, input: CreateRefundInput, idempotencyKey: string): Promise<Refund | undefined> {
     const existing = await this.refunds.findByCreateKey(this.db, ctx, idempotencyKey);
     if (existing === undefined || (await this.createKeys.release(ctx, 'refunds', existing.id, existing.createdAt))) return undefined;
-    if (existing.paymentId !== input.payment_id || (input.amount !== undefined && input.amount !== existing.amount)) throw new TenderError('idempotency_key_reused');
+    if (existing.paymentId !== input.payment_id || (input.amount !== undefined && input.amount !== existing.amount))
+      throw new TenderError('idempotency_key_reused');
     return existing;
   }
 

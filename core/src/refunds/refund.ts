@@ -85,10 +85,19 @@ export class RefundRepository {
   }
 
   /** Newest first; undefined when the cursor names no refund of this payment. */
-  async listForPayment(q: Queryable, ctx: MerchantContext, paymentId: string, limit: number, startingAfter?: string): Promise<{ refunds: Refund[]; hasMore: boolean } | undefined> {
+  async listForPayment(
+    q: Queryable,
+    ctx: MerchantContext,
+    paymentId: string,
+    limit: number,
+    startingAfter?: string,
+  ): Promise<{ refunds: Refund[]; hasMore: boolean } | undefined> {
     const query = q('refunds').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId });
     if (startingAfter !== undefined) {
-      const cursor = await q('refunds').select('seq').where({ id: startingAfter, merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId }).first();
+      const cursor = await q('refunds')
+        .select('seq')
+        .where({ id: startingAfter, merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId })
+        .first();
       if (cursor === undefined) return undefined;
       query.andWhere('seq', '<', cursor.seq);
     }
@@ -101,8 +110,15 @@ export class RefundRepository {
     return refundFromRow(row);
   }
 
-  async settle(q: Queryable, refund: Refund, patch: { status: RefundStatus; failure_code?: string | null; failure_message?: string | null }, now: number): Promise<Refund> {
-    await q('refunds').where({ id: refund.id, merchant_id: refund.merchantId, livemode: refund.livemode }).update({ ...patch, updated_at: now });
+  async settle(
+    q: Queryable,
+    refund: Refund,
+    patch: { status: RefundStatus; failure_code?: string | null; failure_message?: string | null },
+    now: number,
+  ): Promise<Refund> {
+    await q('refunds')
+      .where({ id: refund.id, merchant_id: refund.merchantId, livemode: refund.livemode })
+      .update({ ...patch, updated_at: now });
     return { ...refund, status: patch.status, failureCode: patch.failure_code ?? null, failureMessage: patch.failure_message ?? null, updatedAt: now };
   }
 }

@@ -104,7 +104,11 @@ export class BankRouter {
     if (explanation.candidates.length === 0) {
       if (!ctx.livemode) this.route(ctx);
       const breakerOnly = explanation.skipped.some((s) => s.kind === 'breaker_open');
-      throw new TenderError('no_bank_connection', { message: breakerOnly ? 'Every bank connection that could serve this payment is unavailable (circuit open).' : 'No live bank connection of this merchant can serve this payment.' });
+      throw new TenderError('no_bank_connection', {
+        message: breakerOnly
+          ? 'Every bank connection that could serve this payment is unavailable (circuit open).'
+          : 'No live bank connection of this merchant can serve this payment.',
+      });
     }
     return [...explanation.candidates];
   }
@@ -123,7 +127,12 @@ export class BankRouter {
     const stored = await this.connections.list(this.db, ctx);
     const input: RoutingInput = {
       payment: { reference: request.reference, amount: request.amount, currency: request.currency },
-      method: { type: request.paymentMethod, capability: request.capability ?? METHOD_CAPABILITIES[request.paymentMethod] ?? 'card_authorization', brand: request.brand, bin: request.bin },
+      method: {
+        type: request.paymentMethod,
+        capability: request.capability ?? METHOD_CAPABILITIES[request.paymentMethod] ?? 'card_authorization',
+        brand: request.brand,
+        bin: request.bin,
+      },
       merchant: { id: ctx.merchantId, livemode: ctx.livemode },
       connections: stored.map((c) => this.routingConnection(c)),
     };
@@ -140,10 +149,21 @@ export class BankRouter {
       // A plugin's strategy orders; it never widens what a payment may reach.
       const why = ineligibility(known.routing, input);
       if (why !== undefined) {
-        skipped.push({ connectionId: connection.id, bankCode: connection.bankCode, kind: why.kind, reason: why.kind === 'breaker_open' ? why.reason : `refused by the gateway: ${why.reason}` });
+        skipped.push({
+          connectionId: connection.id,
+          bankCode: connection.bankCode,
+          kind: why.kind,
+          reason: why.kind === 'breaker_open' ? why.reason : `refused by the gateway: ${why.reason}`,
+        });
         continue;
       }
-      candidates.push({ adapterCode: connection.adapterCode, terms: connectionTerms(connection), reason: choice.reason, connectionId: connection.id, bankCode: connection.bankCode });
+      candidates.push({
+        adapterCode: connection.adapterCode,
+        terms: connectionTerms(connection),
+        reason: choice.reason,
+        connectionId: connection.id,
+        bankCode: connection.bankCode,
+      });
     }
     for (const skip of decision.skipped) {
       const known = byId.get(skip.connectionId);
@@ -156,7 +176,8 @@ export class BankRouter {
       skipped.push({ connectionId: connection.id, bankCode: connection.bankCode, kind, reason: skip.reason });
     }
     for (const connection of stored) {
-      if (!offered.has(connection.id)) skipped.push({ connectionId: connection.id, bankCode: connection.bankCode, kind: 'not_offered', reason: `not offered by strategy '${strategy.name}'` });
+      if (!offered.has(connection.id))
+        skipped.push({ connectionId: connection.id, bankCode: connection.bankCode, kind: 'not_offered', reason: `not offered by strategy '${strategy.name}'` });
     }
     return { strategy: strategy.name, livemode: true, candidates, skipped };
   }
@@ -187,9 +208,14 @@ export class BankRouter {
    */
   route(payment: { livemode: boolean }): RoutedConnection {
     if (!payment.livemode) {
-      if (!this.banks.has(SANDBOX_ADAPTER_CODE)) throw new TenderError('no_bank_connection', { message: 'The sandbox bank adapter is not installed (TENDER_PLUGINS).' });
+      if (!this.banks.has(SANDBOX_ADAPTER_CODE))
+        throw new TenderError('no_bank_connection', { message: 'The sandbox bank adapter is not installed (TENDER_PLUGINS).' });
       return { adapterCode: SANDBOX_ADAPTER_CODE, terms: { bankMerchantId: undefined, terminalId: undefined }, reason: 'test mode uses the sandbox bank' };
     }
-    return { adapterCode: '', terms: { bankMerchantId: undefined, terminalId: undefined }, reason: 'live follow-ups use the terms of the original authorization' };
+    return {
+      adapterCode: '',
+      terms: { bankMerchantId: undefined, terminalId: undefined },
+      reason: 'live follow-ups use the terms of the original authorization',
+    };
   }
 }

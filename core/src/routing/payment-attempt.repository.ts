@@ -40,12 +40,22 @@ export function attemptView(a: PaymentAttempt): Record<string, unknown> {
 }
 
 /** The route facts an authorization's operation row carries: it is also the attempt. */
-export function attemptRoute(candidate: { readonly connectionId: string | undefined; readonly bankCode: string; readonly reason: string }): { connectionId: string | null; bankCode: string; reason: string } {
+export function attemptRoute(candidate: { readonly connectionId: string | undefined; readonly bankCode: string; readonly reason: string }): {
+  connectionId: string | null;
+  bankCode: string;
+  reason: string;
+} {
   return { connectionId: candidate.connectionId ?? null, bankCode: candidate.bankCode, reason: candidate.reason };
 }
 
 /** An attempt's result as its operation's status tells it, where no result was written: a status that is final says it. */
-const RESULT_OF_STATUS: Readonly<Record<string, AttemptResult>> = { succeeded: 'approved', declined: 'declined', failed: 'technical_failure', action_required: 'action_required', pending: 'unknown' };
+const RESULT_OF_STATUS: Readonly<Record<string, AttemptResult>> = {
+  succeeded: 'approved',
+  declined: 'declined',
+  failed: 'technical_failure',
+  action_required: 'action_required',
+  pending: 'unknown',
+};
 
 /**
  * Authorization attempts. Since migration 043 an attempt is its bank operation row
@@ -109,24 +119,30 @@ export class PaymentAttemptRepository {
       createdAt: Number(r.created_at),
     }));
     const recorded = new Set(old.map((a) => a.operationId));
-    const own = operations.filter((r) => !recorded.has(String(r.id))).map((r) => {
-      const status = String(r.status);
-      const result = r.attempt_result === null || r.attempt_result === undefined ? (RESULT_OF_STATUS[status] ?? 'unknown') : (String(r.attempt_result) as AttemptResult);
-      return {
-        // One row, one try: the attempt's id is the operation's, with the attempt's prefix.
-        id: `att_${String(r.id).replace(/^op_/, '')}`,
-        paymentId: String(r.payment_id),
-        operationId: String(r.id),
-        connectionId: r.connection_id === null || r.connection_id === undefined ? null : String(r.connection_id),
-        bankCode: String(r.bank_code),
-        adapterCode: String(r.adapter_code),
-        reason: String(r.route_reason ?? ''),
-        result,
-        failureCode: (result === 'declined' || result === 'technical_failure' || result === 'skipped') && r.failure_code !== null && r.failure_code !== undefined ? String(r.failure_code) : null,
-        operationStatus: status,
-        createdAt: Number(r.created_at),
-      };
-    });
+    const own = operations
+      .filter((r) => !recorded.has(String(r.id)))
+      .map((r) => {
+        const status = String(r.status);
+        const result =
+          r.attempt_result === null || r.attempt_result === undefined ? (RESULT_OF_STATUS[status] ?? 'unknown') : (String(r.attempt_result) as AttemptResult);
+        return {
+          // One row, one try: the attempt's id is the operation's, with the attempt's prefix.
+          id: `att_${String(r.id).replace(/^op_/, '')}`,
+          paymentId: String(r.payment_id),
+          operationId: String(r.id),
+          connectionId: r.connection_id === null || r.connection_id === undefined ? null : String(r.connection_id),
+          bankCode: String(r.bank_code),
+          adapterCode: String(r.adapter_code),
+          reason: String(r.route_reason ?? ''),
+          result,
+          failureCode:
+            (result === 'declined' || result === 'technical_failure' || result === 'skipped') && r.failure_code !== null && r.failure_code !== undefined
+              ? String(r.failure_code)
+              : null,
+          operationStatus: status,
+          createdAt: Number(r.created_at),
+        };
+      });
     return [...old, ...own].sort((a, b) => a.createdAt - b.createdAt);
   }
 }

@@ -24,7 +24,10 @@ export const explainRequestSchema = z
     amount: fields.minorUnits(1),
     currency: z.string().refine((c) => /^[A-Z]{3}$/.test(c) && findCurrency(c) !== undefined, 'must be an ISO 4217 code Tender knows'),
     payment_method: fields.identifier(40).default('card'),
-    card_bin: z.string().regex(/^\d{6}$/, 'must be 6 digits (a BIN)').optional(),
+    card_bin: z
+      .string()
+      .regex(/^\d{6}$/, 'must be 6 digits (a BIN)')
+      .optional(),
     /** What weighted splits draw from; a payment id explains that payment's draw. */
     reference: fields.identifier(64).optional(),
   })
@@ -57,7 +60,14 @@ export class RouteExplainer {
     const reference = request.reference ?? DRY_RUN_REFERENCE;
     const explanation = await this.router.explain(
       { merchantId: request.merchant, livemode: request.mode === 'live' },
-      { reference, paymentMethod: request.payment_method, brand: brand === 'unknown' ? undefined : brand, bin: request.card_bin, currency: request.currency, amount: request.amount },
+      {
+        reference,
+        paymentMethod: request.payment_method,
+        brand: brand === 'unknown' ? undefined : brand,
+        bin: request.card_bin,
+        currency: request.currency,
+        amount: request.amount,
+      },
     );
     return explanationView(request, reference, brand, explanation);
   }
@@ -69,8 +79,21 @@ export function explanationView(request: ExplainRequest, reference: string, bran
     strategy: e.strategy,
     merchant: request.merchant,
     mode: e.livemode ? 'live' : 'test',
-    payment: { amount: request.amount, currency: request.currency, payment_method: request.payment_method, card_bin: request.card_bin ?? null, brand: brand ?? null, reference },
-    candidates: e.candidates.map((c, i) => ({ position: i + 1, bank_connection: c.connectionId ?? null, bank: c.bankCode, adapter: c.adapterCode, reason: c.reason })),
+    payment: {
+      amount: request.amount,
+      currency: request.currency,
+      payment_method: request.payment_method,
+      card_bin: request.card_bin ?? null,
+      brand: brand ?? null,
+      reference,
+    },
+    candidates: e.candidates.map((c, i) => ({
+      position: i + 1,
+      bank_connection: c.connectionId ?? null,
+      bank: c.bankCode,
+      adapter: c.adapterCode,
+      reason: c.reason,
+    })),
     skipped: e.skipped.map((s) => ({ bank_connection: s.connectionId, bank: s.bankCode, kind: s.kind, reason: s.reason })),
   };
 }

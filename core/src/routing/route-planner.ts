@@ -29,7 +29,12 @@ export interface RuleSource {
  * const plan = planRoute(facts, connections, [{ label: 'merchant', version: mine }, { label: 'operator', version: ops }], Math.random);
  * ```
  */
-export function planRoute<C extends PlannableConnection>(facts: PaymentFacts, connections: readonly C[], sources: readonly RuleSource[], random: () => number): PlannedConnection<C>[] {
+export function planRoute<C extends PlannableConnection>(
+  facts: PaymentFacts,
+  connections: readonly C[],
+  sources: readonly RuleSource[],
+  random: () => number,
+): PlannedConnection<C>[] {
   const usable = connections.filter((c) => c.status === 'active' && c.currencies.includes(facts.currency));
   const plan: PlannedConnection<C>[] = [];
   const seen = new Set<string>();
@@ -42,7 +47,10 @@ export function planRoute<C extends PlannableConnection>(facts: PaymentFacts, co
       for (const target of weightedOrder(rule, random)) {
         for (const connection of usable.filter((c) => c.bankCode === target.bank && !seen.has(c.id))) {
           seen.add(connection.id);
-          plan.push({ connection, reason: `${source.label} rule '${rule.id}' (v${source.version?.version ?? 0}, priority ${rule.priority}), bank ${target.bank} weight ${target.weight}/${target.total}` });
+          plan.push({
+            connection,
+            reason: `${source.label} rule '${rule.id}' (v${source.version?.version ?? 0}, priority ${rule.priority}), bank ${target.bank} weight ${target.weight}/${target.total}`,
+          });
         }
       }
     }

@@ -22,10 +22,12 @@ export interface Ineligibility {
  * ```
  */
 export function ineligibility(c: RoutingConnection, input: Pick<RoutingInput, 'merchant' | 'payment' | 'method'>): Ineligibility | undefined {
-  if (c.merchantId !== input.merchant.id || c.livemode !== input.merchant.livemode) return { kind: 'other_merchant_or_mode', reason: 'not a connection of this merchant in this mode' };
+  if (c.merchantId !== input.merchant.id || c.livemode !== input.merchant.livemode)
+    return { kind: 'other_merchant_or_mode', reason: 'not a connection of this merchant in this mode' };
   if (c.status !== 'active') return { kind: 'disabled', reason: 'connection disabled' };
   if (!c.adapterInstalled) return { kind: 'adapter_missing', reason: `adapter '${c.adapterCode}' is not installed` };
-  if (!c.capabilities.includes(input.method.capability)) return { kind: 'capability_missing', reason: `adapter '${c.adapterCode}' cannot do ${input.method.capability}` };
+  if (!c.capabilities.includes(input.method.capability))
+    return { kind: 'capability_missing', reason: `adapter '${c.adapterCode}' cannot do ${input.method.capability}` };
   if (!c.currencies.includes(input.payment.currency)) return { kind: 'currency_not_accepted', reason: `contract does not take ${input.payment.currency}` };
   if (c.health.state === 'open') return { kind: 'breaker_open', reason: BREAKER_OPEN_REASON };
   return undefined;

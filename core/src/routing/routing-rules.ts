@@ -22,19 +22,35 @@ export const routingRuleSchema = z
     match: z
       .object({
         payment_methods: z.array(fields.identifier(40)).min(1).max(20).optional(),
-        brands: z.array(z.enum(['visa', 'mastercard', 'mir'])).min(1).max(10).optional(),
+        brands: z
+          .array(z.enum(['visa', 'mastercard', 'mir']))
+          .min(1)
+          .max(10)
+          .optional(),
         bin_ranges: z
-          .array(z.object({ from: binPrefix, to: binPrefix }).strict().refine((r) => r.from <= r.to, 'from must not exceed to'))
+          .array(
+            z
+              .object({ from: binPrefix, to: binPrefix })
+              .strict()
+              .refine((r) => r.from <= r.to, 'from must not exceed to'),
+          )
           .min(1)
           .max(100)
           .optional(),
-        currencies: z.array(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')).min(1).max(50).optional(),
+        currencies: z
+          .array(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'))
+          .min(1)
+          .max(50)
+          .optional(),
         amount_min: fields.minorUnits(0).optional(),
         amount_max: fields.minorUnits(0).optional(),
       })
       .strict()
       .refine((m) => m.amount_min === undefined || m.amount_max === undefined || m.amount_min <= m.amount_max, 'amount_min must not exceed amount_max'),
-    targets: z.array(z.object({ bank: bankCode, weight: fields.integer(1, 1000) }).strict()).min(1).max(20),
+    targets: z
+      .array(z.object({ bank: bankCode, weight: fields.integer(1, 1000) }).strict())
+      .min(1)
+      .max(20),
   })
   .strict();
 

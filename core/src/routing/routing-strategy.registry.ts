@@ -29,13 +29,17 @@ export class RoutingStrategyRegistry {
 
   constructor(registrations: readonly RoutingStrategyRegistration[], activeName: string = DEFAULT_ROUTING_STRATEGY) {
     for (const r of registrations) {
-      if (!/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(r.name)) throw new RoutingStrategyError(`routing strategy name '${r.name}' must be 1 to 64 lowercase letters, digits, ., - or _`);
+      if (!/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(r.name))
+        throw new RoutingStrategyError(`routing strategy name '${r.name}' must be 1 to 64 lowercase letters, digits, ., - or _`);
       if (this.byName.has(r.name)) throw new RoutingStrategyError(`two routing strategies share the name '${r.name}'`);
       this.byName.set(r.name, r);
     }
     for (const name of this.byName.keys()) this.build(name, []);
     const active = this.built.get(activeName);
-    if (active === undefined) throw new RoutingStrategyError(`TENDER_ROUTING_STRATEGY names '${activeName}', but the registered strategies are: ${[...this.byName.keys()].join(', ') || 'none'}`);
+    if (active === undefined)
+      throw new RoutingStrategyError(
+        `TENDER_ROUTING_STRATEGY names '${activeName}', but the registered strategies are: ${[...this.byName.keys()].join(', ') || 'none'}`,
+      );
     this.activeStrategy = active;
   }
 
@@ -44,7 +48,11 @@ export class RoutingStrategyRegistry {
   }
 
   list(): RoutingStrategyInfo[] {
-    return [...this.byName.values()].map((r) => ({ name: r.name, wraps: isRoutingStrategyWrapper(r) ? r.wraps : undefined, active: r.name === this.activeStrategy.name }));
+    return [...this.byName.values()].map((r) => ({
+      name: r.name,
+      wraps: isRoutingStrategyWrapper(r) ? r.wraps : undefined,
+      active: r.name === this.activeStrategy.name,
+    }));
   }
 
   private build(name: string, path: readonly string[]): RoutingStrategy {

@@ -86,14 +86,7 @@ export interface RoutingChoice {
  * - `not_offered`: given by the gateway only, for a connection the strategy did not mention
  */
 export type RoutingSkipKind =
-  | 'other_merchant_or_mode'
-  | 'disabled'
-  | 'adapter_missing'
-  | 'capability_missing'
-  | 'currency_not_accepted'
-  | 'breaker_open'
-  | 'not_chosen'
-  | 'not_offered';
+  'other_merchant_or_mode' | 'disabled' | 'adapter_missing' | 'capability_missing' | 'currency_not_accepted' | 'breaker_open' | 'not_chosen' | 'not_offered';
 
 /** The kinds that say a connection cannot serve the payment at all (what the gateway checks). */
 export type RoutingIneligibleKind = Exclude<RoutingSkipKind, 'not_chosen' | 'not_offered'>;

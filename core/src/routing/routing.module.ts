@@ -24,6 +24,8 @@ export function registerRouting(container: DependencyContainer): void {
     useFactory: (c) => new RuleRoutingStrategy(new StoredRoutingRules(c.resolve<Database>(DATABASE), c.resolve(RoutingRuleRepository))),
   });
   container.register(RoutingStrategyRegistry, {
-    useFactory: instanceCachingFactory((c) => new RoutingStrategyRegistry(c.resolveAll<RoutingStrategyRegistration>(ROUTING_STRATEGY), c.resolve<TenderConfig>(CONFIG).routingStrategy)),
+    useFactory: instanceCachingFactory(
+      (c) => new RoutingStrategyRegistry(c.resolveAll<RoutingStrategyRegistration>(ROUTING_STRATEGY), c.resolve<TenderConfig>(CONFIG).routingStrategy),
+    ),
   });
 }

@@ -53,7 +53,14 @@ export class RoutingService {
           const version = await this.rules.put(trx, scope, set.rules, this.clock.now());
           if (auditActor !== undefined) {
             const merchantId = scope.kind === 'merchant' ? scope.merchantId : undefined;
-            await this.audit.record(trx, { actor: auditActor, action: 'routing.replace', merchantId, objectType: 'routing_rules', objectId: merchantId ?? 'operator', data: { version: version.version, rules: set.rules } });
+            await this.audit.record(trx, {
+              actor: auditActor,
+              action: 'routing.replace',
+              merchantId,
+              objectType: 'routing_rules',
+              objectId: merchantId ?? 'operator',
+              data: { version: version.version, rules: set.rules },
+            });
           }
           return version;
         });

@@ -35,7 +35,13 @@ export class RuleRoutingStrategy implements RoutingStrategy {
     }
     // The fallback is "oldest contract first": sort here so the answer does not depend on the caller's order.
     usable.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const facts = { paymentMethod: input.method.type, brand: input.method.brand, bin: input.method.bin, currency: input.payment.currency, amount: input.payment.amount };
+    const facts = {
+      paymentMethod: input.method.type,
+      brand: input.method.brand,
+      bin: input.method.bin,
+      currency: input.payment.currency,
+      amount: input.payment.amount,
+    };
     const planned = planRoute(facts, usable, await this.sources.rulesFor(input.merchant), seededRandom(input.payment.reference));
     const candidates: RoutingChoice[] = planned.map((p) => ({ connectionId: p.connection.id, reason: p.reason }));
     const chosen = new Set(candidates.map((c) => c.connectionId));

@@ -45,14 +45,20 @@ export class SharedBreakers {
   ) {
     health.shareTransitions((t) => {
       // In order, off the payment's path: the payment does not wait for the write.
-      this.writes = this.writes.then(() => this.write(t)).catch((error: unknown) => this.logger.warn({ connection: t.connectionId, error: error instanceof Error ? error.message : String(error) }, 'breaker transition not shared'));
+      this.writes = this.writes
+        .then(() => this.write(t))
+        .catch((error: unknown) =>
+          this.logger.warn({ connection: t.connectionId, error: error instanceof Error ? error.message : String(error) }, 'breaker transition not shared'),
+        );
     });
   }
 
   /** Reads breakers changed by any process since the last refresh; returns how many rows it read. */
   async refresh(): Promise<number> {
     const since = this.seenUntil;
-    const rows = await this.db('breaker_states').where('updated_at', '>=', since).select<BreakerRow[]>('connection_id', 'state', 'opened_at', 'version', 'updated_at');
+    const rows = await this.db('breaker_states')
+      .where('updated_at', '>=', since)
+      .select<BreakerRow[]>('connection_id', 'state', 'opened_at', 'version', 'updated_at');
     for (const row of rows) {
       this.adopt(row);
       // Five seconds back: a row written by a process whose clock is a little behind is still read.

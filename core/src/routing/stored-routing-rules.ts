@@ -23,6 +23,9 @@ export class StoredRoutingRules implements RoutingRuleSources {
       this.rules.current(this.db, { kind: 'merchant', merchantId: merchant.id, livemode: merchant.livemode }),
       this.rules.current(this.db, { kind: 'operator' }),
     ]);
-    return [{ label: 'merchant', version: mine }, { label: 'operator', version: operator }];
+    return [
+      { label: 'merchant', version: mine },
+      { label: 'operator', version: operator },
+    ];
   }
 }

@@ -48,7 +48,13 @@ export class JobLeases {
     const due = options.firstRunAt <= now;
     try {
       // Not due yet: the row is created free, so the schedule is shared from the start.
-      await this.db('job_leases').insert({ job, holder: due ? holder : null, lease_until: due ? now + leaseMs : 0, next_run_at: options.firstRunAt, last_run_at: null });
+      await this.db('job_leases').insert({
+        job,
+        holder: due ? holder : null,
+        lease_until: due ? now + leaseMs : 0,
+        next_run_at: options.firstRunAt,
+        last_run_at: null,
+      });
       this.known.add(job);
       return due;
     } catch (error) {
@@ -60,7 +66,11 @@ export class JobLeases {
 
   /** Extends a lease still held; false when it was lost (it expired and another process took it). */
   async renew(job: string, holder: string, leaseMs: number): Promise<boolean> {
-    return (await this.db('job_leases').where({ job, holder }).update({ lease_until: Date.now() + leaseMs })) === 1;
+    return (
+      (await this.db('job_leases')
+        .where({ job, holder })
+        .update({ lease_until: Date.now() + leaseMs })) === 1
+    );
   }
 
   /** Records a finished run and frees the lease: the job is next due at `nextRunAt`, in whichever process claims it. */

@@ -45,4 +45,3 @@ export class JobScheduler {
     return new ScheduledJobRunner(job, this.leases, this.holder, this.logger);
   }
 }
-

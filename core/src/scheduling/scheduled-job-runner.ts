@@ -92,16 +92,20 @@ export class ScheduledJobRunner implements BackgroundJob {
     const round = new AbortController();
     const onStop = (): void => round.abort();
     this.abort.signal.addEventListener('abort', onStop);
-    const renewal = setInterval(() => {
-      this.leases.renew(name, this.holder, this.leaseMs).then(
-        (held) => {
-          if (held) return;
-          this.logger.warn({ job: name }, 'background job lost its lease; the round is asked to stop');
-          round.abort();
-        },
-        (error: unknown) => this.logger.warn({ job: name, error: error instanceof Error ? error.message : String(error) }, 'background job lease renewal failed'),
-      );
-    }, Math.max(100, Math.floor(this.leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        this.leases.renew(name, this.holder, this.leaseMs).then(
+          (held) => {
+            if (held) return;
+            this.logger.warn({ job: name }, 'background job lost its lease; the round is asked to stop');
+            round.abort();
+          },
+          (error: unknown) =>
+            this.logger.warn({ job: name, error: error instanceof Error ? error.message : String(error) }, 'background job lease renewal failed'),
+        );
+      },
+      Math.max(100, Math.floor(this.leaseMs / 3)),
+    );
     renewal.unref();
     let again = false;
     try {

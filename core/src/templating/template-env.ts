@@ -91,7 +91,9 @@ export function createTemplateEnv(options: TemplateEnvOptions = {}): TemplateEnv
   for (const name of options.helpers ?? []) env.registerHelper(name, SHARED_HELPERS[name]);
   const texts = options.texts;
   if (texts !== undefined) {
-    env.registerHelper('t', (key: unknown, helper: Handlebars.HelperOptions) => texts(renderLocale(helper), String(key), helper.hash as Record<string, unknown>));
+    env.registerHelper('t', (key: unknown, helper: Handlebars.HelperOptions) =>
+      texts(renderLocale(helper), String(key), helper.hash as Record<string, unknown>),
+    );
   }
   return env;
 }

@@ -45,17 +45,50 @@ export async function checkAwaitedPaymentAdapter(subject: AwaitedPaymentAdapterS
   const { adapter } = subject;
   const report = new ReportBuilder('awaited payment adapter', adapter.code);
   const payRequest = (ref: string, amount = 10_000): InstrumentPaymentRequest => ({
-    reference: ref, paymentId: `pay_${ref}`, amount, currency: subject.currency, capture: true, livemode: subject.livemode, capability: subject.capability, instrument: subject.instrument, connection: NO_TERMS,
+    reference: ref,
+    paymentId: `pay_${ref}`,
+    amount,
+    currency: subject.currency,
+    capture: true,
+    livemode: subject.livemode,
+    capability: subject.capability,
+    instrument: subject.instrument,
+    connection: NO_TERMS,
   });
   const pay = async (ref: string, amount?: number): Promise<BankResult> => {
     if (adapter.pay === undefined) throw new Error('the adapter has no pay operation');
     return adapter.pay(payRequest(ref, amount));
   };
-  const inquire = (ref: string, amount = 10_000): Promise<InquiryResult> => adapter.inquire({ kind: 'sale', reference: ref, paymentId: `pay_${ref}`, amount, currency: subject.currency, livemode: subject.livemode, cardBin: undefined, cardLast4: undefined, connection: NO_TERMS });
+  const inquire = (ref: string, amount = 10_000): Promise<InquiryResult> =>
+    adapter.inquire({
+      kind: 'sale',
+      reference: ref,
+      paymentId: `pay_${ref}`,
+      amount,
+      currency: subject.currency,
+      livemode: subject.livemode,
+      cardBin: undefined,
+      cardLast4: undefined,
+      connection: NO_TERMS,
+    });
   const refund = (ref: string, original: string, amount: number): Promise<BankResult> => {
     const request: RefundRequest = {
-      reference: ref, paymentId: `pay_${original}`, amount, currency: subject.currency, livemode: subject.livemode, connection: NO_TERMS, card: undefined,
-      original: { reference: original, authorizationCode: undefined, rrn: undefined, bankReference: undefined, amount: 10_000, cardBin: undefined, cardLast4: undefined },
+      reference: ref,
+      paymentId: `pay_${original}`,
+      amount,
+      currency: subject.currency,
+      livemode: subject.livemode,
+      connection: NO_TERMS,
+      card: undefined,
+      original: {
+        reference: original,
+        authorizationCode: undefined,
+        rrn: undefined,
+        bankReference: undefined,
+        amount: 10_000,
+        cardBin: undefined,
+        cardLast4: undefined,
+      },
     };
     return adapter.refund(request);
   };
@@ -67,7 +100,10 @@ export async function checkAwaitedPaymentAdapter(subject: AwaitedPaymentAdapterS
   await report.check('pay answers action_required with a well-formed next action and a future expiry, the same for the same reference', async (problem) => {
     const ref = reference();
     const first = await pay(ref);
-    if (first.kind !== 'action_required' || first.nextAction === undefined) { problem(`answered ${first.kind}${first.kind === 'action_required' ? ' with a 3-D Secure challenge' : ''}`); return; }
+    if (first.kind !== 'action_required' || first.nextAction === undefined) {
+      problem(`answered ${first.kind}${first.kind === 'action_required' ? ' with a 3-D Secure challenge' : ''}`);
+      return;
+    }
     if (first.nextAction.type !== subject.nextActionType) problem(`next action ${first.nextAction.type}, expected ${subject.nextActionType}`);
     if (!(first.expiresAt > Date.now())) problem('expiresAt is not in the future');
     const action = first.nextAction;
@@ -106,7 +142,10 @@ export async function checkAwaitedPaymentAdapter(subject: AwaitedPaymentAdapterS
     await subject.complete(ref, 'paid');
     const first = reference();
     const partial = await refund(first, ref, 4_000);
-    if (partial.kind !== 'approved') { problem(`partial refund: ${partial.kind}`); return; }
+    if (partial.kind !== 'approved') {
+      problem(`partial refund: ${partial.kind}`);
+      return;
+    }
     const repeated = await refund(first, ref, 4_000);
     if (repeated.kind !== 'approved') problem(`the same refund reference again: ${repeated.kind}`);
     const tooMuch = await refund(reference(), ref, 6_001);

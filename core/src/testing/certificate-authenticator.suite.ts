@@ -28,7 +28,10 @@ export interface CertificateAuthenticatorSubject {
   readonly authenticator: CertificateAuthenticator;
   credentials(kind: CredentialKind): Promise<PayerCredentials>;
   /** The request a device holding `credentials` sends, carrying this authenticator's proof. */
-  prove(credentials: Pick<PayerCredentials, 'keyPem' | 'certificatePem'>, request: { readonly method: string; readonly path: string; readonly body: string }): CertificateAuthenticationRequest;
+  prove(
+    credentials: Pick<PayerCredentials, 'keyPem' | 'certificatePem'>,
+    request: { readonly method: string; readonly path: string; readonly body: string },
+  ): CertificateAuthenticationRequest;
   /**
    * True when the proof is made with the payer's key over the request (a signed
    * request): then a proof made with another key, or a changed body, must be
@@ -46,7 +49,9 @@ async function refusal(run: () => Promise<AuthenticatedPayer>): Promise<string |
     await run();
   } catch (error) {
     const e = error as { status?: unknown; code?: unknown };
-    return e !== null && typeof e === 'object' && e.status === 401 && typeof e.code === 'string' ? e.code : `not a 401 error: ${error instanceof Error ? error.message : String(error)}`;
+    return e !== null && typeof e === 'object' && e.status === 401 && typeof e.code === 'string'
+      ? e.code
+      : `not a 401 error: ${error instanceof Error ? error.message : String(error)}`;
   }
   return undefined;
 }
@@ -72,7 +77,12 @@ export async function checkCertificateAuthenticator(subject: CertificateAuthenti
   const r = new ReportBuilder('CertificateAuthenticator', String(a.code));
   const request = { method: 'POST', path: PATH, body: BODY };
   const bare: CertificateAuthenticationRequest = { method: 'POST', path: PATH, headers: {}, rawBody: Buffer.from(BODY), tlsClientCertificate: undefined };
-  const expectRefusal = async (name: string, expected: string | undefined, run: () => Promise<AuthenticatedPayer>, problem: (text: string) => void): Promise<void> => {
+  const expectRefusal = async (
+    name: string,
+    expected: string | undefined,
+    run: () => Promise<AuthenticatedPayer>,
+    problem: (text: string) => void,
+  ): Promise<void> => {
     const code = await refusal(run);
     if (code === undefined) problem(`accepted ${name}`);
     else if (expected !== undefined && code !== expected) problem(`refused ${name} with '${code}', expected '${expected}'`);
@@ -114,7 +124,12 @@ export async function checkCertificateAuthenticator(subject: CertificateAuthenti
     await r.check('refuses a proof made with another key than the certificate’s', async (problem) => {
       const c = await subject.credentials('valid');
       const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-      await expectRefusal('a proof made with another key', undefined, () => a.authenticate(subject.prove({ keyPem: stranger, certificatePem: c.certificatePem }, request)), problem);
+      await expectRefusal(
+        'a proof made with another key',
+        undefined,
+        () => a.authenticate(subject.prove({ keyPem: stranger, certificatePem: c.certificatePem }, request)),
+        problem,
+      );
     });
 
     await r.check('refuses a body changed after the proof was made', async (problem) => {

@@ -30,7 +30,12 @@ export interface ConformanceReport {
  */
 export function assertConforms(report: ConformanceReport): void {
   if (report.problems.length === 0) return;
-  throw new AssertionError({ message: `${report.suite} conformance: ${report.subject} fails ${report.problems.length} check(s):\n  - ${report.problems.join('\n  - ')}`, actual: report.problems, expected: [], operator: 'deepStrictEqual' });
+  throw new AssertionError({
+    message: `${report.suite} conformance: ${report.subject} fails ${report.problems.length} check(s):\n  - ${report.problems.join('\n  - ')}`,
+    actual: report.problems,
+    expected: [],
+    operator: 'deepStrictEqual',
+  });
 }
 
 /** Collects checks: each runs even when an earlier one failed; a throw inside a check is a problem of that check. */

@@ -11,9 +11,27 @@ export { RiskRuleSubject, checkRiskRule } from './risk-rule.suite';
 export { PaymentMethodSubject, checkPaymentMethod } from './payment-method.suite';
 export { AwaitedPaymentAdapterSubject, checkAwaitedPaymentAdapter } from './awaited-payment-adapter.suite';
 export { CertificateAuthenticatorSubject, CredentialKind, PayerCredentials, checkCertificateAuthenticator } from './certificate-authenticator.suite';
-export { runBankAdapterConformance, BankAdapterConformanceOptions, ConformanceSubject, ConformanceTestApi, CONFORMANCE_CARDS, CONFORMANCE_DECLINES } from '../banks/conformance';
+export {
+  runBankAdapterConformance,
+  BankAdapterConformanceOptions,
+  ConformanceSubject,
+  ConformanceTestApi,
+  CONFORMANCE_CARDS,
+  CONFORMANCE_DECLINES,
+} from '../banks/conformance';
 // The contracts the suites check, so a plugin's tests need nothing else from core.
-export type { RoutingStrategy, RoutingStrategyWrapper, RoutingInput, RoutingDecision, RoutingConnection, RoutingChoice, RoutingSkip, RoutingSkipKind, RoutingIneligibleKind, BankCapability } from '../routing/routing-strategy';
+export type {
+  RoutingStrategy,
+  RoutingStrategyWrapper,
+  RoutingInput,
+  RoutingDecision,
+  RoutingConnection,
+  RoutingChoice,
+  RoutingSkip,
+  RoutingSkipKind,
+  RoutingIneligibleKind,
+  BankCapability,
+} from '../routing/routing-strategy';
 export { ineligibility, unusableBecause } from '../routing/routing-eligibility';
 export type { Ineligibility } from '../routing/routing-eligibility';
 export type { RiskRule, RiskInput, RiskSignal, RiskHistory } from '../monitoring/risk-rule';

@@ -74,20 +74,29 @@ export async function checkPaymentMethod(subject: PaymentMethodSubject): Promise
     } catch (caught) {
       error = caught;
     }
-    if (error === undefined) { problem(`accepted ${name}`); return; }
+    if (error === undefined) {
+      problem(`accepted ${name}`);
+      return;
+    }
     const e = clientError(error);
-    if (e === undefined) { problem(`${name}: threw something that is not a 4xx error with a code (${error instanceof Error ? error.message : String(error)})`); return; }
-    if (e.param === undefined || !(e.param === prefix || e.param.startsWith(`${prefix}.`))) problem(`${name}: param '${String(e.param)}' is not under '${prefix}'`);
+    if (e === undefined) {
+      problem(`${name}: threw something that is not a 4xx error with a code (${error instanceof Error ? error.message : String(error)})`);
+      return;
+    }
+    if (e.param === undefined || !(e.param === prefix || e.param.startsWith(`${prefix}.`)))
+      problem(`${name}: param '${String(e.param)}' is not under '${prefix}'`);
     for (const s of secrets) if (e.message.includes(s) || (e.param ?? '').includes(s)) problem(`${name}: the error repeats a secret value`);
   };
 
   await r.check('has a type and a capability', (problem) => {
-    if (typeof method.type !== 'string' || !/^[a-z][a-z0-9_]{1,39}$/.test(method.type)) problem(`type '${String(method.type)}' is not 2 to 40 lowercase letters, digits or _`);
+    if (typeof method.type !== 'string' || !/^[a-z][a-z0-9_]{1,39}$/.test(method.type))
+      problem(`type '${String(method.type)}' is not 2 to 40 lowercase letters, digits or _`);
     if (typeof method.capability !== 'string' || method.capability.trim() === '') problem('declares no bank capability');
     if (typeof method.instrument !== 'function') problem('has no instrument()');
     if (method.input === undefined || typeof method.input.safeParse !== 'function') problem('has no input schema');
     // A reference (`"pm_..."`) becomes the input `{ id: <reference> }`: the prefix must be usable and the schema must take that shape.
-    if (method.referencePrefix !== undefined && !/^[a-z][a-z0-9]{0,15}$/.test(method.referencePrefix)) problem(`reference prefix '${method.referencePrefix}' is not 1 to 16 lower-case letters and digits`);
+    if (method.referencePrefix !== undefined && !/^[a-z][a-z0-9]{0,15}$/.test(method.referencePrefix))
+      problem(`reference prefix '${method.referencePrefix}' is not 1 to 16 lower-case letters and digits`);
   });
 
   await r.check('has a page part that escapes what it prints and styles only itself', async (problem) => {

@@ -40,7 +40,16 @@ function inputs(): Array<{ name: string; input: RiskInput }> {
   return [
     { name: 'full input', input: { payment: payment(1000), card, ip: '192.0.2.1', email: 'buyer@example.com', now: NOW } },
     { name: 'no IP, no e-mail', input: { payment: payment(1000), card, ip: undefined, email: undefined, now: NOW } },
-    { name: 'IPv6, unknown brand', input: { payment: payment(1), card: { fingerprint: 'f'.repeat(64), bin: '999999', brand: 'unknown' }, ip: '2001:db8::1', email: 'x@example.org', now: NOW } },
+    {
+      name: 'IPv6, unknown brand',
+      input: {
+        payment: payment(1),
+        card: { fingerprint: 'f'.repeat(64), bin: '999999', brand: 'unknown' },
+        ip: '2001:db8::1',
+        email: 'x@example.org',
+        now: NOW,
+      },
+    },
     { name: 'largest amount', input: { payment: payment(99_999_999_999), card, ip: '198.51.100.7', email: undefined, now: NOW } },
   ];
 }
@@ -73,7 +82,10 @@ export async function checkRiskRule(subject: RiskRuleSubject): Promise<Conforman
     if (rule.settingsSchema.safeParse({ not_a_setting: 1 }).success) problem('the settings schema accepts unknown fields');
   });
 
-  for (const [historyName, history] of [['an empty history', EMPTY_HISTORY], ['a busy history', BUSY_HISTORY]] as const) {
+  for (const [historyName, history] of [
+    ['an empty history', EMPTY_HISTORY],
+    ['a busy history', BUSY_HISTORY],
+  ] as const) {
     await r.check(`evaluates every input over ${historyName}, the same way twice`, async (problem) => {
       for (const { name, input } of inputs()) {
         let first: RiskSignal | undefined;
@@ -85,12 +97,14 @@ export async function checkRiskRule(subject: RiskRuleSubject): Promise<Conforman
           problem(`${name}: evaluate threw: ${error instanceof Error ? error.message : String(error)}`);
           continue;
         }
-        if (!isDeepStrictEqual(first, second)) problem(`${name}: the same input gave ${JSON.stringify(first)}, then ${JSON.stringify(second)} (not deterministic)`);
+        if (!isDeepStrictEqual(first, second))
+          problem(`${name}: the same input gave ${JSON.stringify(first)}, then ${JSON.stringify(second)} (not deterministic)`);
         if (first === undefined) continue;
         if (!Number.isInteger(first.score)) problem(`${name}: score ${String(first.score)} is not an integer`);
         if (typeof first.reason !== 'string' || first.reason.trim() === '') problem(`${name}: a signal needs a reason`);
         else if (/\d{12,19}/.test(first.reason)) problem(`${name}: the reason contains something that looks like a card number`);
-        if (first.verdict !== undefined && first.verdict !== 'allow' && first.verdict !== 'block') problem(`${name}: verdict '${String(first.verdict)}' is not allow or block`);
+        if (first.verdict !== undefined && first.verdict !== 'allow' && first.verdict !== 'block')
+          problem(`${name}: verdict '${String(first.verdict)}' is not allow or block`);
       }
     });
   }

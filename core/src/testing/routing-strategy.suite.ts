@@ -13,8 +13,18 @@ const HEALTHY = { state: 'closed', errorRate: 0, calls: 0, averageLatencyMs: und
 
 function connection(id: string, over: Partial<RoutingConnection> = {}): RoutingConnection {
   return {
-    id, merchantId: MERCHANT.id, livemode: true, bankCode: id.replace(/^bcn_/, ''), adapterCode: 'conformance', currencies: ['RUB'],
-    status: 'active', createdAt: 1_000, adapterInstalled: true, capabilities: ['card_authorization'], health: HEALTHY, ...over,
+    id,
+    merchantId: MERCHANT.id,
+    livemode: true,
+    bankCode: id.replace(/^bcn_/, ''),
+    adapterCode: 'conformance',
+    currencies: ['RUB'],
+    status: 'active',
+    createdAt: 1_000,
+    adapterInstalled: true,
+    capabilities: ['card_authorization'],
+    health: HEALTHY,
+    ...over,
   };
 }
 
@@ -61,7 +71,13 @@ function scenarios(): Array<{ name: string; input: RoutingInput }> {
   return [
     { name: 'all connections', input: input(all) },
     { name: 'only the healthy one usable', input: input([...unusable, connection('bcn_healthy', { createdAt: 99 })]) },
-    { name: 'only the half-open one usable', input: input([...unusable, connection('bcn_probing', { health: { state: 'half_open', errorRate: 0.6, calls: 20, averageLatencyMs: 300 }, createdAt: 99 })]) },
+    {
+      name: 'only the half-open one usable',
+      input: input([
+        ...unusable,
+        connection('bcn_probing', { health: { state: 'half_open', errorRate: 0.6, calls: 20, averageLatencyMs: 300 }, createdAt: 99 }),
+      ]),
+    },
     { name: 'another payment', input: input(all, { reference: 'pay_conformance_2', amount: 1 }) },
     { name: 'a large payment', input: input(all, { reference: 'pay_conformance_3', amount: 99_999_999_999 }) },
   ];
@@ -131,7 +147,8 @@ export async function checkRoutingStrategy(subject: RoutingStrategySubject): Pro
       for (const c of d.candidates ?? []) {
         const given = s.input.connections.find((x) => x.id === c.connectionId);
         if (given === undefined) problem(`${s.name}: offered ${c.connectionId}, which it was not given`);
-        else if (given.merchantId !== s.input.merchant.id || given.livemode !== s.input.merchant.livemode) problem(`${s.name}: offered ${c.connectionId} of another merchant or mode`);
+        else if (given.merchantId !== s.input.merchant.id || given.livemode !== s.input.merchant.livemode)
+          problem(`${s.name}: offered ${c.connectionId} of another merchant or mode`);
       }
     }
   });
@@ -162,7 +179,8 @@ export async function checkRoutingStrategy(subject: RoutingStrategySubject): Pro
     for (const s of scenarios()) {
       const first = await answer(s.name, s.input);
       const again = await strategy.route(deepFreeze(structuredClone(s.input)));
-      if (!isDeepStrictEqual(JSON.parse(JSON.stringify(again)), JSON.parse(JSON.stringify(first)))) problem(`${s.name}: a second call with the same input answered differently`);
+      if (!isDeepStrictEqual(JSON.parse(JSON.stringify(again)), JSON.parse(JSON.stringify(first))))
+        problem(`${s.name}: a second call with the same input answered differently`);
     }
   });
 

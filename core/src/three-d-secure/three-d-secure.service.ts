@@ -58,7 +58,8 @@ export class ThreeDSecureService {
     assertTransition(before.status, 'processing', 'complete 3-D Secure for this payment');
     const challenge = this.challengeOf(before);
     const op = await this.operations.findHeldForAction(this.db, before.id);
-    if (challenge === undefined || op === undefined) throw new TenderError('payment_invalid_state', { message: 'This payment has no 3-D Secure challenge waiting.' });
+    if (challenge === undefined || op === undefined)
+      throw new TenderError('payment_invalid_state', { message: 'This payment has no 3-D Secure challenge waiting.' });
     const adapter = this.banks.get(op.adapterCode);
     if (adapter.threeDSecure === undefined || adapter.completeAuthorization === undefined) {
       throw new Error(`adapter ${adapter.code} asked for 3-D Secure but cannot complete it`);
@@ -72,26 +73,35 @@ export class ThreeDSecureService {
       assertTransition(current.status, 'processing', 'complete 3-D Secure for this payment');
       const now = this.clock.now();
       if (!(await this.operations.resumeAfterAction(trx, op, now))) throw new TenderError('payment_operation_in_progress');
-      return this.writer.change(trx, current, {
-        status: 'processing',
-        three_ds_status: authentication.transStatus,
-        three_ds_eci: authentication.eci ?? null,
-        three_ds_challenge: null,
-        operation_in_progress: op.id,
-      }, now, 'complete 3-D Secure for this payment');
+      return this.writer.change(
+        trx,
+        current,
+        {
+          status: 'processing',
+          three_ds_status: authentication.transStatus,
+          three_ds_eci: authentication.eci ?? null,
+          three_ds_challenge: null,
+          operation_in_progress: op.id,
+        },
+        now,
+        'complete 3-D Secure for this payment',
+      );
     });
     const complete = adapter.completeAuthorization.bind(adapter);
-    const result = await callBank(this.logger, 'complete authorization', () =>
-      complete({
-        reference: op.id,
-        paymentId: payment.id,
-        amount: op.amount,
-        currency: op.currency,
-        capture: op.kind === 'sale',
-        livemode: payment.livemode,
-        authentication,
-        connection: this.router.route(payment).terms,
-      }),
+    const result = await callBank(
+      this.logger,
+      'complete authorization',
+      () =>
+        complete({
+          reference: op.id,
+          paymentId: payment.id,
+          amount: op.amount,
+          currency: op.currency,
+          capture: op.kind === 'sale',
+          livemode: payment.livemode,
+          authentication,
+          connection: this.router.route(payment).terms,
+        }),
       { observer: this.metrics, target: { adapter: op.adapterCode } },
     );
     // An adapter must not ask for a second challenge; treat it as no answer (the reconciler inquires).

@@ -42,7 +42,14 @@ export function adminWebAccountRoutes(container: DependencyContainer): Router {
   router.post('/operators', async (req, res) => {
     const input = parseInput(operatorSchema, req.body);
     const account = await accounts.createOperator({ email: input.email, ...(input.password === undefined ? {} : { password: input.password }) });
-    await audit.record(db, { actor: OPERATOR_ACTOR, action: 'operator_account.create', merchantId: undefined, objectType: 'web_account', objectId: account.id, data: { email: account.email } });
+    await audit.record(db, {
+      actor: OPERATOR_ACTOR,
+      action: 'operator_account.create',
+      merchantId: undefined,
+      objectType: 'web_account',
+      objectId: account.id,
+      data: { email: account.email },
+    });
     const url = input.password === undefined ? links.urlFor(account, await links.create(account.id, PASSWORD_LINK_TTL.invitationMs)) : undefined;
     res.status(201).json(accountView(account, url));
   });
@@ -58,7 +65,14 @@ export function adminWebAccountRoutes(container: DependencyContainer): Router {
     const input = parseInput(userSchema, req.body);
     if ((await db('merchants').where({ id: merchantId }).first('id')) === undefined) throw notFound('merchant', merchantId);
     const account = await accounts.createMerchantUser({ merchantId, email: input.email, role: input.role });
-    await audit.record(db, { actor: OPERATOR_ACTOR, action: 'merchant_user.create', merchantId, objectType: 'web_account', objectId: account.id, data: { email: account.email, role: input.role } });
+    await audit.record(db, {
+      actor: OPERATOR_ACTOR,
+      action: 'merchant_user.create',
+      merchantId,
+      objectType: 'web_account',
+      objectId: account.id,
+      data: { email: account.email, role: input.role },
+    });
     res.status(201).json(accountView(account, await links.sendInvitation(account, 'en')));
   });
 
@@ -70,4 +84,3 @@ export function adminWebAccountRoutes(container: DependencyContainer): Router {
 
   return router;
 }
-

@@ -93,7 +93,10 @@ export function webViewsOf(res: Response): WebViews {
 export function requireWebRole(...roles: WebRole[]) {
   return (req: Request, res: Response, next: () => void): void => {
     const principal = principalOf(res);
-    if (roles.includes(principal.role)) { next(); return; }
+    if (roles.includes(principal.role)) {
+      next();
+      return;
+    }
     // A screen's fetch (Accept: application/json) gets the catalogue's JSON error, a browser the page.
     const accept = req.get('accept') ?? '';
     if (accept.includes('application/json') && !accept.includes('text/html')) {

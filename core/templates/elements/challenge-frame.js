@@ -13,7 +13,11 @@
   var done = document.getElementById('challenge-done');
   if (!done || window.parent === window) return;
   var sameOrigin = false;
-  try { sameOrigin = window.parent.location.origin === window.location.origin; } catch (e) { sameOrigin = false; }
+  try {
+    sameOrigin = window.parent.location.origin === window.location.origin;
+  } catch (e) {
+    sameOrigin = false;
+  }
   if (sameOrigin) {
     window.top.location.href = done.getAttribute('data-page');
     return;

@@ -35,8 +35,9 @@
       return { empty: d.length === 0, complete: checks.completeNumber(d) };
     }
     if (kind === 'expiry') {
-      var p = expiryParts(v), now = new Date();
-      var ok = d.length === 4 && p.month >= 1 && p.month <= 12 && (p.year * 12 + p.month - 1) >= (now.getUTCFullYear() * 12 + now.getUTCMonth());
+      var p = expiryParts(v),
+        now = new Date();
+      var ok = d.length === 4 && p.month >= 1 && p.month <= 12 && p.year * 12 + p.month - 1 >= now.getUTCFullYear() * 12 + now.getUTCMonth();
       return { empty: d.length === 0, complete: ok };
     }
     return { empty: d.length === 0, complete: /^\d{3,4}$/.test(d) };
@@ -47,7 +48,9 @@
     if (field === 'expiry') return d.length > 2 ? d.slice(0, 2) + ' / ' + d.slice(2, 4) : d;
     return d.slice(0, 4);
   }
-  function tellParent(message) { window.parent.postMessage(message, shopOrigin); }
+  function tellParent(message) {
+    window.parent.postMessage(message, shopOrigin);
+  }
   function showError(show) {
     input.setAttribute('aria-invalid', show ? 'true' : 'false');
     row.className = show ? 'row invalid' : 'row';
@@ -55,10 +58,20 @@
   }
   function state(final) {
     var s = check(field, input.value);
-    if (final || !s.empty) showError(!s.complete && (final || (field === 'number' ? digits(input.value).length >= 16 : field === 'expiry' ? digits(input.value).length >= 4 : false)));
+    if (final || !s.empty)
+      showError(
+        !s.complete && (final || (field === 'number' ? digits(input.value).length >= 16 : field === 'expiry' ? digits(input.value).length >= 4 : false)),
+      );
     var brand = field === 'number' ? brandOf(digits(input.value)) : undefined;
     if (brandLine) brandLine.textContent = brand && brand !== 'unknown' ? brand : '';
-    tellParent({ type: 'tender:change', field: field, empty: s.empty, complete: s.complete, brand: brand, error: !s.complete && input.getAttribute('aria-invalid') === 'true' });
+    tellParent({
+      type: 'tender:change',
+      field: field,
+      empty: s.empty,
+      complete: s.complete,
+      brand: brand,
+      error: !s.complete && input.getAttribute('aria-invalid') === 'true',
+    });
   }
 
   input.addEventListener('input', function () {
@@ -67,8 +80,12 @@
     else channel.postMessage({ type: 'value', field: field, value: input.value });
     state(false);
   });
-  input.addEventListener('blur', function () { state(!check(field, input.value).empty); });
-  input.addEventListener('focus', function () { tellParent({ type: 'tender:focus', field: field }); });
+  input.addEventListener('blur', function () {
+    state(!check(field, input.value).empty);
+  });
+  input.addEventListener('focus', function () {
+    tellParent({ type: 'tender:focus', field: field });
+  });
 
   channel.addEventListener('message', function (event) {
     var m = event.data || {};
@@ -83,11 +100,17 @@
     var h = { 'Content-Type': 'application/json' };
     for (var k in headers) h[k] = headers[k];
     return fetch(path, { method: 'POST', headers: h, body: JSON.stringify(payload), credentials: 'omit' }).then(function (r) {
-      return r.json().then(function (json) { return { ok: r.ok, json: json }; });
+      return r.json().then(function (json) {
+        return { ok: r.ok, json: json };
+      });
     });
   }
   function fail(requestId, error) {
-    tellParent({ type: 'tender:result', requestId: requestId, error: { code: error && error.code || 'api_error', message: error && error.message || 'The card could not be sent.' } });
+    tellParent({
+      type: 'tender:result',
+      requestId: requestId,
+      error: { code: (error && error.code) || 'api_error', message: (error && error.message) || 'The card could not be sent.' },
+    });
   }
 
   function submit(m) {
@@ -99,18 +122,22 @@
       return;
     }
     var card = { number: digits(values.number), exp_month: exp.month, exp_year: exp.year, cvc: digits(values.cvc) };
-    post('/v1/tokens', { card: card, origin: shopOrigin }, { Authorization: 'Bearer ' + key }).then(function (r) {
-      if (!r.ok) return fail(m.requestId, r.json.error);
-      var token = r.json;
-      if (m.mode !== 'confirm') {
-        tellParent({ type: 'tender:result', requestId: m.requestId, token: token });
-        return;
-      }
-      return post('/elements/confirm', { client_secret: String(m.clientSecret || ''), token: token.id }, {}).then(function (c) {
-        if (!c.ok) return fail(m.requestId, c.json.error);
-        tellParent({ type: 'tender:result', requestId: m.requestId, payment: c.json.payment, next_action: c.json.next_action });
+    post('/v1/tokens', { card: card, origin: shopOrigin }, { Authorization: 'Bearer ' + key })
+      .then(function (r) {
+        if (!r.ok) return fail(m.requestId, r.json.error);
+        var token = r.json;
+        if (m.mode !== 'confirm') {
+          tellParent({ type: 'tender:result', requestId: m.requestId, token: token });
+          return;
+        }
+        return post('/elements/confirm', { client_secret: String(m.clientSecret || ''), token: token.id }, {}).then(function (c) {
+          if (!c.ok) return fail(m.requestId, c.json.error);
+          tellParent({ type: 'tender:result', requestId: m.requestId, payment: c.json.payment, next_action: c.json.next_action });
+        });
+      })
+      .catch(function () {
+        fail(m.requestId, { code: 'network_error', message: 'The gateway could not be reached.' });
       });
-    }).catch(function () { fail(m.requestId, { code: 'network_error', message: 'The gateway could not be reached.' }); });
   }
 
   window.addEventListener('message', function (event) {
@@ -120,7 +147,8 @@
     if (m.type === 'tender:focus') input.focus();
     if (m.type === 'tender:clear') {
       input.value = '';
-      if (field === 'number') values.number = ''; else channel.postMessage({ type: 'value', field: field, value: '' });
+      if (field === 'number') values.number = '';
+      else channel.postMessage({ type: 'value', field: field, value: '' });
       state(false);
     }
     if (m.type === 'tender:submit' && field === 'number' && typeof m.requestId === 'string') submit(m);

@@ -10,7 +10,8 @@
   var FIELDS = ['number', 'expiry', 'cvc'];
 
   function randomId() {
-    var bytes = new Uint8Array(16), out = '';
+    var bytes = new Uint8Array(16),
+      out = '';
     global.crypto.getRandomValues(bytes);
     for (var i = 0; i < bytes.length; i++) out += ('0' + bytes[i].toString(16)).slice(-2);
     return out;
@@ -44,7 +45,11 @@
       var state = {};
       var handlers = { change: [], ready: [], focus: [] };
       var pending = {};
-      function emit(name, payload) { (handlers[name] || []).forEach(function (h) { h(payload); }); }
+      function emit(name, payload) {
+        (handlers[name] || []).forEach(function (h) {
+          h(payload);
+        });
+      }
       function fromOurFrames(event) {
         for (var k in frames) if (frames[k].contentWindow === event.source) return true;
         return false;
@@ -54,7 +59,16 @@
         var m = event.data || {};
         if (m.type === 'tender:change' && FIELDS.indexOf(m.field) >= 0) {
           state[m.field] = { empty: !!m.empty, complete: !!m.complete, error: !!m.error };
-          emit('change', { field: m.field, empty: !!m.empty, complete: !!m.complete, error: !!m.error, brand: m.brand, allComplete: FIELDS.every(function (f) { return state[f] && state[f].complete; }) });
+          emit('change', {
+            field: m.field,
+            empty: !!m.empty,
+            complete: !!m.complete,
+            error: !!m.error,
+            brand: m.brand,
+            allComplete: FIELDS.every(function (f) {
+              return state[f] && state[f].complete;
+            }),
+          });
         } else if (m.type === 'tender:ready') emit('ready', { field: m.field });
         else if (m.type === 'tender:focus') emit('focus', { field: m.field });
         else if (m.type === 'tender:result' && pending[m.requestId]) {
@@ -64,14 +78,20 @@
         }
       });
       function frameFor(field) {
-        var q = new URLSearchParams({ field: field, key: publishableKey, origin: window.location.origin, session: session, locale: fieldOptions.locale || options.locale || document.documentElement.lang || 'en' });
+        var q = new URLSearchParams({
+          field: field,
+          key: publishableKey,
+          origin: window.location.origin,
+          session: session,
+          locale: fieldOptions.locale || options.locale || document.documentElement.lang || 'en',
+        });
         var style = fieldOptions.style || {};
         if (style.color) q.set('color', style.color);
         if (style.background) q.set('background', style.background);
         if (style.fontSize) q.set('font_size', style.fontSize);
         var f = document.createElement('iframe');
         f.src = gateway + '/elements/field?' + q.toString();
-        f.title = fieldOptions.titles && fieldOptions.titles[field] || ({ number: 'Card number', expiry: 'Expiry date', cvc: 'Security code' })[field];
+        f.title = (fieldOptions.titles && fieldOptions.titles[field]) || { number: 'Card number', expiry: 'Expiry date', cvc: 'Security code' }[field];
         f.setAttribute('allow', 'payment');
         f.setAttribute('scrolling', 'no');
         f.className = 'tender-field tender-field-' + field;
@@ -101,10 +121,24 @@
           });
           return this;
         },
-        on: function (name, handler) { if (handlers[name]) handlers[name].push(handler); return this; },
-        focus: function (field) { if (frames[field]) frames[field].contentWindow.postMessage({ type: 'tender:focus' }, gateway); },
-        clear: function () { FIELDS.forEach(function (f) { if (frames[f]) frames[f].contentWindow.postMessage({ type: 'tender:clear' }, gateway); }); },
-        unmount: function () { FIELDS.forEach(function (f) { if (frames[f]) frames[f].remove(); }); frames = {}; },
+        on: function (name, handler) {
+          if (handlers[name]) handlers[name].push(handler);
+          return this;
+        },
+        focus: function (field) {
+          if (frames[field]) frames[field].contentWindow.postMessage({ type: 'tender:focus' }, gateway);
+        },
+        clear: function () {
+          FIELDS.forEach(function (f) {
+            if (frames[f]) frames[f].contentWindow.postMessage({ type: 'tender:clear' }, gateway);
+          });
+        },
+        unmount: function () {
+          FIELDS.forEach(function (f) {
+            if (frames[f]) frames[f].remove();
+          });
+          frames = {};
+        },
         _send: send,
       };
     }
@@ -117,16 +151,27 @@
         overlay.setAttribute('aria-modal', 'true');
         overlay.setAttribute('aria-label', options.challengeTitle || 'Confirm the payment with your bank');
         var s = overlay.style;
-        s.position = 'fixed'; s.inset = '0'; s.zIndex = '2147483647'; s.background = 'rgba(15, 23, 42, 0.55)';
-        s.display = 'flex'; s.alignItems = 'center'; s.justifyContent = 'center';
+        s.position = 'fixed';
+        s.inset = '0';
+        s.zIndex = '2147483647';
+        s.background = 'rgba(15, 23, 42, 0.55)';
+        s.display = 'flex';
+        s.alignItems = 'center';
+        s.justifyContent = 'center';
         var box = document.createElement('div');
-        box.style.background = '#fff'; box.style.borderRadius = '12px'; box.style.overflow = 'hidden';
-        box.style.width = 'min(440px, 100vw - 24px)'; box.style.height = 'min(620px, 100vh - 24px)'; box.style.boxShadow = '0 20px 60px rgba(0,0,0,0.35)';
+        box.style.background = '#fff';
+        box.style.borderRadius = '12px';
+        box.style.overflow = 'hidden';
+        box.style.width = 'min(440px, 100vw - 24px)';
+        box.style.height = 'min(620px, 100vh - 24px)';
+        box.style.boxShadow = '0 20px 60px rgba(0,0,0,0.35)';
         var frame = document.createElement('iframe');
         frame.src = gateway + url;
         frame.title = options.challengeTitle || 'Confirm the payment with your bank';
         frame.className = 'tender-challenge-frame';
-        frame.style.border = '0'; frame.style.width = '100%'; frame.style.height = '100%';
+        frame.style.border = '0';
+        frame.style.width = '100%';
+        frame.style.height = '100%';
         box.appendChild(frame);
         overlay.appendChild(box);
         var before = document.activeElement;
@@ -150,7 +195,9 @@
       cardFields: cardFields,
       /** A single-use token tok_... for the shop's server to confirm with (POST /v1/payments/:id/confirm). */
       createToken: function (fields) {
-        return fields._send({ type: 'tender:submit', mode: 'token' }).then(function (m) { return m.error ? { error: m.error } : { token: m.token }; });
+        return fields._send({ type: 'tender:submit', mode: 'token' }).then(function (m) {
+          return m.error ? { error: m.error } : { token: m.token };
+        });
       },
       /** Confirms a payment by its client secret (its payment_url or the page token in it), 3-D Secure in a modal. */
       confirmPayment: function (fields, params) {

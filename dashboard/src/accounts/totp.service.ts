@@ -43,7 +43,9 @@ export class TotpService {
   async startEnrolment(accountId: string, email: string, issuer = this.issuer): Promise<TotpEnrolment> {
     const secret = new Secret({ size: 20 }).base32;
     const sealed = this.box.seal(accountId, secret);
-    const changed = await this.db('web_accounts').where({ id: accountId, totp_enabled: false }).update({ totp_key_version: sealed.version, totp_secret_box: sealed.box, totp_last_step: null, updated_at: this.clock.now() });
+    const changed = await this.db('web_accounts')
+      .where({ id: accountId, totp_enabled: false })
+      .update({ totp_key_version: sealed.version, totp_secret_box: sealed.box, totp_last_step: null, updated_at: this.clock.now() });
     if (changed !== 1) throw new TenderError('parameter_invalid', { message: 'A second factor is already on; turn it off first.' });
     return this.describe(secret, email, issuer);
   }
@@ -63,7 +65,9 @@ export class TotpService {
   /** Turning the factor off asks for a current code, so a borrowed session alone cannot do it. */
   async disable(accountId: string, code: string): Promise<void> {
     if (!(await this.check(accountId, code, true))) throw new TenderError('web_totp_invalid', { param: 'code' });
-    await this.db('web_accounts').where({ id: accountId }).update({ totp_enabled: false, totp_secret_box: null, totp_key_version: null, totp_last_step: null, updated_at: this.clock.now() });
+    await this.db('web_accounts')
+      .where({ id: accountId })
+      .update({ totp_enabled: false, totp_secret_box: null, totp_key_version: null, totp_last_step: null, updated_at: this.clock.now() });
   }
 
   /** Checks a code at sign-in (the factor must be on) and uses it up. */
@@ -91,7 +95,14 @@ export class TotpService {
   }
 
   private totp(secret: string, email: string, issuer: string): TOTP {
-    return new TOTP({ issuer, label: email, algorithm: TOTP_SETTINGS.algorithm, digits: TOTP_SETTINGS.digits, period: TOTP_SETTINGS.period, secret: Secret.fromBase32(secret) });
+    return new TOTP({
+      issuer,
+      label: email,
+      algorithm: TOTP_SETTINGS.algorithm,
+      digits: TOTP_SETTINGS.digits,
+      period: TOTP_SETTINGS.period,
+      secret: Secret.fromBase32(secret),
+    });
   }
 
   private async describe(secret: string, email: string, issuer: string): Promise<TotpEnrolment> {

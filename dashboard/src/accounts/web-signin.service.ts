@@ -1,5 +1,18 @@
 import { inject, injectable } from 'tsyringe';
-import { AttemptLimiter, DATABASE, Database, WebAccount, WebAccountRow, WebRealm, decoyHash, hashPassword, needsRehash, normalizeEmail, verifyPassword, webAccountFromRow } from '@tender/core';
+import {
+  AttemptLimiter,
+  DATABASE,
+  Database,
+  WebAccount,
+  WebAccountRow,
+  WebRealm,
+  decoyHash,
+  hashPassword,
+  needsRehash,
+  normalizeEmail,
+  verifyPassword,
+  webAccountFromRow,
+} from '@tender/core';
 import { codeAttempt, passwordAttempt } from './signin-limits';
 import { TotpService } from './totp.service';
 
@@ -40,7 +53,10 @@ export class WebSignin {
     // Wrong: the attempt stays counted.
     if (!ok || row === undefined || stored === null) return { kind: 'failed' };
     await this.limiter.succeeded(attempt.ticket);
-    if (needsRehash(stored)) await this.db('web_accounts').where({ id: row.id }).update({ password_hash: await hashPassword(password) });
+    if (needsRehash(stored))
+      await this.db('web_accounts')
+        .where({ id: row.id })
+        .update({ password_hash: await hashPassword(password) });
     const account = webAccountFromRow(row);
     // The code has its own count (per account), so a right password is not held against it.
     return { kind: account.totpEnabled ? 'totp_required' : 'signed_in', account };

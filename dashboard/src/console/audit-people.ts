@@ -29,7 +29,10 @@ export class AuditPeople {
 
   async resolve(actors: readonly string[]): Promise<ReadonlyMap<string, AuditPerson>> {
     const ids = [...new Set(actors.map((a) => ACCOUNT_ACTOR.exec(a)?.[1]).filter((id): id is string => id !== undefined))];
-    const rows = ids.length === 0 ? [] : ((await this.db('web_accounts').select('id', 'email').where('realm', 'operator').whereIn('id', ids)) as Array<{ id: string; email: string }>);
+    const rows =
+      ids.length === 0
+        ? []
+        : ((await this.db('web_accounts').select('id', 'email').where('realm', 'operator').whereIn('id', ids)) as Array<{ id: string; email: string }>);
     const emails = new Map(rows.map((r) => [String(r.id), String(r.email)]));
     const out = new Map<string, AuditPerson>();
     for (const actor of actors) {

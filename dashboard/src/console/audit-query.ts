@@ -16,7 +16,16 @@ export interface AuditFilter {
 
 /** One page of the audit log; cursors are entry ids, undefined where there is nothing further. */
 export interface AuditPage {
-  readonly entries: ReadonlyArray<{ id: string; actor: string; action: string; merchantId: string | null; objectType: string; objectId: string; data: string; createdAt: number }>;
+  readonly entries: ReadonlyArray<{
+    id: string;
+    actor: string;
+    action: string;
+    merchantId: string | null;
+    objectType: string;
+    objectId: string;
+    data: string;
+    createdAt: number;
+  }>;
   /** Pass as `before` for the next (older) page. */
   readonly older: string | undefined;
   /** Pass as `after` for the previous (newer) page. */
@@ -50,7 +59,10 @@ export class AuditQuery {
     let query = this.db('audit_log').limit(at.limit + 1);
     if (filter.actor !== undefined) query = query.where('actor', filter.actor);
     // A family 'merchant.' is the range ['merchant.', 'merchant/'): '/' follows '.', and a range needs no LIKE escaping.
-    if (filter.action !== undefined) query = filter.action.endsWith('.') ? query.where('action', '>=', filter.action).andWhere('action', '<', `${filter.action.slice(0, -1)}/`) : query.where('action', filter.action);
+    if (filter.action !== undefined)
+      query = filter.action.endsWith('.')
+        ? query.where('action', '>=', filter.action).andWhere('action', '<', `${filter.action.slice(0, -1)}/`)
+        : query.where('action', filter.action);
     if (filter.merchantId !== undefined) query = query.where('merchant_id', filter.merchantId);
     if (filter.objectType !== undefined) query = query.where('object_type', filter.objectType);
     if (filter.from !== undefined) query = query.where('created_at', '>=', filter.from);

@@ -8,7 +8,10 @@ import { renderConsole, utc } from './console-page';
 
 const PAGE = 50;
 const OBJECT_TYPES = ['merchant', 'bank', 'bank_connection', 'web_account', 'routing_rules', 'risk_rule_set', 'risk_review'] as const;
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'must be a date (YYYY-MM-DD)');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'must be a date (YYYY-MM-DD)');
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 const filterSchema = z
@@ -40,7 +43,8 @@ export function consoleAuditRouter(container: ServiceResolver): Router {
     const parsed = filterSchema.safeParse(raw);
     if (!parsed.success) {
       const errors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'form'), i.message]));
-      renderConsole(res, 'audit', { title: 'console.audit.title', filter: raw, errors, objectTypes: OBJECT_TYPES, entries: [] }, 400); return;
+      renderConsole(res, 'audit', { title: 'console.audit.title', filter: raw, errors, objectTypes: OBJECT_TYPES, entries: [] }, 400);
+      return;
     }
     const q = parsed.data;
     // An e-mail stands for its operator account; one that names no account matches nothing.
@@ -55,7 +59,11 @@ export function consoleAuditRouter(container: ServiceResolver): Router {
       to: q.to === undefined ? undefined : Date.parse(`${q.to}T00:00:00Z`) + 86_400_000,
     };
     const page = (await audit.page(filter, { limit: PAGE, before: q.before, after: q.after })) ?? { entries: [], older: undefined, newer: undefined };
-    const keep = new URLSearchParams(Object.entries({ actor: q.actor, action: q.action, merchant: q.merchant, object_type: q.object_type, from: q.from, to: q.to }).filter((e): e is [string, string] => e[1] !== undefined));
+    const keep = new URLSearchParams(
+      Object.entries({ actor: q.actor, action: q.action, merchant: q.merchant, object_type: q.object_type, from: q.from, to: q.to }).filter(
+        (e): e is [string, string] => e[1] !== undefined,
+      ),
+    );
     const link = (key: string, id: string | undefined): string | null => {
       if (id === undefined) return null;
       const params = new URLSearchParams(keep);
@@ -77,7 +85,10 @@ export function consoleAuditRouter(container: ServiceResolver): Router {
 }
 
 /** Entries with their people (`who`) and their time in UTC, for the audit table and a merchant's history. */
-export async function withPeople<E extends { actor: string; createdAt: number }>(people: AuditPeople, entries: readonly E[]): Promise<Array<E & { when: string; who: unknown }>> {
+export async function withPeople<E extends { actor: string; createdAt: number }>(
+  people: AuditPeople,
+  entries: readonly E[],
+): Promise<Array<E & { when: string; who: unknown }>> {
   const who = await people.resolve(entries.map((e) => e.actor));
   return entries.map((e) => ({ ...e, when: utc(e.createdAt), who: who.get(e.actor) }));
 }

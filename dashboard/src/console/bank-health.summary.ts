@@ -56,10 +56,20 @@ export class BankHealthSummary {
   async banks(): Promise<BankHealthRow[]> {
     const banks = await this.catalogue.list(this.db, undefined);
     // The operator sees every merchant's connections: this is the one screen that spans tenants on purpose.
-    const rows = (await this.db('bank_connections').select('id', 'merchant_id', 'livemode', 'bank_code', 'terminal_id', 'status').orderBy([{ column: 'bank_code' }, { column: 'created_at' }, { column: 'id' }])) as Array<Record<string, unknown>>;
+    const rows = (await this.db('bank_connections')
+      .select('id', 'merchant_id', 'livemode', 'bank_code', 'terminal_id', 'status')
+      .orderBy([{ column: 'bank_code' }, { column: 'created_at' }, { column: 'id' }])) as Array<Record<string, unknown>>;
     return banks.map((bank) => {
       const connections = rows.filter((r) => r.bank_code === bank.code).map((r) => this.connectionRow(r));
-      return { code: bank.code, name: bank.name, adapterCode: bank.adapterCode, status: bank.status, currencies: bank.currencies, connections, ...aggregate(connections) };
+      return {
+        code: bank.code,
+        name: bank.name,
+        adapterCode: bank.adapterCode,
+        status: bank.status,
+        currencies: bank.currencies,
+        connections,
+        ...aggregate(connections),
+      };
     });
   }
 
@@ -81,7 +91,9 @@ export class BankHealthSummary {
   }
 }
 
-function aggregate(connections: readonly ConnectionHealthRow[]): Pick<BankHealthRow, 'calls' | 'errorPerMille' | 'averageLatencyMs' | 'state' | 'openBreakers'> {
+function aggregate(
+  connections: readonly ConnectionHealthRow[],
+): Pick<BankHealthRow, 'calls' | 'errorPerMille' | 'averageLatencyMs' | 'state' | 'openBreakers'> {
   const calls = connections.reduce((s, c) => s + c.calls, 0);
   const failures = connections.reduce((s, c) => s + c.failures, 0);
   const timed = connections.filter((c) => c.averageLatencyMs !== undefined && c.calls > 0);

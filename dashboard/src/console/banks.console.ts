@@ -27,7 +27,12 @@ export function consoleBanksRouter(container: ServiceResolver): Router {
       title: 'console.banks.title',
       banks,
       breakerKeys: { closed: 'console.breaker.closed', open: 'console.breaker.open', half_open: 'console.breaker.half_open' },
-      breaker: { window: BREAKER.window, minimumCalls: BREAKER.minimumCalls, errorPercent: Math.round(BREAKER.errorRate * 100), openSeconds: BREAKER.openMs / 1000 },
+      breaker: {
+        window: BREAKER.window,
+        minimumCalls: BREAKER.minimumCalls,
+        errorPercent: Math.round(BREAKER.errorRate * 100),
+        openSeconds: BREAKER.openMs / 1000,
+      },
     });
   });
 

@@ -7,7 +7,9 @@ import { renderConsole, utc } from './console-page';
 const LIMIT = 100;
 const SOON_MS = 30 * 86_400_000;
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-const filterSchema = z.object({ status: optional(z.enum(['valid', 'revoked'])), payer: optional(z.string().regex(/^pyr_[0-9A-Za-z]{1,40}$/, 'must be a payer id (pyr_...)')) }).strip();
+const filterSchema = z
+  .object({ status: optional(z.enum(['valid', 'revoked'])), payer: optional(z.string().regex(/^pyr_[0-9A-Za-z]{1,40}$/, 'must be a payer id (pyr_...)')) })
+  .strip();
 
 /**
  * /console/certificates: the operator's CA and the payer certificates it issued

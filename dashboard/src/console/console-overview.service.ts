@@ -111,13 +111,15 @@ export class ConsoleOverviewService {
         .count({ n: '*' })
         .sum({ total: 'amount' })
         .groupByRaw('1, 2, 3')) as Array<{ day: number | string; currency: string; status: string; n: number | string; total: number | string | null }>;
-      for (const r of rows) buckets.push({ day: Number(r.day) * DAY_MS, currency: r.currency, status: r.status as PaymentStatus, n: Number(r.n), total: Number(r.total ?? 0) });
+      for (const r of rows)
+        buckets.push({ day: Number(r.day) * DAY_MS, currency: r.currency, status: r.status as PaymentStatus, n: Number(r.n), total: Number(r.total ?? 0) });
     }
     return buckets;
   }
 
   private async openReviews(): Promise<Pick<ConsoleOverview['alerts'], 'openReviews' | 'nextReviewDeadline'>> {
-    const row = (await this.db('risk_reviews').where('status', 'open').count({ n: '*' }).min({ next: 'expires_at' }).first()) as { n: number | string; next: number | string | null } | undefined;
+    const row = (await this.db('risk_reviews').where('status', 'open').count({ n: '*' }).min({ next: 'expires_at' }).first()) as
+      { n: number | string; next: number | string | null } | undefined;
     const n = Number(row?.n ?? 0);
     return { openReviews: n, nextReviewDeadline: n === 0 || row?.next === null || row?.next === undefined ? undefined : Number(row.next) };
   }
@@ -127,11 +129,21 @@ export class ConsoleOverviewService {
     const latest = (await this.db('bank_operator_alerts')
       .where('created_at', '>=', since)
       .select('kind', 'reference', 'merchant_id', 'payment_id', 'summary', 'created_at')
-      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .limit(LIST_LIMIT)) as Array<Record<string, unknown>>;
     return {
       bankAlerts: Number(count?.n ?? 0),
-      latestBankAlerts: latest.map((r) => ({ kind: String(r.kind), reference: String(r.reference), merchantId: String(r.merchant_id), paymentId: String(r.payment_id), summary: String(r.summary), createdAt: Number(r.created_at) })),
+      latestBankAlerts: latest.map((r) => ({
+        kind: String(r.kind),
+        reference: String(r.reference),
+        merchantId: String(r.merchant_id),
+        paymentId: String(r.payment_id),
+        summary: String(r.summary),
+        createdAt: Number(r.created_at),
+      })),
     };
   }
 }

@@ -12,7 +12,9 @@ function figures(p: PeriodFigures, locale: string) {
   return {
     count: p.count,
     approval: percent(p.approvalBasisPoints, locale),
-    volumes: p.currencies.filter((c) => c.volume > 0 || c.approved > 0).map((c) => ({ currency: c.currency, text: formatAmount(c.volume, c.currency, locale) })),
+    volumes: p.currencies
+      .filter((c) => c.volume > 0 || c.approved > 0)
+      .map((c) => ({ currency: c.currency, text: formatAmount(c.volume, c.currency, locale) })),
   };
 }
 
@@ -32,7 +34,14 @@ export function presentOverview(o: ConsoleOverview, locale: string) {
     banks: {
       total: o.banks.total,
       healthy: o.banks.total - o.banks.troubled.length,
-      troubled: o.banks.troubled.map((b) => ({ code: b.code, name: b.name, state: b.state, openBreakers: b.openBreakers, connections: b.connections.length, errorPercent: (b.errorPerMille / 10).toFixed(1) })),
+      troubled: o.banks.troubled.map((b) => ({
+        code: b.code,
+        name: b.name,
+        state: b.state,
+        openBreakers: b.openBreakers,
+        connections: b.connections.length,
+        errorPercent: (b.errorPerMille / 10).toFixed(1),
+      })),
     },
     applications: { ...o.applications, oldest: o.applications.oldest.map((a) => ({ ...a, days: a.businessDays.toFixed(1) })) },
     alerts: {

@@ -88,7 +88,16 @@ export class ApplicationsQueue {
         const stage = String(row.stage) as QueuedApplication['stage'];
         const since = stageSince(stage, row);
         const businessDays = businessDaysBetween(since, now, this.config.businessCalendar);
-        return { id: String(row.id), name: String(row.name), email: String(row.email), stage, bank: row.chosen_bank_code === null || row.chosen_bank_code === undefined ? null : String(row.chosen_bank_code), since, businessDays, overdue: stage !== 'applied' && businessDays > CONNECTION_TARGET_DAYS };
+        return {
+          id: String(row.id),
+          name: String(row.name),
+          email: String(row.email),
+          stage,
+          bank: row.chosen_bank_code === null || row.chosen_bank_code === undefined ? null : String(row.chosen_bank_code),
+          since,
+          businessDays,
+          overdue: stage !== 'applied' && businessDays > CONNECTION_TARGET_DAYS,
+        };
       })
       .sort((a, b) => b.businessDays - a.businessDays || a.since - b.since);
   }

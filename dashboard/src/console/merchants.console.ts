@@ -1,7 +1,26 @@
 import { Router } from 'express';
 import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
-import { AuditLog, BankConnectionRepository, CLOCK, CONFIG, Clock, DATABASE, Database, MERCHANT_STAGES, MerchantRepository, OnboardingDocuments, OnboardingService, TenderConfig, TenderError, fields, merchantView, parseInput, recordContractSchema, requireWebRole } from '@tender/core';
+import {
+  AuditLog,
+  BankConnectionRepository,
+  CLOCK,
+  CONFIG,
+  Clock,
+  DATABASE,
+  Database,
+  MERCHANT_STAGES,
+  MerchantRepository,
+  OnboardingDocuments,
+  OnboardingService,
+  TenderConfig,
+  TenderError,
+  fields,
+  merchantView,
+  parseInput,
+  recordContractSchema,
+  requireWebRole,
+} from '@tender/core';
 import { sendDocument } from '../dashboard/onboarding.router';
 import { AuditQuery } from './audit-query';
 import { AuditPeople } from './audit-people';
@@ -39,17 +58,26 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
   router.get('/', async (req, res) => {
     const parsed = listQuery.safeParse(req.query);
     const q = parsed.success ? parsed.data : {};
-    const page = (await merchants.list(db, { stage: q.stage, limit: PAGE, startingAfter: q.after })) ?? (await merchants.list(db, { stage: q.stage, limit: PAGE, startingAfter: undefined }));
+    const page =
+      (await merchants.list(db, { stage: q.stage, limit: PAGE, startingAfter: q.after })) ??
+      (await merchants.list(db, { stage: q.stage, limit: PAGE, startingAfter: undefined }));
     const stages = (await counts.counts()).map((c) => ({ ...c, key: `console.stage.${c.stage}`, current: c.stage === q.stage, href: `?stage=${c.stage}` }));
     const rows = (page?.merchants ?? []).map(merchantView).map((m) => ({
       ...m,
       stageKey: `console.stage.${m.stage}`,
       // One-click moves only; those that take input (contract, suspend, extend) are on the merchant's page.
-      actions: actionsFor(m).filter((a) => a === 'approve' || a === 'go_live' || a === 'resume').map((a) => ({ action: a, key: `console.merchant.action.${a}` })),
+      actions: actionsFor(m)
+        .filter((a) => a === 'approve' || a === 'go_live' || a === 'resume')
+        .map((a) => ({ action: a, key: `console.merchant.action.${a}` })),
       created: utc(Date.parse(m.created_at)),
     }));
     const last = rows[rows.length - 1];
-    const waiting = (await queue.list(clock.now())).map((a) => ({ ...a, stageKey: `console.stage.${a.stage}`, days: a.businessDays.toFixed(1), sinceText: utc(a.since) }));
+    const waiting = (await queue.list(clock.now())).map((a) => ({
+      ...a,
+      stageKey: `console.stage.${a.stage}`,
+      days: a.businessDays.toFixed(1),
+      sinceText: utc(a.since),
+    }));
     renderConsole(res, 'merchants', {
       queue: waiting,
       targetDays: CONNECTION_TARGET_DAYS,
@@ -59,13 +87,19 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
       stage: q.stage ?? null,
       total: stages.reduce((s, c) => s + c.count, 0),
       merchants: rows,
-      next: page?.hasMore === true && last !== undefined ? `?${new URLSearchParams({ ...(q.stage === undefined ? {} : { stage: q.stage }), after: last.id }).toString()}` : null,
+      next:
+        page?.hasMore === true && last !== undefined
+          ? `?${new URLSearchParams({ ...(q.stage === undefined ? {} : { stage: q.stage }), after: last.id }).toString()}`
+          : null,
     });
   });
 
   router.get('/:id', async (req, res) => {
     const id = merchantId.safeParse(req.params.id);
-    if (!id.success) { notFoundPage(res); return; }
+    if (!id.success) {
+      notFoundPage(res);
+      return;
+    }
     const done = typeof req.query.done === 'string' && (ACTIONS as readonly string[]).includes(req.query.done) ? req.query.done : null;
     await detail(res, id.data, { done, doneKey: done === null ? null : `console.merchant.done.${done}` });
   });
@@ -73,7 +107,10 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
   router.post('/:id/:action', async (req, res) => {
     const id = merchantId.safeParse(req.params.id);
     const action = req.params.action as MerchantAction;
-    if (!id.success || !ACTIONS.includes(action)) { notFoundPage(res); return; }
+    if (!id.success || !ACTIONS.includes(action)) {
+      notFoundPage(res);
+      return;
+    }
     const form = formOf(req);
     const by = consoleActor(res);
     try {
@@ -83,7 +120,8 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
           break;
         case 'go_live':
           // Going live opens real payments: the operator confirms on the merchant's page first.
-          if (form.confirm !== 'yes' && (await merchants.find(db, id.data))?.stage === 'contract_signed') return detail(res, id.data, { done: null, confirmGoLive: true });
+          if (form.confirm !== 'yes' && (await merchants.find(db, id.data))?.stage === 'contract_signed')
+            return detail(res, id.data, { done: null, confirmGoLive: true });
           await onboarding.goLive(id.data, by);
           break;
         case 'resume':
@@ -104,17 +142,34 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
             const raw = textField(form, name);
             return raw === '' ? undefined : raw.split(/[\s,]+/).filter((v) => v !== '');
           };
-          const input = parseInput(recordContractSchema, { bank_merchant_id: textField(form, 'bank_merchant_id'), terminal_ids: list('terminal_ids') ?? [], currencies: list('currencies')?.map((c) => c.toUpperCase()) });
+          const input = parseInput(recordContractSchema, {
+            bank_merchant_id: textField(form, 'bank_merchant_id'),
+            terminal_ids: list('terminal_ids') ?? [],
+            currencies: list('currencies')?.map((c) => c.toUpperCase()),
+          });
           await onboarding.recordContract(id.data, input, by);
           break;
         }
       }
     } catch (error) {
       const refused = refusal(error);
-      if (refused.code === 'resource_not_found') { notFoundPage(res); return; }
+      if (refused.code === 'resource_not_found') {
+        notFoundPage(res);
+        return;
+      }
       // The field a refusal names ('terminal_ids.0' -> 'terminal_ids') gets the message beside it.
       const field = refused.param?.split('.')[0];
-      return detail(res, id.data, { done: null, error: { action, actionKey: `console.merchant.action.${action}`, message: refused.message }, errors: field === undefined ? {} : { [field]: refused.message }, form }, refused.status);
+      return detail(
+        res,
+        id.data,
+        {
+          done: null,
+          error: { action, actionKey: `console.merchant.action.${action}`, message: refused.message },
+          errors: field === undefined ? {} : { [field]: refused.message },
+          form,
+        },
+        refused.status,
+      );
     }
     res.redirect(303, `${req.baseUrl}/${id.data}?done=${action}`);
   });
@@ -122,22 +177,41 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
   router.get('/:id/documents/:doc', async (req, res) => {
     const id = merchantId.safeParse(req.params.id);
     const doc = typeof req.params.doc === 'string' && /^doc_[0-9A-Za-z]{1,40}$/.test(req.params.doc) ? req.params.doc : undefined;
-    if (!id.success || doc === undefined) { notFoundPage(res); return; }
+    if (!id.success || doc === undefined) {
+      notFoundPage(res);
+      return;
+    }
     try {
       const { document, bytes } = await documents.read(doc, 'operator');
-      if (document.merchantId !== id.data) { notFoundPage(res); return; }
+      if (document.merchantId !== id.data) {
+        notFoundPage(res);
+        return;
+      }
       // A merchant's company papers: who read them is on the record.
-      await auditLog.record(db, { actor: consoleActor(res), action: 'merchant.document_read', merchantId: id.data, objectType: 'merchant', objectId: id.data, data: { document: document.id, requirement: document.requirement, file_name: document.fileName } });
+      await auditLog.record(db, {
+        actor: consoleActor(res),
+        action: 'merchant.document_read',
+        merchantId: id.data,
+        objectType: 'merchant',
+        objectId: id.data,
+        data: { document: document.id, requirement: document.requirement, file_name: document.fileName },
+      });
       sendDocument(res, document.fileName, document.contentType, bytes);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') { notFoundPage(res); return; }
+      if (error instanceof TenderError && error.code === 'resource_not_found') {
+        notFoundPage(res);
+        return;
+      }
       throw error;
     }
   });
 
   async function detail(res: Parameters<typeof renderConsole>[0], id: string, extra: Record<string, unknown>, status?: number): Promise<void> {
     const merchant = await merchants.find(db, id);
-    if (merchant === undefined) { notFoundPage(res); return; }
+    if (merchant === undefined) {
+      notFoundPage(res);
+      return;
+    }
     const view = merchantView(merchant);
     const [live, test, history, docs] = await Promise.all([
       connections.listActive(db, { merchantId: id, livemode: true }),
@@ -151,11 +225,35 @@ export function consoleMerchantsRouter(container: ServiceResolver): Router {
       'merchant',
       {
         title: 'console.merchant.title',
-        merchant: { ...view, stageKey: `console.stage.${view.stage}`, resumeStageKey: view.resume_stage === null ? null : `console.stage.${view.resume_stage}`, created: utc(merchant.createdAt), registered: utc(merchant.registeredAt), approved: utc(merchant.approvedAt), live: utc(merchant.liveAt), testModeEnds: utc(merchant.testModeExpiresAt) },
+        merchant: {
+          ...view,
+          stageKey: `console.stage.${view.stage}`,
+          resumeStageKey: view.resume_stage === null ? null : `console.stage.${view.resume_stage}`,
+          created: utc(merchant.createdAt),
+          registered: utc(merchant.registeredAt),
+          approved: utc(merchant.approvedAt),
+          live: utc(merchant.liveAt),
+          testModeEnds: utc(merchant.testModeExpiresAt),
+        },
         can: Object.fromEntries(actions.map((a) => [a, true])),
-        connections: [...live, ...test].map((c) => ({ id: c.id, bank: c.bankCode, terminal: c.terminalId, bankMerchantId: c.bankMerchantId, currencies: c.currencies.join(', '), livemode: c.livemode, status: c.status })),
+        connections: [...live, ...test].map((c) => ({
+          id: c.id,
+          bank: c.bankCode,
+          terminal: c.terminalId,
+          bankMerchantId: c.bankMerchantId,
+          currencies: c.currencies.join(', '),
+          livemode: c.livemode,
+          status: c.status,
+        })),
         history: await withPeople(people, history?.entries ?? []),
-        documents: docs.map((d) => ({ id: d.id, requirement: d.requirement, name: d.fileName, type: d.contentType, size: `${Math.max(1, Math.round(d.size / 1024))} KB`, when: utc(d.createdAt) })),
+        documents: docs.map((d) => ({
+          id: d.id,
+          requirement: d.requirement,
+          name: d.fileName,
+          type: d.contentType,
+          size: `${Math.max(1, Math.round(d.size / 1024))} KB`,
+          when: utc(d.createdAt),
+        })),
         stageTimes: { bankChosen: utc(merchant.bankChosenAt), contractSigned: utc(merchant.contractSignedAt) },
         confirmGoLive: false,
         defaultHours: config.testModeHours,

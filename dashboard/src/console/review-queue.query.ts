@@ -39,10 +39,14 @@ export class ReviewQueueQuery {
       .join('merchants as m', 'm.id', 'r.merchant_id')
       .select('r.*', 'm.name as merchant_name')
       .where('r.status', 'open')
-      .orderBy([{ column: 'r.expires_at', order: 'asc' }, { column: 'r.seq', order: 'asc' }])
+      .orderBy([
+        { column: 'r.expires_at', order: 'asc' },
+        { column: 'r.seq', order: 'asc' },
+      ])
       .limit(at.limit + 1);
     if (at.after !== undefined) {
-      const cursor = (await this.db('risk_reviews').select('seq', 'expires_at').where({ id: at.after }).first()) as { seq: number | string; expires_at: number | string } | undefined;
+      const cursor = (await this.db('risk_reviews').select('seq', 'expires_at').where({ id: at.after }).first()) as
+        { seq: number | string; expires_at: number | string } | undefined;
       if (cursor === undefined) return undefined;
       const expiresAt = Number(cursor.expires_at);
       const seq = Number(cursor.seq);
@@ -55,7 +59,8 @@ export class ReviewQueueQuery {
 
   /** The merchant and mode of one review, to build the context its decision runs in. */
   async scopeOf(id: string): Promise<{ merchantId: string; livemode: boolean } | undefined> {
-    const row = (await this.db('risk_reviews').select('merchant_id', 'livemode').where({ id }).first()) as { merchant_id: string; livemode: unknown } | undefined;
+    const row = (await this.db('risk_reviews').select('merchant_id', 'livemode').where({ id }).first()) as
+      { merchant_id: string; livemode: unknown } | undefined;
     return row === undefined ? undefined : { merchantId: String(row.merchant_id), livemode: Boolean(row.livemode) };
   }
 }

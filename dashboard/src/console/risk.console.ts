@@ -1,7 +1,17 @@
 import { Router } from 'express';
 import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
-import { OPERATOR_ACTOR, RiskReviewService, RiskRulePreview, RiskRuleRegistry, RiskRuleSetService, TenderError, formatAmount, principalOf, requireWebRole } from '@tender/core';
+import {
+  OPERATOR_ACTOR,
+  RiskReviewService,
+  RiskRulePreview,
+  RiskRuleRegistry,
+  RiskRuleSetService,
+  TenderError,
+  formatAmount,
+  principalOf,
+  requireWebRole,
+} from '@tender/core';
 import { consoleActor, formOf, refusal, renderConsole, utc } from './console-page';
 import { ReviewQueueQuery } from './review-queue.query';
 import { isConfirmed, reviewDecisionOf, reviewRowView } from '../review-decision';
@@ -45,7 +55,12 @@ export function consoleRiskRouter(container: ServiceResolver): Router {
         title: 'console.risk.title',
         version: current.version,
         settings: JSON.stringify(current.settings, null, 2),
-        ruleSections: ruleSections((current.settings ?? {}) as Record<string, unknown>, shapes(), extra.typed as Record<string, string> | undefined, (extra.rulesErrors ?? {}) as Record<string, string>),
+        ruleSections: ruleSections(
+          (current.settings ?? {}) as Record<string, unknown>,
+          shapes(),
+          extra.typed as Record<string, string> | undefined,
+          (extra.rulesErrors ?? {}) as Record<string, string>,
+        ),
         effective: JSON.stringify(current.effective, null, 2),
         versions,
         reviews: (open?.reviews ?? []).map((r) => ({ ...r, amountText: formatAmount(r.amount, r.currency, locale), expires: utc(r.expiresAt) })),
@@ -61,7 +76,10 @@ export function consoleRiskRouter(container: ServiceResolver): Router {
     const done = typeof req.query.done === 'string' && /^(rules|approve|reject)$/.test(req.query.done) ? req.query.done : null;
     const decided = reviewId.safeParse(req.query.review);
     const status = typeof req.query.payment_status === 'string' && PAYMENT_STATUS.test(req.query.payment_status) ? req.query.payment_status : null;
-    const result = decided.success && status !== null && (done === 'approve' || done === 'reject') ? { id: decided.data, result: done === 'approve' ? 'approved' : 'rejected', paymentStatus: status } : null;
+    const result =
+      decided.success && status !== null && (done === 'approve' || done === 'reject')
+        ? { id: decided.data, result: done === 'approve' ? 'approved' : 'rejected', paymentStatus: status }
+        : null;
     await page(res, after.success ? after.data : undefined, { done, result });
   });
 
@@ -70,10 +88,16 @@ export function consoleRiskRouter(container: ServiceResolver): Router {
     const id = reviewId.safeParse(req.params.id);
     const verdict = reviewDecisionOf(req.params.verdict);
     const scope = id.success ? await queue.scopeOf(id.data) : undefined;
-    if (!id.success || scope === undefined || verdict === undefined) return page(res, undefined, { reviewError: { id: req.params.id, message: 'No such review.' } }, 404);
+    if (!id.success || scope === undefined || verdict === undefined)
+      return page(res, undefined, { reviewError: { id: req.params.id, message: 'No such review.' } }, 404);
     const review = await reviews.retrieve({ merchantId: scope.merchantId, livemode: scope.livemode }, id.data);
     if (review.status !== 'open') return page(res, undefined, { reviewError: { id: id.data, message: `The review is already ${review.status}.` } }, 409);
-    renderConsole(res, 'review-confirm', { title: `console.review.confirm_title_${verdict}`, verdict, review: reviewRowView(review, principalOf(res).locale, 'UTC'), merchantId: scope.merchantId });
+    renderConsole(res, 'review-confirm', {
+      title: `console.review.confirm_title_${verdict}`,
+      verdict,
+      review: reviewRowView(review, principalOf(res).locale, 'UTC'),
+      merchantId: scope.merchantId,
+    });
   });
 
   // Step 2: the confirmed decision.
@@ -92,7 +116,10 @@ export function consoleRiskRouter(container: ServiceResolver): Router {
     let outcome;
     try {
       // decided_by says who decided in the review's terms (merchant, operator, expiry); the audit entry names the account.
-      outcome = verdict === 'approve' ? await reviews.approve(ctx, id.data, OPERATOR_ACTOR, consoleActor(res)) : await reviews.reject(ctx, id.data, OPERATOR_ACTOR, consoleActor(res));
+      outcome =
+        verdict === 'approve'
+          ? await reviews.approve(ctx, id.data, OPERATOR_ACTOR, consoleActor(res))
+          : await reviews.reject(ctx, id.data, OPERATOR_ACTOR, consoleActor(res));
     } catch (error) {
       const refused = refusal(error);
       return page(res, undefined, { reviewError: { id: id.data, message: refused.message } }, refused.status);
@@ -103,8 +130,18 @@ export function consoleRiskRouter(container: ServiceResolver): Router {
   // The rules form: a dry run on the last payments of every merchant (intent=preview) or a new audited version.
   router.post('/rules', async (req, res) => {
     const form = stringFields(formOf(req));
-    const outcome = await submitRules(form, { scope: OPERATOR, rules: shapes(), ruleSets, preview, locale: principalOf(res).locale, auditActor: consoleActor(res) });
-    if (outcome.kind === 'saved') { res.redirect(303, `${req.baseUrl}?done=rules`); return; }
+    const outcome = await submitRules(form, {
+      scope: OPERATOR,
+      rules: shapes(),
+      ruleSets,
+      preview,
+      locale: principalOf(res).locale,
+      auditActor: consoleActor(res),
+    });
+    if (outcome.kind === 'saved') {
+      res.redirect(303, `${req.baseUrl}?done=rules`);
+      return;
+    }
     if (outcome.kind === 'refused') return page(res, undefined, { typed: form, rulesErrors: outcome.errors }, outcome.status);
     await page(res, undefined, { typed: form, rulesPreview: outcome.preview, previewLimit: form.preview_limit ?? '' });
   });

@@ -23,7 +23,8 @@ type Field = (typeof FIELDS)[number];
 /** Errors keyed by form field name, e.g. `rule-2-currencies`. */
 export type FieldErrors = Record<string, string>;
 
-export type RoutingFormResult = { readonly ok: true; readonly set: RoutingRuleSet } | { readonly ok: false; readonly rows: RoutingRuleRow[]; readonly errors: FieldErrors };
+export type RoutingFormResult =
+  { readonly ok: true; readonly set: RoutingRuleSet } | { readonly ok: false; readonly rows: RoutingRuleRow[]; readonly errors: FieldErrors };
 
 export function fieldName(index: number, field: Field): string {
   return `rule-${index}-${field}`;
@@ -106,11 +107,17 @@ function candidateRule(row: RoutingRuleRow, errors: FieldErrors): Record<string,
   };
   set('payment_methods', list(row.payment_methods));
   set('brands', list(row.brands));
-  set('currencies', list(row.currencies)?.map((c) => c.toUpperCase()));
-  set('bin_ranges', list(row.bin_ranges)?.map((r) => {
-    const [from, to] = r.split('-');
-    return { from: from ?? '', to: to ?? from ?? '' };
-  }));
+  set(
+    'currencies',
+    list(row.currencies)?.map((c) => c.toUpperCase()),
+  );
+  set(
+    'bin_ranges',
+    list(row.bin_ranges)?.map((r) => {
+      const [from, to] = r.split('-');
+      return { from: from ?? '', to: to ?? from ?? '' };
+    }),
+  );
   set('amount_min', whole('amount_min'));
   set('amount_max', whole('amount_max'));
   const targets = (list(row.targets) ?? []).map((t) => {

@@ -17,7 +17,12 @@ export function consoleRoutingTesterRouter(container: ServiceResolver): Router {
   router.use(requireWebRole('operator'));
 
   const page = (res: Parameters<typeof renderConsole>[0], form: Record<string, string>, extra: Record<string, unknown>, status?: number): void =>
-    renderConsole(res, 'routing-tester', { title: 'console.tester.title', strategies: strategies.list(), active: strategies.active().name, form, ...extra }, status);
+    renderConsole(
+      res,
+      'routing-tester',
+      { title: 'console.tester.title', strategies: strategies.list(), active: strategies.active().name, form, ...extra },
+      status,
+    );
 
   router.get('/', (_req, res) => {
     page(res, { mode: 'live', payment_method: 'card', currency: 'RUB' }, {});

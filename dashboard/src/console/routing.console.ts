@@ -19,10 +19,19 @@ export function consoleRoutingRouter(container: ServiceResolver): Router {
   const db = container.resolve<Database>(DATABASE);
   router.use(requireWebRole('operator'));
 
-  async function page(res: Parameters<typeof renderConsole>[0], rows: RoutingRuleRow[] | undefined, errors: FieldErrors, extra: Record<string, unknown>, status?: number): Promise<void> {
+  async function page(
+    res: Parameters<typeof renderConsole>[0],
+    rows: RoutingRuleRow[] | undefined,
+    errors: FieldErrors,
+    extra: Record<string, unknown>,
+    status?: number,
+  ): Promise<void> {
     const [current, versions, catalogue] = await Promise.all([routing.current(OPERATOR), routing.versions(OPERATOR), banks.list(db, undefined)]);
     const shown = rows ?? rowsOf(current?.rules ?? []);
-    const withBlank = [...shown.map((r, i) => ({ ...r, index: i, number: i + 1, errors: errorsOf(errors, r.index) })), { ...blankRow(shown.length), errors: {}, blank: true }];
+    const withBlank = [
+      ...shown.map((r, i) => ({ ...r, index: i, number: i + 1, errors: errorsOf(errors, r.index) })),
+      { ...blankRow(shown.length), errors: {}, blank: true },
+    ];
     renderConsole(
       res,
       'routing',
@@ -67,5 +76,9 @@ export function consoleRoutingRouter(container: ServiceResolver): Router {
 /** The errors of one form row, keyed by field ('currencies', 'targets', ...). */
 function errorsOf(errors: FieldErrors, index: number): Record<string, string> {
   const prefix = `rule-${index}-`;
-  return Object.fromEntries(Object.entries(errors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  return Object.fromEntries(
+    Object.entries(errors)
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => [k.slice(prefix.length), v]),
+  );
 }

@@ -1,6 +1,17 @@
 import { Response, Router } from 'express';
 import { ServiceResolver } from '@tender/core';
-import { Branding, BrandingPreview, BrandingService, brandingSchema, isPageLocale, newNonce, parseInput, principalOf, requireWebRole, sendPage } from '@tender/core';
+import {
+  Branding,
+  BrandingPreview,
+  BrandingService,
+  brandingSchema,
+  isPageLocale,
+  newNonce,
+  parseInput,
+  principalOf,
+  requireWebRole,
+  sendPage,
+} from '@tender/core';
 import { contextOf, formOf, pageErrorOf, renderScreen } from './dashboard-page';
 import { BrandingDrafts } from './branding-drafts';
 
@@ -21,7 +32,12 @@ export function brandingRouter(container: ServiceResolver): Router {
     const ctx = contextOf(res);
     const draft = await drafts.find(ctx);
     const shown = draft === undefined ? await branding.get(ctx) : await branding.merged(ctx, draft).catch(async () => branding.get(ctx));
-    renderScreen(res, 'branding', { title: 'dash.branding.title', form: formValues(shown), hasDraft: draft !== undefined, version: Date.now().toString(36), ...extra }, status);
+    renderScreen(
+      res,
+      'branding',
+      { title: 'dash.branding.title', form: formValues(shown), hasDraft: draft !== undefined, version: Date.now().toString(36), ...extra },
+      status,
+    );
   }
 
   router.get('/', async (_req, res) => {
@@ -36,7 +52,8 @@ export function brandingRouter(container: ServiceResolver): Router {
       await drafts.save(ctx, input);
     } catch (error) {
       const shown = pageErrorOf(error);
-      renderScreen(res, 'branding', { title: 'dash.branding.title', form: formOf(req), error: shown, hasDraft: false }, shown.status); return;
+      renderScreen(res, 'branding', { title: 'dash.branding.title', form: formOf(req), error: shown, hasDraft: false }, shown.status);
+      return;
     }
     await renderEditor(res, { previewed: true });
   });

@@ -1,6 +1,26 @@
 import { Request, Response, Router } from 'express';
 import { ServiceResolver } from '@tender/core';
-import { ApiKeyManagementService, CLOCK, CONFIG, CURRENCIES, Clock, DATABASE, Database, MerchantRepository, PaymentLinkService, TenderConfig, TenderError, WebhookDeliveryLog, WebhookEndpointService, createEndpointSchema, fields, formatAmount, linkView, parseInput, requireWebRole } from '@tender/core';
+import {
+  ApiKeyManagementService,
+  CLOCK,
+  CONFIG,
+  CURRENCIES,
+  Clock,
+  DATABASE,
+  Database,
+  MerchantRepository,
+  PaymentLinkService,
+  TenderConfig,
+  TenderError,
+  WebhookDeliveryLog,
+  WebhookEndpointService,
+  createEndpointSchema,
+  fields,
+  formatAmount,
+  linkView,
+  parseInput,
+  requireWebRole,
+} from '@tender/core';
 import { contextOf, formOf, pageErrorOf, renderNotFound, renderScreen } from './dashboard-page';
 import { parseFormAmount } from './decimal-amount';
 
@@ -31,7 +51,10 @@ export function developersRouter(container: ServiceResolver): Router {
     const ctx = contextOf(res);
     const keyList = await keys.list(ctx);
     const endpointPage = await endpoints.list(ctx, { limit: 100 });
-    const linkRows: Array<Record<string, unknown>> = await db('payment_links').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode }).orderBy('seq', 'desc').limit(50);
+    const linkRows: Array<Record<string, unknown>> = await db('payment_links')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode })
+      .orderBy('seq', 'desc')
+      .limit(50);
     const publishable = keyList.find((k) => k.kind === 'publishable' && k.revoked_at === null);
     renderScreen(
       res,
@@ -42,7 +65,18 @@ export function developersRouter(container: ServiceResolver): Router {
         endpoints: endpointPage.endpoints.map((e) => ({ id: e.id, url: e.url, events: e.events.join(', '), description: e.description ?? '' })),
         links: linkRows.map((row) => {
           const view = linkView(
-            { id: String(row.id), merchantId: ctx.merchantId, livemode: ctx.livemode, amount: Number(row.amount), currency: String(row.currency), description: String(row.description ?? ''), returnUrl: null, token: String(row.token), active: Boolean(row.active), createdAt: Number(row.created_at) },
+            {
+              id: String(row.id),
+              merchantId: ctx.merchantId,
+              livemode: ctx.livemode,
+              amount: Number(row.amount),
+              currency: String(row.currency),
+              description: String(row.description ?? ''),
+              returnUrl: null,
+              token: String(row.token),
+              active: Boolean(row.active),
+              createdAt: Number(row.created_at),
+            },
             config,
           );
           return { ...view, amount_text: formatAmount(Number(row.amount), String(row.currency), 'en') };
@@ -64,7 +98,8 @@ export function developersRouter(container: ServiceResolver): Router {
     const kind = form.kind === 'publishable' ? 'publishable' : 'secret';
     // Checked, not cut: slicing could split an emoji into a lone surrogate.
     const labelInput = fields.line(100).safeParse((form.label ?? '').trim());
-    if (!labelInput.success) return renderOverview(res, { error: { code: 'parameter_invalid', message: `The label ${labelInput.error.issues[0]?.message ?? 'is not valid'}.` } }, 400);
+    if (!labelInput.success)
+      return renderOverview(res, { error: { code: 'parameter_invalid', message: `The label ${labelInput.error.issues[0]?.message ?? 'is not valid'}.` } }, 400);
     const label = labelInput.data;
     const ctx = contextOf(res);
     // As in POST /v1/api_keys: live keys exist only once the operator has switched the merchant to production.
@@ -94,12 +129,18 @@ export function developersRouter(container: ServiceResolver): Router {
 
   async function keyAction(req: Request, res: Response, work: (id: string) => Promise<Record<string, unknown>>): Promise<void> {
     const id = String(req.params.id);
-    if (!KEY_ID.test(id)) { renderNotFound(res); return; }
+    if (!KEY_ID.test(id)) {
+      renderNotFound(res);
+      return;
+    }
     try {
       await renderOverview(res, await work(id));
     } catch (error) {
       const shown = pageErrorOf(error);
-      if (shown.code === 'resource_not_found') { renderNotFound(res); return; }
+      if (shown.code === 'resource_not_found') {
+        renderNotFound(res);
+        return;
+      }
       await renderOverview(res, { error: shown }, shown.status);
     }
   }
@@ -123,18 +164,34 @@ export function developersRouter(container: ServiceResolver): Router {
 
   async function renderEndpoint(req: Request, res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
     const id = String(req.params.id);
-    if (!ENDPOINT_ID.test(id)) { renderNotFound(res); return; }
+    if (!ENDPOINT_ID.test(id)) {
+      renderNotFound(res);
+      return;
+    }
     const ctx = contextOf(res);
     let endpoint;
     try {
       endpoint = await endpoints.retrieve(ctx, id);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
+      if (error instanceof TenderError && error.code === 'resource_not_found') {
+        renderNotFound(res);
+        return;
+      }
       throw error;
     }
     const log = await deliveries.list(ctx, id, { limit: 50 });
     const eventTypes = new Map<string, string>(
-      log.deliveries.length === 0 ? [] : (await db('events').select('id', 'type').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode }).whereIn('id', log.deliveries.map((d) => d.event_id))).map((e: { id: string; type: string }) => [e.id, e.type]),
+      log.deliveries.length === 0
+        ? []
+        : (
+            await db('events')
+              .select('id', 'type')
+              .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode })
+              .whereIn(
+                'id',
+                log.deliveries.map((d) => d.event_id),
+              )
+          ).map((e: { id: string; type: string }) => [e.id, e.type]),
     );
     renderScreen(
       res,
@@ -153,11 +210,17 @@ export function developersRouter(container: ServiceResolver): Router {
   router.post('/webhooks/:id/resend', async (req, res) => {
     const id = String(req.params.id);
     const eventId = formOf(req).event_id ?? '';
-    if (!ENDPOINT_ID.test(id) || !EVENT_ID.test(eventId)) { renderNotFound(res); return; }
+    if (!ENDPOINT_ID.test(id) || !EVENT_ID.test(eventId)) {
+      renderNotFound(res);
+      return;
+    }
     try {
       await deliveries.redeliver(contextOf(res), eventId, id);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
+      if (error instanceof TenderError && error.code === 'resource_not_found') {
+        renderNotFound(res);
+        return;
+      }
       throw error;
     }
     res.redirect(303, `/dashboard/developers/webhooks/${id}?resent=${eventId}`);
@@ -169,7 +232,11 @@ export function developersRouter(container: ServiceResolver): Router {
     const amount = parseFormAmount(form.amount ?? '', currency);
     const description = (form.description ?? '').trim();
     if (amount === undefined || !fields.line(1000, 1).safeParse(description).success) {
-      return renderOverview(res, { error: { code: 'parameter_invalid', message: 'A payment link needs an amount (such as 500.00), a currency and a description.' } }, 400);
+      return renderOverview(
+        res,
+        { error: { code: 'parameter_invalid', message: 'A payment link needs an amount (such as 500.00), a currency and a description.' } },
+        400,
+      );
     }
     let link;
     try {

@@ -28,7 +28,12 @@ export function receiveUpload(req: Request, maxBytes: number): Promise<ReceivedU
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', preservePath: true, limits: { files: 1, fields: 8, fieldSize: 1024, fileSize: maxBytes, parts: 10 } });
+      parser = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8',
+        preservePath: true,
+        limits: { files: 1, fields: 8, fieldSize: 1024, fileSize: maxBytes, parts: 10 },
+      });
     } catch {
       reject(new TenderError('document_type_unsupported', { param: 'file' }));
       return;

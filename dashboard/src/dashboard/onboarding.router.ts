@@ -1,8 +1,26 @@
 import { Request, Response, Router } from 'express';
 import { ServiceResolver } from '@tender/core';
 import {
-  BankCatalogueService, CLOCK, CONFIG, Clock, DATABASE, DOCUMENT_MAX_BYTES, Database, MerchantRepository, OFFERED_TIME_ZONES, OnboardingDocuments, OnboardingService, TenderError,
-  TenderConfig, companyDetailsSchema, formatInZone, isPageLocale, isTimeZone, onboardingStatusView, principalOf, requireWebRole,
+  BankCatalogueService,
+  CLOCK,
+  CONFIG,
+  Clock,
+  DATABASE,
+  DOCUMENT_MAX_BYTES,
+  Database,
+  MerchantRepository,
+  OFFERED_TIME_ZONES,
+  OnboardingDocuments,
+  OnboardingService,
+  TenderError,
+  TenderConfig,
+  companyDetailsSchema,
+  formatInZone,
+  isPageLocale,
+  isTimeZone,
+  onboardingStatusView,
+  principalOf,
+  requireWebRole,
 } from '@tender/core';
 import { rememberWebLocale } from '../web-locale';
 import { formOf, pageErrorOf, renderNotFound, renderScreen, contextOf } from './dashboard-page';
@@ -43,7 +61,10 @@ export function onboardingRouter(container: ServiceResolver): Router {
 
   async function renderStatus(res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
     const merchant = await merchants.find(db, contextOf(res).merchantId);
-    if (merchant === undefined) { renderNotFound(res); return; }
+    if (merchant === undefined) {
+      renderNotFound(res);
+      return;
+    }
     const locale = principalOf(res).locale;
     const bank = merchant.chosenBankCode === undefined ? undefined : await banks.get(db, merchant.chosenBankCode).catch(() => undefined);
     const view = onboardingStatusView(merchant, bank, clock.now(), merchant.approvedAt !== undefined);
@@ -51,9 +72,20 @@ export function onboardingRouter(container: ServiceResolver): Router {
     const preparing = merchant.stage === 'bank_chosen' || merchant.stage === 'contract_signed';
     const canChangeBank = merchant.stage === 'registered' || merchant.stage === 'bank_chosen';
     const uploaded = preparing ? await documents.list(merchant.id) : [];
-    const requirements = preparing && bank !== undefined
-      ? bank.requirements.map((r) => ({ ...r, documents: uploaded.filter((d) => d.requirement === r.code).map((d) => ({ id: d.id, name: d.fileName, size: `${Math.max(1, Math.round(d.size / 1024))} KB`, when: formatInZone(d.createdAt, merchant.timeZone, locale) })) }))
-      : [];
+    const requirements =
+      preparing && bank !== undefined
+        ? bank.requirements.map((r) => ({
+            ...r,
+            documents: uploaded
+              .filter((d) => d.requirement === r.code)
+              .map((d) => ({
+                id: d.id,
+                name: d.fileName,
+                size: `${Math.max(1, Math.round(d.size / 1024))} KB`,
+                when: formatInZone(d.createdAt, merchant.timeZone, locale),
+              })),
+          }))
+        : [];
     renderScreen(
       res,
       'onboarding',
@@ -103,7 +135,14 @@ export function onboardingRouter(container: ServiceResolver): Router {
       contact_name: form.contact_name ?? '',
       contact_phone: form.contact_phone ?? '',
     };
-    const parsed = companyDetailsSchema.safeParse({ legal_name: values.legal_name, tax_id: values.tax_id, country: values.country, address: values.address, website: values.website, contact: { name: values.contact_name, phone: values.contact_phone } });
+    const parsed = companyDetailsSchema.safeParse({
+      legal_name: values.legal_name,
+      tax_id: values.tax_id,
+      country: values.country,
+      address: values.address,
+      website: values.website,
+      contact: { name: values.contact_name, phone: values.contact_phone },
+    });
     if (!parsed.success) {
       const errors: Record<string, string> = {};
       for (const issue of parsed.error.issues) {
@@ -140,7 +179,11 @@ export function onboardingRouter(container: ServiceResolver): Router {
       if (file === undefined || file.bytes.length === 0) throw new TenderError('document_type_unsupported', { param: 'file' });
       const merchant = await merchants.find(db, merchantId);
       const bank = merchant?.chosenBankCode === undefined ? undefined : await banks.get(db, merchant.chosenBankCode).catch(() => undefined);
-      await documents.upload(merchantId, { requirement: fields.requirement ?? '', fileName: file.name, bytes: file.bytes, uploadedBy: principalOf(res).accountId }, bank?.requirements.map((r) => r.code) ?? []);
+      await documents.upload(
+        merchantId,
+        { requirement: fields.requirement ?? '', fileName: file.name, bytes: file.bytes, uploadedBy: principalOf(res).accountId },
+        bank?.requirements.map((r) => r.code) ?? [],
+      );
     } catch (error) {
       // The rest of an oversized body is drained by the parser or dropped with the connection.
       const shown = pageErrorOf(error);
@@ -151,12 +194,18 @@ export function onboardingRouter(container: ServiceResolver): Router {
 
   router.get('/documents/:id', async (req, res) => {
     const id = typeof req.params.id === 'string' && /^doc_[0-9A-Za-z]{1,40}$/.test(req.params.id) ? req.params.id : undefined;
-    if (id === undefined) { renderNotFound(res); return; }
+    if (id === undefined) {
+      renderNotFound(res);
+      return;
+    }
     try {
       const { document, bytes } = await documents.read(id, { merchantId: contextOf(res).merchantId });
       sendDocument(res, document.fileName, document.contentType, bytes);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
+      if (error instanceof TenderError && error.code === 'resource_not_found') {
+        renderNotFound(res);
+        return;
+      }
       throw error;
     }
   });

@@ -40,7 +40,10 @@ export function methodTypesOf(method: PaymentMethodFilter, methods: readonly Pic
 
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((d) => Number.isFinite(Date.parse(`${d}T00:00:00Z`)), 'must be a real date');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((d) => Number.isFinite(Date.parse(`${d}T00:00:00Z`)), 'must be a real date');
 const decimal = z.string().regex(DECIMAL_PATTERN, 'must be an amount like 1500.00');
 
 /**
@@ -61,7 +64,12 @@ export const paymentFilterSchema = z
     to: optional(day),
     amount_min: optional(decimal),
     amount_max: optional(decimal),
-    currency: optional(z.string().transform((c) => c.toUpperCase()).refine((c) => Object.prototype.hasOwnProperty.call(CURRENCIES, c), 'is not a supported currency')),
+    currency: optional(
+      z
+        .string()
+        .transform((c) => c.toUpperCase())
+        .refine((c) => Object.prototype.hasOwnProperty.call(CURRENCIES, c), 'is not a supported currency'),
+    ),
     method: optional(z.enum(PAYMENT_METHOD_FILTERS)),
     cursor: optional(z.string().regex(/^\d{1,15}\.\d{1,19}$/, 'is not a cursor from this table')),
   })

@@ -51,7 +51,14 @@ export function paymentDetailView(p: Payment, locale: string, timeZone: string):
     refundable_decimal: minorToDecimal(Math.max(actions.refundable, 0), p.currency),
     authorized_decimal: minorToDecimal(p.amount, p.currency),
     failure: p.failureCode === null ? '' : `${p.failureCode}: ${p.failureMessage ?? ''}`,
-    risk: p.risk === null ? null : { score: p.risk.score, decision: p.risk.decision, reasons: p.risk.reasons.map((r) => ({ rule: r.rule, score: r.score, reason: r.reason, dry_run: r.dry_run })) },
+    risk:
+      p.risk === null
+        ? null
+        : {
+            score: p.risk.score,
+            decision: p.risk.decision,
+            reasons: p.risk.reasons.map((r) => ({ rule: r.rule, score: r.score, reason: r.reason, dry_run: r.dry_run })),
+          },
     three_ds: p.threeDSecure === null ? '' : `${p.threeDSecure.status}${p.threeDSecure.eci === null ? '' : ` (ECI ${p.threeDSecure.eci})`}`,
     actions,
   };
@@ -70,5 +77,11 @@ export function timelineView(entries: readonly TimelineEntry[], currency: string
 }
 
 export function refundRowView(r: Refund, locale: string, timeZone: string): Record<string, unknown> {
-  return { id: r.id, status: r.status, amount_text: formatAmount(r.amount, r.currency, locale), reason: r.reason ?? '', created_at: dashboardMoment(r.createdAt, locale, timeZone) };
+  return {
+    id: r.id,
+    status: r.status,
+    amount_text: formatAmount(r.amount, r.currency, locale),
+    reason: r.reason ?? '',
+    created_at: dashboardMoment(r.createdAt, locale, timeZone),
+  };
 }

@@ -24,7 +24,10 @@ export interface PaymentPage {
  */
 @injectable()
 export class PaymentSearch {
-  constructor(@inject(DATABASE) private readonly db: Database, private readonly methods: PaymentMethodRegistry) {}
+  constructor(
+    @inject(DATABASE) private readonly db: Database,
+    private readonly methods: PaymentMethodRegistry,
+  ) {}
 
   async page(ctx: MerchantContext, filter: PaymentFilter, cursor: PaymentCursor | undefined, limit: number): Promise<PaymentPage> {
     const rows = await this.scoped(ctx, filter, cursor).limit(limit + 1);
@@ -67,9 +70,14 @@ export class PaymentSearch {
       // drops the rows of millisecond c at or after s. (The equivalent
       // "created_at < c OR (created_at = c AND seq < s)" made MariaDB walk from the newest
       // row down to the cursor: 1.1 s on page 2 000 of 300 000 rows instead of 4 ms.)
-      query.andWhere('payments.created_at', '<=', cursor.createdAt).andWhere((w) => w.where('payments.created_at', '<', cursor.createdAt).orWhere('payments.seq', '<', cursor.seq));
+      query
+        .andWhere('payments.created_at', '<=', cursor.createdAt)
+        .andWhere((w) => w.where('payments.created_at', '<', cursor.createdAt).orWhere('payments.seq', '<', cursor.seq));
     }
-    return query.orderBy([{ column: 'payments.created_at', order: 'desc' }, { column: 'payments.seq', order: 'desc' }]);
+    return query.orderBy([
+      { column: 'payments.created_at', order: 'desc' },
+      { column: 'payments.seq', order: 'desc' },
+    ]);
   }
 }
 

@@ -2,7 +2,17 @@ import { Readable } from 'node:stream';
 import { Response, Router } from 'express';
 import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
-import { CURRENCIES, PAYMENT_STATUSES, PaymentMethodRegistry, PaymentService, TenderError, fields, parseInput, principalOf, requireWebRole } from '@tender/core';
+import {
+  CURRENCIES,
+  PAYMENT_STATUSES,
+  PaymentMethodRegistry,
+  PaymentService,
+  TenderError,
+  fields,
+  parseInput,
+  principalOf,
+  requireWebRole,
+} from '@tender/core';
 import { FORM_KEY_PATTERN, contextOf, formOf, newFormKey, pageErrorOf, renderNotFound, renderScreen } from './dashboard-page';
 import { PaymentSearch } from './payment-search';
 import { PAYMENT_METHOD_FILTERS, cursorOf, filterOf, filterQuery, isMethodType, paymentFilterSchema } from './payment-filter';
@@ -35,7 +45,12 @@ export function paymentsRouter(container: ServiceResolver): Router {
   const actions = container.resolve(DashboardPaymentActions);
   const limits = container.resolve(SupportRefundLimits);
   // A method type is offered as a filter only when a registered payment method has it (no 'account' without the plugin).
-  const registered = new Set(container.resolve(PaymentMethodRegistry).all().map((m) => m.type));
+  const registered = new Set(
+    container
+      .resolve(PaymentMethodRegistry)
+      .all()
+      .map((m) => m.type),
+  );
   const methodFilters = PAYMENT_METHOD_FILTERS.filter((value) => !isMethodType(value) || registered.has(value));
   router.use(requireWebRole('owner', 'developer', 'support'));
 
@@ -51,7 +66,18 @@ export function paymentsRouter(container: ServiceResolver): Router {
     const limit = pageSize.safeParse((req.query as Record<string, unknown>).limit);
     if (!parsed.success || !limit.success) {
       const issue = parsed.success ? undefined : parsed.error.issues[0];
-      renderScreen(res, 'payments', { title: 'dash.payments.title', filter: {}, options: optionsFor({}), rows: [], error: issue === undefined ? 'limit' : `${issue.path.join('.')}: ${issue.message}` }, 400);
+      renderScreen(
+        res,
+        'payments',
+        {
+          title: 'dash.payments.title',
+          filter: {},
+          options: optionsFor({}),
+          rows: [],
+          error: issue === undefined ? 'limit' : `${issue.path.join('.')}: ${issue.message}`,
+        },
+        400,
+      );
       return;
     }
     const principal = principalOf(res);
@@ -123,7 +149,12 @@ export function paymentsRouter(container: ServiceResolver): Router {
 
   async function renderLimits(res: Response, error: string | undefined, status: number): Promise<void> {
     const rows = (await limits.list(contextOf(res))).map((l) => ({ currency: l.currency, max_amount: minorToDecimal(l.maxAmount, l.currency) }));
-    renderScreen(res, 'refund-limits', { title: 'dash.refund_limits.title', limits: rows, currencies: Object.keys(CURRENCIES).map((value) => ({ value, selected: false })), error }, status);
+    renderScreen(
+      res,
+      'refund-limits',
+      { title: 'dash.refund_limits.title', limits: rows, currencies: Object.keys(CURRENCIES).map((value) => ({ value, selected: false })), error },
+      status,
+    );
   }
 
   router.get('/:id', async (req, res) => {
@@ -132,14 +163,20 @@ export function paymentsRouter(container: ServiceResolver): Router {
   });
 
   async function renderPayment(id: string, res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
-    if (!PAYMENT_ID.test(id)) { renderNotFound(res); return; }
+    if (!PAYMENT_ID.test(id)) {
+      renderNotFound(res);
+      return;
+    }
     const ctx = contextOf(res);
     const principal = principalOf(res);
     let payment;
     try {
       payment = await payments.retrieve(ctx, id);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
+      if (error instanceof TenderError && error.code === 'resource_not_found') {
+        renderNotFound(res);
+        return;
+      }
       throw error;
     }
     const timeline = await timelines.assemble(ctx, payment);
@@ -161,19 +198,31 @@ export function paymentsRouter(container: ServiceResolver): Router {
   // Step 1 of each action: a confirmation page that says exactly what will happen. Nothing changes yet.
   router.post('/:id/:action/review', async (req, res) => {
     const action = req.params.action as PaymentAction;
-    if (!ACTIONS.includes(action) || !PAYMENT_ID.test(req.params.id)) { renderNotFound(res); return; }
+    if (!ACTIONS.includes(action) || !PAYMENT_ID.test(req.params.id)) {
+      renderNotFound(res);
+      return;
+    }
     const ctx = contextOf(res);
     const principal = principalOf(res);
     let payment;
     try {
       payment = await payments.retrieve(ctx, req.params.id);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
+      if (error instanceof TenderError && error.code === 'resource_not_found') {
+        renderNotFound(res);
+        return;
+      }
       throw error;
     }
     const form = formOf(req);
     const allowed = paymentActionsOf(payment);
-    if (!allowed[action]) return renderPayment(payment.id, res, { error: { code: 'payment_invalid_state', message: `Cannot ${action} a payment that is ${payment.status}.` } }, 409);
+    if (!allowed[action])
+      return renderPayment(
+        payment.id,
+        res,
+        { error: { code: 'payment_invalid_state', message: `Cannot ${action} a payment that is ${payment.status}.` } },
+        409,
+      );
     let amount: number | undefined;
     if (action === 'refund' || (action === 'capture' && (form.amount ?? '') !== '')) {
       amount = parseFormAmount(form.amount ?? '', payment.currency);
@@ -198,11 +247,15 @@ export function paymentsRouter(container: ServiceResolver): Router {
   // Step 2: the confirmed action, through the payment and refund services.
   router.post('/:id/:action', async (req, res) => {
     const action = req.params.action as PaymentAction;
-    if (!ACTIONS.includes(action) || !PAYMENT_ID.test(req.params.id)) { renderNotFound(res); return; }
+    if (!ACTIONS.includes(action) || !PAYMENT_ID.test(req.params.id)) {
+      renderNotFound(res);
+      return;
+    }
     const id = req.params.id;
     const form = formOf(req);
     const formKey = form.form_key ?? '';
-    if (!FORM_KEY_PATTERN.test(formKey)) return renderPayment(id, res, { error: { code: 'parameter_invalid', message: 'Confirm the action on its confirmation page.' } }, 400);
+    if (!FORM_KEY_PATTERN.test(formKey))
+      return renderPayment(id, res, { error: { code: 'parameter_invalid', message: 'Confirm the action on its confirmation page.' } }, 400);
     const principal = principalOf(res);
     const actor = { ctx: contextOf(res), role: principal.role };
     try {
@@ -217,7 +270,10 @@ export function paymentsRouter(container: ServiceResolver): Router {
         await actions.refund(actor, id, amount, reason === '' ? undefined : reason, formKey);
       }
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
+      if (error instanceof TenderError && error.code === 'resource_not_found') {
+        renderNotFound(res);
+        return;
+      }
       const shown = pageErrorOf(error);
       return renderPayment(id, res, { error: shown }, shown.status);
     }

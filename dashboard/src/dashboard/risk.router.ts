@@ -50,7 +50,12 @@ export function riskRouter(container: ServiceResolver): Router {
         open: open.reviews.map(row),
         decided: decided.reviews.filter((r) => r.status !== 'open').map(row),
         rulesJson: JSON.stringify(rules.settings ?? {}, null, 2),
-        ruleSections: ruleSections((rules.settings ?? {}) as Record<string, unknown>, shapes(), extra.typed as Record<string, string> | undefined, (extra.rulesErrors ?? {}) as Record<string, string>),
+        ruleSections: ruleSections(
+          (rules.settings ?? {}) as Record<string, unknown>,
+          shapes(),
+          extra.typed as Record<string, string> | undefined,
+          (extra.rulesErrors ?? {}) as Record<string, string>,
+        ),
         rulesAction: '/dashboard/risk/rules',
         effectiveJson: JSON.stringify(rules.effective ?? {}, null, 2),
         rulesVersion: String(rules.version ?? 0),
@@ -68,37 +73,57 @@ export function riskRouter(container: ServiceResolver): Router {
     const decided = typeof req.query.decided === 'string' && REVIEW_ID.test(req.query.decided) ? req.query.decided : undefined;
     const result = typeof req.query.result === 'string' && RESULT.test(req.query.result) ? req.query.result : undefined;
     const paymentStatus = typeof req.query.payment_status === 'string' && PAYMENT_STATUS.test(req.query.payment_status) ? req.query.payment_status : '';
-    await renderRisk(res, { saved: req.query.saved === 'rules', ...(decided !== undefined && result !== undefined ? { decidedFlash: { id: decided, result, paymentStatus } } : {}) });
+    await renderRisk(res, {
+      saved: req.query.saved === 'rules',
+      ...(decided !== undefined && result !== undefined ? { decidedFlash: { id: decided, result, paymentStatus } } : {}),
+    });
   });
 
   // Step 1: what the decision will do, with the review's facts. Nothing changes yet.
   router.post('/reviews/:id/:decision/review', async (req, res) => {
     const id = String(req.params.id);
     const decision = reviewDecisionOf(req.params.decision);
-    if (!REVIEW_ID.test(id) || decision === undefined) { renderNotFound(res); return; }
+    if (!REVIEW_ID.test(id) || decision === undefined) {
+      renderNotFound(res);
+      return;
+    }
     let review;
     try {
       review = await reviews.retrieve(contextOf(res), id);
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
+      if (error instanceof TenderError && error.code === 'resource_not_found') {
+        renderNotFound(res);
+        return;
+      }
       throw error;
     }
     if (review.status !== 'open') return renderRisk(res, { error: { code: 'risk_review_closed', message: `The review is already ${review.status}.` } }, 409);
-    renderScreen(res, 'review-confirm', { title: `dash.review.confirm_title_${decision}`, decision, review: reviewRowView(review, principalOf(res).locale, await zoneOf(res)) });
+    renderScreen(res, 'review-confirm', {
+      title: `dash.review.confirm_title_${decision}`,
+      decision,
+      review: reviewRowView(review, principalOf(res).locale, await zoneOf(res)),
+    });
   });
 
   // Step 2: the confirmed decision.
   router.post('/reviews/:id/:decision', async (req, res) => {
     const id = String(req.params.id);
     const decision = reviewDecisionOf(req.params.decision);
-    if (!REVIEW_ID.test(id) || decision === undefined) { renderNotFound(res); return; }
-    if (!isConfirmed(formOf(req))) return renderRisk(res, { error: { code: 'confirmation_required', message: new TenderError('confirmation_required').message } }, 400);
+    if (!REVIEW_ID.test(id) || decision === undefined) {
+      renderNotFound(res);
+      return;
+    }
+    if (!isConfirmed(formOf(req)))
+      return renderRisk(res, { error: { code: 'confirmation_required', message: new TenderError('confirmation_required').message } }, 400);
     const ctx = contextOf(res);
     let outcome;
     try {
       outcome = decision === 'approve' ? await reviews.approve(ctx, id, 'merchant') : await reviews.reject(ctx, id, 'merchant');
     } catch (error) {
-      if (error instanceof TenderError && error.code === 'resource_not_found') { renderNotFound(res); return; }
+      if (error instanceof TenderError && error.code === 'resource_not_found') {
+        renderNotFound(res);
+        return;
+      }
       const shown = pageErrorOf(error);
       return renderRisk(res, { error: shown }, shown.status);
     }
@@ -108,9 +133,32 @@ export function riskRouter(container: ServiceResolver): Router {
   // The rules form: a dry run on recent payments (intent=preview) or a new version; bad fields change nothing.
   router.post('/rules', requireWebRole('owner', 'developer'), async (req, res) => {
     const form = formOf(req);
-    const outcome = await submitRules(form, { scope: { kind: 'merchant', ctx: contextOf(res) }, rules: shapes(), ruleSets, preview, locale: principalOf(res).locale });
-    if (outcome.kind === 'saved') { res.redirect(303, '/dashboard/risk?saved=rules'); return; }
-    if (outcome.kind === 'refused') return renderRisk(res, { typed: form, rulesErrors: outcome.errors, error: { code: 'parameter_invalid', message: Object.entries(outcome.errors).map(([k, v]) => `${k}: ${v}`).join('; ') } }, outcome.status);
+    const outcome = await submitRules(form, {
+      scope: { kind: 'merchant', ctx: contextOf(res) },
+      rules: shapes(),
+      ruleSets,
+      preview,
+      locale: principalOf(res).locale,
+    });
+    if (outcome.kind === 'saved') {
+      res.redirect(303, '/dashboard/risk?saved=rules');
+      return;
+    }
+    if (outcome.kind === 'refused')
+      return renderRisk(
+        res,
+        {
+          typed: form,
+          rulesErrors: outcome.errors,
+          error: {
+            code: 'parameter_invalid',
+            message: Object.entries(outcome.errors)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join('; '),
+          },
+        },
+        outcome.status,
+      );
     await renderRisk(res, { typed: form, rulesPreview: outcome.preview, previewLimit: form.preview_limit ?? '' });
   });
 

@@ -28,7 +28,9 @@ export class SupportRefundLimits {
   ) {}
 
   async list(ctx: MerchantContext): Promise<SupportRefundLimit[]> {
-    const rows: Array<Record<string, unknown>> = await this.db('support_refund_limits').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode }).orderBy('currency');
+    const rows: Array<Record<string, unknown>> = await this.db('support_refund_limits')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode })
+      .orderBy('currency');
     return rows.map((r) => ({ currency: String(r.currency), maxAmount: toMinorUnits(r.max_amount) }));
   }
 

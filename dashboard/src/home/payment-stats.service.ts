@@ -71,7 +71,13 @@ export class PaymentStatsService {
       .count({ n: '*' })
       .sum({ total: 'amount' })
       .groupByRaw('1, 2, 3')) as BucketRow[];
-    const buckets = rows.map((r) => ({ day: Number(r.day) * DAY_MS, currency: r.currency, status: r.status as PaymentStatus, n: Number(r.n), total: Number(r.total ?? 0) }));
+    const buckets = rows.map((r) => ({
+      day: Number(r.day) * DAY_MS,
+      currency: r.currency,
+      status: r.status as PaymentStatus,
+      n: Number(r.n),
+      total: Number(r.total ?? 0),
+    }));
 
     const declines = (await this.db('payments')
       .where({ merchant_id: merchantId, livemode })
@@ -89,7 +95,12 @@ export class PaymentStatsService {
       const inDay = buckets.filter((b) => b.day === t);
       const volume: Record<string, number> = {};
       for (const b of inDay.filter((x) => APPROVED.includes(x.status))) volume[b.currency] = (volume[b.currency] ?? 0) + b.total;
-      daily.push({ day: t, volume, approved: sum(inDay.filter((x) => APPROVED.includes(x.status)).map((x) => x.n)), declined: sum(inDay.filter((x) => DECLINED.includes(x.status)).map((x) => x.n)) });
+      daily.push({
+        day: t,
+        volume,
+        approved: sum(inDay.filter((x) => APPROVED.includes(x.status)).map((x) => x.n)),
+        declined: sum(inDay.filter((x) => DECLINED.includes(x.status)).map((x) => x.n)),
+      });
     }
     return {
       today: periodFigures(buckets, todayStart, tomorrow),

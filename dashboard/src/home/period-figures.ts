@@ -59,10 +59,18 @@ export function periodFigures(buckets: readonly StatusBucket[], from: number, to
     if (DECLINED.includes(b.status)) c.declined += b.n;
     byCurrency.set(b.currency, c);
   }
-  const currencies = [...byCurrency.entries()].map(([currency, c]) => ({ currency, ...c })).sort((a, b) => b.count - a.count || a.currency.localeCompare(b.currency));
+  const currencies = [...byCurrency.entries()]
+    .map(([currency, c]) => ({ currency, ...c }))
+    .sort((a, b) => b.count - a.count || a.currency.localeCompare(b.currency));
   const approved = sum(currencies.map((c) => c.approved));
   const decided = approved + sum(currencies.map((c) => c.declined));
-  return { from, to, currencies, count: sum(currencies.map((c) => c.count)), approvalBasisPoints: decided === 0 ? undefined : Math.round((approved * 10_000) / decided) };
+  return {
+    from,
+    to,
+    currencies,
+    count: sum(currencies.map((c) => c.count)),
+    approvalBasisPoints: decided === 0 ? undefined : Math.round((approved * 10_000) / decided),
+  };
 }
 
 export function sum(values: readonly number[]): number {

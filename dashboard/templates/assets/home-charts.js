@@ -25,24 +25,72 @@
       height: 220,
       legend: { show: true },
       // Days are UTC days on the server; draw them as such whatever the browser's zone.
-      tzDate: function (ts) { return window.uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
+      tzDate: function (ts) {
+        return window.uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC');
+      },
       scales: { x: { time: true }, y: range ? { range: range } : {} },
-      axes: [{}, { values: function (_u, ticks) { return ticks.map(format); }, size: 60 }],
-      series: [{ label: dayLabel, value: function (_u, v) { return v == null ? '—' : dayFormat.format(new Date(v * 1000)); } }, { label: el.getAttribute('data-label') || '', stroke: color, fill: color + '22', width: 2, spanGaps: false, value: function (_u, v) { return v == null ? '—' : format(v); } }],
+      axes: [
+        {},
+        {
+          values: function (_u, ticks) {
+            return ticks.map(format);
+          },
+          size: 60,
+        },
+      ],
+      series: [
+        {
+          label: dayLabel,
+          value: function (_u, v) {
+            return v == null ? '—' : dayFormat.format(new Date(v * 1000));
+          },
+        },
+        {
+          label: el.getAttribute('data-label') || '',
+          stroke: color,
+          fill: color + '22',
+          width: 2,
+          spanGaps: false,
+          value: function (_u, v) {
+            return v == null ? '—' : format(v);
+          },
+        },
+      ],
     };
     var chart = new window.uPlot(options, [data.days, values], el);
     el.setAttribute('data-rendered', 'true');
     charts.push({ chart: chart, el: el });
   }
 
-  make('chart-volume', (data.volume || []).map(function (v) { return v / scale; }), '#1f5eff', function (v) { return number.format(v); });
-  make('chart-approval', (data.approvalBasisPoints || []).map(function (v) { return v == null ? null : v / 100; }), '#1b7f3b', function (v) { return v == null ? '—' : v.toFixed(0) + '%'; }, [0, 100]);
+  make(
+    'chart-volume',
+    (data.volume || []).map(function (v) {
+      return v / scale;
+    }),
+    '#1f5eff',
+    function (v) {
+      return number.format(v);
+    },
+  );
+  make(
+    'chart-approval',
+    (data.approvalBasisPoints || []).map(function (v) {
+      return v == null ? null : v / 100;
+    }),
+    '#1b7f3b',
+    function (v) {
+      return v == null ? '—' : v.toFixed(0) + '%';
+    },
+    [0, 100],
+  );
 
   var pending = 0;
   window.addEventListener('resize', function () {
     clearTimeout(pending);
     pending = setTimeout(function () {
-      charts.forEach(function (c) { c.chart.setSize({ width: widthOf(c.el), height: 220 }); });
+      charts.forEach(function (c) {
+        c.chart.setSize({ width: widthOf(c.el), height: 220 });
+      });
     }, 100);
   });
 })();

@@ -8,7 +8,12 @@ import { loadTender } from '@tender/js';
 const SHOP_API = '/shop-api';
 
 async function shopApi<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(SHOP_API, { method: 'POST', credentials: 'include', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(SHOP_API, {
+    method: 'POST',
+    credentials: 'include',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data: T };
   return body.data;
 }

@@ -17,7 +17,20 @@ import { adminCertificateRoutes } from './http/admin-certificates.routes';
 import { accountsTables } from './migrations/001-accounts-tables';
 
 /** This plugin's services, one instance each per gateway (the CA caches its key; the verifier its CRL state). */
-const SINGLETONS = [CertificateAuthority, CertificateRepository, CertificateIssuer, CertificateVerifier, CrlPublisher, PayerService, AccountPaymentSettings, AccountPage, AccountPaymentMethod, SignedRequestAuthenticator, TlsClientCertificateAuthenticator, CaDirectory] as const;
+const SINGLETONS = [
+  CertificateAuthority,
+  CertificateRepository,
+  CertificateIssuer,
+  CertificateVerifier,
+  CrlPublisher,
+  PayerService,
+  AccountPaymentSettings,
+  AccountPage,
+  AccountPaymentMethod,
+  SignedRequestAuthenticator,
+  TlsClientCertificateAuthenticator,
+  CaDirectory,
+] as const;
 
 /**
  * @tender/plugin-accounts: payments from a payer's personal account, proven by a
@@ -51,9 +64,20 @@ export const plugin = definePlugin({
     ctx.registerCertificateAuthenticator(TlsClientCertificateAuthenticator);
     ctx.registerValue<PayerCertificateDirectory>(PAYER_CERTIFICATE_DIRECTORY, directoryOf(ctx));
     // Built at the first request: the routers resolve services, which the start phase allows.
-    ctx.registerRoutes('/', routerOnFirstRequest(() => caRoutes(ctx)), { publicPaths: ['/ca'] });
-    ctx.registerRoutes('/pay-account', routerOnFirstRequest(() => payAccountRoutes(ctx)), { publicPaths: ['/pay-account'] });
-    ctx.registerAdminRoutes('/', routerOnFirstRequest(() => adminCertificateRoutes(ctx)));
+    ctx.registerRoutes(
+      '/',
+      routerOnFirstRequest(() => caRoutes(ctx)),
+      { publicPaths: ['/ca'] },
+    );
+    ctx.registerRoutes(
+      '/pay-account',
+      routerOnFirstRequest(() => payAccountRoutes(ctx)),
+      { publicPaths: ['/pay-account'] },
+    );
+    ctx.registerAdminRoutes(
+      '/',
+      routerOnFirstRequest(() => adminCertificateRoutes(ctx)),
+    );
     ctx.registerReadinessCheck({ name: 'certificate_authority', check: () => ctx.resolve(CertificateAuthority).readiness() });
     return {
       async start() {

@@ -77,7 +77,13 @@ export function sendAssistAnswer(res: Response, format: AssistFormat, shape: Ass
  * // <result firstcode="2" secondcode="2" count="0" message="Wrong Login or Password."></result>
  * ```
  */
-export function sendAssistFailure(res: Response, format: AssistFormat, error: AssistError, shape: AssistAnswerShape | string = 'result', empty: AssistRecord = {}): void {
+export function sendAssistFailure(
+  res: Response,
+  format: AssistFormat,
+  error: AssistError,
+  shape: AssistAnswerShape | string = 'result',
+  empty: AssistRecord = {},
+): void {
   const s = typeof shape === 'string' ? { root: shape } : shape;
   send(res, format, renderAssist(format, layoutOf(s), failureHead(error), s.flat === true ? [empty] : []));
 }

@@ -23,19 +23,37 @@ export const ASSIST_ERRORS = {
   format_unsupported: { firstcode: 5, secondcode: 105, message: 'Format must be 1 (CSV), 3 (XML) or 5 (JSON).' },
   operation_unknown: { firstcode: 5, secondcode: 106, message: 'No such Assist operation here.' },
   payment_not_found: { firstcode: 7, secondcode: 400, message: 'No such payment (AS400).' },
-  invalid_state: { firstcode: 7, secondcode: 1, message: 'The operation is not possible in the order\'s current state.' },
+  invalid_state: { firstcode: 7, secondcode: 1, message: "The operation is not possible in the order's current state." },
   amount_too_large: { firstcode: 7, secondcode: 2, message: 'The amount is larger than what can be charged or returned.' },
   bank_declined: { firstcode: 7, secondcode: 3, message: 'The bank declined the operation.' },
-  merchant_unavailable: { firstcode: 7, secondcode: 4, message: 'The merchant cannot take payments now (suspended, not live, or its test mode has ended); nothing was charged.' },
+  merchant_unavailable: {
+    firstcode: 7,
+    secondcode: 4,
+    message: 'The merchant cannot take payments now (suspended, not live, or its test mode has ended); nothing was charged.',
+  },
   bank_unavailable: { firstcode: 9, secondcode: 1, message: 'The bank could not complete the operation now (AS998).' },
   system_error: { firstcode: 9, secondcode: 0, message: 'System error (AS998).' },
   // One order number, one payment; per-merchant limits; rp.cfm (issue 21 items 5, 7, 8).
   order_paid: { firstcode: 7, secondcode: 5, message: 'This OrderNumber is already paid; an order is paid once. Use a new OrderNumber for a new payment.' },
-  order_changed: { firstcode: 7, secondcode: 6, message: 'This OrderNumber was posted before with other terms; an order\'s amount, currency and Delay cannot change. Post it unchanged, or use a new OrderNumber.' },
+  order_changed: {
+    firstcode: 7,
+    secondcode: 6,
+    message:
+      "This OrderNumber was posted before with other terms; an order's amount, currency and Delay cannot change. Post it unchanged, or use a new OrderNumber.",
+  },
   order_closed: { firstcode: 7, secondcode: 7, message: 'This OrderNumber was canceled; use a new OrderNumber.' },
-  return_url_refused: { firstcode: 5, secondcode: 107, message: 'The return URL points to a host the merchant has not listed in its Assist settings (return_url_hosts).' },
+  return_url_refused: {
+    firstcode: 5,
+    secondcode: 107,
+    message: 'The return URL points to a host the merchant has not listed in its Assist settings (return_url_hosts).',
+  },
   recurring_unavailable: { firstcode: 7, secondcode: 8, message: 'Recurring payments (rp.cfm) are not available: this gateway does not keep saved cards.' },
-  recurring_not_allowed: { firstcode: 7, secondcode: 9, message: 'The first order did not save its card for recurring payments, the card is no longer saved, or the payment is outside the limits agreed with the buyer.' },
+  recurring_not_allowed: {
+    firstcode: 7,
+    secondcode: 9,
+    message:
+      'The first order did not save its card for recurring payments, the card is no longer saved, or the payment is outside the limits agreed with the buyer.',
+  },
 } as const;
 
 export type AssistErrorCode = keyof typeof ASSIST_ERRORS;

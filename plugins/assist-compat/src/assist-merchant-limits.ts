@@ -20,7 +20,10 @@ const hostPattern = z
   .string()
   .max(253)
   .transform((h) => h.toLowerCase())
-  .refine((h) => /^(\*\.)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(h) && !/^\*\.[^.]+$/.test(h), 'must be a host name such as shop.example.com or *.example.com (no scheme, port or path; a wildcard needs at least two labels after it)');
+  .refine(
+    (h) => /^(\*\.)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(h) && !/^\*\.[^.]+$/.test(h),
+    'must be a host name such as shop.example.com or *.example.com (no scheme, port or path; a wildcard needs at least two labels after it)',
+  );
 
 /**
  * The per-merchant limits as the settings API takes them: in PUT (omitted: kept, or
@@ -78,5 +81,7 @@ function stringList(value: unknown): readonly string[] {
 export function returnHostAllowed(limits: AssistMerchantLimits, url: string): boolean {
   if (!URL.canParse(url)) return false;
   const host = new URL(url).hostname.toLowerCase();
-  return limits.returnUrlHosts.some((allowed) => (allowed.startsWith('*.') ? host.endsWith(allowed.slice(1)) && host.length > allowed.length - 1 : host === allowed));
+  return limits.returnUrlHosts.some((allowed) =>
+    allowed.startsWith('*.') ? host.endsWith(allowed.slice(1)) && host.length > allowed.length - 1 : host === allowed,
+  );
 }

@@ -39,7 +39,10 @@ export class AssistMoneyOperations {
   async charge(merchant: AssistMerchant, payment: Payment, amount: number | undefined): Promise<Payment> {
     if (alreadyCharged(payment, amount)) return payment;
     if (payment.status !== 'authorized') {
-      throw new AssistError('invalid_state', `The order is ${assistOrderState(payment)}: only a Delayed (authorized, not yet charged) order can be charged, once.`);
+      throw new AssistError(
+        'invalid_state',
+        `The order is ${assistOrderState(payment)}: only a Delayed (authorized, not yet charged) order can be charged, once.`,
+      );
     }
     if (amount !== undefined && amount > payment.amount) {
       throw new AssistError('amount_too_large', `At most ${money(payment.amount, payment.currency)} (the authorized amount) can be charged.`);
@@ -73,7 +76,8 @@ export class AssistMoneyOperations {
       case 'pending':
       case 'declined':
       case 'failed':
-        if (amount !== undefined && amount !== payment.amount) throw new AssistError('amount_invalid', `An unpaid order is closed in full: send no Amount or the whole ${money(payment.amount, payment.currency)}.`);
+        if (amount !== undefined && amount !== payment.amount)
+          throw new AssistError('amount_invalid', `An unpaid order is closed in full: send no Amount or the whole ${money(payment.amount, payment.currency)}.`);
         return this.void(merchant, payment);
       default:
         throw new AssistError('invalid_state', `The order is ${assistOrderState(payment)}: wait for its result, then cancel it.`);
@@ -95,7 +99,12 @@ export class AssistMoneyOperations {
     if (amount === undefined && left <= 0) return payment;
     if (amount !== undefined && (await this.recentRefundOf(merchant, payment, amount))) return payment;
     if (amount !== undefined && amount > left) {
-      throw new AssistError('amount_too_large', left <= 0 ? 'Everything charged on this order has been returned already.' : `At most ${money(left, payment.currency)} can still be returned on this order.`);
+      throw new AssistError(
+        'amount_too_large',
+        left <= 0
+          ? 'Everything charged on this order has been returned already.'
+          : `At most ${money(left, payment.currency)} can still be returned on this order.`,
+      );
     }
     const refundAmount = amount ?? left;
     // Two identical calls at once start from the same refund state: one key, one refund.

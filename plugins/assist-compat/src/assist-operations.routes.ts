@@ -68,7 +68,11 @@ export function assistOperationRoutes(container: ServiceResolver): Router {
   }
 
   /** Runs an operation and answers in the request's Format (XML when absent), errors included. */
-  function handle(endpoint: Endpoint, operation: (fields: AssistFields, merchant: AssistMerchant) => Promise<Outcome>, extra?: (merchant: AssistMerchant) => (p: Payment) => AssistRecord) {
+  function handle(
+    endpoint: Endpoint,
+    operation: (fields: AssistFields, merchant: AssistMerchant) => Promise<Outcome>,
+    extra?: (merchant: AssistMerchant) => (p: Payment) => AssistRecord,
+  ) {
     return async (req: Request, res: Response): Promise<void> => {
       const fields = assistFields(req.body);
       let format: AssistFormat = 'xml';

@@ -56,7 +56,8 @@ export class AssistOrderBook {
     } catch (error) {
       await this.release(ctx, row);
       // A concurrent post of the same order made its payment with other details (a recurring order's customer).
-      if (error instanceof TenderError && error.code === 'idempotency_key_reused') throw new AssistError('invalid_state', 'The same order is being created by another request; ask for its state with orderstate.cfm.');
+      if (error instanceof TenderError && error.code === 'idempotency_key_reused')
+        throw new AssistError('invalid_state', 'The same order is being created by another request; ask for its state with orderstate.cfm.');
       throw error;
     }
   }
@@ -66,7 +67,10 @@ export class AssistOrderBook {
     const existing = await this.find(ctx, terms.orderNumber);
     if (existing !== undefined) return existing;
     // An order paid before this table existed keeps its payment (the newest one of that order number).
-    const legacy = await this.db('payments').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, order_id: terms.orderNumber }).orderBy('seq', 'desc').first();
+    const legacy = await this.db('payments')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, order_id: terms.orderNumber })
+      .orderBy('seq', 'desc')
+      .first();
     const bound = legacy === undefined ? terms : termsOfPayment(paymentFromRow(legacy), terms.kind);
     try {
       await this.db('assist_orders').insert({
@@ -95,7 +99,13 @@ export class AssistOrderBook {
       seq: Number(row.seq),
       paymentId: row.payment_id === null ? null : String(row.payment_id),
       createdAt: Number(row.created_at),
-      terms: { orderNumber, amount: Number(row.amount), currency: String(row.currency), twoStage: Boolean(row.two_stage), kind: row.kind === 'recurring' ? 'recurring' : 'order' },
+      terms: {
+        orderNumber,
+        amount: Number(row.amount),
+        currency: String(row.currency),
+        twoStage: Boolean(row.two_stage),
+        kind: row.kind === 'recurring' ? 'recurring' : 'order',
+      },
     };
   }
 
@@ -107,14 +117,21 @@ export class AssistOrderBook {
   private async markedPayment(ctx: MerchantContext, row: OrderRow): Promise<Payment | undefined> {
     const found = await this.db('payments')
       .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, order_id: row.terms.orderNumber })
-      .andWhere((q) => q.where({ create_idempotency_key: keyOf(row.terms.orderNumber) }).orWhere((freed) => freed.whereNull('create_idempotency_key').andWhere('created_at', '>=', row.createdAt)))
+      .andWhere((q) =>
+        q
+          .where({ create_idempotency_key: keyOf(row.terms.orderNumber) })
+          .orWhere((freed) => freed.whereNull('create_idempotency_key').andWhere('created_at', '>=', row.createdAt)),
+      )
       .orderBy('seq', 'asc')
       .first();
     return found === undefined ? undefined : paymentFromRow(found);
   }
 
   private async record(ctx: MerchantContext, row: OrderRow, payment: Payment): Promise<Payment> {
-    await this.db('assist_orders').where({ seq: row.seq, merchant_id: ctx.merchantId, livemode: ctx.livemode }).whereNull('payment_id').update({ payment_id: payment.id });
+    await this.db('assist_orders')
+      .where({ seq: row.seq, merchant_id: ctx.merchantId, livemode: ctx.livemode })
+      .whereNull('payment_id')
+      .update({ payment_id: payment.id });
     const now = await this.find(ctx, row.terms.orderNumber);
     // Recorded by a concurrent post meanwhile: by the same idempotency key that is this very payment.
     return now?.paymentId === null || now?.paymentId === undefined || now.paymentId === payment.id ? payment : this.payment(ctx, now.paymentId);
@@ -154,6 +171,7 @@ function assertSameTerms(bound: AssistOrderTerms, posted: AssistOrderTerms): voi
   const differs: string[] = [];
   if (bound.amount !== posted.amount || bound.currency !== posted.currency) differs.push('amount or currency');
   if (bound.twoStage !== posted.twoStage) differs.push('Delay (one- or two-stage)');
-  if (bound.kind !== posted.kind) differs.push(bound.kind === 'recurring' ? 'kind (it is a recurring payment of rp.cfm)' : 'kind (it is an order of order.cfm)');
+  if (bound.kind !== posted.kind)
+    differs.push(bound.kind === 'recurring' ? 'kind (it is a recurring payment of rp.cfm)' : 'kind (it is an order of order.cfm)');
   if (differs.length > 0) throw new AssistError('order_changed', `Its ${differs.join(' and ')} differ from the first post of this OrderNumber.`);
 }

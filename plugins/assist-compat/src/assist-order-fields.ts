@@ -48,7 +48,13 @@ export function assistOrderFields(merchant: AssistMerchant, order: AssistOrderSo
     lastname: order.metadata.assist_lastname ?? '',
     email: order.metadata.assist_email ?? '',
     packetdate: packetDate(order.updatedAt),
-    checkvalue: responseCheckvalue(merchant.salt, { merchantId: merchant.assistMerchantId, orderNumber: order.orderId, orderAmount: orderamount, orderCurrency: order.currency, orderState: orderstate }),
+    checkvalue: responseCheckvalue(merchant.salt, {
+      merchantId: merchant.assistMerchantId,
+      orderNumber: order.orderId,
+      orderAmount: orderamount,
+      orderCurrency: order.currency,
+      orderState: orderstate,
+    }),
   };
 }
 

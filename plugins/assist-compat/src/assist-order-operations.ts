@@ -60,9 +60,9 @@ export class AssistOrderOperations {
         amount: toMinorUnits(row.amount),
         currency: String(row.currency),
         adapterCode: String(row.adapter_code),
-        authorizationCode: (row.authorization_code) ?? null,
-        failureCode: (row.failure_code) ?? null,
-        failureMessage: (row.failure_message) ?? null,
+        authorizationCode: row.authorization_code ?? null,
+        failureCode: row.failure_code ?? null,
+        failureMessage: row.failure_message ?? null,
         createdAt: Number(row.created_at),
       });
     }

@@ -1,5 +1,6 @@
 /** Assist's order states, as shop modules compare them. */
-export type AssistOrderState = 'In Process' | 'Delayed' | 'Approved' | 'PartialApproved' | 'PartialDelayed' | 'Canceled' | 'PartialCanceled' | 'Declined' | 'Timeout';
+export type AssistOrderState =
+  'In Process' | 'Delayed' | 'Approved' | 'PartialApproved' | 'PartialDelayed' | 'Canceled' | 'PartialCanceled' | 'Declined' | 'Timeout';
 
 /** The part of a payment its Assist state depends on (a Payment or a payment event's view). */
 export interface PaymentStateFacts {

@@ -27,7 +27,11 @@ export function assistOrderRoutes(container: ServiceResolver): Router {
     if (merchant === undefined) throw new AssistError('merchant_unknown');
     const input = parseOrderRequest(fields, merchant);
     const recurring = container.resolve(AssistRecurringService);
-    const { payment, paymentUrl } = await orders().open(merchant, input, input.recurring ? () => recurring.customerForFirstOrder(merchant, input.orderNumber) : undefined);
+    const { payment, paymentUrl } = await orders().open(
+      merchant,
+      input,
+      input.recurring ? () => recurring.customerForFirstOrder(merchant, input.orderNumber) : undefined,
+    );
     const expiresAt = payment.createdAt + container.resolve<TenderConfig>(CONFIG).pageTtlMs;
     return { url: paymentUrl, fields: payrequestRecord(merchant, payment, paymentUrl, expiresAt) };
   }

@@ -80,7 +80,10 @@ export class AssistOrderService {
   }
 
   async byOrderNumber(merchant: AssistMerchant, orderNumber: string): Promise<Payment[]> {
-    const rows = await this.db('payments').where({ merchant_id: merchant.merchantId, livemode: merchant.livemode, order_id: orderNumber }).orderBy('seq', 'asc').limit(LISTING_LIMIT);
+    const rows = await this.db('payments')
+      .where({ merchant_id: merchant.merchantId, livemode: merchant.livemode, order_id: orderNumber })
+      .orderBy('seq', 'asc')
+      .limit(LISTING_LIMIT);
     return rows.map(paymentFromRow);
   }
 
@@ -102,7 +105,7 @@ export class AssistOrderService {
       .whereIn('kind', ['authorize', 'sale'])
       .orderBy('seq', 'desc')
       .first();
-    return (row?.authorization_code) ?? '';
+    return row?.authorization_code ?? '';
   }
 
   /** charge.cfm: captures a two-stage payment, in full or in part. */

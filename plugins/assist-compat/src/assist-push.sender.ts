@@ -1,5 +1,17 @@
 import { inject, injectable } from 'tsyringe';
-import { BackgroundJob, CLOCK, Clock, DATABASE, Database, JobScheduler, LOGGER, Logger, OutboundHttpClient, PaymentView, isUniqueViolation } from '@tender/core';
+import {
+  BackgroundJob,
+  CLOCK,
+  Clock,
+  DATABASE,
+  Database,
+  JobScheduler,
+  LOGGER,
+  Logger,
+  OutboundHttpClient,
+  PaymentView,
+  isUniqueViolation,
+} from '@tender/core';
 import { AssistSettingsService } from './assist-settings.service';
 import { AssistOrderService } from './assist-order.service';
 import { AssistOrderSource, assistOrderFields } from './assist-order-fields';
@@ -21,7 +33,15 @@ export interface AssistPushOptions {
 export const DEFAULT_PUSH_OPTIONS: AssistPushOptions = { intervalMs: 2000, retryBaseMs: 30_000, maxDelayMs: 3600_000, maxAttempts: 12, timeoutMs: 10_000 };
 
 /** Payment events whose new state the shop is told about. */
-const PUSHED_EVENTS = ['payment.authorized', 'payment.captured', 'payment.declined', 'payment.failed', 'payment.canceled', 'payment.partially_refunded', 'payment.refunded'];
+const PUSHED_EVENTS = [
+  'payment.authorized',
+  'payment.captured',
+  'payment.declined',
+  'payment.failed',
+  'payment.canceled',
+  'payment.partially_refunded',
+  'payment.refunded',
+];
 const BATCH = 50;
 /** No transaction stays open this long, so an event older than this has every earlier seq committed. */
 const SETTLED_MS = 10 * 60_000;
@@ -131,7 +151,10 @@ export class AssistPushSender {
    * collected (the last batch was not full).
    */
   private async advanceWatermarks(now: number): Promise<void> {
-    const merchants = await this.db('assist_merchants').where({ enabled: true }).whereNotNull('result_url').select('merchant_id', 'livemode', 'events_after_seq');
+    const merchants = await this.db('assist_merchants')
+      .where({ enabled: true })
+      .whereNotNull('result_url')
+      .select('merchant_id', 'livemode', 'events_after_seq');
     for (const m of merchants) {
       const row = await this.db('events')
         .where({ merchant_id: m.merchant_id, livemode: m.livemode })
@@ -140,13 +163,20 @@ export class AssistPushSender {
         .first();
       const settled = Number(row?.seq ?? 0);
       if (settled > Number(m.events_after_seq)) {
-        await this.db('assist_merchants').where({ merchant_id: m.merchant_id }).andWhere('events_after_seq', '<', settled).update({ events_after_seq: settled });
+        await this.db('assist_merchants')
+          .where({ merchant_id: m.merchant_id })
+          .andWhere('events_after_seq', '<', settled)
+          .update({ events_after_seq: settled });
       }
     }
   }
 
   private async due(): Promise<Array<Record<string, unknown>>> {
-    const pushes = await this.db('assist_pushes').where({ status: 'pending' }).andWhere('next_attempt_at', '<=', this.clock.now()).orderBy('seq', 'asc').limit(BATCH);
+    const pushes = await this.db('assist_pushes')
+      .where({ status: 'pending' })
+      .andWhere('next_attempt_at', '<=', this.clock.now())
+      .orderBy('seq', 'asc')
+      .limit(BATCH);
     const waiting = new Set<string>();
     const ready: Array<Record<string, unknown>> = [];
     for (const p of pushes) {
@@ -175,7 +205,13 @@ export class AssistPushSender {
     const delay = Math.min(this.options.retryBaseMs * 2 ** (attempts - 1), this.options.maxDelayMs);
     await this.db('assist_pushes')
       .where({ seq: push.seq })
-      .update({ status: giveUp ? 'failed' : 'pending', attempts, last_error: error.slice(0, 500), next_attempt_at: this.clock.now() + delay, updated_at: this.clock.now() });
+      .update({
+        status: giveUp ? 'failed' : 'pending',
+        attempts,
+        last_error: error.slice(0, 500),
+        next_attempt_at: this.clock.now() + delay,
+        updated_at: this.clock.now(),
+      });
     this.logger.warn({ push: Number(push.seq), payment: String(push.payment_id), attempts, error, gaveUp: giveUp }, 'assist push not accepted');
     return false;
   }
@@ -184,11 +220,16 @@ export class AssistPushSender {
   private async send(push: Record<string, unknown>): Promise<string | undefined> {
     const merchant = await this.settings.findByMerchant({ merchantId: String(push.merchant_id), livemode: Boolean(push.livemode) });
     if (merchant === undefined || merchant.resultUrl === null) return 'the merchant has no Assist result URL any more';
-    const event = await this.db('events').where({ seq: Number(push.event_seq) }).first();
+    const event = await this.db('events')
+      .where({ seq: Number(push.event_seq) })
+      .first();
     if (event === undefined) return 'the payment event of this push is gone';
     const view = (JSON.parse(String(event.data)) as { object: PaymentView }).object;
     const order = orderSourceOfView(view);
-    const fields = { merchant_id: merchant.assistMerchantId, ...assistOrderFields(merchant, order, await this.orders.approvalCode({ id: view.id, merchantId: merchant.merchantId, livemode: merchant.livemode })) };
+    const fields = {
+      merchant_id: merchant.assistMerchantId,
+      ...assistOrderFields(merchant, order, await this.orders.approvalCode({ id: view.id, merchantId: merchant.merchantId, livemode: merchant.livemode })),
+    };
     try {
       const response = await this.outbound.request({
         purpose: 'merchant_push',

@@ -31,8 +31,14 @@ const rpSchema = z.object({
   ordernumber: fields.identifier(128),
   orderamount: z.string().max(32).optional(),
   amount: z.string().max(32).optional(),
-  ordercurrency: z.string().regex(/^[A-Za-z]{3}$/).optional(),
-  currency: z.string().regex(/^[A-Za-z]{3}$/).optional(),
+  ordercurrency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/)
+    .optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/)
+    .optional(),
   ordercomment: fields.line(256).optional(),
 });
 
@@ -64,7 +70,9 @@ export class AssistRecurringService {
 
   /** A customer for a first order that saves its card (RecurringIndicator=1). */
   async customerForFirstOrder(merchant: AssistMerchant, orderNumber: string): Promise<string> {
-    return this.savedCards.get().createCustomer(contextOf(merchant), { description: `Assist order ${orderNumber}`, metadata: { assist_order_number: orderNumber } });
+    return this.savedCards
+      .get()
+      .createCustomer(contextOf(merchant), { description: `Assist order ${orderNumber}`, metadata: { assist_order_number: orderNumber } });
   }
 
   async charge(merchant: AssistMerchant, posted: AssistFields): Promise<Payment> {
@@ -76,7 +84,8 @@ export class AssistRecurringService {
     const f = parsed.data;
     const currency = (f.ordercurrency ?? f.currency ?? '').toUpperCase();
     if (currency === '') throw new AssistError('parameter_invalid', 'OrderCurrency (or Currency) is required.');
-    if (f.ordercurrency !== undefined && f.currency !== undefined && f.ordercurrency.toUpperCase() !== f.currency.toUpperCase()) throw new AssistError('parameter_invalid', 'OrderCurrency and Currency differ.');
+    if (f.ordercurrency !== undefined && f.currency !== undefined && f.ordercurrency.toUpperCase() !== f.currency.toUpperCase())
+      throw new AssistError('parameter_invalid', 'OrderCurrency and Currency differ.');
     if (!merchant.currencies.includes(currency)) throw new AssistError('currency_unsupported', `This merchant accepts ${merchant.currencies.join(', ')}.`);
     const amount = this.amountOf(f.orderamount, f.amount, currency);
     const access = this.savedCards.get();
@@ -110,7 +119,8 @@ export class AssistRecurringService {
     if (text === undefined) throw new AssistError('parameter_invalid', 'OrderAmount (or Amount) is required.');
     const minor = parseAssistAmount(text, currency);
     if (minor === undefined) throw new AssistError('amount_invalid');
-    if (orderAmount !== undefined && amount !== undefined && parseAssistAmount(amount, currency) !== minor) throw new AssistError('parameter_invalid', 'OrderAmount and Amount differ.');
+    if (orderAmount !== undefined && amount !== undefined && parseAssistAmount(amount, currency) !== minor)
+      throw new AssistError('parameter_invalid', 'OrderAmount and Amount differ.');
     return minor;
   }
 
@@ -125,7 +135,8 @@ export class AssistRecurringService {
     if (currency !== first.currency) refuse(`Recurring payments are in the first order's currency (${first.currency}).`);
     if (terms.assist_recurring_min !== undefined && amount < Number(terms.assist_recurring_min)) refuse('The amount is below RecurringMinAmount.');
     if (terms.assist_recurring_max !== undefined && amount > Number(terms.assist_recurring_max)) refuse('The amount is above RecurringMaxAmount.');
-    if (terms.assist_recurring_max_date !== undefined && this.clock.now() >= Date.parse(`${terms.assist_recurring_max_date}T00:00:00Z`) + 24 * 3600_000) refuse('RecurringMaxDate has passed.');
+    if (terms.assist_recurring_max_date !== undefined && this.clock.now() >= Date.parse(`${terms.assist_recurring_max_date}T00:00:00Z`) + 24 * 3600_000)
+      refuse('RecurringMaxDate has passed.');
     if (terms.assist_recurring_period_days !== undefined && (await this.tooSoon(first, Number(terms.assist_recurring_period_days)))) {
       refuse(`RecurringPeriod: the last recurring payment was less than ${terms.assist_recurring_period_days} days ago.`);
     }

@@ -46,7 +46,10 @@ const orderSchema = z.object({
   email: z.string().max(128).email().optional(),
   firstname: fields.line(70).optional(),
   lastname: fields.line(70).optional(),
-  mobilephone: z.string().regex(/^\+?[0-9 ()-]{5,20}$/).optional(),
+  mobilephone: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{5,20}$/)
+    .optional(),
   url_return: returnUrl.optional(),
   url_return_ok: returnUrl.optional(),
   url_return_no: returnUrl.optional(),
@@ -54,8 +57,14 @@ const orderSchema = z.object({
   recurringindicator: z.enum(['0', '1']).optional(),
   recurringminamount: z.string().max(32).optional(),
   recurringmaxamount: z.string().max(32).optional(),
-  recurringperiod: z.string().regex(/^\d{1,4}$/, 'must be a number of days').optional(),
-  recurringmaxdate: z.string().regex(/^\d{2}\.\d{2}\.\d{4}$/, 'must be a date as dd.mm.yyyy').optional(),
+  recurringperiod: z
+    .string()
+    .regex(/^\d{1,4}$/, 'must be a number of days')
+    .optional(),
+  recurringmaxdate: z
+    .string()
+    .regex(/^\d{2}\.\d{2}\.\d{4}$/, 'must be a date as dd.mm.yyyy')
+    .optional(),
 });
 
 /** The Merchant_ID a request names; without one nothing else can be checked. */
@@ -95,7 +104,11 @@ export function parseOrderRequest(fields: AssistFields, merchant: AssistMerchant
   const amount = parseAssistAmount(f.orderamount, currency);
   if (amount === undefined) throw new AssistError('amount_invalid');
   // The checkvalue does not cover the return URLs: without this a signed form could be re-posted with a phishing one.
-  for (const [name, url] of [['URL_RETURN', f.url_return], ['URL_RETURN_OK', f.url_return_ok], ['URL_RETURN_NO', f.url_return_no]] as const) {
+  for (const [name, url] of [
+    ['URL_RETURN', f.url_return],
+    ['URL_RETURN_OK', f.url_return_ok],
+    ['URL_RETURN_NO', f.url_return_no],
+  ] as const) {
     if (url !== undefined && !returnHostAllowed(merchant, url)) throw new AssistError('return_url_refused', `${name} is on ${new URL(url).hostname}.`);
   }
   const metadata: Record<string, string> = {};
@@ -145,7 +158,8 @@ function recurringTerms(f: z.output<typeof orderSchema>, currency: string): Reco
   if (f.recurringmaxdate !== undefined) {
     const [day, month, year] = f.recurringmaxdate.split('.').map(Number) as [number, number, number];
     const ms = Date.UTC(year, month - 1, day);
-    if (new Date(ms).getUTCDate() !== day || new Date(ms).getUTCMonth() !== month - 1) throw new AssistError('parameter_invalid', 'RecurringMaxDate is not a valid date.');
+    if (new Date(ms).getUTCDate() !== day || new Date(ms).getUTCMonth() !== month - 1)
+      throw new AssistError('parameter_invalid', 'RecurringMaxDate is not a valid date.');
     terms.assist_recurring_max_date = new Date(ms).toISOString().slice(0, 10);
   }
   return terms;
@@ -155,7 +169,8 @@ function recurringTerms(f: z.output<typeof orderSchema>, currency: string): Reco
 export function parseOperationAmount(fields: AssistFields, paymentCurrency: string): number | undefined {
   if (fields.amount === undefined && fields.currency === undefined) return undefined;
   if (fields.amount === undefined || fields.currency === undefined) throw new AssistError('parameter_invalid', 'Amount and Currency go together.');
-  if (fields.currency.toUpperCase() !== paymentCurrency) throw new AssistError('currency_unsupported', `Only the order's currency (${paymentCurrency}) can be used.`);
+  if (fields.currency.toUpperCase() !== paymentCurrency)
+    throw new AssistError('currency_unsupported', `Only the order's currency (${paymentCurrency}) can be used.`);
   const amount = parseAssistAmount(fields.amount, paymentCurrency);
   if (amount === undefined) throw new AssistError('amount_invalid');
   return amount;
@@ -168,7 +183,8 @@ export function parseListingDate(fields: AssistFields, prefix: 'start' | 'end'):
   const parts = DATE_PARTS.map((p) => fields[`${prefix}${p}`]);
   if (parts.every((p) => p === undefined)) return undefined;
   const [year, month, day, hour, min] = parts.map((p) => (p === undefined ? undefined : /^\d{1,4}$/.test(p) ? Number(p) : NaN));
-  if (year === undefined || month === undefined || day === undefined) throw new AssistError('parameter_invalid', `${prefix}Year, ${prefix}Month and ${prefix}Day go together.`);
+  if (year === undefined || month === undefined || day === undefined)
+    throw new AssistError('parameter_invalid', `${prefix}Year, ${prefix}Month and ${prefix}Day go together.`);
   const ms = Date.UTC(year, month - 1, day, hour ?? 0, min ?? 0);
   const check = new Date(ms);
   if (Number.isNaN(ms) || check.getUTCDate() !== day || check.getUTCMonth() !== month - 1 || (hour ?? 0) > 23 || (min ?? 0) > 59) {

@@ -51,6 +51,9 @@ export function assistMerchantRoutes(container: ServiceResolver): Router {
 async function ownSettings(container: ServiceResolver, res: Response): Promise<AssistSettingsView> {
   const caller = callerOf(res);
   const view = await container.resolve(AssistSettingsService).view(caller.merchantId);
-  if (view.testmode === caller.livemode) throw new TenderError('resource_not_found', { message: `Assist is set up in ${view.testmode ? 'test' : 'live'} mode; use a ${view.testmode ? 'test' : 'live'} key.` });
+  if (view.testmode === caller.livemode)
+    throw new TenderError('resource_not_found', {
+      message: `Assist is set up in ${view.testmode ? 'test' : 'live'} mode; use a ${view.testmode ? 'test' : 'live'} key.`,
+    });
   return view;
 }

@@ -1,6 +1,23 @@
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
-import { CLOCK, Clock, DATABASE, Database, KEY_RING, KeyRing, MerchantContext, MerchantService, OutboundHttpClient, OutboundRefusal, TenderError, fields, textRule, inTransaction, isUniqueViolation, notFound } from '@tender/core';
+import {
+  CLOCK,
+  Clock,
+  DATABASE,
+  Database,
+  KEY_RING,
+  KeyRing,
+  MerchantContext,
+  MerchantService,
+  OutboundHttpClient,
+  OutboundRefusal,
+  TenderError,
+  fields,
+  textRule,
+  inTransaction,
+  isUniqueViolation,
+  notFound,
+} from '@tender/core';
 import { hashPassword, openSalt, passwordMatches, sealSalt } from './assist-secrets';
 import { AssistLimitsInput, AssistMerchantLimits, DEFAULT_LIMITS, assistLimitsSchema, currenciesOf, hostsOf, limitsRow } from './assist-merchant-limits';
 
@@ -95,11 +112,18 @@ export class AssistSettingsService {
         if (updated === 0) {
           // Only what happens from now on is pushed, not the merchant's history.
           const last = await trx('events').max({ seq: 'seq' }).first();
-          await trx('assist_merchants').insert({ ...limitsRow(DEFAULT_LIMITS), ...row, merchant_id: merchantId, events_after_seq: Number(last?.seq ?? 0), created_at: now });
+          await trx('assist_merchants').insert({
+            ...limitsRow(DEFAULT_LIMITS),
+            ...row,
+            merchant_id: merchantId,
+            events_after_seq: Number(last?.seq ?? 0),
+            created_at: now,
+          });
         }
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new TenderError('parameter_invalid', { param: 'assist_merchant_id', message: 'This Assist Merchant_ID belongs to another merchant.' });
+      if (isUniqueViolation(error))
+        throw new TenderError('parameter_invalid', { param: 'assist_merchant_id', message: 'This Assist Merchant_ID belongs to another merchant.' });
       throw error;
     }
     return this.view(merchantId);
@@ -112,7 +136,10 @@ export class AssistSettingsService {
   async updateLimits(merchantId: string, input: AssistLimitsInput): Promise<AssistSettingsView> {
     await this.view(merchantId);
     const patch = limitsRow(input);
-    if (Object.keys(patch).length > 0) await this.db('assist_merchants').where({ merchant_id: merchantId }).update({ ...patch, updated_at: this.clock.now() });
+    if (Object.keys(patch).length > 0)
+      await this.db('assist_merchants')
+        .where({ merchant_id: merchantId })
+        .update({ ...patch, updated_at: this.clock.now() });
     return this.view(merchantId);
   }
 
@@ -138,7 +165,9 @@ export class AssistSettingsService {
   /** The enabled merchant with this Merchant_ID, or undefined. */
   async findEnabled(assistMerchantId: string): Promise<AssistMerchant | undefined> {
     if (!/^\d{1,12}$/.test(assistMerchantId)) return undefined;
-    const row = await this.db('assist_merchants').where({ assist_merchant_id: Number(assistMerchantId), enabled: true }).first();
+    const row = await this.db('assist_merchants')
+      .where({ assist_merchant_id: Number(assistMerchantId), enabled: true })
+      .first();
     return row === undefined ? undefined : this.toMerchant(row);
   }
 
@@ -171,7 +200,12 @@ export class AssistSettingsService {
       merchantId,
       livemode: Boolean(row.livemode),
       assistMerchantId: String(row.assist_merchant_id),
-      salt: openSalt(this.keys, merchantId, { keyVersion: String(row.salt_key_version), iv: String(row.salt_iv), tag: String(row.salt_tag), ciphertext: String(row.salt_ciphertext) }),
+      salt: openSalt(this.keys, merchantId, {
+        keyVersion: String(row.salt_key_version),
+        iv: String(row.salt_iv),
+        tag: String(row.salt_tag),
+        ciphertext: String(row.salt_ciphertext),
+      }),
       checkvalueRequired: Boolean(row.checkvalue_required),
       resultUrl: (row.result_url as string | null) ?? null,
       currencies: currenciesOf(row),

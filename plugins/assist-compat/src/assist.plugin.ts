@@ -29,7 +29,13 @@ export const ASSIST_OPERATION_PATHS = ['/orderstate', '/orderresult', '/charge',
 
 /** The plugin's options (the result push to shops), with these defaults. */
 export function assistOptionsSchema(defaults: AssistPushOptions = DEFAULT_PUSH_OPTIONS) {
-  const ms = (fallback: number) => z.number().int().min(1).max(24 * 3600_000).default(fallback);
+  const ms = (fallback: number) =>
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 3600_000)
+      .default(fallback);
   return z.object({
     intervalMs: ms(defaults.intervalMs),
     retryBaseMs: ms(defaults.retryBaseMs),

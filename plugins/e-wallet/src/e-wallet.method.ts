@@ -23,13 +23,27 @@ export class EWalletPaymentMethod implements PaymentMethod<EWalletInput> {
   readonly capability = WALLET_CAPABILITY;
   readonly page: ButtonMethodPage;
 
-  constructor(private readonly publicUrl: string, private readonly currencies: readonly string[], private readonly sandboxAdapter: string | undefined) {
+  constructor(
+    private readonly publicUrl: string,
+    private readonly currencies: readonly string[],
+    private readonly sandboxAdapter: string | undefined,
+  ) {
     this.page = new ButtonMethodPage({
       name: 'e-wallet',
       offered: (payment) => currencies.includes(payment.currency) && payment.captureMethod === 'automatic',
       texts: {
-        en: { title: 'E-wallet', hint: 'You will confirm the payment on the wallet\'s page.', button: 'Pay with the wallet', unavailable: 'The wallet is not available for this payment.' },
-        ru: { title: 'Электронный кошелёк', hint: 'Вы подтвердите оплату на странице кошелька.', button: 'Оплатить кошельком', unavailable: 'Оплата кошельком недоступна для этого платежа.' },
+        en: {
+          title: 'E-wallet',
+          hint: "You will confirm the payment on the wallet's page.",
+          button: 'Pay with the wallet',
+          unavailable: 'The wallet is not available for this payment.',
+        },
+        ru: {
+          title: 'Электронный кошелёк',
+          hint: 'Вы подтвердите оплату на странице кошелька.',
+          button: 'Оплатить кошельком',
+          unavailable: 'Оплата кошельком недоступна для этого платежа.',
+        },
         ar: { title: 'المحفظة الإلكترونية', hint: 'ستؤكد الدفع على صفحة المحفظة.', button: 'ادفع بالمحفظة', unavailable: 'المحفظة غير متاحة لهذه العملية.' },
       },
     });
@@ -37,12 +51,27 @@ export class EWalletPaymentMethod implements PaymentMethod<EWalletInput> {
 
   async instrument(_input: EWalletInput, context: InstrumentContext): Promise<PaymentInstrument> {
     const { payment } = context;
-    if (!this.currencies.includes(payment.currency)) throw new TenderError('payment_method_unavailable', { param: 'payment_method.type', message: `The e-wallet takes ${this.currencies.join(', ')}; this payment is in ${payment.currency}.` });
-    if (payment.captureMethod !== 'automatic') throw new TenderError('payment_method_unavailable', { param: 'payment_method.type', message: 'A wallet payment is captured at once: it needs capture_method automatic.' });
-    if (context.offSession) throw new TenderError('payment_method_unavailable', { param: 'payment_method.type', message: 'A wallet payment needs the buyer: it cannot be merchant-initiated.' });
+    if (!this.currencies.includes(payment.currency))
+      throw new TenderError('payment_method_unavailable', {
+        param: 'payment_method.type',
+        message: `The e-wallet takes ${this.currencies.join(', ')}; this payment is in ${payment.currency}.`,
+      });
+    if (payment.captureMethod !== 'automatic')
+      throw new TenderError('payment_method_unavailable', {
+        param: 'payment_method.type',
+        message: 'A wallet payment is captured at once: it needs capture_method automatic.',
+      });
+    if (context.offSession)
+      throw new TenderError('payment_method_unavailable', {
+        param: 'payment_method.type',
+        message: 'A wallet payment needs the buyer: it cannot be merchant-initiated.',
+      });
     return {
       // The wallet sends the buyer back to the payment's own page, which shows the outcome.
-      bank: { kind: 'fields', fields: { return_url: `${this.publicUrl}/pay/${payment.pageToken}`, description: payment.description ?? `Order ${payment.orderId}` } },
+      bank: {
+        kind: 'fields',
+        fields: { return_url: `${this.publicUrl}/pay/${payment.pageToken}`, description: payment.description ?? `Order ${payment.orderId}` },
+      },
       ...(payment.livemode || this.sandboxAdapter === undefined ? {} : { issuerAdapter: this.sandboxAdapter }),
       record: async () => undefined,
     };

@@ -28,7 +28,9 @@ export const plugin = definePlugin({
   setup(ctx) {
     const { clock, database, config } = ctx.core;
     const settler = (): AwaitedPaymentSettler => ctx.resolve(AwaitedPaymentSettler);
-    const wallet = ctx.options.sandbox ? new SandboxWallet(database, clock, ctx.options.sandboxSecret ?? randomBytes(32).toString('hex'), config.publicUrl) : undefined;
+    const wallet = ctx.options.sandbox
+      ? new SandboxWallet(database, clock, ctx.options.sandboxSecret ?? randomBytes(32).toString('hex'), config.publicUrl)
+      : undefined;
     ctx.registerPaymentMethod(new EWalletPaymentMethod(config.publicUrl, ctx.options.currencies, wallet?.code));
     if (wallet !== undefined) {
       ctx.registerBankAdapter(new WalletAdapter(wallet, clock, ctx.options.ttlMinutes * 60_000));

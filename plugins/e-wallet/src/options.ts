@@ -8,7 +8,10 @@ import { z } from 'zod';
  */
 export const eWalletOptions = z.object({
   ttlMinutes: z.number().int().min(1).max(1440).default(30),
-  currencies: z.array(z.string().regex(/^[A-Z]{3}$/)).min(1).default(['RUB']),
+  currencies: z
+    .array(z.string().regex(/^[A-Z]{3}$/))
+    .min(1)
+    .default(['RUB']),
   sandbox: z.boolean().default(true),
   sandboxSecret: z.string().min(32).max(200).optional(),
 });

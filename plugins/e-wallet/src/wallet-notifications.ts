@@ -13,11 +13,23 @@ import { WalletProvider } from './wallet-provider';
  * const answer = await receiveWalletNotification(wallet, settler, rawBody, (name) => req.get(name));
  * ```
  */
-export async function receiveWalletNotification(wallet: WalletProvider, settler: AwaitedPaymentSettler, raw: Buffer, header: (name: string) => string | undefined): Promise<{ status: number; body: NotificationAnswer['body'] }> {
+export async function receiveWalletNotification(
+  wallet: WalletProvider,
+  settler: AwaitedPaymentSettler,
+  raw: Buffer,
+  header: (name: string) => string | undefined,
+): Promise<{ status: number; body: NotificationAnswer['body'] }> {
   const notice = wallet.verifyNotification(raw, header);
   if (notice === undefined) return { status: 401, body: { error: 'signature_invalid' } };
   const outcome = notice.event === 'payment.succeeded' ? 'paid' : 'refused';
-  return settler.settleNotification({ adapterCode: wallet.code, reference: notice.reference, amount: notice.amount, currency: notice.currency, outcome, bankReference: notice.walletPaymentId });
+  return settler.settleNotification({
+    adapterCode: wallet.code,
+    reference: notice.reference,
+    amount: notice.amount,
+    currency: notice.currency,
+    outcome,
+    bankReference: notice.walletPaymentId,
+  });
 }
 
 /** POST /plugins/e-wallet/notifications/<adapter code> for each wallet, the raw body kept for the signature. */

@@ -14,7 +14,13 @@ import { WALLET_CAPABILITY, WalletAdapter } from './wallet.adapter';
  * assertConforms(await runWalletProviderConformance({ wallet, clock, currency: 'RUB', livemode: false, complete: (ref, o) => testWallet.decide(ref, o) }));
  * ```
  */
-export function runWalletProviderConformance(subject: { readonly wallet: WalletProvider; readonly clock: Clock; readonly currency: string; readonly livemode: boolean; complete(reference: string, outcome: 'paid' | 'rejected'): Promise<void> }): Promise<ConformanceReport> {
+export function runWalletProviderConformance(subject: {
+  readonly wallet: WalletProvider;
+  readonly clock: Clock;
+  readonly currency: string;
+  readonly livemode: boolean;
+  complete(reference: string, outcome: 'paid' | 'rejected'): Promise<void>;
+}): Promise<ConformanceReport> {
   return checkAwaitedPaymentAdapter({
     adapter: new WalletAdapter(subject.wallet, subject.clock, 30 * 60_000),
     capability: WALLET_CAPABILITY,

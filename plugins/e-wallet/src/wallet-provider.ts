@@ -67,6 +67,13 @@ export interface WalletProvider {
     readonly connection: BankConnectionTerms;
   }): Promise<WalletPaymentCreated | WalletPaymentRefused>;
   status(request: { readonly reference: string; readonly livemode: boolean; readonly connection: BankConnectionTerms }): Promise<WalletPaymentStatus>;
-  refund(request: { readonly reference: string; readonly originalReference: string; readonly amount: number; readonly currency: string; readonly livemode: boolean; readonly connection: BankConnectionTerms }): Promise<'succeeded' | 'canceled' | 'pending'>;
+  refund(request: {
+    readonly reference: string;
+    readonly originalReference: string;
+    readonly amount: number;
+    readonly currency: string;
+    readonly livemode: boolean;
+    readonly connection: BankConnectionTerms;
+  }): Promise<'succeeded' | 'canceled' | 'pending'>;
   verifyNotification(raw: Buffer, header: (name: string) => string | undefined): WalletNotification | undefined;
 }

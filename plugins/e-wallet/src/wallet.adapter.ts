@@ -1,4 +1,16 @@
-import { AwaitedMethodAdapter, AwaitedMethodTexts, AwaitedPaymentStatus, AwaitedRefundStatus, BankResult, Clock, ContractRequirement, InquiryRequest, InstrumentPaymentRequest, RefundRequest, webUrl } from '@tender/core';
+import {
+  AwaitedMethodAdapter,
+  AwaitedMethodTexts,
+  AwaitedPaymentStatus,
+  AwaitedRefundStatus,
+  BankResult,
+  Clock,
+  ContractRequirement,
+  InquiryRequest,
+  InstrumentPaymentRequest,
+  RefundRequest,
+  webUrl,
+} from '@tender/core';
 import { WalletProvider } from './wallet-provider';
 
 /** The bank capability of wallet payments; only adapters that list it are offered the `e_wallet` method. */
@@ -27,7 +39,11 @@ const WALLET_TEXTS: AwaitedMethodTexts = {
  * ```
  */
 export class WalletAdapter extends AwaitedMethodAdapter {
-  constructor(readonly wallet: WalletProvider, private readonly clock: Clock, private readonly ttlMs: number) {
+  constructor(
+    readonly wallet: WalletProvider,
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+  ) {
     super(wallet, WALLET_CAPABILITY, WALLET_TEXTS);
   }
 
@@ -35,13 +51,21 @@ export class WalletAdapter extends AwaitedMethodAdapter {
     const returnUrl = request.instrument.return_url;
     if (returnUrl === undefined) throw new Error('a wallet payment needs the instrument field return_url');
     const created = await this.wallet.createPayment({
-      reference: request.reference, paymentId: request.paymentId, amount: request.amount, currency: request.currency, livemode: request.livemode,
-      description: (request.instrument.description ?? request.paymentId).slice(0, 128), returnUrl, expiresAt: this.clock.now() + this.ttlMs, connection: request.connection,
+      reference: request.reference,
+      paymentId: request.paymentId,
+      amount: request.amount,
+      currency: request.currency,
+      livemode: request.livemode,
+      description: (request.instrument.description ?? request.paymentId).slice(0, 128),
+      returnUrl,
+      expiresAt: this.clock.now() + this.ttlMs,
+      connection: request.connection,
     });
     if (created.kind !== 'created') return this.notRegistered(created);
     // The page links to it: only an http(s) address is a place to send a buyer.
     const url = webUrl(created.redirectUrl);
-    if (url === null) return { kind: 'technical_failure', reason: 'processing_error', rawCode: 'bad_redirect', message: 'The wallet answered an address that is not http(s).' };
+    if (url === null)
+      return { kind: 'technical_failure', reason: 'processing_error', rawCode: 'bad_redirect', message: 'The wallet answered an address that is not http(s).' };
     return { kind: 'action_required', expiresAt: created.expiresAt, nextAction: { type: 'redirect_to_url', url } };
   }
 
@@ -53,14 +77,29 @@ export class WalletAdapter extends AwaitedMethodAdapter {
   }
 
   protected async refundStatus(request: RefundRequest): Promise<AwaitedRefundStatus> {
-    const status = await this.wallet.refund({ reference: request.reference, originalReference: request.original.reference, amount: request.amount, currency: request.currency, livemode: request.livemode, connection: request.connection });
+    const status = await this.wallet.refund({
+      reference: request.reference,
+      originalReference: request.original.reference,
+      amount: request.amount,
+      currency: request.currency,
+      livemode: request.livemode,
+      connection: request.connection,
+    });
     return status === 'canceled' ? 'refused' : status;
   }
 
   contractRequirements(): readonly ContractRequirement[] {
     return [
-      { code: 'wallet_shop_account', title: 'Wallet shop account', description: 'A shop account at the wallet (shop id and secret key) with payments by redirect enabled.' },
-      { code: 'wallet_notification_url', title: 'Notification address', description: 'The wallet sends its HTTP notifications to the gateway\'s /plugins/e-wallet/notifications address.' },
+      {
+        code: 'wallet_shop_account',
+        title: 'Wallet shop account',
+        description: 'A shop account at the wallet (shop id and secret key) with payments by redirect enabled.',
+      },
+      {
+        code: 'wallet_notification_url',
+        title: 'Notification address',
+        description: "The wallet sends its HTTP notifications to the gateway's /plugins/e-wallet/notifications address.",
+      },
     ];
   }
 }

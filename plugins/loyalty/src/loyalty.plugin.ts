@@ -40,16 +40,27 @@ export const plugin = definePlugin({
     ctx.registerMethodPartAddon(pointsAddon(db, store, points));
     // Accrual on capture, reversal on refunds, points back on failure: in the event's transaction.
     ctx.registerEventListener({
-      onEvent: (q, event) => points.onEvent(q, event, (tx, e) => ctx.core.payments.findIn(tx, { merchantId: e.merchantId, livemode: e.livemode }, e.objectId), ctx.core.clock.now()),
+      onEvent: (q, event) =>
+        points.onEvent(q, event, (tx, e) => ctx.core.payments.findIn(tx, { merchantId: e.merchantId, livemode: e.livemode }, e.objectId), ctx.core.clock.now()),
     });
     const merchantOwner = (_req: Request, res: Response): ProgramOwner => ({ kind: 'merchant', ctx: callerOf(res) });
     const operatorOwner = (req: Request): ProgramOwner => ({ kind: 'operator', livemode: req.query.livemode === 'true' });
-    const fingerprintOf = async (merchant: MerchantContext, paymentId: string): Promise<string | null> => (await ctx.core.payments.findIn(db(), merchant, paymentId))?.cardFingerprint ?? null;
-    ctx.registerApiRoutes('/loyalty', routerOnFirstRequest(() => loyaltyRoutes(merchantOwner, store, () => ctx.core.clock, fingerprintOf)));
-    ctx.registerAdminRoutes('/loyalty', routerOnFirstRequest(() => loyaltyRoutes(operatorOwner, store, () => ctx.core.clock)));
+    const fingerprintOf = async (merchant: MerchantContext, paymentId: string): Promise<string | null> =>
+      (await ctx.core.payments.findIn(db(), merchant, paymentId))?.cardFingerprint ?? null;
+    ctx.registerApiRoutes(
+      '/loyalty',
+      routerOnFirstRequest(() => loyaltyRoutes(merchantOwner, store, () => ctx.core.clock, fingerprintOf)),
+    );
+    ctx.registerAdminRoutes(
+      '/loyalty',
+      routerOnFirstRequest(() => loyaltyRoutes(operatorOwner, store, () => ctx.core.clock)),
+    );
     registerLoyaltyScreens(ctx, store);
     const expiry = new PointsExpiry(db, ledger);
     ctx.registerBackgroundJob(expiryJob(expiry, ctx.options.expiryScanIntervalMs, () => ctx.core.clock.now(), ctx.core.scheduler));
-    ctx.registerAdminRoutes('/loyalty/expire', Router().post('/', async (_req, res) => void res.json({ expired: await expiry.runOnce(ctx.core.clock.now()) })));
+    ctx.registerAdminRoutes(
+      '/loyalty/expire',
+      Router().post('/', async (_req, res) => void res.json({ expired: await expiry.runOnce(ctx.core.clock.now()) })),
+    );
   },
 });

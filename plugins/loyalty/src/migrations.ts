@@ -99,6 +99,16 @@ export const loyaltyTables: PluginMigration = {
     });
   },
   async down(db: Db): Promise<void> {
-    for (const table of ['loyalty_payment_cards', 'loyalty_entries', 'loyalty_movements', 'loyalty_cards', 'loyalty_accounts', 'loyalty_tiers', 'loyalty_rules', 'loyalty_programs']) await db.schema.dropTableIfExists(table);
+    for (const table of [
+      'loyalty_payment_cards',
+      'loyalty_entries',
+      'loyalty_movements',
+      'loyalty_cards',
+      'loyalty_accounts',
+      'loyalty_tiers',
+      'loyalty_rules',
+      'loyalty_programs',
+    ])
+      await db.schema.dropTableIfExists(table);
   },
 };

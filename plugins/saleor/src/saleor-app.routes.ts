@@ -23,7 +23,7 @@ const installSchema = z.string().regex(/^sis_[A-Za-z0-9_-]{43}$/);
  * the secret of the declaration it installs; without it, register refuses.
  */
 export function saleorAppRoutes(container: ServiceResolver, verifier: SaleorSignatureVerifier): Router {
-    // Resolved at request time: the core's services are registered after the plugins.
+  // Resolved at request time: the core's services are registered after the plugins.
   const installations = (): SaleorInstallationService => container.resolve(SaleorInstallationService);
   const transactions = (): SaleorTransactionService => container.resolve(SaleorTransactionService);
   const savedCards = (): SaleorSavedCards => container.resolve(SaleorSavedCards);
@@ -31,7 +31,11 @@ export function saleorAppRoutes(container: ServiceResolver, verifier: SaleorSign
 
   router.get('/manifest', (req, res) => {
     const install = req.query.install === undefined ? undefined : installSchema.safeParse(req.query.install);
-    if (install !== undefined && !install.success) throw new TenderError('parameter_invalid', { param: 'install', message: 'This install link is damaged; copy the manifest URL again from the declaration.' });
+    if (install !== undefined && !install.success)
+      throw new TenderError('parameter_invalid', {
+        param: 'install',
+        message: 'This install link is damaged; copy the manifest URL again from the declaration.',
+      });
     res.json(saleorManifest(container.resolve<TenderConfig>(CONFIG).publicUrl, install?.data));
   });
 
@@ -46,7 +50,8 @@ export function saleorAppRoutes(container: ServiceResolver, verifier: SaleorSign
     router.post(`/webhooks/${hook.path}`, express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
       const apiUrl = saleorApiUrlOf(req.header('saleor-api-url'));
       const installation = await installations().byApiUrl(apiUrl);
-      if (installation === undefined || !installation.registered) throw new TenderError('signature_invalid', { message: 'This Saleor store is not registered with Tender.' });
+      if (installation === undefined || !installation.registered)
+        throw new TenderError('signature_invalid', { message: 'This Saleor store is not registered with Tender.' });
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       await verifier.verify(installation.saleorApiUrl, raw, req.header('saleor-signature') ?? '');
       let body: unknown;

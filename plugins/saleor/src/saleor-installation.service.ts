@@ -1,6 +1,22 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import { CLOCK, CONFIG, Clock, DATABASE, Database, KEY_RING, KeyRing, LOGGER, Logger, MerchantContext, TenderConfig, TenderError, WebhookUrlGuard, isUniqueViolation, notFound } from '@tender/core';
+import {
+  CLOCK,
+  CONFIG,
+  Clock,
+  DATABASE,
+  Database,
+  KEY_RING,
+  KeyRing,
+  LOGGER,
+  Logger,
+  MerchantContext,
+  TenderConfig,
+  TenderError,
+  WebhookUrlGuard,
+  isUniqueViolation,
+  notFound,
+} from '@tender/core';
 import { SaleorAppTokenVerifier } from './saleor-app-token.verifier';
 
 /** A merchant's Saleor store as the app knows it. */
@@ -72,12 +88,23 @@ export class SaleorInstallationService {
       throw error;
     }
     const secret = `sis_${randomBytes(32).toString('base64url')}`;
-    const row = { id: `sin_${randomBytes(18).toString('base64url')}`, merchant_id: ctx.merchantId, livemode: ctx.livemode, saleor_api_url: saleorApiUrl, install_secret_hash: hashSecret(secret), created_at: this.clock.now() };
+    const row = {
+      id: `sin_${randomBytes(18).toString('base64url')}`,
+      merchant_id: ctx.merchantId,
+      livemode: ctx.livemode,
+      saleor_api_url: saleorApiUrl,
+      install_secret_hash: hashSecret(secret),
+      created_at: this.clock.now(),
+    };
     try {
       await this.db('saleor_installations').insert(row);
     } catch (error) {
       // Unique per merchant and mode only: whether another merchant declared the URL is never told.
-      if (isUniqueViolation(error)) throw new TenderError('parameter_invalid', { param: 'saleor_api_url', message: 'You have already declared this Saleor store; delete that declaration to declare it again.' });
+      if (isUniqueViolation(error))
+        throw new TenderError('parameter_invalid', {
+          param: 'saleor_api_url',
+          message: 'You have already declared this Saleor store; delete that declaration to declare it again.',
+        });
       throw error;
     }
     return { ...view({ ...row, registered_at: null }), manifest_url: `${this.config.publicUrl}/saleor/manifest?install=${secret}` };
@@ -156,7 +183,12 @@ export class SaleorInstallationService {
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(Buffer.from(installationId));
     const ciphertext = Buffer.concat([cipher.update(authToken, 'utf8'), cipher.final()]);
-    return { token_key_version: keyVersion, token_iv: iv.toString('base64'), token_tag: cipher.getAuthTag().toString('base64'), token_ciphertext: ciphertext.toString('base64') };
+    return {
+      token_key_version: keyVersion,
+      token_iv: iv.toString('base64'),
+      token_tag: cipher.getAuthTag().toString('base64'),
+      token_ciphertext: ciphertext.toString('base64'),
+    };
   }
 }
 
@@ -167,10 +199,23 @@ function hashSecret(secret: string): string {
 }
 
 function installation(row: Row): SaleorInstallation {
-  return { id: String(row.id), merchantId: String(row.merchant_id), livemode: Boolean(row.livemode), saleorApiUrl: String(row.saleor_api_url), registered: row.registered_at !== null && row.registered_at !== undefined };
+  return {
+    id: String(row.id),
+    merchantId: String(row.merchant_id),
+    livemode: Boolean(row.livemode),
+    saleorApiUrl: String(row.saleor_api_url),
+    registered: row.registered_at !== null && row.registered_at !== undefined,
+  };
 }
 
 function view(row: Row): SaleorInstallationView {
   const registered = row.registered_at === null || row.registered_at === undefined ? null : new Date(Number(row.registered_at)).toISOString();
-  return { id: String(row.id), object: 'saleor_installation', saleor_api_url: String(row.saleor_api_url), registered_at: registered, livemode: Boolean(row.livemode), created_at: new Date(Number(row.created_at)).toISOString() };
+  return {
+    id: String(row.id),
+    object: 'saleor_installation',
+    saleor_api_url: String(row.saleor_api_url),
+    registered_at: registered,
+    livemode: Boolean(row.livemode),
+    created_at: new Date(Number(row.created_at)).toISOString(),
+  };
 }

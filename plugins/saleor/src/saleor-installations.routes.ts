@@ -20,7 +20,7 @@ export function saleorInstallationRoutes(container: ServiceResolver): Router {
     try {
       url = saleorApiUrlOf(input.saleor_api_url);
     } catch {
-      throw new TenderError('parameter_invalid', { param: 'saleor_api_url', message: 'saleor_api_url must be the http(s) URL of the store\'s GraphQL API.' });
+      throw new TenderError('parameter_invalid', { param: 'saleor_api_url', message: "saleor_api_url must be the http(s) URL of the store's GraphQL API." });
     }
     res.status(201).json(await installations().declare(callerOf(res), url));
   });

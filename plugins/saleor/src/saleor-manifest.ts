@@ -6,7 +6,12 @@ export const SALEOR_WEBHOOKS = [
   { event: 'TRANSACTION_REFUND_REQUESTED', path: 'transaction-refund-requested', type: 'TransactionRefundRequested', session: false },
   { event: 'TRANSACTION_CANCELATION_REQUESTED', path: 'transaction-cancelation-requested', type: 'TransactionCancelationRequested', session: false },
   { event: 'LIST_STORED_PAYMENT_METHODS', path: 'list-stored-payment-methods', type: 'ListStoredPaymentMethods', session: false },
-  { event: 'STORED_PAYMENT_METHOD_DELETE_REQUESTED', path: 'stored-payment-method-delete-requested', type: 'StoredPaymentMethodDeleteRequested', session: false },
+  {
+    event: 'STORED_PAYMENT_METHOD_DELETE_REQUESTED',
+    path: 'stored-payment-method-delete-requested',
+    type: 'StoredPaymentMethodDeleteRequested',
+    session: false,
+  },
 ] as const;
 
 function subscription(type: string, session: boolean): string {

@@ -9,7 +9,10 @@ const amount = z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/)
 
 export const sessionPayloadSchema = z.object({
   action: z.object({ amount, currency: z.string().min(3).max(3), actionType: z.enum(['CHARGE', 'AUTHORIZATION']) }),
-  transaction: z.object({ id: z.string().min(1).max(500).superRefine(textRule('identifier')), pspReference: z.string().max(200).superRefine(textRule('identifier')).nullish() }),
+  transaction: z.object({
+    id: z.string().min(1).max(500).superRefine(textRule('identifier')),
+    pspReference: z.string().max(200).superRefine(textRule('identifier')).nullish(),
+  }),
   sourceObject: z
     .object({
       __typename: z.string().max(64).superRefine(textRule('identifier')).optional(),
@@ -44,7 +47,10 @@ export const deleteStoredPaymentMethodSchema = listStoredPaymentMethodsSchema.ex
  * buyer present) and `setup_future_usage` (save the card paid on the hosted page).
  */
 export const sessionDataSchema = z.object({
-  payment_method: z.string().regex(/^pm_[0-9A-Za-z]{1,40}$/, "must be a saved card's id (pm_...)").optional(),
+  payment_method: z
+    .string()
+    .regex(/^pm_[0-9A-Za-z]{1,40}$/, "must be a saved card's id (pm_...)")
+    .optional(),
   setup_future_usage: z.enum(['on_session', 'off_session']).optional(),
 });
 

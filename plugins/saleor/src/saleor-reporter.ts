@@ -84,7 +84,12 @@ export class SaleorReporter {
         const total = refunds.reduce((sum, r) => sum + Number(r.amount), 0);
         if (total > outside) {
           // One event for what Saleor has not heard of yet, under the newest refund's id.
-          reports.push({ type: 'REFUND_SUCCESS', amount: total - outside, pspReference: String(refunds[refunds.length - 1].id), message: 'Refunded in Tender, outside Saleor' });
+          reports.push({
+            type: 'REFUND_SUCCESS',
+            amount: total - outside,
+            pspReference: String(refunds[refunds.length - 1].id),
+            message: 'Refunded in Tender, outside Saleor',
+          });
           outside = total;
         }
       }
@@ -133,7 +138,10 @@ export class SaleorReporter {
       const body = (response.json() ?? {}) as { data?: { transactionEventReport?: { errors?: unknown[] } }; errors?: unknown[] };
       const errors = [...(body.errors ?? []), ...(body.data?.transactionEventReport?.errors ?? [])];
       if (!response.ok || body.data?.transactionEventReport === undefined || errors.length > 0) {
-        this.logger.warn({ installation: installationId, payment: String(variables.pspReference), status: response.status, errors: JSON.stringify(errors).slice(0, 500) }, 'saleor refused a transaction report');
+        this.logger.warn(
+          { installation: installationId, payment: String(variables.pspReference), status: response.status, errors: JSON.stringify(errors).slice(0, 500) },
+          'saleor refused a transaction report',
+        );
         return false;
       }
       return true;
@@ -172,7 +180,14 @@ function statusReports(previous: string, p: Payment, actionType: string): Report
       // A voided authorization releases its amount; an unpaid payment closed in Tender failed.
       return previous === 'authorized'
         ? [{ ...base, type: 'CANCEL_SUCCESS', amount: p.amount, message: 'Canceled in Tender' }]
-        : [{ ...base, type: `${actionType === 'AUTHORIZATION' ? 'AUTHORIZATION' : 'CHARGE'}_FAILURE`, amount: p.amount, message: p.failureMessage ?? 'Canceled in Tender' }];
+        : [
+            {
+              ...base,
+              type: `${actionType === 'AUTHORIZATION' ? 'AUTHORIZATION' : 'CHARGE'}_FAILURE`,
+              amount: p.amount,
+              message: p.failureMessage ?? 'Canceled in Tender',
+            },
+          ];
     default:
       return [];
   }

@@ -69,7 +69,8 @@ export class SaleorSavedCards {
   async delete(inst: SaleorInstallation, userId: string, paymentMethodId: string): Promise<SaleorDeleteAnswer> {
     if (this.access === undefined) return { result: 'FAILED_TO_DELETE', error: 'Saved cards are not enabled on this Tender gateway.' };
     const customer = await this.customerOf(inst, userId);
-    const deleted = customer !== undefined && PAYMENT_METHOD_ID.test(paymentMethodId) && (await this.access.deleteCard(contextOf(inst), customer, paymentMethodId));
+    const deleted =
+      customer !== undefined && PAYMENT_METHOD_ID.test(paymentMethodId) && (await this.access.deleteCard(contextOf(inst), customer, paymentMethodId));
     return deleted ? { result: 'SUCCESSFULLY_DELETED' } : { result: 'FAILED_TO_DELETE', error: 'No such saved card for this user.' };
   }
 
@@ -79,8 +80,13 @@ export class SaleorSavedCards {
    * card, found or created. Throws TenderError (answered as the session's failure).
    */
   async customerForSession(inst: SaleorInstallation, userId: string | undefined, need: { savedCard: boolean; save: boolean }): Promise<string> {
-    if (this.access === undefined) throw new TenderError('parameter_unknown', { param: 'data.payment_method', message: 'Saved cards are not enabled on this Tender gateway.' });
-    if (userId === undefined) throw new TenderError('parameter_missing', { param: 'sourceObject.user', message: 'A saved card belongs to a signed-in Saleor user; this checkout has none.' });
+    if (this.access === undefined)
+      throw new TenderError('parameter_unknown', { param: 'data.payment_method', message: 'Saved cards are not enabled on this Tender gateway.' });
+    if (userId === undefined)
+      throw new TenderError('parameter_missing', {
+        param: 'sourceObject.user',
+        message: 'A saved card belongs to a signed-in Saleor user; this checkout has none.',
+      });
     const existing = await this.customerOf(inst, userId);
     if (existing !== undefined || need.savedCard) {
       if (existing === undefined) throw new TenderError('resource_not_found', { message: 'This Saleor user has no saved cards.' });
@@ -91,7 +97,9 @@ export class SaleorSavedCards {
 
   /** The user's customer, if one was created and not erased since. */
   private async customerOf(inst: SaleorInstallation, userId: string): Promise<string | undefined> {
-    const row = (await this.db()('saleor_customers').where({ installation_id: inst.id, saleor_user_id: userId, merchant_id: inst.merchantId, livemode: inst.livemode }).first()) as { customer_id: string } | undefined;
+    const row = (await this.db()('saleor_customers')
+      .where({ installation_id: inst.id, saleor_user_id: userId, merchant_id: inst.merchantId, livemode: inst.livemode })
+      .first()) as { customer_id: string } | undefined;
     if (row === undefined || this.access === undefined) return undefined;
     return (await this.access.customerExists(contextOf(inst), row.customer_id)) ? row.customer_id : undefined;
   }

@@ -103,7 +103,7 @@ export class SaleorSignatureVerifier {
     try {
       const response = await this.options.client.request({ purpose: 'platform_api', livemode, url, headers: { Accept: 'application/json' } });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      body = (response.json() ?? {});
+      body = response.json() ?? {};
     } catch {
       throw invalid(`the store's JWKS (${url.href}) could not be read`);
     }

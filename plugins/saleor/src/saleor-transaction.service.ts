@@ -1,5 +1,19 @@
 import { inject, injectable } from 'tsyringe';
-import { CLOCK, CONFIG, Clock, DATABASE, Database, MerchantContext, Payment, PaymentService, RefundService, TenderConfig, TenderError, parseInput, paymentView } from '@tender/core';
+import {
+  CLOCK,
+  CONFIG,
+  Clock,
+  DATABASE,
+  Database,
+  MerchantContext,
+  Payment,
+  PaymentService,
+  RefundService,
+  TenderConfig,
+  TenderError,
+  parseInput,
+  paymentView,
+} from '@tender/core';
 import { fromMinorUnits, toMinorUnits } from './saleor-amount';
 import { SaleorInstallation } from './saleor-installation.service';
 import { SaleorActionPayload, SaleorSessionPayload, SaleorSyncResponse, sessionDataSchema } from './saleor-payloads';
@@ -88,7 +102,10 @@ export class SaleorTransactionService {
   }
 
   /** The saved-card part of the session's `data`, with the user's customer; undefined when there is none. */
-  private async savedCardsOf(inst: SaleorInstallation, p: SaleorSessionPayload): Promise<{ customer: string; payment_method?: string; setup_future_usage?: 'on_session' | 'off_session' } | undefined> {
+  private async savedCardsOf(
+    inst: SaleorInstallation,
+    p: SaleorSessionPayload,
+  ): Promise<{ customer: string; payment_method?: string; setup_future_usage?: 'on_session' | 'off_session' } | undefined> {
     const data = parseInput(sessionDataSchema, { payment_method: p.data?.payment_method, setup_future_usage: p.data?.setup_future_usage });
     if (data.payment_method === undefined && data.setup_future_usage === undefined) return undefined;
     const need = { savedCard: data.payment_method !== undefined, save: data.setup_future_usage !== undefined };
@@ -169,7 +186,8 @@ export class SaleorTransactionService {
   }
 
   private async paymentOf(inst: SaleorInstallation, pspReference: string | null | undefined): Promise<Payment> {
-    if (typeof pspReference !== 'string' || !/^pay_[0-9A-Za-z]{1,40}$/.test(pspReference)) throw new TenderError('parameter_invalid', { param: 'transaction.pspReference' });
+    if (typeof pspReference !== 'string' || !/^pay_[0-9A-Za-z]{1,40}$/.test(pspReference))
+      throw new TenderError('parameter_invalid', { param: 'transaction.pspReference' });
     const link = await this.db('saleor_transactions').where({ payment_id: pspReference, installation_id: inst.id }).first();
     if (link === undefined) throw new TenderError('resource_not_found', { message: `No such Saleor transaction: '${pspReference}'.` });
     return this.payments.retrieve(contextOf(inst), pspReference);

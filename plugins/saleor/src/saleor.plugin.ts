@@ -45,13 +45,21 @@ export function createSaleorPlugin(defaults: SaleorPluginOptions = {}) {
     version: '0.1.0',
     coreRange: '^0.1.0',
     options: z.object({
-      intervalMs: z.number().int().min(1).max(24 * 3600_000).default(defaults.intervalMs ?? 2000),
+      intervalMs: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 3600_000)
+        .default(defaults.intervalMs ?? 2000),
     }),
     migrations: [saleorTables, saleorOutsideRefunds, saleorInstallSecrets, saleorCustomers],
     setup(ctx) {
       ctx.registerValue<SaleorReporterOptions>(SALEOR_REPORTER_OPTIONS, { intervalMs: ctx.options.intervalMs });
       ctx.registerValue(SaleorAppTokenVerifier, new SaleorAppTokenVerifier({ client: ctx.core.outbound }));
-      const savedCards = new SaleorSavedCards(() => ctx.core.database, () => ctx.core.clock.now());
+      const savedCards = new SaleorSavedCards(
+        () => ctx.core.database,
+        () => ctx.core.clock.now(),
+      );
       ctx.registerValue(SaleorSavedCards, savedCards);
       ctx.registerService(SaleorInstallationService);
       ctx.registerService(SaleorTransactionService);

@@ -17,7 +17,10 @@ export const savedCardsOptions = z.object({
   /** Buyer-present payments with a saved card ask the CVC again on the hosted page. */
   requireCvc: z.boolean().default(false),
   /** The version of the consent text the hosted page shows; recorded with every consent. Change it when you change the text. */
-  consentTextVersion: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/).default('2026-12-01'),
+  consentTextVersion: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,40}$/)
+    .default('2026-12-01'),
   /** Days after a soft decline when a schedule's charge is retried (schedules). */
   retryDays: dayList.default('1,3,5'),
   /** How many days before a saved card expires the `card.expiring` event and e-mail go out. */

@@ -72,9 +72,7 @@ export function savedCardsAccess(deps: SavedCardsDeps, customers: CustomerServic
     async listCards(ctx, customerId) {
       if ((await deps.customers.find(db, ctx, customerId)) === undefined) return [];
       const now = deps.core.clock.now();
-      return (await deps.cards.listForCustomer(db, ctx, customerId))
-        .filter((c) => !isExpired(c, now))
-        .map(summaryOf);
+      return (await deps.cards.listForCustomer(db, ctx, customerId)).filter((c) => !isExpired(c, now)).map(summaryOf);
     },
     async cardSavedBy(ctx, paymentId) {
       const id = await deps.consents.paymentMethodOf(db, ctx, paymentId);

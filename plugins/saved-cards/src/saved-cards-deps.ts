@@ -20,5 +20,12 @@ export interface SavedCardsDeps {
 }
 
 export function savedCardsDeps(core: CoreServices, options: SavedCardsOptions): SavedCardsDeps {
-  return { core, options, hooks: new CustomerDataHooks(), customers: new CustomerRepository(), cards: new SavedCardRepository(), consents: new ConsentRepository() };
+  return {
+    core,
+    options,
+    hooks: new CustomerDataHooks(),
+    customers: new CustomerRepository(),
+    cards: new SavedCardRepository(),
+    consents: new ConsentRepository(),
+  };
 }

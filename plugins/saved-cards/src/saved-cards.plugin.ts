@@ -39,10 +39,7 @@ export const plugin = definePlugin({
   version: '0.1.0',
   coreRange: '^0.1.0',
   options: savedCardsOptions,
-  migrations: [
-    savedCardsTables,
-    schedulesTables,
-  ],
+  migrations: [savedCardsTables, schedulesTables],
   setup(ctx) {
     ctx.registerValue<SavedCardsOptions>(SAVED_CARDS_OPTIONS, ctx.options);
     const deps = savedCardsDeps(ctx.core, ctx.options);
@@ -65,12 +62,28 @@ export const plugin = definePlugin({
     // E-mails the customer the payment's page when a merchant-initiated payment needs authentication.
     ctx.registerEventListener({ onEvent: (q, event) => actionMail.onEvent(q, event) });
     registerCustomerEmails(ctx);
-    ctx.registerApiRoutes('/', routerOnFirstRequest(() => customerRoutes(ctx, customers, cards)));
+    ctx.registerApiRoutes(
+      '/',
+      routerOnFirstRequest(() => customerRoutes(ctx, customers, cards)),
+    );
     ctx.registerApiRoutes('/', paymentMethodRoutes(cards));
-    ctx.registerApiRoutes('/', routerOnFirstRequest(() => setupAttemptRoutes(ctx, setups)));
+    ctx.registerApiRoutes(
+      '/',
+      routerOnFirstRequest(() => setupAttemptRoutes(ctx, setups)),
+    );
     // One process at a time (leases in the database), on a schedule shared by all of them.
-    ctx.registerBackgroundJob(ctx.core.scheduler.job({ name: 'saved-cards-expiry-notices', intervalMs: ctx.options.expiryScanIntervalMs, run: () => notices.runOnce() }));
-    ctx.registerBackgroundJob(ctx.core.scheduler.job({ name: 'saved-cards-setup-sweeper', intervalMs: ctx.options.setupSweepIntervalMs, run: async () => { await setups.sweep(); } }));
+    ctx.registerBackgroundJob(
+      ctx.core.scheduler.job({ name: 'saved-cards-expiry-notices', intervalMs: ctx.options.expiryScanIntervalMs, run: () => notices.runOnce() }),
+    );
+    ctx.registerBackgroundJob(
+      ctx.core.scheduler.job({
+        name: 'saved-cards-setup-sweeper',
+        intervalMs: ctx.options.setupSweepIntervalMs,
+        run: async () => {
+          await setups.sweep();
+        },
+      }),
+    );
 
     const schedules = registerSchedules(ctx, deps);
     registerSavedCardScreens(ctx, { customers: () => customerScreenSource(customers, cards), schedules: () => scheduleScreenSource(schedules) });

@@ -1,4 +1,15 @@
-import { AwaitedMethodAdapter, AwaitedMethodTexts, AwaitedPaymentStatus, AwaitedRefundStatus, BankResult, Clock, ContractRequirement, InquiryRequest, InstrumentPaymentRequest, RefundRequest } from '@tender/core';
+import {
+  AwaitedMethodAdapter,
+  AwaitedMethodTexts,
+  AwaitedPaymentStatus,
+  AwaitedRefundStatus,
+  BankResult,
+  Clock,
+  ContractRequirement,
+  InquiryRequest,
+  InstrumentPaymentRequest,
+  RefundRequest,
+} from '@tender/core';
 import { SbpBank } from './sbp-bank';
 import { qrImageDataUrl } from './qr-image';
 
@@ -29,14 +40,27 @@ const SBP_TEXTS: AwaitedMethodTexts = {
  * ```
  */
 export class SbpBankAdapter extends AwaitedMethodAdapter {
-  constructor(readonly bank: SbpBank, private readonly clock: Clock, private readonly qrTtlMs: number) {
+  constructor(
+    readonly bank: SbpBank,
+    private readonly clock: Clock,
+    private readonly qrTtlMs: number,
+  ) {
     super(bank, SBP_CAPABILITY, SBP_TEXTS);
   }
 
   async pay(request: InstrumentPaymentRequest): Promise<BankResult> {
     const expiresAt = this.clock.now() + this.qrTtlMs;
     const purpose = (request.instrument.purpose ?? `Payment ${request.paymentId}`).slice(0, 140);
-    const qr = await this.bank.registerQr({ reference: request.reference, paymentId: request.paymentId, amount: request.amount, currency: request.currency, livemode: request.livemode, purpose, expiresAt, connection: request.connection });
+    const qr = await this.bank.registerQr({
+      reference: request.reference,
+      paymentId: request.paymentId,
+      amount: request.amount,
+      currency: request.currency,
+      livemode: request.livemode,
+      purpose,
+      expiresAt,
+      connection: request.connection,
+    });
     if (qr.kind !== 'registered') return this.notRegistered(qr);
     return {
       kind: 'action_required',
@@ -52,14 +76,30 @@ export class SbpBankAdapter extends AwaitedMethodAdapter {
   }
 
   protected async refundStatus(request: RefundRequest): Promise<AwaitedRefundStatus> {
-    const status = await this.bank.refund({ reference: request.reference, originalReference: request.original.reference, amount: request.amount, currency: request.currency, livemode: request.livemode, connection: request.connection });
+    const status = await this.bank.refund({
+      reference: request.reference,
+      originalReference: request.original.reference,
+      amount: request.amount,
+      currency: request.currency,
+      livemode: request.livemode,
+      connection: request.connection,
+    });
     return status === 'failed' ? 'refused' : status;
   }
 
   contractRequirements(): readonly ContractRequirement[] {
     return [
-      { code: 'sbp_agreement', title: 'SBP acquiring agreement', description: 'An agreement with the bank to accept payments through the Faster Payments System (SBP), with the merchant registered at NSPK (its merchant id).' },
-      { code: 'sbp_notification_url', title: 'Notification address', description: 'The bank sends payment notifications to the gateway\'s /plugins/sbp/notifications address, signed with the key agreed with it.' },
+      {
+        code: 'sbp_agreement',
+        title: 'SBP acquiring agreement',
+        description:
+          'An agreement with the bank to accept payments through the Faster Payments System (SBP), with the merchant registered at NSPK (its merchant id).',
+      },
+      {
+        code: 'sbp_notification_url',
+        title: 'Notification address',
+        description: "The bank sends payment notifications to the gateway's /plugins/sbp/notifications address, signed with the key agreed with it.",
+      },
     ];
   }
 }

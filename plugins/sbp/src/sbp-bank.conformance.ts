@@ -15,7 +15,12 @@ import { SBP_CAPABILITY, SbpBankAdapter } from './sbp-bank.adapter';
  * assertConforms(await runSbpBankConformance({ bank: new AcmeSbpBank(testOptions), clock: new SystemClock(), complete: (ref, o) => acmeTestApi.settle(ref, o), livemode: false }));
  * ```
  */
-export function runSbpBankConformance(subject: { readonly bank: SbpBank; readonly clock: Clock; readonly livemode: boolean; complete(reference: string, outcome: 'paid' | 'rejected'): Promise<void> }): Promise<ConformanceReport> {
+export function runSbpBankConformance(subject: {
+  readonly bank: SbpBank;
+  readonly clock: Clock;
+  readonly livemode: boolean;
+  complete(reference: string, outcome: 'paid' | 'rejected'): Promise<void>;
+}): Promise<ConformanceReport> {
   return checkAwaitedPaymentAdapter({
     adapter: new SbpBankAdapter(subject.bank, subject.clock, 15 * 60_000),
     capability: SBP_CAPABILITY,

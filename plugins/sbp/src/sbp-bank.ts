@@ -75,7 +75,14 @@ export interface SbpBank {
   }): Promise<RegisteredQr | QrRefused>;
   status(request: { readonly reference: string; readonly livemode: boolean; readonly connection: BankConnectionTerms }): Promise<SbpPaymentStatus>;
   /** A return transfer of `amount` of the QR payment `originalReference`; `reference` identifies this return. */
-  refund(request: { readonly reference: string; readonly originalReference: string; readonly amount: number; readonly currency: string; readonly livemode: boolean; readonly connection: BankConnectionTerms }): Promise<SbpRefundStatus>;
+  refund(request: {
+    readonly reference: string;
+    readonly originalReference: string;
+    readonly amount: number;
+    readonly currency: string;
+    readonly livemode: boolean;
+    readonly connection: BankConnectionTerms;
+  }): Promise<SbpRefundStatus>;
   /** The notification in `raw` (the body as received) if its signature is the bank's, else undefined. */
   verifyNotification(raw: Buffer, header: (name: string) => string | undefined): SbpNotification | undefined;
 }

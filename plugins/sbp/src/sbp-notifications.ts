@@ -15,10 +15,22 @@ import { SbpBank } from './sbp-bank';
  * res.status(answer.status).json(answer.body);
  * ```
  */
-export async function receiveSbpNotification(bank: SbpBank, settler: AwaitedPaymentSettler, raw: Buffer, header: (name: string) => string | undefined): Promise<{ status: number; body: NotificationAnswer['body'] }> {
+export async function receiveSbpNotification(
+  bank: SbpBank,
+  settler: AwaitedPaymentSettler,
+  raw: Buffer,
+  header: (name: string) => string | undefined,
+): Promise<{ status: number; body: NotificationAnswer['body'] }> {
   const notice = bank.verifyNotification(raw, header);
   if (notice === undefined) return { status: 401, body: { error: 'signature_invalid' } };
-  return settler.settleNotification({ adapterCode: bank.code, reference: notice.reference, amount: notice.amount, currency: notice.currency, outcome: notice.status === 'paid' ? 'paid' : 'refused', bankReference: notice.operationId });
+  return settler.settleNotification({
+    adapterCode: bank.code,
+    reference: notice.reference,
+    amount: notice.amount,
+    currency: notice.currency,
+    outcome: notice.status === 'paid' ? 'paid' : 'refused',
+    bankReference: notice.operationId,
+  });
 }
 
 /**

@@ -33,9 +33,24 @@ export class SbpPaymentMethod implements PaymentMethod<SbpInput> {
     amountOnButton: true,
     offered: (payment) => payment.currency === SBP_CURRENCY && payment.captureMethod === 'automatic',
     texts: {
-      en: { title: 'Pay by SBP', hint: 'Scan a QR code in your bank\'s app, or open the app on this phone.', button: 'Pay by SBP', unavailable: 'SBP is not available for this payment.' },
-      ru: { title: 'Оплата через СБП', hint: 'Отсканируйте QR-код в приложении банка или откройте приложение на этом телефоне.', button: 'Оплатить через СБП', unavailable: 'Оплата через СБП недоступна для этого платежа.' },
-      ar: { title: 'الدفع عبر نظام SBP', hint: 'امسح رمز QR في تطبيق البنك، أو افتح التطبيق على هذا الهاتف.', button: 'ادفع عبر SBP', unavailable: 'الدفع عبر SBP غير متاح لهذه العملية.' },
+      en: {
+        title: 'Pay by SBP',
+        hint: "Scan a QR code in your bank's app, or open the app on this phone.",
+        button: 'Pay by SBP',
+        unavailable: 'SBP is not available for this payment.',
+      },
+      ru: {
+        title: 'Оплата через СБП',
+        hint: 'Отсканируйте QR-код в приложении банка или откройте приложение на этом телефоне.',
+        button: 'Оплатить через СБП',
+        unavailable: 'Оплата через СБП недоступна для этого платежа.',
+      },
+      ar: {
+        title: 'الدفع عبر نظام SBP',
+        hint: 'امسح رمز QR في تطبيق البنك، أو افتح التطبيق على هذا الهاتف.',
+        button: 'ادفع عبر SBP',
+        unavailable: 'الدفع عبر SBP غير متاح لهذه العملية.',
+      },
     },
   });
 
@@ -43,9 +58,21 @@ export class SbpPaymentMethod implements PaymentMethod<SbpInput> {
 
   async instrument(_input: SbpInput, context: InstrumentContext): Promise<PaymentInstrument> {
     const { payment } = context;
-    if (payment.currency !== SBP_CURRENCY) throw new TenderError('payment_method_unavailable', { param: 'payment_method.type', message: `SBP takes ${SBP_CURRENCY} only; this payment is in ${payment.currency}.` });
-    if (payment.captureMethod !== 'automatic') throw new TenderError('payment_method_unavailable', { param: 'payment_method.type', message: 'An SBP payment is a completed transfer: it needs capture_method automatic.' });
-    if (context.offSession) throw new TenderError('payment_method_unavailable', { param: 'payment_method.type', message: 'An SBP payment needs the buyer: it cannot be merchant-initiated.' });
+    if (payment.currency !== SBP_CURRENCY)
+      throw new TenderError('payment_method_unavailable', {
+        param: 'payment_method.type',
+        message: `SBP takes ${SBP_CURRENCY} only; this payment is in ${payment.currency}.`,
+      });
+    if (payment.captureMethod !== 'automatic')
+      throw new TenderError('payment_method_unavailable', {
+        param: 'payment_method.type',
+        message: 'An SBP payment is a completed transfer: it needs capture_method automatic.',
+      });
+    if (context.offSession)
+      throw new TenderError('payment_method_unavailable', {
+        param: 'payment_method.type',
+        message: 'An SBP payment needs the buyer: it cannot be merchant-initiated.',
+      });
     const purpose = payment.description ?? `Order ${payment.orderId}`;
     return {
       bank: { kind: 'fields', fields: { purpose } },

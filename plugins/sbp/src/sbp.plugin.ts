@@ -29,7 +29,9 @@ export const plugin = definePlugin({
     const { clock, database, config } = ctx.core;
     const ttl = ctx.options.qrTtlMinutes * 60_000;
     const settler = (): AwaitedPaymentSettler => ctx.resolve(AwaitedPaymentSettler);
-    const sandbox = ctx.options.sandbox ? new SandboxSbpBank(database, clock, ctx.options.sandboxSecret ?? randomBytes(32).toString('hex'), config.publicUrl) : undefined;
+    const sandbox = ctx.options.sandbox
+      ? new SandboxSbpBank(database, clock, ctx.options.sandboxSecret ?? randomBytes(32).toString('hex'), config.publicUrl)
+      : undefined;
     ctx.registerPaymentMethod(new SbpPaymentMethod(sandbox?.code));
     if (sandbox !== undefined) {
       ctx.registerBankAdapter(new SbpBankAdapter(sandbox, clock, ttl));

@@ -49,11 +49,14 @@ export function createTopUpPlugin(custom?: TopUpPluginOptions): TenderPlugin<typ
     setup(ctx) {
       const core = ctx.core;
       // A lease shorter than a provider call would let a second worker send while the first still waits.
-      if (ctx.options.leaseMs <= ctx.options.providerTimeoutMs) throw new Error(`plugin ${ctx.plugin.name}: option leaseMs (${ctx.options.leaseMs}) must exceed providerTimeoutMs (${ctx.options.providerTimeoutMs})`);
+      if (ctx.options.leaseMs <= ctx.options.providerTimeoutMs)
+        throw new Error(`plugin ${ctx.plugin.name}: option leaseMs (${ctx.options.leaseMs}) must exceed providerTimeoutMs (${ctx.options.providerTimeoutMs})`);
       const now = (): number => core.clock.now();
       const settings = new TopUpSettingsStore(() => core.database, now);
       const plan = new NumberingPlanFile(ctx.options.numberingPlanFile);
-      const provider = custom?.provider(core, ctx.options) ?? new SandboxTopUpProvider(() => core.database, now, { hangMs: ctx.options.sandboxHangMs, laterMs: ctx.options.sandboxLaterMs });
+      const provider =
+        custom?.provider(core, ctx.options) ??
+        new SandboxTopUpProvider(() => core.database, now, { hangMs: ctx.options.sandboxHangMs, laterMs: ctx.options.sandboxLaterMs });
       const pages = new TopUpPages(core.config.brand);
       const service = new TopUpService(core, settings, plan, ctx.options.createsPerAddressPerHour);
       const delivery = new TopUpDelivery(core, provider, new ReceiptMail(core), ctx.options);
@@ -62,7 +65,14 @@ export function createTopUpPlugin(custom?: TopUpPluginOptions): TenderPlugin<typ
       ctx.registerEventListener({ onEvent: (q, event) => onPaymentEvent(q, event) });
       ctx.registerRiskRule(new NumberVelocityRule());
       ctx.registerRiskRule(new CardDailyLimitRule(settings));
-      ctx.registerRoutes('/', topUpPublicRoutes(() => core, () => service, () => pages));
+      ctx.registerRoutes(
+        '/',
+        topUpPublicRoutes(
+          () => core,
+          () => service,
+          () => pages,
+        ),
+      );
       ctx.registerAdminRoutes('/top-up', topUpAdminRoutes(settings, plan));
       ctx.registerValue(TOP_UP_DELIVERY, delivery);
       if (ctx.options.deliveryIntervalMs > 0) ctx.registerBackgroundJob(deliveryJob(delivery, ctx.options.deliveryIntervalMs, () => core.logger));

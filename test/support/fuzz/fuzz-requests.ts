@@ -45,9 +45,113 @@ export interface FuzzContext {
 }
 
 const ODD_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const;
-const FIELD_NAMES = ['amount', 'currency', 'description', 'reason', 'label', 'kind', 'url', 'events', 'event_id', 'email', 'password', 'new_password', 'current_password', 'role', 'code', 'name', 'legal_name', 'country', 'tax_id', 'address', 'website', 'bank', 'template', 'custom_css', 'logo_url', 'primary_color', 'q', 'status', 'from', 'to', 'hours', 'next', 'locale', 'mode', 'form_token', 'card_number', 'exp_month', 'exp_year', 'cvc', 'cardholder', 'key', 'order_id', 'return_url', 'signature', 'cres', 'creq', 'notification_url', 'json', 'rules', 'Merchant_ID', 'OrderNumber', 'OrderAmount', 'OrderCurrency', 'Login', 'Password', 'Billnumber', 'Format', 'auth_token', 'saleor_api_url'];
-const QUERY_NAMES = ['limit', 'starting_after', 'order_id', 'status', 'payment_id', 'updated_since', 'q', 'from', 'to', 'type', 'object_id', 'format', 'next', 'cursor', 'currency', 'amount_min', 'amount_max', 'page', 'merchant', 'actor', 'action', 'before', 'after', 'payer', 'resent', 'livemode', 'mode', 'lang'];
-const HOSTILE_SEGMENTS = ['%00', '%E0%A4%A', '%ED%A0%80', '..%2f..%2fpackage.json', '%2e%2e', '..', '.', 'x'.repeat(3000), '%F0%9F%8D%B5', '%20', '%25', 'pay_%00', '%u0000', '[object Object]'];
+const FIELD_NAMES = [
+  'amount',
+  'currency',
+  'description',
+  'reason',
+  'label',
+  'kind',
+  'url',
+  'events',
+  'event_id',
+  'email',
+  'password',
+  'new_password',
+  'current_password',
+  'role',
+  'code',
+  'name',
+  'legal_name',
+  'country',
+  'tax_id',
+  'address',
+  'website',
+  'bank',
+  'template',
+  'custom_css',
+  'logo_url',
+  'primary_color',
+  'q',
+  'status',
+  'from',
+  'to',
+  'hours',
+  'next',
+  'locale',
+  'mode',
+  'form_token',
+  'card_number',
+  'exp_month',
+  'exp_year',
+  'cvc',
+  'cardholder',
+  'key',
+  'order_id',
+  'return_url',
+  'signature',
+  'cres',
+  'creq',
+  'notification_url',
+  'json',
+  'rules',
+  'Merchant_ID',
+  'OrderNumber',
+  'OrderAmount',
+  'OrderCurrency',
+  'Login',
+  'Password',
+  'Billnumber',
+  'Format',
+  'auth_token',
+  'saleor_api_url',
+];
+const QUERY_NAMES = [
+  'limit',
+  'starting_after',
+  'order_id',
+  'status',
+  'payment_id',
+  'updated_since',
+  'q',
+  'from',
+  'to',
+  'type',
+  'object_id',
+  'format',
+  'next',
+  'cursor',
+  'currency',
+  'amount_min',
+  'amount_max',
+  'page',
+  'merchant',
+  'actor',
+  'action',
+  'before',
+  'after',
+  'payer',
+  'resent',
+  'livemode',
+  'mode',
+  'lang',
+];
+const HOSTILE_SEGMENTS = [
+  '%00',
+  '%E0%A4%A',
+  '%ED%A0%80',
+  '..%2f..%2fpackage.json',
+  '%2e%2e',
+  '..',
+  '.',
+  'x'.repeat(3000),
+  '%F0%9F%8D%B5',
+  '%20',
+  '%25',
+  'pay_%00',
+  '%u0000',
+  '[object Object]',
+];
 
 /** Where a route's requests are answered and what credentials apply there. */
 function areaOf(path: string): 'api' | 'admin' | 'dashboard' | 'console' | 'json-public' | 'form-public' {
@@ -91,8 +195,14 @@ const PARAM_VALUES: Readonly<Record<string, readonly string[]>> = {
 function paramArb(route: RouteSpec, param: string, ctx: FuzzContext): fc.Arbitrary<string> {
   const known =
     param === 'token'
-      ? route.path.startsWith('/pay/link') ? ctx.tokens.link ?? [] : route.path.startsWith('/status') ? ctx.tokens.status ?? [] : route.path.includes('/password/') ? ctx.tokens.password ?? [] : ctx.tokens.page ?? []
-      : PARAM_VALUES[param] ?? ctx.ids[idContext(route.path, param)] ?? [];
+      ? route.path.startsWith('/pay/link')
+        ? (ctx.tokens.link ?? [])
+        : route.path.startsWith('/status')
+          ? (ctx.tokens.status ?? [])
+          : route.path.includes('/password/')
+            ? (ctx.tokens.password ?? [])
+            : (ctx.tokens.page ?? [])
+      : (PARAM_VALUES[param] ?? ctx.ids[idContext(route.path, param)] ?? []);
   const prefix = idContext(route.path, param);
   const options: Array<fc.WeightedArbitrary<string>> = [
     { weight: 2, arbitrary: fc.stringMatching(/^[0-9A-Za-z]{1,40}$/).map((s) => (param === 'id' ? `${prefix}_${s}` : s)) },
@@ -104,11 +214,20 @@ function paramArb(route: RouteSpec, param: string, ctx: FuzzContext): fc.Arbitra
 }
 
 function queryArb(): fc.Arbitrary<string> {
-  const pair = fc.tuple(fc.constantFrom(...QUERY_NAMES), fc.oneof(fc.constantFrom('1', '100', '101', '0', '-1', '1e400', '2026-01-01', 'pay_x', 'captured', 'RUB'), hostileString.map((s) => s.replace(/[\ud800-\udfff]/g, '?'))));
+  const pair = fc.tuple(
+    fc.constantFrom(...QUERY_NAMES),
+    fc.oneof(
+      fc.constantFrom('1', '100', '101', '0', '-1', '1e400', '2026-01-01', 'pay_x', 'captured', 'RUB'),
+      hostileString.map((s) => s.replace(/[\ud800-\udfff]/g, '?')),
+    ),
+  );
   return fc.oneof(
     { weight: 3, arbitrary: fc.constant('') },
     { weight: 3, arbitrary: fc.array(pair, { minLength: 1, maxLength: 4 }).map((ps) => `?${ps.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`) },
-    { weight: 1, arbitrary: fc.constantFrom('?limit=1&limit=2', '?a[b]=c', '?limit=%E0%A4%A', '?%00=%00', '?limit', '?&&&', '?status[]=x', `?q=${'x'.repeat(5000)}`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('?limit=1&limit=2', '?a[b]=c', '?limit=%E0%A4%A', '?%00=%00', '?limit', '?&&&', '?status[]=x', `?q=${'x'.repeat(5000)}`),
+    },
   );
 }
 
@@ -143,7 +262,10 @@ function jsonBodyArb(key: string, ctx: FuzzContext): fc.Arbitrary<BodySpec> {
     ),
     encodedBodyArb(),
   );
-  const options: Array<fc.WeightedArbitrary<BodySpec>> = [{ weight: 3, arbitrary: generic }, { weight: 1, arbitrary: fc.constant<BodySpec>({ kind: 'none' }) }];
+  const options: Array<fc.WeightedArbitrary<BodySpec>> = [
+    { weight: 3, arbitrary: generic },
+    { weight: 1, arbitrary: fc.constant<BodySpec>({ kind: 'none' }) },
+  ];
   if (valid.length > 0) {
     const base = fc.oneof(...valid);
     options.push({ weight: 3, arbitrary: base.map(json) });
@@ -151,7 +273,10 @@ function jsonBodyArb(key: string, ctx: FuzzContext): fc.Arbitrary<BodySpec> {
       weight: 5,
       arbitrary: fc.tuple(base, fc.nat(), hostileValue, fc.constantFrom('replace', 'add')).map(([value, i, bad, how]) => {
         const paths = pathsOf(value);
-        if (how === 'add' || paths.length === 0) return json(value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...(value), [FIELD_NAMES[i % FIELD_NAMES.length] ?? 'x']: bad } : bad);
+        if (how === 'add' || paths.length === 0)
+          return json(
+            value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value, [FIELD_NAMES[i % FIELD_NAMES.length] ?? 'x']: bad } : bad,
+          );
         return json(replaceAt(value, paths[i % paths.length] ?? [], bad));
       }),
     });
@@ -189,7 +314,9 @@ function schemaSamples(schema: z.ZodTypeAny, ctx: FuzzContext): unknown[] {
 /** Compressed bodies: valid gzip of JSON, and bytes that do not decode under the encoding they claim. */
 function encodedBodyArb(): fc.Arbitrary<BodySpec> {
   return fc.oneof(
-    fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'compress', 'gzip, br', 'zstd').map((encoding) => ({ kind: 'raw' as const, contentType: 'application/json', encoding, bytes: Buffer.from('{"amount":100} but not compressed') })),
+    fc
+      .constantFrom('gzip', 'deflate', 'br', 'identity', 'compress', 'gzip, br', 'zstd')
+      .map((encoding) => ({ kind: 'raw' as const, contentType: 'application/json', encoding, bytes: Buffer.from('{"amount":100} but not compressed') })),
     fc.constantFrom('gzip', 'deflate', 'br').map((encoding) => {
       const text = Buffer.from(JSON.stringify({ amount: 100, currency: 'RUB', order_id: 'gz-1' }));
       const bytes = encoding === 'gzip' ? zlib.gzipSync(text) : encoding === 'deflate' ? zlib.deflateSync(text) : zlib.brotliCompressSync(text);
@@ -205,10 +332,15 @@ function encodedBodyArb(): fc.Arbitrary<BodySpec> {
 function formBodyArb(route: RouteSpec, ctx: FuzzContext, csrf: string | undefined): fc.Arbitrary<BodySpec> {
   const pattern = new RegExp(`^${route.path.replace(/:[A-Za-z_]+/g, '[^/]+')}$`);
   const forms = ctx.forms.filter((f) => pattern.test(f.action));
-  const enc = (fields: ReadonlyArray<readonly [string, string]>): BodySpec => ({ kind: 'form', text: fields.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v.replace(/[\ud800-\udfff]/g, '?'))}`).join('&') });
+  const enc = (fields: ReadonlyArray<readonly [string, string]>): BodySpec => ({
+    kind: 'form',
+    text: fields.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v.replace(/[\ud800-\udfff]/g, '?'))}`).join('&'),
+  });
   const withCsrf = (fields: ReadonlyArray<readonly [string, string]>): ReadonlyArray<readonly [string, string]> =>
     csrf === undefined ? fields : [...fields.filter(([k]) => k !== '_csrf'), ['_csrf', csrf] as const];
-  const generic = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...FIELD_NAMES), fc.constant('_csrf')), hostileString), { maxLength: 6 }).map((fields) => enc(withCsrf(fields)));
+  const generic = fc
+    .array(fc.tuple(fc.oneof(fc.constantFrom(...FIELD_NAMES), fc.constant('_csrf')), hostileString), { maxLength: 6 })
+    .map((fields) => enc(withCsrf(fields)));
   const options: Array<fc.WeightedArbitrary<BodySpec>> = [
     { weight: 3, arbitrary: generic },
     { weight: 1, arbitrary: fc.constant<BodySpec>({ kind: 'none' }) },
@@ -256,8 +388,14 @@ function credentialsArb(area: ReturnType<typeof areaOf>, ctx: FuzzContext): fc.A
     case 'api':
       return fc.oneof(
         { weight: 7, arbitrary: fc.constant<Credentials>({ auth: 'secret key', headers: { Authorization: `Bearer ${ctx.merchantKey}` }, csrf: undefined }) },
-        { weight: 1, arbitrary: fc.constant<Credentials>({ auth: 'publishable key', headers: { Authorization: `Bearer ${ctx.publishableKey}` }, csrf: undefined }) },
-        { weight: 1, arbitrary: fc.constant<Credentials>({ auth: 'other merchant', headers: { Authorization: `Bearer ${ctx.otherMerchantKey}` }, csrf: undefined }) },
+        {
+          weight: 1,
+          arbitrary: fc.constant<Credentials>({ auth: 'publishable key', headers: { Authorization: `Bearer ${ctx.publishableKey}` }, csrf: undefined }),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.constant<Credentials>({ auth: 'other merchant', headers: { Authorization: `Bearer ${ctx.otherMerchantKey}` }, csrf: undefined }),
+        },
         { weight: 1, arbitrary: headerValue.map((v) => ({ auth: 'garbage', headers: { Authorization: `Bearer ${v}` }, csrf: undefined })) },
         { weight: 1, arbitrary: fc.constant(none) },
       );
@@ -277,15 +415,32 @@ function credentialsArb(area: ReturnType<typeof areaOf>, ctx: FuzzContext): fc.A
         { weight: 6, arbitrary: fc.constant<Credentials>({ auth: 'session + CSRF', headers: { Cookie: cookie, 'X-CSRF-Token': csrf }, csrf }) },
         { weight: 1, arbitrary: fc.constant<Credentials>({ auth: 'session, no CSRF', headers: { Cookie: cookie }, csrf: undefined }) },
         // Same UTF-16 length as the real token, another byte length: the compare must not throw.
-        { weight: 1, arbitrary: fc.constant<Credentials>({ auth: 'session, CSRF of another byte length', headers: { Cookie: cookie }, csrf: `__${area}_csrfmb__` }) },
-        { weight: 1, arbitrary: headerValue.map((v) => ({ auth: 'garbage cookie', headers: { Cookie: `tender_dashboard_session=${encodeURIComponent(v)}; tender_console_session=%E0%A4%A; tender_locale=../../x` }, csrf: v })) },
+        {
+          weight: 1,
+          arbitrary: fc.constant<Credentials>({ auth: 'session, CSRF of another byte length', headers: { Cookie: cookie }, csrf: `__${area}_csrfmb__` }),
+        },
+        {
+          weight: 1,
+          arbitrary: headerValue.map((v) => ({
+            auth: 'garbage cookie',
+            headers: { Cookie: `tender_dashboard_session=${encodeURIComponent(v)}; tender_console_session=%E0%A4%A; tender_locale=../../x` },
+            csrf: v,
+          })),
+        },
         { weight: 1, arbitrary: fc.constant(none) },
       );
     }
     default:
       return fc.oneof(
         { weight: 4, arbitrary: fc.constant(none) },
-        { weight: 1, arbitrary: headerValue.map((v) => ({ auth: 'garbage cookie', headers: { Cookie: `tender_signup_csrf=${encodeURIComponent(v)}; tender_signin_csrf=é` }, csrf: `é${v}` })) },
+        {
+          weight: 1,
+          arbitrary: headerValue.map((v) => ({
+            auth: 'garbage cookie',
+            headers: { Cookie: `tender_signup_csrf=${encodeURIComponent(v)}; tender_signin_csrf=é` },
+            csrf: `é${v}`,
+          })),
+        },
       );
   }
 }
@@ -300,8 +455,22 @@ export function requestsFor(route: RouteSpec, ctx: FuzzContext, runs: number, se
   const key = `${route.method} ${route.path}`;
   const pathArb =
     route.kind === 'static'
-      ? fc.constantFrom('/app.css', '/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/nope.js', '/.env', '/%00', '/x'.repeat(100), '/shell.css', '/a/../../b').map((tail) => `${route.path}${tail}`)
-      : fc.tuple(...params.map((p) => paramArb(route, p, ctx))).map((values) => params.reduce((path, p, i) => path.replace(`:${p}`, values[i] ?? ''), route.path));
+      ? fc
+          .constantFrom(
+            '/app.css',
+            '/..%2f..%2fpackage.json',
+            '/%2e%2e/%2e%2e/package.json',
+            '/nope.js',
+            '/.env',
+            '/%00',
+            '/x'.repeat(100),
+            '/shell.css',
+            '/a/../../b',
+          )
+          .map((tail) => `${route.path}${tail}`)
+      : fc
+          .tuple(...params.map((p) => paramArb(route, p, ctx)))
+          .map((values) => params.reduce((path, p, i) => path.replace(`:${p}`, values[i] ?? ''), route.path));
   const headersArb = fc.record(
     {
       'Idempotency-Key': headerValue,
@@ -325,7 +494,12 @@ export function requestsFor(route: RouteSpec, ctx: FuzzContext, runs: number, se
       pick: fc.nat(),
     })
     .chain((r) => {
-      const bodyArb = r.method === 'GET' || r.method === 'HEAD' || r.method === 'OPTIONS' ? fc.oneof({ weight: 9, arbitrary: fc.constant<BodySpec>({ kind: 'none' }) }, { weight: 1, arbitrary: jsonBodyArb(key, ctx) }) : json ? jsonBodyArb(key, ctx) : formBodyArb(route, ctx, r.creds.csrf);
+      const bodyArb =
+        r.method === 'GET' || r.method === 'HEAD' || r.method === 'OPTIONS'
+          ? fc.oneof({ weight: 9, arbitrary: fc.constant<BodySpec>({ kind: 'none' }) }, { weight: 1, arbitrary: jsonBodyArb(key, ctx) })
+          : json
+            ? jsonBodyArb(key, ctx)
+            : formBodyArb(route, ctx, r.creds.csrf);
       return bodyArb.map((body) => ({ ...r, body }));
     });
   return fc.sample(arb, { numRuns: runs, seed }).map((r) => ({

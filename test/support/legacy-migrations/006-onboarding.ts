@@ -48,7 +48,21 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('audit_log');
   await knex.schema.alterTable('merchants', (t) => {
     t.dropIndex(['stage', 'created_at']);
-    for (const c of ['test_mode_expires_at', 'resume_stage', 'legal_name', 'tax_id', 'country', 'address', 'website', 'contact_name', 'contact_phone', 'chosen_bank_code', 'registered_at', 'approved_at', 'live_at']) {
+    for (const c of [
+      'test_mode_expires_at',
+      'resume_stage',
+      'legal_name',
+      'tax_id',
+      'country',
+      'address',
+      'website',
+      'contact_name',
+      'contact_phone',
+      'chosen_bank_code',
+      'registered_at',
+      'approved_at',
+      'live_at',
+    ]) {
       t.dropColumn(c);
     }
   });

@@ -94,7 +94,15 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['merchant_account_payments', 'account_payments', 'signed_request_nonces', 'payer_certificates', 'payer_accounts', 'payers', 'certificate_authorities']) {
+  for (const table of [
+    'merchant_account_payments',
+    'account_payments',
+    'signed_request_nonces',
+    'payer_certificates',
+    'payer_accounts',
+    'payers',
+    'certificate_authorities',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

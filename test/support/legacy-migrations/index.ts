@@ -25,10 +25,21 @@ type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void
  * database with it.
  */
 export const LEGACY_MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
-  ['001-core', m001], ['002-banks', m002], ['003-hosted-page', m003], ['004-notifications', m004],
-  ['005-routing', m005], ['006-onboarding', m006], ['007-risk', m007], ['008-certificates', m008],
-  ['009-assist', m009], ['010-saleor', m010], ['011-web-accounts', m011], ['012-dashboard', m012],
-  ['013-risk-guards', m013], ['014-saleor-outside-refunds', m014], ['015-attempt-counters', m015a],
+  ['001-core', m001],
+  ['002-banks', m002],
+  ['003-hosted-page', m003],
+  ['004-notifications', m004],
+  ['005-routing', m005],
+  ['006-onboarding', m006],
+  ['007-risk', m007],
+  ['008-certificates', m008],
+  ['009-assist', m009],
+  ['010-saleor', m010],
+  ['011-web-accounts', m011],
+  ['012-dashboard', m012],
+  ['013-risk-guards', m013],
+  ['014-saleor-outside-refunds', m014],
+  ['015-attempt-counters', m015a],
   ['015-saleor-install-secrets', m015b],
 ];
 

@@ -157,7 +157,15 @@ export class IsoJournal {
   }
 
   /** The entry for a reference: the existing one on a retry (`fresh: false`), or a freshly numbered one. */
-  async open(reference: string, paymentId: string, mti: string, terms: { terminalId: string; bankMerchantId: string }, amount: number, currency: string, payer: { panSealed?: string; account?: string; processingCode?: string } = {}): Promise<JournalEntry & { readonly fresh: boolean }> {
+  async open(
+    reference: string,
+    paymentId: string,
+    mti: string,
+    terms: { terminalId: string; bankMerchantId: string },
+    amount: number,
+    currency: string,
+    payer: { panSealed?: string; account?: string; processingCode?: string } = {},
+  ): Promise<JournalEntry & { readonly fresh: boolean }> {
     // Insert first, read only when the reference is already there (a retry): a fresh
     // authorization, the common case, costs one statement. A retry skips one number.
     const n = await this.nextNumber();
@@ -196,7 +204,11 @@ export class IsoJournal {
     return { ...fromRow(row), fresh: true };
   }
 
-  async setState(reference: string, state: JournalState, extra: { answer?: BankResult; reversalStan?: string; reversalTries?: number; reversalAt?: number; reversalCode?: string; adviceSealed?: string } = {}): Promise<void> {
+  async setState(
+    reference: string,
+    state: JournalState,
+    extra: { answer?: BankResult; reversalStan?: string; reversalTries?: number; reversalAt?: number; reversalCode?: string; adviceSealed?: string } = {},
+  ): Promise<void> {
     const patch: Record<string, unknown> = { state, updated_at: this.now() };
     if (extra.answer !== undefined) patch.answer = JSON.stringify(extra.answer);
     if (extra.reversalStan !== undefined) patch.reversal_stan = extra.reversalStan;
@@ -214,15 +226,39 @@ export class IsoJournal {
    * reversed requests were never approved.
    */
   async openBatches(): Promise<BatchTotals[]> {
-    const rows = (await this.db('iso8583_journal').where({ adapter_code: this.adapterCode, state: 'answered' }).whereNull('batch')) as Record<string, unknown>[];
-    const groups = new Map<string, { terminalId: string; bankMerchantId: string; currency: string; debits: number; debitAmount: number; credits: number; creditAmount: number; references: string[] }>();
+    const rows = (await this.db('iso8583_journal').where({ adapter_code: this.adapterCode, state: 'answered' }).whereNull('batch')) as Record<
+      string,
+      unknown
+    >[];
+    const groups = new Map<
+      string,
+      {
+        terminalId: string;
+        bankMerchantId: string;
+        currency: string;
+        debits: number;
+        debitAmount: number;
+        credits: number;
+        creditAmount: number;
+        references: string[];
+      }
+    >();
     for (const entry of rows.map(fromRow)) {
       if (entry.answer?.kind !== 'approved') continue;
       const credit = entry.mti === '0200' && (entry.processingCode ?? '').startsWith('20');
       const debit = !credit && (entry.mti === '0200' || entry.mti === '0220');
       if (!credit && !debit) continue;
       const key = `${entry.terminalId}:${entry.currency}`;
-      const g = groups.get(key) ?? { terminalId: entry.terminalId, bankMerchantId: entry.bankMerchantId, currency: entry.currency, debits: 0, debitAmount: 0, credits: 0, creditAmount: 0, references: [] };
+      const g = groups.get(key) ?? {
+        terminalId: entry.terminalId,
+        bankMerchantId: entry.bankMerchantId,
+        currency: entry.currency,
+        debits: 0,
+        debitAmount: 0,
+        credits: 0,
+        creditAmount: 0,
+        references: [],
+      };
       groups.set(key, g);
       if (credit) {
         g.credits++;
@@ -238,18 +274,27 @@ export class IsoJournal {
 
   /** Marks rows as counted in the cut-over `batch`. */
   async closeBatch(batch: string, references: readonly string[]): Promise<void> {
-    for (let i = 0; i < references.length; i += 500) await this.db('iso8583_journal').whereIn('reference', references.slice(i, i + 500)).update({ batch });
+    for (let i = 0; i < references.length; i += 500)
+      await this.db('iso8583_journal')
+        .whereIn('reference', references.slice(i, i + 500))
+        .update({ batch });
   }
 
   /** Stand-in approvals whose advice the centre has not acknowledged yet. */
   async listAdvicesPending(limit = 50): Promise<JournalEntry[]> {
-    const rows = (await this.db('iso8583_journal').where({ state: 'advice_pending', adapter_code: this.adapterCode }).orderBy('updated_at', 'asc').limit(limit)) as Record<string, unknown>[];
+    const rows = (await this.db('iso8583_journal')
+      .where({ state: 'advice_pending', adapter_code: this.adapterCode })
+      .orderBy('updated_at', 'asc')
+      .limit(limit)) as Record<string, unknown>[];
     return rows.map(fromRow);
   }
 
   /** Reversals not yet approved by the bank (unanswered or refused): repeated (0420, 0421) until they are. */
   async listReversalsPending(limit = 50): Promise<JournalEntry[]> {
-    const rows = (await this.db('iso8583_journal').where({ state: 'reversal_pending', adapter_code: this.adapterCode }).orderBy('updated_at', 'asc').limit(limit)) as Record<string, unknown>[];
+    const rows = (await this.db('iso8583_journal')
+      .where({ state: 'reversal_pending', adapter_code: this.adapterCode })
+      .orderBy('updated_at', 'asc')
+      .limit(limit)) as Record<string, unknown>[];
     return rows.map(fromRow);
   }
 }

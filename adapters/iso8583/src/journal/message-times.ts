@@ -16,7 +16,15 @@ export function transmissionTime(at: number): string {
  * ```
  */
 export function localTime(at: number, timeZone: string): { time: string; date: string } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(at));
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(at));
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '00';
   return { time: `${part('hour')}${part('minute')}${part('second')}`, date: `${part('month')}${part('day')}` };
 }

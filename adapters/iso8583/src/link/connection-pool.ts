@@ -52,7 +52,10 @@ export class ConnectionPool {
     const connection = this.pick();
     if (connection === undefined) return undefined;
     const started = Date.now();
-    return connection.echo(deadlineMs).then(() => Date.now() - started, () => undefined);
+    return connection.echo(deadlineMs).then(
+      () => Date.now() - started,
+      () => undefined,
+    );
   }
 
   async close(): Promise<void> {

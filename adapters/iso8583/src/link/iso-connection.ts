@@ -133,7 +133,12 @@ export class IsoConnection {
     const socket =
       tlsOptions === undefined
         ? net.connect({ host: this.options.host, port: this.options.port })
-        : tls.connect({ host: this.options.host, port: this.options.port, servername: net.isIP(this.options.host) === 0 ? this.options.host : undefined, ...(tlsOptions.ca === undefined ? {} : { ca: tlsOptions.ca }) });
+        : tls.connect({
+            host: this.options.host,
+            port: this.options.port,
+            servername: net.isIP(this.options.host) === 0 ? this.options.host : undefined,
+            ...(tlsOptions.ca === undefined ? {} : { ca: tlsOptions.ca }),
+          });
     const decoder = new FrameDecoder(this.options.packager.definition.lengthHeader);
     socket.setNoDelay(true);
     socket.on(tlsOptions === undefined ? 'connect' : 'secureConnect', () => {
@@ -212,7 +217,9 @@ export class IsoConnection {
   private async network(code: string, beforeSignOn: boolean, deadlineMs = this.options.signOnTimeoutMs): Promise<IsoMessage> {
     const now = new Date();
     const transmitted = now.toISOString().replace(/\D/g, '').slice(4, 14);
-    return this.request(isoMessage('0800', { 7: transmitted, 11: await this.options.nextStan(), 32: this.options.institutionId, 70: code }), deadlineMs, { beforeSignOn });
+    return this.request(isoMessage('0800', { 7: transmitted, 11: await this.options.nextStan(), 32: this.options.institutionId, 70: code }), deadlineMs, {
+      beforeSignOn,
+    });
   }
 
   private onFrame(bytes: Buffer): void {
@@ -220,7 +227,13 @@ export class IsoConnection {
     try {
       message = this.options.packager.unpack(bytes);
     } catch (error) {
-      this.options.log.warn({ error: error instanceof Error ? error.message : String(error), frame: maskPans(bytes.toString('latin1').replace(/[^\x20-\x7e]/g, '.')).slice(0, 200) }, 'malformed ISO 8583 frame dropped');
+      this.options.log.warn(
+        {
+          error: error instanceof Error ? error.message : String(error),
+          frame: maskPans(bytes.toString('latin1').replace(/[^\x20-\x7e]/g, '.')).slice(0, 200),
+        },
+        'malformed ISO 8583 frame dropped',
+      );
       return;
     }
     if (this.macKey !== undefined && !message.mti.startsWith('08') && !macValid(this.options.packager, bytes, message, this.macKey)) {

@@ -26,7 +26,13 @@ export const ISO8583_1987_FIELDS: Readonly<Record<number, FieldDefinition>> = {
 };
 
 /** ASCII everywhere, binary bitmap, 2-byte binary length header: the most common text dialect. */
-export const ASCII_DIALECT: PackagerDefinition = { name: 'iso8583-1987-ascii', fields: ISO8583_1987_FIELDS, numeric: 'ascii', lengthPrefix: 'ascii', bitmap: 'binary' };
+export const ASCII_DIALECT: PackagerDefinition = {
+  name: 'iso8583-1987-ascii',
+  fields: ISO8583_1987_FIELDS,
+  numeric: 'ascii',
+  lengthPrefix: 'ascii',
+  bitmap: 'binary',
+};
 
 /** Packed BCD numbers and length prefixes, binary bitmap: what many host processors speak. */
 export const BCD_DIALECT: PackagerDefinition = { name: 'iso8583-1987-bcd', fields: ISO8583_1987_FIELDS, numeric: 'bcd', lengthPrefix: 'bcd', bitmap: 'binary' };

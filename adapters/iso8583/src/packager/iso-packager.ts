@@ -104,7 +104,9 @@ export class IsoPackager {
       case 'z': {
         if (this.definition.numeric === 'ascii') return this.text(take(bytes, cursor, count));
         // Packed track 2: one nibble per character, D for the separator, an odd count padded with F.
-        const hex = take(bytes, cursor, Math.ceil(count / 2)).toString('hex').toUpperCase();
+        const hex = take(bytes, cursor, Math.ceil(count / 2))
+          .toString('hex')
+          .toUpperCase();
         return hex.slice(0, count).replace(/D/g, '=');
       }
       default:
@@ -159,7 +161,8 @@ export class IsoPackager {
     const trailing = count % 2 === 1 && variable && this.definition.bcdPadding === 'trailingF';
     const digits = trailing ? hex.slice(0, count) : hex.slice(hex.length - count);
     const pad = count % 2 === 0 ? '' : trailing ? hex.slice(count) : hex.slice(0, 1);
-    if (!/^\d*$/.test(digits) || pad !== (trailing ? 'f' : count % 2 === 0 ? '' : '0')) throw new PackagerError('BCD data holds non-decimal nibbles or wrong padding');
+    if (!/^\d*$/.test(digits) || pad !== (trailing ? 'f' : count % 2 === 0 ? '' : '0'))
+      throw new PackagerError('BCD data holds non-decimal nibbles or wrong padding');
     return digits;
   }
 
@@ -220,5 +223,6 @@ function checkValue(f: number, def: FieldDefinition, value: string): void {
   // Never echo the value: field 2 is a PAN.
   if (!PATTERNS[def.format].test(value)) throw new PackagerError(`field ${f} (${def.name}) holds characters outside format ${def.format}`);
   const count = countOf(def, value);
-  if (def.prefix === 'fixed' ? count !== def.length : count > def.length) throw new PackagerError(`field ${f} (${def.name}) has length ${count}, allowed ${def.prefix === 'fixed' ? '' : 'up to '}${def.length}`);
+  if (def.prefix === 'fixed' ? count !== def.length : count > def.length)
+    throw new PackagerError(`field ${f} (${def.name}) has length ${count}, allowed ${def.prefix === 'fixed' ? '' : 'up to '}${def.length}`);
 }

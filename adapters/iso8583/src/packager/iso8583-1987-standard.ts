@@ -116,6 +116,8 @@ export const ISO8583_1987_STANDARD: Readonly<Record<number, FieldDefinition>> = 
   102: ll('ans', 28, 'account identification 1'),
   103: ll('ans', 28, 'account identification 2'),
   104: lll('ans', 100, 'transaction description'),
-  ...Object.fromEntries(Array.from({ length: 23 }, (_, i) => [105 + i, lll('ans', 999, i < 7 ? 'reserved ISO' : i < 15 ? 'reserved national' : 'reserved private')])),
+  ...Object.fromEntries(
+    Array.from({ length: 23 }, (_, i) => [105 + i, lll('ans', 999, i < 7 ? 'reserved ISO' : i < 15 ? 'reserved national' : 'reserved private')]),
+  ),
   128: fixed('b', 8, 'message authentication code'),
 });

@@ -70,7 +70,11 @@ export function process(book: CardBook, request: IsoMessage): BankAnswer {
       // Cut-over: compare the acquirer's batch totals with ours, answer ours, begin a new batch.
       const ours = book.batch(f(41), f(50), true);
       const theirs = { debits: Number(f(76)), debitAmount: Number(f(88)), credits: Number(f(74)), creditAmount: Number(f(86)) };
-      const agree = ours.debits === theirs.debits && ours.debitAmount === theirs.debitAmount && ours.credits === theirs.credits && ours.creditAmount === theirs.creditAmount;
+      const agree =
+        ours.debits === theirs.debits &&
+        ours.debitAmount === theirs.debitAmount &&
+        ours.credits === theirs.credits &&
+        ours.creditAmount === theirs.creditAmount;
       return refusal(request, agree ? '00' : '95', {
         50: f(50),
         74: String(ours.credits).padStart(10, '0'),
@@ -101,7 +105,13 @@ function cardPayment(book: CardBook, request: IsoMessage, amount: number, reply:
   const onFile = checkCardOnFile(request.mti, amount, f(22), f(25), cnp);
   const record = (code: string, networkReference?: string): void =>
     book.recordAuthorization({
-      mti: request.mti, stan: f(11), rrn: f(37), last4: pan.slice(-4), amount, posEntryMode: f(22), posCondition: f(25),
+      mti: request.mti,
+      stan: f(11),
+      rrn: f(37),
+      last4: pan.slice(-4),
+      amount,
+      posEntryMode: f(22),
+      posCondition: f(25),
       cvv2: cnp.CV === undefined ? 'absent' : cnp.CV === '9' ? 'not_given' : 'present',
       threeDSecure: cnp.EC !== undefined || cnp.CA !== undefined,
       ...(onFile.ok && onFile.storedCredential !== undefined ? { storedCredential: onFile.storedCredential } : {}),
@@ -130,7 +140,19 @@ function cardPayment(book: CardBook, request: IsoMessage, amount: number, reply:
   if (sale) account.charged += amount;
   else account.held += amount;
   const networkReference = newNetworkReference();
-  book.add({ rrn: f(37), pan, terminal: f(41), currency: f(49), originalKey: `${request.mti}${f(11)}${f(7)}`, amount, held: sale ? 0 : amount, captured: sale ? amount : 0, refunded: 0, reversed: false, networkReference });
+  book.add({
+    rrn: f(37),
+    pan,
+    terminal: f(41),
+    currency: f(49),
+    originalKey: `${request.mti}${f(11)}${f(7)}`,
+    amount,
+    held: sale ? 0 : amount,
+    captured: sale ? amount : 0,
+    refunded: 0,
+    reversed: false,
+    networkReference,
+  });
   if (sale) book.addToBatch(f(41), f(49), 'debit', amount, 1);
   record('00', networkReference);
   if (behaviour === 'silent') return 'silent';
@@ -151,7 +173,18 @@ function standInAdvice(book: CardBook, request: IsoMessage, amount: number, repl
   if (sale) account.charged += amount;
   else account.held += amount;
   const original = sale ? '0200' : '0100';
-  book.add({ rrn: f(37), pan: f(2), terminal: f(41), currency: f(49), originalKey: `${original}${f(11)}${f(7)}`, amount, held: sale ? 0 : amount, captured: sale ? amount : 0, refunded: 0, reversed: false });
+  book.add({
+    rrn: f(37),
+    pan: f(2),
+    terminal: f(41),
+    currency: f(49),
+    originalKey: `${original}${f(11)}${f(7)}`,
+    amount,
+    held: sale ? 0 : amount,
+    captured: sale ? amount : 0,
+    refunded: 0,
+    reversed: false,
+  });
   if (sale) book.addToBatch(f(41), f(49), 'debit', amount, 1);
   return reply('00');
 }
@@ -170,7 +203,18 @@ function debitAccount(book: CardBook, request: IsoMessage, amount: number, reply
   account.available -= amount;
   if (sale) account.charged += amount;
   else account.held += amount;
-  book.add({ rrn: f(37), pan: key, terminal: f(41), currency: f(49), originalKey: `${request.mti}${f(11)}${f(7)}`, amount, held: sale ? 0 : amount, captured: sale ? amount : 0, refunded: 0, reversed: false });
+  book.add({
+    rrn: f(37),
+    pan: key,
+    terminal: f(41),
+    currency: f(49),
+    originalKey: `${request.mti}${f(11)}${f(7)}`,
+    amount,
+    held: sale ? 0 : amount,
+    captured: sale ? amount : 0,
+    refunded: 0,
+    reversed: false,
+  });
   if (sale) book.addToBatch(f(41), f(49), 'debit', amount, 1);
   authCounter = (authCounter + 1) % 1_000_000;
   return reply('00', { 38: String(authCounter).padStart(6, '0') });

@@ -44,7 +44,18 @@ export interface SimulatorSecurity {
   readonly tls?: { readonly cert: string; readonly key: string };
 }
 
-export const NO_FAULTS: SimulatorFaults = { latencyMs: 0, dropNext: 0, garbageNext: 0, duplicateNext: 0, disconnectNext: 0, lateNext: 0, lateByMs: 0, refuseReversalsNext: 0, unknownFieldsNext: 0, badMacNext: 0 };
+export const NO_FAULTS: SimulatorFaults = {
+  latencyMs: 0,
+  dropNext: 0,
+  garbageNext: 0,
+  duplicateNext: 0,
+  disconnectNext: 0,
+  lateNext: 0,
+  lateByMs: 0,
+  refuseReversalsNext: 0,
+  unknownFieldsNext: 0,
+  badMacNext: 0,
+};
 
 export interface SimulatorStats {
   received: number;
@@ -84,7 +95,10 @@ export class BankSimulator {
   ) {
     this.packager = new IsoPackager(dialect);
     const tlsOptions = security.tls;
-    this.server = tlsOptions === undefined ? net.createServer((socket) => this.serve(socket)) : tls.createServer({ cert: tlsOptions.cert, key: tlsOptions.key }, (socket) => this.serve(socket));
+    this.server =
+      tlsOptions === undefined
+        ? net.createServer((socket) => this.serve(socket))
+        : tls.createServer({ cert: tlsOptions.cert, key: tlsOptions.key }, (socket) => this.serve(socket));
   }
 
   listen(port: number, host = '127.0.0.1'): Promise<number> {
@@ -129,7 +143,8 @@ export class BankSimulator {
       // Only the error, never the bytes: a request may carry a CVV2 in its private field.
       this.log(`malformed request (${bytes.length} bytes): ${error.message}`);
       // A request whose MTI and STAN came through gets a format error (39=30), so the sender is not left waiting.
-      if (mti !== undefined && /^0[1-8][0-9]0$|^0[1-8][0-9]1$/.test(mti) && fields.has(11)) this.send(socket, { mti, fields, ...(tpdu === undefined ? {} : { tpdu }) }, refusal({ mti, fields }, '30').fields);
+      if (mti !== undefined && /^0[1-8][0-9]0$|^0[1-8][0-9]1$/.test(mti) && fields.has(11))
+        this.send(socket, { mti, fields, ...(tpdu === undefined ? {} : { tpdu }) }, refusal({ mti, fields }, '30').fields);
       return;
     }
     const request: IsoMessage = { mti: mti ?? '', fields, ...(tpdu === undefined ? {} : { tpdu }) };

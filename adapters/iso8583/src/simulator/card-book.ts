@@ -91,7 +91,12 @@ export interface ReceivedAuthorization {
   readonly cvv2: 'present' | 'not_given' | 'absent';
   /** The request carried 3-D Secure data (EC/CA). */
   readonly threeDSecure: boolean;
-  readonly storedCredential?: { readonly initiator: string; readonly sequence: string; readonly reason: string | undefined; readonly originalReference: string | undefined };
+  readonly storedCredential?: {
+    readonly initiator: string;
+    readonly sequence: string;
+    readonly reason: string | undefined;
+    readonly originalReference: string | undefined;
+  };
   readonly verification: boolean;
   readonly responseCode: string;
   readonly networkReference?: string;

@@ -20,7 +20,13 @@ export type CardOnFileCheck =
  * on file (22 = 102); an account verification (25 = 51) that is not a 0100 with a zero
  * amount. A zero amount without 25 = 51 is 13 (invalid amount).
  */
-export function checkCardOnFile(mti: string, amount: number, posEntryMode: string, posCondition: string, tags: Readonly<Record<string, string>>): CardOnFileCheck {
+export function checkCardOnFile(
+  mti: string,
+  amount: number,
+  posEntryMode: string,
+  posCondition: string,
+  tags: Readonly<Record<string, string>>,
+): CardOnFileCheck {
   const verification = posCondition === POS_CONDITION_ACCOUNT_VERIFICATION;
   if (verification && (mti !== '0100' || amount !== 0)) return { ok: false, code: '30' };
   if (!verification && amount === 0) return { ok: false, code: '13' };

@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together');
   const security = {
     ...(values.zmk === undefined ? {} : { zoneMasterKey: Buffer.from(values.zmk, 'hex') }),
-    ...(values['tls-cert'] === undefined || values['tls-key'] === undefined ? {} : { tls: { cert: readFileSync(values['tls-cert'], 'utf8'), key: readFileSync(values['tls-key'], 'utf8') } }),
+    ...(values['tls-cert'] === undefined || values['tls-key'] === undefined
+      ? {}
+      : { tls: { cert: readFileSync(values['tls-cert'], 'utf8'), key: readFileSync(values['tls-key'], 'utf8') } }),
   };
   const sim = new BankSimulator(dialect, new CardBook(values.state), log, security);
   const port = await sim.listen(Number(values.port), values.host);

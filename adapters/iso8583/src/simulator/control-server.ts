@@ -16,23 +16,29 @@ export function startControlServer(sim: BankSimulator, port: number, host = '127
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (req.method === 'GET' && req.url === '/state') { send(200, { accounts: sim.book.accounts(), stats: sim.stats, faults: sim.faults, authorizations: sim.book.authorizations() }); return; }
+      if (req.method === 'GET' && req.url === '/state') {
+        send(200, { accounts: sim.book.accounts(), stats: sim.stats, faults: sim.faults, authorizations: sim.book.authorizations() });
+        return;
+      }
       if (req.method === 'POST' && req.url === '/faults') {
         let patch: Partial<Record<keyof SimulatorFaults, unknown>>;
         try {
           patch = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Partial<Record<keyof SimulatorFaults, unknown>>;
         } catch {
-          send(400, { error: 'body is not JSON' }); return;
+          send(400, { error: 'body is not JSON' });
+          return;
         }
         for (const name of Object.keys(sim.faults) as Array<keyof SimulatorFaults>) {
           const value = patch[name];
           if (typeof value === 'number' && Number.isInteger(value) && value >= 0) sim.faults[name] = value;
         }
-        send(200, sim.faults); return;
+        send(200, sim.faults);
+        return;
       }
       if (req.method === 'POST' && req.url === '/disconnect') {
         sim.disconnectAll();
-        send(200, { ok: true }); return;
+        send(200, { ok: true });
+        return;
       }
       send(404, { error: 'not found' });
     });

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { AccountDebitRequest, AuthorizationRequest, BankConnectionTerms, BankOperationKind, BankResult, FollowUpRequest, InquiryRequest } from '../bank-adapter';
+import {
+  AccountDebitRequest,
+  AuthorizationRequest,
+  BankConnectionTerms,
+  BankOperationKind,
+  BankResult,
+  FollowUpRequest,
+  InquiryRequest,
+} from '../bank-adapter';
 
 /** What the request builders need of the subject. */
 export interface RequestTerms {
@@ -50,7 +58,12 @@ export function followUp(subject: RequestTerms, request: AuthorizationRequest | 
 }
 
 /** The inquiry the reconciler would send for an operation. */
-export function inquiry(subject: RequestTerms, kind: BankOperationKind, op: { reference: string; paymentId: string; amount: number }, card: string | undefined): InquiryRequest {
+export function inquiry(
+  subject: RequestTerms,
+  kind: BankOperationKind,
+  op: { reference: string; paymentId: string; amount: number },
+  card: string | undefined,
+): InquiryRequest {
   return {
     kind,
     reference: op.reference,

@@ -174,7 +174,10 @@ export function runBankAdapterConformance(t: ConformanceTestApi, options: BankAd
 
     t.it('reports an unanswered request as unknown (or as failed once reversed) and settles it by inquiry', async () => {
       const { request, result } = await authorize(CONFORMANCE_CARDS.timeout, { capture: true });
-      assert.ok(result.kind === 'unknown' || result.kind === 'technical_failure', `a lost answer is unknown, or a failure after a reversal: ${JSON.stringify(result)}`);
+      assert.ok(
+        result.kind === 'unknown' || result.kind === 'technical_failure',
+        `a lost answer is unknown, or a failure after a reversal: ${JSON.stringify(result)}`,
+      );
       const answer: InquiryResult = await subject.adapter.inquire(inquiry(subject, 'sale', request, request.card.number));
       assert.notEqual(answer.kind, 'unknown', 'an inquiry settles the outcome');
       assert.notEqual(answer.kind, 'not_found', 'the adapter sent it, so an inquiry finds it');
@@ -194,7 +197,9 @@ export function runBankAdapterConformance(t: ConformanceTestApi, options: BankAd
     });
 
     t.it('knows nothing of a reference it never saw', async () => {
-      const answer = await subject.adapter.inquire(inquiry(subject, 'authorize', { reference: newReference(), paymentId: 'pay_conformance', amount: 100 }, undefined));
+      const answer = await subject.adapter.inquire(
+        inquiry(subject, 'authorize', { reference: newReference(), paymentId: 'pay_conformance', amount: 100 }, undefined),
+      );
       assert.ok(answer.kind === 'not_found' || answer.kind === 'technical_failure', JSON.stringify(answer));
     });
 
@@ -208,32 +213,50 @@ export function runBankAdapterConformance(t: ConformanceTestApi, options: BankAd
         return;
       }
       const complete = adapter.completeAuthorization.bind(adapter);
-      for (const [status, expected] of [['Y', 'approved'], ['N', 'declined']] as const) {
+      for (const [status, expected] of [
+        ['Y', 'approved'],
+        ['N', 'declined'],
+      ] as const) {
         const { request, result } = await authorize(card, { requireAuthentication: true });
         assert.equal(result.kind, 'action_required', JSON.stringify(result));
         if (result.kind !== 'action_required' || result.challenge === undefined) return assert.fail('a 3-D Secure card must answer a challenge');
         assert.ok(result.challenge.acsUrl.length > 0 && result.challenge.creq.length > 0 && result.challenge.transactionId.length > 0);
         const { card: _card, ...rest } = request;
-        const finished = await twice('3-D Secure completion', () => complete({ ...rest, authentication: { transStatus: status, eci: status === 'Y' ? '05' : '07' } }));
+        const finished = await twice('3-D Secure completion', () =>
+          complete({ ...rest, authentication: { transStatus: status, eci: status === 'Y' ? '05' : '07' } }),
+        );
         assert.equal(finished.kind, expected, JSON.stringify(finished));
         if (finished.kind === 'declined') assert.equal(finished.reason, 'authentication_failed');
       }
     });
 
-    t.it('takes stored credentials: the payment that stores a card, a merchant-initiated one without CVC referring to it, a verification voided at once', async () => {
-      const card = CONFORMANCE_CARDS.approvedVisa;
-      const first = await approved(card, { capture: true, card: { ...authorization(subject, card).card, storedCredential: { initiator: 'cardholder', sequence: 'first' } } });
-      const reference = first.result.networkReference;
-      if (reference !== undefined) assert.ok(reference.length > 0 && reference.length <= 64, `a network reference is 1 to 64 characters, got '${reference}'`);
-      const stored = { initiator: 'merchant', sequence: 'subsequent', reason: 'recurring', ...(reference === undefined ? {} : { originalReference: reference }) } as const;
-      const later = authorization(subject, card, { capture: true });
-      const mit = await twice('merchant-initiated authorization', () => subject.adapter.authorize({ ...later, card: { ...later.card, cvc: undefined, storedCredential: stored } }));
-      assert.equal(mit.kind, 'approved', `a merchant-initiated payment with a stored card needs no CVC and no buyer: ${JSON.stringify(mit)}`);
-      accepted.push({ kind: 'sale', op: later, card, result: mit });
-      const verification = await approved(card, { capture: false, verification: true });
-      const voided = await subject.adapter.void(followUp(subject, verification.request, verification.result, verification.request.amount));
-      assert.equal(voided.kind, 'approved', `a verification is voided at once: ${JSON.stringify(voided)}`);
-    });
+    t.it(
+      'takes stored credentials: the payment that stores a card, a merchant-initiated one without CVC referring to it, a verification voided at once',
+      async () => {
+        const card = CONFORMANCE_CARDS.approvedVisa;
+        const first = await approved(card, {
+          capture: true,
+          card: { ...authorization(subject, card).card, storedCredential: { initiator: 'cardholder', sequence: 'first' } },
+        });
+        const reference = first.result.networkReference;
+        if (reference !== undefined) assert.ok(reference.length > 0 && reference.length <= 64, `a network reference is 1 to 64 characters, got '${reference}'`);
+        const stored = {
+          initiator: 'merchant',
+          sequence: 'subsequent',
+          reason: 'recurring',
+          ...(reference === undefined ? {} : { originalReference: reference }),
+        } as const;
+        const later = authorization(subject, card, { capture: true });
+        const mit = await twice('merchant-initiated authorization', () =>
+          subject.adapter.authorize({ ...later, card: { ...later.card, cvc: undefined, storedCredential: stored } }),
+        );
+        assert.equal(mit.kind, 'approved', `a merchant-initiated payment with a stored card needs no CVC and no buyer: ${JSON.stringify(mit)}`);
+        accepted.push({ kind: 'sale', op: later, card, result: mit });
+        const verification = await approved(card, { capture: false, verification: true });
+        const voided = await subject.adapter.void(followUp(subject, verification.request, verification.result, verification.request.amount));
+        assert.equal(voided.kind, 'approved', `a verification is voided at once: ${JSON.stringify(voided)}`);
+      },
+    );
 
     t.it('debits an account against its balance: holds and debits count, voids and refunds give back, retries move money once', async () => {
       const adapter = subject.adapter;

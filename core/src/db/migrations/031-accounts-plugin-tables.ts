@@ -1,7 +1,12 @@
 import { Knex } from 'knex';
 
 /** The accounts plugin's migration that creates what core's 008-certificates created. */
-export const ACCOUNTS_LEGACY = { core: '008-certificates', plugin: '@tender/plugin-accounts', name: '001-accounts-tables', table: 'payer_certificates' } as const;
+export const ACCOUNTS_LEGACY = {
+  core: '008-certificates',
+  plugin: '@tender/plugin-accounts',
+  name: '001-accounts-tables',
+  table: 'payer_certificates',
+} as const;
 
 /**
  * Personal-account payments left core for @tender/plugin-accounts (docs/plugins.md,
@@ -23,7 +28,12 @@ export async function up(knex: Knex): Promise<void> {
   if (await knex.schema.hasTable(ACCOUNTS_LEGACY.table)) {
     const recorded = await knex('tender_plugin_migrations').where({ plugin: ACCOUNTS_LEGACY.plugin, name: ACCOUNTS_LEGACY.name }).first();
     if (recorded === undefined) {
-      await knex('tender_plugin_migrations').insert({ plugin: ACCOUNTS_LEGACY.plugin, name: ACCOUNTS_LEGACY.name, ran_at: Date.now(), adopted_from: ACCOUNTS_LEGACY.core });
+      await knex('tender_plugin_migrations').insert({
+        plugin: ACCOUNTS_LEGACY.plugin,
+        name: ACCOUNTS_LEGACY.name,
+        ran_at: Date.now(),
+        adopted_from: ACCOUNTS_LEGACY.core,
+      });
     }
   }
   await knex('tender_migrations').where({ name: ACCOUNTS_LEGACY.core }).delete();

@@ -24,8 +24,14 @@ export async function up(knex: Knex): Promise<void> {
     t.string('locale', 5).nullable();
     t.string('time_zone', 64).nullable();
   });
-  await knex('merchants').whereIn('stage', ['bank_chosen', 'contract_signed', 'live']).whereNull('bank_chosen_at').update({ bank_chosen_at: knex.ref('registered_at') });
-  await knex('merchants').where({ stage: 'live' }).whereNull('contract_signed_at').update({ contract_signed_at: knex.ref('live_at') });
+  await knex('merchants')
+    .whereIn('stage', ['bank_chosen', 'contract_signed', 'live'])
+    .whereNull('bank_chosen_at')
+    .update({ bank_chosen_at: knex.ref('registered_at') });
+  await knex('merchants')
+    .where({ stage: 'live' })
+    .whereNull('contract_signed_at')
+    .update({ contract_signed_at: knex.ref('live_at') });
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -11,9 +11,7 @@ import { merchantView } from '../../merchants/merchant-view';
 import { OnboardingService, recordContractSchema } from '../../merchants/onboarding.service';
 import { fields, parseInput, parsePathId, textRule } from '../validation';
 
-const listSchema = z
-  .object({ stage: z.enum(MERCHANT_STAGES).optional(), limit: fields.limit, starting_after: fields.id('mer').optional() })
-  .strict();
+const listSchema = z.object({ stage: z.enum(MERCHANT_STAGES).optional(), limit: fields.limit, starting_after: fields.id('mer').optional() }).strict();
 const extendSchema = z.object({ hours: z.number().int().min(1).max(8760).optional() }).strict();
 const suspendSchema = z.object({ reason: z.string().trim().min(1).max(500).superRefine(textRule('line')).optional() }).strict();
 
@@ -51,7 +49,17 @@ export function adminMerchantRoutes(container: DependencyContainer, testModeHour
     const rows = await connections.listActive(db, { merchantId: id, livemode: true });
     res.json({
       object: 'list',
-      data: rows.map((c) => ({ id: c.id, object: 'bank_connection', bank: c.bankCode, adapter_code: c.adapterCode, bank_merchant_id: c.bankMerchantId, terminal_id: c.terminalId, currencies: c.currencies, status: c.status, livemode: c.livemode })),
+      data: rows.map((c) => ({
+        id: c.id,
+        object: 'bank_connection',
+        bank: c.bankCode,
+        adapter_code: c.adapterCode,
+        bank_merchant_id: c.bankMerchantId,
+        terminal_id: c.terminalId,
+        currencies: c.currencies,
+        status: c.status,
+        livemode: c.livemode,
+      })),
       has_more: false,
     });
   });

@@ -33,7 +33,13 @@ export function adminRoutingRoutes(container: DependencyContainer): Router {
   });
 
   router.get('/routing/strategies', (_req, res) => {
-    res.json({ object: 'list', data: container.resolve(RoutingStrategyRegistry).list().map((s) => ({ object: 'routing_strategy', name: s.name, wraps: s.wraps ?? null, active: s.active })) });
+    res.json({
+      object: 'list',
+      data: container
+        .resolve(RoutingStrategyRegistry)
+        .list()
+        .map((s) => ({ object: 'routing_strategy', name: s.name, wraps: s.wraps ?? null, active: s.active })),
+    });
   });
 
   // A dry run: nothing is created, no bank is asked, no breaker probe is claimed.

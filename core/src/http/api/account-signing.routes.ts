@@ -15,7 +15,13 @@ export function accountSigningRoutes(container: DependencyContainer): Router {
   const pages = container.resolve(HostedPageService);
   router.get('/account', async (_req, res) => {
     const who = callerOf(res);
-    res.json({ object: 'account', id: who.merchantId, name: await pages.merchantName(who.merchantId), livemode: who.livemode, signing_secret: await secrets.secretFor(who.merchantId) });
+    res.json({
+      object: 'account',
+      id: who.merchantId,
+      name: await pages.merchantName(who.merchantId),
+      livemode: who.livemode,
+      signing_secret: await secrets.secretFor(who.merchantId),
+    });
   });
   return router;
 }

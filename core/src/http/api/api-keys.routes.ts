@@ -40,8 +40,10 @@ export function apiKeyRoutes(container: DependencyContainer): Router {
       // The only way into live mode: once live, a test key may claim the first live
       // keys; after that, live keys are managed with a live key.
       const merchant = await merchants.find(db, who.merchantId);
-      if (merchant?.liveAt === undefined) throw new TenderError('merchant_invalid_stage', { param: 'livemode', message: 'Live keys exist once the operator has switched you to production.' });
-      if (await keys.hasActiveSecretKey(target)) throw new TenderError('api_key_wrong_kind', { param: 'livemode', message: 'Live keys already exist; create more with a live secret key.' });
+      if (merchant?.liveAt === undefined)
+        throw new TenderError('merchant_invalid_stage', { param: 'livemode', message: 'Live keys exist once the operator has switched you to production.' });
+      if (await keys.hasActiveSecretKey(target))
+        throw new TenderError('api_key_wrong_kind', { param: 'livemode', message: 'Live keys already exist; create more with a live secret key.' });
     }
     res.status(201).json(await keys.create(target, { kind: input.kind, label: input.label }));
   });

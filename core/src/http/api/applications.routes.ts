@@ -18,13 +18,14 @@ export const APPLICATION_RATE_LIMIT = { windowMs: 3600_000, limit: 20 } as const
 export function applicationRateLimit(container: DependencyContainer): RequestHandler {
   const counter = container.resolve(RateCounter);
   return (req, res, next) => {
-    counter
-      .hit({ name: 'signup_address', ...APPLICATION_RATE_LIMIT }, clientAddressSubject(req.ip))
-      .then((allowed) => {
-        if (allowed) { next(); return; }
-        res.setHeader('Retry-After', String(Math.ceil(APPLICATION_RATE_LIMIT.windowMs / 1000)));
-        next(new TenderError('rate_limited', { message: 'Too many applications from this address; retry in an hour.' }));
-      }, next);
+    counter.hit({ name: 'signup_address', ...APPLICATION_RATE_LIMIT }, clientAddressSubject(req.ip)).then((allowed) => {
+      if (allowed) {
+        next();
+        return;
+      }
+      res.setHeader('Retry-After', String(Math.ceil(APPLICATION_RATE_LIMIT.windowMs / 1000)));
+      next(new TenderError('rate_limited', { message: 'Too many applications from this address; retry in an hour.' }));
+    }, next);
   };
 }
 

@@ -9,7 +9,10 @@ import { callerOf } from '../middleware/merchant-auth';
 
 export const listEventsSchema = z
   .object({
-    type: z.string().regex(/^(\*|[a-z_]+\.\*|[a-z_]+\.[a-z_]+)$/, 'must be an event type or "<prefix>.*"').optional(),
+    type: z
+      .string()
+      .regex(/^(\*|[a-z_]+\.\*|[a-z_]+\.[a-z_]+)$/, 'must be an event type or "<prefix>.*"')
+      .optional(),
     object_id: z.string().max(40).optional(),
     limit: fields.limit,
     starting_after: fields.id('evt').optional(),

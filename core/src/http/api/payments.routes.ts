@@ -5,13 +5,7 @@ import { TenderConfig } from '../../config/config';
 import { IdempotencyService } from '../../idempotency/idempotency.service';
 import { PaymentService } from '../../payments/payment.service';
 import { paymentView } from '../../payments/payment-view';
-import {
-  cancelPaymentSchema,
-  capturePaymentSchema,
-  confirmPaymentSchema,
-  createPaymentSchema,
-  listPaymentsSchema,
-} from '../../payments/payment-input';
+import { cancelPaymentSchema, capturePaymentSchema, confirmPaymentSchema, createPaymentSchema, listPaymentsSchema } from '../../payments/payment-input';
 import { parseInput, parsePathId } from '../validation';
 import { callerOf } from '../middleware/merchant-auth';
 import { idempotencyKeyOf, sendIdempotent } from '../respond';
@@ -38,7 +32,13 @@ export function paymentRoutes(container: DependencyContainer): Router {
   router.get('/payments', async (req, res) => {
     const ctx = callerOf(res);
     const query = parseInput(listPaymentsSchema, req.query);
-    const page = await payments.list(ctx, { orderId: query.order_id, status: query.status, limit: query.limit, startingAfter: query.starting_after, updatedSince: query.updated_since });
+    const page = await payments.list(ctx, {
+      orderId: query.order_id,
+      status: query.status,
+      limit: query.limit,
+      startingAfter: query.starting_after,
+      updatedSince: query.updated_since,
+    });
     res.json({ object: 'list', data: page.payments.map(view), has_more: page.hasMore });
   });
 
@@ -52,7 +52,15 @@ export function paymentRoutes(container: DependencyContainer): Router {
     const ctx = callerOf(res);
     const id = parsePathId('pay', req.params.id);
     const input = parseInput(confirmPaymentSchema, req.body);
-    await sendIdempotent(idempotency, req, res, ctx, async () => ({ status: 200, body: view(await payments.confirm(ctx, id, input.payment_method, input.customer, { buyerPresent: false, ...(input.adjustments === undefined ? {} : { adjustments: input.adjustments }) })) }));
+    await sendIdempotent(idempotency, req, res, ctx, async () => ({
+      status: 200,
+      body: view(
+        await payments.confirm(ctx, id, input.payment_method, input.customer, {
+          buyerPresent: false,
+          ...(input.adjustments === undefined ? {} : { adjustments: input.adjustments }),
+        }),
+      ),
+    }));
   });
 
   router.post('/payments/:id/capture', async (req, res) => {

@@ -7,7 +7,9 @@ import { REVIEW_STATUSES, riskReviewView } from '../../monitoring/risk-review';
 import { fields, parseInput } from '../validation';
 import { callerOf } from '../middleware/merchant-auth';
 
-export const listReviewsSchema = z.object({ status: z.enum(REVIEW_STATUSES).optional(), limit: fields.limit, starting_after: fields.id('rrv').optional() }).strict();
+export const listReviewsSchema = z
+  .object({ status: z.enum(REVIEW_STATUSES).optional(), limit: fields.limit, starting_after: fields.id('rrv').optional() })
+  .strict();
 export const emptyBody = z.object({}).strict();
 export const versionsSchema = z.object({ limit: fields.limit }).strict();
 

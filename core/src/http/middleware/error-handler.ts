@@ -17,7 +17,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const tender = toTenderError(error);
     if (tender === undefined) {
       const message = error instanceof Error ? maskPans(error.message) : 'non-error thrown';
-      logger.error({ request_id: res.getHeader('X-Request-Id'), method: req.method, path: loggedPathOf(req), error: message, stack: error instanceof Error ? maskPans(error.stack ?? '') : undefined }, 'unhandled error');
+      logger.error(
+        {
+          request_id: res.getHeader('X-Request-Id'),
+          method: req.method,
+          path: loggedPathOf(req),
+          error: message,
+          stack: error instanceof Error ? maskPans(error.stack ?? '') : undefined,
+        },
+        'unhandled error',
+      );
       res.status(500).json(withRequestId(new TenderError('internal_error'), requestIdOf(res)));
       return;
     }

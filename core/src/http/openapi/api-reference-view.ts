@@ -61,14 +61,20 @@ export function apiReferenceView(doc: OpenApiDocument): ApiReferenceView {
     server: servers[0]?.url ?? '',
     tags,
     schemas: Object.entries(schemas).map(([name, schema]) => ({ name, fields: fieldRows(schema, '', 0) })),
-    webhooks: Object.keys((doc.webhooks ?? {})),
+    webhooks: Object.keys(doc.webhooks ?? {}),
   };
 }
 
 function operationView(path: string, method: string, op: Schema): OperationView {
   const parameters = ((op.parameters ?? []) as Schema[]).map((p) =>
     p.$ref === '#/components/parameters/IdempotencyKey'
-      ? { name: 'Idempotency-Key', in: 'header', type: 'string ≤ 255', required: false, description: 'Safe retries: the same key and body get the first answer again.' }
+      ? {
+          name: 'Idempotency-Key',
+          in: 'header',
+          type: 'string ≤ 255',
+          required: false,
+          description: 'Safe retries: the same key and body get the first answer again.',
+        }
       : { name: String(p.name), in: String(p.in), type: typeOf(p.schema as Schema), required: p.required === true, description: describe(p.schema as Schema) },
   );
   const body = op.requestBody as { content: Record<string, { schema: Schema }> } | undefined;
@@ -121,11 +127,16 @@ export function typeOf(schema: JsonSchema | undefined): string {
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (Array.isArray(schema.enum)) return `one of: ${schema.enum.join(', ')}`;
   const properties = schema.properties as Record<string, Schema> | undefined;
-  if (properties?.object?.const === 'list') return `list of ${typeOf((properties.data).items as Schema)}`;
+  if (properties?.object?.const === 'list') return `list of ${typeOf(properties.data.items as Schema)}`;
   if (properties?.object?.const !== undefined && Object.keys(properties).length === 1) return `${String(properties.object.const)} object`;
   switch (schema.type) {
     case 'string': {
-      const bounds = [schema.minLength !== undefined ? `≥ ${String(schema.minLength)}` : '', schema.maxLength !== undefined ? `≤ ${String(schema.maxLength)}` : ''].filter((b) => b !== '').join(' ');
+      const bounds = [
+        schema.minLength !== undefined ? `≥ ${String(schema.minLength)}` : '',
+        schema.maxLength !== undefined ? `≤ ${String(schema.maxLength)}` : '',
+      ]
+        .filter((b) => b !== '')
+        .join(' ');
       return ['string', typeof schema.format === 'string' ? `(${schema.format})` : '', bounds].filter((p) => p !== '').join(' ');
     }
     case 'integer':
@@ -136,7 +147,9 @@ export function typeOf(schema: JsonSchema | undefined): string {
     case 'array':
       return `array of ${typeOf(schema.items as Schema)}`;
     case 'object':
-      return properties === undefined && schema.additionalProperties !== undefined && schema.additionalProperties !== false ? `map of ${typeOf(schema.additionalProperties as Schema)}` : 'object';
+      return properties === undefined && schema.additionalProperties !== undefined && schema.additionalProperties !== false
+        ? `map of ${typeOf(schema.additionalProperties as Schema)}`
+        : 'object';
     default:
       return typeof schema.type === 'string' ? schema.type : 'any';
   }
@@ -144,6 +157,10 @@ export function typeOf(schema: JsonSchema | undefined): string {
 
 function describe(schema: Schema | undefined): string {
   if (schema === undefined) return '';
-  const parts = [typeof schema.description === 'string' ? schema.description : '', schema.default !== undefined ? `Default ${JSON.stringify(schema.default)}.` : '', typeof schema.pattern === 'string' ? `Pattern ${schema.pattern}` : ''];
+  const parts = [
+    typeof schema.description === 'string' ? schema.description : '',
+    schema.default !== undefined ? `Default ${JSON.stringify(schema.default)}.` : '',
+    typeof schema.pattern === 'string' ? `Pattern ${schema.pattern}` : '',
+  ];
   return parts.filter((p) => p !== '').join(' ');
 }

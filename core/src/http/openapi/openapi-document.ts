@@ -3,7 +3,16 @@ import { ERROR_CATALOGUE } from '../../errors/error-catalogue';
 import { EVENT_TYPES } from '../../notifications/event-types';
 import { API_OPERATIONS, ApiOperation } from './api-operations';
 import { JsonSchema, SchemaRefs, isOptionalInput, toJsonSchema } from './json-schema';
-import { apiKeySchema, brandingViewSchema, errorSchema, eventSchema, paymentSchema, refundSchema, webhookDeliverySchema, webhookEndpointSchema } from './response-schemas';
+import {
+  apiKeySchema,
+  brandingViewSchema,
+  errorSchema,
+  eventSchema,
+  paymentSchema,
+  refundSchema,
+  webhookDeliverySchema,
+  webhookEndpointSchema,
+} from './response-schemas';
 
 /** The OpenAPI 3.1 document as a plain JSON object. */
 export type OpenApiDocument = { readonly openapi: '3.1.0' } & { readonly [key: string]: unknown };
@@ -61,7 +70,11 @@ export function buildOpenApiDocument(publicUrl: string, operations: readonly Api
     webhooks: webhookObjects(),
     components: {
       securitySchemes: {
-        secretKey: { type: 'http', scheme: 'bearer', description: 'A secret key, `sk_test_...` or `sk_live_...`; the key decides the mode. Publishable keys are refused (403 api_key_wrong_kind).' },
+        secretKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A secret key, `sk_test_...` or `sk_live_...`; the key decides the mode. Publishable keys are refused (403 api_key_wrong_kind).',
+        },
       },
       schemas: Object.fromEntries(COMPONENTS.map(([name, schema]) => [name, toJsonSchema(schema, withoutSelf(schema))])),
       parameters: {
@@ -107,7 +120,9 @@ function operationObject(op: ApiOperation): Record<string, unknown> {
     ...(op.description === undefined ? {} : { description: op.description }),
     ...(op.public === true ? { security: [] } : {}),
     ...(parameters.length === 0 ? {} : { parameters }),
-    ...(op.body === undefined ? {} : { requestBody: { required: op.bodyOptional !== true, content: { 'application/json': { schema: toJsonSchema(op.body, refs) } } } }),
+    ...(op.body === undefined
+      ? {}
+      : { requestBody: { required: op.bodyOptional !== true, content: { 'application/json': { schema: toJsonSchema(op.body, refs) } } } }),
     responses: { [String(op.status)]: success, default: { $ref: '#/components/responses/Error' } },
   };
 }
@@ -133,12 +148,18 @@ function webhookObjects(): Record<string, unknown> {
           summary: `The ${type} event`,
           description: 'Verify Tender-Signature over the raw body before trusting it; drop repeats by Tender-Event-Id.',
           parameters: [
-            header('Tender-Signature', '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the endpoint secret>`; one more v1= during a rotation.'),
+            header(
+              'Tender-Signature',
+              '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the endpoint secret>`; one more v1= during a rotation.',
+            ),
             header('Tender-Event-Id', 'The event id, the same on every retry and redelivery.'),
             header('Tender-Delivery-Id', 'For your logs.'),
             header('Tender-Delivery-Attempt', 'For your logs.'),
           ],
-          requestBody: { required: true, content: { 'application/json': { schema: { allOf: [{ $ref: '#/components/schemas/Event' }, { properties: { type: { const: type } } }] } } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { allOf: [{ $ref: '#/components/schemas/Event' }, { properties: { type: { const: type } } }] } } },
+          },
           responses: { '200': { description: 'Any 2xx within the timeout acknowledges the delivery; anything else is retried.' } },
         },
       },

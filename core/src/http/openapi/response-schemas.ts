@@ -30,7 +30,7 @@ export const paymentSchema = z
     object: z.literal('payment'),
     status: z.enum(PAYMENT_STATUSES),
     amount: z.number().int().describe('Minor units: what the bank is asked for (net of amount_discount); captures and refunds are limited by it.'),
-    amount_gross: z.number().int().describe('What the merchant asked for, before a confirm\'s adjustments (a loyalty discount).'),
+    amount_gross: z.number().int().describe("What the merchant asked for, before a confirm's adjustments (a loyalty discount)."),
     amount_discount: z.number().int().describe('What the adjustments took off: amount_gross - amount.'),
     amount_captured: z.number().int(),
     amount_refunded: z.number().int(),
@@ -45,7 +45,11 @@ export const paymentSchema = z
     metadata: z.record(z.string()),
     failure_code: nullableText.describe('A code of docs/errors.md when the payment was declined or failed.'),
     failure_message: nullableText,
-    card: z.object({ brand: z.string(), bin: z.string(), last4: z.string(), exp_month: z.number().int(), exp_year: z.number().int() }).strict().nullable().describe('Brand, BIN and last 4 only.'),
+    card: z
+      .object({ brand: z.string(), bin: z.string(), last4: z.string(), exp_month: z.number().int(), exp_year: z.number().int() })
+      .strict()
+      .nullable()
+      .describe('Brand, BIN and last 4 only.'),
     risk: z
       .object({
         score: z.number(),
@@ -62,18 +66,34 @@ export const paymentSchema = z
       .nullable()
       .describe('The 3-D Secure authentication; null when none took place.'),
     customer: nullableText.describe('The customer the payment is for (an id such as cus_...), when the shop named one.'),
-    setup_future_usage: z.enum(['on_session', 'off_session']).nullable().describe('Keep the card after a successful payment: for payments with the buyer present (on_session) or merchant-initiated ones too (off_session).'),
+    setup_future_usage: z
+      .enum(['on_session', 'off_session'])
+      .nullable()
+      .describe('Keep the card after a successful payment: for payments with the buyer present (on_session) or merchant-initiated ones too (off_session).'),
     off_session: z.boolean().describe('A merchant-initiated payment: created and confirmed with the buyer absent.'),
     payment_method: nullableText.describe('The saved payment method (pm_...) it was paid with, when it was.'),
     next_action: z
       .union([
-        z.object({
-          type: z.literal('display_qr'),
-          qr: z.object({ payload: z.string().describe('The text the QR code encodes (for SBP a https://qr.nspk.ru/... link).'), image_data_url: z.string().describe('The QR code as a data:image/png;base64 or data:image/svg+xml;base64 URL.') }).strict(),
-          mobile_url: z.string().optional().describe('On a phone: opens the payment in a bank\'s app.'),
-          expires_at: timestamp.nullable(),
-        }).strict(),
-        z.object({ type: z.literal('redirect_to_url'), url: z.string().describe('Where to send the buyer (the wallet\'s page).'), expires_at: timestamp.nullable() }).strict(),
+        z
+          .object({
+            type: z.literal('display_qr'),
+            qr: z
+              .object({
+                payload: z.string().describe('The text the QR code encodes (for SBP a https://qr.nspk.ru/... link).'),
+                image_data_url: z.string().describe('The QR code as a data:image/png;base64 or data:image/svg+xml;base64 URL.'),
+              })
+              .strict(),
+            mobile_url: z.string().optional().describe("On a phone: opens the payment in a bank's app."),
+            expires_at: timestamp.nullable(),
+          })
+          .strict(),
+        z
+          .object({
+            type: z.literal('redirect_to_url'),
+            url: z.string().describe("Where to send the buyer (the wallet's page)."),
+            expires_at: timestamp.nullable(),
+          })
+          .strict(),
       ])
       .nullable()
       .describe('While requires_action for a payment the buyer completes elsewhere (SBP, e-wallet): what to show or where to send the buyer, and until when.'),
@@ -123,7 +143,9 @@ export const eventSchema = z
     type: z.string().describe(`One of core's event types (${EVENT_TYPES.join(', ')}) or one a plugin registered (docs/plugins.md, "Event types").`),
     created_at: timestamp,
     livemode: z.boolean(),
-    data: z.object({ object: z.object({ id: z.string(), object: z.string() }).passthrough().describe('The payment or refund right after the change.') }).strict(),
+    data: z
+      .object({ object: z.object({ id: z.string(), object: z.string() }).passthrough().describe('The payment or refund right after the change.') })
+      .strict(),
   })
   .strict();
 
@@ -155,7 +177,14 @@ export const webhookDeliverySchema = z
     created_at: timestamp,
     attempts: z.array(
       z
-        .object({ attempt: z.number().int(), started_at: timestamp, status_code: z.number().int().nullable(), latency_ms: z.number().int(), response_excerpt: nullableText, error: nullableText })
+        .object({
+          attempt: z.number().int(),
+          started_at: timestamp,
+          status_code: z.number().int().nullable(),
+          latency_ms: z.number().int(),
+          response_excerpt: nullableText,
+          error: nullableText,
+        })
         .strict(),
     ),
   })

@@ -17,7 +17,7 @@ type Schema = Record<string, unknown>;
  */
 export function typeScriptTypes(doc: OpenApiDocument): string {
   const out: string[] = [
-    '// Generated from the gateway\'s OpenAPI document (/openapi.json) by scripts/generate-client-types.js.',
+    "// Generated from the gateway's OpenAPI document (/openapi.json) by scripts/generate-client-types.js.",
     '// Do not edit: change the zod schemas in @tender/core and regenerate.',
     '/* eslint-disable */',
     '',
@@ -54,7 +54,7 @@ export function typeScriptTypes(doc: OpenApiDocument): string {
 function declaration(name: string, schema: Schema, fallbackDoc?: string): string {
   const doc = typeof schema.description === 'string' ? schema.description : fallbackDoc;
   const comment = doc === undefined ? '' : `/** ${doc.replace(/\*\//g, '*\\/')} */\n`;
-  if (schema.type === 'object' && Object.keys((schema.properties ?? {})).length > 0 && schema.additionalProperties === false) {
+  if (schema.type === 'object' && Object.keys(schema.properties ?? {}).length > 0 && schema.additionalProperties === false) {
     return `${comment}export interface ${name} ${objectType(schema, '')}\n`;
   }
   return `${comment}export type ${name} = ${typeOf(schema, '')};\n`;

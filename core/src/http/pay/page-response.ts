@@ -35,14 +35,30 @@ export function sendPage(req: Request, res: Response, nonce: string, answer: Pag
     return;
   }
   const document = answer.document ?? 'page';
-  const frameAncestors = document === 'island' ? ["'self'", ...answer.frameAncestors] : answer.frameAncestors.length === 0 ? ["'none'"] : [...answer.frameAncestors];
+  const frameAncestors =
+    document === 'island' ? ["'self'", ...answer.frameAncestors] : answer.frameAncestors.length === 0 ? ["'none'"] : [...answer.frameAncestors];
   const common = { defaultSrc: ["'none'"], styleSrc: ["'self'", `'nonce-${nonce}'`], baseUri: ["'none'"], connectSrc: ["'none'"], objectSrc: ["'none'"] };
   const directives: Record<string, string[] | null> =
     document === 'island'
       ? { ...common, scriptSrc: [`'nonce-${nonce}'`], imgSrc: ["'self'"], formAction: ["'self'"], frameSrc: ["'none'"], frameAncestors }
       : document === 'preview'
-        ? { ...common, scriptSrc: ["'none'"], imgSrc: ["'self'", 'https:', 'data:'], formAction: ["'none'"], frameSrc: ["'self'"], sandbox: [], ...(answer.frameAncestors.length === 0 ? {} : { frameAncestors: [...answer.frameAncestors] }) }
-        : { ...common, scriptSrc: [`'nonce-${nonce}'`], imgSrc: ["'self'", 'https:', 'data:'], formAction: ["'self'", ...answer.formActions], frameSrc: ["'self'"], frameAncestors };
+        ? {
+            ...common,
+            scriptSrc: ["'none'"],
+            imgSrc: ["'self'", 'https:', 'data:'],
+            formAction: ["'none'"],
+            frameSrc: ["'self'"],
+            sandbox: [],
+            ...(answer.frameAncestors.length === 0 ? {} : { frameAncestors: [...answer.frameAncestors] }),
+          }
+        : {
+            ...common,
+            scriptSrc: [`'nonce-${nonce}'`],
+            imgSrc: ["'self'", 'https:', 'data:'],
+            formAction: ["'self'", ...answer.formActions],
+            frameSrc: ["'self'"],
+            frameAncestors,
+          };
   helmet.contentSecurityPolicy({ useDefaults: false, directives })(req, res, () => undefined);
   // frame-ancestors decides; the legacy header only for browsers without CSP 2.
   if (document === 'page' && answer.frameAncestors.length === 0) res.setHeader('X-Frame-Options', 'DENY');

@@ -69,7 +69,17 @@ export function payRoutes(container: DependencyContainer): Router {
     const r = requestOf(req);
     const link = await linkPages.findByToken(req.params.token);
     if (link === undefined || !(await limiter.allowFromIp(req.ip ?? ''))) {
-      sendPage(req, res, r.nonce, pages.errorPage(r, link === undefined ? 404 : 429, link === undefined ? 'not_found_title' : 'rate_limited_title', link === undefined ? 'not_found_text' : 'rate_limited_text'));
+      sendPage(
+        req,
+        res,
+        r.nonce,
+        pages.errorPage(
+          r,
+          link === undefined ? 404 : 429,
+          link === undefined ? 'not_found_title' : 'rate_limited_title',
+          link === undefined ? 'not_found_text' : 'rate_limited_text',
+        ),
+      );
       return;
     }
     sendPage(req, res, r.nonce, await linkPages.open(link, (req.body as Record<string, unknown> | undefined)?.form_token, r));
@@ -105,20 +115,22 @@ export function payRoutes(container: DependencyContainer): Router {
   });
 
   /** A form post about one payment: found by its page token and rate limited before `handle` sees it. */
-  const submission = (handle: (payment: Payment, fields: Record<string, unknown>, req: Request, r: ReturnType<typeof requestOf>) => Promise<PageAnswer>) => async (req: Request<{ token: string }>, res: Response) => {
-    const r = requestOf(req);
-    const payment = await pages.findByToken(req.params.token);
-    if (payment === undefined) {
-      sendPage(req, res, r.nonce, pages.errorPage(r, 404, 'not_found_title', 'not_found_text'));
-      return;
-    }
-    noteRequest(res, { merchantId: payment.merchantId, paymentId: payment.id });
-    if (!(await limiter.allowSubmission(req.ip ?? '', payment.id))) {
-      sendPage(req, res, r.nonce, pages.errorPage(r, 429, 'rate_limited_title', 'rate_limited_text'));
-      return;
-    }
-    sendPage(req, res, r.nonce, await handle(payment, (req.body ?? {}) as Record<string, unknown>, req, r));
-  };
+  const submission =
+    (handle: (payment: Payment, fields: Record<string, unknown>, req: Request, r: ReturnType<typeof requestOf>) => Promise<PageAnswer>) =>
+    async (req: Request<{ token: string }>, res: Response) => {
+      const r = requestOf(req);
+      const payment = await pages.findByToken(req.params.token);
+      if (payment === undefined) {
+        sendPage(req, res, r.nonce, pages.errorPage(r, 404, 'not_found_title', 'not_found_text'));
+        return;
+      }
+      noteRequest(res, { merchantId: payment.merchantId, paymentId: payment.id });
+      if (!(await limiter.allowSubmission(req.ip ?? '', payment.id))) {
+        sendPage(req, res, r.nonce, pages.errorPage(r, 429, 'rate_limited_title', 'rate_limited_text'));
+        return;
+      }
+      sendPage(req, res, r.nonce, await handle(payment, (req.body ?? {}) as Record<string, unknown>, req, r));
+    };
 
   // A payment method's part of the island posts here: the card's to /pay/:token, others to /pay/:token/<path>
   // (MethodPages); the TLS client certificate goes along for methods whose payer it proves.
@@ -145,7 +157,9 @@ export function payRoutes(container: DependencyContainer): Router {
   });
 
   // Another method's part (e.g. /pay/:token/account of @tender/plugin-accounts); after /3ds, which is the gateway's own.
-  router.post('/:token/:path', form, (req: Request<{ token: string; path: string }>, res: Response) => methodSubmission(/^[a-z][a-z-]{0,39}$/.test(req.params.path) ? req.params.path : '-')(req, res));
+  router.post('/:token/:path', form, (req: Request<{ token: string; path: string }>, res: Response) =>
+    methodSubmission(/^[a-z][a-z-]{0,39}$/.test(req.params.path) ? req.params.path : '-')(req, res),
+  );
 
   // A buyer gets a page, not the API's JSON: not-found stays a 404, a request the
   // gateway cannot read (body-parsing.ts) gets its 4xx and the "could not be read"
@@ -171,7 +185,15 @@ export function payRoutes(container: DependencyContainer): Router {
       sendPage(req, res, r.nonce, pages.errorPage(r, refusal.status, 'bad_request_title', 'bad_request_text'));
       return;
     }
-    logger.error({ request_id: requestIdOf(res), method: req.method, path: loggedPathOf(req), error: error instanceof Error ? maskPans(error.message) : 'non-error thrown' }, 'payment page failed');
+    logger.error(
+      {
+        request_id: requestIdOf(res),
+        method: req.method,
+        path: loggedPathOf(req),
+        error: error instanceof Error ? maskPans(error.message) : 'non-error thrown',
+      },
+      'payment page failed',
+    );
     sendPage(req, res, r.nonce, pages.errorPage(r, 500, 'server_error_title', 'server_error_text'));
   });
 

@@ -32,7 +32,10 @@ export class SignupPages {
    * `files`: core's sign-up templates, or an operator's theme over them (themedSignupFiles);
    * `brand` names the service in the texts (`{brand}`) and the layout (`{{operator.name}}`).
    */
-  constructor(files: ThemeFiles = new ThemeFiles([SIGNUP_TEMPLATES]), private readonly brand: OperatorBrand = DEFAULT_BRAND) {
+  constructor(
+    files: ThemeFiles = new ThemeFiles([SIGNUP_TEMPLATES]),
+    private readonly brand: OperatorBrand = DEFAULT_BRAND,
+  ) {
     this.operator = brandTemplateData(brand);
     const load = (name: string) => files.compile(this.hbs, `${name}.hbs`, TEMPLATE_COMPILE);
     for (const locale of PAGE_LOCALES) {
@@ -46,7 +49,12 @@ export class SignupPages {
   /** A text by dotted key, `{name}` placeholders filled; English, then the key, when missing. */
   text(locale: PageLocale, key: string, params: Record<string, unknown> = {}): string {
     const find = (m: Messages | undefined): string | undefined => {
-      const v = key.split('.').reduce<string | Messages | undefined>((node, part) => (node === undefined || typeof node === 'string' || !Object.prototype.hasOwnProperty.call(node, part) ? undefined : node[part]), m);
+      const v = key
+        .split('.')
+        .reduce<string | Messages | undefined>(
+          (node, part) => (node === undefined || typeof node === 'string' || !Object.prototype.hasOwnProperty.call(node, part) ? undefined : node[part]),
+          m,
+        );
       return typeof v === 'string' ? v : undefined;
     };
     const text = find(this.messages.get(locale)) ?? find(this.messages.get('en')) ?? key;
@@ -64,7 +72,14 @@ export class SignupPages {
 
   private page(locale: PageLocale, titleKey: string, body: string): string {
     const languages = PAGE_LOCALES.map((code) => ({ code, name: LANGUAGE_NAMES[code], current: code === locale }));
-    return this.layout({ title: this.text(locale, titleKey), lang: locale, dir: directionOf(locale), languages, operator: this.operator, body: new Handlebars.SafeString(body) });
+    return this.layout({
+      title: this.text(locale, titleKey),
+      lang: locale,
+      dir: directionOf(locale),
+      languages,
+      operator: this.operator,
+      body: new Handlebars.SafeString(body),
+    });
   }
 }
 

@@ -65,9 +65,14 @@ export function signupRoutes(container: DependencyContainer): Router {
 
   router.post('/signup', applicationRateLimit(container), requireBodyType('form'), formBody({ limit: '8kb', parameterLimit: 12 }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const str = (k: string): string => (typeof body[k] === 'string' ? (body[k]) : '');
+    const str = (k: string): string => (typeof body[k] === 'string' ? body[k] : '');
     const asked = str('locale');
-    const values: FormValues = { name: str('name'), email: str('email'), locale: isPageLocale(asked) ? asked : pageLocaleOf(req), time_zone: str('time_zone') || 'UTC' };
+    const values: FormValues = {
+      name: str('name'),
+      email: str('email'),
+      locale: isPageLocale(asked) ? asked : pageLocaleOf(req),
+      time_zone: str('time_zone') || 'UTC',
+    };
     const password = str('password');
     const say = (key: string): string => pages.text(values.locale, key);
     if (!formTokenOk(req, CSRF_COOKIE)) {
@@ -77,7 +82,8 @@ export function signupRoutes(container: DependencyContainer): Router {
     const parsed = createMerchantSchema.safeParse({ name: values.name, email: values.email });
     const errors: Record<string, string> = {};
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.path[0] === 'email' ? say('signup.error_email') : say('signup.error_name');
+      for (const issue of parsed.error.issues)
+        errors[String(issue.path[0])] ??= issue.path[0] === 'email' ? say('signup.error_email') : say('signup.error_name');
     }
     if (!passwordSchema.safeParse(password).success) errors.password = say('signup.error_password');
     if (!isTimeZone(values.time_zone)) {

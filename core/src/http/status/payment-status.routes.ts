@@ -51,7 +51,10 @@ export function paymentStatusRoutes(container: DependencyContainer): Router {
     res.setHeader('Referrer-Policy', 'no-referrer');
     // The page's only style element carries a fresh nonce; nothing else may run or load but the operator's logo.
     const nonce = randomBytes(16).toString('base64');
-    res.setHeader('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'; img-src https: 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`);
+    res.setHeader(
+      'Content-Security-Policy',
+      `default-src 'none'; style-src 'nonce-${nonce}'; img-src https: 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    );
     res.type('html').send(
       page({
         nonce,

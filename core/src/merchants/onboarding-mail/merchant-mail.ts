@@ -58,7 +58,14 @@ export class MerchantMail {
   }
 
   /** Queues `template` to the merchant; false when `once` was already claimed (nothing queued). */
-  async toMerchant(q: Queryable, to: MailMerchant, template: OnboardingEmailTemplate, step: DashboardStep, data: Readonly<Record<string, EmailValue>>, options: { livemode?: boolean; once?: string } = {}): Promise<boolean> {
+  async toMerchant(
+    q: Queryable,
+    to: MailMerchant,
+    template: OnboardingEmailTemplate,
+    step: DashboardStep,
+    data: Readonly<Record<string, EmailValue>>,
+    options: { livemode?: boolean; once?: string } = {},
+  ): Promise<boolean> {
     if (options.once !== undefined && !(await this.claim(q, options.once, to.id))) return false;
     const n = this.config.notifications;
     await this.emails.enqueue(q, {
@@ -79,7 +86,13 @@ export class MerchantMail {
   }
 
   /** Queues an alert to the operator (TENDER_OPERATOR_ALERT_EMAIL), linking to the merchant in the console; false when there is no address or `once` was claimed. */
-  async toOperator(q: Queryable, about: MailMerchant, template: OnboardingEmailTemplate, data: Readonly<Record<string, EmailValue>>, once: string): Promise<boolean> {
+  async toOperator(
+    q: Queryable,
+    about: MailMerchant,
+    template: OnboardingEmailTemplate,
+    data: Readonly<Record<string, EmailValue>>,
+    once: string,
+  ): Promise<boolean> {
     const recipient = this.config.operatorAlertEmail;
     if (recipient === undefined) return false;
     if (!(await this.claim(q, once, about.id))) return false;
@@ -101,7 +114,12 @@ export class MerchantMail {
    */
   async claim(q: Queryable, key: string, merchantId: string | null): Promise<boolean> {
     try {
-      await q('sent_notices').insert({ notice_key: key.slice(0, 191), kind: key.split(':')[0]?.slice(0, 64) ?? key, merchant_id: merchantId, created_at: this.clock.now() });
+      await q('sent_notices').insert({
+        notice_key: key.slice(0, 191),
+        kind: key.split(':')[0]?.slice(0, 64) ?? key,
+        merchant_id: merchantId,
+        created_at: this.clock.now(),
+      });
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;
@@ -117,5 +135,13 @@ export class MerchantMail {
  * ```
  */
 export function formatMoment(ms: number, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(ms);
+  return new Intl.DateTimeFormat(locale, {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(ms);
 }

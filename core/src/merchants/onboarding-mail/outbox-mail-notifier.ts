@@ -37,7 +37,13 @@ export class OutboxMailNotifier implements OnboardingNotifier {
     if (notice.type === stageEventType('bank_chosen')) {
       // A merchant may change its bank until the contract: every choice is news to the operator, once.
       const bankName = (notice.data.bank as { name?: string } | undefined)?.name ?? m.bank ?? '';
-      await this.mail.toOperator(q, to, 'onboarding/operator-bank-chosen', { bank_name: bankName }, `operator.bank_chosen:${m.id}:${m.bank ?? ''}:${this.clock.now()}`);
+      await this.mail.toOperator(
+        q,
+        to,
+        'onboarding/operator-bank-chosen',
+        { bank_name: bankName },
+        `operator.bank_chosen:${m.id}:${m.bank ?? ''}:${this.clock.now()}`,
+      );
     }
   }
 
@@ -50,11 +56,20 @@ export class OutboxMailNotifier implements OnboardingNotifier {
     const bank = notice.data.bank as { name?: string; requirements?: ReadonlyArray<{ title: string; description?: string | null }> } | undefined;
     switch (notice.template) {
       case 'application':
-        return { step: 'onboarding', data: { test_mode_hours: Number(notice.data.testModeHours ?? 0), deadline: m.test_mode_expires_at === null ? null : this.mail.moment(Date.parse(m.test_mode_expires_at), to) } };
+        return {
+          step: 'onboarding',
+          data: {
+            test_mode_hours: Number(notice.data.testModeHours ?? 0),
+            deadline: m.test_mode_expires_at === null ? null : this.mail.moment(Date.parse(m.test_mode_expires_at), to),
+          },
+        };
       case 'registered':
         return { step: 'onboarding', data: { legal_name: m.company?.legal_name ?? '', tax_id: m.company?.tax_id ?? '' } };
       case 'bank-chosen':
-        return { step: 'onboarding', data: { bank_name: bank?.name ?? '', requirements: (bank?.requirements ?? []).map((r) => ({ title: r.title, description: r.description ?? null })) } };
+        return {
+          step: 'onboarding',
+          data: { bank_name: bank?.name ?? '', requirements: (bank?.requirements ?? []).map((r) => ({ title: r.title, description: r.description ?? null })) },
+        };
       case 'contract-signed':
         return { step: 'onboarding', data: { bank_name: bank?.name ?? '' } };
       case 'live':

@@ -45,11 +45,15 @@ export class ScheduledNotices {
     const warnMs = this.config.notifications.testModeWarningMs;
     let queued = 0;
     if (warnMs > 0) {
-      for (const row of await this.testModes('warning', (q) => q.where('m.test_mode_expires_at', '>', now).andWhere('m.test_mode_expires_at', '<=', now + warnMs))) {
+      for (const row of await this.testModes('warning', (q) =>
+        q.where('m.test_mode_expires_at', '>', now).andWhere('m.test_mode_expires_at', '<=', now + warnMs),
+      )) {
         queued += await this.testModeNotice(row.id, 'warning', row.expiresAt);
       }
     }
-    for (const row of await this.testModes('ended', (q) => q.where('m.test_mode_expires_at', '<=', now).andWhere('m.test_mode_expires_at', '>', now - ENDED_LOOKBACK_MS))) {
+    for (const row of await this.testModes('ended', (q) =>
+      q.where('m.test_mode_expires_at', '<=', now).andWhere('m.test_mode_expires_at', '>', now - ENDED_LOOKBACK_MS),
+    )) {
       queued += await this.testModeNotice(row.id, 'ended', row.expiresAt);
     }
     for (const review of await this.heldReviews()) queued += await this.reviewHeld(review);
@@ -60,12 +64,21 @@ export class ScheduledNotices {
   async extended(q: Queryable, merchantId: string, expiresAt: number): Promise<boolean> {
     const to = await this.mail.merchant(q, merchantId);
     if (to === undefined) return false;
-    return this.mail.toMerchant(q, to, 'onboarding/test-mode-extended', 'onboarding', { deadline: this.mail.moment(expiresAt, to) }, { once: `test_mode.extended:${merchantId}:${expiresAt}` });
+    return this.mail.toMerchant(
+      q,
+      to,
+      'onboarding/test-mode-extended',
+      'onboarding',
+      { deadline: this.mail.moment(expiresAt, to) },
+      { once: `test_mode.extended:${merchantId}:${expiresAt}` },
+    );
   }
 
   private async testModes(kind: 'warning' | 'ended', window: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<Array<{ id: string; expiresAt: number }>> {
     const key = this.key(`test_mode.${kind}:`, 'm.id', 'm.test_mode_expires_at');
-    const rows = (await window(this.db('merchants as m').select('m.id', 'm.test_mode_expires_at').where('m.stage', 'applied').whereNotNull('m.test_mode_expires_at'))
+    const rows = (await window(
+      this.db('merchants as m').select('m.id', 'm.test_mode_expires_at').where('m.stage', 'applied').whereNotNull('m.test_mode_expires_at'),
+    )
       .whereNotExists((s) => s.select(this.db.raw('1')).from('sent_notices as n').where('n.notice_key', '=', key))
       .orderBy('m.test_mode_expires_at', 'asc')
       .limit(BATCH)) as Array<{ id: string; test_mode_expires_at: number | string }>;
@@ -75,11 +88,19 @@ export class ScheduledNotices {
   private testModeNotice(merchantId: string, kind: 'warning' | 'ended', expiresAt: number): Promise<number> {
     return inTransaction(this.db, async (trx) => {
       // Re-read in the transaction: the merchant may have registered (no end any more) or been extended since the scan.
-      const current = (await trx('merchants').select('stage', 'test_mode_expires_at').where({ id: merchantId }).first()) as { stage: string; test_mode_expires_at: number | string | null } | undefined;
+      const current = (await trx('merchants').select('stage', 'test_mode_expires_at').where({ id: merchantId }).first()) as
+        { stage: string; test_mode_expires_at: number | string | null } | undefined;
       if (current === undefined || current.stage !== 'applied' || Number(current.test_mode_expires_at) !== expiresAt) return 0;
       const to = await this.mail.merchant(trx, merchantId);
       if (to === undefined) return 0;
-      const sent = await this.mail.toMerchant(trx, to, `onboarding/test-mode-${kind}`, 'onboarding', { deadline: this.mail.moment(expiresAt, to) }, { once: `test_mode.${kind}:${merchantId}:${expiresAt}` });
+      const sent = await this.mail.toMerchant(
+        trx,
+        to,
+        `onboarding/test-mode-${kind}`,
+        'onboarding',
+        { deadline: this.mail.moment(expiresAt, to) },
+        { once: `test_mode.${kind}:${merchantId}:${expiresAt}` },
+      );
       return sent ? 1 : 0;
     });
   }
@@ -106,7 +127,10 @@ export class ScheduledNotices {
         deadline: this.mail.moment(Number(r.expires_at), to),
         expire_reject: r.expire_decision !== 'approve',
       };
-      const sent = await this.mail.toMerchant(trx, to, 'onboarding/review-held', 'risk', data, { livemode: Boolean(r.livemode), once: `review.held:${String(r.id)}` });
+      const sent = await this.mail.toMerchant(trx, to, 'onboarding/review-held', 'risk', data, {
+        livemode: Boolean(r.livemode),
+        once: `review.held:${String(r.id)}`,
+      });
       return sent ? 1 : 0;
     });
   }

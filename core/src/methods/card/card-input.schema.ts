@@ -3,9 +3,7 @@ import { TenderError } from '../../errors/tender-error';
 import { CardInput, parseCardInput } from './card-input';
 
 /** The card's fields as `payment_method.card` may carry them; anything else is parameter_unknown. */
-const cardFields = z
-  .object({ number: z.unknown(), exp_month: z.unknown(), exp_year: z.unknown(), cvc: z.unknown(), holder_name: z.unknown() })
-  .strict();
+const cardFields = z.object({ number: z.unknown(), exp_month: z.unknown(), exp_year: z.unknown(), cvc: z.unknown(), holder_name: z.unknown() }).strict();
 
 /**
  * The card method's input schema: the fields above, then parseCardInput's checks

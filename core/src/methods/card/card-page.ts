@@ -40,7 +40,15 @@ export const cardPage: PaymentMethodPage = {
       ...(!/^\d{3,4}$/.test(posted.cvc ?? '') ? { cvc: 'error_cvc' } : {}),
     };
     if (Object.keys(errors).length > 0) return { errors };
-    return { input: { number: posted.number, exp_month: Number(expiry?.[1]), exp_year: Number(expiry?.[2]), cvc: posted.cvc, holder_name: holderName === '' ? undefined : holderName } };
+    return {
+      input: {
+        number: posted.number,
+        exp_month: Number(expiry?.[1]),
+        exp_year: Number(expiry?.[2]),
+        cvc: posted.cvc,
+        holder_name: holderName === '' ? undefined : holderName,
+      },
+    };
   },
 
   refusal(error: TenderError): MethodPageRefusal | undefined {

@@ -52,13 +52,31 @@ export class CardPaymentMethod implements PaymentMethod<CardInput> {
     const saving = context.setupFutureUsage !== null;
     const storedCredential: StoredCredential | undefined = saving ? { initiator: 'cardholder', sequence: 'first' } : undefined;
     return {
-      bank: { kind: 'card', card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, holderName: card.holderName, ...(storedCredential === undefined ? {} : { storedCredential }) } },
+      bank: {
+        kind: 'card',
+        card: {
+          number: card.number,
+          expMonth: card.expMonth,
+          expYear: card.expYear,
+          cvc: card.cvc,
+          holderName: card.holderName,
+          ...(storedCredential === undefined ? {} : { storedCredential }),
+        },
+      },
       routing: { brand: card.brand, bin },
       risk: { fingerprint: this.vault.fingerprint(card.number), brand: card.brand, bin, last4, expMonth: card.expMonth, expYear: card.expYear },
       authenticable: true,
       record: async (trx, { payment }) => {
         const stored = await this.vault.store(trx, { merchantId: payment.merchantId, livemode: payment.livemode, pan: card.number });
-        return { card_token: stored.id, card_fingerprint: stored.fingerprint, card_brand: card.brand, card_bin: bin, card_last4: last4, card_exp_month: card.expMonth, card_exp_year: card.expYear };
+        return {
+          card_token: stored.id,
+          card_fingerprint: stored.fingerprint,
+          card_brand: card.brand,
+          card_bin: bin,
+          card_last4: last4,
+          card_exp_month: card.expMonth,
+          card_exp_year: card.expYear,
+        };
       },
     };
   }

@@ -42,7 +42,11 @@ export class AmountRule implements RiskRule<AmountSettings> {
       unusual_multiplier: z.number().int().min(2).max(1000),
       unusual_min_samples: z.number().int().min(1).max(10000),
       unusual_sample: z.number().int().min(1).max(10000),
-      unusual_window_seconds: z.number().int().min(1).max(365 * 86400),
+      unusual_window_seconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(365 * 86400),
       unusual_score: z.number().int().min(-10000).max(10000),
     })
     .partial()
@@ -56,7 +60,10 @@ export class AmountRule implements RiskRule<AmountSettings> {
     }
     const usual = await history.usualAmount(currency, input.now - s.unusual_window_seconds * 1000, s.unusual_sample);
     if (usual.samples >= s.unusual_min_samples && amount > usual.average * s.unusual_multiplier) {
-      return { score: s.unusual_score, reason: `amount ${money(amount, currency)} is more than ${s.unusual_multiplier}x the usual ${money(Math.round(usual.average), currency)}` };
+      return {
+        score: s.unusual_score,
+        reason: `amount ${money(amount, currency)} is more than ${s.unusual_multiplier}x the usual ${money(Math.round(usual.average), currency)}`,
+      };
     }
     return undefined;
   }

@@ -35,9 +35,17 @@ export class CardTestingRule implements RiskRule<CardTestingSettings> {
     .object({
       small_amount: fields.minorUnits(),
       max_small_attempts: z.number().int().min(1).max(10000),
-      small_window_seconds: z.number().int().min(1).max(30 * 86400),
+      small_window_seconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 86400),
       max_distinct_cards: z.number().int().min(1).max(DISTINCT_SCAN_CAP),
-      distinct_window_seconds: z.number().int().min(1).max(30 * 86400),
+      distinct_window_seconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 86400),
       score: z.number().int().min(-10000).max(10000),
     })
     .partial()
@@ -49,7 +57,10 @@ export class CardTestingRule implements RiskRule<CardTestingSettings> {
     if (payment.amount <= s.small_amount) {
       const small = await history.smallAttempts(input.ip, payment.currency, s.small_amount, input.now - s.small_window_seconds * 1000, s.max_small_attempts);
       if (small >= s.max_small_attempts) {
-        return { score: s.score, reason: `${small} small attempts (<= ${money(s.small_amount, input.payment.currency)}) from this IP in the last ${s.small_window_seconds}s` };
+        return {
+          score: s.score,
+          reason: `${small} small attempts (<= ${money(s.small_amount, input.payment.currency)}) from this IP in the last ${s.small_window_seconds}s`,
+        };
       }
     }
     const cards = await history.distinctCards(input.ip, input.card.fingerprint, input.now - s.distinct_window_seconds * 1000, DISTINCT_SCAN_CAP);

@@ -26,7 +26,11 @@ export class DeclinesRule implements RiskRule<DeclinesSettings> {
   readonly settingsSchema = z
     .object({
       max_declines: z.number().int().min(1).max(1000),
-      window_seconds: z.number().int().min(1).max(30 * 86400),
+      window_seconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 86400),
       score: z.number().int().min(-10000).max(10000),
       count_in_flight: z.boolean(),
     })

@@ -6,7 +6,15 @@ const entriesSchema = z
   .object({
     /** Card fingerprints (as shown in the review queue), never card numbers. */
     cards: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be a card fingerprint (64 hex characters)')).max(5000),
-    emails: z.array(z.string().email().max(320).transform((e) => e.toLowerCase())).max(5000),
+    emails: z
+      .array(
+        z
+          .string()
+          .email()
+          .max(320)
+          .transform((e) => e.toLowerCase()),
+      )
+      .max(5000),
     ips: z.array(z.string().refine(isIpOrRange, 'must be an IPv4/IPv6 address or CIDR range')).max(5000),
     /** BIN prefixes of 4 to 6 digits (payments keep 6-digit BINs). */
     bins: z.array(z.string().regex(/^\d{4,6}$/, 'must be 4 to 6 digits')).max(5000),

@@ -6,7 +6,11 @@ import { money } from './amount.rule';
 const limitSchema = z
   .object({
     key: z.enum(['card', 'ip', 'email', 'merchant']),
-    window_seconds: z.number().int().min(1).max(30 * 86400),
+    window_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86400),
     max_attempts: z.number().int().min(1).max(10000).optional(),
     max_amount: fields.minorUnits().optional(),
     score: z.number().int().min(-10000).max(10000),
@@ -38,7 +42,10 @@ export class VelocityRule implements RiskRule<VelocitySettings> {
       { key: 'email', window_seconds: 3600, max_attempts: 10, score: 50 },
     ],
   };
-  readonly settingsSchema = z.object({ limits: z.array(limitSchema).max(20) }).partial().strict();
+  readonly settingsSchema = z
+    .object({ limits: z.array(limitSchema).max(20) })
+    .partial()
+    .strict();
 
   async evaluate(input: RiskInput, s: VelocitySettings, history: RiskHistory): Promise<RiskSignal | undefined> {
     let score = 0;
@@ -53,7 +60,9 @@ export class VelocityRule implements RiskRule<VelocitySettings> {
         reasons.push(`${seen.count} attempts per ${limit.key} in the last ${limit.window_seconds}s (limit ${limit.max_attempts})`);
       } else if (limit.max_amount !== undefined && seen.amount + input.payment.amount > limit.max_amount) {
         score += limit.score;
-        reasons.push(`${money(seen.amount + input.payment.amount, input.payment.currency)} per ${limit.key} in the last ${limit.window_seconds}s (limit ${money(limit.max_amount, input.payment.currency)})`);
+        reasons.push(
+          `${money(seen.amount + input.payment.amount, input.payment.currency)} per ${limit.key} in the last ${limit.window_seconds}s (limit ${money(limit.max_amount, input.payment.currency)})`,
+        );
       }
     }
     return reasons.length === 0 ? undefined : { score, reason: reasons.join('; ') };

@@ -76,7 +76,9 @@ export class EmailDispatcher {
       const claimed: ClaimedEmail[] = [];
       for (const row of rows) {
         const attempt = Number(row.attempt_count) + 1;
-        await trx('email_outbox').where({ id: String(row.id) }).update({ attempt_count: attempt, locked_until: now + LEASE_MS });
+        await trx('email_outbox')
+          .where({ id: String(row.id) })
+          .update({ attempt_count: attempt, locked_until: now + LEASE_MS });
         claimed.push({
           id: String(row.id),
           template: row.template as EmailTemplate | PluginEmailTemplate | typeof PRERENDERED,
@@ -94,12 +96,20 @@ export class EmailDispatcher {
   private async send(email: ClaimedEmail): Promise<void> {
     const n = this.config.notifications;
     try {
-      const rendered = email.template === PRERENDERED ? prerendered(email.data) : (this.pluginTemplates.render(email.template, email.locale, email.data) ?? this.renderer.render(email.template, email.locale, email.data));
+      const rendered =
+        email.template === PRERENDERED
+          ? prerendered(email.data)
+          : (this.pluginTemplates.render(email.template, email.locale, email.data) ?? this.renderer.render(email.template, email.locale, email.data));
       this.transport ??= createMailTransport(n.smtpUrl, this.config.dataDir, this.config.brand.domain);
       // Merchant e-mails come from a no-reply sender: a reply reaches the operator's support.
-      const replyTo = n.supportEmail !== undefined && String(email.template).startsWith('onboarding/') && !String(email.template).startsWith('onboarding/operator-') ? n.supportEmail : undefined;
+      const replyTo =
+        n.supportEmail !== undefined && String(email.template).startsWith('onboarding/') && !String(email.template).startsWith('onboarding/operator-')
+          ? n.supportEmail
+          : undefined;
       await this.transport.send({ id: email.id, from: n.mailFrom, to: email.recipient, ...(replyTo === undefined ? {} : { replyTo }), ...rendered });
-      await this.db('email_outbox').where({ id: email.id, attempt_count: email.attempt }).update({ status: 'sent', sent_at: this.clock.now(), locked_until: null, last_error: null });
+      await this.db('email_outbox')
+        .where({ id: email.id, attempt_count: email.attempt })
+        .update({ status: 'sent', sent_at: this.clock.now(), locked_until: null, last_error: null });
       this.metrics.emailSends.inc({ outcome: 'sent' });
     } catch (error) {
       const now = this.clock.now();
@@ -111,7 +121,11 @@ export class EmailDispatcher {
           .update(
             giveUp
               ? { status: 'failed', locked_until: null, last_error: message }
-              : { next_attempt_at: now + nextDelay(email.attempt, { baseMs: n.emailRetryBaseMs, maxMs: n.emailRetryMaxMs }), locked_until: null, last_error: message },
+              : {
+                  next_attempt_at: now + nextDelay(email.attempt, { baseMs: n.emailRetryBaseMs, maxMs: n.emailRetryMaxMs }),
+                  locked_until: null,
+                  last_error: message,
+                },
           ),
       );
       this.metrics.emailSends.inc({ outcome: giveUp ? 'failed' : 'retry' });

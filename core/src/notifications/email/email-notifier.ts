@@ -79,7 +79,14 @@ export class EmailNotifier implements EventListener {
       template: 'refund_failed',
       locale: this.config.notifications.emailLocale,
       recipient: String(merchant.email),
-      data: { merchant_name: String(merchant.name), refund_id: r.id, payment_id: r.payment_id, amount: formatAmount(r.amount, r.currency, this.config.notifications.emailLocale), reason: r.failure_message, livemode: event.livemode },
+      data: {
+        merchant_name: String(merchant.name),
+        refund_id: r.id,
+        payment_id: r.payment_id,
+        amount: formatAmount(r.amount, r.currency, this.config.notifications.emailLocale),
+        reason: r.failure_message,
+        livemode: event.livemode,
+      },
     });
   }
 }

@@ -46,15 +46,28 @@ export class EmailQueue {
    * stored as template `prerendered` with the subject and text, sent and retried like
    * every other e-mail.
    */
-  async enqueueRendered(q: Queryable, email: Omit<QueuedEmail, 'template' | 'locale' | 'data'> & { readonly subject: string; readonly text: string }): Promise<string> {
-    return this.insert(q, { merchantId: email.merchantId, livemode: email.livemode, template: PRERENDERED, locale: 'en', recipient: email.recipient, data: { subject: email.subject, text: email.text } });
+  async enqueueRendered(
+    q: Queryable,
+    email: Omit<QueuedEmail, 'template' | 'locale' | 'data'> & { readonly subject: string; readonly text: string },
+  ): Promise<string> {
+    return this.insert(q, {
+      merchantId: email.merchantId,
+      livemode: email.livemode,
+      template: PRERENDERED,
+      locale: 'en',
+      recipient: email.recipient,
+      data: { subject: email.subject, text: email.text },
+    });
   }
 
   async enqueue(q: Queryable, email: QueuedEmail): Promise<string> {
     return this.insert(q, email);
   }
 
-  private async insert(q: Queryable, email: Omit<QueuedEmail, 'template'> & { readonly template: EmailTemplate | PluginEmailTemplate | typeof PRERENDERED }): Promise<string> {
+  private async insert(
+    q: Queryable,
+    email: Omit<QueuedEmail, 'template'> & { readonly template: EmailTemplate | PluginEmailTemplate | typeof PRERENDERED },
+  ): Promise<string> {
     const id = newId('eml');
     const now = this.clock.now();
     await q('email_outbox').insert({

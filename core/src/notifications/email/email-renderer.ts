@@ -89,7 +89,10 @@ export class EmailRenderer {
       try {
         this.hbs.parse(text);
       } catch (error) {
-        throw new ThemeFileError(`${this.files.layers[0] ?? ''} (${key})`, `is not a valid Handlebars template (${(error as Error).message.split('\n')[0] ?? ''})`);
+        throw new ThemeFileError(
+          `${this.files.layers[0] ?? ''} (${key})`,
+          `is not a valid Handlebars template (${(error as Error).message.split('\n')[0] ?? ''})`,
+        );
       }
       t = this.hbs.compile(text, { noEscape: plain, strict: false });
       this.cache.set(key, t);

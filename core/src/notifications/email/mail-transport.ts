@@ -35,7 +35,15 @@ export function createMailTransport(smtpUrl: string | undefined, dataDir: string
     const smtp = nodemailer.createTransport(smtpUrl);
     return {
       async send(mail) {
-        await smtp.sendMail({ from: mail.from, to: mail.to, replyTo: mail.replyTo, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${mail.id}@${messageIdDomain}>` });
+        await smtp.sendMail({
+          from: mail.from,
+          to: mail.to,
+          replyTo: mail.replyTo,
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+          messageId: `<${mail.id}@${messageIdDomain}>`,
+        });
       },
       close: () => smtp.close(),
     };
@@ -44,7 +52,15 @@ export function createMailTransport(smtpUrl: string | undefined, dataDir: string
   const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(mail) {
-      const info = await stream.sendMail({ from: mail.from, to: mail.to, replyTo: mail.replyTo, subject: mail.subject, html: mail.html, text: mail.text, messageId: `<${mail.id}@${messageIdDomain}>` });
+      const info = await stream.sendMail({
+        from: mail.from,
+        to: mail.to,
+        replyTo: mail.replyTo,
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+        messageId: `<${mail.id}@${messageIdDomain}>`,
+      });
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.id}.eml`), info.message as Buffer);
     },

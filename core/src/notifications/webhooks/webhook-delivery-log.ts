@@ -46,17 +46,32 @@ export class WebhookDeliveryLog {
     @inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async list(ctx: MerchantContext, endpointId: string, page: { limit: number; startingAfter?: string | undefined }): Promise<{ deliveries: DeliveryView[]; hasMore: boolean }> {
+  async list(
+    ctx: MerchantContext,
+    endpointId: string,
+    page: { limit: number; startingAfter?: string | undefined },
+  ): Promise<{ deliveries: DeliveryView[]; hasMore: boolean }> {
     const scope = { merchant_id: ctx.merchantId, livemode: ctx.livemode, endpoint_id: endpointId };
     const query = this.db('webhook_deliveries').where(scope);
     if (page.startingAfter !== undefined) {
-      const cursor = await this.db('webhook_deliveries').select('seq').where({ ...scope, id: page.startingAfter }).first();
+      const cursor = await this.db('webhook_deliveries')
+        .select('seq')
+        .where({ ...scope, id: page.startingAfter })
+        .first();
       if (cursor === undefined) throw new TenderError('resource_not_found', { param: 'starting_after', message: `No such delivery: ${page.startingAfter}.` });
       query.andWhere('seq', '<', cursor.seq);
     }
     const rows: Array<Record<string, unknown>> = await query.orderBy('seq', 'desc').limit(page.limit + 1);
     const shown = rows.slice(0, page.limit);
-    const attempts: Array<Record<string, unknown>> = shown.length === 0 ? [] : await this.db('webhook_attempts').whereIn('delivery_id', shown.map((r) => String(r.id))).orderBy('seq', 'desc');
+    const attempts: Array<Record<string, unknown>> =
+      shown.length === 0
+        ? []
+        : await this.db('webhook_attempts')
+            .whereIn(
+              'delivery_id',
+              shown.map((r) => String(r.id)),
+            )
+            .orderBy('seq', 'desc');
     return {
       deliveries: shown.map((r) => ({
         id: String(r.id),
@@ -93,7 +108,8 @@ export class WebhookDeliveryLog {
     const query = this.db('webhook_endpoints').select('id', 'events').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, status: 'enabled' });
     if (endpointId !== undefined) query.andWhere('id', endpointId);
     const endpoints: Array<{ id: string; events: string }> = await query;
-    if (endpointId !== undefined && endpoints.length === 0) throw new TenderError('resource_not_found', { param: 'endpoint', message: `No such webhook endpoint: ${endpointId}.` });
+    if (endpointId !== undefined && endpoints.length === 0)
+      throw new TenderError('resource_not_found', { param: 'endpoint', message: `No such webhook endpoint: ${endpointId}.` });
     const targets = endpointId !== undefined ? endpoints : endpoints.filter((e) => eventMatches(JSON.parse(e.events) as string[], String(event.type)));
     const now = this.clock.now();
     const rows = targets.map((e) => newDeliveryRow(e.id, { id: eventId, merchantId: ctx.merchantId, livemode: ctx.livemode }, now));

@@ -157,13 +157,16 @@ export class WebhookDeliveryQueue {
     );
     const ours = (q: Queryable, rows: readonly ClaimedDelivery[]) =>
       q('webhook_deliveries')
-        .whereIn('seq', rows.map((d) => d.seq))
+        .whereIn(
+          'seq',
+          rows.map((d) => d.seq),
+        )
         .whereIn('lease_token', [...new Set(rows.map((d) => d.leaseToken))])
         .andWhere('status', 'pending');
     const delivered = outcomes.filter((o) => o.next.status === 'delivered').map((o) => o.delivery);
     if (delivered.length > 0) {
       const changed = await ours(trx, delivered).update({ status: 'delivered', delivered_at: now, locked_until: null, lease_token: null, updated_at: now });
-      if (delivered.length === 1 && changed === 1) applied.add((delivered[0]).id);
+      if (delivered.length === 1 && changed === 1) applied.add(delivered[0].id);
     }
     for (const { delivery, next } of outcomes) {
       if (next.status === 'delivered') continue;
@@ -183,7 +186,11 @@ export class WebhookDeliveryQueue {
    */
   async pullForward(endpointId: string, now: number): Promise<number> {
     return inTransaction(this.db, (trx) =>
-      trx('webhook_deliveries').where({ endpoint_id: endpointId, status: 'pending' }).andWhere('next_attempt_at', '>', now).whereNull('locked_until').update({ next_attempt_at: now, updated_at: now }),
+      trx('webhook_deliveries')
+        .where({ endpoint_id: endpointId, status: 'pending' })
+        .andWhere('next_attempt_at', '>', now)
+        .whereNull('locked_until')
+        .update({ next_attempt_at: now, updated_at: now }),
     );
   }
 }

@@ -146,7 +146,12 @@ export class WebhookDispatcher {
     const rows: Array<Record<string, unknown>> = await this.db('webhook_endpoints')
       .whereIn('id', [...new Set(batch.map((d) => d.endpointId))])
       .whereIn(['id', 'merchant_id', 'livemode'], keys);
-    return new Map(rows.map((r) => [String(r.id), { endpoint: endpointFromRow(r), retryingSince: r.retrying_since === null || r.retrying_since === undefined ? null : Number(r.retrying_since) }]));
+    return new Map(
+      rows.map((r) => [
+        String(r.id),
+        { endpoint: endpointFromRow(r), retryingSince: r.retrying_since === null || r.retrying_since === undefined ? null : Number(r.retrying_since) },
+      ]),
+    );
   }
 
   /** The batch's events, each read with its own merchant and mode (the plain id list keeps both databases on the id index). */
@@ -167,7 +172,10 @@ export class WebhookDispatcher {
       this.metrics.webhookAttempts.inc({ outcome: 'canceled' });
       return;
     }
-    const result: SendResult = eventRow === undefined ? { statusCode: null, latencyMs: 0, excerpt: null, error: 'event not found' } : await this.post(endpoint, delivery, eventRow, startedAt);
+    const result: SendResult =
+      eventRow === undefined
+        ? { statusCode: null, latencyMs: 0, excerpt: null, error: 'event not found' }
+        : await this.post(endpoint, delivery, eventRow, startedAt);
     const now = this.clock.now();
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const n = this.config.notifications;
@@ -179,7 +187,11 @@ export class WebhookDispatcher {
         : ({ status: 'pending', nextAttemptAt: now + nextDelay(delivery.attempt, { baseMs: n.webhookRetryBaseMs, maxMs: n.webhookRetryMaxMs }) } as const);
     await this.writer.add({ outcome: { delivery, attempt: { startedAt, ...result }, next }, endpoint, retryingSince: row?.retryingSince ?? null });
     this.metrics.webhookAttempts.inc({ outcome: next.status === 'pending' ? 'retry' : next.status });
-    if (!ok) this.logger.info({ delivery: delivery.id, endpoint: endpoint.id, attempt: delivery.attempt, status: result.statusCode, next: next.status }, 'webhook attempt failed');
+    if (!ok)
+      this.logger.info(
+        { delivery: delivery.id, endpoint: endpoint.id, attempt: delivery.attempt, status: result.statusCode, next: next.status },
+        'webhook attempt failed',
+      );
   }
 
   private async post(endpoint: WebhookEndpoint, delivery: ClaimedDelivery, eventRow: Record<string, unknown>, now: number): Promise<SendResult> {
@@ -210,13 +222,15 @@ export class WebhookDispatcher {
         now,
       );
       for (const i of items) {
-        if (i.outcome.next.status === 'failed' && i.endpoint !== undefined && applied.has(i.outcome.delivery.id)) await this.noticeFailure(trx, i.endpoint, now);
+        if (i.outcome.next.status === 'failed' && i.endpoint !== undefined && applied.has(i.outcome.delivery.id))
+          await this.noticeFailure(trx, i.endpoint, now);
       }
       if (retrying.length > 0) await trx('webhook_endpoints').whereIn('id', retrying).whereNull('retrying_since').update({ retrying_since: now });
     });
     const recovered = new Map<string, number>();
     for (const i of items) {
-      if (i.outcome.next.status === 'delivered' && i.retryingSince !== null && !retrying.includes(i.outcome.delivery.endpointId)) recovered.set(i.outcome.delivery.endpointId, i.retryingSince);
+      if (i.outcome.next.status === 'delivered' && i.retryingSince !== null && !retrying.includes(i.outcome.delivery.endpointId))
+        recovered.set(i.outcome.delivery.endpointId, i.retryingSince);
     }
     for (const [endpointId, since] of recovered) await this.pullForward(endpointId, since, now);
   }
@@ -234,7 +248,10 @@ export class WebhookDispatcher {
       const pulled = await this.queue.pullForward(endpointId, now);
       this.logger.info({ endpoint: endpointId, deliveries: pulled }, 'webhook endpoint answers again; its backed-off deliveries are due now');
     } catch (error) {
-      this.logger.error({ endpoint: endpointId, error: error instanceof Error ? error.message : String(error) }, 'pulling deliveries forward for a recovered endpoint failed');
+      this.logger.error(
+        { endpoint: endpointId, error: error instanceof Error ? error.message : String(error) },
+        'pulling deliveries forward for a recovered endpoint failed',
+      );
     }
   }
 
@@ -242,7 +259,10 @@ export class WebhookDispatcher {
     if (endpoint.failureNotifiedAt !== null && now - endpoint.failureNotifiedAt < FAILURE_NOTICE_EVERY_MS) return;
     const merchant = await trx('merchants').select('email', 'name').where({ id: endpoint.merchantId }).first();
     if (merchant === undefined) return;
-    const changed = await trx('webhook_endpoints').where({ id: endpoint.id }).andWhere((w) => w.whereNull('failure_notified_at').orWhere('failure_notified_at', '<', now - FAILURE_NOTICE_EVERY_MS)).update({ failure_notified_at: now });
+    const changed = await trx('webhook_endpoints')
+      .where({ id: endpoint.id })
+      .andWhere((w) => w.whereNull('failure_notified_at').orWhere('failure_notified_at', '<', now - FAILURE_NOTICE_EVERY_MS))
+      .update({ failure_notified_at: now });
     if (changed === 0) return;
     await this.emails.enqueue(trx, {
       merchantId: endpoint.merchantId,
@@ -265,7 +285,10 @@ function unique(tuples: ReadonlyArray<Array<string | boolean>>): Array<Array<str
 /** Resolves after `ms`, or at once when `signal` is aborted. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal.aborted) { resolve(); return; }
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
     const done = (): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);

@@ -20,9 +20,7 @@ export const createEndpointSchema = z
 export type CreateEndpointInput = z.output<typeof createEndpointSchema>;
 
 /** POST /v1/webhook_endpoints/:id/rotate_secret: how long the old secret keeps signing. */
-export const rotateSecretSchema = z
-  .object({ expires_in_hours: z.number().int().min(0).max(168).default(24) })
-  .strict();
+export const rotateSecretSchema = z.object({ expires_in_hours: z.number().int().min(0).max(168).default(24) }).strict();
 
 export const listEndpointsSchema = z.object({ limit: fields.limit, starting_after: fields.id('we').optional() }).strict();
 

@@ -65,8 +65,12 @@ export class WebhookEndpointService {
   async list(ctx: MerchantContext, page: { limit: number; startingAfter?: string | undefined }): Promise<{ endpoints: WebhookEndpoint[]; hasMore: boolean }> {
     const query = this.db('webhook_endpoints').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, status: 'enabled' });
     if (page.startingAfter !== undefined) {
-      const cursor = await this.db('webhook_endpoints').select('seq').where({ id: page.startingAfter, merchant_id: ctx.merchantId, livemode: ctx.livemode }).first();
-      if (cursor === undefined) throw new TenderError('resource_not_found', { param: 'starting_after', message: `No such webhook endpoint: ${page.startingAfter}.` });
+      const cursor = await this.db('webhook_endpoints')
+        .select('seq')
+        .where({ id: page.startingAfter, merchant_id: ctx.merchantId, livemode: ctx.livemode })
+        .first();
+      if (cursor === undefined)
+        throw new TenderError('resource_not_found', { param: 'starting_after', message: `No such webhook endpoint: ${page.startingAfter}.` });
       query.andWhere('seq', '<', cursor.seq);
     }
     const rows = await query.orderBy('seq', 'desc').limit(page.limit + 1);
@@ -92,13 +96,15 @@ export class WebhookEndpointService {
     const current = this.box.seal(endpoint.id, secret);
     const previous = this.box.seal(endpoint.id, old);
     const now = this.clock.now();
-    await this.db('webhook_endpoints').where({ id, merchant_id: ctx.merchantId, livemode: ctx.livemode }).update({
-      secret_key_version: current.version,
-      secret_box: current.box,
-      previous_secret_box: overlapMs > 0 ? previous.box : null,
-      previous_secret_expires_at: overlapMs > 0 ? now + overlapMs : null,
-      updated_at: now,
-    });
+    await this.db('webhook_endpoints')
+      .where({ id, merchant_id: ctx.merchantId, livemode: ctx.livemode })
+      .update({
+        secret_key_version: current.version,
+        secret_box: current.box,
+        previous_secret_box: overlapMs > 0 ? previous.box : null,
+        previous_secret_expires_at: overlapMs > 0 ? now + overlapMs : null,
+        updated_at: now,
+      });
     return { endpoint: await this.retrieve(ctx, id), secret };
   }
 

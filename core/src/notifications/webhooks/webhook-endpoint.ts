@@ -34,7 +34,8 @@ export function endpointFromRow(row: Record<string, unknown>): WebhookEndpoint {
     secretKeyVersion: String(row.secret_key_version),
     secretBox: String(row.secret_box),
     previousSecretBox: (row.previous_secret_box as string | null) ?? null,
-    previousSecretExpiresAt: row.previous_secret_expires_at === null || row.previous_secret_expires_at === undefined ? null : Number(row.previous_secret_expires_at),
+    previousSecretExpiresAt:
+      row.previous_secret_expires_at === null || row.previous_secret_expires_at === undefined ? null : Number(row.previous_secret_expires_at),
     failureNotifiedAt: row.failure_notified_at === null || row.failure_notified_at === undefined ? null : Number(row.failure_notified_at),
     createdAt: Number(row.created_at),
   };

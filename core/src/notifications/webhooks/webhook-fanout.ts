@@ -45,7 +45,13 @@ export class WebhookFanout {
     for (let i = 0; i < MAX_BATCHES; i++) {
       const waiting: Array<{ seq: number | string }> = await this.db('events').select('seq').where('fanout', 0).orderBy('seq', 'asc').limit(BATCH);
       if (waiting.length === 0) break;
-      total += await inTransaction(this.db, (trx) => this.fanOut(trx, waiting.map((r) => Number(r.seq)), now));
+      total += await inTransaction(this.db, (trx) =>
+        this.fanOut(
+          trx,
+          waiting.map((r) => Number(r.seq)),
+          now,
+        ),
+      );
       if (waiting.length < BATCH) break;
     }
     return total;
@@ -56,7 +62,10 @@ export class WebhookFanout {
     const token = randomInt(1, 2 ** 47);
     const taken = await trx('events').whereIn('seq', seqs).andWhere('fanout', 0).update({ fanout: token });
     if (taken === 0) return 0;
-    const events: Array<Record<string, unknown>> = await trx('events').select('id', 'merchant_id', 'livemode', 'type', 'created_at').whereIn('seq', seqs).andWhere('fanout', token);
+    const events: Array<Record<string, unknown>> = await trx('events')
+      .select('id', 'merchant_id', 'livemode', 'type', 'created_at')
+      .whereIn('seq', seqs)
+      .andWhere('fanout', token);
     const scopes = new Map(events.map((e) => [scopeKey(e), [String(e.merchant_id), Boolean(e.livemode)] as [string, boolean]]));
     const endpoints: Array<Record<string, unknown>> = await trx('webhook_endpoints')
       .select('id', 'merchant_id', 'livemode', 'events', 'created_at')
@@ -70,7 +79,10 @@ export class WebhookFanout {
       const type = String(event.type);
       for (const endpoint of byScope.get(scopeKey(event)) ?? []) {
         if (Number(endpoint.created_at) > createdAt || !eventMatches(JSON.parse(String(endpoint.events)) as string[], type)) continue;
-        rows.push({ ...newDeliveryRow(String(endpoint.id), { id: String(event.id), merchantId: String(event.merchant_id), livemode: Boolean(event.livemode) }, now), created_at: createdAt });
+        rows.push({
+          ...newDeliveryRow(String(endpoint.id), { id: String(event.id), merchantId: String(event.merchant_id), livemode: Boolean(event.livemode) }, now),
+          created_at: createdAt,
+        });
       }
     }
     for (let i = 0; i < rows.length; i += 500) await trx('webhook_deliveries').insert(rows.slice(i, i + 500));

@@ -45,7 +45,13 @@ export class PasswordLinkService {
   async create(accountId: string, ttlMs: number): Promise<string> {
     const token = randomToken(32);
     const now = this.clock.now();
-    await this.db('web_password_links').insert({ token_hash: hashToken(token), account_id: accountId, expires_at: now + ttlMs, used_at: null, created_at: now });
+    await this.db('web_password_links').insert({
+      token_hash: hashToken(token),
+      account_id: accountId,
+      expires_at: now + ttlMs,
+      used_at: null,
+      created_at: now,
+    });
     return token;
   }
 
@@ -70,7 +76,9 @@ export class PasswordLinkService {
       await this.send(existing, locale, false);
       return;
     }
-    const merchants = (await this.db('merchants').whereRaw('LOWER(email) = ?', [normalized]).orderBy('created_at').limit(5).select('id')) as Array<{ id: string }>;
+    const merchants = (await this.db('merchants').whereRaw('LOWER(email) = ?', [normalized]).orderBy('created_at').limit(5).select('id')) as Array<{
+      id: string;
+    }>;
     for (const m of merchants) {
       if ((await this.accounts.countMerchantUsers(m.id)) > 0) continue;
       const owner = await this.accounts.createMerchantUser({ merchantId: m.id, email: normalized, role: 'owner' });
@@ -104,7 +112,11 @@ export class PasswordLinkService {
 
   private async live(token: string, q: Queryable = this.db): Promise<{ token_hash: string; account_id: string } | undefined> {
     if (!/^[0-9A-Za-z]{32}$/.test(token)) return undefined;
-    const row = (await q('web_password_links').where({ token_hash: hashToken(token) }).whereNull('used_at').where('expires_at', '>', this.clock.now()).first()) as { token_hash: string; account_id: string } | undefined;
+    const row = (await q('web_password_links')
+      .where({ token_hash: hashToken(token) })
+      .whereNull('used_at')
+      .where('expires_at', '>', this.clock.now())
+      .first()) as { token_hash: string; account_id: string } | undefined;
     return row;
   }
 

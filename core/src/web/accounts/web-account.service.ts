@@ -32,7 +32,10 @@ export class WebAccountService {
   ) {}
 
   /** A merchant's user; without a password it can only sign in after following a set-password link. */
-  async createMerchantUser(input: { merchantId: string; email: string; role: MerchantUserRole; password?: string }, q: Queryable = this.db): Promise<WebAccount> {
+  async createMerchantUser(
+    input: { merchantId: string; email: string; role: MerchantUserRole; password?: string },
+    q: Queryable = this.db,
+  ): Promise<WebAccount> {
     return this.insert(q, { realm: 'merchant', merchantId: input.merchantId, email: input.email, role: input.role, password: input.password });
   }
 
@@ -46,13 +49,18 @@ export class WebAccountService {
   }
 
   async findByEmail(realm: 'merchant' | 'operator', email: string): Promise<WebAccount | undefined> {
-    const row = (await this.db('web_accounts').where({ realm, email: normalizeEmail(email) }).first()) as WebAccountRow | undefined;
+    const row = (await this.db('web_accounts')
+      .where({ realm, email: normalizeEmail(email) })
+      .first()) as WebAccountRow | undefined;
     return row === undefined ? undefined : webAccountFromRow(row);
   }
 
   /** A merchant's users, owners first; bounded (a team is small, the cap keeps the page bounded anyway). */
   async team(merchantId: string): Promise<WebAccount[]> {
-    const rows = (await this.db('web_accounts').where({ realm: 'merchant', merchant_id: merchantId }).orderBy([{ column: 'created_at' }, { column: 'id' }]).limit(200)) as WebAccountRow[];
+    const rows = (await this.db('web_accounts')
+      .where({ realm: 'merchant', merchant_id: merchantId })
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .limit(200)) as WebAccountRow[];
     const rank = (a: WebAccount): number => MERCHANT_USER_ROLES.indexOf(a.role as MerchantUserRole);
     return rows.map(webAccountFromRow).sort((a, b) => rank(a) - rank(b));
   }
@@ -64,7 +72,9 @@ export class WebAccountService {
 
   async setPassword(accountId: string, password: string, q: Queryable = this.db): Promise<void> {
     assertPassword(password);
-    await q('web_accounts').where({ id: accountId }).update({ password_hash: await hashPassword(password), updated_at: this.clock.now() });
+    await q('web_accounts')
+      .where({ id: accountId })
+      .update({ password_hash: await hashPassword(password), updated_at: this.clock.now() });
   }
 
   /**
@@ -113,11 +123,18 @@ export class WebAccountService {
   }
 
   private async assertAnotherOwner(trx: Queryable, merchantId: string, exceptId: string): Promise<void> {
-    const row = await trx('web_accounts').where({ realm: 'merchant', merchant_id: merchantId, role: 'owner' }).whereNot({ id: exceptId }).count({ n: '*' }).first();
+    const row = await trx('web_accounts')
+      .where({ realm: 'merchant', merchant_id: merchantId, role: 'owner' })
+      .whereNot({ id: exceptId })
+      .count({ n: '*' })
+      .first();
     if (Number(row?.n ?? 0) === 0) throw new TenderError('web_last_owner');
   }
 
-  private async insert(q: Queryable, a: { realm: 'merchant' | 'operator'; merchantId: string | undefined; email: string; role: string; password: string | undefined }): Promise<WebAccount> {
+  private async insert(
+    q: Queryable,
+    a: { realm: 'merchant' | 'operator'; merchantId: string | undefined; email: string; role: string; password: string | undefined },
+  ): Promise<WebAccount> {
     const email = emailSchema.safeParse(a.email);
     if (!email.success) throw new TenderError('parameter_invalid', { param: 'email', message: 'Enter an e-mail address like someone@example.com.' });
     if (a.password !== undefined) assertPassword(a.password);

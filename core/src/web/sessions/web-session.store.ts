@@ -143,7 +143,10 @@ export class WebSessionStore {
    */
   async purgeExpired(): Promise<number> {
     const now = this.clock.now();
-    const sessions = await this.db('web_sessions').where('expires_at', '<=', now).orWhere('last_seen_at', '<=', now - SESSION_LIMITS.idleMs).delete();
+    const sessions = await this.db('web_sessions')
+      .where('expires_at', '<=', now)
+      .orWhere('last_seen_at', '<=', now - SESSION_LIMITS.idleMs)
+      .delete();
     await this.db('web_password_links').where('expires_at', '<=', now).orWhereNotNull('used_at').delete();
     return sessions;
   }

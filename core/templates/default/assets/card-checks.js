@@ -18,20 +18,74 @@
   }
   // Order matters: Mir (2200-2204) before Mastercard's 2-series (2221-2720).
   var RULES = [
-    { code: 'mir', name: 'Mir', lengths: [16, 17, 18, 19], matches: function (n) { return between(n, 4, 2200, 2204); } },
-    { code: 'visa', name: 'Visa', lengths: [13, 16, 19], matches: function (n) { return n.charAt(0) === '4'; } },
-    { code: 'mastercard', name: 'Mastercard', lengths: [16], matches: function (n) { return between(n, 2, 51, 55) || between(n, 4, 2221, 2720); } },
-    { code: 'amex', name: 'Amex', lengths: [15], matches: function (n) { return /^3[47]/.test(n); } },
-    { code: 'unionpay', name: 'UnionPay', lengths: [16, 17, 18, 19], matches: function (n) { return /^62/.test(n); } },
-    { code: 'jcb', name: 'JCB', lengths: [16, 17, 18, 19], matches: function (n) { return between(n, 4, 3528, 3589); } },
-    { code: 'maestro', name: 'Maestro', lengths: [12, 13, 14, 15, 16, 17, 18, 19], matches: function (n) { return /^(5018|5020|5038|6304|6759|676[1-3])/.test(n); } },
+    {
+      code: 'mir',
+      name: 'Mir',
+      lengths: [16, 17, 18, 19],
+      matches: function (n) {
+        return between(n, 4, 2200, 2204);
+      },
+    },
+    {
+      code: 'visa',
+      name: 'Visa',
+      lengths: [13, 16, 19],
+      matches: function (n) {
+        return n.charAt(0) === '4';
+      },
+    },
+    {
+      code: 'mastercard',
+      name: 'Mastercard',
+      lengths: [16],
+      matches: function (n) {
+        return between(n, 2, 51, 55) || between(n, 4, 2221, 2720);
+      },
+    },
+    {
+      code: 'amex',
+      name: 'Amex',
+      lengths: [15],
+      matches: function (n) {
+        return /^3[47]/.test(n);
+      },
+    },
+    {
+      code: 'unionpay',
+      name: 'UnionPay',
+      lengths: [16, 17, 18, 19],
+      matches: function (n) {
+        return /^62/.test(n);
+      },
+    },
+    {
+      code: 'jcb',
+      name: 'JCB',
+      lengths: [16, 17, 18, 19],
+      matches: function (n) {
+        return between(n, 4, 3528, 3589);
+      },
+    },
+    {
+      code: 'maestro',
+      name: 'Maestro',
+      lengths: [12, 13, 14, 15, 16, 17, 18, 19],
+      matches: function (n) {
+        return /^(5018|5020|5038|6304|6759|676[1-3])/.test(n);
+      },
+    },
   ];
-  function digits(s) { return String(s).replace(/\D/g, ''); }
+  function digits(s) {
+    return String(s).replace(/\D/g, '');
+  }
   function ruleOf(n) {
     for (var i = 0; i < RULES.length; i++) if (RULES[i].matches(n)) return RULES[i];
     return undefined;
   }
-  function brandOf(n) { var rule = ruleOf(n); return rule ? rule.code : 'unknown'; }
+  function brandOf(n) {
+    var rule = ruleOf(n);
+    return rule ? rule.code : 'unknown';
+  }
   function brandName(code) {
     for (var i = 0; i < RULES.length; i++) if (RULES[i].code === code) return RULES[i].name;
     return '';
@@ -41,7 +95,10 @@
     var sum = 0;
     for (var i = 0; i < n.length; i++) {
       var d = n.charCodeAt(n.length - 1 - i) - 48;
-      if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
+      if (i % 2 === 1) {
+        d *= 2;
+        if (d > 9) d -= 9;
+      }
       sum += d;
     }
     return sum % 10 === 0;

@@ -39,12 +39,15 @@
       var mark = brandMarks[i];
       var match = mark.getAttribute('data-brand') === code;
       if (match) marked = true;
-      if (name && !match) mark.setAttribute('data-dim', 'true'); else mark.removeAttribute('data-dim');
+      if (name && !match) mark.setAttribute('data-dim', 'true');
+      else mark.removeAttribute('data-dim');
     }
     if (brandName) brandName.textContent = name;
     if (brandMark) {
-      if (marked) { brandMark.src = '/pay/assets/brand-' + code + '.svg'; brandMark.hidden = false; }
-      else brandMark.hidden = true;
+      if (marked) {
+        brandMark.src = '/pay/assets/brand-' + code + '.svg';
+        brandMark.hidden = false;
+      } else brandMark.hidden = true;
     }
   }
   function expiryValid(v) {
@@ -61,14 +64,23 @@
     var out = document.getElementById(input.id + '-error');
     var field = input.closest('.field');
     if (out) out.textContent = message;
-    if (message) { input.setAttribute('aria-invalid', 'true'); if (field) field.classList.add('has-error'); }
-    else { input.removeAttribute('aria-invalid'); if (field) field.classList.remove('has-error'); }
+    if (message) {
+      input.setAttribute('aria-invalid', 'true');
+      if (field) field.classList.add('has-error');
+    } else {
+      input.removeAttribute('aria-invalid');
+      if (field) field.classList.remove('has-error');
+    }
   }
 
   number.addEventListener('input', function () {
     var d = digits(number.value).slice(0, 19);
     var amex = /^3[47]/.test(d);
-    var grouped = amex ? d.replace(/^(\d{4})(\d{0,6})(\d{0,5}).*/, function (_, a, b, c) { return [a, b, c].filter(Boolean).join(' '); }) : d.replace(/(\d{4})(?=\d)/g, '$1 ');
+    var grouped = amex
+      ? d.replace(/^(\d{4})(\d{0,6})(\d{0,5}).*/, function (_, a, b, c) {
+          return [a, b, c].filter(Boolean).join(' ');
+        })
+      : d.replace(/(\d{4})(?=\d)/g, '$1 ');
     number.value = grouped;
     showBrand(checks.brandName(checks.brandOf(d)));
     if (number.getAttribute('aria-invalid')) setError(number, '');
@@ -85,14 +97,28 @@
   form.addEventListener('submit', function (event) {
     var ok = true;
     var first = null;
-    [[number, checks.luhn(digits(number.value))], [expiry, expiryValid(expiry.value)], [cvc, /^\d{3,4}$/.test(cvc.value)]].forEach(function (pair) {
+    [
+      [number, checks.luhn(digits(number.value))],
+      [expiry, expiryValid(expiry.value)],
+      [cvc, /^\d{3,4}$/.test(cvc.value)],
+    ].forEach(function (pair) {
       var input = pair[0];
       setError(input, pair[1] ? '' : input.getAttribute('data-error'));
-      if (!pair[1]) { ok = false; first = first || input; }
+      if (!pair[1]) {
+        ok = false;
+        first = first || input;
+      }
     });
-    if (!ok) { event.preventDefault(); first.focus(); return; }
+    if (!ok) {
+      event.preventDefault();
+      first.focus();
+      return;
+    }
     // One submission only: a double click must not send the form twice.
-    if (button.disabled) { event.preventDefault(); return; }
+    if (button.disabled) {
+      event.preventDefault();
+      return;
+    }
     button.disabled = true;
     button.textContent = button.getAttribute('data-busy');
   });

@@ -30,7 +30,10 @@ export const starterOptions = z
       .max(20)
       .default(['RUB']),
     /** Bank codes the `starter-preferred-banks` routing strategy tries first, in this order. */
-    preferredBanks: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be a bank code')).max(20).default([]),
+    preferredBanks: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be a bank code'))
+      .max(20)
+      .default([]),
   })
   .strict();
 

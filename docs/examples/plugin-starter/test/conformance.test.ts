@@ -42,19 +42,43 @@ test('the preferred-banks strategy, wrapping the rules, conforms to the RoutingS
 test('the preferred banks go first, in the order given, and nothing the rules left out comes back', async () => {
   const health = { state: 'closed', errorRate: 0, calls: 0, averageLatencyMs: undefined } as const;
   const connection = (id: string, bankCode: string, createdAt: number, over: Partial<RoutingConnection> = {}): RoutingConnection => ({
-    id, merchantId: 'mer_1', livemode: true, bankCode, adapterCode: 'sandbox', currencies: ['RUB'], status: 'active', createdAt,
-    adapterInstalled: true, capabilities: ['card_authorization'], health, ...over,
+    id,
+    merchantId: 'mer_1',
+    livemode: true,
+    bankCode,
+    adapterCode: 'sandbox',
+    currencies: ['RUB'],
+    status: 'active',
+    createdAt,
+    adapterInstalled: true,
+    capabilities: ['card_authorization'],
+    health,
+    ...over,
   });
   const input: RoutingInput = {
     payment: { reference: 'pay_1', amount: 1000, currency: 'RUB' },
     method: { type: 'card', capability: 'card_authorization', brand: 'visa', bin: '424242' },
     merchant: { id: 'mer_1', livemode: true },
-    connections: [connection('bcn_a', 'alfa', 1), connection('bcn_b', 'beta', 2), connection('bcn_c', 'gamma', 3), connection('bcn_d', 'delta', 4, { status: 'disabled' })],
+    connections: [
+      connection('bcn_a', 'alfa', 1),
+      connection('bcn_b', 'beta', 2),
+      connection('bcn_c', 'gamma', 3),
+      connection('bcn_d', 'delta', 4, { status: 'disabled' }),
+    ],
   };
   const plain = await composed([]).route(input);
-  assert.deepEqual(plain.candidates.map((c) => c.connectionId), ['bcn_a', 'bcn_b', 'bcn_c']);
+  assert.deepEqual(
+    plain.candidates.map((c) => c.connectionId),
+    ['bcn_a', 'bcn_b', 'bcn_c'],
+  );
   const preferred = await composed(['gamma', 'beta', 'delta']).route(input);
-  assert.deepEqual(preferred.candidates.map((c) => c.connectionId), ['bcn_c', 'bcn_b', 'bcn_a']);
+  assert.deepEqual(
+    preferred.candidates.map((c) => c.connectionId),
+    ['bcn_c', 'bcn_b', 'bcn_a'],
+  );
   assert.match(preferred.candidates[0]?.reason ?? '', /^preferred bank #1; /);
-  assert.deepEqual(preferred.skipped.map((s) => s.connectionId), ['bcn_d']);
+  assert.deepEqual(
+    preferred.skipped.map((s) => s.connectionId),
+    ['bcn_d'],
+  );
 });

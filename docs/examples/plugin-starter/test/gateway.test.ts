@@ -75,7 +75,8 @@ describe('a gateway with the starter plugin', () => {
     return res.body as { id: string; code: string };
   }
 
-  const confirmWith = (paymentId: string, code: unknown): Promise<Answer> => call('POST', `/v1/payments/${paymentId}/confirm`, { payment_method: { type: 'voucher', voucher: { code } } });
+  const confirmWith = (paymentId: string, code: unknown): Promise<Answer> =>
+    call('POST', `/v1/payments/${paymentId}/confirm`, { payment_method: { type: 'voucher', voucher: { code } } });
 
   /** The plugin's tables, whole: what "nothing changed" compares. */
   async function ledgerRows(): Promise<unknown> {
@@ -100,7 +101,10 @@ describe('a gateway with the starter plugin', () => {
       const res = await fetch(`${base}${pathname}`, {
         method,
         redirect: 'manual',
-        headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), ...(form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }) },
+        headers: {
+          cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+          ...(form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+        },
         ...(form === undefined ? {} : { body: new URLSearchParams(form).toString() }),
       });
       for (const cookie of res.headers.getSetCookie()) {
@@ -118,9 +122,12 @@ describe('a gateway with the starter plugin', () => {
   }
 
   before(async () => {
-    gateway = await Gateway.create(configFor(dataDir, { TENDER_ROUTING_STRATEGY: 'starter-preferred-banks', TENDER_PLUGIN_STARTER_PREFERRED_BANKS: 'alfa,beta' }), {
-      plugins: [sandboxPlugin, starterPlugin, dashboardPlugin],
-    });
+    gateway = await Gateway.create(
+      configFor(dataDir, { TENDER_ROUTING_STRATEGY: 'starter-preferred-banks', TENDER_PLUGIN_STARTER_PREFERRED_BANKS: 'alfa,beta' }),
+      {
+        plugins: [sandboxPlugin, starterPlugin, dashboardPlugin],
+      },
+    );
     const address = await gateway.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${address.port}`;
     const shop = await call('POST', '/admin/v1/merchants', { name: 'Voucher Shop', email: 'owner@voucher-shop.example' }, ADMIN_TOKEN);
@@ -138,7 +145,10 @@ describe('a gateway with the starter plugin', () => {
 
   test('migrated its tables and activated its routing strategy', async () => {
     const migrated = (await gateway.db('tender_plugin_migrations').where({ plugin: 'tender-plugin-starter' })) as Array<{ name: string }>;
-    assert.deepEqual(migrated.map((m) => m.name), ['001-starter-vouchers']);
+    assert.deepEqual(
+      migrated.map((m) => m.name),
+      ['001-starter-vouchers'],
+    );
     const strategies = await call('GET', '/admin/v1/routing/strategies', undefined, ADMIN_TOKEN);
     assert.equal(strategies.status, 200, strategies.text);
     assert.ok(JSON.stringify(strategies.body).includes('"name":"starter-preferred-banks","wraps":"rules","active":true'), strategies.text);
@@ -153,7 +163,13 @@ describe('a gateway with the starter plugin', () => {
     assert.equal(read.body.code, undefined);
     assert.equal(JSON.stringify(await gateway.db('starter_vouchers')).includes(voucher.code.replace(/-/g, '')), false, 'the table keeps no code');
     const before = await ledgerRows();
-    for (const body of [{ amount: 0, currency: 'RUB' }, { amount: 10.5, currency: 'RUB' }, { amount: 5_000_001, currency: 'RUB' }, { amount: 100, currency: 'USD' }, { amount: 100, currency: 'RUB', code: 'MINE' }]) {
+    for (const body of [
+      { amount: 0, currency: 'RUB' },
+      { amount: 10.5, currency: 'RUB' },
+      { amount: 5_000_001, currency: 'RUB' },
+      { amount: 100, currency: 'USD' },
+      { amount: 100, currency: 'RUB', code: 'MINE' },
+    ]) {
       const res = await call('POST', '/v1/vouchers', body);
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.match(String(res.body.error?.code), /^parameter_(invalid|unknown)$/);
@@ -170,14 +186,21 @@ describe('a gateway with the starter plugin', () => {
     assert.equal(res.body.status, 'captured');
     assert.equal(res.body.card, null);
     assert.equal(await balanceOf(voucher.id), 2000);
-    const ops = (await gateway.db('starter_voucher_operations').where({ voucher_id: voucher.id })) as Array<{ kind: string; amount: number | string; payment_id: string }>;
-    assert.deepEqual(ops.map((o) => [o.kind, Number(o.amount), o.payment_id]), [['redeem', 3000, p.id]]);
+    const ops = (await gateway.db('starter_voucher_operations').where({ voucher_id: voucher.id })) as Array<{
+      kind: string;
+      amount: number | string;
+      payment_id: string;
+    }>;
+    assert.deepEqual(
+      ops.map((o) => [o.kind, Number(o.amount), o.payment_id]),
+      [['redeem', 3000, p.id]],
+    );
     const refund = await call('POST', '/v1/refunds', { payment_id: p.id, amount: 500 });
     assert.equal(refund.status, 201, refund.text);
     assert.equal(await balanceOf(voucher.id), 2500);
   });
 
-  test('refuses an unknown code, another shop\'s code, a spent code and too large an amount, changing nothing', async () => {
+  test("refuses an unknown code, another shop's code, a spent code and too large an amount, changing nothing", async () => {
     const voucher = await issue(1000);
     const spend = await payment(1000);
     assert.equal((await confirmWith(spend.id, voucher.code)).body.status, 'captured');
@@ -215,7 +238,7 @@ describe('a gateway with the starter plugin', () => {
     assert.equal((await gateway.db('starter_voucher_operations').where({ voucher_id: voucher.id, kind: 'redeem' })).length, 1);
   });
 
-  test('shows its part inside the hosted page\'s island and pays through it; a refusal there charges nothing', async () => {
+  test("shows its part inside the hosted page's island and pays through it; a refusal there charges nothing", async () => {
     const voucher = await issue(2000);
     const p = await payment(1500);
     const token = p.payment_url.split('/pay/')[1] ?? '';
@@ -230,7 +253,12 @@ describe('a gateway with the starter plugin', () => {
     // The page's form token is good for one post; each island carries the next.
     const tokenOf = (html: string): string => /name="form_token" value="([0-9A-Za-z]+)"/.exec(html.slice(html.indexOf('id="voucher-option"')))?.[1] ?? '';
     const post = (code: string, formToken: string) =>
-      fetch(`${base}${action}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ form_token: formToken, code }).toString() });
+      fetch(`${base}${action}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ form_token: formToken, code }).toString(),
+      });
     const before = await ledgerRows();
     const refused = await post('"><script>alert(1)</script>', tokenOf(part));
     assert.equal(refused.status, 422);
@@ -245,8 +273,11 @@ describe('a gateway with the starter plugin', () => {
     assert.equal(await balanceOf(voucher.id), 500);
   });
 
-  test('its dashboard screen lists only the merchant\'s vouchers in the mode shown, escaped, and lets owners issue one', async () => {
-    const screen = gateway.container.resolve(ScreenRegistry).list('dashboard').find((s) => s.path === '/vouchers');
+  test("its dashboard screen lists only the merchant's vouchers in the mode shown, escaped, and lets owners issue one", async () => {
+    const screen = gateway.container
+      .resolve(ScreenRegistry)
+      .list('dashboard')
+      .find((s) => s.path === '/vouchers');
     assert.equal(screen?.plugin, 'tender-plugin-starter');
     assert.deepEqual(screen?.roles, ['owner', 'developer']);
     assert.equal((await fetch(`${base}/dashboard/vouchers`, { redirect: 'manual' })).status, 303, 'behind the sign-in');
@@ -290,7 +321,11 @@ describe('a gateway with the starter plugin', () => {
 
     const ledger = new VoucherLedger(gateway.db, { now: () => Date.now() });
     const viewer = { realm: 'merchant', accountId: 'wac_1', role: 'owner', merchantId, mode: 'live', locale: 'en' } as const;
-    assert.match(await renderVouchers(ledger, starterOptions.parse({}), { viewer, query: {}, csrfToken: 't' }, undefined), /id="voucher-empty"/, 'live mode shows no test voucher');
+    assert.match(
+      await renderVouchers(ledger, starterOptions.parse({}), { viewer, query: {}, csrfToken: 't' }, undefined),
+      /id="voucher-empty"/,
+      'live mode shows no test voucher',
+    );
   });
 
   test('a bad option stops the start, naming the plugin and the option, before anything is written', async () => {

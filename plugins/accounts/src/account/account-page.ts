@@ -2,8 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { inject, injectable } from 'tsyringe';
 import {
-  CONFIG, DATABASE, Database, MethodPageRefusal, MethodPageRequest, MethodPageSubmission, MethodPageView, Payment, PaymentMethodPage,
-  TenderConfig, TenderError,
+  CONFIG,
+  DATABASE,
+  Database,
+  MethodPageRefusal,
+  MethodPageRequest,
+  MethodPageSubmission,
+  MethodPageView,
+  Payment,
+  PaymentMethodPage,
+  TenderConfig,
+  TenderError,
 } from '@tender/core';
 import { TlsClientCertificateAuthenticator } from '../certificates/tls-client-certificate.authenticator';
 import { AccountPaymentSettings } from './account-payment-settings';
@@ -89,9 +98,16 @@ export class AccountPage implements PaymentMethodPage {
   async submission(posted: Readonly<Record<string, string>>, request: MethodPageRequest): Promise<MethodPageSubmission> {
     const typed = (posted.account_number ?? '').replace(/\s+/g, '').slice(0, 34);
     if (typed === '') throw new TenderError('parameter_missing', { param: 'account.number' });
-    if (!/^[0-9A-Za-z]{5,34}$/.test(typed)) throw new TenderError('parameter_invalid', { param: 'account.number', message: 'account.number must be 5 to 34 letters or digits.' });
+    if (!/^[0-9A-Za-z]{5,34}$/.test(typed))
+      throw new TenderError('parameter_invalid', { param: 'account.number', message: 'account.number must be 5 to 34 letters or digits.' });
     if (request.tlsClientCertificate === undefined) throw new TenderError('certificate_missing');
-    const payer = await this.tls.authenticate({ method: 'POST', path: request.path, headers: {}, rawBody: Buffer.alloc(0), tlsClientCertificate: request.tlsClientCertificate });
+    const payer = await this.tls.authenticate({
+      method: 'POST',
+      path: request.path,
+      headers: {},
+      rawBody: Buffer.alloc(0),
+      tlsClientCertificate: request.tlsClientCertificate,
+    });
     return { input: { number: typed }, payer };
   }
 

@@ -7,7 +7,12 @@ import { AccountPage } from './account-page';
 
 /** `payment_method.account`: the one field a payer may send, the account number (checked against the certificate's binding). */
 export const accountInputSchema = z
-  .object({ number: z.string().regex(/^[0-9A-Za-z]{5,34}$/, 'must be 5 to 34 letters or digits').optional() })
+  .object({
+    number: z
+      .string()
+      .regex(/^[0-9A-Za-z]{5,34}$/, 'must be 5 to 34 letters or digits')
+      .optional(),
+  })
   .strict()
   .optional()
   .transform((v) => ({ number: v?.number }));
@@ -50,7 +55,12 @@ export class AccountPaymentMethod implements PaymentMethod<AccountInput> {
     if (payer === undefined) throw accountNeedsPayer();
     if (!(await this.settings.enabled(this.db, context.payment.merchantId))) throw new TenderError('account_payments_disabled');
     const account = await findPayerAccount(this.db, payer.accountId);
-    if (account === undefined || account.payerId !== payer.payerId || account.status !== 'active' || (input.number !== undefined && input.number !== account.number)) {
+    if (
+      account === undefined ||
+      account.payerId !== payer.payerId ||
+      account.status !== 'active' ||
+      (input.number !== undefined && input.number !== account.number)
+    ) {
       throw new TenderError('certificate_not_bound');
     }
     const payment = context.payment;
@@ -60,7 +70,11 @@ export class AccountPaymentMethod implements PaymentMethod<AccountInput> {
       claim: async (trx: Transaction) => {
         if (payer.nonce === undefined) return;
         try {
-          await trx('signed_request_nonces').insert({ nonce_hash: payer.nonce.hash, certificate_serial: payer.certificateSerial, expires_at: payer.nonce.expiresAt });
+          await trx('signed_request_nonces').insert({
+            nonce_hash: payer.nonce.hash,
+            certificate_serial: payer.certificateSerial,
+            expires_at: payer.nonce.expiresAt,
+          });
         } catch (error) {
           if (isUniqueViolation(error)) throw new TenderError('signature_replayed');
           throw error;

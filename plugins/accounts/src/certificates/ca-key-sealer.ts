@@ -29,7 +29,12 @@ export function sealCaKey(ring: KeyRing, caId: string, privateKeyPem: string): S
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(caId));
   const ciphertext = Buffer.concat([cipher.update(privateKeyPem, 'utf8'), cipher.final()]);
-  return { keyVersion: ring.current.version, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
+  return {
+    keyVersion: ring.current.version,
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    ciphertext: ciphertext.toString('base64'),
+  };
 }
 
 export function openCaKey(ring: KeyRing, caId: string, sealed: SealedKey): string {

@@ -63,7 +63,10 @@ export class CertificateAuthority {
     const keyPem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const spki = keys.publicKey.export({ type: 'spki', format: 'der' });
     const keyId = keyIdentifierOf(spki);
-    const name = utf8Name([[OIDS.commonName, options.commonName], ...(options.organization === undefined ? [] : [[OIDS.organizationName, options.organization] as const])]);
+    const name = utf8Name([
+      [OIDS.commonName, options.commonName],
+      ...(options.organization === undefined ? [] : [[OIDS.organizationName, options.organization] as const]),
+    ]);
     const der = signCertificate(
       {
         serialHex: randomSerialHex(),
@@ -114,7 +117,8 @@ export class CertificateAuthority {
   async readiness(): Promise<ReadinessOutcome> {
     const row = await this.activeRow();
     if (row === undefined) return { ready: false, reason: 'no certificate authority: run tender ca init or tender ca import' };
-    if (this.ring.find(String(row.key_version)) === undefined) return { ready: false, reason: 'the certificate authority\'s key is sealed under a master key this process does not have' };
+    if (this.ring.find(String(row.key_version)) === undefined)
+      return { ready: false, reason: "the certificate authority's key is sealed under a master key this process does not have" };
     // Opens the key (once per process; cached after): a key that does not open throws, which /readyz reports as failed.
     await this.active();
     return { ready: true };
@@ -125,7 +129,12 @@ export class CertificateAuthority {
     if (row === undefined) return undefined;
     const id = String(row.id);
     if (this.cached?.id !== id) {
-      const keyPem = openCaKey(this.ring, id, { keyVersion: String(row.key_version), iv: String(row.key_iv), tag: String(row.key_tag), ciphertext: String(row.key_ciphertext) });
+      const keyPem = openCaKey(this.ring, id, {
+        keyVersion: String(row.key_version),
+        iv: String(row.key_iv),
+        tag: String(row.key_tag),
+        ciphertext: String(row.key_ciphertext),
+      });
       const certificatePem = String(row.certificate_pem);
       const x509 = new X509Certificate(certificatePem);
       const parts = issuerParts(x509.raw);

@@ -74,16 +74,22 @@ export class CertificateIssuer {
     const keyPem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const record = await this.issue(target, keys.publicKey.export({ type: 'spki', format: 'der' }), 'pkcs12');
     const ca = await this.authority.require();
-    const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keyPem), [forge.pki.certificateFromPem(record.certificatePem), ca.certificate], password, {
-      algorithm: 'aes256',
-      friendlyName: record.subject,
-      generateLocalKeyId: true,
-    });
+    const p12 = forge.pkcs12.toPkcs12Asn1(
+      forge.pki.privateKeyFromPem(keyPem),
+      [forge.pki.certificateFromPem(record.certificatePem), ca.certificate],
+      password,
+      {
+        algorithm: 'aes256',
+        friendlyName: record.subject,
+        generateLocalKeyId: true,
+      },
+    );
     return { certificate: record, pkcs12: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary') };
   }
 
   async revoke(serial: string, reason: RevocationReason): Promise<CertificateRecord> {
-    if (!(reason in REVOCATION_REASONS)) throw new TenderError('parameter_invalid', { param: 'reason', message: `reason must be one of ${Object.keys(REVOCATION_REASONS).join(', ')}.` });
+    if (!(reason in REVOCATION_REASONS))
+      throw new TenderError('parameter_invalid', { param: 'reason', message: `reason must be one of ${Object.keys(REVOCATION_REASONS).join(', ')}.` });
     const now = this.clock.now();
     return inTransaction(this.db, async (trx) => {
       const current = await this.certificates.findBySerial(trx, serial, { lock: true });

@@ -51,7 +51,8 @@ export class CertificateVerifier {
     if (!meantForClientAuth(der, x509)) throw new TenderError('certificate_wrong_usage');
     const record = await this.certificates.findBySerial(this.db, x509.serialNumber);
     // Signed by the CA but unknown to the inventory (or a serial reused): not one Tender issued.
-    if (record === undefined || record.fingerprintSha256 !== sha256Hex(der)) throw new TenderError('certificate_untrusted', { message: 'The client certificate is not in this operator\'s inventory.' });
+    if (record === undefined || record.fingerprintSha256 !== sha256Hex(der))
+      throw new TenderError('certificate_untrusted', { message: "The client certificate is not in this operator's inventory." });
     if (record.status === 'revoked') throw new TenderError('certificate_revoked');
     return { payerId: record.payerId, accountId: record.accountId, serial: normalizeSerial(record.serial), x509 };
   }

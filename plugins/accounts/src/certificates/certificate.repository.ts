@@ -46,7 +46,9 @@ export class CertificateRepository {
   }
 
   async findBySerial(q: Queryable, serial: string, options: { lock?: boolean } = {}): Promise<CertificateRecord | undefined> {
-    const query = q('payer_certificates').where({ serial: normalizeSerial(serial) }).first();
+    const query = q('payer_certificates')
+      .where({ serial: normalizeSerial(serial) })
+      .first();
     const row = await (options.lock === true ? forUpdate(q, query) : query);
     return row === undefined ? undefined : fromRow(row);
   }
@@ -60,8 +62,13 @@ export class CertificateRepository {
 
   /** Every certificate still in use (valid, not expired), oldest first, read in batches. */
   async *inUse(q: Queryable, now: number, batchSize = 500): AsyncGenerator<CertificateRecord> {
-    for (let after = 0; ; ) {
-      const rows: Record<string, unknown>[] = await q('payer_certificates').where({ status: 'valid' }).where('not_after', '>', now).where('seq', '>', after).orderBy('seq').limit(batchSize);
+    for (let after = 0; ;) {
+      const rows: Record<string, unknown>[] = await q('payer_certificates')
+        .where({ status: 'valid' })
+        .where('not_after', '>', now)
+        .where('seq', '>', after)
+        .orderBy('seq')
+        .limit(batchSize);
       for (const row of rows) yield fromRow(row);
       const last = rows[rows.length - 1];
       if (last === undefined || rows.length < batchSize) return;

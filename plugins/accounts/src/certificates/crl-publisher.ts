@@ -28,7 +28,11 @@ export class CrlPublisher {
   async currentDer(): Promise<Buffer> {
     const ca = await this.authority.require();
     const revoked = await this.certificates.listRevoked(this.db, ca.id);
-    const entries = revoked.map((r) => ({ serialHex: r.serial, revokedAt: r.revokedAt ?? r.createdAt, reason: (r.revocationReason ?? 'unspecified') as RevocationReason }));
+    const entries = revoked.map((r) => ({
+      serialHex: r.serial,
+      revokedAt: r.revokedAt ?? r.createdAt,
+      reason: (r.revocationReason ?? 'unspecified') as RevocationReason,
+    }));
     return buildCrl(ca, entries, this.clock.now(), CRL_LIFETIME_MS);
   }
 }

@@ -77,7 +77,7 @@ export function oid(dotted: string): Buffer {
 export function namedBits(bits: readonly number[]): Buffer {
   const highest = Math.max(...bits);
   const bytes = Buffer.alloc(Math.floor(highest / 8) + 1);
-  for (const bit of bits) bytes[Math.floor(bit / 8)] = (bytes[Math.floor(bit / 8)] ?? 0) | (0x80 >> bit % 8);
+  for (const bit of bits) bytes[Math.floor(bit / 8)] = (bytes[Math.floor(bit / 8)] ?? 0) | (0x80 >> (bit % 8));
   return tlv(0x03, Buffer.from([7 - (highest % 8)]), bytes);
 }
 
@@ -109,7 +109,7 @@ export function readTlv(der: Buffer, offset: number): Tlv {
 /** The elements inside a constructed value. */
 export function children(der: Buffer, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let offset = parent.contentStart; offset < parent.end; ) {
+  for (let offset = parent.contentStart; offset < parent.end;) {
     const child = readTlv(der, offset);
     out.push(child);
     offset = child.end;

@@ -1,6 +1,20 @@
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
-import { CLOCK, DATABASE, BankRegistry, Clock, Database, fields, inTransaction, isUniqueViolation, newId, notFound, Queryable, TenderError, textRule } from '@tender/core';
+import {
+  CLOCK,
+  DATABASE,
+  BankRegistry,
+  Clock,
+  Database,
+  fields,
+  inTransaction,
+  isUniqueViolation,
+  newId,
+  notFound,
+  Queryable,
+  TenderError,
+  textRule,
+} from '@tender/core';
 
 /** POST /admin/v1/payers */
 /** POST /admin/v1/payers/:id/accounts, and the `account` of a new payer. */
@@ -92,7 +106,14 @@ export class PayerService {
   }
 
   private async insertAccount(q: Queryable, payerId: string, input: AccountInput, now: number): Promise<void> {
-    await q('payer_accounts').insert({ id: newId('acct'), payer_id: payerId, account_number: input.number, bank_adapter: input.bank, status: 'active', created_at: now });
+    await q('payer_accounts').insert({
+      id: newId('acct'),
+      payer_id: payerId,
+      account_number: input.number,
+      bank_adapter: input.bank,
+      status: 'active',
+      created_at: now,
+    });
   }
 
   private async insertingAccount(param: string, insert: () => Promise<void>): Promise<void> {
@@ -113,7 +134,13 @@ export class PayerService {
       object: 'payer',
       name: String(row.name),
       email: (row.email as string | null) ?? null,
-      accounts: accounts.map((a: Record<string, unknown>) => ({ id: String(a.id), object: 'payer_account' as const, number: String(a.account_number), bank: String(a.bank_adapter), status: String(a.status) })),
+      accounts: accounts.map((a: Record<string, unknown>) => ({
+        id: String(a.id),
+        object: 'payer_account' as const,
+        number: String(a.account_number),
+        bank: String(a.bank_adapter),
+        status: String(a.status),
+      })),
       created_at: new Date(Number(row.created_at)).toISOString(),
     };
   }
@@ -136,5 +163,11 @@ export class PayerService {
 export async function findPayerAccount(q: Queryable, accountId: string): Promise<PayerAccount | undefined> {
   const row = await q('payer_accounts').where({ id: accountId }).first();
   if (row === undefined) return undefined;
-  return { id: String(row.id), payerId: String(row.payer_id), number: String(row.account_number), bank: String(row.bank_adapter), status: row.status === 'active' ? 'active' : 'closed' };
+  return {
+    id: String(row.id),
+    payerId: String(row.payer_id),
+    number: String(row.account_number),
+    bank: String(row.bank_adapter),
+    status: row.status === 'active' ? 'active' : 'closed',
+  };
 }

@@ -1,5 +1,25 @@
 import { KeyObject, createHash, sign } from 'node:crypto';
-import { Tlv, bitString, bool, children, constructed, content, integer, integerHex, namedBits, nullValue, octets, oid, primitive, readTlv, seq, set, time, utf8, whole } from './der';
+import {
+  Tlv,
+  bitString,
+  bool,
+  children,
+  constructed,
+  content,
+  integer,
+  integerHex,
+  namedBits,
+  nullValue,
+  octets,
+  oid,
+  primitive,
+  readTlv,
+  seq,
+  set,
+  time,
+  utf8,
+  whole,
+} from './der';
 
 /**
  * Tender's X.509 profile (RFC 5280), written as DER: names as UTF8String, key
@@ -175,4 +195,3 @@ export function signCertificate(spec: CertificateSpec, key: KeyObject): Buffer {
 export function signed(tbs: Buffer, key: KeyObject): Buffer {
   return seq(tbs, SIGNATURE_ALGORITHM, bitString(sign('sha256', tbs, key)));
 }
-

@@ -17,7 +17,10 @@ export function randomSerialHex(): string {
 
 /** Serials compare as lower-case hex without leading zeros (Node prints upper case, OpenSSL may pad). */
 export function normalizeSerial(hex: string): string {
-  const s = hex.replace(/[^0-9a-fA-F]/g, '').toLowerCase().replace(/^0+/, '');
+  const s = hex
+    .replace(/[^0-9a-fA-F]/g, '')
+    .toLowerCase()
+    .replace(/^0+/, '');
   return s === '' ? '0' : s;
 }
 

@@ -1,6 +1,16 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createDatabase, generateMasterKey, KeyRing, migratePlugins, migrateToLatest, readOrCreateSecret, SystemClock, TenderConfig, UsageError } from '@tender/core';
+import {
+  createDatabase,
+  generateMasterKey,
+  KeyRing,
+  migratePlugins,
+  migrateToLatest,
+  readOrCreateSecret,
+  SystemClock,
+  TenderConfig,
+  UsageError,
+} from '@tender/core';
 import { plugin } from '../accounts.plugin';
 import { CaAlreadyExistsError, CertificateAuthority } from '../certificates/certificate-authority';
 import { strictProfileProblems } from '../certificates/strict-profile';
@@ -31,7 +41,11 @@ export async function caCommand(config: TenderConfig, argv: string[], out: NodeJ
     if (sub === 'init') {
       const years = values.years === undefined ? undefined : Number(values.years);
       if (years !== undefined && !(Number.isInteger(years) && years > 0 && years <= 30)) throw new UsageError('--years must be a whole number from 1 to 30');
-      const ca = await authority.init({ commonName: values.cn ?? `Tender payer CA (${new URL(config.publicUrl).host})`, organization: values.org, validityYears: years });
+      const ca = await authority.init({
+        commonName: values.cn ?? `Tender payer CA (${new URL(config.publicUrl).host})`,
+        organization: values.org,
+        validityYears: years,
+      });
       out.write(`created CA ${ca.id}: ${ca.x509.subject.replace(/\n/g, ', ')}\n${ca.certificatePem}`);
       return 0;
     }

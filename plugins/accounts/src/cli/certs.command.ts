@@ -34,7 +34,9 @@ async function audit(gateway: Gateway, out: NodeJS.WritableStream): Promise<numb
     refused += 1;
     out.write(`${normalizeSerial(r.serial)}  ${r.payerId}  ${r.accountId}  until ${new Date(r.notAfter).toISOString()}  ${problems.join('; ')}\n`);
   }
-  out.write(`${refused} of ${inUse} certificates in use would be refused by strict parsers${refused === 0 ? '' : ': issue new ones (tender certs issue) and revoke these with --reason superseded'}\n`);
+  out.write(
+    `${refused} of ${inUse} certificates in use would be refused by strict parsers${refused === 0 ? '' : ': issue new ones (tender certs issue) and revoke these with --reason superseded'}\n`,
+  );
   return 0;
 }
 
@@ -89,8 +91,11 @@ export async function certsCommand(config: TenderConfig, argv: string[], out: No
     }
     if (sub === 'audit') return await audit(gateway, out);
     const status = values.status === 'valid' || values.status === 'revoked' ? values.status : undefined;
-    const list = await gateway.container.resolve(CertificateRepository).list(gateway.container.resolve<Database>(DATABASE), { payerId: values.payer, status, limit: Number(values.limit ?? '50') });
-    for (const r of list.map(certificateView)) out.write(`${String(r.serial)}  ${String(r.status).padEnd(7)}  ${String(r.payer_id)}  ${String(r.account_id)}  until ${String(r.not_after)}\n`);
+    const list = await gateway.container
+      .resolve(CertificateRepository)
+      .list(gateway.container.resolve<Database>(DATABASE), { payerId: values.payer, status, limit: Number(values.limit ?? '50') });
+    for (const r of list.map(certificateView))
+      out.write(`${String(r.serial)}  ${String(r.status).padEnd(7)}  ${String(r.payer_id)}  ${String(r.account_id)}  until ${String(r.not_after)}\n`);
     return 0;
   } finally {
     await gateway.close();

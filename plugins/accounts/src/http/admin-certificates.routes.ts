@@ -9,7 +9,12 @@ import { REVOCATION_REASONS, RevocationReason } from '../certificates/crl-builde
 import { PayerService, accountSchema, createPayerSchema } from '../certificates/payer.service';
 import { AccountPaymentSettings } from '../account/account-payment-settings';
 
-const initCaSchema = z.object({ common_name: z.string().trim().min(1).max(64).superRefine(textRule('line')), organization: z.string().trim().min(1).max(64).superRefine(textRule('line')).optional() }).strict();
+const initCaSchema = z
+  .object({
+    common_name: z.string().trim().min(1).max(64).superRefine(textRule('line')),
+    organization: z.string().trim().min(1).max(64).superRefine(textRule('line')).optional(),
+  })
+  .strict();
 
 const issueSchema = z
   .object({
@@ -20,7 +25,10 @@ const issueSchema = z
     validity_days: z.number().int().min(1).max(3650).optional(),
   })
   .strict()
-  .refine((b) => (b.csr === undefined) !== (b.password === undefined), { message: 'send either csr (the payer keeps the key) or password (Tender makes a PKCS#12)', path: ['csr'] });
+  .refine((b) => (b.csr === undefined) !== (b.password === undefined), {
+    message: 'send either csr (the payer keeps the key) or password (Tender makes a PKCS#12)',
+    path: ['csr'],
+  });
 
 const listSchema = z.object({ payer_id: fields.id('pyr').optional(), status: z.enum(['valid', 'revoked']).optional(), limit: fields.limit }).strict();
 const serialField = z.string().regex(/^[0-9a-fA-F]{1,40}$/, 'must be a hex serial number');
@@ -54,7 +62,14 @@ export function adminCertificateRoutes(container: ServiceResolver): Router {
 
   router.get('/ca', async (_req, res) => {
     const ca = await authority.require();
-    res.json({ object: 'certificate_authority', id: ca.id, subject: ca.x509.subject.split('\n').join(','), not_after: new Date(ca.x509.validTo).toISOString(), crl_number: ca.crlNumber, certificate_pem: ca.certificatePem });
+    res.json({
+      object: 'certificate_authority',
+      id: ca.id,
+      subject: ca.x509.subject.split('\n').join(','),
+      not_after: new Date(ca.x509.validTo).toISOString(),
+      crl_number: ca.crlNumber,
+      certificate_pem: ca.certificatePem,
+    });
   });
 
   router.post('/payers', async (req, res) => {

@@ -36,7 +36,13 @@ export function caRoutes(container: ServiceResolver): Router {
     const ca = await authority.require();
     res.setHeader('Cache-Control', 'public, max-age=3600');
     const { format } = parseInput(querySchema, req.query);
-    send(res, ca.x509.raw, format === undefined ? !/application\/pkix-cert/.test(req.headers.accept ?? '') : format === 'pem', 'application/pkix-cert', 'CERTIFICATE');
+    send(
+      res,
+      ca.x509.raw,
+      format === undefined ? !/application\/pkix-cert/.test(req.headers.accept ?? '') : format === 'pem',
+      'application/pkix-cert',
+      'CERTIFICATE',
+    );
   });
 
   // The address in every payer certificate's AIA: DER, whatever the client accepts.

@@ -2,8 +2,17 @@ import { Request, Router } from 'express';
 import { ServiceResolver } from '@tender/core';
 import { z } from 'zod';
 import {
-  CertificateAuthenticationRequest, CertificateAuthenticatorRegistry, DATABASE, Database, Payment, PaymentService, TenderError, jsonBody, parseInput,
-  requireBodyType, tlsClientCertificate,
+  CertificateAuthenticationRequest,
+  CertificateAuthenticatorRegistry,
+  DATABASE,
+  Database,
+  Payment,
+  PaymentService,
+  TenderError,
+  jsonBody,
+  parseInput,
+  requireBodyType,
+  tlsClientCertificate,
 } from '@tender/core';
 import { AccountPaymentSettings } from '../account/account-payment-settings';
 import { accountInputSchema } from '../account/account.method';
@@ -17,7 +26,17 @@ interface RawBodyRequest extends Request {
 
 /** What the payer sees about the payment: no merchant metadata, no internal ids beyond the payment's. */
 function payerView(p: Payment): Record<string, unknown> {
-  return { id: p.id, object: 'payment', status: p.status, amount: p.amount, currency: p.currency, description: p.description, failure_code: p.failureCode, failure_message: p.failureMessage, return_url: p.returnUrl };
+  return {
+    id: p.id,
+    object: 'payment',
+    status: p.status,
+    amount: p.amount,
+    currency: p.currency,
+    description: p.description,
+    failure_code: p.failureCode,
+    failure_message: p.failureMessage,
+    return_url: p.returnUrl,
+  };
 }
 
 /**
@@ -53,7 +72,12 @@ export function payAccountRoutes(container: ServiceResolver): Router {
 
   router.get('/:token', async (req, res) => {
     const payment = await findPayable(parseInput(tokenField, req.params.token));
-    res.json({ ...payerView(payment), account_payments_enabled: true, confirm_path: `${req.baseUrl}/${payment.pageToken}/confirm`, authentication: authenticators.codes() });
+    res.json({
+      ...payerView(payment),
+      account_payments_enabled: true,
+      confirm_path: `${req.baseUrl}/${payment.pageToken}/confirm`,
+      authentication: authenticators.codes(),
+    });
   });
 
   router.post('/:token/confirm', async (req: RawBodyRequest, res) => {
@@ -68,7 +92,13 @@ export function payAccountRoutes(container: ServiceResolver): Router {
       tlsClientCertificate: tlsClientCertificate(req),
     };
     const payer = await authenticators.authenticate(authRequest);
-    const confirmed = await payments.confirm({ merchantId: payment.merchantId, livemode: payment.livemode }, payment.id, { type: 'account', account: input.account }, undefined, { buyerPresent: false, payer });
+    const confirmed = await payments.confirm(
+      { merchantId: payment.merchantId, livemode: payment.livemode },
+      payment.id,
+      { type: 'account', account: input.account },
+      undefined,
+      { buyerPresent: false, payer },
+    );
     res.json(payerView(confirmed));
   });
 

@@ -96,7 +96,15 @@ async function up(knex: Database): Promise<void> {
 }
 
 async function down(knex: Database): Promise<void> {
-  for (const table of ['merchant_account_payments', 'account_payments', 'signed_request_nonces', 'payer_certificates', 'payer_accounts', 'payers', 'certificate_authorities']) {
+  for (const table of [
+    'merchant_account_payments',
+    'account_payments',
+    'signed_request_nonces',
+    'payer_certificates',
+    'payer_accounts',
+    'payers',
+    'certificate_authorities',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

@@ -84,7 +84,12 @@ function singular(name: string): string {
  */
 function csv(records: readonly AssistRecord[], head: AssistHead): string {
   const line = (pairs: ReadonlyArray<readonly [string, string]>): string => `${pairs.map(([k, v]) => `${k}:${csvValue(v)}`).join('; ')}\r\n`;
-  if (Number(head.firstcode) !== 0) return line([['firstcode', String(head.firstcode)], ['secondcode', String(head.secondcode)], ['message', String(head.message ?? '')]]);
+  if (Number(head.firstcode) !== 0)
+    return line([
+      ['firstcode', String(head.firstcode)],
+      ['secondcode', String(head.secondcode)],
+      ['message', String(head.message ?? '')],
+    ]);
   return records.map((r) => line(Object.entries(r).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as const] : [])))).join('');
 }
 

@@ -77,7 +77,12 @@ function operationRecord(payment: Payment, o: AssistOperationFacts, index: numbe
     amount: formatAssistAmount(o.amount, o.currency),
     currency: o.currency,
     ...card,
-    responsecode: o.status === 'succeeded' ? 'AS000' : o.status === 'pending' || o.status === 'action_required' ? 'AS300' : assistResponseCode({ status: 'declined', amount: 0, amountCaptured: 0, failureCode: o.failureCode }),
+    responsecode:
+      o.status === 'succeeded'
+        ? 'AS000'
+        : o.status === 'pending' || o.status === 'action_required'
+          ? 'AS300'
+          : assistResponseCode({ status: 'declined', amount: 0, amountCaptured: 0, failureCode: o.failureCode }),
     message: messageOf(o),
     approvalcode: o.authorizationCode ?? '',
     protocoltypename: payment.threeDSecure === null ? 'NET' : '3-D Secure',

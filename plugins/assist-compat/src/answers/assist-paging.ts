@@ -13,7 +13,8 @@ export interface AssistPaging {
 export function parsePaging(f: AssistFields): AssistPaging {
   const number = (name: string, value: string | undefined, fallback: number, max: number): number => {
     if (value === undefined) return fallback;
-    if (!/^\d{1,7}$/.test(value) || Number(value) < 1 || Number(value) > max) throw new AssistError('parameter_invalid', `${name} must be a whole number from 1 to ${max}.`);
+    if (!/^\d{1,7}$/.test(value) || Number(value) < 1 || Number(value) > max)
+      throw new AssistError('parameter_invalid', `${name} must be a whole number from 1 to ${max}.`);
     return Number(value);
   };
   return { page: number('Page', f.page, 1, 1_000_000), size: number('PageSize', f.pagesize, ASSIST_PAGE_LIMIT, ASSIST_PAGE_LIMIT) };

@@ -21,7 +21,15 @@ function send(res: Response, status: number, html: string): void {
   res.status(status).type('html').send(html);
 }
 
-const json = (p: SandboxWalletPayment): Record<string, unknown> => ({ reference: p.reference, id: p.walletPaymentId, amount: p.amount, currency: p.currency, status: p.status, expires_at: new Date(p.expiresAt).toISOString(), refunded: p.refunded });
+const json = (p: SandboxWalletPayment): Record<string, unknown> => ({
+  reference: p.reference,
+  id: p.walletPaymentId,
+  amount: p.amount,
+  currency: p.currency,
+  status: p.status,
+  expires_at: new Date(p.expiresAt).toISOString(),
+  refunded: p.refunded,
+});
 
 /** Back to the gateway's payment page: the path of the return address (the sandbox runs inside the gateway). */
 function returnPath(p: SandboxWalletPayment): string {
@@ -41,8 +49,20 @@ export function sandboxWalletRoutes(wallet: SandboxWallet): Router {
   router.get('/sandbox/pay/:reference', async (req, res, next) => {
     try {
       const payment = await wallet.find(req.params.reference);
-      if (payment === undefined) { send(res, 404, '<!doctype html><title>Not found</title><p>No such wallet payment.</p>'); return; }
-      send(res, 200, WALLET_PAGE({ payment, sum: formatAmount(payment.amount, payment.currency, 'en'), waiting: payment.status === 'waiting', action: `/plugins/e-wallet/sandbox/pay/${encodeURIComponent(payment.reference)}` }));
+      if (payment === undefined) {
+        send(res, 404, '<!doctype html><title>Not found</title><p>No such wallet payment.</p>');
+        return;
+      }
+      send(
+        res,
+        200,
+        WALLET_PAGE({
+          payment,
+          sum: formatAmount(payment.amount, payment.currency, 'en'),
+          waiting: payment.status === 'waiting',
+          action: `/plugins/e-wallet/sandbox/pay/${encodeURIComponent(payment.reference)}`,
+        }),
+      );
     } catch (error) {
       next(error);
     }
@@ -50,9 +70,15 @@ export function sandboxWalletRoutes(wallet: SandboxWallet): Router {
   router.post('/sandbox/pay/:reference', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res, next) => {
     try {
       const decision = (req.body as Record<string, unknown> | undefined)?.decision;
-      if (decision !== 'succeeded' && decision !== 'canceled') { send(res, 400, '<!doctype html><title>Bad request</title><p>Choose to pay or to cancel.</p>'); return; }
+      if (decision !== 'succeeded' && decision !== 'canceled') {
+        send(res, 400, '<!doctype html><title>Bad request</title><p>Choose to pay or to cancel.</p>');
+        return;
+      }
       const decided = await wallet.decide(req.params.reference, decision);
-      if (decided === undefined) { send(res, 404, '<!doctype html><title>Not found</title><p>No such wallet payment.</p>'); return; }
+      if (decided === undefined) {
+        send(res, 404, '<!doctype html><title>Not found</title><p>No such wallet payment.</p>');
+        return;
+      }
       res.redirect(303, returnPath(decided.payment));
     } catch (error) {
       next(error);
@@ -67,7 +93,10 @@ export function sandboxWalletRoutes(wallet: SandboxWallet): Router {
       next(error);
     }
   });
-  for (const [action, decision] of [['succeed', 'succeeded'], ['cancel', 'canceled']] as const) {
+  for (const [action, decision] of [
+    ['succeed', 'succeeded'],
+    ['cancel', 'canceled'],
+  ] as const) {
     router.post(`/sandbox/api/payments/:reference/${action}`, async (req, res, next) => {
       try {
         const decided = await wallet.decide(req.params.reference, decision);

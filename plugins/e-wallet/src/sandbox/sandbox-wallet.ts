@@ -34,15 +34,37 @@ export interface SandboxWalletPayment {
 export class SandboxWallet extends AwaitedSandbox implements WalletProvider {
   readonly code = SANDBOX_WALLET_CODE;
 
-  constructor(db: Database, clock: Clock, secret: string, private readonly publicUrl: string) {
-    super(db, clock, secret, { payments: 'e_wallet_sandbox_payments', returns: 'e_wallet_sandbox_refunds', paymentColumn: 'payment_reference', waiting: 'waiting', paid: 'succeeded', returned: 'succeeded', notReturned: 'canceled', signatureHeader: SANDBOX_WALLET_SIGNATURE_HEADER });
+  constructor(
+    db: Database,
+    clock: Clock,
+    secret: string,
+    private readonly publicUrl: string,
+  ) {
+    super(db, clock, secret, {
+      payments: 'e_wallet_sandbox_payments',
+      returns: 'e_wallet_sandbox_refunds',
+      paymentColumn: 'payment_reference',
+      waiting: 'waiting',
+      paid: 'succeeded',
+      returned: 'succeeded',
+      notReturned: 'canceled',
+      signatureHeader: SANDBOX_WALLET_SIGNATURE_HEADER,
+    });
   }
 
   async createPayment(request: Parameters<WalletProvider['createPayment']>[0]): Promise<WalletPaymentCreated | WalletPaymentRefused> {
     if (request.livemode) return { kind: 'refused', code: 'sandbox_test_only', message: 'The sandbox wallet takes test-mode payments only.' };
-    const expiresAt = await this.registerOnce(request.reference, {
-      wallet_payment_id: `wp_${randomBytes(10).toString('hex')}`, amount: request.amount, currency: request.currency, description: request.description, return_url: request.returnUrl.slice(0, 500),
-    }, request.expiresAt);
+    const expiresAt = await this.registerOnce(
+      request.reference,
+      {
+        wallet_payment_id: `wp_${randomBytes(10).toString('hex')}`,
+        amount: request.amount,
+        currency: request.currency,
+        description: request.description,
+        return_url: request.returnUrl.slice(0, 500),
+      },
+      request.expiresAt,
+    );
     return { kind: 'created', redirectUrl: `${this.publicUrl}/plugins/e-wallet/sandbox/pay/${encodeURIComponent(request.reference)}`, expiresAt };
   }
 
@@ -68,15 +90,25 @@ export class SandboxWallet extends AwaitedSandbox implements WalletProvider {
     const row = await this.decideOnce(reference, decision);
     if (row === undefined) return undefined;
     const payment = paymentOf(row);
-    const notified = await this.notify({ event: `payment.${payment.status}`, object: { id: payment.walletPaymentId, reference, amount: payment.amount, currency: payment.currency } });
+    const notified = await this.notify({
+      event: `payment.${payment.status}`,
+      object: { id: payment.walletPaymentId, reference, amount: payment.amount, currency: payment.currency },
+    });
     return { payment, notified };
   }
 }
 
 function paymentOf(row: SandboxRow): SandboxWalletPayment {
   return {
-    reference: String(row.reference), walletPaymentId: String(row.wallet_payment_id), amount: Number(row.amount), currency: String(row.currency), description: String(row.description),
-    returnUrl: String(row.return_url), status: row.status as SandboxWalletPayment['status'], expiresAt: Number(row.expires_at), refunded: Number(row.refunded),
+    reference: String(row.reference),
+    walletPaymentId: String(row.wallet_payment_id),
+    amount: Number(row.amount),
+    currency: String(row.currency),
+    description: String(row.description),
+    returnUrl: String(row.return_url),
+    status: row.status as SandboxWalletPayment['status'],
+    expiresAt: Number(row.expires_at),
+    refunded: Number(row.refunded),
   };
 }
 
@@ -85,6 +117,20 @@ function readNotification(body: unknown): WalletNotification | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const parsed = body as { event?: unknown; object?: { id?: unknown; reference?: unknown; amount?: unknown; currency?: unknown } };
   const o = parsed.object;
-  if ((parsed.event !== 'payment.succeeded' && parsed.event !== 'payment.canceled') || typeof o !== 'object' || o === null || typeof o.reference !== 'string' || !Number.isSafeInteger(o.amount) || typeof o.currency !== 'string') return undefined;
-  return { reference: o.reference, event: parsed.event, amount: o.amount as number, currency: o.currency, walletPaymentId: typeof o.id === 'string' ? o.id : undefined };
+  if (
+    (parsed.event !== 'payment.succeeded' && parsed.event !== 'payment.canceled') ||
+    typeof o !== 'object' ||
+    o === null ||
+    typeof o.reference !== 'string' ||
+    !Number.isSafeInteger(o.amount) ||
+    typeof o.currency !== 'string'
+  )
+    return undefined;
+  return {
+    reference: o.reference,
+    event: parsed.event,
+    amount: o.amount as number,
+    currency: o.currency,
+    walletPaymentId: typeof o.id === 'string' ? o.id : undefined,
+  };
 }

@@ -17,10 +17,27 @@ export const programSchema = z
     max_redeem_bps: bps.default(5000),
     expiry_days: z.number().int().min(1).max(3650).optional(),
     rules: z
-      .array(z.object({ kind: z.enum(['bonus', 'fixed_discount']), merchant_id: merchantOrNull.optional(), category: z.string().regex(/^[a-z0-9_-]{1,64}$/).optional(), bps: bps.optional(), amount: z.number().int().min(0).max(1e12).optional(), min_amount: z.number().int().min(0).max(1e12).optional() }).strict())
+      .array(
+        z
+          .object({
+            kind: z.enum(['bonus', 'fixed_discount']),
+            merchant_id: merchantOrNull.optional(),
+            category: z
+              .string()
+              .regex(/^[a-z0-9_-]{1,64}$/)
+              .optional(),
+            bps: bps.optional(),
+            amount: z.number().int().min(0).max(1e12).optional(),
+            min_amount: z.number().int().min(0).max(1e12).optional(),
+          })
+          .strict(),
+      )
       .max(50)
       .optional(),
-    tiers: z.array(z.object({ name: z.string().trim().min(1).max(60), min_points: z.number().int().min(0).max(1e12), bonus_bps: bps }).strict()).max(10).optional(),
+    tiers: z
+      .array(z.object({ name: z.string().trim().min(1).max(60), min_points: z.number().int().min(0).max(1e12), bonus_bps: bps }).strict())
+      .max(10)
+      .optional(),
   })
   .strict();
 
@@ -29,11 +46,33 @@ const linkSchema = z.object({ payment: z.string().regex(/^pay_[0-9A-Za-z]{1,36}$
 const numberParam = z.object({ number: z.string().regex(/^\d{16}$/) });
 
 export function programView(p: LoyaltyProgram) {
-  return { id: p.id, object: 'loyalty_program', owner: p.merchantId === null ? 'operator' : 'merchant', livemode: p.livemode, name: p.name, currency: p.currency, point_value: p.pointValue, base_bps: p.baseBps, max_redeem_bps: p.maxRedeemBps, expiry_days: p.expiryDays, status: p.status };
+  return {
+    id: p.id,
+    object: 'loyalty_program',
+    owner: p.merchantId === null ? 'operator' : 'merchant',
+    livemode: p.livemode,
+    name: p.name,
+    currency: p.currency,
+    point_value: p.pointValue,
+    base_bps: p.baseBps,
+    max_redeem_bps: p.maxRedeemBps,
+    expiry_days: p.expiryDays,
+    status: p.status,
+  };
 }
 
 export function cardView(c: LoyaltyCard, p: LoyaltyProgram) {
-  return { object: 'loyalty_card', number: c.number, program: p.id, holder: c.holder, balance: c.balance, lifetime_points: c.lifetimePoints, linked_card: c.cardFingerprint !== null, value: c.balance * p.pointValue, currency: p.currency };
+  return {
+    object: 'loyalty_card',
+    number: c.number,
+    program: p.id,
+    holder: c.holder,
+    balance: c.balance,
+    lifetime_points: c.lifetimePoints,
+    linked_card: c.cardFingerprint !== null,
+    value: c.balance * p.pointValue,
+    currency: p.currency,
+  };
 }
 
 /**
@@ -47,7 +86,12 @@ export function cardView(c: LoyaltyCard, p: LoyaltyProgram) {
  * ctx.registerApiRoutes('/loyalty', merchantLoyaltyRoutes(store, clock, payments));
  * ```
  */
-export function loyaltyRoutes(owner: (req: Request, res: Response) => ProgramOwner, store: LoyaltyStore, clock: () => Clock, cardFingerprintOf?: (ctx: MerchantContext, paymentId: string) => Promise<string | null>): Router {
+export function loyaltyRoutes(
+  owner: (req: Request, res: Response) => ProgramOwner,
+  store: LoyaltyStore,
+  clock: () => Clock,
+  cardFingerprintOf?: (ctx: MerchantContext, paymentId: string) => Promise<string | null>,
+): Router {
   const router = Router();
   router.post('/programs', async (req, res) => {
     const input = parseInput(programSchema, req.body);
@@ -56,7 +100,10 @@ export function loyaltyRoutes(owner: (req: Request, res: Response) => ProgramOwn
   router.get('/programs', async (req, res) => {
     res.json({ object: 'list', data: (await store.programs(owner(req, res))).map(programView) });
   });
-  for (const [action, status] of [['pause', 'paused'], ['resume', 'active']] as const) {
+  for (const [action, status] of [
+    ['pause', 'paused'],
+    ['resume', 'active'],
+  ] as const) {
     router.post(`/programs/:id/${action}`, async (req, res) => {
       const id = parseInput(z.object({ id: z.string().regex(/^lp_[0-9A-Za-z]{1,36}$/) }), { id: req.params.id }).id;
       await store.setStatus(owner(req, res), id, status, clock().now());
@@ -75,7 +122,17 @@ export function loyaltyRoutes(owner: (req: Request, res: Response) => ProgramOwn
     const found = await store.cardOf(owner(req, res), number);
     if (found === undefined) throw notFound('loyalty card', number);
     const entries = await store.entries(found.card, 100);
-    res.json({ ...cardView(found.card, found.program), movements: entries.map((m) => ({ id: m.id, kind: m.kind, points: Number(m.points), discount: Number(m.discount), payment: m.payment_id ?? null, created_at: new Date(Number(m.created_at)).toISOString() })) });
+    res.json({
+      ...cardView(found.card, found.program),
+      movements: entries.map((m) => ({
+        id: m.id,
+        kind: m.kind,
+        points: Number(m.points),
+        discount: Number(m.discount),
+        payment: m.payment_id ?? null,
+        created_at: new Date(Number(m.created_at)).toISOString(),
+      })),
+    });
   });
   if (cardFingerprintOf !== undefined) {
     router.post('/cards/:number/link', async (req, res) => {

@@ -6,7 +6,11 @@ import { LoyaltyStore } from '../programs/loyalty-store';
 /** `adjustments.loyalty` on confirm: a card number (or none: the paying card's fingerprint is tried) and the points to spend. */
 export const loyaltyAdjustmentInput = z
   .object({
-    card: z.string().max(24).regex(/^[0-9 -]+$/, 'must be the loyalty card number').optional(),
+    card: z
+      .string()
+      .max(24)
+      .regex(/^[0-9 -]+$/, 'must be the loyalty card number')
+      .optional(),
     redeem_points: z.number().int().min(0).max(1_000_000_000).default(0),
     /** Link the paying card to the loyalty card, so later payments with it are recognised. */
     link_card: z.boolean().default(false),
@@ -42,12 +46,19 @@ export function loyaltyAdjuster(db: () => Database, store: LoyaltyStore, points:
 }
 
 /** The adjustment both the API and the hosted page's add-on apply in the confirm transaction. */
-export function loyaltyAdjustment(store: LoyaltyStore, points: PaymentPoints, card: string | undefined, redeemPoints: number, linkCard = false): PreparedAdjustment {
+export function loyaltyAdjustment(
+  store: LoyaltyStore,
+  points: PaymentPoints,
+  card: string | undefined,
+  redeemPoints: number,
+  linkCard = false,
+): PreparedAdjustment {
   return {
     async apply(trx, due) {
       const found = await store.cardForPayment(trx, due.payment, { number: card, fingerprint: due.cardFingerprint });
       if (found === undefined) {
-        if (redeemPoints > 0) throw new TenderError('loyalty_card_invalid', { param: 'card', message: 'Points can be spent only with a loyalty card: enter its number.' });
+        if (redeemPoints > 0)
+          throw new TenderError('loyalty_card_invalid', { param: 'card', message: 'Points can be spent only with a loyalty card: enter its number.' });
         return 0;
       }
       if (linkCard && due.cardFingerprint !== undefined) await store.linkFingerprintIn(trx, found.card, due.cardFingerprint);

@@ -17,9 +17,36 @@ const TEMPLATE = `<fieldset class="field loyalty-points" id="loyalty-points">
 </fieldset>`;
 
 const MESSAGES = {
-  en: { title: 'Loyalty card', card: 'Card', points_unit: 'points', up_to: 'Points can pay up to', number: 'Loyalty card number (optional)', spend: 'Points to spend', hint: 'Points are taken only if the payment succeeds; a refused or canceled payment gives them back.', link: 'Recognise me by this bank card next time' },
-  ru: { title: 'Карта лояльности', card: 'Карта', points_unit: 'баллов', up_to: 'Баллами можно оплатить до', number: 'Номер карты лояльности (необязательно)', spend: 'Списать баллов', hint: 'Баллы списываются только при успешной оплате; при отказе или отмене они возвращаются.', link: 'Узнавать меня по этой банковской карте' },
-  ar: { title: 'بطاقة الولاء', card: 'البطاقة', points_unit: 'نقطة', up_to: 'يمكن أن تدفع النقاط حتى', number: 'رقم بطاقة الولاء (اختياري)', spend: 'النقاط المراد استخدامها', hint: 'تُخصم النقاط فقط إذا نجح الدفع؛ وتُعاد إذا رُفض أو أُلغي.', link: 'تعرّف عليّ بهذه البطاقة المصرفية في المرة القادمة' },
+  en: {
+    title: 'Loyalty card',
+    card: 'Card',
+    points_unit: 'points',
+    up_to: 'Points can pay up to',
+    number: 'Loyalty card number (optional)',
+    spend: 'Points to spend',
+    hint: 'Points are taken only if the payment succeeds; a refused or canceled payment gives them back.',
+    link: 'Recognise me by this bank card next time',
+  },
+  ru: {
+    title: 'Карта лояльности',
+    card: 'Карта',
+    points_unit: 'баллов',
+    up_to: 'Баллами можно оплатить до',
+    number: 'Номер карты лояльности (необязательно)',
+    spend: 'Списать баллов',
+    hint: 'Баллы списываются только при успешной оплате; при отказе или отмене они возвращаются.',
+    link: 'Узнавать меня по этой банковской карте',
+  },
+  ar: {
+    title: 'بطاقة الولاء',
+    card: 'البطاقة',
+    points_unit: 'نقطة',
+    up_to: 'يمكن أن تدفع النقاط حتى',
+    number: 'رقم بطاقة الولاء (اختياري)',
+    spend: 'النقاط المراد استخدامها',
+    hint: 'تُخصم النقاط فقط إذا نجح الدفع؛ وتُعاد إذا رُفض أو أُلغي.',
+    link: 'تعرّف عليّ بهذه البطاقة المصرفية في المرة القادمة',
+  },
 } as const;
 
 /**
@@ -48,7 +75,10 @@ export function pointsAddon(db: () => Database, store: LoyaltyStore, points: Pay
       const recognised = await recognisedCard(db, store, payment);
       if (recognised === undefined) {
         // Shown only when some program takes this payment.
-        const any = await db()('loyalty_programs').where({ livemode: payment.livemode, currency: payment.currency, status: 'active' }).where((w) => w.whereNull('merchant_id').orWhere('merchant_id', payment.merchantId)).first();
+        const any = await db()('loyalty_programs')
+          .where({ livemode: payment.livemode, currency: payment.currency, status: 'active' })
+          .where((w) => w.whereNull('merchant_id').orWhere('merchant_id', payment.merchantId))
+          .first();
         return any === undefined ? undefined : { recognised: false };
       }
       const { card, program } = recognised;

@@ -32,29 +32,55 @@ const REFUNDED = new Set(['payment.partially_refunded', 'payment.refunded']);
  * ```
  */
 export class PaymentPoints {
-  constructor(private readonly store: LoyaltyStore, private readonly ledger: PointsLedger) {}
+  constructor(
+    private readonly store: LoyaltyStore,
+    private readonly ledger: PointsLedger,
+  ) {}
 
   /** The discount for `points` on this payment (and the best fixed discount), after spending them. */
-  async redeem(q: Queryable, payment: Payment, found: { card: LoyaltyCard; program: LoyaltyProgram }, points: number, amountDue: number, now: number): Promise<number> {
+  async redeem(
+    q: Queryable,
+    payment: Payment,
+    found: { card: LoyaltyCard; program: LoyaltyProgram },
+    points: number,
+    amountDue: number,
+    now: number,
+  ): Promise<number> {
     const { card, program } = found;
     const rules = await this.store.rules(q, program.id);
     const fixed = Math.min(fixedDiscount(rules, { merchantId: payment.merchantId, category: payment.metadata.category, amount: amountDue }), amountDue - 1);
     if (points > maxRedeemablePoints(program, amountDue, fixed)) throw new TenderError('loyalty_redeem_too_large', { param: 'redeem_points' });
     // Read, then update or insert: a delete of a missing key would take gap locks on MariaDB, which concurrent confirms' inserts deadlock on.
     const linked = await q('loyalty_payment_cards').where({ payment_id: payment.id }).first();
-    if (linked === undefined) await q('loyalty_payment_cards').insert({ payment_id: payment.id, card_id: card.id, merchant_id: payment.merchantId, livemode: payment.livemode });
+    if (linked === undefined)
+      await q('loyalty_payment_cards').insert({ payment_id: payment.id, card_id: card.id, merchant_id: payment.merchantId, livemode: payment.livemode });
     else await q('loyalty_payment_cards').where({ payment_id: payment.id }).update({ card_id: card.id });
     if (points > 0) {
       const redeemed = await this.ledger.systemAccount(q, program.id, 'redeemed', now);
-      await this.ledger.post(q, { ...this.about(payment, card, program, now), kind: 'redemption', points, discount: points * program.pointValue, idempotencyKey: `redeem:${payment.id}:${payment.version}` }, [
-        { accountId: card.accountId, points: -points },
-        { accountId: redeemed, points },
-      ]);
+      await this.ledger.post(
+        q,
+        {
+          ...this.about(payment, card, program, now),
+          kind: 'redemption',
+          points,
+          discount: points * program.pointValue,
+          idempotencyKey: `redeem:${payment.id}:${payment.version}`,
+        },
+        [
+          { accountId: card.accountId, points: -points },
+          { accountId: redeemed, points },
+        ],
+      );
     }
     return fixed + points * program.pointValue;
   }
 
-  async onEvent(q: Queryable, event: PaymentEventFacts, find: (q: Queryable, event: PaymentEventFacts) => Promise<Payment | undefined>, now: number): Promise<void> {
+  async onEvent(
+    q: Queryable,
+    event: PaymentEventFacts,
+    find: (q: Queryable, event: PaymentEventFacts) => Promise<Payment | undefined>,
+    now: number,
+  ): Promise<void> {
     if (event.type !== 'payment.captured' && !GIVE_BACK.has(event.type) && !REFUNDED.has(event.type)) return;
     const payment = await find(q, event);
     if (payment === undefined) return;
@@ -77,7 +103,13 @@ export class PaymentPoints {
 
   private async accrue(q: Queryable, payment: Payment, found: { card: LoyaltyCard; program: LoyaltyProgram }, now: number): Promise<void> {
     const { card, program } = found;
-    const rate = accrualBps(program, await this.store.rules(q, program.id), await this.store.tiers(q, program.id), { merchantId: payment.merchantId, category: payment.metadata.category }, card.lifetimePoints);
+    const rate = accrualBps(
+      program,
+      await this.store.rules(q, program.id),
+      await this.store.tiers(q, program.id),
+      { merchantId: payment.merchantId, category: payment.metadata.category },
+      card.lifetimePoints,
+    );
     const points = accruedPoints(payment.amountCaptured, rate, program.pointValue);
     if (points <= 0) return;
     const issued = await this.ledger.systemAccount(q, program.id, 'issued', now);
@@ -94,10 +126,14 @@ export class PaymentPoints {
     for (const m of await this.open(q, payment.id, 'redemption')) {
       const back = toMinorUnits(m.points) - (await this.sum(q, { reverses_id: String(m.id) }));
       if (back <= 0) continue;
-      await this.ledger.post(q, { ...this.about(payment, card, program, now), kind: 'return', points: back, reversesId: String(m.id), idempotencyKey: `undo:${String(m.id)}` }, [
-        { accountId: card.accountId, points: back },
-        { accountId: redeemed, points: -back },
-      ]);
+      await this.ledger.post(
+        q,
+        { ...this.about(payment, card, program, now), kind: 'return', points: back, reversesId: String(m.id), idempotencyKey: `undo:${String(m.id)}` },
+        [
+          { accountId: card.accountId, points: back },
+          { accountId: redeemed, points: -back },
+        ],
+      );
     }
   }
 

@@ -41,7 +41,8 @@ export interface MovementFacts {
  */
 export class PointsLedger {
   async post(q: Queryable, facts: MovementFacts, legs: readonly LedgerLeg[]): Promise<boolean> {
-    if (legs.reduce((sum, l) => sum + l.points, 0) !== 0 || legs.some((l) => !Number.isSafeInteger(l.points))) throw new Error('a movement\'s entries must be integers summing to zero');
+    if (legs.reduce((sum, l) => sum + l.points, 0) !== 0 || legs.some((l) => !Number.isSafeInteger(l.points)))
+      throw new Error("a movement's entries must be integers summing to zero");
     if (await q('loyalty_movements').where({ idempotency_key: facts.idempotencyKey }).first()) return false;
     const id = newId('lm');
     try {
@@ -82,7 +83,9 @@ export class PointsLedger {
     if (account === undefined) throw new Error(`loyalty account ${leg.accountId} does not exist`);
     const balance = toMinorUnits(account.balance) + leg.points;
     if (account.kind === 'member' && balance < 0) {
-      throw new TenderError('loyalty_insufficient_points', { message: `The loyalty card has ${toMinorUnits(account.balance)} points; ${-leg.points} were asked for.` });
+      throw new TenderError('loyalty_insufficient_points', {
+        message: `The loyalty card has ${toMinorUnits(account.balance)} points; ${-leg.points} were asked for.`,
+      });
     }
     const accrued = facts.kind === 'accrual' && leg.points > 0 ? leg.points : 0;
     const updated = await q('loyalty_accounts')
@@ -98,7 +101,17 @@ export class PointsLedger {
     const found = await q('loyalty_accounts').where({ system_key: key }).first();
     if (found !== undefined) return String(found.id);
     const id = newId('la');
-    await q('loyalty_accounts').insert({ id, program_id: programId, kind, system_key: key, balance: 0, lifetime_points: 0, version: 0, last_activity_at: now, created_at: now });
+    await q('loyalty_accounts').insert({
+      id,
+      program_id: programId,
+      kind,
+      system_key: key,
+      balance: 0,
+      lifetime_points: 0,
+      version: 0,
+      last_activity_at: now,
+      created_at: now,
+    });
     return id;
   }
 }

@@ -11,7 +11,16 @@ export interface NewProgram {
   readonly base_bps: number;
   readonly max_redeem_bps: number;
   readonly expiry_days?: number | undefined;
-  readonly rules?: ReadonlyArray<{ kind: 'bonus' | 'fixed_discount'; merchant_id?: string | undefined; category?: string | undefined; bps?: number | undefined; amount?: number | undefined; min_amount?: number | undefined }> | undefined;
+  readonly rules?:
+    | ReadonlyArray<{
+        kind: 'bonus' | 'fixed_discount';
+        merchant_id?: string | undefined;
+        category?: string | undefined;
+        bps?: number | undefined;
+        amount?: number | undefined;
+        min_amount?: number | undefined;
+      }>
+    | undefined;
   readonly tiers?: ReadonlyArray<{ name: string; min_points: number; bonus_bps: number }> | undefined;
 }
 
@@ -33,7 +42,10 @@ const CARD_COLUMNS = ['loyalty_cards.*', 'loyalty_accounts.balance', 'loyalty_ac
  * ```
  */
 export class LoyaltyStore {
-  constructor(private readonly db: () => Database, private readonly ledger: PointsLedger) {}
+  constructor(
+    private readonly db: () => Database,
+    private readonly ledger: PointsLedger,
+  ) {}
 
   async createProgram(owner: ProgramOwner, input: NewProgram, now: number): Promise<LoyaltyProgram> {
     const id = newId('lp');
@@ -54,9 +66,20 @@ export class LoyaltyStore {
       });
       for (const kind of ['issued', 'redeemed', 'expired', 'written_off'] as const) await this.ledger.systemAccount(trx, id, kind, now);
       for (const r of input.rules ?? []) {
-        await trx('loyalty_rules').insert({ id: newId('lr'), program_id: id, kind: r.kind, merchant_id: r.merchant_id ?? null, category: r.category ?? null, bps: r.bps ?? 0, amount: r.amount ?? 0, min_amount: r.min_amount ?? 0, created_at: now });
+        await trx('loyalty_rules').insert({
+          id: newId('lr'),
+          program_id: id,
+          kind: r.kind,
+          merchant_id: r.merchant_id ?? null,
+          category: r.category ?? null,
+          bps: r.bps ?? 0,
+          amount: r.amount ?? 0,
+          min_amount: r.min_amount ?? 0,
+          created_at: now,
+        });
       }
-      for (const t of input.tiers ?? []) await trx('loyalty_tiers').insert({ id: newId('lt'), program_id: id, name: t.name, min_points: t.min_points, bonus_bps: t.bonus_bps });
+      for (const t of input.tiers ?? [])
+        await trx('loyalty_tiers').insert({ id: newId('lt'), program_id: id, name: t.name, min_points: t.min_points, bonus_bps: t.bonus_bps });
     });
     return (await this.program(owner, id))!;
   }
@@ -92,27 +115,55 @@ export class LoyaltyStore {
   }
 
   async tiers(q: Queryable, programId: string): Promise<LoyaltyTier[]> {
-    return (await q('loyalty_tiers').where({ program_id: programId }).orderBy('min_points')).map((r: Record<string, unknown>) => ({ name: String(r.name), minPoints: Number(r.min_points), bonusBps: Number(r.bonus_bps) }));
+    return (await q('loyalty_tiers').where({ program_id: programId }).orderBy('min_points')).map((r: Record<string, unknown>) => ({
+      name: String(r.name),
+      minPoints: Number(r.min_points),
+      bonusBps: Number(r.bonus_bps),
+    }));
   }
 
   async issueCard(program: LoyaltyProgram, holder: string | null, now: number): Promise<LoyaltyCard> {
     const cardId = newId('lc');
     await inTransaction(this.db(), async (trx) => {
       const accountId = newId('la');
-      await trx('loyalty_accounts').insert({ id: accountId, program_id: program.id, kind: 'member', system_key: null, balance: 0, lifetime_points: 0, version: 0, last_activity_at: now, created_at: now });
-      await trx('loyalty_cards').insert({ id: cardId, program_id: program.id, account_id: accountId, number: newCardNumber(), card_fingerprint: null, holder, created_at: now });
+      await trx('loyalty_accounts').insert({
+        id: accountId,
+        program_id: program.id,
+        kind: 'member',
+        system_key: null,
+        balance: 0,
+        lifetime_points: 0,
+        version: 0,
+        last_activity_at: now,
+        created_at: now,
+      });
+      await trx('loyalty_cards').insert({
+        id: cardId,
+        program_id: program.id,
+        account_id: accountId,
+        number: newCardNumber(),
+        card_fingerprint: null,
+        holder,
+        created_at: now,
+      });
     });
     return (await this.cardById(this.db(), cardId))!;
   }
 
   async cardById(q: Queryable, id: string): Promise<LoyaltyCard | undefined> {
-    const row = await q('loyalty_cards').join('loyalty_accounts', 'loyalty_accounts.id', 'loyalty_cards.account_id').where('loyalty_cards.id', id).first(...CARD_COLUMNS);
+    const row = await q('loyalty_cards')
+      .join('loyalty_accounts', 'loyalty_accounts.id', 'loyalty_cards.account_id')
+      .where('loyalty_cards.id', id)
+      .first(...CARD_COLUMNS);
     return row === undefined ? undefined : cardFromRow(row);
   }
 
   /** A card of one of the owner's programs by its number; another merchant's card is undefined. */
   async cardOf(owner: ProgramOwner, number: string, q: Queryable = this.db()): Promise<{ card: LoyaltyCard; program: LoyaltyProgram } | undefined> {
-    const row = await q('loyalty_cards').join('loyalty_accounts', 'loyalty_accounts.id', 'loyalty_cards.account_id').where('loyalty_cards.number', normalisedCardNumber(number)).first(...CARD_COLUMNS);
+    const row = await q('loyalty_cards')
+      .join('loyalty_accounts', 'loyalty_accounts.id', 'loyalty_cards.account_id')
+      .where('loyalty_cards.number', normalisedCardNumber(number))
+      .first(...CARD_COLUMNS);
     if (row === undefined) return undefined;
     const program = await this.program(owner, String(row.program_id), q);
     return program === undefined ? undefined : { card: cardFromRow(row), program };
@@ -123,11 +174,18 @@ export class LoyaltyStore {
    * fingerprint) for a payment: only programs that accept this payment (the
    * merchant's own, then the operator's, same mode and currency).
    */
-  async cardForPayment(q: Queryable, payment: { merchantId: string; livemode: boolean; currency: string }, by: { number?: string | undefined; fingerprint?: string | undefined }): Promise<{ card: LoyaltyCard; program: LoyaltyProgram } | undefined> {
+  async cardForPayment(
+    q: Queryable,
+    payment: { merchantId: string; livemode: boolean; currency: string },
+    by: { number?: string | undefined; fingerprint?: string | undefined },
+  ): Promise<{ card: LoyaltyCard; program: LoyaltyProgram } | undefined> {
     if (by.number !== undefined) {
       const number = normalisedCardNumber(by.number);
       if (!isCardNumber(number)) throw new TenderError('loyalty_card_invalid', { param: 'card' });
-      const row = await q('loyalty_cards').join('loyalty_accounts', 'loyalty_accounts.id', 'loyalty_cards.account_id').where('loyalty_cards.number', number).first(...CARD_COLUMNS);
+      const row = await q('loyalty_cards')
+        .join('loyalty_accounts', 'loyalty_accounts.id', 'loyalty_cards.account_id')
+        .where('loyalty_cards.number', number)
+        .first(...CARD_COLUMNS);
       if (row === undefined) throw new TenderError('loyalty_card_invalid', { param: 'card' });
       const program = programFromRow(await q('loyalty_programs').where({ id: row.program_id }).first());
       if (!programAccepts(program, payment)) throw new TenderError('loyalty_card_not_accepted', { param: 'card' });
@@ -140,7 +198,12 @@ export class LoyaltyStore {
       .where('loyalty_cards.card_fingerprint', by.fingerprint)
       .where('loyalty_programs.livemode', payment.livemode)
       .select(...CARD_COLUMNS, 'loyalty_programs.merchant_id as program_merchant_id');
-    const candidates = await Promise.all(rows.map(async (row: Record<string, unknown>) => ({ card: cardFromRow(row), program: programFromRow(await q('loyalty_programs').where({ id: row.program_id }).first()) })));
+    const candidates = await Promise.all(
+      rows.map(async (row: Record<string, unknown>) => ({
+        card: cardFromRow(row),
+        program: programFromRow(await q('loyalty_programs').where({ id: row.program_id }).first()),
+      })),
+    );
     const accepted = candidates.filter((c) => programAccepts(c.program, payment));
     return accepted.find((c) => c.program.merchantId !== null) ?? accepted[0];
   }

@@ -20,9 +20,17 @@ export function proportionalShare(total: number, part: number, whole: number): n
 }
 
 /** The accrual rate for a payment: the program's base, the best matching bonus rule, the member's tier bonus. */
-export function accrualBps(program: LoyaltyProgram, rules: readonly LoyaltyRule[], tiers: readonly LoyaltyTier[], payment: { merchantId: string; category: string | undefined }, lifetimePoints: number): number {
+export function accrualBps(
+  program: LoyaltyProgram,
+  rules: readonly LoyaltyRule[],
+  tiers: readonly LoyaltyTier[],
+  payment: { merchantId: string; category: string | undefined },
+  lifetimePoints: number,
+): number {
   const bonus = rules
-    .filter((r) => r.kind === 'bonus' && (r.merchantId === null || r.merchantId === payment.merchantId) && (r.category === null || r.category === payment.category))
+    .filter(
+      (r) => r.kind === 'bonus' && (r.merchantId === null || r.merchantId === payment.merchantId) && (r.category === null || r.category === payment.category),
+    )
     .reduce((best, r) => Math.max(best, r.bps), 0);
   const tier = [...tiers].sort((a, b) => b.minPoints - a.minPoints).find((t) => lifetimePoints >= t.minPoints);
   return program.baseBps + bonus + (tier?.bonusBps ?? 0);
@@ -31,7 +39,13 @@ export function accrualBps(program: LoyaltyProgram, rules: readonly LoyaltyRule[
 /** The best fixed discount a member gets on this payment (0 when none applies). */
 export function fixedDiscount(rules: readonly LoyaltyRule[], payment: { merchantId: string; category: string | undefined; amount: number }): number {
   return rules
-    .filter((r) => r.kind === 'fixed_discount' && (r.merchantId === null || r.merchantId === payment.merchantId) && (r.category === null || r.category === payment.category) && payment.amount >= r.minAmount)
+    .filter(
+      (r) =>
+        r.kind === 'fixed_discount' &&
+        (r.merchantId === null || r.merchantId === payment.merchantId) &&
+        (r.category === null || r.category === payment.category) &&
+        payment.amount >= r.minAmount,
+    )
     .reduce((best, r) => Math.max(best, r.amount), 0);
 }
 

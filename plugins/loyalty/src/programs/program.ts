@@ -85,6 +85,14 @@ export function cardFromRow(row: Record<string, unknown>): LoyaltyCard {
 }
 
 /** The program takes payments of this merchant, mode and currency. */
-export function programAccepts(program: LoyaltyProgram, payment: { readonly merchantId: string; readonly livemode: boolean; readonly currency: string }): boolean {
-  return program.status === 'active' && program.livemode === payment.livemode && program.currency === payment.currency && (program.merchantId === null || program.merchantId === payment.merchantId);
+export function programAccepts(
+  program: LoyaltyProgram,
+  payment: { readonly merchantId: string; readonly livemode: boolean; readonly currency: string },
+): boolean {
+  return (
+    program.status === 'active' &&
+    program.livemode === payment.livemode &&
+    program.currency === payment.currency &&
+    (program.merchantId === null || program.merchantId === payment.merchantId)
+  );
 }

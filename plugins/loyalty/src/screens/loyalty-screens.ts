@@ -22,7 +22,10 @@ function programRows(programs: readonly LoyaltyProgram[], withOwner: boolean, ac
     const next = p.status === 'active' ? 'pause' : 'resume';
     return `<td><form method="post"><input type="hidden" name="_csrf" value="${esc(actions.csrf)}"><input type="hidden" name="program" value="${esc(p.id)}"><button type="submit" name="action" value="${next}">${next === 'pause' ? 'Pause' : 'Resume'}</button></form></td>`;
   };
-  const rows = programs.map((p) => `<tr data-program-id="${esc(p.id)}"><td><code>${esc(p.id)}</code></td>${withOwner ? `<td>${esc(p.merchantId ?? 'operator')} (${p.livemode ? 'live' : 'test'})</td>` : ''}<td>${esc(p.name)}</td><td>${esc(p.currency)}</td><td class="num">${esc(p.pointValue)}</td><td class="num">${esc(p.baseBps)}</td><td class="num">${esc(p.maxRedeemBps)}</td><td>${esc(p.status)}</td>${action(p)}</tr>`);
+  const rows = programs.map(
+    (p) =>
+      `<tr data-program-id="${esc(p.id)}"><td><code>${esc(p.id)}</code></td>${withOwner ? `<td>${esc(p.merchantId ?? 'operator')} (${p.livemode ? 'live' : 'test'})</td>` : ''}<td>${esc(p.name)}</td><td>${esc(p.currency)}</td><td class="num">${esc(p.pointValue)}</td><td class="num">${esc(p.baseBps)}</td><td class="num">${esc(p.maxRedeemBps)}</td><td>${esc(p.status)}</td>${action(p)}</tr>`,
+  );
   return `<table class="list">${head}${rows.join('')}</table>`;
 }
 
@@ -51,7 +54,8 @@ export function registerLoyaltyScreens(ctx: PluginContext, store: LoyaltyStore):
     area: 'dashboard',
     path: '/loyalty',
     title: 'Loyalty programs',
-    render: async ({ viewer, csrfToken, query }) => `<h1>Loyalty programs</h1>${query.error === undefined ? '' : `<p class="alert" role="alert">${esc(query.error)}</p>`}${programRows(await store.programs(ownerOf(viewer)), false, viewer.role === 'owner' ? { csrf: csrfToken } : undefined)}${viewer.role === 'owner' ? CREATE_FORM(csrfToken) : ''}`,
+    render: async ({ viewer, csrfToken, query }) =>
+      `<h1>Loyalty programs</h1>${query.error === undefined ? '' : `<p class="alert" role="alert">${esc(query.error)}</p>`}${programRows(await store.programs(ownerOf(viewer)), false, viewer.role === 'owner' ? { csrf: csrfToken } : undefined)}${viewer.role === 'owner' ? CREATE_FORM(csrfToken) : ''}`,
     submit: async ({ viewer, form }) => {
       // Viewing is for every role; only owners change the programs.
       if (viewer.role !== 'owner') return { query: { error: 'Only owners create loyalty programs.' } };
@@ -61,7 +65,13 @@ export function registerLoyaltyScreens(ctx: PluginContext, store: LoyaltyStore):
         const done: Record<string, string> = {};
         return { query: done };
       }
-      const parsed = programSchema.safeParse({ name: form.name, currency: form.currency, point_value: Number(form.point_value), base_bps: Number(form.base_bps), max_redeem_bps: Number(form.max_redeem_bps) });
+      const parsed = programSchema.safeParse({
+        name: form.name,
+        currency: form.currency,
+        point_value: Number(form.point_value),
+        base_bps: Number(form.base_bps),
+        max_redeem_bps: Number(form.max_redeem_bps),
+      });
       if (!parsed.success) return { query: { error: `${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}` } };
       await store.createProgram(ownerOf(viewer), parsed.data, ctx.core.clock.now());
       const none: Record<string, string> = {};
@@ -79,7 +89,12 @@ export function registerLoyaltyScreens(ctx: PluginContext, store: LoyaltyStore):
       const found = await store.cardOf(ownerOf(viewer), number);
       if (found === undefined) return `${form}<p class="empty" id="member-not-found">No card with this number in your programs.</p>`;
       const moves = await store.entries(found.card, 100);
-      const rows = moves.map((m) => `<tr><td>${esc(new Date(Number(m.created_at)).toISOString().slice(0, 16).replace('T', ' '))}</td><td>${esc(m.kind)}</td><td class="num">${esc(m.points)}</td><td><code>${esc(m.payment_id ?? '')}</code></td></tr>`).join('');
+      const rows = moves
+        .map(
+          (m) =>
+            `<tr><td>${esc(new Date(Number(m.created_at)).toISOString().slice(0, 16).replace('T', ' '))}</td><td>${esc(m.kind)}</td><td class="num">${esc(m.points)}</td><td><code>${esc(m.payment_id ?? '')}</code></td></tr>`,
+        )
+        .join('');
       return `${form}<dl id="member"><dt>Card</dt><dd>${esc(found.card.number)}</dd><dt>Program</dt><dd>${esc(found.program.name)}</dd><dt>Holder</dt><dd>${esc(found.card.holder ?? '')}</dd><dt>Balance</dt><dd id="member-balance">${esc(found.card.balance)}</dd><dt>Points earned</dt><dd>${esc(found.card.lifetimePoints)}</dd></dl><h2>Ledger</h2><table class="list" id="member-ledger"><tr><th>Time (UTC)</th><th>Movement</th><th class="num">Points</th><th>Payment</th></tr>${rows}</table>`;
     },
   };

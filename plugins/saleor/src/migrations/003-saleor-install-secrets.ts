@@ -19,7 +19,9 @@ async function up(knex: Database): Promise<void> {
     t.string('registered_api_url', 500).nullable();
     t.string('saleor_app_id', 200).nullable();
   });
-  await knex('saleor_installations').whereNotNull('registered_at').update({ registered_api_url: knex.ref('saleor_api_url') });
+  await knex('saleor_installations')
+    .whereNotNull('registered_at')
+    .update({ registered_api_url: knex.ref('saleor_api_url') });
   await knex.schema.alterTable('saleor_installations', (t) => {
     t.dropUnique(['saleor_api_url']);
     t.unique(['install_secret_hash']);

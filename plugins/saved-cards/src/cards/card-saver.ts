@@ -42,13 +42,25 @@ export class CardSaver {
     // An erased (or unknown) customer gets nothing saved.
     if ((await this.deps.customers.find(q, ctx, payment.customerId)) === undefined) return;
     if (consent === undefined) {
-      await this.deps.consents.insert(q, ctx, { paymentId: payment.id, customerId: payment.customerId, usage, granted: true, source: 'api', textVersion: null, locale: null, ip: null }, this.deps.core.clock.now());
+      await this.deps.consents.insert(
+        q,
+        ctx,
+        { paymentId: payment.id, customerId: payment.customerId, usage, granted: true, source: 'api', textVersion: null, locale: null, ip: null },
+        this.deps.core.clock.now(),
+      );
     }
     const { card, created } = await this.saveCard(q, ctx, payment, payment.customerId, usage);
     await this.deps.consents.attach(q, ctx, payment.id, card.id);
     if (!created) return;
     const consents = await this.deps.consents.latestFor(q, ctx, [card.id]);
-    await recordEvent(this.deps.core.events, q, { merchantId: ctx.merchantId, livemode: ctx.livemode, type: 'payment_method.attached', objectType: 'payment_method', objectId: card.id, data: savedCardView(card, consents.get(card.id) ?? null) });
+    await recordEvent(this.deps.core.events, q, {
+      merchantId: ctx.merchantId,
+      livemode: ctx.livemode,
+      type: 'payment_method.attached',
+      objectType: 'payment_method',
+      objectId: card.id,
+      data: savedCardView(card, consents.get(card.id) ?? null),
+    });
   }
 
   /** off_session when the payment or the buyer's consent says so, else on_session; undefined: nothing asked for saving. */
@@ -57,7 +69,13 @@ export class CardSaver {
     return payment.setupFutureUsage ?? undefined;
   }
 
-  private async saveCard(q: Queryable, ctx: MerchantContext, payment: Payment, customerId: string, usage: 'on_session' | 'off_session'): Promise<{ card: SavedCard; created: boolean }> {
+  private async saveCard(
+    q: Queryable,
+    ctx: MerchantContext,
+    payment: Payment,
+    customerId: string,
+    usage: 'on_session' | 'off_session',
+  ): Promise<{ card: SavedCard; created: boolean }> {
     const vault = this.deps.core.vault;
     const card = payment.card;
     const token = payment.cardToken;

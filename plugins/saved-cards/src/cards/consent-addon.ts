@@ -45,7 +45,16 @@ export function consentAddon(deps: SavedCardsDeps): MethodPartAddon {
       const granted = posted.save_card === 'yes';
       const usage = usageAsked(payment);
       const ctx: MerchantContext = { merchantId: payment.merchantId, livemode: payment.livemode };
-      const consent = { paymentId: payment.id, customerId, usage, granted, source: 'hosted_page' as const, textVersion: deps.options.consentTextVersion, locale: facts.locale, ip: facts.ip ?? null };
+      const consent = {
+        paymentId: payment.id,
+        customerId,
+        usage,
+        granted,
+        source: 'hosted_page' as const,
+        textVersion: deps.options.consentTextVersion,
+        locale: facts.locale,
+        ip: facts.ip ?? null,
+      };
       return {
         ...(granted ? { setupFutureUsage: usage } : {}),
         record: async (trx: Transaction) => deps.consents.insert(trx, ctx, consent, facts.now),

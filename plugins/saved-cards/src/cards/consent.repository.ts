@@ -73,27 +73,40 @@ export class ConsentRepository {
 
   /** The usage the payment's latest granted consent gave. */
   async grantedUsage(q: Queryable, ctx: MerchantContext, paymentId: string): Promise<CardUsage | undefined> {
-    const row = await q('card_consents').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId, granted: true }).orderBy('seq', 'desc').first();
+    const row = await q('card_consents')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId, granted: true })
+      .orderBy('seq', 'desc')
+      .first();
     if (row === undefined) return undefined;
     return row.usage === 'off_session' ? 'off_session' : 'on_session';
   }
 
   /** The card the payment's granted consent saved, if any. */
   async paymentMethodOf(q: Queryable, ctx: MerchantContext, paymentId: string): Promise<string | null> {
-    const row = await q('card_consents').select('payment_method_id').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId, granted: true }).whereNotNull('payment_method_id').first();
+    const row = await q('card_consents')
+      .select('payment_method_id')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId, granted: true })
+      .whereNotNull('payment_method_id')
+      .first();
     return row === undefined ? null : String(row.payment_method_id);
   }
 
   /** Ties the payment's consents to the card they saved. */
   async attach(q: Queryable, ctx: MerchantContext, paymentId: string, paymentMethodId: string): Promise<void> {
-    await q('card_consents').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId, granted: true }).whereNull('payment_method_id').update({ payment_method_id: paymentMethodId });
+    await q('card_consents')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, payment_id: paymentId, granted: true })
+      .whereNull('payment_method_id')
+      .update({ payment_method_id: paymentMethodId });
   }
 
   /** The latest consent of each of these cards. */
   async latestFor(q: Queryable, ctx: MerchantContext, paymentMethodIds: readonly string[]): Promise<Map<string, ConsentView>> {
     const out = new Map<string, ConsentView>();
     if (paymentMethodIds.length === 0) return out;
-    const rows = await q('card_consents').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, granted: true }).whereIn('payment_method_id', [...paymentMethodIds]).orderBy('seq', 'asc');
+    const rows = await q('card_consents')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, granted: true })
+      .whereIn('payment_method_id', [...paymentMethodIds])
+      .orderBy('seq', 'asc');
     for (const row of rows) out.set(String(row.payment_method_id), consentView(row));
     return out;
   }

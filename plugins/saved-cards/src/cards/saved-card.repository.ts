@@ -3,7 +3,10 @@ import { injectable } from 'tsyringe';
 import { SavedCard, savedCardFromRow } from './saved-card';
 
 /** What saving a card writes (the vault row exists already); the rest is set here. */
-export type NewSavedCard = Pick<SavedCard, 'customerId' | 'fingerprint' | 'brand' | 'last4' | 'expMonth' | 'expYear' | 'usage' | 'networkReference' | 'firstPaymentId'> & { readonly vaultId: string };
+export type NewSavedCard = Pick<
+  SavedCard,
+  'customerId' | 'fingerprint' | 'brand' | 'last4' | 'expMonth' | 'expYear' | 'usage' | 'networkReference' | 'firstPaymentId'
+> & { readonly vaultId: string };
 
 /**
  * `customer_payment_methods` rows, always for one merchant and mode. A deleted card
@@ -45,19 +48,25 @@ export class SavedCardRepository {
 
   /** The customer's active card with this fingerprint (the same card saved before). */
   async findByFingerprint(q: Queryable, ctx: MerchantContext, customerId: string, fingerprint: string): Promise<SavedCard | undefined> {
-    const row = await q('customer_payment_methods').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, customer_id: customerId, fingerprint, status: 'active' }).first();
+    const row = await q('customer_payment_methods')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, customer_id: customerId, fingerprint, status: 'active' })
+      .first();
     return row === undefined ? undefined : savedCardFromRow(row);
   }
 
   /** The customer's active cards, newest first. */
   async listForCustomer(q: Queryable, ctx: MerchantContext, customerId: string): Promise<SavedCard[]> {
-    const rows = await q('customer_payment_methods').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, customer_id: customerId, status: 'active' }).orderBy('seq', 'desc');
+    const rows = await q('customer_payment_methods')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, customer_id: customerId, status: 'active' })
+      .orderBy('seq', 'desc');
     return rows.map(savedCardFromRow);
   }
 
   /** Every card the customer ever had, deleted ones included (the export). */
   async listAllForCustomer(q: Queryable, ctx: MerchantContext, customerId: string): Promise<SavedCard[]> {
-    const rows = await q('customer_payment_methods').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, customer_id: customerId }).orderBy('seq', 'asc');
+    const rows = await q('customer_payment_methods')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, customer_id: customerId })
+      .orderBy('seq', 'asc');
     return rows.map(savedCardFromRow);
   }
 
@@ -70,7 +79,9 @@ export class SavedCardRepository {
 
   /** Marks the card deleted and forgets its vault row; true when this call deleted it. */
   async markDeleted(q: Queryable, ctx: MerchantContext, id: string, now: number): Promise<boolean> {
-    const changed = await q('customer_payment_methods').where({ id, merchant_id: ctx.merchantId, livemode: ctx.livemode, status: 'active' }).update({ status: 'deleted', vault_id: null, deleted_at: now });
+    const changed = await q('customer_payment_methods')
+      .where({ id, merchant_id: ctx.merchantId, livemode: ctx.livemode, status: 'active' })
+      .update({ status: 'deleted', vault_id: null, deleted_at: now });
     return changed === 1;
   }
 }

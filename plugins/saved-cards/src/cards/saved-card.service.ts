@@ -45,7 +45,11 @@ export class SavedCardService {
   }
 
   async views(q: Queryable, ctx: MerchantContext, cards: readonly SavedCard[]): Promise<SavedCardView[]> {
-    const consents = await this.deps.consents.latestFor(q, ctx, cards.map((c) => c.id));
+    const consents = await this.deps.consents.latestFor(
+      q,
+      ctx,
+      cards.map((c) => c.id),
+    );
     return cards.map((c) => savedCardView(c, consents.get(c.id) ?? null));
   }
 
@@ -53,6 +57,13 @@ export class SavedCardService {
     if (card.vaultId !== null) await this.deps.core.vault.delete(trx, card.vaultId, ctx.merchantId, ctx.livemode);
     if (!(await this.deps.cards.markDeleted(trx, ctx, card.id, now))) return;
     const [view] = await this.views(trx, ctx, [card]);
-    await recordEvent(this.deps.core.events, trx, { merchantId: ctx.merchantId, livemode: ctx.livemode, type: 'payment_method.detached', objectType: 'payment_method', objectId: card.id, data: view });
+    await recordEvent(this.deps.core.events, trx, {
+      merchantId: ctx.merchantId,
+      livemode: ctx.livemode,
+      type: 'payment_method.detached',
+      objectType: 'payment_method',
+      objectId: card.id,
+      data: view,
+    });
   }
 }

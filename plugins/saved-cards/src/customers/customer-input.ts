@@ -2,7 +2,12 @@ import { fields } from '@tender/core';
 import { z } from 'zod';
 
 // Kept in lower case, so the list's email filter finds a customer however the address was typed.
-const email = z.string().trim().max(320).email().transform((e) => e.toLowerCase());
+const email = z
+  .string()
+  .trim()
+  .max(320)
+  .email()
+  .transform((e) => e.toLowerCase());
 // Digits, spaces and the usual separators, with an optional leading +: nothing that could carry markup.
 const phone = z.string().regex(/^\+?[0-9 ()-]{3,32}$/, 'must be a phone number (digits, spaces, ( ) -, an optional leading +)');
 

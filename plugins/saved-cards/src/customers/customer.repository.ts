@@ -49,12 +49,19 @@ export class CustomerRepository {
 
   /** Blanks the personal fields; true when this call erased it (false: already erased or not there). */
   async erase(q: Queryable, ctx: MerchantContext, id: string, now: number): Promise<boolean> {
-    const changed = await q('customers').where({ id, merchant_id: ctx.merchantId, livemode: ctx.livemode }).whereNull('erased_at').update({ ...PERSONAL, erased_at: now, updated_at: now });
+    const changed = await q('customers')
+      .where({ id, merchant_id: ctx.merchantId, livemode: ctx.livemode })
+      .whereNull('erased_at')
+      .update({ ...PERSONAL, erased_at: now, updated_at: now });
     return changed === 1;
   }
 
   /** Newest first; undefined when `startingAfter` names no customer of this merchant and mode. */
-  async list(q: Queryable, ctx: MerchantContext, filter: { email?: string; limit: number; startingAfter?: string }): Promise<{ customers: Customer[]; hasMore: boolean } | undefined> {
+  async list(
+    q: Queryable,
+    ctx: MerchantContext,
+    filter: { email?: string; limit: number; startingAfter?: string },
+  ): Promise<{ customers: Customer[]; hasMore: boolean } | undefined> {
     const query = q('customers').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode }).whereNull('erased_at');
     if (filter.email !== undefined) query.andWhere('email', filter.email);
     if (filter.startingAfter !== undefined) {

@@ -89,7 +89,11 @@ export class CustomerService {
         object: 'customer_export',
         exported_at: new Date(this.deps.core.clock.now()).toISOString(),
         customer: { ...customerView(customer), updated_at: new Date(customer.updatedAt).toISOString() },
-        payment_methods: cards.map((c) => ({ ...savedCardView(c, null), status: c.status, deleted_at: c.deletedAt === null ? null : new Date(c.deletedAt).toISOString() })),
+        payment_methods: cards.map((c) => ({
+          ...savedCardView(c, null),
+          status: c.status,
+          deleted_at: c.deletedAt === null ? null : new Date(c.deletedAt).toISOString(),
+        })),
         consents,
         payments,
       };
@@ -105,6 +109,13 @@ export class CustomerService {
   }
 
   private async record(trx: Queryable, customer: Customer, type: 'customer.created' | 'customer.updated' | 'customer.deleted', data: unknown): Promise<void> {
-    await recordEvent(this.deps.core.events, trx, { merchantId: customer.merchantId, livemode: customer.livemode, type, objectType: 'customer', objectId: customer.id, data });
+    await recordEvent(this.deps.core.events, trx, {
+      merchantId: customer.merchantId,
+      livemode: customer.livemode,
+      type,
+      objectType: 'customer',
+      objectId: customer.id,
+      data,
+    });
   }
 }

@@ -21,7 +21,12 @@ export interface ListenedEvent {
  * const found = await paymentOfEvent(deps, q, event, new Set(['payment.authorized']));
  * ```
  */
-export async function paymentOfEvent(deps: SavedCardsDeps, q: Queryable, event: ListenedEvent, types: ReadonlySet<string>): Promise<{ ctx: MerchantContext; payment: Payment } | undefined> {
+export async function paymentOfEvent(
+  deps: SavedCardsDeps,
+  q: Queryable,
+  event: ListenedEvent,
+  types: ReadonlySet<string>,
+): Promise<{ ctx: MerchantContext; payment: Payment } | undefined> {
   if (!types.has(event.type)) return undefined;
   const ctx: MerchantContext = { merchantId: event.merchantId, livemode: event.livemode };
   const payment = await deps.core.payments.findIn(q, ctx, event.objectId);

@@ -1,4 +1,14 @@
-import { MerchantContext, MethodPageRefusal, MethodPageSubmission, MethodPageView, Payment, PaymentMethodPage, TenderError, brandMarkUrl, cardBrandLabel } from '@tender/core';
+import {
+  MerchantContext,
+  MethodPageRefusal,
+  MethodPageSubmission,
+  MethodPageView,
+  Payment,
+  PaymentMethodPage,
+  TenderError,
+  brandMarkUrl,
+  cardBrandLabel,
+} from '@tender/core';
 import { SavedCardsDeps } from '../saved-cards-deps';
 import { SavedCard, isExpired } from '../cards/saved-card';
 import { readLocale, readTemplate } from '../page-files';
@@ -44,7 +54,14 @@ export class SavedCardPage implements PaymentMethodPage {
     const chosen = view.state.values.payment_method ?? cards[0]?.id;
     return {
       saved: {
-        cards: cards.map((c) => ({ id: c.id, brand: cardBrandLabel(c.brand), mark: brandMarkUrl(c.brand), last4: c.last4, expiry: `${String(c.expMonth).padStart(2, '0')}/${String(c.expYear).slice(-2)}`, checked: c.id === chosen })),
+        cards: cards.map((c) => ({
+          id: c.id,
+          brand: cardBrandLabel(c.brand),
+          mark: brandMarkUrl(c.brand),
+          last4: c.last4,
+          expiry: `${String(c.expMonth).padStart(2, '0')}/${String(c.expYear).slice(-2)}`,
+          checked: c.id === chosen,
+        })),
         askCvc: this.deps.options.requireCvc,
         errors: view.state.errors,
         code: view.state.code,
@@ -74,4 +91,3 @@ export class SavedCardPage implements PaymentMethodPage {
     return cards.filter((c) => !isExpired(c, now));
   }
 }
-

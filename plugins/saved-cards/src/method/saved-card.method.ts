@@ -42,15 +42,31 @@ export class SavedCardPaymentMethod implements PaymentMethod<SavedCardInput> {
     const card = await this.deps.cards.find(this.deps.core.database, ctx, input.id);
     if (card === undefined || card.vaultId === null) throw notFound('payment_method', input.id);
     if (payment.customerId !== card.customerId) {
-      throw new TenderError('payment_method_customer_mismatch', { param: 'payment_method', message: payment.customerId === null ? 'A saved card pays only a payment that names its customer (customer).' : `The saved card ${card.id} belongs to another customer.` });
+      throw new TenderError('payment_method_customer_mismatch', {
+        param: 'payment_method',
+        message:
+          payment.customerId === null
+            ? 'A saved card pays only a payment that names its customer (customer).'
+            : `The saved card ${card.id} belongs to another customer.`,
+      });
     }
-    if (isExpired(card, context.now)) throw new TenderError('payment_method_expired', { param: 'payment_method', message: `The saved card ${card.id} expired at the end of ${String(card.expMonth).padStart(2, '0')}/${card.expYear}.` });
+    if (isExpired(card, context.now))
+      throw new TenderError('payment_method_expired', {
+        param: 'payment_method',
+        message: `The saved card ${card.id} expired at the end of ${String(card.expMonth).padStart(2, '0')}/${card.expYear}.`,
+      });
     if (context.offSession && card.usage !== 'off_session') throw new TenderError('payment_method_off_session_not_allowed', { param: 'payment_method' });
-    if (context.buyerPresent && !context.offSession && this.deps.options.requireCvc && input.cvc === undefined) throw new TenderError('payment_method_cvc_required', { param: 'payment_method.saved_card.cvc' });
+    if (context.buyerPresent && !context.offSession && this.deps.options.requireCvc && input.cvc === undefined)
+      throw new TenderError('payment_method_cvc_required', { param: 'payment_method.saved_card.cvc' });
     const pan = await this.deps.core.vault.reveal(card.vaultId, ctx.merchantId, ctx.livemode);
     if (pan === undefined) throw notFound('payment_method', input.id);
     const storedCredential: StoredCredential = context.offSession
-      ? { initiator: 'merchant', sequence: 'subsequent', reason: input.reason ?? 'unscheduled', ...(card.networkReference === null ? {} : { originalReference: card.networkReference }) }
+      ? {
+          initiator: 'merchant',
+          sequence: 'subsequent',
+          reason: input.reason ?? 'unscheduled',
+          ...(card.networkReference === null ? {} : { originalReference: card.networkReference }),
+        }
       : { initiator: 'cardholder', sequence: 'subsequent', ...(card.networkReference === null ? {} : { originalReference: card.networkReference }) };
     const bin = pan.slice(0, 6);
     return {
@@ -63,7 +79,15 @@ export class SavedCardPaymentMethod implements PaymentMethod<SavedCardInput> {
       record: async (trx) => {
         // The payment keeps its own copy, as a card payment does (refunds that need the card read it); deleting the saved card leaves it.
         const stored = await this.deps.core.vault.store(trx, { merchantId: ctx.merchantId, livemode: ctx.livemode, pan });
-        return { card_token: stored.id, card_fingerprint: stored.fingerprint, card_brand: card.brand, card_bin: bin, card_last4: card.last4, card_exp_month: card.expMonth, card_exp_year: card.expYear };
+        return {
+          card_token: stored.id,
+          card_fingerprint: stored.fingerprint,
+          card_brand: card.brand,
+          card_bin: bin,
+          card_last4: card.last4,
+          card_exp_month: card.expMonth,
+          card_exp_year: card.expYear,
+        };
       },
     };
   }

@@ -14,7 +14,14 @@ export type AttemptResult =
 
 /** Gateway refusals that say "not now" rather than "not this card". */
 const DEFERRING_REFUSALS: ReadonlySet<string> = new Set([
-  'merchant_suspended', 'merchant_not_live', 'test_mode_expired', 'no_bank_connection', 'bank_unavailable', 'rate_limited', 'payment_operation_in_progress', 'internal_error',
+  'merchant_suspended',
+  'merchant_not_live',
+  'test_mode_expired',
+  'no_bank_connection',
+  'bank_unavailable',
+  'rate_limited',
+  'payment_operation_in_progress',
+  'internal_error',
 ]);
 
 const PAID = new Set(['captured', 'partially_refunded', 'refunded']);
@@ -55,21 +62,25 @@ export class ChargeAttempt {
     let payment = charge.paymentId === null ? await this.madeBefore(ctx, schedule, charge) : await this.payments.retrieve(ctx, charge.paymentId);
     if (payment === undefined) {
       try {
-        payment = await this.payments.create(ctx, {
-          amount: schedule.amount,
-          currency: schedule.currency,
-          order_id: chargeOrderId(schedule.id, charge.periodIndex),
-          ...(schedule.description === null ? {} : { description: schedule.description }),
-          capture_method: 'automatic',
-          metadata: { schedule: schedule.id, schedule_period: String(charge.periodIndex + 1), schedule_attempt: String(charge.attempt) },
-          ...(customerEmail === null ? {} : { customer_email: customerEmail }),
-          ...(schedule.locale === null ? {} : { locale: schedule.locale as 'ru' | 'en' | 'ar' }),
-          customer: schedule.customerId,
-          off_session: true,
-          confirm: true,
-          // zod types the method object as `{ type } & { [key]: object }`, which no literal fits; this is the value POST /v1/payments parses to.
-          payment_method: this.method(schedule) as unknown as CreateInput['payment_method'],
-        }, chargeIdempotencyKey(schedule.id, charge.periodIndex, charge.attempt));
+        payment = await this.payments.create(
+          ctx,
+          {
+            amount: schedule.amount,
+            currency: schedule.currency,
+            order_id: chargeOrderId(schedule.id, charge.periodIndex),
+            ...(schedule.description === null ? {} : { description: schedule.description }),
+            capture_method: 'automatic',
+            metadata: { schedule: schedule.id, schedule_period: String(charge.periodIndex + 1), schedule_attempt: String(charge.attempt) },
+            ...(customerEmail === null ? {} : { customer_email: customerEmail }),
+            ...(schedule.locale === null ? {} : { locale: schedule.locale as 'ru' | 'en' | 'ar' }),
+            customer: schedule.customerId,
+            off_session: true,
+            confirm: true,
+            // zod types the method object as `{ type } & { [key]: object }`, which no literal fits; this is the value POST /v1/payments parses to.
+            payment_method: this.method(schedule) as unknown as CreateInput['payment_method'],
+          },
+          chargeIdempotencyKey(schedule.id, charge.periodIndex, charge.attempt),
+        );
       } catch (error) {
         if (!(error instanceof TenderError)) throw error;
         // Refused for its input, nothing is written; refused later (the bank), the payment may exist.

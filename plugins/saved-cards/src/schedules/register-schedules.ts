@@ -55,10 +55,22 @@ export function registerSchedules(ctx: PluginContext<ScheduleOptions>, deps: Sav
     batch: 50,
   });
 
-  ctx.registerApiRoutes('/', routerOnFirstRequest(() => scheduleRoutes(ctx, schedules)));
+  ctx.registerApiRoutes(
+    '/',
+    routerOnFirstRequest(() => scheduleRoutes(ctx, schedules)),
+  );
   for (const name of Object.values(SCHEDULE_EMAILS)) ctx.registerEmailTemplate({ name, dir: SCHEDULE_EMAIL_DIR });
   // Parallel: the charger claims each schedule with its own lease, so more processes charge more at once.
-  ctx.registerBackgroundJob(ctx.core.scheduler.job({ name: 'saved-cards-schedules', intervalMs: deps.core.config.notifications.pollIntervalMs, concurrency: 'parallel', run: async () => { await charger.runOnce(); } }));
+  ctx.registerBackgroundJob(
+    ctx.core.scheduler.job({
+      name: 'saved-cards-schedules',
+      intervalMs: deps.core.config.notifications.pollIntervalMs,
+      concurrency: 'parallel',
+      run: async () => {
+        await charger.runOnce();
+      },
+    }),
+  );
   deps.hooks.add({
     name: 'schedules',
     erase: (trx, mctx, customer, now) => schedules.cancelAllFor(trx, mctx, customer, now),

@@ -80,7 +80,10 @@ export class ScheduleCharger {
           if (await this.chargeNext(ctx, id)) worked++;
         } catch (error) {
           // The claim's lease runs out and the attempt is taken up again, by this process or another.
-          this.logger.error({ job: 'saved-cards-schedules', schedule: id, error: error instanceof Error ? error.message : String(error) }, 'schedule charge failed');
+          this.logger.error(
+            { job: 'saved-cards-schedules', schedule: id, error: error instanceof Error ? error.message : String(error) },
+            'schedule charge failed',
+          );
         }
       }
       if (due.length < this.settings.batch) break;
@@ -89,7 +92,10 @@ export class ScheduleCharger {
       try {
         await this.finishStopped(ctx, id);
       } catch (error) {
-        this.logger.error({ job: 'saved-cards-schedules', schedule: id, error: error instanceof Error ? error.message : String(error) }, 'schedule charge check failed');
+        this.logger.error(
+          { job: 'saved-cards-schedules', schedule: id, error: error instanceof Error ? error.message : String(error) },
+          'schedule charge check failed',
+        );
       }
     }
     if (this.settings.upcomingNoticeDays > 0) await this.announceUpcoming(this.deps.core.clock.now());
@@ -132,7 +138,8 @@ export class ScheduleCharger {
     }
     const customer = await this.deps.customers.find(db, ctx, schedule.customerId);
     const result = await new ChargeAttempt(this.deps.core.payments).run(schedule, charge, customer?.email ?? null);
-    if ((result.kind === 'succeeded' || result.kind === 'waiting' || result.kind === 'failed') && result.payment !== null) await this.repository.notePayment(db, charge, result.payment.id);
+    if ((result.kind === 'succeeded' || result.kind === 'waiting' || result.kind === 'failed') && result.payment !== null)
+      await this.repository.notePayment(db, charge, result.payment.id);
     await this.settle(schedule, charge, result);
     return true;
   }
@@ -170,15 +177,27 @@ export class ScheduleCharger {
     await inTransaction(db, async (trx) => {
       const current = await this.repository.find(trx, schedule, schedule.id, { forUpdate: true });
       if (current === undefined) return;
-      const ended = await this.repository.finishCharge(trx, charge, {
+      const ended = await this.repository.finishCharge(
+        trx,
+        charge,
+        {
+          status: result.kind,
+          paymentId: result.payment?.id ?? null,
+          failureCode: result.kind === 'failed' ? result.code : null,
+          failureMessage: result.kind === 'failed' ? result.message : null,
+        },
+        now,
+      );
+      // Another process ended this attempt first: its transaction moved the schedule.
+      if (!ended) return;
+      const finished = {
+        ...charge,
         status: result.kind,
         paymentId: result.payment?.id ?? null,
         failureCode: result.kind === 'failed' ? result.code : null,
         failureMessage: result.kind === 'failed' ? result.message : null,
-      }, now);
-      // Another process ended this attempt first: its transaction moved the schedule.
-      if (!ended) return;
-      const finished = { ...charge, status: result.kind, paymentId: result.payment?.id ?? null, failureCode: result.kind === 'failed' ? result.code : null, failureMessage: result.kind === 'failed' ? result.message : null, finishedAt: now };
+        finishedAt: now,
+      };
       const stillCurrent = isLive(current.status) && current.nextPeriod === charge.periodIndex && current.nextAttempt === charge.attempt;
       if (!stillCurrent) {
         // Canceled while the attempt was at the bank: the attempt is recorded (money may have moved), the schedule stays where it is.
@@ -202,7 +221,12 @@ export class ScheduleCharger {
     });
   }
 
-  private async tellFailure(trx: Transaction, schedule: Schedule, result: Extract<AttemptResult, { kind: 'failed' }>, retryAt: number | undefined): Promise<void> {
+  private async tellFailure(
+    trx: Transaction,
+    schedule: Schedule,
+    result: Extract<AttemptResult, { kind: 'failed' }>,
+    retryAt: number | undefined,
+  ): Promise<void> {
     const customer = await this.deps.customers.find(trx, schedule, schedule.customerId);
     const card = await this.deps.cards.find(trx, schedule, schedule.paymentMethodId);
     // The buyer-safe text: the payment's failure message (core's, never the bank's own words).
@@ -217,7 +241,8 @@ export class ScheduleCharger {
     for (const { id, ctx } of await this.repository.upcomingIds(db, now, horizon, this.settings.batch)) {
       await inTransaction(db, async (trx) => {
         const schedule = await this.repository.find(trx, ctx, id, { forUpdate: true });
-        if (schedule === undefined || schedule.status !== 'active' || schedule.nextAttempt !== 0 || schedule.upcomingNoticedPeriod >= schedule.nextPeriod) return;
+        if (schedule === undefined || schedule.status !== 'active' || schedule.nextAttempt !== 0 || schedule.upcomingNoticedPeriod >= schedule.nextPeriod)
+          return;
         const wanted = upcomingNoticeDue(schedule.terms, schedule, this.settings.upcomingNoticeDays, schedule.createdAt, schedule.upcomingNoticedPeriod, now);
         // Marked either way: a period too short for a notice is not looked at again.
         if (!(await this.repository.claimUpcomingNotice(trx, schedule)) || !wanted) return;

@@ -13,8 +13,14 @@ const calendarDate = z.string().superRefine((v, ctx) => {
 /** Minor units, 1 or more: zero, negative, fractional or non-numeric amounts are `amount_invalid`, as on payments. */
 const amount = z.unknown().superRefine((v, ctx) => {
   if (v === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, params: { code: 'parameter_missing' }, message: 'is required' });
-  else if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) ctx.addIssue({ code: z.ZodIssueCode.custom, params: { code: 'amount_invalid' }, message: 'must be a positive integer in minor units (e.g. 10050 for 100.50)' });
-  else if (v > MAX_AMOUNT) ctx.addIssue({ code: z.ZodIssueCode.custom, params: { code: 'amount_too_large' }, message: `must be at most ${MAX_AMOUNT} minor units` });
+  else if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0)
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      params: { code: 'amount_invalid' },
+      message: 'must be a positive integer in minor units (e.g. 10050 for 100.50)',
+    });
+  else if (v > MAX_AMOUNT)
+    ctx.addIssue({ code: z.ZodIssueCode.custom, params: { code: 'amount_too_large' }, message: `must be at most ${MAX_AMOUNT} minor units` });
 }) as unknown as z.ZodType<number>;
 
 /**
@@ -46,11 +52,22 @@ export const createScheduleSchema = z
   .strict()
   .superRefine((input, ctx) => {
     const max = MAX_INTERVAL_COUNT[input.interval];
-    if (input.interval_count > max) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['interval_count'], message: `must be at most ${max} with interval '${input.interval}' (a period is at most a year)` });
-    if (input.count !== undefined && input.end_date !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['end_date'], message: 'cannot be given with count: a schedule ends after count charges or on end_date' });
+    if (input.interval_count > max)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['interval_count'],
+        message: `must be at most ${max} with interval '${input.interval}' (a period is at most a year)`,
+      });
+    if (input.count !== undefined && input.end_date !== undefined)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['end_date'],
+        message: 'cannot be given with count: a schedule ends after count charges or on end_date',
+      });
     const start = parseCalendarDate(input.start_date);
     const end = input.end_date === undefined ? undefined : parseCalendarDate(input.end_date);
-    if (start !== undefined && end !== undefined && compareDates(end, start) < 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['end_date'], message: 'must not be before start_date' });
+    if (start !== undefined && end !== undefined && compareDates(end, start) < 0)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['end_date'], message: 'must not be before start_date' });
   });
 
 export type CreateScheduleInput = z.output<typeof createScheduleSchema>;

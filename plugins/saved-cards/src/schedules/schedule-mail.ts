@@ -40,14 +40,28 @@ export class ScheduleMail {
     return this.send(q, SCHEDULE_EMAILS.upcoming, schedule, customer, card, { charge_date: schedule.nextChargeAt });
   }
 
-  async failed(q: Queryable, schedule: Schedule, customer: Customer | undefined, card: SavedCard | undefined, reason: string | null, followUp: FailureFollowUp): Promise<boolean> {
+  async failed(
+    q: Queryable,
+    schedule: Schedule,
+    customer: Customer | undefined,
+    card: SavedCard | undefined,
+    reason: string | null,
+    followUp: FailureFollowUp,
+  ): Promise<boolean> {
     return this.send(q, SCHEDULE_EMAILS.failed, schedule, customer, card, {
       reason: reason ?? '',
       ...(followUp.kind === 'retry' ? { retry_date: followUp.at } : { stopped: true }),
     });
   }
 
-  private async send(q: Queryable, template: string, schedule: Schedule, customer: Customer | undefined, card: SavedCard | undefined, extra: Record<string, string | number | boolean>): Promise<boolean> {
+  private async send(
+    q: Queryable,
+    template: string,
+    schedule: Schedule,
+    customer: Customer | undefined,
+    card: SavedCard | undefined,
+    extra: Record<string, string | number | boolean>,
+  ): Promise<boolean> {
     const recipient = customer?.email ?? null;
     if (recipient === null || recipient === '') return false;
     const merchant = await this.merchants().merchant(q, schedule.merchantId);
@@ -63,7 +77,14 @@ export class ScheduleMail {
       livemode: schedule.livemode,
     };
     for (const [key, value] of Object.entries(extra)) data[key] = key.endsWith('_date') && typeof value === 'number' ? date(value) : value;
-    await this.emails().enqueue(q, { merchantId: schedule.merchantId, livemode: schedule.livemode, template: template as `${string}.${string}`, locale, recipient, data });
+    await this.emails().enqueue(q, {
+      merchantId: schedule.merchantId,
+      livemode: schedule.livemode,
+      template: template as `${string}.${string}`,
+      locale,
+      recipient,
+      data,
+    });
     return true;
   }
 }

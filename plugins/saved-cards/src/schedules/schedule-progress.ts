@@ -100,7 +100,9 @@ export function afterCharge(terms: ScheduleTerms, progress: ScheduleProgress, ou
   const becomesPastDue = progress.status === 'active';
   return {
     progress: { ...progress, status: move(progress.status, 'past_due'), nextAttempt: decision.attempt, nextChargeAt: at },
-    events: becomesPastDue ? ['schedule.charge_failed', 'schedule.past_due', 'schedule.retry_scheduled'] : ['schedule.charge_failed', 'schedule.retry_scheduled'],
+    events: becomesPastDue
+      ? ['schedule.charge_failed', 'schedule.past_due', 'schedule.retry_scheduled']
+      : ['schedule.charge_failed', 'schedule.retry_scheduled'],
     retry: { attempt: decision.attempt, at },
   };
 }

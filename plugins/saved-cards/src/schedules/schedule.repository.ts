@@ -5,7 +5,9 @@ import { LIVE_SCHEDULE_STATUSES, ScheduleStatus } from './schedule-state';
 import { Schedule, ScheduleCharge, progressColumns, scheduleChargeFromRow, scheduleFromRow } from './schedule';
 
 /** What creating a schedule writes, besides its progress. */
-export type NewSchedule = Pick<Schedule, 'customerId' | 'paymentMethodId' | 'amount' | 'currency' | 'terms' | 'locale' | 'description'> & { readonly metadata: Record<string, string> | undefined };
+export type NewSchedule = Pick<Schedule, 'customerId' | 'paymentMethodId' | 'amount' | 'currency' | 'terms' | 'locale' | 'description'> & {
+  readonly metadata: Record<string, string> | undefined;
+};
 
 /** A claim the charger holds on a schedule's next attempt. */
 export interface ScheduleClaim {
@@ -54,7 +56,11 @@ export class ScheduleRepository {
   }
 
   /** Newest first; undefined when `startingAfter` names no schedule of this merchant and mode. */
-  async list(q: Queryable, ctx: MerchantContext, filter: { customer?: string | undefined; status?: ScheduleStatus | undefined; limit: number; startingAfter?: string | undefined }): Promise<{ schedules: Schedule[]; hasMore: boolean } | undefined> {
+  async list(
+    q: Queryable,
+    ctx: MerchantContext,
+    filter: { customer?: string | undefined; status?: ScheduleStatus | undefined; limit: number; startingAfter?: string | undefined },
+  ): Promise<{ schedules: Schedule[]; hasMore: boolean } | undefined> {
     const query = q('charge_schedules').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode });
     if (filter.customer !== undefined) query.andWhere('customer_id', filter.customer);
     if (filter.status !== undefined) query.andWhere('status', filter.status);
@@ -69,7 +75,9 @@ export class ScheduleRepository {
 
   /** The customer's schedules that still charge (erasure cancels them). */
   async liveForCustomer(q: Queryable, ctx: MerchantContext, customerId: string): Promise<Schedule[]> {
-    const query = q('charge_schedules').where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, customer_id: customerId }).whereIn('status', LIVE_SCHEDULE_STATUSES);
+    const query = q('charge_schedules')
+      .where({ merchant_id: ctx.merchantId, livemode: ctx.livemode, customer_id: customerId })
+      .whereIn('status', LIVE_SCHEDULE_STATUSES);
     return (await forUpdate(q, query)).map(scheduleFromRow);
   }
 
@@ -145,18 +153,24 @@ export class ScheduleRepository {
 
   /** The schedule's attempts still open (at most a few). */
   async openCharges(q: Queryable, s: Schedule): Promise<ScheduleCharge[]> {
-    const rows = await q('schedule_charges').where({ schedule_id: s.id, merchant_id: s.merchantId, livemode: s.livemode, status: 'processing' }).orderBy('seq', 'asc');
+    const rows = await q('schedule_charges')
+      .where({ schedule_id: s.id, merchant_id: s.merchantId, livemode: s.livemode, status: 'processing' })
+      .orderBy('seq', 'asc');
     return rows.map(scheduleChargeFromRow);
   }
 
   /** Gives a claim back (nothing more to do now); only the holder's claim. */
   async release(q: Queryable, s: Schedule, owner: string, until: number | null): Promise<void> {
-    await q('charge_schedules').where({ id: s.id, merchant_id: s.merchantId, livemode: s.livemode, lease_owner: owner }).update({ lease_owner: null, lease_until: until });
+    await q('charge_schedules')
+      .where({ id: s.id, merchant_id: s.merchantId, livemode: s.livemode, lease_owner: owner })
+      .update({ lease_owner: null, lease_until: until });
   }
 
   /** The attempt's row, if a process recorded it already. */
   async findCharge(q: Queryable, s: Schedule, period: number, attempt: number): Promise<ScheduleCharge | undefined> {
-    const row = await q('schedule_charges').where({ schedule_id: s.id, merchant_id: s.merchantId, livemode: s.livemode, period_index: period, attempt }).first();
+    const row = await q('schedule_charges')
+      .where({ schedule_id: s.id, merchant_id: s.merchantId, livemode: s.livemode, period_index: period, attempt })
+      .first();
     return row === undefined ? undefined : scheduleChargeFromRow(row);
   }
 
@@ -180,27 +194,51 @@ export class ScheduleRepository {
 
   /** Notes the payment an attempt made, as soon as it is known. */
   async notePayment(q: Queryable, charge: ScheduleCharge, paymentId: string): Promise<void> {
-    await q('schedule_charges').where({ id: charge.id, merchant_id: charge.merchantId, livemode: charge.livemode, status: 'processing' }).whereNull('payment_id').update({ payment_id: paymentId });
+    await q('schedule_charges')
+      .where({ id: charge.id, merchant_id: charge.merchantId, livemode: charge.livemode, status: 'processing' })
+      .whereNull('payment_id')
+      .update({ payment_id: paymentId });
   }
 
   /** Ends an attempt; true only for the one call that ended it (a second finisher changes nothing). */
-  async finishCharge(q: Queryable, charge: ScheduleCharge, result: { status: 'succeeded' | 'failed'; paymentId: string | null; failureCode: string | null; failureMessage: string | null }, now: number): Promise<boolean> {
+  async finishCharge(
+    q: Queryable,
+    charge: ScheduleCharge,
+    result: { status: 'succeeded' | 'failed'; paymentId: string | null; failureCode: string | null; failureMessage: string | null },
+    now: number,
+  ): Promise<boolean> {
     const changed = await q('schedule_charges')
       .where({ id: charge.id, merchant_id: charge.merchantId, livemode: charge.livemode, status: 'processing' })
-      .update({ status: result.status, payment_id: result.paymentId, failure_code: result.failureCode, failure_message: result.failureMessage === null ? null : result.failureMessage.slice(0, 500), finished_at: now });
+      .update({
+        status: result.status,
+        payment_id: result.paymentId,
+        failure_code: result.failureCode,
+        failure_message: result.failureMessage === null ? null : result.failureMessage.slice(0, 500),
+        finished_at: now,
+      });
     return changed === 1;
   }
 
   /** Removes an attempt that made no payment and is put off (the merchant may not take payments now). */
   async dropCharge(q: Queryable, charge: ScheduleCharge): Promise<void> {
-    await q('schedule_charges').where({ id: charge.id, merchant_id: charge.merchantId, livemode: charge.livemode, status: 'processing' }).whereNull('payment_id').delete();
+    await q('schedule_charges')
+      .where({ id: charge.id, merchant_id: charge.merchantId, livemode: charge.livemode, status: 'processing' })
+      .whereNull('payment_id')
+      .delete();
   }
 
   /** The schedule's attempts, oldest first; undefined when `startingAfter` names none of its charges. */
-  async charges(q: Queryable, s: Schedule, filter: { limit: number; startingAfter?: string | undefined }): Promise<{ charges: ScheduleCharge[]; hasMore: boolean } | undefined> {
+  async charges(
+    q: Queryable,
+    s: Schedule,
+    filter: { limit: number; startingAfter?: string | undefined },
+  ): Promise<{ charges: ScheduleCharge[]; hasMore: boolean } | undefined> {
     const query = q('schedule_charges').where({ schedule_id: s.id, merchant_id: s.merchantId, livemode: s.livemode });
     if (filter.startingAfter !== undefined) {
-      const cursor = await q('schedule_charges').select('seq').where({ id: filter.startingAfter, schedule_id: s.id, merchant_id: s.merchantId, livemode: s.livemode }).first();
+      const cursor = await q('schedule_charges')
+        .select('seq')
+        .where({ id: filter.startingAfter, schedule_id: s.id, merchant_id: s.merchantId, livemode: s.livemode })
+        .first();
       if (cursor === undefined) return undefined;
       query.andWhere('seq', '>', cursor.seq);
     }

@@ -48,26 +48,49 @@ export class ScheduleService {
       await lockRowsForCluster(trx, trx('customers').where({ id: customer.id, merchant_id: ctx.merchantId, livemode: ctx.livemode }), 'updated_at');
       const card = await this.deps.cards.find(trx, ctx, input.payment_method);
       if (card === undefined || card.vaultId === null) throw notFound('payment_method', input.payment_method);
-      if (card.customerId !== customer.id) throw new TenderError('payment_method_customer_mismatch', { param: 'payment_method', message: `The saved card ${card.id} belongs to another customer.` });
-      if (isExpired(card, now)) throw new TenderError('payment_method_expired', { param: 'payment_method', message: `The saved card ${card.id} expired at the end of ${String(card.expMonth).padStart(2, '0')}/${card.expYear}.` });
-      if (card.usage !== 'off_session') throw new TenderError('payment_method_off_session_not_allowed', { param: 'payment_method', message: `The saved card ${card.id} was saved for payments with the buyer present only; a schedule charges it without them.` });
+      if (card.customerId !== customer.id)
+        throw new TenderError('payment_method_customer_mismatch', {
+          param: 'payment_method',
+          message: `The saved card ${card.id} belongs to another customer.`,
+        });
+      if (isExpired(card, now))
+        throw new TenderError('payment_method_expired', {
+          param: 'payment_method',
+          message: `The saved card ${card.id} expired at the end of ${String(card.expMonth).padStart(2, '0')}/${card.expYear}.`,
+        });
+      if (card.usage !== 'off_session')
+        throw new TenderError('payment_method_off_session_not_allowed', {
+          param: 'payment_method',
+          message: `The saved card ${card.id} was saved for payments with the buyer present only; a schedule charges it without them.`,
+        });
       const merchant = await this.merchantMail().merchant(trx, ctx.merchantId);
       const timeZone = merchant?.timeZone ?? this.deps.core.config.notifications.timeZone;
       const terms = termsOf(input, timeZone);
       const today = dateIn(now, timeZone);
-      if (compareDates(terms.cadence.anchor, today) < 0) throw new TenderError('parameter_invalid', { param: 'start_date', message: `must be today or later (today is ${formatCalendarDate(today)} in ${timeZone}).` });
+      if (compareDates(terms.cadence.anchor, today) < 0)
+        throw new TenderError('parameter_invalid', {
+          param: 'start_date',
+          message: `must be today or later (today is ${formatCalendarDate(today)} in ${timeZone}).`,
+        });
       const latest = dateIn(now + MAX_START_AHEAD_DAYS * 86_400_000, timeZone);
-      if (compareDates(terms.cadence.anchor, latest) > 0) throw new TenderError('parameter_invalid', { param: 'start_date', message: 'must be at most a year ahead.' });
-      const schedule = await this.repository.insert(trx, ctx, {
-        customerId: customer.id,
-        paymentMethodId: card.id,
-        amount: input.amount,
-        currency: input.currency,
-        terms,
-        locale: input.locale ?? null,
-        description: input.description ?? null,
-        metadata: input.metadata,
-      }, initialProgress(terms), now);
+      if (compareDates(terms.cadence.anchor, latest) > 0)
+        throw new TenderError('parameter_invalid', { param: 'start_date', message: 'must be at most a year ahead.' });
+      const schedule = await this.repository.insert(
+        trx,
+        ctx,
+        {
+          customerId: customer.id,
+          paymentMethodId: card.id,
+          amount: input.amount,
+          currency: input.currency,
+          terms,
+          locale: input.locale ?? null,
+          description: input.description ?? null,
+          metadata: input.metadata,
+        },
+        initialProgress(terms),
+        now,
+      );
       const view = scheduleView(schedule);
       await this.record(trx, schedule, 'schedule.created', view);
       return view;
@@ -79,7 +102,12 @@ export class ScheduleService {
   }
 
   async list(ctx: MerchantContext, query: ListSchedulesInput): Promise<{ object: 'list'; data: ScheduleView[]; has_more: boolean }> {
-    const page = await this.repository.list(this.deps.core.database, ctx, { customer: query.customer, status: query.status, limit: query.limit, startingAfter: query.starting_after });
+    const page = await this.repository.list(this.deps.core.database, ctx, {
+      customer: query.customer,
+      status: query.status,
+      limit: query.limit,
+      startingAfter: query.starting_after,
+    });
     if (page === undefined) throw new TenderError('parameter_invalid', { param: 'starting_after', message: 'starting_after names no schedule of yours.' });
     return { object: 'list', data: page.schedules.map(scheduleView), has_more: page.hasMore };
   }
@@ -89,7 +117,8 @@ export class ScheduleService {
     const db = this.deps.core.database;
     const schedule = await this.existing(db, ctx, id);
     const page = await this.repository.charges(db, schedule, { limit: query.limit, startingAfter: query.starting_after });
-    if (page === undefined) throw new TenderError('parameter_invalid', { param: 'starting_after', message: 'starting_after names no charge of this schedule.' });
+    if (page === undefined)
+      throw new TenderError('parameter_invalid', { param: 'starting_after', message: 'starting_after names no charge of this schedule.' });
     return { object: 'list', data: page.charges.map(scheduleChargeView), has_more: page.hasMore };
   }
 
@@ -101,7 +130,8 @@ export class ScheduleService {
   async cancel(ctx: MerchantContext, id: string): Promise<ScheduleView> {
     return inTransaction(this.deps.core.database, async (trx) => {
       const schedule = await this.existing(trx, ctx, id, true);
-      if (!isLive(schedule.status)) throw new TenderError('schedule_not_active', { message: `The schedule ${id} is ${schedule.status}; nothing more will be charged.` });
+      if (!isLive(schedule.status))
+        throw new TenderError('schedule_not_active', { message: `The schedule ${id} is ${schedule.status}; nothing more will be charged.` });
       return this.stop(trx, schedule, 'requested', this.deps.core.clock.now());
     });
   }
@@ -145,7 +175,14 @@ export class ScheduleService {
   }
 
   private async record(trx: Queryable, schedule: Schedule, type: ScheduleEventType, view: ScheduleView): Promise<void> {
-    await recordEvent(this.deps.core.events, trx, { merchantId: schedule.merchantId, livemode: schedule.livemode, type, objectType: 'schedule', objectId: schedule.id, data: view });
+    await recordEvent(this.deps.core.events, trx, {
+      merchantId: schedule.merchantId,
+      livemode: schedule.livemode,
+      type,
+      objectType: 'schedule',
+      objectId: schedule.id,
+      data: view,
+    });
   }
 }
 

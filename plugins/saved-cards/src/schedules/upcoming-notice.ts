@@ -17,7 +17,14 @@ const DAY_MS = 86_400_000;
  * upcomingNoticeDue(monthlyTerms, progress, 3, createdAt, -1, progress.nextChargeAt! - 2 * 86_400_000); // true
  * ```
  */
-export function upcomingNoticeDue(terms: ScheduleTerms, progress: ScheduleProgress, noticeDays: number, createdAt: number, lastNoticedPeriod: number, now: number): boolean {
+export function upcomingNoticeDue(
+  terms: ScheduleTerms,
+  progress: ScheduleProgress,
+  noticeDays: number,
+  createdAt: number,
+  lastNoticedPeriod: number,
+  now: number,
+): boolean {
   if (noticeDays <= 0 || progress.status !== 'active' || progress.nextAttempt !== 0 || progress.nextChargeAt === null) return false;
   if (lastNoticedPeriod >= progress.nextPeriod) return false;
   const noticeAt = progress.nextChargeAt - noticeDays * DAY_MS;

@@ -17,11 +17,19 @@ import { orMissing } from './screen-format';
 export function customerScreenSource(customers: CustomerService, cards: SavedCardService): CustomerScreenSource {
   return {
     list: async (ctx, filter) => {
-      const page = await customers.list(ctx, { limit: filter.limit, ...(filter.email === undefined ? {} : { email: filter.email.toLowerCase() }), ...(filter.startingAfter === undefined ? {} : { starting_after: filter.startingAfter }) });
+      const page = await customers.list(ctx, {
+        limit: filter.limit,
+        ...(filter.email === undefined ? {} : { email: filter.email.toLowerCase() }),
+        ...(filter.startingAfter === undefined ? {} : { starting_after: filter.startingAfter }),
+      });
       return { data: page.data, hasMore: page.has_more };
     },
     find: (ctx, id) => orMissing(customers.retrieve(ctx, id), undefined),
     paymentMethods: (ctx, customerId) => cards.listForCustomer(ctx, customerId),
-    deletePaymentMethod: (ctx, id) => orMissing(cards.delete(ctx, id).then(() => true), false),
+    deletePaymentMethod: (ctx, id) =>
+      orMissing(
+        cards.delete(ctx, id).then(() => true),
+        false,
+      ),
   };
 }

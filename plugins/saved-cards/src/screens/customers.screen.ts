@@ -36,7 +36,13 @@ export function customersScreen(sources: () => SavedCardScreenSources, views: Sa
   };
 }
 
-async function renderCustomers(sources: SavedCardScreenSources, views: SavedCardScreenViews, now: number, { viewer, query, csrfToken }: ScreenRequest, notice: Notice): Promise<string> {
+async function renderCustomers(
+  sources: SavedCardScreenSources,
+  views: SavedCardScreenViews,
+  now: number,
+  { viewer, query, csrfToken }: ScreenRequest,
+  notice: Notice,
+): Promise<string> {
   const ctx = scopeOf(viewer);
   const locale = ScreenMessages.localeOf(viewer.locale);
   if (query.id !== undefined) {
@@ -63,7 +69,13 @@ async function renderCustomers(sources: SavedCardScreenSources, views: SavedCard
   return renderList(sources.customers, views, locale, ctx, query);
 }
 
-async function renderList(customers: CustomerScreenSource, views: SavedCardScreenViews, locale: ScreenLocale, ctx: ReturnType<typeof scopeOf>, query: Readonly<Record<string, string>>): Promise<string> {
+async function renderList(
+  customers: CustomerScreenSource,
+  views: SavedCardScreenViews,
+  locale: ScreenLocale,
+  ctx: ReturnType<typeof scopeOf>,
+  query: Readonly<Record<string, string>>,
+): Promise<string> {
   const email = (query.email ?? '').trim().slice(0, 320);
   const after = idOf(query.after, 'cus');
   const page = await customers.list(ctx, { limit: PAGE_SIZE, ...(email === '' ? {} : { email }), ...(after === undefined ? {} : { startingAfter: after }) });
@@ -77,7 +89,12 @@ async function renderList(customers: CustomerScreenSource, views: SavedCardScree
 }
 
 /** The confirmation's post: delete the card, then show the customer again (post, redirect, get). */
-async function submitCustomer(sources: SavedCardScreenSources, views: SavedCardScreenViews, now: number, submission: ScreenSubmission): Promise<ScreenSubmitResult> {
+async function submitCustomer(
+  sources: SavedCardScreenSources,
+  views: SavedCardScreenViews,
+  now: number,
+  submission: ScreenSubmission,
+): Promise<ScreenSubmitResult> {
   const { viewer, query, form } = submission;
   const ctx = scopeOf(viewer);
   const customerId = idOf(query.id, 'cus');
@@ -85,7 +102,10 @@ async function submitCustomer(sources: SavedCardScreenSources, views: SavedCardS
   if (customer === undefined) throw notFound('customer', query.id ?? '');
   const locale = ScreenMessages.localeOf(viewer.locale);
   const problem = (key: string, status: number): Promise<ScreenSubmitResult> =>
-    renderCustomers(sources, views, now, { ...submission, query: { id: customer.id } }, { problem: views.messages.text(locale, key) }).then((html) => ({ html, status }));
+    renderCustomers(sources, views, now, { ...submission, query: { id: customer.id } }, { problem: views.messages.text(locale, key) }).then((html) => ({
+      html,
+      status,
+    }));
   if (form.action !== 'delete_card') return problem('customers.not_understood', 400);
   const pmId = idOf(form.payment_method, 'pm');
   // Only a card of this customer: a posted id of another customer's (or merchant's) card changes nothing.
@@ -110,11 +130,22 @@ function cardRow(c: ScreenPaymentMethod, now: number, texts: ScreenMessages, loc
     consent:
       c.consent === null
         ? undefined
-        : { source: texts.text(locale, c.consent.source === 'hosted_page' ? 'customers.source_hosted_page' : 'customers.source_api'), recorded: shownTime(c.consent.recorded_at), text_version: c.consent.text_version, ip: c.consent.ip },
+        : {
+            source: texts.text(locale, c.consent.source === 'hosted_page' ? 'customers.source_hosted_page' : 'customers.source_api'),
+            recorded: shownTime(c.consent.recorded_at),
+            text_version: c.consent.text_version,
+            ip: c.consent.ip,
+          },
     created: shownTime(c.created_at),
   };
 }
 
 function scheduleLine(s: ScreenSchedule, texts: ScreenMessages, locale: ScreenLocale, viewerLocale: string): Record<string, unknown> {
-  return { id: s.id, amount: formatAmount(s.amount, s.currency, viewerLocale), every: periodText(s, texts, locale), status: scheduleStatusText(s.status, texts, locale), next: shownTime(s.next_charge_at) };
+  return {
+    id: s.id,
+    amount: formatAmount(s.amount, s.currency, viewerLocale),
+    every: periodText(s, texts, locale),
+    status: scheduleStatusText(s.status, texts, locale),
+    next: shownTime(s.next_charge_at),
+  };
 }

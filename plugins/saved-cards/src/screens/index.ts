@@ -4,7 +4,16 @@ import { schedulesScreen } from './schedules.screen';
 import { CustomerScreenSource, ScheduleScreenSource } from './screen-sources';
 import { SavedCardScreenViews } from './screen-views';
 
-export { CustomerScreenSource, ScheduleScreenSource, SavedCardScreenSources, ScreenCustomer, ScreenPaymentMethod, ScreenSchedule, ScreenScheduleCharge, ScreenPage } from './screen-sources';
+export {
+  CustomerScreenSource,
+  ScheduleScreenSource,
+  SavedCardScreenSources,
+  ScreenCustomer,
+  ScreenPaymentMethod,
+  ScreenSchedule,
+  ScreenScheduleCharge,
+  ScreenPage,
+} from './screen-sources';
 export { SavedCardScreenViews, SCREEN_TEMPLATES_DIR } from './screen-views';
 export { customerScreenSource } from './customer-screen-source';
 export { scheduleScreenSource } from './schedule-screen-source';

@@ -18,7 +18,8 @@ const HISTORY_LIMIT = 100;
 export function scheduleScreenSource(schedules: ScheduleService): ScheduleScreenSource {
   return {
     list: async (ctx, filter) => {
-      const status = filter.status === 'active' || filter.status === 'past_due' || filter.status === 'canceled' || filter.status === 'completed' ? filter.status : undefined;
+      const status =
+        filter.status === 'active' || filter.status === 'past_due' || filter.status === 'canceled' || filter.status === 'completed' ? filter.status : undefined;
       const page = await schedules.list(ctx, {
         limit: filter.limit,
         ...(filter.customer === undefined ? {} : { customer: filter.customer }),
@@ -29,6 +30,10 @@ export function scheduleScreenSource(schedules: ScheduleService): ScheduleScreen
     },
     find: (ctx, id) => orMissing(schedules.retrieve(ctx, id), undefined),
     charges: async (ctx, id): Promise<readonly ScreenScheduleCharge[]> => (await schedules.charges(ctx, id, { limit: HISTORY_LIMIT })).data,
-    cancel: (ctx, id) => orMissing(schedules.cancel(ctx, id).then(() => true), false),
+    cancel: (ctx, id) =>
+      orMissing(
+        schedules.cancel(ctx, id).then(() => true),
+        false,
+      ),
   };
 }

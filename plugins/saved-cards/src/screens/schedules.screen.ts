@@ -37,7 +37,12 @@ export function schedulesScreen(source: () => ScheduleScreenSource, views: Saved
   };
 }
 
-async function renderSchedules(schedules: ScheduleScreenSource, views: SavedCardScreenViews, { viewer, query, csrfToken }: ScreenRequest, notice: Notice): Promise<string> {
+async function renderSchedules(
+  schedules: ScheduleScreenSource,
+  views: SavedCardScreenViews,
+  { viewer, query, csrfToken }: ScreenRequest,
+  notice: Notice,
+): Promise<string> {
   const ctx = scopeOf(viewer);
   const locale = ScreenMessages.localeOf(viewer.locale);
   const texts = views.messages;
@@ -75,7 +80,11 @@ async function renderSchedules(schedules: ScheduleScreenSource, views: SavedCard
   }
   const status = STATUSES.find((s) => s === query.status);
   const after = idOf(query.after, 'sch');
-  const page = await schedules.list(ctx, { limit: PAGE_SIZE, ...(status === undefined ? {} : { status }), ...(after === undefined ? {} : { startingAfter: after }) });
+  const page = await schedules.list(ctx, {
+    limit: PAGE_SIZE,
+    ...(status === undefined ? {} : { status }),
+    ...(after === undefined ? {} : { startingAfter: after }),
+  });
   const last = page.data[page.data.length - 1];
   return views.render('schedules', locale, {
     statuses: STATUSES.map((value) => ({ value, label: scheduleStatusText(value, texts, locale), selected: value === status })),
@@ -94,7 +103,10 @@ async function submitSchedule(schedules: ScheduleScreenSource, views: SavedCardS
   if (schedule === undefined) throw notFound('schedule', query.id ?? '');
   const locale = ScreenMessages.localeOf(viewer.locale);
   const problem = (key: string, status: number): Promise<ScreenSubmitResult> =>
-    renderSchedules(schedules, views, { ...submission, query: { id: schedule.id } }, { problem: views.messages.text(locale, key) }).then((html) => ({ html, status }));
+    renderSchedules(schedules, views, { ...submission, query: { id: schedule.id } }, { problem: views.messages.text(locale, key) }).then((html) => ({
+      html,
+      status,
+    }));
   if (form.action !== 'cancel') return problem('schedules.not_understood', 400);
   // A second post (a double click, a reload) finds it canceled already: nothing to do, the same answer.
   if (schedule.status === 'canceled') return { query: { id: schedule.id, canceled: '1' } };
@@ -121,7 +133,9 @@ function scheduleRow(s: ScreenSchedule, texts: ScreenMessages, locale: ScreenLoc
 export function periodText(s: { readonly interval: string; readonly interval_count: number }, texts: ScreenMessages, locale: ScreenLocale): string {
   const interval = INTERVALS.find((i) => i === s.interval);
   if (interval === undefined) return `${s.interval_count} × ${s.interval}`;
-  return s.interval_count === 1 ? texts.text(locale, `schedules.every_one.${interval}`) : texts.text(locale, `schedules.every_many.${interval}`, { n: s.interval_count });
+  return s.interval_count === 1
+    ? texts.text(locale, `schedules.every_one.${interval}`)
+    : texts.text(locale, `schedules.every_many.${interval}`, { n: s.interval_count });
 }
 
 /** A schedule's status in words, for a status the screens know; else the code itself. */

@@ -76,7 +76,10 @@ export interface CustomerScreenSource {
 
 /** The schedules, scoped to one merchant and mode. */
 export interface ScheduleScreenSource {
-  list(ctx: MerchantContext, filter: { readonly customer?: string; readonly status?: string; readonly limit: number; readonly startingAfter?: string }): Promise<ScreenPage<ScreenSchedule>>;
+  list(
+    ctx: MerchantContext,
+    filter: { readonly customer?: string; readonly status?: string; readonly limit: number; readonly startingAfter?: string },
+  ): Promise<ScreenPage<ScreenSchedule>>;
   find(ctx: MerchantContext, id: string): Promise<ScreenSchedule | undefined>;
   charges(ctx: MerchantContext, id: string): Promise<readonly ScreenScheduleCharge[]>;
   /** Cancels the schedule (its service records the event); false when it is not this merchant's. */

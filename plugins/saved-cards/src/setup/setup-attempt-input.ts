@@ -18,7 +18,10 @@ export const createSetupAttemptSchema = z
     /** The currency of the verification authorization (the amount is the operator's `verificationAmount`, voided at once). */
     currency: currencyField,
     usage: z.enum(['on_session', 'off_session']).default('off_session'),
-    payment_method: z.object({ type: z.literal('card'), card: z.record(z.unknown()) }).strict().optional(),
+    payment_method: z
+      .object({ type: z.literal('card'), card: z.record(z.unknown()) })
+      .strict()
+      .optional(),
     return_url: fields.httpUrl.optional(),
     locale: z.enum(['ru', 'en', 'ar']).optional(),
     metadata: fields.metadata,

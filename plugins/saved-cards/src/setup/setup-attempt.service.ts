@@ -124,7 +124,10 @@ export class SetupAttemptService {
     if (FAILED_STATES.has(payment.status)) return this.finish(ctx, attempt, 'failed', payment.failureCode ?? payment.status);
     if (attempt.status === 'pending' && WAITING_STATES.has(payment.status)) {
       if (now - attempt.createdAt < SETUP_TTL_MS) {
-        await core.database('setup_attempts').where({ id: attempt.id, merchant_id: ctx.merchantId, livemode: ctx.livemode, status: 'pending' }).update({ updated_at: now });
+        await core
+          .database('setup_attempts')
+          .where({ id: attempt.id, merchant_id: ctx.merchantId, livemode: ctx.livemode, status: 'pending' })
+          .update({ updated_at: now });
         return attempt;
       }
       // Abandoned: the payment is canceled (a later confirm cannot charge it) and the attempt fails.
@@ -144,7 +147,8 @@ export class SetupAttemptService {
     await inTransaction(this.deps.core.database, async (trx) => {
       const paymentMethodId = await this.deps.consents.paymentMethodOf(trx, ctx, attempt.paymentId);
       // An approval that saved no card (the buyer left the consent box unticked, or the customer was erased meanwhile) is no setup.
-      const outcome = status === 'succeeded' && paymentMethodId === null ? { status: 'failed', failure_code: 'card_not_saved' } : { status, failure_code: failureCode };
+      const outcome =
+        status === 'succeeded' && paymentMethodId === null ? { status: 'failed', failure_code: 'card_not_saved' } : { status, failure_code: failureCode };
       await trx('setup_attempts')
         .where({ id: attempt.id, merchant_id: ctx.merchantId, livemode: ctx.livemode })
         .whereIn('status', ['pending', 'voiding'])
@@ -161,7 +165,13 @@ export class SetupAttemptService {
   private view(a: SetupAttempt, payment: Payment): SetupAttemptView {
     const open = a.status === 'pending' && (payment.status === 'pending' || payment.status === 'requires_action');
     const status: SetupAttemptView['status'] =
-      a.status === 'succeeded' || a.status === 'failed' ? a.status : payment.status === 'pending' ? 'requires_payment_method' : payment.status === 'requires_action' ? 'requires_action' : 'processing';
+      a.status === 'succeeded' || a.status === 'failed'
+        ? a.status
+        : payment.status === 'pending'
+          ? 'requires_payment_method'
+          : payment.status === 'requires_action'
+            ? 'requires_action'
+            : 'processing';
     return {
       id: a.id,
       object: 'setup_attempt',

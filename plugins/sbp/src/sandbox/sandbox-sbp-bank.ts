@@ -37,8 +37,22 @@ export interface SandboxQr {
 export class SandboxSbpBank extends AwaitedSandbox implements SbpBank {
   readonly code = SANDBOX_SBP_CODE;
 
-  constructor(db: Database, clock: Clock, secret: string, private readonly publicUrl: string) {
-    super(db, clock, secret, { payments: 'sbp_sandbox_qrs', returns: 'sbp_sandbox_returns', paymentColumn: 'qr_reference', waiting: 'pending', paid: 'paid', returned: 'succeeded', notReturned: 'failed', signatureHeader: SANDBOX_SBP_SIGNATURE_HEADER });
+  constructor(
+    db: Database,
+    clock: Clock,
+    secret: string,
+    private readonly publicUrl: string,
+  ) {
+    super(db, clock, secret, {
+      payments: 'sbp_sandbox_qrs',
+      returns: 'sbp_sandbox_returns',
+      paymentColumn: 'qr_reference',
+      waiting: 'pending',
+      paid: 'paid',
+      returned: 'succeeded',
+      notReturned: 'failed',
+      signatureHeader: SANDBOX_SBP_SIGNATURE_HEADER,
+    });
   }
 
   /** The tester page of a QR: its payload. */
@@ -49,7 +63,11 @@ export class SandboxSbpBank extends AwaitedSandbox implements SbpBank {
   async registerQr(request: Parameters<SbpBank['registerQr']>[0]): Promise<RegisteredQr | QrRefused> {
     if (request.livemode) return { kind: 'refused', code: 'sandbox_test_only', message: 'The sandbox SBP bank takes test-mode payments only.' };
     if (request.currency !== 'RUB') return { kind: 'refused', code: 'currency', message: 'SBP takes RUB only.' };
-    const expiresAt = await this.registerOnce(request.reference, { payment_id: request.paymentId, amount: request.amount, currency: request.currency, purpose: request.purpose.slice(0, 140) }, request.expiresAt);
+    const expiresAt = await this.registerOnce(
+      request.reference,
+      { payment_id: request.paymentId, amount: request.amount, currency: request.currency, purpose: request.purpose.slice(0, 140) },
+      request.expiresAt,
+    );
     return { kind: 'registered', payload: this.pageUrl(request.reference), expiresAt };
   }
 
@@ -85,13 +103,29 @@ export class SandboxSbpBank extends AwaitedSandbox implements SbpBank {
 }
 
 function qrOf(row: SandboxRow): SandboxQr {
-  return { reference: String(row.reference), paymentId: String(row.payment_id), amount: Number(row.amount), currency: String(row.currency), purpose: String(row.purpose), status: row.status as SandboxQr['status'], expiresAt: Number(row.expires_at), refunded: Number(row.refunded) };
+  return {
+    reference: String(row.reference),
+    paymentId: String(row.payment_id),
+    amount: Number(row.amount),
+    currency: String(row.currency),
+    purpose: String(row.purpose),
+    status: row.status as SandboxQr['status'],
+    expiresAt: Number(row.expires_at),
+    refunded: Number(row.refunded),
+  };
 }
 
 /** The sandbox's notification body, read strictly: anything unexpected is no notification. */
 function parseNotification(body: unknown): SbpNotification | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as Record<string, unknown>;
-  if (typeof b.reference !== 'string' || (b.status !== 'paid' && b.status !== 'rejected') || !Number.isSafeInteger(b.amount) || typeof b.currency !== 'string') return undefined;
-  return { reference: b.reference, status: b.status, amount: b.amount as number, currency: b.currency, operationId: typeof b.operation_id === 'string' ? b.operation_id : undefined };
+  if (typeof b.reference !== 'string' || (b.status !== 'paid' && b.status !== 'rejected') || !Number.isSafeInteger(b.amount) || typeof b.currency !== 'string')
+    return undefined;
+  return {
+    reference: b.reference,
+    status: b.status,
+    amount: b.amount as number,
+    currency: b.currency,
+    operationId: typeof b.operation_id === 'string' ? b.operation_id : undefined,
+  };
 }

@@ -24,7 +24,15 @@ function sendPage(res: Response, status: number, html: string): void {
 }
 
 function qrView(qr: SandboxQr): Record<string, unknown> {
-  return { reference: qr.reference, payment: qr.paymentId, amount: qr.amount, currency: qr.currency, status: qr.status, expires_at: new Date(qr.expiresAt).toISOString(), refunded: qr.refunded };
+  return {
+    reference: qr.reference,
+    payment: qr.paymentId,
+    amount: qr.amount,
+    currency: qr.currency,
+    status: qr.status,
+    expires_at: new Date(qr.expiresAt).toISOString(),
+    refunded: qr.refunded,
+  };
 }
 
 /**
@@ -41,11 +49,25 @@ function qrView(qr: SandboxQr): Record<string, unknown> {
  */
 export function sandboxSbpRoutes(bank: SandboxSbpBank): Router {
   const router = Router();
-  const page = (res: Response, qr: SandboxQr, status = 200): void => sendPage(res, status, PAGE({ title: 'Pay by SBP', amount: formatAmount(qr.amount, qr.currency, 'en'), qr, pending: qr.status === 'pending', base: `/plugins/sbp/sandbox/qr/${encodeURIComponent(qr.reference)}` }));
+  const page = (res: Response, qr: SandboxQr, status = 200): void =>
+    sendPage(
+      res,
+      status,
+      PAGE({
+        title: 'Pay by SBP',
+        amount: formatAmount(qr.amount, qr.currency, 'en'),
+        qr,
+        pending: qr.status === 'pending',
+        base: `/plugins/sbp/sandbox/qr/${encodeURIComponent(qr.reference)}`,
+      }),
+    );
   router.get('/sandbox/qr/:reference', async (req, res, next) => {
     try {
       const qr = await bank.find(req.params.reference);
-      if (qr === undefined) { sendPage(res, 404, '<!doctype html><title>Not found</title><p>No such QR code at the sandbox SBP bank.</p>'); return; }
+      if (qr === undefined) {
+        sendPage(res, 404, '<!doctype html><title>Not found</title><p>No such QR code at the sandbox SBP bank.</p>');
+        return;
+      }
       page(res, qr);
     } catch (error) {
       next(error);
@@ -60,13 +82,22 @@ export function sandboxSbpRoutes(bank: SandboxSbpBank): Router {
       next(error);
     }
   });
-  for (const [action, decision] of [['approve', 'paid'], ['reject', 'rejected']] as const) {
+  for (const [action, decision] of [
+    ['approve', 'paid'],
+    ['reject', 'rejected'],
+  ] as const) {
     router.post(`/sandbox/qr/:reference/${action}`, express.urlencoded({ extended: false, limit: '4kb' }), async (req, res, next) => {
       try {
         const decided = await bank.decide(req.params.reference, decision);
         const fromPage = req.is('application/x-www-form-urlencoded') !== false;
-        if (decided === undefined) return void (fromPage ? sendPage(res, 404, '<!doctype html><title>Not found</title><p>No such QR code.</p>') : res.status(404).json({ error: 'not_found' }));
-        if (fromPage) { page(res, decided.qr); return; }
+        if (decided === undefined)
+          return void (fromPage
+            ? sendPage(res, 404, '<!doctype html><title>Not found</title><p>No such QR code.</p>')
+            : res.status(404).json({ error: 'not_found' }));
+        if (fromPage) {
+          page(res, decided.qr);
+          return;
+        }
         res.json({ ...qrView(decided.qr), notified: decided.notified });
       } catch (error) {
         next(error);

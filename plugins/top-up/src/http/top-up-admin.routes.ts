@@ -5,7 +5,13 @@ import { NumberingPlanFile } from '../numbering/numbering-plan-file';
 import { TopUpSettingsStore } from '../settings/top-up-settings.store';
 import { topUpSettingsSchema } from '../settings/top-up-settings';
 
-const planView = (plan: NumberingPlan): Record<string, unknown> => ({ object: 'numbering_plan', ranges: plan.size, source: plan.source.source, date: plan.source.date, note: plan.source.note ?? null });
+const planView = (plan: NumberingPlan): Record<string, unknown> => ({
+  object: 'numbering_plan',
+  ranges: plan.size,
+  source: plan.source.source,
+  date: plan.source.date,
+  note: plan.source.note ?? null,
+});
 
 /**
  * The operator's endpoints under `/admin/v1/top-up` (operator token): the settings
@@ -29,7 +35,9 @@ export function topUpAdminRoutes(settings: TopUpSettingsStore, plan: NumberingPl
     try {
       res.json(planView(await plan.reload()));
     } catch (error) {
-      throw new TenderError('parameter_invalid', { message: `The numbering plan was not reloaded (the old one stays in use): ${error instanceof Error ? error.message.slice(0, 300) : 'unreadable'}` });
+      throw new TenderError('parameter_invalid', {
+        message: `The numbering plan was not reloaded (the old one stays in use): ${error instanceof Error ? error.message.slice(0, 300) : 'unreadable'}`,
+      });
     }
   });
   return router;

@@ -12,7 +12,10 @@ export class TopUpPages {
   private readonly form = compileTemplate(read('templates/top-up-page.hbs'));
   private readonly status = compileTemplate(read('templates/top-up-status.hbs'));
   private readonly css = read('templates/layout-style.css');
-  private readonly messages = Object.fromEntries(PAGE_LOCALES.map((l) => [l, JSON.parse(read(`locales/${l}.json`)) as PageMessages])) as Record<PageLocale, PageMessages>;
+  private readonly messages = Object.fromEntries(PAGE_LOCALES.map((l) => [l, JSON.parse(read(`locales/${l}.json`)) as PageMessages])) as Record<
+    PageLocale,
+    PageMessages
+  >;
 
   constructor(private readonly brand: OperatorBrand) {
     // Handlebars compiles on first use: render once now, so a broken template stops the start.

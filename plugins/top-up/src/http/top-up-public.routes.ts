@@ -29,7 +29,7 @@ export function topUpPublicRoutes(core: () => CoreServices, service: () => TopUp
 
   router.post('/', formBody({ limit: '4kb', parameterLimit: 10 }), async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    const field = (k: string): string => (typeof body[k] === 'string' ? (body[k]).slice(0, 320) : '');
+    const field = (k: string): string => (typeof body[k] === 'string' ? body[k].slice(0, 320) : '');
     const locale = pages().localeOf(field('locale'), req.get('accept-language'));
     const values = { phone: field('phone'), amount: field('amount'), email: field('email') };
     try {
@@ -42,14 +42,21 @@ export function topUpPublicRoutes(core: () => CoreServices, service: () => TopUp
       if (!(error instanceof TenderError)) throw error;
       const known = pages().text(locale, `error_${error.code}`);
       const message = known === `error_${error.code}` ? pages().text(locale, 'error_other') : known;
-      page(req, res, error.status, (nonce) => pages().renderForm(locale, nonce, { action: `${core().config.publicUrl}/plugins/top-up/`, error: message, values }));
+      page(req, res, error.status, (nonce) =>
+        pages().renderForm(locale, nonce, { action: `${core().config.publicUrl}/plugins/top-up/`, error: message, values }),
+      );
     }
   });
 
   router.get('/status/:token', async (req, res) => {
     const topUp = await service().byToken(req.params.token);
     const locale = pages().localeOf(req.query.lang ?? topUp?.locale, req.get('accept-language'));
-    if (topUp === undefined) { page(req, res, 404, (nonce) => pages().renderStatus(locale, nonce, { statusText: pages().text(locale, 'not_found'), home: `${core().config.publicUrl}/plugins/top-up/` })); return; }
+    if (topUp === undefined) {
+      page(req, res, 404, (nonce) =>
+        pages().renderStatus(locale, nonce, { statusText: pages().text(locale, 'not_found'), home: `${core().config.publicUrl}/plugins/top-up/` }),
+      );
+      return;
+    }
     const paymentUrl = await service().paymentUrlOf(topUp);
     page(req, res, 200, (nonce) => pages().renderStatus(locale, nonce, statusView(topUp, locale, paymentUrl, pages(), core().config.publicUrl)));
   });
@@ -71,9 +78,15 @@ export function topUpPublicRoutes(core: () => CoreServices, service: () => TopUp
 
 function statusView(t: TopUp, locale: 'ru' | 'en' | 'ar', paymentUrl: string | null, pages: TopUpPages, publicUrl: string): Record<string, unknown> {
   return {
-    status: t.status, statusText: pages.text(locale, `status_${t.status}`), refresh: IN_PROGRESS.has(t.status),
-    phone: maskPhone(t.phone), operator: t.operatorName,
-    amount: formatAmount(t.amount, t.currency, locale), fee: formatAmount(t.fee, t.currency, locale), total: formatAmount(t.total, t.currency, locale),
-    paymentUrl, home: `${publicUrl}/plugins/top-up/?lang=${locale}`,
+    status: t.status,
+    statusText: pages.text(locale, `status_${t.status}`),
+    refresh: IN_PROGRESS.has(t.status),
+    phone: maskPhone(t.phone),
+    operator: t.operatorName,
+    amount: formatAmount(t.amount, t.currency, locale),
+    fee: formatAmount(t.fee, t.currency, locale),
+    total: formatAmount(t.total, t.currency, locale),
+    paymentUrl,
+    home: `${publicUrl}/plugins/top-up/?lang=${locale}`,
   };
 }

@@ -59,6 +59,7 @@ export const topUpTables: PluginMigration = {
     });
   },
   async down(db) {
-    for (const table of ['top_up_sandbox_calls', 'top_up_sandbox_operations', 'top_up_number_locks', 'top_ups', 'top_up_settings']) await db.schema.dropTableIfExists(table);
+    for (const table of ['top_up_sandbox_calls', 'top_up_sandbox_operations', 'top_up_number_locks', 'top_ups', 'top_up_settings'])
+      await db.schema.dropTableIfExists(table);
   },
 };

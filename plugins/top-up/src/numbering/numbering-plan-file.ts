@@ -18,8 +18,15 @@ export class NumberingPlanFile {
   async reload(): Promise<NumberingPlan> {
     const csv = await fs.readFile(this.file, 'utf8');
     const metaFile = this.file.replace(/\.csv$/i, '') + '.meta.json';
-    const meta = await fs.readFile(metaFile, 'utf8').then((t) => JSON.parse(t) as Partial<NumberingPlanSource>, () => ({}) as Partial<NumberingPlanSource>);
-    const plan = NumberingPlan.parse(csv, { source: typeof meta.source === 'string' ? meta.source : path.basename(this.file), date: typeof meta.date === 'string' ? meta.date : 'unknown', ...(typeof meta.note === 'string' ? { note: meta.note } : {}) });
+    const meta = await fs.readFile(metaFile, 'utf8').then(
+      (t) => JSON.parse(t) as Partial<NumberingPlanSource>,
+      () => ({}) as Partial<NumberingPlanSource>,
+    );
+    const plan = NumberingPlan.parse(csv, {
+      source: typeof meta.source === 'string' ? meta.source : path.basename(this.file),
+      date: typeof meta.date === 'string' ? meta.date : 'unknown',
+      ...(typeof meta.note === 'string' ? { note: meta.note } : {}),
+    });
     this.current = plan;
     return plan;
   }

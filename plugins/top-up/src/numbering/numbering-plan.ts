@@ -38,13 +38,18 @@ const HEADER = ['АВС/ DEF', 'От', 'До', 'Емкость', 'Операто
  * Parsed from the register's CSV (`;`-separated, the header line as Минцифры publishes it).
  */
 export class NumberingPlan {
-  private constructor(private readonly byDef: ReadonlyMap<string, readonly NumberRange[]>, readonly source: NumberingPlanSource, readonly size: number) {}
+  private constructor(
+    private readonly byDef: ReadonlyMap<string, readonly NumberRange[]>,
+    readonly source: NumberingPlanSource,
+    readonly size: number,
+  ) {}
 
   /** Throws with the line number on any line that is not a valid range, so a bad file never replaces a good plan. */
   static parse(csv: string, source: NumberingPlanSource): NumberingPlan {
     const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
     const header = lines[0]?.split(';').map((c) => c.trim());
-    if (header === undefined || HEADER.some((h, i) => header[i] !== h)) throw new Error(`numbering plan: the first line must be the register's header: ${HEADER.join(';')}`);
+    if (header === undefined || HEADER.some((h, i) => header[i] !== h))
+      throw new Error(`numbering plan: the first line must be the register's header: ${HEADER.join(';')}`);
     const byDef = new Map<string, NumberRange[]>();
     let size = 0;
     lines.slice(1).forEach((line, index) => {
@@ -52,7 +57,15 @@ export class NumberingPlan {
       const cells = line.split(';').map((c) => c.trim());
       const [def, from, to, , operatorName, region, operatorInn] = cells;
       const lineNo = index + 2;
-      if (cells.length < 7 || !/^\d{3}$/.test(def) || !/^\d{7}$/.test(from) || !/^\d{7}$/.test(to) || Number(from) > Number(to) || !/^\d{10}$/.test(operatorInn) || operatorName === '') {
+      if (
+        cells.length < 7 ||
+        !/^\d{3}$/.test(def) ||
+        !/^\d{7}$/.test(from) ||
+        !/^\d{7}$/.test(to) ||
+        Number(from) > Number(to) ||
+        !/^\d{10}$/.test(operatorInn) ||
+        operatorName === ''
+      ) {
         throw new Error(`numbering plan: line ${lineNo} is not a range (DEF;from;to;capacity;operator;region;INN)`);
       }
       const list = byDef.get(def) ?? [];
@@ -62,7 +75,8 @@ export class NumberingPlan {
     });
     for (const [def, list] of byDef) {
       list.sort((a, b) => a.from - b.from);
-      for (let i = 1; i < list.length; i++) if (list[i].from <= list[i - 1].to) throw new Error(`numbering plan: ranges of DEF ${def} overlap at ${String(list[i].from).padStart(7, '0')}`);
+      for (let i = 1; i < list.length; i++)
+        if (list[i].from <= list[i - 1].to) throw new Error(`numbering plan: ranges of DEF ${def} overlap at ${String(list[i].from).padStart(7, '0')}`);
     }
     return new NumberingPlan(byDef, source, size);
   }

@@ -16,7 +16,12 @@ export interface SandboxProviderOptions {
   readonly laterMs: number;
 }
 
-interface OperationRow { reference: string; outcome: string; created_at: number | string; settles_at: number | string }
+interface OperationRow {
+  reference: string;
+  outcome: string;
+  created_at: number | string;
+  settles_at: number | string;
+}
 
 /**
  * A simulated operator with its own books (`top_up_sandbox_operations`, one row per
@@ -27,7 +32,11 @@ interface OperationRow { reference: string; outcome: string; created_at: number 
 export class SandboxTopUpProvider implements TopUpProvider {
   readonly code = 'sandbox';
 
-  constructor(private readonly db: () => Database, private readonly now: () => number, private readonly options: SandboxProviderOptions) {}
+  constructor(
+    private readonly db: () => Database,
+    private readonly now: () => number,
+    private readonly options: SandboxProviderOptions,
+  ) {}
 
   async send(request: TopUpRequest, signal: AbortSignal): Promise<TopUpOutcome> {
     await this.log(request.reference, 'send');
@@ -35,7 +44,14 @@ export class SandboxTopUpProvider implements TopUpProvider {
     const outcome = suffix === SANDBOX_NUMBERS.rejects ? 'rejected' : 'accepted';
     const settlesAt = suffix === SANDBOX_NUMBERS.answersLater ? this.now() + this.options.laterMs : this.now();
     try {
-      await this.db()('top_up_sandbox_operations').insert({ reference: request.reference, phone: request.phone, amount: request.amount, outcome, created_at: this.now(), settles_at: settlesAt });
+      await this.db()('top_up_sandbox_operations').insert({
+        reference: request.reference,
+        phone: request.phone,
+        amount: request.amount,
+        outcome,
+        created_at: this.now(),
+        settles_at: settlesAt,
+      });
     } catch (error) {
       // A repeated reference: the operator answers with the first outcome and credits nothing more.
       if (!isUniqueViolation(error)) throw error;
@@ -54,7 +70,9 @@ export class SandboxTopUpProvider implements TopUpProvider {
     const row = (await this.db()('top_up_sandbox_operations').where({ reference }).first()) as OperationRow | undefined;
     if (row === undefined) return { status: 'not_found' } as const;
     if (Number(row.settles_at) > this.now()) return { status: 'pending' };
-    return row.outcome === 'rejected' ? { status: 'rejected', reason: 'the subscriber account cannot receive payments (sandbox)' } : { status: 'accepted', providerReference: `sbx_${reference}` };
+    return row.outcome === 'rejected'
+      ? { status: 'rejected', reason: 'the subscriber account cannot receive payments (sandbox)' }
+      : { status: 'accepted', providerReference: `sbx_${reference}` };
   }
 
   private async log(reference: string, kind: 'send' | 'inquiry'): Promise<void> {
@@ -66,6 +84,13 @@ export class SandboxTopUpProvider implements TopUpProvider {
 function hold(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); reject(new Error('aborted')); }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new Error('aborted'));
+      },
+      { once: true },
+    );
   });
 }

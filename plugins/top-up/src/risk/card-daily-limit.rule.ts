@@ -26,6 +26,8 @@ export class CardDailyLimitRule implements RiskRule<CardDailyLimitSettings> {
     if (settings === undefined || settings.merchant_id !== input.payment.merchantId) return undefined;
     const earlier = await history.attempts({ kind: 'card', value: input.card.fingerprint }, input.now - DAY_MS, 1000, input.payment.currency);
     const total = earlier.amount + input.payment.amount;
-    return total > settings.daily_limit_per_card ? { score: 100, verdict: 'block', reason: `card's top-ups in 24 h would be ${total}, above the daily limit ${settings.daily_limit_per_card}` } : undefined;
+    return total > settings.daily_limit_per_card
+      ? { score: 100, verdict: 'block', reason: `card's top-ups in 24 h would be ${total}, above the daily limit ${settings.daily_limit_per_card}` }
+      : undefined;
   }
 }

@@ -3,7 +3,10 @@ import { TopUpSettings, topUpSettingsSchema } from './top-up-settings';
 
 /** The one settings row (`top_up_settings.id = 'default'`); undefined until the operator saves settings. */
 export class TopUpSettingsStore {
-  constructor(private readonly db: () => Database, private readonly now: () => number) {}
+  constructor(
+    private readonly db: () => Database,
+    private readonly now: () => number,
+  ) {}
 
   async read(q: Queryable = this.db()): Promise<TopUpSettings | undefined> {
     const row = (await q('top_up_settings').where({ id: 'default' }).first()) as { settings: string } | undefined;

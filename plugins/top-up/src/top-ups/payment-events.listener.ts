@@ -1,6 +1,12 @@
 import { Queryable } from '@tender/core';
 
-interface PaymentEvent { readonly merchantId: string; readonly livemode: boolean; readonly type: string; readonly objectId: string; readonly createdAt: number }
+interface PaymentEvent {
+  readonly merchantId: string;
+  readonly livemode: boolean;
+  readonly type: string;
+  readonly objectId: string;
+  readonly createdAt: number;
+}
 
 /**
  * Moves a top-up on with its payment, in the transaction of the payment's event: a

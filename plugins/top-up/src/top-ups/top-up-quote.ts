@@ -25,7 +25,10 @@ export function quoteTopUp(plan: NumberingPlan, settings: TopUpSettings, rawPhon
   const operator = range === undefined ? undefined : settings.operators[range.operatorInn];
   if (range === undefined || operator === undefined) throw new TenderError('top_up_operator_unknown', { param: 'phone' });
   if (amount < operator.min_amount || amount > operator.max_amount) {
-    throw new TenderError('top_up_amount_out_of_range', { param: 'amount', message: `${operator.name} accepts top-ups from ${operator.min_amount} to ${operator.max_amount} kopecks.` });
+    throw new TenderError('top_up_amount_out_of_range', {
+      param: 'amount',
+      message: `${operator.name} accepts top-ups from ${operator.min_amount} to ${operator.max_amount} kopecks.`,
+    });
   }
   const fee = feeFor(operator, amount);
   if (amount + fee > MAX_AMOUNT) throw new TenderError('amount_invalid', { param: 'amount' });

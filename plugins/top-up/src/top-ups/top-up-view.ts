@@ -19,9 +19,18 @@ export interface TopUpView {
 
 export function topUpView(t: TopUp, publicUrl: string, paymentUrl: string | null): TopUpView {
   return {
-    id: t.id, object: 'top_up', status: t.status, phone: maskPhone(t.phone), operator: t.operatorName,
-    amount: t.amount, fee: t.fee, total: t.total, currency: t.currency, payment_url: paymentUrl,
-    status_url: statusUrl(publicUrl, t.token), created_at: new Date(t.createdAt).toISOString(),
+    id: t.id,
+    object: 'top_up',
+    status: t.status,
+    phone: maskPhone(t.phone),
+    operator: t.operatorName,
+    amount: t.amount,
+    fee: t.fee,
+    total: t.total,
+    currency: t.currency,
+    payment_url: paymentUrl,
+    status_url: statusUrl(publicUrl, t.token),
+    created_at: new Date(t.createdAt).toISOString(),
   };
 }
 

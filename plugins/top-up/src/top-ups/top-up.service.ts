@@ -17,7 +17,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export class TopUpService {
   private readonly perAddress: AttemptRule;
 
-  constructor(private readonly core: CoreServices, private readonly settings: TopUpSettingsStore, private readonly plan: NumberingPlanFile, createsPerAddressPerHour: number) {
+  constructor(
+    private readonly core: CoreServices,
+    private readonly settings: TopUpSettingsStore,
+    private readonly plan: NumberingPlanFile,
+    createsPerAddressPerHour: number,
+  ) {
     this.perAddress = { purpose: 'top_up.create', attempts: createsPerAddressPerHour, windowMs: 3600_000, lockMs: 3600_000, onSuccess: 'keep' };
   }
 
@@ -34,10 +39,25 @@ export class TopUpService {
     const now = this.core.clock.now();
     const id = newId('tu');
     const row = {
-      id, merchant_id: settings.merchant_id, livemode: settings.livemode, token: randomToken(32), phone: quote.phone.e164,
-      operator_inn: quote.operatorInn, operator_name: quote.operator.name, amount: quote.amount, fee: quote.fee, total: quote.total,
-      currency: 'RUB', email: input.email ?? null, locale: input.locale, payment_id: null, status: 'awaiting_payment',
-      attempts: 0, next_attempt_at: now, created_at: now, updated_at: now,
+      id,
+      merchant_id: settings.merchant_id,
+      livemode: settings.livemode,
+      token: randomToken(32),
+      phone: quote.phone.e164,
+      operator_inn: quote.operatorInn,
+      operator_name: quote.operator.name,
+      amount: quote.amount,
+      fee: quote.fee,
+      total: quote.total,
+      currency: 'RUB',
+      email: input.email ?? null,
+      locale: input.locale,
+      payment_id: null,
+      status: 'awaiting_payment',
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+      updated_at: now,
     };
     await inTransaction(db, async (trx) => {
       // Serialises top-ups of one number, so two at once cannot both pass the daily limit.
@@ -46,9 +66,18 @@ export class TopUpService {
       // the loser re-runs (docs/galera.md); on one server the delete blocks the second.
       await trx('top_up_number_locks').where({ phone: row.phone }).delete();
       await trx('top_up_number_locks').insert({ phone: row.phone });
-      const sum = await trx('top_ups').where({ phone: row.phone }).whereIn('status', COUNTED_STATUSES).andWhere('created_at', '>', now - DAY_MS).sum({ total: 'amount' }).first();
-      const already = Number((sum)?.total ?? 0);
-      if (already + quote.amount > settings.daily_limit_per_number) throw new TenderError('top_up_limit_exceeded', { param: 'amount', message: 'This number has reached its daily top-up limit; try a smaller amount or tomorrow.' });
+      const sum = await trx('top_ups')
+        .where({ phone: row.phone })
+        .whereIn('status', COUNTED_STATUSES)
+        .andWhere('created_at', '>', now - DAY_MS)
+        .sum({ total: 'amount' })
+        .first();
+      const already = Number(sum?.total ?? 0);
+      if (already + quote.amount > settings.daily_limit_per_number)
+        throw new TenderError('top_up_limit_exceeded', {
+          param: 'amount',
+          message: 'This number has reached its daily top-up limit; try a smaller amount or tomorrow.',
+        });
       await trx('top_ups').insert(row);
     });
     const allowed = await this.core.attempts.reserve([{ rule: this.perAddress, subject: clientAddressSubject(address) }]);
@@ -58,11 +87,21 @@ export class TopUpService {
     }
     let payment: Payment;
     try {
-      payment = await this.core.payments.create({ merchantId: settings.merchant_id, livemode: settings.livemode }, {
-        amount: quote.total, currency: 'RUB', order_id: id, description: `Mobile top-up ${maskPhone(row.phone)} (${quote.operator.name})`,
-        capture_method: 'automatic', return_url: statusUrl(this.core.config.publicUrl, row.token), metadata: { top_up: id },
-        locale: input.locale, ...(input.email === undefined ? {} : { customer_email: input.email }),
-      }, `top-up-${id}`);
+      payment = await this.core.payments.create(
+        { merchantId: settings.merchant_id, livemode: settings.livemode },
+        {
+          amount: quote.total,
+          currency: 'RUB',
+          order_id: id,
+          description: `Mobile top-up ${maskPhone(row.phone)} (${quote.operator.name})`,
+          capture_method: 'automatic',
+          return_url: statusUrl(this.core.config.publicUrl, row.token),
+          metadata: { top_up: id },
+          locale: input.locale,
+          ...(input.email === undefined ? {} : { customer_email: input.email }),
+        },
+        `top-up-${id}`,
+      );
     } catch (error) {
       // The merchant may not take payments (suspended, not live): the top-up never existed.
       await db('top_ups').where({ id, payment_id: null }).delete();

@@ -37,9 +37,25 @@ export interface TopUp {
 export function topUpFromRow(r: Record<string, unknown>): TopUp {
   const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
   return {
-    id: String(r.id), merchantId: String(r.merchant_id), livemode: Boolean(r.livemode), token: String(r.token), phone: String(r.phone),
-    operatorInn: String(r.operator_inn), operatorName: String(r.operator_name), amount: Number(r.amount), fee: Number(r.fee), total: Number(r.total),
-    currency: String(r.currency), email: text(r.email), locale: String(r.locale), paymentId: text(r.payment_id), status: String(r.status) as TopUpStatus,
-    providerReference: text(r.provider_reference), refundId: text(r.refund_id), failureReason: text(r.failure_reason), attempts: Number(r.attempts), createdAt: Number(r.created_at),
+    id: String(r.id),
+    merchantId: String(r.merchant_id),
+    livemode: Boolean(r.livemode),
+    token: String(r.token),
+    phone: String(r.phone),
+    operatorInn: String(r.operator_inn),
+    operatorName: String(r.operator_name),
+    amount: Number(r.amount),
+    fee: Number(r.fee),
+    total: Number(r.total),
+    currency: String(r.currency),
+    email: text(r.email),
+    locale: String(r.locale),
+    paymentId: text(r.payment_id),
+    status: String(r.status) as TopUpStatus,
+    providerReference: text(r.provider_reference),
+    refundId: text(r.refund_id),
+    failureReason: text(r.failure_reason),
+    attempts: Number(r.attempts),
+    createdAt: Number(r.created_at),
   };
 }

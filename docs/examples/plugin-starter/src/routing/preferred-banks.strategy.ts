@@ -30,7 +30,9 @@ export function preferredBanks(banks: readonly string[]): RoutingStrategyWrapper
       const candidates = decision.candidates
         .map((choice, index) => ({ choice, index, rank: rank(choice) }))
         .sort((a, b) => a.rank - b.rank || a.index - b.index)
-        .map(({ choice, rank: r }) => (r === banks.length ? choice : { connectionId: choice.connectionId, reason: `preferred bank #${r + 1}; ${choice.reason}`.slice(0, MAX_REASON) }));
+        .map(({ choice, rank: r }) =>
+          r === banks.length ? choice : { connectionId: choice.connectionId, reason: `preferred bank #${r + 1}; ${choice.reason}`.slice(0, MAX_REASON) },
+        );
       return { candidates, skipped: decision.skipped };
     },
   };

@@ -35,30 +35,53 @@ export function vouchersScreen(ledger: VoucherLedger, options: StarterOptions): 
 
 async function issueFromForm(ledger: VoucherLedger, options: StarterOptions, submission: ScreenSubmission): Promise<ScreenSubmitResult> {
   const { viewer, form } = submission;
-  const shown = (notice: Notice, status: number): Promise<ScreenSubmitResult> => renderVouchers(ledger, options, submission, notice).then((html) => ({ html, status }));
+  const shown = (notice: Notice, status: number): Promise<ScreenSubmitResult> =>
+    renderVouchers(ledger, options, submission, notice).then((html) => ({ html, status }));
   if (viewer.merchantId === undefined || viewer.role !== 'owner') return shown({ problem: 'Only owners issue vouchers.' }, 403);
   const currency = form.currency ?? '';
   const amount = options.currencies.includes(currency) ? minorUnitsOf(form.amount ?? '', currency) : undefined;
   const parsed = issueSchema(options).safeParse({ amount, currency });
-  if (!parsed.success) return shown({ problem: `Nothing was issued: enter an amount above zero and at most ${formatAmount(options.maxVoucherAmount, currency || options.currencies[0] || 'RUB', viewer.locale)}, in ${options.currencies.join(', ')}.` }, 400);
+  if (!parsed.success)
+    return shown(
+      {
+        problem: `Nothing was issued: enter an amount above zero and at most ${formatAmount(options.maxVoucherAmount, currency || options.currencies[0] || 'RUB', viewer.locale)}, in ${options.currencies.join(', ')}.`,
+      },
+      400,
+    );
   const { voucher, code } = await ledger.issue({ merchantId: viewer.merchantId, livemode: viewer.mode === 'live' }, parsed.data);
   return shown({ issued: { code, amount: formatAmount(voucher.amount, voucher.currency, viewer.locale) } }, 201);
 }
 
-export async function renderVouchers(ledger: VoucherLedger, options: StarterOptions, { viewer, query, csrfToken }: ScreenRequest, notice: Notice): Promise<string> {
+export async function renderVouchers(
+  ledger: VoucherLedger,
+  options: StarterOptions,
+  { viewer, query, csrfToken }: ScreenRequest,
+  notice: Notice,
+): Promise<string> {
   if (viewer.merchantId === undefined) return '<p>Vouchers belong to a merchant.</p>';
   const typed = query.last4 ?? '';
   const last4 = /^[0-9A-Za-z]{4}$/.test(typed) ? typed.toUpperCase() : undefined;
-  const vouchers = await ledger.list({ merchantId: viewer.merchantId, livemode: viewer.mode === 'live' }, { limit: 50, ...(last4 === undefined ? {} : { last4 }) });
+  const vouchers = await ledger.list(
+    { merchantId: viewer.merchantId, livemode: viewer.mode === 'live' },
+    { limit: 50, ...(last4 === undefined ? {} : { last4 }) },
+  );
   const rows = vouchers
-    .map((v) => `<tr><td><code>•••• ${escapeHtml(v.codeLast4)}</code></td><td>${escapeHtml(formatAmount(v.amount, v.currency, viewer.locale))}</td><td>${escapeHtml(formatAmount(v.balance, v.currency, viewer.locale))}</td><td>${escapeHtml(new Date(v.createdAt).toISOString().slice(0, 10))}</td></tr>`)
+    .map(
+      (v) =>
+        `<tr><td><code>•••• ${escapeHtml(v.codeLast4)}</code></td><td>${escapeHtml(formatAmount(v.amount, v.currency, viewer.locale))}</td><td>${escapeHtml(formatAmount(v.balance, v.currency, viewer.locale))}</td><td>${escapeHtml(new Date(v.createdAt).toISOString().slice(0, 10))}</td></tr>`,
+    )
     .join('');
   const filter = typed === '' ? '' : `<p id="voucher-filter">${last4 === undefined ? 'Not a code ending' : 'Ending in'}: <code>${escapeHtml(typed)}</code></p>`;
   const banner =
-    notice === undefined ? '' : 'issued' in notice
-      ? `<p id="voucher-issued" role="status">Issued a voucher of ${escapeHtml(notice.issued.amount)}. Its code, shown only now: <code id="voucher-new-code">${escapeHtml(notice.issued.code)}</code></p>`
-      : `<p id="voucher-problem" role="alert">${escapeHtml(notice.problem)}</p>`;
-  const issueForm = viewer.role !== 'owner' ? '' : `<form method="post" id="voucher-issue-form">
+    notice === undefined
+      ? ''
+      : 'issued' in notice
+        ? `<p id="voucher-issued" role="status">Issued a voucher of ${escapeHtml(notice.issued.amount)}. Its code, shown only now: <code id="voucher-new-code">${escapeHtml(notice.issued.code)}</code></p>`
+        : `<p id="voucher-problem" role="alert">${escapeHtml(notice.problem)}</p>`;
+  const issueForm =
+    viewer.role !== 'owner'
+      ? ''
+      : `<form method="post" id="voucher-issue-form">
 <input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}">
 <label for="voucher-amount">Amount</label> <input id="voucher-amount" name="amount" inputmode="decimal" required maxlength="16">
 <label for="voucher-currency">Currency</label> <select id="voucher-currency" name="currency">${options.currencies.map((c) => `<option>${escapeHtml(c)}</option>`).join('')}</select>

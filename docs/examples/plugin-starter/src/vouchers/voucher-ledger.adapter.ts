@@ -1,5 +1,13 @@
 import {
-  BankAdapter, BankHealth, BankResult, ContractRequirement, FollowUpRequest, InquiryRequest, InquiryResult, InstrumentPaymentRequest, RefundRequest,
+  BankAdapter,
+  BankHealth,
+  BankResult,
+  ContractRequirement,
+  FollowUpRequest,
+  InquiryRequest,
+  InquiryResult,
+  InstrumentPaymentRequest,
+  RefundRequest,
 } from '@tender/core';
 import { VoucherLedger } from './voucher-ledger';
 
@@ -46,7 +54,9 @@ export class VoucherLedgerAdapter implements BankAdapter {
       amount: request.amount,
       currency: request.currency,
     });
-    return answer === 'applied' ? approved(request.reference) : { kind: 'declined', reason: 'insufficient_funds', rawCode: 'V51', message: 'The voucher balance does not cover the amount' };
+    return answer === 'applied'
+      ? approved(request.reference)
+      : { kind: 'declined', reason: 'insufficient_funds', rawCode: 'V51', message: 'The voucher balance does not cover the amount' };
   }
 
   async authorize(): Promise<BankResult> {
@@ -68,7 +78,9 @@ export class VoucherLedgerAdapter implements BankAdapter {
 
   /** The answer to an operation whose outcome the gateway did not learn: it happened if the ledger recorded it. */
   async inquire(request: InquiryRequest): Promise<InquiryResult> {
-    return (await this.ledger.applied(request.reference)) ? approved(request.reference) : { kind: 'not_found', message: 'The voucher ledger has no such operation' };
+    return (await this.ledger.applied(request.reference))
+      ? approved(request.reference)
+      : { kind: 'not_found', message: 'The voucher ledger has no such operation' };
   }
 
   async health(): Promise<BankHealth> {
@@ -82,6 +94,8 @@ export class VoucherLedgerAdapter implements BankAdapter {
   private async settle(reference: string, redeemedAs: string, kind: 'capture' | 'void' | 'refund', giveBack: number): Promise<BankResult> {
     if (giveBack < 0) return { kind: 'declined', reason: 'limit_exceeded', rawCode: 'V61', message: 'More than the redemption took' };
     const answer = await this.ledger.giveBack(reference, redeemedAs, kind, giveBack);
-    return answer === 'applied' ? approved(reference) : { kind: 'declined', reason: 'do_not_honor', rawCode: 'V14', message: 'The voucher ledger has no such redemption' };
+    return answer === 'applied'
+      ? approved(reference)
+      : { kind: 'declined', reason: 'do_not_honor', rawCode: 'V14', message: 'The voucher ledger has no such redemption' };
   }
 }

@@ -124,7 +124,12 @@ export class VoucherLedger {
   async list(owner: VoucherOwner, filter: { readonly last4?: string; readonly limit: number }): Promise<Voucher[]> {
     const query = this.db(VOUCHERS).where({ merchant_id: owner.merchantId, livemode: owner.livemode });
     if (filter.last4 !== undefined) query.andWhere({ code_last4: filter.last4 });
-    const rows = (await query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filter.limit)) as VoucherRow[];
+    const rows = (await query
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(filter.limit)) as VoucherRow[];
     return rows.map(voucherFromRow);
   }
 
@@ -150,7 +155,8 @@ export class VoucherLedger {
   async giveBack(reference: string, redeemedAs: string, kind: Exclude<OperationKind, 'redeem'>, amount: number): Promise<LedgerAnswer> {
     return inTransaction(this.db, async (trx) => {
       if (await this.recorded(trx, reference)) return 'applied';
-      const redemption = (await trx(OPERATIONS).where({ reference: redeemedAs, kind: 'redeem' }).first()) as { voucher_id: string; payment_id: string } | undefined;
+      const redemption = (await trx(OPERATIONS).where({ reference: redeemedAs, kind: 'redeem' }).first()) as
+        { voucher_id: string; payment_id: string } | undefined;
       if (redemption === undefined) return 'refused';
       if (amount > 0) {
         const changed = await trx(VOUCHERS)

@@ -59,7 +59,10 @@ export class VoucherPaymentMethod implements PaymentMethod<VoucherInput> {
       throw new TenderError('parameter_invalid', { param: CODE_PARAM, message: `No voucher of this shop in ${payment.currency} has this code.` });
     }
     if (voucher.balance < payment.amount) {
-      throw new TenderError('amount_too_large', { param: CODE_PARAM, message: voucher.balance === 0 ? 'This voucher has been spent.' : 'The voucher balance does not cover the amount of this payment.' });
+      throw new TenderError('amount_too_large', {
+        param: CODE_PARAM,
+        message: voucher.balance === 0 ? 'This voucher has been spent.' : 'The voucher balance does not cover the amount of this payment.',
+      });
     }
     return {
       bank: { kind: 'fields', fields: { voucher_id: voucher.id, merchant_id: voucher.merchantId } },
