@@ -75,19 +75,17 @@ describe('dashboard: payment search', function () {
     assert.equal(before?.method_type, 'card', 'a card confirm records its method type');
     await t.gateway.db('payments').where({ id }).update({ method_type: 'account' });
     // A plugin's row naming the payment for another merchant does not change anything any more.
-    await t.gateway
-      .db('account_payments')
-      .insert({
-        payment_id: otherPayment,
-        merchant_id: ctx.merchantId,
-        livemode: false,
-        bank_operation_id: 'op_fixture1',
-        payer_id: 'payer_x',
-        account_id: 'acct_x',
-        certificate_serial: '01',
-        authenticated_by: 'fixture',
-        created_at: clock.now(),
-      });
+    await t.gateway.db('account_payments').insert({
+      payment_id: otherPayment,
+      merchant_id: ctx.merchantId,
+      livemode: false,
+      bank_operation_id: 'op_fixture1',
+      payer_id: 'payer_x',
+      account_id: 'acct_x',
+      certificate_serial: '01',
+      authenticated_by: 'fixture',
+      created_at: clock.now(),
+    });
     try {
       assert.deepEqual(await ids({ method: 'account' }), [id]);
       assert.deepEqual(await ids({ method: 'account' }, other), [], "another merchant's search does not see it");

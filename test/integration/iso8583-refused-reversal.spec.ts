@@ -50,21 +50,19 @@ describe('ISO 8583: a refused reversal stays open until the bank approves it', f
     await t.gateway.db('merchants').where({ id: merchant.id }).update({ stage: 'live', live_at: clock.now() });
     const live = await t.gateway.container.resolve(ApiKeyService).issue(t.gateway.db, { merchantId: merchant.id, livemode: true, kind: 'secret' });
     shop = new MerchantClient(t.gateway.app, live.key);
-    await t.gateway.container
-      .resolve(BankConnectionRepository)
-      .create(
-        t.gateway.db,
-        {
-          merchantId: merchant.id,
-          livemode: true,
-          currencies: ['RUB'],
-          bankCode: 'beta',
-          adapterCode: 'iso8583',
-          bankMerchantId: 'BETA-M-1',
-          terminalId: 'TB000001',
-        },
-        clock.now(),
-      );
+    await t.gateway.container.resolve(BankConnectionRepository).create(
+      t.gateway.db,
+      {
+        merchantId: merchant.id,
+        livemode: true,
+        currencies: ['RUB'],
+        bankCode: 'beta',
+        adapterCode: 'iso8583',
+        bankMerchantId: 'BETA-M-1',
+        terminalId: 'TB000001',
+      },
+      clock.now(),
+    );
   });
   after(async () => {
     await t.close();

@@ -56,21 +56,19 @@ describe('ISO 8583: a saved card charged merchant-initiated through the gateway'
     await t.gateway.db('merchants').where({ id: merchant.id }).update({ stage: 'live', live_at: clock.now() });
     const live = await t.gateway.container.resolve(ApiKeyService).issue(t.gateway.db, { merchantId: merchant.id, livemode: true, kind: 'secret' });
     shop = new MerchantClient(t.gateway.app, live.key);
-    await t.gateway.container
-      .resolve(BankConnectionRepository)
-      .create(
-        t.gateway.db,
-        {
-          merchantId: merchant.id,
-          livemode: true,
-          currencies: ['RUB'],
-          bankCode: 'sim',
-          adapterCode: 'iso8583',
-          bankMerchantId: 'SIM-M-1',
-          terminalId: 'TS000001',
-        },
-        clock.now(),
-      );
+    await t.gateway.container.resolve(BankConnectionRepository).create(
+      t.gateway.db,
+      {
+        merchantId: merchant.id,
+        livemode: true,
+        currencies: ['RUB'],
+        bankCode: 'sim',
+        adapterCode: 'iso8583',
+        bankMerchantId: 'SIM-M-1',
+        terminalId: 'TS000001',
+      },
+      clock.now(),
+    );
   });
   after(async () => {
     await t.close();

@@ -34,21 +34,19 @@ describe('a payment method added by a plugin (vouchers)', function () {
     await t.gateway.db('merchants').where({ id: merchant.id }).update({ stage: 'live', live_at: clock.now() });
     const key = await t.gateway.container.resolve(ApiKeyService).issue(t.gateway.db, { merchantId: merchant.id, livemode: true, kind: 'secret' });
     live = new MerchantClient(t.gateway.app, key.key);
-    await t.gateway.container
-      .resolve(BankConnectionRepository)
-      .create(
-        t.gateway.db,
-        {
-          merchantId: merchant.id,
-          livemode: true,
-          currencies: ['RUB'],
-          bankCode: 'vouchers-inc',
-          adapterCode: 'voucherbank',
-          bankMerchantId: 'V-M-1',
-          terminalId: 'VT000001',
-        },
-        clock.now(),
-      );
+    await t.gateway.container.resolve(BankConnectionRepository).create(
+      t.gateway.db,
+      {
+        merchantId: merchant.id,
+        livemode: true,
+        currencies: ['RUB'],
+        bankCode: 'vouchers-inc',
+        adapterCode: 'voucherbank',
+        bankMerchantId: 'V-M-1',
+        terminalId: 'VT000001',
+      },
+      clock.now(),
+    );
   });
   after(() => t.close());
 

@@ -109,22 +109,20 @@ describe('reconciling operations whose outcome is unknown', function () {
     const p = await shop.pay(CARDS.visa, { capture_method: 'manual', amount: 3000 });
     const now = Date.now() - 1000;
     const auth = await t.gateway.db('bank_operations').where({ payment_id: p.id }).first();
-    await t.gateway
-      .db('bank_operations')
-      .insert({
-        id: 'op_crashedcapture0001',
-        payment_id: p.id,
-        merchant_id: auth!.merchant_id,
-        livemode: false,
-        kind: 'capture',
-        adapter_code: 'sandbox',
-        amount: 3000,
-        currency: 'RUB',
-        status: 'pending',
-        tries: 1,
-        created_at: now,
-        updated_at: now,
-      });
+    await t.gateway.db('bank_operations').insert({
+      id: 'op_crashedcapture0001',
+      payment_id: p.id,
+      merchant_id: auth!.merchant_id,
+      livemode: false,
+      kind: 'capture',
+      adapter_code: 'sandbox',
+      amount: 3000,
+      currency: 'RUB',
+      status: 'pending',
+      tries: 1,
+      created_at: now,
+      updated_at: now,
+    });
     await t.gateway.db('payments').where({ id: p.id }).update({ operation_in_progress: 'op_crashedcapture0001', version: 99 });
     await reconciler.run(ANY_AGE);
     const settled = (await shop.get(`/v1/payments/${p.id}`)).body;

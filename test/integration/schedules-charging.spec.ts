@@ -70,19 +70,17 @@ describe('schedules: the charger on one gateway (crash recovery, e-mails, webhoo
       .db('charge_schedules')
       .where({ id })
       .update({ lease_owner: 'chg_dead', lease_until: clock.now() + DAY + 10 * MINUTE });
-    await t.gateway
-      .db('schedule_charges')
-      .insert({
-        id: chargeId,
-        merchant_id: merchantId,
-        livemode: false,
-        schedule_id: id,
-        period_index: 0,
-        attempt: 0,
-        due_at: dueAt,
-        status: 'processing',
-        created_at: dueAt,
-      });
+    await t.gateway.db('schedule_charges').insert({
+      id: chargeId,
+      merchant_id: merchantId,
+      livemode: false,
+      schedule_id: id,
+      period_index: 0,
+      attempt: 0,
+      due_at: dueAt,
+      status: 'processing',
+      created_at: dueAt,
+    });
     clock.advance(DAY);
     return { buyer, id };
   };

@@ -376,20 +376,18 @@ describe('merchant standing on every payment path', function () {
     it('a live link made before this check shows a clear page and creates nothing (its buyers used to get a 500)', async () => {
       const id = `plink_${randomBytes(12).toString('hex')}`;
       const token = randomBytes(24).toString('base64url').replace(/[-_]/g, 'x').slice(0, 32);
-      await t.gateway
-        .db('payment_links')
-        .insert({
-          id,
-          merchant_id: merchantId,
-          livemode: true,
-          amount: 50000,
-          currency: 'RUB',
-          description: 'Made in live mode too early',
-          return_url: null,
-          token,
-          active: true,
-          created_at: clock.now(),
-        });
+      await t.gateway.db('payment_links').insert({
+        id,
+        merchant_id: merchantId,
+        livemode: true,
+        amount: 50000,
+        currency: 'RUB',
+        description: 'Made in live mode too early',
+        return_url: null,
+        token,
+        active: true,
+        created_at: clock.now(),
+      });
       const before = await moneyRows(t.gateway.db);
       assertUnavailable(await request(app()).get(`/pay/link/${token}`));
       // The form token its page would have carried.

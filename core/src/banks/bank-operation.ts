@@ -170,14 +170,12 @@ export class BankOperationRepository {
    * with `action_expired`. False when it was no longer held (a notification won).
    */
   async expireHeld(q: Queryable, op: BankOperation, now: number): Promise<boolean> {
-    const changed = await q('bank_operations')
-      .where({ id: op.id, status: 'action_required' })
-      .update({
-        status: 'failed',
-        failure_code: EXPIRED_ACTION_CODE,
-        failure_message: 'The buyer did not complete the payment before it expired.',
-        updated_at: now,
-      });
+    const changed = await q('bank_operations').where({ id: op.id, status: 'action_required' }).update({
+      status: 'failed',
+      failure_code: EXPIRED_ACTION_CODE,
+      failure_message: 'The buyer did not complete the payment before it expired.',
+      updated_at: now,
+    });
     return changed === 1;
   }
 
