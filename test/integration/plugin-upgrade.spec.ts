@@ -83,6 +83,8 @@ const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 };
 // 042-risk-buckets (a line of its own, so later migrations add theirs beside it).
 ADDED_TABLES.add('risk_key_buckets');
+// 041-shared-state: job leases, shared breaker states and rate counters.
+for (const table of ['job_leases', 'breaker_states', 'rate_counters']) ADDED_TABLES.add(table);
 
 async function oldColumnsOf(db: Database, table: string): Promise<string[]> {
   const added = new Set(ADDED_COLUMNS[table] ?? []);
