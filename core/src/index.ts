@@ -7,6 +7,7 @@ export * from './banks/bank-adapter';
 export { BankRegistry, UnknownBankAdapterError } from './banks/bank-registry';
 export { BANK_ALERT_EVENTS, BankAlert, BankAlertKind, BankAlertSink, BankOperatorAlerts } from './banks/operator-alerts';
 export { Clock, CLOCK, FixedClock, SystemClock } from './clock/clock';
+export { zoneOffset } from './clock/zone-offset';
 export { TenderConfig, loadConfig, ConfigError, DatabaseConfig, DEFAULT_PLUGINS } from './config/config';
 export { PluginSettings, NO_PLUGIN_SETTINGS, DEPRECATED_PLUGIN_VARIABLES } from './config/plugin-settings';
 export { CONFIG, ADMIN_TOKEN } from './config/tokens';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { zoneOffset } from '@tender/core';
 import {
   Cadence,
   addMonths,
@@ -7,7 +8,6 @@ import {
   parseCalendarDate,
   periodDate,
   startOfDay,
-  zoneOffset,
 } from '@tender/plugin-saved-cards/dist/schedules/schedule-calendar';
 
 const d = (text: string) => {

@@ -1,4 +1,5 @@
 import { isTimeZone } from './merchant-time';
+import { zoneOffset } from '../clock/zone-offset';
 
 /**
  * The operator's working calendar, against which the one-business-day connection
@@ -47,31 +48,14 @@ export function businessDaysBetween(from: number, to: number, calendar: Business
 
 /** The local date, weekday and next midnight (as an instant) of `ms` in `timeZone`. */
 function localDay(ms: number, timeZone: string): { date: string; weekday: number; nextMidnight: number } {
-  const offset = offsetOf(ms, timeZone);
+  const offset = zoneOffset(ms, timeZone);
   const wall = ms + offset;
   const dayStartWall = Math.floor(wall / DAY_MS) * DAY_MS;
   const d = new Date(dayStartWall);
   // The next midnight's own offset, so a change of offset that night still ends the day at local midnight.
   const nextWall = dayStartWall + DAY_MS;
-  const nextMidnight = nextWall - offsetOf(nextWall - offset, timeZone);
+  const nextMidnight = nextWall - zoneOffset(nextWall - offset, timeZone);
   return { date: d.toISOString().slice(0, 10), weekday: d.getUTCDay(), nextMidnight: nextMidnight > ms ? nextMidnight : ms + DAY_MS };
-}
-
-/** Milliseconds the zone's wall clock is ahead of UTC at `ms`. */
-function offsetOf(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const n = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
-  return wall - Math.floor(ms / 1000) * 1000;
 }
 
 /**

@@ -4,6 +4,8 @@
  * into instants in one IANA time zone. Pure functions, no clock.
  */
 
+import { zoneOffset } from '@tender/core';
+
 /** The units a schedule repeats in. */
 export const SCHEDULE_INTERVALS = ['day', 'week', 'month', 'year'] as const;
 export type ScheduleInterval = (typeof SCHEDULE_INTERVALS)[number];
@@ -102,23 +104,6 @@ export function periodDate(cadence: Cadence, index: number): CalendarDate {
 export function shortestPeriodDays(interval: ScheduleInterval, intervalCount: number): number {
   const unit = { day: 1, week: 7, month: 28, year: 365 }[interval];
   return unit * intervalCount;
-}
-
-/** The UTC offset of `timeZone` at instant `ms`, in ms (Moscow: +3 h). */
-export function zoneOffset(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return wall - Math.floor(ms / 1000) * 1000;
 }
 
 /**
