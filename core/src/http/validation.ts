@@ -41,9 +41,22 @@ export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown): z
 
 /** An object id from the URL path; a malformed one is a 400 naming `id`, before any lookup. */
 export function parsePathId(prefix: string, value: unknown): string {
-  const result = fields.id(prefix).safeParse(value);
+  const result = pathIdSchema(prefix).safeParse(value);
   if (!result.success) throw new TenderError('parameter_invalid', { param: 'id', message: `The id in the path must start with ${prefix}_.` });
   return result.data;
+}
+
+// Every request with an id in its path parsed with a schema (and a RegExp) built for
+// that one call; the prefixes are a handful of literals, so one schema each is kept.
+const pathIdSchemas = new Map<string, z.ZodString>();
+
+function pathIdSchema(prefix: string): z.ZodString {
+  let schema = pathIdSchemas.get(prefix);
+  if (schema === undefined) {
+    schema = fields.id(prefix);
+    pathIdSchemas.set(prefix, schema);
+  }
+  return schema;
 }
 
 /**
