@@ -99,21 +99,28 @@ describe('benchmark report (no database)', () => {
 
   it('sums self time per function and per package from a CPU profile', () => {
     const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
-    const s = summarise({
+    const profile = {
       nodes: [
         { id: 1, callFrame: frame('(idle)', '') },
         { id: 2, callFrame: frame('toSQL', 'file:///x/node_modules/knex/lib/query/querycompiler.js') },
         { id: 3, callFrame: frame('confirm', 'file:///x/core/dist/payments/payment.service.js') },
+        { id: 4, callFrame: frame('writeBuffer', '') },
       ],
-      samples: [1, 2, 2, 3],
-      timeDeltas: [5000, 1000, 2000, 500],
-    });
+      samples: [1, 2, 2, 3, 4],
+      timeDeltas: [5000, 1000, 2000, 500, 1500],
+    };
+    const s = summarise(profile);
     assert.equal(s.idleMs, 5);
-    assert.equal(s.busyMs, 3.5);
+    assert.equal(s.busyMs, 5);
+    assert.equal(s.socketWriteMs, 1.5);
     assert.deepEqual(s.packages, [
       { name: 'knex', ms: 3 },
+      { name: '(native)', ms: 1.5 },
       { name: 'tender core/payments', ms: 0.5 },
     ]);
+    // --from: samples that end before 6.5 ms (the idle one, the first toSQL one) are left out.
+    const later = summarise(profile, { fromMs: 6.5 });
+    assert.deepEqual([later.idleMs, later.busyMs, later.socketWriteMs], [0, 4, 1.5]);
     assert.equal(packageOf('node:internal/crypto/random', 'randomFillSync'), 'node:internal/crypto');
     assert.equal(packageOf('file:///x/node_modules/@scope/pkg/index.js', 'f'), '@scope/pkg');
   });
