@@ -26,6 +26,7 @@ import * as sharedState041 from './migrations/041-shared-state';
 import * as riskBuckets042 from './migrations/042-risk-buckets';
 import * as leanPath043 from './migrations/043-lean-path';
 import * as latePaymentReturns045 from './migrations/045-late-payment-returns';
+import * as riskPruning049 from './migrations/049-risk-pruning';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -68,6 +69,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['042-risk-buckets', riskBuckets042],
   ['043-lean-path', leanPath043],
   ['045-late-payment-returns', latePaymentReturns045],
+  ['049-risk-pruning', riskPruning049],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -22,6 +22,7 @@ import { OnboardingService } from '../merchants/onboarding.service';
 import { SigningSecretService } from '../merchants/signing-secret.service';
 import { PaymentMethodRegistry } from '../methods/payment-method.registry';
 import { RiskAssessmentRepository } from '../monitoring/risk-assessment.repository';
+import { RiskBucketPruner } from '../monitoring/risk-bucket-pruner';
 import { RiskEngine } from '../monitoring/risk-engine';
 import { RiskKeyLocks } from '../monitoring/risk-key-locks';
 import { RiskOutcomeRecorder } from '../monitoring/risk-outcome-recorder';
@@ -120,6 +121,7 @@ export const CORE_CLASSES = [
   PaymentMethodRegistry,
   // monitoring/
   RiskAssessmentRepository,
+  RiskBucketPruner,
   RiskEngine,
   RiskKeyLocks,
   RiskOutcomeRecorder,

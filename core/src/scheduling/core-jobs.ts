@@ -4,6 +4,7 @@ import { RateCounter } from '../attempts/rate-counter';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { NOTICE_INTERVAL_MS, ScheduledNotices } from '../merchants/onboarding-mail/scheduled-notices';
 import { REVIEW_EXPIRY_INTERVAL_MS } from '../monitoring/register-monitoring';
+import { RiskBucketPruner } from '../monitoring/risk-bucket-pruner';
 import { RiskReviewService } from '../monitoring/risk-review.service';
 import { FormTokenService } from '../pages/form-token.service';
 import { AwaitedPaymentSettler } from '../payments/awaited-payment-settler';
@@ -26,6 +27,8 @@ const HOUR = 3600_000;
  */
 export function coreJobs(container: DependencyContainer, reconcileIntervalMs: number): ScheduledJob[] {
   const later = { runAtStart: false } as const;
+  // One pruner per gateway: it remembers how far it has swept the lock rows.
+  let pruner: RiskBucketPruner | undefined;
   return [
     // Asks banks about operations left unknown: one process, or two would ask twice.
     { name: 'bank reconciler', intervalMs: reconcileIntervalMs, ...later, run: () => container.resolve(BankReconciler).run() },
@@ -40,5 +43,7 @@ export function coreJobs(container: DependencyContainer, reconcileIntervalMs: nu
     { name: 'web session purge', intervalMs: HOUR, ...later, run: () => container.resolve(WebSessionStore).purgeExpired() },
     { name: 'attempt counter purge', intervalMs: HOUR, ...later, run: () => container.resolve(AttemptLimiter).purgeExpired() },
     { name: 'rate counter purge', intervalMs: HOUR, ...later, run: () => container.resolve(RateCounter).purgeExpired() },
+    // Risk history buckets older than the longest window, and the lock rows of keys left without one (small batches).
+    { name: 'risk bucket prune', intervalMs: HOUR, ...later, run: (signal) => (pruner ??= container.resolve(RiskBucketPruner)).run(signal) },
   ];
 }
