@@ -2,13 +2,17 @@ import assert from 'node:assert/strict';
 import { RateCounter } from '@tender/core/dist/attempts/rate-counter';
 import { JobLeases } from '@tender/core/dist/scheduling/job-leases';
 import { SharedBreakers } from '@tender/core/dist/routing/shared-breakers';
-import { ConnectionHealth } from '@tender/core';
+import { BREAKER, ConnectionHealth, FixedClock } from '@tender/core';
+import { LOGGER, Logger } from '@tender/core/dist/logging/logger';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 
 /**
  * The database-held pieces of shared state under concurrent use on one pool (the
- * two-process behaviour is in shared-state-processes.spec): limits are never exceeded,
- * a lease has one holder, a breaker transition made by "another process" is adopted.
+ * two-process behaviour is in shared-state-processes.spec and shared-breaker-probe.spec):
+ * limits are never exceeded, a lease has one holder, a breaker transition made by
+ * "another process" is adopted, a half-open breaker's probe has one claimant. The
+ * "processes" of the probe tests are ConnectionHealth + SharedBreakers pairs on one
+ * pool, each with its own controlled clock (BREAKER.openMs is 30 s).
  */
 describe('shared state: rate counters, job leases and breaker rows under concurrency', function () {
   let t: TestGateway;
@@ -65,5 +69,60 @@ describe('shared state: rate counters, job leases and breaker rows under concurr
     await t.gateway.db('breaker_states').where({ connection_id: 'bcn_elsewhere' }).update({ state: 'closed', version: 2, updated_at: Date.now() });
     await shared.refresh();
     assert.equal(health.state('bcn_elsewhere'), 'closed');
+  });
+
+  const processes = (start: number) => {
+    const logger = t.gateway.container.resolve<Logger>(LOGGER);
+    return [0, 1].map(() => {
+      const clock = new FixedClock(start);
+      const health = new ConnectionHealth(clock);
+      return { clock, health, shared: new SharedBreakers(t.gateway.db, logger, health) };
+    });
+  };
+  const openRow = async (id: string, openedAt: number) =>
+    t.gateway.db('breaker_states').insert({ connection_id: id, state: 'open', opened_at: openedAt, probing_since: null, version: 1, updated_at: Date.now() });
+
+  it("gives a half-open breaker's probe to one process, and to another only once the probe has had BREAKER.openMs to answer", async () => {
+    const start = Date.now();
+    const procs = processes(start);
+    await openRow('bcn_probe_dies', start);
+    for (const p of procs) await p.shared.refresh();
+    for (const p of procs) p.clock.advance(BREAKER.openMs);
+    const admitted = await Promise.all(procs.map((p) => p.health.admit('bcn_probe_dies')));
+    assert.deepEqual([...admitted].sort(), ['probe', 'skip'], 'one claim wins');
+    const prober = procs[admitted.indexOf('probe')];
+    const other = procs[admitted.indexOf('skip')];
+    // The prober's process dies: its probe never answers.
+    other.clock.advance(BREAKER.openMs - 1);
+    assert.equal(await other.health.admit('bcn_probe_dies'), 'skip', 'the probe may still answer');
+    other.clock.advance(1);
+    assert.equal(await other.health.admit('bcn_probe_dies'), 'probe', 'taken over');
+    other.health.record('bcn_probe_dies', 'healthy', 10);
+    await other.shared.flush();
+    const row = (await t.gateway.db('breaker_states').where({ connection_id: 'bcn_probe_dies' }).first()) as
+      { state: string; probing_since: unknown } | undefined;
+    assert.equal(row?.state, 'closed');
+    assert.equal(row?.probing_since, null);
+    await prober.shared.refresh();
+    assert.equal(prober.health.state('bcn_probe_dies'), 'closed', "the taken-over probe's answer closes it everywhere");
+  });
+
+  it('gives the probe back when its answer says nothing about the connection, so another process probes next', async () => {
+    const start = Date.now();
+    const [first, second] = processes(start);
+    await openRow('bcn_probe_ignored', start);
+    for (const p of [first, second]) {
+      await p.shared.refresh();
+      p.clock.advance(BREAKER.openMs);
+    }
+    assert.equal(await first.health.admit('bcn_probe_ignored'), 'probe');
+    first.health.record('bcn_probe_ignored', 'ignored', 10);
+    await first.shared.flush();
+    assert.equal(await second.health.admit('bcn_probe_ignored'), 'probe');
+    second.health.record('bcn_probe_ignored', 'failure', 10);
+    await second.shared.flush();
+    await first.shared.refresh();
+    assert.equal(first.health.state('bcn_probe_ignored'), 'open', 'the failed probe reopened it for both');
+    assert.equal(await first.health.admit('bcn_probe_ignored'), 'skip');
   });
 });

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Database, TRANSACTION_ATTEMPTS, TenderError, createDatabase, inTransaction } from '@tender/core';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 
@@ -87,5 +90,61 @@ describe('transaction retry after a deadlock', function () {
       (error: unknown) => error instanceof TenderError && error.code === 'write_conflict' && error.status === 503,
     );
     assert.equal(runs, TRANSACTION_ATTEMPTS);
+  });
+});
+
+/**
+ * SQLite, two connections on one file (as two processes would hold): transactions
+ * begin with BEGIN IMMEDIATE, so the second waits for the first's write lock; when the
+ * lock outlasts busy_timeout (shortened here to 100 ms), the second gets SQLITE_BUSY
+ * before it wrote anything and inTransaction runs it again once the first committed.
+ */
+describe('SQLite: a transaction that finds the write lock taken', function () {
+  let dir = '';
+  let one: Database;
+  let two: Database;
+
+  before(function () {
+    if ((process.env.TEST_DATABASE_URL ?? '').startsWith('mysql')) this.skip();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-busy-'));
+    const config = { client: 'sqlite', filename: path.join(dir, 'busy.sqlite'), embeddedDefault: false } as const;
+    one = createDatabase(config);
+    two = createDatabase(config);
+  });
+  after(async () => {
+    await one?.destroy();
+    await two?.destroy();
+    if (dir !== '') fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is run again after the lock is freed, so both writes land exactly once', async () => {
+    await one.schema.createTable('busy_rows', (t) => {
+      t.string('id').primary();
+      t.integer('n').notNullable();
+    });
+    await one('busy_rows').insert({ id: 'a', n: 0 });
+    await two.raw('PRAGMA busy_timeout = 100');
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked: () => void = () => undefined;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const first = one.transaction(async (trx) => {
+      await trx('busy_rows').where({ id: 'a' }).increment('n', 1);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const refused: string[] = [];
+    two.on('query-error', (error: { code?: string }) => {
+      refused.push(error.code ?? '');
+      release();
+    });
+    await inTransaction(two, async (trx) => {
+      await trx('busy_rows').where({ id: 'a' }).increment('n', 10);
+    });
+    await first;
+    assert.ok(refused.length >= 1 && refused.every((code) => code.startsWith('SQLITE_BUSY')), `refused with ${refused.join(', ')}`);
+    // 11: the refused attempt wrote nothing (knex still calls the work with a finished transaction, whose queries fail unsent).
+    assert.equal(Number((await one('busy_rows').where({ id: 'a' }).first())?.n), 11);
   });
 });

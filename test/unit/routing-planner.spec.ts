@@ -118,25 +118,25 @@ describe('routing rules (no database)', () => {
 });
 
 describe('circuit breaker (no database, controlled clock)', () => {
-  it('opens on a high error rate, skips while open, lets one probe through after the pause, and closes on its success', () => {
+  it('opens on a high error rate, skips while open, lets one probe through after the pause, and closes on its success', async () => {
     const clock = new FixedClock(1_000_000);
     const health = new ConnectionHealth(clock);
     for (let i = 0; i < BREAKER.minimumCalls - 1; i++) health.record('bcn_a', false, 10);
-    assert.equal(health.admit('bcn_a'), 'use');
+    assert.equal(await health.admit('bcn_a'), 'use');
     health.record('bcn_a', false, 10);
     assert.equal(health.state('bcn_a'), 'open');
-    assert.equal(health.admit('bcn_a'), 'skip');
+    assert.equal(await health.admit('bcn_a'), 'skip');
     clock.advance(BREAKER.openMs);
     assert.equal(health.state('bcn_a'), 'half_open');
-    assert.equal(health.admit('bcn_a'), 'probe');
-    assert.equal(health.admit('bcn_a'), 'skip', 'only one probe at a time');
+    assert.equal(await health.admit('bcn_a'), 'probe');
+    assert.equal(await health.admit('bcn_a'), 'skip', 'only one probe at a time');
     health.record('bcn_a', false, 10);
     assert.equal(health.state('bcn_a'), 'open', 'a failed probe reopens');
     clock.advance(BREAKER.openMs);
-    assert.equal(health.admit('bcn_a'), 'probe');
+    assert.equal(await health.admit('bcn_a'), 'probe');
     health.record('bcn_a', true, 10);
     assert.equal(health.state('bcn_a'), 'closed');
-    assert.equal(health.admit('bcn_a'), 'use');
+    assert.equal(await health.admit('bcn_a'), 'use');
     assert.equal(health.view('bcn_a').errorRate, 0);
   });
 
@@ -159,18 +159,18 @@ describe('circuit breaker (no database, controlled clock)', () => {
     assert.equal(four.state('bcn_f'), 'closed');
   });
 
-  it("lets another payment probe when the probe's answer says nothing, or when the probe never reports back", () => {
+  it("lets another payment probe when the probe's answer says nothing, or when the probe never reports back", async () => {
     const clock = new FixedClock(1_000_000);
     const health = new ConnectionHealth(clock);
     for (let i = 0; i < BREAKER.minimumCalls; i++) health.record('bcn_p', 'failure', 10);
     clock.advance(BREAKER.openMs);
-    assert.equal(health.admit('bcn_p'), 'probe');
+    assert.equal(await health.admit('bcn_p'), 'probe');
     health.record('bcn_p', 'ignored', 10);
     assert.equal(health.state('bcn_p'), 'half_open');
-    assert.equal(health.admit('bcn_p'), 'probe', 'an issuer-side failure neither closes nor reopens: the next payment probes');
-    assert.equal(health.admit('bcn_p'), 'skip');
+    assert.equal(await health.admit('bcn_p'), 'probe', 'an issuer-side failure neither closes nor reopens: the next payment probes');
+    assert.equal(await health.admit('bcn_p'), 'skip');
     clock.advance(BREAKER.openMs);
-    assert.equal(health.admit('bcn_p'), 'probe', 'a probe lost with its process is replaced');
+    assert.equal(await health.admit('bcn_p'), 'probe', 'a probe lost with its process is replaced');
     health.record('bcn_p', 'healthy', 10);
     assert.equal(health.state('bcn_p'), 'closed');
   });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { DatabaseConfig } from '../config/config';
+import { beginImmediately } from './sqlite-client';
 
 /** Injection token of the knex instance every repository uses. */
 export const DATABASE = Symbol('Database');
@@ -17,7 +18,12 @@ export type Queryable = Knex | Knex.Transaction;
  *
  * SQLite gets one connection: better-sqlite3 is synchronous, and one writer with
  * transactions taking turns is exactly SQLite's model; WAL keeps readers from
- * blocking on it within that process.
+ * blocking on it within that process. Several processes on one file take turns too:
+ * transactions begin with `BEGIN IMMEDIATE` (beginImmediately) and wait up to
+ * `busy_timeout` for the write lock, instead of failing with "database is locked" when
+ * a deferred transaction cannot upgrade to a writer. The wait blocks that process's
+ * event loop (better-sqlite3 is synchronous), which one short transaction at a time keeps
+ * brief.
  *
  * @example
  * ```ts
@@ -27,22 +33,24 @@ export type Queryable = Knex | Knex.Transaction;
 export function createDatabase(config: DatabaseConfig, options: { poolMax?: number } = {}): Database {
   if (config.client === 'sqlite') {
     fs.mkdirSync(path.dirname(config.filename), { recursive: true });
-    return knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: config.filename },
-      useNullAsDefault: true,
-      pool: {
-        min: 1,
-        max: 1,
-        afterCreate: (conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
-          conn.pragma('journal_mode = WAL');
-          conn.pragma('foreign_keys = ON');
-          conn.pragma('busy_timeout = 5000');
-          conn.pragma('synchronous = NORMAL');
-          done(null, conn);
+    return beginImmediately(
+      knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: config.filename },
+        useNullAsDefault: true,
+        pool: {
+          min: 1,
+          max: 1,
+          afterCreate: (conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
+            conn.pragma('journal_mode = WAL');
+            conn.pragma('foreign_keys = ON');
+            conn.pragma('busy_timeout = 5000');
+            conn.pragma('synchronous = NORMAL');
+            done(null, conn);
+          },
         },
-      },
-    });
+      }),
+    );
   }
   const url = new URL(config.url);
   return knexFactory({

@@ -13,23 +13,33 @@ export const TRANSACTION_ATTEMPTS = 10;
 const CONFLICT_ERRNOS = new Set([1213, 1205]);
 /** Galera's wording for a brute-force abort, whatever errno the driver surfaced it with. */
 const WSREP_CONFLICT = /WSREP detected deadlock\/conflict|Deadlock found when trying to get lock/i;
+/**
+ * SQLite's "database is locked" (SQLITE_BUSY and its extended codes): another process
+ * held the file's write lock past `busy_timeout`. Transactions begin with `BEGIN
+ * IMMEDIATE` (sqlite-client.ts), so the lock is refused at BEGIN, before anything was
+ * written, and the transaction rolls back whole.
+ */
+const SQLITE_BUSY = /^SQLITE_BUSY/;
 
 /**
  * True when the database rolled the whole transaction back because it lost a race
- * to another transaction: nothing of it was written, so running it again from the
+ * to another transaction (on SQLite: another process held the write lock too long):
+ * nothing of it was written, so running it again from the
  * start is safe. A lost connection or an error at an unknown point is NOT such an
  * error (the COMMIT may have happened), and is never retried here.
  *
  * @example
  * ```ts
  * isTransactionConflict({ errno: 1213, message: 'Deadlock found when trying to get lock' }); // true
+ * isTransactionConflict({ code: 'SQLITE_BUSY', message: 'database is locked' }); // true
  * isTransactionConflict({ errno: 1062 }); // false: a unique violation is an answer, not a race
  * ```
  */
 export function isTransactionConflict(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { errno, message } = error as { errno?: unknown; message?: unknown };
+  const { errno, message, code } = error as { errno?: unknown; message?: unknown; code?: unknown };
   if (typeof errno === 'number' && CONFLICT_ERRNOS.has(errno)) return true;
+  if (typeof code === 'string' && SQLITE_BUSY.test(code)) return true;
   return typeof message === 'string' && WSREP_CONFLICT.test(message);
 }
 

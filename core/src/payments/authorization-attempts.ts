@@ -84,7 +84,7 @@ export class AuthorizationAttempts {
   private async tryOne(candidate: RouteCandidate, op: BankOperation, request: AuthorizationBase): Promise<{ answer: BankResult; skipped: boolean }> {
     // Health is tracked for contracted connections only; the sandbox is never "sick".
     const id = candidate.connectionId;
-    if (id !== undefined && this.health.admit(id) === 'skip') {
+    if (id !== undefined && (await this.health.admit(id)) === 'skip') {
       return {
         skipped: true,
         answer: { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: "Skipped: the connection's circuit breaker is open." },

@@ -31,6 +31,21 @@ export interface BreakerTransition {
   readonly fromVersion: number;
 }
 
+/** What `admit` decides for one payment: use the connection, use it as the half-open breaker's probe, or skip it. */
+export type Admission = 'use' | 'probe' | 'skip';
+
+/**
+ * Claims the probe of a half-open breaker for this process across all processes
+ * (SharedBreakers: one conditional UPDATE of `breaker_states`), and gives it back when
+ * the probe's answer said nothing about the connection. `claim` resolves true when
+ * this process won the probe; false when another process holds it, or the breaker
+ * changed elsewhere (then the change has been adopted already).
+ */
+export interface ProbeClaims {
+  claim(connectionId: string, known: { readonly version: number; readonly openedAt: number }, now: number): Promise<boolean>;
+  release(connectionId: string, version: number, claimedAt: number): void;
+}
+
 /**
  * Breaker settings: a window of recent calls, how many it needs before it may open,
  * the error rate that opens it, and how long it stays open. Ten calls, not five: a
@@ -85,12 +100,15 @@ export function breakerOutcome(result: BankResult): BreakerOutcome {
  * breaker's state is shared: every transition goes to `transitions` (SharedBreakers
  * writes it to the database) and a transition made by another process arrives through
  * `adopt`, so a breaker opened in one process is open in all of them within the
- * refresh interval, and a probe's success closes it everywhere. The payment path
- * itself reads only this memory: no statement is added to a payment.
+ * refresh interval, and a probe's success closes it everywhere. The probe itself is
+ * claimed through `ProbeClaims` (one conditional UPDATE), so of N processes one probes
+ * the bank and the others keep skipping it until the probe's answer is shared. The
+ * payment path otherwise reads only this memory: a closed or open breaker adds no
+ * statement to a payment; the claim is one statement, once per half-open period.
  *
  * @example
  * ```ts
- * if (health.admit('bcn_1') !== 'skip') { const r = await call(); health.record('bcn_1', breakerOutcome(r), 120); }
+ * if ((await health.admit('bcn_1')) !== 'skip') { const r = await call(); health.record('bcn_1', breakerOutcome(r), 120); }
  * ```
  */
 @injectable()
@@ -98,12 +116,19 @@ export class ConnectionHealth {
   private readonly entries = new Map<string, Entry>();
   /** Told of every transition this process makes (set by SharedBreakers); none in a lone unit. */
   private sink: ((transition: BreakerTransition) => void) | undefined;
+  /** Where probes are claimed across processes (set by SharedBreakers); in a lone unit the probe is this process's alone. */
+  private probes: ProbeClaims | undefined;
 
   constructor(@inject(CLOCK) private readonly clock: Clock) {}
 
   /** Where this process's transitions go (SharedBreakers: the database). */
   shareTransitions(sink: (transition: BreakerTransition) => void): void {
     this.sink = sink;
+  }
+
+  /** Where a half-open breaker's probe is claimed (SharedBreakers: the database). */
+  shareProbes(probes: ProbeClaims): void {
+    this.probes = probes;
   }
 
   /**
@@ -127,17 +152,25 @@ export class ConnectionHealth {
     e.openedAt = shared.openedAt;
   }
 
-  /** Whether a payment may use the connection now: normally, as the probe of an open breaker, or not at all. */
-  admit(connectionId: string): 'use' | 'probe' | 'skip' {
+  /**
+   * Whether a payment may use the connection now: normally, as the probe of a
+   * half-open breaker, or not at all. Only the probe waits on the database (its claim);
+   * a closed or open breaker is answered from memory.
+   */
+  async admit(connectionId: string): Promise<Admission> {
     const e = this.entries.get(connectionId);
     if (e === undefined || e.state === 'closed') return 'use';
     const now = this.clock.now();
     if (e.state === 'open' && now - e.openedAt >= BREAKER.openMs) e.state = 'half_open';
-    if (e.state === 'half_open' && (e.probingSince === undefined || now - e.probingSince >= BREAKER.openMs)) {
-      e.probingSince = now;
-      return 'probe';
-    }
-    return 'skip';
+    if (e.state !== 'half_open' || (e.probingSince !== undefined && now - e.probingSince < BREAKER.openMs)) return 'skip';
+    // Set before the claim: other payments of this process skip meanwhile, and after a
+    // lost claim this process asks again only once a probe elsewhere may have died.
+    e.probingSince = now;
+    if (this.probes === undefined) return 'probe';
+    const won = await this.probes.claim(connectionId, { version: e.version, openedAt: e.openedAt }, now);
+    if (won) return 'probe';
+    // Lost: another process probes, or the breaker changed elsewhere (adopted by the claim; closed means usable).
+    return this.entries.get(connectionId)?.state === 'closed' ? 'use' : 'skip';
   }
 
   /** Peeks without claiming the probe (for ordering and for views). */
@@ -155,8 +188,13 @@ export class ConnectionHealth {
     const ok = verdict === 'healthy';
     if (e.state !== 'closed') {
       // Only the probe's answer decides; anything else still in flight is ignored.
+      const claimedAt = e.probingSince;
       e.probingSince = undefined;
-      if (verdict === 'ignored') return;
+      if (verdict === 'ignored') {
+        // The answer said nothing about the connection: give the claim back so the next payment of any process probes.
+        if (claimedAt !== undefined) this.probes?.release(connectionId, e.version, claimedAt);
+        return;
+      }
       if (ok) {
         e.state = 'closed';
         e.outcomes = [{ ok, latencyMs }];

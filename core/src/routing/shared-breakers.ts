@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { DATABASE, Database, isUniqueViolation } from '../db/database';
 import { LOGGER, Logger } from '../logging/logger';
-import { BreakerTransition, ConnectionHealth } from './connection-health';
+import { BREAKER, BreakerTransition, ConnectionHealth } from './connection-health';
 
 /** How often each process reads the breakers other processes changed (the most a breaker opened elsewhere is not yet seen here). */
 export const BREAKER_REFRESH_MS = 1000;
@@ -25,6 +25,14 @@ interface BreakerRow {
  *
  * When two processes make a transition at once, the first write wins and the other
  * takes the winner's state: no row lock is waited on (Galera-safe).
+ *
+ * The probe of a half-open breaker is claimed here too: a conditional UPDATE that sets
+ * `probing_since` on the row of the open breaker's version when no probe is in flight
+ * (or the one in flight is older than BREAKER.openMs: its process died). One process
+ * wins; the others skip the bank until the probe's answer, a transition that clears
+ * `probing_since`, reaches them. The claim costs one statement (two when lost), once per
+ * process and half-open period; on Galera two claims on two nodes conflict at commit
+ * and the loser's autocommit UPDATE fails, which counts as a lost claim.
  *
  * @example
  * ```ts
@@ -51,6 +59,44 @@ export class SharedBreakers {
           this.logger.warn({ connection: t.connectionId, error: error instanceof Error ? error.message : String(error) }, 'breaker transition not shared'),
         );
     });
+    health.shareProbes({
+      claim: (connectionId, known, now) => this.claimProbe(connectionId, known.version, now),
+      release: (connectionId, version, claimedAt) => {
+        this.writes = this.writes
+          .then(async () => {
+            await this.db('breaker_states').where({ connection_id: connectionId, version, probing_since: claimedAt }).update({ probing_since: null });
+          })
+          .catch((error: unknown) =>
+            this.logger.warn({ connection: connectionId, error: error instanceof Error ? error.message : String(error) }, 'breaker probe not released'),
+          );
+      },
+    });
+  }
+
+  /**
+   * Claims the probe of the breaker at `version` for this process: true when this
+   * process is to probe. False when another process probes (or the claim failed: the
+   * bank is better left alone than probed twice), or when the breaker moved on
+   * elsewhere, which is adopted here before returning.
+   */
+  private async claimProbe(connectionId: string, version: number, now: number): Promise<boolean> {
+    try {
+      // This process's own transition (the version claimed on) is written first.
+      await this.writes;
+      const claimed = await this.db('breaker_states')
+        .where({ connection_id: connectionId, version, state: 'open' })
+        .where((q) => q.whereNull('probing_since').orWhere('probing_since', '<=', now - BREAKER.openMs))
+        .update({ probing_since: now });
+      if (claimed === 1) return true;
+      const row = (await this.db('breaker_states').where({ connection_id: connectionId }).first()) as BreakerRow | undefined;
+      // No row: this breaker was never shared (its write failed), so its probe is this process's alone.
+      if (row === undefined) return true;
+      this.adopt(row);
+      return false;
+    } catch (error) {
+      this.logger.warn({ connection: connectionId, error: error instanceof Error ? error.message : String(error) }, 'breaker probe not claimed');
+      return false;
+    }
   }
 
   /** Reads breakers changed by any process since the last refresh; returns how many rows it read. */

@@ -1,7 +1,7 @@
 import { RequestHandler, Router } from 'express';
 import { DependencyContainer } from 'tsyringe';
-import { TenderError } from '../../errors/tender-error';
 import { RateCounter } from '../../attempts/rate-counter';
+import { rateLimitHandler } from '../../attempts/rate-limit-handler';
 import { clientAddressSubject } from '../../attempts/client-address';
 import { createMerchantSchema } from '../../merchants/merchant.service';
 import { OnboardingService } from '../../merchants/onboarding.service';
@@ -16,17 +16,12 @@ export const APPLICATION_RATE_LIMIT = { windowMs: 3600_000, limit: 20 } as const
  * gets one allowance, not one per process. Both endpoints count together per address.
  */
 export function applicationRateLimit(container: DependencyContainer): RequestHandler {
-  const counter = container.resolve(RateCounter);
-  return (req, res, next) => {
-    counter.hit({ name: 'signup_address', ...APPLICATION_RATE_LIMIT }, clientAddressSubject(req.ip)).then((allowed) => {
-      if (allowed) {
-        next();
-        return;
-      }
-      res.setHeader('Retry-After', String(Math.ceil(APPLICATION_RATE_LIMIT.windowMs / 1000)));
-      next(new TenderError('rate_limited', { message: 'Too many applications from this address; retry in an hour.' }));
-    }, next);
-  };
+  return rateLimitHandler(
+    container.resolve(RateCounter),
+    { name: 'signup_address', ...APPLICATION_RATE_LIMIT },
+    (req) => clientAddressSubject(req.ip),
+    'Too many applications from this address; retry in an hour.',
+  );
 }
 
 /**
