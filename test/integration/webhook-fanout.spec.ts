@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { EventOutbox } from '@tender/core';
 import { WebhookFanout } from '@tender/core/dist/notifications/webhooks/webhook-fanout';
+import { WebhookDeliveryQueue } from '@tender/core/dist/notifications/webhooks/webhook-delivery-queue';
+import { WebhookDispatcher } from '@tender/core/dist/notifications/webhooks/webhook-dispatcher';
+import { eventView } from '@tender/core/dist/notifications/events/event-view';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { MerchantClient } from '../support/merchant-client';
 import { FAST_WEBHOOKS, WebhookReceiver } from '../support/webhook-receiver';
@@ -15,7 +19,7 @@ describe('webhooks: deliveries are made from events at dispatch time (WebhookFan
   let t: TestGateway;
   let shop: MerchantClient;
   let merchantId: string;
-  // Registration checks the URL; nothing is sent to it here (no dispatcher runs).
+  // Registration checks the URL; only the last test sends to it (by runOnce: no background dispatcher runs).
   const receiver = new WebhookReceiver();
 
   before(async () => receiver.start());
@@ -95,5 +99,65 @@ describe('webhooks: deliveries are made from events at dispatch time (WebhookFan
     await t.gateway.container.resolve(WebhookFanout).run(Date.now());
     assert.equal((await t.gateway.db('webhook_deliveries').whereIn('event_id', ids)).length, 0);
     assert.equal((await t.gateway.db('webhook_deliveries').whereIn('event_id', later)).length, 2, 'the late endpoint gets the events after it');
+  });
+
+  /** An endpoint for every event; its signing secret. The pause puts the events after its creation. */
+  async function endpoint(): Promise<string> {
+    const created = await shop.post('/v1/webhook_endpoints', { url: receiver.url('/hook'), events: ['*'] }).expect(201);
+    await new Promise((r) => setTimeout(r, 5));
+    return String((created.body as { secret: string }).secret);
+  }
+
+  it('inserts up to the limit already leased to the caller, the rest due; a queue claim takes only the rest', async () => {
+    await endpoint();
+    await record(10);
+    const queue = t.gateway.container.resolve(WebhookDeliveryQueue);
+    const batch = await queue.claimBatch({ now: Date.now(), limit: 4, leaseMs: 600_000 });
+    assert.equal(batch.fresh.length, 4, 'four claimed by the fan-out');
+    assert.equal(batch.due.length, 0, 'the limit is reached: no queue claim');
+    for (const f of batch.fresh) {
+      assert.equal(f.delivery.attempt, 1);
+      assert.equal(String(f.event.id), f.delivery.eventId, 'the event row comes along');
+      assert.equal(String(f.endpoint.id), f.delivery.endpointId, 'the endpoint row comes along');
+    }
+    const rows: Array<{ id: string; status: string; attempt_count: number; lease_token: string | null }> = await t.gateway
+      .db('webhook_deliveries')
+      .where({ merchant_id: merchantId, livemode: false });
+    assert.equal(rows.length, 10);
+    const fresh = new Set(batch.fresh.map((f) => f.delivery.id));
+    for (const r of rows) {
+      assert.equal(r.status, 'pending');
+      assert.equal(Number(r.attempt_count), fresh.has(r.id) ? 1 : 0);
+      assert.equal(r.lease_token !== null, fresh.has(r.id), 'only the fresh ones carry a lease');
+    }
+    const rest = await queue.claim({ now: Date.now(), limit: 50, leaseMs: 600_000 });
+    assert.equal(rest.length, 6, 'the leased four are not due');
+    assert.ok(rest.every((d) => !fresh.has(d.id)));
+  });
+
+  it('delivers fresh deliveries once each, signed, and records them delivered', async () => {
+    const secret = await endpoint();
+    const ids = await record(40);
+    const dispatcher = t.gateway.container.resolve(WebhookDispatcher);
+    let sent = 0;
+    for (let i = 0; i < 10 && sent < 40; i++) sent += await dispatcher.runOnce();
+    assert.equal(sent, 40);
+    const rows: Array<{ status: string; attempt_count: number }> = await t.gateway.db('webhook_deliveries').whereIn('event_id', ids);
+    assert.deepEqual(
+      rows.map((r) => `${r.status}/${Number(r.attempt_count)}`),
+      ids.map(() => 'delivered/1'),
+    );
+    assert.deepEqual([...new Set(receiver.acknowledged())].sort(), [...ids].sort());
+    assert.equal(receiver.acknowledged().length, 40, 'no event twice');
+    // The body is the event as the API shows it, byte for byte, and the signature covers it.
+    const events: Array<Record<string, unknown>> = await t.gateway.db('events').whereIn('id', ids);
+    for (const hook of receiver.received.filter((h) => ids.includes(h.eventId))) {
+      const row = events.find((e) => e.id === hook.eventId);
+      assert.ok(row !== undefined);
+      assert.equal(hook.body, JSON.stringify(eventView(row)));
+      const [t0, v1] = String(hook.headers['tender-signature']).split(',');
+      const at = t0.slice('t='.length);
+      assert.equal(v1, `v1=${createHmac('sha256', secret).update(`${at}.${hook.body}`).digest('hex')}`);
+    }
   });
 });

@@ -222,4 +222,50 @@ describe('security: the outbound HTTP client', function () {
       );
     }
   });
+
+  it('keeps webhook connections for reuse, apart by access; every other purpose has a connection of its own', async () => {
+    const connections: string[] = [];
+    const server = http.createServer((req, res) => res.end(req.url ?? ''));
+    server.on('connection', (socket) => connections.push(String(socket.remotePort)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const url = (p: string): string => `http://127.0.0.1:${(server.address() as AddressInfo).port}${p}`;
+    const client = OutboundHttpClient.create(config());
+    try {
+      for (const p of ['/w1', '/w2', '/w3'])
+        assert.equal((await client.request({ purpose: 'webhook', livemode: false, url: url(p), method: 'POST', body: '{}' })).status, 200);
+      assert.equal(connections.length, 1, 'three webhooks, one connection');
+      for (const p of ['/a1', '/a2']) await client.request({ purpose: 'platform_api', livemode: false, url: url(p) });
+      assert.equal(connections.length, 3, 'a platform API request opens its own');
+      await client.request({ purpose: 'webhook', livemode: false, url: url('/w4'), method: 'POST', body: '{}' });
+      assert.equal(connections.length, 3, 'the kept webhook connection again');
+    } finally {
+      client.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('sends a webhook once more on a new connection when the peer had closed the kept one', async () => {
+    const served = new Map<object, number>();
+    const requests: string[] = [];
+    // A receiver that drops a connection at its second request, unanswered, as one
+    // closing an idle connection just as it is reused looks to the client.
+    const server = http.createServer((req, res) => {
+      const n = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, n);
+      requests.push(`${req.url ?? ''}#${n}`);
+      if (n === 2) req.socket.destroy();
+      else res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const url = (p: string): string => `http://127.0.0.1:${(server.address() as AddressInfo).port}${p}`;
+    const client = OutboundHttpClient.create(config());
+    try {
+      assert.equal((await client.request({ purpose: 'webhook', livemode: false, url: url('/one'), method: 'POST', body: '{}' })).status, 200);
+      assert.equal((await client.request({ purpose: 'webhook', livemode: false, url: url('/two'), method: 'POST', body: '{}' })).status, 200);
+      assert.deepEqual(requests, ['/one#1', '/two#2', '/two#1'], 'dropped on the kept connection, answered on a new one');
+    } finally {
+      client.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });

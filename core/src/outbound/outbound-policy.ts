@@ -32,6 +32,8 @@ export interface OutboundPolicy {
   /** The answer is read up to this many bytes; the rest is not read and the connection is closed. */
   readonly maxResponseBytes: number;
   readonly userAgent: string;
+  /** Keep idle connections this long and reuse them (absent: a new connection per request). */
+  readonly keepAliveMs?: number;
 }
 
 export type OutboundPolicies = Readonly<Record<OutboundPurpose, OutboundPolicy>>;
@@ -40,13 +42,26 @@ export type OutboundPolicies = Readonly<Record<OutboundPurpose, OutboundPolicy>>
 export const OUTBOUND_POLICIES = Symbol('OutboundPolicies');
 
 const KIB = 1024;
+/**
+ * Webhook connections idle this long are closed: under the 5 s a Node receiver keeps
+ * an idle connection (so Tender closes first), long enough for a steady stream of
+ * events to reuse one connection for all its deliveries.
+ */
+const WEBHOOK_KEEP_ALIVE_MS = 4000;
 
 export function defaultOutboundPolicies(config: TenderConfig): OutboundPolicies {
   const o = config.outbound;
   const base = { privateInTestMode: true, connectTimeoutMs: o.connectTimeoutMs };
   return {
     // Only the first bytes of a webhook answer matter (the delivery log shows 512).
-    webhook: { ...base, purpose: 'webhook', timeoutMs: config.notifications.webhookTimeoutMs, maxResponseBytes: 64 * KIB, userAgent: 'Tender-Webhooks/1' },
+    webhook: {
+      ...base,
+      purpose: 'webhook',
+      timeoutMs: config.notifications.webhookTimeoutMs,
+      maxResponseBytes: 64 * KIB,
+      userAgent: 'Tender-Webhooks/1',
+      keepAliveMs: WEBHOOK_KEEP_ALIVE_MS,
+    },
     // A JWKS or a GraphQL answer about one transaction is a few KiB.
     platform_api: { ...base, purpose: 'platform_api', timeoutMs: o.timeoutMs, maxResponseBytes: 1024 * KIB, userAgent: 'Tender/1' },
     merchant_push: { ...base, purpose: 'merchant_push', timeoutMs: o.timeoutMs, maxResponseBytes: 64 * KIB, userAgent: 'Tender/1' },

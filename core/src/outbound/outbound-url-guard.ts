@@ -95,15 +95,17 @@ export class OutboundUrlGuard {
 
   /**
    * A `lookup` for node's http(s).request: resolves, refuses the connection unless
-   * every address passes, and hands the socket exactly the addresses it checked.
+   * every address passes, and hands the socket exactly the addresses it checked;
+   * or, given `checked` (what resolveChecked returned for this request), hands over
+   * those without a second lookup.
    */
-  lookupFor(port: number, access: OutboundAccess): LookupFunction {
+  lookupFor(port: number, access: OutboundAccess, checked?: readonly ResolvedAddress[]): LookupFunction {
     const lookup = (
       hostname: string,
       options: { family?: number | string; all?: boolean },
       callback: (error: NodeJS.ErrnoException | null, address: string | Array<{ address: string; family: number }>, family?: number) => void,
     ): void => {
-      this.resolveChecked(hostname, port, access).then(
+      (checked !== undefined ? Promise.resolve(checked) : this.resolveChecked(hostname, port, access)).then(
         (answers) => {
           const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : Number(options.family ?? 0);
           const usable = family === 4 || family === 6 ? answers.filter((a) => a.family === family) : [...answers];

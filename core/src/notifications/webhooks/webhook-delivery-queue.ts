@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { DATABASE, Database, Queryable } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
-import { WebhookFanout } from './webhook-fanout';
+import { FreshDelivery, WebhookFanout } from './webhook-fanout';
 
 /** A delivery a dispatcher holds a lease on; `attempt` and `leaseToken` are its claim. */
 export interface ClaimedDelivery {
-  readonly seq: number;
   readonly id: string;
   readonly endpointId: string;
   readonly eventId: string;
@@ -28,6 +27,12 @@ export interface AttemptRecord {
 
 /** What a delivery becomes after an attempt. */
 export type NextState = { readonly status: 'delivered' | 'failed' | 'canceled' } | { readonly status: 'pending'; readonly nextAttemptAt: number };
+
+/** What one claim took: deliveries the fan-out made claimed (with their rows), and due ones claimed from the queue. */
+export interface ClaimedBatch {
+  readonly fresh: readonly FreshDelivery[];
+  readonly due: readonly ClaimedDelivery[];
+}
 
 /** One finished attempt of a claimed delivery, to be recorded. */
 export interface DeliveryOutcome {
@@ -82,8 +87,25 @@ export class WebhookDeliveryQueue {
    * `orderHoldMs` is accepted and ignored: deliveries are no longer held back for order.
    */
   async claim(options: { now: number; limit: number; leaseMs: number; orderHoldMs?: number }): Promise<ClaimedDelivery[]> {
-    const { now, limit } = options;
-    await this.fanout.run(now);
+    await this.fanout.run(options.now);
+    return this.claimDue(options.now, options.limit, options.leaseMs, newLeaseToken());
+  }
+
+  /**
+   * The dispatcher's claim: fans out new events with up to `limit` of their
+   * deliveries inserted claimed (WebhookFanout.runAndClaim), then claims due ones
+   * from the queue for the room left. At the payment rate nearly every delivery is
+   * fresh, so it costs no claim statement of its own.
+   */
+  async claimBatch(options: { now: number; limit: number; leaseMs: number }): Promise<ClaimedBatch> {
+    const { now, limit, leaseMs } = options;
+    const leaseToken = newLeaseToken();
+    const { claimed } = await this.fanout.runAndClaim(now, { limit, leaseMs, leaseToken });
+    const due = claimed.length < limit ? await this.claimDue(now, limit - claimed.length, leaseMs, leaseToken) : [];
+    return { fresh: claimed, due };
+  }
+
+  private async claimDue(now: number, limit: number, leaseMs: number, leaseToken: string): Promise<ClaimedDelivery[]> {
     const window: Array<{ seq: number | string }> = await this.db('webhook_deliveries')
       .select('seq')
       .where('status', 'pending')
@@ -95,8 +117,7 @@ export class WebhookDeliveryQueue {
       window.map((r) => Number(r.seq)),
       limit,
     );
-    const leaseToken = randomBytes(12).toString('base64url');
-    const leaseEnd = now + options.leaseMs;
+    const leaseEnd = now + leaseMs;
     const taken = await inTransaction(this.db, (trx) =>
       trx('webhook_deliveries')
         .whereIn('seq', candidates)
@@ -117,7 +138,6 @@ export class WebhookDeliveryQueue {
       .whereIn('seq', candidates)
       .andWhere('lease_token', leaseToken);
     return rows.map((row) => ({
-      seq: Number(row.seq),
       id: String(row.id),
       endpointId: String(row.endpoint_id),
       eventId: String(row.event_id),
@@ -158,8 +178,8 @@ export class WebhookDeliveryQueue {
     const ours = (q: Queryable, rows: readonly ClaimedDelivery[]) =>
       q('webhook_deliveries')
         .whereIn(
-          'seq',
-          rows.map((d) => d.seq),
+          'id',
+          rows.map((d) => d.id),
         )
         .whereIn('lease_token', [...new Set(rows.map((d) => d.leaseToken))])
         .andWhere('status', 'pending');
@@ -193,6 +213,11 @@ export class WebhookDeliveryQueue {
         .update({ next_attempt_at: now, updated_at: now }),
     );
   }
+}
+
+/** A claim's token: only its holder may record the outcome. */
+function newLeaseToken(): string {
+  return randomBytes(12).toString('base64url');
 }
 
 /** `count` distinct elements of `values` chosen at random (all of them when there are no more). */

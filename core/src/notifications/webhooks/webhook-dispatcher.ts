@@ -6,13 +6,13 @@ import { DATABASE, Database, Queryable } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
 import { LOGGER, Logger } from '../../logging/logger';
 import { EmailQueue } from '../email/email-queue';
-import { eventView } from '../events/event-view';
 import { nextDelay } from '../retry-schedule';
 import { WebhookEndpoint, endpointFromRow } from './webhook-endpoint';
 import { WebhookEndpointService } from './webhook-endpoint.service';
 import { ClaimedDelivery, DeliveryOutcome, WebhookDeliveryQueue } from './webhook-delivery-queue';
 import { SendResult, sendWebhook } from './webhook-sender';
 import { signatureHeader } from './webhook-signature';
+import { webhookBody } from './webhook-body';
 import { OutboundHttpClient } from '../../outbound/outbound-http-client';
 import { GroupCommit } from './group-commit';
 import { TenderMetrics } from '../../observability/metrics';
@@ -33,6 +33,8 @@ const LEASE_MARGIN_MS = 5000;
  * answer and one for the rest.
  */
 const RECORD_LINGER_MS = 10;
+/** Endpoints whose opened signing secrets are kept; past this the memo starts again. */
+const SECRETS_KEPT = 1000;
 /** A merchant hears about a failing endpoint at most this often. */
 const FAILURE_NOTICE_EVERY_MS = 86_400_000;
 
@@ -72,6 +74,12 @@ interface EndpointRow {
 @injectable()
 export class WebhookDispatcher {
   private readonly writer = new GroupCommit<Settled>((items) => this.record(items), RECORD_LINGER_MS);
+  /**
+   * Opened signing secrets by endpoint, valid while the sealed boxes they came from
+   * are the endpoint's (a rotation changes the box, so the memo is never stale).
+   * Opening one costs a key derivation and a decryption: per endpoint, not per delivery.
+   */
+  private readonly secrets = new Map<string, { readonly sealed: string; readonly open: readonly string[] }>();
 
   constructor(
     @inject(DATABASE) private readonly db: Database,
@@ -126,18 +134,38 @@ export class WebhookDispatcher {
     return total;
   }
 
-  /** Claims up to `limit` deliveries and starts them; each promise settles (never rejects) once its attempt is recorded. */
+  /**
+   * Claims up to `limit` deliveries and starts them; each promise settles (never
+   * rejects) once its attempt is recorded. Deliveries the fan-out made claimed come
+   * with their event and endpoint rows; only the due ones (retries, or more than
+   * the fan-out's share) have theirs read here.
+   */
   private async claimAndStart(limit: number): Promise<Array<Promise<void>>> {
     const n = this.config.notifications;
-    const batch = await this.queue.claim({ now: this.clock.now(), limit, leaseMs: n.webhookTimeoutMs + LEASE_MARGIN_MS });
-    if (batch.length === 0) return [];
-    const [endpoints, events] = await Promise.all([this.readEndpoints(batch), this.readEvents(batch)]);
-    return batch.map((d) =>
-      this.deliver(d, endpoints.get(d.endpointId), events.get(d.eventId)).catch((error: unknown) => {
+    const { fresh, due } = await this.queue.claimBatch({ now: this.clock.now(), limit, leaseMs: n.webhookTimeoutMs + LEASE_MARGIN_MS });
+    if (fresh.length === 0 && due.length === 0) return [];
+    const [endpoints, events] =
+      due.length === 0
+        ? [new Map<string, EndpointRow>(), new Map<string, Record<string, unknown>>()]
+        : await Promise.all([this.readEndpoints(due), this.readEvents(due)]);
+    for (const f of fresh) {
+      if (!endpoints.has(f.delivery.endpointId)) endpoints.set(f.delivery.endpointId, endpointRow(f.endpoint));
+      events.set(f.delivery.eventId, f.event);
+    }
+    // One body per event, however many endpoints it goes to.
+    const bodies = new Map<string, string>();
+    const bodyOf = (eventId: string, row: Record<string, unknown>): string => {
+      let body = bodies.get(eventId);
+      if (body === undefined) bodies.set(eventId, (body = webhookBody(row)));
+      return body;
+    };
+    return [...fresh.map((f) => f.delivery), ...due].map((d) => {
+      const eventRow = events.get(d.eventId);
+      return this.deliver(d, endpoints.get(d.endpointId), eventRow === undefined ? undefined : bodyOf(d.eventId, eventRow)).catch((error: unknown) => {
         // The lease runs out and the delivery is sent again: nothing is lost.
         this.logger.error({ delivery: d.id, error: error instanceof Error ? error.message : String(error) }, 'recording a webhook attempt failed');
-      }),
-    );
+      });
+    });
   }
 
   /** The batch's endpoints, each read with its own merchant and mode. */
@@ -146,12 +174,7 @@ export class WebhookDispatcher {
     const rows: Array<Record<string, unknown>> = await this.db('webhook_endpoints')
       .whereIn('id', [...new Set(batch.map((d) => d.endpointId))])
       .whereIn(['id', 'merchant_id', 'livemode'], keys);
-    return new Map(
-      rows.map((r) => [
-        String(r.id),
-        { endpoint: endpointFromRow(r), retryingSince: r.retrying_since === null || r.retrying_since === undefined ? null : Number(r.retrying_since) },
-      ]),
-    );
+    return new Map(rows.map((r) => [String(r.id), endpointRow(r)]));
   }
 
   /** The batch's events, each read with its own merchant and mode (the plain id list keeps both databases on the id index). */
@@ -163,7 +186,7 @@ export class WebhookDispatcher {
     return new Map(rows.map((r) => [String(r.id), r]));
   }
 
-  private async deliver(delivery: ClaimedDelivery, row: EndpointRow | undefined, eventRow: Record<string, unknown> | undefined): Promise<void> {
+  private async deliver(delivery: ClaimedDelivery, row: EndpointRow | undefined, body: string | undefined): Promise<void> {
     const startedAt = this.clock.now();
     const endpoint = row?.endpoint;
     if (endpoint === undefined || endpoint.status !== 'enabled') {
@@ -173,9 +196,7 @@ export class WebhookDispatcher {
       return;
     }
     const result: SendResult =
-      eventRow === undefined
-        ? { statusCode: null, latencyMs: 0, excerpt: null, error: 'event not found' }
-        : await this.post(endpoint, delivery, eventRow, startedAt);
+      body === undefined ? { statusCode: null, latencyMs: 0, excerpt: null, error: 'event not found' } : await this.post(endpoint, delivery, body, startedAt);
     const now = this.clock.now();
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const n = this.config.notifications;
@@ -194,10 +215,9 @@ export class WebhookDispatcher {
       );
   }
 
-  private async post(endpoint: WebhookEndpoint, delivery: ClaimedDelivery, eventRow: Record<string, unknown>, now: number): Promise<SendResult> {
-    const body = JSON.stringify(eventView(eventRow));
+  private async post(endpoint: WebhookEndpoint, delivery: ClaimedDelivery, body: string, now: number): Promise<SendResult> {
     const headers = {
-      'Tender-Signature': signatureHeader(body, this.endpoints.signingSecrets(endpoint, now), Math.floor(now / 1000)),
+      'Tender-Signature': signatureHeader(body, this.signingSecrets(endpoint, now), Math.floor(now / 1000)),
       'Tender-Event-Id': delivery.eventId,
       'Tender-Delivery-Id': delivery.id,
       'Tender-Delivery-Attempt': String(delivery.attempt),
@@ -205,6 +225,18 @@ export class WebhookDispatcher {
     // The URL is checked again here, at connect time, by the outbound client: the rules
     // (or the merchant's DNS) may have changed since registration.
     return sendWebhook(this.outbound, endpoint, body, headers);
+  }
+
+  /** The endpoint's signing secrets, opened once per sealed box (see `secrets`). */
+  private signingSecrets(endpoint: WebhookEndpoint, now: number): readonly string[] {
+    const rotating = endpoint.previousSecretBox !== null && endpoint.previousSecretExpiresAt !== null && endpoint.previousSecretExpiresAt > now;
+    const sealed = `${endpoint.secretKeyVersion}/${endpoint.secretBox}/${rotating ? endpoint.previousSecretBox : ''}`;
+    const kept = this.secrets.get(endpoint.id);
+    if (kept !== undefined && kept.sealed === sealed) return kept.open;
+    const open = this.endpoints.signingSecrets(endpoint, now);
+    if (this.secrets.size >= SECRETS_KEPT) this.secrets.clear();
+    this.secrets.set(endpoint.id, { sealed, open });
+    return open;
   }
 
   /**
@@ -273,6 +305,10 @@ export class WebhookDispatcher {
       data: { merchant_name: String(merchant.name), endpoint_id: endpoint.id, endpoint_url: endpoint.url, livemode: endpoint.livemode },
     });
   }
+}
+
+function endpointRow(r: Record<string, unknown>): EndpointRow {
+  return { endpoint: endpointFromRow(r), retryingSince: r.retrying_since === null || r.retrying_since === undefined ? null : Number(r.retrying_since) };
 }
 
 /** Distinct tuples, compared by their parts. */

@@ -5,6 +5,30 @@ import type { InsertRow } from '../../db/tables';
 import { inTransaction } from '../../db/transaction';
 import { newId } from '../../ids/ids';
 import { eventMatches } from '../event-types';
+import type { ClaimedDelivery } from './webhook-delivery-queue';
+
+/** A delivery the fan-out inserted already claimed, with the rows sending it needs. */
+export interface FreshDelivery {
+  readonly delivery: ClaimedDelivery;
+  /** The event's row (every column: its body is made from it). */
+  readonly event: Record<string, unknown>;
+  /** The endpoint's row, read in the fan-out's transaction. */
+  readonly endpoint: Record<string, unknown>;
+}
+
+/** What `runAndClaim` did: events taken, and the deliveries it claimed for its caller. */
+export interface FanoutResult {
+  readonly events: number;
+  readonly claimed: readonly FreshDelivery[];
+}
+
+/** The deliveries a fan-out may insert claimed: up to `room`, leased to `token` until `leaseEnd`. */
+interface Claiming {
+  room: number;
+  readonly leaseEnd: number;
+  readonly token: string;
+  readonly claimed: FreshDelivery[];
+}
 
 /** Events fanned out per transaction. */
 const BATCH = 200;
@@ -27,6 +51,13 @@ const MAX_BATCHES = 10;
  * The claim and the deliveries commit together: a crash rolls both back and the
  * events wait for the next run. Never lost, never fanned out twice.
  *
+ * `runAndClaim` (the dispatcher's way in) inserts up to `limit` of the new
+ * deliveries already claimed, leased to the caller exactly as
+ * WebhookDeliveryQueue.claim would lease them, and hands back the event and
+ * endpoint rows it read: a fresh delivery then costs no claim read, no claim
+ * UPDATE and no re-read of its event or endpoint. The lease makes a crash before
+ * the send harmless: the delivery is due again when it runs out.
+ *
  * What an endpoint receives is decided at fan-out, not at the event: one disabled
  * or deleted in between gets nothing, one re-enabled in between gets the event.
  *
@@ -41,6 +72,12 @@ export class WebhookFanout {
 
   /** Fans out the waiting events (up to a bound); returns how many were taken. */
   async run(now: number): Promise<number> {
+    return (await this.runAndClaim(now, { limit: 0, leaseMs: 0, leaseToken: '' })).events;
+  }
+
+  /** Fans out like `run`, inserting up to `limit` of the new deliveries claimed with `leaseToken` for `leaseMs`. */
+  async runAndClaim(now: number, claim: { limit: number; leaseMs: number; leaseToken: string }): Promise<FanoutResult> {
+    const claiming: Claiming = { room: claim.limit, leaseEnd: now + claim.leaseMs, token: claim.leaseToken, claimed: [] };
     let total = 0;
     for (let i = 0; i < MAX_BATCHES; i++) {
       const waiting: Array<{ seq: number | string }> = await this.db('events').select('seq').where('fanout', 0).orderBy('seq', 'asc').limit(BATCH);
@@ -50,25 +87,24 @@ export class WebhookFanout {
           trx,
           waiting.map((r) => Number(r.seq)),
           now,
+          claiming,
         ),
       );
       if (waiting.length < BATCH) break;
     }
-    return total;
+    return { events: total, claimed: claiming.claimed };
   }
 
-  private async fanOut(trx: Queryable, seqs: readonly number[], now: number): Promise<number> {
+  private async fanOut(trx: Queryable, seqs: readonly number[], now: number, claiming?: Claiming): Promise<number> {
     // 2^47: far beyond any chance of two claims drawing the same token.
     const token = randomInt(1, 2 ** 47);
     const taken = await trx('events').whereIn('seq', seqs).andWhere('fanout', 0).update({ fanout: token });
     if (taken === 0) return 0;
-    const events: Array<Record<string, unknown>> = await trx('events')
-      .select('id', 'merchant_id', 'livemode', 'type', 'created_at')
-      .whereIn('seq', seqs)
-      .andWhere('fanout', token);
+    // Every column: a delivery claimed here is sent from this row, not read again.
+    const events: Array<Record<string, unknown>> = await trx('events').select('*').whereIn('seq', seqs).andWhere('fanout', token);
     const scopes = new Map(events.map((e) => [scopeKey(e), [String(e.merchant_id), Boolean(e.livemode)] as [string, boolean]]));
     const endpoints: Array<Record<string, unknown>> = await trx('webhook_endpoints')
-      .select('id', 'merchant_id', 'livemode', 'events', 'created_at')
+      .select('*')
       .where('status', 'enabled')
       .whereIn(['merchant_id', 'livemode'], [...scopes.values()]);
     const byScope = new Map<string, Array<Record<string, unknown>>>();
@@ -79,10 +115,9 @@ export class WebhookFanout {
       const type = String(event.type);
       for (const endpoint of byScope.get(scopeKey(event)) ?? []) {
         if (Number(endpoint.created_at) > createdAt || !eventMatches(JSON.parse(String(endpoint.events)) as string[], type)) continue;
-        rows.push({
-          ...newDeliveryRow(String(endpoint.id), { id: String(event.id), merchantId: String(event.merchant_id), livemode: Boolean(event.livemode) }, now),
-          created_at: createdAt,
-        });
+        const target = { id: String(event.id), merchantId: String(event.merchant_id), livemode: Boolean(event.livemode) };
+        const row = { ...newDeliveryRow(String(endpoint.id), target, now), created_at: createdAt };
+        rows.push(claiming !== undefined && claiming.room > 0 ? claimed(row, target, event, endpoint, claiming, now) : row);
       }
     }
     for (let i = 0; i < rows.length; i += 500) await trx('webhook_deliveries').insert(rows.slice(i, i + 500));
@@ -90,12 +125,51 @@ export class WebhookFanout {
   }
 }
 
+/** `row` as the claim would leave it (attempt 1, leased), noted in `claiming`. */
+function claimed(
+  row: InsertRow<'webhook_deliveries'> & { id: string },
+  target: { id: string; merchantId: string; livemode: boolean },
+  event: Record<string, unknown>,
+  endpoint: Record<string, unknown>,
+  claiming: Claiming,
+  now: number,
+): InsertRow<'webhook_deliveries'> {
+  claiming.room--;
+  const leased = {
+    ...row,
+    attempt_count: 1,
+    next_attempt_at: claiming.leaseEnd,
+    locked_until: claiming.leaseEnd,
+    lease_token: claiming.token,
+    first_attempt_at: now,
+  };
+  claiming.claimed.push({
+    delivery: {
+      id: row.id,
+      endpointId: String(endpoint.id),
+      eventId: target.id,
+      merchantId: target.merchantId,
+      livemode: target.livemode,
+      attempt: 1,
+      firstAttemptAt: now,
+      leaseToken: claiming.token,
+    },
+    event,
+    endpoint,
+  });
+  return leased;
+}
+
 function scopeKey(row: Record<string, unknown>): string {
   return `${String(row.merchant_id)}/${row.livemode ? 1 : 0}`;
 }
 
 /** A pending delivery of `event` to one endpoint, due now. */
-export function newDeliveryRow(endpointId: string, event: { id: string; merchantId: string; livemode: boolean }, now: number): InsertRow<'webhook_deliveries'> {
+export function newDeliveryRow(
+  endpointId: string,
+  event: { id: string; merchantId: string; livemode: boolean },
+  now: number,
+): InsertRow<'webhook_deliveries'> & { id: string } {
   return {
     id: newId('whd'),
     endpoint_id: endpointId,
