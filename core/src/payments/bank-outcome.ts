@@ -10,7 +10,9 @@ import { Payment, PaymentPatch } from './payment';
 import { ConcurrentPaymentUpdateError, PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
 import { failureOf } from './failure-messages';
-import { RiskOutcomeRecorder } from '../monitoring/risk-outcome-recorder';
+import { RiskOutcomeRecorder, outcomeOf } from '../monitoring/risk-outcome-recorder';
+import { isMysql } from '../db/database';
+import { settlingJoin } from './settling-update';
 
 export interface AppliedOutcome {
   readonly payment: Payment;
@@ -117,9 +119,17 @@ export class BankOutcomeApplier {
     return { payment: await this.settle(trx, payment, patch, op, result, now), refund: undefined, applied: true };
   }
 
-  /** The payment, its operation and (an authorization's) risk outcome, each write conditional. */
+  /**
+   * The payment, its operation and (an authorization's) risk outcome. On MySQL/MariaDB
+   * one multi-table UPDATE (settling-update.ts) writes all three under the same
+   * conditions; SQLite, without multi-table UPDATE, runs them one by one.
+   */
   private async settle(trx: Transaction, payment: Payment, patch: PaymentPatch, op: BankOperation, result: SettledBankResult, now: number): Promise<Payment> {
     const authorization = op.kind === 'authorize' || op.kind === 'sale';
+    if (isMysql(trx)) {
+      const outcome = authorization ? outcomeOf({ ...payment, status: patch.status ?? payment.status }) : undefined;
+      return this.writer.change(trx, payment, patch, now, undefined, settlingJoin(op, result, now, outcome));
+    }
     const updated = await this.writer.change(trx, payment, patch, now);
     if (!(await this.operations.settle(trx, op, result, now))) throw new OperationTakenError(op.id);
     if (authorization) await this.riskOutcomes.authorizationApplied(trx, updated, now);
