@@ -134,15 +134,9 @@ export class BankOperationRepository {
 
   /** Settles a pending operation; false (and no change) when it was no longer pending. */
   async settle(q: Queryable, op: BankOperation, result: SettledBankResult, now: number): Promise<boolean> {
-    const patch =
-      result.kind === 'approved'
-        ? { status: 'succeeded', authorization_code: result.authorizationCode ?? null, rrn: result.rrn ?? null, bank_reference: result.bankReference ?? null }
-        : result.kind === 'declined'
-          ? { status: 'declined', raw_code: result.rawCode, failure_code: result.reason, failure_message: result.message.slice(0, 500) }
-          : { status: 'failed', raw_code: result.rawCode ?? null, failure_code: result.reason, failure_message: result.message.slice(0, 500) };
     const changed = await q('bank_operations')
       .where({ id: op.id, status: 'pending' })
-      .update({ ...patch, updated_at: now });
+      .update({ ...settledOperationPatch(result), updated_at: now });
     return changed === 1;
   }
 
@@ -200,4 +194,13 @@ export class BankOperationRepository {
       .where({ id: op.id, status: 'pending' })
       .update({ tries: op.tries + 1, updated_at: now });
   }
+}
+
+/** The columns a settled answer writes on its operation (also written by the MySQL settling UPDATE, payments/settling-update.ts). */
+export function settledOperationPatch(result: SettledBankResult): Record<string, string | null> {
+  return result.kind === 'approved'
+    ? { status: 'succeeded', authorization_code: result.authorizationCode ?? null, rrn: result.rrn ?? null, bank_reference: result.bankReference ?? null }
+    : result.kind === 'declined'
+      ? { status: 'declined', raw_code: result.rawCode, failure_code: result.reason, failure_message: result.message.slice(0, 500) }
+      : { status: 'failed', raw_code: result.rawCode ?? null, failure_code: result.reason, failure_message: result.message.slice(0, 500) };
 }

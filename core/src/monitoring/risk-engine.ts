@@ -120,7 +120,7 @@ export class RiskEngine {
 
   /** Reads the rule sets and makes sure the lock rows of the attempt's keys exist (outside any transaction). */
   async prepare(ctx: MerchantContext, card: RiskCard, customer: RiskCustomer = {}): Promise<PreparedRisk> {
-    const { operator, merchant } = await this.ruleSets.latestBoth(this.db, ctx);
+    const { operator, merchant } = await this.ruleSets.latestBothCached(this.db, ctx);
     const settings = effectiveSettings(this.rules, operator?.settings ?? {}, merchant?.settings ?? {});
     const ip = customer.ip === undefined ? undefined : normalizeIp(customer.ip);
     const email = customer.email?.toLowerCase();
@@ -158,7 +158,7 @@ export class RiskEngine {
     customer: RiskCustomer = {},
     options: RiskAssessOptions = { canChallenge: false },
   ): Promise<RiskAssessment> {
-    const { operator, merchant } = await this.ruleSets.latestBoth(this.db, ctx);
+    const { operator, merchant } = await this.ruleSets.latestBothCached(this.db, ctx);
     const settings = effectiveSettings(this.rules, operator?.settings ?? {}, merchant?.settings ?? {});
     const prepared: PreparedRisk = {
       ctx,

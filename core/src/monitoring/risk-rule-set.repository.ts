@@ -1,5 +1,5 @@
 import { injectable } from 'tsyringe';
-import { Queryable, isUniqueViolation } from '../db/database';
+import { Database, Queryable, isUniqueViolation } from '../db/database';
 import type { RiskRuleSetsTable } from '../db/tables';
 import { TenderError } from '../errors/tender-error';
 import { MerchantContext } from '../merchants/merchant-context';
@@ -7,6 +7,20 @@ import { RuleSetInput } from './risk-settings';
 
 /** Whose rule set: the operator's (all merchants) or one merchant's in one mode. */
 export type RuleSetScope = { readonly kind: 'operator' } | { readonly kind: 'merchant'; readonly ctx: MerchantContext };
+
+/**
+ * How long a process keeps the rule sets it read (monotonic ms). A change made in this
+ * process is seen at once (`append` forgets every cached set, again after its commit);
+ * one made in another gateway process is seen by this one within this bound.
+ */
+export const RULE_SET_CACHE_MS = 5000;
+
+type BothSets = { operator: StoredRuleSet | undefined; merchant: StoredRuleSet | undefined };
+
+/** Cached reads per database (several gateways may share one Node process, as in tests). */
+const cached = new WeakMap<object, Map<string, { generation: number; readAt: number; sets: BothSets }>>();
+/** Bumped by every append (any scope): a read begun before a change is never kept after it. */
+let generation = 0;
 
 export interface StoredRuleSet {
   readonly version: number;
@@ -44,6 +58,31 @@ export class RiskRuleSetRepository {
     return { operator: operator === undefined ? undefined : fromRow(operator), merchant: merchant === undefined ? undefined : fromRow(merchant) };
   }
 
+  /**
+   * `latestBoth`, kept per process for at most RULE_SET_CACHE_MS (see there): the
+   * confirm path's read. Rule sets change seldom and every payment needs them.
+   */
+  async latestBothCached(db: Database, ctx: MerchantContext): Promise<BothSets> {
+    let perDb = cached.get(db);
+    if (perDb === undefined) {
+      perDb = new Map();
+      cached.set(db, perDb);
+    }
+    const key = `${ctx.merchantId}:${ctx.livemode ? 1 : 0}`;
+    const hit = perDb.get(key);
+    const now = performance.now();
+    if (hit !== undefined && hit.generation === generation && now - hit.readAt < RULE_SET_CACHE_MS) return hit.sets;
+    const startedAt = generation;
+    const sets = await this.latestBoth(db, ctx);
+    if (startedAt === generation) {
+      // Bounded: the oldest entry goes first once a process has seen many merchants.
+      if (perDb.size >= CACHED_MERCHANTS_MAX) perDb.delete(perDb.keys().next().value ?? key);
+      perDb.delete(key);
+      perDb.set(key, { generation, readAt: now, sets });
+    }
+    return sets;
+  }
+
   async versions(q: Queryable, scope: RuleSetScope, limit: number): Promise<StoredRuleSet[]> {
     const rows = await q('risk_rule_sets').where(keyOf(scope)).orderBy('version', 'desc').limit(limit);
     return rows.map(fromRow);
@@ -59,8 +98,20 @@ export class RiskRuleSetRepository {
       if (isUniqueViolation(error)) throw new TenderError('risk_rules_conflict');
       throw error;
     }
+    forgetCached();
+    // Also once the new version is visible to others: a read between the INSERT and the
+    // COMMIT still saw the old one and must not be kept.
+    const executing = (q as { executionPromise?: Promise<unknown> }).executionPromise;
+    if (executing !== undefined) executing.then(forgetCached, forgetCached);
     return { version, settings, createdAt: now };
   }
+}
+
+/** How many merchants' rule sets one process keeps. */
+const CACHED_MERCHANTS_MAX = 10_000;
+
+function forgetCached(): void {
+  generation++;
 }
 
 function keyOf(scope: RuleSetScope): { merchant_id: string; livemode: boolean } {

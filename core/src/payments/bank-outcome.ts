@@ -10,7 +10,9 @@ import { Payment, PaymentPatch } from './payment';
 import { ConcurrentPaymentUpdateError, PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
 import { failureOf } from './failure-messages';
-import { RiskOutcomeRecorder } from '../monitoring/risk-outcome-recorder';
+import { RiskOutcomeRecorder, outcomeOf } from '../monitoring/risk-outcome-recorder';
+import { isMysql } from '../db/database';
+import { settlingJoin } from './settling-update';
 
 export interface AppliedOutcome {
   readonly payment: Payment;
@@ -39,134 +41,99 @@ export class BankOutcomeApplier {
   ) {}
 
   /**
+   * One path, no locking read. The payment's UPDATE is conditional on the version the
+   * applier last saw (taking the row lock first, so the order is payment then
+   * operation, as everywhere else), then the operation's on `status = 'pending'`.
+   * Under Galera, where row locks are not held across nodes, these two conditions are
+   * what keep an answer applied once.
+   *
    * `known` is the payment as the caller last wrote it (the request path: the row its
-   * own first transaction marked busy with this operation). With it, an answer is
-   * applied without a locking read: the payment's UPDATE is conditional on that
-   * version (taking the row lock, so the order is payment then operation, as below),
-   * then the operation's on `status = 'pending'`. If either no longer matches (the
-   * reconciler or another writer came first) that transaction is rolled back and the
-   * general path below runs. Under Galera, where row locks are not held across nodes,
-   * these two conditions are what keep the outcome applied once.
+   * own first transaction marked busy with this operation); with it the first try
+   * reads nothing. Without it, or when a condition fails (the reconciler or another
+   * writer came first), the transaction is rolled back, the payment and the operation
+   * are read again and the try is repeated, at most APPLY_ATTEMPTS times: an
+   * operation no longer pending was settled by someone else and is not settled twice;
+   * otherwise the state machine judges the re-read payment as it would the first.
    */
   async apply(op: BankOperation, result: BankResult, known?: Payment): Promise<AppliedOutcome> {
-    if (known !== undefined && known.id === op.paymentId && known.operationInProgress === op.id && op.refundId === null && result.kind !== 'unknown') {
+    const ctx = { merchantId: op.merchantId, livemode: op.livemode };
+    if (result.kind === 'unknown') {
+      await this.operations.touchUnknown(this.db, op, result.message, this.clock.now());
+      const payment = await this.payments.find(this.db, ctx, op.paymentId);
+      if (payment === undefined) throw new Error(`operation ${op.id} refers to a missing payment`);
+      return { payment, refund: undefined, applied: false };
+    }
+    let seen = known !== undefined && known.id === op.paymentId && op.refundId === null ? known : undefined;
+    for (let attempt = 1; ; attempt++) {
+      if (seen === undefined) {
+        const fresh = await this.reread(op);
+        if (fresh.settled) return { payment: fresh.payment, refund: fresh.refund, applied: false };
+        seen = fresh.payment;
+      }
+      const payment = seen;
       try {
-        return await inTransaction(this.db, (trx) => this.applyToKnown(trx, op, result, known));
+        return await inTransaction(this.db, (trx) => this.applyTo(trx, op, result, payment));
       } catch (error) {
         if (!(error instanceof ConcurrentPaymentUpdateError) && !(error instanceof OperationTakenError)) throw error;
+        // Lost a race: the next turn reads both rows again and decides from what they say now.
+        if (attempt >= APPLY_ATTEMPTS) throw error;
+        seen = undefined;
       }
     }
-    return this.applyLocked(op, result);
   }
 
-  /** The request path's answer, with no read: see `apply`. Throws (rolling back) when the payment or operation moved. */
-  private async applyToKnown(trx: Transaction, op: BankOperation, result: Exclude<BankResult, { kind: 'unknown' }>, payment: Payment): Promise<AppliedOutcome> {
+  /** The payment as it is now, and whether the operation is still the applier's to settle. */
+  private async reread(op: BankOperation): Promise<{ payment: Payment; refund: Refund | undefined; settled: boolean }> {
+    const ctx = { merchantId: op.merchantId, livemode: op.livemode };
+    const current = await this.operations.find(this.db, op.id);
+    const payment = await this.payments.find(this.db, ctx, op.paymentId);
+    if (payment === undefined || current === undefined) throw new Error(`operation ${op.id} refers to a missing payment`);
+    const refund = op.refundId === null ? undefined : await this.refunds.find(this.db, ctx, op.refundId);
+    return { payment, refund, settled: current.status !== 'pending' };
+  }
+
+  /** One try: every write conditional; throws (rolling back) when the payment or the operation moved. */
+  private async applyTo(trx: Transaction, op: BankOperation, result: SettledOrHeld, payment: Payment): Promise<AppliedOutcome> {
     const now = this.clock.now();
     if (result.kind === 'action_required') {
+      // The bank holds the operation; the payment waits for the buyer: a 3-D Secure
+      // challenge here, or a payment finished elsewhere (AwaitedPaymentSettler).
       const held = await this.writer.change(trx, payment, { status: 'requires_action', ...waitingPatch(result), operation_in_progress: null }, now);
       if (!(await this.operations.holdForAction(trx, op, now))) throw new OperationTakenError(op.id);
       return { payment: held, refund: undefined, applied: true };
     }
-    let updated: Payment;
-    switch (op.kind) {
-      case 'authorize':
-      case 'sale':
-        updated = await this.applyAuthorization(trx, payment, op, result, now);
-        break;
-      case 'capture':
-        updated = await this.applyFollowUp(trx, payment, result, { status: 'captured', amount_captured: op.amount }, now);
-        break;
-      case 'void':
-        updated = await this.applyFollowUp(trx, payment, result, { status: 'canceled' }, now);
-        break;
-      case 'refund':
-        throw new OperationTakenError(op.id);
-    }
-    if (!(await this.operations.settle(trx, op, result, now))) throw new OperationTakenError(op.id);
-    if (op.kind === 'authorize' || op.kind === 'sale') await this.riskOutcomes.authorizationApplied(trx, updated, now);
-    return { payment: updated, refund: undefined, applied: true };
-  }
-
-  private applyLocked(op: BankOperation, result: BankResult): Promise<AppliedOutcome> {
-    return inTransaction(this.db, async (trx) => {
+    if (op.kind === 'refund') {
       const ctx = { merchantId: op.merchantId, livemode: op.livemode };
-      const payment = await this.payments.find(trx, ctx, op.paymentId, { lock: true });
-      if (payment === undefined) throw new Error(`operation ${op.id} refers to a missing payment`);
-      const refund = op.refundId === null ? undefined : await this.refunds.find(trx, ctx, op.refundId, { lock: true });
-      const now = this.clock.now();
-      // The operation is not read: its kind and amount never change, and each change
-      // below is conditional on `status = 'pending'`, so the UPDATE's own row lock
-      // decides which of two settlers (request path, reconciler) wins; the loser
-      // changes nothing. One statement instead of a locking read and an update.
-      const current = op;
-      if (result.kind === 'unknown') {
-        await this.operations.touchUnknown(trx, current, result.message, now);
-        return { payment, refund, applied: false };
-      }
-      if (result.kind === 'action_required') {
-        // The bank holds the operation; the payment waits for the buyer: a 3-D Secure
-        // challenge here, or a payment finished elsewhere (AwaitedPaymentSettler).
-        if (!(await this.operations.holdForAction(trx, current, now))) return { payment, refund, applied: false };
-        const held = await this.writer.change(trx, payment, { status: 'requires_action', ...waitingPatch(result), operation_in_progress: null }, now);
-        return { payment: held, refund, applied: true };
-      }
-      if (!(await this.operations.settle(trx, current, result, now))) return { payment, refund, applied: false };
-      switch (current.kind) {
-        case 'authorize':
-        case 'sale': {
-          const authorized = await this.applyAuthorization(trx, payment, current, result, now);
-          await this.riskOutcomes.authorizationApplied(trx, authorized, now);
-          return { payment: authorized, refund, applied: true };
-        }
-        case 'capture':
-          return {
-            payment: await this.applyFollowUp(trx, payment, result, { status: 'captured', amount_captured: current.amount }, now),
-            refund,
-            applied: true,
-          };
-        case 'void':
-          return { payment: await this.applyFollowUp(trx, payment, result, { status: 'canceled' }, now), refund, applied: true };
-        case 'refund':
-          if (refund === undefined) throw new Error(`refund operation ${op.id} has no refund`);
-          return { ...(await this.applyRefund(trx, payment, refund, result, now)), applied: true };
-      }
-    });
-  }
-
-  private async applyAuthorization(trx: Transaction, payment: Payment, op: BankOperation, result: SettledBankResult, now: number): Promise<Payment> {
-    if (result.kind === 'approved') {
-      const sale = op.kind === 'sale';
-      return this.writer.change(
-        trx,
-        payment,
-        {
-          status: sale ? 'captured' : 'authorized',
-          amount_captured: sale ? op.amount : 0,
-          operation_in_progress: null,
-          // The network's reference of the approval, for later merchant-initiated payments with this card.
-          ...(result.networkReference === undefined ? {} : { network_reference: result.networkReference.slice(0, 64) }),
-        },
-        now,
-      );
+      const current = op.refundId === null ? undefined : await this.refunds.find(trx, ctx, op.refundId);
+      if (current === undefined) throw new Error(`refund operation ${op.id} has no refund`);
+      const settled = await this.applyRefund(trx, payment, current, result, now);
+      if (!(await this.operations.settle(trx, op, result, now))) throw new OperationTakenError(op.id);
+      return { ...settled, applied: true };
     }
-    const failure = failureOf(result);
-    return this.writer.change(
-      trx,
-      payment,
-      {
-        status: result.kind === 'declined' ? 'declined' : 'failed',
-        failure_code: failure.code,
-        failure_message: failure.message,
-        operation_in_progress: null,
-      },
-      now,
-    );
+    const patch =
+      op.kind === 'capture'
+        ? followUpPatch(result, { status: 'captured', amount_captured: op.amount })
+        : op.kind === 'void'
+          ? followUpPatch(result, { status: 'canceled' })
+          : authorizationPatch(op, result);
+    return { payment: await this.settle(trx, payment, patch, op, result, now), refund: undefined, applied: true };
   }
 
-  /** Capture and void: approval moves the payment; anything else only releases it. */
-  private async applyFollowUp(trx: Transaction, payment: Payment, result: SettledBankResult, onApproval: PaymentPatch, now: number): Promise<Payment> {
-    const patch: PaymentPatch = result.kind === 'approved' ? { ...onApproval, operation_in_progress: null } : { operation_in_progress: null };
-    return this.writer.change(trx, payment, patch, now);
+  /**
+   * The payment, its operation and (an authorization's) risk outcome. On MySQL/MariaDB
+   * one multi-table UPDATE (settling-update.ts) writes all three under the same
+   * conditions; SQLite, without multi-table UPDATE, runs them one by one.
+   */
+  private async settle(trx: Transaction, payment: Payment, patch: PaymentPatch, op: BankOperation, result: SettledBankResult, now: number): Promise<Payment> {
+    const authorization = op.kind === 'authorize' || op.kind === 'sale';
+    if (isMysql(trx)) {
+      const outcome = authorization ? outcomeOf({ ...payment, status: patch.status ?? payment.status }) : undefined;
+      return this.writer.change(trx, payment, patch, now, undefined, settlingJoin(op, result, now, outcome));
+    }
+    const updated = await this.writer.change(trx, payment, patch, now);
+    if (!(await this.operations.settle(trx, op, result, now))) throw new OperationTakenError(op.id);
+    if (authorization) await this.riskOutcomes.authorizationApplied(trx, updated, now);
+    return updated;
   }
 
   private async applyRefund(
@@ -209,12 +176,43 @@ export class BankOutcomeApplier {
   }
 }
 
+/** An authorization's (or sale's) answer: approved moves the payment on, anything else ends the attempt. */
+function authorizationPatch(op: BankOperation, result: SettledBankResult): PaymentPatch {
+  if (result.kind === 'approved') {
+    const sale = op.kind === 'sale';
+    return {
+      status: sale ? 'captured' : 'authorized',
+      amount_captured: sale ? op.amount : 0,
+      operation_in_progress: null,
+      // The network's reference of the approval, for later merchant-initiated payments with this card.
+      ...(result.networkReference === undefined ? {} : { network_reference: result.networkReference.slice(0, 64) }),
+    };
+  }
+  const failure = failureOf(result);
+  return {
+    status: result.kind === 'declined' ? 'declined' : 'failed',
+    failure_code: failure.code,
+    failure_message: failure.message,
+    operation_in_progress: null,
+  };
+}
+
+/** Capture and void: approval moves the payment; anything else only releases it. */
+function followUpPatch(result: SettledBankResult, onApproval: PaymentPatch): PaymentPatch {
+  return result.kind === 'approved' ? { ...onApproval, operation_in_progress: null } : { operation_in_progress: null };
+}
+
 /** What a payment waiting for its buyer records: a 3-D Secure challenge, or a payment finished elsewhere. */
 function waitingPatch(result: Extract<BankResult, { kind: 'action_required' }>): PaymentPatch {
   return result.challenge !== undefined
     ? { three_ds_challenge: JSON.stringify(result.challenge) }
     : { next_action: JSON.stringify(result.nextAction), next_action_expires_at: result.expiresAt };
 }
+
+/** How many times one answer is tried against a payment that keeps changing before the conflict reaches the caller. */
+const APPLY_ATTEMPTS = 5;
+
+type SettledOrHeld = Exclude<BankResult, { kind: 'unknown' }>;
 
 /** The operation was no longer pending when the request path came to settle it: someone else did. */
 class OperationTakenError extends Error {

@@ -8,6 +8,7 @@ import { PaymentRepository } from './payment.repository';
 import { assertTransition, eventTypeFor } from './payment-state-machine';
 import { paymentView } from './payment-view';
 import { NextAction } from '../banks/bank-adapter';
+import type { JoinedWrite } from './settling-update';
 
 /**
  * The one place a payment row changes. A status change is checked against the
@@ -22,10 +23,11 @@ export class PaymentStateWriter {
     @inject(CONFIG) private readonly config: TenderConfig,
   ) {}
 
-  async change(trx: Queryable, payment: Payment, patch: PaymentPatch, now: number, operation?: string): Promise<Payment> {
+  /** `joined`: other rows the same UPDATE changes (MySQL/MariaDB; see settling-update.ts). */
+  async change(trx: Queryable, payment: Payment, patch: PaymentPatch, now: number, operation?: string, joined?: JoinedWrite): Promise<Payment> {
     const statusChanges = patch.status !== undefined && (patch.status !== payment.status || patch.status === 'partially_refunded');
     if (patch.status !== undefined && statusChanges) assertTransition(payment.status, patch.status, operation);
-    await this.payments.update(trx, payment, patch, now);
+    await this.payments.update(trx, payment, patch, now, joined);
     const updated = merge(payment, patch, now);
     if (statusChanges && patch.status !== undefined) {
       await this.outbox.record(trx, {

@@ -4,6 +4,7 @@ import type { InsertRow } from '../db/tables';
 import { MerchantContext } from '../merchants/merchant-context';
 import { Payment, PaymentPatch, paymentFromRow } from './payment';
 import { PaymentStatus } from './payment-state-machine';
+import type { JoinedWrite } from './settling-update';
 
 export interface PaymentListFilter {
   readonly orderId?: string | undefined;
@@ -39,11 +40,33 @@ export class PaymentRepository {
   }
 
   /** Applies a patch if nobody changed the row since `payment` was read. */
-  async update(q: Queryable, payment: Payment, patch: PaymentPatch, now: number): Promise<void> {
+  async update(q: Queryable, payment: Payment, patch: PaymentPatch, now: number, joined?: JoinedWrite): Promise<void> {
+    if (joined !== undefined) return this.updateJoined(q, payment, patch, now, joined);
     const changed = await q('payments')
       .where({ id: payment.id, merchant_id: payment.merchantId, livemode: payment.livemode, version: payment.version })
       .update({ ...patch, version: payment.version + 1, updated_at: now });
     if (changed !== 1) throw new ConcurrentPaymentUpdateError(payment.id);
+  }
+
+  /**
+   * MySQL/MariaDB only: the payment's conditional UPDATE and `joined`'s rows in one
+   * multi-table UPDATE (settling-update.ts). Nothing matched: the payment moved, or a
+   * joined condition failed; the caller re-reads to learn which.
+   */
+  private async updateJoined(q: Queryable, payment: Payment, patch: PaymentPatch, now: number, joined: JoinedWrite): Promise<void> {
+    const values = Object.entries({ ...patch, version: payment.version + 1, updated_at: now }).filter(([, v]) => v !== undefined);
+    const sql = `UPDATE payments p ${joined.joins} SET ${values.map(([c]) => `p.\`${c}\` = ?`).join(', ')}, ${joined.sets}
+      WHERE p.id = ? AND p.merchant_id = ? AND p.livemode = ? AND p.version = ?`;
+    const [result] = (await q.raw(sql, [
+      ...joined.joinBindings,
+      ...values.map(([, v]) => v),
+      ...joined.setBindings,
+      payment.id,
+      payment.merchantId,
+      payment.livemode,
+      payment.version,
+    ])) as [{ affectedRows: number }];
+    if (result.affectedRows === 0) throw new ConcurrentPaymentUpdateError(payment.id);
   }
 
   async list(q: Queryable, ctx: MerchantContext, filter: PaymentListFilter): Promise<{ payments: Payment[]; hasMore: boolean } | undefined> {
