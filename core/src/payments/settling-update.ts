@@ -3,14 +3,14 @@ import { BankOperation, settledOperationPatch } from '../banks/bank-operation';
 import { BUCKET_MS } from '../monitoring/risk-buckets';
 import type { AssessmentOutcome } from '../monitoring/risk-assessment.repository';
 
+/** A value bound into the statement. */
+export type SqlValue = string | number | boolean | null;
+
 /**
  * Rows a MySQL/MariaDB multi-table UPDATE changes together with the payment (`payments
  * p`): JOIN clauses and `SET` assignments, each with its bindings. The payment's own
  * conditions (id, merchant, mode, version) stay in the repository's WHERE.
  */
-/** A value bound into the statement. */
-export type SqlValue = string | number | boolean | null;
-
 export interface JoinedWrite {
   readonly joins: string;
   readonly joinBindings: readonly SqlValue[];
