@@ -135,6 +135,38 @@ describe('webhooks: deliveries are made from events at dispatch time (WebhookFan
     assert.ok(rest.every((d) => !fresh.has(d.id)));
   });
 
+  it('a fan-out try that loses a race and runs again hands back only the deliveries that were committed', async () => {
+    await endpoint();
+    await record(6);
+    // The first try writes its deliveries, then fails as a Galera certification failure
+    // would (errno 1213): inTransaction rolls it back and runs it again. Patched on the
+    // prototype because the queue holds its own WebhookFanout instance.
+    type FanOut = (this: unknown, ...args: unknown[]) => Promise<number>;
+    const internals = WebhookFanout.prototype as unknown as { fanOut: FanOut };
+    const original: FanOut = internals.fanOut;
+    let tries = 0;
+    internals.fanOut = async function (this: unknown, ...args: unknown[]) {
+      const taken = await original.apply(this, args);
+      if (++tries === 1) throw Object.assign(new Error('Deadlock found when trying to get lock'), { errno: 1213 });
+      return taken;
+    };
+    let batch;
+    try {
+      batch = await t.gateway.container.resolve(WebhookDeliveryQueue).claimBatch({ now: Date.now(), limit: 4, leaseMs: 600_000 });
+    } finally {
+      internals.fanOut = original;
+    }
+    assert.equal(tries, 2, 'the fan-out ran again after the conflict');
+    const rows: Array<{ id: string; lease_token: string | null }> = await t.gateway
+      .db('webhook_deliveries')
+      .where({ merchant_id: merchantId, livemode: false });
+    assert.equal(rows.length, 6, 'one delivery per event: the rolled-back try left nothing');
+    const leased = new Set(rows.filter((r) => r.lease_token !== null).map((r) => r.id));
+    assert.equal(batch.fresh.length, 4, 'four claimed, not four more of the rolled-back try');
+    for (const f of batch.fresh) assert.ok(leased.has(f.delivery.id), `${f.delivery.id} was committed and is leased`);
+    assert.equal(leased.size, 4);
+  });
+
   it('delivers fresh deliveries once each, signed, and records them delivered', async () => {
     const secret = await endpoint();
     const ids = await record(40);

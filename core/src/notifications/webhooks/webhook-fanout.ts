@@ -82,14 +82,23 @@ export class WebhookFanout {
     for (let i = 0; i < MAX_BATCHES; i++) {
       const waiting: Array<{ seq: number | string }> = await this.db('events').select('seq').where('fanout', 0).orderBy('seq', 'asc').limit(BATCH);
       if (waiting.length === 0) break;
-      total += await inTransaction(this.db, (trx) =>
-        this.fanOut(
+      // Each try claims into a list of its own, joined to the caller's only once it has
+      // committed: inTransaction re-runs a try that lost a race (on Galera, often), and
+      // the deliveries of a rolled-back try do not exist; sending them would repeat what
+      // the committed try (or another dispatcher) sends.
+      const committed = await inTransaction(this.db, async (trx) => {
+        const attempt: Claiming = { room: claiming.room, leaseEnd: claiming.leaseEnd, token: claiming.token, claimed: [] };
+        const events = await this.fanOut(
           trx,
           waiting.map((r) => Number(r.seq)),
           now,
-          claiming,
-        ),
-      );
+          attempt,
+        );
+        return { events, attempt };
+      });
+      claiming.room = committed.attempt.room;
+      claiming.claimed.push(...committed.attempt.claimed);
+      total += committed.events;
       if (waiting.length < BATCH) break;
     }
     return { events: total, claimed: claiming.claimed };
