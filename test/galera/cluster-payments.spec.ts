@@ -112,7 +112,11 @@ describe('Tender on a 3-node Galera cluster', function () {
           count('confirm (retried)', confirmed);
         }
         if (confirmed.body.status !== 'authorized') await sleep(1_000); // the gateways' log lines, for the message
-        assert.equal(confirmed.body.status, 'authorized', `${JSON.stringify(confirmed.body)}\n${gateways.map((g) => g.recentOutput).join('\n')}`);
+        assert.equal(
+          confirmed.body.status,
+          'authorized',
+          `${JSON.stringify(confirmed.body)}\nanswers so far: ${JSON.stringify([...statuses])}\n${gateways.map((g) => g.recentOutput).join('\n')}`,
+        );
         ids.push(created.body.id!);
       },
     );

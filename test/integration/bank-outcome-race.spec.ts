@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { BankResult } from '@tender/core';
-import { BankOutcomeApplier } from '@tender/core/dist/payments/bank-outcome';
+import { AnswerNotRecordedError, BankOutcomeApplier } from '@tender/core/dist/payments/bank-outcome';
 import { BankOperationRepository } from '@tender/core/dist/banks/bank-operation';
 import { PaymentRepository } from '@tender/core/dist/payments/payment.repository';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
-import { CARDS, MerchantClient } from '../support/merchant-client';
+import { CARDS, MerchantClient, card } from '../support/merchant-client';
 
 const APPROVED: BankResult = { kind: 'approved', authorizationCode: '123456', rrn: '000000000001', bankReference: 'race-ref' };
 const DECLINED: BankResult = { kind: 'declined', reason: 'do_not_honor', rawCode: '05', message: 'Do not honor' };
@@ -79,5 +79,72 @@ describe('two appliers racing one bank answer', function () {
     assert.equal(late.applied, false);
     assert.equal(late.payment.status, 'captured');
     assert.equal((await t.gateway.db('payments').where({ id }).first())?.status, 'captured');
+  });
+  /**
+   * A trigger makes the database refuse to settle one operation with the error a lost
+   * Galera certification gives ("Deadlock found when trying to get lock", which
+   * Tender treats as a retryable conflict), every time: what a card's hot risk bucket
+   * written from two nodes at once can do to an answer for a while. The answer is
+   * tried longer than a request's transaction, then left to the reconciler: the
+   * operation stays pending and says why, and no caller hears "nothing was written".
+   */
+  async function refuseSettling(where: { column: 'id' | 'payment_id'; value: string }): Promise<() => Promise<void>> {
+    const db = t.gateway.db;
+    const name = `refuse_settling_${Math.random().toString(36).slice(2, 10)}`;
+    const message = 'Deadlock found when trying to get lock; try restarting transaction';
+    if (db.client.config.client === 'mysql2') {
+      await db.raw(
+        `CREATE TRIGGER ${name} BEFORE UPDATE ON bank_operations FOR EACH ROW BEGIN
+           IF OLD.${where.column} = ? AND NEW.status <> 'pending' THEN SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT = '${message}'; END IF;
+         END`,
+        [where.value],
+      );
+    } else {
+      await db.raw(
+        `CREATE TRIGGER ${name} BEFORE UPDATE ON bank_operations FOR EACH ROW
+           WHEN OLD.${where.column} = '${where.value.replace(/[^0-9A-Za-z_]/g, '')}' AND NEW.status <> 'pending'
+           BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+      );
+    }
+    return async () => {
+      await db.raw(`DROP TRIGGER ${name}`);
+    };
+  }
+
+  it('an answer that keeps losing write conflicts is left pending for the reconciler, and applied when it comes again', async function () {
+    this.timeout(120_000);
+    const { id, op } = await pendingSale();
+    const allow = await refuseSettling({ column: 'id', value: op.id });
+    try {
+      await assert.rejects(applier.apply(op, APPROVED), (error: unknown) => error instanceof AnswerNotRecordedError && error.code === 'bank_outcome_unknown');
+    } finally {
+      await allow();
+    }
+    const stillPending = await t.gateway.db('bank_operations').where({ id: op.id }).first();
+    assert.equal(stillPending?.status, 'pending');
+    assert.match(String(stillPending?.failure_message), /could not be recorded/);
+    assert.equal((await t.gateway.db('payments').where({ id }).first())?.status, 'processing');
+    // The reconciler's later try (the conflict gone) applies it, once.
+    assert.equal((await applier.apply(op, APPROVED)).applied, true);
+    assert.equal((await t.gateway.db('payments').where({ id }).first())?.status, 'captured');
+  });
+
+  it('a confirm whose approval cannot be recorded answers the payment processing, not a retryable write_conflict', async function () {
+    this.timeout(120_000);
+    const created = await shop.createPayment();
+    const allow = await refuseSettling({ column: 'payment_id', value: created.id });
+    try {
+      const res = await shop.post(`/v1/payments/${created.id}/confirm`, card(CARDS.visa));
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.status, 'processing');
+    } finally {
+      await allow();
+    }
+    const ops = await t.gateway.db('bank_operations').where({ payment_id: created.id });
+    assert.deepEqual(
+      ops.map((o: { status: string }) => o.status),
+      ['pending'],
+      'the approved authorization waits for the reconciler',
+    );
   });
 });

@@ -16,7 +16,7 @@ import { Payment } from './payment';
 import { PaymentRepository } from './payment.repository';
 import { PaymentStateWriter } from './payment-state-writer';
 import { TenderMetrics } from '../observability/metrics';
-import { BankOutcomeApplier } from './bank-outcome';
+import { AnswerNotRecordedError, BankOutcomeApplier } from './bank-outcome';
 
 /** What every try of one confirm sends: the method's capability and instrument, and the payment's facts. */
 export interface AuthorizationBase {
@@ -74,11 +74,26 @@ export class AuthorizationAttempts {
         continue;
       }
       // `payment` is what the first transaction wrote: the outcome needs no locking read while it still holds.
-      const settled = (await this.outcomes.apply(op, result.answer, payment)).payment;
+      const settled = await this.applied(op, result.answer, payment);
       this.metrics.confirmation({ status: settled.status, method: request.method ?? request.capability, bank: candidate.bankCode });
       return settled;
     }
     throw new Error('an authorization route must have at least one connection');
+  }
+
+  /**
+   * The payment after the answer is applied. An answer that could not be recorded
+   * leaves the payment `processing` for the reconciler, which is what a confirm
+   * answers when the bank itself gave no answer.
+   */
+  private async applied(op: BankOperation, answer: BankResult, payment: Payment): Promise<Payment> {
+    try {
+      return (await this.outcomes.apply(op, answer, payment)).payment;
+    } catch (error) {
+      if (!(error instanceof AnswerNotRecordedError)) throw error;
+      this.logger.warn({ operation: op.id, payment: payment.id }, "a bank's answer could not be recorded; the reconciler will settle the payment");
+      return (await this.payments.find(this.db, { merchantId: payment.merchantId, livemode: payment.livemode }, payment.id)) ?? payment;
+    }
   }
 
   private async tryOne(candidate: RouteCandidate, op: BankOperation, request: AuthorizationBase): Promise<{ answer: BankResult; skipped: boolean }> {

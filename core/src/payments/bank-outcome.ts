@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { CLOCK, Clock } from '../clock/clock';
 import { DATABASE, Database, Transaction } from '../db/database';
 import { inTransaction } from '../db/transaction';
+import { TenderError } from '../errors/tender-error';
 import { BankResult, SettledBankResult } from '../banks/bank-adapter';
 import { BankOperation, BankOperationRepository } from '../banks/bank-operation';
 import { EventOutbox } from '../notifications/event-outbox';
@@ -64,7 +65,9 @@ export class BankOutcomeApplier {
       return { payment, refund: undefined, applied: false };
     }
     let seen = known !== undefined && known.id === op.paymentId && op.refundId === null ? known : undefined;
-    for (let attempt = 1; ; attempt++) {
+    let races = 0;
+    let conflictRounds = 0;
+    for (;;) {
       if (seen === undefined) {
         const fresh = await this.reread(op);
         if (fresh.settled) return { payment: fresh.payment, refund: fresh.refund, applied: false };
@@ -74,12 +77,28 @@ export class BankOutcomeApplier {
       try {
         return await inTransaction(this.db, (trx) => this.applyTo(trx, op, result, payment));
       } catch (error) {
-        if (!(error instanceof ConcurrentPaymentUpdateError) && !(error instanceof OperationTakenError)) throw error;
-        // Lost a race: the next turn reads both rows again and decides from what they say now.
-        if (attempt >= APPLY_ATTEMPTS) throw error;
+        if (isWriteConflictError(error)) {
+          // The bank has answered, so this is no request a client can simply send again:
+          // a hot row (one card's risk bucket, paid from two Galera nodes at once) gets
+          // more rounds than a request's transaction would, each reading both rows anew.
+          if (++conflictRounds >= RECORD_CONFLICT_ROUNDS) throw await this.notRecorded(op, 'kept losing write conflicts');
+        } else if (error instanceof ConcurrentPaymentUpdateError || error instanceof OperationTakenError) {
+          // Lost a race: the next turn reads both rows again and decides from what they say now.
+          if (++races >= APPLY_ATTEMPTS) throw await this.notRecorded(op, 'the payment kept changing');
+        } else throw error;
         seen = undefined;
       }
     }
+  }
+
+  /**
+   * Gives up on recording an answer: the operation stays pending (the reconciler asks
+   * the bank again and applies what it says), marked with why, and the caller learns
+   * the outcome is not known yet, never a "nothing was written" it could retry on.
+   */
+  private async notRecorded(op: BankOperation, why: string): Promise<AnswerNotRecordedError> {
+    await this.operations.touchUnknown(this.db, op, `the bank's answer could not be recorded: ${why}`, this.clock.now()).catch(() => undefined);
+    return new AnswerNotRecordedError(op.id);
   }
 
   /** The payment as it is now, and whether the operation is still the applier's to settle. */
@@ -211,6 +230,31 @@ function waitingPatch(result: Extract<BankResult, { kind: 'action_required' }>):
 
 /** How many times one answer is tried against a payment that keeps changing before the conflict reaches the caller. */
 const APPLY_ATTEMPTS = 5;
+/**
+ * How many transaction rounds (each up to TRANSACTION_ATTEMPTS tries with backoff)
+ * an answer gets against write conflicts before it is left to the reconciler: about
+ * 40 tries and at most about 13 s of backoff.
+ */
+const RECORD_CONFLICT_ROUNDS = 4;
+
+/**
+ * The bank answered, but its answer could not be written (the rows kept changing or
+ * conflicting). The operation stays pending for the reconciler, which asks the bank
+ * again; the client gets `bank_outcome_unknown`, and a confirm answers with the
+ * payment still `processing`, as when the bank itself did not answer.
+ */
+export class AnswerNotRecordedError extends TenderError {
+  constructor(readonly operationId: string) {
+    super('bank_outcome_unknown', {
+      message:
+        "The bank answered, but Tender could not record the answer yet (the payment's records kept changing); it will resolve the outcome and report it.",
+    });
+  }
+}
+
+function isWriteConflictError(error: unknown): boolean {
+  return error instanceof TenderError && error.code === 'write_conflict';
+}
 
 type SettledOrHeld = Exclude<BankResult, { kind: 'unknown' }>;
 

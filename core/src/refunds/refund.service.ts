@@ -13,7 +13,7 @@ import { CardVault } from '../vault/card-vault';
 import { PaymentRepository } from '../payments/payment.repository';
 import { PaymentService } from '../payments/payment.service';
 import { PaymentStateWriter } from '../payments/payment-state-writer';
-import { BankOutcomeApplier } from '../payments/bank-outcome';
+import { AnswerNotRecordedError, BankOutcomeApplier } from '../payments/bank-outcome';
 import { Refund, RefundRepository } from './refund';
 import { CreateRefundInput } from './refund-input';
 import { CreateKeyRetention } from '../idempotency/create-key-retention';
@@ -127,8 +127,14 @@ export class RefundService {
       },
       { observer: this.metrics, target: { adapter: op.adapterCode } },
     );
-    const outcome = await this.outcomes.apply(op, result);
-    return outcome.refund ?? step.refund;
+    try {
+      const outcome = await this.outcomes.apply(op, result);
+      return outcome.refund ?? step.refund;
+    } catch (error) {
+      // The answer could not be recorded: the refund stays pending for the reconciler, as when the bank did not answer.
+      if (error instanceof AnswerNotRecordedError) return step.refund;
+      throw error;
+    }
   }
 
   /**
