@@ -97,7 +97,7 @@ describe('shared state: rate counters, job leases and breaker rows under concurr
     assert.equal(await other.health.admit('bcn_probe_dies'), 'skip', 'the probe may still answer');
     other.clock.advance(1);
     assert.equal(await other.health.admit('bcn_probe_dies'), 'probe', 'taken over');
-    other.health.record('bcn_probe_dies', 'healthy', 10);
+    other.health.record('bcn_probe_dies', 'healthy', 10, 'probe');
     await other.shared.flush();
     const row = (await t.gateway.db('breaker_states').where({ connection_id: 'bcn_probe_dies' }).first()) as
       { state: string; probing_since: unknown } | undefined;
@@ -116,10 +116,10 @@ describe('shared state: rate counters, job leases and breaker rows under concurr
       p.clock.advance(BREAKER.openMs);
     }
     assert.equal(await first.health.admit('bcn_probe_ignored'), 'probe');
-    first.health.record('bcn_probe_ignored', 'ignored', 10);
+    first.health.record('bcn_probe_ignored', 'ignored', 10, 'probe');
     await first.shared.flush();
     assert.equal(await second.health.admit('bcn_probe_ignored'), 'probe');
-    second.health.record('bcn_probe_ignored', 'failure', 10);
+    second.health.record('bcn_probe_ignored', 'failure', 10, 'probe');
     await second.shared.flush();
     await first.shared.refresh();
     assert.equal(first.health.state('bcn_probe_ignored'), 'open', 'the failed probe reopened it for both');

@@ -130,11 +130,11 @@ describe('circuit breaker (no database, controlled clock)', () => {
     assert.equal(health.state('bcn_a'), 'half_open');
     assert.equal(await health.admit('bcn_a'), 'probe');
     assert.equal(await health.admit('bcn_a'), 'skip', 'only one probe at a time');
-    health.record('bcn_a', false, 10);
+    health.record('bcn_a', false, 10, 'probe');
     assert.equal(health.state('bcn_a'), 'open', 'a failed probe reopens');
     clock.advance(BREAKER.openMs);
     assert.equal(await health.admit('bcn_a'), 'probe');
-    health.record('bcn_a', true, 10);
+    health.record('bcn_a', true, 10, 'probe');
     assert.equal(health.state('bcn_a'), 'closed');
     assert.equal(await health.admit('bcn_a'), 'use');
     assert.equal(health.view('bcn_a').errorRate, 0);
@@ -165,14 +165,32 @@ describe('circuit breaker (no database, controlled clock)', () => {
     for (let i = 0; i < BREAKER.minimumCalls; i++) health.record('bcn_p', 'failure', 10);
     clock.advance(BREAKER.openMs);
     assert.equal(await health.admit('bcn_p'), 'probe');
-    health.record('bcn_p', 'ignored', 10);
+    health.record('bcn_p', 'ignored', 10, 'probe');
     assert.equal(health.state('bcn_p'), 'half_open');
     assert.equal(await health.admit('bcn_p'), 'probe', 'an issuer-side failure neither closes nor reopens: the next payment probes');
     assert.equal(await health.admit('bcn_p'), 'skip');
     clock.advance(BREAKER.openMs);
     assert.equal(await health.admit('bcn_p'), 'probe', 'a probe lost with its process is replaced');
-    health.record('bcn_p', 'healthy', 10);
+    health.record('bcn_p', 'healthy', 10, 'probe');
     assert.equal(health.state('bcn_p'), 'closed');
+  });
+
+  it('lets only the probe decide a breaker that is not closed: late answers of calls admitted before it opened change nothing', async () => {
+    const clock = new FixedClock(1_000_000);
+    const health = new ConnectionHealth(clock);
+    // Two calls admitted while the breaker is closed; the window then opens it.
+    assert.equal(await health.admit('bcn_late'), 'use');
+    for (let i = 0; i < BREAKER.minimumCalls; i++) health.record('bcn_late', 'failure', 10);
+    assert.equal(health.state('bcn_late'), 'open');
+    health.record('bcn_late', 'healthy', 10, 'use');
+    assert.equal(health.state('bcn_late'), 'open', 'a late success of a call admitted before the breaker opened does not close it');
+    clock.advance(BREAKER.openMs);
+    assert.equal(await health.admit('bcn_late'), 'probe');
+    health.record('bcn_late', 'healthy', 10, 'use');
+    assert.equal(health.state('bcn_late'), 'half_open', 'nor does one while the probe is out');
+    assert.equal(await health.admit('bcn_late'), 'skip', 'the probe is still out');
+    health.record('bcn_late', 'failure', 10, 'probe');
+    assert.equal(health.state('bcn_late'), 'open', "the probe's own answer decides");
   });
 
   it('counts declines as a healthy bank', () => {

@@ -99,7 +99,8 @@ export class AuthorizationAttempts {
   private async tryOne(candidate: RouteCandidate, op: BankOperation, request: AuthorizationBase): Promise<{ answer: BankResult; skipped: boolean }> {
     // Health is tracked for contracted connections only; the sandbox is never "sick".
     const id = candidate.connectionId;
-    if (id !== undefined && (await this.health.admit(id)) === 'skip') {
+    const admission = id === undefined ? 'use' : await this.health.admit(id);
+    if (admission === 'skip') {
       return {
         skipped: true,
         answer: { kind: 'technical_failure', reason: 'bank_unreachable', rawCode: undefined, message: "Skipped: the connection's circuit breaker is open." },
@@ -113,7 +114,7 @@ export class AuthorizationAttempts {
       () => payThrough(adapter, request.capability, { ...request.payment, reference: op.id, connection: candidate.terms }, request.instrument),
       { observer: this.metrics, target: { adapter: candidate.adapterCode, connection: id } },
     );
-    if (id !== undefined) this.health.record(id, breakerOutcome(answer), Date.now() - started);
+    if (id !== undefined) this.health.record(id, breakerOutcome(answer), Date.now() - started, admission);
     return { answer, skipped: false };
   }
 

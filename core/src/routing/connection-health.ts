@@ -108,7 +108,8 @@ export function breakerOutcome(result: BankResult): BreakerOutcome {
  *
  * @example
  * ```ts
- * if ((await health.admit('bcn_1')) !== 'skip') { const r = await call(); health.record('bcn_1', breakerOutcome(r), 120); }
+ * const admission = await health.admit('bcn_1');
+ * if (admission !== 'skip') { const r = await call(); health.record('bcn_1', breakerOutcome(r), 120, admission); }
  * ```
  */
 @injectable()
@@ -181,13 +182,18 @@ export class ConnectionHealth {
     return e.state;
   }
 
-  /** `true`/`false` are `healthy`/`failure`. */
-  record(connectionId: string, outcome: BreakerOutcome | boolean, latencyMs: number): void {
+  /**
+   * One call's answer. `true`/`false` are `healthy`/`failure`. `admission` is what
+   * `admit` said for that call: while the breaker is not closed only the probe's answer
+   * decides, so the late answer of a call admitted before the breaker opened (its
+   * success would close a breaker the window just opened) changes nothing.
+   */
+  record(connectionId: string, outcome: BreakerOutcome | boolean, latencyMs: number, admission: Exclude<Admission, 'skip'> = 'use'): void {
     const verdict: BreakerOutcome = outcome === true ? 'healthy' : outcome === false ? 'failure' : outcome;
     const e = this.entries.get(connectionId) ?? this.fresh(connectionId);
     const ok = verdict === 'healthy';
     if (e.state !== 'closed') {
-      // Only the probe's answer decides; anything else still in flight is ignored.
+      if (admission !== 'probe') return;
       const claimedAt = e.probingSince;
       e.probingSince = undefined;
       if (verdict === 'ignored') {
