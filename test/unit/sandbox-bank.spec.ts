@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { SandboxBankAdapter } from '@tender/adapter-sandbox';
+import { SANDBOX_MEMORY, SandboxLedger } from '@tender/adapter-sandbox/dist/sandbox-ledger';
 import { AuthorizationRequest } from '@tender/core';
 
 const base: AuthorizationRequest = {
@@ -48,5 +49,57 @@ describe('sandbox bank (no database)', () => {
     };
     assert.equal((await bank.inquire({ ...inquiry, cardBin: '400000', cardLast4: '0259' })).kind, 'approved');
     assert.equal((await bank.inquire({ ...inquiry, cardBin: undefined, cardLast4: undefined })).kind, 'not_found');
+  });
+});
+
+describe('the sandbox ledger, bounded', () => {
+  const approved = { kind: 'approved', authorizationCode: '000001', rrn: undefined, bankReference: undefined } as const;
+  const facts = (reference: string) => ({
+    reference,
+    paymentId: `pay_${reference}`,
+    amount: 100,
+    capture: true,
+    last4: '4242',
+    cvcGiven: true,
+    initiator: undefined,
+    sequence: undefined,
+    reason: undefined,
+    originalReference: undefined,
+    verification: false,
+  });
+
+  it('remembers at most its capacity of each kind, forgetting the oldest first', () => {
+    assert.equal(SANDBOX_MEMORY, 100_000);
+    const ledger = new SandboxLedger(3);
+    for (let i = 1; i <= 5; i++) {
+      ledger.tell(facts(`op_${i}`));
+      ledger.remember(`op_${i}`, approved);
+      ledger.open(`op_${i}`, 'sale', 100, undefined);
+    }
+    assert.deepEqual(ledger.size(), { answers: 3, entries: 3, authorizations: 3 });
+    assert.equal(ledger.answered('op_2'), undefined, 'the oldest are forgotten');
+    assert.equal(ledger.entry('op_2'), undefined);
+    assert.deepEqual(ledger.answered('op_5'), approved, 'the newest are kept');
+    assert.deepEqual(
+      ledger.authorizations().map((a) => a.reference),
+      ['op_3', 'op_4', 'op_5'],
+    );
+  });
+
+  it("counts an account's holds from its own entries, and stops counting one it has forgotten", () => {
+    const ledger = new SandboxLedger(3);
+    ledger.open('op_a1', 'debit_hold', 1_000, 'acc_a');
+    ledger.open('op_b1', 'debit', 500, 'acc_b');
+    ledger.open('op_a2', 'debit', 200, 'acc_a');
+    assert.equal(ledger.spentFrom('acc_a'), 1_200);
+    assert.equal(ledger.spentFrom('acc_b'), 500);
+    const refunded = ledger.entry('op_a2');
+    assert.ok(refunded);
+    refunded.refunded = 50;
+    assert.equal(ledger.spentFrom('acc_a'), 1_150, 'a refund gives back');
+    ledger.open('op_c1', 'sale', 300, undefined);
+    assert.equal(ledger.entry('op_a1'), undefined, 'the oldest entry was forgotten');
+    assert.equal(ledger.spentFrom('acc_a'), 150, 'and no longer holds money');
+    assert.equal(ledger.spentFrom('acc_none'), 0);
   });
 });
