@@ -69,7 +69,7 @@ describe('the sandbox ledger, bounded', () => {
   });
 
   it('remembers at most its capacity of each kind, forgetting the oldest first', () => {
-    assert.equal(SANDBOX_MEMORY, 100_000);
+    assert.equal(SANDBOX_MEMORY, 20_000);
     const ledger = new SandboxLedger(3);
     for (let i = 1; i <= 5; i++) {
       ledger.tell(facts(`op_${i}`));

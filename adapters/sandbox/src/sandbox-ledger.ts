@@ -30,12 +30,12 @@ interface Entry {
 }
 
 /**
- * How many references the sandbox bank remembers (answers, money entries and what
- * each authorization told it, each): about a kilobyte apiece, so at most about 100
- * MB per kind for a gateway whose test mode never stops. The 10-minute bench soak
+ * How many operations the sandbox bank remembers (answers, money entries and what
+ * each authorization told it): together about a kilobyte per payment, so about 20
+ * MB at most for a gateway whose test mode never stops. The 10-minute bench soak
  * (128,000 test payments) found the ledger growing without end before this bound.
  */
-export const SANDBOX_MEMORY = 100_000;
+export const SANDBOX_MEMORY = 20_000;
 
 /**
  * The sandbox bank's memory: every answer by reference (a retry gets the same
