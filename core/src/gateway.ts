@@ -148,7 +148,7 @@ export class Gateway {
             const s = readOrCreateSecret(config.dataDir, 'admin-token', generateAdminToken);
             return { value: s.value, generatedFile: s.file };
           })();
-    const db = createDatabase(config.database, { poolMax: config.dbPoolMax });
+    const db = createDatabase(config.database, { poolMax: config.dbPoolMax, causalReads: config.dbCausalReads });
     try {
       await migrateToLatest(db);
       await migratePlugins(db, plugins);

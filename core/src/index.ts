@@ -12,6 +12,7 @@ export { TenderConfig, loadConfig, ConfigError, DatabaseConfig, DEFAULT_PLUGINS 
 export { PluginSettings, NO_PLUGIN_SETTINGS, DEPRECATED_PLUGIN_VARIABLES } from './config/plugin-settings';
 export { CONFIG, ADMIN_TOKEN } from './config/tokens';
 export { DATABASE, Database, Queryable, Transaction, createDatabase, forUpdate } from './db/database';
+export { CausalReads } from './db/causal-read';
 export { migrateToLatest } from './db/migrator';
 export { migratePlugins, rollbackPlugin, appliedPluginMigrations, AppliedPluginMigration, MigratingPlugin } from './db/plugin-migrator';
 export { ERROR_CATALOGUE, ErrorCode, ErrorType } from './errors/error-catalogue';

@@ -31,6 +31,10 @@ describe('configuration (no database)', () => {
     assert.equal(loadConfig({ DATABASE_URL: 'mysql://root@h/db' }).createDemoMerchant, false);
     assert.equal(loadConfig({}).dbPoolMax, 10);
     assert.equal(loadConfig({ TENDER_DB_POOL_MAX: '32' }).dbPoolMax, 32);
+    assert.equal(loadConfig({}).dbCausalReads, 'request', "each request's first read waits on a Galera cluster");
+    assert.equal(loadConfig({ TENDER_DB_CAUSAL_READS: 'all' }).dbCausalReads, 'all');
+    assert.equal(loadConfig({ TENDER_DB_CAUSAL_READS: 'off' }).dbCausalReads, 'off');
+    assert.throws(() => loadConfig({ TENDER_DB_CAUSAL_READS: 'true' }));
     assert.throws(() => loadConfig({ TENDER_DB_POOL_MAX: '0' }), /TENDER_DB_POOL_MAX/);
   });
 

@@ -5,6 +5,7 @@ import { NotificationsConfig, loadNotificationsConfig } from './notifications-co
 import { OperatorBrand, loadBrandConfig } from './brand-config';
 import { OutboundConfig, loadOutboundConfig } from './outbound-config';
 import { isIpOrRange } from '../monitoring/ip-ranges';
+import type { CausalReads } from '../db/causal-read';
 import { PluginSettings, loadPluginSettings } from './plugin-settings';
 import { DEFAULT_THEME_DIR } from '../templates-dir';
 
@@ -41,6 +42,8 @@ export interface TenderConfig {
   readonly reconcileAfterMs: number;
   /** Most MySQL connections one process holds (SQLite always uses one). */
   readonly dbPoolMax: number;
+  /** Which reads wait, on a Galera cluster, for writes committed through other nodes (db/causal-read.ts). */
+  readonly dbCausalReads: CausalReads;
   /** How long an Idempotency-Key is remembered. */
   readonly idempotencyTtlMs: number;
   readonly createDemoMerchant: boolean;
@@ -124,6 +127,7 @@ const envSchema = z.object({
   TENDER_RECONCILE_AFTER_MS: z.coerce.number().int().min(0).default(10000),
   TENDER_IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).default(24),
   TENDER_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  TENDER_DB_CAUSAL_READS: z.enum(['request', 'all', 'off']).default('request'),
   TENDER_DEMO_MERCHANT: z.enum(['true', 'false']).optional(),
   TENDER_LIVE_TEST_CARDS: z.enum(['refuse', 'allow']).optional(),
   TENDER_TEST_MODE_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
@@ -214,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileAfterMs: e.TENDER_RECONCILE_AFTER_MS,
     idempotencyTtlMs: e.TENDER_IDEMPOTENCY_TTL_HOURS * 3600_000,
     dbPoolMax: e.TENDER_DB_POOL_MAX,
+    dbCausalReads: e.TENDER_DB_CAUSAL_READS,
     // A demo merchant helps a newcomer on the embedded default; never in production unless asked for.
     createDemoMerchant:
       e.TENDER_DEMO_MERCHANT === undefined ? !production && database.client === 'sqlite' && database.embeddedDefault : e.TENDER_DEMO_MERCHANT === 'true',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { DatabaseConfig } from '../config/config';
 import { beginImmediately } from './sqlite-client';
+import { CausalReads, setCausalReads } from './causal-read';
 
 /** Injection token of the knex instance every repository uses. */
 export const DATABASE = Symbol('Database');
@@ -25,12 +26,16 @@ export type Queryable = Knex | Knex.Transaction;
  * event loop (better-sqlite3 is synchronous), which one short transaction at a time keeps
  * brief.
  *
+ * On MySQL/MariaDB, `causalReads` (default `request`) says which reads wait, on a
+ * Galera cluster, for writes committed through other nodes (causal-read.ts).
+ *
  * @example
  * ```ts
  * const db = createDatabase({ client: 'sqlite', filename: 'data/tender.sqlite', embeddedDefault: true });
+ * const cluster = createDatabase({ client: 'mysql', url: 'mysql://tender@10.0.0.11/tender' }, { poolMax: 20, causalReads: 'request' });
  * ```
  */
-export function createDatabase(config: DatabaseConfig, options: { poolMax?: number } = {}): Database {
+export function createDatabase(config: DatabaseConfig, options: { poolMax?: number; causalReads?: CausalReads } = {}): Database {
   if (config.client === 'sqlite') {
     fs.mkdirSync(path.dirname(config.filename), { recursive: true });
     return beginImmediately(
@@ -53,7 +58,8 @@ export function createDatabase(config: DatabaseConfig, options: { poolMax?: numb
     );
   }
   const url = new URL(config.url);
-  return knexFactory({
+  const causalReads = options.causalReads ?? 'request';
+  const db = knexFactory({
     client: 'mysql2',
     connection: {
       host: url.hostname,
@@ -67,8 +73,30 @@ export function createDatabase(config: DatabaseConfig, options: { poolMax?: numb
       bigNumberStrings: false,
       timezone: 'Z',
     },
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    pool: {
+      min: 0,
+      max: options.poolMax ?? 10,
+      afterCreate: (conn: MysqlCallbackConnection, done: (err: Error | null, conn: unknown) => void) => {
+        if (causalReads !== 'all') {
+          done(null, conn);
+          return;
+        }
+        // Every read waits (causal-read.ts). A server without Galera ignores it (MariaDB
+        // with wsrep off) or does not know the variable (MySQL): either way there is
+        // nothing to wait for, so an error is not one.
+        conn.query('SET SESSION wsrep_sync_wait = 1', () => {
+          done(null, conn);
+        });
+      },
+    },
   });
+  setCausalReads(db, causalReads);
+  return db;
+}
+
+/** The one method of mysql2's callback connection the pool's set-up uses. */
+interface MysqlCallbackConnection {
+  query(sql: string, callback: (error: Error | null) => void): void;
 }
 
 export function isMysql(db: Queryable): boolean {

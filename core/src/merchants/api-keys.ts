@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { CLOCK, Clock } from '../clock/clock';
 import { DATABASE, Database, Queryable } from '../db/database';
+import { causalFirst } from '../db/causal-read';
 import { newId, randomToken } from '../ids/ids';
 import { TenderError } from '../errors/tender-error';
 import { MerchantContext } from './merchant-context';
@@ -68,11 +69,15 @@ export class ApiKeyService {
     if (!/^(sk|pk)_(test|live)_[0-9A-Za-z]{20,64}$/.test(key)) throw new TenderError('api_key_invalid');
     // The merchant's standing comes with the key in one statement: every API request
     // needs both, and this is the hot path (docs/performance.md).
-    const row = (await this.db('api_keys as k')
-      .leftJoin('merchants as m', 'm.id', 'k.merchant_id')
-      .where({ 'k.key_hash': hashKey(key) })
-      .first('k.id', 'k.merchant_id', 'k.livemode', 'k.kind', 'k.revoked_at', 'k.expires_at', ...STANDING_COLUMNS.map((c) => `m.${c}`))) as
-      Record<string, unknown> | undefined;
+    // The request's first read: on a Galera cluster it waits for writes committed through other nodes (causal-read.ts).
+    const [row] = await causalFirst(
+      this.db,
+      this.db('api_keys as k')
+        .leftJoin('merchants as m', 'm.id', 'k.merchant_id')
+        .where({ 'k.key_hash': hashKey(key) })
+        .select('k.id', 'k.merchant_id', 'k.livemode', 'k.kind', 'k.revoked_at', 'k.expires_at', ...STANDING_COLUMNS.map((c) => `m.${c}`))
+        .limit(1),
+    );
     const now = this.clock.now();
     if (row === undefined || row.revoked_at !== null || (row.expires_at !== null && Number(row.expires_at) <= now)) {
       throw new TenderError('api_key_invalid');

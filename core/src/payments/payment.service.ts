@@ -3,6 +3,7 @@ import { CLOCK, Clock } from '../clock/clock';
 import { CONFIG } from '../config/tokens';
 import { TenderConfig } from '../config/config';
 import { DATABASE, Database, Queryable, Transaction, isUniqueViolation } from '../db/database';
+import { causalFirst } from '../db/causal-read';
 import { inTransaction } from '../db/transaction';
 import { TenderError, notFound } from '../errors/tender-error';
 import { newId, randomToken } from '../ids/ids';
@@ -345,7 +346,8 @@ export class PaymentService {
   /** The payment behind a hosted-page token (the buyer's capability), for methods confirmed by the payer. */
   async findByPageToken(token: string): Promise<Payment | undefined> {
     if (!/^[0-9A-Za-z]{20,64}$/.test(token)) return undefined;
-    const row = await this.db('payments').where({ page_token: token }).first();
+    // A hosted-page request's first read: on a Galera cluster it waits for the create made through another node (causal-read.ts).
+    const [row] = await causalFirst(this.db, this.db('payments').where({ page_token: token }).limit(1));
     return row === undefined ? undefined : paymentFromRow(row);
   }
 
