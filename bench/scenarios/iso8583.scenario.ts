@@ -96,6 +96,9 @@ async function measureGatewayIso(ctx: ScenarioContext, concurrency: number): Pro
         TENDER_ISO8583_PORT: String(portOf(sim)),
         // One connection: the scenario measures requests in flight on one link.
         TENDER_ISO8583_POOL_SIZE: '1',
+        // tender-bank-sim approves the sandbox's test numbers, which a production
+        // gateway refuses in live mode (card_test_number_live) unless told otherwise.
+        TENDER_LIVE_TEST_CARDS: 'allow',
       },
       async prepare(gatewayUrl, db, merchant) {
         const now = Date.now();
