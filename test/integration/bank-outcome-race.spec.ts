@@ -147,4 +147,73 @@ describe('two appliers racing one bank answer', function () {
       'the approved authorization waits for the reconciler',
     );
   });
+
+  it('a capture whose approval cannot be recorded answers 502 bank_outcome_unknown and leaves the payment authorized', async function () {
+    this.timeout(120_000);
+    const authorized = await shop.pay(CARDS.visa, { capture_method: 'manual' });
+    assert.equal(authorized.status, 'authorized');
+    const allow = await refuseSettling({ column: 'payment_id', value: authorized.id });
+    try {
+      const res = await shop.post(`/v1/payments/${authorized.id}/capture`, {});
+      assert.equal(res.status, 502, JSON.stringify(res.body));
+      assert.equal(res.body.error.code, 'bank_outcome_unknown');
+    } finally {
+      await allow();
+    }
+    const payment = await t.gateway.db('payments').where({ id: authorized.id }).first();
+    assert.equal(payment?.status, 'authorized', 'not captured until the answer is recorded');
+    assert.equal(Number(payment?.amount_captured), 0);
+    const captures = await t.gateway.db('bank_operations').where({ payment_id: authorized.id, kind: 'capture' });
+    assert.deepEqual(
+      captures.map((o: { status: string }) => o.status),
+      ['pending'],
+      'the approved capture waits for the reconciler',
+    );
+  });
+
+  it('a refund whose approval cannot be recorded is answered pending, its amount still reserved', async function () {
+    this.timeout(120_000);
+    const paid = await shop.pay(CARDS.visa);
+    assert.equal(paid.status, 'captured');
+    const allow = await refuseSettling({ column: 'payment_id', value: paid.id });
+    let refundId: string;
+    try {
+      const res = await shop.post('/v1/refunds', { payment_id: paid.id, amount: 1000 });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      assert.equal(res.body.status, 'pending');
+      refundId = String(res.body.id);
+    } finally {
+      await allow();
+    }
+    const payment = await t.gateway.db('payments').where({ id: paid.id }).first();
+    assert.equal(Number(payment?.amount_refund_pending), 1000, 'the amount stays reserved: no second refund can take it');
+    assert.equal(Number(payment?.amount_refunded), 0);
+    assert.equal((await t.gateway.db('refunds').where({ id: refundId }).first())?.status, 'pending');
+  });
+
+  it('an answer whose payment keeps changing under it is left pending after its races, never applied twice', async function () {
+    this.timeout(120_000);
+    const { id, op } = await pendingSale();
+    // Another writer moves the payment on after every read the applier makes: a real
+    // UPDATE of the row's version, so each conditional settle finds it changed.
+    class MovingPayments extends PaymentRepository {
+      override async find(...args: Parameters<PaymentRepository['find']>): ReturnType<PaymentRepository['find']> {
+        const found = await super.find(...args);
+        if (found?.id === id) await t.gateway.db('payments').where({ id }).increment('version', 1);
+        return found;
+      }
+    }
+    const child = t.gateway.container.createChildContainer();
+    child.register(PaymentRepository, { useClass: MovingPayments });
+    const racing = child.resolve(BankOutcomeApplier);
+    const before = await t.gateway.db('payments').where({ id }).first();
+    await assert.rejects(racing.apply(op, APPROVED), (error: unknown) => error instanceof AnswerNotRecordedError);
+    const after = await t.gateway.db('payments').where({ id }).first();
+    assert.equal(after?.status, 'processing');
+    assert.equal(Number(after?.version) - Number(before?.version), 5, 'five reads, five competing writes, no write of its own');
+    const pending = await t.gateway.db('bank_operations').where({ id: op.id }).first();
+    assert.equal(pending?.status, 'pending');
+    assert.match(String(pending?.failure_message), /kept changing/);
+    assert.equal((await t.gateway.db('events').where({ object_id: id, type: 'payment.captured' })).length, 0);
+  });
 });
