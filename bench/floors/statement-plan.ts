@@ -137,5 +137,7 @@ export function planCounts(plan: StatementPlan): { statements: number; selects: 
     (n, s) => n + (s.transaction ? (s.statements.some((x) => writes(x.sql)) ? 1 : 0) : s.statements.filter((x) => writes(x.sql)).length),
     0,
   );
-  return { statements: statements.length, selects: statements.filter((s) => /^\s*select/i.test(s.sql)).length, commits };
+  // A causal read (`SET STATEMENT wsrep_sync_wait = 1 FOR SELECT ...`) is the SELECT it carries.
+  const select = (sql: string): boolean => /^\s*(SET STATEMENT .+? FOR\s+)?select/i.test(sql);
+  return { statements: statements.length, selects: statements.filter((s) => select(s.sql)).length, commits };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ApiKeyService } from '@tender/core/dist/merchants/api-keys';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient, card } from '../support/merchant-client';
 
@@ -55,5 +56,51 @@ describe('tenant isolation', function () {
     const own = new Set((await t.gateway.db('payments').where({ merchant_id: bId })).map((r: { id: string }) => r.id));
     assert.equal(all.body.data.length, own.size);
     for (const p of all.body.data) assert.ok(own.has(p.id), `${p.id} is not B's`);
+  });
+
+  /**
+   * A confirm reads its payment in the key's own statement (one read fewer on the hot
+   * path). The join is on the key's merchant and mode: another merchant's payment, or
+   * the same merchant's payment of the other mode, is never read with a key.
+   */
+  it("reads a confirm's payment with its key, joined on the key's merchant and mode only", async () => {
+    const keys = t.gateway.container.resolve(ApiKeyService);
+    const mine = await b.createPayment();
+    const theirs = await a.createPayment();
+
+    const own = await keys.authenticateWithPayment(b.key, mine.id);
+    assert.equal(own.who.merchantId, bId);
+    assert.equal(own.payment?.id, mine.id);
+    assert.equal(own.payment?.merchantId, bId);
+    assert.equal((await keys.authenticateWithPayment(b.key, theirs.id)).payment, undefined, "another merchant's payment");
+    const live = await keys.issue(t.gateway.db, { merchantId: bId, livemode: true, kind: 'secret' });
+    const liveRead = await keys.authenticateWithPayment(live.key, mine.id);
+    assert.equal(liveRead.who.livemode, true);
+    assert.equal(liveRead.payment, undefined, "the same merchant's test payment, read with its live key");
+    await assert.rejects(keys.authenticateWithPayment('sk_test_' + 'x'.repeat(32), mine.id), { code: 'api_key_invalid' });
+
+    // Through the API: one statement reads key and payment; no separate read of the payment before the confirm's transaction.
+    const sent: string[] = [];
+    const listen = (q: { sql: string }): void => void sent.push(q.sql);
+    t.gateway.db.on('query', listen);
+    try {
+      const paid = await b.post(`/v1/payments/${mine.id}/confirm`, card(CARDS.visa)).expect(200);
+      assert.equal(paid.body.status, 'captured');
+    } finally {
+      t.gateway.db.off('query', listen);
+    }
+    const firstWrite = sent.findIndex((sql) => /^\s*(insert|update|begin)/i.test(sql) || /^BEGIN/i.test(sql));
+    const reads = sent.slice(0, firstWrite === -1 ? sent.length : firstWrite).filter((sql) => /\bpayments\b/.test(sql));
+    assert.equal(reads.length, 1, `one read of the payment before the confirm writes: ${reads.join(' | ')}`);
+    assert.match(reads[0] ?? '', /api_keys/, 'and it is the key read');
+
+    // A trailing slash or another merchant's id still reaches the route, which answers as before.
+    const other = await a.createPayment();
+    const slash = await b.post(`/v1/payments/${other.id}/confirm/`, card(CARDS.visa));
+    assert.equal(slash.status, 404);
+    const malformed = await b.post('/v1/payments/not-an-id/confirm', card(CARDS.visa));
+    assert.equal(malformed.status, 400);
+    assert.equal(malformed.body.error.param, 'id');
+    assert.equal((await a.get(`/v1/payments/${other.id}`)).body.status, 'pending');
   });
 });

@@ -46,6 +46,11 @@ export function parsePathId(prefix: string, value: unknown): string {
   return result.data;
 }
 
+/** True when `value` is a well-formed id with `prefix` (what parsePathId accepts). */
+export function isPathId(prefix: string, value: unknown): boolean {
+  return pathIdSchema(prefix).safeParse(value).success;
+}
+
 // Every request with an id in its path parsed with a schema (and a RegExp) built for
 // that one call; the prefixes are a handful of literals, so one schema each is kept.
 const pathIdSchemas = new Map<string, z.ZodString>();

@@ -235,10 +235,15 @@ export class PaymentService {
    * Tender's own page (the hosted page), which can show a 3-D Secure challenge; the
    * API path cannot. `presentation.payer` is the payer a CertificateAuthenticator
    * proved, for methods that need one.
+   *
+   * `payment` is the payment's id, or the payment as this request has just read it
+   * (the API's confirm gets it with its key, merchantAuth): then it is not read again.
+   * Either way every write is conditional on the version read, so a change made since
+   * is caught, never overwritten.
    */
   async confirm(
     ctx: StandingContext,
-    id: string,
+    payment: string | Payment,
     paymentMethod: PaymentMethodInput,
     customer?: RiskCustomer,
     presentation: ConfirmPresentation = { buyerPresent: false },
@@ -247,7 +252,7 @@ export class PaymentService {
     const now = this.clock.now();
     // Everything the buyer sent is checked before any row is written or any bank asked.
     const chosen = this.preparation.methodOf(paymentMethod);
-    const target = await this.retrieve(ctx, id);
+    const target = typeof payment === 'string' ? await this.retrieve(ctx, payment) : ownPayment(ctx, payment);
     const prepared = await this.preparation.prepare(ctx, target, chosen, customer, presentation, now);
     const step = await inTransaction(this.db, (trx) => this.beginConfirm(trx, ctx, target, prepared, now));
     return this.finishConfirm(ctx, step, prepared);
@@ -471,4 +476,10 @@ export class PaymentService {
     if (result.kind === 'declined') throw new TenderError('bank_declined', { message: `The bank declined the ${what} (${result.reason}).` });
     throw new TenderError('bank_unavailable', { message: `The bank could not complete the ${what} now; it was not applied.` });
   }
+}
+
+/** A payment the caller read itself, checked to be the caller's: another tenant's is "no such payment". */
+function ownPayment(ctx: MerchantContext, payment: Payment): Payment {
+  if (payment.merchantId !== ctx.merchantId || payment.livemode !== ctx.livemode) throw notFound('payment', payment.id);
+  return payment;
 }

@@ -7,7 +7,7 @@ import { PaymentService } from '../../payments/payment.service';
 import { paymentView } from '../../payments/payment-view';
 import { cancelPaymentSchema, capturePaymentSchema, confirmPaymentSchema, createPaymentSchema, listPaymentsSchema } from '../../payments/payment-input';
 import { parseInput, parsePathId } from '../validation';
-import { callerOf } from '../middleware/merchant-auth';
+import { callerOf, paymentReadWithKey } from '../middleware/merchant-auth';
 import { idempotencyKeyOf, sendIdempotent } from '../respond';
 import { noteRequest } from '../middleware/request-log';
 
@@ -55,7 +55,7 @@ export function paymentRoutes(container: DependencyContainer): Router {
     await sendIdempotent(idempotency, req, res, ctx, async () => ({
       status: 200,
       body: view(
-        await payments.confirm(ctx, id, input.payment_method, input.customer, {
+        await payments.confirm(ctx, paymentReadWithKey(res, id) ?? id, input.payment_method, input.customer, {
           buyerPresent: false,
           ...(input.adjustments === undefined ? {} : { adjustments: input.adjustments }),
         }),
