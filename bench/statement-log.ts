@@ -5,9 +5,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { Gateway, loadConfig } from '@tender/core';
-import { plugin as sandboxPlugin } from '@tender/adapter-sandbox';
+import { Gateway, loadConfig, loadPluginModules } from '@tender/core';
 import { BenchDatabase } from './bench-database';
+import { statementProper } from './floors/statement-plan';
 import { createMerchant, velocityInDryRun } from './gateway-process';
 
 /**
@@ -18,8 +18,9 @@ import { createMerchant, velocityInDryRun } from './gateway-process';
  * is kept honest when the gateway's hot path changes.
  *
  * The gateway runs in this process (so knex's `query` events can be heard), on a
- * fresh database, exactly as the benchmark configures it: velocity in dry run, no
- * Idempotency-Key. One payment warms caches first; the second is printed.
+ * fresh database, exactly as the benchmark configures it: the default plugins (those
+ * `npm start` and the benchmark's gateways load, whose event listeners run in the
+ * payment's transactions), velocity in dry run, no Idempotency-Key. One payment warms caches first; the second is printed.
  * STATEMENTS_ONE_REQUEST=1 pays with one request instead (`confirm: true` on create).
  */
 async function main(): Promise<void> {
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     // The dispatcher polls on its own schedule; its statements are not the payment's.
     TENDER_WEBHOOK_DISPATCHER: 'false',
   });
-  const gateway = await Gateway.create(config, { plugins: [sandboxPlugin] });
+  const gateway = await Gateway.create(config, { plugins: loadPluginModules(config.plugins) });
   try {
     const address: AddressInfo = await gateway.listen(0, '127.0.0.1');
     const url = `http://127.0.0.1:${address.port}`;
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     console.log(`--- create\n${lines.join('\n')}`);
     const statements = lines.filter((l) => !l.startsWith('---') && !/\t(BEGIN|COMMIT|ROLLBACK);?/i.test(l));
     // A causal read (`SET STATEMENT wsrep_sync_wait = 1 FOR SELECT ...`) counts as the SELECT it is.
-    const count = (re: RegExp): number => statements.filter((l) => re.test((l.split('\t')[1] ?? '').replace(/^SET STATEMENT .+? FOR /i, ''))).length;
+    const count = (re: RegExp): number => statements.filter((l) => re.test(statementProper(l.split('\t')[1] ?? ''))).length;
     const transactions = new Set(statements.map((l) => l.split('\t')[0]).filter((t) => t !== 'auto')).size;
     // Commits that write (an fsync each with innodb_flush_log_at_trx_commit=1): transactions
     // with a write, and autocommit writes. An INSERT IGNORE of a row that exists writes nothing,

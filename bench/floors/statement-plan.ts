@@ -127,6 +127,19 @@ function reference(ref: string, scope: RequestScope): unknown {
   return plus === undefined ? value : Number(value) + Number(plus);
 }
 
+/**
+ * The statement a causal read carries: `SET STATEMENT wsrep_sync_wait = 1 FOR SELECT ...`
+ * is the SELECT, and is counted as one. Other SQL is returned as it is.
+ *
+ * @example
+ * ```ts
+ * statementProper('SET STATEMENT wsrep_sync_wait = 1 FOR select 1'); // 'select 1'
+ * ```
+ */
+export function statementProper(sql: string): string {
+  return sql.replace(/^\s*SET STATEMENT .+? FOR\s+/i, '');
+}
+
 /** Statements, SELECTs and commits per payment (create + confirm) of a plan, for the report and the docs. */
 export function planCounts(plan: StatementPlan): { statements: number; selects: number; commits: number } {
   const all = [plan.create, plan.confirm].flatMap((r) => r.steps);
@@ -137,7 +150,6 @@ export function planCounts(plan: StatementPlan): { statements: number; selects: 
     (n, s) => n + (s.transaction ? (s.statements.some((x) => writes(x.sql)) ? 1 : 0) : s.statements.filter((x) => writes(x.sql)).length),
     0,
   );
-  // A causal read (`SET STATEMENT wsrep_sync_wait = 1 FOR SELECT ...`) is the SELECT it carries.
-  const select = (sql: string): boolean => /^\s*(SET STATEMENT .+? FOR\s+)?select/i.test(sql);
+  const select = (sql: string): boolean => /^\s*select/i.test(statementProper(sql));
   return { statements: statements.length, selects: statements.filter((s) => select(s.sql)).length, commits };
 }

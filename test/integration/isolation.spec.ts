@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ApiKeyService } from '@tender/core/dist/merchants/api-keys';
+import { PaymentService, TenderError } from '@tender/core';
 import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { CARDS, MerchantClient, card } from '../support/merchant-client';
 
@@ -56,6 +57,41 @@ describe('tenant isolation', function () {
     const own = new Set((await t.gateway.db('payments').where({ merchant_id: bId })).map((r: { id: string }) => r.id));
     assert.equal(all.body.data.length, own.size);
     for (const p of all.body.data) assert.ok(own.has(p.id), `${p.id} is not B's`);
+  });
+
+  /**
+   * PaymentService.confirm also takes a payment already read (the one merchantAuth read
+   * with the key). Whoever hands it one, it is confirmed only for its own merchant and
+   * mode: another merchant's payment object is refused as not found, before any write.
+   */
+  it("refuses to confirm another merchant's payment object, and writes nothing", async () => {
+    const keys = t.gateway.container.resolve(ApiKeyService);
+    const service = t.gateway.container.resolve(PaymentService);
+    const theirs = await a.createPayment();
+    const read = (await keys.authenticateWithPayment(a.key, theirs.id)).payment;
+    assert.equal(read?.id, theirs.id, "A's key reads A's payment");
+    const bCaller = await keys.authenticate(b.key);
+    const row = async (): Promise<{ version: number; status: string }> => {
+      const found = (await t.gateway.db('payments').where({ id: theirs.id }).first()) as { version: number; status: string } | undefined;
+      assert.ok(found !== undefined);
+      return found;
+    };
+    const before = await row();
+    const operations = async (): Promise<number> => (await t.gateway.db('bank_operations').where({ payment_id: theirs.id })).length;
+
+    await assert.rejects(
+      service.confirm(bCaller, read ?? theirs.id, {
+        type: 'card',
+        card: { number: CARDS.visa, exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, cvc: '123' },
+      }),
+      (error: unknown) => error instanceof TenderError && error.code === 'resource_not_found',
+    );
+    const after = await row();
+    assert.equal(after.version, before.version, 'the payment did not move');
+    assert.equal(after.status, 'pending');
+    assert.equal(await operations(), 0, 'no bank operation');
+    // A wrong mode cannot reach this check through the service: a merchant not yet live
+    // is refused first (merchant_not_live); the key join above covers the mode.
   });
 
   /**

@@ -127,10 +127,11 @@ const KEY_COLUMNS = ['id', 'merchant_id', 'livemode', 'kind', 'revoked_at', 'exp
 /** Marks the key's and the merchant's columns in the statement that also reads a payment. */
 const JOINED_PREFIX = 'tender_key__';
 
-/** The key's and the merchant's columns of a joined row, under their own names. */
+/** The key's and the merchant's columns of a joined row, under their own names (the nine named above, nothing scanned). */
 function unprefixed(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(row)) if (name.startsWith(JOINED_PREFIX)) out[name.slice(JOINED_PREFIX.length)] = value;
+  for (const name of KEY_COLUMNS) out[name] = row[`${JOINED_PREFIX}${name}`];
+  for (const name of STANDING_COLUMNS) out[name] = row[`${JOINED_PREFIX}${name}`];
   return out;
 }
 

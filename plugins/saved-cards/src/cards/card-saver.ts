@@ -1,5 +1,5 @@
 import { MerchantContext, Payment, Queryable } from '@tender/core';
-import { ListenedEvent, paymentOfEvent } from '../events/payment-event';
+import { ListenedEvent, customerPaymentOfEvent } from '../events/payment-event';
 import { recordEvent } from '../events/saved-cards-events';
 import { SavedCardsDeps } from '../saved-cards-deps';
 import { SavedCard, savedCardView } from './saved-card';
@@ -29,10 +29,10 @@ export class CardSaver {
   constructor(private readonly deps: SavedCardsDeps) {}
 
   async onEvent(q: Queryable, event: ListenedEvent): Promise<void> {
-    const found = await paymentOfEvent(this.deps, q, event, SAVING_EVENTS);
+    const found = await customerPaymentOfEvent(this.deps, q, event, SAVING_EVENTS);
     if (found === undefined) return;
     const { ctx, payment } = found;
-    if (payment.customerId === null || payment.cardToken === null || payment.card === null) return;
+    if (payment.cardToken === null || payment.card === null) return;
     // A payment made with a saved card already is not saved again.
     if (payment.paymentMethodId !== null) return;
     const consent = await this.deps.consents.stateForPayment(q, ctx, payment.id);

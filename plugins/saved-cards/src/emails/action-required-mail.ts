@@ -1,5 +1,5 @@
 import { Queryable, formatAmount, paymentView } from '@tender/core';
-import { ListenedEvent, paymentOfEvent } from '../events/payment-event';
+import { ListenedEvent, customerPaymentOfEvent } from '../events/payment-event';
 import { SavedCardsDeps } from '../saved-cards-deps';
 import { CUSTOMER_EMAILS, maskedCard, merchantName } from './customer-mail';
 
@@ -21,10 +21,10 @@ export class ActionRequiredMail {
   constructor(private readonly deps: SavedCardsDeps) {}
 
   async onEvent(q: Queryable, event: ListenedEvent): Promise<void> {
-    const found = await paymentOfEvent(this.deps, q, event, ACTION_EVENTS);
+    const found = await customerPaymentOfEvent(this.deps, q, event, ACTION_EVENTS);
     if (found === undefined) return;
     const { ctx, payment } = found;
-    if (!payment.offSession || payment.customerId === null) return;
+    if (!payment.offSession) return;
     const customer = await this.deps.customers.find(q, ctx, payment.customerId);
     if (customer?.email === null || customer?.email === undefined) return;
     const { config } = this.deps.core;
