@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Database, TRANSACTION_ATTEMPTS, TenderError, createDatabase, inTransaction } from '@tender/core';
-import { TestDatabase, createTestDatabase } from '../support/test-database';
+import { TestDatabase, createMysqlTestDatabase } from '../support/test-database';
 
 /**
  * inTransaction runs a transaction again when the database rolled it back for
@@ -16,11 +16,7 @@ describe('transaction retry after a deadlock', function () {
   let db: Database;
 
   before(async function () {
-    database = await createTestDatabase();
-    if (database.dialect !== 'mysql') {
-      await database.drop();
-      this.skip(); // SQLite runs one transaction at a time: it cannot deadlock.
-    }
+    database = await createMysqlTestDatabase(this, 'SQLite runs one transaction at a time: it cannot deadlock');
     db = createDatabase(database.config, { poolMax: 4 });
     await db.schema.createTable('retry_rows', (t) => {
       t.string('id').primary();

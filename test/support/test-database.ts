@@ -64,3 +64,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * A MySQL/MariaDB test database, or a skipped suite (`why` is the reason, kept in the
+ * caller as a comment would be) when the run is on SQLite; nothing is left behind.
+ *
+ * @example
+ * ```ts
+ * before(async function () {
+ *   database = await createMysqlTestDatabase(this, 'SQLite runs one transaction at a time');
+ * });
+ * ```
+ */
+export async function createMysqlTestDatabase(suite: Mocha.Context, why: string): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  if (database.dialect !== 'mysql') {
+    await database.drop();
+    suite.skip(); // throws: mocha marks the suite pending
+    throw new Error(`MySQL/MariaDB only: ${why}`);
+  }
+  return database;
+}

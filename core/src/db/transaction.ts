@@ -1,5 +1,6 @@
 import { TenderError } from '../errors/tender-error';
-import { Database, Transaction } from './database';
+import { Database, Transaction, isMysql } from './database';
+import { runOnConnection } from './connection-transaction';
 
 /** How many times a transaction runs at most before its conflict reaches the caller. */
 export const TRANSACTION_ATTEMPTS = 10;
@@ -84,7 +85,9 @@ export async function inTransaction<T>(db: Database, work: (trx: Transaction) =>
   const nested = (db as { isTransaction?: boolean }).isTransaction === true;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(work);
+      // MySQL/MariaDB: on a pooled connection without knex's per-transaction set-up
+      // (connection-transaction.ts); SQLite keeps knex's (BEGIN IMMEDIATE, sqlite-client.ts).
+      return await (!nested && isMysql(db) ? runOnConnection(db, work) : db.transaction(work));
     } catch (error) {
       if (nested || !isTransactionConflict(error)) throw error;
       if (attempt >= TRANSACTION_ATTEMPTS) throw new TenderError('write_conflict');
