@@ -134,6 +134,27 @@ describe('transactions on a pooled MySQL/MariaDB connection', function () {
     assert.deepEqual(await ids(), ['outer', 'outer-after']);
   });
 
+  it("adds no listener to the pool's client, however many connections the pool opens", async () => {
+    const pool = createDatabase(database.config, { poolMax: 4 });
+    try {
+      const client = pool.client as { listenerCount(event: string): number };
+      const before = ['start', 'query', 'query-error', 'query-response'].map((e) => client.listenerCount(e));
+      const events: QueryEvent[] = [];
+      const listen = (q: QueryEvent): void => void events.push(q);
+      pool.on('query', listen);
+      // Four at once: four connections, each with its query interface.
+      await Promise.all([0, 1, 2, 3].map((i) => runOnConnection(pool, (trx) => trx('lean_rows').insert({ id: `c${i}`, n: i }))));
+      pool.off('query', listen);
+      const after = ['start', 'query', 'query-error', 'query-response'].map((e) => client.listenerCount(e));
+      assert.deepEqual(after, before);
+      // ...and every statement still reached the pool's listeners: BEGIN, INSERT, COMMIT four times.
+      assert.equal(events.length, 12);
+      assert.equal(new Set(events.map((e) => e.__knexTxId)).size, 4);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
   it('keeps two transactions apart on two connections: neither sees the other before its COMMIT', async () => {
     const pool = createDatabase(database.config, { poolMax: 2 });
     try {

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Knex } from 'knex';
 import { Database, Transaction } from './database';
 
@@ -21,12 +22,15 @@ interface Run {
   readonly executionPromise: Promise<unknown>;
 }
 
-/** The members of knex's client (typed `any` by knex) that this module uses. */
-interface PoolClient {
+/** The members of knex's client (typed `any` by knex) that this module uses; the client is an EventEmitter. */
+interface PoolClient extends EventEmitter {
   acquireConnection(): Promise<PooledConnection>;
   releaseConnection(connection: PooledConnection): Promise<unknown>;
   query(connection: PooledConnection, sql: unknown): Promise<unknown>;
 }
+
+/** The events knex's clients emit about queries, passed on to the pool's client as knex's transaction clients do. */
+const QUERY_EVENTS = ['start', 'query', 'query-error', 'query-response'] as const;
 
 /** The client a bound query interface runs on: the pool's, pinned to one connection. */
 interface BoundClient extends PoolClient {
@@ -117,10 +121,14 @@ export async function runOnConnection<T>(db: Database, work: (trx: Transaction) 
 function boundFor(pool: PoolClient, connection: PooledConnection): Bound {
   const known = boundByConnection.get(connection);
   if (known !== undefined) return known;
-  // Inherits everything from the pool's client (config, driver, dialect, and the
-  // listeners of `db.on('query')`, which emit() finds through the prototype); only the
-  // connection and the transaction state are its own.
+  // Inherits everything from the pool's client (config, driver, dialect); the
+  // connection, the transaction state and the listeners are its own.
   const client = Object.create(pool) as BoundClient;
+  // Its own listeners, as knex's transaction clients have: without this the client
+  // would share the pool client's, and makeKnex below adds four, which would stay on the
+  // pool's client (holding this connection) for every connection the pool ever opened.
+  EventEmitter.call(client);
+  for (const event of QUERY_EVENTS) client.on(event, (...args: unknown[]) => pool.emit(event, ...args));
   const query = pool.query.bind(client);
   client.transacting = true;
   client.current = undefined;
