@@ -16,6 +16,12 @@ export interface BenchConfig {
   readonly measureS: number;
   /** Client concurrency levels tried for the card payment and floor scenarios. */
   readonly concurrency: readonly number[];
+  /**
+   * Turns the runs of the growth and scale-out scenarios take (BENCH_TURNS, default 4;
+   * 2 in quick mode): their measured time is split into this many loads, and the runs
+   * compared take turns, so the machine's drift weighs on each alike (in-turns.ts).
+   */
+  readonly turns: number;
   /** Scenario ids to run; empty means all. */
   readonly only: readonly string[];
   /** Also run the growth scenario with 1 million payments of history (slow to populate). */
@@ -39,6 +45,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     warmupS: positive(env.BENCH_WARMUP_S, quick ? 2 : 10, 'BENCH_WARMUP_S', true),
     measureS: positive(env.BENCH_MEASURE_S, quick ? 4 : 20, 'BENCH_MEASURE_S', false),
     concurrency: list(env.BENCH_CONCURRENCY, quick ? [16] : [8, 32, 64]).map((v) => positive(v, 0, 'BENCH_CONCURRENCY', false)),
+    turns: Math.max(1, Math.floor(positive(env.BENCH_TURNS, quick ? 2 : 4, 'BENCH_TURNS', false))),
     only: list(env.BENCH_SCENARIOS, []),
     history1M: env.BENCH_HISTORY_1M === '1',
     profileDir: env.BENCH_PROFILE_DIR === undefined || env.BENCH_PROFILE_DIR === '' ? undefined : env.BENCH_PROFILE_DIR,

@@ -100,7 +100,7 @@ export function evaluateTargets(rows: readonly ScenarioRow[]): TargetResult[] {
       : {
           target: 'loss <= 10% with 1M payments of history',
           verdict: l1M <= 0.1 ? 'met' : 'missed',
-          detail: `${signedPct(-l1M)} vs no history, run just before${tenK}`,
+          detail: `${signedPct(-l1M)} vs no history${inTurns(growth1M)}${tenK}`,
         },
   );
   const scale = rows.find((r) => r.scenario === 'scale-out' && r.status === 'measured' && r.processes === 2);
@@ -111,7 +111,7 @@ export function evaluateTargets(rows: readonly ScenarioRow[]): TargetResult[] {
       : {
           target: 'two processes faster than one, never incorrect',
           verdict: scale.throughput > scaleBase.throughput && scale.correctness?.ok === true && scale.errors === 0 ? 'met' : 'missed',
-          detail: `${num(scale.throughput)} vs ${num(scaleBase.throughput)} payments/s with one process just before (${signedPct(scale.throughput / scaleBase.throughput - 1)}); ${scale.correctness?.ok === true ? 'correct' : 'INCORRECT'}`,
+          detail: `${num(scale.throughput)} vs ${num(scaleBase.throughput)} payments/s with one process${inTurns(scale)} (${signedPct(scale.throughput / scaleBase.throughput - 1)}); ${scale.correctness?.ok === true ? 'correct' : 'INCORRECT'}`,
         },
   );
   results.push(galeraTarget(rows), soakTarget(rows), ...webhookTargets(rows));
@@ -183,4 +183,9 @@ function pct(v: number): string {
 }
 function signedPct(v: number): string {
   return `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
+}
+
+/** How a compared row was measured against its baseline: in turns (in-turns.ts), or just after it. */
+function inTurns(row: ScenarioRow | undefined): string {
+  return row?.turns === undefined ? ', run just before' : `, ${row.turns} turns each`;
 }

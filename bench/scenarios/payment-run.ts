@@ -64,6 +64,51 @@ const MiB = 1024 * 1024;
  * becomes a `failed` row; it does not stop the other scenarios.
  */
 export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec): Promise<ScenarioRow> {
+  const run = await openPaymentRun(ctx, spec);
+  if (!run.ok) return run.row;
+  try {
+    const observer = spec.observe?.(run.db, run.servers);
+    const shown = ctx.progress(run.label);
+    const turn = await loadTurn(run, ctx.config.warmupS * 1000, ctx.config.measureS * 1000, (p) => {
+      shown(p);
+      observer?.onProgress?.(p);
+    });
+    const observed = (await observer?.finish(turn.result)) ?? {};
+    return { ...(await closePaymentRun(ctx, run, [turn])), ...observed };
+  } catch (error) {
+    await discardRun(ctx, run);
+    return failedRow(ctx, run, error);
+  }
+}
+
+/** A payment run whose database, servers and merchants are ready for load (see openPaymentRun). */
+export interface OpenPaymentRun {
+  readonly ok: true;
+  readonly spec: PaymentRunSpec;
+  readonly label: string;
+  readonly db: BenchDatabase;
+  readonly servers: readonly ServerProcess[];
+  readonly secretKeys: readonly string[];
+  readonly orderPrefix: string;
+  /** The row's fixed fields (number, scenario, variant, ...). */
+  readonly base: Pick<ScenarioRow, 'number' | 'scenario' | 'title' | 'variant' | 'concurrency' | 'processes' | 'historyPayments' | 'unit'>;
+  readonly populateS?: number;
+  readonly databaseMiB?: number;
+}
+
+/** One load on an open run: the load generator's result and the CPU each server spent meanwhile. */
+export interface LoadTurn {
+  readonly result: LoadResult;
+  /** CPU seconds of each server over the turn (warm-up included); undefined where /proc could not say. */
+  readonly cpuSeconds: ReadonlyArray<number | undefined>;
+}
+
+/**
+ * The first part of a run: a fresh database, the server process(es), one merchant
+ * per client, the history. A failure stops and drops what was started and comes
+ * back as the run's `failed` row.
+ */
+export async function openPaymentRun(ctx: ScenarioContext, spec: PaymentRunSpec): Promise<OpenPaymentRun | { readonly ok: false; readonly row: ScenarioRow }> {
   const base = {
     number: spec.number,
     scenario: spec.scenario,
@@ -130,60 +175,140 @@ export async function measurePayments(ctx: ScenarioContext, spec: PaymentRunSpec
     const secretKeys: string[] = [];
     for (const m of merchants) secretKeys.push(prepare === undefined ? m.secretKey : await prepare(servers[0].url, db, m));
     const orderPrefix = `bench-${spec.scenario}-`;
-    const cpuBefore = servers.map((s) => s.cpuSeconds());
-    const observer = spec.observe?.(db, servers);
-    const shown = ctx.progress(label);
-    const result = await runLoad(
-      {
-        workload: spec.workload ?? 'card-payment',
-        targets: servers.map((s) => s.url),
-        secretKeys,
-        concurrency: spec.concurrency,
-        warmupMs: ctx.config.warmupS * 1000,
-        measureMs: ctx.config.measureS * 1000,
-        orderPrefix,
-      },
-      (p) => {
-        shown(p);
-        observer?.onProgress?.(p);
-      },
-    );
-    const cpuMsPerUnit = servers.map((s, i) => {
-      const [before, after] = [cpuBefore[i], s.cpuSeconds()];
-      return before === undefined || after === undefined || result.totals.completed2xx === 0
-        ? 0
-        : Math.round(((after - before) * 1000 * 100) / result.totals.completed2xx) / 100;
-    });
-    const observed = (await observer?.finish(result)) ?? {};
-    const loadAvg1m = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
-    const peakRssMiB = [...servers, ...(spec.companions ?? [])].map((s) => Math.round((s.peakRssBytes() ?? 0) / MiB));
-    const output = servers.map((s) => s.recentOutput.trim()).filter((o) => o !== '');
-    await Promise.all(servers.map((s) => s.stop()));
-    const counts = await db.statusCounts(orderPrefix);
-    const inDb = Object.values(counts).reduce((a, b) => a + b, 0);
-    const captured = counts.captured ?? 0;
-    const ok = inDb === result.totals.created2xx && captured === inDb && captured === result.totals.completed2xx;
-    const detail = `${inDb} payments in the database, ${captured} captured; the load generator saw ${result.totals.created2xx} created and ${result.totals.completed2xx} captured${ok ? '' : ` (statuses: ${JSON.stringify(counts)})`}`;
     return {
-      ...base,
-      ...loadFigures(result),
-      errorSamples: [...result.errorSamples, ...(result.totals.errors > 0 ? output.map((o) => `server output: ${o.slice(-600)}`) : [])],
-      peakRssMiB,
-      cpuMsPerUnit,
-      loadAvg1m,
-      correctness: { ok, detail },
+      ok: true,
+      spec,
+      label,
+      db,
+      servers,
+      secretKeys,
+      orderPrefix,
+      base,
       ...(populateS === undefined ? {} : { populateS }),
       ...(databaseMiB === undefined ? {} : { databaseMiB }),
-      ...observed,
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     ctx.log(`  ${label}: FAILED: ${message}`);
-    return { ...base, status: 'failed', note: message.split('\n')[0] ?? message };
-  } finally {
     await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
-    await db.drop().catch((error: unknown) => ctx.log(`  could not drop ${db.name}: ${String(error)}`));
+    await db.drop().catch((dropError: unknown) => ctx.log(`  could not drop ${db.name}: ${String(dropError)}`));
+    return { ok: false, row: { ...base, status: 'failed', note: message.split('\n')[0] ?? message } };
   }
+}
+
+/** Runs one warm-up + measured load on an open run, through a fresh load generator. */
+export async function loadTurn(run: OpenPaymentRun, warmupMs: number, measureMs: number, onProgress: (p: LoadProgress) => void): Promise<LoadTurn> {
+  const cpuBefore = run.servers.map((s) => s.cpuSeconds());
+  const result = await runLoad(
+    {
+      workload: run.spec.workload ?? 'card-payment',
+      targets: run.servers.map((s) => s.url),
+      secretKeys: run.secretKeys,
+      concurrency: run.spec.concurrency,
+      warmupMs,
+      measureMs,
+      orderPrefix: run.orderPrefix,
+    },
+    onProgress,
+  );
+  const cpuSeconds = run.servers.map((s, i) => {
+    const [before, after] = [cpuBefore[i], s.cpuSeconds()];
+    return before === undefined || after === undefined ? undefined : after - before;
+  });
+  return { result, cpuSeconds };
+}
+
+/**
+ * The last part of a run: peak RSS, stop, the correctness check over every turn's
+ * payments, drop. The row's figures are the turns' together (combineTurns).
+ */
+export async function closePaymentRun(ctx: ScenarioContext, run: OpenPaymentRun, turns: readonly LoadTurn[]): Promise<ScenarioRow> {
+  try {
+    const combined = combineTurns(turns);
+    const completed = combined.result.totals.completed2xx;
+    const cpuMsPerUnit = combined.cpuSeconds.map((cpu) => (cpu === undefined || completed === 0 ? 0 : Math.round((cpu * 1000 * 100) / completed) / 100));
+    const loadAvg1m = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
+    const peakRssMiB = [...run.servers, ...(run.spec.companions ?? [])].map((s) => Math.round((s.peakRssBytes() ?? 0) / MiB));
+    const output = run.servers.map((s) => s.recentOutput.trim()).filter((o) => o !== '');
+    await Promise.all(run.servers.map((s) => s.stop()));
+    const counts = await run.db.statusCounts(run.orderPrefix);
+    const inDb = Object.values(counts).reduce((a, b) => a + b, 0);
+    const captured = counts.captured ?? 0;
+    const totals = combined.result.totals;
+    const ok = inDb === totals.created2xx && captured === inDb && captured === totals.completed2xx;
+    const detail = `${inDb} payments in the database, ${captured} captured; the load generator saw ${totals.created2xx} created and ${totals.completed2xx} captured${ok ? '' : ` (statuses: ${JSON.stringify(counts)})`}`;
+    return {
+      ...run.base,
+      ...loadFigures(combined.result),
+      errorSamples: [...combined.result.errorSamples, ...(totals.errors > 0 ? output.map((o) => `server output: ${o.slice(-600)}`) : [])],
+      peakRssMiB,
+      cpuMsPerUnit,
+      loadAvg1m,
+      correctness: { ok, detail },
+      ...(turns.length > 1 ? { turns: turns.length } : {}),
+      ...(run.populateS === undefined ? {} : { populateS: run.populateS }),
+      ...(run.databaseMiB === undefined ? {} : { databaseMiB: run.databaseMiB }),
+    };
+  } catch (error) {
+    return failedRow(ctx, run, error);
+  } finally {
+    await Promise.all(run.servers.map((s) => s.stop().catch(() => undefined)));
+    await run.db.drop().catch((error: unknown) => ctx.log(`  could not drop ${run.db.name}: ${String(error)}`));
+  }
+}
+
+/** The `failed` row of a run that failed after it opened, logged. */
+export function failedRow(ctx: ScenarioContext, run: OpenPaymentRun, error: unknown): ScenarioRow {
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.log(`  ${run.label}: FAILED: ${message}`);
+  return { ...run.base, status: 'failed', note: message.split('\n')[0] ?? message };
+}
+
+/** Stops an open run's servers and drops its database, without a row (a failed run's clean-up). */
+export async function discardRun(ctx: ScenarioContext, run: OpenPaymentRun): Promise<void> {
+  await Promise.all(run.servers.map((s) => s.stop().catch(() => undefined)));
+  await run.db.drop().catch((error: unknown) => ctx.log(`  could not drop ${run.db.name}: ${String(error)}`));
+}
+
+/**
+ * Several turns of one run as one: units and measured time add up, as do the totals
+ * and each server's CPU; a latency percentile is the median of the turns' (the load
+ * generator reports percentiles, not samples), the maximum the largest.
+ */
+export function combineTurns(turns: readonly LoadTurn[]): LoadTurn {
+  const [first] = turns;
+  if (first === undefined) throw new Error('a run needs at least one turn of load');
+  if (turns.length === 1) return first;
+  const results = turns.map((t) => t.result);
+  const sum = (pick: (r: LoadResult) => number): number => results.reduce((a, r) => a + pick(r), 0);
+  const result: LoadResult = {
+    type: 'result',
+    measured: sum((r) => r.measured),
+    measureMs: sum((r) => r.measureMs),
+    unitP50: median(results.map((r) => r.unitP50)),
+    unitP99: median(results.map((r) => r.unitP99)),
+    requestP50: median(results.map((r) => r.requestP50)),
+    requestP99: median(results.map((r) => r.requestP99)),
+    requestMax: Math.max(...results.map((r) => r.requestMax)),
+    totals: {
+      created2xx: sum((r) => r.totals.created2xx),
+      completed2xx: sum((r) => r.totals.completed2xx),
+      errors: sum((r) => r.totals.errors),
+    },
+    errorSamples: results.flatMap((r) => r.errorSamples).slice(0, 10),
+  };
+  const cpuSeconds = first.cpuSeconds.map((_, i) => {
+    const each = turns.map((t) => t.cpuSeconds[i]);
+    return each.some((c) => c === undefined) ? undefined : each.reduce<number>((a, c) => a + (c ?? 0), 0);
+  });
+  return { result, cpuSeconds };
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** A measured row's figures from the load generator's result: throughput, latencies, errors. */

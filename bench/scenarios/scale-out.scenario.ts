@@ -1,4 +1,4 @@
-import { measurePayments } from './payment-run';
+import { runsInTurns } from './in-turns';
 import { BenchScenario, bestCardConcurrency } from './scenario';
 
 /** Scenario 6: one, then two gateway processes on one database; with two, requests go round-robin (a payment's create and confirm usually land on different processes). */
@@ -9,23 +9,19 @@ export const scaleOutScenario: BenchScenario = {
   unavailable: () => undefined,
   plan(ctx) {
     const concurrency = bestCardConcurrency(ctx);
-    // One process right before two: the baseline is measured under the same machine load.
-    return [1, 2].map((processes) => {
-      const variant = `${processes} process${processes === 1 ? '' : 'es'}, c=${concurrency}`;
-      return {
-        variant,
-        measure: () =>
-          measurePayments(ctx, {
-            number: 6,
-            scenario: 'scale-out',
-            title: scaleOutScenario.title,
-            variant,
-            server: 'gateway',
-            processes,
-            concurrency,
-            historyPayments: 0,
-          }),
-      };
-    });
+    // One process and two take turns (in-turns.ts): the baseline is measured on the same machine, in the same minutes.
+    return runsInTurns(
+      ctx,
+      [1, 2].map((processes) => ({
+        number: 6,
+        scenario: 'scale-out',
+        title: scaleOutScenario.title,
+        variant: `${processes} process${processes === 1 ? '' : 'es'}, c=${concurrency}`,
+        server: 'gateway',
+        processes,
+        concurrency,
+        historyPayments: 0,
+      })),
+    );
   },
 };

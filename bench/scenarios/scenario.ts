@@ -45,6 +45,12 @@ export interface ScenarioRow {
   readonly webhooks?: WebhookFigures;
   /** Throughput per minute and memory over time (the soak scenario). */
   readonly soak?: SoakFigures;
+  /**
+   * Turns of load the row's figures add up (bench/scenarios/in-turns.ts): runs compared
+   * with each other took turns on the machine, so its drift weighs on each alike.
+   * Absent: one load.
+   */
+  readonly turns?: number;
   /** Galera nodes the gateways connect to (the Galera scenario); absent: one standalone server. */
   readonly clusterNodes?: number;
 }
