@@ -45,9 +45,10 @@ describe('transactions on a pooled MySQL/MariaDB connection', function () {
     db.on('query', listen);
     let execution: Promise<unknown> | undefined;
     let completedInside: boolean | undefined;
+    let completedAtCommit: boolean | undefined;
     try {
       const result = await runOnConnection(db, async (trx) => {
-        execution = trx.executionPromise;
+        execution = trx.executionPromise.then(() => (completedAtCommit = trx.isCompleted()));
         completedInside = trx.isCompleted();
         assert.equal(trx.isTransaction, true);
         await trx('lean_rows').insert({ id: 'a', n: 1 });
@@ -60,6 +61,7 @@ describe('transactions on a pooled MySQL/MariaDB connection', function () {
     }
     assert.equal(completedInside, false);
     await assert.doesNotReject(execution ?? Promise.reject(new Error('no executionPromise')));
+    assert.equal(completedAtCommit, true, 'whoever awaits executionPromise sees the transaction completed');
     assert.deepEqual(await ids(), ['a', 'b']);
     assert.deepEqual(
       events.map((e) => e.sql.split(' ')[0]?.toUpperCase()),
@@ -98,6 +100,29 @@ describe('transactions on a pooled MySQL/MariaDB connection', function () {
     // poolMax is 1: twenty more transactions run only if each gave its connection back.
     for (let i = 0; i < 20; i++) await runOnConnection(db, (trx) => trx('lean_rows').insert({ id: `r${String(i).padStart(2, '0')}`, n: i }));
     assert.equal((await ids()).length, 21);
+  });
+
+  it('runs no work when BEGIN fails, hands the error on, and lends the connection again', async () => {
+    // The pool's one connection is put in an XA transaction, in which MariaDB refuses
+    // BEGIN (XAER_RMFAIL): a BEGIN that fails on a live connection, every time.
+    await db.raw("XA START 'tender-begin-fails'");
+    let ran = false;
+    try {
+      await assert.rejects(
+        runOnConnection(db, async (trx) => {
+          ran = true;
+          await trx('lean_rows').insert({ id: 'never', n: 1 });
+        }),
+        /XAER_RMFAIL/,
+      );
+    } finally {
+      await db.raw("XA END 'tender-begin-fails'");
+      await db.raw("XA ROLLBACK 'tender-begin-fails'");
+    }
+    assert.equal(ran, false);
+    // poolMax is 1: this runs only if the failed BEGIN gave the connection back.
+    await runOnConnection(db, (trx) => trx('lean_rows').insert({ id: 'after', n: 1 }));
+    assert.deepEqual(await ids(), ['after']);
   });
 
   it('refuses a query through the transaction after it ended, and writes nothing', async () => {

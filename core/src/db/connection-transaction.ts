@@ -102,14 +102,14 @@ export async function runOnConnection<T>(db: Database, work: (trx: Transaction) 
       // rolled back already; the ROLLBACK is then a no-op. A dead connection cannot
       // answer it: the pool drops that connection when it is next validated.
       await bound.client.query(connection, 'ROLLBACK;').catch(() => undefined);
-      run.active = false;
       settle.reject(error);
       throw error;
     }
-    run.active = false;
     settle.resolve(result);
     return result;
   } finally {
+    // Before anything awaits the settled executionPromise (its reactions run at the
+    // next await, below), so a listener sees isCompleted() true.
     run.active = false;
     bound.client.current = undefined;
     delete connection.__knexTxId;

@@ -21,7 +21,9 @@ export async function sendIdempotent(
 ): Promise<void> {
   const header = req.headers['idempotency-key'];
   const key = typeof header === 'string' ? header : undefined;
-  const response = await idempotency.run(ctx, key, [req.method, req.baseUrl + req.path, canonicalJson(req.body)], async () => {
+  // The request's fingerprint only matters under a key: without one, the body is not serialised a second time.
+  const request = key === undefined ? [] : [req.method, req.baseUrl + req.path, canonicalJson(req.body)];
+  const response = await idempotency.run(ctx, key, request, async () => {
     const { status, body } = await handler();
     return { status, body: JSON.stringify(body) };
   });
