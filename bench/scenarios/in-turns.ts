@@ -68,14 +68,22 @@ export function turnOrder<T>(runs: readonly T[], turn: number): readonly T[] {
 
 /**
  * The BenchRuns (one per row) of runs measured together in turns: the first one's
- * `measure` measures them all; each run's `measure` returns its own row.
+ * `measure` measures them all; each run's `measure` returns its own row. `after` runs
+ * once they are all measured (closing what their specs share, such as a webhook receiver).
  */
-export function runsInTurns(ctx: ScenarioContext, specs: readonly PaymentRunSpec[]): BenchRun[] {
+export function runsInTurns(ctx: ScenarioContext, specs: readonly PaymentRunSpec[], after?: () => Promise<void>): BenchRun[] {
   let all: Promise<ScenarioRow[]> | undefined;
+  const measureAll = async (): Promise<ScenarioRow[]> => {
+    try {
+      return await measureInTurns(ctx, specs);
+    } finally {
+      await after?.();
+    }
+  };
   return specs.map((spec, i) => ({
     variant: spec.variant,
     measure: async () => {
-      all ??= measureInTurns(ctx, specs);
+      all ??= measureAll();
       const row = (await all)[i];
       if (row === undefined) throw new Error(`no row for ${spec.variant}`);
       return row;

@@ -27,6 +27,8 @@ export interface PaymentRunSpec {
   readonly concurrency: number;
   /** Payments of history written before the load starts (growth scenario). */
   readonly historyPayments: number;
+  /** Webhook endpoints the run's merchants have (the webhooks scenario); shown on the row. */
+  readonly webhookEndpoints?: number;
   /** The load-generator workload (load/workloads.ts); `card-payment` when not given. */
   readonly workload?: string;
   /** Extra environment for the gateway process(es), e.g. a bank adapter plugin's settings. */
@@ -91,7 +93,7 @@ export interface OpenPaymentRun {
   readonly secretKeys: readonly string[];
   readonly orderPrefix: string;
   /** The row's fixed fields (number, scenario, variant, ...). */
-  readonly base: Pick<ScenarioRow, 'number' | 'scenario' | 'title' | 'variant' | 'concurrency' | 'processes' | 'historyPayments' | 'unit'>;
+  readonly base: Pick<ScenarioRow, 'number' | 'scenario' | 'title' | 'variant' | 'concurrency' | 'processes' | 'historyPayments' | 'unit' | 'webhookEndpoints'>;
   readonly populateS?: number;
   readonly databaseMiB?: number;
 }
@@ -118,6 +120,7 @@ export async function openPaymentRun(ctx: ScenarioContext, spec: PaymentRunSpec)
     processes: spec.processes,
     historyPayments: spec.historyPayments,
     unit: 'payment',
+    ...(spec.webhookEndpoints === undefined ? {} : { webhookEndpoints: spec.webhookEndpoints }),
   };
   const label = `${spec.scenario} ${spec.variant}`;
   const serverUrl = spec.mysqlUrl ?? ctx.config.mysqlUrl;

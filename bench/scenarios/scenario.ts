@@ -41,6 +41,8 @@ export interface ScenarioRow {
   readonly databaseMiB?: number;
   /** Seconds spent populating history, for the growth scenario. */
   readonly populateS?: number;
+  /** Webhook endpoints the run's merchants had (the webhooks scenario's payment runs). */
+  readonly webhookEndpoints?: number;
   /** Webhook delivery during and after the load (the webhooks scenario). */
   readonly webhooks?: WebhookFigures;
   /** Throughput per minute and memory over time (the soak scenario). */

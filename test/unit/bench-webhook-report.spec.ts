@@ -77,6 +77,27 @@ describe('benchmark report: webhooks keep pace (no database)', () => {
     assert.match(webhookTargets(rows)[0]?.detail ?? '', /capacity 900 deliveries\/s/);
   });
 
+  it('takes the cost from the pair measured in turns when it ran, the backlog and lag from the continuous run', () => {
+    const turns = (throughput: number, endpoints: number): ScenarioRow => ({
+      ...row(throughput),
+      variant: 'cost in turns',
+      turns: 4,
+      webhookEndpoints: endpoints,
+    });
+    // The continuous run with endpoints was slow (the machine slowed down); the pair in turns says 5 %.
+    const rows = [row(150, figures({ lagP99Ms: 1500 })), turns(200, 0), turns(190, 8)];
+    const c = webhookComparison(rows);
+    assert.equal(c.baselineRate, 200);
+    assert.equal(c.withRate, 190);
+    assert.equal(c.costTurns, 4);
+    assert.ok(Math.abs((c.cost ?? 0) - 0.05) < 1e-9);
+    assert.equal(c.worst?.webhooks.lagP99Ms, 1500);
+    const [target] = webhookTargets(rows);
+    assert.equal(target?.verdict, 'met');
+    assert.match(target?.detail ?? '', /cost 5\.0% \(190 vs 200 payments\/s without endpoints\).*cost measured in turns, 4 each/);
+    assert.equal(webhookTargets([row(150, figures({})), turns(200, 0), turns(170, 8)])[0]?.verdict, 'missed');
+  });
+
   it('says not measured without both rows', () => {
     assert.equal(webhookTargets([row(200)])[0]?.verdict, 'not measured');
   });
