@@ -17,7 +17,7 @@ export interface BenchConfig {
   /** Client concurrency levels tried for the card payment and floor scenarios. */
   readonly concurrency: readonly number[];
   /**
-   * Turns the runs of the growth and scale-out scenarios take (BENCH_TURNS, default 4;
+   * Turns the runs of the growth and scale-out scenarios and of the webhooks cost take (BENCH_TURNS, default 4;
    * 2 in quick mode): their measured time is split into this many loads, and the runs
    * compared take turns, so the machine's drift weighs on each alike (in-turns.ts).
    */

@@ -1,4 +1,5 @@
 import { closePaymentRun, discardRun, failedRow, LoadTurn, loadTurn, openPaymentRun, OpenPaymentRun, PaymentRunSpec } from './payment-run';
+import { LoadProgress } from '../load/load-protocol';
 import { BenchRun, ScenarioContext, ScenarioRow } from './scenario';
 
 /** The re-warm before each later turn of a run: a fresh load generator, and the run's pools idle since its last turn. */
@@ -23,9 +24,15 @@ const REWARM_MS = 3_000;
  * rows[1].throughput / rows[0].throughput - 1; // what 10k of history costs
  * ```
  */
-export async function measureInTurns(ctx: ScenarioContext, specs: readonly PaymentRunSpec[]): Promise<ScenarioRow[]> {
-  const opened = [];
-  for (const spec of specs) opened.push(await openPaymentRun(ctx, spec));
+export async function measureInTurns(ctx: ScenarioContext, specs: readonly PaymentRunSpec[], phases: RunPhases = REAL_PHASES): Promise<ScenarioRow[]> {
+  const opened: Opened[] = [];
+  try {
+    for (const spec of specs) opened.push(await phases.open(ctx, spec));
+  } catch (error) {
+    // Opening failed before it could make a row (no database server): stop what runs.
+    for (const o of opened) if (o.ok) await phases.discard(ctx, o);
+    throw error;
+  }
   const runs = opened.filter((o): o is OpenPaymentRun => o.ok);
   const turnsOf = new Map<OpenPaymentRun, LoadTurn[]>(runs.map((r) => [r, []]));
   const failures = new Map<OpenPaymentRun, unknown>();
@@ -36,7 +43,7 @@ export async function measureInTurns(ctx: ScenarioContext, specs: readonly Payme
       if (failures.has(run)) continue;
       const warmupMs = turn === 0 ? ctx.config.warmupS * 1000 : Math.min(REWARM_MS, ctx.config.warmupS * 1000);
       try {
-        turnsOf.get(run)?.push(await loadTurn(run, warmupMs, measureMs, ctx.progress(`${run.label} (turn ${turn + 1}/${turns})`)));
+        turnsOf.get(run)?.push(await phases.load(run, warmupMs, measureMs, ctx.progress(`${run.label} (turn ${turn + 1}/${turns})`)));
       } catch (error) {
         failures.set(run, error);
       }
@@ -44,18 +51,26 @@ export async function measureInTurns(ctx: ScenarioContext, specs: readonly Payme
   }
   const rows: ScenarioRow[] = [];
   for (const o of opened) {
-    if (!o.ok) {
-      rows.push(o.row);
-      continue;
-    }
-    const failure = failures.get(o);
-    if (failures.has(o)) {
-      await discardRun(ctx, o);
-      rows.push(failedRow(ctx, o, failure));
-    } else rows.push(await closePaymentRun(ctx, o, turnsOf.get(o) ?? []));
+    if (!o.ok) rows.push(o.row);
+    else if (failures.has(o)) {
+      await phases.discard(ctx, o);
+      rows.push(failedRow(ctx, o, failures.get(o)));
+    } else rows.push(await phases.close(ctx, o, turnsOf.get(o) ?? []));
   }
   return rows;
 }
+
+type Opened = Awaited<ReturnType<typeof openPaymentRun>>;
+
+/** The parts of a payment run measureInTurns drives (payment-run.ts); a test gives its own. */
+export interface RunPhases {
+  open(ctx: ScenarioContext, spec: PaymentRunSpec): Promise<Opened>;
+  load(run: OpenPaymentRun, warmupMs: number, measureMs: number, onProgress: (p: LoadProgress) => void): Promise<LoadTurn>;
+  close(ctx: ScenarioContext, run: OpenPaymentRun, turns: readonly LoadTurn[]): Promise<ScenarioRow>;
+  discard(ctx: ScenarioContext, run: OpenPaymentRun): Promise<void>;
+}
+
+const REAL_PHASES: RunPhases = { open: openPaymentRun, load: loadTurn, close: closePaymentRun, discard: discardRun };
 
 /**
  * The order of the runs in turn `turn` (from 0): as given in even turns, reversed in

@@ -191,11 +191,8 @@ export async function openPaymentRun(ctx: ScenarioContext, spec: PaymentRunSpec)
       ...(databaseMiB === undefined ? {} : { databaseMiB }),
     };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    ctx.log(`  ${label}: FAILED: ${message}`);
-    await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
-    await db.drop().catch((dropError: unknown) => ctx.log(`  could not drop ${db.name}: ${String(dropError)}`));
-    return { ok: false, row: { ...base, status: 'failed', note: message.split('\n')[0] ?? message } };
+    await discardRun(ctx, { servers, db });
+    return { ok: false, row: failedRow(ctx, { label, base }, error) };
   }
 }
 
@@ -260,15 +257,15 @@ export async function closePaymentRun(ctx: ScenarioContext, run: OpenPaymentRun,
   }
 }
 
-/** The `failed` row of a run that failed after it opened, logged. */
-export function failedRow(ctx: ScenarioContext, run: OpenPaymentRun, error: unknown): ScenarioRow {
+/** The `failed` row of a run that failed, logged. */
+export function failedRow(ctx: ScenarioContext, run: Pick<OpenPaymentRun, 'label' | 'base'>, error: unknown): ScenarioRow {
   const message = error instanceof Error ? error.message : String(error);
   ctx.log(`  ${run.label}: FAILED: ${message}`);
   return { ...run.base, status: 'failed', note: message.split('\n')[0] ?? message };
 }
 
-/** Stops an open run's servers and drops its database, without a row (a failed run's clean-up). */
-export async function discardRun(ctx: ScenarioContext, run: OpenPaymentRun): Promise<void> {
+/** Stops a run's servers and drops its database, without a row (a failed run's clean-up). */
+export async function discardRun(ctx: ScenarioContext, run: Pick<OpenPaymentRun, 'servers' | 'db'>): Promise<void> {
   await Promise.all(run.servers.map((s) => s.stop().catch(() => undefined)));
   await run.db.drop().catch((error: unknown) => ctx.log(`  could not drop ${run.db.name}: ${String(error)}`));
 }

@@ -98,6 +98,18 @@ describe('benchmark report: webhooks keep pace (no database)', () => {
     assert.equal(webhookTargets([row(150, figures({})), turns(200, 0), turns(170, 8)])[0]?.verdict, 'missed');
   });
 
+  it('says what was not measured when only the cost pair ran (BENCH_WEBHOOK_ROUNDS=0)', () => {
+    const turns = (throughput: number, endpoints: number): ScenarioRow => ({
+      ...row(throughput),
+      variant: 'cost in turns',
+      turns: 4,
+      webhookEndpoints: endpoints,
+    });
+    const [target] = webhookTargets([turns(200, 0), turns(190, 8)]);
+    assert.equal(target?.verdict, 'not measured');
+    assert.match(target?.detail ?? '', /backlog and lag not measured; cost 5\.0%/);
+  });
+
   it('says not measured without both rows', () => {
     assert.equal(webhookTargets([row(200)])[0]?.verdict, 'not measured');
   });
