@@ -190,6 +190,7 @@ export { BrandingInput, brandingSchema, FONT_STACKS } from './branding/branding-
 export { BrandingService } from './branding/branding.service';
 export { BrandingPreview } from './pages/branding-preview';
 export { isMysql } from './db/database';
+export { usingIndex } from './db/index-hint';
 export { loggedPathOf, requestIdOf } from './http/middleware/request-log';
 export { newNonce, sendPage } from './http/pay/page-response';
 export { IdempotencyService } from './idempotency/idempotency.service';

@@ -75,3 +75,53 @@ function sumAccesses(node: unknown): number {
   for (const value of Object.values(record)) sum += sumAccesses(value);
   return sum;
 }
+
+/** One table of a statement and the indexes MariaDB estimated a range read of while planning it. */
+export interface RangeEstimates {
+  readonly table: string;
+  readonly indexes: readonly string[];
+}
+
+/**
+ * The indexes MariaDB dives into to estimate rows while it plans `statement`
+ * (`range_scan_alternatives` of its optimizer trace, per table): each costs a descent
+ * into that index at both ends of the range, more pages the longer the range, so a
+ * statement that names its row by a unique key should estimate little else
+ * (core/src/db/index-hint.ts). Planning only: the statement is EXPLAINed, not run. The
+ * trace is per session, so this takes one connection of its own for the statement.
+ *
+ * @example
+ * ```ts
+ * await rangeEstimates(db, { sql: 'UPDATE payments SET note = ? WHERE id = ? AND merchant_id = ?', bindings: [...] });
+ * // [{ table: 'payments', indexes: ['payments_id_unique', 'payments_merchant_id_livemode_seq_index', ...] }]
+ * ```
+ */
+export async function rangeEstimates(db: Knex, statement: LoggedStatement): Promise<RangeEstimates[]> {
+  const trx = await db.transaction();
+  try {
+    await trx.raw("SET SESSION optimizer_trace = 'enabled=on'");
+    await trx.raw(`EXPLAIN ${statement.sql}`, statement.bindings as Knex.RawBinding[]);
+    const [rows] = (await trx.raw('SELECT trace FROM information_schema.optimizer_trace')) as [Array<{ trace: string }>];
+    await trx.raw("SET SESSION optimizer_trace = 'enabled=off'");
+    const found: RangeEstimates[] = [];
+    collectRangeEstimates(JSON.parse(rows[0]?.trace ?? '{}'), undefined, found);
+    return found;
+  } finally {
+    await trx.rollback();
+  }
+}
+
+/** Walks a trace: a `range_analysis` under a node naming its `table` lists that table's estimated indexes. */
+function collectRangeEstimates(node: unknown, table: string | undefined, found: RangeEstimates[]): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collectRangeEstimates(n, table, found);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  const here = typeof record.table === 'string' ? record.table : table;
+  const analysis = record.range_analysis as { analyzing_range_alternatives?: { range_scan_alternatives?: Array<{ index?: unknown }> } } | undefined;
+  const alternatives = analysis?.analyzing_range_alternatives?.range_scan_alternatives;
+  if (alternatives !== undefined && here !== undefined) found.push({ table: here, indexes: alternatives.map((a) => String(a.index)) });
+  for (const value of Object.values(record)) collectRangeEstimates(value, here, found);
+}

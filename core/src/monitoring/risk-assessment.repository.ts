@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { Queryable, isMysql } from '../db/database';
+import { forcedIndexSql } from '../db/index-hint';
 import { MerchantContext } from '../merchants/merchant-context';
 import type { DbBoolean } from '../db/tables';
 import { BUCKET_MS, RiskKeyBuckets } from './risk-buckets';
@@ -50,7 +51,7 @@ export class RiskAssessmentRepository {
     const scope = { merchant_id: ctx.merchantId, livemode: ctx.livemode };
     if (isMysql(q)) {
       await q.raw(
-        `UPDATE risk_assessments a LEFT JOIN risk_key_buckets b
+        `UPDATE ${forcedIndexSql('risk_assessments', 'a', 'risk_assessments_payment')} LEFT JOIN risk_key_buckets b
            ON b.merchant_id = a.merchant_id AND b.livemode = a.livemode AND b.key_hash = SHA2(CONCAT('card:', a.card_fingerprint), 256)
           AND b.bucket_start = a.created_at - MOD(a.created_at, ${BUCKET_MS}) AND b.currency = a.currency AND b.card_fingerprint = ''
          SET a.outcome = ?, a.updated_at = ?, b.pending = GREATEST(b.pending - 1, 0), b.declined = b.declined + ?

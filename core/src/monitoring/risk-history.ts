@@ -1,7 +1,11 @@
 import { Knex } from 'knex';
 import { Queryable } from '../db/database';
+import { usingIndex } from '../db/index-hint';
 import { MerchantContext } from '../merchants/merchant-context';
 import { HistoryKey, RiskHistory } from './risk-rule';
+
+/** (merchant_id, livemode, currency, outcome, created_at, amount): covers the usual-ticket sample, newest first. */
+const USUAL_TICKET_INDEX = 'risk_assessments_ticket';
 
 const KEY_COLUMN = { card: 'card_fingerprint', ip: 'ip', email: 'email' } as const;
 
@@ -59,7 +63,7 @@ export class SqlRiskHistory implements RiskHistory {
   }
 
   async usualAmount(currency: string, since: number, sample: number): Promise<{ average: number; samples: number }> {
-    const inner = this.recent(since, sample).select('amount').andWhere({ currency, outcome: 'approved' });
+    const inner = this.recent(since, sample, USUAL_TICKET_INDEX).select('amount').andWhere({ currency, outcome: 'approved' });
     const row = await this.db.from(inner.as('h')).count({ n: '*' }).avg({ mean: 'amount' }).first();
     return { average: Math.round(Number(row?.mean ?? 0)), samples: Number(row?.n ?? 0) };
   }
@@ -70,7 +74,7 @@ export class SqlRiskHistory implements RiskHistory {
    * read in the statement that reads the buckets.
    */
   usualSampleRow(currency: string, since: number, sample: number): Knex.QueryBuilder {
-    const inner = this.recent(since, sample).select('amount').andWhere({ currency, outcome: 'approved' });
+    const inner = this.recent(since, sample, USUAL_TICKET_INDEX).select('amount').andWhere({ currency, outcome: 'approved' });
     return this.db
       .from(inner.as('u'))
       .select(
@@ -86,8 +90,9 @@ export class SqlRiskHistory implements RiskHistory {
       );
   }
 
-  private recent(since: number, cap: number): Knex.QueryBuilder {
-    return this.db('risk_assessments')
+  /** `index` names the index to read through where the statement is on the payment path (index-hint.ts). */
+  private recent(since: number, cap: number, index?: string): Knex.QueryBuilder {
+    return this.db(index === undefined ? 'risk_assessments' : usingIndex(this.db, 'risk_assessments', index))
       .where({ merchant_id: this.ctx.merchantId, livemode: this.ctx.livemode })
       .andWhere('created_at', '>=', since)
       .orderBy('created_at', 'desc')

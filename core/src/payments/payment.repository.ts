@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { Queryable, forUpdate } from '../db/database';
+import { usingIndex } from '../db/index-hint';
 import type { InsertRow } from '../db/tables';
 import { MerchantContext } from '../merchants/merchant-context';
 import { Payment, PaymentPatch, paymentFromRow } from './payment';
@@ -42,7 +43,8 @@ export class PaymentRepository {
   /** Applies a patch if nobody changed the row since `payment` was read. */
   async update(q: Queryable, payment: Payment, patch: PaymentPatch, now: number, joined?: JoinedWrite): Promise<void> {
     if (joined !== undefined) return this.updateJoined(q, payment, patch, now, joined);
-    const changed = await q('payments')
+    // The id's unique index names the row; without the hint MariaDB also estimates every (merchant_id, livemode, ...) index (index-hint.ts).
+    const changed = await q(usingIndex(q, 'payments', 'payments_id_unique'))
       .where({ id: payment.id, merchant_id: payment.merchantId, livemode: payment.livemode, version: payment.version })
       .update({ ...patch, version: payment.version + 1, updated_at: now });
     if (changed !== 1) throw new ConcurrentPaymentUpdateError(payment.id);

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
-import { CURRENCIES, DATABASE, Database, MerchantContext, Payment, PaymentMethodRegistry, isMysql, paymentFromRow } from '@tender/core';
+import { CURRENCIES, DATABASE, Database, MerchantContext, Payment, PaymentMethodRegistry, paymentFromRow, usingIndex } from '@tender/core';
 import { decimalToMinor } from './decimal-amount';
 import { PaymentCursor, PaymentFilter, encodeCursor, methodTypesOf } from './payment-filter';
 
@@ -54,8 +54,9 @@ export class PaymentSearch {
   }
 
   private scoped(ctx: MerchantContext, filter: PaymentFilter, cursor: PaymentCursor | undefined): Knex.QueryBuilder {
-    const index = isMysql(this.db) ? indexFor(filter) : undefined;
-    const from: Knex.QueryBuilder = index === undefined ? this.db('payments') : this.db.from(this.db.raw('?? FORCE INDEX (??)', ['payments', index]));
+    // The hint applies on MySQL/MariaDB only; SQLite's planner picks these indexes itself.
+    const index = indexFor(filter);
+    const from: Knex.QueryBuilder = index === undefined ? this.db('payments') : this.db.from(usingIndex(this.db, 'payments', index));
     const query = from.select('payments.*').where({ 'payments.merchant_id': ctx.merchantId, 'payments.livemode': ctx.livemode });
     applySearch(query, filter);
     if (filter.status !== undefined) query.andWhere('payments.status', filter.status);
