@@ -102,12 +102,16 @@ export async function rangeEstimates(db: Knex, statement: LoggedStatement): Prom
     await trx.raw("SET SESSION optimizer_trace = 'enabled=on'");
     await trx.raw(`EXPLAIN ${statement.sql}`, statement.bindings as Knex.RawBinding[]);
     const [rows] = (await trx.raw('SELECT trace FROM information_schema.optimizer_trace')) as [Array<{ trace: string }>];
-    await trx.raw("SET SESSION optimizer_trace = 'enabled=off'");
     const found: RangeEstimates[] = [];
     collectRangeEstimates(JSON.parse(rows[0]?.trace ?? '{}'), undefined, found);
     return found;
   } finally {
-    await trx.rollback();
+    // Off again before the connection goes back to the pool, also when the EXPLAIN failed.
+    try {
+      await trx.raw("SET SESSION optimizer_trace = 'enabled=off'");
+    } finally {
+      await trx.rollback();
+    }
   }
 }
 

@@ -7,17 +7,17 @@ import { Queryable, isMysql } from './database';
  * SQLite. Two uses: the payment path's hot statements (below), and queries whose plan
  * MariaDB gets wrong (the dashboard's keyset pages, docs/dashboard.md).
  *
- * Why on the payment path: before running a statement, MariaDB estimates how many rows each usable
- * index would read, with a descent into that index (an "index dive") for every index
- * whose leading columns the WHERE clause constrains. Nearly every index on a merchant's
- * table starts with `(merchant_id, livemode)`, so an UPDATE of one payment by its id
- * also dives into the ten dashboard and listing indexes, over the merchant's whole
- * range. Measured here (docs/performance.md, "Index dives"): planning that UPDATE
- * asked the buffer pool for 130 pages with a million payments of history (30 with ten
- * thousand) and took 0.25 to 0.3 ms longer than with the index named, which asks for
- * none. The estimates buy nothing on these
- * statements: a unique key or one covering index is always the right plan. Other
- * statements keep the optimizer's choice.
+ * Why on the payment path: before running a statement, MariaDB estimates how many
+ * rows each usable index would read, with a descent into that index (an "index dive")
+ * for every index whose leading columns the WHERE clause constrains. Nearly every index
+ * on a merchant's table starts with `(merchant_id, livemode)`, so an UPDATE of one
+ * payment by its id also dives into the ten dashboard and listing indexes, over the
+ * merchant's whole range. Measured here (docs/performance.md, "Index dives"): planning
+ * that UPDATE asked the buffer pool for 130 pages with a million payments of history
+ * (30 with ten thousand) and took 0.25 to 0.3 ms longer than with the index named,
+ * which asks for none. The estimates buy nothing on these statements: a unique key or
+ * one covering index is always the right plan. Other statements keep the optimizer's
+ * choice.
  *
  * SQLite's planner makes no such estimates, and its `INDEXED BY` would turn a dropped
  * index into an error, so SQLite gets the table name alone.
