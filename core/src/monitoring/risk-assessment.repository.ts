@@ -1,9 +1,9 @@
 import { injectable } from 'tsyringe';
 import { Queryable, isMysql } from '../db/database';
-import { forcedIndexSql } from '../db/index-hint';
 import { MerchantContext } from '../merchants/merchant-context';
 import type { DbBoolean } from '../db/tables';
-import { BUCKET_MS, RiskKeyBuckets } from './risk-buckets';
+import { RiskKeyBuckets } from './risk-buckets';
+import { PENDING_ASSESSMENT, pendingAssessmentSetBindings } from './pending-assessment-sql';
 
 export type AssessmentOutcome = 'pending' | 'blocked' | 'approved' | 'declined' | 'failed';
 
@@ -51,12 +51,10 @@ export class RiskAssessmentRepository {
     const scope = { merchant_id: ctx.merchantId, livemode: ctx.livemode };
     if (isMysql(q)) {
       await q.raw(
-        `UPDATE ${forcedIndexSql('risk_assessments', 'a', 'risk_assessments_payment')} LEFT JOIN risk_key_buckets b
-           ON b.merchant_id = a.merchant_id AND b.livemode = a.livemode AND b.key_hash = SHA2(CONCAT('card:', a.card_fingerprint), 256)
-          AND b.bucket_start = a.created_at - MOD(a.created_at, ${BUCKET_MS}) AND b.currency = a.currency AND b.card_fingerprint = ''
-         SET a.outcome = ?, a.updated_at = ?, b.pending = GREATEST(b.pending - 1, 0), b.declined = b.declined + ?
+        `UPDATE ${PENDING_ASSESSMENT.table} ${PENDING_ASSESSMENT.cardBucketJoin}
+         SET ${PENDING_ASSESSMENT.sets}
          WHERE a.merchant_id = ? AND a.livemode = ? AND a.payment_id = ? AND a.outcome = 'pending'`,
-        [outcome, now, outcome === 'declined' ? 1 : 0, ctx.merchantId, ctx.livemode, paymentId],
+        [...pendingAssessmentSetBindings(outcome, now), ctx.merchantId, ctx.livemode, paymentId],
       );
       return;
     }

@@ -63,8 +63,11 @@ export class SqlRiskHistory implements RiskHistory {
   }
 
   async usualAmount(currency: string, since: number, sample: number): Promise<{ average: number; samples: number }> {
-    const inner = this.recent(since, sample, USUAL_TICKET_INDEX).select('amount').andWhere({ currency, outcome: 'approved' });
-    const row = await this.db.from(inner.as('h')).count({ n: '*' }).avg({ mean: 'amount' }).first();
+    const row = await this.db
+      .from(this.usualSample(currency, since, sample).as('h'))
+      .count({ n: '*' })
+      .avg({ mean: 'amount' })
+      .first();
     return { average: Math.round(Number(row?.mean ?? 0)), samples: Number(row?.n ?? 0) };
   }
 
@@ -74,9 +77,8 @@ export class SqlRiskHistory implements RiskHistory {
    * read in the statement that reads the buckets.
    */
   usualSampleRow(currency: string, since: number, sample: number): Knex.QueryBuilder {
-    const inner = this.recent(since, sample, USUAL_TICKET_INDEX).select('amount').andWhere({ currency, outcome: 'approved' });
     return this.db
-      .from(inner.as('u'))
+      .from(this.usualSample(currency, since, sample).as('u'))
       .select(
         this.db.raw("'' AS key_hash"),
         this.db.raw('0 AS bucket_start'),
@@ -88,6 +90,11 @@ export class SqlRiskHistory implements RiskHistory {
         this.db.raw('0 AS declined'),
         this.db.raw('0 AS small'),
       );
+  }
+
+  /** The amounts of the last `sample` approved attempts in `currency` since `since`: what "usual" is measured on. */
+  private usualSample(currency: string, since: number, sample: number): Knex.QueryBuilder {
+    return this.recent(since, sample, USUAL_TICKET_INDEX).select('amount').andWhere({ currency, outcome: 'approved' });
   }
 
   /** `index` names the index to read through where the statement is on the payment path (index-hint.ts). */

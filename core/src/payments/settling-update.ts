@@ -1,7 +1,6 @@
 import { SettledBankResult } from '../banks/bank-adapter';
 import { BankOperation, settledOperationPatch } from '../banks/bank-operation';
-import { forcedIndexSql } from '../db/index-hint';
-import { BUCKET_MS } from '../monitoring/risk-buckets';
+import { PENDING_ASSESSMENT, pendingAssessmentSetBindings } from '../monitoring/pending-assessment-sql';
 import type { AssessmentOutcome } from '../monitoring/risk-assessment.repository';
 
 /** A value bound into the statement. */
@@ -42,12 +41,11 @@ export function settlingJoin(op: BankOperation, result: SettledBankResult, now: 
   let sets = opColumns.map((c) => `o.${c} = ?`).join(', ');
   const setBindings: SqlValue[] = opColumns.map((c) => opPatch[c] ?? null);
   if (riskOutcome !== undefined && riskOutcome !== 'pending') {
-    // The payment's assessment through (merchant_id, livemode, payment_id): named, so the optimizer skips estimating the other six indexes (index-hint.ts).
-    joins += ` LEFT JOIN ${forcedIndexSql('risk_assessments', 'a', 'risk_assessments_payment')} ON a.merchant_id = p.merchant_id AND a.livemode = p.livemode AND a.payment_id = p.id AND a.outcome = 'pending'
-      LEFT JOIN risk_key_buckets b ON b.merchant_id = a.merchant_id AND b.livemode = a.livemode AND b.key_hash = SHA2(CONCAT('card:', a.card_fingerprint), 256)
-        AND b.bucket_start = a.created_at - MOD(a.created_at, ${BUCKET_MS}) AND b.currency = a.currency AND b.card_fingerprint = ''`;
-    sets += ', a.outcome = ?, a.updated_at = ?, b.pending = GREATEST(b.pending - 1, 0), b.declined = b.declined + ?';
-    setBindings.push(riskOutcome, now, riskOutcome === 'declined' ? 1 : 0);
+    // The payment's pending assessment and its card's bucket, as settlePending writes them (pending-assessment-sql.ts).
+    joins += ` LEFT JOIN ${PENDING_ASSESSMENT.table} ON a.merchant_id = p.merchant_id AND a.livemode = p.livemode AND a.payment_id = p.id AND a.outcome = 'pending'
+      ${PENDING_ASSESSMENT.cardBucketJoin}`;
+    sets += `, ${PENDING_ASSESSMENT.sets}`;
+    setBindings.push(...pendingAssessmentSetBindings(riskOutcome, now));
   }
   return { joins, joinBindings: [op.id], sets, setBindings };
 }
