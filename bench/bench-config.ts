@@ -28,6 +28,8 @@ export interface BenchConfig {
   readonly history1M: boolean;
   /** Write a V8 CPU profile of every gateway process into this directory. */
   readonly profileDir: string | undefined;
+  /** Extra Node/V8 flags for every gateway process (BENCH_GATEWAY_NODE_ARGS, space-separated), for A/B runs of runtime settings. */
+  readonly gatewayNodeArgs: readonly string[];
   /** Server URL without a database name; each run creates and drops its own database. */
   readonly mysqlUrl: string;
   readonly quick: boolean;
@@ -49,6 +51,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     only: list(env.BENCH_SCENARIOS, []),
     history1M: env.BENCH_HISTORY_1M === '1',
     profileDir: env.BENCH_PROFILE_DIR === undefined || env.BENCH_PROFILE_DIR === '' ? undefined : env.BENCH_PROFILE_DIR,
+    gatewayNodeArgs: (env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
     mysqlUrl: (env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, ''),
     quick,
     soak: env.BENCH_SOAK === '1' || list(env.BENCH_SCENARIOS, []).includes('soak'),

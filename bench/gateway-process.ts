@@ -5,6 +5,7 @@ import path from 'node:path';
 import { request } from 'undici';
 import { GATEWAY_MAIN, REPO_ROOT } from './bench-database';
 import { ServerProcess } from './server-process';
+import type { BenchConfig } from './bench-config';
 
 /** Secrets shared by every gateway process of one run (scale-out needs the same master key). */
 export interface GatewaySecrets {
@@ -25,13 +26,17 @@ export function startGateway(
   label: string,
   databaseUrl: string,
   secrets: GatewaySecrets,
-  profileDir?: string,
+  runtime: Pick<BenchConfig, 'profileDir' | 'gatewayNodeArgs'> = { profileDir: undefined, gatewayNodeArgs: [] },
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<ServerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bench-'));
+  const { profileDir, gatewayNodeArgs } = runtime;
   if (profileDir !== undefined) fs.mkdirSync(profileDir, { recursive: true });
   return ServerProcess.start(label, {
-    nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`],
+    nodeArgs: [
+      ...gatewayNodeArgs,
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`]),
+    ],
     script: GATEWAY_MAIN,
     args: ['start'],
     cwd: REPO_ROOT,

@@ -121,8 +121,8 @@ async function main(): Promise<number> {
   const file = path.join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   out.write(`\nresults: ${path.relative(process.cwd(), file)}\n`);
-  // Only a full, unprofiled run replaces the committed latest.json.
-  if (!config.quick && config.only.length === 0 && config.profileDir === undefined) {
+  // Only a full, unprofiled run with the gateway's own runtime settings replaces the committed latest.json.
+  if (!config.quick && config.only.length === 0 && config.profileDir === undefined && config.gatewayNodeArgs.length === 0) {
     fs.copyFileSync(file, path.join(dir, 'latest.json'));
     out.write(`         ${path.relative(process.cwd(), path.join(dir, 'latest.json'))}\n`);
   }

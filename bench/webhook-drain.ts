@@ -79,7 +79,7 @@ export async function measureDrain(ctx: ScenarioContext, spec: { number: number;
   let server: ServerProcess | undefined;
   try {
     const secrets = newGatewaySecrets();
-    server = await startGateway('gateway1', db.url, secrets, ctx.config.profileDir, { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' });
+    server = await startGateway('gateway1', db.url, secrets, ctx.config, { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' });
     const endpoints: Array<{ id: string; merchantId: string }> = [];
     for (let i = 0; i < endpointsCount; i++) {
       const m = await createMerchant(server.url, secrets);

@@ -49,7 +49,7 @@ async function setUp(ctx: ScenarioContext): Promise<PageSetup> {
   let gateway: ServerProcess | undefined;
   try {
     const secrets = newGatewaySecrets();
-    gateway = await startGateway('gateway1', db.url, secrets, ctx.config.profileDir);
+    gateway = await startGateway('gateway1', db.url, secrets, ctx.config);
     const merchant = await createMerchant(gateway.url, secrets);
     await call(`${gateway.url}/v1/branding`, merchant.secretKey, 'PUT', BRANDING);
     const payment = await call(`${gateway.url}/v1/payments`, merchant.secretKey, 'POST', {

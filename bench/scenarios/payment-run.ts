@@ -134,7 +134,7 @@ export async function openPaymentRun(ctx: ScenarioContext, spec: PaymentRunSpec)
       // One after the other: the first migrates the empty database.
       for (let i = 1; i <= spec.processes; i++) {
         const server = spec.gatewayServers?.[(i - 1) % spec.gatewayServers.length] ?? serverUrl;
-        servers.push(await startGateway(`gateway${i}`, `${server}/${db.name}`, secrets, ctx.config.profileDir, spec.gatewayEnv));
+        servers.push(await startGateway(`gateway${i}`, `${server}/${db.name}`, secrets, ctx.config, spec.gatewayEnv));
       }
       for (let i = 0; i < spec.concurrency; i++) {
         const merchant = await createMerchant(servers[0].url, secrets);
