@@ -6,7 +6,10 @@ import { TenderConfig } from '../config/config';
 import { classifyAddress } from './ip-address-class';
 import { OUTBOUND_RESOLVER, OutboundResolver } from './outbound-resolver';
 
-/** How long the DNS answer for the public host (or a named listening host) is reused. */
+/**
+ * How long the DNS answer for the public host (or a named listening host), and the
+ * list of this machine's interface addresses, are reused.
+ */
 const HOST_TTL_MS = 60_000;
 
 /**
@@ -32,6 +35,15 @@ export class GatewaySelf {
   private readonly publicPort: number;
   private readonly listeners: Array<{ host: string; port: number }> = [];
   private readonly resolved = new Map<string, { at: number; addresses: Promise<string[]> }>();
+  /**
+   * This machine's interface addresses (canonical), read at most once per HOST_TTL_MS.
+   * `os.networkInterfaces()` costs about 60 µs a call here, and with a wildcard
+   * listener (the default `HOST`) every outbound request asked for it once per address
+   * it checked: a third of what a webhook POST costs otherwise. An address added to an
+   * interface is seen as this gateway's within a minute, as a changed DNS answer for
+   * the public host is.
+   */
+  private interfaces: { at: number; addresses: ReadonlySet<string> } | undefined;
 
   constructor(
     @inject(CONFIG) config: TenderConfig,
@@ -59,12 +71,23 @@ export class GatewaySelf {
     for (const l of this.listeners) {
       if (!anyPort && l.port !== port) continue;
       if (l.host === '' || l.host === '0.0.0.0' || l.host === '::') {
-        if (isLocalAddress(target)) return true;
+        if (this.isLocalAddress(target)) return true;
       } else if ((await this.addressesOf(l.host)).includes(target)) {
         return true;
       }
     }
     return (anyPort || port === this.publicPort) && (await this.addressesOf(this.publicHost)).includes(target);
+  }
+
+  /** Whether `address` (canonical) is loopback, unspecified or one of this machine's interfaces'. */
+  private isLocalAddress(address: string): boolean {
+    const c = classifyAddress(address);
+    if (c === undefined) return false;
+    const v4 = c.embedded?.form === 'ipv4-mapped' ? c.embedded : c;
+    if (v4.range === 'loopback' || v4.range === 'unspecified') return true;
+    const now = Date.now();
+    if (this.interfaces === undefined || now - this.interfaces.at > HOST_TTL_MS) this.interfaces = { at: now, addresses: interfaceAddresses() };
+    return this.interfaces.addresses.has(address);
   }
 
   /** The addresses a host name or literal stands for, in canonical spelling (cached a minute). */
@@ -105,13 +128,11 @@ function canonical(address: string): string {
   return c.address;
 }
 
-function isLocalAddress(address: string): boolean {
-  const c = classifyAddress(address);
-  if (c === undefined) return false;
-  const v4 = c.embedded?.form === 'ipv4-mapped' ? c.embedded : c;
-  if (v4.range === 'loopback' || v4.range === 'unspecified') return true;
+/** Every address of this machine's interfaces, in canonical spelling. */
+function interfaceAddresses(): ReadonlySet<string> {
+  const addresses = new Set<string>();
   for (const list of Object.values(os.networkInterfaces())) {
-    for (const i of list ?? []) if (canonical(i.address) === address) return true;
+    for (const i of list ?? []) addresses.add(canonical(i.address));
   }
-  return false;
+  return addresses;
 }
