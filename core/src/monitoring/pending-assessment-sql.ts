@@ -1,5 +1,6 @@
 import { forcedIndexSql } from '../db/index-hint';
 import { BUCKET_MS } from './risk-buckets';
+import type { AssessmentOutcome } from './risk-assessment.repository';
 
 /**
  * SQL text (MySQL/MariaDB only) that settles an attempt's pending risk assessment,
@@ -15,8 +16,9 @@ import { BUCKET_MS } from './risk-buckets';
  *   grows with history (db/index-hint.ts).
  * - `cardBucketJoin`: a LEFT JOIN, so an assessment whose bucket is gone still settles;
  *   the key hash is computed by SHA2 as keyHashOf computes it.
- * - `sets` with `setBindings(outcome, now)`: the new outcome, and `pending` down by
- *   one (never below 0), `declined` up by one when the bank declined.
+ * - `sets`, bound by `pendingAssessmentSetBindings(outcome, now)`: the new outcome,
+ *   and `pending` down by one (never below 0), `declined` up by one when the bank
+ *   declined.
  *
  * @example
  * ```ts
@@ -36,6 +38,6 @@ export const PENDING_ASSESSMENT = {
 } as const;
 
 /** The bindings of `PENDING_ASSESSMENT.sets`, in order. */
-export function pendingAssessmentSetBindings(outcome: string, now: number): [string, number, number] {
+export function pendingAssessmentSetBindings(outcome: AssessmentOutcome, now: number): [AssessmentOutcome, number, number] {
   return [outcome, now, outcome === 'declined' ? 1 : 0];
 }
