@@ -166,6 +166,26 @@ describe('saved cards: setup without charging, and expiry notices', function () 
     }
   });
 
+  it('gives up expired setups the same way when reads race each other and the sweep: failed, setup_expired, every answer', async () => {
+    // Each read settles the attempt itself, as the sweep (every 200 ms here) does: the
+    // loser of the payment's cancel must answer what the winner records, not
+    // 'processing' or the payment's own 'canceled'.
+    const customer = await createCustomer(shop);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await shop.post('/v1/setup_attempts', { customer, currency: 'RUB' }).expect(201)).body.id as string);
+    clock.advance(DAY + 1000);
+    try {
+      const answers = await Promise.all(ids.flatMap((id) => [1, 2, 3].map(async () => (await shop.get(`/v1/setup_attempts/${id}`).expect(200)).body)));
+      for (const a of answers) assert.deepEqual([a.status, a.failure_code], ['failed', 'setup_expired'], JSON.stringify(a));
+      for (const id of ids) {
+        const stored = (await shop.get(`/v1/setup_attempts/${id}`).expect(200)).body;
+        assert.deepEqual([stored.status, stored.failure_code], ['failed', 'setup_expired']);
+      }
+    } finally {
+      clock.advance(-(DAY + 1000));
+    }
+  });
+
   it('records card.expiring 30 days before expiry and e-mails the customer, once, with two rounds racing', async () => {
     const customer = await createCustomer(shop, { email: 'expiring@example.com', name: 'Soon Expired' });
     const today = new Date(clock.now());

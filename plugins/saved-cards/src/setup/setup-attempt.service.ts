@@ -121,6 +121,10 @@ export class SetupAttemptService {
       return this.finish(ctx, attempt, 'succeeded', null);
     }
     if (payment.status === 'canceled' && attempt.status === 'voiding') return this.finish(ctx, attempt, 'succeeded', null);
+    // Given up by another process (a sweep, a read) that canceled the payment once the day had run out
+    // and has not recorded why yet: the same reason. (A cancel within the day is the merchant's: below.)
+    if (payment.status === 'canceled' && attempt.status === 'pending' && payment.updatedAt - attempt.createdAt >= SETUP_TTL_MS)
+      return this.finish(ctx, attempt, 'failed', 'setup_expired');
     if (FAILED_STATES.has(payment.status)) return this.finish(ctx, attempt, 'failed', payment.failureCode ?? payment.status);
     if (attempt.status === 'pending' && WAITING_STATES.has(payment.status)) {
       if (now - attempt.createdAt < SETUP_TTL_MS) {
@@ -134,9 +138,11 @@ export class SetupAttemptService {
       try {
         await core.payments.cancel(ctx, payment.id);
       } catch (error) {
-        // Not cancelable just now (the buyer is confirming): the next sweep looks again.
-        if (error instanceof TenderError) return attempt;
-        throw error;
+        if (!(error instanceof TenderError)) throw error;
+        // Canceled meanwhile by another process giving the attempt up too: record the same outcome
+        // (finish writes only while the attempt is open, so both writing it is harmless). Otherwise
+        // not cancelable just now (the buyer is confirming): the next sweep looks again.
+        if ((await core.payments.retrieve(ctx, payment.id)).status !== 'canceled') return attempt;
       }
       return this.finish(ctx, attempt, 'failed', 'setup_expired');
     }
