@@ -30,7 +30,7 @@ type Send = () => Promise<number>;
  * connections, 16 in flight, in alternating rounds after one uncounted round:
  *
  * - Tender's outbound client (`OutboundHttpClient`, purpose `webhook`: the address
- *   checks, timers and size limit every webhook goes through, on node:http);
+ *   checks, deadline and size limit every webhook goes through, on undici);
  * - bare node:http with a keep-alive agent (none of those checks): what node:http
  *   itself costs;
  * - undici's `Pool` (none of those checks): what the same POST costs on undici.
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 64 });
     const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 64 });
     const clients: Array<[string, Send]> = [
-      ['Tender outbound client (node:http)', () => viaTender(tender, url)],
+      ['Tender outbound client', () => viaTender(tender, url)],
       ['bare node:http, keep-alive agent', () => viaNodeHttp(agent, url)],
       ['undici Pool', () => viaUndici(pool)],
     ];

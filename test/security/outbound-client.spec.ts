@@ -231,10 +231,15 @@ describe('security: the outbound HTTP client', function () {
     const url = (p: string): string => `http://127.0.0.1:${(server.address() as AddressInfo).port}${p}`;
     const client = OutboundHttpClient.create(config());
     try {
-      for (const p of ['/w1', '/w2', '/w3'])
+      for (const p of ['/w1', '/w2', '/w3']) {
         assert.equal((await client.request({ purpose: 'webhook', livemode: false, url: url(p), method: 'POST', body: '{}' })).status, 200);
+        await nextTurn();
+      }
       assert.equal(connections.length, 1, 'three webhooks, one connection');
-      for (const p of ['/a1', '/a2']) await client.request({ purpose: 'platform_api', livemode: false, url: url(p) });
+      for (const p of ['/a1', '/a2']) {
+        await client.request({ purpose: 'platform_api', livemode: false, url: url(p) });
+        await nextTurn();
+      }
       assert.equal(connections.length, 3, 'a platform API request opens its own');
       await client.request({ purpose: 'webhook', livemode: false, url: url('/w4'), method: 'POST', body: '{}' });
       assert.equal(connections.length, 3, 'the kept webhook connection again');
@@ -261,6 +266,7 @@ describe('security: the outbound HTTP client', function () {
     const client = OutboundHttpClient.create(config());
     try {
       assert.equal((await client.request({ purpose: 'webhook', livemode: false, url: url('/one'), method: 'POST', body: '{}' })).status, 200);
+      await nextTurn();
       assert.equal((await client.request({ purpose: 'webhook', livemode: false, url: url('/two'), method: 'POST', body: '{}' })).status, 200);
       assert.deepEqual(requests, ['/one#1', '/two#2', '/two#1'], 'dropped on the kept connection, answered on a new one');
     } finally {
@@ -269,3 +275,13 @@ describe('security: the outbound HTTP client', function () {
     }
   });
 });
+
+/**
+ * One turn of the event loop. undici hands back a connection for reuse just after
+ * the answer's last byte reaches the caller, so a request sent in the same turn
+ * finds it still busy and opens another; a dispatcher records each answer before its
+ * next claim, so its requests come turns apart, as these do.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -26,6 +26,8 @@ const OUTBOUND_CALLS: ReadonlyArray<readonly [RegExp, string]> = [
 /** Files allowed to do what the table above finds, and why. */
 const ALLOWED: Record<string, string> = {
   'core/src/outbound/outbound-http-client.ts': 'the one outbound HTTP client',
+  'core/src/outbound/outbound-connector.ts': "the one outbound HTTP client's connect hook (the address checks at connect time)",
+  'core/src/outbound/outbound-exchange.ts': "the one outbound HTTP client's request on its undici pool",
   'core/src/gateway.ts#node:http(s) import': 'the gateway server (inbound)',
   'core/src/certificates/gateway-server.ts#node:http(s) import': 'the gateway server (inbound, TLS)',
   'core/src/observability/probe-server.ts#node:http(s) import': "the worker's probe and metrics server (inbound)",

@@ -7,7 +7,7 @@ import { GatewaySelf } from '@tender/core/dist/outbound/gateway-self';
  * With a wildcard listener (the default `HOST=0.0.0.0`), every address of this
  * machine reaches the gateway, so an outbound request to any of them is refused. The
  * interface list is read at most once a minute (reading it cost about 60 µs per
- * address checked, on every webhook delivery): these tests replace
+ * address checked, on every request where private targets are not allowed): these tests replace
  * `os.networkInterfaces` with a fixed list, count the reads, and move `Date.now`
  * past the minute. Nothing is sent over the network.
  */

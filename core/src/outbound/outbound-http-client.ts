@@ -1,14 +1,14 @@
-import http from 'node:http';
-import https from 'node:https';
-import { LookupFunction, Socket } from 'node:net';
 import { inject, injectable } from 'tsyringe';
+import { Agent, errors } from 'undici';
 import { CONFIG } from '../config/tokens';
 import { TenderConfig } from '../config/config';
 import { classifyAddress } from './ip-address-class';
 import { OutboundAccess, OutboundUrlGuard } from './outbound-url-guard';
 import { GatewaySelf, effectivePort } from './gateway-self';
 import { OUTBOUND_POLICIES, OutboundPolicies, OutboundPolicy, OutboundPurpose, defaultOutboundPolicies } from './outbound-policy';
-import { OutboundResolver, ResolvedAddress, systemResolver } from './outbound-resolver';
+import { OutboundResolver, systemResolver } from './outbound-resolver';
+import { GuardedConnector } from './outbound-connector';
+import { ExchangeFailure, exchange } from './outbound-exchange';
 import { OutboundRefusal } from './outbound-refusal';
 import { OutboundRequestError, OutboundResponse } from './outbound-response';
 
@@ -56,9 +56,11 @@ export interface OutboundTarget {
  * peer had just closed (its idle timeout racing the reuse; no answer was read) is
  * sent once more on a new connection.
  *
- * Built on node:http/https rather than fetch/undici: their `lookup` hook is where
- * the address check lives, they never follow redirects or read proxy variables,
- * and core needs no extra dependency.
+ * Built on undici's Agent (not its fetch, not the process-wide dispatcher): its
+ * connect hook is where the address checks live (`guardedConnector`), its
+ * `request` never follows redirects or reads proxy variables, and a kept-alive
+ * POST costs about a quarter of the CPU it did on node:http's client
+ * (`node bench/dist/outbound-request-cost.js`): webhooks send three per payment.
  *
  * @example
  * ```ts
@@ -77,8 +79,8 @@ export interface OutboundTarget {
  */
 @injectable()
 export class OutboundHttpClient {
-  /** Keep-alive agents by purpose, scheme and access (see the class comment). */
-  private readonly agents = new Map<string, http.Agent>();
+  /** Connection pools by purpose and access (see the class comment). */
+  private readonly pools = new Map<string, { readonly agent: Agent; readonly connector: GuardedConnector }>();
 
   constructor(
     @inject(CONFIG) private readonly config: TenderConfig,
@@ -119,158 +121,121 @@ export class OutboundHttpClient {
     const literal = classifyAddress(url.hostname);
     if (literal !== undefined) await this.guard.checkAddress(literal, port, access, url.hostname);
     // A kept connection never looks the name up: every request does, here, so a name
-    // rebound to a refused address is refused even while an older connection lives.
-    const checked = literal === undefined && policy.keepAliveMs !== undefined ? await this.guard.resolveChecked(url.hostname, port, access) : undefined;
-    return this.send(url, port, req, policy, access, checked);
+    // rebound to a refused address is refused even while an older connection lives;
+    // a connection opened for the request uses these very answers (GuardedConnector.pin).
+    const pool = this.poolFor(policy, access);
+    if (literal !== undefined || policy.keepAliveMs === undefined) return this.send(url, req, policy, pool.agent);
+    const unpin = pool.connector.pin(url.hostname, port, await this.guard.resolveChecked(url.hostname, port, access));
+    try {
+      return await this.send(url, req, policy, pool.agent);
+    } finally {
+      unpin();
+    }
   }
 
   /** Closes the kept connections (the gateway's close; a request after this opens new ones). */
   close(): void {
-    for (const agent of this.agents.values()) agent.destroy();
-    this.agents.clear();
+    for (const pool of this.pools.values()) pool.agent.destroy().catch(() => undefined);
+    this.pools.clear();
   }
 
   private access(target: OutboundTarget): OutboundAccess {
     return { allowPrivate: this.allowsPrivate(target) };
   }
 
-  /** The pool for this purpose, scheme and access, or false: a connection of its own. */
-  private agentFor(url: URL, policy: OutboundPolicy, access: OutboundAccess): http.Agent | false {
-    if (policy.keepAliveMs === undefined) return false;
-    const key = `${policy.purpose}|${url.protocol}|${access.allowPrivate ? 'private' : 'public'}`;
-    let agent = this.agents.get(key);
-    if (agent === undefined) {
-      // `timeout` closes a connection idle this long.
-      const options = { keepAlive: true, timeout: policy.keepAliveMs, maxFreeSockets: KEPT_PER_ORIGIN, scheduling: 'lifo' as const };
-      agent = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
-      this.agents.set(key, agent);
+  /** The pool for this purpose and access (undici keeps one per origin inside it). */
+  private poolFor(policy: OutboundPolicy, access: OutboundAccess): { readonly agent: Agent; readonly connector: GuardedConnector } {
+    const key = `${policy.purpose}|${access.allowPrivate ? 'private' : 'public'}`;
+    let pool = this.pools.get(key);
+    if (pool === undefined) {
+      const connector = new GuardedConnector(this.guard, access, policy.connectTimeoutMs);
+      const agent = new Agent({
+        connect: connector.connect,
+        // An idle kept connection is closed after this (sooner if the receiver's
+        // Keep-Alive header asks for less); purposes without keep-alive send
+        // `Connection: close` (below), so theirs never idle.
+        keepAliveTimeout: policy.keepAliveMs ?? 1000,
+        keepAliveMaxTimeout: policy.keepAliveMs ?? 1000,
+        maxHeaderSize: 16 * 1024,
+        // The whole-request deadline in sendOnce is the one that counts.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+      pool = { agent, connector };
+      this.pools.set(key, pool);
     }
-    return agent;
+    return pool;
   }
 
-  private async send(
-    url: URL,
-    port: number,
-    req: OutboundRequest,
-    policy: OutboundPolicy,
-    access: OutboundAccess,
-    checked: readonly ResolvedAddress[] | undefined,
-  ): Promise<OutboundResponse> {
-    const lookup = this.guard.lookupFor(port, access, checked);
+  private async send(url: URL, req: OutboundRequest, policy: OutboundPolicy, agent: Agent): Promise<OutboundResponse> {
+    const started = process.hrtime.bigint();
     try {
-      return await this.sendOnce(url, req, policy, access, lookup);
+      return await this.sendOnce(url, req, policy, agent, started);
     } catch (error) {
       if (!(error instanceof StaleConnection)) throw error;
-      return this.sendOnce(url, req, policy, access, lookup);
+      return this.sendOnce(url, req, policy, agent, started);
     }
   }
 
-  private sendOnce(url: URL, req: OutboundRequest, policy: OutboundPolicy, access: OutboundAccess, lookup: LookupFunction): Promise<OutboundResponse> {
-    const started = process.hrtime.bigint();
+  private async sendOnce(url: URL, req: OutboundRequest, policy: OutboundPolicy, agent: Agent, started: bigint): Promise<OutboundResponse> {
     const elapsed = (): number => Number((process.hrtime.bigint() - started) / 1_000_000n);
-    const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
     const timeoutMs = req.timeoutMs ?? policy.timeoutMs;
-    const transport = url.protocol === 'https:' ? https : http;
-    const agent = this.agentFor(url, policy, access);
-    return new Promise<OutboundResponse>((resolve, reject) => {
-      let settled = false;
-      let answered = false;
-      const timers: NodeJS.Timeout[] = [];
-      const settle = (): boolean => {
-        if (settled) return false;
-        settled = true;
-        for (const t of timers) clearTimeout(t);
-        return true;
-      };
-      const fail = (error: Error): void => {
-        if (!settle()) return;
-        request.destroy();
-        reject(error);
-      };
-      const request = transport.request(
-        url,
+    try {
+      const answer = await exchange(
+        agent,
         {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
           method: req.method ?? 'GET',
-          headers: {
-            'User-Agent': policy.userAgent,
-            ...(agent === false ? { Connection: 'close' } : {}),
-            ...(body === undefined ? {} : { 'Content-Length': String(body.length) }),
-            ...req.headers,
-          },
-          agent,
-          lookup,
-          maxHeaderSize: 16 * 1024,
+          headers: withUserAgent(req.headers, policy.userAgent),
+          body: req.body,
+          // Purposes without keep-alive send `Connection: close`: a connection per request.
+          reset: policy.keepAliveMs === undefined,
         },
-        (res) => {
-          answered = true;
-          const chunks: Buffer[] = [];
-          let size = 0;
-          let truncated = false;
-          const finish = (): void => {
-            if (!settle()) return;
-            resolve(new OutboundResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks), truncated, elapsed()));
-            if (truncated) request.destroy();
-          };
-          res.on('data', (chunk: Buffer) => {
-            if (truncated) return;
-            const room = policy.maxResponseBytes - size;
-            if (chunk.length > room) {
-              chunks.push(chunk.subarray(0, room));
-              size += room;
-              truncated = true;
-              finish();
-              return;
-            }
-            chunks.push(chunk);
-            size += chunk.length;
-          });
-          res.on('end', finish);
-          res.on('error', (error: Error) => fail(new OutboundRequestError('response_cut', `the answer broke off: ${error.message}`, elapsed())));
-          res.on('close', () => {
-            if (!res.complete) fail(new OutboundRequestError('response_cut', 'the answer broke off before its end', elapsed()));
-          });
+        {
+          maxBytes: policy.maxResponseBytes,
+          timeoutMs,
+          onTimeout: () => new OutboundRequestError('timeout', `no answer within ${timeoutMs} ms`, elapsed()),
         },
       );
-      timers.push(setTimeout(() => fail(new OutboundRequestError('timeout', `no answer within ${timeoutMs} ms`, elapsed())), timeoutMs));
-      timers.push(
-        setTimeout(
-          () => fail(new OutboundRequestError('connect_timeout', `no connection within ${policy.connectTimeoutMs} ms`, elapsed())),
-          policy.connectTimeoutMs,
-        ),
-      );
-      request.on('socket', (socket: Socket) => {
-        // A kept connection is connected already: it was checked when it connected.
-        if (!socket.connecting) {
-          clearTimeout(timers[1]);
-          return;
-        }
-        socket.once('connect', () => {
-          // Second line of defence: the peer is what the lookup (or the literal check) allowed.
-          const peer = socket.remoteAddress === undefined ? undefined : classifyAddress(socket.remoteAddress);
-          if (peer === undefined || peer.scope === 'forbidden' || (peer.scope === 'private' && !access.allowPrivate)) {
-            fail(
-              new OutboundRefusal('private_address', `Refused: connected to ${socket.remoteAddress ?? 'an unknown address'}, a private or reserved address.`),
-            );
-          }
-        });
-        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(timers[1]));
-      });
-      request.on('error', (error: NodeJS.ErrnoException) => {
-        if (request.reusedSocket && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) fail(new StaleConnection(error.message));
-        else if (error instanceof OutboundRefusal || error instanceof OutboundRequestError) fail(error);
-        else fail(new OutboundRequestError('network', error.message, elapsed()));
-      });
-      request.end(body);
-    });
+      return new OutboundResponse(answer.status, answer.headers, answer.body, answer.truncated, elapsed());
+    } catch (error) {
+      if (!(error instanceof ExchangeFailure)) throw error;
+      throw failure(error, policy.keepAliveMs !== undefined, elapsed());
+    }
   }
 }
 
+/** What a failed exchange is to the request's caller (see OutboundRequestError's failures). */
+function failure(failed: ExchangeFailure, keptConnections: boolean, elapsed: number): Error {
+  const error = failed.cause;
+  if (error instanceof OutboundRefusal || error instanceof OutboundRequestError) return error;
+  if (failed.answered) return new OutboundRequestError('response_cut', `the answer broke off: ${failed.message}`, elapsed);
+  if (error instanceof errors.ConnectTimeoutError) return new OutboundRequestError('connect_timeout', failed.message, elapsed);
+  if (keptConnections && staleConnection(error)) return new StaleConnection(failed.message);
+  return new OutboundRequestError('network', failed.message, elapsed);
+}
+
 /**
- * Idle connections kept per origin at most: as many as a webhook dispatcher has in
- * flight (64), so a burst to one receiver finds its connections again rather than
- * closing the surplus and opening new ones at the next burst.
+ * A kept connection that broke before any answer to this request was read: the
+ * peer closed it idle just as it was reused. undici's SocketError says how much the
+ * connection had read before, so a connection that had answered earlier requests is
+ * told from a new one; a reset (ECONNRESET, EPIPE) carries no such count and is
+ * taken as stale too. Sending such a request once more is safe for the purposes that
+ * keep connections (webhooks: a receiver may see any delivery more than once).
  */
-const KEPT_PER_ORIGIN = 64;
+function staleConnection(error: unknown): boolean {
+  if (error instanceof errors.SocketError) return (error.socket?.bytesRead ?? 0) > 0;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+/** The caller's headers, with the policy's User-Agent unless the caller set one (in any case: undici would send both). */
+function withUserAgent(headers: Readonly<Record<string, string>> | undefined, userAgent: string): Record<string, string> {
+  if (headers === undefined) return { 'user-agent': userAgent };
+  for (const name of Object.keys(headers)) if (name.toLowerCase() === 'user-agent') return { ...headers };
+  return { 'user-agent': userAgent, ...headers };
+}
 
 /** A reused connection the peer had closed before the request was read: safe to send again. */
 class StaleConnection extends Error {}
