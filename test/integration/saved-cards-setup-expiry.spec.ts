@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { BankRegistry, FixedClock } from '@tender/core';
+import { BankRegistry, FixedClock, PaymentService } from '@tender/core';
 import { SandboxBankAdapter } from '@tender/adapter-sandbox';
 import { TestGateway } from '../support/test-gateway';
-import { CARDS, MerchantClient } from '../support/merchant-client';
+import { CARDS, MerchantClient, card } from '../support/merchant-client';
 import { RowCounter } from '../support/row-counts';
 import { SmtpCapture } from '../support/smtp-capture';
 import { expiry, islandOf, pageTokenOf } from '../support/hosted-page';
@@ -182,6 +182,60 @@ describe('saved cards: setup without charging, and expiry notices', function () 
         assert.deepEqual([stored.status, stored.failure_code], ['failed', 'setup_expired']);
       }
     } finally {
+      clock.advance(-(DAY + 1000));
+    }
+  });
+
+  it('leaves an expired setup open when the buyer confirms just as it is given up, and settles it once the bank answers', async () => {
+    // The race: the sweep (or a read) sees the payment still waiting after the day,
+    // and the buyer's confirm moves it to processing before the cancel. The cancel is
+    // refused (a payment at the bank cannot be canceled); the attempt must stay open
+    // for the next look, not fail while the bank may still approve. The sandbox bank
+    // (a stand-in for the acquirer, outside Tender) is held until the test lets it answer.
+    const customer = await createCustomer(shop);
+    const res = await shop.post('/v1/setup_attempts', { customer, currency: 'RUB' }).expect(201);
+    const paymentId = res.body.payment as string;
+    const sandbox = t.gateway.container.resolve(BankRegistry).get('sandbox');
+    assert.ok(sandbox instanceof SandboxBankAdapter);
+    const payments = t.gateway.container.resolve(PaymentService);
+    const authorize = sandbox.authorize.bind(sandbox);
+    const cancel = payments.cancel.bind(payments);
+    let answer = (): void => undefined;
+    const bankAnswers = new Promise<void>((resolve) => (answer = resolve));
+    let confirm: Promise<unknown> | undefined;
+    sandbox.authorize = async (r) => {
+      if (r.paymentId === paymentId) await bankAnswers;
+      return authorize(r);
+    };
+    payments.cancel = async (ctx, id) => {
+      if (id === paymentId && confirm === undefined) {
+        confirm = shop.post(`/v1/payments/${paymentId}/confirm`, card(CARDS.visa)).then((r) => r.body as unknown);
+        await eventually(async () => (await shop.get(`/v1/payments/${paymentId}`).expect(200)).body.status === 'processing', 'the confirm is at the bank');
+      }
+      return cancel(ctx, id);
+    };
+    clock.advance(DAY + 1000);
+    try {
+      const open = (await shop.get(`/v1/setup_attempts/${res.body.id}`).expect(200)).body;
+      assert.ok(confirm !== undefined, 'the cancel met the confirm');
+      assert.deepEqual([open.status, open.failure_code], ['processing', null], JSON.stringify(open));
+      assert.equal((await shop.get(`/v1/payments/${paymentId}`).expect(200)).body.status, 'processing');
+      answer();
+      await confirm;
+      // Approved at the last moment: the next look voids the approval and the setup
+      // succeeds with the card the confirm saved (the setup's payment saves it).
+      let settled = open;
+      await eventually(async () => {
+        settled = (await shop.get(`/v1/setup_attempts/${res.body.id}`).expect(200)).body;
+        return settled.status !== 'processing';
+      }, 'the setup settled');
+      assert.deepEqual([settled.status, settled.failure_code], ['succeeded', null], JSON.stringify(settled));
+      assert.match(String(settled.payment_method), /^pm_/);
+      assert.equal((await shop.get(`/v1/payments/${paymentId}`).expect(200)).body.status, 'canceled');
+    } finally {
+      answer();
+      sandbox.authorize = authorize;
+      payments.cancel = cancel;
       clock.advance(-(DAY + 1000));
     }
   });
