@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +26,21 @@ export class BenchDatabase {
     const name = `tender_bench_${label.replace(/[^a-z0-9]/gi, '_')}_${process.pid}_${randomBytes(3).toString('hex')}`.slice(0, 64);
     await withConnection(serverUrl, (c) => c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`));
     return new BenchDatabase(name, `${serverUrl}/${name}`, serverUrl);
+  }
+
+  /**
+   * The process id of the MariaDB server this database lives on, when it runs on this
+   * machine (its `pid_file` is readable and names a live process); undefined otherwise.
+   */
+  async serverPid(): Promise<number | undefined> {
+    try {
+      const [row] = await this.query<Array<{ file: string | null }>>('SELECT @@pid_file AS file');
+      if (row?.file === null || row?.file === undefined) return undefined;
+      const pid = Number(fs.readFileSync(row.file, 'utf8').trim());
+      return Number.isInteger(pid) && pid > 0 && fs.existsSync(`/proc/${pid}/stat`) ? pid : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Creates the gateway's schema with its own migrations (`tender migrate`): the floor uses the same tables. */

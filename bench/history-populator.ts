@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
+import { createDatabase } from '@tender/core';
+import { backfillRiskBuckets } from '@tender/core/dist/monitoring/risk-bucket-backfill';
 
 const BATCH = 1000;
 
@@ -8,7 +10,7 @@ const BATCH = 1000;
  * database with multi-row INSERTs (the API would take hours for a million): per
  * payment, the captured payment row, its vaulted card, its settled sale operation,
  * its payment.captured event and its risk assessment, shaped like the rows the
- * gateway writes. Order ids
+ * gateway writes (their risk buckets come after, from backfillHistoryBuckets). Order ids
  * start with `history-`, so the correctness check never counts them.
  *
  * @example
@@ -136,4 +138,24 @@ export async function populateHistory(databaseUrl: string, merchantId: string, c
     await c.end();
   }
   return (Date.now() - started) / 1000;
+}
+
+/**
+ * Builds `risk_key_buckets` from the history's risk assessments with the gateway's own
+ * backfill (the one migration 042 runs on an upgrade): per card, per IP with its card,
+ * one row per key and minute. Run once, after every merchant's history is written and
+ * before any load (the backfill expects no buckets for those keys yet).
+ *
+ * @example
+ * ```ts
+ * await backfillHistoryBuckets(db.url);
+ * ```
+ */
+export async function backfillHistoryBuckets(databaseUrl: string): Promise<void> {
+  const db = createDatabase({ client: 'mysql', url: databaseUrl }, { poolMax: 2 });
+  try {
+    await backfillRiskBuckets(db, Date.now());
+  } finally {
+    await db.destroy();
+  }
 }

@@ -134,7 +134,7 @@ function summary(r: ScenarioRow): string {
   if (r.status !== 'measured') return `  ${r.status}${r.note === undefined ? '' : ` (${r.note})`}`;
   const errors = r.errors === 0 ? 'errors 0' : `!! ERRORS ${r.errors} !!`;
   const webhooks = r.webhooks === undefined ? '' : `\n  webhooks: ${webhookSummary(r.webhooks)}`;
-  return `  ${(r.throughput ?? 0).toFixed(0)} ${r.unit ?? 'payment'}s/s, ${r.unit ?? 'payment'} p50 ${(r.unitP50Ms ?? 0).toFixed(1)} ms p99 ${(r.unitP99Ms ?? 0).toFixed(1)} ms, request p99 ${(r.requestP99Ms ?? 0).toFixed(1)} ms, ${errors}, peak RSS ${(r.peakRssMiB ?? []).join('+')} MiB, CPU ${(r.cpuMsPerUnit ?? []).join('+')} ms/${r.unit ?? 'payment'}${r.databaseCpuMsPerUnit === undefined ? '' : ` (database nodes ${r.databaseCpuMsPerUnit.join('+')})`}, ${r.correctness?.ok === true ? 'correct' : `!! INCORRECT: ${r.correctness?.detail ?? ''}`}${webhooks}`;
+  return `  ${(r.throughput ?? 0).toFixed(0)} ${r.unit ?? 'payment'}s/s, ${r.unit ?? 'payment'} p50 ${(r.unitP50Ms ?? 0).toFixed(1)} ms p99 ${(r.unitP99Ms ?? 0).toFixed(1)} ms, request p99 ${(r.requestP99Ms ?? 0).toFixed(1)} ms, ${errors}, peak RSS ${(r.peakRssMiB ?? []).join('+')} MiB, CPU ${(r.cpuMsPerUnit ?? []).join('+')} ms/${r.unit ?? 'payment'}${r.databaseCpuMsPerUnit === undefined ? '' : ` (database nodes ${r.databaseCpuMsPerUnit.join('+')})`}${r.databaseServerCpuMsPerUnit === undefined ? '' : `, MariaDB ${r.databaseServerCpuMsPerUnit}`}${r.harnessCpuMsPerUnit === undefined ? '' : `, bench process ${r.harnessCpuMsPerUnit}`}, ${r.correctness?.ok === true ? 'correct' : `!! INCORRECT: ${r.correctness?.detail ?? ''}`}${webhooks}`;
 }
 
 /** One updating status line on a terminal; a line every 5 s otherwise (CI logs). */

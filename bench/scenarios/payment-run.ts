@@ -2,10 +2,10 @@ import os from 'node:os';
 import { BenchDatabase, REPO_ROOT } from '../bench-database';
 import { FloorKind, floorServer } from '../floors/floor-kinds';
 import { createMerchant, newGatewaySecrets, startGateway, velocityInDryRun } from '../gateway-process';
-import { populateHistory } from '../history-populator';
+import { backfillHistoryBuckets, populateHistory } from '../history-populator';
 import { runLoad } from '../load/load-client';
 import { LoadProgress, LoadResult } from '../load/load-protocol';
-import { ServerProcess } from '../server-process';
+import { ServerProcess, processCpuSeconds } from '../server-process';
 import { BenchRun, ScenarioContext, ScenarioRow } from './scenario';
 
 export interface PaymentRunSpec {
@@ -92,6 +92,8 @@ export interface OpenPaymentRun {
   readonly servers: readonly ServerProcess[];
   readonly secretKeys: readonly string[];
   readonly orderPrefix: string;
+  /** The MariaDB server's process on this machine, if it is here (its CPU is measured per turn). */
+  readonly databasePid: number | undefined;
   /** The row's fixed fields (number, scenario, variant, ...). */
   readonly base: Pick<ScenarioRow, 'number' | 'scenario' | 'title' | 'variant' | 'concurrency' | 'processes' | 'historyPayments' | 'unit' | 'webhookEndpoints'>;
   readonly populateS?: number;
@@ -103,6 +105,14 @@ export interface LoadTurn {
   readonly result: LoadResult;
   /** CPU seconds of each server over the turn (warm-up included); undefined where /proc could not say. */
   readonly cpuSeconds: ReadonlyArray<number | undefined>;
+  /**
+   * CPU seconds of the shared MariaDB server over the turn (undefined when it is not on
+   * this machine). Its other clients are the idle servers of other runs (their
+   * background loops) and the bench's own reads: small beside a turn's load.
+   */
+  readonly databaseCpuSeconds?: number | undefined;
+  /** CPU seconds of this bench process over the turn: the webhook receiver and the watchers live here. */
+  readonly harnessCpuSeconds?: number;
 }
 
 /**
@@ -168,6 +178,10 @@ export async function openPaymentRun(ctx: ScenarioContext, spec: PaymentRunSpec)
         });
         written += share;
       }
+      // The risk buckets of that history (the gateway's own backfill, as migration 042
+      // does): the rules read them on every confirm, so a history without them would
+      // leave the bucket table empty however large the history.
+      await backfillHistoryBuckets(db.url);
       populateS = (Date.now() - started) / 1000;
       databaseMiB = await db.sizeMiB();
       // A big bulk load leaves InnoDB writing back dirty pages for a while; that is the load's cost, not the gateway's.
@@ -186,6 +200,7 @@ export async function openPaymentRun(ctx: ScenarioContext, spec: PaymentRunSpec)
       servers,
       secretKeys,
       orderPrefix,
+      databasePid: await db.serverPid(),
       base,
       ...(populateS === undefined ? {} : { populateS }),
       ...(databaseMiB === undefined ? {} : { databaseMiB }),
@@ -199,6 +214,8 @@ export async function openPaymentRun(ctx: ScenarioContext, spec: PaymentRunSpec)
 /** Runs one warm-up + measured load on an open run, through a fresh load generator. */
 export async function loadTurn(run: OpenPaymentRun, warmupMs: number, measureMs: number, onProgress: (p: LoadProgress) => void): Promise<LoadTurn> {
   const cpuBefore = run.servers.map((s) => s.cpuSeconds());
+  const databaseBefore = run.databasePid === undefined ? undefined : processCpuSeconds(run.databasePid);
+  const harnessBefore = process.cpuUsage();
   const result = await runLoad(
     {
       workload: run.spec.workload ?? 'card-payment',
@@ -215,7 +232,14 @@ export async function loadTurn(run: OpenPaymentRun, warmupMs: number, measureMs:
     const [before, after] = [cpuBefore[i], s.cpuSeconds()];
     return before === undefined || after === undefined ? undefined : after - before;
   });
-  return { result, cpuSeconds };
+  const harness = process.cpuUsage(harnessBefore);
+  const databaseAfter = run.databasePid === undefined ? undefined : processCpuSeconds(run.databasePid);
+  return {
+    result,
+    cpuSeconds,
+    databaseCpuSeconds: databaseBefore === undefined || databaseAfter === undefined ? undefined : databaseAfter - databaseBefore,
+    harnessCpuSeconds: (harness.user + harness.system) / 1e6,
+  };
 }
 
 /**
@@ -226,7 +250,8 @@ export async function closePaymentRun(ctx: ScenarioContext, run: OpenPaymentRun,
   try {
     const combined = combineTurns(turns);
     const completed = combined.result.totals.completed2xx;
-    const cpuMsPerUnit = combined.cpuSeconds.map((cpu) => (cpu === undefined || completed === 0 ? 0 : Math.round((cpu * 1000 * 100) / completed) / 100));
+    const perUnit = (cpu: number): number => (completed === 0 ? 0 : Math.round((cpu * 1000 * 100) / completed) / 100);
+    const cpuMsPerUnit = combined.cpuSeconds.map((cpu) => (cpu === undefined ? 0 : perUnit(cpu)));
     const loadAvg1m = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
     const peakRssMiB = [...run.servers, ...(run.spec.companions ?? [])].map((s) => Math.round((s.peakRssBytes() ?? 0) / MiB));
     const output = run.servers.map((s) => s.recentOutput.trim()).filter((o) => o !== '');
@@ -243,6 +268,8 @@ export async function closePaymentRun(ctx: ScenarioContext, run: OpenPaymentRun,
       errorSamples: [...combined.result.errorSamples, ...(totals.errors > 0 ? output.map((o) => `server output: ${o.slice(-600)}`) : [])],
       peakRssMiB,
       cpuMsPerUnit,
+      ...(combined.databaseCpuSeconds === undefined ? {} : { databaseServerCpuMsPerUnit: perUnit(combined.databaseCpuSeconds) }),
+      ...(combined.harnessCpuSeconds === undefined ? {} : { harnessCpuMsPerUnit: perUnit(combined.harnessCpuSeconds) }),
       loadAvg1m,
       correctness: { ok, detail },
       ...(turns.length > 1 ? { turns: turns.length } : {}),
@@ -301,7 +328,22 @@ export function combineTurns(turns: readonly LoadTurn[]): LoadTurn {
     const each = turns.map((t) => t.cpuSeconds[i]);
     return each.some((c) => c === undefined) ? undefined : each.reduce<number>((a, c) => a + (c ?? 0), 0);
   });
-  return { result, cpuSeconds };
+  return {
+    result,
+    cpuSeconds,
+    databaseCpuSeconds: sumOf(turns.map((t) => t.databaseCpuSeconds)),
+    harnessCpuSeconds: sumOf(turns.map((t) => t.harnessCpuSeconds)),
+  };
+}
+
+/** The sum, or undefined when any part is unknown. */
+function sumOf(parts: ReadonlyArray<number | undefined>): number | undefined {
+  let total = 0;
+  for (const p of parts) {
+    if (p === undefined) return undefined;
+    total += p;
+  }
+  return total;
 }
 
 /** The middle value (the mean of the two middle ones for an even count). */

@@ -30,6 +30,14 @@ export interface ScenarioRow {
   readonly cpuMsPerUnit?: readonly number[];
   /** The same for each database server the run used (the Galera scenario's nodes, whose only clients are the run's). */
   readonly databaseCpuMsPerUnit?: readonly number[];
+  /**
+   * The same for the shared MariaDB server (BENCH_MYSQL_URL) when it runs on this
+   * machine: over the run's turns, warm-up included. Idle servers of other runs poll
+   * it meanwhile (a few statements a second), so it is a little high for light rows.
+   */
+  readonly databaseServerCpuMsPerUnit?: number;
+  /** The same for the bench process itself, which hosts the webhook receiver (scenario 7) and the watchers. */
+  readonly harnessCpuMsPerUnit?: number;
   /** Peak RSS (VmHWM) of each server process under load, in MiB. */
   readonly peakRssMiB?: readonly number[];
   readonly historyPayments?: number;

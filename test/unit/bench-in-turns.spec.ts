@@ -41,11 +41,16 @@ describe('bench: runs measured in turns', () => {
 
   it('adds up the turns: units, measured time, totals and CPU; percentiles are the median turn', () => {
     const turns = [
-      { result: result(500, 60), cpuSeconds: [3, 1] },
-      { result: result(700, 40, { errorSamples: ['timeout'] }), cpuSeconds: [4, 1.5] },
-      { result: result(600, 50, { totals: { created2xx: 610, completed2xx: 609, errors: 1 } }), cpuSeconds: [3.5, 1] },
+      { result: result(500, 60), cpuSeconds: [3, 1], databaseCpuSeconds: 2, harnessCpuSeconds: 0.25 },
+      { result: result(700, 40, { errorSamples: ['timeout'] }), cpuSeconds: [4, 1.5], databaseCpuSeconds: 3, harnessCpuSeconds: 0.5 },
+      {
+        result: result(600, 50, { totals: { created2xx: 610, completed2xx: 609, errors: 1 } }),
+        cpuSeconds: [3.5, 1],
+        databaseCpuSeconds: 2.5,
+        harnessCpuSeconds: 0.25,
+      },
     ];
-    const { result: r, cpuSeconds } = combineTurns(turns);
+    const { result: r, cpuSeconds, databaseCpuSeconds, harnessCpuSeconds } = combineTurns(turns);
     assert.equal(r.measured, 1800);
     assert.equal(r.measureMs, 15_000);
     assert.deepEqual(r.totals, { created2xx: 1830, completed2xx: 1829, errors: 1 });
@@ -54,12 +59,21 @@ describe('bench: runs measured in turns', () => {
     assert.equal(r.requestMax, 120);
     assert.deepEqual(r.errorSamples, ['timeout']);
     assert.deepEqual(cpuSeconds, [10.5, 3.5]);
+    assert.equal(databaseCpuSeconds, 7.5);
+    assert.equal(harnessCpuSeconds, 1);
   });
 
   it('leaves one turn as it is, and says nothing of CPU a turn could not read', () => {
     const one = { result: result(100, 30), cpuSeconds: [1] };
     assert.equal(combineTurns([one]), one);
     assert.deepEqual(combineTurns([one, { result: result(100, 30), cpuSeconds: [undefined] }]).cpuSeconds, [undefined]);
+    assert.equal(
+      combineTurns([
+        { ...one, databaseCpuSeconds: 1 },
+        { ...one, databaseCpuSeconds: undefined },
+      ]).databaseCpuSeconds,
+      undefined,
+    );
     assert.throws(() => combineTurns([]), /at least one turn/);
   });
 
