@@ -57,10 +57,11 @@ export interface OutboundTarget {
  * sent once more on a new connection.
  *
  * Built on undici's Agent (not its fetch, not the process-wide dispatcher): its
- * connect hook is where the address checks live (`guardedConnector`), its
- * `request` never follows redirects or reads proxy variables, and a kept-alive
- * POST costs about a quarter of the CPU it did on node:http's client
- * (`node bench/dist/outbound-request-cost.js`): webhooks send three per payment.
+ * connect hook is where the address checks live (GuardedConnector), it never
+ * follows redirects or reads proxy variables, and a kept-alive POST through its
+ * handler interface (`exchange`) costs about a quarter of the CPU it did on
+ * node:http's client (`node bench/dist/outbound-request-cost.js`): webhooks send
+ * three per payment.
  *
  * @example
  * ```ts
@@ -173,13 +174,16 @@ export class OutboundHttpClient {
       return await this.sendOnce(url, req, policy, agent, started);
     } catch (error) {
       if (!(error instanceof StaleConnection)) throw error;
+      // The second try has what is left of the deadline, not a new one: a webhook's
+      // lease is the deadline plus a margin, and must outlast both tries.
       return this.sendOnce(url, req, policy, agent, started);
     }
   }
 
   private async sendOnce(url: URL, req: OutboundRequest, policy: OutboundPolicy, agent: Agent, started: bigint): Promise<OutboundResponse> {
     const elapsed = (): number => Number((process.hrtime.bigint() - started) / 1_000_000n);
-    const timeoutMs = req.timeoutMs ?? policy.timeoutMs;
+    const deadlineMs = req.timeoutMs ?? policy.timeoutMs;
+    const timeoutMs = Math.max(1, deadlineMs - elapsed());
     try {
       const answer = await exchange(
         agent,
@@ -195,7 +199,7 @@ export class OutboundHttpClient {
         {
           maxBytes: policy.maxResponseBytes,
           timeoutMs,
-          onTimeout: () => new OutboundRequestError('timeout', `no answer within ${timeoutMs} ms`, elapsed()),
+          onTimeout: () => new OutboundRequestError('timeout', `no answer within ${deadlineMs} ms`, elapsed()),
         },
       );
       return new OutboundResponse(answer.status, answer.headers, answer.body, answer.truncated, elapsed());
