@@ -68,6 +68,9 @@ export class GuardedConnector {
     const port = Number(options.port) || (options.protocol === 'https:' ? 443 : 80);
     let connect = this.byPort.get(port);
     if (connect === undefined) {
+      // Ports come from merchants' URLs: the memo (each entry with its TLS session
+      // cache) is bounded, and starts again past the bound.
+      if (this.byPort.size >= PORTS_KEPT) this.byPort.clear();
       connect = buildConnector({ timeout: this.connectTimeoutMs, lookup: this.lookup(port) });
       this.byPort.set(port, connect);
     }
@@ -94,6 +97,9 @@ export class GuardedConnector {
     };
   }
 }
+
+/** Ports whose connectors are kept at most (most pools see a handful: 443, 80, a few others). */
+const PORTS_KEPT = 64;
 
 function pinKey(hostname: string, port: number): string {
   return `${hostKey(hostname)}|${port}`;
