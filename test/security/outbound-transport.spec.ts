@@ -162,5 +162,37 @@ describe('security: the outbound transport against hostile receivers', function 
     const res = await c.request({ purpose: 'webhook', livemode: false, url: `http://flip.test:${port}/b`, method: 'POST', body: '{}' });
     assert.equal(res.text(), 'ok');
     assert.equal(receiver.connections(), 1);
+    // A purpose without the per-request check is refused by the connect hook itself,
+    // inside undici's pool: the pool must come out of it able to connect again.
+    answer = '169.254.169.254';
+    await assert.rejects(
+      c.request({ purpose: 'platform_api', livemode: false, url: `http://flip.test:${port}/c` }),
+      (e: unknown) => e instanceof OutboundRefusal && e.reason === 'private_address',
+    );
+    assert.equal(receiver.connections(), 1, 'the refused lookup opened no connection');
+    answer = '127.0.0.1';
+    assert.equal((await c.request({ purpose: 'platform_api', livemode: false, url: `http://flip.test:${port}/d` })).text(), 'ok');
+    assert.equal(receiver.connections(), 2);
+  });
+
+  it('refuses a header value that would split the request (CR/LF) as a network failure, sending nothing', async () => {
+    let requests = 0;
+    const receiver = await serve((req, res) => {
+      requests++;
+      req.resume();
+      res.end('ok');
+    });
+    await assert.rejects(
+      client().request({
+        purpose: 'webhook',
+        livemode: false,
+        url: receiver.url('/split'),
+        method: 'POST',
+        body: '{}',
+        headers: { 'X-Note': 'a\r\nX-Injected: 1' },
+      }),
+      (e: unknown) => e instanceof OutboundRequestError && e.failure === 'network',
+    );
+    assert.equal(requests, 0);
   });
 });

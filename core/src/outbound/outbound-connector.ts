@@ -4,6 +4,7 @@ import { hostKey } from './gateway-self';
 import { classifyAddress } from './ip-address-class';
 import { OutboundRefusal } from './outbound-refusal';
 import type { ResolvedAddress } from './outbound-resolver';
+import { scopeRefused } from './outbound-url-guard';
 import type { OutboundAccess, OutboundUrlGuard } from './outbound-url-guard';
 
 /**
@@ -108,6 +109,6 @@ function pinKey(hostname: string, port: number): string {
 /** Why the connected peer must not be talked to, if it must not. */
 function peerRefusal(socket: Socket, access: OutboundAccess): OutboundRefusal | undefined {
   const peer = socket.remoteAddress === undefined ? undefined : classifyAddress(socket.remoteAddress);
-  if (peer !== undefined && peer.scope !== 'forbidden' && (peer.scope !== 'private' || access.allowPrivate)) return undefined;
+  if (peer !== undefined && !scopeRefused(peer, access)) return undefined;
   return new OutboundRefusal('private_address', `Refused: connected to ${socket.remoteAddress ?? 'an unknown address'}, a private or reserved address.`);
 }

@@ -64,7 +64,7 @@ export class OutboundUrlGuard {
   async checkAddress(address: AddressClass, port: number, access: OutboundAccess, host: string = address.address): Promise<void> {
     const named = hostKey(host) !== address.address;
     const where = named ? `${host} resolved to ${describeAddress(address)}` : describeAddress(address);
-    if (address.scope === 'forbidden' || (address.scope === 'private' && !access.allowPrivate)) {
+    if (scopeRefused(address, access)) {
       throw new OutboundRefusal('private_address', `Refused: ${where}, a private or reserved address.`);
     }
     if (await this.self.isGateway(address.address, port, !access.allowPrivate))
@@ -128,6 +128,11 @@ export class OutboundUrlGuard {
     };
     return lookup;
   }
+}
+
+/** The address rule itself: forbidden ranges never, private ones only where private targets are allowed. */
+export function scopeRefused(address: AddressClass, access: OutboundAccess): boolean {
+  return address.scope === 'forbidden' || (address.scope === 'private' && !access.allowPrivate);
 }
 
 function pointsToGateway(target: string): OutboundRefusal {
