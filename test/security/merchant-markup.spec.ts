@@ -5,7 +5,7 @@ import { TestGateway, startTestGateway } from '../support/test-gateway';
 import { MerchantClient } from '../support/merchant-client';
 import { pageTokenOf } from '../support/hosted-page';
 import { merchantAgent } from '../support/web-session';
-import { storeBrandingBehindTheChecks, xssCorpus } from '../support/xss-probe';
+import { carriesCard, storeBrandingBehindTheChecks, xssCorpus } from '../support/xss-probe';
 
 /** Elements of a page as a parser reads them: name, attributes and whether the element has text inside. */
 interface Element {
@@ -280,5 +280,13 @@ describe('security 1: merchant templates, custom CSS and the card island (HTTP)'
     const api = await request(t.gateway.app).post('/v1/branding/preview').set('Authorization', `Bearer ${shop.key}`).send({}).expect(200);
     assert.match(String(api.headers['content-security-policy']), /(^|;)\s*sandbox\s*(;|$)/);
     assert.match(String(api.headers['content-security-policy']), /script-src 'none'/);
+  });
+
+  it("the browser spec's leak detector: card values in any form, not four digits inside the gateway's own base-36 tokens", () => {
+    const card = { number: '4111111111111111', expiry: '12/29', cvc: '7319' };
+    for (const leak of ['x=4111%201111%201111%201111', 'p=411111111111', 'exp=1229&y=1', 'c=12297319', '{"cvc":"7319"}', 'q=7319'])
+      assert.equal(carriesCard(leak, card), true, leak);
+    // The branding editor's cache-buster is Date.now() in base 36; a CI run's once read mxd1229k.
+    for (const clean of ['/dashboard/branding/frame?v=mxd1229k', '/x?v=a7319b', '/pay/abc?n=17319000']) assert.equal(carriesCard(clean, card), false, clean);
   });
 });

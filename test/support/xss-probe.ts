@@ -152,13 +152,24 @@ async function provokeFrame(frame: Frame): Promise<void> {
     .catch(() => undefined);
 }
 
-/** True when `text` carries any of the card values (digits with or without separators). */
+/**
+ * True when `text` carries any of the card values (digits with or without separators).
+ *
+ * The PAN is looked for anywhere. The CVC and the expiry are four digits, so they count only where a script would
+ * put them: the CVC standing alone, the expiry alone or inside a run of digits (joined to other card values).
+ * Neither counts inside a run that holds letters, because the gateway's own URLs carry such runs: the branding
+ * editor's `?v=` is `Date.now()` in base 36, and once read `mxd1229k` when the test card expired 12/29.
+ *
+ * @example carriesCard('exp=1229&x=1', card) // true for expiry 12/29; carriesCard('?v=mxd1229k', card) // false
+ */
 export function carriesCard(text: string, card: { number: string; cvc: string; expiry: string }): boolean {
   const digits = decodeURIComponent(text.replace(/%(?![0-9a-f]{2})/gi, '%25')).replace(/[\s+-]/g, '');
+  const runs = digits.split(/[^A-Za-z0-9]+/);
+  const expiry = card.expiry.replace('/', '');
   return (
     digits.includes(card.number) ||
     digits.includes(card.number.slice(0, 12)) ||
-    new RegExp(`(^|\\D)${card.cvc}(\\D|$)`).test(digits) ||
-    digits.includes(card.expiry.replace('/', ''))
+    runs.includes(card.cvc) ||
+    runs.some((run) => /^\d+$/.test(run) && run.includes(expiry))
   );
 }
