@@ -220,6 +220,8 @@ export { RiskRulePreview, PreviewedPayment, PREVIEW_MAX } from './monitoring/ris
 export { RiskRuleRegistry } from './monitoring/risk-rule.registry';
 export type { RiskVerdict } from './monitoring/risk-engine';
 export { WebhookDeliveryLog } from './notifications/webhooks/webhook-delivery-log';
+export { webhookAttemptHistory } from './notifications/webhooks/webhook-attempt-history';
+export type { DeliveryAttemptView } from './notifications/webhooks/webhook-attempt-history';
 export { createEndpointSchema } from './notifications/webhooks/webhook-endpoint-input';
 export { WebhookEndpointService } from './notifications/webhooks/webhook-endpoint.service';
 export { formatAmount } from './pages/amount-format';

@@ -61,7 +61,7 @@ const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
     'batch',
     'advice_sealed',
   ],
-  webhook_deliveries: ['lease_token'],
+  webhook_deliveries: ['lease_token', 'delivered_started_at', 'delivered_status_code', 'delivered_latency_ms', 'delivered_excerpt'],
   webhook_endpoints: ['retrying_since'],
   merchants: ['bank_chosen_at', 'contract_signed_at', 'locale', 'time_zone'],
   payments: [

@@ -115,6 +115,23 @@ describe('webhooks: signed delivery through the outbox', function () {
     );
     assert.equal(delivery.attempts[1].response_excerpt, 'no thanks (500)');
     for (const a of delivery.attempts) assert.ok(Number.isInteger(a.latency_ms) && a.latency_ms >= 0);
+    assert.deepEqual(
+      delivery.attempts.map((a: { attempt: number }) => a.attempt),
+      [4, 3, 2, 1],
+    );
+    // Where they are kept: the failures as webhook_attempts rows, the delivering attempt on the delivery row.
+    const failures = await t.gateway.db('webhook_attempts').where({ delivery_id: delivery.id }).orderBy('attempt');
+    assert.deepEqual(
+      failures.map((a) => [a.attempt, a.status_code]),
+      [
+        [1, 500],
+        [2, 500],
+        [3, 500],
+      ],
+    );
+    const row = await t.gateway.db('webhook_deliveries').where({ id: delivery.id }).first();
+    assert.equal(Number(row?.delivered_status_code), 200);
+    assert.equal(new Date(Number(row?.delivered_started_at)).toISOString(), delivery.attempts[0].started_at);
   });
 
   it('an answer that does not come within the timeout is retried', async () => {

@@ -27,6 +27,7 @@ import * as riskBuckets042 from './migrations/042-risk-buckets';
 import * as leanPath043 from './migrations/043-lean-path';
 import * as latePaymentReturns045 from './migrations/045-late-payment-returns';
 import * as riskPruning049 from './migrations/049-risk-pruning';
+import * as deliveredAttempt050 from './migrations/050-delivered-attempt';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -70,6 +71,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['043-lean-path', leanPath043],
   ['045-late-payment-returns', latePaymentReturns045],
   ['049-risk-pruning', riskPruning049],
+  ['050-delivered-attempt', deliveredAttempt050],
 ];
 
 class ListedMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {

@@ -589,6 +589,10 @@ export type WebhookDeliveriesTable = {
   created_at: number;
   updated_at: number;
   lease_token: string | null;
+  delivered_started_at: number | null;
+  delivered_status_code: number | null;
+  delivered_latency_ms: number | null;
+  delivered_excerpt: string | null;
 };
 
 /** A row of `webhook_endpoints`. */
@@ -668,7 +672,7 @@ declare module 'knex/types/tables' {
     web_password_links: Knex.CompositeTableType<WebPasswordLinksTable, Insert<WebPasswordLinksTable, 'used_at'>, Partial<Writable<WebPasswordLinksTable>>>;
     web_sessions: Knex.CompositeTableType<WebSessionsTable, Writable<WebSessionsTable>, Partial<Writable<WebSessionsTable>>>;
     webhook_attempts: Knex.CompositeTableType<WebhookAttemptsTable, Insert<WebhookAttemptsTable, 'seq' | 'status_code' | 'response_excerpt' | 'error'>, Partial<Writable<WebhookAttemptsTable>>>;
-    webhook_deliveries: Knex.CompositeTableType<WebhookDeliveriesTable, Insert<WebhookDeliveriesTable, 'seq' | 'attempt_count' | 'locked_until' | 'first_attempt_at' | 'delivered_at' | 'lease_token'>, Partial<Writable<WebhookDeliveriesTable>>>;
+    webhook_deliveries: Knex.CompositeTableType<WebhookDeliveriesTable, Insert<WebhookDeliveriesTable, 'seq' | 'attempt_count' | 'locked_until' | 'first_attempt_at' | 'delivered_at' | 'lease_token' | 'delivered_started_at' | 'delivered_status_code' | 'delivered_latency_ms' | 'delivered_excerpt'>, Partial<Writable<WebhookDeliveriesTable>>>;
     webhook_endpoints: Knex.CompositeTableType<WebhookEndpointsTable, Insert<WebhookEndpointsTable, 'seq' | 'description' | 'previous_secret_box' | 'previous_secret_expires_at' | 'failure_notified_at' | 'retrying_since'>, Partial<Writable<WebhookEndpointsTable>>>;
   }
 }

@@ -1,5 +1,15 @@
 import { inject, injectable } from 'tsyringe';
-import { DATABASE, Database, MerchantContext, Payment, PaymentAttemptRepository, Refund, refundFromRow, toMinorUnits } from '@tender/core';
+import {
+  DATABASE,
+  Database,
+  MerchantContext,
+  Payment,
+  PaymentAttemptRepository,
+  Refund,
+  refundFromRow,
+  toMinorUnits,
+  webhookAttemptHistory,
+} from '@tender/core';
 
 /** What kind of thing happened; the template picks its label and icon from it. */
 export type TimelineKind = 'created' | 'risk' | 'review' | 'attempt' | 'bank' | 'three_ds' | 'event' | 'webhook' | 'refund';
@@ -85,15 +95,7 @@ export class PaymentTimelineAssembler {
               events.map((e) => String(e.id)),
             )
             .orderBy('seq');
-    const webhookAttempts: Row[] =
-      deliveries.length === 0
-        ? []
-        : await this.db('webhook_attempts')
-            .whereIn(
-              'delivery_id',
-              deliveries.map((d) => String(d.id)),
-            )
-            .orderBy('seq');
+    const webhookAttempts = await webhookAttemptHistory(this.db, deliveries);
     const eventTypes = new Map(events.map((e) => [String(e.id), String(e.type)]));
     const eventSeqs = new Map(events.map((e) => [String(e.id), Number(e.seq)]));
 
@@ -202,8 +204,7 @@ export class PaymentTimelineAssembler {
       push({ at: toMinorUnits(e.created_at), kind: 'event', title: str(e.type), detail: { event_id: str(e.id) } }, phaseOfEvent(Number(e.seq)));
     }
     for (const d of deliveries) {
-      const tries = webhookAttempts.filter((a) => a.delivery_id === d.id);
-      const last = tries[tries.length - 1];
+      const last = webhookAttempts.get(str(d.id))?.at(-1);
       push(
         {
           at: toMinorUnits(d.created_at),

@@ -4,16 +4,8 @@ import { DATABASE, Database } from '../../db/database';
 import { TenderError } from '../../errors/tender-error';
 import { MerchantContext } from '../../merchants/merchant-context';
 import { eventMatches } from '../event-types';
+import { DeliveryAttemptView, webhookAttemptHistory } from './webhook-attempt-history';
 import { newDeliveryRow } from './webhook-fanout';
-
-export interface DeliveryAttemptView {
-  attempt: number;
-  started_at: string;
-  status_code: number | null;
-  latency_ms: number;
-  response_excerpt: string | null;
-  error: string | null;
-}
 
 /**
  * One event for one endpoint, with its attempts (newest first).
@@ -63,15 +55,7 @@ export class WebhookDeliveryLog {
     }
     const rows: Array<Record<string, unknown>> = await query.orderBy('seq', 'desc').limit(page.limit + 1);
     const shown = rows.slice(0, page.limit);
-    const attempts: Array<Record<string, unknown>> =
-      shown.length === 0
-        ? []
-        : await this.db('webhook_attempts')
-            .whereIn(
-              'delivery_id',
-              shown.map((r) => String(r.id)),
-            )
-            .orderBy('seq', 'desc');
+    const attempts = await webhookAttemptHistory(this.db, shown);
     return {
       deliveries: shown.map((r) => ({
         id: String(r.id),
@@ -83,16 +67,7 @@ export class WebhookDeliveryLog {
         next_attempt_at: r.status === 'pending' ? iso(r.next_attempt_at) : null,
         delivered_at: iso(r.delivered_at),
         created_at: new Date(Number(r.created_at)).toISOString(),
-        attempts: attempts
-          .filter((a) => a.delivery_id === r.id)
-          .map((a) => ({
-            attempt: Number(a.attempt),
-            started_at: new Date(Number(a.started_at)).toISOString(),
-            status_code: a.status_code === null ? null : Number(a.status_code),
-            latency_ms: Number(a.latency_ms),
-            response_excerpt: (a.response_excerpt as string | null) ?? null,
-            error: (a.error as string | null) ?? null,
-          })),
+        attempts: [...(attempts.get(String(r.id)) ?? [])].reverse(),
       })),
       hasMore: rows.length > page.limit,
     };

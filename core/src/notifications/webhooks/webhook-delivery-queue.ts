@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { DATABASE, Database, Queryable } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
@@ -156,25 +157,23 @@ export class WebhookDeliveryQueue {
   }
 
   /**
-   * Writes many outcomes at once: every attempt in one insert, every delivered row in
-   * one update, the rest (retries, failures, cancellations: rare) one by one. Returns
-   * the ids of the rows whose state was written (the lease was still ours); a
-   * delivered row is counted among them only when it is the only one.
+   * Writes many outcomes at once. The attempts that delivered are written on their
+   * rows, in one update that marks them delivered (migration 050: no
+   * `webhook_attempts` row, the commonest outcome costs no insert); the other
+   * attempts in one insert into `webhook_attempts`, and their rows' next states
+   * (retries, failures, cancellations: rare) one by one. Returns the ids of the rows
+   * whose state was written (the lease was still ours); a delivered row is counted
+   * among them only when it is the only one.
+   *
+   * A delivered row whose lease was lost meanwhile (another dispatcher holds it now)
+   * matches nothing; its attempt is then kept as a `webhook_attempts` row, so the log
+   * still shows the send. Not knowing which of the batch missed, every delivered
+   * attempt of that batch is written there; readers take the row over the delivery's
+   * own record of the same attempt (webhookAttemptHistory).
    */
   async settleAll(trx: Queryable, outcomes: readonly DeliveryOutcome[], now: number): Promise<Set<string>> {
     const applied = new Set<string>();
     if (outcomes.length === 0) return applied;
-    await trx('webhook_attempts').insert(
-      outcomes.map(({ delivery, attempt }) => ({
-        delivery_id: delivery.id,
-        attempt: delivery.attempt,
-        started_at: attempt.startedAt,
-        status_code: attempt.statusCode,
-        latency_ms: attempt.latencyMs,
-        response_excerpt: attempt.excerpt,
-        error: attempt.error === null ? null : attempt.error.slice(0, 300),
-      })),
-    );
     const ours = (q: Queryable, rows: readonly ClaimedDelivery[]) =>
       q('webhook_deliveries')
         .whereIn(
@@ -183,13 +182,41 @@ export class WebhookDeliveryQueue {
         )
         .whereIn('lease_token', [...new Set(rows.map((d) => d.leaseToken))])
         .andWhere('status', 'pending');
-    const delivered = outcomes.filter((o) => o.next.status === 'delivered').map((o) => o.delivery);
+    const delivered = outcomes.filter((o) => o.next.status === 'delivered');
+    const others = outcomes.filter((o) => o.next.status !== 'delivered');
+    let unrecorded: readonly DeliveryOutcome[] = others;
     if (delivered.length > 0) {
-      const changed = await ours(trx, delivered).update({ status: 'delivered', delivered_at: now, locked_until: null, lease_token: null, updated_at: now });
-      if (delivered.length === 1 && changed === 1) applied.add(delivered[0].id);
+      const changed = await ours(
+        trx,
+        delivered.map((o) => o.delivery),
+      ).update({
+        status: 'delivered',
+        delivered_at: now,
+        locked_until: null,
+        lease_token: null,
+        updated_at: now,
+        delivered_started_at: byDelivery(trx, delivered, (a) => a.startedAt),
+        delivered_status_code: byDelivery(trx, delivered, (a) => a.statusCode),
+        delivered_latency_ms: byDelivery(trx, delivered, (a) => a.latencyMs),
+        delivered_excerpt: byDelivery(trx, delivered, (a) => a.excerpt),
+      });
+      if (delivered.length === 1 && changed === 1) applied.add(delivered[0].delivery.id);
+      if (changed !== delivered.length) unrecorded = outcomes;
     }
-    for (const { delivery, next } of outcomes) {
-      if (next.status === 'delivered') continue;
+    if (unrecorded.length > 0) {
+      await trx('webhook_attempts').insert(
+        unrecorded.map(({ delivery, attempt }) => ({
+          delivery_id: delivery.id,
+          attempt: delivery.attempt,
+          started_at: attempt.startedAt,
+          status_code: attempt.statusCode,
+          latency_ms: attempt.latencyMs,
+          response_excerpt: attempt.excerpt,
+          error: attempt.error === null ? null : attempt.error.slice(0, 300),
+        })),
+      );
+    }
+    for (const { delivery, next } of others) {
       const patch =
         next.status === 'pending'
           ? { next_attempt_at: next.nextAttemptAt, locked_until: null, lease_token: null, updated_at: now }
@@ -213,6 +240,20 @@ export class WebhookDeliveryQueue {
         .update({ next_attempt_at: now, updated_at: now }),
     );
   }
+}
+
+/**
+ * One column's value per delivery of a multi-row update: the value itself for one
+ * row, else `CASE id WHEN ? THEN ? ... END` (the rows differ in latency and answer).
+ */
+function byDelivery<T extends string | number | null>(
+  trx: Queryable,
+  outcomes: readonly DeliveryOutcome[],
+  value: (attempt: AttemptRecord) => T,
+): T | Knex.Raw {
+  if (outcomes.length === 1) return value(outcomes[0].attempt);
+  const bindings = outcomes.flatMap((o) => [o.delivery.id, value(o.attempt)]);
+  return trx.raw(`CASE id ${outcomes.map(() => 'WHEN ? THEN ?').join(' ')} END`, bindings);
 }
 
 /** A claim's token: only its holder may record the outcome. */
