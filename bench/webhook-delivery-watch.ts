@@ -7,8 +7,8 @@ import { BenchWebhookReceiver } from './webhook-receiver';
 const SAMPLE_EVERY_MS = 5000;
 
 /**
- * Watches webhook delivery through one load run: samples the pending deliveries
- * every 5 s (one `COUNT(*)` on the claim index), and when the load stops waits up
+ * Watches webhook delivery through one load run: samples the backlog (pending
+ * deliveries and events not yet fanned out) every 5 s, and when the load stops waits up
  * to `drainMaxMs` for the backlog to empty, then works out the lag of every event
  * of the measured window from the receiver's notes.
  *
@@ -33,9 +33,14 @@ export class WebhookDeliveryWatch implements RunObserver {
     }, SAMPLE_EVERY_MS);
   }
 
+  /**
+   * The backlog: pending deliveries, and events the dispatcher has not yet fanned out (it leaves those beyond a
+   * claim's room waiting as events rather than as due deliveries). Each is one `COUNT(*)` on its claim index.
+   */
   private async pending(): Promise<number> {
-    const rows = await this.db.query<{ n: number }[]>("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'");
-    return Number(rows[0]?.n ?? 0);
+    const deliveries = await this.db.query<{ n: number }[]>("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'");
+    const events = await this.db.query<{ n: number }[]>('SELECT COUNT(*) AS n FROM events WHERE fanout = 0');
+    return Number(deliveries[0]?.n ?? 0) + Number(events[0]?.n ?? 0);
   }
 
   private async sample(): Promise<void> {

@@ -374,6 +374,27 @@ describe('observability: metrics, readiness, request ids', function () {
   });
 });
 
+describe('observability: events waiting for the webhook fan-out', function () {
+  this.timeout(30_000);
+
+  it('counts the events no dispatcher has fanned out yet, and how long the oldest has waited', async () => {
+    // No background jobs: nothing fans the payment's events out.
+    const t = await startTestGateway();
+    try {
+      const shop = new MerchantClient(t.gateway.app, (await t.createMerchant('Waiting Shop')).key);
+      await shop.pay(CARDS.visa);
+      const waiting = Number((await t.gateway.db('events').where('fanout', 0).count({ n: '*' }))[0]?.n);
+      assert.ok(waiting >= 2, `the payment's events wait (${waiting})`);
+      const text = await scrape(t);
+      assert.equal(sampleValue(text, 'tender_outbox_backlog', { queue: 'events' }), waiting);
+      assert.ok((sampleValue(text, 'tender_outbox_oldest_due_seconds', { queue: 'events' }) ?? -1) >= 0);
+      assert.equal(sampleValue(text, 'tender_outbox_backlog', { queue: 'webhooks' }), 0, 'no delivery exists yet');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('observability: tender worker with TENDER_WORKER_METRICS_PORT', function () {
   this.timeout(90_000);
   const MAIN = path.join(__dirname, '..', '..', '..', 'core', 'dist', 'main.js');

@@ -11,7 +11,7 @@ import { FAST_WEBHOOKS, WebhookReceiver } from '../support/webhook-receiver';
 
 /** The fan-out's one transaction, reached to stop it before its commit as a dying process would. */
 interface FanoutInternals {
-  fanOut(trx: unknown, seqs: readonly number[], now: number): Promise<number>;
+  fanOut(trx: unknown, seqs: readonly number[], now: number): Promise<{ events: number; leftWaiting: boolean }>;
 }
 
 describe('webhooks: deliveries are made from events at dispatch time (WebhookFanout)', function () {
@@ -77,7 +77,7 @@ describe('webhooks: deliveries are made from events at dispatch time (WebhookFan
     const died = new Error('process died');
     await assert.rejects(
       t.gateway.db.transaction(async (trx) => {
-        assert.equal(await (fanout as unknown as FanoutInternals).fanOut(trx, seqs, Date.now()), 5);
+        assert.equal((await (fanout as unknown as FanoutInternals).fanOut(trx, seqs, Date.now())).events, 5);
         throw died;
       }),
       died,
@@ -108,13 +108,14 @@ describe('webhooks: deliveries are made from events at dispatch time (WebhookFan
     return String((created.body as { secret: string }).secret);
   }
 
-  it('inserts up to the limit already leased to the caller, the rest due; a queue claim takes only the rest', async () => {
+  it('inserts up to the limit already leased to the caller and leaves the other events waiting; the next claim takes them fresh', async () => {
     await endpoint();
-    await record(10);
+    const ids = await record(10);
     const queue = t.gateway.container.resolve(WebhookDeliveryQueue);
     const batch = await queue.claimBatch({ now: Date.now(), limit: 4, leaseMs: 600_000 });
     assert.equal(batch.fresh.length, 4, 'four claimed by the fan-out');
     assert.equal(batch.due.length, 0, 'the limit is reached: no queue claim');
+    assert.equal(batch.more, true, 'events were left waiting: claim again at once');
     for (const f of batch.fresh) {
       assert.equal(f.delivery.attempt, 1);
       assert.equal(String(f.event.id), f.delivery.eventId, 'the event row comes along');
@@ -123,16 +124,64 @@ describe('webhooks: deliveries are made from events at dispatch time (WebhookFan
     const rows: Array<{ id: string; status: string; attempt_count: number; lease_token: string | null }> = await t.gateway
       .db('webhook_deliveries')
       .where({ merchant_id: merchantId, livemode: false });
-    assert.equal(rows.length, 10);
-    const fresh = new Set(batch.fresh.map((f) => f.delivery.id));
-    for (const r of rows) {
-      assert.equal(r.status, 'pending');
-      assert.equal(Number(r.attempt_count), fresh.has(r.id) ? 1 : 0);
-      assert.equal(r.lease_token !== null, fresh.has(r.id), 'only the fresh ones carry a lease');
-    }
-    const rest = await queue.claim({ now: Date.now(), limit: 50, leaseMs: 600_000 });
-    assert.equal(rest.length, 6, 'the leased four are not due');
-    assert.ok(rest.every((d) => !fresh.has(d.id)));
+    assert.equal(rows.length, 4, 'no due row made for the events beyond the room');
+    assert.ok(rows.every((r) => r.status === 'pending' && Number(r.attempt_count) === 1 && r.lease_token !== null));
+    assert.deepEqual(
+      (await t.gateway.db('events').whereIn('id', ids).andWhere('fanout', 0).select('id')).map((e: { id: string }) => e.id).sort(),
+      ids.filter((id) => !batch.fresh.some((f) => f.delivery.eventId === id)).sort(),
+      'the other six still wait, in order after the four',
+    );
+    assert.deepEqual(
+      batch.fresh.map((f) => f.delivery.eventId),
+      ids.slice(0, 4),
+      'the oldest events first',
+    );
+    const next = await queue.claimBatch({ now: Date.now(), limit: 32, leaseMs: 600_000 });
+    assert.equal(next.fresh.length, 6, 'the rest, fresh');
+    assert.equal(next.due.length, 0);
+    assert.equal(next.more, false);
+    // A queue claim (no room: the fan-out makes everything due) finds nothing: all ten are leased.
+    assert.equal((await queue.claim({ now: Date.now(), limit: 50, leaseMs: 600_000 })).length, 0);
+  });
+
+  it('takes events with no delivery beyond the room; an event with more endpoints than the room left has the rest made due', async () => {
+    await endpoint();
+    await endpoint();
+    const other = await t.createMerchant();
+    const outbox = t.gateway.container.resolve(EventOutbox);
+    // Interleaved: this merchant's events (two endpoints each) and another merchant's (no endpoint).
+    const mine: string[] = [];
+    const theirs: string[] = [];
+    await t.gateway.db.transaction(async (trx) => {
+      for (let i = 0; i < 4; i++) {
+        mine.push(
+          await outbox.record(trx, { merchantId, livemode: false, type: 'payment.captured', objectType: 'payment', objectId: `pay_m${i}`, data: { i } }),
+        );
+        theirs.push(
+          await outbox.record(trx, {
+            merchantId: other.id,
+            livemode: false,
+            type: 'payment.captured',
+            objectType: 'payment',
+            objectId: `pay_o${i}`,
+            data: { i },
+          }),
+        );
+      }
+    });
+    const queue = t.gateway.container.resolve(WebhookDeliveryQueue);
+    const batch = await queue.claimBatch({ now: Date.now(), limit: 3, leaseMs: 600_000 });
+    // Room 3: the first event fills two, the second one more and its other delivery is due; the third and fourth wait.
+    assert.equal(batch.fresh.length, 3);
+    assert.equal(batch.more, true);
+    const rows: Array<{ event_id: string; lease_token: string | null }> = await t.gateway.db('webhook_deliveries').whereIn('event_id', mine);
+    assert.equal(rows.length, 4);
+    assert.deepEqual([...new Set(rows.map((r) => r.event_id))].sort(), mine.slice(0, 2).sort());
+    assert.equal(rows.filter((r) => r.lease_token === null).length, 1, 'one due');
+    // Candidates are twice the room (m0 o0 m1 o1 m2 o2): the other merchant's among them are taken (they cost no
+    // room), m2 waits; m3 and o3 were not read this time.
+    const waiting = (await t.gateway.db('events').where('fanout', 0).select('id')).map((e: { id: string }) => e.id).sort();
+    assert.deepEqual(waiting, [...mine.slice(2), theirs[3]].sort());
   });
 
   it('a fan-out try that loses a race and runs again hands back only the deliveries that were committed', async () => {
@@ -141,7 +190,7 @@ describe('webhooks: deliveries are made from events at dispatch time (WebhookFan
     // The first try writes its deliveries, then fails as a Galera certification failure
     // would (errno 1213): inTransaction rolls it back and runs it again. Patched on the
     // prototype because the queue holds its own WebhookFanout instance.
-    type FanOut = (this: unknown, ...args: unknown[]) => Promise<number>;
+    type FanOut = (this: unknown, ...args: unknown[]) => Promise<unknown>;
     const internals = WebhookFanout.prototype as unknown as { fanOut: FanOut };
     const original: FanOut = internals.fanOut;
     let tries = 0;
@@ -160,7 +209,8 @@ describe('webhooks: deliveries are made from events at dispatch time (WebhookFan
     const rows: Array<{ id: string; lease_token: string | null }> = await t.gateway
       .db('webhook_deliveries')
       .where({ merchant_id: merchantId, livemode: false });
-    assert.equal(rows.length, 6, 'one delivery per event: the rolled-back try left nothing');
+    assert.equal(rows.length, 4, 'one delivery per event taken (two wait for want of room): the rolled-back try left nothing');
+    assert.equal(Number((await t.gateway.db('events').where({ merchant_id: merchantId, fanout: 0 }).count({ n: '*' }))[0]?.n), 2);
     const leased = new Set(rows.filter((r) => r.lease_token !== null).map((r) => r.id));
     assert.equal(batch.fresh.length, 4, 'four claimed, not four more of the rolled-back try');
     for (const f of batch.fresh) assert.ok(leased.has(f.delivery.id), `${f.delivery.id} was committed and is leased`);

@@ -79,17 +79,24 @@ export function registerScrapeGauges(metrics: TenderMetrics, sources: ScrapeSour
       },
     });
   };
-  fromQueues('tender_outbox_backlog', 'Pending webhook deliveries and e-mails (queue: webhooks, emails), due or waiting for a retry.', ['queue'], (g, s) => {
-    g.set({ queue: 'webhooks' }, s.webhooks.pending);
-    g.set({ queue: 'emails' }, s.emails.pending);
-  });
+  fromQueues(
+    'tender_outbox_backlog',
+    'Pending webhook deliveries and e-mails (queue: webhooks, emails), due or waiting for a retry, and events the webhook dispatcher has not yet fanned out (queue: events).',
+    ['queue'],
+    (g, s) => {
+      g.set({ queue: 'webhooks' }, s.webhooks.pending);
+      g.set({ queue: 'emails' }, s.emails.pending);
+      g.set({ queue: 'events' }, s.events.pending);
+    },
+  );
   fromQueues(
     'tender_outbox_oldest_due_seconds',
-    'How long the most overdue pending webhook delivery or e-mail has been due (0 when none is due).',
+    'How long the most overdue pending webhook delivery or e-mail, or the oldest event not yet fanned out, has been due (0 when none is due).',
     ['queue'],
     (g, s) => {
       g.set({ queue: 'webhooks' }, s.webhooks.oldestDueSeconds);
       g.set({ queue: 'emails' }, s.emails.oldestDueSeconds);
+      g.set({ queue: 'events' }, s.events.oldestDueSeconds);
     },
   );
   fromQueues('tender_bank_operations_pending', 'Bank operations waiting for an answer (sent, unanswered or not yet settled).', [], (g, s) =>
@@ -147,13 +154,15 @@ export function registerScrapeGauges(metrics: TenderMetrics, sources: ScrapeSour
 interface QueueSnapshot {
   readonly webhooks: { pending: number; oldestDueSeconds: number };
   readonly emails: { pending: number; oldestDueSeconds: number };
+  readonly events: { pending: number; oldestDueSeconds: number };
   readonly bankOperations: { pending: number; reconcilable: number; oldestSeconds: number };
 }
 
 async function readQueues(db: Database, now: number, reconcileAfterMs: number): Promise<QueueSnapshot> {
-  const [webhooks, emails, bankOperations, reconcilable] = await Promise.all([
+  const [webhooks, emails, events, bankOperations, reconcilable] = await Promise.all([
     dueQueue(db, 'webhook_deliveries', now),
     dueQueue(db, 'email_outbox', now),
+    waitingEvents(db, now),
     db('bank_operations').where('status', 'pending').count({ n: '*' }).min({ oldest: 'updated_at' }).first(),
     db('bank_operations')
       .where('status', 'pending')
@@ -165,6 +174,7 @@ async function readQueues(db: Database, now: number, reconcileAfterMs: number): 
   return {
     webhooks,
     emails,
+    events,
     bankOperations: {
       pending: Number(bankOperations?.n ?? 0),
       reconcilable: Number(reconcilable?.n ?? 0),
@@ -182,6 +192,20 @@ async function dueQueue(db: Database, table: 'webhook_deliveries' | 'email_outbo
   const oldest = due?.oldest;
   return {
     pending: Number(all?.n ?? 0),
+    oldestDueSeconds: oldest === null || oldest === undefined ? 0 : Math.max(0, (now - Number(oldest)) / 1000),
+  };
+}
+
+/**
+ * Events written and not yet fanned out into webhook deliveries (`fanout = 0`, the fan-out's own index), and the
+ * age of the oldest. The dispatcher leaves those beyond a claim's room waiting here, and all of them when no
+ * dispatcher runs.
+ */
+async function waitingEvents(db: Database, now: number): Promise<{ pending: number; oldestDueSeconds: number }> {
+  const row: unknown = await db('events').where('fanout', 0).count({ n: '*' }).min({ oldest: 'created_at' }).first();
+  const { n, oldest } = (row ?? {}) as { n?: number | string; oldest?: number | string | null };
+  return {
+    pending: Number(n ?? 0),
     oldestDueSeconds: oldest === null || oldest === undefined ? 0 : Math.max(0, (now - Number(oldest)) / 1000),
   };
 }

@@ -33,6 +33,8 @@ export type NextState = { readonly status: 'delivered' | 'failed' | 'canceled' }
 export interface ClaimedBatch {
   readonly fresh: readonly FreshDelivery[];
   readonly due: readonly ClaimedDelivery[];
+  /** Events were left waiting for want of room: claim again at once rather than after a poll interval. */
+  readonly more: boolean;
 }
 
 /** One finished attempt of a claimed delivery, to be recorded. */
@@ -95,15 +97,18 @@ export class WebhookDeliveryQueue {
   /**
    * The dispatcher's claim: fans out new events with up to `limit` of their
    * deliveries inserted claimed (WebhookFanout.runAndClaim), then claims due ones
-   * from the queue for the room left. At the payment rate nearly every delivery is
-   * fresh, so it costs no claim statement of its own.
+   * from the queue for the room left. New events beyond the room wait for the next
+   * claim (`more`) rather than becoming due rows, so at the payment rate nearly
+   * every delivery is fresh and costs no claim statement of its own. Retries and
+   * redeliveries get the room new events leave: while new events alone keep a
+   * dispatcher full, they wait (it is then behind on new events too).
    */
   async claimBatch(options: { now: number; limit: number; leaseMs: number }): Promise<ClaimedBatch> {
     const { now, limit, leaseMs } = options;
     const leaseToken = newLeaseToken();
-    const { claimed } = await this.fanout.runAndClaim(now, { limit, leaseMs, leaseToken });
+    const { claimed, more } = await this.fanout.runAndClaim(now, { limit, leaseMs, leaseToken });
     const due = claimed.length < limit ? await this.claimDue(now, limit - claimed.length, leaseMs, leaseToken) : [];
-    return { fresh: claimed, due };
+    return { fresh: claimed, due, more };
   }
 
   private async claimDue(now: number, limit: number, leaseMs: number, leaseToken: string): Promise<ClaimedDelivery[]> {

@@ -94,7 +94,7 @@ export class WebhookDispatcher {
   ) {}
 
   async runOnce(): Promise<number> {
-    const started = await this.claimAndStart(BATCH);
+    const { started } = await this.claimAndStart(BATCH);
     await Promise.all(started);
     return started.length;
   }
@@ -115,13 +115,13 @@ export class WebhookDispatcher {
           continue;
         }
         const want = Math.min(room, BATCH);
-        const started = await this.claimAndStart(want);
+        const { started, more } = await this.claimAndStart(want);
         for (const p of started) {
           inFlight.add(p);
           void p.then(() => inFlight.delete(p));
         }
         total += started.length;
-        if (started.length === want) continue;
+        if (started.length === want || more) continue;
         if (started.length === 0 && inFlight.size === 0) break;
         // Less was due than there was room for: let due work gather for one poll
         // interval, so each claim and each group commit carries many deliveries (at a
@@ -140,10 +140,10 @@ export class WebhookDispatcher {
    * with their event and endpoint rows; only the due ones (retries, or more than
    * the fan-out's share) have theirs read here.
    */
-  private async claimAndStart(limit: number): Promise<Array<Promise<void>>> {
+  private async claimAndStart(limit: number): Promise<{ started: Array<Promise<void>>; more: boolean }> {
     const n = this.config.notifications;
-    const { fresh, due } = await this.queue.claimBatch({ now: this.clock.now(), limit, leaseMs: n.webhookTimeoutMs + LEASE_MARGIN_MS });
-    if (fresh.length === 0 && due.length === 0) return [];
+    const { fresh, due, more } = await this.queue.claimBatch({ now: this.clock.now(), limit, leaseMs: n.webhookTimeoutMs + LEASE_MARGIN_MS });
+    if (fresh.length === 0 && due.length === 0) return { started: [], more };
     const [endpoints, events] =
       due.length === 0
         ? [new Map<string, EndpointRow>(), new Map<string, Record<string, unknown>>()]
@@ -159,13 +159,14 @@ export class WebhookDispatcher {
       if (body === undefined) bodies.set(eventId, (body = webhookBody(row)));
       return body;
     };
-    return [...fresh.map((f) => f.delivery), ...due].map((d) => {
+    const started = [...fresh.map((f) => f.delivery), ...due].map((d) => {
       const eventRow = events.get(d.eventId);
       return this.deliver(d, endpoints.get(d.endpointId), eventRow === undefined ? undefined : bodyOf(d.eventId, eventRow)).catch((error: unknown) => {
         // The lease runs out and the delivery is sent again: nothing is lost.
         this.logger.error({ delivery: d.id, error: error instanceof Error ? error.message : String(error) }, 'recording a webhook attempt failed');
       });
     });
+    return { started, more };
   }
 
   /** The batch's endpoints, each read with its own merchant and mode. */
