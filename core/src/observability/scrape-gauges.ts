@@ -197,16 +197,21 @@ async function dueQueue(db: Database, table: 'webhook_deliveries' | 'email_outbo
 }
 
 /**
- * Events written and not yet fanned out into webhook deliveries (`fanout = 0`, the fan-out's own index), and the
- * age of the oldest. The dispatcher leaves those beyond a claim's room waiting here, and all of them when no
- * dispatcher runs.
+ * Events written and not yet fanned out into webhook deliveries (`fanout = 0`), and the age of the oldest. The
+ * dispatcher leaves those beyond a claim's room waiting here, and all of them when no dispatcher runs. Both reads
+ * stay on the fan-out's `(fanout, seq)` index: a count of the range, and the first row of it (the oldest event is
+ * the lowest seq), so a backlog of millions costs a scrape no table scan.
  */
 async function waitingEvents(db: Database, now: number): Promise<{ pending: number; oldestDueSeconds: number }> {
-  const row: unknown = await db('events').where('fanout', 0).count({ n: '*' }).min({ oldest: 'created_at' }).first();
-  const { n, oldest } = (row ?? {}) as { n?: number | string; oldest?: number | string | null };
+  const [counted, first]: unknown[] = await Promise.all([
+    db('events').where('fanout', 0).count({ n: '*' }).first(),
+    db('events').select('created_at').where('fanout', 0).orderBy('seq', 'asc').first(),
+  ]);
+  const { n } = (counted ?? {}) as { n?: number | string };
+  const oldest = (first as { created_at?: number | string } | undefined)?.created_at;
   return {
     pending: Number(n ?? 0),
-    oldestDueSeconds: oldest === null || oldest === undefined ? 0 : Math.max(0, (now - Number(oldest)) / 1000),
+    oldestDueSeconds: oldest === undefined ? 0 : Math.max(0, (now - Number(oldest)) / 1000),
   };
 }
 
