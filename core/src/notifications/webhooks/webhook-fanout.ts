@@ -143,6 +143,8 @@ export class WebhookFanout {
       .whereIn('seq', seqs)
       .andWhere('fanout', 0)
       .orderBy('seq', 'asc');
+    // Another dispatcher took them all since the index read: nothing to read the endpoints for.
+    if (candidates.length === 0) return { events: 0, leftWaiting: false };
     const scopes = new Map(candidates.map((e) => [scopeKey(e), [String(e.merchant_id), Boolean(e.livemode)] as [string, boolean]]));
     const endpoints: Array<Record<string, unknown>> = await trx('webhook_endpoints')
       .select('*')
