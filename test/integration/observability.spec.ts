@@ -385,9 +385,15 @@ describe('observability: events waiting for the webhook fan-out', function () {
       await shop.pay(CARDS.visa);
       const waiting = Number((await t.gateway.db('events').where('fanout', 0).count({ n: '*' }))[0]?.n);
       assert.ok(waiting >= 2, `the payment's events wait (${waiting})`);
+      // A minute old: a gauge stuck at 0 would fail.
+      await t.gateway
+        .db('events')
+        .where('fanout', 0)
+        .update({ created_at: Date.now() - 60_000 });
       const text = await scrape(t);
       assert.equal(sampleValue(text, 'tender_outbox_backlog', { queue: 'events' }), waiting);
-      assert.ok((sampleValue(text, 'tender_outbox_oldest_due_seconds', { queue: 'events' }) ?? -1) >= 0);
+      const oldest = sampleValue(text, 'tender_outbox_oldest_due_seconds', { queue: 'events' }) ?? -1;
+      assert.ok(oldest >= 59, `the oldest waiting event has waited a minute (${oldest} s)`);
       assert.equal(sampleValue(text, 'tender_outbox_backlog', { queue: 'webhooks' }), 0, 'no delivery exists yet');
     } finally {
       await t.close();

@@ -44,7 +44,8 @@ export async function webhookAttemptHistory(db: Queryable, deliveries: ReadonlyA
   }
   for (const d of deliveries) {
     if (d.delivered_started_at === null || d.delivered_started_at === undefined) continue;
-    const attempts = history.get(String(d.id)) ?? [];
+    const attempts = history.get(String(d.id));
+    if (attempts === undefined) continue;
     const attempt = Number(d.attempt_count);
     if (attempts.some((a) => a.attempt === attempt)) continue;
     attempts.push({

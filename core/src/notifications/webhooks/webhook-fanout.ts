@@ -150,14 +150,18 @@ export class WebhookFanout {
       .select('*')
       .where('status', 'enabled')
       .whereIn(['merchant_id', 'livemode'], [...scopes.values()]);
-    const byScope = new Map<string, Array<Record<string, unknown>>>();
-    for (const e of endpoints) byScope.set(scopeKey(e), [...(byScope.get(scopeKey(e)) ?? []), e]);
+    // Each endpoint's subscription parsed once, not once per candidate event (up to 200 per claim).
+    const byScope = new Map<string, Array<{ endpoint: Record<string, unknown>; createdAt: number; subscribed: string[] }>>();
+    for (const e of endpoints) {
+      const entry = { endpoint: e, createdAt: Number(e.created_at), subscribed: JSON.parse(String(e.events)) as string[] };
+      const scope = byScope.get(scopeKey(e));
+      if (scope === undefined) byScope.set(scopeKey(e), [entry]);
+      else scope.push(entry);
+    }
     const targetsOf = (event: Record<string, unknown>): Array<Record<string, unknown>> => {
       const createdAt = Number(event.created_at);
       const type = String(event.type);
-      return (byScope.get(scopeKey(event)) ?? []).filter(
-        (endpoint) => Number(endpoint.created_at) <= createdAt && eventMatches(JSON.parse(String(endpoint.events)) as string[], type),
-      );
+      return (byScope.get(scopeKey(event)) ?? []).filter((t) => t.createdAt <= createdAt && eventMatches(t.subscribed, type)).map((t) => t.endpoint);
     };
     // The events this try takes: all of them, or (claiming) those that fit the room, in order.
     const chosen: Array<{ event: Record<string, unknown>; targets: Array<Record<string, unknown>> }> = [];
