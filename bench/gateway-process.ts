@@ -17,6 +17,9 @@ export function newGatewaySecrets(): GatewaySecrets {
   return { masterKey: randomBytes(32).toString('base64'), adminToken: `bench_admin_${randomBytes(16).toString('hex')}` };
 }
 
+/** The run's settings a Tender process of the bench takes: profiling and extra Node flags. */
+type BenchRuntime = Pick<BenchConfig, 'profileDir' | 'gatewayNodeArgs'>;
+
 /**
  * Starts `node core/dist/main.js start` as its own process on a loopback port
  * chosen by the OS, exactly as an operator would run it (migrations included),
@@ -26,8 +29,38 @@ export function startGateway(
   label: string,
   databaseUrl: string,
   secrets: GatewaySecrets,
-  runtime: Pick<BenchConfig, 'profileDir' | 'gatewayNodeArgs'> = { profileDir: undefined, gatewayNodeArgs: [] },
+  runtime: BenchRuntime = { profileDir: undefined, gatewayNodeArgs: [] },
   extraEnv: NodeJS.ProcessEnv = {},
+): Promise<ServerProcess> {
+  return startTender(label, 'start', databaseUrl, secrets, runtime, { HOST: '127.0.0.1', PORT: '0', ...extraEnv }, /listening on http:\/\/[^:\s]+:(\d+)/);
+}
+
+/**
+ * Starts `node core/dist/main.js worker`: the background jobs (webhook and e-mail
+ * dispatch among them) with no API, as an operator runs it beside gateways that have
+ * `TENDER_WEBHOOK_DISPATCHER=false`. Its probes and metrics listen on a loopback port
+ * chosen by the OS, which is how the harness knows it is up.
+ */
+export function startWorker(
+  label: string,
+  databaseUrl: string,
+  secrets: GatewaySecrets,
+  runtime: BenchRuntime,
+  extraEnv: NodeJS.ProcessEnv,
+): Promise<ServerProcess> {
+  const env = { HOST: '127.0.0.1', TENDER_WORKER_METRICS_PORT: '0', ...extraEnv };
+  return startTender(label, 'worker', databaseUrl, secrets, runtime, env, /probes and metrics on http:\/\/[^:\s]+:(\d+)/);
+}
+
+/** One Tender process of the bench (`start` or `worker`), with the run's secrets, warn-level logs and no demo merchant. */
+function startTender(
+  label: string,
+  command: 'start' | 'worker',
+  databaseUrl: string,
+  secrets: GatewaySecrets,
+  runtime: BenchRuntime,
+  env: NodeJS.ProcessEnv,
+  readyPattern: RegExp,
 ): Promise<ServerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tender-bench-'));
   const { profileDir, gatewayNodeArgs } = runtime;
@@ -38,23 +71,21 @@ export function startGateway(
       ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`]),
     ],
     script: GATEWAY_MAIN,
-    args: ['start'],
+    args: [command],
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: '0',
       TENDER_LOG_LEVEL: 'warn',
       TENDER_DEMO_MERCHANT: 'false',
       TENDER_MASTER_KEY: secrets.masterKey,
       TENDER_ADMIN_TOKEN: secrets.adminToken,
       TENDER_DATA_DIR: dataDir,
-      ...extraEnv,
+      ...env,
     },
-    readyPattern: /listening on http:\/\/[^:\s]+:(\d+)/,
+    readyPattern,
   });
 }
 

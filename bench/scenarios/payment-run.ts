@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { BenchDatabase, REPO_ROOT } from '../bench-database';
 import { FloorKind, floorServer } from '../floors/floor-kinds';
-import { createMerchant, newGatewaySecrets, startGateway, velocityInDryRun } from '../gateway-process';
+import { createMerchant, newGatewaySecrets, startGateway, startWorker, velocityInDryRun } from '../gateway-process';
 import { backfillHistoryBuckets, populateHistory } from '../history-populator';
 import { runLoad } from '../load/load-client';
 import { LoadProgress, LoadResult } from '../load/load-protocol';
@@ -24,6 +24,13 @@ export interface PaymentRunSpec {
   readonly gatewayServers?: readonly string[];
   /** Gateway processes on the one database; the load goes to them round-robin. */
   readonly processes: number;
+  /**
+   * `tender worker` processes started after the gateways, on the same database with the
+   * same secrets and `gatewayEnv` (the webhooks scenario's dispatcher apart from the
+   * serving process). They take no load; their CPU and memory join the row after the
+   * gateways'.
+   */
+  readonly workers?: number;
   readonly concurrency: number;
   /** Payments of history written before the load starts (growth scenario). */
   readonly historyPayments: number;
@@ -90,12 +97,17 @@ export interface OpenPaymentRun {
   readonly label: string;
   readonly db: BenchDatabase;
   readonly servers: readonly ServerProcess[];
+  /** The run's `tender worker` processes (PaymentRunSpec.workers), after the servers in the row's CPU and memory. */
+  readonly workers: readonly ServerProcess[];
   readonly secretKeys: readonly string[];
   readonly orderPrefix: string;
   /** The MariaDB server's process on this machine, if it is here (its CPU is measured per turn). */
   readonly databasePid: number | undefined;
   /** The row's fixed fields (number, scenario, variant, ...). */
-  readonly base: Pick<ScenarioRow, 'number' | 'scenario' | 'title' | 'variant' | 'concurrency' | 'processes' | 'historyPayments' | 'unit' | 'webhookEndpoints'>;
+  readonly base: Pick<
+    ScenarioRow,
+    'number' | 'scenario' | 'title' | 'variant' | 'concurrency' | 'processes' | 'workers' | 'historyPayments' | 'unit' | 'webhookEndpoints'
+  >;
   readonly populateS?: number;
   readonly databaseMiB?: number;
 }
@@ -103,7 +115,7 @@ export interface OpenPaymentRun {
 /** One load on an open run: the load generator's result and the CPU each server spent meanwhile. */
 export interface LoadTurn {
   readonly result: LoadResult;
-  /** CPU seconds of each server over the turn (warm-up included); undefined where /proc could not say. */
+  /** CPU seconds of each server, then of each worker, over the turn (warm-up included); undefined where /proc could not say. */
   readonly cpuSeconds: ReadonlyArray<number | undefined>;
   /**
    * CPU seconds of the shared MariaDB server over the turn (undefined when it is not on
@@ -131,11 +143,13 @@ export async function openPaymentRun(ctx: ScenarioContext, spec: PaymentRunSpec)
     historyPayments: spec.historyPayments,
     unit: 'payment',
     ...(spec.webhookEndpoints === undefined ? {} : { webhookEndpoints: spec.webhookEndpoints }),
+    ...(spec.workers === undefined || spec.workers === 0 ? {} : { workers: spec.workers }),
   };
   const label = `${spec.scenario} ${spec.variant}`;
   const serverUrl = spec.mysqlUrl ?? ctx.config.mysqlUrl;
   const db = await BenchDatabase.create(serverUrl, spec.scenario);
   const servers: ServerProcess[] = [];
+  const workers: ServerProcess[] = [];
   try {
     // One merchant per client (see LoadPlan.secretKeys).
     const merchants: Array<{ merchantId: string; secretKey: string }> = [];
@@ -146,6 +160,9 @@ export async function openPaymentRun(ctx: ScenarioContext, spec: PaymentRunSpec)
         const server = spec.gatewayServers?.[(i - 1) % spec.gatewayServers.length] ?? serverUrl;
         servers.push(await startGateway(`gateway${i}`, `${server}/${db.name}`, secrets, ctx.config, spec.gatewayEnv));
       }
+      // After the gateways: the first of them has migrated the database.
+      for (let i = 1; i <= (spec.workers ?? 0); i++)
+        workers.push(await startWorker(`worker${i}`, `${serverUrl}/${db.name}`, secrets, ctx.config, spec.gatewayEnv ?? {}));
       for (let i = 0; i < spec.concurrency; i++) {
         const merchant = await createMerchant(servers[0].url, secrets);
         await velocityInDryRun(servers[0].url, merchant.secretKey);
@@ -198,6 +215,7 @@ export async function openPaymentRun(ctx: ScenarioContext, spec: PaymentRunSpec)
       label,
       db,
       servers,
+      workers,
       secretKeys,
       orderPrefix,
       databasePid: await db.serverPid(),
@@ -206,14 +224,15 @@ export async function openPaymentRun(ctx: ScenarioContext, spec: PaymentRunSpec)
       ...(databaseMiB === undefined ? {} : { databaseMiB }),
     };
   } catch (error) {
-    await discardRun(ctx, { servers, db });
+    await discardRun(ctx, { servers, workers, db });
     return { ok: false, row: failedRow(ctx, { label, base }, error) };
   }
 }
 
 /** Runs one warm-up + measured load on an open run, through a fresh load generator. */
 export async function loadTurn(run: OpenPaymentRun, warmupMs: number, measureMs: number, onProgress: (p: LoadProgress) => void): Promise<LoadTurn> {
-  const cpuBefore = run.servers.map((s) => s.cpuSeconds());
+  const processes = [...run.servers, ...run.workers];
+  const cpuBefore = processes.map((s) => s.cpuSeconds());
   const databaseBefore = run.databasePid === undefined ? undefined : processCpuSeconds(run.databasePid);
   const harnessBefore = process.cpuUsage();
   const result = await runLoad(
@@ -228,7 +247,7 @@ export async function loadTurn(run: OpenPaymentRun, warmupMs: number, measureMs:
     },
     onProgress,
   );
-  const cpuSeconds = run.servers.map((s, i) => {
+  const cpuSeconds = processes.map((s, i) => {
     const [before, after] = [cpuBefore[i], s.cpuSeconds()];
     return before === undefined || after === undefined ? undefined : after - before;
   });
@@ -253,9 +272,9 @@ export async function closePaymentRun(ctx: ScenarioContext, run: OpenPaymentRun,
     const perUnit = (cpu: number): number => (completed === 0 ? 0 : Math.round((cpu * 1000 * 100) / completed) / 100);
     const cpuMsPerUnit = combined.cpuSeconds.map((cpu) => (cpu === undefined ? 0 : perUnit(cpu)));
     const loadAvg1m = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
-    const peakRssMiB = [...run.servers, ...(run.spec.companions ?? [])].map((s) => Math.round((s.peakRssBytes() ?? 0) / MiB));
-    const output = run.servers.map((s) => s.recentOutput.trim()).filter((o) => o !== '');
-    await Promise.all(run.servers.map((s) => s.stop()));
+    const peakRssMiB = [...run.servers, ...run.workers, ...(run.spec.companions ?? [])].map((s) => Math.round((s.peakRssBytes() ?? 0) / MiB));
+    const output = [...run.servers, ...run.workers].map((s) => s.recentOutput.trim()).filter((o) => o !== '');
+    await Promise.all([...run.servers, ...run.workers].map((s) => s.stop()));
     const counts = await run.db.statusCounts(run.orderPrefix);
     const inDb = Object.values(counts).reduce((a, b) => a + b, 0);
     const captured = counts.captured ?? 0;
@@ -279,7 +298,7 @@ export async function closePaymentRun(ctx: ScenarioContext, run: OpenPaymentRun,
   } catch (error) {
     return failedRow(ctx, run, error);
   } finally {
-    await Promise.all(run.servers.map((s) => s.stop().catch(() => undefined)));
+    await Promise.all([...run.servers, ...run.workers].map((s) => s.stop().catch(() => undefined)));
     await run.db.drop().catch((error: unknown) => ctx.log(`  could not drop ${run.db.name}: ${String(error)}`));
   }
 }
@@ -292,8 +311,8 @@ export function failedRow(ctx: ScenarioContext, run: Pick<OpenPaymentRun, 'label
 }
 
 /** Stops a run's servers and drops its database, without a row (a failed run's clean-up). */
-export async function discardRun(ctx: ScenarioContext, run: Pick<OpenPaymentRun, 'servers' | 'db'>): Promise<void> {
-  await Promise.all(run.servers.map((s) => s.stop().catch(() => undefined)));
+export async function discardRun(ctx: ScenarioContext, run: Pick<OpenPaymentRun, 'servers' | 'workers' | 'db'>): Promise<void> {
+  await Promise.all([...run.servers, ...run.workers].map((s) => s.stop().catch(() => undefined)));
   await run.db.drop().catch((error: unknown) => ctx.log(`  could not drop ${run.db.name}: ${String(error)}`));
 }
 

@@ -42,6 +42,8 @@ export interface ScenarioRow {
   readonly peakRssMiB?: readonly number[];
   readonly historyPayments?: number;
   readonly processes?: number;
+  /** `tender worker` processes beside the gateways (their CPU and memory follow the gateways' in the lists above); absent: none. */
+  readonly workers?: number;
   readonly correctness?: { readonly ok: boolean; readonly detail: string };
   /** The machine's 1-minute load average when the load stopped: how busy the 2 shared cores were. */
   readonly loadAvg1m?: number;

@@ -1,6 +1,7 @@
 import { WebhookDeliveryWatch } from '../webhook-delivery-watch';
 import { createEndpoint, measureDrain } from '../webhook-drain';
 import { BenchWebhookReceiver } from '../webhook-receiver';
+import type { DispatcherPlace } from '../webhook-report';
 import { runsInTurns } from './in-turns';
 import { measurePayments, PaymentRunSpec } from './payment-run';
 import { BenchRun, BenchScenario, ScenarioContext, ScenarioRow } from './scenario';
@@ -29,8 +30,33 @@ function rounds(): number {
 
 const roundLabel = (round: number): string => (rounds() === 1 ? '' : `round ${round}, `);
 
-/** The payment runs of this scenario, with or without an endpoint per merchant. */
-function paymentSpec(variant: string, endpoints: boolean): PaymentRunSpec {
+/**
+ * Where the dispatcher runs (`BENCH_WEBHOOK_DISPATCHERS`, comma-separated; default
+ * `gateway`): `gateway`, in the serving process (Tender's default); `worker`, in one
+ * `tender worker` beside a gateway with `TENDER_WEBHOOK_DISPATCHER=false`, as
+ * docs/webhooks.md describes. Each place has its own runs and its own verdict
+ * (webhook-report.ts). `worker` is not in the default: on this 2-core machine it cost
+ * as much as the dispatcher in the gateway (docs/performance.md), and it adds about
+ * six minutes to the scenario.
+ */
+function places(): DispatcherPlace[] {
+  const named = (process.env.BENCH_WEBHOOK_DISPATCHERS ?? 'gateway').split(',').map((p) => p.trim());
+  const bad = named.filter((p) => p !== 'gateway' && p !== 'worker');
+  if (bad.length > 0 || named.length === 0)
+    throw new Error(`BENCH_WEBHOOK_DISPATCHERS takes gateway and/or worker (got '${process.env.BENCH_WEBHOOK_DISPATCHERS ?? ''}')`);
+  return [...new Set(named as DispatcherPlace[])];
+}
+
+const placeLabel = (place: DispatcherPlace): string => (place === 'worker' ? 'dispatcher in a tender worker, ' : '');
+
+/** The payment runs of this scenario, with or without an endpoint per merchant, the dispatcher in `place`. */
+function paymentSpec(variant: string, endpoints: boolean, place: DispatcherPlace): PaymentRunSpec {
+  const env: NodeJS.ProcessEnv = {
+    // Test-mode endpoints may point at loopback only with this (docs/webhooks.md).
+    ...(endpoints ? { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' } : {}),
+    // The worker runs the dispatcher; the serving gateway does not (both runs of a pair alike).
+    ...(place === 'worker' ? { TENDER_WEBHOOK_DISPATCHER: 'false' } : {}),
+  };
   return {
     number: 7,
     scenario: 'webhooks',
@@ -38,11 +64,11 @@ function paymentSpec(variant: string, endpoints: boolean): PaymentRunSpec {
     variant,
     server: 'gateway',
     processes: 1,
+    ...(place === 'worker' ? { workers: 1 } : {}),
     concurrency: CONCURRENCY,
     historyPayments: 0,
     webhookEndpoints: endpoints ? CONCURRENCY : 0,
-    // Test-mode endpoints may point at loopback only with this (docs/webhooks.md).
-    ...(endpoints ? { gatewayEnv: { TENDER_OUTBOUND_ALLOW_PRIVATE: 'true' } } : {}),
+    ...(Object.keys(env).length > 0 ? { gatewayEnv: env } : {}),
   };
 }
 
@@ -54,28 +80,28 @@ function paymentSpec(variant: string, endpoints: boolean): PaymentRunSpec {
  * lag / turn length of the webhooks' work (under 10 % of it at a lag p99 of 1.5 s and
  * 15 s turns) onto the other run: the cost is understated by that share of itself.
  */
-function costInTurns(ctx: ScenarioContext): BenchRun[] {
+function costInTurns(ctx: ScenarioContext, place: DispatcherPlace): BenchRun[] {
   let receiver: Promise<BenchWebhookReceiver> | undefined;
   const withEndpoints: PaymentRunSpec = {
-    ...paymentSpec(`cost in turns, ${CONCURRENCY} endpoints, c=${CONCURRENCY}`, true),
+    ...paymentSpec(`${placeLabel(place)}cost in turns, ${CONCURRENCY} endpoints, c=${CONCURRENCY}`, true, place),
     prepare: async (gatewayUrl, _db, merchant) => {
       receiver ??= BenchWebhookReceiver.start();
       await createEndpoint(gatewayUrl, merchant.secretKey, (await receiver).url);
       return merchant.secretKey;
     },
   };
-  return runsInTurns(sized(ctx), [paymentSpec(`cost in turns, no endpoints, c=${CONCURRENCY}`, false), withEndpoints], async () => {
+  return runsInTurns(sized(ctx), [paymentSpec(`${placeLabel(place)}cost in turns, no endpoints, c=${CONCURRENCY}`, false, place), withEndpoints], async () => {
     if (receiver !== undefined) await (await receiver).close();
   });
 }
 
 /**
  * Every merchant has one endpoint subscribed to every event, pointing at a receiver
- * on loopback that answers at once; the gateway's own dispatcher (default settings)
+ * on loopback that answers at once; the dispatcher (default settings, in `place`)
  * delivers while the load runs.
  */
-function withEndpoints(ctx: ScenarioContext, round: number): BenchRun {
-  const variant = `${roundLabel(round)}${CONCURRENCY} endpoints, receiver answers at once, c=${CONCURRENCY}`;
+function withEndpoints(ctx: ScenarioContext, round: number, place: DispatcherPlace): BenchRun {
+  const variant = `${placeLabel(place)}${roundLabel(round)}${CONCURRENCY} endpoints, receiver answers at once, c=${CONCURRENCY}`;
   return {
     variant,
     measure: async (): Promise<ScenarioRow> => {
@@ -83,7 +109,7 @@ function withEndpoints(ctx: ScenarioContext, round: number): BenchRun {
       const receiver = await BenchWebhookReceiver.start();
       try {
         return await measurePayments(run, {
-          ...paymentSpec(variant, true),
+          ...paymentSpec(variant, true, place),
           prepare: async (gatewayUrl, _db, merchant) => {
             await createEndpoint(gatewayUrl, merchant.secretKey, receiver.url);
             return merchant.secretKey;
@@ -107,8 +133,10 @@ function withEndpoints(ctx: ScenarioContext, round: number): BenchRun {
  * Scenario 7: card payments at c=8 from 8 merchants with one webhook endpoint each,
  * one continuous load: the delivery backlog over time and the delivery lag; then
  * what webhooks cost in payment throughput, the same payments without and with
- * endpoints in turns (bench/webhook-report.ts). Then the dispatcher's capacity: how
- * fast it drains 20,000 deliveries made due at once.
+ * endpoints in turns (bench/webhook-report.ts); with the dispatcher in the serving
+ * gateway, and with BENCH_WEBHOOK_DISPATCHERS=gateway,worker again in a `tender
+ * worker` beside it.
+ * Then the dispatcher's capacity: how fast it drains 20,000 deliveries made due at once.
  */
 export const webhooksScenario: BenchScenario = {
   number: 7,
@@ -116,8 +144,7 @@ export const webhooksScenario: BenchScenario = {
   title: TITLE,
   unavailable: () => undefined,
   plan: (ctx) => [
-    ...Array.from({ length: rounds() }, (_, i) => withEndpoints(ctx, i + 1)),
-    ...costInTurns(ctx),
+    ...places().flatMap((place) => [...Array.from({ length: rounds() }, (_, i) => withEndpoints(ctx, i + 1, place)), ...costInTurns(ctx, place)]),
     // The dispatcher's own capacity, whatever rate the payments reach on this machine today.
     {
       variant: 'drain a backlog',

@@ -110,6 +110,34 @@ describe('benchmark report: webhooks keep pace (no database)', () => {
     assert.match(target?.detail ?? '', /backlog and lag not measured; cost 5\.0%/);
   });
 
+  it('judges the dispatcher in the gateway and in a tender worker each on its own runs, and names both', () => {
+    const inTurns = (throughput: number, endpoints: number, workers?: number): ScenarioRow => ({
+      ...row(throughput),
+      variant: 'cost in turns',
+      turns: 4,
+      webhookEndpoints: endpoints,
+      ...(workers === undefined ? {} : { workers }),
+    });
+    const continuous = (throughput: number, workers?: number): ScenarioRow => ({
+      ...row(throughput, figures({})),
+      ...(workers === undefined ? {} : { workers }),
+    });
+    // In the gateway: 15 % (missed); in a worker: 5 % (met). Neither pair may borrow the other's rows.
+    const rows = [continuous(170), inTurns(200, 0), inTurns(170, 8), continuous(180, 1), inTurns(190, 0, 1), inTurns(180.5, 8, 1)];
+    assert.ok(Math.abs((webhookComparison(rows).cost ?? 0) - 0.15) < 1e-9);
+    assert.ok(Math.abs((webhookComparison(rows, 'worker').cost ?? 0) - 0.05) < 1e-9);
+    const [target] = webhookTargets(rows);
+    assert.equal(target?.verdict, 'met');
+    assert.match(target?.detail ?? '', /dispatcher in the gateway process: missed, .*cost 15\.0%.* \| dispatcher in a tender worker: met, .*cost 5\.0%/);
+    // Missed in both places: missed.
+    assert.equal(
+      webhookTargets([continuous(170), inTurns(200, 0), inTurns(170, 8), continuous(180, 1), inTurns(190, 0, 1), inTurns(160, 8, 1)])[0]?.verdict,
+      'missed',
+    );
+    // Only the worker's runs: judged on them alone.
+    assert.equal(webhookTargets([continuous(180, 1), inTurns(190, 0, 1), inTurns(180.5, 8, 1)])[0]?.verdict, 'met');
+  });
+
   it('says not measured without both rows', () => {
     assert.equal(webhookTargets([row(200)])[0]?.verdict, 'not measured');
   });
