@@ -25,8 +25,25 @@ export interface WebhookComparison {
  */
 export type DispatcherPlace = 'gateway' | 'worker';
 
-export function dispatcherPlace(row: ScenarioRow): DispatcherPlace {
+function dispatcherPlace(row: ScenarioRow): DispatcherPlace {
   return (row.workers ?? 0) > 0 ? 'worker' : 'gateway';
+}
+
+/**
+ * The places scenario 7 runs the dispatcher in, from `BENCH_WEBHOOK_DISPATCHERS`
+ * (comma-separated `gateway` and/or `worker`; unset: `gateway`). Anything else is
+ * refused before a run starts.
+ *
+ * @example
+ * ```ts
+ * dispatcherPlaces('gateway,worker'); // ['gateway', 'worker']
+ * ```
+ */
+export function dispatcherPlaces(value: string | undefined): DispatcherPlace[] {
+  const named = (value ?? 'gateway').split(',').map((p) => p.trim());
+  const places = named.filter((p): p is DispatcherPlace => p === 'gateway' || p === 'worker');
+  if (places.length < named.length) throw new Error(`BENCH_WEBHOOK_DISPATCHERS takes gateway and/or worker, comma-separated (got '${value ?? ''}')`);
+  return [...new Set(places)];
 }
 
 /** The comparison of the rows whose dispatcher ran in `place` (the serving process unless named). */

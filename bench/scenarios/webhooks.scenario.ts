@@ -1,7 +1,7 @@
 import { WebhookDeliveryWatch } from '../webhook-delivery-watch';
 import { createEndpoint, measureDrain } from '../webhook-drain';
 import { BenchWebhookReceiver } from '../webhook-receiver';
-import type { DispatcherPlace } from '../webhook-report';
+import { DispatcherPlace, dispatcherPlaces } from '../webhook-report';
 import { runsInTurns } from './in-turns';
 import { measurePayments, PaymentRunSpec } from './payment-run';
 import { BenchRun, BenchScenario, ScenarioContext, ScenarioRow } from './scenario';
@@ -40,11 +40,7 @@ const roundLabel = (round: number): string => (rounds() === 1 ? '' : `round ${ro
  * six minutes to the scenario.
  */
 function places(): DispatcherPlace[] {
-  const named = (process.env.BENCH_WEBHOOK_DISPATCHERS ?? 'gateway').split(',').map((p) => p.trim());
-  const bad = named.filter((p) => p !== 'gateway' && p !== 'worker');
-  if (bad.length > 0 || named.length === 0)
-    throw new Error(`BENCH_WEBHOOK_DISPATCHERS takes gateway and/or worker (got '${process.env.BENCH_WEBHOOK_DISPATCHERS ?? ''}')`);
-  return [...new Set(named as DispatcherPlace[])];
+  return dispatcherPlaces(process.env.BENCH_WEBHOOK_DISPATCHERS);
 }
 
 const placeLabel = (place: DispatcherPlace): string => (place === 'worker' ? 'dispatcher in a tender worker, ' : '');

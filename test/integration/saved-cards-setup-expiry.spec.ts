@@ -203,14 +203,21 @@ describe('saved cards: setup without charging, and expiry notices', function () 
     let answer = (): void => undefined;
     const bankAnswers = new Promise<void>((resolve) => (answer = resolve));
     let confirm: Promise<unknown> | undefined;
+    let atBank: Promise<void> | undefined;
     sandbox.authorize = async (r) => {
       if (r.paymentId === paymentId) await bankAnswers;
       return authorize(r);
     };
+    // Both the sweep and the read below may reach the cancel; every one of them waits
+    // until the confirm is at the bank, or a second caller would cancel the payment
+    // while the first one is still waiting (the race this test pins, not another).
     payments.cancel = async (ctx, id) => {
-      if (id === paymentId && confirm === undefined) {
-        confirm = shop.post(`/v1/payments/${paymentId}/confirm`, card(CARDS.visa)).then((r) => r.body as unknown);
-        await eventually(async () => (await shop.get(`/v1/payments/${paymentId}`).expect(200)).body.status === 'processing', 'the confirm is at the bank');
+      if (id === paymentId) {
+        if (atBank === undefined) {
+          confirm = shop.post(`/v1/payments/${paymentId}/confirm`, card(CARDS.visa)).then((r) => r.body as unknown);
+          atBank = eventually(async () => (await shop.get(`/v1/payments/${paymentId}`).expect(200)).body.status === 'processing', 'the confirm is at the bank');
+        }
+        await atBank;
       }
       return cancel(ctx, id);
     };

@@ -5,7 +5,7 @@ import type { ScenarioRow, WebhookFigures } from '../../bench/scenarios/scenario
 
 // bench/ is its own project (see bench-report.spec.ts): load its compiled output.
 const BENCH_DIST = path.resolve(__dirname, '..', '..', '..', 'bench', 'dist');
-const { backlogIsFlat, webhookComparison, webhookTargets } = require(path.join(BENCH_DIST, 'webhook-report')) as typeof WebhookReport;
+const { backlogIsFlat, dispatcherPlaces, webhookComparison, webhookTargets } = require(path.join(BENCH_DIST, 'webhook-report')) as typeof WebhookReport;
 
 // The webhooks scenario's verdicts on made-up rows: nothing here measures time.
 const figures = (extra: Partial<WebhookFigures>): WebhookFigures => ({
@@ -136,6 +136,14 @@ describe('benchmark report: webhooks keep pace (no database)', () => {
     );
     // Only the worker's runs: judged on them alone.
     assert.equal(webhookTargets([continuous(180, 1), inTurns(190, 0, 1), inTurns(180.5, 8, 1)])[0]?.verdict, 'met');
+  });
+
+  it('reads BENCH_WEBHOOK_DISPATCHERS: gateway by default, both when named, and refuses anything else', () => {
+    assert.deepEqual(dispatcherPlaces(undefined), ['gateway']);
+    assert.deepEqual(dispatcherPlaces('gateway, worker,worker'), ['gateway', 'worker']);
+    assert.deepEqual(dispatcherPlaces('worker'), ['worker']);
+    for (const bad of ['', 'gateway,workers', 'gateway,', 'Worker'])
+      assert.throws(() => dispatcherPlaces(bad), /BENCH_WEBHOOK_DISPATCHERS takes gateway and\/or worker, comma-separated \(got '/, `refused: '${bad}'`);
   });
 
   it('says not measured without both rows', () => {
