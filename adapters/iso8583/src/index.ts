@@ -20,6 +20,7 @@ export { FrameDecoder, LengthHeader, frame } from './link/frame-decoder';
 export { IsoJournal, stanOf, rrnOf } from './journal/iso-journal';
 export { BankSimulator, SimulatorFaults, NO_FAULTS } from './simulator/bank-simulator';
 export {
+  ANSWERS_KEPT,
   CardBook,
   OPENING_BALANCE,
   ReceivedAuthorization,

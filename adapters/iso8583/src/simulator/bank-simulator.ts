@@ -194,8 +194,14 @@ export class BankSimulator {
     // A repeat (0101, 0221, 0421, ...) is the same message as its original: same key, same answer.
     const base = `${request.mti.slice(0, 3)}0`;
     const key = `${base}:${f(41)}:${f(11)}:${f(7)}`;
-    let fields = this.book.answerFor(key);
-    if (fields === undefined && request.mti.startsWith('04') && this.faults.refuseReversalsNext > 0) {
+    // Network management (sign-on, echo) changes nothing: a repeat is answered afresh,
+    // so an echo every few seconds on every link neither fills the answers nor writes the state.
+    const stateless = base === '0800';
+    let fields = stateless ? undefined : this.book.answerFor(key);
+    if (stateless) {
+      const answer = processRequest(this.book, { mti: base, fields: request.fields });
+      if (answer !== 'silent') fields = answer.fields;
+    } else if (fields === undefined && request.mti.startsWith('04') && this.faults.refuseReversalsNext > 0) {
       this.faults.refuseReversalsNext--;
       fields = refusal(request, '96').fields;
     } else if (fields === undefined) {

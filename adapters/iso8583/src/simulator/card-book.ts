@@ -47,6 +47,14 @@ export function accountKey(number: string): string {
 /** How many received card authorizations the simulator keeps for tests to read (the most recent). */
 const RECEIVED_KEPT = 10_000;
 
+/**
+ * How many answers the simulator keeps for retransmission detection (the most recent).
+ * An acquirer repeats a request within its own timeouts and its reversal queue's
+ * retries, minutes at most; at 1,000 requests a second this keeps the last 100 s.
+ * Without a bound the answers grew with every request: 1.8 GiB after 30 s of load.
+ */
+export const ANSWERS_KEPT = 100_000;
+
 /** Every card starts with this balance, in minor units. */
 export const OPENING_BALANCE = 10_000_000;
 
@@ -128,9 +136,26 @@ interface BookState {
  */
 export class CardBook {
   private state: BookState = { accounts: {}, transactions: [], answers: {} };
+  /** The answers by request key, oldest first (a Map keeps insertion order), at most `answersKept`. */
+  private readonly answers = new Map<string, Record<string, string>>();
+  /** The transactions by RRN, by original key and by network reference: the first of each, as a scan would find it. */
+  private readonly byRrnIndex = new Map<string, SimTransaction>();
+  private readonly byOriginalKeyIndex = new Map<string, SimTransaction>();
+  private readonly byNetworkReferenceIndex = new Map<string, SimTransaction>();
 
-  constructor(private readonly file: string | undefined) {
+  /**
+   * @param file where the state is kept across restarts (`undefined`: in memory only)
+   * @param answersKept how many answers are kept for retransmissions (ANSWERS_KEPT)
+   */
+  constructor(
+    private readonly file: string | undefined,
+    private readonly answersKept = ANSWERS_KEPT,
+  ) {
     if (file !== undefined && fs.existsSync(file)) this.state = JSON.parse(fs.readFileSync(file, 'utf8')) as BookState;
+    for (const [key, answer] of Object.entries(this.state.answers)) this.remember(key, answer);
+    // The Map holds them from here on; save() writes the Map.
+    this.state.answers = {};
+    for (const tx of this.state.transactions) this.index(tx);
   }
 
   /** A card's (by PAN) or a personal account's (by accountKey) balances, opened at `opening` the first time. */
@@ -147,15 +172,32 @@ export class CardBook {
   }
 
   answerFor(key: string): Record<string, string> | undefined {
-    return this.state.answers[key];
+    return this.answers.get(key);
   }
 
+  /** Keeps the answer to a request, dropping the oldest beyond `answersKept`. */
   remember(key: string, answer: Record<string, string>): void {
-    this.state.answers[key] = answer;
+    this.answers.delete(key);
+    this.answers.set(key, answer);
+    if (this.answers.size <= this.answersKept) return;
+    const oldest = this.answers.keys().next();
+    if (oldest.done !== true) this.answers.delete(oldest.value);
+  }
+
+  /** How many answers are kept for retransmissions. */
+  answersKeptCount(): number {
+    return this.answers.size;
   }
 
   add(tx: SimTransaction): void {
     this.state.transactions.push(tx);
+    this.index(tx);
+  }
+
+  private index(tx: SimTransaction): void {
+    if (!this.byRrnIndex.has(tx.rrn)) this.byRrnIndex.set(tx.rrn, tx);
+    if (!this.byOriginalKeyIndex.has(tx.originalKey)) this.byOriginalKeyIndex.set(tx.originalKey, tx);
+    if (tx.networkReference !== undefined && !this.byNetworkReferenceIndex.has(tx.networkReference)) this.byNetworkReferenceIndex.set(tx.networkReference, tx);
   }
 
   /** Adds to the open batch of a terminal and currency (negative to take a reversed debit out). */
@@ -181,12 +223,12 @@ export class CardBook {
   }
 
   byRrn(rrn: string): SimTransaction | undefined {
-    return this.state.transactions.find((t) => t.rrn === rrn);
+    return this.byRrnIndex.get(rrn);
   }
 
   /** The approved card payment that got this network reference. */
   byNetworkReference(reference: string): SimTransaction | undefined {
-    return this.state.transactions.find((t) => t.networkReference === reference);
+    return this.byNetworkReferenceIndex.get(reference);
   }
 
   /** Keeps the last RECEIVED_KEPT requests, so a long benchmark run does not grow the state without end. */
@@ -201,13 +243,13 @@ export class CardBook {
   }
 
   byOriginalKey(key: string): SimTransaction | undefined {
-    return this.state.transactions.find((t) => t.originalKey === key);
+    return this.byOriginalKeyIndex.get(key);
   }
 
   save(): void {
     if (this.file === undefined) return;
     const tmp = `${this.file}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.state));
+    fs.writeFileSync(tmp, JSON.stringify({ ...this.state, answers: Object.fromEntries(this.answers) }));
     fs.renameSync(tmp, this.file);
   }
 }
