@@ -46,6 +46,23 @@ export function dispatcherPlaces(value: string | undefined): DispatcherPlace[] {
   return [...new Set(places)];
 }
 
+/**
+ * How many continuous runs with endpoints scenario 7 measures (`BENCH_WEBHOOK_ROUNDS`,
+ * default 1; 0 runs only the cost pair and the drain). Digits only: `Number` would take
+ * '' as 0, '1e1' as 10 and '0x2' as 2.
+ *
+ * @example
+ * ```ts
+ * webhookRounds(undefined); // 1
+ * webhookRounds('3'); // 3
+ * ```
+ */
+export function webhookRounds(value: string | undefined): number {
+  const text = value ?? '1';
+  if (!/^\d{1,3}$/.test(text)) throw new Error(`BENCH_WEBHOOK_ROUNDS must be a whole number from 0 to 999 (got '${text}')`);
+  return Number(text);
+}
+
 /** The comparison of the rows whose dispatcher ran in `place` (the serving process unless named). */
 export function webhookComparison(rows: readonly ScenarioRow[], place: DispatcherPlace = 'gateway'): WebhookComparison {
   const measured = rows.filter((r) => r.scenario === 'webhooks' && r.status === 'measured' && r.throughput !== undefined && dispatcherPlace(r) === place);

@@ -1,7 +1,7 @@
 import { WebhookDeliveryWatch } from '../webhook-delivery-watch';
 import { createEndpoint, measureDrain } from '../webhook-drain';
 import { BenchWebhookReceiver } from '../webhook-receiver';
-import { DispatcherPlace, dispatcherPlaces } from '../webhook-report';
+import { DispatcherPlace, dispatcherPlaces, webhookRounds } from '../webhook-report';
 import { runsInTurns } from './in-turns';
 import { measurePayments, PaymentRunSpec } from './payment-run';
 import { BenchRun, BenchScenario, ScenarioContext, ScenarioRow } from './scenario';
@@ -23,9 +23,7 @@ function sized(ctx: ScenarioContext): ScenarioContext {
  * of runs in turns. 0 runs only the cost pair and the backlog drain.
  */
 function rounds(): number {
-  const n = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? '1');
-  if (!Number.isInteger(n) || n < 0) throw new Error(`BENCH_WEBHOOK_ROUNDS must be a whole number (got '${process.env.BENCH_WEBHOOK_ROUNDS ?? ''}')`);
-  return n;
+  return webhookRounds(process.env.BENCH_WEBHOOK_ROUNDS);
 }
 
 const roundLabel = (round: number): string => (rounds() === 1 ? '' : `round ${round}, `);

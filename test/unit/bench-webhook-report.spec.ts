@@ -5,7 +5,9 @@ import type { ScenarioRow, WebhookFigures } from '../../bench/scenarios/scenario
 
 // bench/ is its own project (see bench-report.spec.ts): load its compiled output.
 const BENCH_DIST = path.resolve(__dirname, '..', '..', '..', 'bench', 'dist');
-const { backlogIsFlat, dispatcherPlaces, webhookComparison, webhookTargets } = require(path.join(BENCH_DIST, 'webhook-report')) as typeof WebhookReport;
+const { backlogIsFlat, dispatcherPlaces, webhookComparison, webhookRounds, webhookTargets } = require(
+  path.join(BENCH_DIST, 'webhook-report'),
+) as typeof WebhookReport;
 
 // The webhooks scenario's verdicts on made-up rows: nothing here measures time.
 const figures = (extra: Partial<WebhookFigures>): WebhookFigures => ({
@@ -144,6 +146,14 @@ describe('benchmark report: webhooks keep pace (no database)', () => {
     assert.deepEqual(dispatcherPlaces('worker'), ['worker']);
     for (const bad of ['', 'gateway,workers', 'gateway,', 'Worker'])
       assert.throws(() => dispatcherPlaces(bad), /BENCH_WEBHOOK_DISPATCHERS takes gateway and\/or worker, comma-separated \(got '/, `refused: '${bad}'`);
+  });
+
+  it('reads BENCH_WEBHOOK_ROUNDS: 1 by default, 0 and other digits as named, and refuses what Number would stretch', () => {
+    assert.equal(webhookRounds(undefined), 1);
+    assert.equal(webhookRounds('0'), 0);
+    assert.equal(webhookRounds('3'), 3);
+    for (const bad of ['', ' 2', '1e1', '0x2', '-1', '1.5', 'two', '1000'])
+      assert.throws(() => webhookRounds(bad), /BENCH_WEBHOOK_ROUNDS must be a whole number from 0 to 999 \(got '/, `refused: '${bad}'`);
   });
 
   it('says not measured without both rows', () => {
