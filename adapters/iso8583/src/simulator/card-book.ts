@@ -49,9 +49,12 @@ const RECEIVED_KEPT = 10_000;
 
 /**
  * How many answers the simulator keeps for retransmission detection (the most recent).
- * An acquirer repeats a request within its own timeouts and its reversal queue's
- * retries, minutes at most; at 1,000 requests a second this keeps the last 100 s.
- * Without a bound the answers grew with every request: 1.8 GiB after 30 s of load.
+ * An acquirer repeats a request after its answer timeout, or when its link comes back;
+ * the window is counted in requests, not time, so it does not run out while a link is
+ * down (no requests arrive then). At 1,000 requests a second it covers the last 100 s.
+ * An older request repeated is processed afresh; a reversal of a reversed transaction
+ * changes nothing. Without a bound the answers grew with every request, echoes
+ * included: 1.8 GiB after 30 s of echo load.
  */
 export const ANSWERS_KEPT = 100_000;
 
