@@ -16,6 +16,9 @@ import {
   isoMessage,
 } from '@tender/adapter-iso8583';
 
+/** How long a request waits for its answer before the test fails with the STAN named (not at mocha's timeout). */
+const ANSWER_WAIT_MS = 5_000;
+
 /** One ISO 8583 connection to the simulator over loopback TCP: sends a request, waits for the answer with its STAN. */
 async function connect(port: number): Promise<{ send: (mti: string, fields: Record<number, string>) => Promise<IsoMessage>; close: () => void }> {
   const packager = new IsoPackager(ASCII_DIALECT);
@@ -24,18 +27,40 @@ async function connect(port: number): Promise<{ send: (mti: string, fields: Reco
     socket.once('connect', resolve);
     socket.once('error', reject);
   });
-  const waiting = new Map<string, (answer: IsoMessage) => void>();
+  const waiting = new Map<string, { resolve: (answer: IsoMessage) => void; reject: (failure: Error) => void }>();
   const decoder = new FrameDecoder();
   socket.on('data', (chunk: Buffer) => {
     for (const bytes of decoder.push(chunk)) {
       const answer = packager.unpack(bytes);
-      waiting.get(answer.fields.get(11) ?? '')?.(answer);
+      waiting.get(answer.fields.get(11) ?? '')?.resolve(answer);
     }
+  });
+  // A reset link fails every request in flight, instead of an unhandled 'error' event.
+  socket.on('error', (failure) => {
+    for (const request of waiting.values()) request.reject(failure);
   });
   return {
     send: (mti, fields) =>
-      new Promise((resolve) => {
-        waiting.set(fields[11] ?? '', resolve);
+      new Promise((resolve, reject) => {
+        const stan = fields[11] ?? '';
+        const timer = setTimeout(() => {
+          waiting.delete(stan);
+          reject(new Error(`no answer to ${mti} STAN ${stan} within ${String(ANSWER_WAIT_MS)} ms`));
+        }, ANSWER_WAIT_MS);
+        const settle = (): void => {
+          clearTimeout(timer);
+          waiting.delete(stan);
+        };
+        waiting.set(stan, {
+          resolve: (answer) => {
+            settle();
+            resolve(answer);
+          },
+          reject: (failure) => {
+            settle();
+            reject(failure);
+          },
+        });
         socket.write(frame(packager.pack(isoMessage(mti, fields))));
       }),
     close: () => socket.destroy(),
@@ -118,6 +143,13 @@ describe('tender-bank-sim keeps bounded memory under load', () => {
       link.close();
       await sim.close();
     }
+  });
+
+  it('refuses a window that is not a whole number of answers, and keeps none when told 0', () => {
+    for (const kept of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) assert.throws(() => new CardBook(undefined, kept), RangeError, String(kept));
+    const book = new CardBook(undefined, 0);
+    book.remember('0100:TERM0001:000001:1207120000', { 39: '00' });
+    assert.equal(book.answersKeptCount(), 0);
   });
 
   it('writes the kept answers to its state file and finds them, and the transactions by RRN, after a restart', async () => {

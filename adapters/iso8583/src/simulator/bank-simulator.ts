@@ -198,19 +198,16 @@ export class BankSimulator {
     // so an echo every few seconds on every link neither fills the answers nor writes the state.
     const stateless = base === '0800';
     let fields = stateless ? undefined : this.book.answerFor(key);
-    if (stateless) {
-      const answer = processRequest(this.book, { mti: base, fields: request.fields });
-      if (answer !== 'silent') fields = answer.fields;
-    } else if (fields === undefined && request.mti.startsWith('04') && this.faults.refuseReversalsNext > 0) {
+    if (fields === undefined && request.mti.startsWith('04') && this.faults.refuseReversalsNext > 0) {
       this.faults.refuseReversalsNext--;
       fields = refusal(request, '96').fields;
     } else if (fields === undefined) {
       const answer = processRequest(this.book, { mti: base, fields: request.fields });
       if (answer !== 'silent') {
         fields = answer.fields;
-        this.book.remember(key, fields);
+        if (!stateless) this.book.remember(key, fields);
       }
-      this.book.save();
+      if (!stateless) this.book.save();
     }
     if (fields === undefined) return;
     if (this.faults.unknownFieldsNext > 0 && request.mti !== '0800') {

@@ -121,15 +121,20 @@ export interface BatchTotals {
   creditAmount: number;
 }
 
+/** The ledger in memory; the answers are kept apart, in CardBook's bounded Map. */
 interface BookState {
   accounts: Record<string, CardAccount>;
   transactions: SimTransaction[];
   /** Open batches by `terminal:currency`. */
   batches?: Record<string, BatchTotals>;
-  /** Answers already given, by request key: a retransmission gets the same answer. */
-  answers: Record<string, Record<string, string>>;
   /** Card authorizations and purchases received, in order (card on file, verification). */
   authorizations?: ReceivedAuthorization[];
+}
+
+/** The state file: the ledger and the answers kept, so a restarted simulator still recognises a retransmission. */
+interface BookFile extends BookState {
+  /** Answers already given, by request key, oldest first: a retransmission gets the same answer. */
+  answers: Record<string, Record<string, string>>;
 }
 
 /**
@@ -138,7 +143,7 @@ interface BookState {
  * what it authorized (as a real bank would).
  */
 export class CardBook {
-  private state: BookState = { accounts: {}, transactions: [], answers: {} };
+  private readonly state: BookState = { accounts: {}, transactions: [] };
   /** The answers by request key, oldest first (a Map keeps insertion order), at most `answersKept`. */
   private readonly answers = new Map<string, Record<string, string>>();
   /** The transactions by RRN, by original key and by network reference: the first of each, as a scan would find it. */
@@ -154,10 +159,14 @@ export class CardBook {
     private readonly file: string | undefined,
     private readonly answersKept = ANSWERS_KEPT,
   ) {
-    if (file !== undefined && fs.existsSync(file)) this.state = JSON.parse(fs.readFileSync(file, 'utf8')) as BookState;
-    for (const [key, answer] of Object.entries(this.state.answers)) this.remember(key, answer);
-    // The Map holds them from here on; save() writes the Map.
-    this.state.answers = {};
+    // NaN or a fraction would silently keep no answers, or one fewer than asked.
+    if (!Number.isSafeInteger(answersKept) || answersKept < 0)
+      throw new RangeError(`answersKept must be a whole number of answers, 0 or more, not ${String(answersKept)}`);
+    if (file !== undefined && fs.existsSync(file)) {
+      const { answers, ...ledger } = JSON.parse(fs.readFileSync(file, 'utf8')) as BookFile;
+      this.state = ledger;
+      for (const [key, answer] of Object.entries(answers)) this.remember(key, answer);
+    }
     for (const tx of this.state.transactions) this.index(tx);
   }
 
@@ -252,7 +261,8 @@ export class CardBook {
   save(): void {
     if (this.file === undefined) return;
     const tmp = `${this.file}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ ...this.state, answers: Object.fromEntries(this.answers) }));
+    const file: BookFile = { ...this.state, answers: Object.fromEntries(this.answers) };
+    fs.writeFileSync(tmp, JSON.stringify(file));
     fs.renameSync(tmp, this.file);
   }
 }
