@@ -17,30 +17,6 @@ function sized(ctx: ScenarioContext): ScenarioContext {
   return { ...ctx, config: { ...ctx.config, measureS } };
 }
 
-/**
- * Runs with endpoints measured as one continuous load (the backlog and the lag),
- * `BENCH_WEBHOOK_ROUNDS` of them (default 1); the cost in throughput has its own pair
- * of runs in turns. 0 runs only the cost pair and the backlog drain.
- */
-function rounds(): number {
-  return webhookRounds(process.env.BENCH_WEBHOOK_ROUNDS);
-}
-
-const roundLabel = (round: number): string => (rounds() === 1 ? '' : `round ${round}, `);
-
-/**
- * Where the dispatcher runs (`BENCH_WEBHOOK_DISPATCHERS`, comma-separated; default
- * `gateway`): `gateway`, in the serving process (Tender's default); `worker`, in one
- * `tender worker` beside a gateway with `TENDER_WEBHOOK_DISPATCHER=false`, as
- * docs/webhooks.md describes. Each place has its own runs and its own verdict
- * (webhook-report.ts). `worker` is not in the default: on this 2-core machine it cost
- * as much as the dispatcher in the gateway (docs/performance.md), and it adds about
- * six minutes to the scenario.
- */
-function places(): DispatcherPlace[] {
-  return dispatcherPlaces(process.env.BENCH_WEBHOOK_DISPATCHERS);
-}
-
 const placeLabel = (place: DispatcherPlace): string => (place === 'worker' ? 'dispatcher in a tender worker, ' : '');
 
 /** The payment runs of this scenario, with or without an endpoint per merchant, the dispatcher in `place`. */
@@ -94,8 +70,9 @@ function costInTurns(ctx: ScenarioContext, place: DispatcherPlace): BenchRun[] {
  * on loopback that answers at once; the dispatcher (default settings, in `place`)
  * delivers while the load runs.
  */
-function withEndpoints(ctx: ScenarioContext, round: number, place: DispatcherPlace): BenchRun {
-  const variant = `${placeLabel(place)}${roundLabel(round)}${CONCURRENCY} endpoints, receiver answers at once, c=${CONCURRENCY}`;
+function withEndpoints(ctx: ScenarioContext, round: number, rounds: number, place: DispatcherPlace): BenchRun {
+  const roundLabel = rounds === 1 ? '' : `round ${round}, `;
+  const variant = `${placeLabel(place)}${roundLabel}${CONCURRENCY} endpoints, receiver answers at once, c=${CONCURRENCY}`;
   return {
     variant,
     measure: async (): Promise<ScenarioRow> => {
@@ -137,12 +114,23 @@ export const webhooksScenario: BenchScenario = {
   id: 'webhooks',
   title: TITLE,
   unavailable: () => undefined,
-  plan: (ctx) => [
-    ...places().flatMap((place) => [...Array.from({ length: rounds() }, (_, i) => withEndpoints(ctx, i + 1, place)), ...costInTurns(ctx, place)]),
-    // The dispatcher's own capacity, whatever rate the payments reach on this machine today.
-    {
-      variant: 'drain a backlog',
-      measure: () => measureDrain(ctx, { number: 7, title: TITLE, perEndpoint: ctx.config.quick ? 250 : 2500, maxMs: ctx.config.quick ? 20_000 : 60_000 }),
-    },
-  ],
+  plan: (ctx) => {
+    // Runs with endpoints measured as one continuous load (the backlog and the lag), BENCH_WEBHOOK_ROUNDS of
+    // them (default 1; 0 runs only the cost pair and the drain); the cost in throughput has its own pair in turns.
+    const rounds = webhookRounds(process.env.BENCH_WEBHOOK_ROUNDS);
+    // Where the dispatcher runs, BENCH_WEBHOOK_DISPATCHERS (default `gateway`): `gateway`, in the serving process
+    // (Tender's default); `worker`, in one `tender worker` beside a gateway with TENDER_WEBHOOK_DISPATCHER=false
+    // (docs/webhooks.md). Each place has its own runs and its own verdict (webhook-report.ts). `worker` is not in
+    // the default: on this 2-core machine it cost as much as the dispatcher in the gateway (docs/performance.md),
+    // and it adds about six minutes to the scenario.
+    const places = dispatcherPlaces(process.env.BENCH_WEBHOOK_DISPATCHERS);
+    return [
+      ...places.flatMap((place) => [...Array.from({ length: rounds }, (_, i) => withEndpoints(ctx, i + 1, rounds, place)), ...costInTurns(ctx, place)]),
+      // The dispatcher's own capacity, whatever rate the payments reach on this machine today.
+      {
+        variant: 'drain a backlog',
+        measure: () => measureDrain(ctx, { number: 7, title: TITLE, perEndpoint: ctx.config.quick ? 250 : 2500, maxMs: ctx.config.quick ? 20_000 : 60_000 }),
+      },
+    ];
+  },
 };
