@@ -174,5 +174,13 @@ describe('payment path: rows read per statement do not grow with history (MariaD
       p.estimates.filter((e) => e.indexes.length > ESTIMATES_BOUND).map((e) => `${e.table} (${e.indexes.join(', ')}): ${p.sql}`),
     );
     assert.deepEqual(wide, [], `statements estimating more than ${ESTIMATES_BOUND} indexes of a table while planned`);
+    // The risk buckets' read ranges over `bucket_start`, the pruner's age index's only column: it names its primary key.
+    const bucketRead = planned.find((p) => /^select .* from `risk_key_buckets`/i.test(p.sql));
+    assert.ok(bucketRead !== undefined, 'the payment reads its risk buckets');
+    assert.deepEqual(
+      bucketRead.estimates.filter((e) => e.table === 'risk_key_buckets').flatMap((e) => e.indexes),
+      ['PRIMARY'],
+      'the risk buckets are read through the primary key alone',
+    );
   });
 });
