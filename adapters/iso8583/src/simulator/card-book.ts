@@ -159,7 +159,7 @@ export class CardBook {
     private readonly file: string | undefined,
     private readonly answersKept = ANSWERS_KEPT,
   ) {
-    // NaN or a fraction would silently keep no answers, or one fewer than asked.
+    // Silently wrong otherwise: NaN keeps no answers, a fraction its whole part, and Infinity every answer (the growth the window stops).
     if (!Number.isSafeInteger(answersKept) || answersKept < 0)
       throw new RangeError(`answersKept must be a whole number of answers, 0 or more, not ${String(answersKept)}`);
     if (file !== undefined && fs.existsSync(file)) {
