@@ -4,6 +4,7 @@ import knexFactory, { Knex } from 'knex';
 import { DatabaseConfig } from '../config/config';
 import { beginImmediately } from './sqlite-client';
 import { CausalReads, setCausalReads } from './causal-read';
+import { useLeanRunner } from './lean-runner';
 
 /** Injection token of the knex instance every repository uses. */
 export const DATABASE = Symbol('Database');
@@ -90,6 +91,8 @@ export function createDatabase(config: DatabaseConfig, options: { poolMax?: numb
       },
     },
   });
+  // Statements run without knex's Runner (lean-runner.ts); SQLite keeps knex's.
+  useLeanRunner(db);
   setCausalReads(db, causalReads);
   return db;
 }
