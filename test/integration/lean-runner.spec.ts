@@ -37,6 +37,11 @@ describe("statements without knex's Runner (MySQL/MariaDB)", function () {
     const client = knexOwn.client as InstalledClient;
     delete client.runner;
     delete client.query;
+    // The comparisons below mean something only if the two really differ.
+    const installed = lean.client as InstalledClient;
+    assert.ok(Object.hasOwn(installed, 'runner') && Object.hasOwn(installed, 'query'), 'createDatabase installs the lean runner');
+    assert.notEqual(client.runner, installed.runner);
+    assert.notEqual(client.query, installed.query);
     await lean.schema.createTable('runner_rows', (t) => {
       t.increments('seq');
       t.string('id').notNullable().unique();
